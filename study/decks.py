@@ -1,0 +1,403 @@
+"""Deck files: human-editable TOML, parsed and validated with ``path:line`` errors, and written.
+
+A deck file looks like this (the README documents every key)::
+
+    [deck]
+    id = "spine-and-hip"
+    version = 3
+    name = "Orthopaedics::Spine and hip"
+    description = "Hip and spine: avascular necrosis, back pain, fractures"
+    material = ["material/spine-and-hip.txt"]
+
+    [[cards]]
+    id = "avn-other-name"
+    type = "basic"
+    front = "What is the other name of avascular necrosis?"
+    back = "Osteonecrosis"
+    tags = ["avascular-necrosis", "hip"]
+    source = { file = "material/spine-and-hip.txt", sentence = "Avascular necrosis (also called osteonecrosis)." }
+
+``tomllib`` parses the data; line numbers of content errors come from a light scan of
+the raw text, since ``tomllib`` keeps no positions.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import tomllib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from study import cloze
+
+CARD_TYPES = ("basic", "cloze")
+ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$")
+TAG_PATTERN = re.compile(r"^[^\s#\"]{1,64}$")
+MAX_FIELD_CHARS = 20_000
+DECK_KEYS = {"id", "version", "name", "description", "material"}
+CARD_KEYS = {"id", "type", "front", "back", "text", "extra", "tags", "source", "edited", "note"}
+SOURCE_KEYS = {"file", "sentence"}
+TOP_KEYS = {"deck", "cards"}
+
+
+class DeckError(Exception):
+    """A deck file that cannot be imported; ``problems`` lists every ``path:line: message``."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a card came from: a material file (relative to the deck file) and its sentence."""
+
+    file: str
+    sentence: str
+
+
+@dataclass(frozen=True)
+class NoteSpec:
+    """One ``[[cards]]`` entry: a note that gives one card (basic) or one per cloze number."""
+
+    id: str
+    type: str
+    front: str = ""
+    back: str = ""
+    text: str = ""
+    extra: str = ""
+    tags: tuple[str, ...] = ()
+    source: Source | None = None
+    edited: bool = False
+    note: str = ""
+    line: int = 0
+
+    @property
+    def card_ids(self) -> list[str]:
+        """The ids of the cards this note gives: the note id, or ``id#cN`` per cloze number."""
+        if self.type == "cloze":
+            return [f"{self.id}#c{n}" for n in cloze.cloze_numbers(self.text)]
+        return [self.id]
+
+
+@dataclass(frozen=True)
+class DeckSpec:
+    """A whole deck file."""
+
+    id: str
+    name: str
+    version: int = 1
+    description: str = ""
+    material: tuple[str, ...] = ()
+    notes: tuple[NoteSpec, ...] = ()
+    path: Path | None = field(default=None, compare=False)
+
+
+class _Positions:
+    """Line numbers of tables and keys in a TOML text, found by scanning its lines."""
+
+    HEADER = re.compile(r"^\s*(\[\[?)\s*([A-Za-z0-9_.\"' -]+?)\s*\]\]?\s*(#.*)?$")
+    KEY = re.compile(r"^\s*([A-Za-z0-9_-]+|\"[^\"]*\")\s*=")
+
+    def __init__(self, text: str) -> None:
+        self.deck_line = 1
+        self.deck_keys: dict[str, int] = {}
+        self.card_lines: list[int] = []
+        self.card_keys: list[dict[str, int]] = []
+        self.top_keys: dict[str, int] = {}
+        section: str | None = None
+        for number, line in enumerate(text.splitlines(), start=1):
+            header = self.HEADER.match(line)
+            if header:
+                name = header.group(2).strip().strip("\"'")
+                if header.group(1) == "[[" and name == "cards":
+                    section = "cards"
+                    self.card_lines.append(number)
+                    self.card_keys.append({})
+                elif name == "deck":
+                    section = "deck"
+                    self.deck_line = number
+                else:
+                    section = name
+                    self.top_keys.setdefault(name.split(".")[0], number)
+                continue
+            key = self.KEY.match(line)
+            if not key:
+                continue
+            name = key.group(1).strip('"')
+            if section == "cards" and self.card_keys:
+                self.card_keys[-1].setdefault(name, number)
+            elif section == "deck":
+                self.deck_keys.setdefault(name, number)
+            elif section is None:
+                self.top_keys.setdefault(name, number)
+
+    def card(self, index: int, key: str | None = None) -> int:
+        if index >= len(self.card_lines):
+            return self.deck_line
+        if key is not None and key in self.card_keys[index]:
+            return self.card_keys[index][key]
+        return self.card_lines[index]
+
+    def deck(self, key: str | None = None) -> int:
+        if key is not None and key in self.deck_keys:
+            return self.deck_keys[key]
+        return self.deck_line
+
+
+def load_deck(path: Path) -> DeckSpec:
+    """Read and validate the deck file at ``path``; raise DeckError with every problem."""
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        raise DeckError([f"{path}: cannot read the deck file ({error.strerror})"]) from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        raise DeckError([f"{path}:{line}: not valid UTF-8; save the deck file as UTF-8"]) from None
+    return parse_deck(text, path)
+
+
+_TOML_POSITION = re.compile(r"\(at line (\d+), column (\d+)\)")
+
+
+def parse_deck(text: str, path: Path) -> DeckSpec:
+    """Parse and validate deck file ``text``; ``path`` names it in error messages."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        message = str(error)
+        where = _TOML_POSITION.search(message)
+        line = int(where.group(1)) if where else 1
+        reason = _TOML_POSITION.sub("", message).strip()
+        raise DeckError([f"{path}:{line}: invalid TOML: {reason}"]) from None
+    except RecursionError:
+        raise DeckError([f"{path}:1: invalid TOML: nested too deeply"]) from None
+    return _Validator(path, _Positions(text)).deck(data)
+
+
+class _Validator:
+    """Turns parsed TOML into a DeckSpec, collecting every problem with its line."""
+
+    def __init__(self, path: Path, positions: _Positions) -> None:
+        self.path = path
+        self.at = positions
+        self.problems: list[str] = []
+
+    def problem(self, line: int, message: str) -> None:
+        self.problems.append(f"{self.path}:{line}: {message}")
+
+    def deck(self, data: Mapping[str, Any]) -> DeckSpec:
+        for key in sorted(set(data) - TOP_KEYS):
+            self.problem(
+                self.at.top_keys.get(key, 1),
+                f"unknown key '{key}' (a deck file has [deck] and [[cards]])",
+            )
+        header = data.get("deck")
+        if not isinstance(header, dict):
+            self.problem(1, "missing [deck] table with id and name")
+            header = {}
+        for key in sorted(set(header) - DECK_KEYS):
+            self.problem(self.at.deck(key), f"unknown key '{key}' in [deck]")
+        deck_id = self.identifier(header.get("id"), self.at.deck("id"), "deck id")
+        name = self.text(header, "name", self.at.deck("name"), "[deck]", required=True)
+        description = self.text(header, "description", self.at.deck("description"), "[deck]")
+        version = header.get("version", 1)
+        if isinstance(version, bool) or not isinstance(version, int) or version < 1:
+            self.problem(self.at.deck("version"), "version must be a whole number of 1 or more")
+            version = 1
+        material = self.strings(header.get("material", []), self.at.deck("material"), "material")
+        cards = data.get("cards", [])
+        if not isinstance(cards, list):
+            self.problem(self.at.top_keys.get("cards", 1), "cards must be [[cards]] tables")
+            cards = []
+        notes = [self.note(index, entry) for index, entry in enumerate(cards)]
+        self.check_unique(notes)
+        if self.problems:
+            raise DeckError(self.problems)
+        return DeckSpec(
+            id=deck_id,
+            name=name,
+            version=version,
+            description=description,
+            material=tuple(material),
+            notes=tuple(n for n in notes if n is not None),
+            path=self.path,
+        )
+
+    def note(self, index: int, entry: object) -> NoteSpec | None:
+        line = self.at.card(index)
+        if not isinstance(entry, dict):
+            self.problem(line, "each [[cards]] entry must be a table")
+            return None
+        before = len(self.problems)
+        for key in sorted(set(entry) - CARD_KEYS):
+            self.problem(self.at.card(index, key), f"unknown key '{key}' in card")
+        note_id = self.identifier(entry.get("id"), self.at.card(index, "id"), "card id")
+        card_type = entry.get("type", "basic")
+        if card_type not in CARD_TYPES:
+            self.problem(
+                self.at.card(index, "type"),
+                f"unknown card type {card_type!r}; use 'basic' or 'cloze'",
+            )
+            card_type = "basic"
+
+        def field_text(key: str, required: bool = False) -> str:
+            return self.text(entry, key, self.at.card(index, key), "card", required=required)
+
+        front = back = text = ""
+        if card_type == "basic":
+            front, back = field_text("front", True), field_text("back", True)
+            if "text" in entry:
+                self.problem(self.at.card(index, "text"), "'text' is for cloze cards; use front")
+        else:
+            text = field_text("text", True)
+            for key in ("front", "back"):
+                if key in entry:
+                    self.problem(self.at.card(index, key), f"'{key}' is for basic cards")
+            if text and not cloze.cloze_numbers(text):
+                self.problem(
+                    self.at.card(index, "text"),
+                    "cloze card without a deletion; mark one as {{c1::answer}}",
+                )
+        extra = field_text("extra")
+        tags = self.strings(entry.get("tags", []), self.at.card(index, "tags"), "tags")
+        for tag in tags:
+            if not TAG_PATTERN.match(tag):
+                self.problem(self.at.card(index, "tags"), f"tag {tag!r} must be one word")
+        source = self.source(entry.get("source"), self.at.card(index, "source"))
+        edited = entry.get("edited", False)
+        if not isinstance(edited, bool):
+            self.problem(self.at.card(index, "edited"), "edited must be true or false")
+            edited = False
+        remark = field_text("note")
+        if len(self.problems) > before:
+            return None
+        return NoteSpec(
+            id=note_id,
+            type=card_type,
+            front=front,
+            back=back,
+            text=text,
+            extra=extra,
+            tags=tuple(tags),
+            source=source,
+            edited=edited,
+            note=remark,
+            line=line,
+        )
+
+    def identifier(self, value: object, line: int, what: str) -> str:
+        if value is None:
+            self.problem(line, f"missing {what}")
+            return ""
+        if not isinstance(value, str) or not ID_PATTERN.match(value):
+            self.problem(
+                line,
+                f"{what} {value!r} must be letters, digits, '.', '_', ':' or '-' "
+                "(no spaces, at most 128 characters)",
+            )
+            return ""
+        return value
+
+    def text(
+        self, table: Mapping[str, Any], key: str, line: int, where: str, required: bool = False
+    ) -> str:
+        value = table.get(key)
+        if value is None:
+            if required:
+                self.problem(line, f"missing '{key}' in {where}")
+            return ""
+        if not isinstance(value, str):
+            self.problem(line, f"'{key}' must be a string, not {type(value).__name__}")
+            return ""
+        if required and not value.strip():
+            self.problem(line, f"'{key}' is empty")
+        if len(value) > MAX_FIELD_CHARS:
+            self.problem(line, f"'{key}' is longer than {MAX_FIELD_CHARS} characters; split it")
+            return ""
+        return value
+
+    def strings(self, value: object, line: int, what: str) -> list[str]:
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            self.problem(line, f"{what} must be a list of strings")
+            return []
+        return list(value)
+
+    def source(self, value: object, line: int) -> Source | None:
+        if value is None:
+            return None
+        if not isinstance(value, dict):
+            self.problem(line, "source must be a table with 'file' and 'sentence'")
+            return None
+        for key in sorted(set(value) - SOURCE_KEYS):
+            self.problem(line, f"unknown key '{key}' in source")
+        file, sentence = value.get("file", ""), value.get("sentence", "")
+        if not isinstance(file, str) or not isinstance(sentence, str):
+            self.problem(line, "source file and sentence must be strings")
+            return None
+        return Source(file=file, sentence=sentence)
+
+    def check_unique(self, notes: Iterable[NoteSpec | None]) -> None:
+        seen: dict[str, int] = {}
+        for spec in notes:
+            if spec is None:
+                continue
+            if spec.id in seen:
+                self.problem(
+                    spec.line, f"duplicate card id '{spec.id}' (first used on line {seen[spec.id]})"
+                )
+            else:
+                seen[spec.id] = spec.line
+
+
+def toml_string(value: str) -> str:
+    """A TOML basic string for ``value``, escaping every control character."""
+    # JSON's escapes are all valid TOML; DEL is the one control JSON leaves alone.
+    return json.dumps(value, ensure_ascii=False).replace("\x7f", "\\u007f")
+
+
+def _toml_list(values: Iterable[str]) -> str:
+    return "[" + ", ".join(toml_string(v) for v in values) + "]"
+
+
+def dump_deck(deck: DeckSpec) -> str:
+    """The deck file text for ``deck``: deterministic, one key per line, readable."""
+    lines = [
+        "[deck]",
+        f"id = {toml_string(deck.id)}",
+        f"version = {deck.version}",
+        f"name = {toml_string(deck.name)}",
+        f"description = {toml_string(deck.description)}",
+        f"material = {_toml_list(deck.material)}",
+    ]
+    for spec in deck.notes:
+        lines += ["", "[[cards]]", f"id = {toml_string(spec.id)}", f"type = {toml_string(spec.type)}"]
+        if spec.type == "cloze":
+            lines.append(f"text = {toml_string(spec.text)}")
+        else:
+            lines += [f"front = {toml_string(spec.front)}", f"back = {toml_string(spec.back)}"]
+        if spec.extra:
+            lines.append(f"extra = {toml_string(spec.extra)}")
+        lines.append(f"tags = {_toml_list(spec.tags)}")
+        if spec.source is not None:
+            lines.append(
+                f"source = {{ file = {toml_string(spec.source.file)}, "
+                f"sentence = {toml_string(spec.source.sentence)} }}"
+            )
+        if spec.edited:
+            lines.append("edited = true")
+        if spec.note:
+            lines.append(f"note = {toml_string(spec.note)}")
+    return "\n".join(lines) + "\n"
+
+
+def write_deck(deck: DeckSpec, path: Path) -> None:
+    """Write ``deck`` to ``path`` atomically: a reader never sees half a file."""
+    temporary = path.with_name(path.name + ".tmp")
+    temporary.write_text(dump_deck(deck), encoding="utf-8")
+    temporary.replace(path)
