@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from study import cloze
+from study.errors import UserError
 
 CARD_TYPES = ("basic", "cloze")
 ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$")
@@ -43,7 +44,7 @@ SOURCE_KEYS = {"file", "sentence"}
 TOP_KEYS = {"deck", "cards"}
 
 
-class DeckError(Exception):
+class DeckError(UserError):
     """A deck file that cannot be imported; ``problems`` lists every ``path:line: message``."""
 
     def __init__(self, problems: list[str]) -> None:
@@ -376,7 +377,12 @@ def dump_deck(deck: DeckSpec) -> str:
         f"material = {_toml_list(deck.material)}",
     ]
     for spec in deck.notes:
-        lines += ["", "[[cards]]", f"id = {toml_string(spec.id)}", f"type = {toml_string(spec.type)}"]
+        lines += [
+            "",
+            "[[cards]]",
+            f"id = {toml_string(spec.id)}",
+            f"type = {toml_string(spec.type)}",
+        ]
         if spec.type == "cloze":
             lines.append(f"text = {toml_string(spec.text)}")
         else:

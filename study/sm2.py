@@ -87,7 +87,9 @@ class Sm2State:
         if self.interval > MAX_INTERVAL:
             raise ValueError(f"interval must be at most {MAX_INTERVAL} days")
         if self.repetitions >= 1 and self.interval == 0:
-            raise ValueError("a card with successful repetitions needs an interval of a day or more")
+            raise ValueError(
+                "a card with successful repetitions needs an interval of a day or more"
+            )
 
 
 def next_easiness(easiness: Fraction, grade: int) -> Fraction:

@@ -1,0 +1,1 @@
+"""The bundled deck files and their material, installed as the package study.bundled."""

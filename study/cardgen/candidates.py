@@ -1,0 +1,52 @@
+"""A candidate card: what a pattern proposes before the gates judge it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from study import cloze
+from study.cardgen.sentences import Sentence
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a sentence's paragraph is about, for naming "it" and "this procedure"."""
+
+    topic: str | None = None
+    procedure: str | None = None
+    headings: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A proposed card: ``basic`` (front/back) or ``cloze`` (text), with its answers.
+
+    ``answers`` are the pieces of the material the card asks for; the traceability gate
+    checks that each is in ``sentence``.
+    """
+
+    pattern: str
+    type: str
+    sentence: Sentence
+    answers: tuple[str, ...]
+    front: str = ""
+    back: str = ""
+    text: str = ""
+    topic: str | None = None
+    tags: tuple[str, ...] = field(default=())
+
+    @property
+    def question(self) -> str:
+        """The question as the learner sees it (the first cloze card's, for a cloze)."""
+        if self.type == "cloze":
+            numbers = cloze.cloze_numbers(self.text)
+            return cloze.question(self.text, numbers[0]) if numbers else self.text
+        return self.front
+
+    @property
+    def shown(self) -> str:
+        """Question and answer together, for comparing cards with each other."""
+        if self.type == "cloze":
+            numbers = cloze.cloze_numbers(self.text)
+            return cloze.answer(self.text, numbers[0]) if numbers else self.text
+        return f"{self.front} {self.back}"

@@ -1,0 +1,183 @@
+"""Quality gates: which sentences may give cards, and which candidate cards are kept.
+
+Every rejection carries a reason, which ``study generate --report`` prints with the
+sentence, so a reviewer can see what the generator left out and why.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+
+from rapidfuzz import fuzz
+
+from study import cloze
+from study.cardgen.candidates import Candidate
+from study.cardgen.terms import ARTICLES, PRONOUNS, STOPWORDS, content_words, stem, words
+
+MIN_SENTENCE_WORDS = 4
+MAX_SENTENCE_WORDS = 60
+MAX_QUESTION_WORDS = 40
+MAX_ANSWER_WORDS = 16
+MAX_DELETION_WORDS = 8
+NEAR_DUPLICATE = 88  # rapidfuzz token-set ratio, 0-100
+# A term shared by more cards than this says little about duplication; skipping it keeps
+# the comparison within small groups even for a large deck.
+MAX_GROUP = 60
+
+_CROSS_REFERENCE = re.compile(
+    r"^\(?(?:see|see also|read more|click|back to|return to|continue reading|related:|"
+    r"source:|figure|fig\.|table)\b|\bback to text\b",
+    re.IGNORECASE,
+)
+_QUOTED_PERSON = re.compile(
+    r"[”\"],?\s+(?:[A-Z][\w.-]*\s+){1,3}(?:says|said|explains|adds|notes|recalls)\b"
+    r"|\b(?:says|said|explains|recalls)\s*,?\s*[“\"]",
+)
+_IMPERATIVE = frozenset(
+    """lie lift tighten put place hold repeat work stand sit bend breathe keep try relax squeeze
+    stretch raise lower slide push pull roll turn bring straighten rest start stop do make
+    remember aim press extend""".split()
+)
+_FIRST_PERSON = re.compile(r"\b(?:I|I'm|I’m|I've|we|we've|we’ve|we're|we’re|us|our|my|me)\b")
+_ASIDE = re.compile(r"\b(?:mentioned earlier|as noted above|as we saw|earlier in this)\b", re.I)
+_CONVERSATIONAL = re.compile(
+    r"\b(?:you|your|you're|you’re|anyone|everyone|period|really|remotely|good to have)\b", re.I
+)
+
+
+def sentence_drop(text: str, has_topic: bool) -> str | None:
+    """Why ``text`` can give no card at all, or None when patterns may read it."""
+    count = len(words(text))
+    if _CROSS_REFERENCE.search(text):
+        return "cross-reference, not a fact"
+    if count < MIN_SENTENCE_WORDS:
+        return "fragment: too short to state a fact"
+    if count > MAX_SENTENCE_WORDS:
+        return f"sentence longer than {MAX_SENTENCE_WORDS} words: split it in the material"
+    if _QUOTED_PERSON.search(text):
+        return "quote of a person (anecdote), not a fact"
+    if _FIRST_PERSON.search(text) or _ASIDE.search(text):
+        return "conversational aside of the author"
+    if text.rstrip().endswith("!"):
+        return "exclamation: an opinion rather than a fact"
+    first = re.sub(r"^(?:then|now|next|and|again),?\s+", "", text, flags=re.I).split(" ", 1)[0]
+    if first.lower().strip(",") in _IMPERATIVE and not has_topic:
+        return "instruction (exercise or advice) with no named subject"
+    return None
+
+
+def is_conversational(text: str) -> bool:
+    """Whether ``text`` talks to the reader; such sentences get no fallback cloze."""
+    return bool(_CONVERSATIONAL.search(text))
+
+
+def is_instruction(text: str) -> bool:
+    """Whether ``text`` is an imperative instruction ("Hold for 60 seconds")."""
+    first = re.sub(r"^(?:then|now|next|and|again),?\s+", "", text, flags=re.I).split(" ", 1)[0]
+    return first.lower().strip(",") in _IMPERATIVE
+
+
+def card_drop(candidate: Candidate, source_text: str) -> str | None:
+    """Why ``candidate`` fails a gate, or None when it passes every one."""
+    for answer in candidate.answers:
+        reason = _answer_problem(answer)
+        if reason:
+            return reason
+        if not _traceable(answer, source_text):
+            return f"answer {answer!r} not found in its source sentence"
+    question = candidate.question
+    if len(words(question)) > MAX_QUESTION_WORDS:
+        return f"question longer than {MAX_QUESTION_WORDS} words"
+    if re.search(r"\b(?:this|that) (?:condition|procedure|disease|type of)\b", question, re.I):
+        return "question refers to 'this ...' that it does not name"
+    if candidate.type == "basic":
+        if len(words(candidate.back)) > MAX_ANSWER_WORDS:
+            return f"answer longer than {MAX_ANSWER_WORDS} words (one short fact per card)"
+        if _contained(candidate.back, candidate.front):
+            return "answer appears in the question"
+    else:
+        for number in cloze.cloze_numbers(candidate.text):
+            hidden = cloze.deleted_answers(candidate.text, number)
+            if any(len(words(h)) > MAX_DELETION_WORDS for h in hidden):
+                return f"cloze deletion longer than {MAX_DELETION_WORDS} words"
+            shown = cloze.question(candidate.text, number)
+            if any(_contained(h, shown) for h in hidden):
+                return "answer appears in the question"
+    return None
+
+
+def _answer_problem(answer: str) -> str | None:
+    bare = answer.strip(" .,;:").lower()
+    for article in ARTICLES:
+        if bare.startswith(article):
+            bare = bare[len(article) :]
+    if not bare:
+        return "empty answer"
+    if bare in STOPWORDS or bare in PRONOUNS or bare in ("yes", "no"):
+        return f"trivial answer {answer!r}"
+    if not content_words(bare) and not re.search(r"\d", bare):
+        return f"trivial answer {answer!r}"
+    return None
+
+
+def _traceable(answer: str, source_text: str) -> bool:
+    """Whether every content word of ``answer`` occurs in the source sentence."""
+    source = {stem(w) for w in words(source_text)}
+    if re.search(r"\d", answer):
+        return all(d in source_text for d in re.findall(r"\d+", answer))
+    return all(stem(w) in source for w in content_words(answer))
+
+
+def _contained(answer: str, question: str) -> bool:
+    """Whether ``answer`` (its content words, in order) is visible in ``question``."""
+    target = [stem(w) for w in content_words(answer)]
+    if not target:
+        return False
+    shown = [stem(w) for w in content_words(question)]
+    return any(shown[i : i + len(target)] == target for i in range(len(shown) - len(target) + 1))
+
+
+def near_duplicates(candidates: Iterable[Candidate]) -> dict[int, int]:
+    """Pairs ``{later index: earlier index}`` of candidates that ask nearly the same thing.
+
+    Cards are compared only when their answers share a content word (an inverted index),
+    so the work grows with the size of those groups, never with all pairs of the deck.
+    """
+    groups: dict[str, list[int]] = defaultdict(list)
+    items = list(candidates)
+    duplicates: dict[int, int] = {}
+    for index, candidate in enumerate(items):
+        keys = {stem(w) for answer in candidate.answers for w in content_words(answer)}
+        compared: set[int] = set()
+        for key in sorted(keys):
+            group = groups[key]
+            if len(group) > MAX_GROUP:
+                continue
+            for other in group:
+                if other in compared or other in duplicates:
+                    continue
+                compared.add(other)
+                if _same_card(items[other], candidate):
+                    duplicates[index] = other
+                    break
+            if index in duplicates:
+                break
+        if index not in duplicates:
+            for key in keys:
+                groups[key].append(index)
+    return duplicates
+
+
+def _same_card(first: Candidate, second: Candidate) -> bool:
+    if first.type != second.type:
+        score = fuzz.token_set_ratio(first.shown, second.shown)
+        return score >= 95 and _answer_key(first) == _answer_key(second)
+    if _answer_key(first) != _answer_key(second) and first.type == "basic":
+        return False
+    return fuzz.token_sort_ratio(first.shown, second.shown) >= NEAR_DUPLICATE
+
+
+def _answer_key(candidate: Candidate) -> str:
+    return " ".join(sorted(stem(w) for a in candidate.answers for w in content_words(a)))

@@ -1,0 +1,318 @@
+"""From material files to a deck: read, find topics, apply patterns, gate, and give ids."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from study.cardgen import gates
+from study.cardgen.candidates import Candidate, Context
+from study.cardgen.errors import GenerationError
+from study.cardgen.ids import card_id, slug
+from study.cardgen.patterns import FALLBACK, PATTERNS, numbers
+from study.cardgen.sentences import Block, Sentence, parse_document, read_material
+from study.cardgen.terms import words
+from study.cardgen.topics import (
+    ASPECT_HEADINGS,
+    PROCEDURE_NAME,
+    capitalise,
+    heading_topic,
+    resolve,
+    sentence_subject,
+)
+from study.decks import DeckSpec, NoteSpec, Source
+
+Progress = Callable[[int, int], None]
+MAX_LIST_ITEM_WORDS = 8
+_PROCEDURE_SUFFIX = re.compile(r"(?:ectomy|plasty|otomy|ostomy|oscopy|graphy|centesis)\b", re.I)
+
+
+@dataclass(frozen=True)
+class Drop:
+    """A sentence or candidate card the generator left out, and why."""
+
+    reason: str
+    file: str
+    sentence: str
+    question: str | None = None
+
+
+@dataclass
+class Generation:
+    """The result of a generation: the deck, and everything dropped on the way."""
+
+    deck: DeckSpec
+    drops: list[Drop] = field(default_factory=list)
+    sentences: int = 0
+
+    def report_lines(self) -> list[str]:
+        """Lines for ``study generate --report``: a summary, then each drop with its reason."""
+        lines = [
+            f"{len(self.deck.notes)} cards from {self.sentences} sentences; "
+            f"{len(self.drops)} sentences or candidates dropped"
+        ]
+        for drop in self.drops:
+            lines.append(f"{drop.file}: {drop.reason}")
+            lines.append(f"    sentence: {drop.sentence}")
+            if drop.question:
+                lines.append(f"    question: {drop.question}")
+        return lines
+
+
+@dataclass
+class _Kept:
+    candidate: Candidate
+    file: str
+    tags: tuple[str, ...]
+
+
+def generate_deck(
+    sources: Sequence[Path],
+    *,
+    deck_dir: Path,
+    deck_name: str | None = None,
+    deck_id: str | None = None,
+    progress: Progress | None = None,
+) -> Generation:
+    """Generate a deck from the material files ``sources``, deterministically.
+
+    ``deck_dir`` is the folder the deck file will be written to: sources are cited relative
+    to it. ``progress(done, total)`` is called as the work advances (in characters read).
+    Raises GenerationError for a file that is missing, empty, binary, not UTF-8, or has no
+    sentence to learn from.
+    """
+    if not sources:
+        raise GenerationError("no material given; name one or more text or Markdown files")
+    texts = [(path, read_material(path)) for path in sources]
+    total = sum(len(text) for _, text in texts)
+    done = 0
+    kept: list[_Kept] = []
+    drops: list[Drop] = []
+    sentence_total = 0
+    for path, text in texts:
+        cited = _relative(path, deck_dir)
+        usable = 0
+        document = parse_document(path, text)
+        reader = _Reader(cited, path)
+        for index, block in enumerate(document.blocks):
+            sentences = block.sentences()
+            usable += sum(1 for s in sentences if len(words(s.text)) >= 3)
+            sentence_total += len(sentences)
+            reader.read_block(block, sentences, document.blocks, index, kept, drops)
+            if progress is not None:
+                progress(done + block.end, total)
+        if usable == 0:
+            raise GenerationError(
+                f"{path}: no sentences to learn from; give prose or lists with whole sentences"
+            )
+        done += len(text)
+    if progress is not None:
+        progress(total, total)
+    duplicates = gates.near_duplicates(k.candidate for k in kept)
+    for later, earlier in sorted(duplicates.items()):
+        item = kept[later]
+        drops.append(
+            Drop(
+                f"near-duplicate of: {kept[earlier].candidate.question}",
+                item.file,
+                item.candidate.sentence.raw,
+                item.candidate.question,
+            )
+        )
+    notes = _notes([k for i, k in enumerate(kept) if i not in duplicates])
+    first = sources[0]
+    name = deck_name or capitalise(first.stem.replace("-", " ").replace("_", " "))
+    deck = DeckSpec(
+        id=deck_id or slug(name),
+        name=name,
+        description=f"Generated from {', '.join(_relative(p, deck_dir) for p in sources)}",
+        material=tuple(_relative(p, deck_dir) for p in sources),
+        notes=tuple(notes),
+    )
+    return Generation(deck=deck, drops=drops, sentences=sentence_total)
+
+
+def _relative(path: Path, deck_dir: Path) -> str:
+    return Path(os.path.relpath(path.resolve(), deck_dir.resolve())).as_posix()
+
+
+class _Reader:
+    """Reads one document block by block, carrying the topic and the last named procedure."""
+
+    def __init__(self, cited: str, path: Path) -> None:
+        self.cited = cited
+        self.fallback_tag = slug(path.stem)
+        self.procedure: str | None = None
+
+    def read_block(
+        self,
+        block: Block,
+        sentences: list[Sentence],
+        blocks: list[Block],
+        index: int,
+        kept: list[_Kept],
+        drops: list[Drop],
+    ) -> None:
+        if not sentences:
+            return
+        section = heading_topic(block.headings)
+        subject = sentence_subject(sentences[0].text) if block.kind == "paragraph" else None
+        topic = subject or section
+        if block.kind == "paragraph" or self.procedure is None:
+            self.procedure = topic if topic and _PROCEDURE_SUFFIX.search(topic) else None
+        tags = tuple(dict.fromkeys(slug(t) for t in (section or topic or self.fallback_tag,)))
+        if block.kind == "bullet" and _starts_list(blocks, index):
+            self._read_list(blocks, index, section, tags, kept, drops)
+        for sentence in sentences:
+            named = PROCEDURE_NAME.search(sentence.text)
+            context = Context(topic=topic, procedure=self.procedure, headings=block.headings)
+            self._read_sentence(sentence, context, tags, kept, drops)
+            if named:
+                self.procedure = named.group("name")
+
+    def _read_sentence(
+        self,
+        sentence: Sentence,
+        context: Context,
+        tags: tuple[str, ...],
+        kept: list[_Kept],
+        drops: list[Drop],
+    ) -> None:
+        reason = gates.sentence_drop(sentence.text, context.topic is not None)
+        if reason:
+            drops.append(Drop(reason, self.cited, sentence.raw))
+            return
+        text = resolve(sentence.text, context.topic, context.procedure)
+        if text is None:
+            drops.append(
+                Drop("refers to text around it, with no topic to name", self.cited, sentence.raw)
+            )
+            return
+        if gates.is_instruction(text):
+            proposed = numbers(text, sentence, context)
+        else:
+            proposed = [c for pattern in PATTERNS for c in pattern(text, sentence, context)]
+        passed = self._gate(proposed, tags, kept, drops)
+        if passed == 0 and not gates.is_conversational(text) and not gates.is_instruction(text):
+            passed = self._gate(FALLBACK(text, sentence, context), tags, kept, drops)
+        if passed == 0 and not proposed:
+            drops.append(
+                Drop("no pattern applies and no rare term to ask", self.cited, sentence.raw)
+            )
+
+    def _gate(
+        self, proposed: list[Candidate], tags: tuple[str, ...], kept: list[_Kept], drops: list[Drop]
+    ) -> int:
+        passed = 0
+        for candidate in proposed:
+            reason = gates.card_drop(candidate, candidate.sentence.text)
+            if reason:
+                drops.append(Drop(reason, self.cited, candidate.sentence.raw, candidate.question))
+            else:
+                kept.append(_Kept(candidate, self.cited, tags))
+                passed += 1
+        return passed
+
+    def _read_list(
+        self,
+        blocks: list[Block],
+        index: int,
+        section: str | None,
+        tags: tuple[str, ...],
+        kept: list[_Kept],
+        drops: list[Drop],
+    ) -> None:
+        """A bullet list of short items: one cloze per item and a card for the whole list."""
+        items: list[Block] = []
+        for block in blocks[index:]:
+            if block.kind != "bullet" or block.headings != blocks[index].headings:
+                break
+            items.append(block)
+        texts = [re.sub(r"[.;,]$", "", i.sentences()[0].text) if i.sentences() else "" for i in items]
+        if not 2 <= len(texts) <= 12 or any(
+            not t or len(words(t)) > MAX_LIST_ITEM_WORDS for t in texts
+        ):
+            return
+        label = _list_label(blocks, index, section)
+        if label is None:
+            return
+        raw = blocks[index].text if len(items) == 1 else _span_text(items)
+        sentence = Sentence(text="; ".join(texts), raw=raw, start=items[0].start, end=items[-1].end)
+        context = Context(topic=None, headings=blocks[index].headings)
+        body = f"{capitalise(label)}: " + ", ".join(
+            f"{{{{c{n}::{t}}}}}" for n, t in enumerate(texts, start=1)
+        )
+        whole = Candidate(
+            pattern="list-whole",
+            type="basic",
+            sentence=sentence,
+            answers=tuple(texts),
+            front=f"Name the {len(texts)} {label}.",
+            back="; ".join(texts),
+            topic=section,
+        )
+        per_item = Candidate(
+            pattern="list-item", type="cloze", sentence=sentence, answers=tuple(texts), text=body,
+            topic=section,
+        )
+        del context
+        self._gate([per_item, whole], tags, kept, drops)
+
+
+def _span_text(items: list[Block]) -> str:
+    return "\n".join(i.text.strip() for i in items)
+
+
+def _starts_list(blocks: list[Block], index: int) -> bool:
+    return index == 0 or blocks[index - 1].kind != "bullet" or (
+        blocks[index - 1].headings != blocks[index].headings
+    )
+
+
+def _list_label(blocks: list[Block], index: int, section: str | None) -> str | None:
+    """What a list enumerates: "risk factors for gout" from "Risk factors for gout include:"
+    or from the heading "Risk factors" under "Gout"."""
+    if index > 0 and blocks[index - 1].kind == "paragraph":
+        intro = blocks[index - 1].text.strip()
+        match = re.search(r"([^.:!?]+?)\s+(?:include|includes|are|is|can be)?\s*:\s*$", intro)
+        if match:
+            label = re.sub(r"^(?:the\s+)?(?:main\s+|common\s+|typical\s+)?", "", match.group(1), flags=re.I)
+            return label[0].lower() + label[1:] if label else None
+    headings = blocks[index].headings
+    if headings:
+        aspect = headings[-1].strip().rstrip(":")
+        if aspect.lower() in ASPECT_HEADINGS or all(w in ASPECT_HEADINGS for w in words(aspect)):
+            return f"{aspect.lower()} of {section}" if section else aspect.lower()
+    return None
+
+
+def _notes(kept: list[_Kept]) -> list[NoteSpec]:
+    notes: list[NoteSpec] = []
+    used: set[str] = set()
+    for item in kept:
+        candidate = item.candidate
+        base = card_id(
+            candidate.topic or item.tags[0],
+            candidate.sentence.raw,
+            candidate.pattern,
+            "|".join(candidate.answers),
+        )
+        note_id, suffix = base, 2
+        while note_id in used:
+            note_id, suffix = f"{base}-{suffix}", suffix + 1
+        used.add(note_id)
+        notes.append(
+            NoteSpec(
+                id=note_id,
+                type=candidate.type,
+                front=candidate.front,
+                back=candidate.back,
+                text=candidate.text,
+                tags=item.tags,
+                source=Source(file=item.file, sentence=candidate.sentence.raw),
+            )
+        )
+    return notes

@@ -1,0 +1,194 @@
+"""Reading material: plain text or Markdown into paragraphs, headings, lists and sentences.
+
+Every sentence keeps its exact text and character span in the file, so a card can say
+where it came from. Markdown markup (emphasis, links, code ticks) is removed from the text
+the patterns read, never from the source text a card cites.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import pysbd
+
+from study.cardgen.errors import GenerationError
+
+# Hard-wrapped text has short lines; a long line ending a sentence ends its paragraph,
+# which is how text copied from web pages (one paragraph per line) arrives.
+LONG_LINE = 100
+
+_HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
+_BULLET = re.compile(r"^\s*(?:[-*+•]|\d{1,3}[.)])\s+(.*)$")
+_SETEXT = re.compile(r"^\s*(=+|-+)\s*$")
+_TERMINAL = re.compile(r"[.!?:;\"”’)\]]\s*$")
+_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+_EMPHASIS = re.compile(r"(\*\*|__|\*|`)")
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """One sentence: ``text`` for the patterns, ``raw`` exactly as the material has it."""
+
+    text: str
+    raw: str
+    start: int
+    end: int
+
+
+@dataclass
+class Block:
+    """A paragraph, a bullet item, or a heading, with the headings above it."""
+
+    kind: str  # "paragraph", "bullet" or "heading"
+    text: str
+    start: int
+    end: int
+    headings: tuple[str, ...] = ()
+
+    def sentences(self) -> list[Sentence]:
+        """The block's sentences (split on demand: splitting is the slow part of reading)."""
+        return split_sentences(self.text, self.start) if self.kind != "heading" else []
+
+
+@dataclass
+class Document:
+    """A material file, read and split."""
+
+    path: Path
+    text: str
+    blocks: list[Block]
+
+
+def read_material(path: Path) -> str:
+    """The text of a material file; GenerationError for what the user can fix."""
+    try:
+        raw = path.read_bytes()
+    except IsADirectoryError:
+        raise GenerationError(f"{path}: is a folder; name the text or Markdown files in it") from None
+    except FileNotFoundError:
+        raise GenerationError(f"{path}: no such file; check the path") from None
+    except OSError as error:
+        raise GenerationError(
+            f"{path}: cannot read the file ({error.strerror}); check its permissions"
+        ) from None
+    if not raw.strip():
+        raise GenerationError(f"{path}: the file is empty; give a file with text to learn from")
+    if b"\x00" in raw[:8192]:
+        raise GenerationError(
+            f"{path}: looks like a binary file; give plain text or Markdown (.txt, .md)"
+        )
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        raise GenerationError(
+            f"{path}:{line}: not valid UTF-8; save the file as UTF-8 text and try again"
+        ) from None
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def clean_markup(text: str) -> str:
+    """``text`` without Markdown links, emphasis and code ticks, whitespace collapsed."""
+    text = _LINK.sub(r"\1", text)
+    text = _EMPHASIS.sub("", text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+@lru_cache(maxsize=1)
+def _segmenter() -> pysbd.Segmenter:
+    return pysbd.Segmenter(language="en", clean=False, char_span=False)
+
+
+def split_sentences(text: str, offset: int) -> list[Sentence]:
+    """The sentences of one block of ``text`` that starts at ``offset`` in its file.
+
+    pysbd finds the boundaries; spans are recovered by searching forward, since pysbd's
+    own span mode is slower and loses nothing we need.
+    """
+    sentences: list[Sentence] = []
+    position = 0
+    for piece in _segmenter().segment(text):
+        stripped = piece.strip()
+        if not stripped:
+            continue
+        start = text.find(stripped, position)
+        if start < 0:  # pysbd did not keep the text verbatim; cite what it gave
+            start = position
+        position = start + len(stripped)
+        sentences.append(
+            Sentence(
+                text=clean_markup(stripped),
+                raw=stripped,
+                start=offset + start,
+                end=offset + start + len(stripped),
+            )
+        )
+    return sentences
+
+
+def _lines(text: str) -> Iterator[tuple[int, str]]:
+    position = 0
+    for line in text.split("\n"):
+        yield position, line
+        position += len(line) + 1
+
+
+def parse_document(path: Path, text: str) -> Document:
+    """Split ``text`` into headings, paragraphs and bullet items (sentences come later)."""
+    blocks: list[Block] = []
+    headings: list[tuple[int, str]] = []
+    current: list[tuple[int, str]] = []
+    kind = "paragraph"
+    previous_line = ""
+
+    def flush() -> None:
+        nonlocal current
+        if current:
+            start = current[0][0]
+            end = current[-1][0] + len(current[-1][1])
+            body = text[start:end]
+            blocks.append(Block(kind, body, start, end, tuple(h for _, h in headings)))
+        current = []
+
+    def open_heading(level: int, title: str, start: int) -> None:
+        while headings and headings[-1][0] >= level:
+            headings.pop()
+        headings.append((level, clean_markup(title)))
+        blocks.append(Block("heading", title, start, start + len(title), tuple(h for _, h in headings)))
+
+    for start, line in _lines(text):
+        heading = _HEADING.match(line)
+        bullet = _BULLET.match(line)
+        if heading:
+            flush()
+            open_heading(len(heading.group(1)), heading.group(2), start)
+        elif _SETEXT.match(line) and len(current) == 1 and kind == "paragraph" and line.strip():
+            # "Title\n=====": the paragraph line above was a heading.
+            title_start, title = current[0]
+            current = []
+            open_heading(1 if "=" in line else 2, title.strip(), title_start)
+        elif not line.strip():
+            flush()
+        elif bullet:
+            flush()
+            kind = "bullet"
+            offset = start + line.index(bullet.group(1))
+            current = [(offset, bullet.group(1))]
+        elif current and kind == "bullet" and line.startswith((" ", "\t")):
+            current.append((start + len(line) - len(line.lstrip()), line.strip()))
+        else:
+            if current and (
+                kind == "bullet"
+                or (len(previous_line) >= LONG_LINE and _TERMINAL.search(previous_line))
+            ):
+                flush()
+            if not current:
+                kind = "paragraph"
+            current.append((start, line))
+        previous_line = line
+    flush()
+    return Document(path, text, blocks)

@@ -1,0 +1,117 @@
+"""Words: stopwords, how rare a term is (wordfreq), and term extraction for cloze cards."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from wordfreq import zipf_frequency
+
+STOPWORDS = frozenset(
+    """a about above after again against all almost also although am among an and any are as at
+    be because been before being below between both but by can could did do does doing down during
+    each either even ever few for from further had has have having he her here hers herself him
+    himself his how however i if in into is it its itself just least less let like many may me
+    might more most much must my myself neither no nor not now of off often on once only or other
+    our ours ourselves out over own per quite rather same several she should since so some such
+    than that the their theirs them themselves then there these they this those though through to
+    too under until up upon us very was we were what when where whether which while who whom whose
+    why will with within without would yet you your yours yourself yourselves one ones thing things
+    something anything everything nothing someone anyone everyone people way ways lot lots
+    really usually typically generally sometimes commonly
+    """.split()
+)
+PRONOUNS = frozenset("it this that these those they them he she him her we you i its their".split())
+ARTICLES = ("a ", "an ", "the ")
+
+# Below this Zipf frequency a word is rare enough to be worth learning (``pain`` is 5.0,
+# ``stenosis`` 2.8, ``iliopsoas`` 1.3).
+RARE_ZIPF = 3.4
+# Words this common never start or end a multi-word term.
+COMMON_ZIPF = 5.3
+# Head nouns that end a clinical term however common they are ("ischemic heart disease").
+HEAD_NOUNS = frozenset("disease syndrome disorder pain injury fracture failure attack test".split())
+
+WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*[A-Za-z]|[A-Za-z]")
+
+
+@lru_cache(maxsize=65536)
+def zipf(word: str) -> float:
+    """How common ``word`` is in English on the Zipf scale (0 unknown, 7 ``the``)."""
+    return float(zipf_frequency(word.lower(), "en"))
+
+
+def words(text: str) -> list[str]:
+    """The lowercase words of ``text``."""
+    return [w.lower() for w in WORD.findall(text)]
+
+
+def content_words(text: str) -> list[str]:
+    """The words of ``text`` that are not stopwords."""
+    return [w for w in words(text) if w not in STOPWORDS]
+
+
+def stem(word: str) -> str:
+    """A crude stem so that ``flag`` and ``flags`` compare equal."""
+    word = word.lower().replace("’", "'")
+    for suffix in ("'s", "ies", "es", "s"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            return word[: -len(suffix)] + ("y" if suffix == "ies" else "")
+    return word
+
+
+def strip_article(text: str) -> str:
+    """``text`` without a leading article or possessive determiner."""
+    lowered = text.lower()
+    for article in (*ARTICLES, "your ", "our ", "their ", "its ", "his ", "her "):
+        if lowered.startswith(article):
+            return text[len(article) :]
+    return text
+
+
+def rare_terms(text: str) -> list[tuple[float, int, int]]:
+    """Rare terms of ``text`` as ``(rarity, start, end)``, rarest first.
+
+    A term is a run of one rare word and the content words around it that are not very
+    common ("iliopsoas tendinitis", "snapping hip syndrome"); its rarity is the Zipf
+    frequency of its rarest word, so lower is rarer.
+    """
+    tokens = [(m.group(0), m.start(), m.end()) for m in WORD.finditer(text)]
+    found: list[tuple[float, int, int]] = []
+    seen: set[tuple[int, int]] = set()
+    for index, (word, _, _) in enumerate(tokens):
+        lowered = word.lower()
+        if lowered in STOPWORDS or len(lowered) < 4 or zipf(lowered) >= RARE_ZIPF:
+            continue
+        if word[0].isupper() and text[tokens[index][2] :].startswith((" et al", " says", " said")):
+            continue  # a person's name
+        first = last = index
+        while first > 0 and _joins(tokens[first - 1][0], text, tokens[first - 1][2], tokens[first][1]):
+            first -= 1
+        while tokens[last][0].lower() not in HEAD_NOUNS and last + 1 < len(tokens) and _joins(
+            tokens[last + 1][0], text, tokens[last][2], tokens[last + 1][1]
+        ):
+            last += 1
+        span = (tokens[first][1], tokens[last][2])
+        if span in seen:
+            continue
+        seen.add(span)
+        rarity = min(zipf(t[0]) for t in tokens[first : last + 1])
+        found.append((rarity, *span))
+    found.sort(key=lambda item: (item[0], item[1]))
+    return found
+
+
+def _joins(word: str, text: str, left_end: int, right_start: int) -> bool:
+    """Whether ``word`` belongs to the term next to it (only spaces or a hyphen between)."""
+    lowered = word.lower()
+    if text[left_end:right_start] not in (" ", "-"):
+        return False
+    if lowered in HEAD_NOUNS:
+        return True
+    return (
+        lowered not in STOPWORDS
+        and len(lowered) > 2
+        and zipf(lowered) < COMMON_ZIPF
+        and not lowered.endswith("ly")
+    )

@@ -1,0 +1,181 @@
+"""What a paragraph is about, so that "It", "This condition" or "this procedure" can be named.
+
+The topic comes from the nearest Markdown heading that names a subject (not "Causes" or
+"Treatment"), or from the subject of the paragraph's first sentence. Anaphora are resolved
+to it: a card never asks about "this condition".
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from study.cardgen.terms import STOPWORDS, stem, strip_article, words
+
+# Headings that name an aspect of the subject above them, not a subject.
+ASPECT_HEADINGS = frozenset(
+    """overview introduction summary background causes cause symptoms signs diagnosis treatment
+    treatments management prevention complications prognosis risk factors epidemiology
+    pathophysiology investigations tests examination key points facts definition what is
+    when to see a doctor outlook self-care medication medications surgery types references
+    see also notes further reading""".split()
+)
+# Words that stand for the topic without naming it.
+_PROCEDURE_WORDS = r"procedure|operation|surgery|technique|treatment|test"
+_CONDITION_WORDS = r"condition|disease|disorder|syndrome|type of pain|kind of pain|injury|problem"
+ANAPHORA = re.compile(
+    rf"^(?P<lead>(?:in|during|after|before|with) )?(?P<det>this|the|that|these) "
+    rf"(?P<noun>{_PROCEDURE_WORDS}|{_CONDITION_WORDS}|type|kind|form)\b",
+    re.IGNORECASE,
+)
+PRONOUN_SUBJECT = re.compile(r"^(?:it|this)\b(?=\s+(?!is\b)(?:\w+))", re.IGNORECASE)
+# Heads of noun phrases that only contain the subject: "the magnitude of X" is about X.
+_CONTAINERS = frozenset(
+    """magnitude burden type kind form risk number rate role importance prevalence incidence
+    severity degree amount level part most many some one symptoms signs cause causes treatment
+    effect effects aim goal purpose""".split()
+)
+_SUBORDINATE = re.compile(
+    r"^(?:when|if|although|though|because|just because|while|since|once|whenever)\s+",
+    re.IGNORECASE,
+)
+_LEADING_PHRASE = re.compile(
+    r"^(?:in|on|at|for|among|with|after|before|during|over|from)\b[^,]{0,80},\s*", re.IGNORECASE
+)
+_VERB = re.compile(
+    r"\s(?:is|are|was|were|has|have|had|can|could|may|might|will|would|should|must|does|do|did|"
+    r"happens?|occurs?|takes?|causes?|comes?|feels?|affects?|results?|leads?|means?|"
+    r"present|presents|shows?|refers?|develops?|involves?|describes?|helps?|includes?)\b",
+    re.IGNORECASE,
+)
+_PAREN = re.compile(r"\s*\([^)]*\)")
+_PERSON = re.compile(r"\bet al\b|\b(?:says|said|explains|notes)\b", re.IGNORECASE)
+# Procedures are named by their suffix; "a procedure called X" names one too.
+PROCEDURE_NAME = re.compile(
+    r"\b(?:procedures? called|operation called|surgery called)\s+(?P<name>[\w-]+(?:\s+or\s+[\w-]+)?)",
+    re.IGNORECASE,
+)
+
+
+def heading_topic(headings: Sequence[str]) -> str | None:
+    """The innermost heading that names a subject rather than an aspect of one."""
+    for heading in reversed(headings):
+        title = re.sub(r"[:?!.]+$", "", heading).strip()
+        lowered = title.lower()
+        if not title or lowered in ASPECT_HEADINGS or all(w in ASPECT_HEADINGS for w in words(title)):
+            continue
+        lowered = re.sub(r"^(?:what is|what are|about|understanding)\s+", "", lowered)
+        return _tidy(title[len(title) - len(lowered) :] if lowered != title.lower() else title)
+    return None
+
+
+def sentence_subject(sentence: str) -> str | None:
+    """The subject of ``sentence``, when it names something (not a pronoun or a person)."""
+    text = sentence.strip()
+    if _PERSON.search(text.split(",")[0]):
+        return None
+    subordinate = _SUBORDINATE.match(text)
+    if subordinate:
+        text = text[subordinate.end() :]
+    else:
+        text = _LEADING_PHRASE.sub("", text, count=1)
+    text = _PAREN.sub("", text)
+    verb = _VERB.search(" " + text)
+    if verb is None:
+        return None
+    subject = text[: max(verb.start() - 1, 0)].strip(" ,;:")
+    subject = _unwrap(subject)
+    if not subject or len(subject.split()) > 6:
+        return None
+    if subject.lower() in STOPWORDS or words(subject)[:1] in (["this"], ["it"], ["these"]):
+        return None
+    if subject[:1].islower() is False and not re.search(r"[a-z]", subject):
+        return None
+    return _tidy(subject)
+
+
+def _unwrap(subject: str) -> str:
+    """``subject`` without determiners and container heads: "the magnitude of X" gives X."""
+    subject = strip_article(subject.strip())
+    while True:
+        parts = re.split(r"\s+(?:of|from|in|with)\s+", subject, maxsplit=1)
+        if len(parts) == 2 and words(parts[0])[-1:] and words(parts[0])[-1] in _CONTAINERS:
+            subject = strip_article(parts[1].strip())
+            continue
+        return subject
+
+
+def _tidy(topic: str) -> str:
+    """A topic in sentence case: the first letter lowered unless it is an acronym or a name."""
+    topic = re.sub(r"\s+", " ", topic).strip(" .,:;")
+    first = topic.split(" ")[0]
+    if first[:1].isupper() and not first.isupper() and not re.search(r"[A-Z]", first[1:]):
+        topic = topic[0].lower() + topic[1:]
+    for suffix in (" region", " area"):
+        if topic.endswith(suffix):
+            topic = topic[: -len(suffix)]
+    return topic
+
+
+def frequent_term(paragraph: str, candidates: Sequence[str]) -> str | None:
+    """The candidate named most often in ``paragraph`` (at least twice), for a fallback."""
+    stems = [stem(w) for w in words(paragraph)]
+    best: tuple[int, str] | None = None
+    for candidate in candidates:
+        target = [stem(w) for w in words(candidate)]
+        if not target:
+            continue
+        count = sum(
+            1 for i in range(len(stems) - len(target) + 1) if stems[i : i + len(target)] == target
+        )
+        if count >= 2 and (best is None or count > best[0]):
+            best = (count, candidate)
+    return best[1] if best else None
+
+
+def capitalise(text: str) -> str:
+    """``text`` with its first letter upper case."""
+    return text[:1].upper() + text[1:]
+
+
+_PROCEDURE_REFERENCE = re.compile(
+    rf"\b(?:this|the|that)\s+(?:{_PROCEDURE_WORDS})\b(?!\s+called)", re.IGNORECASE
+)
+_CONDITION_REFERENCE = re.compile(
+    rf"\b(?:this|that|the)\s+(?:{_CONDITION_WORDS}|type|kind|form)\b(?:\s+of\s+\w+)?",
+    re.IGNORECASE,
+)
+_LEADING_PRONOUN = re.compile(r"^(?:it|this)\s+(?!is\s+(?:not|where|why|what|how)\b)", re.I)
+_UNRESOLVABLE = re.compile(
+    r"^(?:this|that|these|those|it)\s+(?:is|was|are|were)\s+(?:not|where|why|what|how|because)\b"
+    r"|^(?:this|that|these|those)\s*[,.]|^(?:they|them|he|she)\b",
+    re.IGNORECASE,
+)
+
+
+def resolve(text: str, topic: str | None, procedure: str | None) -> str | None:
+    """``text`` with "It", "This condition" and "the procedure" replaced by what they name.
+
+    None when the sentence leans on text around it that no topic can stand in for
+    ("This is not a surprise", "They ..."), since a card made from it would not stand alone.
+    """
+    if _UNRESOLVABLE.search(text):
+        return None
+    named = procedure or topic
+    if named and _PROCEDURE_REFERENCE.search(text) and not PROCEDURE_NAME.search(text):
+        text = _PROCEDURE_REFERENCE.sub(named, text, count=1)
+    if topic:
+        text = _CONDITION_REFERENCE.sub(lambda m: _condition(m.group(0), topic), text, count=1)
+        if _LEADING_PRONOUN.match(text):
+            text = _LEADING_PRONOUN.sub(capitalise(topic) + " ", text, count=1)
+        text = re.sub(r"(;\s+)it\s+(?=can|may|is|typically|often|usually)", rf"\1{topic} ", text)
+    elif re.match(r"^(?:it|this|these)\b", text, re.IGNORECASE):
+        return None
+    if re.match(r"^(?:this|these|that)\s+(?:" + _CONDITION_WORDS + r")\b", text, re.IGNORECASE):
+        return None
+    return capitalise(text)
+
+
+def _condition(reference: str, topic: str) -> str:
+    """The topic for "this condition"; "the disease" may name another, so it stays."""
+    return reference if reference.lower().startswith("the ") else topic

@@ -1,0 +1,96 @@
+"""Cards as a learner sees them: question and answer text, and the card's state name.
+
+A basic note gives one card; a cloze note one card per cloze number, whose id is the
+note id plus the number (``avn-causes#c2``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from study import cloze
+
+MATURE_INTERVAL = 21
+STATES = ("new", "learning", "young", "mature")
+
+
+@dataclass(frozen=True)
+class CardContent:
+    """What a card shows: plain text, never markup."""
+
+    card_id: str
+    note_id: str
+    deck_id: str
+    type: str
+    ordinal: int
+    question: str
+    answer: str
+    cloze_text: str = ""
+    extra: str = ""
+    tags: tuple[str, ...] = ()
+    source_file: str = ""
+    source_sentence: str = ""
+
+
+def card_id(note_id: str, ordinal: int) -> str:
+    """The id of a note's card: the note id, or ``note#cN`` for cloze number N."""
+    return f"{note_id}#c{ordinal}" if ordinal else note_id
+
+
+def question_and_answer(
+    note_type: str, front: str, back: str, text: str, ordinal: int
+) -> tuple[str, str]:
+    """The plain-text question and answer of one card of a note."""
+    if note_type == "cloze":
+        return cloze.question(text, ordinal), cloze.answer(text, ordinal)
+    return front, back
+
+
+def state_name(
+    *, reviews: int, repetitions: int, interval: int, drill_day: date | None, today: date
+) -> str:
+    """new, learning, young or mature: the partition the stats and Browse use.
+
+    learning: failed at its last scheduled review, or waiting in today's drill.
+    """
+    if reviews == 0:
+        return "new"
+    if repetitions == 0 or drill_day == today:
+        return "learning"
+    return "mature" if interval >= MATURE_INTERVAL else "young"
+
+
+def split_tags(tags: str) -> tuple[str, ...]:
+    """Tags as stored (space separated) back to a tuple."""
+    return tuple(tags.split())
+
+
+def join_tags(tags: tuple[str, ...] | list[str]) -> str:
+    """Tags for storage: space separated with spaces at both ends, so ``LIKE '% tag %'`` works."""
+    return f" {' '.join(tags)} " if tags else ""
+
+
+_VISIBLE = {"\x1b": "␛", "\t": "    ", "\r": "␍", "\x7f": "␡"}
+
+
+def printable(text: str, *, keep_newlines: bool = True) -> str:
+    """Card text made safe for a terminal: control characters and escapes shown, not sent.
+
+    ESC becomes ``␛`` so an ANSI sequence shows as text; other controls become ``\\xNN``.
+    """
+    out: list[str] = []
+    for char in text:
+        if char == "\n":
+            out.append("\n" if keep_newlines else " ⏎ ")
+        elif char in _VISIBLE:
+            out.append(_VISIBLE[char])
+        elif ord(char) < 32 or 0x80 <= ord(char) < 0xA0:
+            out.append(f"\\x{ord(char):02x}")
+        elif (
+            char in "\u2028\u2029\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+        ):
+            out.append(f"\\u{ord(char):04x}")  # line separators and bidi overrides
+        else:
+            out.append(char)
+    return "".join(out)

@@ -1,0 +1,447 @@
+"""The command line: parses arguments, calls the core, prints. No business logic here.
+
+Every failure the learner can cause prints one line saying what is wrong and what to do,
+and exits non-zero (2 for bad input, 1 for everything else); ``--debug`` shows the
+traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, NoReturn
+
+import click
+import sqlalchemy as sa
+
+from study import __version__
+from study.config import (
+    DESCRIPTIONS,
+    SettingsError,
+    fields_of,
+    load_settings,
+    save_settings,
+    set_setting,
+    settings_path,
+)
+from study.decks import DeckError
+from study.errors import UserError
+from study.session import DeckScope
+from study.storage.database import StorageError
+from study.workspace import Workspace, open_workspace
+
+
+@dataclass
+class Options:
+    """The global options, given before the command."""
+
+    db: str | None
+    profile: str | None
+    debug: bool
+
+    def workspace(self, *, sync_bundled: bool = True) -> Workspace:
+        return open_workspace(self.db, self.profile, sync_bundled=sync_bundled)
+
+
+def fail(message: str, code: int = 1) -> NoReturn:
+    """Print one clear line to stderr and exit."""
+    click.echo(f"study: {message}", err=True)
+    sys.exit(code)
+
+
+@contextmanager
+def opened(options: Options, *, sync_bundled: bool = True) -> Iterator[Workspace]:
+    """The workspace for a command, closed afterwards."""
+    workspace = options.workspace(sync_bundled=sync_bundled)
+    try:
+        yield workspace
+    finally:
+        workspace.close()
+
+
+def scope_for(
+    workspace: Workspace, decks: tuple[str, ...] | list[str], tag: str | None
+) -> DeckScope:
+    """The cards a command works on: ``--deck`` (with child decks) and ``--tag``."""
+    from study.storage.repository import resolve_decks
+
+    if not decks:
+        return DeckScope(None, tag)
+    with workspace.database.session() as session:
+        ids = sorted({i for d in decks for i in resolve_decks(session, d)})
+    return DeckScope(ids, tag)
+
+
+@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--db", metavar="URL", help="Database: an SQLAlchemy URL or a file (else STUDY_DB).")
+@click.option(
+    "--profile", metavar="NAME", help="Learner profile (else STUDY_PROFILE, else 'default')."
+)
+@click.option("--debug", is_flag=True, help="Show the full traceback of an error.")
+@click.version_option(__version__, prog_name="study")
+@click.pass_context
+def cli(ctx: click.Context, db: str | None, profile: str | None, debug: bool) -> None:
+    """Spaced repetition in the terminal: study, export to Anki, see your progress.
+
+    Without a command, opens the study app on your decks.
+    """
+    ctx.obj = Options(db, profile, debug)
+    if ctx.invoked_subcommand is None:
+        run_tui(ctx.obj, start="home")
+
+
+def run_tui(
+    options: Options,
+    *,
+    start: str,
+    decks: tuple[str, ...] = (),
+    tag: str | None = None,
+    cram: bool = False,
+) -> None:
+    """Open the Textual app."""
+    from study.tui.app import run_app
+
+    with opened(options) as workspace:
+        scope = scope_for(workspace, decks, tag)
+        run_app(workspace, start=start, scope=scope, cram=cram)
+
+
+@cli.command()
+@click.option(
+    "--deck", "decks", multiple=True, metavar="D", help="Deck id or name (with child decks)."
+)
+@click.option("--tag", metavar="T", help="Only cards with this tag.")
+@click.option("--cram", is_flag=True, help="Study ahead of schedule; the schedule is not changed.")
+@click.pass_obj
+def review(options: Options, decks: tuple[str, ...], tag: str | None, cram: bool) -> None:
+    """Open the review screen directly."""
+    run_tui(options, start="review", decks=decks, tag=tag, cram=cram)
+
+
+@cli.command("import")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.pass_obj
+def import_(options: Options, paths: tuple[Path, ...]) -> None:
+    """Import deck files; edited cards are updated in place and keep their progress.
+
+    Every file is checked first; on any problem nothing is imported.
+    """
+    from study.library import import_deck_files
+
+    with opened(options) as workspace:
+        results = import_deck_files(workspace.database, list(paths), workspace.clock.now())
+    for result in results:
+        click.echo(
+            f"{result.deck_id}: {result.added} added, {result.updated} updated, "
+            f"{result.retired} retired, {result.unchanged} unchanged"
+        )
+        for warning in result.warnings:
+            click.echo(f"warning: {warning}", err=True)
+
+
+@cli.command()
+@click.option(
+    "--deck", "decks", multiple=True, metavar="D", help="Deck id or name (with child decks)."
+)
+@click.option("--tag", metavar="T", help="Only cards with this tag.")
+@click.option("--flagged", is_flag=True, help="Only cards flagged as wrong or unclear.")
+@click.option("--json", "as_json", is_flag=True, help="A JSON array, one object per card.")
+@click.pass_obj
+def cards(
+    options: Options, decks: tuple[str, ...], tag: str | None, flagged: bool, as_json: bool
+) -> None:
+    """List cards (suspended ones included; retired ones left out)."""
+    from study.storage.repository import card_rows
+
+    with opened(options) as workspace:
+        scope = scope_for(workspace, decks, tag)
+        with workspace.database.session() as session:
+            rows = card_rows(
+                session, workspace.learner_id, workspace.today(), deck_ids=scope.deck_ids, tag=tag
+            )
+    if flagged:
+        rows = [r for r in rows if r.flagged]
+    if as_json:
+        click.echo(json.dumps([_card_json(r) for r in rows], ensure_ascii=False, indent=2))
+        return
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    from study.cards import printable
+
+    table = Table("card", "question", "state", "due", box=None, pad_edge=False)
+    for row in rows:
+        state = (
+            row.state + (" suspended" if row.suspended else "") + (" leech" if row.leech else "")
+        )
+        table.add_row(
+            Text(printable(row.content.card_id)),
+            Text(printable(row.content.question, keep_newlines=False)),
+            Text(state + (" flagged" if row.flagged else "")),
+            Text(row.due_day.isoformat() if row.due_day else ""),
+        )
+    Console(soft_wrap=False).print(table)
+    click.echo(f"{len(rows)} cards")
+
+
+def _card_json(row: Any) -> dict[str, Any]:
+    content = row.content
+    return {
+        "id": content.card_id,
+        "note": content.note_id,
+        "deck": content.deck_id,
+        "deck_name": row.deck_name,
+        "type": content.type,
+        "question": content.question,
+        "answer": content.answer,
+        "extra": content.extra,
+        "tags": list(content.tags),
+        "source": {"file": content.source_file, "sentence": content.source_sentence},
+        "state": row.state,
+        "suspended": row.suspended,
+        "leech": row.leech,
+        "flagged": row.flagged,
+        "flag_reason": row.flag_reason,
+        "due": row.due_day.isoformat() if row.due_day else None,
+        "interval": row.interval,
+        "easiness": row.ease_hundredths / 100,
+        "reviews": row.reviews,
+        "lapses": row.lapses,
+        "edited": row.edited,
+    }
+
+
+@cli.command()
+@click.argument("key", required=False)
+@click.argument("value", required=False)
+@click.option("--deck", metavar="D", help="Set a daily limit for one deck (deck id).")
+def config(key: str | None, value: str | None, deck: str | None) -> None:
+    """Show the settings, one setting, or set one: study config KEY VALUE."""
+    settings = load_settings()
+    if key is None:
+        click.echo(f"# {settings_path()}")
+        for name in fields_of(settings):
+            click.echo(f"{name} = {getattr(settings, name)!r}    # {DESCRIPTIONS[name]}")
+        for deck_id, limits in sorted(settings.deck_limits.items()):
+            click.echo(
+                f"[decks.{deck_id}] new_per_day = {limits.new_per_day}, "
+                f"reviews_per_day = {limits.reviews_per_day}"
+            )
+        return
+    if value is None:
+        if key not in DESCRIPTIONS:
+            raise SettingsError(f"unknown setting {key!r}; `study config` lists them")
+        click.echo(repr(getattr(settings, key)))
+        return
+    settings = set_setting(settings, key, value, deck)
+    save_settings(settings)
+    click.echo(f"{key} = {value}" + (f" for deck {deck}" if deck else ""))
+
+
+@cli.group()
+def profile() -> None:
+    """Learner profiles: one database holds several learners."""
+
+
+@profile.command("list")
+@click.pass_obj
+def profile_list(options: Options) -> None:
+    """List profiles with their number of reviews."""
+    from study.storage.repository import list_learners
+
+    with opened(options) as workspace, workspace.database.session() as session:
+        for learner, reviews in list_learners(session):
+            mark = "*" if learner.id == workspace.learner_id else " "
+            click.echo(f"{mark} {learner.name}  ({reviews} reviews)")
+
+
+@profile.command("add")
+@click.argument("name")
+@click.pass_obj
+def profile_add(options: Options, name: str) -> None:
+    """Add a profile."""
+    from study.storage.repository import get_or_create_learner
+
+    _check_profile_name(name)
+    with opened(options) as workspace:
+        workspace.database.write(lambda s: get_or_create_learner(s, name, workspace.clock.now()))
+    click.echo(f"profile {name!r} ready; use it with --profile {name}")
+
+
+@profile.command("rename")
+@click.argument("old")
+@click.argument("new")
+@click.pass_obj
+def profile_rename(options: Options, old: str, new: str) -> None:
+    """Rename a profile; its history follows."""
+    from study.storage.repository import rename_learner
+
+    _check_profile_name(new)
+    with opened(options) as workspace:
+        workspace.database.write(lambda s: rename_learner(s, old, new))
+    click.echo(f"profile {old!r} is now {new!r}")
+
+
+@profile.command("remove")
+@click.argument("name")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@click.pass_obj
+def profile_remove(options: Options, name: str, yes: bool) -> None:
+    """Remove a profile with its whole review history (asks first)."""
+    from study.storage.repository import find_learner, remove_learner
+
+    with opened(options) as workspace:
+        with workspace.database.session() as session:
+            find_learner(session, name)
+        if not yes and not click.confirm(
+            f"Remove profile {name!r} and its whole review history?", default=False
+        ):
+            fail("nothing removed", 1)
+        workspace.database.write(lambda s: remove_learner(s, name))
+    click.echo(f"profile {name!r} removed")
+
+
+def _check_profile_name(name: str) -> None:
+    if not name.strip() or len(name) > 64 or any(ord(c) < 32 for c in name):
+        fail("a profile name is 1 to 64 printable characters", 2)
+
+
+@cli.command()
+@click.argument("sources", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("-o", "--output", type=click.Path(path_type=Path), help="Deck file to write.")
+@click.option("--deck-name", help="The deck's name (Parent::Child allowed).")
+@click.option("--report", is_flag=True, help="List every dropped candidate with its reason.")
+@click.option("--import", "then_import", is_flag=True, help="Import the deck after writing it.")
+@click.pass_obj
+def generate(
+    options: Options,
+    sources: tuple[Path, ...],
+    output: Path | None,
+    deck_name: str | None,
+    report: bool,
+    then_import: bool,
+) -> None:
+    """Generate a deck file of cards from study material (text or Markdown)."""
+    from study.cardgen import generate_deck
+    from study.decks import write_deck
+
+    output = output or Path(sources[0].stem + ".toml")
+    if output.exists() and output.is_dir():
+        fail(f"{output} is a folder; give a deck file name with -o", 2)
+    with _progress_bar("generating") as progress:
+        generation = generate_deck(
+            list(sources),
+            deck_dir=output.parent.resolve(),
+            deck_name=deck_name,
+            progress=progress,
+        )
+    try:
+        write_deck(generation.deck, output)
+    except OSError as error:
+        fail(f"cannot write {output} ({error.strerror}); choose another place with -o", 1)
+    click.echo(f"{output}: {len(generation.deck.notes)} cards, {len(generation.drops)} dropped")
+    if report:
+        for line in generation.report_lines():
+            click.echo(line)
+    if then_import:
+        from study.library import import_deck_files
+
+        with opened(options) as workspace:
+            [result] = import_deck_files(workspace.database, [output], workspace.clock.now())
+        click.echo(f"imported {result.deck_id}: {result.added} added, {result.updated} updated")
+
+
+@contextmanager
+def _progress_bar(label: str) -> Iterator[Callable[[int, int], None] | None]:
+    """A progress callback drawing a bar on a terminal; None when output is not a terminal."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    from rich.progress import Progress
+
+    with Progress(transient=True) as bar:
+        task = bar.add_task(label, total=None)
+
+        def update(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        yield update
+
+
+@cli.command("export-anki")
+@click.option("-o", "--output", type=click.Path(path_type=Path), help="The .apkg file to write.")
+@click.option(
+    "--deck", "decks", multiple=True, metavar="D", help="Deck id or name (with child decks)."
+)
+@click.option("--with-progress", is_flag=True, help="Carry your schedule and review log into Anki.")
+@click.pass_obj
+def export_anki(
+    options: Options, output: Path | None, decks: tuple[str, ...], with_progress: bool
+) -> None:
+    """Export decks to an Anki package (.apkg)."""
+    fail("export to Anki is not built yet (issue 7)", 2)
+
+
+@cli.command()
+@click.option(
+    "--deck", "decks", multiple=True, metavar="D", help="Deck id or name (with child decks)."
+)
+@click.option("--tag", metavar="T", help="Only cards with this tag.")
+@click.option(
+    "--days",
+    type=click.IntRange(1, 36500),
+    default=30,
+    show_default=True,
+    help="Days of history to show.",
+)
+@click.option("--json", "as_json", is_flag=True, help="One JSON object (keys in the README).")
+@click.pass_obj
+def stats(
+    options: Options, decks: tuple[str, ...], tag: str | None, days: int, as_json: bool
+) -> None:
+    """Progress statistics."""
+    fail("statistics are not built yet (issue 8)", 2)
+
+
+def main() -> None:
+    """The console script: run the CLI, turning known errors into one clear line."""
+    debug = "--debug" in sys.argv[1:]
+    try:
+        cli.main(standalone_mode=False)
+    except click.exceptions.Abort:
+        fail("interrupted", 130)
+    except click.ClickException as error:
+        error.show()
+        sys.exit(error.exit_code)
+    except DeckError as error:
+        if debug:
+            raise
+        for problem in error.problems[:50]:
+            click.echo(problem, err=True)
+        if len(error.problems) > 50:
+            click.echo(f"... and {len(error.problems) - 50} more problems", err=True)
+        click.echo("study: nothing was imported; fix the problems above and import again", err=True)
+        sys.exit(2)
+    except UserError as error:
+        if debug:
+            raise
+        fail(str(error), 2)
+    except StorageError as error:
+        if debug:
+            raise
+        fail(str(error), 1)
+    except sa.exc.OperationalError as error:
+        if debug:
+            raise
+        fail(f"database error ({error.orig}); run `study doctor`, or use --debug for details", 1)
+    except OSError as error:
+        if debug:
+            raise
+        fail(f"{error.strerror or error}: {error.filename or ''}".rstrip(": "), 1)
+    except KeyboardInterrupt:
+        fail("interrupted", 130)

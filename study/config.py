@@ -1,0 +1,240 @@
+"""Settings: one TOML file with documented defaults, loaded once and passed down.
+
+Where things live: ``STUDY_HOME`` (if set) holds ``settings.toml`` and ``study.db``;
+otherwise the platformdirs user config and user data directories for ``study``.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import platformdirs
+
+from study.decks import toml_string
+from study.errors import UserError
+
+APP_NAME = "study"
+
+
+class SettingsError(UserError):
+    """A settings file or value that cannot be used; the message says what to do."""
+
+
+@dataclass(frozen=True)
+class DeckLimits:
+    """Daily limits that can be set per deck (they include the deck's child decks)."""
+
+    new_per_day: int = 20
+    reviews_per_day: int = 200
+
+
+# Each setting: its default (from the dataclass) and the line the README and `study config` show.
+DESCRIPTIONS: dict[str, str] = {
+    "new_per_day": "new cards introduced per day (per deck, child decks included)",
+    "reviews_per_day": "scheduled reviews per day (per deck, child decks included)",
+    "day_starts_at": "hour (0-23, local time) at which a new study day begins",
+    "timezone": "IANA time zone of the learner, e.g. Europe/Paris ('' = this computer's)",
+    "theme": "'dark' or 'light'",
+    "bury_siblings": "bury the other cloze cards of a note until the next day",
+    "leech_threshold": "lapses after which a card is a leech",
+    "leech_action": "'suspend' a leech, or only 'flag' it",
+    "drill_gap": "cards shown before a drilled card comes back",
+    "synchronous": "'NORMAL' (durable across app crashes) or 'FULL' (also power loss)",
+    "backups_kept": "how many daily backups to keep",
+    "daily_backup": "back up the database once a day on first use",
+}
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every setting with its default; ``deck_limits`` holds per-deck overrides."""
+
+    new_per_day: int = 20
+    reviews_per_day: int = 200
+    day_starts_at: int = 4
+    timezone: str = ""
+    theme: str = "dark"
+    bury_siblings: bool = True
+    leech_threshold: int = 8
+    leech_action: str = "suspend"
+    drill_gap: int = 3
+    synchronous: str = "NORMAL"
+    backups_kept: int = 7
+    daily_backup: bool = True
+    deck_limits: dict[str, DeckLimits] = field(default_factory=dict)
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """The learner's time zone: the setting, or this computer's."""
+        return ZoneInfo(self.timezone) if self.timezone else local_zone()
+
+    def limits_for(self, deck_id: str) -> DeckLimits:
+        """The daily limits of one deck: its override, else the global ones."""
+        return self.deck_limits.get(deck_id, DeckLimits(self.new_per_day, self.reviews_per_day))
+
+
+def local_zone() -> ZoneInfo:
+    """This computer's IANA zone, or UTC when it cannot be found."""
+    try:
+        import tzlocal
+
+        name = tzlocal.get_localzone_name()
+        return ZoneInfo(name) if name else ZoneInfo("UTC")
+    except (ZoneInfoNotFoundError, ValueError, OSError, LookupError):
+        return ZoneInfo("UTC")
+
+
+def home_override() -> Path | None:
+    """``STUDY_HOME``, which keeps settings and data together (tests, portable installs)."""
+    value = os.environ.get("STUDY_HOME")
+    return Path(value) if value else None
+
+
+def config_dir() -> Path:
+    """Where ``settings.toml`` lives."""
+    return home_override() or Path(platformdirs.user_config_dir(APP_NAME))
+
+
+def data_dir() -> Path:
+    """Where the database, backups and exports live by default."""
+    return home_override() or Path(platformdirs.user_data_dir(APP_NAME))
+
+
+def settings_path() -> Path:
+    """The settings file."""
+    return config_dir() / "settings.toml"
+
+
+def _check(name: str, value: Any) -> Any:
+    """Validate one setting's value, converting strings typed on the command line."""
+    default = getattr(Settings(), name)
+    if isinstance(default, bool):
+        if isinstance(value, str):
+            if value.lower() in ("true", "yes", "on", "1"):
+                return True
+            if value.lower() in ("false", "no", "off", "0"):
+                return False
+        if not isinstance(value, bool):
+            raise SettingsError(f"{name} must be true or false, not {value!r}")
+        return value
+    if isinstance(default, int):
+        if isinstance(value, str) and value.strip().lstrip("-").isdigit():
+            value = int(value)
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise SettingsError(f"{name} must be a whole number of 0 or more, not {value!r}")
+        if name == "day_starts_at" and value > 23:
+            raise SettingsError("day_starts_at must be an hour from 0 to 23")
+        return value
+    if not isinstance(value, str):
+        raise SettingsError(f"{name} must be text, not {value!r}")
+    choices = {
+        "theme": ("dark", "light"),
+        "leech_action": ("suspend", "flag"),
+        "synchronous": ("NORMAL", "FULL"),
+    }
+    if name == "synchronous":
+        value = value.upper()
+    if name in choices and value not in choices[name]:
+        raise SettingsError(f"{name} must be one of {', '.join(choices[name])}, not {value!r}")
+    if name == "timezone" and value:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise SettingsError(
+                f"unknown time zone {value!r}; use an IANA name such as Europe/London"
+            ) from None
+    return value
+
+
+def fields_of(settings: Settings) -> list[str]:
+    """The names of the global settings, in the documented order."""
+    return [f.name for f in fields(settings) if f.name != "deck_limits"]
+
+
+def load_settings(path: Path | None = None) -> Settings:
+    """Read the settings file (missing file: defaults); raise SettingsError if it is invalid."""
+    path = path or settings_path()
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return Settings()
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+        raise SettingsError(f"{path}: cannot read settings ({error}); fix or delete it") from None
+    values: dict[str, Any] = {}
+    limits: dict[str, DeckLimits] = {}
+    for key, value in data.items():
+        if key == "decks" and isinstance(value, dict):
+            for deck_id, overrides in value.items():
+                if not isinstance(overrides, dict):
+                    raise SettingsError(f"{path}: [decks.{deck_id}] must be a table")
+                unknown = set(overrides) - {"new_per_day", "reviews_per_day"}
+                if unknown:
+                    raise SettingsError(
+                        f"{path}: unknown per-deck setting {sorted(unknown)[0]!r} "
+                        "(per deck: new_per_day, reviews_per_day)"
+                    )
+                limits[deck_id] = DeckLimits(
+                    new_per_day=_check("new_per_day", overrides.get("new_per_day", 20)),
+                    reviews_per_day=_check(
+                        "reviews_per_day", overrides.get("reviews_per_day", 200)
+                    ),
+                )
+        elif key in DESCRIPTIONS:
+            try:
+                values[key] = _check(key, value)
+            except SettingsError as error:
+                raise SettingsError(f"{path}: {error}") from None
+        else:
+            raise SettingsError(f"{path}: unknown setting {key!r}; see `study config`")
+    return replace(Settings(**values), deck_limits=limits)
+
+
+def dump_settings(settings: Settings) -> str:
+    """The settings file text: every setting with its description as a comment."""
+    lines = ["# study settings; `study config KEY VALUE` changes one", ""]
+    for name in fields_of(settings):
+        value = getattr(settings, name)
+        rendered = (
+            ("true" if value else "false")
+            if isinstance(value, bool)
+            else str(value)
+            if isinstance(value, int)
+            else toml_string(value)
+        )
+        lines += [f"# {DESCRIPTIONS[name]}", f"{name} = {rendered}", ""]
+    for deck_id, limits in sorted(settings.deck_limits.items()):
+        lines += [
+            f"[decks.{toml_string(deck_id)}]",
+            f"new_per_day = {limits.new_per_day}",
+            f"reviews_per_day = {limits.reviews_per_day}",
+            "",
+        ]
+    return "\n".join(lines)
+
+
+def set_setting(settings: Settings, key: str, value: str, deck: str | None = None) -> Settings:
+    """Return ``settings`` with one setting changed (per deck when ``deck`` is given)."""
+    if deck is not None:
+        if key not in ("new_per_day", "reviews_per_day"):
+            raise SettingsError(f"{key} cannot be set per deck (per deck: daily limits only)")
+        current = settings.limits_for(deck)
+        limits = dict(settings.deck_limits)
+        limits[deck] = replace(current, **{key: _check(key, value)})
+        return replace(settings, deck_limits=limits)
+    if key not in DESCRIPTIONS:
+        raise SettingsError(f"unknown setting {key!r}; `study config` lists them")
+    return replace(settings, **{key: _check(key, value)})
+
+
+def save_settings(settings: Settings, path: Path | None = None) -> None:
+    """Write the settings file atomically."""
+    path = path or settings_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(path.name + ".tmp")
+    temporary.write_text(dump_settings(settings), encoding="utf-8")
+    temporary.replace(path)

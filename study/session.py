@@ -1,0 +1,757 @@
+"""The study session: the queue, same-day drills, burying, leeches, cram and undo.
+
+A service of the core (no textual). The clock is passed in. Every grade is committed
+in its own transaction before the next card is returned, so a grade counts as saved
+as soon as the caller sees the next card (or the end).
+
+Queue: due reviews first (most overdue first), new cards spread among them in deck
+file order, within the daily limits of each deck (a deck's limits include its child
+decks). A card graded below 4 comes back later the same session (SM-2's step 7) until
+it is graded 4 or 5; those drill answers are logged as ``drill`` and never change the
+schedule. Cram studies ahead of schedule and changes nothing but the log (``cram``).
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from fractions import Fraction
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import Session, col, select
+
+from study import sm2
+from study.cards import CardContent
+from study.clock import Clock, study_day
+from study.config import Settings
+from study.storage.database import Database
+from study.storage.models import Card, CardState, Deck, Note, Review
+from study.storage.repository import content_of, not_cancelled, state_of
+
+SCHEDULED = ("new", "review")
+STATE_FIELDS = (
+    "repetitions",
+    "ease_hundredths",
+    "interval",
+    "due_day",
+    "last_review_day",
+    "reviews",
+    "lapses",
+    "suspended",
+    "leech",
+    "buried_until",
+    "drill_day",
+    "flagged",
+    "flag_reason",
+)
+
+
+@dataclass(frozen=True)
+class Counts:
+    """Cards left: new, learning (waiting to be drilled) and due reviews."""
+
+    new: int = 0
+    learning: int = 0
+    due: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.new + self.learning + self.due
+
+
+@dataclass(frozen=True)
+class GradePreview:
+    """What one grade would do to the current card."""
+
+    grade: int
+    meaning: str
+    interval: int | None  # days until the next review; None: the schedule does not change
+    comes_back_today: bool
+
+    @property
+    def label(self) -> str:
+        """Short text for a grade button: ``1d``, ``17d``, ``again``, ``done``."""
+        if self.interval is None:
+            return "again" if self.comes_back_today else "done"
+        return _days_label(self.interval)
+
+
+def _days_label(days: int) -> str:
+    if days < 60:
+        return f"{days}d"
+    if days < 365:
+        return f"{days / 30:.1f}mo"
+    return f"{days / 365:.1f}y"
+
+
+@dataclass(frozen=True)
+class GradeOutcome:
+    """What grading did: the review id, and what the learner should be told."""
+
+    review_id: int
+    comes_back_today: bool
+    became_leech: bool
+    suspended_as_leech: bool
+    next_due: date | None
+
+
+@dataclass(frozen=True)
+class Summary:
+    """The end of a session."""
+
+    studied: int
+    correct: int
+    time_ms: int
+    next_due: date | None
+
+    @property
+    def correct_percent(self) -> float:
+        return 100.0 * self.correct / self.studied if self.studied else 0.0
+
+
+@dataclass
+class _Pending:
+    card_id: str
+    kind: str  # new, review, drill, cram
+
+
+@dataclass
+class _QueueSnapshot:
+    position: int
+    drills: list[tuple[str, int]]
+    shown: int
+    current: _Pending | None
+    skipped: set[str]
+    graded: list[tuple[int, int, int]]
+
+
+@dataclass
+class _Graded:
+    review_id: int
+    snapshot: _QueueSnapshot
+
+
+@dataclass
+class DeckScope:
+    """Which cards a session studies: decks (None: all) and an optional tag."""
+
+    deck_ids: list[str] | None = None
+    tag: str | None = None
+
+
+@dataclass
+class StudySession:
+    """One sitting of study for one learner."""
+
+    database: Database
+    learner_id: int
+    settings: Settings
+    clock: Clock
+    scope: DeckScope = field(default_factory=DeckScope)
+    cram: bool = False
+    session_id: str = field(default_factory=lambda: uuid.uuid4().hex)
+
+    def __post_init__(self) -> None:
+        self.today = self._today()
+        self._main: list[_Pending] = []
+        self._position = 0
+        self._skipped: set[str] = set()
+        self._drills: list[tuple[str, int]] = []  # (card id, shown count when it is due)
+        self._shown = 0
+        self._current: _Pending | None = None
+        self._shown_at: datetime | None = None
+        self._history: list[_Graded] = []
+        self._graded: list[tuple[int, int, int]] = []  # (review id, grade, answer ms)
+        self._content_cache: dict[str, CardContent] = {}
+        self._build_queue()
+        self._advance()
+
+    # ------------------------------------------------------------ queue
+
+    def _today(self) -> date:
+        return study_day(self.clock.now(), self.settings.zone, self.settings.day_starts_at)
+
+    def _scope_filter(self, query: Any) -> Any:
+        query = query.where(col(Card.retired).is_(False))
+        if self.scope.deck_ids is not None:
+            query = query.where(col(Card.deck_id).in_(self.scope.deck_ids))
+        if self.scope.tag is not None:
+            query = query.join(Note, col(Note.id) == Card.note_id).where(
+                col(Note.tags).contains(f" {self.scope.tag} ")
+            )
+        return query
+
+    def _build_queue(self) -> None:
+        with self.database.session() as session:
+            if self.cram:
+                self._main = [_Pending(cid, "cram") for cid in self._cram_cards(session)]
+            else:
+                drills = self._waiting_drills(session)
+                self._drills = [(cid, 0) for cid in drills]
+                due = self._due_cards(session, exclude=set(drills))
+                new = self._new_cards(session)
+                self._main = _spread(
+                    [_Pending(c, "review") for c in due], [_Pending(c, "new") for c in new]
+                )
+
+    def _active_state(self, query: Any) -> Any:
+        today = self.today
+        return query.where(
+            CardState.learner_id == self.learner_id,
+            col(CardState.suspended).is_(False),
+            sa.or_(col(CardState.buried_until).is_(None), col(CardState.buried_until) <= today),
+        )
+
+    def _waiting_drills(self, session: Session) -> list[str]:
+        query = select(CardState.card_id).join(Card, col(Card.id) == CardState.card_id)
+        query = self._active_state(self._scope_filter(query)).where(
+            CardState.drill_day == self.today
+        )
+        return list(session.exec(query.order_by(col(CardState.updated_at))))
+
+    def _due_cards(self, session: Session, exclude: set[str]) -> list[str]:
+        query = select(CardState.card_id, Card.deck_id).join(
+            Card, col(Card.id) == CardState.card_id
+        )
+        query = (
+            self._active_state(self._scope_filter(query))
+            .where(CardState.reviews > 0, col(CardState.due_day) <= self.today)
+            .order_by(col(CardState.due_day), col(Card.position))
+        )
+        budget = _Budget(session, self, "reviews_per_day", kinds=("review",))
+        picked: list[str] = []
+        for card_id, deck_id in session.exec(query):
+            if card_id in exclude:
+                continue
+            if budget.exhausted():
+                break
+            if budget.take(deck_id):
+                picked.append(card_id)
+        return picked
+
+    def _new_cards(self, session: Session) -> list[str]:
+        state = sa.orm.aliased(CardState)
+        query = (
+            select(Card.id, Card.deck_id, Card.note_id)
+            .join(Deck, col(Deck.id) == Card.deck_id)
+            .outerjoin(
+                state,
+                sa.and_(state.card_id == Card.id, state.learner_id == self.learner_id),
+            )
+            .where(
+                sa.or_(
+                    state.card_id.is_(None),
+                    sa.and_(
+                        state.reviews == 0,
+                        state.suspended.is_(False),
+                        sa.or_(state.buried_until.is_(None), state.buried_until <= self.today),
+                        sa.or_(state.drill_day.is_(None), state.drill_day != self.today),
+                    ),
+                )
+            )
+        )
+        query = self._scope_filter(query).order_by(col(Deck.name), col(Card.position))
+        budget = _Budget(session, self, "new_per_day", kinds=("new",))
+        picked: list[str] = []
+        notes: set[str] = set()
+        for card_id, deck_id, note_id in session.execute(query).yield_per(500):
+            if budget.exhausted():
+                break
+            # One card of a note a day when siblings are buried.
+            if self.settings.bury_siblings and note_id in notes:
+                continue
+            if budget.take(deck_id):
+                picked.append(card_id)
+                notes.add(note_id)
+        return picked
+
+    def _cram_cards(self, session: Session) -> list[str]:
+        state = sa.orm.aliased(CardState)
+        query = (
+            select(Card.id)
+            .join(Deck, col(Deck.id) == Card.deck_id)
+            .outerjoin(
+                state, sa.and_(state.card_id == Card.id, state.learner_id == self.learner_id)
+            )
+            .where(sa.or_(state.suspended.is_(None), state.suspended.is_(False)))
+        )
+        # Cram goes through what was learnt first, weakest first; never-seen cards last.
+        query = self._scope_filter(query).order_by(
+            state.due_day.is_(None), state.ease_hundredths, col(Deck.name), col(Card.position)
+        )
+        return list(session.exec(query))
+
+    def _advance(self) -> None:
+        """Pick the next card: a drill that is ready, else the queue, else any drill."""
+        self._current = None
+        ready = [d for d in self._drills if d[1] <= self._shown]
+        if ready:
+            self._current = self._take_drill(ready[0])
+        else:
+            while self._position < len(self._main):
+                pending = self._main[self._position]
+                self._position += 1
+                if pending.card_id not in self._skipped:
+                    self._current = pending
+                    break
+            if self._current is None and self._drills:
+                self._current = self._take_drill(self._drills[0])
+        self._shown_at = self.clock.now() if self._current else None
+
+    def _take_drill(self, drill: tuple[str, int]) -> _Pending:
+        self._drills.remove(drill)
+        return _Pending(drill[0], "cram" if self.cram else "drill")
+
+    # ------------------------------------------------------------ what the UI asks
+
+    @property
+    def finished(self) -> bool:
+        return self._current is None
+
+    def current(self) -> CardContent | None:
+        """The card to show now, or None when the session is over."""
+        if self._current is None:
+            return None
+        card_id = self._current.card_id
+        content = self._content_cache.get(card_id)
+        if content is None:
+            with self.database.session() as session:
+                card = session.get(Card, card_id)
+                assert card is not None
+                note = session.get(Note, card.note_id)
+                assert note is not None
+                content = content_of(card, note)
+            self._content_cache[card_id] = content
+        return content
+
+    @property
+    def current_kind(self) -> str | None:
+        """new, review, drill or cram."""
+        return self._current.kind if self._current else None
+
+    def counts(self) -> Counts:
+        """What is left in this session, the current card included."""
+        left = [p for p in self._main[self._position :] if p.card_id not in self._skipped]
+        kinds = Counter(p.kind for p in left)
+        if self._current is not None:
+            kinds[self._current.kind] += 1
+        learning = len(self._drills) + kinds["drill"]
+        return Counts(new=kinds["new"], learning=learning, due=kinds["review"] + kinds["cram"])
+
+    def preview(self) -> dict[int, GradePreview]:
+        """For each grade, what it would do to the current card."""
+        if self._current is None:
+            return {}
+        kind = self._current.kind
+        if kind in SCHEDULED:
+            with self.database.session() as session:
+                before = _sm2_state(state_of(session, self.learner_id, self._current.card_id))
+        previews: dict[int, GradePreview] = {}
+        for grade in range(6):
+            again = grade < 4
+            interval = sm2.review(before, grade).interval if kind in SCHEDULED else None
+            previews[grade] = GradePreview(grade, sm2.GRADE_MEANINGS[grade], interval, again)
+        return previews
+
+    # ------------------------------------------------------------ grading
+
+    def grade(self, grade: int, answer_ms: int | None = None) -> GradeOutcome:
+        """Grade the current card, commit, and move to the next one."""
+        grade = sm2.validate_grade(grade)
+        if self._current is None:
+            raise RuntimeError("the session is over: there is no card to grade")
+        now = self.clock.now()
+        self.today = study_day(now, self.settings.zone, self.settings.day_starts_at)
+        if answer_ms is None:
+            elapsed = now - (self._shown_at or now)
+            answer_ms = int(elapsed.total_seconds() * 1000)
+        answer_ms = max(0, min(answer_ms, 3_600_000))
+        pending = self._current
+        snapshot = self._snapshot()
+        outcome = self.database.write(
+            lambda session: self._record(session, pending, grade, answer_ms, now)
+        )
+        self._history.append(_Graded(outcome.review_id, snapshot))
+        self._graded.append((outcome.review_id, grade, answer_ms))
+        self._shown += 1
+        if outcome.comes_back_today:
+            self._drills.append((pending.card_id, self._shown + self.settings.drill_gap))
+        self._advance()
+        return outcome
+
+    def _record(
+        self, session: Session, pending: _Pending, grade: int, answer_ms: int, now: datetime
+    ) -> GradeOutcome:
+        today = self.today
+        state = state_of(session, self.learner_id, pending.card_id)
+        before_json = {"card": _state_json(state), "siblings": {}}
+        before = _sm2_state(state)
+        kind = pending.kind
+        if kind in SCHEDULED and state.reviews > 0 and kind == "new":
+            kind = "review"  # it was graded elsewhere meanwhile
+        became_leech = suspended_as_leech = False
+        comes_back = grade < 4
+        if kind in SCHEDULED:
+            after = sm2.review(before, grade)
+            if grade < sm2.PASSING_GRADE and before.repetitions >= 1:
+                state.lapses += 1
+                if state.lapses >= self.settings.leech_threshold and not state.leech:
+                    state.leech = became_leech = True
+                    if self.settings.leech_action == "suspend":
+                        state.suspended = suspended_as_leech = True
+                        comes_back = False
+            state.repetitions = after.repetitions
+            state.ease_hundredths = _hundredths(after.easiness)
+            state.interval = after.interval
+            state.due_day = today + timedelta(days=after.interval)
+            state.last_review_day = today
+            state.reviews += 1
+            state.drill_day = today if comes_back else None
+            if self.settings.bury_siblings:
+                before_json["siblings"] = self._bury_siblings(session, pending.card_id, now)
+        elif kind == "drill":
+            after = before
+            state.drill_day = today if comes_back else None
+        else:  # cram: the log only
+            after = before
+        state.updated_at = now
+        session.add(state)
+        review = Review(
+            learner_id=self.learner_id,
+            card_id=pending.card_id,
+            reviewed_at=now,
+            study_day=today,
+            grade=grade,
+            kind=kind,
+            answer_ms=answer_ms,
+            repetitions_before=before.repetitions,
+            ease_before=_hundredths(before.easiness),
+            interval_before=before.interval,
+            due_before=json_date(before_json["card"]["due_day"]),
+            repetitions_after=after.repetitions,
+            ease_after=_hundredths(after.easiness),
+            interval_after=after.interval,
+            due_after=state.due_day,
+            state_before=json.dumps(before_json, sort_keys=True),
+            session_id=self.session_id,
+        )
+        session.add(review)
+        session.flush()
+        assert review.id is not None
+        return GradeOutcome(
+            review_id=review.id,
+            comes_back_today=comes_back,
+            became_leech=became_leech,
+            suspended_as_leech=suspended_as_leech,
+            next_due=state.due_day,
+        )
+
+    def _bury_siblings(self, session: Session, card_id: str, now: datetime) -> dict[str, Any]:
+        """Bury the note's other cards until tomorrow; return their states before."""
+        card = session.get(Card, card_id)
+        assert card is not None
+        siblings = session.exec(
+            select(Card.id).where(
+                Card.note_id == card.note_id, Card.id != card_id, col(Card.retired).is_(False)
+            )
+        ).all()
+        tomorrow = self.today + timedelta(days=1)
+        before: dict[str, Any] = {}
+        for sibling in siblings:
+            self._skipped.add(sibling)
+            self._drills = [d for d in self._drills if d[0] != sibling]
+            state = state_of(session, self.learner_id, sibling)
+            before[sibling] = _state_json(state)
+            state.buried_until, state.updated_at = tomorrow, now
+            session.add(state)
+        return before
+
+    # ------------------------------------------------------------ undo
+
+    def can_undo(self) -> bool:
+        """Whether a grade of today is left to undo (also from an earlier run of the app)."""
+        with self.database.session() as session:
+            return _last_undoable(session, self.learner_id, self.today) is not None
+
+    def undo(self) -> str | None:
+        """Cancel the last grade of today and show its card again; the card id, or None."""
+        undone = self.database.write(self._cancel_last)
+        if undone is None:
+            return None
+        review_id, card_id = undone
+        self._content_cache.pop(card_id, None)
+        if self._history and self._history[-1].review_id == review_id:
+            self._restore(self._history.pop().snapshot)
+        else:
+            # Graded in an earlier run: show it again now, first.
+            if self._current is not None:
+                self._main.insert(self._position, self._current)
+            self._drills = [d for d in self._drills if d[0] != card_id]
+            self._current = _Pending(card_id, self._kind_for(card_id))
+            self._shown_at = self.clock.now()
+        self._graded = [g for g in self._graded if g[0] != review_id]
+        return card_id
+
+    def _kind_for(self, card_id: str) -> str:
+        if self.cram:
+            return "cram"
+        with self.database.session() as session:
+            state = state_of(session, self.learner_id, card_id)
+        if state.drill_day == self.today and state.last_review_day != self.today:
+            return "drill"
+        return "review" if state.reviews else "new"
+
+    def _cancel_last(self, session: Session) -> tuple[int, str] | None:
+        review = _last_undoable(session, self.learner_id, self.today)
+        if review is None:
+            return None
+        before = json.loads(review.state_before) if review.state_before else {}
+        now = self.clock.now()
+        for card_id, values in [
+            (review.card_id, before.get("card")),
+            *before.get("siblings", {}).items(),
+        ]:
+            if values is None:
+                continue
+            state = state_of(session, self.learner_id, card_id)
+            for key in STATE_FIELDS:
+                value = values.get(key)
+                if key.endswith("_day") or key == "buried_until":
+                    value = json_date(value)
+                setattr(state, key, value)
+            state.updated_at = now
+            session.add(state)
+        assert review.id is not None
+        session.add(
+            Review(
+                learner_id=self.learner_id,
+                card_id=review.card_id,
+                reviewed_at=now,
+                study_day=self.today,
+                kind="undo",
+                cancels_id=review.id,
+                session_id=self.session_id,
+            )
+        )
+        return review.id, review.card_id
+
+    def _snapshot(self) -> _QueueSnapshot:
+        return _QueueSnapshot(
+            position=self._position,
+            drills=list(self._drills),
+            shown=self._shown,
+            current=self._current,
+            skipped=set(self._skipped),
+            graded=list(self._graded),
+        )
+
+    def _restore(self, snapshot: _QueueSnapshot) -> None:
+        self._position = snapshot.position
+        self._drills = snapshot.drills
+        self._shown = snapshot.shown
+        self._current = snapshot.current
+        self._skipped = snapshot.skipped
+        self._shown_at = self.clock.now()
+
+    # ------------------------------------------------------------ card actions
+
+    def suspend(self) -> None:
+        """Suspend the current card (until unsuspended) and move on."""
+        self._set_current(suspended=True)
+
+    def bury(self) -> None:
+        """Hide the current card until the next study day and move on."""
+        self._set_current(buried_until=self.today + timedelta(days=1))
+
+    def _set_current(self, **flags: Any) -> None:
+        if self._current is None:
+            return
+        card_id = self._current.card_id
+        now = self.clock.now()
+
+        def work(session: Session) -> None:
+            state = state_of(session, self.learner_id, card_id)
+            for key, value in flags.items():
+                setattr(state, key, value)
+            state.updated_at = now
+            session.add(state)
+
+        self.database.write(work)
+        self._drills = [d for d in self._drills if d[0] != card_id]
+        self._advance()
+
+    def flag(self, reason: str = "") -> None:
+        """Mark the current card as wrong or unclear (``study cards --flagged`` lists it)."""
+        if self._current is None:
+            return
+        card_id = self._current.card_id
+        now = self.clock.now()
+
+        def work(session: Session) -> None:
+            state = state_of(session, self.learner_id, card_id)
+            state.flagged, state.flag_reason, state.updated_at = True, reason, now
+            session.add(state)
+
+        self.database.write(work)
+
+    def reload_current(self) -> None:
+        """Forget the cached text of the current card (after it was edited and re-imported)."""
+        if self._current is not None:
+            self._content_cache.pop(self._current.card_id, None)
+
+    # ------------------------------------------------------------ the end
+
+    def summary(self) -> Summary:
+        """Cards studied, correct answers, time, and when the next card is due."""
+        return Summary(
+            studied=len(self._graded),
+            correct=sum(1 for _, g, _ in self._graded if g >= sm2.PASSING_GRADE),
+            time_ms=sum(ms for _, _, ms in self._graded),
+            next_due=self.next_due(),
+        )
+
+    def next_due(self) -> date | None:
+        """The first study day after today with cards due in this scope, or None.
+
+        New cards left over (beyond today's limit) make tomorrow a study day.
+        """
+        with self.database.session() as session:
+            query = select(sa.func.min(CardState.due_day)).join(
+                Card, col(Card.id) == CardState.card_id
+            )
+            query = self._scope_filter(query).where(
+                CardState.learner_id == self.learner_id,
+                col(CardState.suspended).is_(False),
+                CardState.reviews > 0,
+                col(CardState.due_day) > self.today,
+            )
+            due: date | None = session.exec(query).one()
+            new = select(Card.id).outerjoin(
+                CardState,
+                sa.and_(col(CardState.card_id) == Card.id, CardState.learner_id == self.learner_id),
+            )
+            new = self._scope_filter(new).where(
+                sa.or_(
+                    col(CardState.card_id).is_(None),
+                    sa.and_(CardState.reviews == 0, col(CardState.suspended).is_(False)),
+                )
+            )
+            has_new = session.exec(new.limit(1)).first() is not None
+        candidates = [d for d in (due,) if d is not None]
+        if has_new:
+            candidates.append(self.today + timedelta(days=1))
+        return min(candidates) if candidates else None
+
+
+class _Budget:
+    """Daily limits per deck, each deck's limit counting its child decks too."""
+
+    def __init__(self, session: Session, study: StudySession, limit: str, kinds: tuple[str, ...]):
+        decks = {d.id: d.name for d in session.exec(select(Deck))}
+        by_name = {name: deck_id for deck_id, name in decks.items()}
+        self.ancestors: dict[str, list[str]] = {}
+        for deck_id, name in decks.items():
+            parts = name.split("::")
+            chain = [
+                by_name["::".join(parts[:i])]
+                for i in range(len(parts), 0, -1)
+                if "::".join(parts[:i]) in by_name
+            ]
+            self.ancestors[deck_id] = chain
+        done = dict(
+            session.exec(
+                select(Card.deck_id, sa.func.count())
+                .select_from(Review)
+                .join(Card, col(Card.id) == Review.card_id)
+                .where(
+                    Review.learner_id == study.learner_id,
+                    Review.study_day == study.today,
+                    col(Review.kind).in_(kinds),
+                    not_cancelled(),
+                )
+                .group_by(col(Card.deck_id))
+            ).all()
+        )
+        self.left: dict[str, int] = {}
+        for deck_id in decks:
+            limit = getattr(study.settings.limits_for(deck_id), limit)
+            subtree_done = sum(n for d, n in done.items() if deck_id in self.ancestors.get(d, [d]))
+            self.left[deck_id] = limit - subtree_done
+        scope = study.scope.deck_ids
+        self.roots = [d for d in (scope or []) if not set(self.ancestors[d][1:]) & set(scope or [])]
+
+    def exhausted(self) -> bool:
+        """Whether every chosen root deck has used up its limit."""
+        return bool(self.roots) and all(self.left[r] <= 0 for r in self.roots)
+
+    def take(self, deck_id: str) -> bool:
+        """Count one card of ``deck_id`` if no deck above it has reached its limit."""
+        chain = self.ancestors.get(deck_id, [deck_id])
+        if any(self.left[d] <= 0 for d in chain):
+            return False
+        for d in chain:
+            self.left[d] -= 1
+        return True
+
+
+def _spread(due: list[_Pending], new: list[_Pending]) -> list[_Pending]:
+    """Due reviews in order with new cards spread evenly among them."""
+    if not new or not due:
+        return due + new
+    merged: list[_Pending] = []
+    step = (len(due) + len(new)) / len(new)
+    slots = {int(i * step + step / 2) for i in range(len(new))}
+    due_iter, new_iter = iter(due), iter(new)
+    for index in range(len(due) + len(new)):
+        source = new_iter if index in slots else due_iter
+        item = next(source, None) or next(new_iter if source is due_iter else due_iter)
+        merged.append(item)
+    return merged
+
+
+def _last_undoable(session: Session, learner_id: int, today: date) -> Review | None:
+    return session.exec(
+        select(Review)
+        .where(
+            Review.learner_id == learner_id,
+            Review.study_day == today,
+            Review.kind != "undo",
+            not_cancelled(),
+        )
+        .order_by(col(Review.id).desc())
+        .limit(1)
+    ).first()
+
+
+def _sm2_state(state: CardState) -> sm2.Sm2State:
+    return sm2.Sm2State(
+        repetitions=state.repetitions,
+        easiness=Fraction(state.ease_hundredths, 100),
+        interval=state.interval,
+    )
+
+
+def _hundredths(easiness: Fraction) -> int:
+    value = easiness * 100
+    if value.denominator != 1:
+        raise ValueError(f"E-Factor {easiness} is not a whole number of hundredths")
+    return int(value)
+
+
+def _state_json(state: CardState) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    for key in STATE_FIELDS:
+        value = getattr(state, key)
+        values[key] = value.isoformat() if isinstance(value, date) else value
+    return values
+
+
+def json_date(value: Any) -> date | None:
+    """A date back from its JSON form (ISO text or None)."""
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(value)

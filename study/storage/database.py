@@ -1,0 +1,202 @@
+"""Opening the database: engine, SQLite pragmas, schema version and migrations.
+
+Any SQLAlchemy URL works; the default is an SQLite file in the user data directory,
+in WAL mode with ``synchronous=NORMAL`` (durable across application crashes; the
+``synchronous`` setting offers FULL), foreign keys on and a busy timeout. SQLite
+transactions begin IMMEDIATE, so two processes grading at once wait their turn
+instead of failing with "database is locked".
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, TypeVar
+
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.engine import Connection, Engine
+from sqlmodel import Session, SQLModel
+
+from study.storage import models
+
+SCHEMA_VERSION = 2
+BUSY_TIMEOUT_MS = 10_000
+T = TypeVar("T")
+
+
+class StorageError(Exception):
+    """The database cannot be used; the message says why and what to do."""
+
+
+def _migrate_1_to_2(connection: Connection) -> None:
+    # Version 2 indexes undo records, so "not cancelled" is an index lookup per review.
+    connection.exec_driver_sql(
+        "CREATE INDEX IF NOT EXISTS ix_review_cancels ON review (cancels_id) "
+        "WHERE cancels_id IS NOT NULL"
+    )
+
+
+# MIGRATIONS[n] upgrades a database at version n to version n + 1.
+MIGRATIONS: dict[int, Callable[[Connection], None]] = {1: _migrate_1_to_2}
+
+
+def default_url(data_dir: Path) -> str:
+    """The SQLite URL of the default database file in ``data_dir``."""
+    return f"sqlite:///{data_dir / 'study.db'}"
+
+
+def sqlite_path(url: str) -> Path | None:
+    """The file behind an SQLite URL, or None (another database, or in memory)."""
+    parsed = sa.engine.make_url(url)
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return None
+    return Path(parsed.database)
+
+
+class Database:
+    """An open, migrated database; hands out sessions and short transactions."""
+
+    def __init__(self, url: str, *, synchronous: str = "NORMAL") -> None:
+        self.url = url
+        self.path = sqlite_path(url)
+        self.engine = _create_engine(url, synchronous)
+
+    def session(self) -> Session:
+        """A session for reading; use :meth:`transaction` to write."""
+        return Session(self.engine, expire_on_commit=False)
+
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        """A session whose work is committed at the end of the block, or rolled back."""
+        with Session(self.engine, expire_on_commit=False) as session, session.begin():
+            yield session
+
+    def write(self, work: Callable[[Session], T], attempts: int = 5) -> T:
+        """Run ``work`` in one transaction, retrying while another process holds the lock."""
+        for attempt in range(attempts):
+            try:
+                with self.transaction() as session:
+                    return work(session)
+            except sa.exc.OperationalError as error:
+                if "locked" not in str(error.orig) or attempt == attempts - 1:
+                    raise
+                time.sleep(0.05 * (attempt + 1))
+        raise AssertionError("unreachable")
+
+    def close(self) -> None:
+        """Release every connection."""
+        self.engine.dispose()
+
+
+def _create_engine(url: str, synchronous: str) -> Engine:
+    is_sqlite = sa.engine.make_url(url).get_backend_name() == "sqlite"
+    if not is_sqlite:
+        return sa.create_engine(url, pool_pre_ping=True)
+    engine = sa.create_engine(
+        url,
+        connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000},
+    )
+
+    @event.listens_for(engine, "connect")
+    def _pragmas(dbapi_connection: Any, _record: Any) -> None:
+        # Take over transaction control from the sqlite3 module so BEGIN IMMEDIATE works.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        if sqlite_path(url) is not None:
+            cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute(f"PRAGMA synchronous={'FULL' if synchronous == 'FULL' else 'NORMAL'}")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _begin(connection: Connection) -> None:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+    return engine
+
+
+def schema_version(engine: Engine) -> int | None:
+    """The database's schema version; None for an empty database."""
+    inspector = sa.inspect(engine)
+    if not inspector.has_table("schema_info"):
+        return None if not inspector.get_table_names() else 0
+    with engine.connect() as connection:
+        value = connection.exec_driver_sql("SELECT version FROM schema_info").scalar()
+    return int(value) if value is not None else 0
+
+
+def open_database(
+    url: str,
+    *,
+    synchronous: str = "NORMAL",
+    before_migration: Callable[[Database, int], None] | None = None,
+) -> Database:
+    """Open ``url``, creating the schema or migrating it to :data:`SCHEMA_VERSION`.
+
+    ``before_migration`` runs before an existing database is upgraded (it backs it up).
+    """
+    path = sqlite_path(url)
+    if path is not None:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise StorageError(
+                f"cannot create the data directory {path.parent} ({error.strerror}); "
+                "choose another place with --db or STUDY_DB"
+            ) from None
+    database = Database(url, synchronous=synchronous)
+    try:
+        version = schema_version(database.engine)
+        if version is None:
+            with database.engine.begin() as connection:
+                SQLModel.metadata.create_all(connection)
+                connection.execute(
+                    sa.insert(models.SchemaInfo.__table__).values(id=1, version=SCHEMA_VERSION)  # type: ignore[arg-type]
+                )
+        elif version > SCHEMA_VERSION:
+            database.close()
+            raise StorageError(
+                f"{url}: this database is at schema version {version}, but this version "
+                f"of study reads version {SCHEMA_VERSION}; upgrade study "
+                f"(pip install -U study) to version {version} or newer support"
+            )
+        elif version < SCHEMA_VERSION:
+            if version < 1:
+                raise StorageError(f"{url}: this is not a study database; use another --db")
+            if before_migration is not None:
+                before_migration(database, version)
+            migrate(database.engine, version)
+    except sa.exc.DatabaseError as error:
+        database.close()
+        raise StorageError(_explain(url, error)) from None
+    except OSError as error:
+        database.close()
+        raise StorageError(f"{url}: cannot open the database ({error})") from None
+    return database
+
+
+def migrate(engine: Engine, version: int) -> None:
+    """Upgrade from ``version`` to :data:`SCHEMA_VERSION`, one step per transaction."""
+    while version < SCHEMA_VERSION:
+        with engine.begin() as connection:
+            MIGRATIONS[version](connection)
+            version += 1
+            connection.execute(sa.text("UPDATE schema_info SET version = :v"), {"v": version})
+
+
+def _explain(url: str, error: sa.exc.DatabaseError) -> str:
+    reason = str(error.orig)
+    if "not a database" in reason or "malformed" in reason:
+        return (
+            f"{url}: the database file is damaged ({reason}); run `study doctor` or restore "
+            "a backup (`study backup --restore`)"
+        )
+    if "readonly" in reason or "unable to open" in reason:
+        return f"{url}: cannot write the database ({reason}); check its folder's permissions"
+    if "disk is full" in reason or "full" in reason:
+        return f"{url}: the disk is full; free some space and try again"
+    return f"{url}: database error ({reason})"

@@ -1,0 +1,181 @@
+"""The database tables (SQLModel). Domain code uses the dataclasses in other modules.
+
+Conventions: times are timezone-aware UTC (stored as UTC, returned aware); study days
+are dates in the learner's calendar (day starting at the day boundary); E-Factors are
+stored exactly, as integer hundredths (SM-2 only ever moves them by hundredths).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Dialect
+from sqlmodel import Field, SQLModel
+
+
+class UtcDateTime(sa.types.TypeDecorator[datetime]):
+    """Stores aware datetimes as UTC and returns them aware; refuses naive ones."""
+
+    impl = sa.DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime: pass a timezone-aware time")
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if isinstance(value, str):
+            value = datetime.fromisoformat(value)
+        assert isinstance(value, datetime)
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class SchemaInfo(SQLModel, table=True):
+    """One row: the schema version this database is at."""
+
+    __tablename__ = "schema_info"
+    id: int = Field(default=1, primary_key=True)
+    version: int
+
+
+class Learner(SQLModel, table=True):
+    """A profile: one database can hold several learners, each with their own schedule."""
+
+    __tablename__ = "learner"
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(index=True, unique=True)
+    created_at: datetime = Field(sa_type=UtcDateTime)
+
+
+class Deck(SQLModel, table=True):
+    """A deck as imported from its deck file."""
+
+    __tablename__ = "deck"
+    id: str = Field(primary_key=True)
+    name: str = Field(index=True)
+    description: str = ""
+    version: int = 1
+    file_path: str = ""
+    bundled: bool = False
+    content_hash: str = ""
+    imported_at: datetime = Field(sa_type=UtcDateTime)
+    retired: bool = False
+
+
+class Material(SQLModel, table=True):
+    """The text of a material file a deck cites, kept so a card's passage can be shown."""
+
+    __tablename__ = "material"
+    deck_id: str = Field(foreign_key="deck.id", primary_key=True)
+    file: str = Field(primary_key=True)
+    text: str
+
+
+class Note(SQLModel, table=True):
+    """A ``[[cards]]`` entry of a deck file; gives one card (basic) or one per cloze number."""
+
+    __tablename__ = "note"
+    id: str = Field(primary_key=True)
+    deck_id: str = Field(foreign_key="deck.id", index=True)
+    type: str
+    front: str = ""
+    back: str = ""
+    text: str = ""
+    extra: str = ""
+    tags: str = ""  # space-separated, with a leading and trailing space for exact matching
+    source_file: str = ""
+    source_sentence: str = ""
+    edited: bool = False
+    editor_note: str = ""
+    position: int = 0
+    content_hash: str = ""
+    updated_at: datetime = Field(sa_type=UtcDateTime)
+    retired: bool = False
+
+
+class NoteTag(SQLModel, table=True):
+    """One tag of a note, for per-topic queries."""
+
+    __tablename__ = "note_tag"
+    note_id: str = Field(foreign_key="note.id", primary_key=True)
+    tag: str = Field(primary_key=True, index=True)
+
+
+class Card(SQLModel, table=True):
+    """One studied card: a basic note, or one cloze number of a cloze note."""
+
+    __tablename__ = "card"
+    id: str = Field(primary_key=True)
+    note_id: str = Field(foreign_key="note.id", index=True)
+    deck_id: str = Field(foreign_key="deck.id", index=True)
+    ordinal: int = 0  # the cloze number; 0 for a basic card
+    position: int = 0  # order in the deck file, for introducing new cards
+    retired: bool = False
+
+
+class CardState(SQLModel, table=True):
+    """One learner's schedule for one card. No row: the card is new for that learner."""
+
+    __tablename__ = "card_state"
+    __table_args__ = (
+        sa.Index("ix_card_state_due", "learner_id", "due_day"),
+        sa.CheckConstraint("ease_hundredths >= 130", name="ease_at_least_1_3"),
+    )
+    learner_id: int = Field(foreign_key="learner.id", primary_key=True)
+    card_id: str = Field(foreign_key="card.id", primary_key=True)
+    repetitions: int = 0
+    ease_hundredths: int = 250
+    interval: int = 0
+    due_day: date | None = None
+    last_review_day: date | None = None
+    reviews: int = 0  # scheduled reviews (drills and cram not counted)
+    lapses: int = 0
+    suspended: bool = False
+    leech: bool = False
+    buried_until: date | None = None  # hidden while the study day is before this date
+    drill_day: date | None = None  # waiting to be drilled on this study day
+    flagged: bool = False
+    flag_reason: str = ""
+    updated_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
+
+
+class Review(SQLModel, table=True):
+    """The append-only review log. An ``undo`` row cancels the review it points to."""
+
+    __tablename__ = "review"
+    __table_args__ = (
+        sa.Index("ix_review_learner_day", "learner_id", "study_day"),
+        sa.Index("ix_review_card", "card_id", "id"),
+        sa.Index(
+            "ix_review_cancels",
+            "cancels_id",
+            sqlite_where=sa.text("cancels_id IS NOT NULL"),
+            postgresql_where=sa.text("cancels_id IS NOT NULL"),
+        ),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    learner_id: int = Field(foreign_key="learner.id")
+    card_id: str = Field(foreign_key="card.id")
+    reviewed_at: datetime = Field(sa_type=UtcDateTime)
+    study_day: date
+    grade: int | None = None
+    kind: str  # new, review, drill, cram, undo
+    cancels_id: int | None = None
+    answer_ms: int = 0
+    repetitions_before: int = 0
+    ease_before: int = 250
+    interval_before: int = 0
+    due_before: date | None = None
+    repetitions_after: int = 0
+    ease_after: int = 250
+    interval_after: int = 0
+    due_after: date | None = None
+    state_before: str = ""  # the whole card_state row as JSON, so undo restores it exactly
+    session_id: str = ""

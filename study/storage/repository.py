@@ -1,0 +1,450 @@
+"""Repository functions: every query and write the app makes. They take a session;
+the caller decides the transaction."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import Session, col, select
+
+from study.cards import CardContent, card_id, join_tags, question_and_answer, split_tags, state_name
+from study.decks import DeckSpec, NoteSpec
+from study.errors import UserError
+from study.storage.models import Card, CardState, Deck, Learner, Material, Note, NoteTag, Review
+
+
+def not_cancelled() -> sa.ColumnElement[bool]:
+    """A condition on ``Review``: the review was not cancelled by an undo record."""
+    undo = sa.orm.aliased(Review)
+    return ~sa.exists().where(undo.cancels_id == Review.id)
+
+
+class NotFoundError(UserError):
+    """A deck, card or profile named by the learner does not exist."""
+
+
+# ---------------------------------------------------------------- learners
+
+
+def get_or_create_learner(session: Session, name: str, now: datetime) -> Learner:
+    """The learner called ``name``, created on first use."""
+    learner = session.exec(select(Learner).where(Learner.name == name)).first()
+    if learner is None:
+        learner = Learner(name=name, created_at=now)
+        session.add(learner)
+        session.flush()
+    return learner
+
+
+def find_learner(session: Session, name: str) -> Learner:
+    """The learner called ``name``; NotFoundError if there is none."""
+    learner = session.exec(select(Learner).where(Learner.name == name)).first()
+    if learner is None:
+        raise NotFoundError(f"no profile named {name!r}; `study profile list` shows them")
+    return learner
+
+
+def list_learners(session: Session) -> list[tuple[Learner, int]]:
+    """Every learner with the number of reviews in their log."""
+    counts = (
+        select(Review.learner_id, sa.func.count().label("n"))
+        .group_by(col(Review.learner_id))
+        .subquery()
+    )
+    rows = session.exec(
+        select(Learner, sa.func.coalesce(counts.c.n, 0))
+        .outerjoin(counts, counts.c.learner_id == Learner.id)
+        .order_by(col(Learner.name))
+    ).all()
+    return [(learner, int(n)) for learner, n in rows]
+
+
+def rename_learner(session: Session, old: str, new: str) -> None:
+    """Rename a profile; its history follows it."""
+    learner = find_learner(session, old)
+    if session.exec(select(Learner).where(Learner.name == new)).first() is not None:
+        raise NotFoundError(f"a profile named {new!r} exists already; choose another name")
+    learner.name = new
+    session.add(learner)
+
+
+def remove_learner(session: Session, name: str) -> None:
+    """Delete a profile with its schedule and review log (the CLI confirms first)."""
+    learner = find_learner(session, name)
+    for table in (Review, CardState):
+        session.execute(sa.delete(table).where(table.learner_id == learner.id))  # type: ignore[arg-type]
+    session.delete(learner)
+
+
+# ---------------------------------------------------------------- decks
+
+
+@dataclass
+class ImportResult:
+    """What importing one deck file changed."""
+
+    deck_id: str
+    added: int = 0
+    updated: int = 0
+    retired: int = 0
+    unchanged: int = 0
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.added or self.updated or self.retired)
+
+
+def _note_hash(spec: NoteSpec) -> str:
+    payload = json.dumps(
+        [
+            spec.type,
+            spec.front,
+            spec.back,
+            spec.text,
+            spec.extra,
+            list(spec.tags),
+            spec.source.file if spec.source else "",
+            spec.source.sentence if spec.source else "",
+            spec.edited,
+            spec.note,
+        ],
+        ensure_ascii=False,
+    )
+    return hashlib.sha256(payload.encode()).hexdigest()
+
+
+def deck_hash(spec: DeckSpec) -> str:
+    """A fingerprint of a whole deck file's content."""
+    digest = hashlib.sha256()
+    digest.update(json.dumps([spec.id, spec.name, spec.version, spec.description]).encode())
+    for note in spec.notes:
+        digest.update(_note_hash(note).encode())
+    return digest.hexdigest()
+
+
+def import_deck(
+    session: Session,
+    spec: DeckSpec,
+    *,
+    materials: dict[str, str],
+    now: datetime,
+    file_path: str = "",
+    bundled: bool = False,
+) -> ImportResult:
+    """Create or update a deck from its file, in place: progress is kept by card id.
+
+    Notes missing from the file are retired (kept with their history, no longer shown).
+    A note id that belongs to another deck is an error: ids are global.
+    """
+    result = ImportResult(spec.id)
+    deck = session.get(Deck, spec.id)
+    if deck is None:
+        deck = Deck(id=spec.id, name=spec.name, imported_at=now)
+    deck.name, deck.description, deck.version = spec.name, spec.description, spec.version
+    deck.file_path, deck.bundled, deck.retired = file_path, bundled, False
+    deck.content_hash, deck.imported_at = deck_hash(spec), now
+    session.add(deck)
+    session.flush()
+    for file, text in materials.items():
+        existing = session.get(Material, (spec.id, file))
+        if existing is None:
+            session.add(Material(deck_id=spec.id, file=file, text=text))
+        elif existing.text != text:
+            existing.text = text
+            session.add(existing)
+
+    existing_notes = {
+        n.id: n for n in session.exec(select(Note).where(Note.deck_id == spec.id)).all()
+    }
+    foreign = _notes_in_other_decks(session, spec)
+    if foreign:
+        raise NotFoundError(
+            f"card id {foreign[0][0]!r} is already used by deck {foreign[0][1]!r}; "
+            "card ids must be unique across decks"
+        )
+    existing_cards: dict[str, list[Card]] = {}
+    for card in session.exec(select(Card).where(Card.deck_id == spec.id)).all():
+        existing_cards.setdefault(card.note_id, []).append(card)
+
+    new_notes: list[dict[str, Any]] = []
+    new_cards: list[dict[str, Any]] = []
+    new_tags: list[dict[str, Any]] = []
+    position = 0
+    for index, note_spec in enumerate(spec.notes):
+        digest = _note_hash(note_spec)
+        values = _note_values(note_spec, spec.id, index, digest, now)
+        note = existing_notes.pop(note_spec.id, None)
+        if note is None:
+            new_notes.append(values)
+            new_tags += [{"note_id": note_spec.id, "tag": t} for t in sorted(set(note_spec.tags))]
+            result.added += 1
+        elif note.content_hash != digest or note.retired or note.position != index:
+            changed_content = note.content_hash != digest or note.retired
+            if not changed_content:
+                values["updated_at"] = note.updated_at
+            for key, value in values.items():
+                setattr(note, key, value)
+            session.add(note)
+            session.execute(sa.delete(NoteTag).where(col(NoteTag.note_id) == note_spec.id))
+            new_tags += [{"note_id": note_spec.id, "tag": t} for t in sorted(set(note_spec.tags))]
+            if changed_content:
+                result.updated += 1
+            else:
+                result.unchanged += 1
+        else:
+            result.unchanged += 1
+        cards = {c.ordinal: c for c in existing_cards.pop(note_spec.id, [])}
+        for ordinal in _ordinals(note_spec):
+            card = cards.pop(ordinal, None)
+            if card is None:
+                new_cards.append(
+                    {
+                        "id": card_id(note_spec.id, ordinal),
+                        "note_id": note_spec.id,
+                        "deck_id": spec.id,
+                        "ordinal": ordinal,
+                        "position": position,
+                        "retired": False,
+                    }
+                )
+            elif card.retired or card.position != position:
+                card.retired, card.position = False, position
+                session.add(card)
+            position += 1
+        for card in cards.values():  # a cloze number that was removed
+            if not card.retired:
+                card.retired = True
+                session.add(card)
+    for note in existing_notes.values():
+        if not note.retired:
+            note.retired = True
+            note.updated_at = now
+            session.add(note)
+            result.retired += 1
+    for cards_left in existing_cards.values():
+        for card in cards_left:
+            if not card.retired:
+                card.retired = True
+                session.add(card)
+    session.flush()
+    if new_notes:
+        session.execute(sa.insert(Note), new_notes)
+    if new_tags:
+        session.execute(sa.insert(NoteTag), new_tags)
+    if new_cards:
+        session.execute(sa.insert(Card), new_cards)
+    return result
+
+
+def _notes_in_other_decks(session: Session, spec: DeckSpec) -> list[tuple[str, str]]:
+    ids = [n.id for n in spec.notes]
+    found: list[tuple[str, str]] = []
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        rows = session.exec(
+            select(Note.id, Note.deck_id).where(col(Note.id).in_(chunk), Note.deck_id != spec.id)
+        ).all()
+        found += [(r[0], r[1]) for r in rows]
+    return found
+
+
+def _ordinals(spec: NoteSpec) -> list[int]:
+    if spec.type == "cloze":
+        return [int(cid.rsplit("#c", 1)[1]) for cid in spec.card_ids]
+    return [0]
+
+
+def _note_values(
+    spec: NoteSpec, deck_id: str, position: int, digest: str, now: datetime
+) -> dict[str, Any]:
+    return {
+        "id": spec.id,
+        "deck_id": deck_id,
+        "type": spec.type,
+        "front": spec.front,
+        "back": spec.back,
+        "text": spec.text,
+        "extra": spec.extra,
+        "tags": join_tags(spec.tags),
+        "source_file": spec.source.file if spec.source else "",
+        "source_sentence": spec.source.sentence if spec.source else "",
+        "edited": spec.edited,
+        "editor_note": spec.note,
+        "position": position,
+        "content_hash": digest,
+        "updated_at": now,
+        "retired": False,
+    }
+
+
+def list_decks(session: Session) -> list[Deck]:
+    """Every deck that is not retired, by name."""
+    return list(
+        session.exec(select(Deck).where(col(Deck.retired).is_(False)).order_by(col(Deck.name)))
+    )
+
+
+def resolve_decks(session: Session, query: str) -> list[str]:
+    """The ids of the deck named or identified by ``query`` and of its child decks."""
+    decks = list_decks(session)
+    match = [d for d in decks if query in (d.id, d.name)] or [
+        d for d in decks if d.name.casefold() == query.casefold()
+    ]
+    if not match:
+        names = [d.name for d in decks if d.name.startswith(query + "::")]
+        if names:
+            return [d.id for d in decks if d.name.startswith(query + "::")]
+        raise NotFoundError(f"no deck {query!r}; `study cards` or the home screen lists decks")
+    prefixes = tuple(d.name + "::" for d in match)
+    ids = {d.id for d in match} | {d.id for d in decks if d.name.startswith(prefixes)}
+    return sorted(ids)
+
+
+def deck_materials(session: Session, deck_id: str) -> dict[str, str]:
+    """The material texts a deck cites, by file name."""
+    rows = session.exec(select(Material).where(Material.deck_id == deck_id)).all()
+    return {m.file: m.text for m in rows}
+
+
+# ---------------------------------------------------------------- cards
+
+
+@dataclass(frozen=True)
+class CardRow:
+    """A card with its content and one learner's schedule, for listings."""
+
+    content: CardContent
+    deck_name: str
+    state: str
+    suspended: bool
+    leech: bool
+    flagged: bool
+    flag_reason: str
+    due_day: date | None
+    interval: int
+    ease_hundredths: int
+    reviews: int
+    lapses: int
+    edited: bool
+    editor_note: str
+    updated_at: datetime
+
+
+def card_rows(
+    session: Session,
+    learner_id: int,
+    today: date,
+    *,
+    deck_ids: Sequence[str] | None = None,
+    tag: str | None = None,
+    card_ids: Iterable[str] | None = None,
+) -> list[CardRow]:
+    """Every card that is not retired (suspended ones included), in deck-file order."""
+    query = (
+        select(Card, Note, Deck.name, CardState)
+        .join(Note, col(Note.id) == Card.note_id)
+        .join(Deck, col(Deck.id) == Card.deck_id)
+        .outerjoin(
+            CardState,
+            sa.and_(col(CardState.card_id) == Card.id, col(CardState.learner_id) == learner_id),
+        )
+        .where(col(Card.retired).is_(False), col(Note.retired).is_(False))
+        .order_by(col(Deck.name), col(Card.position))
+    )
+    if deck_ids is not None:
+        query = query.where(col(Card.deck_id).in_(list(deck_ids)))
+    if tag is not None:
+        query = query.where(col(Note.tags).contains(f" {tag} "))
+    if card_ids is not None:
+        query = query.where(col(Card.id).in_(list(card_ids)))
+    return [
+        _card_row(card, note, deck_name, state, today)
+        for card, note, deck_name, state in session.exec(query)
+    ]
+
+
+def content_of(card: Card, note: Note) -> CardContent:
+    """The plain-text content of one card."""
+    question, answer = question_and_answer(
+        note.type, note.front, note.back, note.text, card.ordinal
+    )
+    return CardContent(
+        card_id=card.id,
+        note_id=note.id,
+        deck_id=card.deck_id,
+        type=note.type,
+        ordinal=card.ordinal,
+        question=question,
+        answer=answer,
+        cloze_text=note.text,
+        extra=note.extra,
+        tags=split_tags(note.tags),
+        source_file=note.source_file,
+        source_sentence=note.source_sentence,
+    )
+
+
+def _card_row(
+    card: Card, note: Note, deck_name: str, state: CardState | None, today: date
+) -> CardRow:
+    state = state or CardState(learner_id=0, card_id=card.id)
+    return CardRow(
+        content=content_of(card, note),
+        deck_name=deck_name,
+        state=state_name(
+            reviews=state.reviews,
+            repetitions=state.repetitions,
+            interval=state.interval,
+            drill_day=state.drill_day,
+            today=today,
+        ),
+        suspended=state.suspended,
+        leech=state.leech,
+        flagged=state.flagged,
+        flag_reason=state.flag_reason,
+        due_day=state.due_day,
+        interval=state.interval,
+        ease_hundredths=state.ease_hundredths,
+        reviews=state.reviews,
+        lapses=state.lapses,
+        edited=note.edited,
+        editor_note=note.editor_note,
+        updated_at=note.updated_at,
+    )
+
+
+def card_history(session: Session, learner_id: int, card_id_: str) -> list[Review]:
+    """A card's review log for one learner, oldest first (undo records included)."""
+    return list(
+        session.exec(
+            select(Review)
+            .where(Review.learner_id == learner_id, Review.card_id == card_id_)
+            .order_by(col(Review.id))
+        )
+    )
+
+
+def state_of(session: Session, learner_id: int, card_id_: str) -> CardState:
+    """The learner's schedule for a card; a new, unsaved one if the card was never touched."""
+    state = session.get(CardState, (learner_id, card_id_))
+    return state or CardState(learner_id=learner_id, card_id=card_id_)
+
+
+def set_flags(
+    session: Session, learner_id: int, card_id_: str, now: datetime, **flags: Any
+) -> None:
+    """Set suspended / flagged / buried_until / ... on a card's schedule, creating it if new."""
+    if session.get(Card, card_id_) is None:
+        raise NotFoundError(f"no card {card_id_!r}; `study cards` lists them")
+    state = state_of(session, learner_id, card_id_)
+    for key, value in flags.items():
+        setattr(state, key, value)
+    state.updated_at = now
+    session.add(state)
