@@ -36,9 +36,43 @@ _QUOTED_PERSON = re.compile(
     r"|\b(?:says|said|explains|recalls)\s*,?\s*[“\"]",
 )
 _IMPERATIVE = frozenset(
-    """lie lift tighten put place hold repeat work stand sit bend breathe keep try relax squeeze
-    stretch raise lower slide push pull roll turn bring straighten rest start stop do make
-    remember aim press extend""".split()
+    [
+        "lie",
+        "lift",
+        "tighten",
+        "put",
+        "place",
+        "hold",
+        "repeat",
+        "work",
+        "stand",
+        "sit",
+        "bend",
+        "breathe",
+        "keep",
+        "try",
+        "relax",
+        "squeeze",
+        "stretch",
+        "raise",
+        "lower",
+        "slide",
+        "push",
+        "pull",
+        "roll",
+        "turn",
+        "bring",
+        "straighten",
+        "rest",
+        "start",
+        "stop",
+        "do",
+        "make",
+        "remember",
+        "aim",
+        "press",
+        "extend",
+    ]
 )
 _FIRST_PERSON = re.compile(r"\b(?:I|I'm|I’m|I've|we|we've|we’ve|we're|we’re|us|our|my|me)\b")
 _ASIDE = re.compile(r"\b(?:mentioned earlier|as noted above|as we saw|earlier in this)\b", re.I)

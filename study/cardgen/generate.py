@@ -14,12 +14,14 @@ from study.cardgen.errors import GenerationError
 from study.cardgen.ids import card_id, slug
 from study.cardgen.patterns import FALLBACK, PATTERNS, numbers
 from study.cardgen.sentences import Block, Sentence, parse_document, read_material
-from study.cardgen.terms import words
+from study.cardgen.terms import rare_terms, words
 from study.cardgen.topics import (
     ASPECT_HEADINGS,
     PROCEDURE_NAME,
     capitalise,
+    frequent_term,
     heading_topic,
+    quoted_terms,
     resolve,
     sentence_subject,
 )
@@ -159,7 +161,16 @@ class _Reader:
         if not sentences:
             return
         section = heading_topic(block.headings)
-        subject = sentence_subject(sentences[0].text) if block.kind == "paragraph" else None
+        subject = None
+        if block.kind == "paragraph":
+            first = sentences[0].text
+            subject = sentence_subject(first) or frequent_term(
+                block.text,
+                [
+                    *quoted_terms(first),
+                    *(first[a:b] for _, a, b in rare_terms(first) if " " in first[a:b]),
+                ],
+            )
         topic = subject or section
         if block.kind == "paragraph" or self.procedure is None:
             self.procedure = topic if topic and _PROCEDURE_SUFFIX.search(topic) else None
@@ -231,7 +242,9 @@ class _Reader:
             if block.kind != "bullet" or block.headings != blocks[index].headings:
                 break
             items.append(block)
-        texts = [re.sub(r"[.;,]$", "", i.sentences()[0].text) if i.sentences() else "" for i in items]
+        texts = [
+            re.sub(r"[.;,]$", "", i.sentences()[0].text) if i.sentences() else "" for i in items
+        ]
         if not 2 <= len(texts) <= 12 or any(
             not t or len(words(t)) > MAX_LIST_ITEM_WORDS for t in texts
         ):
@@ -255,7 +268,11 @@ class _Reader:
             topic=section,
         )
         per_item = Candidate(
-            pattern="list-item", type="cloze", sentence=sentence, answers=tuple(texts), text=body,
+            pattern="list-item",
+            type="cloze",
+            sentence=sentence,
+            answers=tuple(texts),
+            text=body,
             topic=section,
         )
         del context
@@ -267,8 +284,10 @@ def _span_text(items: list[Block]) -> str:
 
 
 def _starts_list(blocks: list[Block], index: int) -> bool:
-    return index == 0 or blocks[index - 1].kind != "bullet" or (
-        blocks[index - 1].headings != blocks[index].headings
+    return (
+        index == 0
+        or blocks[index - 1].kind != "bullet"
+        or (blocks[index - 1].headings != blocks[index].headings)
     )
 
 
@@ -279,7 +298,9 @@ def _list_label(blocks: list[Block], index: int, section: str | None) -> str | N
         intro = blocks[index - 1].text.strip()
         match = re.search(r"([^.:!?]+?)\s+(?:include|includes|are|is|can be)?\s*:\s*$", intro)
         if match:
-            label = re.sub(r"^(?:the\s+)?(?:main\s+|common\s+|typical\s+)?", "", match.group(1), flags=re.I)
+            label = re.sub(
+                r"^(?:the\s+)?(?:main\s+|common\s+|typical\s+)?", "", match.group(1), flags=re.I
+            )
             return label[0].lower() + label[1:] if label else None
     headings = blocks[index].headings
     if headings:

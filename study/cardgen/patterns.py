@@ -8,6 +8,7 @@ decide later which survive. Patterns are ordered from the most specific to the f
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable
 
@@ -20,9 +21,48 @@ Pattern = Callable[[str, Sentence, Context], list[Candidate]]
 
 _NP_WORD = r"[A-Za-z0-9][\w'’-]*"
 _VERBS = frozenset(
-    """is are was were be been has have had can could may might will would should must do does
-    did results result causes cause leads lead happens occurs takes take comes come feels feel
-    creates creating present presents remains remain""".split()
+    [
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+        "been",
+        "has",
+        "have",
+        "had",
+        "can",
+        "could",
+        "may",
+        "might",
+        "will",
+        "would",
+        "should",
+        "must",
+        "do",
+        "does",
+        "did",
+        "results",
+        "result",
+        "causes",
+        "cause",
+        "leads",
+        "lead",
+        "happens",
+        "occurs",
+        "takes",
+        "take",
+        "comes",
+        "come",
+        "feels",
+        "feel",
+        "creates",
+        "creating",
+        "present",
+        "presents",
+        "remains",
+        "remain",
+    ]
 )
 _NUMBER_WORDS = (
     r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|"
@@ -30,14 +70,14 @@ _NUMBER_WORDS = (
 )
 _UNITS = (
     r"seconds?|minutes?|hours?|days?|weeks?|months?|years?|times|%|percent|mg|g|kg|mcg|ml|mL|L|"
-    r"mmHg|mmol/L|mg/dL|cm|mm|°C|°F|steps|patients|people|cases|repetitions|reps|doses?"
+    r"mmHg|mmol/L|mg/dL|cm|mm|°C|°F|repetitions|reps|doses?"
 )
 _DURATIONS = r"seconds|minutes|hours|days|weeks|months|years"
 _ORDINALS = r"first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth"
 NUMBER = re.compile(
     rf"(?:(?:about|almost|around|approximately|over|under|up to|at least|nearly|more than|"
     rf"less than|fewer than)\s+)?"
-    rf"(?:\b\d[\d,.]*(?:\s*(?:-|–|to)\s*\d[\d,.]*)?(?:\s*(?:{_UNITS})\b|%)?"
+    rf"(?:\b\d(?:[\d,.]*\d)?(?:\s*(?:-|–|to)\s*\d(?:[\d,.]*\d)?)?(?:\s*(?:{_UNITS})\b|%)?"
     rf"|\b(?:{_NUMBER_WORDS})(?:\s+(?:to|or)\s+(?:{_NUMBER_WORDS}))?\s+(?:{_DURATIONS}|times)\b"
     rf"|\b(?:{_ORDINALS})(?=\s+(?:place|most|leading|highest|largest|commonest))"
     rf"|(?<=\btake\s)(?:{_DURATIONS})\b|(?<=\btakes\s)(?:{_DURATIONS})\b"
@@ -45,6 +85,16 @@ NUMBER = re.compile(
     re.IGNORECASE,
 )
 _YEAR = re.compile(r"^(?:1[89]|20)\d\d$")
+
+
+def _term(text: str) -> str:
+    """A term taken from a sentence start, in sentence case ("Spinal laminectomy" gives
+    "spinal laminectomy"); acronyms and names in the middle of a phrase keep their case."""
+    text = text.strip()
+    first = text.split(" ")[0] if text else ""
+    if first[1:2].islower() and first[:1].isupper():
+        return text[0].lower() + text[1:]
+    return text
 
 
 def _answer(text: str) -> str:
@@ -89,7 +139,7 @@ def _cloze(
 ) -> Candidate | None:
     """A cloze note on ``text`` with each span a deletion of its own number."""
     spans = sorted(spans)
-    if not spans or any(b[0] < a[1] for a, b in zip(spans, spans[1:], strict=False)):
+    if not spans or any(b[0] < a[1] for a, b in itertools.pairwise(spans)):
         return None
     pieces: list[str] = []
     position = 0
@@ -102,7 +152,8 @@ def _cloze(
     pieces.append(text[position:])
     body = "".join(pieces).strip()
     if context.topic and context.topic.lower() not in text.lower():
-        body = f"{capitalise(context.topic)}: {body}"
+        lowered = body[0].lower() + body[1:] if body[1:2].islower() else body
+        body = f"{capitalise(context.topic)}: {lowered}"
     return Candidate(
         pattern=pattern,
         type="cloze",
@@ -135,28 +186,32 @@ _ALIAS_VERB = re.compile(
 
 
 def other_names(text: str, sentence: Sentence, context: Context) -> list[Candidate]:
-    """"X (also called Y)", "X, commonly called Y", "X is often called Y because Z"."""
+    """ "X (also called Y)", "X, commonly called Y", "X is often called Y because Z"."""
     found: list[Candidate] = []
     pairs: list[tuple[str, str]] = []
     for match in _ALIAS_PAREN.finditer(text):
-        pairs.append((_noun_phrase_before(text, match.start()), match.group("y")))
+        x = _noun_phrase_before(text, match.start())
+        pairs.append((_term(x) if text.startswith(x) else x, match.group("y")))
     for match in _ALIAS_COMMA.finditer(text):
         pairs.append((_noun_phrase_before(text, match.start()), match.group("y")))
     verb = _ALIAS_VERB.match(text)
     if verb:
-        x, y = strip_article(_clause_subject(verb.group("x"))), verb.group("y")
+        x, y = _term(strip_article(_clause_subject(verb.group("x")))), verb.group("y")
         pairs.append((x, y))
         if verb.group("why"):
-            why = re.sub(r"^it\s+", "", verb.group("why").strip())
-            found.append(
-                _basic("other-name-why", sentence, context, f"Why is {x} called {y}?", why)
+            why = "Because " + verb.group("why").strip()
+            front = (
+                f"Why is {y} so called?" if x.lower() == y.lower() else f"Why is {x} called {y}?"
             )
+            found.append(_basic("other-name-why", sentence, context, front, why, verb.group("why")))
     for x, y in pairs:
         x, y = x.strip(), strip_article(y.strip(" ,"))
         if not x or not y or x.lower() == y.lower():
             continue
         found.append(_basic("other-name", sentence, context, f"What is another name for {x}?", y))
-        found.append(_basic("other-name-reverse", sentence, context, f"What is another name for {y}?", x))
+        found.append(
+            _basic("other-name-reverse", sentence, context, f"What is another name for {y}?", x)
+        )
     for match in _ACRONYM.finditer(text):
         expansion = _noun_phrase_before(text, match.start())
         acronym = match.group("y")
@@ -181,11 +236,11 @@ _DEFINITION = re.compile(
 
 
 def definitions(text: str, sentence: Sentence, context: Context) -> list[Candidate]:
-    """"X is a condition in which ...": what X is, and which term fits the definition."""
+    """ "X is a condition in which ...": what X is, and which term fits the definition."""
     match = _DEFINITION.match(text)
     if not match:
         return []
-    x = strip_article(_clause_subject(match.group("x")))
+    x = _term(strip_article(_clause_subject(match.group("x"))))
     definition = match.group("def")
     the_definition = re.sub(r"^an?\s+", "", definition, flags=re.I)
     return [
@@ -207,11 +262,11 @@ _WHEN = re.compile(
 
 
 def mechanisms(text: str, sentence: Sentence, context: Context) -> list[Candidate]:
-    """"X happens when Y", "X is performed when Y": when, or in which circumstances."""
+    """ "X happens when Y", "X is performed when Y": when, or in which circumstances."""
     match = _WHEN.match(_drop_alias(text))
     if not match:
         return []
-    x = strip_article(_clause_subject(match.group("x")))
+    x = _term(strip_article(_clause_subject(match.group("x"))))
     verb = match.group("verb").lower()
     if verb.startswith(("is ", "are ")):
         auxiliary, participle = verb.split(" ", 1)
@@ -221,7 +276,31 @@ def mechanisms(text: str, sentence: Sentence, context: Context) -> list[Candidat
         if verb in ("happens", "occurs", "develops"):
             base = verb[:-1]
         front = f"When does {x} {base}?"
-    return [_basic("mechanism", sentence, context, front, match.group("y"))]
+    when = f"{match.group('when').lower()} {match.group('y')}"
+    return [_basic("mechanism", sentence, context, front, when, match.group("y"))]
+
+
+_WHERE = re.compile(
+    r"^(?:although\s[^,]+,\s*)?(?P<x>[^,;]+?)\s+(?P<often>most often|most commonly|usually|"
+    r"typically|mainly|mostly)\s+(?P<verb>happens|occurs|develops|affects|forms)\s+"
+    r"(?P<y>(?:in|at|on)\s+[^,;.]+|[^,;.]+)",
+    re.IGNORECASE,
+)
+
+
+def locations(text: str, sentence: Sentence, context: Context) -> list[Candidate]:
+    """ "X most often happens in the hip": where X happens, or what it affects."""
+    match = _WHERE.match(text)
+    if not match:
+        return []
+    x = _term(strip_article(match.group("x")))
+    verb, often, y = match.group("verb").lower(), match.group("often").lower(), match.group("y")
+    base = verb[:-1] if verb.endswith("s") else verb
+    if verb == "affects":
+        front = f"What does {x} {often} affect?"
+    else:
+        front = f"Where does {x} {often} {base}?"
+    return [_basic("location", sentence, context, front, y)]
 
 
 def _drop_alias(text: str) -> str:
@@ -236,13 +315,14 @@ _PROCEDURE_STEP = re.compile(
 
 
 def procedure_steps(text: str, sentence: Sentence, context: Context) -> list[Candidate]:
-    """"During the procedure, A is removed": what is removed during the procedure."""
+    """ "During the procedure, A is removed": what is removed during the procedure."""
     match = _PROCEDURE_STEP.match(text)
     if not match:
         return []
     proc = strip_article(match.group("proc"))
     what = match.group("what").strip(" ,")
-    front = f"During {proc}, what {match.group('aux')} {match.group('verb')}{match.group('rest')}?"
+    rest = match.group("rest").rstrip(" .")
+    front = f"During {proc}, what {match.group('aux')} {match.group('verb')}{rest}?"
     return [_basic("procedure-step", sentence, context, front, what)]
 
 
@@ -274,11 +354,17 @@ def purposes(text: str, sentence: Sentence, context: Context) -> list[Candidate]
     if aim:
         x = strip_article(aim.group("x"))
         found.append(
-            _basic("purpose", sentence, context, f"What is the {aim.group('kind')} of {x}?", aim.group("y"))
+            _basic(
+                "purpose",
+                sentence,
+                context,
+                f"What is the {aim.group('kind')} of {x}?",
+                aim.group("y"),
+            )
         )
     helps = _HELPS.match(re.sub(r"^(?:again|also|so|thus|therefore),\s*", "", text, flags=re.I))
     if helps:
-        x = strip_article(helps.group("x"))
+        x = _term(helps.group("x"))
         verb, y = helps.group("verb"), helps.group("y")
         found.append(_basic("purpose", sentence, context, f"What can {x} help {verb}?", y))
         found.append(_basic("purpose-reverse", sentence, context, f"What helps {verb} {y}?", x))
@@ -302,16 +388,20 @@ _HEALS_WITH = re.compile(
 
 
 def treatments(text: str, sentence: Sentence, context: Context) -> list[Candidate]:
-    """"X can be treated with Y", "X takes weeks to heal with Y": how X is treated."""
+    """ "X can be treated with Y", "X takes weeks to heal with Y": how X is treated."""
     found: list[Candidate] = []
     treated = _TREATED.match(text)
     if treated:
-        x = strip_article(_clause_subject(treated.group("x")))
-        found.append(_basic("treatment", sentence, context, f"How can {x} be treated?", treated.group("y")))
+        x = _term(strip_article(_clause_subject(treated.group("x"))))
+        found.append(
+            _basic("treatment", sentence, context, f"How can {x} be treated?", treated.group("y"))
+        )
     heals = _HEALS_WITH.match(text)
     if heals:
-        x = strip_article(_clause_subject(heals.group("x")))
-        found.append(_basic("treatment", sentence, context, f"With what do {x} heal?", heals.group("y")))
+        x = _term(strip_article(_clause_subject(heals.group("x"))))
+        found.append(
+            _basic("treatment", sentence, context, f"With what do {x} heal?", heals.group("y"))
+        )
     return found
 
 
@@ -348,7 +438,7 @@ def split_items(text: str) -> list[str]:
 
 
 def causes(text: str, sentence: Sentence, context: Context) -> list[Candidate]:
-    """"X can be caused by A, B, or C": one card per cause and one for the whole list."""
+    """ "X can be caused by A, B, or C": one card per cause and one for the whole list."""
     match = _CAUSED_BY.match(text)
     label = "causes"
     if not match:
@@ -356,7 +446,7 @@ def causes(text: str, sentence: Sentence, context: Context) -> list[Candidate]:
         if not match or len(split_items(match.group("list"))) < 3:
             return []
         label = ""
-    x = strip_article(_clause_subject(match.group("x")))
+    x = _term(strip_article(_clause_subject(match.group("x"))))
     items = split_items(match.group("list"))
     found: list[Candidate] = []
     if len(items) == 1:
@@ -371,7 +461,11 @@ def causes(text: str, sentence: Sentence, context: Context) -> list[Candidate]:
         if re.search(r"among\s+other", text, re.I):
             front = f"Name {len(items)} causes of {x} (among others)."
     else:
-        front = f"Name the {len(items)} {x}." if x.lower().startswith(("risk", "symptom", "sign", "cause", "type", "complication")) else f"What does {x} include? ({len(items)})"
+        front = (
+            f"Name the {len(items)} {x}."
+            if x.lower().startswith(("risk", "symptom", "sign", "cause", "type", "complication"))
+            else f"What does {x} include? ({len(items)})"
+        )
     found.append(_basic("list-whole", sentence, context, front, "; ".join(items), *items))
     return found
 
@@ -399,12 +493,12 @@ def series(text: str, sentence: Sentence, context: Context) -> list[Candidate]:
     for match in _SERIES.finditer(text):
         first = _tail_phrase(match.group("first"))
         middle = [m.strip() for m in match.group("middle").split(",") if m.strip()]
+        middle = [m for m in middle if not re.match(r"(?:and|or)\b", m)]
         last = _head_phrase(match.group("last"))
         items = [first, *middle, last]
-        if any(not i or words(i)[:1] == ["other"] for i in items) or len(items) < 3:
-            items = [i for i in items if i and words(i)[:1] != ["other"]]
-            if len(items) < 3:
-                continue
+        items = [i for i in items if i and words(i)[:1] != ["other"]]
+        if len(items) < 3:
+            continue
         spans = _item_spans(text, items, match.start())
         card = _cloze("series", sentence, context, text, spans)
         return [card] if card else []
@@ -448,7 +542,9 @@ def numbers(text: str, sentence: Sentence, context: Context) -> list[Candidate]:
         if not asked:
             continue
         clause_text = clause.rstrip(";").strip()
-        clause_text = capitalise(clause_text) + ("" if clause_text.endswith((".", "?", "!")) else ".")
+        clause_text = capitalise(clause_text) + (
+            "" if clause_text.endswith((".", "?", "!")) else "."
+        )
         spans = [(m.start(), m.end()) for m in NUMBER.finditer(clause_text)]
         spans = [s for s in spans if any(clause_text[s[0] : s[1]] == m.group(0) for m in asked)]
         for start, end in spans:
@@ -463,7 +559,8 @@ def numbers(text: str, sentence: Sentence, context: Context) -> list[Candidate]:
 
 _NOT_MEAN = re.compile(
     r"^(?:just\s+because\s+)?(?P<a>.+?)\s+(?:doesn't|doesn’t|does not|don't|don’t|do not)\s+"
-    r"(?:necessarily\s+)?mean\s+(?:that\s+)?(?P<b>[^—–;]+?)(?:\s*[—–;]\s*(?:in fact,?\s*)?(?P<c>.+?))?\.?$",
+    r"(?:necessarily\s+)?mean\s+(?:that\s+)?(?P<b>[^—–;]+?)"
+    r"(?:\s*[—–;]\s*(?:in fact,?\s*)?(?P<c>.+?))?\.?$",
     re.IGNORECASE,
 )
 _WHILE = re.compile(r"^(?P<a>[^,;]{8,}),\s+(?:while|whereas|but)\s+(?P<b>[^,;]{3,}?)\.?$", re.I)
@@ -475,7 +572,7 @@ _THE_MORE = re.compile(
 
 
 def contrasts(text: str, sentence: Sentence, context: Context) -> list[Candidate]:
-    """"Sore doesn't mean tight", "A heal rapidly, while B may not", "the more A, the more B"."""
+    """ "Sore doesn't mean tight", "A heal rapidly, while B may not", "the more A, the more B"."""
     found: list[Candidate] = []
     not_mean = _NOT_MEAN.match(text)
     if not_mean:
@@ -486,11 +583,20 @@ def contrasts(text: str, sentence: Sentence, context: Context) -> list[Candidate
             back = f"No; {not_mean.group('c').strip()}"
             traced = (not_mean.group("c").strip(),)
         found.append(
-            _basic("contrast", sentence, context, f"If {a}, does that necessarily mean {b}?", back, *traced)
+            _basic(
+                "contrast",
+                sentence,
+                context,
+                f"If {a}, does that necessarily mean {b}?",
+                back,
+                *traced,
+            )
         )
     contrast = _WHILE.match(text)
     if contrast:
-        card = _cloze("contrast", sentence, context, text, [(contrast.start("b"), contrast.end("b"))])
+        card = _cloze(
+            "contrast", sentence, context, text, [(contrast.start("b"), contrast.end("b"))]
+        )
         if card:
             found.append(card)
     more = _THE_MORE.match(text)
@@ -508,6 +614,8 @@ def rare_term(text: str, sentence: Sentence, context: Context) -> list[Candidate
     """A cloze on the rarest domain term, for sentences no other pattern could use."""
     for rarity, start, end in rare_terms(text):
         term = text[start:end]
+        if " " not in term and term.lower().endswith(("ing", "ed")):
+            continue  # a verb form is rarely the fact worth asking
         if context.topic and term.lower() in context.topic.lower():
             continue
         del rarity
@@ -521,6 +629,7 @@ PATTERNS: tuple[Pattern, ...] = (
     definitions,
     causes,
     mechanisms,
+    locations,
     procedure_steps,
     purposes,
     treatments,

@@ -68,7 +68,9 @@ def read_material(path: Path) -> str:
     try:
         raw = path.read_bytes()
     except IsADirectoryError:
-        raise GenerationError(f"{path}: is a folder; name the text or Markdown files in it") from None
+        raise GenerationError(
+            f"{path}: is a folder; name the text or Markdown files in it"
+        ) from None
     except FileNotFoundError:
         raise GenerationError(f"{path}: no such file; check the path") from None
     except OSError as error:
@@ -92,10 +94,14 @@ def read_material(path: Path) -> str:
 
 
 def clean_markup(text: str) -> str:
-    """``text`` without Markdown links, emphasis and code ticks, whitespace collapsed."""
+    """``text`` without Markdown links, emphasis and code ticks, whitespace collapsed, and
+    without a stray quotation mark the splitter left at its start."""
     text = _LINK.sub(r"\1", text)
     text = _EMPHASIS.sub("", text)
-    return re.sub(r"\s+", " ", text).strip()
+    text = re.sub(r"\s+", " ", text).strip()
+    if text[:1] in '“”"' and sum(text.count(q) for q in '“”"') == 1:
+        text = text[1:].lstrip()
+    return text
 
 
 @lru_cache(maxsize=1)
@@ -158,7 +164,9 @@ def parse_document(path: Path, text: str) -> Document:
         while headings and headings[-1][0] >= level:
             headings.pop()
         headings.append((level, clean_markup(title)))
-        blocks.append(Block("heading", title, start, start + len(title), tuple(h for _, h in headings)))
+        blocks.append(
+            Block("heading", title, start, start + len(title), tuple(h for _, h in headings))
+        )
 
     for start, line in _lines(text):
         heading = _HEADING.match(line)

@@ -8,20 +8,209 @@ from functools import lru_cache
 from wordfreq import zipf_frequency
 
 STOPWORDS = frozenset(
-    """a about above after again against all almost also although am among an and any are as at
-    be because been before being below between both but by can could did do does doing down during
-    each either even ever few for from further had has have having he her here hers herself him
-    himself his how however i if in into is it its itself just least less let like many may me
-    might more most much must my myself neither no nor not now of off often on once only or other
-    our ours ourselves out over own per quite rather same several she should since so some such
-    than that the their theirs them themselves then there these they this those though through to
-    too under until up upon us very was we were what when where whether which while who whom whose
-    why will with within without would yet you your yours yourself yourselves one ones thing things
-    something anything everything nothing someone anyone everyone people way ways lot lots
-    really usually typically generally sometimes commonly
-    """.split()
+    [
+        "a",
+        "about",
+        "above",
+        "after",
+        "again",
+        "against",
+        "all",
+        "almost",
+        "also",
+        "although",
+        "am",
+        "among",
+        "an",
+        "and",
+        "any",
+        "are",
+        "as",
+        "at",
+        "be",
+        "because",
+        "been",
+        "before",
+        "being",
+        "below",
+        "between",
+        "both",
+        "but",
+        "by",
+        "can",
+        "could",
+        "did",
+        "do",
+        "does",
+        "doing",
+        "down",
+        "during",
+        "each",
+        "either",
+        "even",
+        "ever",
+        "few",
+        "for",
+        "from",
+        "further",
+        "had",
+        "has",
+        "have",
+        "having",
+        "he",
+        "her",
+        "here",
+        "hers",
+        "herself",
+        "him",
+        "himself",
+        "his",
+        "how",
+        "however",
+        "i",
+        "if",
+        "in",
+        "into",
+        "is",
+        "it",
+        "its",
+        "itself",
+        "just",
+        "least",
+        "less",
+        "let",
+        "like",
+        "many",
+        "may",
+        "me",
+        "might",
+        "more",
+        "most",
+        "much",
+        "must",
+        "my",
+        "myself",
+        "neither",
+        "no",
+        "nor",
+        "not",
+        "now",
+        "of",
+        "off",
+        "often",
+        "on",
+        "once",
+        "only",
+        "or",
+        "other",
+        "our",
+        "ours",
+        "ourselves",
+        "out",
+        "over",
+        "own",
+        "per",
+        "quite",
+        "rather",
+        "same",
+        "several",
+        "she",
+        "should",
+        "since",
+        "so",
+        "some",
+        "such",
+        "than",
+        "that",
+        "the",
+        "their",
+        "theirs",
+        "them",
+        "themselves",
+        "then",
+        "there",
+        "these",
+        "they",
+        "this",
+        "those",
+        "though",
+        "through",
+        "to",
+        "too",
+        "under",
+        "until",
+        "up",
+        "upon",
+        "us",
+        "very",
+        "was",
+        "we",
+        "were",
+        "what",
+        "when",
+        "where",
+        "whether",
+        "which",
+        "while",
+        "who",
+        "whom",
+        "whose",
+        "why",
+        "will",
+        "with",
+        "within",
+        "without",
+        "would",
+        "yet",
+        "you",
+        "your",
+        "yours",
+        "yourself",
+        "yourselves",
+        "one",
+        "ones",
+        "thing",
+        "things",
+        "something",
+        "anything",
+        "everything",
+        "nothing",
+        "someone",
+        "anyone",
+        "everyone",
+        "people",
+        "way",
+        "ways",
+        "lot",
+        "lots",
+        "really",
+        "usually",
+        "typically",
+        "generally",
+        "sometimes",
+        "commonly",
+    ]
 )
-PRONOUNS = frozenset("it this that these those they them he she him her we you i its their".split())
+PRONOUNS = frozenset(
+    [
+        "it",
+        "this",
+        "that",
+        "these",
+        "those",
+        "they",
+        "them",
+        "he",
+        "she",
+        "him",
+        "her",
+        "we",
+        "you",
+        "i",
+        "its",
+        "their",
+    ]
+)
 ARTICLES = ("a ", "an ", "the ")
 
 # Below this Zipf frequency a word is rare enough to be worth learning (``pain`` is 5.0,
@@ -30,7 +219,9 @@ RARE_ZIPF = 3.4
 # Words this common never start or end a multi-word term.
 COMMON_ZIPF = 5.3
 # Head nouns that end a clinical term however common they are ("ischemic heart disease").
-HEAD_NOUNS = frozenset("disease syndrome disorder pain injury fracture failure attack test".split())
+HEAD_NOUNS = frozenset(
+    ["disease", "syndrome", "disorder", "pain", "injury", "fracture", "failure", "attack", "test"]
+)
 
 WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*[A-Za-z]|[A-Za-z]")
 
@@ -86,10 +277,14 @@ def rare_terms(text: str) -> list[tuple[float, int, int]]:
         if word[0].isupper() and text[tokens[index][2] :].startswith((" et al", " says", " said")):
             continue  # a person's name
         first = last = index
-        while first > 0 and _joins(tokens[first - 1][0], text, tokens[first - 1][2], tokens[first][1]):
+        while first > 0 and _joins(
+            tokens[first - 1][0], text, tokens[first - 1][2], tokens[first][1]
+        ):
             first -= 1
-        while tokens[last][0].lower() not in HEAD_NOUNS and last + 1 < len(tokens) and _joins(
-            tokens[last + 1][0], text, tokens[last][2], tokens[last + 1][1]
+        while (
+            tokens[last][0].lower() not in HEAD_NOUNS
+            and last + 1 < len(tokens)
+            and _joins(tokens[last + 1][0], text, tokens[last][2], tokens[last + 1][1])
         ):
             last += 1
         span = (tokens[first][1], tokens[last][2])

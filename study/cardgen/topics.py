@@ -14,11 +14,53 @@ from study.cardgen.terms import STOPWORDS, stem, strip_article, words
 
 # Headings that name an aspect of the subject above them, not a subject.
 ASPECT_HEADINGS = frozenset(
-    """overview introduction summary background causes cause symptoms signs diagnosis treatment
-    treatments management prevention complications prognosis risk factors epidemiology
-    pathophysiology investigations tests examination key points facts definition what is
-    when to see a doctor outlook self-care medication medications surgery types references
-    see also notes further reading""".split()
+    [
+        "overview",
+        "introduction",
+        "summary",
+        "background",
+        "causes",
+        "cause",
+        "symptoms",
+        "signs",
+        "diagnosis",
+        "treatment",
+        "treatments",
+        "management",
+        "prevention",
+        "complications",
+        "prognosis",
+        "risk",
+        "factors",
+        "epidemiology",
+        "pathophysiology",
+        "investigations",
+        "tests",
+        "examination",
+        "key",
+        "points",
+        "facts",
+        "definition",
+        "what",
+        "is",
+        "when",
+        "to",
+        "see",
+        "a",
+        "doctor",
+        "outlook",
+        "self-care",
+        "medication",
+        "medications",
+        "surgery",
+        "types",
+        "references",
+        "see",
+        "also",
+        "notes",
+        "further",
+        "reading",
+    ]
 )
 # Words that stand for the topic without naming it.
 _PROCEDURE_WORDS = r"procedure|operation|surgery|technique|treatment|test"
@@ -31,9 +73,39 @@ ANAPHORA = re.compile(
 PRONOUN_SUBJECT = re.compile(r"^(?:it|this)\b(?=\s+(?!is\b)(?:\w+))", re.IGNORECASE)
 # Heads of noun phrases that only contain the subject: "the magnitude of X" is about X.
 _CONTAINERS = frozenset(
-    """magnitude burden type kind form risk number rate role importance prevalence incidence
-    severity degree amount level part most many some one symptoms signs cause causes treatment
-    effect effects aim goal purpose""".split()
+    [
+        "magnitude",
+        "burden",
+        "type",
+        "kind",
+        "form",
+        "risk",
+        "number",
+        "rate",
+        "role",
+        "importance",
+        "prevalence",
+        "incidence",
+        "severity",
+        "degree",
+        "amount",
+        "level",
+        "part",
+        "most",
+        "many",
+        "some",
+        "one",
+        "symptoms",
+        "signs",
+        "cause",
+        "causes",
+        "treatment",
+        "effect",
+        "effects",
+        "aim",
+        "goal",
+        "purpose",
+    ]
 )
 _SUBORDINATE = re.compile(
     r"^(?:when|if|although|though|because|just because|while|since|once|whenever)\s+",
@@ -52,7 +124,8 @@ _PAREN = re.compile(r"\s*\([^)]*\)")
 _PERSON = re.compile(r"\bet al\b|\b(?:says|said|explains|notes)\b", re.IGNORECASE)
 # Procedures are named by their suffix; "a procedure called X" names one too.
 PROCEDURE_NAME = re.compile(
-    r"\b(?:procedures? called|operation called|surgery called)\s+(?P<name>[\w-]+(?:\s+or\s+[\w-]+)?)",
+    r"\b(?:procedures? called|operation called|surgery called)\s+"
+    r"(?P<name>[\w-]+(?:\s+or\s+[\w-]+)?)",
     re.IGNORECASE,
 )
 
@@ -62,7 +135,11 @@ def heading_topic(headings: Sequence[str]) -> str | None:
     for heading in reversed(headings):
         title = re.sub(r"[:?!.]+$", "", heading).strip()
         lowered = title.lower()
-        if not title or lowered in ASPECT_HEADINGS or all(w in ASPECT_HEADINGS for w in words(title)):
+        if (
+            not title
+            or lowered in ASPECT_HEADINGS
+            or all(w in ASPECT_HEADINGS for w in words(title))
+        ):
             continue
         lowered = re.sub(r"^(?:what is|what are|about|understanding)\s+", "", lowered)
         return _tidy(title[len(title) - len(lowered) :] if lowered != title.lower() else title)
@@ -75,13 +152,15 @@ def sentence_subject(sentence: str) -> str | None:
     if _PERSON.search(text.split(",")[0]):
         return None
     subordinate = _SUBORDINATE.match(text)
-    if subordinate:
-        text = text[subordinate.end() :]
-    else:
-        text = _LEADING_PHRASE.sub("", text, count=1)
+    # "When hip pain comes from ..., it ...": the subordinate clause names the subject.
+    text = text[subordinate.end() :] if subordinate else _LEADING_PHRASE.sub("", text, count=1)
     text = _PAREN.sub("", text)
     verb = _VERB.search(" " + text)
     if verb is None:
+        # A title-like first sentence: "Avascular necrosis (also called osteonecrosis)."
+        title = text.strip(" .:")
+        if 0 < len(title.split()) <= 5 and re.search(r"[a-z]", title):
+            return _tidy(strip_article(title))
         return None
     subject = text[: max(verb.start() - 1, 0)].strip(" ,;:")
     subject = _unwrap(subject)
@@ -115,6 +194,11 @@ def _tidy(topic: str) -> str:
         if topic.endswith(suffix):
             topic = topic[: -len(suffix)]
     return topic
+
+
+def quoted_terms(sentence: str) -> list[str]:
+    """Short phrases in quotation marks ("red flags"), which often name what is discussed."""
+    return [m.group(1) for m in re.finditer(r"[“\"]([^”\"]{3,40})[”\"]", sentence)]
 
 
 def frequent_term(paragraph: str, candidates: Sequence[str]) -> str | None:
