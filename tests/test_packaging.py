@@ -1,0 +1,31 @@
+"""The package list in pyproject.toml is written by hand (the bundled decks live in decks/):
+these tests catch a package or a data file that would be left out of a wheel."""
+
+import tomllib
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_every_package_is_listed_in_pyproject() -> None:
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]
+    listed = set(config["packages"])
+    found = {
+        ".".join(init.parent.relative_to(ROOT).parts)
+        for init in (ROOT / "study").rglob("__init__.py")
+    }
+    assert found - listed == set(), "add these packages to [tool.setuptools] packages"
+
+
+def test_bundled_decks_ship_as_package_data() -> None:
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]
+    assert config["package-dir"]["study.bundled"] == "decks"
+    patterns = config["package-data"]["study.bundled"]
+    assert "*.toml" in patterns and "material/*" in patterns
+
+
+def test_readme_test_command_is_what_ci_runs() -> None:
+    readme = (ROOT / "README.md").read_text()
+    marker = readme.index("<!-- test-command -->")
+    assert "pip install -e '.[test]' && pytest" in readme[marker : marker + 120]
+    assert "README.md" in (ROOT / ".ci" / "run").read_text()
