@@ -90,6 +90,8 @@ def sentence_drop(text: str, has_topic: bool) -> str | None:
         return "fragment: too short to state a fact"
     if count > MAX_SENTENCE_WORDS:
         return f"sentence longer than {MAX_SENTENCE_WORDS} words: split it in the material"
+    if text.rstrip().endswith(":"):
+        return "introduces a list (the list gives the cards)"
     if _QUOTED_PERSON.search(text):
         return "quote of a person (anecdote), not a fact"
     if _FIRST_PERSON.search(text) or _ASIDE.search(text):

@@ -21,6 +21,7 @@ from study.cardgen.topics import (
     capitalise,
     frequent_term,
     heading_topic,
+    lower_first,
     quoted_terms,
     resolve,
     sentence_subject,
@@ -148,6 +149,8 @@ class _Reader:
         self.cited = cited
         self.fallback_tag = slug(path.stem)
         self.procedure: str | None = None
+        # Bullet items already asked as a list, by block index.
+        self.listed: set[int] = set()
 
     def read_block(
         self,
@@ -171,12 +174,17 @@ class _Reader:
                     *(first[a:b] for _, a, b in rare_terms(first) if " " in first[a:b]),
                 ],
             )
-        topic = subject or section
+        # A Markdown heading names the subject of its section; plain text has only sentences.
+        topic = section or subject
         if block.kind == "paragraph" or self.procedure is None:
             self.procedure = topic if topic and _PROCEDURE_SUFFIX.search(topic) else None
         tags = tuple(dict.fromkeys(slug(t) for t in (section or topic or self.fallback_tag,)))
+        if index in self.listed:
+            return
         if block.kind == "bullet" and _starts_list(blocks, index):
             self._read_list(blocks, index, section, tags, kept, drops)
+            if index in self.listed:
+                return
         for sentence in sentences:
             named = PROCEDURE_NAME.search(sentence.text)
             context = Context(topic=topic, procedure=self.procedure, headings=block.headings)
@@ -206,20 +214,27 @@ class _Reader:
             proposed = numbers(text, sentence, context)
         else:
             proposed = [c for pattern in PATTERNS for c in pattern(text, sentence, context)]
-        passed = self._gate(proposed, tags, kept, drops)
+        passed = self._gate(proposed, text, tags, kept, drops)
         if passed == 0 and not gates.is_conversational(text) and not gates.is_instruction(text):
-            passed = self._gate(FALLBACK(text, sentence, context), tags, kept, drops)
+            passed = self._gate(FALLBACK(text, sentence, context), text, tags, kept, drops)
         if passed == 0 and not proposed:
             drops.append(
                 Drop("no pattern applies and no rare term to ask", self.cited, sentence.raw)
             )
 
     def _gate(
-        self, proposed: list[Candidate], tags: tuple[str, ...], kept: list[_Kept], drops: list[Drop]
+        self,
+        proposed: list[Candidate],
+        source_text: str,
+        tags: tuple[str, ...],
+        kept: list[_Kept],
+        drops: list[Drop],
     ) -> int:
+        """Keep the candidates that pass the gates; ``source_text`` is the sentence with its
+        anaphora resolved, so an answer may name what "It" stood for."""
         passed = 0
         for candidate in proposed:
-            reason = gates.card_drop(candidate, candidate.sentence.text)
+            reason = gates.card_drop(candidate, source_text)
             if reason:
                 drops.append(Drop(reason, self.cited, candidate.sentence.raw, candidate.question))
             else:
@@ -242,9 +257,7 @@ class _Reader:
             if block.kind != "bullet" or block.headings != blocks[index].headings:
                 break
             items.append(block)
-        texts = [
-            re.sub(r"[.;,]$", "", i.sentences()[0].text) if i.sentences() else "" for i in items
-        ]
+        texts = [_item_text(i) for i in items]
         if not 2 <= len(texts) <= 12 or any(
             not t or len(words(t)) > MAX_LIST_ITEM_WORDS for t in texts
         ):
@@ -254,7 +267,6 @@ class _Reader:
             return
         raw = blocks[index].text if len(items) == 1 else _span_text(items)
         sentence = Sentence(text="; ".join(texts), raw=raw, start=items[0].start, end=items[-1].end)
-        context = Context(topic=None, headings=blocks[index].headings)
         body = f"{capitalise(label)}: " + ", ".join(
             f"{{{{c{n}::{t}}}}}" for n, t in enumerate(texts, start=1)
         )
@@ -264,7 +276,7 @@ class _Reader:
             sentence=sentence,
             answers=tuple(texts),
             front=f"Name the {len(texts)} {label}.",
-            back="; ".join(texts),
+            back=capitalise("; ".join(texts)),
             topic=section,
         )
         per_item = Candidate(
@@ -275,8 +287,14 @@ class _Reader:
             text=body,
             topic=section,
         )
-        del context
-        self._gate([per_item, whole], tags, kept, drops)
+        if self._gate([per_item, whole], sentence.text, tags, kept, drops):
+            self.listed.update(range(index, index + len(items)))
+
+
+def _item_text(item: Block) -> str:
+    """A bullet item as a list answer: no final punctuation, a lower-case first word."""
+    text = re.sub(r"[.;,]$", "", " ".join(s.text for s in item.sentences()))
+    return lower_first(text)
 
 
 def _span_text(items: list[Block]) -> str:

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from study.cardgen.candidates import Candidate, Context
 from study.cardgen.sentences import Sentence
 from study.cardgen.terms import STOPWORDS, rare_terms, strip_article, words
-from study.cardgen.topics import capitalise
+from study.cardgen.topics import capitalise, lower_first
 
 Pattern = Callable[[str, Sentence, Context], list[Candidate]]
 
@@ -123,12 +123,22 @@ def _clause_subject(text: str) -> str:
 def _basic(
     pattern: str, sentence: Sentence, context: Context, front: str, back: str, *traced: str
 ) -> Candidate:
+    front = front.strip()
+    topic = context.topic
+    if (
+        topic
+        and topic.lower() not in front.lower()
+        and not rare_terms(front)
+        and not set(words(back)) & set(words(topic))
+    ):
+        # "How can acute attacks be treated?" needs to say which disease it is about.
+        front = f"{capitalise(topic)}: {front[0].lower() + front[1:]}"
     return Candidate(
         pattern=pattern,
         type="basic",
         sentence=sentence,
         answers=traced or (back,),
-        front=capitalise(front.strip()),
+        front=capitalise(front),
         back=_answer(back),
         topic=context.topic,
     )
@@ -208,6 +218,16 @@ def other_names(text: str, sentence: Sentence, context: Context) -> list[Candida
         x, y = x.strip(), strip_article(y.strip(" ,"))
         if not x or not y or x.lower() == y.lower():
             continue
+        qualified = re.match(r"^(?P<name>.+?)\s+(?P<when>(?:when|if|in)\s.+)$", y)
+        if qualified:  # "also known as podagra when it affects the big toe"
+            name, when = qualified.group("name"), qualified.group("when")
+            found.append(
+                _basic("other-name", sentence, context, f"What is {x} called {when}?", name)
+            )
+            found.append(
+                _basic("other-name-reverse", sentence, context, f"What is {name}?", f"{x} {when}")
+            )
+            continue
         found.append(_basic("other-name", sentence, context, f"What is another name for {x}?", y))
         found.append(
             _basic("other-name-reverse", sentence, context, f"What is another name for {y}?", x)
@@ -242,13 +262,42 @@ def definitions(text: str, sentence: Sentence, context: Context) -> list[Candida
         return []
     x = _term(strip_article(_clause_subject(match.group("x"))))
     definition = match.group("def")
+    found: list[Candidate] = []
+    # "a form of arthritis caused by urate crystals": the kind, and the cause on its own card.
+    cause = re.search(r"\s+(?:caused by|due to|resulting from)\s+(?P<cause>.+)$", definition)
+    if cause:
+        definition = definition[: cause.start()]
+        found.append(
+            _basic("definition-cause", sentence, context, f"What causes {x}?", cause.group("cause"))
+        )
     the_definition = re.sub(r"^an?\s+", "", definition, flags=re.I)
-    return [
-        _basic("definition", sentence, context, f"What is {x}?", definition),
+    found.append(_basic("definition", sentence, context, f"What is {x}?", definition))
+    found.append(
         _basic(
             "definition-reverse", sentence, context, f"What is the term for a {the_definition}?", x
-        ),
-    ]
+        )
+    )
+    return found
+
+
+_APPOSITION = re.compile(
+    r"(?:^|,\s|\s)(?P<x>[A-Za-z][\w-]+(?:\s[\w-]+){0,2}),\s+(?P<def>an?\s[^,.;]{6,80})(?=[,.;]|$)"
+)
+
+
+def appositions(text: str, sentence: Sentence, context: Context) -> list[Candidate]:
+    """ "Allopurinol, a xanthine oxidase inhibitor, ...": what the rare term is."""
+    found: list[Candidate] = []
+    for match in _APPOSITION.finditer(text):
+        # Only a rare term is worth defining; "the blood, a ..." is not a definition.
+        x = _tail_phrase(match.group("x")).split()
+        if not x or not rare_terms(" ".join(x)):
+            continue
+        term = _term(" ".join(x)) if text.startswith(x[0]) else " ".join(x)
+        found.append(
+            _basic("apposition", sentence, context, f"What is {term}?", match.group("def"))
+        )
+    return found
 
 
 # ---- mechanisms, indications, procedures, purposes ---------------------------------------
@@ -377,7 +426,7 @@ def purposes(text: str, sentence: Sentence, context: Context) -> list[Candidate]
 _TREATED = re.compile(
     r"^(?P<x>[^;]+?)\s+(?:can|may|is|are|should)\s+(?:also\s+|usually\s+|often\s+|be\s+)*"
     r"(?:treated|managed)\s+(?:with|by)\s+(?:an?\s+)?(?:procedures?\s+called\s+|surgery\s+called\s+)?"
-    r"(?P<y>[^,.;]+)",
+    r"(?P<y>[^.;]+?)(?:,\s+which\b.*)?\.?$",
     re.IGNORECASE,
 )
 _HEALS_WITH = re.compile(
@@ -420,7 +469,13 @@ _LIST_SPLIT = re.compile(r",\s*(?:and\s+|or\s+)?(?:from\s+)?|\s+(?:or|and)\s+(?:
 
 
 def split_items(text: str) -> list[str]:
-    """The items of "A, B, or C" (parenthesised remarks stay with their item)."""
+    """The items of "A, B, or C" (parenthesised remarks stay with their item).
+
+    "X, a thing that ..." is one item, X, explained by an apposition.
+    """
+    apposition = re.match(r"^([^,]+),\s+an?\s[^,]+$", text.strip(" ."))
+    if apposition and not re.search(r"\s(?:and|or)\s", text):
+        return [strip_article(apposition.group(1).strip())]
     items: list[str] = []
     depth = 0
     current = ""
@@ -563,6 +618,16 @@ _NOT_MEAN = re.compile(
     r"(?:\s*[—–;]\s*(?:in fact,?\s*)?(?P<c>.+?))?\.?$",
     re.IGNORECASE,
 )
+
+
+def _not_mean_question(a: str, b: str) -> str:
+    """ "If your hip feels sore, does that necessarily mean ..." for a clause; "Does a raised
+    urate level necessarily mean ..." for a noun phrase."""
+    if re.search(r"\s(?:feels?|is|are|has|have|hurts?|shows?|looks?)\s", f" {a} "):
+        return f"If {a}, does that necessarily mean {b}?"
+    return f"Does {lower_first(a)} necessarily mean {b}?"
+
+
 _WHILE = re.compile(r"^(?P<a>[^,;]{8,}),\s+(?:while|whereas|but)\s+(?P<b>[^,;]{3,}?)\.?$", re.I)
 _THE_MORE = re.compile(
     r"^(?P<a>the\s+(?:more|less|longer|higher|lower|greater)\b[^,]+),\s+(?P<b>the\s+(?:more|less|"
@@ -587,7 +652,7 @@ def contrasts(text: str, sentence: Sentence, context: Context) -> list[Candidate
                 "contrast",
                 sentence,
                 context,
-                f"If {a}, does that necessarily mean {b}?",
+                _not_mean_question(a, b),
                 back,
                 *traced,
             )
@@ -627,6 +692,7 @@ def rare_term(text: str, sentence: Sentence, context: Context) -> list[Candidate
 PATTERNS: tuple[Pattern, ...] = (
     other_names,
     definitions,
+    appositions,
     causes,
     mechanisms,
     locations,

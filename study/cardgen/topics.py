@@ -217,6 +217,15 @@ def frequent_term(paragraph: str, candidates: Sequence[str]) -> str | None:
     return best[1] if best else None
 
 
+def lower_first(text: str) -> str:
+    """``text`` with a capitalised first word lowered ("A raised level", "Obesity"), but
+    acronyms ("DVT") and names with inner capitals kept."""
+    first = text.split(" ")[0] if text else ""
+    if first[:1].isupper() and (len(first) == 1 or first[1:].islower()):
+        return text[0].lower() + text[1:]
+    return text
+
+
 def capitalise(text: str) -> str:
     """``text`` with its first letter upper case."""
     return text[:1].upper() + text[1:]
