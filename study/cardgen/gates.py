@@ -21,7 +21,7 @@ MAX_SENTENCE_WORDS = 60
 MAX_QUESTION_WORDS = 40
 MAX_ANSWER_WORDS = 16
 MAX_DELETION_WORDS = 8
-NEAR_DUPLICATE = 88  # rapidfuzz token-set ratio, 0-100
+NEAR_DUPLICATE = 85  # rapidfuzz token-sort ratio, 0-100
 # A term shared by more cards than this says little about duplication; skipping it keeps
 # the comparison within small groups even for a large deck.
 MAX_GROUP = 60
@@ -210,8 +210,12 @@ def _same_card(first: Candidate, second: Candidate) -> bool:
     if first.type != second.type:
         score = fuzz.token_set_ratio(first.shown, second.shown)
         return score >= 95 and _answer_key(first) == _answer_key(second)
-    if _answer_key(first) != _answer_key(second) and first.type == "basic":
-        return False
+    if first.type == "basic":
+        # Same answer, nearly the same question: one of them is enough.
+        return (
+            _answer_key(first) == _answer_key(second)
+            and fuzz.token_sort_ratio(first.front, second.front) >= NEAR_DUPLICATE
+        )
     return fuzz.token_sort_ratio(first.shown, second.shown) >= NEAR_DUPLICATE
 
 

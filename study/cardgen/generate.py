@@ -99,7 +99,7 @@ def generate_deck(
         cited = _relative(path, deck_dir)
         usable = 0
         document = parse_document(path, text)
-        reader = _Reader(cited, path)
+        reader = _Reader(cited, path, text)
         for index, block in enumerate(document.blocks):
             sentences = block.sentences()
             usable += sum(1 for s in sentences if len(words(s.text)) >= 3)
@@ -145,8 +145,9 @@ def _relative(path: Path, deck_dir: Path) -> str:
 class _Reader:
     """Reads one document block by block, carrying the topic and the last named procedure."""
 
-    def __init__(self, cited: str, path: Path) -> None:
+    def __init__(self, cited: str, path: Path, text: str) -> None:
         self.cited = cited
+        self.text = text
         self.fallback_tag = slug(path.stem)
         self.procedure: str | None = None
         # Bullet items already asked as a list, by block index.
@@ -265,7 +266,7 @@ class _Reader:
         label = _list_label(blocks, index, section)
         if label is None:
             return
-        raw = blocks[index].text if len(items) == 1 else _span_text(items)
+        raw = self.text[items[0].start : items[-1].end]
         sentence = Sentence(text="; ".join(texts), raw=raw, start=items[0].start, end=items[-1].end)
         body = f"{capitalise(label)}: " + ", ".join(
             f"{{{{c{n}::{t}}}}}" for n, t in enumerate(texts, start=1)
@@ -295,10 +296,6 @@ def _item_text(item: Block) -> str:
     """A bullet item as a list answer: no final punctuation, a lower-case first word."""
     text = re.sub(r"[.;,]$", "", " ".join(s.text for s in item.sentences()))
     return lower_first(text)
-
-
-def _span_text(items: list[Block]) -> str:
-    return "\n".join(i.text.strip() for i in items)
 
 
 def _starts_list(blocks: list[Block], index: int) -> bool:

@@ -223,6 +223,32 @@ HEAD_NOUNS = frozenset(
     ["disease", "syndrome", "disorder", "pain", "injury", "fracture", "failure", "attack", "test"]
 )
 
+# Without a tagger, verbs are told by a few common forms and suffixes, so that a term does
+# not swallow its verb ("scleroderma thickens").
+_VERB_WORDS = frozenset(
+    [
+        "heal",
+        "heals",
+        "affects",
+        "affect",
+        "causes",
+        "cause",
+        "results",
+        "leads",
+        "occurs",
+        "happens",
+        "develops",
+        "forms",
+        "presents",
+        "remains",
+        "becomes",
+        "means",
+        "shows",
+        "helps",
+    ]
+)
+_VERB_SUFFIXES = ("ens", "ates", "izes", "ises", "ifies")
+
 WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*[A-Za-z]|[A-Za-z]")
 
 
@@ -304,6 +330,8 @@ def _joins(word: str, text: str, left_end: int, right_start: int) -> bool:
         return False
     if lowered in HEAD_NOUNS:
         return True
+    if lowered in _VERB_WORDS or lowered.endswith(_VERB_SUFFIXES):
+        return False
     return (
         lowered not in STOPWORDS
         and len(lowered) > 2

@@ -1,0 +1,77 @@
+"""Each quality gate, and the chatter that must give no card."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from cardgen_helpers import generate_text
+
+from study.cardgen import gates
+from study.cardgen.candidates import Candidate
+from study.cardgen.sentences import Sentence
+
+
+def _basic(front: str, back: str, sentence: str) -> Candidate:
+    return Candidate(
+        pattern="test",
+        type="basic",
+        sentence=Sentence(sentence, sentence, 0, len(sentence)),
+        answers=(back,),
+        front=front,
+        back=back,
+    )
+
+
+def test_answer_in_the_question_is_dropped() -> None:
+    s = "Gout affects the big toe."
+    assert gates.card_drop(_basic("What does gout of the big toe affect?", "the big toe", s), s)
+
+
+def test_trivial_answers_are_dropped() -> None:
+    s = "It is what it is in this case."
+    for answer in ("it", "the", "This", "a"):
+        reason = gates.card_drop(_basic("What is it?", answer, s), s)
+        assert reason and "trivial" in reason
+
+
+def test_long_answers_are_dropped() -> None:
+    long = " ".join(f"word{i}" for i in range(20))
+    reason = gates.card_drop(_basic("What is it about?", long, long), long)
+    assert reason and "longer than" in reason
+
+
+def test_answer_not_in_its_source_sentence_is_dropped() -> None:
+    s = "Gout affects the big toe."
+    reason = gates.card_drop(_basic("What does gout affect?", "The knee", s), s)
+    assert reason and "not found in its source sentence" in reason
+
+
+def test_near_duplicates_are_found_within_shared_terms_only() -> None:
+    s = "Gout affects the big toe."
+    first = _basic("What does gout most often affect?", "The big toe", s)
+    second = _basic("Which part does gout most often affect?", "the big toe", s)
+    other = _basic("What does psoriasis affect?", "The skin", "Psoriasis affects the skin.")
+    assert gates.near_duplicates([first, other, second]) == {2: 0}
+
+
+def test_chatter_gives_no_card_and_is_reported(tmp_path: Path) -> None:
+    g = generate_text(
+        tmp_path,
+        "See Chapter 4: Imaging of the spine. BACK TO TEXT\n\n"
+        "“It felt like a knife,” Dr Jones says.\n\n"
+        "I once saw a patient who ran a marathon on a fractured fibula.\n\n"
+        "Lie on your back and lift your knees. Breathe slowly.\n\n"
+        "Or anything else.\n",
+    )
+    assert g.deck.notes == ()
+    reasons = " ".join(d.reason for d in g.drops)
+    for expected in ("cross-reference", "quote of a person", "conversational", "instruction"):
+        assert expected in reasons
+    assert all(line for line in g.report_lines())
+
+
+def test_report_gives_the_reason_sentence_and_question(tmp_path: Path) -> None:
+    g = generate_text(tmp_path, "Gout, commonly called gout, is painful. See the guidelines.")
+    lines = g.report_lines()
+    assert lines[0].startswith(f"{len(g.deck.notes)} cards")
+    assert any(line.strip().startswith("sentence: See the guidelines.") for line in lines)
