@@ -291,6 +291,8 @@ def appositions(text: str, sentence: Sentence, context: Context) -> list[Candida
     for match in _APPOSITION.finditer(text):
         # Only a rare term is worth defining; "the blood, a ..." is not a definition.
         x = _tail_phrase(match.group("x")).split()
+        if re.search(r"\s(?:is|are|was|were)\s", match.group("def")):
+            continue  # "X, a balloon is inflated": a clause, not a definition
         if not x or not rare_terms(" ".join(x)):
             continue
         term = _term(" ".join(x)) if text.startswith(x[0]) else " ".join(x)

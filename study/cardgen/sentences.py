@@ -17,14 +17,13 @@ import pysbd
 
 from study.cardgen.errors import GenerationError
 
-# Hard-wrapped text has short lines; a long line ending a sentence ends its paragraph,
-# which is how text copied from web pages (one paragraph per line) arrives.
+# Hard-wrapped text has short lines; a long line ends its paragraph, which is how text
+# copied from web pages (one paragraph per line) arrives.
 LONG_LINE = 100
 
 _HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
 _BULLET = re.compile(r"^\s*(?:[-*+•]|\d{1,3}[.)])\s+(.*)$")
 _SETEXT = re.compile(r"^\s*(=+|-+)\s*$")
-_TERMINAL = re.compile(r"[.!?:;\"”’)\]]\s*$")
 _LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 _EMPHASIS = re.compile(r"(\*\*|__|\*|`)")
 
@@ -189,10 +188,7 @@ def parse_document(path: Path, text: str) -> Document:
         elif current and kind == "bullet" and line.startswith((" ", "\t")):
             current.append((start + len(line) - len(line.lstrip()), line.strip()))
         else:
-            if current and (
-                kind == "bullet"
-                or (len(previous_line) >= LONG_LINE and _TERMINAL.search(previous_line))
-            ):
+            if current and (kind == "bullet" or len(previous_line) >= LONG_LINE):
                 flush()
             if not current:
                 kind = "paragraph"

@@ -159,7 +159,8 @@ def sentence_subject(sentence: str) -> str | None:
     if verb is None:
         # A title-like first sentence: "Avascular necrosis (also called osteonecrosis)."
         title = text.strip(" .:")
-        if 0 < len(title.split()) <= 5 and re.search(r"[a-z]", title):
+        first_word = title.split()[0].lower() if title else ""
+        if 0 < len(title.split()) <= 5 and first_word not in STOPWORDS:
             return _tidy(strip_article(title))
         return None
     subject = text[: max(verb.start() - 1, 0)].strip(" ,;:")
