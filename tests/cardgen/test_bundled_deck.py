@@ -1,0 +1,46 @@
+"""The bundled spine-and-hip deck: valid, cited, and covering the material's key facts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from study.decks import load_deck
+
+DECKS = Path(__file__).parent.parent.parent / "decks"
+
+
+def test_bundled_deck_cites_its_material_and_covers_key_facts() -> None:
+    deck = load_deck(DECKS / "spine-and-hip.toml")
+    material = (DECKS / "material" / "spine-and-hip.txt").read_text(encoding="utf-8")
+    assert deck.id == "spine-and-hip" and deck.material == ("material/spine-and-hip.txt",)
+    for note in deck.notes:
+        assert note.source is not None and note.source.sentence in material
+    text = " ".join(f"{n.front} {n.back} {n.text}" for n in deck.notes).lower()
+    for fact in (
+        "osteonecrosis",
+        "in the hip",
+        "hip fracture",
+        "prednisone",
+        "back strain",
+        "facet joints",
+        "the more it hurts",
+        "weeks",
+        "balloon",
+        "polymethyl methacrylate",
+        "spinal decompression",
+        "bone spurs",
+        "10,000",
+        "sixth",
+        "third",
+        "ischemic heart",
+        "snapping hip syndrome",
+        "iliopsoas tendinitis",
+        "osteoarthritis",
+        "physical examination",
+        "thomas test",
+        "time course of pain",
+        "heal rapidly",
+    ):
+        assert fact in text, fact
+    edited = sum(n.edited for n in deck.notes)
+    assert edited / len(deck.notes) < 0.3
