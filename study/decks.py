@@ -15,10 +15,11 @@ A deck file looks like this (the README documents every key)::
     front = "What is the other name of avascular necrosis?"
     back = "Osteonecrosis"
     tags = ["avascular-necrosis", "hip"]
-    source = { file = "material/spine-and-hip.txt", sentence = "Avascular necrosis (also called osteonecrosis)." }
+    source = { file = "material/spine-and-hip.txt", sentence = "Avascular necrosis ..." }
 
 ``tomllib`` parses the data; line numbers of content errors come from a light scan of
-the raw text, since ``tomllib`` keeps no positions.
+the raw text, since ``tomllib`` keeps no positions. Every content problem is reported at
+once, in line order; a TOML syntax error stops parsing, so it is reported alone.
 """
 
 from __future__ import annotations
@@ -110,7 +111,7 @@ class _Positions:
         self.card_keys: list[dict[str, int]] = []
         self.top_keys: dict[str, int] = {}
         section: str | None = None
-        for number, line in enumerate(text.splitlines(), start=1):
+        for number, line in _statement_lines(text):
             header = self.HEADER.match(line)
             if header:
                 name = header.group(2).strip().strip("\"'")
@@ -147,6 +148,66 @@ class _Positions:
         if key is not None and key in self.deck_keys:
             return self.deck_keys[key]
         return self.deck_line
+
+
+def _statement_lines(text: str) -> list[tuple[int, str]]:
+    """The numbered lines of a TOML text that begin a statement (a table header or a key).
+
+    Lines inside multi-line strings and multi-line arrays are left out, so a line such as
+    ``[[cards]]`` inside a card's text cannot shift the line numbers of later cards.
+    Lines are split on ``\\n`` only, as TOML counts them: a U+2028 or NEL inside a string
+    is not a line break.
+    """
+    result: list[tuple[int, str]] = []
+    quote = ""  # the open multi-line string delimiter, if any
+    depth = 0  # open [ of multi-line arrays
+    for number, line in enumerate(text.split("\n"), start=1):
+        if not quote and depth == 0:
+            result.append((number, line))
+        index = 0
+        while index < len(line):
+            if quote:
+                if quote == '"""' and line[index] == "\\":
+                    index += 2
+                    continue
+                if line.startswith(quote, index):
+                    index += 3
+                    while line.startswith(quote[0], index):  # up to two quotes end the content
+                        index += 1
+                    quote = ""
+                    continue
+                index += 1
+                continue
+            char = line[index]
+            if char == "#":
+                break
+            if line.startswith(('"""', "'''"), index):
+                quote = line[index : index + 3]
+                index += 3
+                continue
+            if char in "\"'":
+                index = _end_of_string(line, index)
+                continue
+            if char == "[":
+                depth += 1
+            elif char == "]":
+                depth = max(0, depth - 1)
+            index += 1
+    return result
+
+
+def _end_of_string(line: str, start: int) -> int:
+    """The index after the one-line string that opens at ``line[start]``."""
+    quote = line[start]
+    index = start + 1
+    while index < len(line):
+        if quote == '"' and line[index] == "\\":
+            index += 2
+            continue
+        if line[index] == quote:
+            return index + 1
+        index += 1
+    return index
 
 
 def load_deck(path: Path) -> DeckSpec:
@@ -187,10 +248,15 @@ class _Validator:
     def __init__(self, path: Path, positions: _Positions) -> None:
         self.path = path
         self.at = positions
-        self.problems: list[str] = []
+        self.problems: list[tuple[int, str]] = []
 
     def problem(self, line: int, message: str) -> None:
-        self.problems.append(f"{self.path}:{line}: {message}")
+        self.problems.append((line, message))
+
+    def error(self) -> DeckError:
+        """Every problem, in line order (problems on one line in the order found)."""
+        ordered = sorted(self.problems, key=lambda problem: problem[0])
+        return DeckError([f"{self.path}:{line}: {message}" for line, message in ordered])
 
     def deck(self, data: Mapping[str, Any]) -> DeckSpec:
         for key in sorted(set(data) - TOP_KEYS):
@@ -217,9 +283,9 @@ class _Validator:
             self.problem(self.at.top_keys.get("cards", 1), "cards must be [[cards]] tables")
             cards = []
         notes = [self.note(index, entry) for index, entry in enumerate(cards)]
-        self.check_unique(notes)
+        self.check_unique(cards)
         if self.problems:
-            raise DeckError(self.problems)
+            raise self.error()
         return DeckSpec(
             id=deck_id,
             name=name,
@@ -260,11 +326,18 @@ class _Validator:
             for key in ("front", "back"):
                 if key in entry:
                     self.problem(self.at.card(index, key), f"'{key}' is for basic cards")
-            if text and not cloze.cloze_numbers(text):
+            if text.strip() and not cloze.cloze_numbers(text):
                 self.problem(
                     self.at.card(index, "text"),
                     "cloze card without a deletion; mark one as {{c1::answer}}",
                 )
+            for number in cloze.cloze_numbers(text):
+                if not any(answer.strip() for answer in cloze.deleted_answers(text, number)):
+                    self.problem(
+                        self.at.card(index, "text"),
+                        f"cloze deletion c{number} is empty; "
+                        f"put the hidden answer inside {{{{c{number}::...}}}}",
+                    )
         extra = field_text("extra")
         tags = self.strings(entry.get("tags", []), self.at.card(index, "tags"), "tags")
         for tag in tags:
@@ -343,17 +416,20 @@ class _Validator:
             return None
         return Source(file=file, sentence=sentence)
 
-    def check_unique(self, notes: Iterable[NoteSpec | None]) -> None:
+    def check_unique(self, entries: Iterable[object]) -> None:
+        """Report repeated card ids, whether or not those cards have other problems."""
         seen: dict[str, int] = {}
-        for spec in notes:
-            if spec is None:
+        for index, entry in enumerate(entries):
+            note_id = entry.get("id") if isinstance(entry, dict) else None
+            if not isinstance(note_id, str):
                 continue
-            if spec.id in seen:
+            line = self.at.card(index, "id")
+            if note_id in seen:
                 self.problem(
-                    spec.line, f"duplicate card id '{spec.id}' (first used on line {seen[spec.id]})"
+                    line, f"duplicate card id '{note_id}' (first used on line {seen[note_id]})"
                 )
             else:
-                seen[spec.id] = spec.line
+                seen[note_id] = line
 
 
 def toml_string(value: str) -> str:

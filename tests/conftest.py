@@ -1,0 +1,198 @@
+"""Shared fixtures: a private STUDY_HOME for every test, temporary databases, a deck factory,
+a clock that stands still, and a way to run the real `study` entry point.
+
+Every test gets its own STUDY_HOME (autouse), so no test reads or writes the real user
+directories, and STUDY_DB / STUDY_PROFILE from the developer's shell never leak in.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from study.clock import FixedClock
+from study.config import Settings
+from study.decks import DeckSpec, NoteSpec, Source, dump_deck
+from study.storage.database import Database, open_database
+from study.storage.repository import get_or_create_learner
+
+# A Monday evening in winter (GMT = UTC in Europe/London), far from any DST change.
+START = datetime(2026, 1, 12, 18, 0, tzinfo=UTC)
+ZONE = "Europe/London"
+
+
+@pytest.fixture(autouse=True)
+def study_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A fresh, empty STUDY_HOME (settings and default database) for this test."""
+    home = tmp_path_factory.mktemp("study-home")
+    monkeypatch.setenv("STUDY_HOME", str(home))
+    monkeypatch.delenv("STUDY_DB", raising=False)
+    monkeypatch.delenv("STUDY_PROFILE", raising=False)
+    return home
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    """Where this test's database file goes."""
+    return tmp_path / "test.db"
+
+
+@pytest.fixture
+def database(db_path: Path) -> Iterator[Database]:
+    """An empty database at the current schema version, closed afterwards."""
+    db = open_database(f"sqlite:///{db_path}")
+    try:
+        yield db
+    finally:
+        db.close()
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    """A clock standing at :data:`START`; tests move it with ``advance``."""
+    return FixedClock(START)
+
+
+@pytest.fixture
+def settings() -> Settings:
+    """Default settings in a fixed time zone (so results do not depend on the machine)."""
+    return Settings(timezone=ZONE)
+
+
+@pytest.fixture
+def learner_id(database: Database, clock: FixedClock) -> int:
+    """The id of a learner called 'default' in :func:`database`."""
+    learner = database.write(lambda s: get_or_create_learner(s, "default", clock.now()))
+    assert learner.id is not None
+    return learner.id
+
+
+def basic(
+    note_id: str, front: str | None = None, back: str | None = None, **extra: object
+) -> NoteSpec:
+    """A basic note with readable default sides."""
+    return NoteSpec(
+        id=note_id,
+        type="basic",
+        front=front if front is not None else f"Question {note_id}?",
+        back=back if back is not None else f"Answer {note_id}",
+        **extra,  # type: ignore[arg-type]
+    )
+
+
+def cloze(note_id: str, text: str, **extra: object) -> NoteSpec:
+    """A cloze note."""
+    return NoteSpec(id=note_id, type="cloze", text=text, **extra)  # type: ignore[arg-type]
+
+
+@dataclass
+class DeckFactory:
+    """Writes deck files into a temporary folder.
+
+    ``factory.write("d", basics=3)`` writes ``d.toml`` with notes ``d-1`` .. ``d-3``;
+    pass ``notes=[basic(...), cloze(...)]`` for full control.
+    """
+
+    directory: Path
+
+    def spec(
+        self,
+        deck_id: str = "test-deck",
+        *,
+        name: str | None = None,
+        basics: int = 3,
+        notes: Sequence[NoteSpec] | None = None,
+        version: int = 1,
+        description: str = "",
+    ) -> DeckSpec:
+        """A deck spec; without ``notes``, ``basics`` basic notes ``<id>-1``, ``<id>-2``, ..."""
+        if notes is None:
+            notes = [
+                basic(
+                    f"{deck_id}-{i}",
+                    tags=("t", f"n{i}"),
+                    source=Source("material.txt", f"Sentence {i}."),
+                )
+                for i in range(1, basics + 1)
+            ]
+        return DeckSpec(
+            id=deck_id,
+            name=name or deck_id,
+            version=version,
+            description=description,
+            notes=tuple(notes),
+        )
+
+    def write(
+        self, deck_id: str = "test-deck", *, filename: str | None = None, **kwargs: object
+    ) -> Path:
+        """Write a deck file (see :meth:`spec` for the arguments) and return its path."""
+        spec = self.spec(deck_id, **kwargs)  # type: ignore[arg-type]
+        return self.write_spec(spec, filename=filename)
+
+    def write_spec(self, spec: DeckSpec, *, filename: str | None = None) -> Path:
+        """Write ``spec`` as a deck file."""
+        path = self.directory / (filename or f"{spec.id}.toml")
+        path.write_text(dump_deck(spec), encoding="utf-8")
+        return path
+
+    def write_text(self, text: str, filename: str = "deck.toml") -> Path:
+        """Write raw deck file text (for invalid files)."""
+        path = self.directory / filename
+        path.write_text(text, encoding="utf-8")
+        return path
+
+
+@pytest.fixture
+def decks(tmp_path: Path) -> DeckFactory:
+    """A deck-file factory writing into ``tmp_path/decks``."""
+    directory = tmp_path / "decks"
+    directory.mkdir()
+    return DeckFactory(directory)
+
+
+@dataclass
+class CliResult:
+    """What one run of the `study` entry point did."""
+
+    exit_code: int
+    stdout: str
+    stderr: str
+
+
+@pytest.fixture
+def run_study(db_path: Path) -> Iterator[object]:
+    """Run the real console-script entry point (``study.cli:main``) against this test's DB.
+
+    Unlike ``CliRunner().invoke(cli, ...)``, this goes through ``main()``, which turns
+    the core's errors into one line and exit status 2, exactly as a learner sees it.
+    ``--db`` is added unless the arguments name one.
+    """
+    from study.cli import main
+
+    runner = CliRunner()
+
+    def run(*args: str, input: str | None = None, db: bool = True) -> CliResult:
+        argv = ["study", *(["--db", str(db_path)] if db and "--db" not in args else []), *args]
+        with runner.isolation(input=input) as streams:
+            old_argv = sys.argv
+            sys.argv = argv
+            try:
+                main()
+                code = 0
+            except SystemExit as exit_:
+                code = (
+                    exit_.code if isinstance(exit_.code, int) else (0 if exit_.code is None else 1)
+                )
+            finally:
+                sys.argv = old_argv
+            out, err = streams[0].getvalue(), streams[1].getvalue()
+        return CliResult(code, out.decode(), err.decode())
+
+    yield run
