@@ -678,9 +678,9 @@ class _Budget:
         )
         self.left: dict[str, int] = {}
         for deck_id in decks:
-            limit = getattr(study.settings.limits_for(deck_id), limit)
+            allowed = getattr(study.settings.limits_for(deck_id), limit)
             subtree_done = sum(n for d, n in done.items() if deck_id in self.ancestors.get(d, [d]))
-            self.left[deck_id] = limit - subtree_done
+            self.left[deck_id] = allowed - subtree_done
         scope = study.scope.deck_ids
         self.roots = [d for d in (scope or []) if not set(self.ancestors[d][1:]) & set(scope or [])]
 
