@@ -326,25 +326,41 @@ def generate(
     report: bool,
     then_import: bool,
 ) -> None:
-    """Generate a deck file of cards from study material (text or Markdown)."""
+    """Generate a deck file of cards from study material (text or Markdown).
+
+    When the deck file exists, cards you edited there (edited = true) are kept, and so
+    are cards you added by hand; the deck's version goes up if anything changed.
+    """
+    from dataclasses import replace
+
     from study.cardgen import generate_deck
-    from study.decks import write_deck
+    from study.cardgen.merge import merge_with_existing
+    from study.decks import load_deck, write_deck
 
     output = output or Path(sources[0].stem + ".toml")
-    if output.exists() and output.is_dir():
+    if output.is_dir():
         fail(f"{output} is a folder; give a deck file name with -o", 2)
+    existing = load_deck(output) if output.exists() else None
     with _progress_bar("generating") as progress:
         generation = generate_deck(
-            list(sources),
-            deck_dir=output.parent.resolve(),
-            deck_name=deck_name,
+            list(sources), deck_dir=output.parent.resolve(), deck_name=deck_name,
             progress=progress,
         )
+    deck = generation.deck
+    if existing is not None:
+        deck = merge_with_existing(deck, existing)
+        if deck_name:
+            deck = replace(deck, name=deck_name)
     try:
-        write_deck(generation.deck, output)
+        write_deck(deck, output)
     except OSError as error:
         fail(f"cannot write {output} ({error.strerror}); choose another place with -o", 1)
-    click.echo(f"{output}: {len(generation.deck.notes)} cards, {len(generation.drops)} dropped")
+    kept = sum(1 for note in deck.notes if note.edited)
+    click.echo(
+        f"{output}: {len(deck.notes)} cards ({kept} edited by hand kept), "
+        f"{len(generation.drops)} dropped"
+        + ("; --report lists them" if generation.drops and not report else "")
+    )
     if report:
         for line in generation.report_lines():
             click.echo(line)

@@ -1,0 +1,78 @@
+"""Regenerating over a hand-reviewed deck file keeps the hand work."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from study.cardgen.merge import merge_with_existing
+from study.cli import cli
+from study.decks import DeckSpec, NoteSpec, load_deck
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def basic(
+    note_id: str, front: str, *, edited: bool = False, tags: tuple[str, ...] = ()
+) -> NoteSpec:
+    return NoteSpec(id=note_id, type="basic", front=front, back="answer", edited=edited, tags=tags)
+
+
+def deck(*notes: NoteSpec, version: int = 1) -> DeckSpec:
+    return DeckSpec(id="d", name="D", version=version, notes=notes)
+
+
+def test_edited_card_wins_over_the_regenerated_one() -> None:
+    existing = deck(basic("a", "fixed by hand", edited=True), basic("b", "B"))
+    generated = deck(basic("a", "clumsy"), basic("b", "B"))
+    merged = merge_with_existing(generated, existing)
+    assert [n.front for n in merged.notes] == ["fixed by hand", "B"]
+    assert merged.version == 1  # nothing changed
+
+
+def test_hand_added_card_is_kept_after_the_card_it_followed() -> None:
+    existing = deck(basic("a", "A"), basic("mine", "added", edited=True), basic("b", "B"))
+    generated = deck(basic("a", "A"), basic("b", "B"), basic("c", "C"))
+    merged = merge_with_existing(generated, existing)
+    assert [n.id for n in merged.notes] == ["a", "mine", "b", "c"]
+    assert merged.version == 2
+
+
+def test_untouched_card_is_replaced_and_keeps_its_hand_set_tags() -> None:
+    existing = deck(basic("a", "old", tags=("hip", "avn")))
+    generated = deck(basic("a", "new", tags=("avn",)))
+    merged = merge_with_existing(generated, existing)
+    assert merged.notes[0].front == "new"
+    assert merged.notes[0].tags == ("hip", "avn")
+    assert merged.version == 2
+
+
+def test_generated_card_whose_sentence_left_the_material_is_dropped() -> None:
+    merged = merge_with_existing(deck(basic("a", "A")), deck(basic("a", "A"), basic("gone", "G")))
+    assert [n.id for n in merged.notes] == ["a"]
+
+
+def test_regenerating_the_bundled_deck_changes_nothing(tmp_path: Path) -> None:
+    (tmp_path / "material").mkdir()
+    material = ROOT / "decks" / "material" / "spine-and-hip.txt"
+    (tmp_path / "material" / "spine-and-hip.txt").write_bytes(material.read_bytes())
+    bundled = ROOT / "decks" / "spine-and-hip.toml"
+    target = tmp_path / "spine-and-hip.toml"
+    target.write_bytes(bundled.read_bytes())
+    result = CliRunner().invoke(
+        cli,
+        [
+            "--db",
+            str(tmp_path / "db.sqlite"),
+            "generate",
+            str(tmp_path / "material" / "spine-and-hip.txt"),
+            "-o",
+            str(target),
+        ],
+        env={"STUDY_HOME": str(tmp_path / "home")},
+    )
+    assert result.exit_code == 0, result.output
+    assert target.read_text() == bundled.read_text()
+    assert load_deck(target) == replace(load_deck(bundled), path=None)
