@@ -10,7 +10,8 @@ from pathlib import Path
 from study.clock import Clock, SystemClock, study_day
 from study.config import Settings, data_dir, load_settings
 from study.library import sync_bundled_decks
-from study.storage.database import Database, default_url, open_database
+from study.maintenance import BackgroundBackup, backup_before_migration, start_daily_backup
+from study.storage.database import Database, default_url, open_database, sqlite_path
 from study.storage.repository import get_or_create_learner
 
 DEFAULT_PROFILE = "default"
@@ -25,6 +26,7 @@ class Workspace:
     learner_id: int
     learner_name: str
     clock: Clock = field(default_factory=SystemClock)
+    backup: BackgroundBackup | None = None  # today's backup, running in the background
 
     def today(self) -> date:
         """The learner's current study day."""
@@ -53,11 +55,20 @@ def open_workspace(
     """Open the database (migrating it), import bundled decks that are new, find the learner."""
     settings = settings or load_settings()
     clock = clock or SystemClock()
-    database = open_database(database_url(db), synchronous=settings.synchronous)
+    url = database_url(db)
+    path = sqlite_path(url)
+
+    def backup_first(_database: Database, version: int) -> None:
+        if path is not None:  # a migration never starts without a backup of the file
+            backup_before_migration(path, version, clock.now(), settings.backups_kept)
+
+    database = open_database(url, synchronous=settings.synchronous, before_migration=backup_first)
     now = clock.now()
     if sync_bundled:
         sync_bundled_decks(database, now)
     name = profile or os.environ.get("STUDY_PROFILE") or DEFAULT_PROFILE
     learner = database.write(lambda session: get_or_create_learner(session, name, now))
     assert learner.id is not None
-    return Workspace(settings, database, learner.id, name, clock)
+    # In a thread: the first card never waits for the backup (see study.maintenance).
+    backup = start_daily_backup(path, settings, now) if path and settings.daily_backup else None
+    return Workspace(settings, database, learner.id, name, clock, backup)

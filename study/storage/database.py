@@ -9,6 +9,7 @@ instead of failing with "database is locked".
 
 from __future__ import annotations
 
+import sqlite3
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -106,7 +107,7 @@ def _create_engine(url: str, synchronous: str) -> Engine:
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         if sqlite_path(url) is not None:
-            cursor.execute("PRAGMA journal_mode=WAL")
+            _use_wal(cursor)
         cursor.execute(f"PRAGMA synchronous={'FULL' if synchronous == 'FULL' else 'NORMAL'}")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
@@ -117,6 +118,23 @@ def _create_engine(url: str, synchronous: str) -> Engine:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
 
     return engine
+
+
+def _use_wal(cursor: Any) -> None:
+    """Switch the file to WAL once; the switch needs a moment alone with the file."""
+    if cursor.execute("PRAGMA journal_mode").fetchone()[0] == "wal":
+        return
+    # Changing the journal mode gets "locked" at once, without the busy timeout, when
+    # another process is creating the same new database: wait for it like a writer would.
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.02)
 
 
 def schema_version(engine: Engine) -> int | None:
@@ -153,19 +171,25 @@ def open_database(
         version = schema_version(database.engine)
         if version is None:
             with database.engine.begin() as connection:
-                SQLModel.metadata.create_all(connection)
-                connection.execute(
-                    sa.insert(models.SchemaInfo.__table__).values(id=1, version=SCHEMA_VERSION)  # type: ignore[arg-type]
-                )
+                # Another process may have created it while this one waited for the lock.
+                if not sa.inspect(connection).has_table("schema_info"):
+                    SQLModel.metadata.create_all(connection)
+                    connection.execute(
+                        sa.insert(models.SchemaInfo.__table__).values(id=1, version=SCHEMA_VERSION)  # type: ignore[arg-type]
+                    )
+            version = schema_version(database.engine)
+        if version is None or version == SCHEMA_VERSION:
+            pass
         elif version > SCHEMA_VERSION:
             database.close()
             raise StorageError(
-                f"{url}: this database is at schema version {version}, but this version "
-                f"of study reads version {SCHEMA_VERSION}; upgrade study "
-                f"(pip install -U study) to version {version} or newer support"
+                f"{url}: this database is at schema version {version}, newer than this "
+                f"study reads (up to version {SCHEMA_VERSION}); install a study that reads "
+                f"schema version {version} (pip install -U study)"
             )
         elif version < SCHEMA_VERSION:
             if version < 1:
+                database.close()
                 raise StorageError(f"{url}: this is not a study database; use another --db")
             if before_migration is not None:
                 before_migration(database, version)
@@ -183,6 +207,12 @@ def migrate(engine: Engine, version: int) -> None:
     """Upgrade from ``version`` to :data:`SCHEMA_VERSION`, one step per transaction."""
     while version < SCHEMA_VERSION:
         with engine.begin() as connection:
+            # Read again under the write lock: another process may have migrated meanwhile.
+            version = int(
+                connection.exec_driver_sql("SELECT version FROM schema_info").scalar_one()
+            )
+            if version >= SCHEMA_VERSION:
+                break
             MIGRATIONS[version](connection)
             version += 1
             connection.execute(sa.text("UPDATE schema_info SET version = :v"), {"v": version})

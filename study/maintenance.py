@@ -1,0 +1,625 @@
+"""Keeping the learner's database safe: backups, restore, and the doctor.
+
+Everything here works on the SQLite file directly (``sqlite3``), not through the app's
+engine, so it still works when the database cannot be opened by the app: a damaged
+file, or a schema this version does not read.
+
+Backups are consistent copies made with SQLite's online backup API (a snapshot even
+while another process grades), checked with ``PRAGMA integrity_check`` before they are
+given their final name, and written under a temporary name first, so a backup that
+was interrupted (the process killed, the disk full) never looks like a good one.
+They live in ``backups/`` next to the database file as ``study-YYYYMMDD-HHMMSS.db``
+(UTC time); the newest ``backups_kept`` of those are kept. Copies made by a restore
+(``replaced-*.db``, ``damaged-*``) or before a repair (``before-repair-*.db``) are
+never deleted automatically.
+
+The daily backup runs in a daemon thread: the first card is never delayed. A process
+that exits while it runs waits for it at most :data:`EXIT_WAIT_SECONDS` (it takes well
+under a second for a database of years of reviews); past that the copy is abandoned,
+its temporary file is removed by a later backup, and the next start tries again.
+"""
+
+from __future__ import annotations
+
+import atexit
+import os
+import re
+import sqlite3
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import closing, contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from study.clock import study_day
+from study.config import Settings
+from study.errors import UserError
+from study.storage.database import BUSY_TIMEOUT_MS, SCHEMA_VERSION, StorageError, sqlite_path
+
+BACKUP_FOLDER = "backups"
+BACKUP_NAME = re.compile(r"^study-(\d{8})-(\d{6})\.db$")
+PARTIAL_SUFFIX = ".partial"
+EXIT_WAIT_SECONDS = 10.0
+STALE_PARTIAL_SECONDS = 3600.0
+
+# The tables a study database has, in the order the doctor reports them.
+COUNTED = ("decks", "notes", "cards", "learners", "reviews", "cancelled")
+
+
+class BackupError(StorageError):
+    """A backup could not be made; the message says why and what to do."""
+
+
+class RestoreError(UserError):
+    """A file that cannot be restored (damaged, not a study database, too new)."""
+
+
+class NotAFileDatabase(UserError):
+    """Backups and the doctor work on SQLite files only."""
+
+
+def database_file(url: str) -> Path:
+    """The SQLite file behind a database URL; NotAFileDatabase for anything else."""
+    path = sqlite_path(url)
+    if path is None:
+        raise NotAFileDatabase(
+            f"{url}: backups and the doctor work on SQLite database files only; "
+            "use your database server's own tools"
+        )
+    return path
+
+
+def backup_folder(database: Path) -> Path:
+    """Where the backups of ``database`` go: ``backups/`` next to it."""
+    return database.parent / BACKUP_FOLDER
+
+
+def _stamp(now: datetime) -> str:
+    if now.tzinfo is None:
+        raise ValueError("pass a timezone-aware time")
+    return now.astimezone(UTC).strftime("%Y%m%d-%H%M%S")
+
+
+def _connect(
+    path: Path, *, read_only: bool = False, timeout: float | None = None
+) -> sqlite3.Connection:
+    """A plain sqlite3 connection; read-only ones never create the file."""
+    wait = BUSY_TIMEOUT_MS / 1000 if timeout is None else timeout
+    if read_only:
+        uri = f"{path.resolve().as_uri()}?mode=ro"
+        return sqlite3.connect(uri, uri=True, timeout=wait, isolation_level=None)
+    return sqlite3.connect(path, timeout=wait, isolation_level=None)
+
+
+def _integrity(connection: sqlite3.Connection, *, quick: bool = False) -> list[str]:
+    """The lines of ``PRAGMA integrity_check`` (``["ok"]`` for a sound file)."""
+    pragma = "PRAGMA quick_check" if quick else "PRAGMA integrity_check"
+    return [str(row[0]) for row in connection.execute(pragma)]
+
+
+def _version_of(connection: sqlite3.Connection) -> int | None:
+    """The schema version stored in the file; None when it has no ``schema_info`` table."""
+    has_table = connection.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", ("schema_info",)
+    ).fetchone()
+    if has_table is None:
+        return None
+    row = connection.execute("SELECT version FROM schema_info").fetchone()
+    return int(row[0]) if row and row[0] is not None else None
+
+
+# ------------------------------------------------------------------ backups
+
+
+@dataclass(frozen=True)
+class BackupInfo:
+    """One backup file in the backup folder."""
+
+    path: Path
+    taken_at: datetime
+    size: int
+
+
+def _copy(source: Path, destination: Path, *, verify: bool) -> None:
+    """A consistent copy of ``source`` into a new file ``destination`` (DELETE journal mode)."""
+    with (
+        closing(_connect(source, read_only=True)) as reader,
+        closing(_connect(destination)) as writer,
+    ):
+        reader.backup(writer)
+        # A standalone file: no -wal beside it, whatever mode the source was in.
+        writer.execute("PRAGMA journal_mode=DELETE")
+        if verify:
+            problems = _integrity(writer)
+            if problems != ["ok"]:
+                raise BackupError(
+                    f"{source}: the database is damaged ({problems[0]}), so no backup "
+                    "was made; run `study doctor`"
+                )
+
+
+def make_backup(
+    database: Path,
+    *,
+    now: datetime,
+    kept: int | None = None,
+    name: str | None = None,
+    verify: bool = True,
+) -> Path:
+    """Back up ``database`` into its backup folder and return the new file.
+
+    The copy is written under a temporary name, checked, flushed to disk and only then
+    renamed, so a file with a backup name is always a complete, sound copy. With ``kept``,
+    older ``study-*.db`` backups beyond that number are deleted afterwards.
+    """
+    if not database.is_file():
+        raise BackupError(f"no database at {database} yet; nothing to back up")
+    folder = backup_folder(database)
+    target = folder / (name or f"study-{_stamp(now)}.db")
+    temporary = folder / f".{target.name}.{os.getpid()}.{threading.get_ident()}{PARTIAL_SUFFIX}"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        _remove_stale_partials(folder)
+        temporary.unlink(missing_ok=True)
+        _copy(database, temporary, verify=verify)
+        with open(temporary, "rb") as handle:
+            os.fsync(handle.fileno())
+        os.replace(temporary, target)
+    except sqlite3.Error as error:
+        temporary.unlink(missing_ok=True)
+        raise BackupError(
+            f"{database}: cannot back up the database ({error}); run `study doctor`"
+        ) from None
+    except OSError as error:
+        temporary.unlink(missing_ok=True)
+        raise BackupError(
+            f"cannot write a backup in {folder} ({error.strerror or error}); "
+            "free some disk space or check the folder's permissions"
+        ) from None
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+    if kept is not None:
+        prune_backups(folder, kept)
+    return target
+
+
+def _remove_stale_partials(folder: Path) -> None:
+    """Remove temporary files of backups that were interrupted long ago (a killed process)."""
+    cutoff = time.time() - STALE_PARTIAL_SECONDS
+    for leftover in folder.glob(f".*{PARTIAL_SUFFIX}"):
+        try:
+            if leftover.stat().st_mtime < cutoff:
+                leftover.unlink()
+        except OSError:
+            pass  # another process removed it, or it is not ours to remove
+
+
+def list_backups(database: Path) -> list[BackupInfo]:
+    """The regular backups of ``database`` (``study-*.db``), newest first."""
+    folder = backup_folder(database)
+    if not folder.is_dir():
+        return []
+    found: list[BackupInfo] = []
+    for path in folder.iterdir():
+        match = BACKUP_NAME.match(path.name)
+        if not match:
+            continue
+        taken = datetime.strptime(match.group(1) + match.group(2), "%Y%m%d%H%M%S")
+        try:
+            size = path.stat().st_size
+        except OSError:
+            continue  # pruned by another process meanwhile
+        found.append(BackupInfo(path, taken.replace(tzinfo=UTC), size))
+    return sorted(found, key=lambda info: info.path.name, reverse=True)
+
+
+def other_copies(database: Path) -> list[Path]:
+    """Copies kept by restore and repair (``replaced-``, ``damaged-``, ``before-repair-``)."""
+    folder = backup_folder(database)
+    if not folder.is_dir():
+        return []
+    prefixes = ("replaced-", "damaged-", "before-repair-")
+    return sorted(p for p in folder.iterdir() if p.name.startswith(prefixes))
+
+
+def prune_backups(folder: Path, kept: int) -> list[Path]:
+    """Delete all but the newest ``kept`` regular backups in ``folder``; the deleted files."""
+    names = sorted((p for p in folder.iterdir() if BACKUP_NAME.match(p.name)), reverse=True)
+    removed: list[Path] = []
+    for path in names[max(kept, 0) :]:
+        path.unlink(missing_ok=True)  # two processes may prune at once
+        removed.append(path)
+    return removed
+
+
+def daily_backup_due(database: Path, now: datetime, settings: Settings) -> bool:
+    """Whether no backup was taken yet on the learner's current study day."""
+    if not settings.daily_backup or not database.is_file():
+        return False
+    backups = list_backups(database)
+    if not backups:
+        return True
+    today = study_day(now, settings.zone, settings.day_starts_at)
+    newest = study_day(backups[0].taken_at, settings.zone, settings.day_starts_at)
+    return newest != today
+
+
+@dataclass
+class BackgroundBackup:
+    """The daily backup running in its own thread."""
+
+    database: Path
+    thread: threading.Thread | None = None
+    path: Path | None = None
+    error: str | None = None
+    done: threading.Event = field(default_factory=threading.Event)
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """Wait until the backup is finished (or was not needed); False on timeout."""
+        return self.done.wait(timeout)
+
+
+_running: list[BackgroundBackup] = []
+_running_lock = threading.Lock()
+
+
+def _wait_at_exit() -> None:
+    deadline = time.monotonic() + EXIT_WAIT_SECONDS
+    with _running_lock:
+        running = list(_running)
+    for job in running:
+        job.wait(max(0.0, deadline - time.monotonic()))
+
+
+atexit.register(_wait_at_exit)
+
+
+def start_daily_backup(database: Path, settings: Settings, now: datetime) -> BackgroundBackup:
+    """Start the once-a-day backup in a background thread and return at once.
+
+    The thread decides whether a backup is due (none yet on this study day), makes it and
+    prunes old ones. It never raises: a failure is kept in ``error`` (``study doctor``
+    shows how old the newest backup is), so a failed backup never stops a study session.
+    """
+    job = BackgroundBackup(database)
+
+    def run() -> None:
+        try:
+            if daily_backup_due(database, now, settings):
+                job.path = make_backup(database, now=now, kept=settings.backups_kept)
+        except (StorageError, OSError, sqlite3.Error, ValueError) as error:
+            job.error = str(error)
+        finally:
+            job.done.set()
+            with _running_lock:
+                if job in _running:
+                    _running.remove(job)
+
+    job.thread = threading.Thread(target=run, name="study-daily-backup", daemon=True)
+    with _running_lock:
+        _running.append(job)
+    job.thread.start()
+    return job
+
+
+def backup_before_migration(database: Path, version: int, now: datetime, kept: int) -> Path:
+    """The backup taken before a database at schema ``version`` is upgraded."""
+    try:
+        return make_backup(database, now=now, kept=max(kept, 1))
+    except BackupError as error:
+        raise BackupError(
+            f"{error}; the database was not upgraded (it is still at version {version})"
+        ) from None
+
+
+# ------------------------------------------------------------------ restore
+
+
+@dataclass(frozen=True)
+class RestoreResult:
+    """What a restore did: the version restored and where the replaced file was kept."""
+
+    restored: Path
+    version: int
+    kept_copy: Path | None
+
+
+def check_backup(path: Path) -> int:
+    """The schema version of backup ``path`` once it is shown to be a sound study database.
+
+    Raises RestoreError saying what is wrong: missing, damaged, not a study database,
+    or written by a newer version of study.
+    """
+    if not path.is_file():
+        raise RestoreError(f"{path}: no such backup file; `study backup --list` shows them")
+    try:
+        with closing(_connect(path, read_only=True)) as connection:
+            problems = _integrity(connection)
+            if problems != ["ok"]:
+                raise RestoreError(f"{path}: this backup is damaged ({problems[0]}); pick another")
+            version = _version_of(connection)
+    except sqlite3.Error as error:
+        raise RestoreError(
+            f"{path}: not a usable database ({error}); pick another backup"
+        ) from None
+    if version is None or version < 1:
+        raise RestoreError(f"{path}: not a study database; pick a file from `study backup --list`")
+    if version > SCHEMA_VERSION:
+        raise RestoreError(
+            f"{path}: this backup is at schema version {version}, newer than this study reads "
+            f"({SCHEMA_VERSION}); upgrade study first"
+        )
+    return version
+
+
+def _healthy(path: Path) -> bool:
+    try:
+        with closing(_connect(path, read_only=True, timeout=2.0)) as connection:
+            return _integrity(connection, quick=True) == ["ok"]
+    except sqlite3.Error:
+        return False
+
+
+def restore(backup: Path, target: Path, *, now: datetime) -> RestoreResult:
+    """Replace the database ``target`` with ``backup``, keeping a copy of what it replaces.
+
+    The backup is checked first (integrity, schema version); nothing changes if it fails.
+    A sound target is copied to ``backups/replaced-*.db`` and overwritten through SQLite's
+    backup API, one transaction that other open connections see as a normal write. A
+    damaged target is moved aside (with its ``-wal``) to ``backups/damaged-*`` and the
+    backup copied into its place. An older schema is upgraded on the next start.
+    """
+    version = check_backup(backup)
+    if backup.resolve() == target.resolve():
+        raise RestoreError(f"{backup} is the database itself; pick a backup file")
+    folder = backup_folder(target)
+    stamp = _stamp(now)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        if target.is_file() and _healthy(target):
+            kept = make_backup(target, now=now, name=f"replaced-{stamp}.db", verify=False)
+            with (
+                closing(_connect(backup, read_only=True)) as source,
+                closing(_connect(target)) as destination,
+            ):
+                source.backup(destination)
+            return RestoreResult(backup, version, kept)
+        kept_copy: Path | None = None
+        if target.exists():
+            kept_copy = folder / f"damaged-{stamp}.db"
+            for suffix in ("", "-wal", "-shm"):
+                part = Path(f"{target}{suffix}")
+                if part.exists():
+                    os.replace(part, Path(f"{kept_copy}{suffix}"))
+        temporary = target.with_name(f".{target.name}.restore{PARTIAL_SUFFIX}")
+        temporary.unlink(missing_ok=True)
+        _copy(backup, temporary, verify=False)
+        os.replace(temporary, target)
+        return RestoreResult(backup, version, kept_copy)
+    except sqlite3.Error as error:
+        raise StorageError(
+            f"{target}: the restore failed ({error}); close every study window and try again"
+        ) from None
+    except OSError as error:
+        raise StorageError(
+            f"cannot restore into {target} ({error.strerror or error}); check the folder's "
+            "permissions and free space"
+        ) from None
+
+
+# ------------------------------------------------------------------ doctor
+
+
+# Rows that point at a row that is gone: (what, table, condition). All constant SQL.
+_ORPHANS: dict[str, tuple[str, str]] = {
+    "card_state without its card": (
+        "card_state",
+        "card_id NOT IN (SELECT id FROM card)",
+    ),
+    "card_state without its learner": (
+        "card_state",
+        "learner_id NOT IN (SELECT id FROM learner)",
+    ),
+    "note_tag without its note": ("note_tag", "note_id NOT IN (SELECT id FROM note)"),
+    "material without its deck": ("material", "deck_id NOT IN (SELECT id FROM deck)"),
+    "note without its deck": ("note", "deck_id NOT IN (SELECT id FROM deck)"),
+    "card without its note": ("card", "note_id NOT IN (SELECT id FROM note)"),
+    "review without its card": ("review", "card_id NOT IN (SELECT id FROM card)"),
+    "review without its learner": ("review", "learner_id NOT IN (SELECT id FROM learner)"),
+    "undo of a missing review": (
+        "review",
+        "cancels_id IS NOT NULL AND cancels_id NOT IN (SELECT id FROM review)",
+    ),
+}
+# The orphans repair deletes: nothing else refers to them and they mean nothing alone.
+_SAFE_TO_DELETE = (
+    "card_state without its card",
+    "card_state without its learner",
+    "note_tag without its note",
+    "material without its deck",
+)
+_COUNT_SQL = {
+    "decks": "SELECT count(*) FROM deck",
+    "notes": "SELECT count(*) FROM note",
+    "cards": "SELECT count(*) FROM card",
+    "learners": "SELECT count(*) FROM learner",
+    "reviews": "SELECT count(*) FROM review WHERE kind != 'undo'",
+    "cancelled": "SELECT count(*) FROM review WHERE kind = 'undo'",
+}
+# Left-over marks with no effect any more (the session ignores them), cleared by repair.
+_STALE = {
+    "drill marks of past days": ("drill_day", "drill_day IS NOT NULL AND drill_day < ?"),
+    "burials that have ended": ("buried_until", "buried_until IS NOT NULL AND buried_until <= ?"),
+}
+# A card whose schedule disagrees with the last review in its log that was not undone.
+_MISMATCH_SQL = """
+SELECT count(*) FROM card_state AS s
+JOIN review AS r ON r.id = (
+    SELECT max(l.id) FROM review AS l
+    WHERE l.learner_id = s.learner_id AND l.card_id = s.card_id
+      AND l.kind IN ('new', 'review')
+      AND NOT EXISTS (SELECT 1 FROM review AS u WHERE u.cancels_id = l.id)
+)
+WHERE s.repetitions != r.repetitions_after OR s.ease_hundredths != r.ease_after
+   OR s.interval != r.interval_after OR s.due_day IS NOT r.due_after
+"""
+
+
+@dataclass
+class DoctorReport:
+    """What the doctor found in one database file."""
+
+    path: Path
+    opened: bool = True
+    integrity: list[str] = field(default_factory=list)
+    foreign_keys: int = 0
+    schema_version: int | None = None
+    counts: dict[str, int] = field(default_factory=dict)
+    orphans: dict[str, int] = field(default_factory=dict)
+    stale: dict[str, int] = field(default_factory=dict)
+    schedule_mismatches: int = 0
+    newest_backup: BackupInfo | None = None
+
+    @property
+    def problems(self) -> list[str]:
+        """Everything that is wrong, one line each, with what to do; empty when healthy."""
+        found: list[str] = []
+        if not self.opened:
+            found.append(
+                f"the file cannot be read as a database ({self.integrity[0]}); "
+                "restore a backup with `study backup --restore FILE`"
+            )
+            return found
+        if self.integrity != ["ok"]:
+            found.append(
+                f"integrity check failed: {self.integrity[0]} ({len(self.integrity)} problems); "
+                "`study doctor --repair` rebuilds indexes, otherwise restore a backup"
+            )
+        if self.schema_version is None:
+            found.append("this is not a study database (no schema version)")
+        elif self.schema_version > SCHEMA_VERSION:
+            found.append(
+                f"schema version {self.schema_version} is newer than this study reads "
+                f"({SCHEMA_VERSION}); upgrade study"
+            )
+        for what, number in self.orphans.items():
+            if number:
+                safe = what in _SAFE_TO_DELETE
+                advice = "`--repair` removes them" if safe else "left alone; restore a backup"
+                found.append(f"{number} {what} ({advice})")
+        if self.schedule_mismatches:
+            found.append(
+                f"{self.schedule_mismatches} cards whose schedule disagrees with their review "
+                "log (left alone)"
+            )
+        return found
+
+    @property
+    def healthy(self) -> bool:
+        return not self.problems
+
+
+def doctor(database: Path, *, today: date) -> DoctorReport:
+    """Examine ``database`` without changing it: integrity, foreign keys, version, counts.
+
+    Opens the file read-only, so it works on a damaged database, one of a newer schema,
+    and while another process is studying.
+    """
+    if not database.is_file():
+        raise UserError(f"no database at {database}; nothing to examine")
+    report = DoctorReport(database)
+    backups = list_backups(database)
+    report.newest_backup = backups[0] if backups else None
+    try:
+        connection = _connect(database, read_only=True)
+        report.integrity = _integrity(connection)
+    except sqlite3.Error as error:
+        report.opened, report.integrity = False, [str(error)]
+        return report
+    with closing(connection):
+        try:
+            _examine(connection, report, today)
+        except sqlite3.Error as error:
+            # A damaged page can break a query even when some checks passed.
+            if report.integrity == ["ok"]:
+                report.integrity = [f"cannot read the tables ({error})"]
+    return report
+
+
+def _examine(connection: sqlite3.Connection, report: DoctorReport, today: date) -> None:
+    report.foreign_keys = len(connection.execute("PRAGMA foreign_key_check").fetchall())
+    report.schema_version = _version_of(connection)
+    if report.schema_version is None:
+        return
+    for name in COUNTED:
+        report.counts[name] = int(connection.execute(_COUNT_SQL[name]).fetchone()[0])
+    for what, (table, condition) in _ORPHANS.items():
+        query = f"SELECT count(*) FROM {table} WHERE {condition}"  # constants only
+        report.orphans[what] = int(connection.execute(query).fetchone()[0])
+    for what, (_column, condition) in _STALE.items():
+        query = f"SELECT count(*) FROM card_state WHERE {condition}"  # constants only
+        report.stale[what] = int(connection.execute(query, (today.isoformat(),)).fetchone()[0])
+    report.schedule_mismatches = int(connection.execute(_MISMATCH_SQL).fetchone()[0])
+
+
+@dataclass(frozen=True)
+class RepairResult:
+    """What ``repair`` did: the backup taken first, what it fixed, and the check after."""
+
+    backup: Path
+    fixed: dict[str, int]
+    after: DoctorReport
+
+
+def repair(database: Path, *, today: date, now: datetime) -> RepairResult:
+    """Fix what is safe to fix, after a backup; the review log is never touched.
+
+    Deletes rows that point at nothing (schedules of missing cards or learners, tags of
+    missing notes, texts of missing decks), clears drill marks of past days and ended
+    burials, rebuilds every index (REINDEX) and compacts the file (VACUUM).
+    """
+    before = doctor(database, today=today)
+    if not before.opened or before.schema_version is None:
+        raise RestoreError(
+            f"{database}: cannot be repaired ({before.problems[0]}); restore a backup instead"
+        )
+    if before.schema_version > SCHEMA_VERSION:
+        raise RestoreError(f"{database}: {before.problems[0]}")
+    copy = make_backup(database, now=now, name=f"before-repair-{_stamp(now)}.db", verify=False)
+    fixed: dict[str, int] = {}
+    try:
+        with closing(_connect(database)) as connection:
+            connection.execute("PRAGMA foreign_keys=ON")
+            with _transaction(connection):
+                for what in _SAFE_TO_DELETE:
+                    table, condition = _ORPHANS[what]
+                    cursor = connection.execute(f"DELETE FROM {table} WHERE {condition}")
+                    fixed[what] = cursor.rowcount
+                for what, (column, condition) in _STALE.items():
+                    cursor = connection.execute(
+                        f"UPDATE card_state SET {column} = NULL WHERE {condition}",
+                        (today.isoformat(),),
+                    )
+                    fixed[what] = cursor.rowcount
+                connection.execute("REINDEX")
+            connection.execute("VACUUM")
+    except sqlite3.Error as error:
+        raise StorageError(
+            f"{database}: the repair stopped ({error}); nothing was half-done, and the "
+            f"database before it is kept at {copy}"
+        ) from None
+    return RepairResult(copy, fixed, doctor(database, today=today))
+
+
+@contextmanager
+def _transaction(connection: sqlite3.Connection) -> Iterator[None]:
+    connection.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+    except BaseException:
+        connection.execute("ROLLBACK")
+        raise
+    connection.execute("COMMIT")
