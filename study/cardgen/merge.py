@@ -5,6 +5,11 @@ id, and hand-added cards (``edited``, with an id the generator did not produce) 
 after the card they followed. Generated cards the learner never touched are replaced;
 ones whose sentence left the material are dropped (an import then retires them, keeping
 their history). Tags set by hand are kept for cards whose id did not change.
+
+When the generator improves the card it makes from a sentence, the new card's id (a hash of
+sentence, pattern and answer) differs from the old one. The learner's history follows the
+id, so a new card takes over the id of an unedited card of the same source sentence that
+the generator no longer produces.
 """
 
 from __future__ import annotations
@@ -22,7 +27,7 @@ def merge_with_existing(generated: DeckSpec, existing: DeckSpec) -> DeckSpec:
     """
     old = {note.id: note for note in existing.notes}
     notes: list[NoteSpec] = []
-    for note in generated.notes:
+    for note in _keep_ids(generated.notes, existing.notes):
         before = old.get(note.id)
         if before is None:
             notes.append(note)
@@ -48,6 +53,26 @@ def merge_with_existing(generated: DeckSpec, existing: DeckSpec) -> DeckSpec:
         version=existing.version + 1 if changed else existing.version,
         notes=tuple(notes),
     )
+
+
+def _keep_ids(generated: tuple[NoteSpec, ...], existing: tuple[NoteSpec, ...]) -> list[NoteSpec]:
+    """``generated`` with each new card given the id of an unedited existing card of the
+    same sentence that is no longer generated, in order of appearance."""
+    produced = {note.id for note in generated}
+    known = {note.id for note in existing}
+    orphans: dict[tuple[str, str], list[str]] = {}
+    for note in existing:
+        if note.edited or note.id in produced or note.source is None:
+            continue
+        orphans.setdefault((note.source.file, note.source.sentence), []).append(note.id)
+    result: list[NoteSpec] = []
+    for note in generated:
+        key = (note.source.file, note.source.sentence) if note.source else None
+        free = orphans.get(key) if key else None
+        if note.id not in known and free:
+            note = replace(note, id=free.pop(0))
+        result.append(note)
+    return result
 
 
 def _comparable(note: NoteSpec) -> NoteSpec:

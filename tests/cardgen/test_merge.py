@@ -9,7 +9,7 @@ from click.testing import CliRunner
 
 from study.cardgen.merge import merge_with_existing
 from study.cli import cli
-from study.decks import DeckSpec, NoteSpec, load_deck
+from study.decks import DeckSpec, NoteSpec, Source, load_deck
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -52,6 +52,30 @@ def test_untouched_card_is_replaced_and_keeps_its_hand_set_tags() -> None:
 def test_generated_card_whose_sentence_left_the_material_is_dropped() -> None:
     merged = merge_with_existing(deck(basic("a", "A")), deck(basic("a", "A"), basic("gone", "G")))
     assert [n.id for n in merged.notes] == ["a"]
+
+
+def test_improved_card_of_the_same_sentence_keeps_the_old_id() -> None:
+    said = Source(file="m.txt", sentence="Gout affects the big toe.")
+    other = Source(file="m.txt", sentence="Gout is painful.")
+    existing = deck(
+        replace(basic("old-1", "clumsy"), source=said),
+        replace(basic("kept", "K", edited=True), source=other),
+    )
+    generated = deck(
+        replace(basic("new-9", "better"), source=said),
+        replace(basic("new-8", "another"), source=said),
+        replace(basic("new-7", "fresh"), source=other),
+    )
+    merged = merge_with_existing(generated, existing)
+    # The learner's history of old-1 follows the better card; an edited card is never
+    # taken over, so the card from its sentence is simply new (the edited one stays after
+    # the card it followed).
+    assert [(n.id, n.front) for n in merged.notes] == [
+        ("old-1", "better"),
+        ("kept", "K"),
+        ("new-8", "another"),
+        ("new-7", "fresh"),
+    ]
 
 
 def test_regenerating_the_bundled_deck_changes_nothing(tmp_path: Path) -> None:
