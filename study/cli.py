@@ -8,6 +8,7 @@ traceback.
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -343,7 +344,9 @@ def generate(
     existing = load_deck(output) if output.exists() else None
     with _progress_bar("generating") as progress:
         generation = generate_deck(
-            list(sources), deck_dir=output.parent.resolve(), deck_name=deck_name,
+            list(sources),
+            deck_dir=output.parent.resolve(),
+            deck_name=deck_name,
             progress=progress,
         )
     deck = generation.deck
@@ -424,40 +427,196 @@ def stats(
     fail("statistics are not built yet (issue 8)", 2)
 
 
-def main() -> None:
-    """The console script: run the CLI, turning known errors into one clear line."""
-    debug = "--debug" in sys.argv[1:]
+@cli.command("doctor")
+@click.option(
+    "--repair",
+    is_flag=True,
+    help="Back up, then fix what is safe to fix; the review log is never touched.",
+)
+@click.pass_obj
+def doctor_command(options: Options, repair: bool) -> None:
+    """Check the database: integrity, schema version, counts, rows that point nowhere.
+
+    Exits with status 1 when a problem is left. Works on a damaged database too.
+    """
+    from study import maintenance
+    from study.clock import SystemClock, study_day
+    from study.workspace import database_url
+
+    path = maintenance.database_file(database_url(options.db))
+    settings = load_settings()
+    now = SystemClock().now()
+    today = study_day(now, settings.zone, settings.day_starts_at)
+    report = maintenance.doctor(path, today=today)
+    _print_report(report)
+    if repair:
+        result = maintenance.repair(path, today=today, now=now)
+        click.echo(f"repair: the database before it is kept at {result.backup}")
+        for what, number in result.fixed.items():
+            if number:
+                click.echo(f"repair: fixed {number} {what}")
+        click.echo("repair: rebuilt every index and compacted the file")
+        report = result.after
+        click.echo("after the repair:")
+        _print_report(report)
+    if not report.healthy:
+        sys.exit(1)
+
+
+def _print_report(report: Any) -> None:
+    from study.storage.database import SCHEMA_VERSION
+
+    click.echo(f"database: {report.path}")
+    if report.opened:
+        click.echo(f"integrity: {'ok' if report.integrity == ['ok'] else 'FAILED'}")
+        click.echo(f"foreign keys: {report.foreign_keys or 'ok'}")
+        click.echo(
+            f"schema version: {report.schema_version} (this study reads up to {SCHEMA_VERSION})"
+        )
+    if report.counts:
+        counts = report.counts
+        click.echo(
+            f"counts: {counts['decks']} decks, {counts['notes']} notes, {counts['cards']} cards, "
+            f"{counts['learners']} learners, {counts['reviews']} reviews "
+            f"({counts['cancelled']} cancelled by undo)"
+        )
+    stale = ", ".join(f"{n} {what}" for what, n in report.stale.items() if n)
+    if stale:
+        click.echo(f"left-over marks (harmless; --repair clears them): {stale}")
+    newest = report.newest_backup
+    click.echo(
+        f"newest backup: {newest.taken_at:%Y-%m-%d %H:%M} UTC ({newest.path})"
+        if newest
+        else "newest backup: none yet (`study backup` makes one)"
+    )
+    for problem in report.problems:
+        click.echo(f"problem: {problem}")
+    click.echo("healthy" if report.healthy else f"{len(report.problems)} problems found")
+
+
+@cli.command("backup")
+@click.option("--list", "list_only", is_flag=True, help="List the backups, newest first.")
+@click.option(
+    "--restore",
+    "restore_from",
+    metavar="FILE",
+    type=click.Path(path_type=Path),
+    help="Replace the database with this backup (a path, or a name from --list).",
+)
+@click.option("--yes", is_flag=True, help="Restore without asking for confirmation.")
+@click.pass_obj
+def backup_command(options: Options, list_only: bool, restore_from: Path | None, yes: bool) -> None:
+    """Back up the database now; --list the backups; --restore one.
+
+    Backups are consistent copies in backups/ next to the database. One is also made
+    once a day on first use and before every upgrade of the database.
+    """
+    from study import maintenance
+    from study.clock import SystemClock
+    from study.workspace import database_url
+
+    if list_only and restore_from is not None:
+        fail("give --list or --restore, not both", 2)
+    path = maintenance.database_file(database_url(options.db))
+    settings = load_settings()
+    now = SystemClock().now()
+    if list_only:
+        backups = maintenance.list_backups(path)
+        click.echo(f"{maintenance.backup_folder(path)} (the newest {settings.backups_kept} kept)")
+        for info in backups:
+            click.echo(
+                f"  {info.path.name}  {info.taken_at:%Y-%m-%d %H:%M:%S} UTC  "
+                f"{info.size / 1024:.0f} KB"
+            )
+        if not backups:
+            click.echo("  no backups yet; `study backup` makes one")
+        for copy in maintenance.other_copies(path):
+            click.echo(f"  {copy.name}  (kept by a restore or repair; never deleted)")
+        return
+    if restore_from is None:
+        made = maintenance.make_backup(path, now=now, kept=settings.backups_kept)
+        click.echo(f"backed up to {made}")
+        return
+    source = restore_from
+    if not source.exists() and (maintenance.backup_folder(path) / source.name).exists():
+        source = maintenance.backup_folder(path) / source.name
+    version = maintenance.check_backup(source)
+    question = (
+        f"Replace {path} with the backup {source} (schema version {version})? "
+        "The current database is kept in the backups folder."
+    )
     try:
-        cli.main(standalone_mode=False)
-    except click.exceptions.Abort:
+        confirmed = yes or click.confirm(question, default=False)
+    except click.exceptions.Abort:  # no answer (end of input): the safe choice
+        confirmed = False
+    if not confirmed:
+        fail("nothing restored (answer y, or pass --yes)", 1)
+    result = maintenance.restore(source, path, now=now)
+    click.echo(f"restored {source}")
+    if result.kept_copy is not None:
+        click.echo(f"the database it replaced is kept at {result.kept_copy}")
+
+
+def main() -> None:
+    """The console script: run the CLI, turning every error into one clear line.
+
+    ``--debug`` (a global option, before the command) shows the traceback instead.
+    """
+    context: click.Context | None = None
+    try:
+        with cli.make_context("study", sys.argv[1:]) as context:
+            cli.invoke(context)
+    except click.exceptions.Exit as done:
+        sys.exit(done.exit_code)
+    except (click.exceptions.Abort, KeyboardInterrupt):
         fail("interrupted", 130)
+    except click.UsageError as error:
+        where = error.ctx.command_path if error.ctx else "study"
+        fail(f"{error.format_message().rstrip('.')} (see `{where} --help`)", error.exit_code)
     except click.ClickException as error:
-        error.show()
-        sys.exit(error.exit_code)
-    except DeckError as error:
-        if debug:
+        fail(error.format_message(), error.exit_code)
+    except Exception as error:
+        options = context.obj if context is not None else None
+        if isinstance(options, Options) and options.debug:
             raise
+        _fail_with(error, options)
+
+
+def _fail_with(error: Exception, options: Options | None) -> NoReturn:
+    """Exit with the one line that explains ``error`` (see :func:`main`)."""
+    import sqlite3
+
+    from study.storage.database import explain_error
+    from study.workspace import database_url
+
+    if isinstance(error, DeckError):
         for problem in error.problems[:50]:
             click.echo(problem, err=True)
         if len(error.problems) > 50:
             click.echo(f"... and {len(error.problems) - 50} more problems", err=True)
-        click.echo("study: nothing was imported; fix the problems above and import again", err=True)
-        sys.exit(2)
-    except UserError as error:
-        if debug:
-            raise
+        fail("nothing was imported; fix the problems above and import again", 2)
+    if isinstance(error, UserError):
         fail(str(error), 2)
-    except StorageError as error:
-        if debug:
-            raise
+    if isinstance(error, StorageError):
         fail(str(error), 1)
-    except sa.exc.OperationalError as error:
-        if debug:
-            raise
-        fail(f"database error ({error.orig}); run `study doctor`, or use --debug for details", 1)
-    except OSError as error:
-        if debug:
-            raise
-        fail(f"{error.strerror or error}: {error.filename or ''}".rstrip(": "), 1)
-    except KeyboardInterrupt:
-        fail("interrupted", 130)
+    if isinstance(error, sa.exc.DBAPIError | sqlite3.Error):
+        reason = str(error.orig) if isinstance(error, sa.exc.DBAPIError) else str(error)
+        try:
+            url = database_url(options.db if options else None)
+        except (OSError, RuntimeError):
+            url = "the database"
+        fail(explain_error(url, reason), 1)
+    if isinstance(error, BrokenPipeError):
+        # The reader went away (`study cards | head`): stop quietly.
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - flushed at exit, never read
+        sys.exit(1)
+    if isinstance(error, OSError):
+        where = f" ({error.filename})" if error.filename else ""
+        fail(f"{error.strerror or error}{where}; check the path and its permissions", 1)
+    if isinstance(error, MemoryError):
+        fail("out of memory; close other programs or work on smaller files", 1)
+    fail(
+        f"unexpected error: {type(error).__name__}: {error}; run again as "
+        "`study --debug ...` and report the traceback",
+        1,
+    )

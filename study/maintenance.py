@@ -28,7 +28,7 @@ import sqlite3
 import threading
 import time
 from collections.abc import Iterator
-from contextlib import closing, contextmanager
+from contextlib import closing, contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -168,22 +168,28 @@ def make_backup(
             os.fsync(handle.fileno())
         os.replace(temporary, target)
     except sqlite3.Error as error:
-        temporary.unlink(missing_ok=True)
+        _discard(temporary)
         raise BackupError(
             f"{database}: cannot back up the database ({error}); run `study doctor`"
         ) from None
     except OSError as error:
-        temporary.unlink(missing_ok=True)
+        _discard(temporary)
         raise BackupError(
             f"cannot write a backup in {folder} ({error.strerror or error}); "
             "free some disk space or check the folder's permissions"
         ) from None
     except BaseException:
-        temporary.unlink(missing_ok=True)
+        _discard(temporary)
         raise
     if kept is not None:
         prune_backups(folder, kept)
     return target
+
+
+def _discard(path: Path) -> None:
+    """Remove a temporary file if it is there; never fails (it runs while handling an error)."""
+    with suppress(OSError):
+        path.unlink(missing_ok=True)
 
 
 def _remove_stale_partials(folder: Path) -> None:

@@ -219,7 +219,11 @@ def migrate(engine: Engine, version: int) -> None:
 
 
 def _explain(url: str, error: sa.exc.DatabaseError) -> str:
-    reason = str(error.orig)
+    return explain_error(url, str(error.orig))
+
+
+def explain_error(url: str, reason: str) -> str:
+    """One line for a database error ``reason``: what went wrong and what to do."""
     if "not a database" in reason or "malformed" in reason:
         return (
             f"{url}: the database file is damaged ({reason}); run `study doctor` or restore "
@@ -229,4 +233,9 @@ def _explain(url: str, error: sa.exc.DatabaseError) -> str:
         return f"{url}: cannot write the database ({reason}); check its folder's permissions"
     if "disk is full" in reason or "full" in reason:
         return f"{url}: the disk is full; free some space and try again"
+    if "locked" in reason or "busy" in reason:
+        return (
+            f"{url}: another program kept the database busy for over "
+            f"{BUSY_TIMEOUT_MS // 1000} s; close other study windows and try again"
+        )
     return f"{url}: database error ({reason})"

@@ -1,0 +1,153 @@
+"""Shared by the reliability tests: deck files, a grading driver run as a real process,
+database fingerprints and the consistency rules every database must keep."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sqlite3
+import subprocess
+import sys
+from contextlib import closing
+from pathlib import Path
+
+from study.decks import DeckSpec, NoteSpec, dump_deck
+
+PYTHON = sys.executable
+REPO = Path(__file__).resolve().parents[2]
+
+# A process that grades cards through the session service, printing "ACK <review id>"
+# only after grade() returned (the grade is committed: the learner would see the next
+# card), and "UNDO <review id>" after undo() returned. argv: db, deck ids (comma
+# separated, or "all"), grades to give, seed, start time (wall clock, 0 = now).
+DRIVER = r"""
+import random, sys, time
+from sqlmodel import select
+from study.config import Settings
+from study.session import DeckScope, StudySession
+from study.storage.models import Review
+from study.workspace import open_workspace
+
+db, decks = sys.argv[1], sys.argv[2]
+count, seed, start = int(sys.argv[3]), int(sys.argv[4]), float(sys.argv[5])
+rng = random.Random(seed)
+settings = Settings(timezone="UTC", new_per_day=100000, reviews_per_day=100000,
+                    bury_siblings=False, drill_gap=2)
+ws = open_workspace(db, "crash", settings=settings, sync_bundled=False)
+scope = DeckScope(None if decks == "all" else decks.split(","))
+session = StudySession(ws.database, ws.learner_id, settings, ws.clock, scope=scope)
+print("READY", flush=True)
+while time.time() < start:
+    time.sleep(0.001)
+for _ in range(count):
+    if session.current() is None:
+        break
+    if rng.random() < 0.1 and session.can_undo():
+        if session.undo() is not None:
+            with ws.database.session() as s:
+                undo = s.exec(select(Review).where(Review.session_id == session.session_id,
+                              Review.kind == "undo").order_by(Review.id.desc())).first()
+            print("UNDO", undo.cancels_id, flush=True)
+        continue
+    outcome = session.grade(rng.choice([0, 1, 2, 3, 4, 4, 5, 5]), 1000)
+    print("ACK", outcome.review_id, flush=True)
+print("DONE", flush=True)
+"""
+
+
+def deck_file(folder: Path, deck_id: str, cards: int, *, name: str | None = None) -> Path:
+    """A deck file of ``cards`` basic cards ``<deck_id>-1`` ... in ``folder``."""
+    spec = DeckSpec(
+        id=deck_id,
+        name=name or deck_id,
+        notes=tuple(
+            NoteSpec(id=f"{deck_id}-{i}", type="basic", front=f"Q{i}?", back=f"A{i}")
+            for i in range(1, cards + 1)
+        ),
+    )
+    path = folder / f"{deck_id}.toml"
+    path.write_text(dump_deck(spec), encoding="utf-8")
+    return path
+
+
+def env_for(home: Path) -> dict[str, str]:
+    """The environment of a child `study` process: its own STUDY_HOME, nothing inherited."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("STUDY_")}
+    env["STUDY_HOME"] = str(home)
+    env["PYTHONPATH"] = str(REPO)
+    return env
+
+
+def start_driver(
+    db: Path, home: Path, decks: str, count: int, seed: int, start: float = 0.0
+) -> subprocess.Popen[str]:
+    """Start a grading process (see :data:`DRIVER`)."""
+    return subprocess.Popen(
+        [PYTHON, "-c", DRIVER, str(db), decks, str(count), str(seed), str(start)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env_for(home),
+    )
+
+
+def fingerprint(db: Path) -> str:
+    """A hash of every row of every table (changes whenever the content changes)."""
+    with closing(sqlite3.connect(db)) as connection:
+        digest = hashlib.sha256()
+        for line in connection.iterdump():
+            digest.update(line.encode())
+        return digest.hexdigest()
+
+
+def integrity(db: Path) -> list[str]:
+    with closing(sqlite3.connect(db)) as connection:
+        return [row[0] for row in connection.execute("PRAGMA integrity_check")]
+
+
+def consistency_problems(db: Path) -> list[str]:
+    """Where the schedules disagree with the review log, or undo records with each other.
+
+    Rules: each card's schedule equals the result of its last scheduled review that was
+    not undone (or the new-card defaults), its review count equals the number of such
+    reviews, and no review is cancelled twice or by anything but an undo record.
+    """
+    problems: list[str] = []
+    with closing(sqlite3.connect(db)) as connection:
+        states = connection.execute(
+            "SELECT learner_id, card_id, repetitions, ease_hundredths, interval, due_day, "
+            "reviews FROM card_state"
+        ).fetchall()
+        live = connection.execute(
+            "SELECT r.learner_id, r.card_id, r.repetitions_after, r.ease_after, "
+            "r.interval_after, r.due_after FROM review AS r "
+            "WHERE r.kind IN ('new', 'review') "
+            "AND NOT EXISTS (SELECT 1 FROM review AS u WHERE u.cancels_id = r.id) "
+            "ORDER BY r.id"
+        ).fetchall()
+        last: dict[tuple[int, str], tuple[object, ...]] = {}
+        number: dict[tuple[int, str], int] = {}
+        for learner, card, *after in live:
+            last[(learner, card)] = tuple(after)
+            number[(learner, card)] = number.get((learner, card), 0) + 1
+        for learner, card, repetitions, ease, interval, due, reviews in states:
+            expected = last.get((learner, card), (0, 250, 0, None))
+            if (repetitions, ease, interval, due) != expected:
+                problems.append(
+                    f"{card}: schedule {(repetitions, ease, interval, due)} != log {expected}"
+                )
+            if reviews != number.get((learner, card), 0):
+                logged = number.get((learner, card), 0)
+                problems.append(f"{card}: {reviews} reviews counted, {logged} in the log")
+        missing = set(last) - {(s[0], s[1]) for s in states}
+        problems += [f"{card}: reviewed but has no schedule" for _, card in sorted(missing)]
+        twice = connection.execute(
+            "SELECT cancels_id FROM review WHERE cancels_id IS NOT NULL "
+            "GROUP BY cancels_id HAVING count(*) > 1"
+        ).fetchall()
+        problems += [f"review {row[0]} cancelled twice" for row in twice]
+        odd = connection.execute(
+            "SELECT id FROM review WHERE (kind = 'undo') != (cancels_id IS NOT NULL)"
+        ).fetchall()
+        problems += [f"review {row[0]}: undo without target, or target without undo" for row in odd]
+    return problems
