@@ -1,0 +1,321 @@
+"""Finding cards: filtered, paged card listings, a card's history and source passage,
+and where a card is written in its deck file (for editing it).
+
+A service of the core (no textual). Listings filter and page in SQL, so a screen shows
+a page of a 100,000-card collection without loading it all.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shlex
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import Session, col, select
+
+from study.cards import MATURE_INTERVAL, CardContent, question_and_answer, state_name
+from study.decks import DeckError, load_deck
+from study.errors import UserError
+from study.storage.models import Card, CardState, Deck, Note, Review
+from study.storage.repository import NotFoundError, deck_materials, set_flags
+
+FILTER_STATES = ("new", "learning", "young", "mature", "suspended", "leech", "flagged")
+PAGE_SIZE = 200
+
+
+class ReadOnlyDeckError(UserError):
+    """A card whose deck file cannot be edited (bundled with the app, missing, read-only)."""
+
+
+@dataclass(frozen=True)
+class BrowseFilter:
+    """Which cards to list. Every field narrows; the empty filter lists every card."""
+
+    deck_ids: tuple[str, ...] | None = None
+    tag: str | None = None
+    state: str | None = None  # one of FILTER_STATES
+    text: str = ""  # matched case-insensitively in the card's fields and id
+
+
+@dataclass(frozen=True)
+class BrowseRow:
+    """One line of the card table."""
+
+    card_id: str
+    deck_name: str
+    question: str
+    state: str
+    suspended: bool
+    leech: bool
+    flagged: bool
+    due_day: date | None
+    interval: int
+    ease_hundredths: int
+    reviews: int
+    lapses: int
+
+
+@dataclass(frozen=True)
+class BrowsePage:
+    """A page of rows and how many rows the filter matches in all."""
+
+    rows: list[BrowseRow]
+    total: int
+    offset: int
+
+
+def _like(text: str) -> str:
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def _filtered(query: Any, learner_state: Any, today: date, flt: BrowseFilter) -> Any:
+    query = query.where(col(Card.retired).is_(False), col(Note.retired).is_(False))
+    if flt.deck_ids is not None:
+        query = query.where(col(Card.deck_id).in_(list(flt.deck_ids)))
+    if flt.tag:
+        query = query.where(col(Note.tags).contains(f" {flt.tag} "))
+    if flt.text:
+        pattern = _like(flt.text)
+        query = query.where(
+            sa.or_(
+                *(
+                    sa.func.lower(field).like(pattern.lower(), escape="\\")
+                    for field in (Note.front, Note.back, Note.text, Note.extra, Card.id)
+                )
+            )
+        )
+    s = learner_state
+    reviewed = sa.and_(s.card_id.is_not(None), s.reviews > 0)
+    not_drilling = sa.or_(s.drill_day.is_(None), s.drill_day != today)
+    conditions = {
+        "new": sa.or_(s.card_id.is_(None), s.reviews == 0),
+        "learning": sa.and_(reviewed, sa.or_(s.repetitions == 0, s.drill_day == today)),
+        "young": sa.and_(reviewed, s.repetitions > 0, not_drilling, s.interval < MATURE_INTERVAL),
+        "mature": sa.and_(reviewed, s.repetitions > 0, not_drilling, s.interval >= MATURE_INTERVAL),
+        "suspended": s.suspended.is_(True),
+        "leech": s.leech.is_(True),
+        "flagged": s.flagged.is_(True),
+    }
+    if flt.state is not None:
+        if flt.state not in conditions:
+            raise UserError(f"unknown card state {flt.state!r}; one of {', '.join(FILTER_STATES)}")
+        query = query.where(conditions[flt.state])
+    return query
+
+
+def browse(
+    session: Session,
+    learner_id: int,
+    today: date,
+    flt: BrowseFilter,
+    *,
+    offset: int = 0,
+    limit: int = PAGE_SIZE,
+) -> BrowsePage:
+    """One page of the cards matching ``flt``, in deck then deck-file order."""
+    state = sa.orm.aliased(CardState)
+    joined = sa.and_(col(state.card_id) == Card.id, col(state.learner_id) == learner_id)
+    base = (
+        select(Card, Note, Deck.name, state)
+        .join(Note, col(Note.id) == Card.note_id)
+        .join(Deck, col(Deck.id) == Card.deck_id)
+        .outerjoin(state, joined)
+    )
+    query = _filtered(base, state, today, flt).order_by(col(Deck.name), col(Card.position))
+    counting = (
+        select(sa.func.count())
+        .select_from(Card)
+        .join(Note, col(Note.id) == Card.note_id)
+        .outerjoin(state, joined)
+    )
+    total = int(session.exec(_filtered(counting, state, today, flt)).one())
+    rows: list[BrowseRow] = []
+    for card, note, deck_name, card_state in session.exec(query.offset(offset).limit(limit)):
+        card_state = card_state or CardState(learner_id=learner_id, card_id=card.id)
+        question, _ = question_and_answer(note.type, note.front, note.back, note.text, card.ordinal)
+        rows.append(
+            BrowseRow(
+                card_id=card.id,
+                deck_name=deck_name,
+                question=question,
+                state=state_name(
+                    reviews=card_state.reviews,
+                    repetitions=card_state.repetitions,
+                    interval=card_state.interval,
+                    drill_day=card_state.drill_day,
+                    today=today,
+                ),
+                suspended=card_state.suspended,
+                leech=card_state.leech,
+                flagged=card_state.flagged,
+                due_day=card_state.due_day,
+                interval=card_state.interval,
+                ease_hundredths=card_state.ease_hundredths,
+                reviews=card_state.reviews,
+                lapses=card_state.lapses,
+            )
+        )
+    return BrowsePage(rows=rows, total=total, offset=offset)
+
+
+def set_suspended(
+    session: Session, learner_id: int, card_ids: list[str], suspended: bool, now: datetime
+) -> None:
+    """Suspend or unsuspend cards (a suspended card is never shown until unsuspended)."""
+    for card_id in card_ids:
+        set_flags(session, learner_id, card_id, now, suspended=suspended)
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    """One line of a card's review log, with whether a later undo cancelled it."""
+
+    reviewed_at: datetime
+    study_day: date
+    kind: str
+    grade: int | None
+    interval_after: int
+    ease_after: int
+    due_after: date | None
+    answer_ms: int
+    cancelled: bool
+
+
+def history(session: Session, learner_id: int, card_id: str) -> list[HistoryEntry]:
+    """A card's grades for one learner, oldest first; undone grades marked, undo rows left out."""
+    reviews = list(
+        session.exec(
+            select(Review)
+            .where(Review.learner_id == learner_id, Review.card_id == card_id)
+            .order_by(col(Review.id))
+        )
+    )
+    cancelled = {r.cancels_id for r in reviews if r.kind == "undo"}
+    return [
+        HistoryEntry(
+            reviewed_at=r.reviewed_at,
+            study_day=r.study_day,
+            kind=r.kind,
+            grade=r.grade,
+            interval_after=r.interval_after,
+            ease_after=r.ease_after,
+            due_after=r.due_after,
+            answer_ms=r.answer_ms,
+            cancelled=r.id in cancelled,
+        )
+        for r in reviews
+        if r.kind != "undo"
+    ]
+
+
+@dataclass(frozen=True)
+class Passage:
+    """The part of a material file a card came from; ``start:end`` is the card's sentence."""
+
+    file: str
+    text: str
+    start: int
+    end: int
+
+
+def source_passage(session: Session, card: CardContent, context: int = 600) -> Passage | None:
+    """The paragraph(s) around the card's source sentence, or None when there is none.
+
+    The sentence is found exactly, else ignoring differences in spacing; when it cannot
+    be found the passage is the sentence alone (start and end cover all of it).
+    """
+    if not card.source_file:
+        return None
+    text = deck_materials(session, card.deck_id).get(card.source_file)
+    sentence = card.source_sentence.strip()
+    if text is None:
+        return Passage(card.source_file, sentence, 0, len(sentence)) if sentence else None
+    if not sentence:
+        return Passage(card.source_file, text[: 2 * context], 0, 0)
+    found = _find_loosely(text, sentence)
+    if found is None:
+        return Passage(card.source_file, sentence, 0, len(sentence))
+    start, end = found
+    begin = text.rfind("\n\n", 0, max(0, start - context // 2))
+    begin = 0 if begin < 0 or start - begin > context else begin + 2
+    if start - begin > context:
+        begin = max(0, start - context)
+    finish = text.find("\n\n", min(len(text), end + context // 2))
+    finish = len(text) if finish < 0 or finish - end > context else finish
+    return Passage(card.source_file, text[begin:finish], start - begin, end - begin)
+
+
+def _find_loosely(text: str, sentence: str) -> tuple[int, int] | None:
+    index = text.find(sentence)
+    if index >= 0:
+        return index, index + len(sentence)
+    words = [re.escape(w) for w in sentence.split()]
+    if not words:
+        return None
+    match = re.search(r"\s+".join(words), text)
+    return (match.start(), match.end()) if match else None
+
+
+@dataclass(frozen=True)
+class CardLocation:
+    """Where a card is written: its deck file and the line of its ``[[cards]]`` entry."""
+
+    path: Path
+    line: int
+
+
+def card_location(session: Session, card_id: str) -> CardLocation:
+    """The deck file and line of a card, if the learner may edit that file.
+
+    Raises ReadOnlyDeckError for a bundled deck (the app replaces it on upgrade), a file
+    that is gone or read-only, and NotFoundError for an unknown card.
+    """
+    card = session.get(Card, card_id)
+    if card is None:
+        raise NotFoundError(f"no card {card_id!r}")
+    deck = session.get(Deck, card.deck_id)
+    assert deck is not None
+    if deck.bundled:
+        raise ReadOnlyDeckError(
+            f"{deck.name!r} is a bundled deck and cannot be edited here; flag the card (f) "
+            "or copy the deck file, edit the copy and import it"
+        )
+    if not deck.file_path:
+        raise ReadOnlyDeckError(f"{deck.name!r} has no deck file on record; import it again")
+    path = Path(deck.file_path)
+    if not path.is_file():
+        raise ReadOnlyDeckError(f"the deck file {path} is gone; import the deck again")
+    if not os.access(path, os.W_OK):
+        raise ReadOnlyDeckError(f"the deck file {path} is read-only; it cannot be edited")
+    try:
+        spec = load_deck(path)
+    except DeckError:
+        return CardLocation(path, 1)  # the file has problems already: open it at the top
+    for note in spec.notes:
+        if note.id == card.note_id:
+            return CardLocation(path, note.line or 1)
+    return CardLocation(path, 1)
+
+
+def editor_command(location: CardLocation, environ: dict[str, str] | None = None) -> list[str]:
+    """The command that opens the learner's editor ($VISUAL, else $EDITOR, else vi) at a line.
+
+    Most terminal editors (vi, vim, nvim, nano, emacs, micro, kak) take ``+LINE``;
+    VS Code and Sublime take ``PATH:LINE`` with ``-g`` / directly.
+    """
+    environ = dict(os.environ) if environ is None else environ
+    editor = environ.get("VISUAL") or environ.get("EDITOR") or "vi"
+    words = shlex.split(editor)
+    name = Path(words[0]).name if words else "vi"
+    where = f"{location.path}:{location.line}"
+    if name in ("code", "codium", "code-insiders"):
+        return [*words, "--wait", "-g", where]
+    if name in ("subl", "sublime_text"):
+        return [*words, "--wait", where]
+    return [*words, f"+{location.line}", str(location.path)]

@@ -1,0 +1,379 @@
+"""What the home screen shows: each deck's cards for today, today's work, and the streak.
+
+A service of the core (no textual): SQL aggregates per deck, then the daily limits
+applied the way :mod:`study.session` applies them, so the count beside a deck is the
+number of cards a session on that deck would show. A deck's limit counts its child decks
+too, and a deck's count is also held back by the limits of the decks above it.
+Limits form a tree, so the number of cards they let through does not depend on the
+order the session picks them in; applying them to per-deck totals gives the same figure.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+import sqlalchemy as sa
+from sqlmodel import Session, col, select
+
+from study.config import Settings
+from study.sm2 import PASSING_GRADE
+from study.storage.models import Card, CardState, Deck, Note, NoteTag, Review
+from study.storage.repository import not_cancelled
+
+SEPARATOR = "::"
+
+
+@dataclass(frozen=True)
+class Counts:
+    """Cards for today: new ones to introduce, drills waiting, scheduled reviews due."""
+
+    new: int = 0
+    learning: int = 0
+    due: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.new + self.learning + self.due
+
+
+@dataclass
+class DeckNode:
+    """A line of the deck tree: a deck, or a ``Parent`` that only exists in child names.
+
+    ``deck_ids`` are the decks a session started here studies (this one and every child).
+    """
+
+    path: str  # the full name, "Parent::Child"
+    label: str  # the last part, "Child"
+    depth: int
+    deck_id: str | None  # None for a parent that is only a name prefix
+    deck_ids: list[str]
+    counts: Counts = field(default_factory=Counts)
+    cards: int = 0  # cards in the subtree that are not retired, suspended ones included
+    children: list[DeckNode] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Today:
+    """Work done today: cards graded (drills included), correct answers, time."""
+
+    reviews: int = 0
+    correct: int = 0
+    time_ms: int = 0
+    new_seen: int = 0
+
+    @property
+    def correct_percent(self) -> float:
+        return 100.0 * self.correct / self.reviews if self.reviews else 0.0
+
+
+@dataclass(frozen=True)
+class Overview:
+    """Everything the home screen needs, read in one go."""
+
+    today: date
+    decks: list[DeckNode]  # the roots of the tree, by name; children nested
+    all_counts: Counts  # a session on every deck
+    cards: int
+    done: Today
+    streak: int
+
+    def flat(self) -> list[DeckNode]:
+        """The tree in display order (depth first, by name)."""
+        out: list[DeckNode] = []
+
+        def walk(nodes: Iterable[DeckNode]) -> None:
+            for node in nodes:
+                out.append(node)
+                walk(node.children)
+
+        walk(self.decks)
+        return out
+
+
+def overview(session: Session, learner_id: int, settings: Settings, today: date) -> Overview:
+    """The deck tree with today's counts, today's work and the study streak."""
+    decks = list(
+        session.exec(select(Deck).where(col(Deck.retired).is_(False)).order_by(col(Deck.name)))
+    )
+    raw = _raw_counts(session, learner_id, today, settings.bury_siblings)
+    cards = _card_totals(session)
+    done_new, done_review = _done_today(session, learner_id, today)
+    all_decks = {d.id: d.name for d in session.exec(select(Deck))}
+    ancestors = _ancestors(all_decks)
+    limits = _Limits(settings, ancestors, done_new, done_review)
+
+    roots = _build_tree(decks)
+    for node in _walk(roots):
+        node.counts = limits.apply(node.deck_ids, raw)
+        node.cards = sum(cards.get(d, 0) for d in node.deck_ids)
+    every = [d.id for d in decks]
+    return Overview(
+        today=today,
+        decks=roots,
+        all_counts=limits.apply(every, raw),
+        cards=sum(cards.get(d, 0) for d in every),
+        done=today_work(session, learner_id, today),
+        streak=streak(session, learner_id, today),
+    )
+
+
+def _walk(nodes: Iterable[DeckNode]) -> Iterable[DeckNode]:
+    for node in nodes:
+        yield node
+        yield from _walk(node.children)
+
+
+def _build_tree(decks: list[Deck]) -> list[DeckNode]:
+    nodes: dict[str, DeckNode] = {}
+    roots: list[DeckNode] = []
+    for deck in sorted(decks, key=lambda d: d.name.split(SEPARATOR)):
+        parts = deck.name.split(SEPARATOR)
+        for depth in range(1, len(parts) + 1):
+            path = SEPARATOR.join(parts[:depth])
+            node = nodes.get(path)
+            if node is None:
+                node = DeckNode(path, parts[depth - 1], depth - 1, None, [])
+                nodes[path] = node
+                if depth == 1:
+                    roots.append(node)
+                else:
+                    nodes[SEPARATOR.join(parts[: depth - 1])].children.append(node)
+            node.deck_ids.append(deck.id)
+        nodes[deck.name].deck_id = deck.id
+    return roots
+
+
+def _ancestors(decks: dict[str, str]) -> dict[str, list[str]]:
+    """Each deck id with the ids of itself and every existing deck above it (as the session)."""
+    by_name = {name: deck_id for deck_id, name in decks.items()}
+    chains: dict[str, list[str]] = {}
+    for deck_id, name in decks.items():
+        parts = name.split(SEPARATOR)
+        chains[deck_id] = [
+            by_name[SEPARATOR.join(parts[:i])]
+            for i in range(len(parts), 0, -1)
+            if SEPARATOR.join(parts[:i]) in by_name
+        ]
+    return chains
+
+
+@dataclass(frozen=True)
+class _Raw:
+    new: dict[str, int]
+    learning: dict[str, int]
+    due: dict[str, int]
+
+
+class _Limits:
+    """Daily limits per deck, minus what was done today in each deck's subtree."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        ancestors: dict[str, list[str]],
+        done_new: dict[str, int],
+        done_review: dict[str, int],
+    ) -> None:
+        self.ancestors = ancestors
+        self.left_new: dict[str, int] = {}
+        self.left_review: dict[str, int] = {}
+        for deck_id in ancestors:
+            limits = settings.limits_for(deck_id)
+            below = [d for d in ancestors if deck_id in ancestors[d]]
+            self.left_new[deck_id] = limits.new_per_day - sum(done_new.get(d, 0) for d in below)
+            self.left_review[deck_id] = limits.reviews_per_day - sum(
+                done_review.get(d, 0) for d in below
+            )
+
+    def apply(self, deck_ids: list[str], raw: _Raw) -> Counts:
+        return Counts(
+            new=self._take(deck_ids, raw.new, dict(self.left_new)),
+            learning=sum(raw.learning.get(d, 0) for d in deck_ids),
+            due=self._take(deck_ids, raw.due, dict(self.left_review)),
+        )
+
+    def _take(self, deck_ids: list[str], available: dict[str, int], left: dict[str, int]) -> int:
+        taken = 0
+        for deck_id in deck_ids:
+            chain = self.ancestors.get(deck_id, [deck_id])
+            room = min([available.get(deck_id, 0), *(left.get(d, 0) for d in chain)])
+            room = max(room, 0)
+            for d in chain:
+                left[d] = left.get(d, 0) - room
+            taken += room
+        return taken
+
+
+def _active(today: date) -> sa.ColumnElement[bool]:
+    """Not suspended, and not buried past today."""
+    return sa.and_(
+        col(CardState.suspended).is_(False),
+        sa.or_(col(CardState.buried_until).is_(None), col(CardState.buried_until) <= today),
+    )
+
+
+def _raw_counts(session: Session, learner_id: int, today: date, bury_siblings: bool) -> _Raw:
+    """Per deck, before limits: new cards, drills waiting today, reviews due."""
+    scheduled = (
+        select(
+            Card.deck_id,
+            sa.func.sum(
+                sa.case(
+                    (
+                        sa.and_(
+                            col(CardState.reviews) > 0,
+                            col(CardState.due_day) <= today,
+                            sa.or_(
+                                col(CardState.drill_day).is_(None),
+                                col(CardState.drill_day) != today,
+                            ),
+                        ),
+                        1,
+                    ),
+                    else_=0,
+                )
+            ),
+            sa.func.sum(sa.case((col(CardState.drill_day) == today, 1), else_=0)),
+        )
+        .join(Card, col(Card.id) == CardState.card_id)
+        .where(CardState.learner_id == learner_id, col(Card.retired).is_(False), _active(today))
+        .group_by(col(Card.deck_id))
+    )
+    due: dict[str, int] = {}
+    learning: dict[str, int] = {}
+    for deck_id, due_n, learning_n in session.exec(scheduled):
+        due[deck_id], learning[deck_id] = int(due_n or 0), int(learning_n or 0)
+
+    state = sa.orm.aliased(CardState)
+    # With siblings buried, a session introduces one new card per note a day.
+    counted = sa.func.count(sa.distinct(col(Card.note_id))) if bury_siblings else sa.func.count()
+    fresh = (
+        select(Card.deck_id, counted)
+        .outerjoin(
+            state,
+            sa.and_(col(state.card_id) == Card.id, col(state.learner_id) == learner_id),
+        )
+        .where(
+            col(Card.retired).is_(False),
+            sa.or_(
+                col(state.card_id).is_(None),
+                sa.and_(
+                    col(state.reviews) == 0,
+                    col(state.suspended).is_(False),
+                    sa.or_(col(state.buried_until).is_(None), col(state.buried_until) <= today),
+                    sa.or_(col(state.drill_day).is_(None), col(state.drill_day) != today),
+                ),
+            ),
+        )
+        .group_by(col(Card.deck_id))
+    )
+    new = {deck_id: int(n) for deck_id, n in session.exec(fresh)}
+    return _Raw(new=new, learning=learning, due=due)
+
+
+def _card_totals(session: Session) -> dict[str, int]:
+    rows = session.exec(
+        select(Card.deck_id, sa.func.count())
+        .where(col(Card.retired).is_(False))
+        .group_by(col(Card.deck_id))
+    )
+    return {deck_id: int(n) for deck_id, n in rows}
+
+
+def _done_today(
+    session: Session, learner_id: int, today: date
+) -> tuple[dict[str, int], dict[str, int]]:
+    """New cards introduced and reviews done today per deck (what the limits count)."""
+    rows = session.exec(
+        select(Card.deck_id, Review.kind, sa.func.count())
+        .select_from(Review)
+        .join(Card, col(Card.id) == Review.card_id)
+        .where(
+            Review.learner_id == learner_id,
+            Review.study_day == today,
+            col(Review.kind).in_(("new", "review")),
+            not_cancelled(),
+        )
+        .group_by(col(Card.deck_id), col(Review.kind))
+    )
+    new: dict[str, int] = {}
+    review: dict[str, int] = {}
+    for deck_id, kind, n in rows:
+        (new if kind == "new" else review)[deck_id] = int(n)
+    return new, review
+
+
+def today_work(session: Session, learner_id: int, today: date) -> Today:
+    """Grades given today (drills and cram included; cancelled ones and undo records not)."""
+    row = session.exec(
+        select(
+            sa.func.count(),
+            sa.func.coalesce(
+                sa.func.sum(sa.case((col(Review.grade) >= PASSING_GRADE, 1), else_=0)), 0
+            ),
+            sa.func.coalesce(sa.func.sum(Review.answer_ms), 0),
+            sa.func.coalesce(sa.func.sum(sa.case((col(Review.kind) == "new", 1), else_=0)), 0),
+        ).where(
+            Review.learner_id == learner_id,
+            Review.study_day == today,
+            Review.kind != "undo",
+            not_cancelled(),
+        )
+    ).one()
+    return Today(
+        reviews=int(row[0]), correct=int(row[1]), time_ms=int(row[2]), new_seen=int(row[3])
+    )
+
+
+def streak(session: Session, learner_id: int, today: date) -> int:
+    """Consecutive study days with a grade, ending today (or yesterday if nothing yet today).
+
+    Read in windows of recent days so a long history is not scanned for a short streak.
+    """
+    window = 64
+    while True:
+        since = today - timedelta(days=min(window - 1, (today - date.min).days))
+        days = _study_days(session, learner_id, since, today)
+        expected = today if today in days else today - timedelta(days=1)
+        count = 0
+        while expected in days:
+            count += 1
+            expected -= timedelta(days=1)
+        if expected >= since or since == date.min:
+            return count
+        window *= 8
+
+
+def _study_days(session: Session, learner_id: int, since: date, until: date) -> set[date]:
+    """Days in [since, until] with a grade that was not undone.
+
+    An undo record cancels one grade of its own study day, so a day counts when it has
+    more grades than undo records: a GROUP BY on the (learner, study day) index.
+    """
+    undo = sa.case((col(Review.kind) == "undo", 1), else_=0)
+    rows = session.exec(
+        select(col(Review.study_day))
+        .where(
+            Review.learner_id == learner_id,
+            col(Review.study_day) >= since,
+            col(Review.study_day) <= until,
+        )
+        .group_by(col(Review.study_day))
+        .having(sa.func.count() > 2 * sa.func.sum(undo))
+    )
+    return {day for day in rows}
+
+
+def tags(session: Session) -> list[tuple[str, int]]:
+    """Every tag of a card that is not retired, with its number of notes, by name."""
+    rows = session.exec(
+        select(NoteTag.tag, sa.func.count(sa.distinct(col(NoteTag.note_id))))
+        .join(Note, col(Note.id) == NoteTag.note_id)
+        .where(col(Note.retired).is_(False))
+        .group_by(col(NoteTag.tag))
+        .order_by(col(NoteTag.tag))
+    )
+    return [(tag, int(n)) for tag, n in rows]

@@ -1,0 +1,178 @@
+"""The study app: a thin Textual layer over the core.
+
+Screens ask the core (session, overview, browse, library) and show what it says; they
+never run SQL or compute a schedule. Database work runs in a thread (:meth:`StudyApp.run_db`)
+so the screen stays responsive, and every error the learner can meet is shown as one
+clear line, never a traceback.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import subprocess
+import time
+from collections.abc import Callable, Iterable
+from typing import Any, ClassVar, TypeVar
+
+import sqlalchemy as sa
+from textual.app import App, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+
+from study.browse import CardLocation, editor_command
+from study.decks import DeckError
+from study.errors import UserError
+from study.session import DeckScope
+from study.storage.database import StorageError
+from study.workspace import Workspace
+
+T = TypeVar("T")
+
+DARK, LIGHT = "textual-dark", "textual-light"
+
+# Runs the learner's editor on a card's deck file; returns an error message or None.
+EditorRunner = Callable[["StudyApp", CardLocation], str | None]
+
+
+def error_message(error: BaseException) -> str:
+    """One line for the learner: what went wrong and, where the core says it, what to do."""
+    if isinstance(error, DeckError):
+        shown = error.problems[:5]
+        more = len(error.problems) - len(shown)
+        return "\n".join(shown) + (f"\n... and {more} more problems" if more > 0 else "")
+    if isinstance(error, UserError | StorageError):
+        return str(error)
+    if isinstance(error, sa.exc.OperationalError):
+        return f"database error ({error.orig}); run `study doctor`, or `study --debug`"
+    if isinstance(error, OSError):
+        return f"{error.strerror or error}: {error.filename or ''}".rstrip(": ")
+    return f"unexpected error ({type(error).__name__}: {error}); please report it"
+
+
+def run_editor_suspended(app: StudyApp, location: CardLocation) -> str | None:
+    """Hand the terminal to $VISUAL/$EDITOR at the card's line, and take it back."""
+    command = editor_command(location)
+    try:
+        with app.suspend():
+            result = subprocess.run(command, check=False)
+    except FileNotFoundError:
+        return f"editor {command[0]!r} not found; set $EDITOR (for example EDITOR=nano)"
+    except Exception as error:  # SuspendNotSupported and the like
+        return f"cannot open an editor here ({error})"
+    if result.returncode != 0:
+        return f"the editor exited with status {result.returncode}; nothing was re-imported"
+    return None
+
+
+class StudyApp(App[None]):
+    """Home, review, browse, stats and help screens over one open workspace.
+
+    ``timer`` measures answer times (monotonic seconds) and ``run_editor`` opens the
+    learner's editor; tests pass their own.
+    """
+
+    CSS_PATH = "app.tcss"
+    TITLE = "study"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("f1", "help", "Help", show=False),
+        Binding("ctrl+t", "toggle_theme", "Theme", show=False),
+        Binding("ctrl+q", "quit", "Quit", show=False, priority=True),
+    ]
+
+    def __init__(
+        self,
+        workspace: Workspace,
+        *,
+        start: str = "home",
+        scope: DeckScope | None = None,
+        cram: bool = False,
+        timer: Callable[[], float] = time.monotonic,
+        run_editor: EditorRunner = run_editor_suspended,
+    ) -> None:
+        super().__init__()
+        if start not in ("home", "review"):
+            raise ValueError(f"start must be 'home' or 'review', not {start!r}")
+        self.workspace = workspace
+        self.start = start
+        self.start_scope = scope or DeckScope()
+        self.start_cram = cram
+        self.timer = timer
+        self.run_editor = run_editor
+        self.theme = LIGHT if workspace.settings.theme == "light" else DARK
+
+    def on_mount(self) -> None:
+        from study.tui.screens.home import HomeScreen
+        from study.tui.screens.review import ReviewScreen
+
+        self.push_screen(HomeScreen())
+        if self.start == "review":
+            self.push_screen(ReviewScreen(self.start_scope, cram=self.start_cram))
+
+    # ------------------------------------------------------------ database work
+
+    async def run_db(self, work: Callable[..., T], *args: Any) -> T:
+        """Run blocking core work in a thread; the event loop keeps drawing meanwhile."""
+        return await asyncio.to_thread(work, *args)
+
+    def show_error(self, error: BaseException, *, title: str = "") -> None:
+        """Tell the learner what went wrong, in one notification."""
+        self.notify(error_message(error), title=title, severity="error", markup=False, timeout=8)
+
+    # ------------------------------------------------------------ app-wide actions
+
+    def action_help(self) -> None:
+        from study.tui.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    def action_toggle_theme(self) -> None:
+        self.theme = LIGHT if self.theme == DARK else DARK
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        """The palette lists what the current screen can do, then the app-wide commands."""
+        seen: set[str] = set()
+        for binding in _screen_bindings(screen):
+            if not binding.description or binding.action in seen:
+                continue
+            if screen.check_action(binding.action, ()) is False:
+                continue
+            seen.add(binding.action)
+            yield SystemCommand(
+                binding.description,
+                f"{binding.tooltip or binding.description} (key: {_key_name(binding)})",
+                _runner(screen, binding.action),
+            )
+        yield SystemCommand(
+            "Help", "Every key, and what the grades mean (key: F1)", self.action_help
+        )
+        yield SystemCommand(
+            "Toggle dark / light theme",
+            "Switch the colours (key: ctrl+t)",
+            self.action_toggle_theme,
+        )
+        yield from super().get_system_commands(screen)
+
+
+def _screen_bindings(screen: Screen[Any]) -> list[Binding]:
+    bindings: list[Binding] = []
+    for item in getattr(type(screen), "BINDINGS", []):
+        if isinstance(item, Binding):
+            bindings.append(item)
+    return bindings
+
+
+def _key_name(binding: Binding) -> str:
+    return binding.key_display or binding.key.split(",")[0]
+
+
+def _runner(screen: Screen[Any], action: str) -> Callable[[], Any]:
+    async def run() -> None:
+        await screen.run_action(action)
+
+    return run
+
+
+def run_app(workspace: Workspace, *, start: str, scope: DeckScope, cram: bool) -> None:
+    """Run the app on ``workspace`` until the learner quits (what ``study`` calls)."""
+    StudyApp(workspace, start=start, scope=scope, cram=cram).run()

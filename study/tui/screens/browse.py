@@ -1,0 +1,300 @@
+"""Browse: a searchable, filterable table of cards, a page at a time.
+
+Filtering and paging happen in SQL (:mod:`study.browse`), so a large collection opens
+as fast as a small one.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Input, Select, Static
+
+from study.browse import FILTER_STATES, PAGE_SIZE, BrowseFilter, BrowsePage, browse, set_suspended
+from study.cards import printable
+from study.overview import tags
+from study.storage.repository import CardRow, card_rows, list_decks
+from study.tui.widgets.styling import rich_text
+
+if TYPE_CHECKING:
+    from study.tui.app import StudyApp
+
+# (label, width); the question column takes what is left, the deck column only shows
+# when there is room for it.
+FIXED_COLUMNS = (("State", 8), ("Due", 10), ("Ivl", 5), ("EF", 4), ("Revs", 4), ("Laps", 4))
+FLAGS_WIDTH = 3
+DECK_WIDTH = 24
+WIDE = 110
+
+
+def flags_of(suspended: bool, leech: bool, flagged: bool) -> str:
+    """``S`` suspended, ``L`` leech, ``F`` flagged."""
+    return ("S" if suspended else "") + ("L" if leech else "") + ("F" if flagged else "")
+
+
+class BrowseScreen(Screen[None]):
+    """Find cards; suspend or unsuspend them; open a card's history."""
+
+    CSS_PATH = "browse.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("slash", "search", "Search", key_display="/", tooltip="Type to filter cards"),
+        Binding("s", "toggle_suspend", "Suspend/unsuspend", tooltip="On the selected card"),
+        Binding("h", "history", "History", tooltip="The selected card and its review log"),
+        Binding("n", "page(1)", "Next page", tooltip=f"The next {PAGE_SIZE} cards"),
+        Binding("p", "page(-1)", "Prev page", tooltip=f"The previous {PAGE_SIZE} cards"),
+        Binding("escape", "leave", "Home", tooltip="Back to the deck list"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.filter = BrowseFilter()
+        self.page: BrowsePage | None = None
+        self.page_offset = 0
+        self.wide = False
+
+    @property
+    def study_app(self) -> StudyApp:
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="browse-filters"):
+            yield Input(placeholder="/ search text", id="browse-search")
+            yield Select[str]([], prompt="any deck", id="browse-deck", compact=True)
+            yield Select[str](
+                [(s, s) for s in FILTER_STATES], prompt="any state", id="browse-state", compact=True
+            )
+            yield Select[str]([], prompt="any tag", id="browse-tag", compact=True)
+        table: DataTable[Any] = DataTable(id="cards", cursor_type="row", zebra_stripes=True)
+        yield table
+        yield Static("", id="browse-status")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self._load_choices()
+        self._layout_columns()
+        self.query_one("#cards", DataTable).focus()
+        self._load()
+
+    def on_resize(self) -> None:
+        if (self.size.width >= WIDE) != self.wide:
+            self._layout_columns()
+            if self.page is not None:
+                self._fill(self.page)
+
+    def _layout_columns(self) -> None:
+        self.wide = self.size.width >= WIDE
+        table = self.query_one("#cards", DataTable)
+        table.clear(columns=True)
+        fixed = sum(w for _, w in FIXED_COLUMNS) + FLAGS_WIDTH
+        count = len(FIXED_COLUMNS) + 2 + (1 if self.wide else 0)
+        spare = self.size.width - fixed - 2 * count - 2 - (DECK_WIDTH if self.wide else 0)
+        table.add_column("Card", width=max(16, spare), key="card")
+        if self.wide:
+            table.add_column("Deck", width=DECK_WIDTH, key="deck")
+        for label, width in FIXED_COLUMNS:
+            table.add_column(label, width=width, key=label)
+        table.add_column("", width=FLAGS_WIDTH, key="flags")
+
+    @work
+    async def _load_choices(self) -> None:
+        ws = self.study_app.workspace
+
+        def read() -> tuple[list[tuple[str, str]], list[tuple[str, int]]]:
+            with ws.database.session() as session:
+                decks = [(d.id, d.name) for d in list_decks(session)]
+                return decks, tags(session)
+
+        try:
+            decks, found = await self.study_app.run_db(read)
+        except Exception as error:
+            self.study_app.show_error(error)
+            return
+        self.query_one("#browse-deck", Select).set_options(
+            (Text(printable(name, keep_newlines=False)), deck_id) for deck_id, name in decks
+        )
+        self.query_one("#browse-tag", Select).set_options(
+            (Text(printable(tag, keep_newlines=False)), tag) for tag, _ in found
+        )
+
+    # ------------------------------------------------------------ filtering
+
+    @on(Input.Changed, "#browse-search")
+    def _text_changed(self, event: Input.Changed) -> None:
+        self._refilter(text=event.value.strip())
+
+    @on(Input.Submitted, "#browse-search")
+    def _text_submitted(self) -> None:
+        self.query_one("#cards", DataTable).focus()
+
+    @on(Select.Changed)
+    def _select_changed(self, event: Select.Changed) -> None:
+        value = None if event.value is Select.NULL else str(event.value)
+        if event.select.id == "browse-deck":
+            self._refilter(deck_ids=(value,) if value else None)
+        elif event.select.id == "browse-state":
+            self._refilter(state=value)
+        elif event.select.id == "browse-tag":
+            self._refilter(tag=value)
+
+    def _refilter(self, **changes: Any) -> None:
+        values = {
+            "deck_ids": self.filter.deck_ids,
+            "tag": self.filter.tag,
+            "state": self.filter.state,
+            "text": self.filter.text,
+            **changes,
+        }
+        new = BrowseFilter(**values)
+        if new != self.filter:
+            self.filter = new
+            self.page_offset = 0
+            self._load()
+
+    @work(exclusive=True, group="browse")
+    async def _load(self, keep_row: int = 0) -> None:
+        ws = self.study_app.workspace
+        flt, offset = self.filter, self.page_offset
+
+        def read() -> BrowsePage:
+            with ws.database.session() as session:
+                return browse(session, ws.learner_id, ws.today(), flt, offset=offset)
+
+        try:
+            page = await self.study_app.run_db(read)
+        except Exception as error:
+            self.study_app.show_error(error)
+            return
+        self.page = page
+        self._fill(page, keep_row)
+
+    def _fill(self, page: BrowsePage, keep_row: int = 0) -> None:
+        table = self.query_one("#cards", DataTable)
+        table.clear()
+        for row in page.rows:
+            cells: list[Text] = [Text(printable(row.question, keep_newlines=False), no_wrap=True)]
+            if self.wide:
+                cells.append(Text(printable(row.deck_name, keep_newlines=False), no_wrap=True))
+            cells += [
+                Text(row.state),
+                Text(row.due_day.isoformat() if row.due_day else ""),
+                Text(f"{row.interval}d" if row.reviews else "", justify="right"),
+                Text(f"{row.ease_hundredths / 100:.2f}" if row.reviews else "", justify="right"),
+                Text(str(row.reviews), justify="right"),
+                Text(str(row.lapses), justify="right"),
+                rich_text(
+                    self.app, (flags_of(row.suspended, row.leech, row.flagged), "$text-warning")
+                ),
+            ]
+            if row.suspended:
+                for cell in cells[:-1]:
+                    cell.stylize("dim")
+            table.add_row(*cells, key=row.card_id)
+        if page.rows:
+            table.move_cursor(row=min(keep_row, len(page.rows) - 1), animate=False)
+        self._status(page)
+
+    def _status(self, page: BrowsePage) -> None:
+        status = self.query_one("#browse-status", Static)
+        if not page.total:
+            status.update("No cards match." if self.filter != BrowseFilter() else "No cards yet.")
+            return
+        first, last = page.offset + 1, page.offset + len(page.rows)
+        pages = ""
+        if page.total > PAGE_SIZE:
+            pages = f" · page {page.offset // PAGE_SIZE + 1} of {-(-page.total // PAGE_SIZE)} (n/p)"
+        status.update(
+            rich_text(
+                self.app,
+                f"{first}–{last} of {page.total} cards{pages}",
+                ("   S suspended · L leech · F flagged", "$text-muted"),
+            )
+        )
+
+    # ------------------------------------------------------------ actions
+
+    def _selected_card(self) -> str | None:
+        table = self.query_one("#cards", DataTable)
+        if table.row_count == 0:
+            return None
+        row_key, _ = table.coordinate_to_cell_key(table.cursor_coordinate)
+        return str(row_key.value)
+
+    def action_search(self) -> None:
+        self.query_one("#browse-search", Input).focus()
+
+    def action_leave(self) -> None:
+        if self.focused is self.query_one("#browse-search", Input):
+            self.query_one("#cards", DataTable).focus()
+            return
+        self.app.pop_screen()
+
+    def action_page(self, step: int) -> None:
+        if self.page is None:
+            return
+        offset = self.page_offset + step * PAGE_SIZE
+        if 0 <= offset < self.page.total:
+            self.page_offset = offset
+            self._load()
+
+    def action_toggle_suspend(self) -> None:
+        card_id = self._selected_card()
+        if card_id is None or self.page is None:
+            return
+        row = next((r for r in self.page.rows if r.card_id == card_id), None)
+        if row is not None:
+            self._suspend(card_id, not row.suspended)
+
+    @work(exclusive=True, group="browse-write")
+    async def _suspend(self, card_id: str, suspended: bool) -> None:
+        ws = self.study_app.workspace
+        cursor = self.query_one("#cards", DataTable).cursor_row
+
+        def write() -> None:
+            ws.database.write(
+                lambda session: set_suspended(
+                    session, ws.learner_id, [card_id], suspended, ws.clock.now()
+                )
+            )
+
+        try:
+            await self.study_app.run_db(write)
+        except Exception as error:
+            self.study_app.show_error(error)
+            return
+        self.notify(
+            f"{printable(card_id)} {'suspended' if suspended else 'unsuspended'}", markup=False
+        )
+        self._load(keep_row=cursor)
+
+    def action_history(self) -> None:
+        card_id = self._selected_card()
+        if card_id is not None:
+            self._history(card_id)
+
+    @on(DataTable.RowSelected, "#cards")
+    def _row_chosen(self) -> None:
+        self.action_history()
+
+    @work(group="browse-history")
+    async def _history(self, card_id: str) -> None:
+        from study.tui.screens.dialogs import HistoryScreen
+
+        ws = self.study_app.workspace
+
+        def read() -> list[CardRow]:
+            with ws.database.session() as session:
+                return card_rows(session, ws.learner_id, ws.today(), card_ids=[card_id])
+
+        try:
+            rows = await self.study_app.run_db(read)
+        except Exception as error:
+            self.study_app.show_error(error)
+            return
+        if rows:
+            self.app.push_screen(HistoryScreen(rows[0]))

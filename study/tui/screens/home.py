@@ -1,0 +1,286 @@
+"""Home: the deck tree with today's counts, today's work and the streak."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Static
+
+from study.cards import printable
+from study.overview import DeckNode, Overview, overview
+from study.session import DeckScope
+from study.tui.widgets.session_counts import DUE_STYLE, LEARNING_STYLE, NEW_STYLE, count_parts
+from study.tui.widgets.styling import rich_text
+
+if TYPE_CHECKING:
+    from study.tui.app import StudyApp
+
+ALL = "__all__"
+COUNT_WIDTH = 6
+COUNT_COLUMNS = (
+    ("New", "new", NEW_STYLE),
+    ("Learn", "learning", LEARNING_STYLE),
+    ("Due", "due", DUE_STYLE),
+    ("Cards", "cards", "$text-muted"),
+)
+
+
+def tree_rows(roots: list[DeckNode]) -> list[tuple[DeckNode, str]]:
+    """Every node with the guide lines drawn before its name (``├─``, ``└─``, ``│``)."""
+    rows: list[tuple[DeckNode, str]] = []
+
+    def walk(nodes: list[DeckNode], prefix: str) -> None:
+        for index, node in enumerate(nodes):
+            last = index == len(nodes) - 1
+            rows.append((node, prefix + ("└─ " if last else "├─ ")))
+            walk(node.children, prefix + ("   " if last else "│  "))
+
+    walk(roots, "")
+    return rows
+
+
+def duration(ms: int) -> str:
+    """``45 s``, ``12 min``, ``1 h 05 min``."""
+    seconds = ms // 1000
+    if seconds < 60:
+        return f"{seconds} s"
+    minutes = seconds // 60
+    if minutes < 60:
+        return f"{minutes} min"
+    return f"{minutes // 60} h {minutes % 60:02d} min"
+
+
+class HomeScreen(Screen[None]):
+    """The deck list; Enter studies the deck under the cursor."""
+
+    CSS_PATH = "home.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "study", "Study", priority=True, tooltip="Study the selected deck"),
+        Binding("c", "cram", "Cram", tooltip="Study a deck or tag ahead of schedule"),
+        Binding("b", "browse", "Browse", tooltip="Search and manage cards"),
+        Binding("s", "stats", "Stats", tooltip="Progress statistics"),
+        Binding("i", "import", "Import", tooltip="Import a deck file"),
+        Binding("question_mark", "app.help", "Help", key_display="?"),
+        Binding("q", "app.quit", "Quit"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.data: Overview | None = None
+        self.nodes: dict[str, DeckNode] = {}
+        self.deck_width = 0
+
+    @property
+    def study_app(self) -> StudyApp:
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="home-top"):
+            yield Static(Content.styled("study", "bold $text-accent"), id="home-title")
+            yield Static("", id="home-streak")
+        table: DataTable[Any] = DataTable(id="decks", cursor_type="row", zebra_stripes=False)
+        table.border_title = "Decks"
+        yield table
+        yield Static("", id="home-message")
+        yield Static("Loading…", id="home-today")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self._add_columns()
+        self.app.theme_changed_signal.subscribe(self, lambda _theme: self._restyle())
+
+    def _add_columns(self) -> None:
+        table = self.query_one("#decks", DataTable)
+        # The deck name takes the width the counts leave (margins, border, cell padding).
+        self.deck_width = max(20, self.size.width - 6 - len(COUNT_COLUMNS) * (COUNT_WIDTH + 2) - 4)
+        table.add_column("Deck", key="deck", width=self.deck_width)
+        for label, key, style in COUNT_COLUMNS:
+            header = rich_text(self.app, (label.rjust(COUNT_WIDTH), style))
+            table.add_column(header, key=key, width=COUNT_WIDTH)
+
+    def on_resize(self) -> None:
+        if self.is_mounted and self.deck_width != max(
+            20, self.size.width - 6 - len(COUNT_COLUMNS) * (COUNT_WIDTH + 2) - 4
+        ):
+            self._restyle()
+
+    def _restyle(self) -> None:
+        """Colours in the table come from the theme: redraw them after a theme change."""
+        table = self.query_one("#decks", DataTable)
+        table.clear(columns=True)
+        self._add_columns()
+        if self.data is not None:
+            self._show(self.data)
+
+    def on_screen_resume(self) -> None:
+        self.reload()
+
+    def reload(self) -> None:
+        """Read the counts again (after a session, an import, a change in Browse)."""
+        self._load()
+
+    @work(exclusive=True, group="home")
+    async def _load(self) -> None:
+        app = self.study_app
+        ws = app.workspace
+
+        def read() -> Overview:
+            with ws.database.session() as session:
+                return overview(session, ws.learner_id, ws.settings, ws.today())
+
+        try:
+            data = await app.run_db(read)
+        except Exception as error:
+            self.query_one("#home-today", Static).update("")
+            self._message(f"The decks cannot be read: {_message(error)}")
+            return
+        self._show(data)
+
+    def _message(self, text: str) -> None:
+        message = self.query_one("#home-message", Static)
+        message.update(Content(text))
+        message.display = bool(text)
+
+    def _show(self, data: Overview) -> None:
+        self.data = data
+        table = self.query_one("#decks", DataTable)
+        selected = self._selected_key()
+        table.clear()
+        self.nodes = {}
+        if not data.decks:
+            self._message(
+                "No decks yet. Press i to import a deck file, or make one from your notes "
+                "with `study generate NOTES.md --import`."
+            )
+        else:
+            self._message("")
+            counts = data.all_counts
+            table.add_row(
+                rich_text(self.app, ("All decks", "bold")),
+                *self._count_cells(counts.new, counts.learning, counts.due, data.cards),
+                key=ALL,
+            )
+            for node, guide in tree_rows(data.decks):
+                self.nodes[node.path] = node
+                name = rich_text(self.app, (guide, "$text-muted"), printable(node.label))
+                table.add_row(
+                    name,
+                    *self._count_cells(
+                        node.counts.new, node.counts.learning, node.counts.due, node.cards
+                    ),
+                    key=node.path,
+                )
+            keys = [ALL, *self.nodes]
+            if selected in keys:
+                table.move_cursor(row=keys.index(selected), animate=False)
+        self._show_today(data)
+
+    def _count_cells(self, new: int, learning: int, due: int, cards: int) -> list[Text]:
+        cells = [
+            rich_text(self.app, (str(value).rjust(COUNT_WIDTH), style if value else "$text-muted"))
+            for value, style in ((new, NEW_STYLE), (learning, LEARNING_STYLE), (due, DUE_STYLE))
+        ]
+        cells.append(rich_text(self.app, (str(cards).rjust(COUNT_WIDTH), "$text-muted")))
+        return cells
+
+    def _show_today(self, data: Overview) -> None:
+        done = data.done
+        if done.reviews:
+            work_done: list[str | tuple[str, str]] = [
+                ("Today ", "bold"),
+                f"{done.reviews} answered · {done.correct_percent:.0f}% correct · "
+                f"{duration(done.time_ms)}",
+            ]
+        else:
+            work_done = [("Today ", "bold"), ("nothing studied yet", "$text-muted")]
+        counts = data.all_counts
+        to_do = [("   To study ", "bold"), *count_parts(counts.new, counts.learning, counts.due)]
+        self.query_one("#home-today", Static).update(Content.assemble(*work_done, *to_do))
+        days = data.streak
+        streak = (
+            Content.assemble(("streak ", "$text-muted"), (f"{days} day", "bold $text-warning"))
+            + ("s" if days != 1 else "")
+            if days
+            else Content.styled("no streak yet", "$text-muted")
+        )
+        self.query_one("#home-streak", Static).update(streak)
+
+    def _selected_key(self) -> str | None:
+        table = self.query_one("#decks", DataTable)
+        if table.row_count == 0:
+            return None
+        row_key, _ = table.coordinate_to_cell_key(table.cursor_coordinate)
+        return str(row_key.value) if row_key.value is not None else None
+
+    def selected_scope(self) -> DeckScope | None:
+        """The decks of the row under the cursor (None: no decks at all)."""
+        key = self._selected_key()
+        if key is None:
+            return None
+        if key == ALL:
+            return DeckScope()
+        return DeckScope(list(self.nodes[key].deck_ids))
+
+    # ------------------------------------------------------------ actions
+
+    def action_study(self) -> None:
+        from study.tui.screens.review import ReviewScreen
+
+        scope = self.selected_scope()
+        if scope is None:
+            self.notify("There are no decks to study yet: press i to import one.")
+            return
+        self.app.push_screen(ReviewScreen(scope, title=self._selected_title()))
+
+    @on(DataTable.RowSelected, "#decks")
+    def _row_chosen(self) -> None:
+        self.action_study()
+
+    def _selected_title(self) -> str:
+        key = self._selected_key()
+        return "All decks" if key in (None, ALL) else str(key)
+
+    def action_cram(self) -> None:
+        from study.tui.screens.dialogs import CramDialog
+        from study.tui.screens.review import ReviewScreen
+
+        def chosen(choice: tuple[DeckScope, str] | None) -> None:
+            if choice is not None:
+                scope, title = choice
+                self.app.push_screen(ReviewScreen(scope, cram=True, title=title))
+
+        nodes = [node for node, _ in tree_rows(self.data.decks)] if self.data else []
+        self.app.push_screen(CramDialog(nodes), chosen)
+
+    def action_browse(self) -> None:
+        from study.tui.screens.browse import BrowseScreen
+
+        self.app.push_screen(BrowseScreen())
+
+    def action_stats(self) -> None:
+        from study.tui.screens.stats import StatsScreen
+
+        self.app.push_screen(StatsScreen())
+
+    def action_import(self) -> None:
+        from study.tui.screens.dialogs import ImportDialog
+
+        def imported(summary: str | None) -> None:
+            if summary:
+                self.notify(summary, title="Imported", markup=False)
+                self.reload()
+
+        self.app.push_screen(ImportDialog(), imported)
+
+
+def _message(error: BaseException) -> str:
+    from study.tui.app import error_message
+
+    return error_message(error)

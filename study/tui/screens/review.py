@@ -1,0 +1,472 @@
+"""Review: one card at a time, graded 0-5, every grade saved before the next card shows.
+
+The screen holds a :class:`study.session.StudySession` and calls it; database work runs
+in a thread while the screen ignores grade keys, so a card is never graded twice.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, VerticalScroll
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from study.browse import Passage, card_location, source_passage
+from study.cards import CardContent
+from study.library import import_deck_files
+from study.session import Counts, DeckScope, GradeOutcome, GradePreview, StudySession, Summary
+from study.sm2 import GRADE_MEANINGS
+from study.tui.screens.home import duration
+from study.tui.widgets.card_text import literal, question_content
+from study.tui.widgets.grade_bar import GradeBar
+from study.tui.widgets.session_counts import SessionCounts
+
+if TYPE_CHECKING:
+    from study.tui.app import StudyApp
+
+LOADING, QUESTION, ANSWER, END = "loading", "question", "answer", "end"
+CARD_PHASES = (QUESTION, ANSWER)
+
+
+@dataclass(frozen=True)
+class _View:
+    """What the core says the screen should show now (read in a thread)."""
+
+    card: CardContent | None
+    kind: str | None
+    counts: Counts
+    previews: dict[int, GradePreview]
+    summary: Summary | None
+    today: date
+
+
+def day_phrase(day: date | None, today: date) -> str:
+    """``tomorrow (Tue 3 Mar)``, ``in 5 days (Sat 7 Mar)``, ``today``."""
+    if day is None:
+        return "no cards are scheduled"
+    days = (day - today).days
+    when = f"{day:%a} {day.day} {day:%b %Y}"
+    if days <= 0:
+        return "today"
+    if days == 1:
+        return f"tomorrow ({when})"
+    return f"in {days} days ({when})"
+
+
+class ReviewScreen(Screen[None]):
+    """Study the cards of a scope; Escape goes back home."""
+
+    CSS_PATH = "review.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("space,enter", "reveal", "Show answer", key_display="space", show=False),
+        *(
+            Binding(str(g), f"grade({g})", f"Grade {g}", show=False, tooltip=GRADE_MEANINGS[g])
+            for g in range(6)
+        ),
+        Binding("u", "undo", "Undo", tooltip="Cancel the last grade and show its card again"),
+        Binding("s", "suspend", "Suspend", tooltip="Never show this card until unsuspended"),
+        Binding("b", "bury", "Bury", tooltip="Hide this card until tomorrow"),
+        Binding("i", "source", "Source", tooltip="The passage this card came from"),
+        Binding("f", "flag", "Flag", tooltip="Mark this card as wrong or unclear"),
+        Binding("e", "edit", "Edit", tooltip="Edit this card in $EDITOR and re-import it"),
+        Binding("escape", "leave", "Home", tooltip="Back to the deck list"),
+        Binding("question_mark", "app.help", "Help", key_display="?", show=False),
+    ]
+
+    def __init__(
+        self, scope: DeckScope | None = None, *, cram: bool = False, title: str = "All decks"
+    ) -> None:
+        super().__init__()
+        self.scope = scope or DeckScope()
+        self.cram = cram
+        self.title_text = title
+        self.session: StudySession | None = None
+        self.phase = LOADING
+        self.busy = False
+        self.view: _View | None = None
+        self.shown_at = 0.0
+        self.announcement = ""
+
+    @property
+    def study_app(self) -> StudyApp:
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="review-top"):
+            mode = "Cram" if self.cram else "Review"
+            yield Static(
+                Content.assemble((f"{mode} ", "bold $text-accent"), self.title_text),
+                id="review-title",
+            )
+            yield SessionCounts("", id="review-counts")
+        with VerticalScroll(id="review-card"):
+            yield Static("Loading…", id="question")
+            yield Static("", id="answer")
+            yield Static("", id="end")
+        yield Static("", id="reveal-hint")
+        yield GradeBar(id="grades")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#question").border_title = "Question"
+        self.query_one("#answer").border_title = "Answer"
+        self._start()
+
+    # ------------------------------------------------------------ loading
+
+    @work(group="review")
+    async def _start(self) -> None:
+        app = self.study_app
+        ws = app.workspace
+
+        def begin() -> _View:
+            self.session = StudySession(
+                ws.database, ws.learner_id, ws.settings, ws.clock, scope=self.scope, cram=self.cram
+            )
+            return self._read_view()
+
+        self.busy = True
+        try:
+            view = await app.run_db(begin)
+        except Exception as error:
+            self._fail(error)
+            return
+        self._show(view)
+        self.busy = False
+
+    def _read_view(self) -> _View:
+        """Ask the session what to show (runs in a thread)."""
+        session = self.session
+        assert session is not None
+        card = session.current()
+        return _View(
+            card=card,
+            kind=session.current_kind,
+            counts=session.counts(),
+            previews=session.preview() if card else {},
+            summary=None if card else session.summary(),
+            today=session.today,
+        )
+
+    def _fail(self, error: BaseException) -> None:
+        from study.tui.app import error_message
+
+        self.phase = END
+        self.busy = False
+        self._set_card_visible(False)
+        end = self.query_one("#end", Static)
+        end.update(
+            Content.assemble(
+                ("This session cannot start.\n\n", "bold $text-error"),
+                error_message(error),
+                ("\n\nEscape: back to the decks", "$text-muted"),
+            )
+        )
+        end.display = True
+        self.refresh_bindings()
+
+    def _show(self, view: _View) -> None:
+        self.view = view
+        counts = view.counts
+        self.query_one("#review-counts", SessionCounts).show(
+            counts.new, counts.learning, counts.due
+        )
+        if view.card is None:
+            self._show_end(view)
+        else:
+            self.phase = QUESTION
+            self._set_card_visible(True)
+            self.query_one("#end").display = False
+            self._render_card(view.card, reveal=False)
+            self.query_one("#review-card", VerticalScroll).scroll_home(animate=False)
+            self.shown_at = self.study_app.timer()
+        self.refresh_bindings()
+
+    def _set_card_visible(self, visible: bool) -> None:
+        self.query_one("#question").display = visible
+        self.query_one("#answer").display = False
+        self.query_one("#grades").display = False
+        self.query_one("#reveal-hint").display = visible
+
+    def _render_card(self, card: CardContent, *, reveal: bool) -> None:
+        question = self.query_one("#question", Static)
+        question.update(question_content(card, reveal=reveal))
+        kind = self.view.kind if self.view else None
+        question.border_subtitle = _kind_label(kind)
+        answer = self.query_one("#answer", Static)
+        hint = self.query_one("#reveal-hint", Static)
+        grades = self.query_one("#grades", GradeBar)
+        if not reveal:
+            answer.display = grades.display = False
+            hint.display = True
+            hint.update(
+                Content.assemble(
+                    (" space ", "bold reverse"), " show the answer", ("   then grade 0-5", "dim")
+                )
+            )
+            return
+        parts: list[Content] = []
+        if card.type != "cloze":
+            parts.append(literal(card.answer))
+        if card.extra:
+            if parts:
+                parts.append(Content("\n\n"))
+            parts.append(literal(card.extra))
+        answer.display = bool(parts)
+        answer.update(Content("").join(parts) if parts else Content(""))
+        hint.display = False
+        grades.display = True
+        grades.show(self.view.previews if self.view else {})
+
+    def _show_end(self, view: _View) -> None:
+        self.phase = END
+        self._set_card_visible(False)
+        summary = view.summary or Summary(0, 0, 0, None)
+        end = self.query_one("#end", Static)
+        next_due = day_phrase(summary.next_due, view.today)
+        if summary.studied:
+            text = Content.assemble(
+                ("Session over\n\n", "bold $text-success"),
+                ("Studied  ", "$text-muted"),
+                (f"{summary.studied} card{'s' if summary.studied != 1 else ''}\n", "bold"),
+                ("Correct  ", "$text-muted"),
+                (f"{summary.correct_percent:.0f}%\n", "bold"),
+                ("Time     ", "$text-muted"),
+                (f"{duration(summary.time_ms)}\n", "bold"),
+                ("Next     ", "$text-muted"),
+                (f"cards due {next_due}\n", "bold"),
+                ("\nEscape: back to the decks   u: undo the last grade", "$text-muted"),
+            )
+        else:
+            what = "to cram" if self.cram else "due now"
+            text = Content.assemble(
+                (f"Nothing {what} in {self.title_text}.\n\n", "bold"),
+                (
+                    f"The next cards are due {next_due}."
+                    if summary.next_due
+                    else "There are no cards to study here: import a deck from the home screen."
+                ),
+                ("\n\nEscape: back to the decks", "$text-muted"),
+            )
+        end.update(text)
+        end.display = True
+
+    # ------------------------------------------------------------ keys
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        name = action.split("(")[0]
+        if name == "reveal":
+            return self.phase == QUESTION
+        if name == "grade":
+            return self.phase == ANSWER
+        if name in ("suspend", "bury", "source", "flag", "edit"):
+            return self.phase in CARD_PHASES
+        if name == "undo":
+            return self.phase in (*CARD_PHASES, END)
+        return True
+
+    def action_reveal(self) -> None:
+        if self.busy or self.phase != QUESTION or self.view is None or self.view.card is None:
+            return
+        self.phase = ANSWER
+        self._render_card(self.view.card, reveal=True)
+        self.refresh_bindings()
+
+    def action_grade(self, grade: int) -> None:
+        if self.busy or self.phase != ANSWER:
+            return  # a grade in flight, or the answer not shown yet: ignore the key
+        self.busy = True
+        answer_ms = max(0, int((self.study_app.timer() - self.shown_at) * 1000))
+        self._grade(grade, answer_ms)
+
+    @work(group="review")
+    async def _grade(self, grade: int, answer_ms: int) -> None:
+        session = self.session
+        assert session is not None
+
+        def grade_and_read() -> tuple[GradeOutcome, _View]:
+            outcome = session.grade(grade, answer_ms)
+            return outcome, self._read_view()
+
+        try:
+            outcome, view = await self.study_app.run_db(grade_and_read)
+        except Exception as error:
+            self.study_app.show_error(error, title="The grade was not saved")
+            self.busy = False
+            return
+        if outcome.became_leech:
+            action = (
+                "suspended it; unsuspend it in Browse"
+                if outcome.suspended_as_leech
+                else "flagged it"
+            )
+            self.notify(
+                f"This card keeps being forgotten: it is now a leech, and study {action}. "
+                "Rewrite it (e) or split it into simpler cards.",
+                title="Leech",
+                severity="warning",
+                markup=False,
+                timeout=10,
+            )
+        self._show(view)
+        self.busy = False
+
+    def _session_call(self, name: str, done: str | None = None) -> None:
+        if self.busy or self.session is None:
+            return
+        self.busy = True
+        self._call(name, done)
+
+    @work(group="review")
+    async def _call(self, name: str, done: str | None) -> None:
+        session = self.session
+        assert session is not None
+
+        def call() -> tuple[Any, _View]:
+            result = getattr(session, name)()
+            return result, self._read_view()
+
+        try:
+            result, view = await self.study_app.run_db(call)
+        except Exception as error:
+            self.study_app.show_error(error)
+            self.busy = False
+            return
+        if name == "undo" and result is None:
+            self.notify("There is no grade of today left to undo.")
+        elif done:
+            self.notify(done, markup=False)
+        self._show(view)
+        self.busy = False
+
+    def action_undo(self) -> None:
+        if self.phase in (*CARD_PHASES, END):
+            self._session_call("undo", "Last grade undone: the card is shown again.")
+
+    def action_suspend(self) -> None:
+        if self.phase in CARD_PHASES:
+            self._session_call("suspend", "Card suspended; unsuspend it in Browse.")
+
+    def action_bury(self) -> None:
+        if self.phase in CARD_PHASES:
+            self._session_call("bury", "Card buried until tomorrow.")
+
+    def action_leave(self) -> None:
+        if not self.busy:
+            self.app.pop_screen()
+
+    def action_flag(self) -> None:
+        from study.tui.screens.dialogs import FlagDialog
+
+        if self.busy or self.phase not in CARD_PHASES:
+            return
+
+        def flagged(reason: str | None) -> None:
+            if reason is not None and not self.busy and self.session is not None:
+                self.busy = True
+                self._flag(reason)
+
+        self.app.push_screen(FlagDialog(), flagged)
+
+    @work(group="review")
+    async def _flag(self, reason: str) -> None:
+        session = self.session
+        assert session is not None
+        try:
+            await self.study_app.run_db(session.flag, reason)
+        except Exception as error:
+            self.study_app.show_error(error)
+        else:
+            self.notify("Flagged: `study cards --flagged` and Browse list it.", markup=False)
+        self.busy = False
+
+    def action_source(self) -> None:
+        if self.busy or self.phase not in CARD_PHASES or self.view is None:
+            return
+        card = self.view.card
+        if card is not None:
+            self._source(card)
+
+    @work(group="review")
+    async def _source(self, card: CardContent) -> None:
+        from study.tui.screens.dialogs import PassageScreen
+
+        ws = self.study_app.workspace
+
+        def read() -> Passage | None:
+            with ws.database.session() as session:
+                return source_passage(session, card)
+
+        try:
+            passage = await self.study_app.run_db(read)
+        except Exception as error:
+            self.study_app.show_error(error)
+            return
+        if passage is None:
+            self.notify("This card does not say which passage it came from.")
+            return
+        self.app.push_screen(PassageScreen(passage))
+
+    def action_edit(self) -> None:
+        if self.busy or self.phase not in CARD_PHASES or self.view is None:
+            return
+        card = self.view.card
+        if card is not None:
+            self.busy = True
+            self._edit(card)
+
+    @work(group="review")
+    async def _edit(self, card: CardContent) -> None:
+        app = self.study_app
+        ws = app.workspace
+        session = self.session
+        assert session is not None
+
+        def locate() -> Any:
+            with ws.database.session() as db:
+                return card_location(db, card.card_id)
+
+        try:
+            location = await app.run_db(locate)
+        except Exception as error:
+            app.show_error(error, title="Cannot edit this card")
+            self.busy = False
+            return
+        problem = app.run_editor(app, location)
+        if problem:
+            self.notify(problem, severity="error", markup=False, timeout=8)
+            self.busy = False
+            return
+
+        def reimport() -> _View:
+            import_deck_files(ws.database, [location.path], ws.clock.now())
+            session.reload_current()
+            return self._read_view()
+
+        try:
+            view = await app.run_db(reimport)
+        except Exception as error:
+            app.show_error(
+                error, title="The deck file has problems: nothing was re-imported (e: edit again)"
+            )
+            self.busy = False
+            return
+        self.notify("Card re-imported; its progress is kept.", markup=False)
+        self._show(view)
+        self.busy = False
+
+
+def _kind_label(kind: str | None) -> str:
+    return {
+        "new": "new card",
+        "review": "review",
+        "drill": "again: drill",
+        "cram": "cram (schedule unchanged)",
+    }.get(kind or "", "")
