@@ -402,8 +402,33 @@ def _progress_bar(label: str) -> Iterator[Callable[[int, int], None] | None]:
 def export_anki(
     options: Options, output: Path | None, decks: tuple[str, ...], with_progress: bool
 ) -> None:
-    """Export decks to an Anki package (.apkg)."""
-    fail("export to Anki is not built yet (issue 7)", 2)
+    """Export decks to an Anki package (.apkg).
+
+    Writes study.apkg (or DECK-ID.apkg for one deck) in the current folder. Importing
+    a later export updates the edited notes in Anki instead of duplicating them. With
+    --with-progress, import with "Import any learning progress": Anki takes the
+    schedule of cards it does not have yet, so progress travels with the first import.
+    """
+    from study.anki_export import export_anki as write_package
+
+    with opened(options) as workspace:
+        scope = scope_for(workspace, decks, None)
+        with _progress_bar("exporting") as progress:
+            result = write_package(
+                workspace.database,
+                workspace.learner_id,
+                output,
+                deck_ids=scope.deck_ids,
+                with_progress=with_progress,
+                now=workspace.clock.now(),
+                settings=workspace.settings,
+                progress=progress,
+            )
+    reviews = f", {result.reviews} reviews" if with_progress else ""
+    click.echo(
+        f"{result.path}: {result.notes} notes, {result.cards} cards, {result.decks} decks{reviews}"
+    )
+
 
 
 @cli.command()

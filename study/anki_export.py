@@ -1,0 +1,634 @@
+"""Export to Anki: an ``.apkg`` package built with genanki, optionally carrying progress.
+
+What Anki's importer (rslib ``import_export/package/apkg/import``) does with a package,
+and what this module therefore writes:
+
+* Notes are matched by GUID. Ours comes from the stable note id, so a re-export updates
+  the note in Anki instead of adding a twin. With the default "update if newer", a note
+  is updated only when its ``mod`` is newer than Anki's copy; ours is the time the note
+  last changed in our database, so exactly the edited notes are updated.
+* Note types are matched by id: ours are hard-coded and never change shape.
+* Decks are matched by name (``Parent::Child``); the ids here only need to be stable
+  and never 1 (Anki's Default deck).
+* A card is added only if its note has no card of that ordinal yet; existing cards are
+  never touched. Scheduling (``with_scheduling``) and the review log therefore travel
+  only with the first import of a card: importing progress again later changes nothing.
+* Review cards' ``due`` counts days from the collection's creation (``col.crt``). The
+  importer shifts it by the difference between the package's "today" and the target
+  collection's, so the calendar date is kept. The package's collection says it is on
+  scheduler v2 with a UTC creation offset and the learner's day boundary as rollover,
+  so its "today" is the learner's study day (on a machine in the learner's time zone),
+  and Anki does not "upgrade" the review log from v1 (which would shift button numbers).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import html
+import itertools
+import json
+import os
+import sqlite3
+import tempfile
+import zipfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+import genanki
+import sqlalchemy as sa
+from genanki.apkg_col import APKG_COL
+from genanki.apkg_schema import APKG_SCHEMA
+from sqlmodel import Session, col
+
+from study import cloze
+from study.config import Settings
+from study.errors import UserError
+from study.storage.database import Database
+from study.storage.models import Card, CardState, Deck, Note, Review
+from study.storage.repository import not_cancelled
+
+# Note type ids: fixed forever, so every export (and every learner's) maps onto the same
+# note types in Anki. Change the fields or templates only together with new ids.
+BASIC_MODEL_ID = 1_739_200_101
+CLOZE_MODEL_ID = 1_739_200_102
+# The note types' modification time: when they last changed (not the export time), so a
+# re-import does not rewrite the learner's copy of an unchanged note type.
+MODEL_MTIME = 1_764_115_200
+
+# The package collection's creation: noon UTC, read with a creation offset of 0, so its
+# date is COLLECTION_CREATED.date() whatever the time zone of the importing machine.
+COLLECTION_CREATED = datetime(2000, 1, 1, 12, 0, tzinfo=UTC)
+DEFAULT_PACKAGE = "study.apkg"
+
+# Anki's card types and queues, and revlog kinds.
+TYPE_NEW, TYPE_REVIEW = 0, 2
+QUEUE_SUSPENDED, QUEUE_NEW, QUEUE_REVIEW = -1, 0, 2
+REVLOG_LEARN, REVLOG_REVIEW, REVLOG_RELEARN, REVLOG_FILTERED = 0, 1, 2, 3
+REVLOG_TYPES = {
+    "new": REVLOG_LEARN,
+    "review": REVLOG_REVIEW,
+    "drill": REVLOG_RELEARN,
+    "cram": REVLOG_FILTERED,
+}
+FLAG_RED = 1
+_PROGRESS_EVERY = 500
+
+_CSS = """.card { font-family: sans-serif; font-size: 20px; text-align: center; color: black;
+  background-color: white; }
+.cloze { font-weight: bold; color: blue; }
+.extra { margin-top: 1em; }
+.source { margin-top: 1.5em; font-size: 14px; color: #666; }
+.source-file { font-style: italic; }
+"""
+_EXTRA_AND_SOURCE = (
+    "{{#Extra}}<div class=extra>{{Extra}}</div>{{/Extra}}"
+    "{{#Source}}<div class=source>{{Source}}</div>{{/Source}}"
+)
+
+
+class AnkiExportError(UserError):
+    """The export cannot be written; the message says which note or file, and why."""
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    """What an export wrote."""
+
+    path: Path
+    notes: int
+    cards: int
+    decks: int
+    reviews: int = 0
+
+
+def basic_model() -> Any:
+    """The Basic note type: Front, Back, Extra and Source (a new object each time:
+    genanki fills in defaults on the templates it is given)."""
+    return genanki.Model(
+        BASIC_MODEL_ID,
+        "Basic (study)",
+        fields=[{"name": "Front"}, {"name": "Back"}, {"name": "Extra"}, {"name": "Source"}],
+        templates=[
+            {
+                "name": "Card 1",
+                "qfmt": "{{Front}}",
+                "afmt": "{{FrontSide}}<hr id=answer>{{Back}}" + _EXTRA_AND_SOURCE,
+            }
+        ],
+        css=_CSS,
+    )
+
+
+def cloze_model() -> Any:
+    """The Cloze note type: Text (with ``{{c1::...}}`` deletions), Extra and Source."""
+    return genanki.Model(
+        CLOZE_MODEL_ID,
+        "Cloze (study)",
+        fields=[{"name": "Text"}, {"name": "Extra"}, {"name": "Source"}],
+        templates=[
+            {
+                "name": "Cloze",
+                "qfmt": "{{cloze:Text}}",
+                "afmt": "{{cloze:Text}}" + _EXTRA_AND_SOURCE,
+            }
+        ],
+        css=_CSS,
+        model_type=genanki.Model.CLOZE,
+    )
+
+
+def field_html(text: str) -> str:
+    """Plain card text as an Anki field: ``<``, ``>``, ``&`` and quotes shown literally,
+    line breaks kept. Cloze markers (``{{c1::...}}``) contain none of these, so survive."""
+    escaped = html.escape(text.replace("\r\n", "\n").replace("\r", "\n"), quote=True)
+    return escaped.replace("\n", "<br>")
+
+
+def source_html(sentence: str, file: str) -> str:
+    """The Source field: the passage the card came from, then the material file's name."""
+    parts = []
+    if sentence:
+        parts.append(field_html(sentence))
+    if file:
+        parts.append(f'<span class="source-file">{field_html(file)}</span>')
+    return "<br>".join(parts)
+
+
+def anki_tags(tags: str) -> list[str]:
+    """Our space-separated tags as Anki tags (which cannot contain spaces)."""
+    return [tag for tag in tags.split() if tag]
+
+
+def note_guid(note_id: str) -> str:
+    """The Anki GUID of a note: a function of its stable id only."""
+    return str(genanki.guid_for("study-note", note_id))
+
+
+def anki_deck_id(key: str) -> int:
+    """A stable Anki deck id for ``key`` (our deck id, or ``name:<deck name>`` for a
+    parent that is not one of our decks), in genanki's suggested range: never 1."""
+    digest = hashlib.sha256(f"study-deck\0{key}".encode()).digest()
+    return (1 << 30) + int.from_bytes(digest[:8], "big") % (1 << 30)
+
+
+def anki_button(grade: int) -> int:
+    """Our 0-5 grade as Anki's answer button: 0-2 Again (1), 3 Hard, 4 Good, 5 Easy."""
+    if not 0 <= grade <= 5:
+        raise ValueError(f"grade must be from 0 to 5, not {grade}")
+    return 1 if grade < 3 else grade - 1
+
+
+def due_number(due_day: date) -> int:
+    """A review card's ``due`` in the package: days since the collection's creation."""
+    return (due_day - COLLECTION_CREATED.date()).days
+
+
+def default_package_path(deck_ids: list[str] | None, deck_names: dict[str, str]) -> Path:
+    """``<deck-id>.apkg`` when the chosen decks form one tree (a deck with its children),
+    else ``study.apkg``; in the current folder."""
+    if deck_ids:
+        chosen = {deck_names[d]: d for d in deck_ids if d in deck_names}
+        roots = [
+            deck_id
+            for name, deck_id in chosen.items()
+            if not any(name.startswith(other + "::") for other in chosen if other != name)
+        ]
+        if len(roots) == 1:
+            return Path(f"{roots[0]}.apkg")
+    return Path(DEFAULT_PACKAGE)
+
+
+def export_anki(
+    database: Database,
+    learner_id: int,
+    path: Path | None,
+    *,
+    deck_ids: list[str] | None,
+    with_progress: bool,
+    now: datetime,
+    settings: Settings,
+    progress: Callable[[int, int], None] | None = None,
+) -> ExportResult:
+    """Write the cards of ``deck_ids`` (None: every deck) to an Anki package at ``path``.
+
+    Every card ``study cards`` lists is exported, suspended ones included. With
+    ``with_progress``, each card's schedule (interval, ease, due date, repetitions,
+    lapses, suspension, flag) and the review log go into the package, for Anki's
+    "Import any learning progress". The package is written to a temporary file and
+    renamed, so a failed export leaves nothing behind; a note that would give Anki an
+    empty card is refused by name (:class:`AnkiExportError`).
+    """
+    if now.tzinfo is None:
+        raise ValueError("export_anki needs a timezone-aware time")
+    with database.session() as session:
+        deck_names = _deck_names(session)
+        target = path if path is not None else default_package_path(deck_ids, deck_names)
+        _check_target(target)
+        with _temporary_file(target.parent, target.name) as package_tmp:
+            with _temporary_file(None, "collection.anki2") as collection_tmp:
+                result = _write_collection(
+                    session,
+                    collection_tmp,
+                    learner_id=learner_id,
+                    deck_ids=deck_ids,
+                    deck_names=deck_names,
+                    with_progress=with_progress,
+                    now=now,
+                    settings=settings,
+                    progress=progress,
+                )
+                _zip_package(collection_tmp, package_tmp)
+            os.replace(package_tmp, target)
+    return ExportResult(target, *result)
+
+
+def _deck_names(session: Session) -> dict[str, str]:
+    return {
+        deck_id: name for deck_id, name in session.execute(sa.select(col(Deck.id), col(Deck.name)))
+    }
+
+
+def _check_target(target: Path) -> None:
+    if target.is_dir():
+        raise AnkiExportError(f"{target} is a folder; give a package file name with -o")
+    if not target.parent.is_dir():
+        raise AnkiExportError(f"cannot write {target}: folder {target.parent} does not exist")
+
+
+@contextlib.contextmanager
+def _temporary_file(directory: Path | None, name: str) -> Iterator[Path]:
+    """A fresh temporary file path (in ``directory``), removed afterwards if still there."""
+    try:
+        handle, raw = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=directory)
+    except OSError as error:
+        raise AnkiExportError(
+            f"cannot write in {directory or tempfile.gettempdir()} ({error.strerror})"
+        ) from None
+    os.close(handle)
+    temporary = Path(raw)
+    try:
+        yield temporary
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            temporary.unlink()
+
+
+def _zip_package(collection: Path, package: Path) -> None:
+    with zipfile.ZipFile(package, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
+        archive.write(collection, "collection.anki2")
+        archive.writestr("media", "{}")
+
+
+class _Ids:
+    """genanki's id generator (millisecond-like, ascending), remembering the last id."""
+
+    def __init__(self, start: int) -> None:
+        self._counter = itertools.count(start)
+        self.last = start - 1
+
+    def __iter__(self) -> _Ids:
+        return self
+
+    def __next__(self) -> int:
+        self.last = next(self._counter)
+        return self.last
+
+
+@dataclass
+class _Schedule:
+    """One card's columns in Anki's ``cards`` table."""
+
+    type: int = TYPE_NEW
+    queue: int = QUEUE_NEW
+    due: int | None = None  # None: the note's new-card position
+    interval: int = 0
+    factor: int = 0
+    reps: int = 0
+    lapses: int = 0
+    flags: int = 0
+    mod: int | None = None
+
+
+class _Card(genanki.Card):  # type: ignore[misc]
+    """A genanki card that writes a schedule too (genanki writes every card as new)."""
+
+    def __init__(self, ordinal: int, schedule: _Schedule, on_written: Callable[[int], None]):
+        super().__init__(ordinal)
+        self.schedule = schedule
+        self.on_written = on_written
+
+    def write_to_db(
+        self,
+        cursor: sqlite3.Cursor,
+        timestamp: float,
+        deck_id: int,
+        note_id: int,
+        id_gen: Iterator[int],
+        due: int = 0,
+    ) -> None:
+        s = self.schedule
+        card_id = next(id_gen)
+        cursor.execute(
+            "INSERT INTO cards VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            (
+                card_id,
+                note_id,
+                deck_id,
+                self.ord,
+                s.mod if s.mod is not None else int(timestamp),
+                -1,  # usn
+                s.type,
+                s.queue,
+                s.due if s.due is not None else due,
+                s.interval,
+                s.factor,
+                s.reps,
+                s.lapses,
+                0,  # left
+                0,  # odue
+                0,  # odid
+                s.flags,
+                "",  # data
+            ),
+        )
+        self.on_written(card_id)
+
+
+def _schedule(row: Any, with_progress: bool) -> _Schedule:
+    """A card's Anki schedule from its row (state columns are None for a new card)."""
+    if not with_progress or row.reviews is None:
+        return _Schedule()
+    flags = FLAG_RED if row.flagged else 0
+    mod = int(row.state_updated.timestamp()) if row.state_updated is not None else None
+    if row.reviews > 0 and row.due_day is not None:
+        return _Schedule(
+            type=TYPE_REVIEW,
+            queue=QUEUE_SUSPENDED if row.suspended else QUEUE_REVIEW,
+            due=due_number(row.due_day),
+            interval=max(1, row.interval),
+            factor=row.ease_hundredths * 10,
+            reps=row.reviews,
+            lapses=row.lapses,
+            flags=flags,
+            mod=mod,
+        )
+    return _Schedule(
+        queue=QUEUE_SUSPENDED if row.suspended else QUEUE_NEW,
+        flags=flags,
+        lapses=row.lapses,
+        mod=mod,
+    )
+
+
+def _note_query(deck_ids: list[str] | None, learner_id: int, with_progress: bool) -> Any:
+    """Notes with their cards, one row per card, in deck order; a note without a card
+    comes back once with no card (it is refused)."""
+    columns: list[Any] = [
+        col(Note.id).label("note_id"),
+        col(Note.deck_id).label("deck_id"),
+        col(Note.type).label("type"),
+        col(Note.front).label("front"),
+        col(Note.back).label("back"),
+        col(Note.text).label("text"),
+        col(Note.extra).label("extra"),
+        col(Note.tags).label("tags"),
+        col(Note.source_file).label("source_file"),
+        col(Note.source_sentence).label("source_sentence"),
+        col(Note.updated_at).label("updated_at"),
+        col(Card.id).label("card_id"),
+        col(Card.ordinal).label("ordinal"),
+    ]
+    if with_progress:
+        columns += [
+            col(CardState.reviews).label("reviews"),
+            col(CardState.interval).label("interval"),
+            col(CardState.ease_hundredths).label("ease_hundredths"),
+            col(CardState.due_day).label("due_day"),
+            col(CardState.lapses).label("lapses"),
+            col(CardState.suspended).label("suspended"),
+            col(CardState.flagged).label("flagged"),
+            col(CardState.updated_at).label("state_updated"),
+        ]
+    query = (
+        sa.select(*columns)
+        .join(Deck, col(Deck.id) == Note.deck_id)
+        .outerjoin(Card, sa.and_(col(Card.note_id) == Note.id, col(Card.retired).is_(False)))
+        .where(col(Note.retired).is_(False))
+        .order_by(col(Deck.name), col(Deck.id), col(Note.position), col(Note.id), col(Card.ordinal))
+    )
+    if with_progress:
+        query = query.outerjoin(
+            CardState,
+            sa.and_(col(CardState.card_id) == Card.id, col(CardState.learner_id) == learner_id),
+        )
+    if deck_ids is not None:
+        query = query.where(col(Note.deck_id).in_(deck_ids))
+    return query
+
+
+def _count_notes(session: Session, deck_ids: list[str] | None) -> int:
+    query = sa.select(sa.func.count()).select_from(Note).where(col(Note.retired).is_(False))
+    if deck_ids is not None:
+        query = query.where(col(Note.deck_id).in_(deck_ids))
+    return int(session.execute(query).scalar_one())
+
+
+def _check_note(rows: list[Any], deck_name: str) -> None:
+    """Refuse a note that would give Anki no card, or a card with nothing to ask."""
+    first = rows[0]
+    where = f"card {first.note_id!r} of deck {deck_name!r}"
+    if first.card_id is None:
+        raise AnkiExportError(f"{where} gives no card; fix it in the deck file and import it again")
+    if first.type == "cloze":
+        numbers = set(cloze.cloze_numbers(first.text))
+        if not numbers:
+            raise AnkiExportError(
+                f"{where} is a cloze without a deletion; mark one as {{{{c1::answer}}}} "
+                "in the deck file and import it again"
+            )
+        missing = [r.ordinal for r in rows if r.ordinal not in numbers]
+        if missing:
+            raise AnkiExportError(
+                f"{where} has no deletion c{missing[0]} any more; import its deck file again"
+            )
+    elif not first.front.strip():
+        raise AnkiExportError(f"{where} has an empty front; fix it in the deck file")
+
+
+def _write_collection(
+    session: Session,
+    collection: Path,
+    *,
+    learner_id: int,
+    deck_ids: list[str] | None,
+    deck_names: dict[str, str],
+    with_progress: bool,
+    now: datetime,
+    settings: Settings,
+    progress: Callable[[int, int], None] | None,
+) -> tuple[int, int, int, int]:
+    """Fill an Anki collection file; return the counts of notes, cards, decks, reviews."""
+    connection = sqlite3.connect(collection)
+    try:
+        connection.execute("PRAGMA journal_mode=OFF")
+        connection.execute("PRAGMA synchronous=OFF")
+        cursor = connection.cursor()
+        cursor.executescript(APKG_SCHEMA)
+        cursor.executescript(APKG_COL)
+        _configure_collection(cursor, settings)
+        models = {"basic": basic_model(), "cloze": cloze_model()}
+        ids = _Ids(int(now.timestamp() * 1000))
+        anki_card_ids: dict[str, int] = {}  # reviewed cards only, for the review log
+        total = _count_notes(session, deck_ids) if progress else 0
+        notes = cards = 0
+        used_decks: set[str] = set(deck_ids or ())
+        rows = session.execute(
+            _note_query(deck_ids, learner_id, with_progress).execution_options(yield_per=1000)
+        )
+        for _, group in itertools.groupby(rows, key=lambda r: r.note_id):
+            note_rows = list(group)
+            first = note_rows[0]
+            _check_note(note_rows, deck_names.get(first.deck_id, first.deck_id))
+            note = _anki_note(models[first.type], first, position=notes + 1)
+            note.cards = [
+                _Card(
+                    max(0, r.ordinal - 1),
+                    _schedule(r, with_progress),
+                    _recorder(anki_card_ids, r.card_id) if with_progress else _ignore,
+                )
+                for r in note_rows
+            ]
+            note.write_to_db(cursor, first.updated_at.timestamp(), anki_deck_id(first.deck_id), ids)
+            used_decks.add(first.deck_id)
+            notes += 1
+            cards += len(note_rows)
+            if progress and notes % _PROGRESS_EVERY == 0:
+                progress(notes, total)
+        if notes == 0:
+            raise AnkiExportError("no cards to export; import a deck first (`study import`)")
+        decks = _write_decks(cursor, used_decks, deck_names, list(models.values()))
+        reviews = _write_revlog(cursor, session, learner_id, anki_card_ids) if with_progress else 0
+        if progress:
+            progress(notes, max(total, notes))
+        connection.commit()
+    finally:
+        connection.close()
+    return notes, cards, decks, reviews
+
+
+def _ignore(_card_id: int) -> None:
+    return None
+
+
+def _recorder(anki_card_ids: dict[str, int], card_id: str) -> Callable[[int], None]:
+    def record(anki_id: int) -> None:
+        anki_card_ids[card_id] = anki_id
+
+    return record
+
+
+def _configure_collection(cursor: sqlite3.Cursor, settings: Settings) -> None:
+    """Make the collection's "today" the learner's study day (see the module docstring)."""
+    (raw,) = cursor.execute("SELECT conf FROM col").fetchone()
+    conf = json.loads(raw)
+    conf.update(
+        {"schedVer": 2, "creationOffset": 0, "rollover": settings.day_starts_at, "curModel": None}
+    )
+    cursor.execute(
+        "UPDATE col SET crt = ?, conf = ?",
+        (int(COLLECTION_CREATED.timestamp()), json.dumps(conf)),
+    )
+
+
+def _anki_note(model: Any, row: Any, position: int) -> Any:
+    source = source_html(row.source_sentence, row.source_file)
+    extra = field_html(row.extra)
+    if row.type == "cloze":
+        fields = [field_html(row.text), extra, source]
+    else:
+        fields = [field_html(row.front), field_html(row.back), extra, source]
+    return genanki.Note(
+        model=model,
+        fields=fields,
+        tags=anki_tags(row.tags),
+        guid=note_guid(row.note_id),
+        due=position,
+    )
+
+
+def _write_decks(
+    cursor: sqlite3.Cursor, used: set[str], deck_names: dict[str, str], models: list[Any]
+) -> int:
+    """Write our decks, and any parent deck of theirs that is not one of ours."""
+    by_name = {deck_names[d]: d for d in used if d in deck_names}
+    anki_decks: dict[str, int] = {name: anki_deck_id(deck_id) for name, deck_id in by_name.items()}
+    for name in list(by_name):
+        parts = name.split("::")
+        for depth in range(1, len(parts)):
+            parent = "::".join(parts[:depth])
+            if parent not in anki_decks:
+                anki_decks[parent] = anki_deck_id(f"name:{parent}")
+    if len(set(anki_decks.values())) != len(anki_decks):
+        raise AnkiExportError("two decks would get the same Anki deck id; rename one of them")
+    for name, anki_id in sorted(anki_decks.items()):
+        deck = genanki.Deck(anki_id, name)
+        for model in models:
+            deck.add_model(model)
+        deck.write_to_db(cursor, MODEL_MTIME, None)
+    return len(anki_decks)
+
+
+def _write_revlog(
+    cursor: sqlite3.Cursor, session: Session, learner_id: int, anki_card_ids: dict[str, int]
+) -> int:
+    """The learner's review log for the exported cards, undo records and what they
+    cancelled left out. Revlog ids are review times in milliseconds, made unique."""
+    if not anki_card_ids:
+        return 0
+    query = (
+        sa.select(
+            col(Review.card_id),
+            col(Review.reviewed_at),
+            col(Review.grade),
+            col(Review.kind),
+            col(Review.answer_ms),
+            col(Review.interval_before),
+            col(Review.interval_after),
+            col(Review.ease_after),
+        )
+        .where(
+            col(Review.learner_id) == learner_id,
+            col(Review.kind) != "undo",
+            col(Review.grade).is_not(None),
+            not_cancelled(),
+        )
+        .order_by(col(Review.reviewed_at), col(Review.id))
+        .execution_options(yield_per=2000)
+    )
+    last_id = 0
+    written = 0
+    for card_id, reviewed_at, grade, kind, answer_ms, before, after, ease in session.execute(query):
+        anki_id = anki_card_ids.get(card_id)
+        if anki_id is None:
+            continue
+        last_id = max(int(reviewed_at.timestamp() * 1000), last_id + 1)
+        cursor.execute(
+            "INSERT INTO revlog VALUES(?,?,?,?,?,?,?,?,?)",
+            (
+                last_id,
+                anki_id,
+                -1,  # usn
+                anki_button(grade),
+                after,
+                before,
+                ease * 10,
+                answer_ms,
+                REVLOG_TYPES.get(kind, REVLOG_REVIEW),
+            ),
+        )
+        written += 1
+    return written
