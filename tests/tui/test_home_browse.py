@@ -1,0 +1,255 @@
+"""Home, Browse, Help, Stats and the command palette, driven with the keyboard."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlmodel import select
+from textual.binding import Binding
+from textual.widgets import Input, OptionList
+
+from study.clock import FixedClock
+from study.storage.models import CardState
+from study.tui.app import StudyApp, error_message
+from study.tui.screens.browse import BrowseScreen
+from study.tui.screens.dialogs import CramDialog, HistoryScreen, ImportDialog
+from study.tui.screens.help import HelpScreen, help_content
+from study.tui.screens.home import HomeScreen
+from study.tui.screens.review import ReviewScreen
+from study.tui.screens.stats import StatsScreen
+from study.workspace import Workspace
+
+from .conftest import make_workspace, screen_text, settle, write_decks
+
+
+async def test_home_shows_the_deck_tree_with_todays_counts(
+    tmp_path: Path, clock: FixedClock
+) -> None:
+    workspace = make_workspace(tmp_path, clock, decks=("spine", "cardio"))
+    app = StudyApp(workspace)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        lines = screen_text(app).splitlines()
+        rows = {
+            line.split("│")[1].strip().split("  ")[0].strip("└├─ "): line for line in lines[3:7]
+        }
+        assert list(rows) == ["All decks", "Cardiology", "Orthopaedics", "Spine and hip"]
+        # new (a card per note, siblings buried), learning, due, cards
+        assert rows["All decks"].split()[-5:-1] == ["7", "0", "0", "8"]
+        assert rows["Spine and hip"].split()[-5:-1] == ["6", "0", "0", "7"]
+        assert "Today nothing studied yet" in "\n".join(lines)
+    workspace.close()
+
+
+async def test_enter_studies_the_selected_deck_only(tmp_path: Path, clock: FixedClock) -> None:
+    workspace = make_workspace(tmp_path, clock, decks=("spine", "cardio"))
+    app = StudyApp(workspace)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("down", "enter")  # Cardiology
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ReviewScreen)
+        assert screen.view is not None and screen.view.card is not None
+        assert screen.view.card.card_id == "af-rate"
+        await pilot.press("space", "5")
+        await settle(pilot)
+        assert "Session over" in screen_text(app)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, HomeScreen)
+        assert "1 answered · 100% correct" in screen_text(app)
+        assert "streak 1 day" in screen_text(app)
+    workspace.close()
+
+
+async def test_home_without_decks_says_how_to_get_one(tmp_path: Path, clock: FixedClock) -> None:
+    workspace = make_workspace(tmp_path, clock, decks=())
+    app = StudyApp(workspace)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert "No decks yet. Press i to import a deck file" in screen_text(app)
+    workspace.close()
+
+
+async def test_import_dialog_imports_a_deck_file(tmp_path: Path, clock: FixedClock) -> None:
+    workspace = make_workspace(tmp_path, clock, decks=("spine",))
+    path = write_decks(tmp_path / "more")[1]
+    app = StudyApp(workspace)
+    async with app.run_test(size=(100, 30), notifications=True) as pilot:
+        await settle(pilot)
+        await pilot.press("i")
+        await pilot.pause()
+        assert isinstance(app.screen, ImportDialog)
+        app.screen.query_one(Input).value = str(path)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, HomeScreen)
+        text = screen_text(app)
+        assert "cardio: 1 added" in text
+        assert "Cardiology" in text
+    workspace.close()
+
+
+async def test_import_dialog_shows_the_problems_and_imports_nothing(
+    tmp_path: Path, clock: FixedClock
+) -> None:
+    workspace = make_workspace(tmp_path, clock, decks=("spine",))
+    broken = tmp_path / "broken.toml"
+    broken.write_text('[deck]\nid = "x"\nname = "X"\n\n[[cards]]\nid = "a"\ntype = "basic"\n')
+    app = StudyApp(workspace)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("i")
+        await pilot.pause()
+        app.screen.query_one(Input).value = str(broken)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ImportDialog)
+        text = screen_text(app)
+        assert "missing 'front' in card" in text and "Nothing was imported." in text
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+    workspace.close()
+
+
+async def test_cram_can_be_chosen_by_tag(workspace: Workspace) -> None:
+    app = StudyApp(workspace)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("c")
+        await settle(pilot)
+        assert isinstance(app.screen, CramDialog)
+        text = screen_text(app)
+        assert "tag  avn  2" in text and "tag  hip  3" in text  # notes per tag
+        choices = app.screen.choices
+        tag_hip = next(key for key, (scope, _) in choices.items() if scope.tag == "hip")
+        app.screen.query_one(OptionList).highlighted = list(choices).index(tag_hip)
+        await pilot.press("enter")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ReviewScreen) and screen.cram
+        assert "Cram tag hip" in screen_text(app)
+    workspace.close()
+
+
+async def test_browse_filters_by_text_and_state_and_suspends(workspace: Workspace) -> None:
+    app = StudyApp(workspace)
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await settle(pilot)
+        await pilot.press("b")
+        await settle(pilot)
+        assert isinstance(app.screen, BrowseScreen)
+        assert "1–7 of 7 cards" in screen_text(app)
+        await pilot.press("slash", *"necrosis")
+        await settle(pilot)
+        assert "1–3 of 3 cards" in screen_text(app)
+        await pilot.press("enter")  # back to the table
+        await pilot.press("s")  # suspend the first match
+        await settle(pilot)
+        with workspace.database.session() as session:
+            suspended = session.exec(select(CardState).where(CardState.suspended)).all()
+        assert [s.card_id for s in suspended] == ["avn-name"]
+        assert "avn-name suspended" in screen_text(app)
+        await pilot.press("s")  # and unsuspend it
+        await settle(pilot)
+        with workspace.database.session() as session:
+            assert not session.exec(select(CardState).where(CardState.suspended)).all()
+    workspace.close()
+
+
+async def test_browse_opens_a_cards_history(workspace: Workspace) -> None:
+    app = StudyApp(workspace)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter", "space", "3")  # study: avn-name graded 3
+        await settle(pilot)
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.press("b")
+        await settle(pilot)
+        await pilot.press("h")
+        await settle(pilot)
+        assert isinstance(app.screen, HistoryScreen)
+        text = screen_text(app)
+        assert "2026-03-02  new" in text
+        assert "What is the other name of avascular necrosis?" in text
+    workspace.close()
+
+
+async def test_help_lists_every_key_and_the_grade_meanings(workspace: Workspace) -> None:
+    text = help_content().plain
+    for binding in ReviewScreen.BINDINGS + HomeScreen.BINDINGS + BrowseScreen.BINDINGS:
+        assert isinstance(binding, Binding)
+        if binding.action.startswith("grade("):
+            assert "0-5" in text
+        else:
+            assert binding.description in text
+    assert "correct after hesitation" in text and "complete blackout" in text
+    app = StudyApp(workspace)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+    workspace.close()
+
+
+async def test_stats_screen_opens_and_goes_back(workspace: Workspace) -> None:
+    app = StudyApp(workspace)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("s")
+        await settle(pilot)
+        assert isinstance(app.screen, StatsScreen)
+        assert "Statistics" in screen_text(app)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+    workspace.close()
+
+
+async def test_the_command_palette_lists_the_screens_actions(workspace: Workspace) -> None:
+    app = StudyApp(workspace)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        titles = [command.title for command in app.get_system_commands(app.screen)]
+        assert {"Study", "Cram", "Browse", "Stats", "Import", "Help"} <= set(titles)
+        await pilot.press("ctrl+p", *"brow", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, BrowseScreen)
+    workspace.close()
+
+
+async def test_the_theme_follows_the_setting_and_toggles(tmp_path: Path, clock: FixedClock) -> None:
+    from study.config import Settings
+
+    workspace = make_workspace(tmp_path, clock, Settings(timezone="UTC", theme="light"))
+    app = StudyApp(workspace)
+    async with app.run_test() as pilot:
+        await settle(pilot)
+        assert app.theme == "textual-light"
+        await pilot.press("ctrl+t")
+        await pilot.pause()
+        assert app.theme == "textual-dark"
+    workspace.close()
+
+
+def test_errors_become_one_clear_line() -> None:
+    import sqlite3
+
+    import sqlalchemy as sa
+
+    from study.decks import DeckError
+    from study.storage.database import StorageError
+
+    assert error_message(StorageError("cannot open the database")) == "cannot open the database"
+    locked = sa.exc.OperationalError("SELECT 1", {}, sqlite3.OperationalError("disk I/O error"))
+    assert error_message(locked).startswith("database error (disk I/O error)")
+    problems = DeckError([f"deck.toml:{n}: bad" for n in range(1, 9)])
+    assert error_message(problems).splitlines()[-1] == "... and 3 more problems"
+    assert "Traceback" not in error_message(RuntimeError("boom"))
