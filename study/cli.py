@@ -430,7 +430,6 @@ def export_anki(
     )
 
 
-
 @cli.command()
 @click.option(
     "--deck", "decks", multiple=True, metavar="D", help="Deck id or name (with child decks)."
@@ -448,8 +447,116 @@ def export_anki(
 def stats(
     options: Options, decks: tuple[str, ...], tag: str | None, days: int, as_json: bool
 ) -> None:
-    """Progress statistics."""
-    fail("statistics are not built yet (issue 8)", 2)
+    """Progress statistics: cards by state, today, streak, forecast, retention, topics.
+
+    Cancelled grades never count. --days sets the window of the history, the hour of
+    day, the answer time and the per-deck and per-topic reviews and retention.
+    """
+    from study.stats import compute_stats, stats_json
+
+    with opened(options) as workspace:
+        scope = scope_for(workspace, decks, tag)
+        figures = compute_stats(
+            workspace.database,
+            workspace.learner_id,
+            workspace.settings,
+            workspace.today(),
+            deck_ids=scope.deck_ids,
+            tag=tag,
+            days=days,
+        )
+    if as_json:
+        click.echo(json.dumps(stats_json(figures), ensure_ascii=False, indent=2))
+        return
+    from rich.console import Console
+
+    from study.stats_render import render_stats
+
+    console = Console(soft_wrap=False)
+    console.print(render_stats(figures, console.width))
+
+
+LOG_COLUMNS = (
+    "date",
+    "time",
+    "deck",
+    "card",
+    "question",
+    "grade",
+    "kind",
+    "interval",
+    "easiness",
+    "answer_seconds",
+)
+
+
+@cli.command("log")
+@click.option("--csv", "as_csv", is_flag=True, help="CSV with a header row, for a spreadsheet.")
+@click.option(
+    "--deck", "decks", multiple=True, metavar="D", help="Deck id or name (with child decks)."
+)
+@click.option("--tag", metavar="T", help="Only cards with this tag.")
+@click.pass_obj
+def log_command(options: Options, as_csv: bool, decks: tuple[str, ...], tag: str | None) -> None:
+    """The review log, oldest first: every grade that counts (cancelled ones left out).
+
+    Columns: study date, local time, deck, card, question, grade, kind (new, review,
+    drill, cram), interval in days and E-Factor after the grade, answer time.
+    """
+    from study.cards import printable
+    from study.stats import review_log
+
+    with opened(options) as workspace:
+        scope = scope_for(workspace, decks, tag)
+        entries = review_log(
+            workspace.database,
+            workspace.learner_id,
+            workspace.settings.zone,
+            deck_ids=scope.deck_ids,
+            tag=tag,
+        )
+        if as_csv:
+            import csv
+
+            writer = csv.writer(sys.stdout, lineterminator="\n")
+            writer.writerow(LOG_COLUMNS)
+            for entry in entries:
+                writer.writerow(
+                    (
+                        entry.day.isoformat(),
+                        entry.at.strftime("%H:%M:%S"),
+                        entry.deck_id,
+                        entry.card_id,
+                        entry.question,
+                        entry.grade,
+                        entry.kind,
+                        entry.interval,
+                        f"{entry.ease_hundredths / 100:.2f}",
+                        f"{entry.answer_ms / 1000:.1f}",
+                    )
+                )
+            sys.stdout.flush()
+            return
+        from rich.console import Console
+        from rich.text import Text
+
+        console = Console(soft_wrap=True, highlight=False)
+        console.print(
+            Text("date        time   grade kind    ivl     EF    secs  card: question", "bold")
+        )
+        count = 0
+        for entry in entries:
+            line = Text(
+                f"{entry.day.isoformat()}  {entry.at.strftime('%H:%M')}  {entry.grade:>5} "
+                f"{entry.kind:<7} {entry.interval:>4}d {entry.ease_hundredths / 100:>5.2f} "
+                f"{entry.answer_ms / 1000:>6.1f}  "
+            )
+            line.append(printable(entry.card_id, keep_newlines=False), style="cyan")
+            line.append(": " + printable(entry.question, keep_newlines=False))
+            line.truncate(max(console.width, 80) * 2, overflow="ellipsis")
+            console.print(line, no_wrap=True, overflow="ellipsis", crop=True)
+            count += 1
+        console.print(Text(f"{count} grades (cancelled grades left out)", style="dim"))
 
 
 @cli.command("doctor")

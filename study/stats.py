@@ -1,0 +1,1006 @@
+"""Progress statistics: every figure computed with SQL aggregates in the database.
+
+A service of the core (no textual). The database does the counting: the review log is
+read as one GROUP BY per study day (from the ``ix_review_stats`` covering index), the
+cards as GROUP BYs over their schedules; Python only combines the aggregated rows (at
+most a few per study day), never one row per review or per card.
+
+Definitions (the README's ``study stats --json`` section documents the same):
+
+- A *review* is a grade given to a card: ``new``, ``review`` (scheduled), ``drill``
+  (same-day repetition) or ``cram``. A grade cancelled by undo never counts, nor do the
+  undo records themselves.
+- A *study day* is a day with at least one review. Study days are stored per review
+  (the learner's zone and day boundary applied when the grade was written), so a grade
+  at 02:00 counts for the evening before.
+- Cards (not retired) are partitioned by :func:`study.cards.state_name`: new (never
+  graded), learning (failed at its last scheduled review, or waiting in today's drill),
+  young (interval < 21 days), mature (>= 21 days). Suspended and leech are counted
+  across the four.
+- *True retention* is the share of scheduled reviews of cards in review state (at least
+  one successful repetition before the review) that were graded 3 or more; young or
+  mature by the interval the card had when it was reviewed.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+from sqlmodel import Session, SQLModel
+
+from study.cards import MATURE_INTERVAL, STATES, question_and_answer
+from study.config import Settings
+from study.sm2 import PASSING_GRADE
+from study.storage.database import Database
+from study.storage.models import Card, CardState, Deck, Note, NoteTag, Review
+
+if TYPE_CHECKING:
+    from rich.console import RenderableType
+
+    from study.workspace import Workspace
+
+FORECAST_DAYS = 30
+CALENDAR_DAYS = 365
+HARDEST_LIMIT = 10
+KINDS = ("new", "review", "drill", "cram")
+# Retention periods: name and number of study days, today included.
+PERIODS = (("day", 1), ("week", 7), ("month", 30), ("year", 365))
+# Interval histogram buckets in days: (from, to); None: and above.
+INTERVAL_BUCKETS: tuple[tuple[int, int | None], ...] = (
+    (1, 1),
+    (2, 2),
+    (3, 6),
+    (7, 13),
+    (14, 20),
+    (21, 29),
+    (30, 59),
+    (60, 119),
+    (120, 239),
+    (240, 364),
+    (365, None),
+)
+
+
+def _table(model: type[SQLModel]) -> sa.Table:
+    """The Core table of a model, for aggregate queries written in SQLAlchemy Core."""
+    return SQLModel.metadata.tables[str(model.__tablename__)]
+
+
+_REVIEW = _table(Review)
+_STATE = _table(CardState)
+_CARD = _table(Card)
+_NOTE = _table(Note)
+_TAG = _table(NoteTag)
+_DECK = _table(Deck)
+
+
+# ---------------------------------------------------------------- the figures
+
+
+@dataclass(frozen=True)
+class StateCounts:
+    """Cards by state; ``new + learning + young + mature == total``."""
+
+    total: int = 0
+    new: int = 0
+    learning: int = 0
+    young: int = 0
+    mature: int = 0
+    suspended: int = 0
+    leech: int = 0
+
+
+@dataclass(frozen=True)
+class Retention:
+    """Reviews of cards in review state, and how many of them were graded 3 or more."""
+
+    reviews: int = 0
+    passed: int = 0
+
+    @property
+    def percent(self) -> float | None:
+        """The share passed, in percent; None without reviews (not 0: nothing was measured)."""
+        return 100.0 * self.passed / self.reviews if self.reviews else None
+
+    def __add__(self, other: Retention) -> Retention:
+        return Retention(self.reviews + other.reviews, self.passed + other.passed)
+
+
+@dataclass(frozen=True)
+class PeriodRetention:
+    """True retention over the last ``days`` study days (today included)."""
+
+    period: str
+    days: int
+    young: Retention
+    mature: Retention
+
+    @property
+    def all(self) -> Retention:
+        return self.young + self.mature
+
+
+@dataclass(frozen=True)
+class DayFigures:
+    """One study day: reviews, time spent, reviews graded 3 or more, new cards seen."""
+
+    day: date
+    reviews: int = 0
+    time_ms: int = 0
+    correct: int = 0
+    new_cards: int = 0
+
+    @property
+    def correct_percent(self) -> float | None:
+        return 100.0 * self.correct / self.reviews if self.reviews else None
+
+
+@dataclass(frozen=True)
+class ForecastDay:
+    """Cards due on one day (today's figure includes the overdue ones)."""
+
+    day: date
+    due: int
+
+
+@dataclass(frozen=True)
+class Bucket:
+    """A histogram bar: cards whose value lies in [low, high]; high None means no limit."""
+
+    low: float
+    high: float | None
+    cards: int
+
+
+@dataclass(frozen=True)
+class HourFigures:
+    """Reviews given in one hour of the day (learner's zone), over the history window."""
+
+    hour: int
+    reviews: int
+    correct: int
+
+
+@dataclass(frozen=True)
+class GroupFigures:
+    """A deck or a tag: its cards by state, due today, and its reviews in the window."""
+
+    key: str  # deck id or tag
+    name: str  # deck name or tag
+    cards: StateCounts
+    due: int
+    reviews: int
+    retention: Retention
+
+
+@dataclass(frozen=True)
+class HardCard:
+    """One of the hardest cards (plain text; print it through study.cards.printable)."""
+
+    card_id: str
+    deck_id: str
+    question: str
+    ease_hundredths: int
+    interval: int
+    reviews: int
+    lapses: int
+    suspended: bool
+    leech: bool
+
+
+@dataclass(frozen=True)
+class Stats:
+    """Everything `study stats` and the Stats screen show, for one learner and scope."""
+
+    today: date
+    days: int
+    deck_ids: tuple[str, ...] | None
+    tag: str | None
+    cards: StateCounts
+    reviews_total: int
+    reviews_by_kind: dict[str, int]
+    today_figures: DayFigures
+    streak_current: int
+    streak_longest: int
+    study_days: int
+    history: tuple[DayFigures, ...]  # the window: ``days`` days ending today, oldest first
+    calendar: tuple[DayFigures, ...]  # the last 365 days with reviews, oldest first
+    forecast: tuple[ForecastDay, ...]
+    retention: tuple[PeriodRetention, ...]
+    ease: tuple[Bucket, ...]
+    intervals: tuple[Bucket, ...]
+    average_answer_ms: float | None  # over the window
+    hours: tuple[HourFigures, ...]
+    decks: tuple[GroupFigures, ...]
+    tags: tuple[GroupFigures, ...]
+    lowest_ease: tuple[HardCard, ...]
+    most_lapses: tuple[HardCard, ...]
+    leeches: tuple[HardCard, ...]
+    window_reviews: int  # reviews in the window
+
+    @property
+    def reviews_today(self) -> int:
+        return self.today_figures.reviews
+
+
+# ---------------------------------------------------------------- computing them
+
+
+@dataclass(frozen=True)
+class _Scope:
+    learner_id: int
+    today: date
+    deck_ids: tuple[str, ...] | None
+    tag: str | None
+
+    def cards(self, query: sa.Select[Any]) -> sa.Select[Any]:
+        """Restrict a query over ``card`` to the cards in scope that are not retired."""
+        query = query.where(_CARD.c.retired.is_(False))
+        if self.deck_ids is not None:
+            query = query.where(_CARD.c.deck_id.in_(self.deck_ids))
+        if self.tag is not None:
+            query = query.where(
+                _CARD.c.note_id.in_(sa.select(_TAG.c.note_id).where(_TAG.c.tag == self.tag))
+            )
+        return query
+
+    def reviews(self, query: sa.Select[Any]) -> sa.Select[Any]:
+        """Restrict a query over ``review`` to this learner's grades of cards in scope.
+
+        Reviews of retired cards stay: they are history the learner did.
+        """
+        query = query.where(_REVIEW.c.learner_id == self.learner_id, _REVIEW.c.kind != "undo")
+        if self.deck_ids is not None or self.tag is not None:
+            cards = sa.select(_CARD.c.id)
+            if self.deck_ids is not None:
+                cards = cards.where(_CARD.c.deck_id.in_(self.deck_ids))
+            if self.tag is not None:
+                cards = cards.where(
+                    _CARD.c.note_id.in_(sa.select(_TAG.c.note_id).where(_TAG.c.tag == self.tag))
+                )
+            query = query.where(_REVIEW.c.card_id.in_(cards))
+        return query
+
+    def cancelled(self) -> sa.ColumnElement[bool]:
+        """The review was cancelled by an undo record (an index lookup per review)."""
+        undo = _REVIEW.alias("undo")
+        return sa.exists().where(undo.c.cancels_id == _REVIEW.c.id)
+
+
+def compute_stats(
+    database: Database,
+    learner_id: int,
+    settings: Settings,
+    today: date,
+    *,
+    deck_ids: Sequence[str] | None = None,
+    tag: str | None = None,
+    days: int = 30,
+) -> Stats:
+    """Every figure for one learner, restricted to decks (None: all) and a tag.
+
+    ``today`` is the learner's study day (``Workspace.today()``); ``days`` is the window
+    of the history, the hour of day, the average answer time and the per-deck and
+    per-tag reviews and retention. Read in one session, so the figures agree.
+    """
+    if days < 1:
+        raise ValueError("days must be at least 1")
+    scope = _Scope(learner_id, today, tuple(deck_ids) if deck_ids is not None else None, tag)
+    since = today - timedelta(days=days - 1)
+    with database.session() as session:
+        per_day = _per_day(session, scope)
+        deck_groups, cards = _deck_groups(session, scope, since)
+        tag_groups = _tag_groups(session, scope, since)
+        forecast = _forecast(session, scope)
+        ease, intervals = _histograms(session, scope)
+        hours = _hours(session, scope, since, settings.zone)
+        lowest, lapses, leeches = _hardest(session, scope)
+    by_kind = {kind: sum(d.kinds.get(kind, 0) for d in per_day.values()) for kind in KINDS}
+    study_days = sorted(day for day, figures in per_day.items() if figures.reviews > 0)
+    current, longest = streaks(study_days, today)
+    history = tuple(
+        per_day[day].figures(day) if day in per_day else DayFigures(day)
+        for day in (since + timedelta(days=i) for i in range(days))
+    )
+    calendar_start = today - timedelta(days=CALENDAR_DAYS - 1)
+    calendar = tuple(per_day[d].figures(d) for d in study_days if d >= calendar_start)
+    window_reviews = sum(d.reviews for d in history)
+    window_time = sum(d.time_ms for d in history)
+    return Stats(
+        today=today,
+        days=days,
+        deck_ids=scope.deck_ids,
+        tag=tag,
+        cards=cards,
+        reviews_total=sum(by_kind.values()),
+        reviews_by_kind=by_kind,
+        today_figures=per_day[today].figures(today) if today in per_day else DayFigures(today),
+        streak_current=current,
+        streak_longest=longest,
+        study_days=len(study_days),
+        history=history,
+        calendar=calendar,
+        forecast=forecast,
+        retention=_retention(per_day, today),
+        ease=ease,
+        intervals=intervals,
+        average_answer_ms=window_time / window_reviews if window_reviews else None,
+        hours=hours,
+        decks=deck_groups,
+        tags=tag_groups,
+        lowest_ease=lowest,
+        most_lapses=lapses,
+        leeches=leeches,
+        window_reviews=window_reviews,
+    )
+
+
+def streaks(study_days: Sequence[date], today: date) -> tuple[int, int]:
+    """(current, longest) runs of consecutive study days, from the sorted study days.
+
+    The current run ends today, or yesterday while nothing has been studied yet today
+    (the day is not over, so the streak is not broken yet).
+    """
+    longest = run = 0
+    previous: date | None = None
+    for day in study_days:
+        run = run + 1 if previous is not None and day - previous == timedelta(days=1) else 1
+        longest = max(longest, run)
+        previous = day
+    current = 0
+    if previous is not None and previous >= today - timedelta(days=1) and previous <= today:
+        current = run
+    return current, longest
+
+
+@dataclass
+class _Day:
+    """The aggregated grades of one study day."""
+
+    reviews: int = 0
+    time_ms: int = 0
+    correct: int = 0
+    kinds: dict[str, int] = field(default_factory=dict)
+    young: list[int] = field(default_factory=lambda: [0, 0])  # reviews, passed
+    mature: list[int] = field(default_factory=lambda: [0, 0])
+
+    def figures(self, day: date) -> DayFigures:
+        return DayFigures(day, self.reviews, self.time_ms, self.correct, self.kinds.get("new", 0))
+
+
+def _per_day(session: Session, scope: _Scope) -> dict[date, _Day]:
+    """Every study day's grades, cancelled ones taken out.
+
+    The whole history is one GROUP BY (study day, kind, grade) read from the covering
+    index. Cancelled grades are rare, so instead of checking each review for an undo
+    record, the same aggregate over the cancelled grades alone is subtracted.
+    """
+    review = _REVIEW.c
+    in_review_state = review.repetitions_before > 0
+    young = sa.case(
+        (sa.and_(in_review_state, review.interval_before < MATURE_INTERVAL), 1), else_=0
+    )
+    mature = sa.case(
+        (sa.and_(in_review_state, review.interval_before >= MATURE_INTERVAL), 1), else_=0
+    )
+    query = sa.select(
+        review.study_day,
+        review.kind,
+        review.grade,
+        sa.func.count(),
+        sa.func.coalesce(sa.func.sum(review.answer_ms), 0),
+        sa.func.coalesce(sa.func.sum(young), 0),
+        sa.func.coalesce(sa.func.sum(mature), 0),
+    ).select_from(_REVIEW)
+    query = scope.reviews(query).group_by(review.study_day, review.kind, review.grade)
+    cancelled_ids = sa.select(_REVIEW.c.cancels_id).where(
+        _REVIEW.c.learner_id == scope.learner_id, _REVIEW.c.cancels_id.is_not(None)
+    )
+    days: dict[date, _Day] = defaultdict(_Day)
+    for sign, rows in (
+        (1, session.execute(query)),
+        (-1, session.execute(query.where(review.id.in_(cancelled_ids)))),
+    ):
+        for day, kind, grade, n, time_ms, young_n, mature_n in rows:
+            figures = days[day]
+            figures.reviews += sign * n
+            figures.time_ms += sign * int(time_ms)
+            figures.kinds[kind] = figures.kinds.get(kind, 0) + sign * n
+            passed = grade is not None and grade >= PASSING_GRADE
+            if passed:
+                figures.correct += sign * n
+            if kind == "review":
+                figures.young[0] += sign * int(young_n)
+                figures.mature[0] += sign * int(mature_n)
+                if passed:
+                    figures.young[1] += sign * int(young_n)
+                    figures.mature[1] += sign * int(mature_n)
+    return {day: figures for day, figures in days.items() if figures.reviews > 0}
+
+
+def _retention(per_day: dict[date, _Day], today: date) -> tuple[PeriodRetention, ...]:
+    periods = []
+    for name, length in PERIODS:
+        first = today - timedelta(days=length - 1)
+        chosen = [f for day, f in per_day.items() if first <= day <= today]
+        periods.append(
+            PeriodRetention(
+                name,
+                length,
+                Retention(sum(f.young[0] for f in chosen), sum(f.young[1] for f in chosen)),
+                Retention(sum(f.mature[0] for f in chosen), sum(f.mature[1] for f in chosen)),
+            )
+        )
+    return tuple(periods)
+
+
+def _state_expression(today: date) -> sa.ColumnElement[str]:
+    """study.cards.state_name in SQL (a card without a schedule row is new)."""
+    state = _STATE.c
+    return sa.case(
+        (sa.or_(state.card_id.is_(None), state.reviews == 0), "new"),
+        (sa.or_(state.repetitions == 0, state.drill_day == today), "learning"),
+        (state.interval >= MATURE_INTERVAL, "mature"),
+        else_="young",
+    )
+
+
+def _flag_sum(column: sa.ColumnElement[Any]) -> sa.ColumnElement[int]:
+    return sa.func.coalesce(sa.func.sum(sa.case((column.is_(True), 1), else_=0)), 0)
+
+
+def _due_today(today: date) -> sa.ColumnElement[int]:
+    state = _STATE.c
+    return sa.func.coalesce(
+        sa.func.sum(
+            sa.case(
+                (
+                    sa.and_(state.reviews > 0, state.suspended.is_(False), state.due_day <= today),
+                    1,
+                ),
+                else_=0,
+            )
+        ),
+        0,
+    )
+
+
+def _state_join(scope: _Scope) -> sa.FromClause:
+    return _CARD.outerjoin(
+        _STATE,
+        sa.and_(_STATE.c.card_id == _CARD.c.id, _STATE.c.learner_id == scope.learner_id),
+    )
+
+
+def _state_counts(rows: Sequence[tuple[str, int, int, int]]) -> StateCounts:
+    """Fold (state, cards, suspended, leech) rows into counts."""
+    counts = dict.fromkeys(STATES, 0)
+    suspended = leech = 0
+    for state, n, s, lch in rows:
+        counts[state] += int(n)
+        suspended += int(s)
+        leech += int(lch)
+    return StateCounts(
+        total=sum(counts.values()),
+        new=counts["new"],
+        learning=counts["learning"],
+        young=counts["young"],
+        mature=counts["mature"],
+        suspended=suspended,
+        leech=leech,
+    )
+
+
+def _window_reviews(scope: _Scope, since: date) -> sa.Subquery:
+    """Grades in the window per card: reviews, and true-retention reviews and passes."""
+    review = _REVIEW.c
+    retained = sa.and_(review.kind == "review", review.repetitions_before > 0)
+    passed = sa.and_(retained, review.grade >= PASSING_GRADE)
+    query = sa.select(
+        review.card_id.label("card_id"),
+        sa.func.count().label("reviews"),
+        sa.func.sum(sa.case((retained, 1), else_=0)).label("retained"),
+        sa.func.sum(sa.case((passed, 1), else_=0)).label("passed"),
+    ).select_from(_REVIEW)
+    query = scope.reviews(query).where(
+        review.study_day >= since, review.study_day <= scope.today, ~scope.cancelled()
+    )
+    return query.group_by(review.card_id).subquery("window")
+
+
+def _group_figures(
+    card_rows: Sequence[Any], review_rows: Sequence[Any], names: dict[str, str]
+) -> tuple[GroupFigures, ...]:
+    """Combine (key, state, n, suspended, leech, due) and (key, reviews, retained, passed)."""
+    by_key: dict[str, list[tuple[str, int, int, int]]] = defaultdict(list)
+    due: dict[str, int] = defaultdict(int)
+    for key, state, n, suspended, leech, due_n in card_rows:
+        by_key[key].append((state, n, suspended, leech))
+        due[key] += int(due_n)
+    reviews = {key: (int(n), int(r or 0), int(p or 0)) for key, n, r, p in review_rows}
+    groups = []
+
+    def by_name(key: str) -> str:
+        return names.get(key, key).casefold()
+
+    for key in sorted(by_key, key=by_name):
+        n, retained, passed = reviews.get(key, (0, 0, 0))
+        groups.append(
+            GroupFigures(
+                key=key,
+                name=names.get(key, key),
+                cards=_state_counts(by_key[key]),
+                due=due[key],
+                reviews=n,
+                retention=Retention(retained, passed),
+            )
+        )
+    return tuple(groups)
+
+
+def _deck_groups(
+    session: Session, scope: _Scope, since: date
+) -> tuple[tuple[GroupFigures, ...], StateCounts]:
+    """Per deck figures, and the totals over every card in scope."""
+    state = _state_expression(scope.today).label("state")
+    cards = scope.cards(
+        sa.select(
+            _CARD.c.deck_id,
+            state,
+            sa.func.count(),
+            _flag_sum(_STATE.c.suspended),
+            _flag_sum(_STATE.c.leech),
+            _due_today(scope.today),
+        ).select_from(_state_join(scope))
+    ).group_by(_CARD.c.deck_id, state)
+    card_rows = session.execute(cards).all()
+    window = _window_reviews(scope, since)
+    reviews = sa.select(
+        _CARD.c.deck_id,
+        sa.func.sum(window.c.reviews),
+        sa.func.sum(window.c.retained),
+        sa.func.sum(window.c.passed),
+    ).select_from(window.join(_CARD, _CARD.c.id == window.c.card_id))
+    review_rows = session.execute(reviews.group_by(_CARD.c.deck_id)).all()
+    names = {
+        deck_id: name for deck_id, name in session.execute(sa.select(_DECK.c.id, _DECK.c.name))
+    }
+    groups = _group_figures(card_rows, review_rows, names)
+    totals = _state_counts([(s, n, su, le) for _, s, n, su, le, _ in card_rows])
+    return groups, totals
+
+
+def _tag_groups(session: Session, scope: _Scope, since: date) -> tuple[GroupFigures, ...]:
+    """Per tag figures (a card counts under each of its note's tags)."""
+    state = _state_expression(scope.today).label("state")
+    cards = scope.cards(
+        sa.select(
+            _TAG.c.tag,
+            state,
+            sa.func.count(),
+            _flag_sum(_STATE.c.suspended),
+            _flag_sum(_STATE.c.leech),
+            _due_today(scope.today),
+        ).select_from(_state_join(scope).join(_TAG, _TAG.c.note_id == _CARD.c.note_id))
+    ).group_by(_TAG.c.tag, state)
+    card_rows = session.execute(cards).all()
+    window = _window_reviews(scope, since)
+    reviews = (
+        sa.select(
+            _TAG.c.tag,
+            sa.func.sum(window.c.reviews),
+            sa.func.sum(window.c.retained),
+            sa.func.sum(window.c.passed),
+        )
+        .select_from(
+            window.join(_CARD, _CARD.c.id == window.c.card_id).join(
+                _TAG, _TAG.c.note_id == _CARD.c.note_id
+            )
+        )
+        .group_by(_TAG.c.tag)
+    )
+    review_rows = session.execute(reviews).all()
+    return _group_figures(card_rows, review_rows, {})
+
+
+def _studied(scope: _Scope, *columns: Any) -> sa.Select[Any]:
+    """A query over the schedules of graded cards in scope.
+
+    The scope is a set test on the card id rather than a join with ``card``: the
+    schedules are read in one sequential scan instead of one lookup per card.
+    """
+    query = (
+        sa.select(*columns)
+        .select_from(_STATE)
+        .where(_STATE.c.learner_id == scope.learner_id, _STATE.c.reviews > 0)
+    )
+    if scope.deck_ids is None and scope.tag is None:
+        retired = sa.select(_CARD.c.id).where(_CARD.c.retired.is_(True))
+        return query.where(_STATE.c.card_id.not_in(retired))
+    return query.where(_STATE.c.card_id.in_(scope.cards(sa.select(_CARD.c.id))))
+
+
+def _forecast(session: Session, scope: _Scope) -> tuple[ForecastDay, ...]:
+    """Cards due on each of the next 30 days; overdue ones count today, suspended never."""
+    today = scope.today
+    last = today + timedelta(days=FORECAST_DAYS - 1)
+    day = sa.case(
+        (_STATE.c.due_day < today, sa.literal(today, sa.Date)), else_=_STATE.c.due_day
+    ).label("day")
+    query = (
+        _studied(scope, day, sa.func.count())
+        .where(_STATE.c.suspended.is_(False), _STATE.c.due_day <= last)
+        .group_by(day)
+    )
+    due = {_as_date(d): int(n) for d, n in session.execute(query)}
+    return tuple(
+        ForecastDay(today + timedelta(days=i), due.get(today + timedelta(days=i), 0))
+        for i in range(FORECAST_DAYS)
+    )
+
+
+def _as_date(value: Any) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(str(value))
+
+
+def _histograms(session: Session, scope: _Scope) -> tuple[tuple[Bucket, ...], tuple[Bucket, ...]]:
+    """E-Factors in steps of 0.1, and intervals in widening buckets, of graded cards."""
+    tenth = (_STATE.c.ease_hundredths // 10).label("tenth")
+    ease_rows = session.execute(_studied(scope, tenth, sa.func.count()).group_by(tenth)).all()
+    ease = tuple(Bucket(int(t) / 10, (int(t) + 1) / 10, int(n)) for t, n in sorted(ease_rows))
+    bucket = sa.case(
+        *(
+            (_STATE.c.interval <= high, index)
+            for index, (_, high) in enumerate(INTERVAL_BUCKETS)
+            if high is not None
+        ),
+        else_=len(INTERVAL_BUCKETS) - 1,
+    ).label("bucket")
+    counts = {
+        index: n
+        for index, n in session.execute(_studied(scope, bucket, sa.func.count()).group_by(bucket))
+    }
+    intervals = tuple(
+        Bucket(low, high, int(counts.get(index, 0)))
+        for index, (low, high) in enumerate(INTERVAL_BUCKETS)
+    )
+    return ease, intervals
+
+
+def _hours(session: Session, scope: _Scope, since: date, zone: ZoneInfo) -> tuple[HourFigures, ...]:
+    """Reviews per hour of the day in the learner's zone, over the window.
+
+    The database groups by UTC quarter hour (the zone's offset is a whole number of
+    quarter hours); each group is then placed in its local hour, daylight saving
+    included, so a few thousand groups are converted, not every review.
+    """
+    review = _REVIEW.c
+    passed = sa.func.sum(sa.case((review.grade >= PASSING_GRADE, 1), else_=0))
+    if session.get_bind().dialect.name == "sqlite":
+        # reviewed_at is stored as 'YYYY-MM-DD HH:MM:SS[.ffffff]' in UTC.
+        hour_key = sa.func.substr(review.reviewed_at, 1, 13)
+        quarter = sa.cast(sa.func.substr(review.reviewed_at, 15, 2), sa.Integer) // 15
+    else:
+        hour_key = sa.func.date_trunc("hour", review.reviewed_at)
+        quarter = sa.cast(sa.func.extract("minute", review.reviewed_at), sa.Integer) // 15
+    query = sa.select(hour_key, quarter, sa.func.count(), passed).select_from(_REVIEW)
+    query = scope.reviews(query).where(
+        review.study_day >= since, review.study_day <= scope.today, ~scope.cancelled()
+    )
+    reviews = [0] * 24
+    correct = [0] * 24
+    for key, q, n, ok in session.execute(query.group_by(hour_key, quarter)):
+        start = _utc_hour(key) + timedelta(minutes=15 * int(q))
+        hour = start.astimezone(zone).hour
+        reviews[hour] += int(n)
+        correct[hour] += int(ok or 0)
+    return tuple(HourFigures(h, reviews[h], correct[h]) for h in range(24))
+
+
+def _utc_hour(key: Any) -> datetime:
+    if isinstance(key, datetime):
+        return key.replace(tzinfo=UTC) if key.tzinfo is None else key.astimezone(UTC)
+    return datetime.strptime(str(key), "%Y-%m-%d %H").replace(tzinfo=UTC)
+
+
+def _hardest(
+    session: Session, scope: _Scope
+) -> tuple[tuple[HardCard, ...], tuple[HardCard, ...], tuple[HardCard, ...]]:
+    """Lowest E-Factor, most lapses, and the leeches (a few of each, worst first)."""
+    state = _STATE.c
+
+    def top(
+        condition: sa.ColumnElement[bool], order: tuple[Any, ...], key: Callable[[HardCard], Any]
+    ) -> tuple[HardCard, ...]:
+        # The few worst schedules first, then their cards' text: a join for 10 rows only.
+        worst = (
+            _studied(
+                scope,
+                state.card_id,
+                state.ease_hundredths,
+                state.interval,
+                state.reviews,
+                state.lapses,
+                state.suspended,
+                state.leech,
+            )
+            .where(condition)
+            .order_by(*order, state.card_id)
+            .limit(HARDEST_LIMIT)
+            .subquery("worst")
+        )
+        query = sa.select(
+            worst,
+            _CARD.c.deck_id,
+            _CARD.c.ordinal,
+            _NOTE.c.type,
+            _NOTE.c.front,
+            _NOTE.c.back,
+            _NOTE.c.text,
+        ).select_from(
+            worst.join(_CARD, _CARD.c.id == worst.c.card_id).join(
+                _NOTE, _NOTE.c.id == _CARD.c.note_id
+            )
+        )
+        cards = []
+        for row in session.execute(query):
+            question, _ = question_and_answer(row.type, row.front, row.back, row.text, row.ordinal)
+            cards.append(
+                HardCard(
+                    card_id=row.card_id,
+                    deck_id=row.deck_id,
+                    question=question,
+                    ease_hundredths=row.ease_hundredths,
+                    interval=row.interval,
+                    reviews=row.reviews,
+                    lapses=row.lapses,
+                    suspended=bool(row.suspended),
+                    leech=bool(row.leech),
+                )
+            )
+        return tuple(sorted(cards, key=key))  # the join does not keep the order
+
+    by_ease = (state.ease_hundredths, state.lapses.desc())
+    by_lapses = (state.lapses.desc(), state.ease_hundredths)
+    return (
+        top(
+            state.ease_hundredths < 250,
+            by_ease,
+            lambda c: (c.ease_hundredths, -c.lapses, c.card_id),
+        ),
+        top(state.lapses > 0, by_lapses, lambda c: (-c.lapses, c.ease_hundredths, c.card_id)),
+        top(state.leech.is_(True), by_lapses, lambda c: (-c.lapses, c.ease_hundredths, c.card_id)),
+    )
+
+
+# ---------------------------------------------------------------- JSON
+
+
+def _retention_json(retention: Retention) -> dict[str, Any]:
+    percent = retention.percent
+    return {
+        "reviews": retention.reviews,
+        "passed": retention.passed,
+        "percent": round(percent, 1) if percent is not None else None,
+    }
+
+
+def _counts_json(counts: StateCounts) -> dict[str, int]:
+    return {
+        "total": counts.total,
+        "new": counts.new,
+        "learning": counts.learning,
+        "young": counts.young,
+        "mature": counts.mature,
+        "suspended": counts.suspended,
+        "leech": counts.leech,
+    }
+
+
+def _group_json(group: GroupFigures) -> dict[str, Any]:
+    return {
+        **_counts_json(group.cards),
+        "due": group.due,
+        "reviews": group.reviews,
+        "retention": _retention_json(group.retention),
+    }
+
+
+def _card_json(card: HardCard) -> dict[str, Any]:
+    return {
+        "card": card.card_id,
+        "deck": card.deck_id,
+        "question": card.question,
+        "easiness": card.ease_hundredths / 100,
+        "interval": card.interval,
+        "reviews": card.reviews,
+        "lapses": card.lapses,
+        "suspended": card.suspended,
+        "leech": card.leech,
+    }
+
+
+def _day_json(day: DayFigures) -> dict[str, Any]:
+    return {
+        "date": day.day.isoformat(),
+        "reviews": day.reviews,
+        "time_ms": day.time_ms,
+        "correct": day.correct,
+        "new_cards": day.new_cards,
+    }
+
+
+def _bucket_json(bucket: Bucket) -> dict[str, Any]:
+    return {"from": bucket.low, "to": bucket.high, "cards": bucket.cards}
+
+
+def stats_json(stats: Stats) -> dict[str, Any]:
+    """The documented JSON object of `study stats --json` (the README lists every key).
+
+    Times are whole milliseconds; percentages are rounded to one decimal and null when
+    nothing was measured; dates are ``YYYY-MM-DD`` study days.
+    """
+    today = stats.today_figures
+    correct_percent = today.correct_percent
+    average = stats.average_answer_ms
+    return {
+        "date": stats.today.isoformat(),
+        "days": stats.days,
+        "scope": {
+            "decks": list(stats.deck_ids) if stats.deck_ids is not None else None,
+            "tag": stats.tag,
+        },
+        "cards": _counts_json(stats.cards),
+        "reviews": {
+            "total": stats.reviews_total,
+            "today": stats.reviews_today,
+            "window": stats.window_reviews,
+            "by_kind": dict(stats.reviews_by_kind),
+        },
+        "today": {
+            "reviews": today.reviews,
+            "time_ms": today.time_ms,
+            "correct": today.correct,
+            "correct_percent": round(correct_percent, 1) if correct_percent is not None else None,
+            "new_cards": today.new_cards,
+        },
+        "streak": {
+            "current": stats.streak_current,
+            "longest": stats.streak_longest,
+            "study_days": stats.study_days,
+        },
+        "history": [_day_json(day) for day in stats.history],
+        "calendar": [{"date": d.day.isoformat(), "reviews": d.reviews} for d in stats.calendar],
+        "forecast": [{"date": f.day.isoformat(), "due": f.due} for f in stats.forecast],
+        "retention": {
+            period.period: {
+                "days": period.days,
+                "young": _retention_json(period.young),
+                "mature": _retention_json(period.mature),
+                "all": _retention_json(period.all),
+            }
+            for period in stats.retention
+        },
+        "ease": [_bucket_json(b) for b in stats.ease],
+        "intervals": [_bucket_json(b) for b in stats.intervals],
+        "answer_time": {
+            "average_ms": round(average) if average is not None else None,
+            "reviews": stats.window_reviews,
+        },
+        "hours": [
+            {"hour": h.hour, "reviews": h.reviews, "correct": h.correct} for h in stats.hours
+        ],
+        "decks": [{"id": g.key, "name": g.name, **_group_json(g)} for g in stats.decks],
+        "tags": [{"tag": g.key, **_group_json(g)} for g in stats.tags],
+        "hardest": {
+            "lowest_ease": [_card_json(c) for c in stats.lowest_ease],
+            "most_lapses": [_card_json(c) for c in stats.most_lapses],
+            "leeches": [_card_json(c) for c in stats.leeches],
+        },
+    }
+
+
+# ---------------------------------------------------------------- for the screens
+
+
+def stats_renderable(workspace: Workspace, width: int = 80) -> RenderableType:
+    """The whole statistics of the workspace's learner as one rich renderable.
+
+    What the TUI's Stats screen shows (it calls this in a worker thread); the CLI
+    prints the same through :func:`study.stats_render.render_stats`.
+    """
+    from study.stats_render import render_stats
+
+    stats = compute_stats(
+        workspace.database, workspace.learner_id, workspace.settings, workspace.today()
+    )
+    return render_stats(stats, width)
+
+
+# ---------------------------------------------------------------- the review log
+
+
+@dataclass(frozen=True)
+class LogEntry:
+    """One grade of the review log, as a tutor or a spreadsheet reads it."""
+
+    day: date  # the study day
+    at: datetime  # when, in the learner's zone
+    deck_id: str
+    card_id: str
+    question: str  # plain text: print it through study.cards.printable
+    grade: int
+    kind: str  # new, review, drill or cram
+    interval: int  # days until the next review, after this grade
+    ease_hundredths: int  # the E-Factor after this grade, in hundredths
+    answer_ms: int
+
+
+def review_log(
+    database: Database,
+    learner_id: int,
+    zone: ZoneInfo,
+    *,
+    deck_ids: Sequence[str] | None = None,
+    tag: str | None = None,
+) -> Iterator[LogEntry]:
+    """The learner's grades, oldest first, streamed; cancelled grades and undo records
+    are left out (the log shows what counts, like every other figure)."""
+    review = _REVIEW.c
+    query = (
+        sa.select(
+            review.study_day,
+            review.reviewed_at,
+            review.card_id,
+            review.grade,
+            review.kind,
+            review.interval_after,
+            review.ease_after,
+            review.answer_ms,
+            _CARD.c.deck_id,
+            _CARD.c.ordinal,
+            _NOTE.c.type,
+            _NOTE.c.front,
+            _NOTE.c.back,
+            _NOTE.c.text,
+        )
+        .select_from(
+            _REVIEW.join(_CARD, _CARD.c.id == review.card_id).join(
+                _NOTE, _NOTE.c.id == _CARD.c.note_id
+            )
+        )
+        .where(review.learner_id == learner_id, review.kind != "undo")
+        .where(~_Scope(learner_id, date.min, None, None).cancelled())
+        .order_by(review.id)
+    )
+    if deck_ids is not None:
+        query = query.where(_CARD.c.deck_id.in_(list(deck_ids)))
+    if tag is not None:
+        query = query.where(_CARD.c.note_id.in_(sa.select(_TAG.c.note_id).where(_TAG.c.tag == tag)))
+    questions: dict[str, str] = {}
+    with database.session() as session:
+        for row in session.execute(query.execution_options(yield_per=1000)):
+            question = questions.get(row.card_id)
+            if question is None:
+                question, _ = question_and_answer(
+                    row.type, row.front, row.back, row.text, row.ordinal
+                )
+                questions[row.card_id] = question
+            yield LogEntry(
+                day=row.study_day,
+                at=row.reviewed_at.astimezone(zone),
+                deck_id=row.deck_id,
+                card_id=row.card_id,
+                question=question,
+                grade=row.grade,
+                kind=row.kind,
+                interval=row.interval_after,
+                ease_hundredths=row.ease_after,
+                answer_ms=row.answer_ms,
+            )
