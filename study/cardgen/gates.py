@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Iterable
+from functools import lru_cache
 
 from rapidfuzz import fuzz
 
@@ -78,6 +79,29 @@ _FIRST_PERSON = re.compile(r"\b(?:I|I'm|I’m|I've|we|we've|we’ve|we're|we’r
 _ASIDE = re.compile(r"\b(?:mentioned earlier|as noted above|as we saw|earlier in this)\b", re.I)
 _CONVERSATIONAL = re.compile(
     r"\b(?:you|your|you're|you’re|anyone|everyone|period|really|remotely|good to have)\b", re.I
+)
+
+
+# Nouns that say nothing without what they belong to: "The cause" answers no question.
+GENERIC_NOUNS = frozenset(
+    [
+        "cause",
+        "causes",
+        "reason",
+        "diagnosis",
+        "outcome",
+        "problem",
+        "answer",
+        "result",
+        "difference",
+        "type",
+        "severity",
+        "prognosis",
+        "treatment",
+        "effect",
+        "condition",
+        "source",
+    ]
 )
 
 
@@ -153,14 +177,28 @@ def _answer_problem(answer: str) -> str | None:
         return "empty answer"
     if bare in STOPWORDS or bare in PRONOUNS or bare in ("yes", "no"):
         return f"trivial answer {answer!r}"
-    if not content_words(bare) and not re.search(r"\d", bare):
+    if re.sub(r"^(?:its|their)\s+", "", bare) in GENERIC_NOUNS:
+        return f"vague answer {answer!r}: it says nothing without what it belongs to"
+    if not content_words(bare) and not re.search(r"\d", bare) and not _MODALITY.match(bare):
         return f"trivial answer {answer!r}"
     return None
 
 
+# "may or may not", "does not", "cannot": in a contrast, the modality is the fact.
+_MODALITY = re.compile(
+    r"^(?:may|might|can|cannot|can't|does|do|did|will|would|should|must|is|are)"
+    r"(?:\s+(?:or|and|not|never|always|may|might|can|do|does))+$"
+)
+
+
+@lru_cache(maxsize=256)
+def _stems(text: str) -> frozenset[str]:
+    return frozenset(stem(w) for w in words(text))
+
+
 def _traceable(answer: str, source_text: str) -> bool:
     """Whether every content word of ``answer`` occurs in the source sentence."""
-    source = {stem(w) for w in words(source_text)}
+    source = _stems(source_text)
     if re.search(r"\d", answer):
         return all(d in source_text for d in re.findall(r"\d+", answer))
     return all(stem(w) in source for w in content_words(answer))

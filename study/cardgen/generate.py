@@ -12,12 +12,13 @@ from study.cardgen import gates
 from study.cardgen.candidates import Candidate, Context
 from study.cardgen.errors import GenerationError
 from study.cardgen.ids import card_id, slug
-from study.cardgen.patterns import FALLBACK, PATTERNS, numbers
+from study.cardgen.patterns import FALLBACK, PATTERNS, attributed, clauses, numbers
 from study.cardgen.sentences import Block, Sentence, parse_document, read_material
 from study.cardgen.terms import rare_terms, words
 from study.cardgen.topics import (
     ASPECT_HEADINGS,
     PROCEDURE_NAME,
+    agree,
     capitalise,
     frequent_term,
     heading_topic,
@@ -211,14 +212,24 @@ class _Reader:
                 Drop("refers to text around it, with no topic to name", self.cited, sentence.raw)
             )
             return
-        if gates.is_instruction(text):
-            proposed = numbers(text, sentence, context)
-        else:
-            proposed = [c for pattern in PATTERNS for c in pattern(text, sentence, context)]
-        passed = self._gate(proposed, text, tags, kept, drops)
-        if passed == 0 and not gates.is_conversational(text) and not gates.is_instruction(text):
-            passed = self._gate(FALLBACK(text, sentence, context), text, tags, kept, drops)
-        if passed == 0 and not proposed:
+        text = attributed(agree(text))
+        proposed_any = passed_any = False
+        # "A; it can B": each independent clause states its own fact and is read alone.
+        for clause in clauses(text):
+            if gates.is_instruction(clause):
+                proposed = numbers(clause, sentence, context)
+            else:
+                proposed = [c for pattern in PATTERNS for c in pattern(clause, sentence, context)]
+            passed = self._gate(proposed, text, tags, kept, drops)
+            if (
+                passed == 0
+                and not gates.is_conversational(clause)
+                and not gates.is_instruction(clause)
+            ):
+                passed = self._gate(FALLBACK(clause, sentence, context), text, tags, kept, drops)
+            proposed_any = proposed_any or bool(proposed)
+            passed_any = passed_any or passed > 0
+        if not passed_any and not proposed_any:
             drops.append(
                 Drop("no pattern applies and no rare term to ask", self.cited, sentence.raw)
             )

@@ -12,9 +12,10 @@ import itertools
 import re
 from collections.abc import Callable
 
+from study.cardgen import gates
 from study.cardgen.candidates import Candidate, Context
 from study.cardgen.sentences import Sentence
-from study.cardgen.terms import STOPWORDS, rare_terms, strip_article, words
+from study.cardgen.terms import HEAD_NOUNS, STOPWORDS, rare_terms, strip_article, words
 from study.cardgen.topics import capitalise, lower_first
 
 Pattern = Callable[[str, Sentence, Context], list[Candidate]]
@@ -85,6 +86,59 @@ NUMBER = re.compile(
     re.IGNORECASE,
 )
 _YEAR = re.compile(r"^(?:1[89]|20)\d\d$")
+# "type 2 diabetes", "grade 3 sprain": the number is part of a name, not a quantity.
+_NUMBERED_NAME = re.compile(
+    r"\b(?:type|grade|stage|class|phase|category|factor|tier|lead|gen)\s*$", re.IGNORECASE
+)
+
+
+MIN_CLAUSE_WORDS = 5
+
+
+def clauses(text: str) -> list[str]:
+    """The independent clauses of ``text`` joined by semicolons, each as a sentence.
+
+    "A causes B; it can also C" states two facts, each asked on its own. Semicolons that
+    separate short list items ("obesity; alcohol; diuretics") do not split.
+    """
+    parts = [p.strip() for p in re.split(r";\s+", text)]
+    if len(parts) < 2 or any(len(words(p)) < MIN_CLAUSE_WORDS for p in parts):
+        return [text]
+    result: list[str] = []
+    for part in parts:
+        part = capitalise(part.rstrip(" ."))
+        result.append(part + ".")
+    return result
+
+
+_LEADING_SUBORDINATE = re.compile(
+    r"^(?:when|whenever|if|unless|although|though|because|just because|while|since|once)\s",
+    re.IGNORECASE,
+)
+_MAIN_SUBJECT = re.compile(
+    r",\s+(?=(?:it|they|this|these|those|there|he|she|we|you)\s)", re.IGNORECASE
+)
+
+
+def main_clause_start(text: str) -> int:
+    """Where the main clause of ``text`` starts: after a leading "When A, B, or C," clause,
+    which only sets the condition, or 0.
+
+    The main clause begins at the first comma followed by a subject pronoun ("..., it
+    typically comes from ..."), else at the first comma that does not continue a series.
+    """
+    if not _LEADING_SUBORDINATE.match(text):
+        return 0
+    pronoun = _MAIN_SUBJECT.search(text)
+    if pronoun:
+        return pronoun.end()
+    for comma in re.finditer(r",\s+", text):
+        rest = text[comma.end() :]
+        item = re.match(r"(?:(?:and|or)\s+)?[^,]{1,40}?(?=,\s|\s(?:and|or)\s)", rest)
+        if re.match(r"(?:and|or)\s", rest) or (item and len(words(item.group(0))) <= 4):
+            continue  # "muscles, tendons, or ligaments": still the series
+        return comma.end()
+    return 0
 
 
 def _term(text: str) -> str:
@@ -117,18 +171,28 @@ def _noun_phrase_before(text: str, end: int) -> str:
 
 def _clause_subject(text: str) -> str:
     """``text`` minus a leading "In 1990, " or "In both younger and older patients, "."""
-    return re.sub(r"^(?:in|for|among|after|during|with)\b[^,]{0,80},\s*", "", text, flags=re.I)
+    return re.sub(
+        r"^(?:in|for|among|after|during|with|according to)\b[^,]{0,80},\s*", "", text, flags=re.I
+    )
 
 
 def _basic(
-    pattern: str, sentence: Sentence, context: Context, front: str, back: str, *traced: str
+    pattern: str,
+    sentence: Sentence,
+    context: Context,
+    front: str,
+    back: str,
+    *traced: str,
+    name_topic: bool = False,
 ) -> Candidate:
+    """A basic card; the paragraph's topic goes before a question that does not say what
+    it is about (always when ``name_topic``, else when the question has no rare term)."""
     front = front.strip()
     topic = context.topic
     if (
         topic
         and topic.lower() not in front.lower()
-        and not rare_terms(front)
+        and (name_topic or not rare_terms(front))
         and not set(words(back)) & set(words(topic))
     ):
         # "How can acute attacks be treated?" needs to say which disease it is about.
@@ -416,13 +480,23 @@ def purposes(text: str, sentence: Sentence, context: Context) -> list[Candidate]
     helps = _HELPS.match(re.sub(r"^(?:again|also|so|thus|therefore),\s*", "", text, flags=re.I))
     if helps:
         x = _term(helps.group("x"))
-        verb, y = helps.group("verb"), helps.group("y")
+        verb, y = helps.group("verb"), _specific(helps.group("y"), x)
         found.append(_basic("purpose", sentence, context, f"What can {x} help {verb}?", y))
         found.append(_basic("purpose-reverse", sentence, context, f"What helps {verb} {y}?", x))
     for which in _WHICH_HELPS.finditer(text):
         x, verb, y = which.group("x"), which.group("verb"), which.group("y")
         found.append(_basic("purpose", sentence, context, f"What can {x} help {verb}?", y))
     return found
+
+
+def _specific(y: str, x: str) -> str:
+    """ "the cause" is vague alone: "The time course of pain helps determine the cause"
+    means the cause of pain, so the answer borrows the "of ..." of its subject."""
+    generic = re.fullmatch(r"(?:the|its|their)\s+(?P<noun>\w+)", y.strip(), re.IGNORECASE)
+    owner = re.search(r"\sof\s+(?P<owner>[^,;]+)$", x)
+    if generic and generic.group("noun").lower() in gates.GENERIC_NOUNS and owner:
+        return f"the {generic.group('noun')} of {owner.group('owner')}"
+    return y
 
 
 _TREATED = re.compile(
@@ -432,8 +506,8 @@ _TREATED = re.compile(
     re.IGNORECASE,
 )
 _HEALS_WITH = re.compile(
-    r"^(?P<x>[^;]+?)\s+(?:(?:take|takes|need|needs)\s+[\w\s-]+?\s+to\s+)?(?:heal|recover|improve)s?"
-    r"\s+with\s+(?P<y>[^,.;]+)",
+    r"^(?P<x>[^;]+?)\s+(?:(?P<take>take|takes|need|needs)\s+[\w\s-]+?\s+to\s+)?"
+    r"(?P<verb>heal|recover|improve)s?\s+with\s+(?P<y>[^,.;]+)",
     re.IGNORECASE,
 )
 
@@ -449,11 +523,28 @@ def treatments(text: str, sentence: Sentence, context: Context) -> list[Candidat
         )
     heals = _HEALS_WITH.match(text)
     if heals:
-        x = _term(strip_article(_clause_subject(heals.group("x"))))
+        subject = re.sub(r"(?:\s+(?:\w+ly|often))+$", "", _clause_subject(heals.group("x")))
+        # "How is a scaphoid fracture treated": a singular count noun keeps its article.
+        indefinite = re.match(r"an?\s", subject, re.IGNORECASE)
+        x = lower_first(subject) if indefinite else _term(strip_article(subject))
         found.append(
-            _basic("treatment", sentence, context, f"With what do {x} heal?", heals.group("y"))
+            _basic("treatment", sentence, context, _healing_question(heals, x), heals.group("y"))
         )
     return found
+
+
+def _healing_question(heals: re.Match[str], x: str) -> str:
+    """ "How are vertebral fractures treated while they heal?" for "X take weeks to heal
+    with Y": what X heal *with* is their treatment, and the question says so."""
+    verb = heals.group("verb").lower()
+    take = (heals.group("take") or "").lower()
+    singular = take in ("takes", "needs") or (
+        not take and not re.search(rf"\b{verb}\s", heals.group(0), re.IGNORECASE)
+    )
+    if verb == "improve":
+        return f"What helps {x} improve?"
+    be, pronoun = ("is", "it") if singular else ("are", "they")
+    return f"How {be} {x} treated while {pronoun} {verb}{'s' if singular else ''}?"
 
 
 # ---- lists and causes ----------------------------------------------------------------------
@@ -547,7 +638,10 @@ _SERIES = re.compile(
 
 def series(text: str, sentence: Sentence, context: Context) -> list[Candidate]:
     """A series of three or more short items in any sentence: one cloze deletion per item."""
+    condition_end = main_clause_start(text)
     for match in _SERIES.finditer(text):
+        if match.start() < condition_end:
+            continue  # "When A, B, or C, X happens": the series is the condition, not the fact
         first = _tail_phrase(match.group("first"))
         middle = [m.strip() for m in match.group("middle").split(",") if m.strip()]
         middle = [m for m in middle if not re.match(r"(?:and|or)\b", m)]
@@ -594,7 +688,11 @@ def numbers(text: str, sentence: Sentence, context: Context) -> list[Candidate]:
     for clause in re.split(r"(?<=;)\s+", text):
         offset = text.find(clause, position)
         position = offset + len(clause)
-        matches = [m for m in NUMBER.finditer(clause) if m.group(0).strip()]
+        matches = [
+            m
+            for m in NUMBER.finditer(clause)
+            if m.group(0).strip() and not _NUMBERED_NAME.search(clause[: m.start()])
+        ]
         asked = [m for m in matches if not _YEAR.match(m.group(0).strip())] or matches
         if not asked:
             continue
@@ -638,6 +736,81 @@ _THE_MORE = re.compile(
 )
 
 
+# Verbs of healing and change, which contrasts compare ("heal rapidly, while ...").
+_CHANGE_VERBS = frozenset(
+    f"{base}{ending}"
+    for base in (
+        "heal",
+        "recover",
+        "resolve",
+        "respond",
+        "improve",
+        "worsen",
+        "recur",
+        "settle",
+        "spread",
+        "require",
+        "progress",
+        "persist",
+        "return",
+    )
+    for ending in ("", "s", "es")
+)
+_AUXILIARY = (
+    r"is|are|was|were|can(?:not)?|can't|may|might|will|would|should|must|does|do|did|"
+    r"doesn't|don't|has|have|need|needs|tends?"
+)
+_BE = re.compile(r"^(?:is|are|was|were)\s+(?:(?:\w+ly|often|still)\s+)?", re.IGNORECASE)
+_MODALS_ONLY = re.compile(rf"^(?:(?:{_AUXILIARY}|not|or|and|never|always)\s*)+$", re.IGNORECASE)
+_MANNER = re.compile(r"\s(?P<adverb>\w+ly|fast|well|slowly|quickly|early|late)$", re.IGNORECASE)
+
+
+def _predicate(half: str) -> re.Match[str] | None:
+    """The predicate of a short clause: from its first auxiliary or known verb, or from
+    the verb before a final adverb ("muscles heal rapidly")."""
+    verbs = "|".join(sorted(_VERBS | _CHANGE_VERBS))
+    found = re.search(rf"\s(?P<p>(?:{_AUXILIARY}|{verbs})\b.*)$", half, re.IGNORECASE)
+    if found:
+        return found
+    return re.search(r"\s(?P<p>\w+\s(?:\w+ly|fast|well)$)", half, re.IGNORECASE)
+
+
+def _contrast_cloze(
+    text: str, contrast: re.Match[str], sentence: Sentence, context: Context
+) -> Candidate | None:
+    """ "A heal rapidly, while B may not": the two contrasted properties, not B itself.
+
+    An elliptical second predicate ("may or may not") is completed with the first one's
+    verb ("may or may not heal"), so the deletion says what it means.
+    """
+    a_start, b_start = contrast.start("a"), contrast.start("b")
+    first, second = _predicate(contrast.group("a")), _predicate(contrast.group("b"))
+    if first is None or second is None:
+        return _cloze("contrast", sentence, context, text, [(b_start, contrast.end("b"))])
+    manner = _MANNER.search(contrast.group("a"))
+    if manner:
+        a_span = (a_start + manner.start("adverb"), a_start + manner.end("adverb"))
+    else:
+        skip = _BE.match(first.group("p"))
+        a_span = (a_start + first.start("p") + (skip.end() if skip else 0), contrast.end("a"))
+    b_predicate = second.group("p")
+    b_span = [b_start + second.start("p"), contrast.end("b")]
+    if _MODALS_ONLY.match(b_predicate):
+        # "a torn disc may or may not": the verb of the first clause, left visible after
+        # the deletion, completes the ellipsis ("may or may not [heal]").
+        verb = first.group("p").split()[0]
+        if not _AUXILIARY_RE.match(verb):
+            verb = re.sub(r"(?:(?<=ss)es|(?<!s)s)$", "", verb)
+            text = f"{text[: b_span[1]]} {verb}{text[b_span[1] :]}"
+    else:
+        skip = _BE.match(b_predicate)
+        b_span[0] += skip.end() if skip else 0
+    return _cloze("contrast", sentence, context, text, [a_span, (b_span[0], b_span[1])])
+
+
+_AUXILIARY_RE = re.compile(rf"^(?:{_AUXILIARY})$", re.IGNORECASE)
+
+
 def contrasts(text: str, sentence: Sentence, context: Context) -> list[Candidate]:
     """ "Sore doesn't mean tight", "A heal rapidly, while B may not", "the more A, the more B"."""
     found: list[Candidate] = []
@@ -661,9 +834,7 @@ def contrasts(text: str, sentence: Sentence, context: Context) -> list[Candidate
         )
     contrast = _WHILE.match(text)
     if contrast:
-        card = _cloze(
-            "contrast", sentence, context, text, [(contrast.start("b"), contrast.end("b"))]
-        )
+        card = _contrast_cloze(text, contrast, sentence, context)
         if card:
             found.append(card)
     more = _THE_MORE.match(text)
@@ -674,21 +845,198 @@ def contrasts(text: str, sentence: Sentence, context: Context) -> list[Candidate
     return found
 
 
+# ---- superlatives, evaluations, trends --------------------------------------------------
+
+_SUPERLATIVE_WORDS = (
+    r"(?:single\s+)?(?:most|second most|least)\s+(?:common|important|frequent|useful|"
+    r"reliable|sensitive|specific|serious|dangerous|effective|likely|characteristic|typical)"
+    r"|leading|commonest|best|main"
+)
+_SUPERLATIVE_HEAD = (
+    rf"the\s+(?P<sup>{_SUPERLATIVE_WORDS})\s+(?P<noun>[\w-]+(?:\s+[\w-]+)?)\s+"
+    rf"(?P<prep>of|in|for)\s+(?P<x>[^,;]+?)"
+)
+_SUPERLATIVE = (
+    re.compile(rf"^{_SUPERLATIVE_HEAD}\s+(?:is|are)\s+(?P<y>[^,;]+?)\.?$", re.IGNORECASE),
+    re.compile(rf"^(?P<y>[^,;]+?)\s+(?:is|are)\s+{_SUPERLATIVE_HEAD}\.?$", re.IGNORECASE),
+    # "..., which is the most important part in diagnosing it by doing a good examination"
+    re.compile(
+        rf"\b{_SUPERLATIVE_HEAD},?\s+by\s+(?:doing|performing|taking|using)?\s*"
+        rf"(?P<y>[^,;]+?)\.?$",
+        re.IGNORECASE,
+    ),
+)
+
+
+def superlatives(text: str, sentence: Sentence, context: Context) -> list[Candidate]:
+    """ "The most common cause of X is Y", "Y is the leading cause of X", "the most
+    important part in diagnosing X is by doing Y": what is the most ... of X."""
+    for shape in _SUPERLATIVE:
+        match = shape.search(text)
+        if not match:
+            continue
+        sup, noun = match.group("sup").lower(), match.group("noun")
+        if noun.lower().split()[0] in STOPWORDS:
+            continue
+        x = match.group("x")
+        if not re.search(r"\b(?:what|which|how|why|where|who)\b", x, re.IGNORECASE):
+            x = re.sub(r"\s+(?:is|are)$", "", x)  # "... the source is by doing": not "what it is"
+        front = f"What is the {sup} {noun} {match.group('prep').lower()} {x}?"
+        y = re.sub(r"^by\s+(?:doing|performing|taking|using)?\s*", "", match.group("y"))
+        return [_basic("superlative", sentence, context, front, y, name_topic=True)]
+    return []
+
+
+_ATTRIBUTION = re.compile(
+    r"^(?P<who>(?:[A-Z][\w'’-]+(?:\s+(?:and|&)\s+[A-Z][\w'’-]+)?(?:\s+et\s+al\.?)?)"
+    r"|(?:a|one|another|the|this)\s+(?:study|review|trial|survey|meta-analysis|analysis|cohort)"
+    r"(?:\s[^,]{0,40}?)?)\s+(?:present|presents|presented|provide|provides|provided|report|"
+    r"reports|reported|show|shows|showed|shown|found|find|finds|suggest|suggests|suggested|argue|"
+    r"argues|conclude|concludes|concluded|demonstrate|demonstrates|demonstrated)"
+    r"(?:\s+(?:evidence|data|results))?\s+that\s+(?P<claim>.+)$"
+)
+
+
+def attributed(text: str) -> str:
+    """ "Smith et al present evidence that X can be misleading" read as the claim it
+    reports, "According to Smith et al, X can be misleading", so that patterns find X."""
+    match = _ATTRIBUTION.match(text)
+    if not match or len(words(match.group("claim"))) < 4:
+        return text
+    who = match.group("who").rstrip(".")
+    who = lower_first(who) if re.match(r"(?:a|one|another|the|this)\s", who, re.I) else who
+    return f"According to {who}, {match.group('claim')}"
+
+
+_PREDICATE_ADJECTIVE = re.compile(
+    r"(?:poor|good|rare|common|uncommon|normal|abnormal|high|low|raised|elevated|reduced|"
+    r"safe|unsafe|weak|strong|fatal|benign|malignant|harmless|useless|accurate|inaccurate|"
+    r"reliable|unreliable|contagious|rapid|slow|silent|"
+    r"\w{3,}(?:ing|ive|ous|ful|ic|ible|able|less|ory))$",
+    re.IGNORECASE,
+)
+_EVALUATION = re.compile(
+    r"^(?P<lead>(?:according\s+to|in)\s[^,]{3,60},\s*)?(?P<x>[^,;:]{6,}?)\s+"
+    r"(?P<verb>(?:is|are|was|were|can\s+be|may\s+be|might\s+be|tends?\s+to\s+be|"
+    r"remains?|seems?\s+to\s+be|is\s+often|are\s+often|is\s+usually|are\s+usually))\s+"
+    r"(?P<y>(?:(?:quite|very|highly|often|usually|rarely|relatively|generally|surprisingly|"
+    r"extremely|notoriously|frequently)\s+)?[\w-]+)\.?$",
+    re.IGNORECASE,
+)
+
+
+def evaluations(text: str, sentence: Sentence, context: Context) -> list[Candidate]:
+    """ "The traditional red flags can be quite misleading": what is said of the subject,
+    the adjective that ends the sentence, as a cloze."""
+    match = _EVALUATION.match(text)
+    if not match or not _PREDICATE_ADJECTIVE.search(match.group("y")):
+        return []
+    if gates.is_conversational(text):
+        return []  # "it's important to identify whether you're weak": advice, not a fact
+    if words(match.group("x"))[:1] in (["it"], ["this"], ["they"], ["there"]):
+        return []
+    card = _cloze("evaluation", sentence, context, text, [(match.start("y"), match.end("y"))])
+    return [card] if card else []
+
+
+_TREND = re.compile(
+    r"^(?P<x>[^,;]{6,}?)\s+(?:has|have)\s+(?P<change>(?:(?:grown|become|got|gotten)\s+"
+    r"(?:much\s+|far\s+|even\s+)?(?:worse|better|more\s+[\w-]+|less\s+[\w-]+|[\w-]+er)"
+    r"|increased|decreased|risen|fallen|declined|doubled|tripled|halved|improved|worsened|"
+    r"dropped)(?:\s+(?:sharply|steadily|markedly|significantly|substantially|slightly|"
+    r"dramatically))?(?:\s+by\s+[^,;]+?)?)"
+    r"(?P<when>\s+(?:in|over|since|during|across)\s[^,;]+?)?\.?$",
+    re.IGNORECASE,
+)
+
+
+def trends(text: str, sentence: Sentence, context: Context) -> list[Candidate]:
+    """ "The burden of X has grown worse in recent years": how X has changed."""
+    match = _TREND.match(text)
+    if not match:
+        return []
+    x = lower_first(match.group("x"))
+    front = f"How has {x} changed{match.group('when') or ''}?"
+    return [_basic("trend", sentence, context, front, match.group("change"))]
+
+
+def named_pairs(text: str, sentence: Sentence, context: Context) -> list[Candidate]:
+    """Two named conditions joined by "and" / "or" ("ischaemic heart disease and chronic
+    obstructive pulmonary disease"): one deletion each, when no series was asked."""
+    if series(text, sentence, context):
+        return []
+    named = sorted((start, end) for _, start, end in rare_terms(text) if _named(text[start:end]))
+    for (a_start, a_end), (b_start, b_end) in itertools.pairwise(named):
+        between = text[a_end:b_start]
+        if re.fullmatch(r"\s+(?:and|or)\s+", between) and " " in text[a_start:a_end]:
+            card = _cloze(
+                "named-pair", sentence, context, text, [(a_start, a_end), (b_start, b_end)]
+            )
+            return [card] if card else []
+    return []
+
+
 # ---- fallback: a rare term -----------------------------------------------------------------
 
 
+_EXPLANATION = re.compile(r"(?::\s*that is\b|,?\s*i\.e\.|:\s*for example\b)", re.IGNORECASE)
+_COORDINATED = re.compile(r",\s+(?:and|but)\s+", re.IGNORECASE)
+MAX_FALLBACK_DELETIONS = 3
+
+
+def _fallback_parts(text: str) -> list[tuple[int, int]]:
+    """The spans of ``text`` that each state a fact of their own: the main clause (after a
+    leading condition), cut at ", and" / ", but" between long parts, without an
+    explanation that follows ": that is" or "i.e."."""
+    start = main_clause_start(text)
+    explanation = _EXPLANATION.search(text, start)
+    end = explanation.start() if explanation else len(text)
+    cuts = [start]
+    for join in _COORDINATED.finditer(text, start, end):
+        before, after = text[cuts[-1] : join.start()], text[join.end() : end]
+        if len(words(before)) >= 4 and len(words(after.split(",")[0])) >= 4:
+            cuts += [join.start(), join.end()]
+    cuts.append(end)
+    return [(cuts[i], cuts[i + 1]) for i in range(0, len(cuts), 2)]
+
+
+def _named(term: str) -> bool:
+    """Whether ``term`` names a condition or procedure ("snapping hip syndrome",
+    "iliopsoas tendinitis"), which is worth asking before any other rare term."""
+    last = words(term)[-1:] or [""]
+    return last[0].rstrip("s") in HEAD_NOUNS or bool(_NAMED_SUFFIX.search(last[0]))
+
+
+_NAMED_SUFFIX = re.compile(
+    r"(?:itis|osis|oma|aemia|emia|pathy|algia|ectomy|plasty|otomy|ostomy|oscopy|penia|"
+    r"trophy|plegia)$"
+)
+
+
 def rare_term(text: str, sentence: Sentence, context: Context) -> list[Candidate]:
-    """A cloze on the rarest domain term, for sentences no other pattern could use."""
-    for rarity, start, end in rare_terms(text):
-        term = text[start:end]
-        if " " not in term and term.lower().endswith(("ing", "ed")):
-            continue  # a verb form is rarely the fact worth asking
-        if context.topic and term.lower() in context.topic.lower():
-            continue
-        del rarity
-        card = _cloze("rare-term", sentence, context, text, [(start, end)])
-        return [card] if card else []
-    return []
+    """A cloze on the rarest domain term of each part of the sentence that states a fact
+    (the main clause, not a leading "When ..." condition), for sentences no other pattern
+    could use. A named condition wins over other rare words."""
+    spans: list[tuple[int, int]] = []
+    terms = rare_terms(text)
+    for part_start, part_end in _fallback_parts(text):
+        usable = [
+            (not _named(text[start:end]), rarity, start, end)
+            for rarity, start, end in terms
+            if part_start <= start and end <= part_end and _askable(text[start:end], context)
+        ]
+        if usable:
+            spans.append(min(usable)[2:])
+    if not spans:
+        return []
+    card = _cloze("rare-term", sentence, context, text, spans[:MAX_FALLBACK_DELETIONS])
+    return [card] if card else []
+
+
+def _askable(term: str, context: Context) -> bool:
+    if " " not in term and term.lower().endswith(("ing", "ed")):
+        return False  # a verb form is rarely the fact worth asking
+    return not (context.topic and term.lower() in context.topic.lower())
 
 
 PATTERNS: tuple[Pattern, ...] = (
@@ -702,7 +1050,11 @@ PATTERNS: tuple[Pattern, ...] = (
     purposes,
     treatments,
     contrasts,
+    superlatives,
+    evaluations,
+    trends,
     numbers,
     series,
+    named_pairs,
 )
 FALLBACK: Pattern = rare_term

@@ -94,13 +94,24 @@ def read_material(path: Path) -> str:
 
 def clean_markup(text: str) -> str:
     """``text`` without Markdown links, emphasis and code ticks, whitespace collapsed, and
-    without a stray quotation mark the splitter left at its start."""
+    without a lone quotation mark left by a quotation the sentence splitter cut in two."""
     text = _LINK.sub(r"\1", text)
     text = _EMPHASIS.sub("", text)
     text = re.sub(r"\s+", " ", text).strip()
-    if text[:1] in '“”"' and sum(text.count(q) for q in '“”"') == 1:
-        text = text[1:].lstrip()
+    if sum(text.count(q) for q in '“”"') == 1:
+        # A quotation the splitter cut in two: its lone mark would mislead a card.
+        if text[:1] in '“”"':
+            text = text[1:].lstrip()
+        elif text.rstrip(".")[-1:] in '“”"':
+            text = re.sub(r'[“”"](?=\.?$)', "", text)
+        else:
+            # 'patients “the absence ...': the quotation opened a clause of its own.
+            text = re.sub(r'(?<=\w)\s+[“"]\s*(?=\w)', ", ", text)
+            text = re.sub(r'\s*[“”"]\s*', " ", text).strip()
     return text
+
+
+_INNER_STOP = re.compile(r"[.!?;:…]\W*\s")
 
 
 @lru_cache(maxsize=1)
@@ -116,7 +127,10 @@ def split_sentences(text: str, offset: int) -> list[Sentence]:
     """
     sentences: list[Sentence] = []
     position = 0
-    for piece in _segmenter().segment(text):
+    # pysbd is the slow part of reading; text with no stop before its end (a bullet item,
+    # a heading-like line) is one sentence without asking it.
+    pieces = [text] if not _INNER_STOP.search(text.strip()) else _segmenter().segment(text)
+    for piece in pieces:
         stripped = piece.strip()
         if not stripped:
             continue

@@ -216,6 +216,9 @@ ARTICLES = ("a ", "an ", "the ")
 # Below this Zipf frequency a word is rare enough to be worth learning (``pain`` is 5.0,
 # ``stenosis`` 2.8, ``iliopsoas`` 1.3).
 RARE_ZIPF = 3.4
+# A named condition ("snapping hip syndrome") is a term when one modifier is below this.
+NAMED_ZIPF = 3.8
+NAMED_PAIR_ZIPF = 4.5
 # Words this common never start or end a multi-word term.
 COMMON_ZIPF = 5.3
 # Head nouns that end a clinical term however common they are ("ischemic heart disease").
@@ -268,6 +271,7 @@ def content_words(text: str) -> list[str]:
     return [w for w in words(text) if w not in STOPWORDS]
 
 
+@lru_cache(maxsize=65536)
 def stem(word: str) -> str:
     """A crude stem so that ``flag`` and ``flags`` compare equal."""
     word = word.lower().replace("’", "'")
@@ -286,8 +290,10 @@ def strip_article(text: str) -> str:
     return text
 
 
-def rare_terms(text: str) -> list[tuple[float, int, int]]:
-    """Rare terms of ``text`` as ``(rarity, start, end)``, rarest first.
+@lru_cache(maxsize=4096)
+def rare_terms(text: str) -> tuple[tuple[float, int, int], ...]:
+    """Rare terms of ``text`` as ``(rarity, start, end)``, rarest first (cached: several
+    patterns ask for the same sentence's terms).
 
     A term is a run of one rare word and the content words around it that are not very
     common ("iliopsoas tendinitis", "snapping hip syndrome"); its rarity is the Zipf
@@ -313,14 +319,58 @@ def rare_terms(text: str) -> list[tuple[float, int, int]]:
             and _joins(tokens[last + 1][0], text, tokens[last][2], tokens[last + 1][1])
         ):
             last += 1
+        if (
+            first < index
+            and tokens[first][0].lower().endswith("ing")
+            and tokens[last][0].lower().rstrip("s") not in HEAD_NOUNS
+        ):
+            first += 1  # "producing false negatives": a leading gerund is the verb
         span = (tokens[first][1], tokens[last][2])
         if span in seen:
             continue
         seen.add(span)
         rarity = min(zipf(t[0]) for t in tokens[first : last + 1])
         found.append((rarity, *span))
+    found += _named_terms(tokens, text, seen)
     found.sort(key=lambda item: (item[0], item[1]))
+    return tuple(found)
+
+
+def _named_terms(
+    tokens: list[tuple[str, int, int]], text: str, seen: set[tuple[int, int]]
+) -> list[tuple[float, int, int]]:
+    """Names of conditions whose words are only fairly rare ("snapping hip syndrome",
+    "chronic kidney disease"): a head noun after one modifier below ``NAMED_ZIPF`` or two
+    below ``NAMED_PAIR_ZIPF``."""
+    found: list[tuple[float, int, int]] = []
+    for index, (word, _, end) in enumerate(tokens):
+        if word.lower() not in HEAD_NOUNS:
+            continue
+        # Common words may sit inside a name ("ischaemic heart disease"), never start it.
+        first = index
+        while first > max(index - 4, 0) and _inside_name(tokens, text, first - 1):
+            first -= 1
+        while first < index and zipf(tokens[first][0]) >= COMMON_ZIPF:
+            first += 1
+        span = (tokens[first][1], end)
+        rarity = min((zipf(t[0]) for t in tokens[first:index]), default=9.0)
+        # One fairly rare modifier, or two that are not everyday words ("chronic kidney").
+        named = rarity < NAMED_ZIPF or (index - first >= 2 and rarity < NAMED_PAIR_ZIPF)
+        if first < index and named and span not in seen:
+            seen.add(span)
+            found.append((rarity, *span))
     return found
+
+
+def _inside_name(tokens: list[tuple[str, int, int]], text: str, index: int) -> bool:
+    word, _, end = tokens[index]
+    lowered = word.lower()
+    return (
+        text[end : tokens[index + 1][1]] in (" ", "-")
+        and lowered not in STOPWORDS
+        and lowered not in _VERB_WORDS
+        and not lowered.endswith("ly")
+    )
 
 
 def _joins(word: str, text: str, left_end: int, right_start: int) -> bool:

@@ -116,8 +116,9 @@ _LEADING_PHRASE = re.compile(
 )
 _VERB = re.compile(
     r"\s(?:is|are|was|were|has|have|had|can|could|may|might|will|would|should|must|does|do|did|"
-    r"happens?|occurs?|takes?|causes?|comes?|feels?|affects?|results?|leads?|means?|"
-    r"present|presents|shows?|refers?|develops?|involves?|describes?|helps?|includes?)\b",
+    r"happens?|occurs?|takes?|causes|comes?|feels?|affects?|results?|leads?|means?|"
+    r"present|presents|shows?|refers?|develops?|involves?|describes?|helps?|includes?|"
+    r"heals?|recovers?|improves?|resolves?)\b",
     re.IGNORECASE,
 )
 _PAREN = re.compile(r"\s*\([^)]*\)")
@@ -164,7 +165,8 @@ def sentence_subject(sentence: str) -> str | None:
             return _tidy(strip_article(title))
         return None
     subject = text[: max(verb.start() - 1, 0)].strip(" ,;:")
-    subject = _unwrap(subject)
+    # "Sciatica usually comes from ...": the adverb belongs to the verb.
+    subject = _unwrap(re.sub(r"(?:\s+(?:most|\w+ly|often|also|always|still))+$", "", subject))
     if not subject or len(subject.split()) > 6:
         return None
     if subject.lower() in STOPWORDS or words(subject)[:1] in (["this"], ["it"], ["these"]):
@@ -273,3 +275,29 @@ def resolve(text: str, topic: str | None, procedure: str | None) -> str | None:
 def _condition(reference: str, topic: str) -> str:
     """The topic for "this condition"; "the disease" may name another, so it stays."""
     return reference if reference.lower().startswith("the ") else topic
+
+
+_BASE_VERBS = (
+    "come|cause|occur|happen|lead|result|take|affect|develop|present|need|appear|tend|seem|"
+    "feel|look|remain|become|mean|involve|require|start|begin|respond|arise|heal|improve|"
+    "worsen|spread|progress|depend"
+)
+_DISAGREEING = re.compile(
+    rf"(?:^|(?<=[,;:]\s)|(?<=\band\s)|(?<=\bbut\s))(?P<subject>it|he|she)\s+"
+    rf"(?P<adverb>(?:\w+ly|often|also|always|still|then|now)\s+)?(?P<verb>{_BASE_VERBS})\b",
+    re.IGNORECASE,
+)
+
+
+def agree(text: str) -> str:
+    """``text`` with a third-person singular verb after "it", "he" or "she" where the
+    material dropped its "-s" ("it typically come from" gives "it typically comes from"),
+    since a card repeats the material's words to a learner who trusts them."""
+
+    def third_person(match: re.Match[str]) -> str:
+        verb = match.group("verb")
+        ending = "es" if verb.lower().endswith(("s", "sh", "ch", "x", "o")) else "s"
+        adverb = match.group("adverb") or ""
+        return f"{match.group('subject')} {adverb}{verb}{ending}"
+
+    return _DISAGREEING.sub(third_person, text)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from study.decks import load_deck
@@ -16,6 +17,7 @@ def test_bundled_deck_cites_its_material_and_covers_key_facts() -> None:
     for note in deck.notes:
         assert note.source is not None and note.source.sentence in material
     text = " ".join(f"{n.front} {n.back} {n.text}" for n in deck.notes).lower()
+    text = re.sub(r"\{\{c\d+::(.*?)\}\}", r"\1", text)  # a cloze as the learner reads it
     for fact in (
         "osteonecrosis",
         "in the hip",
@@ -40,8 +42,12 @@ def test_bundled_deck_cites_its_material_and_covers_key_facts() -> None:
         "thomas test",
         "time course of pain",
         "heal rapidly",
+        "false negatives",
+        "quite misleading",
+        "grown worse",
     ):
         assert fact in text, fact
     edited = sum(n.edited for n in deck.notes)
     # Every hand edit is a generator defect to fix next: lower this bound as they are fixed.
-    assert edited / len(deck.notes) < 0.4
+    # The 7 left (of 47) correct the material's medical errors, which no generator can.
+    assert edited / len(deck.notes) < 0.16

@@ -34,6 +34,17 @@ def test_trivial_answers_are_dropped() -> None:
         assert reason and "trivial" in reason
 
 
+def test_vague_answers_are_dropped() -> None:
+    s = "The shape of the curve shows the cause."
+    reason = gates.card_drop(_basic("What does the shape of the curve show?", "The cause", s), s)
+    assert reason and "vague answer" in reason
+
+
+def test_modal_answer_of_a_contrast_is_not_trivial() -> None:
+    s = "Sprains heal, while a rupture may or may not."
+    assert gates.card_drop(_basic("Does a rupture heal?", "may or may not", s), s) is None
+
+
 def test_long_answers_are_dropped() -> None:
     long = " ".join(f"word{i}" for i in range(20))
     reason = gates.card_drop(_basic("What is it about?", long, long), long)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from cardgen_helpers import find, generate_text, qa
+from cardgen_helpers import all_answers, find, generate_text, qa
 
 
 def test_other_name_in_parentheses_gives_both_directions(tmp_path: Path) -> None:
@@ -93,7 +93,143 @@ def test_contrasts(tmp_path: Path) -> None:
     )
     note = find(g, "necessarily mean the cartilage is damaged", "No")
     assert note is not None and "ligaments might be strained" in note.back
-    assert find(g, "Tendon sheaths heal quickly, while", "ruptured tendon may need surgery")
+    contrast = find(g, "Tendon sheaths heal", "quickly")
+    assert contrast is not None
+    # The contrasted properties are asked, never the subject of the second clause.
+    assert all_answers(contrast) == ["quickly", "may need surgery"]
+
+
+def test_elliptical_contrast_is_completed_with_the_first_verb(tmp_path: Path) -> None:
+    g = generate_text(
+        tmp_path, "Viral conjunctivitis resolves on its own, whereas bacterial keratitis does not."
+    )
+    (note,) = g.deck.notes
+    assert note.text == (
+        "Viral conjunctivitis {{c1::resolves on its own}}, whereas bacterial keratitis "
+        "{{c2::does not}} resolve."
+    )
+
+
+def test_semicolon_clauses_give_a_card_each(tmp_path: Path) -> None:
+    g = generate_text(
+        tmp_path,
+        "Sciatica usually comes from a herniated lumbar disc; it can also come from "
+        "piriformis syndrome, which compresses the nerve in the buttock.",
+    )
+    texts = sorted(n.text for n in g.deck.notes)
+    assert texts == [
+        "Sciatica can also come from {{c1::piriformis syndrome}}, which compresses the nerve "
+        "in the buttock.",
+        "Sciatica usually comes from a {{c1::herniated lumbar disc}}.",
+    ]
+
+
+def test_a_leading_condition_is_not_asked_and_the_verb_agrees(tmp_path: Path) -> None:
+    g = generate_text(
+        tmp_path,
+        "When chest pain comes from the oesophagus, stomach, or gallbladder, it typically come "
+        "from reflux oesophagitis.",
+    )
+    (note,) = g.deck.notes
+    assert note.text.endswith("it typically comes from {{c1::reflux oesophagitis}}.")
+
+
+def test_fallback_asks_each_coordinated_part_and_skips_the_explanation(tmp_path: Path) -> None:
+    g = generate_text(
+        tmp_path,
+        "The agreement between chest radiographs and pneumonic consolidation is weak, and prone "
+        "to producing false positives: that is, shadows even when the lungs are clear.",
+    )
+    (note,) = g.deck.notes
+    assert all_answers(note) == ["pneumonic consolidation", "false positives"]
+
+
+def test_a_named_condition_wins_over_a_rarer_plain_word(tmp_path: Path) -> None:
+    g = generate_text(
+        tmp_path,
+        "Heel pain can come from repetitive microtears, which typically are involved in "
+        "plantar heel syndrome.",
+    )
+    (note,) = g.deck.notes
+    assert all_answers(note) == ["plantar heel syndrome"]
+
+
+def test_healing_with_a_treatment_is_asked_as_treatment(tmp_path: Path) -> None:
+    g = generate_text(
+        tmp_path,
+        "Rib fractures take weeks to heal with analgesia and breathing exercises.\n\n"
+        "A scaphoid fracture usually heals with a cast.",
+    )
+    assert find(g, "How are rib fractures treated while they heal?", "analgesia and breathing")
+    assert find(g, "How is a scaphoid fracture treated while it heals?", "a cast")
+
+
+def test_a_generic_answer_borrows_what_it_belongs_to(tmp_path: Path) -> None:
+    g = generate_text(tmp_path, "The distribution of the rash helps determine the cause.")
+    assert find(g, "What can the distribution of the rash help determine", "cause of the rash")
+    assert find(g, "What helps determine the cause of the rash", "distribution of the rash")
+    assert not any(n.back.lower() == "the cause" for n in g.deck.notes)
+
+
+def test_superlatives(tmp_path: Path) -> None:
+    g = generate_text(
+        tmp_path,
+        "The most common cause of community-acquired pneumonia is Streptococcus pneumoniae.\n\n"
+        "Haemoptysis has many sources, and the most important part in finding the source is "
+        "by doing a careful chest examination.",
+    )
+    assert find(g, "What is the most common cause of community-acquired pneumonia", "pneumoniae")
+    note = find(g, "most important part in finding the source", "careful chest examination")
+    assert note is not None
+    assert note.front == "Haemoptysis: what is the most important part in finding the source?"
+
+
+def test_a_reported_finding_is_asked_with_its_source(tmp_path: Path) -> None:
+    g = generate_text(
+        tmp_path,
+        "Smith et al present evidence that D-dimer testing in the elderly can be quite unreliable.",
+    )
+    (note,) = g.deck.notes
+    assert note.text == (
+        "According to Smith et al, D-dimer testing in the elderly can be {{c1::quite unreliable}}."
+    )
+
+
+def test_a_trend_is_asked_as_a_change(tmp_path: Path) -> None:
+    g = generate_text(
+        tmp_path,
+        "The incidence of type 2 diabetes in adolescents has increased sharply over the past "
+        "two decades.",
+    )
+    (note,) = g.deck.notes  # "type 2" is a name, not a number to ask
+    assert qa(note) == (
+        "How has the incidence of type 2 diabetes in adolescents changed over the past two "
+        "decades?",
+        "Increased sharply",
+    )
+
+
+def test_two_named_conditions_are_asked(tmp_path: Path) -> None:
+    g = generate_text(
+        tmp_path,
+        "In 2019, stroke rose to second place, with only ischaemic heart disease and chronic "
+        "kidney disease ranking higher.",
+    )
+    assert find(g, "stroke rose to", "second")
+    pair = find(g, "with only", "chronic kidney disease")
+    assert pair is not None
+    assert all_answers(pair) == ["ischaemic heart disease", "chronic kidney disease"]
+
+
+def test_a_quotation_cut_by_the_splitter_leaves_no_stray_mark(tmp_path: Path) -> None:
+    g = generate_text(
+        tmp_path,
+        "In a trial of 400 patients “early mobilisation did not increase the risk of falls. "
+        "“ Nobody was surprised.",
+    )
+    note = find(g, "In a trial of", "400")
+    assert note is not None
+    assert "patients, early mobilisation did not" in note.text and "“" not in note.text
 
 
 def test_rare_term_cloze_when_no_pattern_applies(tmp_path: Path) -> None:
