@@ -44,10 +44,10 @@ class BrowseScreen(Screen[None]):
     CSS_PATH = "browse.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("slash", "search", "Search", key_display="/", tooltip="Type to filter cards"),
-        Binding("s", "toggle_suspend", "Suspend/unsuspend", tooltip="On the selected card"),
+        Binding("s", "toggle_suspend", "Un/suspend", tooltip="Suspend or unsuspend the card"),
         Binding("h", "history", "History", tooltip="The selected card and its review log"),
-        Binding("n", "page(1)", "Next page", tooltip=f"The next {PAGE_SIZE} cards"),
-        Binding("p", "page(-1)", "Prev page", tooltip=f"The previous {PAGE_SIZE} cards"),
+        Binding("n", "page(1)", "Next", tooltip=f"The next page of {PAGE_SIZE} cards"),
+        Binding("p", "page(-1)", "Prev", tooltip=f"The previous page of {PAGE_SIZE} cards"),
         Binding("escape", "leave", "Home", tooltip="Back to the deck list"),
     ]
 
@@ -177,9 +177,9 @@ class BrowseScreen(Screen[None]):
         table = self.query_one("#cards", DataTable)
         table.clear()
         for row in page.rows:
-            cells: list[Text] = [Text(printable(row.question, keep_newlines=False), no_wrap=True)]
+            cells = [_cut(row.question)]
             if self.wide:
-                cells.append(Text(printable(row.deck_name, keep_newlines=False), no_wrap=True))
+                cells.append(_cut(row.deck_name))
             cells += [
                 Text(row.state),
                 Text(row.due_day.isoformat() if row.due_day else ""),
@@ -298,3 +298,8 @@ class BrowseScreen(Screen[None]):
             return
         if rows:
             self.app.push_screen(HistoryScreen(rows[0]))
+
+
+def _cut(text: str) -> Text:
+    """One line of author text, cut with an ellipsis where the column ends."""
+    return Text(printable(text, keep_newlines=False), no_wrap=True, overflow="ellipsis")

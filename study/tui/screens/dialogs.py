@@ -204,6 +204,8 @@ class HistoryScreen(_Dialog):
                     printable(" ".join(content.tags)),
                     ("\nState     ", "$text-muted"),
                     _state_words(row),
+                    ("\nSchedule  ", "$text-muted"),
+                    _schedule_words(row),
                     ("\nFlag      ", "$text-muted") if row.flagged else "",
                     printable(row.flag_reason or "flagged") if row.flagged else "",
                 ),
@@ -262,9 +264,17 @@ def _state_words(row: CardRow) -> str:
         words.append("leech")
     if row.due_day:
         words.append(f"due {row.due_day.isoformat()}")
-    if row.reviews:
-        words.append(
-            f"interval {row.interval}d, E-Factor {row.ease_hundredths / 100:.2f}, "
-            f"{row.reviews} reviews, {row.lapses} lapses"
-        )
     return " · ".join(words)
+
+
+def _schedule_words(row: CardRow) -> str:
+    if not row.reviews:
+        return "never reviewed"
+    return (
+        f"interval {row.interval}d · E-Factor {row.ease_hundredths / 100:.2f} · "
+        f"{_plural(row.reviews, 'review')} · {_plural(row.lapses, 'lapse')}"
+    )
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"

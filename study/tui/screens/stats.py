@@ -1,14 +1,8 @@
-"""Stats: progress statistics from :mod:`study.stats`, once that module exists.
-
-The screen shows whatever rich renderable ``study.stats.stats_renderable(workspace)``
-returns; until the stats module provides it, it says that statistics are not built yet.
-"""
+"""Stats: the progress statistics drawn by :func:`study.stats.stats_renderable`."""
 
 from __future__ import annotations
 
-import importlib
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import work
 from textual.app import ComposeResult
@@ -18,24 +12,17 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
+from study.stats import stats_renderable
+
 if TYPE_CHECKING:
     from study.tui.app import StudyApp
 
-RENDERER = "stats_renderable"
-
-
-def stats_renderer() -> Callable[[Any], Any] | None:
-    """``study.stats.stats_renderable`` if the stats module provides it, else None."""
-    try:
-        module = importlib.import_module("study.stats")
-    except ImportError:
-        return None
-    renderer = getattr(module, RENDERER, None)
-    return renderer if callable(renderer) else None
+# Columns taken by the screen's margin, the border and the padding around the figures.
+FRAME = 8
 
 
 class StatsScreen(Screen[None]):
-    """Statistics for the learner."""
+    """Statistics for the learner, computed in a thread (SQL aggregates in the core)."""
 
     CSS_PATH = "stats.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -49,27 +36,19 @@ class StatsScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="stats") as box:
             box.border_title = "Statistics"
-            yield Static("Loading…", id="stats-body")
+            yield Static("Counting…", id="stats-body")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
-        self._load()
+        self._load(max(40, self.size.width - FRAME))
 
-    @work
-    async def _load(self) -> None:
+    @work(exclusive=True)
+    async def _load(self, width: int) -> None:
         body = self.query_one("#stats-body", Static)
-        renderer = stats_renderer()
-        if renderer is None:
-            body.update(
-                Content.assemble(
-                    ("Statistics are not built yet.\n\n", "bold"),
-                    "This screen will show cards by state, today's work, your streak, "
-                    "the forecast and retention once the statistics module is in place.",
-                )
-            )
-            return
         try:
-            renderable = await self.study_app.run_db(renderer, self.study_app.workspace)
+            renderable = await self.study_app.run_db(
+                stats_renderable, self.study_app.workspace, width
+            )
         except Exception as error:
             from study.tui.app import error_message
 
