@@ -225,10 +225,11 @@ class Passage:
 
 
 def source_passage(session: Session, card: CardContent, context: int = 600) -> Passage | None:
-    """The paragraph(s) around the card's source sentence, or None when there is none.
+    """The paragraph around the card's source sentence, or None when there is none.
 
-    The sentence is found exactly, else ignoring differences in spacing; when it cannot
-    be found the passage is the sentence alone (start and end cover all of it).
+    A paragraph ends at a blank line; in material written one paragraph per line (no
+    blank lines), at the end of the line. The sentence is found exactly, else ignoring
+    differences in spacing; when it cannot be found the passage is the sentence alone.
     """
     if not card.source_file:
         return None
@@ -242,12 +243,16 @@ def source_passage(session: Session, card: CardContent, context: int = 600) -> P
     if found is None:
         return Passage(card.source_file, sentence, 0, len(sentence))
     start, end = found
-    begin = text.rfind("\n\n", 0, max(0, start - context // 2))
-    begin = 0 if begin < 0 or start - begin > context else begin + 2
-    if start - begin > context:
-        begin = max(0, start - context)
-    finish = text.find("\n\n", min(len(text), end + context // 2))
-    finish = len(text) if finish < 0 or finish - end > context else finish
+    begin = text.rfind("\n\n", 0, start)
+    begin = 0 if begin < 0 else begin + 2
+    finish = text.find("\n\n", end)
+    finish = len(text) if finish < 0 else finish
+    if finish - begin > 2 * context:  # no blank lines here: take the sentence's own lines
+        begin = max(begin, text.rfind("\n", 0, start) + 1)
+        line_end = text.find("\n", end)
+        finish = min(finish, len(text) if line_end < 0 else line_end)
+    if finish - begin > 2 * context + (end - start):  # one huge line: a window around it
+        begin, finish = max(begin, start - context), min(finish, end + context)
     return Passage(card.source_file, text[begin:finish], start - begin, end - begin)
 
 
