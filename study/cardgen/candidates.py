@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from study import cloze
@@ -15,6 +16,20 @@ class Context:
     topic: str | None = None
     procedure: str | None = None
     headings: tuple[str, ...] = ()
+    # Other names the material gives the topic ("AF" for atrial fibrillation).
+    aliases: tuple[str, ...] = ()
+    # What "It" at the start of a sentence stands for when it is not the topic: the subject
+    # of the sentence before ("Rate control aims for ... It is usually achieved with ...").
+    antecedent: str | None = None
+
+    def names_topic(self, text: str) -> bool:
+        """Whether ``text`` names the topic itself or by one of its other names."""
+        if not self.topic:
+            return True
+        lowered = text.lower()
+        return self.topic.lower() in lowered or any(
+            re.search(rf"\b{re.escape(alias)}\b", text) for alias in self.aliases
+        )
 
 
 @dataclass(frozen=True)

@@ -153,6 +153,7 @@ class _Reader:
         self.procedure: str | None = None
         # Bullet items already asked as a list, by block index.
         self.listed: set[int] = set()
+        self.aliases: dict[str, tuple[str, ...]] = {}
 
     def read_block(
         self,
@@ -187,12 +188,34 @@ class _Reader:
             self._read_list(blocks, index, section, tags, kept, drops)
             if index in self.listed:
                 return
+        aliases = self._aliases(topic)
+        antecedent: str | None = None
         for sentence in sentences:
             named = PROCEDURE_NAME.search(sentence.text)
-            context = Context(topic=topic, procedure=self.procedure, headings=block.headings)
+            context = Context(
+                topic=topic,
+                procedure=self.procedure,
+                headings=block.headings,
+                aliases=aliases,
+                antecedent=antecedent,
+            )
             self._read_sentence(sentence, context, tags, kept, drops)
             if named:
                 self.procedure = named.group("name")
+            antecedent = sentence_subject(sentence.text)
+
+    def _aliases(self, topic: str | None) -> tuple[str, ...]:
+        """The acronyms the material gives ``topic``: "Atrial fibrillation (AF)" gives AF."""
+        if not topic:
+            return ()
+        if topic not in self.aliases:
+            found = re.findall(
+                rf"\b{re.escape(topic)}\s*\(([A-Z][A-Za-z0-9]{{1,7}})\)", self.text, re.IGNORECASE
+            )
+            self.aliases[topic] = tuple(
+                dict.fromkeys(a for a in found if a[1:].isupper() or a.isupper())
+            )
+        return self.aliases[topic]
 
     def _read_sentence(
         self,
@@ -206,7 +229,7 @@ class _Reader:
         if reason:
             drops.append(Drop(reason, self.cited, sentence.raw))
             return
-        text = resolve(sentence.text, context.topic, context.procedure)
+        text = resolve(sentence.text, context.topic, context.procedure, context.antecedent)
         if text is None:
             drops.append(
                 Drop("refers to text around it, with no topic to name", self.cited, sentence.raw)

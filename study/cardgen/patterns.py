@@ -11,11 +11,19 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Callable
+from functools import lru_cache
 
 from study.cardgen import gates
 from study.cardgen.candidates import Candidate, Context
 from study.cardgen.sentences import Sentence
-from study.cardgen.terms import HEAD_NOUNS, STOPWORDS, rare_terms, strip_article, words
+from study.cardgen.terms import (
+    HEAD_NOUNS,
+    STOPWORDS,
+    is_verb,
+    rare_terms,
+    strip_article,
+    words,
+)
 from study.cardgen.topics import capitalise, lower_first
 
 Pattern = Callable[[str, Sentence, Context], list[Candidate]]
@@ -141,6 +149,10 @@ def main_clause_start(text: str) -> int:
     return 0
 
 
+def _verb(word: str) -> bool:
+    return word.lower() in _VERBS or is_verb(word)
+
+
 def _term(text: str) -> str:
     """A term taken from a sentence start, in sentence case ("Spinal laminectomy" gives
     "spinal laminectomy"); acronyms and names in the middle of a phrase keep their case."""
@@ -161,7 +173,7 @@ def _noun_phrase_before(text: str, end: int) -> str:
     phrase: list[str] = []
     for word in reversed(text[:end].split()):
         bare = word.strip(",;:")
-        if word.endswith((",", ";", ":")) or bare.lower() in STOPWORDS or bare.lower() in _VERBS:
+        if word.endswith((",", ";", ":")) or bare.lower() in STOPWORDS or _verb(bare):
             break
         phrase.insert(0, bare)
         if len(phrase) == 6:
@@ -191,7 +203,7 @@ def _basic(
     topic = context.topic
     if (
         topic
-        and topic.lower() not in front.lower()
+        and not context.names_topic(front)
         and (name_topic or not rare_terms(front))
         and not set(words(back)) & set(words(topic))
     ):
@@ -225,9 +237,8 @@ def _cloze(
         position = end
     pieces.append(text[position:])
     body = "".join(pieces).strip()
-    if context.topic and context.topic.lower() not in text.lower():
-        lowered = body[0].lower() + body[1:] if body[1:2].islower() else body
-        body = f"{capitalise(context.topic)}: {lowered}"
+    if context.topic and not context.names_topic(text):
+        body = f"{capitalise(context.topic)}: {lower_first(body)}"
     return Candidate(
         pattern=pattern,
         type="cloze",
@@ -630,37 +641,58 @@ def _item_spans(text: str, items: list[str], start: int) -> list[tuple[int, int]
     return spans
 
 
+_ITEM = r"[\w'’-]+(?:\s[\w'’-]+){0,3}"
 _SERIES = re.compile(
-    r"(?P<first>[\w'’-]+(?:\s[\w'’-]+){0,3}),\s+(?P<middle>(?:[\w'’-]+(?:\s[\w'’-]+){0,3},\s+)*)"
-    r"(?:and|or)\s+(?P<last>[\w'’-]+(?:\s[\w'’-]+){0,3})"
+    rf"(?P<first>{_ITEM}),\s+(?P<middle>(?:{_ITEM},\s+)*)(?:(?P<penult>{_ITEM})\s+)?"
+    rf"(?:and|or)\s+(?P<last>{_ITEM})"
 )
 
 
-def series(text: str, sentence: Sentence, context: Context) -> list[Candidate]:
-    """A series of three or more short items in any sentence: one cloze deletion per item."""
+_INTRO = re.compile(
+    r"^(?:for example|for instance|in|for|among|after|before|during|with|according to)\b"
+    r"[^,]{0,80},\s*",
+    re.IGNORECASE,
+)
+
+
+@lru_cache(maxsize=1024)
+def _series_spans(text: str) -> tuple[tuple[int, int], ...]:
+    """The spans of the first series of three or more short items ("A, B, and C" or
+    "A, B and C") outside a leading condition, or nothing."""
+    if text.count(",") < 1 or not re.search(r"\s(?:and|or)\s", text):
+        return ()
     condition_end = main_clause_start(text)
-    for match in _SERIES.finditer(text):
+    # "For example, A or B", "During X, A or B": a leading phrase is not a list item.
+    intro = _INTRO.match(text)
+    for match in _SERIES.finditer(text, intro.end() if intro else 0):
         if match.start() < condition_end:
             continue  # "When A, B, or C, X happens": the series is the condition, not the fact
         first = _tail_phrase(match.group("first"))
         middle = [m.strip() for m in match.group("middle").split(",") if m.strip()]
+        if match.group("penult"):
+            middle.append(match.group("penult").strip())
         middle = [m for m in middle if not re.match(r"(?:and|or)\b", m)]
         last = _head_phrase(match.group("last"))
         items = [first, *middle, last]
         items = [i for i in items if i and words(i)[:1] != ["other"]]
         if len(items) < 3:
             continue
-        spans = _item_spans(text, items, match.start())
-        card = _cloze("series", sentence, context, text, spans)
-        return [card] if card else []
-    return []
+        return tuple(_item_spans(text, items, match.start()))
+    return ()
+
+
+def series(text: str, sentence: Sentence, context: Context) -> list[Candidate]:
+    """A series of three or more short items in any sentence: one cloze deletion per item."""
+    spans = _series_spans(text)
+    card = _cloze("series", sentence, context, text, list(spans)) if spans else None
+    return [card] if card else []
 
 
 def _tail_phrase(phrase: str) -> str:
     """The last noun phrase of ``phrase``: "injury to the spine's discs" gives "discs"."""
     kept: list[str] = []
     for word in reversed(phrase.split()):
-        if word.lower() in STOPWORDS or word.lower() in _VERBS:
+        if word.lower() in STOPWORDS or _verb(word):
             break
         if word.endswith(("'s", "’s")):
             break
@@ -672,7 +704,7 @@ def _head_phrase(phrase: str) -> str:
     """The first noun phrase of ``phrase``: "muscles results in inflammation" gives "muscles"."""
     kept: list[str] = []
     for word in phrase.split():
-        if word.lower() in STOPWORDS or word.lower() in _VERBS:
+        if word.lower() in STOPWORDS or _verb(word):
             break
         kept.append(word)
     return " ".join(kept)
@@ -963,7 +995,7 @@ def trends(text: str, sentence: Sentence, context: Context) -> list[Candidate]:
 def named_pairs(text: str, sentence: Sentence, context: Context) -> list[Candidate]:
     """Two named conditions joined by "and" / "or" ("ischaemic heart disease and chronic
     obstructive pulmonary disease"): one deletion each, when no series was asked."""
-    if series(text, sentence, context):
+    if _series_spans(text):
         return []
     named = sorted((start, end) for _, start, end in rare_terms(text) if _named(text[start:end]))
     for (a_start, a_end), (b_start, b_end) in itertools.pairwise(named):

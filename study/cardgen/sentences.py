@@ -127,21 +127,25 @@ def split_sentences(text: str, offset: int) -> list[Sentence]:
     """
     sentences: list[Sentence] = []
     position = 0
+    # A line break inside a paragraph is hard wrapping, not a sentence boundary (pysbd
+    # would take it for one); a space of the same length keeps every offset.
+    flat = text.replace("\n", " ")
     # pysbd is the slow part of reading; text with no stop before its end (a bullet item,
     # a heading-like line) is one sentence without asking it.
-    pieces = [text] if not _INNER_STOP.search(text.strip()) else _segmenter().segment(text)
+    pieces = [flat] if not _INNER_STOP.search(flat.strip()) else _segmenter().segment(flat)
     for piece in pieces:
         stripped = piece.strip()
         if not stripped:
             continue
-        start = text.find(stripped, position)
+        start = flat.find(stripped, position)
         if start < 0:  # pysbd did not keep the text verbatim; cite what it gave
             start = position
         position = start + len(stripped)
+        raw = text[start:position] if flat[start:position] == stripped else stripped
         sentences.append(
             Sentence(
                 text=clean_markup(stripped),
-                raw=stripped,
+                raw=raw,
                 start=offset + start,
                 end=offset + start + len(stripped),
             )
@@ -154,6 +158,21 @@ def _lines(text: str) -> Iterator[tuple[int, str]]:
     for line in text.split("\n"):
         yield position, line
         position += len(line) + 1
+
+
+_TITLE_WORDS = 8
+
+
+def _is_title(line: str, following: str) -> bool:
+    title = line.strip()
+    return (
+        bool(title)
+        and not following.strip()
+        and title[:1].isupper()
+        and len(title.split()) <= _TITLE_WORDS
+        and title[-1:].isalnum()
+        and not _BULLET.match(line)
+    )
 
 
 def parse_document(path: Path, text: str) -> Document:
@@ -181,12 +200,18 @@ def parse_document(path: Path, text: str) -> Document:
             Block("heading", title, start, start + len(title), tuple(h for _, h in headings))
         )
 
-    for start, line in _lines(text):
+    lines = list(_lines(text))
+    for number, (start, line) in enumerate(lines):
         heading = _HEADING.match(line)
         bullet = _BULLET.match(line)
+        following = lines[number + 1][1] if number + 1 < len(lines) else ""
         if heading:
             flush()
             open_heading(len(heading.group(1)), heading.group(2), start)
+        elif not current and not previous_line.strip() and _is_title(line, following):
+            # Plain text has titles too: a short line alone, with no final stop. The first
+            # names the document's subject; later ones its sections.
+            open_heading(2 if headings else 1, line.strip(), start + len(line) - len(line.lstrip()))
         elif _SETEXT.match(line) and len(current) == 1 and kind == "paragraph" and line.strip():
             # "Title\n=====": the paragraph line above was a heading.
             title_start, title = current[0]

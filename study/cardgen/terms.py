@@ -252,6 +252,153 @@ _VERB_WORDS = frozenset(
 )
 _VERB_SUFFIXES = ("ens", "ates", "izes", "ises", "ifies")
 
+# Verbs common in clinical prose, in every form: without a tagger, these keep a term or a
+# list item from swallowing its verb ("others notice palpitations", "restore sinus rhythm").
+_VERB_BASES = [
+    "notice",
+    "experience",
+    "develop",
+    "show",
+    "include",
+    "complain",
+    "describe",
+    "suggest",
+    "require",
+    "replace",
+    "reduce",
+    "prevent",
+    "protect",
+    "improve",
+    "produce",
+    "drive",
+    "allow",
+    "inhibit",
+    "stimulate",
+    "raise",
+    "restore",
+    "confirm",
+    "estimate",
+    "achieve",
+    "terminate",
+    "contain",
+    "compensate",
+    "smell",
+    "continue",
+    "give",
+    "occur",
+    "happen",
+    "affect",
+    "remain",
+    "become",
+    "mean",
+    "involve",
+    "seem",
+    "appear",
+    "tend",
+    "arise",
+    "heal",
+    "recover",
+    "resolve",
+    "respond",
+    "worsen",
+    "persist",
+    "embolise",
+    "embolize",
+    "quiver",
+    "relieve",
+    "remove",
+    "inflate",
+    "inject",
+    "identify",
+    "determine",
+    "diagnose",
+    "assess",
+    "treat",
+    "manage",
+    "relate",
+    "correlate",
+    "depend",
+    "differ",
+    "vary",
+    "turn",
+    "begin",
+    "start",
+    "come",
+    "take",
+    "make",
+    "feel",
+    "present",
+]
+# Bases that are nouns too ("the aim", "a rise in", "heart block"): only -s and -ed forms.
+_VERB_INFLECTED = [
+    "aim",
+    "report",
+    "increase",
+    "need",
+    "rise",
+    "trigger",
+    "form",
+    "return",
+    "release",
+    "add",
+    "cause",
+    "lead",
+    "result",
+]
+_IRREGULAR = [
+    "given",
+    "made",
+    "taken",
+    "shown",
+    "grown",
+    "risen",
+    "fallen",
+    "brought",
+    "found",
+    "known",
+    "seen",
+    "done",
+    "gone",
+    "broken",
+    "begun",
+    "led",
+    "kept",
+    "held",
+    "felt",
+    "meant",
+    "spread",
+    "became",
+    "came",
+]
+
+
+def _inflections(base: str, *, with_base: bool) -> set[str]:
+    if base.endswith("e"):
+        forms = {base + "s", base + "d", base[:-1] + "ing"}
+    elif base.endswith(("s", "sh", "ch", "x", "o")):
+        forms = {base + "es", base + "ed", base + "ing"}
+    elif base.endswith("y") and base[-2:-1] not in "aeiou":
+        forms = {base[:-1] + "ies", base[:-1] + "ied", base + "ing"}
+    else:
+        forms = {base + "s", base + "ed", base + "ing"}
+    if not with_base:
+        forms = {f for f in forms if not f.endswith("ing")}
+    return forms | ({base} if with_base else set())
+
+
+VERB_FORMS = frozenset(
+    {f for b in _VERB_BASES for f in _inflections(b, with_base=True)}
+    | {f for b in _VERB_INFLECTED for f in _inflections(b, with_base=False)}
+    | set(_IRREGULAR)
+)
+
+
+def is_verb(word: str) -> bool:
+    """Whether ``word`` is a form of a verb common in clinical prose (no tagger needed)."""
+    lowered = word.lower()
+    return lowered in VERB_FORMS or lowered in _VERB_WORDS
+
+
 WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*[A-Za-z]|[A-Za-z]")
 
 
@@ -368,7 +515,7 @@ def _inside_name(tokens: list[tuple[str, int, int]], text: str, index: int) -> b
     return (
         text[end : tokens[index + 1][1]] in (" ", "-")
         and lowered not in STOPWORDS
-        and lowered not in _VERB_WORDS
+        and not is_verb(lowered)
         and not lowered.endswith("ly")
     )
 
@@ -380,7 +527,7 @@ def _joins(word: str, text: str, left_end: int, right_start: int) -> bool:
         return False
     if lowered in HEAD_NOUNS:
         return True
-    if lowered in _VERB_WORDS or lowered.endswith(_VERB_SUFFIXES):
+    if is_verb(lowered) or lowered.endswith(_VERB_SUFFIXES):
         return False
     return (
         lowered not in STOPWORDS

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from study.cardgen.terms import STOPWORDS, stem, strip_article, words
+from study.cardgen.terms import STOPWORDS, is_verb, stem, strip_article, words
 
 # Headings that name an aspect of the subject above them, not a subject.
 ASPECT_HEADINGS = frozenset(
@@ -107,6 +107,36 @@ _CONTAINERS = frozenset(
         "purpose",
     ]
 )
+# Subjects that are never what a paragraph is about.
+_GENERIC_SUBJECTS = frozenset(
+    [
+        "patients",
+        "patient",
+        "people",
+        "person",
+        "doctors",
+        "doctor",
+        "clinicians",
+        "clinician",
+        "children",
+        "adults",
+        "women",
+        "men",
+        "others",
+        "many",
+        "most",
+        "some",
+        "treatment",
+        "management",
+        "diagnosis",
+        "symptoms",
+        "signs",
+        "examination",
+        "tests",
+        "results",
+        "body",
+    ]
+)
 _SUBORDINATE = re.compile(
     r"^(?:when|if|although|though|because|just because|while|since|once|whenever)\s+",
     re.IGNORECASE,
@@ -156,7 +186,7 @@ def sentence_subject(sentence: str) -> str | None:
     # "When hip pain comes from ..., it ...": the subordinate clause names the subject.
     text = text[subordinate.end() :] if subordinate else _LEADING_PHRASE.sub("", text, count=1)
     text = _PAREN.sub("", text)
-    verb = _VERB.search(" " + text)
+    verb = _first_verb(text)
     if verb is None:
         # A title-like first sentence: "Avascular necrosis (also called osteonecrosis)."
         title = text.strip(" .:")
@@ -165,15 +195,29 @@ def sentence_subject(sentence: str) -> str | None:
             return _tidy(strip_article(title))
         return None
     subject = text[: max(verb.start() - 1, 0)].strip(" ,;:")
+    if words(subject)[:1] in (["this"], ["these"], ["that"], ["those"], ["such"]):
+        return None  # "This type of pain ...": names something said before, not a subject
     # "Sciatica usually comes from ...": the adverb belongs to the verb.
     subject = _unwrap(re.sub(r"(?:\s+(?:most|\w+ly|often|also|always|still))+$", "", subject))
     if not subject or len(subject.split()) > 6:
         return None
     if subject.lower() in STOPWORDS or words(subject)[:1] in (["this"], ["it"], ["these"]):
         return None
+    if all(w in _GENERIC_SUBJECTS or w in STOPWORDS for w in words(subject)):
+        return None  # "Patients typically present with ...": about the topic, not a topic
     if subject[:1].islower() is False and not re.search(r"[a-z]", subject):
         return None
     return _tidy(subject)
+
+
+def _first_verb(text: str) -> re.Match[str] | None:
+    """The first verb of ``text`` (offsets in ``" " + text``), from a short list of
+    auxiliaries and the common clinical verbs of ``terms.is_verb``."""
+    for match in re.finditer(r"\s([A-Za-z][\w'’-]*)", " " + text):
+        word = match.group(1)
+        if _VERB.match(" " + word + " ") or (is_verb(word) and not word.lower().endswith("ing")):
+            return match
+    return None
 
 
 def _unwrap(subject: str) -> str:
@@ -249,8 +293,12 @@ _UNRESOLVABLE = re.compile(
 )
 
 
-def resolve(text: str, topic: str | None, procedure: str | None) -> str | None:
-    """``text`` with "It", "This condition" and "the procedure" replaced by what they name.
+def resolve(
+    text: str, topic: str | None, procedure: str | None, antecedent: str | None = None
+) -> str | None:
+    """``text`` with "It", "This condition" and "the procedure" replaced by what they name;
+    a leading "It" names ``antecedent`` (the subject of the sentence before) when that is
+    one thing other than the topic.
 
     None when the sentence leans on text around it that no topic can stand in for
     ("This is not a surprise", "They ..."), since a card made from it would not stand alone.
@@ -263,13 +311,26 @@ def resolve(text: str, topic: str | None, procedure: str | None) -> str | None:
     if topic:
         text = _CONDITION_REFERENCE.sub(lambda m: _condition(m.group(0), topic), text, count=1)
         if _LEADING_PRONOUN.match(text):
-            text = _LEADING_PRONOUN.sub(capitalise(topic) + " ", text, count=1)
+            # "It" is the subject of the sentence before, when that was one thing other than
+            # the topic ("Rate control aims for ... It is usually achieved with ...").
+            named_it = topic
+            if antecedent and _singular(antecedent) and topic.lower() not in antecedent.lower():
+                named_it = antecedent
+            text = _LEADING_PRONOUN.sub(capitalise(named_it) + " ", text, count=1)
         text = re.sub(r"(;\s+)it\s+(?=can|may|is|typically|often|usually)", rf"\1{topic} ", text)
     elif re.match(r"^(?:it|this|these)\b", text, re.IGNORECASE):
         return None
     if re.match(r"^(?:this|these|that)\s+(?:" + _CONDITION_WORDS + r")\b", text, re.IGNORECASE):
         return None
     return capitalise(text)
+
+
+def _singular(phrase: str) -> bool:
+    """Whether ``phrase`` can be what "it" stands for: not "A and B", not a plural noun."""
+    last = words(phrase)[-1:] or [""]
+    if re.search(r"\s(?:and|or)\s", phrase):
+        return False
+    return not (last[0].endswith("s") and not last[0].endswith(("ss", "is", "us", "sis")))
 
 
 def _condition(reference: str, topic: str) -> str:
