@@ -29,3 +29,15 @@ def test_readme_test_command_is_what_ci_runs() -> None:
     marker = readme.index("<!-- test-command -->")
     assert "pip install -e '.[test]' && pytest" in readme[marker : marker + 120]
     assert "README.md" in (ROOT / ".ci" / "run").read_text()
+
+
+def test_every_core_module_is_kept_free_of_textual_by_a_contract() -> None:
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["importlinter"]
+    contract = next(c for c in config["contracts"] if c["forbidden_modules"] == ["textual"])
+    core = {
+        f"study.{path.stem}" if path.is_file() else f"study.{path.name}"
+        for path in (ROOT / "study").iterdir()
+        if path.name not in ("__init__.py", "cli.py", "tui", "__pycache__")
+        and (path.suffix == ".py" or (path / "__init__.py").exists())
+    }
+    assert core - set(contract["source_modules"]) == set(), "add these to the contracts"

@@ -23,7 +23,7 @@ from sqlmodel import Session, SQLModel
 
 from study.storage import models
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 BUSY_TIMEOUT_MS = 10_000
 T = TypeVar("T")
 
@@ -40,8 +40,18 @@ def _migrate_1_to_2(connection: Connection) -> None:
     )
 
 
+def _migrate_2_to_3(connection: Connection) -> None:
+    # Version 3 replaces the (learner, day) index of the review log with one that covers
+    # every column the statistics group by, so a year of history is read from the index.
+    connection.exec_driver_sql(
+        "CREATE INDEX IF NOT EXISTS ix_review_stats ON review (learner_id, study_day, kind, "
+        "grade, repetitions_before, interval_before, answer_ms)"
+    )
+    connection.exec_driver_sql("DROP INDEX IF EXISTS ix_review_learner_day")
+
+
 # MIGRATIONS[n] upgrades a database at version n to version n + 1.
-MIGRATIONS: dict[int, Callable[[Connection], None]] = {1: _migrate_1_to_2}
+MIGRATIONS: dict[int, Callable[[Connection], None]] = {1: _migrate_1_to_2, 2: _migrate_2_to_3}
 
 
 def default_url(data_dir: Path) -> str:
@@ -175,7 +185,7 @@ def open_database(
                 if not sa.inspect(connection).has_table("schema_info"):
                     SQLModel.metadata.create_all(connection)
                     connection.execute(
-                        sa.insert(models.SchemaInfo.__table__).values(id=1, version=SCHEMA_VERSION)  # type: ignore[arg-type]
+                        sa.insert(models.SchemaInfo).values(id=1, version=SCHEMA_VERSION)
                     )
             version = schema_version(database.engine)
         if version is None or version == SCHEMA_VERSION:

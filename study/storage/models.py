@@ -151,7 +151,17 @@ class Review(SQLModel, table=True):
 
     __tablename__ = "review"
     __table_args__ = (
-        sa.Index("ix_review_learner_day", "learner_id", "study_day"),
+        # Covers the statistics' per-day aggregates, so they never read the table itself.
+        sa.Index(
+            "ix_review_stats",
+            "learner_id",
+            "study_day",
+            "kind",
+            "grade",
+            "repetitions_before",
+            "interval_before",
+            "answer_ms",
+        ),
         sa.Index("ix_review_card", "card_id", "id"),
         sa.Index(
             "ix_review_cancels",

@@ -22,7 +22,7 @@ from study.storage.models import Card, CardState, Deck, Learner, Material, Note,
 def not_cancelled() -> sa.ColumnElement[bool]:
     """A condition on ``Review``: the review was not cancelled by an undo record."""
     undo = sa.orm.aliased(Review)
-    return ~sa.exists().where(undo.cancels_id == Review.id)
+    return ~sa.exists().where(col(undo.cancels_id) == col(Review.id))
 
 
 class NotFoundError(UserError):
@@ -202,8 +202,7 @@ def import_deck(
             result.unchanged += 1
         cards = {c.ordinal: c for c in existing_cards.pop(note_spec.id, [])}
         for ordinal in _ordinals(note_spec):
-            card = cards.pop(ordinal, None)
-            if card is None:
+            if ordinal not in cards:
                 new_cards.append(
                     {
                         "id": card_id(note_spec.id, ordinal),
@@ -214,9 +213,11 @@ def import_deck(
                         "retired": False,
                     }
                 )
-            elif card.retired or card.position != position:
-                card.retired, card.position = False, position
-                session.add(card)
+            else:
+                card = cards.pop(ordinal)
+                if card.retired or card.position != position:
+                    card.retired, card.position = False, position
+                    session.add(card)
             position += 1
         for card in cards.values():  # a cloze number that was removed
             if not card.retired:
@@ -372,15 +373,18 @@ def card_rows(
 
 def content_of(card: Card, note: Note) -> CardContent:
     """The plain-text content of one card."""
-    question, answer = question_and_answer(
-        note.type, note.front, note.back, note.text, card.ordinal
-    )
+    return _content(card.id, note.id, card.deck_id, card.ordinal, note)
+
+
+def _content(card_id_: str, note_id: str, deck_id: str, ordinal: int, note: Any) -> CardContent:
+    """A card's content from its note's fields (a ``Note``, or a row with its columns)."""
+    question, answer = question_and_answer(note.type, note.front, note.back, note.text, ordinal)
     return CardContent(
-        card_id=card.id,
-        note_id=note.id,
-        deck_id=card.deck_id,
+        card_id=card_id_,
+        note_id=note_id,
+        deck_id=deck_id,
         type=note.type,
-        ordinal=card.ordinal,
+        ordinal=ordinal,
         question=question,
         answer=answer,
         cloze_text=note.text,
@@ -448,3 +452,147 @@ def set_flags(
         setattr(state, key, value)
     state.updated_at = now
     session.add(state)
+
+
+# ---------------------------------------------------------------- the grading path
+# Grading runs these once per answer: SQLAlchemy Core statements built once and reused
+# (compiled once, cached), on the session's connection, without the ORM's identity map
+# and unit of work, which cost several times the SQL itself (issue 9's benchmark).
+
+SCHEDULE_FIELDS = (
+    "repetitions",
+    "ease_hundredths",
+    "interval",
+    "due_day",
+    "last_review_day",
+    "reviews",
+    "lapses",
+    "suspended",
+    "leech",
+    "buried_until",
+    "drill_day",
+    "flagged",
+    "flag_reason",
+)
+_STATE_TABLE: sa.Table = CardState.__table__  # type: ignore[attr-defined]
+_REVIEW_TABLE: sa.Table = Review.__table__  # type: ignore[attr-defined]
+_CARD_TABLE: sa.Table = Card.__table__  # type: ignore[attr-defined]
+_NOTE_TABLE: sa.Table = Note.__table__  # type: ignore[attr-defined]
+_SELECT_SCHEDULE = sa.select(*(_STATE_TABLE.c[name] for name in SCHEDULE_FIELDS)).where(
+    _STATE_TABLE.c.learner_id == sa.bindparam("learner_id"),
+    _STATE_TABLE.c.card_id == sa.bindparam("card_id"),
+)
+_UPDATE_SCHEDULE = sa.update(_STATE_TABLE).where(
+    _STATE_TABLE.c.learner_id == sa.bindparam("key_learner_id"),
+    _STATE_TABLE.c.card_id == sa.bindparam("key_card_id"),
+)
+_INSERT_SCHEDULE = sa.insert(_STATE_TABLE)
+_INSERT_REVIEW = sa.insert(_REVIEW_TABLE)
+_other_card = _CARD_TABLE.alias("other")
+_SIBLINGS = sa.select(_CARD_TABLE.c.id).where(
+    _CARD_TABLE.c.note_id
+    == sa.select(_other_card.c.note_id)
+    .where(_other_card.c.id == sa.bindparam("card_id"))
+    .scalar_subquery(),
+    _CARD_TABLE.c.id != sa.bindparam("card_id"),
+    _CARD_TABLE.c.retired.is_(False),
+)
+_CONTENT_COLUMNS = (
+    _CARD_TABLE.c.id,
+    _CARD_TABLE.c.note_id,
+    _CARD_TABLE.c.deck_id,
+    _CARD_TABLE.c.ordinal,
+    _NOTE_TABLE.c.type,
+    _NOTE_TABLE.c.front,
+    _NOTE_TABLE.c.back,
+    _NOTE_TABLE.c.text,
+    _NOTE_TABLE.c.extra,
+    _NOTE_TABLE.c.tags,
+    _NOTE_TABLE.c.source_file,
+    _NOTE_TABLE.c.source_sentence,
+)
+_SELECT_CONTENTS = (
+    sa.select(*_CONTENT_COLUMNS)
+    .join_from(_CARD_TABLE, _NOTE_TABLE, _NOTE_TABLE.c.id == _CARD_TABLE.c.note_id)
+    .where(_CARD_TABLE.c.id.in_(sa.bindparam("card_ids", expanding=True)))
+)
+
+
+@dataclass(slots=True)
+class Schedule:
+    """One learner's schedule for one card as plain values (the columns of ``CardState``).
+
+    ``stored`` says whether the row exists: a card without one is new for the learner.
+    """
+
+    learner_id: int
+    card_id: str
+    stored: bool
+    repetitions: int
+    ease_hundredths: int
+    interval: int
+    due_day: date | None
+    last_review_day: date | None
+    reviews: int
+    lapses: int
+    suspended: bool
+    leech: bool
+    buried_until: date | None
+    drill_day: date | None
+    flagged: bool
+    flag_reason: str
+
+
+_NEW_SCHEDULE: dict[str, Any] = {
+    name: CardState.model_fields[name].default for name in SCHEDULE_FIELDS
+}
+
+
+def load_schedule(session: Session, learner_id: int, card_id_: str) -> Schedule:
+    """The learner's schedule for a card (the defaults of a new card if it has none)."""
+    row = (
+        session.connection()
+        .execute(_SELECT_SCHEDULE, {"learner_id": learner_id, "card_id": card_id_})
+        .first()
+    )
+    if row is None:
+        return Schedule(learner_id, card_id_, False, **_NEW_SCHEDULE)
+    return Schedule(learner_id, card_id_, True, *row)
+
+
+def save_schedule(session: Session, schedule: Schedule, now: datetime) -> None:
+    """Write a schedule back (insert or update), stamped ``now``."""
+    values = {name: getattr(schedule, name) for name in SCHEDULE_FIELDS}
+    values["updated_at"] = now
+    connection = session.connection()
+    if schedule.stored:
+        values["key_learner_id"] = schedule.learner_id
+        values["key_card_id"] = schedule.card_id
+        connection.execute(_UPDATE_SCHEDULE, values)
+    else:
+        values["learner_id"] = schedule.learner_id
+        values["card_id"] = schedule.card_id
+        connection.execute(_INSERT_SCHEDULE, values)
+        schedule.stored = True
+
+
+def sibling_cards(session: Session, card_id_: str) -> list[str]:
+    """The other live cards of the card's note (the other cloze numbers)."""
+    rows = session.connection().execute(_SIBLINGS, {"card_id": card_id_})
+    return [row[0] for row in rows]
+
+
+def append_review(session: Session, values: dict[str, Any]) -> int:
+    """Append one row (the columns of ``Review`` but its id) to the log; its id."""
+    result = session.connection().execute(_INSERT_REVIEW, values)
+    review_id = result.inserted_primary_key[0] if result.inserted_primary_key else None
+    assert isinstance(review_id, int)
+    return review_id
+
+
+def card_contents(session: Session, card_ids: Sequence[str]) -> dict[str, CardContent]:
+    """The content of several cards in one query, by card id (missing ids left out)."""
+    if not card_ids:
+        return {}
+    rows = session.connection().execute(_SELECT_CONTENTS, {"card_ids": list(card_ids)})
+    return {row.id: _content(row.id, row.note_id, row.deck_id, row.ordinal, row) for row in rows}
