@@ -21,6 +21,9 @@ class Context:
     # What "It" at the start of a sentence stands for when it is not the topic: the subject
     # of the sentence before ("Rate control aims for ... It is usually achieved with ...").
     antecedent: str | None = None
+    # A term the material sets in bold at the start of a list item ("**Paroxysmal AF**
+    # terminates ..."): the item defines it.
+    defined: str | None = None
 
     def names_topic(self, text: str) -> bool:
         """Whether ``text`` names the topic itself or by one of its other names."""

@@ -105,6 +105,10 @@ GENERIC_NOUNS = frozenset(
 )
 
 
+# "showing these features", "in those patients": a back reference the card cannot show.
+_BACK_REFERENCE = re.compile(r"\b(?:these|those)\s+(?!include\b|are\b|were\b)[a-z]+", re.I)
+
+
 def sentence_drop(text: str, has_topic: bool) -> str | None:
     """Why ``text`` can give no card at all, or None when patterns may read it."""
     count = len(words(text))
@@ -152,6 +156,8 @@ def card_drop(candidate: Candidate, source_text: str) -> str | None:
         return f"question longer than {MAX_QUESTION_WORDS} words"
     if re.search(r"\b(?:this|that) (?:condition|procedure|disease|type of)\b", question, re.I):
         return "question refers to 'this ...' that it does not name"
+    if _BACK_REFERENCE.search(question):
+        return "refers to 'these ...' said elsewhere, which the card does not name"
     if candidate.type == "basic":
         if len(words(candidate.back)) > MAX_ANSWER_WORDS:
             return f"answer longer than {MAX_ANSWER_WORDS} words (one short fact per card)"
@@ -205,7 +211,12 @@ def _traceable(answer: str, source_text: str) -> bool:
 
 
 def _contained(answer: str, question: str) -> bool:
-    """Whether ``answer`` (its content words, in order) is visible in ``question``."""
+    """Whether ``answer`` (its content words, in order) is visible in ``question``; for a
+    number, whether the number itself is (units such as mmol/L may repeat)."""
+    digits = re.findall(r"\d+(?:[.,]\d+)*", answer)
+    if digits:
+        shown = set(re.findall(r"\d+(?:[.,]\d+)*", question))
+        return all(d in shown for d in digits)
     target = [stem(w) for w in content_words(answer)]
     if not target:
         return False
@@ -245,6 +256,8 @@ def near_duplicates(candidates: Iterable[Candidate]) -> dict[int, int]:
 
 
 def _same_card(first: Candidate, second: Candidate) -> bool:
+    if first.sentence.raw == second.sentence.raw and _answer_key(first) != _answer_key(second):
+        return False  # one sentence, two facts: "ketones of 3.0 mmol/L ... a pH below 7.3"
     if first.type != second.type:
         score = fuzz.token_set_ratio(first.shown, second.shown)
         return score >= 95 and _answer_key(first) == _answer_key(second)
@@ -258,4 +271,6 @@ def _same_card(first: Candidate, second: Candidate) -> bool:
 
 
 def _answer_key(candidate: Candidate) -> str:
-    return " ".join(sorted(stem(w) for a in candidate.answers for w in content_words(a)))
+    keys = [stem(w) for a in candidate.answers for w in content_words(a)]
+    keys += [n for a in candidate.answers for n in re.findall(r"\d+(?:[.,]\d+)*", a)]
+    return " ".join(sorted(keys))

@@ -13,7 +13,7 @@ from study.cardgen.candidates import Candidate, Context
 from study.cardgen.errors import GenerationError
 from study.cardgen.ids import card_id, slug
 from study.cardgen.patterns import FALLBACK, PATTERNS, attributed, clauses, numbers
-from study.cardgen.sentences import Block, Sentence, parse_document, read_material
+from study.cardgen.sentences import Block, Sentence, clean_markup, parse_document, read_material
 from study.cardgen.terms import rare_terms, words
 from study.cardgen.topics import (
     ASPECT_HEADINGS,
@@ -190,6 +190,8 @@ class _Reader:
                 return
         aliases = self._aliases(topic)
         antecedent: str | None = None
+        bold = _BOLD_LEAD.match(block.text) if block.kind == "bullet" else None
+        defined = clean_markup(bold.group("term")) if bold else None
         for sentence in sentences:
             named = PROCEDURE_NAME.search(sentence.text)
             context = Context(
@@ -198,7 +200,9 @@ class _Reader:
                 headings=block.headings,
                 aliases=aliases,
                 antecedent=antecedent,
+                defined=defined,
             )
+            defined = None
             self._read_sentence(sentence, context, tags, kept, drops)
             if named:
                 self.procedure = named.group("name")
@@ -297,9 +301,10 @@ class _Reader:
             not t or len(words(t)) > MAX_LIST_ITEM_WORDS for t in texts
         ):
             return
-        label = _list_label(blocks, index, section)
-        if label is None:
+        labelled = _list_label(blocks, index, section)
+        if labelled is None:
             return
+        label, complete = labelled
         raw = self.text[items[0].start : items[-1].end]
         sentence = Sentence(text="; ".join(texts), raw=raw, start=items[0].start, end=items[-1].end)
         body = f"{capitalise(label)}: " + ", ".join(
@@ -310,7 +315,8 @@ class _Reader:
             type="basic",
             sentence=sentence,
             answers=tuple(texts),
-            front=f"Name the {len(texts)} {label}.",
+            # "Risk factors include:" lists some; a heading "Symptoms" lists them all.
+            front=f"Name the {len(texts)} {label}." if complete else f"Name {len(texts)} {label}.",
             back=capitalise("; ".join(texts)),
             topic=section,
         )
@@ -324,6 +330,9 @@ class _Reader:
         )
         if self._gate([per_item, whole], sentence.text, tags, kept, drops):
             self.listed.update(range(index, index + len(items)))
+
+
+_BOLD_LEAD = re.compile(r"^\s*(?:\*\*|__)(?P<term>[^*_\n]{2,60})(?:\*\*|__)")
 
 
 def _item_text(item: Block) -> str:
@@ -340,22 +349,26 @@ def _starts_list(blocks: list[Block], index: int) -> bool:
     )
 
 
-def _list_label(blocks: list[Block], index: int, section: str | None) -> str | None:
-    """What a list enumerates: "risk factors for gout" from "Risk factors for gout include:"
-    or from the heading "Risk factors" under "Gout"."""
+def _list_label(blocks: list[Block], index: int, section: str | None) -> tuple[str, bool] | None:
+    """What a list enumerates, and whether it is complete: "risk factors for gout" from
+    "Risk factors for gout include:" (some of them) or from the heading "Risk factors"
+    under "Gout" (all of them)."""
     if index > 0 and blocks[index - 1].kind == "paragraph":
         intro = blocks[index - 1].text.strip()
-        match = re.search(r"([^.:!?]+?)\s+(?:include|includes|are|is|can be)?\s*:\s*$", intro)
+        match = re.search(
+            r"([^.:!?]+?)\s+(include|includes|are|is|can be)?\s*:\s*$", intro, re.IGNORECASE
+        )
         if match:
             label = re.sub(
                 r"^(?:the\s+)?(?:main\s+|common\s+|typical\s+)?", "", match.group(1), flags=re.I
             )
-            return label[0].lower() + label[1:] if label else None
+            partial = (match.group(2) or "").lower().startswith("include")
+            return (label[0].lower() + label[1:], not partial) if label else None
     headings = blocks[index].headings
     if headings:
         aspect = headings[-1].strip().rstrip(":")
         if aspect.lower() in ASPECT_HEADINGS or all(w in ASPECT_HEADINGS for w in words(aspect)):
-            return f"{aspect.lower()} of {section}" if section else aspect.lower()
+            return (f"{aspect.lower()} of {section}" if section else aspect.lower()), True
     return None
 
 

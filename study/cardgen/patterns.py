@@ -78,8 +78,9 @@ _NUMBER_WORDS = (
     r"forty|fifty|sixty|hundred|a few|several|many"
 )
 _UNITS = (
-    r"seconds?|minutes?|hours?|days?|weeks?|months?|years?|times|%|percent|mg|g|kg|mcg|ml|mL|L|"
-    r"mmHg|mmol/L|mg/dL|cm|mm|°C|°F|repetitions|reps|doses?"
+    r"units?/kg(?:\s+per\s+hour|/h)?|units?|seconds?|minutes?|hours?|days?|weeks?|months?|"
+    r"years?|times|%|percent|mg/kg|mg|g|kg|mcg|ml|mL|L|mmHg|mmol/L|mg/dL|cm|mm|°C|°F|"
+    r"beats per minute|bpm|breaths per minute|repetitions|reps|doses?"
 )
 _DURATIONS = r"seconds|minutes|hours|days|weeks|months|years"
 _ORDINALS = r"first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth"
@@ -89,6 +90,8 @@ NUMBER = re.compile(
     rf"(?:\b\d(?:[\d,.]*\d)?(?:\s*(?:-|–|to)\s*\d(?:[\d,.]*\d)?)?(?:\s*(?:{_UNITS})\b|%)?"
     rf"|\b(?:{_NUMBER_WORDS})(?:\s+(?:to|or)\s+(?:{_NUMBER_WORDS}))?\s+(?:{_DURATIONS}|times)\b"
     rf"|\b(?:{_ORDINALS})(?=\s+(?:place|most|leading|highest|largest|commonest))"
+    rf"|\b(?:one|two|three|four|five|\d+)\s+in\s+(?:{_NUMBER_WORDS}|\d[\d,]*)\b"
+    rf"|\b(?:two|three|four|five|six|seven|eight|nine|ten)fold\b"
     rf"|(?<=\btake\s)(?:{_DURATIONS})\b|(?<=\btakes\s)(?:{_DURATIONS})\b"
     rf"|(?<=\bwithin\s)(?:{_DURATIONS})\b|(?<=\bfor\s)(?:{_DURATIONS})\b)",
     re.IGNORECASE,
@@ -258,8 +261,8 @@ _ALIAS_PAREN = re.compile(
 )
 _ACRONYM = re.compile(r"\((?P<y>[A-Z][A-Za-z]{1,7}s?)\)")
 _ALIAS_COMMA = re.compile(
-    r",\s*(?:also|often|commonly|sometimes)\s+(?:called|known as|referred to as)\s+"
-    r"(?P<y>[^,.;()]+)",
+    r",\s*(?:(?:also|often|commonly|sometimes|collectively)\s+)?(?:called|known as|referred to as)"
+    r"\s+(?P<y>[^,.;()]+)",
     re.IGNORECASE,
 )
 _ALIAS_VERB = re.compile(
@@ -330,6 +333,17 @@ _DEFINITION = re.compile(
 )
 
 
+_RELATION = re.compile(
+    r"^an?\s+(?:[\w-]+\s+(?:but\s+|and\s+)?){0,4}?(?P<kind>complication|symptom|sign|cause|"
+    r"feature|risk factor|trigger|side effect|finding|consequence)s?\b(?P<of>\s+of\b)?",
+    re.IGNORECASE,
+)
+_DEFINING_CLAUSE = re.compile(
+    r"\s+(?:in which|that|where|whereby|characterised by|characterized by|marked by)\s",
+    re.IGNORECASE,
+)
+
+
 def definitions(text: str, sentence: Sentence, context: Context) -> list[Candidate]:
     """ "X is a condition in which ...": what X is, and which term fits the definition."""
     match = _DEFINITION.match(text)
@@ -345,8 +359,20 @@ def definitions(text: str, sentence: Sentence, context: Context) -> list[Candida
         found.append(
             _basic("definition-cause", sentence, context, f"What causes {x}?", cause.group("cause"))
         )
+    relation = _RELATION.match(definition)
+    if relation and not _DEFINING_CLAUSE.search(definition):
+        # "Cerebral oedema is a rare complication": not what cerebral oedema is, but what it
+        # is to the topic ("What is a rare complication of DKA?").
+        owner = "" if relation.group("of") or not context.topic else f" of {context.topic}"
+        asked = f"{definition[: relation.end('kind')]}{owner}{definition[relation.end('kind') :]}"
+        return [*found, _basic("relation", sentence, context, f"What is {asked}?", x)]
     the_definition = re.sub(r"^an?\s+", "", definition, flags=re.I)
-    found.append(_basic("definition", sentence, context, f"What is {x}?", definition))
+    genus = definition
+    if len(words(definition)) > gates.MAX_ANSWER_WORDS:
+        # "a complication of diabetes in which ...": the kind answers "What is X?"; the
+        # whole definition stays in the reverse question.
+        genus = _DEFINING_CLAUSE.split(definition, maxsplit=1)[0].rstrip(" ,")
+    found.append(_basic("definition", sentence, context, f"What is {x}?", genus))
     found.append(
         _basic(
             "definition-reverse", sentence, context, f"What is the term for a {the_definition}?", x
@@ -562,7 +588,8 @@ def _healing_question(heals: re.Match[str], x: str) -> str:
 
 _CAUSED_BY = re.compile(
     r"^(?P<x>[^;]+?)\s+(?:can|may|is|are|might)\s+(?:also\s+|often\s+|usually\s+|mostly\s+|be\s+)*"
-    r"caused\s+by\s+(?P<list>.+?)(?:,?\s+among\s+other\s+(?:causes|things|reasons))?\.?$",
+    r"(?P<verb>caused|triggered|precipitated|brought on)\s+by\s+(?P<list>.+?)"
+    r"(?:,?\s+among\s+other\s+(?:causes|things|reasons|triggers))?\.?$",
     re.IGNORECASE,
 )
 _INCLUDE = re.compile(
@@ -599,7 +626,7 @@ def split_items(text: str) -> list[str]:
 def causes(text: str, sentence: Sentence, context: Context) -> list[Candidate]:
     """ "X can be caused by A, B, or C": one card per cause and one for the whole list."""
     match = _CAUSED_BY.match(text)
-    label = "causes"
+    label = "causes" if not match or match.group("verb").lower() == "caused" else "triggers"
     if not match:
         match = _INCLUDE.match(text)
         if not match or len(split_items(match.group("list"))) < 3:
@@ -609,16 +636,17 @@ def causes(text: str, sentence: Sentence, context: Context) -> list[Candidate]:
     items = split_items(match.group("list"))
     found: list[Candidate] = []
     if len(items) == 1:
-        return [_basic("cause", sentence, context, f"What can cause {x}?", items[0])]
+        verb = "cause" if label == "causes" else "trigger"
+        return [_basic("cause", sentence, context, f"What can {verb} {x}?", items[0])]
     spans = _item_spans(text, items, match.start("list"))
     cloze_card = _cloze("list-item", sentence, context, text, spans)
     if cloze_card:
         found.append(cloze_card)
     if label:
-        front = f"Name {len(items)} causes of {x}."
+        front = f"Name {len(items)} {label} of {x}."
         # The material may say "among other causes": the list is not complete.
         if re.search(r"among\s+other", text, re.I):
-            front = f"Name {len(items)} causes of {x} (among others)."
+            front = f"Name {len(items)} {label} of {x} (among others)."
     else:
         front = (
             f"Name the {len(items)} {x}."
@@ -670,7 +698,10 @@ def _series_spans(text: str) -> tuple[tuple[int, int], ...]:
         first = _tail_phrase(match.group("first"))
         middle = [m.strip() for m in match.group("middle").split(",") if m.strip()]
         if match.group("penult"):
-            middle.append(match.group("penult").strip())
+            penult = match.group("penult").strip()
+            if any(_verb(w) for w in penult.split()):
+                continue  # "a serious complication, seen mainly in children and adults"
+            middle.append(penult)
         middle = [m for m in middle if not re.match(r"(?:and|or)\b", m)]
         last = _head_phrase(match.group("last"))
         items = [first, *middle, last]
@@ -713,6 +744,22 @@ def _head_phrase(phrase: str) -> str:
 # ---- numbers -------------------------------------------------------------------------------
 
 
+def _label(text: str, match: re.Match[str]) -> bool:
+    """Whether a number names rather than counts: "type 2 diabetes", "cotransporter 2",
+    "a 12-lead ECG". A quantity comes before its noun; a bare number after a noun, or one
+    joined by a hyphen to a word that is not a unit, is part of a name."""
+    number = match.group(0)
+    if _NUMBERED_NAME.search(text[: match.start()]):
+        return True
+    if re.fullmatch(r"\d+", number) and re.match(r"-[A-Za-z]", text[match.end() :]):
+        return True  # "12-lead"
+    before = re.search(r"([A-Za-z][\w-]*)\s$", text[: match.start()])
+    if not before or not re.fullmatch(r"\d+", number) or _YEAR.match(number):
+        return False
+    word = before.group(1).lower()
+    return word not in STOPWORDS and not _verb(word) and not word.endswith("ed")
+
+
 def numbers(text: str, sentence: Sentence, context: Context) -> list[Candidate]:
     """Numbers, quantities and durations, each asked in the clause that gives it."""
     found: list[Candidate] = []
@@ -721,9 +768,7 @@ def numbers(text: str, sentence: Sentence, context: Context) -> list[Candidate]:
         offset = text.find(clause, position)
         position = offset + len(clause)
         matches = [
-            m
-            for m in NUMBER.finditer(clause)
-            if m.group(0).strip() and not _NUMBERED_NAME.search(clause[: m.start()])
+            m for m in NUMBER.finditer(clause) if m.group(0).strip() and not _label(clause, m)
         ]
         asked = [m for m in matches if not _YEAR.match(m.group(0).strip())] or matches
         if not asked:
@@ -882,15 +927,17 @@ def contrasts(text: str, sentence: Sentence, context: Context) -> list[Candidate
 _SUPERLATIVE_WORDS = (
     r"(?:single\s+)?(?:most|second most|least)\s+(?:common|important|frequent|useful|"
     r"reliable|sensitive|specific|serious|dangerous|effective|likely|characteristic|typical)"
-    r"|leading|commonest|best|main"
+    r"|leading|commonest|best|main|cornerstone|mainstay|gold standard|treatment of choice"
 )
 _SUPERLATIVE_HEAD = (
-    rf"the\s+(?P<sup>{_SUPERLATIVE_WORDS})\s+(?P<noun>[\w-]+(?:\s+[\w-]+)?)\s+"
-    rf"(?P<prep>of|in|for)\s+(?P<x>[^,;]+?)"
+    rf"the\s+(?P<sup>{_SUPERLATIVE_WORDS})(?:\s+(?P<noun>[\w-]+(?:\s+[\w-]+){{0,2}}?))?"
+    rf"(?:\s+(?P<prep>of|in|for)\s+(?P<x>[^,;]+?))?"
 )
+# "..., because ...", "..., which ...": a reason or remark after the fact asked.
+_REMARK = r"(?:,\s+(?:because|which|as|since)\b.*)?\.?$"
 _SUPERLATIVE = (
-    re.compile(rf"^{_SUPERLATIVE_HEAD}\s+(?:is|are)\s+(?P<y>[^,;]+?)\.?$", re.IGNORECASE),
-    re.compile(rf"^(?P<y>[^,;]+?)\s+(?:is|are)\s+{_SUPERLATIVE_HEAD}\.?$", re.IGNORECASE),
+    re.compile(rf"^{_SUPERLATIVE_HEAD}\s+(?:is|are)\s+(?P<y>[^,;]+?){_REMARK}", re.IGNORECASE),
+    re.compile(rf"^(?P<y>[^,;]+?)\s+(?:is|are)\s+{_SUPERLATIVE_HEAD}{_REMARK}", re.IGNORECASE),
     # "..., which is the most important part in diagnosing it by doing a good examination"
     re.compile(
         rf"\b{_SUPERLATIVE_HEAD},?\s+by\s+(?:doing|performing|taking|using)?\s*"
@@ -901,22 +948,199 @@ _SUPERLATIVE = (
 
 
 def superlatives(text: str, sentence: Sentence, context: Context) -> list[Candidate]:
-    """ "The most common cause of X is Y", "Y is the leading cause of X", "the most
-    important part in diagnosing X is by doing Y": what is the most ... of X."""
+    """ "The most common cause of X is Y", "Y is the leading cause of X", "Infection is the
+    most common trigger", "The cornerstone of X is Y", "the most important part in
+    diagnosing X is by doing Y": what is the most ... (of X)."""
     for shape in _SUPERLATIVE:
         match = shape.search(text)
-        if not match:
+        if not match or not (match.group("noun") or match.group("prep")):
             continue
-        sup, noun = match.group("sup").lower(), match.group("noun")
-        if noun.lower().split()[0] in STOPWORDS:
+        sup, noun = match.group("sup").lower(), match.group("noun") or ""
+        if noun and noun.lower().split()[0] in STOPWORDS:
             continue
-        x = match.group("x")
+        x = match.group("x") or ""
         if not re.search(r"\b(?:what|which|how|why|where|who)\b", x, re.IGNORECASE):
             x = re.sub(r"\s+(?:is|are)$", "", x)  # "... the source is by doing": not "what it is"
-        front = f"What is the {sup} {noun} {match.group('prep').lower()} {x}?"
+        asked = " ".join(p for p in (sup, noun, (match.group("prep") or "").lower(), x) if p)
         y = re.sub(r"^by\s+(?:doing|performing|taking|using)?\s*", "", match.group("y"))
-        return [_basic("superlative", sentence, context, front, y, name_topic=True)]
+        return [
+            _basic("superlative", sentence, context, f"What is the {asked}?", y, name_topic=True)
+        ]
     return []
+
+
+_CAUSES_FORWARD = re.compile(
+    r"^(?P<x>[^,;]{3,80}?)\s+(?:can\s+|may\s+|might\s+|often\s+|commonly\s+)?"
+    r"(?P<verb>cause|causes|lead to|leads to|result in|results in)\s+(?P<y>[^,;]+?)"
+    r"(?:,\s+(?:in which|which|where|because)\b.*)?\.?$",
+    re.IGNORECASE,
+)
+
+
+def effects(text: str, sentence: Sentence, context: Context) -> list[Candidate]:
+    """ "SGLT2 inhibitors can cause euglycaemic DKA": what X can cause, and what can cause Y."""
+    match = _CAUSES_FORWARD.match(text)
+    if not match or words(match.group("x"))[:1] in (["it"], ["this"], ["they"], ["there"]):
+        return []
+    x, y = match.group("x"), match.group("y")
+    verb = re.sub(r"s$", "", match.group("verb").split()[0].lower())
+    particle = {"lead": " to", "result": " in"}.get(verb, "")
+    subject = lower_first(strip_article(x))
+    return [
+        _basic("effect", sentence, context, f"What can {subject} {verb}{particle}?", y),
+        _basic("effect-reverse", sentence, context, f"What can {verb}{particle} {y}?", x),
+    ]
+
+
+_STARTS_WITH = re.compile(
+    r"^(?:the\s+)?(?P<what>treatment|management|resuscitation|therapy)(?:\s+of\s+(?P<x>[^,]+?))?"
+    r"\s+(?:starts|begins|should start|should begin)\s+with\s+(?P<y>[^,.;]+)",
+    re.IGNORECASE,
+)
+_ASSESSED = re.compile(
+    r"^(?P<x>[^,;]+?)\s+(?P<be>is|are)\s+(?:(?:usually|often|best|mainly|commonly)\s+)?"
+    r"(?P<verb>estimated|assessed|measured|calculated|graded|scored|monitored|confirmed|"
+    r"diagnosed|staged|quantified|detected|achieved|controlled)\s+(?:with|by|using|on)\s+"
+    r"(?P<y>[^,;]+?)\.?$",
+    re.IGNORECASE,
+)
+_CONFIRMS = re.compile(
+    r"^(?P<x>[^,;]+?)\s+(?:confirms|establishes|makes|secures)\s+the\s+diagnosis"
+    r"(?:\s+of\s+(?P<of>[^,.;]+))?\.?$",
+    re.IGNORECASE,
+)
+_USED_IN = re.compile(
+    r"^(?P<x>[^,;]+?)\s+(?P<be>is|are)\s+(?P<adv>(?:still|usually|often|mainly|also|only|"
+    r"commonly)\s+)?used\s+(?P<prep>in|for)\s+(?P<y>[^;]+?)\.?$",
+    re.IGNORECASE,
+)
+_PREFERRED = re.compile(
+    r"^(?P<x>.+?)\s+(?P<be>is|are)\s+(?:(?:usually|generally|now)\s+)?preferred\s+(?:to|over)\s+"
+    r"(?P<y>[^,;]+?)(?P<rest>\s+(?:in|for)\s+[^,;]+?)?\.?$",
+    re.IGNORECASE,
+)
+_PEOPLE = re.compile(r"^(?:patients|people|children|adults|women|men|those)\b", re.IGNORECASE)
+
+
+def management(text: str, sentence: Sentence, context: Context) -> list[Candidate]:
+    """How a condition is diagnosed, assessed and treated: "Treatment starts with X",
+    "Stroke risk is estimated with X", "X confirms the diagnosis", "X is still used in
+    patients with Y", "X are preferred to Y in most patients"."""
+    found: list[Candidate] = []
+    topic = context.topic
+    starts = _STARTS_WITH.match(text)
+    if starts and (starts.group("x") or topic):
+        of = starts.group("x") or topic
+        front = f"What does the {starts.group('what').lower()} of {of} start with?"
+        found.append(_basic("treatment-start", sentence, context, front, starts.group("y")))
+    assessed = _ASSESSED.match(text)
+    if assessed:
+        x, be, verb = lower_first(assessed.group("x")), assessed.group("be"), assessed.group("verb")
+        front = f"How {be} {x} {verb}?"
+        found.append(_basic("assessment", sentence, context, front, assessed.group("y")))
+    confirms = _CONFIRMS.match(text)
+    if confirms and (confirms.group("of") or topic):
+        front = f"What confirms the diagnosis of {confirms.group('of') or topic}?"
+        test = _drop_alias(confirms.group("x")).strip()
+        found.append(_basic("diagnosis", sentence, context, front, test))
+    used = _USED_IN.match(text)
+    if used:
+        x, be, adverb = lower_first(used.group("x")), used.group("be"), used.group("adv") or ""
+        if used.group("prep") == "in" and _PEOPLE.match(used.group("y")):
+            front = f"In which patients {be} {x} {adverb}used?"
+        else:
+            front = f"What {be} {x} {adverb}used {used.group('prep')}?"
+        found.append(_basic("use", sentence, context, front, used.group("y"), name_topic=True))
+    preferred = _PREFERRED.match(text)
+    if preferred:
+        x = re.sub(r",?\s+such as\s+[^,]+,?", "", preferred.group("x")).strip(" ,")
+        rest = preferred.group("rest") or ""
+        front = f"What {preferred.group('be')} preferred to {preferred.group('y')}{rest}?"
+        found.append(_basic("preference", sentence, context, front, x, name_topic=True))
+    return found
+
+
+_SHOWS = re.compile(
+    r"^(?P<x>[^,;]+?)\s+(?:shows|show|reveals|reveal|demonstrates)\s+(?P<list>[^;]+?)\.?$",
+    re.IGNORECASE,
+)
+_SUCH_AS = re.compile(
+    r"\bsuch as\s+(?P<list>[^,;.()]+(?:,\s*[^,;.()]+)*?)(?=,\s+(?:are|is|were|was|can|may)\b|"
+    r"[,.;)]|$)",
+    re.IGNORECASE,
+)
+MAX_ITEM_WORDS = 5
+
+
+def findings(text: str, sentence: Sentence, context: Context) -> list[Candidate]:
+    """ "The ECG shows A and B": one deletion per finding; "X, such as A or B, ...": one
+    deletion per example."""
+    found: list[Candidate] = []
+    shows = _SHOWS.match(text)
+    if shows:
+        items = split_items(shows.group("list"))
+        if len(items) == 1:
+            x = lower_first(shows.group("x"))
+            found.append(_basic("finding", sentence, context, f"What does {x} show?", items[0]))
+        elif 2 <= len(items) <= 6 and all(len(words(i)) <= MAX_ITEM_WORDS for i in items):
+            card = _cloze(
+                "finding", sentence, context, text, _item_spans(text, items, shows.start("list"))
+            )
+            found += [card] if card else []
+    for example in _SUCH_AS.finditer(text):
+        items = split_items(example.group("list"))
+        if 2 <= len(items) <= 6 and all(len(words(i)) <= MAX_ITEM_WORDS for i in items):
+            spans = _item_spans(text, items, example.start("list"))
+            card = _cloze("example", sentence, context, text, spans)
+            found += [card] if card else []
+    return found
+
+
+def defined_terms(text: str, sentence: Sentence, context: Context) -> list[Candidate]:
+    """ "**Paroxysmal AF** terminates within 7 days": what the bold term is, and which term
+    the description names ("Which AF terminates within 7 days?")."""
+    term = context.defined
+    if not term or not text.lower().startswith(term.lower()):
+        return []
+    rest = text[len(term) :].strip(" :–—-").rstrip(".")
+    if len(words(rest)) < 2:
+        return []
+    head = term.split()[-1]
+    term = _term(term)
+    copula = re.match(r"(?:is|are)\s+(?P<what>(?:an?|the)\s.+)$", rest, re.IGNORECASE)
+    if copula or text[len(term) : len(term) + 2].strip().startswith((":", "–", "—", "-")):
+        described = copula.group("what") if copula else rest
+        return [
+            _basic("defined-term", sentence, context, f"What is {term}?", described),
+            _basic("defined-term-reverse", sentence, context, f"What is {described}?", term),
+        ]
+    return [
+        _basic("defined-term", sentence, context, f"What is {term}?", f"{head} that {rest}", rest),
+        _basic("defined-term-reverse", sentence, context, f"Which {head} {rest}?", term),
+    ]
+
+
+_BECAUSE = re.compile(r"^(?P<main>[^;]+?),?\s+because\s+(?P<why>[^;]+?)\.?$", re.IGNORECASE)
+_AUX_SPLIT = re.compile(r"\s(?P<aux>is|are|was|were|can|may|should|must|will)\s", re.IGNORECASE)
+
+
+def reasons(text: str, sentence: Sentence, context: Context) -> list[Candidate]:
+    """ "Potassium is added to the fluids, because insulin drives it into the cells": why."""
+    match = _BECAUSE.match(text)
+    if not match or re.search(r"\b(?:called|known as|termed)\b", match.group("main"), re.I):
+        return []  # "X is called Y because Z" is asked by the other-name pattern
+    main = match.group("main")
+    aux = _AUX_SPLIT.search(main)
+    if not aux:
+        return []
+    subject, rest = main[: aux.start()].strip(), main[aux.end() :].strip(" ,")
+    if not subject or "," in subject or len(words(subject)) > 10 or not rest:
+        return []
+    if words(subject)[:1] in (["it"], ["this"], ["they"], ["there"], ["just"]):
+        return []
+    front = f"Why {aux.group('aux').lower()} {lower_first(subject)} {rest}?"
+    why = match.group("why")
+    return [_basic("reason", sentence, context, front, f"Because {why}", why)]
 
 
 _ATTRIBUTION = re.compile(
@@ -1055,7 +1279,7 @@ def rare_term(text: str, sentence: Sentence, context: Context) -> list[Candidate
         usable = [
             (not _named(text[start:end]), rarity, start, end)
             for rarity, start, end in terms
-            if part_start <= start and end <= part_end and _askable(text[start:end], context)
+            if part_start <= start and end <= part_end and _askable(text, start, end, context)
         ]
         if usable:
             spans.append(min(usable)[2:])
@@ -1065,13 +1289,23 @@ def rare_term(text: str, sentence: Sentence, context: Context) -> list[Candidate
     return [card] if card else []
 
 
-def _askable(term: str, context: Context) -> bool:
+def _askable(text: str, start: int, end: int, context: Context) -> bool:
+    term = text[start:end]
     if " " not in term and term.lower().endswith(("ing", "ed")):
         return False  # a verb form is rarely the fact worth asking
+    if " " not in term and _AFTER_MODAL.search(text[:start]) and not _named(term):
+        return False  # "can embolise", "may also develop or worsen": a verb
     return not (context.topic and term.lower() in context.topic.lower())
 
 
+_AFTER_MODAL = re.compile(
+    r"\b(?:can|may|might|will|would|should|must|to|cannot)\s+(?:(?:\w+ly|also|\w+\s+or)\s+){0,2}$",
+    re.IGNORECASE,
+)
+
+
 PATTERNS: tuple[Pattern, ...] = (
+    defined_terms,
     other_names,
     definitions,
     appositions,
@@ -1083,6 +1317,10 @@ PATTERNS: tuple[Pattern, ...] = (
     treatments,
     contrasts,
     superlatives,
+    effects,
+    management,
+    findings,
+    reasons,
     evaluations,
     trends,
     numbers,

@@ -399,7 +399,8 @@ def is_verb(word: str) -> bool:
     return lowered in VERB_FORMS or lowered in _VERB_WORDS
 
 
-WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*[A-Za-z]|[A-Za-z]")
+# Letters with inner digits are one word ("SGLT2", "CHA2DS2-VASc").
+WORD = re.compile(r"[A-Za-z][A-Za-z0-9'’-]*[A-Za-z0-9]|[A-Za-z]")
 
 
 @lru_cache(maxsize=65536)
