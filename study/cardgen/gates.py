@@ -215,8 +215,8 @@ def _contained(answer: str, question: str) -> bool:
     number, whether the number itself is (units such as mmol/L may repeat)."""
     digits = re.findall(r"\d+(?:[.,]\d+)*", answer)
     if digits:
-        shown = set(re.findall(r"\d+(?:[.,]\d+)*", question))
-        return all(d in shown for d in digits)
+        numbers = set(re.findall(r"\d+(?:[.,]\d+)*", question))
+        return all(d in numbers for d in digits)
     target = [stem(w) for w in content_words(answer)]
     if not target:
         return False
