@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from sqlmodel import select
+from textual import events
 from textual.binding import Binding
 from textual.widgets import Input, OptionList
 
@@ -253,3 +254,23 @@ def test_errors_become_one_clear_line() -> None:
     problems = DeckError([f"deck.toml:{n}: bad" for n in range(1, 9)])
     assert error_message(problems).splitlines()[-1] == "... and 3 more problems"
     assert "Traceback" not in error_message(RuntimeError("boom"))
+
+
+async def test_keys_typed_fast_after_slash_never_act_on_the_table(workspace: Workspace) -> None:
+    app = StudyApp(workspace)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("b")
+        await settle(pilot)
+        driver = app._driver
+        assert driver is not None
+        for key in ("slash", *"sciatica"):  # one burst, as a fast typist or a paste sends it
+            event = events.Key(key, "/" if key == "slash" else key)
+            event.set_sender(app)
+            driver.send_message(event)
+        await settle(pilot)
+        assert app.focused is app.screen.query_one(Input)
+    with workspace.database.session() as session:
+        # the "s" of "sciatica" must not reach the table's suspend key
+        assert not session.exec(select(CardState).where(CardState.suspended)).all()
+    workspace.close()

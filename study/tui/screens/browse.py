@@ -130,7 +130,7 @@ class BrowseScreen(Screen[None]):
 
     @on(Input.Submitted, "#browse-search")
     def _text_submitted(self) -> None:
-        self.query_one("#cards", DataTable).focus()
+        self.set_focus(self.query_one("#cards", DataTable))
 
     @on(Select.Changed)
     def _select_changed(self, event: Select.Changed) -> None:
@@ -226,11 +226,13 @@ class BrowseScreen(Screen[None]):
         return str(row_key.value)
 
     def action_search(self) -> None:
-        self.query_one("#browse-search", Input).focus()
+        # At once, not after a refresh: keys typed right after "/" must reach the search box,
+        # not the table ("/sciatica" typed fast would otherwise suspend a card with its "s").
+        self.set_focus(self.query_one("#browse-search", Input))
 
     def action_leave(self) -> None:
         if self.focused is self.query_one("#browse-search", Input):
-            self.query_one("#cards", DataTable).focus()
+            self.set_focus(self.query_one("#cards", DataTable))
             return
         self.app.pop_screen()
 
