@@ -324,11 +324,12 @@ def other_names(text: str, sentence: Sentence, context: Context) -> list[Candida
 _KINDS = (
     r"condition|disease|disorder|syndrome|infection|inflammation|procedure|operation|surgery|"
     r"test|injury|fracture|tumou?r|clot|medication|drug|type of [\w-]+|form of [\w-]+|"
-    r"complication|deficiency|arthritis|neuropathy|hormone|enzyme|protein|sign|symptom"
+    r"complication|deficiency|arthritis|neuropathy|hormone|enzyme|protein|sign|symptom|"
+    r"blockage|obstruction|narrowing|rupture|tear|collection|accumulation|build-up|loss|lack"
 )
 _DEFINITION = re.compile(
     rf"^(?P<x>[^,;]{{2,60}}?)\s+(?:is|are)\s+(?P<def>(?:a|an)\s+(?:[\w-]+\s+){{0,3}}?"
-    rf"(?:{_KINDS})\b.+?)\.?$",
+    rf"(?:{_KINDS})\b.*?)\.?$",
     re.IGNORECASE,
 )
 
@@ -676,6 +677,8 @@ _SERIES = re.compile(
 )
 
 
+# Words that never start a list item ("such as A or B" is an example, not an item).
+_NOT_ITEM_START = STOPWORDS - {"a", "an", "the"}
 _INTRO = re.compile(
     r"^(?:for example|for instance|in|for|among|after|before|during|with|according to)\b"
     r"[^,]{0,80},\s*",
@@ -699,7 +702,7 @@ def _series_spans(text: str) -> tuple[tuple[int, int], ...]:
         middle = [m.strip() for m in match.group("middle").split(",") if m.strip()]
         if match.group("penult"):
             penult = match.group("penult").strip()
-            if any(_verb(w) for w in penult.split()):
+            if any(_verb(w) for w in penult.split()) or words(penult)[0] in _NOT_ITEM_START:
                 continue  # "a serious complication, seen mainly in children and adults"
             middle.append(penult)
         middle = [m for m in middle if not re.match(r"(?:and|or)\b", m)]
@@ -1011,7 +1014,8 @@ _CONFIRMS = re.compile(
 )
 _USED_IN = re.compile(
     r"^(?P<x>[^,;]+?)\s+(?P<be>is|are)\s+(?P<adv>(?:still|usually|often|mainly|also|only|"
-    r"commonly)\s+)?used\s+(?P<prep>in|for)\s+(?P<y>[^;]+?)\.?$",
+    r"commonly)\s+)?used\s+(?P<prep>in|for|to)\s+(?P<y>[^;]+?)"
+    r"(?:,\s+(?:because|which|as|since)\b.*)?\.?$",
     re.IGNORECASE,
 )
 _PREFERRED = re.compile(
@@ -1046,11 +1050,25 @@ def management(text: str, sentence: Sentence, context: Context) -> list[Candidat
     used = _USED_IN.match(text)
     if used:
         x, be, adverb = lower_first(used.group("x")), used.group("be"), used.group("adv") or ""
-        if used.group("prep") == "in" and _PEOPLE.match(used.group("y")):
+        y = used.group("y")
+        purpose = (
+            re.match(r"(?P<verb>\w+)\s+(?P<what>.+)$", y) if used.group("prep") == "to" else None
+        )
+        if purpose:
+            # "The Wells score is used to estimate the probability": what for, and what does it.
+            verb, what = purpose.group("verb"), purpose.group("what")
+            front = f"What {be} {x} {adverb}used to {verb}?"
+            found.append(_basic("use", sentence, context, front, what, name_topic=True))
+            front = f"What {be} {adverb}used to {verb} {what}?"
+            found.append(
+                _basic("use-reverse", sentence, context, front, used.group("x"), name_topic=True)
+            )
+        elif used.group("prep") == "in" and _PEOPLE.match(y):
             front = f"In which patients {be} {x} {adverb}used?"
-        else:
+            found.append(_basic("use", sentence, context, front, y, name_topic=True))
+        elif used.group("prep") != "to":
             front = f"What {be} {x} {adverb}used {used.group('prep')}?"
-        found.append(_basic("use", sentence, context, front, used.group("y"), name_topic=True))
+            found.append(_basic("use", sentence, context, front, y, name_topic=True))
     preferred = _PREFERRED.match(text)
     if preferred:
         x = re.sub(r",?\s+such as\s+[^,]+,?", "", preferred.group("x")).strip(" ,")

@@ -259,3 +259,65 @@ def test_markdown_heading_is_the_topic_and_lists_are_asked(tmp_path: Path) -> No
     whole = find(g, "Name the 3 symptoms of carpal tunnel syndrome", "tingling at night")
     assert whole is not None and whole.tags == ("carpal-tunnel-syndrome",)
     assert find(g, "another name for carpal tunnel syndrome", "median nerve entrapment")
+
+
+PULMONARY_EMBOLISM = """Pulmonary embolism
+
+Pulmonary embolism is a blockage of a pulmonary artery by a
+thrombus. Computed tomography pulmonary angiography confirms the diagnosis.
+The Wells score is used to estimate the clinical probability. Right ventricular
+strain is a serious complication. Thrombolysis can cause major bleeding.
+Haemodynamic instability is the most important predictor of early death.
+"""
+
+
+def test_how_a_condition_is_diagnosed_assessed_and_complicated(tmp_path: Path) -> None:
+    g = generate_text(tmp_path, PULMONARY_EMBOLISM, name="pe.txt")
+    assert find(g, "What is pulmonary embolism", "blockage of a pulmonary artery")
+    assert find(g, "What confirms the diagnosis of pulmonary embolism", "angiography")
+    assert find(g, "what is used to estimate the clinical probability", "Wells score")
+    # "X is a serious complication" relates X to the topic; it does not define X.
+    assert find(g, "What is a serious complication of pulmonary embolism?", "ventricular strain")
+    assert find(g, "What is right ventricular strain", "complication") is None
+    assert find(g, "What can cause major bleeding", "thrombolysis")
+    assert find(g, "most important predictor of early death", "haemodynamic instability")
+
+
+def test_bold_terms_examples_preferences_and_reasons(tmp_path: Path) -> None:
+    g = generate_text(
+        tmp_path,
+        "# Asthma\n\n"
+        "- **Intermittent asthma** causes symptoms less than twice a month.\n"
+        "- **Severe asthma** needs high-dose inhaled corticosteroids and a second controller.\n\n"
+        "Inhaled corticosteroids, such as budesonide or fluticasone, are preferred to "
+        "leukotriene receptor antagonists in most adults. Spacers are used in children who "
+        "cannot coordinate an inhaler, because they improve drug delivery to the lungs.\n",
+    )
+    assert find(g, "Which asthma causes symptoms less than twice a month", "intermittent asthma")
+    assert find(g, "What is severe asthma", "needs high-dose inhaled corticosteroids")
+    assert find(g, "Asthma: what are preferred to leukotriene", "inhaled corticosteroids")
+    example = find(g, "such as", "budesonide")
+    assert example is not None and all_answers(example) == ["budesonide", "fluticasone"]
+    assert find(g, "in which patients are spacers used", "cannot coordinate an inhaler")
+    assert find(g, "Why are spacers used in children", "improve drug delivery")
+
+
+def test_numbers_that_name_are_not_asked_and_ratios_are(tmp_path: Path) -> None:
+    g = generate_text(
+        tmp_path,
+        "A 12-lead electrocardiogram is recorded in type 2 myocardial infarction. "
+        "Sodium-glucose cotransporter 2 inhibitors lower glucose. "
+        "About one in four adults over 40 develop atrial fibrillation.",
+    )
+    answers = [a for n in g.deck.notes for a in all_answers(n)]
+    assert "12" not in answers and "2" not in answers
+    assert find(g, "adults over 40 develop", "one in four")
+
+
+def test_a_list_introduced_by_include_is_asked_as_some_of_them(tmp_path: Path) -> None:
+    g = generate_text(
+        tmp_path,
+        "Triggers of migraine include:\n\n- Bright light\n- Missed meals\n- Poor sleep\n",
+    )
+    assert find(g, "Name 3 triggers of migraine.", "missed meals")
+    assert find(g, "Name the 3", "missed meals") is None
