@@ -123,12 +123,18 @@ def _check(name: str, value: Any) -> Any:
             raise SettingsError(f"{name} must be true or false, not {value!r}")
         return value
     if isinstance(default, int):
-        if isinstance(value, str) and value.strip().lstrip("-").isdigit():
-            value = int(value)
+        if isinstance(value, str):
+            # isdigit() accepts '²', which int() refuses: ask int() itself.
+            try:
+                value = int(value.strip())
+            except ValueError:
+                pass
         if isinstance(value, bool) or not isinstance(value, int) or value < 0:
             raise SettingsError(f"{name} must be a whole number of 0 or more, not {value!r}")
         if name == "day_starts_at" and value > 23:
             raise SettingsError("day_starts_at must be an hour from 0 to 23")
+        if name == "leech_threshold" and value < 1:
+            raise SettingsError("leech_threshold must be at least 1 (lapses before a leech)")
         return value
     if not isinstance(value, str):
         raise SettingsError(f"{name} must be text, not {value!r}")
@@ -167,6 +173,15 @@ def load_settings(path: Path | None = None) -> Settings:
         raise SettingsError(f"{path}: cannot read settings ({error}); fix or delete it") from None
     values: dict[str, Any] = {}
     limits: dict[str, DeckLimits] = {}
+    # A per-deck table may set one limit only; the other is the global setting.
+    for key in ("new_per_day", "reviews_per_day"):
+        if key in data:
+            try:
+                values[key] = _check(key, data[key])
+            except SettingsError as error:
+                raise SettingsError(f"{path}: {error}") from None
+    new_default = values.get("new_per_day", Settings.new_per_day)
+    reviews_default = values.get("reviews_per_day", Settings.reviews_per_day)
     for key, value in data.items():
         if key == "decks" and isinstance(value, dict):
             for deck_id, overrides in value.items():
@@ -178,12 +193,17 @@ def load_settings(path: Path | None = None) -> Settings:
                         f"{path}: unknown per-deck setting {sorted(unknown)[0]!r} "
                         "(per deck: new_per_day, reviews_per_day)"
                     )
-                limits[deck_id] = DeckLimits(
-                    new_per_day=_check("new_per_day", overrides.get("new_per_day", 20)),
-                    reviews_per_day=_check(
-                        "reviews_per_day", overrides.get("reviews_per_day", 200)
-                    ),
-                )
+                try:
+                    limits[deck_id] = DeckLimits(
+                        new_per_day=_check(
+                            "new_per_day", overrides.get("new_per_day", new_default)
+                        ),
+                        reviews_per_day=_check(
+                            "reviews_per_day", overrides.get("reviews_per_day", reviews_default)
+                        ),
+                    )
+                except SettingsError as error:
+                    raise SettingsError(f"{path}: [decks.{deck_id}] {error}") from None
         elif key in DESCRIPTIONS:
             try:
                 values[key] = _check(key, value)
