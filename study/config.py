@@ -6,6 +6,7 @@ otherwise the platformdirs user config and user data directories for ``study``.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import tomllib
 from dataclasses import dataclass, field, fields, replace
@@ -125,10 +126,8 @@ def _check(name: str, value: Any) -> Any:
     if isinstance(default, int):
         if isinstance(value, str):
             # isdigit() accepts '²', which int() refuses: ask int() itself.
-            try:
+            with contextlib.suppress(ValueError):
                 value = int(value.strip())
-            except ValueError:
-                pass
         if isinstance(value, bool) or not isinstance(value, int) or value < 0:
             raise SettingsError(f"{name} must be a whole number of 0 or more, not {value!r}")
         if name == "day_starts_at" and value > 23:
