@@ -30,7 +30,16 @@ from study.clock import Clock, study_day
 from study.config import Settings
 from study.storage.database import Database
 from study.storage.models import Card, CardState, Deck, Note, Review
-from study.storage.repository import content_of, not_cancelled, state_of
+from study.storage.repository import (
+    Schedule,
+    append_review,
+    card_contents,
+    load_schedule,
+    not_cancelled,
+    save_schedule,
+    sibling_cards,
+    state_of,
+)
 
 SCHEDULED = ("new", "review")
 STATE_FIELDS = (
@@ -319,13 +328,12 @@ class StudySession:
         card_id = self._current.card_id
         content = self._content_cache.get(card_id)
         if content is None:
+            # Read the next cards of the queue with this one: one query per few dozen cards.
+            upcoming = [p.card_id for p in self._main[self._position : self._position + 32]]
+            wanted = [card_id, *(c for c in upcoming if c not in self._content_cache)]
             with self.database.session() as session:
-                card = session.get(Card, card_id)
-                assert card is not None
-                note = session.get(Note, card.note_id)
-                assert note is not None
-                content = content_of(card, note)
-            self._content_cache[card_id] = content
+                self._content_cache.update(card_contents(session, wanted))
+            content = self._content_cache[card_id]
         return content
 
     @property
@@ -349,7 +357,7 @@ class StudySession:
         kind = self._current.kind
         if kind in SCHEDULED:
             with self.database.session() as session:
-                before = _sm2_state(state_of(session, self.learner_id, self._current.card_id))
+                before = _sm2_state(load_schedule(session, self.learner_id, self._current.card_id))
         previews: dict[int, GradePreview] = {}
         for grade in range(6):
             again = grade < 4
@@ -387,7 +395,7 @@ class StudySession:
         self, session: Session, pending: _Pending, grade: int, answer_ms: int, now: datetime
     ) -> GradeOutcome:
         today = self.today
-        state = state_of(session, self.learner_id, pending.card_id)
+        state = load_schedule(session, self.learner_id, pending.card_id)
         before_json = {"card": _state_json(state), "siblings": {}}
         before = _sm2_state(state)
         kind = pending.kind
@@ -418,32 +426,32 @@ class StudySession:
             state.drill_day = today if comes_back else None
         else:  # cram: the log only
             after = before
-        state.updated_at = now
-        session.add(state)
-        review = Review(
-            learner_id=self.learner_id,
-            card_id=pending.card_id,
-            reviewed_at=now,
-            study_day=today,
-            grade=grade,
-            kind=kind,
-            answer_ms=answer_ms,
-            repetitions_before=before.repetitions,
-            ease_before=_hundredths(before.easiness),
-            interval_before=before.interval,
-            due_before=json_date(before_json["card"]["due_day"]),
-            repetitions_after=after.repetitions,
-            ease_after=_hundredths(after.easiness),
-            interval_after=after.interval,
-            due_after=state.due_day,
-            state_before=json.dumps(before_json, sort_keys=True),
-            session_id=self.session_id,
+        save_schedule(session, state, now)
+        review_id = append_review(
+            session,
+            {
+                "learner_id": self.learner_id,
+                "card_id": pending.card_id,
+                "reviewed_at": now,
+                "study_day": today,
+                "grade": grade,
+                "kind": kind,
+                "cancels_id": None,
+                "answer_ms": answer_ms,
+                "repetitions_before": before.repetitions,
+                "ease_before": _hundredths(before.easiness),
+                "interval_before": before.interval,
+                "due_before": json_date(before_json["card"]["due_day"]),
+                "repetitions_after": after.repetitions,
+                "ease_after": _hundredths(after.easiness),
+                "interval_after": after.interval,
+                "due_after": state.due_day,
+                "state_before": json.dumps(before_json, sort_keys=True),
+                "session_id": self.session_id,
+            },
         )
-        session.add(review)
-        session.flush()
-        assert review.id is not None
         return GradeOutcome(
-            review_id=review.id,
+            review_id=review_id,
             comes_back_today=comes_back,
             became_leech=became_leech,
             suspended_as_leech=suspended_as_leech,
@@ -452,22 +460,15 @@ class StudySession:
 
     def _bury_siblings(self, session: Session, card_id: str, now: datetime) -> dict[str, Any]:
         """Bury the note's other cards until tomorrow; return their states before."""
-        card = session.get(Card, card_id)
-        assert card is not None
-        siblings = session.exec(
-            select(Card.id).where(
-                Card.note_id == card.note_id, Card.id != card_id, col(Card.retired).is_(False)
-            )
-        ).all()
         tomorrow = self.today + timedelta(days=1)
         before: dict[str, Any] = {}
-        for sibling in siblings:
+        for sibling in sibling_cards(session, card_id):
             self._skipped.add(sibling)
             self._drills = [d for d in self._drills if d[0] != sibling]
-            state = state_of(session, self.learner_id, sibling)
+            state = load_schedule(session, self.learner_id, sibling)
             before[sibling] = _state_json(state)
-            state.buried_until, state.updated_at = tomorrow, now
-            session.add(state)
+            state.buried_until = tomorrow
+            save_schedule(session, state, now)
         return before
 
     # ------------------------------------------------------------ undo
@@ -491,19 +492,19 @@ class StudySession:
             if self._current is not None:
                 self._main.insert(self._position, self._current)
             self._drills = [d for d in self._drills if d[0] != card_id]
-            self._current = _Pending(card_id, self._kind_for(card_id))
+            self._current = _Pending(card_id, self._kind_for(review_id))
             self._shown_at = self.clock.now()
         self._graded = [g for g in self._graded if g[0] != review_id]
         return card_id
 
-    def _kind_for(self, card_id: str) -> str:
+    def _kind_for(self, review_id: int) -> str:
+        # The undone grade says what the card was: a drill comes back as a drill, never
+        # as a second scheduled review of the day.
         if self.cram:
             return "cram"
         with self.database.session() as session:
-            state = state_of(session, self.learner_id, card_id)
-        if state.drill_day == self.today and state.last_review_day != self.today:
-            return "drill"
-        return "review" if state.reviews else "new"
+            review = session.get(Review, review_id)
+        return review.kind if review is not None else "review"
 
     def _cancel_last(self, session: Session) -> tuple[int, str] | None:
         review = _last_undoable(session, self.learner_id, self.today)
@@ -727,7 +728,7 @@ def _last_undoable(session: Session, learner_id: int, today: date) -> Review | N
     ).first()
 
 
-def _sm2_state(state: CardState) -> sm2.Sm2State:
+def _sm2_state(state: CardState | Schedule) -> sm2.Sm2State:
     return sm2.Sm2State(
         repetitions=state.repetitions,
         easiness=Fraction(state.ease_hundredths, 100),
@@ -742,7 +743,7 @@ def _hundredths(easiness: Fraction) -> int:
     return int(value)
 
 
-def _state_json(state: CardState) -> dict[str, Any]:
+def _state_json(state: CardState | Schedule) -> dict[str, Any]:
     values: dict[str, Any] = {}
     for key in STATE_FIELDS:
         value = getattr(state, key)
