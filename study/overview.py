@@ -10,7 +10,7 @@ order the session picks them in; applying them to per-deck totals gives the same
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -377,3 +377,19 @@ def tags(session: Session) -> list[tuple[str, int]]:
         .order_by(col(NoteTag.tag))
     )
     return [(tag, int(n)) for tag, n in rows]
+
+
+def scope_title(session: Session, deck_ids: Sequence[str] | None, tag: str | None) -> str:
+    """A short name for what a session studies: ``Cardiology``, ``3 decks``, ``tag hip``."""
+    if deck_ids is None:
+        title = "All decks"
+    else:
+        names = sorted(
+            session.exec(select(Deck.name).where(col(Deck.id).in_(list(deck_ids)))).all()
+        )
+        # A deck chosen with its children: the parent's name says it all.
+        roots = [n for n in names if not any(n.startswith(o + SEPARATOR) for o in names)]
+        title = roots[0] if len(roots) == 1 else f"{len(names)} decks"
+    if not tag:
+        return title
+    return f"tag {tag}" if deck_ids is None else f"{title} · tag {tag}"

@@ -350,3 +350,15 @@ def test_the_editor_opens_at_the_line() -> None:
         "-g",
         "/d/spine.toml:12",
     ]
+
+
+def test_a_session_is_named_after_its_decks_and_tag(tmp_path: Path, clock: FixedClock) -> None:
+    from study.overview import scope_title
+
+    workspace = tree_workspace(tmp_path, clock, Settings(timezone="UTC"))
+    with workspace.database.session() as session:
+        assert scope_title(session, None, None) == "All decks"
+        assert scope_title(session, ["parent", "a", "b"], None) == "Parent"
+        assert scope_title(session, ["a"], "hip") == "Parent::A · tag hip"
+        assert scope_title(session, ["a", "other"], None) == "2 decks"
+        assert scope_title(session, None, "hip") == "tag hip"

@@ -336,3 +336,10 @@ async def test_a_session_starts_with_two_decks(tmp_path: Path, clock: FixedClock
         await settle(pilot)
         assert shown_card(app) is not None
     workspace.close()
+
+
+async def test_review_opened_on_a_deck_is_titled_with_its_name(workspace: Workspace) -> None:
+    app = StudyApp(workspace, start="review", scope=DeckScope(["spine"]), timer=Timer())
+    async with app.run_test() as pilot:
+        await settle(pilot)
+        assert screen_text(app).splitlines()[0].startswith(" Review Orthopaedics::Spine and hip")

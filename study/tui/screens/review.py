@@ -19,8 +19,9 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from study.browse import Passage, card_location, source_passage
-from study.cards import CardContent
+from study.cards import CardContent, printable
 from study.library import import_deck_files
+from study.overview import scope_title
 from study.session import Counts, DeckScope, GradeOutcome, GradePreview, StudySession, Summary
 from study.sm2 import GRADE_MEANINGS
 from study.tui.screens.home import duration
@@ -81,12 +82,12 @@ class ReviewScreen(Screen[None]):
     ]
 
     def __init__(
-        self, scope: DeckScope | None = None, *, cram: bool = False, title: str = "All decks"
+        self, scope: DeckScope | None = None, *, cram: bool = False, title: str | None = None
     ) -> None:
         super().__init__()
         self.scope = scope or DeckScope()
         self.cram = cram
-        self.title_text = title
+        self.title_text = title or ""  # found from the scope when the session starts
         self.session: StudySession | None = None
         self.phase = LOADING
         self.busy = False
@@ -101,10 +102,7 @@ class ReviewScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         with Horizontal(id="review-top"):
             mode = "Cram" if self.cram else "Review"
-            yield Static(
-                Content.assemble((f"{mode} ", "bold $text-accent"), self.title_text),
-                id="review-title",
-            )
+            yield Static(Content.styled(mode, "bold $text-accent"), id="review-title")
             yield SessionCounts("", id="review-counts")
         with VerticalScroll(id="review-card"):
             yield Static("Loading…", id="question")
@@ -127,6 +125,9 @@ class ReviewScreen(Screen[None]):
         ws = app.workspace
 
         def begin() -> _View:
+            if not self.title_text:
+                with ws.database.session() as session:
+                    self.title_text = scope_title(session, self.scope.deck_ids, self.scope.tag)
             self.session = StudySession(
                 ws.database, ws.learner_id, ws.settings, ws.clock, scope=self.scope, cram=self.cram
             )
@@ -138,8 +139,15 @@ class ReviewScreen(Screen[None]):
         except Exception as error:
             self._fail(error)
             return
+        self._show_title()
         self._show(view)
         self.busy = False
+
+    def _show_title(self) -> None:
+        mode = "Cram" if self.cram else "Review"
+        self.query_one("#review-title", Static).update(
+            Content.assemble((f"{mode} ", "bold $text-accent"), printable(self.title_text))
+        )
 
     def _read_view(self) -> _View:
         """Ask the session what to show (runs in a thread)."""
@@ -160,6 +168,7 @@ class ReviewScreen(Screen[None]):
 
         self.phase = END
         self.busy = False
+        self._show_title()
         self._set_card_visible(False)
         end = self.query_one("#end", Static)
         end.update(
