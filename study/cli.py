@@ -220,8 +220,9 @@ def _card_json(row: Any) -> dict[str, Any]:
 @cli.command()
 @click.argument("key", required=False)
 @click.argument("value", required=False)
-@click.option("--deck", metavar="D", help="Set a daily limit for one deck (deck id).")
-def config(key: str | None, value: str | None, deck: str | None) -> None:
+@click.option("--deck", metavar="D", help="Set a daily limit for one deck (deck id or name).")
+@click.pass_obj
+def config(options: Options, key: str | None, value: str | None, deck: str | None) -> None:
     """Show the settings, one setting, or set one: study config KEY VALUE."""
     settings = load_settings()
     if key is None:
@@ -239,9 +240,26 @@ def config(key: str | None, value: str | None, deck: str | None) -> None:
             raise SettingsError(f"unknown setting {key!r}; `study config` lists them")
         click.echo(repr(getattr(settings, key)))
         return
+    if deck is not None and key in ("new_per_day", "reviews_per_day"):
+        deck = _deck_id(options, deck)
     settings = set_setting(settings, key, value, deck)
     save_settings(settings)
     click.echo(f"{key} = {value}" + (f" for deck {deck}" if deck else ""))
+
+
+def _deck_id(options: Options, query: str) -> str:
+    """The id of the one deck named or identified by ``query`` (limits are stored by id)."""
+    from study.storage.repository import NotFoundError, list_decks
+
+    with opened(options) as workspace, workspace.database.session() as session:
+        decks = list_decks(session)
+    for deck in decks:
+        if query in (deck.id, deck.name):
+            return deck.id
+    for deck in decks:
+        if deck.name.casefold() == query.casefold():
+            return deck.id
+    raise NotFoundError(f"no deck {query!r}; `study cards` or the home screen lists decks")
 
 
 @cli.group()
