@@ -19,6 +19,7 @@ from sqlmodel import Session, col, select
 
 from study.config import Settings
 from study.sm2 import PASSING_GRADE
+from study.stats import streaks
 from study.storage.models import Card, CardState, Deck, Note, NoteTag, Review
 from study.storage.repository import not_cancelled
 
@@ -337,13 +338,10 @@ def streak(session: Session, learner_id: int, today: date) -> int:
     while True:
         since = today - timedelta(days=min(window - 1, (today - date.min).days))
         days = _study_days(session, learner_id, since, today)
-        expected = today if today in days else today - timedelta(days=1)
-        count = 0
-        while expected in days:
-            count += 1
-            expected -= timedelta(days=1)
-        if expected >= since or since == date.min:
-            return count
+        current, _ = streaks(sorted(days), today)
+        run_end = today if today in days else today - timedelta(days=1)
+        if run_end - timedelta(days=current) >= since or since == date.min:
+            return current
         window *= 8
 
 
