@@ -23,7 +23,7 @@ from sqlmodel import Session, SQLModel
 
 from study.storage import models
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 BUSY_TIMEOUT_MS = 10_000
 T = TypeVar("T")
 
@@ -50,8 +50,21 @@ def _migrate_2_to_3(connection: Connection) -> None:
     connection.exec_driver_sql("DROP INDEX IF EXISTS ix_review_learner_day")
 
 
+def _migrate_3_to_4(connection: Connection) -> None:
+    # Version 4 indexes the schedules waiting to be drilled, so starting a session finds
+    # today's drills without reading every schedule of the learner.
+    connection.exec_driver_sql(
+        "CREATE INDEX IF NOT EXISTS ix_card_state_drill ON card_state (learner_id, drill_day) "
+        "WHERE drill_day IS NOT NULL"
+    )
+
+
 # MIGRATIONS[n] upgrades a database at version n to version n + 1.
-MIGRATIONS: dict[int, Callable[[Connection], None]] = {1: _migrate_1_to_2, 2: _migrate_2_to_3}
+MIGRATIONS: dict[int, Callable[[Connection], None]] = {
+    1: _migrate_1_to_2,
+    2: _migrate_2_to_3,
+    3: _migrate_3_to_4,
+}
 
 
 def default_url(data_dir: Path) -> str:

@@ -126,6 +126,14 @@ class CardState(SQLModel, table=True):
     __tablename__ = "card_state"
     __table_args__ = (
         sa.Index("ix_card_state_due", "learner_id", "due_day"),
+        # Today's drills are a handful of rows among every schedule: found by index.
+        sa.Index(
+            "ix_card_state_drill",
+            "learner_id",
+            "drill_day",
+            sqlite_where=sa.text("drill_day IS NOT NULL"),
+            postgresql_where=sa.text("drill_day IS NOT NULL"),
+        ),
         sa.CheckConstraint("ease_hundredths >= 130", name="ease_at_least_1_3"),
     )
     learner_id: int = Field(foreign_key="learner.id", primary_key=True)
