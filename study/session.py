@@ -169,6 +169,9 @@ class StudySession:
         self._main: list[_Pending] = []
         self._position = 0
         self._skipped: set[str] = set()
+        # Suspended or buried in this sitting: not part of the undo snapshots, since undo
+        # restores a grade, not a suspension.
+        self._set_aside: set[str] = set()
         self._drills: list[tuple[str, int]] = []  # (card id, shown count when it is due)
         self._shown = 0
         self._current: _Pending | None = None
@@ -249,16 +252,23 @@ class StudySession:
             .join(Deck, col(Deck.id) == Card.deck_id)
             .outerjoin(
                 state,
-                sa.and_(state.card_id == Card.id, state.learner_id == self.learner_id),
+                sa.and_(
+                    col(state.card_id) == Card.id, col(state.learner_id) == self.learner_id
+                ),
             )
             .where(
                 sa.or_(
-                    state.card_id.is_(None),
+                    col(state.card_id).is_(None),
                     sa.and_(
-                        state.reviews == 0,
-                        state.suspended.is_(False),
-                        sa.or_(state.buried_until.is_(None), state.buried_until <= self.today),
-                        sa.or_(state.drill_day.is_(None), state.drill_day != self.today),
+                        col(state.reviews) == 0,
+                        col(state.suspended).is_(False),
+                        sa.or_(
+                            col(state.buried_until).is_(None),
+                            col(state.buried_until) <= self.today,
+                        ),
+                        sa.or_(
+                            col(state.drill_day).is_(None), col(state.drill_day) != self.today
+                        ),
                     ),
                 )
             )
@@ -284,19 +294,26 @@ class StudySession:
             select(Card.id)
             .join(Deck, col(Deck.id) == Card.deck_id)
             .outerjoin(
-                state, sa.and_(state.card_id == Card.id, state.learner_id == self.learner_id)
+                state,
+                sa.and_(
+                    col(state.card_id) == Card.id, col(state.learner_id) == self.learner_id
+                ),
             )
-            .where(sa.or_(state.suspended.is_(None), state.suspended.is_(False)))
+            .where(sa.or_(col(state.suspended).is_(None), col(state.suspended).is_(False)))
         )
         # Cram goes through what was learnt first, weakest first; never-seen cards last.
         query = self._scope_filter(query).order_by(
-            state.due_day.is_(None), state.ease_hundredths, col(Deck.name), col(Card.position)
+            col(state.due_day).is_(None),
+            col(state.ease_hundredths),
+            col(Deck.name),
+            col(Card.position),
         )
         return list(session.exec(query))
 
     def _advance(self) -> None:
         """Pick the next card: a drill that is ready, else the queue, else any drill."""
         self._current = None
+        self._drills = [d for d in self._drills if d[0] not in self._set_aside]
         ready = [d for d in self._drills if d[1] <= self._shown]
         if ready:
             self._current = self._take_drill(ready[0])
@@ -304,7 +321,7 @@ class StudySession:
             while self._position < len(self._main):
                 pending = self._main[self._position]
                 self._position += 1
-                if pending.card_id not in self._skipped:
+                if pending.card_id not in self._skipped | self._set_aside:
                     self._current = pending
                     break
             if self._current is None and self._drills:
@@ -343,7 +360,8 @@ class StudySession:
 
     def counts(self) -> Counts:
         """What is left in this session, the current card included."""
-        left = [p for p in self._main[self._position :] if p.card_id not in self._skipped]
+        hidden = self._skipped | self._set_aside
+        left = [p for p in self._main[self._position :] if p.card_id not in hidden]
         kinds = Counter(p.kind for p in left)
         if self._current is not None:
             kinds[self._current.kind] += 1
@@ -485,11 +503,13 @@ class StudySession:
             return None
         review_id, card_id = undone
         self._content_cache.pop(card_id, None)
+        self._set_aside.discard(card_id)  # its schedule row is back as it was before
         if self._history and self._history[-1].review_id == review_id:
             self._restore(self._history.pop().snapshot)
         else:
-            # Graded in an earlier run: show it again now, first.
-            if self._current is not None:
+            # Graded in an earlier run: show it again now, first (once: it may be the
+            # card on screen, waiting for its drill).
+            if self._current is not None and self._current.card_id != card_id:
                 self._main.insert(self._position, self._current)
             self._drills = [d for d in self._drills if d[0] != card_id]
             self._current = _Pending(card_id, self._kind_for(review_id))
@@ -582,7 +602,7 @@ class StudySession:
             session.add(state)
 
         self.database.write(work)
-        self._drills = [d for d in self._drills if d[0] != card_id]
+        self._set_aside.add(card_id)
         self._advance()
 
     def flag(self, reason: str = "") -> None:
@@ -616,35 +636,40 @@ class StudySession:
         )
 
     def next_due(self) -> date | None:
-        """The first study day after today with cards due in this scope, or None.
+        """The first study day after today with cards to study in this scope, or None.
 
-        New cards left over (beyond today's limit) make tomorrow a study day.
+        Reviews still due today (left over by the daily limit, or buried) and new cards
+        left over make tomorrow a study day; otherwise the earliest due date.
         """
+        tomorrow = self.today + timedelta(days=1)
         with self.database.session() as session:
             query = select(sa.func.min(CardState.due_day)).join(
                 Card, col(Card.id) == CardState.card_id
             )
             query = self._scope_filter(query).where(
-                CardState.learner_id == self.learner_id,
+                col(CardState.learner_id) == self.learner_id,
                 col(CardState.suspended).is_(False),
-                CardState.reviews > 0,
-                col(CardState.due_day) > self.today,
+                col(CardState.reviews) > 0,
             )
-            due: date | None = session.exec(query).one()
+            earliest: date | None = session.exec(query).one()
+            due = None if earliest is None else max(earliest, tomorrow)
             new = select(Card.id).outerjoin(
                 CardState,
-                sa.and_(col(CardState.card_id) == Card.id, CardState.learner_id == self.learner_id),
+                sa.and_(
+                    col(CardState.card_id) == Card.id,
+                    col(CardState.learner_id) == self.learner_id,
+                ),
             )
             new = self._scope_filter(new).where(
                 sa.or_(
                     col(CardState.card_id).is_(None),
-                    sa.and_(CardState.reviews == 0, col(CardState.suspended).is_(False)),
+                    sa.and_(col(CardState.reviews) == 0, col(CardState.suspended).is_(False)),
                 )
             )
             has_new = session.exec(new.limit(1)).first() is not None
         candidates = [d for d in (due,) if d is not None]
         if has_new:
-            candidates.append(self.today + timedelta(days=1))
+            candidates.append(tomorrow)
         return min(candidates) if candidates else None
 
 

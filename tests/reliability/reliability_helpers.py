@@ -19,7 +19,8 @@ REPO = Path(__file__).resolve().parents[2]
 # A process that grades cards through the session service, printing "ACK <review id>"
 # only after grade() returned (the grade is committed: the learner would see the next
 # card), and "UNDO <review id>" after undo() returned. argv: db, deck ids (comma
-# separated, or "all"), grades to give, seed, start time (wall clock, 0 = now).
+# separated, or "all"), grades to give, seed, start time (wall clock, 0 = now), and the
+# longest pause before a grade (seconds).
 DRIVER = r"""
 import random, sys, time
 from sqlmodel import select
@@ -30,6 +31,7 @@ from study.workspace import open_workspace
 
 db, decks = sys.argv[1], sys.argv[2]
 count, seed, start = int(sys.argv[3]), int(sys.argv[4]), float(sys.argv[5])
+pause = float(sys.argv[6])
 rng = random.Random(seed)
 settings = Settings(timezone="UTC", new_per_day=100000, reviews_per_day=100000,
                     bury_siblings=False, drill_gap=2)
@@ -49,6 +51,7 @@ for _ in range(count):
                               Review.kind == "undo").order_by(Review.id.desc())).first()
             print("UNDO", undo.cancels_id, flush=True)
         continue
+    time.sleep(rng.uniform(0, pause))  # the learner thinking
     outcome = session.grade(rng.choice([0, 1, 2, 3, 4, 4, 5, 5]), 1000)
     print("ACK", outcome.review_id, flush=True)
 print("DONE", flush=True)
@@ -79,11 +82,18 @@ def env_for(home: Path) -> dict[str, str]:
 
 
 def start_driver(
-    db: Path, home: Path, decks: str, count: int, seed: int, start: float = 0.0
+    db: Path,
+    home: Path,
+    decks: str,
+    count: int,
+    seed: int,
+    start: float = 0.0,
+    pause: float = 0.0,
 ) -> subprocess.Popen[str]:
     """Start a grading process (see :data:`DRIVER`)."""
+    arguments = [str(db), decks, str(count), str(seed), str(start), str(pause)]
     return subprocess.Popen(
-        [PYTHON, "-c", DRIVER, str(db), decks, str(count), str(seed), str(start)],
+        [PYTHON, "-c", DRIVER, *arguments],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
