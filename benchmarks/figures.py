@@ -230,8 +230,10 @@ def startup(collection: Collection, repeats: int) -> Figure:
     base_argv = [sys.executable, "-m", "benchmarks.baselines", "textual-app"]
     peaks: list[float] = []
 
-    def app() -> float:
-        probe = probes.time_to_mark(app_argv, CARD_MARK, env=env, cwd=str(REPO_ROOT))
+    def app(timeout: float = 60.0) -> float:
+        probe = probes.time_to_mark(
+            app_argv, CARD_MARK, env=env, cwd=str(REPO_ROOT), timeout=timeout
+        )
         peaks.append(probe.peak_rss_mb)
         return probe.seconds
 
@@ -239,7 +241,7 @@ def startup(collection: Collection, repeats: int) -> Figure:
         return probes.time_to_mark(base_argv, baselines.READY_MARK, cwd=str(REPO_ROOT)).seconds
 
     try:
-        app()  # the first start warms the file cache (and does once-a-day work)
+        app(timeout=600)  # the first start warms the file cache (and does once-a-day work)
         base()
         app_s, base_s = _alternate(app, base, repeats)
     except probes.ProbeError as error:

@@ -47,7 +47,7 @@ QUERIES = {
         GROUP BY study_day, kind, grade""",
     "cancelled_per_day": """SELECT r.study_day, r.kind, r.grade, count(*), sum(r.answer_ms)
         FROM review u JOIN review r ON r.id = u.cancels_id
-        WHERE u.learner_id = :learner AND u.cancels_id IS NOT NULL
+        WHERE +u.learner_id = :learner AND u.cancels_id IS NOT NULL
         GROUP BY r.study_day, r.kind, r.grade""",
     "decks": f"""SELECT c.deck_id, {_CARD_FIGURES} FROM card c LEFT JOIN card_state s
         ON s.card_id = c.id AND s.learner_id = :learner WHERE c.retired = 0
