@@ -11,6 +11,7 @@ import json
 import shutil
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -55,7 +56,7 @@ def run(args: argparse.Namespace, command: str) -> dict[str, Any]:
         collection = build(workdir / "collection", sizes)
         log(f"built in {collection.build_seconds:.1f} s")
         measured: list[figures.Figure] = []
-        steps = [
+        steps: list[tuple[str, Callable[[], list[figures.Figure]]]] = [
             ("grading and next card", lambda: figures.grading_and_next_card(collection, sizes)),
             ("startup", lambda: [figures.startup(collection, args.repeats)]),
             ("stats", lambda: [figures.stats(collection, args.repeats)]),

@@ -183,7 +183,9 @@ def import_by_executemany(db_path: Path, deck_path: Path, now: datetime) -> int:
     data = tomllib.loads(deck_path.read_text(encoding="utf-8"))
     header = data["deck"]
     stamp = _timestamp(now)
-    notes, tags, cards = [], [], []
+    notes: list[tuple[Any, ...]] = []
+    tags: list[tuple[str, str]] = []
+    cards: list[tuple[str, str, str, int, int]] = []
     for position, entry in enumerate(data.get("cards", [])):
         note_id = entry["id"]
         source = entry.get("source") or {}
@@ -271,7 +273,7 @@ def export_with_genanki(db_path: Path, out: Path) -> int:
     Fields as the app writes them: Front, Back, Extra, Source (basic) or Text, Extra,
     Source (cloze), HTML-escaped. Returns the number of notes written.
     """
-    import genanki  # type: ignore[import-untyped]
+    import genanki
 
     basic = genanki.Model(
         1_607_392_319,

@@ -332,7 +332,9 @@ def _histories(
         # Every studied card had its share and reviews are left: study them again later.
 
 
-def _final_state(rng: random.Random, learner_id: int, state: dict[str, Any], today: date) -> dict:
+def _final_state(
+    rng: random.Random, learner_id: int, state: dict[str, Any], today: date
+) -> dict[str, Any]:
     """The card's schedule after its last review; about 5 % of cards are due today."""
     due = state["due_day"]
     if rng.random() < 0.05:
