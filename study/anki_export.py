@@ -147,6 +147,8 @@ def cloze_model() -> Any:
 def field_html(text: str) -> str:
     """Plain card text as an Anki field: ``<``, ``>``, ``&`` and quotes shown literally,
     line breaks kept. Cloze markers (``{{c1::...}}``) contain none of these, so survive."""
+    if not text:
+        return text
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     escaped = html.escape(text, quote=True)

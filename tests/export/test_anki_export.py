@@ -24,6 +24,7 @@ from study.anki_export import (
 from study.clock import FixedClock
 from study.decks import DeckSpec, Source
 from study.storage.models import Note
+from study.storage.repository import set_flags
 from tests.conftest import basic, cloze
 from tests.export.anki_helpers import Library, import_package, visible_text
 
@@ -283,9 +284,12 @@ def test_grades_map_to_anki_buttons() -> None:
         anki_button(6)
 
 
-def test_without_progress_every_card_arrives_new(
-    filled: Library, anki: Collection, tmp_path: Path
+def test_without_progress_every_card_arrives_new_and_unsuspended(
+    filled: Library, anki: Collection, tmp_path: Path, clock: FixedClock
 ) -> None:
+    filled.database.write(
+        lambda s: set_flags(s, filled.learner_id, "literal", clock.now(), suspended=True)
+    )
     package = filled.export(tmp_path / "out.apkg", NOW).path
     assert package_rows(package, "SELECT DISTINCT type, queue, ivl FROM cards") == [(0, 0, 0)]
     assert package_rows(package, "SELECT count() FROM revlog") == [(0,)]

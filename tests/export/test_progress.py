@@ -72,9 +72,10 @@ def history(library: Library) -> tuple[Library, FixedClock]:
     clock.advance(days=1)
     session = StudySession(library.database, library.learner_id, library.settings, clock, cram=True)
     session.grade(3, answer_ms=4_000)
-    library.database.write(
-        lambda s: set_flags(s, library.learner_id, "b3", clock.now(), suspended=True)
-    )
+    for card_id in ("b3", "b4"):  # a reviewed card and a new one
+        library.database.write(
+            lambda s, c=card_id: set_flags(s, library.learner_id, c, clock.now(), suspended=True)
+        )
     return library, clock
 
 
@@ -114,7 +115,7 @@ def test_anki_continues_the_schedule_of_every_reviewed_card(
         assert (card.reps, card.lapses) == (row.reviews, row.lapses), row.content.card_id
     assert rows["b2"].lapses == 1 and rows["b3"].suspended
     new = anki.get_card(ids["b4"])
-    assert (new.type, new.queue) == (0, 0)
+    assert (new.type, new.queue) == (0, -1)  # new, suspended
 
 
 def test_the_review_log_leaves_out_cancelled_grades_and_maps_kinds_and_buttons(
