@@ -292,21 +292,6 @@ def _zip_package(collection: Path, package: Path) -> None:
         archive.writestr("media", "{}")
 
 
-class _Ids:
-    """genanki's id generator (millisecond-like, ascending), remembering the last id."""
-
-    def __init__(self, start: int) -> None:
-        self._counter = itertools.count(start)
-        self.last = start - 1
-
-    def __iter__(self) -> _Ids:
-        return self
-
-    def __next__(self) -> int:
-        self.last = next(self._counter)
-        return self.last
-
-
 @dataclass(frozen=True)
 class _Schedule:
     """One card's columns in Anki's ``cards`` table."""
@@ -533,7 +518,8 @@ def _write_collection(
         cursor.executescript(APKG_COL)
         _configure_collection(cursor, settings)
         models = {"basic": basic_model(), "cloze": cloze_model()}
-        ids = _Ids(int(now.timestamp() * 1000))
+        # genanki's ids: milliseconds from the export time, ascending.
+        ids = itertools.count(int(now.timestamp() * 1000))
         anki_card_ids: dict[str, int] = {}  # cards with a schedule, for the review log
         total = _count_notes(session, deck_ids) if progress else 0
         notes = cards = 0
