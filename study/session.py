@@ -1,14 +1,43 @@
 """The study session: the queue, same-day drills, burying, leeches, cram and undo.
 
-A service of the core (no textual). The clock is passed in. Every grade is committed
-in its own transaction before the next card is returned, so a grade counts as saved
-as soon as the caller sees the next card (or the end).
+A service of the core (no textual). The clock is passed in. docs/scheduling.md explains
+each convention with its tests; in short:
 
-Queue: due reviews first (most overdue first), new cards spread among them in deck
-file order, within the daily limits of each deck (a deck's limits include its child
-decks). A card graded below 4 comes back later the same session (SM-2's step 7) until
-it is graded 4 or 5; those drill answers are logged as ``drill`` and never change the
-schedule. Cram studies ahead of schedule and changes nothing but the log (``cram``).
+* **Study day.** ``clock.study_day``: the learner's local date, the day starting at
+  ``day_starts_at`` (04:00), so 01:30 counts as the evening before. Due dates are study
+  days (review day + interval), so daylight-saving nights never move them; an overdue
+  card's new interval comes from its stored interval, counted from the day it was
+  actually reviewed.
+* **Queue.** Drills waiting from earlier today first; then due reviews, most overdue
+  first (earliest due date, then deck-file order); new cards in deck-file order spread
+  evenly among them. Suspended, buried and retired cards never enter it.
+* **Limits.** ``new_per_day`` and ``reviews_per_day`` per deck (per-deck overrides in
+  the settings). A deck's limit includes its child decks: a card of ``A::B`` counts
+  against ``A::B`` and ``A`` and is shown only while neither limit is reached. Counted
+  from the day's non-cancelled ``new`` / ``review`` answers in the log, so a second
+  sitting continues where the first stopped and an undone grade gives its place back.
+* **Drills** (SM-2's step 7). A card graded below 4 at its scheduled review comes back
+  after ``drill_gap`` other cards (at once if none is left) until graded 4 or 5. Drill
+  answers are logged as ``drill`` and never change n, the E-Factor, the interval or the
+  due date.
+* **Siblings.** With ``bury_siblings``, grading one cloze card of a note buries the
+  note's other cards until the next study day, and one new card per note a day.
+* **Suspend / bury.** ``suspend()`` until unsuspended, ``bury()`` until the next study
+  day; not logged. A card set aside stays out even if an earlier grade is undone.
+* **Leeches.** A lapse is a *scheduled* review (kind ``new``/``review``, not ``drill``
+  or ``cram``) graded below 3 of a card whose repetitions were >= 1 before the grade.
+  At the ``leech_threshold``-th lapse (8) the card becomes a leech for that learner and,
+  with ``leech_action = "suspend"``, is suspended; :class:`GradeOutcome` says so.
+* **Cram.** ``cram=True``: every unsuspended card in scope, ahead of schedule; answers
+  logged as ``cram``; the schedule and the daily limits are untouched.
+* **Undo.** Cancels the learner's last non-cancelled grade of the study day by
+  *appending* an ``undo`` review (``cancels_id``); nothing is deleted. The card's whole
+  schedule row and those of the siblings it buried are restored from the snapshot the
+  review stored; within a sitting the queue position and drills are restored too. After
+  reopening (a new session on the same database) the card is shown first, with the
+  kind of the undone answer.
+* **Commits.** Every grade is committed in its own transaction before ``grade()``
+  returns, so a grade counts as saved as soon as the caller sees the next card.
 """
 
 from __future__ import annotations
@@ -252,9 +281,7 @@ class StudySession:
             .join(Deck, col(Deck.id) == Card.deck_id)
             .outerjoin(
                 state,
-                sa.and_(
-                    col(state.card_id) == Card.id, col(state.learner_id) == self.learner_id
-                ),
+                sa.and_(col(state.card_id) == Card.id, col(state.learner_id) == self.learner_id),
             )
             .where(
                 sa.or_(
@@ -266,9 +293,7 @@ class StudySession:
                             col(state.buried_until).is_(None),
                             col(state.buried_until) <= self.today,
                         ),
-                        sa.or_(
-                            col(state.drill_day).is_(None), col(state.drill_day) != self.today
-                        ),
+                        sa.or_(col(state.drill_day).is_(None), col(state.drill_day) != self.today),
                     ),
                 )
             )
@@ -295,9 +320,7 @@ class StudySession:
             .join(Deck, col(Deck.id) == Card.deck_id)
             .outerjoin(
                 state,
-                sa.and_(
-                    col(state.card_id) == Card.id, col(state.learner_id) == self.learner_id
-                ),
+                sa.and_(col(state.card_id) == Card.id, col(state.learner_id) == self.learner_id),
             )
             .where(sa.or_(col(state.suspended).is_(None), col(state.suspended).is_(False)))
         )
@@ -417,8 +440,9 @@ class StudySession:
         before_json = {"card": _state_json(state), "siblings": {}}
         before = _sm2_state(state)
         kind = pending.kind
-        if kind in SCHEDULED and state.reviews > 0 and kind == "new":
-            kind = "review"  # it was graded elsewhere meanwhile
+        if kind in SCHEDULED:
+            # The stored schedule decides: graded (or undone) elsewhere meanwhile.
+            kind = "review" if state.reviews > 0 else "new"
         became_leech = suspended_as_leech = False
         comes_back = grade < 4
         if kind in SCHEDULED:

@@ -12,7 +12,15 @@ No I/O, no clock, no database. The conventions this project fixes:
 * grade < 3: ``n' = 0``, ``I' = 1``, the E-Factor is left unchanged ("start
   repetitions from the beginning without changing the E-Factor").
 * Arithmetic is exact (:class:`fractions.Fraction`): grades 5, 5, 5, 5, 3 give
-  intervals 1, 6, 17, 50, 138 (floats would give 139).
+  intervals 1, 6, 17, 50, 138 with E-Factor 2.76 (floats would give 139); grades
+  5, 5, 5, 5 give 1, 6, 17, 50 with E-Factors 2.6, 2.7, 2.8, 2.9. E-Factors only move by
+  hundredths, so the database stores them exactly as integer hundredths.
+* :class:`Sm2State` rejects impossible states: negative values, a float E-Factor, an
+  E-Factor below 1.3, n >= 1 with interval 0, an interval above the cap.
+
+What this module does not decide -- study days, drills (SM-2's step 7), limits, leeches
+(a lapse is a scheduled grade below 3 of a card with n >= 1), cram and undo -- lives in
+:mod:`study.session`; docs/scheduling.md describes it all.
 """
 
 from __future__ import annotations
