@@ -87,10 +87,13 @@ class Database:
         self.url = url
         self.path = sqlite_path(url)
         self.engine = _create_engine(url, synchronous)
+        # Reads begin DEFERRED: a long export or statistics query never holds the write
+        # lock, so a learner grading in another terminal does not wait for it.
+        self.read_engine = self.engine.execution_options(sqlite_begin="DEFERRED")
 
     def session(self) -> Session:
         """A session for reading; use :meth:`transaction` to write."""
-        return Session(self.engine, expire_on_commit=False)
+        return Session(self.read_engine, expire_on_commit=False)
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
@@ -138,7 +141,9 @@ def _create_engine(url: str, synchronous: str) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _begin(connection: Connection) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        # Writers take the lock up front (waiting for it), instead of failing on upgrade.
+        mode = connection.get_execution_options().get("sqlite_begin", "IMMEDIATE")
+        connection.exec_driver_sql("BEGIN DEFERRED" if mode == "DEFERRED" else "BEGIN IMMEDIATE")
 
     return engine
 
