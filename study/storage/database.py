@@ -261,6 +261,11 @@ def explain_error(url: str, reason: str) -> str:
         return f"{url}: cannot write the database ({reason}); check its folder's permissions"
     if "disk is full" in reason or "full" in reason:
         return f"{url}: the disk is full; free some space and try again"
+    if "disk I/O error" in reason:
+        return (
+            f"{url}: the database file could not be written ({reason}); the disk may be "
+            "full or failing: free some space, then run `study doctor`"
+        )
     if "locked" in reason or "busy" in reason:
         return (
             f"{url}: another program kept the database busy for over "
