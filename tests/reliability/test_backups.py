@@ -1,0 +1,194 @@
+"""Backups are consistent copies, made daily in the background and before upgrades, the
+last N kept; restore checks the backup first and keeps what it replaces."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import threading
+from contextlib import closing
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from reliability_helpers import deck_file, fingerprint, integrity
+
+from study import maintenance
+from study.clock import FixedClock
+from study.config import Settings
+from study.library import import_deck_files
+from study.maintenance import (
+    RestoreError,
+    check_backup,
+    list_backups,
+    make_backup,
+    restore,
+)
+from study.session import StudySession
+from study.storage.database import SCHEMA_VERSION
+from study.workspace import open_workspace
+
+NOW = datetime(2026, 1, 12, 18, 0, tzinfo=UTC)
+SETTINGS = Settings(timezone="Europe/London", backups_kept=3)
+
+
+def _filled(tmp_path: Path, cards: int = 20) -> Path:
+    db = tmp_path / "study.db"
+    workspace = open_workspace(
+        str(db), clock=FixedClock(NOW), settings=Settings(daily_backup=False), sync_bundled=False
+    )
+    import_deck_files(workspace.database, [deck_file(tmp_path, "d", cards)], NOW)
+    workspace.close()
+    return db
+
+
+def _count(db: Path, table: str = "card") -> int:
+    with closing(sqlite3.connect(db)) as connection:
+        return int(connection.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
+
+
+def test_a_backup_holds_what_was_committed_and_not_what_was_being_written(tmp_path: Path) -> None:
+    db = _filled(tmp_path)
+    writer = sqlite3.connect(db, isolation_level=None)
+    writer.execute("BEGIN IMMEDIATE")
+    writer.execute("DELETE FROM note_tag")
+    writer.execute("DELETE FROM card")  # not committed while the backup runs
+    backup = make_backup(db, now=NOW)
+    writer.execute("ROLLBACK")
+    writer.close()
+    assert backup.name == "study-20260112-180000.db"
+    assert _count(backup) == 20 and integrity(backup) == ["ok"]
+    assert not list(backup.parent.glob(f"*{maintenance.PARTIAL_SUFFIX}"))
+    assert not Path(f"{backup}-wal").exists()  # a standalone file
+
+
+def test_only_the_newest_backups_are_kept(tmp_path: Path) -> None:
+    db = _filled(tmp_path)
+    for day in range(6):
+        make_backup(db, now=NOW + timedelta(days=day), kept=3)
+    names = [info.path.name for info in list_backups(db)]
+    assert names == [f"study-2026011{d}-180000.db" for d in (7, 6, 5)]
+
+
+def test_the_daily_backup_runs_once_per_study_day(tmp_path: Path) -> None:
+    db = _filled(tmp_path)
+    clock = FixedClock(NOW)
+    for hours, expected in [(0, 1), (5, 1), (12, 2), (13, 2)]:  # the day starts at 04:00
+        clock.current = NOW + timedelta(hours=hours)
+        workspace = open_workspace(str(db), clock=clock, settings=SETTINGS, sync_bundled=False)
+        assert workspace.backup is not None and workspace.backup.wait(30)
+        assert workspace.backup.error is None
+        workspace.close()
+        assert len(list_backups(db)) == expected, hours
+
+
+def test_the_daily_backup_never_delays_the_first_card(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = _filled(tmp_path)
+    gate = threading.Event()
+    real = maintenance.make_backup
+
+    def slow_backup(*args: object, **kwargs: object) -> Path:
+        assert gate.wait(30)
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(maintenance, "make_backup", slow_backup)
+    workspace = open_workspace(
+        str(db), clock=FixedClock(NOW), settings=SETTINGS, sync_bundled=False
+    )
+    session = StudySession(workspace.database, workspace.learner_id, SETTINGS, workspace.clock)
+    assert session.current() is not None
+    session.grade(5, 1000)  # graded while the backup still waits
+    assert workspace.backup is not None and not workspace.backup.done.is_set()
+    gate.set()
+    assert workspace.backup.wait(30) and workspace.backup.path is not None
+    workspace.close()
+    assert _count(workspace.backup.path, "review") in (0, 1)
+
+
+def test_restore_replaces_the_database_and_keeps_the_one_it_replaced(tmp_path: Path) -> None:
+    db = _filled(tmp_path)
+    backup = make_backup(db, now=NOW)
+    saved = fingerprint(backup)
+    other = sqlite3.connect(db)  # another window still has it open
+    with closing(sqlite3.connect(db)) as connection:
+        connection.execute("DELETE FROM note_tag")
+        connection.execute("DELETE FROM card")
+        connection.commit()
+    changed = fingerprint(db)
+
+    result = restore(backup, db, now=NOW + timedelta(minutes=1))
+
+    assert _count(db) == 20 and integrity(db) == ["ok"]
+    assert other.execute("SELECT count(*) FROM card").fetchone()[0] == 20
+    other.close()
+    assert result.kept_copy is not None and result.kept_copy.name.startswith("replaced-")
+    assert fingerprint(result.kept_copy) == changed
+    assert fingerprint(backup) == saved  # the backup itself is untouched
+    assert result.version == SCHEMA_VERSION
+
+
+def test_restore_over_a_damaged_database_moves_the_damaged_file_aside(tmp_path: Path) -> None:
+    db = _filled(tmp_path)
+    backup = make_backup(db, now=NOW)
+    damaged = b"garbage" * 1000
+    db.write_bytes(damaged)
+    result = restore(backup, db, now=NOW)
+    assert result.kept_copy is not None and result.kept_copy.read_bytes() == damaged
+    assert _count(db) == 20 and integrity(db) == ["ok"]
+
+
+@pytest.mark.parametrize("problem", ["damaged", "not study", "newer", "missing"])
+def test_restore_refuses_a_bad_backup_and_changes_nothing(tmp_path: Path, problem: str) -> None:
+    db = _filled(tmp_path)
+    candidate = tmp_path / "candidate.db"
+    if problem == "damaged":
+        data = make_backup(db, now=NOW).read_bytes()
+        candidate.write_bytes(data[:4096] + b"\x00" * 4096 + data[8192:])
+    elif problem == "not study":
+        with closing(sqlite3.connect(candidate)) as connection:
+            connection.execute("CREATE TABLE notes (text)")
+    elif problem == "newer":
+        candidate.write_bytes(make_backup(db, now=NOW).read_bytes())
+        with closing(sqlite3.connect(candidate)) as connection:
+            connection.execute("UPDATE schema_info SET version = ?", (SCHEMA_VERSION + 1,))
+            connection.commit()
+    before = fingerprint(db)
+    with pytest.raises(RestoreError):
+        check_backup(candidate)
+    with pytest.raises(RestoreError):
+        restore(candidate, db, now=NOW)
+    assert fingerprint(db) == before
+    assert (
+        not list((tmp_path / "backups").glob("replaced-*"))
+        if (tmp_path / "backups").exists()
+        else True
+    )
+
+
+def test_an_interrupted_backup_never_looks_like_a_backup(tmp_path: Path) -> None:
+    db = _filled(tmp_path)
+    folder = maintenance.backup_folder(db)
+    folder.mkdir()
+    leftover = folder / f".study-20260101-000000.db.1.1{maintenance.PARTIAL_SUFFIX}"
+    leftover.write_bytes(b"half a copy")
+    assert list_backups(db) == []
+    os.utime(leftover, (0, 0))  # long ago: the process that wrote it is gone
+    make_backup(db, now=NOW)
+    assert not leftover.exists()
+    assert [info.path.name for info in list_backups(db)] == ["study-20260112-180000.db"]
+
+
+def test_backup_and_restore_from_the_command_line(run_study, db_path: Path) -> None:  # type: ignore[no-untyped-def]
+    assert run_study("profile", "add", "ana").exit_code == 0
+    made = run_study("backup")
+    assert made.exit_code == 0 and "backed up to" in made.stdout
+    name = made.stdout.split("/")[-1].strip()
+    assert name in run_study("backup", "--list").stdout
+    assert run_study("profile", "remove", "ana", "--yes").exit_code == 0
+    refused = run_study("backup", "--restore", name, input="n\n")
+    assert refused.exit_code == 1 and "ana" not in run_study("profile", "list").stdout
+    done = run_study("backup", "--restore", name, input="y\n")
+    assert done.exit_code == 0, done.stderr
+    assert "ana" in run_study("profile", "list").stdout
