@@ -32,7 +32,8 @@ class Screen:
             os.execve(argv[0], argv, env)
         self.seen = b""
 
-    def wait_for(self, pattern: bytes, timeout: float = 20.0) -> bool:
+    def wait_for(self, pattern: bytes, timeout: float = 60.0) -> bool:
+        # Generous: a shared CI machine can take many seconds to start a Python process.
         end = time.monotonic() + timeout
         while time.monotonic() < end:
             if re.search(pattern, self.seen):
