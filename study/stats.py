@@ -309,10 +309,8 @@ def compute_stats(
     since = today - timedelta(days=days - 1)
     with database.session() as session:
         per_day = _per_day(session, scope)
-        deck_groups, cards = _deck_groups(session, scope, since)
-        tag_groups = _tag_groups(session, scope, since)
-        forecast = _forecast(session, scope)
-        ease, intervals = _histograms(session, scope)
+        cards, deck_groups, tag_groups = _groups(session, scope, since)
+        forecast, ease, intervals = _schedules(session, scope)
         hours = _hours(session, scope, since, settings.zone)
         lowest, lapses, leeches = _hardest(session, scope)
     by_kind = {kind: sum(d.kinds.get(kind, 0) for d in per_day.values()) for kind in KINDS}
@@ -492,13 +490,6 @@ def _due_today(today: date) -> sa.ColumnElement[int]:
     )
 
 
-def _state_join(scope: _Scope) -> sa.FromClause:
-    return _CARD.outerjoin(
-        _STATE,
-        sa.and_(_STATE.c.card_id == _CARD.c.id, _STATE.c.learner_id == scope.learner_id),
-    )
-
-
 def _state_counts(rows: Sequence[tuple[str, int, int, int]]) -> StateCounts:
     """Fold (state, cards, suspended, leech) rows into counts."""
     counts = dict.fromkeys(STATES, 0)
@@ -535,111 +526,117 @@ def _window_reviews(scope: _Scope, since: date) -> sa.Subquery:
     return query.group_by(review.card_id).subquery("window")
 
 
-def _group_figures(
-    card_rows: Sequence[Any], review_rows: Sequence[Any], names: dict[str, str]
-) -> tuple[GroupFigures, ...]:
-    """Combine (key, state, n, suspended, leech, due) and (key, reviews, retained, passed)."""
-    by_key: dict[str, list[tuple[str, int, int, int]]] = defaultdict(list)
-    due: dict[str, int] = defaultdict(int)
-    for key, state, n, suspended, leech, due_n in card_rows:
-        by_key[key].append((state, n, suspended, leech))
-        due[key] += int(due_n)
-    reviews = {key: (int(n), int(r or 0), int(p or 0)) for key, n, r, p in review_rows}
-    groups = []
+@dataclass
+class _Group:
+    """A deck or a tag being added up: (state, cards, suspended, leech) rows and totals."""
 
-    def by_name(key: str) -> str:
-        return names.get(key, key).casefold()
+    states: list[tuple[str, int, int, int]] = field(default_factory=list)
+    due: int = 0
+    reviews: int = 0
+    retained: int = 0
+    passed: int = 0
 
-    for key in sorted(by_key, key=by_name):
-        n, retained, passed = reviews.get(key, (0, 0, 0))
-        groups.append(
-            GroupFigures(
-                key=key,
-                name=names.get(key, key),
-                cards=_state_counts(by_key[key]),
-                due=due[key],
-                reviews=n,
-                retention=Retention(retained, passed),
-            )
+    def figures(self, key: str, name: str) -> GroupFigures:
+        return GroupFigures(
+            key=key,
+            name=name,
+            cards=_state_counts(self.states),
+            due=self.due,
+            reviews=self.reviews,
+            retention=Retention(self.retained, self.passed),
         )
-    return tuple(groups)
 
 
-def _deck_groups(
+def _groups(
     session: Session, scope: _Scope, since: date
-) -> tuple[tuple[GroupFigures, ...], StateCounts]:
-    """Per deck figures, and the totals over every card in scope."""
-    state = _state_expression(scope.today).label("state")
+) -> tuple[StateCounts, tuple[GroupFigures, ...], tuple[GroupFigures, ...]]:
+    """The cards by state over the whole scope, and per deck and per tag: cards by state,
+    due today, and reviews and retention in the window.
+
+    Two GROUP BYs serve decks and tags together, one over the cards and one over the
+    window's grades, grouped by (deck, the note's tags): every card is read once, and
+    the groups (one per deck and set of tags in use) are then added up per deck and per
+    tag, a card counting under each of its note's tags. The tags are the note's own
+    list (``note.tags``, written with ``note_tag`` on import), as the session's tag
+    scope reads them. A deck lists only its cards that are not retired, but its reviews
+    are its history: grades of its retired cards count.
+    """
+    state = _STATE.c
+    state_name = _state_expression(scope.today).label("state")
     cards = scope.cards(
         sa.select(
             _CARD.c.deck_id,
-            state,
+            _NOTE.c.tags,
+            state_name,
             sa.func.count(),
-            _flag_sum(_STATE.c.suspended),
-            _flag_sum(_STATE.c.leech),
+            _flag_sum(state.suspended),
+            _flag_sum(state.leech),
             _due_today(scope.today),
-        ).select_from(_state_join(scope))
-    ).group_by(_CARD.c.deck_id, state)
-    card_rows = session.execute(cards).all()
-    window = _window_reviews(scope, since)
-    reviews = sa.select(
-        _CARD.c.deck_id,
-        sa.func.sum(window.c.reviews),
-        sa.func.sum(window.c.retained),
-        sa.func.sum(window.c.passed),
-    ).select_from(window.join(_CARD, _CARD.c.id == window.c.card_id))
-    review_rows = session.execute(reviews.group_by(_CARD.c.deck_id)).all()
-    names = {
-        deck_id: name for deck_id, name in session.execute(sa.select(_DECK.c.id, _DECK.c.name))
-    }
-    groups = _group_figures(card_rows, review_rows, names)
-    totals = _state_counts([(s, n, su, le) for _, s, n, su, le, _ in card_rows])
-    return groups, totals
-
-
-def _tag_groups(session: Session, scope: _Scope, since: date) -> tuple[GroupFigures, ...]:
-    """Per tag figures (a card counts under each of its note's tags)."""
-    state = _state_expression(scope.today).label("state")
-    cards = scope.cards(
-        sa.select(
-            _TAG.c.tag,
-            state,
-            sa.func.count(),
-            _flag_sum(_STATE.c.suspended),
-            _flag_sum(_STATE.c.leech),
-            _due_today(scope.today),
-        ).select_from(_state_join(scope).join(_TAG, _TAG.c.note_id == _CARD.c.note_id))
-    ).group_by(_TAG.c.tag, state)
-    card_rows = session.execute(cards).all()
+        ).select_from(
+            _CARD.join(_NOTE, _NOTE.c.id == _CARD.c.note_id).outerjoin(
+                _STATE,
+                sa.and_(state.card_id == _CARD.c.id, state.learner_id == scope.learner_id),
+            )
+        )
+    ).group_by(_CARD.c.deck_id, _NOTE.c.tags, state_name)
     window = _window_reviews(scope, since)
     reviews = (
         sa.select(
-            _TAG.c.tag,
+            _CARD.c.deck_id,
+            _NOTE.c.tags,
             sa.func.sum(window.c.reviews),
             sa.func.sum(window.c.retained),
             sa.func.sum(window.c.passed),
         )
         .select_from(
             window.join(_CARD, _CARD.c.id == window.c.card_id).join(
-                _TAG, _TAG.c.note_id == _CARD.c.note_id
+                _NOTE, _NOTE.c.id == _CARD.c.note_id
             )
         )
-        .group_by(_TAG.c.tag)
+        .group_by(_CARD.c.deck_id, _NOTE.c.tags)
     )
-    review_rows = session.execute(reviews).all()
-    return _group_figures(card_rows, review_rows, {})
+    decks: dict[str, _Group] = defaultdict(_Group)
+    tags: dict[str, _Group] = defaultdict(_Group)
+    everything: list[tuple[str, int, int, int]] = []
+    for deck_id, tag_text, name, n, suspended, leech, due in session.execute(cards):
+        row = (name, int(n), int(suspended), int(leech))
+        everything.append(row)
+        for group in (decks[deck_id], *(tags[t] for t in set(tag_text.split()))):
+            group.states.append(row)
+            group.due += int(due)
+    listed_decks, listed_tags = set(decks), set(tags)
+    for deck_id, tag_text, n, retained, passed in session.execute(reviews):
+        groups = [decks[deck_id]] if deck_id in listed_decks else []
+        groups += [tags[t] for t in set(tag_text.split()) if t in listed_tags]
+        for group in groups:
+            group.reviews += int(n)
+            group.retained += int(retained or 0)
+            group.passed += int(passed or 0)
+    names = {
+        deck_id: name for deck_id, name in session.execute(sa.select(_DECK.c.id, _DECK.c.name))
+    }
+    deck_figures = sorted(
+        (group.figures(key, names.get(key, key)) for key, group in decks.items()),
+        key=lambda g: (g.name.casefold(), g.key),
+    )
+    tag_figures = sorted(
+        (group.figures(key, key) for key, group in tags.items()),
+        key=lambda g: (g.name.casefold(), g.key),
+    )
+    return _state_counts(everything), tuple(deck_figures), tuple(tag_figures)
 
 
 def _studied(scope: _Scope, *columns: Any) -> sa.Select[Any]:
     """A query over the schedules of graded cards in scope.
 
-    The scope is a set test on the card id rather than a join with ``card``: the
-    schedules are read in one sequential scan instead of one lookup per card.
+    The scope is a set test on the card id rather than a join with ``card``, and the
+    learner test is kept away from the (learner, due day) index: the schedules are read
+    in one sequential scan instead of one lookup per card.
     """
     query = (
         sa.select(*columns)
         .select_from(_STATE)
-        .where(_STATE.c.learner_id == scope.learner_id, _STATE.c.reviews > 0)
+        .where(_unindexed(_STATE.c.learner_id) == scope.learner_id, _STATE.c.reviews > 0)
     )
     if scope.deck_ids is None and scope.tag is None:
         retired = sa.select(_CARD.c.id).where(_CARD.c.retired.is_(True))
@@ -647,51 +644,59 @@ def _studied(scope: _Scope, *columns: Any) -> sa.Select[Any]:
     return query.where(_STATE.c.card_id.in_(scope.cards(sa.select(_CARD.c.id))))
 
 
-def _forecast(session: Session, scope: _Scope) -> tuple[ForecastDay, ...]:
-    """Cards due on each of the next 30 days; overdue ones count today, suspended never."""
+def _schedules(
+    session: Session, scope: _Scope
+) -> tuple[tuple[ForecastDay, ...], tuple[Bucket, ...], tuple[Bucket, ...]]:
+    """The forecast and the E-Factor and interval histograms of the graded cards.
+
+    One GROUP BY (E-Factor tenth, interval bucket, forecast day) reads the schedules
+    once for the three; the groups (a few thousand at most) are then added up.
+    Forecast: cards due on each of the next 30 days; overdue ones count today,
+    suspended ones never.
+    """
+    state = _STATE.c
     today = scope.today
     last = today + timedelta(days=FORECAST_DAYS - 1)
-    day = sa.case(
-        (_STATE.c.due_day < today, sa.literal(today, sa.Date)), else_=_STATE.c.due_day
-    ).label("day")
-    query = (
-        _studied(scope, day, sa.func.count())
-        .where(_STATE.c.suspended.is_(False), _STATE.c.due_day <= last)
-        .group_by(day)
-    )
-    due = {_as_date(d): int(n) for d, n in session.execute(query)}
-    return tuple(
-        ForecastDay(today + timedelta(days=i), due.get(today + timedelta(days=i), 0))
-        for i in range(FORECAST_DAYS)
-    )
-
-
-def _as_date(value: Any) -> date:
-    return value if isinstance(value, date) else date.fromisoformat(str(value))
-
-
-def _histograms(session: Session, scope: _Scope) -> tuple[tuple[Bucket, ...], tuple[Bucket, ...]]:
-    """E-Factors in steps of 0.1, and intervals in widening buckets, of graded cards."""
-    tenth = (_STATE.c.ease_hundredths // 10).label("tenth")
-    ease_rows = session.execute(_studied(scope, tenth, sa.func.count()).group_by(tenth)).all()
-    ease = tuple(Bucket(int(t) / 10, (int(t) + 1) / 10, int(n)) for t, n in sorted(ease_rows))
+    tenth = (state.ease_hundredths // 10).label("tenth")
     bucket = sa.case(
         *(
-            (_STATE.c.interval <= high, index)
+            (state.interval <= high, index)
             for index, (_, high) in enumerate(INTERVAL_BUCKETS)
             if high is not None
         ),
         else_=len(INTERVAL_BUCKETS) - 1,
     ).label("bucket")
-    counts = {
-        index: n
-        for index, n in session.execute(_studied(scope, bucket, sa.func.count()).group_by(bucket))
-    }
+    day = sa.case(
+        (
+            sa.or_(state.suspended.is_(True), state.due_day.is_(None), state.due_day > last),
+            sa.null(),
+        ),
+        (state.due_day < today, sa.literal(today, sa.Date)),
+        else_=state.due_day,
+    ).label("day")
+    query = _studied(scope, tenth, bucket, day, sa.func.count()).group_by(tenth, bucket, day)
+    tenths: dict[int, int] = defaultdict(int)
+    buckets: dict[int, int] = defaultdict(int)
+    due: dict[date, int] = defaultdict(int)
+    for t, b, d, n in session.execute(query):
+        tenths[int(t)] += int(n)
+        buckets[int(b)] += int(n)
+        if d is not None:
+            due[_as_date(d)] += int(n)
+    forecast = tuple(
+        ForecastDay(today + timedelta(days=i), due.get(today + timedelta(days=i), 0))
+        for i in range(FORECAST_DAYS)
+    )
+    ease = tuple(Bucket(t / 10, (t + 1) / 10, n) for t, n in sorted(tenths.items()))
     intervals = tuple(
-        Bucket(low, high, int(counts.get(index, 0)))
+        Bucket(low, high, buckets.get(index, 0))
         for index, (low, high) in enumerate(INTERVAL_BUCKETS)
     )
-    return ease, intervals
+    return forecast, ease, intervals
+
+
+def _as_date(value: Any) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(str(value))
 
 
 def _hours(session: Session, scope: _Scope, since: date, zone: ZoneInfo) -> tuple[HourFigures, ...]:
