@@ -318,7 +318,9 @@ def _random_history(h: History, seed: int) -> None:
             rng.choice(card_ids),
             rng.randint(0, 5),
             day=TODAY
-            - timedelta(days=rng.choice([0, 0, 1, 2, 3, 6, 7, 13, 14, 29, 30, 200, 364, 365, 700])),
+            - timedelta(
+                days=rng.choice([0, 0, 1, 2, 3, 6, 7, 13, 14, 29, 30, 200, 364, 365, 380, 700])
+            ),
             kind=rng.choice(["new", "review", "review", "drill", "cram"]),
             at=time(rng.randint(0, 23), rng.randint(0, 59)),
             repetitions_before=rng.choice([0, 1, 2]),
@@ -353,3 +355,15 @@ def test_every_figure_matches_a_naive_count_for_every_scope(
     for key in expected:
         assert computed[key] == expected[key], key
     assert computed.keys() == expected.keys()
+
+
+def test_a_history_window_longer_than_a_year_has_every_days_details(h: History) -> None:
+    """Days older than a year are counted without their details (time, correct); a
+    window reaching past the year must still get them."""
+    _random_history(h, 5)
+
+    computed = stats_json(h.stats(days=400))
+
+    expected = naive_json(h.database, h.learner_id, TODAY, ZoneInfo(ZONE), days=400)
+    assert computed == expected
+    assert any(day["time_ms"] for day in computed["history"][:30])  # 371..400 days ago
