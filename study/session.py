@@ -57,7 +57,7 @@ from study import sm2
 from study.cards import CardContent
 from study.clock import Clock, study_day
 from study.config import Settings
-from study.storage.database import Database
+from study.storage.database import Database, DirectConnection
 from study.storage.models import Card, CardState, Deck, Note, Review
 from study.storage.repository import (
     Schedule,
@@ -65,6 +65,7 @@ from study.storage.repository import (
     card_contents,
     load_schedule,
     not_cancelled,
+    read_schedule,
     save_schedule,
     sibling_cards,
     state_of,
@@ -255,6 +256,8 @@ class StudySession:
         return list(session.exec(query.order_by(col(CardState.updated_at))))
 
     def _due_cards(self, session: Session, exclude: set[str]) -> list[str]:
+        # Read in due order from ix_card_state_due, row by row, and stop as soon as every
+        # deck in scope has reached its limit: the due pile can be tens of thousands long.
         query = select(CardState.card_id, Card.deck_id).join(
             Card, col(Card.id) == CardState.card_id
         )
@@ -265,25 +268,55 @@ class StudySession:
         )
         budget = _Budget(session, self, "reviews_per_day", kinds=("review",))
         picked: list[str] = []
-        for card_id, deck_id in session.exec(query):
-            if card_id in exclude:
-                continue
-            if budget.exhausted():
-                break
-            if budget.take(deck_id):
-                picked.append(card_id)
+        rows = session.connection().execute(query)
+        try:
+            for card_id, deck_id in rows:
+                if budget.exhausted():
+                    break
+                if card_id not in exclude and budget.take(deck_id):
+                    picked.append(card_id)
+        finally:
+            rows.close()
         return picked
 
     def _new_cards(self, session: Session) -> list[str]:
+        # New cards come deck by deck in name order, each deck in file order (the
+        # card (deck_id, position) index): a deck is read only until its limit is
+        # reached, instead of sorting every card of the collection.
+        budget = _Budget(session, self, "new_per_day", kinds=("new",))
+        picked: list[str] = []
+        notes: set[str] = set()
+        for deck_ids in budget.name_groups():
+            if budget.exhausted():
+                break
+            if budget.all_closed(deck_ids):
+                continue
+            rows = session.connection().execute(self._new_in(deck_ids))
+            try:
+                for card_id, deck_id, note_id in rows:
+                    # One card of a note a day when siblings are buried.
+                    if self.settings.bury_siblings and note_id in notes:
+                        continue
+                    if budget.take(deck_id):
+                        picked.append(card_id)
+                        notes.add(note_id)
+                        if budget.all_closed(deck_ids):
+                            break
+            finally:
+                rows.close()
+        return picked
+
+    def _new_in(self, deck_ids: list[str]) -> Any:
+        """The new cards of ``deck_ids`` (decks of one name) in scope, in file order."""
         state = sa.orm.aliased(CardState)
         query = (
             select(Card.id, Card.deck_id, Card.note_id)
-            .join(Deck, col(Deck.id) == Card.deck_id)
             .outerjoin(
                 state,
                 sa.and_(col(state.card_id) == Card.id, col(state.learner_id) == self.learner_id),
             )
             .where(
+                col(Card.deck_id).in_(deck_ids),
                 sa.or_(
                     col(state.card_id).is_(None),
                     sa.and_(
@@ -295,23 +328,10 @@ class StudySession:
                         ),
                         sa.or_(col(state.drill_day).is_(None), col(state.drill_day) != self.today),
                     ),
-                )
+                ),
             )
         )
-        query = self._scope_filter(query).order_by(col(Deck.name), col(Card.position))
-        budget = _Budget(session, self, "new_per_day", kinds=("new",))
-        picked: list[str] = []
-        notes: set[str] = set()
-        for card_id, deck_id, note_id in session.execute(query).yield_per(500):
-            if budget.exhausted():
-                break
-            # One card of a note a day when siblings are buried.
-            if self.settings.bury_siblings and note_id in notes:
-                continue
-            if budget.take(deck_id):
-                picked.append(card_id)
-                notes.add(note_id)
-        return picked
+        return self._scope_filter(query).order_by(col(Card.position))
 
     def _cram_cards(self, session: Session) -> list[str]:
         state = sa.orm.aliased(CardState)
@@ -398,7 +418,7 @@ class StudySession:
         kind = self._current.kind
         if kind in SCHEDULED:
             with self.database.session() as session:
-                before = _sm2_state(load_schedule(session, self.learner_id, self._current.card_id))
+                before = _sm2_state(read_schedule(session, self.learner_id, self._current.card_id))
         previews: dict[int, GradePreview] = {}
         for grade in range(6):
             again = grade < 4
@@ -421,8 +441,8 @@ class StudySession:
         answer_ms = max(0, min(answer_ms, 3_600_000))
         pending = self._current
         snapshot = self._snapshot()
-        outcome = self.database.write(
-            lambda session: self._record(session, pending, grade, answer_ms, now)
+        outcome = self.database.write_direct(
+            lambda connection: self._record(connection, pending, grade, answer_ms, now)
         )
         self._history.append(_Graded(outcome.review_id, snapshot))
         self._graded.append((outcome.review_id, grade, answer_ms))
@@ -433,10 +453,15 @@ class StudySession:
         return outcome
 
     def _record(
-        self, session: Session, pending: _Pending, grade: int, answer_ms: int, now: datetime
+        self,
+        connection: DirectConnection,
+        pending: _Pending,
+        grade: int,
+        answer_ms: int,
+        now: datetime,
     ) -> GradeOutcome:
         today = self.today
-        state = load_schedule(session, self.learner_id, pending.card_id)
+        state = load_schedule(connection, self.learner_id, pending.card_id)
         before_json = {"card": _state_json(state), "siblings": {}}
         before = _sm2_state(state)
         kind = pending.kind
@@ -461,16 +486,16 @@ class StudySession:
             state.last_review_day = today
             state.reviews += 1
             state.drill_day = today if comes_back else None
-            if self.settings.bury_siblings:
-                before_json["siblings"] = self._bury_siblings(session, pending.card_id, now)
+            if self.settings.bury_siblings and self._may_have_siblings(pending.card_id):
+                before_json["siblings"] = self._bury_siblings(connection, pending.card_id, now)
         elif kind == "drill":
             after = before
             state.drill_day = today if comes_back else None
         else:  # cram: the log only
             after = before
-        save_schedule(session, state, now)
+        save_schedule(connection, state, now)
         review_id = append_review(
-            session,
+            connection,
             {
                 "learner_id": self.learner_id,
                 "card_id": pending.card_id,
@@ -500,17 +525,25 @@ class StudySession:
             next_due=state.due_day,
         )
 
-    def _bury_siblings(self, session: Session, card_id: str, now: datetime) -> dict[str, Any]:
+    def _may_have_siblings(self, card_id: str) -> bool:
+        # A basic note has one card: no need to ask the database for its siblings. The
+        # type comes from the content read to show the card (any other card: ask).
+        content = self._content_cache.get(card_id)
+        return content is None or content.type != "basic"
+
+    def _bury_siblings(
+        self, connection: DirectConnection, card_id: str, now: datetime
+    ) -> dict[str, Any]:
         """Bury the note's other cards until tomorrow; return their states before."""
         tomorrow = self.today + timedelta(days=1)
         before: dict[str, Any] = {}
-        for sibling in sibling_cards(session, card_id):
+        for sibling in sibling_cards(connection, card_id):
             self._skipped.add(sibling)
             self._drills = [d for d in self._drills if d[0] != sibling]
-            state = load_schedule(session, self.learner_id, sibling)
+            state = load_schedule(connection, self.learner_id, sibling)
             before[sibling] = _state_json(state)
             state.buried_until = tomorrow
-            save_schedule(session, state, now)
+            save_schedule(connection, state, now)
         return before
 
     # ------------------------------------------------------------ undo
@@ -701,7 +734,9 @@ class _Budget:
     """Daily limits per deck, each deck's limit counting its child decks too."""
 
     def __init__(self, session: Session, study: StudySession, limit: str, kinds: tuple[str, ...]):
-        decks = {d.id: d.name for d in session.exec(select(Deck))}
+        connection = session.connection()
+        rows = connection.execute(select(Deck.id, Deck.name).order_by(col(Deck.name), col(Deck.id)))
+        decks: dict[str, str] = {deck_id: name for deck_id, name in rows}
         by_name = {name: deck_id for deck_id, name in decks.items()}
         self.ancestors: dict[str, list[str]] = {}
         for deck_id, name in decks.items():
@@ -712,8 +747,9 @@ class _Budget:
                 if "::".join(parts[:i]) in by_name
             ]
             self.ancestors[deck_id] = chain
-        done = dict(
-            session.exec(
+        done: dict[str, int] = {
+            deck_id: count
+            for deck_id, count in connection.execute(
                 select(Card.deck_id, sa.func.count())
                 .select_from(Review)
                 .join(Card, col(Card.id) == Review.card_id)
@@ -724,19 +760,36 @@ class _Budget:
                     not_cancelled(),
                 )
                 .group_by(col(Card.deck_id))
-            ).all()
-        )
+            )
+        }
         self.left: dict[str, int] = {}
         for deck_id in decks:
             allowed = getattr(study.settings.limits_for(deck_id), limit)
             subtree_done = sum(n for d, n in done.items() if deck_id in self.ancestors.get(d, [d]))
             self.left[deck_id] = allowed - subtree_done
-        scope = study.scope.deck_ids
-        self.roots = [d for d in (scope or []) if not set(self.ancestors[d][1:]) & set(scope or [])]
+        scope = set(study.scope.deck_ids) if study.scope.deck_ids is not None else set(decks)
+        self.names = [(name, deck_id) for deck_id, name in decks.items() if deck_id in scope]
+        # The decks in scope that can still take a card: none left, nothing more to read.
+        self.open = {deck_id for deck_id in decks if deck_id in scope and not self.closed(deck_id)}
+
+    def closed(self, deck_id: str) -> bool:
+        """Whether ``deck_id`` or a deck above it has reached its limit."""
+        return any(self.left[d] <= 0 for d in self.ancestors.get(deck_id, [deck_id]))
+
+    def all_closed(self, deck_ids: list[str]) -> bool:
+        """Whether none of ``deck_ids`` can take another card."""
+        return not self.open.intersection(deck_ids)
 
     def exhausted(self) -> bool:
-        """Whether every chosen root deck has used up its limit."""
-        return bool(self.roots) and all(self.left[r] <= 0 for r in self.roots)
+        """Whether every deck in scope has used up its limit (or one above it has)."""
+        return not self.open
+
+    def name_groups(self) -> list[list[str]]:
+        """The decks in scope by name (decks sharing a name together), in name order."""
+        groups: dict[str, list[str]] = {}
+        for name, deck_id in self.names:
+            groups.setdefault(name, []).append(deck_id)
+        return list(groups.values())
 
     def take(self, deck_id: str) -> bool:
         """Count one card of ``deck_id`` if no deck above it has reached its limit."""
@@ -745,6 +798,8 @@ class _Budget:
             return False
         for d in chain:
             self.left[d] -= 1
+        if any(self.left[d] <= 0 for d in chain):
+            self.open = {d for d in self.open if not self.closed(d)}
         return True
 
 

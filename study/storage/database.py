@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import sqlite3
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -23,7 +24,7 @@ from sqlmodel import Session, SQLModel
 
 from study.storage import models
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 BUSY_TIMEOUT_MS = 10_000
 T = TypeVar("T")
 
@@ -59,11 +60,22 @@ def _migrate_3_to_4(connection: Connection) -> None:
     )
 
 
+def _migrate_4_to_5(connection: Connection) -> None:
+    # Version 5 indexes cards by deck in file order, so a session picks each deck's next
+    # new cards by reading that deck's first cards instead of sorting the whole collection.
+    # It serves lookups by deck alone too, so it replaces the deck_id index.
+    connection.exec_driver_sql(
+        "CREATE INDEX IF NOT EXISTS ix_card_deck_position ON card (deck_id, position)"
+    )
+    connection.exec_driver_sql("DROP INDEX IF EXISTS ix_card_deck_id")
+
+
 # MIGRATIONS[n] upgrades a database at version n to version n + 1.
 MIGRATIONS: dict[int, Callable[[Connection], None]] = {
     1: _migrate_1_to_2,
     2: _migrate_2_to_3,
     3: _migrate_3_to_4,
+    4: _migrate_4_to_5,
 }
 
 
@@ -80,6 +92,123 @@ def sqlite_path(url: str) -> Path | None:
     return Path(parsed.database)
 
 
+class Prepared:
+    """A Core statement compiled once per dialect, for :class:`DirectConnection`.
+
+    The grading path runs a handful of small statements per answer; building, caching
+    and executing them through a SQLAlchemy Session costs several times what SQLite
+    spends on them (issue 9). A ``Prepared`` keeps the compiled SQL with every value's
+    bind processor (the column types' own, so a date or an aware datetime is stored
+    exactly as the ORM stores it) and the result processors of what it selects.
+    Values are always bound, never formatted into the SQL.
+    """
+
+    def __init__(self, statement: Any) -> None:
+        self.statement = statement
+        self._compiled: dict[str, _Compiled] = {}
+
+    def compiled(self, dialect: sa.engine.Dialect) -> _Compiled:
+        """The statement compiled for ``dialect`` (once)."""
+        found = self._compiled.get(dialect.name)
+        if found is None:
+            found = self._compiled[dialect.name] = _Compiled.of(self.statement, dialect)
+        return found
+
+
+_REQUIRED = object()
+
+
+@dataclass(frozen=True)
+class _Compiled:
+    sql: str
+    binds: tuple[tuple[str, Any, Callable[[Any], Any] | None], ...]  # name, default, processor
+    results: tuple[Callable[[Any], Any] | None, ...]
+
+    @classmethod
+    def of(cls, statement: Any, dialect: sa.engine.Dialect) -> _Compiled:
+        compiled = statement.compile(dialect=dialect)
+        binds = []
+        for name in compiled.positiontup or ():
+            bind = compiled.binds[name]
+            # The dialect's own form of the type: SQLite stores dates and times as text.
+            process = bind.type.dialect_impl(dialect).bind_processor(dialect)
+            binds.append((name, _REQUIRED if bind.required else bind.value, process))
+        columns = getattr(statement, "selected_columns", ())
+        results = tuple(
+            column.type.dialect_impl(dialect).result_processor(dialect, None) for column in columns
+        )
+        return cls(compiled.string, tuple(binds), results)
+
+    def parameters(self, values: Mapping[str, Any]) -> tuple[Any, ...]:
+        bound = []
+        for name, default, process in self.binds:
+            # A value the statement carries (a literal in a condition), unless given;
+            # a bind without one must be given: a KeyError, never a silent NULL.
+            value = values[name] if default is _REQUIRED else values.get(name, default)
+            bound.append(process(value) if process is not None else value)
+        return tuple(bound)
+
+    def row(self, raw: Sequence[Any]) -> tuple[Any, ...]:
+        return tuple(
+            process(value) if process is not None else value
+            for process, value in zip(self.results, raw, strict=True)
+        )
+
+
+class DirectConnection:
+    """One write transaction for a hot path: run :class:`Prepared` statements.
+
+    On SQLite the statements run on the driver's own connection (no Session, no
+    per-statement SQLAlchemy execution); on any other database they take the ordinary
+    Core path, so every SQLAlchemy URL keeps working.
+    """
+
+    def rows(self, prepared: Prepared, values: Mapping[str, Any]) -> list[tuple[Any, ...]]:
+        """The rows a SELECT returns, with the column types applied."""
+        raise NotImplementedError
+
+    def run(self, prepared: Prepared, values: Mapping[str, Any]) -> int | None:
+        """Run an INSERT, UPDATE or DELETE; the new row's id for an INSERT."""
+        raise NotImplementedError
+
+
+class _DriverConnection(DirectConnection):
+    def __init__(self, cursor: Any, dialect: sa.engine.Dialect) -> None:
+        self.cursor = cursor
+        self.dialect = dialect
+        self.sql = ""  # the statement running, for the error that may come of it
+
+    def execute(self, sql: str, parameters: tuple[Any, ...] = ()) -> Any:
+        self.sql = sql
+        return self.cursor.execute(sql, parameters)
+
+    def rows(self, prepared: Prepared, values: Mapping[str, Any]) -> list[tuple[Any, ...]]:
+        compiled = prepared.compiled(self.dialect)
+        raw = self.execute(compiled.sql, compiled.parameters(values)).fetchall()
+        return [compiled.row(row) for row in raw]
+
+    def run(self, prepared: Prepared, values: Mapping[str, Any]) -> int | None:
+        compiled = prepared.compiled(self.dialect)
+        self.execute(compiled.sql, compiled.parameters(values))
+        row_id: int | None = self.cursor.lastrowid
+        return row_id
+
+
+class _CoreConnection(DirectConnection):
+    def __init__(self, connection: Connection) -> None:
+        self.connection = connection
+
+    def rows(self, prepared: Prepared, values: Mapping[str, Any]) -> list[tuple[Any, ...]]:
+        return [tuple(row) for row in self.connection.execute(prepared.statement, dict(values))]
+
+    def run(self, prepared: Prepared, values: Mapping[str, Any]) -> int | None:
+        result = self.connection.execute(prepared.statement, dict(values))
+        if result.is_insert and result.inserted_primary_key:
+            key = result.inserted_primary_key[0]
+            return key if isinstance(key, int) else None
+        return None
+
+
 class Database:
     """An open, migrated database; hands out sessions and short transactions."""
 
@@ -90,6 +219,8 @@ class Database:
         # Reads begin DEFERRED: a long export or statistics query never holds the write
         # lock, so a learner grading in another terminal does not wait for it.
         self.read_engine = self.engine.execution_options(sqlite_begin="DEFERRED")
+        # Whether write_direct() runs on the driver's connection (SQLite) or on Core.
+        self.direct = self.engine.dialect.name == "sqlite"
 
     def session(self) -> Session:
         """A session for reading; use :meth:`transaction` to write."""
@@ -112,6 +243,44 @@ class Database:
                     raise
                 time.sleep(0.05 * (attempt + 1))
         raise AssertionError("unreachable")
+
+    def write_direct(self, work: Callable[[DirectConnection], T], attempts: int = 5) -> T:
+        """Like :meth:`write`, for a hot path of :class:`Prepared` statements.
+
+        One transaction (BEGIN IMMEDIATE on SQLite), committed before this returns, and
+        retried while another process holds the lock. A driver error comes out wrapped
+        as SQLAlchemy wraps it (``sa.exc.OperationalError`` ...), as from :meth:`write`.
+        """
+        for attempt in range(attempts):
+            try:
+                if not self.direct:
+                    with self.engine.begin() as connection:
+                        return work(_CoreConnection(connection))
+                return self._driver_transaction(work)
+            except sa.exc.OperationalError as error:
+                if "locked" not in str(error.orig) or attempt == attempts - 1:
+                    raise
+                time.sleep(0.05 * (attempt + 1))
+        raise AssertionError("unreachable")
+
+    def _driver_transaction(self, work: Callable[[DirectConnection], T]) -> T:
+        connection = self.engine.raw_connection()
+        driver = _DriverConnection(connection.cursor(), self.engine.dialect)
+        try:
+            driver.execute("BEGIN IMMEDIATE")
+            try:
+                result = work(driver)
+                driver.execute("COMMIT")
+            except BaseException:
+                if connection.driver_connection.in_transaction:  # type: ignore[union-attr]
+                    driver.cursor.execute("ROLLBACK")
+                raise
+        except sqlite3.Error as error:
+            raise sa.exc.DBAPIError.instance(driver.sql, None, error, sqlite3.Error) from None
+        finally:
+            driver.cursor.close()
+            connection.close()
+        return result
 
     def close(self) -> None:
         """Release every connection."""

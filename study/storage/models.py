@@ -112,9 +112,11 @@ class Card(SQLModel, table=True):
     """One studied card: a basic note, or one cloze number of a cloze note."""
 
     __tablename__ = "card"
+    # A deck's cards in file order: new cards are read from it until the daily limit.
+    __table_args__ = (sa.Index("ix_card_deck_position", "deck_id", "position"),)
     id: str = Field(primary_key=True)
     note_id: str = Field(foreign_key="note.id", index=True)
-    deck_id: str = Field(foreign_key="deck.id", index=True)
+    deck_id: str = Field(foreign_key="deck.id")
     ordinal: int = 0  # the cloze number; 0 for a basic card
     position: int = 0  # order in the deck file, for introducing new cards
     retired: bool = False

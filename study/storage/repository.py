@@ -16,6 +16,7 @@ from sqlmodel import Session, col, select
 from study.cards import CardContent, card_id, join_tags, question_and_answer, split_tags, state_name
 from study.decks import DeckSpec, NoteSpec
 from study.errors import UserError
+from study.storage.database import DirectConnection, Prepared
 from study.storage.models import Card, CardState, Deck, Learner, Material, Note, NoteTag, Review
 
 
@@ -455,9 +456,9 @@ def set_flags(
 
 
 # ---------------------------------------------------------------- the grading path
-# Grading runs these once per answer: SQLAlchemy Core statements built once and reused
-# (compiled once, cached), on the session's connection, without the ORM's identity map
-# and unit of work, which cost several times the SQL itself (issue 9's benchmark).
+# Grading runs these once per answer, in Database.write_direct: statements built and
+# compiled once (Prepared), run on the driver's connection on SQLite, without a Session's
+# identity map and unit of work, which cost several times the SQL itself (issue 9).
 
 SCHEDULE_FIELDS = (
     "repetitions",
@@ -474,28 +475,66 @@ SCHEDULE_FIELDS = (
     "flagged",
     "flag_reason",
 )
+REVIEW_FIELDS = (
+    "learner_id",
+    "card_id",
+    "reviewed_at",
+    "study_day",
+    "grade",
+    "kind",
+    "cancels_id",
+    "answer_ms",
+    "repetitions_before",
+    "ease_before",
+    "interval_before",
+    "due_before",
+    "repetitions_after",
+    "ease_after",
+    "interval_after",
+    "due_after",
+    "state_before",
+    "session_id",
+)
 _STATE_TABLE: sa.Table = CardState.__table__  # type: ignore[attr-defined]
 _REVIEW_TABLE: sa.Table = Review.__table__  # type: ignore[attr-defined]
 _CARD_TABLE: sa.Table = Card.__table__  # type: ignore[attr-defined]
 _NOTE_TABLE: sa.Table = Note.__table__  # type: ignore[attr-defined]
-_SELECT_SCHEDULE = sa.select(*(_STATE_TABLE.c[name] for name in SCHEDULE_FIELDS)).where(
-    _STATE_TABLE.c.learner_id == sa.bindparam("learner_id"),
-    _STATE_TABLE.c.card_id == sa.bindparam("card_id"),
+
+
+def _binds(table: sa.Table, names: Iterable[str]) -> dict[str, Any]:
+    return {name: sa.bindparam(name, type_=table.c[name].type) for name in names}
+
+
+_SELECT_SCHEDULE = Prepared(
+    sa.select(*(_STATE_TABLE.c[name] for name in SCHEDULE_FIELDS)).where(
+        _STATE_TABLE.c.learner_id == sa.bindparam("learner_id"),
+        _STATE_TABLE.c.card_id == sa.bindparam("card_id"),
+    )
 )
-_UPDATE_SCHEDULE = sa.update(_STATE_TABLE).where(
-    _STATE_TABLE.c.learner_id == sa.bindparam("key_learner_id"),
-    _STATE_TABLE.c.card_id == sa.bindparam("key_card_id"),
+_UPDATE_SCHEDULE = Prepared(
+    sa.update(_STATE_TABLE)
+    .where(
+        _STATE_TABLE.c.learner_id == sa.bindparam("key_learner_id"),
+        _STATE_TABLE.c.card_id == sa.bindparam("key_card_id"),
+    )
+    .values(_binds(_STATE_TABLE, (*SCHEDULE_FIELDS, "updated_at")))
 )
-_INSERT_SCHEDULE = sa.insert(_STATE_TABLE)
-_INSERT_REVIEW = sa.insert(_REVIEW_TABLE)
+_INSERT_SCHEDULE = Prepared(
+    sa.insert(_STATE_TABLE).values(
+        _binds(_STATE_TABLE, ("learner_id", "card_id", *SCHEDULE_FIELDS, "updated_at"))
+    )
+)
+_INSERT_REVIEW = Prepared(sa.insert(_REVIEW_TABLE).values(_binds(_REVIEW_TABLE, REVIEW_FIELDS)))
 _other_card = _CARD_TABLE.alias("other")
-_SIBLINGS = sa.select(_CARD_TABLE.c.id).where(
-    _CARD_TABLE.c.note_id
-    == sa.select(_other_card.c.note_id)
-    .where(_other_card.c.id == sa.bindparam("card_id"))
-    .scalar_subquery(),
-    _CARD_TABLE.c.id != sa.bindparam("card_id"),
-    _CARD_TABLE.c.retired.is_(False),
+_SIBLINGS = Prepared(
+    sa.select(_CARD_TABLE.c.id).where(
+        _CARD_TABLE.c.note_id
+        == sa.select(_other_card.c.note_id)
+        .where(_other_card.c.id == sa.bindparam("card_id"))
+        .scalar_subquery(),
+        _CARD_TABLE.c.id != sa.bindparam("card_id"),
+        _CARD_TABLE.c.retired.is_(False),
+    )
 )
 _CONTENT_COLUMNS = (
     _CARD_TABLE.c.id,
@@ -548,11 +587,19 @@ _NEW_SCHEDULE: dict[str, Any] = {
 }
 
 
-def load_schedule(session: Session, learner_id: int, card_id_: str) -> Schedule:
+def load_schedule(connection: DirectConnection, learner_id: int, card_id_: str) -> Schedule:
     """The learner's schedule for a card (the defaults of a new card if it has none)."""
+    rows = connection.rows(_SELECT_SCHEDULE, {"learner_id": learner_id, "card_id": card_id_})
+    if not rows:
+        return Schedule(learner_id, card_id_, False, **_NEW_SCHEDULE)
+    return Schedule(learner_id, card_id_, True, *rows[0])
+
+
+def read_schedule(session: Session, learner_id: int, card_id_: str) -> Schedule:
+    """:func:`load_schedule` in a reading session (what a grade would start from)."""
     row = (
         session.connection()
-        .execute(_SELECT_SCHEDULE, {"learner_id": learner_id, "card_id": card_id_})
+        .execute(_SELECT_SCHEDULE.statement, {"learner_id": learner_id, "card_id": card_id_})
         .first()
     )
     if row is None:
@@ -560,32 +607,29 @@ def load_schedule(session: Session, learner_id: int, card_id_: str) -> Schedule:
     return Schedule(learner_id, card_id_, True, *row)
 
 
-def save_schedule(session: Session, schedule: Schedule, now: datetime) -> None:
+def save_schedule(connection: DirectConnection, schedule: Schedule, now: datetime) -> None:
     """Write a schedule back (insert or update), stamped ``now``."""
     values = {name: getattr(schedule, name) for name in SCHEDULE_FIELDS}
     values["updated_at"] = now
-    connection = session.connection()
     if schedule.stored:
         values["key_learner_id"] = schedule.learner_id
         values["key_card_id"] = schedule.card_id
-        connection.execute(_UPDATE_SCHEDULE, values)
+        connection.run(_UPDATE_SCHEDULE, values)
     else:
         values["learner_id"] = schedule.learner_id
         values["card_id"] = schedule.card_id
-        connection.execute(_INSERT_SCHEDULE, values)
+        connection.run(_INSERT_SCHEDULE, values)
         schedule.stored = True
 
 
-def sibling_cards(session: Session, card_id_: str) -> list[str]:
+def sibling_cards(connection: DirectConnection, card_id_: str) -> list[str]:
     """The other live cards of the card's note (the other cloze numbers)."""
-    rows = session.connection().execute(_SIBLINGS, {"card_id": card_id_})
-    return [row[0] for row in rows]
+    return [row[0] for row in connection.rows(_SIBLINGS, {"card_id": card_id_})]
 
 
-def append_review(session: Session, values: dict[str, Any]) -> int:
-    """Append one row (the columns of ``Review`` but its id) to the log; its id."""
-    result = session.connection().execute(_INSERT_REVIEW, values)
-    review_id = result.inserted_primary_key[0] if result.inserted_primary_key else None
+def append_review(connection: DirectConnection, values: dict[str, Any]) -> int:
+    """Append one row (every column of ``Review`` but its id) to the log; its id."""
+    review_id = connection.run(_INSERT_REVIEW, values)
     assert isinstance(review_id, int)
     return review_id
 

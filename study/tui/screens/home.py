@@ -120,7 +120,11 @@ class HomeScreen(Screen[None]):
             self._show(self.data)
 
     def on_screen_resume(self) -> None:
-        self.reload()
+        # `study review` pushes the review screen over this one at once: reading every
+        # deck's counts then would only slow down the first card. They are read when the
+        # learner comes back here.
+        if self.is_active:
+            self.reload()
 
     def reload(self) -> None:
         """Read the counts again (after a session, an import, a change in Browse)."""
