@@ -190,6 +190,54 @@ def cards(
     click.echo(f"{len(rows)} cards")
 
 
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="A JSON array, one object per deck.")
+@click.pass_obj
+def decks(options: Options, as_json: bool) -> None:
+    """List decks as a tree with today's new / learning / due counts."""
+    from study.overview import overview
+
+    with opened(options) as workspace, workspace.database.session() as session:
+        tree = overview(session, workspace.learner_id, workspace.settings, workspace.today())
+    rows = tree.flat()
+    if as_json:
+        click.echo(
+            json.dumps(
+                [
+                    {
+                        "id": node.deck_id,
+                        "name": node.path,
+                        "new": node.counts.new,
+                        "learning": node.counts.learning,
+                        "due": node.counts.due,
+                        "cards": node.cards,
+                    }
+                    for node in rows
+                ],
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
+        return
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    from study.cards import printable
+
+    table = Table("deck", "id", "new", "learning", "due", "cards", box=None, pad_edge=False)
+    for node in rows:
+        table.add_row(
+            Text("  " * node.depth + printable(node.label, keep_newlines=False)),
+            Text(node.deck_id or ""),
+            str(node.counts.new),
+            str(node.counts.learning),
+            str(node.counts.due),
+            str(node.cards),
+        )
+    Console(soft_wrap=False).print(table)
+
+
 def _card_json(row: Any) -> dict[str, Any]:
     content = row.content
     return {

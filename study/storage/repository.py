@@ -303,7 +303,7 @@ def resolve_decks(session: Session, query: str) -> list[str]:
         names = [d.name for d in decks if d.name.startswith(query + "::")]
         if names:
             return [d.id for d in decks if d.name.startswith(query + "::")]
-        raise NotFoundError(f"no deck {query!r}; `study cards` or the home screen lists decks")
+        raise NotFoundError(f"no deck {query!r}; `study decks` lists them")
     prefixes = tuple(d.name + "::" for d in match)
     ids = {d.id for d in match} | {d.id for d in decks if d.name.startswith(prefixes)}
     return sorted(ids)

@@ -123,7 +123,7 @@ def test_cards_with_an_unknown_deck_is_one_clear_line_and_exit_2(
     assert result.exit_code == 2
     assert result.stdout == ""
     assert result.stderr.strip().splitlines() == [
-        "study: no deck 'Cardiology'; `study cards` or the home screen lists decks"
+        "study: no deck 'Cardiology'; `study decks` lists them"
     ]
 
 
@@ -317,3 +317,11 @@ def test_config_per_deck_limit_for_an_unknown_deck_is_refused(
     assert result.exit_code == 2
     assert result.stderr.startswith("study: no deck 'Cardiology'")
     assert load_settings().deck_limits == {}
+
+
+def test_decks_lists_the_tree_with_todays_counts(run_study: Any, decks: DeckFactory) -> None:
+    path = decks.write("child", name="Parent::Child", basics=2)
+    assert run_study("import", str(path)).exit_code == 0
+    listed = json.loads(run_study("decks", "--json").stdout)
+    mine = [(d["name"], d["id"], d["new"], d["cards"]) for d in listed if "Parent" in d["name"]]
+    assert mine == [("Parent", None, 2, 2), ("Parent::Child", "child", 2, 2)]
