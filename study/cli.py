@@ -7,6 +7,7 @@ traceback.
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import sys
@@ -14,10 +15,9 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
-import sqlalchemy as sa
 
 from study import __version__
 from study.config import (
@@ -31,9 +31,10 @@ from study.config import (
 )
 from study.decks import DeckError
 from study.errors import UserError
-from study.session import DeckScope
-from study.storage.database import StorageError
-from study.workspace import Workspace, open_workspace
+
+if TYPE_CHECKING:  # the database and session modules are imported when a command needs them
+    from study.session import DeckScope
+    from study.workspace import Workspace
 
 
 @dataclass
@@ -45,6 +46,8 @@ class Options:
     debug: bool
 
     def workspace(self, *, sync_bundled: bool = True) -> Workspace:
+        from study.workspace import open_workspace
+
         return open_workspace(self.db, self.profile, sync_bundled=sync_bundled)
 
 
@@ -58,6 +61,7 @@ def fail(message: str, code: int = 1) -> NoReturn:
 def opened(options: Options, *, sync_bundled: bool = True) -> Iterator[Workspace]:
     """The workspace for a command, closed afterwards."""
     workspace = options.workspace(sync_bundled=sync_bundled)
+    started()
     try:
         yield workspace
     finally:
@@ -68,6 +72,7 @@ def scope_for(
     workspace: Workspace, decks: tuple[str, ...] | list[str], tag: str | None
 ) -> DeckScope:
     """The cards a command works on: ``--deck`` (with child decks) and ``--tag``."""
+    from study.session import DeckScope
     from study.storage.repository import resolve_decks
 
     if not decks:
@@ -91,6 +96,8 @@ def cli(ctx: click.Context, db: str | None, profile: str | None, debug: bool) ->
     Without a command, opens the study app on your decks.
     """
     ctx.obj = Options(db, profile, debug)
+    if ctx.invoked_subcommand not in (None, "review"):
+        started()  # only the app's start waits for the first screen (see main)
     if ctx.invoked_subcommand is None:
         run_tui(ctx.obj, start="home")
 
@@ -755,11 +762,24 @@ def backup_command(options: Options, list_only: bool, restore_from: Path | None,
         click.echo(f"the database it replaced is kept at {result.kept_copy}")
 
 
+def started() -> None:
+    """The start is over: turn the cyclic garbage collector back on (see :func:`main`)."""
+    gc.freeze()
+    gc.enable()
+
+
 def main() -> None:
     """The console script: run the CLI, turning every error into one clear line.
 
     ``--debug`` (a global option, before the command) shows the traceback instead.
     """
+    # Starting the app makes a few hundred thousand objects that live as long as the
+    # process (SQLAlchemy, pydantic and Textual classes, the schema). The cyclic garbage
+    # collector would walk them all several times before the first card is drawn: about
+    # a tenth of `study review`'s start (issue 9). So it pauses until the database is
+    # open (started(), called by opened() and by every command but the app), and then
+    # gc.freeze() leaves what the start made out of its later rounds.
+    gc.disable()
     context: click.Context | None = None
     try:
         with cli.make_context("study", sys.argv[1:]) as context:
@@ -778,13 +798,17 @@ def main() -> None:
         if isinstance(options, Options) and options.debug:
             raise
         _fail_with(error, options)
+    finally:
+        gc.enable()
 
 
 def _fail_with(error: Exception, options: Options | None) -> NoReturn:
     """Exit with the one line that explains ``error`` (see :func:`main`)."""
     import sqlite3
 
-    from study.storage.database import explain_error
+    import sqlalchemy as sa
+
+    from study.storage.database import StorageError, explain_error
     from study.workspace import database_url
 
     if isinstance(error, DeckError):

@@ -137,6 +137,28 @@ class _Positions:
             elif section is None:
                 self.top_keys.setdefault(name, number)
 
+    CARDS = re.compile(r"^[ \t]*\[\[[ \t]*cards[ \t]*\]\][ \t]*(?:#.*)?\r?$", re.MULTILINE)
+
+    @classmethod
+    def of_cards(cls, text: str, cards: int) -> _Positions | None:
+        """The line of each ``[[cards]]`` header only, found quickly, or None.
+
+        A valid file needs no more (each card keeps its line, for the editor). Without
+        multi-line strings no ``[[cards]]`` line can be inside a value, so one regular
+        expression finds them, several times faster than the full scan; the count must
+        match the cards tomllib found.
+        """
+        if any(quotes in text for quotes in ('"""', "'''")):
+            return None
+        positions = cls("")
+        line, start = 1, 0
+        for match in cls.CARDS.finditer(text):
+            line += text.count("\n", start, match.start())
+            start = match.start()
+            positions.card_lines.append(line)
+            positions.card_keys.append({})
+        return positions if len(positions.card_lines) == cards else None
+
     def card(self, index: int, key: str | None = None) -> int:
         if index >= len(self.card_lines):
             return self.deck_line
@@ -239,7 +261,40 @@ def parse_deck(text: str, path: Path) -> DeckSpec:
         raise DeckError([f"{path}:{line}: invalid TOML: {reason}"]) from None
     except RecursionError:
         raise DeckError([f"{path}:1: invalid TOML: nested too deeply"]) from None
-    return _Validator(path, _Positions(text)).deck(data)
+    cards = data.get("cards")
+    quick = _Positions.of_cards(text, len(cards) if isinstance(cards, list) else -1)
+    try:
+        return _Validator(path, quick or _Positions(text)).deck(data)
+    except DeckError:
+        if quick is None:
+            raise
+        # Problems are rare: only then scan every line, to say where each one is
+        # (validation is deterministic: the second pass finds the same problems).
+        return _Validator(path, _Positions(text)).deck(data)
+
+
+def deck_header(path: Path) -> tuple[str, int] | None:
+    """The ``id`` and ``version`` of a deck file's ``[deck]`` table, read from its head.
+
+    Cheap (no card is parsed): enough to tell whether a deck file is newer than what
+    was imported. None when the head does not say plainly (then load the whole file).
+    """
+    lines: list[str] = []
+    try:
+        with path.open(encoding="utf-8") as file:
+            for line in file:
+                if line.lstrip().startswith("[["):
+                    break
+                lines.append(line)
+        header = tomllib.loads("".join(lines)).get("deck")
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return None
+    if not isinstance(header, dict):
+        return None
+    deck_id, version = header.get("id"), header.get("version", 1)
+    if not isinstance(deck_id, str) or isinstance(version, bool) or not isinstance(version, int):
+        return None
+    return deck_id, version
 
 
 class _Validator:

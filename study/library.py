@@ -11,7 +11,7 @@ from pathlib import Path
 
 from sqlmodel import Session, select
 
-from study.decks import DeckError, DeckSpec, load_deck
+from study.decks import DeckError, DeckSpec, deck_header, load_deck
 from study.storage.database import Database
 from study.storage.models import Deck
 from study.storage.repository import ImportResult, import_deck
@@ -99,13 +99,21 @@ def import_deck_files(
 
 
 def sync_bundled_decks(database: Database, now: datetime) -> list[ImportResult]:
-    """Import bundled decks that are missing or older than the shipped version."""
+    """Import bundled decks that are missing or older than the shipped version.
+
+    Runs at every start, so it reads only each file's ``[deck]`` header (id and
+    version); a file is parsed in full only when it is to be imported.
+    """
     files = bundled_deck_files()
     with database.session() as session:
-        versions = {d.id: d.version for d in session.exec(select(Deck))}
+        versions = dict(session.exec(select(Deck.id, Deck.version)).all())
     stale: list[Path] = []
     for path in files:
-        spec = load_deck(path)
-        if versions.get(spec.id, 0) < spec.version:
+        header = deck_header(path)
+        if header is None:  # an unusual head: read the whole file to know
+            spec = load_deck(path)
+            header = spec.id, spec.version
+        deck_id, version = header
+        if versions.get(deck_id, 0) < version:
             stale.append(path)
     return import_deck_files(database, stale, now, bundled=True) if stale else []

@@ -9,7 +9,16 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from study.decks import DeckError, DeckSpec, NoteSpec, Source, dump_deck, load_deck, parse_deck
+from study.decks import (
+    DeckError,
+    DeckSpec,
+    NoteSpec,
+    Source,
+    deck_header,
+    dump_deck,
+    load_deck,
+    parse_deck,
+)
 
 PATH = Path("decks/test.toml")
 
@@ -328,3 +337,38 @@ def test_dump_is_deterministic_and_one_key_per_line() -> None:
     deck = parse_deck(GOOD, PATH)
     assert dump_deck(deck) == dump_deck(parse_deck(dump_deck(deck), PATH))
     assert '\n[[cards]]\nid = "one"\n' in dump_deck(deck)
+
+
+# ---------------------------------------------------------------- card lines and headers
+
+
+def test_cards_keep_their_lines_when_a_multiline_string_holds_a_cards_header() -> None:
+    text = card('id = "x"\nfront = """\n[[cards]]\n"""\nback = "B"\n') + card(
+        'id = "y"\nfront = "F"\nback = "G"\n', header=""
+    )
+    assert [note.line for note in parse_deck(text, PATH).notes] == [5, 12]
+
+
+def test_cards_keep_their_lines_with_windows_line_ends_and_commented_headers() -> None:
+    text = GOOD.replace('[[cards]]\nid = "two"', '[[cards]]  # the second\nid = "two"')
+    assert [note.line for note in parse_deck(text.replace("\n", "\r\n"), PATH).notes] == [8, 16]
+
+
+def test_deck_header_reads_the_id_and_version_without_the_cards(tmp_path: Path) -> None:
+    path = tmp_path / "d.toml"
+    path.write_text(GOOD + "\n[[cards]]\nthis is not TOML at all\n", encoding="utf-8")
+    assert deck_header(path) == ("test", 2)
+    path.write_text('[deck]\nid = "d"\nname = "D"\n', encoding="utf-8")
+    assert deck_header(path) == ("d", 1)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ['[[cards]]\nid = "x"\n[deck]\nid = "d"\n', "[deck]\nid = 3\n", "[deck\n", "\xff"],
+)
+def test_deck_header_says_none_when_the_head_does_not_say_plainly(
+    tmp_path: Path, text: str
+) -> None:
+    path = tmp_path / "d.toml"
+    path.write_text(text, encoding="latin-1")
+    assert deck_header(path) is None
