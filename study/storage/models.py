@@ -161,7 +161,8 @@ class Review(SQLModel, table=True):
 
     __tablename__ = "review"
     __table_args__ = (
-        # Covers the statistics' per-day aggregates, so they never read the table itself.
+        # Covers every column the statistics read (per day, the window per card and per
+        # hour), so they never read the table itself.
         sa.Index(
             "ix_review_stats",
             "learner_id",
@@ -171,6 +172,8 @@ class Review(SQLModel, table=True):
             "repetitions_before",
             "interval_before",
             "answer_ms",
+            "card_id",
+            "reviewed_at",
         ),
         sa.Index("ix_review_card", "card_id", "id"),
         sa.Index(
