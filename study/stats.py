@@ -263,25 +263,28 @@ class _Scope:
             )
         return query
 
-    def reviews(self, query: sa.Select[Any], *, by_learner_index: bool = True) -> sa.Select[Any]:
+    def reviews(self, query: sa.Select[Any], *, leading: bool = True) -> sa.Select[Any]:
         """Restrict a query over ``review`` to this learner's grades of cards in scope.
 
         Reviews of retired cards stay: they are history the learner did.
-        ``by_learner_index=False`` tests the learner without offering the planner the
-        (learner, day) index, for a query that must start from another table.
+        ``leading=False`` words the tests so that no index of ``review`` can serve them
+        (the learner through :func:`_unindexed`, the cards as a correlated EXISTS), for
+        a query that must start from another table and check a few rows of the log.
         """
-        learner = _REVIEW.c.learner_id if by_learner_index else _unindexed(_REVIEW.c.learner_id)
+        learner = _REVIEW.c.learner_id if leading else _unindexed(_REVIEW.c.learner_id)
         query = query.where(learner == self.learner_id, _REVIEW.c.kind != "undo")
-        if self.deck_ids is not None or self.tag is not None:
-            cards = sa.select(_CARD.c.id)
-            if self.deck_ids is not None:
-                cards = cards.where(_CARD.c.deck_id.in_(self.deck_ids))
-            if self.tag is not None:
-                cards = cards.where(
-                    _CARD.c.note_id.in_(sa.select(_TAG.c.note_id).where(_TAG.c.tag == self.tag))
-                )
-            query = query.where(_REVIEW.c.card_id.in_(cards))
-        return query
+        if self.deck_ids is None and self.tag is None:
+            return query
+        cards = sa.select(_CARD.c.id)
+        if self.deck_ids is not None:
+            cards = cards.where(_CARD.c.deck_id.in_(self.deck_ids))
+        if self.tag is not None:
+            cards = cards.where(
+                _CARD.c.note_id.in_(sa.select(_TAG.c.note_id).where(_TAG.c.tag == self.tag))
+            )
+        if leading:
+            return query.where(_REVIEW.c.card_id.in_(cards))
+        return query.where(cards.where(_CARD.c.id == _REVIEW.c.card_id).exists())
 
     def cancelled(self) -> sa.ColumnElement[bool]:
         """The review was cancelled by an undo record (an index lookup per review)."""
@@ -448,7 +451,7 @@ def _per_day(session: Session, scope: _Scope, detail_from: date) -> dict[date, _
     cancelled = (
         scope.reviews(
             sa.select(*columns).select_from(undo.join(_REVIEW, _REVIEW.c.id == undo.c.cancels_id)),
-            by_learner_index=False,
+            leading=False,
         )
         .where(undo.c.cancels_id.is_not(None), _unindexed(undo.c.learner_id) == scope.learner_id)
         .group_by(*group)
