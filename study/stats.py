@@ -1,9 +1,12 @@
 """Progress statistics: every figure computed with SQL aggregates in the database.
 
-A service of the core (no textual). The database does the counting: the review log is
-read as one GROUP BY per study day (from the ``ix_review_stats`` covering index), the
-cards as GROUP BYs over their schedules; Python only combines the aggregated rows (at
-most a few per study day), never one row per review or per card.
+A service of the core (no textual). The database does the counting, in a few GROUP BYs
+that each read their rows once: the review log per study day, and the window per deck
+and tag and per hour, all from the ``ix_review_stats`` covering index (never from the
+log's rows); the cards by (deck, tags, state); the schedules by (E-Factor, interval,
+due day). Python only combines the aggregated rows (a few per study day, deck or set of
+tags), never one row per review or per card. The queries are worded so that SQLite has
+one sensible plan with or without ``ANALYZE`` statistics (tests/stats pins the plans).
 
 Definitions (the README's ``study stats --json`` section documents the same):
 

@@ -295,6 +295,30 @@ def test_each_tag_gets_its_cards_by_state_and_its_retention(h: History, decks: D
     assert only_avn.cards.total == 2 and only_avn.reviews_total == 2
 
 
+def test_a_tag_repeated_on_a_note_counts_its_cards_once(h: History) -> None:
+    h.load("a", notes=[basic("a-1", tags=("hip", "hip", "spine")), basic("a-2", tags=("hip",))])
+    h.schedule("a-1", repetitions=3, interval=30)
+    h.grade("a-1", 4, interval_before=30)
+
+    stats = h.stats()
+
+    tags = {t.key: t for t in stats.tags}
+    assert tags["hip"].cards == StateCounts(total=2, new=1, mature=1)
+    assert (tags["hip"].reviews, tags["hip"].retention) == (1, Retention(1, 1))
+    assert tags["spine"].cards == StateCounts(total=1, mature=1)
+    assert [d.cards.total for d in stats.decks] == [2]
+
+
+def test_decks_and_tags_are_listed_by_name_whatever_their_case(h: History) -> None:
+    h.load("b", name="anatomy", notes=[basic("b-1", tags=("Spine", "hip"))])
+    h.load("a", name="Orthopaedics", notes=[basic("a-1", tags=("avn",))])
+
+    stats = h.stats()
+
+    assert [d.name for d in stats.decks] == ["anatomy", "Orthopaedics"]
+    assert [t.key for t in stats.tags] == ["avn", "hip", "Spine"]
+
+
 def test_hardest_cards_are_the_lowest_e_factors_the_most_lapses_and_the_leeches(
     h: History,
 ) -> None:
