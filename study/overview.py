@@ -18,25 +18,13 @@ import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from study.config import Settings
+from study.session import Counts
 from study.sm2 import PASSING_GRADE
 from study.stats import streaks
 from study.storage.models import Card, CardState, Deck, Note, NoteTag, Review
 from study.storage.repository import not_cancelled
 
 SEPARATOR = "::"
-
-
-@dataclass(frozen=True)
-class Counts:
-    """Cards for today: new ones to introduce, drills waiting, scheduled reviews due."""
-
-    new: int = 0
-    learning: int = 0
-    due: int = 0
-
-    @property
-    def total(self) -> int:
-        return self.new + self.learning + self.due
 
 
 @dataclass

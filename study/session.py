@@ -60,6 +60,7 @@ from study.config import Settings
 from study.storage.database import Database, DirectConnection
 from study.storage.models import Card, CardState, Deck, Note, Review
 from study.storage.repository import (
+    SCHEDULE_FIELDS,
     Schedule,
     append_review,
     card_contents,
@@ -72,26 +73,11 @@ from study.storage.repository import (
 )
 
 SCHEDULED = ("new", "review")
-STATE_FIELDS = (
-    "repetitions",
-    "ease_hundredths",
-    "interval",
-    "due_day",
-    "last_review_day",
-    "reviews",
-    "lapses",
-    "suspended",
-    "leech",
-    "buried_until",
-    "drill_day",
-    "flagged",
-    "flag_reason",
-)
 
 
 @dataclass(frozen=True)
 class Counts:
-    """Cards left: new, learning (waiting to be drilled) and due reviews."""
+    """Cards for today, or left in a session: new, learning (drills waiting), due reviews."""
 
     new: int = 0
     learning: int = 0
@@ -596,7 +582,7 @@ class StudySession:
             if values is None:
                 continue
             state = state_of(session, self.learner_id, card_id)
-            for key in STATE_FIELDS:
+            for key in SCHEDULE_FIELDS:
                 value = values.get(key)
                 if key.endswith("_day") or key == "buried_until":
                     value = json_date(value)
@@ -849,7 +835,7 @@ def _hundredths(easiness: Fraction) -> int:
 
 def _state_json(state: CardState | Schedule) -> dict[str, Any]:
     values: dict[str, Any] = {}
-    for key in STATE_FIELDS:
+    for key in SCHEDULE_FIELDS:
         value = getattr(state, key)
         values[key] = value.isoformat() if isinstance(value, date) else value
     return values

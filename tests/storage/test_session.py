@@ -16,7 +16,7 @@ from sqlmodel import select
 from study.clock import FixedClock, study_day
 from study.config import DeckLimits, Settings
 from study.library import import_deck_files
-from study.session import STATE_FIELDS, DeckScope, StudySession
+from study.session import SCHEDULE_FIELDS, DeckScope, StudySession
 from study.storage.database import Database
 from study.storage.models import CardState, Review
 from study.storage.repository import not_cancelled, resolve_decks, set_flags
@@ -71,7 +71,7 @@ class Harness:
 
     def schedule(self, card_id: str) -> tuple[Any, ...]:
         state = self.state(card_id)
-        return tuple(getattr(state, key) for key in STATE_FIELDS)
+        return tuple(getattr(state, key) for key in SCHEDULE_FIELDS)
 
     def log(self, *, cancelled: bool = True) -> list[Review]:
         query = select(Review).order_by(Review.id)  # type: ignore[arg-type]
