@@ -68,6 +68,7 @@ from study.storage.repository import (
     not_cancelled,
     read_schedule,
     save_schedule,
+    set_flags,
     sibling_cards,
     state_of,
 )
@@ -632,35 +633,24 @@ class StudySession:
         self._set_current(buried_until=self.today + timedelta(days=1))
 
     def _set_current(self, **flags: Any) -> None:
-        if self._current is None:
-            return
-        card_id = self._current.card_id
-        now = self.clock.now()
-
-        def work(session: Session) -> None:
-            state = state_of(session, self.learner_id, card_id)
-            for key, value in flags.items():
-                setattr(state, key, value)
-            state.updated_at = now
-            session.add(state)
-
-        self.database.write(work)
-        self._set_aside.add(card_id)
-        self._advance()
+        card_id = self._update_current(**flags)
+        if card_id is not None:
+            self._set_aside.add(card_id)
+            self._advance()
 
     def flag(self, reason: str = "") -> None:
         """Mark the current card as wrong or unclear (``study cards --flagged`` lists it)."""
+        self._update_current(flagged=True, flag_reason=reason)
+
+    def _update_current(self, **flags: Any) -> str | None:
+        """Save ``flags`` on the current card's schedule; its id, or None if there is none."""
         if self._current is None:
-            return
-        card_id = self._current.card_id
-        now = self.clock.now()
-
-        def work(session: Session) -> None:
-            state = state_of(session, self.learner_id, card_id)
-            state.flagged, state.flag_reason, state.updated_at = True, reason, now
-            session.add(state)
-
-        self.database.write(work)
+            return None
+        card_id, now = self._current.card_id, self.clock.now()
+        self.database.write(
+            lambda session: set_flags(session, self.learner_id, card_id, now, **flags)
+        )
+        return card_id
 
     def reload_current(self) -> None:
         """Forget the cached text of the current card (after it was edited and re-imported)."""
