@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Protocol
 
 from study import cloze
 
@@ -47,18 +48,26 @@ def question_and_answer(
     return front, back
 
 
-def state_name(
-    *, reviews: int, repetitions: int, interval: int, drill_day: date | None, today: date
-) -> str:
+class Scheduled(Protocol):
+    """What the state of a card is read from: a learner's schedule row."""
+
+    reviews: int
+    repetitions: int
+    interval: int
+    drill_day: date | None
+
+
+def state_name(schedule: Scheduled | None, today: date) -> str:
     """new, learning, young or mature: the partition the stats and Browse use.
 
-    learning: failed at its last scheduled review, or waiting in today's drill.
+    No schedule (``None``) or no graded review: new. learning: failed at its last
+    scheduled review, or waiting in today's drill.
     """
-    if reviews == 0:
+    if schedule is None or schedule.reviews == 0:
         return "new"
-    if repetitions == 0 or drill_day == today:
+    if schedule.repetitions == 0 or schedule.drill_day == today:
         return "learning"
-    return "mature" if interval >= MATURE_INTERVAL else "young"
+    return "mature" if schedule.interval >= MATURE_INTERVAL else "young"
 
 
 def split_tags(tags: str) -> tuple[str, ...]:

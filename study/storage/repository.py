@@ -403,13 +403,7 @@ def _card_row(
     return CardRow(
         content=content_of(card, note),
         deck_name=deck_name,
-        state=state_name(
-            reviews=state.reviews,
-            repetitions=state.repetitions,
-            interval=state.interval,
-            drill_day=state.drill_day,
-            today=today,
-        ),
+        state=state_name(state, today),
         suspended=state.suspended,
         leech=state.leech,
         flagged=state.flagged,

@@ -51,16 +51,7 @@ def _percent(reviews: int, passed: int) -> dict[str, Any]:
 
 
 def _counts(states: list[CardState | None], today: date) -> dict[str, int]:
-    names = Counter(
-        state_name(
-            reviews=s.reviews if s else 0,
-            repetitions=s.repetitions if s else 0,
-            interval=s.interval if s else 0,
-            drill_day=s.drill_day if s else None,
-            today=today,
-        )
-        for s in states
-    )
+    names = Counter(state_name(s, today) for s in states)
     return {
         "total": len(states),
         "new": names["new"],

@@ -451,15 +451,7 @@ def test_a_random_history_gives_the_figures_a_naive_count_gives(h: History) -> N
     expected_states: Counter[str] = Counter()
     for card_id in live:
         s = states.get(card_id)
-        expected_states[
-            state_name(
-                reviews=s.reviews if s else 0,
-                repetitions=s.repetitions if s else 0,
-                interval=s.interval if s else 0,
-                drill_day=s.drill_day if s else None,
-                today=TODAY,
-            )
-        ] += 1
+        expected_states[state_name(s, TODAY)] += 1
     assert stats.cards == StateCounts(
         total=len(live),
         new=expected_states["new"],

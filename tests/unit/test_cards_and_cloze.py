@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from types import SimpleNamespace
 
 from hypothesis import given
 from hypothesis import strategies as st
@@ -57,14 +58,16 @@ def test_question_hides_exactly_the_asked_deletions_and_answer_has_no_markup(
 
 def test_state_names() -> None:
     today = date(2026, 1, 12)
-    base = {"drill_day": None, "today": today}
-    assert state_name(reviews=0, repetitions=0, interval=0, **base) == "new"
-    assert state_name(reviews=3, repetitions=0, interval=1, **base) == "learning"
-    assert state_name(reviews=1, repetitions=1, interval=1, drill_day=today, today=today) == (
-        "learning"
-    )
-    assert state_name(reviews=2, repetitions=2, interval=6, **base) == "young"
-    assert state_name(reviews=4, repetitions=4, interval=21, **base) == "mature"
+
+    def named(reviews: int, repetitions: int, interval: int, drill_day: date | None = None) -> str:
+        return state_name(SimpleNamespace(**locals()), today)  # type: ignore[arg-type]
+
+    assert state_name(None, today) == "new"
+    assert named(reviews=0, repetitions=0, interval=0) == "new"
+    assert named(reviews=3, repetitions=0, interval=1) == "learning"
+    assert named(reviews=1, repetitions=1, interval=1, drill_day=today) == "learning"
+    assert named(reviews=2, repetitions=2, interval=6) == "young"
+    assert named(reviews=4, repetitions=4, interval=21) == "mature"
 
 
 def test_tags_round_trip_through_storage_form() -> None:
