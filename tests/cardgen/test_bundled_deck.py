@@ -47,7 +47,9 @@ def test_bundled_deck_cites_its_material_and_covers_key_facts() -> None:
         "grown worse",
     ):
         assert fact in text, fact
-    edited = sum(n.edited for n in deck.notes)
-    # Every hand edit is a generator defect to fix next: lower this bound as they are fixed.
-    # The 7 left (of 47) correct the material's medical errors, which no generator can.
-    assert edited / len(deck.notes) < 0.16
+    edited = [n for n in deck.notes if n.edited]
+    # Every hand edit is a generator defect to fix next, except corrections of the
+    # material's medical errors, which no generator can make: those are the only ones
+    # left (8 of 47), and each says in its note what the material wrote.
+    assert all("material" in n.note for n in edited)
+    assert len(edited) / len(deck.notes) < 0.18
