@@ -20,6 +20,7 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
 from study.browse import CardLocation, editor_command
+from study.config import load_settings, save_settings, set_setting
 from study.decks import DeckError
 from study.errors import UserError
 from study.session import DeckScope
@@ -127,7 +128,13 @@ class StudyApp(App[None]):
             self.push_screen(HelpScreen())
 
     def action_toggle_theme(self) -> None:
+        """Switch dark/light and remember the choice in the settings file."""
         self.theme = LIGHT if self.theme == DARK else DARK
+        choice = "light" if self.theme == LIGHT else "dark"
+        try:
+            save_settings(set_setting(load_settings(), "theme", choice))
+        except (UserError, OSError) as error:
+            self.notify(f"The theme is not saved: {error}", severity="warning")
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         """The palette lists what the current screen can do, then the app-wide commands."""

@@ -227,8 +227,9 @@ async def test_the_command_palette_lists_the_screens_actions(workspace: Workspac
 
 
 async def test_the_theme_follows_the_setting_and_toggles(tmp_path: Path, clock: FixedClock) -> None:
-    from study.config import Settings
+    from study.config import Settings, load_settings, save_settings
 
+    save_settings(Settings(theme="light"))
     workspace = make_workspace(tmp_path, clock, Settings(timezone="UTC", theme="light"))
     app = StudyApp(workspace)
     async with app.run_test() as pilot:
@@ -238,6 +239,8 @@ async def test_the_theme_follows_the_setting_and_toggles(tmp_path: Path, clock: 
         await pilot.pause()
         assert app.theme == "textual-dark"
     workspace.close()
+    # The choice is remembered for the next start (STUDY_HOME is this test's own).
+    assert load_settings().theme == "dark"
 
 
 def test_errors_become_one_clear_line() -> None:
