@@ -25,6 +25,15 @@ from study.storage.models import Card, CardState, Deck, Note, Review
 from study.storage.repository import NotFoundError, deck_materials, set_flags
 
 FILTER_STATES = ("new", "learning", "young", "mature", "suspended", "leech", "flagged")
+# How a listing can be ordered, each with what a learner looks for first.
+SORTS = {
+    "deck": "deck and file order",
+    "due": "due date, soonest first",
+    "interval": "interval, shortest first",
+    "ease": "E-Factor, hardest first",
+    "reviews": "reviews, most first",
+    "lapses": "lapses, most first",
+}
 PAGE_SIZE = 200
 
 
@@ -40,6 +49,7 @@ class BrowseFilter:
     tag: str | None = None
     state: str | None = None  # one of FILTER_STATES
     text: str = ""  # matched case-insensitively in the card's fields and id
+    sort: str = "deck"  # one of SORTS
 
 
 @dataclass(frozen=True)
@@ -109,6 +119,23 @@ def _filtered(query: Any, learner_state: Any, today: date, flt: BrowseFilter) ->
     return query
 
 
+def _order(s: Any, sort: str) -> list[Any]:
+    """ORDER BY terms for ``sort``; cards never graded go last, file order breaks ties."""
+    file_order = [col(Deck.name), col(Card.position)]
+    never_graded = sa.or_(s.card_id.is_(None), s.reviews == 0)
+    keys = {
+        "deck": [],
+        "due": [never_graded, s.due_day],
+        "interval": [never_graded, s.interval],
+        "ease": [never_graded, s.ease_hundredths],
+        "reviews": [sa.func.coalesce(s.reviews, 0).desc()],
+        "lapses": [sa.func.coalesce(s.lapses, 0).desc()],
+    }
+    if sort not in keys:
+        raise UserError(f"unknown order {sort!r}; one of {', '.join(SORTS)}")
+    return [*keys[sort], *file_order]
+
+
 def browse(
     session: Session,
     learner_id: int,
@@ -118,7 +145,7 @@ def browse(
     offset: int = 0,
     limit: int = PAGE_SIZE,
 ) -> BrowsePage:
-    """One page of the cards matching ``flt``, in deck then deck-file order."""
+    """One page of the cards matching ``flt``, in the order ``flt.sort`` names."""
     state = sa.orm.aliased(CardState)
     joined = sa.and_(col(state.card_id) == Card.id, col(state.learner_id) == learner_id)
     base = (
@@ -127,7 +154,7 @@ def browse(
         .join(Deck, col(Deck.id) == Card.deck_id)
         .outerjoin(state, joined)
     )
-    query = _filtered(base, state, today, flt).order_by(col(Deck.name), col(Card.position))
+    query = _filtered(base, state, today, flt).order_by(*_order(state, flt.sort))
     counting = (
         select(sa.func.count())
         .select_from(Card)

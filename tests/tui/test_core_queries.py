@@ -21,6 +21,7 @@ from study.browse import (
 from study.cards import CardContent
 from study.clock import FixedClock
 from study.config import DeckLimits, Settings
+from study.errors import UserError
 from study.library import import_deck_files
 from study.overview import Overview, overview, streak, today_work
 from study.session import StudySession
@@ -242,6 +243,27 @@ def test_browse_filters_by_text_tag_deck_and_state(tmp_path: Path, clock: FixedC
         lambda s: set_suspended(s, workspace.learner_id, ["markup"], True, clock.now())
     )
     assert page(workspace, state="suspended") == ["markup"]
+
+
+def test_browse_orders_by_schedule_with_never_graded_cards_last(
+    tmp_path: Path, clock: FixedClock
+) -> None:
+    workspace = make_workspace(tmp_path, clock, decks=("spine",))
+    study = StudySession(workspace.database, workspace.learner_id, workspace.settings, clock)
+    first = study.current()
+    assert first is not None
+    study.grade(5, 1000)  # interval 1, E-Factor 2.6
+    second = study.current()
+    assert second is not None
+    study.grade(3, 1000)  # interval 1, E-Factor 2.36: the harder one
+    everything = page(workspace)
+    assert page(workspace, sort="ease")[:2] == [second.card_id, first.card_id]
+    assert page(workspace, sort="reviews")[:2] == [first.card_id, second.card_id]
+    assert sorted(page(workspace, sort="due")[2:]) == sorted(
+        c for c in everything if c not in (first.card_id, second.card_id)
+    )
+    with pytest.raises(UserError, match="unknown order"):
+        page(workspace, sort="colour")
 
 
 def test_browse_pages_in_sql_with_the_total(tmp_path: Path, clock: FixedClock) -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 from sqlmodel import select
 from textual import events
 from textual.binding import Binding
-from textual.widgets import Input, OptionList
+from textual.widgets import DataTable, Input, OptionList
 
 from study.clock import FixedClock
 from study.storage.models import CardState
@@ -157,6 +157,28 @@ async def test_browse_filters_by_text_and_state_and_suspends(workspace: Workspac
         await settle(pilot)
         with workspace.database.session() as session:
             assert not session.exec(select(CardState).where(CardState.suspended)).all()
+    workspace.close()
+
+
+async def test_browse_orders_by_a_key_and_by_a_column_header(workspace: Workspace) -> None:
+    app = StudyApp(workspace)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("b")
+        await settle(pilot)
+        assert "by deck and file order" in screen_text(app)
+        await pilot.press("o")
+        await settle(pilot)
+        assert "by due date, soonest first" in screen_text(app)
+        table = app.screen.query_one("#cards", DataTable)
+        x = 0
+        for column in table.ordered_columns:
+            if column.key.value == "Laps":
+                break
+            x += column.get_render_width(table)
+        await pilot.click("#cards", offset=(x + 1, 0))  # the "Laps" header
+        await settle(pilot)
+        assert "by lapses, most first" in screen_text(app)
     workspace.close()
 
 

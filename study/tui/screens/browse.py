@@ -16,7 +16,15 @@ from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Select, Static
 
-from study.browse import FILTER_STATES, PAGE_SIZE, BrowseFilter, BrowsePage, browse, set_suspended
+from study.browse import (
+    FILTER_STATES,
+    PAGE_SIZE,
+    SORTS,
+    BrowseFilter,
+    BrowsePage,
+    browse,
+    set_suspended,
+)
 from study.cards import printable
 from study.overview import tags
 from study.storage.repository import CardRow, card_rows, list_decks
@@ -28,6 +36,15 @@ if TYPE_CHECKING:
 # (label, width); the question column takes what is left, the deck column only shows
 # when there is room for it.
 FIXED_COLUMNS = (("State", 8), ("Due", 10), ("Ivl", 5), ("EF", 4), ("Revs", 4), ("Laps", 4))
+# Clicking a column's header orders the table by it; `o` steps through the orders.
+COLUMN_SORTS = {
+    "card": "deck",
+    "Due": "due",
+    "Ivl": "interval",
+    "EF": "ease",
+    "Revs": "reviews",
+    "Laps": "lapses",
+}
 FLAGS_WIDTH = 3
 DECK_WIDTH = 24
 WIDE = 110
@@ -46,6 +63,7 @@ class BrowseScreen(Screen[None]):
         Binding("slash", "search", "Search", key_display="/", tooltip="Type to filter cards"),
         Binding("s", "toggle_suspend", "Un/suspend", tooltip="Suspend or unsuspend the card"),
         Binding("h", "history", "History", tooltip="The selected card and its review log"),
+        Binding("o", "next_order", "Order", tooltip="Order by due date, interval, E-Factor, ..."),
         Binding("n", "page(1)", "Next", tooltip=f"The next page of {PAGE_SIZE} cards"),
         Binding("p", "page(-1)", "Prev", tooltip=f"The previous page of {PAGE_SIZE} cards"),
         Binding("escape", "leave", "Home", tooltip="Back to the deck list"),
@@ -148,6 +166,7 @@ class BrowseScreen(Screen[None]):
             "tag": self.filter.tag,
             "state": self.filter.state,
             "text": self.filter.text,
+            "sort": self.filter.sort,
             **changes,
         }
         new = BrowseFilter(**values)
@@ -212,6 +231,7 @@ class BrowseScreen(Screen[None]):
             rich_text(
                 self.app,
                 f"{first}–{last} of {page.total} cards{pages}",
+                (f" · by {SORTS[self.filter.sort]}", "$text-muted"),
                 ("   S suspended · L leech · F flagged", "$text-muted"),
             )
         )
@@ -278,6 +298,16 @@ class BrowseScreen(Screen[None]):
         card_id = self._selected_card()
         if card_id is not None:
             self._history(card_id)
+
+    @on(DataTable.HeaderSelected, "#cards")
+    def _order_by_column(self, event: DataTable.HeaderSelected) -> None:
+        sort = COLUMN_SORTS.get(str(event.column_key.value))
+        if sort is not None:
+            self._refilter(sort=sort)
+
+    def action_next_order(self) -> None:
+        orders = list(SORTS)
+        self._refilter(sort=orders[(orders.index(self.filter.sort) + 1) % len(orders)])
 
     @on(DataTable.RowSelected, "#cards")
     def _row_chosen(self) -> None:
