@@ -281,7 +281,8 @@ def other_names(text: str, sentence: Sentence, context: Context) -> list[Candida
         x = _noun_phrase_before(text, match.start())
         pairs.append((_term(x) if text.startswith(x) else x, match.group("y")))
     for match in _ALIAS_COMMA.finditer(text):
-        pairs.append((_noun_phrase_before(text, match.start()), match.group("y")))
+        x = _noun_phrase_before(text, match.start())
+        pairs.append((_term(x) if text.startswith(x) else x, match.group("y")))
     verb = _ALIAS_VERB.match(text)
     if verb:
         x, y = _term(strip_article(_clause_subject(verb.group("x")))), verb.group("y")
@@ -306,9 +307,26 @@ def other_names(text: str, sentence: Sentence, context: Context) -> list[Candida
                 _basic("other-name-reverse", sentence, context, f"What is {name}?", f"{x} {when}")
             )
             continue
-        found.append(_basic("other-name", sentence, context, f"What is another name for {x}?", y))
+        # "Perforation, also called rupture": of what? The paragraph's topic says.
         found.append(
-            _basic("other-name-reverse", sentence, context, f"What is another name for {y}?", x)
+            _basic(
+                "other-name",
+                sentence,
+                context,
+                f"What is another name for {x}?",
+                y,
+                name_topic=True,
+            )
+        )
+        found.append(
+            _basic(
+                "other-name-reverse",
+                sentence,
+                context,
+                f"What is another name for {y}?",
+                x,
+                name_topic=True,
+            )
         )
     for match in _ACRONYM.finditer(text):
         expansion = _noun_phrase_before(text, match.start())
@@ -540,7 +558,7 @@ def _specific(y: str, x: str) -> str:
 _TREATED = re.compile(
     r"^(?P<x>[^;]+?)\s+(?:can|may|is|are|should)\s+(?:also\s+|usually\s+|often\s+|be\s+)*"
     r"(?:treated|managed)\s+(?:with|by)\s+(?:an?\s+)?(?:procedures?\s+called\s+|surgery\s+called\s+)?"
-    r"(?P<y>[^.;]+?)(?:,\s+which\b.*)?\.?$",
+    r"(?P<y>[^.;]+?)(?:,\s+(?:which|although|though|whereas|but|while)\b.*)?\.?$",
     re.IGNORECASE,
 )
 _HEALS_WITH = re.compile(

@@ -328,6 +328,17 @@ _VERB_BASES = [
     "make",
     "feel",
     "present",
+    "combine",
+    "comprise",
+    "consist",
+    "indicate",
+    "predict",
+    "precede",
+    "accompany",
+    "mimic",
+    "radiate",
+    "migrate",
+    "follow",
 ]
 # Bases that are nouns too ("the aim", "a rise in", "heart block"): only -s and -ed forms.
 _VERB_INFLECTED = [

@@ -321,3 +321,35 @@ def test_a_list_introduced_by_include_is_asked_as_some_of_them(tmp_path: Path) -
     )
     assert find(g, "Name 3 triggers of migraine.", "missed meals")
     assert find(g, "Name the 3", "missed meals") is None
+
+
+def test_another_name_of_a_part_of_the_topic_says_which_topic(tmp_path: Path) -> None:
+    g = generate_text(
+        tmp_path,
+        "# Cholecystitis\n\nCholecystitis is inflammation of the gallbladder. "
+        "Gangrene, also called necrosis of the wall, occurs more often in diabetics.\n",
+    )
+    # "another name for Gangrene?" alone would not say gangrene of what.
+    assert find(g, "Cholecystitis: what is another name for gangrene", "necrosis of the wall")
+    assert not any("for Gangrene" in note.front for note in g.deck.notes)
+
+
+def test_a_list_after_a_verb_keeps_the_verb_out_of_the_first_item(tmp_path: Path) -> None:
+    g = generate_text(
+        tmp_path,
+        "The Wells score combines clinical signs, risk factors and alternative diagnoses "
+        "to estimate the probability of pulmonary embolism.",
+    )
+    answers = [a for note in g.deck.notes for a in all_answers(note)]
+    assert "clinical signs" in answers
+    assert not any("combines" in a for a in answers)
+
+
+def test_a_treatment_answer_stops_before_a_concession(tmp_path: Path) -> None:
+    g = generate_text(
+        tmp_path,
+        "Uncomplicated diverticulitis can be treated with oral antibiotics, although many "
+        "patients recover without them.",
+    )
+    card = find(g, "How can uncomplicated diverticulitis be treated", "oral antibiotics")
+    assert card is not None and qa(card)[1] == "Oral antibiotics"
