@@ -30,7 +30,7 @@ import time
 from collections.abc import Iterator
 from contextlib import closing, contextmanager, suppress
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from study.clock import study_day
@@ -166,7 +166,7 @@ def make_backup(
         _copy(database, temporary, verify=verify)
         with open(temporary, "rb") as handle:
             os.fsync(handle.fileno())
-        os.replace(temporary, target)
+        target = _claim_name(temporary, target, now, given=name is not None)
     except sqlite3.Error as error:
         _discard(temporary)
         raise BackupError(
@@ -184,6 +184,36 @@ def make_backup(
     if kept is not None:
         prune_backups(folder, kept)
     return target
+
+
+def _claim_name(temporary: Path, target: Path, now: datetime, *, given: bool) -> Path:
+    """Give the finished copy its name without replacing another backup.
+
+    Two backups in one second (the daily one and `study backup`, or two processes) would
+    otherwise share a name and the later rename would silently replace the other copy; the
+    later one takes the next free second instead, so names still sort oldest to newest.
+    A name chosen by the caller is replaced on purpose.
+    """
+    if given:
+        os.replace(temporary, target)
+        return target
+    moment = now
+    while True:
+        try:
+            os.link(temporary, target)  # fails if the name is taken, unlike a rename
+        except FileExistsError:
+            moment += timedelta(seconds=1)
+            target = target.with_name(f"study-{_stamp(moment)}.db")
+            continue
+        except OSError:  # a file system without hard links: check, then rename
+            if target.exists():
+                moment += timedelta(seconds=1)
+                target = target.with_name(f"study-{_stamp(moment)}.db")
+                continue
+            os.replace(temporary, target)
+            return target
+        temporary.unlink()
+        return target
 
 
 def _discard(path: Path) -> None:

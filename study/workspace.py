@@ -10,7 +10,12 @@ from pathlib import Path
 from study.clock import Clock, SystemClock, study_day
 from study.config import Settings, data_dir, load_settings
 from study.library import sync_bundled_decks
-from study.maintenance import BackgroundBackup, backup_before_migration, start_daily_backup
+from study.maintenance import (
+    EXIT_WAIT_SECONDS,
+    BackgroundBackup,
+    backup_before_migration,
+    start_daily_backup,
+)
 from study.storage.database import Database, default_url, open_database, sqlite_path
 from study.storage.repository import get_or_create_learner
 
@@ -33,6 +38,12 @@ class Workspace:
         return study_day(self.clock.now(), self.settings.zone, self.settings.day_starts_at)
 
     def close(self) -> None:
+        """Let today's backup finish (it started with the workspace), then release the database.
+
+        Bounded like the wait at exit, so closing never hangs on a stuck disk.
+        """
+        if self.backup is not None:
+            self.backup.wait(EXIT_WAIT_SECONDS)
         self.database.close()
 
 

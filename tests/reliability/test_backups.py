@@ -192,3 +192,18 @@ def test_backup_and_restore_from_the_command_line(run_study, db_path: Path) -> N
     done = run_study("backup", "--restore", name, input="y\n")
     assert done.exit_code == 0, done.stderr
     assert "ana" in run_study("profile", "list").stdout
+
+
+def test_two_backups_in_the_same_second_keep_both_copies_in_order(tmp_path: Path) -> None:
+    from datetime import UTC, datetime
+
+    from study.maintenance import list_backups, make_backup
+    from study.storage.database import open_database
+
+    db = tmp_path / "study.db"
+    open_database(f"sqlite:///{db}").close()
+    moment = datetime(2026, 11, 27, 0, 45, tzinfo=UTC)
+    first = make_backup(db, now=moment)
+    second = make_backup(db, now=moment)
+    assert first != second and first.exists() and second.exists()
+    assert [b.path for b in list_backups(db)] == [second, first]  # newest first
