@@ -15,12 +15,17 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import settings as hypothesis_settings
 
 from study.clock import FixedClock
 from study.config import Settings
 from study.decks import DeckSpec, NoteSpec, Source, dump_deck
 from study.storage.database import Database, open_database
 from study.storage.repository import get_or_create_learner
+
+# No timing in tests: these machines are shared and noisy, so hypothesis gets no deadline.
+hypothesis_settings.register_profile("study", deadline=None)
+hypothesis_settings.load_profile("study")
 
 # A Monday evening in winter (GMT = UTC in Europe/London), far from any DST change.
 START = datetime(2026, 1, 12, 18, 0, tzinfo=UTC)
