@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from study.config import Settings
-from study.session import Counts
+from study.session import Counts, new_today, studiable
 from study.sm2 import PASSING_GRADE
 from study.stats import streaks
 from study.storage.models import Card, CardState, Deck, Note, NoteTag, Review
@@ -196,14 +196,6 @@ class _Limits:
         return taken
 
 
-def _active(today: date) -> sa.ColumnElement[bool]:
-    """Not suspended, and not buried past today."""
-    return sa.and_(
-        col(CardState.suspended).is_(False),
-        sa.or_(col(CardState.buried_until).is_(None), col(CardState.buried_until) <= today),
-    )
-
-
 def _raw_counts(session: Session, learner_id: int, today: date, bury_siblings: bool) -> _Raw:
     """Per deck, before limits: new cards, drills waiting today, reviews due."""
     scheduled = (
@@ -228,7 +220,11 @@ def _raw_counts(session: Session, learner_id: int, today: date, bury_siblings: b
             sa.func.sum(sa.case((col(CardState.drill_day) == today, 1), else_=0)),
         )
         .join(Card, col(Card.id) == CardState.card_id)
-        .where(CardState.learner_id == learner_id, col(Card.retired).is_(False), _active(today))
+        .where(
+            CardState.learner_id == learner_id,
+            col(Card.retired).is_(False),
+            studiable(CardState, today),
+        )
         .group_by(col(Card.deck_id))
     )
     due: dict[str, int] = {}
@@ -245,18 +241,7 @@ def _raw_counts(session: Session, learner_id: int, today: date, bury_siblings: b
             state,
             sa.and_(col(state.card_id) == Card.id, col(state.learner_id) == learner_id),
         )
-        .where(
-            col(Card.retired).is_(False),
-            sa.or_(
-                col(state.card_id).is_(None),
-                sa.and_(
-                    col(state.reviews) == 0,
-                    col(state.suspended).is_(False),
-                    sa.or_(col(state.buried_until).is_(None), col(state.buried_until) <= today),
-                    sa.or_(col(state.drill_day).is_(None), col(state.drill_day) != today),
-                ),
-            ),
-        )
+        .where(col(Card.retired).is_(False), new_today(state, today))
         .group_by(col(Card.deck_id))
     )
     new = {deck_id: int(n) for deck_id, n in session.exec(fresh)}

@@ -228,11 +228,8 @@ class StudySession:
                 )
 
     def _active_state(self, query: Any) -> Any:
-        today = self.today
         return query.where(
-            CardState.learner_id == self.learner_id,
-            col(CardState.suspended).is_(False),
-            sa.or_(col(CardState.buried_until).is_(None), col(CardState.buried_until) <= today),
+            CardState.learner_id == self.learner_id, studiable(CardState, self.today)
         )
 
     def _waiting_drills(self, session: Session) -> list[str]:
@@ -302,21 +299,7 @@ class StudySession:
                 state,
                 sa.and_(col(state.card_id) == Card.id, col(state.learner_id) == self.learner_id),
             )
-            .where(
-                col(Card.deck_id).in_(deck_ids),
-                sa.or_(
-                    col(state.card_id).is_(None),
-                    sa.and_(
-                        col(state.reviews) == 0,
-                        col(state.suspended).is_(False),
-                        sa.or_(
-                            col(state.buried_until).is_(None),
-                            col(state.buried_until) <= self.today,
-                        ),
-                        sa.or_(col(state.drill_day).is_(None), col(state.drill_day) != self.today),
-                    ),
-                ),
-            )
+            .where(col(Card.deck_id).in_(deck_ids), new_today(state, self.today))
         )
         return self._scope_filter(query).order_by(col(Card.position))
 
@@ -704,6 +687,28 @@ class StudySession:
         if has_new:
             candidates.append(tomorrow)
         return min(candidates) if candidates else None
+
+
+def studiable(state: Any, today: date) -> sa.ColumnElement[bool]:
+    """A schedule row (``CardState`` or an alias) a session may show: not suspended, and
+    not buried past ``today``. The home screen's counts use the same rule."""
+    return sa.and_(
+        col(state.suspended).is_(False),
+        sa.or_(col(state.buried_until).is_(None), col(state.buried_until) <= today),
+    )
+
+
+def new_today(state: Any, today: date) -> sa.ColumnElement[bool]:
+    """A card outer-joined to its schedule ``state`` that can be introduced ``today``:
+    never graded, studiable, and not waiting in today's drill."""
+    return sa.or_(
+        col(state.card_id).is_(None),
+        sa.and_(
+            col(state.reviews) == 0,
+            studiable(state, today),
+            sa.or_(col(state.drill_day).is_(None), col(state.drill_day) != today),
+        ),
+    )
 
 
 class _Budget:
