@@ -18,11 +18,11 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
-from study.cards import MATURE_INTERVAL, CardContent, question_and_answer, state_name
+from study.cards import MATURE_INTERVAL, CardContent
 from study.decks import DeckError, load_deck
 from study.errors import UserError
 from study.storage.models import Card, CardState, Deck, Note, Review
-from study.storage.repository import NotFoundError, deck_materials, set_flags
+from study.storage.repository import CardRow, NotFoundError, card_row, deck_materials, set_flags
 
 FILTER_STATES = ("new", "learning", "young", "mature", "suspended", "leech", "flagged")
 # How a listing can be ordered, each with what a learner looks for first.
@@ -53,28 +53,10 @@ class BrowseFilter:
 
 
 @dataclass(frozen=True)
-class BrowseRow:
-    """One line of the card table."""
-
-    card_id: str
-    deck_name: str
-    question: str
-    state: str
-    suspended: bool
-    leech: bool
-    flagged: bool
-    due_day: date | None
-    interval: int
-    ease_hundredths: int
-    reviews: int
-    lapses: int
-
-
-@dataclass(frozen=True)
 class BrowsePage:
     """A page of rows and how many rows the filter matches in all."""
 
-    rows: list[BrowseRow]
+    rows: list[CardRow]
     total: int
     offset: int
 
@@ -162,26 +144,10 @@ def browse(
         .outerjoin(state, joined)
     )
     total = int(session.exec(_filtered(counting, state, today, flt)).one())
-    rows: list[BrowseRow] = []
-    for card, note, deck_name, card_state in session.exec(query.offset(offset).limit(limit)):
-        card_state = card_state or CardState(learner_id=learner_id, card_id=card.id)
-        question, _ = question_and_answer(note.type, note.front, note.back, note.text, card.ordinal)
-        rows.append(
-            BrowseRow(
-                card_id=card.id,
-                deck_name=deck_name,
-                question=question,
-                state=state_name(card_state, today),
-                suspended=card_state.suspended,
-                leech=card_state.leech,
-                flagged=card_state.flagged,
-                due_day=card_state.due_day,
-                interval=card_state.interval,
-                ease_hundredths=card_state.ease_hundredths,
-                reviews=card_state.reviews,
-                lapses=card_state.lapses,
-            )
-        )
+    rows = [
+        card_row(card, note, deck_name, card_state, today)
+        for card, note, deck_name, card_state in session.exec(query.offset(offset).limit(limit))
+    ]
     return BrowsePage(rows=rows, total=total, offset=offset)
 
 

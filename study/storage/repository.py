@@ -338,6 +338,14 @@ class CardRow:
     editor_note: str
     updated_at: datetime
 
+    @property
+    def card_id(self) -> str:
+        return self.content.card_id
+
+    @property
+    def question(self) -> str:
+        return self.content.question
+
 
 def card_rows(
     session: Session,
@@ -367,7 +375,7 @@ def card_rows(
     if card_ids is not None:
         query = query.where(col(Card.id).in_(list(card_ids)))
     return [
-        _card_row(card, note, deck_name, state, today)
+        card_row(card, note, deck_name, state, today)
         for card, note, deck_name, state in session.exec(query)
     ]
 
@@ -396,9 +404,10 @@ def _content(card_id_: str, note_id: str, deck_id: str, ordinal: int, note: Any)
     )
 
 
-def _card_row(
+def card_row(
     card: Card, note: Note, deck_name: str, state: CardState | None, today: date
 ) -> CardRow:
+    """One listing row: ``state`` is the learner's schedule, or None for a new card."""
     state = state or CardState(learner_id=0, card_id=card.id)
     return CardRow(
         content=content_of(card, note),
