@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from study.config import Settings
-from study.session import Counts, new_today, studiable
+from study.session import Counts, deck_ancestors, limits_left, new_today, studiable
 from study.sm2 import PASSING_GRADE
 from study.stats import streaks
 from study.storage.models import Card, CardState, Deck, Note, NoteTag, Review
@@ -91,7 +91,7 @@ def overview(session: Session, learner_id: int, settings: Settings, today: date)
     cards = _card_totals(session)
     done_new, done_review = _done_today(session, learner_id, today)
     all_decks = {d.id: d.name for d in session.exec(select(Deck))}
-    ancestors = _ancestors(all_decks)
+    ancestors = deck_ancestors(all_decks)
     limits = _Limits(settings, ancestors, done_new, done_review)
 
     roots = _build_tree(decks)
@@ -135,20 +135,6 @@ def _build_tree(decks: list[Deck]) -> list[DeckNode]:
     return roots
 
 
-def _ancestors(decks: dict[str, str]) -> dict[str, list[str]]:
-    """Each deck id with the ids of itself and every existing deck above it (as the session)."""
-    by_name = {name: deck_id for deck_id, name in decks.items()}
-    chains: dict[str, list[str]] = {}
-    for deck_id, name in decks.items():
-        parts = name.split(SEPARATOR)
-        chains[deck_id] = [
-            by_name[SEPARATOR.join(parts[:i])]
-            for i in range(len(parts), 0, -1)
-            if SEPARATOR.join(parts[:i]) in by_name
-        ]
-    return chains
-
-
 @dataclass(frozen=True)
 class _Raw:
     new: dict[str, int]
@@ -167,15 +153,8 @@ class _Limits:
         done_review: dict[str, int],
     ) -> None:
         self.ancestors = ancestors
-        self.left_new: dict[str, int] = {}
-        self.left_review: dict[str, int] = {}
-        for deck_id in ancestors:
-            limits = settings.limits_for(deck_id)
-            below = [d for d in ancestors if deck_id in ancestors[d]]
-            self.left_new[deck_id] = limits.new_per_day - sum(done_new.get(d, 0) for d in below)
-            self.left_review[deck_id] = limits.reviews_per_day - sum(
-                done_review.get(d, 0) for d in below
-            )
+        self.left_new = limits_left(settings, ancestors, done_new, "new_per_day")
+        self.left_review = limits_left(settings, ancestors, done_review, "reviews_per_day")
 
     def apply(self, deck_ids: list[str], raw: _Raw) -> Counts:
         return Counts(

@@ -711,6 +711,33 @@ def new_today(state: Any, today: date) -> sa.ColumnElement[bool]:
     )
 
 
+def deck_ancestors(decks: dict[str, str]) -> dict[str, list[str]]:
+    """Each deck id (of ``{id: name}``) with its own id and the ids of every existing deck
+    above it (``A::B`` is above ``A::B::C``), nearest first."""
+    by_name = {name: deck_id for deck_id, name in decks.items()}
+    chains: dict[str, list[str]] = {}
+    for deck_id, name in decks.items():
+        parts = name.split("::")
+        chains[deck_id] = [
+            by_name["::".join(parts[:i])]
+            for i in range(len(parts), 0, -1)
+            if "::".join(parts[:i]) in by_name
+        ]
+    return chains
+
+
+def limits_left(
+    settings: Settings, ancestors: dict[str, list[str]], done: dict[str, int], limit: str
+) -> dict[str, int]:
+    """Each deck's daily ``limit`` (``new_per_day`` or ``reviews_per_day``) minus what was
+    done today in the deck and its child decks."""
+    return {
+        deck_id: getattr(settings.limits_for(deck_id), limit)
+        - sum(n for d, n in done.items() if deck_id in ancestors.get(d, [d]))
+        for deck_id in ancestors
+    }
+
+
 class _Budget:
     """Daily limits per deck, each deck's limit counting its child decks too."""
 
@@ -718,16 +745,7 @@ class _Budget:
         connection = session.connection()
         rows = connection.execute(select(Deck.id, Deck.name).order_by(col(Deck.name), col(Deck.id)))
         decks: dict[str, str] = {deck_id: name for deck_id, name in rows}
-        by_name = {name: deck_id for deck_id, name in decks.items()}
-        self.ancestors: dict[str, list[str]] = {}
-        for deck_id, name in decks.items():
-            parts = name.split("::")
-            chain = [
-                by_name["::".join(parts[:i])]
-                for i in range(len(parts), 0, -1)
-                if "::".join(parts[:i]) in by_name
-            ]
-            self.ancestors[deck_id] = chain
+        self.ancestors = deck_ancestors(decks)
         done: dict[str, int] = {
             deck_id: count
             for deck_id, count in connection.execute(
@@ -743,11 +761,7 @@ class _Budget:
                 .group_by(col(Card.deck_id))
             )
         }
-        self.left: dict[str, int] = {}
-        for deck_id in decks:
-            allowed = getattr(study.settings.limits_for(deck_id), limit)
-            subtree_done = sum(n for d, n in done.items() if deck_id in self.ancestors.get(d, [d]))
-            self.left[deck_id] = allowed - subtree_done
+        self.left = limits_left(study.settings, self.ancestors, done, limit)
         scope = set(study.scope.deck_ids) if study.scope.deck_ids is not None else set(decks)
         self.names = [(name, deck_id) for deck_id, name in decks.items() if deck_id in scope]
         # The decks in scope that can still take a card: none left, nothing more to read.
