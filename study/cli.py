@@ -33,7 +33,7 @@ from study.decks import DeckError
 from study.errors import UserError
 
 if TYPE_CHECKING:  # the database and session modules are imported when a command needs them
-    from study.session import DeckScope
+    from study.queue import DeckScope
     from study.workspace import Workspace
 
 
@@ -72,7 +72,7 @@ def scope_for(
     workspace: Workspace, decks: tuple[str, ...] | list[str], tag: str | None
 ) -> DeckScope:
     """The cards a command works on: ``--deck`` (with child decks) and ``--tag``."""
-    from study.session import DeckScope
+    from study.queue import DeckScope
     from study.storage.repository import resolve_decks
 
     if not decks:
@@ -111,11 +111,38 @@ def run_tui(
     cram: bool = False,
 ) -> None:
     """Open the Textual app."""
+    if start == "review" and not decks and _review_from_first_card(options, tag, cram):
+        return
     from study.tui.app import run_app
 
     with opened(options) as workspace:
         scope = scope_for(workspace, decks, tag)
         run_app(workspace, start=start, scope=scope, cram=cram)
+
+
+def _review_from_first_card(options: Options, tag: str | None, cram: bool) -> bool:
+    """Run ``study review`` from a first card read before SQLAlchemy loads (issue 9);
+    False when :mod:`study.first_card` says the ordinary start must run."""
+    from study.clock import SystemClock
+    from study.config import database_url, profile_name
+    from study.first_card import read_first_view
+    from study.queue import DeckScope
+
+    settings = load_settings()
+    scope = DeckScope(None, tag)
+    url, profile = database_url(options.db), profile_name(options.profile)
+    first = read_first_view(url, profile, settings, scope, SystemClock().now(), cram=cram)
+    if first is None:
+        return False
+    from study.tui.app import run_from_first_card
+
+    def opener() -> Workspace:
+        workspace = options.workspace()
+        started()
+        return workspace
+
+    run_from_first_card(first, opener, settings, scope=scope, cram=cram)
+    return True
 
 
 @cli.command()
@@ -646,7 +673,7 @@ def doctor_command(options: Options, repair: bool) -> None:
     """
     from study import maintenance
     from study.clock import SystemClock, study_day
-    from study.workspace import database_url
+    from study.config import database_url
 
     path = maintenance.database_file(database_url(options.db))
     settings = load_settings()
@@ -718,7 +745,7 @@ def backup_command(options: Options, list_only: bool, restore_from: Path | None,
     """
     from study import maintenance
     from study.clock import SystemClock
-    from study.workspace import database_url
+    from study.config import database_url
 
     if list_only and restore_from is not None:
         fail("give --list or --restore, not both", 2)
@@ -808,8 +835,8 @@ def _fail_with(error: Exception, options: Options | None) -> NoReturn:
 
     import sqlalchemy as sa
 
+    from study.config import database_url
     from study.storage.database import StorageError, explain_error
-    from study.workspace import database_url
 
     if isinstance(error, DeckError):
         for problem in error.problems[:50]:

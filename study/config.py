@@ -257,3 +257,22 @@ def save_settings(settings: Settings, path: Path | None = None) -> None:
     temporary = path.with_name(path.name + ".tmp")
     temporary.write_text(dump_settings(settings), encoding="utf-8")
     temporary.replace(path)
+
+
+def database_url(option: str | None) -> str:
+    """``--db``, else ``STUDY_DB``, else the SQLite file in the data directory.
+
+    A plain path is taken as an SQLite file.
+    """
+    url = option or os.environ.get("STUDY_DB") or str(data_dir() / "study.db")
+    if "://" not in url:
+        url = f"sqlite:///{Path(url).expanduser().resolve()}"
+    return url
+
+
+DEFAULT_PROFILE = "default"
+
+
+def profile_name(option: str | None) -> str:
+    """``--profile``, else ``STUDY_PROFILE``, else ``default``."""
+    return option or os.environ.get("STUDY_PROFILE") or DEFAULT_PROFILE

@@ -29,6 +29,7 @@ import re
 import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -538,3 +539,24 @@ def write_deck(deck: DeckSpec, path: Path) -> None:
     temporary = path.with_name(path.name + ".tmp")
     temporary.write_text(dump_deck(deck), encoding="utf-8")
     temporary.replace(path)
+
+
+def bundled_deck_files() -> list[Path]:
+    """The decks that ship with the app (inside the installed package), by name."""
+    return sorted(Path(str(resources.files("study.bundled"))).glob("*.toml"))
+
+
+def stale_bundled_decks(files: Iterable[Path], versions: Mapping[str, int]) -> list[Path]:
+    """The bundled deck ``files`` missing from ``versions`` (deck id: version imported) or
+    newer there. Runs at every start, so it reads only each file's ``[deck]`` header; a
+    file is parsed in full only when its head is unusual."""
+    stale: list[Path] = []
+    for path in files:
+        header = deck_header(path)
+        if header is None:
+            spec = load_deck(path)
+            header = spec.id, spec.version
+        deck_id, version = header
+        if versions.get(deck_id, 0) < version:
+            stale.append(path)
+    return stale

@@ -4,3 +4,7 @@ as one line (exit status 2), never a traceback."""
 
 class UserError(Exception):
     """Bad input from the learner; the message says what is wrong and what to do."""
+
+
+class StorageError(Exception):
+    """The database cannot be used; the message says why and what to do."""

@@ -6,12 +6,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from importlib import resources
 from pathlib import Path
 
 from sqlmodel import Session, select
 
-from study.decks import DeckError, DeckSpec, deck_header, load_deck
+from study.decks import (
+    DeckError,
+    DeckSpec,
+    bundled_deck_files,
+    load_deck,
+    stale_bundled_decks,
+)
 from study.storage.database import Database
 from study.storage.models import Deck
 from study.storage.repository import ImportResult, import_deck
@@ -25,16 +30,6 @@ class LoadedDeck:
     path: Path
     materials: dict[str, str]
     warnings: tuple[str, ...]
-
-
-def bundled_deck_dir() -> Path:
-    """Where the decks that ship with the app are (inside the installed package)."""
-    return Path(str(resources.files("study.bundled")))
-
-
-def bundled_deck_files() -> list[Path]:
-    """The bundled deck files, by name."""
-    return sorted(bundled_deck_dir().glob("*.toml"))
 
 
 def load_deck_files(paths: Sequence[Path]) -> list[LoadedDeck]:
@@ -104,16 +99,7 @@ def sync_bundled_decks(database: Database, now: datetime) -> list[ImportResult]:
     Runs at every start, so it reads only each file's ``[deck]`` header (id and
     version); a file is parsed in full only when it is to be imported.
     """
-    files = bundled_deck_files()
     with database.session() as session:
         versions = dict(session.exec(select(Deck.id, Deck.version)).all())
-    stale: list[Path] = []
-    for path in files:
-        header = deck_header(path)
-        if header is None:  # an unusual head: read the whole file to know
-            spec = load_deck(path)
-            header = spec.id, spec.version
-        deck_id, version = header
-        if versions.get(deck_id, 0) < version:
-            stale.append(path)
+    stale = stale_bundled_decks(bundled_deck_files(), versions)
     return import_deck_files(database, stale, now, bundled=True) if stale else []

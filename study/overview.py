@@ -18,13 +18,19 @@ import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from study.config import Settings
-from study.session import Counts, deck_ancestors, limits_left, new_today, studiable
+from study.queue import (
+    SEPARATOR,
+    Counts,
+    deck_ancestors,
+    limits_left,
+    new_today_sql,
+    scope_names_title,
+    studiable_sql,
+)
 from study.sm2 import PASSING_GRADE
 from study.stats import streaks
 from study.storage.models import Card, CardState, Deck, Note, NoteTag, Review
 from study.storage.repository import not_cancelled
-
-SEPARATOR = "::"
 
 
 @dataclass
@@ -202,7 +208,7 @@ def _raw_counts(session: Session, learner_id: int, today: date, bury_siblings: b
         .where(
             CardState.learner_id == learner_id,
             col(Card.retired).is_(False),
-            studiable(CardState, today),
+            sa.text(studiable_sql("card_state")).bindparams(no=False, today=today),
         )
         .group_by(col(Card.deck_id))
     )
@@ -211,7 +217,7 @@ def _raw_counts(session: Session, learner_id: int, today: date, bury_siblings: b
     for deck_id, due_n, learning_n in session.exec(scheduled):
         due[deck_id], learning[deck_id] = int(due_n or 0), int(learning_n or 0)
 
-    state = sa.orm.aliased(CardState)
+    state = sa.orm.aliased(CardState, name="state")
     # With siblings buried, a session introduces one new card per note a day.
     counted = sa.func.count(sa.distinct(col(Card.note_id))) if bury_siblings else sa.func.count()
     fresh = (
@@ -220,7 +226,10 @@ def _raw_counts(session: Session, learner_id: int, today: date, bury_siblings: b
             state,
             sa.and_(col(state.card_id) == Card.id, col(state.learner_id) == learner_id),
         )
-        .where(col(Card.retired).is_(False), new_today(state, today))
+        .where(
+            col(Card.retired).is_(False),
+            sa.text(new_today_sql("state")).bindparams(no=False, today=today),
+        )
         .group_by(col(Card.deck_id))
     )
     new = {deck_id: int(n) for deck_id, n in session.exec(fresh)}
@@ -331,15 +340,7 @@ def tags(session: Session) -> list[tuple[str, int]]:
 
 def scope_title(session: Session, deck_ids: Sequence[str] | None, tag: str | None) -> str:
     """A short name for what a session studies: ``Cardiology``, ``3 decks``, ``tag hip``."""
-    if deck_ids is None:
-        title = "All decks"
-    else:
-        names = sorted(
-            session.exec(select(Deck.name).where(col(Deck.id).in_(list(deck_ids)))).all()
-        )
-        # A deck chosen with its children: the parent's name says it all.
-        roots = [n for n in names if not any(n.startswith(o + SEPARATOR) for o in names)]
-        title = roots[0] if len(roots) == 1 else f"{len(names)} decks"
-    if not tag:
-        return title
-    return f"tag {tag}" if deck_ids is None else f"{title} · tag {tag}"
+    names = None
+    if deck_ids is not None:
+        names = list(session.exec(select(Deck.name).where(col(Deck.id).in_(list(deck_ids)))))
+    return scope_names_title(names, tag)

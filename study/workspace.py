@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 from datetime import date
-from pathlib import Path
 
 from study.clock import Clock, SystemClock, study_day
-from study.config import Settings, data_dir, load_settings
+from study.config import Settings, database_url, load_settings, profile_name
 from study.library import sync_bundled_decks
 from study.maintenance import (
     EXIT_WAIT_SECONDS,
@@ -16,10 +14,8 @@ from study.maintenance import (
     backup_before_migration,
     start_daily_backup,
 )
-from study.storage.database import Database, default_url, open_database, sqlite_path
+from study.storage.database import Database, open_database, sqlite_path
 from study.storage.repository import get_or_create_learner
-
-DEFAULT_PROFILE = "default"
 
 
 @dataclass
@@ -47,14 +43,6 @@ class Workspace:
         self.database.close()
 
 
-def database_url(option: str | None) -> str:
-    """``--db``, else ``STUDY_DB``, else the default SQLite file."""
-    url = option or os.environ.get("STUDY_DB") or default_url(data_dir())
-    if "://" not in url:  # a plain path is taken as an SQLite file
-        url = f"sqlite:///{Path(url).expanduser().resolve()}"
-    return url
-
-
 def open_workspace(
     db: str | None = None,
     profile: str | None = None,
@@ -77,7 +65,7 @@ def open_workspace(
     now = clock.now()
     if sync_bundled:
         sync_bundled_decks(database, now)
-    name = profile or os.environ.get("STUDY_PROFILE") or DEFAULT_PROFILE
+    name = profile_name(profile)
     learner = database.write(lambda session: get_or_create_learner(session, name, now))
     assert learner.id is not None
     # In a thread: the first card never waits for the backup (see study.maintenance).

@@ -9,6 +9,7 @@ instead of failing with "database is locked".
 
 from __future__ import annotations
 
+import re
 import sqlite3
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -22,15 +23,12 @@ from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
 from sqlmodel import Session, SQLModel
 
+from study.errors import StorageError as StorageError
 from study.storage import models
+from study.storage.version import SCHEMA_VERSION as SCHEMA_VERSION
 
-SCHEMA_VERSION = 6
 BUSY_TIMEOUT_MS = 10_000
 T = TypeVar("T")
-
-
-class StorageError(Exception):
-    """The database cannot be used; the message says why and what to do."""
 
 
 def _migrate_1_to_2(connection: Connection) -> None:
@@ -89,11 +87,6 @@ MIGRATIONS: dict[int, Callable[[Connection], None]] = {
     4: _migrate_4_to_5,
     5: _migrate_5_to_6,
 }
-
-
-def default_url(data_dir: Path) -> str:
-    """The SQLite URL of the default database file in ``data_dir``."""
-    return f"sqlite:///{data_dir / 'study.db'}"
 
 
 def sqlite_path(url: str) -> Path | None:
@@ -219,6 +212,34 @@ class _CoreConnection(DirectConnection):
             key = result.inserted_primary_key[0]
             return key if isinstance(key, int) else None
         return None
+
+
+_PARAMETER = re.compile(r"(?<!:):(\w+)")
+
+
+class SqlReader:
+    """Runs :mod:`study.queue`'s plain SQL on a SQLAlchemy connection, on any database.
+
+    Each value is bound with the type SQLAlchemy infers from it (a date as a ``Date``, a
+    list expanded for ``IN``), so the dialect stores and compares it as its columns do.
+    """
+
+    def __init__(self, connection: Connection) -> None:
+        self.connection = connection
+
+    def rows(self, sql: str, params: dict[str, Any]) -> Iterator[tuple[Any, ...]]:
+        used = set(_PARAMETER.findall(sql))  # a statement may leave some of params unused
+        binds: list[sa.BindParameter[Any]] = [
+            sa.bindparam(name, value, expanding=isinstance(value, list))
+            for name, value in params.items()
+            if name in used
+        ]
+        result = self.connection.execute(sa.text(sql).bindparams(*binds))
+        try:
+            for row in result:
+                yield tuple(row)
+        finally:
+            result.close()
 
 
 class Database:

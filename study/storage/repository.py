@@ -13,17 +13,18 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
-from study.cards import CardContent, card_id, join_tags, question_and_answer, split_tags, state_name
+from study import queue
+from study.cards import CardContent, card_id, join_tags, state_name
 from study.decks import DeckSpec, NoteSpec
 from study.errors import UserError
-from study.storage.database import DirectConnection, Prepared
+from study.queue import content_from_row
+from study.storage.database import DirectConnection, Prepared, SqlReader
 from study.storage.models import Card, CardState, Deck, Learner, Material, Note, NoteTag, Review
 
 
-def not_cancelled() -> sa.ColumnElement[bool]:
+def not_cancelled() -> sa.TextClause:
     """A condition on ``Review``: the review was not cancelled by an undo record."""
-    undo = sa.orm.aliased(Review)
-    return ~sa.exists().where(col(undo.cancels_id) == col(Review.id))
+    return sa.text(queue.NOT_CANCELLED)
 
 
 class NotFoundError(UserError):
@@ -387,20 +388,9 @@ def content_of(card: Card, note: Note) -> CardContent:
 
 def _content(card_id_: str, note_id: str, deck_id: str, ordinal: int, note: Any) -> CardContent:
     """A card's content from its note's fields (a ``Note``, or a row with its columns)."""
-    question, answer = question_and_answer(note.type, note.front, note.back, note.text, ordinal)
-    return CardContent(
-        card_id=card_id_,
-        note_id=note_id,
-        deck_id=deck_id,
-        type=note.type,
-        ordinal=ordinal,
-        question=question,
-        answer=answer,
-        cloze_text=note.text,
-        extra=note.extra,
-        tags=split_tags(note.tags),
-        source_file=note.source_file,
-        source_sentence=note.source_sentence,
+    fields = (note.type, note.front, note.back, note.text, note.extra, note.tags)
+    return content_from_row(
+        (card_id_, note_id, deck_id, ordinal, *fields, note.source_file, note.source_sentence)
     )
 
 
@@ -539,25 +529,6 @@ _SIBLINGS = Prepared(
         _CARD_TABLE.c.retired.is_(False),
     )
 )
-_CONTENT_COLUMNS = (
-    _CARD_TABLE.c.id,
-    _CARD_TABLE.c.note_id,
-    _CARD_TABLE.c.deck_id,
-    _CARD_TABLE.c.ordinal,
-    _NOTE_TABLE.c.type,
-    _NOTE_TABLE.c.front,
-    _NOTE_TABLE.c.back,
-    _NOTE_TABLE.c.text,
-    _NOTE_TABLE.c.extra,
-    _NOTE_TABLE.c.tags,
-    _NOTE_TABLE.c.source_file,
-    _NOTE_TABLE.c.source_sentence,
-)
-_SELECT_CONTENTS = (
-    sa.select(*_CONTENT_COLUMNS)
-    .join_from(_CARD_TABLE, _NOTE_TABLE, _NOTE_TABLE.c.id == _CARD_TABLE.c.note_id)
-    .where(_CARD_TABLE.c.id.in_(sa.bindparam("card_ids", expanding=True)))
-)
 
 
 @dataclass(slots=True)
@@ -639,7 +610,4 @@ def append_review(connection: DirectConnection, values: dict[str, Any]) -> int:
 
 def card_contents(session: Session, card_ids: Sequence[str]) -> dict[str, CardContent]:
     """The content of several cards in one query, by card id (missing ids left out)."""
-    if not card_ids:
-        return {}
-    rows = session.connection().execute(_SELECT_CONTENTS, {"card_ids": list(card_ids)})
-    return {row.id: _content(row.id, row.note_id, row.deck_id, row.ordinal, row) for row in rows}
+    return queue.card_contents(SqlReader(session.connection()), card_ids)

@@ -12,27 +12,28 @@ import asyncio
 import subprocess
 import time
 from collections.abc import Callable, Iterable
-from typing import Any, ClassVar, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
-import sqlalchemy as sa
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
-from study.browse import CardLocation, editor_command
-from study.config import load_settings, save_settings, set_setting
+from study.config import Settings, load_settings, save_settings, set_setting
 from study.decks import DeckError
-from study.errors import UserError
-from study.session import DeckScope
-from study.storage.database import StorageError
-from study.workspace import Workspace
+from study.errors import StorageError, UserError
+from study.queue import DeckScope
+
+if TYPE_CHECKING:  # loaded when needed: `study review` draws a card before SQLAlchemy loads
+    from study.browse import CardLocation
+    from study.first_card import FirstView
+    from study.workspace import Workspace
 
 T = TypeVar("T")
 
 DARK, LIGHT = "textual-dark", "textual-light"
 
 # Runs the learner's editor on a card's deck file; returns an error message or None.
-EditorRunner = Callable[["StudyApp", CardLocation], str | None]
+EditorRunner = Callable[["StudyApp", "CardLocation"], str | None]
 
 
 def error_message(error: BaseException) -> str:
@@ -43,8 +44,11 @@ def error_message(error: BaseException) -> str:
         return "\n".join(shown) + (f"\n... and {more} more problems" if more > 0 else "")
     if isinstance(error, UserError | StorageError):
         return str(error)
-    if isinstance(error, sa.exc.OperationalError):
-        return f"database error ({error.orig}); run `study doctor`, or `study --debug`"
+    if type(error).__module__.startswith("sqlalchemy"):
+        from sqlalchemy.exc import OperationalError
+
+        if isinstance(error, OperationalError):
+            return f"database error ({error.orig}); run `study doctor`, or `study --debug`"
     if isinstance(error, OSError):
         return f"{error.strerror or error}: {error.filename or ''}".rstrip(": ")
     return f"unexpected error ({type(error).__name__}: {error}); please report it"
@@ -52,6 +56,8 @@ def error_message(error: BaseException) -> str:
 
 def run_editor_suspended(app: StudyApp, location: CardLocation) -> str | None:
     """Hand the terminal to $VISUAL/$EDITOR at the card's line, and take it back."""
+    from study.browse import editor_command
+
     command = editor_command(location)
     try:
         with app.suspend():
@@ -69,7 +75,8 @@ class StudyApp(App[None]):
     """Home, review, browse, stats and help screens over one open workspace.
 
     ``timer`` measures answer times (monotonic seconds) and ``run_editor`` opens the
-    learner's editor; tests pass their own.
+    learner's editor; tests pass their own. Started from ``first`` (see
+    :func:`run_from_first_card`), the app has no workspace until ``opener`` has run.
     """
 
     CSS_PATH = "app.tcss"
@@ -82,28 +89,55 @@ class StudyApp(App[None]):
 
     def __init__(
         self,
-        workspace: Workspace,
+        workspace: Workspace | None,
         *,
         start: str = "home",
         scope: DeckScope | None = None,
         cram: bool = False,
         timer: Callable[[], float] = time.monotonic,
         run_editor: EditorRunner = run_editor_suspended,
+        first: FirstView | None = None,
+        opener: Callable[[], Workspace] | None = None,
+        settings: Settings | None = None,
     ) -> None:
         super().__init__()
         if start not in ("home", "review"):
             raise ValueError(f"start must be 'home' or 'review', not {start!r}")
-        self.workspace = workspace
+        if workspace is None and (first is None or opener is None or settings is None):
+            raise ValueError("without a workspace, give first, opener and settings")
+        self.opened: Workspace | None = workspace
+        self.opener = opener
+        self.first = first
         self.start = start
         self.start_scope = scope or DeckScope()
         self.start_cram = cram
         self.timer = timer
         self.run_editor = run_editor
-        self.theme = LIGHT if workspace.settings.theme == "light" else DARK
+        theme = (settings or workspace.settings).theme  # type: ignore[union-attr]
+        self.theme = LIGHT if theme == "light" else DARK
+
+    @property
+    def workspace(self) -> Workspace:
+        """The open workspace (every screen but a first card's review starts after it)."""
+        if self.opened is None:
+            raise RuntimeError("the workspace is still opening")
+        return self.opened
+
+    async def open_workspace(self) -> Workspace:
+        """The workspace, opened in a thread the first time it is asked for."""
+        if self.opened is None:
+            assert self.opener is not None
+            self.opened = await self.run_db(self.opener)
+        return self.opened
 
     def on_mount(self) -> None:
-        from study.tui.screens.home import HomeScreen
         from study.tui.screens.review import ReviewScreen
+
+        if self.first is not None:
+            # The review screen alone: Home (and what it imports) waits until it is asked for.
+            self.push_screen(ReviewScreen(self.start_scope, cram=self.start_cram, first=self.first))
+            return
+        from study.tui.screens.home import HomeScreen
 
         self.push_screen(HomeScreen())
         if self.start == "review":
@@ -183,3 +217,23 @@ def _runner(screen: Screen[Any], action: str) -> Callable[[], Any]:
 def run_app(workspace: Workspace, *, start: str, scope: DeckScope, cram: bool) -> None:
     """Run the app on ``workspace`` until the learner quits (what ``study`` calls)."""
     StudyApp(workspace, start=start, scope=scope, cram=cram).run()
+
+
+def run_from_first_card(
+    first: FirstView,
+    opener: Callable[[], Workspace],
+    settings: Settings,
+    *,
+    scope: DeckScope,
+    cram: bool,
+) -> None:
+    """``study review`` from a card read before SQLAlchemy loaded (see study.first_card):
+    the workspace is opened once the card is on screen, and closed when the app ends."""
+    app = StudyApp(
+        None, start="review", scope=scope, cram=cram, first=first, opener=opener, settings=settings
+    )
+    try:
+        app.run()
+    finally:
+        if app.opened is not None:
+            app.opened.close()

@@ -24,7 +24,8 @@ from study.clock import FixedClock
 from study.config import Settings
 from study.decks import DeckSpec, NoteSpec, Source, dump_deck
 from study.library import import_deck_files
-from study.session import DeckScope, StudySession
+from study.queue import DeckScope
+from study.session import StudySession
 from study.storage.database import open_database
 from study.storage.repository import get_or_create_learner
 

@@ -25,7 +25,8 @@ DRIVER = r"""
 import random, sys, time
 from sqlmodel import select
 from study.config import Settings
-from study.session import DeckScope, StudySession
+from study.queue import DeckScope
+from study.session import StudySession
 from study.storage.models import Review
 from study.workspace import open_workspace
 

@@ -16,7 +16,8 @@ from click.testing import CliRunner
 from study.cli import cli
 from study.clock import FixedClock
 from study.config import Settings
-from study.session import DeckScope, StudySession
+from study.queue import DeckScope
+from study.session import StudySession
 from study.storage.database import open_database
 from study.storage.models import CardState
 from study.storage.repository import get_or_create_learner

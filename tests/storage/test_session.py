@@ -16,7 +16,8 @@ from sqlmodel import select
 from study.clock import FixedClock, study_day
 from study.config import DeckLimits, Settings
 from study.library import import_deck_files
-from study.session import SCHEDULE_FIELDS, DeckScope, StudySession
+from study.queue import DeckScope
+from study.session import SCHEDULE_FIELDS, StudySession
 from study.storage.database import Database
 from study.storage.models import CardState, Review
 from study.storage.repository import not_cancelled, resolve_decks, set_flags

@@ -63,7 +63,7 @@ def read(workspace: Workspace) -> Overview:
 
 
 def session_new_cards(workspace: Workspace, deck_ids: list[str] | None) -> int:
-    from study.session import DeckScope
+    from study.queue import DeckScope
 
     study = StudySession(
         workspace.database,
@@ -98,7 +98,7 @@ def test_deck_counts_apply_limits_like_the_session(tmp_path: Path, clock: FixedC
 
 def test_cards_studied_today_use_up_the_limits(tmp_path: Path, clock: FixedClock) -> None:
     workspace = tree_workspace(tmp_path, clock, Settings(timezone="UTC", new_per_day=3))
-    from study.session import DeckScope
+    from study.queue import DeckScope
 
     study = StudySession(
         workspace.database,
@@ -119,7 +119,7 @@ def test_cards_studied_today_use_up_the_limits(tmp_path: Path, clock: FixedClock
 
 def test_due_reviews_are_counted_on_their_day(tmp_path: Path, clock: FixedClock) -> None:
     workspace = tree_workspace(tmp_path, clock, Settings(timezone="UTC", new_per_day=1))
-    from study.session import DeckScope
+    from study.queue import DeckScope
 
     study = StudySession(
         workspace.database, workspace.learner_id, workspace.settings, clock, DeckScope(["other"])

@@ -12,7 +12,7 @@ from study.browse import CardLocation
 from study.clock import FixedClock
 from study.config import Settings
 from study.library import import_deck_files
-from study.session import DeckScope
+from study.queue import DeckScope
 from study.storage.database import StorageError
 from study.storage.models import CardState, Review
 from study.storage.repository import not_cancelled
@@ -295,7 +295,7 @@ async def test_a_session_that_cannot_start_shows_a_message_not_a_traceback(
     def broken(*args: object, **kwargs: object) -> None:
         raise StorageError("the database file is damaged; restore a backup")
 
-    monkeypatch.setattr("study.tui.screens.review.StudySession", broken)
+    monkeypatch.setattr("study.session.StudySession", broken)
     app = review_app(workspace)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)

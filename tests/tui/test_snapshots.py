@@ -16,7 +16,7 @@ from textual.widgets import OptionList
 
 from study.clock import FixedClock
 from study.config import Settings
-from study.session import DeckScope
+from study.queue import DeckScope
 from study.tui.app import StudyApp
 
 from .conftest import START, make_workspace, settle

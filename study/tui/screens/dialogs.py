@@ -20,7 +20,7 @@ from study.browse import HistoryEntry, Passage, history
 from study.cards import printable
 from study.library import import_deck_files
 from study.overview import DeckNode, tags
-from study.session import DeckScope
+from study.queue import DeckScope
 from study.tui.widgets.card_text import literal, passage_content
 from study.tui.widgets.styling import rich_text
 

@@ -15,8 +15,14 @@ from textual.widgets import DataTable, Footer, Static
 
 from study.cards import printable
 from study.overview import DeckNode, Overview, overview
-from study.session import DeckScope
-from study.tui.widgets.session_counts import DUE_STYLE, LEARNING_STYLE, NEW_STYLE, count_parts
+from study.queue import DeckScope
+from study.tui.widgets.session_counts import (
+    DUE_STYLE,
+    LEARNING_STYLE,
+    NEW_STYLE,
+    count_parts,
+    duration,
+)
 from study.tui.widgets.styling import rich_text
 
 if TYPE_CHECKING:
@@ -44,17 +50,6 @@ def tree_rows(roots: list[DeckNode]) -> list[tuple[DeckNode, str]]:
 
     walk(roots, "")
     return rows
-
-
-def duration(ms: int) -> str:
-    """``45 s``, ``12 min``, ``1 h 05 min``."""
-    seconds = ms // 1000
-    if seconds < 60:
-        return f"{seconds} s"
-    minutes = seconds // 60
-    if minutes < 60:
-        return f"{minutes} min"
-    return f"{minutes // 60} h {minutes % 60:02d} min"
 
 
 class HomeScreen(Screen[None]):

@@ -6,6 +6,7 @@ in a thread while the screen ignores grade keys, so a card is never graded twice
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -18,19 +19,19 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from study.browse import Passage, card_location, source_passage
 from study.cards import CardContent, printable
-from study.library import import_deck_files
-from study.overview import scope_title
-from study.session import Counts, DeckScope, GradeOutcome, GradePreview, StudySession, Summary
+from study.queue import Counts, DeckScope, GradePreview
 from study.sm2 import GRADE_MEANINGS
-from study.tui.screens.home import duration
 from study.tui.widgets.card_text import literal, question_content
 from study.tui.widgets.grade_bar import GradeBar
-from study.tui.widgets.session_counts import SessionCounts
+from study.tui.widgets.session_counts import SessionCounts, duration
 
 if TYPE_CHECKING:
+    from study.browse import Passage
+    from study.first_card import FirstView
+    from study.session import GradeOutcome, StudySession, Summary
     from study.tui.app import StudyApp
+    from study.workspace import Workspace
 
 LOADING, QUESTION, ANSWER, END = "loading", "question", "answer", "end"
 CARD_PHASES = (QUESTION, ANSWER)
@@ -82,13 +83,21 @@ class ReviewScreen(Screen[None]):
     ]
 
     def __init__(
-        self, scope: DeckScope | None = None, *, cram: bool = False, title: str | None = None
+        self,
+        scope: DeckScope | None = None,
+        *,
+        cram: bool = False,
+        title: str | None = None,
+        first: FirstView | None = None,
     ) -> None:
         super().__init__()
         self.scope = scope or DeckScope()
         self.cram = cram
         self.title_text = title or ""  # found from the scope when the session starts
+        self.first = first  # a card read before the workspace opened (study.first_card)
         self.session: StudySession | None = None
+        self.ready = asyncio.Event()  # set once self.session is there
+        self.handing_over = False  # showing `first`: reveal and one grade may go ahead
         self.phase = LOADING
         self.busy = False
         self.view: _View | None = None
@@ -121,10 +130,16 @@ class ReviewScreen(Screen[None]):
 
     @work(group="review")
     async def _start(self) -> None:
+        if self.first is not None:
+            await self._take_over(self.first)
+            return
         app = self.study_app
         ws = app.workspace
 
         def begin() -> _View:
+            from study.overview import scope_title
+            from study.session import StudySession
+
             if not self.title_text:
                 with ws.database.session() as session:
                     self.title_text = scope_title(session, self.scope.deck_ids, self.scope.tag)
@@ -141,7 +156,53 @@ class ReviewScreen(Screen[None]):
             return
         self._show_title()
         self._show(view)
+        self.ready.set()
         self.busy = False
+
+    async def _take_over(self, first: FirstView) -> None:
+        """Show ``first`` at once; once it is drawn, open the workspace and start the
+        session on the same plan. The card can be revealed and graded meanwhile: the
+        grade waits for the session (see :meth:`_grade`)."""
+        self.title_text = first.title
+        self._show_title()
+        self.busy = self.handing_over = True
+        current = first.queue.current
+        self._show(
+            _View(
+                card=first.card,
+                kind=current.kind if current else None,
+                counts=first.queue.counts(),
+                previews=first.previews,
+                summary=None,
+                today=first.plan.today,
+            )
+        )
+        drawn = asyncio.get_running_loop().create_future()
+        self.call_after_refresh(drawn.set_result, None)
+        await drawn  # loading SQLAlchemy now would hold up the first frame
+        app = self.study_app
+
+        def begin(ws: Workspace) -> StudySession:
+            from study.session import StudySession
+
+            return StudySession(
+                ws.database,
+                ws.learner_id,
+                ws.settings,
+                ws.clock,
+                scope=self.scope,
+                cram=self.cram,
+                plan=first.plan,
+            )
+
+        try:
+            self.session = await app.run_db(begin, await app.open_workspace())
+        except Exception as error:
+            self._fail(error)
+            return
+        self.ready.set()
+        if self.handing_over:  # else a grade is on its way and ends the busy state
+            self.handing_over = self.busy = False
 
     def _show_title(self) -> None:
         mode = "Cram" if self.cram else "Review"
@@ -237,6 +298,8 @@ class ReviewScreen(Screen[None]):
     def _show_end(self, view: _View) -> None:
         self.phase = END
         self._set_card_visible(False)
+        from study.session import Summary
+
         summary = view.summary or Summary(0, 0, 0, None)
         end = self.query_one("#end", Static)
         next_due = day_phrase(summary.next_due, view.today)
@@ -282,21 +345,28 @@ class ReviewScreen(Screen[None]):
         return True
 
     def action_reveal(self) -> None:
-        if self.busy or self.phase != QUESTION or self.view is None or self.view.card is None:
+        if (
+            (self.busy and not self.handing_over)
+            or self.phase != QUESTION
+            or self.view is None
+            or self.view.card is None
+        ):
             return
         self.phase = ANSWER
         self._render_card(self.view.card, reveal=True)
         self.refresh_bindings()
 
     def action_grade(self, grade: int) -> None:
-        if self.busy or self.phase != ANSWER:
+        if (self.busy and not self.handing_over) or self.phase != ANSWER:
             return  # a grade in flight, or the answer not shown yet: ignore the key
         self.busy = True
+        self.handing_over = False  # one grade waits for the session, no more
         answer_ms = max(0, int((self.study_app.timer() - self.shown_at) * 1000))
         self._grade(grade, answer_ms)
 
     @work(group="review")
     async def _grade(self, grade: int, answer_ms: int) -> None:
+        await self.ready.wait()
         session = self.session
         assert session is not None
 
@@ -368,8 +438,14 @@ class ReviewScreen(Screen[None]):
             self._session_call("bury", "Card buried until tomorrow.")
 
     def action_leave(self) -> None:
-        if not self.busy:
+        if self.busy:
+            return
+        if len(self.app.screen_stack) > 2:
             self.app.pop_screen()
+        else:  # started on this screen alone (see StudyApp.on_mount): home comes now
+            from study.tui.screens.home import HomeScreen
+
+            self.app.switch_screen(HomeScreen())
 
     def action_flag(self) -> None:
         from study.tui.screens.dialogs import FlagDialog
@@ -410,6 +486,8 @@ class ReviewScreen(Screen[None]):
         ws = self.study_app.workspace
 
         def read() -> Passage | None:
+            from study.browse import source_passage
+
             with ws.database.session() as session:
                 return source_passage(session, card)
 
@@ -439,6 +517,8 @@ class ReviewScreen(Screen[None]):
         assert session is not None
 
         def locate() -> Any:
+            from study.browse import card_location
+
             with ws.database.session() as db:
                 return card_location(db, card.card_id)
 
@@ -455,6 +535,8 @@ class ReviewScreen(Screen[None]):
             return
 
         def reimport() -> _View:
+            from study.library import import_deck_files
+
             import_deck_files(ws.database, [location.path], ws.clock.now())
             session.reload_current()
             return self._read_view()

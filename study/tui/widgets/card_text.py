@@ -7,11 +7,15 @@ characters and ANSI escapes made visible) and into ``Content`` as plain text, so
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual.content import Content
 
 from study import cloze
-from study.browse import Passage
 from study.cards import CardContent, printable
+
+if TYPE_CHECKING:
+    from study.browse import Passage
 
 DELETION = "bold $text-accent on $accent-muted"
 HIGHLIGHT = "bold $text-warning on $warning-muted"

@@ -7,7 +7,7 @@ from pathlib import Path
 from textual.content import Content
 from textual.widget import Widget
 
-from study.session import GradePreview
+from study.queue import GradePreview
 from study.sm2 import GRADE_MEANINGS, PASSING_GRADE
 
 GRADE_STYLES = {

@@ -30,3 +30,14 @@ class SessionCounts(Static):
 
     def show(self, new: int, learning: int, due: int) -> None:
         self.update(Content.assemble(*count_parts(new, learning, due)))
+
+
+def duration(ms: int) -> str:
+    """``45 s``, ``12 min``, ``1 h 05 min``."""
+    seconds = ms // 1000
+    if seconds < 60:
+        return f"{seconds} s"
+    minutes = seconds // 60
+    if minutes < 60:
+        return f"{minutes} min"
+    return f"{minutes // 60} h {minutes % 60:02d} min"

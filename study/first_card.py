@@ -1,0 +1,158 @@
+"""The first card of ``study review``, read with sqlite3 before SQLAlchemy has loaded.
+
+Loading SQLAlchemy, SQLModel and the schema takes about a third of a second: more than
+a bare Textual app needs to start at all. So on an SQLite database, ``study review``
+first reads today's :class:`~study.queue.Plan` with the standard library's sqlite3,
+through the same :mod:`study.queue` code a session uses, and draws its first card; then
+it opens the workspace and the session takes over that very plan (issue 9).
+
+This path is taken only when nothing has to be written first: the database exists at
+this study's schema version, the learner exists, no bundled deck is due for import, and
+there is a card to show. Otherwise, and on any error, :func:`read_first_view` answers
+None and the ordinary start runs: it creates, migrates, imports and reports errors.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from collections.abc import Iterator
+from contextlib import closing
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from study.cards import CardContent
+from study.clock import study_day
+from study.config import Settings
+from study.decks import DeckError, bundled_deck_files, stale_bundled_decks
+from study.queue import (
+    DeckScope,
+    GradePreview,
+    Plan,
+    Queue,
+    card_contents,
+    grade_previews,
+    plan_queue,
+    scope_names_title,
+)
+from study.storage.version import SCHEMA_VERSION
+
+_BUSY_TIMEOUT_S = 10.0  # as the app's own connections wait for a writer
+
+
+@dataclass(frozen=True)
+class FirstView:
+    """What the review screen shows first, and the plan the session then takes over."""
+
+    plan: Plan
+    queue: Queue  # at its first card
+    card: CardContent
+    previews: dict[int, GradePreview]
+    title: str
+
+
+class SqliteReader:
+    """Runs :mod:`study.queue`'s statements on a sqlite3 connection.
+
+    Values are stored as SQLAlchemy stores them on SQLite (dates as ISO text, booleans
+    as 0/1), and a list becomes one placeholder per item for ``IN :name``.
+    """
+
+    def __init__(self, connection: sqlite3.Connection) -> None:
+        self.connection = connection
+
+    def rows(self, sql: str, params: dict[str, Any]) -> Iterator[tuple[Any, ...]]:
+        values: dict[str, Any] = {}
+        for name, value in params.items():
+            if isinstance(value, list):
+                names = [f"{name}_{i}" for i in range(len(value))]
+                placeholders = "(" + ", ".join(":" + n for n in names) + ")"
+                sql = re.sub(rf"(?<!:):{name}\b", placeholders, sql)
+                values.update(zip(names, map(_stored, value), strict=True))
+            else:
+                values[name] = _stored(value)
+        yield from self.connection.execute(sql, values)
+
+
+def _stored(value: Any) -> Any:
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return int(value)
+    return value
+
+
+def sqlite_file(url: str) -> Path | None:
+    """The file of a plain ``sqlite:///path`` URL (what a path given to ``--db`` becomes);
+    None for anything else, which takes the ordinary start."""
+    prefix = "sqlite:///"
+    if not url.startswith(prefix) or "?" in url:
+        return None
+    path = url[len(prefix) :]
+    return Path(path) if path and path != ":memory:" else None
+
+
+def read_first_view(
+    url: str,
+    profile: str,
+    settings: Settings,
+    scope: DeckScope,
+    now: datetime,
+    *,
+    cram: bool = False,
+) -> FirstView | None:
+    """The first card of a review of ``scope``, or None when the ordinary start must run."""
+    path = sqlite_file(url)
+    if path is None or not path.is_file():
+        return None
+    try:
+        with closing(
+            sqlite3.connect(path, timeout=_BUSY_TIMEOUT_S, isolation_level=None)
+        ) as connection:
+            connection.execute("BEGIN")  # one snapshot for every read below
+            return _read(connection, profile, settings, scope, now, cram)
+    except (sqlite3.Error, OSError, ValueError, DeckError):
+        return None
+
+
+def _read(
+    connection: sqlite3.Connection,
+    profile: str,
+    settings: Settings,
+    scope: DeckScope,
+    now: datetime,
+    cram: bool,
+) -> FirstView | None:
+    version = connection.execute("SELECT version FROM schema_info").fetchone()
+    if version is None or version[0] != SCHEMA_VERSION:
+        return None  # to be created or migrated
+    versions = dict(connection.execute("SELECT id, version FROM deck").fetchall())
+    if stale_bundled_decks(bundled_deck_files(), versions):
+        return None  # a bundled deck to import first
+    learner = connection.execute("SELECT id FROM learner WHERE name = ?", (profile,)).fetchone()
+    if learner is None:
+        return None  # a profile to create
+    reader = SqliteReader(connection)
+    today = study_day(now, settings.zone, settings.day_starts_at)
+    plan = plan_queue(reader, learner[0], settings, scope, today, cram=cram)
+    queue = Queue.start(plan, cram=cram)
+    if queue.current is None:
+        return None  # the end of the day's work: the session's summary says what is next
+    card = card_contents(reader, [queue.current.card_id]).get(queue.current.card_id)
+    if card is None:
+        return None
+    names = None
+    if scope.deck_ids is not None:
+        names = [row[0] for row in reader.rows(_DECK_NAMES, {"deck_ids": scope.deck_ids})]
+    return FirstView(
+        plan=plan,
+        queue=queue,
+        card=card,
+        previews=grade_previews(reader, learner[0], queue.current),
+        title=scope_names_title(names, scope.tag),
+    )
+
+
+_DECK_NAMES = "SELECT name FROM deck WHERE id IN :deck_ids"

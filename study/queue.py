@@ -1,0 +1,541 @@
+"""The session's queue: which cards today's sitting shows, in what order, in plain SQL.
+
+One implementation read two ways. :class:`study.session.StudySession` reads it through
+SQLAlchemy (any database); ``study review`` on SQLite first reads it through ``sqlite3``
+(:mod:`study.first_card`), so the first card is drawn before SQLAlchemy has loaded, and
+the session then takes over the very same :class:`Plan` (issue 9). That is why this
+module imports no SQLAlchemy and its statements are portable SQL with ``:named``
+parameters: a :class:`Reader` runs them on one connection or the other.
+
+The rules themselves are documented in :mod:`study.session` and docs/scheduling.md.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from fractions import Fraction
+from typing import Any, Protocol
+
+from study import sm2
+from study.cards import CardContent, question_and_answer, split_tags
+from study.config import Settings
+
+SEPARATOR = "::"  # between a parent deck's name and its child's
+
+
+class Reader(Protocol):
+    """Runs one of this module's statements; ``params`` are Python values (dates, bools,
+    and lists for ``IN :name``). Rows stream: a caller may stop reading early."""
+
+    def rows(self, sql: str, params: dict[str, Any]) -> Iterator[tuple[Any, ...]]: ...
+
+
+@dataclass(frozen=True)
+class DeckScope:
+    """Which cards a session studies: decks (None: all) and an optional tag."""
+
+    deck_ids: list[str] | None = None
+    tag: str | None = None
+
+
+@dataclass(frozen=True)
+class Counts:
+    """Cards for today, or left in a session: new, learning (drills waiting), due reviews."""
+
+    new: int = 0
+    learning: int = 0
+    due: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.new + self.learning + self.due
+
+
+@dataclass(frozen=True)
+class Pending:
+    card_id: str
+    kind: str  # new, review, drill, cram
+
+
+@dataclass(frozen=True)
+class Plan:
+    """Today's queue as read at the start of a sitting."""
+
+    today: date
+    main: list[Pending]  # due reviews with new cards spread among them (or cram cards)
+    drills: list[str]  # cards already waiting for a drill from earlier today
+
+
+# ---------------------------------------------------------------- the rules, as SQL
+
+# A schedule row (card_state, or the alias named) a session may show: not suspended,
+# and not buried past today. The home screen's counts use the same rule.
+_STUDIABLE = "{s}.suspended = :no AND ({s}.buried_until IS NULL OR {s}.buried_until <= :today)"
+# A card outer-joined to its schedule that can be introduced today: never graded,
+# studiable, and not waiting in today's drill.
+_NEW_TODAY = (
+    "({s}.card_id IS NULL OR ({s}.reviews = 0 AND "
+    + _STUDIABLE
+    + " AND ({s}.drill_day IS NULL OR {s}.drill_day <> :today)))"
+)
+# A review (the ``review`` table, unaliased) that no undo record cancels.
+NOT_CANCELLED = "NOT EXISTS (SELECT 1 FROM review AS undo WHERE undo.cancels_id = review.id)"
+
+
+def studiable_sql(alias: str) -> str:
+    """:data:`_STUDIABLE` on the schedule table or alias ``alias`` (binds :no, :today)."""
+    return _STUDIABLE.replace("{s}", alias)
+
+
+def new_today_sql(alias: str) -> str:
+    """:data:`_NEW_TODAY` on the outer-joined schedule alias ``alias`` (binds :no, :today)."""
+    return _NEW_TODAY.replace("{s}", alias)
+
+
+_DECKS = "SELECT id, name FROM deck ORDER BY name, id"
+_DONE_TODAY = (
+    "SELECT card.deck_id, COUNT(*) FROM review JOIN card ON card.id = review.card_id "
+    "WHERE review.learner_id = :learner_id AND review.study_day = :today "
+    "AND review.kind IN :kinds AND " + NOT_CANCELLED + " GROUP BY card.deck_id"
+)
+# Each statement comes in two forms: all decks, or the decks in :deck_ids. A tag adds
+# the note to the join and a LIKE on its space-delimited tags.
+_SCOPED = {
+    (False, False): "card.retired = :no",
+    (True, False): "card.retired = :no AND card.deck_id IN :deck_ids",
+    (False, True): "card.retired = :no AND note.tags LIKE :tag",
+    (True, True): "card.retired = :no AND card.deck_id IN :deck_ids AND note.tags LIKE :tag",
+}
+_TAG_JOIN = " JOIN note ON note.id = card.note_id"
+_WAITING_DRILLS = (
+    "SELECT card_state.card_id FROM card_state JOIN card ON card.id = card_state.card_id"
+    "{join} WHERE {scope} AND card_state.learner_id = :learner_id AND "
+    + studiable_sql("card_state")
+    + " AND card_state.drill_day = :today ORDER BY card_state.updated_at"
+)
+# Read in due order from ix_card_state_due, row by row, until every deck in scope has
+# reached its limit: the due pile can be tens of thousands long.
+_DUE = (
+    "SELECT card_state.card_id, card.deck_id FROM card_state "
+    "JOIN card ON card.id = card_state.card_id{join} "
+    "WHERE {scope} AND card_state.learner_id = :learner_id AND "
+    + studiable_sql("card_state")
+    + " AND card_state.reviews > 0 AND card_state.due_day <= :today "
+    "ORDER BY card_state.due_day, card.position"
+)
+# New cards of one deck name in file order (the card (deck_id, position) index).
+_NEW_IN = (
+    "SELECT card.id, card.deck_id, card.note_id FROM card "
+    "LEFT JOIN card_state AS state "
+    "ON state.card_id = card.id AND state.learner_id = :learner_id{join} "
+    "WHERE card.deck_id IN :group AND "
+    + new_today_sql("state")
+    + " AND {scope} ORDER BY card.position"
+)
+# Cram: every unsuspended card, what was learnt first, weakest first; never-seen last.
+_CRAM = (
+    "SELECT card.id FROM card JOIN deck ON deck.id = card.deck_id "
+    "LEFT JOIN card_state AS state "
+    "ON state.card_id = card.id AND state.learner_id = :learner_id{join} "
+    "WHERE (state.suspended IS NULL OR state.suspended = :no) AND {scope} "
+    "ORDER BY state.due_day IS NULL, state.ease_hundredths, deck.name, card.position"
+)
+_CONTENTS = (
+    "SELECT card.id, card.note_id, card.deck_id, card.ordinal, note.type, note.front, "
+    "note.back, note.text, note.extra, note.tags, note.source_file, note.source_sentence "
+    "FROM card JOIN note ON note.id = card.note_id WHERE card.id IN :card_ids"
+)
+
+
+def _scoped(statement: str, scope: DeckScope) -> str:
+    """``statement`` limited to ``scope``: its slots filled from the constants above."""
+    scope_sql = _SCOPED[(scope.deck_ids is not None, scope.tag is not None)]
+    return statement.replace("{join}", _TAG_JOIN if scope.tag is not None else "").replace(
+        "{scope}", scope_sql
+    )
+
+
+def _scope_params(scope: DeckScope) -> dict[str, Any]:
+    params: dict[str, Any] = {"no": False}
+    if scope.deck_ids is not None:
+        params["deck_ids"] = list(scope.deck_ids)
+    if scope.tag is not None:
+        params["tag"] = f"% {scope.tag} %"
+    return params
+
+
+# ---------------------------------------------------------------- building the plan
+
+
+def plan_queue(
+    reader: Reader,
+    learner_id: int,
+    settings: Settings,
+    scope: DeckScope,
+    today: date,
+    *,
+    cram: bool = False,
+) -> Plan:
+    """Today's queue for ``learner_id`` in ``scope``, read through ``reader``."""
+    params = {**_scope_params(scope), "learner_id": learner_id, "today": today}
+    if cram:
+        rows = reader.rows(_scoped(_CRAM, scope), params)
+        return Plan(today, [Pending(row[0], "cram") for row in rows], [])
+    drills = [row[0] for row in reader.rows(_scoped(_WAITING_DRILLS, scope), params)]
+    decks = {deck_id: name for deck_id, name in reader.rows(_DECKS, {})}
+    due = _due_cards(reader, settings, scope, decks, params, exclude=set(drills))
+    new = _new_cards(reader, settings, scope, decks, params)
+    main = spread([Pending(c, "review") for c in due], [Pending(c, "new") for c in new])
+    return Plan(today, main, drills)
+
+
+def _due_cards(
+    reader: Reader,
+    settings: Settings,
+    scope: DeckScope,
+    decks: dict[str, str],
+    params: dict[str, Any],
+    exclude: set[str],
+) -> list[str]:
+    budget = Budget(reader, settings, scope, decks, params, "reviews_per_day", ("review",))
+    picked: list[str] = []
+    for card_id, deck_id in reader.rows(_scoped(_DUE, scope), params):
+        if budget.exhausted():
+            break
+        if card_id not in exclude and budget.take(deck_id):
+            picked.append(card_id)
+    return picked
+
+
+def _new_cards(
+    reader: Reader,
+    settings: Settings,
+    scope: DeckScope,
+    decks: dict[str, str],
+    params: dict[str, Any],
+) -> list[str]:
+    # New cards come deck by deck in name order, each deck in file order: a deck is read
+    # only until its limit is reached, instead of sorting every card of the collection.
+    budget = Budget(reader, settings, scope, decks, params, "new_per_day", ("new",))
+    picked: list[str] = []
+    notes: set[str] = set()
+    statement = _scoped(_NEW_IN, scope)
+    for deck_ids in budget.name_groups():
+        if budget.exhausted():
+            break
+        if budget.all_closed(deck_ids):
+            continue
+        for card_id, deck_id, note_id in reader.rows(statement, {**params, "group": deck_ids}):
+            # One card of a note a day when siblings are buried.
+            if settings.bury_siblings and note_id in notes:
+                continue
+            if budget.take(deck_id):
+                picked.append(card_id)
+                notes.add(note_id)
+                if budget.all_closed(deck_ids):
+                    break
+    return picked
+
+
+# The end of a sitting: the earliest due date of a scheduled card, and whether any card
+# in scope is still new.
+_EARLIEST_DUE = (
+    "SELECT MIN(card_state.due_day) FROM card_state "
+    "JOIN card ON card.id = card_state.card_id{join} "
+    "WHERE {scope} AND card_state.learner_id = :learner_id "
+    "AND card_state.suspended = :no AND card_state.reviews > 0"
+)
+_ANY_NEW = (
+    "SELECT card.id FROM card LEFT JOIN card_state AS state "
+    "ON state.card_id = card.id AND state.learner_id = :learner_id{join} "
+    "WHERE {scope} AND (state.card_id IS NULL OR (state.reviews = 0 AND state.suspended = :no)) "
+    "LIMIT 1"
+)
+
+
+def next_study_day(reader: Reader, learner_id: int, scope: DeckScope, today: date) -> date | None:
+    """The first study day after ``today`` with cards to study in ``scope``, or None.
+
+    Reviews still due today (left over by the daily limit, or buried) and new cards left
+    over make tomorrow a study day; otherwise the earliest due date.
+    """
+    tomorrow = today + timedelta(days=1)
+    params = {**_scope_params(scope), "learner_id": learner_id}
+    earliest = next(reader.rows(_scoped(_EARLIEST_DUE, scope), params))[0]
+    candidates = [] if earliest is None else [max(as_date(earliest), tomorrow)]
+    if next(reader.rows(_scoped(_ANY_NEW, scope), params), None) is not None:
+        candidates.append(tomorrow)
+    return min(candidates) if candidates else None
+
+
+def as_date(value: date | str) -> date:
+    """A date column's value: SQLite hands back ISO text where other databases give dates."""
+    return value if isinstance(value, date) else date.fromisoformat(value)
+
+
+def deck_ancestors(decks: dict[str, str]) -> dict[str, list[str]]:
+    """Each deck id (of ``{id: name}``) with its own id and the ids of every existing deck
+    above it (``A::B`` is above ``A::B::C``), nearest first."""
+    by_name = {name: deck_id for deck_id, name in decks.items()}
+    chains: dict[str, list[str]] = {}
+    for deck_id, name in decks.items():
+        parts = name.split(SEPARATOR)
+        chains[deck_id] = [
+            by_name[SEPARATOR.join(parts[:i])]
+            for i in range(len(parts), 0, -1)
+            if SEPARATOR.join(parts[:i]) in by_name
+        ]
+    return chains
+
+
+def limits_left(
+    settings: Settings, ancestors: dict[str, list[str]], done: dict[str, int], limit: str
+) -> dict[str, int]:
+    """Each deck's daily ``limit`` (``new_per_day`` or ``reviews_per_day``) minus what was
+    done today in the deck and its child decks."""
+    return {
+        deck_id: getattr(settings.limits_for(deck_id), limit)
+        - sum(n for d, n in done.items() if deck_id in ancestors.get(d, [d]))
+        for deck_id in ancestors
+    }
+
+
+class Budget:
+    """Daily limits per deck, each deck's limit counting its child decks too."""
+
+    def __init__(
+        self,
+        reader: Reader,
+        settings: Settings,
+        scope: DeckScope,
+        decks: dict[str, str],
+        params: dict[str, Any],
+        limit: str,
+        kinds: tuple[str, ...],
+    ) -> None:
+        self.ancestors = deck_ancestors(decks)
+        done_params = {
+            "learner_id": params["learner_id"],
+            "today": params["today"],
+            "kinds": list(kinds),
+        }
+        done = {deck_id: n for deck_id, n in reader.rows(_DONE_TODAY, done_params)}
+        self.left = limits_left(settings, self.ancestors, done, limit)
+        in_scope = set(scope.deck_ids) if scope.deck_ids is not None else set(decks)
+        self.names = [(name, deck_id) for deck_id, name in decks.items() if deck_id in in_scope]
+        # The decks in scope that can still take a card: none left, nothing more to read.
+        self.open = {d for d in decks if d in in_scope and not self.closed(d)}
+
+    def closed(self, deck_id: str) -> bool:
+        """Whether ``deck_id`` or a deck above it has reached its limit."""
+        return any(self.left[d] <= 0 for d in self.ancestors.get(deck_id, [deck_id]))
+
+    def all_closed(self, deck_ids: list[str]) -> bool:
+        """Whether none of ``deck_ids`` can take another card."""
+        return not self.open.intersection(deck_ids)
+
+    def exhausted(self) -> bool:
+        """Whether every deck in scope has used up its limit (or one above it has)."""
+        return not self.open
+
+    def name_groups(self) -> list[list[str]]:
+        """The decks in scope by name (decks sharing a name together), in name order."""
+        groups: dict[str, list[str]] = {}
+        for name, deck_id in self.names:
+            groups.setdefault(name, []).append(deck_id)
+        return list(groups.values())
+
+    def take(self, deck_id: str) -> bool:
+        """Count one card of ``deck_id`` if no deck above it has reached its limit."""
+        chain = self.ancestors.get(deck_id, [deck_id])
+        if any(self.left[d] <= 0 for d in chain):
+            return False
+        for d in chain:
+            self.left[d] -= 1
+        if any(self.left[d] <= 0 for d in chain):
+            self.open = {d for d in self.open if not self.closed(d)}
+        return True
+
+
+def spread(due: list[Pending], new: list[Pending]) -> list[Pending]:
+    """Due reviews in order with new cards spread evenly among them."""
+    if not new or not due:
+        return due + new
+    merged: list[Pending] = []
+    step = (len(due) + len(new)) / len(new)
+    slots = {int(i * step + step / 2) for i in range(len(new))}
+    due_iter, new_iter = iter(due), iter(new)
+    for index in range(len(due) + len(new)):
+        source = new_iter if index in slots else due_iter
+        item = next(source, None) or next(new_iter if source is due_iter else due_iter)
+        merged.append(item)
+    return merged
+
+
+# ---------------------------------------------------------------- walking the plan
+
+
+@dataclass
+class Queue:
+    """Where a sitting is in its plan: the next card, drills coming back, cards set aside.
+
+    Drills are ``(card id, shown count when it is due)``: a drill comes back after
+    ``drill_gap`` other cards (at once if none is left).
+    """
+
+    main: list[Pending]
+    drills: list[tuple[str, int]]
+    position: int = 0
+    shown: int = 0
+    current: Pending | None = None
+    skipped: set[str] = field(default_factory=set)  # buried as a sibling in this sitting
+    set_aside: set[str] = field(default_factory=set)  # suspended or buried in this sitting
+    drill_kind: str = "drill"  # "cram" in a cram sitting
+
+    @classmethod
+    def start(cls, plan: Plan, *, cram: bool = False) -> Queue:
+        """The queue at the start of a sitting, on its first card."""
+        queue = cls(list(plan.main), [(cid, 0) for cid in plan.drills])
+        queue.drill_kind = "cram" if cram else "drill"
+        queue.advance()
+        return queue
+
+    def advance(self) -> None:
+        """Pick the next card: a drill that is ready, else the plan, else any drill."""
+        self.current = None
+        self.drills = [d for d in self.drills if d[0] not in self.set_aside]
+        ready = [d for d in self.drills if d[1] <= self.shown]
+        if ready:
+            self.current = self._take_drill(ready[0])
+            return
+        while self.position < len(self.main):
+            pending = self.main[self.position]
+            self.position += 1
+            if pending.card_id not in self.skipped | self.set_aside:
+                self.current = pending
+                return
+        if self.drills:
+            self.current = self._take_drill(self.drills[0])
+
+    def _take_drill(self, drill: tuple[str, int]) -> Pending:
+        self.drills.remove(drill)
+        return Pending(drill[0], self.drill_kind)
+
+    def counts(self) -> Counts:
+        """What is left in the sitting, the current card included."""
+        hidden = self.skipped | self.set_aside
+        left = [p for p in self.main[self.position :] if p.card_id not in hidden]
+        kinds = Counter(p.kind for p in left)
+        if self.current is not None:
+            kinds[self.current.kind] += 1
+        learning = len(self.drills) + kinds["drill"]
+        return Counts(new=kinds["new"], learning=learning, due=kinds["review"] + kinds["cram"])
+
+    def upcoming(self, count: int) -> list[str]:
+        """The card ids of the next ``count`` entries of the plan (to read ahead)."""
+        return [p.card_id for p in self.main[self.position : self.position + count]]
+
+
+# ---------------------------------------------------------------- what each grade would do
+
+SCHEDULED = ("new", "review")  # the kinds of answer that move a card's schedule
+_SCHEDULE = (
+    "SELECT repetitions, ease_hundredths, interval FROM card_state "
+    "WHERE learner_id = :learner_id AND card_id = :card_id"
+)
+
+
+@dataclass(frozen=True)
+class GradePreview:
+    """What one grade would do to the current card."""
+
+    grade: int
+    meaning: str
+    interval: int | None  # days until the next review; None: the schedule does not change
+    comes_back_today: bool
+
+    @property
+    def label(self) -> str:
+        """Short text for a grade button: ``1d``, ``17d``, ``again``, ``done``."""
+        if self.interval is None:
+            return "again" if self.comes_back_today else "done"
+        return _days_label(self.interval)
+
+
+def _days_label(days: int) -> str:
+    if days < 60:
+        return f"{days}d"
+    if days < 365:
+        return f"{days / 30:.1f}mo"
+    return f"{days / 365:.1f}y"
+
+
+def grade_previews(reader: Reader, learner_id: int, pending: Pending) -> dict[int, GradePreview]:
+    """For each grade, what it would do to the card ``pending`` (a drill or cram answer
+    leaves the schedule as it is)."""
+    interval: dict[int, int | None] = dict.fromkeys(range(6))
+    if pending.kind in SCHEDULED:
+        params = {"learner_id": learner_id, "card_id": pending.card_id}
+        row = next(reader.rows(_SCHEDULE, params), None)
+        before = sm2.Sm2State()
+        if row is not None:
+            before = sm2.Sm2State(row[0], Fraction(row[1], 100), row[2])
+        interval = {grade: sm2.review(before, grade).interval for grade in range(6)}
+    return {
+        grade: GradePreview(grade, sm2.GRADE_MEANINGS[grade], interval[grade], grade < 4)
+        for grade in range(6)
+    }
+
+
+# ---------------------------------------------------------------- what a card shows
+
+
+def card_contents(reader: Reader, card_ids: Sequence[str]) -> dict[str, CardContent]:
+    """The content of several cards in one query, by card id (missing ids left out)."""
+    if not card_ids:
+        return {}
+    return {
+        row[0]: content_from_row(row)
+        for row in reader.rows(_CONTENTS, {"card_ids": list(card_ids)})
+    }
+
+
+def content_from_row(row: Sequence[Any]) -> CardContent:
+    """A card's content from (card id, note id, deck id, ordinal, and the note's type,
+    front, back, text, extra, tags, source file, source sentence)."""
+    (card_id, note_id, deck_id, ordinal, kind, front, back, text, extra, tags) = row[:10]
+    question, answer = question_and_answer(kind, front, back, text, ordinal)
+    return CardContent(
+        card_id=card_id,
+        note_id=note_id,
+        deck_id=deck_id,
+        type=kind,
+        ordinal=ordinal,
+        question=question,
+        answer=answer,
+        cloze_text=text,
+        extra=extra,
+        tags=split_tags(tags),
+        source_file=row[10],
+        source_sentence=row[11],
+    )
+
+
+def scope_names_title(deck_names: Iterable[str] | None, tag: str | None) -> str:
+    """A short name for what a session studies: ``Cardiology``, ``3 decks``, ``tag hip``.
+
+    ``deck_names`` are the names of the decks in scope (None: all decks).
+    """
+    if deck_names is None:
+        title = "All decks"
+    else:
+        names = sorted(deck_names)
+        # A deck chosen with its children: the parent's name says it all.
+        roots = [n for n in names if not any(n.startswith(o + SEPARATOR) for o in names)]
+        title = roots[0] if len(roots) == 1 else f"{len(names)} decks"
+    if not tag:
+        return title
+    return f"tag {tag}" if deck_names is None else f"{title} · tag {tag}"
