@@ -36,7 +36,13 @@ from pathlib import Path
 from study.clock import study_day
 from study.config import Settings
 from study.errors import UserError
-from study.storage.database import BUSY_TIMEOUT_MS, SCHEMA_VERSION, StorageError, sqlite_path
+from study.storage.database import (
+    BUSY_TIMEOUT_MS,
+    SCHEMA_VERSION,
+    StorageError,
+    shown_name,
+    sqlite_path,
+)
 
 BACKUP_FOLDER = "backups"
 BACKUP_NAME = re.compile(r"^study-(\d{8})-(\d{6})\.db$")
@@ -65,7 +71,7 @@ def database_file(url: str) -> Path:
     path = sqlite_path(url)
     if path is None:
         raise NotAFileDatabase(
-            f"{url}: backups and the doctor work on SQLite database files only; "
+            f"{shown_name(url)}: backups and the doctor work on SQLite database files only; "
             "use your database server's own tools"
         )
     return path

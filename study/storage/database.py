@@ -24,6 +24,7 @@ from sqlalchemy.engine import Connection, Engine
 from sqlmodel import Session, SQLModel
 
 from study.errors import StorageError as StorageError
+from study.errors import UserError
 from study.storage import models
 from study.storage.version import SCHEMA_VERSION as SCHEMA_VERSION
 
@@ -90,8 +91,12 @@ MIGRATIONS: dict[int, Callable[[Connection], None]] = {
 
 
 def sqlite_path(url: str) -> Path | None:
-    """The file behind an SQLite URL, or None (another database, or in memory)."""
-    parsed = sa.engine.make_url(url)
+    """The file behind an SQLite URL, or None (another database, in memory, or a URL that
+    does not parse: :func:`open_database` says what is wrong with it)."""
+    try:
+        parsed = sa.engine.make_url(url)
+    except sa.exc.ArgumentError:
+        return None
     if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
         return None
     return Path(parsed.database)
@@ -388,6 +393,7 @@ def open_database(
     ``before_migration`` runs before an existing database is upgraded (it backs it up).
     """
     path = sqlite_path(url)
+    name = shown_name(url)
     if path is not None:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -396,7 +402,18 @@ def open_database(
                 f"cannot create the data directory {path.parent} ({error.strerror}); "
                 "choose another place with --db or STUDY_DB"
             ) from None
-    database = Database(url, synchronous=synchronous)
+    try:
+        database = Database(url, synchronous=synchronous)
+    except sa.exc.ArgumentError as error:  # unparsable, or a dialect SQLAlchemy lacks
+        raise UserError(
+            f"{name}: not a database study can open ({error}); give an SQLite file, or an "
+            "SQLAlchemy URL such as postgresql+psycopg://user@host/study"
+        ) from None
+    except ModuleNotFoundError as error:
+        raise UserError(
+            f"{name}: the driver for this database ({error.name}) is not installed; "
+            "install it in study's environment, or use an SQLite file"
+        ) from None
     try:
         version = schema_version(database.engine)
         if version is None:
@@ -413,14 +430,14 @@ def open_database(
         elif version > SCHEMA_VERSION:
             database.close()
             raise StorageError(
-                f"{url}: this database is at schema version {version}, newer than this "
+                f"{name}: this database is at schema version {version}, newer than this "
                 f"study reads (up to version {SCHEMA_VERSION}); install a study that reads "
                 f"schema version {version} (pip install -U study)"
             )
         elif version < SCHEMA_VERSION:
             if version < 1:
                 database.close()
-                raise StorageError(f"{url}: this is not a study database; use another --db")
+                raise StorageError(f"{name}: this is not a study database; use another --db")
             if before_migration is not None:
                 before_migration(database, version)
             migrate(database.engine, version)
@@ -429,7 +446,7 @@ def open_database(
         raise StorageError(_explain(url, error)) from None
     except OSError as error:
         database.close()
-        raise StorageError(f"{url}: cannot open the database ({error})") from None
+        raise StorageError(f"{name}: cannot open the database ({error})") from None
     return database
 
 
@@ -448,29 +465,40 @@ def migrate(engine: Engine, version: int) -> None:
             connection.execute(sa.text("UPDATE schema_info SET version = :v"), {"v": version})
 
 
+def shown_name(url: str) -> str:
+    """How a message names the database: an SQLite file by its path, any other database
+    by its URL with the password hidden."""
+    try:
+        path = sqlite_path(url)
+        return str(path) if path else sa.engine.make_url(url).render_as_string(hide_password=True)
+    except sa.exc.ArgumentError:
+        return url
+
+
 def _explain(url: str, error: sa.exc.DatabaseError) -> str:
     return explain_error(url, str(error.orig))
 
 
 def explain_error(url: str, reason: str) -> str:
     """One line for a database error ``reason``: what went wrong and what to do."""
+    name = shown_name(url)
     if "not a database" in reason or "malformed" in reason:
         return (
-            f"{url}: the database file is damaged ({reason}); run `study doctor` or restore "
+            f"{name}: the database file is damaged ({reason}); run `study doctor` or restore "
             "a backup (`study backup --restore`)"
         )
     if "readonly" in reason or "unable to open" in reason:
-        return f"{url}: cannot write the database ({reason}); check its folder's permissions"
+        return f"{name}: cannot write the database ({reason}); check its folder's permissions"
     if "disk is full" in reason or "full" in reason:
-        return f"{url}: the disk is full; free some space and try again"
+        return f"{name}: the disk is full; free some space and try again"
     if "disk I/O error" in reason:
         return (
-            f"{url}: the database file could not be written ({reason}); the disk may be "
+            f"{name}: the database file could not be written ({reason}); the disk may be "
             "full or failing: free some space, then run `study doctor`"
         )
     if "locked" in reason or "busy" in reason:
         return (
-            f"{url}: another program kept the database busy for over "
+            f"{name}: another program kept the database busy for over "
             f"{BUSY_TIMEOUT_MS // 1000} s; close other study windows and try again"
         )
-    return f"{url}: database error ({reason})"
+    return f"{name}: database error ({reason})"

@@ -323,3 +323,19 @@ def test_a_database_at_its_size_limit_fails_one_line_and_changes_nothing(tmp_pat
     assert "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) == 1
     assert "full" in result.stderr
     assert fingerprint(db) == before and integrity(db) == ["ok"]
+
+
+@pytest.mark.parametrize(
+    ("url", "says"),
+    [
+        ("foo://somewhere/study", "not a database study can open"),
+        ("://", "not a database study can open"),
+        ("mysql://ann:s3cret@localhost/study", "the driver for this database (MySQLdb)"),
+    ],
+)
+def test_a_database_url_study_cannot_use_is_one_line(
+    run_study: Callable[..., Any], url: str, says: str
+) -> None:
+    line = one_line(run_study("--db", url, "stats"))
+    assert says in line and "s3cret" not in line
+    assert one_line(run_study("--db", url, "review")) == line

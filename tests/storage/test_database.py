@@ -14,8 +14,10 @@ from study.storage.database import (
     SCHEMA_VERSION,
     Database,
     StorageError,
+    explain_error,
     open_database,
     schema_version,
+    shown_name,
 )
 from study.storage.models import Card, CardState, Deck, Learner, Note, Review
 from study.storage.repository import (
@@ -183,3 +185,12 @@ def test_removing_a_profile_removes_its_schedule_and_log_only(
     with database.session() as session:
         assert [r.learner_id for r in session.exec(select(Review))] == [learner_id]
         assert [c.learner_id for c in session.exec(select(CardState))] == [learner_id]
+
+
+def test_messages_name_a_file_by_its_path_and_never_show_a_password(tmp_path: Path) -> None:
+    path = tmp_path / "study.db"
+    assert shown_name(f"sqlite:///{path}") == str(path)
+    server = "postgresql://ann:s3cret@db.example/study"
+    assert shown_name(server) == "postgresql://ann:***@db.example/study"
+    assert "s3cret" not in explain_error(server, "database is locked")
+    assert explain_error(f"sqlite:///{path}", "file is not a database").startswith(f"{path}: ")
