@@ -20,16 +20,16 @@ from sqlmodel import Session, col, select
 from study.config import Settings
 from study.queue import (
     SEPARATOR,
+    Available,
     Counts,
+    available_today,
     deck_ancestors,
     limits_left,
-    new_today_sql,
     scope_names_title,
-    studiable_sql,
 )
 from study.sm2 import PASSING_GRADE
-from study.stats import streaks
-from study.storage.models import Card, CardState, Deck, Note, NoteTag, Review
+from study.storage.database import SqlReader
+from study.storage.models import Card, Deck, Note, NoteTag, Review
 from study.storage.repository import not_cancelled
 
 
@@ -93,12 +93,19 @@ def overview(session: Session, learner_id: int, settings: Settings, today: date)
     decks = list(
         session.exec(select(Deck).where(col(Deck.retired).is_(False)).order_by(col(Deck.name)))
     )
-    raw = _raw_counts(session, learner_id, today, settings.bury_siblings)
     cards = _card_totals(session)
     done_new, done_review = _done_today(session, learner_id, today)
     all_decks = {d.id: d.name for d in session.exec(select(Deck))}
     ancestors = deck_ancestors(all_decks)
     limits = _Limits(settings, ancestors, done_new, done_review)
+    raw = available_today(
+        SqlReader(session.connection()),
+        learner_id,
+        settings,
+        today,
+        new_caps=limits.caps(limits.left_new),
+        due_caps=limits.caps(limits.left_review),
+    )
 
     roots = _build_tree(decks)
     for node in _walk(roots):
@@ -141,13 +148,6 @@ def _build_tree(decks: list[Deck]) -> list[DeckNode]:
     return roots
 
 
-@dataclass(frozen=True)
-class _Raw:
-    new: dict[str, int]
-    learning: dict[str, int]
-    due: dict[str, int]
-
-
 class _Limits:
     """Daily limits per deck, minus what was done today in each deck's subtree."""
 
@@ -162,7 +162,15 @@ class _Limits:
         self.left_new = limits_left(settings, ancestors, done_new, "new_per_day")
         self.left_review = limits_left(settings, ancestors, done_review, "reviews_per_day")
 
-    def apply(self, deck_ids: list[str], raw: _Raw) -> Counts:
+    def caps(self, left: dict[str, int]) -> dict[str, int]:
+        """Per deck, the most cards any count below can take from it: what its own limit
+        and those above it leave (counting further would change no figure)."""
+        return {
+            deck_id: max(0, min(left.get(d, 0) for d in chain))
+            for deck_id, chain in self.ancestors.items()
+        }
+
+    def apply(self, deck_ids: list[str], raw: Available) -> Counts:
         return Counts(
             new=self._take(deck_ids, raw.new, dict(self.left_new)),
             learning=sum(raw.learning.get(d, 0) for d in deck_ids),
@@ -179,61 +187,6 @@ class _Limits:
                 left[d] = left.get(d, 0) - room
             taken += room
         return taken
-
-
-def _raw_counts(session: Session, learner_id: int, today: date, bury_siblings: bool) -> _Raw:
-    """Per deck, before limits: new cards, drills waiting today, reviews due."""
-    scheduled = (
-        select(
-            Card.deck_id,
-            sa.func.sum(
-                sa.case(
-                    (
-                        sa.and_(
-                            col(CardState.reviews) > 0,
-                            col(CardState.due_day) <= today,
-                            sa.or_(
-                                col(CardState.drill_day).is_(None),
-                                col(CardState.drill_day) != today,
-                            ),
-                        ),
-                        1,
-                    ),
-                    else_=0,
-                )
-            ),
-            sa.func.sum(sa.case((col(CardState.drill_day) == today, 1), else_=0)),
-        )
-        .join(Card, col(Card.id) == CardState.card_id)
-        .where(
-            CardState.learner_id == learner_id,
-            col(Card.retired).is_(False),
-            sa.text(studiable_sql("card_state")).bindparams(no=False, today=today),
-        )
-        .group_by(col(Card.deck_id))
-    )
-    due: dict[str, int] = {}
-    learning: dict[str, int] = {}
-    for deck_id, due_n, learning_n in session.exec(scheduled):
-        due[deck_id], learning[deck_id] = int(due_n or 0), int(learning_n or 0)
-
-    state = sa.orm.aliased(CardState, name="state")
-    # With siblings buried, a session introduces one new card per note a day.
-    counted = sa.func.count(sa.distinct(col(Card.note_id))) if bury_siblings else sa.func.count()
-    fresh = (
-        select(Card.deck_id, counted)
-        .outerjoin(
-            state,
-            sa.and_(col(state.card_id) == Card.id, col(state.learner_id) == learner_id),
-        )
-        .where(
-            col(Card.retired).is_(False),
-            sa.text(new_today_sql("state")).bindparams(no=False, today=today),
-        )
-        .group_by(col(Card.deck_id))
-    )
-    new = {deck_id: int(n) for deck_id, n in session.exec(fresh)}
-    return _Raw(new=new, learning=learning, due=due)
 
 
 def _card_totals(session: Session) -> dict[str, int]:
@@ -291,39 +244,34 @@ def today_work(session: Session, learner_id: int, today: date) -> Today:
 
 
 def streak(session: Session, learner_id: int, today: date) -> int:
-    """Consecutive study days with a grade, ending today (or yesterday if nothing yet today).
+    """Consecutive study days with a grade that was not undone, ending today (or yesterday
+    if nothing yet today): the current run of :func:`study.stats.streaks`.
 
-    Read in windows of recent days so a long history is not scanned for a short streak.
+    One indexed lookup per day of the run, so a three-year streak over a million
+    reviews costs a thousand small reads, not a scan of the history.
     """
-    window = 64
-    while True:
-        since = today - timedelta(days=min(window - 1, (today - date.min).days))
-        days = _study_days(session, learner_id, since, today)
-        current, _ = streaks(sorted(days), today)
-        run_end = today if today in days else today - timedelta(days=1)
-        if run_end - timedelta(days=current) >= since or since == date.min:
-            return current
-        window *= 8
-
-
-def _study_days(session: Session, learner_id: int, since: date, until: date) -> set[date]:
-    """Days in [since, until] with a grade that was not undone.
-
-    An undo record cancels one grade of its own study day, so a day counts when it has
-    more grades than undo records: a GROUP BY on the (learner, study day) index.
-    """
-    undo = sa.case((col(Review.kind) == "undo", 1), else_=0)
-    rows = session.exec(
-        select(col(Review.study_day))
+    studied = (
+        select(sa.literal(1))
+        .select_from(Review)
         .where(
             Review.learner_id == learner_id,
-            col(Review.study_day) >= since,
-            col(Review.study_day) <= until,
+            Review.study_day == sa.bindparam("day", type_=sa.Date),
+            Review.kind != "undo",
+            not_cancelled(),
         )
-        .group_by(col(Review.study_day))
-        .having(sa.func.count() > 2 * sa.func.sum(undo))
+        .limit(1)
     )
-    return {day for day in rows}
+    connection = session.connection()
+
+    def studied_on(day: date) -> bool:
+        return connection.execute(studied, {"day": day}).first() is not None
+
+    day = today if studied_on(today) else today - timedelta(days=1)
+    run = 0
+    while day > date.min and studied_on(day):
+        run += 1
+        day -= timedelta(days=1)
+    return run
 
 
 def tags(session: Session) -> list[tuple[str, int]]:

@@ -111,8 +111,9 @@ _SCOPED = {
 }
 _TAG_JOIN = " JOIN note ON note.id = card.note_id"
 _WAITING_DRILLS = (
-    "SELECT card_state.card_id FROM card_state JOIN card ON card.id = card_state.card_id"
-    "{join} WHERE {scope} AND card_state.learner_id = :learner_id AND "
+    "SELECT card_state.card_id, card.deck_id FROM card_state "
+    "JOIN card ON card.id = card_state.card_id{join} "
+    "WHERE {scope} AND card_state.learner_id = :learner_id AND "
     + studiable_sql("card_state")
     + " AND card_state.drill_day = :today ORDER BY card_state.updated_at"
 )
@@ -274,6 +275,62 @@ def next_study_day(reader: Reader, learner_id: int, scope: DeckScope, today: dat
 def as_date(value: date | str) -> date:
     """A date column's value: SQLite hands back ISO text where other databases give dates."""
     return value if isinstance(value, date) else date.fromisoformat(value)
+
+
+@dataclass(frozen=True)
+class Available:
+    """Per deck, the cards a session could take today: new and due ones each counted only
+    up to the deck's cap (no list shows more than the daily limits let through), and
+    every drill waiting from earlier today."""
+
+    new: dict[str, int]
+    learning: dict[str, int]
+    due: dict[str, int]
+
+
+def available_today(
+    reader: Reader,
+    learner_id: int,
+    settings: Settings,
+    today: date,
+    new_caps: dict[str, int],
+    due_caps: dict[str, int],
+) -> Available:
+    """What each deck has for today, read as :func:`plan_queue` reads it (in the same
+    order, stopping as soon as every deck has its cap), so a deck list over a large
+    collection costs about as much as starting one session."""
+    params = {**_scope_params(DeckScope()), "learner_id": learner_id, "today": today}
+    learning: Counter[str] = Counter()
+    drills: set[str] = set()
+    for card_id, deck_id in reader.rows(_scoped(_WAITING_DRILLS, DeckScope()), params):
+        drills.add(card_id)
+        learning[deck_id] += 1
+    due: Counter[str] = Counter()
+    wanting = {d for d, cap in due_caps.items() if cap > 0}
+    if wanting:
+        for card_id, deck_id in reader.rows(_scoped(_DUE, DeckScope()), params):
+            if card_id in drills or deck_id not in wanting:
+                continue
+            due[deck_id] += 1
+            if due[deck_id] >= due_caps[deck_id]:
+                wanting.discard(deck_id)
+                if not wanting:
+                    break
+    new: dict[str, int] = {}
+    statement = _scoped(_NEW_IN, DeckScope())
+    for deck_id, cap in new_caps.items():
+        new[deck_id] = 0
+        if cap <= 0:
+            continue
+        notes: set[str] = set()
+        for _card_id, _deck_id, note_id in reader.rows(statement, {**params, "group": [deck_id]}):
+            if settings.bury_siblings and note_id in notes:
+                continue  # one card of a note a day
+            notes.add(note_id)
+            new[deck_id] += 1
+            if new[deck_id] >= cap:
+                break
+    return Available(new=new, learning=dict(learning), due=dict(due))
 
 
 def deck_ancestors(decks: dict[str, str]) -> dict[str, list[str]]:

@@ -1,4 +1,5 @@
-"""study.first_card: the first card of `study review`, read with sqlite3 before SQLAlchemy.
+"""study.first_card: the first card of `study review`, read with sqlite3 before SQLAlchemy;
+and the deck list's counts, read by the same queue code.
 
 The fast path must show exactly what the session would show, so most tests compare it
 with a StudySession opened on the same database: the same plan, card, counts, previews
@@ -24,6 +25,7 @@ from study.clock import FixedClock, study_day
 from study.config import DeckLimits, Settings
 from study.first_card import FirstView, SqliteReader, read_first_view, sqlite_file
 from study.library import import_deck_files, sync_bundled_decks
+from study.overview import overview
 from study.queue import DeckScope
 from study.session import StudySession
 from study.storage.database import Database, open_database
@@ -97,6 +99,20 @@ def _agree(
     assert handed.queue == session.queue
 
 
+def _home_agrees(database: Database, learner_id: int, clock: FixedClock) -> None:
+    """Each line of the deck list counts what a session started there would show."""
+    today = study_day(clock.now(), SETTINGS.zone)
+    with database.session() as session:
+        home = overview(session, learner_id, SETTINGS, today)
+    nodes = list(home.decks)
+    while nodes:
+        node = nodes.pop()
+        nodes.extend(node.children)
+        scope = DeckScope(node.deck_ids)
+        started = StudySession(database, learner_id, SETTINGS, clock, scope=scope)
+        assert node.counts == started.counts(), node.path
+
+
 @pytest.fixture
 def collection(tmp_path: Path, decks: DeckFactory) -> Iterator[tuple[Database, int, Path]]:
     path = tmp_path / "fast.db"
@@ -142,6 +158,7 @@ def test_the_first_card_is_the_sessions_through_days_of_random_study(seed: int, 
                         session.grade(rng.choice([1, 2, 3, 4, 5, 5]))
                 for scope in SCOPES:
                     _agree(database, learner_id, path, clock, scope)
+                _home_agrees(database, learner_id, clock)
                 clock.advance(days=rng.choice([1, 1, 2, 5]))
             _agree(database, learner_id, path, clock, DeckScope(), cram=True)
         finally:
