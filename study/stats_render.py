@@ -192,12 +192,27 @@ def _bar_plot(labels: Sequence[str], values: Sequence[int], width: int) -> Text:
         figure.clear()
         figure.plot_size(width, 12)
         figure.theme("colorless")
-        figure.draw(figure.bar(list(labels), list(values)))
+        bars = figure.bar(list(labels), list(values))
+        ticks = whole_ticks(max(values))
+        figure.ruler("y").lim(0, ticks[-1])
+        figure.ruler("y").ticks(ticks, [str(t) for t in ticks])
+        figure.draw(bars)
         drawn = figure.build().string()
         figure.clear()
     text = Text.from_ansi(drawn, no_wrap=True)
     text.highlight_regex(r"[█▀▄▌▐▖▗▘▙▚▛▜▝▞▟]+", "green")
     return text
+
+
+def whole_ticks(top: int) -> list[int]:
+    """Y-axis ticks for counts up to ``top``: whole numbers, steps of 1, 2 or 5 times a
+    power of ten, at most five of them (plotext's own ticks read 0.5 review)."""
+    scale = 1
+    while True:
+        for step in (scale, 2 * scale, 5 * scale):
+            if step * 4 >= top:
+                return list(range(0, -(-top // step) * step + 1, step))
+        scale *= 10
 
 
 def _retention_table(stats: Stats) -> Table:
