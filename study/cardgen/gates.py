@@ -20,8 +20,15 @@ from study.cardgen.terms import ARTICLES, PRONOUNS, STOPWORDS, content_words, st
 MIN_SENTENCE_WORDS = 4
 MAX_SENTENCE_WORDS = 60
 MAX_QUESTION_WORDS = 40
+# A cloze shows its whole sentence (a sentence may have up to MAX_SENTENCE_WORDS) and the
+# topic before it: criteria are often one long sentence.
+MAX_CLOZE_WORDS = 66
 MAX_ANSWER_WORDS = 16
 MAX_DELETION_WORDS = 8
+# A list is recalled item by item: each item may be longer than one deletion ("drugs,
+# such as ACE inhibitors and spironolactone"), and the whole list longer than one answer.
+MAX_LIST_ITEM_WORDS = 14
+MAX_LIST_WORDS = 80
 NEAR_DUPLICATE = 85  # rapidfuzz token-sort ratio, 0-100
 # A term shared by more cards than this says little about duplication; skipping it keeps
 # the comparison within small groups even for a large deck.
@@ -152,22 +159,26 @@ def card_drop(candidate: Candidate, source_text: str) -> str | None:
         if not _traceable(answer, source_text):
             return f"answer {answer!r} not found in its source sentence"
     question = candidate.question
-    if len(words(question)) > MAX_QUESTION_WORDS:
-        return f"question longer than {MAX_QUESTION_WORDS} words"
+    most = MAX_CLOZE_WORDS if candidate.type == "cloze" else MAX_QUESTION_WORDS
+    if len(words(question)) > most:
+        return f"question longer than {most} words"
     if re.search(r"\b(?:this|that) (?:condition|procedure|disease|type of)\b", question, re.I):
         return "question refers to 'this ...' that it does not name"
     if _BACK_REFERENCE.search(question):
         return "refers to 'these ...' said elsewhere, which the card does not name"
+    listed = candidate.pattern in ("list-whole", "list-item")
     if candidate.type == "basic":
-        if len(words(candidate.back)) > MAX_ANSWER_WORDS:
-            return f"answer longer than {MAX_ANSWER_WORDS} words (one short fact per card)"
+        most = MAX_LIST_WORDS if listed else MAX_ANSWER_WORDS
+        if len(words(candidate.back)) > most:
+            return f"answer longer than {most} words (one short fact per card)"
         if _contained(candidate.back, candidate.front):
             return "answer appears in the question"
     else:
         for number in cloze.cloze_numbers(candidate.text):
             hidden = cloze.deleted_answers(candidate.text, number)
-            if any(len(words(h)) > MAX_DELETION_WORDS for h in hidden):
-                return f"cloze deletion longer than {MAX_DELETION_WORDS} words"
+            most = MAX_LIST_ITEM_WORDS if listed else MAX_DELETION_WORDS
+            if any(len(words(h)) > most for h in hidden):
+                return f"cloze deletion longer than {most} words"
             shown = cloze.question(candidate.text, number)
             if any(_contained(h, shown) for h in hidden):
                 return "answer appears in the question"
@@ -256,7 +267,15 @@ def near_duplicates(candidates: Iterable[Candidate]) -> dict[int, int]:
 
 
 def _same_card(first: Candidate, second: Candidate) -> bool:
-    if first.sentence.raw == second.sentence.raw and _answer_key(first) != _answer_key(second):
+    same_sentence = first.sentence.raw == second.sentence.raw
+    # Two patterns read the same list: the later one's deletions are among the first's.
+    if (
+        same_sentence
+        and first.type == second.type == "cloze"
+        and (set(second.answers) <= set(first.answers))
+    ):
+        return True
+    if same_sentence and _answer_key(first) != _answer_key(second):
         return False  # one sentence, two facts: "ketones of 3.0 mmol/L ... a pH below 7.3"
     if first.type != second.type:
         score = fuzz.token_set_ratio(first.shown, second.shown)

@@ -30,7 +30,6 @@ from study.cardgen.topics import (
 from study.decks import DeckSpec, NoteSpec, Source
 
 Progress = Callable[[int, int], None]
-MAX_LIST_ITEM_WORDS = 8
 _PROCEDURE_SUFFIX = re.compile(r"(?:ectomy|plasty|otomy|ostomy|oscopy|graphy|centesis)\b", re.I)
 
 
@@ -203,10 +202,12 @@ class _Reader:
                 defined=defined,
             )
             defined = None
-            self._read_sentence(sentence, context, tags, kept, drops)
+            resolved = self._read_sentence(sentence, context, tags, kept, drops)
             if named:
                 self.procedure = named.group("name")
-            antecedent = sentence_subject(sentence.text)
+            # What "It" names in the next sentence: this one's subject, read after its own
+            # "It" was resolved ("" when it cannot be told).
+            antecedent = sentence_subject(resolved or sentence.text) or ""
 
     def _aliases(self, topic: str | None) -> tuple[str, ...]:
         """The acronyms the material gives ``topic``: "Atrial fibrillation (AF)" gives AF."""
@@ -228,17 +229,23 @@ class _Reader:
         tags: tuple[str, ...],
         kept: list[_Kept],
         drops: list[Drop],
-    ) -> None:
+    ) -> str | None:
+        """Propose and gate the cards of one sentence; the sentence with its "It" resolved
+        (None when it was dropped before that)."""
         reason = gates.sentence_drop(sentence.text, context.topic is not None)
         if reason:
             drops.append(Drop(reason, self.cited, sentence.raw))
-            return
+            return None
         text = resolve(sentence.text, context.topic, context.procedure, context.antecedent)
         if text is None:
             drops.append(
-                Drop("refers to text around it, with no topic to name", self.cited, sentence.raw)
+                Drop(
+                    "leans on text around it: what it refers to cannot be told",
+                    self.cited,
+                    sentence.raw,
+                )
             )
-            return
+            return None
         text = attributed(agree(text))
         proposed_any = passed_any = False
         # "A; it can B": each independent clause states its own fact and is read alone.
@@ -260,6 +267,7 @@ class _Reader:
             drops.append(
                 Drop("no pattern applies and no rare term to ask", self.cited, sentence.raw)
             )
+        return text
 
     def _gate(
         self,
@@ -298,7 +306,7 @@ class _Reader:
             items.append(block)
         texts = [_item_text(i) for i in items]
         if not 2 <= len(texts) <= 12 or any(
-            not t or len(words(t)) > MAX_LIST_ITEM_WORDS for t in texts
+            not t or len(words(t)) > gates.MAX_LIST_ITEM_WORDS for t in texts
         ):
             return
         labelled = _list_label(blocks, index, section)
@@ -307,7 +315,9 @@ class _Reader:
         label, complete = labelled
         raw = self.text[items[0].start : items[-1].end]
         sentence = Sentence(text="; ".join(texts), raw=raw, start=items[0].start, end=items[-1].end)
-        body = f"{capitalise(label)}: " + ", ".join(
+        # Items with commas of their own ("drugs, such as A and B") are kept apart by ";".
+        separator = "; " if any("," in t for t in texts) else ", "
+        body = f"{capitalise(label)}: " + separator.join(
             f"{{{{c{n}::{t}}}}}" for n, t in enumerate(texts, start=1)
         )
         whole = Candidate(

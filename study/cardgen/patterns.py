@@ -18,6 +18,7 @@ from study.cardgen.candidates import Candidate, Context
 from study.cardgen.sentences import Sentence
 from study.cardgen.terms import (
     HEAD_NOUNS,
+    NAMED_SUFFIX,
     STOPWORDS,
     is_verb,
     rare_terms,
@@ -87,7 +88,9 @@ _ORDINALS = r"first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth"
 NUMBER = re.compile(
     rf"(?:(?:about|almost|around|approximately|over|under|up to|at least|nearly|more than|"
     rf"less than|fewer than)\s+)?"
-    rf"(?:\b\d(?:[\d,.]*\d)?(?:\s*(?:-|–|to)\s*\d(?:[\d,.]*\d)?)?(?:\s*(?:{_UNITS})\b|%)?"
+    # "between 94 and 98 percent" is one range, as "94 to 98 percent" is.
+    rf"(?:(?<=\bbetween\s)\d(?:[\d,.]*\d)?\s+and\s+\d(?:[\d,.]*\d)?(?:\s*(?:{_UNITS})\b|%)?"
+    rf"|\b\d(?:[\d,.]*\d)?(?:\s*(?:-|–|to)\s*\d(?:[\d,.]*\d)?)?(?:\s*(?:{_UNITS})\b|%)?"
     rf"|\b(?:{_NUMBER_WORDS})(?:\s+(?:to|or)\s+(?:{_NUMBER_WORDS}))?\s+(?:{_DURATIONS}|times)\b"
     rf"|\b(?:{_ORDINALS})(?=\s+(?:place|most|leading|highest|largest|commonest))"
     rf"|\b(?:one|two|three|four|five|\d+)\s+in\s+(?:{_NUMBER_WORDS}|\d[\d,]*)\b"
@@ -156,6 +159,21 @@ def _verb(word: str) -> bool:
     return word.lower() in _VERBS or is_verb(word)
 
 
+def _one_predicate(phrase: str) -> str:
+    """``phrase`` without a second predicate joined by "and" or "but": "a sign of a tiring
+    patient and needs urgent review" gives "a sign of a tiring patient"."""
+    for joined in re.finditer(r"\s+(?:and|but)\s+([A-Za-z]+)", phrase):
+        if _verb(joined.group(1)):
+            return phrase[: joined.start()]
+    return phrase
+
+
+def _plural(phrase: str) -> bool:
+    """Whether ``phrase`` ends in a plural noun ("life-threatening features")."""
+    last = (words(phrase)[-1:] or [""])[0]
+    return last.endswith("s") and not last.endswith(("ss", "is", "us", "sis"))
+
+
 def _term(text: str) -> str:
     """A term taken from a sentence start, in sentence case ("Spinal laminectomy" gives
     "spinal laminectomy"); acronyms and names in the middle of a phrase keep their case."""
@@ -208,7 +226,8 @@ def _basic(
         topic
         and not context.names_topic(front)
         and (name_topic or not rare_terms(front))
-        and not set(words(back)) & set(words(topic))
+        # unless the answer is the topic's own head ("gout" for the topic gout)
+        and (words(topic)[-1:] or [""])[0] not in words(back)
     ):
         # "How can acute attacks be treated?" needs to say which disease it is about.
         front = f"{capitalise(topic)}: {front[0].lower() + front[1:]}"
@@ -369,7 +388,7 @@ def definitions(text: str, sentence: Sentence, context: Context) -> list[Candida
     if not match:
         return []
     x = _term(strip_article(_clause_subject(match.group("x"))))
-    definition = match.group("def")
+    definition = _one_predicate(match.group("def"))
     found: list[Candidate] = []
     # "a form of arthritis caused by urate crystals": the kind, and the cause on its own card.
     cause = re.search(r"\s+(?:caused by|due to|resulting from)\s+(?P<cause>.+)$", definition)
@@ -384,7 +403,10 @@ def definitions(text: str, sentence: Sentence, context: Context) -> list[Candida
         # is to the topic ("What is a rare complication of DKA?").
         owner = "" if relation.group("of") or not context.topic else f" of {context.topic}"
         asked = f"{definition[: relation.end('kind')]}{owner}{definition[relation.end('kind') :]}"
-        return [*found, _basic("relation", sentence, context, f"What is {asked}?", x)]
+        return [
+            *found,
+            _basic("relation", sentence, context, f"What is {asked}?", x, name_topic=True),
+        ]
     the_definition = re.sub(r"^an?\s+", "", definition, flags=re.I)
     genus = definition
     if len(words(definition)) > gates.MAX_ANSWER_WORDS:
@@ -670,7 +692,7 @@ def causes(text: str, sentence: Sentence, context: Context) -> list[Candidate]:
         front = (
             f"Name the {len(items)} {x}."
             if x.lower().startswith(("risk", "symptom", "sign", "cause", "type", "complication"))
-            else f"What does {x} include? ({len(items)})"
+            else f"What {'do' if _plural(x) else 'does'} {x} include? ({len(items)})"
         )
     found.append(_basic("list-whole", sentence, context, front, "; ".join(items), *items))
     return found
@@ -800,11 +822,11 @@ def numbers(text: str, sentence: Sentence, context: Context) -> list[Candidate]:
         )
         spans = [(m.start(), m.end()) for m in NUMBER.finditer(clause_text)]
         spans = [s for s in spans if any(clause_text[s[0] : s[1]] == m.group(0) for m in asked)]
-        for start, end in spans:
-            # A phrase like "almost" belongs to the answer only as a hint of precision.
-            card = _cloze("number", sentence, context, clause_text, [(start, end)])
-            if card:
-                found.append(card)
+        # One note per clause, a deletion per number: its cards are siblings, each
+        # showing the other numbers ("33 to 50 percent ..., 25 breaths ..., 110 beats").
+        card = _cloze("number", sentence, context, clause_text, spans)
+        if card:
+            found.append(card)
     return found
 
 
@@ -949,6 +971,7 @@ _SUPERLATIVE_WORDS = (
     r"(?:single\s+)?(?:most|second most|least)\s+(?:common|important|frequent|useful|"
     r"reliable|sensitive|specific|serious|dangerous|effective|likely|characteristic|typical)"
     r"|leading|commonest|best|main|cornerstone|mainstay|gold standard|treatment of choice"
+    r"|earliest|first-line|initial|definitive|preferred"
 )
 _SUPERLATIVE_HEAD = (
     rf"the\s+(?P<sup>{_SUPERLATIVE_WORDS})(?:\s+(?P<noun>[\w-]+(?:\s+[\w-]+){{0,2}}?))?"
@@ -991,7 +1014,8 @@ def superlatives(text: str, sentence: Sentence, context: Context) -> list[Candid
 
 
 _CAUSES_FORWARD = re.compile(
-    r"^(?P<x>[^,;]{3,80}?)\s+(?:can\s+|may\s+|might\s+|often\s+|commonly\s+)?"
+    r"^(?P<x>[^,;]{3,80}?)\s+"
+    r"(?:(?:can|may|might|often|commonly|also|sometimes|rarely|usually)\s+){0,3}"
     r"(?P<verb>cause|causes|lead to|leads to|result in|results in)\s+(?P<y>[^,;]+?)"
     r"(?:,\s+(?:in which|which|where|because)\b.*)?\.?$",
     re.IGNORECASE,
@@ -1004,6 +1028,11 @@ def effects(text: str, sentence: Sentence, context: Context) -> list[Candidate]:
     if not match or words(match.group("x"))[:1] in (["it"], ["this"], ["they"], ["there"]):
         return []
     x, y = match.group("x"), match.group("y")
+    if y.lower() in ("it", "this", "them"):
+        # "Pregnancy can also cause it": it is what the paragraph is about.
+        if not context.topic:
+            return []
+        y = context.topic
     verb = re.sub(r"s$", "", match.group("verb").split()[0].lower())
     particle = {"lead": " to", "result": " in"}.get(verb, "")
     subject = lower_first(strip_article(x))
@@ -1115,9 +1144,12 @@ def findings(text: str, sentence: Sentence, context: Context) -> list[Candidate]
     shows = _SHOWS.match(text)
     if shows:
         items = split_items(shows.group("list"))
-        if len(items) == 1:
-            x = lower_first(shows.group("x"))
-            found.append(_basic("finding", sentence, context, f"What does {x} show?", items[0]))
+        x = lower_first(shows.group("x"))
+        if any(_verb(w) for w in words(x)):
+            pass  # "X confirm the diagnosis and show ...": two predicates, no one subject
+        elif len(items) == 1:
+            does = "do" if _plural(x) else "does"
+            found.append(_basic("finding", sentence, context, f"What {does} {x} show?", items[0]))
         elif 2 <= len(items) <= 6 and all(len(words(i)) <= MAX_ITEM_WORDS for i in items):
             card = _cloze(
                 "finding", sentence, context, text, _item_spans(text, items, shows.start("list"))
@@ -1252,6 +1284,31 @@ def trends(text: str, sentence: Sentence, context: Context) -> list[Candidate]:
     return [_basic("trend", sentence, context, front, match.group("change"))]
 
 
+_CHANGES = (
+    r"(?:lengthens?|shortens?|widens?|narrows?|flattens?|rises?|falls?|increases?|"
+    r"decreases?|drops?|disappears?|improves?|worsens?|slows?|quickens?)"
+)
+_AS_CHANGES = re.compile(rf"^As\s+[^,]{{3,60}}?\s+{_CHANGES},\s+", re.IGNORECASE)
+
+
+def covariations(text: str, sentence: Sentence, context: Context) -> list[Candidate]:
+    """ "As the potassium rises, the PR interval lengthens and the P waves flatten": a
+    cloze on each change that follows the first (which way each one goes)."""
+    start = _AS_CHANGES.match(text)
+    if not start:
+        return []
+    changes = list(re.finditer(rf"\b{_CHANGES}\b", text, re.IGNORECASE))
+    spans = [
+        (m.start(), m.end())
+        for m in changes
+        if m.start() >= start.end()
+        # the same word elsewhere in the sentence would give it away
+        and sum(o.group(0).lower() == m.group(0).lower() for o in changes) == 1
+    ][:3]
+    card = _cloze("covariation", sentence, context, text, spans) if spans else None
+    return [card] if card else []
+
+
 def named_pairs(text: str, sentence: Sentence, context: Context) -> list[Candidate]:
     """Two named conditions joined by "and" / "or" ("ischaemic heart disease and chronic
     obstructive pulmonary disease"): one deletion each, when no series was asked."""
@@ -1296,13 +1353,7 @@ def _named(term: str) -> bool:
     """Whether ``term`` names a condition or procedure ("snapping hip syndrome",
     "iliopsoas tendinitis"), which is worth asking before any other rare term."""
     last = words(term)[-1:] or [""]
-    return last[0].rstrip("s") in HEAD_NOUNS or bool(_NAMED_SUFFIX.search(last[0]))
-
-
-_NAMED_SUFFIX = re.compile(
-    r"(?:itis|osis|oma|aemia|emia|pathy|algia|ectomy|plasty|otomy|ostomy|oscopy|penia|"
-    r"trophy|plegia)$"
-)
+    return last[0].rstrip("s") in HEAD_NOUNS or bool(NAMED_SUFFIX.search(last[0]))
 
 
 def rare_term(text: str, sentence: Sentence, context: Context) -> list[Candidate]:
@@ -1331,7 +1382,11 @@ def _askable(text: str, start: int, end: int, context: Context) -> bool:
         return False  # a verb form is rarely the fact worth asking
     if " " not in term and _AFTER_MODAL.search(text[:start]) and not _named(term):
         return False  # "can embolise", "may also develop or worsen": a verb
-    return not (context.topic and term.lower() in context.topic.lower())
+    if context.topic and term.lower() in context.topic.lower():
+        # Every card of the paragraph is about its topic: the topic is asked only in the
+        # sentence that introduces it (the first, when no heading names it).
+        return context.antecedent is None and not context.headings
+    return True
 
 
 _AFTER_MODAL = re.compile(
@@ -1359,6 +1414,7 @@ PATTERNS: tuple[Pattern, ...] = (
     reasons,
     evaluations,
     trends,
+    covariations,
     numbers,
     series,
     named_pairs,

@@ -216,6 +216,11 @@ ARTICLES = ("a ", "an ", "the ")
 # Below this Zipf frequency a word is rare enough to be worth learning (``pain`` is 5.0,
 # ``stenosis`` 2.8, ``iliopsoas`` 1.3).
 RARE_ZIPF = 3.4
+# The endings of names of conditions and procedures ("tendinitis", "hyperkalaemia").
+NAMED_SUFFIX = re.compile(
+    r"(?:itis|osis|oma|aemia|emia|pathy|algia|ectomy|plasty|otomy|ostomy|oscopy|penia|"
+    r"trophy|plegia)$"
+)
 # A named condition ("snapping hip syndrome") is a term when one modifier is below this.
 NAMED_ZIPF = 3.8
 NAMED_PAIR_ZIPF = 4.5
@@ -405,9 +410,26 @@ VERB_FORMS = frozenset(
 
 
 def is_verb(word: str) -> bool:
-    """Whether ``word`` is a form of a verb common in clinical prose (no tagger needed)."""
+    """Whether ``word`` is a verb: a form of a verb common in clinical prose, or a word
+    that English knows only as a verb ("stabilises", "lengthens").
+
+    There is no tagger. Participles ("raised", "elevated") and gerunds are left to the
+    list, since in clinical prose they are as often adjectives and nouns; a word that
+    may be a noun too ("shifts", "rises") is a verb only when the list says so.
+    """
     lowered = word.lower()
-    return lowered in VERB_FORMS or lowered in _VERB_WORDS
+    return lowered in VERB_FORMS or lowered in _VERB_WORDS or _only_a_verb(lowered)
+
+
+@lru_cache(maxsize=65536)
+def _only_a_verb(word: str) -> bool:
+    if word.endswith(("ed", "ing")) or not word.isalpha():
+        return False
+    if word.endswith("es") and zipf(word[:-2] + "is") > 0:
+        return False  # "diagnoses", "stenoses": the plural of a noun in -is, too
+    from lemminflect import getAllLemmas  # its lexicon loads on first use
+
+    return set(getAllLemmas(word)) == {"VERB"}
 
 
 # Letters with inner digits are one word ("SGLT2", "CHA2DS2-VASc").
@@ -459,22 +481,28 @@ def rare_terms(text: str) -> tuple[tuple[float, int, int], ...]:
     frequency of its rarest word, so lower is rarer.
     """
     tokens = [(m.group(0), m.start(), m.end()) for m in WORD.finditer(text)]
+    verbs = _verbs_in_place(tokens, text)
     found: list[tuple[float, int, int]] = []
     seen: set[tuple[int, int]] = set()
     for index, (word, _, _) in enumerate(tokens):
         lowered = word.lower()
         if lowered in STOPWORDS or len(lowered) < 4 or zipf(lowered) >= RARE_ZIPF:
             continue
+        if index in verbs:
+            continue  # "stabilises": the rare word is what the term does, not the term
         if word[0].isupper() and text[tokens[index][2] :].startswith((" et al", " says", " said")):
             continue  # a person's name
         first = last = index
-        while first > 0 and _joins(
-            tokens[first - 1][0], text, tokens[first - 1][2], tokens[first][1]
+        while (
+            first > 0
+            and first - 1 not in verbs
+            and _joins(tokens[first - 1][0], text, tokens[first - 1][2], tokens[first][1])
         ):
             first -= 1
         while (
             tokens[last][0].lower() not in HEAD_NOUNS
             and last + 1 < len(tokens)
+            and last + 1 not in verbs
             and _joins(tokens[last + 1][0], text, tokens[last][2], tokens[last + 1][1])
         ):
             last += 1
@@ -493,6 +521,45 @@ def rare_terms(text: str) -> tuple[tuple[float, int, int], ...]:
     found += _named_terms(tokens, text, seen)
     found.sort(key=lambda item: (item[0], item[1]))
     return tuple(found)
+
+
+def _verbs_in_place(tokens: list[tuple[str, int, int]], text: str) -> set[int]:
+    """The tokens that are verbs where they stand: a word English knows only as a verb,
+    or one in "-s" that may be a noun too, read as a verb when an object follows it
+    ("adrenaline reverses bronchospasm", "causes pain") and as a noun before a verb,
+    a preposition or the end ("the P waves flatten", "causes of", "T waves.")."""
+    found: set[int] = set()
+    for index, (word, _, end) in enumerate(tokens):
+        lowered = word.lower()
+        if lowered in HEAD_NOUNS:
+            continue
+        if _only_a_verb(lowered):
+            found.add(index)
+            continue
+        if not _may_be_a_verb(lowered) or index + 1 >= len(tokens) or index == 0:
+            continue
+        after, start = tokens[index + 1][0].lower(), tokens[index + 1][1]
+        if text[end:start] != " " or tokens[index - 1][0].lower() in STOPWORDS:
+            continue  # "the shifts": after a determiner, a noun
+        if after in _OBJECT_STARTS or (
+            after not in STOPWORDS and not is_verb(after) and not _only_a_verb(after)
+        ):
+            found.add(index)
+    return found
+
+
+# Words that begin the object of a verb: "causes the ...", "affects a third of ...".
+_OBJECT_STARTS = frozenset(["the", "a", "an", "this", "these", "its", "their", "most", "some"])
+
+
+@lru_cache(maxsize=65536)
+def _may_be_a_verb(word: str) -> bool:
+    """A third-person "-s" form English knows as a verb (and maybe as a noun too)."""
+    if not word.endswith("s") or word.endswith(("ss", "us", "is")) or not word.isalpha():
+        return False
+    from lemminflect import getAllLemmas
+
+    return "VERB" in getAllLemmas(word)
 
 
 def _named_terms(

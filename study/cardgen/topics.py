@@ -10,7 +10,17 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from study.cardgen.terms import STOPWORDS, is_verb, stem, strip_article, words
+from study.cardgen.terms import (
+    HEAD_NOUNS,
+    NAMED_SUFFIX,
+    RARE_ZIPF,
+    STOPWORDS,
+    is_verb,
+    stem,
+    strip_article,
+    words,
+    zipf,
+)
 
 # Headings that name an aspect of the subject above them, not a subject.
 ASPECT_HEADINGS = frozenset(
@@ -181,7 +191,12 @@ PROCEDURE_NAME = re.compile(
 
 
 def heading_topic(headings: Sequence[str]) -> str | None:
-    """The innermost heading that names a subject rather than an aspect of one."""
+    """The innermost heading that names a subject rather than an aspect of one.
+
+    A heading of common words under one that names a condition is an aspect of it too
+    ("ECG changes" under "Hyperkalaemia"): the cards name the condition.
+    """
+    found: list[str] = []
     for heading in reversed(headings):
         title = re.sub(r"[:?!.]+$", "", heading).strip()
         lowered = title.lower()
@@ -192,12 +207,39 @@ def heading_topic(headings: Sequence[str]) -> str | None:
         ):
             continue
         lowered = re.sub(r"^(?:what is|what are|about|understanding)\s+", "", lowered)
-        return _tidy(title[len(title) - len(lowered) :] if lowered != title.lower() else title)
-    return None
+        found.append(
+            _tidy(title[len(title) - len(lowered) :] if lowered != title.lower() else title)
+        )
+    if not found:
+        return None
+    if not _names_something(found[0]):
+        return next((outer for outer in found[1:] if _names_something(outer)), found[0])
+    return found[0]
+
+
+def _names_something(title: str) -> bool:
+    """Whether ``title`` names a condition, procedure or other specific thing: a name's
+    ending or head noun ("hyperkalaemia", "snapping hip syndrome"), or a rare word that
+    is not an acronym."""
+    found = words(title)
+    if any(NAMED_SUFFIX.search(w) or w.rstrip("s") in HEAD_NOUNS for w in found):
+        return True
+    return any(
+        zipf(w) < RARE_ZIPF and not w.isupper() for w in re.findall(r"[A-Za-z][\w-]+", title)
+    )
 
 
 def sentence_subject(sentence: str) -> str | None:
     """The subject of ``sentence``, when it names something (not a pronoun or a person)."""
+    subject = _subject(sentence)
+    if subject is None and _SUBORDINATE.match(sentence.strip()) and "," in sentence:
+        # "Although it can affect other bones, avascular necrosis most often happens in
+        # the hip": the main clause after the comma names it.
+        subject = _subject(sentence.split(",", 1)[1])
+    return subject
+
+
+def _subject(sentence: str) -> str | None:
     text = sentence.strip()
     if _PERSON.search(text.split(",")[0]):
         return None
@@ -214,6 +256,8 @@ def sentence_subject(sentence: str) -> str | None:
             return _tidy(strip_article(title))
         return None
     subject = text[: max(verb.start() - 1, 0)].strip(" ,;:")
+    # "Lateral epicondylitis, commonly called tennis elbow, causes ...": the first name.
+    subject = re.split(r",\s+(?:\w+ly\s+)?(?:called|known as|termed)\b", subject)[0]
     if words(subject)[:1] in (["this"], ["these"], ["that"], ["those"], ["such"]):
         return None  # "This type of pain ...": names something said before, not a subject
     # "Sciatica usually comes from ...": the adverb belongs to the verb.
@@ -283,10 +327,19 @@ def frequent_term(paragraph: str, candidates: Sequence[str]) -> str | None:
     return best[1] if best else None
 
 
+_EPONYM = re.compile(
+    r"^[A-Z][a-z]+(?:['’]s\b|\s+(?:disease|syndrome|sign|test|fracture|phenomenon|"
+    r"criteria|score|classification|manoeuvre|maneuver|triad|palsy|reflex)\b)"
+)
+
+
 def lower_first(text: str) -> str:
     """``text`` with a capitalised first word lowered ("A raised level", "Obesity"), but
-    acronyms ("DVT") and names with inner capitals kept."""
+    acronyms ("DVT"), names with inner capitals and eponyms ("Addison's disease", "Graves
+    disease") kept."""
     first = text.split(" ")[0] if text else ""
+    if _EPONYM.match(text):
+        return text
     if first[:1].isupper() and (len(first) == 1 or first[1:].islower()):
         return text[0].lower() + text[1:]
     return text
@@ -315,9 +368,10 @@ _UNRESOLVABLE = re.compile(
 def resolve(
     text: str, topic: str | None, procedure: str | None, antecedent: str | None = None
 ) -> str | None:
-    """``text`` with "It", "This condition" and "the procedure" replaced by what they name;
-    a leading "It" names ``antecedent`` (the subject of the sentence before) when that is
-    one thing other than the topic.
+    """``text`` with "It", "This condition" and "the procedure" replaced by what they name.
+
+    A leading "It" names ``antecedent``, the subject of the sentence before: None when
+    there is none (the topic is named), "" when that sentence's subject is not known.
 
     None when the sentence leans on text around it that no topic can stand in for
     ("This is not a surprise", "They ..."), since a card made from it would not stand alone.
@@ -330,11 +384,16 @@ def resolve(
     if topic:
         text = _CONDITION_REFERENCE.sub(lambda m: _condition(m.group(0), topic), text, count=1)
         if _LEADING_PRONOUN.match(text):
-            # "It" is the subject of the sentence before, when that was one thing other than
-            # the topic ("Rate control aims for ... It is usually achieved with ...").
-            named_it = topic
-            if antecedent and _singular(antecedent) and topic.lower() not in antecedent.lower():
+            # "It" is the subject of the sentence before: the topic, or one other thing
+            # ("Rate control aims for ... It is usually achieved with ..."). When that
+            # subject cannot be told, naming the topic could state a falsehood ("Calcium
+            # gluconate stabilises the membrane. It does not lower the potassium."): drop.
+            if antecedent is None or topic.lower() in antecedent.lower():
+                named_it = topic
+            elif antecedent and _singular(antecedent):
                 named_it = antecedent
+            else:
+                return None
             text = _LEADING_PRONOUN.sub(capitalise(named_it) + " ", text, count=1)
         text = re.sub(r"(;\s+)it\s+(?=can|may|is|typically|often|usually)", rf"\1{topic} ", text)
     elif re.match(r"^(?:it|this|these)\b", text, re.IGNORECASE):
