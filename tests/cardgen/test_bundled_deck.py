@@ -26,7 +26,8 @@ def test_bundled_deck_cites_its_material_and_covers_key_facts() -> None:
         "back strain",
         "facet joints",
         "the more it hurts",
-        "weeks",
+        "8 to 12 weeks",
+        "early mobilisation",
         "balloon",
         "polymethyl methacrylate",
         "spinal decompression",
@@ -50,6 +51,6 @@ def test_bundled_deck_cites_its_material_and_covers_key_facts() -> None:
     edited = [n for n in deck.notes if n.edited]
     # Every hand edit is a generator defect to fix next, except corrections of the
     # material's medical errors, which no generator can make: those are the only ones
-    # left (8 of 47), and each says in its note what the material wrote.
+    # left (10 of 47), and each says in its note what the material wrote.
     assert all("material" in n.note for n in edited)
-    assert len(edited) / len(deck.notes) < 0.18
+    assert len(edited) / len(deck.notes) < 0.22
