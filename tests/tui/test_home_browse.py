@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from sqlmodel import select
@@ -10,6 +11,7 @@ from textual.binding import Binding
 from textual.widgets import DataTable, Input, OptionList
 
 from study.clock import FixedClock
+from study.library import import_deck_files
 from study.storage.models import CardState
 from study.tui.app import StudyApp, error_message
 from study.tui.screens.browse import BrowseScreen
@@ -22,6 +24,45 @@ from study.workspace import Workspace
 
 from .conftest import make_workspace, screen_text, settle, write_decks
 
+ARRHYTHMIA_DECK = """[deck]
+id = "arrhythmia"
+version = 1
+name = "Cardiology::Arrhythmia"
+description = "A child of the Cardiology deck"
+
+[[cards]]
+id = "af-anticoagulation"
+type = "basic"
+front = "Which score guides anticoagulation in atrial fibrillation?"
+back = "CHA2DS2-VASc"
+"""
+
+_DECK_CELL = re.compile(r"│ [│├└─ ]*(.*?)\s{2,}\d")
+
+
+def nested_workspace(tmp_path: Path, clock: FixedClock) -> Workspace:
+    """Cardiology (a card) with a child deck Arrhythmia (a card); Orthopaedics::Spine and hip."""
+    workspace = make_workspace(tmp_path, clock, decks=("spine", "cardio"))
+    deck = tmp_path / "arrhythmia.toml"
+    deck.write_text(ARRHYTHMIA_DECK, encoding="utf-8")
+    import_deck_files(workspace.database, [deck], clock.now())
+    return workspace
+
+
+def deck_rows(app: StudyApp) -> dict[str, list[str]]:
+    """The deck tree as shown: each name (with its fold marker) and its counts."""
+    rows = {}
+    for line in screen_text(app).splitlines():
+        if match := _DECK_CELL.search(line):
+            rows[match.group(1)] = line[match.end(1) :].split()[:4]
+    return rows
+
+
+def cursor_deck(app: StudyApp) -> object:
+    """The key of the row under the cursor: a deck's full name, or "__all__"."""
+    table = app.screen.query_one("#decks", DataTable)
+    return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+
 
 async def test_home_shows_the_deck_tree_with_todays_counts(
     tmp_path: Path, clock: FixedClock
@@ -30,15 +71,12 @@ async def test_home_shows_the_deck_tree_with_todays_counts(
     app = StudyApp(workspace)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        lines = screen_text(app).splitlines()
-        rows = {
-            line.split("│")[1].strip().split("  ")[0].strip("└├─ "): line for line in lines[3:7]
-        }
-        assert list(rows) == ["All decks", "Cardiology", "Orthopaedics", "Spine and hip"]
+        rows = deck_rows(app)
+        assert list(rows) == ["All decks", "Cardiology", "▾ Orthopaedics", "Spine and hip"]
         # new (a card per note, siblings buried), learning, due, cards
-        assert rows["All decks"].split()[-5:-1] == ["7", "0", "0", "8"]
-        assert rows["Spine and hip"].split()[-5:-1] == ["6", "0", "0", "7"]
-        assert "Today nothing studied yet" in "\n".join(lines)
+        assert rows["All decks"] == ["7", "0", "0", "8"]
+        assert rows["Spine and hip"] == ["6", "0", "0", "7"]
+        assert "Today nothing studied yet" in screen_text(app)
     workspace.close()
 
 
@@ -61,6 +99,120 @@ async def test_enter_studies_the_selected_deck_only(tmp_path: Path, clock: Fixed
         assert isinstance(app.screen, HomeScreen)
         assert "1 answered · 100% correct" in screen_text(app)
         assert "streak 1 day" in screen_text(app)
+    workspace.close()
+
+
+async def test_folding_a_deck_hides_its_children_and_unfolding_shows_them(
+    tmp_path: Path, clock: FixedClock
+) -> None:
+    workspace = nested_workspace(tmp_path, clock)
+    app = StudyApp(workspace)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert list(deck_rows(app)) == [
+            "All decks",
+            "▾ Cardiology",
+            "Arrhythmia",
+            "▾ Orthopaedics",
+            "Spine and hip",
+        ]
+        await pilot.press("down", "left")
+        await settle(pilot)
+        rows = deck_rows(app)
+        assert list(rows) == ["All decks", "▸ Cardiology", "▾ Orthopaedics", "Spine and hip"]
+        assert rows["▸ Cardiology"] == ["2", "0", "0", "2"]  # still the subtree's totals
+        assert cursor_deck(app) == "Cardiology"
+        await pilot.press("right")
+        await settle(pilot)
+        assert "Arrhythmia" in deck_rows(app)
+        assert cursor_deck(app) == "Cardiology"
+        await pilot.press("space")  # space folds and unfolds too
+        await settle(pilot)
+        assert "Arrhythmia" not in deck_rows(app) and "▸ Cardiology" in deck_rows(app)
+        await pilot.press("space")
+        await settle(pilot)
+        assert "Arrhythmia" in deck_rows(app)
+        assert cursor_deck(app) == "Cardiology"
+    workspace.close()
+
+
+async def test_left_on_a_child_goes_to_its_parent_and_right_goes_down_into_it(
+    tmp_path: Path, clock: FixedClock
+) -> None:
+    workspace = nested_workspace(tmp_path, clock)
+    app = StudyApp(workspace)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("down", "down")
+        assert cursor_deck(app) == "Cardiology::Arrhythmia"
+        await pilot.press("left")
+        assert cursor_deck(app) == "Cardiology"
+        await pilot.press("right")  # open already: into its first child
+        assert cursor_deck(app) == "Cardiology::Arrhythmia"
+        await pilot.press("right")  # a leaf: nothing to open
+        assert cursor_deck(app) == "Cardiology::Arrhythmia"
+        await pilot.press("left", "left")  # up to Cardiology, then fold it
+        await settle(pilot)
+        assert "Arrhythmia" not in deck_rows(app)
+        await pilot.press("left")  # folded: up to the All decks row
+        assert cursor_deck(app) == "__all__"
+        await pilot.press("left", "right")  # All decks has nothing to fold
+        await settle(pilot)
+        assert list(deck_rows(app))[:2] == ["All decks", "▸ Cardiology"]
+    workspace.close()
+
+
+async def test_enter_on_a_folded_deck_studies_its_child_decks_too(
+    tmp_path: Path, clock: FixedClock
+) -> None:
+    workspace = nested_workspace(tmp_path, clock)
+    app = StudyApp(workspace)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("down", "left", "enter")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ReviewScreen)
+        assert sorted(screen.scope.deck_ids or []) == ["arrhythmia", "cardio"]
+        assert "new 2" in screen_text(app)
+    workspace.close()
+
+
+async def test_folds_and_the_cursor_stay_when_the_counts_are_read_again(
+    tmp_path: Path, clock: FixedClock
+) -> None:
+    workspace = nested_workspace(tmp_path, clock)
+    app = StudyApp(workspace)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("down", "left", "down", "left")  # fold Cardiology and Orthopaedics
+        await pilot.press("up", "enter")  # study Cardiology
+        await settle(pilot)
+        await pilot.press("space", "5", "escape")
+        await settle(pilot)
+        assert isinstance(app.screen, HomeScreen)
+        rows = deck_rows(app)
+        assert list(rows) == ["All decks", "▸ Cardiology", "▸ Orthopaedics"]
+        assert rows["▸ Cardiology"] == ["1", "0", "0", "2"]  # one new card seen
+        assert cursor_deck(app) == "Cardiology"
+    workspace.close()
+
+
+async def test_folds_and_the_cursor_stay_when_the_theme_or_the_size_changes(
+    tmp_path: Path, clock: FixedClock
+) -> None:
+    workspace = nested_workspace(tmp_path, clock)
+    app = StudyApp(workspace)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("down", "left")
+        await pilot.press("ctrl+t")
+        await settle(pilot)
+        assert cursor_deck(app) == "Cardiology"
+        await pilot.resize_terminal(100, 30)
+        await settle(pilot)
+        assert cursor_deck(app) == "Cardiology"
+        assert "▸ Cardiology" in deck_rows(app)
     workspace.close()
 
 

@@ -64,6 +64,14 @@ def test_home(snap_compare: Any, tmp_path: Path, size: tuple[int, int]) -> None:
 
 
 @pytest.mark.parametrize("size", SIZES)
+def test_home_folded(snap_compare: Any, tmp_path: Path, size: tuple[int, int]) -> None:
+    """Orthopaedics folded: its child deck hidden, its counts those of the whole subtree."""
+    assert snap_compare(
+        build(tmp_path), terminal_size=size, run_before=keys("down", "down", "left")
+    )
+
+
+@pytest.mark.parametrize("size", SIZES)
 def test_home_without_decks(snap_compare: Any, tmp_path: Path, size: tuple[int, int]) -> None:
     app = build(tmp_path, decks=())
     assert snap_compare(app, terminal_size=size, run_before=keys())

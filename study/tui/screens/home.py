@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
@@ -15,7 +16,7 @@ from textual.widgets import DataTable, Footer, Static
 
 from study.cards import printable
 from study.overview import DeckNode, Overview, overview
-from study.queue import DeckScope
+from study.queue import SEPARATOR, DeckScope
 from study.tui.widgets.session_counts import (
     DUE_STYLE,
     LEARNING_STYLE,
@@ -36,28 +37,73 @@ COUNT_COLUMNS = (
     ("Due", "due", DUE_STYLE),
     ("Cards", "cards", "$text-muted"),
 )
+FOLD_KEYS = Binding.Group("Fold", compact=True)
 
 
-def tree_rows(roots: list[DeckNode]) -> list[tuple[DeckNode, str]]:
-    """Every node with the guide lines drawn before its name (``├─``, ``└─``, ``│``)."""
+def tree_rows(roots: list[DeckNode], folded: Collection[str] = ()) -> list[tuple[DeckNode, str]]:
+    """The nodes on show, each with the guide lines drawn before its name (``├─``, ``└─``,
+    ``│``); the children of a path in ``folded`` are left out."""
     rows: list[tuple[DeckNode, str]] = []
 
     def walk(nodes: list[DeckNode], prefix: str) -> None:
         for index, node in enumerate(nodes):
             last = index == len(nodes) - 1
             rows.append((node, prefix + ("└─ " if last else "├─ ")))
-            walk(node.children, prefix + ("   " if last else "│  "))
+            if node.path not in folded:
+                walk(node.children, prefix + ("   " if last else "│  "))
 
     walk(roots, "")
     return rows
 
 
+def fold_marker(node: DeckNode, folded: Collection[str]) -> str:
+    """``▸`` before a folded parent, ``▾`` before an open one, nothing before a leaf."""
+    if not node.children:
+        return ""
+    return "▸ " if node.path in folded else "▾ "
+
+
+def parent_path(path: str) -> str:
+    """The deck above ``Parent::Child``; a top-level deck's parent is the All decks row."""
+    parent, separator, _ = path.rpartition(SEPARATOR)
+    return parent if separator else ALL
+
+
 class HomeScreen(Screen[None]):
-    """The deck list; Enter studies the deck under the cursor."""
+    """The deck list; Enter studies the deck under the cursor, the arrows fold the tree.
+
+    One home screen serves the whole run (screens go on top of it and come off), so the
+    decks folded here stay folded until the app quits.
+    """
 
     CSS_PATH = "home.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "study", "Study", priority=True, tooltip="Study the selected deck"),
+        # Priority: the table would take the arrows to scroll sideways. The footer shows
+        # both arrows as one "Fold" entry, which leaves room for the others at 80 columns.
+        Binding(
+            "left",
+            "fold",
+            "Fold",
+            priority=True,
+            tooltip="Hide the child decks, or go to the parent deck",
+            group=FOLD_KEYS,
+        ),
+        Binding(
+            "right",
+            "unfold",
+            "Unfold",
+            priority=True,
+            tooltip="Show the child decks, or go down into them",
+            group=FOLD_KEYS,
+        ),
+        Binding(
+            "space",
+            "toggle_fold",
+            "Un/fold",
+            show=False,
+            tooltip="Fold or unfold the deck under the cursor",
+        ),
         Binding("c", "cram", "Cram", tooltip="Study a deck or tag ahead of schedule"),
         Binding("b", "browse", "Browse", tooltip="Search and manage cards"),
         Binding("s", "stats", "Stats", tooltip="Progress statistics"),
@@ -69,7 +115,8 @@ class HomeScreen(Screen[None]):
     def __init__(self) -> None:
         super().__init__()
         self.data: Overview | None = None
-        self.nodes: dict[str, DeckNode] = {}
+        self.nodes: dict[str, DeckNode] = {}  # the rows on show, by path
+        self.folded: set[str] = set()  # paths of parents whose children are hidden
         self.deck_width = 0
 
     @property
@@ -109,10 +156,12 @@ class HomeScreen(Screen[None]):
     def _restyle(self) -> None:
         """Colours in the table come from the theme: redraw them after a theme change."""
         table = self.query_one("#decks", DataTable)
+        selected = self._selected_key()  # clearing the columns forgets it
         table.clear(columns=True)
         self._add_columns()
         if self.data is not None:
             self._show(self.data)
+            self._move_to(selected)
 
     def on_screen_resume(self) -> None:
         # `study review` pushes the review screen over this one at once: reading every
@@ -149,8 +198,18 @@ class HomeScreen(Screen[None]):
 
     def _show(self, data: Overview) -> None:
         self.data = data
+        self._show_decks()
+        self._show_today(data)
+
+    def _show_decks(self) -> None:
+        """Fill the table from the last counts read, keeping the cursor on its deck."""
+        data = self.data
+        if data is None:  # nothing read yet
+            return
         table = self.query_one("#decks", DataTable)
         selected = self._selected_key()
+        # clear() scrolls to the top; a fold should not move the rows under the eye.
+        scrolled = table.scroll_y
         table.clear()
         self.nodes = {}
         if not data.decks:
@@ -158,28 +217,36 @@ class HomeScreen(Screen[None]):
                 "No decks yet. Press i to import a deck file, or make one from your notes "
                 "with `study generate NOTES.md --import`."
             )
-        else:
-            self._message("")
-            counts = data.all_counts
-            table.add_row(
-                rich_text(self.app, ("All decks", "bold")),
-                *self._count_cells(counts.new, counts.learning, counts.due, data.cards),
-                key=ALL,
+            return
+        self._message("")
+        counts = data.all_counts
+        table.add_row(
+            rich_text(self.app, ("All decks", "bold")),
+            *self._count_cells(counts.new, counts.learning, counts.due, data.cards),
+            key=ALL,
+        )
+        for node, guide in tree_rows(data.decks, self.folded):
+            self.nodes[node.path] = node
+            name = rich_text(
+                self.app,
+                (guide, "$text-muted"),
+                (fold_marker(node, self.folded), "$text-accent"),
+                printable(node.label),
             )
-            for node, guide in tree_rows(data.decks):
-                self.nodes[node.path] = node
-                name = rich_text(self.app, (guide, "$text-muted"), printable(node.label))
-                table.add_row(
-                    name,
-                    *self._count_cells(
-                        node.counts.new, node.counts.learning, node.counts.due, node.cards
-                    ),
-                    key=node.path,
-                )
-            keys = [ALL, *self.nodes]
-            if selected in keys:
-                table.move_cursor(row=keys.index(selected), animate=False)
-        self._show_today(data)
+            table.add_row(
+                name,
+                *self._count_cells(
+                    node.counts.new, node.counts.learning, node.counts.due, node.cards
+                ),
+                key=node.path,
+            )
+        table.call_after_refresh(table.scroll_to, y=scrolled, animate=False)
+        self._move_to(selected)
+
+    def _move_to(self, key: str | None) -> None:
+        keys = [ALL, *self.nodes]
+        if key in keys:
+            self.query_one("#decks", DataTable).move_cursor(row=keys.index(key), animate=False)
 
     def _count_cells(self, new: int, learning: int, due: int, cards: int) -> list[Text]:
         cells = [
@@ -255,8 +322,41 @@ class HomeScreen(Screen[None]):
                 scope, title = choice
                 self.app.push_screen(ReviewScreen(scope, cram=True, title=title))
 
-        nodes = [node for node, _ in tree_rows(self.data.decks)] if self.data else []
+        nodes = self.data.flat() if self.data else []
         self.app.push_screen(CramDialog(nodes), chosen)
+
+    def action_fold(self) -> None:
+        """Fold the deck under the cursor; on a leaf or a folded deck, go to its parent."""
+        node = self._selected_node()
+        if node is None:
+            return
+        if node.children and node.path not in self.folded:
+            self.folded.add(node.path)
+            self._show_decks()
+        else:
+            self._move_to(parent_path(node.path))
+
+    def action_unfold(self) -> None:
+        """Unfold the deck under the cursor; if it is open already, go to its first child."""
+        node = self._selected_node()
+        if node is None or not node.children:
+            return
+        if node.path in self.folded:
+            self.folded.discard(node.path)
+            self._show_decks()
+        else:
+            self._move_to(node.children[0].path)
+
+    def action_toggle_fold(self) -> None:
+        """Fold or unfold the deck under the cursor (a leaf has nothing to fold)."""
+        node = self._selected_node()
+        if node is not None and node.children:
+            self.folded ^= {node.path}
+            self._show_decks()
+
+    def _selected_node(self) -> DeckNode | None:
+        """The deck under the cursor (None on the All decks row, or with no decks)."""
+        return self.nodes.get(self._selected_key() or ALL)
 
     def action_browse(self) -> None:
         from study.tui.screens.browse import BrowseScreen
