@@ -231,8 +231,8 @@ def decks(options: Options, as_json: bool) -> None:
     """List decks as a tree with today's new / learning / due counts."""
     from study.overview import overview
 
-    with opened(options) as workspace, workspace.database.session() as session:
-        tree = overview(session, workspace.learner_id, workspace.settings, workspace.today())
+    with opened(options) as workspace, workspace.database.reader() as reader:
+        tree = overview(reader, workspace.learner_id, workspace.settings, workspace.today())
     rows = tree.flat()
     if as_json:
         click.echo(

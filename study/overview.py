@@ -1,6 +1,8 @@
 """What the home screen shows: each deck's cards for today, today's work, and the streak.
 
-A service of the core (no textual): SQL aggregates per deck, then the daily limits
+A service of the core (no textual, no SQLAlchemy): plain SQL read through a
+:class:`study.queue.Reader`, so ``study`` can draw the deck list with sqlite3 before
+SQLAlchemy has loaded (:mod:`study.first_card`). Per-deck figures, then the daily limits
 applied the way :mod:`study.session` applies them, so the count beside a deck is the
 number of cards a session on that deck would show. A deck's limit counts its child decks
 too, and a deck's count is also held back by the limits of the decks above it.
@@ -14,23 +16,20 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-import sqlalchemy as sa
-from sqlmodel import Session, col, select
-
 from study.config import Settings
 from study.queue import (
+    NOT_CANCELLED,
     SEPARATOR,
     Available,
     Counts,
+    Reader,
     available_today,
     deck_ancestors,
+    done_today,
     limits_left,
     scope_names_title,
 )
 from study.sm2 import PASSING_GRADE
-from study.storage.database import SqlReader
-from study.storage.models import Card, Deck, Note, NoteTag, Review
-from study.storage.repository import not_cancelled
 
 
 @dataclass
@@ -88,25 +87,36 @@ class Overview:
         return out
 
 
-def overview(session: Session, learner_id: int, settings: Settings, today: date) -> Overview:
+@dataclass(frozen=True)
+class _Deck:
+    id: str
+    name: str
+
+
+_DECKS = "SELECT id, name, retired FROM deck ORDER BY name, id"
+_CARD_TOTALS = "SELECT deck_id, COUNT(*) FROM card WHERE retired = :no GROUP BY deck_id"
+
+
+def overview(reader: Reader, learner_id: int, settings: Settings, today: date) -> Overview:
     """The deck tree with today's counts, today's work and the study streak."""
-    decks = list(
-        session.exec(select(Deck).where(col(Deck.retired).is_(False)).order_by(col(Deck.name)))
+    rows = list(reader.rows(_DECKS, {}))
+    decks = [_Deck(deck_id, name) for deck_id, name, retired in rows if not retired]
+    cards = {deck_id: int(n) for deck_id, n in reader.rows(_CARD_TOTALS, {"no": False})}
+    ancestors = deck_ancestors({deck_id: name for deck_id, name, _ in rows})
+    limits = _Limits(
+        settings,
+        ancestors,
+        done_today(reader, learner_id, today, ("new",)),
+        done_today(reader, learner_id, today, ("review",)),
     )
-    cards = _card_totals(session)
-    done_new, done_review = _done_today(session, learner_id, today)
-    all_decks = {d.id: d.name for d in session.exec(select(Deck))}
-    ancestors = deck_ancestors(all_decks)
-    limits = _Limits(settings, ancestors, done_new, done_review)
     raw = available_today(
-        SqlReader(session.connection()),
+        reader,
         learner_id,
         settings,
         today,
         new_caps=limits.caps(limits.left_new),
         due_caps=limits.caps(limits.left_review),
     )
-
     roots = _build_tree(decks)
     for node in _walk(roots):
         node.counts = limits.apply(node.deck_ids, raw)
@@ -117,8 +127,8 @@ def overview(session: Session, learner_id: int, settings: Settings, today: date)
         decks=roots,
         all_counts=limits.apply(every, raw),
         cards=sum(cards.get(d, 0) for d in every),
-        done=today_work(session, learner_id, today),
-        streak=streak(session, learner_id, today),
+        done=today_work(reader, learner_id, today),
+        streak=streak(reader, learner_id, today),
     )
 
 
@@ -128,7 +138,7 @@ def _walk(nodes: Iterable[DeckNode]) -> Iterable[DeckNode]:
         yield from _walk(node.children)
 
 
-def _build_tree(decks: list[Deck]) -> list[DeckNode]:
+def _build_tree(decks: list[_Deck]) -> list[DeckNode]:
     nodes: dict[str, DeckNode] = {}
     roots: list[DeckNode] = []
     for deck in sorted(decks, key=lambda d: d.name.split(SEPARATOR)):
@@ -189,82 +199,45 @@ class _Limits:
         return taken
 
 
-def _card_totals(session: Session) -> dict[str, int]:
-    rows = session.exec(
-        select(Card.deck_id, sa.func.count())
-        .where(col(Card.retired).is_(False))
-        .group_by(col(Card.deck_id))
-    )
-    return {deck_id: int(n) for deck_id, n in rows}
+_TODAY_WORK = (
+    "SELECT COUNT(*), COALESCE(SUM(CASE WHEN review.grade >= :passing THEN 1 ELSE 0 END), 0), "
+    "COALESCE(SUM(review.answer_ms), 0), "
+    "COALESCE(SUM(CASE WHEN review.kind = 'new' THEN 1 ELSE 0 END), 0) "
+    "FROM review WHERE review.learner_id = :learner_id AND review.study_day = :today "
+    "AND review.kind <> 'undo' AND " + NOT_CANCELLED
+)
+_STUDIED_ON = (
+    "SELECT 1 FROM review WHERE review.learner_id = :learner_id AND review.study_day = :day "
+    "AND review.kind <> 'undo' AND " + NOT_CANCELLED + " LIMIT 1"
+)
+_TAGS = (
+    "SELECT note_tag.tag, COUNT(DISTINCT note_tag.note_id) FROM note_tag "
+    "JOIN note ON note.id = note_tag.note_id WHERE note.retired = :no "
+    "GROUP BY note_tag.tag ORDER BY note_tag.tag"
+)
+_DECK_NAMES = "SELECT name FROM deck WHERE id IN :deck_ids"
 
 
-def _done_today(
-    session: Session, learner_id: int, today: date
-) -> tuple[dict[str, int], dict[str, int]]:
-    """New cards introduced and reviews done today per deck (what the limits count)."""
-    rows = session.exec(
-        select(Card.deck_id, Review.kind, sa.func.count())
-        .select_from(Review)
-        .join(Card, col(Card.id) == Review.card_id)
-        .where(
-            Review.learner_id == learner_id,
-            Review.study_day == today,
-            col(Review.kind).in_(("new", "review")),
-            not_cancelled(),
-        )
-        .group_by(col(Card.deck_id), col(Review.kind))
-    )
-    new: dict[str, int] = {}
-    review: dict[str, int] = {}
-    for deck_id, kind, n in rows:
-        (new if kind == "new" else review)[deck_id] = int(n)
-    return new, review
-
-
-def today_work(session: Session, learner_id: int, today: date) -> Today:
+def today_work(reader: Reader, learner_id: int, today: date) -> Today:
     """Grades given today (drills and cram included; cancelled ones and undo records not)."""
-    row = session.exec(
-        select(
-            sa.func.count(),
-            sa.func.coalesce(
-                sa.func.sum(sa.case((col(Review.grade) >= PASSING_GRADE, 1), else_=0)), 0
-            ),
-            sa.func.coalesce(sa.func.sum(Review.answer_ms), 0),
-            sa.func.coalesce(sa.func.sum(sa.case((col(Review.kind) == "new", 1), else_=0)), 0),
-        ).where(
-            Review.learner_id == learner_id,
-            Review.study_day == today,
-            Review.kind != "undo",
-            not_cancelled(),
-        )
-    ).one()
+    params = {"learner_id": learner_id, "today": today, "passing": PASSING_GRADE}
+    reviews, correct, time_ms, new_seen = next(reader.rows(_TODAY_WORK, params))
     return Today(
-        reviews=int(row[0]), correct=int(row[1]), time_ms=int(row[2]), new_seen=int(row[3])
+        reviews=int(reviews), correct=int(correct), time_ms=int(time_ms), new_seen=int(new_seen)
     )
 
 
-def streak(session: Session, learner_id: int, today: date) -> int:
+def streak(reader: Reader, learner_id: int, today: date) -> int:
     """Consecutive study days with a grade that was not undone, ending today (or yesterday
     if nothing yet today): the current run of :func:`study.stats.streaks`.
 
     One indexed lookup per day of the run, so a three-year streak over a million
     reviews costs a thousand small reads, not a scan of the history.
     """
-    studied = (
-        select(sa.literal(1))
-        .select_from(Review)
-        .where(
-            Review.learner_id == learner_id,
-            Review.study_day == sa.bindparam("day", type_=sa.Date),
-            Review.kind != "undo",
-            not_cancelled(),
-        )
-        .limit(1)
-    )
-    connection = session.connection()
 
     def studied_on(day: date) -> bool:
-        return connection.execute(studied, {"day": day}).first() is not None
+        params = {"learner_id": learner_id, "day": day}
+        return next(reader.rows(_STUDIED_ON, params), None) is not None
 
     day = today if studied_on(today) else today - timedelta(days=1)
     run = 0
@@ -274,21 +247,14 @@ def streak(session: Session, learner_id: int, today: date) -> int:
     return run
 
 
-def tags(session: Session) -> list[tuple[str, int]]:
+def tags(reader: Reader) -> list[tuple[str, int]]:
     """Every tag of a card that is not retired, with its number of notes, by name."""
-    rows = session.exec(
-        select(NoteTag.tag, sa.func.count(sa.distinct(col(NoteTag.note_id))))
-        .join(Note, col(Note.id) == NoteTag.note_id)
-        .where(col(Note.retired).is_(False))
-        .group_by(col(NoteTag.tag))
-        .order_by(col(NoteTag.tag))
-    )
-    return [(tag, int(n)) for tag, n in rows]
+    return [(tag, int(n)) for tag, n in reader.rows(_TAGS, {"no": False})]
 
 
-def scope_title(session: Session, deck_ids: Sequence[str] | None, tag: str | None) -> str:
+def scope_title(reader: Reader, deck_ids: Sequence[str] | None, tag: str | None) -> str:
     """A short name for what a session studies: ``Cardiology``, ``3 decks``, ``tag hip``."""
     names = None
     if deck_ids is not None:
-        names = list(session.exec(select(Deck.name).where(col(Deck.id).in_(list(deck_ids)))))
+        names = [row[0] for row in reader.rows(_DECK_NAMES, {"deck_ids": list(deck_ids)})]
     return scope_names_title(names, tag)

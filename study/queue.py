@@ -360,6 +360,14 @@ def limits_left(
     }
 
 
+def done_today(
+    reader: Reader, learner_id: int, today: date, kinds: tuple[str, ...]
+) -> dict[str, int]:
+    """Per deck, today's answers of ``kinds`` that were not undone: what the limits count."""
+    params = {"learner_id": learner_id, "today": today, "kinds": list(kinds)}
+    return {deck_id: int(n) for deck_id, n in reader.rows(_DONE_TODAY, params)}
+
+
 class Budget:
     """Daily limits per deck, each deck's limit counting its child decks too."""
 
@@ -374,12 +382,7 @@ class Budget:
         kinds: tuple[str, ...],
     ) -> None:
         self.ancestors = deck_ancestors(decks)
-        done_params = {
-            "learner_id": params["learner_id"],
-            "today": params["today"],
-            "kinds": list(kinds),
-        }
-        done = {deck_id: n for deck_id, n in reader.rows(_DONE_TODAY, done_params)}
+        done = done_today(reader, params["learner_id"], params["today"], kinds)
         self.left = limits_left(settings, self.ancestors, done, limit)
         in_scope = set(scope.deck_ids) if scope.deck_ids is not None else set(decks)
         self.names = [(name, deck_id) for deck_id, name in decks.items() if deck_id in in_scope]

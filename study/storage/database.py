@@ -265,6 +265,12 @@ class Database:
         return Session(self.read_engine, expire_on_commit=False)
 
     @contextmanager
+    def reader(self) -> Iterator[SqlReader]:
+        """One read transaction for plain SQL (:mod:`study.queue`, :mod:`study.overview`)."""
+        with self.session() as session:
+            yield SqlReader(session.connection())
+
+    @contextmanager
     def transaction(self) -> Iterator[Session]:
         """A session whose work is committed at the end of the block, or rolled back."""
         with Session(self.engine, expire_on_commit=False) as session, session.begin():

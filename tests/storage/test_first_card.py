@@ -102,8 +102,8 @@ def _agree(
 def _home_agrees(database: Database, learner_id: int, clock: FixedClock) -> None:
     """Each line of the deck list counts what a session started there would show."""
     today = study_day(clock.now(), SETTINGS.zone)
-    with database.session() as session:
-        home = overview(session, learner_id, SETTINGS, today)
+    with database.reader() as reader:
+        home = overview(reader, learner_id, SETTINGS, today)
     nodes = list(home.decks)
     while nodes:
         node = nodes.pop()

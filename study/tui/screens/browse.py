@@ -126,7 +126,8 @@ class BrowseScreen(Screen[None]):
         def read() -> tuple[list[tuple[str, str]], list[tuple[str, int]]]:
             with ws.database.session() as session:
                 decks = [(d.id, d.name) for d in list_decks(session)]
-                return decks, tags(session)
+            with ws.database.reader() as reader:
+                return decks, tags(reader)
 
         try:
             decks, found = await self.study_app.run_db(read)

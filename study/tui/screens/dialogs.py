@@ -114,8 +114,8 @@ class CramDialog(_Dialog):
         ws = self.study_app.workspace
 
         def read() -> list[tuple[str, int]]:
-            with ws.database.session() as session:
-                return tags(session)
+            with ws.database.reader() as reader:
+                return tags(reader)
 
         try:
             found = await self.study_app.run_db(read)

@@ -180,8 +180,8 @@ class HomeScreen(Screen[None]):
         ws = app.workspace
 
         def read() -> Overview:
-            with ws.database.session() as session:
-                return overview(session, ws.learner_id, ws.settings, ws.today())
+            with ws.database.reader() as reader:
+                return overview(reader, ws.learner_id, ws.settings, ws.today())
 
         try:
             data = await app.run_db(read)

@@ -141,8 +141,8 @@ class ReviewScreen(Screen[None]):
             from study.session import StudySession
 
             if not self.title_text:
-                with ws.database.session() as session:
-                    self.title_text = scope_title(session, self.scope.deck_ids, self.scope.tag)
+                with ws.database.reader() as reader:
+                    self.title_text = scope_title(reader, self.scope.deck_ids, self.scope.tag)
             self.session = StudySession(
                 ws.database, ws.learner_id, ws.settings, ws.clock, scope=self.scope, cram=self.cram
             )
