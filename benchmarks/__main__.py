@@ -59,6 +59,7 @@ def run(args: argparse.Namespace, command: str) -> dict[str, Any]:
         steps: list[tuple[str, Callable[[], list[figures.Figure]]]] = [
             ("grading and next card", lambda: figures.grading_and_next_card(collection, sizes)),
             ("startup", lambda: [figures.startup(collection, args.repeats)]),
+            ("home", lambda: [figures.home(collection, args.repeats)]),
             ("stats", lambda: [figures.stats(collection, args.repeats)]),
             ("export", lambda: [figures.export(collection, min(2, args.repeats), workdir)]),
             ("import", lambda: [figures.import_deck_file(sizes, args.repeats, workdir)]),

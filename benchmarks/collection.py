@@ -31,6 +31,7 @@ from study.storage.models import CardState, Review
 from study.storage.repository import get_or_create_learner
 
 CARD_MARK = "QCARD"
+DECK_MARK = "Pharmacology"  # a deck of DECK_LAYOUT: on screen once the deck list is
 MAX_INTERVAL = 3650  # days; long histories would otherwise grow past the calendar
 PROFILE = "default"
 BENCH_SETTINGS = Settings(timezone="UTC", daily_backup=False)

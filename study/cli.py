@@ -111,7 +111,7 @@ def run_tui(
     cram: bool = False,
 ) -> None:
     """Open the Textual app."""
-    if start == "review" and not decks and _review_from_first_card(options, tag, cram):
+    if not decks and _from_first_screen(options, start, tag, cram):
         return
     from study.tui.app import run_app
 
@@ -120,28 +120,35 @@ def run_tui(
         run_app(workspace, start=start, scope=scope, cram=cram)
 
 
-def _review_from_first_card(options: Options, tag: str | None, cram: bool) -> bool:
-    """Run ``study review`` from a first card read before SQLAlchemy loads (issue 9);
-    False when :mod:`study.first_card` says the ordinary start must run."""
+def _from_first_screen(options: Options, start: str, tag: str | None, cram: bool) -> bool:
+    """Run the app from its first screen (the deck list, or review's first card) read
+    with sqlite3 before SQLAlchemy loads (issue 9); False when :mod:`study.first_card`
+    says the ordinary start must run."""
     from study.clock import SystemClock
     from study.config import database_url, profile_name
-    from study.first_card import read_first_view
+    from study.first_card import read_first_home, read_first_view
     from study.queue import DeckScope
 
     settings = load_settings()
     scope = DeckScope(None, tag)
-    url, profile = database_url(options.db), profile_name(options.profile)
-    first = read_first_view(url, profile, settings, scope, SystemClock().now(), cram=cram)
-    if first is None:
+    url, profile, now = database_url(options.db), profile_name(options.profile), SystemClock().now()
+    if start == "review":
+        first = read_first_view(url, profile, settings, scope, now, cram=cram)
+        first_home = None
+    else:
+        first, first_home = None, read_first_home(url, profile, settings, now)
+    if first is None and first_home is None:
         return False
-    from study.tui.app import run_from_first_card
+    from study.tui.app import run_from_first_screen
 
     def opener() -> Workspace:
         workspace = options.workspace()
         started()
         return workspace
 
-    run_from_first_card(first, opener, settings, scope=scope, cram=cram)
+    run_from_first_screen(
+        opener, settings, first=first, first_home=first_home, scope=scope, cram=cram
+    )
     return True
 
 

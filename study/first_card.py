@@ -1,10 +1,11 @@
-"""The first card of ``study review``, read with sqlite3 before SQLAlchemy has loaded.
+"""The first screen of ``study`` and ``study review``, read with sqlite3 before SQLAlchemy.
 
 Loading SQLAlchemy, SQLModel and the schema takes about a third of a second: more than
 a bare Textual app needs to start at all. So on an SQLite database, ``study review``
 first reads today's :class:`~study.queue.Plan` with the standard library's sqlite3,
 through the same :mod:`study.queue` code a session uses, and draws its first card; then
-it opens the workspace and the session takes over that very plan (issue 9).
+it opens the workspace and the session takes over that very plan (issue 9). ``study``
+draws its deck list the same way (:func:`study.overview.overview` is plain SQL too).
 
 This path is taken only when nothing has to be written first: the database exists at
 this study's schema version, the learner exists, no bundled deck is due for import, and
@@ -16,17 +17,18 @@ from __future__ import annotations
 
 import re
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import closing
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from study.cards import CardContent
 from study.clock import study_day
 from study.config import Settings
 from study.decks import DeckError, bundled_deck_files, stale_bundled_decks
+from study.overview import Overview, overview
 from study.queue import (
     DeckScope,
     GradePreview,
@@ -40,6 +42,7 @@ from study.queue import (
 from study.storage.version import SCHEMA_VERSION
 
 _BUSY_TIMEOUT_S = 10.0  # as the app's own connections wait for a writer
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -104,6 +107,43 @@ def read_first_view(
     cram: bool = False,
 ) -> FirstView | None:
     """The first card of a review of ``scope``, or None when the ordinary start must run."""
+
+    def read(reader: SqliteReader, learner_id: int) -> FirstView | None:
+        today = study_day(now, settings.zone, settings.day_starts_at)
+        plan = plan_queue(reader, learner_id, settings, scope, today, cram=cram)
+        queue = Queue.start(plan, cram=cram)
+        if queue.current is None:
+            return None  # the end of the day's work: the session's summary says what is next
+        card = card_contents(reader, [queue.current.card_id]).get(queue.current.card_id)
+        if card is None:
+            return None
+        names = None
+        if scope.deck_ids is not None:
+            names = [row[0] for row in reader.rows(_DECK_NAMES, {"deck_ids": scope.deck_ids})]
+        return FirstView(
+            plan=plan,
+            queue=queue,
+            card=card,
+            previews=grade_previews(reader, learner_id, queue.current),
+            title=scope_names_title(names, scope.tag),
+        )
+
+    return _read_ready(url, profile, read)
+
+
+def read_first_home(url: str, profile: str, settings: Settings, now: datetime) -> Overview | None:
+    """The deck list of ``study``, or None when the ordinary start must run."""
+
+    def read(reader: SqliteReader, learner_id: int) -> Overview:
+        today = study_day(now, settings.zone, settings.day_starts_at)
+        return overview(reader, learner_id, settings, today)
+
+    return _read_ready(url, profile, read)
+
+
+def _read_ready(url: str, profile: str, read: Callable[[SqliteReader, int], T | None]) -> T | None:
+    """``read(reader, learner id)`` in one read transaction on the SQLite file of ``url``,
+    if nothing has to be written first; None otherwise, and on any error."""
     path = sqlite_file(url)
     if path is None or not path.is_file():
         return None
@@ -111,20 +151,16 @@ def read_first_view(
         with closing(
             sqlite3.connect(path, timeout=_BUSY_TIMEOUT_S, isolation_level=None)
         ) as connection:
-            connection.execute("BEGIN")  # one snapshot for every read below
-            return _read(connection, profile, settings, scope, now, cram)
+            connection.execute("BEGIN")  # one snapshot for every read
+            learner_id = _ready(connection, profile)
+            return None if learner_id is None else read(SqliteReader(connection), learner_id)
     except (sqlite3.Error, OSError, ValueError, DeckError):
         return None
 
 
-def _read(
-    connection: sqlite3.Connection,
-    profile: str,
-    settings: Settings,
-    scope: DeckScope,
-    now: datetime,
-    cram: bool,
-) -> FirstView | None:
+def _ready(connection: sqlite3.Connection, profile: str) -> int | None:
+    """The learner's id, when the database needs no migration, no bundled deck import
+    and no new profile: what the ordinary start would otherwise write first."""
     version = connection.execute("SELECT version FROM schema_info").fetchone()
     if version is None or version[0] != SCHEMA_VERSION:
         return None  # to be created or migrated
@@ -132,27 +168,7 @@ def _read(
     if stale_bundled_decks(bundled_deck_files(), versions):
         return None  # a bundled deck to import first
     learner = connection.execute("SELECT id FROM learner WHERE name = ?", (profile,)).fetchone()
-    if learner is None:
-        return None  # a profile to create
-    reader = SqliteReader(connection)
-    today = study_day(now, settings.zone, settings.day_starts_at)
-    plan = plan_queue(reader, learner[0], settings, scope, today, cram=cram)
-    queue = Queue.start(plan, cram=cram)
-    if queue.current is None:
-        return None  # the end of the day's work: the session's summary says what is next
-    card = card_contents(reader, [queue.current.card_id]).get(queue.current.card_id)
-    if card is None:
-        return None
-    names = None
-    if scope.deck_ids is not None:
-        names = [row[0] for row in reader.rows(_DECK_NAMES, {"deck_ids": scope.deck_ids})]
-    return FirstView(
-        plan=plan,
-        queue=queue,
-        card=card,
-        previews=grade_previews(reader, learner[0], queue.current),
-        title=scope_names_title(names, scope.tag),
-    )
+    return None if learner is None else int(learner[0])
 
 
 _DECK_NAMES = "SELECT name FROM deck WHERE id IN :deck_ids"

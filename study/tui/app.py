@@ -26,6 +26,7 @@ from study.queue import DeckScope
 if TYPE_CHECKING:  # loaded when needed: `study review` draws a card before SQLAlchemy loads
     from study.browse import CardLocation
     from study.first_card import FirstView
+    from study.overview import Overview
     from study.workspace import Workspace
 
 T = TypeVar("T")
@@ -75,8 +76,9 @@ class StudyApp(App[None]):
     """Home, review, browse, stats and help screens over one open workspace.
 
     ``timer`` measures answer times (monotonic seconds) and ``run_editor`` opens the
-    learner's editor; tests pass their own. Started from ``first`` (see
-    :func:`run_from_first_card`), the app has no workspace until ``opener`` has run.
+    learner's editor; tests pass their own. Started from a first screen read before
+    SQLAlchemy loaded (``first`` for review, ``first_home`` for the deck list; see
+    :func:`run_from_first_screen`), the app has no workspace until ``opener`` has run.
     """
 
     CSS_PATH = "app.tcss"
@@ -97,17 +99,22 @@ class StudyApp(App[None]):
         timer: Callable[[], float] = time.monotonic,
         run_editor: EditorRunner = run_editor_suspended,
         first: FirstView | None = None,
+        first_home: Overview | None = None,
         opener: Callable[[], Workspace] | None = None,
         settings: Settings | None = None,
     ) -> None:
         super().__init__()
         if start not in ("home", "review"):
             raise ValueError(f"start must be 'home' or 'review', not {start!r}")
-        if workspace is None and (first is None or opener is None or settings is None):
-            raise ValueError("without a workspace, give first, opener and settings")
+        if workspace is None and (
+            (first is None and first_home is None) or opener is None or settings is None
+        ):
+            raise ValueError("without a workspace, give a first screen, opener and settings")
         self.opened: Workspace | None = workspace
         self.opener = opener
         self.first = first
+        self.first_home = first_home
+        self._opening: asyncio.Future[Workspace] | None = None
         self.start = start
         self.start_scope = scope or DeckScope()
         self.start_cram = cram
@@ -123,11 +130,28 @@ class StudyApp(App[None]):
             raise RuntimeError("the workspace is still opening")
         return self.opened
 
+    def begin_opening(self) -> None:
+        """Start opening the workspace in a thread (once; a first screen calls this when
+        it is drawn, so loading SQLAlchemy never holds up that frame)."""
+        if self.opened is None and self._opening is None:
+            opener = self.opener
+            assert opener is not None
+
+            def open_it() -> Workspace:
+                # Kept as soon as it is open, so the app closes it even if it quits
+                # before any screen asked for it.
+                self.opened = opener()
+                return self.opened
+
+            self._opening = asyncio.ensure_future(self.run_db(open_it))
+
     async def open_workspace(self) -> Workspace:
-        """The workspace, opened in a thread the first time it is asked for."""
+        """The workspace: at once when it is open, else when the opening ends (every
+        caller waits for the same opening and gets its error, if any)."""
         if self.opened is None:
-            assert self.opener is not None
-            self.opened = await self.run_db(self.opener)
+            self.begin_opening()
+            assert self._opening is not None
+            self.opened = await self._opening
         return self.opened
 
     def on_mount(self) -> None:
@@ -139,7 +163,7 @@ class StudyApp(App[None]):
             return
         from study.tui.screens.home import HomeScreen
 
-        self.push_screen(HomeScreen())
+        self.push_screen(HomeScreen(self.first_home))
         if self.start == "review":
             self.push_screen(ReviewScreen(self.start_scope, cram=self.start_cram))
 
@@ -219,18 +243,27 @@ def run_app(workspace: Workspace, *, start: str, scope: DeckScope, cram: bool) -
     StudyApp(workspace, start=start, scope=scope, cram=cram).run()
 
 
-def run_from_first_card(
-    first: FirstView,
+def run_from_first_screen(
     opener: Callable[[], Workspace],
     settings: Settings,
     *,
-    scope: DeckScope,
-    cram: bool,
+    first: FirstView | None = None,
+    first_home: Overview | None = None,
+    scope: DeckScope | None = None,
+    cram: bool = False,
 ) -> None:
-    """``study review`` from a card read before SQLAlchemy loaded (see study.first_card):
-    the workspace is opened once the card is on screen, and closed when the app ends."""
+    """``study review`` from a card, or ``study`` from a deck list, read before SQLAlchemy
+    loaded (see study.first_card): the workspace is opened once that screen is drawn, and
+    closed when the app ends."""
     app = StudyApp(
-        None, start="review", scope=scope, cram=cram, first=first, opener=opener, settings=settings
+        None,
+        start="review" if first is not None else "home",
+        scope=scope,
+        cram=cram,
+        first=first,
+        first_home=first_home,
+        opener=opener,
+        settings=settings,
     )
     try:
         app.run()

@@ -20,6 +20,7 @@ REPO = Path(__file__).resolve().parents[2]
 EXPECTED = {
     "grading": ({"p50", "p99"}, "study.session"),
     "startup": ({"time"}, "study.tui.app"),
+    "home": ({"time"}, "study.tui.app"),
     "next_card": (set(), "study.session"),
     "stats": ({"time"}, "study.stats"),
     "export": ({"time"}, "study.anki_export"),

@@ -1,4 +1,4 @@
-"""`study review` from a first card read before SQLAlchemy loads (study.first_card).
+"""`study review` and `study` from a first screen read before SQLAlchemy loads (study.first_card).
 
 The card is on screen while the workspace is still opening; the learner can reveal and
 grade it at once, and the grade is saved as soon as the session has taken over.
@@ -15,10 +15,11 @@ from textual.pilot import Pilot
 from study import first_card
 from study.clock import FixedClock
 from study.errors import StorageError
-from study.first_card import FirstView, read_first_view
+from study.first_card import FirstView, read_first_home, read_first_view
 from study.queue import DeckScope
 from study.tui.app import StudyApp
 from study.tui.screens.home import HomeScreen
+from study.tui.screens.review import ReviewScreen
 from study.workspace import Workspace
 
 from .conftest import make_workspace, screen_text, settle
@@ -123,5 +124,32 @@ async def test_a_workspace_that_cannot_open_is_one_clear_message(
             text = screen_text(app)
             assert "the database file is damaged; restore a backup" in text
             assert "Traceback" not in text
+    finally:
+        workspace.close()
+
+
+async def test_study_draws_the_deck_list_first_and_enter_waits_for_the_workspace(
+    tmp_path: Path, clock: FixedClock
+) -> None:
+    workspace = make_workspace(tmp_path, clock)
+    try:
+        url = f"sqlite:///{tmp_path / 'study.db'}"
+        home = read_first_home(url, "default", workspace.settings, clock.now())
+        assert home is not None
+        opener = SlowOpener(workspace)
+        app = StudyApp(
+            None, first_home=home, opener=opener, settings=workspace.settings, timer=Timer()
+        )
+        async with app.run_test(size=(80, 24)) as pilot:
+            await until(pilot, lambda: opener.calls == 1)  # began once the list was drawn
+            assert isinstance(app.screen, HomeScreen)
+            assert "Spine and hip" in screen_text(app) and app.opened is None
+            # The workspace opens a moment after Enter: the key waits for it, not lost.
+            threading.Timer(0.3, opener.release.set).start()
+            await pilot.press("enter")
+            await until(pilot, lambda: isinstance(app.screen, ReviewScreen))
+            await settle(pilot)
+            assert shown_card(app) == "avn-name"
+            assert app.opened is workspace and opener.calls == 1
     finally:
         workspace.close()

@@ -28,6 +28,7 @@ from study.tui.widgets.styling import rich_text
 
 if TYPE_CHECKING:
     from study.tui.app import StudyApp
+    from study.workspace import Workspace
 
 ALL = "__all__"
 COUNT_WIDTH = 6
@@ -112,8 +113,9 @@ class HomeScreen(Screen[None]):
         Binding("q", "app.quit", "Quit"),
     ]
 
-    def __init__(self) -> None:
+    def __init__(self, first: Overview | None = None) -> None:
         super().__init__()
+        self.first = first  # read before the workspace opened (study.first_card)
         self.data: Overview | None = None
         self.nodes: dict[str, DeckNode] = {}  # the rows on show, by path
         self.folded: set[str] = set()  # paths of parents whose children are hidden
@@ -137,6 +139,10 @@ class HomeScreen(Screen[None]):
     def on_mount(self) -> None:
         self._add_columns()
         self.app.theme_changed_signal.subscribe(self, lambda _theme: self._restyle())
+        if self.first is not None:
+            self._show(self.first)
+            # Loading SQLAlchemy now would hold up this first frame: it starts once drawn.
+            self.call_after_refresh(self.study_app.begin_opening)
 
     def _add_columns(self) -> None:
         table = self.query_one("#decks", DataTable)
@@ -167,7 +173,9 @@ class HomeScreen(Screen[None]):
         # `study review` pushes the review screen over this one at once: reading every
         # deck's counts then would only slow down the first card. They are read when the
         # learner comes back here.
-        if self.is_active:
+        if self.first is not None:
+            self.first = None  # shown at mount, fresh
+        elif self.is_active:
             self.reload()
 
     def reload(self) -> None:
@@ -177,14 +185,13 @@ class HomeScreen(Screen[None]):
     @work(exclusive=True, group="home")
     async def _load(self) -> None:
         app = self.study_app
-        ws = app.workspace
 
-        def read() -> Overview:
+        def read(ws: Workspace) -> Overview:
             with ws.database.reader() as reader:
                 return overview(reader, ws.learner_id, ws.settings, ws.today())
 
         try:
-            data = await app.run_db(read)
+            data = await app.run_db(read, await app.open_workspace())
         except Exception as error:
             self.query_one("#home-today", Static).update("")
             self._message(f"The decks cannot be read: {_message(error)}")
@@ -296,9 +303,21 @@ class HomeScreen(Screen[None]):
 
     # ------------------------------------------------------------ actions
 
-    def action_study(self) -> None:
+    async def _workspace_open(self) -> bool:
+        """Whether the workspace is open, waiting for it if the app started from a deck
+        list read before it (a key pressed in that moment is not lost)."""
+        try:
+            await self.study_app.open_workspace()
+        except Exception as error:
+            self._message(f"The decks cannot be opened: {_message(error)}")
+            return False
+        return True
+
+    async def action_study(self) -> None:
         from study.tui.screens.review import ReviewScreen
 
+        if not await self._workspace_open():
+            return
         scope = self.selected_scope()
         if scope is None:
             self.notify("There are no decks to study yet: press i to import one.")
@@ -306,16 +325,19 @@ class HomeScreen(Screen[None]):
         self.app.push_screen(ReviewScreen(scope, title=self._selected_title()))
 
     @on(DataTable.RowSelected, "#decks")
-    def _row_chosen(self) -> None:
-        self.action_study()
+    async def _row_chosen(self) -> None:
+        await self.action_study()
 
     def _selected_title(self) -> str:
         key = self._selected_key()
         return "All decks" if key in (None, ALL) else str(key)
 
-    def action_cram(self) -> None:
+    async def action_cram(self) -> None:
         from study.tui.screens.dialogs import CramDialog
         from study.tui.screens.review import ReviewScreen
+
+        if not await self._workspace_open():
+            return
 
         def chosen(choice: tuple[DeckScope, str] | None) -> None:
             if choice is not None:
@@ -358,18 +380,25 @@ class HomeScreen(Screen[None]):
         """The deck under the cursor (None on the All decks row, or with no decks)."""
         return self.nodes.get(self._selected_key() or ALL)
 
-    def action_browse(self) -> None:
+    async def action_browse(self) -> None:
         from study.tui.screens.browse import BrowseScreen
 
+        if not await self._workspace_open():
+            return
         self.app.push_screen(BrowseScreen())
 
-    def action_stats(self) -> None:
+    async def action_stats(self) -> None:
         from study.tui.screens.stats import StatsScreen
 
+        if not await self._workspace_open():
+            return
         self.app.push_screen(StatsScreen())
 
-    def action_import(self) -> None:
+    async def action_import(self) -> None:
         from study.tui.screens.dialogs import ImportDialog
+
+        if not await self._workspace_open():
+            return
 
         def imported(summary: str | None) -> None:
             if summary:
