@@ -83,6 +83,25 @@ _IMPERATIVE = frozenset(
     ]
 )
 _FIRST_PERSON = re.compile(r"\b(?:I|I'm|I’m|I've|we|we've|we’ve|we're|we’re|us|our|my|me)\b")
+# "grades I to IV", "type I", "stage I and II", "grade I-II": the Roman numeral, not "I".
+_NUMERAL_BEFORE = re.compile(
+    r"\b(?:types?|grades?|stages?|class(?:es)?|phases?|levels?|from)\s+$", re.I
+)
+_NUMERAL_AFTER = re.compile(r"^(?:\s+(?:to|and|or)\s+|\s*[-–]\s*)[IVX]+\b")
+
+
+def _first_person(text: str) -> bool:
+    """Whether ``text`` speaks as "I" or "we" (a Roman numeral I is not a pronoun)."""
+    for match in _FIRST_PERSON.finditer(text):
+        if match.group(0) == "I" and (
+            _NUMERAL_BEFORE.search(text[: match.start()])
+            or _NUMERAL_AFTER.match(text[match.end() :])
+        ):
+            continue
+        return True
+    return False
+
+
 _ASIDE = re.compile(r"\b(?:mentioned earlier|as noted above|as we saw|earlier in this)\b", re.I)
 _CONVERSATIONAL = re.compile(
     r"\b(?:you|your|you're|you’re|anyone|everyone|period|really|remotely|good to have)\b", re.I
@@ -129,7 +148,7 @@ def sentence_drop(text: str, has_topic: bool) -> str | None:
         return "introduces a list (the list gives the cards)"
     if _QUOTED_PERSON.search(text):
         return "quote of a person (anecdote), not a fact"
-    if _FIRST_PERSON.search(text) or _ASIDE.search(text):
+    if _first_person(text) or _ASIDE.search(text):
         return "conversational aside of the author"
     if text.rstrip().endswith("!"):
         return "exclamation: an opinion rather than a fact"

@@ -166,6 +166,9 @@ class _Reader:
         if not sentences:
             return
         section = heading_topic(block.headings)
+        if block.kind == "table":
+            self._read_table(block, section, kept, drops)
+            return
         subject = None
         if block.kind == "paragraph":
             first = sentences[0].text
@@ -288,6 +291,43 @@ class _Reader:
                 kept.append(_Kept(candidate, self.cited, tags))
                 passed += 1
         return passed
+
+    def _read_table(
+        self, block: Block, section: str | None, kept: list[_Kept], drops: list[Drop]
+    ) -> None:
+        """A Markdown table: a card per cell, asked by its row's first cell and its column
+        header ("Hip fractures, intertrochanteric: usual treatment?" "Dynamic hip screw")."""
+        rows = block.table_rows()
+        if len(rows) < 2:
+            return
+        header = rows[0][1]
+        tags = tuple(dict.fromkeys(slug(t) for t in (section or self.fallback_tag,)))
+        for sentence, cells in rows[1:]:
+            key = cells[0] if cells else ""
+            asked = [
+                (column, value)
+                for column, value in zip(header[1:], cells[1:], strict=False)
+                if column and value
+            ]
+            if not key or not asked:
+                drops.append(
+                    Drop("table row without a first cell or values", self.cited, sentence.raw)
+                )
+                continue
+            about = f"{capitalise(section)}, {lower_first(key)}" if section else capitalise(key)
+            candidates = [
+                Candidate(
+                    pattern="table",
+                    type="basic",
+                    sentence=sentence,
+                    answers=(value,),
+                    front=f"{about}: {lower_first(column)}?",
+                    back=capitalise(value),
+                    topic=section,
+                )
+                for column, value in asked
+            ]
+            self._gate(candidates, sentence.text, tags, kept, drops)
 
     def _read_list(
         self,

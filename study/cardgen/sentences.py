@@ -23,6 +23,8 @@ LONG_LINE = 100
 
 _HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
 _BULLET = re.compile(r"^\s*(?:[-*+•]|\d{1,3}[.)])\s+(.*)$")
+_TABLE_ROW = re.compile(r"^\s*\|.*\|\s*$")
+_TABLE_RULE = re.compile(r"^\s*\|?(?:\s*:?-{2,}:?\s*\|)+\s*:?-{0,}:?\s*\|?\s*$")
 _SETEXT = re.compile(r"^\s*(=+|-+)\s*$")
 _LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 _EMPHASIS = re.compile(r"(\*\*|__|\*|`)")
@@ -40,17 +42,35 @@ class Sentence:
 
 @dataclass
 class Block:
-    """A paragraph, a bullet item, or a heading, with the headings above it."""
+    """A paragraph, a bullet item, a Markdown table or a heading, with the headings above."""
 
-    kind: str  # "paragraph", "bullet" or "heading"
+    kind: str  # "paragraph", "bullet", "table" or "heading"
     text: str
     start: int
     end: int
     headings: tuple[str, ...] = ()
 
     def sentences(self) -> list[Sentence]:
-        """The block's sentences (split on demand: splitting is the slow part of reading)."""
+        """The block's sentences (split on demand: splitting is the slow part of reading);
+        a table's are its rows below the header, each "cell | cell | ..."."""
+        if self.kind == "table":
+            return [row for row, _ in self.table_rows()[1:]]
         return split_sentences(self.text, self.start) if self.kind != "heading" else []
+
+    def table_rows(self) -> list[tuple[Sentence, list[str]]]:
+        """A table's rows (the header first, the rule under it left out), each with its
+        cells' text."""
+        rows: list[tuple[Sentence, list[str]]] = []
+        offset = self.start
+        for line in self.text.split("\n"):
+            start, offset = offset, offset + len(line) + 1
+            if _TABLE_RULE.match(line) or not line.strip():
+                continue
+            cells = [clean_markup(c).strip() for c in line.strip().strip("|").split("|")]
+            raw = line.strip()
+            sentence = Sentence(" | ".join(cells), raw, start + line.index(raw), start + len(line))
+            rows.append((sentence, cells))
+        return rows
 
 
 @dataclass
@@ -202,12 +222,20 @@ def parse_document(path: Path, text: str) -> Document:
 
     lines = list(_lines(text))
     for number, (start, line) in enumerate(lines):
+        if kind == "table" and not _TABLE_ROW.match(line):
+            flush()  # the table ended: this line is read as what it is
+            kind = "paragraph"
         heading = _HEADING.match(line)
         bullet = _BULLET.match(line)
         following = lines[number + 1][1] if number + 1 < len(lines) else ""
         if heading:
             flush()
             open_heading(len(heading.group(1)), heading.group(2), start)
+        elif _TABLE_ROW.match(line):
+            if kind != "table":
+                flush()
+                kind = "table"
+            current.append((start, line))
         elif not current and not previous_line.strip() and _is_title(line, following):
             # Plain text has titles too: a short line alone, with no final stop. The first
             # names the document's subject; later ones its sections.

@@ -160,3 +160,29 @@ def test_a_subject_with_two_predicates_is_not_asked_what_it_shows(tmp_path: Path
     )
     fronts = [n.front for n in g.deck.notes if n.type == "basic"]
     assert not any("diagnosis and show" in f for f in fronts)
+
+
+def test_a_markdown_table_gives_a_card_per_cell_named_by_its_row_and_column(
+    tmp_path: Path,
+) -> None:
+    g = generate_text(
+        tmp_path,
+        "# Antidotes\n\n| Poison | Antidote | Route |\n|---|:---:|---|\n"
+        "| Paracetamol | Acetylcysteine | IV |\n| Opioids | Naloxone | IV or IM |\n\n"
+        "Naloxone has a shorter half-life than most opioids.\n",
+    )
+    note = find(g, "Antidotes, paracetamol: antidote?", "Acetylcysteine")
+    assert note is not None and note.source is not None
+    assert note.source.sentence == "| Paracetamol | Acetylcysteine | IV |"
+    assert find(g, "Antidotes, opioids: route?", "IV or IM")
+    assert not any("|" in (n.text or n.front) for n in g.deck.notes)
+    assert find(g, "shorter half-life", "naloxone") or find(g, "half-life", "opioids")
+
+
+def test_a_roman_numeral_i_is_not_the_author_speaking(tmp_path: Path) -> None:
+    g = generate_text(
+        tmp_path,
+        "# Diabetes\n\nType I diabetes is caused by autoimmune destruction of beta cells.\n",
+    )
+    assert not any("conversational" in d.reason for d in g.drops)
+    assert g.deck.notes
