@@ -111,7 +111,7 @@ def run_tui(
     cram: bool = False,
 ) -> None:
     """Open the Textual app."""
-    if not decks and _from_first_screen(options, start, tag, cram):
+    if _from_first_screen(options, start, decks, tag, cram):
         return
     from study.tui.app import run_app
 
@@ -120,7 +120,9 @@ def run_tui(
         run_app(workspace, start=start, scope=scope, cram=cram)
 
 
-def _from_first_screen(options: Options, start: str, tag: str | None, cram: bool) -> bool:
+def _from_first_screen(
+    options: Options, start: str, decks: tuple[str, ...], tag: str | None, cram: bool
+) -> bool:
     """Run the app from its first screen (the deck list, or review's first card) read
     with sqlite3 before SQLAlchemy loads (issue 9); False when :mod:`study.first_card`
     says the ordinary start must run."""
@@ -133,8 +135,10 @@ def _from_first_screen(options: Options, start: str, tag: str | None, cram: bool
     scope = DeckScope(None, tag)
     url, profile, now = database_url(options.db), profile_name(options.profile), SystemClock().now()
     if start == "review":
-        first = read_first_view(url, profile, settings, scope, now, cram=cram)
+        first = read_first_view(url, profile, settings, scope, now, decks=decks, cram=cram)
         first_home = None
+    elif decks:
+        return False
     else:
         first, first_home = None, read_first_home(url, profile, settings, now)
     if first is None and first_home is None:
@@ -147,7 +151,12 @@ def _from_first_screen(options: Options, start: str, tag: str | None, cram: bool
         return workspace
 
     run_from_first_screen(
-        opener, settings, first=first, first_home=first_home, scope=scope, cram=cram
+        opener,
+        settings,
+        first=first,
+        first_home=first_home,
+        scope=first.scope if first is not None else scope,
+        cram=cram,
     )
     return True
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import closing
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -35,6 +35,7 @@ from study.queue import (
     Plan,
     Queue,
     card_contents,
+    decks_matching,
     grade_previews,
     plan_queue,
     scope_names_title,
@@ -50,6 +51,7 @@ class FirstView:
     """What the review screen shows first, and the plan the session then takes over."""
 
     plan: Plan
+    scope: DeckScope  # with the decks asked for resolved to ids
     queue: Queue  # at its first card
     card: CardContent
     previews: dict[int, GradePreview]
@@ -104,11 +106,24 @@ def read_first_view(
     scope: DeckScope,
     now: datetime,
     *,
+    decks: Sequence[str] = (),
     cram: bool = False,
 ) -> FirstView | None:
-    """The first card of a review of ``scope``, or None when the ordinary start must run."""
+    """The first card of a review of ``scope``, or None when the ordinary start must run.
+
+    ``decks`` (ids or names, as ``study review --deck`` takes them) narrow the scope to
+    those decks and their children; one that matches nothing leaves the error to the
+    ordinary start.
+    """
 
     def read(reader: SqliteReader, learner_id: int) -> FirstView | None:
+        nonlocal scope
+        if decks:
+            known = [(row[0], row[1]) for row in reader.rows(_LIVE_DECKS, {"no": False})]
+            found = [decks_matching(known, query) for query in decks]
+            if any(ids is None for ids in found):
+                return None
+            scope = DeckScope(sorted({i for ids in found for i in ids or ()}), scope.tag)
         today = study_day(now, settings.zone, settings.day_starts_at)
         plan = plan_queue(reader, learner_id, settings, scope, today, cram=cram)
         queue = Queue.start(plan, cram=cram)
@@ -122,6 +137,7 @@ def read_first_view(
             names = [row[0] for row in reader.rows(_DECK_NAMES, {"deck_ids": scope.deck_ids})]
         return FirstView(
             plan=plan,
+            scope=scope,
             queue=queue,
             card=card,
             previews=grade_previews(reader, learner_id, queue.current),
@@ -171,4 +187,5 @@ def _ready(connection: sqlite3.Connection, profile: str) -> int | None:
     return None if learner is None else int(learner[0])
 
 
+_LIVE_DECKS = "SELECT id, name FROM deck WHERE retired = :no ORDER BY name"
 _DECK_NAMES = "SELECT name FROM deck WHERE id IN :deck_ids"

@@ -584,6 +584,23 @@ def content_from_row(row: Sequence[Any]) -> CardContent:
     )
 
 
+def decks_matching(decks: Sequence[tuple[str, str]], query: str) -> list[str] | None:
+    """The ids of the deck (of ``(id, name)`` pairs) named or identified by ``query`` and
+    of its child decks, sorted; None when no deck matches."""
+    match = [d for d in decks if query in d] or [
+        d for d in decks if d[1].casefold() == query.casefold()
+    ]
+    if not match:
+        # A parent that is only a name prefix ("Orthopaedics" of "Orthopaedics::Spine").
+        prefix = (query + SEPARATOR).casefold()
+        children = [deck_id for deck_id, name in decks if name.casefold().startswith(prefix)]
+        return children or None
+    prefixes = tuple(name + SEPARATOR for _, name in match)
+    ids = {deck_id for deck_id, _ in match}
+    ids |= {deck_id for deck_id, name in decks if name.startswith(prefixes)}
+    return sorted(ids)
+
+
 def scope_names_title(deck_names: Iterable[str] | None, tag: str | None) -> str:
     """A short name for what a session studies: ``Cardiology``, ``3 decks``, ``tag hip``.
 

@@ -296,18 +296,10 @@ def list_decks(session: Session) -> list[Deck]:
 
 def resolve_decks(session: Session, query: str) -> list[str]:
     """The ids of the deck named or identified by ``query`` and of its child decks."""
-    decks = list_decks(session)
-    match = [d for d in decks if query in (d.id, d.name)] or [
-        d for d in decks if d.name.casefold() == query.casefold()
-    ]
-    if not match:
-        names = [d.name for d in decks if d.name.startswith(query + "::")]
-        if names:
-            return [d.id for d in decks if d.name.startswith(query + "::")]
+    ids = queue.decks_matching([(d.id, d.name) for d in list_decks(session)], query)
+    if ids is None:
         raise NotFoundError(f"no deck {query!r}; `study decks` lists them")
-    prefixes = tuple(d.name + "::" for d in match)
-    ids = {d.id for d in match} | {d.id for d in decks if d.name.startswith(prefixes)}
-    return sorted(ids)
+    return ids
 
 
 def deck_materials(session: Session, deck_id: str) -> dict[str, str]:

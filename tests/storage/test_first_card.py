@@ -25,11 +25,11 @@ from study.clock import FixedClock, study_day
 from study.config import DeckLimits, Settings
 from study.first_card import FirstView, SqliteReader, read_first_view, sqlite_file
 from study.library import import_deck_files, sync_bundled_decks
-from study.overview import overview
-from study.queue import DeckScope
+from study.overview import overview, scope_title
+from study.queue import DeckScope, decks_matching
 from study.session import StudySession
 from study.storage.database import Database, open_database
-from study.storage.repository import get_or_create_learner
+from study.storage.repository import get_or_create_learner, resolve_decks
 from tests.conftest import START, ZONE, DeckFactory, basic, cloze
 
 SETTINGS = Settings(timezone=ZONE, new_per_day=4, reviews_per_day=6, drill_gap=2)
@@ -254,3 +254,34 @@ def _bundled() -> list[Path]:
     from study.decks import bundled_deck_files
 
     return bundled_deck_files()
+
+
+def test_decks_asked_by_name_are_resolved_as_the_cli_resolves_them(
+    collection: tuple[Database, int, Path],
+) -> None:
+    database, learner_id, path = collection
+    clock = FixedClock(START)
+    url = f"sqlite:///{path}"
+    first = read_first_view(
+        url, "default", SETTINGS, DeckScope(), clock.now(), decks=("medicine", "pharm")
+    )
+    assert first is not None
+    with database.session() as session:
+        expected = sorted(
+            {i for query in ("medicine", "pharm") for i in resolve_decks(session, query)}
+        )
+    assert first.scope.deck_ids == expected == ["cardio", "med", "pharm"]
+    with database.reader() as reader:
+        assert first.title == scope_title(reader, first.scope.deck_ids, None)
+    _agree(database, learner_id, path, clock, first.scope)
+    unknown = ("medicine", "no such deck")
+    assert (
+        read_first_view(url, "default", SETTINGS, DeckScope(), clock.now(), decks=unknown) is None
+    )
+
+
+def test_a_parent_that_is_only_a_name_prefix_is_found_whatever_its_case() -> None:
+    decks = [("spine", "Orthopaedics::Spine and hip"), ("hand", "Orthopaedics::Hand")]
+    assert decks_matching(decks, "orthopaedics") == ["spine", "hand"]
+    assert decks_matching(decks, "ORTHOPAEDICS::hand") == ["hand"]
+    assert decks_matching(decks, "ortho") is None
