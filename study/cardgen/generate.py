@@ -406,14 +406,19 @@ def _list_label(blocks: list[Block], index: int, section: str | None) -> tuple[s
     if index > 0 and blocks[index - 1].kind == "paragraph":
         intro = blocks[index - 1].text.strip()
         match = re.search(
-            r"([^.:!?]+?)\s+(include|includes|are|is|can be)?\s*:\s*$", intro, re.IGNORECASE
+            r"([^.:!?]+?)(?:\s+(include|includes|are|is|can be))?\s*:\s*$", intro, re.IGNORECASE
         )
         if match:
             label = re.sub(
                 r"^(?:the\s+)?(?:main\s+|common\s+|typical\s+)?", "", match.group(1), flags=re.I
             )
             partial = (match.group(2) or "").lower().startswith("include")
-            return (label[0].lower() + label[1:], not partial) if label else None
+            if not label:
+                return None
+            label = label[0].lower() + label[1:]
+            if section and section.lower() not in label.lower():
+                label = f"{label} of {section}"  # "Extra-articular features:" under AS
+            return label, not partial
     headings = blocks[index].headings
     if headings:
         aspect = headings[-1].strip().rstrip(":")

@@ -169,8 +169,10 @@ def _one_predicate(phrase: str) -> str:
 
 
 def _plural(phrase: str) -> bool:
-    """Whether ``phrase`` ends in a plural noun ("life-threatening features")."""
-    last = (words(phrase)[-1:] or [""])[0]
+    """Whether the head of ``phrase`` is a plural noun ("life-threatening features"; not
+    "MRI of the joints")."""
+    head = re.split(r"\s+(?:of|in|on|for|with|from)\s+", phrase, maxsplit=1)[0]
+    last = (words(head)[-1:] or [""])[0]
     return last.endswith("s") and not last.endswith(("ss", "is", "us", "sis"))
 
 
@@ -207,6 +209,16 @@ def _clause_subject(text: str) -> str:
     return re.sub(
         r"^(?:in|for|among|after|during|with|according to)\b[^,]{0,80},\s*", "", text, flags=re.I
     )
+
+
+_FIRST_VERB = re.compile(r"\s+(?:is|are|was|were|has|have)\s", re.IGNORECASE)
+
+
+def _subject_only(text: str) -> str:
+    """``text`` up to its first verb: "Inflammatory back pain is worse after rest, and"
+    gives "Inflammatory back pain" (a pattern read up to a later verb of the sentence)."""
+    cut = _FIRST_VERB.search(text)
+    return text[: cut.start()] if cut else text
 
 
 def _basic(
@@ -486,7 +498,7 @@ def locations(text: str, sentence: Sentence, context: Context) -> list[Candidate
     match = _WHERE.match(text)
     if not match:
         return []
-    x = _term(strip_article(match.group("x")))
+    x = _term(strip_article(_subject_only(match.group("x"))))
     verb, often, y = match.group("verb").lower(), match.group("often").lower(), match.group("y")
     base = verb[:-1] if verb.endswith("s") else verb
     if verb == "affects":
@@ -601,7 +613,9 @@ def treatments(text: str, sentence: Sentence, context: Context) -> list[Candidat
         )
     heals = _HEALS_WITH.match(text)
     if heals:
-        subject = re.sub(r"(?:\s+(?:\w+ly|often))+$", "", _clause_subject(heals.group("x")))
+        subject = re.sub(
+            r"(?:\s+(?:\w+ly|often))+$", "", _subject_only(_clause_subject(heals.group("x")))
+        )
         # "How is a scaphoid fracture treated": a singular count noun keeps its article.
         indefinite = re.match(r"an?\s", subject, re.IGNORECASE)
         x = lower_first(subject) if indefinite else _term(strip_article(subject))

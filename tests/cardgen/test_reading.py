@@ -186,3 +186,32 @@ def test_a_roman_numeral_i_is_not_the_author_speaking(tmp_path: Path) -> None:
     )
     assert not any("conversational" in d.reason for d in g.drops)
     assert g.deck.notes
+
+
+def test_a_pattern_asks_about_the_subject_not_the_clause_before_its_verb(
+    tmp_path: Path,
+) -> None:
+    g = generate_text(
+        tmp_path,
+        "# Psoriatic arthritis\n\n"
+        "Psoriatic arthritis is an inflammatory arthritis that mainly affects the distal "
+        "interphalangeal joints.\n\n"
+        "Enthesitis is worse after rest, and improves with movement.\n",
+    )
+    assert find(g, "what does psoriatic arthritis mainly affect", "distal interphalangeal")
+    assert find(g, "what helps enthesitis improve", "movement")
+    fronts = [n.front for n in g.deck.notes if n.type == "basic"]
+    assert not any(" is an inflammatory arthritis that" in f for f in fronts)
+
+
+def test_a_list_after_a_bare_label_names_the_condition_and_mri_of_joints_is_singular(
+    tmp_path: Path,
+) -> None:
+    g = generate_text(
+        tmp_path,
+        "# Sarcoidosis\n\nThoracic features:\n\n- bilateral hilar lymphadenopathy\n"
+        "- pulmonary fibrosis\n- pleural effusion\n\n"
+        "CT of the chest shows perilymphatic nodules.\n",
+    )
+    assert find(g, "Name the 3 thoracic features of sarcoidosis", "pulmonary fibrosis")
+    assert find(g, "What does CT of the chest show", "perilymphatic nodules")
