@@ -513,7 +513,7 @@ def _drop_alias(text: str) -> str:
 
 
 _PROCEDURE_STEP = re.compile(
-    r"^(?:during|in)\s+(?P<proc>[^,]+),\s*(?P<what>.+?)\s+(?P<aux>is|are)\s+"
+    r"^(?P<prep>during|in)\s+(?P<proc>[^,]+),\s*(?P<what>.+?)\s+(?P<aux>is|are)\s+"
     r"(?P<verb>\w+ed|\w+en)\b(?P<rest>[^,;]*)",
     re.IGNORECASE,
 )
@@ -526,8 +526,10 @@ def procedure_steps(text: str, sentence: Sentence, context: Context) -> list[Can
         return []
     proc = strip_article(match.group("proc"))
     what = match.group("what").strip(" ,")
-    rest = match.group("rest").rstrip(" .")
-    front = f"During {proc}, what {match.group('aux')} {match.group('verb')}{rest}?"
+    # "... is stopped and vitamin K is given": the second clause is a fact of its own.
+    rest = re.split(r"\s+and\s+(?=[^,;]*\b(?:is|are)\s)", match.group("rest"))[0].rstrip(" .")
+    prep = match.group("prep").capitalize()
+    front = f"{prep} {proc}, what {match.group('aux')} {match.group('verb')}{rest}?"
     return [_basic("procedure-step", sentence, context, front, what)]
 
 
@@ -740,6 +742,9 @@ _INTRO = re.compile(
 )
 
 
+_EXAMPLES = re.compile(r"\s*(?:for example|for instance|e\.g\.|such as|including)\b", re.I)
+
+
 @lru_cache(maxsize=1024)
 def _series_spans(text: str) -> tuple[tuple[int, int], ...]:
     """The spans of the first series of three or more short items ("A, B, and C" or
@@ -754,6 +759,8 @@ def _series_spans(text: str) -> tuple[tuple[int, int], ...]:
             continue  # "When A, B, or C, X happens": the series is the condition, not the fact
         first = _tail_phrase(match.group("first"))
         middle = [m.strip() for m in match.group("middle").split(",") if m.strip()]
+        if any(_EXAMPLES.match(m) for m in [*middle, match.group("penult") or ""]):
+            continue  # "Electrolyte disturbances, for example A and B": examples, not a series
         if match.group("penult"):
             penult = match.group("penult").strip()
             if any(_verb(w) for w in penult.split()) or words(penult)[0] in _NOT_ITEM_START:
@@ -1144,8 +1151,8 @@ _SHOWS = re.compile(
     re.IGNORECASE,
 )
 _SUCH_AS = re.compile(
-    r"\bsuch as\s+(?P<list>[^,;.()]+(?:,\s*[^,;.()]+)*?)(?=,\s+(?:are|is|were|was|can|may)\b|"
-    r"[,.;)]|$)",
+    r"\b(?:such as|for example|e\.g\.,?)\s+(?P<list>[^,;.()]+(?:,\s*[^,;.()]+)*?)"
+    r"(?=,\s+(?:are|is|were|was|can|may)\b|[,.;)]|$)",
     re.IGNORECASE,
 )
 MAX_ITEM_WORDS = 5
@@ -1171,6 +1178,13 @@ def findings(text: str, sentence: Sentence, context: Context) -> list[Candidate]
             found += [card] if card else []
     for example in _SUCH_AS.finditer(text):
         items = split_items(example.group("list"))
+        if items:
+            # "such as A and B reduce its effect": the list ends where the verb starts.
+            last = re.split(r"\s+(?=\S+\s)", items[-1])
+            for index, word in enumerate(last[1:], start=1):
+                if _verb(word.strip(",")):
+                    items[-1] = " ".join(last[:index])
+                    break
         if 2 <= len(items) <= 6 and all(len(words(i)) <= MAX_ITEM_WORDS for i in items):
             spans = _item_spans(text, items, example.start("list"))
             card = _cloze("example", sentence, context, text, spans)

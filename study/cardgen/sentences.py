@@ -139,6 +139,13 @@ def _segmenter() -> pysbd.Segmenter:
     return pysbd.Segmenter(language="en", clean=False, char_span=False)
 
 
+# pysbd reads "proteins C and S. Its effect is ..." as an initial ("J. Smith"): a single
+# capital, a stop, then a word that only starts sentences, is a sentence boundary.
+_INITIAL_STOP = re.compile(
+    r"(?<=\b[A-Z]\.)\s+(?=(?:It|Its|The|This|These|They|Their|There|In|A|An|When|If)\s)"
+)
+
+
 def split_sentences(text: str, offset: int) -> list[Sentence]:
     """The sentences of one block of ``text`` that starts at ``offset`` in its file.
 
@@ -153,6 +160,7 @@ def split_sentences(text: str, offset: int) -> list[Sentence]:
     # pysbd is the slow part of reading; text with no stop before its end (a bullet item,
     # a heading-like line) is one sentence without asking it.
     pieces = [flat] if not _INNER_STOP.search(flat.strip()) else _segmenter().segment(flat)
+    pieces = [part for piece in pieces for part in _INITIAL_STOP.split(piece)]
     for piece in pieces:
         stripped = piece.strip()
         if not stripped:

@@ -606,6 +606,8 @@ def _joins(word: str, text: str, left_end: int, right_start: int) -> bool:
         return False
     if lowered in HEAD_NOUNS:
         return True
+    if lowered in ("example", "instance", "including", "namely"):
+        return False  # "for example hypokalaemia": the term starts after the marker
     if is_verb(lowered) or lowered.endswith(_VERB_SUFFIXES):
         return False
     return (

@@ -215,3 +215,35 @@ def test_a_list_after_a_bare_label_names_the_condition_and_mri_of_joints_is_sing
     )
     assert find(g, "Name the 3 thoracic features of sarcoidosis", "pulmonary fibrosis")
     assert find(g, "What does CT of the chest show", "perilymphatic nodules")
+
+
+def test_a_sentence_ending_in_a_single_capital_letter_ends_there(tmp_path: Path) -> None:
+    g = generate_text(
+        tmp_path,
+        "# Heparin\n\nHeparin potentiates antithrombin, which inactivates factor Xa and "
+        "thrombin, also called factor II. Its effect is monitored with the APTT.\n",
+    )
+    assert not any("Its effect" in (n.text or n.front) for n in g.deck.notes)
+    assert find(g, "monitored", "APTT")
+
+
+def test_examples_after_for_example_stop_at_the_verb(tmp_path: Path) -> None:
+    g = generate_text(
+        tmp_path,
+        "# Digoxin\n\nDrugs such as amiodarone and verapamil raise its level. "
+        "Electrolyte disturbances, for example hypokalaemia and hypomagnesaemia, "
+        "increase its toxicity.\n",
+    )
+    answers = [a for n in g.deck.notes for a in all_answers(n)]
+    assert "verapamil" in answers and not any("raise" in a for a in answers)
+    assert "hypokalaemia" in answers and not any(a.startswith("example") for a in answers)
+
+
+def test_a_step_asks_only_its_own_clause_with_the_materials_preposition(tmp_path: Path) -> None:
+    g = generate_text(
+        tmp_path,
+        "# Hyperthyroidism\n\nIn thyroid storm, propranolol is given and "
+        "propylthiouracil is started at a high dose.\n",
+    )
+    note = find(g, "In thyroid storm, what is given?", "propranolol")
+    assert note is not None and "started" not in note.front
