@@ -376,6 +376,7 @@ class _Row(NamedTuple):
     tags: str
     source_file: str
     source_sentence: str
+    editor_note: str
     updated_at: str | datetime  # as the driver returns it: see _epoch_seconds
     card_id: str | None
     ordinal: int | None
@@ -436,6 +437,7 @@ def _note_query(deck_ids: list[str] | None, learner_id: int, with_progress: bool
             col(Note.tags),
             col(Note.source_file),
             col(Note.source_sentence),
+            col(Note.editor_note),
             # Raw, converted once per note: SQLAlchemy's conversion on every card row
             # costs more than a tenth of a large export.
             sa.type_coerce(col(Note.updated_at), sa.String),
@@ -579,6 +581,9 @@ def _configure_collection(cursor: sqlite3.Cursor, settings: Settings) -> None:
 def _anki_note(model: Any, row: _Row, position: int) -> Any:
     source = source_html(row.source_sentence, row.source_file)
     extra = field_html(row.extra)
+    if row.editor_note:  # shown under the answer, as study shows it
+        note = f"<i>Note:</i> {field_html(row.editor_note)}"
+        extra = f"{extra}<br><br>{note}" if extra else note
     if row.type == "cloze":
         fields = [field_html(row.text), extra, source]
     else:

@@ -32,6 +32,9 @@ class CardContent:
     tags: tuple[str, ...] = ()
     source_file: str = ""
     source_sentence: str = ""
+    # The deck author's remark, shown under the answer: where a card corrects its
+    # material, what the material wrote.
+    note: str = ""
 
 
 def card_id(note_id: str, ordinal: int) -> str:

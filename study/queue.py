@@ -146,8 +146,8 @@ _CRAM = (
 )
 _CONTENTS = (
     "SELECT card.id, card.note_id, card.deck_id, card.ordinal, note.type, note.front, "
-    "note.back, note.text, note.extra, note.tags, note.source_file, note.source_sentence "
-    "FROM card JOIN note ON note.id = card.note_id WHERE card.id IN :card_ids"
+    "note.back, note.text, note.extra, note.tags, note.source_file, note.source_sentence, "
+    "note.editor_note FROM card JOIN note ON note.id = card.note_id WHERE card.id IN :card_ids"
 )
 
 
@@ -565,7 +565,7 @@ def card_contents(reader: Reader, card_ids: Sequence[str]) -> dict[str, CardCont
 
 def content_from_row(row: Sequence[Any]) -> CardContent:
     """A card's content from (card id, note id, deck id, ordinal, and the note's type,
-    front, back, text, extra, tags, source file, source sentence)."""
+    front, back, text, extra, tags, source file, source sentence, editor's note)."""
     (card_id, note_id, deck_id, ordinal, kind, front, back, text, extra, tags) = row[:10]
     question, answer = question_and_answer(kind, front, back, text, ordinal)
     return CardContent(
@@ -581,6 +581,7 @@ def content_from_row(row: Sequence[Any]) -> CardContent:
         tags=split_tags(tags),
         source_file=row[10],
         source_sentence=row[11],
+        note=row[12],
     )
 
 

@@ -381,9 +381,8 @@ def content_of(card: Card, note: Note) -> CardContent:
 def _content(card_id_: str, note_id: str, deck_id: str, ordinal: int, note: Any) -> CardContent:
     """A card's content from its note's fields (a ``Note``, or a row with its columns)."""
     fields = (note.type, note.front, note.back, note.text, note.extra, note.tags)
-    return content_from_row(
-        (card_id_, note_id, deck_id, ordinal, *fields, note.source_file, note.source_sentence)
-    )
+    cited = (note.source_file, note.source_sentence, note.editor_note)
+    return content_from_row((card_id_, note_id, deck_id, ordinal, *fields, *cited))
 
 
 def card_row(

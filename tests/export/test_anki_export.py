@@ -296,3 +296,21 @@ def test_without_progress_every_card_arrives_new_and_unsuspended(
     # New cards keep the deck-file order: one position per note, siblings together.
     dues = package_rows(package, "SELECT n.guid, c.due FROM cards c JOIN notes n ON n.id = c.nid")
     assert sorted({due for _, due in dues}) == [1, 2, 3, 4]
+
+
+def test_the_authors_note_shows_under_the_answer_escaped(
+    library: Library, anki: Collection, clock: FixedClock, tmp_path: Path
+) -> None:
+    corrected = basic(
+        "pmma",
+        "Which cement is injected in vertebroplasty?",
+        "Polymethyl methacrylate (PMMA)",
+        edited=True,
+        note="The material writes <methymethacrylate> & means PMMA.",
+    )
+    library.add(DeckSpec(id="spine", name="Spine", notes=(corrected,)), clock.now())
+    import_package(anki, library.export(tmp_path / "out.apkg", NOW).path)
+    [card] = anki.get_note(note_id_of(anki, "pmma")).cards()
+    assert "Note:" in card.answer() and "<methymethacrylate>" not in card.answer()
+    assert "The material writes <methymethacrylate> & means PMMA." in visible_text(card.answer())
+    assert "Note:" not in card.question()

@@ -343,3 +343,25 @@ async def test_review_opened_on_a_deck_is_titled_with_its_name(workspace: Worksp
     async with app.run_test() as pilot:
         await settle(pilot)
         assert screen_text(app).splitlines()[0].startswith(" Review Orthopaedics::Spine and hip")
+
+
+async def test_the_authors_note_shows_under_the_answer_literally(
+    tmp_path: Path, clock: FixedClock
+) -> None:
+    workspace = make_workspace(tmp_path, clock, decks=())
+    deck = tmp_path / "corrected.toml"
+    deck.write_text(
+        '[deck]\nid = "c"\nname = "Corrected"\n\n[[cards]]\nid = "pmma"\ntype = "basic"\n'
+        'front = "Which cement is used?"\nback = "PMMA"\nedited = true\n'
+        'note = "The material writes [b]methymethacrylate[/b]."\n',
+        encoding="utf-8",
+    )
+    import_deck_files(workspace.database, [deck], clock.now())
+    app = review_app(workspace)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert "methymethacrylate" not in screen_text(app)
+        await pilot.press("space")
+        await pilot.pause()
+        assert "Note: The material writes [b]methymethacrylate[/b]." in screen_text(app)
+    workspace.close()

@@ -289,6 +289,10 @@ class ReviewScreen(Screen[None]):
             if parts:
                 parts.append(Content("\n\n"))
             parts.append(literal(card.extra))
+        if card.note:
+            if parts:
+                parts.append(Content("\n\n"))
+            parts.append(Content.assemble(("Note: ", "bold $text-muted"), literal(card.note)))
         answer.display = bool(parts)
         answer.update(Content("").join(parts) if parts else Content(""))
         hint.display = False
