@@ -287,6 +287,8 @@ def near_duplicates(candidates: Iterable[Candidate]) -> dict[int, int]:
 
 def _same_card(first: Candidate, second: Candidate) -> bool:
     same_sentence = first.sentence.raw == second.sentence.raw
+    if same_sentence and {first.pattern, second.pattern} == {"list-whole", "list-item"}:
+        return False  # a list asked item by item and whole: two cards on purpose
     # Two patterns read the same list: the later one's deletions are among the first's.
     if (
         same_sentence

@@ -349,15 +349,17 @@ class _Reader:
             not t or len(words(t)) > gates.MAX_LIST_ITEM_WORDS for t in texts
         ):
             return
-        labelled = _list_label(blocks, index, section)
+        line_start = self.text.rfind("\n", 0, items[0].start) + 1
+        numbered = bool(re.match(r"\s*\d{1,3}[.)]", self.text[line_start : items[0].start]))
+        labelled = _list_label(blocks, index, section, len(texts), numbered)
         if labelled is None:
             return
-        label, complete = labelled
+        prefix, question = labelled
         raw = self.text[items[0].start : items[-1].end]
         sentence = Sentence(text="; ".join(texts), raw=raw, start=items[0].start, end=items[-1].end)
         # Items with commas of their own ("drugs, such as A and B") are kept apart by ";".
         separator = "; " if any("," in t for t in texts) else ", "
-        body = f"{capitalise(label)}: " + separator.join(
+        body = f"{prefix}: " + separator.join(
             f"{{{{c{n}::{t}}}}}" for n, t in enumerate(texts, start=1)
         )
         whole = Candidate(
@@ -365,8 +367,7 @@ class _Reader:
             type="basic",
             sentence=sentence,
             answers=tuple(texts),
-            # "Risk factors include:" lists some; a heading "Symptoms" lists them all.
-            front=f"Name the {len(texts)} {label}." if complete else f"Name {len(texts)} {label}.",
+            front=question,
             back=capitalise("; ".join(texts)),
             topic=section,
         )
@@ -399,15 +400,33 @@ def _starts_list(blocks: list[Block], index: int) -> bool:
     )
 
 
-def _list_label(blocks: list[Block], index: int, section: str | None) -> tuple[str, bool] | None:
-    """What a list enumerates, and whether it is complete: "risk factors for gout" from
-    "Risk factors for gout include:" (some of them) or from the heading "Risk factors"
-    under "Gout" (all of them)."""
+# An intro that says when, not what: "Within one hour of recognition:" before the steps.
+_ADVERBIAL_INTRO = re.compile(
+    r"^(?:within|during|after|before|in|at|on|by|from|once|when|if|then|first)\b", re.I
+)
+
+
+def _list_label(
+    blocks: list[Block], index: int, section: str | None, count: int, numbered: bool
+) -> tuple[str, str] | None:
+    """What a list's cloze begins with and how its whole-list card asks for it, from the
+    paragraph that introduces it or the heading above it; None when neither says.
+
+    "Risk factors for gout include:" lists some ("Name 3 risk factors for gout."); a
+    heading "Symptoms" under "Gout" lists them all ("Name the 3 symptoms of gout."); an
+    intro that only says when ("Within one hour:") leaves the naming to the heading.
+    """
     if index > 0 and blocks[index - 1].kind == "paragraph":
         intro = blocks[index - 1].text.strip()
         match = re.search(
             r"([^.:!?]+?)(?:\s+(include|includes|are|is|can be))?\s*:\s*$", intro, re.IGNORECASE
         )
+        if match and _ADVERBIAL_INTRO.match(match.group(1).strip()):
+            if not section:
+                return None
+            when = lower_first(match.group(1).strip())
+            prefix = f"{capitalise(section)} ({when})"
+            return prefix, f"{prefix}: name the {count} {'steps' if numbered else 'items'}."
         if match:
             label = re.sub(
                 r"^(?:the\s+)?(?:main\s+|common\s+|typical\s+)?", "", match.group(1), flags=re.I
@@ -418,12 +437,14 @@ def _list_label(blocks: list[Block], index: int, section: str | None) -> tuple[s
             label = label[0].lower() + label[1:]
             if section and section.lower() not in label.lower():
                 label = f"{label} of {section}"  # "Extra-articular features:" under AS
-            return label, not partial
+            front = f"Name {count} {label}." if partial else f"Name the {count} {label}."
+            return capitalise(label), front
     headings = blocks[index].headings
     if headings:
         aspect = headings[-1].strip().rstrip(":")
         if aspect.lower() in ASPECT_HEADINGS or all(w in ASPECT_HEADINGS for w in words(aspect)):
-            return (f"{aspect.lower()} of {section}" if section else aspect.lower()), True
+            label = f"{aspect.lower()} of {section}" if section else aspect.lower()
+            return capitalise(label), f"Name the {count} {label}."
     return None
 
 

@@ -247,3 +247,15 @@ def test_a_step_asks_only_its_own_clause_with_the_materials_preposition(tmp_path
     )
     note = find(g, "In thyroid storm, what is given?", "propranolol")
     assert note is not None and "started" not in note.front
+
+
+def test_steps_introduced_by_when_are_named_by_their_heading(tmp_path: Path) -> None:
+    g = generate_text(
+        tmp_path,
+        "# Cardiac arrest\n\n## Adrenaline\n\nAfter the third shock:\n\n"
+        "1. Give adrenaline 1 mg intravenously.\n2. Give amiodarone 300 mg intravenously.\n",
+    )
+    whole = find(g, "Adrenaline (after the third shock): name the 2 steps.", "amiodarone")
+    assert whole is not None and whole.type == "basic"
+    item = find(g, "Adrenaline (after the third shock): {{c1::", "adrenaline 1 mg")
+    assert item is not None and item.type == "cloze"
