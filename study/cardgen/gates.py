@@ -172,6 +172,8 @@ def is_instruction(text: str) -> bool:
 def card_drop(candidate: Candidate, source_text: str) -> str | None:
     """Why ``candidate`` fails a gate, or None when it passes every one."""
     for answer in candidate.answers:
+        if re.match(r"(?:these|those|this|that|such)\s+\w", answer.strip(), re.IGNORECASE):
+            return f"answer {answer!r} names something said elsewhere"
         reason = _answer_problem(answer)
         if reason:
             return reason
@@ -289,11 +291,12 @@ def _same_card(first: Candidate, second: Candidate) -> bool:
     same_sentence = first.sentence.raw == second.sentence.raw
     if same_sentence and {first.pattern, second.pattern} == {"list-whole", "list-item"}:
         return False  # a list asked item by item and whole: two cards on purpose
-    # Two patterns read the same list: the later one's deletions are among the first's.
+    # Two patterns read the same list: the later one's deletions are among the first's
+    # (an item's parenthesised remark kept by one and not the other).
     if (
         same_sentence
         and first.type == second.type == "cloze"
-        and (set(second.answers) <= set(first.answers))
+        and {_bare(a) for a in second.answers} <= {_bare(a) for a in first.answers}
     ):
         return True
     if same_sentence and _answer_key(first) != _answer_key(second):
@@ -308,6 +311,11 @@ def _same_card(first: Candidate, second: Candidate) -> bool:
             and fuzz.token_sort_ratio(first.front, second.front) >= NEAR_DUPLICATE
         )
     return fuzz.token_sort_ratio(first.shown, second.shown) >= NEAR_DUPLICATE
+
+
+def _bare(answer: str) -> str:
+    """An answer without its parenthesised remarks, for comparing two readings of it."""
+    return re.sub(r"\s*\([^)]*\)", "", answer).strip().lower()
 
 
 def _answer_key(candidate: Candidate) -> str:

@@ -88,12 +88,13 @@ _ORDINALS = r"first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth"
 NUMBER = re.compile(
     rf"(?:(?:about|almost|around|approximately|over|under|up to|at least|nearly|more than|"
     rf"less than|fewer than)\s+)?"
-    # "between 94 and 98 percent" is one range, as "94 to 98 percent" is.
-    rf"(?:(?<=\bbetween\s)\d(?:[\d,.]*\d)?\s+and\s+\d(?:[\d,.]*\d)?(?:\s*(?:{_UNITS})\b|%)?"
+    # "1 in 3" is one ratio (before a lone "1" can be taken); "between 94 and 98 percent"
+    # is one range, as "94 to 98 percent" is.
+    rf"(?:\b(?:one|two|three|four|five|\d+)\s+in\s+(?:{_NUMBER_WORDS}|\d[\d,]*)\b"
+    rf"|(?<=\bbetween\s)\d(?:[\d,.]*\d)?\s+and\s+\d(?:[\d,.]*\d)?(?:\s*(?:{_UNITS})\b|%)?"
     rf"|\b\d(?:[\d,.]*\d)?(?:\s*(?:-|–|to)\s*\d(?:[\d,.]*\d)?)?(?:\s*(?:{_UNITS})\b|%)?"
     rf"|\b(?:{_NUMBER_WORDS})(?:\s+(?:to|or)\s+(?:{_NUMBER_WORDS}))?\s+(?:{_DURATIONS}|times)\b"
     rf"|\b(?:{_ORDINALS})(?=\s+(?:place|most|leading|highest|largest|commonest))"
-    rf"|\b(?:one|two|three|four|five|\d+)\s+in\s+(?:{_NUMBER_WORDS}|\d[\d,]*)\b"
     rf"|\b(?:two|three|four|five|six|seven|eight|nine|ten)fold\b"
     rf"|(?<=\btake\s)(?:{_DURATIONS})\b|(?<=\btakes\s)(?:{_DURATIONS})\b"
     rf"|(?<=\bwithin\s)(?:{_DURATIONS})\b|(?<=\bfor\s)(?:{_DURATIONS})\b)",
@@ -487,8 +488,10 @@ def mechanisms(text: str, sentence: Sentence, context: Context) -> list[Candidat
 
 _WHERE = re.compile(
     r"^(?:although\s[^,]+,\s*)?(?P<x>[^,;]+?)\s+(?P<often>most often|most commonly|usually|"
-    r"typically|mainly|mostly)\s+(?P<verb>happens|occurs|develops|affects|forms)\s+"
-    r"(?P<y>(?:in|at|on)\s+[^,;.]+|[^,;.]+)",
+    r"typically|mainly|mostly)\s+(?P<verb>happens?|occurs?|develops?|affects?|forms?)\s+"
+    # "at the hip, the vertebrae and the distal radius": a place may be a series
+    r"(?P<y>(?:in|at|on)\s+[^;.]+?(?=,\s+(?:although|but|which|because|while|so)\b|[;.]|$)"
+    r"|[^,;.]+)",
     re.IGNORECASE,
 )
 
@@ -501,10 +504,11 @@ def locations(text: str, sentence: Sentence, context: Context) -> list[Candidate
     x = _term(strip_article(_subject_only(match.group("x"))))
     verb, often, y = match.group("verb").lower(), match.group("often").lower(), match.group("y")
     base = verb[:-1] if verb.endswith("s") else verb
-    if verb == "affects":
-        front = f"What does {x} {often} affect?"
+    does = "does" if verb.endswith("s") else "do"  # "fragility fractures typically occur"
+    if base == "affect":
+        front = f"What {does} {x} {often} affect?"
     else:
-        front = f"Where does {x} {often} {base}?"
+        front = f"Where {does} {x} {often} {base}?"
     return [_basic("location", sentence, context, front, y)]
 
 
@@ -671,9 +675,11 @@ def split_items(text: str) -> list[str]:
     for char in text:  # hide separators inside parentheses from the split
         depth += char == "("
         depth -= char == ")"
-        protected += "\x00" if depth > 0 and char == "," else char
+        hidden = {",": "\x00", " ": "\x01"}.get(char) if depth > 0 else None
+        protected += hidden or char
     for part in _LIST_SPLIT.split(protected):
-        current = strip_article(part.replace("\x00", ",").strip(" ,.;"))
+        part = part.replace("\x00", ",").replace("\x01", " ")
+        current = strip_article(part.strip(" ,.;"))
         current = re.sub(r"^(?:from|by)\s+(?:the\s+)?", "", current, flags=re.I)
         if current:
             items.append(current)

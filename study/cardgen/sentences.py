@@ -117,6 +117,8 @@ def clean_markup(text: str) -> str:
     without a lone quotation mark left by a quotation the sentence splitter cut in two."""
     text = _LINK.sub(r"\1", text)
     text = _EMPHASIS.sub("", text)
+    text = _NOISE.sub("", text)
+    text = re.sub(r"\s*\(\s*(?:see|at|from)?\s*\)", "", text)  # "(see )" once its address is gone
     text = re.sub(r"\s+", " ", text).strip()
     if sum(text.count(q) for q in '“”"') == 1:
         # A quotation the splitter cut in two: its lone mark would mislead a card.
@@ -131,6 +133,7 @@ def clean_markup(text: str) -> str:
     return text
 
 
+_NOISE = re.compile(r"\[\d+(?:[,–-]\s*\d+)*\]|\bhttps?://[^\s)\]]+|\bwww\.[^\s)\]]+")
 _INNER_STOP = re.compile(r"[.!?;:…]\W*\s")
 
 
@@ -157,6 +160,9 @@ def split_sentences(text: str, offset: int) -> list[Sentence]:
     # A line break inside a paragraph is hard wrapping, not a sentence boundary (pysbd
     # would take it for one); a space of the same length keeps every offset.
     flat = text.replace("\n", " ")
+    # Citation marks ("fragility.[1] It is") and web addresses hide sentence ends from
+    # pysbd: blanked to spaces of the same length, so every offset stays true.
+    flat = _NOISE.sub(lambda m: " " * len(m.group(0)), flat)
     # pysbd is the slow part of reading; text with no stop before its end (a bullet item,
     # a heading-like line) is one sentence without asking it.
     pieces = [flat] if not _INNER_STOP.search(flat.strip()) else _segmenter().segment(flat)

@@ -198,7 +198,9 @@ def heading_topic(headings: Sequence[str]) -> str | None:
     """
     found: list[str] = []
     for heading in reversed(headings):
-        title = re.sub(r"[:?!.]+$", "", heading).strip()
+        # "Osteoporosis - Wikipedia", "Gout | NHS": the site's name is not the subject.
+        title = re.split(r"\s+[-–—|]\s+", heading, maxsplit=1)[0]
+        title = re.sub(r"[:?!.]+$", "", title).strip()
         lowered = title.lower()
         if (
             not title

@@ -259,3 +259,46 @@ def test_steps_introduced_by_when_are_named_by_their_heading(tmp_path: Path) -> 
     assert whole is not None and whole.type == "basic"
     item = find(g, "Adrenaline (after the third shock): {{c1::", "adrenaline 1 mg")
     assert item is not None and item.type == "cloze"
+
+
+def test_text_copied_from_a_web_page_loses_its_citation_marks_and_addresses(
+    tmp_path: Path,
+) -> None:
+    g = generate_text(
+        tmp_path,
+        "Gout - Wikipedia\n\nGout is an inflammatory arthritis caused by urate crystals.[1] "
+        "It is diagnosed by finding crystals in joint fluid (see https://example.org/gout).[2][3]\n\n"
+        "About 1 in 4 people with gout has tophi.\n",
+        name="notes.txt",
+    )
+    shown = " ".join(n.text or f"{n.front} {n.back}" for n in g.deck.notes)
+    assert "[1]" not in shown and "http" not in shown and "Wikipedia" not in shown
+    assert find(g, "gout is diagnosed by finding", "crystals") or find(
+        g, "diagnosed", "joint fluid"
+    )
+    assert find(g, "people with gout has tophi", "1 in 4")
+
+
+def test_an_answer_naming_these_things_is_dropped_and_a_place_may_be_a_series(
+    tmp_path: Path,
+) -> None:
+    g = generate_text(
+        tmp_path,
+        "# Scurvy\n\nBleeding typically occurs at the gums, the skin and the joints. "
+        "These signs cause considerable distress.\n",
+    )
+    assert find(g, "Where does bleeding typically occur?", "the gums, the skin and the joints")
+    answers = [a.lower() for n in g.deck.notes for a in all_answers(n)]
+    assert not any(a.startswith("these") for a in answers)
+
+
+def test_a_remark_in_parentheses_stays_with_its_list_item(tmp_path: Path) -> None:
+    g = generate_text(
+        tmp_path,
+        "# Peptic ulcer\n\nRisk factors include smoking, alcohol, and NSAID use "
+        "(e.g. ibuprofen or naproxen for more than a month).\n",
+    )
+    answers = [a for n in g.deck.notes for a in all_answers(n)]
+    assert not any(a.startswith(("naproxen", "more")) for a in answers)
+    clozes = [n for n in g.deck.notes if n.type == "cloze" and "{{c3::" in n.text]
+    assert len(clozes) == 1
