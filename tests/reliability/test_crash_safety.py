@@ -28,8 +28,10 @@ SETTINGS = Settings(timezone="UTC", new_per_day=100000, bury_siblings=False, dri
 
 
 def _acknowledged(output: str) -> tuple[list[int], list[int]]:
+    """The grades and undos the killed process acknowledged: its complete lines only (the
+    kill may land while it writes one, leaving "ACK" without its id)."""
     grades, undos = [], []
-    for line in output.splitlines():
+    for line in output.split("\n")[:-1]:
         word, _, value = line.partition(" ")
         if word == "ACK":
             grades.append(int(value))
