@@ -190,6 +190,15 @@ PROCEDURE_NAME = re.compile(
 )
 
 
+# "How is it treated?", "What causes it?", "Who gets gout?": a question heading asks about
+# an aspect of the heading above it, not a new subject ("What is X?" names X).
+_ASPECT_QUESTION = re.compile(
+    r"^(?:how|when|why|who|where|which|what\s+(?:causes|happens|are the|is the))\b"
+    r"|^\w+(?:\s+\w+)?\s+(?:it|they|this|them)\b",
+    re.IGNORECASE,
+)
+
+
 def heading_topic(headings: Sequence[str]) -> str | None:
     """The innermost heading that names a subject rather than an aspect of one.
 
@@ -206,12 +215,12 @@ def heading_topic(headings: Sequence[str]) -> str | None:
             not title
             or lowered in ASPECT_HEADINGS
             or all(w in ASPECT_HEADINGS for w in words(title))
+            or _ASPECT_QUESTION.match(title)
         ):
             continue
         lowered = re.sub(r"^(?:what is|what are|about|understanding)\s+", "", lowered)
-        found.append(
-            _tidy(title[len(title) - len(lowered) :] if lowered != title.lower() else title)
-        )
+        named = title[len(title) - len(lowered) :] if lowered != title.lower() else title
+        found.append(_tidy(strip_article(named)))
     if not found:
         return None
     if not _names_something(found[0]):

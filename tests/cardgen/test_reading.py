@@ -302,3 +302,16 @@ def test_a_remark_in_parentheses_stays_with_its_list_item(tmp_path: Path) -> Non
     assert not any(a.startswith(("naproxen", "more")) for a in answers)
     clozes = [n for n in g.deck.notes if n.type == "cloze" and "{{c3::" in n.text]
     assert len(clozes) == 1
+
+
+def test_question_headings_of_a_leaflet_are_aspects_of_the_condition(tmp_path: Path) -> None:
+    g = generate_text(
+        tmp_path,
+        "# Shingles\n\n## What is shingles?\n\nShingles is a painful rash caused by the "
+        "varicella zoster virus.\n\n## How is it treated?\n\n"
+        "Aciclovir is started within 72 hours of the rash appearing.\n",
+    )
+    note = find(g, "within", "72 hours")
+    assert note is not None and note.text.startswith("Shingles: ")
+    shown = " ".join(n.text or n.front for n in g.deck.notes)
+    assert "How is it treated" not in shown and "A shingles" not in shown
