@@ -30,9 +30,21 @@ class Context:
         if not self.topic:
             return True
         lowered = text.lower()
-        return self.topic.lower() in lowered or any(
+        return any(name in lowered for name in _names_of(self.topic.lower())) or any(
             re.search(rf"\b{re.escape(alias)}\b", text) for alias in self.aliases
         )
+
+
+def _names_of(topic: str) -> tuple[str, ...]:
+    """A topic and each of two it joins: "Crohn's disease and ulcerative colitis", and
+    "nephrotic and nephritic syndrome" (whose second name lends the first its head)."""
+    parts = re.split(r" (?:and|or) ", topic, maxsplit=1)
+    if len(parts) < 2:
+        return (topic,)
+    left, right = parts
+    if " " not in left and " " in right:
+        left = f"{left} {right.split(' ', 1)[1]}"
+    return topic, left, right
 
 
 @dataclass(frozen=True)

@@ -252,7 +252,11 @@ class _Reader:
         text = attributed(agree(text))
         proposed_any = passed_any = False
         # "A; it can B": each independent clause states its own fact and is read alone.
-        for clause in clauses(text):
+        for number, clause in enumerate(clauses(text)):
+            if number and re.search(r"\bit\s+(?:is|was)\b", clause, re.IGNORECASE):
+                # "...; in children it is minimal change disease": "it" is the clause before.
+                drops.append(Drop("a clause that leans on 'it'", self.cited, sentence.raw))
+                continue
             if gates.is_instruction(clause):
                 proposed = numbers(clause, sentence, context)
             else:

@@ -496,6 +496,13 @@ _WHERE = re.compile(
 )
 
 
+_WHEN_PHRASE = re.compile(
+    r"(?:\d|(?:after|before|within|during|years?|months?|weeks?|days?|hours?)\b|"
+    r"(?:one|two|three|four|five|six|several|a few)\s)",
+    re.IGNORECASE,
+)
+
+
 def locations(text: str, sentence: Sentence, context: Context) -> list[Candidate]:
     """ "X most often happens in the hip": where X happens, or what it affects."""
     match = _WHERE.match(text)
@@ -507,6 +514,8 @@ def locations(text: str, sentence: Sentence, context: Context) -> list[Candidate
     does = "does" if verb.endswith("s") else "do"  # "fragility fractures typically occur"
     if base == "affect":
         front = f"What {does} {x} {often} affect?"
+    elif _WHEN_PHRASE.match(y):  # "develops 1 to 3 weeks after a throat infection"
+        front = f"When {does} {x} {often} {base}?"
     else:
         front = f"Where {does} {x} {often} {base}?"
     return [_basic("location", sentence, context, front, y)]
@@ -764,6 +773,8 @@ def _series_spans(text: str) -> tuple[tuple[int, int], ...]:
         if match.start() < condition_end:
             continue  # "When A, B, or C, X happens": the series is the condition, not the fact
         first = _tail_phrase(match.group("first"))
+        if re.search(r"\bper\s*$", match.group("first")[: -len(first) or None]):
+            continue  # "3.5 g per day, A and B": "day" is a rate's unit, not the first item
         middle = [m.strip() for m in match.group("middle").split(",") if m.strip()]
         if any(_EXAMPLES.match(m) for m in [*middle, match.group("penult") or ""]):
             continue  # "Electrolyte disturbances, for example A and B": examples, not a series
@@ -1022,6 +1033,10 @@ def superlatives(text: str, sentence: Sentence, context: Context) -> list[Candid
     """ "The most common cause of X is Y", "Y is the leading cause of X", "Infection is the
     most common trigger", "The cornerstone of X is Y", "the most important part in
     diagnosing X is by doing Y": what is the most ... (of X)."""
+    # "In adults, the commonest cause of X is Y": asked with its qualifier.
+    lead = re.match(r"^(?:in|among|for)\s+[^,]{1,40},\s*", text, re.IGNORECASE)
+    qualifier = capitalise(lead.group(0).strip()) + " " if lead else ""
+    text = text[lead.end() :] if lead else text
     for shape in _SUPERLATIVE:
         match = shape.search(text)
         if not match or not (match.group("noun") or match.group("prep")):
@@ -1034,9 +1049,8 @@ def superlatives(text: str, sentence: Sentence, context: Context) -> list[Candid
             x = re.sub(r"\s+(?:is|are)$", "", x)  # "... the source is by doing": not "what it is"
         asked = " ".join(p for p in (sup, noun, (match.group("prep") or "").lower(), x) if p)
         y = re.sub(r"^by\s+(?:doing|performing|taking|using)?\s*", "", match.group("y"))
-        return [
-            _basic("superlative", sentence, context, f"What is the {asked}?", y, name_topic=True)
-        ]
+        front = f"{qualifier}what is the {asked}?" if qualifier else f"What is the {asked}?"
+        return [_basic("superlative", sentence, context, front, y, name_topic=True)]
     return []
 
 

@@ -338,9 +338,12 @@ def frequent_term(paragraph: str, candidates: Sequence[str]) -> str | None:
     return best[1] if best else None
 
 
+# "Addison's disease", "Graves disease": a person's name; not an adjective such as
+# "Nephrotic syndrome" or "Irritable bowel syndrome".
 _EPONYM = re.compile(
-    r"^[A-Z][a-z]+(?:['’]s\b|\s+(?:disease|syndrome|sign|test|fracture|phenomenon|"
-    r"criteria|score|classification|manoeuvre|maneuver|triad|palsy|reflex)\b)"
+    r"^[A-Z][a-z]+(?:['’]s\b|(?<!ic)(?<!al)(?<!ous)(?<!ive)(?<!ary)(?<!able)(?<!ible)"
+    r"\s+(?:disease|syndrome|sign|test|fracture|phenomenon|criteria|score|classification|"
+    r"manoeuvre|maneuver|triad|palsy|reflex)\b)"
 )
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 from cardgen_helpers import all_answers, find, generate_text, qa
 
 from study import cloze
+from study.cardgen.topics import lower_first
 
 
 def test_it_never_becomes_the_topic_when_the_sentence_before_names_something_else(
@@ -315,3 +316,20 @@ def test_question_headings_of_a_leaflet_are_aspects_of_the_condition(tmp_path: P
     assert note is not None and note.text.startswith("Shingles: ")
     shown = " ".join(n.text or n.front for n in g.deck.notes)
     assert "How is it treated" not in shown and "A shingles" not in shown
+
+
+def test_two_conditions_in_one_title_and_an_adjective_before_syndrome(tmp_path: Path) -> None:
+    g = generate_text(
+        tmp_path,
+        "# Crohn's disease and ulcerative colitis\n\n"
+        "Crohn's disease can affect any part of the gut from mouth to anus, whereas "
+        "ulcerative colitis always involves the rectum.\n\n"
+        "In smokers, the commonest course of Crohn's disease is a more aggressive one.\n\n"
+        "Toxic megacolon typically develops 3 to 5 days after a severe flare.\n",
+    )
+    shown = [n.text or n.front for n in g.deck.notes]
+    assert not any(s.startswith("Crohn's disease and ulcerative colitis: Crohn") for s in shown)
+    assert find(g, "In smokers, what is the commonest course of Crohn's disease", "aggressive")
+    assert find(g, "When does toxic megacolon typically develop?", "3 to 5 days")
+    assert lower_first("Nephrotic syndrome is defined by ...").startswith("nephrotic")
+    assert lower_first("Graves disease is autoimmune.").startswith("Graves")
