@@ -14,7 +14,7 @@ from study.cardgen.errors import GenerationError
 from study.cardgen.ids import card_id, slug
 from study.cardgen.patterns import FALLBACK, PATTERNS, attributed, clauses, numbers
 from study.cardgen.sentences import Block, Sentence, clean_markup, parse_document, read_material
-from study.cardgen.terms import rare_terms, words
+from study.cardgen.terms import content_words, rare_terms, words
 from study.cardgen.topics import (
     ASPECT_HEADINGS,
     PROCEDURE_NAME,
@@ -347,6 +347,10 @@ class _Reader:
         for block in blocks[index:]:
             if block.kind != "bullet" or block.headings != blocks[index].headings:
                 break
+            if block.indent != blocks[index].indent:
+                if block.indent < blocks[index].indent:
+                    break
+                continue  # an item's own sub-list is read as a list of its own
             items.append(block)
         texts = [_item_text(i) for i in items]
         if not 2 <= len(texts) <= 12 or any(
@@ -397,11 +401,19 @@ def _item_text(item: Block) -> str:
 
 
 def _starts_list(blocks: list[Block], index: int) -> bool:
+    before = blocks[index - 1] if index else None
     return (
-        index == 0
-        or blocks[index - 1].kind != "bullet"
-        or (blocks[index - 1].headings != blocks[index].headings)
+        before is None
+        or before.kind != "bullet"
+        or before.headings != blocks[index].headings
+        or before.indent < blocks[index].indent  # a sub-list under its item
+        or _introduces(before)
     )
+
+
+def _introduces(block: Block) -> bool:
+    """Whether ``block`` introduces a list: a paragraph or an item ending in a colon."""
+    return block.kind in ("paragraph", "bullet") and block.text.rstrip().endswith(":")
 
 
 # An intro that says when, not what: "Within one hour of recognition:" before the steps.
@@ -420,7 +432,7 @@ def _list_label(
     heading "Symptoms" under "Gout" lists them all ("Name the 3 symptoms of gout."); an
     intro that only says when ("Within one hour:") leaves the naming to the heading.
     """
-    if index > 0 and blocks[index - 1].kind == "paragraph":
+    if index > 0 and (blocks[index - 1].kind == "paragraph" or _introduces(blocks[index - 1])):
         intro = blocks[index - 1].text.strip()
         match = re.search(
             r"([^.:!?]+?)(?:\s+(include|includes|are|is|can be))?\s*:\s*$", intro, re.IGNORECASE
@@ -439,8 +451,12 @@ def _list_label(
             if not label:
                 return None
             label = label[0].lower() + label[1:]
-            if section and section.lower() not in label.lower():
+            if section and not {w.rstrip("s") for w in content_words(section)} <= {
+                w.rstrip("s") for w in content_words(label)
+            }:
                 label = f"{label} of {section}"  # "Extra-articular features:" under AS
+            if numbered:  # "Management of a hip fracture:" then 1., 2., 3.: its steps
+                return capitalise(label), f"{capitalise(label)}: name the {count} steps."
             front = f"Name {count} {label}." if partial else f"Name the {count} {label}."
             return capitalise(label), front
     headings = blocks[index].headings

@@ -183,7 +183,7 @@ def _term(text: str) -> str:
     text = text.strip()
     first = text.split(" ")[0] if text else ""
     if first[1:2].islower() and first[:1].isupper():
-        return text[0].lower() + text[1:]
+        return lower_first(text)  # which keeps eponyms and genera ("Streptococcus ...")
     return text
 
 
@@ -834,6 +834,8 @@ def _label(text: str, match: re.Match[str]) -> bool:
         return True
     if re.fullmatch(r"\d+", number) and re.match(r"-[A-Za-z]", text[match.end() :]):
         return True  # "12-lead"
+    if re.search(r"[A-Za-z]-$", text[: match.start()]):
+        return True  # "CURB-65", "HbA1c-7": a name with a number in it
     before = re.search(r"([A-Za-z][\w-]*)\s$", text[: match.start()])
     if not before or not re.fullmatch(r"\d+", number) or _YEAR.match(number):
         return False
@@ -1068,6 +1070,8 @@ def effects(text: str, sentence: Sentence, context: Context) -> list[Candidate]:
     match = _CAUSES_FORWARD.match(text)
     if not match or words(match.group("x"))[:1] in (["it"], ["this"], ["they"], ["there"]):
         return []
+    if re.search(r"\b(?:is|are|was|were)\b", match.group("x"), re.IGNORECASE):
+        return []  # "X is the commonest cause of Y": 'cause' is a noun there
     x, y = match.group("x"), match.group("y")
     if y.lower() in ("it", "this", "them"):
         # "Pregnancy can also cause it": it is what the paragraph is about.

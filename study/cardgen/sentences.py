@@ -49,6 +49,7 @@ class Block:
     start: int
     end: int
     headings: tuple[str, ...] = ()
+    indent: int = 0  # a bullet's depth in columns: nested items are a list of their own
 
     def sentences(self) -> list[Sentence]:
         """The block's sentences (split on demand: splitting is the slow part of reading);
@@ -215,6 +216,7 @@ def parse_document(path: Path, text: str) -> Document:
     headings: list[tuple[int, str]] = []
     current: list[tuple[int, str]] = []
     kind = "paragraph"
+    indent = 0
     previous_line = ""
 
     def flush() -> None:
@@ -223,7 +225,8 @@ def parse_document(path: Path, text: str) -> Document:
             start = current[0][0]
             end = current[-1][0] + len(current[-1][1])
             body = text[start:end]
-            blocks.append(Block(kind, body, start, end, tuple(h for _, h in headings)))
+            depth = indent if kind == "bullet" else 0
+            blocks.append(Block(kind, body, start, end, tuple(h for _, h in headings), depth))
         current = []
 
     def open_heading(level: int, title: str, start: int) -> None:
@@ -264,6 +267,7 @@ def parse_document(path: Path, text: str) -> Document:
         elif bullet:
             flush()
             kind = "bullet"
+            indent = len(line.expandtabs(4)) - len(line.expandtabs(4).lstrip())
             offset = start + line.index(bullet.group(1))
             current = [(offset, bullet.group(1))]
         elif current and kind == "bullet" and line.startswith((" ", "\t")):

@@ -207,8 +207,9 @@ def heading_topic(headings: Sequence[str]) -> str | None:
     """
     found: list[str] = []
     for heading in reversed(headings):
-        # "Osteoporosis - Wikipedia", "Gout | NHS": the site's name is not the subject.
-        title = re.split(r"\s+[-–—|]\s+", heading, maxsplit=1)[0]
+        # "Osteoporosis - Wikipedia", "Gout | NHS", "Pneumonia: key points": what follows
+        # the subject is the site or the kind of page, not the subject.
+        title = re.split(r"\s+[-–—|]\s+|:\s+", heading, maxsplit=1)[0]
         title = re.sub(r"[:?!.]+$", "", title).strip()
         lowered = title.lower()
         if (
@@ -347,12 +348,26 @@ _EPONYM = re.compile(
 )
 
 
+# "Streptococcus pneumoniae", "Legionella pneumophila": a genus keeps its capital.
+_BINOMIAL = re.compile(
+    r"^(?P<genus>[A-Z][a-z]{3,}) (?P<species>[a-z]+(?:ae|us|is|um|ii|ila|ans|i))\b"
+)
+
+
 def lower_first(text: str) -> str:
     """``text`` with a capitalised first word lowered ("A raised level", "Obesity"), but
     acronyms ("DVT"), names with inner capitals and eponyms ("Addison's disease", "Graves
     disease") kept."""
     first = text.split(" ")[0] if text else ""
-    if _EPONYM.match(text):
+    binomial = _BINOMIAL.match(text)
+    if _EPONYM.match(text) or (
+        binomial
+        # both Latin, so both rare: not "Intravenous calcium", not "Avascular necrosis"
+        and zipf(binomial.group("genus")) < RARE_ZIPF
+        and zipf(binomial.group("species")) < RARE_ZIPF
+        and not binomial.group("genus").endswith(("ous", "al", "ic", "ar", "ive"))
+        and not NAMED_SUFFIX.search(binomial.group("species"))
+    ):
         return text
     if first[:1].isupper() and (len(first) == 1 or first[1:].islower()):
         return text[0].lower() + text[1:]

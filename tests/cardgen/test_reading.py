@@ -333,3 +333,28 @@ def test_two_conditions_in_one_title_and_an_adjective_before_syndrome(tmp_path: 
     assert find(g, "When does toxic megacolon typically develop?", "3 to 5 days")
     assert lower_first("Nephrotic syndrome is defined by ...").startswith("nephrotic")
     assert lower_first("Graves disease is autoimmune.").startswith("Graves")
+
+
+def test_key_points_notes_with_a_nested_list_bold_terms_and_a_genus(tmp_path: Path) -> None:
+    g = generate_text(
+        tmp_path,
+        "# Urinary tract infection: key points\n\n"
+        "- **Escherichia coli** is the commonest cause of urinary tract infection.\n"
+        "- Risk factors include:\n"
+        "  - female sex\n  - pregnancy\n  - a urinary catheter\n"
+        "- Nitrofurantoin is avoided when the eGFR is below 45.\n",
+    )
+    assert find(g, "What is the commonest cause of urinary tract infection?", "Escherichia coli")
+    assert find(g, "Name 3 risk factors of urinary tract infection.", "pregnancy")
+    shown = " ".join(n.text or n.front for n in g.deck.notes)
+    assert "key points" not in shown and "What can escherichia" not in shown.lower()
+
+
+def test_a_numbered_list_under_a_label_asks_for_its_steps(tmp_path: Path) -> None:
+    g = generate_text(
+        tmp_path,
+        "# Anaphylaxis\n\nManagement of anaphylaxis:\n\n1. Call for help.\n"
+        "2. Give intramuscular adrenaline.\n3. Give high-flow oxygen.\n",
+    )
+    assert find(g, "Management of anaphylaxis: name the 3 steps.", "call for help")
+    assert not any("of anaphylaxis of anaphylaxis" in (n.text or n.front) for n in g.deck.notes)
