@@ -92,7 +92,9 @@ NUMBER = re.compile(
     # is one range, as "94 to 98 percent" is.
     rf"(?:\b(?:one|two|three|four|five|\d+)\s+in\s+(?:{_NUMBER_WORDS}|\d[\d,]*)\b"
     rf"|(?<=\bbetween\s)\d(?:[\d,.]*\d)?\s+and\s+\d(?:[\d,.]*\d)?(?:\s*(?:{_UNITS})\b|%)?"
-    rf"|\b\d(?:[\d,.]*\d)?(?:\s*(?:-|–|to)\s*\d(?:[\d,.]*\d)?)?(?:\s*(?:{_UNITS})\b|%)?"
+    rf"|\b\d(?:[\d,.]*\d)?(?:\s*(?:-|–|to)\s*\d(?:[\d,.]*\d)?)?"
+    # "30 mL/min/1.73m²": a unit may be a rate of others
+    rf"(?:\s*(?:{_UNITS})(?:/[\w²³]+(?:\.[\w²³]+)*)*(?![\w/])|%)?"
     rf"|\b(?:{_NUMBER_WORDS})(?:\s+(?:to|or)\s+(?:{_NUMBER_WORDS}))?\s+(?:{_DURATIONS}|times)\b"
     rf"|\b(?:{_ORDINALS})(?=\s+(?:place|most|leading|highest|largest|commonest))"
     rf"|\b(?:two|three|four|five|six|seven|eight|nine|ten)fold\b"
@@ -1058,7 +1060,7 @@ def superlatives(text: str, sentence: Sentence, context: Context) -> list[Candid
 
 _CAUSES_FORWARD = re.compile(
     r"^(?P<x>[^,;]{3,80}?)\s+"
-    r"(?:(?:can|may|might|often|commonly|also|sometimes|rarely|usually)\s+){0,3}"
+    r"(?:(?:can|may|might|often|commonly|also|sometimes|usually)\s+){0,3}"
     r"(?P<verb>cause|causes|lead to|leads to|result in|results in)\s+(?P<y>[^,;]+?)"
     r"(?:,\s+(?:in which|which|where|because)\b.*)?\.?$",
     re.IGNORECASE,
@@ -1072,6 +1074,10 @@ def effects(text: str, sentence: Sentence, context: Context) -> list[Candidate]:
         return []
     if re.search(r"\b(?:is|are|was|were)\b", match.group("x"), re.IGNORECASE):
         return []  # "X is the commonest cause of Y": 'cause' is a noun there
+    if re.search(
+        r"\b(?:not|never|cannot|can't|doesn't|don't|rarely)\s*$", match.group("x"), re.IGNORECASE
+    ):
+        return []  # "It does not cause hypoglycaemia": a negation is no effect to ask
     x, y = match.group("x"), match.group("y")
     if y.lower() in ("it", "this", "them"):
         # "Pregnancy can also cause it": it is what the paragraph is about.

@@ -358,3 +358,29 @@ def test_a_numbered_list_under_a_label_asks_for_its_steps(tmp_path: Path) -> Non
     )
     assert find(g, "Management of anaphylaxis: name the 3 steps.", "call for help")
     assert not any("of anaphylaxis of anaphylaxis" in (n.text or n.front) for n in g.deck.notes)
+
+
+def test_a_negated_effect_is_never_asked_as_an_effect(tmp_path: Path) -> None:
+    g = generate_text(
+        tmp_path,
+        "# Gliclazide and metformin\n\nMetformin does not cause weight gain. "
+        "Sitagliptin rarely causes hypoglycaemia.\n",
+    )
+    cards = [(n.front, n.back) for n in g.deck.notes if n.type == "basic"]
+    assert not any("cause" in front.lower() for front, _ in cards), cards
+    assert not any(back.lower().endswith(("does not", "rarely")) for _, back in cards)
+
+
+def test_a_drug_monograph_names_the_drug_and_reads_rates_whole(tmp_path: Path) -> None:
+    g = generate_text(
+        tmp_path,
+        "# Gentamicin\n\n## Side effects\n\n- ototoxicity\n- nephrotoxicity\n\n"
+        "## Dose\n\nThe usual dose is 5 mg/kg once daily, and levels are checked "
+        "when the creatinine clearance is below 60 mL/min/1.73m².\n",
+    )
+    assert find(g, "Name the 2 side effects of gentamicin.", "ototoxicity")
+    answers = [a for n in g.deck.notes for a in all_answers(n)]
+    assert "5 mg/kg" in answers and "60 mL/min/1.73m²" in answers
+    assert all(
+        (n.text or n.front).lower().startswith(("gentamicin", "name", "side")) for n in g.deck.notes
+    )
