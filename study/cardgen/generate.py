@@ -389,6 +389,12 @@ class _Reader:
         )
         if self._gate([per_item, whole], sentence.text, tags, kept, drops):
             self.listed.update(range(index, index + len(items)))
+            # A number in an item is a fact of its own ("operate within 36 hours"): the
+            # list asks the item whole, so its numbers get a card each too.
+            context = Context(topic=section, headings=blocks[index].headings)
+            for item in items:
+                for said in item.sentences():
+                    self._gate(numbers(said.text, said, context), said.text, tags, kept, drops)
 
 
 _BOLD_LEAD = re.compile(r"^\s*(?:\*\*|__)(?P<term>[^*_\n]{2,60})(?:\*\*|__)")

@@ -79,7 +79,7 @@ _NUMBER_WORDS = (
     r"forty|fifty|sixty|hundred|a few|several|many"
 )
 _UNITS = (
-    r"units?/kg(?:\s+per\s+hour|/h)?|units?|seconds?|minutes?|hours?|days?|weeks?|months?|"
+    r"/min|/h|/day|/week|units?/kg(?:\s+per\s+hour|/h)?|units?|seconds?|minutes?|hours?|days?|weeks?|months?|"
     r"years?|times|%|percent|mg/kg|mg|g|kg|mcg|ml|mL|L|mmHg|mmol/L|mg/dL|cm|mm|°C|°F|"
     r"beats per minute|bpm|breaths per minute|repetitions|reps|doses?"
 )

@@ -384,3 +384,16 @@ def test_a_drug_monograph_names_the_drug_and_reads_rates_whole(tmp_path: Path) -
     assert all(
         (n.text or n.front).lower().startswith(("gentamicin", "name", "side")) for n in g.deck.notes
     )
+
+
+def test_a_number_inside_a_list_item_gets_a_card_of_its_own(tmp_path: Path) -> None:
+    g = generate_text(
+        tmp_path,
+        "# Status epilepticus\n\nEmergency steps:\n\n1. Give buccal midazolam 10 mg.\n"
+        "2. Repeat the benzodiazepine after 5 minutes.\n3. Check the glucose.\n\n"
+        "Refractory seizures need a respiratory rate check every 15/min.\n",
+    )
+    assert find(g, "Emergency steps of status epilepticus: name the 3 steps.", "check the glucose")
+    note = find(g, "repeat the benzodiazepine after", "5 minutes")
+    assert note is not None and note.type == "cloze"
+    assert find(g, "midazolam", "10 mg")
