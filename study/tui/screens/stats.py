@@ -17,8 +17,10 @@ from study.stats import stats_renderable
 if TYPE_CHECKING:
     from study.tui.app import StudyApp
 
-# Columns taken by the screen's margin, the border and the padding around the figures.
-FRAME = 8
+# Columns taken by the screen's margin, the border, the padding around the figures and
+# the vertical scroll bar (the figures are taller than the screen): a chart drawn wider
+# than what is left is cut at its right edge.
+FRAME = 10
 
 
 class StatsScreen(Screen[None]):
