@@ -162,6 +162,15 @@ def _verb(word: str) -> bool:
     return word.lower() in _VERBS or is_verb(word)
 
 
+def _before_verb(phrase: str) -> str:
+    """``phrase`` up to its first verb after the first word: "Klumpke's palsy affects the
+    lower roots and" gives "Klumpke's palsy" (the subject of "... and causes a claw hand")."""
+    for found in list(re.finditer(r"[A-Za-z][\w'’-]*", phrase))[1:]:
+        if _verb(found.group(0)):
+            return phrase[: found.start()].rstrip(" ,")
+    return phrase
+
+
 def _one_predicate(phrase: str) -> str:
     """``phrase`` without a second predicate joined by "and" or "but": "a sign of a tiring
     patient and needs urgent review" gives "a sign of a tiring patient"."""
@@ -1078,7 +1087,7 @@ def effects(text: str, sentence: Sentence, context: Context) -> list[Candidate]:
         r"\b(?:not|never|cannot|can't|doesn't|don't|rarely)\s*$", match.group("x"), re.IGNORECASE
     ):
         return []  # "It does not cause hypoglycaemia": a negation is no effect to ask
-    x, y = match.group("x"), match.group("y")
+    x, y = _before_verb(match.group("x")), match.group("y")
     if y.lower() in ("it", "this", "them"):
         # "Pregnancy can also cause it": it is what the paragraph is about.
         if not context.topic:

@@ -397,3 +397,13 @@ def test_a_number_inside_a_list_item_gets_a_card_of_its_own(tmp_path: Path) -> N
     note = find(g, "repeat the benzodiazepine after", "5 minutes")
     assert note is not None and note.type == "cloze"
     assert find(g, "midazolam", "10 mg")
+
+
+def test_an_effect_named_after_a_second_verb_is_asked_of_the_subject(tmp_path: Path) -> None:
+    g = generate_text(
+        tmp_path,
+        "# Nerve injuries\n\nKlumpke's palsy affects the lower roots and causes a claw hand.\n",
+    )
+    assert find(g, "What can Klumpke's palsy cause?", "claw hand")
+    note = find(g, "what can cause a claw hand", "Klumpke")
+    assert note is not None and note.back == "Klumpke's palsy"
