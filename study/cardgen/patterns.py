@@ -79,7 +79,8 @@ _NUMBER_WORDS = (
     r"forty|fifty|sixty|hundred|a few|several|many"
 )
 _UNITS = (
-    r"/min|/h|/day|/week|units?/kg(?:\s+per\s+hour|/h)?|units?|seconds?|minutes?|hours?|days?|weeks?|months?|"
+    r"/min|/h|/day|/week|units?/kg(?:\s+per\s+hour|/h)?|units?|micrograms?|milligrams?|"
+    r"grams?|nanograms?|µg|seconds?|minutes?|hours?|days?|weeks?|months?|"
     r"years?|times|%|percent|mg/kg|mg|g|kg|mcg|ml|mL|L|mmHg|mmol/L|mg/dL|cm|mm|°C|°F|"
     r"beats per minute|bpm|breaths per minute|repetitions|reps|doses?"
 )
@@ -731,8 +732,9 @@ def causes(text: str, sentence: Sentence, context: Context) -> list[Candidate]:
         if re.search(r"among\s+other", text, re.I):
             front = f"Name {len(items)} {label} of {x} (among others)."
     else:
+        # "Symptoms include A, B and C": some of them, as a bullet list after "include:".
         front = (
-            f"Name the {len(items)} {x}."
+            f"Name {len(items)} {x}."
             if x.lower().startswith(("risk", "symptom", "sign", "cause", "type", "complication"))
             else f"What {'do' if _plural(x) else 'does'} {x} include? ({len(items)})"
         )

@@ -407,3 +407,16 @@ def test_an_effect_named_after_a_second_verb_is_asked_of_the_subject(tmp_path: P
     assert find(g, "What can Klumpke's palsy cause?", "claw hand")
     note = find(g, "what can cause a claw hand", "Klumpke")
     assert note is not None and note.back == "Klumpke's palsy"
+
+
+def test_symptoms_that_include_some_are_asked_as_some_and_micrograms_are_a_unit(
+    tmp_path: Path,
+) -> None:
+    g = generate_text(
+        tmp_path,
+        "# Hyperthyroidism\n\nSymptoms include weight loss, heat intolerance, tremor and "
+        "palpitations. Carbimazole is started at 20 micrograms per kilogram in children.\n",
+    )
+    assert find(g, "name 4 symptoms", "tremor")
+    assert not find(g, "name the 4 symptoms", "tremor")
+    assert "20 micrograms" in [a for n in g.deck.notes for a in all_answers(n)]
