@@ -28,7 +28,7 @@ from study.cards import CardContent
 from study.clock import study_day
 from study.config import Settings
 from study.decks import DeckError, bundled_deck_files, stale_bundled_decks
-from study.overview import Overview, overview
+from study.overview import Overview, overview, scope_title
 from study.queue import (
     DeckScope,
     GradePreview,
@@ -38,7 +38,6 @@ from study.queue import (
     decks_matching,
     grade_previews,
     plan_queue,
-    scope_names_title,
 )
 from study.storage.version import SCHEMA_VERSION
 
@@ -132,16 +131,13 @@ def read_first_view(
         card = card_contents(reader, [queue.current.card_id]).get(queue.current.card_id)
         if card is None:
             return None
-        names = None
-        if scope.deck_ids is not None:
-            names = [row[0] for row in reader.rows(_DECK_NAMES, {"deck_ids": scope.deck_ids})]
         return FirstView(
             plan=plan,
             scope=scope,
             queue=queue,
             card=card,
             previews=grade_previews(reader, learner_id, queue.current),
-            title=scope_names_title(names, scope.tag),
+            title=scope_title(reader, scope.deck_ids, scope.tag),
         )
 
     return _read_ready(url, profile, read)
@@ -188,4 +184,3 @@ def _ready(connection: sqlite3.Connection, profile: str) -> int | None:
 
 
 _LIVE_DECKS = "SELECT id, name FROM deck WHERE retired = :no ORDER BY name"
-_DECK_NAMES = "SELECT name FROM deck WHERE id IN :deck_ids"
