@@ -22,6 +22,7 @@ import click
 from study import __version__
 from study.config import (
     DESCRIPTIONS,
+    Settings,
     SettingsError,
     fields_of,
     load_settings,
@@ -45,10 +46,12 @@ class Options:
     profile: str | None
     debug: bool
 
-    def workspace(self, *, sync_bundled: bool = True) -> Workspace:
+    def workspace(
+        self, *, sync_bundled: bool = True, settings: Settings | None = None
+    ) -> Workspace:
         from study.workspace import open_workspace
 
-        return open_workspace(self.db, self.profile, sync_bundled=sync_bundled)
+        return open_workspace(self.db, self.profile, settings=settings, sync_bundled=sync_bundled)
 
 
 def fail(message: str, code: int = 1) -> NoReturn:
@@ -146,7 +149,8 @@ def _from_first_screen(
     from study.tui.app import run_from_first_screen
 
     def opener() -> Workspace:
-        workspace = options.workspace()
+        # The settings the first screen was read with: the session then plans alike.
+        workspace = options.workspace(settings=settings)
         started()
         return workspace
 
