@@ -21,6 +21,7 @@ from study.cardgen.terms import (
     NAMED_SUFFIX,
     STOPWORDS,
     is_verb,
+    plural_noun,
     rare_terms,
     strip_article,
     words,
@@ -185,8 +186,7 @@ def _plural(phrase: str) -> bool:
     """Whether the head of ``phrase`` is a plural noun ("life-threatening features"; not
     "MRI of the joints")."""
     head = re.split(r"\s+(?:of|in|on|for|with|from)\s+", phrase, maxsplit=1)[0]
-    last = (words(head)[-1:] or [""])[0]
-    return last.endswith("s") and not last.endswith(("ss", "is", "us", "sis"))
+    return plural_noun((words(head)[-1:] or [""])[0])
 
 
 def _term(text: str) -> str:

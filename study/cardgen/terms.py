@@ -452,6 +452,12 @@ def content_words(text: str) -> list[str]:
     return [w for w in words(text) if w not in STOPWORDS]
 
 
+def plural_noun(word: str) -> bool:
+    """Whether ``word`` reads as a plural noun: "features", not "glass", "diagnosis" or
+    "uterus"."""
+    return word.endswith("s") and not word.endswith(("ss", "is", "us", "sis"))
+
+
 @lru_cache(maxsize=65536)
 def stem(word: str) -> str:
     """A crude stem so that ``flag`` and ``flags`` compare equal."""

@@ -16,6 +16,7 @@ from study.cardgen.terms import (
     RARE_ZIPF,
     STOPWORDS,
     is_verb,
+    plural_noun,
     stem,
     strip_article,
     words,
@@ -452,7 +453,7 @@ def _singular(phrase: str) -> bool:
     last = words(phrase)[-1:] or [""]
     if re.search(r"\s(?:and|or)\s", phrase):
         return False
-    return not (last[0].endswith("s") and not last[0].endswith(("ss", "is", "us", "sis")))
+    return not plural_noun(last[0])
 
 
 def _condition(reference: str, topic: str) -> str:
