@@ -224,16 +224,6 @@ def _clause_subject(text: str) -> str:
     )
 
 
-_FIRST_VERB = re.compile(r"\s+(?:is|are|was|were|has|have)\s", re.IGNORECASE)
-
-
-def _subject_only(text: str) -> str:
-    """``text`` up to its first verb: "Inflammatory back pain is worse after rest, and"
-    gives "Inflammatory back pain" (a pattern read up to a later verb of the sentence)."""
-    cut = _FIRST_VERB.search(text)
-    return text[: cut.start()] if cut else text
-
-
 def _basic(
     pattern: str,
     sentence: Sentence,
@@ -520,7 +510,7 @@ def locations(text: str, sentence: Sentence, context: Context) -> list[Candidate
     match = _WHERE.match(text)
     if not match:
         return []
-    x = _term(strip_article(_subject_only(match.group("x"))))
+    x = _term(strip_article(_before_verb(match.group("x"))))
     verb, often, y = match.group("verb").lower(), match.group("often").lower(), match.group("y")
     base = verb[:-1] if verb.endswith("s") else verb
     does = "does" if verb.endswith("s") else "do"  # "fragility fractures typically occur"
@@ -641,7 +631,7 @@ def treatments(text: str, sentence: Sentence, context: Context) -> list[Candidat
     heals = _HEALS_WITH.match(text)
     if heals:
         subject = re.sub(
-            r"(?:\s+(?:\w+ly|often))+$", "", _subject_only(_clause_subject(heals.group("x")))
+            r"(?:\s+(?:\w+ly|often))+$", "", _before_verb(_clause_subject(heals.group("x")))
         )
         # "How is a scaphoid fracture treated": a singular count noun keeps its article.
         indefinite = re.match(r"an?\s", subject, re.IGNORECASE)
