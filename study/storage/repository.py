@@ -560,18 +560,6 @@ def load_schedule(connection: DirectConnection, learner_id: int, card_id_: str) 
     return Schedule(learner_id, card_id_, True, *rows[0])
 
 
-def read_schedule(session: Session, learner_id: int, card_id_: str) -> Schedule:
-    """:func:`load_schedule` in a reading session (what a grade would start from)."""
-    row = (
-        session.connection()
-        .execute(_SELECT_SCHEDULE.statement, {"learner_id": learner_id, "card_id": card_id_})
-        .first()
-    )
-    if row is None:
-        return Schedule(learner_id, card_id_, False, **_NEW_SCHEDULE)
-    return Schedule(learner_id, card_id_, True, *row)
-
-
 def save_schedule(connection: DirectConnection, schedule: Schedule, now: datetime) -> None:
     """Write a schedule back (insert or update), stamped ``now``."""
     values = {name: getattr(schedule, name) for name in SCHEDULE_FIELDS}
