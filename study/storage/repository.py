@@ -482,7 +482,6 @@ REVIEW_FIELDS = (
 _STATE_TABLE: sa.Table = CardState.__table__  # type: ignore[attr-defined]
 _REVIEW_TABLE: sa.Table = Review.__table__  # type: ignore[attr-defined]
 _CARD_TABLE: sa.Table = Card.__table__  # type: ignore[attr-defined]
-_NOTE_TABLE: sa.Table = Note.__table__  # type: ignore[attr-defined]
 
 
 def _binds(table: sa.Table, names: Iterable[str]) -> dict[str, Any]:
