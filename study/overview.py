@@ -27,7 +27,6 @@ from study.queue import (
     deck_ancestors,
     done_today,
     limits_left,
-    scope_names_title,
 )
 from study.sm2 import PASSING_GRADE
 
@@ -254,7 +253,14 @@ def tags(reader: Reader) -> list[tuple[str, int]]:
 
 def scope_title(reader: Reader, deck_ids: Sequence[str] | None, tag: str | None) -> str:
     """A short name for what a session studies: ``Cardiology``, ``3 decks``, ``tag hip``."""
-    names = None
-    if deck_ids is not None:
-        names = [row[0] for row in reader.rows(_DECK_NAMES, {"deck_ids": list(deck_ids)})]
-    return scope_names_title(names, tag)
+    if deck_ids is None:
+        title = "All decks"
+    else:
+        rows = reader.rows(_DECK_NAMES, {"deck_ids": list(deck_ids)})
+        names = sorted(row[0] for row in rows)
+        # A deck chosen with its children: the parent's name says it all.
+        roots = [n for n in names if not any(n.startswith(o + SEPARATOR) for o in names)]
+        title = roots[0] if len(roots) == 1 else f"{len(names)} decks"
+    if not tag:
+        return title
+    return f"tag {tag}" if deck_ids is None else f"{title} · tag {tag}"

@@ -13,7 +13,7 @@ The rules themselves are documented in :mod:`study.session` and docs/scheduling.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from fractions import Fraction
@@ -600,20 +600,3 @@ def decks_matching(decks: Sequence[tuple[str, str]], query: str) -> list[str] | 
     ids = {deck_id for deck_id, _ in match}
     ids |= {deck_id for deck_id, name in decks if name.startswith(prefixes)}
     return sorted(ids)
-
-
-def scope_names_title(deck_names: Iterable[str] | None, tag: str | None) -> str:
-    """A short name for what a session studies: ``Cardiology``, ``3 decks``, ``tag hip``.
-
-    ``deck_names`` are the names of the decks in scope (None: all decks).
-    """
-    if deck_names is None:
-        title = "All decks"
-    else:
-        names = sorted(deck_names)
-        # A deck chosen with its children: the parent's name says it all.
-        roots = [n for n in names if not any(n.startswith(o + SEPARATOR) for o in names)]
-        title = roots[0] if len(roots) == 1 else f"{len(names)} decks"
-    if not tag:
-        return title
-    return f"tag {tag}" if deck_names is None else f"{title} · tag {tag}"
