@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field
 
 from study import cloze
 from study.cardgen.sentences import Sentence
+from study.cardgen.terms import words
+from study.cardgen.topics import capitalise, lower_first
 
 
 @dataclass(frozen=True)
@@ -80,3 +83,66 @@ class Candidate:
             numbers = cloze.cloze_numbers(self.text)
             return cloze.answer(self.text, numbers[0]) if numbers else self.text
         return f"{self.front} {self.back}"
+
+
+def basic(
+    pattern: str,
+    sentence: Sentence,
+    context: Context,
+    front: str,
+    back: str,
+    *traced: str,
+    name_topic: bool = False,
+    has_term: bool = True,
+) -> Candidate:
+    """A basic card; the paragraph's topic goes before a question that does not say what
+    it is about (always when ``name_topic``, else when the question names no rare term)."""
+    front = re.sub(r"\s+", " ", front).strip()
+    front = re.sub(r"\s+([,?])", r"\1", front)
+    topic = context.topic
+    if (
+        topic
+        and not context.names_topic(front)
+        and (name_topic or not has_term)
+        # unless the answer is the topic's own head ("gout" for the topic gout)
+        and (words(topic)[-1:] or [""])[0] not in words(back)
+    ):
+        front = f"{capitalise(topic)}: {front[0].lower() + front[1:]}"
+    return Candidate(
+        pattern=pattern,
+        type="basic",
+        sentence=sentence,
+        answers=traced or (back,),
+        front=capitalise(front),
+        back=capitalise(back.strip(" ,;:.").strip()),
+        topic=context.topic,
+    )
+
+
+def cloze_card(
+    pattern: str, sentence: Sentence, context: Context, text: str, spans: list[tuple[int, int]]
+) -> Candidate | None:
+    """A cloze note on ``text`` with each span a deletion of its own number."""
+    spans = sorted(set(spans))
+    if not spans or any(b[0] < a[1] for a, b in itertools.pairwise(spans)):
+        return None
+    pieces: list[str] = []
+    position = 0
+    answers: list[str] = []
+    for number, (start, end) in enumerate(spans, start=1):
+        answer = text[start:end]
+        pieces += [text[position:start], f"{{{{c{number}::{answer}}}}}"]
+        answers.append(answer)
+        position = end
+    pieces.append(text[position:])
+    body = "".join(pieces).strip()
+    if context.topic and not context.names_topic(text):
+        body = f"{capitalise(context.topic)}: {lower_first(body)}"
+    return Candidate(
+        pattern=pattern,
+        type="cloze",
+        sentence=sentence,
+        answers=tuple(answers),
+        text=body,
+        topic=context.topic,
+    )

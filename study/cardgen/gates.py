@@ -10,19 +10,31 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from rapidfuzz import fuzz
 
 from study import cloze
 from study.cardgen.candidates import Candidate
-from study.cardgen.terms import ARTICLES, PRONOUNS, STOPWORDS, content_words, stem, words
+from study.cardgen.terms import (
+    ARTICLES,
+    PRONOUNS,
+    STOPWORDS,
+    content_words,
+    stem,
+    word_list,
+    words,
+)
+
+if TYPE_CHECKING:
+    from spacy.tokens import Span
 
 MIN_SENTENCE_WORDS = 4
-MAX_SENTENCE_WORDS = 60
 MAX_QUESTION_WORDS = 40
-# A cloze shows its whole sentence (a sentence may have up to MAX_SENTENCE_WORDS) and the
-# topic before it: criteria are often one long sentence.
-MAX_CLOZE_WORDS = 66
+# A cloze shows its whole sentence and the topic before it: criteria are often one long
+# sentence. No sentence is dropped for its length; a cloze longer than this is (its
+# clauses are asked by questions instead).
+MAX_CLOZE_WORDS = 70
 MAX_ANSWER_WORDS = 16
 MAX_DELETION_WORDS = 8
 # A list is recalled item by item: each item may be longer than one deletion ("drugs,
@@ -42,45 +54,6 @@ _CROSS_REFERENCE = re.compile(
 _QUOTED_PERSON = re.compile(
     r"[”\"],?\s+(?:[A-Z][\w.-]*\s+){1,3}(?:says|said|explains|adds|notes|recalls)\b"
     r"|\b(?:says|said|explains|recalls)\s*,?\s*[“\"]",
-)
-_IMPERATIVE = frozenset(
-    [
-        "lie",
-        "lift",
-        "tighten",
-        "put",
-        "place",
-        "hold",
-        "repeat",
-        "work",
-        "stand",
-        "sit",
-        "bend",
-        "breathe",
-        "keep",
-        "try",
-        "relax",
-        "squeeze",
-        "stretch",
-        "raise",
-        "lower",
-        "slide",
-        "push",
-        "pull",
-        "roll",
-        "turn",
-        "bring",
-        "straighten",
-        "rest",
-        "start",
-        "stop",
-        "do",
-        "make",
-        "remember",
-        "aim",
-        "press",
-        "extend",
-    ]
 )
 _FIRST_PERSON = re.compile(r"\b(?:I|I'm|I’m|I've|we|we've|we’ve|we're|we’re|us|our|my|me)\b")
 # "grades I to IV", "type I", "stage I and II", "grade I-II": the Roman numeral, not "I".
@@ -103,47 +76,27 @@ def _first_person(text: str) -> bool:
 
 
 _ASIDE = re.compile(r"\b(?:mentioned earlier|as noted above|as we saw|earlier in this)\b", re.I)
-_CONVERSATIONAL = re.compile(
-    r"\b(?:you|your|you're|you’re|anyone|everyone|period|really|remotely|good to have)\b", re.I
-)
 
 
 # Nouns that say nothing without what they belong to: "The cause" answers no question.
-GENERIC_NOUNS = frozenset(
-    [
-        "cause",
-        "causes",
-        "reason",
-        "diagnosis",
-        "outcome",
-        "problem",
-        "answer",
-        "result",
-        "difference",
-        "type",
-        "severity",
-        "prognosis",
-        "treatment",
-        "effect",
-        "condition",
-        "source",
-    ]
-)
+GENERIC_NOUNS = word_list("generic-nouns")
 
 
 # "showing these features", "in those patients": a back reference the card cannot show.
-_BACK_REFERENCE = re.compile(r"\b(?:these|those)\s+(?!include\b|are\b|were\b)[a-z]+", re.I)
+_BACK_REFERENCE = re.compile(
+    r"\b(?:these|those)\s+(?!include\b|are\b|were\b|over\b|under\b|with\b|who\b|aged\b|"
+    r"above\b|below\b|at\b|in\b|on\b|taking\b|having\b)[a-z]+",
+    re.I,
+)
 
 
-def sentence_drop(text: str, has_topic: bool) -> str | None:
-    """Why ``text`` can give no card at all, or None when patterns may read it."""
+def sentence_drop(text: str, span: Span | None, has_topic: bool) -> str | None:
+    """Why ``text`` can give no card at all, or None when it may be read."""
     count = len(words(text))
     if _CROSS_REFERENCE.search(text):
         return "cross-reference, not a fact"
     if count < MIN_SENTENCE_WORDS:
         return "fragment: too short to state a fact"
-    if count > MAX_SENTENCE_WORDS:
-        return f"sentence longer than {MAX_SENTENCE_WORDS} words: split it in the material"
     if text.rstrip().endswith(":"):
         return "introduces a list (the list gives the cards)"
     if _QUOTED_PERSON.search(text):
@@ -152,21 +105,24 @@ def sentence_drop(text: str, has_topic: bool) -> str | None:
         return "conversational aside of the author"
     if text.rstrip().endswith("!"):
         return "exclamation: an opinion rather than a fact"
-    first = re.sub(r"^(?:then|now|next|and|again),?\s+", "", text, flags=re.I).split(" ", 1)[0]
-    if first.lower().strip(",") in _IMPERATIVE and not has_topic:
+    if span is not None and is_instruction(span) and not has_topic:
         return "instruction (exercise or advice) with no named subject"
     return None
 
 
-def is_conversational(text: str) -> bool:
-    """Whether ``text`` talks to the reader; such sentences get no fallback cloze."""
-    return bool(_CONVERSATIONAL.search(text))
+def is_instruction(span: Span) -> bool:
+    """Whether the sentence is an imperative ("Hold for 60 seconds"): its main verb is
+    in the base form, comes first and has no subject."""
+    root = span.root
+    first = next((t for t in span if not t.is_punct and t.lower_ not in _OPENERS), None)
+    return (
+        root.tag_ == "VB"
+        and first == root
+        and not any(c.dep_ in ("nsubj", "nsubjpass", "aux") for c in root.children)
+    )
 
 
-def is_instruction(text: str) -> bool:
-    """Whether ``text`` is an imperative instruction ("Hold for 60 seconds")."""
-    first = re.sub(r"^(?:then|now|next|and|again),?\s+", "", text, flags=re.I).split(" ", 1)[0]
-    return first.lower().strip(",") in _IMPERATIVE
+_OPENERS = frozenset(["then", "now", "next", "and", "again", "first", "finally"])
 
 
 def card_drop(candidate: Candidate, source_text: str) -> str | None:

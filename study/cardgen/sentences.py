@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
-from functools import lru_cache
+from dataclasses import dataclass, field
 from pathlib import Path
-
-import pysbd
+from typing import TYPE_CHECKING
 
 from study.cardgen.errors import GenerationError
+from study.cardgen.nlp import parse
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Span
 
 # Hard-wrapped text has short lines; a long line ends its paragraph, which is how text
 # copied from web pages (one paragraph per line) arrives.
@@ -38,6 +40,8 @@ class Sentence:
     raw: str
     start: int
     end: int
+    # The parse of ``text`` (None for a table row or a list read as one answer).
+    span: Span | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass
@@ -50,13 +54,18 @@ class Block:
     end: int
     headings: tuple[str, ...] = ()
     indent: int = 0  # a bullet's depth in columns: nested items are a list of their own
+    parsed: list[Sentence] | None = field(default=None, repr=False)
 
     def sentences(self) -> list[Sentence]:
-        """The block's sentences (split on demand: splitting is the slow part of reading);
-        a table's are its rows below the header, each "cell | cell | ..."."""
+        """The block's sentences (parsed on first use, unless ``parse_blocks`` parsed them
+        in a batch); a table's are its rows below the header, each "cell | cell | ..."."""
         if self.kind == "table":
             return [row for row, _ in self.table_rows()[1:]]
-        return split_sentences(self.text, self.start) if self.kind != "heading" else []
+        if self.kind == "heading":
+            return []
+        if self.parsed is None:
+            self.parsed = split_sentences(self.text, self.start)
+        return self.parsed
 
     def table_rows(self) -> list[tuple[Sentence, list[str]]]:
         """A table's rows (the header first, the rule under it left out), each with its
@@ -135,57 +144,89 @@ def clean_markup(text: str) -> str:
 
 
 _NOISE = re.compile(r"\[\d+(?:[,–-]\s*\d+)*\]|\bhttps?://[^\s)\]]+|\bwww\.[^\s)\]]+")
-_INNER_STOP = re.compile(r"[.!?;:…]\W*\s")
 
 
-@lru_cache(maxsize=1)
-def _segmenter() -> pysbd.Segmenter:
-    return pysbd.Segmenter(language="en", clean=False, char_span=False)
+def _flatten(text: str) -> tuple[str, list[int]]:
+    """``text`` as the parser reads it, and where each of its characters is in ``text``.
 
-
-# pysbd reads "proteins C and S. Its effect is ..." as an initial ("J. Smith"): a single
-# capital, a stop, then a word that only starts sentences, is a sentence boundary.
-_INITIAL_STOP = re.compile(
-    r"(?<=\b[A-Z]\.)\s+(?=(?:It|Its|The|This|These|They|Their|There|In|A|An|When|If)\s)"
-)
-
-
-def split_sentences(text: str, offset: int) -> list[Sentence]:
-    """The sentences of one block of ``text`` that starts at ``offset`` in its file.
-
-    pysbd finds the boundaries; spans are recovered by searching forward, since pysbd's
-    own span mode is slower and loses nothing we need.
+    Markdown markup, citation marks ("[1]") and web addresses are left out, line breaks
+    (hard wrapping) become spaces and runs of spaces one space: a sentence's span in the
+    flat text maps back to its exact span in the material, which the card cites.
     """
-    sentences: list[Sentence] = []
-    position = 0
-    # A line break inside a paragraph is hard wrapping, not a sentence boundary (pysbd
-    # would take it for one); a space of the same length keeps every offset.
-    flat = text.replace("\n", " ")
-    # Citation marks ("fragility.[1] It is") and web addresses hide sentence ends from
-    # pysbd: blanked to spaces of the same length, so every offset stays true.
-    flat = _NOISE.sub(lambda m: " " * len(m.group(0)), flat)
-    # pysbd is the slow part of reading; text with no stop before its end (a bullet item,
-    # a heading-like line) is one sentence without asking it.
-    pieces = [flat] if not _INNER_STOP.search(flat.strip()) else _segmenter().segment(flat)
-    pieces = [part for piece in pieces for part in _INITIAL_STOP.split(piece)]
-    for piece in pieces:
-        stripped = piece.strip()
-        if not stripped:
+    keep = [True] * len(text)
+
+    def drop(start: int, end: int) -> None:
+        keep[start:end] = [False] * (end - start)
+
+    for link in _LINK.finditer(text):
+        drop(link.start(), link.start(1))
+        drop(link.end(1), link.end())
+    for mark in _EMPHASIS.finditer(text):
+        drop(mark.start(), mark.end())
+    for noise in _NOISE.finditer(text):
+        drop(noise.start(), noise.end())
+    for empty in re.finditer(r"\s*\(\s*(?:see|at|from)?\s*\)", text):
+        # "(see )" once its address is gone
+        if not any(keep[i] for i in range(empty.start(), empty.end()) if text[i] not in " ()"):
+            drop(empty.start(), empty.end())
+    flat: list[str] = []
+    where: list[int] = []
+    for index, char in enumerate(text):
+        if not keep[index]:
             continue
-        start = flat.find(stripped, position)
-        if start < 0:  # pysbd did not keep the text verbatim; cite what it gave
-            start = position
-        position = start + len(stripped)
-        raw = text[start:position] if flat[start:position] == stripped else stripped
+        if char.isspace():
+            if not flat or flat[-1] == " ":
+                continue
+            char = " "
+        flat.append(char)
+        where.append(index)
+    while flat and flat[-1] == " ":
+        flat.pop()
+        where.pop()
+    return "".join(flat), where
+
+
+def split_sentences(text: str, offset: int, doc: Doc | None = None) -> list[Sentence]:
+    """The sentences of one block of ``text`` that starts at ``offset`` in its file, with
+    their parse; ``doc`` is the parse of ``flat_text(text)`` when it was parsed in a batch.
+
+    The parser finds the boundaries; each sentence cites its exact text in the material.
+    """
+    flat, where = _flatten(text)
+    if not flat:
+        return []
+    if doc is None:
+        [doc] = parse([flat])
+    sentences: list[Sentence] = []
+    for span in doc.sents:
+        if not span.text.strip():
+            continue
+        first, last = span.start_char, span.end_char - 1
+        start, end = where[first], where[last] + 1
         sentences.append(
             Sentence(
-                text=clean_markup(stripped),
-                raw=raw,
+                text=span.text,
+                raw=text[start:end],
                 start=offset + start,
-                end=offset + start + len(stripped),
+                end=offset + end,
+                span=span,
             )
         )
     return sentences
+
+
+def flat_text(text: str) -> str:
+    """What the parser reads of a block's ``text`` (see ``split_sentences``)."""
+    return _flatten(text)[0]
+
+
+def parse_blocks(blocks: list[Block]) -> None:
+    """Parse the prose blocks of a document in one batch (far faster than one by one)."""
+    prose = [b for b in blocks if b.kind in ("paragraph", "bullet") and b.parsed is None]
+    flats = [flat_text(b.text) for b in prose]
+    docs = parse(f for f in flats if f)
+    for block, flat in zip(prose, flats, strict=True):
+        block.parsed = split_sentences(block.text, block.start, next(docs)) if flat else []
 
 
 def _lines(text: str) -> Iterator[tuple[int, str]]:

@@ -1,0 +1,30 @@
+"""All the cards one parsed sentence proposes, before the gates judge them."""
+
+from __future__ import annotations
+
+from study.cardgen.candidates import Candidate, Context
+from study.cardgen.clozes import example_cards, list_cards, number_cards, term_cards
+from study.cardgen.questions import clause_cards, name_cards
+from study.cardgen.reading import Reading
+from study.cardgen.sentences import Sentence
+
+
+def propose(sentence: Sentence, reading: Reading, context: Context) -> list[Candidate]:
+    """Questions for each clause, other names, a deletion per list item, example and
+    quantity, and a deletion of the rarest term of each clause no question asked."""
+    found = name_cards(sentence, reading.names, context)
+    asked: set[int] = set()
+    unasked = []
+    for clause, cards in clause_cards(sentence, reading, context):
+        found += cards
+        if cards:
+            asked |= {i for p in clause.parts for i in p.phrase.tokens}
+        else:
+            unasked.append(clause)
+        for part in clause.parts:
+            found += list_cards(sentence, part.phrase, context)
+    found += example_cards(sentence, reading, context)
+    found += number_cards(sentence, context)
+    if unasked or not reading.clauses:
+        found += term_cards(sentence, unasked, context, set())
+    return found

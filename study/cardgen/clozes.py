@@ -1,0 +1,220 @@
+"""Cloze cards: what is deleted is the key term, read off the parse.
+
+A number is deleted with its unit and comparator ("below 7.3", "0.1 units/kg per hour"),
+never a number that names ("type 2", "12-lead", "CURB-65") nor a unit alone; a list's items
+are deleted one by one; a clause no question could ask gets a deletion of its rarest term
+(a named condition first), never a function word, a verb, or the topic it is about.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from study.cardgen.candidates import Candidate, Context, cloze_card
+from study.cardgen.reading import Clause, Phrase, Reading
+from study.cardgen.sentences import Sentence
+from study.cardgen.terms import RARE_ZIPF, STOPWORDS, named, word_list, words, zipf
+
+if TYPE_CHECKING:
+    from spacy.tokens import Span, Token
+
+UNITS = word_list("units")
+COMPARATORS = word_list("comparators")
+# Words before a number that make it a name, not a quantity ("type 2", "grade 3").
+_NAMING = frozenset(
+    ["type", "grade", "stage", "class", "phase", "category", "factor", "tier", "lead", "gen"]
+    + ["level", "zone", "step", "part", "chapter", "table", "figure", "version", "week"]
+)
+MAX_TERM_DELETIONS = 2
+
+
+def quantities(span: Span) -> list[tuple[int, int]]:
+    """The character spans (in the sentence) of its quantities, each with its unit and its
+    comparator: "below 5.5 mmol/L", "one in three", "about fivefold", "at least 30 seconds"."""
+    found: list[tuple[int, int]] = []
+    tokens = list(span)
+    used: set[int] = set()
+    for index, token in enumerate(tokens):
+        if index in used or not _number(token) or _names(tokens, index):
+            continue
+        if re.fullmatch(r"(?:1[89]|20)\d\d", token.text):
+            continue  # a year
+        first = last = index
+        # "5 to 10", "1 in 3", "between 94 and 98", "3.0 mmol/L or more"
+        while (
+            last + 2 < len(tokens)
+            and tokens[last + 1].lower_ in ("to", "-", "–", "in", "and", "or")
+            and (_number(tokens[last + 2]) or tokens[last + 2].lower_ in ("more", "less", "above"))
+        ):
+            if tokens[last + 1].lower_ == "and" and tokens[first - 1].lower_ != "between":
+                break
+            last += 2
+        while last + 1 < len(tokens) and _unit(tokens, last + 1):
+            last += 1
+        if (
+            last + 2 < len(tokens)
+            and tokens[last + 1].lower_ == "or"
+            and tokens[last + 2].lower_ in ("more", "less", "above", "below", "over", "fewer")
+        ):
+            last += 2
+        while first > 0 and tokens[first - 1].lower_ in COMPARATORS:
+            if tokens[first - 1].lower_ in ("to", "than") and (
+                first < 2 or tokens[first - 2].lower_ not in COMPARATORS
+            ):
+                break
+            first -= 1
+        used.update(range(first, last + 1))
+        start = tokens[first].idx - span.start_char
+        end = tokens[last].idx + len(tokens[last]) - span.start_char
+        found.append((start, end))
+    return found
+
+
+def _number(token: Token) -> bool:
+    if token.like_num or token.tag_ == "CD":
+        return (
+            any(c.isdigit() for c in token.text)
+            or token.lower_ not in ("one",)
+            or (token.nbor(1).lower_ == "in" if token.i + 1 < len(token.doc) else False)
+        )
+    return token.lower_.endswith("fold") and token.lower_ not in ("fold", "manifold")
+
+
+def _names(tokens: list[Token], index: int) -> bool:
+    """Whether the number at ``index`` names rather than counts: "type 2 diabetes",
+    "cotransporter 2", "a 12-lead ECG", "CURB-65", "factor II"."""
+    token = tokens[index]
+    before = tokens[index - 1] if index else None
+    after = tokens[index + 1] if index + 1 < len(tokens) else None
+    if before is not None and before.lower_ in _NAMING:
+        return True
+    if after is not None and after.text in ("-", "‑") and index + 2 < len(tokens):
+        return tokens[index + 2].lower_ not in UNITS  # "12-lead"
+    if before is not None and before.text == "-" and index >= 2 and tokens[index - 2].is_alpha:
+        return True  # "CURB-65"
+    if (
+        before is not None
+        and token.text.isdigit()
+        and before.pos_ in ("NOUN", "PROPN")
+        and before.lower_ not in UNITS
+        and (after is None or after.lower_ not in UNITS)
+        and token.dep_ in ("nummod", "appos", "compound", "npadvmod")
+        and token.head == before
+    ):
+        return True  # "cotransporter 2"
+    return False
+
+
+def _unit(tokens: list[Token], index: int) -> bool:
+    token = tokens[index]
+    lowered = token.lower_
+    if lowered in UNITS or lowered in ("/", "²", "³"):
+        if lowered in ("/", "per") and (
+            index + 1 >= len(tokens) or tokens[index + 1].lower_ not in UNITS
+        ):
+            return False
+        return True
+    return bool(re.fullmatch(r"(?:[a-zµ]+/)+[a-z0-9.²]+", lowered))
+
+
+def number_cards(sentence: Sentence, context: Context, text: str | None = None) -> list[Candidate]:
+    """One cloze per sentence with a deletion per quantity (sibling cards)."""
+    if sentence.span is None:
+        return []
+    spans = quantities(sentence.span)
+    if not spans:
+        return []
+    card = cloze_card("number", sentence, context, sentence.text, spans[:5])
+    return [card] if card else []
+
+
+def list_cards(sentence: Sentence, phrase: Phrase, context: Context) -> list[Candidate]:
+    """A list of three or more items: a deletion per item."""
+    items = [i for i in phrase.items if i.located]
+    if len(items) < 3 or len(items) > 8:
+        return []
+    card = cloze_card(
+        "list-item", sentence, context, sentence.text, [(i.start, i.end) for i in items]
+    )
+    return [card] if card else []
+
+
+def example_cards(sentence: Sentence, reading: Reading, context: Context) -> list[Candidate]:
+    """ "DOACs, such as apixaban or rivaroxaban, ...": a deletion per example."""
+    found: list[Candidate] = []
+    for _, items in reading.examples:
+        located = [i for i in (items.items or (items,)) if i.located]
+        if located and all(len(i.text.split()) <= 5 for i in located):
+            card = cloze_card(
+                "example", sentence, context, sentence.text, [(i.start, i.end) for i in located]
+            )
+            if card:
+                found.append(card)
+    return found
+
+
+def term_cards(
+    sentence: Sentence, clauses: list[Clause], context: Context, taken: set[int]
+) -> list[Candidate]:
+    """A cloze on the rarest term of each clause that no question asked (a named condition
+    first), never the topic, the clause's subject when the topic, or a verb."""
+    span = sentence.span
+    if span is None:
+        return []
+    spans: list[tuple[int, int]] = []
+    groups = [c.tokens for c in clauses] or [frozenset(t.i for t in span)]
+    for tokens in groups:
+        best: tuple[bool, float, int, int] | None = None
+        for chunk in _terms(span, tokens):
+            start, end, text = chunk
+            if any(i in taken for i in range(start, end)):
+                continue
+            if context.topic and text.lower() in context.topic.lower():
+                continue
+            rarity = min(zipf(w) for w in words(text)) if words(text) else 9.0
+            if rarity >= RARE_ZIPF and not named(text):
+                continue
+            key = (not named(text), rarity, start, end)
+            if best is None or key < best:
+                best = key
+        if best is not None:
+            spans.append((best[2], best[3]))
+    if not spans:
+        return []
+    card = cloze_card(
+        "rare-term", sentence, context, sentence.text, sorted(spans)[:MAX_TERM_DELETIONS]
+    )
+    return [card] if card else []
+
+
+def _terms(span: Span, tokens: frozenset[int]) -> list[tuple[int, int, str]]:
+    """Noun phrases of ``span`` inside ``tokens`` without their determiners, and rare
+    adjectives that are a clause's complement ("irregularly irregular")."""
+    found: list[tuple[int, int, str]] = []
+    offset = span.start_char
+    for chunk in span.noun_chunks:
+        if chunk.root.i not in tokens:
+            continue
+        kept = [
+            t
+            for t in chunk
+            if t.lower_ not in STOPWORDS
+            and t.pos_ not in ("DET", "PRON")
+            and not t.like_num
+            and t.lower_ not in UNITS
+        ]
+        # a term starts at its first content word and runs to the chunk's end
+        while kept and kept[0].pos_ in ("ADJ",) and zipf(kept[0].text) > 4.5 and len(kept) > 1:
+            kept = kept[1:]
+        if not kept:
+            continue
+        start, end = kept[0].idx - offset, chunk.end_char - offset
+        found.append((start, end, span.doc.text[kept[0].idx : chunk.end_char]))
+    for token in span:
+        if token.i in tokens and token.dep_ == "acomp" and token.pos_ == "ADJ":
+            subtree = list(token.subtree)
+            start = subtree[0].idx - offset
+            end = subtree[-1].idx + len(subtree[-1]) - offset
+            found.append((start, end, token.text))
+    return found

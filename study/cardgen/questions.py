@@ -1,0 +1,357 @@
+"""Questions from clauses: each part of a clause asked on a card that names its subject.
+
+A clause "The Glasgow-Blatchford score is calculated from A, B and C" gives "What is the
+Glasgow-Blatchford score calculated from?"; a passive with its agent is asked actively
+("What can trigger DKA?"); a definite complement is asked in reverse ("What is the most
+common trigger of DKA?" "Infection"); a condition the clause states ("In AF, ...",
+"... when the ECG shows changes") stays in the question.
+"""
+
+from __future__ import annotations
+
+import re
+
+from lemminflect import getInflection
+
+from study.cardgen.candidates import Candidate, Context, basic
+from study.cardgen.reading import Clause, OtherName, Part, Phrase, Reading
+from study.cardgen.sentences import Sentence
+from study.cardgen.terms import RARE_ZIPF, STOPWORDS, content_words, strip_article, zipf
+from study.cardgen.topics import capitalise, lower_first
+
+# Verbs whose subject is worth asking from the object too ("What can cause major
+# bleeding?" "Thrombolysis"): they relate two terms.
+_RELATING = frozenset(
+    ["cause", "trigger", "confirm", "replace", "reverse", "treat", "prevent", "identify"]
+    + ["precipitate", "inhibit", "block", "lower", "raise", "reduce", "increase", "induce"]
+    + ["diagnose", "predict", "produce", "release", "secrete", "activate", "stimulate"]
+)
+_CAUSING = frozenset(["cause", "trigger", "precipitate"])
+_LIST_SUBJECTS = ("risk", "symptom", "sign", "cause", "type", "complication", "feature")
+# Prepositions whose object is a time or amount: asked by the number cloze instead.
+_TIME_PREPOSITIONS = frozenset(["within", "for", "after", "during", "over", "at", "until", "per"])
+_MAX_CONTEXT_WORDS = 12
+
+
+def clause_cards(
+    sentence: Sentence, reading: Reading, context: Context
+) -> list[tuple[Clause, list[Candidate]]]:
+    """The questions each clause of ``reading`` gives."""
+    return [(c, _clause_cards(sentence, c, context)) for c in reading.clauses]
+
+
+def _clause_cards(sentence: Sentence, clause: Clause, context: Context) -> list[Candidate]:
+    found: list[Candidate] = []
+    assert clause.subject is not None
+    parts = clause.parts
+    main = _main_part(clause)
+    if main is not None:
+        card = _ask(sentence, clause, main, context)
+        if card is not None:
+            found.append(card)
+        reverse = _reverse(sentence, clause, main, context)
+        if reverse is not None:
+            found.append(reverse)
+    for part in parts:
+        if part.role in ("when", "why") and len(content_words(part.phrase.text)) >= 2:
+            card = _ask(sentence, clause, part, context)
+            if card is not None:
+                found.append(card)
+    return found
+
+
+def _main_part(clause: Clause) -> Part | None:
+    """The part that states the clause's fact: the agent of a passive, the object, the
+    complement, what an infinitive aims at, else the first prepositional phrase."""
+    by_role: dict[str, Part] = {}
+    for part in clause.parts:
+        by_role.setdefault(part.role, part)
+    for role in ("agent", "dobj", "attr", "xcomp"):
+        if role in by_role:
+            return by_role[role]
+    for part in clause.parts:
+        if part.role == "prep" and part.word not in _TIME_PREPOSITIONS and not _numeric(part):
+            return part
+    return None
+
+
+def _numeric(part: Part) -> bool:
+    """Whether the part is a quantity ("below 7.3", "30 seconds"): the number cloze asks it."""
+    return bool(re.match(r"(?:about |over |under |below |above |at least )?\d", part.phrase.text))
+
+
+def _subject_text(clause: Clause) -> str:
+    assert clause.subject is not None
+    text = clause.subject.text
+    return lower_first(text) if not clause.resolved or text[:1].islower() else lower_first(text)
+
+
+def _verb_group(clause: Clause) -> tuple[str, str]:
+    """The word that goes before the subject in a question, and the rest of the verb group
+    after it: "is ... calculated", "can ... be managed", "does ... identify"."""
+    verb = clause.verb
+    adverbs = [a.text for a in clause.adverbs]
+    negation = ["not"] if clause.negated else []
+    particle = [clause.particle] if clause.particle else []
+    if clause.auxiliaries:
+        first, *rest = clause.auxiliaries
+        tail = [r.text for r in rest] + negation + adverbs
+        if verb.lemma_ != "be" or clause.passive or rest:
+            tail.append(verb.text)
+        return first.text.lower(), " ".join(tail + particle)
+    if verb.lemma_ == "be":
+        return verb.text.lower(), " ".join(negation + adverbs)
+    do = {"VBZ": "does", "VBD": "did"}.get(verb.tag_, "do")
+    return do, " ".join(negation + adverbs + [verb.lemma_] + particle)
+
+
+def _others(clause: Clause, asked: Part) -> str:
+    """The clause's other parts, in order, as the question keeps them (its conditions
+    and short phrases, never a reason or a second list)."""
+    kept: list[str] = []
+    for part in sorted(clause.parts, key=lambda p: p.phrase.start):
+        if part is asked or (part.role in ("why", "acomp") and asked.role != "why"):
+            continue
+        if part.role == "why":
+            continue
+        if part.role in ("dobj", "attr") and asked.role in ("dobj", "attr", "agent"):
+            continue
+        words_in = len(part.phrase.text.split())
+        if part.role == "when":
+            if words_in <= _MAX_CONTEXT_WORDS:
+                kept.append(part.phrase.text)
+            continue
+        if words_in > _MAX_CONTEXT_WORDS or (part.phrase.items and part.role != "dobj"):
+            continue
+        if part.role in ("prep", "agent"):
+            kept.append(f"{part.word} {part.phrase.text}")
+        elif part.role == "xcomp":
+            kept.append(f"to {part.word} {part.phrase.text}")
+        else:
+            kept.append(part.phrase.text)
+    return " ".join(kept)
+
+
+def _lead(clause: Clause) -> str:
+    if clause.lead is None or len(clause.lead.text.split()) > _MAX_CONTEXT_WORDS:
+        return ""
+    return capitalise(clause.lead.text) + ", "
+
+
+def _ask(sentence: Sentence, clause: Clause, part: Part, context: Context) -> Candidate | None:
+    """The card asking ``part`` of ``clause``."""
+    subject = _subject_text(clause)
+    before, after = _verb_group(clause)
+    others = _others(clause, part)
+    lead = _lead(clause)
+    answer = part.phrase.text
+    if not answer:
+        return None
+    role = part.role
+    if role == "agent":
+        return _ask_agent(sentence, clause, part, context)
+    if role == "attr" and clause.copula:
+        if _definite(part.phrase.text):
+            return None  # asked in reverse: "What is the most common trigger?"
+        front = f"{lead}What {before} {subject} {after} {others}?"
+        return _card("definition", sentence, context, front, answer, clause)
+    if role in ("dobj", "attr", "oprd"):
+        front = f"{lead}What {before} {subject} {after} {others}?"
+        return _card("object", sentence, context, front, answer, clause, part)
+    if role == "xcomp":
+        front = f"{lead}What {before} {subject} {after} {others} to {part.word}?"
+        return _card("purpose", sentence, context, front, answer, clause, part)
+    if role == "prep":
+        if part.people:
+            head = "whom" if strip_article(answer).lower().startswith("those") else "which patients"
+            front = f"{lead}{capitalise(part.word)} {head} {before} {subject} {after} {others}?"
+        else:
+            front = f"{lead}What {before} {subject} {after} {others} {part.word}?"
+        return _card("preposition", sentence, context, front, answer, clause, part)
+    if role == "when":
+        front = f"{lead}When {before} {subject} {after} {others}?"
+        return _card("condition", sentence, context, front, answer, clause)
+    if role == "why":
+        text = answer if answer.lower().startswith(part.word) else f"{part.word} {answer}"
+        front = f"{lead}Why {before} {subject} {after} {others}?"
+        card = _card("reason", sentence, context, front, f"Because {_after_mark(text)}", clause)
+        return card
+    return None
+
+
+def _after_mark(text: str) -> str:
+    return re.sub(r"^(?:because|since|as)\s+", "", text, flags=re.I)
+
+
+def _ask_agent(
+    sentence: Sentence, clause: Clause, part: Part, context: Context
+) -> Candidate | None:
+    """A passive asked actively: "DKA can be triggered by A, B or C" gives "What can
+    trigger DKA?"; a list of causes gives "Name 4 triggers of DKA."."""
+    verb = clause.verb
+    subject = _subject_text(clause)
+    modals = [a.text.lower() for a in clause.auxiliaries if a.tag_ == "MD"]
+    negation = "not " if clause.negated else ""
+    if modals:
+        verb_text = f"{modals[0]} {negation}{verb.lemma_}"
+    elif clause.negated:
+        verb_text = f"does not {verb.lemma_}"
+    else:
+        tag = "VBD" if any(a.tag_ == "VBD" for a in clause.auxiliaries) else "VBZ"
+        verb_text = (getInflection(verb.lemma_, tag) or (verb.lemma_ + "s",))[0]
+    items = part.phrase.items
+    lead = _lead(clause)
+    if len(items) >= 3 and verb.lemma_ in _CAUSING and not clause.negated:
+        among = " (among others)" if "among other" in sentence.text.lower() else ""
+        noun = "causes" if verb.lemma_ == "cause" else f"{verb.lemma_}s"
+        front = f"{lead}Name {len(items)} {noun} of {subject}{among}."
+        return _card(
+            "list-whole",
+            sentence,
+            context,
+            front,
+            "; ".join(i.text for i in items),
+            clause,
+            part,
+            *[i.text for i in items],
+        )
+    front = f"{lead}What {verb_text} {subject}?"
+    return _card("agent", sentence, context, front, part.phrase.text, clause, part)
+
+
+def _reverse(sentence: Sentence, clause: Clause, part: Part, context: Context) -> Candidate | None:
+    """The subject asked from what the clause says of it, when the subject is the term to
+    learn: "Infection is the most common trigger" gives "What is the most common trigger?",
+    "Thrombolysis can cause major bleeding" gives "What can cause major bleeding?"."""
+    subject = clause.subject
+    if subject is None or not subject.located or clause.resolved or clause.negated:
+        return None
+    if context.topic and subject.text.lower() == context.topic.lower() and part.role != "attr":
+        return None
+    answer = strip_article(subject.text)
+    lead = _lead(clause)
+    if part.role == "attr" and clause.copula and _definite(part.phrase.text):
+        front = f"{lead}What {clause.verb.text.lower()} {part.phrase.text}?"
+        return _card("relation", sentence, context, front, answer, clause, name_topic=True)
+    if part.role == "dobj" and clause.verb.lemma_ in _RELATING and _rare(subject.text):
+        if clause.auxiliaries:
+            verb_text = " ".join([*(a.text for a in clause.auxiliaries), clause.verb.text])
+        else:
+            verb_text = (getInflection(clause.verb.lemma_, "VBZ") or (clause.verb.text,))[0]
+        front = f"{lead}What {verb_text} {part.phrase.text}?"
+        return _card("subject", sentence, context, front, answer, clause)
+    if part.role == "attr" and clause.copula and _kind_of(part.phrase.text):
+        front = f"{lead}What is the term for {part.phrase.text}?"
+        return _card("definition-reverse", sentence, context, front, answer, clause)
+    return None
+
+
+def _definite(text: str) -> bool:
+    lowered = text.lower()
+    return lowered.startswith(("the ", "one of the ")) or " most " in f" {lowered} "
+
+
+_KIND_WORDS = re.compile(
+    r"^an?\s+(?:[\w-]+\s+){0,3}?(?:condition|disease|disorder|syndrome|infection|"
+    r"inflammation|procedure|operation|test|injury|complication|deficiency)\s+"
+    r"(?:in which|that|where|of|caused)\b",
+    re.IGNORECASE,
+)
+
+
+def _kind_of(text: str) -> bool:
+    """Whether a complement defines a term ("a condition in which ..."), so the term can
+    be asked from its definition."""
+    return bool(_KIND_WORDS.match(text)) and len(text.split()) <= 30
+
+
+def _rare(text: str) -> bool:
+    return any(zipf(w) < RARE_ZIPF for w in content_words(text) if len(w) > 2)
+
+
+def _card(
+    pattern: str,
+    sentence: Sentence,
+    context: Context,
+    front: str,
+    answer: str,
+    clause: Clause,
+    part: Part | None = None,
+    *traced: str,
+    name_topic: bool = False,
+) -> Candidate:
+    has_term = _rare(front)
+    return basic(
+        pattern,
+        sentence,
+        context,
+        front,
+        answer,
+        *traced,
+        name_topic=name_topic,
+        has_term=has_term,
+    )
+
+
+def name_cards(sentence: Sentence, names: list[OtherName], context: Context) -> list[Candidate]:
+    """Acronyms, other names and appositions, both ways where both are terms."""
+    found: list[Candidate] = []
+    for name in names:
+        thing = _term(name.thing)
+        other = strip_article(name.name.text)
+        if not thing or not other or thing.lower() == other.lower():
+            continue
+        if name.kind == "acronym":
+            if not _initials_match(thing, other):
+                continue
+            found.append(
+                basic("acronym", sentence, context, f"What does {other} stand for?", thing)
+            )
+        elif name.kind == "alias":
+            if name.condition:
+                found.append(
+                    basic(
+                        "other-name",
+                        sentence,
+                        context,
+                        f"What is {thing} called {name.condition}?",
+                        other,
+                    )
+                )
+                continue
+            found.append(
+                basic(
+                    "other-name",
+                    sentence,
+                    context,
+                    f"What is another name for {thing}?",
+                    other,
+                    name_topic=True,
+                )
+            )
+            found.append(
+                basic(
+                    "other-name-reverse",
+                    sentence,
+                    context,
+                    f"What is another name for {other}?",
+                    thing,
+                    name_topic=True,
+                )
+            )
+        elif name.kind == "apposition" and _rare(thing):
+            found.append(
+                basic("apposition", sentence, context, f"What is {thing}?", name.name.text)
+            )
+    return found
+
+
+def _term(phrase: Phrase) -> str:
+    text = strip_article(phrase.text.strip(" ,"))
+    return lower_first(text)
+
+
+def _initials_match(expansion: str, acronym: str) -> bool:
+    initials = "".join(w[0] for w in re.findall(r"[A-Za-z][\w-]*", expansion)).lower()
+    letters = acronym.rstrip("s").lower()
+    return bool(initials) and initials[:1] == letters[:1] and expansion.lower() not in STOPWORDS
