@@ -107,7 +107,7 @@ def basic(
         # unless the answer is the topic's own head ("gout" for the topic gout)
         and (words(topic)[-1:] or [""])[0] not in words(back)
     ):
-        front = f"{capitalise(topic)}: {front[0].lower() + front[1:]}"
+        front = f"{capitalise(topic)}: {lower_first(front)}"
     return Candidate(
         pattern=pattern,
         type="basic",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from study.cardgen import gates
@@ -13,7 +13,10 @@ from study.cardgen.candidates import Candidate, Context
 from study.cardgen.cards import propose
 from study.cardgen.errors import GenerationError
 from study.cardgen.ids import card_id, slug
-from study.cardgen.reading import read, reading_phrase
+from study.cardgen.clozes import number_cards
+from study.cardgen.nlp import parse
+from study.cardgen.notes import note_cards, terse
+from study.cardgen.reading import Reading, read, reading_phrase
 from study.cardgen.sentences import (
     Block,
     Sentence,
@@ -235,8 +238,18 @@ class _Reader:
             self.drop(reason or "no parse", sentence.raw)
             return None
         it = _it(context)
-        reading = read(span, it, context.topic)
-        proposed = propose(sentence, reading, context)
+        proposed: list[Candidate] = []
+        if terse(sentence):
+            # A line of notes: its arrows, labels and lists, and the whole sentences in it
+            proposed, said = note_cards(sentence, context)
+            proposed += number_cards(sentence, context)
+            for text, doc in zip(said, parse(said), strict=True):
+                part = replace(sentence, text=text, span=doc[:], asides=())
+                proposed += propose(part, read(doc[:], it, context.topic), context)
+            reading = Reading()
+        else:
+            reading = read(span, it, context.topic, sentence.asides)
+            proposed = propose(sentence, reading, context)
         if not proposed:
             why = (
                 f"leans on text around it: what {reading.unresolved[0]!r} refers to cannot be told"
@@ -255,7 +268,7 @@ class _Reader:
         """Keep the candidates that pass the gates."""
         passed = 0
         for candidate in proposed:
-            reason = gates.card_drop(candidate, candidate.sentence.text)
+            reason = gates.card_drop(candidate, candidate.sentence.said)
             if reason:
                 self.drop(reason, candidate.sentence.raw, candidate.question)
             else:

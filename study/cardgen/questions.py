@@ -339,7 +339,7 @@ def name_cards(sentence: Sentence, names: list[OtherName], context: Context) -> 
                     name_topic=True,
                 )
             )
-        elif name.kind == "apposition" and _rare(thing):
+        elif name.kind == "apposition" and (_rare(thing) or not name.name.located):
             found.append(
                 basic("apposition", sentence, context, f"What is {thing}?", name.name.text)
             )

@@ -11,6 +11,7 @@ semicolon, non-restrictive relative clauses ("..., which is calculated from ..."
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -109,12 +110,18 @@ class Reading:
     unresolved: list[str] = field(default_factory=list)
 
 
-def read(span: Span, it: str | None, topic: str | None) -> Reading:
+def read(
+    span: Span, it: str | None, topic: str | None, asides: tuple[tuple[int, str], ...] = ()
+) -> Reading:
     """Read the parsed sentence ``span``; ``it`` names what a leading "it" stands for
     (None when nothing can be told: such clauses are left out), ``topic`` what "this
-    condition" or "the procedure" stands for."""
+    condition" or "the procedure" stands for; ``asides`` are the sentence's remarks in
+    parentheses, each after the phrase it is about."""
     reader = _Reader(span, it, topic)
-    return reader.read()
+    reading = reader.read()
+    for at, aside in asides:
+        reader.aside(at, aside, reading)
+    return reading
 
 
 def reading_phrase(span: Span, head: Token) -> str:
@@ -405,6 +412,26 @@ class _Reader:
 
     # ---- other names and examples ---------------------------------------------------------
 
+    def aside(self, at: int, text: str, reading: Reading) -> None:
+        """A remark in parentheses after the phrase it is about: another name ("also known
+        as X", "or X") or what the phrase is ("melaena (black, tarry stools ...)")."""
+        before = [t for t in self.span if t.idx + len(t) - self.offset <= at and not t.is_punct]
+        if not before or before[-1].pos_ not in ("NOUN", "PROPN"):
+            return
+        owner = before[-1]
+        thing = self.phrase(owner, skip=frozenset(t.i for t in owner.subtree if t.i > owner.i))
+        alias = _ALIAS.match(text)
+        if alias:
+            name = alias.group("name").strip(" .,;")
+            reading.names.append(OtherName("alias", thing, Phrase(name)))
+            return
+        first = text.split()[0].lower()
+        if first in STOPWORDS and first not in ("a", "an", "the"):
+            return  # "(among other findings)", "(together with ...)": not what it is
+        if text[:1].isupper() and first not in ("a", "an", "the"):
+            return  # a sentence of its own
+        reading.names.append(OtherName("apposition", thing, Phrase(text.strip(" .;"))))
+
     def names(self, reading: Reading) -> None:
         for token in self.span:
             if token.dep_ == "appos" and token.head.pos_ in ("NOUN", "PROPN"):
@@ -456,6 +483,13 @@ class _Reader:
                 condition = self.phrase(child).text
         if thing.text and name.text:
             reading.names.append(OtherName("alias", thing, name, condition))
+
+
+_ALIAS = re.compile(
+    r"^(?:also |often |sometimes |commonly |previously |formerly )?"
+    r"(?:called|known as|termed|referred to as|aka|or)\s+(?P<name>.+)$",
+    re.IGNORECASE,
+)
 
 
 def _up_to(token: Token, top: Token) -> list[Token]:

@@ -42,6 +42,13 @@ class Sentence:
     end: int
     # The parse of ``text`` (None for a table row or a list read as one answer).
     span: Span | None = field(default=None, compare=False, repr=False)
+    # Remarks in parentheses, read apart from the sentence: (where in ``text``, remark).
+    asides: tuple[tuple[int, str], ...] = ()
+
+    @property
+    def said(self) -> str:
+        """Everything the sentence says, its remarks included (what answers trace to)."""
+        return " ".join([self.text, *(aside for _, aside in self.asides)])
 
 
 @dataclass
@@ -146,17 +153,27 @@ def clean_markup(text: str) -> str:
 _NOISE = re.compile(r"\[\d+(?:[,–-]\s*\d+)*\]|\bhttps?://[^\s)\]]+|\bwww\.[^\s)\]]+")
 
 
-def _flatten(text: str) -> tuple[str, list[int]]:
-    """``text`` as the parser reads it, and where each of its characters is in ``text``.
+def _flatten(text: str) -> tuple[str, list[int], list[tuple[int, str]]]:
+    """``text`` as the parser reads it, where each of its characters is in ``text``, and
+    the remarks in parentheses taken out of it (each with its place in the flat text).
 
     Markdown markup, citation marks ("[1]") and web addresses are left out, line breaks
     (hard wrapping) become spaces and runs of spaces one space: a sentence's span in the
-    flat text maps back to its exact span in the material, which the card cites.
+    flat text maps back to its exact span in the material, which the card cites. A remark
+    in parentheses of three words or more ("(black, tarry stools produced as ...)", "(also
+    known as X)") is read on its own: left in, it breaks the parse of a long sentence.
     """
     keep = [True] * len(text)
+    asides: list[tuple[int, str]] = []
 
     def drop(start: int, end: int) -> None:
         keep[start:end] = [False] * (end - start)
+
+    for remark in _REMARK.finditer(text):
+        inner = remark.group("inner")
+        if len(inner.split()) >= 3 and not re.search(r"\d", inner):
+            drop(remark.start(), remark.end())
+            asides.append((remark.start(), clean_markup(inner)))
 
     for link in _LINK.finditer(text):
         drop(link.start(), link.start(1))
@@ -171,7 +188,11 @@ def _flatten(text: str) -> tuple[str, list[int]]:
             drop(empty.start(), empty.end())
     flat: list[str] = []
     where: list[int] = []
+    placed: list[tuple[int, str]] = []
+    pending = sorted(asides)
     for index, char in enumerate(text):
+        while pending and pending[0][0] <= index:
+            placed.append((len(flat), pending.pop(0)[1]))
         if not keep[index]:
             continue
         if char.isspace():
@@ -183,7 +204,11 @@ def _flatten(text: str) -> tuple[str, list[int]]:
     while flat and flat[-1] == " ":
         flat.pop()
         where.pop()
-    return "".join(flat), where
+    placed += [(len(flat), aside) for _, aside in pending]
+    return "".join(flat), where, placed
+
+
+_REMARK = re.compile(r"\s*\((?P<inner>[^()]*)\)")
 
 
 def split_sentences(text: str, offset: int, doc: Doc | None = None) -> list[Sentence]:
@@ -192,7 +217,7 @@ def split_sentences(text: str, offset: int, doc: Doc | None = None) -> list[Sent
 
     The parser finds the boundaries; each sentence cites its exact text in the material.
     """
-    flat, where = _flatten(text)
+    flat, where, asides = _flatten(text)
     if not flat:
         return []
     if doc is None:
@@ -210,6 +235,7 @@ def split_sentences(text: str, offset: int, doc: Doc | None = None) -> list[Sent
                 start=offset + start,
                 end=offset + end,
                 span=span,
+                asides=tuple((at - first, aside) for at, aside in asides if first < at <= last + 1),
             )
         )
     return sentences
