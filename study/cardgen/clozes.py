@@ -50,7 +50,14 @@ def quantities(span: Span) -> list[tuple[int, int]]:
             if tokens[last + 1].lower_ == "and" and tokens[first - 1].lower_ != "between":
                 break
             last += 2
-        while last + 1 < len(tokens) and _unit(tokens, last + 1):
+        while last + 1 < len(tokens) and (
+            _unit(tokens, last + 1)
+            or (
+                not tokens[last].whitespace_
+                and re.fullmatch(r"[/\w.²³]+", tokens[last + 1].text)
+                and last > index
+            )
+        ):
             last += 1
         if (
             last + 2 < len(tokens)
@@ -58,7 +65,10 @@ def quantities(span: Span) -> list[tuple[int, int]]:
             and tokens[last + 2].lower_ in ("more", "less", "above", "below", "over", "fewer")
         ):
             last += 2
-        while first > 0 and tokens[first - 1].lower_ in COMPARATORS:
+        while first > 0 and (
+            tokens[first - 1].lower_ in COMPARATORS
+            or (tokens[first - 1].lower_ == "at" and tokens[first].lower_ in ("least", "most"))
+        ):
             if tokens[first - 1].lower_ in ("to", "than") and (
                 first < 2 or tokens[first - 2].lower_ not in COMPARATORS
             ):

@@ -95,7 +95,7 @@ def sentence_drop(text: str, span: Span | None, has_topic: bool) -> str | None:
     count = len(words(text))
     if _CROSS_REFERENCE.search(text):
         return "cross-reference, not a fact"
-    if count < MIN_SENTENCE_WORDS:
+    if count < MIN_SENTENCE_WORDS and not re.match(r"^[^:]{2,40}:\s+\S", text):
         return "fragment: too short to state a fact"
     if text.rstrip().endswith(":"):
         return "introduces a list (the list gives the cards)"

@@ -41,8 +41,19 @@ def note_cards(sentence: Sentence, context: Context) -> tuple[list[Candidate], l
     found: list[Candidate] = []
     sentences: list[str] = []
     text = sentence.text.rstrip(" .")
+    segments = re.split(r";\s+", text)
+    label = _labelled(segments[0])
+    if label and len(segments) >= 2 and not any(ARROW.search(s) for s in segments):
+        # "Indications: A; B": the label's items, each asked in turn
+        items = [label[1], *segments[1:]]
+        if all(0 < len(words(i)) <= 14 for i in items):
+            spans = [(text.find(i), text.find(i) + len(i)) for i in items]
+            front = f"{_about(context, label[0])}{capitalise(label[0])}: name {len(items)}."
+            card = cloze_card("list-item", sentence, context, sentence.text, spans)
+            found.append(basic("label-list", sentence, context, front, "; ".join(items), *items))
+            return found + ([card] if card else []), sentences
     position = 0
-    for segment in re.split(r";\s+", text):
+    for segment in segments:
         start = text.find(segment, position)
         position = start + len(segment)
         found += _segment(sentence, context, segment, start, sentences)

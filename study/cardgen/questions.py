@@ -53,7 +53,7 @@ def _clause_cards(sentence: Sentence, clause: Clause, context: Context) -> list[
         if reverse is not None:
             found.append(reverse)
     for part in parts:
-        if part.role in ("when", "why") and len(content_words(part.phrase.text)) >= 2:
+        if part.role in ("when", "why", "how") and len(content_words(part.phrase.text)) >= 2:
             card = _ask(sentence, clause, part, context)
             if card is not None:
                 found.append(card)
@@ -171,6 +171,9 @@ def _ask(sentence: Sentence, clause: Clause, part: Part, context: Context) -> Ca
     if role == "when":
         front = f"{lead}When {before} {subject} {after} {others}?"
         return _card("condition", sentence, context, front, answer, clause)
+    if role == "how":
+        front = f"{lead}How {before} {subject} {after} {others}?"
+        return _card("manner", sentence, context, front, answer, clause)
     if role == "why":
         text = answer if answer.lower().startswith(part.word) else f"{part.word} {answer}"
         front = f"{lead}Why {before} {subject} {after} {others}?"

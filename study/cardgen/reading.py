@@ -394,6 +394,9 @@ class _Reader:
             target = objects[0]
             if target.lower_ in RELATIVES or target.lower_ in PRONOUNS:
                 return None
+            if child.lower_ == "by" and target.dep_ == "pcomp" and target.tag_ == "VBG":
+                # "lowers glucose by reducing gluconeogenesis": how
+                return Part("how", self.phrase(child), "by")
             phrase = self.items(target, self.phrase(target))
             people = target.lower_ in PEOPLE
             return Part("agent" if dep == "agent" else "prep", phrase, child.lower_, people)
