@@ -8,7 +8,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from study.cardgen import gates
+from study.cardgen import gates, identifiers
 from study.cardgen.candidates import Candidate, Context
 from study.cardgen.errors import GenerationError
 from study.cardgen.ids import card_id, slug
@@ -79,11 +79,13 @@ def generate_deck(
     deck_name: str | None = None,
     deck_id: str | None = None,
     progress: Progress | None = None,
+    allow_identifiers: bool = False,
 ) -> Generation:
     """Generate a deck from the material files ``sources``, deterministically.
 
     ``deck_dir`` is the folder the deck file will be written to: sources are cited relative
     to it. ``progress(done, total)`` is called as the work advances (in characters read).
+    A sentence holding a likely patient identifier gives no card unless ``allow_identifiers``.
     Raises GenerationError for a file that is missing, empty, binary, not UTF-8, or has no
     sentence to learn from.
     """
@@ -99,7 +101,7 @@ def generate_deck(
         cited = _relative(path, deck_dir)
         usable = 0
         document = parse_document(path, text)
-        reader = _Reader(cited, path, text)
+        reader = _Reader(cited, path, text, allow_identifiers)
         for index, block in enumerate(document.blocks):
             sentences = block.sentences()
             usable += sum(1 for s in sentences if len(words(s.text)) >= 3)
@@ -145,8 +147,11 @@ def _relative(path: Path, deck_dir: Path) -> str:
 class _Reader:
     """Reads one document block by block, carrying the topic and the last named procedure."""
 
-    def __init__(self, cited: str, path: Path, text: str) -> None:
+    def __init__(self, cited: str, path: Path, text: str, allow_identifiers: bool) -> None:
         self.cited = cited
+        self.allow_identifiers = allow_identifiers
+        # Sentences already reported as holding an identifier (a table row gives many cards).
+        self.identified: set[str] = set()
         self.text = text
         self.fallback_tag = slug(path.stem)
         self.procedure: str | None = None
@@ -235,6 +240,8 @@ class _Reader:
     ) -> str | None:
         """Propose and gate the cards of one sentence; the sentence with its "It" resolved
         (None when it was dropped before that)."""
+        if self._holds_identifier(sentence.raw, drops):
+            return None
         reason = gates.sentence_drop(sentence.text, context.topic is not None)
         if reason:
             drops.append(Drop(reason, self.cited, sentence.raw))
@@ -288,6 +295,8 @@ class _Reader:
         anaphora resolved, so an answer may name what "It" stood for."""
         passed = 0
         for candidate in proposed:
+            if self._holds_identifier(candidate.sentence.raw, drops):
+                continue
             reason = gates.card_drop(candidate, source_text)
             if reason:
                 drops.append(Drop(reason, self.cited, candidate.sentence.raw, candidate.question))
@@ -295,6 +304,18 @@ class _Reader:
                 kept.append(_Kept(candidate, self.cited, tags))
                 passed += 1
         return passed
+
+    def _holds_identifier(self, raw: str, drops: list[Drop]) -> bool:
+        """Whether ``raw`` holds a likely patient identifier and must give no card; the
+        report names its kind and shows the sentence with the identifier masked."""
+        kind = None if self.allow_identifiers else identifiers.kind_in(raw)
+        if kind is None:
+            return False
+        if raw not in self.identified:
+            self.identified.add(raw)
+            reason = f"likely patient identifier: {kind} (--allow-identifiers keeps it)"
+            drops.append(Drop(reason, self.cited, identifiers.redact(raw)))
+        return True
 
     def _read_table(
         self, block: Block, section: str | None, kept: list[_Kept], drops: list[Drop]
