@@ -438,6 +438,12 @@ def _check_profile_name(name: str) -> None:
 @click.option("--deck-name", help="The deck's name (Parent::Child allowed).")
 @click.option("--report", is_flag=True, help="List every dropped candidate with its reason.")
 @click.option("--import", "then_import", is_flag=True, help="Import the deck after writing it.")
+@click.option(
+    "--allow-identifiers",
+    is_flag=True,
+    help="Keep sentences that look like patient identifiers (dates of birth, NHS or "
+    "hospital numbers, titled names beside clinical detail); left out by default.",
+)
 @click.pass_obj
 def generate(
     options: Options,
@@ -446,6 +452,7 @@ def generate(
     deck_name: str | None,
     report: bool,
     then_import: bool,
+    allow_identifiers: bool,
 ) -> None:
     """Generate a deck file of cards from study material (text or Markdown).
 
@@ -468,6 +475,7 @@ def generate(
             deck_dir=output.parent.resolve(),
             deck_name=deck_name,
             progress=progress,
+            allow_identifiers=allow_identifiers,
         )
     deck = generation.deck
     if existing is not None:

@@ -119,11 +119,20 @@ def basic(
     )
 
 
+_ACRONYM_AFTER = re.compile(r"\s*\([A-Z][A-Za-z0-9+-]{1,8}\)")
+
+
 def cloze_card(
     pattern: str, sentence: Sentence, context: Context, text: str, spans: list[tuple[int, int]]
 ) -> Candidate | None:
     """A cloze note on ``text`` with each span a deletion of its own number."""
-    spans = sorted(set(spans))
+    # A deleted term keeps its acronym hidden too: "an [...] (ARB)" would give it away.
+    spans = sorted(
+        {
+            (start, end + len(m.group(0)) if (m := _ACRONYM_AFTER.match(text, end)) else end)
+            for start, end in spans
+        }
+    )
     if not spans or any(b[0] < a[1] for a, b in itertools.pairwise(spans)):
         return None
     pieces: list[str] = []

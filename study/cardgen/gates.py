@@ -40,7 +40,7 @@ MAX_DELETION_WORDS = 8
 # A list is recalled item by item: each item may be longer than one deletion ("drugs,
 # such as ACE inhibitors and spironolactone"), and the whole list longer than one answer.
 MAX_LIST_ITEM_WORDS = 14
-MAX_LIST_WORDS = 80
+MAX_LIST_WORDS = 16
 NEAR_DUPLICATE = 85  # rapidfuzz token-sort ratio, 0-100
 # A term shared by more cards than this says little about duplication; skipping it keeps
 # the comparison within small groups even for a large deck.

@@ -8,7 +8,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from study.cardgen import gates
+from study.cardgen import gates, identifiers
 from study.cardgen.candidates import Candidate, Context
 from study.cardgen.cards import propose
 from study.cardgen.errors import GenerationError
@@ -79,11 +79,13 @@ def generate_deck(
     deck_name: str | None = None,
     deck_id: str | None = None,
     progress: Progress | None = None,
+    allow_identifiers: bool = False,
 ) -> Generation:
     """Generate a deck from the material files ``sources``, deterministically.
 
     ``deck_dir`` is the folder the deck file will be written to: sources are cited relative
     to it. ``progress(done, total)`` is called as the work advances (in characters read).
+    A sentence holding a likely patient identifier gives no card unless ``allow_identifiers``.
     Raises GenerationError for a file that is missing, empty, binary, not UTF-8, or has no
     sentence to learn from.
     """
@@ -99,7 +101,7 @@ def generate_deck(
         cited = _relative(path, deck_dir)
         document = parse_document(path, text)
         parse_blocks(document.blocks)
-        reader = _Reader(cited, path, text, kept, drops)
+        reader = _Reader(cited, path, text, kept, drops, allow_identifiers)
         usable = 0
         for index, block in enumerate(document.blocks):
             sentences = block.sentences()
@@ -146,8 +148,19 @@ def _relative(path: Path, deck_dir: Path) -> str:
 class _Reader:
     """Reads one document block by block, carrying the topic and what "it" names."""
 
-    def __init__(self, cited: str, path: Path, text: str, kept: list[_Kept], drops: list[Drop]):
+    def __init__(
+        self,
+        cited: str,
+        path: Path,
+        text: str,
+        kept: list[_Kept],
+        drops: list[Drop],
+        allow_identifiers: bool,
+    ) -> None:
         self.cited = cited
+        self.allow_identifiers = allow_identifiers
+        # Sentences already reported as holding an identifier (a table row gives many cards).
+        self.identified: set[str] = set()
         self.text = text
         self.fallback_tag = slug(path.stem)
         self.kept = kept
@@ -232,6 +245,8 @@ class _Reader:
     ) -> str | None:
         """Propose and gate the cards of one sentence; what "it" names in the next one
         (None when nothing can be told)."""
+        if self._holds_identifier(sentence.raw):
+            return None
         span = sentence.span
         reason = gates.sentence_drop(sentence.text, span, context.topic is not None)
         if reason or span is None:
@@ -268,6 +283,8 @@ class _Reader:
         """Keep the candidates that pass the gates."""
         passed = 0
         for candidate in proposed:
+            if self._holds_identifier(candidate.sentence.raw):
+                continue
             reason = gates.card_drop(candidate, candidate.sentence.said)
             if reason:
                 self.drop(reason, candidate.sentence.raw, candidate.question)
@@ -275,6 +292,18 @@ class _Reader:
                 self.kept.append(_Kept(candidate, self.cited, tags))
                 passed += 1
         return passed
+
+    def _holds_identifier(self, raw: str) -> bool:
+        """Whether ``raw`` holds a likely patient identifier and must give no card; the
+        report names its kind and shows the sentence with the identifier masked."""
+        kind = None if self.allow_identifiers else identifiers.kind_in(raw)
+        if kind is None:
+            return False
+        if raw not in self.identified:
+            self.identified.add(raw)
+            reason = f"likely patient identifier: {kind} (--allow-identifiers keeps it)"
+            self.drops.append(Drop(reason, self.cited, identifiers.redact(raw)))
+        return True
 
 
 def _it(context: Context) -> str | None:

@@ -386,6 +386,8 @@ class _Reader:
         if dep in ("dobj", "attr", "acomp", "oprd"):
             if child.lower_ in PRONOUNS or child.lower_ in STOPWORDS:
                 return None
+            if any(c.dep_ == "det" and c.lower_ in ("no", "neither") for c in child.children):
+                return None  # "causes no harm", "neither A nor B": no thing to ask
             return Part(dep, self.items(child, self.phrase(child)))
         if dep in ("prep", "agent"):
             objects = [c for c in child.children if c.dep_ in ("pobj", "pcomp")]

@@ -138,6 +138,21 @@ def starts_list(blocks: list[Block], index: int) -> bool:
     )
 
 
+def _clause(block: Block, label: str) -> bool:
+    """Whether the intro ``label`` is a clause ("Call 999 if your child", "Avoid in
+    HFrEF", "Classified by LVEF") rather than a noun phrase ("Risk factors for AF")."""
+    sentences = block.sentences()
+    span = sentences[-1].span if sentences else None
+    if span is None:
+        return False
+    first = next((t for t in span if t.is_alpha), None)
+    return (
+        first is not None
+        and (first.pos_ in ("VERB", "AUX") or first.tag_ in ("VB", "VBN") or first.lower_ == "if")
+        or any(t.lower_ in ("if", "you", "your") for t in span)
+    )
+
+
 def _introduces(block: Block) -> bool:
     """Whether ``block`` introduces a list: a paragraph or an item ending in a colon."""
     return block.kind in ("paragraph", "bullet") and block.text.rstrip().endswith(":")
@@ -178,6 +193,11 @@ def _list_label(
             if not label:
                 return None
             label = label[0].lower() + label[1:]
+            if _clause(blocks[index - 1], label):
+                # "Call 999 if your child:", "Avoid in HFrEF:": the intro is a clause,
+                # which the list completes
+                prefix = f"{capitalise(section)}, {label}" if section else capitalise(label)
+                return prefix, f"{prefix}: name the {count}."
             if section and not {w.rstrip("s") for w in content_words(section)} <= {
                 w.rstrip("s") for w in content_words(label)
             }:

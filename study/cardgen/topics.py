@@ -32,6 +32,11 @@ STAND_INS = frozenset(
 )
 
 
+# Words that name the kind of page, not its subject ("Lecture notes: heart failure").
+_REGISTERS = frozenset(
+    ["case", "case-based", "teaching", "notes", "lecture", "summary", "revision", "key"]
+    + ["points", "guideline", "leaflet", "monograph", "reference", "handout", "tutorial"]
+)
 # "How is it treated?", "What causes it?", "Who gets gout?": a question heading asks about
 # an aspect of the heading above it, not a new subject ("What is X?" names X).
 _ASPECT_QUESTION = re.compile(
@@ -51,7 +56,10 @@ def heading_topic(headings: Sequence[str]) -> str | None:
     for heading in reversed(headings):
         # "Osteoporosis - Wikipedia", "Gout | NHS", "Pneumonia: key points": what follows
         # the subject is the site or the kind of page, not the subject.
-        title = re.split(r"\s+[-–—|]\s+|:\s+", heading, maxsplit=1)[0]
+        parts = re.split(r"\s+[-–—|]\s+|:\s+", heading, maxsplit=1)
+        title = parts[0]
+        if len(parts) == 2 and set(words(title)) <= _REGISTERS:
+            title = parts[1]  # "Case-based teaching: community-acquired pneumonia"
         title = re.sub(r"[:?!.]+$", "", title).strip()
         lowered = title.lower()
         if (
