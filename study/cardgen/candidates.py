@@ -27,6 +27,9 @@ class Context:
     # A term the material sets in bold at the start of a list item ("**Paroxysmal AF**
     # terminates ..."): the item defines it.
     defined: str | None = None
+    # What a cloze shows instead of the sentence's leading "It" or "This condition":
+    # (end of the words replaced, the name).
+    named: tuple[int, str] | None = None
 
     def names_topic(self, text: str) -> bool:
         """Whether ``text`` names the topic itself or by one of its other names."""
@@ -85,6 +88,20 @@ class Candidate:
         return f"{self.front} {self.back}"
 
 
+_STAND_IN = re.compile(
+    r"\b(?:(?:this|that) (?:condition|disease|disorder|syndrome|procedure|operation|surgery)"
+    r"|the (?:procedure|operation))\b",
+    re.IGNORECASE,
+)
+
+
+def name_stand_ins(text: str, topic: str | None) -> str:
+    """``text`` with "this condition" or "the procedure" named by the paragraph's topic."""
+    if not topic:
+        return text
+    return _STAND_IN.sub(topic, text)
+
+
 def basic(
     pattern: str,
     sentence: Sentence,
@@ -97,7 +114,7 @@ def basic(
 ) -> Candidate:
     """A basic card; the paragraph's topic goes before a question that does not say what
     it is about (always when ``name_topic``, else when the question names no rare term)."""
-    front = re.sub(r"\s+", " ", front).strip()
+    front = name_stand_ins(re.sub(r"\s+", " ", front).strip(), context.topic)
     front = re.sub(r"\s+([,?])", r"\1", front)
     topic = context.topic
     if (
@@ -133,6 +150,13 @@ def cloze_card(
             for start, end in spans
         }
     )
+    if context.named is not None and text.startswith(context.named[1]) is False:
+        end, name = context.named
+        if any(start < end for start, _ in spans):
+            return None
+        shift = len(name) - end
+        text = name + text[end:]
+        spans = sorted((start + shift, stop + shift) for start, stop in spans)
     if not spans or any(b[0] < a[1] for a, b in itertools.pairwise(spans)):
         return None
     pieces: list[str] = []
@@ -144,8 +168,8 @@ def cloze_card(
         answers.append(answer)
         position = end
     pieces.append(text[position:])
-    body = "".join(pieces).strip()
-    if context.topic and not context.names_topic(text):
+    body = name_stand_ins("".join(pieces).strip(), context.topic)
+    if context.topic and not context.names_topic(name_stand_ins(text, context.topic)):
         body = f"{capitalise(context.topic)}: {lower_first(body)}"
     return Candidate(
         pattern=pattern,

@@ -3,7 +3,13 @@
 from __future__ import annotations
 
 from study.cardgen.candidates import Candidate, Context
-from study.cardgen.clozes import example_cards, list_cards, number_cards, term_cards
+from study.cardgen.clozes import (
+    contrast_cards,
+    example_cards,
+    list_cards,
+    number_cards,
+    term_cards,
+)
 from study.cardgen.questions import clause_cards, name_cards
 from study.cardgen.reading import Reading
 from study.cardgen.sentences import Sentence
@@ -24,7 +30,9 @@ def propose(sentence: Sentence, reading: Reading, context: Context) -> list[Cand
         for part in clause.parts:
             found += list_cards(sentence, part.phrase, context)
     found += example_cards(sentence, reading, context)
+    contrasted = contrast_cards(sentence, context)
+    found += contrasted
     found += number_cards(sentence, context)
-    if unasked or not reading.clauses:
+    if (unasked or not reading.clauses) and not contrasted:
         found += term_cards(sentence, unasked, context, set())
     return found

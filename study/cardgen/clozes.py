@@ -54,7 +54,7 @@ def quantities(span: Span) -> list[tuple[int, int]]:
             _unit(tokens, last + 1)
             or (
                 not tokens[last].whitespace_
-                and re.fullmatch(r"[/\w.²³]+", tokens[last + 1].text)
+                and re.fullmatch(r"[/\w.²³]*\w[/\w.²³]*", tokens[last + 1].text)
                 and last > index
             )
         ):
@@ -228,3 +228,44 @@ def _terms(span: Span, tokens: frozenset[int]) -> list[tuple[int, int, str]]:
             end = subtree[-1].idx + len(subtree[-1]) - offset
             found.append((start, end, token.text))
     return found
+
+
+def contrast_cards(sentence: Sentence, context: Context) -> list[Candidate]:
+    """ "A heal quickly, while B may need surgery": the two contrasted predicates, each
+    deleted; an elliptical second one ("whereas B does not") is completed with the first
+    clause's verb ("does not [resolve]")."""
+    span = sentence.span
+    if span is None:
+        return []
+    offset = span.start_char
+    for token in span:
+        marks = [c for c in token.children if c.dep_ == "mark" and c.lower_ in ("whereas", "while")]
+        if token.dep_ != "advcl" or not marks or token.head.i > token.i:
+            continue
+        main, other = token.head, token
+        other_tokens = {t.i for t in other.subtree}
+        right = [
+            t for t in main.subtree if t.i > main.i and t.i not in other_tokens and not t.is_punct
+        ]
+        first = right if right and right[0].dep_ != "prep" else [main, *right]
+        if not first or first[-1].i >= marks[0].i:
+            first = [t for t in first if t.i < marks[0].i] or [main]
+        subject = next((c for c in other.children if c.dep_.startswith("nsubj")), None)
+        if subject is None:
+            continue
+        predicate = [t for t in other.subtree if t.i > subject.right_edge.i and not t.is_punct]
+        if not predicate:
+            continue
+        spans = [
+            (first[0].idx - offset, first[-1].idx + len(first[-1]) - offset),
+            (predicate[0].idx - offset, predicate[-1].idx + len(predicate[-1]) - offset),
+        ]
+        text = sentence.text
+        if other.lemma_ in ("do", "be", "have") and not [
+            c for c in other.children if c.dep_ in ("dobj", "acomp", "attr")
+        ]:
+            end = spans[1][1]
+            text = f"{text[:end]} {main.lemma_}{text[end:]}"  # "does not [resolve]"
+        card = cloze_card("contrast", sentence, context, text, spans)
+        return [card] if card else []
+    return []

@@ -7,6 +7,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from study.cardgen import gates, identifiers
 from study.cardgen.candidates import Candidate, Context
@@ -27,8 +28,17 @@ from study.cardgen.sentences import (
 )
 from study.cardgen.structured import BOLD_LEAD, list_cards, starts_list, table_cards
 from study.cardgen.terms import STOPWORDS, strip_article, words
-from study.cardgen.topics import GENERIC_SUBJECTS, capitalise, heading_topic, lower_first
+from study.cardgen.topics import (
+    GENERIC_SUBJECTS,
+    STAND_INS,
+    capitalise,
+    heading_topic,
+    lower_first,
+)
 from study.decks import DeckSpec, NoteSpec, Source
+
+if TYPE_CHECKING:
+    from spacy.tokens import Span
 
 Progress = Callable[[int, int], None]
 
@@ -264,7 +274,7 @@ class _Reader:
             reading = Reading()
         else:
             reading = read(span, it, context.topic, sentence.asides)
-            proposed = propose(sentence, reading, context)
+            proposed = propose(sentence, reading, replace(context, named=_named(span, it, context)))
         if not proposed:
             why = (
                 f"leans on text around it: what {reading.unresolved[0]!r} refers to cannot be told"
@@ -304,6 +314,23 @@ class _Reader:
             reason = f"likely patient identifier: {kind} (--allow-identifiers keeps it)"
             self.drops.append(Drop(reason, self.cited, identifiers.redact(raw)))
         return True
+
+
+def _named(span: Span, it: str | None, context: Context) -> tuple[int, str] | None:
+    """What a cloze of the sentence shows for its leading "It" or "This condition"."""
+    first = span[0]
+    if first.lower_ == "it" and first.dep_.startswith("nsubj") and it:
+        return len(first.text), capitalise(it)
+    head = first.head
+    if (
+        first.lower_ in ("this", "that")
+        and first.dep_ == "det"
+        and head.lower_ in STAND_INS
+        and head.dep_.startswith("nsubj")
+        and context.topic
+    ):
+        return head.idx + len(head) - span.start_char, capitalise(context.topic)
+    return None
 
 
 def _it(context: Context) -> str | None:

@@ -70,6 +70,8 @@ def _main_part(clause: Clause) -> Part | None:
         if role in by_role:
             return by_role[role]
     for part in clause.parts:
+        if clause.copula and not part.people:
+            break  # "stroke was in second place": the number cloze asks it
         if part.role == "prep" and part.word not in _TIME_PREPOSITIONS and not _numeric(part):
             return part
     return None
@@ -102,6 +104,8 @@ def _verb_group(clause: Clause) -> tuple[str, str]:
     if verb.lemma_ == "be":
         return verb.text.lower(), " ".join(negation + adverbs)
     do = {"VBZ": "does", "VBD": "did"}.get(verb.tag_, "do")
+    if do == "do" and not clause.plural:
+        do = "does"  # "it typically come from": the material's slip is not repeated
     return do, " ".join(negation + adverbs + [verb.lemma_] + particle)
 
 
@@ -135,7 +139,16 @@ def _others(clause: Clause, asked: Part) -> str:
 def _lead(clause: Clause) -> str:
     if clause.lead is None or len(clause.lead.text.split()) > _MAX_CONTEXT_WORDS:
         return ""
-    return capitalise(clause.lead.text) + ", "
+    return capitalise(clause.lead.text.rstrip(" ,")) + ", "
+
+
+def _joined(front: str) -> str:
+    """A question with a lead ("In AF, What ...") reads on: "In AF, what ..."."""
+    return re.sub(
+        r", (What|When|Why|How|Which|In|On|With|For|From|To)\b",
+        lambda m: ", " + m.group(1).lower(),
+        front,
+    )
 
 
 def _ask(sentence: Sentence, clause: Clause, part: Part, context: Context) -> Candidate | None:
@@ -159,7 +172,8 @@ def _ask(sentence: Sentence, clause: Clause, part: Part, context: Context) -> Ca
         front = f"{lead}What {before} {subject} {after} {others}?"
         return _card("object", sentence, context, front, answer, clause, part)
     if role == "xcomp":
-        front = f"{lead}What {before} {subject} {after} {others} to {part.word}?"
+        to = "" if clause.verb.lemma_ == "help" else "to "
+        front = f"{lead}What {before} {subject} {after} {others} {to}{part.word}?"
         return _card("purpose", sentence, context, front, answer, clause, part)
     if role == "prep":
         if part.people:
@@ -175,15 +189,17 @@ def _ask(sentence: Sentence, clause: Clause, part: Part, context: Context) -> Ca
         front = f"{lead}How {before} {subject} {after} {others}?"
         return _card("manner", sentence, context, front, answer, clause)
     if role == "why":
-        text = answer if answer.lower().startswith(part.word) else f"{part.word} {answer}"
+        text = answer if answer.lower().startswith("because") else f"{part.word} {answer}"
         front = f"{lead}Why {before} {subject} {after} {others}?"
-        card = _card("reason", sentence, context, front, f"Because {_after_mark(text)}", clause)
+        reason = _after_mark(text)
+        reason = reason if reason.lower().startswith("because") else f"Because {reason}"
+        card = _card("reason", sentence, context, front, reason, clause)
         return card
     return None
 
 
 def _after_mark(text: str) -> str:
-    return re.sub(r"^(?:because|since|as)\s+", "", text, flags=re.I)
+    return re.sub(r"^(?:because|since|as)\s+(?!of\b)", "", text, flags=re.I)
 
 
 def _ask_agent(
@@ -284,6 +300,7 @@ def _card(
     name_topic: bool = False,
 ) -> Candidate:
     has_term = _rare(front)
+    front = _joined(front)
     return basic(
         pattern,
         sentence,

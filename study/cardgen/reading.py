@@ -22,9 +22,7 @@ if TYPE_CHECKING:
     from spacy.tokens import Span, Token
 
 # Subordinating words by what the clause they open says about its head clause.
-WHEN_MARKS = frozenset(
-    ["when", "whenever", "if", "unless", "once", "until", "after", "before", "while"]
-)
+WHEN_MARKS = frozenset(["when", "whenever", "if", "unless", "once", "until", "after", "before"])
 WHY_MARKS = frozenset(["because", "since", "as"])
 CONTRAST_MARKS = frozenset(["although", "though", "whereas", "while"])
 RELATIVES = frozenset(["which", "who", "that", "whom", "whose", "where"])
@@ -246,6 +244,8 @@ class _Reader:
         is calculated from ...") or "in whom ..."; a restrictive one ("patients who can
         be managed as outpatients") is part of its noun phrase."""
         first = next(iter(relcl.subtree))
+        if relcl.head.dep_ == "attr" and relcl.head.head.lemma_ == "be":
+            return False  # "a condition in which ...": the definition itself
         before = self.span.doc[first.i - 1] if first.i > self.span.start else None
         return (before is not None and before.text == ",") or first.dep_ == "prep"
 
@@ -275,6 +275,15 @@ class _Reader:
                 main = _subject(self.span.root)
                 if main is not None and main.lower_ not in PRONOUNS and not _plural(main):
                     return self.phrase(main), False, True
+            leading = [
+                c for c in verb.children if c.dep_ == "advcl" and c.i < own.i and _subject(c)
+            ]
+            if lowered == "it" and leading:
+                # "When chest pain comes from ..., it typically comes from ...": the
+                # subordinate clause's subject
+                subject = _subject(leading[0])
+                if subject is not None and subject.lower_ not in PRONOUNS and not _plural(subject):
+                    return self.phrase(subject), False, True
             if lowered in ("it", "this") and self.it:
                 return Phrase(self.it), False, True
             return None, lowered in ("they", "these", "those"), True
@@ -389,6 +398,10 @@ class _Reader:
             if any(c.dep_ == "det" and c.lower_ in ("no", "neither") for c in child.children):
                 return None  # "causes no harm", "neither A nor B": no thing to ask
             return Part(dep, self.items(child, self.phrase(child)))
+        if dep == "prep" and child.lower_ in ("because", "due") and child.i > child.head.i:
+            return Part("why", self.phrase(child), "because")  # "because of the noise"
+        if dep == "oprd" and child.head.lemma_ in NAMING_VERBS:
+            return None  # "is often called X": another name, asked both ways
         if dep in ("prep", "agent"):
             objects = [c for c in child.children if c.dep_ in ("pobj", "pcomp")]
             if not objects or _examples(child) or child.lower_ in ("among", "except"):
@@ -402,6 +415,16 @@ class _Reader:
             phrase = self.items(target, self.phrase(target))
             people = target.lower_ in PEOPLE
             return Part("agent" if dep == "agent" else "prep", phrase, child.lower_, people)
+        first = next(iter(child.subtree))
+        if dep in ("advcl", "ccomp") and first.lower_ in WHEN_MARKS and first.i > child.head.i:
+            # "happens when blood flow slows": the condition, however the parser hung it
+            return Part("when", self.phrase(child), first.lower_)
+        if dep in ("ccomp", "xcomp") and child.head.lemma_ == "help":
+            objects = [c for c in child.children if c.dep_ == "dobj"]
+            if objects:  # "will help you identify a clot"
+                return Part("xcomp", self.items(objects[0], self.phrase(objects[0])), child.text)
+        if dep == "xcomp" and child.head.lemma_ == "be" and child.head.dep_ != "auxpass":
+            return Part("attr", self.phrase(child))  # "The aim of X is to relieve ..."
         if dep == "advcl":
             mark = _mark(child)
             if mark in WHEN_MARKS:
@@ -480,7 +503,10 @@ class _Reader:
                 return
             thing = Phrase(self.it)
         else:
-            thing = self.phrase(thing_head, skip=frozenset(t.i for t in verb.subtree))
+            own = {t.i for t in thing_head.subtree}
+            thing = self.phrase(
+                thing_head, skip=frozenset(t.i for t in verb.subtree if t.i not in own)
+            )
         name = self.phrase(named[0])
         condition = ""
         for child in verb.children:
