@@ -8,6 +8,7 @@ from study.cardgen.clozes import (
     example_cards,
     list_cards,
     number_cards,
+    predicate_cards,
     term_cards,
 )
 from study.cardgen.questions import clause_cards, name_cards
@@ -33,6 +34,8 @@ def propose(sentence: Sentence, reading: Reading, context: Context) -> list[Cand
     contrasted = contrast_cards(sentence, context)
     found += contrasted
     found += number_cards(sentence, context)
-    if (unasked or not reading.clauses) and not contrasted:
-        found += term_cards(sentence, unasked, context, set())
+    leaning = bool(reading.unresolved) and not reading.clauses
+    if (unasked or not reading.clauses) and not contrasted and not leaning:
+        said = predicate_cards(sentence, unasked, context)
+        found += said or term_cards(sentence, unasked, context, set())
     return found

@@ -81,7 +81,14 @@ def quantities(span: Span) -> list[tuple[int, int]]:
     return found
 
 
+_ORDINAL_FACTS = frozenset(["place", "most", "leading", "highest", "largest", "commonest"])
+
+
 def _number(token: Token) -> bool:
+    if token.is_alpha and token.lower_.endswith(("st", "nd", "rd", "th")) and token.like_num:
+        # "sixth place" is a rank to learn; "a third heart sound" names a sound
+        after = token.nbor(1).lower_ if token.i + 1 < len(token.doc) else ""
+        return after in _ORDINAL_FACTS
     if token.like_num or token.tag_ == "CD":
         return (
             any(c.isdigit() for c in token.text)
@@ -100,7 +107,7 @@ def _names(tokens: list[Token], index: int) -> bool:
     if before is not None and before.lower_ in _NAMING:
         return True
     if after is not None and after.text in ("-", "‑") and index + 2 < len(tokens):
-        return tokens[index + 2].lower_ not in UNITS  # "12-lead"
+        return True  # "12-lead", "2-hour glucose": part of a name
     if before is not None and before.text == "-" and index >= 2 and tokens[index - 2].is_alpha:
         return True  # "CURB-65"
     if (
@@ -269,3 +276,50 @@ def contrast_cards(sentence: Sentence, context: Context) -> list[Candidate]:
         card = cloze_card("contrast", sentence, context, text, spans)
         return [card] if card else []
     return []
+
+
+# Verbs of change: what changed, and how, is the fact ("has increased sharply").
+CHANGE_VERBS = frozenset(
+    ["increase", "decrease", "rise", "fall", "double", "triple", "halve", "improve"]
+    + ["worsen", "decline", "drop", "grow", "lengthen", "shorten", "widen", "narrow"]
+    + ["flatten", "disappear", "slow", "quicken", "resolve", "heal", "recover"]
+)
+
+
+def predicate_cards(sentence: Sentence, clauses: list[Clause], context: Context) -> list[Candidate]:
+    """What a clause with no question says of its subject, deleted: a predicate adjective
+    ("can be [quite unreliable]") or a change and how it went ("has [increased sharply]")."""
+    span = sentence.span
+    if span is None:
+        return []
+    offset = span.start_char
+    spans: list[tuple[int, int]] = []
+    for clause in clauses:
+        verb = clause.verb
+        kept: list[Token] = []
+        if clause.negated and not clause.copula:
+            # "Metformin [does not cause] weight gain"
+            kept = [
+                c
+                for c in verb.children
+                if c.dep_ in ("aux", "neg", "advmod") and c.i < verb.i and c.lower_ not in ("also",)
+            ] + [verb]
+        elif clause.copula:
+            kept = [t for c in verb.children if c.dep_ == "acomp" for t in c.subtree]
+        elif verb.lemma_ in CHANGE_VERBS:
+            kept = [
+                verb,
+                *(
+                    t
+                    for c in verb.children
+                    if c.dep_ in ("advmod", "acomp") and c.i > verb.i
+                    for t in c.subtree
+                ),
+            ]
+        kept = sorted(kept, key=lambda t: t.i)
+        if kept and kept[-1].i - kept[0].i + 1 == len(kept) and len(kept) <= 6:
+            spans.append((kept[0].idx - offset, kept[-1].idx + len(kept[-1]) - offset))
+    if not spans:
+        return []
+    card = cloze_card("predicate", sentence, context, sentence.text, spans[:2])
+    return [card] if card else []

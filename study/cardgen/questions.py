@@ -14,6 +14,7 @@ import re
 from lemminflect import getInflection
 
 from study.cardgen.candidates import Candidate, Context, basic
+from study.cardgen.gates import GENERIC_NOUNS
 from study.cardgen.reading import Clause, OtherName, Part, Phrase, Reading
 from study.cardgen.sentences import Sentence
 from study.cardgen.terms import RARE_ZIPF, STOPWORDS, content_words, strip_article, zipf
@@ -27,10 +28,11 @@ _RELATING = frozenset(
     + ["diagnose", "predict", "produce", "release", "secrete", "activate", "stimulate"]
 )
 _CAUSING = frozenset(["cause", "trigger", "precipitate"])
+_LOCATIVE = frozenset(["occur", "happen", "develop", "arise", "appear", "start", "begin", "form"])
 _LIST_SUBJECTS = ("risk", "symptom", "sign", "cause", "type", "complication", "feature")
 # Prepositions whose object is a time or amount: asked by the number cloze instead.
-_TIME_PREPOSITIONS = frozenset(["within", "for", "after", "during", "over", "at", "until", "per"])
-_MAX_CONTEXT_WORDS = 12
+_TIME_PREPOSITIONS = frozenset(["within", "for", "after", "during", "over", "until", "per"])
+_MAX_CONTEXT_WORDS = 8
 
 
 def clause_cards(
@@ -44,7 +46,9 @@ def _clause_cards(sentence: Sentence, clause: Clause, context: Context) -> list[
     found: list[Candidate] = []
     assert clause.subject is not None
     parts = clause.parts
-    main = _main_part(clause)
+    # "What does metformin not cause?" has no one answer: a cloze asks a negated fact;
+    # its conditions and reasons are still asked ("When should X not be given?")
+    main = None if clause.negated else _main_part(clause)
     if main is not None:
         card = _ask(sentence, clause, main, context)
         if card is not None:
@@ -52,6 +56,18 @@ def _clause_cards(sentence: Sentence, clause: Clause, context: Context) -> list[
         reverse = _reverse(sentence, clause, main, context)
         if reverse is not None:
             found.append(reverse)
+    if (
+        main is None
+        and clause.passive
+        and clause.lead is not None
+        and not clause.resolved
+        and not clause.negated
+    ):
+        # "During the procedure, the lamina is removed": what is removed
+        assert clause.subject is not None
+        before, after = _verb_group(clause)
+        front = f"{_lead(clause)}What {before} {after}?"
+        found.append(_card("subject", sentence, context, front, clause.subject.text, clause))
     for part in parts:
         if part.role in ("when", "why", "how") and len(content_words(part.phrase.text)) >= 2:
             card = _ask(sentence, clause, part, context)
@@ -79,7 +95,14 @@ def _main_part(clause: Clause) -> Part | None:
 
 def _numeric(part: Part) -> bool:
     """Whether the part is a quantity ("below 7.3", "30 seconds"): the number cloze asks it."""
-    return bool(re.match(r"(?:about |over |under |below |above |at least )?\d", part.phrase.text))
+    return bool(_QUANTITY.match(part.phrase.text))
+
+
+_QUANTITY = re.compile(
+    r"(?:about |over |under |below |above |at least )?(?:\d|(?:first|second|third|fourth|"
+    r"fifth|sixth|seventh|eighth|ninth|tenth)\b)",
+    re.IGNORECASE,
+)
 
 
 def _subject_text(clause: Clause) -> str:
@@ -137,7 +160,9 @@ def _others(clause: Clause, asked: Part) -> str:
 
 
 def _lead(clause: Clause) -> str:
-    if clause.lead is None or len(clause.lead.text.split()) > _MAX_CONTEXT_WORDS:
+    # a condition stays with its fact even when long ("If your glucose targets are not
+    # met within 1 to 2 weeks, ...")
+    if clause.lead is None or len(clause.lead.text.split()) > 2 * _MAX_CONTEXT_WORDS:
         return ""
     return capitalise(clause.lead.text.rstrip(" ,")) + ", "
 
@@ -164,10 +189,42 @@ def _ask(sentence: Sentence, clause: Clause, part: Part, context: Context) -> Ca
     if role == "agent":
         return _ask_agent(sentence, clause, part, context)
     if role == "attr" and clause.copula:
-        if _definite(part.phrase.text):
+        if _definite(part.phrase.text) or _relation(part.phrase.text):
             return None  # asked in reverse: "What is the most common trigger?"
         front = f"{lead}What {before} {subject} {after} {others}?"
-        return _card("definition", sentence, context, front, answer, clause)
+        return _card(
+            "definition",
+            sentence,
+            context,
+            front,
+            answer,
+            clause,
+            name_topic=subject.lower().startswith("the "),
+        )
+    answer = _specific(answer, subject)
+    owned = re.match(r"(?:its|their)\s+(?P<rest>.+)$", answer, re.IGNORECASE)
+    if owned and context.topic:
+        answer = f"the {owned.group('rest')} of {context.topic}"  # "its level"
+    items = part.phrase.items
+    if (
+        role == "dobj"
+        and clause.verb.lemma_ == "include"
+        and len(items) >= 3
+        and subject.lower().startswith(_LIST_SUBJECTS)
+    ):
+        front = f"{lead}Name {len(items)} {subject}."
+        texts = [i.text for i in items]
+        return _card(
+            "list-whole",
+            sentence,
+            context,
+            front,
+            "; ".join(texts),
+            clause,
+            part,
+            *texts,
+            name_topic=True,
+        )
     if role in ("dobj", "attr", "oprd"):
         front = f"{lead}What {before} {subject} {after} {others}?"
         return _card("object", sentence, context, front, answer, clause, part)
@@ -179,6 +236,8 @@ def _ask(sentence: Sentence, clause: Clause, part: Part, context: Context) -> Ca
         if part.people:
             head = "whom" if strip_article(answer).lower().startswith("those") else "which patients"
             front = f"{lead}{capitalise(part.word)} {head} {before} {subject} {after} {others}?"
+        elif part.word in ("at", "in", "on") and clause.verb.lemma_ in _LOCATIVE:
+            front = f"{lead}Where {before} {subject} {after} {others}?"
         else:
             front = f"{lead}What {before} {subject} {after} {others} {part.word}?"
         return _card("preposition", sentence, context, front, answer, clause, part)
@@ -186,7 +245,8 @@ def _ask(sentence: Sentence, clause: Clause, part: Part, context: Context) -> Ca
         front = f"{lead}When {before} {subject} {after} {others}?"
         return _card("condition", sentence, context, front, answer, clause)
     if role == "how":
-        front = f"{lead}How {before} {subject} {after} {others}?"
+        wh = "What" if clause.copula else "How"  # "the key part is by doing X"
+        front = f"{lead}{wh} {before} {subject} {after} {others}?"
         return _card("manner", sentence, context, front, answer, clause)
     if role == "why":
         text = answer if answer.lower().startswith("because") else f"{part.word} {answer}"
@@ -196,6 +256,16 @@ def _ask(sentence: Sentence, clause: Clause, part: Part, context: Context) -> Ca
         card = _card("reason", sentence, context, front, reason, clause)
         return card
     return None
+
+
+def _specific(answer: str, subject: str) -> str:
+    """ "the cause" says nothing alone: "The distribution of the rash helps determine the
+    cause" means the cause of the rash, so the answer borrows its subject's "of ..."."""
+    generic = re.fullmatch(r"(?:the|its|their)\s+(?P<noun>\w+)", answer.strip(), re.IGNORECASE)
+    owner = re.search(r"\sof\s+(?P<owner>[^,;]+)$", subject)
+    if generic and generic.group("noun").lower() in GENERIC_NOUNS and owner:
+        return f"the {generic.group('noun')} of {owner.group('owner')}"
+    return answer
 
 
 def _after_mark(text: str) -> str:
@@ -249,7 +319,11 @@ def _reverse(sentence: Sentence, clause: Clause, part: Part, context: Context) -
         return None
     answer = strip_article(subject.text)
     lead = _lead(clause)
-    if part.role == "attr" and clause.copula and _definite(part.phrase.text):
+    if (
+        part.role == "attr"
+        and clause.copula
+        and (_definite(part.phrase.text) or _relation(part.phrase.text))
+    ):
         front = f"{lead}What {clause.verb.text.lower()} {part.phrase.text}?"
         return _card("relation", sentence, context, front, answer, clause, name_topic=True)
     if part.role == "dobj" and clause.verb.lemma_ in _RELATING and _rare(subject.text):
@@ -263,6 +337,19 @@ def _reverse(sentence: Sentence, clause: Clause, part: Part, context: Context) -
         front = f"{lead}What is the term for {part.phrase.text}?"
         return _card("definition-reverse", sentence, context, front, answer, clause)
     return None
+
+
+_RELATIONS = re.compile(
+    r"^an?\s+(?:[\w-]+\s+(?:but\s+|and\s+)?){0,3}?(?:complication|symptom|sign|cause|feature|"
+    r"risk factor|trigger|side effect|finding|consequence|marker)s?\b",
+    re.IGNORECASE,
+)
+
+
+def _relation(text: str) -> bool:
+    """Whether a complement relates the subject to something ("a sign of a failing
+    ventricle", "a rare but serious complication"): asked as "What is a sign of ...?"."""
+    return bool(_RELATIONS.match(text))
 
 
 def _definite(text: str) -> bool:

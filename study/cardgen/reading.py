@@ -137,14 +137,18 @@ class _Reader:
 
     # ---- phrases ------------------------------------------------------------------------
 
-    def phrase(self, head: Token, *, skip: frozenset[int] = frozenset()) -> Phrase:
+    def phrase(
+        self, head: Token, *, skip: frozenset[int] = frozenset(), marked: bool = False
+    ) -> Phrase:
         """The phrase ``head`` heads: its subtree without non-restrictive relative clauses,
-        appositions, "known as" phrases, parentheses and "such as" examples."""
+        appositions, "known as" phrases, parentheses and "such as" examples (``marked``:
+        with the word that opens it, "if", "after")."""
         kept = [t for t in head.subtree if t.i not in skip and not self._aside(t, head)]
-        return self._phrase_of(kept)
+        return self._phrase_of(kept, marked=marked)
 
-    def _phrase_of(self, kept: list[Token]) -> Phrase:
-        while kept and (kept[0].is_punct or kept[0].dep_ in ("cc", "mark")):
+    def _phrase_of(self, kept: list[Token], *, marked: bool = False) -> Phrase:
+        opening = ("cc",) if marked else ("cc", "mark")
+        while kept and (kept[0].is_punct or kept[0].dep_ in opening):
             kept = kept[1:]
         while kept and (kept[-1].is_punct and kept[-1].text not in (")", "%")):
             kept = kept[:-1]
@@ -230,7 +234,7 @@ class _Reader:
         if token.dep_ in ("ccomp", "parataxis"):
             return token.head.dep_ == "ROOT" and _subject(token) is not None
         if token.dep_ == "relcl":
-            return self._own_clause(token)
+            return self._own_clause(token) or _defining(token)
         if token.dep_ == "advcl":
             mark = _mark(token)
             return mark in CONTRAST_MARKS or (
@@ -253,6 +257,8 @@ class _Reader:
         """The subject of ``verb``: (phrase, plural, resolved from elsewhere)."""
         own = _subject(verb)
         while own is None and verb.dep_ == "conj" and verb.head.pos_ in ("VERB", "AUX"):
+            if verb.lemma_ == "be" and verb.head.lemma_ != "be":
+                return None, False, False  # "... or your glucose is 7.8": not the same subject
             verb = verb.head
             own = _subject(verb)
         if own is None:
@@ -261,6 +267,11 @@ class _Reader:
             return None, False, False
         lowered = own.lower_
         if lowered in RELATIVES and verb.dep_ == "relcl":
+            if _defining(verb):
+                # "X is an arthritis that mainly affects the DIP joints": X does
+                copula_subject = _subject(verb.head.head)
+                if copula_subject is not None and copula_subject.lower_ not in PRONOUNS:
+                    return self.phrase(copula_subject), _plural(copula_subject), True
             return self._antecedent(verb)
         if own.dep_ == "expl":
             return None, False, False
@@ -269,6 +280,8 @@ class _Reader:
             if own.lower_ in STAND_INS and self.topic:
                 return Phrase(self.topic), False, True  # "This condition happens when ..."
             return None, False, True  # "These signs ...": said elsewhere
+        if lowered == "you":
+            return Phrase("you", own.idx - self.offset, own.idx + 3 - self.offset), True, False
         if lowered in PRONOUNS:
             if lowered == "it" and verb != self.span.root:
                 # "X, ..., in whom it is less reliable": "it" is the main clause's subject
@@ -308,7 +321,10 @@ class _Reader:
         if verb.dep_ == "conj" and not auxiliaries and own is None:
             # "can embolise and cause a stroke": the second verb shares the first's auxiliary
             auxiliaries = [c for c in verb.head.children if c.dep_ in ("aux", "auxpass")]
-        negated = any(c.dep_ == "neg" for c in verb.children)
+        negated = any(
+            c.dep_ == "neg" or (c.dep_ == "advmod" and c.lower_ in ("rarely", "never", "seldom"))
+            for c in verb.children
+        )
         passive = any(c.dep_ == "auxpass" for c in verb.children) or any(
             c.dep_ == "nsubjpass" for c in verb.children
         )
@@ -317,7 +333,16 @@ class _Reader:
             for c in verb.children
             if c.dep_ == "advmod" and c.lower_ in VERB_ADVERBS and c.i not in self.parenthesised
         ]
-        particle = " ".join(c.text for c in verb.children if c.dep_ == "prt")
+        particle = " ".join(
+            c.text
+            for c in verb.children
+            if c.dep_ == "prt"
+            or (
+                c.dep_ == "advmod"
+                and c.i == verb.i + 1
+                and c.lower_ in ("away", "up", "down", "off", "out")
+            )
+        )
         clause = Clause(
             verb=verb,
             subject=subject,
@@ -373,7 +398,7 @@ class _Reader:
                 continue
             clause.parts.append(part)
         if lead:
-            clause.lead = self._phrase_of(sorted(lead, key=lambda t: t.i))
+            clause.lead = self._phrase_of(sorted(lead, key=lambda t: t.i), marked=True)
         clause.tokens = frozenset(
             t.i
             for t in verb.subtree
@@ -393,6 +418,8 @@ class _Reader:
                 people = relative[0].lower_ in ("whom", "who") or antecedent.lower_ in PEOPLE
                 return Part("prep", phrase, child.lower_, people)
         if dep in ("dobj", "attr", "acomp", "oprd"):
+            if child.lower_ == "it" and dep == "dobj" and self.topic:
+                return Part(dep, Phrase(self.topic))  # "HSV may cause it": the topic
             if child.lower_ in PRONOUNS or child.lower_ in STOPWORDS:
                 return None
             if any(c.dep_ == "det" and c.lower_ in ("no", "neither") for c in child.children):
@@ -418,7 +445,7 @@ class _Reader:
         first = next(iter(child.subtree))
         if dep in ("advcl", "ccomp") and first.lower_ in WHEN_MARKS and first.i > child.head.i:
             # "happens when blood flow slows": the condition, however the parser hung it
-            return Part("when", self.phrase(child), first.lower_)
+            return Part("when", self.phrase(child, marked=True), first.lower_)
         if dep in ("ccomp", "xcomp") and child.head.lemma_ == "help":
             objects = [c for c in child.children if c.dep_ == "dobj"]
             if objects:  # "will help you identify a clot"
@@ -428,7 +455,7 @@ class _Reader:
         if dep == "advcl":
             mark = _mark(child)
             if mark in WHEN_MARKS:
-                return Part("when", self.phrase(child), mark)
+                return Part("when", self.phrase(child, marked=True), mark)
             if mark in WHY_MARKS:
                 return Part("why", self.phrase(child), mark)
             return None
@@ -523,6 +550,11 @@ _ALIAS = re.compile(
 )
 
 
+def _defining(relcl: Token) -> bool:
+    """Whether ``relcl`` completes a definition: "X is a condition in which ..."."""
+    return relcl.head.dep_ == "attr" and relcl.head.head.lemma_ == "be"
+
+
 def _up_to(token: Token, top: Token) -> list[Token]:
     """``token`` and its ancestors below ``top``."""
     chain = [token]
@@ -551,6 +583,10 @@ def _examples(prep: Token) -> bool:
         return True
     if prep.lower_ == "as" and prep.i > 0 and prep.doc[prep.i - 1].lower_ == "such":
         return True
+    if prep.lower_ == "for" and any(
+        t.lower_ in ("example", "instance") for t in prep.subtree if t.i <= prep.i + 2
+    ):
+        return True  # "for example A and B"
     return prep.lower_ in ("including", "e.g.", "eg")
 
 

@@ -23,7 +23,7 @@ def test_commonly_called_and_is_often_called_because(tmp_path: Path) -> None:
     )
     assert find(g, "another name for lateral epicondylitis", "tennis elbow")
     assert find(g, "another name for whooping cough", "pertussis")
-    assert find(g, "Why is pertussis called whooping cough", "noise of the indrawn breath")
+    assert find(g, "Why is pertussis often called whooping cough", "noise of the indrawn breath")
 
 
 def test_condition_in_which_is_defined_both_ways(tmp_path: Path) -> None:
