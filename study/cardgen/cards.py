@@ -11,7 +11,7 @@ from study.cardgen.clozes import (
     predicate_cards,
     term_cards,
 )
-from study.cardgen.questions import clause_cards, name_cards
+from study.cardgen.questions import clause_cards, defined_cards, name_cards
 from study.cardgen.reading import Reading
 from study.cardgen.sentences import Sentence
 
@@ -20,6 +20,7 @@ def propose(sentence: Sentence, reading: Reading, context: Context) -> list[Cand
     """Questions for each clause, other names, a deletion per list item, example and
     quantity, and a deletion of the rarest term of each clause no question asked."""
     found = name_cards(sentence, reading.names, context)
+    found += defined_cards(sentence, reading, context)
     asked: set[int] = set()
     unasked = []
     for clause, cards in clause_cards(sentence, reading, context):

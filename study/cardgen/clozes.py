@@ -112,6 +112,16 @@ def _names(tokens: list[Token], index: int) -> bool:
         return True  # "CURB-65"
     if (
         before is not None
+        and after is not None
+        and token.text.isdigit()
+        and before.pos_ in ("NOUN", "PROPN")
+        and after.pos_ in ("NOUN", "PROPN")
+        and before.lower_ not in UNITS
+        and after.lower_ not in UNITS
+    ):
+        return True  # "cotransporter 2 inhibitors"
+    if (
+        before is not None
         and token.text.isdigit()
         and before.pos_ in ("NOUN", "PROPN")
         and before.lower_ not in UNITS
@@ -284,6 +294,9 @@ CHANGE_VERBS = frozenset(
     + ["worsen", "decline", "drop", "grow", "lengthen", "shorten", "widen", "narrow"]
     + ["flatten", "disappear", "slow", "quicken", "resolve", "heal", "recover"]
 )
+
+
+_OUTCOMES = frozenset(["heal", "recover", "resolve", "improve"])
 
 
 def predicate_cards(sentence: Sentence, clauses: list[Clause], context: Context) -> list[Candidate]:

@@ -201,7 +201,7 @@ def _ask(sentence: Sentence, clause: Clause, part: Part, context: Context) -> Ca
             clause,
             name_topic=subject.lower().startswith("the "),
         )
-    answer = _specific(answer, subject)
+    answer = _specific(answer, subject, context.topic)
     owned = re.match(r"(?:its|their)\s+(?P<rest>.+)$", answer, re.IGNORECASE)
     if owned and context.topic:
         answer = f"the {owned.group('rest')} of {context.topic}"  # "its level"
@@ -258,13 +258,17 @@ def _ask(sentence: Sentence, clause: Clause, part: Part, context: Context) -> Ca
     return None
 
 
-def _specific(answer: str, subject: str) -> str:
+def _specific(answer: str, subject: str, topic: str | None = None) -> str:
     """ "the cause" says nothing alone: "The distribution of the rash helps determine the
-    cause" means the cause of the rash, so the answer borrows its subject's "of ..."."""
+    cause" means the cause of the rash, so the answer borrows its subject's "of ..."
+    ("the diagnosis" in a paragraph on pulmonary embolism: of pulmonary embolism)."""
     generic = re.fullmatch(r"(?:the|its|their)\s+(?P<noun>\w+)", answer.strip(), re.IGNORECASE)
     owner = re.search(r"\sof\s+(?P<owner>[^,;]+)$", subject)
-    if generic and generic.group("noun").lower() in GENERIC_NOUNS and owner:
-        return f"the {generic.group('noun')} of {owner.group('owner')}"
+    if generic and generic.group("noun").lower() in GENERIC_NOUNS:
+        if owner:
+            return f"the {generic.group('noun')} of {owner.group('owner')}"
+        if topic:
+            return f"the {generic.group('noun')} of {topic}"
     return answer
 
 
@@ -326,12 +330,18 @@ def _reverse(sentence: Sentence, clause: Clause, part: Part, context: Context) -
     ):
         front = f"{lead}What {clause.verb.text.lower()} {part.phrase.text}?"
         return _card("relation", sentence, context, front, answer, clause, name_topic=True)
-    if part.role == "dobj" and clause.verb.lemma_ in _RELATING and _rare(subject.text):
+    if (
+        part.role == "dobj"
+        and clause.verb.lemma_ in _RELATING
+        and _rare(subject.text)
+        and (_rare(part.phrase.text) or len(content_words(part.phrase.text)) >= 2)
+    ):
         if clause.auxiliaries:
             verb_text = " ".join([*(a.text for a in clause.auxiliaries), clause.verb.text])
         else:
             verb_text = (getInflection(clause.verb.lemma_, "VBZ") or (clause.verb.text,))[0]
-        front = f"{lead}What {verb_text} {part.phrase.text}?"
+        said = _specific(part.phrase.text, subject.text, context.topic)
+        front = f"{lead}What {verb_text} {said}?"
         return _card("subject", sentence, context, front, answer, clause)
     if part.role == "attr" and clause.copula and _kind_of(part.phrase.text):
         front = f"{lead}What is the term for {part.phrase.text}?"
@@ -462,3 +472,22 @@ def _initials_match(expansion: str, acronym: str) -> bool:
     initials = "".join(w[0] for w in re.findall(r"[A-Za-z][\w-]*", expansion)).lower()
     letters = acronym.rstrip("s").lower()
     return bool(initials) and initials[:1] == letters[:1] and expansion.lower() not in STOPWORDS
+
+
+def defined_cards(sentence: Sentence, reading: Reading, context: Context) -> list[Candidate]:
+    """ "**Paroxysmal AF** terminates within 7 days" (a bold term that starts a list item):
+    which term the description names ("Which AF terminates within 7 days?")."""
+    term = context.defined
+    if not term:
+        return []
+    for clause in reading.clauses:
+        subject = clause.subject
+        if subject is None or not subject.located or subject.text.lower() != term.lower():
+            continue
+        rest = sentence.text[subject.end :].strip(" .:;–—-")
+        if len(rest.split()) < 2:
+            return []
+        head = term.split()[-1]
+        front = f"Which {head} {rest}?"
+        return [basic("defined-term", sentence, context, front, lower_first(term))]
+    return []

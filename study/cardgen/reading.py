@@ -205,6 +205,7 @@ class _Reader:
             if index + 1 < len(heads):
                 # the first item's subtree holds the rest of the list
                 skip |= {t.i for t in heads[index + 1].subtree}
+            skip |= {t.i for t in item.subtree if t.lower_ in ("example", "instance")}
             part = self.phrase(item, skip=frozenset(skip))
             if part.text:
                 items.append(part)
@@ -436,6 +437,8 @@ class _Reader:
             target = objects[0]
             if target.lower_ in RELATIVES or target.lower_ in PRONOUNS:
                 return None
+            if any(c.tag_ == "VBG" and c.dep_ in ("acl", "amod") for c in target.children):
+                return None  # "with only A and B ranking higher": an aside
             if child.lower_ == "by" and target.dep_ == "pcomp" and target.tag_ == "VBG":
                 # "lowers glucose by reducing gluconeogenesis": how
                 return Part("how", self.phrase(child), "by")
@@ -499,7 +502,7 @@ class _Reader:
                     c.dep_ == "det" and c.lower_ in ("a", "an") for c in token.children
                 ):
                     reading.names.append(OtherName("apposition", thing, name))
-            if token.lemma_ in NAMING_VERBS and token.tag_ == "VBN":
+            if token.lemma_ in NAMING_VERBS and token.tag_ in ("VBN", "VBD"):
                 self._alias(token, reading)
             if token.dep_ == "prep" and _examples(token) and token.head.pos_ in ("NOUN", "PROPN"):
                 objects = [c for c in token.children if c.dep_ == "pobj"]
@@ -543,6 +546,11 @@ class _Reader:
             reading.names.append(OtherName("alias", thing, name, condition))
 
 
+# Phrases that link sentences, not conditions a question must keep.
+_DISCOURSE = frozenset(
+    ["in fact", "in addition", "in contrast", "in summary", "in general", "for example"]
+    + ["for instance", "in short", "in particular", "of course", "in practice"]
+)
 _ALIAS = re.compile(
     r"^(?:also |often |sometimes |commonly |previously |formerly )?"
     r"(?:called|known as|termed|referred to as|aka|or)\s+(?P<name>.+)$",
