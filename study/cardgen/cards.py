@@ -5,6 +5,7 @@ from __future__ import annotations
 from study.cardgen.candidates import Candidate, Context
 from study.cardgen.clozes import (
     contrast_cards,
+    covariation_cards,
     example_cards,
     list_cards,
     number_cards,
@@ -32,7 +33,7 @@ def propose(sentence: Sentence, reading: Reading, context: Context) -> list[Cand
         for part in clause.parts:
             found += list_cards(sentence, part.phrase, context)
     found += example_cards(sentence, reading, context)
-    contrasted = contrast_cards(sentence, context)
+    contrasted = contrast_cards(sentence, context) or covariation_cards(sentence, context)
     found += contrasted
     found += number_cards(sentence, context)
     leaning = bool(reading.unresolved) and not reading.clauses

@@ -53,9 +53,9 @@ def quantities(span: Span) -> list[tuple[int, int]]:
         while last + 1 < len(tokens) and (
             _unit(tokens, last + 1)
             or (
-                not tokens[last].whitespace_
-                and re.fullmatch(r"[/\w.²³]*\w[/\w.²³]*", tokens[last + 1].text)
-                and last > index
+                last > index
+                and not tokens[last].whitespace_
+                and tokens[last + 1].text not in (",", ";", ":", "(", ")", ".")
             )
         ):
             last += 1
@@ -77,6 +77,8 @@ def quantities(span: Span) -> list[tuple[int, int]]:
         used.update(range(first, last + 1))
         start = tokens[first].idx - span.start_char
         end = tokens[last].idx + len(tokens[last]) - span.start_char
+        if span.text[end - 1] == "." and end == len(span.text):
+            end -= 1  # "mL/kg/h." at the end of the sentence
         found.append((start, end))
     return found
 
@@ -320,19 +322,39 @@ def predicate_cards(sentence: Sentence, clauses: list[Clause], context: Context)
         elif clause.copula:
             kept = [t for c in verb.children if c.dep_ == "acomp" for t in c.subtree]
         elif verb.lemma_ in CHANGE_VERBS:
-            kept = [
-                verb,
-                *(
-                    t
-                    for c in verb.children
-                    if c.dep_ in ("advmod", "acomp") and c.i > verb.i
-                    for t in c.subtree
-                ),
+            how = [
+                t
+                for c in verb.children
+                if c.dep_ in ("advmod", "acomp") and c.i > verb.i
+                for t in c.subtree
             ]
+            # "has increased" is the fact; "recover" alone, without how, is not
+            kept = [verb, *how] if how or verb.lemma_ not in _OUTCOMES else []
         kept = sorted(kept, key=lambda t: t.i)
         if kept and kept[-1].i - kept[0].i + 1 == len(kept) and len(kept) <= 6:
             spans.append((kept[0].idx - offset, kept[-1].idx + len(kept[-1]) - offset))
     if not spans:
         return []
     card = cloze_card("predicate", sentence, context, sentence.text, spans[:2])
+    return [card] if card else []
+
+
+def covariation_cards(sentence: Sentence, context: Context) -> list[Candidate]:
+    """ "As the potassium rises, the PR interval lengthens and the P waves flatten": a
+    deletion on each change that follows the first (which way each one goes), unless the
+    same word is shown elsewhere in the sentence."""
+    span = sentence.span
+    if span is None or span[0].lower_ != "as":
+        return []
+    first = span[0].head
+    if first.lemma_ not in CHANGE_VERBS:
+        return []
+    offset = span.start_char
+    changes = [t for t in span if t.i > first.i and t.lemma_ in CHANGE_VERBS and t.pos_ == "VERB"]
+    spans = [
+        (t.idx - offset, t.idx + len(t) - offset)
+        for t in changes
+        if sum(o.lower_ == t.lower_ for o in span) == 1
+    ][:3]
+    card = cloze_card("covariation", sentence, context, sentence.text, spans) if spans else None
     return [card] if card else []

@@ -17,7 +17,14 @@ from study.cardgen.candidates import Candidate, Context, basic
 from study.cardgen.gates import GENERIC_NOUNS
 from study.cardgen.reading import Clause, OtherName, Part, Phrase, Reading
 from study.cardgen.sentences import Sentence
-from study.cardgen.terms import RARE_ZIPF, STOPWORDS, content_words, strip_article, zipf
+from study.cardgen.terms import (
+    RARE_ZIPF,
+    STOPWORDS,
+    content_words,
+    named,
+    strip_article,
+    zipf,
+)
 from study.cardgen.topics import capitalise, lower_first
 
 # Verbs whose subject is worth asking from the object too ("What can cause major
@@ -328,13 +335,20 @@ def _reverse(sentence: Sentence, clause: Clause, part: Part, context: Context) -
         and clause.copula
         and (_definite(part.phrase.text) or _relation(part.phrase.text))
     ):
-        front = f"{lead}What {clause.verb.text.lower()} {part.phrase.text}?"
+        asked = part.phrase.text
+        if _relation(asked) and " of " not in asked and context.topic:
+            asked = f"{asked} of {context.topic}"  # "a serious complication" of what
+        front = f"{lead}What {clause.verb.text.lower()} {asked}?"
         return _card("relation", sentence, context, front, answer, clause, name_topic=True)
     if (
         part.role == "dobj"
         and clause.verb.lemma_ in _RELATING
         and _rare(subject.text)
-        and (_rare(part.phrase.text) or len(content_words(part.phrase.text)) >= 2)
+        and (
+            _rare(part.phrase.text)
+            or len(content_words(part.phrase.text)) >= 2
+            or _specific(part.phrase.text, subject.text, context.topic) != part.phrase.text
+        )
     ):
         if clause.auxiliaries:
             verb_text = " ".join([*(a.text for a in clause.auxiliaries), clause.verb.text])
@@ -343,6 +357,11 @@ def _reverse(sentence: Sentence, clause: Clause, part: Part, context: Context) -
         said = _specific(part.phrase.text, subject.text, context.topic)
         front = f"{lead}What {verb_text} {said}?"
         return _card("subject", sentence, context, front, answer, clause)
+    if part.role == "xcomp" and clause.passive and (_rare(subject.text) or named(subject.text)):
+        # "The Wells score is used to estimate X": what is used to estimate X
+        verb_text = " ".join([*(a.text for a in clause.auxiliaries), clause.verb.text])
+        front = f"{lead}What {verb_text} to {part.word} {part.phrase.text}?"
+        return _card("subject", sentence, context, front, answer, clause, name_topic=True)
     if part.role == "attr" and clause.copula and _kind_of(part.phrase.text):
         front = f"{lead}What is the term for {part.phrase.text}?"
         return _card("definition-reverse", sentence, context, front, answer, clause)

@@ -134,6 +134,7 @@ class _Reader:
         self.topic = topic
         self.offset = span.start_char
         self.parenthesised = _parenthesised(span)
+        self.leaning: list[str] = []
 
     # ---- phrases ------------------------------------------------------------------------
 
@@ -177,7 +178,7 @@ class _Reader:
                 return False
             if ancestor.i in self.parenthesised and head.i not in self.parenthesised:
                 return True
-            if ancestor.dep_ == "appos" or (
+            if (ancestor.dep_ == "appos" and not _continues_list(ancestor)) or (
                 ancestor.dep_ in ("acl", "parataxis") and ancestor.lemma_ in NAMING_VERBS
             ):
                 return True
@@ -194,6 +195,10 @@ class _Reader:
     def items(self, head: Token, phrase: Phrase) -> Phrase:
         """``phrase`` with its list items when ``head`` has conjuncts ("A, B and C")."""
         conjuncts = [c for c in head.conjuncts if c.i > head.i and c.pos_ != "VERB"]
+        for appos in (c for c in head.children if c.dep_ == "appos" and _continues_list(c)):
+            # "at the gums, the skin and the joints": the parser's apposition is an item
+            conjuncts += [appos, *(c for c in appos.conjuncts if c.i > appos.i)]
+        conjuncts = sorted(set(conjuncts), key=lambda t: t.i)
         if not conjuncts:
             return phrase
         heads = [head, *conjuncts]
@@ -223,6 +228,7 @@ class _Reader:
                 if clause is not None:
                     reading.clauses.append(clause)
         self.names(reading)
+        reading.unresolved += self.leaning
         return reading
 
     def _heads_clause(self, token: Token) -> bool:
@@ -280,6 +286,7 @@ class _Reader:
         if determiners & {"this", "that", "these", "those"}:
             if own.lower_ in STAND_INS and self.topic:
                 return Phrase(self.topic), False, True  # "This condition happens when ..."
+            self.leaning.append(own.text)
             return None, False, True  # "These signs ...": said elsewhere
         if lowered == "you":
             return Phrase("you", own.idx - self.offset, own.idx + 3 - self.offset), True, False
@@ -369,7 +376,8 @@ class _Reader:
                 and child.i < subject_start
                 and not relative
             ):
-                if child.dep_ == "prep" or _mark(child) in WHEN_MARKS:
+                discourse = " ".join(t.lower_ for t in child.subtree) in _DISCOURSE
+                if (child.dep_ == "prep" or _mark(child) in WHEN_MARKS) and not discourse:
                     lead += list(child.subtree)
                 continue
             part = self.part(child)
@@ -437,7 +445,11 @@ class _Reader:
             target = objects[0]
             if target.lower_ in RELATIVES or target.lower_ in PRONOUNS:
                 return None
-            if any(c.tag_ == "VBG" and c.dep_ in ("acl", "amod") for c in target.children):
+            if (
+                any(c.tag_ == "VBG" and c.dep_ in ("acl", "amod") for c in target.children)
+                or any(c.tag_ == "VBG" and c.dep_ == "pcomp" for c in child.children)
+                and child.lower_ == "with"
+            ):
                 return None  # "with only A and B ranking higher": an aside
             if child.lower_ == "by" and target.dep_ == "pcomp" and target.tag_ == "VBG":
                 # "lowers glucose by reducing gluconeogenesis": how
@@ -556,6 +568,15 @@ _ALIAS = re.compile(
     r"(?:called|known as|termed|referred to as|aka|or)\s+(?P<name>.+)$",
     re.IGNORECASE,
 )
+
+
+def _continues_list(appos: Token) -> bool:
+    """Whether an apposition is really the next item of a list ("A, B and C")."""
+    return (
+        any(c.dep_ == "conj" for c in appos.children)
+        and appos.head.i < appos.i
+        and not appos.head.dep_.startswith("nsubj")
+    )
 
 
 def _defining(relcl: Token) -> bool:
