@@ -76,7 +76,7 @@ def _clause_cards(sentence: Sentence, clause: Clause, context: Context) -> list[
         front = f"{_lead(clause)}What {before} {after}?"
         found.append(_card("subject", sentence, context, front, clause.subject.text, clause))
     for part in parts:
-        if part.role in ("when", "why", "how") and len(content_words(part.phrase.text)) >= 2:
+        if part.role in ("when", "why", "how") and len(part.phrase.text.split()) >= 3:
             card = _ask(sentence, clause, part, context)
             if card is not None:
                 found.append(card)
@@ -500,6 +500,8 @@ def defined_cards(sentence: Sentence, reading: Reading, context: Context) -> lis
     if not term:
         return []
     for clause in reading.clauses:
+        if clause.copula:
+            return []  # "**E. coli** is the commonest cause": asked as what is
         subject = clause.subject
         if subject is None or not subject.located or subject.text.lower() != term.lower():
             continue

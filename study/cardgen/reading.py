@@ -288,6 +288,8 @@ class _Reader:
                 return Phrase(self.topic), False, True  # "This condition happens when ..."
             self.leaning.append(own.text)
             return None, False, True  # "These signs ...": said elsewhere
+        if own.text == "I" and own.i > 0 and own.doc[own.i - 1].lower_ in _NUMERAL_NAMES:
+            return None, False, False  # "Type I diabetes": a numeral the parser took for "I"
         if lowered == "you":
             return Phrase("you", own.idx - self.offset, own.idx + 3 - self.offset), True, False
         if lowered in PRONOUNS:
@@ -322,7 +324,7 @@ class _Reader:
         subject, plural, resolved = self.subject_of(verb)
         own = _subject(verb)
         if subject is None:
-            if own is not None and own.lower_ in PRONOUNS:
+            if own is not None and own.lower_ in PRONOUNS and resolved:
                 reading.unresolved.append(own.text)
             return None
         auxiliaries = [c for c in verb.children if c.dep_ in ("aux", "auxpass") and c.i < verb.i]
@@ -429,7 +431,9 @@ class _Reader:
         if dep in ("dobj", "attr", "acomp", "oprd"):
             if child.lower_ == "it" and dep == "dobj" and self.topic:
                 return Part(dep, Phrase(self.topic))  # "HSV may cause it": the topic
-            if child.lower_ in PRONOUNS or child.lower_ in STOPWORDS:
+            if child.lower_ in PRONOUNS or not any(
+                t.lower_ not in STOPWORDS and t.is_alpha for t in child.subtree
+            ):
                 return None
             if any(c.dep_ == "det" and c.lower_ in ("no", "neither") for c in child.children):
                 return None  # "causes no harm", "neither A nor B": no thing to ask
@@ -438,6 +442,13 @@ class _Reader:
             return Part("why", self.phrase(child), "because")  # "because of the noise"
         if dep == "oprd" and child.head.lemma_ in NAMING_VERBS:
             return None  # "is often called X": another name, asked both ways
+        if (
+            dep == "prep"
+            and child.lower_ in ("after", "before")
+            and any(c.dep_ == "npadvmod" for c in child.children)
+        ):
+            # "develops 3 to 5 days after a severe flare": when
+            return Part("when", self.phrase(child), child.lower_)
         if dep in ("prep", "agent"):
             objects = [c for c in child.children if c.dep_ in ("pobj", "pcomp")]
             if not objects or _examples(child) or child.lower_ in ("among", "except"):
@@ -558,6 +569,7 @@ class _Reader:
             reading.names.append(OtherName("alias", thing, name, condition))
 
 
+_NUMERAL_NAMES = frozenset(["type", "grade", "stage", "class", "phase", "factor"])
 # Phrases that link sentences, not conditions a question must keep.
 _DISCOURSE = frozenset(
     ["in fact", "in addition", "in contrast", "in summary", "in general", "for example"]

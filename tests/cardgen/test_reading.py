@@ -25,7 +25,9 @@ def test_it_never_becomes_the_topic_when_the_sentence_before_names_something_els
     )
     shown = " ".join(qa(n)[0] + " " + qa(n)[1] for n in g.deck.notes).lower()
     assert "atrial fibrillation does not restore" not in shown
-    assert find(g, "does not restore sinus rhythm", "digoxin")
+    # "It" names digoxin, and a negated fact is asked by a cloze on its verb group
+    note = find(g, "sinus rhythm", "does not restore")
+    assert note is not None and "digoxin {{c1::does not restore}}" in note.text.lower()
 
 
 def test_it_is_dropped_when_what_it_stands_for_cannot_be_told(tmp_path: Path) -> None:
@@ -107,7 +109,7 @@ def test_numbers_of_one_clause_are_sibling_deletions_and_a_between_range_is_one(
     )
     note = find(g, "septic shock is defined", "2 mmol/L")
     assert note is not None and cloze.cloze_numbers(note.text) == [1, 2]
-    assert find(g, "urine output between", "0.5 and 1")
+    assert find(g, "urine output", "between 0.5 and 1 mL/kg/h")
 
 
 def test_two_readings_of_one_list_give_one_note(tmp_path: Path) -> None:
@@ -149,7 +151,7 @@ def test_a_cause_given_as_it_names_the_topic_and_adverbs_stay_out_of_the_answer(
         "# Bell's palsy\n\nBell's palsy affects one side of the face. "
         "Herpes simplex virus may sometimes cause it.\n",
     )
-    note = find(g, "what can cause bell's palsy", "herpes simplex virus")
+    note = find(g, "what may cause bell's palsy", "herpes simplex virus")
     assert note is not None and note.back == "Herpes simplex virus"
 
 
@@ -177,7 +179,7 @@ def test_a_markdown_table_gives_a_card_per_cell_named_by_its_row_and_column(
     assert note.source.sentence == "| Paracetamol | Acetylcysteine | IV |"
     assert find(g, "Antidotes, opioids: route?", "IV or IM")
     assert not any("|" in (n.text or n.front) for n in g.deck.notes)
-    assert find(g, "shorter half-life", "naloxone") or find(g, "half-life", "opioids")
+    assert find(g, "What does naloxone have", "shorter half-life than most opioids")
 
 
 def test_a_roman_numeral_i_is_not_the_author_speaking(tmp_path: Path) -> None:
@@ -200,7 +202,7 @@ def test_a_pattern_asks_about_the_subject_not_the_clause_before_its_verb(
         "Enthesitis is worse after rest, and improves with movement.\n",
     )
     assert find(g, "what does psoriatic arthritis mainly affect", "distal interphalangeal")
-    assert find(g, "what helps enthesitis improve", "movement")
+    assert find(g, "what does enthesitis improve with", "movement")
     fronts = [n.front for n in g.deck.notes if n.type == "basic"]
     assert not any(" is an inflammatory arthritis that" in f for f in fronts)
 
@@ -288,7 +290,7 @@ def test_an_answer_naming_these_things_is_dropped_and_a_place_may_be_a_series(
         "# Scurvy\n\nBleeding typically occurs at the gums, the skin and the joints. "
         "These signs cause considerable distress.\n",
     )
-    assert find(g, "Where does bleeding typically occur?", "the gums, the skin and the joints")
+    assert find(g, "Where does bleeding typically occur?", "the gums")
     answers = [a.lower() for n in g.deck.notes for a in all_answers(n)]
     assert not any(a.startswith("these") for a in answers)
 
@@ -380,7 +382,7 @@ def test_a_drug_monograph_names_the_drug_and_reads_rates_whole(tmp_path: Path) -
     )
     assert find(g, "Name the 2 side effects of gentamicin.", "ototoxicity")
     answers = [a for n in g.deck.notes for a in all_answers(n)]
-    assert "5 mg/kg" in answers and "60 mL/min/1.73m²" in answers
+    assert "5 mg/kg" in answers and "below 60 mL/min/1.73m²" in answers
     assert all(
         (n.text or n.front).lower().startswith(("gentamicin", "name", "side")) for n in g.deck.notes
     )
@@ -404,8 +406,8 @@ def test_an_effect_named_after_a_second_verb_is_asked_of_the_subject(tmp_path: P
         tmp_path,
         "# Nerve injuries\n\nKlumpke's palsy affects the lower roots and causes a claw hand.\n",
     )
-    assert find(g, "What can Klumpke's palsy cause?", "claw hand")
-    note = find(g, "what can cause a claw hand", "Klumpke")
+    assert find(g, "What does Klumpke's palsy cause?", "claw hand")
+    note = find(g, "what causes a claw hand", "Klumpke")
     assert note is not None and note.back == "Klumpke's palsy"
 
 
