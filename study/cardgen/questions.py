@@ -140,9 +140,16 @@ def _verb_group(clause: Clause) -> tuple[str, str]:
 
 
 def _others(clause: Clause, asked: Part) -> str:
+    """The clause's other parts as the question keeps them, conditions last."""
+    parts, conditions = _kept_parts(clause, asked)
+    return " ".join([*parts, *conditions])
+
+
+def _kept_parts(clause: Clause, asked: Part) -> tuple[list[str], list[str]]:
     """The clause's other parts, in order, as the question keeps them (its conditions
     and short phrases, never a reason or a second list)."""
     kept: list[str] = []
+    conditions: list[str] = []
     for part in sorted(clause.parts, key=lambda p: p.phrase.start):
         if part is asked or (part.role in ("why", "acomp") and asked.role != "why"):
             continue
@@ -152,8 +159,8 @@ def _others(clause: Clause, asked: Part) -> str:
             continue
         words_in = len(part.phrase.text.split())
         if part.role == "when":
-            if words_in <= _MAX_CONTEXT_WORDS:
-                kept.append(part.phrase.text)
+            if words_in <= 2 * _MAX_CONTEXT_WORDS:
+                conditions.append(part.phrase.text)
             continue
         if words_in > _MAX_CONTEXT_WORDS or (part.phrase.items and part.role != "dobj"):
             continue
@@ -163,7 +170,7 @@ def _others(clause: Clause, asked: Part) -> str:
             kept.append(f"to {part.word} {part.phrase.text}")
         else:
             kept.append(part.phrase.text)
-    return " ".join(kept)
+    return kept, conditions
 
 
 def _lead(clause: Clause) -> str:
@@ -198,6 +205,10 @@ def _ask(sentence: Sentence, clause: Clause, part: Part, context: Context) -> Ca
     if role == "attr" and clause.copula:
         if _definite(part.phrase.text) or _relation(part.phrase.text):
             return None  # asked in reverse: "What is the most common trigger?"
+        if len(answer.split()) > 16:
+            # "a complication of diabetes in which ...": the kind answers "What is X?"; the
+            # whole definition stays in the reverse question
+            answer = re.split(r",?\s(?:in which|that|where|whereby|which)\s", answer)[0]
         front = f"{lead}What {before} {subject} {after} {others}?"
         return _card(
             "definition",
@@ -246,7 +257,9 @@ def _ask(sentence: Sentence, clause: Clause, part: Part, context: Context) -> Ca
         elif part.word in ("at", "in", "on") and clause.verb.lemma_ in _LOCATIVE:
             front = f"{lead}Where {before} {subject} {after} {others}?"
         else:
-            front = f"{lead}What {before} {subject} {after} {others} {part.word}?"
+            plain, conditions = _kept_parts(clause, part)
+            said = " ".join([*plain, part.word, *conditions])
+            front = f"{lead}What {before} {subject} {after} {said}?"
         return _card("preposition", sentence, context, front, answer, clause, part)
     if role == "when":
         front = f"{lead}When {before} {subject} {after} {others}?"
@@ -336,8 +349,10 @@ def _reverse(sentence: Sentence, clause: Clause, part: Part, context: Context) -
         and (_definite(part.phrase.text) or _relation(part.phrase.text))
     ):
         asked = part.phrase.text
-        if _relation(asked) and " of " not in asked and context.topic:
-            asked = f"{asked} of {context.topic}"  # "a serious complication" of what
+        relation = _RELATIONS.match(asked)
+        if relation and " of " not in asked and context.topic:
+            # "a serious complication" of what
+            asked = f"{asked[: relation.end()]} of {context.topic}{asked[relation.end() :]}"
         front = f"{lead}What {clause.verb.text.lower()} {asked}?"
         return _card("relation", sentence, context, front, answer, clause, name_topic=True)
     if (
@@ -378,7 +393,7 @@ _RELATIONS = re.compile(
 def _relation(text: str) -> bool:
     """Whether a complement relates the subject to something ("a sign of a failing
     ventricle", "a rare but serious complication"): asked as "What is a sign of ...?"."""
-    return bool(_RELATIONS.match(text))
+    return bool(_RELATIONS.match(text)) and not re.search(r"\s(?:in which|where|whereby)\s", text)
 
 
 def _definite(text: str) -> bool:

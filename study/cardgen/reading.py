@@ -135,6 +135,7 @@ class _Reader:
         self.offset = span.start_char
         self.parenthesised = _parenthesised(span)
         self.leaning: list[str] = []
+        self.reasons: list[Part] = []
 
     # ---- phrases ------------------------------------------------------------------------
 
@@ -166,6 +167,8 @@ class _Reader:
                     else ""
                 )
         text = "".join(pieces).strip()
+        if kept[-1].i == self.span.end - 1 and text.endswith(".") and not text.endswith(".."):
+            text = text[:-1]  # "15 mmol/L." at the end of the sentence
         text = text.replace(" ,", ",").replace("( ", "(").replace(" )", ")")
         start, end = kept[0].idx - self.offset, kept[-1].idx + len(kept[-1]) - self.offset
         return Phrase(text, start, end, tokens=frozenset(t.i for t in kept))
@@ -200,7 +203,7 @@ class _Reader:
             conjuncts += [appos, *(c for c in appos.conjuncts if c.i > appos.i)]
         conjuncts = sorted(set(conjuncts), key=lambda t: t.i)
         if not conjuncts:
-            return phrase
+            return self._stray_list(head, phrase)
         heads = [head, *conjuncts]
         items: list[Phrase] = []
         for index, item in enumerate(heads):
@@ -214,9 +217,54 @@ class _Reader:
             part = self.phrase(item, skip=frozenset(skip))
             if part.text:
                 items.append(part)
-        if len(items) < 2:
+        merged: list[Phrase] = []
+        for item in items:
+            if merged and self.span.text[merged[-1].end : item.start].strip() == "":
+                # "metabolic acidosis" split in two by the parser: one item
+                last = merged.pop()
+                text = self.span.text[last.start : item.end]
+                item = Phrase(text, last.start, item.end, tokens=last.tokens | item.tokens)
+            merged.append(item)
+        if len(merged) < 2:
             return phrase
-        return Phrase(phrase.text, phrase.start, phrase.end, tuple(items), phrase.tokens)
+        return Phrase(phrase.text, phrase.start, phrase.end, tuple(merged), phrase.tokens)
+
+    def _stray_list(self, head: Token, phrase: Phrase) -> Phrase:
+        """ "triggered by infection, missed insulin doses, new-onset diabetes or myocardial
+        infarction": a list whose later items the parser hung elsewhere, read from the
+        words after the first item up to the end of the list."""
+        edge = head.right_edge.i
+        tokens = [t for t in self.span if t.i > edge]
+        if not tokens or tokens[0].text != ",":
+            return phrase
+        chunk: list[Token] = []
+        for token in tokens:
+            if token.text in (".", ";", ":", "(") or token.lower_ in ("among", "which", "who"):
+                break
+            if token.dep_ == "mark" or (
+                token.pos_ in ("VERB", "AUX") and token.dep_ not in ("amod", "compound")
+            ):
+                return phrase
+            chunk.append(token)
+        while chunk and chunk[-1].text == ",":
+            chunk.pop()
+        pieces: list[list[Token]] = [[]]
+        for token in chunk:
+            if token.text == "," or token.lower_ in ("and", "or"):
+                if pieces[-1]:
+                    pieces.append([])
+                continue
+            pieces[-1].append(token)
+        pieces = [p for p in pieces if p]
+        if (
+            not pieces
+            or any(len(p) > 5 for p in pieces)
+            or not any(t.lower_ in ("and", "or") for t in chunk)
+        ):
+            return phrase
+        items = [phrase] + [self._phrase_of(p) for p in pieces]
+        whole = self._phrase_of([t for t in head.subtree if t.i in phrase.tokens] + chunk)
+        return Phrase(whole.text, whole.start, whole.end, tuple(items), whole.tokens)
 
     # ---- clauses --------------------------------------------------------------------------
 
@@ -383,6 +431,9 @@ class _Reader:
                     lead += list(child.subtree)
                 continue
             part = self.part(child)
+            if self.reasons:
+                clause.parts += self.reasons
+                self.reasons = []
             if part is None:
                 continue
             previous = clause.parts[-1] if clause.parts else None
@@ -419,7 +470,7 @@ class _Reader:
 
     def part(self, child: Token) -> Part | None:
         dep = child.dep_
-        if dep == "prep" and child.head.dep_ == "relcl":
+        if dep == "prep" and child.head.dep_ == "relcl" and not _defining(child.head):
             relative = [c for c in child.children if c.lower_ in ("whom", "which", "who")]
             antecedent = child.head.head
             if relative and antecedent.pos_ in ("NOUN", "PROPN", "NUM", "PRON", "DET"):
@@ -470,8 +521,18 @@ class _Reader:
             return Part("agent" if dep == "agent" else "prep", phrase, child.lower_, people)
         first = next(iter(child.subtree))
         if dep in ("advcl", "ccomp") and first.lower_ in WHEN_MARKS and first.i > child.head.i:
-            # "happens when blood flow slows": the condition, however the parser hung it
-            return Part("when", self.phrase(child, marked=True), first.lower_)
+            # "happens when blood flow slows": the condition, however the parser hung it;
+            # a reason inside it ("..., because insulin drives ...") is the clause's own
+            reasons = [
+                t
+                for t in child.subtree
+                if t.dep_ == "advcl" and t != child and _mark(t) in WHY_MARKS
+            ]
+            skip = frozenset(i.i for r in reasons for i in r.subtree)
+            phrase = self.phrase(child, skip=skip, marked=True)
+            if reasons:
+                self.reasons.append(Part("why", self.phrase(reasons[0]), _mark(reasons[0])))
+            return Part("when", phrase, first.lower_)
         if dep in ("ccomp", "xcomp") and child.head.lemma_ == "help":
             objects = [c for c in child.children if c.dep_ == "dobj"]
             if objects:  # "will help you identify a clot"
