@@ -13,6 +13,12 @@ and what this module therefore writes:
 * A card is added only if its note has no card of that ordinal yet; existing cards are
   never touched. Scheduling (``with_scheduling``) and the review log therefore travel
   only with the first import of a card: importing progress again later changes nothing.
+* A card carries what Anki's own export carries: ``reps`` counts every answer in its
+  review log, and ``data`` holds the last review time (``lrt``, the time of its last
+  rated answer that was not cramming), which Check Database otherwise adds. A card
+  waiting for today's drill is in Anki's learning (or relearning) queue, due now.
+* Field text is stored as Anki's editor stores typed text: ``<``, ``>`` and ``&``
+  escaped, quotes literal (so a search for ``it's`` finds the note).
 * Review cards' ``due`` counts days from the collection's creation (``col.crt``). The
   importer shifts it by the difference between the package's "today" and the target
   collection's, so the calendar date is kept. The package's collection says it is on
@@ -47,6 +53,7 @@ from genanki.apkg_schema import APKG_SCHEMA
 from sqlmodel import Session, col
 
 from study import cloze
+from study.clock import study_day
 from study.config import Settings
 from study.errors import UserError
 from study.storage.database import Database
@@ -67,8 +74,8 @@ COLLECTION_CREATED = datetime(2000, 1, 1, 12, 0, tzinfo=UTC)
 DEFAULT_PACKAGE = "study.apkg"
 
 # Anki's card types and queues, and revlog kinds.
-TYPE_NEW, TYPE_REVIEW = 0, 2
-QUEUE_SUSPENDED, QUEUE_NEW, QUEUE_REVIEW = -1, 0, 2
+TYPE_NEW, TYPE_REVIEW, TYPE_RELEARN = 0, 2, 3
+QUEUE_SUSPENDED, QUEUE_NEW, QUEUE_LEARN, QUEUE_REVIEW = -1, 0, 1, 2
 REVLOG_LEARN, REVLOG_REVIEW, REVLOG_RELEARN, REVLOG_FILTERED = 0, 1, 2, 3
 REVLOG_TYPES = {
     "new": REVLOG_LEARN,
@@ -145,13 +152,14 @@ def cloze_model() -> Any:
 
 
 def field_html(text: str) -> str:
-    """Plain card text as an Anki field: ``<``, ``>``, ``&`` and quotes shown literally,
-    line breaks kept. Cloze markers (``{{c1::...}}``) contain none of these, so survive."""
+    """Plain card text as an Anki field, as Anki's editor stores typed text: ``<``, ``>``
+    and ``&`` escaped (shown literally, never markup), quotes left as they are, line
+    breaks as ``<br>``. Cloze markers (``{{c1::...}}``) contain none of these, so survive."""
     if not text:
         return text
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
-    escaped = html.escape(text, quote=True)
+    escaped = html.escape(text, quote=False)
     return escaped.replace("\n", "<br>") if "\n" in escaped else escaped
 
 
@@ -305,6 +313,7 @@ class _Schedule:
     lapses: int = 0
     flags: int = 0
     mod: int | None = None
+    left: int = 0
 
 
 _NEW = _Schedule()
@@ -349,7 +358,7 @@ class _Card(genanki.Card):  # type: ignore[misc]
                 s.factor,
                 s.reps,
                 s.lapses,
-                0,  # left
+                s.left,
                 0,  # odue
                 0,  # odid
                 s.flags,
@@ -388,22 +397,42 @@ class _Row(NamedTuple):
     suspended: bool | None
     flagged: bool | None
     state_updated: datetime | None
+    drill_day: date | None
 
 
-def _schedule(row: _Row) -> _Schedule:
-    """A card's Anki schedule from its row (state columns are None for a new card)."""
+def _schedule(row: _Row, today: date, now: datetime) -> _Schedule:
+    """A card's Anki schedule from its row (state columns are None for a new card).
+
+    ``reps`` is filled in from the review log once it is written (see
+    :func:`_count_answers`). A card waiting for its drill today is relearning in Anki's
+    learning queue, due now, with one step left: passing it there keeps the interval and
+    ease SM-2 gave it (a new card in Anki's "learning" would graduate with the deck's
+    default ease instead).
+    """
     if row.reviews is None:
         return _NEW
     flags = FLAG_RED if row.flagged else 0
     mod = int(row.state_updated.timestamp()) if row.state_updated is not None else None
     if row.reviews > 0 and row.due_day is not None:
+        suspended = bool(row.suspended)
+        if row.drill_day == today:
+            return _Schedule(
+                type=TYPE_RELEARN,
+                queue=QUEUE_SUSPENDED if suspended else QUEUE_LEARN,
+                due=int(now.timestamp()),
+                interval=max(1, row.interval or 0),
+                factor=(row.ease_hundredths or 250) * 10,
+                lapses=row.lapses or 0,
+                flags=flags,
+                mod=mod,
+                left=1,
+            )
         return _Schedule(
             type=TYPE_REVIEW,
-            queue=QUEUE_SUSPENDED if row.suspended else QUEUE_REVIEW,
+            queue=QUEUE_SUSPENDED if suspended else QUEUE_REVIEW,
             due=due_number(row.due_day),
             interval=max(1, row.interval or 0),
             factor=(row.ease_hundredths or 250) * 10,
-            reps=row.reviews,
             lapses=row.lapses or 0,
             flags=flags,
             mod=mod,
@@ -424,6 +453,7 @@ def _note_query(deck_ids: list[str] | None, learner_id: int, with_progress: bool
         col(CardState.suspended),
         col(CardState.flagged),
         col(CardState.updated_at),
+        col(CardState.drill_day),
     ]
     query = (
         sa.select(
@@ -527,6 +557,7 @@ def _write_collection(
         notes = cards = 0
         used_decks: set[str] = set(deck_ids or ())
         anki_decks: dict[str, int] = {}
+        today = study_day(now, settings.zone, settings.day_starts_at)
         rows = session.execute(
             _note_query(deck_ids, learner_id, with_progress).execution_options(yield_per=1000)
         )
@@ -538,7 +569,7 @@ def _write_collection(
             note.cards = [
                 _Card(
                     max(0, (r.ordinal or 0) - 1),
-                    _schedule(r),
+                    _schedule(r, today, now),
                     anki_card_ids if r.reviews is not None else None,
                     r.card_id or "",
                 )
@@ -557,6 +588,8 @@ def _write_collection(
             raise AnkiExportError("no cards to export; import a deck first (`study import`)")
         decks = _write_decks(cursor, used_decks, deck_names, list(models.values()))
         reviews = _write_revlog(cursor, session, learner_id, anki_card_ids) if with_progress else 0
+        if reviews:
+            _count_answers(cursor)
         if progress:
             progress(notes, max(total, notes))
         connection.commit()
@@ -619,6 +652,23 @@ def _write_decks(
     return len(anki_decks)
 
 
+def _count_answers(cursor: sqlite3.Cursor) -> None:
+    """Give each card Anki's ``reps`` (every answer in its log) and ``data`` with its last
+    review time, as Anki's Check Database computes it (the last rated answer that is not
+    cramming: a filtered-deck answer with no ease), from the review log just written."""
+    cursor.execute(
+        f"""UPDATE cards SET
+            reps = (SELECT count() FROM revlog WHERE revlog.cid = cards.id),
+            data = coalesce(
+                (SELECT json_object('lrt', max(revlog.id) / 1000) FROM revlog
+                 WHERE revlog.cid = cards.id AND revlog.ease > 0
+                 AND NOT (revlog.type = {REVLOG_FILTERED} AND revlog.factor = 0)
+                 HAVING count() > 0),
+                '')
+        WHERE id IN (SELECT cid FROM revlog)"""
+    )
+
+
 def _write_revlog(
     cursor: sqlite3.Cursor, session: Session, learner_id: int, anki_card_ids: dict[str, int]
 ) -> int:
@@ -662,7 +712,7 @@ def _write_revlog(
                 anki_button(grade),
                 after,
                 before,
-                ease * 10,
+                0 if kind == "cram" else ease * 10,  # Anki's mark of a cramming answer
                 answer_ms,
                 REVLOG_TYPES.get(kind, REVLOG_REVIEW),
             ),
