@@ -550,6 +550,39 @@ def export_anki(
     )
 
 
+@cli.command("import-anki")
+@click.argument("package", type=click.Path(path_type=Path))
+@click.option("--deck-prefix", default="", metavar="P", help="Put the decks under P::.")
+@click.option(
+    "--with-progress", is_flag=True, help="Take each card's schedule and the review log too."
+)
+@click.pass_obj
+def import_anki(options: Options, package: Path, deck_prefix: str, with_progress: bool) -> None:
+    """Import an Anki package (.apkg or .colpkg): notes, tags, decks, and your progress.
+
+    Notes of any note type come in as plain text (media are listed, not imported);
+    importing the package again updates them in place. With --with-progress, each
+    card's schedule becomes SM-2's and Anki's review log is added to your history;
+    where a card has progress here too, the later last review wins.
+    """
+    from study.anki_import import import_anki as read_package
+
+    with opened(options) as workspace:
+        result = read_package(
+            workspace.database,
+            workspace.learner_id,
+            package,
+            deck_prefix=deck_prefix,
+            with_progress=with_progress,
+            now=workspace.clock.now(),
+            settings=workspace.settings,
+        )
+    for line in result.summary(with_progress):
+        click.echo(line)
+    for skipped in result.skipped:
+        click.echo(f"warning: {skipped}", err=True)
+
+
 @cli.command()
 @click.option(
     "--deck", "decks", multiple=True, metavar="D", help="Deck id or name (with child decks)."
