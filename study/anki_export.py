@@ -6,7 +6,14 @@ and what this module therefore writes:
 * Notes are matched by GUID. Ours comes from the stable note id, so a re-export updates
   the note in Anki instead of adding a twin. With the default "update if newer", a note
   is updated only when its ``mod`` is newer than Anki's copy; ours is the time the note
-  last changed in our database, so exactly the edited notes are updated.
+  last changed in our database, so exactly the edited notes are updated. An update
+  replaces the note's fields and its tags (``notes.rs``: ``update_tags: true``).
+* Given Anki's copy (:class:`AnkiCopy`, read from its collection), the export decides
+  what Anki will do and makes it safe: tags added in Anki are merged into the note's
+  tags; a note whose text is the same there is given Anki's ``mod`` (not updated); a
+  note changed here since Anki's copy changed is updated; a note whose Anki copy changed
+  later keeps Anki's text and is named (:attr:`ExportResult.anki_newer`); a note type
+  whose fields were changed in Anki is named, as Anki will skip its notes.
 * Note types are matched by id: ours are hard-coded and never change shape.
 * Decks are matched by name (``Parent::Child``); the ids here only need to be stable
   and never 1 (Anki's Default deck).
@@ -38,8 +45,9 @@ import json
 import os
 import sqlite3
 import tempfile
+import unicodedata
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from operator import itemgetter
@@ -105,14 +113,46 @@ class AnkiExportError(UserError):
 
 
 @dataclass(frozen=True)
+class AnkiNoteCopy:
+    """A note as Anki's collection has it."""
+
+    mod: int
+    notetype_id: int
+    tags: tuple[str, ...]
+    fields: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class AnkiCopy:
+    """What Anki's collection holds of an export: its notes by GUID, and the fields of
+    each of its note types by id."""
+
+    notes: Mapping[str, AnkiNoteCopy]
+    notetype_fields: Mapping[int, tuple[str, ...]]
+
+
+@dataclass(frozen=True)
+class AnkiPlan:
+    """What Anki's importer will do with the package, known from Anki's copy."""
+
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    anki_newer: tuple[str, ...] = ()  # note ids whose Anki copy changed later: kept there
+    customised: tuple[str, ...] = ()  # note types whose fields were changed in Anki
+    skipped: int = 0  # notes of those note types: Anki reports a conflict and skips them
+
+
+@dataclass(frozen=True)
 class ExportResult:
-    """What an export wrote."""
+    """What an export wrote (``plan``: None when Anki's copy was not given)."""
 
     path: Path
     notes: int
     cards: int
     decks: int
     reviews: int = 0
+    plan: AnkiPlan | None = None
 
 
 def basic_model() -> Any:
@@ -229,6 +269,7 @@ def export_anki(
     now: datetime,
     settings: Settings,
     progress: Callable[[int, int], None] | None = None,
+    anki: AnkiCopy | None = None,
 ) -> ExportResult:
     """Write the cards of ``deck_ids`` (None: every deck) to an Anki package at ``path``.
 
@@ -237,7 +278,9 @@ def export_anki(
     lapses, suspension, flag) and the review log go into the package, for Anki's
     "Import any learning progress". The package is written to a temporary file and
     renamed, so a failed export leaves nothing behind; a note that would give Anki an
-    empty card is refused by name (:class:`AnkiExportError`).
+    empty card is refused by name (:class:`AnkiExportError`). With ``anki`` (Anki's
+    copy), tags added in Anki are merged and :attr:`ExportResult.plan` says what Anki
+    will add, update and leave (see the module docstring).
     """
     if now.tzinfo is None:
         raise ValueError("export_anki needs a timezone-aware time")
@@ -245,6 +288,7 @@ def export_anki(
         deck_names = _deck_names(session)
         target = path if path is not None else default_package_path(deck_ids, deck_names)
         _check_target(target)
+        planner = _Planner(anki) if anki is not None else None
         with _temporary_file(target.parent, target.name) as package_tmp:
             with _temporary_file(None, "collection.anki2") as collection_tmp:
                 result = _write_collection(
@@ -257,10 +301,11 @@ def export_anki(
                     now=now,
                     settings=settings,
                     progress=progress,
+                    planner=planner,
                 )
                 _zip_package(collection_tmp, package_tmp)
             os.replace(package_tmp, target)
-    return ExportResult(target, *result)
+    return ExportResult(target, *result, plan=planner.plan() if planner else None)
 
 
 def _deck_names(session: Session) -> dict[str, str]:
@@ -539,6 +584,7 @@ def _write_collection(
     now: datetime,
     settings: Settings,
     progress: Callable[[int, int], None] | None,
+    planner: _Planner | None = None,
 ) -> tuple[int, int, int, int]:
     """Fill an Anki collection file; return the counts of notes, cards, decks, reviews."""
     connection = sqlite3.connect(collection)
@@ -579,7 +625,10 @@ def _write_collection(
             if anki_deck is None:
                 anki_deck = anki_decks[first.deck_id] = anki_deck_id(first.deck_id)
                 used_decks.add(first.deck_id)
-            note.write_to_db(cursor, _epoch_seconds(first.updated_at), anki_deck, ids)
+            mod = _epoch_seconds(first.updated_at)
+            if planner is not None:
+                mod = planner.decide(note, first.note_id, mod)
+            note.write_to_db(cursor, mod, anki_deck, ids)
             notes += 1
             cards += len(note_rows)
             if progress and notes % _PROGRESS_EVERY == 0:
@@ -596,6 +645,88 @@ def _write_collection(
     finally:
         connection.close()
     return notes, cards, decks, reviews
+
+
+class _Planner:
+    """Decides, note by note, what Anki's importer will do given Anki's copy, and makes
+    it safe: tags merged, an unchanged note left alone, a later Anki edit kept."""
+
+    def __init__(self, anki: AnkiCopy) -> None:
+        self.anki = anki
+        self.added = self.updated = self.unchanged = self.skipped = 0
+        self.anki_newer: list[str] = []
+        self.customised: set[str] = set()
+        ours = {BASIC_MODEL_ID: basic_model(), CLOZE_MODEL_ID: cloze_model()}
+        self.changed_types = {
+            model_id: model.name
+            for model_id, model in ours.items()
+            if model_id in anki.notetype_fields
+            and anki.notetype_fields[model_id] != tuple(f["name"] for f in model.fields)
+        }
+
+    def decide(self, note: Any, note_id: str, mod: int) -> int:
+        """The ``mod`` to write for ``note`` (its tags merged in place)."""
+        copy = self.anki.notes.get(note.guid)
+        if copy is None:
+            self.added += 1
+            return mod
+        if copy.notetype_id in self.changed_types:
+            self.customised.add(self.changed_types[copy.notetype_id])
+            self.skipped += 1
+            return mod
+        known = {tag.casefold() for tag in copy.tags}
+        tags = list(copy.tags) + [t for t in note.tags if t.casefold() not in known]
+        note.tags = tags
+        same_text = [_nfc(f) for f in note.fields] == [_nfc(f) for f in copy.fields]
+        if same_text and len(tags) == len(copy.tags):
+            self.unchanged += 1
+            return copy.mod  # not newer: Anki leaves it as it is
+        if same_text or mod > copy.mod:
+            self.updated += 1
+            return max(mod, copy.mod + 1)
+        self.anki_newer.append(note_id)
+        return copy.mod
+
+    def plan(self) -> AnkiPlan:
+        return AnkiPlan(
+            self.added,
+            self.updated,
+            self.unchanged,
+            tuple(self.anki_newer),
+            tuple(sorted(self.customised)),
+            self.skipped,
+        )
+
+
+def plan_summary(plan: AnkiPlan | None, anki_path: Path | None) -> list[str]:
+    """What Anki will do with the package, as lines for the terminal (warnings start with
+    'warning')."""
+    if plan is None:
+        return [
+            "Anki: its collection was not read, so it adds the notes it lacks and updates "
+            "those changed here since, replacing tags added in Anki; pass --anki "
+            "PATH/collection.anki2 to keep them (see the README)"
+        ]
+    lines = [
+        f"Anki ({anki_path}): {plan.added} notes to add, {plan.updated} to update, "
+        f"{plan.unchanged} unchanged; tags added in Anki are kept"
+    ]
+    if plan.anki_newer:
+        shown = ", ".join(plan.anki_newer[:10])
+        lines.append(
+            f"warning: {len(plan.anki_newer)} notes changed in Anki after their last change "
+            f"here keep Anki's text: {shown}; edit them here again to send yours"
+        )
+    for name in plan.customised:
+        lines.append(
+            f"warning: note type {name!r} was changed in Anki: Anki will skip its notes "
+            f"({plan.skipped}) and add a copy of the note type; see the README"
+        )
+    return lines
+
+
+def _nfc(text: str) -> str:
+    return unicodedata.normalize("NFC", text)
 
 
 def _configure_collection(cursor: sqlite3.Cursor, settings: Settings) -> None:

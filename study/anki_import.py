@@ -42,15 +42,22 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
+import platformdirs
 import sqlalchemy as sa
 import zstandard
 from sqlmodel import Session, col, select
 
 from study import cloze
-from study.anki_export import BASIC_MODEL_ID, CLOZE_MODEL_ID, note_guid
+from study.anki_export import (
+    BASIC_MODEL_ID,
+    CLOZE_MODEL_ID,
+    AnkiCopy,
+    AnkiNoteCopy,
+    note_guid,
+)
 from study.cards import card_id
 from study.clock import study_day
-from study.config import Settings
+from study.config import Settings, home_override
 from study.decks import DeckSpec, NoteSpec, Source, anki_name_problem, name_clash
 from study.errors import UserError
 from study.sm2 import MAX_INTERVAL, MIN_EASINESS
@@ -167,6 +174,12 @@ def read_collection(path: Path) -> AnkiCollection:
             raise AnkiImportError(f"{path}: cannot open its collection ({error})") from None
         try:
             return _read(connection)
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error):
+                raise AnkiImportError(f"{path}: cannot read its collection ({error})") from None
+            raise AnkiImportError(
+                f"{path} is in use by Anki; close Anki (or export a package from it) and try again"
+            ) from None
         except (sqlite3.Error, ValueError, KeyError, TypeError) as error:
             raise AnkiImportError(
                 f"{path}: not a collection Anki wrote ({type(error).__name__}: {error}); "
@@ -205,6 +218,32 @@ def _collection_file(path: Path) -> Iterator[Path]:
             raise AnkiImportError(f"{path} is damaged ({error}); export it again") from None
         target.write_bytes(data)
         yield target
+
+
+def anki_copy(path: Path) -> AnkiCopy:
+    """What Anki's collection (or a package exported from it) holds, for a safe export."""
+    package = read_collection(path)
+    return AnkiCopy(
+        notes={
+            note.guid: AnkiNoteCopy(note.mod, note.notetype_id, note.tags, note.fields)
+            for note in package.notes
+        },
+        notetype_fields={ntid: nt.fields for ntid, nt in package.notetypes.items()},
+    )
+
+
+def find_anki_collection() -> Path | None:
+    """Anki's collection on this machine when there is exactly one profile, else None.
+
+    Anki keeps profiles in ``Anki2/<profile>/collection.anki2`` in the user data folder
+    (``$STUDY_HOME/Anki2`` when ``STUDY_HOME`` is set, so tests and portable installs
+    never read the real one)."""
+    home = home_override()
+    base = (
+        home / "Anki2" if home else Path(platformdirs.user_data_dir("Anki2", False, roaming=True))
+    )
+    found = sorted(base.glob("*/collection.anki2")) if base.is_dir() else []
+    return found[0] if len(found) == 1 else None
 
 
 def _read(connection: sqlite3.Connection) -> AnkiCollection:
