@@ -63,7 +63,13 @@ from study.errors import UserError
 from study.sm2 import MAX_INTERVAL, MIN_EASINESS
 from study.storage.database import Database
 from study.storage.models import Card, CardState, Deck, Note, Review
-from study.storage.repository import import_deck, not_cancelled, state_of
+from study.storage.repository import (
+    SCHEDULE_FIELDS,
+    Schedule,
+    import_deck,
+    not_cancelled,
+    state_of,
+)
 
 # Anki's card types, queues and revlog kinds.
 TYPE_NEW, TYPE_LEARN, TYPE_REVIEW, TYPE_RELEARN = 0, 1, 2, 3
@@ -422,24 +428,6 @@ def html_text(field_html: str) -> tuple[str, list[str]]:
 
 
 @dataclass(frozen=True)
-class Progress:
-    """One card's schedule as SM-2 sees it (the columns of ``CardState``)."""
-
-    repetitions: int
-    ease_hundredths: int
-    interval: int
-    due_day: date | None
-    last_review_day: date | None
-    reviews: int
-    lapses: int
-    suspended: bool
-    leech: bool
-    drill_day: date | None
-    flagged: bool
-    last_review: int  # seconds since the epoch; 0: never reviewed
-
-
-@dataclass(frozen=True)
 class Day:
     """How the learner counts days: their zone and day boundary, and today."""
 
@@ -466,30 +454,41 @@ def sm2_ease(factor: int) -> int:
     return max(int(MIN_EASINESS * 100), (factor + 5) // 10)
 
 
-def _scheduling(entry: AnkiReview) -> bool:
-    """A rated learning or review answer: what SM-2 counts as a repetition."""
-    return entry.ease in ANKI_GRADES and entry.type in (0, 1)
+def _replay(log: Sequence[AnkiReview]) -> Iterator[tuple[AnkiReview, int, int]]:
+    """Each rated answer of a card's log with SM-2's n before and after it (Anki keeps
+    no n): passing learning and review answers in a row since the last Again, a run of
+    learning steps counting once; relearning and filtered answers leave n alone."""
+    n = 0
+    previous_type = -1
+    for entry in log:
+        if entry.ease not in ANKI_GRADES or entry.type not in REVLOG_KINDS:
+            continue  # Anki's manual rescheduling entries
+        before = n
+        if entry.type in (0, 1):
+            if entry.ease == 1:
+                n = 0
+            elif not (entry.type == 0 and previous_type == 0):
+                n += 1
+            previous_type = entry.type
+        yield entry, before, n
 
 
 def repetitions(log: Sequence[AnkiReview]) -> int:
-    """SM-2's n from a card's log: passing learning and review answers in a row since the
-    last Again, a run of learning steps counting once (Anki keeps no n)."""
-    count = 0
-    previous_type = -1
-    for entry in log:
-        if not _scheduling(entry):
-            continue
-        if entry.ease == 1:
-            count = 0
-        elif not (entry.type == 0 and previous_type == 0):
-            count += 1
-        previous_type = entry.type
-    return count
+    """SM-2's n after a card's log (see :func:`_replay`)."""
+    after = [n for _, _, n in _replay(log)]
+    return after[-1] if after else 0
 
 
 def anki_schedule(
-    card: AnkiCard, log: Sequence[AnkiReview], tags: Sequence[str], created: date, day: Day
-) -> Progress | None:
+    card: AnkiCard,
+    log: Sequence[AnkiReview],
+    tags: Sequence[str],
+    created: date,
+    day: Day,
+    *,
+    learner_id: int,
+    card_id_: str,
+) -> Schedule | None:
     """A card's Anki schedule as SM-2 state, or None for a new card with nothing to keep.
 
     Review cards keep interval, ease (factor / 1000, at least 1.3), due date and lapses;
@@ -501,12 +500,14 @@ def anki_schedule(
     suspended = card.queue == QUEUE_SUSPENDED
     flagged = bool(card.flags & 7)
     leech = LEECH_TAG in (t.casefold() for t in tags)
-    scheduling = [entry for entry in log if _scheduling(entry)]
-    last_review = _last_review(card, log)
+    scheduling = [entry for entry, _, _ in _replay(log) if entry.type in (0, 1)]
     if card.type == TYPE_NEW:
         if not (suspended or flagged):
             return None
-        return Progress(0, DEFAULT_EASE, 0, None, None, 0, 0, suspended, leech, None, flagged, 0)
+        return Schedule(
+            learner_id, card_id_, False, 0, DEFAULT_EASE, 0, None, None, 0, 0,
+            suspended, leech, None, None, flagged, "",
+        )  # fmt: skip
     last_day = day.of(scheduling[-1].id / 1000) if scheduling else None
     ease = sm2_ease(card.factor)
     interval = min(MAX_INTERVAL, max(1, card.ivl))
@@ -523,7 +524,10 @@ def anki_schedule(
             base = last_day or day.today
             due_day = base + timedelta(days=interval)
             drill_day = day.today if step_day <= day.today else None
-    return Progress(
+    return Schedule(
+        learner_id,
+        card_id_,
+        stored=False,
         repetitions=n,
         ease_hundredths=ease,
         interval=interval,
@@ -533,9 +537,10 @@ def anki_schedule(
         lapses=card.lapses,
         suspended=suspended,
         leech=leech,
+        buried_until=None,
         drill_day=drill_day,
         flagged=flagged,
-        last_review=last_review,
+        flag_reason="",
     )
 
 
@@ -555,19 +560,9 @@ def _review_rows(
     """A card's log entries as rows of study's review history (ratings only: Anki's
     manual rescheduling entries are left out). n and the E-Factor are replayed."""
     rows = []
-    n = 0
     ease = DEFAULT_EASE
-    previous_type = -1
-    for entry in log:
-        if entry.ease not in ANKI_GRADES or entry.type not in REVLOG_KINDS:
-            continue
-        before_n, before_ease = n, ease
-        if _scheduling(entry):
-            if entry.ease == 1:
-                n = 0
-            elif not (entry.type == 0 and previous_type == 0):
-                n += 1
-            previous_type = entry.type
+    for entry, before_n, n in _replay(log):
+        before_ease = ease
         if entry.factor > 0:
             ease = sm2_ease(entry.factor)
         moment = datetime.fromtimestamp(entry.id / 1000, UTC)
@@ -966,16 +961,23 @@ def _merge_progress(
     rows: list[dict[str, Any]] = []
     for card_id_, anki_card in card_map.items():
         log = logs.get(anki_card.id, [])
-        progress = anki_schedule(
-            anki_card, log, tags.get(anki_card.note_id, ()), package.created_day, day
+        schedule = anki_schedule(
+            anki_card,
+            log,
+            tags.get(anki_card.note_id, ()),
+            package.created_day,
+            day,
+            learner_id=learner_id,
+            card_id_=card_id_,
         )
-        if progress is not None:
+        if schedule is not None:
             stored = session.get(CardState, (learner_id, card_id_))
             state = stored or state_of(session, learner_id, card_id_)
             here = last_here.get(card_id_, 0)
+            there = _last_review(anki_card, log) if schedule.reviews else 0
             # A new card's suspension or flag only comes to a card with no schedule here.
-            if progress.last_review > here if progress.last_review else stored is None:
-                _apply(state, progress, now)
+            if there > here if there else stored is None:
+                _apply(state, schedule, now)
                 session.add(state)
                 result.schedules_taken += 1
             else:
@@ -991,17 +993,10 @@ def _merge_progress(
     result.reviews_added = len(rows)
 
 
-def _apply(state: CardState, progress: Progress, now: datetime) -> None:
-    state.repetitions = progress.repetitions
-    state.ease_hundredths = progress.ease_hundredths
-    state.interval = progress.interval
-    state.due_day = progress.due_day
-    state.last_review_day = progress.last_review_day
-    state.reviews = progress.reviews
-    state.lapses = progress.lapses
-    state.suspended = progress.suspended
-    state.leech = progress.leech
-    state.drill_day = progress.drill_day
-    state.flagged = progress.flagged
-    state.buried_until = None
+def _apply(state: CardState, schedule: Schedule, now: datetime) -> None:
+    """Give ``state`` Anki's schedule (the reason of a flag kept while it stays flagged)."""
+    reason = state.flag_reason if schedule.flagged else ""
+    for name in SCHEDULE_FIELDS:
+        setattr(state, name, getattr(schedule, name))
+    state.flag_reason = reason
     state.updated_at = now

@@ -11,12 +11,17 @@ from anki.scheduler.v3 import CardAnswer
 from sqlmodel import select
 
 from study.anki_export import note_guid
-from study.anki_import import import_anki
+from study.anki_import import AnkiImportResult, import_anki
 from study.clock import FixedClock, study_day
 from study.config import Settings
 from study.storage.database import Database, open_database
 from study.storage.models import CardState, Review
-from study.storage.repository import card_rows, get_or_create_learner, not_cancelled
+from study.storage.repository import (
+    SCHEDULE_FIELDS,
+    card_rows,
+    get_or_create_learner,
+    not_cancelled,
+)
 from tests.anki_import.conftest import answer
 from tests.anki_import.test_import_anki import export_from_anki
 from tests.export.anki_helpers import Library, import_package
@@ -24,16 +29,10 @@ from tests.export.test_progress import history
 
 __all__ = ["history"]
 
-SCHEDULE = (
-    "repetitions",
-    "ease_hundredths",
-    "interval",
-    "due_day",
-    "last_review_day",
-    "reviews",
-    "lapses",
-    "suspended",
-    "flagged",
+# Every column of a schedule but those of the day it was left (burying, a past drill)
+# and the flag's reason, which Anki has no place for.
+SCHEDULE = tuple(
+    name for name in SCHEDULE_FIELDS if name not in ("buried_until", "drill_day", "flag_reason")
 )
 
 
@@ -64,6 +63,17 @@ def kept_log(database: Database, learner_id: int) -> list[tuple[int, str]]:
                 )  # type: ignore[arg-type]
             )
         )
+
+
+def import_with_progress(library: Library, package: Path) -> AnkiImportResult:
+    return import_anki(
+        library.database,
+        library.learner_id,
+        package,
+        with_progress=True,
+        now=datetime.now(UTC),
+        settings=library.settings,
+    )
 
 
 def through_anki(library: Library, anki: Collection, tmp_path: Path) -> Path:
@@ -113,14 +123,7 @@ def test_the_round_trip_into_the_same_database_changes_nothing(
     before = schedules(library.database, library.learner_id)
     log = kept_log(library.database, library.learner_id)
 
-    result = import_anki(
-        library.database,
-        library.learner_id,
-        package,
-        with_progress=True,
-        now=datetime.now(UTC),
-        settings=library.settings,
-    )
+    result = import_with_progress(library, package)
 
     assert (result.added, result.updated, result.kept) == (0, 0, 5)
     assert result.reviews_added == 0 and result.reviews_known == len(log)
@@ -144,14 +147,7 @@ def test_a_card_reviewed_later_in_anki_takes_its_schedule_and_the_logs_merge(
     package = export_from_anki(anki, tmp_path / "from-anki.apkg", "current")
     log = kept_log(library.database, library.learner_id)
 
-    result = import_anki(
-        library.database,
-        library.learner_id,
-        package,
-        with_progress=True,
-        now=datetime.now(UTC),
-        settings=library.settings,
-    )
+    result = import_with_progress(library, package)
 
     assert result.schedules_taken == 1 and result.reviews_added == 1
     hard_at = anki.db.scalar("SELECT max(id) FROM revlog WHERE cid = ?", b1) // 1000

@@ -33,6 +33,20 @@ def anki_note(anki: Collection, note_id: str):  # type: ignore[no-untyped-def]
     return anki.get_note(anki.db.scalar("SELECT id FROM notes WHERE guid = ?", note_guid(note_id)))
 
 
+def first_export(library: Library, anki: Collection, tmp_path: Path) -> FixedClock:
+    """The deck, imported here two hours ago and into Anki: a clock at that time."""
+    clock = FixedClock(datetime.now(UTC) - timedelta(hours=2))
+    library.add(deck(), clock.now())
+    import_package(anki, library.export(tmp_path / "one.apkg", clock.now()).path)
+    return clock
+
+
+def tag_in_anki(anki: Collection, note_id: str, tag: str = "from-anki") -> None:
+    note = anki_note(anki, note_id)
+    note.tags.append(tag)
+    anki.update_note(note)
+
+
 def collection_path(anki: Collection) -> Path:
     return Path(anki.path)
 
@@ -46,12 +60,8 @@ def export_against_anki(library: Library, anki: Collection, path: Path, now: dat
 def test_the_plan_is_what_ankis_importer_does_and_tags_added_in_anki_are_kept(
     library: Library, anki: Collection, tmp_path: Path
 ) -> None:
-    clock = FixedClock(datetime.now(UTC) - timedelta(hours=2))
-    library.add(deck(), clock.now())
-    import_package(anki, library.export(tmp_path / "one.apkg", clock.now()).path)
-    tagged = anki_note(anki, "sciatica")
-    tagged.tags.append("from-anki")  # a tag added in Anki, to a note edited later here
-    anki.update_note(tagged)
+    clock = first_export(library, anki, tmp_path)
+    tag_in_anki(anki, "sciatica")  # a tag added in Anki, to a note edited later here
     clock.advance(hours=3)  # after Anki's change
     library.add(
         DeckSpec(
@@ -81,12 +91,8 @@ def test_without_ankis_collection_an_update_wipes_tags_added_in_anki(
     library: Library, anki: Collection, tmp_path: Path
 ) -> None:
     # What Anki's importer does on its own (why the export reads Anki's collection).
-    clock = FixedClock(datetime.now(UTC) - timedelta(hours=2))
-    library.add(deck(), clock.now())
-    import_package(anki, library.export(tmp_path / "one.apkg", clock.now()).path)
-    tagged = anki_note(anki, "avn")
-    tagged.tags.append("from-anki")
-    anki.update_note(tagged)
+    clock = first_export(library, anki, tmp_path)
+    tag_in_anki(anki, "avn")
     clock.advance(hours=3)
     library.add(deck(back="Osteonecrosis of the femoral head"), clock.now())
 
@@ -98,14 +104,10 @@ def test_without_ankis_collection_an_update_wipes_tags_added_in_anki(
 def test_a_note_changed_in_anki_after_the_edit_here_keeps_ankis_text_and_is_named(
     library: Library, anki: Collection, tmp_path: Path, run_study: object
 ) -> None:
-    clock = FixedClock(datetime.now(UTC) - timedelta(hours=2))
-    library.add(deck(), clock.now())
-    import_package(anki, library.export(tmp_path / "one.apkg", clock.now()).path)
+    clock = first_export(library, anki, tmp_path)
     clock.advance(hours=1)
     library.add(deck(back="Osteonecrosis of the femoral head"), clock.now())  # edited here
-    leech = anki_note(anki, "avn")
-    leech.tags.append("leech")  # then Anki marks it a leech: its copy is newer
-    anki.update_note(leech)
+    tag_in_anki(anki, "avn", "leech")  # then Anki marks it a leech: its copy is newer
 
     plan = export_against_anki(library, anki, tmp_path / "two.apkg", datetime.now(UTC))
     log = import_package(anki, tmp_path / "two.apkg")
@@ -118,12 +120,8 @@ def test_a_note_changed_in_anki_after_the_edit_here_keeps_ankis_text_and_is_name
 def test_a_recreated_database_updates_nothing_whose_text_is_the_same(
     library: Library, anki: Collection, tmp_path: Path
 ) -> None:
-    clock = FixedClock(datetime.now(UTC) - timedelta(hours=2))
-    library.add(deck(), clock.now())
-    import_package(anki, library.export(tmp_path / "one.apkg", clock.now()).path)
-    tagged = anki_note(anki, "avn")
-    tagged.tags.append("from-anki")
-    anki.update_note(tagged)
+    first_export(library, anki, tmp_path)
+    tag_in_anki(anki, "avn")
     # Every note here now looks newer than Anki's copy (as after recreating the database).
     library.add(deck(back="changed"), datetime.now(UTC) + timedelta(hours=1))
     library.add(deck(), datetime.now(UTC) + timedelta(hours=2))
@@ -138,9 +136,7 @@ def test_a_recreated_database_updates_nothing_whose_text_is_the_same(
 def test_a_note_type_changed_in_anki_is_named_with_the_notes_anki_will_skip(
     library: Library, anki: Collection, tmp_path: Path
 ) -> None:
-    clock = FixedClock(datetime.now(UTC) - timedelta(hours=2))
-    library.add(deck(), clock.now())
-    import_package(anki, library.export(tmp_path / "one.apkg", clock.now()).path)
+    clock = first_export(library, anki, tmp_path)
     basic_type = anki.models.by_name("Basic (study)")
     assert basic_type is not None
     anki.models.add_field(basic_type, anki.models.new_field("Mnemonic"))
@@ -177,9 +173,7 @@ def test_export_anki_reads_ankis_collection_and_says_what_anki_will_do(
 def test_a_removed_note_stays_in_anki_and_a_renamed_deck_keeps_its_cards_where_they_were(
     library: Library, anki: Collection, tmp_path: Path
 ) -> None:
-    clock = FixedClock(datetime.now(UTC) - timedelta(hours=2))
-    library.add(deck(), clock.now())
-    import_package(anki, library.export(tmp_path / "one.apkg", clock.now()).path)
+    clock = first_export(library, anki, tmp_path)
     clock.advance(hours=1)
     library.add(
         DeckSpec(
