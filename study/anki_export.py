@@ -788,15 +788,16 @@ def _count_answers(cursor: sqlite3.Cursor) -> None:
     review time, as Anki's Check Database computes it (the last rated answer that is not
     cramming: a filtered-deck answer with no ease), from the review log just written."""
     cursor.execute(
-        f"""UPDATE cards SET
+        """UPDATE cards SET
             reps = (SELECT count() FROM revlog WHERE revlog.cid = cards.id),
             data = coalesce(
                 (SELECT json_object('lrt', max(revlog.id) / 1000) FROM revlog
                  WHERE revlog.cid = cards.id AND revlog.ease > 0
-                 AND NOT (revlog.type = {REVLOG_FILTERED} AND revlog.factor = 0)
+                 AND NOT (revlog.type = ? AND revlog.factor = 0)
                  HAVING count() > 0),
                 '')
-        WHERE id IN (SELECT cid FROM revlog)"""
+        WHERE id IN (SELECT cid FROM revlog)""",
+        (REVLOG_FILTERED,),
     )
 
 

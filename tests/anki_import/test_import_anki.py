@@ -14,7 +14,7 @@ from study.anki_import import AnkiImportResult, import_anki, study_note_id
 from study.cards import card_id
 from study.clock import study_day
 from study.config import Settings
-from study.storage.models import CardState, Note, Review
+from study.storage.models import CardState, Deck, Note, Review
 from study.storage.repository import card_history, card_rows
 from tests.export.anki_helpers import Library
 
@@ -245,3 +245,24 @@ def test_a_file_that_is_not_an_anki_package_is_one_line_and_exit_status_2(
         result.stderr
         == f"study: {bad} is not an Anki package; export one from Anki (File → Export, .apkg)\n"
     )
+
+
+def test_a_note_moved_to_another_deck_in_anki_moves_on_the_next_import(
+    made_in_anki: Collection, library: Library, tmp_path: Path
+) -> None:
+    run_import(
+        library, export_from_anki(made_in_anki, tmp_path / "a.apkg", "current"), with_progress=False
+    )
+    [term] = made_in_anki.find_cards('"deck:Med::Terms"')
+    made_in_anki.set_deck([term], made_in_anki.decks.id("Med::Glossary"))  # type: ignore[arg-type,list-item]
+
+    result = run_import(
+        library, export_from_anki(made_in_anki, tmp_path / "b.apkg", "current"), with_progress=False
+    )
+
+    assert (result.added, result.retired) == (0, 0)
+    with library.database.session() as session:
+        decks = {d.name: d for d in session.exec(select(Deck))}
+        [note] = session.exec(select(Note).where(Note.front == "Heart rate above 100/min")).all()
+    assert decks["Med::Terms"].retired and not decks["Med::Glossary"].retired
+    assert note.deck_id == decks["Med::Glossary"].id and not note.retired
