@@ -68,7 +68,6 @@ from study.storage.repository import (
     Schedule,
     import_deck,
     not_cancelled,
-    state_of,
 )
 
 # Anki's card types, queues and revlog kinds.
@@ -944,6 +943,7 @@ def _merge_progress(
     tags = {note.id: note.tags for note in package.notes}
     known: dict[str, set[int]] = {}
     last_here: dict[str, int] = {}
+    states: dict[str, CardState] = {}
     ids = list(card_map)
     for start in range(0, len(ids), 500):
         for card_id_, reviewed_at in session.execute(
@@ -958,6 +958,13 @@ def _merge_progress(
             second = int(reviewed_at.timestamp())
             known.setdefault(card_id_, set()).add(second)
             last_here[card_id_] = max(last_here.get(card_id_, 0), second)
+        chunk = ids[start : start + 500]
+        for stored_state in session.exec(
+            select(CardState).where(
+                CardState.learner_id == learner_id, col(CardState.card_id).in_(chunk)
+            )
+        ):
+            states[stored_state.card_id] = stored_state
     rows: list[dict[str, Any]] = []
     for card_id_, anki_card in card_map.items():
         log = logs.get(anki_card.id, [])
@@ -971,8 +978,8 @@ def _merge_progress(
             card_id_=card_id_,
         )
         if schedule is not None:
-            stored = session.get(CardState, (learner_id, card_id_))
-            state = stored or state_of(session, learner_id, card_id_)
+            stored = states.get(card_id_)
+            state = stored or CardState(learner_id=learner_id, card_id=card_id_)
             here = last_here.get(card_id_, 0)
             there = _last_review(anki_card, log) if schedule.reviews else 0
             # A new card's suspension or flag only comes to a card with no schedule here.
