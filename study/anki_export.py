@@ -6,13 +6,26 @@ and what this module therefore writes:
 * Notes are matched by GUID. Ours comes from the stable note id, so a re-export updates
   the note in Anki instead of adding a twin. With the default "update if newer", a note
   is updated only when its ``mod`` is newer than Anki's copy; ours is the time the note
-  last changed in our database, so exactly the edited notes are updated.
+  last changed in our database, so exactly the edited notes are updated. An update
+  replaces the note's fields and its tags (``notes.rs``: ``update_tags: true``).
+* Given Anki's copy (:class:`AnkiCopy`, read from its collection), the export decides
+  what Anki will do and makes it safe: tags added in Anki are merged into the note's
+  tags; a note whose text is the same there is given Anki's ``mod`` (not updated); a
+  note changed here since Anki's copy changed is updated; a note whose Anki copy changed
+  later keeps Anki's text and is named (:attr:`ExportResult.anki_newer`); a note type
+  whose fields were changed in Anki is named, as Anki will skip its notes.
 * Note types are matched by id: ours are hard-coded and never change shape.
 * Decks are matched by name (``Parent::Child``); the ids here only need to be stable
   and never 1 (Anki's Default deck).
 * A card is added only if its note has no card of that ordinal yet; existing cards are
   never touched. Scheduling (``with_scheduling``) and the review log therefore travel
   only with the first import of a card: importing progress again later changes nothing.
+* A card carries what Anki's own export carries: ``reps`` counts every answer in its
+  review log, and ``data`` holds the last review time (``lrt``, the time of its last
+  rated answer that was not cramming), which Check Database otherwise adds. A card
+  waiting for today's drill is in Anki's learning (or relearning) queue, due now.
+* Field text is stored as Anki's editor stores typed text: ``<``, ``>`` and ``&``
+  escaped, quotes literal (so a search for ``it's`` finds the note).
 * Review cards' ``due`` counts days from the collection's creation (``col.crt``). The
   importer shifts it by the difference between the package's "today" and the target
   collection's, so the calendar date is kept. The package's collection says it is on
@@ -32,8 +45,9 @@ import json
 import os
 import sqlite3
 import tempfile
+import unicodedata
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from operator import itemgetter
@@ -47,6 +61,7 @@ from genanki.apkg_schema import APKG_SCHEMA
 from sqlmodel import Session, col
 
 from study import cloze
+from study.clock import study_day
 from study.config import Settings
 from study.errors import UserError
 from study.storage.database import Database
@@ -67,8 +82,8 @@ COLLECTION_CREATED = datetime(2000, 1, 1, 12, 0, tzinfo=UTC)
 DEFAULT_PACKAGE = "study.apkg"
 
 # Anki's card types and queues, and revlog kinds.
-TYPE_NEW, TYPE_REVIEW = 0, 2
-QUEUE_SUSPENDED, QUEUE_NEW, QUEUE_REVIEW = -1, 0, 2
+TYPE_NEW, TYPE_REVIEW, TYPE_RELEARN = 0, 2, 3
+QUEUE_SUSPENDED, QUEUE_NEW, QUEUE_LEARN, QUEUE_REVIEW = -1, 0, 1, 2
 REVLOG_LEARN, REVLOG_REVIEW, REVLOG_RELEARN, REVLOG_FILTERED = 0, 1, 2, 3
 REVLOG_TYPES = {
     "new": REVLOG_LEARN,
@@ -98,14 +113,46 @@ class AnkiExportError(UserError):
 
 
 @dataclass(frozen=True)
+class AnkiNoteCopy:
+    """A note as Anki's collection has it."""
+
+    mod: int
+    notetype_id: int
+    tags: tuple[str, ...]
+    fields: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class AnkiCopy:
+    """What Anki's collection holds of an export: its notes by GUID, and the fields of
+    each of its note types by id."""
+
+    notes: Mapping[str, AnkiNoteCopy]
+    notetype_fields: Mapping[int, tuple[str, ...]]
+
+
+@dataclass(frozen=True)
+class AnkiPlan:
+    """What Anki's importer will do with the package, known from Anki's copy."""
+
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    anki_newer: tuple[str, ...] = ()  # note ids whose Anki copy changed later: kept there
+    customised: tuple[str, ...] = ()  # note types whose fields were changed in Anki
+    skipped: int = 0  # notes of those note types: Anki reports a conflict and skips them
+
+
+@dataclass(frozen=True)
 class ExportResult:
-    """What an export wrote."""
+    """What an export wrote (``plan``: None when Anki's copy was not given)."""
 
     path: Path
     notes: int
     cards: int
     decks: int
     reviews: int = 0
+    plan: AnkiPlan | None = None
 
 
 def basic_model() -> Any:
@@ -145,13 +192,14 @@ def cloze_model() -> Any:
 
 
 def field_html(text: str) -> str:
-    """Plain card text as an Anki field: ``<``, ``>``, ``&`` and quotes shown literally,
-    line breaks kept. Cloze markers (``{{c1::...}}``) contain none of these, so survive."""
+    """Plain card text as an Anki field, as Anki's editor stores typed text: ``<``, ``>``
+    and ``&`` escaped (shown literally, never markup), quotes left as they are, line
+    breaks as ``<br>``. Cloze markers (``{{c1::...}}``) contain none of these, so survive."""
     if not text:
         return text
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
-    escaped = html.escape(text, quote=True)
+    escaped = html.escape(text, quote=False)
     return escaped.replace("\n", "<br>") if "\n" in escaped else escaped
 
 
@@ -221,6 +269,7 @@ def export_anki(
     now: datetime,
     settings: Settings,
     progress: Callable[[int, int], None] | None = None,
+    anki: AnkiCopy | None = None,
 ) -> ExportResult:
     """Write the cards of ``deck_ids`` (None: every deck) to an Anki package at ``path``.
 
@@ -229,7 +278,9 @@ def export_anki(
     lapses, suspension, flag) and the review log go into the package, for Anki's
     "Import any learning progress". The package is written to a temporary file and
     renamed, so a failed export leaves nothing behind; a note that would give Anki an
-    empty card is refused by name (:class:`AnkiExportError`).
+    empty card is refused by name (:class:`AnkiExportError`). With ``anki`` (Anki's
+    copy), tags added in Anki are merged and :attr:`ExportResult.plan` says what Anki
+    will add, update and leave (see the module docstring).
     """
     if now.tzinfo is None:
         raise ValueError("export_anki needs a timezone-aware time")
@@ -237,6 +288,7 @@ def export_anki(
         deck_names = _deck_names(session)
         target = path if path is not None else default_package_path(deck_ids, deck_names)
         _check_target(target)
+        planner = _Planner(anki) if anki is not None else None
         with _temporary_file(target.parent, target.name) as package_tmp:
             with _temporary_file(None, "collection.anki2") as collection_tmp:
                 result = _write_collection(
@@ -249,10 +301,11 @@ def export_anki(
                     now=now,
                     settings=settings,
                     progress=progress,
+                    planner=planner,
                 )
                 _zip_package(collection_tmp, package_tmp)
             os.replace(package_tmp, target)
-    return ExportResult(target, *result)
+    return ExportResult(target, *result, plan=planner.plan() if planner else None)
 
 
 def _deck_names(session: Session) -> dict[str, str]:
@@ -305,6 +358,7 @@ class _Schedule:
     lapses: int = 0
     flags: int = 0
     mod: int | None = None
+    left: int = 0
 
 
 _NEW = _Schedule()
@@ -349,7 +403,7 @@ class _Card(genanki.Card):  # type: ignore[misc]
                 s.factor,
                 s.reps,
                 s.lapses,
-                0,  # left
+                s.left,
                 0,  # odue
                 0,  # odid
                 s.flags,
@@ -388,22 +442,42 @@ class _Row(NamedTuple):
     suspended: bool | None
     flagged: bool | None
     state_updated: datetime | None
+    drill_day: date | None
 
 
-def _schedule(row: _Row) -> _Schedule:
-    """A card's Anki schedule from its row (state columns are None for a new card)."""
+def _schedule(row: _Row, today: date, now: datetime) -> _Schedule:
+    """A card's Anki schedule from its row (state columns are None for a new card).
+
+    ``reps`` is filled in from the review log once it is written (see
+    :func:`_count_answers`). A card waiting for its drill today is relearning in Anki's
+    learning queue, due now, with one step left: passing it there keeps the interval and
+    ease SM-2 gave it (a new card in Anki's "learning" would graduate with the deck's
+    default ease instead).
+    """
     if row.reviews is None:
         return _NEW
     flags = FLAG_RED if row.flagged else 0
     mod = int(row.state_updated.timestamp()) if row.state_updated is not None else None
     if row.reviews > 0 and row.due_day is not None:
+        suspended = bool(row.suspended)
+        if row.drill_day == today:
+            return _Schedule(
+                type=TYPE_RELEARN,
+                queue=QUEUE_SUSPENDED if suspended else QUEUE_LEARN,
+                due=int(now.timestamp()),
+                interval=max(1, row.interval or 0),
+                factor=(row.ease_hundredths or 250) * 10,
+                lapses=row.lapses or 0,
+                flags=flags,
+                mod=mod,
+                left=1,
+            )
         return _Schedule(
             type=TYPE_REVIEW,
-            queue=QUEUE_SUSPENDED if row.suspended else QUEUE_REVIEW,
+            queue=QUEUE_SUSPENDED if suspended else QUEUE_REVIEW,
             due=due_number(row.due_day),
             interval=max(1, row.interval or 0),
             factor=(row.ease_hundredths or 250) * 10,
-            reps=row.reviews,
             lapses=row.lapses or 0,
             flags=flags,
             mod=mod,
@@ -424,6 +498,7 @@ def _note_query(deck_ids: list[str] | None, learner_id: int, with_progress: bool
         col(CardState.suspended),
         col(CardState.flagged),
         col(CardState.updated_at),
+        col(CardState.drill_day),
     ]
     query = (
         sa.select(
@@ -509,6 +584,7 @@ def _write_collection(
     now: datetime,
     settings: Settings,
     progress: Callable[[int, int], None] | None,
+    planner: _Planner | None = None,
 ) -> tuple[int, int, int, int]:
     """Fill an Anki collection file; return the counts of notes, cards, decks, reviews."""
     connection = sqlite3.connect(collection)
@@ -527,6 +603,7 @@ def _write_collection(
         notes = cards = 0
         used_decks: set[str] = set(deck_ids or ())
         anki_decks: dict[str, int] = {}
+        today = study_day(now, settings.zone, settings.day_starts_at)
         rows = session.execute(
             _note_query(deck_ids, learner_id, with_progress).execution_options(yield_per=1000)
         )
@@ -538,7 +615,7 @@ def _write_collection(
             note.cards = [
                 _Card(
                     max(0, (r.ordinal or 0) - 1),
-                    _schedule(r),
+                    _schedule(r, today, now),
                     anki_card_ids if r.reviews is not None else None,
                     r.card_id or "",
                 )
@@ -548,7 +625,10 @@ def _write_collection(
             if anki_deck is None:
                 anki_deck = anki_decks[first.deck_id] = anki_deck_id(first.deck_id)
                 used_decks.add(first.deck_id)
-            note.write_to_db(cursor, _epoch_seconds(first.updated_at), anki_deck, ids)
+            mod = _epoch_seconds(first.updated_at)
+            if planner is not None:
+                mod = planner.decide(note, first.note_id, mod)
+            note.write_to_db(cursor, mod, anki_deck, ids)
             notes += 1
             cards += len(note_rows)
             if progress and notes % _PROGRESS_EVERY == 0:
@@ -557,12 +637,96 @@ def _write_collection(
             raise AnkiExportError("no cards to export; import a deck first (`study import`)")
         decks = _write_decks(cursor, used_decks, deck_names, list(models.values()))
         reviews = _write_revlog(cursor, session, learner_id, anki_card_ids) if with_progress else 0
+        if reviews:
+            _count_answers(cursor)
         if progress:
             progress(notes, max(total, notes))
         connection.commit()
     finally:
         connection.close()
     return notes, cards, decks, reviews
+
+
+class _Planner:
+    """Decides, note by note, what Anki's importer will do given Anki's copy, and makes
+    it safe: tags merged, an unchanged note left alone, a later Anki edit kept."""
+
+    def __init__(self, anki: AnkiCopy) -> None:
+        self.anki = anki
+        self.added = self.updated = self.unchanged = self.skipped = 0
+        self.anki_newer: list[str] = []
+        self.customised: set[str] = set()
+        ours = {BASIC_MODEL_ID: basic_model(), CLOZE_MODEL_ID: cloze_model()}
+        self.changed_types = {
+            model_id: model.name
+            for model_id, model in ours.items()
+            if model_id in anki.notetype_fields
+            and anki.notetype_fields[model_id] != tuple(f["name"] for f in model.fields)
+        }
+
+    def decide(self, note: Any, note_id: str, mod: int) -> int:
+        """The ``mod`` to write for ``note`` (its tags merged in place)."""
+        copy = self.anki.notes.get(note.guid)
+        if copy is None:
+            self.added += 1
+            return mod
+        if copy.notetype_id in self.changed_types:
+            self.customised.add(self.changed_types[copy.notetype_id])
+            self.skipped += 1
+            return mod
+        known = {tag.casefold() for tag in copy.tags}
+        tags = list(copy.tags) + [t for t in note.tags if t.casefold() not in known]
+        note.tags = tags
+        same_text = [_nfc(f) for f in note.fields] == [_nfc(f) for f in copy.fields]
+        if same_text and len(tags) == len(copy.tags):
+            self.unchanged += 1
+            return copy.mod  # not newer: Anki leaves it as it is
+        if same_text or mod > copy.mod:
+            self.updated += 1
+            return max(mod, copy.mod + 1)
+        self.anki_newer.append(note_id)
+        return copy.mod
+
+    def plan(self) -> AnkiPlan:
+        return AnkiPlan(
+            self.added,
+            self.updated,
+            self.unchanged,
+            tuple(self.anki_newer),
+            tuple(sorted(self.customised)),
+            self.skipped,
+        )
+
+
+def plan_summary(plan: AnkiPlan | None, anki_path: Path | None) -> list[str]:
+    """What Anki will do with the package, as lines for the terminal (warnings start with
+    'warning')."""
+    if plan is None:
+        return [
+            "Anki: its collection was not read, so it adds the notes it lacks and updates "
+            "those changed here since, replacing tags added in Anki; pass --anki "
+            "PATH/collection.anki2 to keep them (see the README)"
+        ]
+    lines = [
+        f"Anki ({anki_path}): {plan.added} notes to add, {plan.updated} to update, "
+        f"{plan.unchanged} unchanged; tags added in Anki are kept"
+    ]
+    if plan.anki_newer:
+        shown = ", ".join(plan.anki_newer[:10])
+        lines.append(
+            f"warning: {len(plan.anki_newer)} notes changed in Anki after their last change "
+            f"here keep Anki's text: {shown}; edit them here again to send yours"
+        )
+    for name in plan.customised:
+        lines.append(
+            f"warning: note type {name!r} was changed in Anki: Anki will skip its notes "
+            f"({plan.skipped}) and add a copy of the note type; see the README"
+        )
+    return lines
+
+
+def _nfc(text: str) -> str:
+    return unicodedata.normalize("NFC", text)
 
 
 def _configure_collection(cursor: sqlite3.Cursor, settings: Settings) -> None:
@@ -619,6 +783,24 @@ def _write_decks(
     return len(anki_decks)
 
 
+def _count_answers(cursor: sqlite3.Cursor) -> None:
+    """Give each card Anki's ``reps`` (every answer in its log) and ``data`` with its last
+    review time, as Anki's Check Database computes it (the last rated answer that is not
+    cramming: a filtered-deck answer with no ease), from the review log just written."""
+    cursor.execute(
+        """UPDATE cards SET
+            reps = (SELECT count() FROM revlog WHERE revlog.cid = cards.id),
+            data = coalesce(
+                (SELECT json_object('lrt', max(revlog.id) / 1000) FROM revlog
+                 WHERE revlog.cid = cards.id AND revlog.ease > 0
+                 AND NOT (revlog.type = ? AND revlog.factor = 0)
+                 HAVING count() > 0),
+                '')
+        WHERE id IN (SELECT cid FROM revlog)""",
+        (REVLOG_FILTERED,),
+    )
+
+
 def _write_revlog(
     cursor: sqlite3.Cursor, session: Session, learner_id: int, anki_card_ids: dict[str, int]
 ) -> int:
@@ -662,7 +844,7 @@ def _write_revlog(
                 anki_button(grade),
                 after,
                 before,
-                ease * 10,
+                0 if kind == "cram" else ease * 10,  # Anki's mark of a cramming answer
                 answer_ms,
                 REVLOG_TYPES.get(kind, REVLOG_REVIEW),
             ),

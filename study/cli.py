@@ -526,9 +526,21 @@ def _progress_bar(label: str) -> Iterator[Callable[[int, int], None] | None]:
     "--deck", "decks", multiple=True, metavar="D", help="Deck id or name (with child decks)."
 )
 @click.option("--with-progress", is_flag=True, help="Carry your schedule and review log into Anki.")
+@click.option(
+    "--anki",
+    "anki_path",
+    type=click.Path(path_type=Path),
+    help="Anki's collection.anki2 (or a package exported from Anki) to merge tags with.",
+)
+@click.option("--no-anki", is_flag=True, help="Do not read Anki's collection.")
 @click.pass_obj
 def export_anki(
-    options: Options, output: Path | None, decks: tuple[str, ...], with_progress: bool
+    options: Options,
+    output: Path | None,
+    decks: tuple[str, ...],
+    with_progress: bool,
+    anki_path: Path | None,
+    no_anki: bool,
 ) -> None:
     """Export decks to an Anki package (.apkg).
 
@@ -536,9 +548,15 @@ def export_anki(
     a later export updates the edited notes in Anki instead of duplicating them. With
     --with-progress, import with "Import any learning progress": Anki takes the
     schedule of cards it does not have yet, so progress travels with the first import.
+    Anki's collection (found when there is one profile, or --anki) is read so that tags
+    added in Anki are kept and the output says what Anki will add and update.
     """
     from study.anki_export import export_anki as write_package
+    from study.anki_export import plan_summary
+    from study.anki_import import anki_copy, find_anki_collection
 
+    anki_path = None if no_anki else anki_path or find_anki_collection()
+    anki = anki_copy(anki_path) if anki_path is not None else None
     with opened(options) as workspace:
         scope = scope_for(workspace, decks, None)
         with _progress_bar("exporting") as progress:
@@ -551,11 +569,47 @@ def export_anki(
                 now=workspace.clock.now(),
                 settings=workspace.settings,
                 progress=progress,
+                anki=anki,
             )
     reviews = f", {result.reviews} reviews" if with_progress else ""
     click.echo(
         f"{result.path}: {result.notes} notes, {result.cards} cards, {result.decks} decks{reviews}"
     )
+    for line in plan_summary(result.plan, anki_path):
+        click.echo(line, err=line.startswith("warning"))
+
+
+@cli.command("import-anki")
+@click.argument("package", type=click.Path(path_type=Path))
+@click.option("--deck-prefix", default="", metavar="P", help="Put the decks under P::.")
+@click.option(
+    "--with-progress", is_flag=True, help="Take each card's schedule and the review log too."
+)
+@click.pass_obj
+def import_anki(options: Options, package: Path, deck_prefix: str, with_progress: bool) -> None:
+    """Import an Anki package (.apkg or .colpkg): notes, tags, decks, and your progress.
+
+    Notes of any note type come in as plain text (media are listed, not imported);
+    importing the package again updates them in place. With --with-progress, each
+    card's schedule becomes SM-2's and Anki's review log is added to your history;
+    where a card has progress here too, the later last review wins.
+    """
+    from study.anki_import import import_anki as read_package
+
+    with opened(options) as workspace:
+        result = read_package(
+            workspace.database,
+            workspace.learner_id,
+            package,
+            deck_prefix=deck_prefix,
+            with_progress=with_progress,
+            now=workspace.clock.now(),
+            settings=workspace.settings,
+        )
+    for line in result.summary(with_progress):
+        click.echo(line)
+    for skipped in result.skipped:
+        click.echo(f"warning: {skipped}", err=True)
 
 
 @cli.command()

@@ -2,6 +2,11 @@
 
 A cloze note gives one card per cloze number. The card for number ``n`` hides every
 deletion numbered ``n`` and shows the others as plain text.
+
+Anki reads more than that (rslib ``cloze.rs``): deletions inside deletions, several
+numbers in one deletion (``{{c1,2::...}}``), leading zeros (``{{c01::...}}`` is card 1),
+and it drops a deletion that is never closed. :func:`syntax_problem` finds each of
+those, so a note is refused rather than giving different cards here and in Anki.
 """
 
 from __future__ import annotations
@@ -11,6 +16,44 @@ from dataclasses import dataclass
 
 CLOZE_PATTERN = re.compile(r"\{\{c(\d+)::(.*?)(?:::(.*?))?\}\}", re.DOTALL)
 HIDDEN = "[...]"
+# Anki's tokens: an opening ``{{c<numbers>::`` (numbers: digits and commas, at least one
+# digit) and a closing ``}}``; everything else is text.
+_TOKEN = re.compile(r"\{\{c([\d,]*\d[\d,]*)::|\}\}")
+
+
+def syntax_problem(text: str) -> str | None:
+    """What in ``text`` Anki would read differently from this module, or None.
+
+    Refused: a deletion inside another, a deletion with several numbers or a number
+    that is 0 or written with a leading zero, and a deletion that is never closed.
+    A ``}}`` outside any deletion is text for both.
+    """
+    open_at: list[str] = []
+    for match in _TOKEN.finditer(text):
+        numbers = match.group(1)
+        if numbers is None:  # }}
+            if open_at:
+                open_at.pop()
+            continue
+        marker = "{{c" + numbers + "::"
+        if open_at:
+            return (
+                f"cloze deletion {marker} is inside {open_at[-1]}; "
+                "nested deletions are not supported"
+            )
+        if "," in numbers:
+            return f"cloze deletion {marker} has several numbers; write one deletion per number"
+        if numbers.startswith("0"):
+            number = int(numbers)
+            fix = f"{{{{c{number}::" if number else "{{c1::"
+            return (
+                f"cloze deletion {marker} must be numbered from 1 without a leading zero, "
+                f"e.g. {fix}"
+            )
+        open_at.append(marker)
+    if open_at:
+        return f"cloze deletion {open_at[0]} is not closed; end it with }}}}"
+    return None
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,7 @@ from __future__ import annotations
 import json
 import re
 import tomllib
+import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from importlib import resources
@@ -328,6 +329,8 @@ class _Validator:
             self.problem(self.at.deck(key), f"unknown key '{key}' in [deck]")
         deck_id = self.identifier(header.get("id"), self.at.deck("id"), "deck id")
         name = self.text(header, "name", self.at.deck("name"), "[deck]", required=True)
+        if name.strip() and (problem := anki_name_problem(name)):
+            self.problem(self.at.deck("name"), problem)
         description = self.text(header, "description", self.at.deck("description"), "[deck]")
         version = header.get("version", 1)
         if isinstance(version, bool) or not isinstance(version, int) or version < 1:
@@ -382,7 +385,9 @@ class _Validator:
             for key in ("front", "back"):
                 if key in entry:
                     self.problem(self.at.card(index, key), f"'{key}' is for basic cards")
-            if text.strip() and not cloze.cloze_numbers(text):
+            if problem := cloze.syntax_problem(text):
+                self.problem(self.at.card(index, "text"), problem)
+            elif text.strip() and not cloze.cloze_numbers(text):
                 self.problem(
                     self.at.card(index, "text"),
                     "cloze card without a deletion; mark one as {{c1::answer}}",
@@ -486,6 +491,47 @@ class _Validator:
                 )
             else:
                 seen[note_id] = line
+
+
+_UNTRIMMED = re.compile(r"^[\s:]+|[\s:]+$")
+
+
+def anki_name_problem(name: str) -> str | None:
+    """Why Anki would store deck ``name`` under another name, or None. Anki (rslib
+    ``decks/name.rs``) trims each ``::`` part of spaces and colons, names an empty part
+    "blank", and keeps its own "Default" deck: such a deck would merge or be renamed."""
+    parts = name.split("::")
+    for part in parts:
+        cleaned = unicodedata.normalize("NFC", "".join(c for c in part if c >= " " and c != "\x7f"))
+        if _UNTRIMMED.sub("", cleaned) != part or not part:
+            return (
+                f"deck name {name!r} has an empty or untrimmed part between '::'; "
+                "Anki would rename it: write it as 'Parent::Child'"
+            )
+    if parts[0].casefold() == "default":
+        return f"deck name {name!r} would merge into Anki's Default deck; choose another name"
+    return None
+
+
+def name_line(path: Path) -> int:
+    """The line of the ``name`` key of a deck file's ``[deck]`` table (1 if unreadable)."""
+    try:
+        return _Positions(path.read_text(encoding="utf-8")).deck("name")
+    except (OSError, UnicodeDecodeError):
+        return 1
+
+
+def name_clash(name: str, others: Iterable[str]) -> str | None:
+    """The first of ``others`` that Anki would merge with deck ``name`` (names that differ
+    only in case, in the deck or a parent of it, as Anki compares them), or None."""
+    parts = name.split("::")
+    for other in others:
+        other_parts = other.split("::")
+        for depth in range(1, min(len(parts), len(other_parts)) + 1):
+            mine, theirs = parts[:depth], other_parts[:depth]
+            if mine != theirs and [p.casefold() for p in mine] == [p.casefold() for p in theirs]:
+                return other
+    return None
 
 
 def toml_string(value: str) -> str:

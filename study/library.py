@@ -15,6 +15,8 @@ from study.decks import (
     DeckSpec,
     bundled_deck_files,
     load_deck,
+    name_clash,
+    name_line,
     stale_bundled_decks,
 )
 from study.storage.database import Database
@@ -46,6 +48,9 @@ def load_deck_files(paths: Sequence[Path]) -> list[LoadedDeck]:
         if spec.id in seen:
             problems.append(f"{path}:1: deck id {spec.id!r} is also the id of {seen[spec.id]}")
             continue
+        if clash := name_clash(spec.name, (d.spec.name for d in loaded)):
+            problems.append(_clash_problem(spec, path, clash))
+            continue
         seen[spec.id] = path
         materials, warnings = _read_materials(spec, path)
         loaded.append(LoadedDeck(spec, path, materials, tuple(warnings)))
@@ -69,6 +74,13 @@ def _read_materials(spec: DeckSpec, path: Path) -> tuple[dict[str, str], list[st
     return materials, warnings
 
 
+def _clash_problem(spec: DeckSpec, path: Path, other: str) -> str:
+    return (
+        f"{path}:{name_line(path)}: deck name {spec.name!r} differs from deck {other!r} "
+        "only in case, and Anki would merge them; use the same spelling"
+    )
+
+
 def import_deck_files(
     database: Database, paths: Sequence[Path], now: datetime, *, bundled: bool = False
 ) -> list[ImportResult]:
@@ -76,6 +88,14 @@ def import_deck_files(
     loaded = load_deck_files(paths)
 
     def work(session: Session) -> list[ImportResult]:
+        others = {d.id: d.name for d in session.exec(select(Deck)) if not d.retired}
+        problems = []
+        for deck in loaded:
+            names = (name for deck_id, name in others.items() if deck_id != deck.spec.id)
+            if clash := name_clash(deck.spec.name, names):
+                problems.append(_clash_problem(deck.spec, deck.path, clash))
+        if problems:
+            raise DeckError(problems)
         results = []
         for deck in loaded:
             result = import_deck(

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from anki.collection import Collection, ImportAnkiPackageOptions, ImportAnkiPackageRequest
 
-from study.anki_export import ExportResult, export_anki
+from study.anki_export import AnkiCopy, ExportResult, export_anki
 from study.config import Settings
 from study.decks import DeckSpec, dump_deck
 from study.library import import_deck_files
@@ -68,4 +68,17 @@ class Library:
             with_progress=with_progress,
             now=now,
             settings=self.settings,
+        )
+
+    def export_with(self, path: Path, now: datetime, *, anki: AnkiCopy) -> ExportResult:
+        """Export every deck, given Anki's copy of the notes."""
+        return export_anki(
+            self.database,
+            self.learner_id,
+            path,
+            deck_ids=None,
+            with_progress=False,
+            now=now,
+            settings=self.settings,
+            anki=anki,
         )

@@ -150,8 +150,31 @@ def test_markup_in_a_card_stays_literal_text(
     assert "No:<br>line two" in card.answer()
 
 
-def test_field_html_escapes_markup_and_keeps_line_breaks() -> None:
-    assert field_html("<i>&\"'\r\nx") == "&lt;i&gt;&amp;&quot;&#x27;<br>x"
+def test_a_search_with_a_quote_finds_the_note_in_any_field(
+    library: Library, anki: Collection, tmp_path: Path, clock: FixedClock
+) -> None:
+    library.add(
+        DeckSpec(
+            id="q",
+            name="Quotes",
+            notes=(
+                basic("apostrophe", "What is Paget's disease?", "Osteitis deformans"),
+                basic("back-quote", "Sign?", 'Trendelenburg\'s "positive" sign'),
+            ),
+        ),
+        clock.now(),
+    )
+    import_package(anki, library.export(tmp_path / "out.apkg", NOW).path)
+
+    assert len(anki.find_notes("Paget's")) == 1
+    assert len(anki.find_notes("front:*Paget's*")) == 1
+    assert len(anki.find_notes('back:*"positive"*')) == 1
+    assert len(anki.find_notes("Trendelenburg's")) == 1
+
+
+def test_field_html_escapes_markup_as_ankis_editor_stores_it() -> None:
+    # Anki's editor stores typed text with <, > and & escaped and quotes literal.
+    assert field_html("<i>&\"'\r\nx") == "&lt;i&gt;&amp;\"'<br>x"
     assert field_html("{{c1::a::hint}}") == "{{c1::a::hint}}"
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import zipfile
 from datetime import UTC, datetime
 from pathlib import Path
@@ -36,7 +37,9 @@ def test_export_anki_writes_the_package_and_says_what_it_wrote(
     result = run_study("export-anki", "-o", str(target), "--deck", "spine", "--with-progress")  # type: ignore[operator]
 
     assert result.exit_code == 0, result.stderr
-    assert result.stdout == f"{target}: 2 notes, 3 cards, 2 decks, 0 reviews\n"
+    first, second = result.stdout.splitlines()
+    assert first == f"{target}: 2 notes, 3 cards, 2 decks, 0 reviews"
+    assert second.startswith("Anki: its collection was not read, so it adds the notes it lacks")
     with zipfile.ZipFile(target) as archive:
         assert sorted(archive.namelist()) == ["collection.anki2", "media"]
 
@@ -105,3 +108,21 @@ def test_a_large_export_reports_its_progress(
     )
 
     assert calls == [(500, 1_200), (1_000, 1_200), (1_200, 1_200)]
+
+
+def test_ankis_collection_is_found_when_there_is_one_profile(
+    run_study: object, deck_file: Path, tmp_path: Path
+) -> None:
+    from anki.collection import Collection
+
+    profile = Path(os.environ["STUDY_HOME"]) / "Anki2" / "User 1"
+    profile.mkdir(parents=True)
+    Collection(str(profile / "collection.anki2")).close()
+    run_study("import", str(deck_file))  # type: ignore[operator]
+
+    result = run_study("export-anki", "-o", str(tmp_path / "a.apkg"), "--deck", "spine")  # type: ignore[operator]
+
+    assert result.exit_code == 0, result.stderr
+    assert f"Anki ({profile / 'collection.anki2'}): 2 notes to add, 0 to update" in result.stdout
+    ignored = run_study("export-anki", "-o", str(tmp_path / "b.apkg"), "--no-anki")  # type: ignore[operator]
+    assert "Anki: its collection was not read" in ignored.stdout

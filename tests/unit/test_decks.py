@@ -14,6 +14,7 @@ from study.decks import (
     DeckSpec,
     NoteSpec,
     Source,
+    anki_name_problem,
     deck_header,
     dump_deck,
     load_deck,
@@ -169,9 +170,10 @@ def test_cloze_without_a_deletion() -> None:
     ]
 
 
-def test_cloze_numbered_zero_is_not_a_deletion() -> None:
+def test_cloze_numbered_zero_is_refused() -> None:
+    # Anki makes no card of c0: the deletion would never be asked (issue 17).
     assert problems(card('id = "x"\ntype = "cloze"\ntext = "{{c0::zero}}"\n')) == [
-        "8: cloze card without a deletion; mark one as {{c1::answer}}"
+        "8: cloze deletion {{c0:: must be numbered from 1 without a leading zero, e.g. {{c1::"
     ]
 
 
@@ -307,7 +309,8 @@ def decks(draw: st.DrawFn) -> DeckSpec:
     note_ids = draw(st.lists(ids, max_size=4, unique=True))
     return DeckSpec(
         id=draw(ids),
-        name=draw(field_text),
+        # Names Anki would rename are refused (issue 17): only names Anki keeps.
+        name=draw(field_text.filter(lambda name: anki_name_problem(name) is None)),
         version=draw(st.integers(min_value=1, max_value=10**6)),
         description=draw(any_text),
         material=tuple(draw(st.lists(any_text, max_size=2))),
@@ -327,10 +330,13 @@ def test_tricky_characters_survive_a_round_trip() -> None:
         'quote " backslash \\ tab \t nl \n cr \r nul \x00 esc \x1b del \x7f ls \u2028 é 漢 🩺 """'
     )
     deck = DeckSpec(
-        id="d", name=tricky, notes=(NoteSpec(id="n", type="basic", front=tricky, back=tricky),)
+        id="d",
+        name="Tricky",
+        description=tricky,
+        notes=(NoteSpec(id="n", type="basic", front=tricky, back=tricky),),
     )
     parsed = parse_deck(dump_deck(deck), PATH)
-    assert parsed.name == parsed.notes[0].front == parsed.notes[0].back == tricky
+    assert parsed.description == parsed.notes[0].front == parsed.notes[0].back == tricky
 
 
 def test_dump_is_deterministic_and_one_key_per_line() -> None:
