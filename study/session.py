@@ -24,8 +24,9 @@ each convention with its tests; in short:
   note's other cards until the next study day, and one new card per note a day.
 * **Suspend / bury.** ``suspend()`` until unsuspended, ``bury()`` until the next study
   day; not logged. A card set aside stays out even if an earlier grade is undone.
-* **Leeches.** A lapse is a *scheduled* review (kind ``new``/``review``, not ``drill``
-  or ``cram``) graded below 3 of a card whose repetitions were >= 1 before the grade.
+* **Leeches.** A lapse is a *scheduled* review (kind ``review``: not ``new``, ``drill``
+  or ``cram``) graded below 3, that is a failed review of a card reviewed before,
+  whatever its repetitions.
   At the ``leech_threshold``-th lapse (8) the card becomes a leech for that learner and,
   with ``leech_action = "suspend"``, is suspended; :class:`GradeOutcome` says so.
 * **Cram.** ``cram=True``: every unsuspended card in scope, ahead of schedule; answers
@@ -254,7 +255,9 @@ class StudySession:
         comes_back = grade < 4
         if kind in SCHEDULED:
             after = sm2.review(before, grade)
-            if grade < sm2.PASSING_GRADE and before.repetitions >= 1:
+            # A lapse: a failed review of a card reviewed before, whatever its n (a
+            # card failed every day is exactly the one to rewrite).
+            if grade < sm2.PASSING_GRADE and kind == "review":
                 state.lapses += 1
                 if state.lapses >= self.settings.leech_threshold and not state.leech:
                     state.leech = became_leech = True

@@ -521,13 +521,31 @@ def test_the_eighth_lapse_makes_a_leech_and_suspends_it(h: Harness) -> None:
 def test_failing_a_new_card_or_a_drill_is_not_a_lapse(h: Harness) -> None:
     h.load(basics=1)
     session = h.session()
-    session.grade(0)  # a new card: no successful review yet
+    session.grade(0)  # a new card: never reviewed before
     session.grade(0)  # a drill
     session.grade(5)
     assert h.state("d-1").lapses == 0
-    h.next_day()
-    h.study(lambda c, k: 2 if k == "review" else 5)  # a failed review of a card with n = 0
-    assert h.state("d-1").lapses == 0
+
+
+def test_a_card_failed_every_day_becomes_a_leech_on_its_eighth_failed_review(
+    h: Harness,
+) -> None:
+    # Failed at its scheduled review each day (n stays 0), passing the same-day drill:
+    # every failed review of a card reviewed before is a lapse, whatever its n.
+    h.load(basics=1)
+    h.study(lambda c, k: 0 if k == "new" else 5)
+    outcomes = []
+    for _ in range(8):
+        h.next_day()
+        session = h.session()
+        assert session.current_kind == "review"
+        outcomes.append(session.grade(0))
+        while not session.finished:
+            session.grade(5)
+    assert [o.became_leech for o in outcomes] == [False] * 7 + [True]
+    state = h.state("d-1")
+    assert (state.lapses, state.leech, state.suspended, state.reviews) == (8, True, True, 9)
+    assert (state.repetitions, state.interval) == (0, 1)  # SM-2's arithmetic unchanged
 
 
 def test_leech_threshold_and_action_are_settings(h: Harness) -> None:
