@@ -57,9 +57,12 @@ def error_message(error: BaseException) -> str:
 
 def run_editor_suspended(app: StudyApp, location: CardLocation) -> str | None:
     """Hand the terminal to $VISUAL/$EDITOR at the card's line, and take it back."""
-    from study.browse import editor_command
+    from study.browse import NoEditorError, editor_command
 
-    command = editor_command(location)
+    try:
+        command = editor_command(location)
+    except NoEditorError as error:
+        return str(error)
     try:
         with app.suspend():
             result = subprocess.run(command, check=False)

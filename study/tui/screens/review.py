@@ -520,14 +520,15 @@ class ReviewScreen(Screen[None]):
         session = self.session
         assert session is not None
 
-        def locate() -> Any:
-            from study.browse import card_location
+        def locate() -> tuple[Any, str]:
+            from study.browse import card_location, deck_text
 
             with ws.database.session() as db:
-                return card_location(db, card.card_id)
+                location = card_location(db, card.card_id)
+            return location, deck_text(location)
 
         try:
-            location = await app.run_db(locate)
+            location, before = await app.run_db(locate)
         except Exception as error:
             app.show_error(error, title="Cannot edit this card")
             self.busy = False
@@ -538,9 +539,12 @@ class ReviewScreen(Screen[None]):
             self.busy = False
             return
 
-        def reimport() -> _View:
+        def reimport() -> _View | None:
+            from study.browse import keep_edit
             from study.library import import_deck_files
 
+            if not keep_edit(location, card.note_id, before):
+                return None
             import_deck_files(ws.database, [location.path], ws.clock.now())
             session.reload_current()
             return self._read_view()
@@ -553,8 +557,14 @@ class ReviewScreen(Screen[None]):
             )
             self.busy = False
             return
-        self.notify("Card re-imported; its progress is kept.", markup=False)
-        self._show(view)
+        if view is None:
+            self.notify("Nothing was changed: the card is as it was.", markup=False)
+        else:
+            self.notify(
+                "Card re-imported, marked edited (kept by `study generate`); progress kept.",
+                markup=False,
+            )
+            self._show(view)
         self.busy = False
 
 
