@@ -24,7 +24,7 @@ from study.errors import UserError
 from study.storage.models import Card, CardState, Deck, Note, Review
 from study.storage.repository import CardRow, NotFoundError, card_row, deck_materials, set_flags
 
-FILTER_STATES = ("new", "learning", "young", "mature", "suspended", "leech", "flagged")
+FILTER_STATES = ("new", "learning", "young", "mature", "suspended", "buried", "leech", "flagged")
 # How a listing can be ordered, each with what a learner looks for first.
 SORTS = {
     "deck": "deck and file order",
@@ -91,6 +91,7 @@ def _filtered(query: Any, learner_state: Any, today: date, flt: BrowseFilter) ->
         "young": sa.and_(reviewed, s.repetitions > 0, not_drilling, s.interval < MATURE_INTERVAL),
         "mature": sa.and_(reviewed, s.repetitions > 0, not_drilling, s.interval >= MATURE_INTERVAL),
         "suspended": s.suspended.is_(True),
+        "buried": s.buried_until > today,
         "leech": s.leech.is_(True),
         "flagged": s.flagged.is_(True),
     }
@@ -151,12 +152,22 @@ def browse(
     return BrowsePage(rows=rows, total=total, offset=offset)
 
 
-def set_suspended(
-    session: Session, learner_id: int, card_ids: list[str], suspended: bool, now: datetime
+# What browse and the CLI can change on cards, and the schedule fields each sets.
+CARD_CHANGES: dict[str, dict[str, Any]] = {
+    "suspend": {"suspended": True},  # never shown until unsuspended
+    "unsuspend": {"suspended": False},
+    "flag": {"flagged": True},
+    "unflag": {"flagged": False, "flag_reason": ""},
+    "unbury": {"buried_until": None},  # shown again today
+}
+
+
+def change_cards(
+    session: Session, learner_id: int, card_ids: list[str], change: str, now: datetime
 ) -> None:
-    """Suspend or unsuspend cards (a suspended card is never shown until unsuspended)."""
+    """Apply one of :data:`CARD_CHANGES` to cards (NotFoundError for an unknown id)."""
     for card_id in card_ids:
-        set_flags(session, learner_id, card_id, now, suspended=suspended)
+        set_flags(session, learner_id, card_id, now, **CARD_CHANGES[change])
 
 
 @dataclass(frozen=True)

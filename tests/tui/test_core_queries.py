@@ -14,9 +14,9 @@ from study.browse import (
     ReadOnlyDeckError,
     browse,
     card_location,
+    change_cards,
     editor_command,
     history,
-    set_suspended,
     source_passage,
 )
 from study.cards import CardContent
@@ -241,7 +241,7 @@ def test_browse_filters_by_text_tag_deck_and_state(tmp_path: Path, clock: FixedC
     assert page(workspace, state="mature") == []
     assert "af-rate" not in page(workspace, state="new")
     workspace.database.write(
-        lambda s: set_suspended(s, workspace.learner_id, ["markup"], True, clock.now())
+        lambda s: change_cards(s, workspace.learner_id, ["markup"], "suspend", clock.now())
     )
     assert page(workspace, state="suspended") == ["markup"]
 
