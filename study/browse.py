@@ -19,12 +19,12 @@ import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from study.cards import MATURE_INTERVAL, CardContent
-from study.decks import DeckError, load_deck
+from study.decks import DeckError, load_deck, mark_note_edited
 from study.errors import UserError
 from study.storage.models import Card, CardState, Deck, Note, Review
 from study.storage.repository import CardRow, NotFoundError, card_row, deck_materials, set_flags
 
-FILTER_STATES = ("new", "learning", "young", "mature", "suspended", "leech", "flagged")
+FILTER_STATES = ("new", "learning", "young", "mature", "suspended", "buried", "leech", "flagged")
 # How a listing can be ordered, each with what a learner looks for first.
 SORTS = {
     "deck": "deck and file order",
@@ -91,6 +91,7 @@ def _filtered(query: Any, learner_state: Any, today: date, flt: BrowseFilter) ->
         "young": sa.and_(reviewed, s.repetitions > 0, not_drilling, s.interval < MATURE_INTERVAL),
         "mature": sa.and_(reviewed, s.repetitions > 0, not_drilling, s.interval >= MATURE_INTERVAL),
         "suspended": s.suspended.is_(True),
+        "buried": s.buried_until > today,
         "leech": s.leech.is_(True),
         "flagged": s.flagged.is_(True),
     }
@@ -151,12 +152,22 @@ def browse(
     return BrowsePage(rows=rows, total=total, offset=offset)
 
 
-def set_suspended(
-    session: Session, learner_id: int, card_ids: list[str], suspended: bool, now: datetime
+# What browse and the CLI can change on cards, and the schedule fields each sets.
+CARD_CHANGES: dict[str, dict[str, Any]] = {
+    "suspend": {"suspended": True},  # never shown until unsuspended
+    "unsuspend": {"suspended": False},
+    "flag": {"flagged": True},
+    "unflag": {"flagged": False, "flag_reason": ""},
+    "unbury": {"buried_until": None},  # shown again today
+}
+
+
+def change_cards(
+    session: Session, learner_id: int, card_ids: list[str], change: str, now: datetime
 ) -> None:
-    """Suspend or unsuspend cards (a suspended card is never shown until unsuspended)."""
+    """Apply one of :data:`CARD_CHANGES` to cards (NotFoundError for an unknown id)."""
     for card_id in card_ids:
-        set_flags(session, learner_id, card_id, now, suspended=suspended)
+        set_flags(session, learner_id, card_id, now, **CARD_CHANGES[change])
 
 
 @dataclass(frozen=True)
@@ -295,19 +306,53 @@ def card_location(session: Session, card_id: str) -> CardLocation:
     return CardLocation(path, 1)
 
 
+class NoEditorError(UserError):
+    """Neither $VISUAL nor $EDITOR names an editor."""
+
+
 def editor_command(location: CardLocation, environ: dict[str, str] | None = None) -> list[str]:
-    """The command that opens the learner's editor ($VISUAL, else $EDITOR, else vi) at a line.
+    """The command that opens the learner's editor ($VISUAL, else $EDITOR) at a line.
 
     Most terminal editors (vi, vim, nvim, nano, emacs, micro, kak) take ``+LINE``;
-    VS Code and Sublime take ``PATH:LINE`` with ``-g`` / directly.
+    VS Code and Sublime take ``PATH:LINE`` with ``-g`` / directly. With no editor set,
+    NoEditorError: dropping a learner into vi unasked leaves many unable to get out.
     """
     environ = dict(os.environ) if environ is None else environ
-    editor = environ.get("VISUAL") or environ.get("EDITOR") or "vi"
-    words = shlex.split(editor)
-    name = Path(words[0]).name if words else "vi"
+    words = shlex.split(environ.get("VISUAL") or environ.get("EDITOR") or "")
+    if not words:
+        raise NoEditorError(
+            "no editor is set: set $EDITOR (for example `export EDITOR=nano`) and press e again"
+        )
+    name = Path(words[0]).name
     where = f"{location.path}:{location.line}"
     if name in ("code", "codium", "code-insiders"):
         return [*words, "--wait", "-g", where]
     if name in ("subl", "sublime_text"):
         return [*words, "--wait", where]
     return [*words, f"+{location.line}", str(location.path)]
+
+
+def deck_text(location: CardLocation) -> str:
+    """The deck file's text before editing (compared by :func:`keep_edit`)."""
+    try:
+        return location.path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError:
+        load_deck(location.path)  # raises DeckError saying where the bad bytes are
+        raise
+
+
+def keep_edit(location: CardLocation, note_id: str, before: str) -> bool:
+    """After the learner's editor ran on ``location``'s deck file (which read ``before``):
+    False when the file is unchanged; else mark note ``note_id`` ``edited = true`` and
+    bump the deck's version in the file (so ``study generate`` keeps the edit), and True.
+
+    Raises DeckError when the edited file is not a valid deck (nothing is written then).
+    """
+    after = deck_text(location)
+    if after == before:
+        return False
+    marked = mark_note_edited(after, location.path, note_id)
+    temporary = location.path.with_name(location.path.name + ".tmp")
+    temporary.write_bytes(marked.encode("utf-8"))
+    temporary.replace(location.path)
+    return True

@@ -29,6 +29,7 @@ from study.config import (
     save_settings,
     set_setting,
     settings_path,
+    shown_value,
 )
 from study.decks import DeckError
 from study.errors import UserError
@@ -51,7 +52,13 @@ class Options:
     ) -> Workspace:
         from study.workspace import open_workspace
 
-        return open_workspace(self.db, self.profile, settings=settings, sync_bundled=sync_bundled)
+        return open_workspace(
+            self.db,
+            self.profile,
+            settings=settings,
+            sync_bundled=sync_bundled,
+            create_profile=False,  # a mistyped --profile is an error, not a new learner
+        )
 
 
 def fail(message: str, code: int = 1) -> NoReturn:
@@ -157,6 +164,7 @@ def _from_first_screen(
     run_from_first_screen(
         opener,
         settings,
+        profile=profile,
         first=first,
         first_home=first_home,
         scope=first.scope if first is not None else scope,
@@ -204,12 +212,18 @@ def import_(options: Options, paths: tuple[Path, ...]) -> None:
 )
 @click.option("--tag", metavar="T", help="Only cards with this tag.")
 @click.option("--flagged", is_flag=True, help="Only cards flagged as wrong or unclear.")
+@click.option("--buried", is_flag=True, help="Only cards buried until the next study day.")
 @click.option("--json", "as_json", is_flag=True, help="A JSON array, one object per card.")
 @click.pass_obj
 def cards(
-    options: Options, decks: tuple[str, ...], tag: str | None, flagged: bool, as_json: bool
+    options: Options,
+    decks: tuple[str, ...],
+    tag: str | None,
+    flagged: bool,
+    buried: bool,
+    as_json: bool,
 ) -> None:
-    """List cards (suspended ones included; retired ones left out)."""
+    """List cards (suspended and buried ones included; retired ones left out)."""
     from study.storage.repository import card_rows
 
     with opened(options) as workspace:
@@ -220,6 +234,8 @@ def cards(
             )
     if flagged:
         rows = [r for r in rows if r.flagged]
+    if buried:
+        rows = [r for r in rows if r.buried]
     if as_json:
         click.echo(json.dumps([_card_json(r) for r in rows], ensure_ascii=False, indent=2))
         return
@@ -229,19 +245,56 @@ def cards(
 
     from study.cards import printable
 
-    table = Table("card", "question", "state", "due", box=None, pad_edge=False)
+    table = Table(box=None, pad_edge=False)
+    # Ids whole (they are copied into other commands); the question gives way instead.
+    widest = max((len(printable(r.content.card_id)) for r in rows), default=4)
+    table.add_column("card", no_wrap=True, min_width=widest)
+    for name in ("question", "state", "due"):
+        table.add_column(name)
     for row in rows:
-        state = (
-            row.state + (" suspended" if row.suspended else "") + (" leech" if row.leech else "")
-        )
+        words = [
+            row.state,
+            *(w for w in ("suspended", "buried", "leech", "flagged") if getattr(row, w)),
+        ]
+        if row.flagged and row.flag_reason:
+            words.append(f"({printable(row.flag_reason, keep_newlines=False)})")
+        state = " ".join(words)
         table.add_row(
             Text(printable(row.content.card_id)),
             Text(printable(row.content.question, keep_newlines=False)),
-            Text(state + (" flagged" if row.flagged else "")),
+            Text(state),
             Text(row.due_day.isoformat() if row.due_day else ""),
         )
     Console(soft_wrap=False).print(table)
-    click.echo(f"{len(rows)} cards")
+    click.echo(f"{len(rows)} card{'' if len(rows) == 1 else 's'}")
+
+
+def _change_cards(options: Options, card_ids: tuple[str, ...], change: str, done: str) -> None:
+    from study.browse import change_cards
+
+    with opened(options) as workspace:
+        workspace.database.write(
+            lambda session: change_cards(
+                session, workspace.learner_id, list(card_ids), change, workspace.clock.now()
+            )
+        )
+    click.echo(f"{len(card_ids)} card{'' if len(card_ids) == 1 else 's'} {done}")
+
+
+@cli.command()
+@click.argument("card_ids", nargs=-1, required=True, metavar="CARD...")
+@click.pass_obj
+def unflag(options: Options, card_ids: tuple[str, ...]) -> None:
+    """Take the flag off cards (`study cards --flagged` lists flagged cards)."""
+    _change_cards(options, card_ids, "unflag", "unflagged")
+
+
+@cli.command()
+@click.argument("card_ids", nargs=-1, required=True, metavar="CARD...")
+@click.pass_obj
+def unbury(options: Options, card_ids: tuple[str, ...]) -> None:
+    """Show buried cards again today (`study cards --buried` lists buried cards)."""
+    _change_cards(options, card_ids, "unbury", "unburied: they can be studied today")
 
 
 @cli.command()
@@ -330,17 +383,21 @@ def config(options: Options, key: str | None, value: str | None, deck: str | Non
     if key is None:
         click.echo(f"# {settings_path()}")
         for name in fields_of(settings):
-            click.echo(f"{name} = {getattr(settings, name)!r}    # {DESCRIPTIONS[name]}")
+            shown = shown_value(getattr(settings, name))
+            click.echo(f"{name} = {shown}    # {DESCRIPTIONS[name]}")
         for deck_id, limits in sorted(settings.deck_limits.items()):
-            click.echo(
-                f"[decks.{deck_id}] new_per_day = {limits.new_per_day}, "
-                f"reviews_per_day = {limits.reviews_per_day}"
-            )
+            own = [(k, getattr(limits, k)) for k in ("new_per_day", "reviews_per_day")]
+            shown = ", ".join(f"{k} = {v}" for k, v in own if v is not None)
+            click.echo(f"[decks.{deck_id}] {shown}")
         return
     if value is None:
         if key not in DESCRIPTIONS:
             raise SettingsError(f"unknown setting {key!r}; `study config` lists them")
-        click.echo(repr(getattr(settings, key)))
+        if deck is not None and key in ("new_per_day", "reviews_per_day"):
+            limits = settings.limits_for(_deck_id(options, deck))
+            click.echo(shown_value(getattr(limits, key)))
+            return
+        click.echo(shown_value(getattr(settings, key)))
         return
     if deck is not None and key in ("new_per_day", "reviews_per_day"):
         deck = _deck_id(options, deck)
@@ -350,7 +407,9 @@ def config(options: Options, key: str | None, value: str | None, deck: str | Non
 
 
 def _deck_id(options: Options, query: str) -> str:
-    """The id of the one deck named or identified by ``query`` (limits are stored by id)."""
+    """The id of the one deck named or identified by ``query`` (limits are stored by id),
+    or the name of a parent that is only a name prefix (``Orthopaedics``)."""
+    from study.queue import SEPARATOR
     from study.storage.repository import NotFoundError, list_decks
 
     with opened(options) as workspace, workspace.database.session() as session:
@@ -361,6 +420,10 @@ def _deck_id(options: Options, query: str) -> str:
     for deck in decks:
         if deck.name.casefold() == query.casefold():
             return deck.id
+    prefix = (query + SEPARATOR).casefold()
+    for deck in decks:
+        if deck.name.casefold().startswith(prefix):
+            return deck.name[: len(query)]
     raise NotFoundError(f"no deck {query!r}; `study cards` or the home screen lists decks")
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import tomllib
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
@@ -28,11 +29,15 @@ class SettingsError(UserError):
 
 @dataclass(frozen=True)
 class DeckLimits:
-    """Daily limits that can be set per deck (they include the deck's child decks)."""
+    """Daily limits that can be set per deck (they include the deck's child decks). In
+    ``Settings.deck_limits`` a limit left None follows the global setting, whenever it
+    changes; :meth:`Settings.limits_for` gives both as numbers."""
 
-    new_per_day: int = 20
-    reviews_per_day: int = 200
+    new_per_day: int | None = 20
+    reviews_per_day: int | None = 200
 
+
+_PER_DECK = ("new_per_day", "reviews_per_day")
 
 # Each setting: its default (from the dataclass) and the line the README and `study config` show.
 DESCRIPTIONS: dict[str, str] = {
@@ -40,7 +45,7 @@ DESCRIPTIONS: dict[str, str] = {
     "reviews_per_day": "scheduled reviews per day (per deck, child decks included)",
     "day_starts_at": "hour (0-23, local time) at which a new study day begins",
     "timezone": "IANA time zone of the learner, e.g. Europe/Paris ('' = this computer's)",
-    "theme": "'dark' or 'light'",
+    "theme": "'dark', 'light', or a theme the app's palette offers (e.g. 'nord')",
     "bury_siblings": "bury the other cloze cards of a note until the next day",
     "leech_threshold": "lapses after which a card is a leech",
     "leech_action": "'suspend' a leech, or only 'flag' it",
@@ -75,8 +80,13 @@ class Settings:
         return ZoneInfo(self.timezone) if self.timezone else local_zone()
 
     def limits_for(self, deck_id: str) -> DeckLimits:
-        """The daily limits of one deck: its override, else the global ones."""
-        return self.deck_limits.get(deck_id, DeckLimits(self.new_per_day, self.reviews_per_day))
+        """The daily limits of one deck (an id, or the name of a parent that is only a
+        name prefix): each its override, else the global one."""
+        own = self.deck_limits.get(deck_id, DeckLimits(None, None))
+        return DeckLimits(
+            self.new_per_day if own.new_per_day is None else own.new_per_day,
+            self.reviews_per_day if own.reviews_per_day is None else own.reviews_per_day,
+        )
 
 
 def local_zone() -> ZoneInfo:
@@ -137,8 +147,9 @@ def _check(name: str, value: Any) -> Any:
         return value
     if not isinstance(value, str):
         raise SettingsError(f"{name} must be text, not {value!r}")
+    if name == "theme" and not re.fullmatch(r"[a-z0-9-]+", value):
+        raise SettingsError(f"theme must be dark, light or a theme's name, not {value!r}")
     choices = {
-        "theme": ("dark", "light"),
         "leech_action": ("suspend", "flag"),
         "synchronous": ("NORMAL", "FULL"),
     }
@@ -172,15 +183,6 @@ def load_settings(path: Path | None = None) -> Settings:
         raise SettingsError(f"{path}: cannot read settings ({error}); fix or delete it") from None
     values: dict[str, Any] = {}
     limits: dict[str, DeckLimits] = {}
-    # A per-deck table may set one limit only; the other is the global setting.
-    for key in ("new_per_day", "reviews_per_day"):
-        if key in data:
-            try:
-                values[key] = _check(key, data[key])
-            except SettingsError as error:
-                raise SettingsError(f"{path}: {error}") from None
-    new_default = values.get("new_per_day", Settings.new_per_day)
-    reviews_default = values.get("reviews_per_day", Settings.reviews_per_day)
     for key, value in data.items():
         if key == "decks" and isinstance(value, dict):
             for deck_id, overrides in value.items():
@@ -192,14 +194,13 @@ def load_settings(path: Path | None = None) -> Settings:
                         f"{path}: unknown per-deck setting {sorted(unknown)[0]!r} "
                         "(per deck: new_per_day, reviews_per_day)"
                     )
+                # A limit the table leaves out follows the global setting.
                 try:
                     limits[deck_id] = DeckLimits(
-                        new_per_day=_check(
-                            "new_per_day", overrides.get("new_per_day", new_default)
-                        ),
-                        reviews_per_day=_check(
-                            "reviews_per_day", overrides.get("reviews_per_day", reviews_default)
-                        ),
+                        **{
+                            k: _check(k, overrides.get(k)) if k in overrides else None
+                            for k in _PER_DECK
+                        }
                     )
                 except SettingsError as error:
                     raise SettingsError(f"{path}: [decks.{deck_id}] {error}") from None
@@ -213,26 +214,24 @@ def load_settings(path: Path | None = None) -> Settings:
     return replace(Settings(**values), deck_limits=limits)
 
 
+def shown_value(value: bool | int | str) -> str:
+    """A setting's value as TOML writes it (and `study config` shows it): true, 20, "nord"."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value) if isinstance(value, int) else toml_string(value)
+
+
 def dump_settings(settings: Settings) -> str:
     """The settings file text: every setting with its description as a comment."""
     lines = ["# study settings; `study config KEY VALUE` changes one", ""]
     for name in fields_of(settings):
-        value = getattr(settings, name)
-        rendered = (
-            ("true" if value else "false")
-            if isinstance(value, bool)
-            else str(value)
-            if isinstance(value, int)
-            else toml_string(value)
-        )
-        lines += [f"# {DESCRIPTIONS[name]}", f"{name} = {rendered}", ""]
+        lines += [f"# {DESCRIPTIONS[name]}", f"{name} = {shown_value(getattr(settings, name))}", ""]
     for deck_id, limits in sorted(settings.deck_limits.items()):
+        lines.append(f"[decks.{toml_string(deck_id)}]")
         lines += [
-            f"[decks.{toml_string(deck_id)}]",
-            f"new_per_day = {limits.new_per_day}",
-            f"reviews_per_day = {limits.reviews_per_day}",
-            "",
+            f"{k} = {getattr(limits, k)}" for k in _PER_DECK if getattr(limits, k) is not None
         ]
+        lines.append("")
     return "\n".join(lines)
 
 
@@ -241,7 +240,7 @@ def set_setting(settings: Settings, key: str, value: str, deck: str | None = Non
     if deck is not None:
         if key not in ("new_per_day", "reviews_per_day"):
             raise SettingsError(f"{key} cannot be set per deck (per deck: daily limits only)")
-        current = settings.limits_for(deck)
+        current = settings.deck_limits.get(deck, DeckLimits(None, None))
         limits = dict(settings.deck_limits)
         limits[deck] = replace(current, **{key: _check(key, value)})
         return replace(settings, deck_limits=limits)
@@ -264,9 +263,18 @@ def database_url(option: str | None) -> str:
 
     A plain path is taken as an SQLite file.
     """
-    url = option or os.environ.get("STUDY_DB") or str(data_dir() / "study.db")
+    given = option or os.environ.get("STUDY_DB")
+    url = given or str(data_dir() / "study.db")
     if "://" not in url:
-        url = f"sqlite:///{Path(url).expanduser().resolve()}"
+        path = Path(url).expanduser().resolve()
+        if given and not path.parent.is_dir():
+            # A typo must not create folders and an empty database: only study's own
+            # data folder is made on first use.
+            raise SettingsError(
+                f"--db {given}: the folder {path.parent} does not exist; "
+                "create it first, or give another path"
+            )
+        url = f"sqlite:///{path}"
     return url
 
 

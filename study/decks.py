@@ -606,3 +606,36 @@ def stale_bundled_decks(files: Iterable[Path], versions: Mapping[str, int]) -> l
         if versions.get(deck_id, 0) < version:
             stale.append(path)
     return stale
+
+
+def mark_note_edited(text: str, path: Path, note_id: str) -> str:
+    """Deck file ``text`` with note ``note_id`` marked ``edited = true`` and the deck's
+    ``version`` one higher, every other line as the learner wrote it (so ``study
+    generate`` keeps the card and an import applies it). Raises DeckError if ``text`` is
+    not a valid deck file; ``text`` itself when it has no such note."""
+    spec = parse_deck(text, path)
+    index = next((i for i, note in enumerate(spec.notes) if note.id == note_id), None)
+    if index is None:
+        return text
+    positions = _Positions(text)
+    lines = text.split("\n")
+    # (line number, replace that line?, new statement), applied from the bottom up so
+    # an inserted line never moves one still to be changed.
+    changes: list[tuple[int, bool, str]] = []
+    version = f"version = {spec.version + 1}"
+    if "version" in positions.deck_keys:
+        changes.append((positions.deck_keys["version"], True, version))
+    else:
+        changes.append((positions.deck_line, False, version))
+    if not spec.notes[index].edited:
+        if "edited" in positions.card_keys[index]:
+            changes.append((positions.card_keys[index]["edited"], True, "edited = true"))
+        else:
+            changes.append((positions.card_lines[index], False, "edited = true"))
+    for number, replace_line, statement in sorted(changes, reverse=True):
+        ending = "\r" if lines[number - 1].endswith("\r") else ""
+        if replace_line:
+            lines[number - 1] = statement + ending
+        else:
+            lines.insert(number, statement + ending)
+    return "\n".join(lines)

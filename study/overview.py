@@ -101,7 +101,7 @@ def overview(reader: Reader, learner_id: int, settings: Settings, today: date) -
     rows = list(reader.rows(_DECKS, {}))
     decks = [_Deck(deck_id, name) for deck_id, name, retired in rows if not retired]
     cards = {deck_id: int(n) for deck_id, n in reader.rows(_CARD_TOTALS, {"no": False})}
-    ancestors = deck_ancestors({deck_id: name for deck_id, name, _ in rows})
+    ancestors = deck_ancestors({deck_id: name for deck_id, name, _ in rows}, settings.deck_limits)
     limits = _Limits(
         settings,
         ancestors,

@@ -13,7 +13,7 @@ The rules themselves are documented in :mod:`study.session` and docs/scheduling.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from fractions import Fraction
@@ -333,17 +333,21 @@ def available_today(
     return Available(new=new, learning=dict(learning), due=dict(due))
 
 
-def deck_ancestors(decks: dict[str, str]) -> dict[str, list[str]]:
+def deck_ancestors(decks: dict[str, str], named: Iterable[str] = ()) -> dict[str, list[str]]:
     """Each deck id (of ``{id: name}``) with its own id and the ids of every existing deck
-    above it (``A::B`` is above ``A::B::C``), nearest first."""
+    above it (``A::B`` is above ``A::B::C``), nearest first. A parent that is only a
+    name prefix (``A`` of ``A::B``, no deck of its own) is in the chain by its name
+    when that name is in ``named`` (it has limits of its own in the settings)."""
     by_name = {name: deck_id for deck_id, name in decks.items()}
+    prefixes = set(named) - set(by_name)
     chains: dict[str, list[str]] = {}
     for deck_id, name in decks.items():
         parts = name.split(SEPARATOR)
+        above = (SEPARATOR.join(parts[:i]) for i in range(len(parts), 0, -1))
         chains[deck_id] = [
-            by_name[SEPARATOR.join(parts[:i])]
-            for i in range(len(parts), 0, -1)
-            if SEPARATOR.join(parts[:i]) in by_name
+            by_name.get(prefix, prefix)
+            for prefix in above
+            if prefix in by_name or prefix in prefixes
         ]
     return chains
 
@@ -352,11 +356,12 @@ def limits_left(
     settings: Settings, ancestors: dict[str, list[str]], done: dict[str, int], limit: str
 ) -> dict[str, int]:
     """Each deck's daily ``limit`` (``new_per_day`` or ``reviews_per_day``) minus what was
-    done today in the deck and its child decks."""
+    done today in the deck and its child decks (name-only parents included)."""
+    keys = {key for chain in ancestors.values() for key in chain} | set(ancestors)
     return {
-        deck_id: getattr(settings.limits_for(deck_id), limit)
-        - sum(n for d, n in done.items() if deck_id in ancestors.get(d, [d]))
-        for deck_id in ancestors
+        key: getattr(settings.limits_for(key), limit)
+        - sum(n for d, n in done.items() if key in ancestors.get(d, [d]))
+        for key in keys
     }
 
 
@@ -381,7 +386,7 @@ class Budget:
         limit: str,
         kinds: tuple[str, ...],
     ) -> None:
-        self.ancestors = deck_ancestors(decks)
+        self.ancestors = deck_ancestors(decks, settings.deck_limits)
         done = done_today(reader, params["learner_id"], params["today"], kinds)
         self.left = limits_left(settings, self.ancestors, done, limit)
         in_scope = set(scope.deck_ids) if scope.deck_ids is not None else set(decks)

@@ -24,8 +24,9 @@ each convention with its tests; in short:
   note's other cards until the next study day, and one new card per note a day.
 * **Suspend / bury.** ``suspend()`` until unsuspended, ``bury()`` until the next study
   day; not logged. A card set aside stays out even if an earlier grade is undone.
-* **Leeches.** A lapse is a *scheduled* review (kind ``new``/``review``, not ``drill``
-  or ``cram``) graded below 3 of a card whose repetitions were >= 1 before the grade.
+* **Leeches.** A lapse is a *scheduled* review (kind ``review``: not ``new``, ``drill``
+  or ``cram``) graded below 3, that is a failed review of a card reviewed before,
+  whatever its repetitions.
   At the ``leech_threshold``-th lapse (8) the card becomes a leech for that learner and,
   with ``leech_action = "suspend"``, is suspended; :class:`GradeOutcome` says so.
 * **Cram.** ``cram=True``: every unsuspended card in scope, ahead of schedule; answers
@@ -47,14 +48,17 @@ import uuid
 from dataclasses import InitVar, dataclass, field
 from datetime import date, datetime, timedelta
 from fractions import Fraction
+from pathlib import Path
 from typing import Any
 
 from sqlmodel import Session, col, select
 
 from study import sm2
+from study.actions import action_is_later, last_action, record_action, undo_action
 from study.cards import CardContent
 from study.clock import Clock, study_day
 from study.config import Settings
+from study.library import restore_deck_file
 from study.queue import (
     SCHEDULED,
     Counts,
@@ -122,6 +126,7 @@ class _QueueSnapshot:
 class _Graded:
     review_id: int
     snapshot: _QueueSnapshot
+    action_id: int | None = None  # a card action (suspend, bury, ...), not a grade
 
 
 @dataclass
@@ -146,6 +151,7 @@ class StudySession:
         self._history: list[_Graded] = []
         self._graded: list[tuple[int, int, int]] = []  # (review id, grade, answer ms)
         self._content_cache: dict[str, CardContent] = {}
+        self.last_undone = ""  # what the last undo took back: grade, suspend, bury, ...
 
     # ------------------------------------------------------------ queue
 
@@ -254,7 +260,9 @@ class StudySession:
         comes_back = grade < 4
         if kind in SCHEDULED:
             after = sm2.review(before, grade)
-            if grade < sm2.PASSING_GRADE and before.repetitions >= 1:
+            # A lapse: a failed review of a card reviewed before, whatever its n (a
+            # card failed every day is exactly the one to rewrite).
+            if grade < sm2.PASSING_GRADE and kind == "review":
                 state.lapses += 1
                 if state.lapses >= self.settings.leech_threshold and not state.leech:
                     state.leech = became_leech = True
@@ -331,19 +339,51 @@ class StudySession:
     # ------------------------------------------------------------ undo
 
     def can_undo(self) -> bool:
-        """Whether a grade of today is left to undo (also from an earlier run of the app)."""
+        """Whether a grade or action of today is left to undo (also from an earlier run)."""
         with self.database.session() as session:
-            return _last_undoable(session, self.learner_id, self.today) is not None
+            return (
+                _last_undoable(session, self.learner_id, self.today) is not None
+                or last_action(session, self.learner_id, self.today) is not None
+            )
+
+    def _undo_action(self, action_id: int) -> str:
+        undone = self.database.write(
+            lambda session: undo_action(session, action_id, self.clock.now())
+        )
+        if undone.action == "edit" and undone.file:
+            restore_deck_file(self.database, Path(undone.file), undone.text, self.clock.now())
+        card_id = undone.card_id
+        self._content_cache.pop(card_id, None)
+        self.queue.set_aside.discard(card_id)
+        if self._history and self._history[-1].action_id == action_id:
+            self._restore(self._history.pop().snapshot)  # taken in this sitting
+        elif self.queue.current is None or self.queue.current.card_id != card_id:
+            # Show the card again now, first, as it was shown when the action was taken.
+            if self.queue.current is not None:
+                self.queue.main.insert(self.queue.position, self.queue.current)
+            self.queue.drills = [d for d in self.queue.drills if d[0] != card_id]
+            self.queue.current = Pending(card_id, "cram" if self.cram else undone.kind)
+            self._shown_at = self.clock.now()
+        return card_id
 
     def undo(self) -> str | None:
-        """Cancel the last grade of today and show its card again; the card id, or None."""
+        """Undo the last grade or card action (suspend, bury, flag, unflag, edit) of today
+        and show its card again; the card id, or None when there is nothing to undo."""
+        with self.database.session() as session:
+            action = last_action(session, self.learner_id, self.today)
+            grade = _last_undoable(session, self.learner_id, self.today)
+        if action is not None and action_is_later(action, grade):
+            assert action.id is not None
+            self.last_undone = action.action
+            return self._undo_action(action.id)
         undone = self.database.write(self._cancel_last)
         if undone is None:
             return None
+        self.last_undone = "grade"
         review_id, card_id = undone
         self._content_cache.pop(card_id, None)
         self.queue.set_aside.discard(card_id)  # its schedule row is back as it was before
-        if self._history and self._history[-1].review_id == review_id:
+        if self._history and self._history[-1].review_id == review_id:  # graded in this sitting
             self._restore(self._history.pop().snapshot)
         else:
             # Graded in an earlier run: show it again now, first (once: it may be the
@@ -420,32 +460,78 @@ class StudySession:
     # ------------------------------------------------------------ card actions
 
     def suspend(self) -> None:
-        """Suspend the current card (until unsuspended) and move on."""
-        self._set_current(suspended=True)
+        """Suspend the current card (until unsuspended) and move on (undo brings it back)."""
+        self._set_current("suspend", suspended=True)
 
     def bury(self) -> None:
-        """Hide the current card until the next study day and move on."""
-        self._set_current(buried_until=self.today + timedelta(days=1))
+        """Hide the current card until the next study day and move on (undo brings it back)."""
+        self._set_current("bury", buried_until=self.today + timedelta(days=1))
 
-    def _set_current(self, **flags: Any) -> None:
-        card_id = self._update_current(**flags)
+    def _set_current(self, action: str, **flags: Any) -> None:
+        card_id = self._update_current(action, **flags)
         if card_id is not None:
             self.queue.set_aside.add(card_id)
             self._advance()
 
     def flag(self, reason: str = "") -> None:
         """Mark the current card as wrong or unclear (``study cards --flagged`` lists it)."""
-        self._update_current(flagged=True, flag_reason=reason)
+        self._update_current("flag", flagged=True, flag_reason=reason)
 
-    def _update_current(self, **flags: Any) -> str | None:
-        """Save ``flags`` on the current card's schedule; its id, or None if there is none."""
+    def unflag(self) -> None:
+        """Take the flag off the current card."""
+        self._update_current("unflag", flagged=False, flag_reason="")
+
+    def current_flag(self) -> str | None:
+        """The current card's flag reason ("" if flagged without one), or None if unflagged."""
         if self.queue.current is None:
             return None
-        card_id, now = self.queue.current.card_id, self.clock.now()
-        self.database.write(
-            lambda session: set_flags(session, self.learner_id, card_id, now, **flags)
+        with self.database.session() as session:
+            state = state_of(session, self.learner_id, self.queue.current.card_id)
+        return state.flag_reason if state.flagged else None
+
+    def record_edit(self, path: Path, text_before: str) -> None:
+        """Remember that the current card's deck file ``path`` read ``text_before`` before
+        an edit (call it before re-importing), so undo can put the file back."""
+        if self.queue.current is None:
+            return
+        pending, now, snapshot = self.queue.current, self.clock.now(), self._snapshot()
+        action_id = self.database.write(
+            lambda session: record_action(
+                session,
+                self.learner_id,
+                pending.card_id,
+                "edit",
+                today=self.today,
+                now=now,
+                kind=pending.kind,
+                file=str(path),
+                text=text_before,
+            )
         )
-        return card_id
+        self._history.append(_Graded(0, snapshot, action_id))
+
+    def _update_current(self, action: str, **flags: Any) -> str | None:
+        """Save ``flags`` on the current card's schedule and log ``action`` (for undo);
+        the card's id, or None if there is none."""
+        if self.queue.current is None:
+            return None
+        pending, now, snapshot = self.queue.current, self.clock.now(), self._snapshot()
+
+        def work(session: Session) -> int:
+            action_id = record_action(
+                session,
+                self.learner_id,
+                pending.card_id,
+                action,
+                today=self.today,
+                now=now,
+                kind=pending.kind,
+            )
+            set_flags(session, self.learner_id, pending.card_id, now, **flags)
+            return action_id
+
+        self._history.append(_Graded(0, snapshot, self.database.write(work)))
+        return pending.card_id
 
     def reload_current(self) -> None:
         """Forget the cached text of the current card (after it was edited and re-imported)."""

@@ -19,7 +19,7 @@ No I/O, no clock, no database. The conventions this project fixes:
   E-Factor below 1.3, n >= 1 with interval 0, an interval above the cap.
 
 What this module does not decide -- study days, drills (SM-2's step 7), limits, leeches
-(a lapse is a scheduled grade below 3 of a card with n >= 1), cram and undo -- lives in
+(a lapse is a failed scheduled review of a card reviewed before), cram and undo -- lives in
 :mod:`study.session`; docs/scheduling.md describes it all.
 """
 

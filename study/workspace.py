@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
+
+from sqlmodel import Session
 
 from study.clock import Clock, SystemClock, study_day
-from study.config import Settings, database_url, load_settings, profile_name
+from study.config import DEFAULT_PROFILE, Settings, database_url, load_settings, profile_name
 from study.library import sync_bundled_decks
 from study.maintenance import (
     EXIT_WAIT_SECONDS,
@@ -15,7 +17,12 @@ from study.maintenance import (
     start_daily_backup,
 )
 from study.storage.database import Database, open_database, sqlite_path
-from study.storage.repository import get_or_create_learner
+from study.storage.models import Learner
+from study.storage.repository import (
+    NotFoundError,
+    get_or_create_learner,
+    list_learners,
+)
 
 
 @dataclass
@@ -50,8 +57,13 @@ def open_workspace(
     clock: Clock | None = None,
     settings: Settings | None = None,
     sync_bundled: bool = True,
+    create_profile: bool = True,
 ) -> Workspace:
-    """Open the database (migrating it), import bundled decks that are new, find the learner."""
+    """Open the database (migrating it), import bundled decks that are new, find the learner.
+
+    With ``create_profile=False`` (the command line) a profile other than ``default``
+    must exist: NotFoundError lists the profiles.
+    """
     settings = settings or load_settings()
     clock = clock or SystemClock()
     url = database_url(db)
@@ -66,8 +78,27 @@ def open_workspace(
     if sync_bundled:
         sync_bundled_decks(database, now)
     name = profile_name(profile)
-    learner = database.write(lambda session: get_or_create_learner(session, name, now))
+    try:
+        learner = database.write(lambda session: _learner(session, name, now, create_profile))
+    except NotFoundError:
+        database.close()
+        raise
     assert learner.id is not None
     # In a thread: the first card never waits for the backup (see study.maintenance).
     backup = start_daily_backup(path, settings, now) if path and settings.daily_backup else None
     return Workspace(settings, database, learner.id, name, clock, backup)
+
+
+def _learner(session: Session, name: str, now: datetime, create: bool) -> Learner:
+    """The profile ``name``: ``default`` is made on first use, any other must exist unless
+    ``create`` (a typo must not silently become a new, empty learner)."""
+    if create or name == DEFAULT_PROFILE:
+        return get_or_create_learner(session, name, now)
+    learners = [learner for learner, _ in list_learners(session)]
+    for learner in learners:
+        if learner.name == name:
+            return learner
+    names = ", ".join(sorted({DEFAULT_PROFILE} | {learner.name for learner in learners}))
+    raise NotFoundError(
+        f"no profile {name!r} (profiles: {names}); create it with `study profile add {name}`"
+    )

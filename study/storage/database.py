@@ -80,6 +80,11 @@ def _migrate_5_to_6(connection: Connection) -> None:
     )
 
 
+def _migrate_6_to_7(connection: Connection) -> None:
+    # Version 7 logs suspend, bury, flag and edit made in a session, so undo reaches them.
+    models.CardAction.__table__.create(connection)  # type: ignore[attr-defined]
+
+
 # MIGRATIONS[n] upgrades a database at version n to version n + 1.
 MIGRATIONS: dict[int, Callable[[Connection], None]] = {
     1: _migrate_1_to_2,
@@ -87,6 +92,7 @@ MIGRATIONS: dict[int, Callable[[Connection], None]] = {
     3: _migrate_3_to_4,
     4: _migrate_4_to_5,
     5: _migrate_5_to_6,
+    6: _migrate_6_to_7,
 }
 
 

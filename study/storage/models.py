@@ -202,3 +202,20 @@ class Review(SQLModel, table=True):
     due_after: date | None = None
     state_before: str = ""  # the whole card_state row as JSON, so undo restores it exactly
     session_id: str = ""
+
+
+class CardAction(SQLModel, table=True):
+    """What a learner did to a card in a session besides grading it (suspend, bury,
+    flag, edit), kept so that undo reaches it too, in order with the grades."""
+
+    __tablename__ = "card_action"
+    __table_args__ = (sa.Index("ix_card_action_learner_day", "learner_id", "study_day"),)
+    id: int | None = Field(default=None, primary_key=True)
+    learner_id: int = Field(foreign_key="learner.id")
+    card_id: str = Field(foreign_key="card.id")
+    done_at: datetime = Field(sa_type=UtcDateTime)
+    study_day: date
+    action: str  # suspend, bury, flag, edit
+    after_review_id: int = 0  # the learner's last review then: orders actions among grades
+    before: str = ""  # JSON: the card's schedule row (and the kind shown); an edit's file text
+    undone: bool = False

@@ -19,7 +19,17 @@ from study.decks import DeckSpec, NoteSpec
 from study.errors import UserError
 from study.queue import content_from_row
 from study.storage.database import DirectConnection, Prepared, SqlReader
-from study.storage.models import Card, CardState, Deck, Learner, Material, Note, NoteTag, Review
+from study.storage.models import (
+    Card,
+    CardAction,
+    CardState,
+    Deck,
+    Learner,
+    Material,
+    Note,
+    NoteTag,
+    Review,
+)
 
 
 def not_cancelled() -> sa.TextClause:
@@ -79,7 +89,7 @@ def rename_learner(session: Session, old: str, new: str) -> None:
 def remove_learner(session: Session, name: str) -> None:
     """Delete a profile with its schedule and review log (the CLI confirms first)."""
     learner = find_learner(session, name)
-    for table in (Review, CardState):
+    for table in (Review, CardState, CardAction):
         session.execute(sa.delete(table).where(table.learner_id == learner.id))  # type: ignore[arg-type]
     session.delete(learner)
 
@@ -198,6 +208,7 @@ def import_deck(
             new_tags += [{"note_id": note_spec.id, "tag": t} for t in sorted(set(note_spec.tags))]
             if changed_content:
                 result.updated += 1
+                _clear_flags(session, note_spec.id)
             else:
                 result.unchanged += 1
         else:
@@ -244,6 +255,17 @@ def import_deck(
     if new_cards:
         session.execute(sa.insert(Card), new_cards)
     return result
+
+
+def _clear_flags(session: Session, note_id: str) -> None:
+    """A note whose text changed was fixed: a flag set before ("wrong or unclear") is
+    stale, for every learner. A flag set after this import stays until taken off."""
+    cards = select(Card.id).where(Card.note_id == note_id)
+    session.execute(
+        sa.update(CardState)
+        .where(col(CardState.card_id).in_(cards), col(CardState.flagged).is_(True))
+        .values(flagged=False, flag_reason="")
+    )
 
 
 def _notes_in_other_decks(session: Session, spec: DeckSpec) -> list[tuple[str, str]]:
@@ -323,6 +345,7 @@ class CardRow:
     flagged: bool
     flag_reason: str
     due_day: date | None
+    buried: bool  # hidden until the next study day
     interval: int
     ease_hundredths: int
     reviews: int
@@ -399,6 +422,7 @@ def card_row(
         flagged=state.flagged,
         flag_reason=state.flag_reason,
         due_day=state.due_day,
+        buried=state.buried_until is not None and state.buried_until > today,
         interval=state.interval,
         ease_hundredths=state.ease_hundredths,
         reviews=state.reviews,

@@ -17,8 +17,9 @@ from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
+from textual.theme import Theme
 
-from study.config import Settings, load_settings, save_settings, set_setting
+from study.config import DEFAULT_PROFILE, Settings, load_settings, save_settings, set_setting
 from study.decks import DeckError
 from study.errors import StorageError, UserError
 from study.queue import DeckScope
@@ -57,9 +58,12 @@ def error_message(error: BaseException) -> str:
 
 def run_editor_suspended(app: StudyApp, location: CardLocation) -> str | None:
     """Hand the terminal to $VISUAL/$EDITOR at the card's line, and take it back."""
-    from study.browse import editor_command
+    from study.browse import NoEditorError, editor_command
 
-    command = editor_command(location)
+    try:
+        command = editor_command(location)
+    except NoEditorError as error:
+        return str(error)
     try:
         with app.suspend():
             result = subprocess.run(command, check=False)
@@ -102,6 +106,7 @@ class StudyApp(App[None]):
         first_home: Overview | None = None,
         opener: Callable[[], Workspace] | None = None,
         settings: Settings | None = None,
+        profile: str | None = None,
     ) -> None:
         super().__init__()
         if start not in ("home", "review"):
@@ -111,6 +116,8 @@ class StudyApp(App[None]):
         ):
             raise ValueError("without a workspace, give a first screen, opener and settings")
         self.opened: Workspace | None = workspace
+        # The learner, named in the screens' titles unless it is the default one.
+        self.profile = profile or (workspace.learner_name if workspace else DEFAULT_PROFILE)
         self.opener = opener
         self.first = first
         self.first_home = first_home
@@ -121,7 +128,8 @@ class StudyApp(App[None]):
         self.timer = timer
         self.run_editor = run_editor
         theme = (settings or workspace.settings).theme  # type: ignore[union-attr]
-        self.theme = LIGHT if theme == "light" else DARK
+        theme = {"dark": DARK, "light": LIGHT}.get(theme, theme)
+        self.theme = theme if theme in self.available_themes else DARK
 
     @property
     def workspace(self) -> Workspace:
@@ -157,6 +165,7 @@ class StudyApp(App[None]):
     def on_mount(self) -> None:
         from study.tui.screens.review import ReviewScreen
 
+        self.theme_changed_signal.subscribe(self, self._remember_theme)
         if self.first is not None:
             # The review screen alone: Home (and what it imports) waits until it is asked for.
             self.push_screen(ReviewScreen(self.start_scope, cram=self.start_cram, first=self.first))
@@ -179,6 +188,10 @@ class StudyApp(App[None]):
 
     # ------------------------------------------------------------ app-wide actions
 
+    def profile_label(self) -> str:
+        """`` · profile NAME`` for a learner other than ``default``, else nothing."""
+        return "" if self.profile == DEFAULT_PROFILE else f" · profile {self.profile}"
+
     def action_help(self) -> None:
         from study.tui.screens.help import HelpScreen
 
@@ -186,11 +199,16 @@ class StudyApp(App[None]):
             self.push_screen(HelpScreen())
 
     def action_toggle_theme(self) -> None:
-        """Switch dark/light and remember the choice in the settings file."""
+        """Switch dark/light (remembered by :meth:`_remember_theme`)."""
         self.theme = LIGHT if self.theme == DARK else DARK
-        choice = "light" if self.theme == LIGHT else "dark"
+
+    def _remember_theme(self, theme: Theme) -> None:
+        """Save the theme in the settings, however it was chosen (ctrl+t, the palette)."""
+        choice = {DARK: "dark", LIGHT: "light"}.get(theme.name, theme.name)
         try:
-            save_settings(set_setting(load_settings(), "theme", choice))
+            settings = load_settings()
+            if settings.theme != choice:
+                save_settings(set_setting(settings, "theme", choice))
         except (UserError, OSError) as error:
             self.notify(f"The theme is not saved: {error}", severity="warning")
 
@@ -198,8 +216,8 @@ class StudyApp(App[None]):
         """The palette lists what the current screen can do, then the app-wide commands."""
         seen: set[str] = set()
         for binding in _screen_bindings(screen):
-            if not binding.description or binding.action in seen:
-                continue
+            if not binding.description or binding.action in seen or binding.action == "app.help":
+                continue  # (Help is listed once, below)
             if screen.check_action(binding.action, ()) is False:
                 continue
             seen.add(binding.action)
@@ -251,6 +269,7 @@ def run_from_first_screen(
     first_home: Overview | None = None,
     scope: DeckScope | None = None,
     cram: bool = False,
+    profile: str | None = None,
 ) -> None:
     """``study review`` from a card, or ``study`` from a deck list, read before SQLAlchemy
     loaded (see study.first_card): the workspace is opened once that screen is drawn, and
@@ -264,6 +283,7 @@ def run_from_first_screen(
         first_home=first_home,
         opener=opener,
         settings=settings,
+        profile=profile,
     )
     try:
         app.run()

@@ -297,8 +297,9 @@ def test_study_db_environment_variable_and_profile_option(
 ) -> None:
     other = tmp_path / "elsewhere.db"
     monkeypatch.setenv("STUDY_DB", str(other))
+    assert run_study("profile", "add", "zoe", db=False).exit_code == 0
     assert run_study("--profile", "zoe", "profile", "list", db=False).exit_code == 0
-    assert table_counts(other)["learner"] == 1
+    assert table_counts(other)["learner"] == 2  # default and zoe
 
 
 def test_config_per_deck_limit_takes_a_deck_name_and_stores_its_id(

@@ -45,7 +45,7 @@ def test_study_cards_shows_markup_escapes_and_html_literally(
 
     exported = json.loads(run_study("cards", "--deck", "nasty", "--json").stdout)
     assert exported[0]["question"] == NASTY  # stored exactly, escaped only when shown
-    assert run_study("cards", "--tag", "');--").stdout.count("1 cards") == 1
+    assert run_study("cards", "--tag", "');--").stdout.count("1 card\n") == 1
     assert run_study("profile", "add", "x'); DROP TABLE learner; --").exit_code == 0
     assert "DROP TABLE learner" in run_study("profile", "list").stdout
 

@@ -107,7 +107,9 @@ def test_every_earlier_schema_upgrades_and_keeps_every_row(dump: Path, tmp_path:
         workspace.close()
 
     assert _version(db) == SCHEMA_VERSION
-    assert _rows(db, old_columns) == before
+    after = _rows(db, old_columns)
+    assert {table: after[table] for table in before} == before
+    assert not any(after[table] for table in after.keys() - before.keys())  # new tables: empty
     assert set(learners) == {"alice", "bob"} and all(learners.values())
     assert len(rows) == sum(1 for row in before["card"] if not row[-1])  # retired left out
     assert integrity(db) == ["ok"]

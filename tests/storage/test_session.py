@@ -476,20 +476,59 @@ def test_a_buried_card_comes_back_the_next_day(h: Harness) -> None:
     assert "d-1" in ids(h.study(5))
 
 
-def test_a_card_suspended_after_a_grade_stays_out_after_undoing_that_grade(
-    h: Harness,
-) -> None:
-    h.load(basics=3)
+def test_undo_takes_back_grades_and_card_actions_in_reverse_order(h: Harness) -> None:
+    h.load(basics=5)
     session = h.session()
     session.grade(5)  # d-1
     session.suspend()  # d-2
+    session.bury()  # d-3
+    session.flag("the answer is wrong")  # d-4, still on screen
+    assert h.state("d-4").flagged
+    assert session.undo() == "d-4"
+    assert not h.state("d-4").flagged and session.current().card_id == "d-4"  # type: ignore[union-attr]
+    assert session.undo() == "d-3"
+    assert h.state("d-3").buried_until is None and session.current_kind == "new"
+    assert session.undo() == "d-2"
+    assert not h.state("d-2").suspended and session.current().card_id == "d-2"  # type: ignore[union-attr]
     assert session.undo() == "d-1"
-    session.grade(5)
+    assert h.state("d-1").reviews == 0
+    assert session.undo() is None
     shown = []
     while (content := session.current()) is not None:
         shown.append(content.card_id)
         session.grade(5)
-    assert shown == ["d-3"]
+    assert sorted(shown) == ["d-1", "d-2", "d-3", "d-4", "d-5"]
+
+
+def test_an_action_is_undone_after_closing_and_reopening_the_same_day(h: Harness) -> None:
+    h.load(basics=3)
+    session = h.session()
+    session.grade(5)  # d-1
+    session.suspend()  # d-2
+    reopened = h.session()
+    assert reopened.current().card_id == "d-3"  # type: ignore[union-attr]
+    assert reopened.can_undo()
+    assert reopened.undo() == "d-2"
+    assert reopened.current().card_id == "d-2" and reopened.current_kind == "new"  # type: ignore[union-attr]
+    assert not h.state("d-2").suspended
+    assert reopened.undo() == "d-1"  # then the grade before it
+    h.next_day()
+    session = h.session()
+    session.suspend()
+    h.next_day()
+    assert not h.session().can_undo()  # an earlier study day's action stays
+
+
+def test_unflag_takes_the_flag_off_and_can_be_undone(h: Harness) -> None:
+    h.load(basics=1)
+    session = h.session()
+    session.flag("unclear")
+    assert session.current_flag() == "unclear"
+    session.unflag()
+    assert session.current_flag() is None
+    assert (h.state("d-1").flagged, h.state("d-1").flag_reason) == (False, "")
+    assert session.undo() == "d-1"
+    assert session.current_flag() == "unclear"
 
 
 # ---------------------------------------------------------------- leeches
@@ -521,13 +560,31 @@ def test_the_eighth_lapse_makes_a_leech_and_suspends_it(h: Harness) -> None:
 def test_failing_a_new_card_or_a_drill_is_not_a_lapse(h: Harness) -> None:
     h.load(basics=1)
     session = h.session()
-    session.grade(0)  # a new card: no successful review yet
+    session.grade(0)  # a new card: never reviewed before
     session.grade(0)  # a drill
     session.grade(5)
     assert h.state("d-1").lapses == 0
-    h.next_day()
-    h.study(lambda c, k: 2 if k == "review" else 5)  # a failed review of a card with n = 0
-    assert h.state("d-1").lapses == 0
+
+
+def test_a_card_failed_every_day_becomes_a_leech_on_its_eighth_failed_review(
+    h: Harness,
+) -> None:
+    # Failed at its scheduled review each day (n stays 0), passing the same-day drill:
+    # every failed review of a card reviewed before is a lapse, whatever its n.
+    h.load(basics=1)
+    h.study(lambda c, k: 0 if k == "new" else 5)
+    outcomes = []
+    for _ in range(8):
+        h.next_day()
+        session = h.session()
+        assert session.current_kind == "review"
+        outcomes.append(session.grade(0))
+        while not session.finished:
+            session.grade(5)
+    assert [o.became_leech for o in outcomes] == [False] * 7 + [True]
+    state = h.state("d-1")
+    assert (state.lapses, state.leech, state.suspended, state.reviews) == (8, True, True, 9)
+    assert (state.repetitions, state.interval) == (0, 1)  # SM-2's arithmetic unchanged
 
 
 def test_leech_threshold_and_action_are_settings(h: Harness) -> None:

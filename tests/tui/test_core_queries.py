@@ -10,12 +10,13 @@ import pytest
 from study.browse import (
     BrowseFilter,
     CardLocation,
+    NoEditorError,
     ReadOnlyDeckError,
     browse,
     card_location,
+    change_cards,
     editor_command,
     history,
-    set_suspended,
     source_passage,
 )
 from study.cards import CardContent
@@ -240,7 +241,7 @@ def test_browse_filters_by_text_tag_deck_and_state(tmp_path: Path, clock: FixedC
     assert page(workspace, state="mature") == []
     assert "af-rate" not in page(workspace, state="new")
     workspace.database.write(
-        lambda s: set_suspended(s, workspace.learner_id, ["markup"], True, clock.now())
+        lambda s: change_cards(s, workspace.learner_id, ["markup"], "suspend", clock.now())
     )
     assert page(workspace, state="suspended") == ["markup"]
 
@@ -358,7 +359,8 @@ def test_bundled_and_vanished_deck_files_cannot_be_edited(
 
 def test_the_editor_opens_at_the_line() -> None:
     where = CardLocation(Path("/d/spine.toml"), 12)
-    assert editor_command(where, {}) == ["vi", "+12", "/d/spine.toml"]
+    with pytest.raises(NoEditorError, match="set \\$EDITOR"):
+        editor_command(where, {})  # never vi unasked: many cannot get out of it
     assert editor_command(where, {"EDITOR": "nvim -u NONE"}) == [
         "nvim",
         "-u",

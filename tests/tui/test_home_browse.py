@@ -299,13 +299,13 @@ async def test_browse_filters_by_text_and_state_and_suspends(workspace: Workspac
         await settle(pilot)
         assert "1–3 of 3 cards" in screen_text(app)
         await pilot.press("enter")  # back to the table
-        await pilot.press("s")  # suspend the first match
+        await pilot.press("S")  # suspend the first match
         await settle(pilot)
         with workspace.database.session() as session:
             suspended = session.exec(select(CardState).where(CardState.suspended)).all()
         assert [s.card_id for s in suspended] == ["avn-name"]
         assert "avn-name suspended" in screen_text(app)
-        await pilot.press("s")  # and unsuspend it
+        await pilot.press("S")  # and unsuspend it
         await settle(pilot)
         with workspace.database.session() as session:
             assert not session.exec(select(CardState).where(CardState.suspended)).all()
@@ -319,7 +319,7 @@ async def test_browse_orders_by_a_key_and_by_a_column_header(workspace: Workspac
         await pilot.press("b")
         await settle(pilot)
         assert "by deck and file order" in screen_text(app)
-        await pilot.press("o")
+        await pilot.press("O")
         await settle(pilot)
         assert "by due date, soonest first" in screen_text(app)
         table = app.screen.query_one("#cards", DataTable)
@@ -344,7 +344,7 @@ async def test_browse_opens_a_cards_history(workspace: Workspace) -> None:
         await settle(pilot)
         await pilot.press("b")
         await settle(pilot)
-        await pilot.press("h")
+        await pilot.press("H")
         await settle(pilot)
         assert isinstance(app.screen, HistoryScreen)
         text = screen_text(app)

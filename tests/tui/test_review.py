@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 
@@ -9,8 +10,10 @@ import pytest
 from sqlmodel import col, select
 
 from study.browse import CardLocation
+from study.cardgen.merge import merge_with_existing
 from study.clock import FixedClock
 from study.config import Settings
+from study.decks import load_deck
 from study.library import import_deck_files
 from study.queue import DeckScope
 from study.storage.database import StorageError
@@ -268,6 +271,58 @@ async def test_editing_a_card_reimports_it_and_keeps_its_progress(
     assert opened == [CardLocation(spine, 8)]  # the line of its [[cards]] header
     kept = state(workspace, "avn-name")
     assert kept is not None and (kept.reviews, kept.interval) == (1, 1)
+
+
+async def test_an_edited_card_is_marked_edited_so_regenerating_keeps_it(
+    workspace: Workspace, tmp_path: Path
+) -> None:
+    def editor(app: StudyApp, location: CardLocation) -> str | None:
+        text = location.path.read_text(encoding="utf-8")
+        location.path.write_text(text.replace("Osteonecrosis", "Osteonecrosis (AVN)"), "utf-8")
+        return None
+
+    app = review_app(workspace, run_editor=editor)
+    async with app.run_test(size=(100, 30), notifications=True) as pilot:
+        await settle(pilot)
+        await pilot.press("e")
+        await settle(pilot)
+        assert "marked edited" in screen_text(app)
+    spine = tmp_path / "decks" / "spine.toml"
+    deck = load_deck(spine)
+    assert deck.version == 2
+    assert [n.id for n in deck.notes if n.edited] == ["avn-name"]
+    # Generating again from the material keeps the hand edit.
+    regenerated = merge_with_existing(replace(deck, notes=()), deck)
+    assert next(n for n in regenerated.notes if n.id == "avn-name").back == "Osteonecrosis (AVN)"
+
+
+async def test_quitting_the_editor_unchanged_says_nothing_was_changed(
+    workspace: Workspace, tmp_path: Path
+) -> None:
+    spine = tmp_path / "decks" / "spine.toml"
+    before = spine.read_bytes()
+    app = review_app(workspace, run_editor=lambda app, location: None)
+    async with app.run_test(size=(100, 30), notifications=True) as pilot:
+        await settle(pilot)
+        await pilot.press("e")
+        await settle(pilot)
+        assert "Nothing was changed" in screen_text(app)
+        assert "re-imported" not in screen_text(app)
+    assert spine.read_bytes() == before
+
+
+async def test_without_an_editor_set_e_says_so_instead_of_opening_vi(
+    workspace: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("VISUAL", raising=False)
+    monkeypatch.delenv("EDITOR", raising=False)
+    app = review_app(workspace)  # the real runner: it would suspend the app and run vi
+    async with app.run_test(size=(100, 30), notifications=True) as pilot:
+        await settle(pilot)
+        await pilot.press("e")
+        await settle(pilot)
+        assert "no editor is set" in screen_text(app)
+        assert shown_card(app) == "avn-name"
 
 
 async def test_a_bundled_deck_cannot_be_edited_and_says_so(

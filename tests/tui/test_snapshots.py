@@ -143,7 +143,7 @@ def test_browse(snap_compare: Any, tmp_path: Path, size: tuple[int, int]) -> Non
 @pytest.mark.parametrize("size", SIZES)
 def test_card_history(snap_compare: Any, tmp_path: Path, size: tuple[int, int]) -> None:
     app = build(tmp_path, decks=("spine",))
-    pressed = ("enter", "space", "3", "space", "5", "space", "4", "escape", "b", "h")
+    pressed = ("enter", "space", "3", "space", "5", "space", "4", "escape", "b", "H")
     assert snap_compare(app, terminal_size=size, run_before=keys(*pressed))
 
 

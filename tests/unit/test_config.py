@@ -81,7 +81,7 @@ def test_values_typed_on_the_command_line_are_converted(key: str, text: str, val
         ("day_starts_at", "24", "day_starts_at must be an hour from 0 to 23"),
         ("leech_threshold", "0", "leech_threshold must be at least 1"),
         ("bury_siblings", "maybe", "bury_siblings must be true or false"),
-        ("theme", "pink", "theme must be one of dark, light"),
+        ("theme", "dark mode", "theme must be dark, light or a theme's name"),
         ("timezone", "Mars/Olympus", "unknown time zone 'Mars/Olympus'"),
         ("timezone", "../../etc/passwd", "unknown time zone"),
         ("colour", "red", "unknown setting 'colour'"),

@@ -18,6 +18,7 @@ from study.decks import (
     deck_header,
     dump_deck,
     load_deck,
+    mark_note_edited,
     parse_deck,
 )
 
@@ -378,3 +379,31 @@ def test_deck_header_says_none_when_the_head_does_not_say_plainly(
     path = tmp_path / "d.toml"
     path.write_text(text, encoding="latin-1")
     assert deck_header(path) is None
+
+
+# ---------------------------------------------------------------- an edit made with `e`
+
+
+def test_marking_a_note_edited_bumps_the_version_and_keeps_every_other_line() -> None:
+    text = GOOD.replace('back = "A"', 'back = "A"  # checked against the source')
+    marked = mark_note_edited(text, PATH, "one")
+    spec = parse_deck(marked, PATH)
+    assert spec.version == 3
+    assert [n.edited for n in spec.notes] == [True, True]
+    assert "# checked against the source" in marked
+    removed = [line for line in text.split("\n") if line not in marked.split("\n")]
+    assert removed == ["version = 2"]
+
+
+def test_marking_replaces_edited_false_and_keeps_crlf_line_endings() -> None:
+    text = card('id = "x"\nfront = "Q"\nback = "A"\nedited = false\n').replace("\n", "\r\n")
+    marked = mark_note_edited(text, PATH, "x")
+    assert parse_deck(marked, PATH).notes[0].edited
+    assert parse_deck(marked, PATH).version == 2
+    assert "\n" not in marked.replace("\r\n", "")
+
+
+def test_marking_an_already_edited_note_only_bumps_the_version() -> None:
+    marked = mark_note_edited(GOOD, PATH, "two")
+    assert marked == GOOD.replace("version = 2", "version = 3")
+    assert mark_note_edited(GOOD, PATH, "gone") == GOOD

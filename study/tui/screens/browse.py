@@ -9,13 +9,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Select, Static
 
+from study import cloze
 from study.browse import (
     FILTER_STATES,
     PAGE_SIZE,
@@ -23,20 +24,23 @@ from study.browse import (
     BrowseFilter,
     BrowsePage,
     browse,
-    set_suspended,
+    change_cards,
 )
 from study.cards import printable
 from study.overview import tags
 from study.storage.repository import CardRow, card_rows, list_decks
+from study.tui.screens.dialogs import plural
 from study.tui.widgets.styling import rich_text
 
 if TYPE_CHECKING:
     from study.tui.app import StudyApp
 
-# (label, width); the question column takes what is left, the deck column only shows
-# when there is room for it.
+# (label, width); the card column takes what is left. Narrow, only the first three show
+# (the preview under the table gives the rest), so the card gets the width; the deck
+# column only shows when there is room for it.
 FIXED_COLUMNS = (("State", 8), ("Due", 10), ("Ivl", 5), ("EF", 4), ("Revs", 4), ("Laps", 4))
-# Clicking a column's header orders the table by it; `o` steps through the orders.
+NARROW_COLUMNS = 3
+# Clicking a column's header orders the table by it; `O` steps through the orders.
 COLUMN_SORTS = {
     "card": "deck",
     "Due": "due",
@@ -45,28 +49,47 @@ COLUMN_SORTS = {
     "Revs": "reviews",
     "Laps": "lapses",
 }
-FLAGS_WIDTH = 3
+FLAGS_WIDTH = 4
 DECK_WIDTH = 24
 WIDE = 110
+DONE = {
+    "suspend": "suspended",
+    "unsuspend": "unsuspended",
+    "flag": "flagged",
+    "unflag": "unflagged",
+    "unbury": "unburied: it can be studied today",
+}
 
 
-def flags_of(suspended: bool, leech: bool, flagged: bool) -> str:
-    """``S`` suspended, ``L`` leech, ``F`` flagged."""
-    return ("S" if suspended else "") + ("L" if leech else "") + ("F" if flagged else "")
+def flags_of(suspended: bool, leech: bool, flagged: bool, buried: bool = False) -> str:
+    """``S`` suspended, ``B`` buried, ``L`` leech, ``F`` flagged."""
+    return (
+        ("S" if suspended else "")
+        + ("B" if buried else "")
+        + ("L" if leech else "")
+        + ("F" if flagged else "")
+    )
 
 
 class BrowseScreen(Screen[None]):
     """Find cards; suspend or unsuspend them; open a card's history."""
 
     CSS_PATH = "browse.tcss"
+    # Commands are capital letters: a word typed without "/" goes to the search box
+    # instead of suspending a card with its "s".
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("slash", "search", "Search", key_display="/", tooltip="Type to filter cards"),
-        Binding("s", "toggle_suspend", "Un/suspend", tooltip="Suspend or unsuspend the card"),
-        Binding("h", "history", "History", tooltip="The selected card and its review log"),
-        Binding("o", "next_order", "Order", tooltip="Order by due date, interval, E-Factor, ..."),
-        Binding("n", "page(1)", "Next", tooltip=f"The next page of {PAGE_SIZE} cards"),
-        Binding("p", "page(-1)", "Prev", tooltip=f"The previous page of {PAGE_SIZE} cards"),
+        Binding("S", "change('suspend')", "Un/suspend", tooltip="Suspend or unsuspend the card"),
+        Binding("F", "change('flag')", "Un/flag", tooltip="Flag or unflag the card"),
+        Binding("B", "change('unbury')", "Unbury", tooltip="Show a buried card again today"),
+        Binding("H", "history", "History", tooltip="The selected card and its review log"),
+        Binding("O", "next_order", "Order", tooltip="Order by due date, interval, E-Factor, ..."),
+        Binding("N", "page(1)", "Next", tooltip=f"The next page of {PAGE_SIZE} cards", show=False),
+        Binding(
+            "P", "page(-1)", "Prev", tooltip=f"The previous page of {PAGE_SIZE} cards", show=False
+        ),
         Binding("escape", "leave", "Home", tooltip="Back to the deck list"),
+        Binding("question_mark", "app.help", "Help", key_display="?", show=False),
     ]
 
     def __init__(self) -> None:
@@ -75,6 +98,7 @@ class BrowseScreen(Screen[None]):
         self.page: BrowsePage | None = None
         self.page_offset = 0
         self.wide = False
+        self.card_width = 16
 
     @property
     def study_app(self) -> StudyApp:
@@ -90,6 +114,7 @@ class BrowseScreen(Screen[None]):
             yield Select[str]([], prompt="any tag", id="browse-tag", compact=True)
         table: DataTable[Any] = DataTable(id="cards", cursor_type="row", zebra_stripes=True)
         yield table
+        yield Static("", id="browse-preview")
         yield Static("", id="browse-status")
         yield Footer(compact=True)
 
@@ -109,13 +134,16 @@ class BrowseScreen(Screen[None]):
         self.wide = self.size.width >= WIDE
         table = self.query_one("#cards", DataTable)
         table.clear(columns=True)
-        fixed = sum(w for _, w in FIXED_COLUMNS) + FLAGS_WIDTH
-        count = len(FIXED_COLUMNS) + 2 + (1 if self.wide else 0)
-        spare = self.size.width - fixed - 2 * count - 2 - (DECK_WIDTH if self.wide else 0)
-        table.add_column("Card", width=max(16, spare), key="card")
+        columns = FIXED_COLUMNS if self.wide else FIXED_COLUMNS[:NARROW_COLUMNS]
+        fixed = sum(w for _, w in columns) + FLAGS_WIDTH
+        count = len(columns) + 2 + (1 if self.wide else 0)
+        # The table's scrollbar and margins take 4 columns.
+        spare = self.size.width - fixed - 2 * count - 4 - (DECK_WIDTH if self.wide else 0)
+        self.card_width = max(16, spare)
+        table.add_column("Card", width=self.card_width, key="card")
         if self.wide:
             table.add_column("Deck", width=DECK_WIDTH, key="deck")
-        for label, width in FIXED_COLUMNS:
+        for label, width in columns:
             table.add_column(label, width=width, key=label)
         table.add_column("", width=FLAGS_WIDTH, key="flags")
 
@@ -197,27 +225,57 @@ class BrowseScreen(Screen[None]):
         table = self.query_one("#cards", DataTable)
         table.clear()
         for row in page.rows:
-            cells = [_cut(row.question)]
+            cells = [_cut(_card_cell(row, self.card_width))]
             if self.wide:
                 cells.append(_cut(row.deck_name))
             cells += [
                 Text(row.state),
                 Text(row.due_day.isoformat() if row.due_day else ""),
                 Text(f"{row.interval}d" if row.reviews else "", justify="right"),
-                Text(f"{row.ease_hundredths / 100:.2f}" if row.reviews else "", justify="right"),
-                Text(str(row.reviews), justify="right"),
-                Text(str(row.lapses), justify="right"),
-                rich_text(
-                    self.app, (flags_of(row.suspended, row.leech, row.flagged), "$text-warning")
-                ),
             ]
+            if self.wide:
+                cells += [
+                    Text(
+                        f"{row.ease_hundredths / 100:.2f}" if row.reviews else "", justify="right"
+                    ),
+                    Text(str(row.reviews), justify="right"),
+                    Text(str(row.lapses), justify="right"),
+                ]
+            flags = flags_of(row.suspended, row.leech, row.flagged, row.buried)
+            cells.append(rich_text(self.app, (flags, "$text-warning")))
             if row.suspended:
                 for cell in cells[:-1]:
                     cell.stylize("dim")
             table.add_row(*cells, key=row.card_id)
         if page.rows:
             table.move_cursor(row=min(keep_row, len(page.rows) - 1), animate=False)
+        self._preview()
         self._status(page)
+
+    @on(DataTable.RowHighlighted, "#cards")
+    def _preview(self) -> None:
+        """The selected card in full under the table: question, answer and schedule."""
+        preview = self.query_one("#browse-preview", Static)
+        card_id = self._selected_card()
+        row = next((r for r in self.page.rows if r.card_id == card_id), None) if self.page else None
+        if row is None:
+            preview.update("")
+            return
+        content = row.content
+        answer = content.answer
+        if content.type == "cloze":
+            answer = ", ".join(cloze.deleted_answers(content.cloze_text, content.ordinal))
+        schedule = f"{row.state} · {plural(row.reviews, 'review')} · {plural(row.lapses, 'lapse')}"
+        if row.reviews:
+            schedule += f" · interval {row.interval}d · E-Factor {row.ease_hundredths / 100:.2f}"
+        if row.flagged:
+            schedule += " · flagged" + (f": {row.flag_reason}" if row.flag_reason else "")
+        parts: list[Any] = [(_line(content.question), "bold")]
+        if answer:
+            parts += [("\n→ ", "$text-muted"), _line(answer)]
+        where = f"{content.card_id} · {row.deck_name} · {schedule}"
+        parts.append(("\n" + _line(where), "$text-muted"))
+        preview.update(rich_text(self.app, *parts))
 
     def _status(self, page: BrowsePage) -> None:
         status = self.query_one("#browse-status", Static)
@@ -228,12 +286,17 @@ class BrowseScreen(Screen[None]):
         pages = ""
         if page.total > PAGE_SIZE:
             pages = f" · page {page.offset // PAGE_SIZE + 1} of {-(-page.total // PAGE_SIZE)} (n/p)"
+        legend = (
+            "S suspended · B buried · L leech · F flagged"
+            if self.wide
+            else "S susp · B buried · L leech · F flag"
+        )
         status.update(
             rich_text(
                 self.app,
                 f"{first}–{last} of {page.total} cards{pages}",
                 (f" · by {SORTS[self.filter.sort]}", "$text-muted"),
-                ("   S suspended · L leech · F flagged", "$text-muted"),
+                (f"   {legend}", "$text-muted"),
             )
         )
 
@@ -265,23 +328,44 @@ class BrowseScreen(Screen[None]):
             self.page_offset = offset
             self._load()
 
-    def action_toggle_suspend(self) -> None:
+    def on_key(self, event: events.Key) -> None:
+        """A lowercase letter or digit typed on the table starts a search with it."""
+        if self.focused is not self.query_one("#cards", DataTable):
+            return
+        char = event.character or ""
+        if len(char) == 1 and (char.islower() or char.isdigit()):
+            event.stop()
+            event.prevent_default()
+            search = self.query_one("#browse-search", Input)
+            self.set_focus(search)
+            search.insert_text_at_cursor(char)
+
+    def action_change(self, change: str) -> None:
+        """Suspend / flag a card, or undo that (whichever it needs); unbury a buried one."""
         card_id = self._selected_card()
         if card_id is None or self.page is None:
             return
         row = next((r for r in self.page.rows if r.card_id == card_id), None)
-        if row is not None:
-            self._suspend(card_id, not row.suspended)
+        if row is None:
+            return
+        if change == "suspend" and row.suspended:
+            change = "unsuspend"
+        elif change == "flag" and row.flagged:
+            change = "unflag"
+        elif change == "unbury" and not row.buried:
+            self.notify(f"{printable(card_id)} is not buried", markup=False)
+            return
+        self._change(card_id, change)
 
     @work(exclusive=True, group="browse-write")
-    async def _suspend(self, card_id: str, suspended: bool) -> None:
+    async def _change(self, card_id: str, change: str) -> None:
         ws = self.study_app.workspace
         cursor = self.query_one("#cards", DataTable).cursor_row
 
         def write() -> None:
             ws.database.write(
-                lambda session: set_suspended(
-                    session, ws.learner_id, [card_id], suspended, ws.clock.now()
+                lambda session: change_cards(
+                    session, ws.learner_id, [card_id], change, ws.clock.now()
                 )
             )
 
@@ -290,9 +374,7 @@ class BrowseScreen(Screen[None]):
         except Exception as error:
             self.study_app.show_error(error)
             return
-        self.notify(
-            f"{printable(card_id)} {'suspended' if suspended else 'unsuspended'}", markup=False
-        )
+        self.notify(f"{printable(card_id)} {DONE[change]}", markup=False)
         self._load(keep_row=cursor)
 
     def action_history(self) -> None:
@@ -331,6 +413,28 @@ class BrowseScreen(Screen[None]):
             return
         if rows:
             self.app.push_screen(HistoryScreen(rows[0]))
+
+
+def _card_cell(row: CardRow, width: int) -> str:
+    """A card's question for a cell ``width`` wide: a cloze whose blank would fall past
+    the cell's end is cut at its start instead, so siblings never look the same."""
+    question = row.question
+    content = row.content
+    if content.type != "cloze" or len(question) <= width:
+        return question
+    before = ""
+    for segment in cloze.segments(content.cloze_text, content.ordinal, reveal=False):
+        if segment.is_deletion:
+            break
+        before += segment.text
+    if len(before) + 12 <= width:
+        return question
+    return "…" + question[len(before) - width // 2 :]
+
+
+def _line(text: str) -> str:
+    """Author text on one line, shown literally."""
+    return printable(text, keep_newlines=False)
 
 
 def _cut(text: str) -> Text:

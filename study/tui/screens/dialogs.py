@@ -31,7 +31,10 @@ if TYPE_CHECKING:
 
 class _Dialog(ModalScreen[Any]):
     CSS_PATH = "dialogs.tcss"
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "dismiss_none", "Close")]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "dismiss_none", "Close"),
+        Binding("question_mark", "app.help", "Help", key_display="?", show=False),
+    ]
 
     @property
     def study_app(self) -> StudyApp:
@@ -162,6 +165,7 @@ class PassageScreen(_Dialog):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "dismiss_none", "Close"),
         Binding("i", "dismiss_none", "Close", show=False),
+        Binding("question_mark", "app.help", "Help", key_display="?", show=False),
     ]
 
     def __init__(self, passage: Passage) -> None:
@@ -272,9 +276,9 @@ def _schedule_words(row: CardRow) -> str:
         return "never reviewed"
     return (
         f"interval {row.interval}d · E-Factor {row.ease_hundredths / 100:.2f} · "
-        f"{_plural(row.reviews, 'review')} · {_plural(row.lapses, 'lapse')}"
+        f"{plural(row.reviews, 'review')} · {plural(row.lapses, 'lapse')}"
     )
 
 
-def _plural(count: int, word: str) -> str:
+def plural(count: int, word: str) -> str:
     return f"{count} {word}{'' if count == 1 else 's'}"

@@ -127,7 +127,12 @@ class HomeScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="home-top"):
-            yield Static(Content.styled("study", "bold $text-accent"), id="home-title")
+            yield Static(
+                Content.assemble(
+                    ("study", "bold $text-accent"), (self.study_app.profile_label(), "bold")
+                ),
+                id="home-title",
+            )
             yield Static("", id="home-streak")
         table: DataTable[Any] = DataTable(id="decks", cursor_type="row", zebra_stripes=False)
         table.border_title = "Decks"

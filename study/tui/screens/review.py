@@ -34,6 +34,15 @@ if TYPE_CHECKING:
     from study.workspace import Workspace
 
 LOADING, QUESTION, ANSWER, END = "loading", "question", "answer", "end"
+# What an undo took back, as the notification names it.
+UNDONE = {
+    "grade": "the last grade",
+    "suspend": "the suspension",
+    "bury": "the burying",
+    "flag": "the flag",
+    "unflag": "the unflagging (flagged again)",
+    "edit": "the edit (the deck file is back as it was)",
+}
 CARD_PHASES = (QUESTION, ANSWER)
 
 
@@ -72,11 +81,11 @@ class ReviewScreen(Screen[None]):
             Binding(str(g), f"grade({g})", f"Grade {g}", show=False, tooltip=GRADE_MEANINGS[g])
             for g in range(6)
         ),
-        Binding("u", "undo", "Undo", tooltip="Cancel the last grade and show its card again"),
+        Binding("u", "undo", "Undo", tooltip="Undo the last grade, suspend, bury, flag or edit"),
         Binding("s", "suspend", "Suspend", tooltip="Never show this card until unsuspended"),
         Binding("b", "bury", "Bury", tooltip="Hide this card until tomorrow"),
         Binding("i", "source", "Source", tooltip="The passage this card came from"),
-        Binding("f", "flag", "Flag", tooltip="Mark this card as wrong or unclear"),
+        Binding("f", "flag", "Flag", tooltip="Flag this card as wrong or unclear, or unflag it"),
         Binding("e", "edit", "Edit", tooltip="Edit this card in $EDITOR and re-import it"),
         Binding("escape", "leave", "Home", tooltip="Back to the deck list"),
         Binding("question_mark", "app.help", "Help", key_display="?", show=False),
@@ -207,7 +216,11 @@ class ReviewScreen(Screen[None]):
     def _show_title(self) -> None:
         mode = "Cram" if self.cram else "Review"
         self.query_one("#review-title", Static).update(
-            Content.assemble((f"{mode} ", "bold $text-accent"), printable(self.title_text))
+            Content.assemble(
+                (f"{mode} ", "bold $text-accent"),
+                printable(self.title_text),
+                (self.study_app.profile_label(), "bold"),
+            )
         )
 
     def _read_view(self) -> _View:
@@ -318,7 +331,7 @@ class ReviewScreen(Screen[None]):
                 (f"{duration(summary.time_ms)}\n", "bold"),
                 ("Next     ", "$text-muted"),
                 (f"cards due {next_due}\n", "bold"),
-                ("\nEscape: back to the decks   u: undo the last grade", "$text-muted"),
+                ("\nEscape: back to the decks   u: undo", "$text-muted"),
             )
         else:
             what = "to cram" if self.cram else "due now"
@@ -423,7 +436,10 @@ class ReviewScreen(Screen[None]):
             self.busy = False
             return
         if name == "undo" and result is None:
-            self.notify("There is no grade of today left to undo.")
+            self.notify("There is nothing of today left to undo.")
+        elif name == "undo":
+            what = UNDONE.get(session.last_undone, session.last_undone)
+            self.notify(f"Undone: {what}; the card is shown again.", markup=False)
         elif done:
             self.notify(done, markup=False)
         self._show(view)
@@ -431,7 +447,7 @@ class ReviewScreen(Screen[None]):
 
     def action_undo(self) -> None:
         if self.phase in (*CARD_PHASES, END):
-            self._session_call("undo", "Last grade undone: the card is shown again.")
+            self._session_call("undo")
 
     def action_suspend(self) -> None:
         if self.phase in CARD_PHASES:
@@ -452,10 +468,30 @@ class ReviewScreen(Screen[None]):
             self.app.switch_screen(HomeScreen())
 
     def action_flag(self) -> None:
+        if self.busy or self.phase not in CARD_PHASES or self.session is None:
+            return
+        self.busy = True
+        self._flag_or_unflag()
+
+    @work(group="review")
+    async def _flag_or_unflag(self) -> None:
+        """``f`` flags the card (asking why), or takes the flag off a flagged card."""
         from study.tui.screens.dialogs import FlagDialog
 
-        if self.busy or self.phase not in CARD_PHASES:
+        session = self.session
+        assert session is not None
+        try:
+            reason = await self.study_app.run_db(session.current_flag)
+            if reason is not None:
+                await self.study_app.run_db(session.unflag)
+                self.notify("Flag removed (u: undo).", markup=False)
+                self.busy = False
+                return
+        except Exception as error:
+            self.study_app.show_error(error)
+            self.busy = False
             return
+        self.busy = False
 
         def flagged(reason: str | None) -> None:
             if reason is not None and not self.busy and self.session is not None:
@@ -473,7 +509,10 @@ class ReviewScreen(Screen[None]):
         except Exception as error:
             self.study_app.show_error(error)
         else:
-            self.notify("Flagged: `study cards --flagged` and Browse list it.", markup=False)
+            self.notify(
+                "Flagged: `study cards --flagged` and Browse list it; f again unflags.",
+                markup=False,
+            )
         self.busy = False
 
     def action_source(self) -> None:
@@ -520,14 +559,15 @@ class ReviewScreen(Screen[None]):
         session = self.session
         assert session is not None
 
-        def locate() -> Any:
-            from study.browse import card_location
+        def locate() -> tuple[Any, str]:
+            from study.browse import card_location, deck_text
 
             with ws.database.session() as db:
-                return card_location(db, card.card_id)
+                location = card_location(db, card.card_id)
+            return location, deck_text(location)
 
         try:
-            location = await app.run_db(locate)
+            location, before = await app.run_db(locate)
         except Exception as error:
             app.show_error(error, title="Cannot edit this card")
             self.busy = False
@@ -538,9 +578,13 @@ class ReviewScreen(Screen[None]):
             self.busy = False
             return
 
-        def reimport() -> _View:
+        def reimport() -> _View | None:
+            from study.browse import keep_edit
             from study.library import import_deck_files
 
+            if not keep_edit(location, card.note_id, before):
+                return None
+            session.record_edit(location.path, before)  # undo puts the file back
             import_deck_files(ws.database, [location.path], ws.clock.now())
             session.reload_current()
             return self._read_view()
@@ -553,8 +597,14 @@ class ReviewScreen(Screen[None]):
             )
             self.busy = False
             return
-        self.notify("Card re-imported; its progress is kept.", markup=False)
-        self._show(view)
+        if view is None:
+            self.notify("Nothing was changed: the card is as it was.", markup=False)
+        else:
+            self.notify(
+                "Card re-imported, marked edited (kept by `study generate`); progress kept.",
+                markup=False,
+            )
+            self._show(view)
         self.busy = False
 
 

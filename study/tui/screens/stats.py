@@ -28,7 +28,8 @@ class StatsScreen(Screen[None]):
 
     CSS_PATH = "stats.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,q", "app.pop_screen", "Home", key_display="esc")
+        Binding("escape,q", "app.pop_screen", "Home", key_display="esc"),
+        Binding("question_mark", "app.help", "Help", key_display="?", show=False),
     ]
 
     @property

@@ -1,0 +1,128 @@
+"""What a learner does to a card in a session besides grading it, kept so undo reaches it.
+
+A service of the core (no textual). Suspending, burying, flagging, unflagging and
+editing a card in a session each append a :class:`~study.storage.models.CardAction` with
+what the card was before: its schedule row and the kind it was shown as (an edit: its
+deck file's text). Undo takes the learner's last action or grade of the study day,
+whichever came later: an action remembers the learner's last review id when it was
+taken, so grades and actions interleave exactly even when the clock stands still.
+Nothing is deleted: an undone action is marked ``undone``.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import Session, col, select
+
+from study.storage.models import CardAction, Review
+from study.storage.repository import SCHEDULE_FIELDS, state_of
+
+ACTIONS = ("suspend", "bury", "flag", "unflag", "edit")
+
+
+@dataclass(frozen=True)
+class UndoneAction:
+    """An action undone: its card, what it was, how the card was shown, and (for an
+    edit) the deck file and the text it had before."""
+
+    card_id: str
+    action: str
+    kind: str
+    file: str = ""
+    text: str = ""
+
+
+def record_action(
+    session: Session,
+    learner_id: int,
+    card_id: str,
+    action: str,
+    *,
+    today: date,
+    now: datetime,
+    kind: str,
+    file: str = "",
+    text: str = "",
+) -> int:
+    """Log ``action`` on ``card_id`` with the card's schedule as it is now (call it
+    before changing the schedule, in the same transaction); the action's id."""
+    if action not in ACTIONS:
+        raise ValueError(f"unknown card action {action!r}")
+    last_review = session.exec(
+        select(sa.func.max(Review.id)).where(Review.learner_id == learner_id)
+    ).one()
+    state = state_of(session, learner_id, card_id)
+    before: dict[str, Any] = {
+        "card": {key: _json_value(getattr(state, key)) for key in SCHEDULE_FIELDS},
+        "kind": kind,
+    }
+    if action == "edit":
+        before |= {"file": file, "text": text}
+    row = CardAction(
+        learner_id=learner_id,
+        card_id=card_id,
+        done_at=now,
+        study_day=today,
+        action=action,
+        after_review_id=int(last_review or 0),
+        before=json.dumps(before, sort_keys=True),
+    )
+    session.add(row)
+    session.flush()
+    assert row.id is not None
+    return row.id
+
+
+def last_action(session: Session, learner_id: int, today: date) -> CardAction | None:
+    """The learner's last action of ``today`` that was not undone, or None."""
+    return session.exec(
+        select(CardAction)
+        .where(
+            CardAction.learner_id == learner_id,
+            CardAction.study_day == today,
+            col(CardAction.undone).is_(False),
+        )
+        .order_by(col(CardAction.id).desc())
+        .limit(1)
+    ).first()
+
+
+def action_is_later(action: CardAction | None, grade: Review | None) -> bool:
+    """Whether undo should take ``action`` rather than ``grade`` (the later of the two)."""
+    if action is None:
+        return False
+    return grade is None or grade.id is None or grade.id <= action.after_review_id
+
+
+def undo_action(session: Session, action_id: int, now: datetime) -> UndoneAction:
+    """Put the card's schedule back as it was before action ``action_id`` and mark the
+    action undone (an edit's file is the caller's to restore: see ``UndoneAction``)."""
+    action = session.get(CardAction, action_id)
+    assert action is not None
+    before = json.loads(action.before)
+    state = state_of(session, action.learner_id, action.card_id)
+    for key in SCHEDULE_FIELDS:
+        value = before["card"].get(key)
+        if key.endswith("_day") or key == "buried_until":
+            value = date.fromisoformat(value) if value else None
+        setattr(state, key, value)
+    state.updated_at = now
+    session.add(state)
+    action.undone = True
+    session.add(action)
+    return UndoneAction(
+        action.card_id,
+        action.action,
+        before.get("kind", "review"),
+        before.get("file", ""),
+        before.get("text", ""),
+    )
+
+
+def _json_value(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, date) else value

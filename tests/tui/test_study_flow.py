@@ -1,0 +1,223 @@
+"""The study flow in the app as a learner coming from Anki meets it (issue 16): undo of
+any action, unflag and unbury, a browse that shows the card and cannot be mistyped,
+help everywhere, the profile and the theme."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlmodel import select
+from textual.widgets import DataTable
+
+from study.browse import CardLocation
+from study.clock import FixedClock
+from study.config import Settings, load_settings
+from study.storage.models import CardState
+from study.tui.app import StudyApp
+from study.tui.screens.browse import BrowseScreen
+from study.tui.screens.help import HelpScreen
+from study.tui.screens.stats import StatsScreen
+from study.workspace import Workspace, open_workspace
+
+from .conftest import make_workspace, screen_text, settle
+from .test_review import Timer, answer, review_app, shown_card, state
+
+
+def flags(workspace: Workspace) -> dict[str, tuple[bool, bool, bool]]:
+    """Per card with a schedule: (suspended, buried, flagged)."""
+    with workspace.database.session() as session:
+        rows = session.exec(select(CardState)).all()
+        return {s.card_id: (s.suspended, s.buried_until is not None, s.flagged) for s in rows}
+
+
+# ---------------------------------------------------------------- review: undo and unflag
+
+
+async def test_u_takes_back_a_suspend_then_the_grade_before_it(workspace: Workspace) -> None:
+    timer = Timer()
+    app = review_app(workspace, timer)
+    async with app.run_test(size=(100, 30), notifications=True) as pilot:
+        await settle(pilot)
+        await answer(pilot, timer, "5")  # avn-name
+        assert shown_card(app) == "avn-risk#c1"
+        await pilot.press("s")
+        await settle(pilot)
+        assert shown_card(app) == "markup"
+        await pilot.press("u")
+        await settle(pilot)
+        assert shown_card(app) == "avn-risk#c1"
+        assert "Undone: the suspension" in screen_text(app)
+        assert flags(workspace)["avn-risk#c1"] == (False, False, False)
+        await pilot.press("u")
+        await settle(pilot)
+        assert shown_card(app) == "avn-name"
+    kept = state(workspace, "avn-name")
+    assert kept is not None and kept.reviews == 0
+
+
+async def test_f_on_a_flagged_card_unflags_it_and_u_flags_it_again(workspace: Workspace) -> None:
+    app = review_app(workspace)
+    async with app.run_test(size=(100, 30), notifications=True) as pilot:
+        await settle(pilot)
+        await pilot.press("f")
+        await settle(pilot)
+        await pilot.press(*"typo", "enter")
+        await settle(pilot)
+        assert flags(workspace)["avn-name"][2]
+        await pilot.press("f")
+        await settle(pilot)
+        assert "Flag removed" in screen_text(app)
+        assert not flags(workspace)["avn-name"][2]
+        await pilot.press("u")
+        await settle(pilot)
+        assert flags(workspace)["avn-name"][2]
+
+
+async def test_u_takes_back_an_edit_and_the_deck_file_is_as_it_was(
+    workspace: Workspace, tmp_path: Path
+) -> None:
+    spine = tmp_path / "decks" / "spine.toml"
+    before = spine.read_text(encoding="utf-8")
+
+    def editor(app: StudyApp, location: CardLocation) -> str | None:
+        location.path.write_text(before.replace("Osteonecrosis", "Bone death"), "utf-8")
+        return None
+
+    app = review_app(workspace, run_editor=editor)
+    async with app.run_test(size=(100, 30), notifications=True) as pilot:
+        await settle(pilot)
+        await pilot.press("e")
+        await settle(pilot)
+        assert "Bone death" in spine.read_text(encoding="utf-8")
+        await pilot.press("u")
+        await settle(pilot)
+        assert "the edit" in screen_text(app)
+        await pilot.press("space")
+        await pilot.pause()
+        assert "Osteonecrosis" in screen_text(app)
+    assert spine.read_text(encoding="utf-8") == before
+
+
+# ---------------------------------------------------------------- browse
+
+
+async def open_browse(app: StudyApp, pilot) -> None:  # type: ignore[no-untyped-def]
+    await settle(pilot)
+    await pilot.press("b")
+    await settle(pilot)
+    assert isinstance(app.screen, BrowseScreen)
+
+
+async def test_a_word_typed_on_the_browse_table_searches_and_changes_nothing(
+    workspace: Workspace,
+) -> None:
+    app = StudyApp(workspace)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_browse(app, pilot)
+        await pilot.press(*"sciatica")
+        await settle(pilot)
+        assert "1–1 of 1 cards" in screen_text(app)
+    assert flags(workspace) == {}
+
+
+async def test_browse_unflags_unburies_and_filters_buried_cards(
+    workspace: Workspace, clock: FixedClock
+) -> None:
+    from study.session import StudySession
+
+    session = StudySession(workspace.database, workspace.learner_id, workspace.settings, clock)
+    session.flag("unclear")  # avn-name
+    session.bury()  # avn-name, then avn-risk#c1 is shown
+    app = StudyApp(workspace)
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await open_browse(app, pilot)
+        assert "BF" in screen_text(app)  # buried, flagged
+        app.screen.query_one("#browse-state").value = "buried"  # type: ignore[attr-defined]
+        await settle(pilot)
+        assert "1–1 of 1 cards" in screen_text(app)
+        app.screen.query_one(DataTable).focus()
+        await pilot.press("F")
+        await settle(pilot)
+        await pilot.press("B")
+        await settle(pilot)
+        assert "No cards match." in screen_text(app)
+    assert flags(workspace)["avn-name"] == (False, False, False)
+
+
+async def test_browse_shows_a_preview_of_the_selected_card_at_80_columns(
+    workspace: Workspace,
+) -> None:
+    app = StudyApp(workspace)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_browse(app, pilot)
+        await pilot.press("down")
+        await settle(pilot)
+        text = screen_text(app)
+        # The two cloze siblings differ only at their end: the table shows it whole.
+        assert "include [drug] and alcohol." in text and "steroids and [...]." in text
+        assert "avn-risk#c1 · Orthopaedics::Spine and hip · new" in text
+        assert "→ steroids" in text
+
+
+async def test_question_mark_opens_the_help_on_browse_and_stats(workspace: Workspace) -> None:
+    app = StudyApp(workspace)
+    async with app.run_test(size=(80, 24)) as pilot:
+        for key in ("b", "s"):
+            await settle(pilot)
+            if key == "s":
+                await pilot.press("escape")
+                await settle(pilot)
+            await pilot.press(key)
+            await settle(pilot)
+            assert isinstance(app.screen, BrowseScreen if key == "b" else StatsScreen)
+            await pilot.press("question_mark")
+            await pilot.pause()
+            assert isinstance(app.screen, HelpScreen)
+            await pilot.press("escape")
+            await pilot.pause()
+
+
+# ---------------------------------------------------------------- the app
+
+
+async def test_the_palette_lists_help_once(workspace: Workspace) -> None:
+    app = StudyApp(workspace)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        titles = [command.title for command in app.get_system_commands(app.screen)]
+        assert titles.count("Help") == 1
+
+
+async def test_a_theme_picked_in_the_palette_is_remembered(workspace: Workspace) -> None:
+    app = StudyApp(workspace)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        app.theme = "nord"  # what the palette's "Change theme" does
+        await pilot.pause()
+        await pilot.pause()
+    assert load_settings().theme == "nord"
+    again = StudyApp(workspace, settings=load_settings())
+    async with again.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        assert again.theme == "nord"
+
+
+async def test_the_title_names_a_profile_other_than_default(
+    tmp_path: Path, clock: FixedClock
+) -> None:
+    make_workspace(tmp_path, clock).close()
+    workspace = open_workspace(
+        f"sqlite:///{tmp_path / 'study.db'}",
+        "alice",
+        clock=clock,
+        settings=Settings(timezone="UTC"),
+        sync_bundled=False,
+    )
+    app = StudyApp(workspace)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert "study · profile alice" in screen_text(app)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "profile alice" in screen_text(app).splitlines()[0]
+    workspace.close()
