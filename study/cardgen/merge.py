@@ -10,13 +10,18 @@ When the generator improves the card it makes from a sentence, the new card's id
 sentence, pattern and answer) differs from the old one. The learner's history follows the
 id, so a new card takes over the id of an unedited card of the same source sentence that
 the generator no longer produces.
+
+What a review took out stays out: a generated card whose id has a tombstone in the existing
+file (``removed = true``) is dropped, and so is every generated card of a sentence marked
+``exclude_sentence`` there (its edited cards, if any, are all it gives). The tombstones are
+kept in the merged deck.
 """
 
 from __future__ import annotations
 
 from dataclasses import replace
 
-from study.decks import DeckSpec, NoteSpec
+from study.decks import DeckSpec, NoteSpec, RemovedCard
 
 
 def merge_with_existing(generated: DeckSpec, existing: DeckSpec) -> DeckSpec:
@@ -27,7 +32,7 @@ def merge_with_existing(generated: DeckSpec, existing: DeckSpec) -> DeckSpec:
     """
     old = {note.id: note for note in existing.notes}
     notes: list[NoteSpec] = []
-    for note in _keep_ids(generated.notes, existing.notes):
+    for note in _keep_ids(_not_removed(generated.notes, existing), existing.notes):
         before = old.get(note.id)
         if before is None:
             notes.append(note)
@@ -52,6 +57,24 @@ def merge_with_existing(generated: DeckSpec, existing: DeckSpec) -> DeckSpec:
         description=existing.description or generated.description,
         version=existing.version + 1 if changed else existing.version,
         notes=tuple(notes),
+        removed=existing.removed,
+    )
+
+
+def _not_removed(generated: tuple[NoteSpec, ...], existing: DeckSpec) -> tuple[NoteSpec, ...]:
+    """``generated`` without the cards a review of ``existing`` removed or excluded."""
+    gone = {removed.id for removed in existing.removed}
+    entries: list[NoteSpec | RemovedCard] = [*existing.notes, *existing.removed]
+    excluded = {
+        (entry.source.file, entry.source.sentence)
+        for entry in entries
+        if entry.exclude_sentence and entry.source is not None
+    }
+    return tuple(
+        note
+        for note in generated
+        if note.id not in gone
+        and not (note.source and (note.source.file, note.source.sentence) in excluded)
     )
 
 

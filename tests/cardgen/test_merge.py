@@ -9,7 +9,7 @@ from click.testing import CliRunner
 
 from study.cardgen.merge import merge_with_existing
 from study.cli import cli
-from study.decks import DeckSpec, NoteSpec, Source, load_deck
+from study.decks import DeckSpec, NoteSpec, RemovedCard, Source, dump_deck, load_deck, parse_deck
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -76,6 +76,36 @@ def test_improved_card_of_the_same_sentence_keeps_the_old_id() -> None:
         ("new-8", "another"),
         ("new-7", "fresh"),
     ]
+
+
+def test_a_removed_card_is_not_regenerated_and_its_tombstone_stays() -> None:
+    said = Source(file="m.txt", sentence="Gout affects the big toe.")
+    gone = RemovedCard("b", said, note="redundant")
+    existing = replace(deck(replace(basic("a", "A"), source=said)), removed=(gone,))
+    generated = deck(replace(basic("a", "A"), source=said), replace(basic("b", "B"), source=said))
+    merged = merge_with_existing(generated, existing)
+    assert [n.id for n in merged.notes] == ["a"]
+    assert merged.removed == (gone,)
+    assert merged.version == 1  # the review already took it out: nothing changed
+    again = parse_deck(dump_deck(merged), Path("d.toml"))
+    assert [n.id for n in again.notes] == ["a"] and [r.id for r in again.removed] == ["b"]
+
+
+def test_an_excluded_sentence_gives_only_its_edited_cards() -> None:
+    wrong = Source(file="m.txt", sentence="Muscles heal rapidly.")
+    other = Source(file="m.txt", sentence="Gout is painful.")
+    fixed = replace(basic("fixed", "corrected", edited=True), source=wrong, exclude_sentence=True)
+    trivia = RemovedCard("t", Source("m.txt", "Trivia."), exclude_sentence=True)
+    existing = replace(deck(fixed, replace(basic("g", "G"), source=other)), removed=(trivia,))
+    generated = deck(
+        replace(basic("n1", "Muscles heal {{rapidly}}"), source=wrong),
+        replace(basic("n2", "a trivia card with a new id"), source=Source("m.txt", "Trivia.")),
+        replace(basic("g", "G better"), source=other),
+    )
+    merged = merge_with_existing(generated, existing)
+    # A new generator's cards of an excluded sentence never come in, whatever their id;
+    # the other sentences are regenerated as usual.
+    assert [(n.id, n.front) for n in merged.notes] == [("fixed", "corrected"), ("g", "G better")]
 
 
 def test_regenerating_the_bundled_deck_changes_nothing(tmp_path: Path) -> None:

@@ -13,6 +13,7 @@ from study.decks import (
     DeckError,
     DeckSpec,
     NoteSpec,
+    RemovedCard,
     Source,
     deck_header,
     dump_deck,
@@ -372,3 +373,82 @@ def test_deck_header_says_none_when_the_head_does_not_say_plainly(
     path = tmp_path / "d.toml"
     path.write_text(text, encoding="latin-1")
     assert deck_header(path) is None
+
+
+# ---------------------------------------------------------------- removed cards
+
+
+REMOVED = card(
+    """id = "kept"
+front = "Q?"
+back = "A"
+source = { file = "m.txt", sentence = "Kept." }
+edited = true
+exclude_sentence = true
+
+[[cards]]
+id = "gone"
+removed = true
+source = { file = "m.txt", sentence = "Trivia." }
+exclude_sentence = true
+note = "trivia"
+"""
+)
+
+
+def test_a_removed_card_is_a_tombstone_kept_apart_from_the_cards() -> None:
+    deck = parse_deck(REMOVED, PATH)
+    assert [n.id for n in deck.notes] == ["kept"]
+    assert deck.notes[0].exclude_sentence
+    assert deck.removed == (
+        RemovedCard("gone", Source("m.txt", "Trivia."), "trivia", exclude_sentence=True, line=13),
+    )
+
+
+def test_a_removed_card_survives_dump_and_parse() -> None:
+    deck = parse_deck(REMOVED, PATH)
+    text = dump_deck(deck)
+    assert 'id = "gone"\nremoved = true\n' in text
+    again = parse_deck(text, PATH)
+    assert [replace(gone, line=0) for gone in again.removed] == [
+        replace(gone, line=0) for gone in deck.removed
+    ]
+    assert dump_deck(again) == text
+
+
+def test_removed_card_problems_name_their_lines() -> None:
+    text = card(
+        """id = "a"
+removed = false
+
+[[cards]]
+id = "b"
+removed = true
+front = "still here?"
+
+[[cards]]
+id = "c"
+removed = true
+exclude_sentence = true
+
+[[cards]]
+id = "d"
+front = "Q?"
+back = "A"
+source = { file = "m.txt", sentence = "S." }
+exclude_sentence = true
+
+[[cards]]
+id = "a"
+front = "Q?"
+back = "A"
+"""
+    )
+    assert problems(text) == [
+        "7: removed must be true (delete the key to keep the card)",
+        "12: 'front' has no place in a removed card (keep id, source, note)",
+        "17: exclude_sentence needs the card's source sentence",
+        "24: exclude_sentence needs edited = true (regenerating drops the sentence's "
+        "unedited cards)",
+        "27: duplicate card id 'a' (first used on line 6)",
+    ]
