@@ -160,3 +160,10 @@ def test_the_reviewed_deck_reaches_a_learner_of_the_old_one_with_progress_kept(
     assert set(before) & new_cards and not (set(before) & new_cards & retired)
     assert (old_cards - new_cards) <= retired
     assert {gone.id for gone in reviewed.removed} == _retired(db_path, "note")
+
+
+def test_the_review_document_lists_every_edited_and_removed_card() -> None:
+    deck = load_deck(DECKS / "spine-and-hip.toml")
+    review = (ROOT / "docs" / "medical-review.md").read_text(encoding="utf-8")
+    listed = set(re.findall(r"^\| `([^`]+)` \|", review, flags=re.MULTILINE))
+    assert listed == {n.id for n in deck.notes if n.edited} | {r.id for r in deck.removed}
