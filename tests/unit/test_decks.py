@@ -283,13 +283,15 @@ tags = st.lists(st.from_regex(r"[^\s#\"]{1,10}", fullmatch=True), max_size=3, un
 @st.composite
 def notes(draw: st.DrawFn, note_id: str) -> NoteSpec:
     source = draw(st.none() | st.builds(Source, any_text, any_text))
+    edited = draw(st.booleans())
     common = {
         "id": note_id,
         "tags": tuple(draw(tags)),
         "source": source,
-        "edited": draw(st.booleans()),
+        "edited": edited,
         "note": draw(any_text),
         "extra": draw(any_text),
+        "exclude_sentence": edited and source is not None and draw(st.booleans()),
     }
     if draw(st.booleans()):
         return NoteSpec(type="basic", front=draw(field_text), back=draw(field_text), **common)
@@ -305,8 +307,16 @@ def notes(draw: st.DrawFn, note_id: str) -> NoteSpec:
 
 @st.composite
 def decks(draw: st.DrawFn) -> DeckSpec:
-    note_ids = draw(st.lists(ids, max_size=4, unique=True))
+    note_ids = draw(st.lists(ids, max_size=6, unique=True))
+    removed_ids = note_ids[4:]
+    note_ids = note_ids[:4]
+    removed = []
+    for removed_id in removed_ids:
+        source = draw(st.none() | st.builds(Source, any_text, any_text))
+        exclude = source is not None and draw(st.booleans())
+        removed.append(RemovedCard(removed_id, source, draw(any_text), exclude))
     return DeckSpec(
+        removed=tuple(removed),
         id=draw(ids),
         name=draw(field_text),
         version=draw(st.integers(min_value=1, max_value=10**6)),
@@ -320,7 +330,14 @@ def decks(draw: st.DrawFn) -> DeckSpec:
 @given(decks())
 def test_any_text_in_any_field_survives_dump_and_parse(deck: DeckSpec) -> None:
     parsed = parse_deck(dump_deck(deck), PATH)
-    assert replace(parsed, notes=tuple(replace(n, line=0) for n in parsed.notes)) == deck
+    assert (
+        replace(
+            parsed,
+            notes=tuple(replace(n, line=0) for n in parsed.notes),
+            removed=tuple(replace(r, line=0) for r in parsed.removed),
+        )
+        == deck
+    )
 
 
 def test_tricky_characters_survive_a_round_trip() -> None:
