@@ -167,3 +167,15 @@ def test_the_review_document_lists_every_edited_and_removed_card() -> None:
     review = (ROOT / "docs" / "medical-review.md").read_text(encoding="utf-8")
     listed = set(re.findall(r"^\| `([^`]+)` \|", review, flags=re.MULTILINE))
     assert listed == {n.id for n in deck.notes if n.edited} | {r.id for r in deck.removed}
+
+
+def test_a_fresh_import_never_creates_a_removed_card(tmp_path: Path) -> None:
+    db_path = tmp_path / "new.db"
+    database = open_database(f"sqlite:///{db_path}")
+    library.import_deck_files(database, [DECKS / "spine-and-hip.toml"], START, bundled=True)
+    database.close()
+    deck = load_deck(DECKS / "spine-and-hip.toml")
+    with closing(sqlite3.connect(db_path)) as connection:
+        notes = {row[0] for row in connection.execute("SELECT id FROM note")}
+    assert notes == {n.id for n in deck.notes}
+    assert not notes & {r.id for r in deck.removed}
