@@ -14,17 +14,15 @@ written example where v4 happened not to hold that form.
 from __future__ import annotations
 
 import re
-import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
 from study import cloze
-from study.cli import cli
 from study.decks import DeckSpec, NoteSpec, load_deck
+from tests.cardgen.test_merge import regenerate_bundled_deck
 
 ROOT = Path(__file__).resolve().parents[2]
 DECK = ROOT / "decks" / "spine-and-hip.toml"
@@ -193,24 +191,7 @@ def _wrong_cards(deck: DeckSpec) -> list[str]:
 @pytest.fixture(scope="module")
 def regenerated(tmp_path_factory: pytest.TempPathFactory) -> DeckSpec:
     """The deck file after ``study generate`` ran over it from its material."""
-    folder = tmp_path_factory.mktemp("regenerate")
-    shutil.copytree(ROOT / "decks" / "material", folder / "material")
-    target = folder / "spine-and-hip.toml"
-    shutil.copy(DECK, target)
-    result = CliRunner().invoke(
-        cli,
-        [
-            "--db",
-            str(folder / "db.sqlite"),
-            "generate",
-            str(folder / "material" / "spine-and-hip.txt"),
-            "-o",
-            str(target),
-        ],
-        env={"STUDY_HOME": str(folder / "home")},
-    )
-    assert result.exit_code == 0, result.output
-    return load_deck(target)
+    return load_deck(regenerate_bundled_deck(tmp_path_factory.mktemp("regenerate")))
 
 
 def test_each_wrong_form_is_caught_where_it_was_written() -> None:

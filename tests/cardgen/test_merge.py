@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from dataclasses import replace
 from pathlib import Path
 
@@ -108,25 +109,30 @@ def test_an_excluded_sentence_gives_only_its_edited_cards() -> None:
     assert [(n.id, n.front) for n in merged.notes] == [("fixed", "corrected"), ("g", "G better")]
 
 
-def test_regenerating_the_bundled_deck_changes_nothing(tmp_path: Path) -> None:
-    (tmp_path / "material").mkdir()
-    material = ROOT / "decks" / "material" / "spine-and-hip.txt"
-    (tmp_path / "material" / "spine-and-hip.txt").write_bytes(material.read_bytes())
-    bundled = ROOT / "decks" / "spine-and-hip.toml"
-    target = tmp_path / "spine-and-hip.toml"
-    target.write_bytes(bundled.read_bytes())
+def regenerate_bundled_deck(folder: Path) -> Path:
+    """A copy of the bundled deck file in ``folder`` after ``study generate`` ran over it
+    from its material, as a maintainer regenerates it."""
+    shutil.copytree(ROOT / "decks" / "material", folder / "material")
+    target = folder / "spine-and-hip.toml"
+    shutil.copy(ROOT / "decks" / "spine-and-hip.toml", target)
     result = CliRunner().invoke(
         cli,
         [
             "--db",
-            str(tmp_path / "db.sqlite"),
+            str(folder / "db.sqlite"),
             "generate",
-            str(tmp_path / "material" / "spine-and-hip.txt"),
+            str(folder / "material" / "spine-and-hip.txt"),
             "-o",
             str(target),
         ],
-        env={"STUDY_HOME": str(tmp_path / "home")},
+        env={"STUDY_HOME": str(folder / "home")},
     )
     assert result.exit_code == 0, result.output
+    return target
+
+
+def test_regenerating_the_bundled_deck_changes_nothing(tmp_path: Path) -> None:
+    bundled = ROOT / "decks" / "spine-and-hip.toml"
+    target = regenerate_bundled_deck(tmp_path)
     assert target.read_text() == bundled.read_text()
     assert load_deck(target) == replace(load_deck(bundled), path=None)
