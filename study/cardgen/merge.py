@@ -13,15 +13,16 @@ the generator no longer produces.
 
 What a review took out stays out: a generated card whose id has a tombstone in the existing
 file (``removed = true``) is dropped, and so is every generated card of a sentence marked
-``exclude_sentence`` there (its edited cards, if any, are all it gives). The tombstones are
-kept in the merged deck.
+``exclude_sentence`` there (its edited cards, if any, are all it gives), however the
+generator splits it into sentences. The tombstones are kept in the merged deck.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
-from study.decks import DeckSpec, NoteSpec, RemovedCard
+from study.decks import DeckSpec, NoteSpec, RemovedCard, Source
 
 
 def merge_with_existing(generated: DeckSpec, existing: DeckSpec) -> DeckSpec:
@@ -62,20 +63,34 @@ def merge_with_existing(generated: DeckSpec, existing: DeckSpec) -> DeckSpec:
 
 
 def _not_removed(generated: tuple[NoteSpec, ...], existing: DeckSpec) -> tuple[NoteSpec, ...]:
-    """``generated`` without the cards a review of ``existing`` removed or excluded."""
+    """``generated`` without the cards a review of ``existing`` removed or excluded.
+
+    An excluded sentence is matched by its words, so it stays excluded when another
+    sentence splitter cuts it in parts, joins it to its neighbour, or moves a quote mark.
+    """
     gone = {removed.id for removed in existing.removed}
     entries: list[NoteSpec | RemovedCard] = [*existing.notes, *existing.removed]
-    excluded = {
-        (entry.source.file, entry.source.sentence)
+    excluded = [
+        (entry.source.file, _words(entry.source.sentence))
         for entry in entries
         if entry.exclude_sentence and entry.source is not None
-    }
-    return tuple(
-        note
-        for note in generated
-        if note.id not in gone
-        and not (note.source and (note.source.file, note.source.sentence) in excluded)
-    )
+    ]
+
+    def is_excluded(source: Source | None) -> bool:
+        if source is None or not _words(source.sentence).strip():
+            return False
+        words = _words(source.sentence)
+        return any(
+            file == source.file and them.strip() and (words in them or them in words)
+            for file, them in excluded
+        )
+
+    return tuple(note for note in generated if note.id not in gone and not is_excluded(note.source))
+
+
+def _words(sentence: str) -> str:
+    """The words of ``sentence``, lower-cased, space-separated and space-padded."""
+    return " " + " ".join(re.findall(r"\w+", sentence.lower())) + " "
 
 
 def _keep_ids(generated: tuple[NoteSpec, ...], existing: tuple[NoteSpec, ...]) -> list[NoteSpec]:

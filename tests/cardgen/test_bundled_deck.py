@@ -148,9 +148,10 @@ def test_the_reviewed_deck_reaches_a_learner_of_the_old_one_with_progress_kept(
     new_cards = {c for n in reviewed.notes for c in n.card_ids}
     old_cards = {c for n in old.notes for c in n.card_ids}
     assert result.deck_id == "spine-and-hip"
+    removed = {r.id for r in reviewed.removed} & {n.id for n in old.notes}
     assert (result.added, result.retired) == (
         len({n.id for n in reviewed.notes} - {n.id for n in old.notes}),
-        len(reviewed.removed),
+        len(removed),
     )
     after = _progress(db_path)
     # Every card the learner studied keeps its schedule and its review log: the cards
@@ -159,7 +160,7 @@ def test_the_reviewed_deck_reaches_a_learner_of_the_old_one_with_progress_kept(
     retired = _retired(db_path, "card")
     assert set(before) & new_cards and not (set(before) & new_cards & retired)
     assert (old_cards - new_cards) <= retired
-    assert {gone.id for gone in reviewed.removed} == _retired(db_path, "note")
+    assert removed == _retired(db_path, "note")
 
 
 def test_the_review_document_lists_every_edited_and_removed_card() -> None:

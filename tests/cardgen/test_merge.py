@@ -109,6 +109,29 @@ def test_an_excluded_sentence_gives_only_its_edited_cards() -> None:
     assert [(n.id, n.front) for n in merged.notes] == [("fixed", "corrected"), ("g", "G better")]
 
 
+def test_an_excluded_sentence_stays_excluded_however_the_generator_splits_it() -> None:
+    wrong = "Muscles and ligaments heal rapidly, while a torn disc may or may not."
+    fixed = replace(
+        basic("fixed", "corrected", edited=True),
+        source=Source("m.txt", wrong),
+        exclude_sentence=True,
+    )
+    generated = deck(
+        # cut in parts, joined to its neighbour, a quote mark moved: all excluded
+        replace(
+            basic("n1", "heal {{rapidly}}"),
+            source=Source("m.txt", "Muscles and ligaments heal rapidly,"),
+        ),
+        replace(basic("n2", "joined"), source=Source("m.txt", f"Gout hurts. {wrong}")),
+        replace(basic("n3", "quoted"), source=Source("m.txt", f"“ {wrong}")),
+        # the same words in another file, and another sentence, are generated as usual
+        replace(basic("n4", "elsewhere"), source=Source("other.txt", wrong)),
+        replace(basic("n5", "muscles"), source=Source("m.txt", "Muscles move joints.")),
+    )
+    merged = merge_with_existing(generated, deck(fixed))
+    assert [n.id for n in merged.notes] == ["fixed", "n4", "n5"]
+
+
 def regenerate_bundled_deck(folder: Path) -> Path:
     """A copy of the bundled deck file in ``folder`` after ``study generate`` ran over it
     from its material, as a maintainer regenerates it."""
