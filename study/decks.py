@@ -17,6 +17,11 @@ A deck file looks like this (the README documents every key)::
     tags = ["avascular-necrosis", "hip"]
     source = { file = "material/spine-and-hip.txt", sentence = "Avascular necrosis ..." }
 
+A card taken out on review stays in the file as a tombstone, ``removed = true`` with its
+``id`` (and ``source``, ``note``): never imported or shown, and regenerating the deck never
+brings it back. ``exclude_sentence = true`` (on a tombstone or an edited card) goes further:
+the generator makes no card at all from that card's source sentence (see cardgen.merge).
+
 ``tomllib`` parses the data; line numbers of content errors come from a light scan of
 the raw text, since ``tomllib`` keeps no positions. Every content problem is reported at
 once, in line order; a TOML syntax error stops parsing, so it is reported alone.
@@ -43,6 +48,8 @@ TAG_PATTERN = re.compile(r"^[^\s#\"]{1,64}$")
 MAX_FIELD_CHARS = 20_000
 DECK_KEYS = {"id", "version", "name", "description", "material"}
 CARD_KEYS = {"id", "type", "front", "back", "text", "extra", "tags", "source", "edited", "note"}
+CARD_KEYS |= {"exclude_sentence", "removed"}  # tombstones and review exclusions
+REMOVED_KEYS = {"id", "removed", "source", "note", "exclude_sentence"}
 SOURCE_KEYS = {"file", "sentence"}
 TOP_KEYS = {"deck", "cards"}
 
@@ -78,6 +85,7 @@ class NoteSpec:
     edited: bool = False
     note: str = ""
     line: int = 0
+    exclude_sentence: bool = False
 
     @property
     def card_ids(self) -> list[str]:
@@ -85,6 +93,17 @@ class NoteSpec:
         if self.type == "cloze":
             return [f"{self.id}#c{n}" for n in cloze.cloze_numbers(self.text)]
         return [self.id]
+
+
+@dataclass(frozen=True)
+class RemovedCard:
+    """A ``removed = true`` entry: a card taken out on review, kept so it stays out."""
+
+    id: str
+    source: Source | None = None
+    note: str = ""
+    exclude_sentence: bool = False
+    line: int = 0
 
 
 @dataclass(frozen=True)
@@ -98,6 +117,7 @@ class DeckSpec:
     material: tuple[str, ...] = ()
     notes: tuple[NoteSpec, ...] = ()
     path: Path | None = field(default=None, compare=False)
+    removed: tuple[RemovedCard, ...] = ()
 
 
 class _Positions:
@@ -341,7 +361,7 @@ class _Validator:
         if not isinstance(cards, list):
             self.problem(self.at.top_keys.get("cards", 1), "cards must be [[cards]] tables")
             cards = []
-        notes = [self.note(index, entry) for index, entry in enumerate(cards)]
+        entries = [self.note(index, entry) for index, entry in enumerate(cards)]
         self.check_unique(cards)
         if self.problems:
             raise self.error()
@@ -351,15 +371,18 @@ class _Validator:
             version=version,
             description=description,
             material=tuple(material),
-            notes=tuple(n for n in notes if n is not None),
+            notes=tuple(n for n in entries if isinstance(n, NoteSpec)),
             path=self.path,
+            removed=tuple(n for n in entries if isinstance(n, RemovedCard)),
         )
 
-    def note(self, index: int, entry: object) -> NoteSpec | None:
+    def note(self, index: int, entry: object) -> NoteSpec | RemovedCard | None:
         line = self.at.card(index)
         if not isinstance(entry, dict):
             self.problem(line, "each [[cards]] entry must be a table")
             return None
+        if "removed" in entry:
+            return self.removed(index, entry)
         before = len(self.problems)
         for key in sorted(set(entry) - CARD_KEYS):
             self.problem(self.at.card(index, key), f"unknown key '{key}' in card")
@@ -405,10 +428,14 @@ class _Validator:
             if not TAG_PATTERN.match(tag):
                 self.problem(self.at.card(index, "tags"), f"tag {tag!r} must be one word")
         source = self.source(entry.get("source"), self.at.card(index, "source"))
-        edited = entry.get("edited", False)
-        if not isinstance(edited, bool):
-            self.problem(self.at.card(index, "edited"), "edited must be true or false")
-            edited = False
+        edited = self.flag(entry, index, "edited")
+        exclude = self.exclusion(entry, index, source)
+        if exclude and not edited:
+            self.problem(
+                self.at.card(index, "exclude_sentence"),
+                "exclude_sentence needs edited = true (regenerating drops the sentence's "
+                "unedited cards)",
+            )
         remark = field_text("note")
         if len(self.problems) > before:
             return None
@@ -424,7 +451,45 @@ class _Validator:
             edited=edited,
             note=remark,
             line=line,
+            exclude_sentence=exclude,
         )
+
+    def removed(self, index: int, entry: Mapping[str, Any]) -> RemovedCard | None:
+        """A tombstone: ``removed = true``, the card's ``id``, its ``source`` and a ``note``."""
+        before = len(self.problems)
+        for key in sorted(set(entry) - REMOVED_KEYS):
+            self.problem(
+                self.at.card(index, key),
+                f"'{key}' has no place in a removed card (keep id, source, note)",
+            )
+        if entry["removed"] is not True:
+            self.problem(
+                self.at.card(index, "removed"),
+                "removed must be true (delete the key to keep the card)",
+            )
+        note_id = self.identifier(entry.get("id"), self.at.card(index, "id"), "card id")
+        source = self.source(entry.get("source"), self.at.card(index, "source"))
+        exclude = self.exclusion(entry, index, source)
+        remark = self.text(entry, "note", self.at.card(index, "note"), "card")
+        if len(self.problems) > before:
+            return None
+        return RemovedCard(note_id, source, remark, exclude, self.at.card(index))
+
+    def flag(self, entry: Mapping[str, Any], index: int, key: str) -> bool:
+        value = entry.get(key, False)
+        if not isinstance(value, bool):
+            self.problem(self.at.card(index, key), f"{key} must be true or false")
+            return False
+        return value
+
+    def exclusion(self, entry: Mapping[str, Any], index: int, source: Source | None) -> bool:
+        exclude = self.flag(entry, index, "exclude_sentence")
+        if exclude and source is None:
+            self.problem(
+                self.at.card(index, "exclude_sentence"),
+                "exclude_sentence needs the card's source sentence",
+            )
+        return exclude
 
     def identifier(self, value: object, line: int, what: str) -> str:
         if value is None:
@@ -568,16 +633,29 @@ def dump_deck(deck: DeckSpec) -> str:
         if spec.extra:
             lines.append(f"extra = {toml_string(spec.extra)}")
         lines.append(f"tags = {_toml_list(spec.tags)}")
-        if spec.source is not None:
-            lines.append(
-                f"source = {{ file = {toml_string(spec.source.file)}, "
-                f"sentence = {toml_string(spec.source.sentence)} }}"
-            )
-        if spec.edited:
-            lines.append("edited = true")
+        lines += _source_lines(spec.source, spec.exclude_sentence, edited=spec.edited)
         if spec.note:
             lines.append(f"note = {toml_string(spec.note)}")
+    for gone in deck.removed:
+        lines += ["", "[[cards]]", f"id = {toml_string(gone.id)}", "removed = true"]
+        lines += _source_lines(gone.source, gone.exclude_sentence)
+        if gone.note:
+            lines.append(f"note = {toml_string(gone.note)}")
     return "\n".join(lines) + "\n"
+
+
+def _source_lines(source: Source | None, exclude_sentence: bool, edited: bool = False) -> list[str]:
+    lines = []
+    if source is not None:
+        lines.append(
+            f"source = {{ file = {toml_string(source.file)}, "
+            f"sentence = {toml_string(source.sentence)} }}"
+        )
+    if edited:
+        lines.append("edited = true")
+    if exclude_sentence:
+        lines.append("exclude_sentence = true")
+    return lines
 
 
 def write_deck(deck: DeckSpec, path: Path) -> None:

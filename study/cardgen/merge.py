@@ -10,13 +10,19 @@ When the generator improves the card it makes from a sentence, the new card's id
 sentence, pattern and answer) differs from the old one. The learner's history follows the
 id, so a new card takes over the id of an unedited card of the same source sentence that
 the generator no longer produces.
+
+What a review took out stays out: a generated card whose id has a tombstone in the existing
+file (``removed = true``) is dropped, and so is every generated card of a sentence marked
+``exclude_sentence`` there (its edited cards, if any, are all it gives), however the
+generator splits it into sentences. The tombstones are kept in the merged deck.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
-from study.decks import DeckSpec, NoteSpec
+from study.decks import DeckSpec, NoteSpec, RemovedCard, Source
 
 
 def merge_with_existing(generated: DeckSpec, existing: DeckSpec) -> DeckSpec:
@@ -27,7 +33,7 @@ def merge_with_existing(generated: DeckSpec, existing: DeckSpec) -> DeckSpec:
     """
     old = {note.id: note for note in existing.notes}
     notes: list[NoteSpec] = []
-    for note in _keep_ids(generated.notes, existing.notes):
+    for note in _keep_ids(_not_removed(generated.notes, existing), existing.notes):
         before = old.get(note.id)
         if before is None:
             notes.append(note)
@@ -52,7 +58,39 @@ def merge_with_existing(generated: DeckSpec, existing: DeckSpec) -> DeckSpec:
         description=existing.description or generated.description,
         version=existing.version + 1 if changed else existing.version,
         notes=tuple(notes),
+        removed=existing.removed,
     )
+
+
+def _not_removed(generated: tuple[NoteSpec, ...], existing: DeckSpec) -> tuple[NoteSpec, ...]:
+    """``generated`` without the cards a review of ``existing`` removed or excluded.
+
+    An excluded sentence is matched by its words, so it stays excluded when another
+    sentence splitter cuts it in parts, joins it to its neighbour, or moves a quote mark.
+    """
+    gone = {removed.id for removed in existing.removed}
+    entries: list[NoteSpec | RemovedCard] = [*existing.notes, *existing.removed]
+    excluded = [
+        (entry.source.file, _words(entry.source.sentence))
+        for entry in entries
+        if entry.exclude_sentence and entry.source is not None
+    ]
+
+    def is_excluded(source: Source | None) -> bool:
+        if source is None or not _words(source.sentence).strip():
+            return False
+        words = _words(source.sentence)
+        return any(
+            file == source.file and them.strip() and (words in them or them in words)
+            for file, them in excluded
+        )
+
+    return tuple(note for note in generated if note.id not in gone and not is_excluded(note.source))
+
+
+def _words(sentence: str) -> str:
+    """The words of ``sentence``, lower-cased, space-separated and space-padded."""
+    return " " + " ".join(re.findall(r"\w+", sentence.lower())) + " "
 
 
 def _keep_ids(generated: tuple[NoteSpec, ...], existing: tuple[NoteSpec, ...]) -> list[NoteSpec]:

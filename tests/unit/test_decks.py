@@ -13,6 +13,7 @@ from study.decks import (
     DeckError,
     DeckSpec,
     NoteSpec,
+    RemovedCard,
     Source,
     anki_name_problem,
     deck_header,
@@ -285,13 +286,15 @@ tags = st.lists(st.from_regex(r"[^\s#\"]{1,10}", fullmatch=True), max_size=3, un
 @st.composite
 def notes(draw: st.DrawFn, note_id: str) -> NoteSpec:
     source = draw(st.none() | st.builds(Source, any_text, any_text))
+    edited = draw(st.booleans())
     common = {
         "id": note_id,
         "tags": tuple(draw(tags)),
         "source": source,
-        "edited": draw(st.booleans()),
+        "edited": edited,
         "note": draw(any_text),
         "extra": draw(any_text),
+        "exclude_sentence": edited and source is not None and draw(st.booleans()),
     }
     if draw(st.booleans()):
         return NoteSpec(type="basic", front=draw(field_text), back=draw(field_text), **common)
@@ -307,8 +310,16 @@ def notes(draw: st.DrawFn, note_id: str) -> NoteSpec:
 
 @st.composite
 def decks(draw: st.DrawFn) -> DeckSpec:
-    note_ids = draw(st.lists(ids, max_size=4, unique=True))
+    note_ids = draw(st.lists(ids, max_size=6, unique=True))
+    removed_ids = note_ids[4:]
+    note_ids = note_ids[:4]
+    removed = []
+    for removed_id in removed_ids:
+        source = draw(st.none() | st.builds(Source, any_text, any_text))
+        exclude = source is not None and draw(st.booleans())
+        removed.append(RemovedCard(removed_id, source, draw(any_text), exclude))
     return DeckSpec(
+        removed=tuple(removed),
         id=draw(ids),
         # Names Anki would rename are refused (issue 17): only names Anki keeps.
         name=draw(field_text.filter(lambda name: anki_name_problem(name) is None)),
@@ -323,7 +334,14 @@ def decks(draw: st.DrawFn) -> DeckSpec:
 @given(decks())
 def test_any_text_in_any_field_survives_dump_and_parse(deck: DeckSpec) -> None:
     parsed = parse_deck(dump_deck(deck), PATH)
-    assert replace(parsed, notes=tuple(replace(n, line=0) for n in parsed.notes)) == deck
+    assert (
+        replace(
+            parsed,
+            notes=tuple(replace(n, line=0) for n in parsed.notes),
+            removed=tuple(replace(r, line=0) for r in parsed.removed),
+        )
+        == deck
+    )
 
 
 def test_tricky_characters_survive_a_round_trip() -> None:
@@ -407,3 +425,80 @@ def test_marking_an_already_edited_note_only_bumps_the_version() -> None:
     marked = mark_note_edited(GOOD, PATH, "two")
     assert marked == GOOD.replace("version = 2", "version = 3")
     assert mark_note_edited(GOOD, PATH, "gone") == GOOD
+# ---------------------------------------------------------------- removed cards
+
+
+REMOVED = card(
+    """id = "kept"
+front = "Q?"
+back = "A"
+source = { file = "m.txt", sentence = "Kept." }
+edited = true
+exclude_sentence = true
+
+[[cards]]
+id = "gone"
+removed = true
+source = { file = "m.txt", sentence = "Trivia." }
+exclude_sentence = true
+note = "trivia"
+"""
+)
+
+
+def test_a_removed_card_is_a_tombstone_kept_apart_from_the_cards() -> None:
+    deck = parse_deck(REMOVED, PATH)
+    assert [n.id for n in deck.notes] == ["kept"]
+    assert deck.notes[0].exclude_sentence
+    assert deck.removed == (
+        RemovedCard("gone", Source("m.txt", "Trivia."), "trivia", exclude_sentence=True, line=13),
+    )
+
+
+def test_a_removed_card_survives_dump_and_parse() -> None:
+    deck = parse_deck(REMOVED, PATH)
+    text = dump_deck(deck)
+    assert 'id = "gone"\nremoved = true\n' in text
+    again = parse_deck(text, PATH)
+    assert [replace(gone, line=0) for gone in again.removed] == [
+        replace(gone, line=0) for gone in deck.removed
+    ]
+    assert dump_deck(again) == text
+
+
+def test_removed_card_problems_name_their_lines() -> None:
+    text = card(
+        """id = "a"
+removed = false
+
+[[cards]]
+id = "b"
+removed = true
+front = "still here?"
+
+[[cards]]
+id = "c"
+removed = true
+exclude_sentence = true
+
+[[cards]]
+id = "d"
+front = "Q?"
+back = "A"
+source = { file = "m.txt", sentence = "S." }
+exclude_sentence = true
+
+[[cards]]
+id = "a"
+front = "Q?"
+back = "A"
+"""
+    )
+    assert problems(text) == [
+        "7: removed must be true (delete the key to keep the card)",
+        "12: 'front' has no place in a removed card (keep id, source, note)",
+        "17: exclude_sentence needs the card's source sentence",
+        "24: exclude_sentence needs edited = true (regenerating drops the sentence's "
+        "unedited cards)",
+        "27: duplicate card id 'a' (first used on line 6)",
+    ]
