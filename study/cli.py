@@ -24,6 +24,7 @@ from study.config import (
     DESCRIPTIONS,
     Settings,
     SettingsError,
+    check_profile_name,
     fields_of,
     load_settings,
     save_settings,
@@ -55,9 +56,21 @@ class Options:
 
 
 def fail(message: str, code: int = 1) -> NoReturn:
-    """Print one clear line to stderr and exit."""
-    click.echo(f"study: {message}", err=True)
+    """Print one clear line to stderr and exit.
+
+    The message may quote a file or a database (a deck file's key, a driver's message):
+    it goes through the same filter as card text, so it cannot act on the terminal.
+    """
+    one_line = " ".join(part.strip() for part in message.splitlines() if part.strip())
+    say(f"study: {one_line}", err=True)
     sys.exit(code)
+
+
+def say(line: str, *, err: bool = False) -> None:
+    """Print one line that may quote a file, made printable (on one line)."""
+    from study.cards import printable
+
+    click.echo(printable(line, keep_newlines=False), err=err)
 
 
 @contextmanager
@@ -195,7 +208,7 @@ def import_(options: Options, paths: tuple[Path, ...]) -> None:
             f"{result.retired} retired, {result.unchanged} unchanged"
         )
         for warning in result.warnings:
-            click.echo(f"warning: {warning}", err=True)
+            say(f"warning: {warning}", err=True)
 
 
 @cli.command()
@@ -378,7 +391,7 @@ def profile_list(options: Options) -> None:
     with opened(options) as workspace, workspace.database.session() as session:
         for learner, reviews in list_learners(session):
             mark = "*" if learner.id == workspace.learner_id else " "
-            click.echo(f"{mark} {learner.name}  ({reviews} reviews)")
+            say(f"{mark} {learner.name}  ({reviews} reviews)")
 
 
 @profile.command("add")
@@ -388,7 +401,7 @@ def profile_add(options: Options, name: str) -> None:
     """Add a profile."""
     from study.storage.repository import get_or_create_learner
 
-    _check_profile_name(name)
+    check_profile_name(name)
     with opened(options) as workspace:
         workspace.database.write(lambda s: get_or_create_learner(s, name, workspace.clock.now()))
     click.echo(f"profile {name!r} ready; use it with --profile {name}")
@@ -402,7 +415,7 @@ def profile_rename(options: Options, old: str, new: str) -> None:
     """Rename a profile; its history follows."""
     from study.storage.repository import rename_learner
 
-    _check_profile_name(new)
+    check_profile_name(new)
     with opened(options) as workspace:
         workspace.database.write(lambda s: rename_learner(s, old, new))
     click.echo(f"profile {old!r} is now {new!r}")
@@ -425,11 +438,6 @@ def profile_remove(options: Options, name: str, yes: bool) -> None:
             fail("nothing removed", 1)
         workspace.database.write(lambda s: remove_learner(s, name))
     click.echo(f"profile {name!r} removed")
-
-
-def _check_profile_name(name: str) -> None:
-    if not name.strip() or len(name) > 64 or any(ord(c) < 32 for c in name):
-        fail("a profile name is 1 to 64 printable characters", 2)
 
 
 @cli.command()
@@ -611,7 +619,12 @@ LOG_COLUMNS = (
 
 
 @cli.command("log")
-@click.option("--csv", "as_csv", is_flag=True, help="CSV with a header row, for a spreadsheet.")
+@click.option(
+    "--csv",
+    "as_csv",
+    is_flag=True,
+    help="CSV with a header row, for a spreadsheet (formulas neutralised).",
+)
 @click.option(
     "--deck", "decks", multiple=True, metavar="D", help="Deck id or name (with child decks)."
 )
@@ -623,7 +636,7 @@ def log_command(options: Options, as_csv: bool, decks: tuple[str, ...], tag: str
     Columns: study date, local time, deck, card, question, grade, kind (new, review,
     drill, cram), interval in days and E-Factor after the grade, answer time.
     """
-    from study.cards import printable
+    from study.cards import printable, spreadsheet_cell
     from study.stats import review_log
 
     with opened(options) as workspace:
@@ -645,9 +658,9 @@ def log_command(options: Options, as_csv: bool, decks: tuple[str, ...], tag: str
                     (
                         entry.day.isoformat(),
                         entry.at.strftime("%H:%M:%S"),
-                        entry.deck_id,
-                        entry.card_id,
-                        entry.question,
+                        spreadsheet_cell(entry.deck_id),
+                        spreadsheet_cell(entry.card_id),
+                        spreadsheet_cell(entry.question),
                         entry.grade,
                         entry.kind,
                         entry.interval,
@@ -860,7 +873,7 @@ def _fail_with(error: Exception, options: Options | None) -> NoReturn:
 
     if isinstance(error, DeckError):
         for problem in error.problems[:50]:
-            click.echo(problem, err=True)
+            say(problem, err=True)
         if len(error.problems) > 50:
             click.echo(f"... and {len(error.problems) - 50} more problems", err=True)
         fail("nothing was imported; fix the problems above and import again", 2)

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import platformdirs
 
+from study.cards import printable
 from study.decks import toml_string
 from study.errors import UserError
 
@@ -274,5 +275,19 @@ DEFAULT_PROFILE = "default"
 
 
 def profile_name(option: str | None) -> str:
-    """``--profile``, else ``STUDY_PROFILE``, else ``default``."""
-    return option or os.environ.get("STUDY_PROFILE") or DEFAULT_PROFILE
+    """``--profile``, else ``STUDY_PROFILE``, else ``default``; checked like a new name."""
+    return check_profile_name(option or os.environ.get("STUDY_PROFILE") or DEFAULT_PROFILE)
+
+
+def check_profile_name(name: str) -> str:
+    """``name`` if it can name a profile: 1 to 64 characters, every one printable.
+
+    The whole name is checked (a trailing newline or an escape sequence would make a
+    name that prints like another, or acts on the terminal).
+    """
+    if not name.strip() or len(name) > 64 or printable(name, keep_newlines=False) != name:
+        raise SettingsError(
+            f"{printable(name, keep_newlines=False)!r} cannot name a profile: "
+            "a profile name is 1 to 64 printable characters"
+        )
+    return name

@@ -17,6 +17,7 @@ from study.decks import (
     load_deck,
     stale_bundled_decks,
 )
+from study.material import MaterialError, read_material
 from study.storage.database import Database
 from study.storage.models import Deck
 from study.storage.repository import ImportResult, import_deck
@@ -47,7 +48,11 @@ def load_deck_files(paths: Sequence[Path]) -> list[LoadedDeck]:
             problems.append(f"{path}:1: deck id {spec.id!r} is also the id of {seen[spec.id]}")
             continue
         seen[spec.id] = path
-        materials, warnings = _read_materials(spec, path)
+        try:
+            materials, warnings = _read_materials(spec, path)
+        except DeckError as error:
+            problems += error.problems
+            continue
         loaded.append(LoadedDeck(spec, path, materials, tuple(warnings)))
     if problems:
         raise DeckError(problems)
@@ -55,17 +60,32 @@ def load_deck_files(paths: Sequence[Path]) -> list[LoadedDeck]:
 
 
 def _read_materials(spec: DeckSpec, path: Path) -> tuple[dict[str, str], list[str]]:
+    """The material texts a deck file cites; a missing or undecodable file is a warning.
+
+    The validator already refused files outside the deck file's folder; reading checks
+    again (see :mod:`study.material`), so a file swapped meanwhile is refused too.
+    """
     files = set(spec.material) | {n.source.file for n in spec.notes if n.source and n.source.file}
     materials: dict[str, str] = {}
     warnings: list[str] = []
+    problems: list[str] = []
     for name in sorted(files):
         try:
-            materials[name] = (path.parent / name).read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):
+            text = read_material(path.parent, name)
+        except MaterialError as error:
+            problems.append(f"{path}:1: material file {name!r} {error}")
+            continue
+        except UnicodeDecodeError:
+            text = None
+        if text is None:
             warnings.append(
                 f"{path}: material file {name!r} not found or unreadable; "
                 "its cards import, but their passage cannot be shown"
             )
+        else:
+            materials[name] = text
+    if problems:
+        raise DeckError(problems)
     return materials, warnings
 
 
