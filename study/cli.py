@@ -192,16 +192,26 @@ def review(options: Options, decks: tuple[str, ...], tag: str | None, cram: bool
 
 @cli.command("import")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "--replace",
+    is_flag=True,
+    help="Let a file take over a deck id of a bundled deck or of another file's deck.",
+)
 @click.pass_obj
-def import_(options: Options, paths: tuple[Path, ...]) -> None:
+def import_(options: Options, paths: tuple[Path, ...], replace: bool) -> None:
     """Import deck files; edited cards are updated in place and keep their progress.
 
-    Every file is checked first; on any problem nothing is imported.
+    Every file is checked first; on any problem nothing is imported. A file whose deck
+    id belongs to a bundled deck or to a deck imported from another file is refused
+    unless --replace is given.
     """
-    from study.library import import_deck_files
+    from study.library import import_deck_files, replaced_bundled_decks
 
     with opened(options) as workspace:
-        results = import_deck_files(workspace.database, list(paths), workspace.clock.now())
+        results = import_deck_files(
+            workspace.database, list(paths), workspace.clock.now(), replace=replace
+        )
+        notes = replaced_bundled_decks(workspace.database)
     for result in results:
         click.echo(
             f"{result.deck_id}: {result.added} added, {result.updated} updated, "
@@ -209,6 +219,8 @@ def import_(options: Options, paths: tuple[Path, ...]) -> None:
         )
         for warning in result.warnings:
             say(f"warning: {warning}", err=True)
+    for note in notes:
+        say(f"note: {note}", err=True)
 
 
 @cli.command()
@@ -262,10 +274,15 @@ def cards(
 @click.pass_obj
 def decks(options: Options, as_json: bool) -> None:
     """List decks as a tree with today's new / learning / due counts."""
+    from study.library import replaced_bundled_decks
     from study.overview import overview
 
-    with opened(options) as workspace, workspace.database.reader() as reader:
-        tree = overview(reader, workspace.learner_id, workspace.settings, workspace.today())
+    with opened(options) as workspace:
+        with workspace.database.reader() as reader:
+            tree = overview(reader, workspace.learner_id, workspace.settings, workspace.today())
+        notes = replaced_bundled_decks(workspace.database)
+    for note in notes:
+        say(f"note: {note}", err=True)
     rows = tree.flat()
     if as_json:
         click.echo(
