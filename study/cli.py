@@ -749,6 +749,8 @@ def _print_report(report: Any) -> None:
     from study.storage.database import SCHEMA_VERSION
 
     click.echo(f"database: {report.path}")
+    if report.note:
+        say(f"note: {report.note}")
     if report.opened:
         click.echo(f"integrity: {'ok' if report.integrity == ['ok'] else 'FAILED'}")
         click.echo(f"foreign keys: {report.foreign_keys or 'ok'}")

@@ -47,7 +47,7 @@ DESCRIPTIONS: dict[str, str] = {
     "leech_action": "'suspend' a leech, or only 'flag' it",
     "drill_gap": "cards shown before a drilled card comes back",
     "synchronous": "'NORMAL' (durable across app crashes) or 'FULL' (also power loss)",
-    "backups_kept": "how many daily backups to keep",
+    "backups_kept": "how many daily backups to keep (at least 1)",
     "daily_backup": "back up the database once a day on first use",
 }
 
@@ -133,6 +133,8 @@ def _check(name: str, value: Any) -> Any:
             raise SettingsError(f"{name} must be a whole number of 0 or more, not {value!r}")
         if name == "day_starts_at" and value > 23:
             raise SettingsError("day_starts_at must be an hour from 0 to 23")
+        if name == "backups_kept" and value < 1:
+            raise SettingsError("backups_kept must be at least 1 (the newest backup is kept)")
         if name == "leech_threshold" and value < 1:
             raise SettingsError("leech_threshold must be at least 1 (lapses before a leech)")
         return value
