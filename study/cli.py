@@ -543,9 +543,10 @@ def _progress_bar(label: str) -> Iterator[Callable[[int, int], None] | None]:
     "--deck", "decks", multiple=True, metavar="D", help="Deck id or name (with child decks)."
 )
 @click.option("--with-progress", is_flag=True, help="Carry your schedule and review log into Anki.")
+@click.option("--force", is_flag=True, help="Replace an existing file study did not write.")
 @click.pass_obj
 def export_anki(
-    options: Options, output: Path | None, decks: tuple[str, ...], with_progress: bool
+    options: Options, output: Path | None, decks: tuple[str, ...], with_progress: bool, force: bool
 ) -> None:
     """Export decks to an Anki package (.apkg).
 
@@ -553,6 +554,7 @@ def export_anki(
     a later export updates the edited notes in Anki instead of duplicating them. With
     --with-progress, import with "Import any learning progress": Anki takes the
     schedule of cards it does not have yet, so progress travels with the first import.
+    An existing file is replaced only if it is a package study wrote (or with --force).
     """
     from study.anki_export import export_anki as write_package
 
@@ -568,6 +570,7 @@ def export_anki(
                 now=workspace.clock.now(),
                 settings=workspace.settings,
                 progress=progress,
+                force=force,
             )
     reviews = f", {result.reviews} reviews" if with_progress else ""
     click.echo(
