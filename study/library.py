@@ -23,7 +23,7 @@ from study.errors import UserError
 from study.material import MaterialError, read_material
 from study.storage.database import Database
 from study.storage.models import Deck
-from study.storage.repository import ImportResult, import_deck
+from study.storage.repository import ImportResult, import_deck, note_hashes
 
 
 @dataclass(frozen=True)
@@ -117,10 +117,11 @@ def import_deck_files(
     """
     loaded = load_deck_files(paths)
     shipped = {str(path.resolve()) for path in bundled_deck_files()}
+    digests = [note_hashes(deck.spec) for deck in loaded]  # before the lock is taken
 
     def work(session: Session) -> list[ImportResult]:
         results = []
-        for deck in loaded:
+        for deck, hashes in zip(loaded, digests, strict=True):
             file_path = str(deck.path.resolve())
             if not bundled and not replace:
                 _check_owner(session, deck, file_path)
@@ -131,6 +132,7 @@ def import_deck_files(
                 now=now,
                 file_path=file_path,
                 bundled=bundled or file_path in shipped,  # `import --replace` of a shipped file
+                digests=hashes,
             )
             result.warnings += list(deck.warnings)
             results.append(result)
