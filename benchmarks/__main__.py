@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks import figures, report
+from benchmarks import scale as scale_figures
 from benchmarks.collection import DECK_LAYOUT, Sizes, build
 
 DEFAULT_MARKDOWN = Path(__file__).resolve().parent / "RESULTS.md"
@@ -65,6 +66,8 @@ def run(args: argparse.Namespace, command: str) -> dict[str, Any]:
             ("import", lambda: [figures.import_deck_file(sizes, args.repeats, workdir)]),
             ("card generation", lambda: [figures.generation(sizes, workdir)]),
             ("memory", lambda: [figures.memory(collection, sizes)]),
+            ("re-import", lambda: [scale_figures.reimport(sizes, workdir)]),
+            ("long session", lambda: [scale_figures.long_session(sizes, workdir)]),
         ]
         for name, step in steps:
             started = time.perf_counter()

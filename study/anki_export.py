@@ -270,8 +270,12 @@ def export_anki(
     settings: Settings,
     progress: Callable[[int, int], None] | None = None,
     anki: AnkiCopy | None = None,
+    force: bool = False,
 ) -> ExportResult:
     """Write the cards of ``deck_ids`` (None: every deck) to an Anki package at ``path``.
+
+    An existing ``path`` is replaced only when it is a package this app wrote, or with
+    ``force`` (never a folder, a device or anything but a regular file).
 
     Every card ``study cards`` lists is exported, suspended ones included. With
     ``with_progress``, each card's schedule (interval, ease, due date, repetitions,
@@ -287,7 +291,7 @@ def export_anki(
     with database.session() as session:
         deck_names = _deck_names(session)
         target = path if path is not None else default_package_path(deck_ids, deck_names)
-        _check_target(target)
+        _check_target(target, force=force)
         planner = _Planner(anki) if anki is not None else None
         with _temporary_file(target.parent, target.name) as package_tmp:
             with _temporary_file(None, "collection.anki2") as collection_tmp:
@@ -304,6 +308,7 @@ def export_anki(
                     planner=planner,
                 )
                 _zip_package(collection_tmp, package_tmp)
+            os.chmod(package_tmp, 0o666 & ~_umask())  # as any new file, not mkstemp's 0600
             os.replace(package_tmp, target)
     return ExportResult(target, *result, plan=planner.plan() if planner else None)
 
@@ -314,11 +319,41 @@ def _deck_names(session: Session) -> dict[str, str]:
     }
 
 
-def _check_target(target: Path) -> None:
+def _check_target(target: Path, *, force: bool) -> None:
     if target.is_dir():
         raise AnkiExportError(f"{target} is a folder; give a package file name with -o")
     if not target.parent.is_dir():
         raise AnkiExportError(f"cannot write {target}: folder {target.parent} does not exist")
+    if not os.path.lexists(target):
+        return
+    if target.is_symlink() or not target.is_file():
+        raise AnkiExportError(
+            f"{target} exists and is not a regular file; give another file name with -o"
+        )
+    if not force and not _written_here(target):
+        raise AnkiExportError(
+            f"{target} exists and is not a package study wrote; nothing was written "
+            "(give another file name with -o, or --force to replace it)"
+        )
+
+
+PACKAGE_COMMENT = b"written by study"
+
+
+def _written_here(path: Path) -> bool:
+    """Whether ``path`` is an Anki package this app wrote (so re-exporting may replace it)."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = sorted(archive.namelist())
+            return archive.comment == PACKAGE_COMMENT or names == ["collection.anki2", "media"]
+    except (OSError, zipfile.BadZipFile):
+        return False
+
+
+def _umask() -> int:
+    current = os.umask(0o022)
+    os.umask(current)
+    return current
 
 
 @contextlib.contextmanager
@@ -341,6 +376,7 @@ def _temporary_file(directory: Path | None, name: str) -> Iterator[Path]:
 
 def _zip_package(collection: Path, package: Path) -> None:
     with zipfile.ZipFile(package, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
+        archive.comment = PACKAGE_COMMENT  # lets a later export replace it without --force
         archive.write(collection, "collection.anki2")
         archive.writestr("media", "{}")
 

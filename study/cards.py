@@ -106,3 +106,19 @@ def printable(text: str, *, keep_newlines: bool = True) -> str:
         else:
             out.append(char)
     return "".join(out)
+
+
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_cell(text: str) -> str:
+    """Text for a CSV cell that a spreadsheet shows as text and never evaluates.
+
+    A cell starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return is a
+    formula to Excel, LibreOffice and Google Sheets: it gets a leading apostrophe (the
+    spreadsheets' own "this is text" mark). Control characters are made visible as
+    :func:`printable` does (newlines kept: CSV quotes them).
+    """
+    if text.startswith(_FORMULA_STARTS):
+        text = "'" + text
+    return printable(text)

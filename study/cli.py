@@ -24,6 +24,7 @@ from study.config import (
     DESCRIPTIONS,
     Settings,
     SettingsError,
+    check_profile_name,
     fields_of,
     load_settings,
     save_settings,
@@ -62,9 +63,21 @@ class Options:
 
 
 def fail(message: str, code: int = 1) -> NoReturn:
-    """Print one clear line to stderr and exit."""
-    click.echo(f"study: {message}", err=True)
+    """Print one clear line to stderr and exit.
+
+    The message may quote a file or a database (a deck file's key, a driver's message):
+    it goes through the same filter as card text, so it cannot act on the terminal.
+    """
+    one_line = " ".join(part.strip() for part in message.splitlines() if part.strip())
+    say(f"study: {one_line}", err=True)
     sys.exit(code)
+
+
+def say(line: str, *, err: bool = False) -> None:
+    """Print one line that may quote a file, made printable (on one line)."""
+    from study.cards import printable
+
+    click.echo(printable(line, keep_newlines=False), err=err)
 
 
 @contextmanager
@@ -187,23 +200,35 @@ def review(options: Options, decks: tuple[str, ...], tag: str | None, cram: bool
 
 @cli.command("import")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "--replace",
+    is_flag=True,
+    help="Let a file take over a deck id of a bundled deck or of another file's deck.",
+)
 @click.pass_obj
-def import_(options: Options, paths: tuple[Path, ...]) -> None:
+def import_(options: Options, paths: tuple[Path, ...], replace: bool) -> None:
     """Import deck files; edited cards are updated in place and keep their progress.
 
-    Every file is checked first; on any problem nothing is imported.
+    Every file is checked first; on any problem nothing is imported. A file whose deck
+    id belongs to a bundled deck or to a deck imported from another file is refused
+    unless --replace is given.
     """
-    from study.library import import_deck_files
+    from study.library import import_deck_files, replaced_bundled_decks
 
     with opened(options) as workspace:
-        results = import_deck_files(workspace.database, list(paths), workspace.clock.now())
+        results = import_deck_files(
+            workspace.database, list(paths), workspace.clock.now(), replace=replace
+        )
+        notes = replaced_bundled_decks(workspace.database)
     for result in results:
         click.echo(
             f"{result.deck_id}: {result.added} added, {result.updated} updated, "
             f"{result.retired} retired, {result.unchanged} unchanged"
         )
         for warning in result.warnings:
-            click.echo(f"warning: {warning}", err=True)
+            say(f"warning: {warning}", err=True)
+    for note in notes:
+        say(f"note: {note}", err=True)
 
 
 @cli.command()
@@ -302,10 +327,15 @@ def unbury(options: Options, card_ids: tuple[str, ...]) -> None:
 @click.pass_obj
 def decks(options: Options, as_json: bool) -> None:
     """List decks as a tree with today's new / learning / due counts."""
+    from study.library import replaced_bundled_decks
     from study.overview import overview
 
-    with opened(options) as workspace, workspace.database.reader() as reader:
-        tree = overview(reader, workspace.learner_id, workspace.settings, workspace.today())
+    with opened(options) as workspace:
+        with workspace.database.reader() as reader:
+            tree = overview(reader, workspace.learner_id, workspace.settings, workspace.today())
+        notes = replaced_bundled_decks(workspace.database)
+    for note in notes:
+        say(f"note: {note}", err=True)
     rows = tree.flat()
     if as_json:
         click.echo(
@@ -441,7 +471,7 @@ def profile_list(options: Options) -> None:
     with opened(options) as workspace, workspace.database.session() as session:
         for learner, reviews in list_learners(session):
             mark = "*" if learner.id == workspace.learner_id else " "
-            click.echo(f"{mark} {learner.name}  ({reviews} reviews)")
+            say(f"{mark} {learner.name}  ({reviews} reviews)")
 
 
 @profile.command("add")
@@ -451,7 +481,7 @@ def profile_add(options: Options, name: str) -> None:
     """Add a profile."""
     from study.storage.repository import get_or_create_learner
 
-    _check_profile_name(name)
+    check_profile_name(name)
     with opened(options) as workspace:
         workspace.database.write(lambda s: get_or_create_learner(s, name, workspace.clock.now()))
     click.echo(f"profile {name!r} ready; use it with --profile {name}")
@@ -465,7 +495,7 @@ def profile_rename(options: Options, old: str, new: str) -> None:
     """Rename a profile; its history follows."""
     from study.storage.repository import rename_learner
 
-    _check_profile_name(new)
+    check_profile_name(new)
     with opened(options) as workspace:
         workspace.database.write(lambda s: rename_learner(s, old, new))
     click.echo(f"profile {old!r} is now {new!r}")
@@ -488,11 +518,6 @@ def profile_remove(options: Options, name: str, yes: bool) -> None:
             fail("nothing removed", 1)
         workspace.database.write(lambda s: remove_learner(s, name))
     click.echo(f"profile {name!r} removed")
-
-
-def _check_profile_name(name: str) -> None:
-    if not name.strip() or len(name) > 64 or any(ord(c) < 32 for c in name):
-        fail("a profile name is 1 to 64 printable characters", 2)
 
 
 @cli.command()
@@ -596,6 +621,7 @@ def _progress_bar(label: str) -> Iterator[Callable[[int, int], None] | None]:
     help="Anki's collection.anki2 (or a package exported from Anki) to merge tags with.",
 )
 @click.option("--no-anki", is_flag=True, help="Do not read Anki's collection.")
+@click.option("--force", is_flag=True, help="Replace an existing file study did not write.")
 @click.pass_obj
 def export_anki(
     options: Options,
@@ -604,6 +630,7 @@ def export_anki(
     with_progress: bool,
     anki_path: Path | None,
     no_anki: bool,
+    force: bool,
 ) -> None:
     """Export decks to an Anki package (.apkg).
 
@@ -613,6 +640,7 @@ def export_anki(
     schedule of cards it does not have yet, so progress travels with the first import.
     Anki's collection (found when there is one profile, or --anki) is read so that tags
     added in Anki are kept and the output says what Anki will add and update.
+    An existing file is replaced only if it is a package study wrote (or with --force).
     """
     from study.anki_export import export_anki as write_package
     from study.anki_export import plan_summary
@@ -633,6 +661,7 @@ def export_anki(
                 settings=workspace.settings,
                 progress=progress,
                 anki=anki,
+                force=force,
             )
     reviews = f", {result.reviews} reviews" if with_progress else ""
     click.echo(
@@ -736,7 +765,12 @@ LOG_COLUMNS = (
 
 
 @cli.command("log")
-@click.option("--csv", "as_csv", is_flag=True, help="CSV with a header row, for a spreadsheet.")
+@click.option(
+    "--csv",
+    "as_csv",
+    is_flag=True,
+    help="CSV with a header row, for a spreadsheet (formulas neutralised).",
+)
 @click.option(
     "--deck", "decks", multiple=True, metavar="D", help="Deck id or name (with child decks)."
 )
@@ -748,7 +782,7 @@ def log_command(options: Options, as_csv: bool, decks: tuple[str, ...], tag: str
     Columns: study date, local time, deck, card, question, grade, kind (new, review,
     drill, cram), interval in days and E-Factor after the grade, answer time.
     """
-    from study.cards import printable
+    from study.cards import printable, spreadsheet_cell
     from study.stats import review_log
 
     with opened(options) as workspace:
@@ -770,9 +804,9 @@ def log_command(options: Options, as_csv: bool, decks: tuple[str, ...], tag: str
                     (
                         entry.day.isoformat(),
                         entry.at.strftime("%H:%M:%S"),
-                        entry.deck_id,
-                        entry.card_id,
-                        entry.question,
+                        spreadsheet_cell(entry.deck_id),
+                        spreadsheet_cell(entry.card_id),
+                        spreadsheet_cell(entry.question),
                         entry.grade,
                         entry.kind,
                         entry.interval,
@@ -844,6 +878,8 @@ def _print_report(report: Any) -> None:
     from study.storage.database import SCHEMA_VERSION
 
     click.echo(f"database: {report.path}")
+    if report.note:
+        say(f"note: {report.note}")
     if report.opened:
         click.echo(f"integrity: {'ok' if report.integrity == ['ok'] else 'FAILED'}")
         click.echo(f"foreign keys: {report.foreign_keys or 'ok'}")
@@ -985,7 +1021,7 @@ def _fail_with(error: Exception, options: Options | None) -> NoReturn:
 
     if isinstance(error, DeckError):
         for problem in error.problems[:50]:
-            click.echo(problem, err=True)
+            say(problem, err=True)
         if len(error.problems) > 50:
             click.echo(f"... and {len(error.problems) - 50} more problems", err=True)
         fail("nothing was imported; fix the problems above and import again", 2)

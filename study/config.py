@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import platformdirs
 
+from study.cards import printable
 from study.decks import toml_string
 from study.errors import UserError
 
@@ -51,7 +52,7 @@ DESCRIPTIONS: dict[str, str] = {
     "leech_action": "'suspend' a leech, or only 'flag' it",
     "drill_gap": "cards shown before a drilled card comes back",
     "synchronous": "'NORMAL' (durable across app crashes) or 'FULL' (also power loss)",
-    "backups_kept": "how many daily backups to keep",
+    "backups_kept": "how many daily backups to keep (at least 1)",
     "daily_backup": "back up the database once a day on first use",
 }
 
@@ -142,6 +143,8 @@ def _check(name: str, value: Any) -> Any:
             raise SettingsError(f"{name} must be a whole number of 0 or more, not {value!r}")
         if name == "day_starts_at" and value > 23:
             raise SettingsError("day_starts_at must be an hour from 0 to 23")
+        if name == "backups_kept" and value < 1:
+            raise SettingsError("backups_kept must be at least 1 (the newest backup is kept)")
         if name == "leech_threshold" and value < 1:
             raise SettingsError("leech_threshold must be at least 1 (lapses before a leech)")
         return value
@@ -282,5 +285,19 @@ DEFAULT_PROFILE = "default"
 
 
 def profile_name(option: str | None) -> str:
-    """``--profile``, else ``STUDY_PROFILE``, else ``default``."""
-    return option or os.environ.get("STUDY_PROFILE") or DEFAULT_PROFILE
+    """``--profile``, else ``STUDY_PROFILE``, else ``default``; checked like a new name."""
+    return check_profile_name(option or os.environ.get("STUDY_PROFILE") or DEFAULT_PROFILE)
+
+
+def check_profile_name(name: str) -> str:
+    """``name`` if it can name a profile: 1 to 64 characters, every one printable.
+
+    The whole name is checked (a trailing newline or an escape sequence would make a
+    name that prints like another, or acts on the terminal).
+    """
+    if not name.strip() or len(name) > 64 or printable(name, keep_newlines=False) != name:
+        raise SettingsError(
+            f"{printable(name, keep_newlines=False)!r} cannot name a profile: "
+            "a profile name is 1 to 64 printable characters"
+        )
+    return name

@@ -41,10 +41,12 @@ from typing import Any
 
 from study import cloze
 from study.errors import UserError
+from study.material import MaterialError, material_path
 
 CARD_TYPES = ("basic", "cloze")
-ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$")
-TAG_PATTERN = re.compile(r"^[^\s#\"]{1,64}$")
+# Matched with fullmatch: a "$" would accept a trailing newline (a look-alike id).
+ID_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,127}")
+TAG_PATTERN = re.compile(r"[^\s#\"]{1,64}")
 MAX_FIELD_CHARS = 20_000
 DECK_KEYS = {"id", "version", "name", "description", "material"}
 CARD_KEYS = {"id", "type", "front", "back", "text", "extra", "tags", "source", "edited", "note"}
@@ -326,6 +328,7 @@ class _Validator:
         self.path = path
         self.at = positions
         self.problems: list[tuple[int, str]] = []
+        self.files: dict[str, str] = {}  # material file: its problem ("" for none)
 
     def problem(self, line: int, message: str) -> None:
         self.problems.append((line, message))
@@ -357,6 +360,8 @@ class _Validator:
             self.problem(self.at.deck("version"), "version must be a whole number of 1 or more")
             version = 1
         material = self.strings(header.get("material", []), self.at.deck("material"), "material")
+        for file in material:
+            self.material_file(file, self.at.deck("material"))
         cards = data.get("cards", [])
         if not isinstance(cards, list):
             self.problem(self.at.top_keys.get("cards", 1), "cards must be [[cards]] tables")
@@ -425,7 +430,7 @@ class _Validator:
         extra = field_text("extra")
         tags = self.strings(entry.get("tags", []), self.at.card(index, "tags"), "tags")
         for tag in tags:
-            if not TAG_PATTERN.match(tag):
+            if not TAG_PATTERN.fullmatch(tag):
                 self.problem(self.at.card(index, "tags"), f"tag {tag!r} must be one word")
         source = self.source(entry.get("source"), self.at.card(index, "source"))
         edited = self.flag(entry, index, "edited")
@@ -495,7 +500,7 @@ class _Validator:
         if value is None:
             self.problem(line, f"missing {what}")
             return ""
-        if not isinstance(value, str) or not ID_PATTERN.match(value):
+        if not isinstance(value, str) or not ID_PATTERN.fullmatch(value):
             self.problem(
                 line,
                 f"{what} {value!r} must be letters, digits, '.', '_', ':' or '-' "
@@ -540,7 +545,20 @@ class _Validator:
         if not isinstance(file, str) or not isinstance(sentence, str):
             self.problem(line, "source file and sentence must be strings")
             return None
+        if file:
+            self.material_file(file, line)
         return Source(file=file, sentence=sentence)
+
+    def material_file(self, name: str, line: int) -> None:
+        """Report a material file the deck may not read (see :mod:`study.material`)."""
+        if name not in self.files:
+            try:
+                material_path(self.path.parent, name)
+                self.files[name] = ""
+            except MaterialError as error:
+                self.files[name] = f"material file {name!r} {error}"
+        if self.files[name]:
+            self.problem(line, self.files[name])
 
     def check_unique(self, entries: Iterable[object]) -> None:
         """Report repeated card ids, whether or not those cards have other problems."""

@@ -176,7 +176,12 @@ def _ready(connection: sqlite3.Connection, profile: str) -> int | None:
     version = connection.execute("SELECT version FROM schema_info").fetchone()
     if version is None or version[0] != SCHEMA_VERSION:
         return None  # to be created or migrated
-    versions = dict(connection.execute("SELECT id, version FROM deck").fetchall())
+    # As study.library counts them: a bundled deck replaced by the learner's file is not stale.
+    versions = dict(
+        connection.execute(
+            "SELECT id, CASE WHEN bundled THEN version ELSE 2147483647 END FROM deck"
+        ).fetchall()
+    )
     if stale_bundled_decks(bundled_deck_files(), versions):
         return None  # a bundled deck to import first
     learner = connection.execute("SELECT id FROM learner WHERE name = ?", (profile,)).fetchone()

@@ -8,20 +8,24 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from sqlmodel import Session, select
+import sqlalchemy as sa
+from sqlmodel import Session, col, select
 
 from study.decks import (
     DeckError,
     DeckSpec,
     bundled_deck_files,
+    deck_header,
     load_deck,
     name_clash,
     name_line,
     stale_bundled_decks,
 )
+from study.errors import UserError
+from study.material import MaterialError, read_material
 from study.storage.database import Database
 from study.storage.models import Deck
-from study.storage.repository import ImportResult, import_deck
+from study.storage.repository import ImportResult, import_deck, note_hashes
 
 
 @dataclass(frozen=True)
@@ -52,7 +56,11 @@ def load_deck_files(paths: Sequence[Path]) -> list[LoadedDeck]:
             problems.append(_clash_problem(spec, path, clash))
             continue
         seen[spec.id] = path
-        materials, warnings = _read_materials(spec, path)
+        try:
+            materials, warnings = _read_materials(spec, path)
+        except DeckError as error:
+            problems += error.problems
+            continue
         loaded.append(LoadedDeck(spec, path, materials, tuple(warnings)))
     if problems:
         raise DeckError(problems)
@@ -60,17 +68,32 @@ def load_deck_files(paths: Sequence[Path]) -> list[LoadedDeck]:
 
 
 def _read_materials(spec: DeckSpec, path: Path) -> tuple[dict[str, str], list[str]]:
+    """The material texts a deck file cites; a missing or undecodable file is a warning.
+
+    The validator already refused files outside the deck file's folder; reading checks
+    again (see :mod:`study.material`), so a file swapped meanwhile is refused too.
+    """
     files = set(spec.material) | {n.source.file for n in spec.notes if n.source and n.source.file}
     materials: dict[str, str] = {}
     warnings: list[str] = []
+    problems: list[str] = []
     for name in sorted(files):
         try:
-            materials[name] = (path.parent / name).read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):
+            text = read_material(path.parent, name)
+        except MaterialError as error:
+            problems.append(f"{path}:1: material file {name!r} {error}")
+            continue
+        except UnicodeDecodeError:
+            text = None
+        if text is None:
             warnings.append(
                 f"{path}: material file {name!r} not found or unreadable; "
                 "its cards import, but their passage cannot be shown"
             )
+        else:
+            materials[name] = text
+    if problems:
+        raise DeckError(problems)
     return materials, warnings
 
 
@@ -79,13 +102,32 @@ def _clash_problem(spec: DeckSpec, path: Path, other: str) -> str:
         f"{path}:{name_line(path)}: deck name {spec.name!r} differs from deck {other!r} "
         "only in case, and Anki would merge them; use the same spelling"
     )
+class DeckOwnedError(UserError):
+    """A deck file whose id belongs to another deck (bundled, or from another file)."""
+
+
+# The version a bundled deck's row stands for once the learner replaced it with a file
+# of their own: no shipped version is newer, so the bundle never overwrites the copy.
+REPLACED_VERSION = 2**31 - 1
 
 
 def import_deck_files(
-    database: Database, paths: Sequence[Path], now: datetime, *, bundled: bool = False
+    database: Database,
+    paths: Sequence[Path],
+    now: datetime,
+    *,
+    bundled: bool = False,
+    replace: bool = False,
 ) -> list[ImportResult]:
-    """Validate ``paths``, then import them all in one transaction (all or nothing)."""
+    """Validate ``paths``, then import them all in one transaction (all or nothing).
+
+    A deck id that belongs to a bundled deck, or to a deck imported from another file,
+    is refused (DeckOwnedError, nothing imported) unless ``replace``: a shared file
+    cannot take over a deck by reusing its id.
+    """
     loaded = load_deck_files(paths)
+    shipped = {str(path.resolve()) for path in bundled_deck_files()}
+    digests = [note_hashes(deck.spec) for deck in loaded]  # before the lock is taken
 
     def work(session: Session) -> list[ImportResult]:
         others = {d.id: d.name for d in session.exec(select(Deck)) if not d.retired}
@@ -97,14 +139,18 @@ def import_deck_files(
         if problems:
             raise DeckError(problems)
         results = []
-        for deck in loaded:
+        for deck, hashes in zip(loaded, digests, strict=True):
+            file_path = str(deck.path.resolve())
+            if not bundled and not replace:
+                _check_owner(session, deck, file_path)
             result = import_deck(
                 session,
                 deck.spec,
                 materials=deck.materials,
                 now=now,
-                file_path=str(deck.path.resolve()),
-                bundled=bundled,
+                file_path=file_path,
+                bundled=bundled or file_path in shipped,  # `import --replace` of a shipped file
+                digests=hashes,
             )
             result.warnings += list(deck.warnings)
             results.append(result)
@@ -113,14 +159,43 @@ def import_deck_files(
     return database.write(work)
 
 
+def _check_owner(session: Session, deck: LoadedDeck, file_path: str) -> None:
+    owner = session.get(Deck, deck.spec.id)
+    if owner is None:
+        return
+    if owner.bundled:
+        whose = f"the bundled deck {owner.name!r}"
+    elif owner.file_path and owner.file_path != file_path:
+        whose = f"the deck {owner.name!r} imported from {owner.file_path}"
+    else:
+        return
+    raise DeckOwnedError(
+        f"{deck.path}: deck id {deck.spec.id!r} belongs to {whose}; nothing imported "
+        f"(`study import --replace {deck.path}` replaces that deck with this file)"
+    )
+
+
+def _bundled_versions(session: Session) -> dict[str, int]:
+    """The version each deck id was imported at from the bundle; a bundled id taken
+    over by the learner's own file (``--replace``) never counts as out of date."""
+    rows = session.execute(
+        sa.select(
+            col(Deck.id), sa.case((col(Deck.bundled), col(Deck.version)), else_=REPLACED_VERSION)
+        )
+    ).all()
+    return {deck_id: int(version) for deck_id, version in rows}
+
+
 def sync_bundled_decks(database: Database, now: datetime) -> list[ImportResult]:
     """Import bundled decks that are missing or older than the shipped version.
 
     Runs at every start, so it reads only each file's ``[deck]`` header (id and
-    version); a file is parsed in full only when it is to be imported.
+    version); a file is parsed in full only when it is to be imported. A bundled deck
+    the learner replaced with a file of their own is never overwritten
+    (:func:`replaced_bundled_decks` reports it).
     """
     with database.session() as session:
-        versions = dict(session.exec(select(Deck.id, Deck.version)).all())
+        versions = _bundled_versions(session)
     stale = stale_bundled_decks(bundled_deck_files(), versions)
     return import_deck_files(database, stale, now, bundled=True) if stale else []
 
@@ -131,3 +206,22 @@ def restore_deck_file(database: Database, path: Path, text: str, now: datetime) 
     temporary.write_bytes(text.encode("utf-8"))
     temporary.replace(path)
     import_deck_files(database, [path], now)
+def replaced_bundled_decks(database: Database) -> list[str]:
+    """One line per bundled deck whose id the learner's own deck file took over: the
+    shipped version is not applied, and this says how to get it back."""
+    with database.session() as session:
+        owners = {
+            deck.id: deck for deck in session.exec(select(Deck).where(col(Deck.bundled).is_(False)))
+        }
+    notes: list[str] = []
+    for path in bundled_deck_files():
+        header = deck_header(path)
+        deck_id, version = header if header else (load_deck(path).id, load_deck(path).version)
+        owner = owners.get(deck_id)
+        if owner is not None:
+            notes.append(
+                f"the bundled deck {deck_id!r} (version {version}) is not applied: your deck "
+                f"file {owner.file_path or owner.name} replaces it "
+                f"(`study import --replace {path}` brings the bundled one back)"
+            )
+    return notes

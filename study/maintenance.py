@@ -24,6 +24,7 @@ from __future__ import annotations
 import atexit
 import os
 import re
+import shutil
 import sqlite3
 import threading
 import time
@@ -45,7 +46,7 @@ from study.storage.database import (
 )
 
 BACKUP_FOLDER = "backups"
-BACKUP_NAME = re.compile(r"^study-(\d{8})-(\d{6})\.db$")
+BACKUP_NAME = re.compile(r"study-(\d{8})-(\d{6})\.db")  # matched in full
 PARTIAL_SUFFIX = ".partial"
 EXIT_WAIT_SECONDS = 10.0
 STALE_PARTIAL_SECONDS = 3600.0
@@ -97,6 +98,52 @@ def _connect(
         uri = f"{path.resolve().as_uri()}?mode=ro"
         return sqlite3.connect(uri, uri=True, timeout=wait, isolation_level=None)
     return sqlite3.connect(path, timeout=wait, isolation_level=None)
+
+
+# What SQLite says when it cannot write beside the file (a WAL reader must create the
+# -shm file): a full disk or a read-only folder, not a damaged database.
+_BLOCKED = ("disk I/O error", "unable to open", "readonly", "read-only", "disk is full")
+
+
+def blocked(error: sqlite3.Error) -> bool:
+    """Whether ``error`` means the folder cannot be written (full disk, read-only), not damage."""
+    return any(words in str(error) for words in _BLOCKED)
+
+
+def why_blocked(folder: Path) -> str:
+    """Which it is: a read-only folder or a full disk (or, failing both, the folder)."""
+    if not os.access(folder, os.W_OK):
+        return f"the folder {folder} is read-only"
+    try:
+        if shutil.disk_usage(folder).free < 1_000_000:
+            return f"the disk holding {folder} is full"
+    except OSError:
+        pass
+    return f"the folder {folder} cannot be written (a full disk or its permissions)"
+
+
+def _read_only(path: Path) -> tuple[sqlite3.Connection, str]:
+    """A read-only connection to ``path`` and a note on how it was opened.
+
+    A database in WAL mode needs its ``-shm`` file even to be read; on a full disk or in
+    a read-only folder that file cannot be made. When the ``-wal`` file is empty or gone
+    (every change is in the database file), the file is then read as immutable, and the
+    note says why; otherwise the error is raised.
+    """
+    connection: sqlite3.Connection | None = None
+    try:
+        connection = _connect(path, read_only=True)
+        connection.execute("PRAGMA schema_version").fetchone()
+        return connection, ""
+    except sqlite3.Error as error:
+        if connection is not None:
+            connection.close()
+        wal = Path(f"{path}-wal")
+        if not blocked(error) or (wal.exists() and wal.stat().st_size > 0):
+            raise
+    uri = f"{path.resolve().as_uri()}?mode=ro&immutable=1"
+    connection = sqlite3.connect(uri, uri=True, isolation_level=None)
+    return connection, f"read without writing beside it: {why_blocked(path.parent)}"
 
 
 def _integrity(connection: sqlite3.Connection, *, quick: bool = False) -> list[str]:
@@ -175,6 +222,12 @@ def make_backup(
         target = _claim_name(temporary, target, now, given=name is not None)
     except sqlite3.Error as error:
         _discard(temporary)
+        if blocked(error):
+            raise BackupError(
+                f"{database}: cannot back up the database ({error}): "
+                f"{why_blocked(database.parent)}; free some disk space or make the folder "
+                "writable (a full disk is no sign of damage)"
+            ) from None
         raise BackupError(
             f"{database}: cannot back up the database ({error}); run `study doctor`"
         ) from None
@@ -188,7 +241,9 @@ def make_backup(
         _discard(temporary)
         raise
     if kept is not None:
-        prune_backups(folder, kept)
+        prune_backups(folder, kept, keep=target)
+    if not target.is_file():  # a backup reported is a backup that exists
+        raise BackupError(f"the backup {target} vanished as it was made; run `study backup` again")
     return target
 
 
@@ -240,22 +295,31 @@ def _remove_stale_partials(folder: Path) -> None:
 
 
 def list_backups(database: Path) -> list[BackupInfo]:
-    """The regular backups of ``database`` (``study-*.db``), newest first."""
-    folder = backup_folder(database)
+    """The regular backups of ``database`` (``study-*.db``), newest first.
+
+    Newest by when the file was written, not by its name: the name's time comes from the
+    system clock, which may have been wrong (a backup named in the future must not
+    outrank every later one).
+    """
+    return _backups_in(backup_folder(database))
+
+
+def _backups_in(folder: Path) -> list[BackupInfo]:
     if not folder.is_dir():
         return []
-    found: list[BackupInfo] = []
+    found: list[tuple[float, BackupInfo]] = []
     for path in folder.iterdir():
-        match = BACKUP_NAME.match(path.name)
+        match = BACKUP_NAME.fullmatch(path.name)
         if not match:
             continue
         taken = datetime.strptime(match.group(1) + match.group(2), "%Y%m%d%H%M%S")
         try:
-            size = path.stat().st_size
+            info = path.stat()
         except OSError:
             continue  # pruned by another process meanwhile
-        found.append(BackupInfo(path, taken.replace(tzinfo=UTC), size))
-    return sorted(found, key=lambda info: info.path.name, reverse=True)
+        found.append((info.st_mtime, BackupInfo(path, taken.replace(tzinfo=UTC), info.st_size)))
+    found.sort(key=lambda item: (item[0], item[1].path.name), reverse=True)
+    return [info for _, info in found]
 
 
 def other_copies(database: Path) -> list[Path]:
@@ -267,14 +331,51 @@ def other_copies(database: Path) -> list[Path]:
     return sorted(p for p in folder.iterdir() if p.name.startswith(prefixes))
 
 
-def prune_backups(folder: Path, kept: int) -> list[Path]:
-    """Delete all but the newest ``kept`` regular backups in ``folder``; the deleted files."""
-    names = sorted((p for p in folder.iterdir() if BACKUP_NAME.match(p.name)), reverse=True)
+def prune_backups(folder: Path, kept: int, *, keep: Path | None = None) -> list[Path]:
+    """Delete all but the newest ``kept`` (at least 1) regular backups in ``folder``, by
+    when they were written; ``keep`` (the backup just made) is never deleted."""
+    backups = _backups_in(folder)
     removed: list[Path] = []
-    for path in names[max(kept, 0) :]:
-        path.unlink(missing_ok=True)  # two processes may prune at once
-        removed.append(path)
+    for info in backups[max(kept, 1) :]:
+        if keep is not None and info.path == keep:
+            continue
+        info.path.unlink(missing_ok=True)  # two processes may prune at once
+        removed.append(info.path)
     return removed
+
+
+def _restore_hint(database: Path) -> str:
+    """Where a database is missing: the backups and kept copies of it that exist ("" if none)."""
+    folder = backup_folder(database)
+    backups = list_backups(database)
+    if backups:
+        return (
+            f"; {folder} holds its backups: restore the newest with "
+            f"`study backup --restore {backups[0].path.name}`"
+        )
+    copies = other_copies(database)
+    if copies:
+        return (
+            f"; {folder} holds {copies[-1].name}, kept by a restore or repair: "
+            "`study backup --list` shows what can be restored"
+        )
+    return ""
+
+
+def refuse_new_beside_backups(database: Path) -> None:
+    """Refuse to create an empty database where a lost one's backups or copies are.
+
+    A database that vanished (a restore killed half-way, a file deleted by mistake) must
+    not be replaced silently by an empty one: the learner is told how to restore it.
+    """
+    if database.exists():
+        return
+    hint = _restore_hint(database)
+    if hint:
+        raise StorageError(
+            f"no database at {database}{hint}; or, to start anew with an empty database, "
+            f"move {backup_folder(database)} away first"
+        )
 
 
 def daily_backup_due(database: Path, now: datetime, settings: Settings) -> bool:
@@ -397,12 +498,22 @@ def check_backup(path: Path) -> int:
     return version
 
 
-def _healthy(path: Path) -> bool:
+def _condition(path: Path) -> str:
+    """``missing``, ``sound`` or ``damaged``; StorageError when it cannot be told (the
+    folder cannot be written: a full disk is no reason to call a database damaged)."""
+    if not path.exists():
+        return "missing"
     try:
-        with closing(_connect(path, read_only=True, timeout=2.0)) as connection:
-            return _integrity(connection, quick=True) == ["ok"]
-    except sqlite3.Error:
-        return False
+        connection, _note = _read_only(path)
+        with closing(connection):
+            return "sound" if _integrity(connection, quick=True) == ["ok"] else "damaged"
+    except sqlite3.Error as error:
+        if blocked(error):
+            raise StorageError(
+                f"{path}: cannot check the database ({error}): {why_blocked(path.parent)}; "
+                "nothing was restored: free some disk space or make the folder writable first"
+            ) from None
+        return "damaged"
 
 
 def restore(backup: Path, target: Path, *, now: datetime) -> RestoreResult:
@@ -410,18 +521,22 @@ def restore(backup: Path, target: Path, *, now: datetime) -> RestoreResult:
 
     The backup is checked first (integrity, schema version); nothing changes if it fails.
     A sound target is copied to ``backups/replaced-*.db`` and overwritten through SQLite's
-    backup API, one transaction that other open connections see as a normal write. A
-    damaged target is moved aside (with its ``-wal``) to ``backups/damaged-*`` and the
-    backup copied into its place. An older schema is upgraded on the next start.
+    backup API, one transaction that other open connections see as a normal write. For a
+    damaged (or missing) target the replacement is first written beside it in full and
+    checked; only then is the damaged file linked to ``backups/damaged-*`` (with its
+    ``-wal``) and the replacement renamed over it, so at every moment a database file is
+    there. An older schema is upgraded on the next start.
     """
     version = check_backup(backup)
     if backup.resolve() == target.resolve():
         raise RestoreError(f"{backup} is the database itself; pick a backup file")
     folder = backup_folder(target)
     stamp = _stamp(now)
+    temporary = target.with_name(f".{target.name}.restore{PARTIAL_SUFFIX}")
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        if target.is_file() and _healthy(target):
+        condition = _condition(target)
+        if condition == "sound":
             kept = make_backup(target, now=now, name=f"replaced-{stamp}.db", verify=False)
             with (
                 closing(_connect(backup, read_only=True)) as source,
@@ -429,27 +544,45 @@ def restore(backup: Path, target: Path, *, now: datetime) -> RestoreResult:
             ):
                 source.backup(destination)
             return RestoreResult(backup, version, kept)
+        temporary.unlink(missing_ok=True)
+        _copy(backup, temporary, verify=True)
+        with open(temporary, "rb") as handle:
+            os.fsync(handle.fileno())
         kept_copy: Path | None = None
-        if target.exists():
+        if condition == "damaged":
             kept_copy = folder / f"damaged-{stamp}.db"
-            for suffix in ("", "-wal", "-shm"):
+            for suffix in ("", "-wal"):
                 part = Path(f"{target}{suffix}")
                 if part.exists():
-                    os.replace(part, Path(f"{kept_copy}{suffix}"))
-        temporary = target.with_name(f".{target.name}.restore{PARTIAL_SUFFIX}")
-        temporary.unlink(missing_ok=True)
-        _copy(backup, temporary, verify=False)
+                    _keep(part, Path(f"{kept_copy}{suffix}"))
+            # The damaged file's journal must never be applied to the restored file.
+            for suffix in ("-wal", "-shm"):
+                Path(f"{target}{suffix}").unlink(missing_ok=True)
         os.replace(temporary, target)
         return RestoreResult(backup, version, kept_copy)
     except sqlite3.Error as error:
+        _discard(temporary)
         raise StorageError(
-            f"{target}: the restore failed ({error}); close every study window and try again"
+            f"{target}: the restore failed ({error}); nothing was replaced: close every "
+            "study window and try again"
         ) from None
     except OSError as error:
+        _discard(temporary)
         raise StorageError(
-            f"cannot restore into {target} ({error.strerror or error}); check the folder's "
-            "permissions and free space"
+            f"cannot restore into {target} ({error.strerror or error}); nothing was "
+            "replaced: free some disk space or check the folder's permissions"
         ) from None
+    except BaseException:
+        _discard(temporary)
+        raise
+
+
+def _keep(part: Path, copy: Path) -> None:
+    """Keep ``part`` as ``copy`` without moving it: a hard link (no space needed), else a copy."""
+    try:
+        os.link(part, copy)
+    except OSError:
+        shutil.copyfile(part, copy)
 
 
 # ------------------------------------------------------------------ doctor
@@ -524,11 +657,20 @@ class DoctorReport:
     stale: dict[str, int] = field(default_factory=dict)
     schedule_mismatches: int = 0
     newest_backup: BackupInfo | None = None
+    blocked: str = ""  # why the file could not be opened, when it is not damage
+    note: str = ""  # how the file was read, when not as usual
 
     @property
     def problems(self) -> list[str]:
         """Everything that is wrong, one line each, with what to do; empty when healthy."""
         found: list[str] = []
+        if not self.opened and self.blocked:
+            found.append(
+                f"the file cannot be opened ({self.integrity[0]}): {self.blocked}; this is "
+                "not damage, do not restore a backup: free some disk space or make the "
+                "folder writable, then run `study doctor` again"
+            )
+            return found
         if not self.opened:
             found.append(
                 f"the file cannot be read as a database ({self.integrity[0]}); "
@@ -571,15 +713,17 @@ def doctor(database: Path, *, today: date) -> DoctorReport:
     and while another process is studying.
     """
     if not database.is_file():
-        raise UserError(f"no database at {database}; nothing to examine")
+        raise UserError(f"no database at {database}; nothing to examine{_restore_hint(database)}")
     report = DoctorReport(database)
     backups = list_backups(database)
     report.newest_backup = backups[0] if backups else None
     try:
-        connection = _connect(database, read_only=True)
+        connection, report.note = _read_only(database)
         report.integrity = _integrity(connection)
     except sqlite3.Error as error:
         report.opened, report.integrity = False, [str(error)]
+        if blocked(error):
+            report.blocked = why_blocked(database.parent)
         return report
     with closing(connection):
         try:

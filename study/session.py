@@ -119,7 +119,6 @@ class _QueueSnapshot:
     shown: int
     current: Pending | None
     skipped: set[str]
-    graded: list[tuple[int, int, int]]
 
 
 @dataclass
@@ -256,6 +255,10 @@ class StudySession:
         if kind in SCHEDULED:
             # The stored schedule decides: graded (or undone) elsewhere meanwhile.
             kind = "review" if state.reviews > 0 else "new"
+            if state.reviews > 0 and state.last_review_day == today:
+                # Graded in another window today: SM-2 advances once a day, so this
+                # answer is what the card is now, a drill (issue 21, D4).
+                kind = "drill"
         became_leech = suspended_as_leech = False
         comes_back = grade < 4
         if kind in SCHEDULED:
@@ -446,7 +449,6 @@ class StudySession:
             shown=self.queue.shown,
             current=self.queue.current,
             skipped=set(self.queue.skipped),
-            graded=list(self._graded),
         )
 
     def _restore(self, snapshot: _QueueSnapshot) -> None:

@@ -14,6 +14,7 @@ from study.maintenance import (
     EXIT_WAIT_SECONDS,
     BackgroundBackup,
     backup_before_migration,
+    refuse_new_beside_backups,
     start_daily_backup,
 )
 from study.storage.database import Database, open_database, sqlite_path
@@ -73,6 +74,8 @@ def open_workspace(
         if path is not None:  # a migration never starts without a backup of the file
             backup_before_migration(path, version, clock.now(), settings.backups_kept)
 
+    if path is not None:
+        refuse_new_beside_backups(path)  # a lost database is restored, not replaced
     database = open_database(url, synchronous=settings.synchronous, before_migration=backup_first)
     now = clock.now()
     if sync_bundled:

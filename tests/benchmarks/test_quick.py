@@ -27,6 +27,8 @@ EXPECTED = {
     "import": ({"time"}, "study.library"),
     "cardgen": (set(), "study.cardgen.generate"),
     "memory": (set(), "study.session"),
+    "reimport": ({"time", "linearity"}, "study.library"),
+    "long_session": ({"growth"}, "study.session"),
 }
 
 

@@ -14,6 +14,7 @@ from anki.collection import Collection
 from study.anki_export import (
     BASIC_MODEL_ID,
     CLOZE_MODEL_ID,
+    PACKAGE_COMMENT,
     AnkiExportError,
     anki_button,
     anki_deck_id,
@@ -269,12 +270,15 @@ def test_a_cloze_without_a_deletion_is_refused_by_name_and_nothing_is_written(
     filled.database.write(damage)
     target = tmp_path / "out" / "study.apkg"
     target.parent.mkdir()
-    target.write_bytes(b"the previous export")
+    with zipfile.ZipFile(target, "w") as previous:  # the previous export
+        previous.comment = PACKAGE_COMMENT
+        previous.writestr("collection.anki2", b"the previous export")
+    before = target.read_bytes()
 
     with pytest.raises(AnkiExportError, match=r"'mi-ecg'.*cloze without a deletion"):
         filled.export(target, NOW)
 
-    assert target.read_bytes() == b"the previous export"
+    assert target.read_bytes() == before
     assert [p.name for p in target.parent.iterdir()] == ["study.apkg"]
 
 

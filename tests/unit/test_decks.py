@@ -281,11 +281,13 @@ field_text = st.text(st.characters(blacklist_categories=("Cs",)), min_size=1, ma
 any_text = st.text(st.characters(blacklist_categories=("Cs",)), max_size=40)
 ids = st.from_regex(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,20}", fullmatch=True)
 tags = st.lists(st.from_regex(r"[^\s#\"]{1,10}", fullmatch=True), max_size=3, unique=True)
+# Material files inside the deck file's folder (others are refused: test_hostile_files.py).
+file_names = st.from_regex(r"[a-z0-9_]{1,12}(/[a-z0-9_ é漢\"\\]{1,12})?\.txt", fullmatch=True)
 
 
 @st.composite
 def notes(draw: st.DrawFn, note_id: str) -> NoteSpec:
-    source = draw(st.none() | st.builds(Source, any_text, any_text))
+    source = draw(st.none() | st.builds(Source, file_names | st.just(""), any_text))
     edited = draw(st.booleans())
     common = {
         "id": note_id,
@@ -315,7 +317,7 @@ def decks(draw: st.DrawFn) -> DeckSpec:
     note_ids = note_ids[:4]
     removed = []
     for removed_id in removed_ids:
-        source = draw(st.none() | st.builds(Source, any_text, any_text))
+        source = draw(st.none() | st.builds(Source, file_names, any_text))
         exclude = source is not None and draw(st.booleans())
         removed.append(RemovedCard(removed_id, source, draw(any_text), exclude))
     return DeckSpec(
@@ -325,7 +327,7 @@ def decks(draw: st.DrawFn) -> DeckSpec:
         name=draw(field_text.filter(lambda name: anki_name_problem(name) is None)),
         version=draw(st.integers(min_value=1, max_value=10**6)),
         description=draw(any_text),
-        material=tuple(draw(st.lists(any_text, max_size=2))),
+        material=tuple(draw(st.lists(file_names, max_size=2))),
         notes=tuple(draw(notes(i)) for i in note_ids),
     )
 
