@@ -5,6 +5,13 @@ in WAL mode with ``synchronous=NORMAL`` (durable across application crashes; the
 ``synchronous`` setting offers FULL), foreign keys on and a busy timeout. SQLite
 transactions begin IMMEDIATE, so two processes grading at once wait their turn
 instead of failing with "database is locked".
+
+PostgreSQL (``postgresql+psycopg://``) is the supported server. It has no lock on the
+whole database, so writers take turns in two ways: a grade locks its learner's row
+(:func:`study.storage.repository.lock_learner`), so one learner's windows take turns
+while a class grades side by side; every other write (creating the schema, migrating,
+importing decks, adding profiles, undo, flags) takes one transaction-level advisory
+lock, the one-writer-at-a-time rule SQLite keeps for every write.
 """
 
 from __future__ import annotations
@@ -29,7 +36,17 @@ from study.storage import models
 from study.storage.version import SCHEMA_VERSION as SCHEMA_VERSION
 
 BUSY_TIMEOUT_MS = 10_000
+# The advisory lock every write but a grade takes on a server (any fixed number will do:
+# it only has to be the same in every study process).
+WRITER_LOCK = 0x5354_5544_59  # "STUDY"
 T = TypeVar("T")
+
+
+def take_writer_lock(connection: Connection) -> None:
+    """On a database server, wait for the other writers' transactions to end and keep
+    them waiting until this one ends (SQLite's BEGIN IMMEDIATE does this already)."""
+    if connection.dialect.name == "postgresql":
+        connection.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": WRITER_LOCK})
 
 
 def _migrate_1_to_2(connection: Connection) -> None:
@@ -173,6 +190,8 @@ class DirectConnection:
     Core path, so every SQLAlchemy URL keeps working.
     """
 
+    locks_rows: bool  # whether a write must lock the rows it reads (a server) or not
+
     def rows(self, prepared: Prepared, values: Mapping[str, Any]) -> list[tuple[Any, ...]]:
         """The rows a SELECT returns, with the column types applied."""
         raise NotImplementedError
@@ -183,6 +202,9 @@ class DirectConnection:
 
 
 class _DriverConnection(DirectConnection):
+    # SQLite: BEGIN IMMEDIATE holds the whole file, so rows need no locks of their own.
+    locks_rows = False
+
     def __init__(self, cursor: Any, dialect: sa.engine.Dialect) -> None:
         self.cursor = cursor
         self.dialect = dialect
@@ -207,6 +229,7 @@ class _DriverConnection(DirectConnection):
 class _CoreConnection(DirectConnection):
     def __init__(self, connection: Connection) -> None:
         self.connection = connection
+        self.locks_rows = connection.dialect.name != "sqlite"
 
     def rows(self, prepared: Prepared, values: Mapping[str, Any]) -> list[tuple[Any, ...]]:
         return [tuple(row) for row in self.connection.execute(prepared.statement, dict(values))]
@@ -274,6 +297,7 @@ class Database:
     def transaction(self) -> Iterator[Session]:
         """A session whose work is committed at the end of the block, or rolled back."""
         with Session(self.engine, expire_on_commit=False) as session, session.begin():
+            take_writer_lock(session.connection())
             yield session
 
     def write(self, work: Callable[[Session], T], attempts: int = 5) -> T:
@@ -424,6 +448,7 @@ def open_database(
         version = schema_version(database.engine)
         if version is None:
             with database.engine.begin() as connection:
+                take_writer_lock(connection)
                 # Another process may have created it while this one waited for the lock.
                 if not sa.inspect(connection).has_table("schema_info"):
                     SQLModel.metadata.create_all(connection)
@@ -460,6 +485,7 @@ def migrate(engine: Engine, version: int) -> None:
     """Upgrade from ``version`` to :data:`SCHEMA_VERSION`, one step per transaction."""
     while version < SCHEMA_VERSION:
         with engine.begin() as connection:
+            take_writer_lock(connection)
             # Read again under the write lock: another process may have migrated meanwhile.
             version = int(
                 connection.exec_driver_sql("SELECT version FROM schema_info").scalar_one()

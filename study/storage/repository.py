@@ -34,6 +34,25 @@ class NotFoundError(UserError):
 # ---------------------------------------------------------------- learners
 
 
+_LEARNER_TABLE: sa.Table = Learner.__table__  # type: ignore[attr-defined]
+_LOCK_LEARNER = Prepared(
+    sa.select(_LEARNER_TABLE.c.id)
+    .where(_LEARNER_TABLE.c.id == sa.bindparam("learner_id"))
+    .with_for_update()
+)
+
+
+def lock_learner(connection: DirectConnection | Session, learner_id: int) -> None:
+    """Lock the learner's row until the transaction ends, before reading a schedule to
+    change it: two windows of one learner on a server take turns, so neither writes a
+    schedule over the other's grade; other learners do not wait. SQLite needs no row
+    lock (its write transaction holds the whole file)."""
+    if isinstance(connection, Session):
+        connection.execute(_LOCK_LEARNER.statement, {"learner_id": learner_id})
+    elif connection.locks_rows:
+        connection.rows(_LOCK_LEARNER, {"learner_id": learner_id})
+
+
 def get_or_create_learner(session: Session, name: str, now: datetime) -> Learner:
     """The learner called ``name``, created on first use."""
     learner = session.exec(select(Learner).where(Learner.name == name)).first()
@@ -432,6 +451,7 @@ def set_flags(
     """Set suspended / flagged / buried_until / ... on a card's schedule, creating it if new."""
     if session.get(Card, card_id_) is None:
         raise NotFoundError(f"no card {card_id_!r}; `study cards` lists them")
+    lock_learner(session, learner_id)
     state = state_of(session, learner_id, card_id_)
     for key, value in flags.items():
         setattr(state, key, value)

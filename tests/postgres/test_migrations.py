@@ -1,0 +1,135 @@
+"""Every released schema upgrades on PostgreSQL too, with every row kept.
+
+The frozen dumps are SQLite files' SQL. Every migration so far changes indexes only, so
+a PostgreSQL database at an old version is today's tables with that version's indexes
+(taken from the dump) and the dump's rows; the test checks that assumption first.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from contextlib import closing
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from sqlmodel import SQLModel
+
+from study.clock import FixedClock
+from study.config import Settings
+from study.session import StudySession
+from study.storage.database import SCHEMA_VERSION, open_database, schema_version
+from study.storage.repository import list_learners
+from study.workspace import open_workspace
+from tests.conftest import run_elsewhere
+from tests.postgres_server import PostgresServer
+from tests.reliability.reliability_helpers import consistency_problems
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+DUMPS = sorted(FIXTURES.glob("schema_v*.sql"))
+NOW = datetime(2026, 1, 20, 9, 0, tzinfo=UTC)
+SETTINGS = Settings(timezone="Europe/London", daily_backup=False)
+
+
+def _indexes(url: str) -> dict[str, str]:
+    """Every index that is not a primary key, by name, with its definition."""
+    rows = run_elsewhere(
+        url,
+        "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = 'public' "
+        "AND right(indexname, 5) <> '_pkey'",
+    )
+    return {str(name): str(definition) for name, definition in rows}
+
+
+def _rows(url: str) -> dict[str, list[tuple[object, ...]]]:
+    engine = sa.create_engine(url)
+    try:
+        with engine.connect() as connection:
+            return {
+                table.name: sorted(tuple(row) for row in connection.execute(sa.select(table)))
+                for table in SQLModel.metadata.sorted_tables
+                if table.name != "schema_info"
+            }
+    finally:
+        engine.dispose()
+
+
+def _server_database_at(dump: Path, sqlite_file: Path, url: str) -> int:
+    """Fill ``url`` with the dump's rows, indexes and version; the version."""
+    with closing(sqlite3.connect(sqlite_file)) as connection:
+        connection.executescript(dump.read_text(encoding="utf-8"))
+        version = int(connection.execute("SELECT version FROM schema_info").fetchone()[0])
+        old_indexes = [
+            sql
+            for (sql,) in connection.execute(
+                "SELECT sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"
+            )
+        ]
+        old_columns = {
+            table: [r[1] for r in connection.execute(f"PRAGMA table_info({table})")]
+            for (table,) in connection.execute("SELECT name FROM sqlite_master WHERE type='table'")
+        }
+    current = {t.name: [c.name for c in t.columns] for t in SQLModel.metadata.sorted_tables}
+    assert old_columns == current, "a migration changed a table: load the dump another way"
+
+    open_database(url).close()  # today's tables
+    source = sa.create_engine(f"sqlite:///{sqlite_file}")
+    target = sa.create_engine(url)
+    try:
+        with source.connect() as reading, target.begin() as writing:
+            for name in _indexes(url):
+                writing.exec_driver_sql(f"DROP INDEX {name}")
+            for sql in old_indexes:
+                writing.exec_driver_sql(sql)
+            for table in SQLModel.metadata.sorted_tables:
+                if table.name == "schema_info":
+                    continue
+                rows = [dict(row._mapping) for row in reading.execute(sa.select(table))]
+                if rows:
+                    writing.execute(sa.insert(table), rows)
+            for table in ("learner", "review"):  # the ids go on after the copied ones
+                writing.exec_driver_sql(
+                    f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                    f"(SELECT max(id) FROM {table}))"
+                )
+            writing.execute(sa.text("UPDATE schema_info SET version = :v"), {"v": version})
+    finally:
+        source.dispose()
+        target.dispose()
+    return version
+
+
+@pytest.mark.parametrize("dump", DUMPS, ids=[p.stem for p in DUMPS])
+def test_every_earlier_schema_upgrades_on_a_server_and_keeps_every_row(
+    dump: Path, tmp_path: Path, postgres_server: PostgresServer, postgres_url: str
+) -> None:
+    version = _server_database_at(dump, tmp_path / "dump.db", postgres_url)
+    assert version < SCHEMA_VERSION
+    before = _rows(postgres_url)
+    assert before["review"] and before["card_state"]
+
+    workspace = open_workspace(
+        postgres_url, "alice", clock=FixedClock(NOW), settings=SETTINGS, sync_bundled=False
+    )
+    try:
+        assert schema_version(workspace.database.engine) == SCHEMA_VERSION
+        assert _rows(postgres_url) == before  # every row kept, unchanged
+        with workspace.database.session() as session:
+            learners = {learner.name: n for learner, n in list_learners(session)}
+        study = StudySession(workspace.database, workspace.learner_id, SETTINGS, workspace.clock)
+        assert study.current() is not None
+        study.grade(4)  # a new review gets the next id after the copied ones
+    finally:
+        workspace.close()
+
+    assert len(_rows(postgres_url)["review"]) == len(before["review"]) + 1
+    assert set(learners) == {"alice", "bob"} and all(learners.values())
+    assert consistency_problems(postgres_url) == []
+    # The same indexes as a database created at the current version.
+    fresh = postgres_server.new_database()
+    try:
+        open_database(fresh).close()
+        assert _indexes(postgres_url) == _indexes(fresh)
+    finally:
+        postgres_server.drop_database(fresh)
