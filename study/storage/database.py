@@ -97,6 +97,18 @@ def _migrate_5_to_6(connection: Connection) -> None:
     )
 
 
+def _migrate_6_to_7(connection: Connection) -> None:
+    # Version 7 marks tutors, who see the whole class (study class). The profile that
+    # created the database, the first one, becomes its tutor: it has always seen every
+    # profile, and nothing it saw before is hidden from it now.
+    connection.exec_driver_sql(
+        "ALTER TABLE learner ADD COLUMN tutor BOOLEAN NOT NULL DEFAULT FALSE"
+    )
+    connection.exec_driver_sql(
+        "UPDATE learner SET tutor = TRUE WHERE id = (SELECT min(id) FROM learner)"
+    )
+
+
 # MIGRATIONS[n] upgrades a database at version n to version n + 1.
 MIGRATIONS: dict[int, Callable[[Connection], None]] = {
     1: _migrate_1_to_2,
@@ -104,6 +116,7 @@ MIGRATIONS: dict[int, Callable[[Connection], None]] = {
     3: _migrate_3_to_4,
     4: _migrate_4_to_5,
     5: _migrate_5_to_6,
+    6: _migrate_6_to_7,
 }
 
 

@@ -54,10 +54,12 @@ def lock_learner(connection: DirectConnection | Session, learner_id: int) -> Non
 
 
 def get_or_create_learner(session: Session, name: str, now: datetime) -> Learner:
-    """The learner called ``name``, created on first use."""
+    """The learner called ``name``, created on first use; the database's first profile
+    (the one that created it) is its tutor."""
     learner = session.exec(select(Learner).where(Learner.name == name)).first()
     if learner is None:
-        learner = Learner(name=name, created_at=now)
+        first = session.exec(select(Learner.id).limit(1)).first() is None
+        learner = Learner(name=name, created_at=now, tutor=first)
         session.add(learner)
         session.flush()
     return learner
@@ -69,6 +71,43 @@ def find_learner(session: Session, name: str) -> Learner:
     if learner is None:
         raise NotFoundError(f"no profile named {name!r}; `study profile list` shows them")
     return learner
+
+
+class NotYoursError(UserError):
+    """A learner asked for what only a tutor may see or change."""
+
+
+def require_tutor_or_self(session: Session, viewer_id: int, name: str, doing: str) -> None:
+    """Refuse (NotYoursError) when ``viewer_id`` is neither the profile ``name`` nor a tutor."""
+    viewer = session.get(Learner, viewer_id)
+    if viewer is None or (viewer.name != name and not viewer.tutor):
+        raise NotYoursError(
+            f"only a tutor may {doing} another learner's profile; use --profile {name} "
+            "if it is yours"
+        )
+
+
+def make_tutor(session: Session, viewer_id: int, name: str, now: datetime) -> Learner:
+    """Make the profile ``name`` a tutor (created if new); only a tutor may."""
+    viewer = session.get(Learner, viewer_id)
+    if viewer is None or not viewer.tutor:
+        raise NotYoursError(
+            "only a tutor may add a tutor; ask the profile that created the database"
+        )
+    learner = get_or_create_learner(session, name, now)
+    learner.tutor = True
+    session.add(learner)
+    return learner
+
+
+def visible_learners(session: Session, viewer_id: int) -> list[tuple[Learner, int]]:
+    """The profiles ``viewer_id`` may see, with their numbers of reviews: every one for a
+    tutor, only its own for a learner."""
+    viewer = session.get(Learner, viewer_id)
+    rows = list_learners(session)
+    if viewer is not None and viewer.tutor:
+        return rows
+    return [(learner, n) for learner, n in rows if learner.id == viewer_id]
 
 
 def list_learners(session: Session) -> list[tuple[Learner, int]]:
