@@ -65,6 +65,8 @@ def opened(options: Options, *, sync_bundled: bool = True) -> Iterator[Workspace
     """The workspace for a command, closed afterwards."""
     workspace = options.workspace(sync_bundled=sync_bundled)
     started()
+    for notice in workspace.notices:
+        click.echo(f"study: {notice}", err=True)
     try:
         yield workspace
     finally:

@@ -88,10 +88,20 @@ def postgres_url(postgres_server: PostgresServer) -> Iterator[str]:
 
 
 @pytest.fixture
-def db_url(request: pytest.FixtureRequest, db_path: Path) -> str:
-    """This test's database URL: an SQLite file, or a PostgreSQL database (--postgres)."""
+def db_url(request: pytest.FixtureRequest, db_path: Path, study_home: Path) -> str:
+    """This test's database URL: an SQLite file, or a PostgreSQL database (--postgres).
+
+    On PostgreSQL the first command of the day says in one line that no daily backup is
+    made (tests/postgres/test_server_backups.py): that line is taken here, as if a
+    command had run earlier today, so the tests see what they see on SQLite.
+    """
     if request.config.getoption("--postgres"):
+        from study.clock import SystemClock
+        from study.config import load_settings
+        from study.maintenance import server_backup_notice
+
         url: str = request.getfixturevalue("postgres_url")
+        server_backup_notice(url, SystemClock().now(), load_settings())
         return url
     return f"sqlite:///{db_path}"
 

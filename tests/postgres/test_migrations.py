@@ -136,6 +136,8 @@ def test_every_earlier_schema_upgrades_on_a_server_and_keeps_every_row(
     )
     try:
         assert schema_version(workspace.database.engine) == SCHEMA_VERSION
+        [notice] = workspace.notices  # no backup on a server: said, with what to use
+        assert "without a backup" in notice and "pg_dump" in notice
         assert _rows(postgres_url, before) == before  # every row kept, unchanged
         tutors = dict(run_elsewhere(postgres_url, "SELECT name, tutor FROM learner"))
         assert tutors == {"alice": True, "bob": False}  # the first profile is the tutor
