@@ -15,7 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from benchmarks import figures, report
+from benchmarks import class_sql, figures, report
 from benchmarks.collection import DECK_LAYOUT, Sizes, build
 
 DEFAULT_MARKDOWN = Path(__file__).resolve().parent / "RESULTS.md"
@@ -65,6 +65,7 @@ def run(args: argparse.Namespace, command: str) -> dict[str, Any]:
             ("import", lambda: [figures.import_deck_file(sizes, args.repeats, workdir)]),
             ("card generation", lambda: [figures.generation(sizes, workdir)]),
             ("memory", lambda: [figures.memory(collection, sizes)]),
+            ("class", lambda: class_sql.class_figures(sizes, args.repeats, workdir)),
         ]
         for name, step in steps:
             started = time.perf_counter()
