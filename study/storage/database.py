@@ -453,9 +453,14 @@ def open_database(
             "SQLAlchemy URL such as postgresql+psycopg://user@host/study"
         ) from None
     except ModuleNotFoundError as error:
+        remedy = (
+            "pip install 'study[postgres]'"
+            if str(error.name).startswith("psycopg")
+            else "install it in study's environment"
+        )
         raise UserError(
             f"{name}: the driver for this database ({error.name}) is not installed; "
-            "install it in study's environment, or use an SQLite file"
+            f"{remedy}, or use an SQLite file"
         ) from None
     try:
         version = schema_version(database.engine)
@@ -527,6 +532,17 @@ def _explain(url: str, error: sa.exc.DatabaseError) -> str:
 def explain_error(url: str, reason: str) -> str:
     """One line for a database error ``reason``: what went wrong and what to do."""
     name = shown_name(url)
+    reason = " ".join(reason.split())  # a server's message may run over several lines
+    if "connection failed" in reason or "could not connect" in reason:
+        return (
+            f"{name}: cannot reach the database server ({reason}); check the URL, and that "
+            "the server is running and accepts connections"
+        )
+    if "authentication failed" in reason or "no password supplied" in reason:
+        return (
+            f"{name}: the database server refused the login ({reason}); check the user "
+            "and password in the URL"
+        )
     if "not a database" in reason or "malformed" in reason:
         return (
             f"{name}: the database file is damaged ({reason}); run `study doctor` or restore "

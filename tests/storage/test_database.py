@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 
@@ -9,6 +10,7 @@ import pytest
 import sqlalchemy as sa
 from sqlmodel import select
 
+from study.errors import UserError
 from study.storage.database import (
     SCHEMA_VERSION,
     Database,
@@ -194,3 +196,26 @@ def test_messages_name_a_file_by_its_path_and_never_show_a_password(tmp_path: Pa
     assert shown_name(server) == "postgresql://ann:***@db.example/study"
     assert "s3cret" not in explain_error(server, "database is locked")
     assert explain_error(f"sqlite:///{path}", "file is not a database").startswith(f"{path}: ")
+
+
+def test_a_server_that_cannot_be_reached_is_one_line_saying_what_to_check() -> None:
+    url = "postgresql+psycopg://ann:s3cret@127.0.0.1:1/study"
+    reason = (
+        'connection failed: connection to server at "127.0.0.1", port 1 failed: Connection '
+        "refused\n\tIs the server running on that host and accepting TCP/IP connections?"
+    )
+    line = explain_error(url, reason)
+    assert "\n" not in line and "s3cret" not in line
+    assert "cannot reach the database server" in line and "check the URL" in line
+    refused = explain_error(url, 'FATAL:  password authentication failed for user "ann"')
+    assert "refused the login" in refused and "s3cret" not in refused
+
+
+def test_a_server_url_without_its_driver_says_which_extra_to_install(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setitem(sys.modules, "psycopg", None)  # as if it were not installed
+    with pytest.raises(
+        UserError, match=r"\(psycopg\) is not installed; pip install 'study\[postgres\]'"
+    ):
+        open_database("postgresql+psycopg://ann@db.example/study")
