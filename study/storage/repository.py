@@ -135,8 +135,21 @@ def rename_learner(session: Session, old: str, new: str) -> None:
 
 
 def remove_learner(session: Session, name: str) -> None:
-    """Delete a profile with its schedule and review log (the CLI confirms first)."""
+    """Delete a profile with its schedule and review log (the CLI confirms first).
+
+    The last tutor stays: without one, nobody could see the class or add a tutor.
+    """
     learner = find_learner(session, name)
+    if (
+        learner.tutor
+        and not session.exec(
+            select(Learner.id).where(col(Learner.tutor).is_(True), Learner.id != learner.id)
+        ).first()
+    ):
+        raise NotYoursError(
+            f"{name!r} is the only tutor; make another profile a tutor first "
+            "(study profile add NAME --tutor)"
+        )
     for table in (Review, CardState):
         session.execute(sa.delete(table).where(table.learner_id == learner.id))  # type: ignore[arg-type]
     session.delete(learner)

@@ -262,3 +262,10 @@ def test_the_first_profile_of_a_new_database_is_its_tutor(database: Database) ->
     assert class_report(database, first, date(2026, 1, 12)).learners
     with pytest.raises(NotATutorError):
         class_report(database, second, date(2026, 1, 12))
+
+
+def test_the_only_tutor_cannot_be_removed(run_study: Run, classroom: str) -> None:
+    removed = run_study("profile", "remove", "default", "--yes")
+    assert removed.exit_code == 2 and "only tutor" in removed.stderr
+    assert run_study("profile", "add", "ann", "--tutor").exit_code == 0
+    assert run_study("--profile", "ann", "profile", "remove", "default", "--yes").exit_code == 0
