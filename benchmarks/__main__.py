@@ -15,7 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from benchmarks import figures, report
+from benchmarks import class_sql, figures, report
 from benchmarks import scale as scale_figures
 from benchmarks.collection import DECK_LAYOUT, Sizes, build
 
@@ -68,6 +68,7 @@ def run(args: argparse.Namespace, command: str) -> dict[str, Any]:
             ("memory", lambda: [figures.memory(collection, sizes)]),
             ("re-import", lambda: [scale_figures.reimport(sizes, workdir)]),
             ("long session", lambda: [scale_figures.long_session(sizes, workdir)]),
+            ("class", lambda: class_sql.class_figures(sizes, args.repeats, workdir)),
         ]
         for name, step in steps:
             started = time.perf_counter()

@@ -82,6 +82,19 @@ class Sizes:
     def grades(self) -> int:
         return self._n(300, 40)
 
+    # The class figure (benchmarks.class_sql): its own collection.
+    @property
+    def class_learners(self) -> int:
+        return self._n(200, 4)
+
+    @property
+    def class_cards(self) -> int:
+        return self._n(10_000, 100)
+
+    @property
+    def class_reviews(self) -> int:
+        return self._n(1_000_000, 2_000)
+
 
 @dataclass(frozen=True)
 class Collection:

@@ -85,6 +85,8 @@ def opened(options: Options, *, sync_bundled: bool = True) -> Iterator[Workspace
     """The workspace for a command, closed afterwards."""
     workspace = options.workspace(sync_bundled=sync_bundled)
     started()
+    for notice in workspace.notices:
+        click.echo(f"study: {notice}", err=True)
     try:
         yield workspace
     finally:
@@ -465,26 +467,32 @@ def profile() -> None:
 @profile.command("list")
 @click.pass_obj
 def profile_list(options: Options) -> None:
-    """List profiles with their number of reviews."""
-    from study.storage.repository import list_learners
+    """List profiles with their number of reviews (a learner sees only its own)."""
+    from study.storage.repository import visible_learners
 
     with opened(options) as workspace, workspace.database.session() as session:
-        for learner, reviews in list_learners(session):
+        for learner, reviews in visible_learners(session, workspace.learner_id):
             mark = "*" if learner.id == workspace.learner_id else " "
             say(f"{mark} {learner.name}  ({reviews} reviews)")
 
 
 @profile.command("add")
 @click.argument("name")
+@click.option("--tutor", is_flag=True, help="A tutor: sees the class (only a tutor may add one).")
 @click.pass_obj
-def profile_add(options: Options, name: str) -> None:
-    """Add a profile."""
-    from study.storage.repository import get_or_create_learner
+def profile_add(options: Options, name: str, tutor: bool) -> None:
+    """Add a profile (or make an existing one a tutor)."""
+    from study.storage.repository import get_or_create_learner, make_tutor
 
     check_profile_name(name)
     with opened(options) as workspace:
-        workspace.database.write(lambda s: get_or_create_learner(s, name, workspace.clock.now()))
-    click.echo(f"profile {name!r} ready; use it with --profile {name}")
+        now, viewer = workspace.clock.now(), workspace.learner_id
+        workspace.database.write(
+            lambda s: (
+                make_tutor(s, viewer, name, now) if tutor else get_or_create_learner(s, name, now)
+            )
+        )
+    click.echo(f"{'tutor' if tutor else 'profile'} {name!r} ready; use it with --profile {name}")
 
 
 @profile.command("rename")
@@ -493,11 +501,17 @@ def profile_add(options: Options, name: str) -> None:
 @click.pass_obj
 def profile_rename(options: Options, old: str, new: str) -> None:
     """Rename a profile; its history follows."""
-    from study.storage.repository import rename_learner
+    from study.storage.repository import rename_learner, require_tutor_or_self
 
     check_profile_name(new)
     with opened(options) as workspace:
-        workspace.database.write(lambda s: rename_learner(s, old, new))
+        viewer = workspace.learner_id
+
+        def rename(session: Any) -> None:
+            require_tutor_or_self(session, viewer, old, "rename")
+            rename_learner(session, old, new)
+
+        workspace.database.write(rename)
     click.echo(f"profile {old!r} is now {new!r}")
 
 
@@ -507,11 +521,12 @@ def profile_rename(options: Options, old: str, new: str) -> None:
 @click.pass_obj
 def profile_remove(options: Options, name: str, yes: bool) -> None:
     """Remove a profile with its whole review history (asks first)."""
-    from study.storage.repository import find_learner, remove_learner
+    from study.storage.repository import find_learner, remove_learner, require_tutor_or_self
 
     with opened(options) as workspace:
         with workspace.database.session() as session:
             find_learner(session, name)
+            require_tutor_or_self(session, workspace.learner_id, name, "remove")
         if not yes and not click.confirm(
             f"Remove profile {name!r} and its whole review history?", default=False
         ):
@@ -748,6 +763,66 @@ def stats(
 
     console = Console(soft_wrap=False)
     console.print(render_stats(figures, console.width))
+
+
+@cli.command("class")
+@click.option(
+    "--deck", "decks", multiple=True, metavar="D", help="Deck id or name (with child decks)."
+)
+@click.option("--tag", metavar="T", help="Only cards with this tag.")
+@click.option(
+    "--days",
+    type=click.IntRange(1, 36500),
+    default=30,
+    show_default=True,
+    help="Days of the window (reviews, study days, retention).",
+)
+@click.option("--json", "as_json", is_flag=True, help="One JSON object (keys in the README).")
+@click.option("--csv", "as_csv", is_flag=True, help="CSV, one row per learner, for a spreadsheet.")
+@click.pass_obj
+def class_command(
+    options: Options,
+    decks: tuple[str, ...],
+    tag: str | None,
+    days: int,
+    as_json: bool,
+    as_csv: bool,
+) -> None:
+    """The class, for a tutor: every learner's progress, the hardest cards, the weakest tags.
+
+    Per learner: reviews, study days and true retention in the window, streak, cards by
+    state, due today, overdue, last study day. Only a tutor may see it.
+    """
+    from study.class_stats import CSV_COLUMNS, class_csv_rows, class_json, class_report
+
+    if as_json and as_csv:
+        fail("give --json or --csv, not both", 2)
+    with opened(options) as workspace:
+        scope = scope_for(workspace, decks, tag)
+        report = class_report(
+            workspace.database,
+            workspace.learner_id,
+            workspace.today(),
+            deck_ids=scope.deck_ids,
+            tag=tag,
+            days=days,
+        )
+    if as_json:
+        click.echo(json.dumps(class_json(report), ensure_ascii=False, indent=2))
+    elif as_csv:
+        import csv
+
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer.writerow(CSV_COLUMNS)
+        writer.writerows(class_csv_rows(report))
+        sys.stdout.flush()
+    else:
+        from rich.console import Console
+
+        from study.class_render import render_class
+
+        console = Console(soft_wrap=False)
+        console.print(render_class(report, console.width))
 
 
 LOG_COLUMNS = (

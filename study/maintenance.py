@@ -35,7 +35,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from study.clock import study_day
-from study.config import Settings
+from study.config import Settings, data_dir
 from study.errors import UserError
 from study.storage.database import (
     BUSY_TIMEOUT_MS,
@@ -67,15 +67,40 @@ class NotAFileDatabase(UserError):
     """Backups and the doctor work on SQLite files only."""
 
 
+# What to do instead on a database server: said in one line wherever study would back up.
+SERVER_BACKUP = (
+    "study backs up SQLite files only; back up a database server with its own tools "
+    "(PostgreSQL: pg_dump -Fc DBNAME > study.dump)"
+)
+
+
 def database_file(url: str) -> Path:
     """The SQLite file behind a database URL; NotAFileDatabase for anything else."""
     path = sqlite_path(url)
     if path is None:
         raise NotAFileDatabase(
-            f"{shown_name(url)}: backups and the doctor work on SQLite database files only; "
-            "use your database server's own tools"
+            f"{shown_name(url)}: backups and the doctor work on SQLite files only; "
+            "on a server use its own tools (PostgreSQL: pg_dump -Fc DBNAME > study.dump "
+            "to back up)"
         )
     return path
+
+
+def server_backup_notice(url: str, now: datetime, settings: Settings) -> str | None:
+    """For a database server with daily backups on: the one line saying to use pg_dump,
+    once per study day (a mark in the data directory remembers the day), else None."""
+    if not settings.daily_backup or sqlite_path(url) is not None:
+        return None
+    mark = data_dir() / "server-backup-notice"
+    today = study_day(now, settings.zone, settings.day_starts_at).isoformat()
+    try:
+        if mark.is_file() and mark.read_text(encoding="utf-8").strip() == today:
+            return None
+        mark.parent.mkdir(parents=True, exist_ok=True)
+        mark.write_text(today, encoding="utf-8")
+    except OSError:
+        pass  # no mark: the notice comes again next time, which is harmless
+    return f"{shown_name(url)}: no daily backup made; {SERVER_BACKUP}"
 
 
 def backup_folder(database: Path) -> Path:

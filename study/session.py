@@ -79,6 +79,7 @@ from study.storage.repository import (
     append_review,
     card_contents,
     load_schedule,
+    lock_learner,
     not_cancelled,
     save_schedule,
     set_flags,
@@ -248,6 +249,7 @@ class StudySession:
         now: datetime,
     ) -> GradeOutcome:
         today = self.today
+        lock_learner(connection, self.learner_id)  # a server's row lock (see the function)
         state = load_schedule(connection, self.learner_id, pending.card_id)
         before_json = {"card": _state_json(state), "siblings": {}}
         before = _sm2_state(state)
@@ -409,6 +411,7 @@ class StudySession:
         return review.kind if review is not None else "review"
 
     def _cancel_last(self, session: Session) -> tuple[int, str] | None:
+        lock_learner(session, self.learner_id)
         review = _last_undoable(session, self.learner_id, self.today)
         if review is None:
             return None

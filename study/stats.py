@@ -500,7 +500,7 @@ def _retention(per_day: dict[date, _Day], today: date) -> tuple[PeriodRetention,
     return tuple(periods)
 
 
-def _state_expression(today: date) -> sa.ColumnElement[str]:
+def state_expression(today: date) -> sa.ColumnElement[str]:
     """study.cards.state_name in SQL (a card without a schedule row is new)."""
     state = _STATE.c
     return sa.case(
@@ -531,7 +531,7 @@ def _due_today(today: date) -> sa.ColumnElement[int]:
     )
 
 
-def _state_counts(rows: Sequence[tuple[str, int, int, int]]) -> StateCounts:
+def state_counts(rows: Sequence[tuple[str, int, int, int]]) -> StateCounts:
     """Fold (state, cards, suspended, leech) rows into counts."""
     counts = dict.fromkeys(STATES, 0)
     suspended = leech = 0
@@ -581,7 +581,7 @@ class _Group:
         return GroupFigures(
             key=key,
             name=name,
-            cards=_state_counts(self.states),
+            cards=state_counts(self.states),
             due=self.due,
             reviews=self.reviews,
             retention=Retention(self.retained, self.passed),
@@ -603,7 +603,7 @@ def _groups(
     are its history: grades of its retired cards count.
     """
     state = _STATE.c
-    state_name = _state_expression(scope.today).label("state")
+    state_name = state_expression(scope.today).label("state")
     cards = scope.cards(
         sa.select(
             _CARD.c.deck_id,
@@ -664,7 +664,7 @@ def _groups(
         (group.figures(key, key) for key, group in tags.items()),
         key=lambda g: (g.name.casefold(), g.key),
     )
-    return _state_counts(everything), tuple(deck_figures), tuple(tag_figures)
+    return state_counts(everything), tuple(deck_figures), tuple(tag_figures)
 
 
 def _studied(scope: _Scope, *columns: Any) -> sa.Select[Any]:
@@ -858,7 +858,8 @@ def _retention_json(retention: Retention) -> dict[str, Any]:
     }
 
 
-def _counts_json(counts: StateCounts) -> dict[str, int]:
+def counts_json(counts: StateCounts) -> dict[str, int]:
+    """Cards by state as JSON (the ``cards`` object of ``study stats --json``)."""
     return {
         "total": counts.total,
         "new": counts.new,
@@ -872,7 +873,7 @@ def _counts_json(counts: StateCounts) -> dict[str, int]:
 
 def _group_json(group: GroupFigures) -> dict[str, Any]:
     return {
-        **_counts_json(group.cards),
+        **counts_json(group.cards),
         "due": group.due,
         "reviews": group.reviews,
         "retention": _retention_json(group.retention),
@@ -923,7 +924,7 @@ def stats_json(stats: Stats) -> dict[str, Any]:
             "decks": list(stats.deck_ids) if stats.deck_ids is not None else None,
             "tag": stats.tag,
         },
-        "cards": _counts_json(stats.cards),
+        "cards": counts_json(stats.cards),
         "reviews": {
             "total": stats.reviews_total,
             "today": stats.reviews_today,

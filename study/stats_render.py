@@ -41,37 +41,37 @@ def render_stats(stats: Stats, width: int = 80) -> RenderableType:
     parts: list[RenderableType] = [
         _heading(stats),
         _overview(stats),
-        _section("Reviews per day", f"last {stats.days} days"),
+        section("Reviews per day", f"last {stats.days} days"),
         _bar_plot(
             [d.day.strftime("%m-%d") for d in stats.history],
             [d.reviews for d in stats.history],
             plot_width,
         ),
-        _section("Calendar", "reviews per day over the last year"),
+        section("Calendar", "reviews per day over the last year"),
         calendar_heatmap(stats.calendar, stats.today, width=width),
-        _section("Forecast", "cards due per day; today includes overdue cards"),
+        section("Forecast", "cards due per day; today includes overdue cards"),
         _bar_plot(
             [f.day.strftime("%m-%d") for f in stats.forecast],
             [f.due for f in stats.forecast],
             plot_width,
         ),
-        _section("True retention", "scheduled reviews graded 3 or more"),
+        section("True retention", "scheduled reviews graded 3 or more"),
         _retention_table(stats),
-        _section("Intervals", "cards by days until their next review"),
+        section("Intervals", "cards by days until their next review"),
         _bar_plot(
             [_bucket_label(b, whole=True) for b in stats.intervals],
             [b.cards for b in stats.intervals],
             plot_width,
         ),
-        _section("E-Factors", "cards by easiness"),
+        section("E-Factors", "cards by easiness"),
         _bucket_table(stats.ease),
-        _section("Hour of day", f"reviews by hour, last {stats.days} days"),
+        section("Hour of day", f"reviews by hour, last {stats.days} days"),
         _hours(stats),
-        _section("Decks", f"reviews and retention over the last {stats.days} days"),
+        section("Decks", f"reviews and retention over the last {stats.days} days"),
         _group_table(stats.decks, "deck"),
-        _section("Topics", f"tags; reviews and retention over the last {stats.days} days"),
+        section("Topics", f"tags; reviews and retention over the last {stats.days} days"),
         _group_table(stats.tags, "tag"),
-        _section("Hardest cards", ""),
+        section("Hardest cards", ""),
         _hard_table("lowest E-Factor", stats.lowest_ease, width),
         _hard_table("most lapses", stats.most_lapses, width),
         _hard_table("leeches", stats.leeches, width),
@@ -140,7 +140,8 @@ def _heading(stats: Stats) -> Text:
     return text
 
 
-def _section(title: str, note: str) -> Text:
+def section(title: str, note: str) -> Text:
+    """A section's title, with a note beside it."""
     text = Text("\n" + title, style="bold cyan")
     if note:
         text.append(f"  {note}", style="dim")

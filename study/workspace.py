@@ -12,12 +12,20 @@ from study.config import DEFAULT_PROFILE, Settings, database_url, load_settings,
 from study.library import sync_bundled_decks
 from study.maintenance import (
     EXIT_WAIT_SECONDS,
+    SERVER_BACKUP,
     BackgroundBackup,
     backup_before_migration,
     refuse_new_beside_backups,
+    server_backup_notice,
     start_daily_backup,
 )
-from study.storage.database import Database, open_database, sqlite_path
+from study.storage.database import (
+    SCHEMA_VERSION,
+    Database,
+    open_database,
+    shown_name,
+    sqlite_path,
+)
 from study.storage.models import Learner
 from study.storage.repository import (
     NotFoundError,
@@ -36,6 +44,8 @@ class Workspace:
     learner_name: str
     clock: Clock = field(default_factory=SystemClock)
     backup: BackgroundBackup | None = None  # today's backup, running in the background
+    # Lines for the learner from opening (a backup study cannot make on a server).
+    notices: list[str] = field(default_factory=list)
 
     def today(self) -> date:
         """The learner's current study day."""
@@ -70,9 +80,16 @@ def open_workspace(
     url = database_url(db)
     path = sqlite_path(url)
 
+    notices: list[str] = []
+
     def backup_first(_database: Database, version: int) -> None:
         if path is not None:  # a migration never starts without a backup of the file
             backup_before_migration(path, version, clock.now(), settings.backups_kept)
+        else:
+            notices.append(
+                f"{shown_name(url)}: upgraded from schema version {version} to "
+                f"{SCHEMA_VERSION} without a backup; {SERVER_BACKUP}"
+            )
 
     if path is not None:
         refuse_new_beside_backups(path)  # a lost database is restored, not replaced
@@ -89,7 +106,9 @@ def open_workspace(
     assert learner.id is not None
     # In a thread: the first card never waits for the backup (see study.maintenance).
     backup = start_daily_backup(path, settings, now) if path and settings.daily_backup else None
-    return Workspace(settings, database, learner.id, name, clock, backup)
+    notice = server_backup_notice(url, now, settings)
+    notices += [notice] if notice else []
+    return Workspace(settings, database, learner.id, name, clock, backup, notices)
 
 
 def _learner(session: Session, name: str, now: datetime, create: bool) -> Learner:

@@ -3,10 +3,16 @@ a clock that stands still, and a way to run the real `study` entry point.
 
 Every test gets its own STUDY_HOME (autouse), so no test reads or writes the real user
 directories, and STUDY_DB / STUDY_PROFILE from the developer's shell never leak in.
+
+``pytest --postgres tests/storage ...`` runs the database tests on a throwaway PostgreSQL
+server (see tests/postgres_server.py) instead of SQLite: ``db_url``, ``database`` and
+``run_study`` then use a new empty database on it for each test, and tests marked
+``sqlite_only`` (the SQLite file itself: pragmas, locks, backups) are left out.
 """
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -22,6 +28,7 @@ from study.config import Settings
 from study.decks import DeckSpec, NoteSpec, Source, dump_deck
 from study.storage.database import Database, open_database
 from study.storage.repository import get_or_create_learner
+from tests.postgres_server import REQUIRE_VARIABLE, PostgresServer, running_server
 
 # No timing in tests: these machines are shared and noisy, so hypothesis gets no deadline.
 hypothesis_settings.register_profile("study", deadline=None)
@@ -30,6 +37,87 @@ hypothesis_settings.load_profile("study")
 # A Monday evening in winter (GMT = UTC in Europe/London), far from any DST change.
 START = datetime(2026, 1, 12, 18, 0, tzinfo=UTC)
 ZONE = "Europe/London"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--postgres",
+        action="store_true",
+        help="Run the database tests on a throwaway PostgreSQL server instead of SQLite.",
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "sqlite_only: tests of the SQLite file itself, left out under --postgres"
+    )
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if not config.getoption("--postgres"):
+        return
+    skip = pytest.mark.skip(reason="tests the SQLite file itself (run without --postgres)")
+    for item in items:
+        if "sqlite_only" in item.keywords:
+            item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[PostgresServer]:
+    """A PostgreSQL server for this test run, started on first use, stopped at the end.
+
+    Skipped when the machine has no server binaries, unless STUDY_TEST_POSTGRES_REQUIRED
+    is set (CI sets it): then a missing server fails the run.
+    """
+    try:
+        with running_server() as server:
+            yield server
+    except LookupError as error:
+        message = f"{error}; install PostgreSQL (Debian: apt-get install postgresql)"
+        if os.environ.get(REQUIRE_VARIABLE):
+            pytest.fail(f"{message} ({REQUIRE_VARIABLE} is set)")
+        pytest.skip(message)
+
+
+@pytest.fixture
+def postgres_url(postgres_server: PostgresServer) -> Iterator[str]:
+    """A new, empty database on the test server; dropped afterwards."""
+    url = postgres_server.new_database()
+    yield url
+    postgres_server.drop_database(url)
+
+
+@pytest.fixture
+def db_url(request: pytest.FixtureRequest, db_path: Path, study_home: Path) -> str:
+    """This test's database URL: an SQLite file, or a PostgreSQL database (--postgres).
+
+    On PostgreSQL the first command of the day says in one line that no daily backup is
+    made (tests/postgres/test_server_backups.py): that line is taken here, as if a
+    command had run earlier today, so the tests see what they see on SQLite.
+    """
+    if request.config.getoption("--postgres"):
+        from study.clock import SystemClock
+        from study.config import load_settings
+        from study.maintenance import server_backup_notice
+
+        url: str = request.getfixturevalue("postgres_url")
+        server_backup_notice(url, SystemClock().now(), load_settings())
+        return url
+    return f"sqlite:///{db_path}"
+
+
+def run_elsewhere(url: str, sql: str) -> list[tuple[object, ...]]:
+    """Run ``sql`` on a connection of its own, as another process would, and commit;
+    the rows it returns."""
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(url)
+    try:
+        with engine.begin() as connection:
+            result = connection.exec_driver_sql(sql)
+            return [tuple(row) for row in result] if result.returns_rows else []
+    finally:
+        engine.dispose()
 
 
 @pytest.fixture(autouse=True)
@@ -49,9 +137,9 @@ def db_path(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def database(db_path: Path) -> Iterator[Database]:
+def database(db_url: str) -> Iterator[Database]:
     """An empty database at the current schema version, closed afterwards."""
-    db = open_database(f"sqlite:///{db_path}")
+    db = open_database(db_url)
     try:
         yield db
     finally:
@@ -172,7 +260,7 @@ class CliResult:
 
 
 @pytest.fixture
-def run_study(db_path: Path) -> Iterator[object]:
+def run_study(db_url: str) -> Iterator[object]:
     """Run the real console-script entry point (``study.cli:main``) against this test's DB.
 
     Unlike ``CliRunner().invoke(cli, ...)``, this goes through ``main()``, which turns
@@ -184,7 +272,7 @@ def run_study(db_path: Path) -> Iterator[object]:
     runner = CliRunner()
 
     def run(*args: str, input: str | None = None, db: bool = True) -> CliResult:
-        argv = ["study", *(["--db", str(db_path)] if db and "--db" not in args else []), *args]
+        argv = ["study", *(["--db", db_url] if db and "--db" not in args else []), *args]
         with runner.isolation(input=input) as streams:
             old_argv = sys.argv
             sys.argv = argv

@@ -5,6 +5,13 @@ in WAL mode with ``synchronous=NORMAL`` (durable across application crashes; the
 ``synchronous`` setting offers FULL), foreign keys on and a busy timeout. SQLite
 transactions begin IMMEDIATE, so two processes grading at once wait their turn
 instead of failing with "database is locked".
+
+PostgreSQL (``postgresql+psycopg://``) is the supported server. It has no lock on the
+whole database, so writers take turns in two ways: a grade locks its learner's row
+(:func:`study.storage.repository.lock_learner`), so one learner's windows take turns
+while a class grades side by side; every other write (creating the schema, migrating,
+importing decks, adding profiles, undo, flags) takes one transaction-level advisory
+lock, the one-writer-at-a-time rule SQLite keeps for every write.
 """
 
 from __future__ import annotations
@@ -29,7 +36,17 @@ from study.storage import models
 from study.storage.version import SCHEMA_VERSION as SCHEMA_VERSION
 
 BUSY_TIMEOUT_MS = 10_000
+# The advisory lock every write but a grade takes on a server (any fixed number will do:
+# it only has to be the same in every study process).
+WRITER_LOCK = 0x5354_5544_59  # "STUDY"
 T = TypeVar("T")
+
+
+def take_writer_lock(connection: Connection) -> None:
+    """On a database server, wait for the other writers' transactions to end and keep
+    them waiting until this one ends (SQLite's BEGIN IMMEDIATE does this already)."""
+    if connection.dialect.name == "postgresql":
+        connection.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": WRITER_LOCK})
 
 
 def _migrate_1_to_2(connection: Connection) -> None:
@@ -85,6 +102,18 @@ def _migrate_6_to_7(connection: Connection) -> None:
     models.CardAction.__table__.create(connection)  # type: ignore[attr-defined]
 
 
+def _migrate_7_to_8(connection: Connection) -> None:
+    # Version 8 marks tutors, who see the whole class (study class). The profile that
+    # created the database, the first one, becomes its tutor: it has always seen every
+    # profile, and nothing it saw before is hidden from it now.
+    connection.exec_driver_sql(
+        "ALTER TABLE learner ADD COLUMN tutor BOOLEAN NOT NULL DEFAULT FALSE"
+    )
+    connection.exec_driver_sql(
+        "UPDATE learner SET tutor = TRUE WHERE id = (SELECT min(id) FROM learner)"
+    )
+
+
 # MIGRATIONS[n] upgrades a database at version n to version n + 1.
 MIGRATIONS: dict[int, Callable[[Connection], None]] = {
     1: _migrate_1_to_2,
@@ -93,6 +122,7 @@ MIGRATIONS: dict[int, Callable[[Connection], None]] = {
     4: _migrate_4_to_5,
     5: _migrate_5_to_6,
     6: _migrate_6_to_7,
+    7: _migrate_7_to_8,
 }
 
 
@@ -179,6 +209,8 @@ class DirectConnection:
     Core path, so every SQLAlchemy URL keeps working.
     """
 
+    locks_rows: bool  # whether a write must lock the rows it reads (a server) or not
+
     def rows(self, prepared: Prepared, values: Mapping[str, Any]) -> list[tuple[Any, ...]]:
         """The rows a SELECT returns, with the column types applied."""
         raise NotImplementedError
@@ -189,6 +221,9 @@ class DirectConnection:
 
 
 class _DriverConnection(DirectConnection):
+    # SQLite: BEGIN IMMEDIATE holds the whole file, so rows need no locks of their own.
+    locks_rows = False
+
     def __init__(self, cursor: Any, dialect: sa.engine.Dialect) -> None:
         self.cursor = cursor
         self.dialect = dialect
@@ -213,6 +248,7 @@ class _DriverConnection(DirectConnection):
 class _CoreConnection(DirectConnection):
     def __init__(self, connection: Connection) -> None:
         self.connection = connection
+        self.locks_rows = connection.dialect.name != "sqlite"
 
     def rows(self, prepared: Prepared, values: Mapping[str, Any]) -> list[tuple[Any, ...]]:
         return [tuple(row) for row in self.connection.execute(prepared.statement, dict(values))]
@@ -280,6 +316,7 @@ class Database:
     def transaction(self) -> Iterator[Session]:
         """A session whose work is committed at the end of the block, or rolled back."""
         with Session(self.engine, expire_on_commit=False) as session, session.begin():
+            take_writer_lock(session.connection())
             yield session
 
     def write(self, work: Callable[[Session], T], attempts: int = 5) -> T:
@@ -422,14 +459,20 @@ def open_database(
             "SQLAlchemy URL such as postgresql+psycopg://user@host/study"
         ) from None
     except ModuleNotFoundError as error:
+        remedy = (
+            "pip install 'study[postgres]'"
+            if str(error.name).startswith("psycopg")
+            else "install it in study's environment"
+        )
         raise UserError(
             f"{name}: the driver for this database ({error.name}) is not installed; "
-            "install it in study's environment, or use an SQLite file"
+            f"{remedy}, or use an SQLite file"
         ) from None
     try:
         version = schema_version(database.engine)
         if version is None:
             with database.engine.begin() as connection:
+                take_writer_lock(connection)
                 # Another process may have created it while this one waited for the lock.
                 if not sa.inspect(connection).has_table("schema_info"):
                     SQLModel.metadata.create_all(connection)
@@ -466,6 +509,7 @@ def migrate(engine: Engine, version: int) -> None:
     """Upgrade from ``version`` to :data:`SCHEMA_VERSION`, one step per transaction."""
     while version < SCHEMA_VERSION:
         with engine.begin() as connection:
+            take_writer_lock(connection)
             # Read again under the write lock: another process may have migrated meanwhile.
             version = int(
                 connection.exec_driver_sql("SELECT version FROM schema_info").scalar_one()
@@ -494,6 +538,17 @@ def _explain(url: str, error: sa.exc.DatabaseError) -> str:
 def explain_error(url: str, reason: str) -> str:
     """One line for a database error ``reason``: what went wrong and what to do."""
     name = shown_name(url)
+    reason = " ".join(reason.split())  # a server's message may run over several lines
+    if "connection failed" in reason or "could not connect" in reason:
+        return (
+            f"{name}: cannot reach the database server ({reason}); check the URL, and that "
+            "the server is running and accepts connections"
+        )
+    if "authentication failed" in reason or "no password supplied" in reason:
+        return (
+            f"{name}: the database server refused the login ({reason}); check the user "
+            "and password in the URL"
+        )
     if "not a database" in reason or "malformed" in reason:
         return (
             f"{name}: the database file is damaged ({reason}); run `study doctor` or restore "

@@ -52,6 +52,8 @@ class Learner(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(index=True, unique=True)
     created_at: datetime = Field(sa_type=UtcDateTime)
+    # A tutor sees the class (study class); the first profile of a database is one.
+    tutor: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})
 
 
 class Deck(SQLModel, table=True):

@@ -44,11 +44,32 @@ class NotFoundError(UserError):
 # ---------------------------------------------------------------- learners
 
 
+_LEARNER_TABLE: sa.Table = Learner.__table__  # type: ignore[attr-defined]
+_LOCK_LEARNER = Prepared(
+    sa.select(_LEARNER_TABLE.c.id)
+    .where(_LEARNER_TABLE.c.id == sa.bindparam("learner_id"))
+    .with_for_update()
+)
+
+
+def lock_learner(connection: DirectConnection | Session, learner_id: int) -> None:
+    """Lock the learner's row until the transaction ends, before reading a schedule to
+    change it: two windows of one learner on a server take turns, so neither writes a
+    schedule over the other's grade; other learners do not wait. SQLite needs no row
+    lock (its write transaction holds the whole file)."""
+    if isinstance(connection, Session):
+        connection.execute(_LOCK_LEARNER.statement, {"learner_id": learner_id})
+    elif connection.locks_rows:
+        connection.rows(_LOCK_LEARNER, {"learner_id": learner_id})
+
+
 def get_or_create_learner(session: Session, name: str, now: datetime) -> Learner:
-    """The learner called ``name``, created on first use."""
+    """The learner called ``name``, created on first use; the database's first profile
+    (the one that created it) is its tutor."""
     learner = session.exec(select(Learner).where(Learner.name == name)).first()
     if learner is None:
-        learner = Learner(name=name, created_at=now)
+        first = session.exec(select(Learner.id).limit(1)).first() is None
+        learner = Learner(name=name, created_at=now, tutor=first)
         session.add(learner)
         session.flush()
     return learner
@@ -60,6 +81,43 @@ def find_learner(session: Session, name: str) -> Learner:
     if learner is None:
         raise NotFoundError(f"no profile named {name!r}; `study profile list` shows them")
     return learner
+
+
+class NotYoursError(UserError):
+    """A learner asked for what only a tutor may see or change."""
+
+
+def require_tutor_or_self(session: Session, viewer_id: int, name: str, doing: str) -> None:
+    """Refuse (NotYoursError) when ``viewer_id`` is neither the profile ``name`` nor a tutor."""
+    viewer = session.get(Learner, viewer_id)
+    if viewer is None or (viewer.name != name and not viewer.tutor):
+        raise NotYoursError(
+            f"only a tutor may {doing} another learner's profile; use --profile {name} "
+            "if it is yours"
+        )
+
+
+def make_tutor(session: Session, viewer_id: int, name: str, now: datetime) -> Learner:
+    """Make the profile ``name`` a tutor (created if new); only a tutor may."""
+    viewer = session.get(Learner, viewer_id)
+    if viewer is None or not viewer.tutor:
+        raise NotYoursError(
+            "only a tutor may add a tutor; ask the profile that created the database"
+        )
+    learner = get_or_create_learner(session, name, now)
+    learner.tutor = True
+    session.add(learner)
+    return learner
+
+
+def visible_learners(session: Session, viewer_id: int) -> list[tuple[Learner, int]]:
+    """The profiles ``viewer_id`` may see, with their numbers of reviews: every one for a
+    tutor, only its own for a learner."""
+    viewer = session.get(Learner, viewer_id)
+    rows = list_learners(session)
+    if viewer is not None and viewer.tutor:
+        return rows
+    return [(learner, n) for learner, n in rows if learner.id == viewer_id]
 
 
 def list_learners(session: Session) -> list[tuple[Learner, int]]:
@@ -87,8 +145,21 @@ def rename_learner(session: Session, old: str, new: str) -> None:
 
 
 def remove_learner(session: Session, name: str) -> None:
-    """Delete a profile with its schedule and review log (the CLI confirms first)."""
+    """Delete a profile with its schedule and review log (the CLI confirms first).
+
+    The last tutor stays: without one, nobody could see the class or add a tutor.
+    """
     learner = find_learner(session, name)
+    if (
+        learner.tutor
+        and not session.exec(
+            select(Learner.id).where(col(Learner.tutor).is_(True), Learner.id != learner.id)
+        ).first()
+    ):
+        raise NotYoursError(
+            f"{name!r} is the only tutor; make another profile a tutor first "
+            "(study profile add NAME --tutor)"
+        )
     for table in (Review, CardState, CardAction):
         session.execute(sa.delete(table).where(table.learner_id == learner.id))  # type: ignore[arg-type]
     session.delete(learner)
@@ -530,6 +601,7 @@ def set_flags(
     """Set suspended / flagged / buried_until / ... on a card's schedule, creating it if new."""
     if session.get(Card, card_id_) is None:
         raise NotFoundError(f"no card {card_id_!r}; `study cards` lists them")
+    lock_learner(session, learner_id)
     state = state_of(session, learner_id, card_id_)
     for key, value in flags.items():
         setattr(state, key, value)

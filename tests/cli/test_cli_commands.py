@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +15,7 @@ from study.config import load_settings
 from study.library import bundled_deck_files
 from study.session import StudySession
 from study.workspace import open_workspace
-from tests.conftest import DeckFactory, basic, cloze
+from tests.conftest import DeckFactory, basic, cloze, run_elsewhere
 
 EXPECTED_KEYS = {"id", "note", "deck", "type", "question", "answer", "tags", "source", "state"}
 
@@ -28,20 +27,9 @@ def cards_json(run_study: Any, *args: str, profile: str | None = None) -> list[d
     return cards
 
 
-def table_counts(db_path: Path) -> dict[str, int]:
-    with sqlite3.connect(db_path) as connection:
-        names = [
-            n for (n,) in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
-        ]
-        return {n: connection.execute(f"SELECT count(*) FROM {n}").fetchone()[0] for n in names}
-
-
-def database_rows(db_path: Path) -> dict[str, list[tuple[Any, ...]]]:
-    with sqlite3.connect(db_path) as connection:
-        rows = {}
-        for table in ("note", "card", "card_state", "review", "note_tag"):
-            rows[table] = sorted(connection.execute(f"SELECT * FROM {table}"))
-        return rows
+def database_rows(db_url: str) -> dict[str, list[tuple[Any, ...]]]:
+    tables = ("note", "card", "card_state", "review", "note_tag")
+    return {table: sorted(run_elsewhere(db_url, f"SELECT * FROM {table}")) for table in tables}
 
 
 @pytest.fixture
@@ -135,9 +123,9 @@ def test_cards_json_lists_the_bundled_decks_on_an_empty_database(run_study: Any)
 
 
 def test_cards_json_shows_suspended_cards_and_per_learner_state(
-    run_study: Any, imported: Path, db_path: Path
+    run_study: Any, imported: Path, db_url: str
 ) -> None:
-    workspace = open_workspace(str(db_path), "ana", sync_bundled=False)
+    workspace = open_workspace(db_url, "ana", sync_bundled=False)
     try:
         session = StudySession(
             workspace.database, workspace.learner_id, workspace.settings, workspace.clock
@@ -161,9 +149,9 @@ def test_cards_json_shows_suspended_cards_and_per_learner_state(
 
 
 def test_importing_a_bad_file_exits_2_with_path_line_problems_and_changes_nothing(
-    run_study: Any, imported: Path, decks: DeckFactory, db_path: Path
+    run_study: Any, imported: Path, decks: DeckFactory, db_url: str
 ) -> None:
-    before = database_rows(db_path)
+    before = database_rows(db_url)
     good = decks.write("fresh", basics=2)
     bad = decks.write_text(
         '[deck]\nid = "bad"\nname = "Bad"\n\n[[cards]]\nid = "a"\ntype = "cloze"\n'
@@ -179,15 +167,15 @@ def test_importing_a_bad_file_exits_2_with_path_line_problems_and_changes_nothin
         f"{bad}:13: 'back' is empty",
         "study: nothing was imported; fix the problems above and import again",
     ]
-    assert database_rows(db_path) == before
+    assert database_rows(db_url) == before
 
 
-def test_importing_twice_changes_nothing(run_study: Any, imported: Path, db_path: Path) -> None:
-    before = database_rows(db_path)
+def test_importing_twice_changes_nothing(run_study: Any, imported: Path, db_url: str) -> None:
+    before = database_rows(db_url)
     result = run_study("import", str(imported))
     assert result.exit_code == 0
     assert result.stdout.strip() == "mine: 0 added, 0 updated, 0 retired, 2 unchanged"
-    assert database_rows(db_path) == before
+    assert database_rows(db_url) == before
 
 
 def test_reimporting_an_edited_file_reports_updated_and_retired(

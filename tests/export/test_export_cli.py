@@ -65,10 +65,10 @@ def test_an_unknown_deck_is_one_line_and_exit_status_2(run_study: object) -> Non
 
 
 def test_an_invalid_note_is_named_and_nothing_is_written(
-    run_study: object, deck_file: Path, tmp_path: Path, db_path: Path
+    run_study: object, deck_file: Path, tmp_path: Path, db_url: str
 ) -> None:
     run_study("import", str(deck_file))  # type: ignore[operator]
-    database = Database(f"sqlite:///{db_path}")
+    database = Database(db_url)
 
     def damage(session: object) -> None:
         note = session.get(Note, "c1")  # type: ignore[attr-defined]

@@ -11,6 +11,8 @@ import sys
 from contextlib import closing
 from pathlib import Path
 
+import sqlalchemy as sa
+
 from study.decks import DeckSpec, NoteSpec, dump_deck
 
 PYTHON = sys.executable
@@ -19,8 +21,8 @@ REPO = Path(__file__).resolve().parents[2]
 # A process that grades cards through the session service, printing "ACK <review id>"
 # only after grade() returned (the grade is committed: the learner would see the next
 # card), and "UNDO <review id>" after undo() returned. argv: db, deck ids (comma
-# separated, or "all"), grades to give, seed, start time (wall clock, 0 = now), and the
-# longest pause before a grade (seconds).
+# separated, or "all"), grades to give, seed, start time (wall clock, 0 = now), the
+# longest pause before a grade (seconds), and the profile.
 DRIVER = r"""
 import random, sys, time
 from sqlmodel import select
@@ -32,11 +34,11 @@ from study.workspace import open_workspace
 
 db, decks = sys.argv[1], sys.argv[2]
 count, seed, start = int(sys.argv[3]), int(sys.argv[4]), float(sys.argv[5])
-pause = float(sys.argv[6])
+pause, profile = float(sys.argv[6]), sys.argv[7]
 rng = random.Random(seed)
 settings = Settings(timezone="UTC", new_per_day=100000, reviews_per_day=100000,
                     bury_siblings=False, drill_gap=2)
-ws = open_workspace(db, "crash", settings=settings, sync_bundled=False)
+ws = open_workspace(db, profile, settings=settings, sync_bundled=False)
 scope = DeckScope(None if decks == "all" else decks.split(","))
 session = StudySession(ws.database, ws.learner_id, settings, ws.clock, scope=scope)
 print("READY", flush=True)
@@ -83,16 +85,17 @@ def env_for(home: Path) -> dict[str, str]:
 
 
 def start_driver(
-    db: Path,
+    db: Path | str,
     home: Path,
     decks: str,
     count: int,
     seed: int,
     start: float = 0.0,
     pause: float = 0.0,
+    profile: str = "crash",
 ) -> subprocess.Popen[str]:
-    """Start a grading process (see :data:`DRIVER`)."""
-    arguments = [str(db), decks, str(count), str(seed), str(start), str(pause)]
+    """Start a grading process (see :data:`DRIVER`) on a database file or URL."""
+    arguments = [str(db), decks, str(count), str(seed), str(start), str(pause), profile]
     return subprocess.Popen(
         [PYTHON, "-c", DRIVER, *arguments],
         stdout=subprocess.PIPE,
@@ -116,7 +119,7 @@ def integrity(db: Path) -> list[str]:
         return [row[0] for row in connection.execute("PRAGMA integrity_check")]
 
 
-def consistency_problems(db: Path) -> list[str]:
+def consistency_problems(db: Path | str) -> list[str]:
     """Where the schedules disagree with the review log, or undo records with each other.
 
     Rules: each card's schedule equals the result of its last scheduled review that was
@@ -124,12 +127,14 @@ def consistency_problems(db: Path) -> list[str]:
     reviews, and no review is cancelled twice or by anything but an undo record.
     """
     problems: list[str] = []
-    with closing(sqlite3.connect(db)) as connection:
-        states = connection.execute(
+    url = db if isinstance(db, str) else f"sqlite:///{db}"
+    engine = sa.create_engine(url)
+    with engine.connect() as connection:
+        states = connection.exec_driver_sql(
             "SELECT learner_id, card_id, repetitions, ease_hundredths, interval, due_day, "
             "reviews FROM card_state"
         ).fetchall()
-        live = connection.execute(
+        live = connection.exec_driver_sql(
             "SELECT r.learner_id, r.card_id, r.repetitions_after, r.ease_after, "
             "r.interval_after, r.due_after FROM review AS r "
             "WHERE r.kind IN ('new', 'review') "
@@ -152,13 +157,14 @@ def consistency_problems(db: Path) -> list[str]:
                 problems.append(f"{card}: {reviews} reviews counted, {logged} in the log")
         missing = set(last) - {(s[0], s[1]) for s in states}
         problems += [f"{card}: reviewed but has no schedule" for _, card in sorted(missing)]
-        twice = connection.execute(
+        twice = connection.exec_driver_sql(
             "SELECT cancels_id FROM review WHERE cancels_id IS NOT NULL "
             "GROUP BY cancels_id HAVING count(*) > 1"
         ).fetchall()
         problems += [f"review {row[0]} cancelled twice" for row in twice]
-        odd = connection.execute(
+        odd = connection.exec_driver_sql(
             "SELECT id FROM review WHERE (kind = 'undo') != (cancels_id IS NOT NULL)"
         ).fetchall()
         problems += [f"review {row[0]}: undo without target, or target without undo" for row in odd]
+    engine.dispose()
     return problems

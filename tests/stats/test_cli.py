@@ -7,7 +7,6 @@ import io
 import json
 from collections.abc import Callable
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -27,7 +26,7 @@ Run = Callable[..., Any]
 
 
 @pytest.fixture
-def studied(run_study: Run, decks: DeckFactory, db_path: Path) -> Path:
+def studied(run_study: Run, decks: DeckFactory, db_url: str) -> str:
     """A database with deck ``cli`` imported and three grades, one of them undone."""
     notes = [
         basic("cli-1", front="Bad \x1b[31mred\x1b[0m question", tags=("topic",)),
@@ -36,7 +35,7 @@ def studied(run_study: Run, decks: DeckFactory, db_path: Path) -> Path:
     ]
     result = run_study("import", str(decks.write("cli", notes=notes)))
     assert result.exit_code == 0, result.stderr
-    database = open_database(f"sqlite:///{db_path}")
+    database = open_database(db_url)
     try:
         clock = FixedClock(datetime(2026, 1, 12, 18, tzinfo=UTC))
         learner = database.write(lambda s: get_or_create_learner(s, "default", clock.now()))
@@ -56,10 +55,10 @@ def studied(run_study: Run, decks: DeckFactory, db_path: Path) -> Path:
         database.write(harden)
     finally:
         database.close()
-    return db_path
+    return db_url
 
 
-def test_stats_json_gives_the_documented_keys(run_study: Run, studied: Path) -> None:
+def test_stats_json_gives_the_documented_keys(run_study: Run, studied: str) -> None:
     result = run_study("stats", "--json", "--deck", "cli")
 
     assert result.exit_code == 0, result.stderr
@@ -80,7 +79,7 @@ def test_stats_json_gives_the_documented_keys(run_study: Run, studied: Path) -> 
     assert data["tags"][0]["total"] == 2
 
 
-def test_stats_days_sets_the_length_of_the_history(run_study: Run, studied: Path) -> None:
+def test_stats_days_sets_the_length_of_the_history(run_study: Run, studied: str) -> None:
     result = run_study("stats", "--json", "--days", "7")
 
     assert result.exit_code == 0, result.stderr
@@ -88,7 +87,7 @@ def test_stats_days_sets_the_length_of_the_history(run_study: Run, studied: Path
 
 
 def test_stats_for_people_fit_80_columns_and_show_card_text_safely(
-    run_study: Run, studied: Path
+    run_study: Run, studied: str
 ) -> None:
     result = run_study("stats", "--deck", "cli")
 
@@ -101,7 +100,7 @@ def test_stats_for_people_fit_80_columns_and_show_card_text_safely(
     assert "Bad ␛[31mred" in out
 
 
-def test_stats_of_an_unknown_deck_is_one_clear_line(run_study: Run, studied: Path) -> None:
+def test_stats_of_an_unknown_deck_is_one_clear_line(run_study: Run, studied: str) -> None:
     result = run_study("stats", "--deck", "no-such-deck")
 
     assert result.exit_code == 2
@@ -109,7 +108,7 @@ def test_stats_of_an_unknown_deck_is_one_clear_line(run_study: Run, studied: Pat
     assert "Traceback" not in result.stderr
 
 
-def test_log_csv_lists_the_grades_that_count(run_study: Run, studied: Path) -> None:
+def test_log_csv_lists_the_grades_that_count(run_study: Run, studied: str) -> None:
     result = run_study("log", "--csv", "--deck", "cli")
 
     assert result.exit_code == 0, result.stderr
@@ -135,7 +134,7 @@ def test_log_csv_lists_the_grades_that_count(run_study: Run, studied: Path) -> N
     assert rows[0]["easiness"] in ("2.60", "2.50")
 
 
-def test_log_for_people_marks_the_end_with_a_count(studied: Path) -> None:
+def test_log_for_people_marks_the_end_with_a_count(studied: str) -> None:
     result = CliRunner().invoke(cli, ["--db", str(studied), "log"])
 
     assert result.exit_code == 0, result.output

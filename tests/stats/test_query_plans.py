@@ -19,6 +19,8 @@ from study.storage.database import Database
 from tests.conftest import DeckFactory, basic
 from tests.stats.stats_helpers import TODAY, History
 
+pytestmark = pytest.mark.sqlite_only  # SQLite's EXPLAIN QUERY PLAN
+
 
 @pytest.fixture
 def h(database: Database, learner_id: int, decks: DeckFactory) -> History:

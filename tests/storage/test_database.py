@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import sqlite3
+import sys
 from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 
@@ -10,6 +10,7 @@ import pytest
 import sqlalchemy as sa
 from sqlmodel import select
 
+from study.errors import UserError
 from study.storage.database import (
     SCHEMA_VERSION,
     Database,
@@ -28,12 +29,13 @@ from study.storage.repository import (
     remove_learner,
     rename_learner,
 )
+from tests.conftest import run_elsewhere
 
 NOW = datetime(2026, 1, 12, 18, tzinfo=UTC)
 
 
-def test_new_database_is_created_at_the_current_schema_version(db_path: Path) -> None:
-    database = open_database(f"sqlite:///{db_path}")
+def test_new_database_is_created_at_the_current_schema_version(db_url: str) -> None:
+    database = open_database(db_url)
     try:
         assert schema_version(database.engine) == SCHEMA_VERSION
         tables = set(sa.inspect(database.engine).get_table_names())
@@ -41,11 +43,12 @@ def test_new_database_is_created_at_the_current_schema_version(db_path: Path) ->
     finally:
         database.close()
     # Opening it again neither recreates nor migrates it.
-    again = open_database(f"sqlite:///{db_path}")
+    again = open_database(db_url)
     assert schema_version(again.engine) == SCHEMA_VERSION
     again.close()
 
 
+@pytest.mark.sqlite_only
 def test_sqlite_file_uses_wal_foreign_keys_and_a_busy_timeout(database: Database) -> None:
     with database.engine.connect() as connection:
         pragma = connection.exec_driver_sql
@@ -55,12 +58,11 @@ def test_sqlite_file_uses_wal_foreign_keys_and_a_busy_timeout(database: Database
         assert pragma("PRAGMA synchronous").scalar() == 1  # NORMAL
 
 
-def test_a_database_from_a_newer_release_is_refused(db_path: Path) -> None:
-    open_database(f"sqlite:///{db_path}").close()
-    with sqlite3.connect(db_path) as connection:
-        connection.execute("UPDATE schema_info SET version = ?", (SCHEMA_VERSION + 1,))
+def test_a_database_from_a_newer_release_is_refused(db_url: str) -> None:
+    open_database(db_url).close()
+    run_elsewhere(db_url, f"UPDATE schema_info SET version = {SCHEMA_VERSION + 1}")
     with pytest.raises(StorageError, match="newer than this study reads"):
-        open_database(f"sqlite:///{db_path}")
+        open_database(db_url)
 
 
 def test_a_file_that_is_not_a_database_gives_a_clear_error(tmp_path: Path) -> None:
@@ -103,16 +105,16 @@ def test_the_database_refuses_an_easiness_below_1_3(database: Database, learner_
         )
 
 
-def test_times_are_stored_as_utc_and_come_back_aware(database: Database, db_path: Path) -> None:
+def test_times_are_stored_as_utc_and_come_back_aware(database: Database, db_url: str) -> None:
     paris_evening = datetime(2026, 7, 1, 21, 30, tzinfo=timezone(timedelta(hours=2)))
     database.write(lambda s: get_or_create_learner(s, "ana", paris_evening))
     with database.session() as session:
         learner = session.exec(select(Learner).where(Learner.name == "ana")).one()
     assert learner.created_at == paris_evening
     assert learner.created_at.tzinfo == UTC
-    with sqlite3.connect(db_path) as connection:
-        [(raw,)] = connection.execute("SELECT created_at FROM learner WHERE name = 'ana'")
-    assert raw.startswith("2026-07-01 19:30:00")
+    # Stored as UTC without a zone (text in SQLite, a timestamp in PostgreSQL).
+    [(raw,)] = run_elsewhere(db_url, "SELECT created_at FROM learner WHERE name = 'ana'")
+    assert str(raw).startswith("2026-07-01 19:30:00")
 
 
 def test_naive_times_are_refused(database: Database) -> None:
@@ -194,3 +196,26 @@ def test_messages_name_a_file_by_its_path_and_never_show_a_password(tmp_path: Pa
     assert shown_name(server) == "postgresql://ann:***@db.example/study"
     assert "s3cret" not in explain_error(server, "database is locked")
     assert explain_error(f"sqlite:///{path}", "file is not a database").startswith(f"{path}: ")
+
+
+def test_a_server_that_cannot_be_reached_is_one_line_saying_what_to_check() -> None:
+    url = "postgresql+psycopg://ann:s3cret@127.0.0.1:1/study"
+    reason = (
+        'connection failed: connection to server at "127.0.0.1", port 1 failed: Connection '
+        "refused\n\tIs the server running on that host and accepting TCP/IP connections?"
+    )
+    line = explain_error(url, reason)
+    assert "\n" not in line and "s3cret" not in line
+    assert "cannot reach the database server" in line and "check the URL" in line
+    refused = explain_error(url, 'FATAL:  password authentication failed for user "ann"')
+    assert "refused the login" in refused and "s3cret" not in refused
+
+
+def test_a_server_url_without_its_driver_says_which_extra_to_install(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setitem(sys.modules, "psycopg", None)  # as if it were not installed
+    with pytest.raises(
+        UserError, match=r"\(psycopg\) is not installed; pip install 'study\[postgres\]'"
+    ):
+        open_database("postgresql+psycopg://ann@db.example/study")

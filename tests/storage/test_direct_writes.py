@@ -20,7 +20,7 @@ from study.library import import_deck_files
 from study.session import StudySession
 from study.storage.database import Database, DirectConnection, open_database
 from study.storage.repository import get_or_create_learner, load_schedule, save_schedule
-from tests.conftest import START, ZONE, DeckFactory, basic, cloze
+from tests.conftest import START, ZONE, DeckFactory, basic, cloze, run_elsewhere
 
 SETTINGS = Settings(timezone=ZONE)
 
@@ -76,7 +76,7 @@ def test_the_driver_path_stores_exactly_what_the_core_path_stores(
 
 
 def test_a_direct_write_that_fails_leaves_nothing_behind(
-    database: Database, learner_id: int, clock: FixedClock, decks: DeckFactory, db_path: Path
+    database: Database, learner_id: int, clock: FixedClock, decks: DeckFactory, db_url: str
 ) -> None:
     import_deck_files(database, [decks.write("d", basics=1)], clock.now())
 
@@ -88,8 +88,7 @@ def test_a_direct_write_that_fails_leaves_nothing_behind(
 
     with pytest.raises(RuntimeError):
         database.write_direct(half_then_fail)
-    with closing(sqlite3.connect(db_path)) as other:
-        assert other.execute("SELECT count(*) FROM card_state").fetchone() == (0,)
+    assert run_elsewhere(db_url, "SELECT count(*) FROM card_state") == [(0,)]
     # The connection went back to the pool usable, outside any transaction.
     assert database.write_direct(lambda c: load_schedule(c, learner_id, "d-1").stored) is False
 
@@ -106,10 +105,11 @@ def test_a_driver_error_comes_out_as_sqlalchemy_wraps_it(
 
     with pytest.raises(sa.exc.IntegrityError) as caught:
         database.write_direct(break_the_ease_check)
-    assert isinstance(caught.value.orig, sqlite3.IntegrityError)
     assert "INSERT INTO card_state" in str(caught.value.statement)
+    assert "ease_at_least_1_3" in str(caught.value.orig)
 
 
+@pytest.mark.sqlite_only  # PostgreSQL's row locks: tests/postgres/test_concurrency.py
 def test_a_grade_waits_for_another_writer_and_then_commits(
     database: Database, learner_id: int, clock: FixedClock, decks: DeckFactory, db_path: Path
 ) -> None:

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
-from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -21,7 +19,7 @@ from study.session import SCHEDULE_FIELDS, StudySession
 from study.storage.database import Database
 from study.storage.models import CardState, Review
 from study.storage.repository import not_cancelled, resolve_decks, set_flags
-from tests.conftest import ZONE, DeckFactory, basic, cloze
+from tests.conftest import ZONE, DeckFactory, basic, cloze, run_elsewhere
 
 # ---------------------------------------------------------------- helpers
 
@@ -102,19 +100,16 @@ def kinds(shown: Sequence[tuple[str, str, int]]) -> list[str]:
 # ---------------------------------------------------------------- commits
 
 
-def test_every_grade_is_committed_before_the_next_card_is_returned(
-    h: Harness, db_path: Path
-) -> None:
+def test_every_grade_is_committed_before_the_next_card_is_returned(h: Harness, db_url: str) -> None:
     h.load(basics=3)
     session = h.session()
     for expected in (1, 2, 3):
         session.grade(4)
         # A second connection (another process, or after a crash) already sees the grade.
-        with sqlite3.connect(db_path) as other:
-            assert other.execute("SELECT count(*) FROM review").fetchone() == (expected,)
-            assert other.execute(
-                "SELECT count(*) FROM card_state WHERE reviews = 1"
-            ).fetchone() == (expected,)
+        assert run_elsewhere(db_url, "SELECT count(*) FROM review") == [(expected,)]
+        assert run_elsewhere(db_url, "SELECT count(*) FROM card_state WHERE reviews = 1") == [
+            (expected,)
+        ]
 
 
 def test_a_graded_card_gets_its_schedule_and_a_log_entry(h: Harness) -> None:

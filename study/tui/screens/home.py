@@ -108,6 +108,10 @@ class HomeScreen(Screen[None]):
         Binding("c", "cram", "Cram", tooltip="Study a deck or tag ahead of schedule"),
         Binding("b", "browse", "Browse", tooltip="Search and manage cards"),
         Binding("s", "stats", "Stats", tooltip="Progress statistics"),
+        # Shown once the database holds more than one profile (see check_action).
+        Binding(
+            "l", "class", "Class", tooltip="Every learner's progress side by side (for a tutor)"
+        ),
         Binding("i", "import", "Import", tooltip="Import a deck file"),
         Binding("question_mark", "app.help", "Help", key_display="?"),
         Binding("q", "app.quit", "Quit"),
@@ -120,6 +124,7 @@ class HomeScreen(Screen[None]):
         self.nodes: dict[str, DeckNode] = {}  # the rows on show, by path
         self.folded: set[str] = set()  # paths of parents whose children are hidden
         self.deck_width = 0
+        self.class_size = 0  # profiles in the database, read with the decks
 
     @property
     def study_app(self) -> StudyApp:
@@ -148,6 +153,7 @@ class HomeScreen(Screen[None]):
             self._show(self.first)
             # Loading SQLAlchemy now would hold up this first frame: it starts once drawn.
             self.call_after_refresh(self.study_app.begin_opening)
+            self.call_after_refresh(self._count_profiles)
 
     def _add_columns(self) -> None:
         table = self.query_one("#decks", DataTable)
@@ -202,6 +208,20 @@ class HomeScreen(Screen[None]):
             self._message(f"The decks cannot be read: {_message(error)}")
             return
         self._show(data)
+        self._count_profiles()
+
+    @work(exclusive=True, group="profiles")
+    async def _count_profiles(self) -> None:
+        """Offer the Class screen once the database holds two profiles or more."""
+        # Imported here: the deck list is drawn before SQLAlchemy loads (issue 9).
+        from study.class_stats import class_size
+
+        app = self.study_app
+        try:
+            self.class_size = await app.run_db(class_size, (await app.open_workspace()).database)
+        except Exception:
+            return  # the deck list says what is wrong with the database
+        self.refresh_bindings()
 
     def _message(self, text: str) -> None:
         message = self.query_one("#home-message", Static)
@@ -398,6 +418,18 @@ class HomeScreen(Screen[None]):
         if not await self._workspace_open():
             return
         self.app.push_screen(StatsScreen())
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "class":
+            return self.class_size > 1  # one profile: no class to show
+        return True
+
+    async def action_class(self) -> None:
+        from study.tui.screens.class_view import ClassScreen
+
+        if not await self._workspace_open():
+            return
+        self.app.push_screen(ClassScreen())
 
     async def action_import(self) -> None:
         from study.tui.screens.dialogs import ImportDialog

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import work
@@ -15,7 +16,10 @@ from textual.widgets import Footer, Static
 from study.stats import stats_renderable
 
 if TYPE_CHECKING:
+    from rich.console import RenderableType
+
     from study.tui.app import StudyApp
+    from study.workspace import Workspace
 
 # Columns taken by the screen's margin, the border, the padding around the figures and
 # the vertical scroll bar (the figures are taller than the screen): a chart drawn wider
@@ -23,14 +27,17 @@ if TYPE_CHECKING:
 FRAME = 10
 
 
-class StatsScreen(Screen[None]):
-    """Statistics for the learner, computed in a thread (SQL aggregates in the core)."""
+class FiguresScreen(Screen[None]):
+    """A screen of figures drawn by a core function ``draw(workspace, width)`` in a thread
+    (SQL aggregates in the core), under a bordered title."""
 
     CSS_PATH = "stats.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,q", "app.pop_screen", "Home", key_display="esc"),
         Binding("question_mark", "app.help", "Help", key_display="?", show=False),
     ]
+    HEADING = ""  # the border's title, and the name in an error message
+    draw: ClassVar[Callable[[Workspace, int], RenderableType]]
 
     @property
     def study_app(self) -> StudyApp:
@@ -38,7 +45,7 @@ class StatsScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="stats") as box:
-            box.border_title = "Statistics"
+            box.border_title = self.HEADING
             yield Static("Counting…", id="stats-body")
         yield Footer(compact=True)
 
@@ -50,11 +57,20 @@ class StatsScreen(Screen[None]):
         body = self.query_one("#stats-body", Static)
         try:
             renderable = await self.study_app.run_db(
-                stats_renderable, self.study_app.workspace, width
+                type(self).draw, self.study_app.workspace, width
             )
         except Exception as error:
             from study.tui.app import error_message
 
-            body.update(Content(f"The statistics cannot be shown: {error_message(error)}"))
+            body.update(
+                Content(f"The {self.HEADING.lower()} cannot be shown: {error_message(error)}")
+            )
             return
         body.update(renderable)
+
+
+class StatsScreen(FiguresScreen):
+    """Statistics for the learner."""
+
+    HEADING = "Statistics"
+    draw = stats_renderable

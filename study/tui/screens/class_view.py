@@ -1,0 +1,17 @@
+"""Class: the tutor's view of every learner, drawn by :func:`study.class_render.class_renderable`.
+
+Reached from the home screen (key ``l``) when the database holds more than one profile;
+a profile that is not a tutor is told so, and sees nothing of the others.
+"""
+
+from __future__ import annotations
+
+from study.class_render import class_renderable
+from study.tui.screens.stats import FiguresScreen
+
+
+class ClassScreen(FiguresScreen):
+    """The class, for a tutor."""
+
+    HEADING = "Class"
+    draw = class_renderable
