@@ -287,7 +287,8 @@ def test_study_db_environment_variable_and_profile_option(
     monkeypatch.setenv("STUDY_DB", str(other))
     assert run_study("profile", "add", "zoe", db=False).exit_code == 0
     assert run_study("--profile", "zoe", "profile", "list", db=False).exit_code == 0
-    assert run_elsewhere(f"sqlite:///{other}", "SELECT count(*) FROM learner") == [(2,)]  # default, zoe
+    # default and zoe
+    assert run_elsewhere(f"sqlite:///{other}", "SELECT count(*) FROM learner") == [(2,)]
 
 
 def test_config_per_deck_limit_takes_a_deck_name_and_stores_its_id(
