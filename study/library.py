@@ -102,6 +102,8 @@ def _clash_problem(spec: DeckSpec, path: Path, other: str) -> str:
         f"{path}:{name_line(path)}: deck name {spec.name!r} differs from deck {other!r} "
         "only in case, and Anki would merge them; use the same spelling"
     )
+
+
 class DeckOwnedError(UserError):
     """A deck file whose id belongs to another deck (bundled, or from another file)."""
 
@@ -206,6 +208,8 @@ def restore_deck_file(database: Database, path: Path, text: str, now: datetime) 
     temporary.write_bytes(text.encode("utf-8"))
     temporary.replace(path)
     import_deck_files(database, [path], now)
+
+
 def replaced_bundled_decks(database: Database) -> list[str]:
     """One line per bundled deck whose id the learner's own deck file took over: the
     shipped version is not applied, and this says how to get it back."""

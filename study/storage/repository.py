@@ -298,7 +298,7 @@ def import_deck(
             changes.new_tags += tags
             if changed_content:
                 result.updated += 1
-                _clear_flags(session, note_spec.id)
+                changes.fixed.append(note_spec.id)
             else:
                 result.unchanged += 1
         else:
@@ -331,15 +331,6 @@ def import_deck(
     return result
 
 
-def _clear_flags(session: Session, note_id: str) -> None:
-    """A note whose text changed was fixed: a flag set before ("wrong or unclear") is
-    stale, for every learner. A flag set after this import stays until taken off."""
-    cards = select(Card.id).where(Card.note_id == note_id)
-    session.execute(
-        sa.update(CardState)
-        .where(col(CardState.card_id).in_(cards), col(CardState.flagged).is_(True))
-        .values(flagged=False, flag_reason="")
-    )
 _NOTE_TABLE: sa.Table = Note.__table__  # type: ignore[attr-defined]
 _TAG_TABLE: sa.Table = NoteTag.__table__  # type: ignore[attr-defined]
 
@@ -351,6 +342,9 @@ class _Changes:
     new_notes: list[dict[str, Any]] = field(default_factory=list)
     note_updates: list[dict[str, Any]] = field(default_factory=list)
     retagged: list[str] = field(default_factory=list)
+    # Notes whose text changed: they were fixed, so a flag set before ("wrong or
+    # unclear") is stale, for every learner. A flag set after this import stays.
+    fixed: list[str] = field(default_factory=list)
     new_tags: list[dict[str, Any]] = field(default_factory=list)
     new_cards: list[dict[str, Any]] = field(default_factory=list)
     card_updates: list[dict[str, Any]] = field(default_factory=list)
@@ -361,6 +355,23 @@ class _Changes:
             for row in rows
             if not row.retired
         ]
+
+    def clear_stale_flags(self, connection: sa.Connection) -> None:
+        """Take the flags off the cards of fixed notes. Flags are few: they are read
+        first, so a large re-import runs the same two statements as a small one."""
+        fixed = set(self.fixed)
+        flagged = connection.execute(
+            sa.select(col(CardState.card_id), col(Card.note_id))
+            .join(Card, col(Card.id) == col(CardState.card_id))
+            .where(col(CardState.flagged).is_(True))
+        )
+        stale = sorted({card_id for card_id, note_id in flagged if note_id in fixed})
+        for start in range(0, len(stale), 500):
+            connection.execute(
+                sa.update(CardState)
+                .where(col(CardState.card_id).in_(stale[start : start + 500]))
+                .values(flagged=False, flag_reason="")
+            )
 
     def write(self, connection: sa.Connection) -> None:
         notes, cards, tags = _NOTE_TABLE, _CARD_TABLE, _TAG_TABLE
@@ -373,6 +384,8 @@ class _Changes:
         for start in range(0, len(self.retagged), 500):
             chunk = self.retagged[start : start + 500]
             connection.execute(tags.delete().where(tags.c.note_id.in_(chunk)))
+        if self.fixed:
+            self.clear_stale_flags(connection)
         _update_many(connection, cards, ("retired", "position"), self.card_updates)
         for table, rows in (
             (notes, self.new_notes),

@@ -30,6 +30,7 @@ ROOT = os.geteuid() == 0
 
 
 def _filled(tmp_path: Path, cards: int = 20) -> Path:
+    tmp_path.mkdir(parents=True, exist_ok=True)  # a --db folder must exist
     db = tmp_path / "study.db"
     workspace = open_workspace(
         str(db), clock=FixedClock(NOW), settings=Settings(daily_backup=False), sync_bundled=False

@@ -228,6 +228,7 @@ def test_nothing_of_one_learner_leaks_into_anothers_commands(
     run_study: Run, classroom: str
 ) -> None:
     as_ben = ("--profile", "ben")
+    assert run_study("profile", "add", "ben").exit_code == 0  # an unknown profile is refused
     stats = json.loads(run_study(*as_ben, "stats", "--deck", "d", "--json").stdout)
     assert stats["reviews"]["total"] == 0
     assert stats["cards"]["new"] == stats["cards"]["total"] == 5

@@ -427,6 +427,8 @@ def test_marking_an_already_edited_note_only_bumps_the_version() -> None:
     marked = mark_note_edited(GOOD, PATH, "two")
     assert marked == GOOD.replace("version = 2", "version = 3")
     assert mark_note_edited(GOOD, PATH, "gone") == GOOD
+
+
 # ---------------------------------------------------------------- removed cards
 
 
