@@ -635,7 +635,15 @@ def _write_collection(
                 progress(notes, total)
         if notes == 0:
             raise AnkiExportError("no cards to export; import a deck first (`study import`)")
-        decks = _write_decks(cursor, used_decks, deck_names, list(models.values()))
+        descriptions = {
+            deck_id: text
+            for deck_id, text in session.execute(
+                sa.select(col(Deck.id), col(Deck.description)).where(
+                    col(Deck.id).in_(sorted(used_decks)), col(Deck.description) != ""
+                )
+            )
+        }
+        decks = _write_decks(cursor, used_decks, deck_names, descriptions, list(models.values()))
         reviews = _write_revlog(cursor, session, learner_id, anki_card_ids) if with_progress else 0
         if reviews:
             _count_answers(cursor)
@@ -762,9 +770,14 @@ def _anki_note(model: Any, row: _Row, position: int) -> Any:
 
 
 def _write_decks(
-    cursor: sqlite3.Cursor, used: set[str], deck_names: dict[str, str], models: list[Any]
+    cursor: sqlite3.Cursor,
+    used: set[str],
+    deck_names: dict[str, str],
+    descriptions: Mapping[str, str],
+    models: list[Any],
 ) -> int:
-    """Write our decks, and any parent deck of theirs that is not one of ours."""
+    """Write our decks with their descriptions (Anki replaces its description with a
+    package's that is not empty), and any parent deck of theirs that is not one of ours."""
     by_name = {deck_names[d]: d for d in used if d in deck_names}
     anki_decks: dict[str, int] = {name: anki_deck_id(deck_id) for name, deck_id in by_name.items()}
     for name in list(by_name):
@@ -776,7 +789,8 @@ def _write_decks(
     if len(set(anki_decks.values())) != len(anki_decks):
         raise AnkiExportError("two decks would get the same Anki deck id; rename one of them")
     for name, anki_id in sorted(anki_decks.items()):
-        deck = genanki.Deck(anki_id, name)
+        description = descriptions.get(by_name.get(name, ""), "")
+        deck = genanki.Deck(anki_id, name, description=field_html(description))
         for model in models:
             deck.add_model(model)
         deck.write_to_db(cursor, MODEL_MTIME, None)

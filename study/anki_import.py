@@ -168,6 +168,7 @@ class AnkiCollection:
     cards: list[AnkiCard]
     reviews: list[AnkiReview]
     created_day: date  # the collection's day 0: a review card's due counts days from it
+    descriptions: dict[int, str] = field(default_factory=dict)  # deck id -> HTML
 
 
 def read_collection(path: Path) -> AnkiCollection:
@@ -262,14 +263,20 @@ def _read(connection: sqlite3.Connection) -> AnkiCollection:
             for key, value in connection.execute("SELECT key, val FROM config")
         }
         notetypes = _notetypes_18(connection)
-        decks = {
-            deck_id: name.replace("\x1f", "::")
-            for deck_id, name in connection.execute("SELECT id, name FROM decks")
-        }
+        decks, descriptions = {}, {}
+        for deck_id, name, kind in connection.execute("SELECT id, name, kind FROM decks"):
+            decks[deck_id] = name.replace("\x1f", "::")
+            # Deck.KindContainer: normal (1) -> Deck.Normal: description (4)
+            normal = _protobuf_fields(bytes(kind)).get(1, [b""])[0]
+            if isinstance(normal, bytes):
+                text = _protobuf_fields(normal).get(4, [b""])[0]
+                descriptions[deck_id] = text.decode() if isinstance(text, bytes) else ""
     else:
         config = json.loads(conf_json or "{}")
         notetypes = _notetypes_11(json.loads(models_json or "{}"))
-        decks = {int(d["id"]): str(d["name"]) for d in json.loads(decks_json or "{}").values()}
+        legacy = json.loads(decks_json or "{}").values()
+        decks = {int(d["id"]): str(d["name"]) for d in legacy}
+        descriptions = {int(d["id"]): str(d.get("desc") or "") for d in legacy}
     offset = config.get("creationOffset")
     rollover = config.get("rollover")
     created = datetime.fromtimestamp(int(crt), UTC) - timedelta(
@@ -294,7 +301,7 @@ def _read(connection: sqlite3.Connection) -> AnkiCollection:
             "SELECT id, cid, ease, ivl, lastIvl, factor, time, type FROM revlog ORDER BY cid, id"
         )
     ]
-    return AnkiCollection(notetypes, decks, notes, cards, reviews, created.date())
+    return AnkiCollection(notetypes, decks, notes, cards, reviews, created.date(), descriptions)
 
 
 def _notetypes_11(models: Mapping[str, Any]) -> dict[int, NoteType]:
@@ -670,6 +677,7 @@ class _Planner:
         self.prefix = prefix
         self.skipped: list[str] = []
         self.media: set[str] = set()
+        self.descriptions: dict[str, str] = {}  # study deck name -> plain text
         self.cards_by_note: dict[int, list[AnkiCard]] = {}
         for anki_card in package.cards:
             self.cards_by_note.setdefault(anki_card.note_id, []).append(anki_card)
@@ -680,7 +688,16 @@ class _Planner:
         return text.strip()
 
     def deck_name(self, cards: Sequence[AnkiCard]) -> str:
-        name = self.package.decks.get(cards[0].home_deck, "Default")
+        """The study deck of a note (its first card's deck); its description noted."""
+        deck_id = cards[0].home_deck
+        name = self.package.decks.get(deck_id, "Default")
+        study_name = self.study_name(name)
+        description = self.package.descriptions.get(deck_id, "")
+        if description and study_name not in self.descriptions:
+            self.descriptions[study_name] = self.text(description)
+        return study_name
+
+    def study_name(self, name: str) -> str:
         if not self.prefix and name.split("::")[0].casefold() == "default":
             name = DEFAULT_DECK_NAME + name[len("Default") :]
         return f"{self.prefix}::{name}" if self.prefix else name
@@ -867,7 +884,12 @@ def _import(
     for name, specs in sorted(by_deck.items()):
         imported = import_deck(
             session,
-            DeckSpec(id=study_deck_id(name), name=name, notes=tuple(specs)),
+            DeckSpec(
+                id=study_deck_id(name),
+                name=name,
+                description=planner.descriptions.get(name, ""),
+                notes=tuple(specs),
+            ),
             materials={},
             now=now,
         )

@@ -117,6 +117,8 @@ def test_every_card_of_an_anki_made_package_arrives_with_its_schedule_and_log(
     assert (result.added, result.cards, result.skipped) == (6, 7, [])
     assert result.media == ["warfarin.png"]
     with library.database.session() as session:
+        descriptions = {d.name: d.description for d in session.exec(select(Deck))}
+        assert descriptions["Med::Pharmacology"] == "Drugs to know & their enzymes"
         rows = {r.card_id: r for r in card_rows(session, library.learner_id, today)}
         states = {s.card_id: s for s in session.exec(select(CardState)).all()}
         for study_id, anki_card in seen.items():

@@ -192,3 +192,22 @@ def test_a_removed_note_stays_in_anki_and_a_renamed_deck_keeps_its_cards_where_t
     assert old and new and old != new  # decks are matched by name: a second deck
     assert {c.did for c in anki_note(anki, "avn").cards()} == {old}  # cards stay
     assert {c.did for c in anki_note(anki, "added").cards()} == {new}
+
+
+def test_the_deck_description_goes_to_anki_escaped_and_replaces_ankis_on_each_import(
+    library: Library, anki: Collection, tmp_path: Path
+) -> None:
+    described = DeckSpec(
+        id="spine", name="Orthopaedics::Spine", description="Hip & spine <revision>",
+        notes=deck().notes,
+    )  # fmt: skip
+    library.add(described, datetime.now(UTC))
+    import_package(anki, library.export(tmp_path / "one.apkg", datetime.now(UTC)).path)
+    spine = anki.decks.by_name("Orthopaedics::Spine")
+    assert spine is not None and spine["desc"] == "Hip &amp; spine &lt;revision&gt;"
+    spine["desc"] = "My own notes"
+    anki.decks.save(spine)
+
+    import_package(anki, library.export(tmp_path / "two.apkg", datetime.now(UTC)).path)
+
+    assert anki.decks.by_name("Orthopaedics::Spine")["desc"] == "Hip &amp; spine &lt;revision&gt;"  # type: ignore[index]
