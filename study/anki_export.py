@@ -270,6 +270,7 @@ def export_anki(
     settings: Settings,
     progress: Callable[[int, int], None] | None = None,
     anki: AnkiCopy | None = None,
+    overwrite_anki: bool = False,
 ) -> ExportResult:
     """Write the cards of ``deck_ids`` (None: every deck) to an Anki package at ``path``.
 
@@ -280,7 +281,8 @@ def export_anki(
     renamed, so a failed export leaves nothing behind; a note that would give Anki an
     empty card is refused by name (:class:`AnkiExportError`). With ``anki`` (Anki's
     copy), tags added in Anki are merged and :attr:`ExportResult.plan` says what Anki
-    will add, update and leave (see the module docstring).
+    will add, update and leave (see the module docstring); ``overwrite_anki`` sends our
+    text also where Anki's copy changed later.
     """
     if now.tzinfo is None:
         raise ValueError("export_anki needs a timezone-aware time")
@@ -288,7 +290,7 @@ def export_anki(
         deck_names = _deck_names(session)
         target = path if path is not None else default_package_path(deck_ids, deck_names)
         _check_target(target)
-        planner = _Planner(anki) if anki is not None else None
+        planner = _Planner(anki, overwrite_anki) if anki is not None else None
         with _temporary_file(target.parent, target.name) as package_tmp:
             with _temporary_file(None, "collection.anki2") as collection_tmp:
                 result = _write_collection(
@@ -659,8 +661,9 @@ class _Planner:
     """Decides, note by note, what Anki's importer will do given Anki's copy, and makes
     it safe: tags merged, an unchanged note left alone, a later Anki edit kept."""
 
-    def __init__(self, anki: AnkiCopy) -> None:
+    def __init__(self, anki: AnkiCopy, overwrite: bool) -> None:
         self.anki = anki
+        self.overwrite = overwrite  # send our text even where Anki's copy changed later
         self.added = self.updated = self.unchanged = self.skipped = 0
         self.anki_newer: list[str] = []
         self.customised: set[str] = set()
@@ -689,7 +692,7 @@ class _Planner:
         if same_text and len(tags) == len(copy.tags):
             self.unchanged += 1
             return copy.mod  # not newer: Anki leaves it as it is
-        if same_text or mod > copy.mod:
+        if same_text or mod > copy.mod or self.overwrite:
             self.updated += 1
             return max(mod, copy.mod + 1)
         self.anki_newer.append(note_id)
@@ -723,7 +726,7 @@ def plan_summary(plan: AnkiPlan | None, anki_path: Path | None) -> list[str]:
         shown = ", ".join(plan.anki_newer[:10])
         lines.append(
             f"warning: {len(plan.anki_newer)} notes changed in Anki after their last change "
-            f"here keep Anki's text: {shown}; edit them here again to send yours"
+            f"here keep Anki's text: {shown}; export with --overwrite-anki to send yours"
         )
     for name in plan.customised:
         lines.append(

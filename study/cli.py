@@ -525,6 +525,9 @@ def _progress_bar(label: str) -> Iterator[Callable[[int, int], None] | None]:
     help="Anki's collection.anki2 (or a package exported from Anki) to merge tags with.",
 )
 @click.option("--no-anki", is_flag=True, help="Do not read Anki's collection.")
+@click.option(
+    "--overwrite-anki", is_flag=True, help="Send your text even where Anki's copy changed later."
+)
 @click.pass_obj
 def export_anki(
     options: Options,
@@ -533,6 +536,7 @@ def export_anki(
     with_progress: bool,
     anki_path: Path | None,
     no_anki: bool,
+    overwrite_anki: bool,
 ) -> None:
     """Export decks to an Anki package (.apkg).
 
@@ -562,6 +566,7 @@ def export_anki(
                 settings=workspace.settings,
                 progress=progress,
                 anki=anki,
+                overwrite_anki=overwrite_anki,
             )
     reviews = f", {result.reviews} reviews" if with_progress else ""
     click.echo(

@@ -70,7 +70,9 @@ class Library:
             settings=self.settings,
         )
 
-    def export_with(self, path: Path, now: datetime, *, anki: AnkiCopy) -> ExportResult:
+    def export_with(
+        self, path: Path, now: datetime, *, anki: AnkiCopy, overwrite_anki: bool = False
+    ) -> ExportResult:
         """Export every deck, given Anki's copy of the notes."""
         return export_anki(
             self.database,
@@ -81,4 +83,5 @@ class Library:
             now=now,
             settings=self.settings,
             anki=anki,
+            overwrite_anki=overwrite_anki,
         )

@@ -116,6 +116,15 @@ def test_a_note_changed_in_anki_after_the_edit_here_keeps_ankis_text_and_is_name
     assert (plan.updated, len(log.updated)) == (0, 0)  # type: ignore[attr-defined]
     assert anki_note(anki, "avn")["Back"] == "Osteonecrosis"  # as the plan said
 
+    forced = library.export_with(
+        tmp_path / "three.apkg", datetime.now(UTC), anki=anki_copy(collection_path(anki)),
+        overwrite_anki=True,
+    )  # fmt: skip
+    import_package(anki, forced.path)
+    assert forced.plan is not None and (forced.plan.updated, forced.plan.anki_newer) == (1, ())
+    sent = anki_note(anki, "avn")
+    assert sent["Back"] == "Osteonecrosis of the femoral head" and "leech" in sent.tags
+
 
 def test_a_recreated_database_updates_nothing_whose_text_is_the_same(
     library: Library, anki: Collection, tmp_path: Path
