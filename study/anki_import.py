@@ -860,13 +860,16 @@ def _import(
     planner = _Planner(package, prefix)
     by_deck: dict[str, list[NoteSpec]] = {}
     card_map: dict[str, AnkiCard] = {}  # study card id -> Anki card
+    kept_cards = _live_cards(session, [own[n.guid] for n in package.notes if n.guid in own])
     for note in package.notes:
         kept_id = own.get(note.guid)
         if kept_id is not None:
             result.kept += 1
+            notetype = package.notetypes.get(note.notetype_id)
             for anki_card in planner.cards_by_note.get(note.id, []):
-                ordinal = anki_card.ord + 1 if note.notetype_id == CLOZE_MODEL_ID else 0
-                card_map[card_id(kept_id, ordinal)] = anki_card
+                ordinal = anki_card.ord + 1 if notetype and notetype.is_cloze else 0
+                if card_id(kept_id, ordinal) in kept_cards:  # a card study still has
+                    card_map[card_id(kept_id, ordinal)] = anki_card
             continue
         for planned in planner.plan(note):
             by_deck.setdefault(planned.deck_name, []).append(planned.spec)
@@ -905,6 +908,21 @@ def _import(
     if with_progress:
         _merge_progress(session, package, card_map, learner_id, now, day, result)
     return result
+
+
+def _live_cards(session: Session, note_ids: Sequence[str]) -> set[str]:
+    """The ids of the cards of ``note_ids`` that are not retired."""
+    found: set[str] = set()
+    for start in range(0, len(note_ids), 500):
+        found.update(
+            session.exec(
+                select(Card.id).where(
+                    col(Card.note_id).in_(note_ids[start : start + 500]),
+                    col(Card.retired).is_(False),
+                )
+            )
+        )
+    return found
 
 
 def _move_notes(
