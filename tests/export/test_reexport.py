@@ -52,7 +52,7 @@ def collection_path(anki: Collection) -> Path:
 
 
 def export_against_anki(library: Library, anki: Collection, path: Path, now: datetime) -> AnkiPlan:
-    result = library.export_with(path, now, anki=anki_copy(collection_path(anki)))
+    result = library.export(path, now, anki=anki_copy(collection_path(anki)))
     assert result.plan is not None
     return result.plan
 
@@ -116,7 +116,7 @@ def test_a_note_changed_in_anki_after_the_edit_here_keeps_ankis_text_and_is_name
     assert (plan.updated, len(log.updated)) == (0, 0)  # type: ignore[attr-defined]
     assert anki_note(anki, "avn")["Back"] == "Osteonecrosis"  # as the plan said
 
-    forced = library.export_with(
+    forced = library.export(
         tmp_path / "three.apkg", datetime.now(UTC), anki=anki_copy(collection_path(anki)),
         overwrite_anki=True,
     )  # fmt: skip
