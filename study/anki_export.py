@@ -271,6 +271,7 @@ def export_anki(
     progress: Callable[[int, int], None] | None = None,
     anki: AnkiCopy | None = None,
     force: bool = False,
+    overwrite_anki: bool = False,
 ) -> ExportResult:
     """Write the cards of ``deck_ids`` (None: every deck) to an Anki package at ``path``.
 
@@ -284,7 +285,8 @@ def export_anki(
     renamed, so a failed export leaves nothing behind; a note that would give Anki an
     empty card is refused by name (:class:`AnkiExportError`). With ``anki`` (Anki's
     copy), tags added in Anki are merged and :attr:`ExportResult.plan` says what Anki
-    will add, update and leave (see the module docstring).
+    will add, update and leave (see the module docstring); ``overwrite_anki`` sends our
+    text also where Anki's copy changed later.
     """
     if now.tzinfo is None:
         raise ValueError("export_anki needs a timezone-aware time")
@@ -292,7 +294,7 @@ def export_anki(
         deck_names = _deck_names(session)
         target = path if path is not None else default_package_path(deck_ids, deck_names)
         _check_target(target, force=force)
-        planner = _Planner(anki) if anki is not None else None
+        planner = _Planner(anki, overwrite_anki) if anki is not None else None
         with _temporary_file(target.parent, target.name) as package_tmp:
             with _temporary_file(None, "collection.anki2") as collection_tmp:
                 result = _write_collection(
@@ -671,7 +673,15 @@ def _write_collection(
                 progress(notes, total)
         if notes == 0:
             raise AnkiExportError("no cards to export; import a deck first (`study import`)")
-        decks = _write_decks(cursor, used_decks, deck_names, list(models.values()))
+        descriptions = {
+            deck_id: text
+            for deck_id, text in session.execute(
+                sa.select(col(Deck.id), col(Deck.description)).where(
+                    col(Deck.id).in_(sorted(used_decks)), col(Deck.description) != ""
+                )
+            )
+        }
+        decks = _write_decks(cursor, used_decks, deck_names, descriptions, list(models.values()))
         reviews = _write_revlog(cursor, session, learner_id, anki_card_ids) if with_progress else 0
         if reviews:
             _count_answers(cursor)
@@ -687,8 +697,9 @@ class _Planner:
     """Decides, note by note, what Anki's importer will do given Anki's copy, and makes
     it safe: tags merged, an unchanged note left alone, a later Anki edit kept."""
 
-    def __init__(self, anki: AnkiCopy) -> None:
+    def __init__(self, anki: AnkiCopy, overwrite: bool) -> None:
         self.anki = anki
+        self.overwrite = overwrite  # send our text even where Anki's copy changed later
         self.added = self.updated = self.unchanged = self.skipped = 0
         self.anki_newer: list[str] = []
         self.customised: set[str] = set()
@@ -717,7 +728,7 @@ class _Planner:
         if same_text and len(tags) == len(copy.tags):
             self.unchanged += 1
             return copy.mod  # not newer: Anki leaves it as it is
-        if same_text or mod > copy.mod:
+        if same_text or mod > copy.mod or self.overwrite:
             self.updated += 1
             return max(mod, copy.mod + 1)
         self.anki_newer.append(note_id)
@@ -751,7 +762,7 @@ def plan_summary(plan: AnkiPlan | None, anki_path: Path | None) -> list[str]:
         shown = ", ".join(plan.anki_newer[:10])
         lines.append(
             f"warning: {len(plan.anki_newer)} notes changed in Anki after their last change "
-            f"here keep Anki's text: {shown}; edit them here again to send yours"
+            f"here keep Anki's text: {shown}; export with --overwrite-anki to send yours"
         )
     for name in plan.customised:
         lines.append(
@@ -798,9 +809,14 @@ def _anki_note(model: Any, row: _Row, position: int) -> Any:
 
 
 def _write_decks(
-    cursor: sqlite3.Cursor, used: set[str], deck_names: dict[str, str], models: list[Any]
+    cursor: sqlite3.Cursor,
+    used: set[str],
+    deck_names: dict[str, str],
+    descriptions: Mapping[str, str],
+    models: list[Any],
 ) -> int:
-    """Write our decks, and any parent deck of theirs that is not one of ours."""
+    """Write our decks with their descriptions (Anki replaces its description with a
+    package's that is not empty), and any parent deck of theirs that is not one of ours."""
     by_name = {deck_names[d]: d for d in used if d in deck_names}
     anki_decks: dict[str, int] = {name: anki_deck_id(deck_id) for name, deck_id in by_name.items()}
     for name in list(by_name):
@@ -812,7 +828,8 @@ def _write_decks(
     if len(set(anki_decks.values())) != len(anki_decks):
         raise AnkiExportError("two decks would get the same Anki deck id; rename one of them")
     for name, anki_id in sorted(anki_decks.items()):
-        deck = genanki.Deck(anki_id, name)
+        description = descriptions.get(by_name.get(name, ""), "")
+        deck = genanki.Deck(anki_id, name, description=field_html(description))
         for model in models:
             deck.add_model(model)
         deck.write_to_db(cursor, MODEL_MTIME, None)

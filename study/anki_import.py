@@ -168,6 +168,7 @@ class AnkiCollection:
     cards: list[AnkiCard]
     reviews: list[AnkiReview]
     created_day: date  # the collection's day 0: a review card's due counts days from it
+    descriptions: dict[int, str] = field(default_factory=dict)  # deck id -> HTML
 
 
 def read_collection(path: Path) -> AnkiCollection:
@@ -262,14 +263,20 @@ def _read(connection: sqlite3.Connection) -> AnkiCollection:
             for key, value in connection.execute("SELECT key, val FROM config")
         }
         notetypes = _notetypes_18(connection)
-        decks = {
-            deck_id: name.replace("\x1f", "::")
-            for deck_id, name in connection.execute("SELECT id, name FROM decks")
-        }
+        decks, descriptions = {}, {}
+        for deck_id, name, kind in connection.execute("SELECT id, name, kind FROM decks"):
+            decks[deck_id] = name.replace("\x1f", "::")
+            # Deck.KindContainer: normal (1) -> Deck.Normal: description (4)
+            normal = _protobuf_fields(bytes(kind)).get(1, [b""])[0]
+            if isinstance(normal, bytes):
+                text = _protobuf_fields(normal).get(4, [b""])[0]
+                descriptions[deck_id] = text.decode() if isinstance(text, bytes) else ""
     else:
         config = json.loads(conf_json or "{}")
         notetypes = _notetypes_11(json.loads(models_json or "{}"))
-        decks = {int(d["id"]): str(d["name"]) for d in json.loads(decks_json or "{}").values()}
+        legacy = json.loads(decks_json or "{}").values()
+        decks = {int(d["id"]): str(d["name"]) for d in legacy}
+        descriptions = {int(d["id"]): str(d.get("desc") or "") for d in legacy}
     offset = config.get("creationOffset")
     rollover = config.get("rollover")
     created = datetime.fromtimestamp(int(crt), UTC) - timedelta(
@@ -294,7 +301,7 @@ def _read(connection: sqlite3.Connection) -> AnkiCollection:
             "SELECT id, cid, ease, ivl, lastIvl, factor, time, type FROM revlog ORDER BY cid, id"
         )
     ]
-    return AnkiCollection(notetypes, decks, notes, cards, reviews, created.date())
+    return AnkiCollection(notetypes, decks, notes, cards, reviews, created.date(), descriptions)
 
 
 def _notetypes_11(models: Mapping[str, Any]) -> dict[int, NoteType]:
@@ -670,6 +677,7 @@ class _Planner:
         self.prefix = prefix
         self.skipped: list[str] = []
         self.media: set[str] = set()
+        self.descriptions: dict[str, str] = {}  # study deck name -> plain text
         self.cards_by_note: dict[int, list[AnkiCard]] = {}
         for anki_card in package.cards:
             self.cards_by_note.setdefault(anki_card.note_id, []).append(anki_card)
@@ -680,7 +688,16 @@ class _Planner:
         return text.strip()
 
     def deck_name(self, cards: Sequence[AnkiCard]) -> str:
-        name = self.package.decks.get(cards[0].home_deck, "Default")
+        """The study deck of a note (its first card's deck); its description noted."""
+        deck_id = cards[0].home_deck
+        name = self.package.decks.get(deck_id, "Default")
+        study_name = self.study_name(name)
+        description = self.package.descriptions.get(deck_id, "")
+        if description and study_name not in self.descriptions:
+            self.descriptions[study_name] = self.text(description)
+        return study_name
+
+    def study_name(self, name: str) -> str:
         if not self.prefix and name.split("::")[0].casefold() == "default":
             name = DEFAULT_DECK_NAME + name[len("Default") :]
         return f"{self.prefix}::{name}" if self.prefix else name
@@ -843,13 +860,16 @@ def _import(
     planner = _Planner(package, prefix)
     by_deck: dict[str, list[NoteSpec]] = {}
     card_map: dict[str, AnkiCard] = {}  # study card id -> Anki card
+    kept_cards = _live_cards(session, [own[n.guid] for n in package.notes if n.guid in own])
     for note in package.notes:
         kept_id = own.get(note.guid)
         if kept_id is not None:
             result.kept += 1
+            notetype = package.notetypes.get(note.notetype_id)
             for anki_card in planner.cards_by_note.get(note.id, []):
-                ordinal = anki_card.ord + 1 if note.notetype_id == CLOZE_MODEL_ID else 0
-                card_map[card_id(kept_id, ordinal)] = anki_card
+                ordinal = anki_card.ord + 1 if notetype and notetype.is_cloze else 0
+                if card_id(kept_id, ordinal) in kept_cards:  # a card study still has
+                    card_map[card_id(kept_id, ordinal)] = anki_card
             continue
         for planned in planner.plan(note):
             by_deck.setdefault(planned.deck_name, []).append(planned.spec)
@@ -867,7 +887,12 @@ def _import(
     for name, specs in sorted(by_deck.items()):
         imported = import_deck(
             session,
-            DeckSpec(id=study_deck_id(name), name=name, notes=tuple(specs)),
+            DeckSpec(
+                id=study_deck_id(name),
+                name=name,
+                description=planner.descriptions.get(name, ""),
+                notes=tuple(specs),
+            ),
             materials={},
             now=now,
         )
@@ -883,6 +908,21 @@ def _import(
     if with_progress:
         _merge_progress(session, package, card_map, learner_id, now, day, result)
     return result
+
+
+def _live_cards(session: Session, note_ids: Sequence[str]) -> set[str]:
+    """The ids of the cards of ``note_ids`` that are not retired."""
+    found: set[str] = set()
+    for start in range(0, len(note_ids), 500):
+        found.update(
+            session.exec(
+                select(Card.id).where(
+                    col(Card.note_id).in_(note_ids[start : start + 500]),
+                    col(Card.retired).is_(False),
+                )
+            )
+        )
+    return found
 
 
 def _move_notes(

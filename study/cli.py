@@ -637,6 +637,9 @@ def _progress_bar(label: str) -> Iterator[Callable[[int, int], None] | None]:
 )
 @click.option("--no-anki", is_flag=True, help="Do not read Anki's collection.")
 @click.option("--force", is_flag=True, help="Replace an existing file study did not write.")
+@click.option(
+    "--overwrite-anki", is_flag=True, help="Send your text even where Anki's copy changed later."
+)
 @click.pass_obj
 def export_anki(
     options: Options,
@@ -646,6 +649,7 @@ def export_anki(
     anki_path: Path | None,
     no_anki: bool,
     force: bool,
+    overwrite_anki: bool,
 ) -> None:
     """Export decks to an Anki package (.apkg).
 
@@ -677,6 +681,7 @@ def export_anki(
                 progress=progress,
                 anki=anki,
                 force=force,
+                overwrite_anki=overwrite_anki,
             )
     reviews = f", {result.reviews} reviews" if with_progress else ""
     click.echo(

@@ -99,6 +99,10 @@ def made_in_anki(anki: Collection) -> Iterator[Collection]:
     answer(anki, term_card, CardAnswer.EASY)
     anki.sched.set_due_date([term_card], "0")  # type: ignore[list-item]
     answer(anki, term_card, CardAnswer.AGAIN)  # a lapse: relearning
+    pharmacology = anki.decks.by_name("Med::Pharmacology")
+    assert pharmacology is not None
+    pharmacology["desc"] = "Drugs <b>to know</b> &amp; their enzymes"
+    anki.decks.save(pharmacology)
     [default_card] = cards_of(anki, default)
     anki.set_user_flag_for_cards(1, [default_card])  # type: ignore[list-item]
     yield anki

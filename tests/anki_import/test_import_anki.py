@@ -117,6 +117,8 @@ def test_every_card_of_an_anki_made_package_arrives_with_its_schedule_and_log(
     assert (result.added, result.cards, result.skipped) == (6, 7, [])
     assert result.media == ["warfarin.png"]
     with library.database.session() as session:
+        descriptions = {d.name: d.description for d in session.exec(select(Deck))}
+        assert descriptions["Med::Pharmacology"] == "Drugs to know & their enzymes"
         rows = {r.card_id: r for r in card_rows(session, library.learner_id, today)}
         states = {s.card_id: s for s in session.exec(select(CardState)).all()}
         for study_id, anki_card in seen.items():
@@ -266,3 +268,22 @@ def test_a_note_moved_to_another_deck_in_anki_moves_on_the_next_import(
         [note] = session.exec(select(Note).where(Note.front == "Heart rate above 100/min")).all()
     assert decks["Med::Terms"].retired and not decks["Med::Glossary"].retired
     assert note.deck_id == decks["Med::Glossary"].id and not note.retired
+
+
+def test_an_error_midway_leaves_the_database_as_it_was(
+    made_in_anki: Collection, library: Library, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import study.anki_import
+
+    package = export_from_anki(made_in_anki, tmp_path / "a.apkg", "current")
+
+    def fail(*args: object) -> None:
+        raise study.anki_import.AnkiImportError("failed after the notes were written")
+
+    monkeypatch.setattr(study.anki_import, "_merge_progress", fail)
+    with pytest.raises(study.anki_import.AnkiImportError):
+        run_import(library, package, with_progress=True)
+
+    with library.database.session() as session:
+        assert session.exec(select(Note)).all() == []
+        assert session.exec(select(Deck)).all() == []

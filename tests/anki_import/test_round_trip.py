@@ -3,6 +3,7 @@ was reviewed on both sides the later review wins and the logs merge without twin
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -15,7 +16,7 @@ from study.anki_import import AnkiImportResult, import_anki
 from study.clock import FixedClock, study_day
 from study.config import Settings
 from study.storage.database import Database, open_database
-from study.storage.models import CardState, Review
+from study.storage.models import Card, CardState, Review
 from study.storage.repository import (
     SCHEDULE_FIELDS,
     card_rows,
@@ -24,8 +25,9 @@ from study.storage.repository import (
 )
 from tests.anki_import.conftest import answer
 from tests.anki_import.test_import_anki import export_from_anki
+from tests.conftest import cloze
 from tests.export.anki_helpers import Library, import_package
-from tests.export.test_progress import history
+from tests.export.test_progress import DECK, history
 
 __all__ = ["history"]
 
@@ -160,3 +162,21 @@ def test_a_card_reviewed_later_in_anki_takes_its_schedule_and_the_logs_merge(
             select(Review).where(Review.card_id == "b1", Review.session_id == "anki-import")
         ).all()
         assert (hard.grade, hard.kind) == (3, "review")
+
+
+def test_progress_of_a_card_removed_here_since_the_export_is_left_out(
+    history: tuple[Library, FixedClock], anki: Collection, tmp_path: Path
+) -> None:
+    library, clock = history
+    package = through_anki(library, anki, tmp_path)
+    notes = tuple(
+        cloze("c1", "The {{c1::femoral head}} forms the hip.") if n.id == "c1" else n
+        for n in DECK.notes
+    )  # c1#c2 is gone here
+    library.add(replace(DECK, notes=notes), clock.now())
+
+    result = import_with_progress(library, package)
+
+    assert result.kept == 5 and result.cards == 5  # c1#c2 not among them
+    with library.database.session() as session:
+        assert session.get(Card, "c1#c2").retired  # type: ignore[union-attr]

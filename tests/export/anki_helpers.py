@@ -59,6 +59,8 @@ class Library:
         *,
         with_progress: bool = False,
         deck_ids: list[str] | None = None,
+        anki: AnkiCopy | None = None,
+        overwrite_anki: bool = False,
     ) -> ExportResult:
         return export_anki(
             self.database,
@@ -68,17 +70,6 @@ class Library:
             with_progress=with_progress,
             now=now,
             settings=self.settings,
-        )
-
-    def export_with(self, path: Path, now: datetime, *, anki: AnkiCopy) -> ExportResult:
-        """Export every deck, given Anki's copy of the notes."""
-        return export_anki(
-            self.database,
-            self.learner_id,
-            path,
-            deck_ids=None,
-            with_progress=False,
-            now=now,
-            settings=self.settings,
             anki=anki,
+            overwrite_anki=overwrite_anki,
         )

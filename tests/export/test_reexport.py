@@ -52,7 +52,7 @@ def collection_path(anki: Collection) -> Path:
 
 
 def export_against_anki(library: Library, anki: Collection, path: Path, now: datetime) -> AnkiPlan:
-    result = library.export_with(path, now, anki=anki_copy(collection_path(anki)))
+    result = library.export(path, now, anki=anki_copy(collection_path(anki)))
     assert result.plan is not None
     return result.plan
 
@@ -115,6 +115,15 @@ def test_a_note_changed_in_anki_after_the_edit_here_keeps_ankis_text_and_is_name
     assert plan.anki_newer == ("avn",)
     assert (plan.updated, len(log.updated)) == (0, 0)  # type: ignore[attr-defined]
     assert anki_note(anki, "avn")["Back"] == "Osteonecrosis"  # as the plan said
+
+    forced = library.export(
+        tmp_path / "three.apkg", datetime.now(UTC), anki=anki_copy(collection_path(anki)),
+        overwrite_anki=True,
+    )  # fmt: skip
+    import_package(anki, forced.path)
+    assert forced.plan is not None and (forced.plan.updated, forced.plan.anki_newer) == (1, ())
+    sent = anki_note(anki, "avn")
+    assert sent["Back"] == "Osteonecrosis of the femoral head" and "leech" in sent.tags
 
 
 def test_a_recreated_database_updates_nothing_whose_text_is_the_same(
@@ -192,3 +201,22 @@ def test_a_removed_note_stays_in_anki_and_a_renamed_deck_keeps_its_cards_where_t
     assert old and new and old != new  # decks are matched by name: a second deck
     assert {c.did for c in anki_note(anki, "avn").cards()} == {old}  # cards stay
     assert {c.did for c in anki_note(anki, "added").cards()} == {new}
+
+
+def test_the_deck_description_goes_to_anki_escaped_and_replaces_ankis_on_each_import(
+    library: Library, anki: Collection, tmp_path: Path
+) -> None:
+    described = DeckSpec(
+        id="spine", name="Orthopaedics::Spine", description="Hip & spine <revision>",
+        notes=deck().notes,
+    )  # fmt: skip
+    library.add(described, datetime.now(UTC))
+    import_package(anki, library.export(tmp_path / "one.apkg", datetime.now(UTC)).path)
+    spine = anki.decks.by_name("Orthopaedics::Spine")
+    assert spine is not None and spine["desc"] == "Hip &amp; spine &lt;revision&gt;"
+    spine["desc"] = "My own notes"
+    anki.decks.save(spine)
+
+    import_package(anki, library.export(tmp_path / "two.apkg", datetime.now(UTC)).path)
+
+    assert anki.decks.by_name("Orthopaedics::Spine")["desc"] == "Hip &amp; spine &lt;revision&gt;"  # type: ignore[index]
