@@ -12,6 +12,7 @@ import re
 from typing import TYPE_CHECKING
 
 from study.cardgen.candidates import Candidate, Context, cloze_card
+from study.cardgen.gates import MAX_DELETION_WORDS
 from study.cardgen.reading import Clause, Phrase, Reading
 from study.cardgen.sentences import Sentence
 from study.cardgen.terms import RARE_ZIPF, STOPWORDS, named, word_list, words, zipf
@@ -95,7 +96,11 @@ def _number(token: Token) -> bool:
         return (
             any(c.isdigit() for c in token.text)
             or token.lower_ not in ("one",)
-            or (token.nbor(1).lower_ == "in" if token.i + 1 < len(token.doc) else False)
+            or (
+                token.nbor(1).lower_ in ("in", "to", "or")
+                if token.i + 1 < len(token.doc)
+                else False
+            )
         )
     return token.lower_.endswith("fold") and token.lower_ not in ("fold", "manifold")
 
@@ -163,6 +168,8 @@ def list_cards(sentence: Sentence, phrase: Phrase, context: Context) -> list[Can
     items = [i for i in phrase.items if i.located]
     if len(items) < 3 or len(items) > 8:
         return []
+    if any(len(words(i.text)) > MAX_DELETION_WORDS for i in items):
+        return []  # long items are asked by the question on the whole list
     card = cloze_card(
         "list-item", sentence, context, sentence.text, [(i.start, i.end) for i in items]
     )

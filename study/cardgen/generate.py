@@ -12,9 +12,9 @@ from typing import TYPE_CHECKING
 from study.cardgen import gates, identifiers
 from study.cardgen.candidates import Candidate, Context
 from study.cardgen.cards import propose
+from study.cardgen.clozes import number_cards
 from study.cardgen.errors import GenerationError
 from study.cardgen.ids import card_id, slug
-from study.cardgen.clozes import number_cards
 from study.cardgen.nlp import parse
 from study.cardgen.notes import note_cards, terse
 from study.cardgen.reading import Reading, read, reading_phrase

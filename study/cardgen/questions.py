@@ -15,7 +15,7 @@ from lemminflect import getInflection
 
 from study.cardgen.candidates import Candidate, Context, basic
 from study.cardgen.gates import GENERIC_NOUNS
-from study.cardgen.reading import Clause, OtherName, Part, Phrase, Reading
+from study.cardgen.reading import NAMING_VERBS, Clause, OtherName, Part, Phrase, Reading
 from study.cardgen.sentences import Sentence
 from study.cardgen.terms import (
     RARE_ZIPF,
@@ -54,8 +54,13 @@ def _clause_cards(sentence: Sentence, clause: Clause, context: Context) -> list[
     assert clause.subject is not None
     parts = clause.parts
     # "What does metformin not cause?" has no one answer: a cloze asks a negated fact;
-    # its conditions and reasons are still asked ("When should X not be given?")
-    main = None if clause.negated else _main_part(clause)
+    # its conditions and reasons are still asked ("When should X not be given?"). "X is
+    # also known as Y" is asked as another name, both ways.
+    naming = clause.verb.lemma_ in NAMING_VERBS and clause.verb.tag_ == "VBN"
+    main = None if clause.negated or naming else _main_part(clause)
+    caused = definition_cause(sentence, clause, context)
+    if caused is not None:
+        found.append(caused)
     if main is not None:
         card = _ask(sentence, clause, main, context)
         if card is not None:
@@ -76,6 +81,8 @@ def _clause_cards(sentence: Sentence, clause: Clause, context: Context) -> list[
         front = f"{_lead(clause)}What {before} {after}?"
         found.append(_card("subject", sentence, context, front, clause.subject.text, clause))
     for part in parts:
+        if naming and part.role == "when":
+            continue  # "known as podagra when it affects the big toe": the name's condition
         if part.role in ("when", "why", "how") and len(part.phrase.text.split()) >= 3:
             card = _ask(sentence, clause, part, context)
             if card is not None:
@@ -107,7 +114,8 @@ def _numeric(part: Part) -> bool:
 
 _QUANTITY = re.compile(
     r"(?:about |over |under |below |above |at least )?(?:\d|(?:first|second|third|fourth|"
-    r"fifth|sixth|seventh|eighth|ninth|tenth)\b)",
+    r"fifth|sixth|seventh|eighth|ninth|tenth|one|two|three|four|five|six|seven|eight|nine|"
+    r"ten|twelve|a few|several)\b)",
     re.IGNORECASE,
 )
 
@@ -208,7 +216,7 @@ def _ask(sentence: Sentence, clause: Clause, part: Part, context: Context) -> Ca
         if len(answer.split()) > 16:
             # "a complication of diabetes in which ...": the kind answers "What is X?"; the
             # whole definition stays in the reverse question
-            answer = re.split(r",?\s(?:in which|that|where|whereby|which)\s", answer)[0]
+            answer = _DEFINING.split(answer)[0]
         front = f"{lead}What {before} {subject} {after} {others}?"
         return _card(
             "definition",
@@ -292,6 +300,25 @@ def _specific(answer: str, subject: str, topic: str | None = None) -> str:
     return answer
 
 
+_DEFINING = re.compile(
+    r",?\s(?:in which|that|where|whereby|which|caused by|due to|resulting from|"
+    r"characteri[sz]ed by)\s"
+)
+_CAUSED = re.compile(r"\s(?:caused by|due to|resulting from)\s(?P<cause>.+)$")
+
+
+def definition_cause(sentence: Sentence, clause: Clause, context: Context) -> Candidate | None:
+    """ "Gout is a form of arthritis caused by urate crystals": what causes gout."""
+    if not clause.copula or clause.subject is None:
+        return None
+    for part in clause.parts:
+        cause = _CAUSED.search(part.phrase.text) if part.role == "attr" else None
+        if cause:
+            front = f"What causes {_subject_text(clause)}?"
+            return _card("definition-cause", sentence, context, front, cause.group("cause"), clause)
+    return None
+
+
 def _after_mark(text: str) -> str:
     return re.sub(r"^(?:because|since|as)\s+(?!of\b)", "", text, flags=re.I)
 
@@ -372,6 +399,11 @@ def _reverse(sentence: Sentence, clause: Clause, part: Part, context: Context) -
         said = _specific(part.phrase.text, subject.text, context.topic)
         front = f"{lead}What {verb_text} {said}?"
         return _card("subject", sentence, context, front, answer, clause)
+    if part.role == "prep" and clause.verb.lemma_ == "prefer" and part.word == "to":
+        # "DOACs are preferred to warfarin in most patients": what is preferred to warfarin
+        verb_text = " ".join([*(a.text for a in clause.auxiliaries), clause.verb.text])
+        front = f"{lead}What {verb_text} to {part.phrase.text}?"
+        return _card("subject", sentence, context, front, answer, clause, name_topic=True)
     if part.role == "xcomp" and clause.passive and (_rare(subject.text) or named(subject.text)):
         # "The Wells score is used to estimate X": what is used to estimate X
         verb_text = " ".join([*(a.text for a in clause.auxiliaries), clause.verb.text])

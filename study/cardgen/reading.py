@@ -152,7 +152,9 @@ class _Reader:
         opening = ("cc",) if marked else ("cc", "mark")
         while kept and (kept[0].is_punct or kept[0].dep_ in opening):
             kept = kept[1:]
-        while kept and (kept[-1].is_punct and kept[-1].text not in (")", "%")):
+        while kept and (
+            (kept[-1].is_punct and kept[-1].text not in (")", "%")) or kept[-1].dep_ == "cc"
+        ):
             kept = kept[:-1]
         if not kept:
             return Phrase("")
@@ -280,7 +282,10 @@ class _Reader:
         return reading
 
     def _heads_clause(self, token: Token) -> bool:
-        if token.pos_ not in ("VERB", "AUX"):
+        if token.pos_ not in ("VERB", "AUX") and not (
+            # "Patients typically present with ...": "present" tagged as an adjective
+            token.dep_ == "ROOT" and token.pos_ == "ADJ" and _subject(token) is not None
+        ):
             return False
         if token.dep_ == "ROOT":
             return True
@@ -359,6 +364,21 @@ class _Reader:
                 return Phrase(self.it), False, True
             return None, lowered in ("they", "these", "those"), True
         phrase = self.items(own, self.phrase(own))
+        first = own.left_edge
+        stray = [
+            t
+            for t in self.span
+            if t.i < first.i
+            and t.dep_ == "dep"
+            and t.head == verb
+            and t.right_edge.i == first.i - 1
+        ]
+        if stray:
+            # "Sodium-glucose cotransporter 2 (SGLT2) inhibitors": words the parser hung on
+            # the verb belong to the subject before it
+            kept = [t for t in stray[0].subtree if t.i not in self.parenthesised]
+            kept += [t for t in own.subtree if t.i in phrase.tokens]
+            phrase = self._phrase_of(sorted(kept, key=lambda t: t.i))
         return phrase, _plural(own), False
 
     def _antecedent(self, relcl: Token) -> tuple[Phrase | None, bool, bool]:
@@ -387,9 +407,10 @@ class _Reader:
             c.dep_ == "nsubjpass" for c in verb.children
         )
         adverbs = [
-            c
+            t
             for c in verb.children
             if c.dep_ == "advmod" and c.lower_ in VERB_ADVERBS and c.i not in self.parenthesised
+            for t in c.subtree  # "most often"
         ]
         particle = " ".join(
             c.text
@@ -507,9 +528,8 @@ class _Reader:
             target = objects[0]
             if target.lower_ in RELATIVES or target.lower_ in PRONOUNS:
                 return None
-            if (
-                any(c.tag_ == "VBG" and c.dep_ in ("acl", "amod") for c in target.children)
-                or any(c.tag_ == "VBG" and c.dep_ == "pcomp" for c in child.children)
+            if any(c.tag_ == "VBG" and c.dep_ in ("acl", "amod") for c in target.children) or (
+                any(c.tag_ == "VBG" and c.dep_ == "pcomp" for c in child.children)
                 and child.lower_ == "with"
             ):
                 return None  # "with only A and B ranking higher": an aside
@@ -550,6 +570,12 @@ class _Reader:
             objects = [c for c in child.children if c.dep_ in ("dobj", "attr")]
             if objects:
                 return Part("xcomp", self.items(objects[0], self.phrase(objects[0])), child.text)
+            to = [c for c in child.children if c.dep_ == "aux" and c.lower_ == "to"]
+            if to and child.head.lemma_ in ("prefer", "compare", "add", "switch", "refer"):
+                # "are preferred to warfarin in most patients": "to" read as a preposition
+                preps = {t.i for c in child.children if c.dep_ == "prep" for t in c.subtree}
+                kept = [t for t in child.subtree if t.i != to[0].i and t.i not in preps]
+                return Part("prep", self._phrase_of(kept), "to")
         return None
 
     # ---- other names and examples ---------------------------------------------------------
@@ -668,7 +694,14 @@ def _up_to(token: Token, top: Token) -> list[Token]:
 
 
 def _subject(verb: Token) -> Token | None:
-    return next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass", "expl")), None)
+    own = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass", "expl")), None)
+    if own is None:
+        # "X ... are preferred": the parser may hang the subject on the auxiliary
+        for aux in (c for c in verb.children if c.dep_ in ("aux", "auxpass")):
+            own = next((c for c in aux.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+            if own is not None:
+                break
+    return own
 
 
 def _mark(verb: Token) -> str:

@@ -149,8 +149,7 @@ def _clause(block: Block, label: str) -> bool:
     return (
         first is not None
         and (first.pos_ in ("VERB", "AUX") or first.tag_ in ("VB", "VBN") or first.lower_ == "if")
-        or any(t.lower_ in ("if", "you", "your") for t in span)
-    )
+    ) or any(t.lower_ in ("if", "you", "your") for t in span)
 
 
 def _introduces(block: Block) -> bool:
