@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING
 
 from study.cardgen.candidates import Candidate, Context, cloze_card
 from study.cardgen.gates import MAX_DELETION_WORDS
-from study.cardgen.reading import Clause, Phrase, Reading
+from study.cardgen.phrases import Phrase
+from study.cardgen.reading import Clause, Reading
 from study.cardgen.sentences import Sentence
 from study.cardgen.terms import RARE_ZIPF, STOPWORDS, named, word_list, words, zipf
 
@@ -24,8 +25,27 @@ UNITS = word_list("units")
 COMPARATORS = word_list("comparators")
 # Words before a number that make it a name, not a quantity ("type 2", "grade 3").
 _NAMING = frozenset(
-    ["type", "grade", "stage", "class", "phase", "category", "factor", "tier", "lead", "gen"]
-    + ["level", "zone", "step", "part", "chapter", "table", "figure", "version", "week"]
+    [
+        "type",
+        "grade",
+        "stage",
+        "class",
+        "phase",
+        "category",
+        "factor",
+        "tier",
+        "lead",
+        "gen",
+        "level",
+        "zone",
+        "step",
+        "part",
+        "chapter",
+        "table",
+        "figure",
+        "version",
+        "week",
+    ]
 )
 MAX_TERM_DELETIONS = 2
 
@@ -127,7 +147,8 @@ def _names(tokens: list[Token], index: int) -> bool:
         and after.lower_ not in UNITS
     ):
         return True  # "cotransporter 2 inhibitors"
-    if (
+    # "cotransporter 2": a number after the noun it belongs to
+    return (
         before is not None
         and token.text.isdigit()
         and before.pos_ in ("NOUN", "PROPN")
@@ -135,20 +156,16 @@ def _names(tokens: list[Token], index: int) -> bool:
         and (after is None or after.lower_ not in UNITS)
         and token.dep_ in ("nummod", "appos", "compound", "npadvmod")
         and token.head == before
-    ):
-        return True  # "cotransporter 2"
-    return False
+    )
 
 
 def _unit(tokens: list[Token], index: int) -> bool:
     token = tokens[index]
     lowered = token.lower_
     if lowered in UNITS or lowered in ("/", "²", "³"):
-        if lowered in ("/", "per") and (
-            index + 1 >= len(tokens) or tokens[index + 1].lower_ not in UNITS
-        ):
-            return False
-        return True
+        # "per" and "/" only between units ("units/kg per hour")
+        followed = index + 1 < len(tokens) and tokens[index + 1].lower_ in UNITS
+        return lowered not in ("/", "per") or followed
     return bool(re.fullmatch(r"(?:[a-zµ]+/)+[a-z0-9.²]+", lowered))
 
 
@@ -299,9 +316,31 @@ def contrast_cards(sentence: Sentence, context: Context) -> list[Candidate]:
 
 # Verbs of change: what changed, and how, is the fact ("has increased sharply").
 CHANGE_VERBS = frozenset(
-    ["increase", "decrease", "rise", "fall", "double", "triple", "halve", "improve"]
-    + ["worsen", "decline", "drop", "grow", "lengthen", "shorten", "widen", "narrow"]
-    + ["flatten", "disappear", "slow", "quicken", "resolve", "heal", "recover"]
+    [
+        "increase",
+        "decrease",
+        "rise",
+        "fall",
+        "double",
+        "triple",
+        "halve",
+        "improve",
+        "worsen",
+        "decline",
+        "drop",
+        "grow",
+        "lengthen",
+        "shorten",
+        "widen",
+        "narrow",
+        "flatten",
+        "disappear",
+        "slow",
+        "quicken",
+        "resolve",
+        "heal",
+        "recover",
+    ]
 )
 
 

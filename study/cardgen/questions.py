@@ -14,8 +14,10 @@ import re
 from lemminflect import getInflection
 
 from study.cardgen.candidates import Candidate, Context, basic
+from study.cardgen.deps import NAMING_VERBS
 from study.cardgen.gates import GENERIC_NOUNS
-from study.cardgen.reading import NAMING_VERBS, Clause, OtherName, Part, Phrase, Reading
+from study.cardgen.phrases import Phrase
+from study.cardgen.reading import Clause, OtherName, Part, Reading
 from study.cardgen.sentences import Sentence
 from study.cardgen.terms import (
     RARE_ZIPF,
@@ -30,9 +32,31 @@ from study.cardgen.topics import capitalise, lower_first
 # Verbs whose subject is worth asking from the object too ("What can cause major
 # bleeding?" "Thrombolysis"): they relate two terms.
 _RELATING = frozenset(
-    ["cause", "trigger", "confirm", "replace", "reverse", "treat", "prevent", "identify"]
-    + ["precipitate", "inhibit", "block", "lower", "raise", "reduce", "increase", "induce"]
-    + ["diagnose", "predict", "produce", "release", "secrete", "activate", "stimulate"]
+    [
+        "cause",
+        "trigger",
+        "confirm",
+        "replace",
+        "reverse",
+        "treat",
+        "prevent",
+        "identify",
+        "precipitate",
+        "inhibit",
+        "block",
+        "lower",
+        "raise",
+        "reduce",
+        "increase",
+        "induce",
+        "diagnose",
+        "predict",
+        "produce",
+        "release",
+        "secrete",
+        "activate",
+        "stimulate",
+    ]
 )
 _CAUSING = frozenset(["cause", "trigger", "precipitate"])
 _LOCATIVE = frozenset(["occur", "happen", "develop", "arise", "appear", "start", "begin", "form"])
@@ -123,7 +147,7 @@ _QUANTITY = re.compile(
 def _subject_text(clause: Clause) -> str:
     assert clause.subject is not None
     text = clause.subject.text
-    return lower_first(text) if not clause.resolved or text[:1].islower() else lower_first(text)
+    return lower_first(text)
 
 
 def _verb_group(clause: Clause) -> tuple[str, str]:
