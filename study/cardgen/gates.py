@@ -275,6 +275,11 @@ def _bare(answer: str) -> str:
 
 
 def _answer_key(candidate: Candidate) -> str:
-    keys = [stem(w) for a in candidate.answers for w in content_words(a)]
-    keys += [n for a in candidate.answers for n in re.findall(r"\d+(?:[.,]\d+)*", a)]
+    return _key_of(candidate.answers)
+
+
+@lru_cache(maxsize=65536)
+def _key_of(answers: tuple[str, ...]) -> str:
+    keys = [stem(w) for a in answers for w in content_words(a)]
+    keys += [n for a in answers for n in re.findall(r"\d+(?:[.,]\d+)*", a)]
     return " ".join(sorted(keys))

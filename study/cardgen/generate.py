@@ -178,6 +178,7 @@ class _Reader:
         # Bullet items already asked as a list, by block index.
         self.listed: set[int] = set()
         self.aliases: dict[str, tuple[str, ...]] = {}
+        self.acronyms: list[tuple[str, str]] | None = None
 
     def drop(self, reason: str, raw: str, question: str | None = None) -> None:
         self.drops.append(Drop(reason, self.cited, raw, question))
@@ -200,8 +201,7 @@ class _Reader:
             cards, items = list_cards(self.text, blocks, index, section)
             if cards and self._gate(cards[:2], tags):
                 self._gate(cards[2:], tags)
-                first = blocks.index(items[0])
-                self.listed.update(i for i in range(first, first + len(items)))
+                self.listed.update(items)
                 if index in self.listed:
                     return
         aliases = self._aliases(topic)
@@ -241,10 +241,21 @@ class _Reader:
         """The acronyms the material gives ``topic``: "Atrial fibrillation (AF)" gives AF."""
         if not topic:
             return ()
+        if self.acronyms is None:
+            # every "words (ACRONYM)" of the document, found once (a scan per topic was
+            # the slowest part of reading a long document)
+            self.acronyms = [
+                (self.text[max(m.start() - 80, 0) : m.start()].rstrip().lower(), m.group(1))
+                for m in re.finditer(r"\(([A-Z][A-Za-z0-9]{1,7})\)", self.text)
+            ]
         if topic not in self.aliases:
-            found = re.findall(
-                rf"\b{re.escape(topic)}\s*\(([A-Z][A-Za-z0-9]{{1,7}})\)", self.text, re.IGNORECASE
-            )
+            lowered = topic.lower()
+            found = [
+                acronym
+                for before, acronym in self.acronyms
+                if before.endswith(lowered)
+                and (len(before) == len(lowered) or not before[-len(lowered) - 1].isalnum())
+            ]
             self.aliases[topic] = tuple(
                 dict.fromkeys(a for a in found if a[1:].isupper() or a.isupper())
             )
