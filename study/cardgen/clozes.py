@@ -226,9 +226,12 @@ def term_cards(
             if context.topic and text.lower() in context.topic.lower():
                 continue
             rarity = min(zipf(w) for w in words(text)) if words(text) else 9.0
-            if rarity >= RARE_ZIPF and not named(text):
+            # a named condition is asked whole ("snapping hip syndrome"), never its head
+            # noun alone ("back [pain]")
+            naming = named(text) and (len(words(text)) > 1 or rarity < RARE_ZIPF)
+            if rarity >= RARE_ZIPF and not naming:
                 continue
-            key = (not named(text), rarity, start, end)
+            key = (not naming, rarity, start, end)
             if best is None or key < best:
                 best = key
         if best is not None:
@@ -358,6 +361,11 @@ def predicate_cards(sentence: Sentence, clauses: list[Clause], context: Context)
     for clause in clauses:
         verb = clause.verb
         kept: list[Token] = []
+        if any(
+            t.lower_ in ("this", "these", "that", "those") and t.dep_ != "mark"
+            for t in verb.children
+        ):
+            continue
         if clause.negated and not clause.copula:
             # "Metformin [does not cause] weight gain"
             kept = [
@@ -376,13 +384,30 @@ def predicate_cards(sentence: Sentence, clauses: list[Clause], context: Context)
             ]
             # "has increased" is the fact; "recover" alone, without how, is not
             kept = [verb, *how] if how or verb.lemma_ not in _OUTCOMES else []
-        kept = sorted(kept, key=lambda t: t.i)
-        if kept and kept[-1].i - kept[0].i + 1 == len(kept) and len(kept) <= 6:
-            spans.append((kept[0].idx - offset, kept[-1].idx + len(kept[-1]) - offset))
+        groups = [sorted(kept, key=lambda t: t.i)]
+        if clause.copula:
+            # "is poor, and prone to producing false negatives: ...": each property
+            for other in (c for c in verb.children if c.dep_ == "conj" and c.pos_ == "ADJ"):
+                words_of = []
+                for token in other.subtree:
+                    if token.text in (":", ";", ",") and token.i > other.i:
+                        break
+                    words_of.append(token)
+                groups.append(words_of)
+        for group in groups:
+            if any(t.lower_ in ("this", "these", "that", "those", "it") for t in group):
+                continue  # "terrible about this": about what?
+            if group and group[-1].i - group[0].i + 1 == len(group) and len(group) <= 6:
+                spans.append((group[0].idx - offset, group[-1].idx + len(group[-1]) - offset))
     if not spans:
         return []
     card = cloze_card("predicate", sentence, context, sentence.text, spans[:2])
     return [card] if card else []
+
+
+_COMPARATIVES = frozenset(
+    ["more", "less", "longer", "shorter", "higher", "lower", "greater", "worse", "better"]
+)
 
 
 def covariation_cards(sentence: Sentence, context: Context) -> list[Candidate]:
@@ -390,7 +415,20 @@ def covariation_cards(sentence: Sentence, context: Context) -> list[Candidate]:
     deletion on each change that follows the first (which way each one goes), unless the
     same word is shown elsewhere in the sentence."""
     span = sentence.span
-    if span is None or span[0].lower_ != "as":
+    if span is None:
+        return []
+    tokens = list(span)
+    if len(tokens) > 4 and tokens[0].lower_ == "the" and tokens[1].lower_ in _COMPARATIVES:
+        # "The more you use your back, the more it hurts": what follows from what
+        for index in range(2, len(tokens) - 2):
+            turn = tokens[index].text == "," and tokens[index + 1].lower_ == "the"
+            if turn and tokens[index + 2].lower_ in _COMPARATIVES:
+                start = tokens[index + 1].idx - span.start_char
+                end = len(sentence.text.rstrip(" ."))
+                card = cloze_card("comparison", sentence, context, sentence.text, [(start, end)])
+                return [card] if card else []
+        return []
+    if span[0].lower_ != "as":
         return []
     first = span[0].head
     if first.lemma_ not in CHANGE_VERBS:

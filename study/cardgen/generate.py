@@ -269,7 +269,7 @@ class _Reader:
         if self._holds_identifier(sentence.raw):
             return None
         span = sentence.span
-        reason = gates.sentence_drop(sentence.text, span, context.topic is not None)
+        reason = gates.sentence_drop(sentence.said, span, context.topic is not None)
         if reason or span is None:
             self.drop(reason or "no parse", sentence.raw)
             return None

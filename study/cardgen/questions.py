@@ -123,6 +123,8 @@ def _main_part(clause: Clause) -> Part | None:
     for role in ("agent", "dobj", "attr", "xcomp"):
         if role in by_role:
             return by_role[role]
+    if any(c.dep_ == "acomp" for c in clause.verb.children) and not clause.copula:
+        return None  # "has grown worse in recent years": the change is the fact
     for part in clause.parts:
         if clause.copula and not part.people:
             break  # "stroke was in second place": the number cloze asks it
@@ -183,9 +185,7 @@ def _kept_parts(clause: Clause, asked: Part) -> tuple[list[str], list[str]]:
     kept: list[str] = []
     conditions: list[str] = []
     for part in sorted(clause.parts, key=lambda p: p.phrase.start):
-        if part is asked or (part.role in ("why", "acomp") and asked.role != "why"):
-            continue
-        if part.role == "why":
+        if part is asked or part.role in ("why", "how"):
             continue
         if part.role in ("dobj", "attr") and asked.role in ("dobj", "attr", "agent"):
             continue
@@ -198,6 +198,10 @@ def _kept_parts(clause: Clause, asked: Part) -> tuple[list[str], list[str]]:
             continue
         if part.role in ("prep", "agent"):
             kept.append(f"{part.word} {part.phrase.text}")
+        elif part.role == "infinitive":
+            kept.append(
+                part.phrase.text if part.phrase.text.startswith("to ") else f"to {part.phrase.text}"
+            )
         elif part.role == "xcomp":
             kept.append(f"to {part.word} {part.phrase.text}")
         else:
@@ -294,12 +298,18 @@ def _ask(sentence: Sentence, clause: Clause, part: Part, context: Context) -> Ca
             front = f"{lead}What {before} {subject} {after} {said}?"
         return _card("preposition", sentence, context, front, answer, clause, part)
     if role == "when":
+        if clause.copula and not any(p.role in ("attr", "acomp") for p in clause.parts):
+            return None  # "When is the correlation?" says nothing
         front = f"{lead}When {before} {subject} {after} {others}?"
         return _card("condition", sentence, context, front, answer, clause)
     if role == "how":
         wh = "What" if clause.copula else "How"  # "the key part is by doing X"
         front = f"{lead}{wh} {before} {subject} {after} {others}?"
         return _card("manner", sentence, context, front, answer, clause)
+    if role == "why" and clause.verb.lemma_ in NAMING_VERBS:
+        named = [p.phrase.text.lower() for p in clause.parts if p.role in ("oprd", "attr")]
+        if any(n in subject.lower() for n in named):
+            return None  # "Why is mechanical pain called mechanical?" asks nothing
     if role == "why":
         text = answer if answer.lower().startswith("because") else f"{part.word} {answer}"
         front = f"{lead}Why {before} {subject} {after} {others}?"
@@ -388,6 +398,13 @@ def _reverse(sentence: Sentence, clause: Clause, part: Part, context: Context) -
     learn: "Infection is the most common trigger" gives "What is the most common trigger?",
     "Thrombolysis can cause major bleeding" gives "What can cause major bleeding?"."""
     subject = clause.subject
+    means = _BY_DOING.search(part.phrase.text) if part.role == "attr" else None
+    if means and clause.copula and _definite(part.phrase.text):
+        # "..., which is the most important part in diagnosing X by doing a good
+        # examination": the means is the answer, whatever "which" stood for
+        front = f"{_lead(clause)}What is {part.phrase.text[: means.start()]}?"
+        what = means.group("what")
+        return _card("superlative", sentence, context, front, what, clause, name_topic=True)
     if subject is None or not subject.located or clause.resolved or clause.negated:
         return None
     if context.topic and subject.text.lower() == context.topic.lower() and part.role != "attr":
@@ -439,6 +456,7 @@ def _reverse(sentence: Sentence, clause: Clause, part: Part, context: Context) -
     return None
 
 
+_BY_DOING = re.compile(r"\s+by\s+(?:doing|performing|taking|using)\s+(?P<what>.+)$")
 _RELATIONS = re.compile(
     r"^an?\s+(?:[\w-]+\s+(?:but\s+|and\s+)?){0,3}?(?:complication|symptom|sign|cause|feature|"
     r"risk factor|trigger|side effect|finding|consequence|marker)s?\b",
@@ -508,6 +526,8 @@ def name_cards(sentence: Sentence, names: list[OtherName], context: Context) -> 
         other = strip_article(name.name.text)
         if not thing or not other or thing.lower() == other.lower():
             continue
+        if " " not in thing and not _rare(thing) and name.kind in ("alias", "apposition"):
+            continue  # "a procedure called X": "procedure" is no name of X
         if name.kind == "acronym":
             if not _initials_match(thing, other):
                 continue
@@ -546,6 +566,9 @@ def name_cards(sentence: Sentence, names: list[OtherName], context: Context) -> 
                     name_topic=True,
                 )
             )
+        elif name.kind == "example":
+            front = f"Give an example of {name.thing.text.strip(' ,')}."
+            found.append(basic("example", sentence, context, front, other, name_topic=True))
         elif name.kind == "apposition" and (_rare(thing) or not name.name.located):
             found.append(
                 basic("apposition", sentence, context, f"What is {thing}?", name.name.text)

@@ -145,6 +145,8 @@ class _Reader(PhraseReader):
             return self._heads_clause(token.head) or token.head.dep_ == "relcl"
         if token.dep_ in ("ccomp", "parataxis"):
             return token.head.dep_ == "ROOT" and own_subject(token) is not None
+        if token.dep_ == "acl" and mark_of(token) == "that":
+            return own_subject(token) is not None  # "evidence that X can be misleading"
         if token.dep_ == "relcl":
             return self._own_clause(token) or defining(token)
         if token.dep_ == "advcl":
@@ -166,6 +168,14 @@ class _Reader(PhraseReader):
         if own is None:
             if verb.dep_ == "relcl":
                 return self._antecedent(verb)
+            before = verb.i - 1
+            while before > self.span.start and self.span.doc[before].dep_ == "advmod":
+                before -= 1
+            stray = self.span.doc[before] if before >= self.span.start else None
+            if stray is not None and stray.dep_ == "appos" and stray.pos_ in ("NOUN", "PROPN"):
+                # "Although it can affect other bones, avascular necrosis most often
+                # happens ...": the parser hung the subject on the clause before
+                return self.phrase(stray), plural(stray), False
             return None, False, False
         lowered = own.lower_
         if lowered in RELATIVES and verb.dep_ == "relcl":
@@ -186,6 +196,10 @@ class _Reader(PhraseReader):
         if own.text == "I" and own.i > 0 and own.doc[own.i - 1].lower_ in NUMERAL_NAMES:
             return None, False, False  # "Type I diabetes": a numeral the parser took for "I"
         if lowered == "you":
+            # a leaflet's "you will be offered X if ...": a fact; "you use your back" is not
+            modal = any(c.dep_ in ("aux", "auxpass") for c in verb.children)
+            if not modal and not any(c.dep_ == "advcl" for c in verb.children):
+                return None, True, False
             return Phrase("you", own.idx - self.offset, own.idx + 3 - self.offset), True, False
         if lowered in PRONOUNS:
             if lowered == "it" and verb != self.span.root:
@@ -382,6 +396,8 @@ class _Reader(PhraseReader):
             people = target.lower_ in PEOPLE
             return Part("agent" if dep == "agent" else "prep", phrase, child.lower_, people)
         first = next(iter(child.subtree))
+        if first.lower_ == "even" and dep in ("advcl", "ccomp"):
+            return None  # "even when ...": a concession, not the condition of the fact
         if dep in ("advcl", "ccomp") and first.lower_ in WHEN_MARKS and first.i > child.head.i:
             # "happens when blood flow slows": the condition, however the parser hung it;
             # a reason inside it ("..., because insulin drives ...") is the clause's own
@@ -408,6 +424,13 @@ class _Reader(PhraseReader):
             if mark in WHY_MARKS:
                 return Part("why", self.phrase(child), mark)
             return None
+        if (
+            dep == "xcomp"
+            and child.head.lemma_ in ("take", "need")
+            and not any(c.dep_ in ("dobj", "attr") for c in child.children)
+        ):
+            # "take weeks to heal": the infinitive says what the object is for
+            return Part("infinitive", self.phrase(child, marked=True))
         if dep == "xcomp":
             objects = [c for c in child.children if c.dep_ in ("dobj", "attr")]
             if objects:
@@ -434,6 +457,12 @@ class _Reader(PhraseReader):
         if alias:
             name = alias.group("name").strip(" .,;")
             reading.names.append(OtherName("alias", thing, Phrase(name)))
+            return
+        example = _EXAMPLE.match(text)
+        if example:
+            # "steroids (such as prednisone)": an example of the phrase before it
+            name = example.group("items").strip(" .,;")
+            reading.names.append(OtherName("example", thing, Phrase(name)))
             return
         first = text.split()[0].lower()
         if first in STOPWORDS and first not in ("a", "an", "the"):
@@ -502,6 +531,7 @@ class _Reader(PhraseReader):
             reading.names.append(OtherName("alias", thing, name, condition))
 
 
+_EXAMPLE = re.compile(r"^(?:such as|e\.g\.,?|eg|for example,?|including)\s+(?P<items>.+)$", re.I)
 _ALIAS = re.compile(
     r"^(?:also |often |sometimes |commonly |previously |formerly )?"
     r"(?:called|known as|termed|referred to as|aka|or)\s+(?P<name>.+)$",

@@ -150,10 +150,14 @@ def _clause(block: Block, label: str) -> bool:
     if span is None:
         return False
     first = next((t for t in span if t.is_alpha), None)
+    verb_first = first is not None and (
+        first.pos_ in ("VERB", "AUX") or first.tag_ in ("VB", "VBN") or first.lower_ == "if"
+    )
     return (
-        first is not None
-        and (first.pos_ in ("VERB", "AUX") or first.tag_ in ("VB", "VBN") or first.lower_ == "if")
-    ) or any(t.lower_ in ("if", "you", "your") for t in span)
+        verb_first
+        or any(t.lower_ in ("if", "you", "your") or t.text in ("→", "->", "=") for t in span)
+        or label.rstrip().endswith(" of")  # "second line, one of:"
+    )
 
 
 def _introduces(block: Block) -> bool:

@@ -20,7 +20,7 @@ def test_bundled_deck_cites_its_material_and_covers_key_facts() -> None:
     text = re.sub(r"\{\{c\d+::(.*?)\}\}", r"\1", text)  # a cloze as the learner reads it
     for fact in (
         "osteonecrosis",
-        "in the hip",
+        "most often happen? the hip",
         "hip fracture",
         "prednisone",
         "back strain",
