@@ -221,7 +221,7 @@ class _Reader(PhraseReader):
             return None, lowered in ("they", "these", "those"), True
         phrase = self.items(own, self.phrase(own))
         first = own.left_edge
-        stray = [
+        hung = [
             t
             for t in self.span
             if t.i < first.i
@@ -229,10 +229,10 @@ class _Reader(PhraseReader):
             and t.head == verb
             and t.right_edge.i == first.i - 1
         ]
-        if stray:
+        if hung:
             # "Sodium-glucose cotransporter 2 (SGLT2) inhibitors": words the parser hung on
             # the verb belong to the subject before it
-            kept = [t for t in stray[0].subtree if t.i not in self.parenthesised]
+            kept = [t for t in hung[0].subtree if t.i not in self.parenthesised]
             kept += [t for t in own.subtree if t.i in phrase.tokens]
             phrase = self._phrase_of(sorted(kept, key=lambda t: t.i))
         return phrase, plural(own), False
