@@ -97,6 +97,7 @@ def test_most_ten_digit_numbers_are_not_nhs_numbers() -> None:
         ("Mr John Smith, 64, presented with haematemesis.", NAME, "John Smith"),
         ("Mrs Patel was admitted with pre-eclampsia.", NAME, "Patel"),
         ("Miss O'Brien, a 19-year-old student, reports palpitations.", NAME, "O'Brien"),
+        ("Dr Jane Lloyd-Jones, 52, presented with chest pain.", NAME, "Jane Lloyd-Jones"),
     ],
 )
 def test_identifiers_are_found_with_their_kind(sentence: str, kind: str, identifier: str) -> None:
@@ -114,6 +115,7 @@ def test_identifiers_are_found_with_their_kind(sentence: str, kind: str, identif
         "Sodium 125 mmol/L and potassium 6.1 mmol/L were measured on 12/03/2024.",
         "Call 0161 234 5678 for the on-call registrar.",
         "Dr Jones recommends early discharge for a Blatchford score of 0.",
+        "Dr Blatchford reported that patients who presented with a score of 0 did well.",
         "Graves' disease and Hashimoto's thyroiditis are autoimmune.",
         "Platelets 150000 per microlitre; haemoglobin 70 g/L.",
         "The trial (ISRCTN 12345678) recruited 2000 patients born after 1950.",
