@@ -108,10 +108,9 @@ def find(sentence: str) -> list[Identifier]:
     return sorted(found, key=lambda i: (i.start, i.kind))
 
 
-def kind_in(sentence: str) -> str | None:
-    """The kind of the first likely identifier in ``sentence``, or None."""
-    found = find(sentence)
-    return found[0].kind if found else None
+def kinds_in(sentence: str) -> list[str]:
+    """The kinds of likely identifier in ``sentence``, each once, in order of position."""
+    return list(dict.fromkeys(i.kind for i in find(sentence)))
 
 
 def redact(sentence: str) -> str:
