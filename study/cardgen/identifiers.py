@@ -39,7 +39,7 @@ _TEN_DIGITS = re.compile(r"(?<![\d.,/])(?P<id>\d{3}([ -]?)\d{3}\2\d{4})(?![\d.,/
 _NHS_LABEL = re.compile(r"\bNHS\s*(?:no\.?|number|#)?\s*[:\-]?\s*$", re.IGNORECASE)
 _HOSPITAL = re.compile(
     r"\b(?:MRN|medical\s+record\s+(?:no\.?|number)|hospital\s+(?:no\.?|number|id)"
-    r"|hosp\.?\s+no\.?|unit\s+(?:no\.?|number)|patient\s+(?:id|no\.?|number)|CRN|RTX)"
+    r"|hosp\.?\s+no\.?|unit\s+(?:no\.?|number)|patient\s+(?:id|no\.?|number)|CRN)"
     r"\s*[:#\-]?\s*(?P<id>[A-Z]{0,3}\d{5,10}[A-Z]?)\b",
     re.IGNORECASE,
 )
