@@ -317,11 +317,12 @@ class _Reader:
     def _holds_identifier(self, raw: str) -> bool:
         """Whether ``raw`` holds a likely patient identifier and must give no card; the
         report names its kind and shows the sentence with the identifier masked."""
-        kind = None if self.allow_identifiers else identifiers.kind_in(raw)
-        if kind is None:
+        kinds = [] if self.allow_identifiers else identifiers.kinds_in(raw)
+        if not kinds:
             return False
         if raw not in self.identified:
             self.identified.add(raw)
+            kind = ", ".join(kinds)
             reason = f"likely patient identifier: {kind} (--allow-identifiers keeps it)"
             self.drops.append(Drop(reason, self.cited, identifiers.redact(raw)))
         return True
