@@ -171,6 +171,7 @@ class _Reader:
         self.allow_identifiers = allow_identifiers
         # Sentences already reported as holding an identifier (a table row gives many cards).
         self.identified: set[str] = set()
+        self.clean: set[str] = set()
         self.text = text
         self.fallback_tag = slug(path.stem)
         self.kept = kept
@@ -317,8 +318,11 @@ class _Reader:
     def _holds_identifier(self, raw: str) -> bool:
         """Whether ``raw`` holds a likely patient identifier and must give no card; the
         report names its kind and shows the sentence with the identifier masked."""
-        kinds = [] if self.allow_identifiers else identifiers.kinds_in(raw)
+        if self.allow_identifiers or raw in self.clean:
+            return False
+        kinds = identifiers.kinds_in(raw)
         if not kinds:
+            self.clean.add(raw)  # each card of a sentence asks again: look once
             return False
         if raw not in self.identified:
             self.identified.add(raw)
