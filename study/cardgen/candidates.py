@@ -102,6 +102,14 @@ def name_stand_ins(text: str, topic: str | None) -> str:
     return _STAND_IN.sub(topic, text)
 
 
+def _balanced(text: str) -> str:
+    """``text`` without the quotation marks of a quotation it shows only part of."""
+    if sum(text.count(q) for q in '“”"') % 2:
+        text = re.sub(r"\s*[“”\"]\s*", " ", text).strip()
+        text = re.sub(r"\s+([,.;:?])", r"\1", text)
+    return text
+
+
 def basic(
     pattern: str,
     sentence: Sentence,
@@ -114,7 +122,7 @@ def basic(
 ) -> Candidate:
     """A basic card; the paragraph's topic goes before a question that does not say what
     it is about (always when ``name_topic``, else when the question names no rare term)."""
-    front = name_stand_ins(re.sub(r"\s+", " ", front).strip(), context.topic)
+    front = _balanced(name_stand_ins(re.sub(r"\s+", " ", front).strip(), context.topic))
     front = re.sub(r"\s+([,?])", r"\1", front)
     topic = context.topic
     if (
@@ -168,7 +176,7 @@ def cloze_card(
         answers.append(answer)
         position = end
     pieces.append(text[position:])
-    body = name_stand_ins("".join(pieces).strip(), context.topic)
+    body = _balanced(name_stand_ins("".join(pieces).strip(), context.topic))
     if context.topic and not context.names_topic(name_stand_ins(text, context.topic)):
         body = f"{capitalise(context.topic)}: {lower_first(body)}"
     return Candidate(

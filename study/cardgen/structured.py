@@ -55,26 +55,30 @@ def table_cards(block: Block, section: str | None) -> tuple[list[Candidate], lis
     return found, empty
 
 
-def list_items(blocks: list[Block], index: int) -> list[Block]:
-    """The items of the list that starts at ``blocks[index]`` (not its nested items)."""
-    items: list[Block] = []
-    for block in blocks[index:]:
+def list_items(blocks: list[Block], index: int) -> list[int]:
+    """The indices of the items of the list that starts at ``blocks[index]`` (not its
+    nested items)."""
+    items: list[int] = []
+    for at in range(index, len(blocks)):
+        block = blocks[at]
         if block.kind != "bullet" or block.headings != blocks[index].headings:
             break
         if block.indent != blocks[index].indent:
             if block.indent < blocks[index].indent:
                 break
             continue  # an item's own sub-list is read as a list of its own
-        items.append(block)
+        items.append(at)
     return items
 
 
 def list_cards(
     text: str, blocks: list[Block], index: int, section: str | None
-) -> tuple[list[Candidate], list[Block]]:
+) -> tuple[list[Candidate], list[int]]:
     """A bullet list of short items: one cloze per item and a card for the whole list
-    (the cards, and the items they ask); nothing when the list cannot be named."""
-    items = list_items(blocks, index)
+    (the cards, and the indices of the items they ask); nothing when the list cannot be
+    named."""
+    indices = list_items(blocks, index)
+    items = [blocks[i] for i in indices]
     texts = [_item_text(i) for i in items]
     if not 2 <= len(texts) <= 12 or any(
         not t or len(words(t)) > gates.MAX_LIST_ITEM_WORDS for t in texts
@@ -117,7 +121,7 @@ def list_cards(
     for item in items:
         for said in item.sentences():
             found += number_cards(said, context)
-    return found, items
+    return found, indices
 
 
 def _item_text(item: Block) -> str:
@@ -146,10 +150,13 @@ def _clause(block: Block, label: str) -> bool:
     if span is None:
         return False
     first = next((t for t in span if t.is_alpha), None)
+    verb_first = first is not None and (
+        first.pos_ in ("VERB", "AUX") or first.tag_ in ("VB", "VBN") or first.lower_ == "if"
+    )
     return (
-        first is not None
-        and (first.pos_ in ("VERB", "AUX") or first.tag_ in ("VB", "VBN") or first.lower_ == "if")
-        or any(t.lower_ in ("if", "you", "your") for t in span)
+        verb_first
+        or any(t.lower_ in ("if", "you", "your") or t.text in ("→", "->", "=") for t in span)
+        or label.rstrip().endswith(" of")  # "second line, one of:"
     )
 
 

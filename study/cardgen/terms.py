@@ -23,8 +23,24 @@ def word_list(name: str) -> frozenset[str]:
 
 STOPWORDS = word_list("stopwords")
 PRONOUNS = frozenset(
-    ["it", "this", "that", "these", "those", "they", "them", "he", "she", "him", "her", "we"]
-    + ["you", "i", "its", "their"]
+    [
+        "it",
+        "this",
+        "that",
+        "these",
+        "those",
+        "they",
+        "them",
+        "he",
+        "she",
+        "him",
+        "her",
+        "we",
+        "you",
+        "i",
+        "its",
+        "their",
+    ]
 )
 ARTICLES = ("a ", "an ", "the ")
 
@@ -38,8 +54,21 @@ NAMED_SUFFIX = re.compile(
 )
 # Head nouns that end a clinical term however common they are ("ischemic heart disease").
 HEAD_NOUNS = frozenset(
-    ["disease", "syndrome", "disorder", "pain", "injury", "fracture", "failure", "attack", "test"]
-    + ["score", "sign", "infection", "stroke"]
+    [
+        "disease",
+        "syndrome",
+        "disorder",
+        "pain",
+        "injury",
+        "fracture",
+        "failure",
+        "attack",
+        "test",
+        "score",
+        "sign",
+        "infection",
+        "stroke",
+    ]
 )
 
 # Letters with inner digits are one word ("SGLT2", "CHA2DS2-VASc").

@@ -27,15 +27,43 @@ ASPECT_HEADINGS = word_list("aspect-headings")
 GENERIC_SUBJECTS = word_list("generic-subjects")
 # Nouns that stand for the topic without naming it ("this condition", "the procedure").
 STAND_INS = frozenset(
-    ["procedure", "operation", "surgery", "technique", "condition", "disease", "disorder"]
-    + ["syndrome", "injury", "problem", "type", "kind", "form"]
+    [
+        "procedure",
+        "operation",
+        "surgery",
+        "technique",
+        "condition",
+        "disease",
+        "disorder",
+        "syndrome",
+        "injury",
+        "problem",
+        "type",
+        "kind",
+        "form",
+    ]
 )
 
 
 # Words that name the kind of page, not its subject ("Lecture notes: heart failure").
 _REGISTERS = frozenset(
-    ["case", "case-based", "teaching", "notes", "lecture", "summary", "revision", "key"]
-    + ["points", "guideline", "leaflet", "monograph", "reference", "handout", "tutorial"]
+    [
+        "case",
+        "case-based",
+        "teaching",
+        "notes",
+        "lecture",
+        "summary",
+        "revision",
+        "key",
+        "points",
+        "guideline",
+        "leaflet",
+        "monograph",
+        "reference",
+        "handout",
+        "tutorial",
+    ]
 )
 # "How is it treated?", "What causes it?", "Who gets gout?": a question heading asks about
 # an aspect of the heading above it, not a new subject ("What is X?" names X).

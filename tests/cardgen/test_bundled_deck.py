@@ -180,3 +180,35 @@ def test_a_fresh_import_never_creates_a_removed_card(tmp_path: Path) -> None:
         notes = {row[0] for row in connection.execute("SELECT id FROM note")}
     assert notes == {n.id for n in deck.notes}
     assert not notes & {r.id for r in deck.removed}
+
+
+def test_regenerating_keeps_the_ids_of_cards_whose_sentence_did_not_change() -> None:
+    """A better reader changes the cards a sentence gives, and so their hashes: the merge
+    hands each new card of a sentence the id of an unedited old card of that sentence,
+    so the learner's history survives a new generator."""
+    from collections import Counter
+    from dataclasses import replace
+
+    from study.cardgen import generate_deck
+    from study.cardgen.merge import merge_with_existing
+
+    bundled = load_deck(DECKS / "spine-and-hip.toml")
+    # An older generator's deck: every unedited card under another id, as if its
+    # question had been worded differently.
+    older = replace(
+        bundled,
+        notes=tuple(n if n.edited else replace(n, id=f"old-{n.id}") for n in bundled.notes),
+    )
+    generated = generate_deck([DECKS / "material" / "spine-and-hip.txt"], deck_dir=DECKS).deck
+    merged = merge_with_existing(generated, older)
+    ids = {n.id for n in merged.notes}
+    assert all(n.id in ids for n in bundled.notes if n.edited)
+    old_by_sentence = Counter(n.source.sentence for n in older.notes if not n.edited and n.source)
+    new_by_sentence = Counter(n.source.sentence for n in generated.notes if n.source)
+    for sentence, old_count in old_by_sentence.items():
+        kept = sum(
+            1
+            for n in merged.notes
+            if n.id.startswith("old-") and n.source is not None and n.source.sentence == sentence
+        )
+        assert kept == min(old_count, new_by_sentence[sentence]), sentence

@@ -19,7 +19,7 @@ from study.cardgen.identifiers import (
     NAME,
     NHS_NUMBER,
     find,
-    kind_in,
+    kinds_in,
     nhs_number_is_valid,
     redact,
 )
@@ -66,7 +66,7 @@ def test_ten_digits_with_a_wrong_check_digit_and_no_label_are_not_flagged(
 @given(nine=NINE_DIGITS, wrong=st.integers(1, 9))
 def test_ten_digits_labelled_nhs_number_are_flagged_even_with_a_typo(nine: str, wrong: int) -> None:
     number = nine + str(((_check_digit(nine) or 0) + wrong) % 10)
-    assert kind_in(f"NHS no: {_formatted(number, ' ')}") == NHS_NUMBER
+    assert kinds_in(f"NHS no: {_formatted(number, ' ')}") == [NHS_NUMBER]
 
 
 def test_the_nhs_check_digit_follows_modulus_11() -> None:
@@ -97,6 +97,7 @@ def test_most_ten_digit_numbers_are_not_nhs_numbers() -> None:
         ("Mr John Smith, 64, presented with haematemesis.", NAME, "John Smith"),
         ("Mrs Patel was admitted with pre-eclampsia.", NAME, "Patel"),
         ("Miss O'Brien, a 19-year-old student, reports palpitations.", NAME, "O'Brien"),
+        ("Dr Jane Lloyd-Jones, 52, presented with chest pain.", NAME, "Jane Lloyd-Jones"),
     ],
 )
 def test_identifiers_are_found_with_their_kind(sentence: str, kind: str, identifier: str) -> None:
@@ -114,6 +115,7 @@ def test_identifiers_are_found_with_their_kind(sentence: str, kind: str, identif
         "Sodium 125 mmol/L and potassium 6.1 mmol/L were measured on 12/03/2024.",
         "Call 0161 234 5678 for the on-call registrar.",
         "Dr Jones recommends early discharge for a Blatchford score of 0.",
+        "Dr Blatchford reported that patients who presented with a score of 0 did well.",
         "Graves' disease and Hashimoto's thyroiditis are autoimmune.",
         "Platelets 150000 per microlitre; haemoglobin 70 g/L.",
         "The trial (ISRCTN 12345678) recruited 2000 patients born after 1950.",
@@ -138,6 +140,11 @@ def test_no_sentence_of_the_bundled_or_test_material_is_flagged(path: Path) -> N
     document = parse_document(path, text)
     flagged = [s.raw for b in document.blocks for s in b.sentences() if find(s.raw)]
     assert flagged == []
+
+
+def test_kinds_in_names_each_kind_once_in_order() -> None:
+    sentence = "Mr John Smith, 64, DOB 12/03/1961, MRN 1234567, hospital number 7654321."
+    assert kinds_in(sentence) == [NAME, DATE_OF_BIRTH, HOSPITAL_NUMBER]
 
 
 def test_redact_masks_each_identifier_with_its_kind() -> None:

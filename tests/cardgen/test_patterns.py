@@ -144,7 +144,8 @@ def test_a_clause_that_only_describes_its_subject_asks_the_description(tmp_path:
         "to producing false positives: that is, shadows even when the lungs are clear.",
     )
     (note,) = g.deck.notes
-    assert all_answers(note) == ["weak"]
+    # each coordinated property is asked; the explanation after ": that is" is not
+    assert all_answers(note) == ["weak", "prone to producing false positives"]
 
 
 def test_a_relative_clause_after_a_comma_is_a_fact_about_its_antecedent(tmp_path: Path) -> None:

