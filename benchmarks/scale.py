@@ -159,8 +159,8 @@ def long_session(sizes: Sizes, workdir: Path) -> Figure:
         "bytes_per_grade_first_half": 1024 * first / half,
         "bytes_per_grade_second_half": 1024 * second / half,
     }
-    # 4 MB of slack: the resident size moves by whole pages and allocator arenas.
-    figure.ratios = {"growth": (second + 4096) / (first + 4096)}
+    # 2 KB per grade of slack: the resident size moves by pages, arenas and dict resizes.
+    figure.ratios = {"growth": (second + 2 * half) / (first + 2 * half)}
     figure.checks = [Check("growth", figure.ratios["growth"], "<=", 1.5)]
     figure.notes = (
         "resident memory after each half of the grades (gc run first; the first tenth "

@@ -48,11 +48,21 @@ class Options:
     debug: bool
 
     def workspace(
-        self, *, sync_bundled: bool = True, settings: Settings | None = None
+        self,
+        *,
+        sync_bundled: bool = True,
+        settings: Settings | None = None,
+        read_only: bool = False,
     ) -> Workspace:
         from study.workspace import open_workspace
 
-        return open_workspace(self.db, self.profile, settings=settings, sync_bundled=sync_bundled)
+        return open_workspace(
+            self.db,
+            self.profile,
+            settings=settings,
+            sync_bundled=sync_bundled,
+            read_only=read_only,
+        )
 
 
 def fail(message: str, code: int = 1) -> NoReturn:
@@ -74,9 +84,14 @@ def say(line: str, *, err: bool = False) -> None:
 
 
 @contextmanager
-def opened(options: Options, *, sync_bundled: bool = True) -> Iterator[Workspace]:
-    """The workspace for a command, closed afterwards."""
-    workspace = options.workspace(sync_bundled=sync_bundled)
+def opened(
+    options: Options, *, sync_bundled: bool = True, read_only: bool = False
+) -> Iterator[Workspace]:
+    """The workspace for a command, closed afterwards; ``read_only`` for a command that
+    only reads (it then also works on a full disk or in a read-only folder)."""
+    workspace = options.workspace(sync_bundled=sync_bundled, read_only=read_only)
+    if workspace.note:
+        say(f"note: {workspace.note}", err=True)
     started()
     try:
         yield workspace
@@ -237,7 +252,7 @@ def cards(
     """List cards (suspended ones included; retired ones left out)."""
     from study.storage.repository import card_rows
 
-    with opened(options) as workspace:
+    with opened(options, read_only=True) as workspace:
         scope = scope_for(workspace, decks, tag)
         with workspace.database.session() as session:
             rows = card_rows(
@@ -277,7 +292,7 @@ def decks(options: Options, as_json: bool) -> None:
     from study.library import replaced_bundled_decks
     from study.overview import overview
 
-    with opened(options) as workspace:
+    with opened(options, read_only=True) as workspace:
         with workspace.database.reader() as reader:
             tree = overview(reader, workspace.learner_id, workspace.settings, workspace.today())
         notes = replaced_bundled_decks(workspace.database)
@@ -383,7 +398,7 @@ def _deck_id(options: Options, query: str) -> str:
     """The id of the one deck named or identified by ``query`` (limits are stored by id)."""
     from study.storage.repository import NotFoundError, list_decks
 
-    with opened(options) as workspace, workspace.database.session() as session:
+    with opened(options, read_only=True) as workspace, workspace.database.session() as session:
         decks = list_decks(session)
     for deck in decks:
         if query in (deck.id, deck.name):
@@ -405,7 +420,7 @@ def profile_list(options: Options) -> None:
     """List profiles with their number of reviews."""
     from study.storage.repository import list_learners
 
-    with opened(options) as workspace, workspace.database.session() as session:
+    with opened(options, read_only=True) as workspace, workspace.database.session() as session:
         for learner, reviews in list_learners(session):
             mark = "*" if learner.id == workspace.learner_id else " "
             say(f"{mark} {learner.name}  ({reviews} reviews)")
@@ -558,7 +573,7 @@ def export_anki(
     """
     from study.anki_export import export_anki as write_package
 
-    with opened(options) as workspace:
+    with opened(options, read_only=True) as workspace:
         scope = scope_for(workspace, decks, None)
         with _progress_bar("exporting") as progress:
             result = write_package(
@@ -602,7 +617,7 @@ def stats(
     """
     from study.stats import compute_stats, stats_json
 
-    with opened(options) as workspace:
+    with opened(options, read_only=True) as workspace:
         scope = scope_for(workspace, decks, tag)
         figures = compute_stats(
             workspace.database,
@@ -659,7 +674,7 @@ def log_command(options: Options, as_csv: bool, decks: tuple[str, ...], tag: str
     from study.cards import printable, spreadsheet_cell
     from study.stats import review_log
 
-    with opened(options) as workspace:
+    with opened(options, read_only=True) as workspace:
         scope = scope_for(workspace, decks, tag)
         entries = review_log(
             workspace.database,

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from sqlmodel import select
+
 from study.clock import Clock, SystemClock, study_day
 from study.config import Settings, database_url, load_settings, profile_name
 from study.library import sync_bundled_decks
@@ -12,11 +14,14 @@ from study.maintenance import (
     EXIT_WAIT_SECONDS,
     BackgroundBackup,
     backup_before_migration,
+    immutable_url,
     refuse_new_beside_backups,
     start_daily_backup,
+    why_read_only,
 )
 from study.storage.database import Database, open_database, sqlite_path
-from study.storage.repository import get_or_create_learner
+from study.storage.models import Learner
+from study.storage.repository import find_learner, get_or_create_learner
 
 
 @dataclass
@@ -29,6 +34,7 @@ class Workspace:
     learner_name: str
     clock: Clock = field(default_factory=SystemClock)
     backup: BackgroundBackup | None = None  # today's backup, running in the background
+    note: str = ""  # how the database was opened, when not as usual (read as immutable)
 
     def today(self) -> date:
         """The learner's current study day."""
@@ -51,12 +57,28 @@ def open_workspace(
     clock: Clock | None = None,
     settings: Settings | None = None,
     sync_bundled: bool = True,
+    read_only: bool = False,
 ) -> Workspace:
-    """Open the database (migrating it), import bundled decks that are new, find the learner."""
+    """Open the database (migrating it), import bundled decks that are new, find the learner.
+
+    ``read_only`` (a command that only reads): where the database's folder cannot be
+    written (a full disk, a read-only folder), the file is read as immutable instead of
+    failing, and nothing is imported, created or backed up.
+    """
     settings = settings or load_settings()
     clock = clock or SystemClock()
     url = database_url(db)
     path = sqlite_path(url)
+    name = profile_name(profile)
+    if read_only and path is not None:
+        fallback = immutable_url(path)
+        if fallback is not None:
+            database = open_database(fallback)
+            with database.session() as session:
+                reader = find_learner(session, name)
+            assert reader.id is not None
+            note = f"{path} {why_read_only(path)}"
+            return Workspace(settings, database, reader.id, name, clock, note=note)
 
     def backup_first(_database: Database, version: int) -> None:
         if path is not None:  # a migration never starts without a backup of the file
@@ -68,8 +90,10 @@ def open_workspace(
     now = clock.now()
     if sync_bundled:
         sync_bundled_decks(database, now)
-    name = profile_name(profile)
-    learner = database.write(lambda session: get_or_create_learner(session, name, now))
+    with database.session() as session:  # a read: only a new profile waits for the lock
+        learner = session.exec(select(Learner).where(Learner.name == name)).first()
+    if learner is None:
+        learner = database.write(lambda session: get_or_create_learner(session, name, now))
     assert learner.id is not None
     # In a thread: the first card never waits for the backup (see study.maintenance).
     backup = start_daily_backup(path, settings, now) if path and settings.daily_backup else None

@@ -161,12 +161,6 @@ def test_terminal_escapes_in_a_deck_file_never_reach_the_terminal(
     assert "␛]0;TITLE" in result.stderr
 
 
-def test_a_driver_message_on_several_lines_is_printed_on_one(run_study: Run) -> None:
-    result = run_study("--profile", "x\ny", "decks")
-    assert result.exit_code == 2
-    assert len(result.stderr.strip().splitlines()) == 1, result.stderr
-
-
 def test_log_csv_neutralises_formulas_and_shows_control_characters(
     run_study: Run, folder: Path, db_path: Path
 ) -> None:
