@@ -518,6 +518,15 @@ def generate(
         write_deck(deck, output)
     except OSError as error:
         fail(f"cannot write {output} ({error.strerror}); choose another place with -o", 1)
+    folder = output.parent.resolve()
+    for source in sources:
+        if not source.resolve().is_relative_to(folder):
+            say(
+                f"warning: {source} is outside {folder}: `study import` reads material "
+                "only inside the deck file's folder; move it there, or write the deck "
+                "beside it with -o",
+                err=True,
+            )
     kept = sum(1 for note in deck.notes if note.edited)
     click.echo(
         f"{output}: {len(deck.notes)} cards ({kept} edited by hand kept), "
