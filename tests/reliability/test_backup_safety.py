@@ -214,3 +214,38 @@ def test_the_doctor_on_an_unreadable_folder_says_it_is_not_damage(
     with closing(sqlite3.connect(db)) as connection:
         assert connection.execute("PRAGMA quick_check").fetchone()[0] == "ok"
     assert fingerprint(db) == before
+
+
+RESTORE = r"""
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+from study.maintenance import restore
+print("READY", flush=True)
+restore(Path(sys.argv[1]), Path(sys.argv[2]), now=datetime.now(UTC))
+print("DONE", flush=True)
+"""
+
+
+def test_a_restore_killed_at_any_moment_leaves_a_database_in_place(tmp_path: Path) -> None:
+    import random
+    import signal
+    import time
+
+    db = _filled(tmp_path, cards=20_000)  # a few MB: the copy takes a while
+    backup = make_backup(db, now=NOW)
+    rng = random.Random(21)
+    for _ in range(8):
+        damaged = _damage(db)
+        process = subprocess.Popen(
+            [PYTHON, "-c", RESTORE, str(backup), str(db)],
+            stdout=subprocess.PIPE,
+            text=True,
+            env=env_for(tmp_path / "home"),
+        )
+        assert process.stdout is not None and process.stdout.readline().startswith("READY")
+        time.sleep(rng.uniform(0.0, 0.3))
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+        assert db.is_file()  # never "no study.db"
+        assert db.read_bytes() == damaged or integrity(db) == ["ok"]
