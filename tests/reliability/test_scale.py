@@ -172,3 +172,66 @@ def test_a_plan_made_before_another_import_is_worked_out_again(tmp_path: Path) -
             "SELECT back FROM note WHERE deck_id = 'big' AND NOT retired"
         ).fetchall()
     assert sorted(row[0] for row in live) == sorted(f"v2 {i}" for i in range(40))
+
+
+GRADER = r"""
+import sys, time
+from study.config import Settings
+from study.queue import DeckScope
+from study.session import StudySession
+from study.workspace import open_workspace
+settings = Settings(timezone="UTC", new_per_day=10**6, bury_siblings=False, daily_backup=False)
+ws = open_workspace(sys.argv[1], settings=settings, sync_bundled=False)
+session = StudySession(ws.database, ws.learner_id, settings, ws.clock, scope=DeckScope(["small"]))
+print("READY", flush=True)
+deadline = time.time() + float(sys.argv[2])
+graded = 0
+while time.time() < deadline and session.current() is not None:
+    session.grade(5, 1000)
+    graded += 1
+    time.sleep(0.02)
+print("GRADED", graded, flush=True)
+"""
+
+
+def test_another_window_keeps_grading_while_a_large_deck_is_reimported(tmp_path: Path) -> None:
+    db, deck = tmp_path / "study.db", tmp_path / "big.toml"
+    small = tmp_path / "small.toml"
+    small.write_text(
+        dump_deck(
+            replace(
+                _spec(400),
+                id="small",
+                name="Small",
+                notes=tuple(replace(n, id=f"s{n.id}") for n in _spec(400).notes),
+            )
+        ),
+        encoding="utf-8",
+    )
+    deck.write_text(dump_deck(_spec(20_000)), encoding="utf-8")
+    workspace = open_workspace(str(db), settings=Settings(daily_backup=False), sync_bundled=False)
+    import_deck_files(workspace.database, [deck, small], workspace.clock.now())
+    workspace.close()
+    deck.write_text(dump_deck(_spec(20_000, "v2", 2)), encoding="utf-8")
+    env = env_for(tmp_path / "home")
+    grader = subprocess.Popen(
+        [PYTHON, "-c", GRADER, str(db), "8"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+    assert grader.stdout is not None and grader.stdout.readline().startswith("READY")
+    importer = subprocess.run(
+        [PYTHON, "-c", REIMPORT, str(db), str(deck)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+    )
+    out, err = grader.communicate(timeout=300)
+    assert importer.returncode == 0, importer.stderr
+    assert grader.returncode == 0, err  # no grade failed "database is locked"
+    assert int(out.split()[-1]) > 0
+    with closing(sqlite3.connect(db)) as connection:
+        assert connection.execute("SELECT version FROM deck WHERE id = 'big'").fetchone()[0] == 2
