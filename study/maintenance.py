@@ -402,8 +402,8 @@ def refuse_new_beside_backups(database: Path) -> None:
     A database that vanished (a restore killed half-way, a file deleted by mistake) must
     not be replaced silently by an empty one: the learner is told how to restore it.
     """
-    if database.exists():
-        return
+    if database.exists() or any(database.parent.glob("*.db")):
+        return  # another database lives here: the backups may be its own
     hint = _restore_hint(database)
     if hint:
         raise StorageError(

@@ -249,3 +249,12 @@ def test_a_restore_killed_at_any_moment_leaves_a_database_in_place(tmp_path: Pat
         process.wait()
         assert db.is_file()  # never "no study.db"
         assert db.read_bytes() == damaged or integrity(db) == ["ok"]
+
+
+def test_a_new_database_beside_another_ones_backups_is_allowed(tmp_path: Path) -> None:
+    db = _filled(tmp_path)
+    make_backup(db, now=NOW)
+    other = tmp_path / "other.db"
+    workspace = open_workspace(str(other), settings=Settings(daily_backup=False))
+    workspace.close()
+    assert other.is_file()
