@@ -94,6 +94,12 @@ def _reimport_once(cards: int, workdir: Path, run: int = 0) -> dict[str, float]:
     return {"import_s": imported, "reimport_s": reimported, "write_s": sum(held)}
 
 
+def _faster_of_two(cards: int, workdir: Path) -> dict[str, float]:
+    """The faster of two runs: a noisy neighbour slows a run, never speeds it."""
+    runs = [_reimport_once(cards, workdir, run) for run in range(2)]
+    return min(runs, key=lambda figures: figures["reimport_s"])
+
+
 def reimport(sizes: Sizes, workdir: Path) -> Figure:
     """Re-importing an edited deck: linear in its size (issue 21, C1)."""
     cards = max(400, round(FULL_REIMPORT_CARDS * sizes.scale))
@@ -103,14 +109,7 @@ def reimport(sizes: Sizes, workdir: Path) -> Figure:
         "importing the same deck into an empty database; the re-import at a quarter size",
         "<= 3x the import; per card <= 1.5x the quarter size's (linear)",
     )
-    # The faster of two runs of each size: a noisy neighbour slows a run, never speeds it.
-    quarter = min(
-        (_reimport_once(cards // 4, workdir, run) for run in range(2)),
-        key=lambda r: r["reimport_s"],
-    )
-    full = min(
-        (_reimport_once(cards, workdir, run) for run in range(2)), key=lambda r: r["reimport_s"]
-    )
+    quarter, full = _faster_of_two(cards // 4, workdir), _faster_of_two(cards, workdir)
     per_card = full["reimport_s"] / cards
     quarter_per_card = quarter["reimport_s"] / (cards // 4)
     figure.values = {

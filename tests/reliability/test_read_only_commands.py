@@ -10,7 +10,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from reliability_helpers import PYTHON, deck_file, env_for
+from reliability_helpers import PYTHON, can_unshare, deck_file, env_for
 
 ROOT = os.geteuid() == 0
 
@@ -41,15 +41,7 @@ echo "STATUS_doctor $?"
 """
 
 
-def _can_mount() -> bool:
-    probe = ["unshare", "-m"] if ROOT else ["unshare", "-rm"]
-    try:
-        return subprocess.run([*probe, "true"], capture_output=True, timeout=10).returncode == 0
-    except (OSError, subprocess.SubprocessError):
-        return False
-
-
-@pytest.mark.skipif(not _can_mount(), reason="needs a mount namespace")
+@pytest.mark.skipif(not can_unshare(), reason="needs a mount namespace")
 @pytest.mark.parametrize(("mode", "reason"), [("full", "is full"), ("ro", "is read-only")])
 def test_reading_commands_work_where_the_folder_cannot_be_written(
     tmp_path: Path, mode: str, reason: str

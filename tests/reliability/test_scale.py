@@ -7,17 +7,15 @@ from __future__ import annotations
 
 import gc
 import random
-import signal
 import sqlite3
 import subprocess
-import time
 import tracemalloc
 from contextlib import closing
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from reliability_helpers import PYTHON, env_for, integrity
+from reliability_helpers import PYTHON, env_for, integrity, kill_after_ready
 from sqlalchemy import event
 
 from study.config import Settings
@@ -96,16 +94,7 @@ def test_a_killed_reimport_leaves_the_old_or_the_new_version(tmp_path: Path) -> 
     rng = random.Random(21)
     seen = set()
     for _ in range(6):
-        process = subprocess.Popen(
-            [PYTHON, "-c", REIMPORT, str(db), str(deck)],
-            stdout=subprocess.PIPE,
-            text=True,
-            env=env_for(tmp_path / "home"),
-        )
-        assert process.stdout is not None and process.stdout.readline().startswith("READY")
-        time.sleep(rng.uniform(0.0, 1.0))
-        process.send_signal(signal.SIGKILL)
-        process.wait()
+        kill_after_ready(REIMPORT, [str(db), str(deck)], tmp_path / "home", rng, 1.0)
         assert integrity(db) == ["ok"]
         with closing(sqlite3.connect(db)) as connection:
             version = connection.execute("SELECT version FROM deck WHERE id = 'big'").fetchone()[0]
