@@ -49,7 +49,11 @@ class Options:
     debug: bool
 
     def workspace(
-        self, *, sync_bundled: bool = True, settings: Settings | None = None
+        self,
+        *,
+        sync_bundled: bool = True,
+        settings: Settings | None = None,
+        read_only: bool = False,
     ) -> Workspace:
         from study.workspace import open_workspace
 
@@ -59,6 +63,7 @@ class Options:
             settings=settings,
             sync_bundled=sync_bundled,
             create_profile=False,  # a mistyped --profile is an error, not a new learner
+            read_only=read_only,
         )
 
 
@@ -81,9 +86,14 @@ def say(line: str, *, err: bool = False) -> None:
 
 
 @contextmanager
-def opened(options: Options, *, sync_bundled: bool = True) -> Iterator[Workspace]:
-    """The workspace for a command, closed afterwards."""
-    workspace = options.workspace(sync_bundled=sync_bundled)
+def opened(
+    options: Options, *, sync_bundled: bool = True, read_only: bool = False
+) -> Iterator[Workspace]:
+    """The workspace for a command, closed afterwards; ``read_only`` for a command that
+    only reads (it then also works on a full disk or in a read-only folder)."""
+    workspace = options.workspace(sync_bundled=sync_bundled, read_only=read_only)
+    if workspace.note:
+        say(f"note: {workspace.note}", err=True)
     started()
     for notice in workspace.notices:
         click.echo(f"study: {notice}", err=True)
@@ -253,7 +263,7 @@ def cards(
     """List cards (suspended and buried ones included; retired ones left out)."""
     from study.storage.repository import card_rows
 
-    with opened(options) as workspace:
+    with opened(options, read_only=True) as workspace:
         scope = scope_for(workspace, decks, tag)
         with workspace.database.session() as session:
             rows = card_rows(
@@ -332,7 +342,7 @@ def decks(options: Options, as_json: bool) -> None:
     from study.library import replaced_bundled_decks
     from study.overview import overview
 
-    with opened(options) as workspace:
+    with opened(options, read_only=True) as workspace:
         with workspace.database.reader() as reader:
             tree = overview(reader, workspace.learner_id, workspace.settings, workspace.today())
         notes = replaced_bundled_decks(workspace.database)
@@ -444,7 +454,7 @@ def _deck_id(options: Options, query: str) -> str:
     from study.queue import SEPARATOR
     from study.storage.repository import NotFoundError, list_decks
 
-    with opened(options) as workspace, workspace.database.session() as session:
+    with opened(options, read_only=True) as workspace, workspace.database.session() as session:
         decks = list_decks(session)
     for deck in decks:
         if query in (deck.id, deck.name):
@@ -470,7 +480,7 @@ def profile_list(options: Options) -> None:
     """List profiles with their number of reviews (a learner sees only its own)."""
     from study.storage.repository import visible_learners
 
-    with opened(options) as workspace, workspace.database.session() as session:
+    with opened(options, read_only=True) as workspace, workspace.database.session() as session:
         for learner, reviews in visible_learners(session, workspace.learner_id):
             mark = "*" if learner.id == workspace.learner_id else " "
             say(f"{mark} {learner.name}  ({reviews} reviews)")
@@ -589,6 +599,15 @@ def generate(
         write_deck(deck, output)
     except OSError as error:
         fail(f"cannot write {output} ({error.strerror}); choose another place with -o", 1)
+    folder = output.parent.resolve()
+    for source in sources:
+        if not source.resolve().is_relative_to(folder):
+            say(
+                f"warning: {source} is outside {folder}: `study import` reads material "
+                "only inside the deck file's folder; move it there, or write the deck "
+                "beside it with -o",
+                err=True,
+            )
     kept = sum(1 for note in deck.notes if note.edited)
     click.echo(
         f"{output}: {len(deck.notes)} cards ({kept} edited by hand kept), "
@@ -667,7 +686,7 @@ def export_anki(
 
     anki_path = None if no_anki else anki_path or find_anki_collection()
     anki = anki_copy(anki_path) if anki_path is not None else None
-    with opened(options) as workspace:
+    with opened(options, read_only=True) as workspace:
         scope = scope_for(workspace, decks, None)
         with _progress_bar("exporting") as progress:
             result = write_package(
@@ -748,7 +767,7 @@ def stats(
     """
     from study.stats import compute_stats, stats_json
 
-    with opened(options) as workspace:
+    with opened(options, read_only=True) as workspace:
         scope = scope_for(workspace, decks, tag)
         figures = compute_stats(
             workspace.database,
@@ -865,7 +884,7 @@ def log_command(options: Options, as_csv: bool, decks: tuple[str, ...], tag: str
     from study.cards import printable, spreadsheet_cell
     from study.stats import review_log
 
-    with opened(options) as workspace:
+    with opened(options, read_only=True) as workspace:
         scope = scope_for(workspace, decks, tag)
         entries = review_log(
             workspace.database,

@@ -19,7 +19,7 @@ import platformdirs
 
 from study.cards import printable
 from study.decks import toml_string
-from study.errors import UserError
+from study.errors import StorageError, UserError
 
 APP_NAME = "study"
 
@@ -255,10 +255,18 @@ def set_setting(settings: Settings, key: str, value: str, deck: str | None = Non
 def save_settings(settings: Settings, path: Path | None = None) -> None:
     """Write the settings file atomically."""
     path = path or settings_path()
-    path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_name(path.name + ".tmp")
-    temporary.write_text(dump_settings(settings), encoding="utf-8")
-    temporary.replace(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary.write_text(dump_settings(settings), encoding="utf-8")
+        temporary.replace(path)
+    except OSError as error:
+        with contextlib.suppress(OSError):
+            temporary.unlink(missing_ok=True)  # never a half-written file left behind
+        raise StorageError(
+            f"cannot write {path} ({error.strerror or error}); the settings are unchanged: "
+            "free some disk space or check the folder's permissions"
+        ) from None
 
 
 def database_url(option: str | None) -> str:

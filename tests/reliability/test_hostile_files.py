@@ -161,12 +161,6 @@ def test_terminal_escapes_in_a_deck_file_never_reach_the_terminal(
     assert "␛]0;TITLE" in result.stderr
 
 
-def test_a_driver_message_on_several_lines_is_printed_on_one(run_study: Run) -> None:
-    result = run_study("--profile", "x\ny", "decks")
-    assert result.exit_code == 2
-    assert len(result.stderr.strip().splitlines()) == 1, result.stderr
-
-
 def test_log_csv_neutralises_formulas_and_shows_control_characters(
     run_study: Run, folder: Path, db_path: Path
 ) -> None:
@@ -261,3 +255,24 @@ def test_profile_list_shows_a_stored_name_literally(run_study: Run, db_path: Pat
     result = run_study("profile", "list")
     assert result.exit_code == 0
     assert "\x1b" not in result.stdout and "evil␛]0;T" in result.stdout
+
+
+def test_the_apps_error_messages_go_through_the_same_filter() -> None:
+    from study.decks import DeckError
+    from study.tui.app import error_message
+
+    shown = error_message(DeckError([f"x.toml:4: unknown key '{ESCAPES}' in [deck]"]))
+    assert not any(char in shown for char in "\x1b\x07\x9b\u202e")
+    assert "␛]0;TITLE" in shown
+
+
+def test_generate_warns_when_its_material_is_outside_the_deck_folder(
+    run_study: Run, tmp_path: Path, folder: Path
+) -> None:
+    notes = tmp_path / "notes.md"
+    notes.write_text(
+        "# Gout\n\nGout is an inflammatory arthritis caused by urate crystals in the joint.\n",
+        encoding="utf-8",
+    )
+    result = run_study("generate", str(notes), "-o", str(folder / "gout.toml"))
+    assert "is outside" in result.stderr and "study import" in result.stderr
