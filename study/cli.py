@@ -577,14 +577,21 @@ def generate(
     from study.cardgen import generate_deck
     from study.cardgen.merge import merge_with_existing
     from study.decks import load_deck, write_deck
+    from study.material import MaterialError, gather_material
 
     output = output or Path(sources[0].stem + ".toml")
     if output.is_dir():
         fail(f"{output} is a folder; give a deck file name with -o", 2)
     existing = load_deck(output) if output.exists() else None
+    try:
+        material = gather_material(
+            sources, output.parent, existing.material if existing is not None else ()
+        )
+    except (MaterialError, OSError) as error:
+        fail(f"cannot copy the material beside {output}: {error}", 2)
     with _progress_bar("generating") as progress:
         generation = generate_deck(
-            list(sources),
+            material,
             deck_dir=output.parent.resolve(),
             deck_name=deck_name,
             progress=progress,
@@ -599,15 +606,9 @@ def generate(
         write_deck(deck, output)
     except OSError as error:
         fail(f"cannot write {output} ({error.strerror}); choose another place with -o", 1)
-    folder = output.parent.resolve()
-    for source in sources:
-        if not source.resolve().is_relative_to(folder):
-            say(
-                f"warning: {source} is outside {folder}: `study import` reads material "
-                "only inside the deck file's folder; move it there, or write the deck "
-                "beside it with -o",
-                err=True,
-            )
+    for source, copy in zip(sources, material, strict=True):
+        if copy != source:
+            say(f"{source} copied to {copy}: a deck file reads material only in its folder")
     kept = sum(1 for note in deck.notes if note.edited)
     click.echo(
         f"{output}: {len(deck.notes)} cards ({kept} edited by hand kept), "

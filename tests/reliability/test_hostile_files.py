@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from study.decks import DeckSpec, NoteSpec, Source, dump_deck
+from study.decks import DeckSpec, NoteSpec, Source, dump_deck, load_deck
 from study.material import MAX_MATERIAL_BYTES
 
 Run = Callable[..., Any]
@@ -266,13 +266,38 @@ def test_the_apps_error_messages_go_through_the_same_filter() -> None:
     assert "␛]0;TITLE" in shown
 
 
-def test_generate_warns_when_its_material_is_outside_the_deck_folder(
+GOUT = "# Gout\n\nGout is an inflammatory arthritis caused by urate crystals in the joint.\n"
+
+
+def test_generate_copies_material_from_outside_the_deck_folder_so_the_deck_imports(
     run_study: Run, tmp_path: Path, folder: Path
 ) -> None:
     notes = tmp_path / "notes.md"
-    notes.write_text(
-        "# Gout\n\nGout is an inflammatory arthritis caused by urate crystals in the joint.\n",
-        encoding="utf-8",
-    )
+    notes.write_text(GOUT, encoding="utf-8")
+    deck = folder / "gout.toml"
+    result = run_study("generate", str(notes), "-o", str(deck), "--import")
+    assert result.exit_code == 0, result.stderr
+    assert "copied to" in result.stdout and "imported" in result.stdout
+    copy = folder / "material" / "notes.md"
+    assert copy.read_text(encoding="utf-8") == GOUT
+    assert load_deck(deck).material == ("material/notes.md",)
+    # Edited notes regenerate into the deck's own copy.
+    notes.write_text(GOUT + "\nColchicine treats an acute attack of gout.\n", encoding="utf-8")
+    again = run_study("generate", str(notes), "-o", str(deck))
+    assert again.exit_code == 0, again.stderr
+    assert "Colchicine" in copy.read_text(encoding="utf-8")
+
+
+def test_generate_never_overwrites_another_file_in_the_material_folder(
+    run_study: Run, tmp_path: Path, folder: Path
+) -> None:
+    theirs = folder / "material" / "notes.md"
+    theirs.parent.mkdir(parents=True)
+    theirs.write_text("someone else's notes", encoding="utf-8")
+    notes = tmp_path / "notes.md"
+    notes.write_text(GOUT, encoding="utf-8")
     result = run_study("generate", str(notes), "-o", str(folder / "gout.toml"))
-    assert "is outside" in result.stderr and "study import" in result.stderr
+    assert result.exit_code == 2
+    assert "already holds another file" in result.stderr and "Traceback" not in result.stderr
+    assert theirs.read_text(encoding="utf-8") == "someone else's notes"
+    assert not (folder / "gout.toml").exists()
