@@ -12,6 +12,8 @@ from textual.widgets import DataTable
 from study.browse import CardLocation
 from study.clock import FixedClock
 from study.config import Settings, load_settings
+from study.library import import_deck_files
+from study.queue import DeckScope
 from study.storage.models import CardState
 from study.tui.app import StudyApp
 from study.tui.screens.browse import BrowseScreen
@@ -42,7 +44,7 @@ async def test_u_takes_back_a_suspend_then_the_grade_before_it(workspace: Worksp
         assert shown_card(app) == "avn-risk#c1"
         await pilot.press("s")
         await settle(pilot)
-        assert shown_card(app) == "markup"
+        assert shown_card(app) == "avn-risk#c2"  # its sibling takes its place today
         await pilot.press("u")
         await settle(pilot)
         assert shown_card(app) == "avn-risk#c1"
@@ -220,4 +222,95 @@ async def test_the_title_names_a_profile_other_than_default(
         await pilot.press("enter")
         await settle(pilot)
         assert "profile alice" in screen_text(app).splitlines()[0]
+    workspace.close()
+
+
+# ---------------------------------------------------------------- what the screens say
+
+
+async def test_studied_counts_one_card_and_its_drill_as_one_card(workspace: Workspace) -> None:
+    timer = Timer()
+    app = StudyApp(workspace, start="review", scope=DeckScope(tag="avn"), timer=timer)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        for grade in ("5", "2", "5"):  # avn-name, avn-risk#c1 (c2 buried), its drill
+            await answer(pilot, timer, grade)
+        text = screen_text(app)
+        assert "Studied  2 cards (3 answers with drills)" in text
+
+
+async def test_a_deck_of_suspended_cards_says_so_not_import_a_deck(
+    tmp_path: Path, clock: FixedClock
+) -> None:
+    workspace = make_workspace(tmp_path, clock, Settings(timezone="UTC", leech_threshold=1))
+    scope = DeckScope(["cardio"])
+    import_deck_files(workspace.database, [tmp_path / "decks" / "cardio.toml"], clock.now())
+    timer = Timer()
+    app = StudyApp(workspace, start="review", scope=scope, timer=timer)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await answer(pilot, timer, "5")
+    clock.advance(days=1)
+    app = StudyApp(workspace, start="review", scope=scope, timer=timer)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await answer(pilot, timer, "0")  # the first lapse: a leech, suspended
+        text = screen_text(app)
+        assert "nothing is scheduled" in text and "no cards are scheduled" not in text
+    app = StudyApp(workspace, start="review", scope=scope, timer=timer)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        text = screen_text(app)
+        assert "is suspended: unsuspend them in Browse" in text
+        assert "import a deck" not in text
+    workspace.close()
+
+
+async def test_the_daily_limit_is_said_with_what_waits_and_m_studies_more(
+    tmp_path: Path, clock: FixedClock
+) -> None:
+    workspace = make_workspace(tmp_path, clock, Settings(timezone="UTC", new_per_day=2))
+    timer = Timer()
+    app = StudyApp(workspace, timer=timer)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        await answer(pilot, timer, "5")
+        await answer(pilot, timer, "5")
+        text = screen_text(app)
+        assert "Daily limit reached: 4 new cards wait." in text
+        assert "m: study more today (2 new cards)" in text
+        await pilot.press("m")
+        await settle(pilot)
+        assert shown_card(app) == "markup"
+        await pilot.press("escape")
+        await settle(pilot)
+        assert "Daily limit reached: 4 new cards wait here. m: study more today." in screen_text(
+            app
+        )
+        await pilot.press("m")
+        await settle(pilot)
+        assert shown_card(app) == "markup"
+    workspace.close()
+
+
+async def test_the_review_header_counts_equal_the_home_screens_after_a_suspend(
+    tmp_path: Path, clock: FixedClock
+) -> None:
+    workspace = make_workspace(tmp_path, clock, Settings(timezone="UTC", new_per_day=3))
+    app = StudyApp(workspace)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "new 3" in screen_text(app).splitlines()[0]
+        await pilot.press("s")
+        await settle(pilot)
+        await pilot.press("b")
+        await settle(pilot)
+        assert "new 3" in screen_text(app).splitlines()[0]
+        await pilot.press("escape")
+        await settle(pilot)
+        assert "To study new 3" in screen_text(app)
     workspace.close()

@@ -29,7 +29,7 @@ from study.browse import (
 from study.cards import printable
 from study.overview import tags
 from study.storage.repository import CardRow, card_rows, list_decks
-from study.tui.screens.dialogs import plural
+from study.tui.widgets.session_counts import plural
 from study.tui.widgets.styling import rich_text
 
 if TYPE_CHECKING:
