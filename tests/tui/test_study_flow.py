@@ -44,7 +44,7 @@ async def test_u_takes_back_a_suspend_then_the_grade_before_it(workspace: Worksp
         assert shown_card(app) == "avn-risk#c1"
         await pilot.press("s")
         await settle(pilot)
-        assert shown_card(app) == "avn-risk#c2"  # its sibling takes its place today
+        assert shown_card(app) == "markup"
         await pilot.press("u")
         await settle(pilot)
         assert shown_card(app) == "avn-risk#c1"
@@ -313,4 +313,92 @@ async def test_the_review_header_counts_equal_the_home_screens_after_a_suspend(
         await pilot.press("escape")
         await settle(pilot)
         assert "To study new 3" in screen_text(app)
+    workspace.close()
+
+
+# ---------------------------------------------------------------- 80x24
+
+
+LONG_DECK = """[deck]
+id = "long"
+name = "Long"
+
+[[cards]]
+id = "long-answer"
+front = "What are the red flags of low back pain?"
+back = "{back}"
+extra = "{extra}"
+note = "Checked against the guideline; the last line of the note is THE END."
+"""
+
+
+async def test_a_long_answer_at_80x24_says_it_goes_on_and_scrolls_to_its_end(
+    tmp_path: Path, clock: FixedClock
+) -> None:
+    workspace = make_workspace(tmp_path, clock, decks=())
+    back = "; ".join(f"red flag number {n} of the spine" for n in range(1, 13))
+    extra = " ".join(f"Extra line {n} about the spine." for n in range(1, 9))
+    path = tmp_path / "decks" / "long.toml"
+    path.write_text(LONG_DECK.format(back=back, extra=extra), encoding="utf-8")
+    import_deck_files(workspace.database, [path], clock.now())
+    app = review_app(workspace)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await settle(pilot)
+        await pilot.press("space")
+        await settle(pilot)
+        text = screen_text(app)
+        assert "▼ more below" in text and "END." not in text
+        assert " 5  perfect" in text  # the grades stay, on two lines
+        await pilot.press("pagedown", "pagedown", "pagedown")
+        await settle(pilot)
+        assert "END." in screen_text(app)
+        assert "▲ the start is above" in screen_text(app)
+    workspace.close()
+
+
+async def test_a_toast_never_covers_the_grade_previews(workspace: Workspace) -> None:
+    from textual.widgets._toast import Toast
+
+    app = review_app(workspace)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await settle(pilot)
+        await pilot.press("space")
+        await settle(pilot)
+        await pilot.press("f")
+        await settle(pilot)
+        await pilot.press(*"typo", "enter")
+        await settle(pilot)
+        grades = app.screen.query_one("#grades").region
+        toasts = list(app.screen.query(Toast))
+        assert toasts, "the flag toast is shown"
+        assert all(not toast.region.overlaps(grades) for toast in toasts)
+
+
+async def test_the_grade_panel_is_centred_under_the_card_at_120x40(workspace: Workspace) -> None:
+    app = review_app(workspace)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("space")
+        await settle(pilot)
+        grades = app.screen.query_one("#grades").region
+        answer_box = app.screen.query_one("#answer").region
+        assert (grades.x, grades.width) == (answer_box.x, answer_box.width)
+
+
+async def test_stats_from_the_home_screen_are_of_the_selected_deck(
+    tmp_path: Path, clock: FixedClock
+) -> None:
+    workspace = make_workspace(tmp_path, clock, decks=("spine", "cardio"))
+    app = StudyApp(workspace)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        table = app.screen.query_one("#decks", DataTable)
+        keys = [str(row.key.value) for row in table.ordered_rows]
+        table.move_cursor(row=keys.index("Cardiology"))
+        await settle(pilot)
+        await pilot.press("s")
+        await settle(pilot)
+        text = screen_text(app)
+        assert "Statistics · Cardiology" in text and "(decks cardio)" in text
+        assert "total       1" in text  # not the 8 cards of every deck
     workspace.close()

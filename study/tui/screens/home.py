@@ -455,7 +455,11 @@ class HomeScreen(Screen[None]):
 
         if not await self._workspace_open():
             return
-        self.app.push_screen(StatsScreen())
+        scope = self.selected_scope()
+        if scope is None or scope.deck_ids is None:
+            self.app.push_screen(StatsScreen())
+        else:
+            self.app.push_screen(StatsScreen(scope.deck_ids, self._selected_title()))
 
     async def action_import(self) -> None:
         from study.tui.screens.dialogs import ImportDialog

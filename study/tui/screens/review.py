@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Center, Horizontal, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Static
@@ -42,6 +42,7 @@ if TYPE_CHECKING:
     from study.workspace import Workspace
 
 LOADING, QUESTION, ANSWER, END = "loading", "question", "answer", "end"
+COMPACT = 30  # below this many lines the grade panel takes two lines, not six
 # What an undo took back, as the notification names it.
 UNDONE = {
     "grade": "the last grade",
@@ -98,6 +99,10 @@ class ReviewScreen(Screen[None]):
         Binding("escape", "leave", "Home", tooltip="Back to the deck list"),
         Binding("m", "more", "More today", tooltip="Daily limit reached: study more today"),
         Binding("question_mark", "app.help", "Help", key_display="?", show=False),
+        Binding("down", "scroll_card(1)", "Scroll down", show=False),
+        Binding("up", "scroll_card(-1)", "Scroll up", show=False),
+        Binding("pagedown", "scroll_card(8)", "Page down", show=False),
+        Binding("pageup", "scroll_card(-8)", "Page up", show=False),
     ]
 
     def __init__(
@@ -137,11 +142,15 @@ class ReviewScreen(Screen[None]):
             yield Static("Loading…", id="question")
             yield Static("", id="answer")
             yield Static("", id="end")
+        yield Static("", id="scroll-hint")
         yield Static("", id="reveal-hint")
-        yield GradeBar(id="grades")
+        with Center(id="grades-row"):  # under the card, centred like it
+            yield GradeBar(id="grades")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
+        card = self.query_one("#review-card", VerticalScroll)
+        self.watch(card, "scroll_y", lambda _old, _new: self._scroll_hint(), init=False)
         self.query_one("#question").border_title = "Question"
         self.query_one("#answer").border_title = "Answer"
         self._start()
@@ -289,6 +298,7 @@ class ReviewScreen(Screen[None]):
         self.refresh_bindings()
 
     def _set_card_visible(self, visible: bool) -> None:
+        self.query_one("#scroll-hint").display = False
         self.query_one("#question").display = visible
         self.query_one("#answer").display = False
         self.query_one("#grades").display = False
@@ -326,7 +336,26 @@ class ReviewScreen(Screen[None]):
         answer.update(Content("").join(parts) if parts else Content(""))
         hint.display = False
         grades.display = True
-        grades.show(self.view.previews if self.view else {})
+        grades.show(self.view.previews if self.view else {}, compact=self.size.height < COMPACT)
+        self.call_after_refresh(self._scroll_hint)
+
+    def _scroll_hint(self) -> None:
+        """Say when the card goes on below (or above) what the screen shows."""
+        card = self.query_one("#review-card", VerticalScroll)
+        hint = self.query_one("#scroll-hint", Static)
+        below = card.scroll_y < card.max_scroll_y
+        above = card.scroll_y > 0
+        hint.display = self.phase in CARD_PHASES and (below or above)
+        if below:
+            hint.update(
+                Content.styled("▼ more below: ↓ / PgDn scrolls the card", "bold $text-warning")
+            )
+        elif above:
+            hint.update(Content.styled("▲ the start is above: ↑ / PgUp", "$text-muted"))
+
+    def action_scroll_card(self, lines: int) -> None:
+        card = self.query_one("#review-card", VerticalScroll)
+        card.scroll_to(y=card.scroll_y + lines, animate=False)
 
     def _show_end(self, view: _View) -> None:
         self.phase = END

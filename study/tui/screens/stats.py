@@ -12,6 +12,7 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
+from study.cards import printable
 from study.stats import stats_renderable
 
 if TYPE_CHECKING:
@@ -36,9 +37,17 @@ class StatsScreen(Screen[None]):
     def study_app(self) -> StudyApp:
         return self.app  # type: ignore[return-value]
 
+    def __init__(self, deck_ids: list[str] | None = None, title: str = "") -> None:
+        super().__init__()
+        self.deck_ids = deck_ids  # the deck chosen on the home screen (None: every deck)
+        self.title_text = title
+
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="stats") as box:
-            box.border_title = "Statistics"
+            # Deck names are author text: Content, never markup.
+            box.border_title = Content(
+                "Statistics" + (f" · {printable(self.title_text)}" if self.title_text else "")
+            )
             yield Static("Counting…", id="stats-body")
         yield Footer(compact=True)
 
@@ -50,7 +59,7 @@ class StatsScreen(Screen[None]):
         body = self.query_one("#stats-body", Static)
         try:
             renderable = await self.study_app.run_db(
-                stats_renderable, self.study_app.workspace, width
+                stats_renderable, self.study_app.workspace, width, self.deck_ids
             )
         except Exception as error:
             from study.tui.app import error_message
