@@ -7,7 +7,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from sqlmodel import select
-from textual.widgets import DataTable
+from textual import events
+from textual.widgets import DataTable, Input
 
 from study.browse import CardLocation
 from study.clock import FixedClock
@@ -116,8 +117,19 @@ async def test_a_word_typed_on_the_browse_table_searches_and_changes_nothing(
     app = StudyApp(workspace)
     async with app.run_test(size=(80, 24)) as pilot:
         await open_browse(app, pilot)
-        await pilot.press(*"sciatica")
+        await pilot.press(*"sci")  # one key at a time
         await settle(pilot)
+        assert app.screen.query_one(Input).value == "sci"
+        await pilot.press(*["backspace"] * 3, "escape")
+        await settle(pilot)
+        driver = app._driver
+        assert driver is not None
+        for key in "sciatica":  # one burst, as a fast typist or a paste sends it
+            event = events.Key(key, key)
+            event.set_sender(app)
+            driver.send_message(event)
+        await settle(pilot)
+        assert app.screen.query_one(Input).value == "sciatica"
         assert "1–1 of 1 cards" in screen_text(app)
     assert flags(workspace) == {}
 

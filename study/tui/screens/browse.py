@@ -106,7 +106,9 @@ class BrowseScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="browse-filters"):
-            yield Input(placeholder="/ search text", id="browse-search")
+            # Not select_on_focus: a word typed on the table arrives letter by letter as
+            # the box takes the focus, and each letter must add to it, not replace it.
+            yield Input(placeholder="/ search text", id="browse-search", select_on_focus=False)
             yield Select[str]([], prompt="any deck", id="browse-deck", compact=True)
             yield Select[str](
                 [(s, s) for s in FILTER_STATES], prompt="any state", id="browse-state", compact=True
@@ -330,13 +332,16 @@ class BrowseScreen(Screen[None]):
 
     def on_key(self, event: events.Key) -> None:
         """A lowercase letter or digit typed on the table starts a search with it."""
-        if self.focused is not self.query_one("#cards", DataTable):
+        search = self.query_one("#browse-search", Input)
+        # Keys typed fast reach the table before the search box has the focus; the box
+        # stops the keys it takes, so one that arrives here while it has the focus was
+        # sent to the table first: it belongs to the search too.
+        if self.focused not in (self.query_one("#cards", DataTable), search):
             return
         char = event.character or ""
         if len(char) == 1 and (char.islower() or char.isdigit()):
             event.stop()
             event.prevent_default()
-            search = self.query_one("#browse-search", Input)
             self.set_focus(search)
             search.insert_text_at_cursor(char)
 
