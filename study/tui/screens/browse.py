@@ -291,7 +291,7 @@ class BrowseScreen(Screen[None]):
         legend = (
             "S suspended · B buried · L leech · F flagged"
             if self.wide
-            else "S susp · B buried · L leech · F flag"
+            else "S·B·L·F = susp·buried·leech·flag"
         )
         status.update(
             rich_text(
