@@ -126,7 +126,6 @@ class _QueueSnapshot:
     shown: int
     current: Pending | None
     skipped: set[str]
-    graded: list[tuple[int, str, int, int]]
 
 
 @dataclass
@@ -454,7 +453,6 @@ class StudySession:
             shown=self.queue.shown,
             current=self.queue.current,
             skipped=set(self.queue.skipped),
-            graded=list(self._graded),
         )
 
     def _restore(self, snapshot: _QueueSnapshot) -> None:
