@@ -103,11 +103,3 @@ def sync_bundled_decks(database: Database, now: datetime) -> list[ImportResult]:
         versions = dict(session.exec(select(Deck.id, Deck.version)).all())
     stale = stale_bundled_decks(bundled_deck_files(), versions)
     return import_deck_files(database, stale, now, bundled=True) if stale else []
-
-
-def restore_deck_file(database: Database, path: Path, text: str, now: datetime) -> None:
-    """Write ``text`` back to the deck file ``path`` and import it (undo of an edit)."""
-    temporary = path.with_name(path.name + ".tmp")
-    temporary.write_bytes(text.encode("utf-8"))
-    temporary.replace(path)
-    import_deck_files(database, [path], now)

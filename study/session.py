@@ -54,11 +54,16 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from study import sm2
-from study.actions import action_is_later, last_action, record_action, undo_action
+from study.actions import (
+    action_is_later,
+    last_action,
+    record_action,
+    restore_deck_file,
+    undo_action,
+)
 from study.cards import CardContent
 from study.clock import Clock, study_day
 from study.config import Settings
-from study.library import restore_deck_file
 from study.queue import (
     SCHEDULED,
     Counts,
