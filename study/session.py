@@ -22,8 +22,10 @@ each convention with its tests; in short:
   due date.
 * **Siblings.** With ``bury_siblings``, grading one cloze card of a note buries the
   note's other cards until the next study day, and one new card per note a day.
-* **Suspend / bury.** ``suspend()`` until unsuspended, ``bury()`` until the next study
-  day; not logged. A card set aside stays out even if an earlier grade is undone.
+* **Suspend / bury / flag.** ``suspend()`` until unsuspended, ``bury()`` until the next
+  study day, ``flag()`` / ``unflag()``; not in the review log but in ``card_action``
+  (:mod:`study.actions`), so undo reaches them. A card set aside gives its place in the
+  daily limit to the next one (appended to the queue), as the home screen counts it.
 * **Leeches.** A lapse is a *scheduled* review (kind ``review``: not ``new``, ``drill``
   or ``cram``) graded below 3, that is a failed review of a card reviewed before,
   whatever its repetitions.
@@ -31,8 +33,10 @@ each convention with its tests; in short:
   with ``leech_action = "suspend"``, is suspended; :class:`GradeOutcome` says so.
 * **Cram.** ``cram=True``: every unsuspended card in scope, ahead of schedule; answers
   logged as ``cram``; the schedule and the daily limits are untouched.
-* **Undo.** Cancels the learner's last non-cancelled grade of the study day by
-  *appending* an ``undo`` review (``cancels_id``); nothing is deleted. The card's whole
+* **Undo.** Takes back the learner's last grade or card action of the study day,
+  whichever came later (an action: its schedule snapshot restored, marked undone). A
+  grade is cancelled by *appending* an ``undo`` review (``cancels_id``); nothing is
+  deleted. The card's whole
   schedule row and those of the siblings it buried are restored from the snapshot the
   review stored; within a sitting the queue position and drills are restored too. After
   reopening (a new session on the same database) the card is shown first, with the
