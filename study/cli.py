@@ -931,9 +931,13 @@ def log_command(options: Options, as_csv: bool, decks: tuple[str, ...], tag: str
                 f"{entry.answer_ms / 1000:>6.1f}  "
             )
             line.append(printable(entry.card_id, keep_newlines=False), style="cyan")
-            line.append(": " + printable(entry.question, keep_newlines=False))
-            line.truncate(max(console.width, 80) * 2, overflow="ellipsis")
-            console.print(line, no_wrap=True, overflow="ellipsis", crop=True)
+            question = printable(entry.question, keep_newlines=False)
+            if len(line) + 2 + len(question) <= console.width:
+                line.append(": " + question)
+                console.print(line, no_wrap=True, crop=True)
+            else:  # a narrow terminal: the question under the line, whole, not cut to 4 letters
+                console.print(line, no_wrap=True, overflow="ellipsis", crop=True)
+                console.print(Text("    " + question), overflow="fold")
             count += 1
         console.print(Text(f"{count} grades (cancelled grades left out)", style="dim"))
 

@@ -90,6 +90,24 @@ class Settings:
         )
 
 
+def raised_limits(settings: Settings, new: int, reviews: int) -> Settings:
+    """``settings`` with every daily limit (global and per deck) raised by ``new`` new
+    cards and ``reviews`` reviews: "study more today", for one sitting (nothing saved)."""
+
+    def more(limits: DeckLimits) -> DeckLimits:
+        return DeckLimits(
+            None if limits.new_per_day is None else limits.new_per_day + new,
+            None if limits.reviews_per_day is None else limits.reviews_per_day + reviews,
+        )
+
+    return replace(
+        settings,
+        new_per_day=settings.new_per_day + new,
+        reviews_per_day=settings.reviews_per_day + reviews,
+        deck_limits={deck: more(limits) for deck, limits in settings.deck_limits.items()},
+    )
+
+
 def local_zone() -> ZoneInfo:
     """This computer's IANA zone, or UTC when it cannot be found."""
     try:
