@@ -26,7 +26,15 @@ from sqlmodel import Session
 from study.cards import question_and_answer
 from study.errors import UserError
 from study.sm2 import PASSING_GRADE
-from study.stats import Retention, StateCounts, counts_json, state_counts, state_expression, streaks
+from study.stats import (
+    Retention,
+    StateCounts,
+    card_ids_in,
+    counts_json,
+    state_counts,
+    state_expression,
+    streaks,
+)
 from study.storage.database import Database
 from study.storage.models import Card, CardState, Learner, Note, NoteTag, Review
 
@@ -160,16 +168,7 @@ class _CardScope:
 
     def ids(self) -> sa.Select[Any] | None:
         """The ids of the cards in scope, or None for every card."""
-        if self.deck_ids is None and self.tag is None:
-            return None
-        query = sa.select(_CARD.c.id)
-        if self.deck_ids is not None:
-            query = query.where(_CARD.c.deck_id.in_(self.deck_ids))
-        if self.tag is not None:
-            query = query.where(
-                _CARD.c.note_id.in_(sa.select(_TAG.c.note_id).where(_TAG.c.tag == self.tag))
-            )
-        return query
+        return card_ids_in(self.deck_ids, self.tag)
 
     def cards(self, query: sa.Select[Any]) -> sa.Select[Any]:
         """A query over ``card``, restricted to the live cards in scope."""
