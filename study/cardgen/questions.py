@@ -258,7 +258,13 @@ def _ask(sentence: Sentence, clause: Clause, part: Part, context: Context) -> Ca
     answer = _specific(answer, subject, context.topic)
     owned = re.match(r"(?:its|their)\s+(?P<rest>.+)$", answer, re.IGNORECASE)
     if owned and context.topic:
-        answer = f"the {owned.group('rest')} of {context.topic}"  # "its level"
+        rest = owned.group("rest")
+        # "its level": of the topic, unless it says so already ("their risk of X")
+        answer = (
+            f"the {rest}"
+            if context.topic.lower() in rest.lower()
+            else f"the {rest} of {context.topic}"
+        )
     items = part.phrase.items
     if (
         role == "dobj"
