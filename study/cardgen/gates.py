@@ -224,8 +224,13 @@ def _contained(answer: str, question: str) -> bool:
     number, whether the number itself is (units such as mmol/L may repeat)."""
     digits = re.findall(r"\d+(?:[.,]\d+)*", answer)
     if digits:
-        numbers = set(re.findall(r"\d+(?:[.,]\d+)*", question))
-        return all(d in numbers for d in digits)
+        # the quantity as asked ("3 to 5", "0.36 mmol/L"), not a digit it shares with
+        # another quantity of the sentence ("within 3 weeks")
+        quantity = re.search(
+            r"\d[\d.,]*(?:\s*(?:to|-|–|and)\s*\d[\d.,]*)?(?:\s*[^\W\d][\w/%]*)?", answer
+        )
+        assert quantity is not None
+        return bool(re.search(rf"(?<![\d.]){re.escape(quantity.group(0))}(?![\d.])", question))
     target = [stem(w) for w in content_words(answer)]
     if not target:
         return False

@@ -126,11 +126,37 @@ def _main_part(clause: Clause) -> Part | None:
     if any(c.dep_ == "acomp" for c in clause.verb.children) and not clause.copula:
         return None  # "has grown worse in recent years": the change is the fact
     for part in clause.parts:
+        if clause.copula and part.role == "prep" and _temporal(part.phrase.text):
+            return Part("when", part.phrase, part.word)  # "most common in the winter months"
         if clause.copula and not part.people:
             break  # "stroke was in second place": the number cloze asks it
         if part.role == "prep" and part.word not in _TIME_PREPOSITIONS and not _numeric(part):
             return part
     return None
+
+
+_TEMPORAL = frozenset(
+    [
+        "winter",
+        "summer",
+        "spring",
+        "autumn",
+        "morning",
+        "mornings",
+        "night",
+        "evening",
+        "months",
+        "season",
+        "childhood",
+        "adolescence",
+        "pregnancy",
+        "infancy",
+    ]
+)
+
+
+def _temporal(text: str) -> bool:
+    return any(w in _TEMPORAL for w in content_words(text))
 
 
 def _numeric(part: Part) -> bool:
@@ -432,7 +458,7 @@ def _reverse(sentence: Sentence, clause: Clause, part: Part, context: Context) -
     if (
         part.role == "dobj"
         and clause.verb.lemma_ in _RELATING
-        and _rare(subject.text)
+        and (_rare(subject.text) or _vague(part.phrase.text))
         and (
             _rare(part.phrase.text)
             or len(content_words(part.phrase.text)) >= 2
@@ -474,6 +500,11 @@ def _relation(text: str) -> bool:
     """Whether a complement relates the subject to something ("a sign of a failing
     ventricle", "a rare but serious complication"): asked as "What is a sign of ...?"."""
     return bool(_RELATIONS.match(text)) and not re.search(r"\s(?:in which|where|whereby)\s", text)
+
+
+def _vague(text: str) -> bool:
+    """Whether an object says nothing alone ("also lower the risk"): the subject is the fact."""
+    return strip_article(text).lower() in GENERIC_NOUNS | {"risk", "chance", "likelihood"}
 
 
 def _definite(text: str) -> bool:

@@ -232,6 +232,24 @@ class _Reader(PhraseReader):
                 return Phrase(self.it), False, True
             return None, lowered in ("they", "these", "those"), True
         phrase = self.items(own, self.phrase(own))
+        finite = [
+            t
+            for t in own.subtree
+            if t.tag_ in ("VBZ", "VBP", "VBD")
+            and t.i in phrase.tokens
+            and t.dep_ != "amod"
+            and t.i < own.i
+        ]
+        if finite:
+            # "No medicine cures X, and antibiotics do not help": the parser joined two
+            # clauses into one subject; the subject is what follows the last "and"
+            joins = [t for t in own.subtree if t.dep_ == "cc" and t.i > finite[-1].i]
+            if not joins:
+                return None, False, False
+            tail = [t for t in own.subtree if t.i > joins[-1].i and t.i in phrase.tokens]
+            phrase = self._phrase_of(tail)
+            if not phrase.text:
+                return None, False, False
         owner = next(
             (c for c in own.children if c.dep_ == "poss" and c.lower_ in ("its", "their")), None
         )
