@@ -25,6 +25,7 @@ from study.cardgen.terms import (
     content_words,
     named,
     strip_article,
+    word_list,
     zipf,
 )
 from study.cardgen.topics import capitalise, lower_first
@@ -135,24 +136,7 @@ def _main_part(clause: Clause) -> Part | None:
     return None
 
 
-_TEMPORAL = frozenset(
-    [
-        "winter",
-        "summer",
-        "spring",
-        "autumn",
-        "morning",
-        "mornings",
-        "night",
-        "evening",
-        "months",
-        "season",
-        "childhood",
-        "adolescence",
-        "pregnancy",
-        "infancy",
-    ]
-)
+_TEMPORAL = word_list("time-words")
 
 
 def _temporal(text: str) -> bool:
@@ -322,6 +306,10 @@ def _ask(sentence: Sentence, clause: Clause, part: Part, context: Context) -> Ca
         if part.people:
             head = "whom" if strip_article(answer).lower().startswith("those") else "which patients"
             front = f"{lead}{capitalise(part.word)} {head} {before} {subject} {after} {others}?"
+        elif part.word in ("at", "on", "during", "in") and _temporal(answer):
+            # "given at presentation", "most common in the winter months": when
+            front = f"{lead}When {before} {subject} {after} {others}?"
+            answer = f"{part.word} {answer}"
         elif part.word in ("at", "in", "on") and clause.verb.lemma_ in _LOCATIVE:
             front = f"{lead}Where {before} {subject} {after} {others}?"
         else:

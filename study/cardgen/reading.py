@@ -373,17 +373,26 @@ class _Reader(PhraseReader):
                 previous is not None
                 and (previous.role == "dobj" or (previous.role == "prep" and previous.people))
                 and part.role == "prep"
-                and part.word in ("with", "of")
+                and part.word in ("with", "of", "at")
                 and previous.phrase.end + 1 >= child.idx - self.offset
             ):
                 # "identifies patients with an upper GI bleed": the phrase describes the
                 # object (the parser often hangs it on the verb)
+                added = set(part.phrase.tokens)
+                if part.word == "at":
+                    # "patients at low risk (who ...)": the risk, not what follows it
+                    added -= {
+                        t.i
+                        for t in child.subtree
+                        for a in (t, *t.ancestors)
+                        if a.dep_ in ("relcl", "acl", "advcl") and a.i > child.i
+                    }
                 merged = self._phrase_of(
                     sorted(
                         (
                             t
                             for t in self.span
-                            if t.i in previous.phrase.tokens | part.phrase.tokens or t.i == child.i
+                            if t.i in previous.phrase.tokens | added or t.i == child.i
                         ),
                         key=lambda t: t.i,
                     )
@@ -391,6 +400,23 @@ class _Reader(PhraseReader):
                 clause.parts[-1] = Part(previous.role, merged, previous.word, previous.people)
                 continue
             clause.parts.append(part)
+        bare = [
+            c
+            for c in verb.children
+            if c.dep_ == "prep" and c.i == self.span.start and not list(c.children)
+        ]
+        if bare and subject.items and len(subject.items) >= 3 and own is not None:
+            # "In suspected variceal bleeding, terlipressin and antibiotics are given": the
+            # parser took the preposition's object for the subject's first item
+            first, *rest = subject.items
+            lead = [bare[0], *(t for t in self.span if t.i in first.tokens)]
+            clause.subject = Phrase(
+                " and ".join(r.text for r in rest),
+                rest[0].start,
+                rest[-1].end,
+                tuple(rest),
+                frozenset().union(*(r.tokens for r in rest)),
+            )
         if lead:
             clause.lead = self._phrase_of(sorted(lead, key=lambda t: t.i), marked=True)
         clause.tokens = frozenset(
