@@ -373,7 +373,10 @@ class _Reader(PhraseReader):
                 previous is not None
                 and (previous.role == "dobj" or (previous.role == "prep" and previous.people))
                 and part.role == "prep"
-                and part.word in ("with", "of", "at")
+                and (
+                    part.word in ("with", "of", "at")
+                    or (previous.people and part.word in ("under", "over", "aged", "without"))
+                )
                 and previous.phrase.end + 1 >= child.idx - self.offset
             ):
                 # "identifies patients with an upper GI bleed": the phrase describes the
