@@ -108,6 +108,10 @@ def _clause_cards(sentence: Sentence, clause: Clause, context: Context) -> list[
     for part in parts:
         if naming and part.role == "when":
             continue  # "known as podagra when it affects the big toe": the name's condition
+        if part.role == "often":
+            card = _ask(sentence, clause, part, context)
+            found += [card] if card else []
+            continue
         if part.role in ("when", "why", "how") and len(part.phrase.text.split()) >= 3:
             card = _ask(sentence, clause, part, context)
             if card is not None:
@@ -195,7 +199,7 @@ def _kept_parts(clause: Clause, asked: Part) -> tuple[list[str], list[str]]:
     kept: list[str] = []
     conditions: list[str] = []
     for part in sorted(clause.parts, key=lambda p: p.phrase.start):
-        if part is asked or part.role in ("why", "how"):
+        if part is asked or part.role in ("why", "how", "often"):
             continue
         if part.role in ("dobj", "attr") and asked.role in ("dobj", "attr", "agent"):
             continue
@@ -322,6 +326,9 @@ def _ask(sentence: Sentence, clause: Clause, part: Part, context: Context) -> Ca
             return None  # "When is the correlation?" says nothing
         front = f"{lead}When {before} {subject} {after} {others}?"
         return _card("condition", sentence, context, front, answer, clause)
+    if role == "often":
+        front = f"{lead}How often {before} {subject} {after} {others}?"
+        return _card("frequency", sentence, context, front, answer, clause)
     if role == "how":
         wh = "What" if clause.copula else "How"  # "the key part is by doing X"
         front = f"{lead}{wh} {before} {subject} {after} {others}?"

@@ -461,6 +461,8 @@ class _Reader(PhraseReader):
         ):
             # "develops 3 to 5 days after a severe flare": when
             return Part("when", self.phrase(child), child.lower_)
+        if dep == "advmod" and child.lower_ in _FREQUENCIES:
+            return Part("often", self.phrase(child), child.lower_)  # "checked weekly"
         if dep == "dative" and child.lower_ == "to":
             dep = "prep"  # "given to women with severe pre-eclampsia"
         if dep in ("prep", "agent"):
@@ -618,6 +620,20 @@ class _Reader(PhraseReader):
 
 
 _EXAMPLE = re.compile(r"^(?:such as|e\.g\.,?|eg|for example,?|including)\s+(?P<items>.+)$", re.I)
+_FREQUENCIES = frozenset(
+    [
+        "daily",
+        "weekly",
+        "monthly",
+        "yearly",
+        "annually",
+        "fortnightly",
+        "hourly",
+        "nightly",
+        "twice",
+        "once",
+    ]
+)
 _TIME_WORDS = frozenset(["until", "after", "before", "since"])
 _ALIAS = re.compile(
     r"^(?:also |often |sometimes |commonly |previously |formerly )?"
