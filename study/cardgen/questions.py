@@ -131,6 +131,14 @@ def _main_part(clause: Clause) -> Part | None:
     if any(c.dep_ == "acomp" for c in clause.verb.children) and not clause.copula:
         return None  # "has grown worse in recent years": the change is the fact
     for part in clause.parts:
+        if (
+            part.role == "prep"
+            and part.word in ("after", "before", "during")
+            and not _numeric(part)
+        ):
+            # "are stopped straight after the birth": when
+            said = Phrase(f"{part.word} {part.phrase.text}", tokens=part.phrase.tokens)
+            return Part("when", said, part.word)
         if clause.copula and part.role == "prep" and _temporal(part.phrase.text):
             return Part("when", part.phrase, part.word)  # "most common in the winter months"
         if clause.copula and not part.people:
@@ -200,6 +208,8 @@ def _kept_parts(clause: Clause, asked: Part) -> tuple[list[str], list[str]]:
     conditions: list[str] = []
     for part in sorted(clause.parts, key=lambda p: p.phrase.start):
         if part is asked or part.role in ("why", "how", "often"):
+            continue
+        if part.phrase.tokens and part.phrase.tokens == asked.phrase.tokens:
             continue
         if part.role in ("dobj", "attr") and asked.role in ("dobj", "attr", "agent"):
             continue

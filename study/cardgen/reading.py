@@ -463,6 +463,8 @@ class _Reader(PhraseReader):
             return Part("when", self.phrase(child), child.lower_)
         if dep == "advmod" and child.lower_ in _FREQUENCIES:
             return Part("often", self.phrase(child), child.lower_)  # "checked weekly"
+        if dep == "npadvmod" and any(c.lower_ == "every" for c in child.children):
+            return Part("often", self.phrase(child), "every")  # "a test every year"
         if dep == "dative" and child.lower_ == "to":
             dep = "prep"  # "given to women with severe pre-eclampsia"
         if dep in ("prep", "agent"):
