@@ -53,6 +53,11 @@ def note_cards(sentence: Sentence, context: Context) -> tuple[list[Candidate], l
             card = cloze_card("list-item", sentence, context, sentence.text, spans)
             found.append(basic("label-list", sentence, context, front, "; ".join(items), *items))
             return found + ([card] if card else []), sentences
+        # items too long for one answer: each short item deleted, each long one read
+        short = [i for i in items if 0 < len(words(i)) <= 8]
+        spans = [(text.find(i), text.find(i) + len(i)) for i in short]
+        card = cloze_card("list-item", sentence, context, sentence.text, spans)
+        return ([card] if card else []), [capitalise(i) for i in items if i not in short]
     position = 0
     for segment in segments:
         start = text.find(segment, position)

@@ -116,6 +116,9 @@ def _clause_cards(sentence: Sentence, clause: Clause, context: Context) -> list[
             card = _ask(sentence, clause, part, context)
             if card is not None:
                 found.append(card)
+            if part.role == "when" and main is None:
+                reverse = _reverse(sentence, clause, part, context)
+                found += [reverse] if reverse else []
     return found
 
 
@@ -223,8 +226,12 @@ def _kept_parts(clause: Clause, asked: Part) -> tuple[list[str], list[str]]:
         if part.role in ("prep", "agent"):
             kept.append(f"{part.word} {part.phrase.text}")
         elif part.role == "infinitive":
-            kept.append(
-                part.phrase.text if part.phrase.text.startswith("to ") else f"to {part.phrase.text}"
+            # after a stranded preposition: "What is X taken with to reduce ...?"
+            conditions.insert(
+                0,
+                part.phrase.text
+                if part.phrase.text.startswith("to ")
+                else f"to {part.phrase.text}",
             )
         elif part.role == "xcomp":
             kept.append(f"to {part.word} {part.phrase.text}")
@@ -444,6 +451,11 @@ def _reverse(sentence: Sentence, clause: Clause, part: Part, context: Context) -
         return _card("superlative", sentence, context, front, what, clause, name_topic=True)
     if subject is None or not subject.located or clause.resolved or clause.negated:
         return None
+    if part.role == "when" and clause.passive and (_rare(subject.text) or named(subject.text)):
+        # "Modified-release metformin can be tried when ...": what can be tried then
+        verb_text = " ".join([*(a.text for a in clause.auxiliaries), clause.verb.text])
+        front = f"{_lead(clause)}What {verb_text} {part.phrase.text}?"
+        return _card("subject", sentence, context, front, strip_article(subject.text), clause)
     if context.topic and subject.text.lower() == context.topic.lower() and part.role != "attr":
         return None
     answer = strip_article(subject.text)

@@ -507,6 +507,8 @@ class _Reader(PhraseReader):
                 return Part("xcomp", self.items(objects[0], self.phrase(objects[0])), child.text)
         if dep == "xcomp" and child.head.lemma_ == "be" and child.head.dep_ != "auxpass":
             return Part("attr", self.phrase(child))  # "The aim of X is to relieve ..."
+        if dep == "advcl" and any(c.dep_ == "aux" and c.lower_ == "to" for c in child.children):
+            return Part("infinitive", self.phrase(child, marked=True))  # "to reduce its ..."
         if dep == "advcl":
             mark = mark_of(child)
             if mark in WHEN_MARKS:
