@@ -134,19 +134,18 @@ def _main_part(clause: Clause) -> Part | None:
     if any(c.dep_ == "acomp" for c in clause.verb.children) and not clause.copula:
         return None  # "has grown worse in recent years": the change is the fact
     for part in clause.parts:
-        if (
-            part.role == "prep"
-            and part.word in ("after", "before", "during")
-            and not _numeric(part)
-        ):
+        if part.role != "prep":
+            continue
+        if part.word in ("after", "before", "during") and not _numeric(part):
             # "are stopped straight after the birth": when
             said = Phrase(f"{part.word} {part.phrase.text}", tokens=part.phrase.tokens)
             return Part("when", said, part.word)
-        if clause.copula and part.role == "prep" and _temporal(part.phrase.text):
-            return Part("when", part.phrase, part.word)  # "most common in the winter months"
+        if clause.copula and _temporal(part.phrase.text):
+            said = Phrase(f"{part.word} {part.phrase.text}", tokens=part.phrase.tokens)
+            return Part("when", said, part.word)  # "most common in the winter months"
         if clause.copula and not part.people:
             break  # "stroke was in second place": the number cloze asks it
-        if part.role == "prep" and part.word not in _TIME_PREPOSITIONS and not _numeric(part):
+        if part.word not in _TIME_PREPOSITIONS and not _numeric(part):
             return part
     return None
 
