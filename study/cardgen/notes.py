@@ -107,6 +107,22 @@ def _segment(
             found = [basic("label-list", sentence, context, front, "; ".join(items), *items)]
             card = cloze_card("list-item", sentence, context, sentence.text, spans)
             return found + ([card] if card else [])
+        if len(items) >= 3:
+            # "one point each for new confusion, a urea above 7 mmol/L, ...": a deletion
+            # per short item (the words before "for" belong to the label)
+            items[0] = re.sub(r"^.*?\b(?:for|of|include|including)\s+", "", items[0])
+            spans = []
+            cursor = start + segment.find(rest)
+            for item in items:
+                at = sentence.text.find(item, cursor)
+                if at < 0:
+                    break
+                cursor = at + len(item)
+                if 0 < len(words(item)) <= 8:
+                    spans.append((at, at + len(item)))
+            card = cloze_card("list-item", sentence, context, sentence.text, spans)
+            if card:
+                return [card]
         if re.search(r"\b(?:is|are|was|were|has|have|can|may|should|must)\b", rest):
             sentences.append(capitalise(rest))
             return []

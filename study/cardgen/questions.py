@@ -488,6 +488,11 @@ def _reverse(sentence: Sentence, clause: Clause, part: Part, context: Context) -
         said = _specific(part.phrase.text, subject.text, context.topic)
         front = f"{lead}What {verb_text} {said}?"
         return _card("subject", sentence, context, front, answer, clause)
+    if part.role == "prep" and part.word in ("instead of", "rather than"):
+        # "In primary care, CRB-65 is used instead of CURB-65": what is used instead of it
+        verb_text = " ".join([*(a.text for a in clause.auxiliaries), clause.verb.text])
+        front = f"{lead}What {verb_text} {part.word} {part.phrase.text}?"
+        return _card("subject", sentence, context, front, answer, clause, name_topic=True)
     if part.role == "prep" and clause.verb.lemma_ == "prefer" and part.word == "to":
         # "DOACs are preferred to warfarin in most patients": what is preferred to warfarin
         verb_text = " ".join([*(a.text for a in clause.auxiliaries), clause.verb.text])

@@ -461,6 +461,24 @@ class _Reader(PhraseReader):
         ):
             # "develops 3 to 5 days after a severe flare": when
             return Part("when", self.phrase(child), child.lower_)
+        if (
+            dep == "advmod"
+            and child.lower_ in ("instead", "rather")
+            and child.i + 1 < len(child.doc)
+        ):
+            after = child.doc[child.i + 1]
+            objects = [c for c in after.children if c.dep_ == "pobj"]
+            if after.lower_ in ("of", "than") and objects:
+                # "used instead of CURB-65"
+                phrase = self.phrase(objects[0])
+                return Part("prep", phrase, f"{child.lower_} {after.lower_}")
+        if dep == "prep" and child.i > 0 and child.doc[child.i - 1].lower_ in ("instead", "rather"):
+            objects = [c for c in child.children if c.dep_ == "pobj"]
+            if not objects:
+                return None
+            # "used instead of CURB-65"
+            word = f"{child.doc[child.i - 1].lower_} {child.lower_}"
+            return Part("prep", self.phrase(objects[0]), word)
         if dep == "advmod" and child.lower_ in _FREQUENCIES:
             return Part("often", self.phrase(child), child.lower_)  # "checked weekly"
         if dep == "npadvmod" and any(c.lower_ == "every" for c in child.children):
