@@ -107,7 +107,8 @@ def _segment(
             found = [basic("label-list", sentence, context, front, "; ".join(items), *items)]
             card = cloze_card("list-item", sentence, context, sentence.text, spans)
             return found + ([card] if card else [])
-        if len(items) >= 3:
+        is_sentence = re.search(r"\b(?:is|are|was|were|has|have|can|may|should|must)\b", rest)
+        if len(items) >= 3 and not is_sentence:
             # "one point each for new confusion, a urea above 7 mmol/L, ...": a deletion
             # per short item (the words before "for" belong to the label)
             items[0] = re.sub(r"^.*?\b(?:for|of|include|including)\s+", "", items[0])

@@ -112,6 +112,11 @@ def _clause_cards(sentence: Sentence, clause: Clause, context: Context) -> list[
             card = _ask(sentence, clause, part, context)
             found += [card] if card else []
             continue
+        if part.role == "infinitive" and part.phrase.text.lower().startswith("to "):
+            # "taken with meals to reduce its gastrointestinal effects": why
+            card = _ask(sentence, clause, Part("why", part.phrase, "to"), context)
+            found += [card] if card else []
+            continue
         if part.role in ("when", "why", "how") and len(part.phrase.text.split()) >= 3:
             card = _ask(sentence, clause, part, context)
             if card is not None:
@@ -349,6 +354,13 @@ def _ask(sentence: Sentence, clause: Clause, part: Part, context: Context) -> Ca
         wh = "What" if clause.copula else "How"  # "the key part is by doing X"
         front = f"{lead}{wh} {before} {subject} {after} {others}?"
         return _card("manner", sentence, context, front, answer, clause)
+    if role == "why" and part.word == "to":
+        plain, conditions = _kept_parts(clause, part)
+        said = " ".join(
+            [*plain, *(c for c in conditions if not c.lower().startswith(answer.lower()[:12]))]
+        )
+        front = f"{lead}Why {before} {subject} {after} {said}?"
+        return _card("purpose", sentence, context, front, capitalise(answer), clause)
     if role == "why" and clause.verb.lemma_ in NAMING_VERBS:
         named = [p.phrase.text.lower() for p in clause.parts if p.role in ("oprd", "attr")]
         if any(n in subject.lower() for n in named):
