@@ -60,6 +60,9 @@ _RELATING = frozenset(
     ]
 )
 _CAUSING = frozenset(["cause", "trigger", "precipitate"])
+# Verbs of a choice made under a condition ("HBPM is used when ABPM is not tolerated"):
+# what is chosen then is the fact to ask.
+_CHOSEN = frozenset(["use", "give", "offer", "prefer", "try", "start", "add", "consider"])
 _LOCATIVE = frozenset(["occur", "happen", "develop", "arise", "appear", "start", "begin", "form"])
 _LIST_SUBJECTS = ("risk", "symptom", "sign", "cause", "type", "complication", "feature")
 # Prepositions whose object is a time or amount: asked by the number cloze instead.
@@ -462,7 +465,11 @@ def _reverse(sentence: Sentence, clause: Clause, part: Part, context: Context) -
         return _card("superlative", sentence, context, front, what, clause, name_topic=True)
     if subject is None or not subject.located or clause.resolved or clause.negated:
         return None
-    if part.role == "when" and clause.passive and (_rare(subject.text) or named(subject.text)):
+    if (
+        part.role == "when"
+        and clause.passive
+        and (_rare(subject.text) or named(subject.text) or clause.verb.lemma_ in _CHOSEN)
+    ):
         # "Modified-release metformin can be tried when ...": what can be tried then
         verb_text = " ".join([*(a.text for a in clause.auxiliaries), clause.verb.text])
         front = f"{_lead(clause)}What {verb_text} {part.phrase.text}?"
