@@ -10,6 +10,7 @@ common trigger of DKA?" "Infection"); a condition the clause states ("In AF, ...
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from lemminflect import getInflection
 
@@ -346,6 +347,15 @@ def _ask(sentence: Sentence, clause: Clause, part: Part, context: Context) -> Ca
             front = f"{lead}What {before} {subject} {after} {said}?"
         return _card("preposition", sentence, context, front, answer, clause, part)
     if role == "when":
+        if part.word == "unless":
+            # "X is given ..., unless the patient has had anaphylaxis": when X is not given
+            if clause.negated:
+                return None
+            flipped = replace(clause, negated=True)
+            before, after = _verb_group(flipped)
+            front = f"{lead}When {before} {subject} {after} {others}?"
+            reason = re.sub(r"^unless\s+", "if ", answer, flags=re.I)
+            return _card("condition", sentence, context, front, reason, clause)
         if clause.copula and not any(p.role in ("attr", "acomp") for p in clause.parts):
             return None  # "When is the correlation?" says nothing
         front = f"{lead}When {before} {subject} {after} {others}?"

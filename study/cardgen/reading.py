@@ -588,6 +588,21 @@ class _Reader(PhraseReader):
                 name = self.phrase(token, skip=frozenset())
                 name = Phrase(name.text.strip("() "), name.start, name.end, tokens=name.tokens)
                 if acronym(token.text) and token.i in self.parenthesised:
+                    owner = token.head
+                    letters = len(token.text.rstrip("s"))
+                    while (
+                        len(thing.text.split()) < letters - 1
+                        and owner.dep_ == "pobj"
+                        and owner.head.lower_ == "of"
+                        and owner.head.head.pos_ in ("NOUN", "PROPN")
+                    ):
+                        # "syndrome of inappropriate antidiuretic hormone secretion (SIADH)":
+                        # the acronym stands for the whole name, not its last noun
+                        owner = owner.head.head
+                        skip = {t.i for t in token.subtree} | {
+                            t.i for c in owner.children if c.dep_ == "relcl" for t in c.subtree
+                        }
+                        thing = self.phrase(owner, skip=frozenset(skip))
                     reading.names.append(OtherName("acronym", thing, name))
                 elif token.i not in self.parenthesised and any(
                     c.dep_ == "det" and c.lower_ in ("a", "an") for c in token.children
