@@ -106,7 +106,9 @@ class BrowseScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="browse-filters"):
-            yield Input(placeholder="/ search text", id="browse-search")
+            # not select_on_focus: a word typed on the table lands in the box letter by
+            # letter, and its first letter, selected on focus, was replaced by the second
+            yield Input(placeholder="/ search text", id="browse-search", select_on_focus=False)
             yield Select[str]([], prompt="any deck", id="browse-deck", compact=True)
             yield Select[str](
                 [(s, s) for s in FILTER_STATES], prompt="any state", id="browse-state", compact=True
@@ -285,20 +287,27 @@ class BrowseScreen(Screen[None]):
         first, last = page.offset + 1, page.offset + len(page.rows)
         pages = ""
         if page.total > PAGE_SIZE:
-            pages = f" · page {page.offset // PAGE_SIZE + 1} of {-(-page.total // PAGE_SIZE)} (n/p)"
-        legend = (
-            "S suspended · B buried · L leech · F flagged"
-            if self.wide
-            else "S susp · B buried · L leech · F flag"
+            pages = f" · page {page.offset // PAGE_SIZE + 1} of {-(-page.total // PAGE_SIZE)} (N/P)"
+        counts, order = (
+            f"{first}–{last} of {page.total} cards{pages}",
+            f" · by {SORTS[self.filter.sort]}",
         )
-        status.update(
-            rich_text(
-                self.app,
-                f"{first}–{last} of {page.total} cards{pages}",
-                (f" · by {SORTS[self.filter.sort]}", "$text-muted"),
-                (f"   {legend}", "$text-muted"),
-            )
+        # The legend of the flags column goes last, and only where it fits: cut at the
+        # edge, 80 columns showed "F" without its meaning.
+        room = status.content_size.width - len(counts) - len(order)
+        legend = next(
+            (
+                f"   {text}"
+                for text in (
+                    "S suspended · B buried · L leech · F flagged",
+                    "S susp · B buried · L leech · F flag",
+                    "S susp B buried L leech F flag",
+                )
+                if len(text) + 3 <= room
+            ),
+            "",
         )
+        status.update(rich_text(self.app, counts, (order, "$text-muted"), (legend, "$text-muted")))
 
     # ------------------------------------------------------------ actions
 

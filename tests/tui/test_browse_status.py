@@ -1,0 +1,69 @@
+"""Browse as a user meets it at 80 columns: a word typed on the table, the status line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.widgets import Input, Static
+
+from study.clock import FixedClock
+from study.config import Settings
+from study.library import import_deck_files
+from study.tui.app import StudyApp
+from study.tui.screens.browse import BrowseScreen
+from study.workspace import Workspace, open_workspace
+
+from .conftest import settle
+
+
+def big_workspace(tmp_path: Path, clock: FixedClock, cards: int) -> Workspace:
+    """The bundled deck and a deck of ``cards`` basic cards."""
+    workspace = open_workspace(
+        f"sqlite:///{tmp_path / 'study.db'}", clock=clock, settings=Settings(timezone="UTC")
+    )
+    deck = tmp_path / "many.toml"
+    deck.write_text(
+        '[deck]\nid = "many"\nname = "Many"\n'
+        + "".join(
+            f'[[cards]]\nid = "c{n}"\ntype = "basic"\nfront = "Q{n}"\nback = "A{n}"\n'
+            for n in range(cards)
+        ),
+        encoding="utf-8",
+    )
+    import_deck_files(workspace.database, [deck], clock.now())
+    return workspace
+
+
+async def test_a_word_typed_on_the_table_is_searched_whole(workspace: Workspace) -> None:
+    app = StudyApp(workspace)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("b")
+        await settle(pilot)
+        assert isinstance(app.screen, BrowseScreen)
+        await pilot.press(*"necrosis")
+        await settle(pilot)
+        # its first letter was selected when the search box took the focus, and the
+        # second letter replaced it: "ecrosis"
+        assert app.screen.query_one("#browse-search", Input).value == "necrosis"
+    workspace.close()
+
+
+async def test_the_browse_status_fits_80_columns_and_names_the_page_keys(
+    tmp_path: Path, clock: FixedClock
+) -> None:
+    for cards, paged in ((10, False), (400, True)):
+        workspace = big_workspace(tmp_path / str(cards), clock, cards)
+        app = StudyApp(workspace)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            await pilot.press("b")
+            await settle(pilot)
+            status = app.screen.query_one("#browse-status", Static)
+            text = str(status.render())
+            assert status.content_size.width >= len(text), text
+            if paged:  # lowercase letters go to the search box: the keys are N and P
+                assert "(N/P)" in text
+            else:
+                assert "F flag" in text
+        workspace.close()
