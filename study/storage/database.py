@@ -131,7 +131,7 @@ def sqlite_path(url: str) -> Path | None:
     does not parse: :func:`open_database` says what is wrong with it)."""
     try:
         parsed = sa.engine.make_url(url)
-    except sa.exc.ArgumentError:
+    except (sa.exc.ArgumentError, ValueError):  # ValueError: a port that is not a number
         return None
     if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
         return None
@@ -453,7 +453,8 @@ def open_database(
             ) from None
     try:
         database = Database(url, synchronous=synchronous)
-    except sa.exc.ArgumentError as error:  # unparsable, or a dialect SQLAlchemy lacks
+    # unparsable, a dialect SQLAlchemy lacks, or a bad value (a port or timeout not a number)
+    except (sa.exc.ArgumentError, ValueError) as error:
         raise UserError(
             f"{name}: not a database study can open ({error}); give an SQLite file, or an "
             "SQLAlchemy URL such as postgresql+psycopg://user@host/study"
@@ -527,8 +528,8 @@ def shown_name(url: str) -> str:
     try:
         path = sqlite_path(url)
         return str(path) if path else sa.engine.make_url(url).render_as_string(hide_password=True)
-    except sa.exc.ArgumentError:
-        return url
+    except (sa.exc.ArgumentError, ValueError):  # unparsable: still hide what looks a password
+        return re.sub(r"(://[^/@:]*:)[^/@]*@", r"\1***@", url)
 
 
 def _explain(url: str, error: sa.exc.DatabaseError) -> str:

@@ -331,6 +331,9 @@ def test_a_database_at_its_size_limit_fails_one_line_and_changes_nothing(tmp_pat
         ("foo://somewhere/study", "not a database study can open"),
         ("://", "not a database study can open"),
         ("mysql://ann:s3cret@localhost/study", "the driver for this database (MySQLdb)"),
+        # issue 21: these said "unexpected error: ValueError ... report the traceback"
+        ("postgresql+psycopg://ann:s3cret@host:notaport/db", "not a database study can open"),
+        ("sqlite:///x.db?timeout=abc", "not a database study can open"),
     ],
 )
 def test_a_database_url_study_cannot_use_is_one_line(
