@@ -1,0 +1,37 @@
+"""`study class` as a tutor reads it in an 80-column terminal."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from rich.console import Console
+
+from study.class_render import render_class
+from study.class_stats import ClassCard, ClassReport
+from study.stats import Retention
+
+
+def _shown(report: ClassReport, width: int) -> str:
+    console = Console(width=width, record=True, file=open("/dev/null", "w"))  # noqa: SIM115
+    console.print(render_class(report, width))
+    return console.export_text()
+
+
+def test_the_hardest_cards_keep_their_figures_readable_at_80_columns() -> None:
+    card = ClassCard(
+        card_id="spinal-laminectomy-2911008e",  # as long as the bundled deck's ids
+        deck_id="spine-and-hip",
+        question="What is the aim of a spinal laminectomy in a patient with stenosis?",
+        learners=3,
+        retention=Retention(reviews=8, passed=5),
+        lapses=2,
+    )
+    report = ClassReport(date(2026, 12, 7), 30, (), (card,), ())
+    for width in (80, 120):
+        table = _shown(report, width).split("Hardest cards")[1]
+        header, row = table.splitlines()[1], table.splitlines()[3]
+        # at 80 columns the figures' headers and the retention were cut to "…"
+        assert header.split()[-3:] == ["learners", "retention", "lapses"], header
+        assert row.split()[-3:] == ["3", "62%", "2"], row
+        assert card.card_id in row and "What is the aim" in row
+        assert max(len(line) for line in table.splitlines()) <= width
