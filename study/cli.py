@@ -571,7 +571,11 @@ def generate(
     output = output or Path(sources[0].stem + ".toml")
     if output.is_dir():
         fail(f"{output} is a folder; give a deck file name with -o", 2)
-    existing = load_deck(output) if output.exists() else None
+    try:
+        existing = load_deck(output) if output.exists() else None
+    except DeckError as error:  # the deck file to merge into: nothing was imported
+        _say_problems(error)
+        fail(f"nothing was written; fix {output} above, or give another file with -o", 2)
     with _progress_bar("generating") as progress:
         generation = generate_deck(
             list(sources),
@@ -1090,6 +1094,14 @@ def main() -> None:
         gc.enable()
 
 
+def _say_problems(error: DeckError) -> None:
+    """A deck file's problems, one ``path:line: message`` each (at most 50)."""
+    for problem in error.problems[:50]:
+        say(problem, err=True)
+    if len(error.problems) > 50:
+        click.echo(f"... and {len(error.problems) - 50} more problems", err=True)
+
+
 def _fail_with(error: Exception, options: Options | None) -> NoReturn:
     """Exit with the one line that explains ``error`` (see :func:`main`)."""
     import sqlite3
@@ -1100,10 +1112,7 @@ def _fail_with(error: Exception, options: Options | None) -> NoReturn:
     from study.storage.database import StorageError, explain_error
 
     if isinstance(error, DeckError):
-        for problem in error.problems[:50]:
-            say(problem, err=True)
-        if len(error.problems) > 50:
-            click.echo(f"... and {len(error.problems) - 50} more problems", err=True)
+        _say_problems(error)
         fail("nothing was imported; fix the problems above and import again", 2)
     if isinstance(error, UserError):
         fail(str(error), 2)

@@ -155,6 +155,22 @@ def test_generate_refuses_unusable_material_in_one_line(
     assert not output.exists()
 
 
+def test_generate_into_a_broken_deck_file_says_nothing_was_written(
+    run_study: Callable[..., Any], tmp_path: Path
+) -> None:
+    source = tmp_path / "gout.md"
+    source.write_text("Gout is an arthritis caused by urate crystals.\n", encoding="utf-8")
+    output = tmp_path / "gout.toml"
+    output.write_text("not toml [[", encoding="utf-8")
+    result = run_study("generate", str(source), "-o", str(output))
+    assert result.exit_code == 2
+    problem, last = result.stderr.strip().splitlines()
+    assert problem.startswith(f"{output}:1: invalid TOML")
+    # it said "nothing was imported; ... import again" to someone who imported nothing
+    assert "import" not in last and "nothing was written" in last and "-o" in last
+    assert output.read_text(encoding="utf-8") == "not toml [["
+
+
 def test_generate_refuses_missing_paths_and_folders_in_one_line(
     run_study: Callable[..., Any], tmp_path: Path
 ) -> None:
