@@ -65,7 +65,8 @@ class Generation:
         """Lines for ``study generate --report``: a summary, then each drop with its reason."""
         lines = [
             f"{len(self.deck.notes)} cards from {self.sentences} sentences; "
-            f"{len(self.drops)} sentences or candidates dropped"
+            f"{len(self.drops)} sentence{'' if len(self.drops) == 1 else 's'} or "
+            f"candidate{'' if len(self.drops) == 1 else 's'} dropped"
         ]
         for drop in self.drops:
             lines.append(f"{drop.file}: {drop.reason}")
