@@ -1060,6 +1060,10 @@ def started() -> None:
     gc.enable()
 
 
+# Options of `study` itself: typed after a command, click's "No such option" hid where they go.
+_GLOBAL_OPTIONS = ("--db", "--profile", "--debug")
+
+
 def main() -> None:
     """The console script: run the CLI, turning every error into one clear line.
 
@@ -1082,6 +1086,10 @@ def main() -> None:
         fail("interrupted", 130)
     except click.UsageError as error:
         where = error.ctx.command_path if error.ctx else "study"
+        if isinstance(error, click.NoSuchOption) and error.option_name in _GLOBAL_OPTIONS:
+            name, command = error.option_name, where.removeprefix("study ")
+            value = "" if name == "--debug" else " ..."  # a flag
+            fail(f"{name} goes before the command: `study {name}{value} {command} ...`", 2)
         fail(f"{error.format_message().rstrip('.')} (see `{where} --help`)", error.exit_code)
     except click.ClickException as error:
         fail(error.format_message(), error.exit_code)
