@@ -15,7 +15,7 @@ from rich.table import Table
 from rich.text import Text
 
 from study.cards import printable
-from study.class_stats import DEFAULT_DAYS, ClassReport, class_report
+from study.class_stats import DEFAULT_DAYS, MIN_RETENTION_REVIEWS, ClassReport, class_report
 from study.stats import Retention
 from study.stats_render import section
 
@@ -96,15 +96,26 @@ def _hardest(report: ClassReport, width: int) -> RenderableType:
     table.columns[1].max_width = max(12, width - ids - figures - 2 * 4)
     table.columns[1].no_wrap = True
     table.columns[1].overflow = "ellipsis"
+    unranked = False
     for card in report.hardest_cards:
+        retention = _percent(card.retention)
+        if card.retention.reviews < MIN_RETENTION_REVIEWS and card.retention.reviews:
+            # ranked by lapses, not by this figure: shown apart so the order reads right
+            retention, unranked = f"({retention})", True
         table.add_row(
             Text(printable(card.card_id, keep_newlines=False)),
             Text(printable(card.question, keep_newlines=False)),
             str(card.learners),
-            _percent(card.retention),
+            retention,
             str(card.lapses),
         )
-    return table
+    if not unranked:
+        return table
+    note = Text(
+        f"(…) fewer than {MIN_RETENTION_REVIEWS} reviews: ranked as 100%, then by lapses",
+        style="dim",
+    )
+    return Group(table, note)
 
 
 def _weakest(report: ClassReport) -> RenderableType:
