@@ -595,7 +595,7 @@ def generate(
         fail(f"cannot write {output} ({error.strerror}); choose another place with -o", 1)
     kept = sum(1 for note in deck.notes if note.edited)
     click.echo(
-        f"{output}: {len(deck.notes)} cards ({kept} edited by hand kept), "
+        f"{output}: {replace(generation, deck=deck).counts()}, {kept} edited by hand kept, "
         f"{len(generation.drops)} dropped"
         + ("; --report lists them" if generation.drops and not report else "")
     )

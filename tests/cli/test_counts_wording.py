@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -35,3 +36,24 @@ def test_import_anki_counts_one_deck_in_the_singular(run_study: Any, tmp_path: P
     result = run_study("--db", str(tmp_path / "other" / "study.db"), "import-anki", str(package))
     assert result.exit_code == 0, result.stderr
     assert " in 1 deck\n" in result.stdout.splitlines(keepends=True)[0], result.stdout
+
+
+def test_generate_counts_a_cloze_of_several_deletions_as_one_note_and_its_cards(
+    run_study: Any, tmp_path: Path
+) -> None:
+    source = tmp_path / "gout.md"
+    source.write_text(
+        "Risk factors for gout include obesity, alcohol, diuretics and chronic kidney disease.\n",
+        encoding="utf-8",
+    )
+    output = tmp_path / "gout.toml"
+    result = run_study("generate", str(source), "-o", str(output), "--report")
+    assert result.exit_code == 0, result.stderr
+    assert run_study("import", str(output)).exit_code == 0
+    listed = json.loads(run_study("cards", "--json").stdout)
+    cards = sum(1 for card in listed if card["deck_name"] != "Orthopaedics::Spine and hip")
+    notes = output.read_text(encoding="utf-8").count("[[cards]]")
+    assert cards > notes  # the list and the cloze of four deletions
+    # it said "2 cards" for what `study cards` lists as 5
+    assert f"{notes} notes ({cards} cards), 0 edited" in result.stdout.splitlines()[0]
+    assert f"{notes} notes ({cards} cards) from 1 sentence" in result.stdout.splitlines()[1]
