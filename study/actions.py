@@ -14,11 +14,14 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import date, datetime
+from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
+from study.library import import_deck_files
+from study.storage.database import Database
 from study.storage.models import CardAction, Review
 from study.storage.repository import SCHEDULE_FIELDS, state_of
 
@@ -126,3 +129,11 @@ def undo_action(session: Session, action_id: int, now: datetime) -> UndoneAction
 
 def _json_value(value: Any) -> Any:
     return value.isoformat() if isinstance(value, date) else value
+
+
+def restore_deck_file(database: Database, path: Path, text: str, now: datetime) -> None:
+    """Write ``text`` back to the deck file ``path`` and import it (undo of an edit)."""
+    temporary = path.with_name(path.name + ".tmp")
+    temporary.write_bytes(text.encode("utf-8"))
+    temporary.replace(path)
+    import_deck_files(database, [path], now)

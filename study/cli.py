@@ -49,7 +49,11 @@ class Options:
     debug: bool
 
     def workspace(
-        self, *, sync_bundled: bool = True, settings: Settings | None = None
+        self,
+        *,
+        sync_bundled: bool = True,
+        settings: Settings | None = None,
+        read_only: bool = False,
     ) -> Workspace:
         from study.workspace import open_workspace
 
@@ -59,6 +63,7 @@ class Options:
             settings=settings,
             sync_bundled=sync_bundled,
             create_profile=False,  # a mistyped --profile is an error, not a new learner
+            read_only=read_only,
         )
 
 
@@ -81,9 +86,14 @@ def say(line: str, *, err: bool = False) -> None:
 
 
 @contextmanager
-def opened(options: Options, *, sync_bundled: bool = True) -> Iterator[Workspace]:
-    """The workspace for a command, closed afterwards."""
-    workspace = options.workspace(sync_bundled=sync_bundled)
+def opened(
+    options: Options, *, sync_bundled: bool = True, read_only: bool = False
+) -> Iterator[Workspace]:
+    """The workspace for a command, closed afterwards; ``read_only`` for a command that
+    only reads (it then also works on a full disk or in a read-only folder)."""
+    workspace = options.workspace(sync_bundled=sync_bundled, read_only=read_only)
+    if workspace.note:
+        say(f"note: {workspace.note}", err=True)
     started()
     for notice in workspace.notices:
         click.echo(f"study: {notice}", err=True)
@@ -253,7 +263,7 @@ def cards(
     """List cards (suspended and buried ones included; retired ones left out)."""
     from study.storage.repository import card_rows
 
-    with opened(options) as workspace:
+    with opened(options, read_only=True) as workspace:
         scope = scope_for(workspace, decks, tag)
         with workspace.database.session() as session:
             rows = card_rows(
@@ -332,7 +342,7 @@ def decks(options: Options, as_json: bool) -> None:
     from study.library import replaced_bundled_decks
     from study.overview import overview
 
-    with opened(options) as workspace:
+    with opened(options, read_only=True) as workspace:
         with workspace.database.reader() as reader:
             tree = overview(reader, workspace.learner_id, workspace.settings, workspace.today())
         notes = replaced_bundled_decks(workspace.database)
@@ -444,7 +454,7 @@ def _deck_id(options: Options, query: str) -> str:
     from study.queue import SEPARATOR
     from study.storage.repository import NotFoundError, list_decks
 
-    with opened(options) as workspace, workspace.database.session() as session:
+    with opened(options, read_only=True) as workspace, workspace.database.session() as session:
         decks = list_decks(session)
     for deck in decks:
         if query in (deck.id, deck.name):
@@ -470,7 +480,7 @@ def profile_list(options: Options) -> None:
     """List profiles with their number of reviews (a learner sees only its own)."""
     from study.storage.repository import visible_learners
 
-    with opened(options) as workspace, workspace.database.session() as session:
+    with opened(options, read_only=True) as workspace, workspace.database.session() as session:
         for learner, reviews in visible_learners(session, workspace.learner_id):
             mark = "*" if learner.id == workspace.learner_id else " "
             say(f"{mark} {learner.name}  ({reviews} reviews)")
@@ -567,6 +577,7 @@ def generate(
     from study.cardgen import generate_deck
     from study.cardgen.merge import merge_with_existing
     from study.decks import load_deck, write_deck
+    from study.material import MaterialError, gather_material
 
     output = output or Path(sources[0].stem + ".toml")
     if output.is_dir():
@@ -576,9 +587,15 @@ def generate(
     except DeckError as error:  # the deck file to merge into: nothing was imported
         _say_problems(error)
         fail(f"nothing was written; fix {output} above, or give another file with -o", 2)
+    try:
+        material = gather_material(
+            sources, output.parent, existing.material if existing is not None else ()
+        )
+    except (MaterialError, OSError) as error:
+        fail(f"cannot copy the material beside {output}: {error}", 2)
     with _progress_bar("generating") as progress:
         generation = generate_deck(
-            list(sources),
+            material,
             deck_dir=output.parent.resolve(),
             deck_name=deck_name,
             progress=progress,
@@ -593,6 +610,9 @@ def generate(
         write_deck(deck, output)
     except OSError as error:
         fail(f"cannot write {output} ({error.strerror}); choose another place with -o", 1)
+    for source, copy in zip(sources, material, strict=True):
+        if copy != source:
+            say(f"{source} copied to {copy}: a deck file reads material only in its folder")
     kept = sum(1 for note in deck.notes if note.edited)
     click.echo(
         f"{output}: {replace(generation, deck=deck).counts()}, {kept} edited by hand kept, "
@@ -671,7 +691,7 @@ def export_anki(
 
     anki_path = None if no_anki else anki_path or find_anki_collection()
     anki = anki_copy(anki_path) if anki_path is not None else None
-    with opened(options) as workspace:
+    with opened(options, read_only=True) as workspace:
         scope = scope_for(workspace, decks, None)
         with _progress_bar("exporting") as progress:
             result = write_package(
@@ -752,7 +772,7 @@ def stats(
     """
     from study.stats import compute_stats, stats_json
 
-    with opened(options) as workspace:
+    with opened(options, read_only=True) as workspace:
         scope = scope_for(workspace, decks, tag)
         figures = compute_stats(
             workspace.database,
@@ -869,7 +889,7 @@ def log_command(options: Options, as_csv: bool, decks: tuple[str, ...], tag: str
     from study.cards import printable, spreadsheet_cell
     from study.stats import review_log
 
-    with opened(options) as workspace:
+    with opened(options, read_only=True) as workspace:
         scope = scope_for(workspace, decks, tag)
         entries = review_log(
             workspace.database,
@@ -915,9 +935,13 @@ def log_command(options: Options, as_csv: bool, decks: tuple[str, ...], tag: str
                 f"{entry.answer_ms / 1000:>6.1f}  "
             )
             line.append(printable(entry.card_id, keep_newlines=False), style="cyan")
-            line.append(": " + printable(entry.question, keep_newlines=False))
-            line.truncate(max(console.width, 80) * 2, overflow="ellipsis")
-            console.print(line, no_wrap=True, overflow="ellipsis", crop=True)
+            question = printable(entry.question, keep_newlines=False)
+            if len(line) + 2 + len(question) <= console.width:
+                line.append(": " + question)
+                console.print(line, no_wrap=True, crop=True)
+            else:  # a narrow terminal: the question under the line, whole, not cut to 4 letters
+                console.print(line, no_wrap=True, overflow="ellipsis", crop=True)
+                console.print(Text("    " + question), overflow="fold")
             count += 1
         console.print(Text(f"{count} grades (cancelled grades left out)", style="dim"))
 

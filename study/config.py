@@ -19,7 +19,7 @@ import platformdirs
 
 from study.cards import printable
 from study.decks import toml_string
-from study.errors import UserError
+from study.errors import StorageError, UserError
 
 APP_NAME = "study"
 
@@ -88,6 +88,24 @@ class Settings:
             self.new_per_day if own.new_per_day is None else own.new_per_day,
             self.reviews_per_day if own.reviews_per_day is None else own.reviews_per_day,
         )
+
+
+def raised_limits(settings: Settings, new: int, reviews: int) -> Settings:
+    """``settings`` with every daily limit (global and per deck) raised by ``new`` new
+    cards and ``reviews`` reviews: "study more today", for one sitting (nothing saved)."""
+
+    def more(limits: DeckLimits) -> DeckLimits:
+        return DeckLimits(
+            None if limits.new_per_day is None else limits.new_per_day + new,
+            None if limits.reviews_per_day is None else limits.reviews_per_day + reviews,
+        )
+
+    return replace(
+        settings,
+        new_per_day=settings.new_per_day + new,
+        reviews_per_day=settings.reviews_per_day + reviews,
+        deck_limits={deck: more(limits) for deck, limits in settings.deck_limits.items()},
+    )
 
 
 def local_zone() -> ZoneInfo:
@@ -255,10 +273,18 @@ def set_setting(settings: Settings, key: str, value: str, deck: str | None = Non
 def save_settings(settings: Settings, path: Path | None = None) -> None:
     """Write the settings file atomically."""
     path = path or settings_path()
-    path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_name(path.name + ".tmp")
-    temporary.write_text(dump_settings(settings), encoding="utf-8")
-    temporary.replace(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary.write_text(dump_settings(settings), encoding="utf-8")
+        temporary.replace(path)
+    except OSError as error:
+        with contextlib.suppress(OSError):
+            temporary.unlink(missing_ok=True)  # never a half-written file left behind
+        raise StorageError(
+            f"cannot write {path} ({error.strerror or error}); the settings are unchanged: "
+            "free some disk space or check the folder's permissions"
+        ) from None
 
 
 def database_url(option: str | None) -> str:

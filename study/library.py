@@ -25,7 +25,7 @@ from study.errors import UserError
 from study.material import MaterialError, read_material
 from study.storage.database import Database
 from study.storage.models import Deck
-from study.storage.repository import ImportResult, import_deck, note_hashes
+from study.storage.repository import ImportResult, import_deck, note_hashes, plan_import
 
 
 @dataclass(frozen=True)
@@ -129,7 +129,14 @@ def import_deck_files(
     """
     loaded = load_deck_files(paths)
     shipped = {str(path.resolve()) for path in bundled_deck_files()}
-    digests = [note_hashes(deck.spec) for deck in loaded]  # before the lock is taken
+    # Worked out before the write lock is taken (a read), so other windows wait only
+    # for the writing; import_deck works it out again if the deck changed meanwhile.
+    digests = [note_hashes(deck.spec) for deck in loaded]
+    with database.session() as reading:
+        plans = [
+            plan_import(reading.connection(), deck.spec, hashes, now)
+            for deck, hashes in zip(loaded, digests, strict=True)
+        ]
 
     def work(session: Session) -> list[ImportResult]:
         others = {d.id: d.name for d in session.exec(select(Deck)) if not d.retired}
@@ -141,7 +148,7 @@ def import_deck_files(
         if problems:
             raise DeckError(problems)
         results = []
-        for deck, hashes in zip(loaded, digests, strict=True):
+        for deck, hashes, plan in zip(loaded, digests, plans, strict=True):
             file_path = str(deck.path.resolve())
             if not bundled and not replace:
                 _check_owner(session, deck, file_path)
@@ -153,6 +160,7 @@ def import_deck_files(
                 file_path=file_path,
                 bundled=bundled or file_path in shipped,  # `import --replace` of a shipped file
                 digests=hashes,
+                plan=plan,
             )
             result.warnings += list(deck.warnings)
             results.append(result)

@@ -147,6 +147,40 @@ def why_blocked(folder: Path) -> str:
     return f"the folder {folder} cannot be written (a full disk or its permissions)"
 
 
+def _writable(folder: Path) -> bool:
+    if not os.access(folder, os.W_OK):
+        return False
+    try:
+        return shutil.disk_usage(folder).free >= 1_000_000
+    except OSError:
+        return False
+
+
+def immutable_url(database: Path) -> str | None:
+    """A URL that reads ``database`` as immutable, when its folder cannot be written.
+
+    None when the folder can be written (open it as usual) or there is no file. A WAL
+    database needs its ``-shm`` file even to be read, which a full disk or a read-only
+    folder refuses; read as immutable it needs nothing beside it, which is exact while
+    the ``-wal`` holds no change (StorageError when it does).
+    """
+    if not database.is_file() or _writable(database.parent):
+        return None
+    wal = Path(f"{database}-wal")
+    if wal.exists() and wal.stat().st_size > 0:
+        raise StorageError(
+            f"{database}: {why_blocked(database.parent)}, and the last changes are in "
+            f"{wal.name}, which cannot be read without writing beside it; free some disk "
+            "space or make the folder writable"
+        )
+    return f"sqlite:///{database.resolve().as_uri()}?mode=ro&immutable=1&uri=true"
+
+
+def why_read_only(database: Path) -> str:
+    """The note for a database read as immutable."""
+    return f"is read without writing beside it: {why_blocked(database.parent)}"
+
+
 def _read_only(path: Path) -> tuple[sqlite3.Connection, str]:
     """A read-only connection to ``path`` and a note on how it was opened.
 
@@ -168,7 +202,7 @@ def _read_only(path: Path) -> tuple[sqlite3.Connection, str]:
             raise
     uri = f"{path.resolve().as_uri()}?mode=ro&immutable=1"
     connection = sqlite3.connect(uri, uri=True, isolation_level=None)
-    return connection, f"read without writing beside it: {why_blocked(path.parent)}"
+    return connection, why_read_only(path)
 
 
 def _integrity(connection: sqlite3.Connection, *, quick: bool = False) -> list[str]:
@@ -393,8 +427,8 @@ def refuse_new_beside_backups(database: Path) -> None:
     A database that vanished (a restore killed half-way, a file deleted by mistake) must
     not be replaced silently by an empty one: the learner is told how to restore it.
     """
-    if database.exists():
-        return
+    if database.exists() or any(database.parent.glob("*.db")):
+        return  # another database lives here: the backups may be its own
     hint = _restore_hint(database)
     if hint:
         raise StorageError(

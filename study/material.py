@@ -12,7 +12,9 @@ its cards import, without a passage to show.
 from __future__ import annotations
 
 import os
+import shutil
 import stat
+from collections.abc import Collection, Sequence
 from pathlib import Path
 
 MAX_MATERIAL_BYTES = 10_000_000
@@ -87,3 +89,38 @@ def _check_kind(info: os.stat_result) -> None:
 
 def _reason(error: BaseException) -> str:
     return getattr(error, "strerror", None) or type(error).__name__
+
+
+def gather_material(sources: Sequence[Path], deck_dir: Path, own: Collection[str]) -> list[Path]:
+    """The material files a deck file in ``deck_dir`` is generated from, all inside it.
+
+    A deck file reads material only inside its own folder, so a source outside it is
+    copied to ``deck_dir/material/`` and the deck cites the copy: the deck file and its
+    material then travel together. ``own`` names the material the existing deck file
+    lists: its copy is refreshed from the source; any other file in the way is a
+    MaterialError (nothing is copied).
+    """
+    base = deck_dir.resolve()
+    plan: list[tuple[Path, Path]] = []
+    for source in sources:
+        resolved = source.resolve()
+        if resolved.is_relative_to(base) or not resolved.is_file():
+            plan.append((source, source))  # a missing source is the generator's to report
+            continue
+        target = base / "material" / source.name
+        name = target.relative_to(base).as_posix()
+        taken = [copy for _, copy in plan if copy == target]
+        clash = taken or (
+            target.exists() and name not in own and target.read_bytes() != resolved.read_bytes()
+        )
+        if clash:
+            raise MaterialError(
+                f"{name} already holds another file than {source}; rename {source.name} "
+                "or write the deck file elsewhere with -o"
+            )
+        plan.append((resolved, target))
+    for original, copy in plan:
+        if copy != original:
+            copy.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(original, copy)
+    return [copy for _, copy in plan]

@@ -257,6 +257,50 @@ _ANY_NEW = (
 )
 
 
+# What a scope holds beyond today's queue: every studiable new card (by note too, as
+# one card of a note comes a day), every studiable due review, and suspended cards.
+_STUDIABLE_NEW = (
+    "SELECT COUNT(*), COUNT(DISTINCT card.note_id) FROM card LEFT JOIN card_state AS state "
+    "ON state.card_id = card.id AND state.learner_id = :learner_id{join} "
+    "WHERE {scope} AND " + new_today_sql("state")
+)
+_STUDIABLE_DUE = (
+    "SELECT COUNT(*) FROM card_state JOIN card ON card.id = card_state.card_id{join} "
+    "WHERE {scope} AND card_state.learner_id = :learner_id AND "
+    + studiable_sql("card_state")
+    + " AND card_state.reviews > 0 AND card_state.due_day <= :today "
+    "AND (card_state.drill_day IS NULL OR card_state.drill_day <> :today)"
+)
+_SUSPENDED = (
+    "SELECT COUNT(*) FROM card_state JOIN card ON card.id = card_state.card_id{join} "
+    "WHERE {scope} AND card_state.learner_id = :learner_id AND card_state.suspended = :yes"
+)
+
+
+@dataclass(frozen=True)
+class Waiting:
+    """What ``scope`` holds that today's queue leaves out: new cards and due reviews
+    (once a sitting is over, or a deck shows none: what the daily limits hold back),
+    and suspended cards."""
+
+    new: int = 0
+    due: int = 0
+    suspended: int = 0
+
+
+def waiting(
+    reader: Reader, learner_id: int, settings: Settings, scope: DeckScope, today: date
+) -> Waiting:
+    """Studiable new cards and due reviews in ``scope`` regardless of the daily limits,
+    and its suspended cards (see :class:`Waiting`)."""
+    params = {**_scope_params(scope), "learner_id": learner_id, "today": today, "yes": True}
+    cards, notes = next(reader.rows(_scoped(_STUDIABLE_NEW, scope), params))
+    due = next(reader.rows(_scoped(_STUDIABLE_DUE, scope), params))[0]
+    suspended = next(reader.rows(_scoped(_SUSPENDED, scope), params))[0]
+    new = notes if settings.bury_siblings else cards  # one card of a note a day
+    return Waiting(new=int(new or 0), due=int(due or 0), suspended=int(suspended or 0))
+
+
 def next_study_day(reader: Reader, learner_id: int, scope: DeckScope, today: date) -> date | None:
     """The first study day after ``today`` with cards to study in ``scope``, or None.
 

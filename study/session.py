@@ -22,8 +22,10 @@ each convention with its tests; in short:
   due date.
 * **Siblings.** With ``bury_siblings``, grading one cloze card of a note buries the
   note's other cards until the next study day, and one new card per note a day.
-* **Suspend / bury.** ``suspend()`` until unsuspended, ``bury()`` until the next study
-  day; not logged. A card set aside stays out even if an earlier grade is undone.
+* **Suspend / bury / flag.** ``suspend()`` until unsuspended, ``bury()`` until the next
+  study day, ``flag()`` / ``unflag()``; not in the review log but in ``card_action``
+  (:mod:`study.actions`), so undo reaches them. A card set aside gives its place in the
+  daily limit to the next one (appended to the queue), as the home screen counts it.
 * **Leeches.** A lapse is a *scheduled* review (kind ``review``: not ``new``, ``drill``
   or ``cram``) graded below 3, that is a failed review of a card reviewed before,
   whatever its repetitions.
@@ -31,8 +33,10 @@ each convention with its tests; in short:
   with ``leech_action = "suspend"``, is suspended; :class:`GradeOutcome` says so.
 * **Cram.** ``cram=True``: every unsuspended card in scope, ahead of schedule; answers
   logged as ``cram``; the schedule and the daily limits are untouched.
-* **Undo.** Cancels the learner's last non-cancelled grade of the study day by
-  *appending* an ``undo`` review (``cancels_id``); nothing is deleted. The card's whole
+* **Undo.** Takes back the learner's last grade or card action of the study day,
+  whichever came later (an action: its schedule snapshot restored, marked undone). A
+  grade is cancelled by *appending* an ``undo`` review (``cancels_id``); nothing is
+  deleted. The card's whole
   schedule row and those of the siblings it buried are restored from the snapshot the
   review stored; within a sitting the queue position and drills are restored too. After
   reopening (a new session on the same database) the card is shown first, with the
@@ -54,11 +58,16 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from study import sm2
-from study.actions import action_is_later, last_action, record_action, undo_action
+from study.actions import (
+    action_is_later,
+    last_action,
+    record_action,
+    restore_deck_file,
+    undo_action,
+)
 from study.cards import CardContent
 from study.clock import Clock, study_day
 from study.config import Settings
-from study.library import restore_deck_file
 from study.queue import (
     SCHEDULED,
     Counts,
@@ -67,9 +76,11 @@ from study.queue import (
     Pending,
     Plan,
     Queue,
+    Waiting,
     grade_previews,
     next_study_day,
     plan_queue,
+    waiting,
 )
 from study.storage.database import Database, DirectConnection, SqlReader
 from study.storage.models import CardState, Review
@@ -101,20 +112,25 @@ class GradeOutcome:
 
 @dataclass(frozen=True)
 class Summary:
-    """The end of a session."""
+    """The end of a session: cards studied (a drill is not another card), answers given
+    and how many were correct, the time, the next study day, and what waits (held back
+    by the daily limits, or suspended)."""
 
     studied: int
     correct: int
     time_ms: int
     next_due: date | None
+    answers: int = 0
+    waiting: Waiting = field(default_factory=Waiting)
 
     @property
     def correct_percent(self) -> float:
-        return 100.0 * self.correct / self.studied if self.studied else 0.0
+        return 100.0 * self.correct / self.answers if self.answers else 0.0
 
 
 @dataclass
 class _QueueSnapshot:
+    main: list[Pending]
     position: int
     drills: list[tuple[str, int]]
     shown: int
@@ -149,7 +165,7 @@ class StudySession:
         self.queue = Queue.start(plan, cram=self.cram)
         self._shown_at: datetime | None = self.clock.now() if self.queue.current else None
         self._history: list[_Graded] = []
-        self._graded: list[tuple[int, int, int]] = []  # (review id, grade, answer ms)
+        self._graded: list[tuple[int, str, int, int]] = []  # (review id, card, grade, ms)
         self._content_cache: dict[str, CardContent] = {}
         self.last_undone = ""  # what the last undo took back: grade, suspend, bury, ...
 
@@ -233,7 +249,7 @@ class StudySession:
             lambda connection: self._record(connection, pending, grade, answer_ms, now)
         )
         self._history.append(_Graded(outcome.review_id, snapshot))
-        self._graded.append((outcome.review_id, grade, answer_ms))
+        self._graded.append((outcome.review_id, pending.card_id, grade, answer_ms))
         self.queue.shown += 1
         if outcome.comes_back_today:
             self.queue.drills.append((pending.card_id, self.queue.shown + self.settings.drill_gap))
@@ -447,6 +463,7 @@ class StudySession:
 
     def _snapshot(self) -> _QueueSnapshot:
         return _QueueSnapshot(
+            main=list(self.queue.main),
             position=self.queue.position,
             drills=list(self.queue.drills),
             shown=self.queue.shown,
@@ -455,6 +472,7 @@ class StudySession:
         )
 
     def _restore(self, snapshot: _QueueSnapshot) -> None:
+        self.queue.main = snapshot.main
         self.queue.position = snapshot.position
         self.queue.drills = snapshot.drills
         self.queue.shown = snapshot.shown
@@ -474,9 +492,16 @@ class StudySession:
 
     def _set_current(self, action: str, **flags: Any) -> None:
         card_id = self._update_current(action, **flags)
-        if card_id is not None:
-            self.queue.set_aside.add(card_id)
-            self._advance()
+        if card_id is None:
+            return
+        self.queue.set_aside.add(card_id)
+        if not self.cram:
+            # The card set aside gives its place in the daily limit to the next one, as
+            # the home screen counts it: what a new plan adds comes at the end.
+            planned = {p.card_id for p in self.queue.main}
+            extra = [p for p in self._read_plan().main if p.card_id not in planned]
+            self.queue.main = [*self.queue.main, *extra]
+        self._advance()
 
     def flag(self, reason: str = "") -> None:
         """Mark the current card as wrong or unclear (``study cards --flagged`` lists it)."""
@@ -547,11 +572,16 @@ class StudySession:
 
     def summary(self) -> Summary:
         """Cards studied, correct answers, time, and when the next card is due."""
+        with self.database.session() as session:
+            reader = SqlReader(session.connection())
+            held = waiting(reader, self.learner_id, self.settings, self.scope, self.today)
         return Summary(
-            studied=len(self._graded),
-            correct=sum(1 for _, g, _ in self._graded if g >= sm2.PASSING_GRADE),
-            time_ms=sum(ms for _, _, ms in self._graded),
+            studied=len({card_id for _, card_id, _, _ in self._graded}),
+            correct=sum(1 for _, _, g, _ in self._graded if g >= sm2.PASSING_GRADE),
+            time_ms=sum(ms for _, _, _, ms in self._graded),
             next_due=self.next_due(),
+            answers=len(self._graded),
+            waiting=Waiting() if self.cram else held,
         )
 
     def next_due(self) -> date | None:

@@ -977,8 +977,11 @@ def stats_json(stats: Stats) -> dict[str, Any]:
 # ---------------------------------------------------------------- for the screens
 
 
-def stats_renderable(workspace: Workspace, width: int = 80) -> RenderableType:
-    """The whole statistics of the workspace's learner as one rich renderable.
+def stats_renderable(
+    workspace: Workspace, width: int = 80, deck_ids: Sequence[str] | None = None
+) -> RenderableType:
+    """The whole statistics of the workspace's learner (of ``deck_ids``, None: every
+    deck) as one rich renderable.
 
     What the TUI's Stats screen shows (it calls this in a worker thread); the CLI
     prints the same through :func:`study.stats_render.render_stats`.
@@ -986,7 +989,11 @@ def stats_renderable(workspace: Workspace, width: int = 80) -> RenderableType:
     from study.stats_render import render_stats
 
     stats = compute_stats(
-        workspace.database, workspace.learner_id, workspace.settings, workspace.today()
+        workspace.database,
+        workspace.learner_id,
+        workspace.settings,
+        workspace.today(),
+        deck_ids=deck_ids,
     )
     return render_stats(stats, width)
 

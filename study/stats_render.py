@@ -291,7 +291,10 @@ def _group_table(groups: Sequence[GroupFigures], kind: str) -> RenderableType:
     if not groups:
         return Text("  none", style="dim")
     table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
-    table.add_column(kind, overflow="fold", max_width=24)
+    # One line per name, whole up to 24 columns, then cut with an ellipsis: folded, a
+    # tag such as avascular-necrosis broke in the middle of a word.
+    longest = max(len(printable(g.name, keep_newlines=False)) for g in groups)
+    table.add_column(kind, no_wrap=True, overflow="ellipsis", min_width=min(longest, 24))
     for column in ("new", "learn", "young", "mature", "due", "revs", "retention"):
         table.add_column(column, justify="right")
     for group in groups:

@@ -6,7 +6,7 @@ import shlex
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from study.clock import Clock, SystemClock, study_day
 from study.config import DEFAULT_PROFILE, Settings, database_url, load_settings, profile_name
@@ -16,9 +16,11 @@ from study.maintenance import (
     SERVER_BACKUP,
     BackgroundBackup,
     backup_before_migration,
+    immutable_url,
     refuse_new_beside_backups,
     server_backup_notice,
     start_daily_backup,
+    why_read_only,
 )
 from study.storage.database import (
     SCHEMA_VERSION,
@@ -30,6 +32,7 @@ from study.storage.database import (
 from study.storage.models import Learner
 from study.storage.repository import (
     NotFoundError,
+    find_learner,
     get_or_create_learner,
     list_learners,
 )
@@ -47,6 +50,7 @@ class Workspace:
     backup: BackgroundBackup | None = None  # today's backup, running in the background
     # Lines for the learner from opening (a backup study cannot make on a server).
     notices: list[str] = field(default_factory=list)
+    note: str = ""  # how the database was opened, when not as usual (read as immutable)
 
     def today(self) -> date:
         """The learner's current study day."""
@@ -70,16 +74,30 @@ def open_workspace(
     settings: Settings | None = None,
     sync_bundled: bool = True,
     create_profile: bool = True,
+    read_only: bool = False,
 ) -> Workspace:
     """Open the database (migrating it), import bundled decks that are new, find the learner.
 
     With ``create_profile=False`` (the command line) a profile other than ``default``
-    must exist: NotFoundError lists the profiles.
+    must exist: NotFoundError lists the profiles. ``read_only`` (a command that only
+    reads): where the database's folder cannot be written (a full disk, a read-only
+    folder), the file is read as immutable instead of failing, and nothing is imported,
+    created or backed up.
     """
     settings = settings or load_settings()
     clock = clock or SystemClock()
     url = database_url(db)
     path = sqlite_path(url)
+    name = profile_name(profile)
+    if read_only and path is not None:
+        fallback = immutable_url(path)
+        if fallback is not None:
+            database = open_database(fallback)
+            with database.session() as session:
+                reader = find_learner(session, name)
+            assert reader.id is not None
+            note = f"{path} {why_read_only(path)}"
+            return Workspace(settings, database, reader.id, name, clock, note=note)
 
     notices: list[str] = []
 
@@ -98,12 +116,14 @@ def open_workspace(
     now = clock.now()
     if sync_bundled:
         sync_bundled_decks(database, now)
-    name = profile_name(profile)
-    try:
-        learner = database.write(lambda session: _learner(session, name, now, create_profile))
-    except NotFoundError:
-        database.close()
-        raise
+    with database.session() as session:  # a read: only a new profile waits for the lock
+        learner = session.exec(select(Learner).where(Learner.name == name)).first()
+    if learner is None:
+        try:
+            learner = database.write(lambda session: _learner(session, name, now, create_profile))
+        except NotFoundError:
+            database.close()
+            raise
     assert learner.id is not None
     # In a thread: the first card never waits for the backup (see study.maintenance).
     backup = start_daily_backup(path, settings, now) if path and settings.daily_backup else None

@@ -24,6 +24,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
+from urllib.parse import unquote, urlsplit
 
 import sqlalchemy as sa
 from sqlalchemy import event
@@ -135,6 +136,8 @@ def sqlite_path(url: str) -> Path | None:
         return None
     if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
         return None
+    if parsed.database.startswith("file:"):  # an SQLite URI (uri=true): its path
+        return Path(unquote(urlsplit(parsed.database).path))
     return Path(parsed.database)
 
 
@@ -453,8 +456,8 @@ def open_database(
             ) from None
     try:
         database = Database(url, synchronous=synchronous)
-    # unparsable, a dialect SQLAlchemy lacks, or a bad value (a port or timeout not a number)
-    except (sa.exc.ArgumentError, ValueError) as error:
+    except (sa.exc.ArgumentError, ValueError, TypeError) as error:
+        # Unparsable, a dialect SQLAlchemy lacks, or a bad value (port=x, ?timeout=abc).
         raise UserError(
             f"{name}: not a database study can open ({error}); give an SQLite file, or an "
             "SQLAlchemy URL such as postgresql+psycopg://user@host/study"
@@ -528,8 +531,8 @@ def shown_name(url: str) -> str:
     try:
         path = sqlite_path(url)
         return str(path) if path else sa.engine.make_url(url).render_as_string(hide_password=True)
-    except (sa.exc.ArgumentError, ValueError):  # unparsable: still hide what looks a password
-        return re.sub(r"(://[^/@:]*:)[^/@]*@", r"\1***@", url)
+    except (sa.exc.ArgumentError, ValueError):
+        return re.sub(r"(://[^:/@]*:)[^@/]*@", r"\1***@", url)  # the password, hidden anyway
 
 
 def _explain(url: str, error: sa.exc.DatabaseError) -> str:
@@ -550,7 +553,7 @@ def explain_error(url: str, reason: str) -> str:
             f"{name}: the database server refused the login ({reason}); check the user "
             "and password in the URL"
         )
-    if "not a database" in reason or "malformed" in reason:
+    if any(sign in reason for sign in ("not a database", "malformed", "unsupported file format")):
         return (
             f"{name}: the database file is damaged ({reason}); run `study doctor` or restore "
             "a backup (`study backup --restore`)"

@@ -6,7 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
 
@@ -227,6 +227,7 @@ def import_deck(
     file_path: str = "",
     bundled: bool = False,
     digests: Sequence[str] | None = None,
+    plan: ImportPlan | None = None,
 ) -> ImportResult:
     """Create or update a deck from its file, in place: progress is kept by card id.
 
@@ -235,13 +236,20 @@ def import_deck(
 
     Linear in the deck's size: the stored notes and cards are read once as plain rows,
     the changes worked out in memory, then written in a few batched statements (no ORM
-    object per note, whose bookkeeping made a 100,000-card re-import quadratic).
+    object per note, whose bookkeeping made a 100,000-card re-import quadratic). A
+    ``plan`` made beforehand (:func:`plan_import`, outside the write transaction) is
+    used when the deck's stored rows are still those it was made from, so the write
+    lock is held only to write.
     """
-    result = ImportResult(spec.id)
     digests = digests if digests is not None else note_hashes(spec)
+    connection = session.connection()
+    if plan is not None and plan.stamp != _stored_stamp(connection, spec.id):
+        plan = None  # imported or changed meanwhile: work it out again, under the lock
     deck = session.get(Deck, spec.id)
     if deck is None:
         deck = Deck(id=spec.id, name=spec.name, imported_at=now)
+    if plan is None:
+        plan = plan_import(connection, spec, digests, now)
     deck.name, deck.description, deck.version = spec.name, spec.description, spec.version
     deck.file_path, deck.bundled, deck.retired = file_path, bundled, False
     deck.content_hash, deck.imported_at = deck_hash(spec, digests), now
@@ -261,7 +269,45 @@ def import_deck(
             f"card id {foreign[0][0]!r} is already used by deck {foreign[0][1]!r}; "
             "card ids must be unique across decks"
         )
-    connection = session.connection()
+    plan.changes.write(connection)
+    return replace(plan.result, warnings=[])  # a fresh result per attempt (write() retries)
+
+
+@dataclass
+class ImportPlan:
+    """What importing a deck file will write, worked out from the stored rows."""
+
+    stamp: tuple[Any, ...]  # the stored deck as the plan saw it (see _stored_stamp)
+    changes: _Changes
+    result: ImportResult
+
+
+def _stored_stamp(connection: sa.Connection, deck_id: str) -> tuple[Any, ...]:
+    """What changes whenever the deck's stored notes or cards change (every import sets
+    the deck's import time and fingerprint)."""
+    deck, notes, cards = Deck.__table__.c, _NOTE_TABLE.c, _CARD_TABLE.c  # type: ignore[attr-defined]
+    row = connection.execute(
+        sa.select(deck.imported_at, deck.content_hash, deck.retired).where(deck.id == deck_id)
+    ).first()
+    counted = connection.execute(
+        sa.select(sa.func.count(), sa.func.max(notes.updated_at)).where(notes.deck_id == deck_id)
+    ).one()
+    card_count = connection.execute(
+        sa.select(sa.func.count()).where(cards.deck_id == deck_id)
+    ).scalar_one()
+    return (tuple(row) if row else None, tuple(counted), card_count)
+
+
+def plan_import(
+    connection: sa.Connection, spec: DeckSpec, digests: Sequence[str], now: datetime
+) -> ImportPlan:
+    """Work out what importing ``spec`` changes, reading the stored deck once.
+
+    Pure reading: run it in a read transaction before the write, and pass the plan to
+    :func:`import_deck` (which checks it is still current).
+    """
+    stamp = _stored_stamp(connection, spec.id)
+    result = ImportResult(spec.id)
     notes, cards = _NOTE_TABLE.c, _CARD_TABLE.c
     stored_notes = {
         row.id: row
@@ -327,8 +373,7 @@ def import_deck(
             result.retired += 1
     for left in stored_cards.values():
         changes.retire_cards(left.values())
-    changes.write(connection)
-    return result
+    return ImportPlan(stamp, changes, result)
 
 
 _NOTE_TABLE: sa.Table = Note.__table__  # type: ignore[attr-defined]

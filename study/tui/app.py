@@ -19,6 +19,7 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.theme import Theme
 
+from study.cards import printable
 from study.config import DEFAULT_PROFILE, Settings, load_settings, save_settings, set_setting
 from study.decks import DeckError
 from study.errors import StorageError, UserError
@@ -39,7 +40,15 @@ EditorRunner = Callable[["StudyApp", "CardLocation"], str | None]
 
 
 def error_message(error: BaseException) -> str:
-    """One line for the learner: what went wrong and, where the core says it, what to do."""
+    """One line for the learner: what went wrong and, where the core says it, what to do.
+
+    It may quote a deck file (an unknown key, a path): shown through the same filter as
+    card text, so an escape sequence in a file never reaches the terminal.
+    """
+    return printable(_error_text(error))
+
+
+def _error_text(error: BaseException) -> str:
     if isinstance(error, DeckError):
         shown = error.problems[:5]
         more = len(error.problems) - len(shown)

@@ -168,6 +168,10 @@ def test_the_review_document_lists_every_edited_and_removed_card() -> None:
     review = (ROOT / "docs" / "medical-review.md").read_text(encoding="utf-8")
     listed = set(re.findall(r"^\| `([^`]+)` \|", review, flags=re.MULTILINE))
     assert listed == {n.id for n in deck.notes if n.edited} | {r.id for r in deck.removed}
+    # and every sentence the generator must skip, so a reader sees what gives no card
+    excluded = [n.source for n in deck.notes if n.exclude_sentence]
+    excluded += [r.source for r in deck.removed if r.exclude_sentence]
+    assert [s.sentence for s in excluded if s is not None and s.sentence not in review] == []
 
 
 def test_a_fresh_import_never_creates_a_removed_card(tmp_path: Path) -> None:

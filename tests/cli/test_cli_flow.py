@@ -14,7 +14,7 @@ from study.config import load_settings
 from study.queue import DeckScope
 from study.session import StudySession
 from study.workspace import open_workspace
-from tests.conftest import DeckFactory
+from tests.conftest import DeckFactory, basic
 
 
 @pytest.fixture
@@ -45,6 +45,8 @@ def act(db_path: Path, *actions: str) -> None:
         for action in actions:
             if action == "flag":
                 session.flag("the answer is out of date")
+            elif action == "grade5":
+                session.grade(5)
             else:
                 getattr(session, action)()
     finally:
@@ -166,3 +168,17 @@ def test_a_database_in_a_folder_that_does_not_exist_is_an_error(
     assert result.exit_code == 2
     assert "does not exist" in result.stderr and "Traceback" not in result.stderr
     assert not target.parent.exists()
+
+
+def test_study_log_shows_the_whole_question_on_a_narrow_terminal(
+    run_study: Any, decks: DeckFactory, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    question = "Which nerve roots form the sciatic nerve?"
+    note = basic("sciatic-nerve-roots-1a2b3c4d", front=question)
+    path = decks.write("child", name="Parent::Child", notes=[note])
+    assert run_study("import", str(path)).exit_code == 0
+    act(db_path, "grade5")
+    monkeypatch.setenv("COLUMNS", "80")
+    text = run_study("log").stdout
+    assert question in text
+    assert all(len(line) <= 80 for line in text.splitlines())

@@ -53,8 +53,10 @@ def _rows(
         with engine.connect() as connection:
             found = {}
             for table in SQLModel.metadata.sorted_tables:
-                if table.name == "schema_info":
+                if table.name == "schema_info" or not inspector.has_table(table.name):
                     continue
+                if like is not None and table.name not in like:
+                    continue  # a table a later version added: nothing to compare
                 names = [c["name"] for c in inspector.get_columns(table.name)]
                 if like is not None and like[table.name]:
                     names = names[: len(like[table.name][0])]
@@ -81,9 +83,11 @@ def _server_database_at(dump: Path, sqlite_file: Path, url: str) -> int:
             for (table,) in connection.execute("SELECT name FROM sqlite_master WHERE type='table'")
         }
     current = {t.name: [c.name for c in t.columns] for t in SQLModel.metadata.sorted_tables}
-    assert set(old_columns) == set(current)
-    added = {t: [c for c in current[t] if c not in old_columns[t]] for t in current}
-    assert all(old_columns[t] == current[t][: len(old_columns[t])] for t in current), (
+    new_tables = set(current) - set(old_columns)  # tables later versions added
+    assert set(old_columns) <= set(current)
+    kept_tables = [t for t in current if t not in new_tables]
+    added = {t: [c for c in current[t] if c not in old_columns[t]] for t in kept_tables}
+    assert all(old_columns[t] == current[t][: len(old_columns[t])] for t in kept_tables), (
         "a migration changed a table other than by adding columns: load the dump another way"
     )
 
@@ -94,13 +98,15 @@ def _server_database_at(dump: Path, sqlite_file: Path, url: str) -> int:
         with source.connect() as reading, target.begin() as writing:
             for name in _indexes(url):
                 writing.exec_driver_sql(f"DROP INDEX {name}")
+            for table_name in new_tables:
+                writing.exec_driver_sql(f"DROP TABLE {table_name}")
             for table_name, columns in added.items():  # the columns later versions added
                 for column in columns:
                     writing.exec_driver_sql(f"ALTER TABLE {table_name} DROP COLUMN {column}")
             for sql in old_indexes:
                 writing.exec_driver_sql(sql)
             for table in SQLModel.metadata.sorted_tables:
-                if table.name == "schema_info":
+                if table.name == "schema_info" or table.name in new_tables:
                     continue
                 kept = [table.c[name] for name in old_columns[table.name]]
                 rows = [dict(row._mapping) for row in reading.execute(sa.select(*kept))]

@@ -5,10 +5,14 @@ from __future__ import annotations
 
 import hashlib
 import os
+import random
+import signal
 import sqlite3
 import subprocess
 import sys
+import time
 from contextlib import closing
+from datetime import datetime
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -168,3 +172,43 @@ def consistency_problems(db: Path | str) -> list[str]:
         problems += [f"review {row[0]}: undo without target, or target without undo" for row in odd]
     engine.dispose()
     return problems
+
+
+def can_unshare() -> bool:
+    """Whether this machine lets a test mount file systems in a private namespace."""
+    probe = ["unshare", "-m"] if os.geteuid() == 0 else ["unshare", "-rm"]
+    try:
+        return subprocess.run([*probe, "true"], capture_output=True, timeout=10).returncode == 0
+    except (OSError, subprocess.SubprocessError):
+        return False
+
+
+def filled_database(folder: Path, now: datetime, cards: int = 20) -> Path:
+    """``folder/study.db`` with one deck of ``cards`` basic cards (no backup made)."""
+    from study.clock import FixedClock
+    from study.config import Settings
+    from study.library import import_deck_files
+    from study.workspace import open_workspace
+
+    folder.mkdir(parents=True, exist_ok=True)  # a --db folder must exist
+    db = folder / "study.db"
+    workspace = open_workspace(
+        str(db), clock=FixedClock(now), settings=Settings(daily_backup=False), sync_bundled=False
+    )
+    import_deck_files(workspace.database, [deck_file(folder, "d", cards)], now)
+    workspace.close()
+    return db
+
+
+def kill_after_ready(
+    script: str, arguments: list[str], home: Path, rng: random.Random, longest: float
+) -> None:
+    """Run ``script`` (which prints READY when it starts its work) and SIGKILL it at a
+    random moment up to ``longest`` seconds later."""
+    process = subprocess.Popen(
+        [PYTHON, "-c", script, *arguments], stdout=subprocess.PIPE, text=True, env=env_for(home)
+    )
+    assert process.stdout is not None and process.stdout.readline().startswith("READY")
+    time.sleep(rng.uniform(0.0, longest))
+    process.send_signal(signal.SIGKILL)
+    process.wait()

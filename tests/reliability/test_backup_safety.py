@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import errno
 import os
+import random
 import sqlite3
 import subprocess
 from contextlib import closing
@@ -15,29 +16,24 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from reliability_helpers import PYTHON, deck_file, env_for, fingerprint, integrity
+from reliability_helpers import (
+    PYTHON,
+    can_unshare,
+    env_for,
+    filled_database,
+    fingerprint,
+    integrity,
+    kill_after_ready,
+)
 
 from study import maintenance
-from study.clock import FixedClock
 from study.config import Settings
 from study.errors import StorageError
-from study.library import import_deck_files
 from study.maintenance import list_backups, make_backup, restore
 from study.workspace import open_workspace
 
 NOW = datetime(2026, 1, 12, 18, 0, tzinfo=UTC)
 ROOT = os.geteuid() == 0
-
-
-def _filled(tmp_path: Path, cards: int = 20) -> Path:
-    tmp_path.mkdir(parents=True, exist_ok=True)  # a --db folder must exist
-    db = tmp_path / "study.db"
-    workspace = open_workspace(
-        str(db), clock=FixedClock(NOW), settings=Settings(daily_backup=False), sync_bundled=False
-    )
-    import_deck_files(workspace.database, [deck_file(tmp_path, "d", cards)], NOW)
-    workspace.close()
-    return db
 
 
 def _damage(db: Path) -> bytes:
@@ -49,7 +45,7 @@ def _damage(db: Path) -> bytes:
 def test_a_restore_that_runs_out_of_space_leaves_the_damaged_database_in_place(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    db = _filled(tmp_path)
+    db = filled_database(tmp_path, NOW)
     backup = make_backup(db, now=NOW)
     damaged = _damage(db)
 
@@ -66,7 +62,7 @@ def test_a_restore_that_runs_out_of_space_leaves_the_damaged_database_in_place(
 def test_a_restore_cut_short_before_its_rename_leaves_a_database_in_place(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    db = _filled(tmp_path)
+    db = filled_database(tmp_path, NOW)
     backup = make_backup(db, now=NOW)
     damaged = _damage(db)
     real_replace = os.replace
@@ -115,7 +111,7 @@ def test_a_moved_aside_copy_alone_also_stops_a_new_database(run_study: Any, db_p
 
 
 def test_pruning_keeps_the_newest_written_backups_whatever_their_names(tmp_path: Path) -> None:
-    db = _filled(tmp_path)
+    db = filled_database(tmp_path, NOW)
     ahead = NOW + timedelta(days=400)  # the clock ran ahead, then was corrected
     for day in range(3):
         made = make_backup(db, now=ahead + timedelta(days=day))
@@ -130,7 +126,7 @@ def test_pruning_keeps_the_newest_written_backups_whatever_their_names(tmp_path:
 def test_backups_kept_is_at_least_one(run_study: Any, db_path: Path, tmp_path: Path) -> None:
     result = run_study("config", "backups_kept", "0")
     assert result.exit_code == 2 and "at least 1" in result.stderr
-    db = _filled(tmp_path / "x")
+    db = filled_database(tmp_path / "x", NOW)
     made = make_backup(db, now=NOW, kept=0)
     assert [info.path for info in list_backups(db)] == [made]
 
@@ -161,15 +157,7 @@ echo "HEALTHY $?"
 """
 
 
-def _can_mount() -> bool:
-    probe = ["unshare", "-m"] if ROOT else ["unshare", "-rm"]
-    try:
-        return subprocess.run([*probe, "true"], capture_output=True, timeout=10).returncode == 0
-    except (OSError, subprocess.SubprocessError):
-        return False
-
-
-@pytest.mark.skipif(not _can_mount(), reason="needs a mount namespace for a small filesystem")
+@pytest.mark.skipif(not can_unshare(), reason="needs a mount namespace for a small filesystem")
 def test_on_a_full_disk_the_doctor_says_so_and_restore_changes_nothing(tmp_path: Path) -> None:
     disk = tmp_path / "disk"
     disk.mkdir()
@@ -192,7 +180,7 @@ def test_on_a_full_disk_the_doctor_says_so_and_restore_changes_nothing(tmp_path:
 def test_the_doctor_on_an_unreadable_folder_says_it_is_not_damage(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    db = _filled(tmp_path)
+    db = filled_database(tmp_path, NOW)
     before = fingerprint(db)
     real_connect = maintenance._connect
 
@@ -215,3 +203,34 @@ def test_the_doctor_on_an_unreadable_folder_says_it_is_not_damage(
     with closing(sqlite3.connect(db)) as connection:
         assert connection.execute("PRAGMA quick_check").fetchone()[0] == "ok"
     assert fingerprint(db) == before
+
+
+RESTORE = r"""
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+from study.maintenance import restore
+print("READY", flush=True)
+restore(Path(sys.argv[1]), Path(sys.argv[2]), now=datetime.now(UTC))
+print("DONE", flush=True)
+"""
+
+
+def test_a_restore_killed_at_any_moment_leaves_a_database_in_place(tmp_path: Path) -> None:
+    db = filled_database(tmp_path, NOW, 20_000)  # a few MB: the copy takes a while
+    backup = make_backup(db, now=NOW)
+    rng = random.Random(21)
+    for _ in range(8):
+        damaged = _damage(db)
+        kill_after_ready(RESTORE, [str(backup), str(db)], tmp_path / "home", rng, 0.3)
+        assert db.is_file()  # never "no study.db"
+        assert db.read_bytes() == damaged or integrity(db) == ["ok"]
+
+
+def test_a_new_database_beside_another_ones_backups_is_allowed(tmp_path: Path) -> None:
+    db = filled_database(tmp_path, NOW)
+    make_backup(db, now=NOW)
+    other = tmp_path / "other.db"
+    workspace = open_workspace(str(other), settings=Settings(daily_backup=False))
+    workspace.close()
+    assert other.is_file()

@@ -11,12 +11,11 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from reliability_helpers import deck_file, fingerprint, integrity
+from reliability_helpers import filled_database, fingerprint, integrity
 
 from study import maintenance
 from study.clock import FixedClock
 from study.config import Settings
-from study.library import import_deck_files
 from study.maintenance import (
     RestoreError,
     check_backup,
@@ -32,23 +31,13 @@ NOW = datetime(2026, 1, 12, 18, 0, tzinfo=UTC)
 SETTINGS = Settings(timezone="Europe/London", backups_kept=3)
 
 
-def _filled(tmp_path: Path, cards: int = 20) -> Path:
-    db = tmp_path / "study.db"
-    workspace = open_workspace(
-        str(db), clock=FixedClock(NOW), settings=Settings(daily_backup=False), sync_bundled=False
-    )
-    import_deck_files(workspace.database, [deck_file(tmp_path, "d", cards)], NOW)
-    workspace.close()
-    return db
-
-
 def _count(db: Path, table: str = "card") -> int:
     with closing(sqlite3.connect(db)) as connection:
         return int(connection.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
 
 
 def test_a_backup_holds_what_was_committed_and_not_what_was_being_written(tmp_path: Path) -> None:
-    db = _filled(tmp_path)
+    db = filled_database(tmp_path, NOW)
     writer = sqlite3.connect(db, isolation_level=None)
     writer.execute("BEGIN IMMEDIATE")
     writer.execute("DELETE FROM note_tag")
@@ -63,7 +52,7 @@ def test_a_backup_holds_what_was_committed_and_not_what_was_being_written(tmp_pa
 
 
 def test_only_the_newest_backups_are_kept(tmp_path: Path) -> None:
-    db = _filled(tmp_path)
+    db = filled_database(tmp_path, NOW)
     for day in range(6):
         make_backup(db, now=NOW + timedelta(days=day), kept=3)
     names = [info.path.name for info in list_backups(db)]
@@ -71,7 +60,7 @@ def test_only_the_newest_backups_are_kept(tmp_path: Path) -> None:
 
 
 def test_the_daily_backup_runs_once_per_study_day(tmp_path: Path) -> None:
-    db = _filled(tmp_path)
+    db = filled_database(tmp_path, NOW)
     clock = FixedClock(NOW)
     for hours, expected in [(0, 1), (5, 1), (12, 2), (13, 2)]:  # the day starts at 04:00
         clock.current = NOW + timedelta(hours=hours)
@@ -85,7 +74,7 @@ def test_the_daily_backup_runs_once_per_study_day(tmp_path: Path) -> None:
 def test_the_daily_backup_never_delays_the_first_card(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    db = _filled(tmp_path)
+    db = filled_database(tmp_path, NOW)
     gate = threading.Event()
     real = maintenance.make_backup
 
@@ -108,7 +97,7 @@ def test_the_daily_backup_never_delays_the_first_card(
 
 
 def test_restore_replaces_the_database_and_keeps_the_one_it_replaced(tmp_path: Path) -> None:
-    db = _filled(tmp_path)
+    db = filled_database(tmp_path, NOW)
     backup = make_backup(db, now=NOW)
     saved = fingerprint(backup)
     other = sqlite3.connect(db)  # another window still has it open
@@ -130,7 +119,7 @@ def test_restore_replaces_the_database_and_keeps_the_one_it_replaced(tmp_path: P
 
 
 def test_restore_over_a_damaged_database_moves_the_damaged_file_aside(tmp_path: Path) -> None:
-    db = _filled(tmp_path)
+    db = filled_database(tmp_path, NOW)
     backup = make_backup(db, now=NOW)
     damaged = b"garbage" * 1000
     db.write_bytes(damaged)
@@ -141,7 +130,7 @@ def test_restore_over_a_damaged_database_moves_the_damaged_file_aside(tmp_path: 
 
 @pytest.mark.parametrize("problem", ["damaged", "not study", "newer", "missing"])
 def test_restore_refuses_a_bad_backup_and_changes_nothing(tmp_path: Path, problem: str) -> None:
-    db = _filled(tmp_path)
+    db = filled_database(tmp_path, NOW)
     candidate = tmp_path / "candidate.db"
     if problem == "damaged":
         data = make_backup(db, now=NOW).read_bytes()
@@ -168,7 +157,7 @@ def test_restore_refuses_a_bad_backup_and_changes_nothing(tmp_path: Path, proble
 
 
 def test_an_interrupted_backup_never_looks_like_a_backup(tmp_path: Path) -> None:
-    db = _filled(tmp_path)
+    db = filled_database(tmp_path, NOW)
     folder = maintenance.backup_folder(db)
     folder.mkdir()
     leftover = folder / f".study-20260101-000000.db.1.1{maintenance.PARTIAL_SUFFIX}"

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from reliability_helpers import PYTHON, deck_file, env_for, fingerprint, integrity
+from reliability_helpers import PYTHON, can_unshare, deck_file, env_for, fingerprint, integrity
 
 from study.storage.database import SCHEMA_VERSION
 
@@ -37,14 +37,6 @@ def study_process(home: Path, *args: str, prefix: str = "") -> subprocess.Comple
     if prefix:
         command = ["sh", "-c", f"{prefix} && exec {shlex.join(command)}"]
     return subprocess.run(command, capture_output=True, text=True, env=env_for(home), timeout=120)
-
-
-def can_unshare() -> bool:
-    try:
-        probe = ["unshare", "-m"] if ROOT else ["unshare", "-rm"]
-        return subprocess.run([*probe, "true"], capture_output=True, timeout=10).returncode == 0
-    except (OSError, subprocess.SubprocessError):
-        return False
 
 
 @pytest.mark.parametrize(

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from study.decks import DeckSpec, NoteSpec, Source, dump_deck
+from study.decks import DeckSpec, NoteSpec, Source, dump_deck, load_deck
 from study.material import MAX_MATERIAL_BYTES
 
 Run = Callable[..., Any]
@@ -161,12 +161,6 @@ def test_terminal_escapes_in_a_deck_file_never_reach_the_terminal(
     assert "␛]0;TITLE" in result.stderr
 
 
-def test_a_driver_message_on_several_lines_is_printed_on_one(run_study: Run) -> None:
-    result = run_study("--profile", "x\ny", "decks")
-    assert result.exit_code == 2
-    assert len(result.stderr.strip().splitlines()) == 1, result.stderr
-
-
 def test_log_csv_neutralises_formulas_and_shows_control_characters(
     run_study: Run, folder: Path, db_path: Path
 ) -> None:
@@ -261,3 +255,49 @@ def test_profile_list_shows_a_stored_name_literally(run_study: Run, db_path: Pat
     result = run_study("profile", "list")
     assert result.exit_code == 0
     assert "\x1b" not in result.stdout and "evil␛]0;T" in result.stdout
+
+
+def test_the_apps_error_messages_go_through_the_same_filter() -> None:
+    from study.decks import DeckError
+    from study.tui.app import error_message
+
+    shown = error_message(DeckError([f"x.toml:4: unknown key '{ESCAPES}' in [deck]"]))
+    assert not any(char in shown for char in "\x1b\x07\x9b\u202e")
+    assert "␛]0;TITLE" in shown
+
+
+GOUT = "# Gout\n\nGout is an inflammatory arthritis caused by urate crystals in the joint.\n"
+
+
+def test_generate_copies_material_from_outside_the_deck_folder_so_the_deck_imports(
+    run_study: Run, tmp_path: Path, folder: Path
+) -> None:
+    notes = tmp_path / "notes.md"
+    notes.write_text(GOUT, encoding="utf-8")
+    deck = folder / "gout.toml"
+    result = run_study("generate", str(notes), "-o", str(deck), "--import")
+    assert result.exit_code == 0, result.stderr
+    assert "copied to" in result.stdout and "imported" in result.stdout
+    copy = folder / "material" / "notes.md"
+    assert copy.read_text(encoding="utf-8") == GOUT
+    assert load_deck(deck).material == ("material/notes.md",)
+    # Edited notes regenerate into the deck's own copy.
+    notes.write_text(GOUT + "\nColchicine treats an acute attack of gout.\n", encoding="utf-8")
+    again = run_study("generate", str(notes), "-o", str(deck))
+    assert again.exit_code == 0, again.stderr
+    assert "Colchicine" in copy.read_text(encoding="utf-8")
+
+
+def test_generate_never_overwrites_another_file_in_the_material_folder(
+    run_study: Run, tmp_path: Path, folder: Path
+) -> None:
+    theirs = folder / "material" / "notes.md"
+    theirs.parent.mkdir(parents=True)
+    theirs.write_text("someone else's notes", encoding="utf-8")
+    notes = tmp_path / "notes.md"
+    notes.write_text(GOUT, encoding="utf-8")
+    result = run_study("generate", str(notes), "-o", str(folder / "gout.toml"))
+    assert result.exit_code == 2
+    assert "already holds another file" in result.stderr and "Traceback" not in result.stderr
+    assert theirs.read_text(encoding="utf-8") == "someone else's notes"
+    assert not (folder / "gout.toml").exists()

@@ -7,17 +7,15 @@ from __future__ import annotations
 
 import gc
 import random
-import signal
 import sqlite3
 import subprocess
-import time
 import tracemalloc
 from contextlib import closing
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from reliability_helpers import PYTHON, env_for, integrity
+from reliability_helpers import PYTHON, env_for, integrity, kill_after_ready
 from sqlalchemy import event
 
 from study.config import Settings
@@ -87,7 +85,7 @@ print("DONE", flush=True)
 
 def test_a_killed_reimport_leaves_the_old_or_the_new_version(tmp_path: Path) -> None:
     db, deck = tmp_path / "study.db", tmp_path / "big.toml"
-    cards = 3000
+    cards = 10_000
     deck.write_text(dump_deck(_spec(cards)), encoding="utf-8")
     workspace = open_workspace(str(db), settings=Settings(daily_backup=False), sync_bundled=False)
     import_deck_files(workspace.database, [deck], workspace.clock.now())
@@ -96,16 +94,7 @@ def test_a_killed_reimport_leaves_the_old_or_the_new_version(tmp_path: Path) -> 
     rng = random.Random(21)
     seen = set()
     for _ in range(6):
-        process = subprocess.Popen(
-            [PYTHON, "-c", REIMPORT, str(db), str(deck)],
-            stdout=subprocess.PIPE,
-            text=True,
-            env=env_for(tmp_path / "home"),
-        )
-        assert process.stdout is not None and process.stdout.readline().startswith("READY")
-        time.sleep(rng.uniform(0.0, 1.5))
-        process.send_signal(signal.SIGKILL)
-        process.wait()
+        kill_after_ready(REIMPORT, [str(db), str(deck)], tmp_path / "home", rng, 1.0)
         assert integrity(db) == ["ok"]
         with closing(sqlite3.connect(db)) as connection:
             version = connection.execute("SELECT version FROM deck WHERE id = 'big'").fetchone()[0]
@@ -146,3 +135,92 @@ def test_a_sessions_memory_does_not_grow_with_its_history(tmp_path: Path) -> Non
     # Constant per grade: the second 400 grades add what the first 400 added. A copy of
     # the whole history per grade (the undo snapshot did that) makes it about twice.
     assert end - half <= 1.3 * (half - start) + 65_536, (half - start, end - half)
+
+
+def test_a_plan_made_before_another_import_is_worked_out_again(tmp_path: Path) -> None:
+    from study.storage.repository import import_deck, note_hashes, plan_import
+
+    deck = tmp_path / "big.toml"
+    deck.write_text(dump_deck(_spec(50)), encoding="utf-8")
+    workspace = open_workspace(str(tmp_path / "study.db"), settings=Settings(daily_backup=False))
+    now = workspace.clock.now()
+    import_deck_files(workspace.database, [deck], now)
+    second = replace(_spec(50, "v2", 2), notes=_spec(50, "v2", 2).notes[:40])
+    with workspace.database.session() as session:
+        stale = plan_import(session.connection(), second, note_hashes(second), now)
+    # Meanwhile another window imports a third version: 60 notes.
+    deck.write_text(dump_deck(_spec(60, "v3", 3)), encoding="utf-8")
+    import_deck_files(workspace.database, [deck], now)
+    result = workspace.database.write(
+        lambda session: import_deck(session, second, materials={}, now=now, plan=stale)
+    )
+    workspace.close()
+    assert (result.updated, result.retired) == (40, 20)  # counted against version 3
+    with closing(sqlite3.connect(tmp_path / "study.db")) as connection:
+        live = connection.execute(
+            "SELECT back FROM note WHERE deck_id = 'big' AND NOT retired"
+        ).fetchall()
+    assert sorted(row[0] for row in live) == sorted(f"v2 {i}" for i in range(40))
+
+
+GRADER = r"""
+import sys, time
+from study.config import Settings
+from study.queue import DeckScope
+from study.session import StudySession
+from study.workspace import open_workspace
+settings = Settings(timezone="UTC", new_per_day=10**6, bury_siblings=False, daily_backup=False)
+ws = open_workspace(sys.argv[1], settings=settings, sync_bundled=False)
+session = StudySession(ws.database, ws.learner_id, settings, ws.clock, scope=DeckScope(["small"]))
+print("READY", flush=True)
+deadline = time.time() + float(sys.argv[2])
+graded = 0
+while time.time() < deadline and session.current() is not None:
+    session.grade(5, 1000)
+    graded += 1
+    time.sleep(0.02)
+print("GRADED", graded, flush=True)
+"""
+
+
+def test_another_window_keeps_grading_while_a_large_deck_is_reimported(tmp_path: Path) -> None:
+    db, deck = tmp_path / "study.db", tmp_path / "big.toml"
+    small = tmp_path / "small.toml"
+    small.write_text(
+        dump_deck(
+            replace(
+                _spec(400),
+                id="small",
+                name="Small",
+                notes=tuple(replace(n, id=f"s{n.id}") for n in _spec(400).notes),
+            )
+        ),
+        encoding="utf-8",
+    )
+    deck.write_text(dump_deck(_spec(20_000)), encoding="utf-8")
+    workspace = open_workspace(str(db), settings=Settings(daily_backup=False), sync_bundled=False)
+    import_deck_files(workspace.database, [deck, small], workspace.clock.now())
+    workspace.close()
+    deck.write_text(dump_deck(_spec(20_000, "v2", 2)), encoding="utf-8")
+    env = env_for(tmp_path / "home")
+    grader = subprocess.Popen(
+        [PYTHON, "-c", GRADER, str(db), "8"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+    assert grader.stdout is not None and grader.stdout.readline().startswith("READY")
+    importer = subprocess.run(
+        [PYTHON, "-c", REIMPORT, str(db), str(deck)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+    )
+    out, err = grader.communicate(timeout=300)
+    assert importer.returncode == 0, importer.stderr
+    assert grader.returncode == 0, err  # no grade failed "database is locked"
+    assert int(out.split()[-1]) > 0
+    with closing(sqlite3.connect(db)) as connection:
+        assert connection.execute("SELECT version FROM deck WHERE id = 'big'").fetchone()[0] == 2

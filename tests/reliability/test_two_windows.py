@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import sqlite3
 import subprocess
-import time
 from contextlib import closing
 from pathlib import Path
 
@@ -17,22 +16,22 @@ from study.config import Settings
 from study.library import import_deck_files
 from study.workspace import open_workspace
 
-# One window: builds its whole queue, says READY, waits for the common start, then
-# grades every card it was given, 5 each time (a failed grade would add drills).
+# One window: builds its whole queue, says READY, waits for GO on its input (sent once
+# both windows are ready), then grades every card it was given, 5 each time (a failed
+# grade would add drills).
 WINDOW = r"""
-import sys, time
+import sys
 from study.config import Settings
 from study.session import StudySession
 from study.workspace import open_workspace
 
-db, start = sys.argv[1], float(sys.argv[2])
+db = sys.argv[1]
 settings = Settings(timezone="UTC", new_per_day=100000, reviews_per_day=100000,
                     bury_siblings=False, daily_backup=False)
 ws = open_workspace(db, "two", settings=settings, sync_bundled=False)
 session = StudySession(ws.database, ws.learner_id, settings, ws.clock)
 print("READY", session.counts().new, flush=True)
-while time.time() < start:
-    time.sleep(0.001)
+sys.stdin.readline()
 kinds = []
 while session.current() is not None:
     kinds.append(session.current_kind)
@@ -50,10 +49,10 @@ def test_two_windows_grading_one_deck_advance_each_card_once_a_day(tmp_path: Pat
     workspace = open_workspace(str(db), "two", settings=settings, sync_bundled=False)
     import_deck_files(workspace.database, [deck_file(tmp_path, "d", CARDS)], workspace.clock.now())
     workspace.close()
-    start = time.time() + 3.0
     windows = [
         subprocess.Popen(
-            [PYTHON, "-c", WINDOW, str(db), str(start)],
+            [PYTHON, "-c", WINDOW, str(db)],
+            stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
@@ -61,10 +60,16 @@ def test_two_windows_grading_one_deck_advance_each_card_once_a_day(tmp_path: Pat
         )
         for _ in range(2)
     ]
+    for window in windows:  # each window's queue holds every card before either grades
+        assert window.stdout is not None
+        assert window.stdout.readline().strip() == f"READY {CARDS}"
+    for window in windows:
+        assert window.stdin is not None
+        window.stdin.write("GO\n")
+        window.stdin.flush()
     outputs = [window.communicate(timeout=180) for window in windows]
-    for window, (out, err) in zip(windows, outputs, strict=True):
+    for window, (_out, err) in zip(windows, outputs, strict=True):
         assert window.returncode == 0, err
-        assert f"READY {CARDS}" in out  # each window's queue held every card
     assert integrity(db) == ["ok"]
     assert consistency_problems(db) == []
     with closing(sqlite3.connect(db)) as connection:

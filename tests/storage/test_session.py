@@ -12,8 +12,9 @@ import pytest
 from sqlmodel import select
 
 from study.clock import FixedClock, study_day
-from study.config import DeckLimits, Settings
+from study.config import DeckLimits, Settings, raised_limits
 from study.library import import_deck_files
+from study.overview import overview
 from study.queue import DeckScope
 from study.session import SCHEDULE_FIELDS, StudySession
 from study.storage.database import Database
@@ -797,3 +798,57 @@ def test_undo_does_not_touch_another_learners_grades(h: Harness) -> None:
     assert theirs.current().card_id == "d-1"  # type: ignore[union-attr]
     assert theirs.undo() is None
     assert h.state("d-1").reviews == 1
+
+
+# ---------------------------------------------------------------- what the session says
+
+
+def test_a_card_set_aside_gives_its_place_in_the_daily_limit_as_home_counts_it(
+    h: Harness,
+) -> None:
+    h.settings = Settings(timezone=ZONE, new_per_day=3)
+    h.load(basics=6)
+    session = h.session()
+    assert session.counts().new == 3
+    session.suspend()
+    session.bury()
+    assert session.counts().new == 3  # two more new cards come in, as on the home screen
+    with h.database.reader() as reader:
+        home = overview(reader, h.learner_id, h.settings, h.today)
+    assert home.all_counts.new == session.counts().new
+    shown = []
+    while (content := session.current()) is not None:
+        shown.append(content.card_id)
+        session.grade(5)
+    assert shown == ["d-3", "d-4", "d-5"]
+
+
+def test_studied_counts_cards_not_answers(h: Harness) -> None:
+    h.load(basics=1)
+    session = h.session()
+    session.grade(2)  # then its drill
+    session.grade(5)
+    summary = session.summary()
+    assert (summary.studied, summary.answers, summary.correct_percent) == (1, 2, 50.0)
+
+
+def test_the_summary_says_what_the_daily_limits_hold_back_and_what_is_suspended(
+    h: Harness,
+) -> None:
+    h.settings = Settings(timezone=ZONE, new_per_day=2, leech_threshold=1)
+    h.load(basics=5)
+    session = h.session()
+    session.suspend()
+    while not session.finished:
+        session.grade(5)
+    waiting = session.summary().waiting
+    assert (waiting.new, waiting.due, waiting.suspended) == (2, 0, 1)
+
+
+def test_studying_more_today_raises_the_limits_for_one_sitting(h: Harness) -> None:
+    h.settings = Settings(timezone=ZONE, new_per_day=2)
+    h.load(basics=5)
+    assert len(h.study(5)) == 2
+    more = h.session(settings=raised_limits(h.settings, new=2, reviews=0))
+    assert more.counts().new == 2
+    assert h.session().counts().new == 0  # the limit itself is unchanged

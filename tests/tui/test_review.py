@@ -98,7 +98,7 @@ async def test_a_whole_session_saves_exactly_the_grades_given(workspace: Workspa
         assert shown_card(app) is None
         text = screen_text(app)
         assert "Session over" in text
-        assert "5 cards" in text and "80%" in text
+        assert "4 cards (5 answers with drills)" in text and "80%" in text  # a drill is no card
         assert "tomorrow (Tue 3 Mar 2026)" in text
 
     assert graded(workspace) == [

@@ -176,3 +176,28 @@ def test_cram_dialog(snap_compare: Any, tmp_path: Path, size: tuple[int, int]) -
 def test_light_theme(snap_compare: Any, tmp_path: Path, size: tuple[int, int]) -> None:
     app = build(tmp_path, start="review", settings=Settings(timezone="UTC", theme="light"))
     assert snap_compare(app, terminal_size=size, run_before=keys("space"))
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_review_long_answer(snap_compare: Any, tmp_path: Path, size: tuple[int, int]) -> None:
+    """An answer with extra and note longer than 80x24 shows: the line under it says so."""
+    from study.library import import_deck_files
+
+    from .test_study_flow import LONG_DECK
+
+    app = build(tmp_path, start="review", decks=())
+    back = "; ".join(f"red flag number {n} of the spine" for n in range(1, 13))
+    extra = " ".join(f"Extra line {n} about the spine." for n in range(1, 9))
+    path = tmp_path / "decks" / "long.toml"
+    path.write_text(LONG_DECK.format(back=back, extra=extra), encoding="utf-8")
+    assert app.opened is not None
+    import_deck_files(app.opened.database, [path], START)
+    assert snap_compare(app, terminal_size=size, run_before=keys("space"))
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_home_daily_limit_reached(snap_compare: Any, tmp_path: Path, size: tuple[int, int]) -> None:
+    """The limit held new cards back: the line under the decks says how many wait (m)."""
+    app = build(tmp_path, settings=Settings(timezone="UTC", new_per_day=1), decks=("spine",))
+    pressed = ("down", "enter", "space", "5", "escape")
+    assert snap_compare(app, terminal_size=size, run_before=keys(*pressed))

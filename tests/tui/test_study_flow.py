@@ -7,11 +7,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from sqlmodel import select
-from textual.widgets import DataTable
+from textual import events
+from textual.widgets import DataTable, Input
 
 from study.browse import CardLocation
 from study.clock import FixedClock
 from study.config import Settings, load_settings
+from study.library import import_deck_files
+from study.queue import DeckScope
 from study.storage.models import CardState
 from study.tui.app import StudyApp
 from study.tui.screens.browse import BrowseScreen
@@ -114,8 +117,19 @@ async def test_a_word_typed_on_the_browse_table_searches_and_changes_nothing(
     app = StudyApp(workspace)
     async with app.run_test(size=(80, 24)) as pilot:
         await open_browse(app, pilot)
-        await pilot.press(*"sciatica")
+        await pilot.press(*"sci")  # one key at a time
         await settle(pilot)
+        assert app.screen.query_one(Input).value == "sci"
+        await pilot.press(*["backspace"] * 3, "escape")
+        await settle(pilot)
+        driver = app._driver
+        assert driver is not None
+        for key in "sciatica":  # one burst, as a fast typist or a paste sends it
+            event = events.Key(key, key)
+            event.set_sender(app)
+            driver.send_message(event)
+        await settle(pilot)
+        assert app.screen.query_one(Input).value == "sciatica"
         assert "1–1 of 1 cards" in screen_text(app)
     assert flags(workspace) == {}
 
@@ -220,4 +234,183 @@ async def test_the_title_names_a_profile_other_than_default(
         await pilot.press("enter")
         await settle(pilot)
         assert "profile alice" in screen_text(app).splitlines()[0]
+    workspace.close()
+
+
+# ---------------------------------------------------------------- what the screens say
+
+
+async def test_studied_counts_one_card_and_its_drill_as_one_card(workspace: Workspace) -> None:
+    timer = Timer()
+    app = StudyApp(workspace, start="review", scope=DeckScope(tag="avn"), timer=timer)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        for grade in ("5", "2", "5"):  # avn-name, avn-risk#c1 (c2 buried), its drill
+            await answer(pilot, timer, grade)
+        text = screen_text(app)
+        assert "Studied  2 cards (3 answers with drills)" in text
+
+
+async def test_a_deck_of_suspended_cards_says_so_not_import_a_deck(
+    tmp_path: Path, clock: FixedClock
+) -> None:
+    workspace = make_workspace(tmp_path, clock, Settings(timezone="UTC", leech_threshold=1))
+    scope = DeckScope(["cardio"])
+    import_deck_files(workspace.database, [tmp_path / "decks" / "cardio.toml"], clock.now())
+    timer = Timer()
+    app = StudyApp(workspace, start="review", scope=scope, timer=timer)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await answer(pilot, timer, "5")
+    clock.advance(days=1)
+    app = StudyApp(workspace, start="review", scope=scope, timer=timer)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await answer(pilot, timer, "0")  # the first lapse: a leech, suspended
+        text = screen_text(app)
+        assert "nothing is scheduled" in text and "no cards are scheduled" not in text
+    app = StudyApp(workspace, start="review", scope=scope, timer=timer)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        text = screen_text(app)
+        assert "is suspended: unsuspend them in Browse" in text
+        assert "import a deck" not in text
+    workspace.close()
+
+
+async def test_the_daily_limit_is_said_with_what_waits_and_m_studies_more(
+    tmp_path: Path, clock: FixedClock
+) -> None:
+    workspace = make_workspace(tmp_path, clock, Settings(timezone="UTC", new_per_day=2))
+    timer = Timer()
+    app = StudyApp(workspace, timer=timer)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        await answer(pilot, timer, "5")
+        await answer(pilot, timer, "5")
+        text = screen_text(app)
+        assert "Daily limit reached: 4 new cards wait." in text
+        assert "m: study more today (2 new cards)" in text
+        await pilot.press("m")
+        await settle(pilot)
+        assert shown_card(app) == "markup"
+        await pilot.press("escape")
+        await settle(pilot)
+        assert "Daily limit reached: 4 new cards wait here. m: study more today." in screen_text(
+            app
+        )
+        await pilot.press("m")
+        await settle(pilot)
+        assert shown_card(app) == "markup"
+    workspace.close()
+
+
+async def test_the_review_header_counts_equal_the_home_screens_after_a_suspend(
+    tmp_path: Path, clock: FixedClock
+) -> None:
+    workspace = make_workspace(tmp_path, clock, Settings(timezone="UTC", new_per_day=3))
+    app = StudyApp(workspace)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "new 3" in screen_text(app).splitlines()[0]
+        await pilot.press("s")
+        await settle(pilot)
+        await pilot.press("b")
+        await settle(pilot)
+        assert "new 3" in screen_text(app).splitlines()[0]
+        await pilot.press("escape")
+        await settle(pilot)
+        assert "To study new 3" in screen_text(app)
+    workspace.close()
+
+
+# ---------------------------------------------------------------- 80x24
+
+
+LONG_DECK = """[deck]
+id = "long"
+name = "Long"
+
+[[cards]]
+id = "long-answer"
+front = "What are the red flags of low back pain?"
+back = "{back}"
+extra = "{extra}"
+note = "Checked against the guideline; the last line of the note is THE END."
+"""
+
+
+async def test_a_long_answer_at_80x24_says_it_goes_on_and_scrolls_to_its_end(
+    tmp_path: Path, clock: FixedClock
+) -> None:
+    workspace = make_workspace(tmp_path, clock, decks=())
+    back = "; ".join(f"red flag number {n} of the spine" for n in range(1, 13))
+    extra = " ".join(f"Extra line {n} about the spine." for n in range(1, 9))
+    path = tmp_path / "decks" / "long.toml"
+    path.write_text(LONG_DECK.format(back=back, extra=extra), encoding="utf-8")
+    import_deck_files(workspace.database, [path], clock.now())
+    app = review_app(workspace)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await settle(pilot)
+        await pilot.press("space")
+        await settle(pilot)
+        text = screen_text(app)
+        assert "▼ more below" in text and "END." not in text
+        assert " 5  perfect" in text  # the grades stay, on two lines
+        await pilot.press("pagedown", "pagedown", "pagedown")
+        await settle(pilot)
+        assert "END." in screen_text(app)
+        assert "▲ the start is above" in screen_text(app)
+    workspace.close()
+
+
+async def test_a_toast_never_covers_the_grade_previews(workspace: Workspace) -> None:
+    from textual.widgets._toast import Toast
+
+    app = review_app(workspace)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await settle(pilot)
+        await pilot.press("space")
+        await settle(pilot)
+        await pilot.press("f")
+        await settle(pilot)
+        await pilot.press(*"typo", "enter")
+        await settle(pilot)
+        grades = app.screen.query_one("#grades").region
+        toasts = list(app.screen.query(Toast))
+        assert toasts, "the flag toast is shown"
+        assert all(not toast.region.overlaps(grades) for toast in toasts)
+
+
+async def test_the_grade_panel_is_centred_under_the_card_at_120x40(workspace: Workspace) -> None:
+    app = review_app(workspace)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("space")
+        await settle(pilot)
+        grades = app.screen.query_one("#grades").region
+        answer_box = app.screen.query_one("#answer").region
+        assert (grades.x, grades.width) == (answer_box.x, answer_box.width)
+
+
+async def test_stats_from_the_home_screen_are_of_the_selected_deck(
+    tmp_path: Path, clock: FixedClock
+) -> None:
+    workspace = make_workspace(tmp_path, clock, decks=("spine", "cardio"))
+    app = StudyApp(workspace)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        table = app.screen.query_one("#decks", DataTable)
+        keys = [str(row.key.value) for row in table.ordered_rows]
+        table.move_cursor(row=keys.index("Cardiology"))
+        await settle(pilot)
+        await pilot.press("s")
+        await settle(pilot)
+        text = screen_text(app)
+        assert "Statistics · Cardiology" in text and "(decks cardio)" in text
+        assert "total       1" in text  # not the 8 cards of every deck
     workspace.close()

@@ -29,7 +29,7 @@ from study.browse import (
 from study.cards import printable
 from study.overview import tags
 from study.storage.repository import CardRow, card_rows, list_decks
-from study.tui.screens.dialogs import plural
+from study.tui.widgets.session_counts import plural
 from study.tui.widgets.styling import rich_text
 
 if TYPE_CHECKING:
@@ -106,8 +106,8 @@ class BrowseScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="browse-filters"):
-            # not select_on_focus: a word typed on the table lands in the box letter by
-            # letter, and its first letter, selected on focus, was replaced by the second
+            # Not select_on_focus: a word typed on the table arrives letter by letter as
+            # the box takes the focus, and each letter must add to it, not replace it.
             yield Input(placeholder="/ search text", id="browse-search", select_on_focus=False)
             yield Select[str]([], prompt="any deck", id="browse-deck", compact=True)
             yield Select[str](
@@ -300,8 +300,7 @@ class BrowseScreen(Screen[None]):
                 f"   {text}"
                 for text in (
                     "S suspended · B buried · L leech · F flagged",
-                    "S susp · B buried · L leech · F flag",
-                    "S susp B buried L leech F flag",
+                    "S·B·L·F = susp·buried·leech·flag",
                 )
                 if len(text) + 3 <= room
             ),
@@ -339,13 +338,16 @@ class BrowseScreen(Screen[None]):
 
     def on_key(self, event: events.Key) -> None:
         """A lowercase letter or digit typed on the table starts a search with it."""
-        if self.focused is not self.query_one("#cards", DataTable):
+        search = self.query_one("#browse-search", Input)
+        # Keys typed fast reach the table before the search box has the focus; the box
+        # stops the keys it takes, so one that arrives here while it has the focus was
+        # sent to the table first: it belongs to the search too.
+        if self.focused not in (self.query_one("#cards", DataTable), search):
             return
         char = event.character or ""
         if len(char) == 1 and (char.islower() or char.isdigit()):
             event.stop()
             event.prevent_default()
-            search = self.query_one("#browse-search", Input)
             self.set_focus(search)
             search.insert_text_at_cursor(char)
 

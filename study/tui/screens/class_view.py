@@ -6,12 +6,21 @@ a profile that is not a tutor is told so, and sees nothing of the others.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from study.class_render import class_renderable
 from study.tui.screens.stats import FiguresScreen
+
+if TYPE_CHECKING:
+    from rich.console import RenderableType
+
+    from study.workspace import Workspace
 
 
 class ClassScreen(FiguresScreen):
     """The class, for a tutor."""
 
     HEADING = "Class"
-    draw = class_renderable
+
+    def figures(self, workspace: Workspace, width: int) -> RenderableType:
+        return class_renderable(workspace, width)

@@ -22,6 +22,7 @@ from study.library import import_deck_files
 from study.overview import DeckNode, tags
 from study.queue import DeckScope
 from study.tui.widgets.card_text import literal, passage_content
+from study.tui.widgets.session_counts import plural
 from study.tui.widgets.styling import rich_text
 
 if TYPE_CHECKING:
@@ -278,7 +279,3 @@ def _schedule_words(row: CardRow) -> str:
         f"interval {row.interval}d · E-Factor {row.ease_hundredths / 100:.2f} · "
         f"{plural(row.reviews, 'review')} · {plural(row.lapses, 'lapse')}"
     )
-
-
-def plural(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 else 's'}"

@@ -16,13 +16,15 @@ from textual.widgets import DataTable, Footer, Static
 
 from study.cards import printable
 from study.overview import DeckNode, Overview, overview
-from study.queue import SEPARATOR, DeckScope
+from study.queue import SEPARATOR, DeckScope, Waiting, waiting
 from study.tui.widgets.session_counts import (
     DUE_STYLE,
     LEARNING_STYLE,
     NEW_STYLE,
     count_parts,
     duration,
+    extra_today,
+    held_back,
 )
 from study.tui.widgets.styling import rich_text
 
@@ -113,6 +115,13 @@ class HomeScreen(Screen[None]):
             "l", "class", "Class", tooltip="Every learner's progress side by side (for a tutor)"
         ),
         Binding("i", "import", "Import", tooltip="Import a deck file"),
+        Binding(
+            "m",
+            "more",
+            "More today",
+            show=False,
+            tooltip="Daily limit reached: study more of the selected deck today",
+        ),
         Binding("question_mark", "app.help", "Help", key_display="?"),
         Binding("q", "app.quit", "Quit"),
     ]
@@ -125,6 +134,7 @@ class HomeScreen(Screen[None]):
         self.folded: set[str] = set()  # paths of parents whose children are hidden
         self.deck_width = 0
         self.class_size = 0  # profiles in the database, read with the decks
+        self.held = Waiting()  # what the daily limits hold back in the selected deck
 
     @property
     def study_app(self) -> StudyApp:
@@ -338,6 +348,56 @@ class HomeScreen(Screen[None]):
             return False
         return True
 
+    @on(DataTable.RowHighlighted, "#decks")
+    def _selected(self) -> None:
+        self._check_limits()
+
+    @work(exclusive=True, group="home-limits")
+    async def _check_limits(self) -> None:
+        """Say when the daily limits hold back cards of the selected deck (and offer m)."""
+        scope, key = self.selected_scope(), self._selected_key()
+        if scope is None or key is None or self.data is None or self.study_app.opened is None:
+            return
+        counts = self.data.all_counts if key == ALL else self.nodes[key].counts
+        ws = self.study_app.workspace
+
+        def read() -> Waiting:
+            with ws.database.reader() as reader:
+                return waiting(reader, ws.learner_id, ws.settings, scope, ws.today())
+
+        try:
+            found = await self.study_app.run_db(read)
+        except Exception:
+            return  # the counts above already say what can be studied
+        # A kind the deck shows none of, while some are studiable: the limit holds them.
+        self.held = Waiting(
+            new=found.new if counts.new == 0 else 0, due=found.due if counts.due == 0 else 0
+        )
+        held = held_back(self.held)
+        self._message(
+            f"Daily limit reached: {held} wait here. m: study more today." if held else ""
+        )
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "more":
+            return bool(self.held.new or self.held.due)
+        if action == "class":
+            return self.class_size > 1  # one profile: no class to show
+        return True
+
+    async def action_more(self) -> None:
+        """Study the selected deck with today's limits raised once (Anki's custom study)."""
+        from study.config import raised_limits
+        from study.tui.screens.review import ReviewScreen
+
+        scope = self.selected_scope()
+        if scope is None or not (self.held.new or self.held.due):
+            return
+        settings = self.study_app.workspace.settings
+        raised = raised_limits(settings, *extra_today(self.held, settings))
+        self.app.push_screen(ReviewScreen(scope, title=self._selected_title(), settings=raised))
+
     async def action_study(self) -> None:
         from study.tui.screens.review import ReviewScreen
 
@@ -417,12 +477,11 @@ class HomeScreen(Screen[None]):
 
         if not await self._workspace_open():
             return
-        self.app.push_screen(StatsScreen())
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "class":
-            return self.class_size > 1  # one profile: no class to show
-        return True
+        scope = self.selected_scope()
+        if scope is None or scope.deck_ids is None:
+            self.app.push_screen(StatsScreen())
+        else:
+            self.app.push_screen(StatsScreen(scope.deck_ids, self._selected_title()))
 
     async def action_class(self) -> None:
         from study.tui.screens.class_view import ClassScreen

@@ -14,17 +14,25 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Center, Horizontal, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from study.cards import CardContent, printable
+from study.config import Settings
 from study.queue import Counts, DeckScope, GradePreview
 from study.sm2 import GRADE_MEANINGS
 from study.tui.widgets.card_text import literal, question_content
 from study.tui.widgets.grade_bar import GradeBar
-from study.tui.widgets.session_counts import SessionCounts, duration
+from study.tui.widgets.session_counts import (
+    SessionCounts,
+    duration,
+    extra_today,
+    held_back,
+    more_label,
+    plural,
+)
 
 if TYPE_CHECKING:
     from study.browse import Passage
@@ -34,6 +42,7 @@ if TYPE_CHECKING:
     from study.workspace import Workspace
 
 LOADING, QUESTION, ANSWER, END = "loading", "question", "answer", "end"
+COMPACT = 30  # below this many lines the grade panel takes two lines, not six
 # What an undo took back, as the notification names it.
 UNDONE = {
     "grade": "the last grade",
@@ -88,7 +97,12 @@ class ReviewScreen(Screen[None]):
         Binding("f", "flag", "Flag", tooltip="Flag this card as wrong or unclear, or unflag it"),
         Binding("e", "edit", "Edit", tooltip="Edit this card in $EDITOR and re-import it"),
         Binding("escape", "leave", "Home", tooltip="Back to the deck list"),
+        Binding("m", "more", "More today", tooltip="Daily limit reached: study more today"),
         Binding("question_mark", "app.help", "Help", key_display="?", show=False),
+        Binding("down", "scroll_card(1)", "Scroll down", show=False),
+        Binding("up", "scroll_card(-1)", "Scroll up", show=False),
+        Binding("pagedown", "scroll_card(8)", "Page down", show=False),
+        Binding("pageup", "scroll_card(-8)", "Page up", show=False),
     ]
 
     def __init__(
@@ -98,9 +112,11 @@ class ReviewScreen(Screen[None]):
         cram: bool = False,
         title: str | None = None,
         first: FirstView | None = None,
+        settings: Settings | None = None,
     ) -> None:
         super().__init__()
         self.scope = scope or DeckScope()
+        self.settings = settings  # raised limits for "study more today"; else the workspace's
         self.cram = cram
         self.title_text = title or ""  # found from the scope when the session starts
         self.first = first  # a card read before the workspace opened (study.first_card)
@@ -126,11 +142,15 @@ class ReviewScreen(Screen[None]):
             yield Static("Loading…", id="question")
             yield Static("", id="answer")
             yield Static("", id="end")
+        yield Static("", id="scroll-hint")
         yield Static("", id="reveal-hint")
-        yield GradeBar(id="grades")
+        with Center(id="grades-row"):  # under the card, centred like it
+            yield GradeBar(id="grades")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
+        card = self.query_one("#review-card", VerticalScroll)
+        self.watch(card, "scroll_y", lambda _old, _new: self._scroll_hint(), init=False)
         self.query_one("#question").border_title = "Question"
         self.query_one("#answer").border_title = "Answer"
         self._start()
@@ -153,7 +173,12 @@ class ReviewScreen(Screen[None]):
                 with ws.database.reader() as reader:
                     self.title_text = scope_title(reader, self.scope.deck_ids, self.scope.tag)
             self.session = StudySession(
-                ws.database, ws.learner_id, ws.settings, ws.clock, scope=self.scope, cram=self.cram
+                ws.database,
+                ws.learner_id,
+                self.settings or ws.settings,
+                ws.clock,
+                scope=self.scope,
+                cram=self.cram,
             )
             return self._read_view()
 
@@ -273,6 +298,7 @@ class ReviewScreen(Screen[None]):
         self.refresh_bindings()
 
     def _set_card_visible(self, visible: bool) -> None:
+        self.query_one("#scroll-hint").display = False
         self.query_one("#question").display = visible
         self.query_one("#answer").display = False
         self.query_one("#grades").display = False
@@ -310,7 +336,26 @@ class ReviewScreen(Screen[None]):
         answer.update(Content("").join(parts) if parts else Content(""))
         hint.display = False
         grades.display = True
-        grades.show(self.view.previews if self.view else {})
+        grades.show(self.view.previews if self.view else {}, compact=self.size.height < COMPACT)
+        self.call_after_refresh(self._scroll_hint)
+
+    def _scroll_hint(self) -> None:
+        """Say when the card goes on below (or above) what the screen shows."""
+        card = self.query_one("#review-card", VerticalScroll)
+        hint = self.query_one("#scroll-hint", Static)
+        below = card.scroll_y < card.max_scroll_y
+        above = card.scroll_y > 0
+        hint.display = self.phase in CARD_PHASES and (below or above)
+        if below:
+            hint.update(
+                Content.styled("▼ more below: ↓ / PgDn scrolls the card", "bold $text-warning")
+            )
+        elif above:
+            hint.update(Content.styled("▲ the start is above: ↑ / PgUp", "$text-muted"))
+
+    def action_scroll_card(self, lines: int) -> None:
+        card = self.query_one("#review-card", VerticalScroll)
+        card.scroll_to(y=card.scroll_y + lines, animate=False)
 
     def _show_end(self, view: _View) -> None:
         self.phase = END
@@ -320,32 +365,71 @@ class ReviewScreen(Screen[None]):
         summary = view.summary or Summary(0, 0, 0, None)
         end = self.query_one("#end", Static)
         next_due = day_phrase(summary.next_due, view.today)
+        held = held_back(summary.waiting)
+        more = self.more_today()
+        parts: list[str | tuple[str, str]] = []
         if summary.studied:
-            text = Content.assemble(
+            answers = ""
+            if summary.answers != summary.studied:
+                answers = f" ({summary.answers} answers with drills)"
+            parts += [
                 ("Session over\n\n", "bold $text-success"),
                 ("Studied  ", "$text-muted"),
-                (f"{summary.studied} card{'s' if summary.studied != 1 else ''}\n", "bold"),
+                (f"{plural(summary.studied, 'card')}{answers}\n", "bold"),
                 ("Correct  ", "$text-muted"),
                 (f"{summary.correct_percent:.0f}%\n", "bold"),
                 ("Time     ", "$text-muted"),
                 (f"{duration(summary.time_ms)}\n", "bold"),
                 ("Next     ", "$text-muted"),
-                (f"cards due {next_due}\n", "bold"),
-                ("\nEscape: back to the decks   u: undo", "$text-muted"),
-            )
+                (
+                    f"cards due {next_due}\n" if summary.next_due else "nothing is scheduled\n",
+                    "bold",
+                ),
+            ]
         else:
             what = "to cram" if self.cram else "due now"
-            text = Content.assemble(
-                (f"Nothing {what} in {self.title_text}.\n\n", "bold"),
-                (
-                    f"The next cards are due {next_due}."
-                    if summary.next_due
-                    else "There are no cards to study here: import a deck from the home screen."
-                ),
-                ("\n\nEscape: back to the decks", "$text-muted"),
-            )
-        end.update(text)
+            parts.append((f"Nothing {what} in {self.title_text}.\n", "bold"))
+            if summary.next_due:
+                parts.append(f"\nThe next cards are due {next_due}.\n")
+            elif summary.waiting.suspended:
+                parts.append(
+                    f"\nIts {plural(summary.waiting.suspended, 'card')} "
+                    f"{'is' if summary.waiting.suspended == 1 else 'are'} suspended: "
+                    "unsuspend them in Browse (b on the home screen, then S).\n"
+                )
+            elif not held:
+                parts.append(
+                    "\nThere are no cards to study here: import a deck from the home screen.\n"
+                )
+        if held:
+            parts += [("\nDaily limit reached: ", "bold $text-warning"), f"{held} wait.\n"]
+        keys = "Escape: back to the decks   u: undo"
+        if more:
+            keys += f"\nm: {more}"
+        parts.append((f"\n{keys}", "$text-muted"))
+        end.update(Content.assemble(*parts))
         end.display = True
+
+    def more_today(self) -> str:
+        """What m would do at the end of the sitting ("" when nothing waits)."""
+        if self.view is None or self.view.summary is None or self.cram:
+            return ""
+        extra = extra_today(self.view.summary.waiting, self.study_app.workspace.settings)
+        return more_label(*extra)
+
+    def action_more(self) -> None:
+        """Study more today: the same scope with the daily limits raised once."""
+        if self.phase != END or self.busy or not self.more_today() or self.view is None:
+            return
+        from study.config import raised_limits
+
+        assert self.view.summary is not None
+        settings = self.study_app.workspace.settings
+        new, reviews = extra_today(self.view.summary.waiting, settings)
+        screen = ReviewScreen(
+            self.scope, title=self.title_text, settings=raised_limits(settings, new, reviews)
+        )
+        self.app.switch_screen(screen)
 
     # ------------------------------------------------------------ keys
 
@@ -359,6 +443,8 @@ class ReviewScreen(Screen[None]):
             return self.phase in CARD_PHASES
         if name == "undo":
             return self.phase in (*CARD_PHASES, END)
+        if name == "more":
+            return self.phase == END and bool(self.more_today())
         return True
 
     def action_reveal(self) -> None:

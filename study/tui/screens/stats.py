@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import work
@@ -13,6 +12,7 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
+from study.cards import printable
 from study.stats import stats_renderable
 
 if TYPE_CHECKING:
@@ -28,8 +28,9 @@ FRAME = 10
 
 
 class FiguresScreen(Screen[None]):
-    """A screen of figures drawn by a core function ``draw(workspace, width)`` in a thread
-    (SQL aggregates in the core), under a bordered title."""
+    """A screen of figures drawn by a core function in a thread (SQL aggregates in the
+    core), under a bordered title; ``deck_ids`` is the deck chosen on the home screen
+    (None: every deck)."""
 
     CSS_PATH = "stats.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -37,15 +38,26 @@ class FiguresScreen(Screen[None]):
         Binding("question_mark", "app.help", "Help", key_display="?", show=False),
     ]
     HEADING = ""  # the border's title, and the name in an error message
-    draw: ClassVar[Callable[[Workspace, int], RenderableType]]
+
+    def __init__(self, deck_ids: list[str] | None = None, title: str = "") -> None:
+        super().__init__()
+        self.deck_ids = deck_ids
+        self.title_text = title
 
     @property
     def study_app(self) -> StudyApp:
         return self.app  # type: ignore[return-value]
 
+    def figures(self, workspace: Workspace, width: int) -> RenderableType:
+        """The figures, drawn ``width`` columns wide (run in a thread)."""
+        raise NotImplementedError
+
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="stats") as box:
-            box.border_title = self.HEADING
+            # Deck names are author text: Content, never markup.
+            box.border_title = Content(
+                self.HEADING + (f" · {printable(self.title_text)}" if self.title_text else "")
+            )
             yield Static("Counting…", id="stats-body")
         yield Footer(compact=True)
 
@@ -56,9 +68,7 @@ class FiguresScreen(Screen[None]):
     async def _load(self, width: int) -> None:
         body = self.query_one("#stats-body", Static)
         try:
-            renderable = await self.study_app.run_db(
-                type(self).draw, self.study_app.workspace, width
-            )
+            renderable = await self.study_app.run_db(self.figures, self.study_app.workspace, width)
         except Exception as error:
             from study.tui.app import error_message
 
@@ -73,4 +83,6 @@ class StatsScreen(FiguresScreen):
     """Statistics for the learner."""
 
     HEADING = "Statistics"
-    draw = stats_renderable
+
+    def figures(self, workspace: Workspace, width: int) -> RenderableType:
+        return stats_renderable(workspace, width, self.deck_ids)
