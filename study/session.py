@@ -381,7 +381,7 @@ class StudySession:
         elif self.queue.current is None or self.queue.current.card_id != card_id:
             # Show the card again now, first, as it was shown when the action was taken.
             if self.queue.current is not None:
-                self.queue.main.insert(self.queue.position, self.queue.current)
+                self._insert_current()
             self.queue.drills = [d for d in self.queue.drills if d[0] != card_id]
             self.queue.current = Pending(card_id, "cram" if self.cram else undone.kind)
             self._shown_at = self.clock.now()
@@ -410,7 +410,7 @@ class StudySession:
             # Graded in an earlier run: show it again now, first (once: it may be the
             # card on screen, waiting for its drill).
             if self.queue.current is not None and self.queue.current.card_id != card_id:
-                self.queue.main.insert(self.queue.position, self.queue.current)
+                self._insert_current()
             self.queue.drills = [d for d in self.queue.drills if d[0] != card_id]
             self.queue.current = Pending(card_id, self._kind_for(review_id))
             self._shown_at = self.clock.now()
@@ -463,13 +463,21 @@ class StudySession:
 
     def _snapshot(self) -> _QueueSnapshot:
         return _QueueSnapshot(
-            main=list(self.queue.main),
+            main=self.queue.main,  # replaced, never changed in place: no copy per grade
             position=self.queue.position,
             drills=list(self.queue.drills),
             shown=self.queue.shown,
             current=self.queue.current,
             skipped=set(self.queue.skipped),
         )
+
+    def _insert_current(self) -> None:
+        """Put the card on screen back at the queue's position. A new list: snapshots
+        share the old one (a copy of the queue per grade made a long session's memory
+        grow with its length)."""
+        assert self.queue.current is not None
+        main, at = self.queue.main, self.queue.position
+        self.queue.main = [*main[:at], self.queue.current, *main[at:]]
 
     def _restore(self, snapshot: _QueueSnapshot) -> None:
         self.queue.main = snapshot.main

@@ -276,15 +276,9 @@ class _Scope:
         """
         learner = _REVIEW.c.learner_id if leading else _unindexed(_REVIEW.c.learner_id)
         query = query.where(learner == self.learner_id, _REVIEW.c.kind != "undo")
-        if self.deck_ids is None and self.tag is None:
+        cards = card_ids_in(self.deck_ids, self.tag)
+        if cards is None:
             return query
-        cards = sa.select(_CARD.c.id)
-        if self.deck_ids is not None:
-            cards = cards.where(_CARD.c.deck_id.in_(self.deck_ids))
-        if self.tag is not None:
-            cards = cards.where(
-                _CARD.c.note_id.in_(sa.select(_TAG.c.note_id).where(_TAG.c.tag == self.tag))
-            )
         if leading:
             return query.where(_REVIEW.c.card_id.in_(cards))
         return query.where(cards.where(_CARD.c.id == _REVIEW.c.card_id).exists())
@@ -293,6 +287,19 @@ class _Scope:
         """The review was cancelled by an undo record (an index lookup per review)."""
         undo = _REVIEW.alias("undo")
         return sa.exists().where(undo.c.cancels_id == _REVIEW.c.id)
+
+
+def card_ids_in(deck_ids: Sequence[str] | None, tag: str | None) -> sa.Select[Any] | None:
+    """The ids of the cards of ``deck_ids`` with ``tag`` (retired ones too), or None when
+    neither is given (every card)."""
+    if deck_ids is None and tag is None:
+        return None
+    cards = sa.select(_CARD.c.id)
+    if deck_ids is not None:
+        cards = cards.where(_CARD.c.deck_id.in_(deck_ids))
+    if tag is not None:
+        cards = cards.where(_CARD.c.note_id.in_(sa.select(_TAG.c.note_id).where(_TAG.c.tag == tag)))
+    return cards
 
 
 def compute_stats(

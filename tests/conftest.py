@@ -12,7 +12,6 @@ server (see tests/postgres_server.py) instead of SQLite: ``db_url``, ``database`
 
 from __future__ import annotations
 
-import os
 import sys
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -28,7 +27,7 @@ from study.config import Settings
 from study.decks import DeckSpec, NoteSpec, Source, dump_deck
 from study.storage.database import Database, open_database
 from study.storage.repository import get_or_create_learner
-from tests.postgres_server import REQUIRE_VARIABLE, PostgresServer, running_server
+from tests.postgres_server import PostgresServer, server_for_tests
 
 # No timing in tests: these machines are shared and noisy, so hypothesis gets no deadline.
 hypothesis_settings.register_profile("study", deadline=None)
@@ -69,14 +68,8 @@ def postgres_server() -> Iterator[PostgresServer]:
     Skipped when the machine has no server binaries, unless STUDY_TEST_POSTGRES_REQUIRED
     is set (CI sets it): then a missing server fails the run.
     """
-    try:
-        with running_server() as server:
-            yield server
-    except LookupError as error:
-        message = f"{error}; install PostgreSQL (Debian: apt-get install postgresql)"
-        if os.environ.get(REQUIRE_VARIABLE):
-            pytest.fail(f"{message} ({REQUIRE_VARIABLE} is set)")
-        pytest.skip(message)
+    with server_for_tests() as server:
+        yield server
 
 
 @pytest.fixture

@@ -176,3 +176,23 @@ def running_server() -> Iterator[PostgresServer]:
     finally:
         server.stop()
         shutil.rmtree(folder, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def server_for_tests() -> Iterator[PostgresServer]:
+    """:func:`running_server` for a test run: skipped with a message saying what to install
+    when the machine has no server binaries, or failed when REQUIRE_VARIABLE is set (CI)."""
+    import pytest
+
+    try:
+        server = running_server()
+        started = server.__enter__()
+    except LookupError as error:
+        message = f"{error}; install PostgreSQL (Debian: apt-get install postgresql)"
+        if os.environ.get(REQUIRE_VARIABLE):
+            pytest.fail(f"{message} ({REQUIRE_VARIABLE} is set)")
+        pytest.skip(message)
+    try:
+        yield started
+    finally:
+        server.__exit__(None, None, None)

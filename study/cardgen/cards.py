@@ -8,11 +8,13 @@ from study.cardgen.clozes import (
     covariation_cards,
     example_cards,
     list_cards,
+    negated_subject_cards,
     number_cards,
     predicate_cards,
     term_cards,
 )
-from study.cardgen.questions import clause_cards, defined_cards, name_cards
+from study.cardgen.names import defined_cards, name_cards
+from study.cardgen.questions import clause_cards
 from study.cardgen.reading import Reading
 from study.cardgen.sentences import Sentence
 
@@ -32,6 +34,10 @@ def propose(sentence: Sentence, reading: Reading, context: Context) -> list[Cand
             unasked.append(clause)
         for part in clause.parts:
             found += list_cards(sentence, part.phrase, context)
+        subject = clause.subject
+        if clause.negated and subject is not None and len(subject.items) >= 2:
+            # "Inhalers and steroids are not used": what is not used, item by item
+            found += negated_subject_cards(sentence, subject, context)
     found += example_cards(sentence, reading, context)
     contrasted = contrast_cards(sentence, context) or covariation_cards(sentence, context)
     found += contrasted

@@ -47,8 +47,10 @@ NEAR_DUPLICATE = 85  # rapidfuzz token-sort ratio, 0-100
 MAX_GROUP = 60
 
 _CROSS_REFERENCE = re.compile(
-    r"^\(?(?:see|see also|read more|click|back to|return to|continue reading|related:|"
-    r"source:|figure|fig\.|table)\b|\bback to text\b",
+    # "See a doctor the same day if ..." is advice to act on, not a cross-reference
+    r"^\(?(?:see(?!\s+(?:a|an|your|the\s+(?:doctor|gp|nurse))\b)|see also|read more|click|"
+    r"back to|return to|continue reading|related:|source:|figure|fig\.|table)\b"
+    r"|\bback to text\b",
     re.IGNORECASE,
 )
 _QUOTED_PERSON = re.compile(
@@ -222,10 +224,11 @@ def _traceable(answer: str, source_text: str) -> bool:
 def _contained(answer: str, question: str) -> bool:
     """Whether ``answer`` (its content words, in order) is visible in ``question``; for a
     number, whether the number itself is (units such as mmol/L may repeat)."""
-    digits = re.findall(r"\d+(?:[.,]\d+)*", answer)
-    if digits:
-        numbers = set(re.findall(r"\d+(?:[.,]\d+)*", question))
-        return all(d in numbers for d in digits)
+    if re.search(r"\d", answer):
+        # a quantity as asked, comparator and unit included ("under 80" is not "80 or
+        # over"; "3 to 5" is not "3 weeks")
+        bare = re.sub(r"^(?:the|a|an)\s+", "", answer.strip(" .,;"), flags=re.I)
+        return re.search(rf"(?<![\w.]){re.escape(bare)}(?![\w])", question, re.I) is not None
     target = [stem(w) for w in content_words(answer)]
     if not target:
         return False

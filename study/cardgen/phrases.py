@@ -38,6 +38,17 @@ class Phrase:
         return self.start >= 0
 
 
+@dataclass(frozen=True)
+class OtherName:
+    """Another name the sentence gives a thing: an acronym, "also known as", or an
+    apposition ("allopurinol, a xanthine oxidase inhibitor")."""
+
+    kind: str  # acronym, alias, apposition
+    thing: Phrase
+    name: Phrase
+    condition: str = ""  # "when it affects the big toe"
+
+
 class PhraseReader:
     """Reads phrases of one parsed sentence."""
 
@@ -63,7 +74,31 @@ class PhraseReader:
         appositions, "known as" phrases, parentheses and "such as" examples (``marked``:
         with the word that opens it, "if", "after")."""
         kept = [t for t in head.subtree if t.i not in skip and not self._aside(t, head)]
-        return self._phrase_of(kept, marked=marked)
+        return self._phrase_of(self._glued(kept), marked=marked)
+
+    def _glued(self, kept: list[Token]) -> list[Token]:
+        """``kept`` with the tokens of a hyphenated word it holds part of: "pre-eclampsia"
+        is three tokens the parser may hang apart."""
+        chosen = {t.i for t in kept}
+        doc = self.span.doc
+        for token in list(kept):
+            at = token.i
+            while at + 2 < self.span.end and not doc[at].whitespace_ and doc[at + 1].text == "-":
+                if doc[at + 1].whitespace_:
+                    break
+                chosen |= {at + 1, at + 2}
+                at += 2
+            at = token.i
+            while (
+                at - 2 >= self.span.start
+                and doc[at - 1].text == "-"
+                and not doc[at - 2].whitespace_
+            ):
+                if doc[at - 1].whitespace_:
+                    break
+                chosen |= {at - 1, at - 2}
+                at -= 2
+        return [doc[i] for i in sorted(chosen)]
 
     def _phrase_of(self, kept: list[Token], *, marked: bool = False) -> Phrase:
         opening = ("cc",) if marked else ("cc", "mark")
@@ -100,9 +135,11 @@ class PhraseReader:
                 return False
             if ancestor.i in self.parenthesised and head.i not in self.parenthesised:
                 return True
-            if (ancestor.dep_ == "appos" and not continues_list(ancestor)) or (
-                ancestor.dep_ in ("acl", "parataxis") and ancestor.lemma_ in NAMING_VERBS
-            ):
+            if (
+                ancestor.dep_ == "appos"
+                and not continues_list(ancestor)
+                and self._set_off(ancestor)
+            ) or (ancestor.dep_ in ("acl", "parataxis") and ancestor.lemma_ in NAMING_VERBS):
                 return True
             if ancestor.dep_ == "relcl" and self._own_clause(ancestor):
                 return True
@@ -113,6 +150,12 @@ class PhraseReader:
             if ancestor.dep_ == "punct" and ancestor.text in ",;" and ancestor.head == head:
                 return False
         return False
+
+    def _set_off(self, appos: Token) -> bool:
+        """Whether an apposition is set off by a comma or a parenthesis ("allopurinol, a
+        xanthine oxidase inhibitor,"); "type 2 diabetes" read as one is not."""
+        first = appos.left_edge.i
+        return first > self.span.start and self.span.doc[first - 1].is_punct
 
     def items(self, head: Token, phrase: Phrase) -> Phrase:
         """``phrase`` with its list items when ``head`` has conjuncts ("A, B and C")."""

@@ -10,6 +10,7 @@ common trigger of DKA?" "Infection"); a condition the clause states ("In AF, ...
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from lemminflect import getInflection
 
@@ -17,15 +18,14 @@ from study.cardgen.candidates import Candidate, Context, basic
 from study.cardgen.deps import NAMING_VERBS
 from study.cardgen.gates import GENERIC_NOUNS
 from study.cardgen.phrases import Phrase
-from study.cardgen.reading import Clause, OtherName, Part, Reading
+from study.cardgen.reading import Clause, Part, Reading
 from study.cardgen.sentences import Sentence
 from study.cardgen.terms import (
-    RARE_ZIPF,
-    STOPWORDS,
     content_words,
+    has_rare_word,
     named,
     strip_article,
-    zipf,
+    word_list,
 )
 from study.cardgen.topics import capitalise, lower_first
 
@@ -59,6 +59,9 @@ _RELATING = frozenset(
     ]
 )
 _CAUSING = frozenset(["cause", "trigger", "precipitate"])
+# Verbs of a choice made under a condition ("HBPM is used when ABPM is not tolerated"):
+# what is chosen then is the fact to ask.
+_CHOSEN = frozenset(["use", "give", "offer", "prefer", "try", "start", "add", "consider"])
 _LOCATIVE = frozenset(["occur", "happen", "develop", "arise", "appear", "start", "begin", "form"])
 _LIST_SUBJECTS = ("risk", "symptom", "sign", "cause", "type", "complication", "feature")
 # Prepositions whose object is a time or amount: asked by the number cloze instead.
@@ -107,10 +110,22 @@ def _clause_cards(sentence: Sentence, clause: Clause, context: Context) -> list[
     for part in parts:
         if naming and part.role == "when":
             continue  # "known as podagra when it affects the big toe": the name's condition
+        if part.role == "often":
+            card = _ask(sentence, clause, part, context)
+            found += [card] if card else []
+            continue
+        if part.role == "infinitive" and part.phrase.text.lower().startswith("to "):
+            # "taken with meals to reduce its gastrointestinal effects": why
+            card = _ask(sentence, clause, Part("why", part.phrase, "to"), context)
+            found += [card] if card else []
+            continue
         if part.role in ("when", "why", "how") and len(part.phrase.text.split()) >= 3:
             card = _ask(sentence, clause, part, context)
             if card is not None:
                 found.append(card)
+            if part.role == "when" and main is None:
+                reverse = _reverse(sentence, clause, part, context)
+                found += [reverse] if reverse else []
     return found
 
 
@@ -126,11 +141,27 @@ def _main_part(clause: Clause) -> Part | None:
     if any(c.dep_ == "acomp" for c in clause.verb.children) and not clause.copula:
         return None  # "has grown worse in recent years": the change is the fact
     for part in clause.parts:
+        if part.role != "prep":
+            continue
+        if part.word in ("after", "before", "during") and not _numeric(part):
+            # "are stopped straight after the birth": when
+            said = Phrase(f"{part.word} {part.phrase.text}", tokens=part.phrase.tokens)
+            return Part("when", said, part.word)
+        if clause.copula and _temporal(part.phrase.text):
+            said = Phrase(f"{part.word} {part.phrase.text}", tokens=part.phrase.tokens)
+            return Part("when", said, part.word)  # "most common in the winter months"
         if clause.copula and not part.people:
             break  # "stroke was in second place": the number cloze asks it
-        if part.role == "prep" and part.word not in _TIME_PREPOSITIONS and not _numeric(part):
+        if part.word not in _TIME_PREPOSITIONS and not _numeric(part):
             return part
     return None
+
+
+_TEMPORAL = word_list("time-words")
+
+
+def _temporal(text: str) -> bool:
+    return any(w in _TEMPORAL for w in content_words(text))
 
 
 def _numeric(part: Part) -> bool:
@@ -185,7 +216,9 @@ def _kept_parts(clause: Clause, asked: Part) -> tuple[list[str], list[str]]:
     kept: list[str] = []
     conditions: list[str] = []
     for part in sorted(clause.parts, key=lambda p: p.phrase.start):
-        if part is asked or part.role in ("why", "how"):
+        if part is asked or part.role in ("why", "how", "often"):
+            continue
+        if part.phrase.tokens and part.phrase.tokens == asked.phrase.tokens:
             continue
         if part.role in ("dobj", "attr") and asked.role in ("dobj", "attr", "agent"):
             continue
@@ -199,8 +232,12 @@ def _kept_parts(clause: Clause, asked: Part) -> tuple[list[str], list[str]]:
         if part.role in ("prep", "agent"):
             kept.append(f"{part.word} {part.phrase.text}")
         elif part.role == "infinitive":
-            kept.append(
-                part.phrase.text if part.phrase.text.startswith("to ") else f"to {part.phrase.text}"
+            # after a stranded preposition: "What is X taken with to reduce ...?"
+            conditions.insert(
+                0,
+                part.phrase.text
+                if part.phrase.text.startswith("to ")
+                else f"to {part.phrase.text}",
             )
         elif part.role == "xcomp":
             kept.append(f"to {part.word} {part.phrase.text}")
@@ -258,7 +295,13 @@ def _ask(sentence: Sentence, clause: Clause, part: Part, context: Context) -> Ca
     answer = _specific(answer, subject, context.topic)
     owned = re.match(r"(?:its|their)\s+(?P<rest>.+)$", answer, re.IGNORECASE)
     if owned and context.topic:
-        answer = f"the {owned.group('rest')} of {context.topic}"  # "its level"
+        rest = owned.group("rest")
+        # "its level": of the topic, unless it says so already ("their risk of X")
+        answer = (
+            f"the {rest}"
+            if context.topic.lower() in rest.lower()
+            else f"the {rest} of {context.topic}"
+        )
     items = part.phrase.items
     if (
         role == "dobj"
@@ -290,6 +333,10 @@ def _ask(sentence: Sentence, clause: Clause, part: Part, context: Context) -> Ca
         if part.people:
             head = "whom" if strip_article(answer).lower().startswith("those") else "which patients"
             front = f"{lead}{capitalise(part.word)} {head} {before} {subject} {after} {others}?"
+        elif part.word in ("at", "on", "during", "in") and _temporal(answer):
+            # "given at presentation", "most common in the winter months": when
+            front = f"{lead}When {before} {subject} {after} {others}?"
+            answer = f"{part.word} {answer}"
         elif part.word in ("at", "in", "on") and clause.verb.lemma_ in _LOCATIVE:
             front = f"{lead}Where {before} {subject} {after} {others}?"
         else:
@@ -298,14 +345,33 @@ def _ask(sentence: Sentence, clause: Clause, part: Part, context: Context) -> Ca
             front = f"{lead}What {before} {subject} {after} {said}?"
         return _card("preposition", sentence, context, front, answer, clause, part)
     if role == "when":
+        if part.word == "unless":
+            # "X is given ..., unless the patient has had anaphylaxis": when X is not given
+            if clause.negated:
+                return None
+            flipped = replace(clause, negated=True)
+            before, after = _verb_group(flipped)
+            front = f"{lead}When {before} {subject} {after} {others}?"
+            reason = re.sub(r"^unless\s+", "if ", answer, flags=re.I)
+            return _card("condition", sentence, context, front, reason, clause)
         if clause.copula and not any(p.role in ("attr", "acomp") for p in clause.parts):
             return None  # "When is the correlation?" says nothing
         front = f"{lead}When {before} {subject} {after} {others}?"
         return _card("condition", sentence, context, front, answer, clause)
+    if role == "often":
+        front = f"{lead}How often {before} {subject} {after} {others}?"
+        return _card("frequency", sentence, context, front, answer, clause)
     if role == "how":
         wh = "What" if clause.copula else "How"  # "the key part is by doing X"
         front = f"{lead}{wh} {before} {subject} {after} {others}?"
         return _card("manner", sentence, context, front, answer, clause)
+    if role == "why" and part.word == "to":
+        plain, conditions = _kept_parts(clause, part)
+        said = " ".join(
+            [*plain, *(c for c in conditions if not c.lower().startswith(answer.lower()[:12]))]
+        )
+        front = f"{lead}Why {before} {subject} {after} {said}?"
+        return _card("purpose", sentence, context, front, capitalise(answer), clause)
     if role == "why" and clause.verb.lemma_ in NAMING_VERBS:
         named = [p.phrase.text.lower() for p in clause.parts if p.role in ("oprd", "attr")]
         if any(n in subject.lower() for n in named):
@@ -407,6 +473,15 @@ def _reverse(sentence: Sentence, clause: Clause, part: Part, context: Context) -
         return _card("superlative", sentence, context, front, what, clause, name_topic=True)
     if subject is None or not subject.located or clause.resolved or clause.negated:
         return None
+    if (
+        part.role == "when"
+        and clause.passive
+        and (has_rare_word(subject.text) or named(subject.text) or clause.verb.lemma_ in _CHOSEN)
+    ):
+        # "Modified-release metformin can be tried when ...": what can be tried then
+        verb_text = " ".join([*(a.text for a in clause.auxiliaries), clause.verb.text])
+        front = f"{_lead(clause)}What {verb_text} {part.phrase.text}?"
+        return _card("subject", sentence, context, front, strip_article(subject.text), clause)
     if context.topic and subject.text.lower() == context.topic.lower() and part.role != "attr":
         return None
     answer = strip_article(subject.text)
@@ -426,9 +501,9 @@ def _reverse(sentence: Sentence, clause: Clause, part: Part, context: Context) -
     if (
         part.role == "dobj"
         and clause.verb.lemma_ in _RELATING
-        and _rare(subject.text)
+        and (has_rare_word(subject.text) or _vague(part.phrase.text))
         and (
-            _rare(part.phrase.text)
+            has_rare_word(part.phrase.text)
             or len(content_words(part.phrase.text)) >= 2
             or _specific(part.phrase.text, subject.text, context.topic) != part.phrase.text
         )
@@ -440,12 +515,21 @@ def _reverse(sentence: Sentence, clause: Clause, part: Part, context: Context) -
         said = _specific(part.phrase.text, subject.text, context.topic)
         front = f"{lead}What {verb_text} {said}?"
         return _card("subject", sentence, context, front, answer, clause)
+    if part.role == "prep" and part.word in ("instead of", "rather than"):
+        # "In primary care, CRB-65 is used instead of CURB-65": what is used instead of it
+        verb_text = " ".join([*(a.text for a in clause.auxiliaries), clause.verb.text])
+        front = f"{lead}What {verb_text} {part.word} {part.phrase.text}?"
+        return _card("subject", sentence, context, front, answer, clause, name_topic=True)
     if part.role == "prep" and clause.verb.lemma_ == "prefer" and part.word == "to":
         # "DOACs are preferred to warfarin in most patients": what is preferred to warfarin
         verb_text = " ".join([*(a.text for a in clause.auxiliaries), clause.verb.text])
         front = f"{lead}What {verb_text} to {part.phrase.text}?"
         return _card("subject", sentence, context, front, answer, clause, name_topic=True)
-    if part.role == "xcomp" and clause.passive and (_rare(subject.text) or named(subject.text)):
+    if (
+        part.role == "xcomp"
+        and clause.passive
+        and (has_rare_word(subject.text) or named(subject.text))
+    ):
         # "The Wells score is used to estimate X": what is used to estimate X
         verb_text = " ".join([*(a.text for a in clause.auxiliaries), clause.verb.text])
         front = f"{lead}What {verb_text} to {part.word} {part.phrase.text}?"
@@ -470,6 +554,11 @@ def _relation(text: str) -> bool:
     return bool(_RELATIONS.match(text)) and not re.search(r"\s(?:in which|where|whereby)\s", text)
 
 
+def _vague(text: str) -> bool:
+    """Whether an object says nothing alone ("also lower the risk"): the subject is the fact."""
+    return strip_article(text).lower() in GENERIC_NOUNS | {"risk", "chance", "likelihood"}
+
+
 def _definite(text: str) -> bool:
     lowered = text.lower()
     return lowered.startswith(("the ", "one of the ")) or " most " in f" {lowered} "
@@ -489,10 +578,6 @@ def _kind_of(text: str) -> bool:
     return bool(_KIND_WORDS.match(text)) and len(text.split()) <= 30
 
 
-def _rare(text: str) -> bool:
-    return any(zipf(w) < RARE_ZIPF for w in content_words(text) if len(w) > 2)
-
-
 def _card(
     pattern: str,
     sentence: Sentence,
@@ -504,7 +589,7 @@ def _card(
     *traced: str,
     name_topic: bool = False,
 ) -> Candidate:
-    has_term = _rare(front)
+    has_term = has_rare_word(front)
     front = _joined(front)
     return basic(
         pattern,
@@ -516,93 +601,3 @@ def _card(
         name_topic=name_topic,
         has_term=has_term,
     )
-
-
-def name_cards(sentence: Sentence, names: list[OtherName], context: Context) -> list[Candidate]:
-    """Acronyms, other names and appositions, both ways where both are terms."""
-    found: list[Candidate] = []
-    for name in names:
-        thing = _term(name.thing)
-        other = strip_article(name.name.text)
-        if not thing or not other or thing.lower() == other.lower():
-            continue
-        if " " not in thing and not _rare(thing) and name.kind in ("alias", "apposition"):
-            continue  # "a procedure called X": "procedure" is no name of X
-        if name.kind == "acronym":
-            if not _initials_match(thing, other):
-                continue
-            found.append(
-                basic("acronym", sentence, context, f"What does {other} stand for?", thing)
-            )
-        elif name.kind == "alias":
-            if name.condition:
-                found.append(
-                    basic(
-                        "other-name",
-                        sentence,
-                        context,
-                        f"What is {thing} called {name.condition}?",
-                        other,
-                    )
-                )
-                continue
-            found.append(
-                basic(
-                    "other-name",
-                    sentence,
-                    context,
-                    f"What is another name for {thing}?",
-                    other,
-                    name_topic=True,
-                )
-            )
-            found.append(
-                basic(
-                    "other-name-reverse",
-                    sentence,
-                    context,
-                    f"What is another name for {other}?",
-                    thing,
-                    name_topic=True,
-                )
-            )
-        elif name.kind == "example":
-            front = f"Give an example of {name.thing.text.strip(' ,')}."
-            found.append(basic("example", sentence, context, front, other, name_topic=True))
-        elif name.kind == "apposition" and (_rare(thing) or not name.name.located):
-            found.append(
-                basic("apposition", sentence, context, f"What is {thing}?", name.name.text)
-            )
-    return found
-
-
-def _term(phrase: Phrase) -> str:
-    text = strip_article(phrase.text.strip(" ,"))
-    return lower_first(text)
-
-
-def _initials_match(expansion: str, acronym: str) -> bool:
-    initials = "".join(w[0] for w in re.findall(r"[A-Za-z][\w-]*", expansion)).lower()
-    letters = acronym.rstrip("s").lower()
-    return bool(initials) and initials[:1] == letters[:1] and expansion.lower() not in STOPWORDS
-
-
-def defined_cards(sentence: Sentence, reading: Reading, context: Context) -> list[Candidate]:
-    """ "**Paroxysmal AF** terminates within 7 days" (a bold term that starts a list item):
-    which term the description names ("Which AF terminates within 7 days?")."""
-    term = context.defined
-    if not term:
-        return []
-    for clause in reading.clauses:
-        if clause.copula:
-            return []  # "**E. coli** is the commonest cause": asked as what is
-        subject = clause.subject
-        if subject is None or not subject.located or subject.text.lower() != term.lower():
-            continue
-        rest = sentence.text[subject.end :].strip(" .:;–—-")
-        if len(rest.split()) < 2:
-            return []
-        head = term.split()[-1]
-        front = f"Which {head} {rest}?"
-        return [basic("defined-term", sentence, context, front, lower_first(term))]
-    return []

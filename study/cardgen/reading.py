@@ -11,12 +11,11 @@ semicolon, non-restrictive relative clauses ("..., which is calculated from ..."
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from study.cardgen.terms import PRONOUNS, STOPWORDS
-from study.cardgen.topics import STAND_INS
+from study.cardgen.topics import STAND_INS, lower_first
 
 if TYPE_CHECKING:
     from spacy.tokens import Span, Token
@@ -31,7 +30,6 @@ from study.cardgen.deps import (
     VERB_ADVERBS,
     WHEN_MARKS,
     WHY_MARKS,
-    acronym,
     defining,
     introduces_examples,
     mark_of,
@@ -39,7 +37,8 @@ from study.cardgen.deps import (
     plural,
     up_to,
 )
-from study.cardgen.phrases import Phrase, PhraseReader
+from study.cardgen.othernames import NameReader
+from study.cardgen.phrases import OtherName, Phrase
 
 
 @dataclass(frozen=True)
@@ -73,17 +72,6 @@ class Clause:
     tokens: frozenset[int] = frozenset()
 
 
-@dataclass(frozen=True)
-class OtherName:
-    """Another name the sentence gives a thing: an acronym, "also known as", or an
-    apposition ("allopurinol, a xanthine oxidase inhibitor")."""
-
-    kind: str  # acronym, alias, apposition
-    thing: Phrase
-    name: Phrase
-    condition: str = ""  # "when it affects the big toe"
-
-
 @dataclass
 class Reading:
     """All a sentence states: clauses, other names, examples, and where its numbers are."""
@@ -105,7 +93,7 @@ def read(
     reader = _Reader(span, it, topic)
     reading = reader.read()
     for at, aside in asides:
-        reader.aside(at, aside, reading)
+        reader.aside(at, aside, reading.names)
     return reading
 
 
@@ -114,7 +102,7 @@ def reading_phrase(span: Span, head: Token) -> str:
     return _Reader(span, None, None).phrase(head).text
 
 
-class _Reader(PhraseReader):
+class _Reader(NameReader):
     def __init__(self, span: Span, it: str | None, topic: str | None) -> None:
         super().__init__(span)
         self.it = it
@@ -129,11 +117,20 @@ class _Reader(PhraseReader):
                 clause = self.clause(token, reading)
                 if clause is not None:
                     reading.clauses.append(clause)
-        self.names(reading)
+        self.names(reading.names, reading.examples)
         reading.unresolved += self.leaning
         return reading
 
     def _heads_clause(self, token: Token) -> bool:
+        if (
+            token.tag_ == "VBD"
+            and token.dep_ in ("ccomp", "conj")
+            and self.span.root.tag_ in ("VBZ", "VBP")
+        ):
+            return False  # "is ..., such as a raised creatinine, raised ...": a participle
+        return self._verb_heads_clause(token)
+
+    def _verb_heads_clause(self, token: Token) -> bool:
         if token.pos_ not in ("VERB", "AUX") and not (
             # "Patients typically present with ...": "present" tagged as an adjective
             token.dep_ == "ROOT" and token.pos_ == "ADJ" and own_subject(token) is not None
@@ -142,7 +139,7 @@ class _Reader(PhraseReader):
         if token.dep_ == "ROOT":
             return True
         if token.dep_ == "conj":
-            return self._heads_clause(token.head) or token.head.dep_ == "relcl"
+            return self._verb_heads_clause(token.head) or token.head.dep_ == "relcl"
         if token.dep_ in ("ccomp", "parataxis"):
             return token.head.dep_ == "ROOT" and own_subject(token) is not None
         if token.dep_ == "acl" and mark_of(token) == "that":
@@ -163,6 +160,8 @@ class _Reader(PhraseReader):
         while own is None and verb.dep_ == "conj" and verb.head.pos_ in ("VERB", "AUX"):
             if verb.lemma_ == "be" and verb.head.lemma_ != "be":
                 return None, False, False  # "... or your glucose is 7.8": not the same subject
+            if verb.tag_ == "VBD" and verb.head.tag_ in ("VBZ", "VBP"):
+                return None, False, False  # "is ..., such as a raised creatinine": no verb
             verb = verb.head
             own = own_subject(verb)
         if own is None:
@@ -206,7 +205,8 @@ class _Reader(PhraseReader):
                 # "X, ..., in whom it is less reliable": "it" is the main clause's subject
                 main = own_subject(self.span.root)
                 if main is not None and main.lower_ not in PRONOUNS and not plural(main):
-                    return self.phrase(main), False, True
+                    main_phrase, _, _ = self.subject_of(self.span.root)
+                    return main_phrase, False, True
             leading = [
                 c for c in verb.children if c.dep_ == "advcl" and c.i < own.i and own_subject(c)
             ]
@@ -220,6 +220,44 @@ class _Reader(PhraseReader):
                 return Phrase(self.it), False, True
             return None, lowered in ("they", "these", "those"), True
         phrase = self.items(own, self.phrase(own))
+        finite = [
+            t
+            for t in own.subtree
+            if t.tag_ in ("VBZ", "VBP", "VBD")
+            and t.i in phrase.tokens
+            and t.dep_ != "amod"
+            and t.i < own.i
+        ]
+        if finite:
+            # "No medicine cures X, and antibiotics do not help": the parser joined two
+            # clauses into one subject; the subject is what follows the last "and"
+            joins = [t for t in own.subtree if t.dep_ == "cc" and t.i > finite[-1].i]
+            if not joins:
+                return None, False, False
+            tail = [t for t in own.subtree if t.i > joins[-1].i and t.i in phrase.tokens]
+            phrase = self._phrase_of(tail)
+            if not phrase.text:
+                return None, False, False
+        owner = next(
+            (c for c in own.children if c.dep_ == "poss" and c.lower_ in ("its", "their")), None
+        )
+        if owner is not None:
+            # "its toxicity is recognised by ...": whose, named
+            main = next(
+                (
+                    t
+                    for t in self.span
+                    if t.dep_ in ("nsubj", "nsubjpass") and t.i < own.i and t.lower_ not in PRONOUNS
+                ),
+                None,
+            )
+            if main is None and (own.left_edge.i != self.span.start or not self.it):
+                self.leaning.append(owner.text)
+                return None, False, True
+            # "Its effect is monitored with ...": what "it" names in this sentence
+            whose = self.phrase(main).text if main is not None else str(self.it)
+            rest = phrase.text.split(" ", 1)[1] if " " in phrase.text else phrase.text
+            return Phrase(f"the {rest} of {lower_first(whose)}"), plural(own), True
         first = own.left_edge
         hung = [
             t
@@ -240,6 +278,11 @@ class _Reader(PhraseReader):
     def _antecedent(self, relcl: Token) -> tuple[Phrase | None, bool, bool]:
         head = relcl.head
         if head.pos_ in ("VERB", "AUX"):
+            return None, False, True
+        if head.dep_ == "pobj" and head.head.lower_ in _TIME_WORDS:
+            # "... from 12 weeks until the birth, which reduces their risk": "which" is
+            # what was said before, not the birth
+            self.leaning.append("which")
             return None, False, True
         phrase = self.phrase(head, skip=frozenset(t.i for t in relcl.subtree))
         return phrase, plural(head), True
@@ -316,26 +359,55 @@ class _Reader(PhraseReader):
             previous = clause.parts[-1] if clause.parts else None
             if (
                 previous is not None
-                and previous.role == "dobj"
+                and (previous.role == "dobj" or (previous.role == "prep" and previous.people))
                 and part.role == "prep"
-                and part.word in ("with", "of")
+                and (
+                    part.word in ("with", "of", "at")
+                    or (previous.people and part.word in ("under", "over", "aged", "without"))
+                )
                 and previous.phrase.end + 1 >= child.idx - self.offset
             ):
                 # "identifies patients with an upper GI bleed": the phrase describes the
                 # object (the parser often hangs it on the verb)
+                added = set(part.phrase.tokens)
+                if part.word == "at":
+                    # "patients at low risk (who ...)": the risk, not what follows it
+                    added -= {
+                        t.i
+                        for t in child.subtree
+                        for a in (t, *t.ancestors)
+                        if a.dep_ in ("relcl", "acl", "advcl") and a.i > child.i
+                    }
                 merged = self._phrase_of(
                     sorted(
                         (
                             t
                             for t in self.span
-                            if t.i in previous.phrase.tokens | part.phrase.tokens or t.i == child.i
+                            if t.i in previous.phrase.tokens | added or t.i == child.i
                         ),
                         key=lambda t: t.i,
                     )
                 )
-                clause.parts[-1] = Part("dobj", merged)
+                clause.parts[-1] = Part(previous.role, merged, previous.word, previous.people)
                 continue
             clause.parts.append(part)
+        bare = [
+            c
+            for c in verb.children
+            if c.dep_ == "prep" and c.i == self.span.start and not list(c.children)
+        ]
+        if bare and subject.items and len(subject.items) >= 3 and own is not None:
+            # "In suspected variceal bleeding, terlipressin and antibiotics are given": the
+            # parser took the preposition's object for the subject's first item
+            first, *rest = subject.items
+            lead = [bare[0], *(t for t in self.span if t.i in first.tokens)]
+            clause.subject = Phrase(
+                " and ".join(r.text for r in rest),
+                rest[0].start,
+                rest[-1].end,
+                tuple(rest),
+                frozenset().union(*(r.tokens for r in rest)),
+            )
         if lead:
             clause.lead = self._phrase_of(sorted(lead, key=lambda t: t.i), marked=True)
         clause.tokens = frozenset(
@@ -377,6 +449,30 @@ class _Reader(PhraseReader):
         ):
             # "develops 3 to 5 days after a severe flare": when
             return Part("when", self.phrase(child), child.lower_)
+        if (
+            dep == "advmod"
+            and child.lower_ in ("instead", "rather")
+            and child.i + 1 < len(child.doc)
+        ):
+            after = child.doc[child.i + 1]
+            objects = [c for c in after.children if c.dep_ == "pobj"]
+            if after.lower_ in ("of", "than") and objects:
+                # "used instead of CURB-65"
+                phrase = self.phrase(objects[0])
+                return Part("prep", phrase, f"{child.lower_} {after.lower_}")
+        if dep == "prep" and child.i > 0 and child.doc[child.i - 1].lower_ in ("instead", "rather"):
+            objects = [c for c in child.children if c.dep_ == "pobj"]
+            if not objects:
+                return None
+            # "used instead of CURB-65"
+            word = f"{child.doc[child.i - 1].lower_} {child.lower_}"
+            return Part("prep", self.phrase(objects[0]), word)
+        if dep == "advmod" and child.lower_ in _FREQUENCIES:
+            return Part("often", self.phrase(child), child.lower_)  # "checked weekly"
+        if dep == "npadvmod" and any(c.lower_ == "every" for c in child.children):
+            return Part("often", self.phrase(child), "every")  # "a test every year"
+        if dep == "dative" and child.lower_ == "to":
+            dep = "prep"  # "given to women with severe pre-eclampsia"
         if dep in ("prep", "agent"):
             objects = [c for c in child.children if c.dep_ in ("pobj", "pcomp")]
             if not objects or introduces_examples(child) or child.lower_ in ("among", "except"):
@@ -417,6 +513,8 @@ class _Reader(PhraseReader):
                 return Part("xcomp", self.items(objects[0], self.phrase(objects[0])), child.text)
         if dep == "xcomp" and child.head.lemma_ == "be" and child.head.dep_ != "auxpass":
             return Part("attr", self.phrase(child))  # "The aim of X is to relieve ..."
+        if dep == "advcl" and any(c.dep_ == "aux" and c.lower_ == "to" for c in child.children):
+            return Part("infinitive", self.phrase(child, marked=True))  # "to reduce its ..."
         if dep == "advcl":
             mark = mark_of(child)
             if mark in WHEN_MARKS:
@@ -445,95 +543,19 @@ class _Reader(PhraseReader):
 
     # ---- other names and examples ---------------------------------------------------------
 
-    def aside(self, at: int, text: str, reading: Reading) -> None:
-        """A remark in parentheses after the phrase it is about: another name ("also known
-        as X", "or X") or what the phrase is ("melaena (black, tarry stools ...)")."""
-        before = [t for t in self.span if t.idx + len(t) - self.offset <= at and not t.is_punct]
-        if not before or before[-1].pos_ not in ("NOUN", "PROPN"):
-            return
-        owner = before[-1]
-        thing = self.phrase(owner, skip=frozenset(t.i for t in owner.subtree if t.i > owner.i))
-        alias = _ALIAS.match(text)
-        if alias:
-            name = alias.group("name").strip(" .,;")
-            reading.names.append(OtherName("alias", thing, Phrase(name)))
-            return
-        example = _EXAMPLE.match(text)
-        if example:
-            # "steroids (such as prednisone)": an example of the phrase before it
-            name = example.group("items").strip(" .,;")
-            reading.names.append(OtherName("example", thing, Phrase(name)))
-            return
-        first = text.split()[0].lower()
-        if first in STOPWORDS and first not in ("a", "an", "the"):
-            return  # "(among other findings)", "(together with ...)": not what it is
-        if text[:1].isupper() and first not in ("a", "an", "the"):
-            return  # a sentence of its own
-        reading.names.append(OtherName("apposition", thing, Phrase(text.strip(" .;"))))
 
-    def names(self, reading: Reading) -> None:
-        for token in self.span:
-            if token.dep_ == "appos" and token.head.pos_ in ("NOUN", "PROPN"):
-                thing = self.phrase(token.head, skip=frozenset(t.i for t in token.subtree))
-                name = self.phrase(token, skip=frozenset())
-                name = Phrase(name.text.strip("() "), name.start, name.end, tokens=name.tokens)
-                if acronym(token.text) and token.i in self.parenthesised:
-                    reading.names.append(OtherName("acronym", thing, name))
-                elif token.i not in self.parenthesised and any(
-                    c.dep_ == "det" and c.lower_ in ("a", "an") for c in token.children
-                ):
-                    reading.names.append(OtherName("apposition", thing, name))
-            if token.lemma_ in NAMING_VERBS and token.tag_ in ("VBN", "VBD"):
-                self._alias(token, reading)
-            if (
-                token.dep_ == "prep"
-                and introduces_examples(token)
-                and token.head.pos_ in ("NOUN", "PROPN")
-            ):
-                objects = [c for c in token.children if c.dep_ == "pobj"]
-                if objects:
-                    items = self.items(objects[0], self.phrase(objects[0]))
-                    head = self.phrase(token.head, skip=frozenset(t.i for t in token.subtree))
-                    reading.examples.append((head, items))
-
-    def _alias(self, verb: Token, reading: Reading) -> None:
-        """ "X (also known as Y)", "X, commonly called Y,", "X is often called Y"."""
-        named = [
-            o
-            for c in verb.children
-            for o in ([c] if c.dep_ == "oprd" else [p for p in c.children if p.dep_ == "pobj"])
-            if c.dep_ == "oprd" or (c.dep_ == "prep" and c.lower_ == "as")
-        ]
-        if not named:
-            return
-        if verb.dep_ in ("acl", "parataxis"):
-            thing_head = verb.head
-        else:
-            subject = own_subject(verb)
-            if subject is None:
-                return
-            thing_head = subject
-        if thing_head.lower_ in PRONOUNS:
-            if not self.it:
-                return
-            thing = Phrase(self.it)
-        else:
-            own = {t.i for t in thing_head.subtree}
-            thing = self.phrase(
-                thing_head, skip=frozenset(t.i for t in verb.subtree if t.i not in own)
-            )
-        name = self.phrase(named[0])
-        condition = ""
-        for child in verb.children:
-            if child.dep_ == "advcl" and mark_of(child) in WHEN_MARKS:
-                condition = self.phrase(child).text
-        if thing.text and name.text:
-            reading.names.append(OtherName("alias", thing, name, condition))
-
-
-_EXAMPLE = re.compile(r"^(?:such as|e\.g\.,?|eg|for example,?|including)\s+(?P<items>.+)$", re.I)
-_ALIAS = re.compile(
-    r"^(?:also |often |sometimes |commonly |previously |formerly )?"
-    r"(?:called|known as|termed|referred to as|aka|or)\s+(?P<name>.+)$",
-    re.IGNORECASE,
+_FREQUENCIES = frozenset(
+    [
+        "daily",
+        "weekly",
+        "monthly",
+        "yearly",
+        "annually",
+        "fortnightly",
+        "hourly",
+        "nightly",
+        "twice",
+        "once",
+    ]
 )
+_TIME_WORDS = frozenset(["until", "after", "before", "since"])

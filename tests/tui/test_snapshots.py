@@ -17,6 +17,8 @@ from textual.widgets import OptionList
 from study.clock import FixedClock
 from study.config import Settings
 from study.queue import DeckScope
+from study.session import StudySession
+from study.storage.repository import get_or_create_learner
 from study.tui.app import StudyApp
 
 from .conftest import START, make_workspace, settle
@@ -155,6 +157,21 @@ def test_help(snap_compare: Any, tmp_path: Path, size: tuple[int, int]) -> None:
 @pytest.mark.parametrize("size", SIZES)
 def test_stats(snap_compare: Any, tmp_path: Path, size: tuple[int, int]) -> None:
     assert snap_compare(build(tmp_path), terminal_size=size, run_before=keys("s"))
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_class(snap_compare: Any, tmp_path: Path, size: tuple[int, int]) -> None:
+    app = build(tmp_path)  # 'default' created the database: the tutor
+    workspace = app.workspace
+    for name, grades in (("ana", (5, 4, 1, 5, 2)), ("=ben", (1, 1, 3))):
+        learner = workspace.database.write(
+            lambda s, name=name: get_or_create_learner(s, name, START)
+        )
+        assert learner.id is not None
+        session = StudySession(workspace.database, learner.id, workspace.settings, workspace.clock)
+        for grade in grades:
+            session.grade(grade, answer_ms=2000)
+    assert snap_compare(app, terminal_size=size, run_before=keys("l"))
 
 
 @pytest.mark.parametrize("size", SIZES)
