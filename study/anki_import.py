@@ -628,7 +628,8 @@ class AnkiImportResult:
         lines = [
             f"{self.path}: {self.added} notes added, {self.updated} updated, "
             f"{self.unchanged} unchanged, {self.retired} retired, {self.kept} kept as in "
-            f"your deck files; {self.cards} cards in {self.decks} decks"
+            f"your deck files; {self.cards} cards in {self.decks} "
+            f"deck{'' if self.decks == 1 else 's'}"
         ]
         if with_progress:
             lines.append(

@@ -285,9 +285,11 @@ def card_location(session: Session, card_id: str) -> CardLocation:
     deck = session.get(Deck, card.deck_id)
     assert deck is not None
     if deck.bundled:
+        where = f" ({deck.file_path} and its material folder)" if deck.file_path else ""
         raise ReadOnlyDeckError(
-            f"{deck.name!r} is a bundled deck and cannot be edited here; flag the card (f) "
-            "or copy the deck file, edit the copy and import it"
+            f"{deck.name!r} is a bundled deck and cannot be edited here; flag the card (f), "
+            f"or copy the deck file{where} to a folder of yours, edit the copy and "
+            "`study import --replace` it (your progress is kept)"
         )
     if not deck.file_path:
         raise ReadOnlyDeckError(f"{deck.name!r} has no deck file on record; import it again")

@@ -15,7 +15,7 @@ from rich.table import Table
 from rich.text import Text
 
 from study.cards import printable
-from study.class_stats import DEFAULT_DAYS, ClassReport, class_report
+from study.class_stats import DEFAULT_DAYS, MIN_RETENTION_REVIEWS, ClassReport, class_report
 from study.stats import Retention
 from study.stats_render import section
 
@@ -25,7 +25,6 @@ if TYPE_CHECKING:
 
 def render_class(report: ClassReport, width: int = 80) -> RenderableType:
     """The learners' table, then the hardest cards and the weakest tags."""
-    question_width = max(20, min(width, 120) - 40)
     heading = Text(f"Class on {report.today.isoformat()}", style="bold")
     heading.append(
         f"  (reviews, study days and retention over the last {report.days} days)", style="dim"
@@ -34,7 +33,7 @@ def render_class(report: ClassReport, width: int = 80) -> RenderableType:
         heading,
         _learners(report, min(width, 120)),
         section("Hardest cards", "lowest retention across the class, then most lapses"),
-        _hardest(report, question_width),
+        _hardest(report, min(width, 120)),
         section("Weakest topics", "tags by the class's retention"),
         _weakest(report),
     )
@@ -83,23 +82,40 @@ def _learners(report: ClassReport, width: int) -> RenderableType:
     return Group(table, legend)
 
 
-def _hardest(report: ClassReport, question_width: int) -> RenderableType:
+def _hardest(report: ClassReport, width: int) -> RenderableType:
     if not report.hardest_cards:
         return Text("no card has been failed yet", style="dim")
     table = _table("card", "question", "learners", "retention", "lapses")
+    for column in table.columns[2:]:
+        column.min_width = len(str(column.header))
+    # The question gets what the card ids and the figures leave (at 80 columns a fixed
+    # 40 squeezed the figures to "…"), two columns between each.
+    ids = max(len(printable(card.card_id, keep_newlines=False)) for card in report.hardest_cards)
+    figures = sum(len(str(column.header)) for column in table.columns[2:])
     table.columns[1].justify = "left"
-    table.columns[1].max_width = question_width
+    table.columns[1].max_width = max(12, width - ids - figures - 2 * 4)
     table.columns[1].no_wrap = True
     table.columns[1].overflow = "ellipsis"
+    unranked = False
     for card in report.hardest_cards:
+        retention = _percent(card.retention)
+        if card.retention.reviews < MIN_RETENTION_REVIEWS and card.retention.reviews:
+            # ranked by lapses, not by this figure: shown apart so the order reads right
+            retention, unranked = f"({retention})", True
         table.add_row(
             Text(printable(card.card_id, keep_newlines=False)),
             Text(printable(card.question, keep_newlines=False)),
             str(card.learners),
-            _percent(card.retention),
+            retention,
             str(card.lapses),
         )
-    return table
+    if not unranked:
+        return table
+    note = Text(
+        f"(…) fewer than {MIN_RETENTION_REVIEWS} reviews: ranked as 100%, then by lapses",
+        style="dim",
+    )
+    return Group(table, note)
 
 
 def _weakest(report: ClassReport) -> RenderableType:

@@ -582,7 +582,11 @@ def generate(
     output = output or Path(sources[0].stem + ".toml")
     if output.is_dir():
         fail(f"{output} is a folder; give a deck file name with -o", 2)
-    existing = load_deck(output) if output.exists() else None
+    try:
+        existing = load_deck(output) if output.exists() else None
+    except DeckError as error:  # the deck file to merge into: nothing was imported
+        _say_problems(error)
+        fail(f"nothing was written; fix {output} above, or give another file with -o", 2)
     try:
         material = gather_material(
             sources, output.parent, existing.material if existing is not None else ()
@@ -611,7 +615,7 @@ def generate(
             say(f"{source} copied to {copy}: a deck file reads material only in its folder")
     kept = sum(1 for note in deck.notes if note.edited)
     click.echo(
-        f"{output}: {len(deck.notes)} cards ({kept} edited by hand kept), "
+        f"{output}: {replace(generation, deck=deck).counts()}, {kept} edited by hand kept, "
         f"{len(generation.drops)} dropped"
         + ("; --report lists them" if generation.drops and not report else "")
     )
@@ -1080,6 +1084,10 @@ def started() -> None:
     gc.enable()
 
 
+# Options of `study` itself: typed after a command, click's "No such option" hid where they go.
+_GLOBAL_OPTIONS = ("--db", "--profile", "--debug")
+
+
 def main() -> None:
     """The console script: run the CLI, turning every error into one clear line.
 
@@ -1102,6 +1110,10 @@ def main() -> None:
         fail("interrupted", 130)
     except click.UsageError as error:
         where = error.ctx.command_path if error.ctx else "study"
+        if isinstance(error, click.NoSuchOption) and error.option_name in _GLOBAL_OPTIONS:
+            name, command = error.option_name, where.removeprefix("study ")
+            value = "" if name == "--debug" else " ..."  # a flag
+            fail(f"{name} goes before the command: `study {name}{value} {command} ...`", 2)
         fail(f"{error.format_message().rstrip('.')} (see `{where} --help`)", error.exit_code)
     except click.ClickException as error:
         fail(error.format_message(), error.exit_code)
@@ -1114,6 +1126,14 @@ def main() -> None:
         gc.enable()
 
 
+def _say_problems(error: DeckError) -> None:
+    """A deck file's problems, one ``path:line: message`` each (at most 50)."""
+    for problem in error.problems[:50]:
+        say(problem, err=True)
+    if len(error.problems) > 50:
+        click.echo(f"... and {len(error.problems) - 50} more problems", err=True)
+
+
 def _fail_with(error: Exception, options: Options | None) -> NoReturn:
     """Exit with the one line that explains ``error`` (see :func:`main`)."""
     import sqlite3
@@ -1124,10 +1144,7 @@ def _fail_with(error: Exception, options: Options | None) -> NoReturn:
     from study.storage.database import StorageError, explain_error
 
     if isinstance(error, DeckError):
-        for problem in error.problems[:50]:
-            say(problem, err=True)
-        if len(error.problems) > 50:
-            click.echo(f"... and {len(error.problems) - 50} more problems", err=True)
+        _say_problems(error)
         fail("nothing was imported; fix the problems above and import again", 2)
     if isinstance(error, UserError):
         fail(str(error), 2)

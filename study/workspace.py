@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shlex
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -142,5 +143,6 @@ def _learner(session: Session, name: str, now: datetime, create: bool) -> Learne
             return learner
     names = ", ".join(sorted({DEFAULT_PROFILE} | {learner.name for learner in learners}))
     raise NotFoundError(
-        f"no profile {name!r} (profiles: {names}); create it with `study profile add {name}`"
+        f"no profile {name!r} (profiles: {names}); "
+        f"create it with `study profile add {shlex.quote(name)}`"
     )

@@ -53,6 +53,11 @@ class Drop:
     question: str | None = None
 
 
+def counted(count: int, noun: str) -> str:
+    """``1 note``, ``2 notes``."""
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
 @dataclass
 class Generation:
     """The result of a generation: the deck, and everything dropped on the way."""
@@ -61,11 +66,17 @@ class Generation:
     drops: list[Drop] = field(default_factory=list)
     sentences: int = 0
 
+    def counts(self) -> str:
+        """``3 notes (6 cards)``: a cloze note gives one card per deletion number."""
+        cards = sum(len(note.card_ids) for note in self.deck.notes)
+        return f"{counted(len(self.deck.notes), 'note')} ({counted(cards, 'card')})"
+
     def report_lines(self) -> list[str]:
         """Lines for ``study generate --report``: a summary, then each drop with its reason."""
+        drops = len(self.drops)
         lines = [
-            f"{len(self.deck.notes)} cards from {self.sentences} sentences; "
-            f"{len(self.drops)} sentences or candidates dropped"
+            f"{self.counts()} from {counted(self.sentences, 'sentence')}; "
+            f"{counted(drops, 'sentence')} or candidate{'' if drops == 1 else 's'} dropped"
         ]
         for drop in self.drops:
             lines.append(f"{drop.file}: {drop.reason}")

@@ -205,7 +205,7 @@ class StudyApp(App[None]):
         from study.tui.screens.help import HelpScreen
 
         if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen())
+            self.push_screen(HelpScreen(type(self.screen)))
 
     def action_toggle_theme(self) -> None:
         """Switch dark/light (remembered by :meth:`_remember_theme`)."""

@@ -84,5 +84,5 @@ def test_chatter_gives_no_card_and_is_reported(tmp_path: Path) -> None:
 def test_report_gives_the_reason_sentence_and_question(tmp_path: Path) -> None:
     g = generate_text(tmp_path, "Gout, commonly called gout, is painful. See the guidelines.")
     lines = g.report_lines()
-    assert lines[0].startswith(f"{len(g.deck.notes)} cards")
+    assert lines[0].startswith("1 note (1 card) from 2 sentences; 1 sentence or candidate")
     assert any(line.strip().startswith("sentence: See the guidelines.") for line in lines)

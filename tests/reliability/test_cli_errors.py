@@ -147,6 +147,22 @@ def test_generate_refuses_unusable_material_in_one_line(
     assert not output.exists()
 
 
+def test_generate_into_a_broken_deck_file_says_nothing_was_written(
+    run_study: Callable[..., Any], tmp_path: Path
+) -> None:
+    source = tmp_path / "gout.md"
+    source.write_text("Gout is an arthritis caused by urate crystals.\n", encoding="utf-8")
+    output = tmp_path / "gout.toml"
+    output.write_text("not toml [[", encoding="utf-8")
+    result = run_study("generate", str(source), "-o", str(output))
+    assert result.exit_code == 2
+    problem, last = result.stderr.strip().splitlines()
+    assert problem.startswith(f"{output}:1: invalid TOML")
+    # it said "nothing was imported; ... import again" to someone who imported nothing
+    assert "import" not in last and "nothing was written" in last and "-o" in last
+    assert output.read_text(encoding="utf-8") == "not toml [["
+
+
 def test_generate_refuses_missing_paths_and_folders_in_one_line(
     run_study: Callable[..., Any], tmp_path: Path
 ) -> None:
@@ -323,6 +339,9 @@ def test_a_database_at_its_size_limit_fails_one_line_and_changes_nothing(tmp_pat
         ("foo://somewhere/study", "not a database study can open"),
         ("://", "not a database study can open"),
         ("mysql://ann:s3cret@localhost/study", "the driver for this database (MySQLdb)"),
+        # issue 21: these said "unexpected error: ValueError ... report the traceback"
+        ("postgresql+psycopg://ann:s3cret@host:notaport/db", "not a database study can open"),
+        ("sqlite:///x.db?timeout=abc", "not a database study can open"),
     ],
 )
 def test_a_database_url_study_cannot_use_is_one_line(

@@ -287,20 +287,26 @@ class BrowseScreen(Screen[None]):
         first, last = page.offset + 1, page.offset + len(page.rows)
         pages = ""
         if page.total > PAGE_SIZE:
-            pages = f" · page {page.offset // PAGE_SIZE + 1} of {-(-page.total // PAGE_SIZE)} (n/p)"
-        legend = (
-            "S suspended · B buried · L leech · F flagged"
-            if self.wide
-            else "S·B·L·F = susp·buried·leech·flag"
+            pages = f" · page {page.offset // PAGE_SIZE + 1} of {-(-page.total // PAGE_SIZE)} (N/P)"
+        counts, order = (
+            f"{first}–{last} of {page.total} cards{pages}",
+            f" · by {SORTS[self.filter.sort]}",
         )
-        status.update(
-            rich_text(
-                self.app,
-                f"{first}–{last} of {page.total} cards{pages}",
-                (f" · by {SORTS[self.filter.sort]}", "$text-muted"),
-                (f"   {legend}", "$text-muted"),
-            )
+        # The legend of the flags column goes last, and only where it fits: cut at the
+        # edge, 80 columns showed "F" without its meaning.
+        room = status.content_size.width - len(counts) - len(order)
+        legend = next(
+            (
+                f"   {text}"
+                for text in (
+                    "S suspended · B buried · L leech · F flagged",
+                    "S·B·L·F = susp·buried·leech·flag",
+                )
+                if len(text) + 3 <= room
+            ),
+            "",
         )
+        status.update(rich_text(self.app, counts, (order, "$text-muted"), (legend, "$text-muted")))
 
     # ------------------------------------------------------------ actions
 

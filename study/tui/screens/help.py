@@ -51,17 +51,19 @@ def key_lines(title: str, bindings: list[Binding]) -> list[str | tuple[str, str]
     return [*parts, "\n"]
 
 
-def help_content() -> Content:
-    """The whole help text, built from the screens' own key bindings."""
+def help_content(asked_on: type | None = None) -> Content:
+    """The whole help text, built from the screens' own key bindings; the section of the
+    screen it is ``asked_on`` (review, browse) first, where a learner looks for it."""
     from study.tui.app import StudyApp
     from study.tui.screens.browse import BrowseScreen
     from study.tui.screens.home import HomeScreen
     from study.tui.screens.review import ReviewScreen
 
+    sections = [("Home", HomeScreen), ("Review", ReviewScreen), ("Browse", BrowseScreen)]
+    sections.sort(key=lambda section: section[1] is not asked_on)
     parts: list[str | tuple[str, str]] = []
-    parts += key_lines("Home", _bindings(HomeScreen))
-    parts += key_lines("Review", _bindings(ReviewScreen))
-    parts += key_lines("Browse", _bindings(BrowseScreen))
+    for title, screen in sections:
+        parts += key_lines(title, _bindings(screen))
     everywhere = [
         Binding("ctrl+p", "command_palette", "Command palette", tooltip="Search every action"),
         *_bindings(StudyApp),
@@ -88,8 +90,12 @@ class HelpScreen(Screen[None]):
         Binding("escape,q,question_mark,f1", "app.pop_screen", "Back", key_display="esc")
     ]
 
+    def __init__(self, asked_on: type | None = None) -> None:
+        super().__init__()
+        self.asked_on = asked_on
+
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help") as box:
             box.border_title = "Help"
-            yield Static(help_content(), id="help-body")
+            yield Static(help_content(self.asked_on), id="help-body")
         yield Footer(compact=True)
