@@ -223,12 +223,9 @@ class HomeScreen(Screen[None]):
     @work(exclusive=True, group="profiles")
     async def _count_profiles(self) -> None:
         """Offer the Class screen once the database holds two profiles or more."""
-        # Imported here: the deck list is drawn before SQLAlchemy loads (issue 9).
-        from study.class_stats import class_size
-
         app = self.study_app
         try:
-            self.class_size = await app.run_db(class_size, (await app.open_workspace()).database)
+            self.class_size = await app.run_db(_class_size, await app.open_workspace())
         except Exception:
             return  # the deck list says what is wrong with the database
         self.refresh_bindings()
@@ -508,3 +505,12 @@ def _message(error: BaseException) -> str:
     from study.tui.app import error_message
 
     return error_message(error)
+
+
+def _class_size(workspace: Workspace) -> int:
+    """The number of profiles, read in a worker thread: study.class_stats imports
+    SQLAlchemy, which must load neither before the deck list is drawn (issue 9) nor on
+    the event loop, where it would hold up the first frames."""
+    from study.class_stats import class_size
+
+    return class_size(workspace.database)
