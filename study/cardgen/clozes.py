@@ -83,7 +83,8 @@ def quantities(span: Span) -> list[tuple[int, int]]:
         if (
             last + 2 < len(tokens)
             and tokens[last + 1].lower_ == "or"
-            and tokens[last + 2].lower_ in ("more", "less", "above", "below", "over", "fewer")
+            and tokens[last + 2].lower_
+            in ("more", "less", "above", "below", "over", "fewer", "higher", "lower", "greater")
         ):
             last += 2
         while first > 0 and (

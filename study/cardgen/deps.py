@@ -115,7 +115,11 @@ def up_to(token: Token, top: Token) -> list[Token]:
 
 
 def own_subject(verb: Token) -> Token | None:
-    own = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass", "expl")), None)
+    """The subject of ``verb`` (or of its auxiliary, where the parser hung it there)."""
+    subjects = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass", "expl")]
+    if len(subjects) > 1 and subjects[0].lower_ == "that":
+        subjects = subjects[1:]  # "recommends that endoscopy is offered": "that" opens it
+    own = subjects[0] if subjects else None
     if own is None:
         # "X ... are preferred": the parser may hang the subject on the auxiliary
         for aux in (c for c in verb.children if c.dep_ in ("aux", "auxpass")):

@@ -222,10 +222,11 @@ def _traceable(answer: str, source_text: str) -> bool:
 def _contained(answer: str, question: str) -> bool:
     """Whether ``answer`` (its content words, in order) is visible in ``question``; for a
     number, whether the number itself is (units such as mmol/L may repeat)."""
-    digits = re.findall(r"\d+(?:[.,]\d+)*", answer)
-    if digits:
-        numbers = set(re.findall(r"\d+(?:[.,]\d+)*", question))
-        return all(d in numbers for d in digits)
+    if re.search(r"\d", answer):
+        # a quantity as asked, comparator and unit included ("under 80" is not "80 or
+        # over"; "3 to 5" is not "3 weeks")
+        bare = re.sub(r"^(?:the|a|an)\s+", "", answer.strip(" .,;"), flags=re.I)
+        return re.search(rf"(?<![\w.]){re.escape(bare)}(?![\w])", question, re.I) is not None
     target = [stem(w) for w in content_words(answer)]
     if not target:
         return False

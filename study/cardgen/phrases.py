@@ -63,7 +63,31 @@ class PhraseReader:
         appositions, "known as" phrases, parentheses and "such as" examples (``marked``:
         with the word that opens it, "if", "after")."""
         kept = [t for t in head.subtree if t.i not in skip and not self._aside(t, head)]
-        return self._phrase_of(kept, marked=marked)
+        return self._phrase_of(self._glued(kept), marked=marked)
+
+    def _glued(self, kept: list[Token]) -> list[Token]:
+        """``kept`` with the tokens of a hyphenated word it holds part of: "pre-eclampsia"
+        is three tokens the parser may hang apart."""
+        chosen = {t.i for t in kept}
+        doc = self.span.doc
+        for token in list(kept):
+            at = token.i
+            while at + 2 < self.span.end and not doc[at].whitespace_ and doc[at + 1].text == "-":
+                if doc[at + 1].whitespace_:
+                    break
+                chosen |= {at + 1, at + 2}
+                at += 2
+            at = token.i
+            while (
+                at - 2 >= self.span.start
+                and doc[at - 1].text == "-"
+                and not doc[at - 2].whitespace_
+            ):
+                if doc[at - 1].whitespace_:
+                    break
+                chosen |= {at - 1, at - 2}
+                at -= 2
+        return [doc[i] for i in sorted(chosen)]
 
     def _phrase_of(self, kept: list[Token], *, marked: bool = False) -> Phrase:
         opening = ("cc",) if marked else ("cc", "mark")

@@ -25,6 +25,7 @@ from study.cardgen.terms import (
     content_words,
     named,
     strip_article,
+    word_list,
     zipf,
 )
 from study.cardgen.topics import capitalise, lower_first
@@ -126,11 +127,20 @@ def _main_part(clause: Clause) -> Part | None:
     if any(c.dep_ == "acomp" for c in clause.verb.children) and not clause.copula:
         return None  # "has grown worse in recent years": the change is the fact
     for part in clause.parts:
+        if clause.copula and part.role == "prep" and _temporal(part.phrase.text):
+            return Part("when", part.phrase, part.word)  # "most common in the winter months"
         if clause.copula and not part.people:
             break  # "stroke was in second place": the number cloze asks it
         if part.role == "prep" and part.word not in _TIME_PREPOSITIONS and not _numeric(part):
             return part
     return None
+
+
+_TEMPORAL = word_list("time-words")
+
+
+def _temporal(text: str) -> bool:
+    return any(w in _TEMPORAL for w in content_words(text))
 
 
 def _numeric(part: Part) -> bool:
@@ -258,7 +268,13 @@ def _ask(sentence: Sentence, clause: Clause, part: Part, context: Context) -> Ca
     answer = _specific(answer, subject, context.topic)
     owned = re.match(r"(?:its|their)\s+(?P<rest>.+)$", answer, re.IGNORECASE)
     if owned and context.topic:
-        answer = f"the {owned.group('rest')} of {context.topic}"  # "its level"
+        rest = owned.group("rest")
+        # "its level": of the topic, unless it says so already ("their risk of X")
+        answer = (
+            f"the {rest}"
+            if context.topic.lower() in rest.lower()
+            else f"the {rest} of {context.topic}"
+        )
     items = part.phrase.items
     if (
         role == "dobj"
@@ -290,6 +306,10 @@ def _ask(sentence: Sentence, clause: Clause, part: Part, context: Context) -> Ca
         if part.people:
             head = "whom" if strip_article(answer).lower().startswith("those") else "which patients"
             front = f"{lead}{capitalise(part.word)} {head} {before} {subject} {after} {others}?"
+        elif part.word in ("at", "on", "during", "in") and _temporal(answer):
+            # "given at presentation", "most common in the winter months": when
+            front = f"{lead}When {before} {subject} {after} {others}?"
+            answer = f"{part.word} {answer}"
         elif part.word in ("at", "in", "on") and clause.verb.lemma_ in _LOCATIVE:
             front = f"{lead}Where {before} {subject} {after} {others}?"
         else:
@@ -426,7 +446,7 @@ def _reverse(sentence: Sentence, clause: Clause, part: Part, context: Context) -
     if (
         part.role == "dobj"
         and clause.verb.lemma_ in _RELATING
-        and _rare(subject.text)
+        and (_rare(subject.text) or _vague(part.phrase.text))
         and (
             _rare(part.phrase.text)
             or len(content_words(part.phrase.text)) >= 2
@@ -468,6 +488,11 @@ def _relation(text: str) -> bool:
     """Whether a complement relates the subject to something ("a sign of a failing
     ventricle", "a rare but serious complication"): asked as "What is a sign of ...?"."""
     return bool(_RELATIONS.match(text)) and not re.search(r"\s(?:in which|where|whereby)\s", text)
+
+
+def _vague(text: str) -> bool:
+    """Whether an object says nothing alone ("also lower the risk"): the subject is the fact."""
+    return strip_article(text).lower() in GENERIC_NOUNS | {"risk", "chance", "likelihood"}
 
 
 def _definite(text: str) -> bool:

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from study.cardgen.terms import PRONOUNS, STOPWORDS
-from study.cardgen.topics import STAND_INS
+from study.cardgen.topics import STAND_INS, lower_first
 
 if TYPE_CHECKING:
     from spacy.tokens import Span, Token
@@ -134,6 +134,15 @@ class _Reader(PhraseReader):
         return reading
 
     def _heads_clause(self, token: Token) -> bool:
+        if (
+            token.tag_ == "VBD"
+            and token.dep_ in ("ccomp", "conj")
+            and self.span.root.tag_ in ("VBZ", "VBP")
+        ):
+            return False  # "is ..., such as a raised creatinine, raised ...": a participle
+        return self._verb_heads_clause(token)
+
+    def _verb_heads_clause(self, token: Token) -> bool:
         if token.pos_ not in ("VERB", "AUX") and not (
             # "Patients typically present with ...": "present" tagged as an adjective
             token.dep_ == "ROOT" and token.pos_ == "ADJ" and own_subject(token) is not None
@@ -142,7 +151,7 @@ class _Reader(PhraseReader):
         if token.dep_ == "ROOT":
             return True
         if token.dep_ == "conj":
-            return self._heads_clause(token.head) or token.head.dep_ == "relcl"
+            return self._verb_heads_clause(token.head) or token.head.dep_ == "relcl"
         if token.dep_ in ("ccomp", "parataxis"):
             return token.head.dep_ == "ROOT" and own_subject(token) is not None
         if token.dep_ == "acl" and mark_of(token) == "that":
@@ -163,6 +172,8 @@ class _Reader(PhraseReader):
         while own is None and verb.dep_ == "conj" and verb.head.pos_ in ("VERB", "AUX"):
             if verb.lemma_ == "be" and verb.head.lemma_ != "be":
                 return None, False, False  # "... or your glucose is 7.8": not the same subject
+            if verb.tag_ == "VBD" and verb.head.tag_ in ("VBZ", "VBP"):
+                return None, False, False  # "is ..., such as a raised creatinine": no verb
             verb = verb.head
             own = own_subject(verb)
         if own is None:
@@ -206,7 +217,8 @@ class _Reader(PhraseReader):
                 # "X, ..., in whom it is less reliable": "it" is the main clause's subject
                 main = own_subject(self.span.root)
                 if main is not None and main.lower_ not in PRONOUNS and not plural(main):
-                    return self.phrase(main), False, True
+                    main_phrase, _, _ = self.subject_of(self.span.root)
+                    return main_phrase, False, True
             leading = [
                 c for c in verb.children if c.dep_ == "advcl" and c.i < own.i and own_subject(c)
             ]
@@ -220,6 +232,44 @@ class _Reader(PhraseReader):
                 return Phrase(self.it), False, True
             return None, lowered in ("they", "these", "those"), True
         phrase = self.items(own, self.phrase(own))
+        finite = [
+            t
+            for t in own.subtree
+            if t.tag_ in ("VBZ", "VBP", "VBD")
+            and t.i in phrase.tokens
+            and t.dep_ != "amod"
+            and t.i < own.i
+        ]
+        if finite:
+            # "No medicine cures X, and antibiotics do not help": the parser joined two
+            # clauses into one subject; the subject is what follows the last "and"
+            joins = [t for t in own.subtree if t.dep_ == "cc" and t.i > finite[-1].i]
+            if not joins:
+                return None, False, False
+            tail = [t for t in own.subtree if t.i > joins[-1].i and t.i in phrase.tokens]
+            phrase = self._phrase_of(tail)
+            if not phrase.text:
+                return None, False, False
+        owner = next(
+            (c for c in own.children if c.dep_ == "poss" and c.lower_ in ("its", "their")), None
+        )
+        if owner is not None:
+            # "its toxicity is recognised by ...": whose, named
+            main = next(
+                (
+                    t
+                    for t in self.span
+                    if t.dep_ in ("nsubj", "nsubjpass") and t.i < own.i and t.lower_ not in PRONOUNS
+                ),
+                None,
+            )
+            if main is None and (own.left_edge.i != self.span.start or not self.it):
+                self.leaning.append(owner.text)
+                return None, False, True
+            # "Its effect is monitored with ...": what "it" names in this sentence
+            whose = self.phrase(main).text if main is not None else str(self.it)
+            rest = phrase.text.split(" ", 1)[1] if " " in phrase.text else phrase.text
+            return Phrase(f"the {rest} of {lower_first(whose)}"), plural(own), True
         first = own.left_edge
         hung = [
             t
@@ -240,6 +290,11 @@ class _Reader(PhraseReader):
     def _antecedent(self, relcl: Token) -> tuple[Phrase | None, bool, bool]:
         head = relcl.head
         if head.pos_ in ("VERB", "AUX"):
+            return None, False, True
+        if head.dep_ == "pobj" and head.head.lower_ in _TIME_WORDS:
+            # "... from 12 weeks until the birth, which reduces their risk": "which" is
+            # what was said before, not the birth
+            self.leaning.append("which")
             return None, False, True
         phrase = self.phrase(head, skip=frozenset(t.i for t in relcl.subtree))
         return phrase, plural(head), True
@@ -316,26 +371,55 @@ class _Reader(PhraseReader):
             previous = clause.parts[-1] if clause.parts else None
             if (
                 previous is not None
-                and previous.role == "dobj"
+                and (previous.role == "dobj" or (previous.role == "prep" and previous.people))
                 and part.role == "prep"
-                and part.word in ("with", "of")
+                and (
+                    part.word in ("with", "of", "at")
+                    or (previous.people and part.word in ("under", "over", "aged", "without"))
+                )
                 and previous.phrase.end + 1 >= child.idx - self.offset
             ):
                 # "identifies patients with an upper GI bleed": the phrase describes the
                 # object (the parser often hangs it on the verb)
+                added = set(part.phrase.tokens)
+                if part.word == "at":
+                    # "patients at low risk (who ...)": the risk, not what follows it
+                    added -= {
+                        t.i
+                        for t in child.subtree
+                        for a in (t, *t.ancestors)
+                        if a.dep_ in ("relcl", "acl", "advcl") and a.i > child.i
+                    }
                 merged = self._phrase_of(
                     sorted(
                         (
                             t
                             for t in self.span
-                            if t.i in previous.phrase.tokens | part.phrase.tokens or t.i == child.i
+                            if t.i in previous.phrase.tokens | added or t.i == child.i
                         ),
                         key=lambda t: t.i,
                     )
                 )
-                clause.parts[-1] = Part("dobj", merged)
+                clause.parts[-1] = Part(previous.role, merged, previous.word, previous.people)
                 continue
             clause.parts.append(part)
+        bare = [
+            c
+            for c in verb.children
+            if c.dep_ == "prep" and c.i == self.span.start and not list(c.children)
+        ]
+        if bare and subject.items and len(subject.items) >= 3 and own is not None:
+            # "In suspected variceal bleeding, terlipressin and antibiotics are given": the
+            # parser took the preposition's object for the subject's first item
+            first, *rest = subject.items
+            lead = [bare[0], *(t for t in self.span if t.i in first.tokens)]
+            clause.subject = Phrase(
+                " and ".join(r.text for r in rest),
+                rest[0].start,
+                rest[-1].end,
+                tuple(rest),
+                frozenset().union(*(r.tokens for r in rest)),
+            )
         if lead:
             clause.lead = self._phrase_of(sorted(lead, key=lambda t: t.i), marked=True)
         clause.tokens = frozenset(
@@ -377,6 +461,8 @@ class _Reader(PhraseReader):
         ):
             # "develops 3 to 5 days after a severe flare": when
             return Part("when", self.phrase(child), child.lower_)
+        if dep == "dative" and child.lower_ == "to":
+            dep = "prep"  # "given to women with severe pre-eclampsia"
         if dep in ("prep", "agent"):
             objects = [c for c in child.children if c.dep_ in ("pobj", "pcomp")]
             if not objects or introduces_examples(child) or child.lower_ in ("among", "except"):
@@ -532,6 +618,7 @@ class _Reader(PhraseReader):
 
 
 _EXAMPLE = re.compile(r"^(?:such as|e\.g\.,?|eg|for example,?|including)\s+(?P<items>.+)$", re.I)
+_TIME_WORDS = frozenset(["until", "after", "before", "since"])
 _ALIAS = re.compile(
     r"^(?:also |often |sometimes |commonly |previously |formerly )?"
     r"(?:called|known as|termed|referred to as|aka|or)\s+(?P<name>.+)$",

@@ -25,7 +25,7 @@ EXPECTED = {
     "stats": ({"time"}, "study.stats"),
     "export": ({"time"}, "study.anki_export"),
     "import": ({"time"}, "study.library"),
-    "cardgen": (set(), "study.cardgen.generate"),
+    "cardgen": ({"parser_share"}, "study.cardgen.generate"),
     "memory": (set(), "study.session"),
 }
 
