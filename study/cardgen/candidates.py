@@ -102,6 +102,25 @@ def name_stand_ins(text: str, topic: str | None) -> str:
     return _STAND_IN.sub(topic, text)
 
 
+_TWO_CONDITIONS = re.compile(
+    r"\b(?P<mark>if|when|unless) (?P<what>the [\w -]{2,40}?) (?P<verb>is|are|falls|rises)\b"
+    r"(?P<between>.*?\b(?:if|when|unless) )it (?=is|falls|rises)",
+    re.IGNORECASE,
+)
+
+
+def _second_it(text: str) -> str:
+    """ "... if the potassium is 4.5 mmol/L or less, or ... if it is higher": the second
+    condition's "it" is the first one's subject, which a card names."""
+    return _TWO_CONDITIONS.sub(
+        lambda m: (
+            f"{m.group('mark')} {m.group('what')} {m.group('verb')}{m.group('between')}"
+            f"{m.group('what')} "
+        ),
+        text,
+    )
+
+
 def _balanced(text: str) -> str:
     """``text`` without the quotation marks of a quotation it shows only part of."""
     if sum(text.count(q) for q in '“”"') % 2:
@@ -176,7 +195,7 @@ def cloze_card(
         answers.append(answer)
         position = end
     pieces.append(text[position:])
-    body = _balanced(name_stand_ins("".join(pieces).strip(), context.topic))
+    body = _second_it(_balanced(name_stand_ins("".join(pieces).strip(), context.topic)))
     if context.topic and not context.names_topic(name_stand_ins(text, context.topic)):
         body = f"{capitalise(context.topic)}: {lower_first(body)}"
     return Candidate(

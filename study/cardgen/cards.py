@@ -8,6 +8,7 @@ from study.cardgen.clozes import (
     covariation_cards,
     example_cards,
     list_cards,
+    negated_subject_cards,
     number_cards,
     predicate_cards,
     term_cards,
@@ -32,6 +33,10 @@ def propose(sentence: Sentence, reading: Reading, context: Context) -> list[Cand
             unasked.append(clause)
         for part in clause.parts:
             found += list_cards(sentence, part.phrase, context)
+        subject = clause.subject
+        if clause.negated and subject is not None and len(subject.items) >= 2:
+            # "Inhalers and steroids are not used": what is not used, item by item
+            found += negated_subject_cards(sentence, subject, context)
     found += example_cards(sentence, reading, context)
     contrasted = contrast_cards(sentence, context) or covariation_cards(sentence, context)
     found += contrasted

@@ -109,6 +109,8 @@ _ORDINAL_FACTS = frozenset(["place", "most", "leading", "highest", "largest", "c
 
 
 def _number(token: Token) -> bool:
+    if token.lower_ in ("half", "quarter") and token.i > 0 and token.nbor(-1).lower_ == "than":
+        return True  # "less than half their usual feeds"
     if token.is_alpha and token.lower_.endswith(("st", "nd", "rd", "th")) and token.like_num:
         # "sixth place" is a rank to learn; "a third heart sound" names a sound
         after = token.nbor(1).lower_ if token.i + 1 < len(token.doc) else ""
@@ -190,6 +192,17 @@ def list_cards(sentence: Sentence, phrase: Phrase, context: Context) -> list[Can
         return []  # long items are asked by the question on the whole list
     card = cloze_card(
         "list-item", sentence, context, sentence.text, [(i.start, i.end) for i in items]
+    )
+    return [card] if card else []
+
+
+def negated_subject_cards(sentence: Sentence, subject: Phrase, context: Context) -> list[Candidate]:
+    """ "Inhalers and steroids are not used": a deletion per item of a negated subject."""
+    items = [i for i in subject.items if i.located and len(words(i.text)) <= MAX_DELETION_WORDS]
+    if len(items) < 2:
+        return []
+    card = cloze_card(
+        "negated-list", sentence, context, sentence.text, [(i.start, i.end) for i in items]
     )
     return [card] if card else []
 

@@ -47,8 +47,10 @@ NEAR_DUPLICATE = 85  # rapidfuzz token-sort ratio, 0-100
 MAX_GROUP = 60
 
 _CROSS_REFERENCE = re.compile(
-    r"^\(?(?:see|see also|read more|click|back to|return to|continue reading|related:|"
-    r"source:|figure|fig\.|table)\b|\bback to text\b",
+    # "See a doctor the same day if ..." is advice to act on, not a cross-reference
+    r"^\(?(?:see(?!\s+(?:a|an|your|the\s+(?:doctor|gp|nurse))\b)|see also|read more|click|"
+    r"back to|return to|continue reading|related:|source:|figure|fig\.|table)\b"
+    r"|\bback to text\b",
     re.IGNORECASE,
 )
 _QUOTED_PERSON = re.compile(

@@ -53,6 +53,11 @@ def note_cards(sentence: Sentence, context: Context) -> tuple[list[Candidate], l
             card = cloze_card("list-item", sentence, context, sentence.text, spans)
             found.append(basic("label-list", sentence, context, front, "; ".join(items), *items))
             return found + ([card] if card else []), sentences
+        # items too long for one answer: each short item deleted, each long one read
+        short = [i for i in items if 0 < len(words(i)) <= 8]
+        spans = [(text.find(i), text.find(i) + len(i)) for i in short]
+        card = cloze_card("list-item", sentence, context, sentence.text, spans)
+        return ([card] if card else []), [capitalise(i) for i in items if i not in short]
     position = 0
     for segment in segments:
         start = text.find(segment, position)
@@ -102,6 +107,23 @@ def _segment(
             found = [basic("label-list", sentence, context, front, "; ".join(items), *items)]
             card = cloze_card("list-item", sentence, context, sentence.text, spans)
             return found + ([card] if card else [])
+        is_sentence = re.search(r"\b(?:is|are|was|were|has|have|can|may|should|must)\b", rest)
+        if len(items) >= 3 and not is_sentence:
+            # "one point each for new confusion, a urea above 7 mmol/L, ...": a deletion
+            # per short item (the words before "for" belong to the label)
+            items[0] = re.sub(r"^.*?\b(?:for|of|include|including)\s+", "", items[0])
+            spans = []
+            cursor = start + segment.find(rest)
+            for item in items:
+                at = sentence.text.find(item, cursor)
+                if at < 0:
+                    break
+                cursor = at + len(item)
+                if 0 < len(words(item)) <= 8:
+                    spans.append((at, at + len(item)))
+            card = cloze_card("list-item", sentence, context, sentence.text, spans)
+            if card:
+                return [card]
         if re.search(r"\b(?:is|are|was|were|has|have|can|may|should|must)\b", rest):
             sentences.append(capitalise(rest))
             return []

@@ -124,9 +124,11 @@ class PhraseReader:
                 return False
             if ancestor.i in self.parenthesised and head.i not in self.parenthesised:
                 return True
-            if (ancestor.dep_ == "appos" and not continues_list(ancestor)) or (
-                ancestor.dep_ in ("acl", "parataxis") and ancestor.lemma_ in NAMING_VERBS
-            ):
+            if (
+                ancestor.dep_ == "appos"
+                and not continues_list(ancestor)
+                and self._set_off(ancestor)
+            ) or (ancestor.dep_ in ("acl", "parataxis") and ancestor.lemma_ in NAMING_VERBS):
                 return True
             if ancestor.dep_ == "relcl" and self._own_clause(ancestor):
                 return True
@@ -137,6 +139,12 @@ class PhraseReader:
             if ancestor.dep_ == "punct" and ancestor.text in ",;" and ancestor.head == head:
                 return False
         return False
+
+    def _set_off(self, appos: Token) -> bool:
+        """Whether an apposition is set off by a comma or a parenthesis ("allopurinol, a
+        xanthine oxidase inhibitor,"); "type 2 diabetes" read as one is not."""
+        first = appos.left_edge.i
+        return first > self.span.start and self.span.doc[first - 1].is_punct
 
     def items(self, head: Token, phrase: Phrase) -> Phrase:
         """``phrase`` with its list items when ``head`` has conjuncts ("A, B and C")."""

@@ -10,6 +10,7 @@ common trigger of DKA?" "Infection"); a condition the clause states ("In AF, ...
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from lemminflect import getInflection
 
@@ -60,6 +61,9 @@ _RELATING = frozenset(
     ]
 )
 _CAUSING = frozenset(["cause", "trigger", "precipitate"])
+# Verbs of a choice made under a condition ("HBPM is used when ABPM is not tolerated"):
+# what is chosen then is the fact to ask.
+_CHOSEN = frozenset(["use", "give", "offer", "prefer", "try", "start", "add", "consider"])
 _LOCATIVE = frozenset(["occur", "happen", "develop", "arise", "appear", "start", "begin", "form"])
 _LIST_SUBJECTS = ("risk", "symptom", "sign", "cause", "type", "complication", "feature")
 # Prepositions whose object is a time or amount: asked by the number cloze instead.
@@ -108,10 +112,22 @@ def _clause_cards(sentence: Sentence, clause: Clause, context: Context) -> list[
     for part in parts:
         if naming and part.role == "when":
             continue  # "known as podagra when it affects the big toe": the name's condition
+        if part.role == "often":
+            card = _ask(sentence, clause, part, context)
+            found += [card] if card else []
+            continue
+        if part.role == "infinitive" and part.phrase.text.lower().startswith("to "):
+            # "taken with meals to reduce its gastrointestinal effects": why
+            card = _ask(sentence, clause, Part("why", part.phrase, "to"), context)
+            found += [card] if card else []
+            continue
         if part.role in ("when", "why", "how") and len(part.phrase.text.split()) >= 3:
             card = _ask(sentence, clause, part, context)
             if card is not None:
                 found.append(card)
+            if part.role == "when" and main is None:
+                reverse = _reverse(sentence, clause, part, context)
+                found += [reverse] if reverse else []
     return found
 
 
@@ -127,11 +143,18 @@ def _main_part(clause: Clause) -> Part | None:
     if any(c.dep_ == "acomp" for c in clause.verb.children) and not clause.copula:
         return None  # "has grown worse in recent years": the change is the fact
     for part in clause.parts:
-        if clause.copula and part.role == "prep" and _temporal(part.phrase.text):
-            return Part("when", part.phrase, part.word)  # "most common in the winter months"
+        if part.role != "prep":
+            continue
+        if part.word in ("after", "before", "during") and not _numeric(part):
+            # "are stopped straight after the birth": when
+            said = Phrase(f"{part.word} {part.phrase.text}", tokens=part.phrase.tokens)
+            return Part("when", said, part.word)
+        if clause.copula and _temporal(part.phrase.text):
+            said = Phrase(f"{part.word} {part.phrase.text}", tokens=part.phrase.tokens)
+            return Part("when", said, part.word)  # "most common in the winter months"
         if clause.copula and not part.people:
             break  # "stroke was in second place": the number cloze asks it
-        if part.role == "prep" and part.word not in _TIME_PREPOSITIONS and not _numeric(part):
+        if part.word not in _TIME_PREPOSITIONS and not _numeric(part):
             return part
     return None
 
@@ -195,7 +218,9 @@ def _kept_parts(clause: Clause, asked: Part) -> tuple[list[str], list[str]]:
     kept: list[str] = []
     conditions: list[str] = []
     for part in sorted(clause.parts, key=lambda p: p.phrase.start):
-        if part is asked or part.role in ("why", "how"):
+        if part is asked or part.role in ("why", "how", "often"):
+            continue
+        if part.phrase.tokens and part.phrase.tokens == asked.phrase.tokens:
             continue
         if part.role in ("dobj", "attr") and asked.role in ("dobj", "attr", "agent"):
             continue
@@ -209,8 +234,12 @@ def _kept_parts(clause: Clause, asked: Part) -> tuple[list[str], list[str]]:
         if part.role in ("prep", "agent"):
             kept.append(f"{part.word} {part.phrase.text}")
         elif part.role == "infinitive":
-            kept.append(
-                part.phrase.text if part.phrase.text.startswith("to ") else f"to {part.phrase.text}"
+            # after a stranded preposition: "What is X taken with to reduce ...?"
+            conditions.insert(
+                0,
+                part.phrase.text
+                if part.phrase.text.startswith("to ")
+                else f"to {part.phrase.text}",
             )
         elif part.role == "xcomp":
             kept.append(f"to {part.word} {part.phrase.text}")
@@ -318,14 +347,33 @@ def _ask(sentence: Sentence, clause: Clause, part: Part, context: Context) -> Ca
             front = f"{lead}What {before} {subject} {after} {said}?"
         return _card("preposition", sentence, context, front, answer, clause, part)
     if role == "when":
+        if part.word == "unless":
+            # "X is given ..., unless the patient has had anaphylaxis": when X is not given
+            if clause.negated:
+                return None
+            flipped = replace(clause, negated=True)
+            before, after = _verb_group(flipped)
+            front = f"{lead}When {before} {subject} {after} {others}?"
+            reason = re.sub(r"^unless\s+", "if ", answer, flags=re.I)
+            return _card("condition", sentence, context, front, reason, clause)
         if clause.copula and not any(p.role in ("attr", "acomp") for p in clause.parts):
             return None  # "When is the correlation?" says nothing
         front = f"{lead}When {before} {subject} {after} {others}?"
         return _card("condition", sentence, context, front, answer, clause)
+    if role == "often":
+        front = f"{lead}How often {before} {subject} {after} {others}?"
+        return _card("frequency", sentence, context, front, answer, clause)
     if role == "how":
         wh = "What" if clause.copula else "How"  # "the key part is by doing X"
         front = f"{lead}{wh} {before} {subject} {after} {others}?"
         return _card("manner", sentence, context, front, answer, clause)
+    if role == "why" and part.word == "to":
+        plain, conditions = _kept_parts(clause, part)
+        said = " ".join(
+            [*plain, *(c for c in conditions if not c.lower().startswith(answer.lower()[:12]))]
+        )
+        front = f"{lead}Why {before} {subject} {after} {said}?"
+        return _card("purpose", sentence, context, front, capitalise(answer), clause)
     if role == "why" and clause.verb.lemma_ in NAMING_VERBS:
         named = [p.phrase.text.lower() for p in clause.parts if p.role in ("oprd", "attr")]
         if any(n in subject.lower() for n in named):
@@ -427,6 +475,15 @@ def _reverse(sentence: Sentence, clause: Clause, part: Part, context: Context) -
         return _card("superlative", sentence, context, front, what, clause, name_topic=True)
     if subject is None or not subject.located or clause.resolved or clause.negated:
         return None
+    if (
+        part.role == "when"
+        and clause.passive
+        and (_rare(subject.text) or named(subject.text) or clause.verb.lemma_ in _CHOSEN)
+    ):
+        # "Modified-release metformin can be tried when ...": what can be tried then
+        verb_text = " ".join([*(a.text for a in clause.auxiliaries), clause.verb.text])
+        front = f"{_lead(clause)}What {verb_text} {part.phrase.text}?"
+        return _card("subject", sentence, context, front, strip_article(subject.text), clause)
     if context.topic and subject.text.lower() == context.topic.lower() and part.role != "attr":
         return None
     answer = strip_article(subject.text)
@@ -460,6 +517,11 @@ def _reverse(sentence: Sentence, clause: Clause, part: Part, context: Context) -
         said = _specific(part.phrase.text, subject.text, context.topic)
         front = f"{lead}What {verb_text} {said}?"
         return _card("subject", sentence, context, front, answer, clause)
+    if part.role == "prep" and part.word in ("instead of", "rather than"):
+        # "In primary care, CRB-65 is used instead of CURB-65": what is used instead of it
+        verb_text = " ".join([*(a.text for a in clause.auxiliaries), clause.verb.text])
+        front = f"{lead}What {verb_text} {part.word} {part.phrase.text}?"
+        return _card("subject", sentence, context, front, answer, clause, name_topic=True)
     if part.role == "prep" and clause.verb.lemma_ == "prefer" and part.word == "to":
         # "DOACs are preferred to warfarin in most patients": what is preferred to warfarin
         verb_text = " ".join([*(a.text for a in clause.auxiliaries), clause.verb.text])

@@ -461,6 +461,28 @@ class _Reader(PhraseReader):
         ):
             # "develops 3 to 5 days after a severe flare": when
             return Part("when", self.phrase(child), child.lower_)
+        if (
+            dep == "advmod"
+            and child.lower_ in ("instead", "rather")
+            and child.i + 1 < len(child.doc)
+        ):
+            after = child.doc[child.i + 1]
+            objects = [c for c in after.children if c.dep_ == "pobj"]
+            if after.lower_ in ("of", "than") and objects:
+                # "used instead of CURB-65"
+                phrase = self.phrase(objects[0])
+                return Part("prep", phrase, f"{child.lower_} {after.lower_}")
+        if dep == "prep" and child.i > 0 and child.doc[child.i - 1].lower_ in ("instead", "rather"):
+            objects = [c for c in child.children if c.dep_ == "pobj"]
+            if not objects:
+                return None
+            # "used instead of CURB-65"
+            word = f"{child.doc[child.i - 1].lower_} {child.lower_}"
+            return Part("prep", self.phrase(objects[0]), word)
+        if dep == "advmod" and child.lower_ in _FREQUENCIES:
+            return Part("often", self.phrase(child), child.lower_)  # "checked weekly"
+        if dep == "npadvmod" and any(c.lower_ == "every" for c in child.children):
+            return Part("often", self.phrase(child), "every")  # "a test every year"
         if dep == "dative" and child.lower_ == "to":
             dep = "prep"  # "given to women with severe pre-eclampsia"
         if dep in ("prep", "agent"):
@@ -503,6 +525,8 @@ class _Reader(PhraseReader):
                 return Part("xcomp", self.items(objects[0], self.phrase(objects[0])), child.text)
         if dep == "xcomp" and child.head.lemma_ == "be" and child.head.dep_ != "auxpass":
             return Part("attr", self.phrase(child))  # "The aim of X is to relieve ..."
+        if dep == "advcl" and any(c.dep_ == "aux" and c.lower_ == "to" for c in child.children):
+            return Part("infinitive", self.phrase(child, marked=True))  # "to reduce its ..."
         if dep == "advcl":
             mark = mark_of(child)
             if mark in WHEN_MARKS:
@@ -564,6 +588,21 @@ class _Reader(PhraseReader):
                 name = self.phrase(token, skip=frozenset())
                 name = Phrase(name.text.strip("() "), name.start, name.end, tokens=name.tokens)
                 if acronym(token.text) and token.i in self.parenthesised:
+                    owner = token.head
+                    letters = len(token.text.rstrip("s"))
+                    while (
+                        len(thing.text.split()) < letters - 1
+                        and owner.dep_ == "pobj"
+                        and owner.head.lower_ == "of"
+                        and owner.head.head.pos_ in ("NOUN", "PROPN")
+                    ):
+                        # "syndrome of inappropriate antidiuretic hormone secretion (SIADH)":
+                        # the acronym stands for the whole name, not its last noun
+                        owner = owner.head.head
+                        skip = {t.i for t in token.subtree} | {
+                            t.i for c in owner.children if c.dep_ == "relcl" for t in c.subtree
+                        }
+                        thing = self.phrase(owner, skip=frozenset(skip))
                     reading.names.append(OtherName("acronym", thing, name))
                 elif token.i not in self.parenthesised and any(
                     c.dep_ == "det" and c.lower_ in ("a", "an") for c in token.children
@@ -618,6 +657,20 @@ class _Reader(PhraseReader):
 
 
 _EXAMPLE = re.compile(r"^(?:such as|e\.g\.,?|eg|for example,?|including)\s+(?P<items>.+)$", re.I)
+_FREQUENCIES = frozenset(
+    [
+        "daily",
+        "weekly",
+        "monthly",
+        "yearly",
+        "annually",
+        "fortnightly",
+        "hourly",
+        "nightly",
+        "twice",
+        "once",
+    ]
+)
 _TIME_WORDS = frozenset(["until", "after", "before", "since"])
 _ALIAS = re.compile(
     r"^(?:also |often |sometimes |commonly |previously |formerly )?"

@@ -173,7 +173,8 @@ def lower_first(text: str) -> str:
     disease") kept."""
     first = text.split(" ")[0] if text else ""
     binomial = _BINOMIAL.match(text)
-    if _EPONYM.match(text) or (
+    eponym = _EPONYM.match(text) and first not in ("The", "A", "An", "This", "Each")
+    if eponym or (
         binomial
         # both Latin, so both rare: not "Intravenous calcium", not "Avascular necrosis"
         and zipf(binomial.group("genus")) < RARE_ZIPF
