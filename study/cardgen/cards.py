@@ -13,7 +13,8 @@ from study.cardgen.clozes import (
     predicate_cards,
     term_cards,
 )
-from study.cardgen.questions import clause_cards, defined_cards, name_cards
+from study.cardgen.names import defined_cards, name_cards
+from study.cardgen.questions import clause_cards
 from study.cardgen.reading import Reading
 from study.cardgen.sentences import Sentence
 

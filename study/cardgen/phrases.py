@@ -38,6 +38,17 @@ class Phrase:
         return self.start >= 0
 
 
+@dataclass(frozen=True)
+class OtherName:
+    """Another name the sentence gives a thing: an acronym, "also known as", or an
+    apposition ("allopurinol, a xanthine oxidase inhibitor")."""
+
+    kind: str  # acronym, alias, apposition
+    thing: Phrase
+    name: Phrase
+    condition: str = ""  # "when it affects the big toe"
+
+
 class PhraseReader:
     """Reads phrases of one parsed sentence."""
 

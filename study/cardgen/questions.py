@@ -18,16 +18,14 @@ from study.cardgen.candidates import Candidate, Context, basic
 from study.cardgen.deps import NAMING_VERBS
 from study.cardgen.gates import GENERIC_NOUNS
 from study.cardgen.phrases import Phrase
-from study.cardgen.reading import Clause, OtherName, Part, Reading
+from study.cardgen.reading import Clause, Part, Reading
 from study.cardgen.sentences import Sentence
 from study.cardgen.terms import (
-    RARE_ZIPF,
-    STOPWORDS,
     content_words,
+    has_rare_word,
     named,
     strip_article,
     word_list,
-    zipf,
 )
 from study.cardgen.topics import capitalise, lower_first
 
@@ -478,7 +476,7 @@ def _reverse(sentence: Sentence, clause: Clause, part: Part, context: Context) -
     if (
         part.role == "when"
         and clause.passive
-        and (_rare(subject.text) or named(subject.text) or clause.verb.lemma_ in _CHOSEN)
+        and (has_rare_word(subject.text) or named(subject.text) or clause.verb.lemma_ in _CHOSEN)
     ):
         # "Modified-release metformin can be tried when ...": what can be tried then
         verb_text = " ".join([*(a.text for a in clause.auxiliaries), clause.verb.text])
@@ -503,9 +501,9 @@ def _reverse(sentence: Sentence, clause: Clause, part: Part, context: Context) -
     if (
         part.role == "dobj"
         and clause.verb.lemma_ in _RELATING
-        and (_rare(subject.text) or _vague(part.phrase.text))
+        and (has_rare_word(subject.text) or _vague(part.phrase.text))
         and (
-            _rare(part.phrase.text)
+            has_rare_word(part.phrase.text)
             or len(content_words(part.phrase.text)) >= 2
             or _specific(part.phrase.text, subject.text, context.topic) != part.phrase.text
         )
@@ -527,7 +525,11 @@ def _reverse(sentence: Sentence, clause: Clause, part: Part, context: Context) -
         verb_text = " ".join([*(a.text for a in clause.auxiliaries), clause.verb.text])
         front = f"{lead}What {verb_text} to {part.phrase.text}?"
         return _card("subject", sentence, context, front, answer, clause, name_topic=True)
-    if part.role == "xcomp" and clause.passive and (_rare(subject.text) or named(subject.text)):
+    if (
+        part.role == "xcomp"
+        and clause.passive
+        and (has_rare_word(subject.text) or named(subject.text))
+    ):
         # "The Wells score is used to estimate X": what is used to estimate X
         verb_text = " ".join([*(a.text for a in clause.auxiliaries), clause.verb.text])
         front = f"{lead}What {verb_text} to {part.word} {part.phrase.text}?"
@@ -576,10 +578,6 @@ def _kind_of(text: str) -> bool:
     return bool(_KIND_WORDS.match(text)) and len(text.split()) <= 30
 
 
-def _rare(text: str) -> bool:
-    return any(zipf(w) < RARE_ZIPF for w in content_words(text) if len(w) > 2)
-
-
 def _card(
     pattern: str,
     sentence: Sentence,
@@ -591,7 +589,7 @@ def _card(
     *traced: str,
     name_topic: bool = False,
 ) -> Candidate:
-    has_term = _rare(front)
+    has_term = has_rare_word(front)
     front = _joined(front)
     return basic(
         pattern,
@@ -603,93 +601,3 @@ def _card(
         name_topic=name_topic,
         has_term=has_term,
     )
-
-
-def name_cards(sentence: Sentence, names: list[OtherName], context: Context) -> list[Candidate]:
-    """Acronyms, other names and appositions, both ways where both are terms."""
-    found: list[Candidate] = []
-    for name in names:
-        thing = _term(name.thing)
-        other = strip_article(name.name.text)
-        if not thing or not other or thing.lower() == other.lower():
-            continue
-        if " " not in thing and not _rare(thing) and name.kind in ("alias", "apposition"):
-            continue  # "a procedure called X": "procedure" is no name of X
-        if name.kind == "acronym":
-            if not _initials_match(thing, other):
-                continue
-            found.append(
-                basic("acronym", sentence, context, f"What does {other} stand for?", thing)
-            )
-        elif name.kind == "alias":
-            if name.condition:
-                found.append(
-                    basic(
-                        "other-name",
-                        sentence,
-                        context,
-                        f"What is {thing} called {name.condition}?",
-                        other,
-                    )
-                )
-                continue
-            found.append(
-                basic(
-                    "other-name",
-                    sentence,
-                    context,
-                    f"What is another name for {thing}?",
-                    other,
-                    name_topic=True,
-                )
-            )
-            found.append(
-                basic(
-                    "other-name-reverse",
-                    sentence,
-                    context,
-                    f"What is another name for {other}?",
-                    thing,
-                    name_topic=True,
-                )
-            )
-        elif name.kind == "example":
-            front = f"Give an example of {name.thing.text.strip(' ,')}."
-            found.append(basic("example", sentence, context, front, other, name_topic=True))
-        elif name.kind == "apposition" and (_rare(thing) or not name.name.located):
-            found.append(
-                basic("apposition", sentence, context, f"What is {thing}?", name.name.text)
-            )
-    return found
-
-
-def _term(phrase: Phrase) -> str:
-    text = strip_article(phrase.text.strip(" ,"))
-    return lower_first(text)
-
-
-def _initials_match(expansion: str, acronym: str) -> bool:
-    initials = "".join(w[0] for w in re.findall(r"[A-Za-z][\w-]*", expansion)).lower()
-    letters = acronym.rstrip("s").lower()
-    return bool(initials) and initials[:1] == letters[:1] and expansion.lower() not in STOPWORDS
-
-
-def defined_cards(sentence: Sentence, reading: Reading, context: Context) -> list[Candidate]:
-    """ "**Paroxysmal AF** terminates within 7 days" (a bold term that starts a list item):
-    which term the description names ("Which AF terminates within 7 days?")."""
-    term = context.defined
-    if not term:
-        return []
-    for clause in reading.clauses:
-        if clause.copula:
-            return []  # "**E. coli** is the commonest cause": asked as what is
-        subject = clause.subject
-        if subject is None or not subject.located or subject.text.lower() != term.lower():
-            continue
-        rest = sentence.text[subject.end :].strip(" .:;–—-")
-        if len(rest.split()) < 2:
-            return []
-        head = term.split()[-1]
-        front = f"Which {head} {rest}?"
-        return [basic("defined-term", sentence, context, front, lower_first(term))]
-    return []

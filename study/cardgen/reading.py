@@ -11,7 +11,6 @@ semicolon, non-restrictive relative clauses ("..., which is calculated from ..."
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -31,7 +30,6 @@ from study.cardgen.deps import (
     VERB_ADVERBS,
     WHEN_MARKS,
     WHY_MARKS,
-    acronym,
     defining,
     introduces_examples,
     mark_of,
@@ -39,7 +37,8 @@ from study.cardgen.deps import (
     plural,
     up_to,
 )
-from study.cardgen.phrases import Phrase, PhraseReader
+from study.cardgen.othernames import NameReader
+from study.cardgen.phrases import OtherName, Phrase
 
 
 @dataclass(frozen=True)
@@ -73,17 +72,6 @@ class Clause:
     tokens: frozenset[int] = frozenset()
 
 
-@dataclass(frozen=True)
-class OtherName:
-    """Another name the sentence gives a thing: an acronym, "also known as", or an
-    apposition ("allopurinol, a xanthine oxidase inhibitor")."""
-
-    kind: str  # acronym, alias, apposition
-    thing: Phrase
-    name: Phrase
-    condition: str = ""  # "when it affects the big toe"
-
-
 @dataclass
 class Reading:
     """All a sentence states: clauses, other names, examples, and where its numbers are."""
@@ -105,7 +93,7 @@ def read(
     reader = _Reader(span, it, topic)
     reading = reader.read()
     for at, aside in asides:
-        reader.aside(at, aside, reading)
+        reader.aside(at, aside, reading.names)
     return reading
 
 
@@ -114,7 +102,7 @@ def reading_phrase(span: Span, head: Token) -> str:
     return _Reader(span, None, None).phrase(head).text
 
 
-class _Reader(PhraseReader):
+class _Reader(NameReader):
     def __init__(self, span: Span, it: str | None, topic: str | None) -> None:
         super().__init__(span)
         self.it = it
@@ -129,7 +117,7 @@ class _Reader(PhraseReader):
                 clause = self.clause(token, reading)
                 if clause is not None:
                     reading.clauses.append(clause)
-        self.names(reading)
+        self.names(reading.names, reading.examples)
         reading.unresolved += self.leaning
         return reading
 
@@ -555,108 +543,7 @@ class _Reader(PhraseReader):
 
     # ---- other names and examples ---------------------------------------------------------
 
-    def aside(self, at: int, text: str, reading: Reading) -> None:
-        """A remark in parentheses after the phrase it is about: another name ("also known
-        as X", "or X") or what the phrase is ("melaena (black, tarry stools ...)")."""
-        before = [t for t in self.span if t.idx + len(t) - self.offset <= at and not t.is_punct]
-        if not before or before[-1].pos_ not in ("NOUN", "PROPN"):
-            return
-        owner = before[-1]
-        thing = self.phrase(owner, skip=frozenset(t.i for t in owner.subtree if t.i > owner.i))
-        alias = _ALIAS.match(text)
-        if alias:
-            name = alias.group("name").strip(" .,;")
-            reading.names.append(OtherName("alias", thing, Phrase(name)))
-            return
-        example = _EXAMPLE.match(text)
-        if example:
-            # "steroids (such as prednisone)": an example of the phrase before it
-            name = example.group("items").strip(" .,;")
-            reading.names.append(OtherName("example", thing, Phrase(name)))
-            return
-        first = text.split()[0].lower()
-        if first in STOPWORDS and first not in ("a", "an", "the"):
-            return  # "(among other findings)", "(together with ...)": not what it is
-        if text[:1].isupper() and first not in ("a", "an", "the"):
-            return  # a sentence of its own
-        reading.names.append(OtherName("apposition", thing, Phrase(text.strip(" .;"))))
 
-    def names(self, reading: Reading) -> None:
-        for token in self.span:
-            if token.dep_ == "appos" and token.head.pos_ in ("NOUN", "PROPN"):
-                thing = self.phrase(token.head, skip=frozenset(t.i for t in token.subtree))
-                name = self.phrase(token, skip=frozenset())
-                name = Phrase(name.text.strip("() "), name.start, name.end, tokens=name.tokens)
-                if acronym(token.text) and token.i in self.parenthesised:
-                    owner = token.head
-                    letters = len(token.text.rstrip("s"))
-                    while (
-                        len(thing.text.split()) < letters - 1
-                        and owner.dep_ == "pobj"
-                        and owner.head.lower_ == "of"
-                        and owner.head.head.pos_ in ("NOUN", "PROPN")
-                    ):
-                        # "syndrome of inappropriate antidiuretic hormone secretion (SIADH)":
-                        # the acronym stands for the whole name, not its last noun
-                        owner = owner.head.head
-                        skip = {t.i for t in token.subtree} | {
-                            t.i for c in owner.children if c.dep_ == "relcl" for t in c.subtree
-                        }
-                        thing = self.phrase(owner, skip=frozenset(skip))
-                    reading.names.append(OtherName("acronym", thing, name))
-                elif token.i not in self.parenthesised and any(
-                    c.dep_ == "det" and c.lower_ in ("a", "an") for c in token.children
-                ):
-                    reading.names.append(OtherName("apposition", thing, name))
-            if token.lemma_ in NAMING_VERBS and token.tag_ in ("VBN", "VBD"):
-                self._alias(token, reading)
-            if (
-                token.dep_ == "prep"
-                and introduces_examples(token)
-                and token.head.pos_ in ("NOUN", "PROPN")
-            ):
-                objects = [c for c in token.children if c.dep_ == "pobj"]
-                if objects:
-                    items = self.items(objects[0], self.phrase(objects[0]))
-                    head = self.phrase(token.head, skip=frozenset(t.i for t in token.subtree))
-                    reading.examples.append((head, items))
-
-    def _alias(self, verb: Token, reading: Reading) -> None:
-        """ "X (also known as Y)", "X, commonly called Y,", "X is often called Y"."""
-        named = [
-            o
-            for c in verb.children
-            for o in ([c] if c.dep_ == "oprd" else [p for p in c.children if p.dep_ == "pobj"])
-            if c.dep_ == "oprd" or (c.dep_ == "prep" and c.lower_ == "as")
-        ]
-        if not named:
-            return
-        if verb.dep_ in ("acl", "parataxis"):
-            thing_head = verb.head
-        else:
-            subject = own_subject(verb)
-            if subject is None:
-                return
-            thing_head = subject
-        if thing_head.lower_ in PRONOUNS:
-            if not self.it:
-                return
-            thing = Phrase(self.it)
-        else:
-            own = {t.i for t in thing_head.subtree}
-            thing = self.phrase(
-                thing_head, skip=frozenset(t.i for t in verb.subtree if t.i not in own)
-            )
-        name = self.phrase(named[0])
-        condition = ""
-        for child in verb.children:
-            if child.dep_ == "advcl" and mark_of(child) in WHEN_MARKS:
-                condition = self.phrase(child).text
-        if thing.text and name.text:
-            reading.names.append(OtherName("alias", thing, name, condition))
-
-
-_EXAMPLE = re.compile(r"^(?:such as|e\.g\.,?|eg|for example,?|including)\s+(?P<items>.+)$", re.I)
 _FREQUENCIES = frozenset(
     [
         "daily",
@@ -672,8 +559,3 @@ _FREQUENCIES = frozenset(
     ]
 )
 _TIME_WORDS = frozenset(["until", "after", "before", "since"])
-_ALIAS = re.compile(
-    r"^(?:also |often |sometimes |commonly |previously |formerly )?"
-    r"(?:called|known as|termed|referred to as|aka|or)\s+(?P<name>.+)$",
-    re.IGNORECASE,
-)

@@ -115,3 +115,8 @@ def named(term: str) -> bool:
     "iliopsoas tendinitis"), which is worth asking before any other rare term."""
     last = words(term)[-1:] or [""]
     return last[0].rstrip("s") in HEAD_NOUNS or bool(NAMED_SUFFIX.search(last[0]))
+
+
+def has_rare_word(text: str) -> bool:
+    """Whether ``text`` holds a word rare enough to be a term ("thrombolysis")."""
+    return any(zipf(w) < RARE_ZIPF for w in content_words(text) if len(w) > 2)
