@@ -1,0 +1,58 @@
+"""The held-out passages (tests/cardgen/heldout/) are well-formed data, and the generator
+gives each of them cards.
+
+They are a measurement, not a target: their recall is printed by
+``python -m study.cardgen.evaluate tests/cardgen/heldout`` and reported in
+docs/generation.md, and no test holds the generator to it, so that nobody tunes the
+generator to them. Only their shape is checked here.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from study.cardgen import evaluate
+from study.cardgen.generate import generate_deck
+
+HELDOUT = Path(__file__).parent / "heldout"
+CORPUS = Path(__file__).parent / "corpus"
+PASSAGES = evaluate.load_corpus(HELDOUT)
+
+
+def test_the_held_out_set_has_six_passages_in_five_registers() -> None:
+    assert len(PASSAGES) == 6
+    assert len({p.register for p in PASSAGES}) == 5
+
+
+@pytest.mark.parametrize("passage", PASSAGES, ids=lambda p: p.name)
+def test_each_held_out_passage_is_150_to_400_words_with_8_or_more_facts_and_sources(
+    passage: evaluate.Passage,
+) -> None:
+    count = evaluate.words(passage.path.read_text(encoding="utf-8"))
+    assert 150 <= count <= 400, f"{passage.name}: {count} words"
+    assert len(passage.facts) >= 8
+    assert re.search(r"NICE|BNF|BTS|SmPC|KDIGO", passage.source), passage.source
+
+
+def test_no_held_out_topic_is_a_passage_of_the_tuning_corpus() -> None:
+    def topic(path: Path) -> str:
+        return path.stem.split("-", 1)[1]
+
+    tuned = {topic(p.path) for p in evaluate.load_corpus(CORPUS)}
+    assert not tuned & {topic(p.path) for p in PASSAGES}
+
+
+@pytest.mark.parametrize("passage", PASSAGES, ids=lambda p: p.name)
+def test_each_held_out_passage_yields_cards_citing_its_sentences(
+    passage: evaluate.Passage,
+) -> None:
+    generation = generate_deck([passage.path], deck_dir=passage.path.parent)
+    text = " ".join(passage.path.read_text(encoding="utf-8").split())
+    notes = generation.deck.notes
+    assert notes, f"{passage.name} gave no card"
+    for note in notes:
+        assert note.source is not None
+        assert " ".join(note.source.sentence.split()) in text
