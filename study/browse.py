@@ -41,6 +41,16 @@ class ReadOnlyDeckError(UserError):
     """A card whose deck file cannot be edited (bundled with the app, missing, read-only)."""
 
 
+class BundledDeckError(ReadOnlyDeckError):
+    """A card of a bundled deck: the learner edits a copy of the deck instead
+    (:func:`study.library.copy_bundled_deck`)."""
+
+    def __init__(self, message: str, deck_id: str, deck_name: str) -> None:
+        super().__init__(message)
+        self.deck_id = deck_id
+        self.deck_name = deck_name
+
+
 @dataclass(frozen=True)
 class BrowseFilter:
     """Which cards to list. Every field narrows; the empty filter lists every card."""
@@ -276,8 +286,9 @@ class CardLocation:
 def card_location(session: Session, card_id: str) -> CardLocation:
     """The deck file and line of a card, if the learner may edit that file.
 
-    Raises ReadOnlyDeckError for a bundled deck (the app replaces it on upgrade), a file
-    that is gone or read-only, and NotFoundError for an unknown card.
+    Raises BundledDeckError for a bundled deck (the app replaces it on upgrade; the
+    learner edits a copy), ReadOnlyDeckError for a file that is gone or read-only, and
+    NotFoundError for an unknown card.
     """
     card = session.get(Card, card_id)
     if card is None:
@@ -285,11 +296,11 @@ def card_location(session: Session, card_id: str) -> CardLocation:
     deck = session.get(Deck, card.deck_id)
     assert deck is not None
     if deck.bundled:
-        where = f" ({deck.file_path} and its material folder)" if deck.file_path else ""
-        raise ReadOnlyDeckError(
-            f"{deck.name!r} is a bundled deck and cannot be edited here; flag the card (f), "
-            f"or copy the deck file{where} to a folder of yours, edit the copy and "
-            "`study import --replace` it (your progress is kept)"
+        raise BundledDeckError(
+            f"{deck.name!r} is a bundled deck: `study copy-deck {deck.id}` copies it into "
+            "your decks folder, where you can edit it",
+            deck.id,
+            deck.name,
         )
     if not deck.file_path:
         raise ReadOnlyDeckError(f"{deck.name!r} has no deck file on record; import it again")

@@ -243,6 +243,24 @@ def import_(options: Options, paths: tuple[Path, ...], replace: bool) -> None:
         say(f"note: {note}", err=True)
 
 
+@cli.command("copy-deck")
+@click.argument("deck", metavar="DECK")
+@click.pass_obj
+def copy_deck(options: Options, deck: str) -> None:
+    """Copy a bundled deck (id or name) with its material into your decks folder to edit it.
+
+    The copy takes the deck over as `study import --replace` does, keeping your progress;
+    later versions of the bundled deck are reported, not applied. Prints the copy's path.
+    """
+    from study.library import copy_bundled_deck
+
+    with opened(options) as workspace:
+        copied = copy_bundled_deck(workspace.database, deck, workspace.clock.now())
+    if copied.existed:
+        say("note: your copy was there already; it was imported as it is", err=True)
+    say(str(copied.path))
+
+
 @cli.command()
 @click.option(
     "--deck", "decks", multiple=True, metavar="D", help="Deck id or name (with child decks)."

@@ -1,7 +1,8 @@
 """Settings: one TOML file with documented defaults, loaded once and passed down.
 
-Where things live: ``STUDY_HOME`` (if set) holds ``settings.toml`` and ``study.db``;
-otherwise the platformdirs user config and user data directories for ``study``.
+Where things live: ``STUDY_HOME`` (if set) holds ``settings.toml``, ``study.db`` and
+``decks/`` (copies of bundled decks made to edit them); otherwise the platformdirs user
+config and user data directories for ``study``.
 """
 
 from __future__ import annotations
@@ -133,6 +134,12 @@ def config_dir() -> Path:
 def data_dir() -> Path:
     """Where the database, backups and exports live by default."""
     return home_override() or Path(platformdirs.user_data_dir(APP_NAME))
+
+
+def decks_dir() -> Path:
+    """Where the learner's own copies of bundled decks go (``study copy-deck``, ``e``):
+    one folder per deck, ``<data dir>/decks/<deck id>/``, its material beside it."""
+    return data_dir() / "decks"
 
 
 def settings_path() -> Path:

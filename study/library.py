@@ -3,6 +3,7 @@ and keeping the bundled decks up to date."""
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -11,6 +12,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
+from study.config import decks_dir
 from study.decks import (
     DeckError,
     DeckSpec,
@@ -25,7 +27,13 @@ from study.errors import UserError
 from study.material import MaterialError, read_material
 from study.storage.database import Database
 from study.storage.models import Deck
-from study.storage.repository import ImportResult, import_deck, note_hashes, plan_import
+from study.storage.repository import (
+    ImportResult,
+    NotFoundError,
+    import_deck,
+    note_hashes,
+    plan_import,
+)
 
 
 @dataclass(frozen=True)
@@ -73,7 +81,7 @@ def _read_materials(spec: DeckSpec, path: Path) -> tuple[dict[str, str], list[st
     The validator already refused files outside the deck file's folder; reading checks
     again (see :mod:`study.material`), so a file swapped meanwhile is refused too.
     """
-    files = set(spec.material) | {n.source.file for n in spec.notes if n.source and n.source.file}
+    files = _cited_files(spec)
     materials: dict[str, str] = {}
     warnings: list[str] = []
     problems: list[str] = []
@@ -95,6 +103,11 @@ def _read_materials(spec: DeckSpec, path: Path) -> tuple[dict[str, str], list[st
     if problems:
         raise DeckError(problems)
     return materials, warnings
+
+
+def _cited_files(spec: DeckSpec) -> set[str]:
+    """The material files a deck cites (its ``material`` and its notes' sources)."""
+    return set(spec.material) | {n.source.file for n in spec.notes if n.source and n.source.file}
 
 
 def _clash_problem(spec: DeckSpec, path: Path, other: str) -> str:
@@ -237,3 +250,77 @@ def replaced_bundled_decks(database: Database) -> list[str]:
                 f"(`study import --replace {path}` brings the bundled one back)"
             )
     return notes
+
+
+@dataclass(frozen=True)
+class DeckCopy:
+    """The learner's copy of a bundled deck: its deck file, and whether the copy was
+    already there (an earlier copy is used as it is, never overwritten)."""
+
+    deck_id: str
+    path: Path
+    existed: bool
+
+
+def deck_copy_path(deck_id: str, folder: Path | None = None) -> Path:
+    """Where :func:`copy_bundled_deck` puts the copy of deck ``deck_id``:
+    ``<folder or decks_dir()>/<deck id>/<deck id>.toml``."""
+    return (folder or decks_dir()) / deck_id / f"{deck_id}.toml"
+
+
+def bundled_deck(database: Database, query: str) -> Deck:
+    """The bundled deck whose id or name (any case) is ``query``; NotFoundError when no
+    deck is, UserError when the deck is the learner's own file already."""
+    with database.session() as session:
+        decks = [d for d in session.exec(select(Deck)) if not d.retired]
+    deck = next((d for d in decks if d.id == query), None) or next(
+        (d for d in decks if d.name.casefold() == query.casefold()), None
+    )
+    if deck is None:
+        raise NotFoundError(f"no deck {query!r}; `study decks` lists them")
+    if not deck.bundled:
+        raise UserError(
+            f"{deck.name!r} is not a bundled deck: its file {deck.file_path} is yours to edit"
+        )
+    return deck
+
+
+def copy_bundled_deck(
+    database: Database, query: str, now: datetime, folder: Path | None = None
+) -> DeckCopy:
+    """Copy the bundled deck ``query`` (id or name) with the material it cites into
+    :func:`deck_copy_path`, and import the copy as the deck's owner (the explicit
+    take-over of ``study import --replace``).
+
+    The copy keeps the card ids, so the learner's progress is kept. From then on the
+    bundle's later versions of the deck are not applied but reported
+    (:func:`replaced_bundled_decks`). An earlier copy at that place is imported as it is.
+    """
+    deck = bundled_deck(database, query)
+    target = deck_copy_path(deck.id, folder)
+    existed = target.is_file()
+    if existed:
+        if load_deck(target).id != deck.id:
+            raise UserError(
+                f"{target} is there already and is not a copy of {deck.id!r}; "
+                "move it away and copy again"
+            )
+    else:
+        source = Path(deck.file_path or "")
+        if not deck.file_path or not source.is_file():
+            raise UserError(
+                f"the bundled deck file of {deck.name!r} is gone ({deck.file_path}); "
+                "reinstall study to get it back"
+            )
+        spec = load_deck(source)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        for name in sorted(_cited_files(spec)):
+            if (source.parent / name).is_file():  # a missing one: the import warns
+                (target.parent / name).parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(source.parent / name, target.parent / name)
+        # The deck file last, and whole: a copy interrupted before it leaves no deck.
+        temporary = target.with_name(target.name + ".tmp")
+        shutil.copyfile(source, temporary)
+        temporary.replace(target)
+    import_deck_files(database, [target], now, replace=True)
+    return DeckCopy(deck.id, target, existed)

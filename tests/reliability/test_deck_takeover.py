@@ -5,13 +5,30 @@ replaced that way is never overwritten by the bundle, and the learner is told.""
 
 from __future__ import annotations
 
+import shutil
 import sqlite3
 from collections.abc import Callable
 from contextlib import closing
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+import pytest
+from sqlmodel import select
+
+from study.clock import FixedClock
+from study.config import Settings
 from study.decks import DeckSpec, NoteSpec, bundled_deck_files, dump_deck, load_deck
+from study.errors import UserError
+from study.library import (
+    copy_bundled_deck,
+    import_deck_files,
+    replaced_bundled_decks,
+    sync_bundled_decks,
+)
+from study.session import StudySession
+from study.storage.database import Database
+from study.storage.models import CardState, Deck, Material, Note
 
 Run = Callable[..., Any]
 BUNDLED = "spine-and-hip"
@@ -47,6 +64,13 @@ def deck_row(db: Path, deck_id: str) -> tuple[str, int, int]:
             "SELECT name, version, bundled FROM deck WHERE id = ?", (deck_id,)
         ).fetchone()
         return str(row[0]), int(row[1]), int(row[2])
+
+
+def schedule_of(database: Database, learner_id: int, card_id: str) -> tuple[object, ...]:
+    with database.session() as session:
+        state = session.get(CardState, (learner_id, card_id))
+        assert state is not None
+        return (state.reviews, state.interval, state.due_day, state.ease_hundredths)
 
 
 def test_a_file_reusing_a_bundled_deck_id_is_refused_naming_the_owner(
@@ -105,3 +129,74 @@ def test_replace_with_the_shipped_file_brings_the_bundled_deck_back(
     assert deck_row(db_path, BUNDLED) == ("Orthopaedics::Spine and hip", SHIPPED, 1)
     assert live_cards(db_path, BUNDLED) == sum(len(n.card_ids) for n in load_deck(shipped).notes)
     assert "not applied" not in run_study("decks").stderr
+
+
+def test_copying_a_bundled_deck_takes_it_over_with_its_material_and_keeps_progress(
+    database: Database, learner_id: int, clock: FixedClock, study_home: Path
+) -> None:
+    sync_bundled_decks(database, clock.now())
+    session = StudySession(database, learner_id, Settings(timezone="UTC"), clock)
+    card = session.current()
+    assert card is not None
+    session.grade(5)
+    graded = schedule_of(database, learner_id, card.card_id)
+    copied = copy_bundled_deck(database, "Orthopaedics::Spine and hip", clock.now())
+    # The documented place: <data folder>/decks/<deck id>/, material beside the deck file.
+    assert copied.path == study_home / "decks" / BUNDLED / f"{BUNDLED}.toml"
+    assert not copied.existed
+    [shipped] = [p for p in bundled_deck_files() if p.stem == BUNDLED]
+    assert copied.path.read_bytes() == shipped.read_bytes()
+    for name in load_deck(shipped).material:
+        assert (copied.path.parent / name).read_bytes() == (shipped.parent / name).read_bytes()
+    with database.session() as db:
+        deck = db.get(Deck, BUNDLED)
+        assert deck is not None and not deck.bundled
+        assert deck.file_path == str(copied.path.resolve())
+        assert [m.file for m in db.exec(select(Material).where(Material.deck_id == BUNDLED))]
+    assert schedule_of(database, learner_id, card.card_id) == graded
+    with pytest.raises(UserError, match=r"not a bundled deck: its file .* is yours to edit"):
+        copy_bundled_deck(database, BUNDLED, clock.now())
+    # With the bundled deck brought back, copying again uses the learner's copy as it is
+    # (an edit made in it is never overwritten).
+    edited = copied.path.read_text(encoding="utf-8") + "\n# my note\n"
+    copied.path.write_text(edited, encoding="utf-8")
+    import_deck_files(database, [shipped], clock.now(), replace=True)
+    again = copy_bundled_deck(database, BUNDLED, clock.now())
+    assert (again.path, again.existed) == (copied.path, True)
+    assert copied.path.read_text(encoding="utf-8") == edited
+    assert schedule_of(database, learner_id, card.card_id) == graded
+
+
+def test_a_later_bundled_version_of_a_copied_deck_is_reported_not_applied(
+    database: Database, clock: FixedClock, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sync_bundled_decks(database, clock.now())
+    copied = copy_bundled_deck(database, BUNDLED, clock.now())
+    [shipped] = [p for p in bundled_deck_files() if p.stem == BUNDLED]
+    spec = load_deck(shipped)
+    first = spec.notes[0]
+    newer = replace(
+        spec, version=spec.version + 1, notes=(replace(first, back="CHANGED"), *spec.notes[1:])
+    )
+    upgrade = tmp_path / "upgrade"
+    shutil.copytree(shipped.parent / "material", upgrade / "material")
+    (upgrade / shipped.name).write_text(dump_deck(newer), encoding="utf-8")
+    monkeypatch.setattr("study.library.bundled_deck_files", lambda: [upgrade / shipped.name])
+    assert sync_bundled_decks(database, clock.now()) == []
+    [note] = replaced_bundled_decks(database)
+    assert f"(version {spec.version + 1}) is not applied" in note
+    assert str(copied.path.resolve()) in note
+    with database.session() as db:
+        note = db.get(Note, first.id)
+        assert note is not None and note.back == first.back
+
+
+def test_copy_deck_prints_where_the_copy_is(run_study: Run, study_home: Path) -> None:
+    result = run_study("copy-deck", BUNDLED)
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.strip() == str(study_home / "decks" / BUNDLED / f"{BUNDLED}.toml")
+    shown = run_study("decks")
+    assert "is not applied: your deck file" in shown.stderr
+    refused = run_study("copy-deck", "no-such-deck")
+    assert refused.exit_code == 2
+    assert refused.stderr.strip() == "study: no deck 'no-such-deck'; `study decks` lists them"

@@ -17,10 +17,10 @@ from study.decks import load_deck
 from study.library import import_deck_files
 from study.queue import DeckScope
 from study.storage.database import StorageError
-from study.storage.models import CardState, Review
+from study.storage.models import CardState, Deck, Review
 from study.storage.repository import not_cancelled
 from study.tui.app import StudyApp
-from study.tui.screens.dialogs import PassageScreen
+from study.tui.screens.dialogs import CopyDeckDialog, PassageScreen
 from study.tui.screens.review import ReviewScreen
 from study.workspace import Workspace
 
@@ -325,22 +325,82 @@ async def test_without_an_editor_set_e_says_so_instead_of_opening_vi(
         assert shown_card(app) == "avn-name"
 
 
-async def test_a_bundled_deck_cannot_be_edited_and_says_so(
-    tmp_path: Path, clock: FixedClock
-) -> None:
+def bundled_workspace(tmp_path: Path, clock: FixedClock) -> Workspace:
+    """A workspace whose spine deck was imported as a bundled deck (as the app's are)."""
     workspace = make_workspace(tmp_path, clock, decks=())
     import_deck_files(
         workspace.database, write_decks(tmp_path / "decks")[:1], clock.now(), bundled=True
     )
+    return workspace
+
+
+async def test_e_on_a_bundled_deck_offers_a_copy_and_cancelling_changes_nothing(
+    tmp_path: Path, clock: FixedClock, study_home: Path
+) -> None:
+    workspace = bundled_workspace(tmp_path, clock)
     opened: list[CardLocation] = []
     app = review_app(workspace, run_editor=lambda app, location: opened.append(location))
-    async with app.run_test(size=(120, 30), notifications=True) as pilot:
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
         await settle(pilot)
         await pilot.press("e")
         await settle(pilot)
-        assert "bundled deck" in screen_text(app)
+        assert isinstance(app.screen, CopyDeckDialog)
+        shown = " ".join(screen_text(app).replace("│", " ").split())
+        assert "Orthopaedics::Spine and hip ships with study" in shown
+        assert "/decks/spine/spine.toml and edit the copy?" in shown
+        assert "later versions of the bundled deck are then reported, not applied" in shown
+        await pilot.press("n")
+        await settle(pilot)
         assert shown_card(app) == "avn-name"
     assert opened == []
+    assert not (study_home / "decks").exists()
+    with workspace.database.session() as session:
+        deck = session.get(Deck, "spine")
+        assert deck is not None and deck.bundled
+    workspace.close()
+
+
+async def test_e_on_a_bundled_deck_copies_it_and_edits_the_copy_keeping_progress(
+    tmp_path: Path, clock: FixedClock, study_home: Path
+) -> None:
+    workspace = bundled_workspace(tmp_path, clock)
+    opened: list[CardLocation] = []
+
+    def editor(app: StudyApp, location: CardLocation) -> str | None:
+        opened.append(location)
+        text = location.path.read_text(encoding="utf-8")
+        location.path.write_text(text.replace("Osteonecrosis", "Osteonecrosis (AVN)"), "utf-8")
+        return None
+
+    app = review_app(workspace, run_editor=editor)
+    async with app.run_test(size=(100, 30), notifications=True) as pilot:
+        await settle(pilot)
+        await answer(pilot, Timer(), "3")  # avn-name comes back as a drill
+        await answer(pilot, Timer(), "5")
+        assert shown_card(app) == "avn-name"
+        await pilot.press("e")
+        await settle(pilot)
+        await pilot.press("y")
+        await settle(pilot)
+        assert "marked edited" in screen_text(app)
+        await pilot.press("space")
+        await pilot.pause()
+        assert "Osteonecrosis (AVN)" in screen_text(app)
+    copy = study_home / "decks" / "spine" / "spine.toml"
+    assert opened == [CardLocation(copy.resolve(), 8)]
+    original = tmp_path / "decks" / "spine.toml"
+    assert "(AVN)" not in original.read_text(encoding="utf-8")  # the bundled file untouched
+    assert (copy.parent / "material" / "spine.txt").read_bytes() == (
+        original.parent / "material" / "spine.txt"
+    ).read_bytes()
+    deck = load_deck(copy)
+    assert deck.version == 2
+    assert [n.id for n in deck.notes if n.edited] == ["avn-name"]
+    with workspace.database.session() as session:
+        row = session.get(Deck, "spine")
+        assert row is not None and not row.bundled and row.file_path == str(copy.resolve())
+    kept = state(workspace, "avn-name")
+    assert kept is not None and (kept.reviews, kept.interval) == (1, 1)
     workspace.close()
 
 

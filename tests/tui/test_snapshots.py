@@ -16,12 +16,13 @@ from textual.widgets import OptionList
 
 from study.clock import FixedClock
 from study.config import Settings
+from study.library import import_deck_files
 from study.queue import DeckScope
 from study.session import StudySession
 from study.storage.repository import get_or_create_learner
 from study.tui.app import StudyApp
 
-from .conftest import START, make_workspace, settle
+from .conftest import START, make_workspace, settle, write_decks
 
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40")]
 
@@ -177,6 +178,19 @@ def test_class(snap_compare: Any, tmp_path: Path, size: tuple[int, int]) -> None
 @pytest.mark.parametrize("size", SIZES)
 def test_import_dialog(snap_compare: Any, tmp_path: Path, size: tuple[int, int]) -> None:
     assert snap_compare(build(tmp_path), terminal_size=size, run_before=keys("i"))
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_copy_bundled_deck_dialog(
+    snap_compare: Any, tmp_path: Path, size: tuple[int, int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """e on a bundled deck's card: the offer to copy it, saying where the copy goes."""
+    monkeypatch.setenv("STUDY_HOME", "/home/learner/study")  # a path the snapshot can show
+    workspace = make_workspace(tmp_path, FixedClock(START), decks=())
+    spine = write_decks(tmp_path / "decks")[:1]
+    import_deck_files(workspace.database, spine, START, bundled=True)
+    app = StudyApp(workspace, start="review", scope=DeckScope(), timer=StepTimer())
+    assert snap_compare(app, terminal_size=size, run_before=keys("e"))
 
 
 @pytest.mark.parametrize("size", SIZES)

@@ -1,5 +1,5 @@
-"""Small screens over another: import a deck file, pick what to cram, flag a card, a card's
-source passage, a card's history."""
+"""Small screens over another: import a deck file, pick what to cram, flag a card, copy a
+bundled deck to edit it, a card's source passage, a card's history."""
 
 from __future__ import annotations
 
@@ -158,6 +158,39 @@ class FlagDialog(_Dialog):
     @on(Input.Submitted, "#flag-reason")
     def _submitted(self, event: Input.Submitted) -> None:
         self.dismiss(event.value.strip())
+
+
+class CopyDeckDialog(_Dialog):
+    """Offer to copy a bundled deck into the learner's decks folder to edit it there;
+    dismissed with True when the learner agrees."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("y,enter", "copy", "Copy and edit"),
+        Binding("n,escape", "dismiss_none", "Cancel"),
+        Binding("question_mark", "app.help", "Help", key_display="?", show=False),
+    ]
+
+    def __init__(self, deck_name: str, target: Path) -> None:
+        super().__init__()
+        self.deck_name = deck_name
+        self.target = target
+
+    def compose(self) -> ComposeResult:
+        name = printable(self.deck_name, keep_newlines=False)
+        with Vertical(classes="dialog") as box:
+            box.border_title = "Edit a copy of this bundled deck?"
+            yield Static(
+                Text(
+                    f"{name} ships with study and cannot be edited in place. Copy its deck "
+                    f"file and material to\n{self.target}\nand edit the copy? Your progress is "
+                    "kept; later versions of the bundled deck are then reported, not applied."
+                    "\n\ny copies and opens your editor, n or Escape cancels."
+                )
+            )
+        yield Footer(compact=True)
+
+    def action_copy(self) -> None:
+        self.dismiss(True)
 
 
 class PassageScreen(_Dialog):

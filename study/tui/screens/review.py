@@ -35,7 +35,7 @@ from study.tui.widgets.session_counts import (
 )
 
 if TYPE_CHECKING:
-    from study.browse import Passage
+    from study.browse import BundledDeckError, Passage
     from study.first_card import FirstView
     from study.session import GradeOutcome, StudySession, Summary
     from study.tui.app import StudyApp
@@ -640,6 +640,48 @@ class ReviewScreen(Screen[None]):
 
     @work(group="review")
     async def _edit(self, card: CardContent) -> None:
+        from study.browse import BundledDeckError
+
+        try:
+            await self._edit_located(card)
+        except BundledDeckError as error:
+            self._offer_copy(card, error)
+
+    def _offer_copy(self, card: CardContent, error: BundledDeckError) -> None:
+        """A bundled deck's card: offer to copy the deck and edit the copy."""
+        from study.library import deck_copy_path
+        from study.tui.screens.dialogs import CopyDeckDialog
+
+        self.busy = False
+
+        def chosen(copy: bool | None) -> None:
+            if copy and not self.busy and self.session is not None:
+                self.busy = True
+                self._copy_and_edit(card, error.deck_id)
+
+        self.app.push_screen(CopyDeckDialog(error.deck_name, deck_copy_path(error.deck_id)), chosen)
+
+    @work(group="review")
+    async def _copy_and_edit(self, card: CardContent, deck_id: str) -> None:
+        from study.library import copy_bundled_deck
+
+        app = self.study_app
+        ws = app.workspace
+        try:
+            copied = await app.run_db(copy_bundled_deck, ws.database, deck_id, ws.clock.now())
+        except Exception as error:
+            app.show_error(error, title="The deck was not copied")
+            self.busy = False
+            return
+        already = "Your copy was there already: " if copied.existed else "Copied to "
+        self.notify(f"{already}{copied.path}; editing it.", markup=False, timeout=8)
+        await self._edit_located(card)
+
+    async def _edit_located(self, card: CardContent) -> None:
+        """Open the editor on the card's deck file and re-import it. Raises
+        BundledDeckError (before anything is opened) for a bundled deck's card."""
+        from study.browse import BundledDeckError
+
         app = self.study_app
         ws = app.workspace
         session = self.session
@@ -654,6 +696,8 @@ class ReviewScreen(Screen[None]):
 
         try:
             location, before = await app.run_db(locate)
+        except BundledDeckError:
+            raise
         except Exception as error:
             app.show_error(error, title="Cannot edit this card")
             self.busy = False
