@@ -31,9 +31,10 @@ def cards(run_study: Any, *args: str) -> dict[str, dict[str, Any]]:
     return {c["id"]: c for c in json.loads(result.stdout)}
 
 
-def act(db_path: Path, *actions: str) -> None:
-    """Open a session on deck 'child' and do ``actions`` to the cards it shows, in order."""
-    workspace = open_workspace(str(db_path), sync_bundled=False)
+def act(db_url: str, *actions: str) -> None:
+    """Open a session on deck 'child' and do ``actions`` to the cards it shows, in order
+    (on the test's database: an SQLite file, or PostgreSQL with --postgres)."""
+    workspace = open_workspace(db_url, sync_bundled=False)
     try:
         session = StudySession(
             workspace.database,
@@ -57,9 +58,9 @@ def act(db_path: Path, *actions: str) -> None:
 
 
 def test_unflag_takes_the_flag_and_its_reason_off(
-    run_study: Any, two_decks: None, db_path: Path
+    run_study: Any, two_decks: None, db_url: str
 ) -> None:
-    act(db_path, "flag")
+    act(db_url, "flag")
     listed = run_study("cards", "--flagged").stdout
     assert "(the answer is out of date)" in listed and "1 card\n" in listed
     result = run_study("unflag", "child-1")
@@ -75,9 +76,9 @@ def test_an_unknown_card_to_unflag_is_one_line_and_exit_2(run_study: Any, two_de
 
 
 def test_buried_cards_are_listed_filtered_and_unburied(
-    run_study: Any, two_decks: None, db_path: Path
+    run_study: Any, two_decks: None, db_url: str
 ) -> None:
-    act(db_path, "bury")
+    act(db_url, "bury")
     listed = run_study("cards", "--buried").stdout
     assert "child-1" in listed and "new buried" in listed and listed.endswith("1 card\n")
     assert run_study("unbury", "child-1").exit_code == 0
@@ -87,11 +88,11 @@ def test_buried_cards_are_listed_filtered_and_unburied(
 
 
 def test_fixing_a_flagged_card_and_reimporting_it_takes_the_stale_flag_off(
-    run_study: Any, decks: DeckFactory, db_path: Path
+    run_study: Any, decks: DeckFactory, db_url: str
 ) -> None:
     path = decks.write("child", name="Parent::Child", basics=2)
     assert run_study("import", str(path)).exit_code == 0
-    act(db_path, "flag")
+    act(db_url, "flag")
     assert run_study("import", str(path)).exit_code == 0  # unchanged: the flag stays
     assert cards(run_study)["child-1"]["flagged"] is True
     path.write_text(path.read_text().replace("Answer child-1", "Fixed answer"))
@@ -171,13 +172,13 @@ def test_a_database_in_a_folder_that_does_not_exist_is_an_error(
 
 
 def test_study_log_shows_the_whole_question_on_a_narrow_terminal(
-    run_study: Any, decks: DeckFactory, db_path: Path, monkeypatch: pytest.MonkeyPatch
+    run_study: Any, decks: DeckFactory, db_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     question = "Which nerve roots form the sciatic nerve?"
     note = basic("sciatic-nerve-roots-1a2b3c4d", front=question)
     path = decks.write("child", name="Parent::Child", notes=[note])
     assert run_study("import", str(path)).exit_code == 0
-    act(db_path, "grade5")
+    act(db_url, "grade5")
     monkeypatch.setenv("COLUMNS", "80")
     text = run_study("log").stdout
     assert question in text
