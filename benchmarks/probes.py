@@ -105,6 +105,20 @@ def time_to_mark(
     return Probe(found_at - started, usage.ru_maxrss / 1024)
 
 
+def own_peak_rss_mb() -> float:
+    """This process's peak resident memory since it started, in MB.
+
+    Not ``ru_maxrss``: Linux carries it across fork and exec, so a probe started by a
+    benchmark process that had loaded spaCy (the generation figure) reported the
+    parent's 300 MB as its own. ``VmHWM`` belongs to the process's own memory map.
+    """
+    with open("/proc/self/status", encoding="ascii") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # not Linux
+
+
 def session_main(url: str, grades: int) -> None:
     """Open a review session on ``url`` like ``study review``; grade; print peak memory."""
     from benchmarks.collection import BENCH_SETTINGS
@@ -124,7 +138,7 @@ def session_main(url: str, grades: int) -> None:
         session.grade(5 if graded % 4 else 3, 3000)
         graded += 1
     workspace.close()
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    peak = own_peak_rss_mb()
     print(json.dumps({"peak_rss_mb": peak, "graded": graded, "first_card_s": first_card}))
 
 
