@@ -14,6 +14,7 @@ import click
 
 from study.config import Settings
 from study.decks import DeckError
+from study.explain import PROBLEMS_ON_THE_COMMAND_LINE, problem_lines
 
 if TYPE_CHECKING:  # the database and session modules are imported when a command needs them
     from study.queue import DeckScope
@@ -105,10 +106,8 @@ def started() -> None:
 
 def say_problems(error: DeckError) -> None:
     """A deck file's problems, one ``path:line: message`` each (at most 50)."""
-    for problem in error.problems[:50]:
-        say(problem, err=True)
-    if len(error.problems) > 50:
-        click.echo(f"... and {len(error.problems) - 50} more problems", err=True)
+    for line in problem_lines(error, PROBLEMS_ON_THE_COMMAND_LINE):
+        say(line, err=True)
 
 
 @contextmanager

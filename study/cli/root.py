@@ -10,7 +10,7 @@ from typing import NoReturn
 import click
 
 from study import __version__
-from study.cli.common import Options, fail, say_problems, started
+from study.cli.common import Options, fail, say, started
 from study.cli.deck_commands import cards, copy_deck, decks, import_, unbury, unflag
 from study.cli.exchange import export_anki, generate, import_anki
 from study.cli.profiles import profile
@@ -18,8 +18,7 @@ from study.cli.progress import class_command, log_command, stats
 from study.cli.settings import config
 from study.cli.studying import review, run_tui
 from study.cli.upkeep import backup_command, doctor_command
-from study.decks import DeckError
-from study.errors import UserError
+from study.explain import explain
 
 
 @click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
@@ -108,38 +107,11 @@ def main() -> None:
 
 def _fail_with(error: Exception, options: Options | None) -> NoReturn:
     """Exit with the one line that explains ``error`` (see :func:`main`)."""
-    import sqlite3
-
-    import sqlalchemy as sa
-
-    from study.config import database_url
-    from study.storage.database import StorageError, explain_error
-
-    if isinstance(error, DeckError):
-        say_problems(error)
-        fail("nothing was imported; fix the problems above and import again", 2)
-    if isinstance(error, UserError):
-        fail(str(error), 2)
-    if isinstance(error, StorageError):
-        fail(str(error), 1)
-    if isinstance(error, sa.exc.DBAPIError | sqlite3.Error):
-        reason = str(error.orig) if isinstance(error, sa.exc.DBAPIError) else str(error)
-        try:
-            url = database_url(options.db if options else None)
-        except (OSError, RuntimeError):
-            url = "the database"
-        fail(explain_error(url, reason), 1)
     if isinstance(error, BrokenPipeError):
         # The reader went away (`study cards | head`): stop quietly.
         sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - flushed at exit, never read
         sys.exit(1)
-    if isinstance(error, OSError):
-        where = f" ({error.filename})" if error.filename else ""
-        fail(f"{error.strerror or error}{where}; check the path and its permissions", 1)
-    if isinstance(error, MemoryError):
-        fail("out of memory; close other programs or work on smaller files", 1)
-    fail(
-        f"unexpected error: {type(error).__name__}: {error}; run again as "
-        "`study --debug ...` and report the traceback",
-        1,
-    )
+    explanation = explain(error, db=options.db if options else None)
+    for problem in explanation.problems:
+        say(problem, err=True)
+    fail(explanation.line, explanation.exit_code)

@@ -21,8 +21,8 @@ from textual.theme import Theme
 
 from study.cards import printable
 from study.config import DEFAULT_PROFILE, Settings, load_settings, save_settings, set_setting
-from study.decks import DeckError
-from study.errors import StorageError, UserError
+from study.errors import UserError
+from study.explain import explain
 from study.queue import DeckScope
 
 if TYPE_CHECKING:  # loaded when needed: `study review` draws a card before SQLAlchemy loads
@@ -45,24 +45,7 @@ def error_message(error: BaseException) -> str:
     It may quote a deck file (an unknown key, a path): shown through the same filter as
     card text, so an escape sequence in a file never reaches the terminal.
     """
-    return printable(_error_text(error))
-
-
-def _error_text(error: BaseException) -> str:
-    if isinstance(error, DeckError):
-        shown = error.problems[:5]
-        more = len(error.problems) - len(shown)
-        return "\n".join(shown) + (f"\n... and {more} more problems" if more > 0 else "")
-    if isinstance(error, UserError | StorageError):
-        return str(error)
-    if type(error).__module__.startswith("sqlalchemy"):
-        from sqlalchemy.exc import OperationalError
-
-        if isinstance(error, OperationalError):
-            return f"database error ({error.orig}); run `study doctor`, or `study --debug`"
-    if isinstance(error, OSError):
-        return f"{error.strerror or error}: {error.filename or ''}".rstrip(": ")
-    return f"unexpected error ({type(error).__name__}: {error}); please report it"
+    return printable(explain(error, app=True).text)
 
 
 def run_editor_suspended(app: StudyApp, location: CardLocation) -> str | None:
