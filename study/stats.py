@@ -31,7 +31,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -42,11 +42,6 @@ from study.config import Settings
 from study.sm2 import PASSING_GRADE
 from study.storage.database import Database
 from study.storage.models import Card, CardState, Deck, Note, NoteTag, Review
-
-if TYPE_CHECKING:
-    from rich.console import RenderableType
-
-    from study.workspace import Workspace
 
 FORECAST_DAYS = 30
 CALENDAR_DAYS = 365
@@ -979,30 +974,6 @@ def stats_json(stats: Stats) -> dict[str, Any]:
             "leeches": [_card_json(c) for c in stats.leeches],
         },
     }
-
-
-# ---------------------------------------------------------------- for the screens
-
-
-def stats_renderable(
-    workspace: Workspace, width: int = 80, deck_ids: Sequence[str] | None = None
-) -> RenderableType:
-    """The whole statistics of the workspace's learner (of ``deck_ids``, None: every
-    deck) as one rich renderable.
-
-    What the TUI's Stats screen shows (it calls this in a worker thread); the CLI
-    prints the same through :func:`study.stats_render.render_stats`.
-    """
-    from study.stats_render import render_stats
-
-    stats = compute_stats(
-        workspace.database,
-        workspace.learner_id,
-        workspace.settings,
-        workspace.today(),
-        deck_ids=deck_ids,
-    )
-    return render_stats(stats, width)
 
 
 # ---------------------------------------------------------------- the review log

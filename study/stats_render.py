@@ -11,6 +11,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Sequence
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 from rich import box
 from rich.console import Group, RenderableType
@@ -18,7 +19,18 @@ from rich.table import Table
 from rich.text import Text
 
 from study.cards import printable
-from study.stats import Bucket, DayFigures, GroupFigures, HardCard, Retention, Stats
+from study.stats import (
+    Bucket,
+    DayFigures,
+    GroupFigures,
+    HardCard,
+    Retention,
+    Stats,
+    compute_stats,
+)
+
+if TYPE_CHECKING:
+    from study.workspace import Workspace
 
 # plotext draws on one global figure: one plot at a time (the TUI renders in a thread).
 _PLOT_LOCK = threading.Lock()
@@ -361,3 +373,19 @@ def _duration(ms: int) -> str:
 
 def _days(n: int) -> str:
     return f"{n} day" if n == 1 else f"{n} days"
+
+
+def stats_renderable(
+    workspace: Workspace, width: int = 80, deck_ids: Sequence[str] | None = None
+) -> RenderableType:
+    """The whole statistics of the workspace's learner (of ``deck_ids``, None: every
+    deck) as one rich renderable: what the TUI's Stats screen shows (it calls this in a
+    worker thread), as ``study stats`` prints :func:`render_stats`."""
+    stats = compute_stats(
+        workspace.database,
+        workspace.learner_id,
+        workspace.settings,
+        workspace.today(),
+        deck_ids=deck_ids,
+    )
+    return render_stats(stats, width)

@@ -19,11 +19,10 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.theme import Theme
 
-from study.cards import printable
 from study.config import DEFAULT_PROFILE, Settings, load_settings, save_settings, set_setting
 from study.errors import UserError
-from study.explain import explain
 from study.queue import DeckScope
+from study.tui.host import APP_BINDINGS, EditorRunner, StudyHost, error_message
 
 if TYPE_CHECKING:  # loaded when needed: `study review` draws a card before SQLAlchemy loads
     from study.browse import CardLocation
@@ -35,20 +34,8 @@ T = TypeVar("T")
 
 DARK, LIGHT = "textual-dark", "textual-light"
 
-# Runs the learner's editor on a card's deck file; returns an error message or None.
-EditorRunner = Callable[["StudyApp", "CardLocation"], str | None]
 
-
-def error_message(error: BaseException) -> str:
-    """One line for the learner: what went wrong and, where the core says it, what to do.
-
-    It may quote a deck file (an unknown key, a path): shown through the same filter as
-    card text, so an escape sequence in a file never reaches the terminal.
-    """
-    return printable(explain(error, app=True).text)
-
-
-def run_editor_suspended(app: StudyApp, location: CardLocation) -> str | None:
+def run_editor_suspended(app: App[Any], location: CardLocation) -> str | None:
     """Hand the terminal to $VISUAL/$EDITOR at the card's line, and take it back."""
     from study.browse import NoEditorError, editor_command
 
@@ -79,11 +66,7 @@ class StudyApp(App[None]):
 
     CSS_PATH = "app.tcss"
     TITLE = "study"
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("f1", "help", "Help", show=False),
-        Binding("ctrl+t", "toggle_theme", "Theme", show=False),
-        Binding("ctrl+q", "quit", "Quit", show=False, priority=True),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = APP_BINDINGS
 
     def __init__(
         self,
@@ -167,6 +150,12 @@ class StudyApp(App[None]):
         self.push_screen(HomeScreen(self.first_home))
         if self.start == "review":
             self.push_screen(ReviewScreen(self.start_scope, cram=self.start_cram))
+
+    def switch_to_home(self) -> None:
+        """Put the deck list in place of the screen (a review started alone leaves to it)."""
+        from study.tui.screens.home import HomeScreen
+
+        self.switch_screen(HomeScreen())
 
     # ------------------------------------------------------------ database work
 
@@ -282,3 +271,7 @@ def run_from_first_screen(
     finally:
         if app.opened is not None:
             app.opened.close()
+
+
+if TYPE_CHECKING:  # mypy checks that the app gives its screens what they ask of it
+    _HOST: type[StudyHost] = StudyApp

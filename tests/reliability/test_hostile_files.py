@@ -259,7 +259,7 @@ def test_profile_list_shows_a_stored_name_literally(run_study: Run, db_path: Pat
 
 def test_the_apps_error_messages_go_through_the_same_filter() -> None:
     from study.decks import DeckError
-    from study.tui.app import error_message
+    from study.tui.host import error_message
 
     shown = error_message(DeckError([f"x.toml:4: unknown key '{ESCAPES}' in [deck]"]))
     assert not any(char in shown for char in "\x1b\x07\x9b\u202e")

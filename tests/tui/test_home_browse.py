@@ -13,7 +13,8 @@ from textual.widgets import DataTable, Input, OptionList
 from study.clock import FixedClock
 from study.library import import_deck_files
 from study.storage.models import CardState
-from study.tui.app import StudyApp, error_message
+from study.tui.app import StudyApp
+from study.tui.host import error_message
 from study.tui.screens.browse import BrowseScreen
 from study.tui.screens.dialogs import CramDialog, HistoryScreen, ImportDialog
 from study.tui.screens.help import HelpScreen, help_content

@@ -33,7 +33,7 @@ from study.tui.widgets.session_counts import plural
 from study.tui.widgets.styling import rich_text
 
 if TYPE_CHECKING:
-    from study.tui.app import StudyApp
+    from study.tui.host import StudyHost
 
 # (label, width); the card column takes what is left. Narrow, only the first three show
 # (the preview under the table gives the rest), so the card gets the width; the deck
@@ -101,7 +101,7 @@ class BrowseScreen(Screen[None]):
         self.card_width = 16
 
     @property
-    def study_app(self) -> StudyApp:
+    def study_app(self) -> StudyHost:
         return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:

@@ -21,13 +21,14 @@ from study.cards import printable
 from study.library import import_deck_files
 from study.overview import DeckNode, tags
 from study.queue import DeckScope
+from study.tui.host import error_message
 from study.tui.widgets.card_text import literal, passage_content
 from study.tui.widgets.session_counts import plural
 from study.tui.widgets.styling import rich_text
 
 if TYPE_CHECKING:
     from study.storage.repository import CardRow
-    from study.tui.app import StudyApp
+    from study.tui.host import StudyHost
 
 
 class _Dialog(ModalScreen[Any]):
@@ -38,7 +39,7 @@ class _Dialog(ModalScreen[Any]):
     ]
 
     @property
-    def study_app(self) -> StudyApp:
+    def study_app(self) -> StudyHost:
         return self.app  # type: ignore[return-value]
 
     def action_dismiss_none(self) -> None:
@@ -72,8 +73,6 @@ class ImportDialog(_Dialog):
                 import_deck_files, ws.database, [path], ws.clock.now()
             )
         except Exception as error:
-            from study.tui.app import error_message
-
             problems.update(Content(error_message(error) + "\nNothing was imported."))
             return
         lines = [

@@ -12,6 +12,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from study.sm2 import GRADE_MEANINGS
+from study.tui.host import APP_BINDINGS
 from study.tui.widgets.grade_bar import GRADE_STYLES
 
 KEY_NAMES = {
@@ -54,7 +55,6 @@ def key_lines(title: str, bindings: list[Binding]) -> list[str | tuple[str, str]
 def help_content(asked_on: type | None = None) -> Content:
     """The whole help text, built from the screens' own key bindings; the section of the
     screen it is ``asked_on`` (review, browse) first, where a learner looks for it."""
-    from study.tui.app import StudyApp
     from study.tui.screens.browse import BrowseScreen
     from study.tui.screens.home import HomeScreen
     from study.tui.screens.review import ReviewScreen
@@ -66,7 +66,7 @@ def help_content(asked_on: type | None = None) -> Content:
         parts += key_lines(title, _bindings(screen))
     everywhere = [
         Binding("ctrl+p", "command_palette", "Command palette", tooltip="Search every action"),
-        *_bindings(StudyApp),
+        *(b for b in APP_BINDINGS if isinstance(b, Binding)),
     ]
     parts += key_lines("Everywhere", everywhere)
     parts.append(("SM-2 grades\n", "bold $text-accent"))

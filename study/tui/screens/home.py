@@ -17,6 +17,7 @@ from textual.widgets import DataTable, Footer, Static
 from study.cards import printable
 from study.overview import DeckNode, Overview, overview
 from study.queue import SEPARATOR, DeckScope, Waiting, waiting
+from study.tui.host import error_message
 from study.tui.widgets.session_counts import (
     DUE_STYLE,
     LEARNING_STYLE,
@@ -29,7 +30,7 @@ from study.tui.widgets.session_counts import (
 from study.tui.widgets.styling import rich_text
 
 if TYPE_CHECKING:
-    from study.tui.app import StudyApp
+    from study.tui.host import StudyHost
     from study.workspace import Workspace
 
 ALL = "__all__"
@@ -137,7 +138,7 @@ class HomeScreen(Screen[None]):
         self.held = Waiting()  # what the daily limits hold back in the selected deck
 
     @property
-    def study_app(self) -> StudyApp:
+    def study_app(self) -> StudyHost:
         return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
@@ -215,7 +216,7 @@ class HomeScreen(Screen[None]):
             data = await app.run_db(read, await app.open_workspace())
         except Exception as error:
             self.query_one("#home-today", Static).update("")
-            self._message(f"The decks cannot be read: {_message(error)}")
+            self._message(f"The decks cannot be read: {error_message(error)}")
             return
         self._show(data)
         self._count_profiles()
@@ -341,7 +342,7 @@ class HomeScreen(Screen[None]):
         try:
             await self.study_app.open_workspace()
         except Exception as error:
-            self._message(f"The decks cannot be opened: {_message(error)}")
+            self._message(f"The decks cannot be opened: {error_message(error)}")
             return False
         return True
 
@@ -499,12 +500,6 @@ class HomeScreen(Screen[None]):
                 self.reload()
 
         self.app.push_screen(ImportDialog(), imported)
-
-
-def _message(error: BaseException) -> str:
-    from study.tui.app import error_message
-
-    return error_message(error)
 
 
 def _class_size(workspace: Workspace) -> int:

@@ -23,6 +23,7 @@ from study.cards import CardContent, printable
 from study.config import Settings
 from study.queue import Counts, DeckScope, GradePreview
 from study.sm2 import GRADE_MEANINGS
+from study.tui.host import error_message
 from study.tui.widgets.card_text import literal, question_content
 from study.tui.widgets.grade_bar import GradeBar
 from study.tui.widgets.session_counts import (
@@ -38,7 +39,7 @@ if TYPE_CHECKING:
     from study.browse import BundledDeckError, Passage
     from study.first_card import FirstView
     from study.session import GradeOutcome, StudySession, Summary
-    from study.tui.app import StudyApp
+    from study.tui.host import StudyHost
     from study.workspace import Workspace
 
 LOADING, QUESTION, ANSWER, END = "loading", "question", "answer", "end"
@@ -130,7 +131,7 @@ class ReviewScreen(Screen[None]):
         self.announcement = ""
 
     @property
-    def study_app(self) -> StudyApp:
+    def study_app(self) -> StudyHost:
         return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
@@ -263,8 +264,6 @@ class ReviewScreen(Screen[None]):
         )
 
     def _fail(self, error: BaseException) -> None:
-        from study.tui.app import error_message
-
         self.phase = END
         self.busy = False
         self._show_title()
@@ -549,9 +548,7 @@ class ReviewScreen(Screen[None]):
         if len(self.app.screen_stack) > 2:
             self.app.pop_screen()
         else:  # started on this screen alone (see StudyApp.on_mount): home comes now
-            from study.tui.screens.home import HomeScreen
-
-            self.app.switch_screen(HomeScreen())
+            self.study_app.switch_to_home()
 
     def action_flag(self) -> None:
         if self.busy or self.phase not in CARD_PHASES or self.session is None:
@@ -702,7 +699,7 @@ class ReviewScreen(Screen[None]):
             app.show_error(error, title="Cannot edit this card")
             self.busy = False
             return
-        problem = app.run_editor(app, location)
+        problem = app.run_editor(self.app, location)
         if problem:
             self.notify(problem, severity="error", markup=False, timeout=8)
             self.busy = False

@@ -1,4 +1,4 @@
-"""Stats: the progress statistics drawn by :func:`study.stats.stats_renderable`."""
+"""Stats: the progress statistics drawn by :func:`study.stats_render.stats_renderable`."""
 
 from __future__ import annotations
 
@@ -13,12 +13,13 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from study.cards import printable
-from study.stats import stats_renderable
+from study.stats_render import stats_renderable
+from study.tui.host import error_message
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
 
-    from study.tui.app import StudyApp
+    from study.tui.host import StudyHost
     from study.workspace import Workspace
 
 # Columns taken by the screen's margin, the border, the padding around the figures and
@@ -45,7 +46,7 @@ class FiguresScreen(Screen[None]):
         self.title_text = title
 
     @property
-    def study_app(self) -> StudyApp:
+    def study_app(self) -> StudyHost:
         return self.app  # type: ignore[return-value]
 
     def figures(self, workspace: Workspace, width: int) -> RenderableType:
@@ -70,8 +71,6 @@ class FiguresScreen(Screen[None]):
         try:
             renderable = await self.study_app.run_db(self.figures, self.study_app.workspace, width)
         except Exception as error:
-            from study.tui.app import error_message
-
             body.update(
                 Content(f"The {self.HEADING.lower()} cannot be shown: {error_message(error)}")
             )
