@@ -18,13 +18,20 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
-from study.cards import MATURE_INTERVAL, CardContent
+from study.cards import CardContent, CardStateName
 from study.decks import DeckError, load_deck, mark_note_edited
 from study.errors import UserError
+from study.stats import state_expression
 from study.storage.models import Card, CardState, Deck, Note, Review
 from study.storage.repository import CardRow, NotFoundError, card_row, deck_materials, set_flags
 
-FILTER_STATES = ("new", "learning", "young", "mature", "suspended", "buried", "leech", "flagged")
+FILTER_STATES = (
+    *(name.value for name in CardStateName),
+    "suspended",
+    "buried",
+    "leech",
+    "flagged",
+)
 # How a listing can be ordered, each with what a learner looks for first.
 SORTS = {
     "deck": "deck and file order",
@@ -93,13 +100,9 @@ def _filtered(query: Any, learner_state: Any, today: date, flt: BrowseFilter) ->
             )
         )
     s = learner_state
-    reviewed = sa.and_(s.card_id.is_not(None), s.reviews > 0)
-    not_drilling = sa.or_(s.drill_day.is_(None), s.drill_day != today)
+    state = state_expression(today, s)
     conditions = {
-        "new": sa.or_(s.card_id.is_(None), s.reviews == 0),
-        "learning": sa.and_(reviewed, sa.or_(s.repetitions == 0, s.drill_day == today)),
-        "young": sa.and_(reviewed, s.repetitions > 0, not_drilling, s.interval < MATURE_INTERVAL),
-        "mature": sa.and_(reviewed, s.repetitions > 0, not_drilling, s.interval >= MATURE_INTERVAL),
+        **{name.value: state == name.value for name in CardStateName},
         "suspended": s.suspended.is_(True),
         "buried": s.buried_until > today,
         "leech": s.leech.is_(True),

@@ -8,12 +8,24 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Protocol
+from enum import StrEnum
+from typing import Any, Protocol
 
 from study import cloze
 
+
+class CardStateName(StrEnum):
+    """Where a card stands for a learner: the partition the stats, Browse and
+    ``study cards`` use (:func:`state_name`, and :func:`state_tests` for SQL)."""
+
+    NEW = "new"  # never graded
+    LEARNING = "learning"  # failed at its last scheduled review, or in today's drill
+    YOUNG = "young"  # an interval under MATURE_INTERVAL days
+    MATURE = "mature"  # an interval of MATURE_INTERVAL days or more
+
+
+# Days of interval from which a card is mature (Anki's threshold).
 MATURE_INTERVAL = 21
-STATES = ("new", "learning", "young", "mature")
 
 
 @dataclass(frozen=True)
@@ -60,17 +72,30 @@ class Scheduled(Protocol):
     drill_day: date | None
 
 
-def state_name(schedule: Scheduled | None, today: date) -> str:
+def state_tests(schedule: Any, today: date) -> tuple[tuple[CardStateName, Any], ...]:
+    """The state rule of a card that has a schedule row: the first test that holds names
+    its state, else it is young. (A card without a schedule row is new.)
+
+    Written with ``==``, ``>=`` and ``|`` only, so the same rule reads a schedule in
+    Python (:func:`state_name`) and its columns in SQL (:func:`study.stats.state_expression`).
+    """
+    return (
+        (CardStateName.NEW, schedule.reviews == 0),
+        (CardStateName.LEARNING, (schedule.repetitions == 0) | (schedule.drill_day == today)),
+        (CardStateName.MATURE, schedule.interval >= MATURE_INTERVAL),
+    )
+
+
+def state_name(schedule: Scheduled | None, today: date) -> CardStateName:
     """new, learning, young or mature: the partition the stats and Browse use.
 
     No schedule (``None``) or no graded review: new. learning: failed at its last
     scheduled review, or waiting in today's drill.
     """
-    if schedule is None or schedule.reviews == 0:
-        return "new"
-    if schedule.repetitions == 0 or schedule.drill_day == today:
-        return "learning"
-    return "mature" if schedule.interval >= MATURE_INTERVAL else "young"
+    if schedule is None:
+        return CardStateName.NEW
+    tests = state_tests(schedule, today)
+    return next((name for name, holds in tests if holds), CardStateName.YOUNG)
 
 
 def split_tags(tags: str) -> tuple[str, ...]:

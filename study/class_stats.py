@@ -23,7 +23,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session
 
-from study.cards import question_and_answer
+from study.cards import CardStateName, question_and_answer
 from study.errors import UserError
 from study.sm2 import PASSING_GRADE
 from study.stats import (
@@ -286,7 +286,7 @@ def _progress(
     unscheduled = total_cards - sum(row[1] for row in rows)
     counts = state_counts(
         [(state, n, suspended, leech) for state, n, suspended, leech, _, _ in rows]
-        + [("new", unscheduled, 0, 0)]
+        + [(CardStateName.NEW, unscheduled, 0, 0)]
     )
     return LearnerProgress(
         learner=name,

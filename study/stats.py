@@ -37,7 +37,7 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from sqlmodel import Session, SQLModel
 
-from study.cards import MATURE_INTERVAL, STATES, question_and_answer
+from study.cards import MATURE_INTERVAL, CardStateName, question_and_answer, state_tests
 from study.config import Settings
 from study.sm2 import PASSING_GRADE
 from study.storage.database import Database
@@ -502,14 +502,15 @@ def _retention(per_day: dict[date, _Day], today: date) -> tuple[PeriodRetention,
     return tuple(periods)
 
 
-def state_expression(today: date) -> sa.ColumnElement[str]:
-    """study.cards.state_name in SQL (a card without a schedule row is new)."""
-    state = _STATE.c
+def state_expression(today: date, schedule: Any = None) -> sa.ColumnElement[str]:
+    """study.cards.state_name in SQL, from the same rule (:func:`study.cards.state_tests`),
+    over ``schedule``'s columns (the card_state table's by default): a card without a
+    schedule row is new."""
+    columns = _STATE.c if schedule is None else schedule
     return sa.case(
-        (sa.or_(state.card_id.is_(None), state.reviews == 0), "new"),
-        (sa.or_(state.repetitions == 0, state.drill_day == today), "learning"),
-        (state.interval >= MATURE_INTERVAL, "mature"),
-        else_="young",
+        (columns.card_id.is_(None), CardStateName.NEW.value),
+        *((test, name.value) for name, test in state_tests(columns, today)),
+        else_=CardStateName.YOUNG.value,
     )
 
 
@@ -535,18 +536,18 @@ def _due_today(today: date) -> sa.ColumnElement[int]:
 
 def state_counts(rows: Sequence[tuple[str, int, int, int]]) -> StateCounts:
     """Fold (state, cards, suspended, leech) rows into counts."""
-    counts = dict.fromkeys(STATES, 0)
+    counts = dict.fromkeys(CardStateName, 0)
     suspended = leech = 0
     for state, n, s, lch in rows:
-        counts[state] += int(n)
+        counts[CardStateName(state)] += int(n)
         suspended += int(s)
         leech += int(lch)
     return StateCounts(
         total=sum(counts.values()),
-        new=counts["new"],
-        learning=counts["learning"],
-        young=counts["young"],
-        mature=counts["mature"],
+        new=counts[CardStateName.NEW],
+        learning=counts[CardStateName.LEARNING],
+        young=counts[CardStateName.YOUNG],
+        mature=counts[CardStateName.MATURE],
         suspended=suspended,
         leech=leech,
     )
