@@ -33,10 +33,10 @@ from study.stats import (
     counts_json,
     state_counts,
     state_expression,
-    streaks,
 )
 from study.storage.database import Database
 from study.storage.models import Card, CardState, Learner, Note, NoteTag, Review
+from study.streak import streaks
 
 DEFAULT_DAYS = 30  # the window: reviews, study days and retention
 HARDEST_LIMIT = 10

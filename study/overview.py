@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 
 from study.config import Settings
 from study.queue import (
@@ -29,6 +29,7 @@ from study.queue import (
     limits_left,
 )
 from study.sm2 import PASSING_GRADE
+from study.streak import current_streak
 
 
 @dataclass
@@ -227,8 +228,7 @@ def today_work(reader: Reader, learner_id: int, today: date) -> Today:
 
 
 def streak(reader: Reader, learner_id: int, today: date) -> int:
-    """Consecutive study days with a grade that was not undone, ending today (or yesterday
-    if nothing yet today): the current run of :func:`study.stats.streaks`.
+    """The learner's current streak (:func:`study.streak.current_streak`).
 
     One indexed lookup per day of the run, so a three-year streak over a million
     reviews costs a thousand small reads, not a scan of the history.
@@ -238,12 +238,7 @@ def streak(reader: Reader, learner_id: int, today: date) -> int:
         params = {"learner_id": learner_id, "day": day}
         return next(reader.rows(_STUDIED_ON, params), None) is not None
 
-    day = today if studied_on(today) else today - timedelta(days=1)
-    run = 0
-    while day > date.min and studied_on(day):
-        run += 1
-        day -= timedelta(days=1)
-    return run
+    return current_streak(studied_on, today)
 
 
 def tags(reader: Reader) -> list[tuple[str, int]]:

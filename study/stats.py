@@ -42,6 +42,7 @@ from study.config import Settings
 from study.sm2 import PASSING_GRADE
 from study.storage.database import Database
 from study.storage.models import Card, CardState, Deck, Note, NoteTag, Review
+from study.streak import streaks
 
 FORECAST_DAYS = 30
 CALENDAR_DAYS = 365
@@ -363,24 +364,6 @@ def compute_stats(
         leeches=leeches,
         window_reviews=window_reviews,
     )
-
-
-def streaks(study_days: Sequence[date], today: date) -> tuple[int, int]:
-    """(current, longest) runs of consecutive study days, from the sorted study days.
-
-    The current run ends today, or yesterday while nothing has been studied yet today
-    (the day is not over, so the streak is not broken yet).
-    """
-    longest = run = 0
-    previous: date | None = None
-    for day in study_days:
-        run = run + 1 if previous is not None and day - previous == timedelta(days=1) else 1
-        longest = max(longest, run)
-        previous = day
-    current = 0
-    if previous is not None and previous >= today - timedelta(days=1) and previous <= today:
-        current = run
-    return current, longest
 
 
 @dataclass

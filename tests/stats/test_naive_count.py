@@ -26,10 +26,10 @@ from study.stats import (
     KINDS,
     PERIODS,
     stats_json,
-    streaks,
 )
 from study.storage.database import Database
 from study.storage.models import Card, CardState, Deck, Note, NoteTag, Review
+from study.streak import streaks
 from tests.conftest import DeckFactory, basic, cloze
 from tests.stats.stats_helpers import TODAY, History
 

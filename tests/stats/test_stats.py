@@ -16,10 +16,11 @@ from study.cards import state_name
 from study.clock import FixedClock
 from study.config import Settings
 from study.session import StudySession
-from study.stats import Retention, StateCounts, compute_stats, stats_json, streaks
+from study.stats import Retention, StateCounts, compute_stats, stats_json
 from study.storage.database import Database
 from study.storage.models import Card, CardState, Review
 from study.storage.repository import card_rows
+from study.streak import streaks
 from tests.conftest import DeckFactory, basic
 from tests.stats.stats_helpers import TODAY, History
 
