@@ -24,6 +24,7 @@ import sqlalchemy as sa
 from sqlmodel import Session
 
 from study.cards import CardStateName, question_and_answer
+from study.clock import as_date
 from study.errors import UserError
 from study.sm2 import PASSING_GRADE
 from study.stats import (
@@ -220,9 +221,9 @@ def _per_learner_day(
     )
     found: dict[int, dict[date, _DayRow]] = defaultdict(dict)
     for learner, day, n, r, p in session.execute(counted):
-        found[int(learner)][_as_date(day)] = (int(n), int(r), int(p))
+        found[int(learner)][as_date(day)] = (int(n), int(r), int(p))
     for learner, day, n, r, p in session.execute(cancelled):
-        day = _as_date(day)
+        day = as_date(day)
         had = found[int(learner)].get(day, (0, 0, 0))
         found[int(learner)][day] = (had[0] - int(n), had[1] - int(r), had[2] - int(p))
     return found
@@ -429,10 +430,6 @@ def _weakest_tags(
     ]
     tags.sort(key=lambda t: (_difficulty(t.retention, t.lapses), t.tag))
     return tuple(tags[:WEAKEST_LIMIT])
-
-
-def _as_date(value: Any) -> date:
-    return value if isinstance(value, date) else date.fromisoformat(str(value))
 
 
 # ---------------------------------------------------------------- output

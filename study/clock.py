@@ -55,3 +55,9 @@ def day_start(day: date, zone: ZoneInfo, day_starts_at: int = 4) -> datetime:
     """When study day ``day`` begins, in UTC."""
     local = datetime(day.year, day.month, day.day, day_starts_at, tzinfo=zone)
     return local.astimezone(UTC)
+
+
+def as_date(value: object) -> date:
+    """A date column's value as a date: SQLite hands back ISO text where other databases
+    give dates."""
+    return value if isinstance(value, date) else date.fromisoformat(str(value))

@@ -21,6 +21,7 @@ from typing import Any, Protocol
 
 from study import sm2
 from study.cards import CardContent, question_and_answer, split_tags
+from study.clock import as_date
 from study.config import Settings
 
 SEPARATOR = "::"  # between a parent deck's name and its child's
@@ -314,11 +315,6 @@ def next_study_day(reader: Reader, learner_id: int, scope: DeckScope, today: dat
     if next(reader.rows(_scoped(_ANY_NEW, scope), params), None) is not None:
         candidates.append(tomorrow)
     return min(candidates) if candidates else None
-
-
-def as_date(value: date | str) -> date:
-    """A date column's value: SQLite hands back ISO text where other databases give dates."""
-    return value if isinstance(value, date) else date.fromisoformat(value)
 
 
 @dataclass(frozen=True)

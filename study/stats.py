@@ -38,6 +38,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, SQLModel
 
 from study.cards import MATURE_INTERVAL, CardStateName, question_and_answer, state_tests
+from study.clock import as_date
 from study.config import Settings
 from study.sm2 import PASSING_GRADE
 from study.storage.database import Database
@@ -709,7 +710,7 @@ def _schedules(
         tenths[int(t)] += int(n)
         buckets[int(b)] += int(n)
         if d is not None:
-            due[_as_date(d)] += int(n)
+            due[as_date(d)] += int(n)
     forecast = tuple(
         ForecastDay(today + timedelta(days=i), due.get(today + timedelta(days=i), 0))
         for i in range(FORECAST_DAYS)
@@ -720,10 +721,6 @@ def _schedules(
         for index, (low, high) in enumerate(INTERVAL_BUCKETS)
     )
     return forecast, ease, intervals
-
-
-def _as_date(value: Any) -> date:
-    return value if isinstance(value, date) else date.fromisoformat(str(value))
 
 
 def _hours(session: Session, scope: _Scope, since: date, zone: ZoneInfo) -> tuple[HourFigures, ...]:
