@@ -1,6 +1,6 @@
 """What the learner is told about an error: one line saying what went wrong and what to
 do, never a traceback. The command line (``study.cli.root``) and the app
-(``study.tui.app.error_message``) both ask :func:`explain`; where they word a line
+(``study.tui.host.error_message``) both ask :func:`explain`; where they word a line
 differently it is because of where it shows (a command exits with a status and can be
 run again with ``--debug``; the app stays open), and both wordings are here.
 
