@@ -368,7 +368,9 @@ async def test_a_long_answer_at_80x24_says_it_goes_on_and_scrolls_to_its_end(
     workspace.close()
 
 
-async def test_a_toast_never_covers_the_grade_previews(workspace: Workspace) -> None:
+async def test_a_message_covers_neither_the_card_nor_the_grade_previews(
+    workspace: Workspace,
+) -> None:
     from textual.widgets._toast import Toast
 
     app = review_app(workspace)
@@ -380,10 +382,11 @@ async def test_a_toast_never_covers_the_grade_previews(workspace: Workspace) -> 
         await settle(pilot)
         await pilot.press(*"typo", "enter")
         await settle(pilot)
-        grades = app.screen.query_one("#grades").region
-        toasts = list(app.screen.query(Toast))
-        assert toasts, "the flag toast is shown"
-        assert all(not toast.region.overlaps(grades) for toast in toasts)
+        message = app.screen.query_one("#review-message")
+        assert "Flagged" in screen_text(app) and message.display
+        assert not list(app.screen.query(Toast)), "no toast over the card"
+        for part in ("#question", "#answer", "#grades"):
+            assert not message.region.overlaps(app.screen.query_one(part).region), part
 
 
 async def test_the_grade_panel_is_centred_under_the_card_at_120x40(workspace: Workspace) -> None:

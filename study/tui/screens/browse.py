@@ -14,7 +14,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Input, Select, Static
+from textual.widgets import DataTable, Input, Select, Static
 
 from study import cloze
 from study.browse import (
@@ -29,6 +29,7 @@ from study.browse import (
 from study.cards import printable
 from study.overview import tags
 from study.storage.repository import CardRow, card_rows, list_decks
+from study.tui.widgets.footer import StudyFooter
 from study.tui.widgets.session_counts import plural
 from study.tui.widgets.styling import rich_text
 
@@ -118,7 +119,7 @@ class BrowseScreen(Screen[None]):
         yield table
         yield Static("", id="browse-preview")
         yield Static("", id="browse-status")
-        yield Footer(compact=True)
+        yield StudyFooter()
 
     def on_mount(self) -> None:
         self._load_choices()

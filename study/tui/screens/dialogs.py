@@ -13,7 +13,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import DataTable, Footer, Input, OptionList, Static
+from textual.widgets import DataTable, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from study.browse import HistoryEntry, Passage, history
@@ -23,6 +23,7 @@ from study.overview import DeckNode, tags
 from study.queue import DeckScope
 from study.tui.host import error_message
 from study.tui.widgets.card_text import literal, passage_content
+from study.tui.widgets.footer import StudyFooter
 from study.tui.widgets.session_counts import plural
 from study.tui.widgets.styling import rich_text
 
@@ -55,7 +56,7 @@ class ImportDialog(_Dialog):
             yield Static("The path of a deck file (.toml); Enter imports it, Escape cancels.")
             yield Input(placeholder="~/decks/cardiology.toml", id="import-path")
             yield Static("", id="import-problems", classes="problems")
-        yield Footer(compact=True)
+        yield StudyFooter()
 
     @on(Input.Submitted, "#import-path")
     def _submitted(self, event: Input.Submitted) -> None:
@@ -97,7 +98,7 @@ class CramDialog(_Dialog):
         with Vertical(classes="dialog") as box:
             box.border_title = "Cram: study ahead, the schedule is not changed"
             yield OptionList(id="cram-choices")
-        yield Footer(compact=True)
+        yield StudyFooter()
 
     def on_mount(self) -> None:
         options = self.query_one("#cram-choices", OptionList)
@@ -152,7 +153,7 @@ class FlagDialog(_Dialog):
             box.border_title = "Flag this card as wrong or unclear"
             yield Static("What is wrong? (optional) Enter flags the card, Escape cancels.")
             yield Input(placeholder="e.g. the answer is out of date", id="flag-reason")
-        yield Footer(compact=True)
+        yield StudyFooter()
 
     @on(Input.Submitted, "#flag-reason")
     def _submitted(self, event: Input.Submitted) -> None:
@@ -186,7 +187,7 @@ class CopyDeckDialog(_Dialog):
                     "\n\ny copies and opens your editor, n or Escape cancels."
                 )
             )
-        yield Footer(compact=True)
+        yield StudyFooter()
 
     def action_copy(self) -> None:
         self.dismiss(True)
@@ -209,7 +210,7 @@ class PassageScreen(_Dialog):
         with VerticalScroll(classes="dialog wide") as box:
             box.border_title = f"Source: {printable(self.passage.file, keep_newlines=False)}"
             yield Static(passage_content(self.passage), id="passage")
-        yield Footer(compact=True)
+        yield StudyFooter()
 
     def on_mount(self) -> None:
         # Bring the sentence into view in a long passage.
@@ -251,7 +252,7 @@ class HistoryScreen(_Dialog):
             table: DataTable[Any] = DataTable(id="history", cursor_type="row")
             yield table
             yield Static("", id="history-empty")
-        yield Footer(compact=True)
+        yield StudyFooter()
 
     def on_mount(self) -> None:
         table = self.query_one("#history", DataTable)

@@ -9,10 +9,11 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from study.sm2 import GRADE_MEANINGS
 from study.tui.host import APP_BINDINGS
+from study.tui.widgets.footer import StudyFooter
 from study.tui.widgets.grade_bar import GRADE_STYLES
 
 KEY_NAMES = {
@@ -98,4 +99,4 @@ class HelpScreen(Screen[None]):
         with VerticalScroll(id="help") as box:
             box.border_title = "Help"
             yield Static(help_content(self.asked_on), id="help-body")
-        yield Footer(compact=True)
+        yield StudyFooter()

@@ -12,12 +12,13 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from study.cards import printable
 from study.overview import DeckNode, Overview, overview
 from study.queue import SEPARATOR, DeckScope, Waiting, waiting
 from study.tui.host import error_message
+from study.tui.widgets.footer import StudyFooter
 from study.tui.widgets.session_counts import (
     DUE_STYLE,
     LEARNING_STYLE,
@@ -155,7 +156,7 @@ class HomeScreen(Screen[None]):
         yield table
         yield Static("", id="home-message")
         yield Static("Loading…", id="home-today")
-        yield Footer(compact=True)
+        yield StudyFooter()
 
     def on_mount(self) -> None:
         self._add_columns()

@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from textual import work
 from textual.app import ComposeResult
@@ -17,7 +17,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Center, Horizontal, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from study.cards import CardContent, printable
 from study.config import Settings
@@ -25,6 +25,7 @@ from study.queue import Counts, DeckScope, GradePreview
 from study.sm2 import GRADE_MEANINGS
 from study.tui.host import error_message
 from study.tui.widgets.card_text import literal, question_content
+from study.tui.widgets.footer import StudyFooter
 from study.tui.widgets.grade_bar import GradeBar
 from study.tui.widgets.session_counts import (
     SessionCounts,
@@ -36,6 +37,8 @@ from study.tui.widgets.session_counts import (
 )
 
 if TYPE_CHECKING:
+    from textual.timer import Timer
+
     from study.browse import BundledDeckError, Passage
     from study.first_card import FirstView
     from study.session import GradeOutcome, StudySession, Summary
@@ -129,6 +132,7 @@ class ReviewScreen(Screen[None]):
         self.view: _View | None = None
         self.shown_at = 0.0
         self.announcement = ""
+        self.message_timer: Timer | None = None
 
     @property
     def study_app(self) -> StudyHost:
@@ -143,11 +147,12 @@ class ReviewScreen(Screen[None]):
             yield Static("Loading…", id="question")
             yield Static("", id="answer")
             yield Static("", id="end")
+        yield Static("", id="review-message")
         yield Static("", id="scroll-hint")
         yield Static("", id="reveal-hint")
         with Center(id="grades-row"):  # under the card, centred like it
             yield GradeBar(id="grades")
-        yield Footer(compact=True)
+        yield StudyFooter()
 
     def on_mount(self) -> None:
         card = self.query_one("#review-card", VerticalScroll)
@@ -295,6 +300,32 @@ class ReviewScreen(Screen[None]):
             self.query_one("#review-card", VerticalScroll).scroll_home(animate=False)
             self.shown_at = self.study_app.timer()
         self.refresh_bindings()
+
+    def say(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: Literal["information", "warning", "error"] = "information",
+        timeout: float = 6.0,
+    ) -> None:
+        """Show a message on the line under the card, as literal text, for ``timeout``
+        seconds. A toast would cover the question (at the top) or the grades (at the
+        bottom) while the learner reads them."""
+        line = self.query_one("#review-message", Static)
+        style = {"information": "$text-accent", "warning": "$text-warning"}.get(
+            severity, "$text-error"
+        )
+        parts = [Content.styled(f"{title}: ", f"bold {style}")] if title else []
+        line.update(Content.assemble(*parts, Content.styled(message, style)))
+        line.display = True
+        if self.message_timer is not None:
+            self.message_timer.stop()
+        self.message_timer = self.set_timer(timeout, self._clear_message)
+
+    def _clear_message(self) -> None:
+        self.query_one("#review-message").display = False
+        self.message_timer = None
 
     def _set_card_visible(self, visible: bool) -> None:
         self.query_one("#scroll-hint").display = False
@@ -488,12 +519,11 @@ class ReviewScreen(Screen[None]):
                 if outcome.suspended_as_leech
                 else "flagged it"
             )
-            self.notify(
+            self.say(
                 f"This card keeps being forgotten: it is now a leech, and study {action}. "
                 "Rewrite it (e) or split it into simpler cards.",
                 title="Leech",
                 severity="warning",
-                markup=False,
                 timeout=10,
             )
         self._show(view)
@@ -521,12 +551,12 @@ class ReviewScreen(Screen[None]):
             self.busy = False
             return
         if name == "undo" and result is None:
-            self.notify("There is nothing of today left to undo.")
+            self.say("There is nothing of today left to undo.")
         elif name == "undo":
             what = UNDONE.get(session.last_undone, session.last_undone)
-            self.notify(f"Undone: {what}; the card is shown again.", markup=False)
+            self.say(f"Undone: {what}; the card is shown again.")
         elif done:
-            self.notify(done, markup=False)
+            self.say(done)
         self._show(view)
         self.busy = False
 
@@ -567,7 +597,7 @@ class ReviewScreen(Screen[None]):
             reason = await self.study_app.run_db(session.current_flag)
             if reason is not None:
                 await self.study_app.run_db(session.unflag)
-                self.notify("Flag removed (u: undo).", markup=False)
+                self.say("Flag removed (u: undo).")
                 self.busy = False
                 return
         except Exception as error:
@@ -592,10 +622,7 @@ class ReviewScreen(Screen[None]):
         except Exception as error:
             self.study_app.show_error(error)
         else:
-            self.notify(
-                "Flagged: `study cards --flagged` and Browse list it; f again unflags.",
-                markup=False,
-            )
+            self.say("Flagged: `study cards --flagged` and Browse list it; f again unflags.")
         self.busy = False
 
     def action_source(self) -> None:
@@ -623,7 +650,7 @@ class ReviewScreen(Screen[None]):
             self.study_app.show_error(error)
             return
         if passage is None:
-            self.notify("This card does not say which passage it came from.")
+            self.say("This card does not say which passage it came from.")
             return
         self.app.push_screen(PassageScreen(passage))
 
@@ -671,7 +698,7 @@ class ReviewScreen(Screen[None]):
             self.busy = False
             return
         already = "Your copy was there already: " if copied.existed else "Copied to "
-        self.notify(f"{already}{copied.path}; editing it.", markup=False, timeout=8)
+        self.say(f"{already}{copied.path}; editing it.", timeout=8)
         await self._edit_located(card)
 
     async def _edit_located(self, card: CardContent) -> None:
@@ -701,7 +728,7 @@ class ReviewScreen(Screen[None]):
             return
         problem = app.run_editor(self.app, location)
         if problem:
-            self.notify(problem, severity="error", markup=False, timeout=8)
+            self.say(problem, severity="error", timeout=8)
             self.busy = False
             return
 
@@ -725,12 +752,9 @@ class ReviewScreen(Screen[None]):
             self.busy = False
             return
         if view is None:
-            self.notify("Nothing was changed: the card is as it was.", markup=False)
+            self.say("Nothing was changed: the card is as it was.")
         else:
-            self.notify(
-                "Card re-imported, marked edited (kept by `study generate`); progress kept.",
-                markup=False,
-            )
+            self.say("Card re-imported, marked edited (kept by `study generate`); progress kept.")
             self._show(view)
         self.busy = False
 

@@ -4,17 +4,18 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar
 
-from textual import work
+from textual import events, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from study.cards import printable
 from study.stats_render import stats_renderable
 from study.tui.host import error_message
+from study.tui.widgets.footer import StudyFooter
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
@@ -44,6 +45,7 @@ class FiguresScreen(Screen[None]):
         super().__init__()
         self.deck_ids = deck_ids
         self.title_text = title
+        self.drawn_width = 0  # the width the figures were last drawn for
 
     @property
     def study_app(self) -> StudyHost:
@@ -60,10 +62,21 @@ class FiguresScreen(Screen[None]):
                 self.HEADING + (f" · {printable(self.title_text)}" if self.title_text else "")
             )
             yield Static("Counting…", id="stats-body")
-        yield Footer(compact=True)
+        yield StudyFooter()
 
     def on_mount(self) -> None:
-        self._load(max(40, self.size.width - FRAME))
+        self._draw(self.size.width)
+
+    def on_resize(self, event: events.Resize) -> None:
+        """Draw again for the new width: charts drawn for the old one would be cut at
+        the right edge, or stay narrow on a wider terminal."""
+        self._draw(event.size.width)
+
+    def _draw(self, screen_width: int) -> None:
+        width = max(40, screen_width - FRAME)
+        if width != self.drawn_width:
+            self.drawn_width = width
+            self._load(width)
 
     @work(exclusive=True)
     async def _load(self, width: int) -> None:
