@@ -1,6 +1,6 @@
 """A synthetic collection built through the app's own storage code.
 
-Deck files are written with ``study.decks.dump_deck`` and imported with
+Deck files are written with ``study.decks.writing.dump_deck`` and imported with
 ``study.library.import_deck_files`` (the path a learner's ``study import`` takes); the
 learner comes from ``repository.get_or_create_learner``. Three years of review history
 is then bulk-loaded with SQLAlchemy core inserts on the app's own tables
@@ -24,7 +24,8 @@ from typing import Any
 
 from study.clock import study_day
 from study.config import Settings, save_settings
-from study.decks import DeckSpec, NoteSpec, dump_deck
+from study.decks import DeckSpec, NoteSpec
+from study.decks.writing import dump_deck
 from study.library import import_deck_files
 from study.storage.database import Database, open_database
 from study.storage.models import CardState, Review

@@ -367,7 +367,8 @@ def export(collection: Collection, repeats: int, workdir: Path) -> Figure:
 
 def import_deck_file(sizes: Sizes, repeats: int, workdir: Path) -> Figure:
     """Import one deck file into an empty database, against tomllib + executemany."""
-    from study.decks import DeckSpec, dump_deck
+    from study.decks import DeckSpec
+    from study.decks.writing import dump_deck
     from study.library import import_deck_files
     from study.storage.database import open_database
 

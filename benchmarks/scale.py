@@ -62,7 +62,7 @@ def _reimport_once(cards: int, workdir: Path, run: int = 0) -> dict[str, float]:
     """Import a deck of ``cards`` cards, then re-import it edited; the seconds of each,
     and how long the re-import held the write transaction."""
     import study.library as library
-    from study.decks import dump_deck
+    from study.decks.writing import dump_deck
     from study.storage.database import open_database
 
     folder = workdir / f"reimport-{cards}-{run}"
@@ -195,7 +195,7 @@ def session_main(path: str, grades: int) -> None:
     import resource
 
     from study.config import Settings
-    from study.decks import dump_deck
+    from study.decks.writing import dump_deck
     from study.library import import_deck_files
     from study.session import StudySession
     from study.workspace import open_workspace

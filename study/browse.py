@@ -19,7 +19,9 @@ import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from study.cards import CardContent, CardStateName
-from study.decks import DeckError, load_deck, mark_note_edited
+from study.decks import DeckError
+from study.decks.reading import load_deck
+from study.decks.writing import mark_note_edited
 from study.errors import UserError
 from study.stats import state_expression
 from study.storage.models import Card, CardState, Deck, Note, Review

@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import platformdirs
 
 from study.cards import printable
-from study.decks import toml_string
+from study.decks.writing import toml_string
 from study.errors import StorageError, UserError
 
 APP_NAME = "study"

@@ -27,7 +27,8 @@ from typing import Any, TypeVar
 from study.cards import CardContent
 from study.clock import study_day
 from study.config import Settings
-from study.decks import DeckError, bundled_deck_files, stale_bundled_decks
+from study.decks import DeckError, bundled_deck_files
+from study.decks.reading import stale_bundled_decks
 from study.overview import Overview, overview, scope_title
 from study.queue import (
     DeckScope,

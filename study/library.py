@@ -13,16 +13,9 @@ import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from study.config import decks_dir
-from study.decks import (
-    DeckError,
-    DeckSpec,
-    bundled_deck_files,
-    deck_header,
-    load_deck,
-    name_clash,
-    name_line,
-    stale_bundled_decks,
-)
+from study.decks import DeckError, DeckSpec, bundled_deck_files, name_clash
+from study.decks.lines import name_line
+from study.decks.reading import deck_header, load_deck, stale_bundled_decks
 from study.errors import UserError
 from study.material import MaterialError, read_material
 from study.storage.database import Database

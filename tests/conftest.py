@@ -24,7 +24,8 @@ from hypothesis import settings as hypothesis_settings
 
 from study.clock import FixedClock
 from study.config import Settings
-from study.decks import DeckSpec, NoteSpec, Source, dump_deck
+from study.decks import DeckSpec, NoteSpec, Source
+from study.decks.writing import dump_deck
 from study.storage.database import Database, open_database
 from study.storage.repository import get_or_create_learner
 from tests.postgres_server import PostgresServer, server_for_tests

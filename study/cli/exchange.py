@@ -50,7 +50,8 @@ def generate(
 
     from study.cardgen import generate_deck
     from study.cardgen.merge import merge_with_existing
-    from study.decks import load_deck, write_deck
+    from study.decks.reading import load_deck
+    from study.decks.writing import write_deck
     from study.material import MaterialError, gather_material
 
     output = output or Path(sources[0].stem + ".toml")

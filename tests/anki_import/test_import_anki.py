@@ -218,7 +218,7 @@ def test_a_deck_that_differs_only_in_case_is_refused_and_nothing_is_written(
     made_in_anki.decks.rename(made_in_anki.decks.by_name("Med::Terms"), "Med::terms")  # type: ignore[arg-type]
     package = export_from_anki(made_in_anki, tmp_path / "a.apkg", "current")
     deck = library.folder / "med.toml"
-    from study.decks import dump_deck
+    from study.decks.writing import dump_deck
 
     deck.write_text(dump_deck(DeckSpec(id="med", name="MED::Terms", notes=(basic("x"),))))
     assert run_study("import", str(deck)).exit_code == 0  # type: ignore[operator]

@@ -13,7 +13,8 @@ import pytest
 from study import library
 from study.clock import FixedClock
 from study.config import Settings
-from study.decks import NoteSpec, load_deck
+from study.decks import NoteSpec
+from study.decks.reading import load_deck
 from study.session import StudySession
 from study.storage.database import open_database
 from study.storage.repository import get_or_create_learner

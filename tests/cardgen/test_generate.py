@@ -8,7 +8,8 @@ import pytest
 from cardgen_helpers import all_answers, find, generate_text
 
 from study.cardgen import GenerationError, generate_deck
-from study.decks import dump_deck, parse_deck
+from study.decks.reading import parse_deck
+from study.decks.writing import dump_deck
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "material"
 PASSAGE = (

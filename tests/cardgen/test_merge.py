@@ -10,7 +10,9 @@ from click.testing import CliRunner
 
 from study.cardgen.merge import merge_with_existing
 from study.cli import cli
-from study.decks import DeckSpec, NoteSpec, RemovedCard, Source, dump_deck, load_deck, parse_deck
+from study.decks import DeckSpec, NoteSpec, RemovedCard, Source
+from study.decks.reading import load_deck, parse_deck
+from study.decks.writing import dump_deck
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -13,7 +13,8 @@ from anki.collection import Collection, ImportAnkiPackageOptions, ImportAnkiPack
 
 from study.anki_export import AnkiCopy, ExportResult, export_anki
 from study.config import Settings
-from study.decks import DeckSpec, dump_deck
+from study.decks import DeckSpec
+from study.decks.writing import dump_deck
 from study.library import import_deck_files
 from study.storage.database import Database
 

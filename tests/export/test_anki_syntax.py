@@ -11,14 +11,9 @@ from anki.collection import Collection
 from anki.decks import DeckId
 
 from study import cloze as study_cloze
-from study.decks import (
-    DeckError,
-    DeckSpec,
-    anki_name_problem,
-    dump_deck,
-    parse_deck,
-    toml_string,
-)
+from study.decks import DeckError, DeckSpec, anki_name_problem
+from study.decks.reading import parse_deck
+from study.decks.writing import dump_deck, toml_string
 from study.library import import_deck_files
 from study.storage.database import Database
 from tests.conftest import DeckFactory, basic, cloze

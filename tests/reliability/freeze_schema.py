@@ -22,7 +22,8 @@ from pathlib import Path
 
 from study.clock import FixedClock
 from study.config import Settings
-from study.decks import DeckSpec, NoteSpec, Source, dump_deck
+from study.decks import DeckSpec, NoteSpec, Source
+from study.decks.writing import dump_deck
 from study.library import import_deck_files
 from study.queue import DeckScope
 from study.session import StudySession

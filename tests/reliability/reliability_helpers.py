@@ -17,7 +17,8 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from study.decks import DeckSpec, NoteSpec, dump_deck
+from study.decks import DeckSpec, NoteSpec
+from study.decks.writing import dump_deck
 
 PYTHON = sys.executable
 REPO = Path(__file__).resolve().parents[2]

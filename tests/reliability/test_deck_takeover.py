@@ -18,7 +18,9 @@ from sqlmodel import select
 
 from study.clock import FixedClock
 from study.config import Settings
-from study.decks import DeckSpec, NoteSpec, bundled_deck_files, dump_deck, load_deck
+from study.decks import DeckSpec, NoteSpec, bundled_deck_files
+from study.decks.reading import load_deck
+from study.decks.writing import dump_deck
 from study.errors import UserError
 from study.library import (
     copy_bundled_deck,

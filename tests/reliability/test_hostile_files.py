@@ -15,7 +15,9 @@ from typing import Any
 
 import pytest
 
-from study.decks import DeckSpec, NoteSpec, Source, dump_deck, load_deck
+from study.decks import DeckSpec, NoteSpec, Source
+from study.decks.reading import load_deck
+from study.decks.writing import dump_deck
 from study.material import MAX_MATERIAL_BYTES
 
 Run = Callable[..., Any]

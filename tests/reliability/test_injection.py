@@ -10,7 +10,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from study.decks import DeckSpec, NoteSpec, dump_deck
+from study.decks import DeckSpec, NoteSpec
+from study.decks.writing import dump_deck
 
 STUDY = Path(__file__).resolve().parents[2] / "study"
 NASTY = (

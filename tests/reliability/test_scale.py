@@ -19,7 +19,8 @@ from reliability_helpers import PYTHON, env_for, integrity, kill_after_ready
 from sqlalchemy import event
 
 from study.config import Settings
-from study.decks import DeckSpec, NoteSpec, dump_deck
+from study.decks import DeckSpec, NoteSpec
+from study.decks.writing import dump_deck
 from study.library import import_deck_files
 from study.session import StudySession
 from study.workspace import open_workspace

@@ -13,7 +13,7 @@ from study.browse import CardLocation
 from study.cardgen.merge import merge_with_existing
 from study.clock import FixedClock
 from study.config import Settings
-from study.decks import load_deck
+from study.decks.reading import load_deck
 from study.library import import_deck_files
 from study.queue import DeckScope
 from study.storage.database import StorageError

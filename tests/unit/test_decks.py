@@ -9,19 +9,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from study.decks import (
-    DeckError,
-    DeckSpec,
-    NoteSpec,
-    RemovedCard,
-    Source,
-    anki_name_problem,
-    deck_header,
-    dump_deck,
-    load_deck,
-    mark_note_edited,
-    parse_deck,
-)
+from study.decks import DeckError, DeckSpec, NoteSpec, RemovedCard, Source, anki_name_problem
+from study.decks.reading import deck_header, load_deck, parse_deck
+from study.decks.writing import dump_deck, mark_note_edited
 
 PATH = Path("decks/test.toml")
 
