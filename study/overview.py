@@ -22,11 +22,11 @@ from study.queue import (
     SEPARATOR,
     Available,
     Counts,
+    DailyLimit,
     Reader,
     available_today,
     deck_ancestors,
     done_today,
-    limits_left,
 )
 from study.sm2 import PASSING_GRADE
 from study.streak import current_streak
@@ -114,8 +114,8 @@ def overview(reader: Reader, learner_id: int, settings: Settings, today: date) -
         learner_id,
         settings,
         today,
-        new_caps=limits.caps(limits.left_new),
-        due_caps=limits.caps(limits.left_review),
+        new_caps=limits.new.caps(),
+        due_caps=limits.review.caps(),
     )
     roots = _build_tree(decks)
     for node in _walk(roots):
@@ -159,7 +159,7 @@ def _build_tree(decks: list[_Deck]) -> list[DeckNode]:
 
 
 class _Limits:
-    """Daily limits per deck, minus what was done today in each deck's subtree."""
+    """Both daily limits, applied to per-deck totals (:class:`study.queue.DailyLimit`)."""
 
     def __init__(
         self,
@@ -168,35 +168,18 @@ class _Limits:
         done_new: dict[str, int],
         done_review: dict[str, int],
     ) -> None:
-        self.ancestors = ancestors
-        self.left_new = limits_left(settings, ancestors, done_new, "new_per_day")
-        self.left_review = limits_left(settings, ancestors, done_review, "reviews_per_day")
-
-    def caps(self, left: dict[str, int]) -> dict[str, int]:
-        """Per deck, the most cards any count below can take from it: what its own limit
-        and those above it leave (counting further would change no figure)."""
-        return {
-            deck_id: max(0, min(left.get(d, 0) for d in chain))
-            for deck_id, chain in self.ancestors.items()
-        }
+        self.new = DailyLimit.today(settings, ancestors, done_new, "new_per_day")
+        self.review = DailyLimit.today(settings, ancestors, done_review, "reviews_per_day")
 
     def apply(self, deck_ids: list[str], raw: Available) -> Counts:
+        """The counts of a session on ``deck_ids``: each deck's cards as far as the limits
+        (its own and those above it) let them through."""
+        new, review = self.new.copy(), self.review.copy()
         return Counts(
-            new=self._take(deck_ids, raw.new, dict(self.left_new)),
+            new=sum(new.take(d, raw.new.get(d, 0)) for d in deck_ids),
             learning=sum(raw.learning.get(d, 0) for d in deck_ids),
-            due=self._take(deck_ids, raw.due, dict(self.left_review)),
+            due=sum(review.take(d, raw.due.get(d, 0)) for d in deck_ids),
         )
-
-    def _take(self, deck_ids: list[str], available: dict[str, int], left: dict[str, int]) -> int:
-        taken = 0
-        for deck_id in deck_ids:
-            chain = self.ancestors.get(deck_id, [deck_id])
-            room = min([available.get(deck_id, 0), *(left.get(d, 0) for d in chain)])
-            room = max(room, 0)
-            for d in chain:
-                left[d] = left.get(d, 0) - room
-            taken += room
-        return taken
 
 
 _TODAY_WORK = (

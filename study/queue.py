@@ -17,6 +17,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from fractions import Fraction
+from itertools import islice
 from typing import Any, Protocol
 
 from study import sm2
@@ -223,23 +224,38 @@ def _new_cards(
     # only until its limit is reached, instead of sorting every card of the collection.
     budget = Budget(reader, settings, scope, decks, params, "new_per_day", ("new",))
     picked: list[str] = []
-    notes: set[str] = set()
     statement = _scoped(_NEW_IN, scope)
     for deck_ids in budget.name_groups():
         if budget.exhausted():
             break
         if budget.all_closed(deck_ids):
             continue
-        for card_id, deck_id, note_id in reader.rows(statement, {**params, "group": deck_ids}):
-            # One card of a note a day when siblings are buried.
-            if settings.bury_siblings and note_id in notes:
-                continue
+        for card_id, deck_id in _new_in(reader, statement, params, deck_ids, settings):
             if budget.take(deck_id):
                 picked.append(card_id)
-                notes.add(note_id)
                 if budget.all_closed(deck_ids):
                     break
     return picked
+
+
+def _new_in(
+    reader: Reader,
+    statement: str,
+    params: dict[str, Any],
+    deck_ids: list[str],
+    settings: Settings,
+) -> Iterator[tuple[str, str]]:
+    """The new cards of ``deck_ids`` (decks sharing a name, or one deck) in file order, as
+    (card id, deck id), one card of a note a day when siblings are buried. The one loop
+    that gathers new cards: the session's plan and the home screen's counts both read
+    through it, so they cannot disagree."""
+    notes: set[str] = set()  # a note's cards are all in its deck
+    for card_id, deck_id, note_id in reader.rows(statement, {**params, "group": deck_ids}):
+        if settings.bury_siblings:
+            if note_id in notes:
+                continue
+            notes.add(note_id)
+        yield card_id, deck_id
 
 
 # The end of a sitting: the earliest due date of a scheduled card, and whether any card
@@ -359,17 +375,8 @@ def available_today(
     new: dict[str, int] = {}
     statement = _scoped(_NEW_IN, DeckScope())
     for deck_id, cap in new_caps.items():
-        new[deck_id] = 0
-        if cap <= 0:
-            continue
-        notes: set[str] = set()
-        for _card_id, _deck_id, note_id in reader.rows(statement, {**params, "group": [deck_id]}):
-            if settings.bury_siblings and note_id in notes:
-                continue  # one card of a note a day
-            notes.add(note_id)
-            new[deck_id] += 1
-            if new[deck_id] >= cap:
-                break
+        cards = _new_in(reader, statement, params, [deck_id], settings)
+        new[deck_id] = sum(1 for _ in islice(cards, max(cap, 0)))  # no read when cap is 0
     return Available(new=new, learning=dict(learning), due=dict(due))
 
 
@@ -392,19 +399,6 @@ def deck_ancestors(decks: dict[str, str], named: Iterable[str] = ()) -> dict[str
     return chains
 
 
-def limits_left(
-    settings: Settings, ancestors: dict[str, list[str]], done: dict[str, int], limit: str
-) -> dict[str, int]:
-    """Each deck's daily ``limit`` (``new_per_day`` or ``reviews_per_day``) minus what was
-    done today in the deck and its child decks (name-only parents included)."""
-    keys = {key for chain in ancestors.values() for key in chain} | set(ancestors)
-    return {
-        key: getattr(settings.limits_for(key), limit)
-        - sum(n for d, n in done.items() if key in ancestors.get(d, [d]))
-        for key in keys
-    }
-
-
 def done_today(
     reader: Reader, learner_id: int, today: date, kinds: tuple[str, ...]
 ) -> dict[str, int]:
@@ -413,8 +407,59 @@ def done_today(
     return {deck_id: int(n) for deck_id, n in reader.rows(_DONE_TODAY, params)}
 
 
+class DailyLimit:
+    """What one daily limit (``new_per_day`` or ``reviews_per_day``) leaves today, per
+    deck: the deck's own limit minus what was done today in it and its child decks. A
+    card counts against its deck and every deck above it, so it fits only while all of
+    them have room. The rule of the limits, written once: the session's :class:`Budget`
+    and the home screen's counts (:mod:`study.overview`) both take cards through it."""
+
+    def __init__(self, ancestors: dict[str, list[str]], left: dict[str, int]) -> None:
+        self.ancestors = ancestors  # each deck with the decks above it (deck_ancestors)
+        self.left = left  # per deck (or name-only parent): cards it may still show
+
+    @classmethod
+    def today(
+        cls,
+        settings: Settings,
+        ancestors: dict[str, list[str]],
+        done: dict[str, int],
+        limit: str,
+    ) -> DailyLimit:
+        """Each deck's ``limit`` minus ``done`` (per deck, today's answers the limit
+        counts) in the deck and its child decks; name-only parents included."""
+        keys = {key for chain in ancestors.values() for key in chain} | set(ancestors)
+        left = {
+            key: getattr(settings.limits_for(key), limit)
+            - sum(n for d, n in done.items() if key in ancestors.get(d, [d]))
+            for key in keys
+        }
+        return cls(ancestors, left)
+
+    def room(self, deck_id: str) -> int:
+        """How many more cards of ``deck_id`` fit today (0 when it or a deck above it is full)."""
+        return max(0, min(self.left.get(d, 0) for d in self.ancestors.get(deck_id, [deck_id])))
+
+    def take(self, deck_id: str, count: int = 1) -> int:
+        """Count up to ``count`` cards of ``deck_id`` against it and the decks above it;
+        the number that fitted."""
+        taken = min(count, self.room(deck_id))
+        if taken:
+            for d in self.ancestors.get(deck_id, [deck_id]):
+                self.left[d] -= taken
+        return taken
+
+    def caps(self) -> dict[str, int]:
+        """Per deck, the most cards it can still show today (its :meth:`room`)."""
+        return {deck_id: self.room(deck_id) for deck_id in self.ancestors}
+
+    def copy(self) -> DailyLimit:
+        """An independent copy, to take from without using this one up."""
+        return DailyLimit(self.ancestors, dict(self.left))
+
+
 class Budget:
-    """Daily limits per deck, each deck's limit counting its child decks too."""
+    """The session's daily limit over the decks in scope: which can still take a card."""
 
     def __init__(
         self,
@@ -426,17 +471,13 @@ class Budget:
         limit: str,
         kinds: tuple[str, ...],
     ) -> None:
-        self.ancestors = deck_ancestors(decks, settings.deck_limits)
+        ancestors = deck_ancestors(decks, settings.deck_limits)
         done = done_today(reader, params["learner_id"], params["today"], kinds)
-        self.left = limits_left(settings, self.ancestors, done, limit)
+        self.limit = DailyLimit.today(settings, ancestors, done, limit)
         in_scope = set(scope.deck_ids) if scope.deck_ids is not None else set(decks)
         self.names = [(name, deck_id) for deck_id, name in decks.items() if deck_id in in_scope]
         # The decks in scope that can still take a card: none left, nothing more to read.
-        self.open = {d for d in decks if d in in_scope and not self.closed(d)}
-
-    def closed(self, deck_id: str) -> bool:
-        """Whether ``deck_id`` or a deck above it has reached its limit."""
-        return any(self.left[d] <= 0 for d in self.ancestors.get(deck_id, [deck_id]))
+        self.open = {d for d in decks if d in in_scope and self.limit.room(d)}
 
     def all_closed(self, deck_ids: list[str]) -> bool:
         """Whether none of ``deck_ids`` can take another card."""
@@ -454,14 +495,11 @@ class Budget:
         return list(groups.values())
 
     def take(self, deck_id: str) -> bool:
-        """Count one card of ``deck_id`` if no deck above it has reached its limit."""
-        chain = self.ancestors.get(deck_id, [deck_id])
-        if any(self.left[d] <= 0 for d in chain):
+        """Count one card of ``deck_id`` if it and every deck above it have room."""
+        if not self.limit.take(deck_id):
             return False
-        for d in chain:
-            self.left[d] -= 1
-        if any(self.left[d] <= 0 for d in chain):
-            self.open = {d for d in self.open if not self.closed(d)}
+        if not self.limit.room(deck_id):  # a deck filled up: which others did it close?
+            self.open = {d for d in self.open if self.limit.room(d)}
         return True
 
 
