@@ -18,15 +18,17 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
-from study.cards import CardContent, CardStateName
+from study.cards import CardContent, CardStateName, tag_pattern
 from study.decks import DeckError
 from study.decks.reading import load_deck
 from study.decks.writing import mark_note_edited
 from study.errors import UserError
+from study.queue import TAG_MATCH, buried_sql
 from study.stats import state_expression
 from study.storage.models import Card, CardState, Deck, Note, Review
 from study.storage.repository import CardRow, NotFoundError, card_row, deck_materials, set_flags
 
+STATE_ALIAS = "state"  # the learner's card_state row, outer-joined, as the SQL names it
 FILTER_STATES = (
     *(name.value for name in CardStateName),
     "suspended",
@@ -90,7 +92,7 @@ def _filtered(query: Any, learner_state: Any, today: date, flt: BrowseFilter) ->
     if flt.deck_ids is not None:
         query = query.where(col(Card.deck_id).in_(list(flt.deck_ids)))
     if flt.tag:
-        query = query.where(col(Note.tags).contains(f" {flt.tag} "))
+        query = query.where(sa.text(TAG_MATCH).bindparams(tag=tag_pattern(flt.tag)))
     if flt.text:
         pattern = _like(flt.text)
         query = query.where(
@@ -106,7 +108,9 @@ def _filtered(query: Any, learner_state: Any, today: date, flt: BrowseFilter) ->
     conditions = {
         **{name.value: state == name.value for name in CardStateName},
         "suspended": s.suspended.is_(True),
-        "buried": s.buried_until > today,
+        "buried": sa.text(buried_sql(STATE_ALIAS)).bindparams(
+            sa.bindparam("today", today, sa.Date)
+        ),
         "leech": s.leech.is_(True),
         "flagged": s.flagged.is_(True),
     }
@@ -144,7 +148,7 @@ def browse(
     limit: int = PAGE_SIZE,
 ) -> BrowsePage:
     """One page of the cards matching ``flt``, in the order ``flt.sort`` names."""
-    state = sa.orm.aliased(CardState)
+    state = sa.orm.aliased(CardState, name=STATE_ALIAS)
     joined = sa.and_(col(state.card_id) == Card.id, col(state.learner_id) == learner_id)
     base = (
         select(Card, Note, Deck.name, state)

@@ -108,6 +108,12 @@ def join_tags(tags: tuple[str, ...] | list[str]) -> str:
     return f" {' '.join(tags)} " if tags else ""
 
 
+def tag_pattern(tag: str) -> str:
+    """The LIKE pattern of notes with ``tag`` in their tags as :func:`join_tags` stores
+    them (bound as :tag of :data:`study.queue.TAG_MATCH`)."""
+    return f"% {tag} %"
+
+
 _VISIBLE = {"\x1b": "␛", "\t": "    ", "\r": "␍", "\x7f": "␡"}
 
 

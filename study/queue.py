@@ -21,7 +21,7 @@ from itertools import islice
 from typing import Any, Protocol
 
 from study import sm2
-from study.cards import CardContent, question_and_answer, split_tags
+from study.cards import CardContent, question_and_answer, split_tags, tag_pattern
 from study.clock import as_date
 from study.config import Settings
 
@@ -73,9 +73,12 @@ class Plan:
 
 # ---------------------------------------------------------------- the rules, as SQL
 
-# A schedule row (card_state, or the alias named) a session may show: not suspended,
-# and not buried past today. The home screen's counts use the same rule.
-_STUDIABLE = "{s}.suspended = :no AND ({s}.buried_until IS NULL OR {s}.buried_until <= :today)"
+# A schedule row (card_state, or the alias named) not buried past today: burying hides a
+# card while the study day is before its buried_until (NULL: never buried).
+_UNBURIED = "({s}.buried_until IS NULL OR {s}.buried_until <= :today)"
+# A schedule row a session may show: not suspended, and not buried. The home screen's
+# counts use the same rule; browse's "buried" filter is its second half negated.
+_STUDIABLE = "{s}.suspended = :no AND " + _UNBURIED
 # A card outer-joined to its schedule that can be introduced today: never graded,
 # studiable, and not waiting in today's drill.
 _NEW_TODAY = (
@@ -92,6 +95,12 @@ def studiable_sql(alias: str) -> str:
     return _STUDIABLE.replace("{s}", alias)
 
 
+def buried_sql(alias: str) -> str:
+    """A schedule row (``alias``) buried past today: what :data:`_STUDIABLE` leaves out
+    for burying (binds :today)."""
+    return "NOT " + _UNBURIED.replace("{s}", alias)
+
+
 def new_today_sql(alias: str) -> str:
     """:data:`_NEW_TODAY` on the outer-joined schedule alias ``alias`` (binds :no, :today)."""
     return _NEW_TODAY.replace("{s}", alias)
@@ -103,13 +112,15 @@ _DONE_TODAY = (
     "WHERE review.learner_id = :learner_id AND review.study_day = :today "
     "AND review.kind IN :kinds AND " + NOT_CANCELLED + " GROUP BY card.deck_id"
 )
+# A note with the tag bound as :tag (cards.tag_pattern): a LIKE on its tags as stored.
+TAG_MATCH = "note.tags LIKE :tag"
 # Each statement comes in two forms: all decks, or the decks in :deck_ids. A tag adds
-# the note to the join and a LIKE on its space-delimited tags.
+# the note to the join and the tag match.
 _SCOPED = {
     (False, False): "card.retired = :no",
     (True, False): "card.retired = :no AND card.deck_id IN :deck_ids",
-    (False, True): "card.retired = :no AND note.tags LIKE :tag",
-    (True, True): "card.retired = :no AND card.deck_id IN :deck_ids AND note.tags LIKE :tag",
+    (False, True): "card.retired = :no AND " + TAG_MATCH,
+    (True, True): "card.retired = :no AND card.deck_id IN :deck_ids AND " + TAG_MATCH,
 }
 _TAG_JOIN = " JOIN note ON note.id = card.note_id"
 _WAITING_DRILLS = (
@@ -166,7 +177,7 @@ def _scope_params(scope: DeckScope) -> dict[str, Any]:
     if scope.deck_ids is not None:
         params["deck_ids"] = list(scope.deck_ids)
     if scope.tag is not None:
-        params["tag"] = f"% {scope.tag} %"
+        params["tag"] = tag_pattern(scope.tag)
     return params
 
 

@@ -258,9 +258,7 @@ class _Scope:
         if self.deck_ids is not None:
             query = query.where(_CARD.c.deck_id.in_(self.deck_ids))
         if self.tag is not None:
-            query = query.where(
-                _CARD.c.note_id.in_(sa.select(_TAG.c.note_id).where(_TAG.c.tag == self.tag))
-            )
+            query = query.where(tagged(self.tag))
         return query
 
     def reviews(self, query: sa.Select[Any], *, leading: bool = True) -> sa.Select[Any]:
@@ -295,8 +293,14 @@ def card_ids_in(deck_ids: Sequence[str] | None, tag: str | None) -> sa.Select[An
     if deck_ids is not None:
         cards = cards.where(_CARD.c.deck_id.in_(deck_ids))
     if tag is not None:
-        cards = cards.where(_CARD.c.note_id.in_(sa.select(_TAG.c.note_id).where(_TAG.c.tag == tag)))
+        cards = cards.where(tagged(tag))
     return cards
+
+
+def tagged(tag: str) -> sa.ColumnElement[bool]:
+    """A card (of the ``card`` table) whose note has ``tag``, looked up in ``note_tag``
+    (an index lookup): the statistics' tag match, written once."""
+    return _CARD.c.note_id.in_(sa.select(_TAG.c.note_id).where(_TAG.c.tag == tag))
 
 
 def compute_stats(
