@@ -17,15 +17,14 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from study.config import Settings
+from study.daily_limits import DailyLimit, deck_ancestors
+from study.decks import SEPARATOR
 from study.queue import (
     NOT_CANCELLED,
-    SEPARATOR,
     Available,
     Counts,
-    DailyLimit,
     Reader,
     available_today,
-    deck_ancestors,
     done_today,
 )
 from study.sm2 import PASSING_GRADE
@@ -159,7 +158,7 @@ def _build_tree(decks: list[_Deck]) -> list[DeckNode]:
 
 
 class _Limits:
-    """Both daily limits, applied to per-deck totals (:class:`study.queue.DailyLimit`)."""
+    """Both daily limits, applied to per-deck totals (:class:`study.daily_limits.DailyLimit`)."""
 
     def __init__(
         self,

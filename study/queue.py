@@ -13,7 +13,7 @@ The rules themselves are documented in :mod:`study.session` and docs/scheduling.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from fractions import Fraction
@@ -24,8 +24,8 @@ from study import sm2
 from study.cards import CardContent, question_and_answer, split_tags, tag_pattern
 from study.clock import as_date
 from study.config import Settings
-
-SEPARATOR = "::"  # between a parent deck's name and its child's
+from study.daily_limits import Budget
+from study.decks import SEPARATOR
 
 
 class Reader(Protocol):
@@ -214,7 +214,8 @@ def _due_cards(
     params: dict[str, Any],
     exclude: set[str],
 ) -> list[str]:
-    budget = Budget(reader, settings, scope, decks, params, "reviews_per_day", ("review",))
+    done = done_today(reader, params["learner_id"], params["today"], ("review",))
+    budget = Budget(settings, scope.deck_ids, decks, done, "reviews_per_day")
     picked: list[str] = []
     for card_id, deck_id in reader.rows(_scoped(_DUE, scope), params):
         if budget.exhausted():
@@ -233,7 +234,8 @@ def _new_cards(
 ) -> list[str]:
     # New cards come deck by deck in name order, each deck in file order: a deck is read
     # only until its limit is reached, instead of sorting every card of the collection.
-    budget = Budget(reader, settings, scope, decks, params, "new_per_day", ("new",))
+    done = done_today(reader, params["learner_id"], params["today"], ("new",))
+    budget = Budget(settings, scope.deck_ids, decks, done, "new_per_day")
     picked: list[str] = []
     statement = _scoped(_NEW_IN, scope)
     for deck_ids in budget.name_groups():
@@ -391,127 +393,12 @@ def available_today(
     return Available(new=new, learning=dict(learning), due=dict(due))
 
 
-def deck_ancestors(decks: dict[str, str], named: Iterable[str] = ()) -> dict[str, list[str]]:
-    """Each deck id (of ``{id: name}``) with its own id and the ids of every existing deck
-    above it (``A::B`` is above ``A::B::C``), nearest first. A parent that is only a
-    name prefix (``A`` of ``A::B``, no deck of its own) is in the chain by its name
-    when that name is in ``named`` (it has limits of its own in the settings)."""
-    by_name = {name: deck_id for deck_id, name in decks.items()}
-    prefixes = set(named) - set(by_name)
-    chains: dict[str, list[str]] = {}
-    for deck_id, name in decks.items():
-        parts = name.split(SEPARATOR)
-        above = (SEPARATOR.join(parts[:i]) for i in range(len(parts), 0, -1))
-        chains[deck_id] = [
-            by_name.get(prefix, prefix)
-            for prefix in above
-            if prefix in by_name or prefix in prefixes
-        ]
-    return chains
-
-
 def done_today(
     reader: Reader, learner_id: int, today: date, kinds: tuple[str, ...]
 ) -> dict[str, int]:
     """Per deck, today's answers of ``kinds`` that were not undone: what the limits count."""
     params = {"learner_id": learner_id, "today": today, "kinds": list(kinds)}
     return {deck_id: int(n) for deck_id, n in reader.rows(_DONE_TODAY, params)}
-
-
-class DailyLimit:
-    """What one daily limit (``new_per_day`` or ``reviews_per_day``) leaves today, per
-    deck: the deck's own limit minus what was done today in it and its child decks. A
-    card counts against its deck and every deck above it, so it fits only while all of
-    them have room. The rule of the limits, written once: the session's :class:`Budget`
-    and the home screen's counts (:mod:`study.overview`) both take cards through it."""
-
-    def __init__(self, ancestors: dict[str, list[str]], left: dict[str, int]) -> None:
-        self.ancestors = ancestors  # each deck with the decks above it (deck_ancestors)
-        self.left = left  # per deck (or name-only parent): cards it may still show
-
-    @classmethod
-    def today(
-        cls,
-        settings: Settings,
-        ancestors: dict[str, list[str]],
-        done: dict[str, int],
-        limit: str,
-    ) -> DailyLimit:
-        """Each deck's ``limit`` minus ``done`` (per deck, today's answers the limit
-        counts) in the deck and its child decks; name-only parents included."""
-        keys = {key for chain in ancestors.values() for key in chain} | set(ancestors)
-        left = {
-            key: getattr(settings.limits_for(key), limit)
-            - sum(n for d, n in done.items() if key in ancestors.get(d, [d]))
-            for key in keys
-        }
-        return cls(ancestors, left)
-
-    def room(self, deck_id: str) -> int:
-        """How many more cards of ``deck_id`` fit today (0 when it or a deck above it is full)."""
-        return max(0, min(self.left.get(d, 0) for d in self.ancestors.get(deck_id, [deck_id])))
-
-    def take(self, deck_id: str, count: int = 1) -> int:
-        """Count up to ``count`` cards of ``deck_id`` against it and the decks above it;
-        the number that fitted."""
-        taken = min(count, self.room(deck_id))
-        if taken:
-            for d in self.ancestors.get(deck_id, [deck_id]):
-                self.left[d] -= taken
-        return taken
-
-    def caps(self) -> dict[str, int]:
-        """Per deck, the most cards it can still show today (its :meth:`room`)."""
-        return {deck_id: self.room(deck_id) for deck_id in self.ancestors}
-
-    def copy(self) -> DailyLimit:
-        """An independent copy, to take from without using this one up."""
-        return DailyLimit(self.ancestors, dict(self.left))
-
-
-class Budget:
-    """The session's daily limit over the decks in scope: which can still take a card."""
-
-    def __init__(
-        self,
-        reader: Reader,
-        settings: Settings,
-        scope: DeckScope,
-        decks: dict[str, str],
-        params: dict[str, Any],
-        limit: str,
-        kinds: tuple[str, ...],
-    ) -> None:
-        ancestors = deck_ancestors(decks, settings.deck_limits)
-        done = done_today(reader, params["learner_id"], params["today"], kinds)
-        self.limit = DailyLimit.today(settings, ancestors, done, limit)
-        in_scope = set(scope.deck_ids) if scope.deck_ids is not None else set(decks)
-        self.names = [(name, deck_id) for deck_id, name in decks.items() if deck_id in in_scope]
-        # The decks in scope that can still take a card: none left, nothing more to read.
-        self.open = {d for d in decks if d in in_scope and self.limit.room(d)}
-
-    def all_closed(self, deck_ids: list[str]) -> bool:
-        """Whether none of ``deck_ids`` can take another card."""
-        return not self.open.intersection(deck_ids)
-
-    def exhausted(self) -> bool:
-        """Whether every deck in scope has used up its limit (or one above it has)."""
-        return not self.open
-
-    def name_groups(self) -> list[list[str]]:
-        """The decks in scope by name (decks sharing a name together), in name order."""
-        groups: dict[str, list[str]] = {}
-        for name, deck_id in self.names:
-            groups.setdefault(name, []).append(deck_id)
-        return list(groups.values())
-
-    def take(self, deck_id: str) -> bool:
-        """Count one card of ``deck_id`` if it and every deck above it have room."""
-        if not self.limit.take(deck_id):
-            return False
-        if not self.limit.room(deck_id):  # a deck filled up: which others did it close?
-            self.open = {d for d in self.open if self.limit.room(d)}
-        return True
 
 
 def spread(due: list[Pending], new: list[Pending]) -> list[Pending]:

@@ -43,6 +43,8 @@ from pathlib import Path
 from study import cloze
 from study.errors import UserError
 
+SEPARATOR = "::"  # between a parent deck's name and its child's
+
 
 class DeckError(UserError):
     """A deck file that cannot be imported; ``problems`` lists every ``path:line: message``."""
@@ -117,7 +119,7 @@ def anki_name_problem(name: str) -> str | None:
     """Why Anki would store deck ``name`` under another name, or None. Anki (rslib
     ``decks/name.rs``) trims each ``::`` part of spaces and colons, names an empty part
     "blank", and keeps its own "Default" deck: such a deck would merge or be renamed."""
-    parts = name.split("::")
+    parts = name.split(SEPARATOR)
     for part in parts:
         cleaned = unicodedata.normalize("NFC", "".join(c for c in part if c >= " " and c != "\x7f"))
         if _UNTRIMMED.sub("", cleaned) != part or not part:
@@ -133,9 +135,9 @@ def anki_name_problem(name: str) -> str | None:
 def name_clash(name: str, others: Iterable[str]) -> str | None:
     """The first of ``others`` that Anki would merge with deck ``name`` (names that differ
     only in case, in the deck or a parent of it, as Anki compares them), or None."""
-    parts = name.split("::")
+    parts = name.split(SEPARATOR)
     for other in others:
-        other_parts = other.split("::")
+        other_parts = other.split(SEPARATOR)
         for depth in range(1, min(len(parts), len(other_parts)) + 1):
             mine, theirs = parts[:depth], other_parts[:depth]
             if mine != theirs and [p.casefold() for p in mine] == [p.casefold() for p in theirs]:

@@ -15,8 +15,9 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
 from study.cards import printable
+from study.decks import SEPARATOR
 from study.overview import DeckNode, Overview, overview
-from study.queue import SEPARATOR, DeckScope, Waiting, waiting
+from study.queue import DeckScope, Waiting, waiting
 from study.tui.host import error_message
 from study.tui.widgets.footer import StudyFooter
 from study.tui.widgets.session_counts import (
