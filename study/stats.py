@@ -1020,7 +1020,7 @@ def review_log(
     if deck_ids is not None:
         query = query.where(_CARD.c.deck_id.in_(list(deck_ids)))
     if tag is not None:
-        query = query.where(_CARD.c.note_id.in_(sa.select(_TAG.c.note_id).where(_TAG.c.tag == tag)))
+        query = query.where(tagged(tag))
     questions: dict[str, str] = {}
     with database.session() as session:
         for row in session.execute(query.execution_options(yield_per=1000)):
