@@ -184,6 +184,13 @@ class _Reader(NameReader):
                 if copula_subject is not None and copula_subject.lower_ not in PRONOUNS:
                     return self.phrase(copula_subject), plural(copula_subject), True
             return self._antecedent(verb)
+        if own.tag_ in ("WDT", "WP") and own.i > 0 and own.doc[own.i - 1].lower_ in (",", "and"):
+            if verb.dep_ == "conj" and verb.head.dep_ == "relcl":
+                return self._antecedent(verb.head)  # "X, which ... and which ...": X again
+            # "..., which should be performed ...": a relative clause the parser hung on
+            # another verb; "which" stands for the noun before its comma, or for the
+            # passive subject of a clause that ends there, else for something unsaid
+            return self._relative_antecedent(own)
         if own.dep_ == "expl":
             return None, False, False
         determiners = {c.lower_ for c in own.children if c.dep_ == "det"}
@@ -286,6 +293,22 @@ class _Reader(NameReader):
             return None, False, True
         phrase = self.phrase(head, skip=frozenset(t.i for t in relcl.subtree))
         return phrase, plural(head), True
+
+    def _relative_antecedent(self, relative: Token) -> tuple[Phrase | None, bool, bool]:
+        before = relative.i - 1
+        while before > self.span.start and not self.span.doc[before].is_alpha:
+            before -= 1
+        last = self.span.doc[before]
+        timed = last.dep_ == "pobj" and last.head.lower_ in _TIME_WORDS  # "until the birth"
+        if last.pos_ in ("NOUN", "PROPN") and not timed:
+            return self.phrase(last), plural(last), True
+        subject = own_subject(last) if last.pos_ == "VERB" else None
+        passive = any(c.dep_ == "auxpass" for c in last.children)
+        objects = [c for c in last.children if c.dep_ in ("dobj", "attr", "acomp")]
+        if subject is not None and passive and not objects and subject.lower_ not in PRONOUNS:
+            return self.phrase(subject), plural(subject), True
+        self.leaning.append(relative.text)
+        return None, False, True
 
     def clause(self, verb: Token, reading: Reading) -> Clause | None:
         subject, plural, resolved = self.subject_of(verb)

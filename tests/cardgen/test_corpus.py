@@ -192,6 +192,9 @@ def test_recall_is_facts_asked_over_facts() -> None:
         "Why are antibiotics not given because it?",
         "[...] and a low sodium intake do the same.",
         "They are managed as outpatients except whom?",
+        # a relative "which" left as the subject: which what?
+        "Subarachnoid haemorrhage: when should which be performed?",
+        "What does which cause in older adults?",
     ],
 )
 def test_questions_that_lean_on_a_dangling_pronoun_are_found(question: str) -> None:
@@ -205,6 +208,8 @@ def test_questions_that_lean_on_a_dangling_pronoun_are_found(question: str) -> N
         "Which score identifies patients who can be managed as outpatients?",
         "Labetalol is first-line, except in asthma, in whom [...] is used instead of it.",
         "Neither [...] nor amiodarone is safe here.",
+        "In which patients is lumbar puncture performed?",
+        "Which drug is given when the potassium is above 6.5 mmol/L?",
     ],
 )
 def test_questions_that_name_their_subject_are_not_dangling(question: str) -> None:

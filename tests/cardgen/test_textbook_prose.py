@@ -1,0 +1,56 @@
+"""Long textbook sentences read into their facts: relative clauses, coordinated
+conditions, passives, instructions.
+
+Each test is a shape of sentence seen failing on textbook prose, checked here on sentences
+of other topics (none of them from the judged corpus or the held-out passages), so a fix
+is a rule of reading, not a fit to one passage.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from cardgen_helpers import find, generate_text, qa
+
+from study.cardgen.evaluate import is_dangling
+
+
+def _questions(tmp_path: Path, text: str) -> list[tuple[str, str]]:
+    return [qa(n) for n in generate_text(tmp_path, text).deck.notes]
+
+
+def test_a_relative_which_hung_on_the_main_verb_names_the_noun_before_its_comma(
+    tmp_path: Path,
+) -> None:
+    g = generate_text(
+        tmp_path,
+        "# Gout\n\nIn a first attack the joint is aspirated and the fluid is sent for "
+        "polarised light microscopy, which should be done within 24 hours of the "
+        "aspiration.\n",
+    )
+    assert not any(is_dangling(q) for q, _ in (qa(n) for n in g.deck.notes))
+    assert find(g, "polarised light microscopy", "24 hours") is not None
+
+
+def test_a_second_relative_clause_after_and_which_has_the_same_antecedent(
+    tmp_path: Path,
+) -> None:
+    g = generate_text(
+        tmp_path,
+        "# Asthma\n\nSalbutamol relieves bronchospasm in acute asthma, which is a "
+        "medical emergency and which should be suspected when a patient cannot complete "
+        "sentences in one breath.\n",
+    )
+    questions = [qa(n)[0] for n in g.deck.notes]
+    assert not any(is_dangling(q) for q in questions)
+
+
+def test_a_relative_which_standing_for_a_whole_clause_gives_no_card_of_its_own(
+    tmp_path: Path,
+) -> None:
+    questions = _questions(
+        tmp_path,
+        "# Obesity\n\nWeight gain can make the knees grow stiff, which makes a fall "
+        "more likely, and walking may become painful.\n",
+    )
+    assert questions and not any(is_dangling(q) for q, _ in questions)
