@@ -1,0 +1,206 @@
+"""Questions that turn a clause around: a passive asked actively ("What can trigger
+DKA?"), and the subject asked from what the clause says of it ("What is the most common
+trigger of DKA?" "Infection")."""
+
+from __future__ import annotations
+
+import re
+
+from lemminflect import getInflection
+
+from study.cardgen.asking import lead_of, make_card, specific, subject_text
+from study.cardgen.candidates import Candidate, Context
+from study.cardgen.gates import GENERIC_NOUNS
+from study.cardgen.reading import Clause, Part
+from study.cardgen.sentences import Sentence
+from study.cardgen.terms import content_words, has_rare_word, named, strip_article
+
+# Verbs whose subject is worth asking from the object too ("What can cause major
+# bleeding?" "Thrombolysis"): they relate two terms.
+_RELATING = frozenset(
+    [
+        "cause",
+        "trigger",
+        "confirm",
+        "replace",
+        "reverse",
+        "treat",
+        "prevent",
+        "identify",
+        "precipitate",
+        "inhibit",
+        "block",
+        "lower",
+        "raise",
+        "reduce",
+        "increase",
+        "induce",
+        "diagnose",
+        "predict",
+        "produce",
+        "release",
+        "secrete",
+        "activate",
+        "stimulate",
+    ]
+)
+_CAUSING = frozenset(["cause", "trigger", "precipitate"])
+# Verbs of a choice made under a condition ("HBPM is used when ABPM is not tolerated"):
+# what is chosen then is the fact to ask.
+_CHOSEN = frozenset(["use", "give", "offer", "prefer", "try", "start", "add", "consider"])
+
+
+def ask_agent(sentence: Sentence, clause: Clause, part: Part, context: Context) -> Candidate | None:
+    """A passive asked actively: "DKA can be triggered by A, B or C" gives "What can
+    trigger DKA?"; a list of causes gives "Name 4 triggers of DKA."."""
+    verb = clause.verb
+    subject = subject_text(clause)
+    modals = [a.text.lower() for a in clause.auxiliaries if a.tag_ == "MD"]
+    negation = "not " if clause.negated else ""
+    if modals:
+        verb_text = f"{modals[0]} {negation}{verb.lemma_}"
+    elif clause.negated:
+        verb_text = f"does not {verb.lemma_}"
+    else:
+        tag = "VBD" if any(a.tag_ == "VBD" for a in clause.auxiliaries) else "VBZ"
+        verb_text = (getInflection(verb.lemma_, tag) or (verb.lemma_ + "s",))[0]
+    items = part.phrase.items
+    lead = lead_of(clause)
+    if len(items) >= 3 and verb.lemma_ in _CAUSING and not clause.negated:
+        among = " (among others)" if "among other" in sentence.text.lower() else ""
+        noun = "causes" if verb.lemma_ == "cause" else f"{verb.lemma_}s"
+        front = f"{lead}Name {len(items)} {noun} of {subject}{among}."
+        return make_card(
+            "list-whole",
+            sentence,
+            context,
+            front,
+            "; ".join(i.text for i in items),
+            clause,
+            part,
+            *[i.text for i in items],
+        )
+    front = f"{lead}What {verb_text} {subject}?"
+    return make_card("agent", sentence, context, front, part.phrase.text, clause, part)
+
+
+def reversed_card(
+    sentence: Sentence, clause: Clause, part: Part, context: Context
+) -> Candidate | None:
+    """The subject asked from what the clause says of it, when the subject is the term to
+    learn: "Infection is the most common trigger" gives "What is the most common trigger?",
+    "Thrombolysis can cause major bleeding" gives "What can cause major bleeding?"."""
+    subject = clause.subject
+    means = _BY_DOING.search(part.phrase.text) if part.role == "attr" else None
+    if means and clause.copula and is_definite(part.phrase.text):
+        # "..., which is the most important part in diagnosing X by doing a good
+        # examination": the means is the answer, whatever "which" stood for
+        front = f"{lead_of(clause)}What is {part.phrase.text[: means.start()]}?"
+        what = means.group("what")
+        return make_card("superlative", sentence, context, front, what, clause, name_topic=True)
+    if subject is None or not subject.located or clause.resolved or clause.negated:
+        return None
+    if (
+        part.role == "when"
+        and clause.passive
+        and (has_rare_word(subject.text) or named(subject.text) or clause.verb.lemma_ in _CHOSEN)
+    ):
+        # "Modified-release metformin can be tried when ...": what can be tried then
+        verb_text = " ".join([*(a.text for a in clause.auxiliaries), clause.verb.text])
+        front = f"{lead_of(clause)}What {verb_text} {part.phrase.text}?"
+        return make_card("subject", sentence, context, front, strip_article(subject.text), clause)
+    if context.topic and subject.text.lower() == context.topic.lower() and part.role != "attr":
+        return None
+    answer = strip_article(subject.text)
+    lead = lead_of(clause)
+    if (
+        part.role == "attr"
+        and clause.copula
+        and (is_definite(part.phrase.text) or is_relation(part.phrase.text))
+    ):
+        asked = part.phrase.text
+        relation = _RELATIONS.match(asked)
+        if relation and " of " not in asked and context.topic:
+            # "a serious complication" of what
+            asked = f"{asked[: relation.end()]} of {context.topic}{asked[relation.end() :]}"
+        front = f"{lead}What {clause.verb.text.lower()} {asked}?"
+        return make_card("relation", sentence, context, front, answer, clause, name_topic=True)
+    if (
+        part.role == "dobj"
+        and clause.verb.lemma_ in _RELATING
+        and (has_rare_word(subject.text) or _vague(part.phrase.text))
+        and (
+            has_rare_word(part.phrase.text)
+            or len(content_words(part.phrase.text)) >= 2
+            or specific(part.phrase.text, subject.text, context.topic) != part.phrase.text
+        )
+    ):
+        if clause.auxiliaries:
+            verb_text = " ".join([*(a.text for a in clause.auxiliaries), clause.verb.text])
+        else:
+            verb_text = (getInflection(clause.verb.lemma_, "VBZ") or (clause.verb.text,))[0]
+        said = specific(part.phrase.text, subject.text, context.topic)
+        front = f"{lead}What {verb_text} {said}?"
+        return make_card("subject", sentence, context, front, answer, clause)
+    if part.role == "prep" and part.word in ("instead of", "rather than"):
+        # "In primary care, CRB-65 is used instead of CURB-65": what is used instead of it
+        verb_text = " ".join([*(a.text for a in clause.auxiliaries), clause.verb.text])
+        front = f"{lead}What {verb_text} {part.word} {part.phrase.text}?"
+        return make_card("subject", sentence, context, front, answer, clause, name_topic=True)
+    if part.role == "prep" and clause.verb.lemma_ == "prefer" and part.word == "to":
+        # "DOACs are preferred to warfarin in most patients": what is preferred to warfarin
+        verb_text = " ".join([*(a.text for a in clause.auxiliaries), clause.verb.text])
+        front = f"{lead}What {verb_text} to {part.phrase.text}?"
+        return make_card("subject", sentence, context, front, answer, clause, name_topic=True)
+    if (
+        part.role == "xcomp"
+        and clause.passive
+        and (has_rare_word(subject.text) or named(subject.text))
+    ):
+        # "The Wells score is used to estimate X": what is used to estimate X
+        verb_text = " ".join([*(a.text for a in clause.auxiliaries), clause.verb.text])
+        front = f"{lead}What {verb_text} to {part.word} {part.phrase.text}?"
+        return make_card("subject", sentence, context, front, answer, clause, name_topic=True)
+    if part.role == "attr" and clause.copula and _kind_of(part.phrase.text):
+        front = f"{lead}What is the term for {part.phrase.text}?"
+        return make_card("definition-reverse", sentence, context, front, answer, clause)
+    return None
+
+
+_BY_DOING = re.compile(r"\s+by\s+(?:doing|performing|taking|using)\s+(?P<what>.+)$")
+_RELATIONS = re.compile(
+    r"^an?\s+(?:[\w-]+\s+(?:but\s+|and\s+)?){0,3}?(?:complication|symptom|sign|cause|feature|"
+    r"risk factor|trigger|side effect|finding|consequence|marker)s?\b",
+    re.IGNORECASE,
+)
+
+
+def is_relation(text: str) -> bool:
+    """Whether a complement relates the subject to something ("a sign of a failing
+    ventricle", "a rare but serious complication"): asked as "What is a sign of ...?"."""
+    return bool(_RELATIONS.match(text)) and not re.search(r"\s(?:in which|where|whereby)\s", text)
+
+
+def _vague(text: str) -> bool:
+    """Whether an object says nothing alone ("also lower the risk"): the subject is the fact."""
+    return strip_article(text).lower() in GENERIC_NOUNS | {"risk", "chance", "likelihood"}
+
+
+def is_definite(text: str) -> bool:
+    """Whether a complement names one thing ("the most common trigger"): asked in reverse."""
+    lowered = text.lower()
+    return lowered.startswith(("the ", "one of the ")) or " most " in f" {lowered} "
+
+
+_KIND_WORDS = re.compile(
+    r"^an?\s+(?:[\w-]+\s+){0,3}?(?:condition|disease|disorder|syndrome|infection|"
+    r"inflammation|procedure|operation|test|injury|complication|deficiency)\s+"
+    r"(?:in which|that|where|of|caused)\b",
+    re.IGNORECASE,
+)
+
+
+def _kind_of(text: str) -> bool:
+    """Whether a complement defines a term ("a condition in which ..."), so the term can
+    be asked from its definition."""
+    return bool(_KIND_WORDS.match(text)) and len(text.split()) <= 30
