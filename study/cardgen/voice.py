@@ -8,7 +8,7 @@ import re
 
 from lemminflect import getInflection
 
-from study.cardgen.asking import lead_of, make_card, specific, subject_text
+from study.cardgen.asking import lead_of, make_card, specific, subject_text, verb_group
 from study.cardgen.candidates import Candidate, Context
 from study.cardgen.gates import GENERIC_NOUNS
 from study.cardgen.reading import Clause, Part
@@ -45,6 +45,11 @@ _RELATING = frozenset(
     ]
 )
 _CAUSING = frozenset(["cause", "trigger", "precipitate"])
+# Verbs whose "by" phrase is the means, not a doer: "recognised by the loss of the
+# reflexes" is asked "How is ... recognised?", never "What recognises ...?".
+_BY_MEANS = frozenset(
+    ["recognise", "recognize", "detect", "assess", "measure", "monitor", "define", "estimate"]
+)
 # Verbs of a choice made under a condition ("HBPM is used when ABPM is not tolerated"):
 # what is chosen then is the fact to ask.
 _CHOSEN = frozenset(["use", "give", "offer", "prefer", "try", "start", "add", "consider"])
@@ -80,8 +85,31 @@ def ask_agent(sentence: Sentence, clause: Clause, part: Part, context: Context) 
             part,
             *[i.text for i in items],
         )
+    if _by_means(clause):
+        # "given by mouth", "assessed by their fluid status": how, not who
+        before, after = verb_group(clause)
+        front = f"{lead}How {before} {subject} {after}?"
+        return make_card("manner", sentence, context, front, f"by {part.phrase.text}", clause)
     front = f"{lead}What {verb_text} {subject}?"
     return make_card("agent", sentence, context, front, part.phrase.text, clause, part)
+
+
+def _by_means(clause: Clause) -> bool:
+    """Whether a passive's "by" phrase is the means ("by mouth", "by their fluid status",
+    "recognised by the loss of ..."), not what acts ("caused by infection")."""
+    verb = clause.verb
+    if verb.lemma_ in _RELATING or verb.lemma_ in ("suggest", "indicate", "guide"):
+        return False
+    if verb.lemma_ in _BY_MEANS:
+        return True
+    agents = [o for c in verb.children if c.dep_ == "agent" for o in c.children if o.dep_ == "pobj"]
+    bare = [  # "by mouth": no article, one thing
+        o
+        for o in agents
+        if o.pos_ == "NOUN" and not any(d.dep_ in ("det", "conj") for d in o.children)
+    ]
+    owned = [o for o in agents if any(d.dep_ == "poss" for d in o.children)]
+    return bool(bare or owned)
 
 
 def reversed_card(

@@ -54,3 +54,17 @@ def test_a_relative_which_standing_for_a_whole_clause_gives_no_card_of_its_own(
         "more likely, and walking may become painful.\n",
     )
     assert questions and not any(is_dangling(q) for q, _ in questions)
+
+
+def test_a_by_phrase_that_is_the_means_is_asked_how(tmp_path: Path) -> None:
+    g = generate_text(
+        tmp_path,
+        "# Tuberculosis\n\nRifampicin is given by mouth for six months. Latent infection "
+        "is detected by an interferon-gamma release assay. The disease is caused by "
+        "Mycobacterium tuberculosis.\n",
+    )
+    assert find(g, "how is rifampicin given", "by mouth") is not None
+    assert find(g, "how is latent infection detected", "interferon-gamma") is not None
+    assert find(g, "what causes", "Mycobacterium tuberculosis") is not None
+    questions = [qa(n)[0].lower() for n in g.deck.notes]
+    assert not any(q.startswith(("what gives", "what detects")) for q in questions)
