@@ -36,6 +36,7 @@ VERB_ADVERBS = frozenset(
         "frequently",
         "most",
         "only",
+        "routinely",
     ]
 )
 PEOPLE = frozenset(

@@ -32,13 +32,12 @@ from study.cardgen.terms import (
     word_list,
 )
 from study.cardgen.topics import capitalise
-from study.cardgen.voice import ask_agent, is_definite, is_relation, reversed_card
+from study.cardgen.voice import ask_agent, chosen_card, is_definite, is_relation, reversed_card
 
 _LOCATIVE = frozenset(["occur", "happen", "develop", "arise", "appear", "start", "begin", "form"])
 _LIST_SUBJECTS = ("risk", "symptom", "sign", "cause", "type", "complication", "feature")
 # Prepositions whose object is a time or amount: asked by the number cloze instead.
 _TIME_PREPOSITIONS = frozenset(["within", "for", "after", "during", "over", "until", "per"])
-MAX_CONTEXT_WORDS = 8
 
 
 def clause_cards(
@@ -67,6 +66,8 @@ def _clause_cards(sentence: Sentence, clause: Clause, context: Context) -> list[
         reverse = reversed_card(sentence, clause, main, context)
         if reverse is not None:
             found.append(reverse)
+    chosen = chosen_card(sentence, clause, context)
+    found += [chosen] if chosen else []
     if (
         main is None
         and clause.passive

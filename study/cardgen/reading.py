@@ -498,6 +498,17 @@ class _Reader(NameReader):
             dep = "prep"  # "given to women with severe pre-eclampsia"
         if dep in ("prep", "agent"):
             objects = [c for c in child.children if c.dep_ in ("pobj", "pcomp")]
+            stranded = child.doc[child.i + 1] if child.i + 1 < len(child.doc) else None
+            if (
+                not objects
+                and stranded is not None
+                and stranded.head == child.head
+                and stranded.pos_ in ("NOUN", "PROPN")
+                and stranded.dep_ in ("advcl", "dep", "npadvmod")
+            ):
+                # "are not given before endoscopy to ...": the parser hung the object
+                # beside its preposition
+                objects = [stranded]
             if not objects or introduces_examples(child) or child.lower_ in ("among", "except"):
                 return None
             target = objects[0]

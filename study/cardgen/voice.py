@@ -8,9 +8,17 @@ import re
 
 from lemminflect import getInflection
 
-from study.cardgen.asking import lead_of, make_card, specific, subject_text, verb_group
+from study.cardgen.asking import (
+    kept_parts,
+    lead_of,
+    make_card,
+    specific,
+    subject_text,
+    verb_group,
+)
 from study.cardgen.candidates import Candidate, Context
 from study.cardgen.gates import GENERIC_NOUNS
+from study.cardgen.phrases import Phrase
 from study.cardgen.reading import Clause, Part
 from study.cardgen.sentences import Sentence
 from study.cardgen.terms import content_words, has_rare_word, named, strip_article
@@ -232,3 +240,37 @@ def _kind_of(text: str) -> bool:
     """Whether a complement defines a term ("a condition in which ..."), so the term can
     be asked from its definition."""
     return bool(_KIND_WORDS.match(text)) and len(text.split()) <= 30
+
+
+def chosen_card(sentence: Sentence, clause: Clause, context: Context) -> Candidate | None:
+    """What is given, used or offered, asked from the circumstances the clause names:
+    "In suspected sepsis, blood cultures and lactate are taken within 1 hour" gives "In
+    suspected sepsis, what are taken within 1 hour?"; a negated choice too ("What is not
+    given before surgery?"), since the sentence names the one thing not to do."""
+    subject = clause.subject
+    verb = clause.verb
+    if (
+        subject is None
+        or not clause.passive
+        or verb.lemma_ not in _CHOSEN
+        or clause.resolved
+        or not subject.located
+        or not (has_rare_word(subject.text) or named(subject.text) or _compound(clause))
+        or any(p.role == "dobj" for p in clause.parts)  # "contacts are offered a dose"
+        or (context.topic is not None and subject.text.lower() == context.topic.lower())
+    ):
+        return None
+    said, conditions = kept_parts(clause, Part("subject", Phrase("")))
+    if not said and not conditions and clause.lead is None:
+        return None  # "X is used." asks nothing
+    before, after = verb_group(clause)
+    front = f"{lead_of(clause)}What {before} {after} {' '.join([*said, *conditions])}?"
+    return make_card("subject", sentence, context, front, strip_article(subject.text), clause)
+
+
+def _compound(clause: Clause) -> bool:
+    """Whether the subject is a compound noun ("proton pump inhibitors", "blood cultures"):
+    a term, however common its words."""
+    assert clause.subject is not None
+    doc = clause.verb.doc
+    return any(doc[i].dep_ == "compound" for i in clause.subject.tokens)

@@ -68,3 +68,27 @@ def test_a_by_phrase_that_is_the_means_is_asked_how(tmp_path: Path) -> None:
     assert find(g, "what causes", "Mycobacterium tuberculosis") is not None
     questions = [qa(n)[0].lower() for n in g.deck.notes]
     assert not any(q.startswith(("what gives", "what detects")) for q in questions)
+
+
+def test_what_is_given_is_asked_from_the_circumstances_and_so_is_what_is_not(
+    tmp_path: Path,
+) -> None:
+    g = generate_text(
+        tmp_path,
+        "# Acute asthma\n\nIn acute severe asthma, nebulised salbutamol and oral "
+        "prednisolone are given at presentation. Sedatives are not given to patients "
+        "with acute asthma outside intensive care.\n",
+    )
+    given = find(g, "in acute severe asthma, what are given at presentation", "salbutamol")
+    assert given is not None and "prednisolone" in given.back
+    assert find(g, "what are not given to patients with acute asthma", "sedatives") is not None
+
+
+def test_a_preposition_whose_object_the_parser_hung_beside_it_keeps_it(tmp_path: Path) -> None:
+    g = generate_text(
+        tmp_path,
+        "# Peptic ulcer\n\nNICE recommends that urea breath tests are offered in primary "
+        "care, and that proton pump inhibitors are not given before endoscopy to patients "
+        "with suspected gastric cancer.\n",
+    )
+    assert find(g, "not given before endoscopy", "proton pump inhibitors") is not None
