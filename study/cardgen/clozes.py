@@ -12,6 +12,7 @@ import re
 from typing import TYPE_CHECKING
 
 from study.cardgen.candidates import Candidate, Context, cloze_card
+from study.cardgen.excerpts import clause_head, excerpt
 from study.cardgen.gates import MAX_DELETION_WORDS
 from study.cardgen.phrases import Phrase
 from study.cardgen.reading import Clause, Reading
@@ -87,9 +88,13 @@ def quantities(span: Span) -> list[tuple[int, int]]:
             in ("more", "less", "above", "below", "over", "fewer", "higher", "lower", "greater")
         ):
             last += 2
-        while first > 0 and (
-            tokens[first - 1].lower_ in COMPARATORS
-            or (tokens[first - 1].lower_ == "at" and tokens[first].lower_ in ("least", "most"))
+        while (
+            first > 0
+            and first - 1 not in used
+            and (
+                tokens[first - 1].lower_ in COMPARATORS
+                or (tokens[first - 1].lower_ == "at" and tokens[first].lower_ in ("least", "most"))
+            )
         ):
             if tokens[first - 1].lower_ in ("to", "than") and (
                 first < 2 or tokens[first - 2].lower_ not in COMPARATORS
@@ -179,8 +184,34 @@ def number_cards(sentence: Sentence, context: Context, text: str | None = None) 
     spans = quantities(sentence.span)
     if not spans:
         return []
-    card = cloze_card("number", sentence, context, sentence.text, spans[:5])
-    return [card] if card else []
+    return _clause_clozes("number", sentence, context, spans[:5])
+
+
+def _clause_clozes(
+    pattern: str, sentence: Sentence, context: Context, spans: list[tuple[int, int]]
+) -> list[Candidate]:
+    """Cloze cards deleting ``spans``: in a long sentence, one per clause, each shown in
+    its clause (``excerpts``); else one on the whole sentence."""
+    assert sentence.span is not None
+    span = sentence.span
+    by_clause: dict[int, list[tuple[int, int]]] = {}
+    for start, end in spans:
+        first = next((t for t in span if t.idx - span.start_char >= start), None)
+        head = clause_head(first).i if first is not None else -1
+        by_clause.setdefault(head, []).append((start, end))
+    found: list[Candidate] = []
+    whole: list[tuple[int, int]] = []
+    for group in by_clause.values():
+        shown = excerpt(span, group)
+        if shown is None:
+            whole += group
+            continue
+        card = cloze_card(pattern, sentence, context, shown[0], shown[1])
+        found += [card] if card else []
+    if whole:
+        card = cloze_card(pattern, sentence, context, sentence.text, sorted(whole))
+        found += [card] if card else []
+    return found
 
 
 def list_cards(sentence: Sentence, phrase: Phrase, context: Context) -> list[Candidate]:

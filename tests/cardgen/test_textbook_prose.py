@@ -92,3 +92,60 @@ def test_a_preposition_whose_object_the_parser_hung_beside_it_keeps_it(tmp_path:
         "with suspected gastric cancer.\n",
     )
     assert find(g, "not given before endoscopy", "proton pump inhibitors") is not None
+
+
+_DKA = (
+    "# Diabetic ketoacidosis\n\nDiabetic ketoacidosis, which is a life-threatening "
+    "complication of type 1 diabetes, is diagnosed when the blood ketones are 3.0 mmol/L or "
+    "more, when the venous pH is below 7.3, or when the bicarbonate is below 15 mmol/L, and "
+    "it is treated with a fixed-rate intravenous insulin infusion together with intravenous "
+    "fluids and potassium replacement.\n"
+)
+
+
+def test_each_coordinated_condition_of_a_long_sentence_is_a_cloze_of_its_own(
+    tmp_path: Path,
+) -> None:
+    texts = [n.text for n in generate_text(tmp_path, _DKA).deck.notes if n.type == "cloze"]
+    assert "Diabetic ketoacidosis is diagnosed when the venous pH is {{c1::below 7.3}}." in texts
+    assert (
+        "Diabetic ketoacidosis is diagnosed when the blood ketones are "
+        "{{c1::3.0 mmol/L or more}}." in texts
+    )
+    assert (
+        "Diabetic ketoacidosis is diagnosed when the bicarbonate is {{c1::below 15 mmol/L}}."
+        in texts
+    )
+
+
+def test_a_relative_clause_of_a_long_sentence_is_a_cloze_about_its_antecedent(
+    tmp_path: Path,
+) -> None:
+    g = generate_text(
+        tmp_path,
+        "# Stroke\n\nIn acute ischaemic stroke, thrombolysis with alteplase, which must be "
+        "given within 4.5 hours of the onset of symptoms, is offered once intracranial "
+        "haemorrhage has been excluded by CT, and thrombectomy is considered up to 24 hours "
+        "after onset when imaging shows salvageable brain tissue in a patient with a "
+        "proximal anterior circulation occlusion.\n",
+    )
+    texts = [n.text for n in g.deck.notes if n.type == "cloze"]
+    assert "Stroke: alteplase must be given {{c1::within 4.5 hours}} of the onset of symptoms." in (
+        texts
+    )
+    # the clause after ", and" stands alone: it is not a condition of the thrombolysis
+    assert not any("once thrombectomy" in t for t in texts)
+
+
+def test_a_short_sentence_keeps_its_whole_text_in_a_cloze(tmp_path: Path) -> None:
+    g = generate_text(
+        tmp_path,
+        "# Hyperkalaemia\n\nHyperkalaemia is severe when the potassium rises to 6.5 mmol/L or "
+        "more within 24 hours.\n",
+    )
+    texts = [n.text for n in g.deck.notes if n.type == "cloze"]
+    # and a comparator before a quantity is never taken from the quantity before it
+    assert texts == [
+        "Hyperkalaemia is severe when the potassium rises to {{c1::6.5 mmol/L or more}} "
+        "{{c2::within 24 hours}}."
+    ]
