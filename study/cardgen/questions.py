@@ -218,7 +218,11 @@ def _ask(sentence: Sentence, clause: Clause, part: Part, context: Context) -> Ca
         return make_card("purpose", sentence, context, front, answer, clause, part)
     if role == "prep":
         if part.people:
-            head = "whom" if strip_article(answer).lower().startswith("those") else "which patients"
+            head = (
+                "whom"
+                if strip_article(answer).lower().startswith(("those", "anyone"))
+                else "which patients"
+            )
             front = f"{lead}{capitalise(part.word)} {head} {before} {subject} {after} {others}?"
         elif part.word in ("at", "on", "during", "in") and _temporal(answer):
             # "given at presentation", "most common in the winter months": when

@@ -209,10 +209,21 @@ class _Reader(NameReader):
             return Phrase("you", own.idx - self.offset, own.idx + 3 - self.offset), True, False
         if lowered in PRONOUNS:
             if lowered == "it" and verb != self.span.root:
-                # "X, ..., in whom it is less reliable": "it" is the main clause's subject
-                main = own_subject(self.span.root)
+                # "X, ..., in whom it is less reliable": "it" is the subject before it
+                # ("X is caused by A, and although it presents with B, ..."), else the
+                # main clause's
+                before = [
+                    t
+                    for t in self.span
+                    if t.dep_ in ("nsubj", "nsubjpass")
+                    and t.i < own.i
+                    and t.lower_ not in PRONOUNS | RELATIVES
+                    and not plural(t)
+                    and own_subject(t.head) == t
+                ]
+                main = before[-1] if before else own_subject(self.span.root)
                 if main is not None and main.lower_ not in PRONOUNS and not plural(main):
-                    main_phrase, _, _ = self.subject_of(self.span.root)
+                    main_phrase, _, _ = self.subject_of(main.head)
                     return main_phrase, False, True
             leading = [
                 c for c in verb.children if c.dep_ == "advcl" and c.i < own.i and own_subject(c)

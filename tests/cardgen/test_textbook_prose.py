@@ -149,3 +149,18 @@ def test_a_short_sentence_keeps_its_whole_text_in_a_cloze(tmp_path: Path) -> Non
         "Hyperkalaemia is severe when the potassium rises to {{c1::6.5 mmol/L or more}} "
         "{{c2::within 24 hours}}."
     ]
+
+
+def test_it_in_a_later_clause_names_the_subject_before_it_and_anyone_with_x_is_a_group(
+    tmp_path: Path,
+) -> None:
+    g = generate_text(
+        tmp_path,
+        "# Giant cell arteritis\n\nGiant cell arteritis is most often seen in people over 50, "
+        "and although it presents with headache and scalp tenderness, the classic jaw "
+        "claudication is present in fewer than half of patients, so the diagnosis is "
+        "considered in anyone with a new headache and a raised ESR.\n",
+    )
+    questions = [qa(n)[0].lower() for n in g.deck.notes]
+    assert not any("what does the diagnosis present with" in q for q in questions)
+    assert find(g, "in whom is the diagnosis considered", "anyone with a new headache")
