@@ -212,7 +212,7 @@ class _Reader(NameReader):
                 # "X, ..., in whom it is less reliable": "it" is the subject before it
                 # ("X is caused by A, and although it presents with B, ..."), else the
                 # main clause's
-                before = [
+                earlier = [
                     t
                     for t in self.span
                     if t.dep_ in ("nsubj", "nsubjpass")
@@ -221,7 +221,7 @@ class _Reader(NameReader):
                     and not plural(t)
                     and own_subject(t.head) == t
                 ]
-                main = before[-1] if before else own_subject(self.span.root)
+                main = earlier[-1] if earlier else own_subject(self.span.root)
                 if main is not None and main.lower_ not in PRONOUNS and not plural(main):
                     main_phrase, _, _ = self.subject_of(main.head)
                     return main_phrase, False, True
