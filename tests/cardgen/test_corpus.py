@@ -80,6 +80,17 @@ def test_each_passage_is_150_to_450_words_with_8_or_more_facts(passage: Passage)
     assert passage.source
 
 
+@pytest.mark.parametrize("passage", PASSAGES, ids=lambda p: p.name)
+def test_what_each_fact_asks_is_in_its_passage(passage: Passage) -> None:
+    # an answer is traced to its sentence, so a fact whose `asked` pattern matches nothing
+    # in the passage could never be asked (a whole-answer pattern, ^...$, is left out)
+    text = passage.path.read_text(encoding="utf-8")
+    unmatched = [
+        f.fact for f in passage.facts if "^" not in f.asked.pattern and not f.asked.search(text)
+    ]
+    assert unmatched == [], f"{passage.name}: patterns that match nothing: {unmatched}"
+
+
 def test_no_passage_is_about_the_hip_or_spine() -> None:
     for passage in PASSAGES:
         text = passage.path.read_text(encoding="utf-8").lower()
