@@ -141,6 +141,9 @@ def _names(tokens: list[Token], index: int) -> bool:
     after = tokens[index + 1] if index + 1 < len(tokens) else None
     if before is not None and before.lower_ in _NAMING:
         return True
+    ranged = index + 2 < len(tokens) and tokens[index + 2].like_num
+    if after is not None and after.text in ("-", "‑", "–") and ranged:
+        return False  # "aspirin 75-150 mg": a range counts, whatever comes before it
     if after is not None and after.text in ("-", "‑") and index + 2 < len(tokens):
         return True  # "12-lead", "2-hour glucose": part of a name
     if before is not None and before.text == "-" and index >= 2 and tokens[index - 2].is_alpha:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from cardgen_helpers import find, generate_text, qa
+from cardgen_helpers import all_answers, find, generate_text, qa
 
 from study.cardgen.evaluate import is_dangling
 
@@ -164,3 +164,15 @@ def test_it_in_a_later_clause_names_the_subject_before_it_and_anyone_with_x_is_a
     questions = [qa(n)[0].lower() for n in g.deck.notes]
     assert not any("what does the diagnosis present with" in q for q in questions)
     assert find(g, "in whom is the diagnosis considered", "anyone with a new headache")
+
+
+def test_a_range_of_numbers_is_deleted_whole_with_its_unit(tmp_path: Path) -> None:
+    g = generate_text(
+        tmp_path,
+        "# Essential tremor\n\nThe tremor of essential tremor has a frequency of 8-12 Hz. "
+        "Propranolol 40-80 mg is taken two or three times a day.\n",
+    )
+    answers = [a for n in g.deck.notes if n.type == "cloze" for a in all_answers(n)]
+    assert "8-12 Hz" in answers
+    assert "40-80 mg" in answers
+    assert "12 Hz" not in answers and "80 mg" not in answers
