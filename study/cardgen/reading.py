@@ -148,8 +148,9 @@ class _Reader(NameReader):
             return self._own_clause(token) or defining(token)
         if token.dep_ == "advcl":
             mark = mark_of(token)
+            # "Because the only cure is delivery, ...": a reason states a fact of its own
             return mark in CONTRAST_MARKS or (
-                mark == "so"
+                mark in ("so", "because")
                 or (not mark and own_subject(token) is not None and token.i > token.head.i)
             )
         return False
@@ -220,8 +221,16 @@ class _Reader(NameReader):
                     and t.lower_ not in PRONOUNS | RELATIVES
                     and not plural(t)
                     and own_subject(t.head) == t
+                    and t.head.dep_ not in ("advcl", "relcl", "acl")  # a main clause's
+                    and not _negative(t)
                 ]
                 main = earlier[-1] if earlier else own_subject(self.span.root)
+                if main is None:
+                    # "Do not examine the throat ..., because it may ...": the action,
+                    # which no question can name (its terms are still asked by a cloze)
+                    return None, False, False
+                if _negative(main):
+                    main = None  # "No medicine cures X, ... because it ...": not "no medicine"
                 if main is not None and main.lower_ not in PRONOUNS and not plural(main):
                     main_phrase, _, _ = self.subject_of(main.head)
                     return main_phrase, False, True
@@ -587,6 +596,11 @@ class _Reader(NameReader):
         return None
 
     # ---- other names and examples ---------------------------------------------------------
+
+
+def _negative(subject: Token) -> bool:
+    """ "No medicine": a subject no pronoun can stand for."""
+    return any(c.dep_ == "det" and c.lower_ in ("no", "neither") for c in subject.children)
 
 
 _FREQUENCIES = frozenset(

@@ -176,3 +176,21 @@ def test_a_range_of_numbers_is_deleted_whole_with_its_unit(tmp_path: Path) -> No
     assert "8-12 Hz" in answers
     assert "40-80 mg" in answers
     assert "12 Hz" not in answers and "80 mg" not in answers
+
+
+def test_a_reason_states_a_fact_of_its_own_and_its_it_is_never_an_action(
+    tmp_path: Path,
+) -> None:
+    g = generate_text(
+        tmp_path,
+        "# Ectopic pregnancy\n\nBecause the only definitive treatment is removal of the "
+        "tube, surgery is preferred when the patient is unstable. Do not perform a vaginal "
+        "examination when a ruptured ectopic is suspected, because it may cause further "
+        "bleeding. No blood test excludes an ectopic pregnancy, and a negative urine test is "
+        "rare because it is sensitive to low levels of hCG.\n",
+    )
+    assert find(g, "what is the only definitive treatment", "removal of the tube") is not None
+    questions = [n.front.lower() for n in g.deck.notes if n.type == "basic"]
+    assert not any("may a ruptured ectopic cause" in q for q in questions)
+    assert not any("ectopic pregnancy cause" in q and "may" in q for q in questions)
+    assert not any("is no blood test" in q for q in questions)
