@@ -70,7 +70,10 @@ class NameReader(PhraseReader):
                     owner = token.head
                     letters = len(token.text.rstrip("s"))
                     while (
-                        len(thing.text.split()) < letters - 1
+                        (
+                            len(thing.text.split()) < letters - 1
+                            or not _starts_with(thing.text, token.text[0])
+                        )
                         and owner.dep_ == "pobj"
                         and owner.head.lower_ == "of"
                         and owner.head.head.pos_ in ("NOUN", "PROPN")
@@ -133,3 +136,9 @@ class NameReader(PhraseReader):
                 condition = self.phrase(child).text
         if thing.text and name.text:
             names.append(OtherName("alias", thing, name, condition))
+
+
+def _starts_with(name: str, letter: str) -> bool:
+    """Whether ``name`` (without its article) starts with the acronym's first letter."""
+    words = [w for w in name.lower().split() if w not in ("the", "a", "an")]
+    return bool(words) and words[0].startswith(letter.lower())

@@ -194,3 +194,12 @@ def test_a_reason_states_a_fact_of_its_own_and_its_it_is_never_an_action(
     assert not any("may a ruptured ectopic cause" in q for q in questions)
     assert not any("ectopic pregnancy cause" in q and "may" in q for q in questions)
     assert not any("is no blood test" in q for q in questions)
+
+
+def test_an_acronym_stands_for_the_whole_name_its_first_letter_starts(tmp_path: Path) -> None:
+    g = generate_text(
+        tmp_path,
+        "# Asthma deaths\n\nThe National Review of Asthma Deaths (NRAD), which was published "
+        "in 2014, found that most deaths were preventable.\n",
+    )
+    assert find(g, "What does NRAD stand for?", "National Review of Asthma Deaths") is not None
