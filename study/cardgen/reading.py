@@ -148,9 +148,10 @@ class _Reader(NameReader):
             return self._own_clause(token) or defining(token)
         if token.dep_ == "advcl":
             mark = mark_of(token)
-            # "Because the only cure is delivery, ...": a reason states a fact of its own
+            # "Because the only cure is delivery, ...", "..., since X is treated with Y": a
+            # reason states a fact of its own
             return mark in CONTRAST_MARKS or (
-                mark in ("so", "because")
+                mark in ("so", "because", "since")
                 or (not mark and own_subject(token) is not None and token.i > token.head.i)
             )
         return False

@@ -203,3 +203,12 @@ def test_an_acronym_stands_for_the_whole_name_its_first_letter_starts(tmp_path: 
         "in 2014, found that most deaths were preventable.\n",
     )
     assert find(g, "What does NRAD stand for?", "National Review of Asthma Deaths") is not None
+
+
+def test_a_since_clause_states_a_fact_of_its_own(tmp_path: Path) -> None:
+    g = generate_text(
+        tmp_path,
+        "# Hypercalcaemia\n\nPatients are first assessed by their hydration, since "
+        "hypercalcaemia of malignancy is treated with intravenous saline and bisphosphonates.\n",
+    )
+    assert find(g, "what is hypercalcaemia of malignancy treated with", "bisphosphonates")
