@@ -50,6 +50,7 @@ class Part:
     phrase: Phrase
     word: str = ""  # the preposition ("from"), the marker ("when"), the xcomp's verb
     people: bool = False  # "in patients with ...": asked "in which patients"
+    relative: bool = False  # "..., in which X is Y": the antecedent the clause is about
 
 
 @dataclass
@@ -315,11 +316,22 @@ class _Reader(NameReader):
         phrase = self.phrase(head, skip=frozenset(t.i for t in relcl.subtree))
         return phrase, plural(head), True
 
-    def _relative_antecedent(self, relative: Token) -> tuple[Phrase | None, bool, bool]:
-        before = relative.i - 1
+    def _noun_before(self, token: Token) -> Token:
+        """The word before ``token``'s comma: a relative's antecedent when it is a noun."""
+        before = token.i - 1
         while before > self.span.start and not self.span.doc[before].is_alpha:
             before -= 1
         last = self.span.doc[before]
+        while (
+            last.dep_ == "pobj"
+            and last.head.lower_ not in _TIME_WORDS
+            and last.head.head.pos_ in ("NOUN", "PROPN")
+        ):
+            last = last.head.head  # "women with asthma, in whom": the women
+        return last
+
+    def _relative_antecedent(self, relative: Token) -> tuple[Phrase | None, bool, bool]:
+        last = self._noun_before(relative)
         timed = last.dep_ == "pobj" and last.head.lower_ in _TIME_WORDS  # "until the birth"
         if last.pos_ in ("NOUN", "PROPN") and not timed:
             return self.phrase(last), plural(last), True
@@ -463,15 +475,23 @@ class _Reader(NameReader):
 
     def part(self, child: Token) -> Part | None:
         dep = child.dep_
+        relative = [c for c in child.children if c.lower_ in ("whom", "which", "who")]
+        if dep == "prep" and relative and child.head.dep_ != "relcl" and child.i < child.head.i:
+            # "..., in which treatment is guided by ...", the parser's advcl: the antecedent
+            # is the noun before the comma
+            antecedent = self._noun_before(child)
+            if antecedent.pos_ in ("NOUN", "PROPN"):
+                phrase = self.phrase(antecedent, skip=frozenset(t.i for t in child.head.subtree))
+                people = relative[0].lower_ in ("whom", "who") or antecedent.lower_ in PEOPLE
+                return Part("prep", phrase, child.lower_, people, relative=True)
         if dep == "prep" and child.head.dep_ == "relcl" and not defining(child.head):
-            relative = [c for c in child.children if c.lower_ in ("whom", "which", "who")]
             antecedent = child.head.head
             if relative and antecedent.pos_ in ("NOUN", "PROPN", "NUM", "PRON", "DET"):
                 # "..., except those over 70, in whom it is less reliable": the relative
                 # stands for its antecedent, which is what the clause asks
                 phrase = self.phrase(antecedent, skip=frozenset(t.i for t in child.head.subtree))
                 people = relative[0].lower_ in ("whom", "who") or antecedent.lower_ in PEOPLE
-                return Part("prep", phrase, child.lower_, people)
+                return Part("prep", phrase, child.lower_, people, relative=True)
         if dep in ("dobj", "attr", "acomp", "oprd"):
             if child.lower_ == "it" and dep == "dobj" and self.topic:
                 return Part(dep, Phrase(self.topic))  # "HSV may cause it": the topic

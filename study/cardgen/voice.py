@@ -9,6 +9,7 @@ import re
 from lemminflect import getInflection
 
 from study.cardgen.asking import (
+    MAX_CONTEXT_WORDS,
     kept_parts,
     lead_of,
     make_card,
@@ -98,7 +99,13 @@ def ask_agent(sentence: Sentence, clause: Clause, part: Part, context: Context) 
         before, after = verb_group(clause)
         front = f"{lead}How {before} {subject} {after}?"
         return make_card("manner", sentence, context, front, f"by {part.phrase.text}", clause)
-    front = f"{lead}What {verb_text} {subject}?"
+    # "in which transfusion is guided by X": the antecedent "in massive haemorrhage" stays
+    where = [
+        f"{p.word} {p.phrase.text}"
+        for p in clause.parts
+        if p.role == "prep" and p.relative and len(p.phrase.text.split()) <= MAX_CONTEXT_WORDS
+    ]
+    front = f"{lead}What {verb_text} {' '.join([subject, *where])}?"
     return make_card("agent", sentence, context, front, part.phrase.text, clause, part)
 
 

@@ -212,3 +212,12 @@ def test_a_since_clause_states_a_fact_of_its_own(tmp_path: Path) -> None:
         "hypercalcaemia of malignancy is treated with intravenous saline and bisphosphonates.\n",
     )
     assert find(g, "what is hypercalcaemia of malignancy treated with", "bisphosphonates")
+
+
+def test_a_passive_in_an_in_which_clause_keeps_its_antecedent(tmp_path: Path) -> None:
+    g = generate_text(
+        tmp_path,
+        "# Sepsis\n\nFluids are usually given as 500 mL boluses, except in septic shock, in "
+        "which treatment is guided by the lactate and the urine output.\n",
+    )
+    assert find(g, "what guides treatment in septic shock", "lactate") is not None
