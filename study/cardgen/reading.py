@@ -316,6 +316,33 @@ class _Reader(NameReader):
         phrase = self.phrase(head, skip=frozenset(t.i for t in relcl.subtree))
         return phrase, plural(head), True
 
+    def _shared_time(self, prep: Token) -> Phrase | None:
+        """ "with or shortly before the first dose": the words of two prepositions sharing
+        one object that the second one's time word takes (a conj, or a sibling after "or")."""
+        doc = prep.doc
+        following = [c for c in prep.children if c.dep_ == "conj"]
+        if not following and prep.i + 1 < len(doc) and doc[prep.i + 1].dep_ == "cc":
+            following = [
+                c for c in prep.head.children if c.dep_ == "prep" and prep.i + 1 < c.i <= prep.i + 3
+            ]
+        if not following or following[0].lower_ not in _TIME_WORDS:
+            return None
+        second = following[0]
+        if not any(c.dep_ == "pobj" for c in second.children):
+            return None
+        words = [t for t in doc[prep.i : second.right_edge.i + 1] if t.i not in self.parenthesised]
+        return self._phrase_of(words)
+
+    def _shares_time(self, prep: Token) -> bool:
+        """Whether ``prep`` is the second of two prepositions sharing its object."""
+        doc = prep.doc
+        before = [t for t in doc[max(prep.i - 3, 0) : prep.i] if t.dep_ == "prep"]
+        return (
+            bool(before)
+            and before[-1].head == prep.head
+            and (self._shared_time(before[-1]) is not None)
+        )
+
     def _noun_before(self, token: Token) -> Token:
         """The word before ``token``'s comma: a relative's antecedent when it is a noun."""
         before = token.i - 1
@@ -539,6 +566,13 @@ class _Reader(NameReader):
             dep = "prep"  # "given to women with severe pre-eclampsia"
         if dep in ("prep", "agent"):
             objects = [c for c in child.children if c.dep_ in ("pobj", "pcomp")]
+            time = self._shared_time(child) if not objects else None
+            if time is not None:
+                # "given with or shortly before the first dose": two prepositions, one
+                # object, a time
+                return Part("when", time, child.lower_)
+            if self._shares_time(child):
+                return None  # asked with the preposition before it
             stranded = child.doc[child.i + 1] if child.i + 1 < len(child.doc) else None
             if (
                 not objects
@@ -604,6 +638,15 @@ class _Reader(NameReader):
         ):
             # "take weeks to heal": the infinitive says what the object is for
             return Part("infinitive", self.phrase(child, marked=True))
+        if (
+            dep == "xcomp"
+            and child.tag_ == "VBG"
+            and child.i == child.head.i + 1
+            and child.head.lemma_ not in _TAKING_GERUNDS
+            and any(c.dep_ == "dobj" and c.i == child.i + 1 for c in child.children)
+        ):
+            # "reduces hearing loss": a noun compound the parser read as a gerund
+            return Part("dobj", self.items(child, self.phrase(child)))
         if dep == "xcomp":
             objects = [c for c in child.children if c.dep_ in ("dobj", "attr")]
             if objects:
@@ -639,3 +682,10 @@ _FREQUENCIES = frozenset(
     ]
 )
 _TIME_WORDS = frozenset(["until", "after", "before", "since"])
+# Verbs whose object can be an "-ing" clause ("stop taking X"): their gerund is a verb.
+_TAKING_GERUNDS = frozenset(
+    [
+        *("stop", "start", "begin", "keep", "continue", "avoid", "consider", "recommend"),
+        *("try", "finish", "quit", "risk", "involve", "mean", "need", "enjoy", "suggest", "go"),
+    ]
+)

@@ -37,7 +37,6 @@ RECALL_TARGET = 0.9
 # are held to the recall reached when this round ended, so a regression fails, and the
 # gap stays in sight: each entry goes when its passage reaches the target.
 BELOW_TARGET = {
-    "textbook-bacterial-meningitis.txt": 0.85,
     "textbook-pre-eclampsia.txt": 0.85,
     "textbook-upper-gi-bleeding.txt": 0.78,
 }

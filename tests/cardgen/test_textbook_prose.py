@@ -221,3 +221,16 @@ def test_a_passive_in_an_in_which_clause_keeps_its_antecedent(tmp_path: Path) ->
         "which treatment is guided by the lactate and the urine output.\n",
     )
     assert find(g, "what guides treatment in septic shock", "lactate") is not None
+
+
+def test_two_prepositions_of_one_time_and_a_compound_noun_read_as_a_gerund(
+    tmp_path: Path,
+) -> None:
+    g = generate_text(
+        tmp_path,
+        "# Gout\n\nColchicine, which is taken with or shortly after the first sign of an "
+        "attack, reduces swelling time and pain.\n",
+    )
+    assert find(g, "when is colchicine taken", "with or shortly after the first sign") is not None
+    g = generate_text(tmp_path, "# Trauma\n\nTranexamic acid reduces bleeding risk.\n")
+    assert find(g, "what does tranexamic acid reduce", "bleeding risk") is not None
