@@ -32,7 +32,14 @@ from study.cardgen.terms import (
     word_list,
 )
 from study.cardgen.topics import capitalise
-from study.cardgen.voice import ask_agent, chosen_card, is_definite, is_relation, reversed_card
+from study.cardgen.voice import (
+    RELATING_PHRASAL,
+    ask_agent,
+    chosen_card,
+    is_definite,
+    is_relation,
+    reversed_card,
+)
 
 _LOCATIVE = frozenset(["occur", "happen", "develop", "arise", "appear", "start", "begin", "form"])
 _LIST_SUBJECTS = ("risk", "symptom", "sign", "cause", "type", "complication", "feature")
@@ -125,6 +132,8 @@ def _main_part(clause: Clause) -> Part | None:
             return Part("when", said, part.word)  # "most common in the winter months"
         if clause.copula and not part.people:
             break  # "stroke was in second place": the number cloze asks it
+        if (clause.verb.lemma_, part.word) in RELATING_PHRASAL:
+            return part  # "accounts for most cases": what it relates to
         if part.word not in _TIME_PREPOSITIONS and not _numeric(part):
             return part
     return None

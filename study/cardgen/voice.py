@@ -54,6 +54,10 @@ _RELATING = frozenset(
     ]
 )
 _CAUSING = frozenset(["cause", "trigger", "precipitate"])
+# Verbs that relate two terms through a preposition ("X accounts for most cases").
+RELATING_PHRASAL = frozenset(
+    [("account", "for"), ("lead", "to"), ("contribute", "to"), ("result", "in")]
+)
 # Verbs whose "by" phrase is the means, not a doer: "recognised by the loss of the
 # reflexes" is asked "How is ... recognised?", never "What recognises ...?".
 _BY_MEANS = frozenset(
@@ -184,6 +188,15 @@ def reversed_card(
             verb_text = (getInflection(clause.verb.lemma_, "VBZ") or (clause.verb.text,))[0]
         said = specific(part.phrase.text, subject.text, context.topic)
         front = f"{lead}What {verb_text} {said}?"
+        return make_card("subject", sentence, context, front, answer, clause)
+    if part.role == "prep" and (clause.verb.lemma_, part.word) in RELATING_PHRASAL:
+        # "varices account for a larger share of cases in liver disease": what does
+        kept, conditions = kept_parts(clause, part)
+        verb_text = (getInflection(clause.verb.lemma_, "VBZ") or (clause.verb.text,))[0]
+        if clause.auxiliaries:
+            verb_text = " ".join([*(a.text for a in clause.auxiliaries), clause.verb.text])
+        asked = " ".join([part.word, part.phrase.text, *kept, *conditions])
+        front = f"{lead}What {verb_text} {asked}?"
         return make_card("subject", sentence, context, front, answer, clause)
     if part.role == "prep" and part.word in ("instead of", "rather than"):
         # "In primary care, CRB-65 is used instead of CURB-65": what is used instead of it

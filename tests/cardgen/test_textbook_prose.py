@@ -234,3 +234,13 @@ def test_two_prepositions_of_one_time_and_a_compound_noun_read_as_a_gerund(
     assert find(g, "when is colchicine taken", "with or shortly after the first sign") is not None
     g = generate_text(tmp_path, "# Trauma\n\nTranexamic acid reduces bleeding risk.\n")
     assert find(g, "what does tranexamic acid reduce", "bleeding risk") is not None
+
+
+def test_what_accounts_for_cases_is_asked_from_what_it_accounts_for(tmp_path: Path) -> None:
+    g = generate_text(
+        tmp_path,
+        "# Community-acquired pneumonia\n\nPneumonia in adults is most often caused by "
+        "Streptococcus pneumoniae, although Staphylococcus aureus accounts for a larger share "
+        "of cases after influenza.\n",
+    )
+    assert find(g, "what accounts for a larger share of cases", "Staphylococcus aureus")
