@@ -54,10 +54,10 @@ _DANGLING = (
     re.compile(r"\b(?:because|since|as|if|when|that)\s+(?:it|they|them)\s*\?\s*$", re.I),
     re.compile(r"^\W*neither\b(?!.*\bnor\b)", re.I),
     re.compile(r"\b(?:do|does|did) the same\b", re.I),
-    # a relative "which" left as the subject ("when should which be performed?")
+    # a relative "which" or "who" left as the subject ("when should which be performed?")
     re.compile(
         r"\b(?:is|are|was|were|does|do|did|can|could|may|might|must|should|will|would|has|have)"
-        r"\s+which\b",
+        r"\s+wh(?:ich|o)\b",
         re.I,
     ),
 )

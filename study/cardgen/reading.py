@@ -187,7 +187,12 @@ class _Reader(NameReader):
                 if copula_subject is not None and copula_subject.lower_ not in PRONOUNS:
                     return self.phrase(copula_subject), plural(copula_subject), True
             return self._antecedent(verb)
-        if own.tag_ in ("WDT", "WP") and own.i > 0 and own.doc[own.i - 1].lower_ in (",", "and"):
+        after = own.doc[own.i - 1] if own.i > 0 else None
+        if (
+            own.tag_ in ("WDT", "WP")
+            and after is not None
+            and (after.lower_ in (",", "and") or after.pos_ in ("NOUN", "PROPN"))
+        ):
             if verb.dep_ == "conj" and verb.head.dep_ == "relcl":
                 return self._antecedent(verb.head)  # "X, which ... and which ...": X again
             # "..., which should be performed ...": a relative clause the parser hung on
@@ -359,6 +364,13 @@ class _Reader(NameReader):
 
     def _relative_antecedent(self, relative: Token) -> tuple[Phrase | None, bool, bool]:
         last = self._noun_before(relative)
+        if relative.lower_ in ("who", "whom") and last.lower_ not in PEOPLE:
+            # "patients at low risk who ...": "who" stands for people, the nearest before it
+            people = [t for t in self.span if t.i < relative.i and t.lower_ in PEOPLE]
+            if not people:
+                self.leaning.append(relative.text)
+                return None, False, True
+            last = people[-1]
         timed = last.dep_ == "pobj" and last.head.lower_ in _TIME_WORDS  # "until the birth"
         if last.pos_ in ("NOUN", "PROPN") and not timed:
             return self.phrase(last), plural(last), True
@@ -454,12 +466,16 @@ class _Reader(NameReader):
                 # object (the parser often hangs it on the verb)
                 added = set(part.phrase.tokens)
                 if part.word == "at":
-                    # "patients at low risk (who ...)": the risk, not what follows it
+                    # "patients at low risk who can be considered for early discharge
+                    # when ...": a restrictive relative clause says which patients (it is
+                    # part of the noun phrase); its condition, and a clause after a comma,
+                    # are not
                     added -= {
                         t.i
                         for t in child.subtree
                         for a in (t, *t.ancestors)
-                        if a.dep_ in ("relcl", "acl", "advcl") and a.i > child.i
+                        if a.i > child.i
+                        and (a.dep_ in ("acl", "advcl") or (a.dep_ == "relcl" and _after_comma(a)))
                     }
                 merged = self._phrase_of(
                     sorted(
@@ -660,6 +676,12 @@ class _Reader(NameReader):
         return None
 
     # ---- other names and examples ---------------------------------------------------------
+
+
+def _after_comma(relcl: Token) -> bool:
+    """Whether a relative clause follows a comma (non-restrictive: a remark)."""
+    first = relcl.left_edge
+    return first.i > 0 and first.doc[first.i - 1].text == ","
 
 
 def _negative(subject: Token) -> bool:

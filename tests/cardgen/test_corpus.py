@@ -38,7 +38,6 @@ RECALL_TARGET = 0.9
 # gap stays in sight: each entry goes when its passage reaches the target.
 BELOW_TARGET = {
     "textbook-pre-eclampsia.txt": 0.85,
-    "textbook-upper-gi-bleeding.txt": 0.78,
 }
 MAX_CARDS_PER_SENTENCE = 3.0
 
@@ -204,6 +203,7 @@ def test_recall_is_facts_asked_over_facts() -> None:
         # a relative "which" left as the subject: which what?
         "Subarachnoid haemorrhage: when should which be performed?",
         "What does which cause in older adults?",
+        "Pulmonary embolism: what can who be treated at?",
     ],
 )
 def test_questions_that_lean_on_a_dangling_pronoun_are_found(question: str) -> None:

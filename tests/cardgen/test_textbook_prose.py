@@ -244,3 +244,13 @@ def test_what_accounts_for_cases_is_asked_from_what_it_accounts_for(tmp_path: Pa
         "of cases after influenza.\n",
     )
     assert find(g, "what accounts for a larger share of cases", "Staphylococcus aureus")
+
+
+def test_a_restrictive_who_stands_for_the_people_before_it(tmp_path: Path) -> None:
+    g = generate_text(
+        tmp_path,
+        "# Pulmonary embolism\n\nThe PESI score identifies patients at low risk who can be "
+        "treated at home when the score is below 66.\n",
+    )
+    assert not any(is_dangling(qa(n)[0]) for n in g.deck.notes)
+    assert find(g, "when can patients be treated at home", "below 66") is not None
