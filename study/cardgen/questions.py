@@ -38,6 +38,7 @@ from study.cardgen.voice import (
     chosen_card,
     is_definite,
     is_relation,
+    people_card,
     reversed_card,
 )
 
@@ -73,7 +74,7 @@ def _clause_cards(sentence: Sentence, clause: Clause, context: Context) -> list[
         reverse = reversed_card(sentence, clause, main, context)
         if reverse is not None:
             found.append(reverse)
-    chosen = chosen_card(sentence, clause, context)
+    chosen = people_card(sentence, clause, context) or chosen_card(sentence, clause, context)
     found += [chosen] if chosen else []
     if (
         main is None

@@ -348,6 +348,23 @@ class _Reader(NameReader):
             and (self._shared_time(before[-1]) is not None)
         )
 
+    def _joined_modifier(self, own: Token | None, verb: Token) -> set[int]:
+        """The words of an "or with ..." the parser hung on the verb between its subject
+        and it: a second modifier of the subject."""
+        if own is None or own.i > verb.i:
+            return set()
+        for child in verb.children:
+            before = child.doc[child.i - 1] if child.i > 0 else None
+            if (
+                child.dep_ == "prep"
+                and own.right_edge.i < child.i < verb.i
+                and before is not None
+                and before.dep_ == "cc"
+                and before.i > own.right_edge.i - 1
+            ):
+                return {before.i} | {t.i for t in child.subtree}
+        return set()
+
     def _noun_before(self, token: Token) -> Token:
         """The word before ``token``'s comma: a relative's antecedent when it is a noun."""
         before = token.i - 1
@@ -431,9 +448,18 @@ class _Reader(NameReader):
             resolved=resolved,
         )
         subject_start = own.left_edge.i if own is not None else verb.i
+        joined = self._joined_modifier(own, verb)
+        if joined:
+            # "Women with one risk factor or with more than one ... are advised": the
+            # second "with" is the subject's, however the parser hung it
+            words = sorted(
+                (t for t in self.span if t.i in subject.tokens or t.i in joined),
+                key=lambda t: t.i,
+            )
+            clause.subject = self._phrase_of(words)
         lead: list[Token] = []
         for child in verb.children:
-            if child.i in self.parenthesised:
+            if child.i in self.parenthesised or child.i in joined:
                 continue
             relative = child.dep_ == "prep" and any(c.lower_ in RELATIVES for c in child.children)
             if (

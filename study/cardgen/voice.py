@@ -5,6 +5,7 @@ trigger of DKA?" "Infection")."""
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from lemminflect import getInflection
 
@@ -18,11 +19,15 @@ from study.cardgen.asking import (
     verb_group,
 )
 from study.cardgen.candidates import Candidate, Context
+from study.cardgen.deps import PEOPLE
 from study.cardgen.gates import GENERIC_NOUNS
 from study.cardgen.phrases import Phrase
 from study.cardgen.reading import Clause, Part
 from study.cardgen.sentences import Sentence
 from study.cardgen.terms import content_words, has_rare_word, named, strip_article
+
+if TYPE_CHECKING:
+    from spacy.tokens import Token
 
 # Verbs whose subject is worth asking from the object too ("What can cause major
 # bleeding?" "Thrombolysis"): they relate two terms.
@@ -212,6 +217,7 @@ def reversed_card(
         part.role == "xcomp"
         and clause.passive
         and (has_rare_word(subject.text) or named(subject.text))
+        and _people(clause) is None  # "Which women are advised to ...?" asks them
     ):
         # "The Wells score is used to estimate X": what is used to estimate X
         verb_text = " ".join([*(a.text for a in clause.auxiliaries), clause.verb.text])
@@ -294,3 +300,39 @@ def _compound(clause: Clause) -> bool:
     assert clause.subject is not None
     doc = clause.verb.doc
     return any(doc[i].dep_ == "compound" for i in clause.subject.tokens)
+
+
+# Verbs of what is done for a group of people ("Women with X are advised to take Y").
+_FOR_PEOPLE = _CHOSEN | {"advise", "recommend", "refer", "screen", "vaccinate", "admit"}
+
+
+def people_card(sentence: Sentence, clause: Clause, context: Context) -> Candidate | None:
+    """Which people a treatment or advice is for, when the subject names them with a
+    qualifier: "Women with one high-risk factor are advised to take aspirin" gives "Which
+    women are advised to take aspirin?"."""
+    subject = clause.subject
+    own = _people(clause)
+    if (
+        subject is None
+        or own is None
+        or not clause.passive
+        or clause.resolved
+        or clause.verb.lemma_ not in _FOR_PEOPLE
+        or len(subject.text.split()) < 3
+        or not subject.located
+    ):
+        return None
+    kept, conditions = kept_parts(clause, Part("subject", Phrase("")))
+    if not kept:
+        return None  # "Which patients are treated?" asks nothing
+    before, after = verb_group(clause)
+    front = (
+        f"{lead_of(clause)}Which {own.lower_} {before} {after} {' '.join([*kept, *conditions])}?"
+    )
+    return make_card("people", sentence, context, front, subject.text, clause, name_topic=True)
+
+
+def _people(clause: Clause) -> Token | None:
+    """The clause's subject when it names people ("women with ..."), else None."""
+    own = next((c for c in clause.verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    return own if own is not None and own.lower_ in PEOPLE else None

@@ -254,3 +254,15 @@ def test_a_restrictive_who_stands_for_the_people_before_it(tmp_path: Path) -> No
     )
     assert not any(is_dangling(qa(n)[0]) for n in g.deck.notes)
     assert find(g, "when can patients be treated at home", "below 66") is not None
+
+
+def test_which_people_a_treatment_is_for_is_asked_with_all_their_qualifiers(
+    tmp_path: Path,
+) -> None:
+    g = generate_text(
+        tmp_path,
+        "# Osteoporosis\n\nWomen with a previous fragility fracture or with a T-score of -2.5 "
+        "or less are advised to take alendronic acid once a week.\n",
+    )
+    note = find(g, "which women are advised to take alendronic acid", "fragility fracture")
+    assert note is not None and "T-score" in note.back
