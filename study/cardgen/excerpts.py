@@ -27,6 +27,7 @@ from study.cardgen.deps import (
     VERB_ADVERBS,
     mark_of,
     parenthesised,
+    raised_means,
 )
 
 if TYPE_CHECKING:
@@ -108,7 +109,7 @@ def _clause(unit: Token, must: set[int], aside: set[int]) -> set[int]:
 def _left_out(child: Token, unit: Token, aside: set[int]) -> bool:
     if child.dep_ == "appos" and child.i in aside:
         return False  # "over more than 48 hours (chronic hyponatraemia)": what it is called
-    if child.dep_ in _LEFT_OUT:
+    if child.dep_ in _LEFT_OUT or raised_means(child):
         return True
     if child.dep_ == "conj" and child.pos_ in ("VERB", "AUX"):
         # another clause ("..., but the total rise should not exceed ..."), or another

@@ -141,6 +141,8 @@ class PhraseReader:
                 and self._set_off(ancestor)
             ) or (ancestor.dep_ in ("acl", "parataxis") and ancestor.lemma_ in NAMING_VERBS):
                 return True
+            if ancestor.dep_ == "acl" and ancestor.tag_ == "VBN" and self._set_off(ancestor):
+                return True  # "Hyponatraemia, defined as ...,": a remark
             if ancestor.dep_ == "relcl" and self._own_clause(ancestor):
                 return True
             if ancestor.dep_ == "prep" and introduces_examples(ancestor):

@@ -35,6 +35,7 @@ from study.cardgen.deps import (
     mark_of,
     own_subject,
     plural,
+    raised_means,
     up_to,
 )
 from study.cardgen.othernames import NameReader
@@ -139,6 +140,11 @@ class _Reader(NameReader):
             return False
         if token.dep_ == "ROOT":
             return True
+        if token.dep_ == "relcl" and token.head.dep_ == "advcl" and token.head.pos_ == "NOUN":
+            # "although the speed at which it develops matters ...": an adverbial clause
+            # the parser left with no verb (it took "matters" for a noun): its relative
+            # clause has no reading
+            return False
         if token.dep_ == "conj":
             return self._verb_heads_clause(token.head) or token.head.dep_ == "relcl"
         if token.dep_ in ("ccomp", "parataxis"):
@@ -626,6 +632,9 @@ class _Reader(NameReader):
                 # "are not given before endoscopy to ...": the parser hung the object
                 # beside its preposition
                 objects = [stranded]
+            if not objects and child.lower_ == "as":
+                # "classified as severe": the parser hung the adjective on "as"
+                objects = [c for c in child.children if c.pos_ == "ADJ"]
             if not objects or introduces_examples(child) or child.lower_ in ("among", "except"):
                 return None
             target = objects[0]
@@ -639,7 +648,17 @@ class _Reader(NameReader):
             if child.lower_ == "by" and target.dep_ == "pcomp" and target.tag_ == "VBG":
                 # "lowers glucose by reducing gluconeogenesis": how
                 return Part("how", self.phrase(child), "by")
-            phrase = self.items(target, self.phrase(target))
+            means = [
+                by
+                for r in target.children
+                if r.dep_ == "relcl"
+                for by in r.children
+                if raised_means(by)
+            ]
+            skip = frozenset(t.i for by in means for t in by.subtree)
+            phrase = self.items(target, self.phrase(target, skip=skip))
+            if means:
+                self.reasons.append(Part("how", self.phrase(means[0]), "by"))
             people = target.lower_ in PEOPLE
             return Part("agent" if dep == "agent" else "prep", phrase, child.lower_, people)
         first = next(iter(child.subtree))
@@ -670,7 +689,13 @@ class _Reader(NameReader):
             mark = mark_of(child)
             if mark in WHEN_MARKS:
                 return Part("when", self.phrase(child, marked=True), mark)
-            if mark in WHY_MARKS:
+            contrast = [
+                c
+                for c in child.head.children
+                if c.dep_ == "advcl" and mark_of(c) in CONTRAST_MARKS and c.i < child.i
+            ]
+            if mark in WHY_MARKS and not (contrast and contrast[-1].i > child.head.i):
+                # (a reason after "although ..." is the contrast's, however it is hung)
                 return Part("why", self.phrase(child), mark)
             return None
         if (

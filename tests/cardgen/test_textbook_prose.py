@@ -266,3 +266,33 @@ def test_which_people_a_treatment_is_for_is_asked_with_all_their_qualifiers(
     )
     note = find(g, "which women are advised to take alendronic acid", "fragility fracture")
     assert note is not None and "T-score" in note.back
+
+
+def test_a_long_sentence_of_a_textbook_keeps_its_facts_with_their_own_subjects(
+    tmp_path: Path,
+) -> None:
+    g = generate_text(
+        tmp_path,
+        "# Hypoglycaemia\n\nHypoglycaemia, defined as a blood glucose below 4 mmol/L, is the "
+        "most common side effect of insulin, and it is classified as severe when the patient "
+        "needs help from another person, although the speed at which it develops matters as "
+        "much as the value, because the brain adapts to a fall that develops over several "
+        "days by using ketones.\n",
+    )
+    questions = [qa(n)[0] for n in g.deck.notes]
+    assert find(g, "when is hypoglycaemia classified as severe", "help from another person")
+    assert find(g, "how does the brain adapt", "by using ketones") is not None
+    assert not any("defined as" in q and q.startswith(("What", "When")) for q in questions)
+    assert not any("develop?" in q for q in questions)  # "what does it develop? Matters"
+    assert not any(q.startswith("Why is hypoglycaemia classified") for q in questions)
+
+
+def test_the_subject_after_but_is_the_subject_of_its_own_verb(tmp_path: Path) -> None:
+    g = generate_text(
+        tmp_path,
+        "# Hypernatraemia\n\nSevere hypernatraemia calls for 5% glucose given intravenously "
+        "over several hours, but the sodium should not fall by more than 10 mmol/L in 24 "
+        "hours, because faster correction can cause cerebral oedema.\n",
+    )
+    questions = [qa(n)[0].lower() for n in g.deck.notes]
+    assert not any(q.startswith("why should severe hypernatraemia") for q in questions)
