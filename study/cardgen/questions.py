@@ -107,6 +107,9 @@ def _clause_cards(sentence: Sentence, clause: Clause, context: Context) -> list[
             if part.role == "when" and main is None:
                 reverse = reversed_card(sentence, clause, part, context)
                 found += [reverse] if reverse else []
+    if chosen is not None:
+        # "what is given ..." asked with all its circumstances: not again with fewer
+        found = [c for c in found if c is chosen or c.back.lower() != chosen.back.lower()]
     return found
 
 

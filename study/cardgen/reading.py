@@ -303,7 +303,7 @@ class _Reader(NameReader):
             t
             for t in self.span
             if t.i < first.i
-            and t.dep_ == "dep"
+            and t.dep_ in ("dep", "npadvmod")
             and t.head == verb
             and t.right_edge.i == first.i - 1
         ]
@@ -313,6 +313,17 @@ class _Reader(NameReader):
             kept = [t for t in hung[0].subtree if t.i not in self.parenthesised]
             kept += [t for t in own.subtree if t.i in phrase.tokens]
             phrase = self._phrase_of(sorted(kept, key=lambda t: t.i))
+        split = [
+            c
+            for c in verb.children
+            if c.dep_ in ("nsubj", "nsubjpass") and c.left_edge.i == own.right_edge.i + 1
+        ]
+        if split:
+            # "ceftriaxone 2 g intravenously twice daily is ...": one subject the parser
+            # split in two
+            joined = {t.i for t in (*own.subtree, *split[0].subtree)} - self.parenthesised
+            kept = [t for t in self.span if t.i in phrase.tokens or t.i in joined]
+            phrase = self._phrase_of(self._glued(kept))
         return phrase, plural(own), False
 
     def _antecedent(self, relcl: Token) -> tuple[Phrase | None, bool, bool]:

@@ -291,7 +291,8 @@ def chosen_card(sentence: Sentence, clause: Clause, context: Context) -> Candida
         return None  # "X is used." asks nothing
     before, after = verb_group(clause)
     front = f"{lead_of(clause)}What {before} {after} {' '.join([*said, *conditions])}?"
-    return make_card("subject", sentence, context, front, strip_article(subject.text), clause)
+    answer = strip_article(subject.text)
+    return make_card("subject", sentence, context, front, answer, clause, name_topic=True)
 
 
 def _compound(clause: Clause) -> bool:

@@ -296,3 +296,17 @@ def test_the_subject_after_but_is_the_subject_of_its_own_verb(tmp_path: Path) ->
     )
     questions = [qa(n)[0].lower() for n in g.deck.notes]
     assert not any(q.startswith("why should severe hypernatraemia") for q in questions)
+
+
+def test_a_dose_split_from_its_drug_and_examples_of_no_contraindication(tmp_path: Path) -> None:
+    g = generate_text(
+        tmp_path,
+        "# Endocarditis\n\nA lumbar puncture is done first if there is no contraindication "
+        "(such as a raised intracranial pressure or a coagulopathy); amoxicillin 2 g "
+        "intravenously four times daily is the empirical antibiotic, with gentamicin added "
+        "in people with a prosthetic valve.\n",
+    )
+    questions = [qa(n)[0].lower() for n in g.deck.notes]
+    assert not any("example of no " in q for q in questions)
+    answers = [qa(n)[1] for n in g.deck.notes if n.type == "basic"]
+    assert "Amoxicillin 2" not in answers
