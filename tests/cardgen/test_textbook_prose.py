@@ -310,3 +310,19 @@ def test_a_dose_split_from_its_drug_and_examples_of_no_contraindication(tmp_path
     assert not any("example of no " in q for q in questions)
     answers = [qa(n)[1] for n in g.deck.notes if n.type == "basic"]
     assert "Amoxicillin 2" not in answers
+
+
+def test_an_instruction_is_asked_by_its_condition(tmp_path: Path) -> None:
+    g = generate_text(
+        tmp_path,
+        "# Concussion\n\nDo not drive until your symptoms have completely settled. Never "
+        "return to contact sport within 21 days of the injury, unless a doctor has cleared "
+        "you. Do not take aspirin when a bleed in the brain is suspected, because it may "
+        "worsen the bleeding.\n",
+    )
+    drive = find(g, "concussion: when can you drive?", "not until your symptoms")
+    assert drive is not None
+    sport = find(g, "when should you not return to contact sport, unless a doctor", "21 days")
+    assert sport is not None
+    aspirin = find(g, "when should you not take aspirin?", "when a bleed in the brain")
+    assert aspirin is not None
