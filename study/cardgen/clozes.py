@@ -66,9 +66,13 @@ def quantities(span: Span) -> list[tuple[int, int]]:
         # "5 to 10", "1 in 3", "between 94 and 98", "3.0 mmol/L or more"
         while (
             last + 2 < len(tokens)
-            and tokens[last + 1].lower_ in ("to", "-", "–", "in", "and", "or")
-            and (_number(tokens[last + 2]) or tokens[last + 2].lower_ in ("more", "less", "above"))
-        ):
+            and tokens[last + 1].lower_ in ("to", "-", "–", "in", "and", "or", "×")
+            and (
+                _number(tokens[last + 2])
+                or tokens[last + 2].lower_ in ("more", "less", "above")
+                or (tokens[last + 1].text == "×" and tokens[last + 2].text[:1].isdigit())
+            )
+        ):  # "1.5 × 10⁹/L": one quantity
             if tokens[last + 1].lower_ == "and" and tokens[first - 1].lower_ != "between":
                 break
             last += 2

@@ -152,6 +152,8 @@ def reversed_card(
         return make_card("superlative", sentence, context, front, what, clause, name_topic=True)
     if subject is None or not subject.located or clause.resolved or clause.negated:
         return None
+    if context.topic and subject.text.lower() == context.topic.lower() and part.role == "when":
+        return None  # "What is stopped if ...?" "Clozapine", on the page about clozapine
     if (
         part.role == "when"
         and clause.passive

@@ -326,3 +326,16 @@ def test_an_instruction_is_asked_by_its_condition(tmp_path: Path) -> None:
     assert sport is not None
     aspirin = find(g, "when should you not take aspirin?", "when a bleed in the brain")
     assert aspirin is not None
+
+
+def test_a_count_in_scientific_notation_is_one_quantity_and_the_topic_is_not_asked(
+    tmp_path: Path,
+) -> None:
+    g = generate_text(
+        tmp_path,
+        "# Carbimazole\n\nCarbimazole is stopped at once if the neutrophil count falls below "
+        "1.0 × 10⁹/L.\n",
+    )
+    answers = [a for n in g.deck.notes for a in all_answers(n)]
+    assert "below 1.0 × 10⁹/L" in answers
+    assert "Carbimazole" not in answers
