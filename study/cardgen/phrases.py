@@ -123,7 +123,7 @@ class PhraseReader:
         text = "".join(pieces).strip()
         if kept[-1].i == self.span.end - 1 and text.endswith(".") and not text.endswith(".."):
             text = text[:-1]  # "15 mmol/L." at the end of the sentence
-        text = text.replace(" ,", ",").replace("( ", "(").replace(" )", ")")
+        text = text.replace(" ,", ",").replace("( ", "(").replace(" )", ")").replace(",,", ",")
         start, end = kept[0].idx - self.offset, kept[-1].idx + len(kept[-1]) - self.offset
         return Phrase(text, start, end, tokens=frozenset(t.i for t in kept))
 

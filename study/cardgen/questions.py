@@ -237,7 +237,9 @@ def _ask(sentence: Sentence, clause: Clause, part: Part, context: Context) -> Ca
                 else "which patients"
             )
             front = f"{lead}{capitalise(part.word)} {head} {before} {subject} {after} {others}?"
-        elif part.word in ("at", "on", "during", "in") and _temporal(answer):
+        elif (part.word in ("at", "on", "during", "in") and _temporal(answer)) or (
+            part.word == "between" and re.match(r"(?:days?|weeks?|months?|years?) \d", answer)
+        ):
             # "given at presentation", "most common in the winter months": when
             front = f"{lead}When {before} {subject} {after} {others}?"
             answer = f"{part.word} {answer}"

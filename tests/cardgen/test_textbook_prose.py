@@ -339,3 +339,14 @@ def test_a_count_in_scientific_notation_is_one_quantity_and_the_topic_is_not_ask
     answers = [a for n in g.deck.notes for a in all_answers(n)]
     assert "below 1.0 × 10⁹/L" in answers
     assert "Carbimazole" not in answers
+
+
+def test_between_days_is_asked_when_and_no_comma_is_doubled(tmp_path: Path) -> None:
+    g = generate_text(
+        tmp_path,
+        "# Dengue\n\nPlasma leakage, which occurs most often between days 3 and 7, is the "
+        "main danger. Its typical presentation is a high fever, a sudden fever that lasts "
+        "2 to 7 days, often with headache, rash or joint pain.\n",
+    )
+    assert find(g, "when does plasma leakage most often occur", "between days 3 and 7")
+    assert not any(",," in qa(n)[0] + qa(n)[1] for n in g.deck.notes)
