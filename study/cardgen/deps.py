@@ -117,7 +117,8 @@ def up_to(token: Token, top: Token) -> list[Token]:
 
 def own_subject(verb: Token) -> Token | None:
     """The subject of ``verb`` (or of its auxiliary, where the parser hung it there)."""
-    subjects = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass", "expl")]
+    # "Stopping smoking is the most important thing": a clause can be the subject too
+    subjects = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass", "expl", "csubj")]
     if len(subjects) > 1 and subjects[0].lower_ == "that":
         subjects = subjects[1:]  # "recommends that endoscopy is offered": "that" opens it
     before = [s for s in subjects if s.i < verb.i]

@@ -350,3 +350,12 @@ def test_between_days_is_asked_when_and_no_comma_is_doubled(tmp_path: Path) -> N
     )
     assert find(g, "when does plasma leakage most often occur", "between days 3 and 7")
     assert not any(",," in qa(n)[0] + qa(n)[1] for n in g.deck.notes)
+
+
+def test_a_clause_as_subject_is_what_is_asked(tmp_path: Path) -> None:
+    g = generate_text(
+        tmp_path,
+        "# Gout\n\nLosing weight is the most effective way to lower the urate level without "
+        "drugs.\n",
+    )
+    assert find(g, "what is the most effective way to lower the urate level", "losing weight")
