@@ -11,7 +11,8 @@ import re
 
 from study.cardgen.candidates import Candidate, Context, basic
 from study.cardgen.gates import GENERIC_NOUNS
-from study.cardgen.reading import Clause, Part
+from study.cardgen.parts import Part
+from study.cardgen.reading import Clause
 from study.cardgen.sentences import Sentence
 from study.cardgen.terms import has_rare_word
 from study.cardgen.topics import capitalise, lower_first

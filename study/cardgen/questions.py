@@ -23,8 +23,9 @@ from study.cardgen.asking import (
 )
 from study.cardgen.candidates import Candidate, Context
 from study.cardgen.deps import NAMING_VERBS
+from study.cardgen.parts import Part
 from study.cardgen.phrases import Phrase
-from study.cardgen.reading import Clause, Part, Reading
+from study.cardgen.reading import Clause, Reading
 from study.cardgen.sentences import Sentence
 from study.cardgen.terms import (
     content_words,

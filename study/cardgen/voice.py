@@ -21,8 +21,9 @@ from study.cardgen.asking import (
 from study.cardgen.candidates import Candidate, Context
 from study.cardgen.deps import PEOPLE
 from study.cardgen.gates import GENERIC_NOUNS
+from study.cardgen.parts import Part
 from study.cardgen.phrases import Phrase
-from study.cardgen.reading import Clause, Part
+from study.cardgen.reading import Clause
 from study.cardgen.sentences import Sentence
 from study.cardgen.terms import content_words, has_rare_word, named, strip_article
 
