@@ -49,7 +49,17 @@ class NameReader(PhraseReader):
             return
         example = _EXAMPLE.match(text)
         if example:
-            # "steroids (such as prednisone)": an example of the phrase before it
+            # "steroids (such as prednisone)": an example of the phrase before it;
+            # "complications of uraemia (such as pericarditis)": of the complications
+            if (
+                owner.dep_ == "pobj"
+                and owner.head.lower_ == "of"
+                and owner.head.head.pos_ == "NOUN"
+            ):
+                outer = owner.head.head
+                thing = self.phrase(
+                    outer, skip=frozenset(t.i for t in outer.subtree if t.i > owner.i)
+                )
             name = example.group("items").strip(" .,;")
             names.append(OtherName("example", thing, Phrase(name)))
             return

@@ -83,6 +83,23 @@ class PartReader(NameReader):
                 return None
             if any(c.dep_ == "det" and c.lower_ in ("no", "neither") for c in child.children):
                 return None  # "causes no harm", "neither A nor B": no thing to ask
+            first = child.left_edge
+            if (
+                dep == "attr"
+                and first.pos_ == "ADJ"
+                and first.i + 1 < child.i
+                and child.doc[first.i + 1].text == ","
+            ):
+                # "the kidney is underperfused, intrinsic renal causes ...": the adjective
+                # is the complement, the parser hung a list after it
+                return Part("acomp", self._phrase_of([first]))
+            if dep == "acomp" and child.pos_ == "ADJ":
+                # "the kidney is underperfused, intrinsic renal causes ...": an adjective
+                # ends at its comma, whatever the parser hung after it
+                commas = [t.i for t in child.subtree if t.text == "," and t.i > child.i]
+                if commas:
+                    kept = [t for t in child.subtree if t.i < commas[0]]
+                    return Part(dep, self._phrase_of(kept))
             return Part(dep, self.items(child, self.phrase(child)))
         if dep == "prep" and child.lower_ in ("because", "due") and child.i > child.head.i:
             return Part("why", self.phrase(child), "because")  # "because of the noise"
@@ -201,9 +218,14 @@ class PartReader(NameReader):
                 for c in child.head.children
                 if c.dep_ == "advcl" and mark_of(c) in CONTRAST_MARKS and c.i < child.i
             ]
-            if mark in WHY_MARKS and not (contrast and contrast[-1].i > child.head.i):
-                # (a reason after "although ..." is the contrast's, however it is hung)
-                return Part("why", self.phrase(child), mark)
+            reason = self.phrase(child)
+            verbs = any(child.doc[i].pos_ in ("VERB", "AUX") for i in reason.tokens) or any(
+                c.dep_ in ("nsubj", "nsubjpass") for c in child.children
+            )  # "because most triggers arise ...", "arise" tagged as a noun
+            if mark in WHY_MARKS and verbs and not (contrast and contrast[-1].i > child.head.i):
+                # (a reason after "although ..." is the contrast's, however it is hung; a
+                # reason the parser left without its verb says nothing)
+                return Part("why", reason, mark)
             return None
         if (
             dep == "xcomp"

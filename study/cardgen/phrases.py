@@ -59,13 +59,14 @@ class PhraseReader:
 
     def _own_clause(self, relcl: Token) -> bool:
         """Whether a relative clause states a fact of its own: after a comma ("X, which
-        is calculated from ...") or "in whom ..."; a restrictive one ("patients who can
+        is calculated from ...", "..., in whom ..."); a restrictive one ("patients who can
         be managed as outpatients") is part of its noun phrase."""
         first = next(iter(relcl.subtree))
         if relcl.head.dep_ == "attr" and relcl.head.head.lemma_ == "be":
             return False  # "a condition in which ...": the definition itself
         before = self.span.doc[first.i - 1] if first.i > self.span.start else None
-        return (before is not None and before.text == ",") or first.dep_ == "prep"
+        # "every patient in whom AKI is suspected" picks the patients out: no fact of its own
+        return before is not None and before.text == ","
 
     def phrase(
         self, head: Token, *, skip: frozenset[int] = frozenset(), marked: bool = False

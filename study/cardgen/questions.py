@@ -117,6 +117,12 @@ def _clause_cards(sentence: Sentence, clause: Clause, context: Context) -> list[
 def _main_part(clause: Clause) -> Part | None:
     """The part that states the clause's fact: the agent of a passive, the object, the
     complement, what an infinitive aims at, else the first prepositional phrase."""
+    relative = next((p for p in clause.parts if p.role == "prep" and p.relative), None)
+    if relative is not None and clause.copula:
+        # "postrenal causes, in which the outflow is obstructed": in which causes; not
+        # when what the clause says runs into a list the parser hung on it
+        complements = [p for p in clause.parts if p.role in ("attr", "acomp")]
+        return None if any("," in p.phrase.text for p in complements) else relative
     by_role: dict[str, Part] = {}
     for part in clause.parts:
         by_role.setdefault(part.role, part)
@@ -238,6 +244,10 @@ def _ask(sentence: Sentence, clause: Clause, part: Part, context: Context) -> Ca
                 else "which patients"
             )
             front = f"{lead}{capitalise(part.word)} {head} {before} {subject} {after} {others}?"
+        elif part.relative and part.word == "in":
+            # "postrenal causes, in which the outflow of urine is obstructed": in which causes
+            kind = answer.split()[-1]
+            front = f"{lead}In which {kind} {before} {subject} {after} {others}?"
         elif (part.word in ("at", "on", "during", "in") and _temporal(answer)) or (
             part.word == "between" and re.match(r"(?:days?|weeks?|months?|years?) \d", answer)
         ):

@@ -153,6 +153,14 @@ class _Reader(PartReader):
                 return None, False, False  # "... or your glucose is 7.8": not the same subject
             if verb.tag_ == "VBD" and verb.head.tag_ in ("VBZ", "VBP"):
                 return None, False, False  # "is ..., such as a raised creatinine": no verb
+            if any(
+                c.dep_ == "advcl" and mark_of(c) in WHEN_MARKS and c.i < verb.i
+                for c in verb.head.children
+                if c.i > verb.head.i
+            ):
+                # "the risk is higher when a patient has sepsis, ... or is taking X": the
+                # verbs after the condition continue it (their subject is the patient's)
+                return None, False, False
             verb = verb.head
             own = own_subject(verb)
         if own is None:

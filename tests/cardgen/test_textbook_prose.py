@@ -359,3 +359,29 @@ def test_a_clause_as_subject_is_what_is_asked(tmp_path: Path) -> None:
         "drugs.\n",
     )
     assert find(g, "what is the most effective way to lower the urate level", "losing weight")
+
+
+def test_a_relative_clause_in_which_asks_its_antecedent(tmp_path: Path) -> None:
+    g = generate_text(
+        tmp_path,
+        "# Shock\n\nShock is traditionally divided into hypovolaemic shock, in which the "
+        "circulating volume is low, cardiogenic shock, and distributive shock, in which the "
+        "vessels are dilated.\n",
+    )
+    assert find(g, "in which shock are the vessels dilated", "distributive shock") is not None
+    questions = [qa(n)[0].lower() for n in g.deck.notes]
+    assert not any(q.startswith("what are the vessels dilated in") for q in questions)
+
+
+def test_a_restrictive_in_whom_and_verbs_after_a_condition_state_no_fact_of_their_own(
+    tmp_path: Path,
+) -> None:
+    g = generate_text(
+        tmp_path,
+        "# Delirium\n\nThe medication chart should be reviewed in every patient in whom "
+        "delirium is suspected. The risk is higher still when such a patient is dehydrated, "
+        "has had surgery within the past week or is taking an opioid.\n",
+    )
+    questions = [qa(n)[0].lower() for n in g.deck.notes]
+    assert not any(q.startswith("in which patients is delirium suspected") for q in questions)
+    assert not any("has the risk" in q or "is the risk taking" in q for q in questions)
