@@ -385,3 +385,20 @@ def test_a_restrictive_in_whom_and_verbs_after_a_condition_state_no_fact_of_thei
     questions = [qa(n)[0].lower() for n in g.deck.notes]
     assert not any(q.startswith("in which patients is delirium suspected") for q in questions)
     assert not any("has the risk" in q or "is the risk taking" in q for q in questions)
+
+
+def test_a_notes_line_that_is_a_rule_or_a_list_of_lists_is_not_asked_name_n(
+    tmp_path: Path,
+) -> None:
+    g = generate_text(
+        tmp_path,
+        "Multiple sclerosis\n\n"
+        "Dx: MRI lesions + ≥2 of optic neuritis; myelitis; brainstem syndrome.\n\n"
+        "Optic neuritis: painful, unilateral, central scotoma, red desaturation; "
+        "recovers over weeks.\n\n"
+        "Relapse triggers: infection; heat; stress.\n",
+        name="notes.txt",
+    )
+    questions = [qa(n)[0] for n in g.deck.notes if n.type == "basic"]
+    assert not any(q.endswith(("Dx: name 3.", "Optic neuritis: name 2.")) for q in questions)
+    assert any(q.endswith("Relapse triggers: name 3.") for q in questions)
