@@ -13,6 +13,7 @@ from study.cardgen.clozes import (
     predicate_cards,
     term_cards,
 )
+from study.cardgen.instructions import instruction_cards
 from study.cardgen.names import defined_cards, name_cards
 from study.cardgen.questions import clause_cards
 from study.cardgen.reading import Reading
@@ -42,6 +43,7 @@ def propose(sentence: Sentence, reading: Reading, context: Context) -> list[Cand
     contrasted = contrast_cards(sentence, context) or covariation_cards(sentence, context)
     found += contrasted
     found += number_cards(sentence, context)
+    found += instruction_cards(sentence, context)
     leaning = bool(reading.unresolved) and not reading.clauses
     if (unasked or not reading.clauses) and not contrasted and not leaning:
         said = predicate_cards(sentence, unasked, context)

@@ -12,6 +12,7 @@ import re
 from typing import TYPE_CHECKING
 
 from study.cardgen.candidates import Candidate, Context, cloze_card
+from study.cardgen.excerpts import clause_head, excerpt
 from study.cardgen.gates import MAX_DELETION_WORDS
 from study.cardgen.phrases import Phrase
 from study.cardgen.reading import Clause, Reading
@@ -65,9 +66,13 @@ def quantities(span: Span) -> list[tuple[int, int]]:
         # "5 to 10", "1 in 3", "between 94 and 98", "3.0 mmol/L or more"
         while (
             last + 2 < len(tokens)
-            and tokens[last + 1].lower_ in ("to", "-", "–", "in", "and", "or")
-            and (_number(tokens[last + 2]) or tokens[last + 2].lower_ in ("more", "less", "above"))
-        ):
+            and tokens[last + 1].lower_ in ("to", "-", "–", "in", "and", "or", "×")
+            and (
+                _number(tokens[last + 2])
+                or tokens[last + 2].lower_ in ("more", "less", "above")
+                or (tokens[last + 1].text == "×" and tokens[last + 2].text[:1].isdigit())
+            )
+        ):  # "1.5 × 10⁹/L": one quantity
             if tokens[last + 1].lower_ == "and" and tokens[first - 1].lower_ != "between":
                 break
             last += 2
@@ -87,9 +92,13 @@ def quantities(span: Span) -> list[tuple[int, int]]:
             in ("more", "less", "above", "below", "over", "fewer", "higher", "lower", "greater")
         ):
             last += 2
-        while first > 0 and (
-            tokens[first - 1].lower_ in COMPARATORS
-            or (tokens[first - 1].lower_ == "at" and tokens[first].lower_ in ("least", "most"))
+        while (
+            first > 0
+            and first - 1 not in used
+            and (
+                tokens[first - 1].lower_ in COMPARATORS
+                or (tokens[first - 1].lower_ == "at" and tokens[first].lower_ in ("least", "most"))
+            )
         ):
             if tokens[first - 1].lower_ in ("to", "than") and (
                 first < 2 or tokens[first - 2].lower_ not in COMPARATORS
@@ -136,6 +145,9 @@ def _names(tokens: list[Token], index: int) -> bool:
     after = tokens[index + 1] if index + 1 < len(tokens) else None
     if before is not None and before.lower_ in _NAMING:
         return True
+    ranged = index + 2 < len(tokens) and tokens[index + 2].like_num
+    if after is not None and after.text in ("-", "‑", "–") and ranged:
+        return False  # "aspirin 75-150 mg": a range counts, whatever comes before it
     if after is not None and after.text in ("-", "‑") and index + 2 < len(tokens):
         return True  # "12-lead", "2-hour glucose": part of a name
     if before is not None and before.text == "-" and index >= 2 and tokens[index - 2].is_alpha:
@@ -179,8 +191,34 @@ def number_cards(sentence: Sentence, context: Context, text: str | None = None) 
     spans = quantities(sentence.span)
     if not spans:
         return []
-    card = cloze_card("number", sentence, context, sentence.text, spans[:5])
-    return [card] if card else []
+    return _clause_clozes("number", sentence, context, spans[:5])
+
+
+def _clause_clozes(
+    pattern: str, sentence: Sentence, context: Context, spans: list[tuple[int, int]]
+) -> list[Candidate]:
+    """Cloze cards deleting ``spans``: in a long sentence, one per clause, each shown in
+    its clause (``excerpts``); else one on the whole sentence."""
+    assert sentence.span is not None
+    span = sentence.span
+    by_clause: dict[int, list[tuple[int, int]]] = {}
+    for start, end in spans:
+        first = next((t for t in span if t.idx - span.start_char >= start), None)
+        head = clause_head(first).i if first is not None else -1
+        by_clause.setdefault(head, []).append((start, end))
+    found: list[Candidate] = []
+    whole: list[tuple[int, int]] = []
+    for group in by_clause.values():
+        shown = excerpt(span, group)
+        if shown is None:
+            whole += group
+            continue
+        card = cloze_card(pattern, sentence, context, shown[0], shown[1])
+        found += [card] if card else []
+    if whole:
+        card = cloze_card(pattern, sentence, context, sentence.text, sorted(whole))
+        found += [card] if card else []
+    return found
 
 
 def list_cards(sentence: Sentence, phrase: Phrase, context: Context) -> list[Candidate]:

@@ -36,6 +36,7 @@ VERB_ADVERBS = frozenset(
         "frequently",
         "most",
         "only",
+        "routinely",
     ]
 )
 PEOPLE = frozenset(
@@ -116,9 +117,17 @@ def up_to(token: Token, top: Token) -> list[Token]:
 
 def own_subject(verb: Token) -> Token | None:
     """The subject of ``verb`` (or of its auxiliary, where the parser hung it there)."""
-    subjects = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass", "expl")]
+    # "Stopping smoking is the most important thing": a clause can be the subject too
+    subjects = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass", "expl", "csubj")]
     if len(subjects) > 1 and subjects[0].lower_ == "that":
         subjects = subjects[1:]  # "recommends that endoscopy is offered": "that" opens it
+    before = [s for s in subjects if s.i < verb.i]
+    if len(before) > 1 and any(
+        t.lower_ in ("but", ";") for t in verb.doc[before[-2].i : before[-1].left_edge.i]
+    ):
+        # "Severe symptoms call for ..., but the total rise should not exceed ...": two
+        # clauses the parser joined; the verb's subject is the one after the "but"
+        subjects = [before[-1]]
     own = subjects[0] if subjects else None
     if own is None:
         # "X ... are preferred": the parser may hang the subject on the auxiliary
@@ -174,3 +183,15 @@ def parenthesised(span: Span) -> set[int]:
         if token.text == ")" and depth > 0:
             depth -= 1
     return inside
+
+
+def raised_means(prep: Token) -> bool:
+    """Whether ``prep`` is a "by + -ing" phrase ending a relative clause on a verb's object
+    ("adapt to a fall that develops over 48 hours by losing osmolytes"): it says how that
+    verb acts, though the parser hangs it in the relative clause."""
+    relcl = prep.head
+    if prep.lower_ != "by" or relcl.dep_ != "relcl" or relcl.head.dep_ not in ("pobj", "dobj"):
+        return False
+    if not any(c.dep_ == "pcomp" and c.tag_ == "VBG" for c in prep.children):
+        return False
+    return prep.i == max(c.i for c in relcl.children if not c.is_punct)

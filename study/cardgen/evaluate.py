@@ -37,7 +37,7 @@ MAX_ANSWER_WORDS = 16
 
 # A question leans on a pronoun whose referent it does not show: it starts with one, asks
 # about one ("What does it cause?"), points at "this condition", or asks what is used
-# "instead" of nothing named.
+# "instead" of nothing named, or keeps a relative "which" as its subject.
 _DANGLING = (
     re.compile(r"^\W*(?:it|its|they|them|their|this|these|those|he|she|such)\b", re.I),
     re.compile(
@@ -54,6 +54,12 @@ _DANGLING = (
     re.compile(r"\b(?:because|since|as|if|when|that)\s+(?:it|they|them)\s*\?\s*$", re.I),
     re.compile(r"^\W*neither\b(?!.*\bnor\b)", re.I),
     re.compile(r"\b(?:do|does|did) the same\b", re.I),
+    # a relative "which" or "who" left as the subject ("when should which be performed?")
+    re.compile(
+        r"\b(?:is|are|was|were|does|do|did|can|could|may|might|must|should|will|would|has|have)"
+        r"\s+wh(?:ich|o)\b",
+        re.I,
+    ),
 )
 _WORD = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*")
 _ACRONYM_SKIP = {"of", "and", "the", "in", "for", "with", "to", "a", "an", "or"}

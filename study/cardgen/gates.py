@@ -174,7 +174,11 @@ def card_drop(candidate: Candidate, source_text: str) -> str | None:
     return None
 
 
-_CHATTY = re.compile(r"\b(?:maybe|really|remotely|you[’']re|anyone|everyone)\b", re.I)
+# "anyone" alone chats ("anyone can get it"); "anyone with fever" names a group
+_CHATTY = re.compile(
+    r"\b(?:maybe|really|remotely|you[’']re|(?:anyone|everyone)(?!\s+(?:with|who|aged)\b))\b",
+    re.I,
+)
 # A card that starts with a word standing for something it does not show.
 _DANGLING = re.compile(
     r"^\W*(?:it|they|them|this|these|those|he|she|its|their|such)\b"

@@ -51,7 +51,9 @@ def note_cards(sentence: Sentence, context: Context) -> tuple[list[Candidate], l
             spans = [(text.find(i), text.find(i) + len(i)) for i in items]
             front = f"{_about(context, label[0])}{capitalise(label[0])}: name {len(items)}."
             card = cloze_card("list-item", sentence, context, sentence.text, spans)
-            found.append(basic("label-list", sentence, context, front, "; ".join(items), *items))
+            if _nameable(label[0], items):
+                answer = "; ".join(items)
+                found.append(basic("label-list", sentence, context, front, answer, *items))
             return found + ([card] if card else []), sentences
         # items too long for one answer: each short item deleted, each long one read
         short = [i for i in items if 0 < len(words(i)) <= 8]
@@ -64,6 +66,26 @@ def note_cards(sentence: Sentence, context: Context) -> tuple[list[Candidate], l
         position = start + len(segment)
         found += _segment(sentence, context, segment, start, sentences)
     return found, sentences
+
+
+def _nameable(label: str, items: list[str]) -> bool:
+    """Whether "Label: name N." asks what the line says: not when an item is a list
+    itself ("at rest, asymmetric, 4-6 Hz; ..."), a rule ("bradykinesia + ≥1 of A, B"),
+    or the label a clause ("Smoking is the biggest risk you can change: ...")."""
+    if _CLAUSE.search(label):
+        return False
+    return not any(_listed(i) or _OPERATOR.search(i) for i in items)
+
+
+def _listed(item: str) -> bool:
+    """Whether an item is a list of short items itself ("at rest, asymmetric, 4-6 Hz")."""
+    pieces = [p for p in re.split(r",\s+(?:and\s+|or\s+)?", item) if p]
+    return len(pieces) >= 3 and all(len(words(p)) <= 4 for p in pieces)
+
+
+_CLAUSE = re.compile(r"\b(?:is|are|was|were|has|have|can|may|should|must)\b", re.I)
+# "A + B" (both), "≥1 of", "one of": a rule, not a list ("Na+" is an ion)
+_OPERATOR = re.compile(r"\s\+\s|[≥≤<>]\s*\d+\s+of\b|\b(?:one|any|two) of\b", re.I)
 
 
 def _segment(
@@ -104,9 +126,10 @@ def _segment(
                 spans.append((at, at + len(item)))
                 cursor = at + len(item)
             front = f"{_about(context, name)}{capitalise(name)}: name {len(items)}."
-            found = [basic("label-list", sentence, context, front, "; ".join(items), *items)]
+            answer = "; ".join(items)
+            named = [basic("label-list", sentence, context, front, answer, *items)]
             card = cloze_card("list-item", sentence, context, sentence.text, spans)
-            return found + ([card] if card else [])
+            return (named if _nameable(name, items) else []) + ([card] if card else [])
         is_sentence = re.search(r"\b(?:is|are|was|were|has|have|can|may|should|must)\b", rest)
         if len(items) >= 3 and not is_sentence:
             # "one point each for new confusion, a urea above 7 mmol/L, ...": a deletion

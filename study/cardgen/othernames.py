@@ -49,7 +49,17 @@ class NameReader(PhraseReader):
             return
         example = _EXAMPLE.match(text)
         if example:
-            # "steroids (such as prednisone)": an example of the phrase before it
+            # "steroids (such as prednisone)": an example of the phrase before it;
+            # "complications of uraemia (such as pericarditis)": of the complications
+            if (
+                owner.dep_ == "pobj"
+                and owner.head.lower_ == "of"
+                and owner.head.head.pos_ == "NOUN"
+            ):
+                outer = owner.head.head
+                thing = self.phrase(
+                    outer, skip=frozenset(t.i for t in outer.subtree if t.i > owner.i)
+                )
             name = example.group("items").strip(" .,;")
             names.append(OtherName("example", thing, Phrase(name)))
             return
@@ -70,7 +80,10 @@ class NameReader(PhraseReader):
                     owner = token.head
                     letters = len(token.text.rstrip("s"))
                     while (
-                        len(thing.text.split()) < letters - 1
+                        (
+                            len(thing.text.split()) < letters - 1
+                            or not _starts_with(thing.text, token.text[0])
+                        )
                         and owner.dep_ == "pobj"
                         and owner.head.lower_ == "of"
                         and owner.head.head.pos_ in ("NOUN", "PROPN")
@@ -133,3 +146,9 @@ class NameReader(PhraseReader):
                 condition = self.phrase(child).text
         if thing.text and name.text:
             names.append(OtherName("alias", thing, name, condition))
+
+
+def _starts_with(name: str, letter: str) -> bool:
+    """Whether ``name`` (without its article) starts with the acronym's first letter."""
+    words = [w for w in name.lower().split() if w not in ("the", "a", "an")]
+    return bool(words) and words[0].startswith(letter.lower())

@@ -59,13 +59,14 @@ class PhraseReader:
 
     def _own_clause(self, relcl: Token) -> bool:
         """Whether a relative clause states a fact of its own: after a comma ("X, which
-        is calculated from ...") or "in whom ..."; a restrictive one ("patients who can
+        is calculated from ...", "..., in whom ..."); a restrictive one ("patients who can
         be managed as outpatients") is part of its noun phrase."""
         first = next(iter(relcl.subtree))
         if relcl.head.dep_ == "attr" and relcl.head.head.lemma_ == "be":
             return False  # "a condition in which ...": the definition itself
         before = self.span.doc[first.i - 1] if first.i > self.span.start else None
-        return (before is not None and before.text == ",") or first.dep_ == "prep"
+        # "every patient in whom AKI is suspected" picks the patients out: no fact of its own
+        return before is not None and before.text == ","
 
     def phrase(
         self, head: Token, *, skip: frozenset[int] = frozenset(), marked: bool = False
@@ -123,7 +124,7 @@ class PhraseReader:
         text = "".join(pieces).strip()
         if kept[-1].i == self.span.end - 1 and text.endswith(".") and not text.endswith(".."):
             text = text[:-1]  # "15 mmol/L." at the end of the sentence
-        text = text.replace(" ,", ",").replace("( ", "(").replace(" )", ")")
+        text = text.replace(" ,", ",").replace("( ", "(").replace(" )", ")").replace(",,", ",")
         start, end = kept[0].idx - self.offset, kept[-1].idx + len(kept[-1]) - self.offset
         return Phrase(text, start, end, tokens=frozenset(t.i for t in kept))
 
@@ -141,6 +142,8 @@ class PhraseReader:
                 and self._set_off(ancestor)
             ) or (ancestor.dep_ in ("acl", "parataxis") and ancestor.lemma_ in NAMING_VERBS):
                 return True
+            if ancestor.dep_ == "acl" and ancestor.tag_ == "VBN" and self._set_off(ancestor):
+                return True  # "Hyponatraemia, defined as ...,": a remark
             if ancestor.dep_ == "relcl" and self._own_clause(ancestor):
                 return True
             if ancestor.dep_ == "prep" and introduces_examples(ancestor):

@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from study.cardgen.terms import PRONOUNS, STOPWORDS
+from study.cardgen.terms import PRONOUNS
 from study.cardgen.topics import STAND_INS, lower_first
 
 if TYPE_CHECKING:
@@ -23,33 +23,19 @@ if TYPE_CHECKING:
 from study.cardgen.deps import (
     CONTRAST_MARKS,
     DISCOURSE,
-    NAMING_VERBS,
     NUMERAL_NAMES,
     PEOPLE,
     RELATIVES,
     VERB_ADVERBS,
     WHEN_MARKS,
-    WHY_MARKS,
     defining,
-    introduces_examples,
     mark_of,
     own_subject,
     plural,
     up_to,
 )
-from study.cardgen.othernames import NameReader
+from study.cardgen.parts import TIME_WORDS, Part, PartReader
 from study.cardgen.phrases import OtherName, Phrase
-
-
-@dataclass(frozen=True)
-class Part:
-    """One thing a clause says of its subject: an object, a complement, a prepositional
-    phrase, a condition ("when ...") or a reason ("because ...")."""
-
-    role: str  # dobj, attr, acomp, oprd, prep, agent, xcomp, when, why
-    phrase: Phrase
-    word: str = ""  # the preposition ("from"), the marker ("when"), the xcomp's verb
-    people: bool = False  # "in patients with ...": asked "in which patients"
 
 
 @dataclass
@@ -102,13 +88,11 @@ def reading_phrase(span: Span, head: Token) -> str:
     return _Reader(span, None, None).phrase(head).text
 
 
-class _Reader(NameReader):
+class _Reader(PartReader):
     def __init__(self, span: Span, it: str | None, topic: str | None) -> None:
-        super().__init__(span)
+        super().__init__(span, topic)
         self.it = it
-        self.topic = topic
         self.leaning: list[str] = []
-        self.reasons: list[Part] = []
 
     def read(self) -> Reading:
         reading = Reading()
@@ -138,6 +122,11 @@ class _Reader(NameReader):
             return False
         if token.dep_ == "ROOT":
             return True
+        if token.dep_ == "relcl" and token.head.dep_ == "advcl" and token.head.pos_ == "NOUN":
+            # "although the speed at which it develops matters ...": an adverbial clause
+            # the parser left with no verb (it took "matters" for a noun): its relative
+            # clause has no reading
+            return False
         if token.dep_ == "conj":
             return self._verb_heads_clause(token.head) or token.head.dep_ == "relcl"
         if token.dep_ in ("ccomp", "parataxis"):
@@ -148,8 +137,10 @@ class _Reader(NameReader):
             return self._own_clause(token) or defining(token)
         if token.dep_ == "advcl":
             mark = mark_of(token)
+            # "Because the only cure is delivery, ...", "..., since X is treated with Y": a
+            # reason states a fact of its own
             return mark in CONTRAST_MARKS or (
-                mark == "so"
+                mark in ("so", "because", "since")
                 or (not mark and own_subject(token) is not None and token.i > token.head.i)
             )
         return False
@@ -162,6 +153,14 @@ class _Reader(NameReader):
                 return None, False, False  # "... or your glucose is 7.8": not the same subject
             if verb.tag_ == "VBD" and verb.head.tag_ in ("VBZ", "VBP"):
                 return None, False, False  # "is ..., such as a raised creatinine": no verb
+            if any(
+                c.dep_ == "advcl" and mark_of(c) in WHEN_MARKS and c.i < verb.i
+                for c in verb.head.children
+                if c.i > verb.head.i
+            ):
+                # "the risk is higher when a patient has sepsis, ... or is taking X": the
+                # verbs after the condition continue it (their subject is the patient's)
+                return None, False, False
             verb = verb.head
             own = own_subject(verb)
         if own is None:
@@ -184,6 +183,18 @@ class _Reader(NameReader):
                 if copula_subject is not None and copula_subject.lower_ not in PRONOUNS:
                     return self.phrase(copula_subject), plural(copula_subject), True
             return self._antecedent(verb)
+        after = own.doc[own.i - 1] if own.i > 0 else None
+        if (
+            own.tag_ in ("WDT", "WP")
+            and after is not None
+            and (after.lower_ in (",", "and") or after.pos_ in ("NOUN", "PROPN"))
+        ):
+            if verb.dep_ == "conj" and verb.head.dep_ == "relcl":
+                return self._antecedent(verb.head)  # "X, which ... and which ...": X again
+            # "..., which should be performed ...": a relative clause the parser hung on
+            # another verb; "which" stands for the noun before its comma, or for the
+            # passive subject of a clause that ends there, else for something unsaid
+            return self._relative_antecedent(own)
         if own.dep_ == "expl":
             return None, False, False
         determiners = {c.lower_ for c in own.children if c.dep_ == "det"}
@@ -202,10 +213,29 @@ class _Reader(NameReader):
             return Phrase("you", own.idx - self.offset, own.idx + 3 - self.offset), True, False
         if lowered in PRONOUNS:
             if lowered == "it" and verb != self.span.root:
-                # "X, ..., in whom it is less reliable": "it" is the main clause's subject
-                main = own_subject(self.span.root)
+                # "X, ..., in whom it is less reliable": "it" is the subject before it
+                # ("X is caused by A, and although it presents with B, ..."), else the
+                # main clause's
+                earlier = [
+                    t
+                    for t in self.span
+                    if t.dep_ in ("nsubj", "nsubjpass")
+                    and t.i < own.i
+                    and t.lower_ not in PRONOUNS | RELATIVES
+                    and not plural(t)
+                    and own_subject(t.head) == t
+                    and t.head.dep_ not in ("advcl", "relcl", "acl")  # a main clause's
+                    and not _negative(t)
+                ]
+                main = earlier[-1] if earlier else own_subject(self.span.root)
+                if main is None:
+                    # "Do not examine the throat ..., because it may ...": the action,
+                    # which no question can name (its terms are still asked by a cloze)
+                    return None, False, False
+                if _negative(main):
+                    main = None  # "No medicine cures X, ... because it ...": not "no medicine"
                 if main is not None and main.lower_ not in PRONOUNS and not plural(main):
-                    main_phrase, _, _ = self.subject_of(self.span.root)
+                    main_phrase, _, _ = self.subject_of(main.head)
                     return main_phrase, False, True
             leading = [
                 c for c in verb.children if c.dep_ == "advcl" and c.i < own.i and own_subject(c)
@@ -263,7 +293,7 @@ class _Reader(NameReader):
             t
             for t in self.span
             if t.i < first.i
-            and t.dep_ == "dep"
+            and t.dep_ in ("dep", "npadvmod")
             and t.head == verb
             and t.right_edge.i == first.i - 1
         ]
@@ -273,19 +303,67 @@ class _Reader(NameReader):
             kept = [t for t in hung[0].subtree if t.i not in self.parenthesised]
             kept += [t for t in own.subtree if t.i in phrase.tokens]
             phrase = self._phrase_of(sorted(kept, key=lambda t: t.i))
+        split = [
+            c
+            for c in verb.children
+            if c.dep_ in ("nsubj", "nsubjpass") and c.left_edge.i == own.right_edge.i + 1
+        ]
+        if split:
+            # "ceftriaxone 2 g intravenously twice daily is ...": one subject the parser
+            # split in two
+            joined = {t.i for t in (*own.subtree, *split[0].subtree)} - self.parenthesised
+            kept = [t for t in self.span if t.i in phrase.tokens or t.i in joined]
+            phrase = self._phrase_of(self._glued(kept))
         return phrase, plural(own), False
 
     def _antecedent(self, relcl: Token) -> tuple[Phrase | None, bool, bool]:
         head = relcl.head
         if head.pos_ in ("VERB", "AUX"):
             return None, False, True
-        if head.dep_ == "pobj" and head.head.lower_ in _TIME_WORDS:
+        if head.dep_ == "pobj" and head.head.lower_ in TIME_WORDS:
             # "... from 12 weeks until the birth, which reduces their risk": "which" is
             # what was said before, not the birth
             self.leaning.append("which")
             return None, False, True
         phrase = self.phrase(head, skip=frozenset(t.i for t in relcl.subtree))
         return phrase, plural(head), True
+
+    def _joined_modifier(self, own: Token | None, verb: Token) -> set[int]:
+        """The words of an "or with ..." the parser hung on the verb between its subject
+        and it: a second modifier of the subject."""
+        if own is None or own.i > verb.i:
+            return set()
+        for child in verb.children:
+            before = child.doc[child.i - 1] if child.i > 0 else None
+            if (
+                child.dep_ == "prep"
+                and own.right_edge.i < child.i < verb.i
+                and before is not None
+                and before.dep_ == "cc"
+                and before.i > own.right_edge.i - 1
+            ):
+                return {before.i} | {t.i for t in child.subtree}
+        return set()
+
+    def _relative_antecedent(self, relative: Token) -> tuple[Phrase | None, bool, bool]:
+        last = self._noun_before(relative)
+        if relative.lower_ in ("who", "whom") and last.lower_ not in PEOPLE:
+            # "patients at low risk who ...": "who" stands for people, the nearest before it
+            people = [t for t in self.span if t.i < relative.i and t.lower_ in PEOPLE]
+            if not people:
+                self.leaning.append(relative.text)
+                return None, False, True
+            last = people[-1]
+        timed = last.dep_ == "pobj" and last.head.lower_ in TIME_WORDS  # "until the birth"
+        if last.pos_ in ("NOUN", "PROPN") and not timed:
+            return self.phrase(last), plural(last), True
+        subject = own_subject(last) if last.pos_ == "VERB" else None
+        passive = any(c.dep_ == "auxpass" for c in last.children)
+        objects = [c for c in last.children if c.dep_ in ("dobj", "attr", "acomp")]
+        if subject is not None and passive and not objects and subject.lower_ not in PRONOUNS:
+            return self.phrase(subject), plural(subject), True
+        self.leaning.append(relative.text)
+        return None, False, True
 
     def clause(self, verb: Token, reading: Reading) -> Clause | None:
         subject, plural, resolved = self.subject_of(verb)
@@ -336,9 +414,18 @@ class _Reader(NameReader):
             resolved=resolved,
         )
         subject_start = own.left_edge.i if own is not None else verb.i
+        joined = self._joined_modifier(own, verb)
+        if joined:
+            # "Women with one risk factor or with more than one ... are advised": the
+            # second "with" is the subject's, however the parser hung it
+            words = sorted(
+                (t for t in self.span if t.i in subject.tokens or t.i in joined),
+                key=lambda t: t.i,
+            )
+            clause.subject = self._phrase_of(words)
         lead: list[Token] = []
         for child in verb.children:
-            if child.i in self.parenthesised:
+            if child.i in self.parenthesised or child.i in joined:
                 continue
             relative = child.dep_ == "prep" and any(c.lower_ in RELATIVES for c in child.children)
             if (
@@ -371,12 +458,16 @@ class _Reader(NameReader):
                 # object (the parser often hangs it on the verb)
                 added = set(part.phrase.tokens)
                 if part.word == "at":
-                    # "patients at low risk (who ...)": the risk, not what follows it
+                    # "patients at low risk who can be considered for early discharge
+                    # when ...": a restrictive relative clause says which patients (it is
+                    # part of the noun phrase); its condition, and a clause after a comma,
+                    # are not
                     added -= {
                         t.i
                         for t in child.subtree
                         for a in (t, *t.ancestors)
-                        if a.dep_ in ("relcl", "acl", "advcl") and a.i > child.i
+                        if a.i > child.i
+                        and (a.dep_ in ("acl", "advcl") or (a.dep_ == "relcl" and _after_comma(a)))
                     }
                 merged = self._phrase_of(
                     sorted(
@@ -417,145 +508,13 @@ class _Reader(NameReader):
         )
         return clause
 
-    def part(self, child: Token) -> Part | None:
-        dep = child.dep_
-        if dep == "prep" and child.head.dep_ == "relcl" and not defining(child.head):
-            relative = [c for c in child.children if c.lower_ in ("whom", "which", "who")]
-            antecedent = child.head.head
-            if relative and antecedent.pos_ in ("NOUN", "PROPN", "NUM", "PRON", "DET"):
-                # "..., except those over 70, in whom it is less reliable": the relative
-                # stands for its antecedent, which is what the clause asks
-                phrase = self.phrase(antecedent, skip=frozenset(t.i for t in child.head.subtree))
-                people = relative[0].lower_ in ("whom", "who") or antecedent.lower_ in PEOPLE
-                return Part("prep", phrase, child.lower_, people)
-        if dep in ("dobj", "attr", "acomp", "oprd"):
-            if child.lower_ == "it" and dep == "dobj" and self.topic:
-                return Part(dep, Phrase(self.topic))  # "HSV may cause it": the topic
-            if child.lower_ in PRONOUNS or not any(
-                t.lower_ not in STOPWORDS and t.is_alpha for t in child.subtree
-            ):
-                return None
-            if any(c.dep_ == "det" and c.lower_ in ("no", "neither") for c in child.children):
-                return None  # "causes no harm", "neither A nor B": no thing to ask
-            return Part(dep, self.items(child, self.phrase(child)))
-        if dep == "prep" and child.lower_ in ("because", "due") and child.i > child.head.i:
-            return Part("why", self.phrase(child), "because")  # "because of the noise"
-        if dep == "oprd" and child.head.lemma_ in NAMING_VERBS:
-            return None  # "is often called X": another name, asked both ways
-        if (
-            dep == "prep"
-            and child.lower_ in ("after", "before")
-            and any(c.dep_ == "npadvmod" for c in child.children)
-        ):
-            # "develops 3 to 5 days after a severe flare": when
-            return Part("when", self.phrase(child), child.lower_)
-        if (
-            dep == "advmod"
-            and child.lower_ in ("instead", "rather")
-            and child.i + 1 < len(child.doc)
-        ):
-            after = child.doc[child.i + 1]
-            objects = [c for c in after.children if c.dep_ == "pobj"]
-            if after.lower_ in ("of", "than") and objects:
-                # "used instead of CURB-65"
-                phrase = self.phrase(objects[0])
-                return Part("prep", phrase, f"{child.lower_} {after.lower_}")
-        if dep == "prep" and child.i > 0 and child.doc[child.i - 1].lower_ in ("instead", "rather"):
-            objects = [c for c in child.children if c.dep_ == "pobj"]
-            if not objects:
-                return None
-            # "used instead of CURB-65"
-            word = f"{child.doc[child.i - 1].lower_} {child.lower_}"
-            return Part("prep", self.phrase(objects[0]), word)
-        if dep == "advmod" and child.lower_ in _FREQUENCIES:
-            return Part("often", self.phrase(child), child.lower_)  # "checked weekly"
-        if dep == "npadvmod" and any(c.lower_ == "every" for c in child.children):
-            return Part("often", self.phrase(child), "every")  # "a test every year"
-        if dep == "dative" and child.lower_ == "to":
-            dep = "prep"  # "given to women with severe pre-eclampsia"
-        if dep in ("prep", "agent"):
-            objects = [c for c in child.children if c.dep_ in ("pobj", "pcomp")]
-            if not objects or introduces_examples(child) or child.lower_ in ("among", "except"):
-                return None
-            target = objects[0]
-            if target.lower_ in RELATIVES or target.lower_ in PRONOUNS:
-                return None
-            if any(c.tag_ == "VBG" and c.dep_ in ("acl", "amod") for c in target.children) or (
-                any(c.tag_ == "VBG" and c.dep_ == "pcomp" for c in child.children)
-                and child.lower_ == "with"
-            ):
-                return None  # "with only A and B ranking higher": an aside
-            if child.lower_ == "by" and target.dep_ == "pcomp" and target.tag_ == "VBG":
-                # "lowers glucose by reducing gluconeogenesis": how
-                return Part("how", self.phrase(child), "by")
-            phrase = self.items(target, self.phrase(target))
-            people = target.lower_ in PEOPLE
-            return Part("agent" if dep == "agent" else "prep", phrase, child.lower_, people)
-        first = next(iter(child.subtree))
-        if first.lower_ == "even" and dep in ("advcl", "ccomp"):
-            return None  # "even when ...": a concession, not the condition of the fact
-        if dep in ("advcl", "ccomp") and first.lower_ in WHEN_MARKS and first.i > child.head.i:
-            # "happens when blood flow slows": the condition, however the parser hung it;
-            # a reason inside it ("..., because insulin drives ...") is the clause's own
-            reasons = [
-                t
-                for t in child.subtree
-                if t.dep_ == "advcl" and t != child and mark_of(t) in WHY_MARKS
-            ]
-            skip = frozenset(i.i for r in reasons for i in r.subtree)
-            phrase = self.phrase(child, skip=skip, marked=True)
-            if reasons:
-                self.reasons.append(Part("why", self.phrase(reasons[0]), mark_of(reasons[0])))
-            return Part("when", phrase, first.lower_)
-        if dep in ("ccomp", "xcomp") and child.head.lemma_ == "help":
-            objects = [c for c in child.children if c.dep_ == "dobj"]
-            if objects:  # "will help you identify a clot"
-                return Part("xcomp", self.items(objects[0], self.phrase(objects[0])), child.text)
-        if dep == "xcomp" and child.head.lemma_ == "be" and child.head.dep_ != "auxpass":
-            return Part("attr", self.phrase(child))  # "The aim of X is to relieve ..."
-        if dep == "advcl" and any(c.dep_ == "aux" and c.lower_ == "to" for c in child.children):
-            return Part("infinitive", self.phrase(child, marked=True))  # "to reduce its ..."
-        if dep == "advcl":
-            mark = mark_of(child)
-            if mark in WHEN_MARKS:
-                return Part("when", self.phrase(child, marked=True), mark)
-            if mark in WHY_MARKS:
-                return Part("why", self.phrase(child), mark)
-            return None
-        if (
-            dep == "xcomp"
-            and child.head.lemma_ in ("take", "need")
-            and not any(c.dep_ in ("dobj", "attr") for c in child.children)
-        ):
-            # "take weeks to heal": the infinitive says what the object is for
-            return Part("infinitive", self.phrase(child, marked=True))
-        if dep == "xcomp":
-            objects = [c for c in child.children if c.dep_ in ("dobj", "attr")]
-            if objects:
-                return Part("xcomp", self.items(objects[0], self.phrase(objects[0])), child.text)
-            to = [c for c in child.children if c.dep_ == "aux" and c.lower_ == "to"]
-            if to and child.head.lemma_ in ("prefer", "compare", "add", "switch", "refer"):
-                # "are preferred to warfarin in most patients": "to" read as a preposition
-                preps = {t.i for c in child.children if c.dep_ == "prep" for t in c.subtree}
-                kept = [t for t in child.subtree if t.i != to[0].i and t.i not in preps]
-                return Part("prep", self._phrase_of(kept), "to")
-        return None
 
-    # ---- other names and examples ---------------------------------------------------------
+def _after_comma(relcl: Token) -> bool:
+    """Whether a relative clause follows a comma (non-restrictive: a remark)."""
+    first = relcl.left_edge
+    return first.i > 0 and first.doc[first.i - 1].text == ","
 
 
-_FREQUENCIES = frozenset(
-    [
-        "daily",
-        "weekly",
-        "monthly",
-        "yearly",
-        "annually",
-        "fortnightly",
-        "hourly",
-        "nightly",
-        "twice",
-        "once",
-    ]
-)
-_TIME_WORDS = frozenset(["until", "after", "before", "since"])
+def _negative(subject: Token) -> bool:
+    """ "No medicine": a subject no pronoun can stand for."""
+    return any(c.dep_ == "det" and c.lower_ in ("no", "neither") for c in subject.children)
