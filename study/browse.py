@@ -21,6 +21,7 @@ from sqlmodel import Session, col, select
 from study.cards import MATURE_INTERVAL, CardContent
 from study.decks import DeckError, load_deck, mark_note_edited
 from study.errors import UserError
+from study.review_log import ReviewKind
 from study.storage.models import Card, CardState, Deck, Note, Review
 from study.storage.repository import CardRow, NotFoundError, card_row, deck_materials, set_flags
 
@@ -200,11 +201,12 @@ def history(session: Session, learner_id: int, card_id: str) -> list[HistoryEntr
     reviews = list(
         session.exec(
             select(Review)
-            .where(Review.learner_id == learner_id, Review.card_id == card_id)
+            .join(Card, col(Card.key) == col(Review.card_key))
+            .where(Review.learner_id == learner_id, Card.id == card_id)
             .order_by(col(Review.id))
         )
     )
-    cancelled = {r.cancels_id for r in reviews if r.kind == "undo"}
+    cancelled = {r.cancels_id for r in reviews if r.kind == ReviewKind.UNDO}
     return [
         HistoryEntry(
             reviewed_at=r.reviewed_at,
@@ -218,7 +220,7 @@ def history(session: Session, learner_id: int, card_id: str) -> list[HistoryEntr
             cancelled=r.id in cancelled,
         )
         for r in reviews
-        if r.kind != "undo"
+        if r.kind != ReviewKind.UNDO
     ]
 
 

@@ -37,6 +37,7 @@ from pathlib import Path
 from study.clock import study_day
 from study.config import Settings, data_dir
 from study.errors import UserError
+from study.review_log import ReviewKind
 from study.storage.database import (
     BUSY_TIMEOUT_MS,
     SCHEMA_VERSION,
@@ -661,13 +662,18 @@ _ORPHANS: dict[str, tuple[str, str]] = {
     "material without its deck": ("material", "deck_id NOT IN (SELECT id FROM deck)"),
     "note without its deck": ("note", "deck_id NOT IN (SELECT id FROM deck)"),
     "card without its note": ("card", "note_id NOT IN (SELECT id FROM note)"),
-    "review without its card": ("review", "card_id NOT IN (SELECT id FROM card)"),
+    "review without its card": ("review", "card_key NOT IN (SELECT key FROM card)"),
     "review without its learner": ("review", "learner_id NOT IN (SELECT id FROM learner)"),
     "undo of a missing review": (
         "review",
         "cancels_id IS NOT NULL AND cancels_id NOT IN (SELECT id FROM review)",
     ),
+    "undo record of a missing review": (
+        "review_undo",
+        "review_id NOT IN (SELECT id FROM review)",
+    ),
 }
+_NEW, _REVIEW, _UNDO = ReviewKind.NEW.code, ReviewKind.REVIEW.code, ReviewKind.UNDO.code
 # The orphans repair deletes: nothing else refers to them and they mean nothing alone.
 _SAFE_TO_DELETE = (
     "card_state without its card",
@@ -680,8 +686,8 @@ _COUNT_SQL = {
     "notes": "SELECT count(*) FROM note",
     "cards": "SELECT count(*) FROM card",
     "learners": "SELECT count(*) FROM learner",
-    "reviews": "SELECT count(*) FROM review WHERE kind != 'undo'",
-    "cancelled": "SELECT count(*) FROM review WHERE kind = 'undo'",
+    "reviews": f"SELECT count(*) FROM review WHERE kind != {_UNDO}",
+    "cancelled": f"SELECT count(*) FROM review WHERE kind = {_UNDO}",
 }
 # Left-over marks with no effect any more (the session ignores them), cleared by repair.
 _STALE = {
@@ -689,16 +695,19 @@ _STALE = {
     "burials that have ended": ("buried_until", "buried_until IS NOT NULL AND buried_until <= ?"),
 }
 # A card whose schedule disagrees with the last review in its log that was not undone.
-_MISMATCH_SQL = """
+# (The log's due dates are day numbers: date(n * 86400, 'unixepoch') is their ISO text.)
+_MISMATCH_SQL = f"""
 SELECT count(*) FROM card_state AS s
+JOIN card AS c ON c.id = s.card_id
 JOIN review AS r ON r.id = (
     SELECT max(l.id) FROM review AS l
-    WHERE l.learner_id = s.learner_id AND l.card_id = s.card_id
-      AND l.kind IN ('new', 'review')
+    WHERE l.learner_id = s.learner_id AND l.card_key = c.key
+      AND l.kind IN ({_NEW}, {_REVIEW})
       AND NOT EXISTS (SELECT 1 FROM review AS u WHERE u.cancels_id = l.id)
 )
 WHERE s.repetitions != r.repetitions_after OR s.ease_hundredths != r.ease_after
-   OR s.interval != r.interval_after OR s.due_day IS NOT r.due_after
+   OR s.interval != r.interval_after
+   OR s.due_day IS NOT date(r.due_after * 86400, 'unixepoch')
 """
 
 

@@ -22,6 +22,7 @@ from typing import Any, Protocol
 from study import sm2
 from study.cards import CardContent, question_and_answer, split_tags
 from study.config import Settings
+from study.review_log import SCHEDULED, ReviewKind, day_number, kind_codes
 
 SEPARATOR = "::"  # between a parent deck's name and its child's
 
@@ -96,9 +97,10 @@ def new_today_sql(alias: str) -> str:
 
 
 _DECKS = "SELECT id, name FROM deck ORDER BY name, id"
+# The review log holds day numbers and kind codes (study.review_log): :day, :kinds.
 _DONE_TODAY = (
-    "SELECT card.deck_id, COUNT(*) FROM review JOIN card ON card.id = review.card_id "
-    "WHERE review.learner_id = :learner_id AND review.study_day = :today "
+    "SELECT card.deck_id, COUNT(*) FROM review JOIN card ON card.key = review.card_key "
+    "WHERE review.learner_id = :learner_id AND review.study_day = :day "
     "AND review.kind IN :kinds AND " + NOT_CANCELLED + " GROUP BY card.deck_id"
 )
 # Each statement comes in two forms: all decks, or the decks in :deck_ids. A tag adds
@@ -184,12 +186,14 @@ def plan_queue(
     params = {**_scope_params(scope), "learner_id": learner_id, "today": today}
     if cram:
         rows = reader.rows(_scoped(_CRAM, scope), params)
-        return Plan(today, [Pending(row[0], "cram") for row in rows], [])
+        return Plan(today, [Pending(row[0], ReviewKind.CRAM) for row in rows], [])
     drills = [row[0] for row in reader.rows(_scoped(_WAITING_DRILLS, scope), params)]
     decks = {deck_id: name for deck_id, name in reader.rows(_DECKS, {})}
     due = _due_cards(reader, settings, scope, decks, params, exclude=set(drills))
     new = _new_cards(reader, settings, scope, decks, params)
-    main = spread([Pending(c, "review") for c in due], [Pending(c, "new") for c in new])
+    main = spread(
+        [Pending(c, ReviewKind.REVIEW) for c in due], [Pending(c, ReviewKind.NEW) for c in new]
+    )
     return Plan(today, main, drills)
 
 
@@ -201,7 +205,7 @@ def _due_cards(
     params: dict[str, Any],
     exclude: set[str],
 ) -> list[str]:
-    budget = Budget(reader, settings, scope, decks, params, "reviews_per_day", ("review",))
+    budget = Budget(reader, settings, scope, decks, params, "reviews_per_day", (ReviewKind.REVIEW,))
     picked: list[str] = []
     for card_id, deck_id in reader.rows(_scoped(_DUE, scope), params):
         if budget.exhausted():
@@ -220,7 +224,7 @@ def _new_cards(
 ) -> list[str]:
     # New cards come deck by deck in name order, each deck in file order: a deck is read
     # only until its limit is reached, instead of sorting every card of the collection.
-    budget = Budget(reader, settings, scope, decks, params, "new_per_day", ("new",))
+    budget = Budget(reader, settings, scope, decks, params, "new_per_day", (ReviewKind.NEW,))
     picked: list[str] = []
     notes: set[str] = set()
     statement = _scoped(_NEW_IN, scope)
@@ -413,7 +417,7 @@ def done_today(
     reader: Reader, learner_id: int, today: date, kinds: tuple[str, ...]
 ) -> dict[str, int]:
     """Per deck, today's answers of ``kinds`` that were not undone: what the limits count."""
-    params = {"learner_id": learner_id, "today": today, "kinds": list(kinds)}
+    params = {"learner_id": learner_id, "day": day_number(today), "kinds": kind_codes(kinds)}
     return {deck_id: int(n) for deck_id, n in reader.rows(_DONE_TODAY, params)}
 
 
@@ -550,7 +554,6 @@ class Queue:
 
 # ---------------------------------------------------------------- what each grade would do
 
-SCHEDULED = ("new", "review")  # the kinds of answer that move a card's schedule
 _SCHEDULE = (
     "SELECT repetitions, ease_hundredths, interval FROM card_state "
     "WHERE learner_id = :learner_id AND card_id = :card_id"

@@ -18,6 +18,7 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from study.decks import DeckSpec, NoteSpec, dump_deck
+from study.review_log import ReviewKind, day_of
 
 PYTHON = sys.executable
 REPO = Path(__file__).resolve().parents[2]
@@ -52,9 +53,11 @@ for _ in range(count):
     if session.current() is None:
         break
     if rng.random() < 0.1 and session.can_undo():
-        if session.undo() is not None:
+        card = session.undo()
+        if card is not None:
             with ws.database.session() as s:
-                undo = s.exec(select(Review).where(Review.session_id == session.session_id,
+                undo = s.exec(select(Review).where(Review.learner_id == ws.learner_id,
+                              Review.card_id == card,
                               Review.kind == "undo").order_by(Review.id.desc())).first()
             print("UNDO", undo.cancels_id, flush=True)
         continue
@@ -139,18 +142,21 @@ def consistency_problems(db: Path | str) -> list[str]:
             "reviews FROM card_state"
         ).fetchall()
         live = connection.exec_driver_sql(
-            "SELECT r.learner_id, r.card_id, r.repetitions_after, r.ease_after, "
-            "r.interval_after, r.due_after FROM review AS r "
-            "WHERE r.kind IN ('new', 'review') "
+            "SELECT r.learner_id, c.id, r.repetitions_after, r.ease_after, "
+            "r.interval_after, r.due_after FROM review AS r JOIN card AS c ON c.key = r.card_key "
+            f"WHERE r.kind IN ({ReviewKind.NEW.code}, {ReviewKind.REVIEW.code}) "
             "AND NOT EXISTS (SELECT 1 FROM review AS u WHERE u.cancels_id = r.id) "
             "ORDER BY r.id"
         ).fetchall()
         last: dict[tuple[int, str], tuple[object, ...]] = {}
         number: dict[tuple[int, str], int] = {}
-        for learner, card, *after in live:
-            last[(learner, card)] = tuple(after)
+        for learner, card, *after, due_after in live:
+            # The log's due date is a day number, the schedule's a date (text in SQLite).
+            due_text = None if due_after is None else day_of(due_after).isoformat()
+            last[(learner, card)] = (*after, due_text)
             number[(learner, card)] = number.get((learner, card), 0) + 1
         for learner, card, repetitions, ease, interval, due, reviews in states:
+            due = None if due is None else str(due)
             expected = last.get((learner, card), (0, 250, 0, None))
             if (repetitions, ease, interval, due) != expected:
                 problems.append(
@@ -167,7 +173,8 @@ def consistency_problems(db: Path | str) -> list[str]:
         ).fetchall()
         problems += [f"review {row[0]} cancelled twice" for row in twice]
         odd = connection.exec_driver_sql(
-            "SELECT id FROM review WHERE (kind = 'undo') != (cancels_id IS NOT NULL)"
+            f"SELECT id FROM review WHERE (kind = {ReviewKind.UNDO.code}) "
+            "!= (cancels_id IS NOT NULL)"
         ).fetchall()
         problems += [f"review {row[0]}: undo without target, or target without undo" for row in odd]
     engine.dispose()

@@ -1,9 +1,11 @@
 """How the statistics read the database (SQLite's query plans), pinned so a change of
 query or index cannot quietly bring back a read of every log row.
 
-At 1,000,000 reviews the log table is read at a few microseconds a row, its covering
-index at a tenth of that: every access to ``review`` must be through an index that
-holds what the query needs (or one row by id, for the few cancelled grades).
+At 1,000,000 reviews a read of the whole log costs seconds: every access to ``review``
+must be through an index, the learner's days (``ix_review_day``), the undo records
+(``ix_review_cancels``) or one row by id (the few cancelled grades). The compact log
+(schema version 9) has no covering index: its rows are about as small as an index
+entry would be.
 """
 
 from __future__ import annotations
@@ -61,7 +63,7 @@ def review_accesses(database: Database, seen: list[tuple[str, Any]]) -> list[str
 @pytest.mark.parametrize(
     "scope", [{}, {"deck_ids": ["a"]}, {"tag": "hip"}], ids=["everything", "deck", "tag"]
 )
-def test_statistics_read_the_review_log_only_through_covering_indexes(
+def test_statistics_read_the_review_log_only_through_its_indexes(
     h: History, scope: dict[str, Any]
 ) -> None:
     with statements(h.database) as seen:
@@ -72,7 +74,8 @@ def test_statistics_read_the_review_log_only_through_covering_indexes(
     assert steps, "the statistics read the review log"
     for step in steps:
         assert (
-            "USING COVERING INDEX ix_review_stats" in step
+            "USING INDEX ix_review_day" in step
+            or "USING COVERING INDEX ix_review_day" in step
             or "USING COVERING INDEX ix_review_cancels" in step
             # The cancelled grades: found from the undo records, then one row each.
             or "USING INDEX ix_review_cancels" in step
