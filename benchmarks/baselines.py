@@ -268,8 +268,8 @@ def import_by_executemany(db_path: Path, deck_path: Path, now: datetime) -> int:
         )
         db.executemany("INSERT INTO note_tag (note_id, tag) VALUES (?, ?)", tags)
         db.executemany(
-            "INSERT INTO card (id, note_id, deck_id, ordinal, position, retired) "
-            "VALUES (?, ?, ?, ?, ?, 0)",
+            "INSERT INTO card (id, note_id, deck_id, ordinal, position, retired, key) "
+            "VALUES (?, ?, ?, ?, ?, 0, (SELECT coalesce(max(key), 0) + 1 FROM card))",
             cards,
         )
         db.execute("COMMIT")

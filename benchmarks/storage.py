@@ -7,13 +7,17 @@ number, and the same review history written into ``revlog`` (one row per answer,
 records and the answers they cancelled left out: Anki deletes an undone answer), then
 the file vacuumed. Both files are measured the same way: the pages of the review tables
 and their indexes (SQLite's ``dbstat``) divided by their rows, and the file's size.
+The notes add the time and size of a backup of the collection (the daily backup's
+work: copy, integrity check, compression).
 """
 
 from __future__ import annotations
 
 import shutil
 import sqlite3
+import time
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -197,5 +201,21 @@ def storage(collection: Collection, workdir: Path) -> Figure:
         Check("bytes per review ratio", figure.ratios["bytes_per_review"], "<=", LIMIT),
         Check("database size ratio", figure.ratios["db_mb"], "<=", LIMIT),
     ]
-    figure.notes = f"{study_rows:,} study log rows, {anki_rows:,} Anki revlog rows"
+    backup_s, backup_mb = _backup(collection)
+    figure.notes = (
+        f"{study_rows:,} study log rows, {anki_rows:,} Anki revlog rows; "
+        f"a daily backup: {backup_s:.1f} s, {backup_mb:.1f} MB (compressed)"
+    )
     return figure
+
+
+def _backup(collection: Collection) -> tuple[float, float]:
+    """Seconds and MB of a backup of the collection, made as the daily one is."""
+    from study.maintenance import make_backup
+
+    started = time.perf_counter()
+    made = make_backup(collection.db_path, now=datetime.now(UTC))
+    seconds = time.perf_counter() - started
+    size = made.stat().st_size / 1e6
+    shutil.rmtree(made.parent, ignore_errors=True)
+    return seconds, size

@@ -167,18 +167,19 @@ class Card(SQLModel, table=True):
         sa.Index("ix_card_key", "key", unique=True),
     )
     id: str = Field(primary_key=True)
-    # Given in order on insert (the next after the largest), never reused.
+    note_id: str = Field(foreign_key="note.id", index=True)
+    deck_id: str = Field(foreign_key="deck.id")
+    ordinal: int = 0  # the cloze number; 0 for a basic card
+    position: int = 0  # order in the deck file, for introducing new cards
+    retired: bool = False
+    # The review log's name for the card: given in order on insert (the next after the
+    # largest), never reused. Last, as the upgrade to version 9 added it.
     key: int | None = Field(
         default=None,
         sa_type=sa.Integer,
         nullable=False,
         sa_column_kwargs={"default": sa.text("(SELECT coalesce(max(key), 0) + 1 FROM card)")},
     )
-    note_id: str = Field(foreign_key="note.id", index=True)
-    deck_id: str = Field(foreign_key="deck.id")
-    ordinal: int = 0  # the cloze number; 0 for a basic card
-    position: int = 0  # order in the deck file, for introducing new cards
-    retired: bool = False
 
 
 class CardState(SQLModel, table=True):

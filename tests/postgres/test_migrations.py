@@ -134,7 +134,11 @@ def _server_database_at(dump: Path, sqlite_file: Path, url: str) -> int:
             for (table,) in connection.execute("SELECT name FROM sqlite_master WHERE type='table'")
         }
     current = {t.name: [c.name for c in t.columns] for t in SQLModel.metadata.sorted_tables}
-    legacy = v8_review_table("review", sa.MetaData())  # the log, as version 9 converts it
+    # The log as version 9 converts it (beside the tables its keys refer to).
+    metadata = sa.MetaData()
+    sa.Table("learner", metadata, sa.Column("id", sa.Integer, primary_key=True))
+    sa.Table("card", metadata, sa.Column("id", sa.String, primary_key=True))
+    legacy = v8_review_table("review", metadata)
     current["review"] = [c.name for c in legacy.columns]
     new_tables = set(current) - set(old_columns)  # tables later versions added
     assert set(old_columns) <= set(current)
@@ -149,11 +153,12 @@ def _server_database_at(dump: Path, sqlite_file: Path, url: str) -> int:
     target = sa.create_engine(url)
     try:
         with source.connect() as reading, target.begin() as writing:
-            for name in _indexes(url):
-                writing.exec_driver_sql(f"DROP INDEX {name}")
+            indexes = _indexes(url)
             for table_name in new_tables:
                 writing.exec_driver_sql(f"DROP TABLE {table_name}")
-            writing.exec_driver_sql("DROP TABLE review")
+            writing.exec_driver_sql("DROP TABLE review")  # with its indexes and keys
+            for name in indexes:
+                writing.exec_driver_sql(f"DROP INDEX IF EXISTS {name}")
             legacy.create(writing)
             for table_name, columns in added.items():  # the columns later versions added
                 for column in columns:

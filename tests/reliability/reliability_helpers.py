@@ -10,13 +10,16 @@ import signal
 import sqlite3
 import subprocess
 import sys
+import tempfile
 import time
-from contextlib import closing
+from collections.abc import Iterator
+from contextlib import closing, contextmanager
 from datetime import datetime
 from pathlib import Path
 
 import sqlalchemy as sa
 
+from study.backup_files import readable
 from study.decks import DeckSpec, NoteSpec, dump_deck
 from study.review_log import ReviewKind, day_of
 
@@ -112,9 +115,16 @@ def start_driver(
     )
 
 
+@contextmanager
+def plain(db: Path) -> Iterator[Path]:
+    """The SQLite file ``db`` itself, or a compressed backup (``*.db.zst``) unpacked."""
+    with tempfile.TemporaryDirectory() as scratch, readable(db, Path(scratch) / "db") as path:
+        yield path
+
+
 def fingerprint(db: Path) -> str:
     """A hash of every row of every table (changes whenever the content changes)."""
-    with closing(sqlite3.connect(db)) as connection:
+    with plain(db) as path, closing(sqlite3.connect(path)) as connection:
         digest = hashlib.sha256()
         for line in connection.iterdump():
             digest.update(line.encode())
@@ -122,7 +132,7 @@ def fingerprint(db: Path) -> str:
 
 
 def integrity(db: Path) -> list[str]:
-    with closing(sqlite3.connect(db)) as connection:
+    with plain(db) as path, closing(sqlite3.connect(path)) as connection:
         return [row[0] for row in connection.execute("PRAGMA integrity_check")]
 
 

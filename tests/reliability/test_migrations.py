@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from reliability_helpers import consistency_problems, integrity
+from reliability_helpers import consistency_problems, integrity, plain
 
 from study.clock import FixedClock
 from study.config import Settings
@@ -197,8 +197,9 @@ def test_every_earlier_schema_upgrades_and_keeps_every_row(dump: Path, tmp_path:
     # The backup was taken before the upgrade: the old version with the same rows.
     if old_version < SCHEMA_VERSION:
         [backup] = list_backups(db)
-        assert _version(backup.path) == old_version
-        assert _rows(backup.path) == before
+        with plain(backup.path) as unpacked:
+            assert _version(unpacked) == old_version
+            assert _rows(unpacked) == before
 
 
 def _schedules(db: Path, learner: str) -> dict[str, dict[str, object]]:
