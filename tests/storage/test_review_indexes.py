@@ -9,7 +9,7 @@ import pytest
 
 from study.queue import _DONE_TODAY
 from study.storage.database import Database
-from study.storage.models import Review
+from study.storage.models import Review, ReviewUndo
 
 pytestmark = pytest.mark.sqlite_only  # SQLite's EXPLAIN QUERY PLAN
 
@@ -23,6 +23,7 @@ def _plan(database: Database, sql: str, parameters: tuple[object, ...]) -> str:
 def test_the_review_log_has_only_the_indexes_a_query_needs(database: Database) -> None:
     indexes = {index.name for index in Review.__table__.indexes}  # type: ignore[attr-defined]
     assert indexes == {"ix_review_day", "ix_review_card", "ix_review_cancels"}
+    assert not ReviewUndo.__table__.indexes  # type: ignore[attr-defined]  # read by its key
 
 
 def test_todays_counts_for_the_daily_limits_read_the_learners_day(database: Database) -> None:
@@ -31,6 +32,8 @@ def test_todays_counts_for_the_daily_limits_read_the_learners_day(database: Data
     plan = _plan(database, sql, (1, 20_000, 0, 1))
     assert "SEARCH review USING INDEX ix_review_day (learner_id=? AND study_day=?)" in plan
     assert "SCAN review" not in plan
+    # ... and each answer's card by its key: the log names cards by ix_card_key's column.
+    assert "SEARCH card USING INDEX ix_card_key (key=?)" in plan
 
 
 def test_a_cards_history_reads_the_cards_reviews(database: Database) -> None:
