@@ -3,7 +3,8 @@
 Deck files are written with ``study.decks.dump_deck`` and imported with
 ``study.library.import_deck_files`` (the path a learner's ``study import`` takes); the
 learner comes from ``repository.get_or_create_learner``. Three years of review history
-is then bulk-loaded with SQLAlchemy core inserts on the app's own tables
+(made card by card, then put in time order as the app appends it) is then bulk-loaded
+with SQLAlchemy core inserts on the app's own tables
 (``CardState.__table__``, ``Review.__table__``), so every row goes through the app's
 column types (UTC datetimes, dates, the log's day numbers and milliseconds) exactly as
 the ORM would write it.
@@ -357,6 +358,29 @@ def _final_state(
     }
 
 
+# The log renumbered in time order, as the app appends it (the history is made card by
+# card): each review's id is its place in time, an undo record points at the new id.
+_TIME_ORDER = (
+    "CREATE TEMP TABLE renumbered AS SELECT id AS old, "
+    "row_number() OVER (ORDER BY reviewed_at, id) AS new FROM review",
+    "CREATE INDEX temp.renumbered_old ON renumbered (old)",
+    "CREATE TEMP TABLE old_review AS SELECT * FROM review",
+    "DELETE FROM review",
+    "INSERT INTO review SELECT n.new, r.learner_id, r.card_key, r.reviewed_at, r.study_day, "
+    "r.kind, r.grade, r.answer_ms, (SELECT c.new FROM renumbered AS c WHERE c.old = r.cancels_id), "
+    "r.repetitions_before, r.ease_before, r.interval_before, r.due_before, "
+    "r.repetitions_after, r.ease_after, r.interval_after, r.due_after "
+    "FROM old_review AS r JOIN renumbered AS n ON n.old = r.id ORDER BY n.new",
+    "DROP TABLE temp.old_review",
+    "DROP TABLE temp.renumbered",
+)
+
+
+def _in_time_order(connection: Any) -> None:
+    for statement in _TIME_ORDER:
+        connection.exec_driver_sql(statement)
+
+
 def _load_history(
     database: Database, learner_id: int, card_ids: list[str], total: int, today: date
 ) -> tuple[int, int]:
@@ -378,6 +402,7 @@ def _load_history(
                 batch = []
         if batch:
             connection.execute(review_insert, batch)
+        _in_time_order(connection)
         final = [_final_state(rng, learner_id, s, today) for s in states.values()]
         for start in range(0, len(final), 20_000):
             connection.execute(

@@ -233,7 +233,9 @@ class Review(SQLModel, table=True):
         # A card's history, and whether a card was answered today (browse, doctor).
         sa.Index("ix_review_card", "card_key"),
         # A learner's day or window: today's counts for the daily limits, statistics.
-        sa.Index("ix_review_day", "learner_id", "study_day"),
+        # With the kind (a byte at most): the statistics count the answers of each day and
+        # kind from the index alone, already in order.
+        sa.Index("ix_review_day", "learner_id", "study_day", "kind"),
         sa.Index(
             "ix_review_cancels",
             "cancels_id",

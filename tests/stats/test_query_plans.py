@@ -96,3 +96,15 @@ def test_cancelled_grades_are_found_from_the_undo_records_not_by_walking_the_log
     # never the log through the learner's index row by row for the undo records.
     assert not any(step.startswith("SCAN review") for step in steps), steps
     assert h.stats(today=TODAY).reviews_total == 1
+
+
+def test_the_answers_of_each_day_by_kind_are_counted_from_the_day_index_alone(
+    h: History,
+) -> None:
+    with statements(h.database) as seen:
+        h.stats()
+
+    steps = review_accesses(h.database, seen)
+
+    # The whole history's days (streaks, study days, totals by kind): no log row read.
+    assert any("USING COVERING INDEX ix_review_day" in step for step in steps), steps

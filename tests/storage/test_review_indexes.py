@@ -30,7 +30,7 @@ def test_todays_counts_for_the_daily_limits_read_the_learners_day(database: Data
     sql = _DONE_TODAY.replace(":learner_id", "?").replace(":day", "?")
     sql = sql.replace(":kinds", "(?, ?)")
     plan = _plan(database, sql, (1, 20_000, 0, 1))
-    assert "SEARCH review USING INDEX ix_review_day (learner_id=? AND study_day=?)" in plan
+    assert "ix_review_day (learner_id=? AND study_day=? AND kind=?)" in plan
     assert "SCAN review" not in plan
     # ... and each answer's card by its key: the log names cards by ix_card_key's column.
     assert "SEARCH card USING INDEX ix_card_key (key=?)" in plan
