@@ -30,6 +30,11 @@ class AnswerRow:
     interval_before: int
     due_before: date | None
 
+    @classmethod
+    def of(cls, review: Any) -> AnswerRow:
+        """The columns undo reads, from a stored review row (``Review``)."""
+        return cls(**{name: getattr(review, name) for name in cls.__dataclass_fields__})
+
 
 def _iso(day: date | None) -> str | None:
     return day.isoformat() if day is not None else None

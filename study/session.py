@@ -450,7 +450,7 @@ class StudySession:
             before = json.loads(record.state_before)
         else:
             after = _state_json(state_of(session, self.learner_id, card_id_))
-            before = {"card": derived_before(after, _answer_row(review)), "siblings": {}}
+            before = {"card": derived_before(after, AnswerRow.of(review)), "siblings": {}}
         now = self.clock.now()
         for card_id, values in [
             (card_id_, before.get("card")),
@@ -632,18 +632,6 @@ def _last_undoable(session: Session, learner_id: int, today: date) -> Review | N
         .order_by(col(Review.id).desc())
         .limit(1)
     ).first()
-
-
-def _answer_row(review: Review) -> AnswerRow:
-    return AnswerRow(
-        kind=review.kind,
-        grade=review.grade,
-        study_day=review.study_day,
-        repetitions_before=review.repetitions_before,
-        ease_before=review.ease_before,
-        interval_before=review.interval_before,
-        due_before=review.due_before,
-    )
 
 
 def _sm2_state(state: CardState | Schedule) -> sm2.Sm2State:
