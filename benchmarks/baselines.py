@@ -89,7 +89,7 @@ class BareGrader:
 
     Read the schedule, apply SM-2 in integer hundredths, bury the note's siblings until
     tomorrow (a cloze card's), write the schedule and append the compact review row (with
-    the states before as JSON when siblings were buried, as the app keeps them for undo).
+    the names of the siblings buried, as the app keeps them for undo).
     """
 
     def __init__(self, path: Path, learner_id: int) -> None:
@@ -161,8 +161,11 @@ class BareGrader:
                 ),
             )
             if siblings:  # what undo needs beyond the row: the siblings buried
-                snapshot = json.dumps({"card": before, "siblings": siblings}, sort_keys=True)
-                db.execute(_INSERT_UNDO_RECORD, (cursor.lastrowid, snapshot))
+                if all(values["buried_until"] is None for values in siblings.values()):
+                    record = json.dumps({"buried": sorted(siblings)})
+                else:
+                    record = json.dumps({"card": before, "siblings": siblings}, sort_keys=True)
+                db.execute(_INSERT_UNDO_RECORD, (cursor.lastrowid, record))
             db.execute("COMMIT")
         except BaseException:
             db.execute("ROLLBACK")

@@ -4,12 +4,16 @@ Up to version 8 every review kept the card's whole schedule row as JSON (about 2
 its 560 bytes). An answer changes a schedule in a few known ways, so the schedule
 before it follows from the schedule after it and the row's ``*_before`` columns:
 :func:`derived_before`. When grading, the session compares that with the schedule it
-actually read; only an answer that changed more (siblings buried, a leech marked or
-suspended, an unusual stored schedule) keeps the JSON, in ``review_undo``.
+actually read; only an answer that changed more keeps a record in ``review_undo``:
+the names of the siblings it buried (``{"buried": [...]}``, when each was simply not
+buried before), or else the whole snapshot as JSON (a leech marked or suspended, an
+unusual stored schedule, a sibling buried already).
 """
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -67,3 +71,39 @@ def derived_before(after: dict[str, Any], row: AnswerRow) -> dict[str, Any]:
     elif row.kind == ReviewKind.DRILL:
         before["drill_day"] = _iso(row.study_day)  # a drill answers today's drill
     return before
+
+
+def undo_record(before: dict[str, Any], after: dict[str, Any], row: AnswerRow) -> str | None:
+    """What ``review_undo`` keeps for an answer: None when the row alone gives back
+    ``before`` (``{"card": ..., "siblings": {id: ...}}``, the schedules read before it,
+    in JSON form) from ``after`` (the card's schedule it left); the names of the siblings
+    it buried when that is all it did beyond the row; else the whole snapshot."""
+    if derived_before(after, row) != before["card"]:
+        return json.dumps(before, sort_keys=True)
+    siblings = before["siblings"]
+    if not siblings:
+        return None
+    if all(values["buried_until"] is None for values in siblings.values()):
+        return json.dumps({"buried": sorted(siblings)})
+    return json.dumps(before, sort_keys=True)
+
+
+def restored(
+    record: str | None,
+    row: AnswerRow,
+    card_id: str,
+    current: Callable[[str], dict[str, Any]],
+) -> dict[str, Any]:
+    """The schedules undoing the answer ``row`` of ``card_id`` restores, in the form of
+    :func:`undo_record`'s ``before``: from its ``record`` and ``current`` (a card's
+    schedule now, in JSON form)."""
+    saved = json.loads(record) if record else {}
+    if "card" in saved:
+        return saved
+    return {
+        "card": derived_before(current(card_id), row),
+        "siblings": {
+            sibling: {**current(sibling), "buried_until": None}
+            for sibling in saved.get("buried", [])
+        },
+    }

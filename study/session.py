@@ -47,7 +47,6 @@ each convention with its tests; in short:
 
 from __future__ import annotations
 
-import json
 from dataclasses import InitVar, dataclass, field
 from datetime import date, datetime, timedelta
 from fractions import Fraction
@@ -81,7 +80,7 @@ from study.queue import (
     waiting,
 )
 from study.review_log import SCHEDULED, ReviewKind
-from study.review_undo import AnswerRow, derived_before
+from study.review_undo import AnswerRow, restored, undo_record
 from study.storage.database import Database, DirectConnection, SqlReader
 from study.storage.models import CardState, Review, ReviewUndo
 from study.storage.repository import (
@@ -313,11 +312,9 @@ class StudySession:
             interval_before=before.interval,
             due_before=json_date(before_json["card"]["due_day"]),
         )
-        # Undo derives the schedule before from the row; only when that would not give
-        # back exactly what was read does the answer keep its undo record.
-        exact = not before_json["siblings"] and (
-            derived_before(_state_json(state), row) == before_json["card"]
-        )
+        # Undo derives the schedules before from the row; an answer that changed more
+        # keeps a record of it (study.review_undo).
+        record = undo_record(before_json, _state_json(state), row)
         review_id = append_review(
             connection,
             {
@@ -338,7 +335,7 @@ class StudySession:
                 "interval_after": after.interval,
                 "due_after": state.due_day,
             },
-            None if exact else json.dumps(before_json, sort_keys=True),
+            record,
         )
         return GradeOutcome(
             review_id=review_id,
@@ -446,11 +443,12 @@ class StudySession:
         assert review.id is not None
         card_id_: str = review.card_id  # type: ignore[attr-defined]
         record = session.get(ReviewUndo, review.id)
-        if record is not None:
-            before = json.loads(record.state_before)
-        else:
-            after = _state_json(state_of(session, self.learner_id, card_id_))
-            before = {"card": derived_before(after, AnswerRow.of(review)), "siblings": {}}
+        before = restored(
+            record.state_before if record is not None else None,
+            AnswerRow.of(review),
+            card_id_,
+            lambda card: _state_json(state_of(session, self.learner_id, card)),
+        )
         now = self.clock.now()
         for card_id, values in [
             (card_id_, before.get("card")),
