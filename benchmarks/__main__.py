@@ -15,7 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from benchmarks import class_sql, figures, report
+from benchmarks import class_sql, figures, report, storage
 from benchmarks import scale as scale_figures
 from benchmarks.collection import DECK_LAYOUT, Sizes, build
 
@@ -58,6 +58,8 @@ def run(args: argparse.Namespace, command: str) -> dict[str, Any]:
         log(f"built in {collection.build_seconds:.1f} s")
         measured: list[figures.Figure] = []
         steps: list[tuple[str, Callable[[], list[figures.Figure]]]] = [
+            # First: the collection as built, before the other figures add to it.
+            ("storage", lambda: [storage.storage(collection, workdir)]),
             ("grading and next card", lambda: figures.grading_and_next_card(collection, sizes)),
             ("startup", lambda: [figures.startup(collection, args.repeats)]),
             ("home", lambda: [figures.home(collection, args.repeats)]),

@@ -50,11 +50,15 @@ _SIBLINGS = (
     "AND id != ? AND retired = 0"
 )
 _INSERT_REVIEW = (
-    "INSERT INTO review (learner_id, card_id, reviewed_at, study_day, grade, kind, "
+    "INSERT INTO review (learner_id, card_key, reviewed_at, study_day, grade, kind, "
     "cancels_id, answer_ms, repetitions_before, ease_before, interval_before, due_before, "
-    "repetitions_after, ease_after, interval_after, due_after, state_before, session_id) "
-    "VALUES (?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    "repetitions_after, ease_after, interval_after, due_after) "
+    "VALUES (?, (SELECT key FROM card WHERE id = ?), ?, ?, ?, ?, NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
+_INSERT_UNDO_RECORD = "INSERT INTO review_undo (review_id, state_before) VALUES (?, ?)"
+# The review log's stored forms: days since 1970-01-01, milliseconds, kind codes.
+_EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
+_KIND_NEW, _KIND_REVIEW = 0, 1
 _NEW_STATE = (0, 250, 0, None, None, 0, 0, 0, 0, None, None, 0, "")
 
 
@@ -66,6 +70,10 @@ def connect(path: Path) -> sqlite3.Connection:
     connection.execute("PRAGMA foreign_keys=ON")
     connection.execute("PRAGMA busy_timeout=10000")
     return connection
+
+
+def _day_number(iso: str | None) -> int | None:
+    return None if iso is None else date.fromisoformat(iso).toordinal() - _EPOCH_ORDINAL
 
 
 def _timestamp(moment: datetime) -> str:
@@ -80,8 +88,8 @@ class BareGrader:
     """Grades a card with the writes the app makes, in one sqlite3 transaction.
 
     Read the schedule, apply SM-2 in integer hundredths, bury the note's siblings until
-    tomorrow (a cloze card's), write the schedule and append the review with the state
-    before as JSON.
+    tomorrow (a cloze card's), write the schedule and append the compact review row (with
+    the names of the siblings buried, as the app keeps them for undo).
     """
 
     def __init__(self, path: Path, learner_id: int) -> None:
@@ -137,23 +145,27 @@ class BareGrader:
                 (
                     self.learner_id,
                     card_id,
-                    stamp,
-                    today.isoformat(),
+                    int(now.timestamp() * 1000),
+                    _day_number(today.isoformat()),
                     grade,
-                    "review" if before["reviews"] else "new",
+                    _KIND_REVIEW if before["reviews"] else _KIND_NEW,
                     4000,
                     before["repetitions"],
                     before["ease_hundredths"],
                     before["interval"],
-                    before["due_day"],
+                    _day_number(before["due_day"]),
                     reps,
                     ease,
                     interval,
-                    state["due_day"],
-                    json.dumps({"card": before, "siblings": siblings}, sort_keys=True),
-                    "baseline",
+                    _day_number(state["due_day"]),
                 ),
             )
+            if siblings:  # what undo needs beyond the row: the siblings buried
+                if all(values["buried_until"] is None for values in siblings.values()):
+                    record = json.dumps({"buried": sorted(siblings)})
+                else:
+                    record = json.dumps({"card": before, "siblings": siblings}, sort_keys=True)
+                db.execute(_INSERT_UNDO_RECORD, (cursor.lastrowid, record))
             db.execute("COMMIT")
         except BaseException:
             db.execute("ROLLBACK")
@@ -259,8 +271,8 @@ def import_by_executemany(db_path: Path, deck_path: Path, now: datetime) -> int:
         )
         db.executemany("INSERT INTO note_tag (note_id, tag) VALUES (?, ?)", tags)
         db.executemany(
-            "INSERT INTO card (id, note_id, deck_id, ordinal, position, retired) "
-            "VALUES (?, ?, ?, ?, ?, 0)",
+            "INSERT INTO card (id, note_id, deck_id, ordinal, position, retired, key) "
+            "VALUES (?, ?, ?, ?, ?, 0, (SELECT coalesce(max(key), 0) + 1 FROM card))",
             cards,
         )
         db.execute("COMMIT")

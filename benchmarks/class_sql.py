@@ -26,10 +26,18 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from benchmarks.collection import BENCH_SETTINGS, Sizes, _final_state, _histories, write_decks
+from benchmarks.collection import (
+    BENCH_SETTINGS,
+    Sizes,
+    _final_state,
+    _histories,
+    keyed,
+    write_decks,
+)
 from benchmarks.figures import Check, Figure
 
 WINDOW_DAYS = 30
+EPOCH_DAY = date(1970, 1, 1)  # the review log stores days since it
 REVIEWS_PER_CARD = 5  # each learner studies about this many reviews' worth of cards
 
 
@@ -76,6 +84,7 @@ def build_class(url: str, root: Path, sizes: Sizes) -> ClassCollection:
             ]
             connection.execute(sa.insert(Learner.__table__), people)  # type: ignore[attr-defined]
             ids = dict(connection.exec_driver_sql("SELECT name, id FROM learner").all())
+            keys = dict(connection.exec_driver_sql("SELECT id, key FROM card").all())
         written = 0
         per_learner = sizes.class_reviews // sizes.class_learners
         rng = random.Random(2026)
@@ -84,6 +93,7 @@ def build_class(url: str, root: Path, sizes: Sizes) -> ClassCollection:
                 learner_id = ids[f"learner-{n:03d}"]
                 subset = rng.sample(card_ids, min(len(card_ids), per_learner // REVIEWS_PER_CARD))
                 rows, states = _learner_rows(learner_id, subset, per_learner, today, written)
+                rows = keyed(rows, keys)
                 written += len(rows)
                 for start in range(0, len(rows), 20_000):
                     connection.execute(
@@ -135,18 +145,19 @@ def _learner_rows(
 _CARDS_IN_SCOPE = "SELECT id FROM card WHERE retired"
 QUERIES = {
     "names": "SELECT id, name FROM learner",
+    # The review log's stored forms: kinds 1 (review) and 4 (undo), day numbers (:day_*).
     "per_day": """SELECT learner_id, study_day, count(*),
-        sum(CASE WHEN kind = 'review' AND repetitions_before > 0 THEN 1 ELSE 0 END),
-        sum(CASE WHEN kind = 'review' AND repetitions_before > 0 AND grade >= 3
+        sum(CASE WHEN kind = 1 AND repetitions_before > 0 THEN 1 ELSE 0 END),
+        sum(CASE WHEN kind = 1 AND repetitions_before > 0 AND grade >= 3
             THEN 1 ELSE 0 END)
-        FROM review WHERE kind <> 'undo' AND study_day <= :today
+        FROM review WHERE kind <> 4 AND study_day <= :day_today
         GROUP BY learner_id, study_day""",
     "cancelled": """SELECT r.learner_id, r.study_day, count(*),
-        sum(CASE WHEN r.kind = 'review' AND r.repetitions_before > 0 THEN 1 ELSE 0 END),
-        sum(CASE WHEN r.kind = 'review' AND r.repetitions_before > 0 AND r.grade >= 3
+        sum(CASE WHEN r.kind = 1 AND r.repetitions_before > 0 THEN 1 ELSE 0 END),
+        sum(CASE WHEN r.kind = 1 AND r.repetitions_before > 0 AND r.grade >= 3
             THEN 1 ELSE 0 END)
         FROM review u JOIN review r ON r.id = u.cancels_id
-        WHERE u.kind = 'undo' AND r.study_day <= :today GROUP BY r.learner_id, r.study_day""",
+        WHERE u.kind = 4 AND r.study_day <= :day_today GROUP BY r.learner_id, r.study_day""",
     "states": f"""SELECT learner_id + 0 AS learner, CASE WHEN reviews = 0 THEN 'new'
             WHEN repetitions = 0 OR drill_day = :today THEN 'learning'
             WHEN interval >= 21 THEN 'mature' ELSE 'young' END AS state,
@@ -157,12 +168,12 @@ QUERIES = {
         FROM card_state WHERE card_id NOT IN ({_CARDS_IN_SCOPE})
         GROUP BY learner, state""",
     "cards": "SELECT count(*) FROM card WHERE NOT retired",
-    "window": """SELECT r.card_id || '' AS card, count(*),
-        sum(CASE WHEN r.grade >= 3 THEN 1 ELSE 0 END) FROM review r
-        WHERE r.kind = 'review' AND r.repetitions_before > 0
-        AND r.study_day >= :since AND r.study_day <= :today
+    "window": """SELECT c.id, w.n, w.passed FROM (SELECT r.card_key + 0 AS card, count(*) AS n,
+        sum(CASE WHEN r.grade >= 3 THEN 1 ELSE 0 END) AS passed FROM review r
+        WHERE r.kind = 1 AND r.repetitions_before > 0
+        AND r.study_day >= :day_since AND r.study_day <= :day_today
         AND NOT EXISTS (SELECT 1 FROM review u WHERE u.cancels_id = r.id)
-        GROUP BY card""",
+        GROUP BY card) w JOIN card c ON c.key = w.card""",
     "lapses": """SELECT card_id, sum(lapses), count(*) FROM card_state WHERE reviews > 0
         GROUP BY card_id""",
     "tags": """SELECT c.id, t.tag FROM card c JOIN note_tag t ON t.note_id = c.note_id
@@ -200,7 +211,12 @@ def class_by_hand(collection: ClassCollection) -> dict[str, Any]:
     today = collection.today
     since = today - timedelta(days=WINDOW_DAYS - 1)
     with _driver(collection.url) as (connection, placeholders, as_date):
-        params = {"today": as_date(today), "since": as_date(since)}
+        params = {
+            "today": as_date(today),
+            "since": as_date(since),
+            "day_today": (today - EPOCH_DAY).days,
+            "day_since": (since - EPOCH_DAY).days,
+        }
         rows = {
             name: connection.execute(placeholders(sql), params).fetchall()
             for name, sql in QUERIES.items()
@@ -208,7 +224,7 @@ def class_by_hand(collection: ClassCollection) -> dict[str, Any]:
         days: dict[int, dict[str, list[int]]] = defaultdict(lambda: defaultdict(lambda: [0, 0, 0]))
         for sign, name in ((1, "per_day"), (-1, "cancelled")):
             for learner, day, n, retained, passed in rows[name]:
-                figures = days[learner][str(day)]
+                figures = days[learner][(EPOCH_DAY + timedelta(days=day)).isoformat()]
                 figures[0] += sign * n
                 figures[1] += sign * retained
                 figures[2] += sign * passed

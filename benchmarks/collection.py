@@ -3,9 +3,11 @@
 Deck files are written with ``study.decks.writing.dump_deck`` and imported with
 ``study.library.import_deck_files`` (the path a learner's ``study import`` takes); the
 learner comes from ``repository.get_or_create_learner``. Three years of review history
-is then bulk-loaded with SQLAlchemy core inserts on the app's own tables
+(made card by card, then put in time order as the app appends it) is then bulk-loaded
+with SQLAlchemy core inserts on the app's own tables
 (``CardState.__table__``, ``Review.__table__``), so every row goes through the app's
-column types (UTC datetimes, dates) exactly as the ORM would write it.
+column types (UTC datetimes, dates, the log's day numbers and milliseconds) exactly as
+the ORM would write it.
 
 Every card's question contains the word ``QCARD`` so a process watching the terminal
 knows a card is on screen (see ``benchmarks.probes``).
@@ -13,7 +15,6 @@ knows a card is on screen (see ``benchmarks.probes``).
 
 from __future__ import annotations
 
-import json
 import random
 import time
 from collections.abc import Iterator
@@ -225,27 +226,6 @@ def _grade(rng: random.Random) -> int:
     return 5
 
 
-def _state_json(state: dict[str, Any]) -> str:
-    fields = {
-        "repetitions": state["repetitions"],
-        "ease_hundredths": state["ease_hundredths"],
-        "interval": state["interval"],
-        "due_day": state["due_day"].isoformat() if state["due_day"] else None,
-        "last_review_day": (
-            state["last_review_day"].isoformat() if state["last_review_day"] else None
-        ),
-        "reviews": state["reviews"],
-        "lapses": state["lapses"],
-        "suspended": False,
-        "leech": False,
-        "buried_until": None,
-        "drill_day": None,
-        "flagged": False,
-        "flag_reason": "",
-    }
-    return json.dumps({"card": fields, "siblings": {}}, sort_keys=True)
-
-
 def _card_history(
     rng: random.Random, learner_id: int, card_id: str, count: int, today: date, next_id: int
 ) -> tuple[list[dict[str, Any]], dict[str, Any]]:
@@ -262,7 +242,6 @@ def _card_history(
     }
     rows: list[dict[str, Any]] = []
     day = start
-    session_id = f"bench-{rng.getrandbits(48):012x}"
     while len(rows) < count:
         grade = _grade(rng)
         before = dict(state)
@@ -306,8 +285,6 @@ def _card_history(
                 "ease_after": ease,
                 "interval_after": interval,
                 "due_after": state["due_day"],
-                "state_before": _state_json(before),
-                "session_id": session_id,
             }
         )
         if grade < 4 and len(rows) < count:  # drilled again the same day: log only
@@ -317,13 +294,19 @@ def _card_history(
             if rng.random() < 0.05 and len(rows) < count:  # an undone drill
                 undo = dict(drill, id=next_id + len(rows), kind="undo", grade=None)
                 undo["cancels_id"] = drill["id"]
-                undo["state_before"] = ""
                 rows.append(undo)
         remaining = max(1, count - len(rows))
         window = max(1, (today - timedelta(days=1) - day).days)
         day += timedelta(days=max(1, min(interval, window // remaining)))
         day = min(day, today - timedelta(days=1))
     return rows, state
+
+
+def keyed(rows: list[dict[str, Any]], keys: dict[str, int]) -> list[dict[str, Any]]:
+    """Log rows as the review table takes them: the card by its key (``card.key``)."""
+    for row in rows:
+        row["card_key"] = keys[row.pop("card_id")]
+    return rows
 
 
 def _histories(
@@ -376,6 +359,29 @@ def _final_state(
     }
 
 
+# The log renumbered in time order, as the app appends it (the history is made card by
+# card): each review's id is its place in time, an undo record points at the new id.
+_TIME_ORDER = (
+    "CREATE TEMP TABLE renumbered AS SELECT id AS old, "
+    "row_number() OVER (ORDER BY reviewed_at, id) AS new FROM review",
+    "CREATE INDEX temp.renumbered_old ON renumbered (old)",
+    "CREATE TEMP TABLE old_review AS SELECT * FROM review",
+    "DELETE FROM review",
+    "INSERT INTO review SELECT n.new, r.learner_id, r.card_key, r.reviewed_at, r.study_day, "
+    "r.kind, r.grade, r.answer_ms, (SELECT c.new FROM renumbered AS c WHERE c.old = r.cancels_id), "
+    "r.repetitions_before, r.ease_before, r.interval_before, r.due_before, "
+    "r.repetitions_after, r.ease_after, r.interval_after, r.due_after "
+    "FROM old_review AS r JOIN renumbered AS n ON n.old = r.id ORDER BY n.new",
+    "DROP TABLE temp.old_review",
+    "DROP TABLE temp.renumbered",
+)
+
+
+def _in_time_order(connection: Any) -> None:
+    for statement in _TIME_ORDER:
+        connection.exec_driver_sql(statement)
+
+
 def _load_history(
     database: Database, learner_id: int, card_ids: list[str], total: int, today: date
 ) -> tuple[int, int]:
@@ -386,8 +392,9 @@ def _load_history(
     written = 0
     review_insert = Review.__table__.insert()  # type: ignore[attr-defined]
     with database.engine.begin() as connection:
+        keys = dict(connection.exec_driver_sql("SELECT id, key FROM card").all())
         for rows, state in _histories(learner_id, card_ids, total, today):
-            batch += rows
+            batch += keyed(rows, keys)
             written += len(rows)
             if state is not None:
                 states[state["card_id"]] = state  # a second pass replaces the first
@@ -396,6 +403,7 @@ def _load_history(
                 batch = []
         if batch:
             connection.execute(review_insert, batch)
+        _in_time_order(connection)
         final = [_final_state(rng, learner_id, s, today) for s in states.values()]
         for start in range(0, len(final), 20_000):
             connection.execute(

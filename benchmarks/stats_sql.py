@@ -20,6 +20,7 @@ from benchmarks.baselines import connect
 from benchmarks.collection import BENCH_SETTINGS, Collection
 
 WINDOW_DAYS = 30
+EPOCH_DAY = date(1970, 1, 1)
 MATURE = 21
 
 
@@ -34,16 +35,19 @@ _CARD_FIGURES = f"""{_STATE} AS state, count(*), coalesce(sum(s.suspended), 0),
     coalesce(sum(s.leech), 0),
     coalesce(sum(s.reviews > 0 AND s.suspended = 0 AND s.due_day <= :today), 0)"""
 _NOT_CANCELLED = "NOT EXISTS (SELECT 1 FROM review u WHERE u.cancels_id = r.id)"
-_WINDOW = f"""SELECT r.card_id, count(*) AS n,
-    sum(r.kind = 'review' AND r.repetitions_before > 0) AS retained,
-    sum(r.kind = 'review' AND r.repetitions_before > 0 AND r.grade >= 3) AS passed
-    FROM review r WHERE r.learner_id = :learner AND r.kind != 'undo'
-    AND r.study_day BETWEEN :since AND :today AND {_NOT_CANCELLED} GROUP BY r.card_id"""
+# The review log's stored forms: kinds 1 (review) and 4 (undo), day numbers (:day_*),
+# times in milliseconds since the epoch.
+_WINDOW = f"""SELECT r.card_key, count(*) AS n,
+    sum(r.kind = 1 AND r.repetitions_before > 0) AS retained,
+    sum(r.kind = 1 AND r.repetitions_before > 0 AND r.grade >= 3) AS passed
+    FROM review r WHERE r.learner_id = :learner AND r.kind != 4
+    AND r.study_day BETWEEN :day_since AND :day_today AND {_NOT_CANCELLED}
+    GROUP BY r.card_key"""
 QUERIES = {
     "per_day": """SELECT study_day, kind, grade, count(*), sum(answer_ms),
         sum(repetitions_before > 0 AND interval_before < 21),
         sum(repetitions_before > 0 AND interval_before >= 21)
-        FROM review r WHERE learner_id = :learner AND kind != 'undo'
+        FROM review r WHERE learner_id = :learner AND kind != 4
         GROUP BY study_day, kind, grade""",
     "cancelled_per_day": """SELECT r.study_day, r.kind, r.grade, count(*), sum(r.answer_ms)
         FROM review u JOIN review r ON r.id = u.cancels_id
@@ -53,13 +57,13 @@ QUERIES = {
         ON s.card_id = c.id AND s.learner_id = :learner WHERE c.retired = 0
         GROUP BY c.deck_id, state""",
     "deck_reviews": f"""SELECT c.deck_id, sum(w.n), sum(w.retained), sum(w.passed)
-        FROM ({_WINDOW}) w JOIN card c ON c.id = w.card_id GROUP BY c.deck_id""",
+        FROM ({_WINDOW}) w JOIN card c ON c.key = w.card_key GROUP BY c.deck_id""",
     "tags": f"""SELECT t.tag, {_CARD_FIGURES} FROM card c LEFT JOIN card_state s
         ON s.card_id = c.id AND s.learner_id = :learner
         JOIN note_tag t ON t.note_id = c.note_id WHERE c.retired = 0
         GROUP BY t.tag, state""",
     "tag_reviews": f"""SELECT t.tag, sum(w.n), sum(w.retained), sum(w.passed)
-        FROM ({_WINDOW}) w JOIN card c ON c.id = w.card_id
+        FROM ({_WINDOW}) w JOIN card c ON c.key = w.card_key
         JOIN note_tag t ON t.note_id = c.note_id GROUP BY t.tag""",
     "deck_names": "SELECT id, name FROM deck",
     "forecast": """SELECT CASE WHEN s.due_day < :today THEN :today ELSE s.due_day END AS d,
@@ -75,10 +79,9 @@ QUERIES = {
         THEN 7 WHEN s.interval <= 239 THEN 8 WHEN s.interval <= 364 THEN 9 ELSE 10 END AS b,
         count(*) FROM card_state s JOIN card c ON c.id = s.card_id
         WHERE s.learner_id = :learner AND s.reviews > 0 AND c.retired = 0 GROUP BY b""",
-    "hours": f"""SELECT substr(r.reviewed_at, 1, 13),
-        CAST(substr(r.reviewed_at, 15, 2) AS INTEGER) / 15, count(*), sum(r.grade >= 3)
-        FROM review r WHERE r.learner_id = :learner AND r.kind != 'undo'
-        AND r.study_day BETWEEN :since AND :today AND {_NOT_CANCELLED} GROUP BY 1, 2""",
+    "hours": f"""SELECT r.reviewed_at / 3600000, r.reviewed_at % 3600000 / 900000, count(*),
+        sum(r.grade >= 3) FROM review r WHERE r.learner_id = :learner AND r.kind != 4
+        AND r.study_day BETWEEN :day_since AND :day_today AND {_NOT_CANCELLED} GROUP BY 1, 2""",
 }
 _HARDEST = """SELECT c.id, c.deck_id, c.ordinal, n.type, n.front, n.back, n.text,
     s.ease_hundredths, s.interval, s.reviews, s.lapses, s.suspended, s.leech
@@ -102,6 +105,8 @@ def stats_by_hand(collection: Collection, zone: ZoneInfo) -> dict[str, Any]:
         "today": today.isoformat(),
         "since": (today - timedelta(days=WINDOW_DAYS - 1)).isoformat(),
         "last": (today + timedelta(days=29)).isoformat(),
+        "day_today": (today - EPOCH_DAY).days,
+        "day_since": (today - EPOCH_DAY).days - (WINDOW_DAYS - 1),
     }
     db = connect(collection.db_path)
     try:
@@ -109,7 +114,7 @@ def stats_by_hand(collection: Collection, zone: ZoneInfo) -> dict[str, Any]:
         hardest = {name: db.execute(sql, params).fetchall() for name, sql in HARDEST.items()}
     finally:
         db.close()
-    per_day: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])  # reviews, time, correct
+    per_day: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0])  # reviews, time, correct
     for sign, name in ((1, "per_day"), (-1, "cancelled_per_day")):
         for day, _kind, grade, n, ms, *_ in rows[name]:
             figures = per_day[day]
@@ -117,14 +122,14 @@ def stats_by_hand(collection: Collection, zone: ZoneInfo) -> dict[str, Any]:
             figures[1] += sign * (ms or 0)
             if grade is not None and grade >= 3:
                 figures[2] += sign * n
-    study_days = sorted(date.fromisoformat(d) for d, f in per_day.items() if f[0] > 0)
+    study_days = sorted(EPOCH_DAY + timedelta(days=d) for d, f in per_day.items() if f[0] > 0)
     longest = run = 0
     for previous, day in zip([None, *study_days], study_days, strict=False):
         run = run + 1 if previous is not None and (day - previous).days == 1 else 1
         longest = max(longest, run)
     hours = [0] * 24
     for key, quarter, n, _ in rows["hours"]:
-        start = datetime.strptime(key, "%Y-%m-%d %H").replace(tzinfo=UTC)
+        start = datetime.fromtimestamp(key * 3600, UTC)
         hours[(start + timedelta(minutes=15 * quarter)).astimezone(zone).hour] += n
     cards = sum(n for _deck, _state, n, *_ in rows["decks"])
     return {

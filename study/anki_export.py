@@ -64,6 +64,7 @@ from study import cloze
 from study.clock import study_day
 from study.config import Settings
 from study.errors import UserError
+from study.review_log import ReviewKind
 from study.storage.database import Database
 from study.storage.models import Card, CardState, Deck, Note, Review
 from study.storage.repository import not_cancelled
@@ -86,10 +87,10 @@ TYPE_NEW, TYPE_REVIEW, TYPE_RELEARN = 0, 2, 3
 QUEUE_SUSPENDED, QUEUE_NEW, QUEUE_LEARN, QUEUE_REVIEW = -1, 0, 1, 2
 REVLOG_LEARN, REVLOG_REVIEW, REVLOG_RELEARN, REVLOG_FILTERED = 0, 1, 2, 3
 REVLOG_TYPES = {
-    "new": REVLOG_LEARN,
-    "review": REVLOG_REVIEW,
-    "drill": REVLOG_RELEARN,
-    "cram": REVLOG_FILTERED,
+    ReviewKind.NEW: REVLOG_LEARN,
+    ReviewKind.REVIEW: REVLOG_REVIEW,
+    ReviewKind.DRILL: REVLOG_RELEARN,
+    ReviewKind.CRAM: REVLOG_FILTERED,
 }
 FLAG_RED = 1
 _PROGRESS_EVERY = 500
@@ -863,7 +864,7 @@ def _write_revlog(
         return 0
     query = (
         sa.select(
-            col(Review.card_id),
+            col(Card.id),
             col(Review.reviewed_at),
             col(Review.grade),
             col(Review.kind),
@@ -872,9 +873,10 @@ def _write_revlog(
             col(Review.interval_after),
             col(Review.ease_after),
         )
+        .join(Card, col(Card.key) == col(Review.card_key))
         .where(
             col(Review.learner_id) == learner_id,
-            col(Review.kind) != "undo",
+            col(Review.kind) != ReviewKind.UNDO,
             col(Review.grade).is_not(None),
             not_cancelled(),
         )
@@ -897,7 +899,7 @@ def _write_revlog(
                 anki_button(grade),
                 after,
                 before,
-                0 if kind == "cram" else ease * 10,  # Anki's mark of a cramming answer
+                0 if kind == ReviewKind.CRAM else ease * 10,  # Anki's mark of a cramming answer
                 answer_ms,
                 REVLOG_TYPES.get(kind, REVLOG_REVIEW),
             ),

@@ -60,12 +60,14 @@ from study.clock import study_day
 from study.config import Settings, home_override
 from study.decks import DeckSpec, NoteSpec, Source, anki_name_problem, name_clash
 from study.errors import UserError
+from study.review_log import ReviewKind
 from study.sm2 import MAX_INTERVAL, MIN_EASINESS
 from study.storage.database import Database
 from study.storage.models import Card, CardState, Deck, Note, Review
 from study.storage.repository import (
     SCHEDULE_FIELDS,
     Schedule,
+    card_keys,
     import_deck,
     not_cancelled,
 )
@@ -73,7 +75,7 @@ from study.storage.repository import (
 # Anki's card types, queues and revlog kinds.
 TYPE_NEW, TYPE_LEARN, TYPE_REVIEW, TYPE_RELEARN = 0, 1, 2, 3
 QUEUE_SUSPENDED, QUEUE_DAY_LEARN = -1, 3
-REVLOG_KINDS = {0: "new", 1: "review", 2: "drill", 3: "cram"}
+REVLOG_KINDS = {0: ReviewKind.NEW, 1: ReviewKind.REVIEW, 2: ReviewKind.DRILL, 3: ReviewKind.CRAM}
 # Anki's answer buttons as SM-2 grades: Again, Hard, Good, Easy.
 ANKI_GRADES = {1: 1, 2: 3, 3: 4, 4: 5}
 DEFAULT_EASE = 250
@@ -561,7 +563,7 @@ def _last_review(card: AnkiCard, log: Sequence[AnkiReview]) -> int:
 
 
 def _review_rows(
-    log: Sequence[AnkiReview], learner_id: int, card_id_: str, day: Day
+    log: Sequence[AnkiReview], learner_id: int, card_key: int, day: Day
 ) -> list[dict[str, Any]]:
     """A card's log entries as rows of study's review history (ratings only: Anki's
     manual rescheduling entries are left out). n and the E-Factor are replayed."""
@@ -575,7 +577,7 @@ def _review_rows(
         rows.append(
             {
                 "learner_id": learner_id,
-                "card_id": card_id_,
+                "card_key": card_key,
                 "reviewed_at": moment,
                 "study_day": day.of(entry.id / 1000),
                 "grade": anki_grade(entry.ease),
@@ -588,8 +590,6 @@ def _review_rows(
                 "repetitions_after": n,
                 "ease_after": ease,
                 "interval_after": max(0, entry.ivl),
-                "state_before": "",
-                "session_id": "anki-import",
             }
         )
     return rows
@@ -988,10 +988,12 @@ def _merge_progress(
     ids = list(card_map)
     for start in range(0, len(ids), 500):
         for card_id_, reviewed_at in session.execute(
-            sa.select(col(Review.card_id), col(Review.reviewed_at)).where(
+            sa.select(col(Card.id), col(Review.reviewed_at))
+            .join(Card, col(Card.key) == col(Review.card_key))
+            .where(
                 col(Review.learner_id) == learner_id,
-                col(Review.card_id).in_(ids[start : start + 500]),
-                col(Review.kind) != "undo",
+                col(Card.id).in_(ids[start : start + 500]),
+                col(Review.kind) != ReviewKind.UNDO,
                 col(Review.grade).is_not(None),
                 not_cancelled(),
             )
@@ -1007,6 +1009,7 @@ def _merge_progress(
         ):
             states[stored_state.card_id] = stored_state
     rows: list[dict[str, Any]] = []
+    keys = card_keys(session, card_map)
     for card_id_, anki_card in card_map.items():
         log = logs.get(anki_card.id, [])
         schedule = anki_schedule(
@@ -1031,7 +1034,7 @@ def _merge_progress(
             else:
                 result.schedules_kept += 1
         seen = known.get(card_id_, set())
-        for row in _review_rows(log, learner_id, card_id_, day):
+        for row in _review_rows(log, learner_id, keys[card_id_], day):
             if int(row["reviewed_at"].timestamp()) in seen:
                 result.reviews_known += 1
             else:

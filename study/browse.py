@@ -24,6 +24,7 @@ from study.decks.reading import load_deck
 from study.decks.writing import mark_note_edited
 from study.errors import UserError
 from study.queue import TAG_MATCH, buried_sql
+from study.review_log import ReviewKind
 from study.stats import state_expression
 from study.storage.models import Card, CardState, Deck, Note, Review
 from study.storage.repository import CardRow, NotFoundError, card_row, deck_materials, set_flags
@@ -209,11 +210,12 @@ def history(session: Session, learner_id: int, card_id: str) -> list[HistoryEntr
     reviews = list(
         session.exec(
             select(Review)
-            .where(Review.learner_id == learner_id, Review.card_id == card_id)
+            .join(Card, col(Card.key) == col(Review.card_key))
+            .where(Review.learner_id == learner_id, Card.id == card_id)
             .order_by(col(Review.id))
         )
     )
-    cancelled = {r.cancels_id for r in reviews if r.kind == "undo"}
+    cancelled = {r.cancels_id for r in reviews if r.kind == ReviewKind.UNDO}
     return [
         HistoryEntry(
             reviewed_at=r.reviewed_at,
@@ -227,7 +229,7 @@ def history(session: Session, learner_id: int, card_id: str) -> list[HistoryEntr
             cancelled=r.id in cancelled,
         )
         for r in reviews
-        if r.kind != "undo"
+        if r.kind != ReviewKind.UNDO
     ]
 
 

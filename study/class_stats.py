@@ -26,6 +26,7 @@ from sqlmodel import Session
 from study.cards import CardStateName, question_and_answer
 from study.clock import as_date
 from study.errors import UserError
+from study.review_log import ReviewKind
 from study.sm2 import PASSING_GRADE
 from study.stats import (
     Retention,
@@ -182,9 +183,14 @@ class _CardScope:
         ids = self.ids()
         return sa.true() if ids is None else column.in_(ids)
 
+    def in_log(self, review: Any) -> sa.ColumnElement[bool]:
+        """A test on a review row: its card is in scope (the log names cards by key)."""
+        keys = card_ids_in(self.deck_ids, self.tag, _CARD.c.key)
+        return sa.true() if keys is None else review.card_key.in_(keys)
+
 
 def _retention_sums(review: Any) -> tuple[sa.ColumnElement[int], sa.ColumnElement[int]]:
-    retained = sa.and_(review.kind == "review", review.repetitions_before > 0)
+    retained = sa.and_(review.kind == ReviewKind.REVIEW, review.repetitions_before > 0)
     passed = sa.and_(retained, review.grade >= PASSING_GRADE)
     return (
         sa.func.coalesce(sa.func.sum(sa.case((retained, 1), else_=0)), 0),
@@ -209,14 +215,14 @@ def _per_learner_day(
     keys = (review.learner_id, review.study_day)
     counted = (
         sa.select(*keys, sa.func.count(), retained, passed)
-        .where(review.kind != "undo", review.study_day <= today, scope.reviewed(review.card_id))
+        .where(review.kind != ReviewKind.UNDO, review.study_day <= today, scope.in_log(review))
         .group_by(*keys)
     )
     undo = _REVIEW.alias("undo")
     cancelled = (
         sa.select(*keys, sa.func.count(), retained, passed)
         .select_from(undo.join(_REVIEW, _REVIEW.c.id == undo.c.cancels_id))
-        .where(undo.c.kind == "undo", review.study_day <= today, scope.reviewed(review.card_id))
+        .where(undo.c.kind == ReviewKind.UNDO, review.study_day <= today, scope.in_log(review))
         .group_by(*keys)
     )
     found: dict[int, dict[date, _DayRow]] = defaultdict(dict)
@@ -318,21 +324,25 @@ def _per_card(
     review = _REVIEW.c
     undo = _REVIEW.alias("undo")
     retained, passed = _retention_sums(review)
-    # Grouped by an expression of the card id, not the column: SQLite would otherwise
-    # read every log row through the (card, id) index to have them in card order, where
-    # the covering statistics index and a sort of the window's few groups cost a fifth.
-    card = (review.card_id + "").label("card")
-    window = (
-        sa.select(card, retained, passed)
+    # Grouped by an expression of the card's key, not the column: SQLite would otherwise
+    # read every log row through the card index to have them in card order, where the
+    # day index and a sort of the window's few groups cost a fraction.
+    card = (review.card_key + 0).label("card")
+    grouped = (
+        sa.select(card, retained.label("retained"), passed.label("passed"))
         .where(
-            review.kind == "review",
+            review.kind == ReviewKind.REVIEW,
             review.repetitions_before > 0,
             review.study_day >= since,
             review.study_day <= today,
-            scope.reviewed(review.card_id),
+            scope.in_log(review),
             ~sa.exists().where(undo.c.cancels_id == review.id),
         )
         .group_by(card)
+        .subquery("grouped")
+    )
+    window = sa.select(_CARD.c.id, grouped.c.retained, grouped.c.passed).join_from(
+        grouped, _CARD, _CARD.c.key == grouped.c.card
     )
     state = _STATE.c
     schedules = (

@@ -8,8 +8,9 @@ Backups are consistent copies made with SQLite's online backup API (a snapshot e
 while another process grades), checked with ``PRAGMA integrity_check`` before they are
 given their final name, and written under a temporary name first, so a backup that
 was interrupted (the process killed, the disk full) never looks like a good one.
-They live in ``backups/`` next to the database file as ``study-YYYYMMDD-HHMMSS.db``
-(UTC time); the newest ``backups_kept`` of those are kept. Copies made by a restore
+They live in ``backups/`` next to the database file as ``study-YYYYMMDD-HHMMSS.db.zst``
+(UTC time; compressed, :mod:`study.backup_files`; ``.db``: a plain file, as made before
+schema version 9); the newest ``backups_kept`` of those are kept. Copies made by a restore
 (``replaced-*.db``, ``damaged-*``) or before a repair (``before-repair-*.db``) are
 never deleted automatically.
 
@@ -34,9 +35,13 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+import zstandard
+
+from study import backup_files
 from study.clock import study_day
 from study.config import Settings, data_dir
 from study.errors import UserError
+from study.review_log import ReviewKind
 from study.storage.database import (
     BUSY_TIMEOUT_MS,
     SCHEMA_VERSION,
@@ -46,7 +51,8 @@ from study.storage.database import (
 )
 
 BACKUP_FOLDER = "backups"
-BACKUP_NAME = re.compile(r"study-(\d{8})-(\d{6})\.db")  # matched in full
+# Matched in full: compressed (.db.zst), or plain as study wrote them before version 9.
+BACKUP_NAME = re.compile(r"study-(\d{8})-(\d{6})\.db(?:\.zst)?")
 PARTIAL_SUFFIX = ".partial"
 EXIT_WAIT_SECONDS = 10.0
 STALE_PARTIAL_SECONDS = 3600.0
@@ -263,24 +269,33 @@ def make_backup(
     """Back up ``database`` into its backup folder and return the new file.
 
     The copy is written under a temporary name, checked, flushed to disk and only then
-    renamed, so a file with a backup name is always a complete, sound copy. With ``kept``,
-    older ``study-*.db`` backups beyond that number are deleted afterwards.
+    renamed, so a file with a backup name is always a complete, sound copy. A regular
+    backup (no ``name``) is then compressed (``study-*.db.zst``, :mod:`study.backup_files`);
+    a named copy (before a restore or a repair) stays a plain file. With ``kept``, older
+    ``study-*`` backups beyond that number are deleted afterwards.
     """
     if not database.is_file():
         raise BackupError(f"no database at {database} yet; nothing to back up")
     folder = backup_folder(database)
-    target = folder / (name or f"study-{_stamp(now)}.db")
+    compressed = name is None
+    suffix = ".db" + (backup_files.COMPRESSED_SUFFIX if compressed else "")
+    target = folder / (name or f"study-{_stamp(now)}{suffix}")
     temporary = folder / f".{target.name}.{os.getpid()}.{threading.get_ident()}{PARTIAL_SUFFIX}"
+    packed = temporary.with_name(f"{temporary.name}.zst{PARTIAL_SUFFIX}")
     try:
         folder.mkdir(parents=True, exist_ok=True)
         _remove_stale_partials(folder)
         temporary.unlink(missing_ok=True)
         _copy(database, temporary, verify=verify)
+        if compressed:
+            backup_files.compress(temporary, packed)
+            os.replace(packed, temporary)
         with open(temporary, "rb") as handle:
             os.fsync(handle.fileno())
         target = _claim_name(temporary, target, now, given=name is not None)
     except sqlite3.Error as error:
         _discard(temporary)
+        _discard(packed)
         if blocked(error):
             raise BackupError(
                 f"{database}: cannot back up the database ({error}): "
@@ -292,12 +307,14 @@ def make_backup(
         ) from None
     except OSError as error:
         _discard(temporary)
+        _discard(packed)
         raise BackupError(
             f"cannot write a backup in {folder} ({error.strerror or error}); "
             "free some disk space or check the folder's permissions"
         ) from None
     except BaseException:
         _discard(temporary)
+        _discard(packed)
         raise
     if kept is not None:
         prune_backups(folder, kept, keep=target)
@@ -317,18 +334,19 @@ def _claim_name(temporary: Path, target: Path, now: datetime, *, given: bool) ->
     if given:
         os.replace(temporary, target)
         return target
+    suffix = target.name[len(f"study-{_stamp(now)}") :]  # .db or .db.zst
     moment = now
     while True:
         try:
             os.link(temporary, target)  # fails if the name is taken, unlike a rename
         except FileExistsError:
             moment += timedelta(seconds=1)
-            target = target.with_name(f"study-{_stamp(moment)}.db")
+            target = target.with_name(f"study-{_stamp(moment)}{suffix}")
             continue
         except OSError:  # a file system without hard links: check, then rename
             if target.exists():
                 moment += timedelta(seconds=1)
-                target = target.with_name(f"study-{_stamp(moment)}.db")
+                target = target.with_name(f"study-{_stamp(moment)}{suffix}")
                 continue
             os.replace(temporary, target)
             return target
@@ -538,14 +556,22 @@ def check_backup(path: Path) -> int:
     if not path.is_file():
         raise RestoreError(f"{path}: no such backup file; `study backup --list` shows them")
     try:
-        with closing(_connect(path, read_only=True)) as connection:
+        with (
+            backup_files.readable(path, _scratch(path)) as plain,
+            closing(_connect(plain, read_only=True)) as connection,
+        ):
             problems = _integrity(connection)
             if problems != ["ok"]:
                 raise RestoreError(f"{path}: this backup is damaged ({problems[0]}); pick another")
             version = _version_of(connection)
-    except sqlite3.Error as error:
+    except (sqlite3.Error, zstandard.ZstdError) as error:
         raise RestoreError(
             f"{path}: not a usable database ({error}); pick another backup"
+        ) from None
+    except OSError as error:  # not the backup's fault: a full disk, a read-only folder
+        raise StorageError(
+            f"{path}: cannot unpack the backup to check it ({error.strerror or error}); "
+            "nothing was restored: free some disk space and try again"
         ) from None
     if version is None or version < 1:
         raise RestoreError(f"{path}: not a study database; pick a file from `study backup --list`")
@@ -555,6 +581,11 @@ def check_backup(path: Path) -> int:
             f"({SCHEMA_VERSION}); upgrade study first"
         )
     return version
+
+
+def _scratch(backup: Path) -> Path:
+    """Where a compressed backup is unpacked to be read: a temporary file beside it."""
+    return backup.with_name(f".{backup.name}.{os.getpid()}.unpacked{PARTIAL_SUFFIX}")
 
 
 def _condition(path: Path) -> str:
@@ -589,6 +620,22 @@ def restore(backup: Path, target: Path, *, now: datetime) -> RestoreResult:
     version = check_backup(backup)
     if backup.resolve() == target.resolve():
         raise RestoreError(f"{backup} is the database itself; pick a backup file")
+    try:
+        with backup_files.readable(backup, _scratch(target)) as plain:
+            return _restore_checked(plain, backup, target, version, now)
+    except zstandard.ZstdError as error:
+        raise RestoreError(f"{backup}: this backup is damaged ({error}); pick another") from None
+    except OSError as error:
+        raise StorageError(
+            f"cannot unpack {backup} ({error.strerror or error}); nothing was replaced: "
+            "free some disk space and try again"
+        ) from None
+
+
+def _restore_checked(
+    plain: Path, backup: Path, target: Path, version: int, now: datetime
+) -> RestoreResult:
+    """:func:`restore` from ``plain``, the backup as an SQLite file."""
     folder = backup_folder(target)
     stamp = _stamp(now)
     temporary = target.with_name(f".{target.name}.restore{PARTIAL_SUFFIX}")
@@ -598,13 +645,13 @@ def restore(backup: Path, target: Path, *, now: datetime) -> RestoreResult:
         if condition == "sound":
             kept = make_backup(target, now=now, name=f"replaced-{stamp}.db", verify=False)
             with (
-                closing(_connect(backup, read_only=True)) as source,
+                closing(_connect(plain, read_only=True)) as source,
                 closing(_connect(target)) as destination,
             ):
                 source.backup(destination)
             return RestoreResult(backup, version, kept)
         temporary.unlink(missing_ok=True)
-        _copy(backup, temporary, verify=True)
+        _copy(plain, temporary, verify=True)
         with open(temporary, "rb") as handle:
             os.fsync(handle.fileno())
         kept_copy: Path | None = None
@@ -661,13 +708,18 @@ _ORPHANS: dict[str, tuple[str, str]] = {
     "material without its deck": ("material", "deck_id NOT IN (SELECT id FROM deck)"),
     "note without its deck": ("note", "deck_id NOT IN (SELECT id FROM deck)"),
     "card without its note": ("card", "note_id NOT IN (SELECT id FROM note)"),
-    "review without its card": ("review", "card_id NOT IN (SELECT id FROM card)"),
+    "review without its card": ("review", "card_key NOT IN (SELECT key FROM card)"),
     "review without its learner": ("review", "learner_id NOT IN (SELECT id FROM learner)"),
     "undo of a missing review": (
         "review",
         "cancels_id IS NOT NULL AND cancels_id NOT IN (SELECT id FROM review)",
     ),
+    "undo record of a missing review": (
+        "review_undo",
+        "review_id NOT IN (SELECT id FROM review)",
+    ),
 }
+_NEW, _REVIEW, _UNDO = ReviewKind.NEW.code, ReviewKind.REVIEW.code, ReviewKind.UNDO.code
 # The orphans repair deletes: nothing else refers to them and they mean nothing alone.
 _SAFE_TO_DELETE = (
     "card_state without its card",
@@ -680,8 +732,8 @@ _COUNT_SQL = {
     "notes": "SELECT count(*) FROM note",
     "cards": "SELECT count(*) FROM card",
     "learners": "SELECT count(*) FROM learner",
-    "reviews": "SELECT count(*) FROM review WHERE kind != 'undo'",
-    "cancelled": "SELECT count(*) FROM review WHERE kind = 'undo'",
+    "reviews": f"SELECT count(*) FROM review WHERE kind != {_UNDO}",
+    "cancelled": f"SELECT count(*) FROM review WHERE kind = {_UNDO}",
 }
 # Left-over marks with no effect any more (the session ignores them), cleared by repair.
 _STALE = {
@@ -689,16 +741,19 @@ _STALE = {
     "burials that have ended": ("buried_until", "buried_until IS NOT NULL AND buried_until <= ?"),
 }
 # A card whose schedule disagrees with the last review in its log that was not undone.
-_MISMATCH_SQL = """
+# (The log's due dates are day numbers: date(n * 86400, 'unixepoch') is their ISO text.)
+_MISMATCH_SQL = f"""
 SELECT count(*) FROM card_state AS s
+JOIN card AS c ON c.id = s.card_id
 JOIN review AS r ON r.id = (
     SELECT max(l.id) FROM review AS l
-    WHERE l.learner_id = s.learner_id AND l.card_id = s.card_id
-      AND l.kind IN ('new', 'review')
+    WHERE l.learner_id = s.learner_id AND l.card_key = c.key
+      AND l.kind IN ({_NEW}, {_REVIEW})
       AND NOT EXISTS (SELECT 1 FROM review AS u WHERE u.cancels_id = l.id)
 )
 WHERE s.repetitions != r.repetitions_after OR s.ease_hundredths != r.ease_after
-   OR s.interval != r.interval_after OR s.due_day IS NOT r.due_after
+   OR s.interval != r.interval_after
+   OR s.due_day IS NOT date(r.due_after * 86400, 'unixepoch')
 """
 
 

@@ -27,6 +27,7 @@ from study.queue import (
     available_today,
     done_today,
 )
+from study.review_log import ReviewKind, day_number
 from study.sm2 import PASSING_GRADE
 from study.streak import current_streak
 
@@ -105,8 +106,8 @@ def overview(reader: Reader, learner_id: int, settings: Settings, today: date) -
     limits = _Limits(
         settings,
         ancestors,
-        done_today(reader, learner_id, today, ("new",)),
-        done_today(reader, learner_id, today, ("review",)),
+        done_today(reader, learner_id, today, (ReviewKind.NEW,)),
+        done_today(reader, learner_id, today, (ReviewKind.REVIEW,)),
     )
     raw = available_today(
         reader,
@@ -184,14 +185,16 @@ class _Limits:
 _TODAY_WORK = (
     "SELECT COUNT(*), COALESCE(SUM(CASE WHEN review.grade >= :passing THEN 1 ELSE 0 END), 0), "
     "COALESCE(SUM(review.answer_ms), 0), "
-    "COALESCE(SUM(CASE WHEN review.kind = 'new' THEN 1 ELSE 0 END), 0) "
-    "FROM review WHERE review.learner_id = :learner_id AND review.study_day = :today "
-    "AND review.kind <> 'undo' AND " + NOT_CANCELLED
+    "COALESCE(SUM(CASE WHEN review.kind = :new THEN 1 ELSE 0 END), 0) "
+    "FROM review WHERE review.learner_id = :learner_id AND review.study_day = :day "
+    "AND review.kind <> :undo AND " + NOT_CANCELLED
 )
 _STUDIED_ON = (
     "SELECT 1 FROM review WHERE review.learner_id = :learner_id AND review.study_day = :day "
-    "AND review.kind <> 'undo' AND " + NOT_CANCELLED + " LIMIT 1"
+    "AND review.kind <> :undo AND " + NOT_CANCELLED + " LIMIT 1"
 )
+# The log's kind codes and day numbers (study.review_log), bound with every statement.
+_CODES = {"new": ReviewKind.NEW.code, "undo": ReviewKind.UNDO.code}
 _TAGS = (
     "SELECT note_tag.tag, COUNT(DISTINCT note_tag.note_id) FROM note_tag "
     "JOIN note ON note.id = note_tag.note_id WHERE note.retired = :no "
@@ -202,7 +205,8 @@ _DECK_NAMES = "SELECT name FROM deck WHERE id IN :deck_ids"
 
 def today_work(reader: Reader, learner_id: int, today: date) -> Today:
     """Grades given today (drills and cram included; cancelled ones and undo records not)."""
-    params = {"learner_id": learner_id, "today": today, "passing": PASSING_GRADE}
+    params = {"learner_id": learner_id, "day": day_number(today), "passing": PASSING_GRADE}
+    params.update(_CODES)
     reviews, correct, time_ms, new_seen = next(reader.rows(_TODAY_WORK, params))
     return Today(
         reviews=int(reviews), correct=int(correct), time_ms=int(time_ms), new_seen=int(new_seen)
@@ -217,7 +221,7 @@ def streak(reader: Reader, learner_id: int, today: date) -> int:
     """
 
     def studied_on(day: date) -> bool:
-        params = {"learner_id": learner_id, "day": day}
+        params = {"learner_id": learner_id, "day": day_number(day), **_CODES}
         return next(reader.rows(_STUDIED_ON, params), None) is not None
 
     return current_streak(studied_on, today)

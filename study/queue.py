@@ -26,6 +26,7 @@ from study.clock import as_date
 from study.config import Settings
 from study.daily_limits import Budget
 from study.decks import SEPARATOR
+from study.review_log import SCHEDULED, ReviewKind, day_number, kind_codes
 
 
 class Reader(Protocol):
@@ -107,9 +108,10 @@ def new_today_sql(alias: str) -> str:
 
 
 _DECKS = "SELECT id, name FROM deck ORDER BY name, id"
+# The review log holds day numbers and kind codes (study.review_log): :day, :kinds.
 _DONE_TODAY = (
-    "SELECT card.deck_id, COUNT(*) FROM review JOIN card ON card.id = review.card_id "
-    "WHERE review.learner_id = :learner_id AND review.study_day = :today "
+    "SELECT card.deck_id, COUNT(*) FROM review JOIN card ON card.key = review.card_key "
+    "WHERE review.learner_id = :learner_id AND review.study_day = :day "
     "AND review.kind IN :kinds AND " + NOT_CANCELLED + " GROUP BY card.deck_id"
 )
 # A note with the tag bound as :tag (cards.tag_pattern): a LIKE on its tags as stored.
@@ -197,12 +199,14 @@ def plan_queue(
     params = {**_scope_params(scope), "learner_id": learner_id, "today": today}
     if cram:
         rows = reader.rows(_scoped(_CRAM, scope), params)
-        return Plan(today, [Pending(row[0], "cram") for row in rows], [])
+        return Plan(today, [Pending(row[0], ReviewKind.CRAM) for row in rows], [])
     drills = [row[0] for row in reader.rows(_scoped(_WAITING_DRILLS, scope), params)]
     decks = {deck_id: name for deck_id, name in reader.rows(_DECKS, {})}
     due = _due_cards(reader, settings, scope, decks, params, exclude=set(drills))
     new = _new_cards(reader, settings, scope, decks, params)
-    main = spread([Pending(c, "review") for c in due], [Pending(c, "new") for c in new])
+    main = spread(
+        [Pending(c, ReviewKind.REVIEW) for c in due], [Pending(c, ReviewKind.NEW) for c in new]
+    )
     return Plan(today, main, drills)
 
 
@@ -214,7 +218,7 @@ def _due_cards(
     params: dict[str, Any],
     exclude: set[str],
 ) -> list[str]:
-    done = done_today(reader, params["learner_id"], params["today"], ("review",))
+    done = done_today(reader, params["learner_id"], params["today"], (ReviewKind.REVIEW,))
     budget = Budget(settings, scope.deck_ids, decks, done, "reviews_per_day")
     picked: list[str] = []
     for card_id, deck_id in reader.rows(_scoped(_DUE, scope), params):
@@ -234,7 +238,7 @@ def _new_cards(
 ) -> list[str]:
     # New cards come deck by deck in name order, each deck in file order: a deck is read
     # only until its limit is reached, instead of sorting every card of the collection.
-    done = done_today(reader, params["learner_id"], params["today"], ("new",))
+    done = done_today(reader, params["learner_id"], params["today"], (ReviewKind.NEW,))
     budget = Budget(settings, scope.deck_ids, decks, done, "new_per_day")
     picked: list[str] = []
     statement = _scoped(_NEW_IN, scope)
@@ -397,7 +401,7 @@ def done_today(
     reader: Reader, learner_id: int, today: date, kinds: tuple[str, ...]
 ) -> dict[str, int]:
     """Per deck, today's answers of ``kinds`` that were not undone: what the limits count."""
-    params = {"learner_id": learner_id, "today": today, "kinds": list(kinds)}
+    params = {"learner_id": learner_id, "day": day_number(today), "kinds": kind_codes(kinds)}
     return {deck_id: int(n) for deck_id, n in reader.rows(_DONE_TODAY, params)}
 
 
@@ -482,7 +486,6 @@ class Queue:
 
 # ---------------------------------------------------------------- what each grade would do
 
-SCHEDULED = ("new", "review")  # the kinds of answer that move a card's schedule
 _SCHEDULE = (
     "SELECT repetitions, ease_hundredths, interval FROM card_state "
     "WHERE learner_id = :learner_id AND card_id = :card_id"

@@ -47,8 +47,6 @@ each convention with its tests; in short:
 
 from __future__ import annotations
 
-import json
-import uuid
 from dataclasses import InitVar, dataclass, field
 from datetime import date, datetime, timedelta
 from fractions import Fraction
@@ -69,7 +67,6 @@ from study.cards import CardContent
 from study.clock import Clock, study_day
 from study.config import Settings
 from study.queue import (
-    SCHEDULED,
     Counts,
     DeckScope,
     GradePreview,
@@ -82,8 +79,10 @@ from study.queue import (
     plan_queue,
     waiting,
 )
+from study.review_log import SCHEDULED, ReviewKind
+from study.review_undo import AnswerRow, restored, undo_record
 from study.storage.database import Database, DirectConnection, SqlReader
-from study.storage.models import CardState, Review
+from study.storage.models import CardState, Review, ReviewUndo
 from study.storage.repository import (
     SCHEDULE_FIELDS,
     Schedule,
@@ -155,7 +154,6 @@ class StudySession:
     clock: Clock
     scope: DeckScope = field(default_factory=DeckScope)
     cram: bool = False
-    session_id: str = field(default_factory=lambda: uuid.uuid4().hex)
 
     plan: InitVar[Plan | None] = None  # today's queue, if already read (study.first_card)
 
@@ -272,18 +270,18 @@ class StudySession:
         kind = pending.kind
         if kind in SCHEDULED:
             # The stored schedule decides: graded (or undone) elsewhere meanwhile.
-            kind = "review" if state.reviews > 0 else "new"
+            kind = ReviewKind.REVIEW if state.reviews > 0 else ReviewKind.NEW
             if state.reviews > 0 and state.last_review_day == today:
                 # Graded in another window today: SM-2 advances once a day, so this
                 # answer is what the card is now, a drill (issue 21, D4).
-                kind = "drill"
+                kind = ReviewKind.DRILL
         became_leech = suspended_as_leech = False
         comes_back = grade < 4
         if kind in SCHEDULED:
             after = sm2.review(before, grade)
             # A lapse: a failed review of a card reviewed before, whatever its n (a
             # card failed every day is exactly the one to rewrite).
-            if grade < sm2.PASSING_GRADE and kind == "review":
+            if grade < sm2.PASSING_GRADE and kind == ReviewKind.REVIEW:
                 state.lapses += 1
                 if state.lapses >= self.settings.leech_threshold and not state.leech:
                     state.leech = became_leech = True
@@ -299,12 +297,24 @@ class StudySession:
             state.drill_day = today if comes_back else None
             if self.settings.bury_siblings and self._may_have_siblings(pending.card_id):
                 before_json["siblings"] = self._bury_siblings(connection, pending.card_id, now)
-        elif kind == "drill":
+        elif kind == ReviewKind.DRILL:
             after = before
             state.drill_day = today if comes_back else None
         else:  # cram: the log only
             after = before
         save_schedule(connection, state, now)
+        row = AnswerRow(
+            kind=kind,
+            grade=grade,
+            study_day=today,
+            repetitions_before=before.repetitions,
+            ease_before=_hundredths(before.easiness),
+            interval_before=before.interval,
+            due_before=json_date(before_json["card"]["due_day"]),
+        )
+        # Undo derives the schedules before from the row; an answer that changed more
+        # keeps a record of it (study.review_undo).
+        record = undo_record(before_json, _state_json(state), row)
         review_id = append_review(
             connection,
             {
@@ -316,17 +326,16 @@ class StudySession:
                 "kind": kind,
                 "cancels_id": None,
                 "answer_ms": answer_ms,
-                "repetitions_before": before.repetitions,
-                "ease_before": _hundredths(before.easiness),
-                "interval_before": before.interval,
-                "due_before": json_date(before_json["card"]["due_day"]),
+                "repetitions_before": row.repetitions_before,
+                "ease_before": row.ease_before,
+                "interval_before": row.interval_before,
+                "due_before": row.due_before,
                 "repetitions_after": after.repetitions,
                 "ease_after": _hundredths(after.easiness),
                 "interval_after": after.interval,
                 "due_after": state.due_day,
-                "state_before": json.dumps(before_json, sort_keys=True),
-                "session_id": self.session_id,
             },
+            record,
         )
         return GradeOutcome(
             review_id=review_id,
@@ -383,7 +392,7 @@ class StudySession:
             if self.queue.current is not None:
                 self._insert_current()
             self.queue.drills = [d for d in self.queue.drills if d[0] != card_id]
-            self.queue.current = Pending(card_id, "cram" if self.cram else undone.kind)
+            self.queue.current = Pending(card_id, ReviewKind.CRAM if self.cram else undone.kind)
             self._shown_at = self.clock.now()
         return card_id
 
@@ -421,20 +430,28 @@ class StudySession:
         # The undone grade says what the card was: a drill comes back as a drill, never
         # as a second scheduled review of the day.
         if self.cram:
-            return "cram"
+            return ReviewKind.CRAM
         with self.database.session() as session:
             review = session.get(Review, review_id)
-        return review.kind if review is not None else "review"
+        return review.kind if review is not None else ReviewKind.REVIEW
 
     def _cancel_last(self, session: Session) -> tuple[int, str] | None:
         lock_learner(session, self.learner_id)
         review = _last_undoable(session, self.learner_id, self.today)
         if review is None:
             return None
-        before = json.loads(review.state_before) if review.state_before else {}
+        assert review.id is not None
+        card_id_: str = review.card_id  # type: ignore[attr-defined]
+        record = session.get(ReviewUndo, review.id)
+        before = restored(
+            record.state_before if record is not None else None,
+            AnswerRow.of(review),
+            card_id_,
+            lambda card: _state_json(state_of(session, self.learner_id, card)),
+        )
         now = self.clock.now()
         for card_id, values in [
-            (review.card_id, before.get("card")),
+            (card_id_, before.get("card")),
             *before.get("siblings", {}).items(),
         ]:
             if values is None:
@@ -447,19 +464,17 @@ class StudySession:
                 setattr(state, key, value)
             state.updated_at = now
             session.add(state)
-        assert review.id is not None
         session.add(
             Review(
                 learner_id=self.learner_id,
-                card_id=review.card_id,
+                card_key=review.card_key,
                 reviewed_at=now,
                 study_day=self.today,
-                kind="undo",
+                kind=ReviewKind.UNDO,
                 cancels_id=review.id,
-                session_id=self.session_id,
             )
         )
-        return review.id, review.card_id
+        return review.id, card_id_
 
     def _snapshot(self) -> _QueueSnapshot:
         return _QueueSnapshot(
@@ -609,7 +624,7 @@ def _last_undoable(session: Session, learner_id: int, today: date) -> Review | N
         .where(
             Review.learner_id == learner_id,
             Review.study_day == today,
-            Review.kind != "undo",
+            Review.kind != ReviewKind.UNDO,
             not_cancelled(),
         )
         .order_by(col(Review.id).desc())

@@ -30,7 +30,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -40,6 +40,7 @@ from sqlmodel import Session, SQLModel
 from study.cards import MATURE_INTERVAL, CardStateName, question_and_answer, state_tests
 from study.clock import as_date
 from study.config import Settings
+from study.review_log import ReviewKind, time_of
 from study.sm2 import PASSING_GRADE
 from study.storage.database import Database
 from study.storage.models import Card, CardState, Deck, Note, NoteTag, Review
@@ -270,13 +271,13 @@ class _Scope:
         a query that must start from another table and check a few rows of the log.
         """
         learner = _REVIEW.c.learner_id if leading else _unindexed(_REVIEW.c.learner_id)
-        query = query.where(learner == self.learner_id, _REVIEW.c.kind != "undo")
-        cards = card_ids_in(self.deck_ids, self.tag)
+        query = query.where(learner == self.learner_id, _REVIEW.c.kind != ReviewKind.UNDO)
+        cards = card_ids_in(self.deck_ids, self.tag, _CARD.c.key)
         if cards is None:
             return query
         if leading:
-            return query.where(_REVIEW.c.card_id.in_(cards))
-        return query.where(cards.where(_CARD.c.id == _REVIEW.c.card_id).exists())
+            return query.where(_REVIEW.c.card_key.in_(cards))
+        return query.where(cards.where(_CARD.c.key == _REVIEW.c.card_key).exists())
 
     def cancelled(self) -> sa.ColumnElement[bool]:
         """The review was cancelled by an undo record (an index lookup per review)."""
@@ -284,12 +285,15 @@ class _Scope:
         return sa.exists().where(undo.c.cancels_id == _REVIEW.c.id)
 
 
-def card_ids_in(deck_ids: Sequence[str] | None, tag: str | None) -> sa.Select[Any] | None:
-    """The ids of the cards of ``deck_ids`` with ``tag`` (retired ones too), or None when
-    neither is given (every card)."""
+def card_ids_in(
+    deck_ids: Sequence[str] | None, tag: str | None, column: sa.ColumnElement[Any] = _CARD.c.id
+) -> sa.Select[Any] | None:
+    """The ids (or ``column``: the keys the review log names them by) of the cards of
+    ``deck_ids`` with ``tag`` (retired ones too), or None when neither is given (every
+    card)."""
     if deck_ids is None and tag is None:
         return None
-    cards = sa.select(_CARD.c.id)
+    cards = sa.select(column)
     if deck_ids is not None:
         cards = cards.where(_CARD.c.deck_id.in_(deck_ids))
     if tag is not None:
@@ -544,10 +548,10 @@ def state_counts(rows: Sequence[tuple[str, int, int, int]]) -> StateCounts:
 def _window_reviews(scope: _Scope, since: date) -> sa.Subquery:
     """Grades in the window per card: reviews, and true-retention reviews and passes."""
     review = _REVIEW.c
-    retained = sa.and_(review.kind == "review", review.repetitions_before > 0)
+    retained = sa.and_(review.kind == ReviewKind.REVIEW, review.repetitions_before > 0)
     passed = sa.and_(retained, review.grade >= PASSING_GRADE)
     query = sa.select(
-        review.card_id.label("card_id"),
+        review.card_key.label("card_key"),
         sa.func.count().label("reviews"),
         sa.func.sum(sa.case((retained, 1), else_=0)).label("retained"),
         sa.func.sum(sa.case((passed, 1), else_=0)).label("passed"),
@@ -555,7 +559,7 @@ def _window_reviews(scope: _Scope, since: date) -> sa.Subquery:
     query = scope.reviews(query).where(
         review.study_day >= since, review.study_day <= scope.today, ~scope.cancelled()
     )
-    return query.group_by(review.card_id).subquery("window")
+    return query.group_by(review.card_key).subquery("window")
 
 
 @dataclass
@@ -621,7 +625,7 @@ def _groups(
             sa.func.sum(window.c.passed),
         )
         .select_from(
-            window.join(_CARD, _CARD.c.id == window.c.card_id).join(
+            window.join(_CARD, _CARD.c.key == window.c.card_key).join(
                 _NOTE, _NOTE.c.id == _CARD.c.note_id
             )
         )
@@ -727,6 +731,9 @@ def _schedules(
     return forecast, ease, intervals
 
 
+HOUR_MS = 3_600_000
+
+
 def _hours(session: Session, scope: _Scope, since: date, zone: ZoneInfo) -> tuple[HourFigures, ...]:
     """Reviews per hour of the day in the learner's zone, over the window.
 
@@ -736,31 +743,22 @@ def _hours(session: Session, scope: _Scope, since: date, zone: ZoneInfo) -> tupl
     """
     review = _REVIEW.c
     passed = sa.func.sum(sa.case((review.grade >= PASSING_GRADE, 1), else_=0))
-    if session.get_bind().dialect.name == "sqlite":
-        # reviewed_at is stored as 'YYYY-MM-DD HH:MM:SS[.ffffff]' in UTC.
-        hour_key = sa.func.substr(review.reviewed_at, 1, 13)
-        quarter = sa.cast(sa.func.substr(review.reviewed_at, 15, 2), sa.Integer) // 15
-    else:
-        hour_key = sa.func.date_trunc("hour", review.reviewed_at)
-        quarter = sa.cast(sa.func.extract("minute", review.reviewed_at), sa.Integer) // 15
-    query = sa.select(hour_key, quarter, sa.func.count(), passed).select_from(_REVIEW)
+    # reviewed_at is stored as milliseconds since the epoch (UTC), on every database.
+    millis = sa.type_coerce(review.reviewed_at, sa.BigInteger)
+    hour_key = millis // HOUR_MS
+    quarter = (millis % HOUR_MS) // (HOUR_MS // 4)
+    query: Any = sa.select(hour_key, quarter, sa.func.count(), passed).select_from(_REVIEW)
     query = scope.reviews(query).where(
         review.study_day >= since, review.study_day <= scope.today, ~scope.cancelled()
     )
     reviews = [0] * 24
     correct = [0] * 24
     for key, q, n, ok in session.execute(query.group_by(hour_key, quarter)):
-        start = _utc_hour(key) + timedelta(minutes=15 * int(q))
+        start = time_of(int(key) * HOUR_MS) + timedelta(minutes=15 * int(q))
         hour = start.astimezone(zone).hour
         reviews[hour] += int(n)
         correct[hour] += int(ok or 0)
     return tuple(HourFigures(h, reviews[h], correct[h]) for h in range(24))
-
-
-def _utc_hour(key: Any) -> datetime:
-    if isinstance(key, datetime):
-        return key.replace(tzinfo=UTC) if key.tzinfo is None else key.astimezone(UTC)
-    return datetime.strptime(str(key), "%Y-%m-%d %H").replace(tzinfo=UTC)
 
 
 def _hardest(
@@ -995,7 +993,7 @@ def review_log(
         sa.select(
             review.study_day,
             review.reviewed_at,
-            review.card_id,
+            _CARD.c.id.label("card_id"),
             review.grade,
             review.kind,
             review.interval_after,
@@ -1009,11 +1007,11 @@ def review_log(
             _NOTE.c.text,
         )
         .select_from(
-            _REVIEW.join(_CARD, _CARD.c.id == review.card_id).join(
+            _REVIEW.join(_CARD, _CARD.c.key == review.card_key).join(
                 _NOTE, _NOTE.c.id == _CARD.c.note_id
             )
         )
-        .where(review.learner_id == learner_id, review.kind != "undo")
+        .where(review.learner_id == learner_id, review.kind != ReviewKind.UNDO)
         .where(~_Scope(learner_id, date.min, None, None).cancelled())
         .order_by(review.id)
     )

@@ -33,7 +33,7 @@ from sqlmodel import Session, SQLModel
 
 from study.errors import StorageError as StorageError
 from study.errors import UserError
-from study.storage import models
+from study.storage import compact_log, models
 from study.storage.version import SCHEMA_VERSION as SCHEMA_VERSION
 
 BUSY_TIMEOUT_MS = 10_000
@@ -115,6 +115,12 @@ def _migrate_7_to_8(connection: Connection) -> None:
     )
 
 
+def _migrate_8_to_9(connection: Connection) -> None:
+    # Version 9 stores the review log compactly: small integers, no JSON per review
+    # (study.storage.compact_log says how each row is converted).
+    compact_log.migrate_8_to_9(connection)
+
+
 # MIGRATIONS[n] upgrades a database at version n to version n + 1.
 MIGRATIONS: dict[int, Callable[[Connection], None]] = {
     1: _migrate_1_to_2,
@@ -124,6 +130,7 @@ MIGRATIONS: dict[int, Callable[[Connection], None]] = {
     5: _migrate_5_to_6,
     6: _migrate_6_to_7,
     7: _migrate_7_to_8,
+    8: _migrate_8_to_9,
 }
 
 

@@ -11,8 +11,11 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy import orm
 from sqlalchemy.engine import Dialect
 from sqlmodel import Field, SQLModel
+
+from study.review_log import ReviewKind, day_number, day_of, epoch_millis, time_of
 
 
 class UtcDateTime(sa.types.TypeDecorator[datetime]):
@@ -35,6 +38,46 @@ class UtcDateTime(sa.types.TypeDecorator[datetime]):
             value = datetime.fromisoformat(value)
         assert isinstance(value, datetime)
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class DayNumber(sa.types.TypeDecorator[date]):
+    """A study day stored as an integer, days since 1970-01-01 (two bytes in SQLite)."""
+
+    impl = sa.Integer
+    cache_ok = True
+
+    def process_bind_param(self, value: date | None, dialect: Dialect) -> int | None:
+        return None if value is None else day_number(value)
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> date | None:
+        return None if value is None else day_of(int(value))
+
+
+class EpochMillis(sa.types.TypeDecorator[datetime]):
+    """An aware time stored as milliseconds since the epoch, UTC; refuses naive ones."""
+
+    impl = sa.BigInteger
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> int | None:
+        return None if value is None else epoch_millis(value)
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
+        return None if value is None else time_of(int(value))
+
+
+class KindCode(sa.types.TypeDecorator[str]):
+    """A :class:`ReviewKind` stored as its small integer code, read back as its name."""
+
+    impl = sa.SmallInteger
+    cache_ok = True
+
+    def process_bind_param(self, value: str | None, dialect: Dialect) -> int | None:
+        return None if value is None else ReviewKind(value).code
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> str | None:
+        # A StrEnum: compared, hashed, counted and printed as the plain names were.
+        return None if value is None else ReviewKind.of_code(int(value))
 
 
 class SchemaInfo(SQLModel, table=True):
@@ -106,6 +149,9 @@ class NoteTag(SQLModel, table=True):
     """One tag of a note, for per-topic queries."""
 
     __tablename__ = "note_tag"
+    # The key is the whole row: stored once, in the key's order (SQLite: no rowid table
+    # beside an index that repeats it).
+    __table_args__ = {"sqlite_with_rowid": False}
     note_id: str = Field(foreign_key="note.id", primary_key=True)
     tag: str = Field(primary_key=True, index=True)
 
@@ -114,14 +160,26 @@ class Card(SQLModel, table=True):
     """One studied card: a basic note, or one cloze number of a cloze note."""
 
     __tablename__ = "card"
-    # A deck's cards in file order: new cards are read from it until the daily limit.
-    __table_args__ = (sa.Index("ix_card_deck_position", "deck_id", "position"),)
+    __table_args__ = (
+        # A deck's cards in file order: new cards are read from it until the daily limit.
+        sa.Index("ix_card_deck_position", "deck_id", "position"),
+        # The review log names a card by its key (a small integer), not its text id.
+        sa.Index("ix_card_key", "key", unique=True),
+    )
     id: str = Field(primary_key=True)
     note_id: str = Field(foreign_key="note.id", index=True)
     deck_id: str = Field(foreign_key="deck.id")
     ordinal: int = 0  # the cloze number; 0 for a basic card
     position: int = 0  # order in the deck file, for introducing new cards
     retired: bool = False
+    # The review log's name for the card: given in order on insert (the next after the
+    # largest), never reused. Last, as the upgrade to version 9 added it.
+    key: int | None = Field(
+        default=None,
+        sa_type=sa.Integer,
+        nullable=False,
+        sa_column_kwargs={"default": sa.text("(SELECT coalesce(max(key), 0) + 1 FROM card)")},
+    )
 
 
 class CardState(SQLModel, table=True):
@@ -139,6 +197,9 @@ class CardState(SQLModel, table=True):
             postgresql_where=sa.text("drill_day IS NOT NULL"),
         ),
         sa.CheckConstraint("ease_hundredths >= 130", name="ease_at_least_1_3"),
+        # Rows kept in (learner, card) order, the key they are read by (SQLite: no rowid
+        # table beside an index that repeats the key).
+        {"sqlite_with_rowid": False},
     )
     learner_id: int = Field(foreign_key="learner.id", primary_key=True)
     card_id: str = Field(foreign_key="card.id", primary_key=True)
@@ -159,25 +220,22 @@ class CardState(SQLModel, table=True):
 
 
 class Review(SQLModel, table=True):
-    """The append-only review log. An ``undo`` row cancels the review it points to."""
+    """The append-only review log. An ``undo`` row cancels the review it points to.
+
+    Compact (schema version 9): small integers only, the card by its key, the day as a
+    day number, the time in milliseconds, the kind as a code (:mod:`study.review_log`). Undo
+    restores a card from the row's own ``*_before`` columns; what an answer changed
+    beyond them (siblings buried, a leech suspended, ...) is kept in ``review_undo``.
+    """
 
     __tablename__ = "review"
     __table_args__ = (
-        # Covers every column the statistics read (per day, the window per card and per
-        # hour), so they never read the table itself.
-        sa.Index(
-            "ix_review_stats",
-            "learner_id",
-            "study_day",
-            "kind",
-            "grade",
-            "repetitions_before",
-            "interval_before",
-            "answer_ms",
-            "card_id",
-            "reviewed_at",
-        ),
-        sa.Index("ix_review_card", "card_id", "id"),
+        # A card's history, and whether a card was answered today (browse, doctor).
+        sa.Index("ix_review_card", "card_key"),
+        # A learner's day or window: today's counts for the daily limits, statistics.
+        # With the kind (a byte at most): the statistics count the answers of each day and
+        # kind from the index alone, already in order.
+        sa.Index("ix_review_day", "learner_id", "study_day", "kind"),
         sa.Index(
             "ix_review_cancels",
             "cancels_id",
@@ -187,23 +245,31 @@ class Review(SQLModel, table=True):
     )
     id: int | None = Field(default=None, primary_key=True)
     learner_id: int = Field(foreign_key="learner.id")
-    card_id: str = Field(foreign_key="card.id")
-    reviewed_at: datetime = Field(sa_type=UtcDateTime)
-    study_day: date
-    grade: int | None = None
-    kind: str  # new, review, drill, cram, undo
-    cancels_id: int | None = None
+    card_key: int = Field(foreign_key="card.key")
+    reviewed_at: datetime = Field(sa_type=EpochMillis)
+    study_day: date = Field(sa_type=DayNumber)
+    kind: str = Field(sa_type=KindCode)  # a ReviewKind
+    grade: int | None = Field(default=None, sa_type=sa.SmallInteger)
     answer_ms: int = 0
-    repetitions_before: int = 0
-    ease_before: int = 250
+    cancels_id: int | None = None
+    repetitions_before: int = Field(default=0, sa_type=sa.SmallInteger)
+    ease_before: int = Field(default=250, sa_type=sa.SmallInteger)
     interval_before: int = 0
-    due_before: date | None = None
-    repetitions_after: int = 0
-    ease_after: int = 250
+    due_before: date | None = Field(default=None, sa_type=DayNumber)
+    repetitions_after: int = Field(default=0, sa_type=sa.SmallInteger)
+    ease_after: int = Field(default=250, sa_type=sa.SmallInteger)
     interval_after: int = 0
-    due_after: date | None = None
-    state_before: str = ""  # the whole card_state row as JSON, so undo restores it exactly
-    session_id: str = ""
+    due_after: date | None = Field(default=None, sa_type=DayNumber)
+
+
+class ReviewUndo(SQLModel, table=True):
+    """What undoing a review restores beyond its own ``*_before`` columns, for the few
+    answers that changed more: the card's whole schedule row and the siblings it buried,
+    as JSON (the form ``review.state_before`` had up to schema version 8)."""
+
+    __tablename__ = "review_undo"
+    review_id: int = Field(foreign_key="review.id", primary_key=True)
+    state_before: str
 
 
 class CardAction(SQLModel, table=True):
@@ -221,3 +287,17 @@ class CardAction(SQLModel, table=True):
     after_review_id: int = 0  # the learner's last review then: orders actions among grades
     before: str = ""  # JSON: the card's schedule row (and the kind shown); an edit's file text
     undone: bool = False
+
+
+# A review's card by its text id, read with the row (a lookup by the card's key):
+# ``Review.card_id`` in a query, ``review.card_id`` on a row read through the ORM.
+_review_card = Card.__table__.alias("review_card")  # type: ignore[attr-defined]
+Review.__mapper__.add_property(  # type: ignore[attr-defined]
+    "card_id",
+    orm.column_property(
+        sa.select(_review_card.c.id)
+        .where(_review_card.c.key == Review.__table__.c.card_key)  # type: ignore[attr-defined]
+        .correlate_except(_review_card)
+        .scalar_subquery()
+    ),
+)

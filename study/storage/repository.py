@@ -29,6 +29,7 @@ from study.storage.models import (
     Note,
     NoteTag,
     Review,
+    ReviewUndo,
 )
 
 
@@ -160,6 +161,8 @@ def remove_learner(session: Session, name: str) -> None:
             f"{name!r} is the only tutor; make another profile a tutor first "
             "(study profile add NAME --tutor)"
         )
+    reviews = sa.select(col(Review.id)).where(col(Review.learner_id) == learner.id)
+    session.execute(sa.delete(ReviewUndo).where(col(ReviewUndo.review_id).in_(reviews)))
     for table in (Review, CardState, CardAction):
         session.execute(sa.delete(table).where(table.learner_id == learner.id))  # type: ignore[arg-type]
     session.delete(learner)
@@ -641,7 +644,8 @@ def card_history(session: Session, learner_id: int, card_id_: str) -> list[Revie
     return list(
         session.exec(
             select(Review)
-            .where(Review.learner_id == learner_id, Review.card_id == card_id_)
+            .join(Card, col(Card.key) == col(Review.card_key))
+            .where(Review.learner_id == learner_id, Card.id == card_id_)
             .order_by(col(Review.id))
         )
     )
@@ -687,9 +691,8 @@ SCHEDULE_FIELDS = (
     "flagged",
     "flag_reason",
 )
-REVIEW_FIELDS = (
+REVIEW_FIELDS = (  # every column of Review but its id and the card's key
     "learner_id",
-    "card_id",
     "reviewed_at",
     "study_day",
     "grade",
@@ -704,8 +707,6 @@ REVIEW_FIELDS = (
     "ease_after",
     "interval_after",
     "due_after",
-    "state_before",
-    "session_id",
 )
 _STATE_TABLE: sa.Table = CardState.__table__  # type: ignore[attr-defined]
 _REVIEW_TABLE: sa.Table = Review.__table__  # type: ignore[attr-defined]
@@ -735,7 +736,19 @@ _INSERT_SCHEDULE = Prepared(
         _binds(_STATE_TABLE, ("learner_id", "card_id", *SCHEDULE_FIELDS, "updated_at"))
     )
 )
-_INSERT_REVIEW = Prepared(sa.insert(_REVIEW_TABLE).values(_binds(_REVIEW_TABLE, REVIEW_FIELDS)))
+_INSERT_REVIEW = Prepared(
+    sa.insert(_REVIEW_TABLE).values(
+        card_key=sa.select(_CARD_TABLE.c.key)
+        .where(_CARD_TABLE.c.id == sa.bindparam("card_id"))
+        .scalar_subquery(),
+        **_binds(_REVIEW_TABLE, REVIEW_FIELDS),
+    )
+)
+_INSERT_UNDO_RECORD = Prepared(
+    sa.insert(ReviewUndo.__table__).values(  # type: ignore[attr-defined]
+        review_id=sa.bindparam("review_id"), state_before=sa.bindparam("state_before")
+    )
+)
 _other_card = _CARD_TABLE.alias("other")
 _SIBLINGS = Prepared(
     sa.select(_CARD_TABLE.c.id).where(
@@ -807,11 +820,28 @@ def sibling_cards(connection: DirectConnection, card_id_: str) -> list[str]:
     return [row[0] for row in connection.rows(_SIBLINGS, {"card_id": card_id_})]
 
 
-def append_review(connection: DirectConnection, values: dict[str, Any]) -> int:
-    """Append one row (every column of ``Review`` but its id) to the log; its id."""
+def append_review(
+    connection: DirectConnection, values: dict[str, Any], state_before: str | None = None
+) -> int:
+    """Append one row to the log (``values``: every column of ``Review`` but its id, the
+    card by its ``card_id``); its id. ``state_before``: the undo record of an answer
+    that changed more than the row's ``*_before`` columns restore (JSON)."""
     review_id = connection.run(_INSERT_REVIEW, values)
     assert isinstance(review_id, int)
+    if state_before is not None:
+        connection.run(_INSERT_UNDO_RECORD, {"review_id": review_id, "state_before": state_before})
     return review_id
+
+
+def card_keys(session: Session | sa.Connection, card_ids: Iterable[str]) -> dict[str, int]:
+    """The keys the review log names the cards ``card_ids`` by."""
+    wanted, found = list(dict.fromkeys(card_ids)), {}
+    for start in range(0, len(wanted), 500):
+        query = sa.select(_CARD_TABLE.c.id, _CARD_TABLE.c.key).where(
+            _CARD_TABLE.c.id.in_(wanted[start : start + 500])
+        )
+        found.update({row[0]: row[1] for row in session.execute(query)})
+    return found
 
 
 def card_contents(session: Session, card_ids: Sequence[str]) -> dict[str, CardContent]:

@@ -33,6 +33,7 @@ EXPECTED = {
     "long_session": ({"growth"}, "study.session"),
     "class": ({"time"}, "study.class_stats"),
     "class_pg": ({"time"}, "study.class_stats"),
+    "storage": ({"bytes_per_review", "db_mb"}, "study.storage.models"),
 }
 
 

@@ -90,10 +90,8 @@ def _study(database_url: str, clock: FixedClock, days: int) -> None:
     try:
         learner = database.write(lambda s: get_or_create_learner(s, "default", clock.now()))
         assert learner.id is not None
-        for day in range(days):
-            session = StudySession(
-                database, learner.id, Settings(timezone=ZONE), clock, session_id=f"day-{day}"
-            )
+        for _day in range(days):
+            session = StudySession(database, learner.id, Settings(timezone=ZONE), clock)
             answers = 0
             while session.current() is not None and answers < 80:
                 session.grade((5, 4, 3)[answers % 3], answer_ms=2000)
@@ -109,7 +107,8 @@ def _progress(db_path: Path) -> dict[str, tuple[int, int, int]]:
     with closing(sqlite3.connect(db_path)) as connection:
         rows = connection.execute(
             "SELECT s.card_id, s.repetitions, s.interval,"
-            " (SELECT COUNT(*) FROM review r WHERE r.card_id = s.card_id)"
+            " (SELECT COUNT(*) FROM review r JOIN card c ON c.key = r.card_key"
+            " WHERE c.id = s.card_id)"
             " FROM card_state s WHERE s.reviews > 0"
         ).fetchall()
     return {row[0]: (row[1], row[2], row[3]) for row in rows}

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from anki.collection import Collection
+from sqlmodel import col, select
 
 from study.anki_export import note_guid
 from study.clock import FixedClock, study_day
@@ -131,12 +132,12 @@ def test_the_review_log_leaves_out_cancelled_grades_and_maps_kinds_and_buttons(
     with library.database.session() as session:
         kept = list(
             session.exec(
-                Review.__table__.select()  # type: ignore[attr-defined]
+                select(Review)
                 .where(Review.kind != "undo", not_cancelled())
-                .order_by(Review.reviewed_at, Review.id)
+                .order_by(col(Review.reviewed_at), col(Review.id))
             )
         )
-        undone = session.exec(Review.__table__.select().where(Review.kind == "undo")).all()  # type: ignore[attr-defined]
+        undone = session.exec(select(Review).where(Review.kind == "undo")).all()
     assert len(undone) == 1
     ids = anki_card_ids(anki)
     revlog = anki.db.all(

@@ -61,12 +61,9 @@ def _grade_all_at_once(
 
 
 def _stored(url: str) -> tuple[list[int], list[int]]:
-    graded = [
-        int(str(r[0])) for r in run_elsewhere(url, "SELECT id FROM review WHERE kind != 'undo'")
-    ]
+    graded = [int(str(r[0])) for r in run_elsewhere(url, "SELECT id FROM review WHERE kind != 4")]
     cancelled = [
-        int(str(r[0]))
-        for r in run_elsewhere(url, "SELECT cancels_id FROM review WHERE kind = 'undo'")
+        int(str(r[0])) for r in run_elsewhere(url, "SELECT cancels_id FROM review WHERE kind = 4")
     ]
     return graded, cancelled
 

@@ -1,8 +1,11 @@
 """Every released schema upgrades on PostgreSQL too, with every row kept.
 
-The frozen dumps are SQLite files' SQL. Every migration so far changes indexes only, so
-a PostgreSQL database at an old version is today's tables with that version's indexes
-(taken from the dump) and the dump's rows; the test checks that assumption first.
+The frozen dumps are SQLite files' SQL. Up to version 8 every migration changed indexes
+or added columns and tables, so a PostgreSQL database at an old version is today's
+tables without what later versions added, with that version's indexes (taken from the
+dump) and the dump's rows; the test checks that assumption first. Version 9 converted
+the review log: its version 8 table is made as it was
+(:func:`study.storage.compact_log.v8_review_table`).
 """
 
 from __future__ import annotations
@@ -19,7 +22,9 @@ from sqlmodel import SQLModel
 from study.clock import FixedClock
 from study.config import Settings
 from study.session import StudySession
+from study.storage.compact_log import v8_review_table
 from study.storage.database import SCHEMA_VERSION, open_database, schema_version
+from study.storage.models import Card, Review
 from study.storage.repository import list_learners
 from study.workspace import open_workspace
 from tests.conftest import run_elsewhere
@@ -53,8 +58,8 @@ def _rows(
         with engine.connect() as connection:
             found = {}
             for table in SQLModel.metadata.sorted_tables:
-                if table.name == "schema_info" or not inspector.has_table(table.name):
-                    continue
+                if table.name in ("schema_info", "review") or not inspector.has_table(table.name):
+                    continue  # the review log: see _log
                 if like is not None and table.name not in like:
                     continue  # a table a later version added: nothing to compare
                 names = [c["name"] for c in inspector.get_columns(table.name)]
@@ -65,6 +70,52 @@ def _rows(
             return found
     finally:
         engine.dispose()
+
+
+LOG_COLUMNS = (
+    "id",
+    "learner_id",
+    "reviewed_at",
+    "study_day",
+    "grade",
+    "kind",
+    "cancels_id",
+    "answer_ms",
+    "repetitions_before",
+    "ease_before",
+    "interval_before",
+    "due_before",
+    "repetitions_after",
+    "ease_after",
+    "interval_after",
+    "due_after",
+)
+
+
+def _log(url: str, *, converted: bool) -> list[tuple[object, ...]]:
+    """The review log by what it says, in either form (version 8's, or the compact one
+    of version 9): card ids, aware times to the millisecond, dates, kind names."""
+    engine = sa.create_engine(url)
+    try:
+        with engine.connect() as connection:
+            if converted:
+                review, card = Review.__table__, Card.__table__  # type: ignore[attr-defined]
+                query = sa.select(card.c.id, *(review.c[n] for n in LOG_COLUMNS)).join_from(
+                    review, card, card.c.key == review.c.card_key
+                )
+            else:
+                review = v8_review_table("review")
+                query = sa.select(review.c.card_id, *(review.c[n] for n in LOG_COLUMNS))
+            rows = connection.execute(query).all()
+    finally:
+        engine.dispose()
+    found = []
+    for card_id, *values in rows:
+        moment = values[2]
+        values[2] = moment.replace(microsecond=moment.microsecond // 1000 * 1000)
+        values[5] = str(values[5])
+        found.append((card_id, *values))
+    return sorted(found, key=lambda row: row[1])
 
 
 def _server_database_at(dump: Path, sqlite_file: Path, url: str) -> int:
@@ -83,6 +134,12 @@ def _server_database_at(dump: Path, sqlite_file: Path, url: str) -> int:
             for (table,) in connection.execute("SELECT name FROM sqlite_master WHERE type='table'")
         }
     current = {t.name: [c.name for c in t.columns] for t in SQLModel.metadata.sorted_tables}
+    # The log as version 9 converts it (beside the tables its keys refer to).
+    metadata = sa.MetaData()
+    sa.Table("learner", metadata, sa.Column("id", sa.Integer, primary_key=True))
+    sa.Table("card", metadata, sa.Column("id", sa.String, primary_key=True))
+    legacy = v8_review_table("review", metadata)
+    current["review"] = [c.name for c in legacy.columns]
     new_tables = set(current) - set(old_columns)  # tables later versions added
     assert set(old_columns) <= set(current)
     kept_tables = [t for t in current if t not in new_tables]
@@ -96,10 +153,13 @@ def _server_database_at(dump: Path, sqlite_file: Path, url: str) -> int:
     target = sa.create_engine(url)
     try:
         with source.connect() as reading, target.begin() as writing:
-            for name in _indexes(url):
-                writing.exec_driver_sql(f"DROP INDEX {name}")
+            indexes = _indexes(url)
             for table_name in new_tables:
                 writing.exec_driver_sql(f"DROP TABLE {table_name}")
+            writing.exec_driver_sql("DROP TABLE review")  # with its indexes and keys
+            for name in indexes:
+                writing.exec_driver_sql(f"DROP INDEX IF EXISTS {name}")
+            legacy.create(writing)
             for table_name, columns in added.items():  # the columns later versions added
                 for column in columns:
                     writing.exec_driver_sql(f"ALTER TABLE {table_name} DROP COLUMN {column}")
@@ -108,7 +168,8 @@ def _server_database_at(dump: Path, sqlite_file: Path, url: str) -> int:
             for table in SQLModel.metadata.sorted_tables:
                 if table.name == "schema_info" or table.name in new_tables:
                     continue
-                kept = [table.c[name] for name in old_columns[table.name]]
+                source_table = legacy if table.name == "review" else table
+                kept = [source_table.c[name] for name in old_columns[table.name]]
                 rows = [dict(row._mapping) for row in reading.execute(sa.select(*kept))]
                 # The old table: its columns with their types, without later defaults.
                 old = sa.Table(
@@ -135,7 +196,8 @@ def test_every_earlier_schema_upgrades_on_a_server_and_keeps_every_row(
     version = _server_database_at(dump, tmp_path / "dump.db", postgres_url)
     assert version < SCHEMA_VERSION
     before = _rows(postgres_url)
-    assert before["review"] and before["card_state"]
+    log = _log(postgres_url, converted=False)
+    assert log and before["card_state"]
 
     workspace = open_workspace(
         postgres_url, "alice", clock=FixedClock(NOW), settings=SETTINGS, sync_bundled=False
@@ -145,6 +207,7 @@ def test_every_earlier_schema_upgrades_on_a_server_and_keeps_every_row(
         [notice] = workspace.notices  # no backup on a server: said, with what to use
         assert "without a backup" in notice and "pg_dump" in notice
         assert _rows(postgres_url, before) == before  # every row kept, unchanged
+        assert _log(postgres_url, converted=True) == log  # every review and undo, converted
         tutors = dict(run_elsewhere(postgres_url, "SELECT name, tutor FROM learner"))
         assert tutors == {"alice": True, "bob": False}  # the first profile is the tutor
         with workspace.database.session() as session:
@@ -155,7 +218,7 @@ def test_every_earlier_schema_upgrades_on_a_server_and_keeps_every_row(
     finally:
         workspace.close()
 
-    assert len(_rows(postgres_url)["review"]) == len(before["review"]) + 1
+    assert len(_log(postgres_url, converted=True)) == len(log) + 1
     assert set(learners) == {"alice", "bob"} and all(learners.values())
     assert consistency_problems(postgres_url) == []
     # The same indexes as a database created at the current version.

@@ -1,15 +1,23 @@
-"""Write ``tests/fixtures/schema_v1.sql``: a filled database at the released schema (v1).
+"""Write ``tests/fixtures/schema_vN.sql``: a filled database at a released schema.
 
-Run it once per released schema, with the *released* code on the path, e.g.::
+Run it once per released schema, with that release's code on the path (the last commit
+of main at that schema version), e.g.::
 
-    git archive 0f5355c study | tar -x -C /tmp/release
-    PYTHONPATH=/tmp/release python tests/reliability/freeze_schema.py 1 tests/fixtures/schema_v1.sql
+    git archive 8a34fe1 study | tar -x -C /tmp/release
+    PYTHONPATH=/tmp/release python tests/reliability/freeze_schema.py 2 tests/fixtures/schema_v2.sql
 
-The release already had the v2 code; v1 is v2 without the ``ix_review_cancels`` index,
-so the script removes it and sets the version back to 1. The data: two decks (one a
-child deck, with cloze notes and a retired note), two learners, graded reviews, an undo,
-a suspended, a buried and a flagged card. ``test_migrations.py`` upgrades the dump and
-checks that every row is still there.
+The releases (``git log -p study/storage/version.py``; before it, study/storage/database.py):
+v2 8a34fe1, v3 7795cc0, v4 afbbe44, v5 1ae593b, v6 d179a38, v7 8bc5a27, v8 ad1db75.
+v1 was never on main alone: its dump is v2's code without the ``ix_review_cancels``
+index (for version 1 the script removes it); it was made with 0f5355c and an earlier
+form of this script (no cram sitting, one undo), and is kept as it was frozen.
+
+The data: two decks (one a child deck, with cloze notes whose siblings are buried, and a
+retired note), two learners, three days of graded reviews with same-day drills, undone
+grades, a cram sitting, a suspended, a buried and a flagged card (logged in
+``card_action`` from version 7 on). ``test_migrations.py`` upgrades each dump, checks
+that every row is still there, and undoes the last day's grades on the upgraded file.
+The script only uses what every release has, so one script serves them all.
 """
 
 from __future__ import annotations
@@ -25,7 +33,11 @@ from study.config import Settings
 from study.decks import DeckSpec, NoteSpec, Source
 from study.decks.writing import dump_deck
 from study.library import import_deck_files
-from study.queue import DeckScope
+
+try:
+    from study.queue import DeckScope
+except ImportError:  # before version 6, the scope lived with the session
+    from study.session import DeckScope  # type: ignore[attr-defined,no-redef]
 from study.session import StudySession
 from study.storage.database import open_database
 from study.storage.repository import get_or_create_learner
@@ -94,11 +106,22 @@ def build(db_file: Path, folder: Path) -> None:
             if session.current() is None:
                 break
             session.grade(grade, 1500 + 100 * grade)
+            clock.advance(seconds=40)
+            if grade == 1:  # an undone grade, given again
+                session.undo()
         if day == 1:
             session.undo()
             session.flag("unclear wording")
             session.suspend()
             session.bury()
+        if day == 2:
+            cram = StudySession(database, alice.id, settings, clock, cram=True)
+            for grade in [5, 2]:
+                cram.grade(grade, 2000)
+            session = StudySession(database, alice.id, settings, clock)  # a second sitting
+            for grade in [4, 5]:
+                if session.current() is not None:
+                    session.grade(grade, 1700)
         clock.advance(days=1)
     other = StudySession(database, bob.id, settings, clock, scope=DeckScope(["spine"]))
     for grade in [4, 5, 0]:

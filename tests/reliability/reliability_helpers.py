@@ -10,15 +10,19 @@ import signal
 import sqlite3
 import subprocess
 import sys
+import tempfile
 import time
-from contextlib import closing
+from collections.abc import Iterator
+from contextlib import closing, contextmanager
 from datetime import datetime
 from pathlib import Path
 
 import sqlalchemy as sa
 
+from study.backup_files import readable
 from study.decks import DeckSpec, NoteSpec
 from study.decks.writing import dump_deck
+from study.review_log import ReviewKind, day_of
 
 PYTHON = sys.executable
 REPO = Path(__file__).resolve().parents[2]
@@ -53,9 +57,11 @@ for _ in range(count):
     if session.current() is None:
         break
     if rng.random() < 0.1 and session.can_undo():
-        if session.undo() is not None:
+        card = session.undo()
+        if card is not None:
             with ws.database.session() as s:
-                undo = s.exec(select(Review).where(Review.session_id == session.session_id,
+                undo = s.exec(select(Review).where(Review.learner_id == ws.learner_id,
+                              Review.card_id == card,
                               Review.kind == "undo").order_by(Review.id.desc())).first()
             print("UNDO", undo.cancels_id, flush=True)
         continue
@@ -110,9 +116,16 @@ def start_driver(
     )
 
 
+@contextmanager
+def plain(db: Path) -> Iterator[Path]:
+    """The SQLite file ``db`` itself, or a compressed backup (``*.db.zst``) unpacked."""
+    with tempfile.TemporaryDirectory() as scratch, readable(db, Path(scratch) / "db") as path:
+        yield path
+
+
 def fingerprint(db: Path) -> str:
     """A hash of every row of every table (changes whenever the content changes)."""
-    with closing(sqlite3.connect(db)) as connection:
+    with plain(db) as path, closing(sqlite3.connect(path)) as connection:
         digest = hashlib.sha256()
         for line in connection.iterdump():
             digest.update(line.encode())
@@ -120,7 +133,7 @@ def fingerprint(db: Path) -> str:
 
 
 def integrity(db: Path) -> list[str]:
-    with closing(sqlite3.connect(db)) as connection:
+    with plain(db) as path, closing(sqlite3.connect(path)) as connection:
         return [row[0] for row in connection.execute("PRAGMA integrity_check")]
 
 
@@ -140,18 +153,21 @@ def consistency_problems(db: Path | str) -> list[str]:
             "reviews FROM card_state"
         ).fetchall()
         live = connection.exec_driver_sql(
-            "SELECT r.learner_id, r.card_id, r.repetitions_after, r.ease_after, "
-            "r.interval_after, r.due_after FROM review AS r "
-            "WHERE r.kind IN ('new', 'review') "
+            "SELECT r.learner_id, c.id, r.repetitions_after, r.ease_after, "
+            "r.interval_after, r.due_after FROM review AS r JOIN card AS c ON c.key = r.card_key "
+            f"WHERE r.kind IN ({ReviewKind.NEW.code}, {ReviewKind.REVIEW.code}) "
             "AND NOT EXISTS (SELECT 1 FROM review AS u WHERE u.cancels_id = r.id) "
             "ORDER BY r.id"
         ).fetchall()
         last: dict[tuple[int, str], tuple[object, ...]] = {}
         number: dict[tuple[int, str], int] = {}
-        for learner, card, *after in live:
-            last[(learner, card)] = tuple(after)
+        for learner, card, *after, due_after in live:
+            # The log's due date is a day number, the schedule's a date (text in SQLite).
+            due_text = None if due_after is None else day_of(due_after).isoformat()
+            last[(learner, card)] = (*after, due_text)
             number[(learner, card)] = number.get((learner, card), 0) + 1
         for learner, card, repetitions, ease, interval, due, reviews in states:
+            due = None if due is None else str(due)
             expected = last.get((learner, card), (0, 250, 0, None))
             if (repetitions, ease, interval, due) != expected:
                 problems.append(
@@ -168,7 +184,8 @@ def consistency_problems(db: Path | str) -> list[str]:
         ).fetchall()
         problems += [f"review {row[0]} cancelled twice" for row in twice]
         odd = connection.exec_driver_sql(
-            "SELECT id FROM review WHERE (kind = 'undo') != (cancels_id IS NOT NULL)"
+            f"SELECT id FROM review WHERE (kind = {ReviewKind.UNDO.code}) "
+            "!= (cancels_id IS NOT NULL)"
         ).fetchall()
         problems += [f"review {row[0]}: undo without target, or target without undo" for row in odd]
     engine.dispose()

@@ -120,7 +120,7 @@ def test_pruning_keeps_the_newest_written_backups_whatever_their_names(tmp_path:
     assert newest.is_file()  # the backup reported exists
     names = [info.path.name for info in list_backups(db)]
     assert names[0] == newest.name and len(names) == 2
-    assert names[1] == f"study-{(ahead + timedelta(days=2)):%Y%m%d-%H%M%S}.db"
+    assert names[1] == f"study-{(ahead + timedelta(days=2)):%Y%m%d-%H%M%S}.db.zst"
 
 
 def test_backups_kept_is_at_least_one(run_study: Any, db_path: Path, tmp_path: Path) -> None:

@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from reliability_helpers import filled_database, fingerprint, integrity
+from reliability_helpers import filled_database, fingerprint, integrity, plain
 
 from study import maintenance
 from study.clock import FixedClock
@@ -32,7 +32,7 @@ SETTINGS = Settings(timezone="Europe/London", backups_kept=3)
 
 
 def _count(db: Path, table: str = "card") -> int:
-    with closing(sqlite3.connect(db)) as connection:
+    with plain(db) as path, closing(sqlite3.connect(path)) as connection:
         return int(connection.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
 
 
@@ -45,7 +45,7 @@ def test_a_backup_holds_what_was_committed_and_not_what_was_being_written(tmp_pa
     backup = make_backup(db, now=NOW)
     writer.execute("ROLLBACK")
     writer.close()
-    assert backup.name == "study-20260112-180000.db"
+    assert backup.name == "study-20260112-180000.db.zst"  # compressed
     assert _count(backup) == 20 and integrity(backup) == ["ok"]
     assert not list(backup.parent.glob(f"*{maintenance.PARTIAL_SUFFIX}"))
     assert not Path(f"{backup}-wal").exists()  # a standalone file
@@ -56,7 +56,7 @@ def test_only_the_newest_backups_are_kept(tmp_path: Path) -> None:
     for day in range(6):
         make_backup(db, now=NOW + timedelta(days=day), kept=3)
     names = [info.path.name for info in list_backups(db)]
-    assert names == [f"study-2026011{d}-180000.db" for d in (7, 6, 5)]
+    assert names == [f"study-2026011{d}-180000.db.zst" for d in (7, 6, 5)]
 
 
 def test_the_daily_backup_runs_once_per_study_day(tmp_path: Path) -> None:
@@ -139,7 +139,8 @@ def test_restore_refuses_a_bad_backup_and_changes_nothing(tmp_path: Path, proble
         with closing(sqlite3.connect(candidate)) as connection:
             connection.execute("CREATE TABLE notes (text)")
     elif problem == "newer":
-        candidate.write_bytes(make_backup(db, now=NOW).read_bytes())
+        with plain(make_backup(db, now=NOW)) as unpacked:
+            candidate.write_bytes(unpacked.read_bytes())
         with closing(sqlite3.connect(candidate)) as connection:
             connection.execute("UPDATE schema_info SET version = ?", (SCHEMA_VERSION + 1,))
             connection.commit()
@@ -166,7 +167,7 @@ def test_an_interrupted_backup_never_looks_like_a_backup(tmp_path: Path) -> None
     os.utime(leftover, (0, 0))  # long ago: the process that wrote it is gone
     make_backup(db, now=NOW)
     assert not leftover.exists()
-    assert [info.path.name for info in list_backups(db)] == ["study-20260112-180000.db"]
+    assert [info.path.name for info in list_backups(db)] == ["study-20260112-180000.db.zst"]
 
 
 def test_backup_and_restore_from_the_command_line(run_study, db_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -196,3 +197,49 @@ def test_two_backups_in_the_same_second_keep_both_copies_in_order(tmp_path: Path
     second = make_backup(db, now=moment)
     assert first != second and first.exists() and second.exists()
     assert [b.path for b in list_backups(db)] == [second, first]  # newest first
+
+
+def test_a_plain_backup_made_before_compression_is_listed_and_restored(tmp_path: Path) -> None:
+    db = filled_database(tmp_path, NOW)
+    folder = maintenance.backup_folder(db)
+    folder.mkdir()
+    older = folder / "study-20260101-180000.db"  # what study wrote up to schema version 8
+    with closing(sqlite3.connect(db)) as source, closing(sqlite3.connect(older)) as copy:
+        source.backup(copy)
+    os.utime(older, (NOW.timestamp() - 86400, NOW.timestamp() - 86400))
+    newer = make_backup(db, now=NOW)
+    assert [info.path for info in list_backups(db)] == [newer, older]
+    with closing(sqlite3.connect(db)) as connection:
+        connection.execute("DELETE FROM note_tag")
+        connection.execute("DELETE FROM card")
+        connection.commit()
+    assert check_backup(older) == SCHEMA_VERSION
+    restore(older, db, now=NOW + timedelta(minutes=1))
+    assert _count(db) == 20 and integrity(db) == ["ok"]
+
+
+def test_a_compressed_backup_is_a_third_of_the_database_and_restores_it(tmp_path: Path) -> None:
+    db = filled_database(tmp_path, NOW, cards=2000)
+    saved = fingerprint(db)
+    backup = make_backup(db, now=NOW)
+    assert backup.stat().st_size < db.stat().st_size / 2
+    with closing(sqlite3.connect(db)) as connection:
+        connection.execute("DELETE FROM note_tag")
+        connection.execute("DELETE FROM card")
+        connection.commit()
+    restore(backup, db, now=NOW + timedelta(minutes=1))
+    assert fingerprint(db) == saved
+    assert not list(tmp_path.glob(f".*{maintenance.PARTIAL_SUFFIX}"))  # the unpacked copy
+    assert not list(backup.parent.glob(f".*{maintenance.PARTIAL_SUFFIX}"))
+
+
+def test_a_damaged_compressed_backup_is_refused_and_nothing_changes(tmp_path: Path) -> None:
+    db = filled_database(tmp_path, NOW)
+    backup = make_backup(db, now=NOW)
+    data = backup.read_bytes()
+    backup.write_bytes(data[: len(data) // 2])  # cut short
+    before = fingerprint(db)
+    with pytest.raises(RestoreError, match="pick another"):
+        restore(backup, db, now=NOW)
+    assert fingerprint(db) == before
+    assert not list(tmp_path.glob(f".*{maintenance.PARTIAL_SUFFIX}"))

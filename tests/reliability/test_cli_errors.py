@@ -129,7 +129,7 @@ def test_a_damaged_database_is_a_clear_line_and_doctor_and_restore_handle_it(
 
 
 def _newest_backup(db: Path) -> Path:
-    return sorted((db.parent / "backups").glob("study-*.db"))[-1]
+    return sorted((db.parent / "backups").glob("study-*.db*"))[-1]
 
 
 @pytest.mark.parametrize(

@@ -3,21 +3,23 @@ every row kept, after a backup; newer and damaged databases are refused clearly.
 
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
 from contextlib import closing
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from reliability_helpers import consistency_problems, integrity
+from reliability_helpers import consistency_problems, integrity, plain
 
 from study.clock import FixedClock
 from study.config import Settings
 from study.maintenance import list_backups
+from study.review_log import ReviewKind, day_of, time_of
 from study.session import StudySession
 from study.storage.database import SCHEMA_VERSION, StorageError, open_database
-from study.storage.repository import card_rows, list_learners
+from study.storage.repository import SCHEDULE_FIELDS, card_rows, list_learners
 from study.workspace import open_workspace
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
@@ -47,8 +49,9 @@ def _rows(
             names = (columns or {}).get(table) or [
                 r[1] for r in connection.execute(f"PRAGMA table_info({table})")
             ]
-            query = f"SELECT {', '.join(names)} FROM {table} ORDER BY rowid"
-            found[table] = connection.execute(query).fetchall()
+            # Sorted: a table kept in its key's order (WITHOUT ROWID) has no rowid.
+            query = f"SELECT {', '.join(names)} FROM {table}"
+            found[table] = sorted(connection.execute(query).fetchall(), key=repr)
         return found
 
 
@@ -86,6 +89,68 @@ def test_there_is_a_frozen_dump_of_every_released_schema() -> None:
     assert versions[-1] <= SCHEMA_VERSION
 
 
+# Version 9 converted the review log (study.storage.compact_log): its rows are compared
+# by what they say, not by their stored form.
+LOG_COLUMNS = (
+    "id, learner_id, card_id, reviewed_at, study_day, grade, kind, cancels_id, answer_ms, "
+    "repetitions_before, ease_before, interval_before, due_before, "
+    "repetitions_after, ease_after, interval_after, due_after"
+)
+
+
+def _old_log(db: Path) -> list[tuple[object, ...]]:
+    """A version 8 (or older) log, each time to the millisecond (as the compact log keeps
+    it)."""
+    with closing(sqlite3.connect(db)) as connection:
+        rows = connection.execute(f"SELECT {LOG_COLUMNS} FROM review ORDER BY id").fetchall()
+    return [(*row[:3], str(row[3])[:23], *row[4:]) for row in rows]
+
+
+def _new_log(db: Path) -> list[tuple[object, ...]]:
+    """The compact log in version 8's terms: card ids, times and days as text, kinds as
+    words."""
+    with closing(sqlite3.connect(db)) as connection:
+        rows = connection.execute(
+            "SELECT r.id, r.learner_id, c.id, r.reviewed_at, r.study_day, r.grade, r.kind, "
+            "r.cancels_id, r.answer_ms, r.repetitions_before, r.ease_before, r.interval_before, "
+            "r.due_before, r.repetitions_after, r.ease_after, r.interval_after, r.due_after "
+            "FROM review AS r JOIN card AS c ON c.key = r.card_key ORDER BY r.id"
+        ).fetchall()
+
+    def day(number: int | None) -> str | None:
+        return None if number is None else day_of(number).isoformat()
+
+    return [
+        (
+            *row[:3],
+            time_of(row[3]).strftime("%Y-%m-%d %H:%M:%S.%f")[:23],
+            day(row[4]),
+            row[5],
+            ReviewKind.of_code(row[6]).value,
+            *row[7:12],
+            day(row[12]),
+            *row[13:16],
+            day(row[16]),
+        )
+        for row in rows
+    ]
+
+
+def _undo_snapshots(db: Path) -> dict[int, str]:
+    """The old log's snapshots undo can still reach: each learner's last two study days,
+    answers no undo cancelled."""
+    with closing(sqlite3.connect(db)) as connection:
+        return dict(
+            connection.execute(
+                "SELECT r.id, r.state_before FROM review AS r WHERE r.kind != 'undo' "
+                "AND r.state_before != '' "
+                "AND NOT EXISTS (SELECT 1 FROM review AS u WHERE u.cancels_id = r.id) "
+                "AND r.study_day >= (SELECT date(max(l.study_day), '-1 day') FROM review AS l "
+                "WHERE l.learner_id = r.learner_id)"
+            ).fetchall()
+        )
+
+
 @pytest.mark.parametrize("dump", DUMPS, ids=[p.stem for p in DUMPS])
 def test_every_earlier_schema_upgrades_and_keeps_every_row(dump: Path, tmp_path: Path) -> None:
     db = tmp_path / "study.db"
@@ -93,6 +158,9 @@ def test_every_earlier_schema_upgrades_and_keeps_every_row(dump: Path, tmp_path:
     old_version = _version(db)
     old_columns = _columns(db)
     before = _rows(db)
+    log, snapshots = _old_log(db), _undo_snapshots(db)
+    assert {row[6] for row in log} >= {"new", "review", "drill", "undo"}
+    assert snapshots
 
     workspace = open_workspace(
         str(db), "alice", clock=FixedClock(NOW), settings=SETTINGS, sync_bundled=False
@@ -107,9 +175,16 @@ def test_every_earlier_schema_upgrades_and_keeps_every_row(dump: Path, tmp_path:
         workspace.close()
 
     assert _version(db) == SCHEMA_VERSION
+    old_columns.pop("review")
     after = _rows(db, old_columns)
-    assert {table: after[table] for table in before} == before
-    assert not any(after[table] for table in after.keys() - before.keys())  # new tables: empty
+    assert {table: after[table] for table in before if table != "review"} == {
+        table: rows for table, rows in before.items() if table != "review"
+    }
+    # Every review and undo record, each value the same (times to the second).
+    assert _new_log(db) == log
+    assert dict(after["review_undo"]) == snapshots  # what undo still needs, kept
+    new_tables = after.keys() - before.keys() - {"review_undo"}
+    assert not any(after[table] for table in new_tables)  # new tables: empty
     assert set(learners) == {"alice", "bob"} and all(learners.values())
     assert len(rows) == sum(1 for row in before["card"] if not row[-1])  # retired left out
     assert integrity(db) == ["ok"]
@@ -122,8 +197,69 @@ def test_every_earlier_schema_upgrades_and_keeps_every_row(dump: Path, tmp_path:
     # The backup was taken before the upgrade: the old version with the same rows.
     if old_version < SCHEMA_VERSION:
         [backup] = list_backups(db)
-        assert _version(backup.path) == old_version
-        assert _rows(backup.path) == before
+        with plain(backup.path) as unpacked:
+            assert _version(unpacked) == old_version
+            assert _rows(unpacked) == before
+
+
+def _schedules(db: Path, learner: str) -> dict[str, dict[str, object]]:
+    with closing(sqlite3.connect(db)) as connection:
+        connection.row_factory = sqlite3.Row
+        found = connection.execute(
+            "SELECT s.* FROM card_state AS s JOIN learner AS l ON l.id = s.learner_id "
+            "WHERE l.name = ?",
+            (learner,),
+        ).fetchall()
+    return {row["card_id"]: {k: row[k] for k in SCHEDULE_FIELDS} for row in found}
+
+
+def _as_stored(values: dict[str, object]) -> dict[str, object]:
+    """A snapshot's values as SQLite stores them (booleans as 0 and 1)."""
+    return {k: int(v) if isinstance(v, bool) else v for k, v in values.items()}
+
+
+@pytest.mark.parametrize("dump", DUMPS, ids=[p.stem for p in DUMPS])
+@pytest.mark.parametrize("learner", ["alice", "bob"])
+def test_after_the_upgrade_undo_takes_back_every_grade_of_the_day_exactly(
+    dump: Path, learner: str, tmp_path: Path
+) -> None:
+    db = tmp_path / "study.db"
+    _load(dump, db)
+    with closing(sqlite3.connect(db)) as connection:
+        day, last_time = connection.execute(
+            "SELECT max(r.study_day), max(r.reviewed_at) FROM review AS r "
+            "JOIN learner AS l ON l.id = r.learner_id WHERE l.name = ?",
+            (learner,),
+        ).fetchone()
+        day_rows = connection.execute(
+            "SELECT r.id, r.card_id, r.state_before FROM review AS r "
+            "JOIN learner AS l ON l.id = r.learner_id WHERE l.name = ? AND r.study_day = ? "
+            "AND r.kind != 'undo' "
+            "AND NOT EXISTS (SELECT 1 FROM review AS u WHERE u.cancels_id = r.id) ORDER BY r.id",
+            (learner, day),
+        ).fetchall()
+    # Each card as the day's first answer that touched it (itself or a sibling) found it.
+    expected: dict[str, dict[str, object]] = {}
+    for _, card_id, snapshot in day_rows:
+        before = json.loads(snapshot)
+        for touched, values in [(card_id, before["card"]), *before["siblings"].items()]:
+            expected.setdefault(touched, _as_stored(values))
+    assert day_rows
+    later = datetime.fromisoformat(last_time).replace(tzinfo=UTC) + timedelta(minutes=5)
+    workspace = open_workspace(
+        str(db), learner, clock=FixedClock(later), settings=SETTINGS, sync_bundled=False
+    )
+    try:
+        assert workspace.today().isoformat() == day
+        study = StudySession(workspace.database, workspace.learner_id, SETTINGS, workspace.clock)
+        undone = 0
+        while study.undo() is not None:
+            undone += 1
+    finally:
+        workspace.close()
+    assert undone == len(day_rows)
+    schedules = _schedules(db, learner)
+    assert {card: schedules[card] for card in expected} == expected
 
 
 def test_no_upgrade_happens_when_the_backup_before_it_fails(tmp_path: Path) -> None:

@@ -53,9 +53,9 @@ def test_two_processes_grading_at_once_lose_and_double_nothing(
     assert len(acknowledged) > GRADES  # both really graded
     assert len(set(acknowledged)) == len(acknowledged)
     with closing(sqlite3.connect(db)) as connection:
-        graded = [r[0] for r in connection.execute("SELECT id FROM review WHERE kind != 'undo'")]
+        graded = [r[0] for r in connection.execute("SELECT id FROM review WHERE kind != 4")]
         cancelled = [
-            r[0] for r in connection.execute("SELECT cancels_id FROM review WHERE kind = 'undo'")
+            r[0] for r in connection.execute("SELECT cancels_id FROM review WHERE kind = 4")
         ]
     assert sorted(graded) == sorted(acknowledged), "a grade was lost or stored twice"
     assert sorted(cancelled) == sorted(undos), "an undo was lost or stored twice"

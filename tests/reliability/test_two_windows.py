@@ -74,7 +74,8 @@ def test_two_windows_grading_one_deck_advance_each_card_once_a_day(tmp_path: Pat
     assert consistency_problems(db) == []
     with closing(sqlite3.connect(db)) as connection:
         scheduled = connection.execute(
-            "SELECT card_id, count(*) FROM review WHERE kind IN ('new', 'review') GROUP BY card_id"
+            # kinds 0 and 1: new and review
+            "SELECT card_key, count(*) FROM review WHERE kind IN (0, 1) GROUP BY card_key"
         ).fetchall()
         schedules = connection.execute(
             "SELECT card_id, repetitions, interval, reviews FROM card_state"

@@ -12,6 +12,7 @@ from study.library import import_deck_files
 from study.stats import Stats, compute_stats
 from study.storage.database import Database
 from study.storage.models import Card, CardState, Review
+from study.storage.repository import card_keys
 from tests.conftest import ZONE, DeckFactory
 
 TODAY = date(2026, 1, 12)  # the study day at tests.conftest.START
@@ -68,9 +69,11 @@ class History:
     ) -> int:
         """Log one grade on study ``day`` (default today) at UTC time ``at``; its id."""
         day = day or self.today
+        with self.database.session() as session:
+            key = card_keys(session, [card_id])[card_id]
         review = Review(
             learner_id=self.learner_id,
-            card_id=card_id,
+            card_key=key,
             reviewed_at=datetime.combine(day, at, tzinfo=UTC),
             study_day=day,
             grade=grade,
@@ -98,7 +101,7 @@ class History:
             session.add(
                 Review(
                     learner_id=self.learner_id,
-                    card_id=cancelled.card_id,
+                    card_key=cancelled.card_key,
                     reviewed_at=cancelled.reviewed_at,
                     study_day=day or cancelled.study_day,
                     kind="undo",

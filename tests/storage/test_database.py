@@ -23,6 +23,7 @@ from study.storage.database import (
 from study.storage.models import Card, CardState, Deck, Learner, Note, Review
 from study.storage.repository import (
     NotFoundError,
+    card_keys,
     find_learner,
     get_or_create_learner,
     list_learners,
@@ -128,7 +129,7 @@ def test_review_log_keeps_the_study_day_as_a_date(database: Database, learner_id
         lambda s: s.add(
             Review(
                 learner_id=learner_id,
-                card_id="n",
+                card_key=card_keys(s, ["n"])["n"],
                 reviewed_at=NOW,
                 study_day=date(2026, 1, 12),
                 grade=4,
@@ -176,7 +177,7 @@ def test_removing_a_profile_removes_its_schedule_and_log_only(
             lambda s, who=who: s.add(
                 Review(
                     learner_id=who,
-                    card_id="n",
+                    card_key=card_keys(s, ["n"])["n"],
                     reviewed_at=NOW,
                     study_day=date(2026, 1, 12),
                     kind="new",

@@ -17,6 +17,7 @@ import sqlalchemy as sa
 from study.clock import FixedClock
 from study.config import Settings
 from study.library import import_deck_files
+from study.review_log import ReviewKind
 from study.session import StudySession
 from study.storage.database import Database, DirectConnection, open_database
 from study.storage.repository import get_or_create_learner, load_schedule, save_schedule
@@ -34,10 +35,8 @@ def _study(db_path: Path, deck: Path, *, direct: bool) -> dict[str, list[tuple[A
         import_deck_files(database, [deck], clock.now())
         learner = database.write(lambda s: get_or_create_learner(s, "default", clock.now()))
         assert learner.id is not None
-        for day in range(2):
-            session = StudySession(
-                database, learner.id, SETTINGS, clock, session_id=f"sitting-{day}"
-            )
+        for _day in range(2):
+            session = StudySession(database, learner.id, SETTINGS, clock)
             answers = 0
             while session.current() is not None and answers < 40:
                 session.grade((5, 2, 4, 3)[answers % 4], answer_ms=1500)
@@ -50,8 +49,8 @@ def _study(db_path: Path, deck: Path, *, direct: bool) -> dict[str, list[tuple[A
         database.close()
     with closing(sqlite3.connect(db_path)) as connection:
         return {
-            table: connection.execute(f"SELECT * FROM {table} ORDER BY rowid").fetchall()
-            for table in ("card_state", "review")
+            table: connection.execute(f"SELECT * FROM {table} ORDER BY 1, 2").fetchall()
+            for table in ("card_state", "review", "review_undo")
         }
 
 
@@ -70,8 +69,9 @@ def test_the_driver_path_stores_exactly_what_the_core_path_stores(
     driver = _study(tmp_path / "driver.db", deck, direct=True)
     core = _study(tmp_path / "core.db", deck, direct=False)
     assert len(driver["review"]) > 10
-    assert any("undo" in row for row in driver["review"])
-    # Dates, aware datetimes, booleans and the JSON snapshot: the same text in the file.
+    assert any(row[5] == ReviewKind.UNDO.code for row in driver["review"])  # kind
+    assert driver["review_undo"]  # the siblings buried: the snapshot kept for undo
+    # Day numbers, times, kinds, booleans and the JSON snapshots: the same in the file.
     assert driver == core
 
 

@@ -27,6 +27,7 @@ from study.library import import_deck_files
 from study.overview import Overview, overview, streak, today_work
 from study.session import StudySession
 from study.storage.models import Material, Review
+from study.storage.repository import card_keys
 from study.workspace import Workspace
 
 from .conftest import make_workspace
@@ -136,10 +137,11 @@ def add_reviews(workspace: Workspace, days: list[date], *, undone: set[date] = f
     now = workspace.clock.now()
 
     def work(session):  # type: ignore[no-untyped-def]
+        key = card_keys(session, ["spine-x"])["spine-x"]
         for day in days:
             review = Review(
                 learner_id=workspace.learner_id,
-                card_id="spine-x",
+                card_key=key,
                 reviewed_at=now,
                 study_day=day,
                 grade=4,
@@ -151,7 +153,7 @@ def add_reviews(workspace: Workspace, days: list[date], *, undone: set[date] = f
                 session.add(
                     Review(
                         learner_id=workspace.learner_id,
-                        card_id="spine-x",
+                        card_key=key,
                         reviewed_at=now,
                         study_day=day,
                         kind="undo",
