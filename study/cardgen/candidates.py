@@ -129,6 +129,11 @@ def _balanced(text: str) -> str:
     return text
 
 
+_IN_WHICH_CASE = re.compile(
+    r"\bunless (.+?), in which case,? ((?:what|which|who|how)\b.*)\?$", re.I
+)
+
+
 def basic(
     pattern: str,
     sentence: Sentence,
@@ -143,6 +148,8 @@ def basic(
     it is about (always when ``name_topic``, else when the question names no rare term)."""
     front = _balanced(name_stand_ins(re.sub(r"\s+", " ", front).strip(), context.topic))
     front = re.sub(r"\s+([,?])", r"\1", front)
+    # "unless X, in which case, what is considered?": the case is X
+    front = _IN_WHICH_CASE.sub(r"\2 if \1?", front)
     topic = context.topic
     if (
         topic

@@ -85,6 +85,7 @@ def quantities(span: Span) -> list[tuple[int, int]]:
             )
         ):
             last += 1
+        last = _range_end(tokens, index, last)
         if (
             last + 2 < len(tokens)
             and tokens[last + 1].lower_ == "or"
@@ -112,6 +113,32 @@ def quantities(span: Span) -> list[tuple[int, int]]:
             end -= 1  # "mL/kg/h." at the end of the sentence
         found.append((start, end))
     return found
+
+
+def _range_end(tokens: list[Token], index: int, last: int) -> int:
+    """Where a quantity ends once its second bound and its unit's modifier are taken in:
+    "500 mg to 1 g" and "between 2 and 4 mg" are one quantity, "2 working days" one
+    number of days."""
+    while True:
+        if (
+            last > index
+            and last + 2 < len(tokens)
+            and tokens[last + 1].lower_ in ("to", "-", "–")
+            and _number(tokens[last + 2])
+        ):  # "500 mg to 1 g": the second bound with its own unit
+            last += 2
+        elif (
+            last == index
+            and last + 2 < len(tokens)
+            and (tokens[last + 1].pos_ in ("ADJ", "VERB") or tokens[last + 1].dep_ == "amod")
+            and tokens[last + 1].is_lower
+            and _unit(tokens, last + 2)
+        ):  # "2 working days", "3 consecutive days"
+            last += 1
+        else:
+            return last
+        while last + 1 < len(tokens) and _unit(tokens, last + 1):
+            last += 1
 
 
 _ORDINAL_FACTS = frozenset(["place", "most", "leading", "highest", "largest", "commonest"])

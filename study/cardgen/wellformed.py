@@ -1,0 +1,309 @@
+"""Whether a card reads as text: its answer a whole phrase of its sentence, its question
+with the verbs the sentence has, its excerpt a piece of the sentence.
+
+Cheap checks on the card's text against its sentence and the sentence's parse (no second
+parse): the reading layer builds questions from the parse, and a misread parse gives
+fragments ("What is DKA most common in type 1?" "Diabetes") that no fact pattern
+catches.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from study.cardgen.candidates import Candidate
+from study.cardgen.terms import STOPWORDS, word_list
+
+if TYPE_CHECKING:
+    from spacy.tokens import Span, Token
+
+_UNITS = word_list("units")
+# Words an answer never ends with: it would be cut inside its phrase.
+_OPEN_ENDS = frozenset(
+    [
+        "to",
+        "of",
+        "in",
+        "with",
+        "and",
+        "or",
+        "the",
+        "a",
+        "an",
+        "for",
+        "by",
+        "at",
+        "from",
+        "than",
+        "as",
+        "on",
+        "into",
+        "per",
+        "between",
+        "whose",
+    ]
+)
+# Words the generator puts before a piece of the sentence ("When X", "By mouth", "Not
+# until X"): the rest is what must be a piece of the sentence.
+_LEADS = re.compile(
+    r"^(?:(?:not\s+)?(?:when|if|until|because|by|since|unless|after|before)\s+)+", re.I
+)
+_GARBLED_QUESTION = (
+    (re.compile(r"\bwhat (?:is|are|was|were) when\b", re.I), "a question 'what is when ...'"),
+    (re.compile(r"\bwhen\s*\?\s*$", re.I), "a question ending in a bare 'when'"),
+    (
+        re.compile(r"(?:^|:\s)in which case\b|,\s*in which case,", re.I),
+        "'in which case' with no case",
+    ),
+    (re.compile(r"\b(?:be|been|being) not\b", re.I), "a negation misplaced ('be not continued')"),
+    (
+        re.compile(
+            r"^(?:[^?:]*:\s)?(?:what|which \w+) (?:gives?|offers?|treats?) (?:\w+ ){0,2}"
+            r"(?:patients|people|children|women|men|adults|babies|infants)\b",
+            re.I,
+        ),
+        "'what gives the patients?': the recipient of a passive read as its object",
+    ),
+)
+
+
+def problem(candidate: Candidate) -> str | None:
+    """Why ``candidate`` does not read as text, or None when it does."""
+    sentence = candidate.sentence
+    if candidate.type == "basic":
+        front = candidate.front
+        for pattern, garbled in _GARBLED_QUESTION:
+            if pattern.search(front):
+                return f"garbled question: {garbled}"
+        acronym = re.match(r"What does (\S+) stand for\?$", front)
+        if acronym and expansion(candidate.back, acronym.group(1)) != candidate.back:
+            return f"'{candidate.back}' is not what the letters of {acronym.group(1)} stand for"
+        reason = _answer_fragment(candidate.back)
+        if reason:
+            return reason
+        if sentence.span is not None:
+            if acronym:
+                return None  # "a raised [plasma viscosity] (PV)": the name alone
+            return _participle_read_as_verb(front, sentence.span) or _torn_answer(
+                candidate.back, sentence.span
+            )
+        return None
+    return _excerpt_problem(candidate)
+
+
+# "Rib fractures take weeks": a span of time is an answer on its own
+_SPAN_OF_TIME = re.compile(r"(?:second|minute|hour|day|week|month|year|decade)s?")
+
+
+def _answer_fragment(answer: str) -> str | None:
+    bare = answer.strip().rstrip(".")
+    lowered = bare.lower()
+    last = lowered.rsplit(None, 1)[-1] if lowered else ""
+    if bare.endswith((",", ";", ":")) or last in _OPEN_ENDS:
+        return f"answer {answer!r} ends inside its phrase"
+    if re.search(r",\s*\S+$", bare) and last in _UNITS:
+        return f"answer {answer!r}: a unit torn from its quantity"
+    if (lowered in _UNITS and not _SPAN_OF_TIME.fullmatch(lowered)) or re.fullmatch(
+        r"[a-z]", lowered
+    ):
+        return f"answer {answer!r}: a lone unit or letter"
+    return None
+
+
+def _torn_answer(answer: str, span: Span) -> str | None:
+    """An answer cut from the words that qualify it: "type 1 [diabetes]"."""
+    piece = _LEADS.sub("", answer.strip().rstrip("."))
+    if not piece:
+        return None
+    at = span.text.lower().find(piece.lower())
+    if at <= 0:
+        return None
+    doc = span.doc
+    start = span.start_char + at
+    end = start + len(piece)
+    first = next((t for t in span if t.idx >= start), None)
+    if first is None or first.idx != start or first.i == span.start:
+        return None
+    before = doc[first.i - 1]
+    head = before
+    for _ in range(3):
+        if head.dep_ not in ("amod", "compound", "nummod", "nmod"):
+            break
+        head = head.head  # "type 1 [diabetes]": "1" qualifies "type", "type" the answer
+        if start <= head.idx < end:
+            return f"answer {answer!r} cut from the words before it ({before.text!r})"
+    return None
+
+
+def _participle_read_as_verb(question: str, span: Span) -> str | None:
+    """ "What did high-dose inhale?": "inhaled" before a noun is an adjective, not a verb."""
+    asked = set(re.findall(r"[a-z]+", question.lower()))
+    for token in span:
+        if (
+            token.tag_ in ("VBN", "VBD", "JJ")
+            and token.lower_.endswith(("ed", "sed", "zed"))
+            and token.lemma_.lower() != token.lower_
+            and token.lemma_.lower() in asked
+            and token.lower_ not in asked
+            and (token.dep_ == "amod" or _between_modifier_and_noun(token))
+        ):
+            return f"question reads the adjective {token.text!r} as a verb"
+    return None
+
+
+def _between_modifier_and_noun(token: Token) -> bool:
+    """ "high-dose inhaled agonists": a participle after a modifier and before its noun
+    is an adjective, whatever the parse says."""
+    doc = token.doc
+    if token.i + 1 >= len(doc) or doc[token.i + 1].pos_ not in ("NOUN", "PROPN", "ADJ", "NUM"):
+        return False
+    if token.i == 0:
+        return True
+    before = doc[token.i - 1]
+    hyphenated = token.i >= 2 and doc[token.i - 2].text in ("-", "‑")
+    return before.pos_ == "ADJ" or hyphenated
+
+
+# Clozes on lists, labels and table rows show the line as the material lays it out; a
+# contrast completes its elliptical clause ("whereas keratitis does not [resolve]").
+_LAID_OUT = frozenset(
+    ["list-item", "list-whole", "label-list", "label", "table", "arrow", "contrast"]
+)
+
+
+def _excerpt_problem(candidate: Candidate) -> str | None:
+    """A cloze's text, its deletions filled in, must be a piece of its sentence: only its
+    subject may be named at the start, and "it" inside it by a lower-case noun phrase."""
+    if candidate.pattern in _LAID_OUT or candidate.sentence.span is None:
+        return None
+    whole = re.sub(r"\{\{c\d+::(.*?)(?:::[^}]*)?\}\}", r"\1", candidate.text)
+    topic = candidate.topic
+    if topic and whole.lower().startswith(f"{topic.lower()}: "):
+        whole = whole[len(topic) + 2 :]
+    shown = _WORD.findall(_normal(whole))
+    source = _WORD.findall(_normal(candidate.sentence.text))
+    for skip in range(min(4, len(shown))):  # a subject named at the start
+        piece = shown[skip:]
+        piece[0] = piece[0][:1].lower() + piece[0][1:]
+        for first in range(len(source)):
+            stop = _aligned(piece, source, first)
+            if stop is None:
+                continue
+            rest = " ".join(source[stop:]).replace(" ,", ",")
+            cut = any(w in ("and", "or") for w in piece[-3:])
+            if rest and cut and not _BOUNDARY.match(rest):
+                return "excerpt ends inside a coordination (the sentence goes on)"
+            return None
+    return "excerpt is not a piece of its sentence (words glued or replaced)"
+
+
+def _aligned(piece: list[str], source: list[str], first: int) -> int | None:
+    """Where in ``source`` the words of ``piece`` end when they come in its order from
+    ``first`` (words between two pieces may be left out); "it" or "they" of the source may
+    stand in the piece as a lower-case noun phrase of at most six words. None when a word
+    of the piece is not the sentence's."""
+    at = first
+    index = 0
+    while index < len(piece):
+        if at < len(source) and piece[index].lower() == source[at].lower():
+            index += 1
+            at += 1
+            continue
+        width = _stand_in(piece, index, source, at)
+        if width:
+            index += width
+            at += 1
+            continue
+        if not index or at >= len(source):
+            return None
+        at += 1  # words of the sentence left out between two pieces of it
+    return at
+
+
+_WORD = re.compile(r"[^\s,;:]+|[,;:]")
+
+
+def _stand_in(piece: list[str], index: int, source: list[str], at: int) -> int:
+    """How many words of ``piece`` from ``index`` name the "it" or "they" at ``at`` in
+    ``source`` (a lower-case noun phrase the next word of the sentence follows), or 0."""
+    if at >= len(source) or source[at].lower() not in ("it", "they") or not index:
+        return 0
+    if not piece[index][:1].islower():
+        return 0  # "when Potassium chloride is": a subject of another sentence put in
+    for width in range(1, 7):
+        if index + width >= len(piece):
+            return width
+        if at + 1 < len(source) and piece[index + width].lower() == source[at + 1].lower():
+            return width
+    return 0
+
+
+# Where an excerpt may end inside its sentence: at punctuation, or before a word that
+# starts another clause or an aside.
+_BOUNDARY = re.compile(
+    r"[,;:(\[–—-]|(?:and|or|but|whereas|while|which|who|whom|when|if|unless|until|because|"
+    r"since|although|though|as|so|then|except|in which|with|without)\b"
+)
+
+
+def _normal(text: str) -> str:
+    """``text`` without its remarks in parentheses (read apart from the sentence), its
+    quotation marks, its spacing and its first capital."""
+    text = re.sub(r"\s*\([^()]*\)|[“”\"]", "", text)
+    text = re.sub(r"\s+", " ", text.strip().rstrip("."))
+    return text[:1].lower() + text[1:]
+
+
+def expansion(expanded: str, acronym: str) -> str | None:
+    """The words of ``expanded`` that the letters of ``acronym`` stand for: "erythrocyte
+    sedimentation rate or the C-reactive protein" for ESR is "erythrocyte sedimentation
+    rate"; None when the initials do not match from either end."""
+    letters = [c for c in acronym.lower() if c.isalpha()]
+    if acronym.endswith("s") and len(letters) > 2:
+        letters = letters[:-1]  # "ACEs"
+    words = expanded.split()
+    if not letters or not words:
+        return None
+    for start in range(len(words)):  # the longest piece first, from the end
+        if _spells(words[start:], letters):
+            return " ".join(words[start:])
+    for end in range(len(words), 0, -1):
+        if _spells(words[:end], letters):
+            return " ".join(words[:end])
+    return None
+
+
+def _spells(words: list[str], letters: list[str]) -> bool:
+    """Whether each word (or hyphen part), skipping small words, starts one or more of
+    ``letters`` in order, and the last word ends the letters."""
+    parts = [p.lower() for w in words for p in re.split(r"[-/]", w) if p]
+    if not parts or parts[0] in STOPWORDS or parts[-1] in STOPWORDS:
+        return False
+
+    def match(part_index: int, letter_index: int) -> bool:
+        if part_index == len(parts):
+            return letter_index == len(letters)
+        part = parts[part_index]
+        if part in STOPWORDS and match(part_index + 1, letter_index):
+            return True
+        if letter_index == len(letters) or not part[:1].isalnum():
+            return False
+        if part[0] != letters[letter_index]:
+            return False
+        # the word gives its initial, and maybe more of its letters in order ("TB")
+        position = 1
+        taken = letter_index + 1
+        if match(part_index + 1, taken):
+            return True
+        while taken < len(letters):
+            found = part.find(letters[taken], position)
+            if found < 0:
+                return False
+            position = found + 1
+            taken += 1
+            if match(part_index + 1, taken):
+                return True
+        return False
+
+    return match(0, 0)
