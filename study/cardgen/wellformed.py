@@ -79,7 +79,9 @@ def problem(candidate: Candidate) -> str | None:
         acronym = re.match(r"What does (\S+) stand for\?$", front)
         if acronym and expansion(candidate.back, acronym.group(1)) != candidate.back:
             return f"'{candidate.back}' is not what the letters of {acronym.group(1)} stand for"
-        reason = _answer_fragment(candidate.back)
+        reason = _answer_fragment(candidate.back) or _torn_range(
+            f"{front} {candidate.back}", sentence.text
+        )
         if reason:
             return reason
         if sentence.span is not None:
@@ -111,6 +113,29 @@ def _answer_fragment(answer: str) -> str | None:
     return None
 
 
+# "500 mg to 1 g", "20-40 mg/kg", "between 2 and 4 weeks": two bounds of one quantity
+_RANGE = re.compile(
+    r"(?<![\w.])(\d+(?:\.\d+)?)(?:\s*[^\W\d]\S*){0,1}\s*(?:to|-|–|and)\s*(\d+(?:\.\d+)?)(?![\w.])"
+)
+
+
+def _torn_range(card: str, source: str) -> str | None:
+    """A card that shows or asks one bound of a range without the other, or a unit
+    without its denominator ("5.5 mmol" of "5.5 mmol/L")."""
+    for match in re.finditer(r"\d[\d.]*\s*[^\W\d_]+(?![\w/])", card):
+        if f"{match.group(0)}/" in source:
+            return f"a unit torn: the card has {match.group(0)!r} without what follows its '/'"
+    for match in _RANGE.finditer(source):
+        low, high = match.group(1), match.group(2)
+        if match.group(0).split()[1:2] == ["and"] and "between" not in source[: match.start()][-9:]:
+            continue  # "2 and 4" only after "between"
+        has_low = re.search(rf"(?<![\w.]){re.escape(low)}(?![\w.])", card)
+        has_high = re.search(rf"(?<![\w.]){re.escape(high)}(?![\w.])", card)
+        if bool(has_low) != bool(has_high):
+            return f"a range torn in two: the card has one bound of {match.group(0)!r}"
+    return None
+
+
 def _torn_answer(answer: str, span: Span) -> str | None:
     """An answer cut from the words that qualify it: "type 1 [diabetes]"."""
     piece = _LEADS.sub("", answer.strip().rstrip("."))
@@ -119,6 +144,9 @@ def _torn_answer(answer: str, span: Span) -> str | None:
     at = span.text.lower().find(piece.lower())
     if at <= 0:
         return None
+    following = span.text[at + len(piece) : at + len(piece) + 1]
+    if following and (following.isalnum() or following in "/-–"):
+        return f"answer {answer!r} cut inside a word or unit of its sentence"
     doc = span.doc
     start = span.start_char + at
     end = start + len(piece)

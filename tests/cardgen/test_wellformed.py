@@ -141,3 +141,29 @@ def test_a_dropped_card_is_reported_with_its_reason(tmp_path: Path) -> None:
     )
     assert not any("in which case" in qa(n)[0].lower() for n in g.deck.notes)
     assert any("in which case" in d.reason for d in g.drops)
+
+
+def test_people_given_a_drug_by_mouth_are_asked_how_they_are_given_it(tmp_path: Path) -> None:
+    g = generate_text(
+        tmp_path,
+        "# Scabies\n\nContacts without symptoms are given ivermectin 200 micrograms/kg by "
+        "mouth once.\n",
+    )
+    cards = [qa(n) for n in g.deck.notes]
+    assert not any(
+        q.lower().startswith(("what gives", "how are contacts without symptoms given?"))
+        for q, _ in cards
+    )
+    assert all("ivermectin" in q for q, _ in cards if q.startswith(("How are", "Which")))
+
+
+def test_a_question_with_one_bound_of_a_range_is_dropped() -> None:
+    text = "Relapses are treated with oral prednisolone 40 mg to 60 mg daily for a week."
+    card = _basic(text, "What are relapses treated to 60 mg daily with?", "Oral prednisolone")
+    assert "range torn" in (wellformed.problem(card) or "")
+
+
+def test_a_unit_cut_before_its_denominator_is_dropped() -> None:
+    text = "Insulin is reduced when the glucose falls below 14 mmol/L."
+    card = _basic(text, "When is insulin reduced?", "When the glucose falls below 14 mmol")
+    assert "unit torn" in (wellformed.problem(card) or "")
