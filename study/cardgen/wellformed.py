@@ -79,8 +79,10 @@ def problem(candidate: Candidate) -> str | None:
         acronym = re.match(r"What does (\S+) stand for\?$", front)
         if acronym and expansion(candidate.back, acronym.group(1)) != candidate.back:
             return f"'{candidate.back}' is not what the letters of {acronym.group(1)} stand for"
-        reason = _answer_fragment(candidate.back) or _torn_range(
-            f"{front} {candidate.back}", sentence.text
+        reason = (
+            _answer_fragment(candidate.back)
+            or _torn_range(f"{front} {candidate.back}", sentence.text)
+            or _class_lost(front, candidate.back, sentence.text)
         )
         if reason:
             return reason
@@ -117,6 +119,36 @@ def _answer_fragment(answer: str) -> str | None:
 _RANGE = re.compile(
     r"(?<![\w.])(\d+(?:\.\d+)?)(?:\s*[^\W\d]\S*){0,1}\s*(?:to|-|–|and)\s*(\d+(?:\.\d+)?)(?![\w.])"
 )
+
+
+# "classed as severe when ..., and life-threatening when ...": the classes a sentence
+# defines by its conditions
+_CLASSED = re.compile(
+    r"\b(?:class(?:ed|ified)|defined|graded|categori[sz]ed|considered|regarded)\s+as\s+"
+    r"([\w-]+)\s+(?:when|if)\b"
+)
+_CLASS_AFTER = re.compile(r"(?:,|\band|\bor)\s+(?:as\s+)?([\w-]+)\s+(?:when|if)\b")
+
+
+def _class_lost(front: str, back: str, source: str) -> str | None:
+    """A threshold asked without the class it defines: "An attack is classed as severe
+    when the respiratory rate is 25 or more" never gives "What is the respiratory rate?"."""
+    first = _CLASSED.search(source)
+    if first is None or not re.search(r"\d", back):
+        return None
+    # the classification runs to the next clause of another kind ("..., although ...")
+    stop = re.compile(r",\s*(?:although|because|but|whereas|while|so)\b|;").search(
+        source, first.end()
+    )
+    scope = source[first.start() : stop.start() if stop else len(source)]
+    if not all(number in scope for number in re.findall(r"\d+(?:\.\d+)?", back)):
+        return None  # a number of another clause of the sentence
+    classes = {first.group(1).lower()}
+    classes |= {m.group(1).lower() for m in _CLASS_AFTER.finditer(scope)}
+    asked = front.lower()
+    if any(re.search(rf"\b{re.escape(c)}\b", asked) for c in classes):
+        return None
+    return f"a threshold asked without the class it defines ({', '.join(sorted(classes))})"
 
 
 def _torn_range(card: str, source: str) -> str | None:

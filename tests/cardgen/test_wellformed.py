@@ -167,3 +167,14 @@ def test_a_unit_cut_before_its_denominator_is_dropped() -> None:
     text = "Insulin is reduced when the glucose falls below 14 mmol/L."
     card = _basic(text, "When is insulin reduced?", "When the glucose falls below 14 mmol")
     assert "unit torn" in (wellformed.problem(card) or "")
+
+
+def test_a_threshold_is_asked_with_the_class_it_defines_or_not_at_all() -> None:
+    text = (
+        "A burn is classed as major when the burnt area is 20% or more, the patient is "
+        "over 60, and critical when the airway is involved."
+    )
+    lost = _basic(text, "What is the burnt area?", "20% or more")
+    assert "class it defines" in (wellformed.problem(lost) or "")
+    kept = _basic(text, "When is a burn classed as major?", "When the burnt area is 20% or more")
+    assert wellformed.problem(kept) is None
