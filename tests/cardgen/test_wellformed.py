@@ -178,3 +178,15 @@ def test_a_threshold_is_asked_with_the_class_it_defines_or_not_at_all() -> None:
     assert "class it defines" in (wellformed.problem(lost) or "")
     kept = _basic(text, "When is a burn classed as major?", "When the burnt area is 20% or more")
     assert wellformed.problem(kept) is None
+
+
+def test_ranges_with_between_or_a_drug_before_them_are_deleted_whole(tmp_path: Path) -> None:
+    g = generate_text(
+        tmp_path,
+        "# Kawasaki disease\n\nCoronary aneurysms form most often between weeks 2 and 6. "
+        "The disease mainly affects children between 6 months and 5 years old. "
+        "Aspirin 30 to 50 mg/kg is given daily in the acute phase.\n",
+    )
+    answers = {a for n in g.deck.notes for a in all_answers(n)}
+    assert {"between weeks 2 and 6", "between 6 months and 5 years", "30 to 50 mg/kg"} <= answers
+    assert not {"2", "6", "5 years", "50 mg/kg", "between 6 months"} & answers
