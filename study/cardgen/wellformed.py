@@ -50,6 +50,17 @@ _LEADS = re.compile(
     r"^(?:(?:not\s+)?(?:when|if|until|because|by|since|unless|after|before)\s+)+", re.I
 )
 _GARBLED_QUESTION = (
+    (
+        re.compile(
+            r"\bwhat (?:is|are) the (?:commonest|most common|main|largest|best|first)\s*\?$",
+            re.I,
+        ),
+        "a superlative with no noun ('what are the commonest?')",
+    ),
+    (
+        re.compile(r"\b(?:in whom|in which|who|that)\b[^?]*\s(?:with|to|for|by|from|at)\?$", re.I),
+        "a preposition stranded after a relative clause",
+    ),
     (re.compile(r"\bwhat (?:is|are|was|were) when\b", re.I), "a question 'what is when ...'"),
     (re.compile(r"\bwhen\s*\?\s*$", re.I), "a question ending in a bare 'when'"),
     (
@@ -90,7 +101,7 @@ def problem(candidate: Candidate) -> str | None:
             if acronym:
                 return None  # "a raised [plasma viscosity] (PV)": the name alone
             return _participle_read_as_verb(front, sentence.span) or _torn_answer(
-                candidate.back, sentence.span
+                candidate.back, front, sentence.span
             )
         return None
     return _excerpt_problem(candidate)
@@ -101,6 +112,10 @@ _SPAN_OF_TIME = re.compile(r"(?:second|minute|hour|day|week|month|year|decade)s?
 
 
 def _answer_fragment(answer: str) -> str | None:
+    if re.match(r"\W*(?:of|in|for|with|to|by|from)\s+(?:which|whom)\b", answer, re.I):
+        return f"answer {answer!r} starts inside a relative clause"
+    if re.search(r"\bsuch an?\s+\w+", answer, re.I):
+        return f"answer {answer!r} names something said elsewhere ('such a ...')"
     bare = answer.strip().rstrip(".")
     lowered = bare.lower()
     last = lowered.rsplit(None, 1)[-1] if lowered else ""
@@ -168,8 +183,10 @@ def _torn_range(card: str, source: str) -> str | None:
     return None
 
 
-def _torn_answer(answer: str, span: Span) -> str | None:
-    """An answer cut from the words that qualify it: "type 1 [diabetes]"."""
+def _torn_answer(answer: str, question: str, span: Span) -> str | None:
+    """An answer cut from the words that qualify it: "type 1 [diabetes]", "[referral] to
+    the renal team" with "to the renal team" left in the question, a reason cut before its
+    verb."""
     piece = _LEADS.sub("", answer.strip().rstrip("."))
     if not piece:
         return None
@@ -185,6 +202,26 @@ def _torn_answer(answer: str, span: Span) -> str | None:
     first = next((t for t in span if t.idx >= start), None)
     if first is None or first.idx != start or first.i == span.start:
         return None
+    inside = [t for t in span if start <= t.idx < end]
+    if re.match(r"(?:because|since)\b", answer.strip(), re.I) and not any(
+        t.pos_ in ("VERB", "AUX") or t.dep_ in ("advcl", "ccomp", "relcl") for t in inside
+    ):  # "because most triggers arise ...": the parser may call the verb a noun
+        return f"answer {answer!r}: a reason cut before its verb"
+    last = inside[-1] if inside else first
+    after = doc[last.i + 1] if last.i + 1 < span.end else None
+    own = after is not None and (
+        start <= after.head.idx < end
+        # "referral to the team": a noun of an action takes its preposition, whatever the
+        # parse hung it on
+        or re.search(r"(?:al|ion|ment|ance|ence|ure)$", last.lower_) is not None
+    )
+    if (
+        after is not None
+        and own
+        and after.dep_ == "prep"
+        and " ".join(t.text for t in list(after.subtree)[:4]).lower() in question.lower()
+    ):
+        return f"answer {answer!r} cut from its own {after.text!r} phrase left in the question"
     before = doc[first.i - 1]
     head = before
     for _ in range(3):
@@ -232,9 +269,18 @@ _LAID_OUT = frozenset(
 )
 
 
+# Words of a fixed phrase of discourse: "for [example]" deletes nothing to learn
+_DISCOURSE = re.compile(
+    r"\b(?:for|in)\s+\{\{c\d+::(?:example|instance|particular|addition|general|contrast)\}\}",
+    re.I,
+)
+
+
 def _excerpt_problem(candidate: Candidate) -> str | None:
     """A cloze's text, its deletions filled in, must be a piece of its sentence: only its
     subject may be named at the start, and "it" inside it by a lower-case noun phrase."""
+    if _DISCOURSE.search(candidate.text):
+        return "a word of a fixed phrase deleted ('for [...]': example)"
     if candidate.pattern in _LAID_OUT or candidate.sentence.span is None:
         return None
     whole = re.sub(r"\{\{c\d+::(.*?)(?:::[^}]*)?\}\}", r"\1", candidate.text)

@@ -190,3 +190,83 @@ def test_ranges_with_between_or_a_drug_before_them_are_deleted_whole(tmp_path: P
     answers = {a for n in g.deck.notes for a in all_answers(n)}
     assert {"between weeks 2 and 6", "between 6 months and 5 years", "30 to 50 mg/kg"} <= answers
     assert not {"2", "6", "5 years", "50 mg/kg", "between 6 months"} & answers
+
+
+def test_answers_that_lean_on_other_text_or_start_inside_a_clause_are_dropped() -> None:
+    text = "The risk is higher still when such a patient is dehydrated."
+    assert "such a" in (
+        wellformed.problem(
+            _basic(text, "When is the risk higher?", "When such a patient is dehydrated")
+        )
+        or ""
+    )
+    text = (
+        "Several antiepileptics interact, of which carbamazepine and phenytoin are the "
+        "strongest inducers."
+    )
+    assert "relative clause" in (
+        wellformed.problem(
+            _basic(text, "What are the strongest?", "Of which carbamazepine and phenytoin")
+        )
+        or ""
+    )
+
+
+def test_a_reason_cut_before_its_verb_is_dropped() -> None:
+    text = (
+        "Blood cultures are taken before antibiotics because organisms in the blood of a "
+        "patient with no obvious source often vanish after the first dose."
+    )
+    card = _basic(
+        text,
+        "Why are blood cultures taken before antibiotics?",
+        "Because organisms in the blood of a patient with no obvious source",
+    )
+    assert "before its verb" in (wellformed.problem(card) or "")
+
+
+def test_an_answer_whose_own_phrase_stays_in_the_question_is_dropped() -> None:
+    text = "A suspected retinal detachment should prompt referral to the eye casualty service."
+    card = _basic(
+        text,
+        "What should a suspected retinal detachment prompt to the eye casualty service?",
+        "Referral",
+    )
+    assert "left in the question" in (wellformed.problem(card) or "")
+
+
+def test_a_stranded_preposition_and_a_bare_superlative_are_dropped() -> None:
+    text = (
+        "The skin should be examined with a dermatoscope in every patient in whom melanoma "
+        "is suspected."
+    )
+    card = _basic(
+        text,
+        "What should the skin be examined in every patient in whom melanoma is suspected with?",
+        "A dermatoscope",
+    )
+    assert "stranded" in (wellformed.problem(card) or "")
+    text = "Its side effects are many, and rashes are the commonest."
+    assert "superlative" in (
+        wellformed.problem(_basic(text, "What are the commonest?", "Rashes")) or ""
+    )
+
+
+def test_a_bare_superlative_takes_the_label_of_its_line(tmp_path: Path) -> None:
+    g = generate_text(
+        tmp_path,
+        "# Allopurinol\n\nSide effects: skin rashes (often itchy) are the most common.\n",
+    )
+    questions = [qa(n)[0] for n in g.deck.notes]
+    assert any(q.endswith("the most common side effects?") for q in questions), questions
+
+
+def test_for_example_is_never_a_deletion(tmp_path: Path) -> None:
+    g = generate_text(
+        tmp_path,
+        "# Hearing loss\n\nIts causes are divided into conductive causes, in which sound does "
+        "not reach the cochlea, sensorineural causes such as presbycusis, noise damage and "
+        "ototoxic drugs, and mixed causes, in which both occur, for example after chronic "
+        "otitis media.\n",
+    )
+    assert "example" not in {a for n in g.deck.notes for a in all_answers(n)}
