@@ -116,6 +116,8 @@ def _answer_fragment(answer: str) -> str | None:
         return f"answer {answer!r} starts inside a relative clause"
     if re.search(r"\bsuch an?\s+\w+", answer, re.I):
         return f"answer {answer!r} names something said elsewhere ('such a ...')"
+    if re.search(r",\s*(?:when|whereas|while|in which case|which)\b", answer, re.I):
+        return f"answer {answer!r} runs on into another clause"
     bare = answer.strip().rstrip(".")
     lowered = bare.lower()
     last = lowered.rsplit(None, 1)[-1] if lowered else ""

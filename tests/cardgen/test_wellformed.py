@@ -270,3 +270,16 @@ def test_for_example_is_never_a_deletion(tmp_path: Path) -> None:
         "otitis media.\n",
     )
     assert "example" not in {a for n in g.deck.notes for a in all_answers(n)}
+
+
+def test_an_answer_that_runs_on_into_another_clause_is_dropped() -> None:
+    text = (
+        "The fracture is fixed with a plate, unless the bone is too soft for it, when a "
+        "cast is used instead."
+    )
+    card = _basic(
+        text,
+        "When is the fracture not fixed with a plate?",
+        "If the bone is too soft for it, when a cast is used instead",
+    )
+    assert "runs on" in (wellformed.problem(card) or "")
