@@ -378,8 +378,20 @@ def expansion(expanded: str, acronym: str) -> str | None:
             return " ".join(words[start:])
     for end in range(len(words), 0, -1):
         if _spells(words[:end], letters):
-            return " ".join(words[:end])
+            if (
+                end < len(words)
+                and not _RUNS_ON.match(words[end])
+                and not words[end - 1].endswith(",")
+            ):
+                # "syndrome of inappropriate antidiuretic hormone secretion" (SIADH): a
+                # last word the letters leave tacit belongs to the name
+                return expanded
+            return " ".join(words[:end]).rstrip(",")
     return None
+
+
+# Words after which an expansion has run on into something else: "ESR or the CRP"
+_RUNS_ON = re.compile(r"(?:or|and|with|versus|vs|plus|nor|but)$", re.I)
 
 
 def _spells(words: list[str], letters: list[str]) -> bool:

@@ -283,3 +283,8 @@ def test_an_answer_that_runs_on_into_another_clause_is_dropped() -> None:
         "If the bone is too soft for it, when a cast is used instead",
     )
     assert "runs on" in (wellformed.problem(card) or "")
+
+
+def test_an_expansion_keeps_a_last_word_its_letters_leave_tacit() -> None:
+    expanded = "syndrome of inappropriate antidiuretic hormone secretion"
+    assert wellformed.expansion(expanded, "SIADH") == expanded
