@@ -10,13 +10,15 @@ catches.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from study.cardgen.candidates import Candidate
+from study.cardgen.sentences import Sentence
 from study.cardgen.terms import STOPWORDS, word_list
 
 if TYPE_CHECKING:
-    from spacy.tokens import Span, Token
+    from spacy.tokens import Token
 
 _UNITS = word_list("units")
 # Words an answer never ends with: it would be cut inside its phrase.
@@ -87,7 +89,7 @@ def problem(candidate: Candidate) -> str | None:
         for pattern, garbled in _GARBLED_QUESTION:
             if pattern.search(front):
                 return f"garbled question: {garbled}"
-        acronym = re.match(r"What does (\S+) stand for\?$", front)
+        acronym = _STAND_FOR.match(front)
         if acronym and expansion(candidate.back, acronym.group(1)) != candidate.back:
             return f"'{candidate.back}' is not what the letters of {acronym.group(1)} stand for"
         reason = (
@@ -100,23 +102,28 @@ def problem(candidate: Candidate) -> str | None:
         if sentence.span is not None:
             if acronym:
                 return None  # "a raised [plasma viscosity] (PV)": the name alone
-            return _participle_read_as_verb(front, sentence.span) or _torn_answer(
-                candidate.back, front, sentence.span
+            return _participle_read_as_verb(front, sentence) or _torn_answer(
+                candidate.back, front, sentence
             )
         return None
     return _excerpt_problem(candidate)
 
 
+_STAND_FOR = re.compile(r"What does (\S+) stand for\?$")
+_IN_RELATIVE = re.compile(r"\W*(?:of|in|for|with|to|by|from)\s+(?:which|whom)\b", re.I)
+_SUCH_A = re.compile(r"\bsuch an?\s+\w+", re.I)
+_RUNS_ON_CLAUSE = re.compile(r",\s*(?:when|whereas|while|in which case|which)\b", re.I)
+_REASON = re.compile(r"(?:because|since)\b", re.I)
 # "Rib fractures take weeks": a span of time is an answer on its own
 _SPAN_OF_TIME = re.compile(r"(?:second|minute|hour|day|week|month|year|decade)s?")
 
 
 def _answer_fragment(answer: str) -> str | None:
-    if re.match(r"\W*(?:of|in|for|with|to|by|from)\s+(?:which|whom)\b", answer, re.I):
+    if _IN_RELATIVE.match(answer):
         return f"answer {answer!r} starts inside a relative clause"
-    if re.search(r"\bsuch an?\s+\w+", answer, re.I):
+    if _SUCH_A.search(answer):
         return f"answer {answer!r} names something said elsewhere ('such a ...')"
-    if re.search(r",\s*(?:when|whereas|while|in which case|which)\b", answer, re.I):
+    if _RUNS_ON_CLAUSE.search(answer):
         return f"answer {answer!r} runs on into another clause"
     bare = answer.strip().rstrip(".")
     lowered = bare.lower()
@@ -171,41 +178,56 @@ def _class_lost(front: str, back: str, source: str) -> str | None:
 def _torn_range(card: str, source: str) -> str | None:
     """A card that shows or asks one bound of a range without the other, or a unit
     without its denominator ("5.5 mmol" of "5.5 mmol/L")."""
-    for match in re.finditer(r"\d[\d.]*\s*[^\W\d_]+(?![\w/])", card):
-        if f"{match.group(0)}/" in source:
-            return f"a unit torn: the card has {match.group(0)!r} without what follows its '/'"
-    for match in _RANGE.finditer(source):
-        low, high = match.group(1), match.group(2)
-        if match.group(0).split()[1:2] == ["and"] and "between" not in source[: match.start()][-9:]:
-            continue  # "2 and 4" only after "between"
+    if "/" in source:
+        for match in re.finditer(r"\d[\d.]*\s*[^\W\d_]+(?![\w/])", card):
+            if f"{match.group(0)}/" in source:
+                return f"a unit torn: the card has {match.group(0)!r} without what follows its '/'"
+    for low, high, text in _ranges(source):
         has_low = re.search(rf"(?<![\w.]){re.escape(low)}(?![\w.])", card)
         has_high = re.search(rf"(?<![\w.]){re.escape(high)}(?![\w.])", card)
         if bool(has_low) != bool(has_high):
-            return f"a range torn in two: the card has one bound of {match.group(0)!r}"
+            return f"a range torn in two: the card has one bound of {text!r}"
     return None
 
 
-def _torn_answer(answer: str, question: str, span: Span) -> str | None:
+@lru_cache(maxsize=1024)
+def _ranges(source: str) -> tuple[tuple[str, str, str], ...]:
+    """The ranges of a sentence: (low bound, high bound, the range as written)."""
+    found = []
+    for match in _RANGE.finditer(source):
+        if match.group(0).split()[1:2] == ["and"] and "between" not in source[: match.start()][-9:]:
+            continue  # "2 and 4" only after "between"
+        found.append((match.group(1), match.group(2), match.group(0)))
+    return tuple(found)
+
+
+def _torn_answer(answer: str, question: str, sentence: Sentence) -> str | None:
     """An answer cut from the words that qualify it: "type 1 [diabetes]", "[referral] to
     the renal team" with "to the renal team" left in the question, a reason cut before its
     verb."""
+    span = sentence.span
+    assert span is not None
     piece = _LEADS.sub("", answer.strip().rstrip("."))
     if not piece:
         return None
-    at = span.text.lower().find(piece.lower())
+    text = sentence.text
+    if len(text) != span.end_char - span.start_char:
+        text = span.text  # the parse is of other text than the sentence's
+    at = text.lower().find(piece.lower())
     if at <= 0:
         return None
-    following = span.text[at + len(piece) : at + len(piece) + 1]
+    following = text[at + len(piece) : at + len(piece) + 1]
     if following and (following.isalnum() or following in "/-–"):
         return f"answer {answer!r} cut inside a word or unit of its sentence"
     doc = span.doc
     start = span.start_char + at
     end = start + len(piece)
-    first = next((t for t in span if t.idx >= start), None)
-    if first is None or first.idx != start or first.i == span.start:
+    found = doc.char_span(start, end, alignment_mode="expand")
+    if found is None or found.start == span.start or doc[found.start].idx != start:
         return None
-    inside = [t for t in span if start <= t.idx < end]
-    if re.match(r"(?:because|since)\b", answer.strip(), re.I) and not any(
+    first = doc[found.start]
+    inside = list(found)
+    if _REASON.match(answer.strip()) and not any(
         t.pos_ in ("VERB", "AUX") or t.dep_ in ("advcl", "ccomp", "relcl") for t in inside
     ):  # "because most triggers arise ...": the parser may call the verb a noun
         return f"answer {answer!r}: a reason cut before its verb"
@@ -215,7 +237,7 @@ def _torn_answer(answer: str, question: str, span: Span) -> str | None:
         start <= after.head.idx < end
         # "referral to the team": a noun of an action takes its preposition, whatever the
         # parse hung it on
-        or re.search(r"(?:al|ion|ment|ance|ence|ure)$", last.lower_) is not None
+        or last.lower_.endswith(("al", "ion", "ment", "ance", "ence", "ure"))
     )
     if (
         after is not None
@@ -235,20 +257,33 @@ def _torn_answer(answer: str, question: str, span: Span) -> str | None:
     return None
 
 
-def _participle_read_as_verb(question: str, span: Span) -> str | None:
+def _participle_read_as_verb(question: str, sentence: Sentence) -> str | None:
     """ "What did high-dose inhale?": "inhaled" before a noun is an adjective, not a verb."""
     asked = set(re.findall(r"[a-z]+", question.lower()))
-    for token in span:
-        if (
-            token.tag_ in ("VBN", "VBD", "JJ")
-            and token.lower_.endswith(("ed", "sed", "zed"))
+    lowered = sentence.text.lower()
+    if not any(f"{word}d " in lowered or f"{word}ed " in lowered for word in asked):
+        return None  # no word of the question is the base of an "-ed" word of the sentence
+    participles = _PARTICIPLES.get(sentence.text)
+    if participles is None:
+        if len(_PARTICIPLES) > 4096:
+            _PARTICIPLES.clear()
+        assert sentence.span is not None
+        participles = _PARTICIPLES[sentence.text] = tuple(
+            (token.text, token.lower_, token.lemma_.lower())
+            for token in sentence.span
+            if token.tag_ in ("VBN", "VBD", "JJ")
+            and token.lower_.endswith("ed")
             and token.lemma_.lower() != token.lower_
-            and token.lemma_.lower() in asked
-            and token.lower_ not in asked
             and (token.dep_ == "amod" or _between_modifier_and_noun(token))
-        ):
-            return f"question reads the adjective {token.text!r} as a verb"
+        )
+    for text, lower, lemma in participles:
+        if lemma in asked and lower not in asked:
+            return f"question reads the adjective {text!r} as a verb"
     return None
+
+
+# The adjectival participles of each sentence read lately (one entry per sentence text).
+_PARTICIPLES: dict[str, tuple[tuple[str, str, str], ...]] = {}
 
 
 def _between_modifier_and_noun(token: Token) -> bool:
