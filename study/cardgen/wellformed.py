@@ -102,8 +102,10 @@ def problem(candidate: Candidate) -> str | None:
         if sentence.span is not None:
             if acronym:
                 return None  # "a raised [plasma viscosity] (PV)": the name alone
-            return _participle_read_as_verb(front, sentence) or _torn_answer(
-                candidate.back, front, sentence
+            return (
+                _participle_read_as_verb(front, sentence)
+                or _often_without_verb(front, sentence)
+                or _torn_answer(candidate.back, front, sentence)
             )
         return None
     return _excerpt_problem(candidate)
@@ -255,6 +257,21 @@ def _torn_answer(answer: str, question: str, sentence: Sentence) -> str | None:
         if start <= head.idx < end:
             return f"answer {answer!r} cut from the words before it ({before.text!r})"
     return None
+
+
+_HOW_OFTEN = re.compile(r"^(?:[^?]*:\s)?how often (?:is|are|was|were)\s+([^?]*)\?$", re.I)
+
+
+def _often_without_verb(question: str, sentence: Sentence) -> str | None:
+    """ "How often is the dose?": a copula asked "how often" has no participle or
+    adjective of the sentence ("How often is the level checked?")."""
+    found = _HOW_OFTEN.match(question)
+    if found is None or sentence.span is None:
+        return None
+    asked = set(found.group(1).lower().split())
+    if any(t.lower_ in asked and t.tag_ in ("VBN", "VBD", "JJ") for t in sentence.span):
+        return None
+    return "garbled question: 'how often' asked of a copula with no verb"
 
 
 def _participle_read_as_verb(question: str, sentence: Sentence) -> str | None:

@@ -288,3 +288,15 @@ def test_an_answer_that_runs_on_into_another_clause_is_dropped() -> None:
 def test_an_expansion_keeps_a_last_word_its_letters_leave_tacit() -> None:
     expanded = "syndrome of inappropriate antidiuretic hormone secretion"
     assert wellformed.expansion(expanded, "SIADH") == expanded
+
+
+def test_how_often_needs_a_verb() -> None:
+    text = "The maintenance dose is between 10 and 20 mg/kg daily."
+    assert "how often" in (
+        wellformed.problem(_basic(text, "How often is the maintenance dose?", "Daily")) or ""
+    )
+    text = "The lithium level is checked weekly until it is stable."
+    assert (
+        wellformed.problem(_basic(text, "How often is the lithium level checked?", "Weekly"))
+        is None
+    )
