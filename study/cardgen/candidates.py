@@ -129,6 +129,13 @@ def _balanced(text: str) -> str:
     return text
 
 
+_LABEL = re.compile(r"([A-Z][\w -]{2,40}):\s")
+_BARE_SUPERLATIVE = re.compile(r"\bthe (?:commonest|most common|main)\?$", re.I)
+_IN_WHICH_CASE = re.compile(
+    r"\bunless (.+?), in which case,? ((?:what|which|who|how)\b.*)\?$", re.I
+)
+
+
 def basic(
     pattern: str,
     sentence: Sentence,
@@ -143,6 +150,12 @@ def basic(
     it is about (always when ``name_topic``, else when the question names no rare term)."""
     front = _balanced(name_stand_ins(re.sub(r"\s+", " ", front).strip(), context.topic))
     front = re.sub(r"\s+([,?])", r"\1", front)
+    # "unless X, in which case, what is considered?": the case is X
+    front = _IN_WHICH_CASE.sub(r"\2 if \1?", front)
+    label = _LABEL.match(sentence.text) or _LABEL.match(sentence.raw)
+    if label and _BARE_SUPERLATIVE.search(front):
+        # "Adverse effects: X are the most common": the most common adverse effects
+        front = f"{front[:-1]} {label.group(1).lower()}?"
     topic = context.topic
     if (
         topic

@@ -73,7 +73,7 @@ def quantities(span: Span) -> list[tuple[int, int]]:
                 or (tokens[last + 1].text == "×" and tokens[last + 2].text[:1].isdigit())
             )
         ):  # "1.5 × 10⁹/L": one quantity
-            if tokens[last + 1].lower_ == "and" and tokens[first - 1].lower_ != "between":
+            if tokens[last + 1].lower_ == "and" and not _between(tokens, first):
                 break
             last += 2
         while last + 1 < len(tokens) and (
@@ -85,6 +85,7 @@ def quantities(span: Span) -> list[tuple[int, int]]:
             )
         ):
             last += 1
+        last = _range_end(tokens, index, last)
         if (
             last + 2 < len(tokens)
             and tokens[last + 1].lower_ == "or"
@@ -105,6 +106,8 @@ def quantities(span: Span) -> list[tuple[int, int]]:
             ):
                 break
             first -= 1
+        if first >= 2 and _unit(tokens, first - 1) and tokens[first - 2].lower_ == "between":
+            first -= 2  # "between days 4 and 14"
         used.update(range(first, last + 1))
         start = tokens[first].idx - span.start_char
         end = tokens[last].idx + len(tokens[last]) - span.start_char
@@ -112,6 +115,44 @@ def quantities(span: Span) -> list[tuple[int, int]]:
             end -= 1  # "mL/kg/h." at the end of the sentence
         found.append((start, end))
     return found
+
+
+def _between(tokens: list[Token], index: int) -> bool:
+    """Whether the number at ``index`` opens a "between A and B" range (also "between
+    days 4 and 14")."""
+    before = [t.lower_ for t in tokens[max(0, index - 2) : index]]
+    return before[-1:] == ["between"] or (
+        before[:1] == ["between"] and index >= 1 and _unit(tokens, index - 1)
+    )
+
+
+def _range_end(tokens: list[Token], index: int, last: int) -> int:
+    """Where a quantity ends once its second bound and its unit's modifier are taken in:
+    "500 mg to 1 g" and "between 2 and 4 mg" are one quantity, "2 working days" one
+    number of days."""
+    while True:
+        if (
+            last > index
+            and last + 2 < len(tokens)
+            and (
+                tokens[last + 1].lower_ in ("to", "-", "–")
+                or (tokens[last + 1].lower_ == "and" and _between(tokens, index))
+            )
+            and _number(tokens[last + 2])
+        ):  # "500 mg to 1 g", "between 6 months and 3 years": the second bound
+            last += 2
+        elif (
+            last == index
+            and last + 2 < len(tokens)
+            and (tokens[last + 1].pos_ in ("ADJ", "VERB") or tokens[last + 1].dep_ == "amod")
+            and tokens[last + 1].is_lower
+            and _unit(tokens, last + 2)
+        ):  # "2 working days", "3 consecutive days"
+            last += 1
+        else:
+            return last
+        while last + 1 < len(tokens) and _unit(tokens, last + 1):
+            last += 1
 
 
 _ORDINAL_FACTS = frozenset(["place", "most", "leading", "highest", "largest", "commonest"])
@@ -146,8 +187,8 @@ def _names(tokens: list[Token], index: int) -> bool:
     if before is not None and before.lower_ in _NAMING:
         return True
     ranged = index + 2 < len(tokens) and tokens[index + 2].like_num
-    if after is not None and after.text in ("-", "‑", "–") and ranged:
-        return False  # "aspirin 75-150 mg": a range counts, whatever comes before it
+    if after is not None and after.lower_ in ("-", "‑", "–", "to") and ranged:
+        return False  # "aspirin 75-150 mg", "prednisolone 1 to 2 mg/kg": a range counts
     if after is not None and after.text in ("-", "‑") and index + 2 < len(tokens):
         return True  # "12-lead", "2-hour glucose": part of a name
     if before is not None and before.text == "-" and index >= 2 and tokens[index - 2].is_alpha:

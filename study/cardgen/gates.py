@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from rapidfuzz import fuzz
 
 from study import cloze
+from study.cardgen import wellformed
 from study.cardgen.candidates import Candidate
 from study.cardgen.terms import (
     ARTICLES,
@@ -171,7 +172,7 @@ def card_drop(candidate: Candidate, source_text: str) -> str | None:
             shown = cloze.question(candidate.text, number)
             if any(_contained(h, shown) for h in hidden):
                 return "answer appears in the question"
-    return None
+    return wellformed.problem(candidate)
 
 
 # "anyone" alone chats ("anyone can get it"); "anyone with fever" names a group

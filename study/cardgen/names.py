@@ -11,6 +11,7 @@ from study.cardgen.reading import Reading
 from study.cardgen.sentences import Sentence
 from study.cardgen.terms import STOPWORDS, has_rare_word, strip_article
 from study.cardgen.topics import lower_first
+from study.cardgen.wellformed import expansion
 
 
 def name_cards(sentence: Sentence, names: list[OtherName], context: Context) -> list[Candidate]:
@@ -24,8 +25,13 @@ def name_cards(sentence: Sentence, names: list[OtherName], context: Context) -> 
         if " " not in thing and not has_rare_word(thing) and name.kind in ("alias", "apposition"):
             continue  # "a procedure called X": "procedure" is no name of X
         if name.kind == "acronym":
-            if not _initials_match(thing, other):
+            # "a raised erythrocyte sedimentation rate or the C-reactive protein (ESR)":
+            # the expansion stops where the letters are used up (the gate reports one
+            # whose initials do not match)
+            trimmed = expansion(thing, other)
+            if trimmed is None and not _initials_match(thing, other):
                 continue
+            thing = trimmed or thing
             found.append(
                 basic("acronym", sentence, context, f"What does {other} stand for?", thing)
             )

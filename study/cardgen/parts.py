@@ -74,6 +74,8 @@ class PartReader(NameReader):
                 phrase = self.phrase(antecedent, skip=frozenset(t.i for t in child.head.subtree))
                 people = relative[0].lower_ in ("whom", "who") or antecedent.lower_ in PEOPLE
                 return Part("prep", phrase, child.lower_, people, relative=True)
+        if dep == "dative" and child.pos_ in ("NOUN", "PROPN") and child.i > child.head.i:
+            dep = "dobj"  # "patients are given doxycycline": what they are given
         if dep in ("dobj", "attr", "acomp", "oprd"):
             if child.lower_ == "it" and dep == "dobj" and self.topic:
                 return Part(dep, Phrase(self.topic))  # "HSV may cause it": the topic

@@ -25,7 +25,7 @@ from study.cardgen.parts import Part
 from study.cardgen.phrases import Phrase
 from study.cardgen.reading import Clause
 from study.cardgen.sentences import Sentence
-from study.cardgen.terms import content_words, has_rare_word, named, strip_article
+from study.cardgen.terms import content_words, has_rare_word, named, strip_article, word_list
 
 if TYPE_CHECKING:
     from spacy.tokens import Token
@@ -104,10 +104,13 @@ def ask_agent(sentence: Sentence, clause: Clause, part: Part, context: Context) 
             part,
             *[i.text for i in items],
         )
-    if _by_means(clause):
-        # "given by mouth", "assessed by their fluid status": how, not who
+    given = _given_thing(clause)
+    if _by_means(clause) or given is not None:
+        # "given by mouth", "assessed by their fluid status": how, not who; "patients are
+        # given doxycycline by mouth": how the patients are given doxycycline
         before, after = verb_group(clause)
-        front = f"{lead}How {before} {subject} {after}?"
+        thing = f" {given}" if given else ""
+        front = f"{lead}How {before} {subject} {after}{thing}?"
         return make_card("manner", sentence, context, front, f"by {part.phrase.text}", clause)
     # "in which transfusion is guided by X": the antecedent "in massive haemorrhage" stays
     where = [
@@ -117,6 +120,28 @@ def ask_agent(sentence: Sentence, clause: Clause, part: Part, context: Context) 
     ]
     front = f"{lead}What {verb_text} {' '.join([subject, *where])}?"
     return make_card("agent", sentence, context, front, part.phrase.text, clause, part)
+
+
+_UNITS = word_list("units")
+
+
+def _given_thing(clause: Clause) -> str | None:
+    """What a passive's subject receives ("Patients are given doxycycline 100 mg by
+    mouth": "doxycycline"), the subject being who is given it; None when there is none or
+    it is long."""
+    thing = next(
+        (
+            c
+            for c in clause.verb.children
+            if c.dep_ in ("dobj", "dative") and c.pos_ in ("NOUN", "PROPN") and c.i > c.head.i
+        ),
+        None,
+    )
+    if thing is None or not clause.passive:
+        return None
+    words = [t for t in thing.subtree if not t.like_num and t.lower_ not in _UNITS]
+    text = " ".join(t.text for t in words)
+    return text if 0 < len(words) <= 4 else None
 
 
 def _by_means(clause: Clause) -> bool:
@@ -329,6 +354,9 @@ def people_card(sentence: Sentence, clause: Clause, context: Context) -> Candida
     kept, conditions = kept_parts(clause, Part("subject", Phrase("")))
     if not kept:
         return None  # "Which patients are treated?" asks nothing
+    given = _given_thing(clause)
+    if given is not None and not any(given in k for k in kept):
+        return None  # "Which patients are given by mouth?": what they are given is lost
     before, after = verb_group(clause)
     front = (
         f"{lead_of(clause)}Which {own.lower_} {before} {after} {' '.join([*kept, *conditions])}?"
