@@ -462,9 +462,10 @@ def predicate_cards(sentence: Sentence, clauses: list[Clause], context: Context)
         if clause.negated and not clause.copula:
             # "Metformin [does not cause] weight gain"
             kept = [
-                c
+                t
                 for c in verb.children
                 if c.dep_ in ("aux", "neg", "advmod") and c.i < verb.i and c.lower_ not in ("also",)
+                for t in c.subtree  # "[no longer] recommended"
             ] + [verb]
         elif clause.copula:
             kept = [t for c in verb.children if c.dep_ == "acomp" for t in c.subtree]

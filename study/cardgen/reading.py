@@ -377,7 +377,10 @@ class _Reader(PartReader):
             # "can embolise and cause a stroke": the second verb shares the first's auxiliary
             auxiliaries = [c for c in verb.head.children if c.dep_ in ("aux", "auxpass")]
         negated = any(
-            c.dep_ == "neg" or (c.dep_ == "advmod" and c.lower_ in ("rarely", "never", "seldom"))
+            c.dep_ == "neg"
+            or (c.dep_ == "advmod" and c.lower_ in ("rarely", "never", "seldom"))
+            # "no longer recommended", "not always needed": the negation hangs on the adverb
+            or (c.dep_ == "advmod" and any(g.dep_ == "neg" for g in c.children))
             for c in verb.children
         )
         passive = any(c.dep_ == "auxpass" for c in verb.children) or any(

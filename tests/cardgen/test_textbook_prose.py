@@ -402,3 +402,19 @@ def test_a_notes_line_that_is_a_rule_or_a_list_of_lists_is_not_asked_name_n(
     questions = [qa(n)[0] for n in g.deck.notes if n.type == "basic"]
     assert not any(q.endswith(("Dx: name 3.", "Optic neuritis: name 2.")) for q in questions)
     assert any(q.endswith("Relapse triggers: name 3.") for q in questions)
+
+
+def test_a_negation_on_an_adverb_keeps_the_fact_negative(tmp_path: Path) -> None:
+    # "no longer recommended ... unless X" was asked as "What is recommended unless X?"
+    # and "When is colchicine not recommended? If X": both the opposite of the text.
+    notes = generate_text(
+        tmp_path,
+        "# Gout\n\nColchicine is no longer recommended routinely unless the patient "
+        "cannot take an NSAID.\n",
+    ).deck.notes
+    cards = [qa(n) for n in notes]
+    assert cards, "the sentence gives a card"
+    for question, answer in cards:
+        card = f"{question} {answer}".lower()
+        assert "no longer" in card or "not" in card, (question, answer)
+        assert not question.lower().startswith("when is colchicine not"), question
