@@ -4,6 +4,7 @@ up says so in one line, naming pg_dump, instead of failing obscurely or saying n
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 Run = Callable[..., Any]
@@ -21,8 +22,11 @@ def test_backup_and_doctor_on_a_server_say_to_use_pg_dump(
 
 
 def test_the_daily_backup_on_a_server_is_a_line_once_a_day(
-    run_study: Run, postgres_url: str
+    run_study: Run, postgres_url: str, study_home: Path
 ) -> None:
+    # Under --postgres the db_url fixture takes today's line beforehand (tests/conftest.py),
+    # as if a command had run earlier today: this test wants the first command of the day.
+    (study_home / "server-backup-notice").unlink(missing_ok=True)
     first = run_study("--db", postgres_url, "decks")
     assert first.exit_code == 0, first.stderr
     [line] = first.stderr.splitlines()
