@@ -73,7 +73,21 @@ def excerpt(span: Span, spans: list[tuple[int, int]]) -> tuple[str, list[tuple[i
         return None
     if _crosses(span, kept):
         return None  # the parser joined two sentences' worth of clauses: shown whole
+    if _noun_with_a_subject(span, kept):
+        return None  # a broken parse: the excerpt would glue fragments into a non-sentence
     return _text(span, sorted(kept), swaps, spans, deleted)
+
+
+def _noun_with_a_subject(span: Span, kept: set[int]) -> bool:
+    """Whether a kept word the parser gave a subject is a noun ("whereas nebulised
+    ipratropium [subject] bromide [its 'verb'] 0.5 mg ..."): the clauses around it are
+    misread, and an excerpt of them is not text."""
+    doc = span.doc
+    return any(
+        doc[i].pos_ in ("NOUN", "PROPN", "NUM")
+        and any(c.dep_ in ("nsubj", "nsubjpass") for c in doc[i].children)
+        for i in kept
+    )
 
 
 def clause_head(token: Token) -> Token:

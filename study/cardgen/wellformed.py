@@ -151,7 +151,7 @@ _RANGE = re.compile(
 # defines by its conditions
 _CLASSED = re.compile(
     r"\b(?:class(?:ed|ified)|defined|graded|categori[sz]ed|considered|regarded)\s+as\s+"
-    r"([\w-]+)\s+(?:when|if)\b"
+    r"((?:[\w-]+\s+){0,2}[\w-]+)\s+(?:when|if)\b"  # "as acute severe when"
 )
 _CLASS_AFTER = re.compile(r"(?:,|\band|\bor)\s+(?:as\s+)?([\w-]+)\s+(?:when|if)\b")
 

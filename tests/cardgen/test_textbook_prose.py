@@ -418,3 +418,31 @@ def test_a_negation_on_an_adverb_keeps_the_fact_negative(tmp_path: Path) -> None
         card = f"{question} {answer}".lower()
         assert "no longer" in card or "not" in card, (question, answer)
         assert not question.lower().startswith("when is colchicine not"), question
+
+
+def test_an_excerpt_of_a_parse_that_gave_a_noun_a_subject_is_refused() -> None:
+    # "whereas nebulised ipratropium bromide 0.5 mg ... is added": the parser read
+    # 'ipratropium' as the subject of the noun 'bromide'; an excerpt cut from such a parse
+    # glued fragments into a non-sentence, so none is made of it.
+    from spacy.tokens import Doc
+    from spacy.vocab import Vocab
+
+    from study.cardgen.excerpts import _noun_with_a_subject
+
+    words = ["whereas", "nebulised", "ipratropium", "bromide", "is", "added"]
+    doc = Doc(
+        Vocab(),
+        words=words,
+        heads=[3, 2, 3, 5, 5, 5],
+        deps=["mark", "amod", "nsubj", "nsubjpass", "auxpass", "ROOT"],
+        pos=["SCONJ", "ADJ", "NOUN", "NOUN", "AUX", "VERB"],
+    )
+    assert _noun_with_a_subject(doc[:], {0, 1, 2, 3})
+    sound = Doc(
+        Vocab(),
+        words=["ipratropium", "is", "added"],
+        heads=[2, 2, 2],
+        deps=["nsubjpass", "auxpass", "ROOT"],
+        pos=["NOUN", "AUX", "VERB"],
+    )
+    assert not _noun_with_a_subject(sound[:], {0, 1, 2})

@@ -180,6 +180,17 @@ def test_a_threshold_is_asked_with_the_class_it_defines_or_not_at_all() -> None:
     assert wellformed.problem(kept) is None
 
 
+def test_a_class_of_several_words_is_a_class_too() -> None:
+    text = (
+        "A croup attack is classed as moderately severe when the heart rate is 160 or more "
+        "or there is stridor at rest."
+    )
+    lost = _basic(text, "What is the heart rate?", "160 or more")
+    assert "class it defines" in (wellformed.problem(lost) or "")
+    kept = _basic(text, "In moderately severe croup, what is the heart rate?", "160 or more")
+    assert wellformed.problem(kept) is None
+
+
 def test_ranges_with_between_or_a_drug_before_them_are_deleted_whole(tmp_path: Path) -> None:
     g = generate_text(
         tmp_path,
