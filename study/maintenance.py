@@ -852,8 +852,8 @@ def doctor(database: Path, *, today: date) -> DoctorReport:
 def _examine(connection: sqlite3.Connection, report: DoctorReport, today: date) -> None:
     report.foreign_keys = len(connection.execute("PRAGMA foreign_key_check").fetchall())
     report.schema_version = _version_of(connection)
-    if report.schema_version is None:
-        return
+    if report.schema_version is None or report.schema_version < SCHEMA_VERSION:
+        return  # an older schema's tables are checked once study has upgraded it
     for name in COUNTED:
         report.counts[name] = int(connection.execute(_COUNT_SQL[name]).fetchone()[0])
     for what, (table, condition) in _ORPHANS.items():

@@ -60,6 +60,11 @@ def _print_report(report: Any) -> None:
         click.echo(
             f"schema version: {report.schema_version} (this study reads up to {SCHEMA_VERSION})"
         )
+        if report.schema_version is not None and report.schema_version < SCHEMA_VERSION:
+            click.echo(
+                "upgrade: study upgrades this database, after a backup, the next time it "
+                "opens it; its tables are checked then"
+            )
     if report.counts:
         counts = report.counts
         click.echo(

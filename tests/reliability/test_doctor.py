@@ -98,3 +98,19 @@ def test_doctor_reads_a_database_it_cannot_open_for_study(
     assert result.exit_code == 1 and "Traceback" not in result.stderr
     assert "cannot be read as a database" in result.stdout
     assert run_study("doctor", "--repair").exit_code == 2  # refuses; restore instead
+
+
+def test_doctor_on_a_database_of_an_older_schema_says_it_will_be_upgraded(
+    run_study: Callable[..., Any], db_path: Path
+) -> None:
+    # A learner who updated study and runs `study doctor` before opening it: the older
+    # tables are not the new queries' tables; that is no damage.
+    dump = Path(__file__).parents[1] / "fixtures" / f"schema_v{SCHEMA_VERSION - 1}.sql"
+    with closing(sqlite3.connect(db_path)) as connection:
+        connection.executescript(dump.read_text(encoding="utf-8"))
+    before = db_path.read_bytes()
+    result = run_study("doctor")
+    assert result.exit_code == 0, result.stdout
+    assert "integrity: ok" in result.stdout and "healthy" in result.stdout
+    assert "upgrades this database" in result.stdout
+    assert db_path.read_bytes() == before  # the doctor changes nothing
