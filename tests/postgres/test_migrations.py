@@ -25,7 +25,7 @@ from study.session import StudySession
 from study.storage.compact_log import v8_review_table
 from study.storage.database import SCHEMA_VERSION, open_database, schema_version
 from study.storage.models import Card, Review
-from study.storage.repository import list_learners
+from study.storage.repository import REVIEW_FIELDS, list_learners
 from study.workspace import open_workspace
 from tests.conftest import run_elsewhere
 from tests.postgres_server import PostgresServer
@@ -72,24 +72,7 @@ def _rows(
         engine.dispose()
 
 
-LOG_COLUMNS = (
-    "id",
-    "learner_id",
-    "reviewed_at",
-    "study_day",
-    "grade",
-    "kind",
-    "cancels_id",
-    "answer_ms",
-    "repetitions_before",
-    "ease_before",
-    "interval_before",
-    "due_before",
-    "repetitions_after",
-    "ease_after",
-    "interval_after",
-    "due_after",
-)
+LOG_COLUMNS = ("id", *REVIEW_FIELDS)  # the log as compared before and after
 
 
 def _log(url: str, *, converted: bool) -> list[tuple[object, ...]]:
