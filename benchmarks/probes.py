@@ -107,8 +107,9 @@ def time_to_mark(
     return Probe(found_at - started, peak_mb if peak_mb is not None else usage.ru_maxrss / 1024)
 
 
-def _peak_rss_mb_of(pid: int) -> float | None:
-    """The peak resident memory of process ``pid`` so far (its ``VmHWM``), in MB.
+def _peak_rss_mb_of(pid: int | str) -> float | None:
+    """The peak resident memory of process ``pid`` (or ``"self"``) so far (its ``VmHWM``),
+    in MB; None where ``/proc`` does not say.
 
     Not the ``ru_maxrss`` that ``wait4`` returns: Linux carries it across fork and exec,
     so a probe started by a benchmark process holding an Anki collection (the storage
@@ -131,10 +132,9 @@ def own_peak_rss_mb() -> float:
     benchmark process that had loaded spaCy (the generation figure) reported the
     parent's 300 MB as its own. ``VmHWM`` belongs to the process's own memory map.
     """
-    with open("/proc/self/status", encoding="ascii") as status:
-        for line in status:
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
+    peak = _peak_rss_mb_of("self")
+    if peak is not None:
+        return peak
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # not Linux
 
 
