@@ -19,21 +19,22 @@ What a note becomes:
   imported. The study id of a note is a function of its GUID, so importing the same
   package again updates the notes in place, and retires the ones gone from the deck.
 
-With ``with_progress`` each card's schedule is mapped to SM-2 (``anki_schedule``)
-and the review log is added to the learner's history (``anki_grade`` maps Anki's
+With ``with_progress`` each card's schedule is mapped to SM-2 (``progress.anki_schedule``)
+and the review log is added to the learner's history (``progress.anki_grade`` maps Anki's
 buttons to grades); where a card has progress on both sides the later last review wins,
 and log entries already here (same card, same second) are not added twice. Everything
 happens in one transaction: an error leaves the database as it was.
+
+The modules, in the order a package goes through them: ``collection`` reads it (with
+``protobuf`` for schema 18's configs), ``notes`` maps its notes to study notes (their
+text through ``plain_text``), ``progress`` maps schedules and the review log,
+``importing`` writes it all, and ``report`` counts what changed.
 """
 
-from study.anki_import.importing import (
-    AnkiImportError,
-    AnkiImportResult,
-    anki_copy,
-    find_anki_collection,
-    import_anki,
-    study_note_id,
-)
+from study.anki_import.collection import AnkiImportError, anki_copy, find_anki_collection
+from study.anki_import.importing import import_anki
+from study.anki_import.notes import study_note_id
+from study.anki_import.report import AnkiImportResult
 
 __all__ = [
     "AnkiImportError",

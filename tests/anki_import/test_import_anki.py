@@ -281,7 +281,7 @@ def test_an_error_midway_leaves_the_database_as_it_was(
     def fail(*args: object) -> None:
         raise study.anki_import.AnkiImportError("failed after the notes were written")
 
-    monkeypatch.setattr(study.anki_import.importing, "_merge_progress", fail)
+    monkeypatch.setattr(study.anki_import.importing, "merge_progress", fail)
     with pytest.raises(study.anki_import.AnkiImportError):
         run_import(library, package, with_progress=True)
 
