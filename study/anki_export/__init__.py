@@ -32,25 +32,20 @@ and what this module therefore writes:
   scheduler v2 with a UTC creation offset and the learner's day boundary as rollover,
   so its "today" is the learner's study day (on a machine in the learner's time zone),
   and Anki does not "upgrade" the review log from v1 (which would shift button numbers).
+
+The modules: ``exporting`` runs an export; ``notes`` reads the notes and builds them as
+Anki notes of ``note_types``; ``progress`` turns schedules and the review log into
+Anki's; ``collection`` fills the collection; ``plan`` decides what Anki will do given
+its copy; ``package_file`` checks, writes and zips the file.
 """
 
-from study.anki_export.exporting import (
-    BASIC_MODEL_ID,
-    CLOZE_MODEL_ID,
-    PACKAGE_COMMENT,
-    AnkiCopy,
-    AnkiExportError,
-    AnkiNoteCopy,
-    AnkiPlan,
-    ExportResult,
-    anki_button,
-    anki_deck_id,
-    default_package_path,
-    export_anki,
-    field_html,
-    note_guid,
-    plan_summary,
-)
+from study.anki_export.collection import anki_deck_id
+from study.anki_export.exporting import ExportResult, export_anki
+from study.anki_export.note_types import BASIC_MODEL_ID, CLOZE_MODEL_ID
+from study.anki_export.notes import AnkiExportError, field_html, note_guid
+from study.anki_export.package_file import PACKAGE_COMMENT, default_package_path
+from study.anki_export.plan import AnkiCopy, AnkiPlan, plan_summary
+from study.anki_export.progress import anki_button
 
 __all__ = [
     "BASIC_MODEL_ID",
@@ -58,7 +53,6 @@ __all__ = [
     "PACKAGE_COMMENT",
     "AnkiCopy",
     "AnkiExportError",
-    "AnkiNoteCopy",
     "AnkiPlan",
     "ExportResult",
     "anki_button",

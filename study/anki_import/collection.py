@@ -19,7 +19,7 @@ from typing import Any
 import platformdirs
 import zstandard
 
-from study.anki_export import AnkiCopy, AnkiNoteCopy
+from study.anki_export.plan import AnkiCopy, AnkiNoteCopy
 from study.anki_import.protobuf import protobuf_fields
 from study.config import home_override
 from study.errors import UserError

@@ -10,7 +10,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
-from study.anki_export import note_guid
+from study.anki_export.notes import note_guid
 from study.anki_import.collection import AnkiCard, AnkiCollection, AnkiImportError, read_collection
 from study.anki_import.notes import NotePlanner, study_deck_id
 from study.anki_import.progress import Day, merge_progress

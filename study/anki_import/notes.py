@@ -9,7 +9,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from study import cloze
-from study.anki_export import BASIC_MODEL_ID, CLOZE_MODEL_ID
+from study.anki_export.note_types import BASIC_MODEL_ID, CLOZE_MODEL_ID
 from study.anki_import.collection import AnkiCard, AnkiCollection, AnkiNote, NoteType
 from study.anki_import.plain_text import html_text
 from study.cards import card_id
