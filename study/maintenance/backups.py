@@ -1,24 +1,5 @@
-"""Keeping the learner's database safe: backups, restore, and the doctor.
-
-Everything here works on the SQLite file directly (``sqlite3``), not through the app's
-engine, so it still works when the database cannot be opened by the app: a damaged
-file, or a schema this version does not read.
-
-Backups are consistent copies made with SQLite's online backup API (a snapshot even
-while another process grades), checked with ``PRAGMA integrity_check`` before they are
-given their final name, and written under a temporary name first, so a backup that
-was interrupted (the process killed, the disk full) never looks like a good one.
-They live in ``backups/`` next to the database file as ``study-YYYYMMDD-HHMMSS.db.zst``
-(UTC time; compressed, :mod:`study.backup_files`; ``.db``: a plain file, as made before
-schema version 9); the newest ``backups_kept`` of those are kept. Copies made by a restore
-(``replaced-*.db``, ``damaged-*``) or before a repair (``before-repair-*.db``) are
-never deleted automatically.
-
-The daily backup runs in a daemon thread: the first card is never delayed. A process
-that exits while it runs waits for it at most :data:`EXIT_WAIT_SECONDS` (it takes well
-under a second for a database of years of reviews); past that the copy is abandoned,
-its temporary file is removed by a later backup, and the next start tries again.
-"""
+"""Backups of a study database (the package docstring of :mod:`study.maintenance` says
+where they live and how they are made safe)."""
 
 from __future__ import annotations
 
