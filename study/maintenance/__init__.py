@@ -18,30 +18,31 @@ The daily backup runs in a daemon thread: the first card is never delayed. A pro
 that exits while it runs waits for it at most :data:`EXIT_WAIT_SECONDS` (it takes well
 under a second for a database of years of reviews); past that the copy is abandoned,
 its temporary file is removed by a later backup, and the next start tries again.
+
+The modules: ``sqlite_files`` opens the file with plain sqlite3; ``backups`` makes, lists
+and prunes backups; ``daily`` runs the daily one; ``restoring`` puts one back; ``health``
+is the doctor and the repair.
 """
 
 from study.maintenance.backups import (
-    EXIT_WAIT_SECONDS,
     PARTIAL_SUFFIX,
-    SERVER_BACKUP,
-    BackgroundBackup,
-    RestoreError,
     backup_before_migration,
     backup_folder,
-    check_backup,
-    database_file,
-    doctor,
-    immutable_url,
     list_backups,
     make_backup,
     other_copies,
     refuse_new_beside_backups,
-    repair,
-    restore,
+)
+from study.maintenance.daily import (
+    EXIT_WAIT_SECONDS,
+    SERVER_BACKUP,
+    BackgroundBackup,
     server_backup_notice,
     start_daily_backup,
-    why_read_only,
 )
+from study.maintenance.health import doctor, repair
+from study.maintenance.restoring import RestoreError, check_backup, restore
+from study.maintenance.sqlite_files import database_file, immutable_url, why_read_only
 
 __all__ = [
     "EXIT_WAIT_SECONDS",

@@ -70,8 +70,8 @@ SQL_WORDS = re.compile(r"\b(SELECT|INSERT|UPDATE|DELETE|PRAGMA|CREATE|DROP|WHERE
 JUSTIFIED = {
     ("storage/database.py", "_pragmas"): "PRAGMA values are constants (PRAGMA binds nothing)",
     ("storage/database.py", "_create_engine"): "holds _pragmas, above",
-    ("maintenance/backups.py", "_examine"): "table names and conditions are module constants",
-    ("maintenance/backups.py", "repair"): (
+    ("maintenance/health.py", "_examine"): "table names and conditions are module constants",
+    ("maintenance/health.py", "repair"): (
         "table and column names are module constants; dates bound"
     ),
 }
