@@ -20,6 +20,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
+from study.decks.writing import write_deck_text
 from study.library import import_deck_files
 from study.storage.database import Database
 from study.storage.models import CardAction, Review
@@ -133,7 +134,5 @@ def _json_value(value: Any) -> Any:
 
 def restore_deck_file(database: Database, path: Path, text: str, now: datetime) -> None:
     """Write ``text`` back to the deck file ``path`` and import it (undo of an edit)."""
-    temporary = path.with_name(path.name + ".tmp")
-    temporary.write_bytes(text.encode("utf-8"))
-    temporary.replace(path)
+    write_deck_text(path, text)
     import_deck_files(database, [path], now)
