@@ -148,6 +148,7 @@ def epoch_seconds(value: str | datetime) -> int:
 
 
 def count_notes(session: Session, deck_ids: list[str] | None) -> int:
+    """How many notes the export will write (for its progress bar)."""
     query = sa.select(sa.func.count()).select_from(Note).where(col(Note.retired).is_(False))
     if deck_ids is not None:
         query = query.where(col(Note.deck_id).in_(deck_ids))
@@ -177,6 +178,8 @@ def check_note(rows: list[NoteRow], deck_name: str) -> None:
 
 
 def anki_note(model: Any, row: NoteRow, position: int) -> Any:
+    """The genanki note of ``row``'s note: its fields as Anki's editor stores them, the
+    author's note under the extra text, and ``position`` as its new-card order."""
     source = source_html(row.source_sentence, row.source_file)
     extra = field_html(row.extra)
     if row.editor_note:  # shown under the answer, as study shows it

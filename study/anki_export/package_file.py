@@ -31,6 +31,8 @@ def default_package_path(deck_ids: list[str] | None, deck_names: dict[str, str])
 
 
 def check_target(target: Path, *, force: bool) -> None:
+    """Refuse a ``target`` that must not be replaced: a folder, a missing folder, anything
+    but a regular file, or a file study did not write (unless ``force``)."""
     if target.is_dir():
         raise AnkiExportError(f"{target} is a folder; give a package file name with -o")
     if not target.parent.is_dir():
@@ -62,6 +64,7 @@ def _written_here(path: Path) -> bool:
 
 
 def current_umask() -> int:
+    """The process's umask (reading it means setting it, so it is set back at once)."""
     current = os.umask(0o022)
     os.umask(current)
     return current
@@ -86,6 +89,7 @@ def temporary_file(directory: Path | None, name: str) -> Iterator[Path]:
 
 
 def zip_package(collection: Path, package: Path) -> None:
+    """Write the package: the collection file and an empty media list, zipped."""
     with zipfile.ZipFile(package, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
         archive.comment = PACKAGE_COMMENT  # lets a later export replace it without --force
         archive.write(collection, "collection.anki2")

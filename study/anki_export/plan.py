@@ -86,6 +86,7 @@ class AnkiPlanner:
         return copy.mod
 
     def plan(self) -> AnkiPlan:
+        """What was decided, note by note, in all."""
         return AnkiPlan(
             self.added,
             self.updated,

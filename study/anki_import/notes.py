@@ -71,6 +71,7 @@ class NotePlanner:
             self.cards_by_note.setdefault(anki_card.note_id, []).append(anki_card)
 
     def text(self, field_html: str) -> str:
+        """A field's plain text, stripped; the media it names are noted."""
         text, media = html_text(field_html)
         self.media.update(media)
         return text.strip()
@@ -86,11 +87,13 @@ class NotePlanner:
         return study_name
 
     def study_name(self, name: str) -> str:
+        """Anki deck ``name``'s study name: under the prefix; without one, Default renamed."""
         if not self.prefix and name.split("::")[0].casefold() == "default":
             name = DEFAULT_DECK_NAME + name[len("Default") :]
         return f"{self.prefix}::{name}" if self.prefix else name
 
     def plan(self, note: AnkiNote) -> list[PlannedNote]:
+        """The study notes ``note`` becomes (none when it is skipped, saying why)."""
         cards = self.cards_by_note.get(note.id, [])
         notetype = self.package.notetypes.get(note.notetype_id)
         where = f"note {note.guid!r}"
@@ -155,6 +158,8 @@ class NotePlanner:
         tags: tuple[str, ...],
         note_id: str,
     ) -> list[PlannedNote]:
+        """The cloze note ``note`` becomes (none when its text is not a valid cloze or its
+        cards are not the deletions of that text)."""
         where = f"note {note.guid!r}"
         own = note.notetype_id == CLOZE_MODEL_ID or notetype.name.startswith("Cloze (study)")
         if own and "Text" in fields:
