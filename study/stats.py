@@ -396,50 +396,45 @@ class _Day:
 def _per_day(session: Session, scope: _Scope, detail_from: date) -> dict[date, _Day]:
     """Every study day's grades, cancelled ones taken out.
 
-    The whole history is read from the covering index as GROUP BYs per study day: the
-    days from ``detail_from`` on by (kind, grade) with time and retention, the older
-    days (only counted: study days, totals, streaks) by kind alone, which costs a
-    third as much per grade. Cancelled grades are rare, so instead of checking each
-    review for an undo record, the same aggregate over the cancelled grades alone is
-    subtracted.
+    The whole history is read as GROUP BYs over the learner's day index: the days from
+    ``detail_from`` on with time, passes and retention, the older days (only counted:
+    study days, totals, streaks) by kind alone. Grouping by (day, kind), the index's
+    own order, needs no sort: the passes are counted by conditional sums, not by a
+    group per grade. Cancelled grades are rare, so instead of checking each review for
+    an undo record, the same aggregate over the cancelled grades alone is subtracted.
     """
     review = _REVIEW.c
+    passed = review.grade >= PASSING_GRADE
     in_review_state = review.repetitions_before > 0
-    young = sa.case(
-        (sa.and_(in_review_state, review.interval_before < MATURE_INTERVAL), 1), else_=0
-    )
-    mature = sa.case(
-        (sa.and_(in_review_state, review.interval_before >= MATURE_INTERVAL), 1), else_=0
-    )
+    young = sa.and_(in_review_state, review.interval_before < MATURE_INTERVAL)
+    mature = sa.and_(in_review_state, review.interval_before >= MATURE_INTERVAL)
     columns = (
         review.study_day,
         review.kind,
-        review.grade,
         sa.func.count(),
         sa.func.coalesce(sa.func.sum(review.answer_ms), 0),
-        sa.func.coalesce(sa.func.sum(young), 0),
-        sa.func.coalesce(sa.func.sum(mature), 0),
+        *(
+            sa.func.coalesce(sa.func.sum(sa.case((condition, 1), else_=0)), 0)
+            for condition in (
+                passed,
+                young,
+                sa.and_(young, passed),
+                mature,
+                sa.and_(mature, passed),
+            )
+        ),
     )
-    group = (review.study_day, review.kind, review.grade)
+    group = (review.study_day, review.kind)
     recent = (
         scope.reviews(sa.select(*columns).select_from(_REVIEW))
         .where(review.study_day >= detail_from)
         .group_by(*group)
     )
+    counted_only = (sa.literal(0),) * (len(columns) - 3)
     older = (
-        scope.reviews(
-            sa.select(
-                review.study_day,
-                review.kind,
-                sa.null(),
-                sa.func.count(),
-                sa.literal(0),
-                sa.literal(0),
-                sa.literal(0),
-            ).select_from(_REVIEW)
-        )
+        scope.reviews(sa.select(*columns[:3], *counted_only).select_from(_REVIEW))
         .where(review.study_day < detail_from)
-        .group_by(review.study_day, review.kind)
+        .group_by(*group)
     )
     # The cancelled grades, found from the undo records that cancel them: the partial
     # index on cancels_id holds only those, so this reads a few rows, never the log.
@@ -459,22 +454,20 @@ def _per_day(session: Session, scope: _Scope, detail_from: date) -> dict[date, _
         (1, session.execute(recent)),
         (-1, session.execute(cancelled)),
     ):
-        for day, kind, grade, n, time_ms, young_n, mature_n in rows:
+        for day, kind, n, time_ms, *counts in rows:
             figures = days[day]
             figures.reviews += sign * n
             figures.kinds[kind] = figures.kinds.get(kind, 0) + sign * n
             if day < detail_from:
                 continue
+            passes, young_n, young_passes, mature_n, mature_passes = (int(c) for c in counts)
             figures.time_ms += sign * int(time_ms)
-            passed = grade is not None and grade >= PASSING_GRADE
-            if passed:
-                figures.correct += sign * n
+            figures.correct += sign * passes
             if kind == "review":
-                figures.young[0] += sign * int(young_n)
-                figures.mature[0] += sign * int(mature_n)
-                if passed:
-                    figures.young[1] += sign * int(young_n)
-                    figures.mature[1] += sign * int(mature_n)
+                figures.young[0] += sign * young_n
+                figures.young[1] += sign * young_passes
+                figures.mature[0] += sign * mature_n
+                figures.mature[1] += sign * mature_passes
     return {day: figures for day, figures in days.items() if figures.reviews > 0}
 
 
