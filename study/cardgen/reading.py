@@ -161,6 +161,11 @@ class _Reader(PartReader):
                 # "the risk is higher when a patient has sepsis, ... or is taking X": the
                 # verbs after the condition continue it (their subject is the patient's)
                 return None, False, False
+            if self._clause_between(verb.head, verb):
+                # "A is given ..., and B are ..., whereas C is added only in ...": the
+                # parser coordinated "added" with the first verb across another clause;
+                # its subject is the noun phrase just before it, never the first verb's
+                return self._subject_before(verb)
             verb = verb.head
             own = own_subject(verb)
         if own is None:
@@ -227,7 +232,18 @@ class _Reader(PartReader):
                     and t.head.dep_ not in ("advcl", "relcl", "acl")  # a main clause's
                     and not _negative(t)
                 ]
-                main = earlier[-1] if earlier else own_subject(self.span.root)
+                parallel = any(
+                    c.dep_ == "advcl" and mark_of(c) in WHEN_MARKS for c in verb.children
+                )
+                # "X is classed as severe when A is ..., B is ... or C is ..., and it is
+                # life-threatening when ...": a clause with a condition of its own parallels
+                # the first clause, and the subjects between are the first one's conditions
+                # (which the parser often takes for main clauses)
+                main: Token | None
+                if earlier:
+                    main = earlier[0] if parallel else earlier[-1]
+                else:
+                    main = own_subject(self.span.root)
                 if main is None:
                     # "Do not examine the throat ..., because it may ...": the action,
                     # which no question can name (its terms are still asked by a cloze)
@@ -316,6 +332,37 @@ class _Reader(PartReader):
             phrase = self._phrase_of(self._glued(kept))
         return phrase, plural(own), False
 
+    def _clause_between(self, first: Token, verb: Token) -> bool:
+        """Whether a clause with a subject of its own lies between two coordinated verbs."""
+        return any(
+            t.dep_ in ("nsubj", "nsubjpass")
+            and first.i < t.i < verb.i
+            and t.head not in (first, verb)
+            and first.i < t.head.i < verb.i
+            and not any(a.dep_ in ("relcl", "acl") for a in up_to(t, first))
+            for t in self.span
+        )
+
+    def _subject_before(self, verb: Token) -> tuple[Phrase | None, bool, bool]:
+        """The noun phrase that ends just before ``verb``'s group, which the parser hung
+        elsewhere, or no subject."""
+        group = [c for c in verb.children if c.dep_ in ("aux", "auxpass") and c.i < verb.i]
+        start = min([verb.i, *(c.i for c in group)])
+        if start == 0:
+            return None, False, False
+        last = verb.doc[start - 1]
+        stray = last
+        while (
+            stray.head != stray
+            and stray.head.right_edge.i == last.i
+            and stray.head.i < start
+            and stray.head.pos_ in ("NOUN", "PROPN", "NUM")
+        ):
+            stray = stray.head
+        if stray.pos_ not in ("NOUN", "PROPN") or stray.dep_ in ("pobj", "dobj"):
+            return None, False, False
+        return self.phrase(stray), plural(stray), False
+
     def _antecedent(self, relcl: Token) -> tuple[Phrase | None, bool, bool]:
         head = relcl.head
         if head.pos_ in ("VERB", "AUX"):
@@ -380,7 +427,13 @@ class _Reader(PartReader):
             c.dep_ == "neg"
             or (c.dep_ == "advmod" and c.lower_ in ("rarely", "never", "seldom"))
             # "no longer recommended", "not always needed": the negation hangs on the adverb
-            or (c.dep_ == "advmod" and any(g.dep_ == "neg" for g in c.children))
+            or (
+                c.dep_ == "advmod"
+                and any(g.dep_ == "neg" for g in c.children)
+                # "(but no later than 4 hours)": a limit, and another clause's, not a negation
+                and not any(g.dep_ == "prep" and g.lower_ == "than" for g in c.children)
+                and c.i not in self.parenthesised
+            )
             for c in verb.children
         )
         passive = any(c.dep_ == "auxpass" for c in verb.children) or any(
