@@ -289,14 +289,15 @@ class _Reader(PartReader):
         )
         if owner is not None:
             # "its toxicity is recognised by ...": whose, named
-            main = next(
-                (
-                    t
-                    for t in self.span
-                    if t.dep_ in ("nsubj", "nsubjpass") and t.i < own.i and t.lower_ not in PRONOUNS
-                ),
-                None,
-            )
+            named = [
+                t
+                for t in self.span
+                if t.dep_ in ("nsubj", "nsubjpass") and t.i < own.i and t.lower_ not in PRONOUNS
+            ]
+            # "skin changes are absent in a fifth, and their absence does not exclude X":
+            # "their" stands for the nearest plural subject, not for a singular one
+            agreeing = [t for t in named if plural(t)] if owner.lower_ == "their" else []
+            main = agreeing[-1] if agreeing else next(iter(named), None)
             if main is None and (own.left_edge.i != self.span.start or not self.it):
                 self.leaning.append(owner.text)
                 return None, False, True

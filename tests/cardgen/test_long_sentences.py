@@ -119,3 +119,18 @@ def test_a_verb_coordinated_across_another_clause_has_the_subject_just_before_it
     given = clauses["given"].subject
     assert given is not None
     assert given.text == "aspirin"
+
+
+def test_their_stands_for_the_nearest_plural_subject(tmp_path: Path) -> None:
+    # "..., although skin changes are absent in up to a fifth of reactions, and their
+    # absence does not exclude anaphylaxis": asked "When does the absence of anaphylaxis
+    # not exclude anaphylaxis?"
+    cards = _cards(
+        tmp_path,
+        "Gout\n\nGout is an inflammatory arthritis caused by urate crystals, which is "
+        "diagnosed when a hot swollen joint is accompanied by a raised serum urate, although "
+        "urate crystals are absent from the fluid in up to a tenth of attacks, and their "
+        "absence does not exclude gout if the other features are present.\n",
+    )
+    assert any("absence of urate crystals" in q for q, _ in cards), cards
+    assert not any("absence of gout" in q for q, _ in cards), cards
