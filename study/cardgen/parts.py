@@ -85,6 +85,8 @@ class PartReader(NameReader):
                 return None
             if any(c.dep_ == "det" and c.lower_ in ("no", "neither") for c in child.children):
                 return None  # "causes no harm", "neither A nor B": no thing to ask
+            if any(_split_noun(t) == child for t in child.head.subtree if t.dep_ == "pobj"):
+                return None  # "in type 1 [diabetes]": the end of a prepositional phrase
             first = child.left_edge
             if (
                 dep == "attr"
@@ -183,6 +185,12 @@ class PartReader(NameReader):
             ]
             skip = frozenset(t.i for by in means for t in by.subtree)
             phrase = self.items(target, self.phrase(target, skip=skip))
+            split = _split_noun(target)
+            if split is not None:
+                # "most common in type 1 diabetes": the parser ended the object at its
+                # number and hung the noun after it on the verb
+                words = [t for t in self.span if t.i in phrase.tokens] + list(split.subtree)
+                phrase = self._phrase_of(sorted(words, key=lambda t: t.i))
             if means:
                 self.reasons.append(Part("how", self.phrase(means[0]), "by"))
             people = target.lower_ in PEOPLE
@@ -297,6 +305,25 @@ class PartReader(NameReader):
         ):
             last = last.head.head  # "women with asthma, in whom": the women
         return last
+
+
+def _split_noun(target: Token) -> Token | None:
+    """The noun the parser cut from a preposition's object that ends in a number ("in
+    type 1 | diabetes"), hanging it on the verb; or None."""
+    last = target.right_edge
+    doc = target.doc
+    if last.tag_ != "CD" or last.i + 1 >= len(doc) or target.head.dep_ != "prep":
+        return None
+    after = doc[last.i + 1]
+    verb = target.head.head
+    if (
+        after.head == verb
+        and after.pos_ in ("NOUN", "PROPN")
+        and after.dep_ in ("attr", "dobj", "npadvmod", "dep")
+        and after.left_edge == after
+    ):
+        return after
+    return None
 
 
 _FREQUENCIES = frozenset(

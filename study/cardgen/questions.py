@@ -22,7 +22,7 @@ from study.cardgen.asking import (
     verb_group,
 )
 from study.cardgen.candidates import Candidate, Context
-from study.cardgen.deps import NAMING_VERBS
+from study.cardgen.deps import NAMING_VERBS, own_subject
 from study.cardgen.parts import Part
 from study.cardgen.phrases import Phrase
 from study.cardgen.reading import Clause, Reading
@@ -141,6 +141,14 @@ def _main_part(clause: Clause) -> Part | None:
         if clause.copula and _temporal(part.phrase.text):
             said = Phrase(f"{part.word} {part.phrase.text}", tokens=part.phrase.tokens)
             return Part("when", said, part.word)  # "most common in the winter months"
+        if (
+            clause.copula
+            and part.word == "in"
+            and _superlative(clause)
+            and not _possessed(clause)  # "its sensitivity is highest in ...": whose, guessed
+            and not _numeric(part)
+        ):
+            return part  # "is most common in type 1 diabetes": in what
         if clause.copula and not part.people:
             break  # "stroke was in second place": the number cloze asks it
         if (clause.verb.lemma_, part.word) in RELATING_PHRASAL:
@@ -148,6 +156,21 @@ def _main_part(clause: Clause) -> Part | None:
         if part.word not in _TIME_PREPOSITIONS and not _numeric(part):
             return part
     return None
+
+
+def _possessed(clause: Clause) -> bool:
+    """Whether the clause's subject is "its ..." or "their ...", named by a guess."""
+    own = own_subject(clause.verb)
+    return own is not None and any(c.dep_ == "poss" for c in own.children)
+
+
+def _superlative(clause: Clause) -> bool:
+    """ "is most common", "is commonest", "is more frequent": a complement of degree."""
+    return any(
+        p.role == "acomp"
+        and re.match(r"(?:most|more|less|least)\b|\w+est\b", p.phrase.text, re.IGNORECASE)
+        for p in clause.parts
+    )
 
 
 _TEMPORAL = word_list("time-words")

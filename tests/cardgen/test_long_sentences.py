@@ -134,3 +134,33 @@ def test_their_stands_for_the_nearest_plural_subject(tmp_path: Path) -> None:
     )
     assert any("absence of urate crystals" in q for q, _ in cards), cards
     assert not any("absence of gout" in q for q, _ in cards), cards
+
+
+def test_a_noun_cut_from_its_number_stays_in_the_prepositional_phrase() -> None:
+    # "which is most common in type 1 diabetes": the parser ended the object at "1" and
+    # hung "diabetes" on the verb, asked "What is X most common in type 1?" "Diabetes"
+    doc = _doc(
+        [
+            ("retinopathy", 1, "nsubj", "NOUN", "NN"),
+            ("is", 1, "ROOT", "AUX", "VBZ"),
+            ("most", 3, "advmod", "ADV", "RBS"),
+            ("common", 1, "acomp", "ADJ", "JJ"),
+            ("in", 1, "prep", "ADP", "IN"),
+            ("type", 4, "pobj", "NOUN", "NN"),
+            ("1", 5, "nummod", "NUM", "CD"),
+            ("diabetes", 1, "attr", "NOUN", "NNS"),
+        ]
+    )
+    [clause] = read(doc[:], None, None).clauses
+    parts = [(p.role, p.phrase.text) for p in clause.parts]
+    assert ("prep", "type 1 diabetes") in parts
+    assert not any(text == "diabetes" for _, text in parts)
+
+
+def test_where_a_condition_is_most_common_is_asked(tmp_path: Path) -> None:
+    cards = _cards(
+        tmp_path,
+        "Hypoglycaemia\n\nHypoglycaemia, which is most common in type 1 diabetes but can "
+        "also occur in type 2 diabetes, is treated with 15 to 20 g of fast-acting glucose.\n",
+    )
+    assert ("What is hypoglycaemia most common in?", "Type 1 diabetes") in cards, cards
