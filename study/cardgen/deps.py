@@ -138,6 +138,23 @@ def own_subject(verb: Token) -> Token | None:
     return own
 
 
+def parallel_condition_subject(pronoun: Token) -> Token | None:
+    """What "it" names as the subject of a condition that parallels an earlier one ("is
+    added when the serum potassium is A, but none is added when it is B": the serum
+    potassium), or None when ``pronoun`` is not such a subject."""
+    verb = pronoun.head
+    if verb.dep_ != "advcl" or mark_of(verb) not in WHEN_MARKS:
+        return None
+    earlier = [
+        subject
+        for t in pronoun.sent
+        if t.i < verb.i and t.dep_ == "advcl" and mark_of(t) in WHEN_MARKS
+        for subject in [own_subject(t)]
+        if subject is not None and subject.lower_ not in ("it", "they", "this", "there")
+    ]
+    return earlier[-1] if earlier else None
+
+
 def mark_of(verb: Token) -> str:
     """The word that opens the clause ``verb`` heads ("when", "because"), or ""."""
     for child in verb.children:

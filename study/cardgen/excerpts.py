@@ -26,6 +26,7 @@ from study.cardgen.deps import (
     RELATIVES,
     VERB_ADVERBS,
     mark_of,
+    parallel_condition_subject,
     parenthesised,
     raised_means,
 )
@@ -269,9 +270,12 @@ def _named(span: Span, kept: set[int], swaps: dict[int, str], aside: set[int]) -
         if token.lower_ in RELATIVES:
             return False  # a relative the parser hung on another verb: shown whole
         if token.lower_ in _PRONOUNS:
-            if main is None or main.lower_ in _PRONOUNS or main.i in kept:
+            # "none is added when it is above 5.5": the subject of the condition it
+            # parallels, else the sentence's main subject
+            named = parallel_condition_subject(token) or main
+            if named is None or named.lower_ in _PRONOUNS or named.i in kept:
                 return False
-            swaps[index] = _words(main, aside)
+            swaps[index] = _words(named, aside)
     verbs = [span.doc[i] for i in kept if span.doc[i].dep_ in _CLAUSE_DEPS]
     return all(
         _subject(v) is not None or v.dep_ == "conj" or v.pos_ not in ("VERB", "AUX")

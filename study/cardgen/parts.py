@@ -10,6 +10,7 @@ dose", "reduces hearing loss" read as a gerund, an object hung beside its prepos
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -23,11 +24,14 @@ from study.cardgen.deps import (
     defining,
     introduces_examples,
     mark_of,
+    own_subject,
+    parallel_condition_subject,
     raised_means,
 )
 from study.cardgen.othernames import NameReader
 from study.cardgen.phrases import Phrase
 from study.cardgen.terms import PRONOUNS, STOPWORDS
+from study.cardgen.topics import lower_first
 
 if TYPE_CHECKING:
     from spacy.tokens import Span, Token
@@ -210,7 +214,7 @@ class PartReader(NameReader):
             phrase = self.phrase(child, skip=skip, marked=True)
             if reasons:
                 self.reasons.append(Part("why", self.phrase(reasons[0]), mark_of(reasons[0])))
-            return Part("when", phrase, first.lower_)
+            return Part("when", self._parallel(child, phrase), first.lower_)
         if dep in ("ccomp", "xcomp") and child.head.lemma_ == "help":
             objects = [c for c in child.children if c.dep_ == "dobj"]
             if objects:  # "will help you identify a clot"
@@ -222,7 +226,7 @@ class PartReader(NameReader):
         if dep == "advcl":
             mark = mark_of(child)
             if mark in WHEN_MARKS:
-                return Part("when", self.phrase(child, marked=True), mark)
+                return Part("when", self._parallel(child, self.phrase(child, marked=True)), mark)
             contrast = [
                 c
                 for c in child.head.children
@@ -264,6 +268,16 @@ class PartReader(NameReader):
                 kept = [t for t in child.subtree if t.i != to[0].i and t.i not in preps]
                 return Part("prep", self._phrase_of(kept), "to")
         return None
+
+    def _parallel(self, condition: Token, phrase: Phrase) -> Phrase:
+        """``phrase`` of a condition with its "it" named by the condition it parallels
+        ("but none is added when it is above 5.5": when the serum potassium is)."""
+        subject = own_subject(condition)
+        named = parallel_condition_subject(subject) if subject is not None else None
+        if subject is None or named is None or subject.lower_ != "it":
+            return phrase
+        said = re.sub(r"\bit\b", lower_first(self.phrase(named).text), phrase.text, count=1)
+        return Phrase(said, phrase.start, phrase.end, phrase.items, phrase.tokens)
 
     def _shared_time(self, prep: Token) -> Phrase | None:
         """ "with or shortly before the first dose": the words of two prepositions sharing

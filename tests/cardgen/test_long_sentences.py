@@ -164,3 +164,24 @@ def test_where_a_condition_is_most_common_is_asked(tmp_path: Path) -> None:
         "also occur in type 2 diabetes, is treated with 15 to 20 g of fast-acting glucose.\n",
     )
     assert ("What is hypoglycaemia most common in?", "Type 1 diabetes") in cards, cards
+
+
+def test_it_in_a_second_condition_names_the_subject_of_the_first_condition(
+    tmp_path: Path,
+) -> None:
+    # "X is added when the serum potassium is A, but none is added when it is above B":
+    # the excerpt said "none is added when Potassium chloride is [...]", the question
+    # "when it is above ...?" with "it" unnamed
+    cards = _cards(
+        tmp_path,
+        "Hyperkalaemia\n\nInsulin with glucose, 10 units in 50 mL of 50% glucose, is given "
+        "when the serum potassium is between 6.0 and 6.4 mmol/L with ECG changes, but calcium "
+        "gluconate is also given when it is above 6.5 mmol/L, and a potassium above 7.0 "
+        "mmol/L needs urgent dialysis because the risk of arrhythmia is high.\n",
+    )
+    assert (
+        "When is calcium gluconate also given?",
+        "When the serum potassium is above 6.5 mmol/L",
+    ) in cards, cards
+    assert not any(" when it is" in f"{q} {a}" for q, a in cards), cards
+    assert not any("when insulin with glucose is" in q.lower() for q, _ in cards), cards
