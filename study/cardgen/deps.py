@@ -123,10 +123,12 @@ def own_subject(verb: Token) -> Token | None:
         subjects = subjects[1:]  # "recommends that endoscopy is offered": "that" opens it
     before = [s for s in subjects if s.i < verb.i]
     if len(before) > 1 and any(
-        t.lower_ in ("but", ";") for t in verb.doc[before[-2].i : before[-1].left_edge.i]
+        t.lower_ in ("but", ";") or (t.pos_ in ("VERB", "AUX") and t.dep_ == "conj")
+        for t in verb.doc[before[-2].i : before[-1].left_edge.i]
     ):
-        # "Severe symptoms call for ..., but the total rise should not exceed ...": two
-        # clauses the parser joined; the verb's subject is the one after the "but"
+        # "Severe symptoms call for ..., but the total rise should not exceed ...", "A and
+        # B are monitored, and C is given": two clauses the parser joined; the verb's
+        # subject is the one after the other clause
         subjects = [before[-1]]
     own = subjects[0] if subjects else None
     if own is None:

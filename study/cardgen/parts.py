@@ -62,6 +62,15 @@ class PartReader(NameReader):
         """What the verb's child ``child`` says of the clause's subject, or None."""
         dep = child.dep_
         relative = [c for c in child.children if c.lower_ in ("whom", "which", "who")]
+        if (
+            dep == "prep"
+            and relative
+            and any(
+                t.pos_ in ("VERB", "AUX") and t.dep_ == "conj" and t.head != child.head
+                for t in child.doc[child.i + 1 : child.head.i]
+            )
+        ):
+            return None  # "during which A are monitored, and B is given": the other verb's
         if dep == "prep" and relative and child.head.dep_ != "relcl" and child.i < child.head.i:
             # "..., in which treatment is guided by ...", the parser's advcl: the antecedent
             # is the noun before the comma
@@ -180,6 +189,10 @@ class PartReader(NameReader):
             if child.lower_ == "by" and target.dep_ == "pcomp" and target.tag_ == "VBG":
                 # "lowers glucose by reducing gluconeogenesis": how
                 return Part("how", self.phrase(child), "by")
+            if target.dep_ == "pcomp" and target.tag_ == "VBG" and child.lower_ not in TIME_WORDS:
+                # "make it less likely without excluding it": a manner, no thing to ask
+                # ("checked before starting" says when)
+                return None
             means = [
                 by
                 for r in target.children

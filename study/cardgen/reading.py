@@ -420,6 +420,12 @@ class _Reader(PartReader):
             if own is not None and own.lower_ in PRONOUNS and resolved:
                 reading.unresolved.append(own.text)
             return None
+        if own is not None and own.left_edge.lower_ in RELATIVES and own.left_edge != own:
+            # "..., during which bone protection and a PPI are considered": the parser
+            # took the relative for the subject's determiner and the clause's preposition
+            # for a lead; what "which" stands for cannot be told from its parse
+            reading.unresolved.append(own.left_edge.text)
+            return None
         auxiliaries = [c for c in verb.children if c.dep_ in ("aux", "auxpass") and c.i < verb.i]
         if verb.dep_ == "conj" and not auxiliaries and own is None:
             # "can embolise and cause a stroke": the second verb shares the first's auxiliary

@@ -185,3 +185,49 @@ def test_it_in_a_second_condition_names_the_subject_of_the_first_condition(
     ) in cards, cards
     assert not any(" when it is" in f"{q} {a}" for q, a in cards), cards
     assert not any("when insulin with glucose is" in q.lower() for q, _ in cards), cards
+
+
+def test_a_manner_after_a_preposition_is_not_asked_as_a_thing(tmp_path: Path) -> None:
+    # "normal inflammatory markers make the diagnosis less likely without excluding it"
+    # was asked "What do normal inflammatory markers make without?" "Excluding it"
+    cards = _cards(
+        tmp_path,
+        "Cellulitis\n\nCellulitis is usually diagnosed clinically, although normal "
+        "inflammatory markers make the diagnosis less likely without excluding it.\n",
+    )
+    assert not any(q.rstrip("?").endswith(" without") for q, _ in cards), cards
+
+
+def test_a_relative_clause_the_parser_misread_gives_no_question_with_which(
+    tmp_path: Path,
+) -> None:
+    # "..., during which A and B are considered, and ...": "Giant cell arteritis: during,
+    # what are considered?" "Which bone protection and a proton pump inhibitor"
+    generation = generate_text(
+        tmp_path,
+        "Rheumatoid arthritis\n\nThe dose of hydroxychloroquine is tapered slowly over 12 to "
+        "18 months, during which eye screening and a full blood count are considered, and "
+        "sulfasalazine, a disease-modifying drug, is used for relapsing or refractory "
+        "disease.\n",
+        "notes.txt",
+    )
+    cards = [qa(n) for n in generation.deck.notes]
+    assert not any(
+        q.lower().startswith("which") or a.lower().startswith("which") or "during," in q
+        for q, a in cards
+    ), cards
+
+
+def test_the_subject_of_a_verb_after_another_clause_the_parser_joined_is_its_own(
+    tmp_path: Path,
+) -> None:
+    # "during which blood counts and liver tests are monitored, and folic acid is given
+    # once weekly": "given" had both "counts" and "acid" as subjects
+    cards = _cards(
+        tmp_path,
+        "Methotrexate\n\nThe dose of methotrexate is increased slowly over 6 to 8 weeks, "
+        "during which blood counts and liver tests are monitored, and folic acid is given "
+        "once weekly.\n",
+    )
+    assert ("How often is folic acid given?", "Once weekly") in cards, cards
+    assert not any("monitored, and" in f"{q} {a}" for q, a in cards if "[...]" not in q), cards
