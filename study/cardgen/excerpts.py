@@ -130,9 +130,29 @@ def _left_out(child: Token, unit: Token, aside: set[int]) -> bool:
         # another clause ("..., but the total rise should not exceed ..."), or another
         # predicate of the unit's subject
         return child.head == unit or _subject(child) is not None
+    if _subject_of_the_next_verb(child) or (
+        child.dep_ == "cc" and any(_subject_of_the_next_verb(c) for c in child.head.children)
+    ):
+        # "when the ketones are below 0.6 mmol/L and the venous pH is above 7.3": the parser
+        # took "pH" for a second item of "mmol/L"; it is the next clause's subject
+        return True
     if _coordinated(child):
         return True  # "when A rises by X, when it rises by Y": the second condition
     return child.dep_ == "advcl" and mark_of(child) in _REASONS | CONTRAST_MARKS
+
+
+def _subject_of_the_next_verb(token: Token) -> bool:
+    """Whether ``token`` is a conjunct noun followed at once by a verb with no subject."""
+    doc = token.doc
+    after = token.right_edge.i + 1
+    return (
+        token.dep_ == "conj"
+        and token.pos_ in ("NOUN", "PROPN")
+        and after < len(doc)
+        and doc[after].pos_ in ("VERB", "AUX")
+        and doc[after].dep_ not in ("conj", "aux", "auxpass")
+        and _subject(doc[after]) is None
+    )
 
 
 def _frame(unit: Token, kept: set[int], swaps: dict[int, str], aside: set[int]) -> bool:

@@ -231,3 +231,41 @@ def test_the_subject_of_a_verb_after_another_clause_the_parser_joined_is_its_own
     )
     assert ("How often is folic acid given?", "Once weekly") in cards, cards
     assert not any("monitored, and" in f"{q} {a}" for q, a in cards if "[...]" not in q), cards
+
+
+def test_a_subject_the_parser_took_for_a_list_item_is_left_out_of_an_excerpt() -> None:
+    # "resolved when the ketones are below 0.6 mmol/L and the venous pH is above 7.3": the
+    # parser made "pH" a second item of "mmol/L", and the excerpt ended "... [...] and the
+    # venous pH."
+    from study.cardgen.excerpts import _left_out
+
+    doc = _doc(
+        [
+            ("urea", 1, "nsubj", "NOUN", "NN"),
+            ("is", 1, "ROOT", "AUX", "VBZ"),
+            ("below", 1, "prep", "ADP", "IN"),
+            ("7", 4, "nummod", "NUM", "CD"),
+            ("mmol/L", 2, "pobj", "NOUN", "NN"),
+            ("and", 4, "cc", "CCONJ", "CC"),
+            ("the", 8, "det", "DET", "DT"),
+            ("venous", 8, "amod", "ADJ", "JJ"),
+            ("pH", 4, "conj", "NOUN", "NN"),
+            ("is", 1, "ccomp", "AUX", "VBZ"),
+            ("above", 9, "prep", "ADP", "IN"),
+            ("7.3", 10, "pobj", "NUM", "CD"),
+        ]
+    )
+    assert _left_out(doc[8], doc[1], set())
+    assert _left_out(doc[5], doc[1], set())
+    listed = _doc(
+        [
+            ("urea", 1, "nsubj", "NOUN", "NN"),
+            ("is", 1, "ROOT", "AUX", "VBZ"),
+            ("below", 1, "prep", "ADP", "IN"),
+            ("sodium", 2, "pobj", "NOUN", "NN"),
+            ("and", 3, "cc", "CCONJ", "CC"),
+            ("potassium", 3, "conj", "NOUN", "NN"),
+        ]
+    )
+    assert not _left_out(listed[5], listed[1], set())
+    assert not _left_out(listed[4], listed[1], set())
