@@ -269,3 +269,25 @@ def test_a_subject_the_parser_took_for_a_list_item_is_left_out_of_an_excerpt() -
     )
     assert not _left_out(listed[5], listed[1], set())
     assert not _left_out(listed[4], listed[1], set())
+
+
+def test_a_long_sentence_is_not_shown_whole_to_delete_what_a_question_asks(
+    tmp_path: Path,
+) -> None:
+    # Long textbook sentences gave 4 to 5 cards each, among them 60-word clozes deleting
+    # one item a question of the same sentence already asks
+    generation = generate_text(
+        tmp_path,
+        "Endometrial cancer\n\nRisk factors include obesity, diabetes and unopposed oestrogen, "
+        "and the risk is also raised in women who have a first-degree relative with "
+        "endometrial or colorectal cancer and in those with polycystic ovary syndrome, Lynch "
+        "syndrome or some other inherited disorders of mismatch repair.\n",
+        "notes.txt",
+    )
+    cards = [qa(n) for n in generation.deck.notes]
+    assert (
+        "Endometrial cancer: name 3 risk factors.",
+        "Obesity; diabetes; unopposed oestrogen",
+    ) in cards
+    assert not any(q.count(" ") > 30 for q, _ in cards), cards
+    assert any("whose deletions a question asks" in line for line in generation.report_lines())
