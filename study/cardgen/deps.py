@@ -140,6 +140,20 @@ def own_subject(verb: Token) -> Token | None:
     return own
 
 
+def continues_a_participle(verb: Token) -> bool:
+    """Whether ``verb``, a bare participle coordinated with a copula, continues a
+    participle phrase of the copula's complement ("X is A, given ..., and repeated ...")."""
+    head = verb.head
+    if verb.tag_ != "VBN" or head.lemma_ != "be" or verb.dep_ != "conj":
+        return False
+    if any(c.dep_ in ("aux", "auxpass", "nsubj", "nsubjpass") for c in verb.children):
+        return False
+    return any(
+        t.dep_ == "acl" and t.tag_ == "VBN" and head.i < t.i < verb.i and t.head.head == head
+        for t in verb.doc[head.i : verb.i]
+    )
+
+
 def parallel_condition_subject(pronoun: Token) -> Token | None:
     """What "it" names as the subject of a condition that parallels an earlier one ("is
     added when the serum potassium is A, but none is added when it is B": the serum

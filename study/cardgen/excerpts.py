@@ -25,6 +25,7 @@ from study.cardgen.deps import (
     PEOPLE,
     RELATIVES,
     VERB_ADVERBS,
+    continues_a_participle,
     mark_of,
     parallel_condition_subject,
     parenthesised,
@@ -166,8 +167,8 @@ def _frame(unit: Token, kept: set[int], swaps: dict[int, str], aside: set[int]) 
             subject = _subject(current)
             theirs = _subject(first)
             if subject is None:
-                if theirs is None or _stray_noun(current):
-                    return False
+                if theirs is None or _stray_noun(current) or continues_a_participle(current):
+                    return False  # ("X is A, given ..., and repeated ...": A is repeated)
                 kept.update(_core(theirs, aside))  # "is X and should be done ...": X should
             elif not mark_of(current) and _after_comma(current):
                 return True  # "once A is excluded, and B is considered ...": B stands alone

@@ -328,7 +328,7 @@ def _ask(sentence: Sentence, clause: Clause, part: Part, context: Context) -> Ca
 
 _DEFINING = re.compile(
     r",?\s(?:in which|that|where|whereby|which|caused by|due to|resulting from|"
-    r"characteri[sz]ed by)\s"
+    r"characteri[sz]ed by)[\s,]"  # "an inflammation of the pancreas which, in the UK, is"
 )
 _CAUSED = re.compile(r"\s(?:caused by|due to|resulting from)\s(?P<cause>.+)$")
 

@@ -28,6 +28,7 @@ from study.cardgen.deps import (
     RELATIVES,
     VERB_ADVERBS,
     WHEN_MARKS,
+    continues_a_participle,
     defining,
     mark_of,
     own_subject,
@@ -153,6 +154,10 @@ class _Reader(PartReader):
                 return None, False, False  # "... or your glucose is 7.8": not the same subject
             if verb.tag_ == "VBD" and verb.head.tag_ in ("VBZ", "VBP"):
                 return None, False, False  # "is ..., such as a raised creatinine": no verb
+            if continues_a_participle(verb):
+                # "is intramuscular adrenaline, given into the thigh ..., and repeated after
+                # 5 minutes": the adrenaline is repeated, not the copula's subject
+                return None, False, False
             if any(
                 c.dep_ == "advcl" and mark_of(c) in WHEN_MARKS and c.i < verb.i
                 for c in verb.head.children
@@ -414,6 +419,8 @@ class _Reader(PartReader):
         return None, False, True
 
     def clause(self, verb: Token, reading: Reading) -> Clause | None:
+        if _elliptical(verb):
+            return None  # "..., and so are A and B": the first clause's verb, unsaid
         subject, plural, resolved = self.subject_of(verb)
         own = own_subject(verb)
         if subject is None:
@@ -509,11 +516,16 @@ class _Reader(PartReader):
             previous = clause.parts[-1] if clause.parts else None
             if (
                 previous is not None
-                and (previous.role == "dobj" or (previous.role == "prep" and previous.people))
+                and (
+                    previous.role in ("dobj", "agent")
+                    or (previous.role == "prep" and previous.people)
+                )
                 and part.role == "prep"
                 and (
-                    part.word in ("with", "of", "at")
+                    (part.word in ("with", "of", "at") and previous.role != "agent")
                     or (previous.people and part.word in ("under", "over", "aged", "without"))
+                    # "raised by age over 65": the age's limit
+                    or (part.word in _LIMITS and part.phrase.text[:1].isdigit())
                 )
                 and previous.phrase.end + 1 >= child.idx - self.offset
             ):
@@ -570,6 +582,21 @@ class _Reader(PartReader):
             if not any(a.dep_ in ("relcl", "conj") and a.i > verb.i for a in up_to(t, verb))
         )
         return clause
+
+
+def _elliptical(verb: Token) -> bool:
+    """ "and so are proton pump inhibitors", "nor is X": an auxiliary standing for the verb
+    of the clause before, which the clause does not say (no question can be worded)."""
+    before = verb.doc[verb.i - 1] if verb.i > 0 else None
+    return (
+        verb.lemma_ in ("be", "do", "have")
+        and before is not None
+        and before.lower_ in ("so", "neither", "nor")
+        and not any(c.dep_ in ("acomp", "dobj", "oprd") for c in verb.children)
+    )
+
+
+_LIMITS = frozenset(["over", "under", "above", "below"])
 
 
 def _after_comma(relcl: Token) -> bool:

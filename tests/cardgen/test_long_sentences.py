@@ -291,3 +291,64 @@ def test_a_long_sentence_is_not_shown_whole_to_delete_what_a_question_asks(
     ) in cards
     assert not any(q.count(" ") > 30 for q, _ in cards), cards
     assert any("whose deletions a question asks" in line for line in generation.report_lines())
+
+
+def test_a_definition_ends_before_its_relative_clause_even_with_a_comma() -> None:
+    # "X is an acute inflammation of the pancreas which, in the United Kingdom, is caused
+    # by ...": the answer was "An acute inflammation of the pancreas which, in the United
+    # Kingdom, is"
+    from study.cardgen.questions import _DEFINING
+
+    attr = (
+        "an acute inflammation of the gallbladder which, in the United Kingdom, is caused by "
+        "a gallstone impacted in the cystic duct in about nine tenths of cases"
+    )
+    assert _DEFINING.split(attr)[0] == "an acute inflammation of the gallbladder"
+
+
+def test_the_rest_is_not_an_answer(tmp_path: Path) -> None:
+    # "What do A, B and C account for?" "Most of the rest"
+    cards = _cards(
+        tmp_path,
+        "Cholecystitis\n\nAcute cholecystitis is caused by a gallstone in about nine tenths of "
+        "cases, while infection, ischaemia and critical illness account for most of the rest.\n",
+    )
+    assert not any("rest" in a.lower() for _, a in cards), cards
+
+
+def test_a_participle_after_a_copula_continues_the_complement_s_participle(
+    tmp_path: Path,
+) -> None:
+    # "The first treatment is intramuscular adrenaline, given into the thigh ..., and
+    # repeated after 5 minutes if ...": asked "When does the first treatment repeat?"
+    cards = _cards(
+        tmp_path,
+        "Status epilepticus\n\nThe first and most important treatment is buccal midazolam, "
+        "given between the gum and the cheek at a dose of 10 mg in adults and in children over "
+        "10 years, and repeated after 10 minutes if the seizure continues, whereas intravenous "
+        "phenytoin is given only by experienced specialists, except in refractory seizures.\n",
+    )
+    assert not any("treatment repeat" in q for q, _ in cards), cards
+
+
+def test_a_limit_after_an_agent_is_part_of_it(tmp_path: Path) -> None:
+    # "the risk is also raised by age over 65, ...": "What raises the risk?" "Age"
+    cards = _cards(
+        tmp_path,
+        "Gout\n\nGout is an arthritis caused by urate crystals, and the risk is also raised by "
+        "age over 65, a recent stay in hospital and diuretics.\n",
+    )
+    assert not any(a == "Age" for _, a in cards), cards
+
+
+def test_an_elliptical_so_are_clause_gives_no_question(tmp_path: Path) -> None:
+    # "..., and so are proton pump inhibitors and antimotility drugs, unless they are
+    # essential": "what are the antibiotic that caused the infection is stopped if
+    # possible unless they are essential?"
+    cards = _cards(
+        tmp_path,
+        "Surgery\n\nThe anticoagulant that caused the bleeding is stopped if possible, and so "
+        "are antiplatelet drugs and anti-inflammatory drugs such as ibuprofen, unless they are "
+        "essential.\n",
+    )
+    assert not any(" is stopped if possible" in q for q, _ in cards if "[...]" not in q), cards
