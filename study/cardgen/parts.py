@@ -223,7 +223,7 @@ class PartReader(NameReader):
                 for t in child.subtree
                 if t.dep_ == "advcl" and t != child and mark_of(t) in WHY_MARKS
             ]
-            skip = frozenset(i.i for r in reasons for i in r.subtree)
+            skip = frozenset(i.i for r in reasons for i in r.subtree) | _main_predicates(child)
             phrase = self.phrase(child, skip=skip, marked=True)
             if reasons:
                 self.reasons.append(Part("why", self.phrase(reasons[0]), mark_of(reasons[0])))
@@ -239,7 +239,8 @@ class PartReader(NameReader):
         if dep == "advcl":
             mark = mark_of(child)
             if mark in WHEN_MARKS:
-                return Part("when", self._parallel(child, self.phrase(child, marked=True)), mark)
+                phrase = self.phrase(child, skip=_main_predicates(child), marked=True)
+                return Part("when", self._parallel(child, phrase), mark)
             contrast = [
                 c
                 for c in child.head.children
@@ -332,6 +333,27 @@ class PartReader(NameReader):
         ):
             last = last.head.head  # "women with asthma, in whom": the women
         return last
+
+
+def _main_predicates(condition: Token) -> frozenset[int]:
+    """The words of verbs the parser hung inside a condition that are predicates of the
+    main subject ("lie flat, unless breathing is difficult, and should not stand": the
+    patient should not stand), with the "and" before them."""
+    found: set[int] = set()
+    for verb in condition.subtree:
+        modals = {c.lower_ for c in verb.children if c.dep_ == "aux" and c.tag_ == "MD"}
+        if (
+            verb.dep_ == "conj"
+            and verb.pos_ in ("VERB", "AUX")
+            and not any(c.dep_ in ("nsubj", "nsubjpass") for c in verb.children)
+            and modals
+            # "if the child is vomiting and cannot take ...": the condition's own verb; an
+            # instruction ("and should not stand") is the main subject's
+            and (verb.head != condition or modals & {"should", "must"})
+        ):
+            found |= {t.i for t in verb.subtree}
+            found |= {c.i for c in verb.head.children if c.dep_ == "cc" and c.i < verb.i}
+    return frozenset(found)
 
 
 def _split_noun(target: Token) -> Token | None:

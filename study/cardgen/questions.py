@@ -79,7 +79,8 @@ def _clause_cards(sentence: Sentence, clause: Clause, context: Context) -> list[
     found += [chosen] if chosen else []
     if (
         main is None
-        and clause.passive
+        # "If breathing is difficult, sitting up may help": what may help
+        and (clause.passive or (not clause.parts and not clause.copula))
         and clause.lead is not None
         and not clause.resolved
         and not clause.negated

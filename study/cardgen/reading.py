@@ -369,6 +369,26 @@ class _Reader(PartReader):
             return None, False, False
         return self.phrase(stray), plural(stray), False
 
+    def _the_case(self, verb: Token, said: int) -> Phrase | None:
+        """What "in which case" stands for: the condition before it ("unless breathing is
+        difficult, in which case sitting up may help": if breathing is difficult)."""
+        conditions = [
+            t
+            for t in self.span
+            if t.dep_ == "advcl" and mark_of(t) in WHEN_MARKS and t.i < said and t != verb
+        ]
+        if not conditions:
+            return None
+        condition = conditions[-1]
+        # the condition's words before "in which case", whatever the parser hung after it
+        skip = frozenset(range(said, self.span.end))
+        case = self.phrase(condition, skip=skip, marked=True)
+        words = case.text.split(" ", 1)
+        if len(words) < 2 or words[0].lower() not in WHEN_MARKS:
+            return None
+        opening = "if" if words[0].lower() == "unless" else words[0].lower()
+        return Phrase(f"{opening} {words[1]}", case.start, case.end, (), case.tokens)
+
     def _antecedent(self, relcl: Token) -> tuple[Phrase | None, bool, bool]:
         head = relcl.head
         if head.pos_ in ("VERB", "AUX"):
@@ -576,6 +596,8 @@ class _Reader(PartReader):
             )
         if lead:
             clause.lead = self._phrase_of(sorted(lead, key=lambda t: t.i), marked=True)
+            if clause.lead.text.lower() == "in which case":
+                clause.lead = self._the_case(verb, min(t.i for t in lead))
         clause.tokens = frozenset(
             t.i
             for t in verb.subtree

@@ -352,3 +352,34 @@ def test_an_elliptical_so_are_clause_gives_no_question(tmp_path: Path) -> None:
         "essential.\n",
     )
     assert not any(" is stopped if possible" in q for q, _ in cards if "[...]" not in q), cards
+
+
+def test_in_which_case_is_the_condition_before_it(tmp_path: Path) -> None:
+    # "..., unless the patient cannot swallow, in which case intravenous hydrocortisone is
+    # used instead": "in which case" names no case; the condition before it is the case
+    cards = _cards(
+        tmp_path,
+        "Adrenal crisis\n\nEvery patient should be given oral hydrocortisone, usually 20 mg "
+        "three times daily, continued for at least 2 days, unless the patient is vomiting, in "
+        "which case intramuscular hydrocortisone is used instead.\n",
+    )
+    assert (
+        "Adrenal crisis: if the patient is vomiting, what is used?",
+        "Intramuscular hydrocortisone",
+    ) in cards, cards
+
+
+def test_an_instruction_the_parser_hung_in_a_condition_is_not_part_of_it(
+    tmp_path: Path,
+) -> None:
+    # "lie flat, unless breathing is difficult, in which case sitting up may help, and
+    # should not stand or walk": the condition was "If breathing is difficult, and should
+    # not stand or walk"
+    cards = _cards(
+        tmp_path,
+        "Vasovagal syncope\n\nThe patient should lie flat with the legs raised, unless "
+        "breathing is difficult, in which case sitting up may help, and should not stand or "
+        "walk, because a sudden change of posture can cause another faint.\n",
+    )
+    assert not any("should not stand" in a for _, a in cards), cards
+    assert ("Vasovagal syncope: if breathing is difficult, what may help?", "Sitting up") in cards
