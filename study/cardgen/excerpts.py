@@ -57,16 +57,19 @@ def excerpt(span: Span, spans: list[tuple[int, int]]) -> tuple[str, list[tuple[i
     deleted = [[t for t in span if start <= t.idx - span.start_char < end] for start, end in spans]
     if any(not tokens for tokens in deleted):
         return None
-    units = {clause_head(tokens[0]) for tokens in deleted}
+    aside = parenthesised(span)
+    units = {clause_of(tokens[0], aside) for tokens in deleted}
     if len(units) != 1:
         return None
     unit = units.pop()
-    aside = parenthesised(span)
     must = {t.i for tokens in deleted for t in tokens}
     subjects = [c for c in unit.children if c.dep_ in ("nsubj", "nsubjpass")]
     if len(subjects) > 1 or any(must & {t.i for t in s.subtree} for s in subjects):
         return None  # a deletion in the subject (or two subjects: a broken parse)
     kept = _clause(unit, must, aside)
+    for tokens in deleted:
+        if tokens[0].i in aside and _host(tokens[0], aside).i in kept:
+            kept |= _remark(tokens[0], aside)  # "within 1 to 2 hours (but no later than [...])"
     swaps: dict[int, str] = {}
     if not _frame(unit, kept, swaps, aside) or not _named(span, kept, swaps, aside):
         return None
@@ -78,6 +81,40 @@ def excerpt(span: Span, spans: list[tuple[int, int]]) -> tuple[str, list[tuple[i
     if _noun_with_a_subject(span, kept):
         return None  # a broken parse: the excerpt would glue fragments into a non-sentence
     return _text(span, sorted(kept), swaps, spans, deleted)
+
+
+def clause_of(token: Token, aside: set[int]) -> Token:
+    """The head of the clause ``token`` is read in: its own, or for a word in parentheses
+    (``aside``) the clause of the word the remark is about."""
+    return clause_head(_host(token, aside))
+
+
+def _host(token: Token, aside: set[int]) -> Token:
+    """The word a remark in parentheses is about (the one before it), whatever the parser
+    hung the remark on ("within 1 to 2 hours (but no later than 4 hours)" hung on the
+    next clause's verb)."""
+    if token.i not in aside:
+        return token
+    opening = _opening(token, aside)
+    return token.doc[opening - 1] if opening > 0 else token
+
+
+def _opening(token: Token, aside: set[int]) -> int:
+    """Where the outermost parenthesis around ``token`` opens."""
+    opening = token.i
+    while opening > 0 and not (token.doc[opening].text == "(" and opening - 1 not in aside):
+        opening -= 1
+    return opening
+
+
+def _remark(token: Token, aside: set[int]) -> set[int]:
+    """The words of the parenthesis around ``token``, its parentheses included."""
+    found: set[int] = set()
+    index = _opening(token, aside)
+    while index in aside:
+        found.add(index)
+        index += 1
+    return found
 
 
 def _noun_with_a_subject(span: Span, kept: set[int]) -> bool:
@@ -125,6 +162,9 @@ def _clause(unit: Token, must: set[int], aside: set[int]) -> set[int]:
 def _left_out(child: Token, unit: Token, aside: set[int]) -> bool:
     if child.dep_ == "appos" and child.i in aside:
         return False  # "over more than 48 hours (chronic hyponatraemia)": what it is called
+    subject = _subject(unit)
+    if child.i in aside and subject is not None and child.i < subject.left_edge.i:
+        return True  # a remark of the clause before, hung on this clause's verb
     if child.dep_ in _LEFT_OUT or raised_means(child):
         return True
     if child.dep_ == "conj" and child.pos_ in ("VERB", "AUX"):

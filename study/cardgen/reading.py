@@ -11,6 +11,7 @@ semicolon, non-restrictive relative clauses ("..., which is calculated from ..."
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -369,25 +370,31 @@ class _Reader(PartReader):
             return None, False, False
         return self.phrase(stray), plural(stray), False
 
-    def _the_case(self, verb: Token, said: int) -> Phrase | None:
+    def _the_case(self, verb: Token, at: int) -> Phrase | None:
         """What "in which case" stands for: the condition before it ("unless breathing is
         difficult, in which case sitting up may help": if breathing is difficult)."""
         conditions = [
             t
             for t in self.span
-            if t.dep_ == "advcl" and mark_of(t) in WHEN_MARKS and t.i < said and t != verb
+            if t.dep_ == "advcl" and mark_of(t) in WHEN_MARKS and t.i < at and t != verb
         ]
         if not conditions:
             return None
         condition = conditions[-1]
         # the condition's words before "in which case", whatever the parser hung after it
-        skip = frozenset(range(said, self.span.end))
+        skip = frozenset(range(at, self.span.end))
         case = self.phrase(condition, skip=skip, marked=True)
         words = case.text.split(" ", 1)
         if len(words) < 2 or words[0].lower() not in WHEN_MARKS:
             return None
         opening = "if" if words[0].lower() == "unless" else words[0].lower()
-        return Phrase(f"{opening} {words[1]}", case.start, case.end, (), case.tokens)
+        said = words[1]
+        own = own_subject(condition)
+        whose = own_subject(condition.head) if own is not None and own.lower_ == "it" else None
+        if whose is not None and whose.lower_ not in PRONOUNS | RELATIVES:
+            # "X is tried unless it causes side effects, in which case ...": if X causes
+            said = re.sub(r"\bit\b", lower_first(self.phrase(whose).text), said, count=1)
+        return Phrase(f"{opening} {said}", case.start, case.end, (), case.tokens)
 
     def _antecedent(self, relcl: Token) -> tuple[Phrase | None, bool, bool]:
         head = relcl.head

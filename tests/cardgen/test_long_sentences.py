@@ -383,3 +383,39 @@ def test_an_instruction_the_parser_hung_in_a_condition_is_not_part_of_it(
     )
     assert not any("should not stand" in a for _, a in cards), cards
     assert ("Vasovagal syncope: if breathing is difficult, what may help?", "Sitting up") in cards
+
+
+def test_a_remark_in_parentheses_is_read_in_the_clause_of_the_word_before_it() -> None:
+    # "measured again within 1 to 2 hours (but no later than 4 hours) of the onset, and
+    # adults ... are observed for 6 to 12 hours": the parser hung "no later than 4 hours"
+    # on "observed", so both numbers were asked in one garbled excerpt, then dropped
+    from study.cardgen.deps import parenthesised
+    from study.cardgen.excerpts import clause_of
+
+    doc = _doc(
+        [
+            ("lactate", 2, "nsubjpass", "NOUN", "NN"),
+            ("is", 2, "auxpass", "AUX", "VBZ"),
+            ("measured", 2, "ROOT", "VERB", "VBN"),
+            ("within", 2, "prep", "ADP", "IN"),
+            ("2", 5, "nummod", "NUM", "CD"),
+            ("hours", 3, "pobj", "NOUN", "NNS"),
+            ("(", 8, "punct", "PUNCT", "-LRB-"),
+            ("no", 8, "neg", "ADV", "RB"),
+            ("later", 16, "advmod", "ADV", "RB"),
+            ("than", 8, "prep", "ADP", "IN"),
+            ("4", 11, "nummod", "NUM", "CD"),
+            ("hours", 9, "pobj", "NOUN", "NNS"),
+            (")", 8, "punct", "PUNCT", "-RRB-"),
+            (",", 2, "punct", "PUNCT", ","),
+            ("patients", 16, "nsubjpass", "NOUN", "NNS"),
+            ("are", 16, "auxpass", "AUX", "VBP"),
+            ("observed", 2, "conj", "VERB", "VBN"),
+            ("for", 16, "prep", "ADP", "IN"),
+            ("12", 19, "nummod", "NUM", "CD"),
+            ("hours", 17, "pobj", "NOUN", "NNS"),
+        ]
+    )
+    aside = parenthesised(doc[:])
+    assert clause_of(doc[10], aside).text == "measured"
+    assert clause_of(doc[18], aside).text == "observed"
