@@ -189,9 +189,9 @@ class PartReader(NameReader):
             if child.lower_ == "by" and target.dep_ == "pcomp" and target.tag_ == "VBG":
                 # "lowers glucose by reducing gluconeogenesis": how
                 return Part("how", self.phrase(child), "by")
-            if target.dep_ == "pcomp" and target.tag_ == "VBG" and child.lower_ not in TIME_WORDS:
+            if target.dep_ == "pcomp" and target.tag_ == "VBG" and child.lower_ in _MANNER:
                 # "make it less likely without excluding it": a manner, no thing to ask
-                # ("checked before starting" says when)
+                # ("come from overusing X", "involved in snapping hip" are things)
                 return None
             means = [
                 by
@@ -390,6 +390,8 @@ _FREQUENCIES = frozenset(
     ]
 )
 TIME_WORDS = frozenset(["until", "after", "before", "since"])
+# Prepositions whose "-ing" object says how or despite what, never a thing to ask.
+_MANNER = frozenset(["without", "despite", "besides"])
 # Verbs whose object can be an "-ing" clause ("stop taking X"): their gerund is a verb.
 _TAKING_GERUNDS = frozenset(
     [

@@ -196,6 +196,12 @@ def test_a_manner_after_a_preposition_is_not_asked_as_a_thing(tmp_path: Path) ->
         "inflammatory markers make the diagnosis less likely without excluding it.\n",
     )
     assert not any(q.rstrip("?").endswith(" without") for q, _ in cards), cards
+    # an "-ing" object of other prepositions is a thing, and still asked
+    cards = _cards(
+        tmp_path,
+        "Hip pain\n\nHip pain can come from overusing the strongest hip muscles in the body.\n",
+    )
+    assert any("overusing" in a.lower() for _, a in cards), cards
 
 
 def test_a_relative_clause_the_parser_misread_gives_no_question_with_which(
