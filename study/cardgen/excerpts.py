@@ -334,8 +334,8 @@ def _named(span: Span, kept: set[int], swaps: dict[int, str], aside: set[int]) -
             # "none is added when it is above 5.5": the subject of the condition it
             # parallels, else the sentence's main subject
             named = parallel_condition_subject(token) or main
-            if named is None or named.lower_ in _PRONOUNS or named.i in kept:
-                return False
+            if named is None or named.lower_ in _PRONOUNS or named.i in kept or named.i > index:
+                return False  # (a pronoun names what was said before it, never after)
             swaps[index] = _words(named, aside)
     verbs = [span.doc[i] for i in kept if span.doc[i].dep_ in _CLAUSE_DEPS]
     return all(

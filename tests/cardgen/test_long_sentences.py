@@ -11,8 +11,8 @@ from pathlib import Path
 
 from cardgen_helpers import generate_text, qa
 from spacy.tokens import Doc
-from spacy.vocab import Vocab
 
+from study.cardgen.nlp import pipeline
 from study.cardgen.reading import read
 
 
@@ -24,7 +24,8 @@ def _doc(rows: list[tuple[str, int, str, str, str]]) -> Doc:
     """A parse given by hand, (word, head, dep, pos, tag) per token, to pin a rule on the
     exact misparse the small model gave."""
     words, heads, deps, pos, tags = (list(column) for column in zip(*rows, strict=True))
-    return Doc(Vocab(), words=words, heads=heads, deps=deps, pos=pos, tags=tags)
+    # the pipeline's vocabulary, so that words have their lower-case forms
+    return Doc(pipeline().vocab, words=words, heads=heads, deps=deps, pos=pos, tags=tags)
 
 
 def test_a_limit_no_later_than_does_not_negate_the_clause_it_was_hung_on() -> None:
@@ -425,3 +426,23 @@ def test_a_remark_in_parentheses_is_read_in_the_clause_of_the_word_before_it() -
     aside = parenthesised(doc[:])
     assert clause_of(doc[10], aside).text == "measured"
     assert clause_of(doc[18], aside).text == "observed"
+
+
+def test_a_pronoun_in_an_excerpt_is_never_named_by_a_subject_after_it() -> None:
+    # "..., and the patient is isolated ... until they have been free of diarrhoea for 48
+    # hours, ..., so hands are washed with soap and water": "they" was shown as "hands"
+    from study.cardgen.excerpts import _named
+
+    doc = _doc(
+        [
+            ("they", 1, "nsubj", "PRON", "PRP"),
+            ("recover", 5, "advcl", "VERB", "VBP"),
+            (",", 5, "punct", "PUNCT", ","),
+            ("so", 5, "advmod", "ADV", "RB"),
+            ("hands", 5, "nsubjpass", "NOUN", "NNS"),
+            ("washed", 5, "ROOT", "VERB", "VBN"),
+        ]
+    )
+    swaps: dict[int, str] = {}
+    assert not _named(doc[:], {0, 1}, swaps, set())
+    assert not swaps
