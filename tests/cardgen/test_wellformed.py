@@ -26,6 +26,14 @@ def _cloze(text: str, shown: str, pattern: str = "number") -> Candidate:
     return Candidate(pattern, "cloze", _sentence(text), ("x",), text=shown)
 
 
+def test_a_cloze_deletion_that_ends_in_a_preposition_is_dropped() -> None:
+    # "skin changes are [absent in] up to a fifth of reactions": not a phrase to recall
+    text = "Urate crystals are absent in up to a tenth of attacks."
+    shown = "Urate crystals are {{c1::absent in}} up to a tenth of attacks."
+    candidate = Candidate("term", "cloze", _sentence(text), ("absent in",), text=shown)
+    assert "ends inside its phrase" in (wellformed.problem(candidate) or "")
+
+
 def test_a_dose_range_is_one_quantity_deleted_whole(tmp_path: Path) -> None:
     g = generate_text(
         tmp_path,
