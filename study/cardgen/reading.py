@@ -532,7 +532,9 @@ class _Reader(PartReader):
             ):
                 discourse = " ".join(t.lower_ for t in child.subtree) in DISCOURSE
                 if (child.dep_ == "prep" or mark_of(child) in WHEN_MARKS) and not discourse:
-                    lead += list(child.subtree)
+                    # "Before discharge, which is considered when ..., X is checked": the
+                    # remark on the lead is no part of it
+                    lead += [t for t in child.subtree if not _in_remark(t, child)]
                 continue
             part = self.part(child)
             if self.reasons:
@@ -626,6 +628,16 @@ def _elliptical(verb: Token) -> bool:
 
 
 _LIMITS = frozenset(["over", "under", "above", "below"])
+
+
+def _in_remark(token: Token, top: Token) -> bool:
+    """Whether ``token`` is in a relative clause after a comma inside ``top``'s phrase."""
+    for above in (token, *token.ancestors):
+        if above == top:
+            return False
+        if above.dep_ == "relcl" and _after_comma(above):
+            return True
+    return False
 
 
 def _after_comma(relcl: Token) -> bool:

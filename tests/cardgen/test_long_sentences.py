@@ -446,3 +446,15 @@ def test_a_pronoun_in_an_excerpt_is_never_named_by_a_subject_after_it() -> None:
     swaps: dict[int, str] = {}
     assert not _named(doc[:], {0, 1}, swaps, set())
     assert not swaps
+
+
+def test_a_remark_on_a_leading_phrase_is_no_part_of_the_question(tmp_path: Path) -> None:
+    # "Before discharge, which is considered when ..., what is checked?"
+    cards = _cards(
+        tmp_path,
+        "Pneumonia\n\nBefore discharge, which is considered when the temperature has been "
+        "normal for 24 hours, the inhaler technique is checked and a written action plan is "
+        "agreed, and the patient is reviewed in primary care within 2 working days.\n",
+    )
+    assert ("Pneumonia: before discharge, what is checked?", "The inhaler technique") in cards
+    assert not any("which is considered" in q for q, _ in cards if "[...]" not in q), cards
