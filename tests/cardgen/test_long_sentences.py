@@ -181,7 +181,7 @@ def test_it_in_a_second_condition_names_the_subject_of_the_first_condition(
         "mmol/L needs urgent dialysis because the risk of arrhythmia is high.\n",
     )
     assert (
-        "When is calcium gluconate also given?",
+        "Hyperkalaemia: when is calcium gluconate also given?",
         "When the serum potassium is above 6.5 mmol/L",
     ) in cards, cards
     assert not any(" when it is" in f"{q} {a}" for q, a in cards), cards
@@ -236,7 +236,7 @@ def test_the_subject_of_a_verb_after_another_clause_the_parser_joined_is_its_own
         "during which blood counts and liver tests are monitored, and folic acid is given "
         "once weekly.\n",
     )
-    assert ("How often is folic acid given?", "Once weekly") in cards, cards
+    assert ("Methotrexate: how often is folic acid given?", "Once weekly") in cards, cards
     assert not any("monitored, and" in f"{q} {a}" for q, a in cards if "[...]" not in q), cards
 
 
@@ -458,3 +458,19 @@ def test_a_remark_on_a_leading_phrase_is_no_part_of_the_question(tmp_path: Path)
     )
     assert ("Pneumonia: before discharge, what is checked?", "The inhaler technique") in cards
     assert not any("which is considered" in q for q, _ in cards if "[...]" not in q), cards
+
+
+def test_what_is_given_or_needed_is_asked_with_the_condition_it_is_given_in(
+    tmp_path: Path,
+) -> None:
+    # "Why are prophylactic antibiotics not given?", "What does analgesia usually need?":
+    # given in what? The page's topic says
+    cards = _cards(
+        tmp_path,
+        "Acute cholecystitis\n\nTreatment is supportive: analgesia usually needs opioids, and "
+        "prophylactic antibiotics are not given, since they reduce neither infection nor "
+        "mortality.\n",
+    )
+    questions = [q for q, _ in cards]
+    assert "Acute cholecystitis: what does analgesia usually need?" in questions, cards
+    assert "Acute cholecystitis: why are prophylactic antibiotics not given?" in questions, cards
