@@ -474,3 +474,18 @@ def test_what_is_given_or_needed_is_asked_with_the_condition_it_is_given_in(
     questions = [q for q, _ in cards]
     assert "Acute cholecystitis: what does analgesia usually need?" in questions, cards
     assert "Acute cholecystitis: why are prophylactic antibiotics not given?" in questions, cards
+
+
+def test_a_list_in_parentheses_after_a_plural_gives_examples_of_it(tmp_path: Path) -> None:
+    # "skin or mucosal changes (urticaria, flushing or angioedema)" was asked "What is
+    # skin or mucosal changes?"
+    cards = _cards(
+        tmp_path,
+        "Hypersensitivity\n\nA reaction is graded as severe when skin changes (urticaria, "
+        "flushing or angioedema) are accompanied by airway or circulation problems.\n",
+    )
+    assert not any(q.startswith("What is skin") for q, _ in cards), cards
+    assert any(
+        "example of skin changes" in q and a == "Urticaria, flushing or angioedema"
+        for q, a in cards
+    ), cards
