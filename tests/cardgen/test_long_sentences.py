@@ -24,8 +24,18 @@ def _doc(rows: list[tuple[str, int, str, str, str]]) -> Doc:
     """A parse given by hand, (word, head, dep, pos, tag) per token, to pin a rule on the
     exact misparse the small model gave."""
     words, heads, deps, pos, tags = (list(column) for column in zip(*rows, strict=True))
-    # the pipeline's vocabulary, so that words have their lower-case forms
-    return Doc(pipeline().vocab, words=words, heads=heads, deps=deps, pos=pos, tags=tags)
+    # the pipeline's vocabulary, so that words have their lower-case forms; the lemma of
+    # a form of "be" is "be", of any other word the word itself
+    lemmas = ["be" if w in ("is", "are", "was", "were") else w.lower() for w in words]
+    return Doc(
+        pipeline().vocab,
+        words=words,
+        heads=heads,
+        deps=deps,
+        pos=pos,
+        tags=tags,
+        lemmas=lemmas,
+    )
 
 
 def test_a_limit_no_later_than_does_not_negate_the_clause_it_was_hung_on() -> None:
@@ -313,14 +323,13 @@ def test_a_definition_ends_before_its_relative_clause_even_with_a_comma() -> Non
     assert _DEFINING.split(attr)[0] == "an acute inflammation of the gallbladder"
 
 
-def test_the_rest_is_not_an_answer(tmp_path: Path) -> None:
+def test_the_rest_is_not_an_answer() -> None:
     # "What do A, B and C account for?" "Most of the rest"
-    cards = _cards(
-        tmp_path,
-        "Cholecystitis\n\nAcute cholecystitis is caused by a gallstone in about nine tenths of "
-        "cases, while infection, ischaemia and critical illness account for most of the rest.\n",
-    )
-    assert not any("rest" in a.lower() for _, a in cards), cards
+    from study.cardgen.gates import _answer_problem
+
+    assert "vague" in (_answer_problem("Most of the rest") or "")
+    assert "vague" in (_answer_problem("the others") or "")
+    assert _answer_problem("Restless legs") is None
 
 
 def test_a_participle_after_a_copula_continues_the_complement_s_participle(
@@ -348,17 +357,24 @@ def test_a_limit_after_an_agent_is_part_of_it(tmp_path: Path) -> None:
     assert not any(a == "Age" for _, a in cards), cards
 
 
-def test_an_elliptical_so_are_clause_gives_no_question(tmp_path: Path) -> None:
-    # "..., and so are proton pump inhibitors and antimotility drugs, unless they are
-    # essential": "what are the antibiotic that caused the infection is stopped if
-    # possible unless they are essential?"
-    cards = _cards(
-        tmp_path,
-        "Surgery\n\nThe anticoagulant that caused the bleeding is stopped if possible, and so "
-        "are antiplatelet drugs and anti-inflammatory drugs such as ibuprofen, unless they are "
-        "essential.\n",
+def test_an_elliptical_so_are_clause_gives_no_question() -> None:
+    # "The antibiotic that caused the infection is stopped if possible, and so are proton
+    # pump inhibitors ...": the parser made "are" the root with the antibiotic as its
+    # subject, asked "what are the antibiotic that caused the infection is stopped ...?"
+    doc = _doc(
+        [
+            ("the", 1, "det", "DET", "DT"),
+            ("antibiotic", 7, "nsubj", "NOUN", "NN"),
+            ("that", 3, "nsubj", "PRON", "WDT"),
+            ("caused", 1, "relcl", "VERB", "VBD"),
+            ("is", 5, "auxpass", "AUX", "VBZ"),
+            ("stopped", 3, "ccomp", "VERB", "VBN"),
+            ("so", 7, "advmod", "ADV", "RB"),
+            ("are", 7, "ROOT", "AUX", "VBP"),
+            ("statins", 7, "attr", "NOUN", "NNS"),
+        ]
     )
-    assert not any(" is stopped if possible" in q for q, _ in cards if "[...]" not in q), cards
+    assert "are" not in [c.verb.text for c in read(doc[:], None, None).clauses]
 
 
 def test_in_which_case_is_the_condition_before_it(tmp_path: Path) -> None:
