@@ -13,11 +13,12 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
-from study import queue
+from study import queue, scheduling
 from study.cards import CardContent, card_id, join_tags, state_name
 from study.decks import DeckSpec, NoteSpec
 from study.errors import UserError
 from study.queue import content_from_row
+from study.scheduling import SCHEDULE_FIELDS as SCHEDULE_FIELDS  # anki_import reads it here
 from study.storage.database import DirectConnection, Prepared, SqlReader
 from study.storage.models import (
     Card,
@@ -657,6 +658,23 @@ def state_of(session: Session, learner_id: int, card_id_: str) -> CardState:
     return state or CardState(learner_id=learner_id, card_id=card_id_)
 
 
+def schedule_of(session: Session, learner_id: int, card_id_: str) -> scheduling.Schedule:
+    """The learner's schedule for a card (a new card's if it was never touched)."""
+    state = session.get(CardState, (learner_id, card_id_))
+    return scheduling.NEW_CARD if state is None else scheduling.Schedule.from_row(state)
+
+
+def put_schedule(
+    session: Session, learner_id: int, card_id_: str, schedule: scheduling.Schedule, now: datetime
+) -> None:
+    """Store ``schedule`` as the learner's schedule for a card, stamped ``now``."""
+    state = state_of(session, learner_id, card_id_)
+    for key, value in schedule.row().items():
+        setattr(state, key, value)
+    state.updated_at = now
+    session.add(state)
+
+
 def set_flags(
     session: Session, learner_id: int, card_id_: str, now: datetime, **flags: Any
 ) -> None:
@@ -676,21 +694,6 @@ def set_flags(
 # compiled once (Prepared), run on the driver's connection on SQLite, without a Session's
 # identity map and unit of work, which cost several times the SQL itself (issue 9).
 
-SCHEDULE_FIELDS = (
-    "repetitions",
-    "ease_hundredths",
-    "interval",
-    "due_day",
-    "last_review_day",
-    "reviews",
-    "lapses",
-    "suspended",
-    "leech",
-    "buried_until",
-    "drill_day",
-    "flagged",
-    "flag_reason",
-)
 REVIEW_FIELDS = (  # every column of Review but its id and the card's key
     "learner_id",
     "reviewed_at",
@@ -764,9 +767,10 @@ _SIBLINGS = Prepared(
 
 @dataclass(slots=True)
 class Schedule:
-    """One learner's schedule for one card as plain values (the columns of ``CardState``).
+    """A schedule with its key, as :mod:`study.anki_import` builds it from an Anki card.
 
-    ``stored`` says whether the row exists: a card without one is new for the learner.
+    Left for the Anki import alone while it is being split into a package: it becomes a
+    :class:`study.scheduling.Schedule` there. Everything else uses that one.
     """
 
     learner_id: int
@@ -787,32 +791,35 @@ class Schedule:
     flag_reason: str
 
 
-_NEW_SCHEDULE: dict[str, Any] = {
-    name: CardState.model_fields[name].default for name in SCHEDULE_FIELDS
-}
-
-
-def load_schedule(connection: DirectConnection, learner_id: int, card_id_: str) -> Schedule:
-    """The learner's schedule for a card (the defaults of a new card if it has none)."""
+def load_schedule(
+    connection: DirectConnection, learner_id: int, card_id_: str
+) -> scheduling.Schedule | None:
+    """The learner's schedule for a card, or None when no row is stored (a new card)."""
     rows = connection.rows(_SELECT_SCHEDULE, {"learner_id": learner_id, "card_id": card_id_})
-    if not rows:
-        return Schedule(learner_id, card_id_, False, **_NEW_SCHEDULE)
-    return Schedule(learner_id, card_id_, True, *rows[0])
+    return scheduling.Schedule.from_row(tuple(rows[0])) if rows else None
 
 
-def save_schedule(connection: DirectConnection, schedule: Schedule, now: datetime) -> None:
-    """Write a schedule back (insert or update), stamped ``now``."""
-    values = {name: getattr(schedule, name) for name in SCHEDULE_FIELDS}
+def save_schedule(
+    connection: DirectConnection,
+    learner_id: int,
+    card_id_: str,
+    schedule: scheduling.Schedule,
+    now: datetime,
+    *,
+    stored: bool,
+) -> None:
+    """Write a schedule back, stamped ``now``: an update of the stored row, or (``stored``
+    False) an insert."""
+    values = schedule.row()
     values["updated_at"] = now
-    if schedule.stored:
-        values["key_learner_id"] = schedule.learner_id
-        values["key_card_id"] = schedule.card_id
+    if stored:
+        values["key_learner_id"] = learner_id
+        values["key_card_id"] = card_id_
         connection.run(_UPDATE_SCHEDULE, values)
     else:
-        values["learner_id"] = schedule.learner_id
-        values["card_id"] = schedule.card_id
+        values["learner_id"] = learner_id
+        values["card_id"] = card_id_
         connection.run(_INSERT_SCHEDULE, values)
-        schedule.stored = True
 
 
 def sibling_cards(connection: DirectConnection, card_id_: str) -> list[str]:

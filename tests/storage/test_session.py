@@ -16,7 +16,8 @@ from study.config import DeckLimits, Settings, raised_limits
 from study.library import import_deck_files
 from study.overview import overview
 from study.queue import DeckScope
-from study.session import SCHEDULE_FIELDS, StudySession
+from study.scheduling import SCHEDULE_FIELDS
+from study.session import StudySession
 from study.storage.database import Database
 from study.storage.models import CardState, Review
 from study.storage.repository import not_cancelled, resolve_decks, set_flags
