@@ -25,7 +25,7 @@ from study.clock import as_date
 from study.config import Settings
 from study.daily_limits import Budget
 from study.decks import SEPARATOR
-from study.review_log import ReviewKind, day_number, kind_codes
+from study.review_log import NOT_CANCELLED, ReviewKind, day_number, kind_codes
 from study.scheduling import NEW_CARD, SCHEDULE_FIELDS, Policy, Schedule, answer
 
 
@@ -87,8 +87,6 @@ _NEW_TODAY = (
     + _STUDIABLE
     + " AND ({s}.drill_day IS NULL OR {s}.drill_day <> :today)))"
 )
-# A review (the ``review`` table, unaliased) that no undo record cancels.
-NOT_CANCELLED = "NOT EXISTS (SELECT 1 FROM review AS undo WHERE undo.cancels_id = review.id)"
 
 
 def studiable_sql(alias: str) -> str:

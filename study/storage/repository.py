@@ -18,6 +18,7 @@ from study.cards import CardContent, card_id, join_tags, state_name
 from study.decks import DeckSpec, NoteSpec
 from study.errors import UserError
 from study.queue import content_from_row
+from study.review_log import cancels_sql, not_cancelled_sql
 from study.scheduling import SCHEDULE_FIELDS as SCHEDULE_FIELDS  # anki_import reads it here
 from study.storage.database import DirectConnection, Prepared, SqlReader
 from study.storage.models import (
@@ -34,9 +35,18 @@ from study.storage.models import (
 )
 
 
-def not_cancelled() -> sa.TextClause:
-    """A condition on ``Review``: the review was not cancelled by an undo record."""
-    return sa.text(queue.NOT_CANCELLED)
+def not_cancelled(review: str = "review") -> sa.TextClause:
+    """A condition on the ``review`` table (or the alias named): no undo record cancels
+    the review (the rule: :func:`study.review_log.not_cancelled_sql`)."""
+    return sa.text(not_cancelled_sql(review))
+
+
+def cancelled_by_undo(review: sa.Table) -> tuple[sa.FromClause, sa.Join]:
+    """The undo records (an alias ``undo`` of the log) joined to the reviews of
+    ``review`` they cancel: the cancelled reviews found from the few undo records (the
+    partial index on ``cancels_id``), never by walking the log."""
+    undo = review.alias("undo")
+    return undo, undo.join(review, sa.text(cancels_sql("undo", review.name)))
 
 
 class NotFoundError(UserError):
