@@ -556,17 +556,9 @@ class CardRow:
 
     content: CardContent
     deck_name: str
-    state: str
-    suspended: bool
-    leech: bool
-    flagged: bool
-    flag_reason: str
-    due_day: date | None
+    schedule: scheduling.Schedule
+    state: str  # new, learning, young or mature (cards.state_name) on the day read
     buried: bool  # hidden until the next study day
-    interval: int
-    ease_hundredths: int
-    reviews: int
-    lapses: int
     edited: bool
     editor_note: str
     updated_at: datetime
@@ -629,21 +621,13 @@ def card_row(
     card: Card, note: Note, deck_name: str, state: CardState | None, today: date
 ) -> CardRow:
     """One listing row: ``state`` is the learner's schedule, or None for a new card."""
-    state = state or CardState(learner_id=0, card_id=card.id)
+    schedule = scheduling.NEW_CARD if state is None else scheduling.Schedule.from_row(state)
     return CardRow(
         content=content_of(card, note),
         deck_name=deck_name,
-        state=state_name(state, today),
-        suspended=state.suspended,
-        leech=state.leech,
-        flagged=state.flagged,
-        flag_reason=state.flag_reason,
-        due_day=state.due_day,
-        buried=state.buried_until is not None and state.buried_until > today,
-        interval=state.interval,
-        ease_hundredths=state.ease_hundredths,
-        reviews=state.reviews,
-        lapses=state.lapses,
+        schedule=schedule,
+        state=state_name(schedule, today),
+        buried=schedule.buried_until is not None and schedule.buried_until > today,
         edited=note.edited,
         editor_note=note.editor_note,
         updated_at=note.updated_at,
