@@ -43,6 +43,10 @@ each convention with its tests; in short:
   kind of the undone answer.
 * **Commits.** Every grade is committed in its own transaction before ``grade()``
   returns, so a grade counts as saved as soon as the caller sees the next card.
+
+What an answer does to the card (its kind, SM-2, the drill, the lapse and the leech) is
+decided by the pure :func:`study.scheduling.answer`; the session loads the schedule,
+answers, saves and appends the log row in the grade's one transaction.
 """
 
 from __future__ import annotations
