@@ -333,10 +333,17 @@ def _histories(
 def _final_state(
     rng: random.Random, learner_id: int, state: dict[str, Any], today: date
 ) -> dict[str, Any]:
-    """The card's schedule after its last review; about 5 % of cards are due today."""
-    due = state["due_day"]
+    """The card's schedule after its last review; about 5 % of cards are due today.
+
+    A card made due keeps its schedule whole: its last review moves with its due date
+    (due = last review + interval, as every answer leaves it), or grading it would
+    look like an unusual stored schedule and keep a full undo record no real card
+    needs (study.review_undo).
+    """
+    due, last_review = state["due_day"], state["last_review_day"]
     if rng.random() < 0.05:
         due = today - timedelta(days=rng.randint(0, 20))
+        last_review = due - timedelta(days=state["interval"])
     elif due <= today:
         due = today + timedelta(days=rng.randint(1, max(1, state["interval"])))
     return {
@@ -346,7 +353,7 @@ def _final_state(
         "ease_hundredths": state["ease_hundredths"],
         "interval": state["interval"],
         "due_day": due,
-        "last_review_day": state["last_review_day"],
+        "last_review_day": last_review,
         "reviews": state["reviews"],
         "lapses": state["lapses"],
         "suspended": rng.random() < 0.01,

@@ -225,8 +225,10 @@ def restore_deck_file(database: Database, path: Path, text: str, now: datetime) 
 
 
 def replaced_bundled_decks(database: Database) -> list[str]:
-    """One line per bundled deck whose id the learner's own deck file took over: the
-    shipped version is not applied, and this says how to get it back."""
+    """One line per bundled deck whose id the learner's own deck file took over and
+    whose shipped version is later than that file's: the update is not applied, and
+    this says how to get it. A copy as recent as the bundle says nothing (the learner
+    chose it, and nothing newer is missed)."""
     with database.session() as session:
         owners = {
             deck.id: deck for deck in session.exec(select(Deck).where(col(Deck.bundled).is_(False)))
@@ -236,10 +238,10 @@ def replaced_bundled_decks(database: Database) -> list[str]:
         header = deck_header(path)
         deck_id, version = header if header else (load_deck(path).id, load_deck(path).version)
         owner = owners.get(deck_id)
-        if owner is not None:
+        if owner is not None and version > owner.version:
             notes.append(
                 f"the bundled deck {deck_id!r} (version {version}) is not applied: your deck "
-                f"file {owner.file_path or owner.name} replaces it "
+                f"file {owner.file_path or owner.name} (version {owner.version}) replaces it "
                 f"(`study import --replace {path}` brings the bundled one back)"
             )
     return notes

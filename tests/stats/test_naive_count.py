@@ -18,14 +18,14 @@ from sqlmodel import select
 
 from study.cards import MATURE_INTERVAL, question_and_answer, state_name
 from study.config import Settings
-from study.stats import (
+from study.stats import stats_json
+from study.stats.figures import (
     CALENDAR_DAYS,
     FORECAST_DAYS,
     HARDEST_LIMIT,
     INTERVAL_BUCKETS,
     KINDS,
     PERIODS,
-    stats_json,
 )
 from study.storage.database import Database
 from study.storage.models import Card, CardState, Deck, Note, NoteTag, Review
