@@ -25,30 +25,31 @@ from study.sm2 import PASSING_GRADE
 def derived_before(after: Schedule, entry: ReviewEntry) -> Schedule:
     """The card's schedule before the answer ``entry``, from ``after``, the schedule the
     answer left."""
-    before = replace(
+    reviews, lapses = after.reviews, after.lapses
+    last_review_day, drill_day = after.last_review_day, after.drill_day
+    if entry.kind in SCHEDULED:
+        lapsed = entry.kind == ReviewKind.REVIEW and (entry.grade or 0) < PASSING_GRADE
+        reviews, lapses = reviews - 1, lapses - int(lapsed)
+        # The last review set the due date: that day plus its interval.
+        last_review_day = (
+            None
+            if entry.due_before is None
+            else entry.due_before - timedelta(days=entry.interval_before)
+        )
+        drill_day = None  # a scheduled review is never waiting in a drill
+    elif entry.kind == ReviewKind.DRILL:
+        drill_day = entry.study_day  # a drill answers today's drill
+    return replace(
         after,
         repetitions=entry.repetitions_before,
         ease_hundredths=entry.ease_before,
         interval=entry.interval_before,
         due_day=entry.due_before,
+        last_review_day=last_review_day,
+        reviews=reviews,
+        lapses=lapses,
+        drill_day=drill_day,
     )
-    if entry.kind in SCHEDULED:
-        lapsed = entry.kind == ReviewKind.REVIEW and (entry.grade or 0) < PASSING_GRADE
-        return replace(
-            before,
-            reviews=after.reviews - 1,
-            lapses=after.lapses - int(lapsed),
-            # The last review set the due date: that day plus its interval.
-            last_review_day=(
-                None
-                if entry.due_before is None
-                else entry.due_before - timedelta(days=entry.interval_before)
-            ),
-            drill_day=None,  # a scheduled review is never waiting in a drill
-        )
-    if entry.kind == ReviewKind.DRILL:
-        return replace(before, drill_day=entry.study_day)  # a drill answers today's drill
-    return before
 
 
 def undo_record(

@@ -22,6 +22,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, fields, replace
 from datetime import date, timedelta
 from fractions import Fraction
+from functools import cached_property
 from typing import Any
 
 from study import sm2
@@ -33,7 +34,7 @@ _DATES = frozenset(("due_day", "last_review_day", "buried_until", "drill_day"))
 DRILL_BELOW = 4  # SM-2's step 7: a grade below 4 is asked again the same day
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Schedule:
     """One learner's schedule for one card (no row stored: these defaults, a new card)."""
 
@@ -93,7 +94,7 @@ class Schedule:
             known[name] = date.fromisoformat(day) if isinstance(day, str) else day
         return cls(**known)
 
-    @property
+    @cached_property  # read once per grade of a preview
     def sm2(self) -> sm2.Sm2State:
         """What SM-2 remembers of it."""
         return sm2.Sm2State(self.repetitions, Fraction(self.ease_hundredths, 100), self.interval)

@@ -104,8 +104,9 @@ class Sm2State:
 def next_easiness(easiness: Fraction, grade: int) -> Fraction:
     """The E-Factor after a passing grade, floored at 1.3."""
     miss = 5 - grade
-    updated = easiness + Fraction(1, 10) - miss * (Fraction(8, 100) + miss * Fraction(2, 100))
-    return max(MIN_EASINESS, updated)
+    # 0.1 - miss * (0.08 + miss * 0.02), the same rational in hundredths: one Fraction
+    # built instead of five (a preview computes six of these per card shown).
+    return max(MIN_EASINESS, easiness + Fraction(10 - miss * (8 + miss * 2), 100))
 
 
 def review(state: Sm2State, grade: int) -> Sm2State:
