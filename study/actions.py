@@ -20,6 +20,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
+from study.decks.writing import write_deck_text
 from study.library import import_deck_files
 from study.scheduling import Schedule
 from study.storage.database import Database
@@ -122,7 +123,5 @@ def undo_action(session: Session, action_id: int, now: datetime) -> UndoneAction
 
 def restore_deck_file(database: Database, path: Path, text: str, now: datetime) -> None:
     """Write ``text`` back to the deck file ``path`` and import it (undo of an edit)."""
-    temporary = path.with_name(path.name + ".tmp")
-    temporary.write_bytes(text.encode("utf-8"))
-    temporary.replace(path)
+    write_deck_text(path, text)
     import_deck_files(database, [path], now)

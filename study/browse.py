@@ -21,7 +21,7 @@ from sqlmodel import Session, col, select
 from study.cards import CardContent, CardStateName, tag_pattern
 from study.decks import DeckError
 from study.decks.reading import load_deck
-from study.decks.writing import mark_note_edited
+from study.decks.writing import mark_note_edited, write_deck_text
 from study.errors import UserError
 from study.queue import TAG_MATCH, buried_sql
 from study.review_log import ReviewKind, cancelled_ids
@@ -376,7 +376,5 @@ def keep_edit(location: CardLocation, note_id: str, before: str) -> bool:
     if after == before:
         return False
     marked = mark_note_edited(after, location.path, note_id)
-    temporary = location.path.with_name(location.path.name + ".tmp")
-    temporary.write_bytes(marked.encode("utf-8"))
-    temporary.replace(location.path)
+    write_deck_text(location.path, marked)
     return True

@@ -216,14 +216,6 @@ def sync_bundled_decks(database: Database, now: datetime) -> list[ImportResult]:
     return import_deck_files(database, stale, now, bundled=True) if stale else []
 
 
-def restore_deck_file(database: Database, path: Path, text: str, now: datetime) -> None:
-    """Write ``text`` back to the deck file ``path`` and import it (undo of an edit)."""
-    temporary = path.with_name(path.name + ".tmp")
-    temporary.write_bytes(text.encode("utf-8"))
-    temporary.replace(path)
-    import_deck_files(database, [path], now)
-
-
 def replaced_bundled_decks(database: Database) -> list[str]:
     """One line per bundled deck whose id the learner's own deck file took over and
     whose shipped version is later than that file's: the update is not applied, and

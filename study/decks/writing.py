@@ -1,5 +1,6 @@
-"""Writing deck files: a DeckSpec dumped as deterministic TOML, written atomically, and
-the one in-place edit the app makes to a learner's file (marking a note edited)."""
+"""Writing deck files: a DeckSpec dumped as deterministic TOML, every deck file written
+atomically, and the one in-place edit the app makes to a learner's file (marking a note
+edited)."""
 
 from __future__ import annotations
 
@@ -73,8 +74,15 @@ def _source_lines(source: Source | None, exclude_sentence: bool, edited: bool = 
 
 def write_deck(deck: DeckSpec, path: Path) -> None:
     """Write ``deck`` to ``path`` atomically: a reader never sees half a file."""
+    write_deck_text(path, dump_deck(deck))
+
+
+def write_deck_text(path: Path, text: str) -> None:
+    """Write deck file ``text`` to ``path`` atomically (a temporary file beside it, then a
+    rename), so that a reader never sees half a file. The text is written as it is, in
+    UTF-8, its line endings untouched: a learner's own file keeps its ``\r\n``."""
     temporary = path.with_name(path.name + ".tmp")
-    temporary.write_text(dump_deck(deck), encoding="utf-8")
+    temporary.write_bytes(text.encode("utf-8"))
     temporary.replace(path)
 
 

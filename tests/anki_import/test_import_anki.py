@@ -274,13 +274,14 @@ def test_an_error_midway_leaves_the_database_as_it_was(
     made_in_anki: Collection, library: Library, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import study.anki_import
+    import study.anki_import.importing
 
     package = export_from_anki(made_in_anki, tmp_path / "a.apkg", "current")
 
     def fail(*args: object) -> None:
         raise study.anki_import.AnkiImportError("failed after the notes were written")
 
-    monkeypatch.setattr(study.anki_import, "_merge_progress", fail)
+    monkeypatch.setattr(study.anki_import.importing, "merge_progress", fail)
     with pytest.raises(study.anki_import.AnkiImportError):
         run_import(library, package, with_progress=True)
 

@@ -29,7 +29,7 @@ from reliability_helpers import (
 from study import maintenance
 from study.config import Settings
 from study.errors import StorageError
-from study.maintenance import list_backups, make_backup, restore
+from study.maintenance import list_backups, make_backup, restore, restoring, sqlite_files
 from study.workspace import open_workspace
 
 NOW = datetime(2026, 1, 12, 18, 0, tzinfo=UTC)
@@ -52,7 +52,7 @@ def test_a_restore_that_runs_out_of_space_leaves_the_damaged_database_in_place(
     def disk_full(*_args: Any, **_kwargs: Any) -> None:
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
-    monkeypatch.setattr(maintenance, "_copy", disk_full)
+    monkeypatch.setattr(restoring, "copy_database", disk_full)
     with pytest.raises(StorageError, match="nothing was replaced: free some disk space"):
         restore(backup, db, now=NOW + timedelta(minutes=1))
     assert db.read_bytes() == damaged  # still there, untouched: the learner can retry
@@ -72,11 +72,11 @@ def test_a_restore_cut_short_before_its_rename_leaves_a_database_in_place(
             raise OSError(errno.EIO, "killed")
         real_replace(source, target)
 
-    monkeypatch.setattr(maintenance.os, "replace", killed)
+    monkeypatch.setattr(os, "replace", killed)
     with pytest.raises(StorageError):
         restore(backup, db, now=NOW + timedelta(minutes=1))
     assert db.read_bytes() == damaged
-    monkeypatch.setattr(maintenance.os, "replace", real_replace)
+    monkeypatch.setattr(os, "replace", real_replace)
     result = restore(backup, db, now=NOW + timedelta(minutes=2))
     assert integrity(db) == ["ok"] and result.kept_copy is not None
     assert result.kept_copy.read_bytes() == damaged
@@ -182,7 +182,7 @@ def test_the_doctor_on_an_unreadable_folder_says_it_is_not_damage(
 ) -> None:
     db = filled_database(tmp_path, NOW)
     before = fingerprint(db)
-    real_connect = maintenance._connect
+    real_connect = sqlite_files.connect
 
     def no_shm(path: Path, **kwargs: Any) -> sqlite3.Connection:
         connection = real_connect(path, **kwargs)
@@ -191,7 +191,7 @@ def test_the_doctor_on_an_unreadable_folder_says_it_is_not_damage(
             raise sqlite3.OperationalError("disk I/O error")  # what a full disk gives
         return connection
 
-    monkeypatch.setattr(maintenance, "_connect", no_shm)
+    monkeypatch.setattr(sqlite_files, "connect", no_shm)
     with open(f"{db}-wal", "wb") as wal:  # changes not yet in the file: cannot be read
         wal.write(b"x" * 32)
     report = maintenance.doctor(db, today=NOW.date())

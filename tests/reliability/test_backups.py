@@ -19,6 +19,7 @@ from study.config import Settings
 from study.maintenance import (
     RestoreError,
     check_backup,
+    daily,
     list_backups,
     make_backup,
     restore,
@@ -76,13 +77,13 @@ def test_the_daily_backup_never_delays_the_first_card(
 ) -> None:
     db = filled_database(tmp_path, NOW)
     gate = threading.Event()
-    real = maintenance.make_backup
+    real = daily.make_backup
 
     def slow_backup(*args: object, **kwargs: object) -> Path:
         assert gate.wait(30)
         return real(*args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(maintenance, "make_backup", slow_backup)
+    monkeypatch.setattr(daily, "make_backup", slow_backup)
     workspace = open_workspace(
         str(db), clock=FixedClock(NOW), settings=SETTINGS, sync_bundled=False
     )

@@ -70,8 +70,10 @@ SQL_WORDS = re.compile(r"\b(SELECT|INSERT|UPDATE|DELETE|PRAGMA|CREATE|DROP|WHERE
 JUSTIFIED = {
     ("storage/database.py", "_pragmas"): "PRAGMA values are constants (PRAGMA binds nothing)",
     ("storage/database.py", "_create_engine"): "holds _pragmas, above",
-    ("maintenance.py", "_examine"): "table names and conditions are module constants",
-    ("maintenance.py", "repair"): "table and column names are module constants; dates bound",
+    ("maintenance/health.py", "_examine"): "table names and conditions are module constants",
+    ("maintenance/health.py", "repair"): (
+        "table and column names are module constants; dates bound"
+    ),
     ("review_log.py", "not_cancelled_sql"): "the review table or alias named by the caller's code",
 }
 
