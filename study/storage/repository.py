@@ -13,13 +13,13 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
-from study import queue, scheduling
+from study import queue
 from study.cards import CardContent, card_id, join_tags, state_name
 from study.decks import DeckSpec, NoteSpec
 from study.errors import UserError
 from study.queue import content_from_row
 from study.review_log import cancels_sql, not_cancelled_sql
-from study.scheduling import SCHEDULE_FIELDS as SCHEDULE_FIELDS  # anki_import reads it here
+from study.scheduling import NEW_CARD, SCHEDULE_FIELDS, Schedule
 from study.storage.database import DirectConnection, Prepared, SqlReader
 from study.storage.models import (
     Card,
@@ -556,7 +556,7 @@ class CardRow:
 
     content: CardContent
     deck_name: str
-    schedule: scheduling.Schedule
+    schedule: Schedule
     state: str  # new, learning, young or mature (cards.state_name) on the day read
     buried: bool  # hidden until the next study day
     edited: bool
@@ -621,7 +621,7 @@ def card_row(
     card: Card, note: Note, deck_name: str, state: CardState | None, today: date
 ) -> CardRow:
     """One listing row: ``state`` is the learner's schedule, or None for a new card."""
-    schedule = scheduling.NEW_CARD if state is None else scheduling.Schedule.from_row(state)
+    schedule = NEW_CARD if state is None else Schedule.from_row(state)
     return CardRow(
         content=content_of(card, note),
         deck_name=deck_name,
@@ -652,14 +652,14 @@ def state_of(session: Session, learner_id: int, card_id_: str) -> CardState:
     return state or CardState(learner_id=learner_id, card_id=card_id_)
 
 
-def schedule_of(session: Session, learner_id: int, card_id_: str) -> scheduling.Schedule:
+def schedule_of(session: Session, learner_id: int, card_id_: str) -> Schedule:
     """The learner's schedule for a card (a new card's if it was never touched)."""
     state = session.get(CardState, (learner_id, card_id_))
-    return scheduling.NEW_CARD if state is None else scheduling.Schedule.from_row(state)
+    return NEW_CARD if state is None else Schedule.from_row(state)
 
 
 def put_schedule(
-    session: Session, learner_id: int, card_id_: str, schedule: scheduling.Schedule, now: datetime
+    session: Session, learner_id: int, card_id_: str, schedule: Schedule, now: datetime
 ) -> None:
     """Store ``schedule`` as the learner's schedule for a card, stamped ``now``."""
     state = state_of(session, learner_id, card_id_)
@@ -759,45 +759,17 @@ _SIBLINGS = Prepared(
 )
 
 
-@dataclass(slots=True)
-class Schedule:
-    """A schedule with its key, as :mod:`study.anki_import` builds it from an Anki card.
-
-    Left for the Anki import alone while it is being split into a package: it becomes a
-    :class:`study.scheduling.Schedule` there. Everything else uses that one.
-    """
-
-    learner_id: int
-    card_id: str
-    stored: bool
-    repetitions: int
-    ease_hundredths: int
-    interval: int
-    due_day: date | None
-    last_review_day: date | None
-    reviews: int
-    lapses: int
-    suspended: bool
-    leech: bool
-    buried_until: date | None
-    drill_day: date | None
-    flagged: bool
-    flag_reason: str
-
-
-def load_schedule(
-    connection: DirectConnection, learner_id: int, card_id_: str
-) -> scheduling.Schedule | None:
+def load_schedule(connection: DirectConnection, learner_id: int, card_id_: str) -> Schedule | None:
     """The learner's schedule for a card, or None when no row is stored (a new card)."""
     rows = connection.rows(_SELECT_SCHEDULE, {"learner_id": learner_id, "card_id": card_id_})
-    return scheduling.Schedule.from_row(tuple(rows[0])) if rows else None
+    return Schedule.from_row(tuple(rows[0])) if rows else None
 
 
 def save_schedule(
     connection: DirectConnection,
     learner_id: int,
     card_id_: str,
-    schedule: scheduling.Schedule,
+    schedule: Schedule,
     now: datetime,
     *,
     stored: bool,
