@@ -108,10 +108,10 @@ NEW_CARD = Schedule()
 
 def hundredths(easiness: Fraction) -> int:
     """An E-Factor as stored: exact hundredths (SM-2 only moves it by hundredths)."""
-    value = easiness * 100
-    if value.denominator != 1:
+    whole, rest = divmod(easiness.numerator * 100, easiness.denominator)
+    if rest:
         raise ValueError(f"E-Factor {easiness} is not a whole number of hundredths")
-    return int(value)
+    return whole
 
 
 @dataclass(frozen=True)
@@ -222,8 +222,7 @@ def answer(schedule: Schedule, grade: int, kind: str, policy: Policy, today: dat
                 if policy.suspend_leeches:
                     suspended = suspended_as_leech = True
                     comes_back = False
-        after = replace(
-            schedule,
+        after = Schedule(  # every field named (a constructor costs half a replace())
             repetitions=moved.repetitions,
             ease_hundredths=hundredths(moved.easiness),
             interval=moved.interval,
@@ -231,9 +230,12 @@ def answer(schedule: Schedule, grade: int, kind: str, policy: Policy, today: dat
             last_review_day=today,
             reviews=schedule.reviews + 1,
             lapses=lapses,
-            leech=leech,
             suspended=suspended,
+            leech=leech,
+            buried_until=schedule.buried_until,
             drill_day=today if comes_back else None,
+            flagged=schedule.flagged,
+            flag_reason=schedule.flag_reason,
         )
     elif kind == ReviewKind.DRILL:
         drill_day = today if comes_back else None
