@@ -257,3 +257,9 @@ def test_a_schedule_survives_its_json_and_row_forms(schedule: Schedule) -> None:
     )  # as sqlite3 hands a row back: dates as text, booleans as 0 and 1
     assert Schedule.from_plain_row(plain) == schedule
     assert tuple(schedule.row()) == SCHEDULE_FIELDS
+
+
+def test_a_stored_snapshot_missing_a_column_restores_a_new_cards_value_there() -> None:
+    snapshot = replace(NEW_CARD, repetitions=2, interval=6).json()
+    del snapshot["flag_reason"], snapshot["drill_day"]
+    assert Schedule.from_json(snapshot) == replace(NEW_CARD, repetitions=2, interval=6)
