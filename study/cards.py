@@ -6,6 +6,7 @@ note id plus the number (``avn-causes#c2``).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
@@ -157,3 +158,25 @@ def spreadsheet_cell(text: str) -> str:
     if text.startswith(_FORMULA_STARTS):
         text = "'" + text
     return printable(text)
+
+
+def content_from_row(row: Sequence[Any]) -> CardContent:
+    """A card's content from (card id, note id, deck id, ordinal, and the note's type,
+    front, back, text, extra, tags, source file, source sentence, editor's note)."""
+    (card_id, note_id, deck_id, ordinal, kind, front, back, text, extra, tags) = row[:10]
+    question, answer = question_and_answer(kind, front, back, text, ordinal)
+    return CardContent(
+        card_id=card_id,
+        note_id=note_id,
+        deck_id=deck_id,
+        type=kind,
+        ordinal=ordinal,
+        question=question,
+        answer=answer,
+        cloze_text=text,
+        extra=extra,
+        tags=split_tags(tags),
+        source_file=row[10],
+        source_sentence=row[11],
+        note=row[12],
+    )

@@ -27,7 +27,7 @@ from typing import Any, TypeVar
 from study.cards import CardContent
 from study.clock import study_day
 from study.config import Settings
-from study.decks import DeckError, bundled_deck_files
+from study.decks import DeckError, bundled_deck_files, decks_matching
 from study.decks.reading import stale_bundled_decks
 from study.overview import Overview, overview, scope_title
 from study.queue import (
@@ -36,7 +36,6 @@ from study.queue import (
     Plan,
     Queue,
     card_contents,
-    decks_matching,
     grade_previews,
     plan_queue,
 )

@@ -20,11 +20,10 @@ from itertools import islice
 from typing import Any, Protocol
 
 from study import sm2
-from study.cards import CardContent, question_and_answer, split_tags, tag_pattern
+from study.cards import CardContent, content_from_row, tag_pattern
 from study.clock import as_date
 from study.config import Settings
 from study.daily_limits import Budget
-from study.decks import SEPARATOR
 from study.review_log import NOT_CANCELLED, ReviewKind, day_number, kind_codes
 from study.scheduling import NEW_CARD, SCHEDULE_FIELDS, Policy, Schedule, answer
 
@@ -544,42 +543,3 @@ def card_contents(reader: Reader, card_ids: Sequence[str]) -> dict[str, CardCont
         row[0]: content_from_row(row)
         for row in reader.rows(_CONTENTS, {"card_ids": list(card_ids)})
     }
-
-
-def content_from_row(row: Sequence[Any]) -> CardContent:
-    """A card's content from (card id, note id, deck id, ordinal, and the note's type,
-    front, back, text, extra, tags, source file, source sentence, editor's note)."""
-    (card_id, note_id, deck_id, ordinal, kind, front, back, text, extra, tags) = row[:10]
-    question, answer = question_and_answer(kind, front, back, text, ordinal)
-    return CardContent(
-        card_id=card_id,
-        note_id=note_id,
-        deck_id=deck_id,
-        type=kind,
-        ordinal=ordinal,
-        question=question,
-        answer=answer,
-        cloze_text=text,
-        extra=extra,
-        tags=split_tags(tags),
-        source_file=row[10],
-        source_sentence=row[11],
-        note=row[12],
-    )
-
-
-def decks_matching(decks: Sequence[tuple[str, str]], query: str) -> list[str] | None:
-    """The ids of the deck (of ``(id, name)`` pairs) named or identified by ``query`` and
-    of its child decks, sorted; None when no deck matches."""
-    match = [d for d in decks if query in d] or [
-        d for d in decks if d[1].casefold() == query.casefold()
-    ]
-    if not match:
-        # A parent that is only a name prefix ("Orthopaedics" of "Orthopaedics::Spine").
-        prefix = (query + SEPARATOR).casefold()
-        children = [deck_id for deck_id, name in decks if name.casefold().startswith(prefix)]
-        return children or None
-    prefixes = tuple(name + SEPARATOR for _, name in match)
-    ids = {deck_id for deck_id, _ in match}
-    ids |= {deck_id for deck_id, name in decks if name.startswith(prefixes)}
-    return sorted(ids)

@@ -77,6 +77,7 @@ from study.queue import (
     Plan,
     Queue,
     Waiting,
+    card_contents,
     grade_previews,
     next_study_day,
     plan_queue,
@@ -89,7 +90,6 @@ from study.storage.database import Database, DirectConnection, SqlReader
 from study.storage.models import Review, ReviewUndo
 from study.storage.repository import (
     append_review,
-    card_contents,
     load_schedule,
     lock_learner,
     not_cancelled,
@@ -211,7 +211,7 @@ class StudySession:
             upcoming = self.queue.upcoming(32)
             wanted = [card_id, *(c for c in upcoming if c not in self._content_cache)]
             with self.database.session() as session:
-                self._content_cache.update(card_contents(session, wanted))
+                self._content_cache.update(card_contents(SqlReader(session.connection()), wanted))
             content = self._content_cache[card_id]
         return content
 

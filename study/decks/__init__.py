@@ -35,7 +35,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -148,3 +148,20 @@ def name_clash(name: str, others: Iterable[str]) -> str | None:
 def bundled_deck_files() -> list[Path]:
     """The decks that ship with the app (inside the installed package), by name."""
     return sorted(Path(str(resources.files("study.bundled"))).glob("*.toml"))
+
+
+def decks_matching(decks: Sequence[tuple[str, str]], query: str) -> list[str] | None:
+    """The ids of the deck (of ``(id, name)`` pairs) named or identified by ``query`` and
+    of its child decks, sorted; None when no deck matches."""
+    match = [d for d in decks if query in d] or [
+        d for d in decks if d[1].casefold() == query.casefold()
+    ]
+    if not match:
+        # A parent that is only a name prefix ("Orthopaedics" of "Orthopaedics::Spine").
+        prefix = (query + SEPARATOR).casefold()
+        children = [deck_id for deck_id, name in decks if name.casefold().startswith(prefix)]
+        return children or None
+    prefixes = tuple(name + SEPARATOR for _, name in match)
+    ids = {deck_id for deck_id, _ in match}
+    ids |= {deck_id for deck_id, name in decks if name.startswith(prefixes)}
+    return sorted(ids)

@@ -13,14 +13,12 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
-from study import queue
-from study.cards import CardContent, card_id, join_tags, state_name
-from study.decks import DeckSpec, NoteSpec
+from study.cards import CardContent, card_id, content_from_row, join_tags, state_name
+from study.decks import DeckSpec, NoteSpec, decks_matching
 from study.errors import UserError
-from study.queue import content_from_row
 from study.review_log import cancels_sql, not_cancelled_sql
 from study.scheduling import NEW_CARD, SCHEDULE_FIELDS, Schedule
-from study.storage.database import DirectConnection, Prepared, SqlReader
+from study.storage.database import DirectConnection, Prepared
 from study.storage.models import (
     Card,
     CardAction,
@@ -535,7 +533,7 @@ def list_decks(session: Session) -> list[Deck]:
 
 def resolve_decks(session: Session, query: str) -> list[str]:
     """The ids of the deck named or identified by ``query`` and of its child decks."""
-    ids = queue.decks_matching([(d.id, d.name) for d in list_decks(session)], query)
+    ids = decks_matching([(d.id, d.name) for d in list_decks(session)], query)
     if ids is None:
         raise NotFoundError(f"no deck {query!r}; `study decks` lists them")
     return ids
@@ -815,8 +813,3 @@ def card_keys(session: Session | sa.Connection, card_ids: Iterable[str]) -> dict
         )
         found.update({row[0]: row[1] for row in session.execute(query)})
     return found
-
-
-def card_contents(session: Session, card_ids: Sequence[str]) -> dict[str, CardContent]:
-    """The content of several cards in one query, by card id (missing ids left out)."""
-    return queue.card_contents(SqlReader(session.connection()), card_ids)

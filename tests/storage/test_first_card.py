@@ -23,10 +23,11 @@ from hypothesis import strategies as st
 from study import first_card
 from study.clock import FixedClock, study_day
 from study.config import DeckLimits, Settings
+from study.decks import decks_matching
 from study.first_card import FirstView, SqliteReader, read_first_view, sqlite_file
 from study.library import import_deck_files, sync_bundled_decks
 from study.overview import overview, scope_title
-from study.queue import DeckScope, decks_matching
+from study.queue import DeckScope
 from study.session import StudySession
 from study.storage.database import Database, open_database
 from study.storage.repository import get_or_create_learner, resolve_decks
