@@ -61,8 +61,8 @@ def build_class(url: str, root: Path, sizes: Sizes) -> ClassCollection:
     core inserts on the app's tables (their column types applied)."""
     import sqlalchemy as sa
 
-    from study.clock import study_day
-    from study.library import import_deck_files
+    from study.domain.clock import study_day
+    from study.services.library import import_deck_files
     from study.storage.database import open_database
     from study.storage.models import CardState, Learner, Review
 
@@ -283,7 +283,7 @@ def _difficulty(retained: int, passed: int, lapses: int) -> tuple[float, int]:
 
 def class_by_app(collection: ClassCollection) -> dict[str, Any]:
     """``study class --json``'s work: class_report then class_json; the same totals."""
-    from study.class_stats import class_json, class_report
+    from study.services.class_stats import class_json, class_report
     from study.storage.database import open_database
 
     database = open_database(collection.url)

@@ -1,7 +1,7 @@
 """A synthetic collection built through the app's own storage code.
 
-Deck files are written with ``study.decks.writing.dump_deck`` and imported with
-``study.library.import_deck_files`` (the path a learner's ``study import`` takes); the
+Deck files are written with ``study.domain.decks.writing.dump_deck`` and imported with
+``study.services.library.import_deck_files`` (the path a learner's ``study import`` takes); the
 learner comes from ``repository.get_or_create_learner``. Three years of review history
 (made card by card, then put in time order as the app appends it) is then bulk-loaded
 with SQLAlchemy core inserts on the app's own tables
@@ -23,11 +23,11 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from study.clock import study_day
-from study.config import Settings, save_settings
-from study.decks import DeckSpec, NoteSpec
-from study.decks.writing import dump_deck
-from study.library import import_deck_files
+from study.domain.clock import study_day
+from study.domain.config import Settings, save_settings
+from study.domain.decks import DeckSpec, NoteSpec
+from study.domain.decks.writing import dump_deck
+from study.services.library import import_deck_files
 from study.storage.database import Database, open_database
 from study.storage.models import CardState, Review
 from study.storage.repository import get_or_create_learner
@@ -338,7 +338,7 @@ def _final_state(
     A card made due keeps its schedule whole: its last review moves with its due date
     (due = last review + interval, as every answer leaves it), or grading it would
     look like an unusual stored schedule and keep a full undo record no real card
-    needs (study.review_undo).
+    needs (study.domain.review_undo).
     """
     due, last_review = state["due_day"], state["last_review_day"]
     if rng.random() < 0.05:

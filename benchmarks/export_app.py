@@ -1,4 +1,4 @@
-"""The app's side of the export figure: ``study.anki_export.export_anki`` on every deck."""
+"""The app's side of the export figure: ``study.services.anki_export.export_anki`` on every deck."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ class NotComparable(RuntimeError):
 
 def export_all(collection: Collection, out: Path) -> int:
     """Export every deck's notes (no progress) to ``out``; the number of notes written."""
-    from study.anki_export import export_anki
+    from study.services.anki_export import export_anki
 
     database = collection.open()
     try:
@@ -28,7 +28,7 @@ def export_all(collection: Collection, out: Path) -> int:
             settings=BENCH_SETTINGS,
         )
     except TypeError as error:  # the module's signature changed under us
-        raise NotComparable(f"study.anki_export.export_anki changed: {error}") from None
+        raise NotComparable(f"study.services.anki_export.export_anki changed: {error}") from None
     finally:
         database.close()
     return result.notes

@@ -126,9 +126,9 @@ def _alternate(
 
 def grading_and_next_card(collection: Collection, sizes: Sizes) -> list[Figure]:
     """Grade cards through StudySession, interleaved with the bare sqlite3 grader."""
-    from study.clock import SystemClock
-    from study.session import StudySession
-    from study.workspace import open_workspace
+    from study.domain.clock import SystemClock
+    from study.services.session import StudySession
+    from study.services.workspace import open_workspace
 
     grading = Figure(
         "grading",
@@ -285,8 +285,8 @@ def _start(
     figure.notes = (
         f"median of {repeats} starts after one warm-up start of each (the warm-up also "
         "imports the bundled deck, as a learner's first start does); the screen is read by "
-        "study.first_card with sqlite3 before SQLAlchemy loads, and the workspace opens in "
-        "the background once it is drawn (a key pressed meanwhile waits for it)"
+        "study.services.first_card with sqlite3 before SQLAlchemy loads, and the workspace "
+        "opens in the background once it is drawn (a key pressed meanwhile waits for it)"
     )
     return figure
 
@@ -302,8 +302,8 @@ def stats(collection: Collection, repeats: int) -> Figure:
         "the same figures by hand-written SQL",
         "<= 1.5x and < 1 s",
     )
-    if module_missing("study.stats"):
-        figure.not_measured = "study.stats not built yet"
+    if module_missing("study.services.stats"):
+        figure.not_measured = "study.services.stats not built yet"
         return figure
     from benchmarks import stats_sql
 
@@ -332,8 +332,8 @@ def export(collection: Collection, repeats: int, workdir: Path) -> Figure:
         "bare genanki writing the same notes",
         "<= 1.3x",
     )
-    if module_missing("study.anki_export"):
-        figure.not_measured = "study.anki_export not built yet"
+    if module_missing("study.services.anki_export"):
+        figure.not_measured = "study.services.anki_export not built yet"
         return figure
     from benchmarks import export_app
 
@@ -367,9 +367,9 @@ def export(collection: Collection, repeats: int, workdir: Path) -> Figure:
 
 def import_deck_file(sizes: Sizes, repeats: int, workdir: Path) -> Figure:
     """Import one deck file into an empty database, against tomllib + executemany."""
-    from study.decks import DeckSpec
-    from study.decks.writing import dump_deck
-    from study.library import import_deck_files
+    from study.domain.decks import DeckSpec
+    from study.domain.decks.writing import dump_deck
+    from study.services.library import import_deck_files
     from study.storage.database import open_database
 
     figure = Figure(
@@ -430,12 +430,12 @@ def generation(sizes: Sizes, workdir: Path) -> Figure:
         "-",
         "< 10 s",
     )
-    if module_missing("study.cardgen.generate"):
-        figure.not_measured = "study.cardgen not built yet"
+    if module_missing("study.services.cardgen.generate"):
+        figure.not_measured = "study.services.cardgen not built yet"
         return figure
-    from study.cardgen import nlp
-    from study.cardgen.generate import generate_deck
-    from study.cardgen.sentences import flat_text, parse_document
+    from study.services.cardgen import nlp
+    from study.services.cardgen.generate import generate_deck
+    from study.services.cardgen.sentences import flat_text, parse_document
 
     path = workdir / "material.md"
     text = material(sizes.material_bytes)

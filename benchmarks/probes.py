@@ -141,8 +141,8 @@ def own_peak_rss_mb() -> float:
 def session_main(url: str, grades: int) -> None:
     """Open a review session on ``url`` like ``study review``; grade; print peak memory."""
     from benchmarks.collection import BENCH_SETTINGS
-    from study.session import StudySession
-    from study.workspace import open_workspace
+    from study.services.session import StudySession
+    from study.services.workspace import open_workspace
 
     started = time.perf_counter()
     workspace = open_workspace(url, settings=BENCH_SETTINGS)

@@ -26,7 +26,7 @@ FULL_SESSION_GRADES = 25_000
 
 
 def _deck(deck_id: str, cards: int) -> Any:
-    from study.decks import DeckSpec, NoteSpec
+    from study.domain.decks import DeckSpec, NoteSpec
 
     notes = tuple(
         NoteSpec(
@@ -44,7 +44,7 @@ def _deck(deck_id: str, cards: int) -> Any:
 def _edited(spec: Any) -> Any:
     """The deck as an editor leaves it: a third of the cards reworded, a tenth removed,
     some added at the top (so every later card moves)."""
-    from study.decks import NoteSpec
+    from study.domain.decks import NoteSpec
 
     notes = [
         replace(note, back=note.back + " (revised)") if i % 3 == 0 else note
@@ -61,8 +61,8 @@ def _edited(spec: Any) -> Any:
 def _reimport_once(cards: int, workdir: Path, run: int = 0) -> dict[str, float]:
     """Import a deck of ``cards`` cards, then re-import it edited; the seconds of each,
     and how long the re-import held the write transaction."""
-    import study.library as library
-    from study.decks.writing import dump_deck
+    import study.services.library as library
+    from study.domain.decks.writing import dump_deck
     from study.storage.database import open_database
 
     folder = workdir / f"reimport-{cards}-{run}"
@@ -194,11 +194,11 @@ def session_main(path: str, grades: int) -> None:
     """Grade ``grades`` new cards in one session; print the memory growth of each half."""
     import resource
 
-    from study.config import Settings
-    from study.decks.writing import dump_deck
-    from study.library import import_deck_files
-    from study.session import StudySession
-    from study.workspace import open_workspace
+    from study.domain.config import Settings
+    from study.domain.decks.writing import dump_deck
+    from study.services.library import import_deck_files
+    from study.services.session import StudySession
+    from study.services.workspace import open_workspace
 
     settings = Settings(
         timezone="UTC",

@@ -1,4 +1,4 @@
-"""The stats figure: ``study.stats`` against the same figures by hand-written SQL.
+"""The stats figure: ``study.services.stats`` against the same figures by hand-written SQL.
 
 The baseline (:func:`stats_by_hand`) is plain ``sqlite3`` with one hand-written query
 per figure: cards by state per deck and per tag, reviews per study day (cancelled ones
@@ -145,7 +145,7 @@ def stats_by_hand(collection: Collection, zone: ZoneInfo) -> dict[str, Any]:
 
 def stats_by_app(collection: Collection) -> dict[str, Any]:
     """``study stats --json``'s work: compute_stats then stats_json; the same totals."""
-    from study.stats import compute_stats, stats_json
+    from study.services.stats import compute_stats, stats_json
 
     database = collection.open()
     try:
@@ -154,7 +154,7 @@ def stats_by_app(collection: Collection) -> dict[str, Any]:
         )
         data = stats_json(stats)
     except TypeError as error:
-        raise NotComparable(f"study.stats.compute_stats changed: {error}") from None
+        raise NotComparable(f"study.services.stats.compute_stats changed: {error}") from None
     finally:
         database.close()
     return {

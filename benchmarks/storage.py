@@ -23,7 +23,7 @@ from typing import Any
 
 from benchmarks.collection import Collection
 from benchmarks.figures import Check, Figure, module_missing
-from study.review_log import ReviewKind
+from study.domain.review_log import ReviewKind
 
 # The tables of the review log in each file (their indexes are counted with them).
 STUDY_LOG_TABLES = ("review", "review_undo")
@@ -211,7 +211,7 @@ def storage(collection: Collection, workdir: Path) -> Figure:
 
 def _backup(collection: Collection) -> tuple[float, float]:
     """Seconds and MB of a backup of the collection, made as the daily one is."""
-    from study.maintenance import make_backup
+    from study.services.maintenance import make_backup
 
     started = time.perf_counter()
     made = make_backup(collection.db_path, now=datetime.now(UTC))

@@ -22,10 +22,10 @@ import pytest
 from click.testing import CliRunner
 from hypothesis import settings as hypothesis_settings
 
-from study.clock import FixedClock
-from study.config import Settings
-from study.decks import DeckSpec, NoteSpec, Source
-from study.decks.writing import dump_deck
+from study.domain.clock import FixedClock
+from study.domain.config import Settings
+from study.domain.decks import DeckSpec, NoteSpec, Source
+from study.domain.decks.writing import dump_deck
 from study.storage.database import Database, open_database
 from study.storage.repository import get_or_create_learner
 from tests.postgres_server import PostgresServer, server_for_tests
@@ -90,9 +90,9 @@ def db_url(request: pytest.FixtureRequest, db_path: Path, study_home: Path) -> s
     command had run earlier today, so the tests see what they see on SQLite.
     """
     if request.config.getoption("--postgres"):
-        from study.clock import SystemClock
-        from study.config import load_settings
-        from study.maintenance import server_backup_notice
+        from study.domain.clock import SystemClock
+        from study.domain.config import load_settings
+        from study.services.maintenance import server_backup_notice
 
         url: str = request.getfixturevalue("postgres_url")
         server_backup_notice(url, SystemClock().now(), load_settings())

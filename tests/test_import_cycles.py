@@ -61,7 +61,11 @@ def test_a_cycle_of_three_modules_is_found_once_and_named() -> None:
 
 def test_the_graph_holds_function_level_and_type_checking_imports() -> None:
     graph = study_graph()
-    # study.cli.deck_commands imports study.library inside a command, and
-    # study.cli.common imports study.workspace only under TYPE_CHECKING.
-    assert graph.direct_import_exists(importer="study.cli.deck_commands", imported="study.library")
-    assert graph.direct_import_exists(importer="study.cli.common", imported="study.workspace")
+    # study.cli.deck_commands imports study.services.library inside a command, and
+    # study.cli.common imports study.services.workspace only under TYPE_CHECKING.
+    assert graph.direct_import_exists(
+        importer="study.cli.deck_commands", imported="study.services.library"
+    )
+    assert graph.direct_import_exists(
+        importer="study.cli.common", imported="study.services.workspace"
+    )

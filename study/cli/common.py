@@ -12,13 +12,13 @@ from typing import TYPE_CHECKING, NoReturn, TypeVar
 
 import click
 
-from study.config import Settings
-from study.decks import DeckError
-from study.explain import PROBLEMS_ON_THE_COMMAND_LINE, problem_lines
+from study.domain.config import Settings
+from study.domain.decks import DeckError
+from study.services.explain import PROBLEMS_ON_THE_COMMAND_LINE, problem_lines
 
 if TYPE_CHECKING:  # the database and session modules are imported when a command needs them
-    from study.queue import DeckScope
-    from study.workspace import Workspace
+    from study.services.queue import DeckScope
+    from study.services.workspace import Workspace
 
 
 @dataclass
@@ -36,7 +36,7 @@ class Options:
         settings: Settings | None = None,
         read_only: bool = False,
     ) -> Workspace:
-        from study.workspace import open_workspace
+        from study.services.workspace import open_workspace
 
         return open_workspace(
             self.db,
@@ -61,7 +61,7 @@ def fail(message: str, code: int = 1) -> NoReturn:
 
 def say(line: str, *, err: bool = False) -> None:
     """Print one line that may quote a file, made printable (on one line)."""
-    from study.cards import printable
+    from study.domain.cards import printable
 
     click.echo(printable(line, keep_newlines=False), err=err)
 
@@ -88,7 +88,7 @@ def scope_for(
     workspace: Workspace, decks: tuple[str, ...] | list[str], tag: str | None
 ) -> DeckScope:
     """The cards a command works on: ``--deck`` (with child decks) and ``--tag``."""
-    from study.queue import DeckScope
+    from study.services.queue import DeckScope
     from study.storage.repository import resolve_decks
 
     if not decks:

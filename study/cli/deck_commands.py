@@ -26,7 +26,7 @@ def import_(options: Options, paths: tuple[Path, ...], replace: bool) -> None:
     id belongs to a bundled deck or to a deck imported from another file is refused
     unless --replace is given.
     """
-    from study.library import import_deck_files, replaced_bundled_decks
+    from study.services.library import import_deck_files, replaced_bundled_decks
 
     with opened(options) as workspace:
         results = import_deck_files(
@@ -53,7 +53,7 @@ def copy_deck(options: Options, deck: str) -> None:
     The copy takes the deck over as `study import --replace` does, keeping your progress;
     later versions of the bundled deck are reported, not applied. Prints the copy's path.
     """
-    from study.library import copy_bundled_deck
+    from study.services.library import copy_bundled_deck
 
     with opened(options) as workspace:
         copied = copy_bundled_deck(workspace.database, deck, workspace.clock.now())
@@ -67,8 +67,8 @@ def copy_deck(options: Options, deck: str) -> None:
 @click.pass_obj
 def decks(options: Options, as_json: bool) -> None:
     """List decks as a tree with today's new / learning / due counts."""
-    from study.library import replaced_bundled_decks
-    from study.overview import overview
+    from study.services.library import replaced_bundled_decks
+    from study.services.overview import overview
 
     with opened(options, read_only=True) as workspace:
         with workspace.database.reader() as reader:
@@ -100,7 +100,7 @@ def decks(options: Options, as_json: bool) -> None:
     from rich.table import Table
     from rich.text import Text
 
-    from study.cards import printable
+    from study.domain.cards import printable
 
     table = Table("deck", "id", "new", "learning", "due", "cards", box=None, pad_edge=False)
     for node in rows:
@@ -150,7 +150,7 @@ def cards(
     from rich.table import Table
     from rich.text import Text
 
-    from study.cards import printable
+    from study.domain.cards import printable
 
     table = Table(box=None, pad_edge=False)
     # Ids whole (they are copied into other commands); the question gives way instead.
@@ -208,7 +208,7 @@ def _card_json(row: Any) -> dict[str, Any]:
 
 
 def _change_cards(options: Options, card_ids: tuple[str, ...], change: str, done: str) -> None:
-    from study.browse import change_cards
+    from study.services.browse import change_cards
 
     with opened(options) as workspace:
         workspace.database.write(

@@ -16,7 +16,7 @@ from study.cli.common import (
     say_problems,
     scope_for,
 )
-from study.decks import DeckError
+from study.domain.decks import DeckError
 
 
 @click.command()
@@ -48,11 +48,11 @@ def generate(
     """
     from dataclasses import replace
 
-    from study.cardgen import generate_deck
-    from study.cardgen.merge import merge_with_existing
-    from study.decks.reading import load_deck
-    from study.decks.writing import write_deck
-    from study.material import MaterialError, gather_material
+    from study.domain.decks.reading import load_deck
+    from study.domain.decks.writing import write_deck
+    from study.domain.material import MaterialError, gather_material
+    from study.services.cardgen import generate_deck
+    from study.services.cardgen.merge import merge_with_existing
 
     output = output or Path(sources[0].stem + ".toml")
     if output.is_dir():
@@ -98,7 +98,7 @@ def generate(
         for line in generation.report_lines():
             click.echo(line)
     if then_import:
-        from study.library import import_deck_files
+        from study.services.library import import_deck_files
 
         with opened(options) as workspace:
             [result] = import_deck_files(workspace.database, [output], workspace.clock.now())
@@ -141,9 +141,9 @@ def export_anki(
     added in Anki are kept and the output says what Anki will add and update.
     An existing file is replaced only if it is a package study wrote (or with --force).
     """
-    from study.anki_export import export_anki as write_package
-    from study.anki_export import plan_summary
-    from study.anki_import import anki_copy, find_anki_collection
+    from study.services.anki_export import export_anki as write_package
+    from study.services.anki_export import plan_summary
+    from study.services.anki_import import anki_copy, find_anki_collection
 
     anki_path = None if no_anki else anki_path or find_anki_collection()
     anki = anki_copy(anki_path) if anki_path is not None else None
@@ -186,7 +186,7 @@ def import_anki(options: Options, package: Path, deck_prefix: str, with_progress
     card's schedule becomes SM-2's and Anki's review log is added to your history;
     where a card has progress here too, the later last review wins.
     """
-    from study.anki_import import import_anki as read_package
+    from study.services.anki_import import import_anki as read_package
 
     with opened(options) as workspace:
         result = read_package(

@@ -7,7 +7,7 @@ from typing import Any
 import click
 
 from study.cli.common import Options, fail, opened, say
-from study.config import check_profile_name
+from study.domain.config import check_profile_name
 
 
 @click.group()

@@ -29,7 +29,7 @@ def stats(
     Cancelled grades never count. --days sets the window of the history, the hour of
     day, the answer time and the per-deck and per-topic reviews and retention.
     """
-    from study.stats import compute_stats, stats_json
+    from study.services.stats import compute_stats, stats_json
 
     with opened(options, read_only=True) as workspace:
         scope = scope_for(workspace, decks, tag)
@@ -47,7 +47,7 @@ def stats(
         return
     from rich.console import Console
 
-    from study.stats_render import render_stats
+    from study.services.stats_render import render_stats
 
     console = Console(soft_wrap=False)
     console.print(render_stats(figures, console.width))
@@ -70,7 +70,7 @@ def class_command(
     Per learner: reviews, study days and true retention in the window, streak, cards by
     state, due today, overdue, last study day. Only a tutor may see it.
     """
-    from study.class_stats import CSV_COLUMNS, class_csv_rows, class_json, class_report
+    from study.services.class_stats import CSV_COLUMNS, class_csv_rows, class_json, class_report
 
     if as_json and as_csv:
         fail("give --json or --csv, not both", 2)
@@ -96,7 +96,7 @@ def class_command(
     else:
         from rich.console import Console
 
-        from study.class_render import render_class
+        from study.services.class_render import render_class
 
         console = Console(soft_wrap=False)
         console.print(render_class(report, console.width))
@@ -132,8 +132,8 @@ def log_command(options: Options, as_csv: bool, decks: tuple[str, ...], tag: str
     Columns: study date, local time, deck, card, question, grade, kind (new, review,
     drill, cram), interval in days and E-Factor after the grade, answer time.
     """
-    from study.cards import printable, spreadsheet_cell
-    from study.stats import review_log
+    from study.domain.cards import printable, spreadsheet_cell
+    from study.services.stats import review_log
 
     with opened(options, read_only=True) as workspace:
         scope = scope_for(workspace, decks, tag)

@@ -18,7 +18,7 @@ from study.cli.progress import class_command, log_command, stats
 from study.cli.settings import config
 from study.cli.studying import review, run_tui
 from study.cli.upkeep import backup_command, doctor_command
-from study.explain import explain
+from study.services.explain import explain
 
 
 @click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})

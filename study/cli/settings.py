@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from study.cli.common import Options, opened
-from study.config import (
+from study.domain.config import (
     DESCRIPTIONS,
     SettingsError,
     fields_of,
@@ -54,7 +54,7 @@ def config(options: Options, key: str | None, value: str | None, deck: str | Non
 def _deck_id(options: Options, query: str) -> str:
     """The id of the one deck named or identified by ``query`` (limits are stored by id),
     or the name of a parent that is only a name prefix (``Orthopaedics``)."""
-    from study.decks import SEPARATOR
+    from study.domain.decks import SEPARATOR
     from study.storage.repository import NotFoundError, list_decks
 
     with opened(options, read_only=True) as workspace, workspace.database.session() as session:

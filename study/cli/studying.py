@@ -7,10 +7,10 @@ from typing import TYPE_CHECKING
 import click
 
 from study.cli.common import Options, deck_option, opened, scope_for, started, tag_option
-from study.config import load_settings
+from study.domain.config import load_settings
 
 if TYPE_CHECKING:
-    from study.workspace import Workspace
+    from study.services.workspace import Workspace
 
 
 def run_tui(
@@ -35,12 +35,12 @@ def _from_first_screen(
     options: Options, start: str, decks: tuple[str, ...], tag: str | None, cram: bool
 ) -> bool:
     """Run the app from its first screen (the deck list, or review's first card) read
-    with sqlite3 before SQLAlchemy loads (issue 9); False when :mod:`study.first_card`
+    with sqlite3 before SQLAlchemy loads (issue 9); False when :mod:`study.services.first_card`
     says the ordinary start must run."""
-    from study.clock import SystemClock
-    from study.config import database_url, profile_name
-    from study.first_card import read_first_home, read_first_view
-    from study.queue import DeckScope
+    from study.domain.clock import SystemClock
+    from study.domain.config import database_url, profile_name
+    from study.services.first_card import read_first_home, read_first_view
+    from study.services.queue import DeckScope
 
     settings = load_settings()
     scope = DeckScope(None, tag)

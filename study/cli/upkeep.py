@@ -9,7 +9,7 @@ from typing import Any
 import click
 
 from study.cli.common import Options, fail, say
-from study.config import load_settings
+from study.domain.config import load_settings
 
 
 @click.command("doctor")
@@ -24,9 +24,9 @@ def doctor_command(options: Options, repair: bool) -> None:
 
     Exits with status 1 when a problem is left. Works on a damaged database too.
     """
-    from study import maintenance
-    from study.clock import SystemClock, study_day
-    from study.config import database_url
+    from study.domain.clock import SystemClock, study_day
+    from study.domain.config import database_url
+    from study.services import maintenance
 
     path = maintenance.database_file(database_url(options.db))
     settings = load_settings()
@@ -103,9 +103,9 @@ def backup_command(options: Options, list_only: bool, restore_from: Path | None,
     Backups are consistent copies in backups/ next to the database. One is also made
     once a day on first use and before every upgrade of the database.
     """
-    from study import maintenance
-    from study.clock import SystemClock
-    from study.config import database_url
+    from study.domain.clock import SystemClock
+    from study.domain.config import database_url
+    from study.services import maintenance
 
     if list_only and restore_from is not None:
         fail("give --list or --restore, not both", 2)

@@ -31,8 +31,8 @@ from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
 from sqlmodel import Session, SQLModel
 
-from study.errors import StorageError as StorageError
-from study.errors import UserError
+from study.domain.errors import StorageError as StorageError
+from study.domain.errors import UserError
 from study.storage import compact_log, models
 from study.storage.version import SCHEMA_VERSION as SCHEMA_VERSION
 
@@ -275,7 +275,7 @@ _PARAMETER = re.compile(r"(?<!:):(\w+)")
 
 
 class SqlReader:
-    """Runs :mod:`study.queue`'s plain SQL on a SQLAlchemy connection, on any database.
+    """Runs :mod:`study.services.queue`'s plain SQL on a SQLAlchemy connection, on any database.
 
     Each value is bound with the type SQLAlchemy infers from it (a date as a ``Date``, a
     list expanded for ``IN``), so the dialect stores and compares it as its columns do.
@@ -318,7 +318,8 @@ class Database:
 
     @contextmanager
     def reader(self) -> Iterator[SqlReader]:
-        """One read transaction for plain SQL (:mod:`study.queue`, :mod:`study.overview`)."""
+        """One read transaction for plain SQL (:mod:`study.services.queue`,
+        :mod:`study.services.overview`)."""
         with self.session() as session:
             yield SqlReader(session.connection())
 

@@ -15,7 +15,7 @@ from sqlalchemy import orm
 from sqlalchemy.engine import Dialect
 from sqlmodel import Field, SQLModel
 
-from study.review_log import ReviewKind, day_number, day_of, epoch_millis, time_of
+from study.domain.review_log import ReviewKind, day_number, day_of, epoch_millis, time_of
 
 
 class UtcDateTime(sa.types.TypeDecorator[datetime]):
@@ -223,7 +223,7 @@ class Review(SQLModel, table=True):
     """The append-only review log. An ``undo`` row cancels the review it points to.
 
     Compact (schema version 9): small integers only, the card by its key, the day as a
-    day number, the time in milliseconds, the kind as a code (:mod:`study.review_log`). Undo
+    day number, the time in milliseconds, the kind as a code (:mod:`study.domain.review_log`). Undo
     restores a card from the row's own ``*_before`` columns; what an answer changed
     beyond them (siblings buried, a leech suspended, ...) is kept in ``review_undo``.
     """

@@ -13,11 +13,11 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
-from study.cards import CardContent, card_id, content_from_row, join_tags, state_name
-from study.decks import DeckSpec, NoteSpec, decks_matching
-from study.errors import UserError
-from study.review_log import cancels_sql, not_cancelled_sql
-from study.scheduling import NEW_CARD, SCHEDULE_FIELDS, Schedule
+from study.domain.cards import CardContent, card_id, content_from_row, join_tags, state_name
+from study.domain.decks import DeckSpec, NoteSpec, decks_matching
+from study.domain.errors import UserError
+from study.domain.review_log import cancels_sql, not_cancelled_sql
+from study.domain.scheduling import NEW_CARD, SCHEDULE_FIELDS, Schedule
 from study.storage.database import DirectConnection, Prepared
 from study.storage.models import (
     Card,
@@ -35,7 +35,7 @@ from study.storage.models import (
 
 def not_cancelled(review: str = "review") -> sa.TextClause:
     """A condition on the ``review`` table (or the alias named): no undo record cancels
-    the review (the rule: :func:`study.review_log.not_cancelled_sql`)."""
+    the review (the rule: :func:`study.domain.review_log.not_cancelled_sql`)."""
     return sa.text(not_cancelled_sql(review))
 
 

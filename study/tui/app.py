@@ -19,16 +19,16 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.theme import Theme
 
-from study.config import DEFAULT_PROFILE, Settings, load_settings, save_settings, set_setting
-from study.errors import UserError
-from study.queue import DeckScope
+from study.domain.config import DEFAULT_PROFILE, Settings, load_settings, save_settings, set_setting
+from study.domain.errors import UserError
+from study.services.queue import DeckScope
 from study.tui.host import APP_BINDINGS, EditorRunner, StudyHost, error_message
 
 if TYPE_CHECKING:  # loaded when needed: `study review` draws a card before SQLAlchemy loads
-    from study.browse import CardLocation
-    from study.first_card import FirstView
-    from study.overview import Overview
-    from study.workspace import Workspace
+    from study.services.browse import CardLocation
+    from study.services.first_card import FirstView
+    from study.services.overview import Overview
+    from study.services.workspace import Workspace
 
 T = TypeVar("T")
 
@@ -37,7 +37,7 @@ DARK, LIGHT = "textual-dark", "textual-light"
 
 def run_editor_suspended(app: App[Any], location: CardLocation) -> str | None:
     """Hand the terminal to $VISUAL/$EDITOR at the card's line, and take it back."""
-    from study.browse import NoEditorError, editor_command
+    from study.services.browse import NoEditorError, editor_command
 
     try:
         command = editor_command(location)
@@ -253,7 +253,7 @@ def run_from_first_screen(
     profile: str | None = None,
 ) -> None:
     """``study review`` from a card, or ``study`` from a deck list, read before SQLAlchemy
-    loaded (see study.first_card): the workspace is opened once that screen is drawn, and
+    loaded (see study.services.first_card): the workspace is opened once that screen is drawn, and
     closed when the app ends."""
     app = StudyApp(
         None,

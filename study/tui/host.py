@@ -13,14 +13,14 @@ from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from textual.binding import Binding, BindingType
 
-from study.cards import printable
-from study.explain import explain
+from study.domain.cards import printable
+from study.services.explain import explain
 
 if TYPE_CHECKING:
     from textual.app import App
 
-    from study.browse import CardLocation
-    from study.workspace import Workspace
+    from study.services.browse import CardLocation
+    from study.services.workspace import Workspace
 
 T = TypeVar("T")
 

@@ -10,10 +10,10 @@ import pytest
 from anki.collection import Collection, ExportAnkiPackageOptions
 from sqlmodel import col, select
 
-from study.anki_import import AnkiImportResult, import_anki, study_note_id
-from study.cards import card_id
-from study.clock import study_day
-from study.config import Settings
+from study.domain.cards import card_id
+from study.domain.clock import study_day
+from study.domain.config import Settings
+from study.services.anki_import import AnkiImportResult, import_anki, study_note_id
 from study.storage.models import CardState, Deck, Note, Review
 from study.storage.repository import card_history, card_rows
 from tests.export.anki_helpers import Library
@@ -212,13 +212,13 @@ def test_importing_the_same_package_again_updates_in_place_without_duplicates(
 def test_a_deck_that_differs_only_in_case_is_refused_and_nothing_is_written(
     made_in_anki: Collection, library: Library, tmp_path: Path, run_study: object, db_path: Path
 ) -> None:
-    from study.decks import DeckSpec
+    from study.domain.decks import DeckSpec
     from tests.conftest import basic
 
     made_in_anki.decks.rename(made_in_anki.decks.by_name("Med::Terms"), "Med::terms")  # type: ignore[arg-type]
     package = export_from_anki(made_in_anki, tmp_path / "a.apkg", "current")
     deck = library.folder / "med.toml"
-    from study.decks.writing import dump_deck
+    from study.domain.decks.writing import dump_deck
 
     deck.write_text(dump_deck(DeckSpec(id="med", name="MED::Terms", notes=(basic("x"),))))
     assert run_study("import", str(deck)).exit_code == 0  # type: ignore[operator]
@@ -273,16 +273,16 @@ def test_a_note_moved_to_another_deck_in_anki_moves_on_the_next_import(
 def test_an_error_midway_leaves_the_database_as_it_was(
     made_in_anki: Collection, library: Library, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import study.anki_import
-    import study.anki_import.importing
+    import study.services.anki_import
+    import study.services.anki_import.importing
 
     package = export_from_anki(made_in_anki, tmp_path / "a.apkg", "current")
 
     def fail(*args: object) -> None:
-        raise study.anki_import.AnkiImportError("failed after the notes were written")
+        raise study.services.anki_import.AnkiImportError("failed after the notes were written")
 
-    monkeypatch.setattr(study.anki_import.importing, "merge_progress", fail)
-    with pytest.raises(study.anki_import.AnkiImportError):
+    monkeypatch.setattr(study.services.anki_import.importing, "merge_progress", fail)
+    with pytest.raises(study.services.anki_import.AnkiImportError):
         run_import(library, package, with_progress=True)
 
     with library.database.session() as session:

@@ -11,11 +11,11 @@ from anki.collection import Collection
 from anki.scheduler.v3 import CardAnswer
 from sqlmodel import select
 
-from study.anki_export import note_guid
-from study.anki_import import AnkiImportResult, import_anki
-from study.clock import FixedClock, study_day
-from study.config import Settings
-from study.scheduling import SCHEDULE_FIELDS
+from study.domain.clock import FixedClock, study_day
+from study.domain.config import Settings
+from study.domain.scheduling import SCHEDULE_FIELDS
+from study.services.anki_export import note_guid
+from study.services.anki_import import AnkiImportResult, import_anki
 from study.storage.database import Database, open_database
 from study.storage.models import Card, CardState, Review
 from study.storage.repository import (

@@ -20,19 +20,19 @@ from tests.postgres_server import server_binaries
 REPO = Path(__file__).resolve().parents[2]
 # figure key -> (ratios it must carry, the app module it measures)
 EXPECTED = {
-    "grading": ({"p50", "p99"}, "study.session"),
+    "grading": ({"p50", "p99"}, "study.services.session"),
     "startup": ({"time"}, "study.tui.app"),
     "home": ({"time"}, "study.tui.app"),
-    "next_card": (set(), "study.session"),
-    "stats": ({"time"}, "study.stats"),
-    "export": ({"time"}, "study.anki_export"),
-    "import": ({"time"}, "study.library"),
-    "cardgen": ({"parser_share"}, "study.cardgen.generate"),
-    "memory": (set(), "study.session"),
-    "reimport": ({"time", "linearity"}, "study.library"),
-    "long_session": ({"growth"}, "study.session"),
-    "class": ({"time"}, "study.class_stats"),
-    "class_pg": ({"time"}, "study.class_stats"),
+    "next_card": (set(), "study.services.session"),
+    "stats": ({"time"}, "study.services.stats"),
+    "export": ({"time"}, "study.services.anki_export"),
+    "import": ({"time"}, "study.services.library"),
+    "cardgen": ({"parser_share"}, "study.services.cardgen.generate"),
+    "memory": (set(), "study.services.session"),
+    "reimport": ({"time", "linearity"}, "study.services.library"),
+    "long_session": ({"growth"}, "study.services.session"),
+    "class": ({"time"}, "study.services.class_stats"),
+    "class_pg": ({"time"}, "study.services.class_stats"),
     "storage": ({"bytes_per_review", "db_mb"}, "study.storage.models"),
 }
 

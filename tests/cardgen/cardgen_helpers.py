@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from study import cloze
-from study.cardgen import Generation, generate_deck
-from study.decks import NoteSpec
+from study.domain import cloze
+from study.domain.decks import NoteSpec
+from study.services.cardgen import Generation, generate_deck
 
 
 def generate_text(tmp_path: Path, text: str, name: str = "notes.md") -> Generation:

@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from study import library
-from study.clock import FixedClock
-from study.config import Settings
-from study.decks import NoteSpec
-from study.decks.reading import load_deck
-from study.session import StudySession
+from study.domain.clock import FixedClock
+from study.domain.config import Settings
+from study.domain.decks import NoteSpec
+from study.domain.decks.reading import load_deck
+from study.services import library
+from study.services.session import StudySession
 from study.storage.database import open_database
 from study.storage.repository import get_or_create_learner
 from tests.conftest import START, ZONE
@@ -193,8 +193,8 @@ def test_regenerating_keeps_the_ids_of_cards_whose_sentence_did_not_change() -> 
     from collections import Counter
     from dataclasses import replace
 
-    from study.cardgen import generate_deck
-    from study.cardgen.merge import merge_with_existing
+    from study.services.cardgen import generate_deck
+    from study.services.cardgen.merge import merge_with_existing
 
     bundled = load_deck(DECKS / "spine-and-hip.toml")
     # An older generator's deck: every unedited card under another id, as if its

@@ -2,7 +2,7 @@
 the scorer itself checked on hand-made cards so that it cannot pass vacuously.
 
 The corpus's passages and fact lists were written before looking at what the generator
-makes of them; see study/cardgen/evaluate.py for how a card is matched to a fact.
+makes of them; see study/services/cardgen/evaluate.py for how a card is matched to a fact.
 """
 
 from __future__ import annotations
@@ -12,8 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from study.cardgen import evaluate
-from study.cardgen.evaluate import (
+from study.domain.decks import NoteSpec, Source
+from study.services.cardgen import evaluate
+from study.services.cardgen.evaluate import (
     ACRONYM,
     ANSWER_IN_QUESTION,
     DANGLING,
@@ -27,7 +28,6 @@ from study.cardgen.evaluate import (
     Passage,
     PassageScore,
 )
-from study.decks import NoteSpec, Source
 
 CORPUS = Path(__file__).parent / "corpus"
 PASSAGES = evaluate.load_corpus(CORPUS)
@@ -104,7 +104,7 @@ def test_passage_has_at_least_90_percent_of_its_key_facts_asked_or_its_recorded_
     assert score.recall >= floor - 1e-9, (
         f"{passage.name}: {len(score.asked)}/{len(passage.facts)} facts asked "
         f"({score.recall:.0%}, held to {floor:.0%}); not asked:\n{missed}\n"
-        f"(python -m study.cardgen.evaluate --cards shows every card)"
+        f"(python -m study.services.cardgen.evaluate --cards shows every card)"
     )
 
 

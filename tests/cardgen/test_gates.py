@@ -6,9 +6,9 @@ from pathlib import Path
 
 from cardgen_helpers import generate_text
 
-from study.cardgen import gates
-from study.cardgen.candidates import Candidate
-from study.cardgen.sentences import Sentence
+from study.services.cardgen import gates
+from study.services.cardgen.candidates import Candidate
+from study.services.cardgen.sentences import Sentence
 
 
 def _basic(front: str, back: str, sentence: str) -> Candidate:

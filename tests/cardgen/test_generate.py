@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from cardgen_helpers import all_answers, find, generate_text
 
-from study.cardgen import GenerationError, generate_deck
-from study.decks.reading import parse_deck
-from study.decks.writing import dump_deck
+from study.domain.decks.reading import parse_deck
+from study.domain.decks.writing import dump_deck
+from study.services.cardgen import GenerationError, generate_deck
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "material"
 PASSAGE = (

@@ -4,7 +4,7 @@ committed before the round that measured them) are well-formed data, and the gen
 gives each of them cards.
 
 They are a measurement, not a target: their recall is printed by
-``python -m study.cardgen.evaluate tests/cardgen/heldout`` (or ``.../fresh``,
+``python -m study.services.cardgen.evaluate tests/cardgen/heldout`` (or ``.../fresh``,
 ``.../blind``) and reported in docs/generation.md, and no test holds the generator to it,
 so that nobody tunes the generator to them. Only their shape is checked here.
 """
@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from study.cardgen import evaluate
-from study.cardgen.generate import generate_deck
+from study.services.cardgen import evaluate
+from study.services.cardgen.generate import generate_deck
 
 HELDOUT = Path(__file__).parent / "heldout"
 FRESH = Path(__file__).parent / "fresh"

@@ -12,8 +12,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from study.cardgen import generate_deck
-from study.cardgen.identifiers import (
+from study.services.cardgen import generate_deck
+from study.services.cardgen.identifiers import (
     DATE_OF_BIRTH,
     HOSPITAL_NUMBER,
     NAME,
@@ -23,7 +23,7 @@ from study.cardgen.identifiers import (
     nhs_number_is_valid,
     redact,
 )
-from study.cardgen.sentences import parse_document
+from study.services.cardgen.sentences import parse_document
 
 CORPUS = Path(__file__).parent / "corpus"
 MATERIAL = Path(__file__).parents[2] / "decks" / "material"

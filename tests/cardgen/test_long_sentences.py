@@ -12,8 +12,8 @@ from pathlib import Path
 from cardgen_helpers import generate_text, qa
 from spacy.tokens import Doc
 
-from study.cardgen.nlp import pipeline
-from study.cardgen.reading import read
+from study.services.cardgen.nlp import pipeline
+from study.services.cardgen.reading import read
 
 
 def _cards(tmp_path: Path, text: str) -> list[tuple[str, str]]:
@@ -254,7 +254,7 @@ def test_a_subject_the_parser_took_for_a_list_item_is_left_out_of_an_excerpt() -
     # "resolved when the ketones are below 0.6 mmol/L and the venous pH is above 7.3": the
     # parser made "pH" a second item of "mmol/L", and the excerpt ended "... [...] and the
     # venous pH."
-    from study.cardgen.excerpts import _left_out
+    from study.services.cardgen.excerpts import _left_out
 
     doc = _doc(
         [
@@ -314,7 +314,7 @@ def test_a_definition_ends_before_its_relative_clause_even_with_a_comma() -> Non
     # "X is an acute inflammation of the pancreas which, in the United Kingdom, is caused
     # by ...": the answer was "An acute inflammation of the pancreas which, in the United
     # Kingdom, is"
-    from study.cardgen.questions import _DEFINING
+    from study.services.cardgen.questions import _DEFINING
 
     attr = (
         "an acute inflammation of the gallbladder which, in the United Kingdom, is caused by "
@@ -325,7 +325,7 @@ def test_a_definition_ends_before_its_relative_clause_even_with_a_comma() -> Non
 
 def test_the_rest_is_not_an_answer() -> None:
     # "What do A, B and C account for?" "Most of the rest"
-    from study.cardgen.gates import _answer_problem
+    from study.services.cardgen.gates import _answer_problem
 
     assert "vague" in (_answer_problem("Most of the rest") or "")
     assert "vague" in (_answer_problem("the others") or "")
@@ -412,8 +412,8 @@ def test_a_remark_in_parentheses_is_read_in_the_clause_of_the_word_before_it() -
     # "measured again within 1 to 2 hours (but no later than 4 hours) of the onset, and
     # adults ... are observed for 6 to 12 hours": the parser hung "no later than 4 hours"
     # on "observed", so both numbers were asked in one garbled excerpt, then dropped
-    from study.cardgen.deps import parenthesised
-    from study.cardgen.excerpts import clause_of
+    from study.services.cardgen.deps import parenthesised
+    from study.services.cardgen.excerpts import clause_of
 
     doc = _doc(
         [
@@ -447,7 +447,7 @@ def test_a_remark_in_parentheses_is_read_in_the_clause_of_the_word_before_it() -
 def test_a_pronoun_in_an_excerpt_is_never_named_by_a_subject_after_it() -> None:
     # "..., and the patient is isolated ... until they have been free of diarrhoea for 48
     # hours, ..., so hands are washed with soap and water": "they" was shown as "hands"
-    from study.cardgen.excerpts import _named
+    from study.services.cardgen.excerpts import _named
 
     doc = _doc(
         [

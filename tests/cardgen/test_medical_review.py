@@ -20,9 +20,9 @@ from pathlib import Path
 
 import pytest
 
-from study import cloze
-from study.decks import DeckSpec, NoteSpec
-from study.decks.reading import load_deck
+from study.domain import cloze
+from study.domain.decks import DeckSpec, NoteSpec
+from study.domain.decks.reading import load_deck
 from tests.cardgen.test_merge import regenerate_bundled_deck
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -8,11 +8,11 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from study.cardgen.merge import merge_with_existing
 from study.cli import cli
-from study.decks import DeckSpec, NoteSpec, RemovedCard, Source
-from study.decks.reading import load_deck, parse_deck
-from study.decks.writing import dump_deck
+from study.domain.decks import DeckSpec, NoteSpec, RemovedCard, Source
+from study.domain.decks.reading import load_deck, parse_deck
+from study.domain.decks.writing import dump_deck
+from study.services.cardgen.merge import merge_with_existing
 
 ROOT = Path(__file__).resolve().parents[2]
 

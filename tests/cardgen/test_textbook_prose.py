@@ -12,7 +12,7 @@ from pathlib import Path
 
 from cardgen_helpers import all_answers, find, generate_text, qa
 
-from study.cardgen.evaluate import is_dangling
+from study.services.cardgen.evaluate import is_dangling
 
 
 def _questions(tmp_path: Path, text: str) -> list[tuple[str, str]]:
@@ -427,7 +427,7 @@ def test_an_excerpt_of_a_parse_that_gave_a_noun_a_subject_is_refused() -> None:
     from spacy.tokens import Doc
     from spacy.vocab import Vocab
 
-    from study.cardgen.excerpts import _noun_with_a_subject
+    from study.services.cardgen.excerpts import _noun_with_a_subject
 
     words = ["whereas", "nebulised", "ipratropium", "bromide", "is", "added"]
     doc = Doc(

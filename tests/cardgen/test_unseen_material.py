@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 from cardgen_helpers import all_answers, find
 
-from study import cloze
-from study.cardgen import Generation, generate_deck
-from study.cardgen.gates import MAX_ANSWER_WORDS, MAX_DELETION_WORDS
-from study.cardgen.terms import words
+from study.domain import cloze
+from study.services.cardgen import Generation, generate_deck
+from study.services.cardgen.gates import MAX_ANSWER_WORDS, MAX_DELETION_WORDS
+from study.services.cardgen.terms import words
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "material"
 AF = FIXTURES / "atrial-fibrillation.md"

@@ -7,10 +7,10 @@ from pathlib import Path
 
 from cardgen_helpers import all_answers, generate_text, qa
 
-from study.cardgen import wellformed
-from study.cardgen.candidates import Candidate
-from study.cardgen.nlp import parse
-from study.cardgen.sentences import Sentence
+from study.services.cardgen import wellformed
+from study.services.cardgen.candidates import Candidate
+from study.services.cardgen.nlp import parse
+from study.services.cardgen.sentences import Sentence
 
 
 def _sentence(text: str) -> Sentence:

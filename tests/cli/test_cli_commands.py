@@ -11,10 +11,10 @@ import pytest
 from click.testing import CliRunner
 
 from study.cli import cli
-from study.config import load_settings
-from study.library import bundled_deck_files
-from study.session import StudySession
-from study.workspace import open_workspace
+from study.domain.config import load_settings
+from study.services.library import bundled_deck_files
+from study.services.session import StudySession
+from study.services.workspace import open_workspace
 from tests.conftest import DeckFactory, basic, cloze, run_elsewhere
 
 EXPECTED_KEYS = {"id", "note", "deck", "type", "question", "answer", "tags", "source", "state"}

@@ -10,10 +10,10 @@ from typing import Any
 
 import pytest
 
-from study.config import load_settings
-from study.queue import DeckScope
-from study.session import StudySession
-from study.workspace import open_workspace
+from study.domain.config import load_settings
+from study.services.queue import DeckScope
+from study.services.session import StudySession
+from study.services.workspace import open_workspace
 from tests.conftest import DeckFactory, basic
 
 

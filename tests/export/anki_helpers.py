@@ -11,11 +11,11 @@ from pathlib import Path
 
 from anki.collection import Collection, ImportAnkiPackageOptions, ImportAnkiPackageRequest
 
-from study.anki_export import AnkiCopy, ExportResult, export_anki
-from study.config import Settings
-from study.decks import DeckSpec
-from study.decks.writing import dump_deck
-from study.library import import_deck_files
+from study.domain.config import Settings
+from study.domain.decks import DeckSpec
+from study.domain.decks.writing import dump_deck
+from study.services.anki_export import AnkiCopy, ExportResult, export_anki
+from study.services.library import import_deck_files
 from study.storage.database import Database
 
 _STYLE = re.compile(r"<style>.*?</style>", re.DOTALL)

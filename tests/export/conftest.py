@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from anki.collection import Collection
 
-from study.config import Settings
+from study.domain.config import Settings
 from study.storage.database import Database
 from tests.export.anki_helpers import Library
 

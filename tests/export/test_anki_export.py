@@ -11,7 +11,9 @@ from pathlib import Path
 import pytest
 from anki.collection import Collection
 
-from study.anki_export import (
+from study.domain.clock import FixedClock
+from study.domain.decks import DeckSpec, Source
+from study.services.anki_export import (
     BASIC_MODEL_ID,
     CLOZE_MODEL_ID,
     PACKAGE_COMMENT,
@@ -22,8 +24,6 @@ from study.anki_export import (
     field_html,
     note_guid,
 )
-from study.clock import FixedClock
-from study.decks import DeckSpec, Source
 from study.storage.models import Note
 from study.storage.repository import set_flags
 from tests.conftest import basic, cloze

@@ -10,11 +10,11 @@ import pytest
 from anki.collection import Collection
 from anki.decks import DeckId
 
-from study import cloze as study_cloze
-from study.decks import DeckError, DeckSpec, anki_name_problem
-from study.decks.reading import parse_deck
-from study.decks.writing import dump_deck, toml_string
-from study.library import import_deck_files
+from study.domain import cloze as study_cloze
+from study.domain.decks import DeckError, DeckSpec, anki_name_problem
+from study.domain.decks.reading import parse_deck
+from study.domain.decks.writing import dump_deck, toml_string
+from study.services.library import import_deck_files
 from study.storage.database import Database
 from tests.conftest import DeckFactory, basic, cloze
 from tests.export.anki_helpers import visible_text

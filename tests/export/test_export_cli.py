@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from study.anki_export import export_anki
-from study.config import Settings
-from study.decks import DeckSpec
+from study.domain.config import Settings
+from study.domain.decks import DeckSpec
+from study.services.anki_export import export_anki
 from study.storage.database import Database
 from study.storage.models import Note
 from tests.conftest import DeckFactory, basic, cloze
@@ -89,7 +89,7 @@ def test_an_invalid_note_is_named_and_nothing_is_written(
 def test_a_large_export_reports_its_progress(
     database: Database, learner_id: int, decks: DeckFactory, tmp_path: Path
 ) -> None:
-    from study.library import import_deck_files
+    from study.services.library import import_deck_files
 
     path = decks.write("big", basics=1_200)
     now = datetime(2026, 2, 1, tzinfo=UTC)

@@ -14,11 +14,11 @@ import pytest
 from anki.collection import Collection
 from sqlmodel import col, select
 
-from study.anki_export import note_guid
-from study.clock import FixedClock, study_day
-from study.config import Settings
-from study.decks import DeckSpec
-from study.session import StudySession
+from study.domain.clock import FixedClock, study_day
+from study.domain.config import Settings
+from study.domain.decks import DeckSpec
+from study.services.anki_export import note_guid
+from study.services.session import StudySession
 from study.storage.models import Review
 from study.storage.repository import card_rows, not_cancelled, set_flags
 from tests.conftest import basic, cloze

@@ -9,10 +9,10 @@ from pathlib import Path
 
 from anki.collection import Collection
 
-from study.anki_export import AnkiPlan, note_guid
-from study.anki_import import anki_copy
-from study.clock import FixedClock
-from study.decks import DeckSpec
+from study.domain.clock import FixedClock
+from study.domain.decks import DeckSpec
+from study.services.anki_export import AnkiPlan, note_guid
+from study.services.anki_import import anki_copy
 from tests.conftest import basic, cloze
 from tests.export.anki_helpers import Library, import_package
 

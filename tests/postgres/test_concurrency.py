@@ -15,10 +15,10 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from study.config import Settings
-from study.library import import_deck_files
-from study.session import StudySession
-from study.workspace import open_workspace
+from study.domain.config import Settings
+from study.services.library import import_deck_files
+from study.services.session import StudySession
+from study.services.workspace import open_workspace
 from tests.conftest import run_elsewhere
 from tests.reliability.reliability_helpers import (
     consistency_problems,

@@ -19,14 +19,14 @@ import pytest
 import sqlalchemy as sa
 from sqlmodel import SQLModel
 
-from study.clock import FixedClock
-from study.config import Settings
-from study.session import StudySession
+from study.domain.clock import FixedClock
+from study.domain.config import Settings
+from study.services.session import StudySession
+from study.services.workspace import open_workspace
 from study.storage.compact_log import v8_review_table
 from study.storage.database import SCHEMA_VERSION, open_database, schema_version
 from study.storage.models import Card, Review
 from study.storage.repository import REVIEW_FIELDS, list_learners
-from study.workspace import open_workspace
 from tests.conftest import run_elsewhere
 from tests.postgres_server import PostgresServer
 from tests.reliability.reliability_helpers import consistency_problems

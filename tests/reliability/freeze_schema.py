@@ -28,17 +28,17 @@ import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 
-from study.clock import FixedClock
-from study.config import Settings
-from study.decks import DeckSpec, NoteSpec, Source
-from study.decks.writing import dump_deck
-from study.library import import_deck_files
+from study.domain.clock import FixedClock
+from study.domain.config import Settings
+from study.domain.decks import DeckSpec, NoteSpec, Source
+from study.domain.decks.writing import dump_deck
+from study.services.library import import_deck_files
 
 try:
-    from study.queue import DeckScope
+    from study.services.queue import DeckScope
 except ImportError:  # before version 6, the scope lived with the session
-    from study.session import DeckScope  # type: ignore[attr-defined,no-redef]
-from study.session import StudySession
+    from study.services.session import DeckScope  # type: ignore[attr-defined,no-redef]
+from study.services.session import StudySession
 from study.storage.database import open_database
 from study.storage.repository import get_or_create_learner
 

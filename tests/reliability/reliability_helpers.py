@@ -19,10 +19,10 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from study.backup_files import readable
-from study.decks import DeckSpec, NoteSpec
-from study.decks.writing import dump_deck
-from study.review_log import ReviewKind, day_of
+from study.domain.decks import DeckSpec, NoteSpec
+from study.domain.decks.writing import dump_deck
+from study.domain.review_log import ReviewKind, day_of
+from study.services.backup_files import readable
 
 PYTHON = sys.executable
 REPO = Path(__file__).resolve().parents[2]
@@ -35,11 +35,11 @@ REPO = Path(__file__).resolve().parents[2]
 DRIVER = r"""
 import random, sys, time
 from sqlmodel import select
-from study.config import Settings
-from study.queue import DeckScope
-from study.session import StudySession
+from study.domain.config import Settings
+from study.services.queue import DeckScope
+from study.services.session import StudySession
 from study.storage.models import Review
-from study.workspace import open_workspace
+from study.services.workspace import open_workspace
 
 db, decks = sys.argv[1], sys.argv[2]
 count, seed, start = int(sys.argv[3]), int(sys.argv[4]), float(sys.argv[5])
@@ -203,10 +203,10 @@ def can_unshare() -> bool:
 
 def filled_database(folder: Path, now: datetime, cards: int = 20) -> Path:
     """``folder/study.db`` with one deck of ``cards`` basic cards (no backup made)."""
-    from study.clock import FixedClock
-    from study.config import Settings
-    from study.library import import_deck_files
-    from study.workspace import open_workspace
+    from study.domain.clock import FixedClock
+    from study.domain.config import Settings
+    from study.services.library import import_deck_files
+    from study.services.workspace import open_workspace
 
     folder.mkdir(parents=True, exist_ok=True)  # a --db folder must exist
     db = folder / "study.db"

@@ -26,11 +26,11 @@ from reliability_helpers import (
     kill_after_ready,
 )
 
-from study import maintenance
-from study.config import Settings
-from study.errors import StorageError
-from study.maintenance import list_backups, make_backup, restore, restoring, sqlite_files
-from study.workspace import open_workspace
+from study.domain.config import Settings
+from study.domain.errors import StorageError
+from study.services import maintenance
+from study.services.maintenance import list_backups, make_backup, restore, restoring, sqlite_files
+from study.services.workspace import open_workspace
 
 NOW = datetime(2026, 1, 12, 18, 0, tzinfo=UTC)
 ROOT = os.geteuid() == 0
@@ -209,7 +209,7 @@ RESTORE = r"""
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
-from study.maintenance import restore
+from study.services.maintenance import restore
 print("READY", flush=True)
 restore(Path(sys.argv[1]), Path(sys.argv[2]), now=datetime.now(UTC))
 print("DONE", flush=True)

@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 from reliability_helpers import filled_database, fingerprint, integrity, plain
 
-from study import maintenance
-from study.clock import FixedClock
-from study.config import Settings
-from study.maintenance import (
+from study.domain.clock import FixedClock
+from study.domain.config import Settings
+from study.services import maintenance
+from study.services.maintenance import (
     RestoreError,
     check_backup,
     daily,
@@ -24,9 +24,9 @@ from study.maintenance import (
     make_backup,
     restore,
 )
-from study.session import StudySession
+from study.services.session import StudySession
+from study.services.workspace import open_workspace
 from study.storage.database import SCHEMA_VERSION
-from study.workspace import open_workspace
 
 NOW = datetime(2026, 1, 12, 18, 0, tzinfo=UTC)
 SETTINGS = Settings(timezone="Europe/London", backups_kept=3)
@@ -188,7 +188,7 @@ def test_backup_and_restore_from_the_command_line(run_study, db_path: Path) -> N
 def test_two_backups_in_the_same_second_keep_both_copies_in_order(tmp_path: Path) -> None:
     from datetime import UTC, datetime
 
-    from study.maintenance import list_backups, make_backup
+    from study.services.maintenance import list_backups, make_backup
     from study.storage.database import open_database
 
     db = tmp_path / "study.db"

@@ -15,8 +15,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from reliability_helpers import deck_file, fingerprint
 
-from study.decks import DeckSpec, NoteSpec, Source
-from study.decks.writing import dump_deck
+from study.domain.decks import DeckSpec, NoteSpec, Source
+from study.domain.decks.writing import dump_deck
 
 FUZZ = settings(
     max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]

@@ -18,10 +18,10 @@ from reliability_helpers import (
     start_driver,
 )
 
-from study.config import Settings
-from study.library import import_deck_files
-from study.session import StudySession
-from study.workspace import open_workspace
+from study.domain.config import Settings
+from study.services.library import import_deck_files
+from study.services.session import StudySession
+from study.services.workspace import open_workspace
 
 KILLS = 24
 SETTINGS = Settings(timezone="UTC", new_per_day=100000, bury_siblings=False, drill_gap=2)

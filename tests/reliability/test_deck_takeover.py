@@ -16,19 +16,19 @@ from typing import Any
 import pytest
 from sqlmodel import select
 
-from study.clock import FixedClock
-from study.config import Settings
-from study.decks import DeckSpec, NoteSpec, bundled_deck_files
-from study.decks.reading import load_deck
-from study.decks.writing import dump_deck
-from study.errors import UserError
-from study.library import (
+from study.domain.clock import FixedClock
+from study.domain.config import Settings
+from study.domain.decks import DeckSpec, NoteSpec, bundled_deck_files
+from study.domain.decks.reading import load_deck
+from study.domain.decks.writing import dump_deck
+from study.domain.errors import UserError
+from study.services.library import (
     copy_bundled_deck,
     import_deck_files,
     replaced_bundled_decks,
     sync_bundled_decks,
 )
-from study.session import StudySession
+from study.services.session import StudySession
 from study.storage.database import Database
 from study.storage.models import CardState, Deck, Material, Note
 
@@ -183,7 +183,9 @@ def test_a_later_bundled_version_of_a_copied_deck_is_reported_not_applied(
     upgrade = tmp_path / "upgrade"
     shutil.copytree(shipped.parent / "material", upgrade / "material")
     (upgrade / shipped.name).write_text(dump_deck(newer), encoding="utf-8")
-    monkeypatch.setattr("study.library.bundled_deck_files", lambda: [upgrade / shipped.name])
+    monkeypatch.setattr(
+        "study.services.library.bundled_deck_files", lambda: [upgrade / shipped.name]
+    )
     assert sync_bundled_decks(database, clock.now()) == []
     [note] = replaced_bundled_decks(database)
     assert f"(version {spec.version + 1}) is not applied" in note

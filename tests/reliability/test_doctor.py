@@ -11,12 +11,12 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from study.clock import FixedClock
-from study.config import Settings
-from study.maintenance import doctor
-from study.session import StudySession
+from study.domain.clock import FixedClock
+from study.domain.config import Settings
+from study.services.maintenance import doctor
+from study.services.session import StudySession
+from study.services.workspace import open_workspace
 from study.storage.database import SCHEMA_VERSION
-from study.workspace import open_workspace
 
 
 def _review_log(db: Path) -> str:

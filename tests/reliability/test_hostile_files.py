@@ -15,10 +15,10 @@ from typing import Any
 
 import pytest
 
-from study.decks import DeckSpec, NoteSpec, Source
-from study.decks.reading import load_deck
-from study.decks.writing import dump_deck
-from study.material import MAX_MATERIAL_BYTES
+from study.domain.decks import DeckSpec, NoteSpec, Source
+from study.domain.decks.reading import load_deck
+from study.domain.decks.writing import dump_deck
+from study.domain.material import MAX_MATERIAL_BYTES
 
 Run = Callable[..., Any]
 
@@ -191,10 +191,10 @@ def test_log_csv_neutralises_formulas_and_shows_control_characters(
 
 def _grade_all(db: Path) -> None:
     """Grade every card of the test database once (the log needs grades)."""
-    from study.config import Settings
-    from study.queue import DeckScope
-    from study.session import StudySession
-    from study.workspace import open_workspace
+    from study.domain.config import Settings
+    from study.services.queue import DeckScope
+    from study.services.session import StudySession
+    from study.services.workspace import open_workspace
 
     settings = Settings(timezone="UTC", bury_siblings=False)
     workspace = open_workspace(str(db), settings=settings, sync_bundled=False)
@@ -260,7 +260,7 @@ def test_profile_list_shows_a_stored_name_literally(run_study: Run, db_path: Pat
 
 
 def test_the_apps_error_messages_go_through_the_same_filter() -> None:
-    from study.decks import DeckError
+    from study.domain.decks import DeckError
     from study.tui.host import error_message
 
     shown = error_message(DeckError([f"x.toml:4: unknown key '{ESCAPES}' in [deck]"]))

@@ -10,8 +10,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from study.decks import DeckSpec, NoteSpec
-from study.decks.writing import dump_deck
+from study.domain.decks import DeckSpec, NoteSpec
+from study.domain.decks.writing import dump_deck
 
 STUDY = Path(__file__).resolve().parents[2] / "study"
 NASTY = (
@@ -70,11 +70,17 @@ SQL_WORDS = re.compile(r"\b(SELECT|INSERT|UPDATE|DELETE|PRAGMA|CREATE|DROP|WHERE
 JUSTIFIED = {
     ("storage/database.py", "_pragmas"): "PRAGMA values are constants (PRAGMA binds nothing)",
     ("storage/database.py", "_create_engine"): "holds _pragmas, above",
-    ("maintenance/health.py", "_examine"): "table names and conditions are module constants",
-    ("maintenance/health.py", "repair"): (
+    (
+        "services/maintenance/health.py",
+        "_examine",
+    ): "table names and conditions are module constants",
+    ("services/maintenance/health.py", "repair"): (
         "table and column names are module constants; dates bound"
     ),
-    ("review_log.py", "not_cancelled_sql"): "the review table or alias named by the caller's code",
+    (
+        "domain/review_log.py",
+        "not_cancelled_sql",
+    ): "the review table or alias named by the caller's code",
 }
 
 

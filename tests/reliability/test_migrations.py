@@ -13,15 +13,15 @@ from pathlib import Path
 import pytest
 from reliability_helpers import consistency_problems, integrity, plain
 
-from study.clock import FixedClock
-from study.config import Settings
-from study.maintenance import list_backups
-from study.review_log import ReviewKind, day_of, time_of
-from study.scheduling import SCHEDULE_FIELDS
-from study.session import StudySession
+from study.domain.clock import FixedClock
+from study.domain.config import Settings
+from study.domain.review_log import ReviewKind, day_of, time_of
+from study.domain.scheduling import SCHEDULE_FIELDS
+from study.services.maintenance import list_backups
+from study.services.session import StudySession
+from study.services.workspace import open_workspace
 from study.storage.database import SCHEMA_VERSION, StorageError, open_database
 from study.storage.repository import card_rows, list_learners
-from study.workspace import open_workspace
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 DUMPS = sorted(FIXTURES.glob("schema_v*.sql"))

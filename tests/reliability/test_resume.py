@@ -7,11 +7,11 @@ from pathlib import Path
 
 from reliability_helpers import consistency_problems, deck_file
 
-from study.clock import FixedClock
-from study.config import Settings
-from study.library import import_deck_files
-from study.session import StudySession
-from study.workspace import open_workspace
+from study.domain.clock import FixedClock
+from study.domain.config import Settings
+from study.services.library import import_deck_files
+from study.services.session import StudySession
+from study.services.workspace import open_workspace
 
 SETTINGS = Settings(timezone="UTC", bury_siblings=False, drill_gap=0, daily_backup=False)
 

@@ -18,12 +18,12 @@ from typing import Any
 from reliability_helpers import PYTHON, env_for, integrity, kill_after_ready
 from sqlalchemy import event
 
-from study.config import Settings
-from study.decks import DeckSpec, NoteSpec
-from study.decks.writing import dump_deck
-from study.library import import_deck_files
-from study.session import StudySession
-from study.workspace import open_workspace
+from study.domain.config import Settings
+from study.domain.decks import DeckSpec, NoteSpec
+from study.domain.decks.writing import dump_deck
+from study.services.library import import_deck_files
+from study.services.session import StudySession
+from study.services.workspace import open_workspace
 
 
 def _spec(cards: int, back: str = "v1", version: int = 1) -> DeckSpec:
@@ -73,10 +73,10 @@ def test_a_reimport_runs_as_many_statements_for_a_large_deck_as_for_a_small_one(
 REIMPORT = r"""
 import sys
 from pathlib import Path
-from study.clock import SystemClock
-from study.config import Settings
-from study.library import import_deck_files
-from study.workspace import open_workspace
+from study.domain.clock import SystemClock
+from study.domain.config import Settings
+from study.services.library import import_deck_files
+from study.services.workspace import open_workspace
 ws = open_workspace(sys.argv[1], settings=Settings(daily_backup=False), sync_bundled=False)
 print("READY", flush=True)
 import_deck_files(ws.database, [Path(sys.argv[2])], SystemClock().now())
@@ -166,10 +166,10 @@ def test_a_plan_made_before_another_import_is_worked_out_again(tmp_path: Path) -
 
 GRADER = r"""
 import sys, time
-from study.config import Settings
-from study.queue import DeckScope
-from study.session import StudySession
-from study.workspace import open_workspace
+from study.domain.config import Settings
+from study.services.queue import DeckScope
+from study.services.session import StudySession
+from study.services.workspace import open_workspace
 settings = Settings(timezone="UTC", new_per_day=10**6, bury_siblings=False, daily_backup=False)
 ws = open_workspace(sys.argv[1], settings=settings, sync_bundled=False)
 session = StudySession(ws.database, ws.learner_id, settings, ws.clock, scope=DeckScope(["small"]))

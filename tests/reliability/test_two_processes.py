@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from reliability_helpers import consistency_problems, deck_file, integrity, start_driver
 
-from study.config import Settings
-from study.library import import_deck_files
-from study.workspace import open_workspace
+from study.domain.config import Settings
+from study.services.library import import_deck_files
+from study.services.workspace import open_workspace
 
 GRADES = 150
 

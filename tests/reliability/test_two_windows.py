@@ -12,18 +12,18 @@ from pathlib import Path
 
 from reliability_helpers import PYTHON, consistency_problems, deck_file, env_for, integrity
 
-from study.config import Settings
-from study.library import import_deck_files
-from study.workspace import open_workspace
+from study.domain.config import Settings
+from study.services.library import import_deck_files
+from study.services.workspace import open_workspace
 
 # One window: builds its whole queue, says READY, waits for GO on its input (sent once
 # both windows are ready), then grades every card it was given, 5 each time (a failed
 # grade would add drills).
 WINDOW = r"""
 import sys
-from study.config import Settings
-from study.session import StudySession
-from study.workspace import open_workspace
+from study.domain.config import Settings
+from study.services.session import StudySession
+from study.services.workspace import open_workspace
 
 db = sys.argv[1]
 settings = Settings(timezone="UTC", new_per_day=100000, reviews_per_day=100000,

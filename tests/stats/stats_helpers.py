@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from study.config import Settings
-from study.library import import_deck_files
-from study.stats import Stats, compute_stats
+from study.domain.config import Settings
+from study.services.library import import_deck_files
+from study.services.stats import Stats, compute_stats
 from study.storage.database import Database
 from study.storage.models import Card, CardState, Review
 from study.storage.repository import card_keys

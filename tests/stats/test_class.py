@@ -16,10 +16,10 @@ from typing import Any
 
 import pytest
 
-from study.class_stats import NotATutorError, class_report
+from study.services.class_stats import NotATutorError, class_report
+from study.services.workspace import open_workspace
 from study.storage.database import Database
 from study.storage.repository import get_or_create_learner
-from study.workspace import open_workspace
 from tests.conftest import START, DeckFactory, basic
 from tests.stats.stats_helpers import TODAY, History
 
@@ -151,8 +151,8 @@ def test_only_a_tutor_sees_the_class(database: Database, school: dict[str, Histo
 
 
 def _grade_as(db_url: str, profile: str, grades: int) -> None:
-    from study.config import Settings
-    from study.session import StudySession
+    from study.domain.config import Settings
+    from study.services.session import StudySession
 
     settings = Settings(timezone="UTC", daily_backup=False)
     workspace = open_workspace(db_url, profile, settings=settings, sync_bundled=False)

@@ -6,9 +6,9 @@ from datetime import date
 
 from rich.console import Console
 
-from study.class_render import render_class
-from study.class_stats import ClassCard, ClassReport
-from study.stats import Retention
+from study.services.class_render import render_class
+from study.services.class_stats import ClassCard, ClassReport
+from study.services.stats import Retention
 
 
 def _shown(report: ClassReport, width: int) -> str:

@@ -13,10 +13,10 @@ import pytest
 from click.testing import CliRunner
 
 from study.cli import cli
-from study.clock import FixedClock
-from study.config import Settings
-from study.queue import DeckScope
-from study.session import StudySession
+from study.domain.clock import FixedClock
+from study.domain.config import Settings
+from study.services.queue import DeckScope
+from study.services.session import StudySession
 from study.storage.database import open_database
 from study.storage.models import CardState
 from study.storage.repository import get_or_create_learner

@@ -16,10 +16,11 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlmodel import select
 
-from study.cards import MATURE_INTERVAL, question_and_answer, state_name
-from study.config import Settings
-from study.stats import stats_json
-from study.stats.figures import (
+from study.domain.cards import MATURE_INTERVAL, question_and_answer, state_name
+from study.domain.config import Settings
+from study.domain.streak import streaks
+from study.services.stats import stats_json
+from study.services.stats.figures import (
     CALENDAR_DAYS,
     FORECAST_DAYS,
     HARDEST_LIMIT,
@@ -29,7 +30,6 @@ from study.stats.figures import (
 )
 from study.storage.database import Database
 from study.storage.models import Card, CardState, Deck, Note, NoteTag, Review
-from study.streak import streaks
 from tests.conftest import DeckFactory, basic, cloze
 from tests.stats.stats_helpers import TODAY, History
 

@@ -8,7 +8,7 @@ import re
 from hypothesis import given
 from hypothesis import strategies as st
 
-from study.stats_render import _bar_plot, whole_ticks
+from study.services.stats_render import _bar_plot, whole_ticks
 
 
 @given(st.integers(1, 10_000_000))

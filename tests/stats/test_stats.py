@@ -12,15 +12,15 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlmodel import select
 
-from study.cards import state_name
-from study.clock import FixedClock
-from study.config import Settings
-from study.session import StudySession
-from study.stats import Retention, StateCounts, compute_stats, stats_json
+from study.domain.cards import state_name
+from study.domain.clock import FixedClock
+from study.domain.config import Settings
+from study.domain.streak import streaks
+from study.services.session import StudySession
+from study.services.stats import Retention, StateCounts, compute_stats, stats_json
 from study.storage.database import Database
 from study.storage.models import Card, CardState, Review
 from study.storage.repository import card_rows
-from study.streak import streaks
 from tests.conftest import DeckFactory, basic
 from tests.stats.stats_helpers import TODAY, History
 

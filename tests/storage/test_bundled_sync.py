@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from study import library
-from study.clock import FixedClock
+from study.domain.clock import FixedClock
+from study.services import library
 from study.storage.database import Database
 from study.storage.repository import list_decks
 from tests.conftest import DeckFactory

@@ -7,11 +7,11 @@ import json
 
 from sqlmodel import select
 
-from study.clock import FixedClock
-from study.config import Settings
-from study.library import import_deck_files
-from study.scheduling import SCHEDULE_FIELDS
-from study.session import StudySession
+from study.domain.clock import FixedClock
+from study.domain.config import Settings
+from study.domain.scheduling import SCHEDULE_FIELDS
+from study.services.library import import_deck_files
+from study.services.session import StudySession
 from study.storage.database import Database
 from study.storage.models import CardState, ReviewUndo
 from tests.conftest import ZONE, DeckFactory, basic, cloze

@@ -10,7 +10,7 @@ import pytest
 import sqlalchemy as sa
 from sqlmodel import select
 
-from study.errors import UserError
+from study.domain.errors import UserError
 from study.storage.database import (
     SCHEMA_VERSION,
     Database,

@@ -15,12 +15,12 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
-from study.clock import FixedClock
-from study.config import Settings
-from study.library import import_deck_files
-from study.review_log import ReviewKind
-from study.scheduling import NEW_CARD
-from study.session import StudySession
+from study.domain.clock import FixedClock
+from study.domain.config import Settings
+from study.domain.review_log import ReviewKind
+from study.domain.scheduling import NEW_CARD
+from study.services.library import import_deck_files
+from study.services.session import StudySession
 from study.storage.database import Database, DirectConnection, open_database
 from study.storage.repository import get_or_create_learner, load_schedule, save_schedule
 from tests.conftest import START, ZONE, DeckFactory, basic, cloze, run_elsewhere

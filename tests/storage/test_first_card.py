@@ -1,4 +1,4 @@
-"""study.first_card: the first card of `study review`, read with sqlite3 before SQLAlchemy;
+"""study.services.first_card: the first card of `study review`, read with sqlite3 before SQLAlchemy;
 and the deck list's counts, read by the same queue code.
 
 The fast path must show exactly what the session would show, so most tests compare it
@@ -20,15 +20,15 @@ from hypothesis import given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from study import first_card
-from study.clock import FixedClock, study_day
-from study.config import DeckLimits, Settings
-from study.decks import decks_matching
-from study.first_card import FirstView, SqliteReader, read_first_view, sqlite_file
-from study.library import import_deck_files, sync_bundled_decks
-from study.overview import overview, scope_title
-from study.queue import DeckScope
-from study.session import StudySession
+from study.domain.clock import FixedClock, study_day
+from study.domain.config import DeckLimits, Settings
+from study.domain.decks import decks_matching
+from study.services import first_card
+from study.services.first_card import FirstView, SqliteReader, read_first_view, sqlite_file
+from study.services.library import import_deck_files, sync_bundled_decks
+from study.services.overview import overview, scope_title
+from study.services.queue import DeckScope
+from study.services.session import StudySession
 from study.storage.database import Database, open_database
 from study.storage.repository import get_or_create_learner, resolve_decks
 from tests.conftest import START, ZONE, DeckFactory, basic, cloze
@@ -252,7 +252,7 @@ def test_the_sqlite_reader_binds_lists_dates_and_booleans_as_sqlalchemy_stores_t
 
 
 def _bundled() -> list[Path]:
-    from study.decks import bundled_deck_files
+    from study.domain.decks import bundled_deck_files
 
     return bundled_deck_files()
 

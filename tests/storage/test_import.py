@@ -9,11 +9,11 @@ import pytest
 import sqlalchemy as sa
 from sqlmodel import select
 
-from study.clock import FixedClock
-from study.config import Settings
-from study.decks import DeckError
-from study.library import import_deck_files
-from study.session import StudySession
+from study.domain.clock import FixedClock
+from study.domain.config import Settings
+from study.domain.decks import DeckError
+from study.services.library import import_deck_files
+from study.services.session import StudySession
 from study.storage.database import Database
 from study.storage.models import Card, CardState, Note, Review
 from study.storage.repository import NotFoundError, card_rows, resolve_decks

@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from study.queue import _DONE_TODAY
+from study.services.queue import _DONE_TODAY
 from study.storage.database import Database
 from study.storage.models import Review, ReviewUndo
 

@@ -11,14 +11,14 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlmodel import select
 
-from study.clock import FixedClock, study_day
-from study.config import DeckLimits, Settings, raised_limits
-from study.library import import_deck_files
-from study.overview import overview
-from study.queue import DeckScope
-from study.review_log import ReviewKind
-from study.scheduling import SCHEDULE_FIELDS
-from study.session import StudySession
+from study.domain.clock import FixedClock, study_day
+from study.domain.config import DeckLimits, Settings, raised_limits
+from study.domain.review_log import ReviewKind
+from study.domain.scheduling import SCHEDULE_FIELDS
+from study.services.library import import_deck_files
+from study.services.overview import overview
+from study.services.queue import DeckScope
+from study.services.session import StudySession
 from study.storage.database import Database
 from study.storage.models import CardState, Review
 from study.storage.repository import not_cancelled, resolve_decks, set_flags

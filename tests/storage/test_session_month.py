@@ -3,7 +3,7 @@
 Thirty days of sessions at random evening hours (some past midnight), with random
 grades, undos (in the same session and after reopening), buried and suspended cards and
 a cram session. After every day the review log is checked against the rules, and every
-card's schedule is recomputed from the log with study.sm2 and compared with the database.
+card's schedule is recomputed from the log with study.domain.sm2 and compared with the database.
 """
 
 from __future__ import annotations
@@ -17,11 +17,11 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlmodel import select
 
-from study import sm2
-from study.clock import FixedClock
-from study.config import DeckLimits, Settings
-from study.library import import_deck_files
-from study.session import StudySession
+from study.domain import sm2
+from study.domain.clock import FixedClock
+from study.domain.config import DeckLimits, Settings
+from study.services.library import import_deck_files
+from study.services.session import StudySession
 from study.storage.database import Database
 from study.storage.models import Card, CardState, Review
 from study.storage.repository import not_cancelled

@@ -14,10 +14,10 @@ import pytest
 from textual.app import App
 from textual.pilot import Pilot
 
-from study.clock import FixedClock
-from study.config import Settings
-from study.library import import_deck_files
-from study.workspace import Workspace, open_workspace
+from study.domain.clock import FixedClock
+from study.domain.config import Settings
+from study.services.library import import_deck_files
+from study.services.workspace import Workspace, open_workspace
 
 START = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)  # a Monday
 

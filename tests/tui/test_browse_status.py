@@ -6,11 +6,11 @@ from pathlib import Path
 
 from textual.widgets import Static
 
-from study.clock import FixedClock
-from study.config import Settings
-from study.library import import_deck_files
+from study.domain.clock import FixedClock
+from study.domain.config import Settings
+from study.services.library import import_deck_files
+from study.services.workspace import Workspace, open_workspace
 from study.tui.app import StudyApp
-from study.workspace import Workspace, open_workspace
 
 from .conftest import settle
 

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from study.browse import ReadOnlyDeckError, card_location
-from study.clock import FixedClock
-from study.library import import_deck_files
+from study.domain.clock import FixedClock
+from study.services.browse import ReadOnlyDeckError, card_location
+from study.services.library import import_deck_files
 
 from .conftest import make_workspace, write_decks
 

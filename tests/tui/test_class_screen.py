@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from study.clock import FixedClock
+from study.domain.clock import FixedClock
+from study.services.workspace import open_workspace
 from study.storage.repository import get_or_create_learner
 from study.tui.app import StudyApp
 from study.tui.screens.class_view import ClassScreen
 from study.tui.screens.home import HomeScreen
-from study.workspace import open_workspace
 
 from .conftest import make_workspace, screen_text, settle
 

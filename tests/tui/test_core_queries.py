@@ -1,4 +1,5 @@
-"""The core queries behind the screens: study.overview (home) and study.browse (browse)."""
+"""The core queries behind the screens: study.services.overview (home) and
+study.services.browse (browse)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from study.browse import (
+from study.domain.cards import CardContent
+from study.domain.clock import FixedClock
+from study.domain.config import DeckLimits, Settings
+from study.domain.errors import UserError
+from study.services.browse import (
     BrowseFilter,
     CardLocation,
     NoEditorError,
@@ -19,16 +24,12 @@ from study.browse import (
     history,
     source_passage,
 )
-from study.cards import CardContent
-from study.clock import FixedClock
-from study.config import DeckLimits, Settings
-from study.errors import UserError
-from study.library import import_deck_files
-from study.overview import Overview, overview, streak, today_work
-from study.session import StudySession
+from study.services.library import import_deck_files
+from study.services.overview import Overview, overview, streak, today_work
+from study.services.session import StudySession
+from study.services.workspace import Workspace
 from study.storage.models import Material, Review
 from study.storage.repository import card_keys
-from study.workspace import Workspace
 
 from .conftest import make_workspace
 
@@ -65,7 +66,7 @@ def read(workspace: Workspace) -> Overview:
 
 
 def session_new_cards(workspace: Workspace, deck_ids: list[str] | None) -> int:
-    from study.queue import DeckScope
+    from study.services.queue import DeckScope
 
     study = StudySession(
         workspace.database,
@@ -100,7 +101,7 @@ def test_deck_counts_apply_limits_like_the_session(tmp_path: Path, clock: FixedC
 
 def test_cards_studied_today_use_up_the_limits(tmp_path: Path, clock: FixedClock) -> None:
     workspace = tree_workspace(tmp_path, clock, Settings(timezone="UTC", new_per_day=3))
-    from study.queue import DeckScope
+    from study.services.queue import DeckScope
 
     study = StudySession(
         workspace.database,
@@ -121,7 +122,7 @@ def test_cards_studied_today_use_up_the_limits(tmp_path: Path, clock: FixedClock
 
 def test_due_reviews_are_counted_on_their_day(tmp_path: Path, clock: FixedClock) -> None:
     workspace = tree_workspace(tmp_path, clock, Settings(timezone="UTC", new_per_day=1))
-    from study.queue import DeckScope
+    from study.services.queue import DeckScope
 
     study = StudySession(
         workspace.database, workspace.learner_id, workspace.settings, clock, DeckScope(["other"])
@@ -379,7 +380,7 @@ def test_the_editor_opens_at_the_line() -> None:
 
 
 def test_a_session_is_named_after_its_decks_and_tag(tmp_path: Path, clock: FixedClock) -> None:
-    from study.overview import scope_title
+    from study.services.overview import scope_title
 
     workspace = tree_workspace(tmp_path, clock, Settings(timezone="UTC"))
     with workspace.database.reader() as reader:

@@ -1,4 +1,5 @@
-"""`study review` and `study` from a first screen read before SQLAlchemy loads (study.first_card).
+"""`study review` and `study` from a first screen read before SQLAlchemy loads
+(study.services.first_card).
 
 The card is on screen while the workspace is still opening; the learner can reveal and
 grade it at once, and the grade is saved as soon as the session has taken over.
@@ -12,15 +13,15 @@ from pathlib import Path
 import pytest
 from textual.pilot import Pilot
 
-from study import first_card
-from study.clock import FixedClock
-from study.errors import StorageError
-from study.first_card import FirstView, read_first_home, read_first_view
-from study.queue import DeckScope
+from study.domain.clock import FixedClock
+from study.domain.errors import StorageError
+from study.services import first_card
+from study.services.first_card import FirstView, read_first_home, read_first_view
+from study.services.queue import DeckScope
+from study.services.workspace import Workspace
 from study.tui.app import StudyApp
 from study.tui.screens.home import HomeScreen
 from study.tui.screens.review import ReviewScreen
-from study.workspace import Workspace
 
 from .conftest import make_workspace, screen_text, settle
 from .test_review import Timer, graded, shown_card

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from study.services.workspace import Workspace
 from study.tui.app import StudyApp
 from study.tui.screens.help import HelpScreen
-from study.workspace import Workspace
 
 from .conftest import screen_text, settle
 

@@ -10,8 +10,9 @@ from textual import events
 from textual.binding import Binding
 from textual.widgets import DataTable, Input, OptionList
 
-from study.clock import FixedClock
-from study.library import import_deck_files
+from study.domain.clock import FixedClock
+from study.services.library import import_deck_files
+from study.services.workspace import Workspace
 from study.storage.models import CardState
 from study.tui.app import StudyApp
 from study.tui.host import error_message
@@ -21,7 +22,6 @@ from study.tui.screens.help import HelpScreen, help_content
 from study.tui.screens.home import HomeScreen
 from study.tui.screens.review import ReviewScreen
 from study.tui.screens.stats import StatsScreen
-from study.workspace import Workspace
 
 from .conftest import make_workspace, screen_text, settle, write_decks
 
@@ -402,7 +402,7 @@ async def test_the_command_palette_lists_the_screens_actions(workspace: Workspac
 
 
 async def test_the_theme_follows_the_setting_and_toggles(tmp_path: Path, clock: FixedClock) -> None:
-    from study.config import Settings, load_settings, save_settings
+    from study.domain.config import Settings, load_settings, save_settings
 
     save_settings(Settings(theme="light"))
     workspace = make_workspace(tmp_path, clock, Settings(timezone="UTC", theme="light"))
@@ -423,7 +423,7 @@ def test_errors_become_one_clear_line() -> None:
 
     import sqlalchemy as sa
 
-    from study.decks import DeckError
+    from study.domain.decks import DeckError
     from study.storage.database import StorageError
 
     assert error_message(StorageError("cannot open the database")) == "cannot open the database"

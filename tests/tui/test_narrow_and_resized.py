@@ -8,14 +8,14 @@ from typing import Any
 
 import pytest
 
-from study.clock import FixedClock
-from study.stats_render import stats_renderable
+from study.domain.clock import FixedClock
+from study.services.stats_render import stats_renderable
+from study.services.workspace import Workspace
 from study.storage.repository import get_or_create_learner
 from study.tui.app import StudyApp
 from study.tui.screens import stats as stats_screen
 from study.tui.screens.stats import StatsScreen
 from study.tui.widgets.footer import WIDE
-from study.workspace import Workspace
 
 from .conftest import make_workspace, screen_text, settle
 from .test_review import review_app

@@ -9,20 +9,20 @@ from pathlib import Path
 import pytest
 from sqlmodel import col, select
 
-from study.browse import CardLocation
-from study.cardgen.merge import merge_with_existing
-from study.clock import FixedClock
-from study.config import Settings
-from study.decks.reading import load_deck
-from study.library import import_deck_files
-from study.queue import DeckScope
+from study.domain.clock import FixedClock
+from study.domain.config import Settings
+from study.domain.decks.reading import load_deck
+from study.services.browse import CardLocation
+from study.services.cardgen.merge import merge_with_existing
+from study.services.library import import_deck_files
+from study.services.queue import DeckScope
+from study.services.workspace import Workspace
 from study.storage.database import StorageError
 from study.storage.models import CardState, Deck, Review
 from study.storage.repository import not_cancelled
 from study.tui.app import StudyApp
 from study.tui.screens.dialogs import CopyDeckDialog, PassageScreen
 from study.tui.screens.review import ReviewScreen
-from study.workspace import Workspace
 
 from .conftest import make_workspace, screen_text, settle, write_decks
 
@@ -410,7 +410,7 @@ async def test_a_session_that_cannot_start_shows_a_message_not_a_traceback(
     def broken(*args: object, **kwargs: object) -> None:
         raise StorageError("the database file is damaged; restore a backup")
 
-    monkeypatch.setattr("study.session.StudySession", broken)
+    monkeypatch.setattr("study.services.session.StudySession", broken)
     app = review_app(workspace)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)

@@ -14,11 +14,11 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import OptionList
 
-from study.clock import FixedClock
-from study.config import Settings
-from study.library import import_deck_files
-from study.queue import DeckScope
-from study.session import StudySession
+from study.domain.clock import FixedClock
+from study.domain.config import Settings
+from study.services.library import import_deck_files
+from study.services.queue import DeckScope
+from study.services.session import StudySession
 from study.storage.repository import get_or_create_learner
 from study.tui.app import StudyApp
 
@@ -212,7 +212,7 @@ def test_light_theme(snap_compare: Any, tmp_path: Path, size: tuple[int, int]) -
 @pytest.mark.parametrize("size", SIZES)
 def test_review_long_answer(snap_compare: Any, tmp_path: Path, size: tuple[int, int]) -> None:
     """An answer with extra and note longer than 80x24 shows: the line under it says so."""
-    from study.library import import_deck_files
+    from study.services.library import import_deck_files
 
     from .test_study_flow import LONG_DECK
 

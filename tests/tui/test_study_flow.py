@@ -10,17 +10,17 @@ from sqlmodel import select
 from textual import events
 from textual.widgets import DataTable, Input
 
-from study.browse import CardLocation
-from study.clock import FixedClock
-from study.config import Settings, load_settings
-from study.library import import_deck_files
-from study.queue import DeckScope
+from study.domain.clock import FixedClock
+from study.domain.config import Settings, load_settings
+from study.services.browse import CardLocation
+from study.services.library import import_deck_files
+from study.services.queue import DeckScope
+from study.services.workspace import Workspace, open_workspace
 from study.storage.models import CardState
 from study.tui.app import StudyApp
 from study.tui.screens.browse import BrowseScreen
 from study.tui.screens.help import HelpScreen
 from study.tui.screens.stats import StatsScreen
-from study.workspace import Workspace, open_workspace
 
 from .conftest import make_workspace, screen_text, settle
 from .test_review import Timer, answer, review_app, shown_card, state
@@ -137,7 +137,7 @@ async def test_a_word_typed_on_the_browse_table_searches_and_changes_nothing(
 async def test_browse_unflags_unburies_and_filters_buried_cards(
     workspace: Workspace, clock: FixedClock
 ) -> None:
-    from study.session import StudySession
+    from study.services.session import StudySession
 
     session = StudySession(workspace.database, workspace.learner_id, workspace.settings, clock)
     session.flag("unclear")  # avn-name

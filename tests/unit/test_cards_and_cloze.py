@@ -8,8 +8,15 @@ from types import SimpleNamespace
 from hypothesis import given
 from hypothesis import strategies as st
 
-from study import cloze
-from study.cards import card_id, join_tags, printable, question_and_answer, split_tags, state_name
+from study.domain import cloze
+from study.domain.cards import (
+    card_id,
+    join_tags,
+    printable,
+    question_and_answer,
+    split_tags,
+    state_name,
+)
 
 TEXT = "{{c1::Gout}} is caused by {{c2::urate::a salt}} crystals; {{c1::acute}} attacks"
 

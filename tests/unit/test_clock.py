@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from study.clock import FixedClock, SystemClock, day_start, study_day
+from study.domain.clock import FixedClock, SystemClock, day_start, study_day
 
 LONDON = ZoneInfo("Europe/London")
 NEW_YORK = ZoneInfo("America/New_York")

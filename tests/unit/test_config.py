@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from study.config import (
+from study.domain.config import (
     DESCRIPTIONS,
     DeckLimits,
     Settings,

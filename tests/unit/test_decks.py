@@ -9,9 +9,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from study.decks import DeckError, DeckSpec, NoteSpec, RemovedCard, Source, anki_name_problem
-from study.decks.reading import deck_header, load_deck, parse_deck
-from study.decks.writing import dump_deck, mark_note_edited
+from study.domain.decks import DeckError, DeckSpec, NoteSpec, RemovedCard, Source, anki_name_problem
+from study.domain.decks.reading import deck_header, load_deck, parse_deck
+from study.domain.decks.writing import dump_deck, mark_note_edited
 
 PATH = Path("decks/test.toml")
 

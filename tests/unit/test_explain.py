@@ -1,4 +1,4 @@
-"""The one place that words an error for the learner (study.explain), for the command
+"""The one place that words an error for the learner (study.services.explain), for the command
 line and the app."""
 
 from __future__ import annotations
@@ -6,9 +6,9 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from study.decks import DeckError
-from study.errors import StorageError, UserError
-from study.explain import explain
+from study.domain.decks import DeckError
+from study.domain.errors import StorageError, UserError
+from study.services.explain import explain
 
 
 def test_a_deck_files_problems_are_listed_up_to_each_places_limit() -> None:

@@ -16,10 +16,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from study import sm2
-from study.review_log import ReviewKind
-from study.review_undo import derived_before, restored, undo_record
-from study.scheduling import (
+from study.domain import sm2
+from study.domain.review_log import ReviewKind
+from study.domain.review_undo import derived_before, restored, undo_record
+from study.domain.scheduling import (
     NEW_CARD,
     SCHEDULE_FIELDS,
     Policy,

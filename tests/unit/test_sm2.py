@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from study import sm2
-from study.sm2 import MAX_INTERVAL, Grade, Sm2State, review
+from study.domain import sm2
+from study.domain.sm2 import MAX_INTERVAL, Grade, Sm2State, review
 
 
 def run(grades: list[int], state: Sm2State | None = None) -> list[Sm2State]:

@@ -1,10 +1,10 @@
-"""The streak rule, written once (study.streak) for the home screen, stats and class."""
+"""The streak rule, written once (study.domain.streak) for the home screen, stats and class."""
 
 from __future__ import annotations
 
 from datetime import date, timedelta
 
-from study.streak import current_streak, streaks
+from study.domain.streak import current_streak, streaks
 
 TODAY = date(2026, 3, 10)
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from rich.console import Console
 
-from study.stats import GroupFigures, Retention, StateCounts
-from study.stats_render import _group_table
+from study.services.stats import GroupFigures, Retention, StateCounts
+from study.services.stats_render import _group_table
 
 
 def test_tag_names_are_not_broken_in_the_middle_of_a_word_at_80_columns() -> None:

@@ -1,6 +1,6 @@
 """Browse: a searchable, filterable table of cards, a page at a time.
 
-Filtering and paging happen in SQL (:mod:`study.browse`), so a large collection opens
+Filtering and paging happen in SQL (:mod:`study.services.browse`), so a large collection opens
 as fast as a small one.
 """
 
@@ -16,8 +16,9 @@ from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import DataTable, Input, Select, Static
 
-from study import cloze
-from study.browse import (
+from study.domain import cloze
+from study.domain.cards import printable
+from study.services.browse import (
     FILTER_STATES,
     PAGE_SIZE,
     SORTS,
@@ -26,8 +27,7 @@ from study.browse import (
     browse,
     change_cards,
 )
-from study.cards import printable
-from study.overview import tags
+from study.services.overview import tags
 from study.storage.repository import CardRow, card_rows, list_decks
 from study.tui.widgets.footer import StudyFooter
 from study.tui.widgets.session_counts import plural

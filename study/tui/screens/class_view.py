@@ -1,4 +1,5 @@
-"""Class: the tutor's view of every learner, drawn by :func:`study.class_render.class_renderable`.
+"""Class: the tutor's view of every learner, drawn by
+:func:`study.services.class_render.class_renderable`.
 
 Reached from the home screen (key ``l``) when the database holds more than one profile;
 a profile that is not a tutor is told so, and sees nothing of the others.
@@ -8,13 +9,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from study.class_render import class_renderable
+from study.services.class_render import class_renderable
 from study.tui.screens.stats import FiguresScreen
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
 
-    from study.workspace import Workspace
+    from study.services.workspace import Workspace
 
 
 class ClassScreen(FiguresScreen):

@@ -16,11 +16,11 @@ from textual.screen import ModalScreen
 from textual.widgets import DataTable, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from study.browse import HistoryEntry, Passage, history
-from study.cards import printable
-from study.library import import_deck_files
-from study.overview import DeckNode, tags
-from study.queue import DeckScope
+from study.domain.cards import printable
+from study.services.browse import HistoryEntry, Passage, history
+from study.services.library import import_deck_files
+from study.services.overview import DeckNode, tags
+from study.services.queue import DeckScope
 from study.tui.host import error_message
 from study.tui.widgets.card_text import literal, passage_content
 from study.tui.widgets.footer import StudyFooter

@@ -11,7 +11,7 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Static
 
-from study.sm2 import GRADE_MEANINGS
+from study.domain.sm2 import GRADE_MEANINGS
 from study.tui.host import APP_BINDINGS
 from study.tui.widgets.footer import StudyFooter
 from study.tui.widgets.grade_bar import GRADE_STYLES

@@ -14,10 +14,10 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
-from study.cards import printable
-from study.decks import SEPARATOR
-from study.overview import DeckNode, Overview, overview
-from study.queue import DeckScope, Waiting, waiting
+from study.domain.cards import printable
+from study.domain.decks import SEPARATOR
+from study.services.overview import DeckNode, Overview, overview
+from study.services.queue import DeckScope, Waiting, waiting
 from study.tui.host import error_message
 from study.tui.widgets.footer import StudyFooter
 from study.tui.widgets.session_counts import (
@@ -32,8 +32,8 @@ from study.tui.widgets.session_counts import (
 from study.tui.widgets.styling import rich_text
 
 if TYPE_CHECKING:
+    from study.services.workspace import Workspace
     from study.tui.host import StudyHost
-    from study.workspace import Workspace
 
 ALL = "__all__"
 COUNT_WIDTH = 6
@@ -131,7 +131,7 @@ class HomeScreen(Screen[None]):
 
     def __init__(self, first: Overview | None = None) -> None:
         super().__init__()
-        self.first = first  # read before the workspace opened (study.first_card)
+        self.first = first  # read before the workspace opened (study.services.first_card)
         self.data: Overview | None = None
         self.nodes: dict[str, DeckNode] = {}  # the rows on show, by path
         self.folded: set[str] = set()  # paths of parents whose children are hidden
@@ -388,7 +388,7 @@ class HomeScreen(Screen[None]):
 
     async def action_more(self) -> None:
         """Study the selected deck with today's limits raised once (Anki's custom study)."""
-        from study.config import raised_limits
+        from study.domain.config import raised_limits
         from study.tui.screens.review import ReviewScreen
 
         scope = self.selected_scope()
@@ -505,9 +505,9 @@ class HomeScreen(Screen[None]):
 
 
 def _class_size(workspace: Workspace) -> int:
-    """The number of profiles, read in a worker thread: study.class_stats imports
+    """The number of profiles, read in a worker thread: study.services.class_stats imports
     SQLAlchemy, which must load neither before the deck list is drawn (issue 9) nor on
     the event loop, where it would hold up the first frames."""
-    from study.class_stats import class_size
+    from study.services.class_stats import class_size
 
     return class_size(workspace.database)

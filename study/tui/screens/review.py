@@ -1,6 +1,6 @@
 """Review: one card at a time, graded 0-5, every grade saved before the next card shows.
 
-The screen holds a :class:`study.session.StudySession` and calls it; database work runs
+The screen holds a :class:`study.services.session.StudySession` and calls it; database work runs
 in a thread while the screen ignores grade keys, so a card is never graded twice. Here
 are loading, the keys, grading and the session's undo, suspend and bury; drawing is in
 its base ReviewDisplay (``review_display``), flag, source and edit in CardActions
@@ -16,9 +16,9 @@ from textual import work
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 
-from study.config import Settings
-from study.queue import DeckScope
-from study.sm2 import GRADE_MEANINGS
+from study.domain.config import Settings
+from study.domain.sm2 import GRADE_MEANINGS
+from study.services.queue import DeckScope
 from study.tui.screens.review_actions import CardActions
 from study.tui.screens.review_display import (
     ANSWER,
@@ -30,9 +30,9 @@ from study.tui.screens.review_display import (
 from study.tui.widgets.session_counts import extra_today
 
 if TYPE_CHECKING:
-    from study.first_card import FirstView
-    from study.session import GradeOutcome, StudySession
-    from study.workspace import Workspace
+    from study.services.first_card import FirstView
+    from study.services.session import GradeOutcome, StudySession
+    from study.services.workspace import Workspace
 
 # What an undo took back, as the notification names it.
 UNDONE = {
@@ -82,7 +82,7 @@ class ReviewScreen(CardActions):
         super().__init__(cram=cram, title=title)
         self.scope = scope or DeckScope()
         self.settings = settings  # raised limits for "study more today"; else the workspace's
-        self.first = first  # a card read before the workspace opened (study.first_card)
+        self.first = first  # a card read before the workspace opened (study.services.first_card)
         self.ready = asyncio.Event()  # set once self.session is there
         self.handing_over = False  # showing `first`: reveal and one grade may go ahead
 
@@ -104,8 +104,8 @@ class ReviewScreen(CardActions):
         ws = app.workspace
 
         def begin() -> View:
-            from study.overview import scope_title
-            from study.session import StudySession
+            from study.services.overview import scope_title
+            from study.services.session import StudySession
 
             if not self.title_text:
                 with ws.database.reader() as reader:
@@ -155,7 +155,7 @@ class ReviewScreen(CardActions):
         app = self.study_app
 
         def begin(ws: Workspace) -> StudySession:
-            from study.session import StudySession
+            from study.services.session import StudySession
 
             return StudySession(
                 ws.database,
@@ -180,7 +180,7 @@ class ReviewScreen(CardActions):
         """Study more today: the same scope with the daily limits raised once."""
         if self.phase != END or self.busy or not self.more_today() or self.view is None:
             return
-        from study.config import raised_limits
+        from study.domain.config import raised_limits
 
         assert self.view.summary is not None
         settings = self.study_app.workspace.settings

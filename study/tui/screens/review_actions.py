@@ -9,11 +9,11 @@ from typing import TYPE_CHECKING, Any
 
 from textual import work
 
-from study.cards import CardContent
+from study.domain.cards import CardContent
 from study.tui.screens.review_display import CARD_PHASES, ReviewDisplay, View
 
 if TYPE_CHECKING:
-    from study.browse import BundledDeckError, Passage
+    from study.services.browse import BundledDeckError, Passage
 
 
 class CardActions(ReviewDisplay):
@@ -78,7 +78,7 @@ class CardActions(ReviewDisplay):
         ws = self.study_app.workspace
 
         def read() -> Passage | None:
-            from study.browse import source_passage
+            from study.services.browse import source_passage
 
             with ws.database.session() as session:
                 return source_passage(session, card)
@@ -103,7 +103,7 @@ class CardActions(ReviewDisplay):
 
     @work(group="review")
     async def _edit(self, card: CardContent) -> None:
-        from study.browse import BundledDeckError
+        from study.services.browse import BundledDeckError
 
         try:
             await self._edit_located(card)
@@ -112,7 +112,7 @@ class CardActions(ReviewDisplay):
 
     def _offer_copy(self, card: CardContent, error: BundledDeckError) -> None:
         """A bundled deck's card: offer to copy the deck and edit the copy."""
-        from study.library import deck_copy_path
+        from study.services.library import deck_copy_path
         from study.tui.screens.dialogs import CopyDeckDialog
 
         self.busy = False
@@ -126,7 +126,7 @@ class CardActions(ReviewDisplay):
 
     @work(group="review")
     async def _copy_and_edit(self, card: CardContent, deck_id: str) -> None:
-        from study.library import copy_bundled_deck
+        from study.services.library import copy_bundled_deck
 
         app = self.study_app
         ws = app.workspace
@@ -143,7 +143,7 @@ class CardActions(ReviewDisplay):
     async def _edit_located(self, card: CardContent) -> None:
         """Open the editor on the card's deck file and re-import it. Raises
         BundledDeckError (before anything is opened) for a bundled deck's card."""
-        from study.browse import BundledDeckError
+        from study.services.browse import BundledDeckError
 
         app = self.study_app
         ws = app.workspace
@@ -151,7 +151,7 @@ class CardActions(ReviewDisplay):
         assert session is not None
 
         def locate() -> tuple[Any, str]:
-            from study.browse import card_location, deck_text
+            from study.services.browse import card_location, deck_text
 
             with ws.database.session() as db:
                 location = card_location(db, card.card_id)
@@ -172,8 +172,8 @@ class CardActions(ReviewDisplay):
             return
 
         def reimport() -> View | None:
-            from study.browse import keep_edit
-            from study.library import import_deck_files
+            from study.services.browse import keep_edit
+            from study.services.library import import_deck_files
 
             if not keep_edit(location, card.note_id, before):
                 return None

@@ -14,8 +14,8 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Static
 
-from study.cards import CardContent, printable
-from study.queue import Counts, GradePreview
+from study.domain.cards import CardContent, printable
+from study.services.queue import Counts, GradePreview
 from study.tui.host import error_message
 from study.tui.widgets.card_text import literal, question_content
 from study.tui.widgets.footer import StudyFooter
@@ -32,7 +32,7 @@ from study.tui.widgets.session_counts import (
 if TYPE_CHECKING:
     from textual.timer import Timer
 
-    from study.session import StudySession, Summary
+    from study.services.session import StudySession, Summary
     from study.tui.host import StudyHost
 
 LOADING, QUESTION, ANSWER, END = "loading", "question", "answer", "end"
@@ -245,7 +245,7 @@ class ReviewDisplay(Screen[None]):
     def _show_end(self, view: View) -> None:
         self.phase = END
         self._set_card_visible(False)
-        from study.session import Summary
+        from study.services.session import Summary
 
         summary = view.summary or Summary(0, 0, 0, None)
         end = self.query_one("#end", Static)

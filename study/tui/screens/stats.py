@@ -1,4 +1,4 @@
-"""Stats: the progress statistics drawn by :func:`study.stats_render.stats_renderable`."""
+"""Stats: the progress statistics drawn by :func:`study.services.stats_render.stats_renderable`."""
 
 from __future__ import annotations
 
@@ -12,16 +12,16 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Static
 
-from study.cards import printable
-from study.stats_render import stats_renderable
+from study.domain.cards import printable
+from study.services.stats_render import stats_renderable
 from study.tui.host import error_message
 from study.tui.widgets.footer import StudyFooter
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
 
+    from study.services.workspace import Workspace
     from study.tui.host import StudyHost
-    from study.workspace import Workspace
 
 # Columns taken by the screen's margin, the border, the padding around the figures and
 # the vertical scroll bar (the figures are taller than the screen): a chart drawn wider

@@ -1,6 +1,6 @@
 """Card text as Textual Content: always literal, never markup.
 
-Everything a deck author typed goes through :func:`study.cards.printable` (control
+Everything a deck author typed goes through :func:`study.domain.cards.printable` (control
 characters and ANSI escapes made visible) and into ``Content`` as plain text, so
 ``[bold]``, ``[/]`` and ``<b>`` appear exactly as typed.
 """
@@ -11,11 +11,11 @@ from typing import TYPE_CHECKING
 
 from textual.content import Content
 
-from study import cloze
-from study.cards import CardContent, printable
+from study.domain import cloze
+from study.domain.cards import CardContent, printable
 
 if TYPE_CHECKING:
-    from study.browse import Passage
+    from study.services.browse import Passage
 
 DELETION = "bold $text-accent on $accent-muted"
 HIGHLIGHT = "bold $text-warning on $warning-muted"

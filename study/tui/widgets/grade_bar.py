@@ -7,8 +7,8 @@ from pathlib import Path
 from textual.content import Content
 from textual.widget import Widget
 
-from study.queue import GradePreview
-from study.sm2 import GRADE_MEANINGS, PASSING_GRADE
+from study.domain.sm2 import GRADE_MEANINGS, PASSING_GRADE
+from study.services.queue import GradePreview
 
 GRADE_STYLES = {
     0: "bold $text-error",

@@ -5,8 +5,8 @@ from __future__ import annotations
 from textual.content import Content
 from textual.widgets import Static
 
-from study.config import Settings
-from study.queue import Waiting
+from study.domain.config import Settings
+from study.services.queue import Waiting
 
 NEW_STYLE = "bold $text-primary"
 LEARNING_STYLE = "bold $text-error"

@@ -1,0 +1,2 @@
+"""The services: what the app does (study sessions, statistics, export and import,
+maintenance, card generation), over the domain and the storage; never textual."""

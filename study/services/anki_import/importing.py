@@ -1,0 +1,187 @@
+"""The import itself: a package's notes planned, written as study decks, notes moved
+between decks, and progress merged, all in one transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from pathlib import Path
+
+import sqlalchemy as sa
+from sqlmodel import Session, col, select
+
+from study.domain.cards import card_id
+from study.domain.clock import study_day
+from study.domain.config import Settings
+from study.domain.decks import DeckSpec, NoteSpec, anki_name_problem, name_clash
+from study.services.anki_export.notes import note_guid
+from study.services.anki_import.collection import (
+    AnkiCard,
+    AnkiCollection,
+    AnkiImportError,
+    read_collection,
+)
+from study.services.anki_import.notes import NotePlanner, study_deck_id
+from study.services.anki_import.progress import Day, merge_progress
+from study.services.anki_import.report import AnkiImportResult
+from study.storage.database import Database
+from study.storage.models import Card, Deck, Note
+from study.storage.repository import (
+    import_deck,
+)
+
+
+def import_anki(
+    database: Database,
+    learner_id: int,
+    path: Path,
+    *,
+    deck_prefix: str = "",
+    with_progress: bool,
+    now: datetime,
+    settings: Settings,
+) -> AnkiImportResult:
+    """Import the notes (and with ``with_progress`` the schedules and review log) of the
+    Anki package at ``path``, in one transaction (see the package docstring)."""
+    if now.tzinfo is None:
+        raise ValueError("import_anki needs a timezone-aware time")
+    prefix = deck_prefix.strip()
+    if prefix and (problem := anki_name_problem(prefix)):
+        raise AnkiImportError(f"--deck-prefix: {problem}")
+    package = read_collection(path)
+    day = Day(settings, study_day(now, settings.zone, settings.day_starts_at))
+
+    def work(session: Session) -> AnkiImportResult:
+        return _import(session, package, path, learner_id, prefix, with_progress, now, day)
+
+    return database.write(work)
+
+
+def _import(
+    session: Session,
+    package: AnkiCollection,
+    path: Path,
+    learner_id: int,
+    prefix: str,
+    with_progress: bool,
+    now: datetime,
+    day: Day,
+) -> AnkiImportResult:
+    result = AnkiImportResult(path)
+    live_notes = {
+        note_id: deck_id
+        for note_id, deck_id, file_path in session.execute(
+            sa.select(col(Note.id), col(Note.deck_id), col(Deck.file_path))
+            .join(Deck, col(Deck.id) == Note.deck_id)
+            .where(col(Note.retired).is_(False))
+        )
+        if file_path  # notes of deck files: their text lives there
+    }
+    own = {note_guid(note_id): note_id for note_id in live_notes}
+    planner = NotePlanner(package, prefix)
+    by_deck: dict[str, list[NoteSpec]] = {}
+    card_map: dict[str, AnkiCard] = {}  # study card id -> Anki card
+    kept_cards = _live_cards(session, [own[n.guid] for n in package.notes if n.guid in own])
+    for note in package.notes:
+        kept_id = own.get(note.guid)
+        if kept_id is not None:
+            result.kept += 1
+            notetype = package.notetypes.get(note.notetype_id)
+            for anki_card in planner.cards_by_note.get(note.id, []):
+                ordinal = anki_card.ord + 1 if notetype and notetype.is_cloze else 0
+                if card_id(kept_id, ordinal) in kept_cards:  # a card study still has
+                    card_map[card_id(kept_id, ordinal)] = anki_card
+            continue
+        for planned in planner.plan(note):
+            by_deck.setdefault(planned.deck_name, []).append(planned.spec)
+            card_map.update(planned.cards)
+    existing = {deck.id: deck.name for deck in session.exec(select(Deck)) if not deck.retired}
+    for name in by_deck:
+        deck_id = study_deck_id(name)
+        others = [other for other_id, other in existing.items() if other_id != deck_id]
+        if clash := name_clash(name, others):
+            raise AnkiImportError(
+                f"{path}: Anki deck {name!r} differs from your deck {clash!r} only in case; "
+                "import with --deck-prefix to keep them apart"
+            )
+    _move_notes(session, by_deck, existing, now)
+    for name, specs in sorted(by_deck.items()):
+        imported = import_deck(
+            session,
+            DeckSpec(
+                id=study_deck_id(name),
+                name=name,
+                description=planner.descriptions.get(name, ""),
+                notes=tuple(specs),
+            ),
+            materials={},
+            now=now,
+        )
+        result.added += imported.added
+        result.updated += imported.updated
+        result.unchanged += imported.unchanged
+        result.retired += imported.retired
+    session.flush()
+    result.decks = len(by_deck)
+    result.cards = len(card_map)
+    result.skipped = planner.skipped
+    result.media = sorted(planner.media)
+    if with_progress:
+        merge_progress(session, package, card_map, learner_id, now, day, result)
+    return result
+
+
+def _live_cards(session: Session, note_ids: Sequence[str]) -> set[str]:
+    """The ids of the cards of ``note_ids`` that are not retired."""
+    found: set[str] = set()
+    for start in range(0, len(note_ids), 500):
+        found.update(
+            session.exec(
+                select(Card.id).where(
+                    col(Card.note_id).in_(note_ids[start : start + 500]),
+                    col(Card.retired).is_(False),
+                )
+            )
+        )
+    return found
+
+
+def _move_notes(
+    session: Session, by_deck: Mapping[str, list[NoteSpec]], decks: Mapping[str, str], now: datetime
+) -> None:
+    """Move notes that changed deck in Anki (or got another prefix) to their new deck
+    first: a note id belongs to one deck, and :func:`import_deck` updates in place."""
+    target = {spec.id: study_deck_id(name) for name, specs in by_deck.items() for spec in specs}
+    ids = list(target)
+    moved: dict[str, str] = {}
+    for start in range(0, len(ids), 500):
+        for note_id, deck_id in session.execute(
+            sa.select(col(Note.id), col(Note.deck_id)).where(
+                col(Note.id).in_(ids[start : start + 500])
+            )
+        ):
+            if deck_id != target[note_id]:
+                moved[note_id] = target[note_id]
+    if not moved:
+        return
+    names = {study_deck_id(name): name for name in by_deck}
+    for deck_id in set(moved.values()) - set(decks):
+        if session.get(Deck, deck_id) is None:
+            session.add(Deck(id=deck_id, name=names[deck_id], imported_at=now))
+    session.flush()
+    sources = set()
+    for note_id, deck_id in moved.items():
+        sources.add(session.get_one(Note, note_id).deck_id)
+        session.execute(sa.update(Note).where(col(Note.id) == note_id).values(deck_id=deck_id))
+        session.execute(sa.update(Card).where(col(Card.note_id) == note_id).values(deck_id=deck_id))
+    session.expire_all()
+    for deck_id in sources:  # a deck whose notes all moved away is retired
+        live = session.execute(
+            sa.select(sa.func.count())
+            .select_from(Note)
+            .where(col(Note.deck_id) == deck_id, col(Note.retired).is_(False))
+        ).scalar_one()
+        deck = session.get(Deck, deck_id)
+        if not live and deck is not None and not deck.file_path:
+            deck.retired = True
+            session.add(deck)

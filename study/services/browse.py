@@ -1,0 +1,380 @@
+"""Finding cards: filtered, paged card listings, a card's history and source passage,
+and where a card is written in its deck file (for editing it).
+
+A service of the core (no textual). Listings filter and page in SQL, so a screen shows
+a page of a 100,000-card collection without loading it all.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shlex
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import Session, col, select
+
+from study.domain.cards import CardContent, CardStateName, tag_pattern
+from study.domain.decks import DeckError
+from study.domain.decks.reading import load_deck
+from study.domain.decks.writing import mark_note_edited, write_deck_text
+from study.domain.errors import UserError
+from study.domain.review_log import ReviewKind, cancelled_ids
+from study.services.queue import TAG_MATCH, buried_sql
+from study.services.stats import state_expression
+from study.storage.models import Card, CardState, Deck, Note, Review
+from study.storage.repository import CardRow, NotFoundError, card_row, deck_materials, set_flags
+
+STATE_ALIAS = "state"  # the learner's card_state row, outer-joined, as the SQL names it
+FILTER_STATES = (
+    *(name.value for name in CardStateName),
+    "suspended",
+    "buried",
+    "leech",
+    "flagged",
+)
+# How a listing can be ordered, each with what a learner looks for first.
+SORTS = {
+    "deck": "deck and file order",
+    "due": "due date, soonest first",
+    "interval": "interval, shortest first",
+    "ease": "E-Factor, hardest first",
+    "reviews": "reviews, most first",
+    "lapses": "lapses, most first",
+}
+PAGE_SIZE = 200
+
+
+class ReadOnlyDeckError(UserError):
+    """A card whose deck file cannot be edited (bundled with the app, missing, read-only)."""
+
+
+class BundledDeckError(ReadOnlyDeckError):
+    """A card of a bundled deck: the learner edits a copy of the deck instead
+    (:func:`study.services.library.copy_bundled_deck`)."""
+
+    def __init__(self, message: str, deck_id: str, deck_name: str) -> None:
+        super().__init__(message)
+        self.deck_id = deck_id
+        self.deck_name = deck_name
+
+
+@dataclass(frozen=True)
+class BrowseFilter:
+    """Which cards to list. Every field narrows; the empty filter lists every card."""
+
+    deck_ids: tuple[str, ...] | None = None
+    tag: str | None = None
+    state: str | None = None  # one of FILTER_STATES
+    text: str = ""  # matched case-insensitively in the card's fields and id
+    sort: str = "deck"  # one of SORTS
+
+
+@dataclass(frozen=True)
+class BrowsePage:
+    """A page of rows and how many rows the filter matches in all."""
+
+    rows: list[CardRow]
+    total: int
+    offset: int
+
+
+def _like(text: str) -> str:
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def _filtered(query: Any, learner_state: Any, today: date, flt: BrowseFilter) -> Any:
+    query = query.where(col(Card.retired).is_(False), col(Note.retired).is_(False))
+    if flt.deck_ids is not None:
+        query = query.where(col(Card.deck_id).in_(list(flt.deck_ids)))
+    if flt.tag:
+        query = query.where(sa.text(TAG_MATCH).bindparams(tag=tag_pattern(flt.tag)))
+    if flt.text:
+        pattern = _like(flt.text)
+        query = query.where(
+            sa.or_(
+                *(
+                    sa.func.lower(field).like(pattern.lower(), escape="\\")
+                    for field in (Note.front, Note.back, Note.text, Note.extra, Card.id)
+                )
+            )
+        )
+    s = learner_state
+    state = state_expression(today, s)
+    conditions = {
+        **{name.value: state == name.value for name in CardStateName},
+        "suspended": s.suspended.is_(True),
+        "buried": sa.text(buried_sql(STATE_ALIAS)).bindparams(
+            sa.bindparam("today", today, sa.Date)
+        ),
+        "leech": s.leech.is_(True),
+        "flagged": s.flagged.is_(True),
+    }
+    if flt.state is not None:
+        if flt.state not in conditions:
+            raise UserError(f"unknown card state {flt.state!r}; one of {', '.join(FILTER_STATES)}")
+        query = query.where(conditions[flt.state])
+    return query
+
+
+def _order(s: Any, sort: str) -> list[Any]:
+    """ORDER BY terms for ``sort``; cards never graded go last, file order breaks ties."""
+    file_order = [col(Deck.name), col(Card.position)]
+    never_graded = sa.or_(s.card_id.is_(None), s.reviews == 0)
+    keys = {
+        "deck": [],
+        "due": [never_graded, s.due_day],
+        "interval": [never_graded, s.interval],
+        "ease": [never_graded, s.ease_hundredths],
+        "reviews": [sa.func.coalesce(s.reviews, 0).desc()],
+        "lapses": [sa.func.coalesce(s.lapses, 0).desc()],
+    }
+    if sort not in keys:
+        raise UserError(f"unknown order {sort!r}; one of {', '.join(SORTS)}")
+    return [*keys[sort], *file_order]
+
+
+def browse(
+    session: Session,
+    learner_id: int,
+    today: date,
+    flt: BrowseFilter,
+    *,
+    offset: int = 0,
+    limit: int = PAGE_SIZE,
+) -> BrowsePage:
+    """One page of the cards matching ``flt``, in the order ``flt.sort`` names."""
+    state = sa.orm.aliased(CardState, name=STATE_ALIAS)
+    joined = sa.and_(col(state.card_id) == Card.id, col(state.learner_id) == learner_id)
+    base = (
+        select(Card, Note, Deck.name, state)
+        .join(Note, col(Note.id) == Card.note_id)
+        .join(Deck, col(Deck.id) == Card.deck_id)
+        .outerjoin(state, joined)
+    )
+    query = _filtered(base, state, today, flt).order_by(*_order(state, flt.sort))
+    counting = (
+        select(sa.func.count())
+        .select_from(Card)
+        .join(Note, col(Note.id) == Card.note_id)
+        .outerjoin(state, joined)
+    )
+    total = int(session.exec(_filtered(counting, state, today, flt)).one())
+    rows = [
+        card_row(card, note, deck_name, card_state, today)
+        for card, note, deck_name, card_state in session.exec(query.offset(offset).limit(limit))
+    ]
+    return BrowsePage(rows=rows, total=total, offset=offset)
+
+
+# What browse and the CLI can change on cards, and the schedule fields each sets.
+CARD_CHANGES: dict[str, dict[str, Any]] = {
+    "suspend": {"suspended": True},  # never shown until unsuspended
+    "unsuspend": {"suspended": False},
+    "flag": {"flagged": True},
+    "unflag": {"flagged": False, "flag_reason": ""},
+    "unbury": {"buried_until": None},  # shown again today
+}
+
+
+def change_cards(
+    session: Session, learner_id: int, card_ids: list[str], change: str, now: datetime
+) -> None:
+    """Apply one of :data:`CARD_CHANGES` to cards (NotFoundError for an unknown id)."""
+    for card_id in card_ids:
+        set_flags(session, learner_id, card_id, now, **CARD_CHANGES[change])
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    """One line of a card's review log, with whether a later undo cancelled it."""
+
+    reviewed_at: datetime
+    study_day: date
+    kind: str
+    grade: int | None
+    interval_after: int
+    ease_after: int
+    due_after: date | None
+    answer_ms: int
+    cancelled: bool
+
+
+def history(session: Session, learner_id: int, card_id: str) -> list[HistoryEntry]:
+    """A card's grades for one learner, oldest first; undone grades marked, undo rows left out."""
+    reviews = list(
+        session.exec(
+            select(Review)
+            .join(Card, col(Card.key) == col(Review.card_key))
+            .where(Review.learner_id == learner_id, Card.id == card_id)
+            .order_by(col(Review.id))
+        )
+    )
+    cancelled = cancelled_ids(reviews)
+    return [
+        HistoryEntry(
+            reviewed_at=r.reviewed_at,
+            study_day=r.study_day,
+            kind=r.kind,
+            grade=r.grade,
+            interval_after=r.interval_after,
+            ease_after=r.ease_after,
+            due_after=r.due_after,
+            answer_ms=r.answer_ms,
+            cancelled=r.id in cancelled,
+        )
+        for r in reviews
+        if r.kind != ReviewKind.UNDO
+    ]
+
+
+@dataclass(frozen=True)
+class Passage:
+    """The part of a material file a card came from; ``start:end`` is the card's sentence."""
+
+    file: str
+    text: str
+    start: int
+    end: int
+
+
+def source_passage(session: Session, card: CardContent, context: int = 600) -> Passage | None:
+    """The paragraph around the card's source sentence, or None when there is none.
+
+    A paragraph ends at a blank line; in material written one paragraph per line (no
+    blank lines), at the end of the line. The sentence is found exactly, else ignoring
+    differences in spacing; when it cannot be found the passage is the sentence alone.
+    """
+    if not card.source_file:
+        return None
+    text = deck_materials(session, card.deck_id).get(card.source_file)
+    sentence = card.source_sentence.strip()
+    if text is None:
+        return Passage(card.source_file, sentence, 0, len(sentence)) if sentence else None
+    if not sentence:
+        return Passage(card.source_file, text[: 2 * context], 0, 0)
+    found = _find_loosely(text, sentence)
+    if found is None:
+        return Passage(card.source_file, sentence, 0, len(sentence))
+    start, end = found
+    begin = text.rfind("\n\n", 0, start)
+    begin = 0 if begin < 0 else begin + 2
+    finish = text.find("\n\n", end)
+    finish = len(text) if finish < 0 else finish
+    if finish - begin > 2 * context:  # no blank lines here: take the sentence's own lines
+        begin = max(begin, text.rfind("\n", 0, start) + 1)
+        line_end = text.find("\n", end)
+        finish = min(finish, len(text) if line_end < 0 else line_end)
+    if finish - begin > 2 * context + (end - start):  # one huge line: a window around it
+        begin, finish = max(begin, start - context), min(finish, end + context)
+    return Passage(card.source_file, text[begin:finish], start - begin, end - begin)
+
+
+def _find_loosely(text: str, sentence: str) -> tuple[int, int] | None:
+    index = text.find(sentence)
+    if index >= 0:
+        return index, index + len(sentence)
+    words = [re.escape(w) for w in sentence.split()]
+    if not words:
+        return None
+    match = re.search(r"\s+".join(words), text)
+    return (match.start(), match.end()) if match else None
+
+
+@dataclass(frozen=True)
+class CardLocation:
+    """Where a card is written: its deck file and the line of its ``[[cards]]`` entry."""
+
+    path: Path
+    line: int
+
+
+def card_location(session: Session, card_id: str) -> CardLocation:
+    """The deck file and line of a card, if the learner may edit that file.
+
+    Raises BundledDeckError for a bundled deck (the app replaces it on upgrade; the
+    learner edits a copy), ReadOnlyDeckError for a file that is gone or read-only, and
+    NotFoundError for an unknown card.
+    """
+    card = session.get(Card, card_id)
+    if card is None:
+        raise NotFoundError(f"no card {card_id!r}")
+    deck = session.get(Deck, card.deck_id)
+    assert deck is not None
+    if deck.bundled:
+        raise BundledDeckError(
+            f"{deck.name!r} is a bundled deck: `study copy-deck {deck.id}` copies it into "
+            "your decks folder, where you can edit it",
+            deck.id,
+            deck.name,
+        )
+    if not deck.file_path:
+        raise ReadOnlyDeckError(f"{deck.name!r} has no deck file on record; import it again")
+    path = Path(deck.file_path)
+    if not path.is_file():
+        raise ReadOnlyDeckError(f"the deck file {path} is gone; import the deck again")
+    if not os.access(path, os.W_OK):
+        raise ReadOnlyDeckError(f"the deck file {path} is read-only; it cannot be edited")
+    try:
+        spec = load_deck(path)
+    except DeckError:
+        return CardLocation(path, 1)  # the file has problems already: open it at the top
+    for note in spec.notes:
+        if note.id == card.note_id:
+            return CardLocation(path, note.line or 1)
+    return CardLocation(path, 1)
+
+
+class NoEditorError(UserError):
+    """Neither $VISUAL nor $EDITOR names an editor."""
+
+
+def editor_command(location: CardLocation, environ: dict[str, str] | None = None) -> list[str]:
+    """The command that opens the learner's editor ($VISUAL, else $EDITOR) at a line.
+
+    Most terminal editors (vi, vim, nvim, nano, emacs, micro, kak) take ``+LINE``;
+    VS Code and Sublime take ``PATH:LINE`` with ``-g`` / directly. With no editor set,
+    NoEditorError: dropping a learner into vi unasked leaves many unable to get out.
+    """
+    environ = dict(os.environ) if environ is None else environ
+    words = shlex.split(environ.get("VISUAL") or environ.get("EDITOR") or "")
+    if not words:
+        raise NoEditorError(
+            "no editor is set: set $EDITOR (for example `export EDITOR=nano`) and press e again"
+        )
+    name = Path(words[0]).name
+    where = f"{location.path}:{location.line}"
+    if name in ("code", "codium", "code-insiders"):
+        return [*words, "--wait", "-g", where]
+    if name in ("subl", "sublime_text"):
+        return [*words, "--wait", where]
+    return [*words, f"+{location.line}", str(location.path)]
+
+
+def deck_text(location: CardLocation) -> str:
+    """The deck file's text before editing (compared by :func:`keep_edit`)."""
+    try:
+        return location.path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError:
+        load_deck(location.path)  # raises DeckError saying where the bad bytes are
+        raise
+
+
+def keep_edit(location: CardLocation, note_id: str, before: str) -> bool:
+    """After the learner's editor ran on ``location``'s deck file (which read ``before``):
+    False when the file is unchanged; else mark note ``note_id`` ``edited = true`` and
+    bump the deck's version in the file (so ``study generate`` keeps the edit), and True.
+
+    Raises DeckError when the edited file is not a valid deck (nothing is written then).
+    """
+    after = deck_text(location)
+    if after == before:
+        return False
+    marked = mark_note_edited(after, location.path, note_id)
+    write_deck_text(location.path, marked)
+    return True

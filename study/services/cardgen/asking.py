@@ -1,0 +1,161 @@
+"""The words of a question: its subject, verb group, kept parts and condition.
+
+Shared by the question builders (``questions``, ``voice``): how a clause's subject is
+named, how its verb group splits around the subject ("is ... calculated"), which of its
+other parts a question keeps, and the card a question makes.
+"""
+
+from __future__ import annotations
+
+import re
+
+from study.services.cardgen.candidates import Candidate, Context, basic
+from study.services.cardgen.gates import GENERIC_NOUNS
+from study.services.cardgen.parts import Part
+from study.services.cardgen.reading import Clause
+from study.services.cardgen.sentences import Sentence
+from study.services.cardgen.terms import has_rare_word, words
+from study.services.cardgen.topics import capitalise, lower_first
+
+MAX_CONTEXT_WORDS = 8
+
+
+def subject_text(clause: Clause) -> str:
+    """The clause's subject as a question names it (inside the sentence: lowercase)."""
+    assert clause.subject is not None
+    text = clause.subject.text
+    return lower_first(text)
+
+
+def verb_group(clause: Clause) -> tuple[str, str]:
+    """The word that goes before the subject in a question, and the rest of the verb group
+    after it: "is ... calculated", "can ... be managed", "does ... identify"."""
+    verb = clause.verb
+    adverbs = [a.text for a in clause.adverbs]
+    negation = ["not"] if clause.negated else []
+    particle = [clause.particle] if clause.particle else []
+    if clause.auxiliaries:
+        first, *rest = clause.auxiliaries
+        tail = [r.text for r in rest] + negation + adverbs
+        if verb.lemma_ != "be" or clause.passive or rest:
+            tail.append(verb.text)
+        return first.text.lower(), " ".join(tail + particle)
+    if verb.lemma_ == "be":
+        return verb.text.lower(), " ".join(negation + adverbs)
+    do = {"VBZ": "does", "VBD": "did"}.get(verb.tag_, "do")
+    if do == "do" and not clause.plural:
+        do = "does"  # "it typically come from": the material's slip is not repeated
+    return do, " ".join(negation + adverbs + [verb.lemma_] + particle)
+
+
+def others_of(clause: Clause, asked: Part) -> str:
+    """The clause's other parts as the question keeps them, conditions last."""
+    parts, conditions = kept_parts(clause, asked)
+    return " ".join([*parts, *conditions])
+
+
+def kept_parts(clause: Clause, asked: Part) -> tuple[list[str], list[str]]:
+    """The clause's other parts, in order, as the question keeps them (its conditions
+    and short phrases, never a reason or a second list)."""
+    kept: list[str] = []
+    conditions: list[str] = []
+    for part in sorted(clause.parts, key=lambda p: p.phrase.start):
+        if part is asked or part.role in ("why", "how", "often"):
+            continue
+        if part.phrase.tokens and part.phrase.tokens == asked.phrase.tokens:
+            continue
+        if part.role in ("dobj", "attr") and asked.role in ("dobj", "attr", "agent"):
+            continue
+        words_in = len(part.phrase.text.split())
+        if part.role == "when":
+            if words_in <= 2 * MAX_CONTEXT_WORDS:
+                conditions.append(part.phrase.text)
+            continue
+        if words_in > MAX_CONTEXT_WORDS or (part.phrase.items and part.role != "dobj"):
+            continue
+        if part.role in ("prep", "agent"):
+            kept.append(f"{part.word} {part.phrase.text}")
+        elif part.role == "infinitive":
+            # after a stranded preposition: "What is X taken with to reduce ...?"
+            conditions.insert(
+                0,
+                part.phrase.text
+                if part.phrase.text.startswith("to ")
+                else f"to {part.phrase.text}",
+            )
+        elif part.role == "xcomp":
+            kept.append(f"to {part.word} {part.phrase.text}")
+        else:
+            kept.append(part.phrase.text)
+    return kept, conditions
+
+
+def lead_of(clause: Clause) -> str:
+    """The clause's leading condition ("In AF, "), as a question starts with it."""
+    # a condition stays with its fact even when long ("If your glucose targets are not
+    # met within 1 to 2 weeks, ...")
+    if clause.lead is None or len(clause.lead.text.split()) > 2 * MAX_CONTEXT_WORDS:
+        return ""
+    return capitalise(clause.lead.text.rstrip(" ,")) + ", "
+
+
+def joined(front: str) -> str:
+    """A question with a lead ("In AF, What ...") reads on: "In AF, what ..."."""
+    return re.sub(
+        r", (What|When|Why|How|Which|In|On|With|For|From|To)\b",
+        lambda m: ", " + m.group(1).lower(),
+        front,
+    )
+
+
+def specific(answer: str, subject: str, topic: str | None = None) -> str:
+    """ "the cause" says nothing alone: "The distribution of the rash helps determine the
+    cause" means the cause of the rash, so the answer borrows its subject's "of ..."
+    ("the diagnosis" in a paragraph on pulmonary embolism: of pulmonary embolism)."""
+    generic = re.fullmatch(r"(?:the|its|their)\s+(?P<noun>\w+)", answer.strip(), re.IGNORECASE)
+    owner = re.search(r"\sof\s+(?P<owner>[^,;]+)$", subject)
+    if generic and generic.group("noun").lower() in GENERIC_NOUNS:
+        if owner:
+            return f"the {generic.group('noun')} of {owner.group('owner')}"
+        if topic:
+            return f"the {generic.group('noun')} of {topic}"
+    return answer
+
+
+_DEPENDS_ON_THE_CONDITION = frozenset(
+    ["give", "use", "offer", "need", "prefer", "start", "stop", "add", "trigger", "precipitate"]
+)
+
+
+def make_card(
+    pattern: str,
+    sentence: Sentence,
+    context: Context,
+    front: str,
+    answer: str,
+    clause: Clause,
+    part: Part | None = None,
+    *traced: str,
+    name_topic: bool = False,
+) -> Candidate:
+    """A basic card of ``pattern`` asking ``front``; ``traced`` are words the answer takes
+    from the sentence."""
+    has_term = has_rare_word(front)
+    # "Why are prophylactic antibiotics not given?", "What does analgesia usually need?":
+    # what is given, needed or triggered depends on the condition the page is about
+    topic_words = {w.lower() for w in words(context.topic or "")}
+    name_topic = name_topic or (
+        clause.verb.lemma_ in _DEPENDS_ON_THE_CONDITION
+        and not topic_words & {w.lower() for w in words(f"{front} {answer}")}
+    )
+    front = joined(front)
+    return basic(
+        pattern,
+        sentence,
+        context,
+        front,
+        answer,
+        *traced,
+        name_topic=name_topic,
+        has_term=has_term,
+    )

@@ -1,0 +1,540 @@
+"""Cloze cards: what is deleted is the key term, read off the parse.
+
+A number is deleted with its unit and comparator ("below 7.3", "0.1 units/kg per hour"),
+never a number that names ("type 2", "12-lead", "CURB-65") nor a unit alone; a list's items
+are deleted one by one; a clause no question could ask gets a deletion of its rarest term
+(a named condition first), never a function word, a verb, or the topic it is about.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from study.services.cardgen.candidates import Candidate, Context, cloze_card
+from study.services.cardgen.deps import parenthesised
+from study.services.cardgen.excerpts import clause_of, excerpt
+from study.services.cardgen.gates import MAX_DELETION_WORDS
+from study.services.cardgen.phrases import Phrase
+from study.services.cardgen.reading import Clause, Reading
+from study.services.cardgen.sentences import Sentence
+from study.services.cardgen.terms import RARE_ZIPF, STOPWORDS, named, word_list, words, zipf
+
+if TYPE_CHECKING:
+    from spacy.tokens import Span, Token
+
+UNITS = word_list("units")
+COMPARATORS = word_list("comparators")
+# Words before a number that make it a name, not a quantity ("type 2", "grade 3").
+_NAMING = frozenset(
+    [
+        "type",
+        "grade",
+        "stage",
+        "class",
+        "phase",
+        "category",
+        "factor",
+        "tier",
+        "lead",
+        "gen",
+        "level",
+        "zone",
+        "step",
+        "part",
+        "chapter",
+        "table",
+        "figure",
+        "version",
+        "week",
+    ]
+)
+MAX_TERM_DELETIONS = 2
+
+
+def quantities(span: Span) -> list[tuple[int, int]]:
+    """The character spans (in the sentence) of its quantities, each with its unit and its
+    comparator: "below 5.5 mmol/L", "one in three", "about fivefold", "at least 30 seconds"."""
+    found: list[tuple[int, int]] = []
+    tokens = list(span)
+    used: set[int] = set()
+    for index, token in enumerate(tokens):
+        if index in used or not _number(token) or _names(tokens, index):
+            continue
+        if re.fullmatch(r"(?:1[89]|20)\d\d", token.text):
+            continue  # a year
+        first = last = index
+        # "5 to 10", "1 in 3", "between 94 and 98", "3.0 mmol/L or more"
+        while (
+            last + 2 < len(tokens)
+            and tokens[last + 1].lower_ in ("to", "-", "–", "in", "and", "or", "×")
+            and (
+                _number(tokens[last + 2])
+                or tokens[last + 2].lower_ in ("more", "less", "above")
+                or (tokens[last + 1].text == "×" and tokens[last + 2].text[:1].isdigit())
+            )
+        ):  # "1.5 × 10⁹/L": one quantity
+            if tokens[last + 1].lower_ == "and" and not _between(tokens, first):
+                break
+            last += 2
+        while last + 1 < len(tokens) and (
+            _unit(tokens, last + 1)
+            or (
+                last > index
+                and not tokens[last].whitespace_
+                and tokens[last + 1].text not in (",", ";", ":", "(", ")", ".")
+            )
+        ):
+            last += 1
+        last = _range_end(tokens, index, last)
+        if (
+            last + 2 < len(tokens)
+            and tokens[last + 1].lower_ == "or"
+            and tokens[last + 2].lower_
+            in ("more", "less", "above", "below", "over", "fewer", "higher", "lower", "greater")
+        ):
+            last += 2
+        while (
+            first > 0
+            and first - 1 not in used
+            and (
+                tokens[first - 1].lower_ in COMPARATORS
+                or (tokens[first - 1].lower_ == "at" and tokens[first].lower_ in ("least", "most"))
+            )
+        ):
+            if tokens[first - 1].lower_ in ("to", "than") and (
+                first < 2 or tokens[first - 2].lower_ not in COMPARATORS
+            ):
+                break
+            first -= 1
+        if first >= 2 and _unit(tokens, first - 1) and tokens[first - 2].lower_ == "between":
+            first -= 2  # "between days 4 and 14"
+        used.update(range(first, last + 1))
+        start = tokens[first].idx - span.start_char
+        end = tokens[last].idx + len(tokens[last]) - span.start_char
+        if span.text[end - 1] == "." and end == len(span.text):
+            end -= 1  # "mL/kg/h." at the end of the sentence
+        found.append((start, end))
+    return found
+
+
+def _between(tokens: list[Token], index: int) -> bool:
+    """Whether the number at ``index`` opens a "between A and B" range (also "between
+    days 4 and 14")."""
+    before = [t.lower_ for t in tokens[max(0, index - 2) : index]]
+    return before[-1:] == ["between"] or (
+        before[:1] == ["between"] and index >= 1 and _unit(tokens, index - 1)
+    )
+
+
+def _range_end(tokens: list[Token], index: int, last: int) -> int:
+    """Where a quantity ends once its second bound and its unit's modifier are taken in:
+    "500 mg to 1 g" and "between 2 and 4 mg" are one quantity, "2 working days" one
+    number of days."""
+    while True:
+        if (
+            last > index
+            and last + 2 < len(tokens)
+            and (
+                tokens[last + 1].lower_ in ("to", "-", "–")
+                or (tokens[last + 1].lower_ == "and" and _between(tokens, index))
+            )
+            and _number(tokens[last + 2])
+        ):  # "500 mg to 1 g", "between 6 months and 3 years": the second bound
+            last += 2
+        elif (
+            last == index
+            and last + 2 < len(tokens)
+            and (tokens[last + 1].pos_ in ("ADJ", "VERB") or tokens[last + 1].dep_ == "amod")
+            and tokens[last + 1].is_lower
+            and _unit(tokens, last + 2)
+        ):  # "2 working days", "3 consecutive days"
+            last += 1
+        else:
+            return last
+        while last + 1 < len(tokens) and _unit(tokens, last + 1):
+            last += 1
+
+
+_ORDINAL_FACTS = frozenset(["place", "most", "leading", "highest", "largest", "commonest"])
+
+
+def _number(token: Token) -> bool:
+    if token.lower_ in ("half", "quarter") and token.i > 0 and token.nbor(-1).lower_ == "than":
+        return True  # "less than half their usual feeds"
+    if token.is_alpha and token.lower_.endswith(("st", "nd", "rd", "th")) and token.like_num:
+        # "sixth place" is a rank to learn; "a third heart sound" names a sound
+        after = token.nbor(1).lower_ if token.i + 1 < len(token.doc) else ""
+        return after in _ORDINAL_FACTS
+    if token.like_num or token.tag_ == "CD":
+        return (
+            any(c.isdigit() for c in token.text)
+            or token.lower_ not in ("one",)
+            or (
+                token.nbor(1).lower_ in ("in", "to", "or")
+                if token.i + 1 < len(token.doc)
+                else False
+            )
+        )
+    return token.lower_.endswith("fold") and token.lower_ not in ("fold", "manifold")
+
+
+def _names(tokens: list[Token], index: int) -> bool:
+    """Whether the number at ``index`` names rather than counts: "type 2 diabetes",
+    "cotransporter 2", "a 12-lead ECG", "CURB-65", "factor II"."""
+    token = tokens[index]
+    before = tokens[index - 1] if index else None
+    after = tokens[index + 1] if index + 1 < len(tokens) else None
+    if before is not None and before.lower_ in _NAMING:
+        return True
+    ranged = index + 2 < len(tokens) and tokens[index + 2].like_num
+    if after is not None and after.lower_ in ("-", "‑", "–", "to") and ranged:
+        return False  # "aspirin 75-150 mg", "prednisolone 1 to 2 mg/kg": a range counts
+    if after is not None and after.text in ("-", "‑") and index + 2 < len(tokens):
+        return True  # "12-lead", "2-hour glucose": part of a name
+    if before is not None and before.text == "-" and index >= 2 and tokens[index - 2].is_alpha:
+        return True  # "CURB-65"
+    if (
+        before is not None
+        and after is not None
+        and token.text.isdigit()
+        and before.pos_ in ("NOUN", "PROPN")
+        and after.pos_ in ("NOUN", "PROPN")
+        and before.lower_ not in UNITS
+        and after.lower_ not in UNITS
+    ):
+        return True  # "cotransporter 2 inhibitors"
+    # "cotransporter 2": a number after the noun it belongs to
+    return (
+        before is not None
+        and token.text.isdigit()
+        and before.pos_ in ("NOUN", "PROPN")
+        and before.lower_ not in UNITS
+        and (after is None or after.lower_ not in UNITS)
+        and token.dep_ in ("nummod", "appos", "compound", "npadvmod")
+        and token.head == before
+    )
+
+
+def _unit(tokens: list[Token], index: int) -> bool:
+    token = tokens[index]
+    lowered = token.lower_
+    if lowered in UNITS or lowered in ("/", "²", "³"):
+        # "per" and "/" only between units ("units/kg per hour")
+        followed = index + 1 < len(tokens) and tokens[index + 1].lower_ in UNITS
+        return lowered not in ("/", "per") or followed
+    return bool(re.fullmatch(r"(?:[a-zµ]+/)+[a-z0-9.²]+", lowered))
+
+
+def number_cards(sentence: Sentence, context: Context, text: str | None = None) -> list[Candidate]:
+    """One cloze per sentence with a deletion per quantity (sibling cards)."""
+    if sentence.span is None:
+        return []
+    spans = quantities(sentence.span)
+    if not spans:
+        return []
+    return _clause_clozes("number", sentence, context, spans[:5])
+
+
+def _clause_clozes(
+    pattern: str, sentence: Sentence, context: Context, spans: list[tuple[int, int]]
+) -> list[Candidate]:
+    """Cloze cards deleting ``spans``: in a long sentence, one per clause, each shown in
+    its clause (``excerpts``); else one on the whole sentence."""
+    assert sentence.span is not None
+    span = sentence.span
+    by_clause: dict[int, list[tuple[int, int]]] = {}
+    aside = parenthesised(span)
+    for start, end in spans:
+        first = next((t for t in span if t.idx - span.start_char >= start), None)
+        head = clause_of(first, aside).i if first is not None else -1
+        by_clause.setdefault(head, []).append((start, end))
+    found: list[Candidate] = []
+    whole: list[tuple[int, int]] = []
+    for group in by_clause.values():
+        shown = excerpt(span, group)
+        if shown is None:
+            whole += group
+            continue
+        card = cloze_card(pattern, sentence, context, shown[0], shown[1])
+        found += [card] if card else []
+    if whole:
+        card = cloze_card(pattern, sentence, context, sentence.text, sorted(whole))
+        found += [card] if card else []
+    return found
+
+
+def list_cards(sentence: Sentence, phrase: Phrase, context: Context) -> list[Candidate]:
+    """A list of three or more items: a deletion per item."""
+    items = [i for i in phrase.items if i.located]
+    if len(items) < 3 or len(items) > 8:
+        return []
+    if any(len(words(i.text)) > MAX_DELETION_WORDS for i in items):
+        return []  # long items are asked by the question on the whole list
+    card = cloze_card(
+        "list-item", sentence, context, sentence.text, [(i.start, i.end) for i in items]
+    )
+    return [card] if card else []
+
+
+def negated_subject_cards(sentence: Sentence, subject: Phrase, context: Context) -> list[Candidate]:
+    """ "Inhalers and steroids are not used": a deletion per item of a negated subject."""
+    items = [i for i in subject.items if i.located and len(words(i.text)) <= MAX_DELETION_WORDS]
+    if len(items) < 2:
+        return []
+    card = cloze_card(
+        "negated-list", sentence, context, sentence.text, [(i.start, i.end) for i in items]
+    )
+    return [card] if card else []
+
+
+def example_cards(sentence: Sentence, reading: Reading, context: Context) -> list[Candidate]:
+    """ "DOACs, such as apixaban or rivaroxaban, ...": a deletion per example."""
+    found: list[Candidate] = []
+    for _, items in reading.examples:
+        located = [i for i in (items.items or (items,)) if i.located]
+        if located and all(len(i.text.split()) <= 5 for i in located):
+            card = cloze_card(
+                "example", sentence, context, sentence.text, [(i.start, i.end) for i in located]
+            )
+            if card:
+                found.append(card)
+    return found
+
+
+def term_cards(
+    sentence: Sentence, clauses: list[Clause], context: Context, taken: set[int]
+) -> list[Candidate]:
+    """A cloze on the rarest term of each clause that no question asked (a named condition
+    first), never the topic, the clause's subject when the topic, or a verb."""
+    span = sentence.span
+    if span is None:
+        return []
+    spans: list[tuple[int, int]] = []
+    groups = [c.tokens for c in clauses] or [frozenset(t.i for t in span)]
+    for tokens in groups:
+        best: tuple[bool, float, int, int] | None = None
+        for chunk in _terms(span, tokens):
+            start, end, text = chunk
+            if any(i in taken for i in range(start, end)):
+                continue
+            if context.topic and text.lower() in context.topic.lower():
+                continue
+            rarity = min(zipf(w) for w in words(text)) if words(text) else 9.0
+            # a named condition is asked whole ("snapping hip syndrome"), never its head
+            # noun alone ("back [pain]")
+            naming = named(text) and (len(words(text)) > 1 or rarity < RARE_ZIPF)
+            if rarity >= RARE_ZIPF and not naming:
+                continue
+            key = (not naming, rarity, start, end)
+            if best is None or key < best:
+                best = key
+        if best is not None:
+            spans.append((best[2], best[3]))
+    if not spans:
+        return []
+    card = cloze_card(
+        "rare-term", sentence, context, sentence.text, sorted(spans)[:MAX_TERM_DELETIONS]
+    )
+    return [card] if card else []
+
+
+def _terms(span: Span, tokens: frozenset[int]) -> list[tuple[int, int, str]]:
+    """Noun phrases of ``span`` inside ``tokens`` without their determiners, and rare
+    adjectives that are a clause's complement ("irregularly irregular")."""
+    found: list[tuple[int, int, str]] = []
+    offset = span.start_char
+    for chunk in span.noun_chunks:
+        if chunk.root.i not in tokens:
+            continue
+        kept = [
+            t
+            for t in chunk
+            if t.lower_ not in STOPWORDS
+            and t.pos_ not in ("DET", "PRON")
+            and not t.like_num
+            and t.lower_ not in UNITS
+        ]
+        # a term starts at its first content word and runs to the chunk's end
+        while kept and kept[0].pos_ in ("ADJ",) and zipf(kept[0].text) > 4.5 and len(kept) > 1:
+            kept = kept[1:]
+        if not kept:
+            continue
+        start, end = kept[0].idx - offset, chunk.end_char - offset
+        found.append((start, end, span.doc.text[kept[0].idx : chunk.end_char]))
+    for token in span:
+        if token.i in tokens and token.dep_ == "acomp" and token.pos_ == "ADJ":
+            subtree = list(token.subtree)
+            start = subtree[0].idx - offset
+            end = subtree[-1].idx + len(subtree[-1]) - offset
+            found.append((start, end, token.text))
+    return found
+
+
+def contrast_cards(sentence: Sentence, context: Context) -> list[Candidate]:
+    """ "A heal quickly, while B may need surgery": the two contrasted predicates, each
+    deleted; an elliptical second one ("whereas B does not") is completed with the first
+    clause's verb ("does not [resolve]")."""
+    span = sentence.span
+    if span is None:
+        return []
+    offset = span.start_char
+    for token in span:
+        marks = [c for c in token.children if c.dep_ == "mark" and c.lower_ in ("whereas", "while")]
+        if token.dep_ != "advcl" or not marks or token.head.i > token.i:
+            continue
+        main, other = token.head, token
+        other_tokens = {t.i for t in other.subtree}
+        right = [
+            t for t in main.subtree if t.i > main.i and t.i not in other_tokens and not t.is_punct
+        ]
+        first = right if right and right[0].dep_ != "prep" else [main, *right]
+        if not first or first[-1].i >= marks[0].i:
+            first = [t for t in first if t.i < marks[0].i] or [main]
+        subject = next((c for c in other.children if c.dep_.startswith("nsubj")), None)
+        if subject is None:
+            continue
+        predicate = [t for t in other.subtree if t.i > subject.right_edge.i and not t.is_punct]
+        if not predicate:
+            continue
+        spans = [
+            (first[0].idx - offset, first[-1].idx + len(first[-1]) - offset),
+            (predicate[0].idx - offset, predicate[-1].idx + len(predicate[-1]) - offset),
+        ]
+        text = sentence.text
+        if other.lemma_ in ("do", "be", "have") and not [
+            c for c in other.children if c.dep_ in ("dobj", "acomp", "attr")
+        ]:
+            end = spans[1][1]
+            text = f"{text[:end]} {main.lemma_}{text[end:]}"  # "does not [resolve]"
+        card = cloze_card("contrast", sentence, context, text, spans)
+        return [card] if card else []
+    return []
+
+
+# Verbs of change: what changed, and how, is the fact ("has increased sharply").
+CHANGE_VERBS = frozenset(
+    [
+        "increase",
+        "decrease",
+        "rise",
+        "fall",
+        "double",
+        "triple",
+        "halve",
+        "improve",
+        "worsen",
+        "decline",
+        "drop",
+        "grow",
+        "lengthen",
+        "shorten",
+        "widen",
+        "narrow",
+        "flatten",
+        "disappear",
+        "slow",
+        "quicken",
+        "resolve",
+        "heal",
+        "recover",
+    ]
+)
+
+
+_OUTCOMES = frozenset(["heal", "recover", "resolve", "improve"])
+
+
+def predicate_cards(sentence: Sentence, clauses: list[Clause], context: Context) -> list[Candidate]:
+    """What a clause with no question says of its subject, deleted: a predicate adjective
+    ("can be [quite unreliable]") or a change and how it went ("has [increased sharply]")."""
+    span = sentence.span
+    if span is None:
+        return []
+    offset = span.start_char
+    spans: list[tuple[int, int]] = []
+    for clause in clauses:
+        verb = clause.verb
+        kept: list[Token] = []
+        if any(
+            t.lower_ in ("this", "these", "that", "those") and t.dep_ != "mark"
+            for t in verb.children
+        ):
+            continue
+        if clause.negated and not clause.copula:
+            # "Metformin [does not cause] weight gain"
+            kept = [
+                t
+                for c in verb.children
+                if c.dep_ in ("aux", "neg", "advmod") and c.i < verb.i and c.lower_ not in ("also",)
+                for t in c.subtree  # "[no longer] recommended"
+            ] + [verb]
+        elif clause.copula:
+            kept = [t for c in verb.children if c.dep_ == "acomp" for t in c.subtree]
+        elif verb.lemma_ in CHANGE_VERBS:
+            how = [
+                t
+                for c in verb.children
+                if c.dep_ in ("advmod", "acomp") and c.i > verb.i
+                for t in c.subtree
+            ]
+            # "has increased" is the fact; "recover" alone, without how, is not
+            kept = [verb, *how] if how or verb.lemma_ not in _OUTCOMES else []
+        groups = [sorted(kept, key=lambda t: t.i)]
+        if clause.copula:
+            # "is poor, and prone to producing false negatives: ...": each property
+            for other in (c for c in verb.children if c.dep_ == "conj" and c.pos_ == "ADJ"):
+                words_of = []
+                for token in other.subtree:
+                    if token.text in (":", ";", ",") and token.i > other.i:
+                        break
+                    words_of.append(token)
+                groups.append(words_of)
+        for group in groups:
+            if any(t.lower_ in ("this", "these", "that", "those", "it") for t in group):
+                continue  # "terrible about this": about what?
+            if group and group[-1].i - group[0].i + 1 == len(group) and len(group) <= 6:
+                spans.append((group[0].idx - offset, group[-1].idx + len(group[-1]) - offset))
+    if not spans:
+        return []
+    card = cloze_card("predicate", sentence, context, sentence.text, spans[:2])
+    return [card] if card else []
+
+
+_COMPARATIVES = frozenset(
+    ["more", "less", "longer", "shorter", "higher", "lower", "greater", "worse", "better"]
+)
+
+
+def covariation_cards(sentence: Sentence, context: Context) -> list[Candidate]:
+    """ "As the potassium rises, the PR interval lengthens and the P waves flatten": a
+    deletion on each change that follows the first (which way each one goes), unless the
+    same word is shown elsewhere in the sentence."""
+    span = sentence.span
+    if span is None:
+        return []
+    tokens = list(span)
+    if len(tokens) > 4 and tokens[0].lower_ == "the" and tokens[1].lower_ in _COMPARATIVES:
+        # "The more you use your back, the more it hurts": what follows from what
+        for index in range(2, len(tokens) - 2):
+            turn = tokens[index].text == "," and tokens[index + 1].lower_ == "the"
+            if turn and tokens[index + 2].lower_ in _COMPARATIVES:
+                start = tokens[index + 1].idx - span.start_char
+                end = len(sentence.text.rstrip(" ."))
+                card = cloze_card("comparison", sentence, context, sentence.text, [(start, end)])
+                return [card] if card else []
+        return []
+    if span[0].lower_ != "as":
+        return []
+    first = span[0].head
+    if first.lemma_ not in CHANGE_VERBS:
+        return []
+    offset = span.start_char
+    changes = [t for t in span if t.i > first.i and t.lemma_ in CHANGE_VERBS and t.pos_ == "VERB"]
+    spans = [
+        (t.idx - offset, t.idx + len(t) - offset)
+        for t in changes
+        if sum(o.lower_ == t.lower_ for o in span) == 1
+    ][:3]
+    card = cloze_card("covariation", sentence, context, sentence.text, spans) if spans else None
+    return [card] if card else []

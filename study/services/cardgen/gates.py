@@ -1,0 +1,352 @@
+"""Quality gates: which sentences may give cards, and which candidate cards are kept.
+
+Every rejection carries a reason, which ``study generate --report`` prints with the
+sentence, so a reviewer can see what the generator left out and why.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+from rapidfuzz import fuzz
+
+from study.domain import cloze
+from study.services.cardgen import wellformed
+from study.services.cardgen.candidates import Candidate
+from study.services.cardgen.excerpts import LONG_SENTENCE_WORDS
+from study.services.cardgen.terms import (
+    ARTICLES,
+    PRONOUNS,
+    STOPWORDS,
+    content_words,
+    stem,
+    word_list,
+    words,
+)
+
+if TYPE_CHECKING:
+    from spacy.tokens import Span
+
+MIN_SENTENCE_WORDS = 4
+MAX_QUESTION_WORDS = 40
+# A cloze shows its whole sentence and the topic before it: criteria are often one long
+# sentence. No sentence is dropped for its length; a cloze longer than this is (its
+# clauses are asked by questions instead).
+MAX_CLOZE_WORDS = 70
+MAX_ANSWER_WORDS = 16
+MAX_DELETION_WORDS = 8
+# A list is recalled item by item: each item may be longer than one deletion ("drugs,
+# such as ACE inhibitors and spironolactone"), and the whole list longer than one answer.
+MAX_LIST_ITEM_WORDS = 14
+MAX_LIST_WORDS = 16
+NEAR_DUPLICATE = 85  # rapidfuzz token-sort ratio, 0-100
+# A term shared by more cards than this says little about duplication; skipping it keeps
+# the comparison within small groups even for a large deck.
+MAX_GROUP = 60
+
+_CROSS_REFERENCE = re.compile(
+    # "See a doctor the same day if ..." is advice to act on, not a cross-reference
+    r"^\(?(?:see(?!\s+(?:a|an|your|the\s+(?:doctor|gp|nurse))\b)|see also|read more|click|"
+    r"back to|return to|continue reading|related:|source:|figure|fig\.|table)\b"
+    r"|\bback to text\b",
+    re.IGNORECASE,
+)
+_QUOTED_PERSON = re.compile(
+    r"[”\"],?\s+(?:[A-Z][\w.-]*\s+){1,3}(?:says|said|explains|adds|notes|recalls)\b"
+    r"|\b(?:says|said|explains|recalls)\s*,?\s*[“\"]",
+)
+_FIRST_PERSON = re.compile(r"\b(?:I|I'm|I’m|I've|we|we've|we’ve|we're|we’re|us|our|my|me)\b")
+# "grades I to IV", "type I", "stage I and II", "grade I-II": the Roman numeral, not "I".
+_NUMERAL_BEFORE = re.compile(
+    r"\b(?:types?|grades?|stages?|class(?:es)?|phases?|levels?|from)\s+$", re.I
+)
+_NUMERAL_AFTER = re.compile(r"^(?:\s+(?:to|and|or)\s+|\s*[-–]\s*)[IVX]+\b")
+
+
+def _first_person(text: str) -> bool:
+    """Whether ``text`` speaks as "I" or "we" (a Roman numeral I is not a pronoun)."""
+    for match in _FIRST_PERSON.finditer(text):
+        if match.group(0) == "I" and (
+            _NUMERAL_BEFORE.search(text[: match.start()])
+            or _NUMERAL_AFTER.match(text[match.end() :])
+        ):
+            continue
+        return True
+    return False
+
+
+_ASIDE = re.compile(r"\b(?:mentioned earlier|as noted above|as we saw|earlier in this)\b", re.I)
+
+
+# Nouns that say nothing without what they belong to: "The cause" answers no question.
+GENERIC_NOUNS = word_list("generic-nouns")
+
+
+# "showing these features", "in those patients": a back reference the card cannot show.
+_BACK_REFERENCE = re.compile(
+    r"\b(?:these|those)\s+(?!include\b|are\b|were\b|over\b|under\b|with\b|who\b|aged\b|"
+    r"above\b|below\b|at\b|in\b|on\b|taking\b|having\b)[a-z]+",
+    re.I,
+)
+
+
+def sentence_drop(text: str, span: Span | None, has_topic: bool) -> str | None:
+    """Why ``text`` can give no card at all, or None when it may be read."""
+    count = len(words(text))
+    if _CROSS_REFERENCE.search(text):
+        return "cross-reference, not a fact"
+    if count < MIN_SENTENCE_WORDS and not re.match(r"^[^:]{2,40}:\s+\S", text):
+        return "fragment: too short to state a fact"
+    if text.rstrip().endswith(":"):
+        return "introduces a list (the list gives the cards)"
+    if _QUOTED_PERSON.search(text):
+        return "quote of a person (anecdote), not a fact"
+    if _first_person(text) or _ASIDE.search(text):
+        return "conversational aside of the author"
+    if text.rstrip().endswith("!"):
+        return "exclamation: an opinion rather than a fact"
+    if span is not None and is_instruction(span) and not has_topic:
+        return "instruction (exercise or advice) with no named subject"
+    return None
+
+
+def is_instruction(span: Span) -> bool:
+    """Whether the sentence is an imperative ("Hold for 60 seconds"): its main verb is
+    in the base form, comes first and has no subject."""
+    root = span.root
+    first = next((t for t in span if not t.is_punct and t.lower_ not in _OPENERS), None)
+    return (
+        root.tag_ == "VB"
+        and first == root
+        and not any(c.dep_ in ("nsubj", "nsubjpass", "aux") for c in root.children)
+    )
+
+
+_OPENERS = frozenset(["then", "now", "next", "and", "again", "first", "finally"])
+
+
+def card_drop(candidate: Candidate, source_text: str) -> str | None:
+    """Why ``candidate`` fails a gate, or None when it passes every one."""
+    for answer in candidate.answers:
+        if re.match(r"(?:these|this|that|such)\s+\w", answer.strip(), re.IGNORECASE) or re.match(
+            r"those\s+(?!over|under|with|who|aged|above|below|at|in|on|taking|having)\w",
+            answer.strip(),
+            re.IGNORECASE,
+        ):
+            return f"answer {answer!r} names something said elsewhere"
+        reason = _answer_problem(answer)
+        if reason:
+            return reason
+        if not _traceable(answer, source_text):
+            return f"answer {answer!r} not found in its source sentence"
+    question = candidate.question
+    if _DANGLING.search(question):
+        return "leans on text around it: the card starts with a word it does not name"
+    if sum(question.count(q) for q in '“”"') % 2 or re.search(r"\s’\s", question):
+        return "a quotation cut in two: the card would show a stray quotation mark"
+    most = MAX_CLOZE_WORDS if candidate.type == "cloze" else MAX_QUESTION_WORDS
+    if len(words(question)) > most:
+        return f"question longer than {most} words"
+    if re.search(r"\b(?:this|that) (?:condition|procedure|disease|type of)\b", question, re.I):
+        return "question refers to 'this ...' that it does not name"
+    if _BACK_REFERENCE.search(question):
+        return "refers to 'these ...' said elsewhere, which the card does not name"
+    if candidate.type == "basic" and _CHATTY.search(f"{candidate.front} {candidate.back}"):
+        return "talks to the reader (an aside), not a fact to learn"
+    listed = candidate.pattern in ("list-whole", "list-item")
+    if candidate.type == "basic":
+        most = MAX_LIST_WORDS if listed else MAX_ANSWER_WORDS
+        if len(_TOKEN.findall(candidate.back)) > most:
+            return f"answer longer than {most} words (one short fact per card)"
+        if _contained(candidate.back, candidate.front):
+            return "answer appears in the question"
+    else:
+        for number in cloze.cloze_numbers(candidate.text):
+            hidden = cloze.deleted_answers(candidate.text, number)
+            most = MAX_LIST_ITEM_WORDS if listed else MAX_DELETION_WORDS
+            if any(len(words(h)) > most for h in hidden):
+                return f"cloze deletion longer than {most} words"
+            shown = cloze.question(candidate.text, number)
+            if any(_contained(h, shown) for h in hidden):
+                return "answer appears in the question"
+    return wellformed.problem(candidate)
+
+
+# "anyone" alone chats ("anyone can get it"); "anyone with fever" names a group
+_CHATTY = re.compile(
+    r"\b(?:maybe|really|remotely|you[’']re|(?:anyone|everyone)(?!\s+(?:with|who|aged)\b))\b",
+    re.I,
+)
+# A card that starts with a word standing for something it does not show.
+_DANGLING = re.compile(
+    r"^\W*(?:it|they|them|this|these|those|he|she|its|their|such)\b"
+    r"|\b(?:do|does|did) the same\b|\binstead\s*[?.]?\s*$",
+    re.I,
+)
+# Words and numbers, as a card's length is counted ("5.3 mmol/L" is two).
+_TOKEN = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*")
+
+
+def _answer_problem(answer: str) -> str | None:
+    bare = answer.strip(" .,;:").lower()
+    for article in ARTICLES:
+        if bare.startswith(article):
+            bare = bare[len(article) :]
+    if not bare:
+        return "empty answer"
+    if bare in STOPWORDS or bare in PRONOUNS or bare in ("yes", "no"):
+        return f"trivial answer {answer!r}"
+    if re.sub(r"^(?:its|their)\s+", "", bare) in GENERIC_NOUNS:
+        return f"vague answer {answer!r}: it says nothing without what it belongs to"
+    if _THE_REST.match(bare):
+        return f"vague answer {answer!r}: the rest of what the sentence said before"
+    if not content_words(bare) and not re.search(r"\d", bare) and not _MODALITY.match(bare):
+        return f"trivial answer {answer!r}"
+    return None
+
+
+# "What do A, B and C account for?" "Most of the rest": of what was said before.
+_THE_REST = re.compile(
+    r"^(?:(?:most|many|some|all|much|nearly all|almost all) of\s+)?(?:the\s+)?"
+    r"(?:rest|remainder|others|remaining (?:cases|patients))\b"
+)
+
+
+# "may or may not", "does not", "cannot": in a contrast, the modality is the fact.
+_MODALITY = re.compile(
+    r"^(?:may|might|can|cannot|can't|does|do|did|will|would|should|must|is|are)"
+    r"(?:\s+(?:or|and|not|never|always|may|might|can|do|does))+$"
+)
+
+
+@lru_cache(maxsize=256)
+def _stems(text: str) -> frozenset[str]:
+    return frozenset(stem(w) for w in words(text))
+
+
+def _traceable(answer: str, source_text: str) -> bool:
+    """Whether every content word of ``answer`` occurs in the source sentence."""
+    source = _stems(source_text)
+    if re.search(r"\d", answer):
+        return all(d in source_text for d in re.findall(r"\d+", answer))
+    return all(stem(w) in source for w in content_words(answer))
+
+
+def _contained(answer: str, question: str) -> bool:
+    """Whether ``answer`` (its content words, in order) is visible in ``question``; for a
+    number, whether the number itself is (units such as mmol/L may repeat)."""
+    if re.search(r"\d", answer):
+        # a quantity as asked, comparator and unit included ("under 80" is not "80 or
+        # over"; "3 to 5" is not "3 weeks")
+        bare = re.sub(r"^(?:the|a|an)\s+", "", answer.strip(" .,;"), flags=re.I)
+        return re.search(rf"(?<![\w.]){re.escape(bare)}(?![\w])", question, re.I) is not None
+    target = [stem(w) for w in content_words(answer)]
+    if not target:
+        return False
+    shown = [stem(w) for w in content_words(question)]
+    return any(shown[i : i + len(target)] == target for i in range(len(shown) - len(target) + 1))
+
+
+ASKED_BY_A_QUESTION = "a cloze of the whole long sentence whose deletions a question asks"
+
+
+def asked_by_a_question(candidates: Sequence[Candidate]) -> set[int]:
+    """The indexes of the clozes, among one sentence's ``candidates``, that show a whole
+    long sentence to delete what a basic card of the same sentence already asks: a
+    learner would read the 60-word sentence again for a fact they are asked anyway (long
+    textbook sentences gave 4 to 5 cards each)."""
+    answers = [_bare(c.back) for c in candidates if c.type == "basic"]
+    repeated: set[int] = set()
+    for index, candidate in enumerate(candidates):
+        if candidate.type != "cloze" or not _whole_long_sentence(candidate):
+            continue
+        if candidate.answers and all(
+            any(_bare(a) in answer for answer in answers) for a in candidate.answers
+        ):
+            repeated.add(index)
+    return repeated
+
+
+def _whole_long_sentence(candidate: Candidate) -> bool:
+    """Whether a cloze shows most of a sentence of more than 40 words."""
+    said = candidate.sentence.said
+    if len(said.split()) <= LONG_SENTENCE_WORDS:
+        return False
+    return len(content_words(candidate.shown)) >= 0.8 * len(content_words(said))
+
+
+def near_duplicates(candidates: Iterable[Candidate]) -> dict[int, int]:
+    """Pairs ``{later index: earlier index}`` of candidates that ask nearly the same thing.
+
+    Cards are compared only when their answers share a content word (an inverted index),
+    so the work grows with the size of those groups, never with all pairs of the deck.
+    """
+    groups: dict[str, list[int]] = defaultdict(list)
+    items = list(candidates)
+    duplicates: dict[int, int] = {}
+    for index, candidate in enumerate(items):
+        keys = {stem(w) for answer in candidate.answers for w in content_words(answer)}
+        compared: set[int] = set()
+        for key in sorted(keys):
+            group = groups[key]
+            if len(group) > MAX_GROUP:
+                continue
+            for other in group:
+                if other in compared or other in duplicates:
+                    continue
+                compared.add(other)
+                if _same_card(items[other], candidate):
+                    duplicates[index] = other
+                    break
+            if index in duplicates:
+                break
+        if index not in duplicates:
+            for key in keys:
+                groups[key].append(index)
+    return duplicates
+
+
+def _same_card(first: Candidate, second: Candidate) -> bool:
+    same_sentence = first.sentence.raw == second.sentence.raw
+    if same_sentence and {first.pattern, second.pattern} == {"list-whole", "list-item"}:
+        return False  # a list asked item by item and whole: two cards on purpose
+    # Two patterns read the same list: the later one's deletions are among the first's
+    # (an item's parenthesised remark kept by one and not the other).
+    if (
+        same_sentence
+        and first.type == second.type == "cloze"
+        and {_bare(a) for a in second.answers} <= {_bare(a) for a in first.answers}
+    ):
+        return True
+    if same_sentence and _answer_key(first) != _answer_key(second):
+        return False  # one sentence, two facts: "ketones of 3.0 mmol/L ... a pH below 7.3"
+    if first.type != second.type:
+        score = fuzz.token_set_ratio(first.shown, second.shown)
+        return score >= 95 and _answer_key(first) == _answer_key(second)
+    if first.type == "basic":
+        # Same answer, nearly the same question: one of them is enough.
+        return (
+            _answer_key(first) == _answer_key(second)
+            and fuzz.token_sort_ratio(first.front, second.front) >= NEAR_DUPLICATE
+        )
+    return fuzz.token_sort_ratio(first.shown, second.shown) >= NEAR_DUPLICATE
+
+
+def _bare(answer: str) -> str:
+    """An answer without its parenthesised remarks, for comparing two readings of it."""
+    return re.sub(r"\s*\([^)]*\)", "", answer).strip().lower()
+
+
+def _answer_key(candidate: Candidate) -> str:
+    return _key_of(candidate.answers)
+
+
+@lru_cache(maxsize=65536)
+def _key_of(answers: tuple[str, ...]) -> str:
+    keys = [stem(w) for a in answers for w in content_words(a)]
+    keys += [n for a in answers for n in re.findall(r"\d+(?:[.,]\d+)*", a)]
+    return " ".join(sorted(keys))

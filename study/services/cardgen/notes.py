@@ -1,0 +1,162 @@
+"""Terse notes: lines a clinician writes with arrows, symbols and fragments after a colon.
+
+"NT-proBNP >2000 ng/L -> specialist assessment" means "if NT-proBNP is above 2000 ng/L,
+then a specialist assessment": it is asked as what follows the arrow. "Falsely low:
+obesity, diuretics, ACE inhibitors" is a label and its list; "Diagnosis: NT-proBNP is the
+first test" a label before a sentence, which is read as a sentence. Each part between
+semicolons is read on its own. The parser reads whole sentences; these lines are not.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+
+from study.services.cardgen.candidates import Candidate, Context, basic, cloze_card
+from study.services.cardgen.sentences import Sentence
+from study.services.cardgen.terms import words
+from study.services.cardgen.topics import capitalise
+
+ARROW = re.compile(r"\s*(?:→|->|=>|⇒)\s*")
+# "Label: ..." where the label is short and the line is not a sentence with a colon in it.
+_LABEL = re.compile(r"^(?P<label>[^:;.]{1,60}?)\s*:\s+(?P<rest>.+)$")
+MAX_LABEL_WORDS = 8
+
+
+def terse(sentence: Sentence) -> bool:
+    """Whether ``sentence`` is a line of notes: it has an arrow, or a short label and a
+    colon before a fragment or a list."""
+    return bool(ARROW.search(sentence.text)) or _labelled(sentence.text) is not None
+
+
+def _labelled(text: str) -> tuple[str, str] | None:
+    match = _LABEL.match(text)
+    if not match or len(words(match.group("label"))) > MAX_LABEL_WORDS:
+        return None
+    return match.group("label").strip(), match.group("rest").strip()
+
+
+def note_cards(sentence: Sentence, context: Context) -> tuple[list[Candidate], list[str]]:
+    """The cards of a line of notes, and the parts of it that are whole sentences (to be
+    read by the parser, each after its label)."""
+    found: list[Candidate] = []
+    sentences: list[str] = []
+    text = sentence.text.rstrip(" .")
+    segments = re.split(r";\s+", text)
+    label = _labelled(segments[0])
+    if label and len(segments) >= 2 and not any(ARROW.search(s) for s in segments):
+        # "Indications: A; B": the label's items, each asked in turn
+        items = [label[1], *segments[1:]]
+        if all(0 < len(words(i)) <= 14 for i in items):
+            spans = [(text.find(i), text.find(i) + len(i)) for i in items]
+            front = f"{_about(context, label[0])}{capitalise(label[0])}: name {len(items)}."
+            card = cloze_card("list-item", sentence, context, sentence.text, spans)
+            if _nameable(label[0], items):
+                answer = "; ".join(items)
+                found.append(basic("label-list", sentence, context, front, answer, *items))
+            return found + ([card] if card else []), sentences
+        # items too long for one answer: each short item deleted, each long one read
+        short = [i for i in items if 0 < len(words(i)) <= 8]
+        spans = [(text.find(i), text.find(i) + len(i)) for i in short]
+        card = cloze_card("list-item", sentence, context, sentence.text, spans)
+        return ([card] if card else []), [capitalise(i) for i in items if i not in short]
+    position = 0
+    for segment in segments:
+        start = text.find(segment, position)
+        position = start + len(segment)
+        found += _segment(sentence, context, segment, start, sentences)
+    return found, sentences
+
+
+def _nameable(label: str, items: list[str]) -> bool:
+    """Whether "Label: name N." asks what the line says: not when an item is a list
+    itself ("at rest, asymmetric, 4-6 Hz; ..."), a rule ("bradykinesia + ≥1 of A, B"),
+    or the label a clause ("Smoking is the biggest risk you can change: ...")."""
+    if _CLAUSE.search(label):
+        return False
+    return not any(_listed(i) or _OPERATOR.search(i) for i in items)
+
+
+def _listed(item: str) -> bool:
+    """Whether an item is a list of short items itself ("at rest, asymmetric, 4-6 Hz")."""
+    pieces = [p for p in re.split(r",\s+(?:and\s+|or\s+)?", item) if p]
+    return len(pieces) >= 3 and all(len(words(p)) <= 4 for p in pieces)
+
+
+_CLAUSE = re.compile(r"\b(?:is|are|was|were|has|have|can|may|should|must)\b", re.I)
+# "A + B" (both), "≥1 of", "one of": a rule, not a list ("Na+" is an ion)
+_OPERATOR = re.compile(r"\s\+\s|[≥≤<>]\s*\d+\s+of\b|\b(?:one|any|two) of\b", re.I)
+
+
+def _segment(
+    sentence: Sentence, context: Context, segment: str, start: int, sentences: list[str]
+) -> list[Candidate]:
+    arrows = list(ARROW.finditer(segment))
+    label = _labelled(segment)
+    if arrows:
+        found: list[Candidate] = []
+        # "A → B → C": each step is asked from the one before it
+        pieces: list[tuple[int, int]] = []
+        edge = 0
+        for arrow in arrows:
+            pieces.append((edge, arrow.start()))
+            edge = arrow.end()
+        pieces.append((edge, len(segment)))
+        for (a_start, a_end), (b_start, b_end) in itertools.pairwise(pieces):
+            before, after = segment[a_start:a_end].strip(), segment[b_start:b_end].strip()
+            if not words(before) or not words(after):
+                continue
+            shown = segment[: arrows[0].start()].strip() if a_start else before
+            if a_start:
+                shown = segment[:a_end].strip()
+            front = f"{_about(context, shown)}{shown} → ?"
+            found.append(basic("arrow", sentence, context, front, after, name_topic=True))
+        return found
+    if label is not None:
+        name, rest = label
+        items = [i.strip() for i in re.split(r",\s+(?:and\s+|or\s+)?|\s+and\s+", rest)]
+        if len(items) >= 3 and all(0 < len(words(i)) <= 6 for i in items):
+            spans = []
+            offset = start + segment.find(rest)
+            cursor = offset
+            for item in items:
+                at = sentence.text.find(item, cursor)
+                if at < 0:
+                    break
+                spans.append((at, at + len(item)))
+                cursor = at + len(item)
+            front = f"{_about(context, name)}{capitalise(name)}: name {len(items)}."
+            answer = "; ".join(items)
+            named = [basic("label-list", sentence, context, front, answer, *items)]
+            card = cloze_card("list-item", sentence, context, sentence.text, spans)
+            return (named if _nameable(name, items) else []) + ([card] if card else [])
+        is_sentence = re.search(r"\b(?:is|are|was|were|has|have|can|may|should|must)\b", rest)
+        if len(items) >= 3 and not is_sentence:
+            # "one point each for new confusion, a urea above 7 mmol/L, ...": a deletion
+            # per short item (the words before "for" belong to the label)
+            items[0] = re.sub(r"^.*?\b(?:for|of|include|including)\s+", "", items[0])
+            spans = []
+            cursor = start + segment.find(rest)
+            for item in items:
+                at = sentence.text.find(item, cursor)
+                if at < 0:
+                    break
+                cursor = at + len(item)
+                if 0 < len(words(item)) <= 8:
+                    spans.append((at, at + len(item)))
+            card = cloze_card("list-item", sentence, context, sentence.text, spans)
+            if card:
+                return [card]
+        if re.search(r"\b(?:is|are|was|were|has|have|can|may|should|must)\b", rest):
+            sentences.append(capitalise(rest))
+            return []
+        front = f"{_about(context, name)}{capitalise(name)}?"
+        return [basic("label", sentence, context, front, rest, name_topic=True)]
+    return []
+
+
+def _about(context: Context, shown: str) -> str:
+    """The topic before a line that does not name it ("Chronic heart failure: ...")."""
+    if context.topic and not context.names_topic(shown):
+        return f"{capitalise(context.topic)}: "
+    return ""

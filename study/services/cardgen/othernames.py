@@ -1,0 +1,168 @@
+"""Other names read off the parse: acronyms, appositions, "known as" phrases, examples,
+and remarks in parentheses read apart from their sentence."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from study.services.cardgen.deps import (
+    NAMING_VERBS,
+    WHEN_MARKS,
+    acronym,
+    introduces_examples,
+    mark_of,
+    own_subject,
+)
+from study.services.cardgen.phrases import OtherName, Phrase, PhraseReader
+from study.services.cardgen.terms import PRONOUNS, STOPWORDS
+
+if TYPE_CHECKING:
+    from spacy.tokens import Token
+
+_EXAMPLE = re.compile(r"^(?:such as|e\.g\.,?|eg|for example,?|including)\s+(?P<items>.+)$", re.I)
+
+_LEADING_ADVERB = re.compile(r"^(?:particularly|especially|notably|mainly|chiefly|mostly)\s+", re.I)
+# "urticaria, flushing or angioedema": two or more short names, no article
+_LIST_OF_NAMES = re.compile(
+    r"(?!(?:a|an|the)\b)[\w-]+(?: [\w-]+){0,2}(?:, [\w-]+(?: [\w-]+){0,2})*"
+    r",? (?:or|and) [\w-]+(?: [\w-]+){0,2}",
+    re.IGNORECASE,
+)
+_ALIAS = re.compile(
+    r"^(?:also |often |sometimes |commonly |previously |formerly )?"
+    r"(?:called|known as|termed|referred to as|aka|or)\s+(?P<name>.+)$",
+    re.IGNORECASE,
+)
+
+
+class NameReader(PhraseReader):
+    """Reads the other names of one parsed sentence (``it`` names what "it" stands for)."""
+
+    it: str | None
+
+    def aside(self, at: int, text: str, names: list[OtherName]) -> None:
+        """A remark in parentheses after the phrase it is about: another name ("also known
+        as X", "or X") or what the phrase is ("melaena (black, tarry stools ...)")."""
+        before = [t for t in self.span if t.idx + len(t) - self.offset <= at and not t.is_punct]
+        if not before or before[-1].pos_ not in ("NOUN", "PROPN"):
+            return
+        owner = before[-1]
+        thing = self.phrase(owner, skip=frozenset(t.i for t in owner.subtree if t.i > owner.i))
+        alias = _ALIAS.match(text)
+        if alias:
+            name = alias.group("name").strip(" .,;")
+            names.append(OtherName("alias", thing, Phrase(name)))
+            return
+        example = _EXAMPLE.match(text)
+        if example:
+            # "steroids (such as prednisone)": an example of the phrase before it;
+            # "complications of uraemia (such as pericarditis)": of the complications
+            if (
+                owner.dep_ == "pobj"
+                and owner.head.lower_ == "of"
+                and owner.head.head.pos_ == "NOUN"
+            ):
+                outer = owner.head.head
+                thing = self.phrase(
+                    outer, skip=frozenset(t.i for t in outer.subtree if t.i > owner.i)
+                )
+            name = example.group("items").strip(" .,;")
+            names.append(OtherName("example", thing, Phrase(name)))
+            return
+        first = text.split()[0].lower()
+        if first in STOPWORDS and first not in ("a", "an", "the"):
+            return  # "(among other findings)", "(together with ...)": not what it is
+        if text[:1].isupper() and first not in ("a", "an", "the"):
+            return  # a sentence of its own
+        listed = _LEADING_ADVERB.sub("", text.strip(" .;"))
+        if owner.tag_ in ("NNS", "NNPS") and _LIST_OF_NAMES.fullmatch(listed):
+            # "skin or mucosal changes (urticaria, flushing or angioedema)", "antibiotics
+            # (particularly A, B and C)": examples of the plural before, never "What is
+            # skin or mucosal changes?"
+            names.append(OtherName("example", thing, Phrase(listed)))
+            return
+        names.append(OtherName("apposition", thing, Phrase(text.strip(" .;"))))
+
+    def names(self, names: list[OtherName], examples: list[tuple[Phrase, Phrase]]) -> None:
+        for token in self.span:
+            if token.dep_ == "appos" and token.head.pos_ in ("NOUN", "PROPN"):
+                thing = self.phrase(token.head, skip=frozenset(t.i for t in token.subtree))
+                name = self.phrase(token, skip=frozenset())
+                name = Phrase(name.text.strip("() "), name.start, name.end, tokens=name.tokens)
+                if acronym(token.text) and token.i in self.parenthesised:
+                    owner = token.head
+                    letters = len(token.text.rstrip("s"))
+                    while (
+                        (
+                            len(thing.text.split()) < letters - 1
+                            or not _starts_with(thing.text, token.text[0])
+                        )
+                        and owner.dep_ == "pobj"
+                        and owner.head.lower_ == "of"
+                        and owner.head.head.pos_ in ("NOUN", "PROPN")
+                    ):
+                        # "syndrome of inappropriate antidiuretic hormone secretion (SIADH)":
+                        # the acronym stands for the whole name, not its last noun
+                        owner = owner.head.head
+                        skip = {t.i for t in token.subtree} | {
+                            t.i for c in owner.children if c.dep_ == "relcl" for t in c.subtree
+                        }
+                        thing = self.phrase(owner, skip=frozenset(skip))
+                    names.append(OtherName("acronym", thing, name))
+                elif token.i not in self.parenthesised and any(
+                    c.dep_ == "det" and c.lower_ in ("a", "an") for c in token.children
+                ):
+                    names.append(OtherName("apposition", thing, name))
+            if token.lemma_ in NAMING_VERBS and token.tag_ in ("VBN", "VBD"):
+                self._alias(token, names)
+            if (
+                token.dep_ == "prep"
+                and introduces_examples(token)
+                and token.head.pos_ in ("NOUN", "PROPN")
+            ):
+                objects = [c for c in token.children if c.dep_ == "pobj"]
+                if objects:
+                    items = self.items(objects[0], self.phrase(objects[0]))
+                    head = self.phrase(token.head, skip=frozenset(t.i for t in token.subtree))
+                    examples.append((head, items))
+
+    def _alias(self, verb: Token, names: list[OtherName]) -> None:
+        """ "X (also known as Y)", "X, commonly called Y,", "X is often called Y"."""
+        named = [
+            o
+            for c in verb.children
+            for o in ([c] if c.dep_ == "oprd" else [p for p in c.children if p.dep_ == "pobj"])
+            if c.dep_ == "oprd" or (c.dep_ == "prep" and c.lower_ == "as")
+        ]
+        if not named:
+            return
+        if verb.dep_ in ("acl", "parataxis"):
+            thing_head = verb.head
+        else:
+            subject = own_subject(verb)
+            if subject is None:
+                return
+            thing_head = subject
+        if thing_head.lower_ in PRONOUNS:
+            if not self.it:
+                return
+            thing = Phrase(self.it)
+        else:
+            own = {t.i for t in thing_head.subtree}
+            thing = self.phrase(
+                thing_head, skip=frozenset(t.i for t in verb.subtree if t.i not in own)
+            )
+        name = self.phrase(named[0])
+        condition = ""
+        for child in verb.children:
+            if child.dep_ == "advcl" and mark_of(child) in WHEN_MARKS:
+                condition = self.phrase(child).text
+        if thing.text and name.text:
+            names.append(OtherName("alias", thing, name, condition))
+
+
+def _starts_with(name: str, letter: str) -> bool:
+    """Whether ``name`` (without its article) starts with the acronym's first letter."""
+    words = [w for w in name.lower().split() if w not in ("the", "a", "an")]
+    return bool(words) and words[0].startswith(letter.lower())

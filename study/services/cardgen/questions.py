@@ -1,0 +1,352 @@
+"""Questions from clauses: each part of a clause asked on a card that names its subject.
+
+A clause "The Glasgow-Blatchford score is calculated from A, B and C" gives "What is the
+Glasgow-Blatchford score calculated from?"; a passive with its agent is asked actively
+("What can trigger DKA?"); a definite complement is asked in reverse ("What is the most
+common trigger of DKA?" "Infection"); a condition the clause states ("In AF, ...",
+"... when the ECG shows changes") stays in the question.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from study.services.cardgen.asking import (
+    kept_parts,
+    lead_of,
+    make_card,
+    others_of,
+    specific,
+    subject_text,
+    verb_group,
+)
+from study.services.cardgen.candidates import Candidate, Context
+from study.services.cardgen.deps import NAMING_VERBS, own_subject
+from study.services.cardgen.parts import Part
+from study.services.cardgen.phrases import Phrase
+from study.services.cardgen.reading import Clause, Reading
+from study.services.cardgen.sentences import Sentence
+from study.services.cardgen.terms import (
+    content_words,
+    strip_article,
+    word_list,
+)
+from study.services.cardgen.topics import capitalise
+from study.services.cardgen.voice import (
+    RELATING_PHRASAL,
+    ask_agent,
+    chosen_card,
+    is_definite,
+    is_relation,
+    people_card,
+    reversed_card,
+)
+
+_LOCATIVE = frozenset(["occur", "happen", "develop", "arise", "appear", "start", "begin", "form"])
+_LIST_SUBJECTS = ("risk", "symptom", "sign", "cause", "type", "complication", "feature")
+# Prepositions whose object is a time or amount: asked by the number cloze instead.
+_TIME_PREPOSITIONS = frozenset(["within", "for", "after", "during", "over", "until", "per"])
+
+
+def clause_cards(
+    sentence: Sentence, reading: Reading, context: Context
+) -> list[tuple[Clause, list[Candidate]]]:
+    """The questions each clause of ``reading`` gives."""
+    return [(c, _clause_cards(sentence, c, context)) for c in reading.clauses]
+
+
+def _clause_cards(sentence: Sentence, clause: Clause, context: Context) -> list[Candidate]:
+    found: list[Candidate] = []
+    assert clause.subject is not None
+    parts = clause.parts
+    # "What does metformin not cause?" has no one answer: a cloze asks a negated fact;
+    # its conditions and reasons are still asked ("When should X not be given?"). "X is
+    # also known as Y" is asked as another name, both ways.
+    naming = clause.verb.lemma_ in NAMING_VERBS and clause.verb.tag_ == "VBN"
+    main = None if clause.negated or naming else _main_part(clause)
+    caused = definition_cause(sentence, clause, context)
+    if caused is not None:
+        found.append(caused)
+    if main is not None:
+        card = _ask(sentence, clause, main, context)
+        if card is not None:
+            found.append(card)
+        reverse = reversed_card(sentence, clause, main, context)
+        if reverse is not None:
+            found.append(reverse)
+    chosen = people_card(sentence, clause, context) or chosen_card(sentence, clause, context)
+    found += [chosen] if chosen else []
+    if (
+        main is None
+        # "If breathing is difficult, sitting up may help": what may help
+        and (clause.passive or (not clause.parts and not clause.copula))
+        and clause.lead is not None
+        and not clause.resolved
+        and not clause.negated
+    ):
+        # "During the procedure, the lamina is removed": what is removed
+        assert clause.subject is not None
+        before, after = verb_group(clause)
+        front = f"{lead_of(clause)}What {before} {after}?"
+        found.append(make_card("subject", sentence, context, front, clause.subject.text, clause))
+    for part in parts:
+        if naming and part.role == "when":
+            continue  # "known as podagra when it affects the big toe": the name's condition
+        if part.role == "often":
+            card = _ask(sentence, clause, part, context)
+            found += [card] if card else []
+            continue
+        if part.role == "infinitive" and part.phrase.text.lower().startswith("to "):
+            # "taken with meals to reduce its gastrointestinal effects": why
+            card = _ask(sentence, clause, Part("why", part.phrase, "to"), context)
+            found += [card] if card else []
+            continue
+        if part.role in ("when", "why", "how") and len(part.phrase.text.split()) >= 3:
+            card = _ask(sentence, clause, part, context)
+            if card is not None:
+                found.append(card)
+            if part.role == "when" and main is None:
+                reverse = reversed_card(sentence, clause, part, context)
+                found += [reverse] if reverse else []
+    if chosen is not None:
+        # "what is given ..." asked with all its circumstances: not again with fewer
+        found = [c for c in found if c is chosen or c.back.lower() != chosen.back.lower()]
+    return found
+
+
+def _main_part(clause: Clause) -> Part | None:
+    """The part that states the clause's fact: the agent of a passive, the object, the
+    complement, what an infinitive aims at, else the first prepositional phrase."""
+    relative = next((p for p in clause.parts if p.role == "prep" and p.relative), None)
+    if relative is not None and clause.copula:
+        # "postrenal causes, in which the outflow is obstructed": in which causes; not
+        # when what the clause says runs into a list the parser hung on it
+        complements = [p for p in clause.parts if p.role in ("attr", "acomp")]
+        return None if any("," in p.phrase.text for p in complements) else relative
+    by_role: dict[str, Part] = {}
+    for part in clause.parts:
+        by_role.setdefault(part.role, part)
+    for role in ("agent", "dobj", "attr", "xcomp"):
+        if role in by_role:
+            return by_role[role]
+    if any(c.dep_ == "acomp" for c in clause.verb.children) and not clause.copula:
+        return None  # "has grown worse in recent years": the change is the fact
+    for part in clause.parts:
+        if part.role != "prep":
+            continue
+        if part.word in ("after", "before", "during") and not _numeric(part):
+            # "are stopped straight after the birth": when
+            said = Phrase(f"{part.word} {part.phrase.text}", tokens=part.phrase.tokens)
+            return Part("when", said, part.word)
+        if clause.copula and _temporal(part.phrase.text):
+            said = Phrase(f"{part.word} {part.phrase.text}", tokens=part.phrase.tokens)
+            return Part("when", said, part.word)  # "most common in the winter months"
+        if (
+            clause.copula
+            and part.word == "in"
+            and _superlative(clause)
+            and not _possessed(clause)  # "its sensitivity is highest in ...": whose, guessed
+            and not _numeric(part)
+        ):
+            return part  # "is most common in type 1 diabetes": in what
+        if clause.copula and not part.people:
+            break  # "stroke was in second place": the number cloze asks it
+        if (clause.verb.lemma_, part.word) in RELATING_PHRASAL:
+            return part  # "accounts for most cases": what it relates to
+        if part.word not in _TIME_PREPOSITIONS and not _numeric(part):
+            return part
+    return None
+
+
+def _possessed(clause: Clause) -> bool:
+    """Whether the clause's subject is "its ..." or "their ...", named by a guess."""
+    own = own_subject(clause.verb)
+    return own is not None and any(c.dep_ == "poss" for c in own.children)
+
+
+def _superlative(clause: Clause) -> bool:
+    """ "is most common", "is commonest", "is more frequent": a complement of degree."""
+    return any(
+        p.role == "acomp"
+        and re.match(r"(?:most|more|less|least)\b|\w+est\b", p.phrase.text, re.IGNORECASE)
+        for p in clause.parts
+    )
+
+
+_TEMPORAL = word_list("time-words")
+
+
+def _temporal(text: str) -> bool:
+    return any(w in _TEMPORAL for w in content_words(text))
+
+
+def _numeric(part: Part) -> bool:
+    """Whether the part is a quantity ("below 7.3", "30 seconds"): the number cloze asks it."""
+    return bool(_QUANTITY.match(part.phrase.text))
+
+
+_QUANTITY = re.compile(
+    r"(?:about |over |under |below |above |at least )?(?:\d|(?:first|second|third|fourth|"
+    r"fifth|sixth|seventh|eighth|ninth|tenth|one|two|three|four|five|six|seven|eight|nine|"
+    r"ten|twelve|a few|several)\b)",
+    re.IGNORECASE,
+)
+
+
+def _ask(sentence: Sentence, clause: Clause, part: Part, context: Context) -> Candidate | None:
+    """The card asking ``part`` of ``clause``."""
+    subject = subject_text(clause)
+    before, after = verb_group(clause)
+    others = others_of(clause, part)
+    lead = lead_of(clause)
+    answer = part.phrase.text
+    if not answer:
+        return None
+    role = part.role
+    if role == "agent":
+        return ask_agent(sentence, clause, part, context)
+    if role == "attr" and clause.copula:
+        if is_definite(part.phrase.text) or is_relation(part.phrase.text):
+            return None  # asked in reverse: "What is the most common trigger?"
+        if len(answer.split()) > 16:
+            # "a complication of diabetes in which ...": the kind answers "What is X?"; the
+            # whole definition stays in the reverse question
+            answer = _DEFINING.split(answer)[0]
+        front = f"{lead}What {before} {subject} {after} {others}?"
+        return make_card(
+            "definition",
+            sentence,
+            context,
+            front,
+            answer,
+            clause,
+            name_topic=subject.lower().startswith("the "),
+        )
+    answer = specific(answer, subject, context.topic)
+    owned = re.match(r"(?:its|their)\s+(?P<rest>.+)$", answer, re.IGNORECASE)
+    if owned and context.topic:
+        rest = owned.group("rest")
+        # "its level": of the topic, unless it says so already ("their risk of X")
+        answer = (
+            f"the {rest}"
+            if context.topic.lower() in rest.lower()
+            else f"the {rest} of {context.topic}"
+        )
+    items = part.phrase.items
+    if (
+        role == "dobj"
+        and clause.verb.lemma_ == "include"
+        and len(items) >= 3
+        and subject.lower().startswith(_LIST_SUBJECTS)
+    ):
+        front = f"{lead}Name {len(items)} {subject}."
+        texts = [i.text for i in items]
+        return make_card(
+            "list-whole",
+            sentence,
+            context,
+            front,
+            "; ".join(texts),
+            clause,
+            part,
+            *texts,
+            name_topic=True,
+        )
+    if role in ("dobj", "attr", "oprd"):
+        front = f"{lead}What {before} {subject} {after} {others}?"
+        return make_card("object", sentence, context, front, answer, clause, part)
+    if role == "xcomp":
+        to = "" if clause.verb.lemma_ == "help" else "to "
+        front = f"{lead}What {before} {subject} {after} {others} {to}{part.word}?"
+        return make_card("purpose", sentence, context, front, answer, clause, part)
+    if role == "prep":
+        if part.people:
+            head = (
+                "whom"
+                if strip_article(answer).lower().startswith(("those", "anyone"))
+                else "which patients"
+            )
+            front = f"{lead}{capitalise(part.word)} {head} {before} {subject} {after} {others}?"
+        elif part.relative and part.word == "in":
+            # "postrenal causes, in which the outflow of urine is obstructed": in which causes
+            kind = answer.split()[-1]
+            front = f"{lead}In which {kind} {before} {subject} {after} {others}?"
+        elif (part.word in ("at", "on", "during", "in") and _temporal(answer)) or (
+            part.word == "between" and re.match(r"(?:days?|weeks?|months?|years?) \d", answer)
+        ):
+            # "given at presentation", "most common in the winter months": when
+            front = f"{lead}When {before} {subject} {after} {others}?"
+            answer = f"{part.word} {answer}"
+        elif part.word in ("at", "in", "on") and clause.verb.lemma_ in _LOCATIVE:
+            front = f"{lead}Where {before} {subject} {after} {others}?"
+        else:
+            plain, conditions = kept_parts(clause, part)
+            said = " ".join([*plain, part.word, *conditions])
+            front = f"{lead}What {before} {subject} {after} {said}?"
+        return make_card("preposition", sentence, context, front, answer, clause, part)
+    if role == "when":
+        if part.word == "unless":
+            # "X is given ..., unless the patient has had anaphylaxis": when X is not given
+            if clause.negated:
+                return None
+            flipped = replace(clause, negated=True)
+            before, after = verb_group(flipped)
+            front = f"{lead}When {before} {subject} {after} {others}?"
+            reason = re.sub(r"^unless\s+", "if ", answer, flags=re.I)
+            return make_card("condition", sentence, context, front, reason, clause)
+        if clause.copula and not any(p.role in ("attr", "acomp") for p in clause.parts):
+            return None  # "When is the correlation?" says nothing
+        front = f"{lead}When {before} {subject} {after} {others}?"
+        return make_card("condition", sentence, context, front, answer, clause)
+    if role == "often":
+        front = f"{lead}How often {before} {subject} {after} {others}?"
+        return make_card("frequency", sentence, context, front, answer, clause)
+    if role == "how":
+        wh = "What" if clause.copula else "How"  # "the key part is by doing X"
+        front = f"{lead}{wh} {before} {subject} {after} {others}?"
+        return make_card("manner", sentence, context, front, answer, clause)
+    if role == "why" and part.word == "to":
+        plain, conditions = kept_parts(clause, part)
+        said = " ".join(
+            [*plain, *(c for c in conditions if not c.lower().startswith(answer.lower()[:12]))]
+        )
+        front = f"{lead}Why {before} {subject} {after} {said}?"
+        return make_card("purpose", sentence, context, front, capitalise(answer), clause)
+    if role == "why" and clause.verb.lemma_ in NAMING_VERBS:
+        named = [p.phrase.text.lower() for p in clause.parts if p.role in ("oprd", "attr")]
+        if any(n in subject.lower() for n in named):
+            return None  # "Why is mechanical pain called mechanical?" asks nothing
+    if role == "why":
+        text = answer if answer.lower().startswith("because") else f"{part.word} {answer}"
+        front = f"{lead}Why {before} {subject} {after} {others}?"
+        reason = _after_mark(text)
+        reason = reason if reason.lower().startswith("because") else f"Because {reason}"
+        card = make_card("reason", sentence, context, front, reason, clause)
+        return card
+    return None
+
+
+_DEFINING = re.compile(
+    r",?\s(?:in which|that|where|whereby|which|caused by|due to|resulting from|"
+    r"characteri[sz]ed by)[\s,]"  # "an inflammation of the pancreas which, in the UK, is"
+)
+_CAUSED = re.compile(r"\s(?:caused by|due to|resulting from)\s(?P<cause>.+)$")
+
+
+def definition_cause(sentence: Sentence, clause: Clause, context: Context) -> Candidate | None:
+    """ "Gout is a form of arthritis caused by urate crystals": what causes gout."""
+    if not clause.copula or clause.subject is None:
+        return None
+    for part in clause.parts:
+        cause = _CAUSED.search(part.phrase.text) if part.role == "attr" else None
+        if cause:
+            front = f"What causes {subject_text(clause)}?"
+            return make_card(
+                "definition-cause", sentence, context, front, cause.group("cause"), clause
+            )
+    return None
+
+
+def _after_mark(text: str) -> str:
+    return re.sub(r"^(?:because|since|as)\s+(?!of\b)", "", text, flags=re.I)

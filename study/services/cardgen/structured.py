@@ -1,0 +1,222 @@
+"""Cards from the material's own structure: Markdown tables and bullet or numbered lists.
+
+A table gives a card per cell, asked by its row's first cell and its column's header; a
+list of short items gives a cloze with a deletion per item and a card asking for the whole
+list, named by the paragraph that introduces it or the heading above it.
+"""
+
+from __future__ import annotations
+
+import re
+
+from study.services.cardgen import gates
+from study.services.cardgen.candidates import Candidate, Context
+from study.services.cardgen.clozes import number_cards
+from study.services.cardgen.sentences import Block, Sentence
+from study.services.cardgen.terms import content_words, words
+from study.services.cardgen.topics import ASPECT_HEADINGS, capitalise, lower_first
+
+BOLD_LEAD = re.compile(r"^\s*(?:\*\*|__)(?P<term>[^*_\n]{2,60})(?:\*\*|__)")
+
+
+def table_cards(block: Block, section: str | None) -> tuple[list[Candidate], list[Sentence]]:
+    """A Markdown table: a card per cell, asked by its row's first cell and its column
+    header ("Hip fractures, intertrochanteric: usual treatment?" "Dynamic hip screw"); and
+    the rows that give no card."""
+    rows = block.table_rows()
+    if len(rows) < 2:
+        return [], []
+    header = rows[0][1]
+    found: list[Candidate] = []
+    empty: list[Sentence] = []
+    for sentence, cells in rows[1:]:
+        key = cells[0] if cells else ""
+        asked = [
+            (column, value)
+            for column, value in zip(header[1:], cells[1:], strict=False)
+            if column and value
+        ]
+        if not key or not asked:
+            empty.append(sentence)
+            continue
+        about = f"{capitalise(section)}, {lower_first(key)}" if section else capitalise(key)
+        found += [
+            Candidate(
+                pattern="table",
+                type="basic",
+                sentence=sentence,
+                answers=(value,),
+                front=f"{about}: {lower_first(column)}?",
+                back=capitalise(value),
+                topic=section,
+            )
+            for column, value in asked
+        ]
+    return found, empty
+
+
+def list_items(blocks: list[Block], index: int) -> list[int]:
+    """The indices of the items of the list that starts at ``blocks[index]`` (not its
+    nested items)."""
+    items: list[int] = []
+    for at in range(index, len(blocks)):
+        block = blocks[at]
+        if block.kind != "bullet" or block.headings != blocks[index].headings:
+            break
+        if block.indent != blocks[index].indent:
+            if block.indent < blocks[index].indent:
+                break
+            continue  # an item's own sub-list is read as a list of its own
+        items.append(at)
+    return items
+
+
+def list_cards(
+    text: str, blocks: list[Block], index: int, section: str | None
+) -> tuple[list[Candidate], list[int]]:
+    """A bullet list of short items: one cloze per item and a card for the whole list
+    (the cards, and the indices of the items they ask); nothing when the list cannot be
+    named."""
+    indices = list_items(blocks, index)
+    items = [blocks[i] for i in indices]
+    texts = [_item_text(i) for i in items]
+    if not 2 <= len(texts) <= 12 or any(
+        not t or len(words(t)) > gates.MAX_LIST_ITEM_WORDS for t in texts
+    ):
+        return [], []
+    line_start = text.rfind("\n", 0, items[0].start) + 1
+    numbered = bool(re.match(r"\s*\d{1,3}[.)]", text[line_start : items[0].start]))
+    labelled = _list_label(blocks, index, section, len(texts), numbered)
+    if labelled is None:
+        return [], []
+    prefix, question = labelled
+    raw = text[items[0].start : items[-1].end]
+    sentence = Sentence(text="; ".join(texts), raw=raw, start=items[0].start, end=items[-1].end)
+    # Items with commas of their own ("drugs, such as A and B") are kept apart by ";".
+    separator = "; " if any("," in t for t in texts) else ", "
+    body = f"{prefix}: " + separator.join(
+        f"{{{{c{n}::{t}}}}}" for n, t in enumerate(texts, start=1)
+    )
+    whole = Candidate(
+        pattern="list-whole",
+        type="basic",
+        sentence=sentence,
+        answers=tuple(texts),
+        front=question,
+        back=capitalise("; ".join(texts)),
+        topic=section,
+    )
+    per_item = Candidate(
+        pattern="list-item",
+        type="cloze",
+        sentence=sentence,
+        answers=tuple(texts),
+        text=body,
+        topic=section,
+    )
+    found = [per_item, whole]
+    # A number in an item is a fact of its own ("operate within 36 hours"): the list asks
+    # the item whole, so its numbers get a card each too.
+    context = Context(topic=section, headings=blocks[index].headings)
+    for item in items:
+        for said in item.sentences():
+            found += number_cards(said, context)
+    return found, indices
+
+
+def _item_text(item: Block) -> str:
+    """A bullet item as a list answer: no final punctuation, a lower-case first word."""
+    text = re.sub(r"[.;,]$", "", " ".join(s.text for s in item.sentences()))
+    return lower_first(text)
+
+
+def starts_list(blocks: list[Block], index: int) -> bool:
+    """Whether the bullet ``blocks[index]`` begins a list."""
+    before = blocks[index - 1] if index else None
+    return (
+        before is None
+        or before.kind != "bullet"
+        or before.headings != blocks[index].headings
+        or before.indent < blocks[index].indent  # a sub-list under its item
+        or _introduces(before)
+    )
+
+
+def _clause(block: Block, label: str) -> bool:
+    """Whether the intro ``label`` is a clause ("Call 999 if your child", "Avoid in
+    HFrEF", "Classified by LVEF") rather than a noun phrase ("Risk factors for AF")."""
+    sentences = block.sentences()
+    span = sentences[-1].span if sentences else None
+    if span is None:
+        return False
+    first = next((t for t in span if t.is_alpha), None)
+    verb_first = first is not None and (
+        first.pos_ in ("VERB", "AUX") or first.tag_ in ("VB", "VBN") or first.lower_ == "if"
+    )
+    return (
+        verb_first
+        or any(t.lower_ in ("if", "you", "your") or t.text in ("→", "->", "=") for t in span)
+        or label.rstrip().endswith(" of")  # "second line, one of:"
+    )
+
+
+def _introduces(block: Block) -> bool:
+    """Whether ``block`` introduces a list: a paragraph or an item ending in a colon."""
+    return block.kind in ("paragraph", "bullet") and block.text.rstrip().endswith(":")
+
+
+# An intro that says when, not what: "Within one hour of recognition:" before the steps.
+_ADVERBIAL_INTRO = re.compile(
+    r"^(?:within|during|after|before|in|at|on|by|from|once|when|if|then|first)\b", re.I
+)
+
+
+def _list_label(
+    blocks: list[Block], index: int, section: str | None, count: int, numbered: bool
+) -> tuple[str, str] | None:
+    """What a list's cloze begins with and how its whole-list card asks for it, from the
+    paragraph that introduces it or the heading above it; None when neither says.
+
+    "Risk factors for gout include:" lists some ("Name 3 risk factors for gout."); a
+    heading "Symptoms" under "Gout" lists them all ("Name the 3 symptoms of gout."); an
+    intro that only says when ("Within one hour:") leaves the naming to the heading.
+    """
+    if index > 0 and (blocks[index - 1].kind == "paragraph" or _introduces(blocks[index - 1])):
+        intro = blocks[index - 1].text.strip()
+        match = re.search(
+            r"([^.:!?]+?)(?:\s+(include|includes|are|is|can be))?\s*:\s*$", intro, re.IGNORECASE
+        )
+        if match and _ADVERBIAL_INTRO.match(match.group(1).strip()):
+            if not section:
+                return None
+            when = lower_first(match.group(1).strip())
+            prefix = f"{capitalise(section)} ({when})"
+            return prefix, f"{prefix}: name the {count} {'steps' if numbered else 'items'}."
+        if match:
+            label = re.sub(
+                r"^(?:the\s+)?(?:main\s+|common\s+|typical\s+)?", "", match.group(1), flags=re.I
+            )
+            partial = (match.group(2) or "").lower().startswith("include")
+            if not label:
+                return None
+            label = label[0].lower() + label[1:]
+            if _clause(blocks[index - 1], label):
+                # "Call 999 if your child:", "Avoid in HFrEF:": the intro is a clause,
+                # which the list completes
+                prefix = f"{capitalise(section)}, {label}" if section else capitalise(label)
+                return prefix, f"{prefix}: name the {count}."
+            if section and not {w.rstrip("s") for w in content_words(section)} <= {
+                w.rstrip("s") for w in content_words(label)
+            }:
+                label = f"{label} of {section}"  # "Extra-articular features:" under AS
+            if numbered:  # "Management of a hip fracture:" then 1., 2., 3.: its steps
+                return capitalise(label), f"{capitalise(label)}: name the {count} steps."
+            front = f"Name {count} {label}." if partial else f"Name the {count} {label}."
+            return capitalise(label), front
+    headings = blocks[index].headings
+    if headings:
+        aspect = headings[-1].strip().rstrip(":")
+        if aspect.lower() in ASPECT_HEADINGS or all(w in ASPECT_HEADINGS for w in words(aspect)):
+            label = f"{aspect.lower()} of {section}" if section else aspect.lower()
+            return capitalise(label), f"Name the {count} {label}."
+    return None

@@ -1,0 +1,193 @@
+"""What a paragraph is about: the heading that names a subject, and how terms are cased.
+
+The topic comes from the nearest Markdown heading that names a subject (not "Causes" or
+"Treatment"), or from the subject of the paragraph's first sentence (``reading`` finds it
+in the parse). A card names it where the material says "it" or "this condition".
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from study.services.cardgen.terms import (
+    HEAD_NOUNS,
+    NAMED_SUFFIX,
+    RARE_ZIPF,
+    stem,
+    strip_article,
+    word_list,
+    words,
+    zipf,
+)
+
+# Headings that name an aspect of the subject above them, not a subject.
+ASPECT_HEADINGS = word_list("aspect-headings")
+# Subjects that are never what a paragraph is about ("Patients typically present ...").
+GENERIC_SUBJECTS = word_list("generic-subjects")
+# Nouns that stand for the topic without naming it ("this condition", "the procedure").
+STAND_INS = frozenset(
+    [
+        "procedure",
+        "operation",
+        "surgery",
+        "technique",
+        "condition",
+        "disease",
+        "disorder",
+        "syndrome",
+        "injury",
+        "problem",
+        "type",
+        "kind",
+        "form",
+    ]
+)
+
+
+# Words that name the kind of page, not its subject ("Lecture notes: heart failure").
+_REGISTERS = frozenset(
+    [
+        "case",
+        "case-based",
+        "teaching",
+        "notes",
+        "lecture",
+        "summary",
+        "revision",
+        "key",
+        "points",
+        "guideline",
+        "leaflet",
+        "monograph",
+        "reference",
+        "handout",
+        "tutorial",
+    ]
+)
+# "How is it treated?", "What causes it?", "Who gets gout?": a question heading asks about
+# an aspect of the heading above it, not a new subject ("What is X?" names X).
+_ASPECT_QUESTION = re.compile(
+    r"^(?:how|when|why|who|where|which|what\s+(?:causes|happens|are the|is the))\b"
+    r"|^\w+(?:\s+\w+)?\s+(?:it|they|this|them)\b",
+    re.IGNORECASE,
+)
+
+
+def heading_topic(headings: Sequence[str]) -> str | None:
+    """The innermost heading that names a subject rather than an aspect of one.
+
+    A heading of common words under one that names a condition is an aspect of it too
+    ("ECG changes" under "Hyperkalaemia"): the cards name the condition.
+    """
+    found: list[str] = []
+    for heading in reversed(headings):
+        # "Osteoporosis - Wikipedia", "Gout | NHS", "Pneumonia: key points": what follows
+        # the subject is the site or the kind of page, not the subject.
+        parts = re.split(r"\s+[-–—|]\s+|:\s+", heading, maxsplit=1)
+        title = parts[0]
+        if len(parts) == 2 and set(words(title)) <= _REGISTERS:
+            title = parts[1]  # "Case-based teaching: community-acquired pneumonia"
+        title = re.sub(r"[:?!.]+$", "", title).strip()
+        lowered = title.lower()
+        if (
+            not title
+            or lowered in ASPECT_HEADINGS
+            or all(w in ASPECT_HEADINGS for w in words(title))
+            or _ASPECT_QUESTION.match(title)
+        ):
+            continue
+        lowered = re.sub(r"^(?:what is|what are|about|understanding)\s+", "", lowered)
+        named = title[len(title) - len(lowered) :] if lowered != title.lower() else title
+        found.append(_tidy(strip_article(named)))
+    if not found:
+        return None
+    if not _names_something(found[0]):
+        return next((outer for outer in found[1:] if _names_something(outer)), found[0])
+    return found[0]
+
+
+def _names_something(title: str) -> bool:
+    """Whether ``title`` names a condition, procedure or other specific thing: a name's
+    ending or head noun ("hyperkalaemia", "snapping hip syndrome"), or a rare word that
+    is not an acronym."""
+    found = words(title)
+    if any(NAMED_SUFFIX.search(w) or w.rstrip("s") in HEAD_NOUNS for w in found):
+        return True
+    return any(
+        zipf(w) < RARE_ZIPF and not w.isupper() for w in re.findall(r"[A-Za-z][\w-]+", title)
+    )
+
+
+def _tidy(topic: str) -> str:
+    """A topic in sentence case: the first letter lowered unless it is an acronym or a name."""
+    topic = re.sub(r"\s+", " ", topic).strip(" .,:;")
+    first = topic.split(" ")[0]
+    if first[:1].isupper() and not first.isupper() and not re.search(r"[A-Z]", first[1:]):
+        topic = topic[0].lower() + topic[1:]
+    for suffix in (" region", " area"):
+        if topic.endswith(suffix):
+            topic = topic[: -len(suffix)]
+    return topic
+
+
+def quoted_terms(sentence: str) -> list[str]:
+    """Short phrases in quotation marks ("red flags"), which often name what is discussed."""
+    return [m.group(1) for m in re.finditer(r"[“\"]([^”\"]{3,40})[”\"]", sentence)]
+
+
+def frequent_term(paragraph: str, candidates: Sequence[str]) -> str | None:
+    """The candidate named most often in ``paragraph`` (at least twice), for a fallback."""
+    stems = [stem(w) for w in words(paragraph)]
+    best: tuple[int, str] | None = None
+    for candidate in candidates:
+        target = [stem(w) for w in words(candidate)]
+        if not target:
+            continue
+        count = sum(
+            1 for i in range(len(stems) - len(target) + 1) if stems[i : i + len(target)] == target
+        )
+        if count >= 2 and (best is None or count > best[0]):
+            best = (count, candidate)
+    return best[1] if best else None
+
+
+# "Addison's disease", "Graves disease": a person's name; not an adjective such as
+# "Nephrotic syndrome" or "Irritable bowel syndrome".
+_EPONYM = re.compile(
+    r"^[A-Z][a-z]+(?:['’]s\b|(?<!ic)(?<!al)(?<!ous)(?<!ive)(?<!ary)(?<!able)(?<!ible)"
+    r"\s+(?:disease|syndrome|sign|test|fracture|phenomenon|criteria|score|classification|"
+    r"manoeuvre|maneuver|triad|palsy|reflex)\b)"
+)
+
+
+# "Streptococcus pneumoniae", "Legionella pneumophila": a genus keeps its capital.
+_BINOMIAL = re.compile(
+    r"^(?P<genus>[A-Z][a-z]{3,}) (?P<species>[a-z]+(?:ae|us|is|um|ii|ila|ans|i))\b"
+)
+
+
+def lower_first(text: str) -> str:
+    """``text`` with a capitalised first word lowered ("A raised level", "Obesity"), but
+    acronyms ("DVT"), names with inner capitals and eponyms ("Addison's disease", "Graves
+    disease") kept."""
+    first = text.split(" ")[0] if text else ""
+    binomial = _BINOMIAL.match(text)
+    eponym = _EPONYM.match(text) and first not in ("The", "A", "An", "This", "Each")
+    if eponym or (
+        binomial
+        # both Latin, so both rare: not "Intravenous calcium", not "Avascular necrosis"
+        and zipf(binomial.group("genus")) < RARE_ZIPF
+        and zipf(binomial.group("species")) < RARE_ZIPF
+        and not binomial.group("genus").endswith(("ous", "al", "ic", "ar", "ive"))
+        and not NAMED_SUFFIX.search(binomial.group("species"))
+    ):
+        return text
+    if first[:1].isupper() and (len(first) == 1 or first[1:].islower()):
+        return text[0].lower() + text[1:]
+    return text
+
+
+def capitalise(text: str) -> str:
+    """``text`` with its first letter upper case."""
+    return text[:1].upper() + text[1:]

@@ -1,0 +1,486 @@
+"""Whether a card reads as text: its answer a whole phrase of its sentence, its question
+with the verbs the sentence has, its excerpt a piece of the sentence.
+
+Cheap checks on the card's text against its sentence and the sentence's parse (no second
+parse): the reading layer builds questions from the parse, and a misread parse gives
+fragments ("What is DKA most common in type 1?" "Diabetes") that no fact pattern
+catches.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+from study.services.cardgen.candidates import Candidate
+from study.services.cardgen.sentences import Sentence
+from study.services.cardgen.terms import STOPWORDS, word_list
+
+if TYPE_CHECKING:
+    from spacy.tokens import Token
+
+_UNITS = word_list("units")
+# Words an answer never ends with: it would be cut inside its phrase.
+_OPEN_ENDS = frozenset(
+    [
+        "to",
+        "of",
+        "in",
+        "with",
+        "and",
+        "or",
+        "the",
+        "a",
+        "an",
+        "for",
+        "by",
+        "at",
+        "from",
+        "than",
+        "as",
+        "on",
+        "into",
+        "per",
+        "between",
+        "whose",
+    ]
+)
+# Words the generator puts before a piece of the sentence ("When X", "By mouth", "Not
+# until X"): the rest is what must be a piece of the sentence.
+_LEADS = re.compile(
+    r"^(?:(?:not\s+)?(?:when|if|until|because|by|since|unless|after|before)\s+)+", re.I
+)
+_GARBLED_QUESTION = (
+    (
+        re.compile(
+            r"\bwhat (?:is|are) the (?:commonest|most common|main|largest|best|first)\s*\?$",
+            re.I,
+        ),
+        "a superlative with no noun ('what are the commonest?')",
+    ),
+    (
+        re.compile(r"\b(?:in whom|in which|who|that)\b[^?]*\s(?:with|to|for|by|from|at)\?$", re.I),
+        "a preposition stranded after a relative clause",
+    ),
+    (re.compile(r"\bwhat (?:is|are|was|were) when\b", re.I), "a question 'what is when ...'"),
+    (re.compile(r"\bwhen\s*\?\s*$", re.I), "a question ending in a bare 'when'"),
+    (
+        re.compile(r"(?:^|:\s)in which case\b|,\s*in which case,", re.I),
+        "'in which case' with no case",
+    ),
+    (re.compile(r"\b(?:be|been|being) not\b", re.I), "a negation misplaced ('be not continued')"),
+    (
+        re.compile(
+            r"^(?:[^?:]*:\s)?(?:what|which \w+) (?:gives?|offers?|treats?) (?:\w+ ){0,2}"
+            r"(?:patients|people|children|women|men|adults|babies|infants)\b",
+            re.I,
+        ),
+        "'what gives the patients?': the recipient of a passive read as its object",
+    ),
+)
+
+
+def problem(candidate: Candidate) -> str | None:
+    """Why ``candidate`` does not read as text, or None when it does."""
+    sentence = candidate.sentence
+    if candidate.type == "basic":
+        front = candidate.front
+        for pattern, garbled in _GARBLED_QUESTION:
+            if pattern.search(front):
+                return f"garbled question: {garbled}"
+        acronym = _STAND_FOR.match(front)
+        if acronym and expansion(candidate.back, acronym.group(1)) != candidate.back:
+            return f"'{candidate.back}' is not what the letters of {acronym.group(1)} stand for"
+        reason = (
+            _answer_fragment(candidate.back)
+            or _torn_range(f"{front} {candidate.back}", sentence.text)
+            or _class_lost(front, candidate.back, sentence.text)
+        )
+        if reason:
+            return reason
+        if sentence.span is not None:
+            if acronym:
+                return None  # "a raised [plasma viscosity] (PV)": the name alone
+            return (
+                _participle_read_as_verb(front, sentence)
+                or _often_without_verb(front, sentence)
+                or _torn_answer(candidate.back, front, sentence)
+            )
+        return None
+    for deleted in candidate.answers:
+        words = deleted.strip().lower().split()
+        if len(words) > 1 and words[-1] in _OPEN_ENDS:
+            # "skin changes are [absent in] up to a fifth": a deletion is a whole phrase
+            return f"deletion {deleted!r} ends inside its phrase"
+    return _excerpt_problem(candidate)
+
+
+_STAND_FOR = re.compile(r"What does (\S+) stand for\?$")
+_IN_RELATIVE = re.compile(r"\W*(?:of|in|for|with|to|by|from)\s+(?:which|whom)\b", re.I)
+_SUCH_A = re.compile(r"\bsuch an?\s+\w+", re.I)
+_RUNS_ON_CLAUSE = re.compile(r",\s*(?:when|whereas|while|in which case|which)\b", re.I)
+_REASON = re.compile(r"(?:because|since)\b", re.I)
+# "Rib fractures take weeks": a span of time is an answer on its own
+_SPAN_OF_TIME = re.compile(r"(?:second|minute|hour|day|week|month|year|decade)s?")
+
+
+def _answer_fragment(answer: str) -> str | None:
+    if _IN_RELATIVE.match(answer):
+        return f"answer {answer!r} starts inside a relative clause"
+    if _SUCH_A.search(answer):
+        return f"answer {answer!r} names something said elsewhere ('such a ...')"
+    if _RUNS_ON_CLAUSE.search(answer):
+        return f"answer {answer!r} runs on into another clause"
+    bare = answer.strip().rstrip(".")
+    lowered = bare.lower()
+    last = lowered.rsplit(None, 1)[-1] if lowered else ""
+    if bare.endswith((",", ";", ":")) or last in _OPEN_ENDS:
+        return f"answer {answer!r} ends inside its phrase"
+    if re.search(r",\s*\S+$", bare) and last in _UNITS:
+        return f"answer {answer!r}: a unit torn from its quantity"
+    if (lowered in _UNITS and not _SPAN_OF_TIME.fullmatch(lowered)) or re.fullmatch(
+        r"[a-z]", lowered
+    ):
+        return f"answer {answer!r}: a lone unit or letter"
+    return None
+
+
+# "500 mg to 1 g", "20-40 mg/kg", "between 2 and 4 weeks": two bounds of one quantity
+_RANGE = re.compile(
+    r"(?<![\w.])(\d+(?:\.\d+)?)(?:\s*[^\W\d]\S*){0,1}\s*(?:to|-|–|and)\s*(\d+(?:\.\d+)?)(?![\w.])"
+)
+
+
+# "classed as severe when ..., and life-threatening when ...": the classes a sentence
+# defines by its conditions
+_CLASSED = re.compile(
+    r"\b(?:class(?:ed|ified)|defined|graded|categori[sz]ed|considered|regarded)\s+as\s+"
+    r"((?:[\w-]+\s+){0,2}[\w-]+)\s+(?:when|if)\b"  # "as acute severe when"
+)
+_CLASS_AFTER = re.compile(r"(?:,|\band|\bor)\s+(?:as\s+)?([\w-]+)\s+(?:when|if)\b")
+
+
+def _class_lost(front: str, back: str, source: str) -> str | None:
+    """A threshold asked without the class it defines: "An attack is classed as severe
+    when the respiratory rate is 25 or more" never gives "What is the respiratory rate?"."""
+    first = _CLASSED.search(source)
+    if first is None or not re.search(r"\d", back):
+        return None
+    # the classification runs to the next clause of another kind ("..., although ...")
+    stop = re.compile(r",\s*(?:although|because|but|whereas|while|so)\b|;").search(
+        source, first.end()
+    )
+    scope = source[first.start() : stop.start() if stop else len(source)]
+    if not all(number in scope for number in re.findall(r"\d+(?:\.\d+)?", back)):
+        return None  # a number of another clause of the sentence
+    classes = {first.group(1).lower()}
+    classes |= {m.group(1).lower() for m in _CLASS_AFTER.finditer(scope)}
+    asked = front.lower()
+    if any(re.search(rf"\b{re.escape(c)}\b", asked) for c in classes):
+        return None
+    return f"a threshold asked without the class it defines ({', '.join(sorted(classes))})"
+
+
+def _torn_range(card: str, source: str) -> str | None:
+    """A card that shows or asks one bound of a range without the other, or a unit
+    without its denominator ("5.5 mmol" of "5.5 mmol/L")."""
+    if "/" in source:
+        for match in re.finditer(r"\d[\d.]*\s*[^\W\d_]+(?![\w/])", card):
+            if f"{match.group(0)}/" in source:
+                return f"a unit torn: the card has {match.group(0)!r} without what follows its '/'"
+    for low, high, text in _ranges(source):
+        has_low = re.search(rf"(?<![\w.]){re.escape(low)}(?![\w.])", card)
+        has_high = re.search(rf"(?<![\w.]){re.escape(high)}(?![\w.])", card)
+        if bool(has_low) != bool(has_high):
+            return f"a range torn in two: the card has one bound of {text!r}"
+    return None
+
+
+@lru_cache(maxsize=1024)
+def _ranges(source: str) -> tuple[tuple[str, str, str], ...]:
+    """The ranges of a sentence: (low bound, high bound, the range as written)."""
+    found = []
+    for match in _RANGE.finditer(source):
+        if match.group(0).split()[1:2] == ["and"] and "between" not in source[: match.start()][-9:]:
+            continue  # "2 and 4" only after "between"
+        found.append((match.group(1), match.group(2), match.group(0)))
+    return tuple(found)
+
+
+def _torn_answer(answer: str, question: str, sentence: Sentence) -> str | None:
+    """An answer cut from the words that qualify it: "type 1 [diabetes]", "[referral] to
+    the renal team" with "to the renal team" left in the question, a reason cut before its
+    verb."""
+    span = sentence.span
+    assert span is not None
+    piece = _LEADS.sub("", answer.strip().rstrip("."))
+    if not piece:
+        return None
+    text = sentence.text
+    if len(text) != span.end_char - span.start_char:
+        text = span.text  # the parse is of other text than the sentence's
+    at = text.lower().find(piece.lower())
+    if at <= 0:
+        return None
+    following = text[at + len(piece) : at + len(piece) + 1]
+    if following and (following.isalnum() or following in "/-–"):
+        return f"answer {answer!r} cut inside a word or unit of its sentence"
+    doc = span.doc
+    start = span.start_char + at
+    end = start + len(piece)
+    found = doc.char_span(start, end, alignment_mode="expand")
+    if found is None or found.start == span.start or doc[found.start].idx != start:
+        return None
+    first = doc[found.start]
+    inside = list(found)
+    if _REASON.match(answer.strip()) and not any(
+        t.pos_ in ("VERB", "AUX") or t.dep_ in ("advcl", "ccomp", "relcl") for t in inside
+    ):  # "because most triggers arise ...": the parser may call the verb a noun
+        return f"answer {answer!r}: a reason cut before its verb"
+    last = inside[-1] if inside else first
+    after = doc[last.i + 1] if last.i + 1 < span.end else None
+    own = after is not None and (
+        start <= after.head.idx < end
+        # "referral to the team": a noun of an action takes its preposition, whatever the
+        # parse hung it on
+        or last.lower_.endswith(("al", "ion", "ment", "ance", "ence", "ure"))
+    )
+    if (
+        after is not None
+        and own
+        and after.dep_ == "prep"
+        and " ".join(t.text for t in list(after.subtree)[:4]).lower() in question.lower()
+    ):
+        return f"answer {answer!r} cut from its own {after.text!r} phrase left in the question"
+    before = doc[first.i - 1]
+    head = before
+    for _ in range(3):
+        if head.dep_ not in ("amod", "compound", "nummod", "nmod"):
+            break
+        head = head.head  # "type 1 [diabetes]": "1" qualifies "type", "type" the answer
+        if start <= head.idx < end:
+            return f"answer {answer!r} cut from the words before it ({before.text!r})"
+    return None
+
+
+_HOW_OFTEN = re.compile(r"^(?:[^?]*:\s)?how often (?:is|are|was|were)\s+([^?]*)\?$", re.I)
+
+
+def _often_without_verb(question: str, sentence: Sentence) -> str | None:
+    """ "How often is the dose?": a copula asked "how often" has no participle or
+    adjective of the sentence ("How often is the level checked?")."""
+    found = _HOW_OFTEN.match(question)
+    if found is None or sentence.span is None:
+        return None
+    asked = set(found.group(1).lower().split())
+    if any(t.lower_ in asked and t.tag_ in ("VBN", "VBD", "JJ") for t in sentence.span):
+        return None
+    return "garbled question: 'how often' asked of a copula with no verb"
+
+
+def _participle_read_as_verb(question: str, sentence: Sentence) -> str | None:
+    """ "What did high-dose inhale?": "inhaled" before a noun is an adjective, not a verb."""
+    asked = set(re.findall(r"[a-z]+", question.lower()))
+    lowered = sentence.text.lower()
+    if not any(f"{word}d " in lowered or f"{word}ed " in lowered for word in asked):
+        return None  # no word of the question is the base of an "-ed" word of the sentence
+    participles = _PARTICIPLES.get(sentence.text)
+    if participles is None:
+        if len(_PARTICIPLES) > 4096:
+            _PARTICIPLES.clear()
+        assert sentence.span is not None
+        participles = _PARTICIPLES[sentence.text] = tuple(
+            (token.text, token.lower_, token.lemma_.lower())
+            for token in sentence.span
+            if token.tag_ in ("VBN", "VBD", "JJ")
+            and token.lower_.endswith("ed")
+            and token.lemma_.lower() != token.lower_
+            and (token.dep_ == "amod" or _between_modifier_and_noun(token))
+        )
+    for text, lower, lemma in participles:
+        if lemma in asked and lower not in asked:
+            return f"question reads the adjective {text!r} as a verb"
+    return None
+
+
+# The adjectival participles of each sentence read lately (one entry per sentence text).
+_PARTICIPLES: dict[str, tuple[tuple[str, str, str], ...]] = {}
+
+
+def _between_modifier_and_noun(token: Token) -> bool:
+    """ "high-dose inhaled agonists": a participle after a modifier and before its noun
+    is an adjective, whatever the parse says."""
+    doc = token.doc
+    if token.i + 1 >= len(doc) or doc[token.i + 1].pos_ not in ("NOUN", "PROPN", "ADJ", "NUM"):
+        return False
+    if token.i == 0:
+        return True
+    before = doc[token.i - 1]
+    hyphenated = token.i >= 2 and doc[token.i - 2].text in ("-", "‑")
+    return before.pos_ == "ADJ" or hyphenated
+
+
+# Clozes on lists, labels and table rows show the line as the material lays it out; a
+# contrast completes its elliptical clause ("whereas keratitis does not [resolve]").
+_LAID_OUT = frozenset(
+    ["list-item", "list-whole", "label-list", "label", "table", "arrow", "contrast"]
+)
+
+
+# Words of a fixed phrase of discourse: "for [example]" deletes nothing to learn
+_DISCOURSE = re.compile(
+    r"\b(?:for|in)\s+\{\{c\d+::(?:example|instance|particular|addition|general|contrast)\}\}",
+    re.I,
+)
+
+
+def _excerpt_problem(candidate: Candidate) -> str | None:
+    """A cloze's text, its deletions filled in, must be a piece of its sentence: only its
+    subject may be named at the start, and "it" inside it by a lower-case noun phrase."""
+    if _DISCOURSE.search(candidate.text):
+        return "a word of a fixed phrase deleted ('for [...]': example)"
+    if candidate.pattern in _LAID_OUT or candidate.sentence.span is None:
+        return None
+    whole = re.sub(r"\{\{c\d+::(.*?)(?:::[^}]*)?\}\}", r"\1", candidate.text)
+    topic = candidate.topic
+    if topic and whole.lower().startswith(f"{topic.lower()}: "):
+        whole = whole[len(topic) + 2 :]
+    shown = _WORD.findall(_normal(whole))
+    source = _WORD.findall(_normal(candidate.sentence.text))
+    for skip in range(min(4, len(shown))):  # a subject named at the start
+        piece = shown[skip:]
+        piece[0] = piece[0][:1].lower() + piece[0][1:]
+        for first in range(len(source)):
+            stop = _aligned(piece, source, first)
+            if stop is None:
+                continue
+            rest = " ".join(source[stop:]).replace(" ,", ",")
+            cut = any(w in ("and", "or") for w in piece[-3:])
+            if rest and cut and not _BOUNDARY.match(rest):
+                return "excerpt ends inside a coordination (the sentence goes on)"
+            return None
+    return "excerpt is not a piece of its sentence (words glued or replaced)"
+
+
+def _aligned(piece: list[str], source: list[str], first: int) -> int | None:
+    """Where in ``source`` the words of ``piece`` end when they come in its order from
+    ``first`` (words between two pieces may be left out); "it" or "they" of the source may
+    stand in the piece as a lower-case noun phrase of at most six words. None when a word
+    of the piece is not the sentence's."""
+    at = first
+    index = 0
+    while index < len(piece):
+        if at < len(source) and piece[index].lower() == source[at].lower():
+            index += 1
+            at += 1
+            continue
+        width = _stand_in(piece, index, source, at)
+        if width:
+            index += width
+            at += 1
+            continue
+        if not index or at >= len(source):
+            return None
+        at += 1  # words of the sentence left out between two pieces of it
+    return at
+
+
+_WORD = re.compile(r"[^\s,;:]+|[,;:]")
+
+
+def _stand_in(piece: list[str], index: int, source: list[str], at: int) -> int:
+    """How many words of ``piece`` from ``index`` name the "it" or "they" at ``at`` in
+    ``source`` (a lower-case noun phrase the next word of the sentence follows), or 0."""
+    if at >= len(source) or source[at].lower() not in ("it", "they") or not index:
+        return 0
+    if not piece[index][:1].islower():
+        return 0  # "when Potassium chloride is": a subject of another sentence put in
+    for width in range(1, 7):
+        if index + width >= len(piece):
+            return width
+        if at + 1 < len(source) and piece[index + width].lower() == source[at + 1].lower():
+            return width
+    return 0
+
+
+# Where an excerpt may end inside its sentence: at punctuation, or before a word that
+# starts another clause or an aside.
+_BOUNDARY = re.compile(
+    r"[,;:(\[–—-]|(?:and|or|but|whereas|while|which|who|whom|when|if|unless|until|because|"
+    r"since|although|though|as|so|then|except|in which|with|without)\b"
+)
+
+
+def _normal(text: str) -> str:
+    """``text`` without its remarks in parentheses (read apart from the sentence), its
+    quotation marks, its spacing and its first capital."""
+    text = re.sub(r"\s*\([^()]*\)|[“”\"]", "", text)
+    text = re.sub(r"\s+", " ", text.strip().rstrip("."))
+    return text[:1].lower() + text[1:]
+
+
+def expansion(expanded: str, acronym: str) -> str | None:
+    """The words of ``expanded`` that the letters of ``acronym`` stand for: "erythrocyte
+    sedimentation rate or the C-reactive protein" for ESR is "erythrocyte sedimentation
+    rate"; None when the initials do not match from either end."""
+    letters = [c for c in acronym.lower() if c.isalpha()]
+    if acronym.endswith("s") and len(letters) > 2:
+        letters = letters[:-1]  # "ACEs"
+    words = expanded.split()
+    if not letters or not words:
+        return None
+    for start in range(len(words)):  # the longest piece first, from the end
+        if _spells(words[start:], letters):
+            return " ".join(words[start:])
+    for end in range(len(words), 0, -1):
+        if _spells(words[:end], letters):
+            if (
+                end < len(words)
+                and not _RUNS_ON.match(words[end])
+                and not words[end - 1].endswith(",")
+            ):
+                # "syndrome of inappropriate antidiuretic hormone secretion" (SIADH): a
+                # last word the letters leave tacit belongs to the name
+                return expanded
+            return " ".join(words[:end]).rstrip(",")
+    return None
+
+
+# Words after which an expansion has run on into something else: "ESR or the CRP"
+_RUNS_ON = re.compile(r"(?:or|and|with|versus|vs|plus|nor|but)$", re.I)
+
+
+def _spells(words: list[str], letters: list[str]) -> bool:
+    """Whether each word (or hyphen part), skipping small words, starts one or more of
+    ``letters`` in order, and the last word ends the letters."""
+    parts = [p.lower() for w in words for p in re.split(r"[-/]", w) if p]
+    if not parts or parts[0] in STOPWORDS or parts[-1] in STOPWORDS:
+        return False
+
+    def match(part_index: int, letter_index: int) -> bool:
+        if part_index == len(parts):
+            return letter_index == len(letters)
+        part = parts[part_index]
+        if part in STOPWORDS and match(part_index + 1, letter_index):
+            return True
+        if letter_index == len(letters) or not part[:1].isalnum():
+            return False
+        if part[0] != letters[letter_index]:
+            return False
+        # the word gives its initial, and maybe more of its letters in order ("TB")
+        position = 1
+        taken = letter_index + 1
+        if match(part_index + 1, taken):
+            return True
+        while taken < len(letters):
+            found = part.find(letters[taken], position)
+            if found < 0:
+                return False
+            position = found + 1
+            taken += 1
+            if match(part_index + 1, taken):
+                return True
+        return False
+
+    return match(0, 0)

@@ -1,0 +1,541 @@
+"""The tutor's view of a class: every learner's progress side by side, the cards the
+class finds hardest and the topics (tags) where it is weakest.
+
+A service of the core (no textual). Every figure is an SQL aggregate over all learners
+at once, never one query per learner: the review log grouped by (learner, study day),
+the schedules by (learner, state), the window's grades by card; Python only adds up
+the grouped rows (a few per learner and study day, one per card). The definitions are
+those of :mod:`study.services.stats` (cancelled grades never count; true retention is the share
+of scheduled reviews of cards in review state graded 3 or more).
+
+Only a tutor sees the class (:class:`NotATutorError` otherwise): the profile that
+created the database, or one added with ``study profile add NAME --tutor``.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import Session
+
+from study.domain.cards import CardStateName, question_and_answer
+from study.domain.clock import as_date
+from study.domain.errors import UserError
+from study.domain.review_log import ReviewKind
+from study.domain.sm2 import PASSING_GRADE
+from study.domain.streak import streaks
+from study.services.stats import (
+    Retention,
+    StateCounts,
+    card_ids_in,
+    counts_json,
+    state_counts,
+    state_expression,
+)
+from study.storage.database import Database
+from study.storage.models import Card, CardState, Learner, Note, NoteTag, Review
+from study.storage.repository import cancelled_by_undo, not_cancelled
+
+DEFAULT_DAYS = 30  # the window: reviews, study days and retention
+HARDEST_LIMIT = 10
+WEAKEST_LIMIT = 10
+# A card or tag is ranked by its retention only once the class has given it this many
+# retention reviews in the window: one failed review is not a 0 % card.
+MIN_RETENTION_REVIEWS = 3
+
+_REVIEW: sa.Table = Review.__table__  # type: ignore[attr-defined]
+_STATE: sa.Table = CardState.__table__  # type: ignore[attr-defined]
+_CARD: sa.Table = Card.__table__  # type: ignore[attr-defined]
+_NOTE: sa.Table = Note.__table__  # type: ignore[attr-defined]
+_TAG: sa.Table = NoteTag.__table__  # type: ignore[attr-defined]
+_LEARNER: sa.Table = Learner.__table__  # type: ignore[attr-defined]
+
+
+class NotATutorError(UserError):
+    """The class view was asked for by a profile that is not a tutor."""
+
+
+@dataclass(frozen=True)
+class LearnerProgress:
+    """One learner's row of the class view."""
+
+    learner: str
+    reviews: int  # grades in the window
+    study_days: int  # days with a grade, in the window
+    streak: int  # consecutive study days ending today (or yesterday)
+    cards: StateCounts
+    retention: Retention  # true retention in the window
+    due_today: int  # due on today's date
+    overdue: int  # due before today, not yet reviewed
+    last_studied: date | None
+
+
+@dataclass(frozen=True)
+class ClassCard:
+    """A card the class finds hard: retention over every learner's reviews in the window."""
+
+    card_id: str
+    deck_id: str
+    question: str  # plain text: print it through study.domain.cards.printable
+    learners: int  # learners who have graded it (ever)
+    retention: Retention
+    lapses: int  # over every learner
+
+
+@dataclass(frozen=True)
+class ClassTag:
+    """A topic (tag): retention over every learner's reviews of its cards in the window."""
+
+    tag: str
+    cards: int
+    retention: Retention
+    lapses: int
+
+
+@dataclass(frozen=True)
+class ClassReport:
+    """What `study class` and the Class screen show."""
+
+    today: date
+    days: int
+    learners: tuple[LearnerProgress, ...]  # by name
+    hardest_cards: tuple[ClassCard, ...]  # lowest retention first, then most lapses
+    weakest_tags: tuple[ClassTag, ...]
+
+
+def class_size(database: Database) -> int:
+    """How many profiles the database holds (the app offers the class view from two)."""
+    with database.session() as session:
+        return int(session.execute(sa.select(sa.func.count()).select_from(_LEARNER)).scalar_one())
+
+
+def is_tutor(session: Session, learner_id: int) -> bool:
+    """Whether the profile may see the class."""
+    tutor = session.execute(
+        sa.select(_LEARNER.c.tutor).where(_LEARNER.c.id == learner_id)
+    ).scalar_one_or_none()
+    return bool(tutor)
+
+
+def class_report(
+    database: Database,
+    viewer_id: int,
+    today: date,
+    *,
+    deck_ids: Sequence[str] | None = None,
+    tag: str | None = None,
+    days: int = DEFAULT_DAYS,
+) -> ClassReport:
+    """The class view for the tutor ``viewer_id``, over the ``days`` study days ending
+    ``today`` (the tutor's study day), for the cards of ``deck_ids`` and ``tag``.
+
+    Raises :class:`NotATutorError` when ``viewer_id`` is not a tutor.
+    """
+    scope = _CardScope(tuple(deck_ids) if deck_ids is not None else None, tag)
+    since = today - timedelta(days=days - 1)
+    with database.session() as session:
+        if not is_tutor(session, viewer_id):
+            raise NotATutorError(
+                "the class view is for a tutor; ask the profile that created the database "
+                "to run `study profile add NAME --tutor` for you"
+            )
+        names = {
+            int(i): str(name)
+            for i, name in session.execute(sa.select(_LEARNER.c.id, _LEARNER.c.name))
+        }
+        days_of = _per_learner_day(session, scope, today)
+        schedules = _per_learner_state(session, scope, today)
+        total_cards = int(session.execute(scope.cards(sa.select(sa.func.count()))).scalar_one())
+        per_card = _per_card(session, scope, since, today)
+        hardest = _hardest_cards(session, per_card)
+        weakest = _weakest_tags(session, scope, per_card)
+    learners = tuple(
+        _progress(names[i], days_of.get(i, {}), schedules.get(i), total_cards, since, today)
+        for i in sorted(names, key=lambda i: (names[i].casefold(), names[i]))
+    )
+    return ClassReport(today, days, learners, hardest, weakest)
+
+
+# ---------------------------------------------------------------- the queries
+
+
+@dataclass(frozen=True)
+class _CardScope:
+    deck_ids: tuple[str, ...] | None
+    tag: str | None
+
+    def ids(self) -> sa.Select[Any] | None:
+        """The ids of the cards in scope, or None for every card."""
+        return card_ids_in(self.deck_ids, self.tag)
+
+    def cards(self, query: sa.Select[Any]) -> sa.Select[Any]:
+        """A query over ``card``, restricted to the live cards in scope."""
+        query = query.select_from(_CARD).where(_CARD.c.retired.is_(False))
+        ids = self.ids()
+        return query if ids is None else query.where(_CARD.c.id.in_(ids))
+
+    def reviewed(self, column: sa.ColumnElement[str]) -> sa.ColumnElement[bool]:
+        """A test on a card id column: the card is in scope (retired cards' history kept)."""
+        ids = self.ids()
+        return sa.true() if ids is None else column.in_(ids)
+
+    def in_log(self, review: Any) -> sa.ColumnElement[bool]:
+        """A test on a review row: its card is in scope (the log names cards by key)."""
+        keys = card_ids_in(self.deck_ids, self.tag, _CARD.c.key)
+        return sa.true() if keys is None else review.card_key.in_(keys)
+
+
+def _retention_sums(review: Any) -> tuple[sa.ColumnElement[int], sa.ColumnElement[int]]:
+    retained = sa.and_(review.kind == ReviewKind.REVIEW, review.repetitions_before > 0)
+    passed = sa.and_(retained, review.grade >= PASSING_GRADE)
+    return (
+        sa.func.coalesce(sa.func.sum(sa.case((retained, 1), else_=0)), 0),
+        sa.func.coalesce(sa.func.sum(sa.case((passed, 1), else_=0)), 0),
+    )
+
+
+_DayRow = tuple[int, int, int]  # reviews, retained, passed
+
+
+def _per_learner_day(
+    session: Session, scope: _CardScope, today: date
+) -> dict[int, dict[date, _DayRow]]:
+    """Each learner's grades per study day, cancelled ones taken out.
+
+    One GROUP BY (learner, study day) over the log's covering index; cancelled grades
+    are rare, so the same aggregate over them alone is subtracted instead of checking
+    every grade for an undo record.
+    """
+    review = _REVIEW.c
+    retained, passed = _retention_sums(review)
+    keys = (review.learner_id, review.study_day)
+    counted = (
+        sa.select(*keys, sa.func.count(), retained, passed)
+        .where(review.kind != ReviewKind.UNDO, review.study_day <= today, scope.in_log(review))
+        .group_by(*keys)
+    )
+    undo, undone = cancelled_by_undo(_REVIEW)
+    cancelled = (
+        sa.select(*keys, sa.func.count(), retained, passed)
+        .select_from(undone)
+        .where(undo.c.kind == ReviewKind.UNDO, review.study_day <= today, scope.in_log(review))
+        .group_by(*keys)
+    )
+    found: dict[int, dict[date, _DayRow]] = defaultdict(dict)
+    for learner, day, n, r, p in session.execute(counted):
+        found[int(learner)][as_date(day)] = (int(n), int(r), int(p))
+    for learner, day, n, r, p in session.execute(cancelled):
+        day = as_date(day)
+        had = found[int(learner)].get(day, (0, 0, 0))
+        found[int(learner)][day] = (had[0] - int(n), had[1] - int(r), had[2] - int(p))
+    return found
+
+
+_StateRow = tuple[str, int, int, int, int, int]  # state, cards, suspended, leech, due, overdue
+
+
+def _per_learner_state(
+    session: Session, scope: _CardScope, today: date
+) -> dict[int, list[_StateRow]]:
+    """Each learner's schedules of live cards in scope, grouped by state: the number of
+    cards, suspended, leeches, due today and overdue."""
+    state = _STATE.c
+    name = state_expression(today).label("state")
+    active = sa.and_(state.reviews > 0, state.suspended.is_(False))
+
+    def flagged(condition: sa.ColumnElement[bool]) -> sa.ColumnElement[int]:
+        return sa.func.coalesce(sa.func.sum(sa.case((condition, 1), else_=0)), 0)
+
+    # By an expression of the learner, not the column: every schedule is read, in one
+    # scan of the table rather than one lookup per row through the (learner, due) index.
+    learner = (state.learner_id + 0).label("learner")
+    query = sa.select(
+        learner,
+        name,
+        sa.func.count(),
+        flagged(state.suspended.is_(True)),
+        flagged(state.leech.is_(True)),
+        flagged(sa.and_(active, state.due_day == today)),
+        flagged(sa.and_(active, state.due_day < today)),
+    ).select_from(_STATE)
+    ids = scope.ids()
+    if ids is None:
+        retired = sa.select(_CARD.c.id).where(_CARD.c.retired.is_(True))
+        query = query.where(state.card_id.not_in(retired))
+    else:
+        query = query.where(state.card_id.in_(ids.where(_CARD.c.retired.is_(False))))
+    found: dict[int, list[_StateRow]] = defaultdict(list)
+    for learner_id, state_name, n, suspended, leech, due, overdue in session.execute(
+        query.group_by(learner, name)
+    ):
+        found[int(learner_id)].append(
+            (str(state_name), int(n), int(suspended), int(leech), int(due), int(overdue))
+        )
+    return found
+
+
+def _progress(
+    name: str,
+    days: dict[date, _DayRow],
+    schedules: list[_StateRow] | None,
+    total_cards: int,
+    since: date,
+    today: date,
+) -> LearnerProgress:
+    studied = sorted(day for day, row in days.items() if row[0] > 0)
+    window = [days[day] for day in studied if day >= since]
+    rows = schedules or []
+    # Cards without a schedule row are new for the learner.
+    unscheduled = total_cards - sum(row[1] for row in rows)
+    counts = state_counts(
+        [(state, n, suspended, leech) for state, n, suspended, leech, _, _ in rows]
+        + [(CardStateName.NEW, unscheduled, 0, 0)]
+    )
+    return LearnerProgress(
+        learner=name,
+        reviews=sum(row[0] for row in window),
+        study_days=len(window),
+        streak=streaks(studied, today)[0],
+        cards=counts,
+        retention=Retention(sum(row[1] for row in window), sum(row[2] for row in window)),
+        due_today=sum(row[4] for row in rows),
+        overdue=sum(row[5] for row in rows),
+        last_studied=studied[-1] if studied else None,
+    )
+
+
+@dataclass(frozen=True)
+class _CardFigures:
+    retained: int = 0
+    passed: int = 0
+    lapses: int = 0
+    learners: int = 0
+
+
+def _per_card(
+    session: Session, scope: _CardScope, since: date, today: date
+) -> dict[str, _CardFigures]:
+    """Per card over every learner: retention reviews in the window, and lapses and
+    learners from the schedules."""
+    review = _REVIEW.c
+    retained, passed = _retention_sums(review)
+    # Grouped by an expression of the card's key, not the column: SQLite would otherwise
+    # read every log row through the card index to have them in card order, where the
+    # day index and a sort of the window's few groups cost a fraction.
+    card = (review.card_key + 0).label("card")
+    grouped = (
+        sa.select(card, retained.label("retained"), passed.label("passed"))
+        .where(
+            review.kind == ReviewKind.REVIEW,
+            review.repetitions_before > 0,
+            review.study_day >= since,
+            review.study_day <= today,
+            scope.in_log(review),
+            not_cancelled(),
+        )
+        .group_by(card)
+        .subquery("grouped")
+    )
+    window = sa.select(_CARD.c.id, grouped.c.retained, grouped.c.passed).join_from(
+        grouped, _CARD, _CARD.c.key == grouped.c.card
+    )
+    state = _STATE.c
+    schedules = (
+        sa.select(state.card_id, sa.func.sum(state.lapses), sa.func.count())
+        .where(state.reviews > 0, scope.reviewed(state.card_id))
+        .group_by(state.card_id)
+    )
+    found: dict[str, _CardFigures] = {}
+    for card_id, r, p in session.execute(window):
+        found[str(card_id)] = _CardFigures(int(r), int(p))
+    for card_id, lapses, learners in session.execute(schedules):
+        had = found.get(str(card_id), _CardFigures())
+        found[str(card_id)] = _CardFigures(had.retained, had.passed, int(lapses), int(learners))
+    return found
+
+
+def _difficulty(retention: Retention, lapses: int) -> tuple[float, int]:
+    """Sort key, hardest first: measured retention (unmeasured counts as 100 %), then
+    the most lapses."""
+    percent = retention.percent if retention.reviews >= MIN_RETENTION_REVIEWS else None
+    return (percent if percent is not None else 100.0, -lapses)
+
+
+def _hardest_cards(session: Session, per_card: dict[str, _CardFigures]) -> tuple[ClassCard, ...]:
+    candidates = [
+        (card_id, figures)
+        for card_id, figures in per_card.items()
+        if figures.lapses > 0
+        or (
+            figures.retained >= MIN_RETENTION_REVIEWS
+            and figures.passed < figures.retained  # someone failed it
+        )
+    ]
+    candidates.sort(
+        key=lambda item: (
+            _difficulty(Retention(item[1].retained, item[1].passed), item[1].lapses),
+            item[0],
+        )
+    )
+    chosen = dict(candidates[:HARDEST_LIMIT])
+    if not chosen:
+        return ()
+    query = (
+        sa.select(
+            _CARD.c.id,
+            _CARD.c.deck_id,
+            _CARD.c.ordinal,
+            _NOTE.c.type,
+            _NOTE.c.front,
+            _NOTE.c.back,
+            _NOTE.c.text,
+        )
+        .select_from(_CARD.join(_NOTE, _NOTE.c.id == _CARD.c.note_id))
+        .where(_CARD.c.id.in_(list(chosen)))
+    )
+    cards = []
+    for card_id, deck_id, ordinal, note_type, front, back, text in session.execute(query):
+        figures = chosen[card_id]
+        question, _ = question_and_answer(note_type, front, back, text, ordinal)
+        cards.append(
+            ClassCard(
+                card_id=card_id,
+                deck_id=deck_id,
+                question=question,
+                learners=figures.learners,
+                retention=Retention(figures.retained, figures.passed),
+                lapses=figures.lapses,
+            )
+        )
+    cards.sort(key=lambda c: (_difficulty(c.retention, c.lapses), c.card_id))
+    return tuple(cards)
+
+
+def _weakest_tags(
+    session: Session, scope: _CardScope, per_card: dict[str, _CardFigures]
+) -> tuple[ClassTag, ...]:
+    """Tags by the class's retention over their cards (a card counts under each tag of
+    its note), lowest first; tags the class has not been measured on are left out."""
+    query = scope.cards(sa.select(_CARD.c.id, _TAG.c.tag)).join(
+        _TAG, _TAG.c.note_id == _CARD.c.note_id
+    )
+    totals: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0])  # cards, r, p, lapses
+    for card_id, tag in session.execute(query):
+        figures = per_card.get(card_id)
+        total = totals[tag]
+        total[0] += 1
+        if figures is not None:
+            total[1] += figures.retained
+            total[2] += figures.passed
+            total[3] += figures.lapses
+    tags = [
+        ClassTag(tag, cards, Retention(retained, passed), lapses)
+        for tag, (cards, retained, passed, lapses) in totals.items()
+        if retained >= MIN_RETENTION_REVIEWS
+    ]
+    tags.sort(key=lambda t: (_difficulty(t.retention, t.lapses), t.tag))
+    return tuple(tags[:WEAKEST_LIMIT])
+
+
+# ---------------------------------------------------------------- output
+
+
+def _percent(retention: Retention) -> float | None:
+    percent = retention.percent
+    return round(percent, 1) if percent is not None else None
+
+
+def class_json(report: ClassReport) -> dict[str, Any]:
+    """The report as `study class --json` prints it (the README documents the keys)."""
+    return {
+        "learners": [
+            {
+                "learner": row.learner,
+                "reviews": row.reviews,
+                "study_days": row.study_days,
+                "streak": row.streak,
+                "cards": counts_json(row.cards),
+                "retention": _percent(row.retention),
+                "due_today": row.due_today,
+                "overdue": row.overdue,
+                "last_studied": row.last_studied.isoformat() if row.last_studied else None,
+            }
+            for row in report.learners
+        ],
+        "hardest_cards": [
+            {
+                "card": card.card_id,
+                "deck": card.deck_id,
+                "question": card.question,
+                "learners": card.learners,
+                "reviews": card.retention.reviews,
+                "retention": _percent(card.retention),
+                "lapses": card.lapses,
+            }
+            for card in report.hardest_cards
+        ],
+        "weakest_tags": [
+            {
+                "tag": tag.tag,
+                "cards": tag.cards,
+                "reviews": tag.retention.reviews,
+                "retention": _percent(tag.retention),
+                "lapses": tag.lapses,
+            }
+            for tag in report.weakest_tags
+        ],
+    }
+
+
+CSV_COLUMNS = (
+    "learner",
+    "reviews",
+    "study_days",
+    "streak",
+    "new",
+    "learning",
+    "young",
+    "mature",
+    "suspended",
+    "leech",
+    "retention",
+    "due_today",
+    "overdue",
+    "last_studied",
+)
+
+# A spreadsheet runs a cell that starts with one of these as a formula.
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_text(value: str) -> str:
+    """Text a spreadsheet shows as text: a leading quote before what would start a formula."""
+    return "'" + value if value.startswith(_FORMULA_STARTS) else value
+
+
+def class_csv_rows(report: ClassReport) -> Iterable[tuple[str | int | float, ...]]:
+    """One row per learner, in :data:`CSV_COLUMNS` order (for `study class --csv`)."""
+    for row in report.learners:
+        percent = _percent(row.retention)
+        cards = row.cards
+        yield (
+            spreadsheet_text(row.learner),
+            row.reviews,
+            row.study_days,
+            row.streak,
+            cards.new,
+            cards.learning,
+            cards.young,
+            cards.mature,
+            cards.suspended,
+            cards.leech,
+            "" if percent is None else percent,
+            row.due_today,
+            row.overdue,
+            row.last_studied.isoformat() if row.last_studied else "",
+        )
