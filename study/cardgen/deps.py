@@ -228,3 +228,25 @@ def raised_means(prep: Token) -> bool:
     if not any(c.dep_ == "pcomp" and c.tag_ == "VBG" for c in prep.children):
         return False
     return prep.i == max(c.i for c in relcl.children if not c.is_punct)
+
+
+def described(relcl: Token) -> Token:
+    """What a relative clause is about: the noun it hangs on, unless it is a remark after
+    a comma and that noun is the object of an adjective after another noun ("pain typical
+    of the condition, which radiates to the back": the pain radiates, not the condition)."""
+    noun = relcl.head
+    first = relcl.left_edge
+    if first.i == 0 or first.doc[first.i - 1].text != ",":
+        return noun
+    prep = noun.head
+    if noun.dep_ == "pobj" and prep.dep_ == "prep":
+        adjective = prep.head
+        head = adjective.head
+        if (
+            adjective.pos_ == "ADJ"
+            and adjective.dep_ == "amod"
+            and head.pos_ in ("NOUN", "PROPN")
+            and head.i < adjective.i
+        ):
+            return head
+    return noun

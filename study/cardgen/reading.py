@@ -31,6 +31,7 @@ from study.cardgen.deps import (
     WHEN_MARKS,
     continues_a_participle,
     defining,
+    described,
     mark_of,
     own_subject,
     plural,
@@ -405,6 +406,7 @@ class _Reader(PartReader):
             # what was said before, not the birth
             self.leaning.append("which")
             return None, False, True
+        head = described(relcl)
         phrase = self.phrase(head, skip=frozenset(t.i for t in relcl.subtree))
         return phrase, plural(head), True
 

@@ -505,3 +505,20 @@ def test_a_list_in_parentheses_after_a_plural_gives_examples_of_it(tmp_path: Pat
         "example of skin changes" in q and a == "Urticaria, flushing or angioedema"
         for q, a in cards
     ), cards
+
+
+def test_a_remark_after_a_comma_is_about_the_noun_an_adjective_describes(
+    tmp_path: Path,
+) -> None:
+    # "pain typical of the condition, which often radiates to ...": the pain radiates,
+    # not the condition the adjective's object names (blind set, acute pancreatitis)
+    cards = _cards(
+        tmp_path,
+        "Angina\n\nThe main symptom is central chest pain typical of the condition, which "
+        "often radiates to the left arm or the jaw.\n",
+    )
+    assert (
+        "What does central chest pain typical of the condition often radiate to?",
+        "The left arm or the jaw",
+    ) in cards
+    assert not [q for q, _ in cards if q.lower().startswith("what does the condition")]
