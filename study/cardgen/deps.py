@@ -250,3 +250,29 @@ def described(relcl: Token) -> Token:
         ):
             return head
     return noun
+
+
+_MODALS = frozenset(["should", "must", "may", "can", "will", "need"])
+
+
+def second_instruction(verb: Token) -> Token | None:
+    """The instruction ``verb`` is coordinated with, when the parser hung it on that
+    instruction's condition instead: in "The patient should lie flat, unless breathing is
+    difficult, and should not stand, because ...", "stand" is the patient's second
+    instruction (with its own modal and no subject of its own), not part of the "unless"
+    condition; None for any other verb."""
+    condition = verb.head
+    if (
+        verb.dep_ != "conj"
+        or verb.pos_ != "VERB"
+        or condition.dep_ != "advcl"
+        or mark_of(condition) not in WHEN_MARKS
+        or own_subject(verb) is not None
+    ):
+        return None
+    instruction = condition.head
+    modal = [c for c in verb.children if c.dep_ == "aux" and c.lower_ in _MODALS]
+    main_modal = [c for c in instruction.children if c.dep_ == "aux" and c.lower_ in _MODALS]
+    if modal and main_modal and own_subject(instruction) is not None:
+        return instruction
+    return None

@@ -35,6 +35,7 @@ from study.cardgen.deps import (
     mark_of,
     own_subject,
     plural,
+    second_instruction,
     up_to,
 )
 from study.cardgen.parts import TIME_WORDS, Part, PartReader
@@ -131,6 +132,8 @@ class _Reader(PartReader):
             # clause has no reading
             return False
         if token.dep_ == "conj":
+            if second_instruction(token) is not None:
+                return True
             return self._verb_heads_clause(token.head) or token.head.dep_ == "relcl"
         if token.dep_ in ("ccomp", "parataxis"):
             return token.head.dep_ == "ROOT" and own_subject(token) is not None
@@ -151,6 +154,10 @@ class _Reader(PartReader):
     def subject_of(self, verb: Token) -> tuple[Phrase | None, bool, bool]:
         """The subject of ``verb``: (phrase, plural, resolved from elsewhere)."""
         own = own_subject(verb)
+        instruction = second_instruction(verb)
+        if instruction is not None:
+            verb = instruction  # "should lie flat, unless ..., and should not stand"
+            own = own_subject(verb)
         while own is None and verb.dep_ == "conj" and verb.head.pos_ in ("VERB", "AUX"):
             if verb.lemma_ == "be" and verb.head.lemma_ != "be":
                 return None, False, False  # "... or your glucose is 7.8": not the same subject

@@ -522,3 +522,23 @@ def test_a_remark_after_a_comma_is_about_the_noun_an_adjective_describes(
         "The left arm or the jaw",
     ) in cards
     assert not [q for q, _ in cards if q.lower().startswith("what does the condition")]
+
+
+def test_a_reason_after_a_second_instruction_is_that_instructions_not_the_firsts(
+    tmp_path: Path,
+) -> None:
+    # "should lie flat ..., unless ..., and should not stand or walk, because a sudden
+    # change of posture can cause collapse": why not stand, not why lie flat (blind set,
+    # anaphylaxis); the parser hangs the second instruction on the "unless" condition
+    cards = _cards(
+        tmp_path,
+        "Vasovagal syncope\n\nThe patient should lie down with the legs raised, unless they "
+        "feel sick, and should not get up quickly, because standing too soon can bring the "
+        "faint back.\n",
+    )
+    reasons = {q: a for q, a in cards if " why " in f" {q.lower()}"}
+    assert reasons == {
+        "Vasovagal syncope: why should the patient not get up?": (
+            "Because standing too soon can bring the faint back"
+        )
+    }
