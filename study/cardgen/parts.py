@@ -54,7 +54,7 @@ class PartReader(NameReader):
     """Reads the parts of a clause (``part``) for the clause reader built on it."""
 
     def __init__(self, span: Span, topic: str | None) -> None:
-        super().__init__(span)
+        super().__init__(span, topic)
         self.topic = topic
         # reasons found inside a condition ("when ..., because ..."): the clause's own
         self.reasons: list[Part] = []

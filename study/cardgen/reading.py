@@ -110,6 +110,8 @@ class _Reader(PartReader):
         return reading
 
     def _heads_clause(self, token: Token) -> bool:
+        if any(token.i in name and token.i != max(name) for name in self.titled):
+            return False  # "Clostridioides difficile infection": a word of the title's name
         if (
             token.tag_ == "VBD"
             and token.dep_ in ("ccomp", "conj")

@@ -542,3 +542,19 @@ def test_a_reason_after_a_second_instruction_is_that_instructions_not_the_firsts
             "Because standing too soon can bring the faint back"
         )
     }
+
+
+def test_a_word_of_the_titles_name_is_never_read_as_a_verb(tmp_path: Path) -> None:
+    # the small model tags "difficile" a verb: "What do clostridioides difficile?" and
+    # "what is infection?" (blind set); the page's title names one thing, kept whole
+    cards = _cards(
+        tmp_path,
+        "Clostridioides difficile infection\n\nClostridioides difficile infection (CDI) is a "
+        "diarrhoeal illness caused by a toxin-producing bacterium, and it is treated with "
+        "oral vancomycin in most patients.\n",
+    )
+    assert ("What causes clostridioides difficile infection?", "A toxin-producing bacterium") in (
+        cards
+    )
+    assert ("What does CDI stand for?", "Clostridioides difficile infection") in cards
+    assert not [q for q, _ in cards if "what is infection" in q.lower() or "what do " in q.lower()]
