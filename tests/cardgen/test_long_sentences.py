@@ -12,6 +12,7 @@ from pathlib import Path
 from cardgen_helpers import generate_text, qa
 from spacy.tokens import Doc
 
+from study.cardgen import gates
 from study.cardgen.nlp import pipeline
 from study.cardgen.reading import read
 
@@ -558,3 +559,25 @@ def test_a_word_of_the_titles_name_is_never_read_as_a_verb(tmp_path: Path) -> No
     )
     assert ("What does CDI stand for?", "Clostridioides difficile infection") in cards
     assert not [q for q, _ in cards if "what is infection" in q.lower() or "what do " in q.lower()]
+
+
+def test_a_list_a_question_asks_is_not_asked_again_by_clozes_of_a_31_to_40_word_sentence(
+    tmp_path: Path,
+) -> None:
+    # "What may the rhythm degenerate into?" and a whole-sentence cloze per item of the
+    # same list (blind2, hyperkalaemia): the learner reads 37 words again for each item
+    generation = generate_text(
+        tmp_path,
+        "Tension pneumothorax\n\nThe earliest sign is increasing breathlessness, followed by "
+        "tachycardia and deviation of the trachea away from the affected side, and the "
+        "circulation may then fail with hypotension, pulseless electrical activity or "
+        "cardiac arrest.\n",
+        "notes.txt",
+    )
+    cards = [qa(n) for n in generation.deck.notes]
+    assert (
+        "Tension pneumothorax: what may the circulation fail with?",
+        "Hypotension, pulseless electrical activity or cardiac arrest",
+    ) in cards
+    assert not [n for n in generation.deck.notes if n.type == "cloze"]
+    assert any(d.reason == gates.ASKED_BY_A_QUESTION for d in generation.drops)
