@@ -197,8 +197,10 @@ def _torn_range(card: str, source: str) -> str | None:
         has_low = re.search(alone(low), card)
         has_high = re.search(alone(high), card)
         # "moderate when it is 70 to 99 g/L, and severe when it is below 70 g/L": a bound
-        # the source also says on its own is not torn from its range
-        said_apart = any(len(re.findall(alone(n), source)) > 1 for n in (low, high))
+        # the source also says on its own, as a threshold, is not torn from its range
+        shown = low if has_low else high
+        threshold = rf"(?:below|above|under|over|than|[<>≤≥])\s*{alone(shown)}"
+        said_apart = len(re.findall(alone(shown), source)) > 1 and re.search(threshold, card)
         if bool(has_low) != bool(has_high) and not said_apart:
             return f"a range torn in two: the card has one bound of {text!r}"
     return None
