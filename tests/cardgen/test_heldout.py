@@ -1,12 +1,13 @@
 """The held-out passages (tests/cardgen/heldout/), the fresh ones (tests/cardgen/fresh/,
 never shown to whoever tuned the generator) and the blind ones (tests/cardgen/blind/,
-committed before the round that measured them) are well-formed data, and the generator
+committed before the round that measured them, and the second blind set, tests/cardgen/blind2/,
+in other registers) are well-formed data, and the generator
 gives each of them cards.
 
 They are a measurement, not a target: their recall is printed by
 ``python -m study.services.cardgen.evaluate tests/cardgen/heldout`` (or ``.../fresh``,
-``.../blind``) and reported in docs/generation.md, and no test holds the generator to it,
-so that nobody tunes the generator to them. Only their shape is checked here.
+``.../blind``, ``.../blind2``) and reported in docs/generation.md, and no test holds the
+generator to it, so that nobody tunes the generator to them. Only their shape is checked here.
 """
 
 from __future__ import annotations
@@ -22,8 +23,14 @@ from study.services.cardgen.generate import generate_deck
 HELDOUT = Path(__file__).parent / "heldout"
 FRESH = Path(__file__).parent / "fresh"
 BLIND = Path(__file__).parent / "blind"
+BLIND2 = Path(__file__).parent / "blind2"
 CORPUS = Path(__file__).parent / "corpus"
-PASSAGES = evaluate.load_corpus(HELDOUT) + evaluate.load_corpus(FRESH) + evaluate.load_corpus(BLIND)
+PASSAGES = (
+    evaluate.load_corpus(HELDOUT)
+    + evaluate.load_corpus(FRESH)
+    + evaluate.load_corpus(BLIND)
+    + evaluate.load_corpus(BLIND2)
+)
 
 
 def test_the_held_out_set_has_six_passages_in_five_registers() -> None:
@@ -44,6 +51,16 @@ def test_the_blind_set_is_three_passages_of_textbook_prose() -> None:
     assert all(p.register == "textbook prose" for p in blind)
 
 
+def test_the_second_blind_set_is_a_class_textbook_a_markdown_page_and_ward_notes() -> None:
+    blind2 = [p for p in PASSAGES if p.path.parent == BLIND2]
+    assert len(blind2) == 3
+    assert sorted(p.register for p in blind2) == [
+        "Markdown reference",
+        "lecture notes",
+        "textbook prose",
+    ]
+
+
 @pytest.mark.parametrize("passage", PASSAGES, ids=lambda p: p.name)
 def test_every_pattern_of_a_held_out_fact_occurs_in_its_passage(
     passage: evaluate.Passage,
@@ -61,7 +78,9 @@ def test_each_held_out_passage_is_100_to_400_words_with_8_or_more_facts_and_sour
     count = evaluate.words(passage.path.read_text(encoding="utf-8"))
     assert 100 <= count <= 400, f"{passage.name}: {count} words"
     assert len(passage.facts) >= 8
-    assert re.search(r"NICE|BNF|BTS|SmPC|KDIGO|JBDS|BSR", passage.source), passage.source
+    assert re.search(r"NICE|BNF|BTS|SmPC|KDIGO|JBDS|BSR|UK Kidney Association", passage.source), (
+        passage.source
+    )
 
 
 def test_no_held_out_topic_is_a_passage_of_the_tuning_corpus() -> None:

@@ -12,6 +12,7 @@ from pathlib import Path
 from cardgen_helpers import generate_text, qa
 from spacy.tokens import Doc
 
+from study.services.cardgen import gates
 from study.services.cardgen.nlp import pipeline
 from study.services.cardgen.reading import read
 
@@ -505,3 +506,78 @@ def test_a_list_in_parentheses_after_a_plural_gives_examples_of_it(tmp_path: Pat
         "example of skin changes" in q and a == "Urticaria, flushing or angioedema"
         for q, a in cards
     ), cards
+
+
+def test_a_remark_after_a_comma_is_about_the_noun_an_adjective_describes(
+    tmp_path: Path,
+) -> None:
+    # "pain typical of the condition, which often radiates to ...": the pain radiates,
+    # not the condition the adjective's object names (blind set, acute pancreatitis)
+    cards = _cards(
+        tmp_path,
+        "Angina\n\nThe main symptom is central chest pain typical of the condition, which "
+        "often radiates to the left arm or the jaw.\n",
+    )
+    assert (
+        "What does central chest pain typical of the condition often radiate to?",
+        "The left arm or the jaw",
+    ) in cards
+    assert not [q for q, _ in cards if q.lower().startswith("what does the condition")]
+
+
+def test_a_reason_after_a_second_instruction_is_that_instructions_not_the_firsts(
+    tmp_path: Path,
+) -> None:
+    # "should lie flat ..., unless ..., and should not stand or walk, because a sudden
+    # change of posture can cause collapse": why not stand, not why lie flat (blind set,
+    # anaphylaxis); the parser hangs the second instruction on the "unless" condition
+    cards = _cards(
+        tmp_path,
+        "Vasovagal syncope\n\nThe patient should lie down with the legs raised, unless they "
+        "feel sick, and should not get up quickly, because standing too soon can bring the "
+        "faint back.\n",
+    )
+    reasons = {q: a for q, a in cards if " why " in f" {q.lower()}"}
+    assert reasons == {
+        "Vasovagal syncope: why should the patient not get up?": (
+            "Because standing too soon can bring the faint back"
+        )
+    }
+
+
+def test_a_word_of_the_titles_name_is_never_read_as_a_verb(tmp_path: Path) -> None:
+    # the small model tags "difficile" a verb: "What do clostridioides difficile?" and
+    # "what is infection?" (blind set); the page's title names one thing, kept whole
+    cards = _cards(
+        tmp_path,
+        "Clostridioides difficile infection\n\nClostridioides difficile infection (CDI) is a "
+        "diarrhoeal illness caused by a toxin-producing bacterium, and it is treated with "
+        "oral vancomycin in most patients.\n",
+    )
+    assert ("What causes clostridioides difficile infection?", "A toxin-producing bacterium") in (
+        cards
+    )
+    assert ("What does CDI stand for?", "Clostridioides difficile infection") in cards
+    assert not [q for q, _ in cards if "what is infection" in q.lower() or "what do " in q.lower()]
+
+
+def test_a_list_a_question_asks_is_not_asked_again_by_clozes_of_a_31_to_40_word_sentence(
+    tmp_path: Path,
+) -> None:
+    # "What may the rhythm degenerate into?" and a whole-sentence cloze per item of the
+    # same list (blind2, hyperkalaemia): the learner reads 37 words again for each item
+    generation = generate_text(
+        tmp_path,
+        "Tension pneumothorax\n\nThe earliest sign is increasing breathlessness, followed by "
+        "tachycardia and deviation of the trachea away from the affected side, and the "
+        "circulation may then fail with hypotension, pulseless electrical activity or "
+        "cardiac arrest.\n",
+        "notes.txt",
+    )
+    cards = [qa(n) for n in generation.deck.notes]
+    assert (
+        "Tension pneumothorax: what may the circulation fail with?",
+        "Hypotension, pulseless electrical activity or cardiac arrest",
+    ) in cards
+    assert not [n for n in generation.deck.notes if n.type == "cloze"]
+    assert any(d.reason == gates.ASKED_BY_A_QUESTION for d in generation.drops)

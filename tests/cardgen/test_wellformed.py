@@ -176,6 +176,18 @@ def test_a_question_with_one_bound_of_a_range_is_dropped() -> None:
     assert "range torn" in (wellformed.problem(card) or "")
 
 
+def test_a_threshold_said_apart_from_a_range_with_the_same_number_is_not_a_torn_range() -> None:
+    text = (
+        "Anaemia is moderate when the haemoglobin is 70 to 99 g/L, and severe when it is "
+        "below 70 g/L; a course of oral iron lasts 5 to 10 weeks and fails in 10% of women."
+    )
+    severe = _basic(text, "When is anaemia severe?", "When the haemoglobin is below 70 g/L")
+    assert wellformed.problem(severe) is None
+    # a number of another kind that only shares a bound is still one bound of the range
+    torn = _basic(text, "In what share of women does a course of oral iron fail?", "10%")
+    assert "range torn" in (wellformed.problem(torn) or "")
+
+
 def test_a_unit_cut_before_its_denominator_is_dropped() -> None:
     text = "Insulin is reduced when the glucose falls below 14 mmol/L."
     card = _basic(text, "When is insulin reduced?", "When the glucose falls below 14 mmol")

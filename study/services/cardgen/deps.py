@@ -228,3 +228,51 @@ def raised_means(prep: Token) -> bool:
     if not any(c.dep_ == "pcomp" and c.tag_ == "VBG" for c in prep.children):
         return False
     return prep.i == max(c.i for c in relcl.children if not c.is_punct)
+
+
+def described(relcl: Token) -> Token:
+    """What a relative clause is about: the noun it hangs on, unless it is a remark after
+    a comma and that noun is the object of an adjective after another noun ("pain typical
+    of the condition, which radiates to the back": the pain radiates, not the condition)."""
+    noun = relcl.head
+    first = relcl.left_edge
+    if first.i == 0 or first.doc[first.i - 1].text != ",":
+        return noun
+    prep = noun.head
+    if noun.dep_ == "pobj" and prep.dep_ == "prep":
+        adjective = prep.head
+        head = adjective.head
+        if (
+            adjective.pos_ == "ADJ"
+            and adjective.dep_ == "amod"
+            and head.pos_ in ("NOUN", "PROPN")
+            and head.i < adjective.i
+        ):
+            return head
+    return noun
+
+
+_MODALS = frozenset(["should", "must", "may", "can", "will", "need"])
+
+
+def second_instruction(verb: Token) -> Token | None:
+    """The instruction ``verb`` is coordinated with, when the parser hung it on that
+    instruction's condition instead: in "The patient should lie flat, unless breathing is
+    difficult, and should not stand, because ...", "stand" is the patient's second
+    instruction (with its own modal and no subject of its own), not part of the "unless"
+    condition; None for any other verb."""
+    condition = verb.head
+    if (
+        verb.dep_ != "conj"
+        or verb.pos_ != "VERB"
+        or condition.dep_ != "advcl"
+        or mark_of(condition) not in WHEN_MARKS
+        or own_subject(verb) is not None
+    ):
+        return None
+    instruction = condition.head
+    modal = [c for c in verb.children if c.dep_ == "aux" and c.lower_ in _MODALS]
+    main_modal = [c for c in instruction.children if c.dep_ == "aux" and c.lower_ in _MODALS]
+    if modal and main_modal and own_subject(instruction) is not None:
+        return instruction
+    return None

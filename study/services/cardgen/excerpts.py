@@ -26,6 +26,7 @@ from study.services.cardgen.deps import (
     RELATIVES,
     VERB_ADVERBS,
     continues_a_participle,
+    described,
     mark_of,
     parallel_condition_subject,
     parenthesised,
@@ -296,7 +297,7 @@ def _antecedent(relcl: Token, swaps: dict[int, str], aside: set[int]) -> bool:
     )
     if relative is None:
         return False
-    antecedent = relcl.head
+    antecedent = described(relcl)
     if relative.lower_ in ("who", "whom"):
         antecedent = next(
             (a for a in (antecedent, *antecedent.ancestors) if a.lower_ in PEOPLE), antecedent

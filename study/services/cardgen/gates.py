@@ -17,7 +17,6 @@ from rapidfuzz import fuzz
 from study.domain import cloze
 from study.services.cardgen import wellformed
 from study.services.cardgen.candidates import Candidate
-from study.services.cardgen.excerpts import LONG_SENTENCE_WORDS
 from study.services.cardgen.terms import (
     ARTICLES,
     PRONOUNS,
@@ -254,6 +253,12 @@ def _contained(answer: str, question: str) -> bool:
 ASKED_BY_A_QUESTION = "a cloze of the whole long sentence whose deletions a question asks"
 
 
+# A cloze showing most of a sentence longer than this, only to delete what a question of
+# the same sentence asks, is left out (at 40, a 37-word sentence still gave a question
+# naming a list and a whole-sentence cloze for each of its items).
+REPEATED_CLOZE_WORDS = 30
+
+
 def asked_by_a_question(candidates: Sequence[Candidate]) -> set[int]:
     """The indexes of the clozes, among one sentence's ``candidates``, that show a whole
     long sentence to delete what a basic card of the same sentence already asks: a
@@ -272,9 +277,9 @@ def asked_by_a_question(candidates: Sequence[Candidate]) -> set[int]:
 
 
 def _whole_long_sentence(candidate: Candidate) -> bool:
-    """Whether a cloze shows most of a sentence of more than 40 words."""
+    """Whether a cloze shows most of a sentence of more than 30 words."""
     said = candidate.sentence.said
-    if len(said.split()) <= LONG_SENTENCE_WORDS:
+    if len(said.split()) <= REPEATED_CLOZE_WORDS:
         return False
     return len(content_words(candidate.shown)) >= 0.8 * len(content_words(said))
 

@@ -13,6 +13,7 @@ from study.domain.decks import DeckSpec, NoteSpec, Source
 from study.services.cardgen import gates, identifiers
 from study.services.cardgen.candidates import Candidate, Context
 from study.services.cardgen.cards import propose
+from study.services.cardgen.classes import asked_by_a_class, class_cards
 from study.services.cardgen.clozes import number_cards
 from study.services.cardgen.errors import GenerationError
 from study.services.cardgen.ids import card_id, slug
@@ -293,11 +294,18 @@ class _Reader:
             proposed += number_cards(sentence, context)
             for text, doc in zip(said, parse(said), strict=True):
                 part = replace(sentence, text=text, span=doc[:], asides=())
-                proposed += propose(part, read(doc[:], it, context.topic), context)
+                proposed += _with_classes(
+                    part, propose(part, read(doc[:], it, context.topic), context), context, it
+                )
             reading = Reading()
         else:
             reading = read(span, it, context.topic, sentence.asides)
-            proposed = propose(sentence, reading, replace(context, named=_named(span, it, context)))
+            proposed = _with_classes(
+                sentence,
+                propose(sentence, reading, replace(context, named=_named(span, it, context))),
+                context,
+                it,
+            )
         if not proposed:
             why = (
                 f"leans on text around it: what {reading.unresolved[0]!r} refers to cannot be told"
@@ -363,6 +371,16 @@ def _named(span: Span, it: str | None, context: Context) -> tuple[int, str] | No
     ):
         return head.idx + len(head) - span.start_char, capitalise(context.topic)
     return None
+
+
+def _with_classes(
+    sentence: Sentence, proposed: list[Candidate], context: Context, it: str | None
+) -> list[Candidate]:
+    """``proposed`` with a sentence's classes ("mild when A, moderate when B and severe
+    when C") asked one card each, instead of the cards that ask a class or a piece of its
+    condition."""
+    classes, asked = class_cards(sentence, context, it)
+    return classes + [c for c in proposed if not asked_by_a_class(c, asked)]
 
 
 def _it(context: Context) -> str | None:

@@ -27,6 +27,7 @@ from study.services.cardgen.deps import (
     own_subject,
     parallel_condition_subject,
     raised_means,
+    second_instruction,
 )
 from study.services.cardgen.othernames import NameReader
 from study.services.cardgen.phrases import Phrase
@@ -53,7 +54,7 @@ class PartReader(NameReader):
     """Reads the parts of a clause (``part``) for the clause reader built on it."""
 
     def __init__(self, span: Span, topic: str | None) -> None:
-        super().__init__(span)
+        super().__init__(span, topic)
         self.topic = topic
         # reasons found inside a condition ("when ..., because ..."): the clause's own
         self.reasons: list[Part] = []
@@ -221,7 +222,11 @@ class PartReader(NameReader):
             reasons = [
                 t
                 for t in child.subtree
-                if t.dep_ == "advcl" and t != child and mark_of(t) in WHY_MARKS
+                if t.dep_ == "advcl"
+                and t != child
+                and mark_of(t) in WHY_MARKS
+                # "unless ..., and should not stand, because ...": the second instruction's
+                and second_instruction(t.head) is None
             ]
             skip = frozenset(i.i for r in reasons for i in r.subtree) | _main_predicates(child)
             phrase = self.phrase(child, skip=skip, marked=True)

@@ -49,13 +49,30 @@ class OtherName:
     condition: str = ""  # "when it affects the big toe"
 
 
+def _titled(span: Span, title: str | None) -> list[frozenset[int]]:
+    """The token indices of each occurrence of ``title`` (two words or more) in ``span``."""
+    if not title:
+        return []
+    wanted = [w.lower() for w in title.split()]
+    if len(wanted) < 2:
+        return []
+    tokens = list(span)
+    found = []
+    for start in range(len(tokens) - len(wanted) + 1):
+        if all(tokens[start + k].lower_ == w for k, w in enumerate(wanted)):
+            found.append(frozenset(t.i for t in tokens[start : start + len(wanted)]))
+    return found
+
+
 class PhraseReader:
     """Reads phrases of one parsed sentence."""
 
-    def __init__(self, span: Span) -> None:
+    def __init__(self, span: Span, title: str | None = None) -> None:
         self.span = span
         self.offset = span.start_char
         self.parenthesised = parenthesised(span)
+        # the words of each place the sentence names the page's title
+        self.titled = _titled(span, title)
 
     def _own_clause(self, relcl: Token) -> bool:
         """Whether a relative clause states a fact of its own: after a comma ("X, which
@@ -99,6 +116,11 @@ class PhraseReader:
                     break
                 chosen |= {at - 1, at - 2}
                 at -= 2
+        for name in self.titled:
+            if max(name) in chosen:
+                # "Clostridioides difficile infection": the parser may take a word of a
+                # name for a verb and hang the name apart; the name stays whole
+                chosen |= name
         return [doc[i] for i in sorted(chosen)]
 
     def _phrase_of(self, kept: list[Token], *, marked: bool = False) -> Phrase:

@@ -31,9 +31,11 @@ from study.services.cardgen.deps import (
     WHEN_MARKS,
     continues_a_participle,
     defining,
+    described,
     mark_of,
     own_subject,
     plural,
+    second_instruction,
     up_to,
 )
 from study.services.cardgen.parts import TIME_WORDS, Part, PartReader
@@ -108,6 +110,8 @@ class _Reader(PartReader):
         return reading
 
     def _heads_clause(self, token: Token) -> bool:
+        if any(token.i in name and token.i != max(name) for name in self.titled):
+            return False  # "Clostridioides difficile infection": a word of the title's name
         if (
             token.tag_ == "VBD"
             and token.dep_ in ("ccomp", "conj")
@@ -130,6 +134,8 @@ class _Reader(PartReader):
             # clause has no reading
             return False
         if token.dep_ == "conj":
+            if second_instruction(token) is not None:
+                return True
             return self._verb_heads_clause(token.head) or token.head.dep_ == "relcl"
         if token.dep_ in ("ccomp", "parataxis"):
             return token.head.dep_ == "ROOT" and own_subject(token) is not None
@@ -150,6 +156,10 @@ class _Reader(PartReader):
     def subject_of(self, verb: Token) -> tuple[Phrase | None, bool, bool]:
         """The subject of ``verb``: (phrase, plural, resolved from elsewhere)."""
         own = own_subject(verb)
+        instruction = second_instruction(verb)
+        if instruction is not None:
+            verb = instruction  # "should lie flat, unless ..., and should not stand"
+            own = own_subject(verb)
         while own is None and verb.dep_ == "conj" and verb.head.pos_ in ("VERB", "AUX"):
             if verb.lemma_ == "be" and verb.head.lemma_ != "be":
                 return None, False, False  # "... or your glucose is 7.8": not the same subject
@@ -405,6 +415,7 @@ class _Reader(PartReader):
             # what was said before, not the birth
             self.leaning.append("which")
             return None, False, True
+        head = described(relcl)
         phrase = self.phrase(head, skip=frozenset(t.i for t in relcl.subtree))
         return phrase, plural(head), True
 

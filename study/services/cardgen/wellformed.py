@@ -189,10 +189,19 @@ def _torn_range(card: str, source: str) -> str | None:
         for match in re.finditer(r"\d[\d.]*\s*[^\W\d_]+(?![\w/])", card):
             if f"{match.group(0)}/" in source:
                 return f"a unit torn: the card has {match.group(0)!r} without what follows its '/'"
+
+    def alone(number: str) -> str:
+        return rf"(?<![\w.]){re.escape(number)}(?![\w.])"
+
     for low, high, text in _ranges(source):
-        has_low = re.search(rf"(?<![\w.]){re.escape(low)}(?![\w.])", card)
-        has_high = re.search(rf"(?<![\w.]){re.escape(high)}(?![\w.])", card)
-        if bool(has_low) != bool(has_high):
+        has_low = re.search(alone(low), card)
+        has_high = re.search(alone(high), card)
+        # "moderate when it is 70 to 99 g/L, and severe when it is below 70 g/L": a bound
+        # the source also says on its own, as a threshold, is not torn from its range
+        shown = low if has_low else high
+        threshold = rf"(?:below|above|under|over|than|[<>≤≥])\s*{alone(shown)}"
+        said_apart = len(re.findall(alone(shown), source)) > 1 and re.search(threshold, card)
+        if bool(has_low) != bool(has_high) and not said_apart:
             return f"a range torn in two: the card has one bound of {text!r}"
     return None
 
