@@ -221,6 +221,17 @@ def deck_hash(spec: DeckSpec, notes: Sequence[str] | None = None) -> str:
     return digest.hexdigest()
 
 
+class CardIdTakenError(NotFoundError):
+    """Card ids of a deck file that another deck uses: ``taken`` pairs each with its deck."""
+
+    def __init__(self, taken: list[tuple[str, str]]) -> None:
+        super().__init__(
+            f"card id {taken[0][0]!r} is already used by deck {taken[0][1]!r}; "
+            "card ids must be unique across decks"
+        )
+        self.taken = taken
+
+
 def import_deck(
     session: Session,
     spec: DeckSpec,
@@ -268,10 +279,7 @@ def import_deck(
     session.flush()
     foreign = _notes_in_other_decks(session, spec)
     if foreign:
-        raise NotFoundError(
-            f"card id {foreign[0][0]!r} is already used by deck {foreign[0][1]!r}; "
-            "card ids must be unique across decks"
-        )
+        raise CardIdTakenError(foreign)
     plan.changes.write(connection)
     return replace(plan.result, warnings=[])  # a fresh result per attempt (write() retries)
 
