@@ -86,6 +86,7 @@ def _import(
                 ordinal = anki_card.ord + 1 if notetype and notetype.is_cloze else 0
                 if card_id(kept_id, ordinal) in kept_cards:  # a card study still has
                     card_map[card_id(kept_id, ordinal)] = anki_card
+                    result.kept_cards += 1
             continue
         for planned in planner.plan(note):
             by_deck.setdefault(planned.deck_name, []).append(planned.spec)

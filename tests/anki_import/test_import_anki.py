@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from anki.collection import Collection, ExportAnkiPackageOptions
@@ -288,3 +290,30 @@ def test_an_error_midway_leaves_the_database_as_it_was(
     with library.database.session() as session:
         assert session.exec(select(Note)).all() == []
         assert session.exec(select(Deck)).all() == []
+
+
+def test_importing_your_own_export_says_its_notes_stay_in_your_deck_files(
+    run_study: Any, tmp_path: Path
+) -> None:
+    package = tmp_path / "out.apkg"
+    exported = run_study("export-anki", "-o", str(package))
+    assert exported.exit_code == 0, exported.stderr
+    found = re.search(r": (\d+) notes, (\d+) cards", exported.stdout)
+    assert found is not None, exported.stdout
+    notes, cards = found.groups()
+    own = f"its {notes} notes ({cards} cards) are from your own deck files, kept as they are there"
+
+    result = run_study("import-anki", str(package))
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.splitlines() == [f"{package}: nothing to import: {own}"]
+    with_progress = run_study("import-anki", "--with-progress", str(package))
+    assert with_progress.exit_code == 0, with_progress.stderr
+    assert with_progress.stdout.splitlines()[0] == f"{package}: no notes to import: {own}"
+
+
+def test_a_package_of_new_and_own_notes_counts_only_the_new_cards_in_its_decks() -> None:
+    result = AnkiImportResult(Path("mixed.apkg"), added=3, kept=1, kept_cards=2, cards=6, decks=1)
+    assert result.summary(with_progress=False) == [
+        "mixed.apkg: 3 notes added, 0 updated, 0 unchanged, 0 retired; 4 cards in 1 deck",
+        "1 note (2 cards) is from your own deck files, kept as they are there",
+    ]
