@@ -19,6 +19,7 @@ from study.cards import card_id
 from study.clock import study_day
 from study.config import Settings
 from study.decks import DeckSpec, NoteSpec, anki_name_problem, name_clash
+from study.storage.chunks import chunks
 from study.storage.database import Database
 from study.storage.models import Card, Deck, Note
 from study.storage.repository import (
@@ -130,13 +131,10 @@ def _import(
 def _live_cards(session: Session, note_ids: Sequence[str]) -> set[str]:
     """The ids of the cards of ``note_ids`` that are not retired."""
     found: set[str] = set()
-    for start in range(0, len(note_ids), 500):
+    for chunk in chunks(note_ids):
         found.update(
             session.exec(
-                select(Card.id).where(
-                    col(Card.note_id).in_(note_ids[start : start + 500]),
-                    col(Card.retired).is_(False),
-                )
+                select(Card.id).where(col(Card.note_id).in_(chunk), col(Card.retired).is_(False))
             )
         )
     return found
@@ -148,13 +146,10 @@ def _move_notes(
     """Move notes that changed deck in Anki (or got another prefix) to their new deck
     first: a note id belongs to one deck, and :func:`import_deck` updates in place."""
     target = {spec.id: study_deck_id(name) for name, specs in by_deck.items() for spec in specs}
-    ids = list(target)
     moved: dict[str, str] = {}
-    for start in range(0, len(ids), 500):
+    for chunk in chunks(list(target)):
         for note_id, deck_id in session.execute(
-            sa.select(col(Note.id), col(Note.deck_id)).where(
-                col(Note.id).in_(ids[start : start + 500])
-            )
+            sa.select(col(Note.id), col(Note.deck_id)).where(col(Note.id).in_(chunk))
         ):
             if deck_id != target[note_id]:
                 moved[note_id] = target[note_id]

@@ -19,6 +19,7 @@ from study.clock import study_day
 from study.config import Settings
 from study.review_log import ReviewKind
 from study.sm2 import MAX_INTERVAL, MIN_EASINESS
+from study.storage.chunks import chunks
 from study.storage.models import Card, CardState, Review
 from study.storage.repository import SCHEDULE_FIELDS, Schedule, card_keys, not_cancelled
 
@@ -210,14 +211,13 @@ def merge_progress(
     known: dict[str, set[int]] = {}
     last_here: dict[str, int] = {}
     states: dict[str, CardState] = {}
-    ids = list(card_map)
-    for start in range(0, len(ids), 500):
+    for chunk in chunks(list(card_map)):
         for card_id_, reviewed_at in session.execute(
             sa.select(col(Card.id), col(Review.reviewed_at))
             .join(Card, col(Card.key) == col(Review.card_key))
             .where(
                 col(Review.learner_id) == learner_id,
-                col(Card.id).in_(ids[start : start + 500]),
+                col(Card.id).in_(chunk),
                 col(Review.kind) != ReviewKind.UNDO,
                 col(Review.grade).is_not(None),
                 not_cancelled(),
@@ -226,7 +226,6 @@ def merge_progress(
             second = int(reviewed_at.timestamp())
             known.setdefault(card_id_, set()).add(second)
             last_here[card_id_] = max(last_here.get(card_id_, 0), second)
-        chunk = ids[start : start + 500]
         for stored_state in session.exec(
             select(CardState).where(
                 CardState.learner_id == learner_id, col(CardState.card_id).in_(chunk)
