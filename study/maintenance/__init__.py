@@ -12,8 +12,8 @@ They live in ``backups/`` next to the database file, named after its stem, as
 ``study-YYYYMMDD-HHMMSS.db.zst`` for ``study.db`` (UTC time; compressed,
 :mod:`study.backup_files`; ``.db``: a plain file, as made before schema version 9); the
 newest ``backups_kept`` of those are kept. Copies made by a restore
-(``replaced-*.db``, ``damaged-*``) or before a repair (``before-repair-*.db``) are
-never deleted automatically.
+(``replaced-*.db``, ``damaged-*``) or before a repair (``before-repair-*.db``), named
+after the database too, are never deleted automatically.
 
 The daily backup runs in a daemon thread: the first card is never delayed. A process
 that exits while it runs waits for it at most :data:`EXIT_WAIT_SECONDS` (it takes well

@@ -25,6 +25,7 @@ BACKUP_FOLDER = "backups"
 # After the database file's stem, matched in full: compressed (.db.zst), or plain as study
 # wrote them before version 9.
 BACKUP_NAME = r"-(\d{8})-(\d{6})\.db(?:\.zst)?"
+COPY_KINDS = ("replaced", "damaged", "before-repair")
 PARTIAL_SUFFIX = ".partial"
 STALE_PARTIAL_SECONDS = 3600.0
 
@@ -48,6 +49,13 @@ def backup_name(database: Path, moment: datetime, suffix: str) -> str:
 
 def _backup_pattern(database: Path) -> re.Pattern[str]:
     return re.compile(re.escape(database.stem) + BACKUP_NAME)
+
+
+def copy_name(database: Path, kind: str, now: datetime) -> str:
+    """The name of a copy of ``database`` kept by a restore or a repair (``kind``: one of
+    :data:`COPY_KINDS`), e.g. ``replaced-study-YYYYMMDD-HHMMSS.db``: named after the
+    database too, so a restore of another database in the same second never replaces it."""
+    return f"{kind}-{database.stem}-{time_stamp(now)}.db"
 
 
 def time_stamp(now: datetime) -> str:
@@ -227,12 +235,14 @@ def list_backups(database: Path) -> list[BackupInfo]:
 
 
 def other_copies(database: Path) -> list[Path]:
-    """Copies kept by restore and repair (``replaced-``, ``damaged-``, ``before-repair-``)."""
+    """Copies of ``database`` kept by restore and repair (:func:`copy_name`), and those
+    named before copies were named after their database (whose they are is not known)."""
     folder = backup_folder(database)
     if not folder.is_dir():
         return []
-    prefixes = ("replaced-", "damaged-", "before-repair-")
-    return sorted(p for p in folder.iterdir() if p.name.startswith(prefixes))
+    kinds = "|".join(COPY_KINDS)
+    own = re.compile(rf"(?:{kinds})-(?:{re.escape(database.stem)}-)?\d{{8}}-\d{{6}}\.db(?:-wal)?")
+    return sorted(p for p in folder.iterdir() if own.fullmatch(p.name))
 
 
 def prune_backups(database: Path, kept: int, *, keep: Path | None = None) -> list[Path]:

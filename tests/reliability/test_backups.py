@@ -319,3 +319,22 @@ def test_backups_of_study_db_made_before_they_were_named_after_it_are_still_its_
         connection.commit()
     restore(plain_copy, db, now=NOW + timedelta(minutes=1))
     assert _count(db) == 20
+
+
+def test_copies_kept_by_restores_in_the_same_second_belong_to_their_database(
+    tmp_path: Path,
+) -> None:
+    db = filled_database(tmp_path, NOW)
+    other = _second_database(tmp_path, "class.db")
+    ours, theirs = make_backup(db, now=NOW), make_backup(other, now=NOW)
+    older = maintenance.backup_folder(db) / "replaced-20260101-180000.db"  # named before
+    older.write_bytes(b"a copy whose database is not known")
+    moment = NOW + timedelta(minutes=1)
+
+    kept = restore(ours, db, now=moment).kept_copy
+    kept_too = restore(theirs, other, now=moment).kept_copy
+
+    assert kept is not None and kept_too is not None and kept != kept_too
+    assert kept.is_file() and kept_too.is_file()  # the second never replaced the first
+    assert maintenance.other_copies(db) == [older, kept]
+    assert maintenance.other_copies(other) == [older, kept_too]
