@@ -22,9 +22,10 @@ from sqlmodel import Session, col, select
 
 from study.decks.writing import write_deck_text
 from study.library import import_deck_files
+from study.scheduling import Schedule
 from study.storage.database import Database
 from study.storage.models import CardAction, Review
-from study.storage.repository import SCHEDULE_FIELDS, state_of
+from study.storage.repository import put_schedule, schedule_of
 
 ACTIONS = ("suspend", "bury", "flag", "unflag", "edit")
 
@@ -60,11 +61,8 @@ def record_action(
     last_review = session.exec(
         select(sa.func.max(Review.id)).where(Review.learner_id == learner_id)
     ).one()
-    state = state_of(session, learner_id, card_id)
-    before: dict[str, Any] = {
-        "card": {key: _json_value(getattr(state, key)) for key in SCHEDULE_FIELDS},
-        "kind": kind,
-    }
+    schedule = schedule_of(session, learner_id, card_id)
+    before: dict[str, Any] = {"card": schedule.json(), "kind": kind}
     if action == "edit":
         before |= {"file": file, "text": text}
     row = CardAction(
@@ -109,14 +107,9 @@ def undo_action(session: Session, action_id: int, now: datetime) -> UndoneAction
     action = session.get(CardAction, action_id)
     assert action is not None
     before = json.loads(action.before)
-    state = state_of(session, action.learner_id, action.card_id)
-    for key in SCHEDULE_FIELDS:
-        value = before["card"].get(key)
-        if key.endswith("_day") or key == "buried_until":
-            value = date.fromisoformat(value) if value else None
-        setattr(state, key, value)
-    state.updated_at = now
-    session.add(state)
+    put_schedule(
+        session, action.learner_id, action.card_id, Schedule.from_json(before["card"]), now
+    )
     action.undone = True
     session.add(action)
     return UndoneAction(
@@ -126,10 +119,6 @@ def undo_action(session: Session, action_id: int, now: datetime) -> UndoneAction
         before.get("file", ""),
         before.get("text", ""),
     )
-
-
-def _json_value(value: Any) -> Any:
-    return value.isoformat() if isinstance(value, date) else value
 
 
 def restore_deck_file(database: Database, path: Path, text: str, now: datetime) -> None:

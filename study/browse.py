@@ -24,7 +24,7 @@ from study.decks.reading import load_deck
 from study.decks.writing import mark_note_edited, write_deck_text
 from study.errors import UserError
 from study.queue import TAG_MATCH, buried_sql
-from study.review_log import ReviewKind
+from study.review_log import ReviewKind, cancelled_ids
 from study.stats import state_expression
 from study.storage.models import Card, CardState, Deck, Note, Review
 from study.storage.repository import CardRow, NotFoundError, card_row, deck_materials, set_flags
@@ -215,7 +215,7 @@ def history(session: Session, learner_id: int, card_id: str) -> list[HistoryEntr
             .order_by(col(Review.id))
         )
     )
-    cancelled = {r.cancels_id for r in reviews if r.kind == ReviewKind.UNDO}
+    cancelled = cancelled_ids(reviews)
     return [
         HistoryEntry(
             reviewed_at=r.reviewed_at,

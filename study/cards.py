@@ -66,10 +66,14 @@ def question_and_answer(
 class Scheduled(Protocol):
     """What the state of a card is read from: a learner's schedule row."""
 
-    reviews: int
-    repetitions: int
-    interval: int
-    drill_day: date | None
+    @property
+    def reviews(self) -> int: ...
+    @property
+    def repetitions(self) -> int: ...
+    @property
+    def interval(self) -> int: ...
+    @property
+    def drill_day(self) -> date | None: ...
 
 
 def state_tests(schedule: Any, today: date) -> tuple[tuple[CardStateName, Any], ...]:

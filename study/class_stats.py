@@ -38,6 +38,7 @@ from study.stats import (
 )
 from study.storage.database import Database
 from study.storage.models import Card, CardState, Learner, Note, NoteTag, Review
+from study.storage.repository import cancelled_by_undo, not_cancelled
 from study.streak import streaks
 
 DEFAULT_DAYS = 30  # the window: reviews, study days and retention
@@ -218,10 +219,10 @@ def _per_learner_day(
         .where(review.kind != ReviewKind.UNDO, review.study_day <= today, scope.in_log(review))
         .group_by(*keys)
     )
-    undo = _REVIEW.alias("undo")
+    undo, undone = cancelled_by_undo(_REVIEW)
     cancelled = (
         sa.select(*keys, sa.func.count(), retained, passed)
-        .select_from(undo.join(_REVIEW, _REVIEW.c.id == undo.c.cancels_id))
+        .select_from(undone)
         .where(undo.c.kind == ReviewKind.UNDO, review.study_day <= today, scope.in_log(review))
         .group_by(*keys)
     )
@@ -322,7 +323,6 @@ def _per_card(
     """Per card over every learner: retention reviews in the window, and lapses and
     learners from the schedules."""
     review = _REVIEW.c
-    undo = _REVIEW.alias("undo")
     retained, passed = _retention_sums(review)
     # Grouped by an expression of the card's key, not the column: SQLite would otherwise
     # read every log row through the card index to have them in card order, where the
@@ -336,7 +336,7 @@ def _per_card(
             review.study_day >= since,
             review.study_day <= today,
             scope.in_log(review),
-            ~sa.exists().where(undo.c.cancels_id == review.id),
+            not_cancelled(),
         )
         .group_by(card)
         .subquery("grouped")

@@ -40,6 +40,7 @@ from study.queue import (
     grade_previews,
     plan_queue,
 )
+from study.scheduling import Policy
 from study.storage.version import SCHEMA_VERSION
 
 _BUSY_TIMEOUT_S = 10.0  # as the app's own connections wait for a writer
@@ -137,7 +138,7 @@ def read_first_view(
             scope=scope,
             queue=queue,
             card=card,
-            previews=grade_previews(reader, learner_id, queue.current),
+            previews=grade_previews(reader, learner_id, queue.current, Policy.of(settings), today),
             title=scope_title(reader, scope.deck_ids, scope.tag),
         )
 

@@ -20,14 +20,13 @@ from study.config import Settings
 from study.daily_limits import DailyLimit, deck_ancestors
 from study.decks import SEPARATOR
 from study.queue import (
-    NOT_CANCELLED,
     Available,
     Counts,
     Reader,
     available_today,
     done_today,
 )
-from study.review_log import ReviewKind, day_number
+from study.review_log import NOT_CANCELLED, ReviewKind, day_number
 from study.sm2 import PASSING_GRADE
 from study.streak import current_streak
 

@@ -16,7 +16,6 @@ from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from fractions import Fraction
 from itertools import islice
 from typing import Any, Protocol
 
@@ -26,7 +25,8 @@ from study.clock import as_date
 from study.config import Settings
 from study.daily_limits import Budget
 from study.decks import SEPARATOR
-from study.review_log import SCHEDULED, ReviewKind, day_number, kind_codes
+from study.review_log import NOT_CANCELLED, ReviewKind, day_number, kind_codes
+from study.scheduling import NEW_CARD, SCHEDULE_FIELDS, Policy, Schedule, answer
 
 
 class Reader(Protocol):
@@ -87,8 +87,6 @@ _NEW_TODAY = (
     + _STUDIABLE
     + " AND ({s}.drill_day IS NULL OR {s}.drill_day <> :today)))"
 )
-# A review (the ``review`` table, unaliased) that no undo record cancels.
-NOT_CANCELLED = "NOT EXISTS (SELECT 1 FROM review AS undo WHERE undo.cancels_id = review.id)"
 
 
 def studiable_sql(alias: str) -> str:
@@ -487,7 +485,7 @@ class Queue:
 # ---------------------------------------------------------------- what each grade would do
 
 _SCHEDULE = (
-    "SELECT repetitions, ease_hundredths, interval FROM card_state "
+    "SELECT " + ", ".join(SCHEDULE_FIELDS) + " FROM card_state "
     "WHERE learner_id = :learner_id AND card_id = :card_id"
 )
 
@@ -517,21 +515,22 @@ def _days_label(days: int) -> str:
     return f"{days / 365:.1f}y"
 
 
-def grade_previews(reader: Reader, learner_id: int, pending: Pending) -> dict[int, GradePreview]:
-    """For each grade, what it would do to the card ``pending`` (a drill or cram answer
-    leaves the schedule as it is)."""
-    interval: dict[int, int | None] = dict.fromkeys(range(6))
-    if pending.kind in SCHEDULED:
-        params = {"learner_id": learner_id, "card_id": pending.card_id}
-        row = next(reader.rows(_SCHEDULE, params), None)
-        before = sm2.Sm2State()
-        if row is not None:
-            before = sm2.Sm2State(row[0], Fraction(row[1], 100), row[2])
-        interval = {grade: sm2.review(before, grade).interval for grade in range(6)}
-    return {
-        grade: GradePreview(grade, sm2.GRADE_MEANINGS[grade], interval[grade], grade < 4)
-        for grade in range(6)
-    }
+def grade_previews(
+    reader: Reader, learner_id: int, pending: Pending, policy: Policy, today: date
+) -> dict[int, GradePreview]:
+    """For each grade, what it would do to the card ``pending``: :func:`answer` applied
+    to each (a drill or cram answer leaves the interval as it is)."""
+    params = {"learner_id": learner_id, "card_id": pending.card_id}
+    row = next(reader.rows(_SCHEDULE, params), None)
+    schedule = NEW_CARD if row is None else Schedule.from_plain_row(row)
+    previews: dict[int, GradePreview] = {}
+    for grade in range(6):
+        done = answer(schedule, grade, pending.kind, policy, today)
+        interval = done.schedule.interval if done.moves_schedule else None
+        previews[grade] = GradePreview(
+            grade, sm2.GRADE_MEANINGS[grade], interval, done.comes_back_today
+        )
+    return previews
 
 
 # ---------------------------------------------------------------- what a card shows

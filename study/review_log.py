@@ -9,8 +9,10 @@ These functions convert them, so plain SQL statements bind what the columns hold
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
+from typing import Any
 
 EPOCH_DAY = date(1970, 1, 1)
 _EPOCH_ORDINAL = EPOCH_DAY.toordinal()
@@ -39,6 +41,32 @@ class ReviewKind(StrEnum):
 _KINDS = tuple(ReviewKind)  # a code is the kind's position: never reorder, only append
 _CODES = {kind: code for code, kind in enumerate(_KINDS)}
 SCHEDULED = (ReviewKind.NEW, ReviewKind.REVIEW)  # the kinds of answer that move a schedule
+
+
+# ---------------------------------------------------------------- not cancelled
+# The one rule of undo in the log: an ``undo`` row's ``cancels_id`` names the review it
+# cancels, and a review is cancelled when one does. The forms below (SQL text for any
+# review table or alias, a join from the undo records, rows in memory) all say that.
+
+
+def cancels_sql(undo: str, review: str) -> str:
+    """SQL: the undo row ``undo`` cancels the review ``review`` (table names or aliases)."""
+    return f"{undo}.cancels_id = {review}.id"
+
+
+def not_cancelled_sql(review: str = "review") -> str:
+    """SQL: no undo row cancels the review ``review`` (an index lookup on
+    ``ix_review_cancels``, which holds the undo rows only)."""
+    return f"NOT EXISTS (SELECT 1 FROM review AS undo WHERE {cancels_sql('undo', review)})"
+
+
+NOT_CANCELLED = not_cancelled_sql()
+
+
+def cancelled_ids(reviews: Iterable[Any]) -> set[int]:
+    """The ids of the reviews that ``reviews`` (rows with ``cancels_id``) cancel: the rule
+    on rows in memory, for a log read whole (one card's history)."""
+    return {review.cancels_id for review in reviews if review.cancels_id is not None}
 
 
 def kind_codes(kinds: tuple[str, ...] | list[str]) -> list[int]:

@@ -43,13 +43,16 @@ each convention with its tests; in short:
   kind of the undone answer.
 * **Commits.** Every grade is committed in its own transaction before ``grade()``
   returns, so a grade counts as saved as soon as the caller sees the next card.
+
+What an answer does to the card (its kind, SM-2, the drill, the lapse and the leech) is
+decided by the pure :func:`study.scheduling.answer`; the session loads the schedule,
+answers, saves and appends the log row in the grade's one transaction.
 """
 
 from __future__ import annotations
 
-from dataclasses import InitVar, dataclass, field
+from dataclasses import InitVar, dataclass, field, replace
 from datetime import date, datetime, timedelta
-from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
@@ -79,19 +82,20 @@ from study.queue import (
     plan_queue,
     waiting,
 )
-from study.review_log import SCHEDULED, ReviewKind
-from study.review_undo import AnswerRow, restored, undo_record
+from study.review_log import ReviewKind
+from study.review_undo import restored, undo_record
+from study.scheduling import NEW_CARD, Policy, ReviewEntry, Schedule, answer
 from study.storage.database import Database, DirectConnection, SqlReader
-from study.storage.models import CardState, Review, ReviewUndo
+from study.storage.models import Review, ReviewUndo
 from study.storage.repository import (
-    SCHEDULE_FIELDS,
-    Schedule,
     append_review,
     card_contents,
     load_schedule,
     lock_learner,
     not_cancelled,
+    put_schedule,
     save_schedule,
+    schedule_of,
     set_flags,
     sibling_cards,
     state_of,
@@ -159,6 +163,7 @@ class StudySession:
 
     def __post_init__(self, plan: Plan | None) -> None:
         plan = plan or self._read_plan()
+        self.policy = Policy.of(self.settings)
         self.today = plan.today
         self.queue = Queue.start(plan, cram=self.cram)
         self._shown_at: datetime | None = self.clock.now() if self.queue.current else None
@@ -225,7 +230,11 @@ class StudySession:
             return {}
         with self.database.session() as session:
             return grade_previews(
-                SqlReader(session.connection()), self.learner_id, self.queue.current
+                SqlReader(session.connection()),
+                self.learner_id,
+                self.queue.current,
+                self.policy,
+                self.today,
             )
 
     # ------------------------------------------------------------ grading
@@ -262,87 +271,39 @@ class StudySession:
         answer_ms: int,
         now: datetime,
     ) -> GradeOutcome:
+        """Load, answer, save and append, inside the grade's one transaction."""
         today = self.today
         lock_learner(connection, self.learner_id)  # a server's row lock (see the function)
-        state = load_schedule(connection, self.learner_id, pending.card_id)
-        before_json = {"card": _state_json(state), "siblings": {}}
-        before = _sm2_state(state)
-        kind = pending.kind
-        if kind in SCHEDULED:
-            # The stored schedule decides: graded (or undone) elsewhere meanwhile.
-            kind = ReviewKind.REVIEW if state.reviews > 0 else ReviewKind.NEW
-            if state.reviews > 0 and state.last_review_day == today:
-                # Graded in another window today: SM-2 advances once a day, so this
-                # answer is what the card is now, a drill (issue 21, D4).
-                kind = ReviewKind.DRILL
-        became_leech = suspended_as_leech = False
-        comes_back = grade < 4
-        if kind in SCHEDULED:
-            after = sm2.review(before, grade)
-            # A lapse: a failed review of a card reviewed before, whatever its n (a
-            # card failed every day is exactly the one to rewrite).
-            if grade < sm2.PASSING_GRADE and kind == ReviewKind.REVIEW:
-                state.lapses += 1
-                if state.lapses >= self.settings.leech_threshold and not state.leech:
-                    state.leech = became_leech = True
-                    if self.settings.leech_action == "suspend":
-                        state.suspended = suspended_as_leech = True
-                        comes_back = False
-            state.repetitions = after.repetitions
-            state.ease_hundredths = _hundredths(after.easiness)
-            state.interval = after.interval
-            state.due_day = today + timedelta(days=after.interval)
-            state.last_review_day = today
-            state.reviews += 1
-            state.drill_day = today if comes_back else None
-            if self.settings.bury_siblings and self._may_have_siblings(pending.card_id):
-                before_json["siblings"] = self._bury_siblings(connection, pending.card_id, now)
-        elif kind == ReviewKind.DRILL:
-            after = before
-            state.drill_day = today if comes_back else None
-        else:  # cram: the log only
-            after = before
-        save_schedule(connection, state, now)
-        row = AnswerRow(
-            kind=kind,
-            grade=grade,
-            study_day=today,
-            repetitions_before=before.repetitions,
-            ease_before=_hundredths(before.easiness),
-            interval_before=before.interval,
-            due_before=json_date(before_json["card"]["due_day"]),
-        )
+        stored = load_schedule(connection, self.learner_id, pending.card_id)
+        before = stored or NEW_CARD
+        done = answer(before, grade, pending.kind, self.policy, today)
+        # Saved even when unchanged (a drill, cram): its time orders the drills waiting.
+        card_id, is_stored = pending.card_id, stored is not None
+        save_schedule(connection, self.learner_id, card_id, done.schedule, now, stored=is_stored)
+        buried: dict[str, Schedule] = {}
+        if done.buries_siblings and self._may_have_siblings(pending.card_id):
+            buried = self._bury_siblings(connection, pending.card_id, now)
         # Undo derives the schedules before from the row; an answer that changed more
         # keeps a record of it (study.review_undo).
-        record = undo_record(before_json, _state_json(state), row)
+        record = undo_record(before, buried, done.schedule, done.entry)
         review_id = append_review(
             connection,
             {
+                **done.entry.row(),
                 "learner_id": self.learner_id,
                 "card_id": pending.card_id,
                 "reviewed_at": now,
-                "study_day": today,
-                "grade": grade,
-                "kind": kind,
                 "cancels_id": None,
                 "answer_ms": answer_ms,
-                "repetitions_before": row.repetitions_before,
-                "ease_before": row.ease_before,
-                "interval_before": row.interval_before,
-                "due_before": row.due_before,
-                "repetitions_after": after.repetitions,
-                "ease_after": _hundredths(after.easiness),
-                "interval_after": after.interval,
-                "due_after": state.due_day,
             },
             record,
         )
         return GradeOutcome(
             review_id=review_id,
-            comes_back_today=comes_back,
-            became_leech=became_leech,
-            suspended_as_leech=suspended_as_leech,
-            next_due=state.due_day,
+            comes_back_today=done.comes_back_today,
+            became_leech=done.became_leech,
+            suspended_as_leech=done.suspended_as_leech,
+            next_due=done.schedule.due_day,
         )
 
     def _may_have_siblings(self, card_id: str) -> bool:
@@ -353,17 +314,19 @@ class StudySession:
 
     def _bury_siblings(
         self, connection: DirectConnection, card_id: str, now: datetime
-    ) -> dict[str, Any]:
-        """Bury the note's other cards until tomorrow; return their states before."""
+    ) -> dict[str, Schedule]:
+        """Bury the note's other cards until tomorrow; return their schedules before."""
         tomorrow = self.today + timedelta(days=1)
-        before: dict[str, Any] = {}
+        before: dict[str, Schedule] = {}
         for sibling in sibling_cards(connection, card_id):
             self.queue.skipped.add(sibling)
             self.queue.drills = [d for d in self.queue.drills if d[0] != sibling]
-            state = load_schedule(connection, self.learner_id, sibling)
-            before[sibling] = _state_json(state)
-            state.buried_until = tomorrow
-            save_schedule(connection, state, now)
+            stored = load_schedule(connection, self.learner_id, sibling)
+            schedule = before[sibling] = stored or NEW_CARD
+            buried = replace(schedule, buried_until=tomorrow)
+            save_schedule(
+                connection, self.learner_id, sibling, buried, now, stored=stored is not None
+            )
         return before
 
     # ------------------------------------------------------------ undo
@@ -445,25 +408,13 @@ class StudySession:
         record = session.get(ReviewUndo, review.id)
         before = restored(
             record.state_before if record is not None else None,
-            AnswerRow.of(review),
+            ReviewEntry.of(review),
             card_id_,
-            lambda card: _state_json(state_of(session, self.learner_id, card)),
+            lambda card: schedule_of(session, self.learner_id, card),
         )
         now = self.clock.now()
-        for card_id, values in [
-            (card_id_, before.get("card")),
-            *before.get("siblings", {}).items(),
-        ]:
-            if values is None:
-                continue
-            state = state_of(session, self.learner_id, card_id)
-            for key in SCHEDULE_FIELDS:
-                value = values.get(key)
-                if key.endswith("_day") or key == "buried_until":
-                    value = json_date(value)
-                setattr(state, key, value)
-            state.updated_at = now
-            session.add(state)
+        for card_id, schedule in before.items():
+            put_schedule(session, self.learner_id, card_id, schedule, now)
         session.add(
             Review(
                 learner_id=self.learner_id,
@@ -630,33 +581,3 @@ def _last_undoable(session: Session, learner_id: int, today: date) -> Review | N
         .order_by(col(Review.id).desc())
         .limit(1)
     ).first()
-
-
-def _sm2_state(state: CardState | Schedule) -> sm2.Sm2State:
-    return sm2.Sm2State(
-        repetitions=state.repetitions,
-        easiness=Fraction(state.ease_hundredths, 100),
-        interval=state.interval,
-    )
-
-
-def _hundredths(easiness: Fraction) -> int:
-    value = easiness * 100
-    if value.denominator != 1:
-        raise ValueError(f"E-Factor {easiness} is not a whole number of hundredths")
-    return int(value)
-
-
-def _state_json(state: CardState | Schedule) -> dict[str, Any]:
-    values: dict[str, Any] = {}
-    for key in SCHEDULE_FIELDS:
-        value = getattr(state, key)
-        values[key] = value.isoformat() if isinstance(value, date) else value
-    return values
-
-
-def json_date(value: Any) -> date | None:
-    """A date back from its JSON form (ISO text or None)."""
-    if value is None or isinstance(value, date):
-        return value
-    return date.fromisoformat(value)

@@ -18,9 +18,10 @@ No I/O, no clock, no database. The conventions this project fixes:
 * :class:`Sm2State` rejects impossible states: negative values, a float E-Factor, an
   E-Factor below 1.3, n >= 1 with interval 0, an interval above the cap.
 
-What this module does not decide -- study days, drills (SM-2's step 7), limits, leeches
-(a lapse is a failed scheduled review of a card reviewed before), cram and undo -- lives in
-:mod:`study.session`; docs/scheduling.md describes it all.
+What this module does not decide lives around it: what one answer does to a card (its
+kind, drills -- SM-2's step 7 --, lapses and leeches: a lapse is a failed scheduled review
+of a card reviewed before) in :func:`study.scheduling.answer`; study days, limits, cram
+and undo in :mod:`study.session`. docs/scheduling.md describes it all.
 """
 
 from __future__ import annotations
@@ -103,8 +104,9 @@ class Sm2State:
 def next_easiness(easiness: Fraction, grade: int) -> Fraction:
     """The E-Factor after a passing grade, floored at 1.3."""
     miss = 5 - grade
-    updated = easiness + Fraction(1, 10) - miss * (Fraction(8, 100) + miss * Fraction(2, 100))
-    return max(MIN_EASINESS, updated)
+    # 0.1 - miss * (0.08 + miss * 0.02), the same rational in hundredths: one Fraction
+    # built instead of five (a preview computes six of these per card shown).
+    return max(MIN_EASINESS, easiness + Fraction(10 - miss * (8 + miss * 2), 100))
 
 
 def review(state: Sm2State, grade: int) -> Sm2State:

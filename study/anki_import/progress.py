@@ -18,10 +18,11 @@ from study.anki_import.report import AnkiImportResult
 from study.clock import study_day
 from study.config import Settings
 from study.review_log import ReviewKind
+from study.scheduling import Schedule
 from study.sm2 import MAX_INTERVAL, MIN_EASINESS
 from study.storage.chunks import chunks
 from study.storage.models import Card, CardState, Review
-from study.storage.repository import SCHEDULE_FIELDS, Schedule, card_keys, not_cancelled
+from study.storage.repository import card_keys, not_cancelled
 
 # Anki's card types, queues and revlog kinds.
 TYPE_NEW, TYPE_LEARN, TYPE_REVIEW, TYPE_RELEARN = 0, 1, 2, 3
@@ -91,9 +92,6 @@ def anki_schedule(
     tags: Sequence[str],
     created: date,
     day: Day,
-    *,
-    learner_id: int,
-    card_id_: str,
 ) -> Schedule | None:
     """A card's Anki schedule as SM-2 state, or None for a new card with nothing to keep.
 
@@ -111,9 +109,8 @@ def anki_schedule(
         if not (suspended or flagged):
             return None
         return Schedule(
-            learner_id, card_id_, False, 0, DEFAULT_EASE, 0, None, None, 0, 0,
-            suspended, leech, None, None, flagged, "",
-        )  # fmt: skip
+            ease_hundredths=DEFAULT_EASE, suspended=suspended, leech=leech, flagged=flagged
+        )
     last_day = day.of(scheduling[-1].id / 1000) if scheduling else None
     ease = sm2_ease(card.factor)
     interval = min(MAX_INTERVAL, max(1, card.ivl))
@@ -131,9 +128,6 @@ def anki_schedule(
             due_day = base + timedelta(days=interval)
             drill_day = day.today if step_day <= day.today else None
     return Schedule(
-        learner_id,
-        card_id_,
-        stored=False,
         repetitions=n,
         ease_hundredths=ease,
         interval=interval,
@@ -242,8 +236,6 @@ def merge_progress(
             tags.get(anki_card.note_id, ()),
             package.created_day,
             day,
-            learner_id=learner_id,
-            card_id_=card_id_,
         )
         if schedule is not None:
             stored = states.get(card_id_)
@@ -271,7 +263,7 @@ def merge_progress(
 def _apply(state: CardState, schedule: Schedule, now: datetime) -> None:
     """Give ``state`` Anki's schedule (the reason of a flag kept while it stays flagged)."""
     reason = state.flag_reason if schedule.flagged else ""
-    for name in SCHEDULE_FIELDS:
-        setattr(state, name, getattr(schedule, name))
+    for name, value in schedule.row().items():
+        setattr(state, name, value)
     state.flag_reason = reason
     state.updated_at = now

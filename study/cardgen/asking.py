@@ -14,7 +14,7 @@ from study.cardgen.gates import GENERIC_NOUNS
 from study.cardgen.parts import Part
 from study.cardgen.reading import Clause
 from study.cardgen.sentences import Sentence
-from study.cardgen.terms import has_rare_word
+from study.cardgen.terms import has_rare_word, words
 from study.cardgen.topics import capitalise, lower_first
 
 MAX_CONTEXT_WORDS = 8
@@ -122,6 +122,11 @@ def specific(answer: str, subject: str, topic: str | None = None) -> str:
     return answer
 
 
+_DEPENDS_ON_THE_CONDITION = frozenset(
+    ["give", "use", "offer", "need", "prefer", "start", "stop", "add", "trigger", "precipitate"]
+)
+
+
 def make_card(
     pattern: str,
     sentence: Sentence,
@@ -136,6 +141,13 @@ def make_card(
     """A basic card of ``pattern`` asking ``front``; ``traced`` are words the answer takes
     from the sentence."""
     has_term = has_rare_word(front)
+    # "Why are prophylactic antibiotics not given?", "What does analgesia usually need?":
+    # what is given, needed or triggered depends on the condition the page is about
+    topic_words = {w.lower() for w in words(context.topic or "")}
+    name_topic = name_topic or (
+        clause.verb.lemma_ in _DEPENDS_ON_THE_CONDITION
+        and not topic_words & {w.lower() for w in words(f"{front} {answer}")}
+    )
     front = joined(front)
     return basic(
         pattern,

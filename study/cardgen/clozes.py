@@ -12,7 +12,8 @@ import re
 from typing import TYPE_CHECKING
 
 from study.cardgen.candidates import Candidate, Context, cloze_card
-from study.cardgen.excerpts import clause_head, excerpt
+from study.cardgen.deps import parenthesised
+from study.cardgen.excerpts import clause_of, excerpt
 from study.cardgen.gates import MAX_DELETION_WORDS
 from study.cardgen.phrases import Phrase
 from study.cardgen.reading import Clause, Reading
@@ -243,9 +244,10 @@ def _clause_clozes(
     assert sentence.span is not None
     span = sentence.span
     by_clause: dict[int, list[tuple[int, int]]] = {}
+    aside = parenthesised(span)
     for start, end in spans:
         first = next((t for t in span if t.idx - span.start_char >= start), None)
-        head = clause_head(first).i if first is not None else -1
+        head = clause_of(first, aside).i if first is not None else -1
         by_clause.setdefault(head, []).append((start, end))
     found: list[Candidate] = []
     whole: list[tuple[int, int]] = []

@@ -123,10 +123,12 @@ def own_subject(verb: Token) -> Token | None:
         subjects = subjects[1:]  # "recommends that endoscopy is offered": "that" opens it
     before = [s for s in subjects if s.i < verb.i]
     if len(before) > 1 and any(
-        t.lower_ in ("but", ";") for t in verb.doc[before[-2].i : before[-1].left_edge.i]
+        t.lower_ in ("but", ";") or (t.pos_ in ("VERB", "AUX") and t.dep_ == "conj")
+        for t in verb.doc[before[-2].i : before[-1].left_edge.i]
     ):
-        # "Severe symptoms call for ..., but the total rise should not exceed ...": two
-        # clauses the parser joined; the verb's subject is the one after the "but"
+        # "Severe symptoms call for ..., but the total rise should not exceed ...", "A and
+        # B are monitored, and C is given": two clauses the parser joined; the verb's
+        # subject is the one after the other clause
         subjects = [before[-1]]
     own = subjects[0] if subjects else None
     if own is None:
@@ -136,6 +138,37 @@ def own_subject(verb: Token) -> Token | None:
             if own is not None:
                 break
     return own
+
+
+def continues_a_participle(verb: Token) -> bool:
+    """Whether ``verb``, a bare participle coordinated with a copula, continues a
+    participle phrase of the copula's complement ("X is A, given ..., and repeated ...")."""
+    head = verb.head
+    if verb.tag_ != "VBN" or head.lemma_ != "be" or verb.dep_ != "conj":
+        return False
+    if any(c.dep_ in ("aux", "auxpass", "nsubj", "nsubjpass") for c in verb.children):
+        return False
+    return any(
+        t.dep_ == "acl" and t.tag_ == "VBN" and head.i < t.i < verb.i and t.head.head == head
+        for t in verb.doc[head.i : verb.i]
+    )
+
+
+def parallel_condition_subject(pronoun: Token) -> Token | None:
+    """What "it" names as the subject of a condition that parallels an earlier one ("is
+    added when the serum potassium is A, but none is added when it is B": the serum
+    potassium), or None when ``pronoun`` is not such a subject."""
+    verb = pronoun.head
+    if verb.dep_ != "advcl" or mark_of(verb) not in WHEN_MARKS:
+        return None
+    earlier = [
+        subject
+        for t in pronoun.sent
+        if t.i < verb.i and t.dep_ == "advcl" and mark_of(t) in WHEN_MARKS
+        for subject in [own_subject(t)]
+        if subject is not None and subject.lower_ not in ("it", "they", "this", "there")
+    ]
+    return earlier[-1] if earlier else None
 
 
 def mark_of(verb: Token) -> str:

@@ -25,7 +25,9 @@ from study.cardgen.deps import (
     PEOPLE,
     RELATIVES,
     VERB_ADVERBS,
+    continues_a_participle,
     mark_of,
+    parallel_condition_subject,
     parenthesised,
     raised_means,
 )
@@ -55,16 +57,19 @@ def excerpt(span: Span, spans: list[tuple[int, int]]) -> tuple[str, list[tuple[i
     deleted = [[t for t in span if start <= t.idx - span.start_char < end] for start, end in spans]
     if any(not tokens for tokens in deleted):
         return None
-    units = {clause_head(tokens[0]) for tokens in deleted}
+    aside = parenthesised(span)
+    units = {clause_of(tokens[0], aside) for tokens in deleted}
     if len(units) != 1:
         return None
     unit = units.pop()
-    aside = parenthesised(span)
     must = {t.i for tokens in deleted for t in tokens}
     subjects = [c for c in unit.children if c.dep_ in ("nsubj", "nsubjpass")]
     if len(subjects) > 1 or any(must & {t.i for t in s.subtree} for s in subjects):
         return None  # a deletion in the subject (or two subjects: a broken parse)
     kept = _clause(unit, must, aside)
+    for tokens in deleted:
+        if tokens[0].i in aside and _host(tokens[0], aside).i in kept:
+            kept |= _remark(tokens[0], aside)  # "within 1 to 2 hours (but no later than [...])"
     swaps: dict[int, str] = {}
     if not _frame(unit, kept, swaps, aside) or not _named(span, kept, swaps, aside):
         return None
@@ -76,6 +81,40 @@ def excerpt(span: Span, spans: list[tuple[int, int]]) -> tuple[str, list[tuple[i
     if _noun_with_a_subject(span, kept):
         return None  # a broken parse: the excerpt would glue fragments into a non-sentence
     return _text(span, sorted(kept), swaps, spans, deleted)
+
+
+def clause_of(token: Token, aside: set[int]) -> Token:
+    """The head of the clause ``token`` is read in: its own, or for a word in parentheses
+    (``aside``) the clause of the word the remark is about."""
+    return clause_head(_host(token, aside))
+
+
+def _host(token: Token, aside: set[int]) -> Token:
+    """The word a remark in parentheses is about (the one before it), whatever the parser
+    hung the remark on ("within 1 to 2 hours (but no later than 4 hours)" hung on the
+    next clause's verb)."""
+    if token.i not in aside:
+        return token
+    opening = _opening(token, aside)
+    return token.doc[opening - 1] if opening > 0 else token
+
+
+def _opening(token: Token, aside: set[int]) -> int:
+    """Where the outermost parenthesis around ``token`` opens."""
+    opening = token.i
+    while opening > 0 and not (token.doc[opening].text == "(" and opening - 1 not in aside):
+        opening -= 1
+    return opening
+
+
+def _remark(token: Token, aside: set[int]) -> set[int]:
+    """The words of the parenthesis around ``token``, its parentheses included."""
+    found: set[int] = set()
+    index = _opening(token, aside)
+    while index in aside:
+        found.add(index)
+        index += 1
+    return found
 
 
 def _noun_with_a_subject(span: Span, kept: set[int]) -> bool:
@@ -123,15 +162,38 @@ def _clause(unit: Token, must: set[int], aside: set[int]) -> set[int]:
 def _left_out(child: Token, unit: Token, aside: set[int]) -> bool:
     if child.dep_ == "appos" and child.i in aside:
         return False  # "over more than 48 hours (chronic hyponatraemia)": what it is called
+    subject = _subject(unit)
+    if child.i in aside and subject is not None and child.i < subject.left_edge.i:
+        return True  # a remark of the clause before, hung on this clause's verb
     if child.dep_ in _LEFT_OUT or raised_means(child):
         return True
     if child.dep_ == "conj" and child.pos_ in ("VERB", "AUX"):
         # another clause ("..., but the total rise should not exceed ..."), or another
         # predicate of the unit's subject
         return child.head == unit or _subject(child) is not None
+    if _subject_of_the_next_verb(child) or (
+        child.dep_ == "cc" and any(_subject_of_the_next_verb(c) for c in child.head.children)
+    ):
+        # "when the ketones are below 0.6 mmol/L and the venous pH is above 7.3": the parser
+        # took "pH" for a second item of "mmol/L"; it is the next clause's subject
+        return True
     if _coordinated(child):
         return True  # "when A rises by X, when it rises by Y": the second condition
     return child.dep_ == "advcl" and mark_of(child) in _REASONS | CONTRAST_MARKS
+
+
+def _subject_of_the_next_verb(token: Token) -> bool:
+    """Whether ``token`` is a conjunct noun followed at once by a verb with no subject."""
+    doc = token.doc
+    after = token.right_edge.i + 1
+    return (
+        token.dep_ == "conj"
+        and token.pos_ in ("NOUN", "PROPN")
+        and after < len(doc)
+        and doc[after].pos_ in ("VERB", "AUX")
+        and doc[after].dep_ not in ("conj", "aux", "auxpass")
+        and _subject(doc[after]) is None
+    )
 
 
 def _frame(unit: Token, kept: set[int], swaps: dict[int, str], aside: set[int]) -> bool:
@@ -145,8 +207,8 @@ def _frame(unit: Token, kept: set[int], swaps: dict[int, str], aside: set[int]) 
             subject = _subject(current)
             theirs = _subject(first)
             if subject is None:
-                if theirs is None or _stray_noun(current):
-                    return False
+                if theirs is None or _stray_noun(current) or continues_a_participle(current):
+                    return False  # ("X is A, given ..., and repeated ...": A is repeated)
                 kept.update(_core(theirs, aside))  # "is X and should be done ...": X should
             elif not mark_of(current) and _after_comma(current):
                 return True  # "once A is excluded, and B is considered ...": B stands alone
@@ -269,9 +331,12 @@ def _named(span: Span, kept: set[int], swaps: dict[int, str], aside: set[int]) -
         if token.lower_ in RELATIVES:
             return False  # a relative the parser hung on another verb: shown whole
         if token.lower_ in _PRONOUNS:
-            if main is None or main.lower_ in _PRONOUNS or main.i in kept:
-                return False
-            swaps[index] = _words(main, aside)
+            # "none is added when it is above 5.5": the subject of the condition it
+            # parallels, else the sentence's main subject
+            named = parallel_condition_subject(token) or main
+            if named is None or named.lower_ in _PRONOUNS or named.i in kept or named.i > index:
+                return False  # (a pronoun names what was said before it, never after)
+            swaps[index] = _words(named, aside)
     verbs = [span.doc[i] for i in kept if span.doc[i].dep_ in _CLAUSE_DEPS]
     return all(
         _subject(v) is not None or v.dep_ == "conj" or v.pos_ not in ("VERB", "AUX")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
@@ -17,6 +17,7 @@ from rapidfuzz import fuzz
 from study import cloze
 from study.cardgen import wellformed
 from study.cardgen.candidates import Candidate
+from study.cardgen.excerpts import LONG_SENTENCE_WORDS
 from study.cardgen.terms import (
     ARTICLES,
     PRONOUNS,
@@ -201,9 +202,18 @@ def _answer_problem(answer: str) -> str | None:
         return f"trivial answer {answer!r}"
     if re.sub(r"^(?:its|their)\s+", "", bare) in GENERIC_NOUNS:
         return f"vague answer {answer!r}: it says nothing without what it belongs to"
+    if _THE_REST.match(bare):
+        return f"vague answer {answer!r}: the rest of what the sentence said before"
     if not content_words(bare) and not re.search(r"\d", bare) and not _MODALITY.match(bare):
         return f"trivial answer {answer!r}"
     return None
+
+
+# "What do A, B and C account for?" "Most of the rest": of what was said before.
+_THE_REST = re.compile(
+    r"^(?:(?:most|many|some|all|much|nearly all|almost all) of\s+)?(?:the\s+)?"
+    r"(?:rest|remainder|others|remaining (?:cases|patients))\b"
+)
 
 
 # "may or may not", "does not", "cannot": in a contrast, the modality is the fact.
@@ -239,6 +249,34 @@ def _contained(answer: str, question: str) -> bool:
         return False
     shown = [stem(w) for w in content_words(question)]
     return any(shown[i : i + len(target)] == target for i in range(len(shown) - len(target) + 1))
+
+
+ASKED_BY_A_QUESTION = "a cloze of the whole long sentence whose deletions a question asks"
+
+
+def asked_by_a_question(candidates: Sequence[Candidate]) -> set[int]:
+    """The indexes of the clozes, among one sentence's ``candidates``, that show a whole
+    long sentence to delete what a basic card of the same sentence already asks: a
+    learner would read the 60-word sentence again for a fact they are asked anyway (long
+    textbook sentences gave 4 to 5 cards each)."""
+    answers = [_bare(c.back) for c in candidates if c.type == "basic"]
+    repeated: set[int] = set()
+    for index, candidate in enumerate(candidates):
+        if candidate.type != "cloze" or not _whole_long_sentence(candidate):
+            continue
+        if candidate.answers and all(
+            any(_bare(a) in answer for answer in answers) for a in candidate.answers
+        ):
+            repeated.add(index)
+    return repeated
+
+
+def _whole_long_sentence(candidate: Candidate) -> bool:
+    """Whether a cloze shows most of a sentence of more than 40 words."""
+    said = candidate.sentence.said
+    if len(said.split()) <= LONG_SENTENCE_WORDS:
+        return False
+    return len(content_words(candidate.shown)) >= 0.8 * len(content_words(said))
 
 
 def near_duplicates(candidates: Iterable[Candidate]) -> dict[int, int]:

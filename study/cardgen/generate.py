@@ -314,7 +314,7 @@ class _Reader:
 
     def _gate(self, proposed: list[Candidate], tags: tuple[str, ...]) -> int:
         """Keep the candidates that pass the gates."""
-        passed = 0
+        passing: list[Candidate] = []
         for candidate in proposed:
             if self._holds_identifier(candidate.sentence.raw):
                 continue
@@ -322,9 +322,14 @@ class _Reader:
             if reason:
                 self.drop(reason, candidate.sentence.raw, candidate.question)
             else:
+                passing.append(candidate)
+        repeated = gates.asked_by_a_question(passing)
+        for index, candidate in enumerate(passing):
+            if index in repeated:
+                self.drop(gates.ASKED_BY_A_QUESTION, candidate.sentence.raw, candidate.question)
+            else:
                 self.kept.append(_Kept(candidate, self.cited, tags))
-                passed += 1
-        return passed
+        return len(passing) - len(repeated)
 
     def _holds_identifier(self, raw: str) -> bool:
         """Whether ``raw`` holds a likely patient identifier and must give no card; the

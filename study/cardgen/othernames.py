@@ -22,6 +22,13 @@ if TYPE_CHECKING:
 
 _EXAMPLE = re.compile(r"^(?:such as|e\.g\.,?|eg|for example,?|including)\s+(?P<items>.+)$", re.I)
 
+_LEADING_ADVERB = re.compile(r"^(?:particularly|especially|notably|mainly|chiefly|mostly)\s+", re.I)
+# "urticaria, flushing or angioedema": two or more short names, no article
+_LIST_OF_NAMES = re.compile(
+    r"(?!(?:a|an|the)\b)[\w-]+(?: [\w-]+){0,2}(?:, [\w-]+(?: [\w-]+){0,2})*"
+    r",? (?:or|and) [\w-]+(?: [\w-]+){0,2}",
+    re.IGNORECASE,
+)
 _ALIAS = re.compile(
     r"^(?:also |often |sometimes |commonly |previously |formerly )?"
     r"(?:called|known as|termed|referred to as|aka|or)\s+(?P<name>.+)$",
@@ -68,6 +75,13 @@ class NameReader(PhraseReader):
             return  # "(among other findings)", "(together with ...)": not what it is
         if text[:1].isupper() and first not in ("a", "an", "the"):
             return  # a sentence of its own
+        listed = _LEADING_ADVERB.sub("", text.strip(" .;"))
+        if owner.tag_ in ("NNS", "NNPS") and _LIST_OF_NAMES.fullmatch(listed):
+            # "skin or mucosal changes (urticaria, flushing or angioedema)", "antibiotics
+            # (particularly A, B and C)": examples of the plural before, never "What is
+            # skin or mucosal changes?"
+            names.append(OtherName("example", thing, Phrase(listed)))
+            return
         names.append(OtherName("apposition", thing, Phrase(text.strip(" .;"))))
 
     def names(self, names: list[OtherName], examples: list[tuple[Phrase, Phrase]]) -> None:

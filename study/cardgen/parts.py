@@ -10,6 +10,7 @@ dose", "reduces hearing loss" read as a gerund, an object hung beside its prepos
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -23,11 +24,14 @@ from study.cardgen.deps import (
     defining,
     introduces_examples,
     mark_of,
+    own_subject,
+    parallel_condition_subject,
     raised_means,
 )
 from study.cardgen.othernames import NameReader
 from study.cardgen.phrases import Phrase
 from study.cardgen.terms import PRONOUNS, STOPWORDS
+from study.cardgen.topics import lower_first
 
 if TYPE_CHECKING:
     from spacy.tokens import Span, Token
@@ -58,6 +62,15 @@ class PartReader(NameReader):
         """What the verb's child ``child`` says of the clause's subject, or None."""
         dep = child.dep_
         relative = [c for c in child.children if c.lower_ in ("whom", "which", "who")]
+        if (
+            dep == "prep"
+            and relative
+            and any(
+                t.pos_ in ("VERB", "AUX") and t.dep_ == "conj" and t.head != child.head
+                for t in child.doc[child.i + 1 : child.head.i]
+            )
+        ):
+            return None  # "during which A are monitored, and B is given": the other verb's
         if dep == "prep" and relative and child.head.dep_ != "relcl" and child.i < child.head.i:
             # "..., in which treatment is guided by ...", the parser's advcl: the antecedent
             # is the noun before the comma
@@ -85,6 +98,8 @@ class PartReader(NameReader):
                 return None
             if any(c.dep_ == "det" and c.lower_ in ("no", "neither") for c in child.children):
                 return None  # "causes no harm", "neither A nor B": no thing to ask
+            if any(_split_noun(t) == child for t in child.head.subtree if t.dep_ == "pobj"):
+                return None  # "in type 1 [diabetes]": the end of a prepositional phrase
             first = child.left_edge
             if (
                 dep == "attr"
@@ -174,6 +189,10 @@ class PartReader(NameReader):
             if child.lower_ == "by" and target.dep_ == "pcomp" and target.tag_ == "VBG":
                 # "lowers glucose by reducing gluconeogenesis": how
                 return Part("how", self.phrase(child), "by")
+            if target.dep_ == "pcomp" and target.tag_ == "VBG" and child.lower_ in _MANNER:
+                # "make it less likely without excluding it": a manner, no thing to ask
+                # ("come from overusing X", "involved in snapping hip" are things)
+                return None
             means = [
                 by
                 for r in target.children
@@ -183,6 +202,12 @@ class PartReader(NameReader):
             ]
             skip = frozenset(t.i for by in means for t in by.subtree)
             phrase = self.items(target, self.phrase(target, skip=skip))
+            split = _split_noun(target)
+            if split is not None:
+                # "most common in type 1 diabetes": the parser ended the object at its
+                # number and hung the noun after it on the verb
+                words = [t for t in self.span if t.i in phrase.tokens] + list(split.subtree)
+                phrase = self._phrase_of(sorted(words, key=lambda t: t.i))
             if means:
                 self.reasons.append(Part("how", self.phrase(means[0]), "by"))
             people = target.lower_ in PEOPLE
@@ -198,11 +223,11 @@ class PartReader(NameReader):
                 for t in child.subtree
                 if t.dep_ == "advcl" and t != child and mark_of(t) in WHY_MARKS
             ]
-            skip = frozenset(i.i for r in reasons for i in r.subtree)
+            skip = frozenset(i.i for r in reasons for i in r.subtree) | _main_predicates(child)
             phrase = self.phrase(child, skip=skip, marked=True)
             if reasons:
                 self.reasons.append(Part("why", self.phrase(reasons[0]), mark_of(reasons[0])))
-            return Part("when", phrase, first.lower_)
+            return Part("when", self._parallel(child, phrase), first.lower_)
         if dep in ("ccomp", "xcomp") and child.head.lemma_ == "help":
             objects = [c for c in child.children if c.dep_ == "dobj"]
             if objects:  # "will help you identify a clot"
@@ -214,7 +239,8 @@ class PartReader(NameReader):
         if dep == "advcl":
             mark = mark_of(child)
             if mark in WHEN_MARKS:
-                return Part("when", self.phrase(child, marked=True), mark)
+                phrase = self.phrase(child, skip=_main_predicates(child), marked=True)
+                return Part("when", self._parallel(child, phrase), mark)
             contrast = [
                 c
                 for c in child.head.children
@@ -256,6 +282,16 @@ class PartReader(NameReader):
                 kept = [t for t in child.subtree if t.i != to[0].i and t.i not in preps]
                 return Part("prep", self._phrase_of(kept), "to")
         return None
+
+    def _parallel(self, condition: Token, phrase: Phrase) -> Phrase:
+        """``phrase`` of a condition with its "it" named by the condition it parallels
+        ("but none is added when it is above 5.5": when the serum potassium is)."""
+        subject = own_subject(condition)
+        named = parallel_condition_subject(subject) if subject is not None else None
+        if subject is None or named is None or subject.lower_ != "it":
+            return phrase
+        said = re.sub(r"\bit\b", lower_first(self.phrase(named).text), phrase.text, count=1)
+        return Phrase(said, phrase.start, phrase.end, phrase.items, phrase.tokens)
 
     def _shared_time(self, prep: Token) -> Phrase | None:
         """ "with or shortly before the first dose": the words of two prepositions sharing
@@ -299,6 +335,46 @@ class PartReader(NameReader):
         return last
 
 
+def _main_predicates(condition: Token) -> frozenset[int]:
+    """The words of verbs the parser hung inside a condition that are predicates of the
+    main subject ("lie flat, unless breathing is difficult, and should not stand": the
+    patient should not stand), with the "and" before them."""
+    found: set[int] = set()
+    for verb in condition.subtree:
+        modals = {c.lower_ for c in verb.children if c.dep_ == "aux" and c.tag_ == "MD"}
+        if (
+            verb.dep_ == "conj"
+            and verb.pos_ in ("VERB", "AUX")
+            and not any(c.dep_ in ("nsubj", "nsubjpass") for c in verb.children)
+            and modals
+            # "if the child is vomiting and cannot take ...": the condition's own verb; an
+            # instruction ("and should not stand") is the main subject's
+            and (verb.head != condition or modals & {"should", "must"})
+        ):
+            found |= {t.i for t in verb.subtree}
+            found |= {c.i for c in verb.head.children if c.dep_ == "cc" and c.i < verb.i}
+    return frozenset(found)
+
+
+def _split_noun(target: Token) -> Token | None:
+    """The noun the parser cut from a preposition's object that ends in a number ("in
+    type 1 | diabetes"), hanging it on the verb; or None."""
+    last = target.right_edge
+    doc = target.doc
+    if last.tag_ != "CD" or last.i + 1 >= len(doc) or target.head.dep_ != "prep":
+        return None
+    after = doc[last.i + 1]
+    verb = target.head.head
+    if (
+        after.head == verb
+        and after.pos_ in ("NOUN", "PROPN")
+        and after.dep_ in ("attr", "dobj", "npadvmod", "dep")
+        and after.left_edge == after
+    ):
+        return after
+    return None
+
+
 _FREQUENCIES = frozenset(
     [
         "daily",
@@ -314,6 +390,8 @@ _FREQUENCIES = frozenset(
     ]
 )
 TIME_WORDS = frozenset(["until", "after", "before", "since"])
+# Prepositions whose "-ing" object says how or despite what, never a thing to ask.
+_MANNER = frozenset(["without", "despite", "besides"])
 # Verbs whose object can be an "-ing" clause ("stop taking X"): their gerund is a verb.
 _TAKING_GERUNDS = frozenset(
     [

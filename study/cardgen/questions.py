@@ -22,7 +22,7 @@ from study.cardgen.asking import (
     verb_group,
 )
 from study.cardgen.candidates import Candidate, Context
-from study.cardgen.deps import NAMING_VERBS
+from study.cardgen.deps import NAMING_VERBS, own_subject
 from study.cardgen.parts import Part
 from study.cardgen.phrases import Phrase
 from study.cardgen.reading import Clause, Reading
@@ -79,7 +79,8 @@ def _clause_cards(sentence: Sentence, clause: Clause, context: Context) -> list[
     found += [chosen] if chosen else []
     if (
         main is None
-        and clause.passive
+        # "If breathing is difficult, sitting up may help": what may help
+        and (clause.passive or (not clause.parts and not clause.copula))
         and clause.lead is not None
         and not clause.resolved
         and not clause.negated
@@ -141,6 +142,14 @@ def _main_part(clause: Clause) -> Part | None:
         if clause.copula and _temporal(part.phrase.text):
             said = Phrase(f"{part.word} {part.phrase.text}", tokens=part.phrase.tokens)
             return Part("when", said, part.word)  # "most common in the winter months"
+        if (
+            clause.copula
+            and part.word == "in"
+            and _superlative(clause)
+            and not _possessed(clause)  # "its sensitivity is highest in ...": whose, guessed
+            and not _numeric(part)
+        ):
+            return part  # "is most common in type 1 diabetes": in what
         if clause.copula and not part.people:
             break  # "stroke was in second place": the number cloze asks it
         if (clause.verb.lemma_, part.word) in RELATING_PHRASAL:
@@ -148,6 +157,21 @@ def _main_part(clause: Clause) -> Part | None:
         if part.word not in _TIME_PREPOSITIONS and not _numeric(part):
             return part
     return None
+
+
+def _possessed(clause: Clause) -> bool:
+    """Whether the clause's subject is "its ..." or "their ...", named by a guess."""
+    own = own_subject(clause.verb)
+    return own is not None and any(c.dep_ == "poss" for c in own.children)
+
+
+def _superlative(clause: Clause) -> bool:
+    """ "is most common", "is commonest", "is more frequent": a complement of degree."""
+    return any(
+        p.role == "acomp"
+        and re.match(r"(?:most|more|less|least)\b|\w+est\b", p.phrase.text, re.IGNORECASE)
+        for p in clause.parts
+    )
 
 
 _TEMPORAL = word_list("time-words")
@@ -305,7 +329,7 @@ def _ask(sentence: Sentence, clause: Clause, part: Part, context: Context) -> Ca
 
 _DEFINING = re.compile(
     r",?\s(?:in which|that|where|whereby|which|caused by|due to|resulting from|"
-    r"characteri[sz]ed by)\s"
+    r"characteri[sz]ed by)[\s,]"  # "an inflammation of the pancreas which, in the UK, is"
 )
 _CAUSED = re.compile(r"\s(?:caused by|due to|resulting from)\s(?P<cause>.+)$")
 

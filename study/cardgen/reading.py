@@ -11,6 +11,7 @@ semicolon, non-restrictive relative clauses ("..., which is calculated from ..."
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -28,6 +29,7 @@ from study.cardgen.deps import (
     RELATIVES,
     VERB_ADVERBS,
     WHEN_MARKS,
+    continues_a_participle,
     defining,
     mark_of,
     own_subject,
@@ -153,6 +155,10 @@ class _Reader(PartReader):
                 return None, False, False  # "... or your glucose is 7.8": not the same subject
             if verb.tag_ == "VBD" and verb.head.tag_ in ("VBZ", "VBP"):
                 return None, False, False  # "is ..., such as a raised creatinine": no verb
+            if continues_a_participle(verb):
+                # "is intramuscular adrenaline, given into the thigh ..., and repeated after
+                # 5 minutes": the adrenaline is repeated, not the copula's subject
+                return None, False, False
             if any(
                 c.dep_ == "advcl" and mark_of(c) in WHEN_MARKS and c.i < verb.i
                 for c in verb.head.children
@@ -161,6 +167,11 @@ class _Reader(PartReader):
                 # "the risk is higher when a patient has sepsis, ... or is taking X": the
                 # verbs after the condition continue it (their subject is the patient's)
                 return None, False, False
+            if self._clause_between(verb.head, verb):
+                # "A is given ..., and B are ..., whereas C is added only in ...": the
+                # parser coordinated "added" with the first verb across another clause;
+                # its subject is the noun phrase just before it, never the first verb's
+                return self._subject_before(verb)
             verb = verb.head
             own = own_subject(verb)
         if own is None:
@@ -227,7 +238,18 @@ class _Reader(PartReader):
                     and t.head.dep_ not in ("advcl", "relcl", "acl")  # a main clause's
                     and not _negative(t)
                 ]
-                main = earlier[-1] if earlier else own_subject(self.span.root)
+                parallel = any(
+                    c.dep_ == "advcl" and mark_of(c) in WHEN_MARKS for c in verb.children
+                )
+                # "X is classed as severe when A is ..., B is ... or C is ..., and it is
+                # life-threatening when ...": a clause with a condition of its own parallels
+                # the first clause, and the subjects between are the first one's conditions
+                # (which the parser often takes for main clauses)
+                main: Token | None
+                if earlier:
+                    main = earlier[0] if parallel else earlier[-1]
+                else:
+                    main = own_subject(self.span.root)
                 if main is None:
                     # "Do not examine the throat ..., because it may ...": the action,
                     # which no question can name (its terms are still asked by a cloze)
@@ -273,14 +295,15 @@ class _Reader(PartReader):
         )
         if owner is not None:
             # "its toxicity is recognised by ...": whose, named
-            main = next(
-                (
-                    t
-                    for t in self.span
-                    if t.dep_ in ("nsubj", "nsubjpass") and t.i < own.i and t.lower_ not in PRONOUNS
-                ),
-                None,
-            )
+            named = [
+                t
+                for t in self.span
+                if t.dep_ in ("nsubj", "nsubjpass") and t.i < own.i and t.lower_ not in PRONOUNS
+            ]
+            # "skin changes are absent in a fifth, and their absence does not exclude X":
+            # "their" stands for the nearest plural subject, not for a singular one
+            agreeing = [t for t in named if plural(t)] if owner.lower_ == "their" else []
+            main = agreeing[-1] if agreeing else next(iter(named), None)
             if main is None and (own.left_edge.i != self.span.start or not self.it):
                 self.leaning.append(owner.text)
                 return None, False, True
@@ -315,6 +338,63 @@ class _Reader(PartReader):
             kept = [t for t in self.span if t.i in phrase.tokens or t.i in joined]
             phrase = self._phrase_of(self._glued(kept))
         return phrase, plural(own), False
+
+    def _clause_between(self, first: Token, verb: Token) -> bool:
+        """Whether a clause with a subject of its own lies between two coordinated verbs."""
+        return any(
+            t.dep_ in ("nsubj", "nsubjpass")
+            and first.i < t.i < verb.i
+            and t.head not in (first, verb)
+            and first.i < t.head.i < verb.i
+            and not any(a.dep_ in ("relcl", "acl") for a in up_to(t, first))
+            for t in self.span
+        )
+
+    def _subject_before(self, verb: Token) -> tuple[Phrase | None, bool, bool]:
+        """The noun phrase that ends just before ``verb``'s group, which the parser hung
+        elsewhere, or no subject."""
+        group = [c for c in verb.children if c.dep_ in ("aux", "auxpass") and c.i < verb.i]
+        start = min([verb.i, *(c.i for c in group)])
+        if start == 0:
+            return None, False, False
+        last = verb.doc[start - 1]
+        stray = last
+        while (
+            stray.head != stray
+            and stray.head.right_edge.i == last.i
+            and stray.head.i < start
+            and stray.head.pos_ in ("NOUN", "PROPN", "NUM")
+        ):
+            stray = stray.head
+        if stray.pos_ not in ("NOUN", "PROPN") or stray.dep_ in ("pobj", "dobj"):
+            return None, False, False
+        return self.phrase(stray), plural(stray), False
+
+    def _the_case(self, verb: Token, at: int) -> Phrase | None:
+        """What "in which case" stands for: the condition before it ("unless breathing is
+        difficult, in which case sitting up may help": if breathing is difficult)."""
+        conditions = [
+            t
+            for t in self.span
+            if t.dep_ == "advcl" and mark_of(t) in WHEN_MARKS and t.i < at and t != verb
+        ]
+        if not conditions:
+            return None
+        condition = conditions[-1]
+        # the condition's words before "in which case", whatever the parser hung after it
+        skip = frozenset(range(at, self.span.end))
+        case = self.phrase(condition, skip=skip, marked=True)
+        words = case.text.split(" ", 1)
+        if len(words) < 2 or words[0].lower() not in WHEN_MARKS:
+            return None
+        opening = "if" if words[0].lower() == "unless" else words[0].lower()
+        said = words[1]
+        own = own_subject(condition)
+        whose = own_subject(condition.head) if own is not None and own.lower_ == "it" else None
+        if whose is not None and whose.lower_ not in PRONOUNS | RELATIVES:
+            # "X is tried unless it causes side effects, in which case ...": if X causes
+            said = re.sub(r"\bit\b", lower_first(self.phrase(whose).text), said, count=1)
+        return Phrase(f"{opening} {said}", case.start, case.end, (), case.tokens)
 
     def _antecedent(self, relcl: Token) -> tuple[Phrase | None, bool, bool]:
         head = relcl.head
@@ -366,11 +446,19 @@ class _Reader(PartReader):
         return None, False, True
 
     def clause(self, verb: Token, reading: Reading) -> Clause | None:
+        if _elliptical(verb):
+            return None  # "..., and so are A and B": the first clause's verb, unsaid
         subject, plural, resolved = self.subject_of(verb)
         own = own_subject(verb)
         if subject is None:
             if own is not None and own.lower_ in PRONOUNS and resolved:
                 reading.unresolved.append(own.text)
+            return None
+        if own is not None and own.left_edge.lower_ in RELATIVES and own.left_edge != own:
+            # "..., during which bone protection and a PPI are considered": the parser
+            # took the relative for the subject's determiner and the clause's preposition
+            # for a lead; what "which" stands for cannot be told from its parse
+            reading.unresolved.append(own.left_edge.text)
             return None
         auxiliaries = [c for c in verb.children if c.dep_ in ("aux", "auxpass") and c.i < verb.i]
         if verb.dep_ == "conj" and not auxiliaries and own is None:
@@ -380,7 +468,13 @@ class _Reader(PartReader):
             c.dep_ == "neg"
             or (c.dep_ == "advmod" and c.lower_ in ("rarely", "never", "seldom"))
             # "no longer recommended", "not always needed": the negation hangs on the adverb
-            or (c.dep_ == "advmod" and any(g.dep_ == "neg" for g in c.children))
+            or (
+                c.dep_ == "advmod"
+                and any(g.dep_ == "neg" for g in c.children)
+                # "(but no later than 4 hours)": a limit, and another clause's, not a negation
+                and not any(g.dep_ == "prep" and g.lower_ == "than" for g in c.children)
+                and c.i not in self.parenthesised
+            )
             for c in verb.children
         )
         passive = any(c.dep_ == "auxpass" for c in verb.children) or any(
@@ -438,7 +532,9 @@ class _Reader(PartReader):
             ):
                 discourse = " ".join(t.lower_ for t in child.subtree) in DISCOURSE
                 if (child.dep_ == "prep" or mark_of(child) in WHEN_MARKS) and not discourse:
-                    lead += list(child.subtree)
+                    # "Before discharge, which is considered when ..., X is checked": the
+                    # remark on the lead is no part of it
+                    lead += [t for t in child.subtree if not _in_remark(t, child)]
                 continue
             part = self.part(child)
             if self.reasons:
@@ -449,11 +545,16 @@ class _Reader(PartReader):
             previous = clause.parts[-1] if clause.parts else None
             if (
                 previous is not None
-                and (previous.role == "dobj" or (previous.role == "prep" and previous.people))
+                and (
+                    previous.role in ("dobj", "agent")
+                    or (previous.role == "prep" and previous.people)
+                )
                 and part.role == "prep"
                 and (
-                    part.word in ("with", "of", "at")
+                    (part.word in ("with", "of", "at") and previous.role != "agent")
                     or (previous.people and part.word in ("under", "over", "aged", "without"))
+                    # "raised by age over 65": the age's limit
+                    or (part.word in _LIMITS and part.phrase.text[:1].isdigit())
                 )
                 and previous.phrase.end + 1 >= child.idx - self.offset
             ):
@@ -504,12 +605,39 @@ class _Reader(PartReader):
             )
         if lead:
             clause.lead = self._phrase_of(sorted(lead, key=lambda t: t.i), marked=True)
+            if clause.lead.text.lower() == "in which case":
+                clause.lead = self._the_case(verb, min(t.i for t in lead))
         clause.tokens = frozenset(
             t.i
             for t in verb.subtree
             if not any(a.dep_ in ("relcl", "conj") and a.i > verb.i for a in up_to(t, verb))
         )
         return clause
+
+
+def _elliptical(verb: Token) -> bool:
+    """ "and so are proton pump inhibitors", "nor is X": an auxiliary standing for the verb
+    of the clause before, which the clause does not say (no question can be worded)."""
+    before = verb.doc[verb.i - 1] if verb.i > 0 else None
+    return (
+        verb.lemma_ in ("be", "do", "have")
+        and before is not None
+        and before.lower_ in ("so", "neither", "nor")
+        and not any(c.dep_ in ("acomp", "dobj", "oprd") for c in verb.children)
+    )
+
+
+_LIMITS = frozenset(["over", "under", "above", "below"])
+
+
+def _in_remark(token: Token, top: Token) -> bool:
+    """Whether ``token`` is in a relative clause after a comma inside ``top``'s phrase."""
+    for above in (token, *token.ancestors):
+        if above == top:
+            return False
+        if above.dep_ == "relcl" and _after_comma(above):
+            return True
+    return False
 
 
 def _after_comma(relcl: Token) -> bool:

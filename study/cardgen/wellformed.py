@@ -108,6 +108,11 @@ def problem(candidate: Candidate) -> str | None:
                 or _torn_answer(candidate.back, front, sentence)
             )
         return None
+    for deleted in candidate.answers:
+        words = deleted.strip().lower().split()
+        if len(words) > 1 and words[-1] in _OPEN_ENDS:
+            # "skin changes are [absent in] up to a fifth": a deletion is a whole phrase
+            return f"deletion {deleted!r} ends inside its phrase"
     return _excerpt_problem(candidate)
 
 

@@ -140,7 +140,7 @@ def cards(
                 session, workspace.learner_id, workspace.today(), deck_ids=scope.deck_ids, tag=tag
             )
     if flagged:
-        rows = [r for r in rows if r.flagged]
+        rows = [r for r in rows if r.schedule.flagged]
     if buried:
         rows = [r for r in rows if r.buried]
     if as_json:
@@ -159,18 +159,22 @@ def cards(
     for name in ("question", "state", "due"):
         table.add_column(name)
     for row in rows:
-        words = [
-            row.state,
-            *(w for w in ("suspended", "buried", "leech", "flagged") if getattr(row, w)),
-        ]
-        if row.flagged and row.flag_reason:
-            words.append(f"({printable(row.flag_reason, keep_newlines=False)})")
+        held = row.schedule
+        marks = (
+            ("suspended", held.suspended),
+            ("buried", row.buried),
+            ("leech", held.leech),
+            ("flagged", held.flagged),
+        )
+        words = [row.state, *(word for word, on in marks if on)]
+        if row.schedule.flagged and row.schedule.flag_reason:
+            words.append(f"({printable(row.schedule.flag_reason, keep_newlines=False)})")
         state = " ".join(words)
         table.add_row(
             Text(printable(row.content.card_id)),
             Text(printable(row.content.question, keep_newlines=False)),
             Text(state),
-            Text(row.due_day.isoformat() if row.due_day else ""),
+            Text(row.schedule.due_day.isoformat() if row.schedule.due_day else ""),
         )
     Console(soft_wrap=False).print(table)
     click.echo(f"{len(rows)} card{'' if len(rows) == 1 else 's'}")
@@ -190,15 +194,15 @@ def _card_json(row: Any) -> dict[str, Any]:
         "tags": list(content.tags),
         "source": {"file": content.source_file, "sentence": content.source_sentence},
         "state": row.state,
-        "suspended": row.suspended,
-        "leech": row.leech,
-        "flagged": row.flagged,
-        "flag_reason": row.flag_reason,
-        "due": row.due_day.isoformat() if row.due_day else None,
-        "interval": row.interval,
-        "easiness": row.ease_hundredths / 100,
-        "reviews": row.reviews,
-        "lapses": row.lapses,
+        "suspended": row.schedule.suspended,
+        "leech": row.schedule.leech,
+        "flagged": row.schedule.flagged,
+        "flag_reason": row.schedule.flag_reason,
+        "due": row.schedule.due_day.isoformat() if row.schedule.due_day else None,
+        "interval": row.schedule.interval,
+        "easiness": row.schedule.ease_hundredths / 100,
+        "reviews": row.schedule.reviews,
+        "lapses": row.schedule.lapses,
         "edited": row.edited,
     }
 

@@ -28,7 +28,7 @@ from study.maintenance.sqlite_files import (
     version_of,
     why_blocked,
 )
-from study.review_log import ReviewKind
+from study.review_log import ReviewKind, not_cancelled_sql
 from study.storage.database import SCHEMA_VERSION, StorageError
 
 # The tables a study database has, in the order the doctor reports them.
@@ -89,7 +89,7 @@ JOIN review AS r ON r.id = (
     SELECT max(l.id) FROM review AS l
     WHERE l.learner_id = s.learner_id AND l.card_key = c.key
       AND l.kind IN ({_NEW}, {_REVIEW})
-      AND NOT EXISTS (SELECT 1 FROM review AS u WHERE u.cancels_id = l.id)
+      AND {not_cancelled_sql("l")}
 )
 WHERE s.repetitions != r.repetitions_after OR s.ease_hundredths != r.ease_after
    OR s.interval != r.interval_after

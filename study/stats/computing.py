@@ -48,6 +48,7 @@ from study.stats.scope import (
     unindexed,
 )
 from study.storage.database import Database
+from study.storage.repository import cancelled_by_undo, not_cancelled
 from study.streak import streaks
 
 
@@ -183,10 +184,10 @@ def _per_day(session: Session, scope: Scope, detail_from: date) -> dict[date, _D
     # The cancelled grades, found from the undo records that cancel them: the partial
     # index on cancels_id holds only those, so this reads a few rows, never the log.
     # (Offered the learner's index, SQLite would walk the whole log to find them.)
-    undo = REVIEW.alias("undo")
+    undo, undone = cancelled_by_undo(REVIEW)
     cancelled = (
         scope.reviews(
-            sa.select(*columns).select_from(undo.join(REVIEW, REVIEW.c.id == undo.c.cancels_id)),
+            sa.select(*columns).select_from(undone),
             leading=False,
         )
         .where(undo.c.cancels_id.is_not(None), unindexed(undo.c.learner_id) == scope.learner_id)
@@ -263,7 +264,7 @@ def _window_reviews(scope: Scope, since: date) -> sa.Subquery:
         sa.func.sum(sa.case((passed, 1), else_=0)).label("passed"),
     ).select_from(REVIEW)
     query = scope.reviews(query).where(
-        review.study_day >= since, review.study_day <= scope.today, ~scope.cancelled()
+        review.study_day >= since, review.study_day <= scope.today, not_cancelled()
     )
     return query.group_by(review.card_key).subquery("window")
 
@@ -453,7 +454,7 @@ def _hours(session: Session, scope: Scope, since: date, zone: ZoneInfo) -> tuple
     quarter = (millis % HOUR_MS) // (HOUR_MS // 4)
     query: Any = sa.select(hour_key, quarter, sa.func.count(), passed).select_from(REVIEW)
     query = scope.reviews(query).where(
-        review.study_day >= since, review.study_day <= scope.today, ~scope.cancelled()
+        review.study_day >= since, review.study_day <= scope.today, not_cancelled()
     )
     reviews = [0] * 24
     correct = [0] * 24

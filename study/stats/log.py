@@ -11,8 +11,9 @@ import sqlalchemy as sa
 
 from study.cards import question_and_answer
 from study.review_log import ReviewKind
-from study.stats.scope import CARD, NOTE, REVIEW, Scope, tagged
+from study.stats.scope import CARD, NOTE, REVIEW, tagged
 from study.storage.database import Database
+from study.storage.repository import not_cancelled
 
 
 @dataclass(frozen=True)
@@ -63,7 +64,7 @@ def review_log(
             REVIEW.join(CARD, CARD.c.key == review.card_key).join(NOTE, NOTE.c.id == CARD.c.note_id)
         )
         .where(review.learner_id == learner_id, review.kind != ReviewKind.UNDO)
-        .where(~Scope(learner_id, date.min, None, None).cancelled())
+        .where(not_cancelled())
         .order_by(review.id)
     )
     if deck_ids is not None:

@@ -74,11 +74,6 @@ class Scope:
             return query.where(REVIEW.c.card_key.in_(cards))
         return query.where(cards.where(CARD.c.key == REVIEW.c.card_key).exists())
 
-    def cancelled(self) -> sa.ColumnElement[bool]:
-        """The review was cancelled by an undo record (an index lookup per review)."""
-        undo = REVIEW.alias("undo")
-        return sa.exists().where(undo.c.cancels_id == REVIEW.c.id)
-
 
 def card_ids_in(
     deck_ids: Sequence[str] | None, tag: str | None, column: sa.ColumnElement[Any] = CARD.c.id

@@ -18,6 +18,8 @@ from study.cards import CardContent, card_id, join_tags, state_name
 from study.decks import DeckSpec, NoteSpec
 from study.errors import UserError
 from study.queue import content_from_row
+from study.review_log import cancels_sql, not_cancelled_sql
+from study.scheduling import NEW_CARD, SCHEDULE_FIELDS, Schedule
 from study.storage.database import DirectConnection, Prepared, SqlReader
 from study.storage.models import (
     Card,
@@ -33,9 +35,18 @@ from study.storage.models import (
 )
 
 
-def not_cancelled() -> sa.TextClause:
-    """A condition on ``Review``: the review was not cancelled by an undo record."""
-    return sa.text(queue.NOT_CANCELLED)
+def not_cancelled(review: str = "review") -> sa.TextClause:
+    """A condition on the ``review`` table (or the alias named): no undo record cancels
+    the review (the rule: :func:`study.review_log.not_cancelled_sql`)."""
+    return sa.text(not_cancelled_sql(review))
+
+
+def cancelled_by_undo(review: sa.Table) -> tuple[sa.FromClause, sa.Join]:
+    """The undo records (an alias ``undo`` of the log) joined to the reviews of
+    ``review`` they cancel: the cancelled reviews found from the few undo records (the
+    partial index on ``cancels_id``), never by walking the log."""
+    undo = review.alias("undo")
+    return undo, undo.join(review, sa.text(cancels_sql("undo", review.name)))
 
 
 class NotFoundError(UserError):
@@ -553,17 +564,9 @@ class CardRow:
 
     content: CardContent
     deck_name: str
-    state: str
-    suspended: bool
-    leech: bool
-    flagged: bool
-    flag_reason: str
-    due_day: date | None
+    schedule: Schedule
+    state: str  # new, learning, young or mature (cards.state_name) on the day read
     buried: bool  # hidden until the next study day
-    interval: int
-    ease_hundredths: int
-    reviews: int
-    lapses: int
     edited: bool
     editor_note: str
     updated_at: datetime
@@ -626,21 +629,13 @@ def card_row(
     card: Card, note: Note, deck_name: str, state: CardState | None, today: date
 ) -> CardRow:
     """One listing row: ``state`` is the learner's schedule, or None for a new card."""
-    state = state or CardState(learner_id=0, card_id=card.id)
+    schedule = NEW_CARD if state is None else Schedule.from_row(state)
     return CardRow(
         content=content_of(card, note),
         deck_name=deck_name,
-        state=state_name(state, today),
-        suspended=state.suspended,
-        leech=state.leech,
-        flagged=state.flagged,
-        flag_reason=state.flag_reason,
-        due_day=state.due_day,
-        buried=state.buried_until is not None and state.buried_until > today,
-        interval=state.interval,
-        ease_hundredths=state.ease_hundredths,
-        reviews=state.reviews,
-        lapses=state.lapses,
+        schedule=schedule,
+        state=state_name(schedule, today),
+        buried=schedule.buried_until is not None and schedule.buried_until > today,
         edited=note.edited,
         editor_note=note.editor_note,
         updated_at=note.updated_at,
@@ -665,6 +660,23 @@ def state_of(session: Session, learner_id: int, card_id_: str) -> CardState:
     return state or CardState(learner_id=learner_id, card_id=card_id_)
 
 
+def schedule_of(session: Session, learner_id: int, card_id_: str) -> Schedule:
+    """The learner's schedule for a card (a new card's if it was never touched)."""
+    state = session.get(CardState, (learner_id, card_id_))
+    return NEW_CARD if state is None else Schedule.from_row(state)
+
+
+def put_schedule(
+    session: Session, learner_id: int, card_id_: str, schedule: Schedule, now: datetime
+) -> None:
+    """Store ``schedule`` as the learner's schedule for a card, stamped ``now``."""
+    state = state_of(session, learner_id, card_id_)
+    for key, value in schedule.row().items():
+        setattr(state, key, value)
+    state.updated_at = now
+    session.add(state)
+
+
 def set_flags(
     session: Session, learner_id: int, card_id_: str, now: datetime, **flags: Any
 ) -> None:
@@ -684,21 +696,6 @@ def set_flags(
 # compiled once (Prepared), run on the driver's connection on SQLite, without a Session's
 # identity map and unit of work, which cost several times the SQL itself (issue 9).
 
-SCHEDULE_FIELDS = (
-    "repetitions",
-    "ease_hundredths",
-    "interval",
-    "due_day",
-    "last_review_day",
-    "reviews",
-    "lapses",
-    "suspended",
-    "leech",
-    "buried_until",
-    "drill_day",
-    "flagged",
-    "flag_reason",
-)
 REVIEW_FIELDS = (  # every column of Review but its id and the card's key
     "learner_id",
     "reviewed_at",
@@ -770,57 +767,33 @@ _SIBLINGS = Prepared(
 )
 
 
-@dataclass(slots=True)
-class Schedule:
-    """One learner's schedule for one card as plain values (the columns of ``CardState``).
-
-    ``stored`` says whether the row exists: a card without one is new for the learner.
-    """
-
-    learner_id: int
-    card_id: str
-    stored: bool
-    repetitions: int
-    ease_hundredths: int
-    interval: int
-    due_day: date | None
-    last_review_day: date | None
-    reviews: int
-    lapses: int
-    suspended: bool
-    leech: bool
-    buried_until: date | None
-    drill_day: date | None
-    flagged: bool
-    flag_reason: str
-
-
-_NEW_SCHEDULE: dict[str, Any] = {
-    name: CardState.model_fields[name].default for name in SCHEDULE_FIELDS
-}
-
-
-def load_schedule(connection: DirectConnection, learner_id: int, card_id_: str) -> Schedule:
-    """The learner's schedule for a card (the defaults of a new card if it has none)."""
+def load_schedule(connection: DirectConnection, learner_id: int, card_id_: str) -> Schedule | None:
+    """The learner's schedule for a card, or None when no row is stored (a new card)."""
     rows = connection.rows(_SELECT_SCHEDULE, {"learner_id": learner_id, "card_id": card_id_})
-    if not rows:
-        return Schedule(learner_id, card_id_, False, **_NEW_SCHEDULE)
-    return Schedule(learner_id, card_id_, True, *rows[0])
+    return Schedule.from_row(tuple(rows[0])) if rows else None
 
 
-def save_schedule(connection: DirectConnection, schedule: Schedule, now: datetime) -> None:
-    """Write a schedule back (insert or update), stamped ``now``."""
-    values = {name: getattr(schedule, name) for name in SCHEDULE_FIELDS}
+def save_schedule(
+    connection: DirectConnection,
+    learner_id: int,
+    card_id_: str,
+    schedule: Schedule,
+    now: datetime,
+    *,
+    stored: bool,
+) -> None:
+    """Write a schedule back, stamped ``now``: an update of the stored row, or (``stored``
+    False) an insert."""
+    values = schedule.row()
     values["updated_at"] = now
-    if schedule.stored:
-        values["key_learner_id"] = schedule.learner_id
-        values["key_card_id"] = schedule.card_id
+    if stored:
+        values["key_learner_id"] = learner_id
+        values["key_card_id"] = card_id_
         connection.run(_UPDATE_SCHEDULE, values)
     else:
-        values["learner_id"] = schedule.learner_id
-        values["card_id"] = schedule.card_id
+        values["learner_id"] = learner_id
+        values["card_id"] = card_id_
         connection.run(_INSERT_SCHEDULE, values)
-        schedule.stored = True
 
 
 def sibling_cards(connection: DirectConnection, card_id_: str) -> list[str]:

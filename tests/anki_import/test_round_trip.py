@@ -15,10 +15,10 @@ from study.anki_export import note_guid
 from study.anki_import import AnkiImportResult, import_anki
 from study.clock import FixedClock, study_day
 from study.config import Settings
+from study.scheduling import SCHEDULE_FIELDS
 from study.storage.database import Database, open_database
 from study.storage.models import Card, CardState, Review
 from study.storage.repository import (
-    SCHEDULE_FIELDS,
     card_rows,
     get_or_create_learner,
     not_cancelled,

@@ -1,11 +1,12 @@
-"""The held-out passages (tests/cardgen/heldout/) and the fresh ones (tests/cardgen/fresh/,
-never shown to whoever tuned the generator) are well-formed data, and the generator gives
-each of them cards.
+"""The held-out passages (tests/cardgen/heldout/), the fresh ones (tests/cardgen/fresh/,
+never shown to whoever tuned the generator) and the blind ones (tests/cardgen/blind/,
+committed before the round that measured them) are well-formed data, and the generator
+gives each of them cards.
 
 They are a measurement, not a target: their recall is printed by
-``python -m study.cardgen.evaluate tests/cardgen/heldout`` (or ``.../fresh``) and reported
-in docs/generation.md, and no test holds the generator to it, so that nobody tunes the
-generator to them. Only their shape is checked here.
+``python -m study.cardgen.evaluate tests/cardgen/heldout`` (or ``.../fresh``,
+``.../blind``) and reported in docs/generation.md, and no test holds the generator to it,
+so that nobody tunes the generator to them. Only their shape is checked here.
 """
 
 from __future__ import annotations
@@ -20,8 +21,9 @@ from study.cardgen.generate import generate_deck
 
 HELDOUT = Path(__file__).parent / "heldout"
 FRESH = Path(__file__).parent / "fresh"
+BLIND = Path(__file__).parent / "blind"
 CORPUS = Path(__file__).parent / "corpus"
-PASSAGES = evaluate.load_corpus(HELDOUT) + evaluate.load_corpus(FRESH)
+PASSAGES = evaluate.load_corpus(HELDOUT) + evaluate.load_corpus(FRESH) + evaluate.load_corpus(BLIND)
 
 
 def test_the_held_out_set_has_six_passages_in_five_registers() -> None:
@@ -34,6 +36,22 @@ def test_the_fresh_set_is_mostly_textbook_prose() -> None:
     fresh = [p for p in PASSAGES if p.path.parent == FRESH]
     assert len(fresh) == 4
     assert sum(p.register == "textbook prose" for p in fresh) == 3
+
+
+def test_the_blind_set_is_three_passages_of_textbook_prose() -> None:
+    blind = [p for p in PASSAGES if p.path.parent == BLIND]
+    assert len(blind) == 3
+    assert all(p.register == "textbook prose" for p in blind)
+
+
+@pytest.mark.parametrize("passage", PASSAGES, ids=lambda p: p.name)
+def test_every_pattern_of_a_held_out_fact_occurs_in_its_passage(
+    passage: evaluate.Passage,
+) -> None:
+    text = " ".join(passage.path.read_text(encoding="utf-8").split())
+    for fact in passage.facts:
+        for pattern in (fact.asked, *fact.card):
+            assert pattern.search(text), f"{passage.name}: {fact.fact}: {pattern.pattern}"
 
 
 @pytest.mark.parametrize("passage", PASSAGES, ids=lambda p: p.name)

@@ -104,20 +104,24 @@ def test_anki_continues_the_schedule_of_every_reviewed_card(
         rows = {r.content.card_id: r for r in card_rows(session, library.learner_id, today)}
     ids = anki_card_ids(anki)
     assert set(ids) == set(rows)
-    reviewed = [r for r in rows.values() if r.reviews]
+    reviewed = [r for r in rows.values() if r.schedule.reviews]
     assert len(reviewed) == 5
     for row in reviewed:
         card = anki.get_card(ids[row.content.card_id])
-        assert row.due_day is not None
-        assert (card.type, card.queue) == (2, -1 if row.suspended else 2), row.content.card_id
-        assert card.ivl == row.interval, row.content.card_id
-        assert card.factor == row.ease_hundredths * 10, row.content.card_id
-        assert card.due - anki.sched.today == (row.due_day - today).days, row.content.card_id
-        assert card.lapses == row.lapses, row.content.card_id
+        assert row.schedule.due_day is not None
+        assert (card.type, card.queue) == (2, -1 if row.schedule.suspended else 2), (
+            row.content.card_id
+        )
+        assert card.ivl == row.schedule.interval, row.content.card_id
+        assert card.factor == row.schedule.ease_hundredths * 10, row.content.card_id
+        assert card.due - anki.sched.today == (row.schedule.due_day - today).days, (
+            row.content.card_id
+        )
+        assert card.lapses == row.schedule.lapses, row.content.card_id
         # Anki counts every answer (drills and cram too): its Card Info matches the log.
         answers = anki.db.scalar("SELECT count() FROM revlog WHERE cid = ?", card.id)
         assert card.reps == answers > 0, row.content.card_id
-    assert rows["b2"].lapses == 1 and rows["b3"].suspended
+    assert rows["b2"].schedule.lapses == 1 and rows["b3"].schedule.suspended
     new = anki.get_card(ids["b4"])
     assert (new.type, new.queue) == (0, -1)  # new, suspended
 
@@ -234,7 +238,10 @@ def test_a_card_waiting_for_its_drill_today_is_relearning_in_anki_due_now(
         assert (card.type, card.queue) == (3, 1), card_id  # relearning, learning queue
         assert card.due <= int(now.timestamp()), card_id  # due now, not in days
         row = rows[card_id]
-        assert (card.ivl, card.factor) == (row.interval, row.ease_hundredths * 10), card_id
+        assert (card.ivl, card.factor) == (
+            row.schedule.interval,
+            row.schedule.ease_hundredths * 10,
+        ), card_id
     anki.decks.select(anki.decks.id_for_name("Orthopaedics"))
     queued = {c.card.id for c in anki.sched.get_queued_cards(fetch_limit=20).cards}
     assert {ids["b1"], ids["b3"]} <= queued

@@ -17,9 +17,10 @@ from study.clock import FixedClock
 from study.config import Settings
 from study.maintenance import list_backups
 from study.review_log import ReviewKind, day_of, time_of
+from study.scheduling import SCHEDULE_FIELDS
 from study.session import StudySession
 from study.storage.database import SCHEMA_VERSION, StorageError, open_database
-from study.storage.repository import SCHEDULE_FIELDS, card_rows, list_learners
+from study.storage.repository import card_rows, list_learners
 from study.workspace import open_workspace
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"

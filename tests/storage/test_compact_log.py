@@ -10,7 +10,8 @@ from sqlmodel import select
 from study.clock import FixedClock
 from study.config import Settings
 from study.library import import_deck_files
-from study.session import SCHEDULE_FIELDS, StudySession
+from study.scheduling import SCHEDULE_FIELDS
+from study.session import StudySession
 from study.storage.database import Database
 from study.storage.models import CardState, ReviewUndo
 from tests.conftest import ZONE, DeckFactory, basic, cloze

@@ -7,6 +7,7 @@ from __future__ import annotations
 import sqlite3
 import threading
 from contextlib import closing
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,7 @@ from study.clock import FixedClock
 from study.config import Settings
 from study.library import import_deck_files
 from study.review_log import ReviewKind
+from study.scheduling import NEW_CARD
 from study.session import StudySession
 from study.storage.database import Database, DirectConnection, open_database
 from study.storage.repository import get_or_create_learner, load_schedule, save_schedule
@@ -81,16 +83,15 @@ def test_a_direct_write_that_fails_leaves_nothing_behind(
     import_deck_files(database, [decks.write("d", basics=1)], clock.now())
 
     def half_then_fail(connection: DirectConnection) -> None:
-        schedule = load_schedule(connection, learner_id, "d-1")
-        schedule.repetitions = 7
-        save_schedule(connection, schedule, clock.now())
+        schedule = replace(NEW_CARD, repetitions=7)
+        save_schedule(connection, learner_id, "d-1", schedule, clock.now(), stored=False)
         raise RuntimeError("stop before the review is written")
 
     with pytest.raises(RuntimeError):
         database.write_direct(half_then_fail)
     assert run_elsewhere(db_url, "SELECT count(*) FROM card_state") == [(0,)]
     # The connection went back to the pool usable, outside any transaction.
-    assert database.write_direct(lambda c: load_schedule(c, learner_id, "d-1").stored) is False
+    assert database.write_direct(lambda c: load_schedule(c, learner_id, "d-1")) is None
 
 
 def test_a_driver_error_comes_out_as_sqlalchemy_wraps_it(
@@ -99,9 +100,8 @@ def test_a_driver_error_comes_out_as_sqlalchemy_wraps_it(
     import_deck_files(database, [decks.write("d", basics=1)], clock.now())
 
     def break_the_ease_check(connection: DirectConnection) -> None:
-        schedule = load_schedule(connection, learner_id, "d-1")
-        schedule.ease_hundredths = 100  # below the 1.3 floor the table refuses
-        save_schedule(connection, schedule, clock.now())
+        schedule = replace(NEW_CARD, ease_hundredths=100)  # below the 1.3 floor the table refuses
+        save_schedule(connection, learner_id, "d-1", schedule, clock.now(), stored=False)
 
     with pytest.raises(sa.exc.IntegrityError) as caught:
         database.write_direct(break_the_ease_check)
@@ -125,4 +125,5 @@ def test_a_grade_waits_for_another_writer_and_then_commits(
         assert other.execute("SELECT count(*) FROM review").fetchone() == (1,)
     # Read back through the driver path with the column types applied.
     schedule = database.write_direct(lambda c: load_schedule(c, learner_id, "d-1"))
+    assert schedule is not None
     assert isinstance(schedule.due_day, date) and schedule.suspended is False

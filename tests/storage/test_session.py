@@ -16,7 +16,9 @@ from study.config import DeckLimits, Settings, raised_limits
 from study.library import import_deck_files
 from study.overview import overview
 from study.queue import DeckScope
-from study.session import SCHEDULE_FIELDS, StudySession
+from study.review_log import ReviewKind
+from study.scheduling import SCHEDULE_FIELDS
+from study.session import StudySession
 from study.storage.database import Database
 from study.storage.models import CardState, Review
 from study.storage.repository import not_cancelled, resolve_decks, set_flags
@@ -660,6 +662,34 @@ def test_preview_of_a_drill_says_it_comes_back_today(h: Harness) -> None:
     preview = session.preview()
     assert all(p.interval is None for p in preview.values())
     assert [p.label for p in preview.values()] == ["again"] * 4 + ["done"] * 2
+
+
+def test_preview_of_a_card_graded_in_another_window_today_is_the_drill_it_will_be(
+    h: Harness,
+) -> None:
+    h.load(basics=1)
+    h.study(5)
+    h.next_day()
+    here, elsewhere = h.session(), h.session()
+    assert here.current_kind == elsewhere.current_kind == ReviewKind.REVIEW
+    elsewhere.grade(5)
+    preview = here.preview()  # the stored schedule decides, as grading does
+    assert [p.label for p in preview.values()] == ["again"] * 4 + ["done"] * 2
+    here.grade(4)
+    assert [r.kind for r in h.log()][-1] == ReviewKind.DRILL
+
+
+def test_preview_of_a_grade_that_suspends_a_leech_does_not_say_it_comes_back_today(
+    h: Harness,
+) -> None:
+    h.settings = Settings(timezone=ZONE, leech_threshold=1)
+    h.load(basics=1)
+    h.study(5)
+    h.next_day()
+    session = h.session()
+    preview = session.preview()
+    assert [p.comes_back_today for p in preview.values()] == [False] * 3 + [True] + [False] * 2
+    assert not session.grade(0).comes_back_today
 
 
 # ---------------------------------------------------------------- undo

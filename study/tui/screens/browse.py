@@ -228,25 +228,27 @@ class BrowseScreen(Screen[None]):
         table = self.query_one("#cards", DataTable)
         table.clear()
         for row in page.rows:
+            schedule = row.schedule
             cells = [_cut(_card_cell(row, self.card_width))]
             if self.wide:
                 cells.append(_cut(row.deck_name))
             cells += [
                 Text(row.state),
-                Text(row.due_day.isoformat() if row.due_day else ""),
-                Text(f"{row.interval}d" if row.reviews else "", justify="right"),
+                Text(schedule.due_day.isoformat() if schedule.due_day else ""),
+                Text(f"{schedule.interval}d" if schedule.reviews else "", justify="right"),
             ]
             if self.wide:
                 cells += [
                     Text(
-                        f"{row.ease_hundredths / 100:.2f}" if row.reviews else "", justify="right"
+                        f"{schedule.ease_hundredths / 100:.2f}" if schedule.reviews else "",
+                        justify="right",
                     ),
-                    Text(str(row.reviews), justify="right"),
-                    Text(str(row.lapses), justify="right"),
+                    Text(str(schedule.reviews), justify="right"),
+                    Text(str(schedule.lapses), justify="right"),
                 ]
-            flags = flags_of(row.suspended, row.leech, row.flagged, row.buried)
+            flags = flags_of(schedule.suspended, schedule.leech, schedule.flagged, row.buried)
             cells.append(rich_text(self.app, (flags, "$text-warning")))
-            if row.suspended:
+            if schedule.suspended:
                 for cell in cells[:-1]:
                     cell.stylize("dim")
             table.add_row(*cells, key=row.card_id)
@@ -268,11 +270,14 @@ class BrowseScreen(Screen[None]):
         answer = content.answer
         if content.type == "cloze":
             answer = ", ".join(cloze.deleted_answers(content.cloze_text, content.ordinal))
-        schedule = f"{row.state} · {plural(row.reviews, 'review')} · {plural(row.lapses, 'lapse')}"
-        if row.reviews:
-            schedule += f" · interval {row.interval}d · E-Factor {row.ease_hundredths / 100:.2f}"
-        if row.flagged:
-            schedule += " · flagged" + (f": {row.flag_reason}" if row.flag_reason else "")
+        held = row.schedule
+        schedule = (
+            f"{row.state} · {plural(held.reviews, 'review')} · {plural(held.lapses, 'lapse')}"
+        )
+        if held.reviews:
+            schedule += f" · interval {held.interval}d · E-Factor {held.ease_hundredths / 100:.2f}"
+        if held.flagged:
+            schedule += " · flagged" + (f": {held.flag_reason}" if held.flag_reason else "")
         parts: list[Any] = [(_line(content.question), "bold")]
         if answer:
             parts += [("\n→ ", "$text-muted"), _line(answer)]
@@ -360,9 +365,9 @@ class BrowseScreen(Screen[None]):
         row = next((r for r in self.page.rows if r.card_id == card_id), None)
         if row is None:
             return
-        if change == "suspend" and row.suspended:
+        if change == "suspend" and row.schedule.suspended:
             change = "unsuspend"
-        elif change == "flag" and row.flagged:
+        elif change == "flag" and row.schedule.flagged:
             change = "unflag"
         elif change == "unbury" and not row.buried:
             self.notify(f"{printable(card_id)} is not buried", markup=False)

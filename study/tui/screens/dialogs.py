@@ -244,8 +244,10 @@ class HistoryScreen(_Dialog):
                     _state_words(row),
                     ("\nSchedule  ", "$text-muted"),
                     _schedule_words(row),
-                    ("\nFlag      ", "$text-muted") if row.flagged else "",
-                    printable(row.flag_reason or "flagged") if row.flagged else "",
+                    ("\nFlag      ", "$text-muted") if row.schedule.flagged else "",
+                    printable(row.schedule.flag_reason or "flagged")
+                    if row.schedule.flagged
+                    else "",
                 ),
                 id="card-facts",
             )
@@ -296,19 +298,19 @@ class HistoryScreen(_Dialog):
 
 def _state_words(row: CardRow) -> str:
     words = [row.state]
-    if row.suspended:
+    if row.schedule.suspended:
         words.append("suspended")
-    if row.leech:
+    if row.schedule.leech:
         words.append("leech")
-    if row.due_day:
-        words.append(f"due {row.due_day.isoformat()}")
+    if row.schedule.due_day:
+        words.append(f"due {row.schedule.due_day.isoformat()}")
     return " · ".join(words)
 
 
 def _schedule_words(row: CardRow) -> str:
-    if not row.reviews:
+    if not row.schedule.reviews:
         return "never reviewed"
     return (
-        f"interval {row.interval}d · E-Factor {row.ease_hundredths / 100:.2f} · "
-        f"{plural(row.reviews, 'review')} · {plural(row.lapses, 'lapse')}"
+        f"interval {row.schedule.interval}d · E-Factor {row.schedule.ease_hundredths / 100:.2f} · "
+        f"{plural(row.schedule.reviews, 'review')} · {plural(row.schedule.lapses, 'lapse')}"
     )
