@@ -100,8 +100,9 @@ def _print_report(report: Any) -> None:
 def backup_command(options: Options, list_only: bool, restore_from: Path | None, yes: bool) -> None:
     """Back up the database now; --list the backups; --restore one.
 
-    Backups are consistent copies in backups/ next to the database. One is also made
-    once a day on first use and before every upgrade of the database.
+    Backups are consistent copies in backups/ next to the database, named after it
+    (study-YYYYMMDD-HHMMSS.db.zst for study.db). One is also made once a day on first
+    use and before every upgrade of the database.
     """
     from study.domain.clock import SystemClock
     from study.domain.config import database_url

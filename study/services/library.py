@@ -21,6 +21,7 @@ from study.domain.material import MaterialError, read_material
 from study.storage.database import Database
 from study.storage.models import Deck
 from study.storage.repository import (
+    CardIdTakenError,
     ImportResult,
     NotFoundError,
     import_deck,
@@ -158,21 +159,37 @@ def import_deck_files(
             file_path = str(deck.path.resolve())
             if not bundled and not replace:
                 _check_owner(session, deck, file_path)
-            result = import_deck(
-                session,
-                deck.spec,
-                materials=deck.materials,
-                now=now,
-                file_path=file_path,
-                bundled=bundled or file_path in shipped,  # `import --replace` of a shipped file
-                digests=hashes,
-                plan=plan,
-            )
+            try:
+                result = import_deck(
+                    session,
+                    deck.spec,
+                    materials=deck.materials,
+                    now=now,
+                    file_path=file_path,
+                    bundled=bundled or file_path in shipped,  # `import --replace` of a shipped file
+                    digests=hashes,
+                    plan=plan,
+                )
+            except CardIdTakenError as error:  # the later files are checked too: all in one go
+                problems += _taken_problems(deck, error.taken)
+                continue
             result.warnings += list(deck.warnings)
             results.append(result)
+        if problems:
+            raise DeckError(problems)  # the transaction is rolled back: nothing imported
         return results
 
     return database.write(work)
+
+
+def _taken_problems(deck: LoadedDeck, taken: list[tuple[str, str]]) -> list[str]:
+    """One ``path:line`` problem per card id of ``deck`` that another deck uses."""
+    lines = {note.id: note.line or 1 for note in deck.spec.notes}
+    return [
+        f"{deck.path}:{lines.get(card, 1)}: card id {card!r} is already used by deck "
+        f"{owner!r}; card ids must be unique across decks: give this card another id"
+        for card, owner in sorted(taken, key=lambda pair: (lines.get(pair[0], 1), pair[0]))
+    ]
 
 
 def _check_owner(session: Session, deck: LoadedDeck, file_path: str) -> None:
@@ -186,7 +203,8 @@ def _check_owner(session: Session, deck: LoadedDeck, file_path: str) -> None:
     else:
         return
     raise DeckOwnedError(
-        f"{deck.path}: deck id {deck.spec.id!r} belongs to {whose}; nothing imported "
+        f"{deck.path}:{name_line(deck.path, 'id')}: deck id {deck.spec.id!r} belongs to "
+        f"{whose}; nothing imported "
         f"(`study import --replace {deck.path}` replaces that deck with this file)"
     )
 

@@ -18,6 +18,7 @@ from study.domain.decks import DeckSpec, NoteSpec, decks_matching
 from study.domain.errors import UserError
 from study.domain.review_log import cancels_sql, not_cancelled_sql
 from study.domain.scheduling import NEW_CARD, SCHEDULE_FIELDS, Schedule
+from study.storage.chunks import chunks
 from study.storage.database import DirectConnection, Prepared
 from study.storage.models import (
     Card,
@@ -230,6 +231,17 @@ def deck_hash(spec: DeckSpec, notes: Sequence[str] | None = None) -> str:
     return digest.hexdigest()
 
 
+class CardIdTakenError(NotFoundError):
+    """Card ids of a deck file that another deck uses: ``taken`` pairs each with its deck."""
+
+    def __init__(self, taken: list[tuple[str, str]]) -> None:
+        super().__init__(
+            f"card id {taken[0][0]!r} is already used by deck {taken[0][1]!r}; "
+            "card ids must be unique across decks"
+        )
+        self.taken = taken
+
+
 def import_deck(
     session: Session,
     spec: DeckSpec,
@@ -277,10 +289,7 @@ def import_deck(
     session.flush()
     foreign = _notes_in_other_decks(session, spec)
     if foreign:
-        raise NotFoundError(
-            f"card id {foreign[0][0]!r} is already used by deck {foreign[0][1]!r}; "
-            "card ids must be unique across decks"
-        )
+        raise CardIdTakenError(foreign)
     plan.changes.write(connection)
     return replace(plan.result, warnings=[])  # a fresh result per attempt (write() retries)
 
@@ -423,10 +432,10 @@ class _Changes:
             .where(col(CardState.flagged).is_(True))
         )
         stale = sorted({card_id for card_id, note_id in flagged if note_id in fixed})
-        for start in range(0, len(stale), 500):
+        for chunk in chunks(stale):
             connection.execute(
                 sa.update(CardState)
-                .where(col(CardState.card_id).in_(stale[start : start + 500]))
+                .where(col(CardState.card_id).in_(chunk))
                 .values(flagged=False, flag_reason="")
             )
 
@@ -438,8 +447,7 @@ class _Changes:
             shapes.setdefault(tuple(sorted(set(values) - {"id"})), []).append(values)
         for names, rows in shapes.items():
             _update_many(connection, notes, names, rows)
-        for start in range(0, len(self.retagged), 500):
-            chunk = self.retagged[start : start + 500]
+        for chunk in chunks(self.retagged):
             connection.execute(tags.delete().where(tags.c.note_id.in_(chunk)))
         if self.fixed:
             self.clear_stale_flags(connection)
@@ -484,10 +492,8 @@ def _run_many(connection: sa.Connection, prepared: Prepared, rows: list[dict[str
 
 
 def _notes_in_other_decks(session: Session, spec: DeckSpec) -> list[tuple[str, str]]:
-    ids = [n.id for n in spec.notes]
     found: list[tuple[str, str]] = []
-    for start in range(0, len(ids), 500):
-        chunk = ids[start : start + 500]
+    for chunk in chunks([n.id for n in spec.notes]):
         rows = session.exec(
             select(Note.id, Note.deck_id).where(col(Note.id).in_(chunk), Note.deck_id != spec.id)
         ).all()
@@ -807,9 +813,7 @@ def append_review(
 def card_keys(session: Session | sa.Connection, card_ids: Iterable[str]) -> dict[str, int]:
     """The keys the review log names the cards ``card_ids`` by."""
     wanted, found = list(dict.fromkeys(card_ids)), {}
-    for start in range(0, len(wanted), 500):
-        query = sa.select(_CARD_TABLE.c.id, _CARD_TABLE.c.key).where(
-            _CARD_TABLE.c.id.in_(wanted[start : start + 500])
-        )
+    for chunk in chunks(wanted):
+        query = sa.select(_CARD_TABLE.c.id, _CARD_TABLE.c.key).where(_CARD_TABLE.c.id.in_(chunk))
         found.update({row[0]: row[1] for row in session.execute(query)})
     return found

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from anki.collection import Collection, ExportAnkiPackageOptions
@@ -16,6 +18,7 @@ from study.domain.config import Settings
 from study.services.anki_import import AnkiImportResult, import_anki, study_note_id
 from study.storage.models import CardState, Deck, Note, Review
 from study.storage.repository import card_history, card_rows
+from tests.anki_import.conftest import add
 from tests.export.anki_helpers import Library
 
 FORMATS = ("current", "legacy", "colpkg")
@@ -288,3 +291,82 @@ def test_an_error_midway_leaves_the_database_as_it_was(
     with library.database.session() as session:
         assert session.exec(select(Note)).all() == []
         assert session.exec(select(Deck)).all() == []
+
+
+def test_importing_your_own_export_says_its_notes_stay_in_your_deck_files(
+    run_study: Any, tmp_path: Path
+) -> None:
+    package = tmp_path / "out.apkg"
+    exported = run_study("export-anki", "-o", str(package))
+    assert exported.exit_code == 0, exported.stderr
+    found = re.search(r": (\d+) notes, (\d+) cards", exported.stdout)
+    assert found is not None, exported.stdout
+    notes, cards = found.groups()
+    own = f"its {notes} notes ({cards} cards) are from your own deck files, kept as they are there"
+
+    result = run_study("import-anki", str(package))
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.splitlines() == [f"{package}: nothing to import: {own}"]
+    with_progress = run_study("import-anki", "--with-progress", str(package))
+    assert with_progress.exit_code == 0, with_progress.stderr
+    assert with_progress.stdout.splitlines()[0] == f"{package}: no notes to import: {own}"
+
+
+def test_a_package_of_new_and_own_notes_counts_only_the_new_cards_in_its_decks() -> None:
+    result = AnkiImportResult(Path("mixed.apkg"), added=3, kept=1, kept_cards=2, cards=6, decks=1)
+    assert result.summary(with_progress=False) == [
+        "mixed.apkg: 3 notes added, 0 updated, 0 unchanged, 0 retired; 4 cards in 1 deck",
+        "1 note (2 cards) is from your own deck files, kept as they are there",
+    ]
+
+
+def test_a_package_of_more_cards_than_one_query_names_is_read_whole(
+    run_study: Any, tmp_path: Path
+) -> None:
+    from study.domain.decks import DeckSpec, NoteSpec
+    from study.domain.decks.writing import dump_deck
+
+    many = 1_234  # more than one IN (...) of 500 ids: the lookups go in chunks
+    deck = tmp_path / "many.toml"
+    deck.write_text(
+        dump_deck(
+            DeckSpec(
+                id="many",
+                name="Many",
+                notes=tuple(
+                    NoteSpec(id=f"m{i}", type="basic", front=f"Q{i}?", back=f"A{i}")
+                    for i in range(many)
+                ),
+            )
+        ),
+        encoding="utf-8",
+    )
+    assert run_study("import", str(deck)).exit_code == 0
+    package = tmp_path / "many.apkg"
+    assert run_study("export-anki", "--deck", "many", "-o", str(package)).exit_code == 0
+
+    result = run_study("import-anki", "--with-progress", str(package))
+
+    assert result.exit_code == 0, result.stderr
+    own = f"its {many} notes ({many} cards) are from your own deck files"
+    assert result.stdout.splitlines()[0].startswith(f"{package}: no notes to import: {own}")
+
+
+def test_more_anki_notes_than_one_query_names_all_move_to_their_new_deck(
+    anki: Collection, library: Library, tmp_path: Path
+) -> None:
+    many = 1_111  # more than one IN (...) of 500 ids: the lookups go in chunks
+    for i in range(many):
+        add(anki, "Basic", "Big", [], Front=f"Q{i}?", Back=f"A{i}")
+    package = export_from_anki(anki, tmp_path / "big.apkg", "current")
+    first = run_import(library, package, with_progress=True)
+    assert (first.added, first.cards, first.decks) == (many, many, 1)
+
+    moved = run_import(library, package, with_progress=True, deck_prefix="Anki")
+
+    assert (moved.added, moved.unchanged, moved.cards) == (0, many, many)
+    with library.database.session() as session:
+        decks = {d.name: d for d in session.exec(select(Deck))}
+        live = session.exec(select(Note).where(col(Note.retired).is_(False))).all()
+    assert decks["Big"].retired and {n.deck_id for n in live} == {decks["Anki::Big"].id}
+    assert len(live) == many

@@ -93,7 +93,8 @@ def test_no_empty_database_is_created_where_backups_of_a_lost_one_are(
     assert result.exit_code == 1
     [line] = result.stderr.strip().splitlines()
     assert f"no database at {db_path}" in line
-    assert f"study backup --restore {backup.path.name}" in line
+    # with --db: without it, the command would restore into the default database
+    assert f"study --db {db_path} backup --restore {backup.path.name}" in line
     assert not db_path.exists()
     assert f"--restore {backup.path.name}" in run_study("doctor").stderr
     assert run_study("backup", "--restore", backup.path.name, "--yes").exit_code == 0

@@ -9,6 +9,7 @@ import threading
 from contextlib import closing
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from reliability_helpers import filled_database, fingerprint, integrity, plain
@@ -244,3 +245,96 @@ def test_a_damaged_compressed_backup_is_refused_and_nothing_changes(tmp_path: Pa
         restore(backup, db, now=NOW)
     assert fingerprint(db) == before
     assert not list(tmp_path.glob(f".*{maintenance.PARTIAL_SUFFIX}"))
+
+
+def _second_database(folder: Path, name: str) -> Path:
+    """Another database in ``folder`` (the same content as ``folder/study.db``)."""
+    other = folder / name
+    with (
+        closing(sqlite3.connect(folder / "study.db")) as source,
+        closing(sqlite3.connect(other)) as copy,
+    ):
+        source.backup(copy)
+    return other
+
+
+def test_two_databases_in_one_folder_each_keep_their_own_backups(tmp_path: Path) -> None:
+    db = filled_database(tmp_path, NOW)
+    other = _second_database(tmp_path, "class.db")
+    for day in range(5):  # interleaved: each prune sees the other's backups beside its own
+        make_backup(db, now=NOW + timedelta(days=day), kept=2)
+        make_backup(other, now=NOW + timedelta(days=day, minutes=1), kept=3)
+    assert [info.path.name for info in list_backups(db)] == [
+        f"study-2026011{d}-180000.db.zst" for d in (6, 5)
+    ]
+    assert [info.path.name for info in list_backups(other)] == [
+        f"class-2026011{d}-180100.db.zst" for d in (6, 5, 4)
+    ]
+    assert len(list(maintenance.backup_folder(db).iterdir())) == 5
+
+
+def test_backup_list_and_restore_offer_only_the_databases_own_backups(
+    run_study: Any, db_path: Path
+) -> None:
+    other = db_path.parent / "class.db"
+    assert run_study("profile", "add", "ana").exit_code == 0
+    assert run_study("--db", str(other), "profile", "add", "ben").exit_code == 0
+    ours = run_study("backup").stdout.split("/")[-1].strip()
+    theirs = run_study("--db", str(other), "backup").stdout.split("/")[-1].strip()
+    assert ours.startswith(f"{db_path.stem}-") and theirs.startswith("class-")
+    listed = run_study("--db", str(other), "backup", "--list").stdout
+    assert theirs in listed and ours not in listed
+    listed = run_study("backup", "--list").stdout
+    assert ours in listed and theirs not in listed
+    other.unlink()  # lost: its own backup is offered, the other database's is not
+    refused = run_study("--db", str(other), "profile", "list")
+    assert refused.exit_code == 1 and not other.exists()
+    assert f"study --db {other} backup --restore {theirs}`" in refused.stderr
+    assert ours not in refused.stderr
+    restored = run_study("--db", str(other), "backup", "--restore", theirs, "--yes")
+    assert restored.exit_code == 0, restored.stderr
+    assert "ben" in run_study("--db", str(other), "profile", "list").stdout
+
+
+def test_backups_of_study_db_made_before_they_were_named_after_it_are_still_its_own(
+    tmp_path: Path,
+) -> None:
+    db = filled_database(tmp_path, NOW)
+    other = _second_database(tmp_path, "class.db")
+    compressed = make_backup(db, now=NOW - timedelta(days=2))
+    assert compressed.name == "study-20260110-180000.db.zst"  # the name study always gave
+    plain_copy = maintenance.backup_folder(db) / "study-20260111-180000.db"
+    with closing(sqlite3.connect(db)) as source, closing(sqlite3.connect(plain_copy)) as copy:
+        source.backup(copy)
+    for age, path in ((2, compressed), (1, plain_copy)):
+        written = NOW.timestamp() - age * 86400
+        os.utime(path, (written, written))
+    assert [info.path for info in list_backups(db)] == [plain_copy, compressed]
+    assert list_backups(other) == []
+    newest = make_backup(db, now=NOW, kept=2)
+    assert [info.path for info in list_backups(db)] == [newest, plain_copy]
+    with closing(sqlite3.connect(db)) as connection:
+        connection.execute("DELETE FROM note_tag")
+        connection.execute("DELETE FROM card")
+        connection.commit()
+    restore(plain_copy, db, now=NOW + timedelta(minutes=1))
+    assert _count(db) == 20
+
+
+def test_copies_kept_by_restores_in_the_same_second_belong_to_their_database(
+    tmp_path: Path,
+) -> None:
+    db = filled_database(tmp_path, NOW)
+    other = _second_database(tmp_path, "class.db")
+    ours, theirs = make_backup(db, now=NOW), make_backup(other, now=NOW)
+    older = maintenance.backup_folder(db) / "replaced-20260101-180000.db"  # named before
+    older.write_bytes(b"a copy whose database is not known")
+    moment = NOW + timedelta(minutes=1)
+
+    kept = restore(ours, db, now=moment).kept_copy
+    kept_too = restore(theirs, other, now=moment).kept_copy
+
+    assert kept is not None and kept_too is not None and kept != kept_too
+    assert kept.is_file() and kept_too.is_file()  # the second never replaced the first
+    assert maintenance.other_copies(db) == [older, kept]
+    assert maintenance.other_copies(other) == [older, kept_too]

@@ -161,6 +161,43 @@ def test_any_deck_file_is_imported_cleanly_or_refused_with_its_lines(
     check_clean_or_refused(prepared("import", str(path)), path, db_path, before)
 
 
+def card_line(path: Path, card_id: str) -> int:
+    """The line of the ``[[cards]]`` header of card ``card_id`` in a dumped deck file."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    at = lines.index(f'id = "{card_id}"')
+    return max(n for n, line in enumerate(lines[:at], start=1) if line == "[[cards]]")
+
+
+def test_a_card_id_used_by_a_deck_imported_earlier_is_refused_with_its_line(
+    prepared: Callable[..., Any], db_path: Path, tmp_path: Path
+) -> None:
+    # hypothesis found it: the refusal named the other deck but neither file nor line
+    earlier = deck_file(tmp_path, "uzz", 3)
+    assert prepared("import", str(earlier)).exit_code == 0
+    path = deck_file(tmp_path, "fuzz", 4)
+    path.write_text(path.read_text(encoding="utf-8").replace("fuzz-3", "uzz-2"), encoding="utf-8")
+    before = fingerprint(db_path)
+    result = prepared("import", str(path))
+    assert result.exit_code == 2
+    line = card_line(path, "uzz-2")
+    assert f"{path}:{line}: card id 'uzz-2' is already used by deck 'uzz'" in result.stderr
+    check_clean_or_refused(result, path, db_path, before)
+
+
+def test_a_card_id_in_two_files_of_one_import_is_refused_with_its_line(
+    prepared: Callable[..., Any], db_path: Path, tmp_path: Path
+) -> None:
+    first = deck_file(tmp_path, "one", 2)
+    path = deck_file(tmp_path, "two", 2)
+    path.write_text(path.read_text(encoding="utf-8").replace("two-2", "one-1"), encoding="utf-8")
+    before = fingerprint(db_path)
+    result = prepared("import", str(first), str(path))
+    assert result.exit_code == 2
+    line = card_line(path, "one-1")
+    assert f"{path}:{line}: card id 'one-1' is already used by deck 'one'" in result.stderr
+    check_clean_or_refused(result, path, db_path, before)
+
+
 @pytest.mark.parametrize(
     "text",
     [

@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 from reliability_helpers import PYTHON, can_unshare, deck_file, env_for, fingerprint, integrity
 
+from study.services.maintenance import list_backups
 from study.storage.database import SCHEMA_VERSION
 
 CLI = "from study.cli import main; main()"
@@ -129,7 +130,7 @@ def test_a_damaged_database_is_a_clear_line_and_doctor_and_restore_handle_it(
 
 
 def _newest_backup(db: Path) -> Path:
-    return sorted((db.parent / "backups").glob("study-*.db*"))[-1]
+    return list_backups(db)[0].path
 
 
 @pytest.mark.parametrize(

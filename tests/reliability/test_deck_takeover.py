@@ -103,6 +103,18 @@ def test_a_file_reusing_the_id_of_another_files_deck_is_refused(
     assert run_study("import", str(first)).exit_code == 0  # its own file: an update
 
 
+def test_a_file_reusing_a_deck_id_is_refused_naming_its_file_and_line(
+    run_study: Run, tmp_path: Path
+) -> None:
+    first = stranger(tmp_path / "mine", "cardio", version=1)
+    assert run_study("import", str(first)).exit_code == 0
+    second = stranger(tmp_path / "theirs", "cardio", version=2)
+    line = second.read_text(encoding="utf-8").splitlines().index('id = "cardio"') + 1
+    result = run_study("import", str(second))
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"study: {second}:{line}: deck id 'cardio' belongs to")
+
+
 def test_replace_takes_over_and_the_bundle_never_overwrites_the_copy(
     run_study: Run, tmp_path: Path, db_path: Path
 ) -> None:

@@ -112,8 +112,12 @@ def test_a_card_id_used_by_another_deck_is_refused_and_nothing_changes(
 ) -> None:
     import_deck_files(database, [decks.write("one", notes=[basic("shared")])], clock.now())
     before = dump(database)
-    with pytest.raises(NotFoundError, match="'shared' is already used by deck 'one'"):
-        import_deck_files(database, [decks.write("two", notes=[basic("shared")])], clock.now())
+    path = decks.write("two", notes=[basic("shared")])
+    with pytest.raises(DeckError) as refused:
+        import_deck_files(database, [path], clock.now())
+    [problem] = refused.value.problems
+    assert problem.startswith(f"{path}:")
+    assert "card id 'shared' is already used by deck 'one'" in problem
     assert dump(database) == before
 
 

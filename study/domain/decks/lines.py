@@ -142,9 +142,10 @@ def _end_of_string(line: str, start: int) -> int:
     return index
 
 
-def name_line(path: Path) -> int:
-    """The line of the ``name`` key of a deck file's ``[deck]`` table (1 if unreadable)."""
+def name_line(path: Path, key: str = "name") -> int:
+    """The line of the ``name`` key (or ``key``) of a deck file's ``[deck]`` table
+    (1 if unreadable)."""
     try:
-        return Positions(path.read_text(encoding="utf-8")).deck("name")
+        return Positions(path.read_text(encoding="utf-8")).deck(key)
     except (OSError, UnicodeDecodeError):
         return 1

@@ -24,6 +24,7 @@ from study.services.anki_import.collection import (
 from study.services.anki_import.notes import NotePlanner, study_deck_id
 from study.services.anki_import.progress import Day, merge_progress
 from study.services.anki_import.report import AnkiImportResult
+from study.storage.chunks import chunks
 from study.storage.database import Database
 from study.storage.models import Card, Deck, Note
 from study.storage.repository import (
@@ -91,6 +92,7 @@ def _import(
                 ordinal = anki_card.ord + 1 if notetype and notetype.is_cloze else 0
                 if card_id(kept_id, ordinal) in kept_cards:  # a card study still has
                     card_map[card_id(kept_id, ordinal)] = anki_card
+                    result.kept_cards += 1
             continue
         for planned in planner.plan(note):
             by_deck.setdefault(planned.deck_name, []).append(planned.spec)
@@ -134,13 +136,10 @@ def _import(
 def _live_cards(session: Session, note_ids: Sequence[str]) -> set[str]:
     """The ids of the cards of ``note_ids`` that are not retired."""
     found: set[str] = set()
-    for start in range(0, len(note_ids), 500):
+    for chunk in chunks(note_ids):
         found.update(
             session.exec(
-                select(Card.id).where(
-                    col(Card.note_id).in_(note_ids[start : start + 500]),
-                    col(Card.retired).is_(False),
-                )
+                select(Card.id).where(col(Card.note_id).in_(chunk), col(Card.retired).is_(False))
             )
         )
     return found
@@ -152,13 +151,10 @@ def _move_notes(
     """Move notes that changed deck in Anki (or got another prefix) to their new deck
     first: a note id belongs to one deck, and :func:`import_deck` updates in place."""
     target = {spec.id: study_deck_id(name) for name, specs in by_deck.items() for spec in specs}
-    ids = list(target)
     moved: dict[str, str] = {}
-    for start in range(0, len(ids), 500):
+    for chunk in chunks(list(target)):
         for note_id, deck_id in session.execute(
-            sa.select(col(Note.id), col(Note.deck_id)).where(
-                col(Note.id).in_(ids[start : start + 500])
-            )
+            sa.select(col(Note.id), col(Note.deck_id)).where(col(Note.id).in_(chunk))
         ):
             if deck_id != target[note_id]:
                 moved[note_id] = target[note_id]

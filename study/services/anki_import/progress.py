@@ -20,6 +20,7 @@ from study.domain.scheduling import Schedule
 from study.domain.sm2 import MAX_INTERVAL, MIN_EASINESS
 from study.services.anki_import.collection import AnkiCard, AnkiCollection, AnkiReview
 from study.services.anki_import.report import AnkiImportResult
+from study.storage.chunks import chunks
 from study.storage.models import Card, CardState, Review
 from study.storage.repository import card_keys, not_cancelled
 
@@ -204,14 +205,13 @@ def merge_progress(
     known: dict[str, set[int]] = {}
     last_here: dict[str, int] = {}
     states: dict[str, CardState] = {}
-    ids = list(card_map)
-    for start in range(0, len(ids), 500):
+    for chunk in chunks(list(card_map)):
         for card_id_, reviewed_at in session.execute(
             sa.select(col(Card.id), col(Review.reviewed_at))
             .join(Card, col(Card.key) == col(Review.card_key))
             .where(
                 col(Review.learner_id) == learner_id,
-                col(Card.id).in_(ids[start : start + 500]),
+                col(Card.id).in_(chunk),
                 col(Review.kind) != ReviewKind.UNDO,
                 col(Review.grade).is_not(None),
                 not_cancelled(),
@@ -220,7 +220,6 @@ def merge_progress(
             second = int(reviewed_at.timestamp())
             known.setdefault(card_id_, set()).add(second)
             last_here[card_id_] = max(last_here.get(card_id_, 0), second)
-        chunk = ids[start : start + 500]
         for stored_state in session.exec(
             select(CardState).where(
                 CardState.learner_id == learner_id, col(CardState.card_id).in_(chunk)

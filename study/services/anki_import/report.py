@@ -16,7 +16,8 @@ class AnkiImportResult:
     unchanged: int = 0
     retired: int = 0
     kept: int = 0  # notes of your deck files: text kept, progress merged
-    cards: int = 0
+    kept_cards: int = 0  # their cards (among ``cards``)
+    cards: int = 0  # the package's cards study has: those imported and those kept
     decks: int = 0
     schedules_taken: int = 0
     schedules_kept: int = 0
@@ -27,12 +28,25 @@ class AnkiImportResult:
 
     def summary(self, with_progress: bool) -> list[str]:
         """What the import did, in a few lines for the terminal."""
-        lines = [
-            f"{self.path}: {self.added} notes added, {self.updated} updated, "
-            f"{self.unchanged} unchanged, {self.retired} retired, {self.kept} kept as in "
-            f"your deck files; {self.cards} cards in {self.decks} "
-            f"deck{'' if self.decks == 1 else 's'}"
-        ]
+        kept = (
+            f"{self.kept} note{'' if self.kept == 1 else 's'} ({self.kept_cards} "
+            f"card{'' if self.kept_cards == 1 else 's'}) {'is' if self.kept == 1 else 'are'} "
+            "from your own deck files, kept as they are there"
+        )
+        if not self.decks:  # no note came in: there is no study deck to count cards in
+            nothing = "no notes to import" if with_progress else "nothing to import"
+            lines = [f"{self.path}: {nothing}" + (f": its {kept}" if self.kept else "")]
+        else:
+            cards = self.cards - self.kept_cards
+            lines = [
+                f"{self.path}: {self.added} note{'' if self.added == 1 else 's'} added, "
+                f"{self.updated} updated, "
+                f"{self.unchanged} unchanged, {self.retired} retired; {cards} "
+                f"card{'' if cards == 1 else 's'} in {self.decks} "
+                f"deck{'' if self.decks == 1 else 's'}"
+            ]
+            if self.kept:
+                lines.append(kept)
         if with_progress:
             lines.append(
                 f"progress: {self.schedules_taken} schedules from Anki, {self.schedules_kept} "

@@ -8,11 +8,12 @@ Backups are consistent copies made with SQLite's online backup API (a snapshot e
 while another process grades), checked with ``PRAGMA integrity_check`` before they are
 given their final name, and written under a temporary name first, so a backup that
 was interrupted (the process killed, the disk full) never looks like a good one.
-They live in ``backups/`` next to the database file as ``study-YYYYMMDD-HHMMSS.db.zst``
-(UTC time; compressed, :mod:`study.services.backup_files`; ``.db``: a plain file, as made before
-schema version 9); the newest ``backups_kept`` of those are kept. Copies made by a restore
-(``replaced-*.db``, ``damaged-*``) or before a repair (``before-repair-*.db``) are
-never deleted automatically.
+They live in ``backups/`` next to the database file, named after its stem, as
+``study-YYYYMMDD-HHMMSS.db.zst`` for ``study.db`` (UTC time; compressed,
+:mod:`study.services.backup_files`; ``.db``: a plain file, as made before schema version 9); the
+newest ``backups_kept`` of those are kept. Copies made by a restore
+(``replaced-*.db``, ``damaged-*``) or before a repair (``before-repair-*.db``), named
+after the database too, are never deleted automatically.
 
 The daily backup runs in a daemon thread: the first card is never delayed. A process
 that exits while it runs waits for it at most :data:`EXIT_WAIT_SECONDS` (it takes well

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import re
+import shlex
 import sqlite3
 import threading
 import time
@@ -14,13 +15,17 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from study.domain.config import database_url
+from study.domain.errors import UserError
 from study.services import backup_files
 from study.services.maintenance.sqlite_files import blocked, connect, integrity_check, why_blocked
-from study.storage.database import StorageError
+from study.storage.database import StorageError, sqlite_path
 
 BACKUP_FOLDER = "backups"
-# Matched in full: compressed (.db.zst), or plain as study wrote them before version 9.
-BACKUP_NAME = re.compile(r"study-(\d{8})-(\d{6})\.db(?:\.zst)?")
+# After the database file's stem, matched in full: compressed (.db.zst), or plain as study
+# wrote them before version 9.
+BACKUP_NAME = r"-(\d{8})-(\d{6})\.db(?:\.zst)?"
+COPY_KINDS = ("replaced", "damaged", "before-repair")
 PARTIAL_SUFFIX = ".partial"
 STALE_PARTIAL_SECONDS = 3600.0
 
@@ -32,6 +37,25 @@ class BackupError(StorageError):
 def backup_folder(database: Path) -> Path:
     """Where the backups of ``database`` go: ``backups/`` next to it."""
     return database.parent / BACKUP_FOLDER
+
+
+def backup_name(database: Path, moment: datetime, suffix: str) -> str:
+    """The name of a regular backup of ``database`` taken at ``moment``: the database file's
+    stem and the time, ``study-YYYYMMDD-HHMMSS.db.zst`` for ``study.db``. Named after the
+    database, the backups of two databases in one folder are never listed, pruned or
+    offered for a restore as each other's."""
+    return f"{database.stem}-{time_stamp(moment)}{suffix}"
+
+
+def _backup_pattern(database: Path) -> re.Pattern[str]:
+    return re.compile(re.escape(database.stem) + BACKUP_NAME)
+
+
+def copy_name(database: Path, kind: str, now: datetime) -> str:
+    """The name of a copy of ``database`` kept by a restore or a repair (``kind``: one of
+    :data:`COPY_KINDS`), e.g. ``replaced-study-YYYYMMDD-HHMMSS.db``: named after the
+    database too, so a restore of another database in the same second never replaces it."""
+    return f"{kind}-{database.stem}-{time_stamp(now)}.db"
 
 
 def time_stamp(now: datetime) -> str:
@@ -80,9 +104,9 @@ def make_backup(
 
     The copy is written under a temporary name, checked, flushed to disk and only then
     renamed, so a file with a backup name is always a complete, sound copy. A regular
-    backup (no ``name``) is then compressed (``study-*.db.zst``,
-    :mod:`study.services.backup_files`); a named copy (before a restore or a repair)
-    stays a plain file. With ``kept``, older ``study-*`` backups beyond that number are
+    backup (no ``name``; :func:`backup_name`) is then compressed (``*.db.zst``,
+    :mod:`study.services.backup_files`); a named copy (before a restore or a repair) stays a plain
+    file. With ``kept``, older regular backups of ``database`` beyond that number are
     deleted afterwards.
     """
     if not database.is_file():
@@ -90,7 +114,7 @@ def make_backup(
     folder = backup_folder(database)
     compressed = name is None
     suffix = ".db" + (backup_files.COMPRESSED_SUFFIX if compressed else "")
-    target = folder / (name or f"study-{time_stamp(now)}{suffix}")
+    target = folder / (name or backup_name(database, now, suffix))
     temporary = folder / f".{target.name}.{os.getpid()}.{threading.get_ident()}{PARTIAL_SUFFIX}"
     packed = temporary.with_name(f"{temporary.name}.zst{PARTIAL_SUFFIX}")
     try:
@@ -103,7 +127,7 @@ def make_backup(
             os.replace(packed, temporary)
         with open(temporary, "rb") as handle:
             os.fsync(handle.fileno())
-        target = _claim_name(temporary, target, now, given=name is not None)
+        target = _claim_name(temporary, target, database, now, given=name is not None)
     except sqlite3.Error as error:
         discard(temporary)
         discard(packed)
@@ -128,13 +152,15 @@ def make_backup(
         discard(packed)
         raise
     if kept is not None:
-        prune_backups(folder, kept, keep=target)
+        prune_backups(database, kept, keep=target)
     if not target.is_file():  # a backup reported is a backup that exists
         raise BackupError(f"the backup {target} vanished as it was made; run `study backup` again")
     return target
 
 
-def _claim_name(temporary: Path, target: Path, now: datetime, *, given: bool) -> Path:
+def _claim_name(
+    temporary: Path, target: Path, database: Path, now: datetime, *, given: bool
+) -> Path:
     """Give the finished copy its name without replacing another backup.
 
     Two backups in one second (the daily one and `study backup`, or two processes) would
@@ -145,19 +171,19 @@ def _claim_name(temporary: Path, target: Path, now: datetime, *, given: bool) ->
     if given:
         os.replace(temporary, target)
         return target
-    suffix = target.name[len(f"study-{time_stamp(now)}") :]  # .db or .db.zst
+    suffix = target.name[len(backup_name(database, now, "")) :]  # .db or .db.zst
     moment = now
     while True:
         try:
             os.link(temporary, target)  # fails if the name is taken, unlike a rename
         except FileExistsError:
             moment += timedelta(seconds=1)
-            target = target.with_name(f"study-{time_stamp(moment)}{suffix}")
+            target = target.with_name(backup_name(database, moment, suffix))
             continue
         except OSError:  # a file system without hard links: check, then rename
             if target.exists():
                 moment += timedelta(seconds=1)
-                target = target.with_name(f"study-{time_stamp(moment)}{suffix}")
+                target = target.with_name(backup_name(database, moment, suffix))
                 continue
             os.replace(temporary, target)
             return target
@@ -183,21 +209,19 @@ def _remove_stale_partials(folder: Path) -> None:
 
 
 def list_backups(database: Path) -> list[BackupInfo]:
-    """The regular backups of ``database`` (``study-*.db``), newest first.
+    """The regular backups of ``database`` (``<its stem>-*.db[.zst]``), newest first.
 
     Newest by when the file was written, not by its name: the name's time comes from the
     system clock, which may have been wrong (a backup named in the future must not
     outrank every later one).
     """
-    return _backups_in(backup_folder(database))
-
-
-def _backups_in(folder: Path) -> list[BackupInfo]:
+    folder = backup_folder(database)
     if not folder.is_dir():
         return []
+    pattern = _backup_pattern(database)
     found: list[tuple[float, BackupInfo]] = []
     for path in folder.iterdir():
-        match = BACKUP_NAME.fullmatch(path.name)
+        match = pattern.fullmatch(path.name)
         if not match:
             continue
         taken = datetime.strptime(match.group(1) + match.group(2), "%Y%m%d%H%M%S")
@@ -211,18 +235,20 @@ def _backups_in(folder: Path) -> list[BackupInfo]:
 
 
 def other_copies(database: Path) -> list[Path]:
-    """Copies kept by restore and repair (``replaced-``, ``damaged-``, ``before-repair-``)."""
+    """Copies of ``database`` kept by restore and repair (:func:`copy_name`), and those
+    named before copies were named after their database (whose they are is not known)."""
     folder = backup_folder(database)
     if not folder.is_dir():
         return []
-    prefixes = ("replaced-", "damaged-", "before-repair-")
-    return sorted(p for p in folder.iterdir() if p.name.startswith(prefixes))
+    kinds = "|".join(COPY_KINDS)
+    own = re.compile(rf"(?:{kinds})-(?:{re.escape(database.stem)}-)?\d{{8}}-\d{{6}}\.db(?:-wal)?")
+    return sorted(p for p in folder.iterdir() if own.fullmatch(p.name))
 
 
-def prune_backups(folder: Path, kept: int, *, keep: Path | None = None) -> list[Path]:
-    """Delete all but the newest ``kept`` (at least 1) regular backups in ``folder``, by
+def prune_backups(database: Path, kept: int, *, keep: Path | None = None) -> list[Path]:
+    """Delete all but the newest ``kept`` (at least 1) regular backups of ``database``, by
     when they were written; ``keep`` (the backup just made) is never deleted."""
-    backups = _backups_in(folder)
+    backups = list_backups(database)
     removed: list[Path] = []
     for info in backups[max(kept, 1) :]:
         if keep is not None and info.path == keep:
@@ -239,7 +265,7 @@ def restore_hint(database: Path) -> str:
     if backups:
         return (
             f"; {folder} holds its backups: restore the newest with "
-            f"`study backup --restore {backups[0].path.name}`"
+            f"`{_restore_command(database, backups[0].path.name)}`"
         )
     copies = other_copies(database)
     if copies:
@@ -250,14 +276,28 @@ def restore_hint(database: Path) -> str:
     return ""
 
 
+def _restore_command(database: Path, backup: str) -> str:
+    """The command restoring ``backup`` into ``database``: with ``--db`` unless a command
+    without it opens that database (a hint copied as it is must not restore one
+    database's backup over another)."""
+    try:
+        plain = sqlite_path(database_url(None))
+    except UserError:  # STUDY_DB names a folder that is gone
+        plain = None
+    option = "" if plain == database else f"--db {shlex.quote(str(database))} "
+    return f"study {option}backup --restore {backup}"
+
+
 def refuse_new_beside_backups(database: Path) -> None:
     """Refuse to create an empty database where a lost one's backups or copies are.
 
     A database that vanished (a restore killed half-way, a file deleted by mistake) must
     not be replaced silently by an empty one: the learner is told how to restore it.
     """
-    if database.exists() or any(database.parent.glob("*.db")):
-        return  # another database lives here: the backups may be its own
+    if database.exists():
+        return
+    if not list_backups(database) and any(database.parent.glob("*.db")):
+        return  # another database lives here: the copies kept may be its own
     hint = restore_hint(database)
     if hint:
         raise StorageError(

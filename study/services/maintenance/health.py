@@ -15,10 +15,10 @@ from study.domain.errors import UserError
 from study.domain.review_log import ReviewKind, not_cancelled_sql
 from study.services.maintenance.backups import (
     BackupInfo,
+    copy_name,
     list_backups,
     make_backup,
     restore_hint,
-    time_stamp,
 )
 from study.services.maintenance.restoring import RestoreError
 from study.services.maintenance.sqlite_files import (
@@ -228,7 +228,9 @@ def repair(database: Path, *, today: date, now: datetime) -> RepairResult:
         )
     if before.schema_version > SCHEMA_VERSION:
         raise RestoreError(f"{database}: {before.problems[0]}")
-    copy = make_backup(database, now=now, name=f"before-repair-{time_stamp(now)}.db", verify=False)
+    copy = make_backup(
+        database, now=now, name=copy_name(database, "before-repair", now), verify=False
+    )
     fixed: dict[str, int] = {}
     try:
         with closing(connect(database)) as connection:

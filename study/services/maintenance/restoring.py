@@ -19,9 +19,9 @@ from study.services.maintenance.backups import (
     PARTIAL_SUFFIX,
     backup_folder,
     copy_database,
+    copy_name,
     discard,
     make_backup,
-    time_stamp,
 )
 from study.services.maintenance.sqlite_files import (
     blocked,
@@ -137,13 +137,14 @@ def _restore_checked(
 ) -> RestoreResult:
     """:func:`restore` from ``plain``, the backup as an SQLite file."""
     folder = backup_folder(target)
-    stamp = time_stamp(now)
     temporary = target.with_name(f".{target.name}.restore{PARTIAL_SUFFIX}")
     try:
         folder.mkdir(parents=True, exist_ok=True)
         condition = _condition(target)
         if condition == "sound":
-            kept = make_backup(target, now=now, name=f"replaced-{stamp}.db", verify=False)
+            kept = make_backup(
+                target, now=now, name=copy_name(target, "replaced", now), verify=False
+            )
             with (
                 closing(connect(plain, read_only=True)) as source,
                 closing(connect(target)) as destination,
@@ -156,7 +157,7 @@ def _restore_checked(
             os.fsync(handle.fileno())
         kept_copy: Path | None = None
         if condition == "damaged":
-            kept_copy = folder / f"damaged-{stamp}.db"
+            kept_copy = folder / copy_name(target, "damaged", now)
             for suffix in ("", "-wal"):
                 part = Path(f"{target}{suffix}")
                 if part.exists():
