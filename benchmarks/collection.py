@@ -29,8 +29,8 @@ from study.domain.decks import DeckSpec, NoteSpec
 from study.domain.decks.writing import dump_deck
 from study.services.library import import_deck_files
 from study.storage.database import Database, open_database
+from study.storage.learners import get_or_create_learner
 from study.storage.models import CardState, Review
-from study.storage.repository import get_or_create_learner
 
 CARD_MARK = "QCARD"
 DECK_MARK = "Pharmacology"  # a deck of DECK_LAYOUT: on screen once the deck list is

@@ -27,7 +27,7 @@ from study.domain.config import Settings
 from study.domain.decks import DeckSpec, NoteSpec, Source
 from study.domain.decks.writing import dump_deck
 from study.storage.database import Database, open_database
-from study.storage.repository import get_or_create_learner
+from study.storage.learners import get_or_create_learner
 from tests.postgres_server import PostgresServer, server_for_tests
 
 # No timing in tests: these machines are shared and noisy, so hypothesis gets no deadline.

@@ -89,7 +89,7 @@ def scope_for(
 ) -> DeckScope:
     """The cards a command works on: ``--deck`` (with child decks) and ``--tag``."""
     from study.services.queue import DeckScope
-    from study.storage.repository import resolve_decks
+    from study.storage.decks import resolve_decks
 
     if not decks:
         return DeckScope(None, tag)

@@ -131,7 +131,7 @@ def cards(
     as_json: bool,
 ) -> None:
     """List cards (suspended and buried ones included; retired ones left out)."""
-    from study.storage.repository import card_rows
+    from study.storage.cards import card_rows
 
     with opened(options, read_only=True) as workspace:
         scope = scope_for(workspace, decks, tag)

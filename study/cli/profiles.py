@@ -19,7 +19,7 @@ def profile() -> None:
 @click.pass_obj
 def profile_list(options: Options) -> None:
     """List profiles with their number of reviews (a learner sees only its own)."""
-    from study.storage.repository import visible_learners
+    from study.storage.learners import visible_learners
 
     with opened(options, read_only=True) as workspace, workspace.database.session() as session:
         for learner, reviews in visible_learners(session, workspace.learner_id):
@@ -33,7 +33,7 @@ def profile_list(options: Options) -> None:
 @click.pass_obj
 def profile_add(options: Options, name: str, tutor: bool) -> None:
     """Add a profile (or make an existing one a tutor)."""
-    from study.storage.repository import get_or_create_learner, make_tutor
+    from study.storage.learners import get_or_create_learner, make_tutor
 
     check_profile_name(name)
     with opened(options) as workspace:
@@ -52,7 +52,7 @@ def profile_add(options: Options, name: str, tutor: bool) -> None:
 @click.pass_obj
 def profile_rename(options: Options, old: str, new: str) -> None:
     """Rename a profile; its history follows."""
-    from study.storage.repository import rename_learner, require_tutor_or_self
+    from study.storage.learners import rename_learner, require_tutor_or_self
 
     check_profile_name(new)
     with opened(options) as workspace:
@@ -72,7 +72,7 @@ def profile_rename(options: Options, old: str, new: str) -> None:
 @click.pass_obj
 def profile_remove(options: Options, name: str, yes: bool) -> None:
     """Remove a profile with its whole review history (asks first)."""
-    from study.storage.repository import find_learner, remove_learner, require_tutor_or_self
+    from study.storage.learners import find_learner, remove_learner, require_tutor_or_self
 
     with opened(options) as workspace:
         with workspace.database.session() as session:

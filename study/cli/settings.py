@@ -55,7 +55,8 @@ def _deck_id(options: Options, query: str) -> str:
     """The id of the one deck named or identified by ``query`` (limits are stored by id),
     or the name of a parent that is only a name prefix (``Orthopaedics``)."""
     from study.domain.decks import SEPARATOR
-    from study.storage.repository import NotFoundError, list_decks
+    from study.storage.decks import list_decks
+    from study.storage.errors import NotFoundError
 
     with opened(options, read_only=True) as workspace, workspace.database.session() as session:
         decks = list_decks(session)

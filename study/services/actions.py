@@ -25,7 +25,7 @@ from study.domain.scheduling import Schedule
 from study.services.library import import_deck_files
 from study.storage.database import Database
 from study.storage.models import CardAction, Review
-from study.storage.repository import put_schedule, schedule_of
+from study.storage.schedules import put_schedule, schedule_of
 
 ACTIONS = ("suspend", "bury", "flag", "unflag", "edit")
 

@@ -39,7 +39,7 @@ from study.services.stats import (
 )
 from study.storage.database import Database
 from study.storage.models import Card, CardState, Learner, Note, NoteTag, Review
-from study.storage.repository import cancelled_by_undo, not_cancelled
+from study.storage.schedules import cancelled_by_undo, not_cancelled
 
 DEFAULT_DAYS = 30  # the window: reviews, study days and retention
 HARDEST_LIMIT = 10

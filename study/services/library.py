@@ -19,15 +19,15 @@ from study.domain.decks.reading import deck_header, load_deck, stale_bundled_dec
 from study.domain.errors import UserError
 from study.domain.material import MaterialError, read_material
 from study.storage.database import Database
-from study.storage.models import Deck
-from study.storage.repository import (
+from study.storage.deck_import import (
     CardIdTakenError,
     ImportResult,
-    NotFoundError,
     import_deck,
     note_hashes,
     plan_import,
 )
+from study.storage.errors import NotFoundError
+from study.storage.models import Deck
 
 
 @dataclass(frozen=True)

@@ -86,17 +86,17 @@ from study.services.queue import (
     plan_queue,
     waiting,
 )
+from study.storage.cards import set_flags
 from study.storage.database import Database, DirectConnection, SqlReader
+from study.storage.learners import lock_learner
 from study.storage.models import Review, ReviewUndo
-from study.storage.repository import (
+from study.storage.schedules import (
     append_review,
     load_schedule,
-    lock_learner,
     not_cancelled,
     put_schedule,
     save_schedule,
     schedule_of,
-    set_flags,
     sibling_cards,
     state_of,
 )

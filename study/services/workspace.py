@@ -29,13 +29,9 @@ from study.storage.database import (
     shown_name,
     sqlite_path,
 )
+from study.storage.errors import NotFoundError
+from study.storage.learners import find_learner, get_or_create_learner, list_learners
 from study.storage.models import Learner
-from study.storage.repository import (
-    NotFoundError,
-    find_learner,
-    get_or_create_learner,
-    list_learners,
-)
 
 
 @dataclass

@@ -8,7 +8,7 @@ instead of failing with "database is locked".
 
 PostgreSQL (``postgresql+psycopg://``) is the supported server. It has no lock on the
 whole database, so writers take turns in two ways: a grade locks its learner's row
-(:func:`study.storage.repository.lock_learner`), so one learner's windows take turns
+(:func:`study.storage.learners.lock_learner`), so one learner's windows take turns
 while a class grades side by side; every other write (creating the schema, migrating,
 importing decks, adding profiles, undo, flags) takes one transaction-level advisory
 lock, the one-writer-at-a-time rule SQLite keeps for every write.
@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 import sqlite3
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -169,6 +169,12 @@ class Prepared:
         if found is None:
             found = self._compiled[dialect.name] = _Compiled.of(self.statement, dialect)
         return found
+
+
+def binds(table: sa.Table, names: Iterable[str]) -> dict[str, Any]:
+    """A bind parameter for each column ``names`` of ``table``, typed as the column is
+    (so a :class:`Prepared` statement binds values with the column's own processor)."""
+    return {name: sa.bindparam(name, type_=table.c[name].type) for name in names}
 
 
 _REQUIRED = object()

@@ -16,8 +16,8 @@ from study.domain.cards import card_id
 from study.domain.clock import study_day
 from study.domain.config import Settings
 from study.services.anki_import import AnkiImportResult, import_anki, study_note_id
+from study.storage.cards import card_history, card_rows
 from study.storage.models import CardState, Deck, Note, Review
-from study.storage.repository import card_history, card_rows
 from tests.anki_import.conftest import add
 from tests.export.anki_helpers import Library
 

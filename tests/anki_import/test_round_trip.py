@@ -16,13 +16,11 @@ from study.domain.config import Settings
 from study.domain.scheduling import SCHEDULE_FIELDS
 from study.services.anki_export import note_guid
 from study.services.anki_import import AnkiImportResult, import_anki
+from study.storage.cards import card_rows
 from study.storage.database import Database, open_database
+from study.storage.learners import get_or_create_learner
 from study.storage.models import Card, CardState, Review
-from study.storage.repository import (
-    card_rows,
-    get_or_create_learner,
-    not_cancelled,
-)
+from study.storage.schedules import not_cancelled
 from tests.anki_import.conftest import answer
 from tests.anki_import.test_import_anki import export_from_anki
 from tests.conftest import cloze

@@ -24,8 +24,8 @@ from study.services.anki_export import (
     field_html,
     note_guid,
 )
+from study.storage.cards import set_flags
 from study.storage.models import Note
-from study.storage.repository import set_flags
 from tests.conftest import basic, cloze
 from tests.export.anki_helpers import Library, import_package, visible_text
 

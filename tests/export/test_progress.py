@@ -19,8 +19,9 @@ from study.domain.config import Settings
 from study.domain.decks import DeckSpec
 from study.services.anki_export import note_guid
 from study.services.session import StudySession
+from study.storage.cards import card_rows, set_flags
 from study.storage.models import Review
-from study.storage.repository import card_rows, not_cancelled, set_flags
+from study.storage.schedules import not_cancelled
 from tests.conftest import basic, cloze
 from tests.export.anki_helpers import Library, import_package
 

@@ -25,8 +25,9 @@ from study.services.session import StudySession
 from study.services.workspace import open_workspace
 from study.storage.compact_log import v8_review_table
 from study.storage.database import SCHEMA_VERSION, open_database, schema_version
+from study.storage.learners import list_learners
 from study.storage.models import Card, Review
-from study.storage.repository import REVIEW_FIELDS, list_learners
+from study.storage.schedules import REVIEW_FIELDS
 from tests.conftest import run_elsewhere
 from tests.postgres_server import PostgresServer
 from tests.reliability.reliability_helpers import consistency_problems

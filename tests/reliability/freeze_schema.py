@@ -40,7 +40,7 @@ except ImportError:  # before version 6, the scope lived with the session
     from study.services.session import DeckScope  # type: ignore[attr-defined,no-redef]
 from study.services.session import StudySession
 from study.storage.database import open_database
-from study.storage.repository import get_or_create_learner
+from study.storage.learners import get_or_create_learner
 
 START = datetime(2026, 1, 12, 18, 0, tzinfo=UTC)
 

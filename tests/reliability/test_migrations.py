@@ -20,8 +20,9 @@ from study.domain.scheduling import SCHEDULE_FIELDS
 from study.services.maintenance import list_backups
 from study.services.session import StudySession
 from study.services.workspace import open_workspace
+from study.storage.cards import card_rows
 from study.storage.database import SCHEMA_VERSION, StorageError, open_database
-from study.storage.repository import card_rows, list_learners
+from study.storage.learners import list_learners
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 DUMPS = sorted(FIXTURES.glob("schema_v*.sql"))

@@ -139,7 +139,7 @@ def test_a_sessions_memory_does_not_grow_with_its_history(tmp_path: Path) -> Non
 
 
 def test_a_plan_made_before_another_import_is_worked_out_again(tmp_path: Path) -> None:
-    from study.storage.repository import import_deck, note_hashes, plan_import
+    from study.storage.deck_import import import_deck, note_hashes, plan_import
 
     deck = tmp_path / "big.toml"
     deck.write_text(dump_deck(_spec(50)), encoding="utf-8")

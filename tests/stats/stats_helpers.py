@@ -12,7 +12,7 @@ from study.services.library import import_deck_files
 from study.services.stats import Stats, compute_stats
 from study.storage.database import Database
 from study.storage.models import Card, CardState, Review
-from study.storage.repository import card_keys
+from study.storage.schedules import card_keys
 from tests.conftest import ZONE, DeckFactory
 
 TODAY = date(2026, 1, 12)  # the study day at tests.conftest.START

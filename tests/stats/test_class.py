@@ -19,7 +19,7 @@ import pytest
 from study.services.class_stats import NotATutorError, class_report
 from study.services.workspace import open_workspace
 from study.storage.database import Database
-from study.storage.repository import get_or_create_learner
+from study.storage.learners import get_or_create_learner
 from tests.conftest import START, DeckFactory, basic
 from tests.stats.stats_helpers import TODAY, History
 

@@ -18,8 +18,8 @@ from study.domain.config import Settings
 from study.services.queue import DeckScope
 from study.services.session import StudySession
 from study.storage.database import open_database
+from study.storage.learners import get_or_create_learner
 from study.storage.models import CardState
-from study.storage.repository import get_or_create_learner
 from tests.conftest import ZONE, DeckFactory, basic
 
 Run = Callable[..., Any]

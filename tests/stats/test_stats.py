@@ -18,9 +18,9 @@ from study.domain.config import Settings
 from study.domain.streak import streaks
 from study.services.session import StudySession
 from study.services.stats import Retention, StateCounts, compute_stats, stats_json
+from study.storage.cards import card_rows
 from study.storage.database import Database
 from study.storage.models import Card, CardState, Review
-from study.storage.repository import card_rows
 from tests.conftest import DeckFactory, basic
 from tests.stats.stats_helpers import TODAY, History
 

@@ -9,7 +9,7 @@ import pytest
 from study.domain.clock import FixedClock
 from study.services import library
 from study.storage.database import Database
-from study.storage.repository import list_decks
+from study.storage.decks import list_decks
 from tests.conftest import DeckFactory
 
 

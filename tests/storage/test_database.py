@@ -20,16 +20,16 @@ from study.storage.database import (
     schema_version,
     shown_name,
 )
-from study.storage.models import Card, CardState, Deck, Learner, Note, Review
-from study.storage.repository import (
-    NotFoundError,
-    card_keys,
+from study.storage.errors import NotFoundError
+from study.storage.learners import (
     find_learner,
     get_or_create_learner,
     list_learners,
     remove_learner,
     rename_learner,
 )
+from study.storage.models import Card, CardState, Deck, Learner, Note, Review
+from study.storage.schedules import card_keys
 from tests.conftest import run_elsewhere
 
 NOW = datetime(2026, 1, 12, 18, tzinfo=UTC)

@@ -22,7 +22,8 @@ from study.domain.scheduling import NEW_CARD
 from study.services.library import import_deck_files
 from study.services.session import StudySession
 from study.storage.database import Database, DirectConnection, open_database
-from study.storage.repository import get_or_create_learner, load_schedule, save_schedule
+from study.storage.learners import get_or_create_learner
+from study.storage.schedules import load_schedule, save_schedule
 from tests.conftest import START, ZONE, DeckFactory, basic, cloze, run_elsewhere
 
 SETTINGS = Settings(timezone=ZONE)

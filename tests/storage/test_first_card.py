@@ -30,7 +30,8 @@ from study.services.overview import overview, scope_title
 from study.services.queue import DeckScope
 from study.services.session import StudySession
 from study.storage.database import Database, open_database
-from study.storage.repository import get_or_create_learner, resolve_decks
+from study.storage.decks import resolve_decks
+from study.storage.learners import get_or_create_learner
 from tests.conftest import START, ZONE, DeckFactory, basic, cloze
 
 SETTINGS = Settings(timezone=ZONE, new_per_day=4, reviews_per_day=6, drill_gap=2)

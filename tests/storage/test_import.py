@@ -14,9 +14,11 @@ from study.domain.config import Settings
 from study.domain.decks import DeckError
 from study.services.library import import_deck_files
 from study.services.session import StudySession
+from study.storage.cards import card_rows
 from study.storage.database import Database
+from study.storage.decks import resolve_decks
+from study.storage.errors import NotFoundError
 from study.storage.models import Card, CardState, Note, Review
-from study.storage.repository import NotFoundError, card_rows, resolve_decks
 from tests.conftest import DeckFactory, basic, cloze
 
 TODAY = date(2026, 1, 12)

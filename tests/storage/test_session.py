@@ -19,9 +19,11 @@ from study.services.library import import_deck_files
 from study.services.overview import overview
 from study.services.queue import DeckScope
 from study.services.session import StudySession
+from study.storage.cards import set_flags
 from study.storage.database import Database
+from study.storage.decks import resolve_decks
 from study.storage.models import CardState, Review
-from study.storage.repository import not_cancelled, resolve_decks, set_flags
+from study.storage.schedules import not_cancelled
 from tests.conftest import ZONE, DeckFactory, basic, cloze, run_elsewhere
 
 # ---------------------------------------------------------------- helpers
@@ -818,7 +820,7 @@ def test_undo_only_reaches_back_to_the_start_of_the_study_day(h: Harness) -> Non
 
 
 def test_undo_does_not_touch_another_learners_grades(h: Harness) -> None:
-    from study.storage.repository import get_or_create_learner
+    from study.storage.learners import get_or_create_learner
 
     h.load(basics=2)
     h.session().grade(5)

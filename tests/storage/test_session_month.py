@@ -24,7 +24,7 @@ from study.services.library import import_deck_files
 from study.services.session import StudySession
 from study.storage.database import Database
 from study.storage.models import Card, CardState, Review
-from study.storage.repository import not_cancelled
+from study.storage.schedules import not_cancelled
 from tests.conftest import DeckFactory, basic, cloze
 
 ZONE = ZoneInfo("America/New_York")  # the month spans the spring-forward night

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from study.domain.clock import FixedClock
 from study.services.workspace import open_workspace
-from study.storage.repository import get_or_create_learner
+from study.storage.learners import get_or_create_learner
 from study.tui.app import StudyApp
 from study.tui.screens.class_view import ClassScreen
 from study.tui.screens.home import HomeScreen

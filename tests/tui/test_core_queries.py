@@ -29,7 +29,7 @@ from study.services.overview import Overview, overview, streak, today_work
 from study.services.session import StudySession
 from study.services.workspace import Workspace
 from study.storage.models import Material, Review
-from study.storage.repository import card_keys
+from study.storage.schedules import card_keys
 
 from .conftest import make_workspace
 

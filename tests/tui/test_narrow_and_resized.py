@@ -11,7 +11,7 @@ import pytest
 from study.domain.clock import FixedClock
 from study.services.stats_render import stats_renderable
 from study.services.workspace import Workspace
-from study.storage.repository import get_or_create_learner
+from study.storage.learners import get_or_create_learner
 from study.tui.app import StudyApp
 from study.tui.screens import stats as stats_screen
 from study.tui.screens.stats import StatsScreen

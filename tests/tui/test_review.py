@@ -19,7 +19,7 @@ from study.services.queue import DeckScope
 from study.services.workspace import Workspace
 from study.storage.database import StorageError
 from study.storage.models import CardState, Deck, Review
-from study.storage.repository import not_cancelled
+from study.storage.schedules import not_cancelled
 from study.tui.app import StudyApp
 from study.tui.screens.dialogs import CopyDeckDialog, PassageScreen
 from study.tui.screens.review import ReviewScreen

@@ -19,7 +19,7 @@ from study.domain.config import Settings
 from study.services.library import import_deck_files
 from study.services.queue import DeckScope
 from study.services.session import StudySession
-from study.storage.repository import get_or_create_learner
+from study.storage.learners import get_or_create_learner
 from study.tui.app import StudyApp
 
 from .conftest import START, make_workspace, settle, write_decks

@@ -15,7 +15,7 @@ from sqlmodel import Session, col
 from study.domain.review_log import ReviewKind
 from study.services.anki_export.notes import NoteRow
 from study.storage.models import Card, Review
-from study.storage.repository import not_cancelled
+from study.storage.schedules import not_cancelled
 
 # The package collection's creation: noon UTC, read with a creation offset of 0, so its
 # date is COLLECTION_CREATED.date() whatever the time zone of the importing machine.

@@ -26,10 +26,8 @@ from study.services.anki_import.progress import Day, merge_progress
 from study.services.anki_import.report import AnkiImportResult
 from study.storage.chunks import chunks
 from study.storage.database import Database
+from study.storage.deck_import import import_deck
 from study.storage.models import Card, Deck, Note
-from study.storage.repository import (
-    import_deck,
-)
 
 
 def import_anki(

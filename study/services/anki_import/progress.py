@@ -22,7 +22,7 @@ from study.services.anki_import.collection import AnkiCard, AnkiCollection, Anki
 from study.services.anki_import.report import AnkiImportResult
 from study.storage.chunks import chunks
 from study.storage.models import Card, CardState, Review
-from study.storage.repository import card_keys, not_cancelled
+from study.storage.schedules import card_keys, not_cancelled
 
 # Anki's card types, queues and revlog kinds.
 TYPE_NEW, TYPE_LEARN, TYPE_REVIEW, TYPE_RELEARN = 0, 1, 2, 3

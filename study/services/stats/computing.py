@@ -49,7 +49,7 @@ from study.services.stats.scope import (
     unindexed,
 )
 from study.storage.database import Database
-from study.storage.repository import cancelled_by_undo, not_cancelled
+from study.storage.schedules import cancelled_by_undo, not_cancelled
 
 
 def compute_stats(

@@ -13,7 +13,7 @@ from study.domain.cards import question_and_answer
 from study.domain.review_log import ReviewKind
 from study.services.stats.scope import CARD, NOTE, REVIEW, tagged
 from study.storage.database import Database
-from study.storage.repository import not_cancelled
+from study.storage.schedules import not_cancelled
 
 
 @dataclass(frozen=True)

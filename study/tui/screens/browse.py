@@ -28,7 +28,8 @@ from study.services.browse import (
     change_cards,
 )
 from study.services.overview import tags
-from study.storage.repository import CardRow, card_rows, list_decks
+from study.storage.cards import CardRow, card_rows
+from study.storage.decks import list_decks
 from study.tui.widgets.footer import StudyFooter
 from study.tui.widgets.session_counts import plural
 from study.tui.widgets.styling import rich_text

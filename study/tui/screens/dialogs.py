@@ -28,7 +28,7 @@ from study.tui.widgets.session_counts import plural
 from study.tui.widgets.styling import rich_text
 
 if TYPE_CHECKING:
-    from study.storage.repository import CardRow
+    from study.storage.cards import CardRow
     from study.tui.host import StudyHost
 
 

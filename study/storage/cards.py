@@ -1,0 +1,129 @@
+"""Cards as stored: their content, the listing rows (content with one learner's
+schedule), a card's review history, and its flags (suspended, flagged, buried)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import Session, col, select
+
+from study.domain.cards import CardContent, content_from_row, state_name
+from study.domain.scheduling import NEW_CARD, Schedule
+from study.storage.errors import NotFoundError
+from study.storage.learners import lock_learner
+from study.storage.models import Card, CardState, Deck, Note, Review
+from study.storage.schedules import state_of
+
+
+@dataclass(frozen=True)
+class CardRow:
+    """A card with its content and one learner's schedule, for listings."""
+
+    content: CardContent
+    deck_name: str
+    schedule: Schedule
+    state: str  # new, learning, young or mature (cards.state_name) on the day read
+    buried: bool  # hidden until the next study day
+    edited: bool
+    editor_note: str
+    updated_at: datetime
+
+    @property
+    def card_id(self) -> str:
+        return self.content.card_id
+
+    @property
+    def question(self) -> str:
+        return self.content.question
+
+
+def card_rows(
+    session: Session,
+    learner_id: int,
+    today: date,
+    *,
+    deck_ids: Sequence[str] | None = None,
+    tag: str | None = None,
+    card_ids: Iterable[str] | None = None,
+) -> list[CardRow]:
+    """Every card that is not retired (suspended ones included), in deck-file order."""
+    query = (
+        select(Card, Note, Deck.name, CardState)
+        .join(Note, col(Note.id) == Card.note_id)
+        .join(Deck, col(Deck.id) == Card.deck_id)
+        .outerjoin(
+            CardState,
+            sa.and_(col(CardState.card_id) == Card.id, col(CardState.learner_id) == learner_id),
+        )
+        .where(col(Card.retired).is_(False), col(Note.retired).is_(False))
+        .order_by(col(Deck.name), col(Card.position))
+    )
+    if deck_ids is not None:
+        query = query.where(col(Card.deck_id).in_(list(deck_ids)))
+    if tag is not None:
+        query = query.where(col(Note.tags).contains(f" {tag} "))
+    if card_ids is not None:
+        query = query.where(col(Card.id).in_(list(card_ids)))
+    return [
+        card_row(card, note, deck_name, state, today)
+        for card, note, deck_name, state in session.exec(query)
+    ]
+
+
+def content_of(card: Card, note: Note) -> CardContent:
+    """The plain-text content of one card."""
+    return _content(card.id, note.id, card.deck_id, card.ordinal, note)
+
+
+def _content(card_id_: str, note_id: str, deck_id: str, ordinal: int, note: Any) -> CardContent:
+    """A card's content from its note's fields (a ``Note``, or a row with its columns)."""
+    fields = (note.type, note.front, note.back, note.text, note.extra, note.tags)
+    cited = (note.source_file, note.source_sentence, note.editor_note)
+    return content_from_row((card_id_, note_id, deck_id, ordinal, *fields, *cited))
+
+
+def card_row(
+    card: Card, note: Note, deck_name: str, state: CardState | None, today: date
+) -> CardRow:
+    """One listing row: ``state`` is the learner's schedule, or None for a new card."""
+    schedule = NEW_CARD if state is None else Schedule.from_row(state)
+    return CardRow(
+        content=content_of(card, note),
+        deck_name=deck_name,
+        schedule=schedule,
+        state=state_name(schedule, today),
+        buried=schedule.buried_until is not None and schedule.buried_until > today,
+        edited=note.edited,
+        editor_note=note.editor_note,
+        updated_at=note.updated_at,
+    )
+
+
+def card_history(session: Session, learner_id: int, card_id_: str) -> list[Review]:
+    """A card's review log for one learner, oldest first (undo records included)."""
+    return list(
+        session.exec(
+            select(Review)
+            .join(Card, col(Card.key) == col(Review.card_key))
+            .where(Review.learner_id == learner_id, Card.id == card_id_)
+            .order_by(col(Review.id))
+        )
+    )
+
+
+def set_flags(
+    session: Session, learner_id: int, card_id_: str, now: datetime, **flags: Any
+) -> None:
+    """Set suspended / flagged / buried_until / ... on a card's schedule, creating it if new."""
+    if session.get(Card, card_id_) is None:
+        raise NotFoundError(f"no card {card_id_!r}; `study cards` lists them")
+    lock_learner(session, learner_id)
+    state = state_of(session, learner_id, card_id_)
+    for key, value in flags.items():
+        setattr(state, key, value)
+    state.updated_at = now
+    session.add(state)
