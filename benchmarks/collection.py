@@ -2,7 +2,7 @@
 
 Deck files are written with ``study.domain.decks.writing.dump_deck`` and imported with
 ``study.services.library.import_deck_files`` (the path a learner's ``study import`` takes); the
-learner comes from ``repository.get_or_create_learner``. Three years of review history
+learner comes from ``storage.learners.get_or_create_learner``. Three years of review history
 (made card by card, then put in time order as the app appends it) is then bulk-loaded
 with SQLAlchemy core inserts on the app's own tables
 (``CardState.__table__``, ``Review.__table__``), so every row goes through the app's

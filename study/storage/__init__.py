@@ -1,1 +1,2 @@
-"""Storage: SQLModel tables, the engine with its migrations, and repository functions."""
+"""Storage: SQLModel tables, the engine with its migrations, and the queries and
+writes, one concept a module."""
