@@ -1,6 +1,7 @@
-"""The name ``tests/cardgen`` still imports from here: the storage functions live in
-modules of one concept each (``learners``, ``decks``, ``cards``, ``schedules``,
-``deck_import``); import from those."""
+"""``get_or_create_learner`` under its old module name, for
+``tests/cardgen/test_bundled_deck.py`` (kept off this change while another branch edits
+it). Everything else imports from the storage module of its concept (``learners``,
+``decks``, ``cards``, ``schedules``, ``deck_import``)."""
 
 from study.storage.learners import get_or_create_learner
 
