@@ -171,6 +171,7 @@ class StudySession:
         self._graded: list[tuple[int, str, int, int]] = []  # (review id, card, grade, ms)
         self._content_cache: dict[str, CardContent] = {}
         self.last_undone = ""  # what the last undo took back: grade, suspend, bury, ...
+        self.last_undone_review: int | None = None  # the grade it cancelled, if a grade
 
     # ------------------------------------------------------------ queue
 
@@ -367,13 +368,13 @@ class StudySession:
             grade = _last_undoable(session, self.learner_id, self.today)
         if action is not None and action_is_later(action, grade):
             assert action.id is not None
-            self.last_undone = action.action
+            self.last_undone, self.last_undone_review = action.action, None
             return self._undo_action(action.id)
         undone = self.database.write(self._cancel_last)
         if undone is None:
             return None
-        self.last_undone = "grade"
         review_id, card_id = undone
+        self.last_undone, self.last_undone_review = "grade", review_id
         self._content_cache.pop(card_id, None)
         self.queue.set_aside.discard(card_id)  # its schedule row is back as it was before
         if self._history and self._history[-1].review_id == review_id:  # graded in this sitting

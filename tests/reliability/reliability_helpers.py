@@ -34,11 +34,9 @@ REPO = Path(__file__).resolve().parents[2]
 # longest pause before a grade (seconds), and the profile.
 DRIVER = r"""
 import random, sys, time
-from sqlmodel import select
 from study.domain.config import Settings
 from study.services.queue import DeckScope
 from study.services.session import StudySession
-from study.storage.models import Review
 from study.services.workspace import open_workspace
 
 db, decks = sys.argv[1], sys.argv[2]
@@ -59,11 +57,10 @@ for _ in range(count):
     if rng.random() < 0.1 and session.can_undo():
         card = session.undo()
         if card is not None:
-            with ws.database.session() as s:
-                undo = s.exec(select(Review).where(Review.learner_id == ws.learner_id,
-                              Review.card_id == card,
-                              Review.kind == "undo").order_by(Review.id.desc())).first()
-            print("UNDO", undo.cancels_id, flush=True)
+            # The grade this undo cancelled, as the session knows it: looking for the
+            # card's latest undo record instead would find the other window's when both
+            # undo a grade of the same card at once.
+            print("UNDO", session.last_undone_review, flush=True)
         continue
     time.sleep(rng.uniform(0, pause))  # the learner thinking
     outcome = session.grade(rng.choice([0, 1, 2, 3, 4, 4, 5, 5]), 1000)
