@@ -362,13 +362,32 @@ def _terms(span: Span, tokens: frozenset[int]) -> list[tuple[int, int, str]]:
             continue
         start, end = kept[0].idx - offset, chunk.end_char - offset
         found.append((start, end, span.doc.text[kept[0].idx : chunk.end_char]))
+    chunked = {t.i for chunk in span.noun_chunks for t in chunk}
     for token in span:
         if token.i in tokens and token.dep_ == "acomp" and token.pos_ == "ADJ":
             subtree = list(token.subtree)
             start = subtree[0].idx - offset
             end = subtree[-1].idx + len(subtree[-1]) - offset
             found.append((start, end, token.text))
+        elif _untagged_object(token, tokens, chunked):
+            # "Offer apixaban or rivaroxaban first": drug names the tagger took for an
+            # adjective and a verb are still the object, asked with their alternatives
+            last = max([token, *token.conjuncts], key=lambda t: t.i)
+            start, end = token.idx - offset, last.idx + len(last) - offset
+            found.append((start, end, span.doc.text[token.idx : last.idx + len(last)]))
     return found
+
+
+def _untagged_object(token: Token, tokens: frozenset[int], chunked: set[int]) -> bool:
+    """Whether ``token`` is a verb's object in no noun phrase: a rare word the tagger did
+    not take for a noun."""
+    return (
+        token.i in tokens
+        and token.dep_ == "dobj"
+        and token.i not in chunked
+        and token.pos_ in ("ADJ", "VERB", "ADV")
+        and zipf(token.text) < RARE_ZIPF
+    )
 
 
 def contrast_cards(sentence: Sentence, context: Context) -> list[Candidate]:
