@@ -360,8 +360,16 @@ def _terms(span: Span, tokens: frozenset[int]) -> list[tuple[int, int, str]]:
             kept = kept[1:]
         if not kept:
             continue
-        start, end = kept[0].idx - offset, chunk.end_char - offset
-        found.append((start, end, span.doc.text[kept[0].idx : chunk.end_char]))
+        # ... and stops before a number ("Prednisolone [30 mg PO OD ×]": the dose is a
+        # quantity of its own) and a trailing symbol
+        term = [t for t in chunk if t.i >= kept[0].i]
+        term = term[: next((j for j, t in enumerate(term) if t.like_num), len(term))]
+        while term and not any(ch.isalnum() for ch in term[-1].text):
+            term.pop()
+        if not term:
+            continue
+        last = term[-1].idx + len(term[-1])
+        found.append((kept[0].idx - offset, last - offset, span.doc.text[kept[0].idx : last]))
     chunked = {t.i for chunk in span.noun_chunks for t in chunk}
     for token in span:
         if token.i in tokens and token.dep_ == "acomp" and token.pos_ == "ADJ":
@@ -372,9 +380,9 @@ def _terms(span: Span, tokens: frozenset[int]) -> list[tuple[int, int, str]]:
         elif _untagged_object(token, tokens, chunked):
             # "Offer apixaban or rivaroxaban first": drug names the tagger took for an
             # adjective and a verb are still the object, asked with their alternatives
-            last = max([token, *token.conjuncts], key=lambda t: t.i)
-            start, end = token.idx - offset, last.idx + len(last) - offset
-            found.append((start, end, span.doc.text[token.idx : last.idx + len(last)]))
+            final = max([token, *token.conjuncts], key=lambda t: t.i)
+            stop = final.idx + len(final)
+            found.append((token.idx - offset, stop - offset, span.doc.text[token.idx : stop]))
     return found
 
 
