@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.cardgen.cardgen_helpers import all_answers, generate_text
+from cardgen_helpers import all_answers, generate_text
 
 
 def test_an_instruction_whose_drug_names_the_tagger_missed_asks_them(tmp_path: Path) -> None:

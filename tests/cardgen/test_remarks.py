@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.cardgen.cardgen_helpers import generate_text
+from cardgen_helpers import generate_text
 
 
 def test_a_reason_read_without_its_remark_keeps_no_stray_comma(tmp_path: Path) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.cardgen.cardgen_helpers import all_answers, generate_text
+from cardgen_helpers import all_answers, generate_text
 
 
 def _answers(tmp_path: Path, line: str) -> list[str]:
