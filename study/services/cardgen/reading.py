@@ -32,8 +32,10 @@ from study.services.cardgen.deps import (
     continues_a_participle,
     defining,
     described,
+    is_participle_subject,
     mark_of,
     own_subject,
+    participle_subject,
     plural,
     second_instruction,
     up_to,
@@ -156,6 +158,15 @@ class _Reader(PartReader):
     def subject_of(self, verb: Token) -> tuple[Phrase | None, bool, bool]:
         """The subject of ``verb``: (phrase, plural, resolved from elsewhere)."""
         own = own_subject(verb)
+        participle = participle_subject(verb) if own is None else None
+        if participle is not None:
+            # "nebulised salbutamol 10 to 20 mg may be added": the participle opens the subject
+            [subject] = [c for c in participle.children if c.dep_ == "dobj"][:1]
+            inside = {t.i for t in verb.subtree}
+            tokens = [t for t in participle.subtree if t.i not in inside]
+            return self._phrase_of(tokens), plural(subject), False
+        if is_participle_subject(verb):
+            return None, False, False
         instruction = second_instruction(verb)
         if instruction is not None:
             verb = instruction  # "should lie flat, unless ..., and should not stand"
