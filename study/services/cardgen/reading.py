@@ -161,10 +161,10 @@ class _Reader(PartReader):
         participle = participle_subject(verb) if own is None else None
         if participle is not None:
             # "nebulised salbutamol 10 to 20 mg may be added": the participle opens the subject
-            [subject] = [c for c in participle.children if c.dep_ == "dobj"][:1]
+            [noun] = [c for c in participle.children if c.dep_ == "dobj"][:1]
             inside = {t.i for t in verb.subtree}
             tokens = [t for t in participle.subtree if t.i not in inside]
-            return self._phrase_of(tokens), plural(subject), False
+            return self._phrase_of(tokens), plural(noun), False
         if is_participle_subject(verb):
             return None, False, False
         instruction = second_instruction(verb)
