@@ -437,3 +437,18 @@ def test_a_participle_read_as_a_verb_opens_the_next_verbs_subject(tmp_path: Path
     assert not any("magnesium nebulised" in f.lower() for f in fronts), fronts
     assert not any("may magnesium be added" in f.lower() for f in fronts), fronts
     assert any("nebulised salbutamol 2.5 to 5 mg be added" in f for f in fronts), fronts
+
+
+def test_a_gerund_after_a_relative_clause_is_not_what_its_antecedent_does(
+    tmp_path: Path,
+) -> None:
+    # "stopping the drugs that raise it and giving intravenous fluids": the parser
+    # coordinates "giving" with "raise", but the drugs give nothing.
+    text = (
+        "Hypercalcaemia\n\nCalcium is then lowered by treating the cause, stopping the drugs "
+        "that raise it and giving intravenous fluids such as 0.9% saline.\n"
+    )
+    notes = generate_text(tmp_path, text, "notes.txt").deck.notes
+    fronts = [n.front.lower() for n in notes if n.type == "basic"]
+    assert fronts
+    assert not any("drugs give" in f for f in fronts), fronts

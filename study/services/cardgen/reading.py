@@ -176,6 +176,10 @@ class _Reader(PartReader):
                 return None, False, False  # "... or your glucose is 7.8": not the same subject
             if verb.tag_ == "VBD" and verb.head.tag_ in ("VBZ", "VBP"):
                 return None, False, False  # "is ..., such as a raised creatinine": no verb
+            if verb.tag_ == "VBG" and verb.head.tag_ in ("VBZ", "VBP", "VBD"):
+                # "by stopping the drugs that raise it and giving a binder": the gerund
+                # continues the list of means, not the relative clause ("the drugs give")
+                return None, False, False
             if continues_a_participle(verb):
                 # "is intramuscular adrenaline, given into the thigh ..., and repeated after
                 # 5 minutes": the adrenaline is repeated, not the copula's subject
