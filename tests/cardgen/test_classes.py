@@ -65,3 +65,17 @@ def test_a_class_named_by_a_copula_after_a_colon_is_asked_with_the_page_topic(
     assert cards["Acute asthma in children: when is an episode life-threatening?"] == (
         "When the child is confused or exhausted"
     )
+
+
+def test_a_class_card_names_the_score_the_material_named_before(tmp_path: Path) -> None:
+    text = (
+        "# Community-acquired pneumonia\n\n## Severity\n\n"
+        "- Assess severity with the CRB-65 score in primary care.\n"
+        "- Pneumonia is mild when the score is 0, moderate when it is 1 or 2, and severe "
+        "when it is 3 or 4.\n"
+    )
+    notes = generate_text(tmp_path, text).deck.notes
+    asked = ("mild?", "moderate?", "severe?")
+    classes = [n for n in notes if n.type == "basic" and n.front.endswith(asked)]
+    assert classes, [n.front or n.text for n in notes]
+    assert all("CRB-65 score" in n.front for n in classes), [n.front for n in classes]

@@ -163,11 +163,12 @@ def _classes(span: Span) -> tuple[str, str, list[_Class]] | None:
 
 
 def class_cards(
-    sentence: Sentence, context: Context, it: str | None
+    sentence: Sentence, context: Context, it: str | None, before: str = ""
 ) -> tuple[list[Candidate], tuple[str, ...]]:
     """One card per class of a sentence that defines several ("When is hyperkalaemia
     classified as moderate?" "When the potassium is 6.0 to 6.4 mmol/L"), and what they
-    ask (each class's name and condition)."""
+    ask (each class's name and condition). ``before`` is the material just before the
+    sentence, where "the score" of a condition is named."""
     if sentence.span is None:
         return [], ()
     read = _classes(sentence.span)
@@ -185,6 +186,9 @@ def class_cards(
     for each in classes:
         named = f"{verb.lower()} as {each.name}" if verb and not each.own_verb else each.name
         front = f"When {be} {lower_first(subject)} {named}?"
+        scale = _named_scale(each.said, before)
+        if scale and scale.lower() not in front.lower():
+            front = f"By the {scale}, {lower_first(front)}"
         card = basic("class", sentence, context, front, each.said, each.condition, name_topic=True)
         cards.append(card)
         # a class whose card fails a gate (a condition too long for one answer) is left
@@ -203,3 +207,19 @@ def asked_by_a_class(candidate: Candidate, asked: tuple[str, ...]) -> bool:
         if bare and any(bare == piece or bare in piece for piece in asked):
             return True
     return False
+
+
+_SCALE = r"score|scale|criteria|index|grade|stage"
+
+
+def _named_scale(condition: str, before: str) -> str | None:
+    """The name the material gave "the score" of a class's condition a little before it
+    ("Use the two-level PE Wells score ... PE is likely when the score is more than 4
+    points": the Wells score); None when the condition names its own or none is found."""
+    unnamed = re.search(rf"\bthe ({_SCALE})\b", condition, re.I)
+    if unnamed is None:
+        return None
+    noun = unnamed.group(1).lower()
+    names = re.findall(rf"\b(?:the|a|an)\s+((?:[\w/-]+\s+){{1,4}}{noun})\b", before, re.I)
+    named = [n for n in names if re.search(r"[A-Z]", n)]
+    return re.sub(r"\s+", " ", named[-1]) if named else None

@@ -360,15 +360,42 @@ def _terms(span: Span, tokens: frozenset[int]) -> list[tuple[int, int, str]]:
             kept = kept[1:]
         if not kept:
             continue
-        start, end = kept[0].idx - offset, chunk.end_char - offset
-        found.append((start, end, span.doc.text[kept[0].idx : chunk.end_char]))
+        # ... and stops before a number ("Prednisolone [30 mg PO OD ×]": the dose is a
+        # quantity of its own) and a trailing symbol
+        term = [t for t in chunk if t.i >= kept[0].i]
+        term = term[: next((j for j, t in enumerate(term) if t.like_num), len(term))]
+        while term and not any(ch.isalnum() for ch in term[-1].text):
+            term.pop()
+        if not term:
+            continue
+        last = term[-1].idx + len(term[-1])
+        found.append((kept[0].idx - offset, last - offset, span.doc.text[kept[0].idx : last]))
+    chunked = {t.i for chunk in span.noun_chunks for t in chunk}
     for token in span:
         if token.i in tokens and token.dep_ == "acomp" and token.pos_ == "ADJ":
             subtree = list(token.subtree)
             start = subtree[0].idx - offset
             end = subtree[-1].idx + len(subtree[-1]) - offset
             found.append((start, end, token.text))
+        elif _untagged_object(token, tokens, chunked):
+            # "Offer apixaban or rivaroxaban first": drug names the tagger took for an
+            # adjective and a verb are still the object, asked with their alternatives
+            final = max([token, *token.conjuncts], key=lambda t: t.i)
+            stop = final.idx + len(final)
+            found.append((token.idx - offset, stop - offset, span.doc.text[token.idx : stop]))
     return found
+
+
+def _untagged_object(token: Token, tokens: frozenset[int], chunked: set[int]) -> bool:
+    """Whether ``token`` is a verb's object in no noun phrase: a rare word the tagger did
+    not take for a noun."""
+    return (
+        token.i in tokens
+        and token.dep_ == "dobj"
+        and token.i not in chunked
+        and token.pos_ in ("ADJ", "VERB", "ADV")
+        and zipf(token.text) < RARE_ZIPF
+    )
 
 
 def contrast_cards(sentence: Sentence, context: Context) -> list[Candidate]:

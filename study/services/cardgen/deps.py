@@ -276,3 +276,41 @@ def second_instruction(verb: Token) -> Token | None:
     if modal and main_modal and own_subject(instruction) is not None:
         return instruction
     return None
+
+
+def participle_subject(verb: Token) -> Token | None:
+    """The participle that opens ``verb``'s subject where the parser read it as a verb of
+    its own: "..., and nebulised salbutamol 10 to 20 mg may be added": "nebulised" taken
+    for a verb coordinated with the first (and "may be added" for its sibling or its
+    complement), "salbutamol" for its object, and "may be added" left with no subject.
+    None for any other verb."""
+    if verb.dep_ not in ("conj", "ccomp") or own_subject(verb) is not None:
+        return None
+    group = [c for c in verb.children if c.dep_ in ("aux", "auxpass") and c.i < verb.i]
+    if not group:
+        return None
+    start = min(c.i for c in group)
+    inside = {t.i for t in verb.subtree}
+    found = [c for c in verb.head.children if c.dep_ == "conj"] if verb.dep_ == "conj" else []
+    for participle in [*found, verb.head]:
+        if (
+            participle.dep_ == "conj"
+            and participle.tag_ in ("VBN", "VBD")
+            and participle.i < start
+            and max(t.i for t in participle.subtree if t.i not in inside) == start - 1
+            and any(c.dep_ == "dobj" for c in participle.children)
+            and not any(
+                c.dep_ in ("aux", "auxpass", "nsubj", "nsubjpass") for c in participle.children
+            )
+        ):
+            return participle
+    return None
+
+
+def is_participle_subject(verb: Token) -> bool:
+    """Whether ``verb`` is the participle of a later verb's subject (``participle_subject``)."""
+    if verb.dep_ != "conj":
+        return False
+    later = [c for c in verb.head.children if c.dep_ == "conj" and c.i > verb.i]
+    later += [c for c in verb.children if c.dep_ == "ccomp" and c.i > verb.i]
+    return any(participle_subject(c) == verb for c in later)

@@ -27,6 +27,7 @@ from study.services.cardgen.deps import (
     VERB_ADVERBS,
     continues_a_participle,
     described,
+    is_participle_subject,
     mark_of,
     parallel_condition_subject,
     parenthesised,
@@ -208,8 +209,15 @@ def _frame(unit: Token, kept: set[int], swaps: dict[int, str], aside: set[int]) 
             subject = _subject(current)
             theirs = _subject(first)
             if subject is None:
-                if theirs is None or _stray_noun(current) or continues_a_participle(current):
-                    return False  # ("X is A, given ..., and repeated ...": A is repeated)
+                if (
+                    theirs is None
+                    or _stray_noun(current)
+                    or continues_a_participle(current)
+                    or is_participle_subject(current)
+                ):
+                    # ("X is A, given ..., and repeated ...": A is repeated; "..., and
+                    # nebulised salbutamol may be added": no verb "nebulised")
+                    return False
                 kept.update(_core(theirs, aside))  # "is X and should be done ...": X should
             elif not mark_of(current) and _after_comma(current):
                 return True  # "once A is excluded, and B is considered ...": B stands alone

@@ -287,6 +287,7 @@ class _Reader:
             self.drop(reason or "no parse", sentence.raw)
             return None
         it = _it(context)
+        before = self.text[max(sentence.start - _LOOK_BACK, 0) : sentence.start]
         proposed: list[Candidate] = []
         if terse(sentence):
             # A line of notes: its arrows, labels and lists, and the whole sentences in it
@@ -295,7 +296,11 @@ class _Reader:
             for text, doc in zip(said, parse(said), strict=True):
                 part = replace(sentence, text=text, span=doc[:], asides=())
                 proposed += _with_classes(
-                    part, propose(part, read(doc[:], it, context.topic), context), context, it
+                    part,
+                    propose(part, read(doc[:], it, context.topic), context),
+                    context,
+                    it,
+                    before,
                 )
             reading = Reading()
         else:
@@ -305,6 +310,7 @@ class _Reader:
                 propose(sentence, reading, replace(context, named=_named(span, it, context))),
                 context,
                 it,
+                before,
             )
         if not proposed:
             why = (
@@ -373,13 +379,17 @@ def _named(span: Span, it: str | None, context: Context) -> tuple[int, str] | No
     return None
 
 
+# how far before a sentence what it calls "the score" may be named (a few bullets)
+_LOOK_BACK = 600
+
+
 def _with_classes(
-    sentence: Sentence, proposed: list[Candidate], context: Context, it: str | None
+    sentence: Sentence, proposed: list[Candidate], context: Context, it: str | None, before: str
 ) -> list[Candidate]:
     """``proposed`` with a sentence's classes ("mild when A, moderate when B and severe
     when C") asked one card each, instead of the cards that ask a class or a piece of its
     condition."""
-    classes, asked = class_cards(sentence, context, it)
+    classes, asked = class_cards(sentence, context, it, before)
     return classes + [c for c in proposed if not asked_by_a_class(c, asked)]
 
 

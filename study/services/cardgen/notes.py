@@ -49,7 +49,7 @@ def note_cards(sentence: Sentence, context: Context) -> tuple[list[Candidate], l
         items = [label[1], *segments[1:]]
         if all(0 < len(words(i)) <= 14 for i in items):
             spans = [(text.find(i), text.find(i) + len(i)) for i in items]
-            front = f"{_about(context, label[0])}{capitalise(label[0])}: name {len(items)}."
+            front = f"{_about(context, label[0])}{_name_items(label[0], len(items))}"
             card = cloze_card("list-item", sentence, context, sentence.text, spans)
             if _nameable(label[0], items):
                 answer = "; ".join(items)
@@ -66,6 +66,18 @@ def note_cards(sentence: Sentence, context: Context) -> tuple[list[Candidate], l
         position = start + len(segment)
         found += _segment(sentence, context, segment, start, sentences)
     return found, sentences
+
+
+# a label that says when, not what ("Before discharge: A; B")
+_WHEN_LABEL = re.compile(r"(?:before|after|during|until|on|at|within|if|when)\b", re.I)
+
+
+def _name_items(label: str, count: int) -> str:
+    """The question of a labelled list: "Features: name 3." for a label naming what the
+    items are, "What 2 things are done before discharge?" for one saying when."""
+    if _WHEN_LABEL.match(label):
+        return f"What {count} things are done {label[0].lower()}{label[1:]}?"
+    return f"{capitalise(label)}: name {count}."
 
 
 def _nameable(label: str, items: list[str]) -> bool:
@@ -125,7 +137,7 @@ def _segment(
                     break
                 spans.append((at, at + len(item)))
                 cursor = at + len(item)
-            front = f"{_about(context, name)}{capitalise(name)}: name {len(items)}."
+            front = f"{_about(context, name)}{_name_items(name, len(items))}"
             answer = "; ".join(items)
             named = [basic("label-list", sentence, context, front, answer, *items)]
             card = cloze_card("list-item", sentence, context, sentence.text, spans)

@@ -91,8 +91,26 @@ class PhraseReader:
         """The phrase ``head`` heads: its subtree without non-restrictive relative clauses,
         appositions, "known as" phrases, parentheses and "such as" examples (``marked``:
         with the word that opens it, "if", "after")."""
-        kept = [t for t in head.subtree if t.i not in skip and not self._aside(t, head)]
-        return self._phrase_of(self._glued(kept), marked=marked)
+        subtree = list(head.subtree)
+        aside = {t.i for t in subtree if t.i not in skip and self._aside(t, head)}
+        kept = [t for t in subtree if t.i not in skip and t.i not in aside]
+        return self._phrase_of(self._glued(self._unbracketed(kept, aside)), marked=marked)
+
+    def _unbracketed(self, kept: list[Token], aside: set[int]) -> list[Token]:
+        """``kept`` without the pair of commas that set off a remark left out of it
+        ("pseudohyperkalaemia, which is caused by ..., is common" reads "pseudohyperkalaemia
+        is common"); a comma before a remark that runs on into the phrase stays."""
+        dropped: set[int] = set()
+        for token in kept:
+            if token.text != "," or token.i + 1 not in aside:
+                continue
+            after = token.i + 1
+            while after in aside:
+                after += 1
+            closing = after < self.span.end and self.span.doc[after].text == ","
+            if closing:
+                dropped |= {token.i, after}
+        return [t for t in kept if t.i not in dropped] if dropped else kept
 
     def _glued(self, kept: list[Token]) -> list[Token]:
         """``kept`` with the tokens of a hyphenated word it holds part of: "pre-eclampsia"

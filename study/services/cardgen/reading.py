@@ -32,8 +32,10 @@ from study.services.cardgen.deps import (
     continues_a_participle,
     defining,
     described,
+    is_participle_subject,
     mark_of,
     own_subject,
+    participle_subject,
     plural,
     second_instruction,
     up_to,
@@ -156,6 +158,15 @@ class _Reader(PartReader):
     def subject_of(self, verb: Token) -> tuple[Phrase | None, bool, bool]:
         """The subject of ``verb``: (phrase, plural, resolved from elsewhere)."""
         own = own_subject(verb)
+        participle = participle_subject(verb) if own is None else None
+        if participle is not None:
+            # "nebulised salbutamol 10 to 20 mg may be added": the participle opens the subject
+            [noun] = [c for c in participle.children if c.dep_ == "dobj"][:1]
+            inside = {t.i for t in verb.subtree}
+            tokens = [t for t in participle.subtree if t.i not in inside]
+            return self._phrase_of(tokens), plural(noun), False
+        if is_participle_subject(verb):
+            return None, False, False
         instruction = second_instruction(verb)
         if instruction is not None:
             verb = instruction  # "should lie flat, unless ..., and should not stand"
@@ -165,6 +176,10 @@ class _Reader(PartReader):
                 return None, False, False  # "... or your glucose is 7.8": not the same subject
             if verb.tag_ == "VBD" and verb.head.tag_ in ("VBZ", "VBP"):
                 return None, False, False  # "is ..., such as a raised creatinine": no verb
+            if verb.tag_ == "VBG" and verb.head.tag_ in ("VBZ", "VBP", "VBD"):
+                # "by stopping the drugs that raise it and giving a binder": the gerund
+                # continues the list of means, not the relative clause ("the drugs give")
+                return None, False, False
             if continues_a_participle(verb):
                 # "is intramuscular adrenaline, given into the thigh ..., and repeated after
                 # 5 minutes": the adrenaline is repeated, not the copula's subject

@@ -223,7 +223,7 @@ def split_sentences(text: str, offset: int, doc: Doc | None = None) -> list[Sent
     if doc is None:
         [doc] = parse([flat])
     sentences: list[Sentence] = []
-    for span in doc.sents:
+    for span in _joined(doc):
         if not span.text.strip():
             continue
         first, last = span.start_char, span.end_char - 1
@@ -239,6 +239,23 @@ def split_sentences(text: str, offset: int, doc: Doc | None = None) -> list[Sent
             )
         )
     return sentences
+
+
+def _joined(doc: Doc) -> list[Span]:
+    """The parser's sentences, with a piece it cut off that starts in lower case after no
+    full stop joined back ("nebs driven by air (not O2) | if CO2 retainer")."""
+    spans: list[Span] = []
+    for span in doc.sents:
+        previous = spans[-1] if spans else None
+        if (
+            previous is not None
+            and span[0].text[:1].islower()
+            and previous.text.rstrip()[-1:] not in ".!?:;"
+        ):
+            spans[-1] = doc[previous.start : span.end]
+        else:
+            spans.append(span)
+    return spans
 
 
 def flat_text(text: str) -> str:

@@ -161,17 +161,25 @@ _CLASSED = re.compile(
 _CLASS_AFTER = re.compile(r"(?:,|\band|\bor)\s+(?:as\s+)?([\w-]+)\s+(?:when|if)\b")
 
 
+# a classification runs to the next clause of another kind: "..., although ...", or
+# "..., and an ECG ..." (not "..., and severe when ...", nor "..., and it is severe when")
+_CLASSES_END = re.compile(
+    r",\s*(?:although|because|but|whereas|while|so)\b|;"
+    r"|,\s*and\s+(?!(?:it\s+is\s+)?(?:as\s+)?[\w-]+\s+(?:when|if)\b)"
+)
+
+
 def _class_lost(front: str, back: str, source: str) -> str | None:
     """A threshold asked without the class it defines: "An attack is classed as severe
     when the respiratory rate is 25 or more" never gives "What is the respiratory rate?"."""
     first = _CLASSED.search(source)
     if first is None or not re.search(r"\d", back):
         return None
-    # the classification runs to the next clause of another kind ("..., although ...")
-    stop = re.compile(r",\s*(?:although|because|but|whereas|while|so)\b|;").search(
-        source, first.end()
-    )
+    stop = _CLASSES_END.search(source, first.end())
     scope = source[first.start() : stop.start() if stop else len(source)]
+    said = back.strip(" .").lower()
+    if stop and said in source[stop.end() :].lower() and said not in scope.lower():
+        return None  # "..., and an ECG is recorded in every patient whose K is 6.0 or more"
     if not all(number in scope for number in re.findall(r"\d+(?:\.\d+)?", back)):
         return None  # a number of another clause of the sentence
     classes = {first.group(1).lower()}
@@ -199,7 +207,10 @@ def _torn_range(card: str, source: str) -> str | None:
         # "moderate when it is 70 to 99 g/L, and severe when it is below 70 g/L": a bound
         # the source also says on its own, as a threshold, is not torn from its range
         shown = low if has_low else high
-        threshold = rf"(?:below|above|under|over|than|[<>≤≥])\s*{alone(shown)}"
+        threshold = (
+            rf"(?:below|above|under|over|than|at least|at most|[<>≤≥])\s*{alone(shown)}"
+            rf"|{alone(shown)}(?:\s*[^\W\d]\S*)?\s+or\s+(?:more|less|above|below|over|under)\b"
+        )
         said_apart = len(re.findall(alone(shown), source)) > 1 and re.search(threshold, card)
         if bool(has_low) != bool(has_high) and not said_apart:
             return f"a range torn in two: the card has one bound of {text!r}"
