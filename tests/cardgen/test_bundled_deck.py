@@ -17,7 +17,7 @@ from study.domain.decks.reading import load_deck
 from study.services import library
 from study.services.session import StudySession
 from study.storage.database import open_database
-from study.storage.repository import get_or_create_learner
+from study.storage.learners import get_or_create_learner
 from tests.conftest import START, ZONE
 
 ROOT = Path(__file__).parent.parent.parent
