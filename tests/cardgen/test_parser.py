@@ -108,3 +108,19 @@ def test_every_sentence_without_a_card_is_in_the_report() -> None:
                 if sentence.raw in cited or redact(sentence.raw) in reported:
                     continue
                 assert sentence.raw in reported, f"{path.name}: silent: {sentence.raw!r}"
+
+
+def test_a_sentence_ending_in_a_concentration_unit_ends_there() -> None:
+    from study.services.cardgen.sentences import split_sentences
+
+    text = (
+        "It is titrated to keep the serum urate below 360 micromol/L. Allopurinol should "
+        "not be stopped during an acute attack. Platelets below 100 ×10⁹/L. Infection "
+        "with S. aureus is common."
+    )
+    assert [s.text for s in split_sentences(text, 0)] == [
+        "It is titrated to keep the serum urate below 360 micromol/L.",
+        "Allopurinol should not be stopped during an acute attack.",
+        "Platelets below 100 ×10⁹/L.",
+        "Infection with S. aureus is common.",
+    ]

