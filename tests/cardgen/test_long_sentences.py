@@ -581,3 +581,16 @@ def test_a_list_a_question_asks_is_not_asked_again_by_clozes_of_a_31_to_40_word_
     ) in cards
     assert not [n for n in generation.deck.notes if n.type == "cloze"]
     assert any(d.reason == gates.ASKED_BY_A_QUESTION for d in generation.drops)
+
+
+def test_at_a_dose_asks_at_what_dose_not_where(tmp_path: Path) -> None:
+    cards = _cards(
+        tmp_path,
+        "Urate-lowering therapy with allopurinol is offered to people with recurrent flares, "
+        "and it is started at a low dose and titrated to keep the serum urate below "
+        "360 micromol/L.",
+    )
+    questions = [question for question, _ in cards]
+    assert not any("where" in question.lower() for question in questions), questions
+    asked = ("At what dose is urate-lowering therapy with allopurinol started?", "A low dose")
+    assert asked in cards

@@ -44,6 +44,8 @@ from study.services.cardgen.voice import (
 )
 
 _LOCATIVE = frozenset(["occur", "happen", "develop", "arise", "appear", "start", "begin", "form"])
+# What "at" gives when its object is one of these: an amount, not a place ("at a low dose").
+_MEASURES = frozenset(["dose", "doses", "rate", "level", "concentration", "temperature", "speed"])
 _LIST_SUBJECTS = ("risk", "symptom", "sign", "cause", "type", "complication", "feature")
 # Prepositions whose object is a time or amount: asked by the number cloze instead.
 _TIME_PREPOSITIONS = frozenset(["within", "for", "after", "during", "over", "until", "per"])
@@ -278,6 +280,10 @@ def _ask(sentence: Sentence, clause: Clause, part: Part, context: Context) -> Ca
             # "given at presentation", "most common in the winter months": when
             front = f"{lead}When {before} {subject} {after} {others}?"
             answer = f"{part.word} {answer}"
+        elif part.word == "at" and answer.split()[-1].lower() in _MEASURES:
+            # "started at a low dose": at what dose, not where
+            measure = answer.split()[-1].lower()
+            front = f"{lead}At what {measure} {before} {subject} {after} {others}?"
         elif part.word in ("at", "in", "on") and clause.verb.lemma_ in _LOCATIVE:
             front = f"{lead}Where {before} {subject} {after} {others}?"
         else:
