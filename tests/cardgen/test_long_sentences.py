@@ -594,3 +594,12 @@ def test_at_a_dose_asks_at_what_dose_not_where(tmp_path: Path) -> None:
     assert not any("where" in question.lower() for question in questions), questions
     asked = ("At what dose is urate-lowering therapy with allopurinol started?", "A low dose")
     assert asked in cards
+
+
+def test_a_copula_after_a_modal_stays_in_the_question(tmp_path: Path) -> None:
+    cards = _cards(
+        tmp_path, "In gout, the serum urate may be normal during an attack, so it is not a test."
+    )
+    questions = [question for question, _ in cards]
+    assert not any("urate normal" in question for question in questions), questions
+    assert any("may the serum urate be normal" in question for question in questions), questions

@@ -37,7 +37,7 @@ def verb_group(clause: Clause) -> tuple[str, str]:
     if clause.auxiliaries:
         first, *rest = clause.auxiliaries
         tail = [r.text for r in rest] + negation + adverbs
-        if verb.lemma_ != "be" or clause.passive or rest:
+        if verb.lemma_ != "be" or clause.passive or rest or first.lemma_ != "be":
             tail.append(verb.text)
         return first.text.lower(), " ".join(tail + particle)
     if verb.lemma_ == "be":
