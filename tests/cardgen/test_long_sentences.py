@@ -603,3 +603,17 @@ def test_a_copula_after_a_modal_stays_in_the_question(tmp_path: Path) -> None:
     questions = [question for question, _ in cards]
     assert not any("urate normal" in question for question in questions), questions
     assert any("may the serum urate be normal" in question for question in questions), questions
+
+
+def test_with_caution_is_not_asked_as_a_thing(tmp_path: Path) -> None:
+    cards = _cards(
+        tmp_path,
+        "Gout is an inflammatory arthritis. For an acute flare, a non-steroidal "
+        "anti-inflammatory drug, colchicine or a short course of oral corticosteroid is "
+        "offered, chosen according to comorbidities, and colchicine should be used with "
+        "caution in renal impairment.",
+    )
+    assert not any(answer.lower().startswith("caution") for _, answer in cards), cards
+    assert any(answer == "Colchicine" and "caution" in question for question, answer in cards), (
+        cards
+    )

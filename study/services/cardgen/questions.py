@@ -263,6 +263,12 @@ def _ask(sentence: Sentence, clause: Clause, part: Part, context: Context) -> Ca
         front = f"{lead}What {before} {subject} {after} {others} {to}{part.word}?"
         return make_card("purpose", sentence, context, front, answer, clause, part)
     if role == "prep":
+        if part.word == "with" and strip_article(answer).lower().split()[:1] in (
+            ["caution"],
+            ["care"],
+        ):
+            # "used with caution in X" says how: "What is used with caution in X?" asks it
+            return None
         if part.people:
             head = (
                 "whom"
