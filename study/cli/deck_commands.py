@@ -71,8 +71,8 @@ def decks(options: Options, as_json: bool) -> None:
     from study.services.overview import overview
 
     with opened(options, read_only=True) as workspace:
-        with workspace.database.reader() as reader:
-            tree = overview(reader, workspace.learner_id, workspace.settings, workspace.today())
+        with workspace.database.store() as store:
+            tree = overview(store, workspace.learner_id, workspace.settings, workspace.today())
         notes = replaced_bundled_decks(workspace.database)
     for note in notes:
         say(f"note: {note}", err=True)

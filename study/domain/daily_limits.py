@@ -3,12 +3,12 @@
 A deck's limit counts its child decks too (``A`` counts what ``A::B`` showed), and a
 card fits only while its deck and every deck above it have room. Limits form a tree, so
 the cards they let through do not depend on the order they are taken in. Pure: the
-answers done today are read by :func:`study.services.queue.done_today` and passed in.
+answers done today are read by the store (:mod:`study.storage.store`) and passed in.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 
 from study.domain.config import Settings
 from study.domain.decks import SEPARATOR
@@ -97,28 +97,20 @@ class Budget:
     ) -> None:
         """``deck_ids`` are the decks in scope (None: all of ``decks``, every deck as
         ``{id: name}``); ``done`` is today's answers per deck that ``limit`` counts
-        (:func:`study.services.queue.done_today`)."""
+        (the store's ``done_today``)."""
         ancestors = deck_ancestors(decks, settings.deck_limits)
         self.limit = DailyLimit.today(settings, ancestors, done, limit)
         in_scope = set(deck_ids) if deck_ids is not None else set(decks)
-        self.names = [(name, deck_id) for deck_id, name in decks.items() if deck_id in in_scope]
         # The decks in scope that can still take a card: none left, nothing more to read.
         self.open = {d for d in decks if d in in_scope and self.limit.room(d)}
 
-    def all_closed(self, deck_ids: list[str]) -> bool:
+    def all_closed(self, deck_ids: Collection[str]) -> bool:
         """Whether none of ``deck_ids`` can take another card."""
         return not self.open.intersection(deck_ids)
 
     def exhausted(self) -> bool:
         """Whether every deck in scope has used up its limit (or one above it has)."""
         return not self.open
-
-    def name_groups(self) -> list[list[str]]:
-        """The decks in scope by name (decks sharing a name together), in name order."""
-        groups: dict[str, list[str]] = {}
-        for name, deck_id in self.names:
-            groups.setdefault(name, []).append(deck_id)
-        return list(groups.values())
 
     def take(self, deck_id: str) -> bool:
         """Count one card of ``deck_id`` if it and every deck above it have room."""

@@ -10,6 +10,7 @@ These functions convert them, so plain SQL statements bind what the columns hold
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 from typing import Any
@@ -36,6 +37,21 @@ class ReviewKind(StrEnum):
     def of_code(cls, code: int) -> ReviewKind:
         """The kind a stored code stands for."""
         return _KINDS[code]
+
+
+@dataclass(frozen=True)
+class Today:
+    """Work done today: cards graded (drills included), correct answers, time, and the
+    new cards seen."""
+
+    reviews: int = 0
+    correct: int = 0
+    time_ms: int = 0
+    new_seen: int = 0
+
+    @property
+    def correct_percent(self) -> float:
+        return 100.0 * self.correct / self.reviews if self.reviews else 0.0
 
 
 _KINDS = tuple(ReviewKind)  # a code is the kind's position: never reorder, only append

@@ -21,6 +21,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from study.domain.decks.writing import write_deck_text
+from study.domain.review_log import ReviewKind
 from study.domain.scheduling import Schedule
 from study.services.library import import_deck_files
 from study.storage.database import Database
@@ -37,7 +38,7 @@ class UndoneAction:
 
     card_id: str
     action: str
-    kind: str
+    kind: ReviewKind
     file: str = ""
     text: str = ""
 
@@ -50,7 +51,7 @@ def record_action(
     *,
     today: date,
     now: datetime,
-    kind: str,
+    kind: ReviewKind,
     file: str = "",
     text: str = "",
 ) -> int:
@@ -115,7 +116,7 @@ def undo_action(session: Session, action_id: int, now: datetime) -> UndoneAction
     return UndoneAction(
         action.card_id,
         action.action,
-        before.get("kind", "review"),
+        ReviewKind(before.get("kind", ReviewKind.REVIEW)),
         before.get("file", ""),
         before.get("text", ""),
     )

@@ -24,12 +24,12 @@ from study.domain.decks.reading import load_deck
 from study.domain.decks.writing import mark_note_edited, write_deck_text
 from study.domain.errors import UserError
 from study.domain.review_log import ReviewKind, cancelled_ids
-from study.services.queue import TAG_MATCH, buried_sql
 from study.services.stats import state_expression
 from study.storage.cards import CardRow, card_row, set_flags
 from study.storage.decks import deck_materials
 from study.storage.errors import NotFoundError
 from study.storage.models import Card, CardState, Deck, Note, Review
+from study.storage.store import TAG_MATCH, buried_sql
 
 STATE_ALIAS = "state"  # the learner's card_state row, outer-joined, as the SQL names it
 FILTER_STATES = (

@@ -2,10 +2,11 @@
 
 Loading SQLAlchemy, SQLModel and the schema takes about a third of a second: more than
 a bare Textual app needs to start at all. So on an SQLite database, ``study review``
-first reads today's :class:`~study.services.queue.Plan` with the standard library's sqlite3,
-through the same :mod:`study.services.queue` code a session uses, and draws its first card; then
-it opens the workspace and the session takes over that very plan (issue 9). ``study``
-draws its deck list the same way (:func:`study.services.overview.overview` is plain SQL too).
+first reads today's :class:`~study.services.queue.Plan` with the standard library's sqlite3
+(:class:`study.storage.store.SqliteStore`: the store a session reads through SQLAlchemy,
+with the very same statements), through the same :mod:`study.services.queue` code a
+session uses, and draws its first card; then it opens the workspace and the session takes
+over that very plan (issue 9). ``study`` draws its deck list the same way.
 
 This path is taken only when nothing has to be written first: the database exists at
 this study's schema version, the learner exists, no bundled deck is due for import, and
@@ -15,14 +16,13 @@ None and the ordinary start runs: it creates, migrates, imports and reports erro
 
 from __future__ import annotations
 
-import re
 import sqlite3
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from contextlib import closing
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from study.domain.cards import CardContent
 from study.domain.clock import study_day
@@ -36,10 +36,10 @@ from study.services.queue import (
     GradePreview,
     Plan,
     Queue,
-    card_contents,
     grade_previews,
     plan_queue,
 )
+from study.storage.store import SqliteStore, Store
 from study.storage.version import SCHEMA_VERSION
 
 _BUSY_TIMEOUT_S = 10.0  # as the app's own connections wait for a writer
@@ -56,37 +56,6 @@ class FirstView:
     card: CardContent
     previews: dict[int, GradePreview]
     title: str
-
-
-class SqliteReader:
-    """Runs :mod:`study.services.queue`'s statements on a sqlite3 connection.
-
-    Values are stored as SQLAlchemy stores them on SQLite (dates as ISO text, booleans
-    as 0/1), and a list becomes one placeholder per item for ``IN :name``.
-    """
-
-    def __init__(self, connection: sqlite3.Connection) -> None:
-        self.connection = connection
-
-    def rows(self, sql: str, params: dict[str, Any]) -> Iterator[tuple[Any, ...]]:
-        values: dict[str, Any] = {}
-        for name, value in params.items():
-            if isinstance(value, list):
-                names = [f"{name}_{i}" for i in range(len(value))]
-                placeholders = "(" + ", ".join(":" + n for n in names) + ")"
-                sql = re.sub(rf"(?<!:):{name}\b", placeholders, sql)
-                values.update(zip(names, map(_stored, value), strict=True))
-            else:
-                values[name] = _stored(value)
-        yield from self.connection.execute(sql, values)
-
-
-def _stored(value: Any) -> Any:
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, bool):
-        return int(value)
-    return value
 
 
 def sqlite_file(url: str) -> Path | None:
@@ -116,20 +85,20 @@ def read_first_view(
     ordinary start.
     """
 
-    def read(reader: SqliteReader, learner_id: int) -> FirstView | None:
+    def read(store: Store, learner_id: int) -> FirstView | None:
         nonlocal scope
         if decks:
-            known = [(row[0], row[1]) for row in reader.rows(_LIVE_DECKS, {"no": False})]
+            known = store.live_decks()
             found = [decks_matching(known, query) for query in decks]
             if any(ids is None for ids in found):
                 return None
             scope = DeckScope(sorted({i for ids in found for i in ids or ()}), scope.tag)
         today = study_day(now, settings.zone, settings.day_starts_at)
-        plan = plan_queue(reader, learner_id, settings, scope, today, cram=cram)
+        plan = plan_queue(store, learner_id, settings, scope, today, cram=cram)
         queue = Queue.start(plan, cram=cram)
         if queue.current is None:
             return None  # the end of the day's work: the session's summary says what is next
-        card = card_contents(reader, [queue.current.card_id]).get(queue.current.card_id)
+        card = store.card_contents([queue.current.card_id]).get(queue.current.card_id)
         if card is None:
             return None
         return FirstView(
@@ -137,8 +106,8 @@ def read_first_view(
             scope=scope,
             queue=queue,
             card=card,
-            previews=grade_previews(reader, learner_id, queue.current, Policy.of(settings), today),
-            title=scope_title(reader, scope.deck_ids, scope.tag),
+            previews=grade_previews(store, learner_id, queue.current, Policy.of(settings), today),
+            title=scope_title(store, scope.deck_ids, scope.tag),
         )
 
     return _read_ready(url, profile, read)
@@ -147,15 +116,15 @@ def read_first_view(
 def read_first_home(url: str, profile: str, settings: Settings, now: datetime) -> Overview | None:
     """The deck list of ``study``, or None when the ordinary start must run."""
 
-    def read(reader: SqliteReader, learner_id: int) -> Overview:
+    def read(store: Store, learner_id: int) -> Overview:
         today = study_day(now, settings.zone, settings.day_starts_at)
-        return overview(reader, learner_id, settings, today)
+        return overview(store, learner_id, settings, today)
 
     return _read_ready(url, profile, read)
 
 
-def _read_ready(url: str, profile: str, read: Callable[[SqliteReader, int], T | None]) -> T | None:
-    """``read(reader, learner id)`` in one read transaction on the SQLite file of ``url``,
+def _read_ready(url: str, profile: str, read: Callable[[Store, int], T | None]) -> T | None:
+    """``read(store, learner id)`` in one read transaction on the SQLite file of ``url``,
     if nothing has to be written first; None otherwise, and on any error."""
     path = sqlite_file(url)
     if path is None or not path.is_file():
@@ -165,29 +134,18 @@ def _read_ready(url: str, profile: str, read: Callable[[SqliteReader, int], T | 
             sqlite3.connect(path, timeout=_BUSY_TIMEOUT_S, isolation_level=None)
         ) as connection:
             connection.execute("BEGIN")  # one snapshot for every read
-            learner_id = _ready(connection, profile)
-            return None if learner_id is None else read(SqliteReader(connection), learner_id)
+            store = SqliteStore(connection)
+            learner_id = _ready(store, profile)
+            return None if learner_id is None else read(store, learner_id)
     except (sqlite3.Error, OSError, ValueError, DeckError):
         return None
 
 
-def _ready(connection: sqlite3.Connection, profile: str) -> int | None:
+def _ready(store: Store, profile: str) -> int | None:
     """The learner's id, when the database needs no migration, no bundled deck import
     and no new profile: what the ordinary start would otherwise write first."""
-    version = connection.execute("SELECT version FROM schema_info").fetchone()
-    if version is None or version[0] != SCHEMA_VERSION:
+    if store.schema_version() != SCHEMA_VERSION:
         return None  # to be created or migrated
-    # As study.services.library counts them: a bundled deck replaced by the learner's
-    # file is not stale.
-    versions = dict(
-        connection.execute(
-            "SELECT id, CASE WHEN bundled THEN version ELSE 2147483647 END FROM deck"
-        ).fetchall()
-    )
-    if stale_bundled_decks(bundled_deck_files(), versions):
+    if stale_bundled_decks(bundled_deck_files(), store.deck_versions()):
         return None  # a bundled deck to import first
-    learner = connection.execute("SELECT id FROM learner WHERE name = ?", (profile,)).fetchone()
-    return None if learner is None else int(learner[0])
-
-
-_LIVE_DECKS = "SELECT id, name FROM deck WHERE retired = :no ORDER BY name"
+    return store.learner_id(profile)

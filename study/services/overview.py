@@ -1,10 +1,11 @@
 """What the home screen shows: each deck's cards for today, today's work, and the streak.
 
-A service of the core (no textual, no SQLAlchemy): plain SQL read through a
-:class:`study.services.queue.Reader`, so ``study`` can draw the deck list with sqlite3 before
-SQLAlchemy has loaded (:mod:`study.services.first_card`). Per-deck figures, then the daily limits
-applied the way :mod:`study.services.session` applies them, so the count beside a deck is the
-number of cards a session on that deck would show. A deck's limit counts its child decks
+A service of the core (no textual, no SQLAlchemy): read through the store
+(:mod:`study.storage.store`), so ``study`` can draw the deck list with sqlite3 before
+SQLAlchemy has loaded (:mod:`study.services.first_card`). Per-deck figures are the queue
+builder run with a counting sink (:func:`study.services.queue.available_today`), then the
+daily limits applied the way the session's plan applies them, so the count beside a deck
+is the number of cards a session on that deck would show. A deck's limit counts its child decks
 too, and a deck's count is also held back by the limits of the decks above it.
 Limits form a tree, so the number of cards they let through does not depend on the
 order the session picks them in; applying them to per-deck totals gives the same figure.
@@ -19,16 +20,11 @@ from datetime import date
 from study.domain.config import Settings
 from study.domain.daily_limits import DailyLimit, deck_ancestors
 from study.domain.decks import SEPARATOR
-from study.domain.review_log import NOT_CANCELLED, ReviewKind, day_number
-from study.domain.sm2 import PASSING_GRADE
+from study.domain.queue_builder import Available
+from study.domain.review_log import ReviewKind, Today
 from study.domain.streak import current_streak
-from study.services.queue import (
-    Available,
-    Counts,
-    Reader,
-    available_today,
-    done_today,
-)
+from study.services.queue import Counts, available_today
+from study.storage.store import Store
 
 
 @dataclass
@@ -46,20 +42,6 @@ class DeckNode:
     counts: Counts = field(default_factory=Counts)
     cards: int = 0  # cards in the subtree that are not retired, suspended ones included
     children: list[DeckNode] = field(default_factory=list)
-
-
-@dataclass(frozen=True)
-class Today:
-    """Work done today: cards graded (drills included), correct answers, time."""
-
-    reviews: int = 0
-    correct: int = 0
-    time_ms: int = 0
-    new_seen: int = 0
-
-    @property
-    def correct_percent(self) -> float:
-        return 100.0 * self.correct / self.reviews if self.reviews else 0.0
 
 
 @dataclass(frozen=True)
@@ -92,24 +74,20 @@ class _Deck:
     name: str
 
 
-_DECKS = "SELECT id, name, retired FROM deck ORDER BY name, id"
-_CARD_TOTALS = "SELECT deck_id, COUNT(*) FROM card WHERE retired = :no GROUP BY deck_id"
-
-
-def overview(reader: Reader, learner_id: int, settings: Settings, today: date) -> Overview:
+def overview(store: Store, learner_id: int, settings: Settings, today: date) -> Overview:
     """The deck tree with today's counts, today's work and the study streak."""
-    rows = list(reader.rows(_DECKS, {}))
+    rows = store.decks()
     decks = [_Deck(deck_id, name) for deck_id, name, retired in rows if not retired]
-    cards = {deck_id: int(n) for deck_id, n in reader.rows(_CARD_TOTALS, {"no": False})}
+    cards = store.card_totals()
     ancestors = deck_ancestors({deck_id: name for deck_id, name, _ in rows}, settings.deck_limits)
     limits = _Limits(
         settings,
         ancestors,
-        done_today(reader, learner_id, today, (ReviewKind.NEW,)),
-        done_today(reader, learner_id, today, (ReviewKind.REVIEW,)),
+        store.done_today(learner_id, today, (ReviewKind.NEW,)),
+        store.done_today(learner_id, today, (ReviewKind.REVIEW,)),
     )
     raw = available_today(
-        reader,
+        store,
         learner_id,
         settings,
         today,
@@ -126,8 +104,8 @@ def overview(reader: Reader, learner_id: int, settings: Settings, today: date) -
         decks=roots,
         all_counts=limits.apply(every, raw),
         cards=sum(cards.get(d, 0) for d in every),
-        done=today_work(reader, learner_id, today),
-        streak=streak(reader, learner_id, today),
+        done=store.today_work(learner_id, today),
+        streak=streak(store, learner_id, today),
     )
 
 
@@ -182,63 +160,21 @@ class _Limits:
         )
 
 
-_TODAY_WORK = (
-    "SELECT COUNT(*), COALESCE(SUM(CASE WHEN review.grade >= :passing THEN 1 ELSE 0 END), 0), "
-    "COALESCE(SUM(review.answer_ms), 0), "
-    "COALESCE(SUM(CASE WHEN review.kind = :new THEN 1 ELSE 0 END), 0) "
-    "FROM review WHERE review.learner_id = :learner_id AND review.study_day = :day "
-    "AND review.kind <> :undo AND " + NOT_CANCELLED
-)
-_STUDIED_ON = (
-    "SELECT 1 FROM review WHERE review.learner_id = :learner_id AND review.study_day = :day "
-    "AND review.kind <> :undo AND " + NOT_CANCELLED + " LIMIT 1"
-)
-# The log's kind codes and day numbers (study.domain.review_log), bound with every statement.
-_CODES = {"new": ReviewKind.NEW.code, "undo": ReviewKind.UNDO.code}
-_TAGS = (
-    "SELECT note_tag.tag, COUNT(DISTINCT note_tag.note_id) FROM note_tag "
-    "JOIN note ON note.id = note_tag.note_id WHERE note.retired = :no "
-    "GROUP BY note_tag.tag ORDER BY note_tag.tag"
-)
-_DECK_NAMES = "SELECT name FROM deck WHERE id IN :deck_ids"
-
-
-def today_work(reader: Reader, learner_id: int, today: date) -> Today:
-    """Grades given today (drills and cram included; cancelled ones and undo records not)."""
-    params = {"learner_id": learner_id, "day": day_number(today), "passing": PASSING_GRADE}
-    params.update(_CODES)
-    reviews, correct, time_ms, new_seen = next(reader.rows(_TODAY_WORK, params))
-    return Today(
-        reviews=int(reviews), correct=int(correct), time_ms=int(time_ms), new_seen=int(new_seen)
-    )
-
-
-def streak(reader: Reader, learner_id: int, today: date) -> int:
+def streak(store: Store, learner_id: int, today: date) -> int:
     """The learner's current streak (:func:`study.domain.streak.current_streak`).
 
     One indexed lookup per day of the run, so a three-year streak over a million
     reviews costs a thousand small reads, not a scan of the history.
     """
-
-    def studied_on(day: date) -> bool:
-        params = {"learner_id": learner_id, "day": day_number(day), **_CODES}
-        return next(reader.rows(_STUDIED_ON, params), None) is not None
-
-    return current_streak(studied_on, today)
+    return current_streak(lambda day: store.studied_on(learner_id, day), today)
 
 
-def tags(reader: Reader) -> list[tuple[str, int]]:
-    """Every tag of a card that is not retired, with its number of notes, by name."""
-    return [(tag, int(n)) for tag, n in reader.rows(_TAGS, {"no": False})]
-
-
-def scope_title(reader: Reader, deck_ids: Sequence[str] | None, tag: str | None) -> str:
+def scope_title(store: Store, deck_ids: Sequence[str] | None, tag: str | None) -> str:
     """A short name for what a session studies: ``Cardiology``, ``3 decks``, ``tag hip``."""
     if deck_ids is None:
         title = "All decks"
     else:
-        rows = reader.rows(_DECK_NAMES, {"deck_ids": list(deck_ids)})
-        names = sorted(row[0] for row in rows)
+        names = sorted(store.deck_names(deck_ids))
         # A deck chosen with its children: the parent's name says it all.
         roots = [n for n in names if not any(n.startswith(o + SEPARATOR) for o in names)]
         title = roots[0] if len(roots) == 1 else f"{len(names)} decks"

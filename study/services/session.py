@@ -80,14 +80,13 @@ from study.services.queue import (
     Plan,
     Queue,
     Waiting,
-    card_contents,
     grade_previews,
     next_study_day,
     plan_queue,
     waiting,
 )
 from study.storage.cards import set_flags
-from study.storage.database import Database, DirectConnection, SqlReader
+from study.storage.database import Database, DirectConnection
 from study.storage.learners import lock_learner
 from study.storage.models import Review, ReviewUndo
 from study.storage.schedules import (
@@ -180,14 +179,9 @@ class StudySession:
 
     def _read_plan(self) -> Plan:
         today = self._today()
-        with self.database.session() as session:
+        with self.database.store() as store:
             return plan_queue(
-                SqlReader(session.connection()),
-                self.learner_id,
-                self.settings,
-                self.scope,
-                today,
-                cram=self.cram,
+                store, self.learner_id, self.settings, self.scope, today, cram=self.cram
             )
 
     def _advance(self) -> None:
@@ -211,13 +205,13 @@ class StudySession:
             # Read the next cards of the queue with this one: one query per few dozen cards.
             upcoming = self.queue.upcoming(32)
             wanted = [card_id, *(c for c in upcoming if c not in self._content_cache)]
-            with self.database.session() as session:
-                self._content_cache.update(card_contents(SqlReader(session.connection()), wanted))
+            with self.database.store() as store:
+                self._content_cache.update(store.card_contents(wanted))
             content = self._content_cache[card_id]
         return content
 
     @property
-    def current_kind(self) -> str | None:
+    def current_kind(self) -> ReviewKind | None:
         """new, review, drill or cram."""
         return self.queue.current.kind if self.queue.current else None
 
@@ -229,13 +223,9 @@ class StudySession:
         """For each grade, what it would do to the current card."""
         if self.queue.current is None:
             return {}
-        with self.database.session() as session:
+        with self.database.store() as store:
             return grade_previews(
-                SqlReader(session.connection()),
-                self.learner_id,
-                self.queue.current,
-                self.policy,
-                self.today,
+                store, self.learner_id, self.queue.current, self.policy, self.today
             )
 
     # ------------------------------------------------------------ grading
@@ -390,14 +380,14 @@ class StudySession:
         self._graded = [g for g in self._graded if g[0] != review_id]
         return card_id
 
-    def _kind_for(self, review_id: int) -> str:
+    def _kind_for(self, review_id: int) -> ReviewKind:
         # The undone grade says what the card was: a drill comes back as a drill, never
         # as a second scheduled review of the day.
         if self.cram:
             return ReviewKind.CRAM
         with self.database.session() as session:
             review = session.get(Review, review_id)
-        return review.kind if review is not None else ReviewKind.REVIEW
+        return ReviewKind(review.kind) if review is not None else ReviewKind.REVIEW
 
     def _cancel_last(self, session: Session) -> tuple[int, str] | None:
         lock_learner(session, self.learner_id)
@@ -547,9 +537,8 @@ class StudySession:
 
     def summary(self) -> Summary:
         """Cards studied, correct answers, time, and when the next card is due."""
-        with self.database.session() as session:
-            reader = SqlReader(session.connection())
-            held = waiting(reader, self.learner_id, self.settings, self.scope, self.today)
+        with self.database.store() as store:
+            held = waiting(store, self.learner_id, self.settings, self.scope, self.today)
         return Summary(
             studied=len({card_id for _, card_id, _, _ in self._graded}),
             correct=sum(1 for _, _, g, _ in self._graded if g >= sm2.PASSING_GRADE),
@@ -565,9 +554,8 @@ class StudySession:
         Reviews still due today (left over by the daily limit, or buried) and new cards
         left over make tomorrow a study day; otherwise the earliest due date.
         """
-        with self.database.session() as session:
-            reader = SqlReader(session.connection())
-            return next_study_day(reader, self.learner_id, self.scope, self.today)
+        with self.database.store() as store:
+            return next_study_day(store, self.learner_id, self.scope, self.today)
 
 
 def _last_undoable(session: Session, learner_id: int, today: date) -> Review | None:

@@ -34,6 +34,7 @@ from sqlmodel import Session, SQLModel
 from study.domain.errors import StorageError as StorageError
 from study.domain.errors import UserError
 from study.storage import compact_log, models
+from study.storage.store import Store
 from study.storage.version import SCHEMA_VERSION as SCHEMA_VERSION
 
 BUSY_TIMEOUT_MS = 10_000
@@ -280,8 +281,9 @@ class _CoreConnection(DirectConnection):
 _PARAMETER = re.compile(r"(?<!:):(\w+)")
 
 
-class SqlReader:
-    """Runs :mod:`study.services.queue`'s plain SQL on a SQLAlchemy connection, on any database.
+class SqlStore(Store):
+    """The store (:class:`study.storage.store.Store`) on a SQLAlchemy connection, on any
+    database: the very statements the first screen runs with sqlite3.
 
     Each value is bound with the type SQLAlchemy infers from it (a date as a ``Date``, a
     list expanded for ``IN``), so the dialect stores and compares it as its columns do.
@@ -323,11 +325,11 @@ class Database:
         return Session(self.read_engine, expire_on_commit=False)
 
     @contextmanager
-    def reader(self) -> Iterator[SqlReader]:
-        """One read transaction for plain SQL (:mod:`study.services.queue`,
-        :mod:`study.services.overview`)."""
+    def store(self) -> Iterator[SqlStore]:
+        """One read transaction of the store (:mod:`study.storage.store`: the queue, the
+        home screen)."""
         with self.session() as session:
-            yield SqlReader(session.connection())
+            yield SqlStore(session.connection())
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:

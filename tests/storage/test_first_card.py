@@ -24,7 +24,7 @@ from study.domain.clock import FixedClock, study_day
 from study.domain.config import DeckLimits, Settings
 from study.domain.decks import decks_matching
 from study.services import first_card
-from study.services.first_card import FirstView, SqliteReader, read_first_view, sqlite_file
+from study.services.first_card import FirstView, read_first_view, sqlite_file
 from study.services.library import import_deck_files, sync_bundled_decks
 from study.services.overview import overview, scope_title
 from study.services.queue import DeckScope
@@ -32,6 +32,7 @@ from study.services.session import StudySession
 from study.storage.database import Database, open_database
 from study.storage.decks import resolve_decks
 from study.storage.learners import get_or_create_learner
+from study.storage.store import SqliteStore
 from tests.conftest import START, ZONE, DeckFactory, basic, cloze
 
 SETTINGS = Settings(timezone=ZONE, new_per_day=4, reviews_per_day=6, drill_gap=2)
@@ -104,8 +105,8 @@ def _agree(
 def _home_agrees(database: Database, learner_id: int, clock: FixedClock) -> None:
     """Each line of the deck list counts what a session started there would show."""
     today = study_day(clock.now(), SETTINGS.zone)
-    with database.reader() as reader:
-        home = overview(reader, learner_id, SETTINGS, today)
+    with database.store() as store:
+        home = overview(store, learner_id, SETTINGS, today)
     nodes = list(home.decks)
     while nodes:
         node = nodes.pop()
@@ -232,22 +233,22 @@ def test_it_declines_when_nothing_is_left_today(collection: tuple[Database, int,
     assert _fast(path, clock, DeckScope()) is not None
 
 
-def test_the_sqlite_reader_binds_lists_dates_and_booleans_as_sqlalchemy_stores_them(
+def test_the_sqlite_store_binds_lists_dates_and_booleans_as_sqlalchemy_stores_them(
     collection: tuple[Database, int, Path],
 ) -> None:
     _, _, path = collection
     today = study_day(START, SETTINGS.zone)
     with sqlite3.connect(path) as connection:
-        reader = SqliteReader(connection)
-        rows = reader.rows(
+        store = SqliteStore(connection)
+        rows = store.rows(
             "SELECT id FROM card WHERE deck_id IN :decks AND retired = :no ORDER BY id",
             {"decks": ["med", "pharm"], "no": False},
         )
         assert [r[0] for r in rows][:2] == ["med-1", "med-2"]
         assert list(
-            reader.rows("SELECT :day, :day < :later", {"day": today, "later": today + timedelta(1)})
+            store.rows("SELECT :day, :day < :later", {"day": today, "later": today + timedelta(1)})
         ) == [(today.isoformat(), 1)]
-        assert list(reader.rows("SELECT count(*) FROM card WHERE id IN :none", {"none": []})) == [
+        assert list(store.rows("SELECT count(*) FROM card WHERE id IN :none", {"none": []})) == [
             (0,)
         ]
 
@@ -273,8 +274,8 @@ def test_decks_asked_by_name_are_resolved_as_the_cli_resolves_them(
             {i for query in ("medicine", "pharm") for i in resolve_decks(session, query)}
         )
     assert first.scope.deck_ids == expected == ["cardio", "med", "pharm"]
-    with database.reader() as reader:
-        assert first.title == scope_title(reader, first.scope.deck_ids, None)
+    with database.store() as store:
+        assert first.title == scope_title(store, first.scope.deck_ids, None)
     _agree(database, learner_id, path, clock, first.scope)
     unknown = ("medicine", "no such deck")
     assert (

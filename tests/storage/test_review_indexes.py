@@ -7,9 +7,9 @@ from datetime import date
 
 import pytest
 
-from study.services.queue import _DONE_TODAY
 from study.storage.database import Database
 from study.storage.models import Review, ReviewUndo
+from study.storage.store import _DONE_TODAY
 
 pytestmark = pytest.mark.sqlite_only  # SQLite's EXPLAIN QUERY PLAN
 

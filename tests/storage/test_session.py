@@ -845,8 +845,8 @@ def test_a_card_set_aside_gives_its_place_in_the_daily_limit_as_home_counts_it(
     session.suspend()
     session.bury()
     assert session.counts().new == 3  # two more new cards come in, as on the home screen
-    with h.database.reader() as reader:
-        home = overview(reader, h.learner_id, h.settings, h.today)
+    with h.database.store() as store:
+        home = overview(store, h.learner_id, h.settings, h.today)
     assert home.all_counts.new == session.counts().new
     shown = []
     while (content := session.current()) is not None:

@@ -25,7 +25,7 @@ from study.services.browse import (
     source_passage,
 )
 from study.services.library import import_deck_files
-from study.services.overview import Overview, overview, streak, today_work
+from study.services.overview import Overview, overview, streak
 from study.services.session import StudySession
 from study.services.workspace import Workspace
 from study.storage.models import Material, Review
@@ -61,8 +61,8 @@ def tree_workspace(tmp_path: Path, clock: FixedClock, settings: Settings) -> Wor
 
 
 def read(workspace: Workspace) -> Overview:
-    with workspace.database.reader() as reader:
-        return overview(reader, workspace.learner_id, workspace.settings, workspace.today())
+    with workspace.database.store() as store:
+        return overview(store, workspace.learner_id, workspace.settings, workspace.today())
 
 
 def session_new_cards(workspace: Workspace, deck_ids: list[str] | None) -> int:
@@ -180,8 +180,8 @@ def log_workspace(tmp_path: Path, clock: FixedClock) -> Workspace:
 
 
 def current_streak(workspace: Workspace) -> int:
-    with workspace.database.reader() as reader:
-        return streak(reader, workspace.learner_id, workspace.today())
+    with workspace.database.store() as store:
+        return streak(store, workspace.learner_id, workspace.today())
 
 
 def test_streak_counts_back_from_today(log_workspace: Workspace) -> None:
@@ -205,8 +205,8 @@ def test_a_day_whose_only_grade_was_undone_breaks_the_streak(log_workspace: Work
     yesterday = today - timedelta(1)
     add_reviews(log_workspace, [today, yesterday, today - timedelta(2)], undone={yesterday})
     assert current_streak(log_workspace) == 1
-    with log_workspace.database.reader() as reader:
-        assert today_work(reader, log_workspace.learner_id, yesterday).reviews == 0
+    with log_workspace.database.store() as store:
+        assert store.today_work(log_workspace.learner_id, yesterday).reviews == 0
 
 
 def test_a_long_streak_is_counted_past_the_first_window(log_workspace: Workspace) -> None:
@@ -383,9 +383,9 @@ def test_a_session_is_named_after_its_decks_and_tag(tmp_path: Path, clock: Fixed
     from study.services.overview import scope_title
 
     workspace = tree_workspace(tmp_path, clock, Settings(timezone="UTC"))
-    with workspace.database.reader() as reader:
-        assert scope_title(reader, None, None) == "All decks"
-        assert scope_title(reader, ["parent", "a", "b"], None) == "Parent"
-        assert scope_title(reader, ["a"], "hip") == "Parent::A · tag hip"
-        assert scope_title(reader, ["a", "other"], None) == "2 decks"
-        assert scope_title(reader, None, "hip") == "tag hip"
+    with workspace.database.store() as store:
+        assert scope_title(store, None, None) == "All decks"
+        assert scope_title(store, ["parent", "a", "b"], None) == "Parent"
+        assert scope_title(store, ["a"], "hip") == "Parent::A · tag hip"
+        assert scope_title(store, ["a", "other"], None) == "2 decks"
+        assert scope_title(store, None, "hip") == "tag hip"

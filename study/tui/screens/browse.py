@@ -27,7 +27,6 @@ from study.services.browse import (
     browse,
     change_cards,
 )
-from study.services.overview import tags
 from study.storage.cards import CardRow, card_rows
 from study.storage.decks import list_decks
 from study.tui.widgets.footer import StudyFooter
@@ -158,8 +157,8 @@ class BrowseScreen(Screen[None]):
         def read() -> tuple[list[tuple[str, str]], list[tuple[str, int]]]:
             with ws.database.session() as session:
                 decks = [(d.id, d.name) for d in list_decks(session)]
-            with ws.database.reader() as reader:
-                return decks, tags(reader)
+            with ws.database.store() as store:
+                return decks, store.tags()
 
         try:
             decks, found = await self.study_app.run_db(read)

@@ -19,7 +19,7 @@ from textual.widgets.option_list import Option
 from study.domain.cards import printable
 from study.services.browse import HistoryEntry, Passage, history
 from study.services.library import import_deck_files
-from study.services.overview import DeckNode, tags
+from study.services.overview import DeckNode
 from study.services.queue import DeckScope
 from study.tui.host import error_message
 from study.tui.widgets.card_text import literal, passage_content
@@ -118,8 +118,8 @@ class CramDialog(_Dialog):
         ws = self.study_app.workspace
 
         def read() -> list[tuple[str, int]]:
-            with ws.database.reader() as reader:
-                return tags(reader)
+            with ws.database.store() as store:
+                return store.tags()
 
         try:
             found = await self.study_app.run_db(read)

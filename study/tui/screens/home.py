@@ -211,8 +211,8 @@ class HomeScreen(Screen[None]):
         app = self.study_app
 
         def read(ws: Workspace) -> Overview:
-            with ws.database.reader() as reader:
-                return overview(reader, ws.learner_id, ws.settings, ws.today())
+            with ws.database.store() as store:
+                return overview(store, ws.learner_id, ws.settings, ws.today())
 
         try:
             data = await app.run_db(read, await app.open_workspace())
@@ -362,8 +362,8 @@ class HomeScreen(Screen[None]):
         ws = self.study_app.workspace
 
         def read() -> Waiting:
-            with ws.database.reader() as reader:
-                return waiting(reader, ws.learner_id, ws.settings, scope, ws.today())
+            with ws.database.store() as store:
+                return waiting(store, ws.learner_id, ws.settings, scope, ws.today())
 
         try:
             found = await self.study_app.run_db(read)

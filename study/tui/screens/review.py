@@ -108,8 +108,8 @@ class ReviewScreen(CardActions):
             from study.services.session import StudySession
 
             if not self.title_text:
-                with ws.database.reader() as reader:
-                    self.title_text = scope_title(reader, self.scope.deck_ids, self.scope.tag)
+                with ws.database.store() as store:
+                    self.title_text = scope_title(store, self.scope.deck_ids, self.scope.tag)
             self.session = StudySession(
                 ws.database,
                 ws.learner_id,
