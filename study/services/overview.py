@@ -79,7 +79,8 @@ def overview(store: Store, learner_id: int, settings: Settings, today: date) -> 
     rows = store.decks()
     decks = [_Deck(deck_id, name) for deck_id, name, retired in rows if not retired]
     cards = store.card_totals()
-    ancestors = deck_ancestors({deck_id: name for deck_id, name, _ in rows}, settings.deck_limits)
+    every_deck = {deck_id: name for deck_id, name, _ in rows}
+    ancestors = deck_ancestors(every_deck, settings.deck_limits)
     limits = _Limits(
         settings,
         ancestors,
@@ -91,6 +92,7 @@ def overview(store: Store, learner_id: int, settings: Settings, today: date) -> 
         learner_id,
         settings,
         today,
+        every_deck,
         new_caps=limits.new.caps(),
         due_caps=limits.review.caps(),
     )

@@ -4,9 +4,12 @@ The rows come from the store (:mod:`study.storage.store`), the decisions from th
 builder (:mod:`study.domain.queue_builder`): :func:`plan_queue` is the builder with a
 plan sink, :func:`available_today` (the home screen's counts) the same builder with a
 counting sink. :class:`Queue` walks the plan during a sitting; :func:`grade_previews`
-says what each grade would do. No SQL here and no SQLAlchemy: ``study review`` on SQLite
-reads the first card through a sqlite3 store (:mod:`study.services.first_card`) before
-SQLAlchemy has loaded, and the session then takes over the very same :class:`Plan`.
+says what each grade would do. The builder's ``DeckScope``, ``Pending``, ``Plan`` and
+``Waiting`` are re-exported: the session, the screens and the CLI take them from here.
+
+No SQL here and no SQLAlchemy: ``study review`` on SQLite reads the first card through
+a sqlite3 store (:mod:`study.services.first_card`) before SQLAlchemy has loaded, and the
+session then takes over the very same :class:`Plan`.
 
 The rules themselves are documented in :mod:`study.services.session` and docs/scheduling.md.
 """
@@ -22,21 +25,19 @@ from study.domain import sm2
 from study.domain.config import Settings
 from study.domain.queue_builder import (
     Available,
-    DeckScope,
     DueRow,
     NewRow,
-    Pending,
-    Plan,
-    Waiting,
     build_plan,
     count_available,
     cram_plan,
 )
+from study.domain.queue_builder import DeckScope as DeckScope
+from study.domain.queue_builder import Pending as Pending
+from study.domain.queue_builder import Plan as Plan
+from study.domain.queue_builder import Waiting as Waiting
 from study.domain.review_log import ReviewKind
 from study.domain.scheduling import Policy, answer
 from study.storage.store import Store
-
-__all__ = ["DeckScope", "Pending", "Plan", "Waiting"]  # used through this module too
 
 
 @dataclass(frozen=True)
@@ -103,13 +104,14 @@ def available_today(
     learner_id: int,
     settings: Settings,
     today: date,
+    decks: dict[str, str],
     new_caps: dict[str, int],
     due_caps: dict[str, int],
 ) -> Available:
-    """What each deck has for today: the builder that gathers the plan, run over every
-    deck with a counting sink (:func:`study.domain.queue_builder.count_available`), so a
-    deck list over a large collection costs about as much as starting one session."""
-    decks = {deck_id: name for deck_id, name, _ in store.decks()}
+    """What each deck of ``decks`` (every deck, ``{id: name}`` in name order) has for
+    today: the builder that gathers the plan, run over every deck with a counting sink
+    (:func:`study.domain.queue_builder.count_available`), so a deck list over a large
+    collection costs about as much as starting one session."""
     rows = _ScopeRows(store, learner_id, DeckScope(), today)
     return count_available(rows, settings, decks, new_caps, due_caps)
 
