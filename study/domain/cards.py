@@ -116,7 +116,7 @@ def join_tags(tags: tuple[str, ...] | list[str]) -> str:
 
 def tag_pattern(tag: str) -> str:
     """The LIKE pattern of notes with ``tag`` in their tags as :func:`join_tags` stores
-    them (bound as :tag of :data:`study.services.queue.TAG_MATCH`)."""
+    them (bound as :tag of :data:`study.storage.store.TAG_MATCH`)."""
     return f"% {tag} %"
 
 

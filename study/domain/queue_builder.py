@@ -152,8 +152,9 @@ def gather(rows: QueueRows, sink: Sink, groups: list[list[str]], bury_siblings: 
         if not sink.open(ReviewKind.NEW, group):
             continue
         for card_id, deck_id in new_cards(rows.new_in(group), bury_siblings):
-            if sink.take(ReviewKind.NEW, card_id, deck_id) and not sink.open(ReviewKind.NEW, group):
-                break
+            taken = sink.take(ReviewKind.NEW, card_id, deck_id)
+            if taken and not sink.open(ReviewKind.NEW, group):
+                break  # the group is full: read no further
 
 
 class PlanSink:
