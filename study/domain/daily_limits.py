@@ -38,7 +38,8 @@ class DailyLimit:
     deck: the deck's own limit minus what was done today in it and its child decks. A
     card counts against its deck and every deck above it, so it fits only while all of
     them have room. The rule of the limits, written once: the session's :class:`Budget`
-    and the home screen's counts (:mod:`study.services.overview`) both take cards through it."""
+    and the home screen's counts (:class:`study.domain.queue_builder.DeckCounts`) both take
+    cards through it."""
 
     def __init__(self, ancestors: dict[str, list[str]], left: dict[str, int]) -> None:
         self.ancestors = ancestors  # each deck with the decks above it (deck_ancestors)

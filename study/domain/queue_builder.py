@@ -22,7 +22,7 @@ from datetime import date
 from typing import Protocol
 
 from study.domain.config import Settings
-from study.domain.daily_limits import Budget
+from study.domain.daily_limits import Budget, DailyLimit, deck_ancestors
 from study.domain.review_log import ReviewKind
 
 DueRow = tuple[str, str]  # (card id, deck id)
@@ -52,6 +52,19 @@ class Plan:
     today: date
     main: list[Pending]  # due reviews with new cards spread among them (or cram cards)
     drills: list[str]  # cards already waiting for a drill from earlier today
+
+
+@dataclass(frozen=True)
+class Counts:
+    """Cards for today, or left in a session: new, learning (drills waiting), due reviews."""
+
+    new: int = 0
+    learning: int = 0
+    due: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.new + self.learning + self.due
 
 
 @dataclass(frozen=True)
@@ -245,18 +258,45 @@ def build_plan(
     return sink.plan(today)
 
 
+class DeckCounts:
+    """Today's cards of every deck as the home screen shows them: each deck's counts
+    (:class:`CountingSink`), with the daily limits of the decks above applied for any
+    set of decks (a line of the deck tree). Limits form a tree, so the cards they let
+    through do not depend on the order a session takes them in."""
+
+    def __init__(self, available: Available, new: DailyLimit, review: DailyLimit) -> None:
+        self.available = available
+        self.new = new
+        self.review = review
+
+    def of(self, deck_ids: Iterable[str]) -> Counts:
+        """The counts of a session on ``deck_ids``: each deck's cards as far as the
+        limits (its own and those above it) let them through."""
+        new, review = self.new.copy(), self.review.copy()
+        raw = self.available
+        deck_ids = list(deck_ids)
+        return Counts(
+            new=sum(new.take(d, raw.new.get(d, 0)) for d in deck_ids),
+            learning=sum(raw.learning.get(d, 0) for d in deck_ids),
+            due=sum(review.take(d, raw.due.get(d, 0)) for d in deck_ids),
+        )
+
+
 def count_available(
     rows: QueueRows,
     settings: Settings,
     decks: dict[str, str],
-    new_caps: dict[str, int],
-    due_caps: dict[str, int],
-) -> Available:
-    """What each deck of ``decks`` has for today: :func:`gather` over every deck, with a
-    :class:`CountingSink` capping each deck at ``new_caps`` / ``due_caps``."""
-    sink = CountingSink(new_caps, due_caps)
+    done: dict[ReviewKind, dict[str, int]],
+) -> DeckCounts:
+    """What each deck of ``decks`` (every deck, ``{id: name}`` in name order) has for
+    today: :func:`gather` over every deck into a :class:`CountingSink` that caps each
+    deck at what its limits leave (``done``: as for :func:`build_plan`)."""
+    ancestors = deck_ancestors(decks, settings.deck_limits)
+    new = DailyLimit.today(settings, ancestors, done[ReviewKind.NEW], "new_per_day")
+    review = DailyLimit.today(settings, ancestors, done[ReviewKind.REVIEW], "reviews_per_day")
+    sink = CountingSink(new.caps(), review.caps())
     gather(rows, sink, deck_groups(decks, None), settings.bury_siblings)
-    return sink.available()
+    return DeckCounts(sink.available(), new, review)
 
 
 def cram_plan(card_ids: Iterable[str], today: date) -> Plan:

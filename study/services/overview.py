@@ -2,13 +2,11 @@
 
 A service of the core (no textual, no SQLAlchemy): read through the store
 (:mod:`study.storage.store`), so ``study`` can draw the deck list with sqlite3 before
-SQLAlchemy has loaded (:mod:`study.services.first_card`). Per-deck figures are the queue
-builder run with a counting sink (:func:`study.services.queue.available_today`), then the
-daily limits applied the way the session's plan applies them, so the count beside a deck
-is the number of cards a session on that deck would show. A deck's limit counts its child decks
-too, and a deck's count is also held back by the limits of the decks above it.
-Limits form a tree, so the number of cards they let through does not depend on the
-order the session picks them in; applying them to per-deck totals gives the same figure.
+SQLAlchemy has loaded (:mod:`study.services.first_card`). Each line's counts are the queue
+builder run with a counting sink (:func:`study.services.queue.available_today`), with the
+daily limits of the line's decks and those above applied
+(:class:`study.domain.queue_builder.DeckCounts`), so the count beside a deck is the
+number of cards a session on that deck would show.
 """
 
 from __future__ import annotations
@@ -18,10 +16,8 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from study.domain.config import Settings
-from study.domain.daily_limits import DailyLimit, deck_ancestors
 from study.domain.decks import SEPARATOR
-from study.domain.queue_builder import Available
-from study.domain.review_log import ReviewKind, Today
+from study.domain.review_log import Today
 from study.domain.streak import current_streak
 from study.services.queue import Counts, available_today
 from study.storage.store import Store
@@ -80,31 +76,16 @@ def overview(store: Store, learner_id: int, settings: Settings, today: date) -> 
     decks = [_Deck(deck_id, name) for deck_id, name, retired in rows if not retired]
     cards = store.card_totals()
     every_deck = {deck_id: name for deck_id, name, _ in rows}
-    ancestors = deck_ancestors(every_deck, settings.deck_limits)
-    limits = _Limits(
-        settings,
-        ancestors,
-        store.done_today(learner_id, today, (ReviewKind.NEW,)),
-        store.done_today(learner_id, today, (ReviewKind.REVIEW,)),
-    )
-    raw = available_today(
-        store,
-        learner_id,
-        settings,
-        today,
-        every_deck,
-        new_caps=limits.new.caps(),
-        due_caps=limits.review.caps(),
-    )
+    counts = available_today(store, learner_id, settings, today, every_deck)
     roots = _build_tree(decks)
     for node in _walk(roots):
-        node.counts = limits.apply(node.deck_ids, raw)
+        node.counts = counts.of(node.deck_ids)
         node.cards = sum(cards.get(d, 0) for d in node.deck_ids)
     every = [d.id for d in decks]
     return Overview(
         today=today,
         decks=roots,
-        all_counts=limits.apply(every, raw),
+        all_counts=counts.of(every),
         cards=sum(cards.get(d, 0) for d in every),
         done=store.today_work(learner_id, today),
         streak=streak(store, learner_id, today),
@@ -135,31 +116,6 @@ def _build_tree(decks: list[_Deck]) -> list[DeckNode]:
             node.deck_ids.append(deck.id)
         nodes[deck.name].deck_id = deck.id
     return roots
-
-
-class _Limits:
-    """Both daily limits, applied to per-deck totals
-    (:class:`study.domain.daily_limits.DailyLimit`)."""
-
-    def __init__(
-        self,
-        settings: Settings,
-        ancestors: dict[str, list[str]],
-        done_new: dict[str, int],
-        done_review: dict[str, int],
-    ) -> None:
-        self.new = DailyLimit.today(settings, ancestors, done_new, "new_per_day")
-        self.review = DailyLimit.today(settings, ancestors, done_review, "reviews_per_day")
-
-    def apply(self, deck_ids: list[str], raw: Available) -> Counts:
-        """The counts of a session on ``deck_ids``: each deck's cards as far as the limits
-        (its own and those above it) let them through."""
-        new, review = self.new.copy(), self.review.copy()
-        return Counts(
-            new=sum(new.take(d, raw.new.get(d, 0)) for d in deck_ids),
-            learning=sum(raw.learning.get(d, 0) for d in deck_ids),
-            due=sum(review.take(d, raw.due.get(d, 0)) for d in deck_ids),
-        )
 
 
 def streak(store: Store, learner_id: int, today: date) -> int:

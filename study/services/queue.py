@@ -23,8 +23,9 @@ from datetime import date, timedelta
 
 from study.domain import sm2
 from study.domain.config import Settings
+from study.domain.queue_builder import Counts as Counts
 from study.domain.queue_builder import (
-    Available,
+    DeckCounts,
     DueRow,
     NewRow,
     build_plan,
@@ -38,19 +39,6 @@ from study.domain.queue_builder import Waiting as Waiting
 from study.domain.review_log import ReviewKind
 from study.domain.scheduling import Policy, answer
 from study.storage.store import Store
-
-
-@dataclass(frozen=True)
-class Counts:
-    """Cards for today, or left in a session: new, learning (drills waiting), due reviews."""
-
-    new: int = 0
-    learning: int = 0
-    due: int = 0
-
-    @property
-    def total(self) -> int:
-        return self.new + self.learning + self.due
 
 
 @dataclass(frozen=True)
@@ -100,20 +88,15 @@ def plan_queue(
 
 
 def available_today(
-    store: Store,
-    learner_id: int,
-    settings: Settings,
-    today: date,
-    decks: dict[str, str],
-    new_caps: dict[str, int],
-    due_caps: dict[str, int],
-) -> Available:
+    store: Store, learner_id: int, settings: Settings, today: date, decks: dict[str, str]
+) -> DeckCounts:
     """What each deck of ``decks`` (every deck, ``{id: name}`` in name order) has for
     today: the builder that gathers the plan, run over every deck with a counting sink
     (:func:`study.domain.queue_builder.count_available`), so a deck list over a large
     collection costs about as much as starting one session."""
+    done = _done_today(store, learner_id, today)
     rows = _ScopeRows(store, learner_id, DeckScope(), today)
-    return count_available(rows, settings, decks, new_caps, due_caps)
+    return count_available(rows, settings, decks, done)
 
 
 def waiting(

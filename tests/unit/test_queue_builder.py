@@ -12,8 +12,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from study.domain.config import DeckLimits, Settings
-from study.domain.daily_limits import DailyLimit, deck_ancestors
 from study.domain.queue_builder import (
+    Counts,
     DeckScope,
     DueRow,
     NewRow,
@@ -171,24 +171,18 @@ def collections(
 def test_the_counting_sink_counts_what_a_plan_of_each_deck_tree_line_holds(
     collection: tuple[Rows, Settings, dict[str, str], dict[ReviewKind, dict[str, int]]],
 ) -> None:
-    """The home screen's rule: per-deck counts, capped, then the limits above applied,
-    give for every line of the deck tree what a plan of that line holds."""
+    """The home screen's counts (per deck, capped, then the limits above applied) give
+    for every line of the deck tree what a plan of that line holds."""
     rows, settings, decks, done = collection
-    ancestors = deck_ancestors(decks, settings.deck_limits)
-    new_limit = DailyLimit.today(settings, ancestors, done[ReviewKind.NEW], "new_per_day")
-    due_limit = DailyLimit.today(settings, ancestors, done[ReviewKind.REVIEW], "reviews_per_day")
-    counts = count_available(rows, settings, decks, new_limit.caps(), due_limit.caps())
+    counts = count_available(rows, settings, decks, done)
     # Every line of the deck tree: each deck, and each parent that is only a name prefix.
     lines = {"::".join(name.split("::")[:i]) for name in decks.values() for i in (1, 2, 3)}
     for name in lines:
         line = [d for d, other in decks.items() if other == name or other.startswith(name + "::")]
         scoped = Rows(rows.drill_rows, rows.due_rows, rows.new_rows, scope=set(line))
         plan = build_plan(scoped, settings, DeckScope(line), decks, done, TODAY)
-        new, due = new_limit.copy(), due_limit.copy()
-        assert sum(new.take(d, counts.new.get(d, 0)) for d in line) == sum(
-            p.kind == ReviewKind.NEW for p in plan.main
-        )
-        assert sum(due.take(d, counts.due.get(d, 0)) for d in line) == sum(
-            p.kind == ReviewKind.REVIEW for p in plan.main
-        )
-        assert sum(counts.learning.get(d, 0) for d in line) == len(plan.drills)
+        assert counts.of(line) == Counts(
+            new=sum(p.kind == ReviewKind.NEW for p in plan.main),
+            learning=len(plan.drills),
+            due=sum(p.kind == ReviewKind.REVIEW for p in plan.main),
+        ), name
