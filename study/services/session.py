@@ -64,7 +64,7 @@ from study.domain.clock import Clock, study_day
 from study.domain.config import Settings
 from study.domain.review_log import ReviewKind
 from study.domain.review_undo import restored, undo_record
-from study.domain.scheduling import NEW_CARD, Policy, ReviewEntry, Schedule, answer
+from study.domain.scheduling import NEW_CARD, Answer, Policy, ReviewEntry, Schedule, answer
 from study.services.actions import (
     action_is_later,
     last_action,
@@ -103,13 +103,11 @@ from study.storage.schedules import (
 
 @dataclass(frozen=True)
 class GradeOutcome:
-    """What grading did: the review id, and what the learner should be told."""
+    """What grading did: the review it logged, and the :class:`Answer` it recorded (whether
+    the card comes back today, became a leech, its next due day)."""
 
     review_id: int
-    comes_back_today: bool
-    became_leech: bool
-    suspended_as_leech: bool
-    next_due: date | None
+    answer: Answer
 
 
 @dataclass(frozen=True)
@@ -249,7 +247,7 @@ class StudySession:
         self._history.append(_Graded(outcome.review_id, snapshot))
         self._graded.append((outcome.review_id, pending.card_id, grade, answer_ms))
         self.queue.shown += 1
-        if outcome.comes_back_today:
+        if outcome.answer.comes_back_today:
             self.queue.drills.append((pending.card_id, self.queue.shown + self.settings.drill_gap))
         self._advance()
         return outcome
@@ -289,13 +287,7 @@ class StudySession:
             },
             record,
         )
-        return GradeOutcome(
-            review_id=review_id,
-            comes_back_today=done.comes_back_today,
-            became_leech=done.became_leech,
-            suspended_as_leech=done.suspended_as_leech,
-            next_due=done.schedule.due_day,
-        )
+        return GradeOutcome(review_id, done)
 
     def _may_have_siblings(self, card_id: str) -> bool:
         # A basic note has one card: no need to ask the database for its siblings. The

@@ -123,8 +123,8 @@ def test_a_graded_card_gets_its_schedule_and_a_log_entry(h: Harness) -> None:
     state = h.state("d-1")
     assert (state.repetitions, state.ease_hundredths, state.interval) == (1, 260, 1)
     assert state.due_day == h.today.replace(day=h.today.day + 1)
-    assert outcome.next_due == state.due_day
-    assert not outcome.comes_back_today
+    assert outcome.answer.schedule.due_day == state.due_day
+    assert not outcome.answer.comes_back_today
     [review] = h.log()
     assert (review.kind, review.grade, review.answer_ms, review.study_day) == (
         "new",
@@ -407,7 +407,7 @@ def test_a_passing_grade_of_3_is_scheduled_and_still_drilled(h: Harness) -> None
     h.load(basics=1)
     session = h.session()
     outcome = session.grade(3)
-    assert outcome.comes_back_today
+    assert outcome.answer.comes_back_today
     assert h.state("d-1").repetitions == 1 and h.state("d-1").ease_hundredths == 236
     assert session.current_kind == "drill"
 
@@ -549,8 +549,8 @@ def lapse_cycle(h: Harness) -> list[tuple[str, Any]]:
 def test_the_eighth_lapse_makes_a_leech_and_suspends_it(h: Harness) -> None:
     h.load(basics=1)
     outcomes = [lapse_cycle(h)[0][1] for _ in range(8)]
-    assert [o.became_leech for o in outcomes] == [False] * 7 + [True]
-    assert outcomes[-1].suspended_as_leech and not outcomes[-1].comes_back_today
+    assert [o.answer.became_leech for o in outcomes] == [False] * 7 + [True]
+    assert outcomes[-1].answer.suspended_as_leech and not outcomes[-1].answer.comes_back_today
     state = h.state("d-1")
     assert (state.lapses, state.leech, state.suspended) == (8, True, True)
     h.next_day(30)
@@ -581,7 +581,7 @@ def test_a_card_failed_every_day_becomes_a_leech_on_its_eighth_failed_review(
         outcomes.append(session.grade(0))
         while not session.finished:
             session.grade(5)
-    assert [o.became_leech for o in outcomes] == [False] * 7 + [True]
+    assert [o.answer.became_leech for o in outcomes] == [False] * 7 + [True]
     state = h.state("d-1")
     assert (state.lapses, state.leech, state.suspended, state.reviews) == (8, True, True, 9)
     assert (state.repetitions, state.interval) == (0, 1)  # SM-2's arithmetic unchanged
@@ -591,7 +591,7 @@ def test_leech_threshold_and_action_are_settings(h: Harness) -> None:
     h.settings = Settings(timezone=ZONE, leech_threshold=2, leech_action="flag")
     h.load(basics=1)
     outcomes = [lapse_cycle(h)[0][1] for _ in range(2)]
-    assert outcomes[-1].became_leech and not outcomes[-1].suspended_as_leech
+    assert outcomes[-1].answer.became_leech and not outcomes[-1].answer.suspended_as_leech
     state = h.state("d-1")
     assert (state.leech, state.suspended) == (True, False)
 
@@ -691,7 +691,7 @@ def test_preview_of_a_grade_that_suspends_a_leech_does_not_say_it_comes_back_tod
     session = h.session()
     preview = session.preview()
     assert [p.comes_back_today for p in preview.values()] == [False] * 3 + [True] + [False] * 2
-    assert not session.grade(0).comes_back_today
+    assert not session.grade(0).answer.comes_back_today
 
 
 # ---------------------------------------------------------------- undo
@@ -768,7 +768,7 @@ def test_undo_of_the_leech_making_lapse_unsuspends_the_card(h: Harness) -> None:
     h.next_day()
     session = h.session()
     before = h.schedule("d-1")
-    assert session.grade(0).became_leech
+    assert session.grade(0).answer.became_leech
     session.undo()
     assert h.schedule("d-1") == before
     assert not h.state("d-1").leech and not h.state("d-1").suspended

@@ -188,11 +188,11 @@ def test_a_month_of_study_keeps_every_rule(
             outcome = session.grade(grade_for(card_id, kind))
             totals[kind] += 1
             clock.advance(seconds=rng.randrange(5, 40))
-            leech_outcomes += outcome.became_leech
-            if outcome.became_leech:
-                assert outcome.suspended_as_leech and not outcome.comes_back_today
+            leech_outcomes += outcome.answer.became_leech
+            if outcome.answer.became_leech:
+                assert outcome.answer.suspended_as_leech and not outcome.answer.comes_back_today
             regrading = False
-            if rng.random() < 0.08 and not outcome.became_leech:
+            if rng.random() < 0.08 and not outcome.answer.became_leech:
                 undone = session.undo()
                 assert undone == card_id
                 assert session.current() is not None and session.current().card_id == card_id  # type: ignore[union-attr]
@@ -202,7 +202,7 @@ def test_a_month_of_study_keeps_every_rule(
                 # Close the app and open it again; sometimes undo the last grade there.
                 session = StudySession(database, learner_id, settings, clock)
                 last_due = None
-                if rng.random() < 0.5 and not outcome.became_leech:
+                if rng.random() < 0.5 and not outcome.answer.became_leech:
                     assert session.undo() == card_id
                     totals["undo after reopening"] += 1
                     regrading = True

@@ -242,10 +242,10 @@ class ReviewScreen(CardActions):
             self.study_app.show_error(error, title="The grade was not saved")
             self.busy = False
             return
-        if outcome.became_leech:
+        if outcome.answer.became_leech:
             action = (
                 "suspended it; unsuspend it in Browse"
-                if outcome.suspended_as_leech
+                if outcome.answer.suspended_as_leech
                 else "flagged it"
             )
             self.say(
