@@ -24,6 +24,7 @@ from study.domain.decks.reading import load_deck
 from study.domain.decks.writing import mark_note_edited, write_deck_text
 from study.domain.errors import UserError
 from study.domain.review_log import ReviewKind, cancelled_ids
+from study.domain.scheduling import ReviewEntry
 from study.services.stats import state_expression
 from study.storage.cards import CardRow, card_row, set_flags
 from study.storage.decks import deck_materials
@@ -194,15 +195,12 @@ def change_cards(
 
 @dataclass(frozen=True)
 class HistoryEntry:
-    """One line of a card's review log, with whether a later undo cancelled it."""
+    """One line of a card's review log: the answer as the log records it (its day, kind,
+    grade and SM-2 values), when it was given, how long it took, and whether a later
+    undo cancelled it."""
 
+    entry: ReviewEntry
     reviewed_at: datetime
-    study_day: date
-    kind: str
-    grade: int | None
-    interval_after: int
-    ease_after: int
-    due_after: date | None
     answer_ms: int
     cancelled: bool
 
@@ -219,17 +217,7 @@ def history(session: Session, learner_id: int, card_id: str) -> list[HistoryEntr
     )
     cancelled = cancelled_ids(reviews)
     return [
-        HistoryEntry(
-            reviewed_at=r.reviewed_at,
-            study_day=r.study_day,
-            kind=r.kind,
-            grade=r.grade,
-            interval_after=r.interval_after,
-            ease_after=r.ease_after,
-            due_after=r.due_after,
-            answer_ms=r.answer_ms,
-            cancelled=r.id in cancelled,
-        )
+        HistoryEntry(ReviewEntry.of(r), r.reviewed_at, r.answer_ms, r.id in cancelled)
         for r in reviews
         if r.kind != ReviewKind.UNDO
     ]

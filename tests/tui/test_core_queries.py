@@ -290,7 +290,7 @@ def test_history_marks_undone_grades(workspace: Workspace, clock: FixedClock) ->
     study.grade(5, 900)
     with workspace.database.session() as session:
         entries = history(session, workspace.learner_id, "avn-name")
-    assert [(e.grade, e.cancelled, e.answer_ms) for e in entries] == [
+    assert [(e.entry.grade, e.cancelled, e.answer_ms) for e in entries] == [
         (3, True, 1500),
         (5, False, 900),
     ]

@@ -277,20 +277,20 @@ class HistoryScreen(_Dialog):
             self.study_app.show_error(error)
             return
         table = self.query_one("#history", DataTable)
-        for entry in entries:
-            style = "dim strike" if entry.cancelled else ""
+        for line in entries:
+            style = "dim strike" if line.cancelled else ""
             cells = [
-                entry.study_day.isoformat(),
-                entry.kind,
-                "" if entry.grade is None else str(entry.grade),
-                f"{entry.interval_after}d",
-                f"{entry.ease_after / 100:.2f}",
-                entry.due_after.isoformat() if entry.due_after else "",
-                f"{entry.answer_ms / 1000:.1f}s",
+                line.entry.study_day.isoformat(),
+                line.entry.kind,
+                "" if line.entry.grade is None else str(line.entry.grade),
+                f"{line.entry.interval_after}d",
+                f"{line.entry.ease_after / 100:.2f}",
+                line.entry.due_after.isoformat() if line.entry.due_after else "",
+                f"{line.answer_ms / 1000:.1f}s",
             ]
             table.add_row(
                 *(Text(c, style=style) for c in cells),
-                rich_text(self.app, ("undone", "$text-warning")) if entry.cancelled else Text(""),
+                rich_text(self.app, ("undone", "$text-warning")) if line.cancelled else Text(""),
             )
         if not entries:
             self.query_one("#history-empty", Static).update("Never studied yet.")
