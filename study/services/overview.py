@@ -195,10 +195,11 @@ _STUDIED_ON = (
 )
 # The log's kind codes and day numbers (study.domain.review_log), bound with every statement.
 _CODES = {"new": ReviewKind.NEW.code, "undo": ReviewKind.UNDO.code}
+# One entry per tag key (study.domain.tags), named by its first spelling.
 _TAGS = (
-    "SELECT note_tag.tag, COUNT(DISTINCT note_tag.note_id) FROM note_tag "
+    "SELECT min(note_tag.tag), COUNT(*) FROM note_tag "
     "JOIN note ON note.id = note_tag.note_id WHERE note.retired = :no "
-    "GROUP BY note_tag.tag ORDER BY note_tag.tag"
+    "GROUP BY note_tag.tag_key ORDER BY note_tag.tag_key"
 )
 _DECK_NAMES = "SELECT name FROM deck WHERE id IN :deck_ids"
 
@@ -228,7 +229,8 @@ def streak(reader: Reader, learner_id: int, today: date) -> int:
 
 
 def tags(reader: Reader) -> list[tuple[str, int]]:
-    """Every tag of a card that is not retired, with its number of notes, by name."""
+    """Every tag of a card that is not retired (each key once), with its number of
+    notes (its own, not its children's), by name."""
     return [(tag, int(n)) for tag, n in reader.rows(_TAGS, {"no": False})]
 
 

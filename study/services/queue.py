@@ -20,12 +20,13 @@ from itertools import islice
 from typing import Any, Protocol
 
 from study.domain import sm2
-from study.domain.cards import CardContent, content_from_row, tag_pattern
+from study.domain.cards import CardContent, content_from_row
 from study.domain.clock import as_date
 from study.domain.config import Settings
 from study.domain.daily_limits import Budget
 from study.domain.review_log import NOT_CANCELLED, ReviewKind, day_number, kind_codes
 from study.domain.scheduling import NEW_CARD, SCHEDULE_FIELDS, Policy, Schedule, answer
+from study.domain.tags import match_params, note_has_tag_sql, with_tags
 
 
 class Reader(Protocol):
@@ -111,8 +112,8 @@ _DONE_TODAY = (
     "WHERE review.learner_id = :learner_id AND review.study_day = :day "
     "AND review.kind IN :kinds AND " + NOT_CANCELLED + " GROUP BY card.deck_id"
 )
-# A note with the tag bound as :tag (cards.tag_pattern): a LIKE on its tags as stored.
-TAG_MATCH = "note.tags LIKE :tag"
+# A card whose note has the tag (study.domain.tags: bind its match_params).
+TAG_MATCH = note_has_tag_sql("card.note_id")
 # Each statement comes in two forms: all decks, or the decks in :deck_ids. A tag adds
 # the note to the join and the tag match.
 _SCOPED = {
@@ -121,7 +122,6 @@ _SCOPED = {
     (False, True): "card.retired = :no AND " + TAG_MATCH,
     (True, True): "card.retired = :no AND card.deck_id IN :deck_ids AND " + TAG_MATCH,
 }
-_TAG_JOIN = " JOIN note ON note.id = card.note_id"
 _WAITING_DRILLS = (
     "SELECT card_state.card_id, card.deck_id FROM card_state "
     "JOIN card ON card.id = card_state.card_id{join} "
@@ -158,17 +158,18 @@ _CRAM = (
 )
 _CONTENTS = (
     "SELECT card.id, card.note_id, card.deck_id, card.ordinal, note.type, note.front, "
-    "note.back, note.text, note.extra, note.tags, note.source_file, note.source_sentence, "
-    "note.editor_note FROM card JOIN note ON note.id = card.note_id WHERE card.id IN :card_ids"
+    "note.back, note.text, note.extra, note.source_file, note.source_sentence, "
+    "note.editor_note, note_tag.tag FROM card JOIN note ON note.id = card.note_id "
+    "LEFT JOIN note_tag ON note_tag.note_id = note.id WHERE card.id IN :card_ids "
+    "ORDER BY note_tag.tag_key"
 )
 
 
 def _scoped(statement: str, scope: DeckScope) -> str:
     """``statement`` limited to ``scope``: its slots filled from the constants above."""
     scope_sql = _SCOPED[(scope.deck_ids is not None, scope.tag is not None)]
-    return statement.replace("{join}", _TAG_JOIN if scope.tag is not None else "").replace(
-        "{scope}", scope_sql
-    )
+    # {join}: no table is joined for a tag any more (the match is on card.note_id).
+    return statement.replace("{join}", "").replace("{scope}", scope_sql)
 
 
 def _scope_params(scope: DeckScope) -> dict[str, Any]:
@@ -176,7 +177,7 @@ def _scope_params(scope: DeckScope) -> dict[str, Any]:
     if scope.deck_ids is not None:
         params["deck_ids"] = list(scope.deck_ids)
     if scope.tag is not None:
-        params["tag"] = tag_pattern(scope.tag)
+        params.update(match_params(scope.tag))
     return params
 
 
@@ -539,7 +540,7 @@ def card_contents(reader: Reader, card_ids: Sequence[str]) -> dict[str, CardCont
     """The content of several cards in one query, by card id (missing ids left out)."""
     if not card_ids:
         return {}
+    rows = reader.rows(_CONTENTS, {"card_ids": list(card_ids)})
     return {
-        row[0]: content_from_row(row)
-        for row in reader.rows(_CONTENTS, {"card_ids": list(card_ids)})
+        card_id: content_from_row(row, tags) for card_id, (row, tags) in with_tags(rows).items()
     }

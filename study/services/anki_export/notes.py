@@ -16,7 +16,9 @@ from sqlmodel import Session, col
 
 from study.domain import cloze
 from study.domain.errors import UserError
+from study.domain.tags import tag_key
 from study.storage.models import Card, CardState, Deck, Note
+from study.storage.tags import tag_lists
 
 
 class AnkiExportError(UserError):
@@ -45,9 +47,10 @@ def source_html(sentence: str, file: str) -> str:
     return "<br>".join(parts)
 
 
-def anki_tags(tags: str) -> list[str]:
-    """Our space-separated tags as Anki tags (which cannot contain spaces)."""
-    return [tag for tag in tags.split() if tag]
+def anki_tags(tags: str | None) -> list[str]:
+    """A note's tags (space separated, as :func:`study.storage.tags.tag_lists` reads
+    them; None: none) as Anki tags, as written, in the order of their keys."""
+    return sorted((tag for tag in (tags or "").split() if tag), key=tag_key)
 
 
 def note_guid(note_id: str) -> str:
@@ -103,6 +106,7 @@ def note_query(deck_ids: list[str] | None, learner_id: int, with_progress: bool)
         col(CardState.updated_at),
         col(CardState.drill_day),
     ]
+    note_tags = tag_lists()
     query = (
         sa.select(
             col(Note.id),
@@ -112,7 +116,7 @@ def note_query(deck_ids: list[str] | None, learner_id: int, with_progress: bool)
             col(Note.back),
             col(Note.text),
             col(Note.extra),
-            col(Note.tags),
+            note_tags.c.tags,
             col(Note.source_file),
             col(Note.source_sentence),
             col(Note.editor_note),
@@ -124,6 +128,7 @@ def note_query(deck_ids: list[str] | None, learner_id: int, with_progress: bool)
             *(state_columns if with_progress else [sa.null()] * len(state_columns)),
         )
         .join(Deck, col(Deck.id) == Note.deck_id)
+        .outerjoin(note_tags, note_tags.c.note_id == Note.id)
         .outerjoin(Card, sa.and_(col(Card.note_id) == Note.id, col(Card.retired).is_(False)))
         .where(col(Note.retired).is_(False))
         .order_by(col(Deck.name), col(Deck.id), col(Note.position), col(Note.id), col(Card.ordinal))
