@@ -45,11 +45,11 @@ def tags_by_note(connection: Any, note_ids: Iterable[str]) -> dict[str, tuple[st
     return {note_id: tuple(tags) for note_id, tags in found.items()}
 
 
-def tag_lists() -> sa.Subquery:
-    """Each tagged note's tags as written, space separated (columns note_id, tags): the
-    notes grouped by the set of their tags, as the statistics add them up."""
+def tag_list(note_id: Any) -> sa.ScalarSelect[Any]:
+    """The tags of the note whose id is the column ``note_id``, as written, space
+    separated (NULL: none): one lookup in ``note_tag``'s key order per row."""
     return (
-        sa.select(TAG.c.note_id, sa.func.aggregate_strings(TAG.c.tag, " ").label("tags"))
-        .group_by(TAG.c.note_id)
-        .subquery("note_tags")
+        sa.select(sa.func.aggregate_strings(TAG.c.tag, " "))
+        .where(TAG.c.note_id == note_id)
+        .scalar_subquery()
     )

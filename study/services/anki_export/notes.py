@@ -18,7 +18,7 @@ from study.domain import cloze
 from study.domain.errors import UserError
 from study.domain.tags import tag_key
 from study.storage.models import Card, CardState, Deck, Note
-from study.storage.tags import tag_lists
+from study.storage.tags import tag_list
 
 
 class AnkiExportError(UserError):
@@ -48,7 +48,7 @@ def source_html(sentence: str, file: str) -> str:
 
 
 def anki_tags(tags: str | None) -> list[str]:
-    """A note's tags (space separated, as :func:`study.storage.tags.tag_lists` reads
+    """A note's tags (space separated, as :func:`study.storage.tags.tag_list` reads
     them; None: none) as Anki tags, as written, in the order of their keys."""
     return sorted((tag for tag in (tags or "").split() if tag), key=tag_key)
 
@@ -106,7 +106,6 @@ def note_query(deck_ids: list[str] | None, learner_id: int, with_progress: bool)
         col(CardState.updated_at),
         col(CardState.drill_day),
     ]
-    note_tags = tag_lists()
     query = (
         sa.select(
             col(Note.id),
@@ -116,7 +115,7 @@ def note_query(deck_ids: list[str] | None, learner_id: int, with_progress: bool)
             col(Note.back),
             col(Note.text),
             col(Note.extra),
-            note_tags.c.tags,
+            tag_list(Note.id).label("tags"),
             col(Note.source_file),
             col(Note.source_sentence),
             col(Note.editor_note),
@@ -128,7 +127,6 @@ def note_query(deck_ids: list[str] | None, learner_id: int, with_progress: bool)
             *(state_columns if with_progress else [sa.null()] * len(state_columns)),
         )
         .join(Deck, col(Deck.id) == Note.deck_id)
-        .outerjoin(note_tags, note_tags.c.note_id == Note.id)
         .outerjoin(Card, sa.and_(col(Card.note_id) == Note.id, col(Card.retired).is_(False)))
         .where(col(Note.retired).is_(False))
         .order_by(col(Deck.name), col(Deck.id), col(Note.position), col(Note.id), col(Card.ordinal))

@@ -51,7 +51,7 @@ from study.services.stats.scope import (
 )
 from study.storage.database import Database
 from study.storage.schedules import cancelled_by_undo, not_cancelled
-from study.storage.tags import tag_lists
+from study.storage.tags import tag_list
 
 
 def compute_stats(
@@ -308,38 +308,36 @@ def _groups(
     """
     state = STATE.c
     state_name = state_expression(scope.today).label("state")
-    note_tags = tag_lists()
+    # Grouped by its name: written out again, the subquery would run twice a card.
+    note_tags = tag_list(CARD.c.note_id).label("note_tags")
+    by_tags: sa.ColumnElement[Any] = sa.literal_column("note_tags")
     cards = scope.cards(
         sa.select(
             CARD.c.deck_id,
-            note_tags.c.tags,
+            note_tags,
             state_name,
             sa.func.count(),
             _flag_sum(state.suspended),
             _flag_sum(state.leech),
             _due_today(scope.today),
         ).select_from(
-            CARD.outerjoin(note_tags, note_tags.c.note_id == CARD.c.note_id).outerjoin(
+            CARD.outerjoin(
                 STATE,
                 sa.and_(state.card_id == CARD.c.id, state.learner_id == scope.learner_id),
             )
         )
-    ).group_by(CARD.c.deck_id, note_tags.c.tags, state_name)
+    ).group_by(CARD.c.deck_id, by_tags, state_name)
     window = _window_reviews(scope, since)
     reviews = (
         sa.select(
             CARD.c.deck_id,
-            note_tags.c.tags,
+            note_tags,
             sa.func.sum(window.c.reviews),
             sa.func.sum(window.c.retained),
             sa.func.sum(window.c.passed),
         )
-        .select_from(
-            window.join(CARD, CARD.c.key == window.c.card_key).outerjoin(
-                note_tags, note_tags.c.note_id == CARD.c.note_id
-            )
-        )
-        .group_by(CARD.c.deck_id, note_tags.c.tags)
+        .select_from(window.join(CARD, CARD.c.key == window.c.card_key))
+        .group_by(CARD.c.deck_id, by_tags)
     )
     decks: dict[str, _Group] = defaultdict(_Group)
     tags: dict[str, _Group] = defaultdict(_Group)
@@ -374,7 +372,7 @@ def _groups(
 
 
 def _keys(tag_text: str | None) -> set[str]:
-    """The keys of a note's tags (:func:`study.storage.tags.tag_lists`' text; None: none)."""
+    """The keys of a note's tags (:func:`study.storage.tags.tag_list`'s text; None: none)."""
     return {tag_key(tag) for tag in (tag_text or "").split()}
 
 
