@@ -215,7 +215,7 @@ def import_by_executemany(db_path: Path, deck_path: Path, now: datetime) -> int:
     header = data["deck"]
     stamp = _timestamp(now)
     notes: list[tuple[Any, ...]] = []
-    tags: list[tuple[str, str, str]] = []
+    tags: list[tuple[str, str, str, int]] = []
     cards: list[tuple[str, str, str, int, int]] = []
     for position, entry in enumerate(data.get("cards", [])):
         note_id = entry["id"]
@@ -239,8 +239,10 @@ def import_by_executemany(db_path: Path, deck_path: Path, now: datetime) -> int:
                 stamp,
             )
         )
-        keys = {tag.casefold(): tag for tag in reversed(entry_tags)}
-        tags += [(note_id, key, tag) for key, tag in keys.items()]
+        kept: dict[str, str] = {}  # each key once, first spelling, in order
+        for tag in entry_tags:
+            kept.setdefault(tag.casefold(), tag)
+        tags += [(note_id, key, tag, n) for n, (key, tag) in enumerate(kept.items())]
         if entry.get("type") == "cloze":
             numbers = sorted({int(n) for n in _cloze_numbers(entry["text"])})
             ids = [(f"{note_id}#c{n}", n) for n in numbers]
@@ -269,7 +271,9 @@ def import_by_executemany(db_path: Path, deck_path: Path, now: datetime) -> int:
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)",
             notes,
         )
-        db.executemany("INSERT INTO note_tag (note_id, tag_key, tag) VALUES (?, ?, ?)", tags)
+        db.executemany(
+            "INSERT INTO note_tag (note_id, tag_key, tag, position) VALUES (?, ?, ?, ?)", tags
+        )
         db.executemany(
             "INSERT INTO card (id, note_id, deck_id, ordinal, position, retired, key) "
             "VALUES (?, ?, ?, ?, ?, 0, (SELECT coalesce(max(key), 0) + 1 FROM card))",

@@ -78,8 +78,8 @@ def note_has_tag_sql(note_id: str) -> str:
 
 def with_tags(rows: Iterable[Any]) -> dict[Any, tuple[tuple[Any, ...], tuple[str, ...]]]:
     """Rows of a statement that left-joins ``note_tag`` and ends with ``note_tag.tag``
-    (one row per tag, in key order), folded by their first column: the row without the
-    tag, and the tags."""
+    (one row per tag, in the tags' order), folded by their first column: the row
+    without the tag, and the tags."""
     folded: dict[Any, tuple[tuple[Any, ...], list[str]]] = {}
     for *row, tag in rows:
         kept = folded.setdefault(row[0], (tuple(row), []))

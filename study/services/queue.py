@@ -161,7 +161,7 @@ _CONTENTS = (
     "note.back, note.text, note.extra, note.source_file, note.source_sentence, "
     "note.editor_note, note_tag.tag FROM card JOIN note ON note.id = card.note_id "
     "LEFT JOIN note_tag ON note_tag.note_id = note.id WHERE card.id IN :card_ids "
-    "ORDER BY note_tag.tag_key"
+    "ORDER BY note_tag.position"
 )
 
 

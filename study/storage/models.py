@@ -148,7 +148,8 @@ class NoteTag(SQLModel, table=True):
     """One tag of a note: the only place a note's tags are stored.
 
     ``tag`` is the spelling the learner wrote; ``tag_key`` is what a tag filter matches
-    (study.domain.tags: the tag case-folded), once per note.
+    (study.domain.tags: the tag case-folded), once per note; ``position`` is its place
+    in the note's tags as written (0, 1, ...), the order they are shown in.
     """
 
     __tablename__ = "note_tag"
@@ -161,6 +162,7 @@ class NoteTag(SQLModel, table=True):
     note_id: str = Field(foreign_key="note.id", primary_key=True)
     tag_key: str = Field(primary_key=True)
     tag: str
+    position: int = 0
 
 
 class Card(SQLModel, table=True):

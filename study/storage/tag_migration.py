@@ -10,7 +10,8 @@ column. The upgrade, in one transaction, on SQLite and PostgreSQL alike:
   row the column lacked (nothing either place held is lost), each key once (a second
   spelling of a key on the same note is the same tag: the first is kept);
 * replaces ``note_tag`` by the version 10 table (keyed on the note and the tag's key,
-  clustered on it on SQLite, with an index on the key) and fills it;
+  clustered on it on SQLite, with an index on the key, and each tag's place in the
+  note's order) and fills it;
 * drops ``note.tags``.
 """
 

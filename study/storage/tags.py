@@ -24,21 +24,24 @@ def note_has_tag(note_id: Any, tag: str) -> sa.ColumnElement[bool]:
     return matched
 
 
-def tag_rows(note_id: str, tags: Iterable[str]) -> list[dict[str, str]]:
-    """The ``note_tag`` rows of a note with ``tags`` (each key once)."""
-    return [{"note_id": note_id, "tag_key": tag_key(t), "tag": t} for t in distinct_tags(tags)]
+def tag_rows(note_id: str, tags: Iterable[str]) -> list[dict[str, Any]]:
+    """The ``note_tag`` rows of a note with ``tags`` (each key once, in order)."""
+    return [
+        {"note_id": note_id, "tag_key": tag_key(tag), "tag": tag, "position": position}
+        for position, tag in enumerate(distinct_tags(tags))
+    ]
 
 
 def tags_by_note(connection: Any, note_ids: Iterable[str]) -> dict[str, tuple[str, ...]]:
-    """The tags of each of ``note_ids`` as written, in key order (a note without tags
-    is left out); ``connection`` is a Connection or a Session."""
+    """The tags of each of ``note_ids`` as written, in their order (a note without
+    tags is left out); ``connection`` is a Connection or a Session."""
     found: dict[str, list[str]] = defaultdict(list)
     wanted = list(note_ids)
     for start in range(0, len(wanted), 10_000):  # within any database's parameter limit
         query = (
             sa.select(TAG.c.note_id, TAG.c.tag)
             .where(TAG.c.note_id.in_(wanted[start : start + 10_000]))
-            .order_by(TAG.c.note_id, TAG.c.tag_key)
+            .order_by(TAG.c.note_id, TAG.c.position)
         )
         for note_id, tag in connection.execute(query):
             found[note_id].append(tag)
@@ -47,7 +50,7 @@ def tags_by_note(connection: Any, note_ids: Iterable[str]) -> dict[str, tuple[st
 
 def tag_list(note_id: Any) -> sa.ScalarSelect[Any]:
     """The tags of the note whose id is the column ``note_id``, as written, space
-    separated (NULL: none): one lookup in ``note_tag``'s key order per row."""
+    separated, in no set order (NULL: none): one lookup on ``note_tag``'s key per row."""
     return (
         sa.select(sa.func.aggregate_strings(TAG.c.tag, " "))
         .where(TAG.c.note_id == note_id)

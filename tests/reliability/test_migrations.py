@@ -355,17 +355,15 @@ def test_the_upgrade_to_version_10_keeps_every_tag_of_both_stores_once_per_key(
         connection.commit()
     open_database(f"sqlite:///{db}").close()
     with closing(sqlite3.connect(db)) as connection:
-        rows = set(
-            connection.execute(
-                "SELECT tag_key, tag FROM note_tag WHERE note_id = 'avn-name'"
-            ).fetchall()
-        )
-    # The column's tags as written (the second spelling of cardio is the same tag),
-    # and the rows' (avn and hip, and one the column lacked).
-    assert rows == {
+        rows = connection.execute(
+            "SELECT tag_key, tag FROM note_tag WHERE note_id = 'avn-name' ORDER BY position"
+        ).fetchall()
+    # The column's tags as written, in order (the second spelling of cardio is the same
+    # tag), then the rows' it lacked (avn and hip, and one only the rows held).
+    assert rows == [
         ("cardio", "Cardio"),
         ("a_b", "a_b"),
+        ("only-in-rows", "Only-In-Rows"),
         ("avn", "avn"),
         ("hip", "hip"),
-        ("only-in-rows", "Only-In-Rows"),
-    }
+    ]

@@ -27,7 +27,7 @@ from tests.conftest import ZONE, DeckFactory, basic
 SETTINGS = Settings(timezone=ZONE)
 NOTES = {
     "cardio": ("cardio",),
-    "ecg": ("Cardio::ECG", "hip"),
+    "ecg": ("hip", "Cardio::ECG"),
     "cardiology": ("CARDIOLOGY",),
     "underscore": ("a_b",),
     "lookalike": ("axb",),
@@ -102,10 +102,13 @@ def test_study_review_tag_cardio_studies_the_notes_tagged_cardio(
     assert sorted(shown) == ["cardio", "ecg"]
 
 
-def test_a_card_shows_its_tags_as_written(tagged: Database, learner_id: int) -> None:
+def test_a_card_shows_its_tags_as_written_in_their_order(
+    tagged: Database, learner_id: int, clock: FixedClock
+) -> None:
     with tagged.session() as session:
         contents = card_contents(SqlReader(session.connection()), ["ecg", "untagged"])
-    assert contents["ecg"].tags == ("Cardio::ECG", "hip")
+        [listed] = card_rows(session, learner_id, _today(clock), card_ids=["ecg"])
+    assert contents["ecg"].tags == listed.content.tags == ("hip", "Cardio::ECG")
     assert contents["untagged"].tags == ()
 
 
