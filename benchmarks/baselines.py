@@ -215,7 +215,7 @@ def import_by_executemany(db_path: Path, deck_path: Path, now: datetime) -> int:
     header = data["deck"]
     stamp = _timestamp(now)
     notes: list[tuple[Any, ...]] = []
-    tags: list[tuple[str, str]] = []
+    tags: list[tuple[str, str, str, int]] = []
     cards: list[tuple[str, str, str, int, int]] = []
     for position, entry in enumerate(data.get("cards", [])):
         note_id = entry["id"]
@@ -230,7 +230,6 @@ def import_by_executemany(db_path: Path, deck_path: Path, now: datetime) -> int:
                 entry.get("back", ""),
                 entry.get("text", ""),
                 entry.get("extra", ""),
-                " " + " ".join(entry_tags) + " " if entry_tags else "",
                 source.get("file", ""),
                 source.get("sentence", ""),
                 int(entry.get("edited", False)),
@@ -240,7 +239,10 @@ def import_by_executemany(db_path: Path, deck_path: Path, now: datetime) -> int:
                 stamp,
             )
         )
-        tags += [(note_id, tag) for tag in sorted(set(entry_tags))]
+        kept: dict[str, str] = {}  # each key once, first spelling, in order
+        for tag in entry_tags:
+            kept.setdefault(tag.casefold(), tag)
+        tags += [(note_id, key, tag, n) for n, (key, tag) in enumerate(kept.items())]
         if entry.get("type") == "cloze":
             numbers = sorted({int(n) for n in _cloze_numbers(entry["text"])})
             ids = [(f"{note_id}#c{n}", n) for n in numbers]
@@ -264,12 +266,14 @@ def import_by_executemany(db_path: Path, deck_path: Path, now: datetime) -> int:
             ),
         )
         db.executemany(
-            "INSERT INTO note (id, deck_id, type, front, back, text, extra, tags, source_file, "
+            "INSERT INTO note (id, deck_id, type, front, back, text, extra, source_file, "
             "source_sentence, edited, editor_note, position, content_hash, updated_at, retired) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)",
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)",
             notes,
         )
-        db.executemany("INSERT INTO note_tag (note_id, tag) VALUES (?, ?)", tags)
+        db.executemany(
+            "INSERT INTO note_tag (note_id, tag_key, tag, position) VALUES (?, ?, ?, ?)", tags
+        )
         db.executemany(
             "INSERT INTO card (id, note_id, deck_id, ordinal, position, retired, key) "
             "VALUES (?, ?, ?, ?, ?, 0, (SELECT coalesce(max(key), 0) + 1 FROM card))",
@@ -327,7 +331,8 @@ def export_with_genanki(db_path: Path, out: Path) -> int:
     try:
         names = dict(db.execute("SELECT id, name FROM deck"))
         rows = db.execute(
-            "SELECT id, deck_id, type, front, back, text, extra, tags, source_sentence "
+            "SELECT id, deck_id, type, front, back, text, extra, (SELECT group_concat(tag, ' ') "
+            "FROM note_tag WHERE note_id = note.id), source_sentence "
             "FROM note WHERE retired = 0 ORDER BY deck_id, position"
         )
         for note_id, deck_id, kind, front, back, text, extra, tags, source in rows:
@@ -340,7 +345,9 @@ def export_with_genanki(db_path: Path, out: Path) -> int:
             else:
                 fields = [_field(front), _field(back), _field(extra), _field(source)]
                 model = basic
-            deck.add_note(genanki.Note(model=model, fields=fields, tags=tags.split(), guid=note_id))
+            deck.add_note(
+                genanki.Note(model=model, fields=fields, tags=(tags or "").split(), guid=note_id)
+            )
             count += 1
     finally:
         db.close()

@@ -95,7 +95,8 @@ def build_anki(collection: Collection, target: Path) -> Path:
         decks: dict[str, int] = {}
         requests, note_ids = [], []
         for note_id, deck_name, note_type, front, back, text, extra, tags in study.execute(
-            "SELECT n.id, d.name, n.type, n.front, n.back, n.text, n.extra, n.tags "
+            "SELECT n.id, d.name, n.type, n.front, n.back, n.text, n.extra, "
+            "(SELECT group_concat(tag, ' ') FROM note_tag WHERE note_id = n.id) "
             "FROM note n JOIN deck d ON d.id = n.deck_id ORDER BY n.deck_id, n.position"
         ):
             if deck_name not in decks:
@@ -104,7 +105,7 @@ def build_anki(collection: Collection, target: Path) -> Path:
             note.fields[0], note.fields[1] = (
                 (text, extra) if note_type == "cloze" else (front, back)
             )
-            note.tags = tags.split()
+            note.tags = (tags or "").split()
             requests.append(AddNoteRequest(note, decks[deck_name]))  # type: ignore[arg-type]
             note_ids.append(note_id)
         col.add_notes(requests)

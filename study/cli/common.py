@@ -132,7 +132,11 @@ F = TypeVar("F", bound=Callable[..., object])
 deck_option = click.option(
     "--deck", "decks", multiple=True, metavar="D", help="Deck id or name (with child decks)."
 )
-tag_option = click.option("--tag", metavar="T", help="Only cards with this tag.")
+tag_option = click.option(
+    "--tag",
+    metavar="T",
+    help="Only cards with this tag or its children (T::...); case-insensitive.",
+)
 
 
 def progress_options(days_help: str) -> Callable[[F], F]:

@@ -104,22 +104,6 @@ def state_name(schedule: Scheduled | None, today: date) -> CardStateName:
     return next((name for name, holds in tests if holds), CardStateName.YOUNG)
 
 
-def split_tags(tags: str) -> tuple[str, ...]:
-    """Tags as stored (space separated) back to a tuple."""
-    return tuple(tags.split())
-
-
-def join_tags(tags: tuple[str, ...] | list[str]) -> str:
-    """Tags for storage: space separated with spaces at both ends, so ``LIKE '% tag %'`` works."""
-    return f" {' '.join(tags)} " if tags else ""
-
-
-def tag_pattern(tag: str) -> str:
-    """The LIKE pattern of notes with ``tag`` in their tags as :func:`join_tags` stores
-    them (bound as :tag of :data:`study.storage.store.TAG_MATCH`)."""
-    return f"% {tag} %"
-
-
 _VISIBLE = {"\x1b": "␛", "\t": "    ", "\r": "␍", "\x7f": "␡"}
 
 
@@ -161,10 +145,11 @@ def spreadsheet_cell(text: str) -> str:
     return printable(text)
 
 
-def content_from_row(row: Sequence[Any]) -> CardContent:
+def content_from_row(row: Sequence[Any], tags: tuple[str, ...]) -> CardContent:
     """A card's content from (card id, note id, deck id, ordinal, and the note's type,
-    front, back, text, extra, tags, source file, source sentence, editor's note)."""
-    (card_id, note_id, deck_id, ordinal, kind, front, back, text, extra, tags) = row[:10]
+    front, back, text, extra, source file, source sentence, editor's note) and its
+    note's ``tags``."""
+    (card_id, note_id, deck_id, ordinal, kind, front, back, text, extra) = row[:9]
     question, answer = question_and_answer(kind, front, back, text, ordinal)
     return CardContent(
         card_id=card_id,
@@ -176,8 +161,8 @@ def content_from_row(row: Sequence[Any]) -> CardContent:
         answer=answer,
         cloze_text=text,
         extra=extra,
-        tags=split_tags(tags),
-        source_file=row[10],
-        source_sentence=row[11],
-        note=row[12],
+        tags=tags,
+        source_file=row[9],
+        source_sentence=row[10],
+        note=row[11],
     )

@@ -18,7 +18,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
-from study.domain.cards import CardContent, CardStateName, tag_pattern
+from study.domain.cards import CardContent, CardStateName
 from study.domain.decks import DeckError
 from study.domain.decks.reading import load_deck
 from study.domain.decks.writing import mark_note_edited, write_deck_text
@@ -30,7 +30,8 @@ from study.storage.cards import CardRow, card_row, set_flags
 from study.storage.decks import deck_materials
 from study.storage.errors import NotFoundError
 from study.storage.models import Card, CardState, Deck, Note, Review
-from study.storage.store import TAG_MATCH, buried_sql
+from study.storage.store import buried_sql
+from study.storage.tags import note_has_tag, tags_by_note
 
 STATE_ALIAS = "state"  # the learner's card_state row, outer-joined, as the SQL names it
 FILTER_STATES = (
@@ -96,7 +97,7 @@ def _filtered(query: Any, learner_state: Any, today: date, flt: BrowseFilter) ->
     if flt.deck_ids is not None:
         query = query.where(col(Card.deck_id).in_(list(flt.deck_ids)))
     if flt.tag:
-        query = query.where(sa.text(TAG_MATCH).bindparams(tag=tag_pattern(flt.tag)))
+        query = query.where(note_has_tag(col(Card.note_id), flt.tag))
     if flt.text:
         pattern = _like(flt.text)
         query = query.where(
@@ -168,9 +169,11 @@ def browse(
         .outerjoin(state, joined)
     )
     total = int(session.exec(_filtered(counting, state, today, flt)).one())
+    found = list(session.exec(query.offset(offset).limit(limit)))
+    tags = tags_by_note(session, {note.id for _, note, _, _ in found})
     rows = [
-        card_row(card, note, deck_name, card_state, today)
-        for card, note, deck_name, card_state in session.exec(query.offset(offset).limit(limit))
+        card_row(card, note, deck_name, card_state, today, tags.get(note.id, ()))
+        for card, note, deck_name, card_state in found
     ]
     return BrowsePage(rows=rows, total=total, offset=offset)
 

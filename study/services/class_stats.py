@@ -421,21 +421,23 @@ def _weakest_tags(
 ) -> tuple[ClassTag, ...]:
     """Tags by the class's retention over their cards (a card counts under each tag of
     its note), lowest first; tags the class has not been measured on are left out."""
-    query = scope.cards(sa.select(_CARD.c.id, _TAG.c.tag)).join(
+    query = scope.cards(sa.select(_CARD.c.id, _TAG.c.tag_key, _TAG.c.tag)).join(
         _TAG, _TAG.c.note_id == _CARD.c.note_id
     )
     totals: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0])  # cards, r, p, lapses
-    for card_id, tag in session.execute(query):
+    names: dict[str, str] = {}  # a tag by its key (study.domain.tags), as first written
+    for card_id, key, tag in session.execute(query):
+        names[key] = min(names.get(key, tag), tag)
         figures = per_card.get(card_id)
-        total = totals[tag]
+        total = totals[key]
         total[0] += 1
         if figures is not None:
             total[1] += figures.retained
             total[2] += figures.passed
             total[3] += figures.lapses
     tags = [
-        ClassTag(tag, cards, Retention(retained, passed), lapses)
-        for tag, (cards, retained, passed, lapses) in totals.items()
+        ClassTag(names[key], cards, Retention(retained, passed), lapses)
+        for key, (cards, retained, passed, lapses) in totals.items()
         if retained >= MIN_RETENTION_REVIEWS
     ]
     tags.sort(key=lambda t: (_difficulty(t.retention, t.lapses), t.tag))

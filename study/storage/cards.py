@@ -17,6 +17,7 @@ from study.storage.errors import NotFoundError
 from study.storage.learners import lock_learner
 from study.storage.models import Card, CardState, Deck, Note, Review
 from study.storage.schedules import state_of
+from study.storage.tags import note_has_tag, tags_by_note
 
 
 @dataclass(frozen=True)
@@ -65,34 +66,38 @@ def card_rows(
     if deck_ids is not None:
         query = query.where(col(Card.deck_id).in_(list(deck_ids)))
     if tag is not None:
-        query = query.where(col(Note.tags).contains(f" {tag} "))
+        query = query.where(note_has_tag(col(Card.note_id), tag))
     if card_ids is not None:
         query = query.where(col(Card.id).in_(list(card_ids)))
+    found = list(session.exec(query))
+    tags = tags_by_note(session, {note.id for _, note, _, _ in found})
     return [
-        card_row(card, note, deck_name, state, today)
-        for card, note, deck_name, state in session.exec(query)
+        card_row(card, note, deck_name, state, today, tags.get(note.id, ()))
+        for card, note, deck_name, state in found
     ]
 
 
-def content_of(card: Card, note: Note) -> CardContent:
-    """The plain-text content of one card."""
-    return _content(card.id, note.id, card.deck_id, card.ordinal, note)
-
-
-def _content(card_id_: str, note_id: str, deck_id: str, ordinal: int, note: Any) -> CardContent:
-    """A card's content from its note's fields (a ``Note``, or a row with its columns)."""
-    fields = (note.type, note.front, note.back, note.text, note.extra, note.tags)
+def content_of(card: Card, note: Note, tags: tuple[str, ...]) -> CardContent:
+    """The plain-text content of one card (``tags``: its note's)."""
+    fields = (note.type, note.front, note.back, note.text, note.extra)
     cited = (note.source_file, note.source_sentence, note.editor_note)
-    return content_from_row((card_id_, note_id, deck_id, ordinal, *fields, *cited))
+    row = (card.id, note.id, card.deck_id, card.ordinal, *fields, *cited)
+    return content_from_row(row, tags)
 
 
 def card_row(
-    card: Card, note: Note, deck_name: str, state: CardState | None, today: date
+    card: Card,
+    note: Note,
+    deck_name: str,
+    state: CardState | None,
+    today: date,
+    tags: tuple[str, ...],
 ) -> CardRow:
-    """One listing row: ``state`` is the learner's schedule, or None for a new card."""
+    """One listing row: ``state`` is the learner's schedule, or None for a new card;
+    ``tags`` are its note's."""
     schedule = NEW_CARD if state is None else Schedule.from_row(state)
     return CardRow(
-        content=content_of(card, note),
+        content=content_of(card, note, tags),
         deck_name=deck_name,
         schedule=schedule,
         state=state_name(schedule, today),

@@ -31,6 +31,7 @@ from sqlalchemy.engine import Connection
 
 from study.storage import models
 from study.storage.models import UtcDateTime
+from study.storage.tag_migration import v9_note_tag_table
 
 BATCH = 20_000
 
@@ -164,7 +165,7 @@ def _rebuild_without_rowid(connection: Connection) -> None:
     connection.exec_driver_sql("ALTER TABLE note_tag RENAME TO note_tag_v8")
     connection.exec_driver_sql("ALTER TABLE card_state RENAME TO card_state_v8")
     tables: tuple[tuple[sa.Table, str], ...] = (
-        (models.NoteTag.__table__, "note_tag_v8"),  # type: ignore[attr-defined]
+        (v9_note_tag_table(), "note_tag_v8"),  # as version 9 had it
         (models.CardState.__table__, "card_state_v8"),  # type: ignore[attr-defined]
     )
     for table, old_name in tables:

@@ -33,7 +33,7 @@ from sqlmodel import Session, SQLModel
 
 from study.domain.errors import StorageError as StorageError
 from study.domain.errors import UserError
-from study.storage import compact_log, models
+from study.storage import compact_log, models, tag_migration
 from study.storage.store import Store
 from study.storage.version import SCHEMA_VERSION as SCHEMA_VERSION
 
@@ -122,6 +122,12 @@ def _migrate_8_to_9(connection: Connection) -> None:
     compact_log.migrate_8_to_9(connection)
 
 
+def _migrate_9_to_10(connection: Connection) -> None:
+    # Version 10 stores a note's tags once, as note_tag rows with their matching key
+    # (study.storage.tag_migration says how).
+    tag_migration.migrate_9_to_10(connection)
+
+
 # MIGRATIONS[n] upgrades a database at version n to version n + 1.
 MIGRATIONS: dict[int, Callable[[Connection], None]] = {
     1: _migrate_1_to_2,
@@ -132,6 +138,7 @@ MIGRATIONS: dict[int, Callable[[Connection], None]] = {
     6: _migrate_6_to_7,
     7: _migrate_7_to_8,
     8: _migrate_8_to_9,
+    9: _migrate_9_to_10,
 }
 
 

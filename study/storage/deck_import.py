@@ -14,12 +14,13 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
-from study.domain.cards import card_id, join_tags
+from study.domain.cards import card_id
 from study.domain.decks import DeckSpec, NoteSpec
 from study.storage.chunks import chunks
 from study.storage.database import Prepared, binds
 from study.storage.errors import NotFoundError
 from study.storage.models import Card, CardState, Deck, Material, Note, NoteTag
+from study.storage.tags import tag_rows
 
 _NOTE_TABLE: sa.Table = Note.__table__  # type: ignore[attr-defined]
 _TAG_TABLE: sa.Table = NoteTag.__table__  # type: ignore[attr-defined]
@@ -195,7 +196,7 @@ def plan_import(
     position = 0
     for index, (note_spec, digest) in enumerate(zip(spec.notes, digests, strict=True)):
         values = _note_values(note_spec, spec.id, index, digest, now)
-        tags = [{"note_id": note_spec.id, "tag": t} for t in sorted(set(note_spec.tags))]
+        tags = tag_rows(note_spec.id, note_spec.tags)
         old = stored_notes.pop(note_spec.id, None)
         if old is None:
             changes.new_notes.append(values)
@@ -359,7 +360,6 @@ def _note_values(
         "back": spec.back,
         "text": spec.text,
         "extra": spec.extra,
-        "tags": join_tags(spec.tags),
         "source_file": spec.source.file if spec.source else "",
         "source_sentence": spec.source.sentence if spec.source else "",
         "edited": spec.edited,

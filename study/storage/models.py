@@ -134,7 +134,6 @@ class Note(SQLModel, table=True):
     back: str = ""
     text: str = ""
     extra: str = ""
-    tags: str = ""  # space-separated, with a leading and trailing space for exact matching
     source_file: str = ""
     source_sentence: str = ""
     edited: bool = False
@@ -146,14 +145,24 @@ class Note(SQLModel, table=True):
 
 
 class NoteTag(SQLModel, table=True):
-    """One tag of a note, for per-topic queries."""
+    """One tag of a note: the only place a note's tags are stored.
+
+    ``tag`` is the spelling the learner wrote; ``tag_key`` is what a tag filter matches
+    (study.domain.tags: the tag case-folded), once per note; ``position`` is its place
+    in the note's tags as written (0, 1, ...), the order they are shown in.
+    """
 
     __tablename__ = "note_tag"
-    # The key is the whole row: stored once, in the key's order (SQLite: no rowid table
-    # beside an index that repeats it).
-    __table_args__ = {"sqlite_with_rowid": False}
+    # Stored once, in the key's order (SQLite: no rowid table beside an index that
+    # repeats the key); the tag_key index finds a tag's notes.
+    __table_args__ = (
+        sa.Index("ix_note_tag_tag_key", "tag_key"),
+        {"sqlite_with_rowid": False},
+    )
     note_id: str = Field(foreign_key="note.id", primary_key=True)
-    tag: str = Field(primary_key=True, index=True)
+    tag_key: str = Field(primary_key=True)
+    tag: str
+    position: int = 0
 
 
 class Card(SQLModel, table=True):

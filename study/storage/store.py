@@ -16,12 +16,13 @@ from collections.abc import Iterator, Sequence
 from datetime import date
 from typing import Any
 
-from study.domain.cards import CardContent, content_from_row, tag_pattern
+from study.domain.cards import CardContent, content_from_row
 from study.domain.clock import as_date
 from study.domain.queue_builder import DeckScope, DueRow, NewRow, Waiting
 from study.domain.review_log import NOT_CANCELLED, ReviewKind, Today, day_number, kind_codes
 from study.domain.scheduling import NEW_CARD, SCHEDULE_FIELDS, Schedule
 from study.domain.sm2 import PASSING_GRADE
+from study.domain.tags import match_params, note_has_tag_sql, with_tags
 
 # ---------------------------------------------------------------- the rules, as SQL
 
@@ -56,8 +57,8 @@ def new_today_sql(alias: str) -> str:
     return _NEW_TODAY.replace("{s}", alias)
 
 
-# A note with the tag bound as :tag (cards.tag_pattern): a LIKE on its tags as stored.
-TAG_MATCH = "note.tags LIKE :tag"
+# A card whose note has the tag (study.domain.tags: bind its match_params).
+TAG_MATCH = note_has_tag_sql("card.note_id")
 
 _DECKS = "SELECT id, name, retired FROM deck ORDER BY name, id"
 _LIVE_DECKS = "SELECT id, name FROM deck WHERE retired = :no ORDER BY name"
@@ -69,18 +70,17 @@ _DONE_TODAY = (
     "WHERE review.learner_id = :learner_id AND review.study_day = :day "
     "AND review.kind IN :kinds AND " + NOT_CANCELLED + " GROUP BY card.deck_id"
 )
-# Each statement comes in two forms: all decks, or the decks in :deck_ids. A tag adds
-# the note to the join and the tag match.
+# Each statement comes in two forms: all decks, or the decks in :deck_ids; a tag adds
+# the tag match.
 _SCOPED = {
     (False, False): "card.retired = :no",
     (True, False): "card.retired = :no AND card.deck_id IN :deck_ids",
     (False, True): "card.retired = :no AND " + TAG_MATCH,
     (True, True): "card.retired = :no AND card.deck_id IN :deck_ids AND " + TAG_MATCH,
 }
-_TAG_JOIN = " JOIN note ON note.id = card.note_id"
 _WAITING_DRILLS = (
     "SELECT card_state.card_id, card.deck_id FROM card_state "
-    "JOIN card ON card.id = card_state.card_id{join} "
+    "JOIN card ON card.id = card_state.card_id "
     "WHERE {scope} AND card_state.learner_id = :learner_id AND "
     + studiable_sql("card_state")
     + " AND card_state.drill_day = :today ORDER BY card_state.updated_at"
@@ -89,7 +89,7 @@ _WAITING_DRILLS = (
 # reached its limit: the due pile can be tens of thousands long.
 _DUE = (
     "SELECT card_state.card_id, card.deck_id FROM card_state "
-    "JOIN card ON card.id = card_state.card_id{join} "
+    "JOIN card ON card.id = card_state.card_id "
     "WHERE {scope} AND card_state.learner_id = :learner_id AND "
     + studiable_sql("card_state")
     + " AND card_state.reviews > 0 AND card_state.due_day <= :today "
@@ -99,7 +99,7 @@ _DUE = (
 _NEW_IN = (
     "SELECT card.id, card.deck_id, card.note_id FROM card "
     "LEFT JOIN card_state AS state "
-    "ON state.card_id = card.id AND state.learner_id = :learner_id{join} "
+    "ON state.card_id = card.id AND state.learner_id = :learner_id "
     "WHERE card.deck_id IN :group AND "
     + new_today_sql("state")
     + " AND {scope} ORDER BY card.position"
@@ -108,14 +108,16 @@ _NEW_IN = (
 _CRAM = (
     "SELECT card.id FROM card JOIN deck ON deck.id = card.deck_id "
     "LEFT JOIN card_state AS state "
-    "ON state.card_id = card.id AND state.learner_id = :learner_id{join} "
+    "ON state.card_id = card.id AND state.learner_id = :learner_id "
     "WHERE (state.suspended IS NULL OR state.suspended = :no) AND {scope} "
     "ORDER BY state.due_day IS NULL, state.ease_hundredths, deck.name, card.position"
 )
 _CONTENTS = (
     "SELECT card.id, card.note_id, card.deck_id, card.ordinal, note.type, note.front, "
-    "note.back, note.text, note.extra, note.tags, note.source_file, note.source_sentence, "
-    "note.editor_note FROM card JOIN note ON note.id = card.note_id WHERE card.id IN :card_ids"
+    "note.back, note.text, note.extra, note.source_file, note.source_sentence, "
+    "note.editor_note, note_tag.tag FROM card JOIN note ON note.id = card.note_id "
+    "LEFT JOIN note_tag ON note_tag.note_id = note.id WHERE card.id IN :card_ids "
+    "ORDER BY note_tag.position"
 )
 _SCHEDULE = (
     "SELECT " + ", ".join(SCHEDULE_FIELDS) + " FROM card_state "
@@ -125,13 +127,13 @@ _SCHEDULE = (
 # in scope is still new.
 _EARLIEST_DUE = (
     "SELECT MIN(card_state.due_day) FROM card_state "
-    "JOIN card ON card.id = card_state.card_id{join} "
+    "JOIN card ON card.id = card_state.card_id "
     "WHERE {scope} AND card_state.learner_id = :learner_id "
     "AND card_state.suspended = :no AND card_state.reviews > 0"
 )
 _ANY_NEW = (
     "SELECT card.id FROM card LEFT JOIN card_state AS state "
-    "ON state.card_id = card.id AND state.learner_id = :learner_id{join} "
+    "ON state.card_id = card.id AND state.learner_id = :learner_id "
     "WHERE {scope} AND (state.card_id IS NULL OR (state.reviews = 0 AND state.suspended = :no)) "
     "LIMIT 1"
 )
@@ -139,18 +141,18 @@ _ANY_NEW = (
 # one card of a note comes a day), every studiable due review, and suspended cards.
 _STUDIABLE_NEW = (
     "SELECT COUNT(*), COUNT(DISTINCT card.note_id) FROM card LEFT JOIN card_state AS state "
-    "ON state.card_id = card.id AND state.learner_id = :learner_id{join} "
+    "ON state.card_id = card.id AND state.learner_id = :learner_id "
     "WHERE {scope} AND " + new_today_sql("state")
 )
 _STUDIABLE_DUE = (
-    "SELECT COUNT(*) FROM card_state JOIN card ON card.id = card_state.card_id{join} "
+    "SELECT COUNT(*) FROM card_state JOIN card ON card.id = card_state.card_id "
     "WHERE {scope} AND card_state.learner_id = :learner_id AND "
     + studiable_sql("card_state")
     + " AND card_state.reviews > 0 AND card_state.due_day <= :today "
     "AND (card_state.drill_day IS NULL OR card_state.drill_day <> :today)"
 )
 _SUSPENDED = (
-    "SELECT COUNT(*) FROM card_state JOIN card ON card.id = card_state.card_id{join} "
+    "SELECT COUNT(*) FROM card_state JOIN card ON card.id = card_state.card_id "
     "WHERE {scope} AND card_state.learner_id = :learner_id AND card_state.suspended = :yes"
 )
 # Today's work and the streak: graded answers (drills and cram included), neither
@@ -167,10 +169,11 @@ _STUDIED_ON = (
     "AND review.kind <> :undo AND " + NOT_CANCELLED + " LIMIT 1"
 )
 _CODES = {"new": ReviewKind.NEW.code, "undo": ReviewKind.UNDO.code}
+# One entry per tag key (study.domain.tags), named by its first spelling.
 _TAGS = (
-    "SELECT note_tag.tag, COUNT(DISTINCT note_tag.note_id) FROM note_tag "
+    "SELECT min(note_tag.tag), COUNT(*) FROM note_tag "
     "JOIN note ON note.id = note_tag.note_id WHERE note.retired = :no "
-    "GROUP BY note_tag.tag ORDER BY note_tag.tag"
+    "GROUP BY note_tag.tag_key ORDER BY note_tag.tag_key"
 )
 # What the first screen checks before it reads without writing anything first.
 _SCHEMA_VERSION = "SELECT version FROM schema_info"
@@ -183,9 +186,7 @@ _LEARNER = "SELECT id FROM learner WHERE name = :name"
 def _scoped(statement: str, scope: DeckScope) -> str:
     """``statement`` limited to ``scope``: its slots filled from the constants above."""
     scope_sql = _SCOPED[(scope.deck_ids is not None, scope.tag is not None)]
-    return statement.replace("{join}", _TAG_JOIN if scope.tag is not None else "").replace(
-        "{scope}", scope_sql
-    )
+    return statement.replace("{scope}", scope_sql)
 
 
 def _scope_params(scope: DeckScope) -> dict[str, Any]:
@@ -193,7 +194,7 @@ def _scope_params(scope: DeckScope) -> dict[str, Any]:
     if scope.deck_ids is not None:
         params["deck_ids"] = list(scope.deck_ids)
     if scope.tag is not None:
-        params["tag"] = tag_pattern(scope.tag)
+        params.update(match_params(scope.tag))
     return params
 
 
@@ -228,7 +229,8 @@ class Store:
         return {deck_id: int(n) for deck_id, n in self.rows(_CARD_TOTALS, {"no": False})}
 
     def tags(self) -> list[tuple[str, int]]:
-        """Every tag of a note that is not retired, with its number of notes, by name."""
+        """Every tag of a note that is not retired (each key once, by its first spelling),
+        with its number of notes (its own, not its children's), by name."""
         return [(tag, int(n)) for tag, n in self.rows(_TAGS, {"no": False})]
 
     # ------------------------------------------------------------ today's queue
@@ -277,7 +279,10 @@ class Store:
         if not card_ids:
             return {}
         rows = self.rows(_CONTENTS, {"card_ids": list(card_ids)})
-        return {row[0]: content_from_row(row) for row in rows}
+        return {
+            card_id: content_from_row(row, tags)
+            for card_id, (row, tags) in with_tags(rows).items()
+        }
 
     # ------------------------------------------------------------ beyond today's queue
 

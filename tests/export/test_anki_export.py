@@ -179,6 +179,16 @@ def test_field_html_escapes_markup_as_ankis_editor_stores_it() -> None:
     assert field_html("{{c1::a::hint}}") == "{{c1::a::hint}}"
 
 
+def test_anki_export_keeps_the_tags_as_written(
+    library: Library, anki: Collection, clock: FixedClock, tmp_path: Path
+) -> None:
+    tags = ("Cardio::ECG", "a_b", "50%", "ÉCG")
+    library.add(DeckSpec(id="t", name="Tags", notes=(basic("n", tags=tags),)), clock.now())
+    import_package(anki, library.export(tmp_path / "out.apkg", clock.now()).path)
+    note = anki.get_note(note_id_of(anki, "n"))
+    assert sorted(note.tags, key=str.casefold) == sorted(tags, key=str.casefold)
+
+
 def test_deck_hierarchy_tags_and_source_are_kept(
     filled: Library, anki: Collection, tmp_path: Path
 ) -> None:

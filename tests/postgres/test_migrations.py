@@ -5,7 +5,10 @@ or added columns and tables, so a PostgreSQL database at an old version is today
 tables without what later versions added, with that version's indexes (taken from the
 dump) and the dump's rows; the test checks that assumption first. Version 9 converted
 the review log: its version 8 table is made as it was
-(:func:`study.storage.compact_log.v8_review_table`).
+(:func:`study.storage.compact_log.v8_review_table`). Version 10 moved ``note.tags``
+into ``note_tag``: version 9's ``note_tag`` is made as it was
+(:func:`study.storage.tag_migration.v9_note_tag_table`), ``note.tags`` added back, and
+the tags are compared apart (:func:`_tags`).
 """
 
 from __future__ import annotations
@@ -26,8 +29,9 @@ from study.services.workspace import open_workspace
 from study.storage.compact_log import v8_review_table
 from study.storage.database import SCHEMA_VERSION, open_database, schema_version
 from study.storage.learners import list_learners
-from study.storage.models import Card, Review
+from study.storage.models import Card, Note, Review
 from study.storage.schedules import REVIEW_FIELDS
+from study.storage.tag_migration import v9_note_tag_table
 from tests.conftest import run_elsewhere
 from tests.postgres_server import PostgresServer
 from tests.reliability.reliability_helpers import consistency_problems
@@ -59,11 +63,14 @@ def _rows(
         with engine.connect() as connection:
             found = {}
             for table in SQLModel.metadata.sorted_tables:
-                if table.name in ("schema_info", "review") or not inspector.has_table(table.name):
-                    continue  # the review log: see _log
+                if table.name in ("schema_info", "review", "note_tag") or not inspector.has_table(
+                    table.name
+                ):
+                    continue  # the review log: see _log; the tags: see _tags
                 if like is not None and table.name not in like:
                     continue  # a table a later version added: nothing to compare
                 names = [c["name"] for c in inspector.get_columns(table.name)]
+                names = [n for n in names if (table.name, n) != ("note", "tags")]
                 if like is not None and like[table.name]:
                     names = names[: len(like[table.name][0])]
                 query = sa.select(*(table.c[name] for name in names))
@@ -71,6 +78,20 @@ def _rows(
             return found
     finally:
         engine.dispose()
+
+
+def _tags(url: str) -> set[tuple[object, ...]]:
+    """Every (note, tag as written) pair, wherever the schema keeps them."""
+    pairs = set(run_elsewhere(url, "SELECT note_id, tag FROM note_tag"))
+    columns = run_elsewhere(
+        url,
+        "SELECT column_name FROM information_schema.columns "
+        "WHERE table_name = 'note' AND column_name = 'tags'",
+    )
+    if columns:
+        for note_id, tags in run_elsewhere(url, "SELECT id, tags FROM note"):
+            pairs |= {(note_id, tag) for tag in str(tags).split()}
+    return pairs
 
 
 LOG_COLUMNS = ("id", *REVIEW_FIELDS)  # the log as compared before and after
@@ -107,12 +128,11 @@ def _server_database_at(dump: Path, sqlite_file: Path, url: str) -> int:
     with closing(sqlite3.connect(sqlite_file)) as connection:
         connection.executescript(dump.read_text(encoding="utf-8"))
         version = int(connection.execute("SELECT version FROM schema_info").fetchone()[0])
-        old_indexes = [
-            sql
-            for (sql,) in connection.execute(
-                "SELECT sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"
-            )
-        ]
+        old_indexes = dict(
+            connection.execute(
+                "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"
+            ).fetchall()
+        )
         old_columns = {
             table: [r[1] for r in connection.execute(f"PRAGMA table_info({table})")]
             for (table,) in connection.execute("SELECT name FROM sqlite_master WHERE type='table'")
@@ -123,7 +143,21 @@ def _server_database_at(dump: Path, sqlite_file: Path, url: str) -> int:
     sa.Table("learner", metadata, sa.Column("id", sa.Integer, primary_key=True))
     sa.Table("card", metadata, sa.Column("id", sa.String, primary_key=True))
     legacy = v8_review_table("review", metadata)
-    current["review"] = [c.name for c in legacy.columns]
+    compact = version >= 9  # the dump's log is already version 9's
+    if not compact:
+        current["review"] = [c.name for c in legacy.columns]
+    # The tags as version 9 kept them: note.tags (after extra) and note_tag (note, tag).
+    legacy_tags = v9_note_tag_table(metadata)
+    current["note_tag"] = [c.name for c in legacy_tags.columns]
+    note_columns = [c for c in Note.__table__.columns]  # type: ignore[attr-defined]
+    after_extra = current["note"].index("extra") + 1
+    current["note"][after_extra:after_extra] = ["tags"]
+    legacy_note = sa.Table(
+        "note",
+        sa.MetaData(),
+        *(sa.Column(c.name, c.type) for c in note_columns),
+        sa.Column("tags", sa.String),
+    )
     new_tables = set(current) - set(old_columns)  # tables later versions added
     assert set(old_columns) <= set(current)
     kept_tables = [t for t in current if t not in new_tables]
@@ -140,19 +174,31 @@ def _server_database_at(dump: Path, sqlite_file: Path, url: str) -> int:
             indexes = _indexes(url)
             for table_name in new_tables:
                 writing.exec_driver_sql(f"DROP TABLE {table_name}")
-            writing.exec_driver_sql("DROP TABLE review")  # with its indexes and keys
-            for name in indexes:
+            if not compact:
+                writing.exec_driver_sql("DROP TABLE review")  # with its indexes and keys
+            writing.exec_driver_sql("DROP TABLE note_tag")
+            # A version 9 log keeps its keys (ix_card_key holds one): its indexes stay.
+            kept = {name for name in indexes if compact and name in old_indexes}
+            for name in set(indexes) - kept:
                 writing.exec_driver_sql(f"DROP INDEX IF EXISTS {name}")
-            legacy.create(writing)
+            if not compact:
+                legacy.create(writing)
+            legacy_tags.create(writing)
+            writing.exec_driver_sql("DROP INDEX ix_note_tag_tag")  # the dump's, below
+            writing.exec_driver_sql("ALTER TABLE note ADD COLUMN tags VARCHAR NOT NULL DEFAULT ''")
             for table_name, columns in added.items():  # the columns later versions added
                 for column in columns:
                     writing.exec_driver_sql(f"ALTER TABLE {table_name} DROP COLUMN {column}")
-            for sql in old_indexes:
-                writing.exec_driver_sql(sql)
+            for name, sql in old_indexes.items():
+                if name not in kept:
+                    writing.exec_driver_sql(sql)
             for table in SQLModel.metadata.sorted_tables:
                 if table.name == "schema_info" or table.name in new_tables:
                     continue
-                source_table = legacy if table.name == "review" else table
+                legacies = {"note": legacy_note, "note_tag": legacy_tags}
+                if not compact:
+                    legacies["review"] = legacy
+                source_table = legacies.get(table.name, table)
                 kept = [source_table.c[name] for name in old_columns[table.name]]
                 rows = [dict(row._mapping) for row in reading.execute(sa.select(*kept))]
                 # The old table: its columns with their types, without later defaults.
@@ -180,7 +226,9 @@ def test_every_earlier_schema_upgrades_on_a_server_and_keeps_every_row(
     version = _server_database_at(dump, tmp_path / "dump.db", postgres_url)
     assert version < SCHEMA_VERSION
     before = _rows(postgres_url)
-    log = _log(postgres_url, converted=False)
+    tags = _tags(postgres_url)
+    log = _log(postgres_url, converted=version >= 9)
+    assert tags
     assert log and before["card_state"]
 
     workspace = open_workspace(
@@ -191,6 +239,7 @@ def test_every_earlier_schema_upgrades_on_a_server_and_keeps_every_row(
         [notice] = workspace.notices  # no backup on a server: said, with what to use
         assert "without a backup" in notice and "pg_dump" in notice
         assert _rows(postgres_url, before) == before  # every row kept, unchanged
+        assert _tags(postgres_url) == tags  # every tag of every note, as written
         assert _log(postgres_url, converted=True) == log  # every review and undo, converted
         tutors = dict(run_elsewhere(postgres_url, "SELECT name, tutor FROM learner"))
         assert tutors == {"alice": True, "bob": False}  # the first profile is the tutor

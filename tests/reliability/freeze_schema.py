@@ -7,7 +7,7 @@ of main at that schema version), e.g.::
     PYTHONPATH=/tmp/release python tests/reliability/freeze_schema.py 2 tests/fixtures/schema_v2.sql
 
 The releases (``git log -p study/storage/version.py``; before it, study/storage/database.py):
-v2 8a34fe1, v3 7795cc0, v4 afbbe44, v5 1ae593b, v6 d179a38, v7 8bc5a27, v8 ad1db75.
+v2 8a34fe1, v3 7795cc0, v4 afbbe44, v5 1ae593b, v6 d179a38, v7 8bc5a27, v8 ad1db75, v9 1d28752.
 v1 was never on main alone: its dump is v2's code without the ``ix_review_cancels``
 index (for version 1 the script removes it); it was made with 0f5355c and an earlier
 form of this script (no cram sitting, one undo), and is kept as it was frozen.

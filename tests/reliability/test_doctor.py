@@ -61,7 +61,9 @@ def test_repair_removes_orphans_and_stale_marks_after_a_backup_and_keeps_the_log
             "drill_day, flagged, flag_reason, updated_at FROM card_state WHERE card_id = ?",
             (card,),
         )
-        connection.execute("INSERT INTO note_tag VALUES ('gone', 'x')")
+        connection.execute(
+            "INSERT INTO note_tag (note_id, tag_key, tag, position) VALUES ('gone', 'x', 'x', 0)"
+        )
         connection.execute(
             "UPDATE card_state SET drill_day = '2025-01-01' WHERE card_id = ?", (card,)
         )

@@ -81,6 +81,7 @@ JUSTIFIED = {
         "domain/review_log.py",
         "not_cancelled_sql",
     ): "the review table or alias named by the caller's code",
+    ("domain/tags.py", "note_has_tag_sql"): "the note id column named by the caller's code",
 }
 
 

@@ -153,16 +153,40 @@ def _undo_snapshots(db: Path) -> dict[int, str]:
         )
 
 
+def _tags(db: Path) -> set[tuple[str, str]]:
+    """Every (note, tag as written) pair, wherever the schema kept them (before version
+    10: ``note.tags`` and ``note_tag``; from version 10: ``note_tag`` alone)."""
+    with closing(sqlite3.connect(db)) as connection:
+        pairs = set(connection.execute("SELECT note_id, tag FROM note_tag"))
+        if "tags" in _columns(db)["note"]:
+            for note_id, tags in connection.execute("SELECT id, tags FROM note"):
+                pairs |= {(note_id, tag) for tag in tags.split()}
+    return pairs
+
+
+def _keys(db: Path) -> set[tuple[str, str]]:
+    with closing(sqlite3.connect(db)) as connection:
+        return set(connection.execute("SELECT tag, tag_key FROM note_tag"))
+
+
 @pytest.mark.parametrize("dump", DUMPS, ids=[p.stem for p in DUMPS])
 def test_every_earlier_schema_upgrades_and_keeps_every_row(dump: Path, tmp_path: Path) -> None:
     db = tmp_path / "study.db"
     _load(dump, db)
     old_version = _version(db)
+    # Version 10 moved note.tags into note_tag: the tags are compared apart (_tags).
     old_columns = _columns(db)
-    before = _rows(db)
-    log, snapshots = _old_log(db), _undo_snapshots(db)
-    assert {row[6] for row in log} >= {"new", "review", "drill", "undo"}
-    assert snapshots
+    old_columns["note"].remove("tags")
+    old_columns.pop("note_tag")
+    before = _rows(db, old_columns)
+    tags = _tags(db)
+    assert tags
+    # Version 9 converted the log; a version 9 log is kept row for row.
+    compact = old_version >= 9
+    if not compact:
+        log, snapshots = _old_log(db), _undo_snapshots(db)
+        assert {row[6] for row in log} >= {"new", "review", "drill", "undo"}
+        assert snapshots
 
     workspace = open_workspace(
         str(db), "alice", clock=FixedClock(NOW), settings=SETTINGS, sync_bundled=False
@@ -177,18 +201,24 @@ def test_every_earlier_schema_upgrades_and_keeps_every_row(dump: Path, tmp_path:
         workspace.close()
 
     assert _version(db) == SCHEMA_VERSION
-    old_columns.pop("review")
+    if not compact:
+        old_columns.pop("review")
     after = _rows(db, old_columns)
-    assert {table: after[table] for table in before if table != "review"} == {
-        table: rows for table, rows in before.items() if table != "review"
+    compared = set(before) - {"note_tag"} - ({"review"} if not compact else set())
+    assert {table: after[table] for table in compared} == {
+        table: before[table] for table in compared
     }
-    # Every review and undo record, each value the same (times to the second).
-    assert _new_log(db) == log
-    assert dict(after["review_undo"]) == snapshots  # what undo still needs, kept
-    new_tables = after.keys() - before.keys() - {"review_undo"}
+    if not compact:
+        # Every review and undo record, each value the same (times to the second).
+        assert _new_log(db) == log
+        assert dict(after["review_undo"]) == snapshots  # what undo still needs, kept
+    assert _tags(db) == tags  # every tag of every note, as written
+    assert all(key == tag.casefold() for tag, key in _keys(db))
+    new_tables = after.keys() - before.keys() - {"review_undo", "note_tag"}
     assert not any(after[table] for table in new_tables)  # new tables: empty
     assert set(learners) == {"alice", "bob"} and all(learners.values())
-    assert len(rows) == sum(1 for row in before["card"] if not row[-1])  # retired left out
+    retired = old_columns["card"].index("retired")
+    assert len(rows) == sum(1 for row in before["card"] if not row[retired])  # left out
     assert integrity(db) == ["ok"]
     assert consistency_problems(db) == []
     # Same tables, columns and indexes as a database created at the current version.
@@ -201,7 +231,8 @@ def test_every_earlier_schema_upgrades_and_keeps_every_row(dump: Path, tmp_path:
         [backup] = list_backups(db)
         with plain(backup.path) as unpacked:
             assert _version(unpacked) == old_version
-            assert _rows(unpacked) == before
+            assert _rows(unpacked, old_columns) == before
+            assert _tags(unpacked) == tags
 
 
 def _schedules(db: Path, learner: str) -> dict[str, dict[str, object]]:
@@ -220,7 +251,11 @@ def _as_stored(values: dict[str, object]) -> dict[str, object]:
     return {k: int(v) if isinstance(v, bool) else v for k, v in values.items()}
 
 
-@pytest.mark.parametrize("dump", DUMPS, ids=[p.stem for p in DUMPS])
+# Dumps whose log version 9 converted (a version 9 log is kept row for row, above).
+CONVERTED = [p for p in DUMPS if int(p.stem.removeprefix("schema_v")) < 9]
+
+
+@pytest.mark.parametrize("dump", CONVERTED, ids=[p.stem for p in CONVERTED])
 @pytest.mark.parametrize("learner", ["alice", "bob"])
 def test_after_the_upgrade_undo_takes_back_every_grade_of_the_day_exactly(
     dump: Path, learner: str, tmp_path: Path
@@ -307,3 +342,28 @@ def test_a_damaged_database_file_gives_a_clear_message(tmp_path: Path, damage: s
         # A truncated file can open; the damage shows when its pages are read.
         StudySession(workspace.database, workspace.learner_id, SETTINGS, workspace.clock)
     assert "damaged" in str(refused.value) or "not a study database" in str(refused.value)
+
+
+def test_the_upgrade_to_version_10_keeps_every_tag_of_both_stores_once_per_key(
+    tmp_path: Path,
+) -> None:
+    db = tmp_path / "study.db"
+    _load(FIXTURES / "schema_v9.sql", db)
+    with closing(sqlite3.connect(db)) as connection:
+        connection.execute("UPDATE note SET tags = ' Cardio a_b cardio ' WHERE id = 'avn-name'")
+        connection.execute("INSERT INTO note_tag VALUES ('avn-name', 'Only-In-Rows')")
+        connection.commit()
+    open_database(f"sqlite:///{db}").close()
+    with closing(sqlite3.connect(db)) as connection:
+        rows = connection.execute(
+            "SELECT tag_key, tag FROM note_tag WHERE note_id = 'avn-name' ORDER BY position"
+        ).fetchall()
+    # The column's tags as written, in order (the second spelling of cardio is the same
+    # tag), then the rows' it lacked (avn and hip, and one only the rows held).
+    assert rows == [
+        ("cardio", "Cardio"),
+        ("a_b", "a_b"),
+        ("only-in-rows", "Only-In-Rows"),
+        ("avn", "avn"),
+        ("hip", "hip"),
+    ]

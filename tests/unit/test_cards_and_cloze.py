@@ -11,10 +11,8 @@ from hypothesis import strategies as st
 from study.domain import cloze
 from study.domain.cards import (
     card_id,
-    join_tags,
     printable,
     question_and_answer,
-    split_tags,
     state_name,
 )
 
@@ -75,12 +73,6 @@ def test_state_names() -> None:
     assert named(reviews=1, repetitions=1, interval=1, drill_day=today) == "learning"
     assert named(reviews=2, repetitions=2, interval=6) == "young"
     assert named(reviews=4, repetitions=4, interval=21) == "mature"
-
-
-def test_tags_round_trip_through_storage_form() -> None:
-    assert join_tags(("a", "b")) == " a b "
-    assert split_tags(join_tags(("a", "b"))) == ("a", "b")
-    assert join_tags(()) == ""
 
 
 def test_printable_shows_control_characters_instead_of_sending_them() -> None:

@@ -350,6 +350,13 @@ def test_tricky_characters_survive_a_round_trip() -> None:
     assert parsed.description == parsed.notes[0].front == parsed.notes[0].back == tricky
 
 
+def test_tags_survive_a_round_trip_as_written() -> None:
+    tags = ("Cardio::ECG", "cardio", "a_b", "50%", "Straße")
+    note = NoteSpec(id="n", type="basic", front="Q", back="A", tags=tags)
+    deck = DeckSpec(id="d", name="D", notes=(note,))
+    assert parse_deck(dump_deck(deck), PATH).notes[0].tags == tags
+
+
 def test_dump_is_deterministic_and_one_key_per_line() -> None:
     deck = parse_deck(GOOD, PATH)
     assert dump_deck(deck) == dump_deck(parse_deck(dump_deck(deck), PATH))

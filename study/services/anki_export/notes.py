@@ -16,7 +16,9 @@ from sqlmodel import Session, col
 
 from study.domain import cloze
 from study.domain.errors import UserError
+from study.domain.tags import tag_key
 from study.storage.models import Card, CardState, Deck, Note
+from study.storage.tags import tag_list
 
 
 class AnkiExportError(UserError):
@@ -45,9 +47,10 @@ def source_html(sentence: str, file: str) -> str:
     return "<br>".join(parts)
 
 
-def anki_tags(tags: str) -> list[str]:
-    """Our space-separated tags as Anki tags (which cannot contain spaces)."""
-    return [tag for tag in tags.split() if tag]
+def anki_tags(tags: str | None) -> list[str]:
+    """A note's tags (space separated, as :func:`study.storage.tags.tag_list` reads
+    them; None: none) as Anki tags, as written, in the order of their keys."""
+    return sorted((tag for tag in (tags or "").split() if tag), key=tag_key)
 
 
 def note_guid(note_id: str) -> str:
@@ -112,7 +115,7 @@ def note_query(deck_ids: list[str] | None, learner_id: int, with_progress: bool)
             col(Note.back),
             col(Note.text),
             col(Note.extra),
-            col(Note.tags),
+            tag_list(Note.id).label("tags"),
             col(Note.source_file),
             col(Note.source_sentence),
             col(Note.editor_note),

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from study.domain.tags import tag_key
 from study.services.anki_export.note_types import (
     BASIC_MODEL_ID,
     CLOZE_MODEL_ID,
@@ -77,8 +78,8 @@ class AnkiPlanner:
             self.customised.add(self.changed_types[copy.notetype_id])
             self.skipped += 1
             return mod
-        known = {tag.casefold() for tag in copy.tags}
-        tags = list(copy.tags) + [t for t in note.tags if t.casefold() not in known]
+        known = {tag_key(tag) for tag in copy.tags}
+        tags = list(copy.tags) + [t for t in note.tags if tag_key(t) not in known]
         note.tags = tags
         same_text = [_nfc(f) for f in note.fields] == [_nfc(f) for f in copy.fields]
         if same_text and len(tags) == len(copy.tags):

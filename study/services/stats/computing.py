@@ -18,6 +18,7 @@ from study.domain.config import Settings
 from study.domain.review_log import ReviewKind, time_of
 from study.domain.sm2 import PASSING_GRADE
 from study.domain.streak import streaks
+from study.domain.tags import tag_key
 from study.services.stats.figures import (
     CALENDAR_DAYS,
     DETAIL_DAYS,
@@ -50,6 +51,7 @@ from study.services.stats.scope import (
 )
 from study.storage.database import Database
 from study.storage.schedules import cancelled_by_undo, not_cancelled
+from study.storage.tags import tag_list
 
 
 def compute_stats(
@@ -299,58 +301,60 @@ def _groups(
     Two GROUP BYs serve decks and tags together, one over the cards and one over the
     window's grades, grouped by (deck, the note's tags): every card is read once, and
     the groups (one per deck and set of tags in use) are then added up per deck and per
-    tag, a card counting under each of its note's tags. The tags are the note's own
-    list (``note.tags``, written with ``note_tag`` on import), as the session's tag
-    scope reads them. A deck lists only its cards that are not retired, but its reviews
-    are its history: grades of its retired cards count.
+    tag, a card counting under each of its note's tags (a tag's figures are its own
+    notes', its children's are theirs; spellings of one key are one tag, named by the
+    first in order, study.domain.tags). A deck lists only its cards that are not
+    retired, but its reviews are its history: grades of its retired cards count.
     """
     state = STATE.c
     state_name = state_expression(scope.today).label("state")
+    # Grouped by its name: written out again, the subquery would run twice a card.
+    note_tags = tag_list(CARD.c.note_id).label("note_tags")
+    by_tags: sa.ColumnElement[Any] = sa.literal_column("note_tags")
     cards = scope.cards(
         sa.select(
             CARD.c.deck_id,
-            NOTE.c.tags,
+            note_tags,
             state_name,
             sa.func.count(),
             _flag_sum(state.suspended),
             _flag_sum(state.leech),
             _due_today(scope.today),
         ).select_from(
-            CARD.join(NOTE, NOTE.c.id == CARD.c.note_id).outerjoin(
+            CARD.outerjoin(
                 STATE,
                 sa.and_(state.card_id == CARD.c.id, state.learner_id == scope.learner_id),
             )
         )
-    ).group_by(CARD.c.deck_id, NOTE.c.tags, state_name)
+    ).group_by(CARD.c.deck_id, by_tags, state_name)
     window = _window_reviews(scope, since)
     reviews = (
         sa.select(
             CARD.c.deck_id,
-            NOTE.c.tags,
+            note_tags,
             sa.func.sum(window.c.reviews),
             sa.func.sum(window.c.retained),
             sa.func.sum(window.c.passed),
         )
-        .select_from(
-            window.join(CARD, CARD.c.key == window.c.card_key).join(
-                NOTE, NOTE.c.id == CARD.c.note_id
-            )
-        )
-        .group_by(CARD.c.deck_id, NOTE.c.tags)
+        .select_from(window.join(CARD, CARD.c.key == window.c.card_key))
+        .group_by(CARD.c.deck_id, by_tags)
     )
     decks: dict[str, _Group] = defaultdict(_Group)
     tags: dict[str, _Group] = defaultdict(_Group)
+    spelt: dict[str, str] = {}  # a tag by its key, as first written
     everything: list[tuple[str, int, int, int]] = []
     for deck_id, tag_text, name, n, suspended, leech, due in session.execute(cards):
         row = (name, int(n), int(suspended), int(leech))
         everything.append(row)
-        for group in (decks[deck_id], *(tags[t] for t in set(tag_text.split()))):
+        for tag in (tag_text or "").split():
+            spelt[tag_key(tag)] = min(spelt.get(tag_key(tag), tag), tag)
+        for group in (decks[deck_id], *(tags[k] for k in _keys(tag_text))):
             group.states.append(row)
             group.due += int(due)
     listed_decks, listed_tags = set(decks), set(tags)
     for deck_id, tag_text, n, retained, passed in session.execute(reviews):
         groups = [decks[deck_id]] if deck_id in listed_decks else []
-        groups += [tags[t] for t in set(tag_text.split()) if t in listed_tags]
+        groups += [tags[k] for k in _keys(tag_text) if k in listed_tags]
         for group in groups:
             group.reviews += int(n)
             group.retained += int(retained or 0)
@@ -361,10 +365,15 @@ def _groups(
         key=lambda g: (g.name.casefold(), g.key),
     )
     tag_figures = sorted(
-        (group.figures(key, key) for key, group in tags.items()),
+        (group.figures(spelt[key], spelt[key]) for key, group in tags.items()),
         key=lambda g: (g.name.casefold(), g.key),
     )
     return state_counts(everything), tuple(deck_figures), tuple(tag_figures)
+
+
+def _keys(tag_text: str | None) -> set[str]:
+    """The keys of a note's tags (:func:`study.storage.tags.tag_list`'s text; None: none)."""
+    return {tag_key(tag) for tag in (tag_text or "").split()}
 
 
 def _studied(scope: Scope, *columns: Any) -> sa.Select[Any]:

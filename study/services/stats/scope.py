@@ -14,7 +14,8 @@ from sqlmodel import SQLModel
 from study.domain.cards import CardStateName, state_tests
 from study.domain.review_log import ReviewKind
 from study.services.stats.figures import StateCounts
-from study.storage.models import Card, CardState, Deck, Note, NoteTag, Review
+from study.storage.models import Card, CardState, Deck, Note, Review
+from study.storage.tags import note_has_tag
 
 
 def table(model: type[SQLModel]) -> sa.Table:
@@ -37,7 +38,6 @@ REVIEW = table(Review)
 STATE = table(CardState)
 CARD = table(Card)
 NOTE = table(Note)
-TAG = table(NoteTag)
 DECK = table(Deck)
 
 
@@ -92,9 +92,9 @@ def card_ids_in(
 
 
 def tagged(tag: str) -> sa.ColumnElement[bool]:
-    """A card (of the ``card`` table) whose note has ``tag``, looked up in ``note_tag``
-    (an index lookup): the statistics' tag match, written once."""
-    return CARD.c.note_id.in_(sa.select(TAG.c.note_id).where(TAG.c.tag == tag))
+    """A card (of the ``card`` table) whose note has ``tag`` (study.domain.tags' rule,
+    an index lookup in ``note_tag``)."""
+    return note_has_tag(CARD.c.note_id, tag)
 
 
 def state_expression(today: date, schedule: Any = None) -> sa.ColumnElement[str]:
