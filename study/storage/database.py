@@ -29,7 +29,11 @@ from urllib.parse import unquote, urlsplit
 import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
-from sqlmodel import Session, SQLModel
+
+# Session is re-exported: the handle of a read or a transaction that services pass to
+# storage's functions without importing SQLAlchemy themselves.
+from sqlmodel import Session as Session
+from sqlmodel import SQLModel
 
 from study.domain.errors import StorageError as StorageError
 from study.domain.errors import UserError

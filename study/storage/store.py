@@ -280,8 +280,7 @@ class Store:
             return {}
         rows = self.rows(_CONTENTS, {"card_ids": list(card_ids)})
         return {
-            card_id: content_from_row(row, tags)
-            for card_id, (row, tags) in with_tags(rows).items()
+            card_id: content_from_row(row, tags) for card_id, (row, tags) in with_tags(rows).items()
         }
 
     # ------------------------------------------------------------ beyond today's queue
