@@ -130,6 +130,8 @@ _OPENERS = frozenset(["then", "now", "next", "and", "again", "first", "finally"]
 
 def card_drop(candidate: Candidate, source_text: str) -> str | None:
     """Why ``candidate`` fails a gate, or None when it passes every one."""
+    if candidate.doubt:
+        return candidate.doubt
     for answer in candidate.answers:
         if re.match(r"(?:these|this|that|such)\s+\w", answer.strip(), re.IGNORECASE) or re.match(
             r"those\s+(?!over|under|with|who|aged|above|below|at|in|on|taking|having)\w",

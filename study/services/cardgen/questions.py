@@ -257,7 +257,13 @@ def _ask(sentence: Sentence, clause: Clause, part: Part, context: Context) -> Ca
         )
     if role in ("dobj", "attr", "oprd"):
         front = f"{lead}What {before} {subject} {after} {others}?"
-        return make_card("object", sentence, context, front, answer, clause, part)
+        card = make_card("object", sentence, context, front, answer, clause, part)
+        if _opens_with_preposition(clause, part) and not clause.copula:
+            # "5 mg/kg is infused over 20 to 120 minutes": the parser took the duration
+            # for the object; "What is 5 mg/kg infused?" "Over 20 to 120 minutes" misreads
+            # it (the number cloze asks the duration)
+            return replace(card, doubt=_PREPOSITION_OBJECT)
+        return card
     if role == "xcomp":
         to = "" if clause.verb.lemma_ == "help" else "to "
         front = f"{lead}What {before} {subject} {after} {others} {to}{part.word}?"
@@ -337,6 +343,19 @@ def _ask(sentence: Sentence, clause: Clause, part: Part, context: Context) -> Ca
         card = make_card("reason", sentence, context, front, reason, clause)
         return card
     return None
+
+
+_PREPOSITION_OBJECT = (
+    "misread object: a 'what' question answered by a phrase that opens with a preposition "
+    "(a duration or a place the parser took for the object)"
+)
+
+
+def _opens_with_preposition(clause: Clause, part: Part) -> bool:
+    """Whether the words of ``part`` open with a preposition ("over 20 minutes")."""
+    if not part.phrase.tokens:
+        return False
+    return clause.verb.doc[min(part.phrase.tokens)].pos_ == "ADP"
 
 
 _DEFINING = re.compile(

@@ -1,0 +1,26 @@
+"""Cards that would misread the sentence: left out, and --report says why.
+
+A card that misreads the text is worse than a missing card, so where the parse has a shape
+known to go wrong, the card is dropped (with its reason in the report) rather than kept.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from cardgen_helpers import all_answers, generate_text
+
+
+def test_a_duration_the_parser_took_for_the_object_is_not_asked_with_what(
+    tmp_path: Path,
+) -> None:
+    # The parser reads "over 24 hours" as the object of "develops": "What does an acute
+    # attack typically develop?" "Over 24 hours" misreads the sentence.
+    generation = generate_text(
+        tmp_path, "# Gout\n\nAn acute attack typically develops over 24 hours.\n"
+    )
+    notes = generation.deck.notes
+    assert not any(n.type == "basic" and n.back.lower().startswith("over") for n in notes)
+    # the duration is still asked, by the number cloze, and the dropped card is reported
+    assert any("over 24 hours" in a for n in notes for a in all_answers(n))
+    assert any("misread object" in d.reason for d in generation.drops)
