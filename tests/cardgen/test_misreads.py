@@ -24,3 +24,26 @@ def test_a_duration_the_parser_took_for_the_object_is_not_asked_with_what(
     # the duration is still asked, by the number cloze, and the dropped card is reported
     assert any("over 24 hours" in a for n in notes for a in all_answers(n))
     assert any("misread object" in d.reason for d in generation.drops)
+
+
+def test_their_after_a_plural_subject_is_the_subjects_own_not_the_topics(tmp_path: Path) -> None:
+    # "their skin" is the patients' skin: "the skin of amiodarone" misreads it.
+    text = "# Amiodarone\n\nPatients should shield their skin from sunlight.\n"
+    notes = generate_text(tmp_path, text).deck.notes
+    answers = [a for n in notes for a in all_answers(n)]
+    assert not any("of amiodarone" in a.lower() for a in answers), answers
+    assert any(a.lower() == "their skin" for a in answers), answers
+
+
+def test_a_negation_inside_a_defining_relative_clause_is_not_deleted(tmp_path: Path) -> None:
+    # "who is vomiting and cannot take the tablets" says which patient; deleting "cannot
+    # take" asks nothing the sentence teaches.
+    text = (
+        "# Adrenal crisis\n\n"
+        "A patient who is vomiting and cannot take the tablets needs an injection of "
+        "hydrocortisone.\n"
+    )
+    notes = generate_text(tmp_path, text).deck.notes
+    answers = [a for n in notes for a in all_answers(n)]
+    assert "cannot take" not in answers, answers
+    assert any("injection of hydrocortisone" in a for a in answers), answers

@@ -488,6 +488,10 @@ def predicate_cards(sentence: Sentence, clauses: list[Clause], context: Context)
             for t in verb.children
         ):
             continue
+        if _defines_a_noun(verb):
+            # "a patient who is vomiting and [cannot take] the tablets needs ...": the
+            # clause says which patient, it is no fact of its own
+            continue
         if clause.negated and not clause.copula:
             # "Metformin [does not cause] weight gain"
             kept = [
@@ -526,6 +530,17 @@ def predicate_cards(sentence: Sentence, clauses: list[Clause], context: Context)
         return []
     card = cloze_card("predicate", sentence, context, sentence.text, spans[:2])
     return [card] if card else []
+
+
+def _defines_a_noun(verb: Token) -> bool:
+    """Whether ``verb`` heads (or continues) a restrictive relative clause: one with no
+    comma before it, which picks out its noun ("a patient who cannot take the tablets")."""
+    while verb.dep_ == "conj" and verb.head != verb:
+        verb = verb.head
+    if verb.dep_ != "relcl":
+        return False
+    first = verb.left_edge
+    return first.i == 0 or first.doc[first.i - 1].text != ","
 
 
 _COMPARATIVES = frozenset(

@@ -226,7 +226,11 @@ def _ask(sentence: Sentence, clause: Clause, part: Part, context: Context) -> Ca
             name_topic=subject.lower().startswith("the "),
         )
     answer = specific(answer, subject, context.topic)
-    owned = re.match(r"(?:its|their)\s+(?P<rest>.+)$", answer, re.IGNORECASE)
+    owned = re.match(r"(?P<owner>its|their)\s+(?P<rest>.+)$", answer, re.IGNORECASE)
+    if owned and owned.group("owner").lower() == "their" and clause.plural:
+        # "patients should shield their skin": the patients' own, which the question names
+        # ("the skin of amiodarone" misread it)
+        owned = None
     if owned and context.topic:
         rest = owned.group("rest")
         # "its level": of the topic, unless it says so already ("their risk of X")
