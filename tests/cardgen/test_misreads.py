@@ -47,3 +47,18 @@ def test_a_negation_inside_a_defining_relative_clause_is_not_deleted(tmp_path: P
     answers = [a for n in notes for a in all_answers(n)]
     assert "cannot take" not in answers, answers
     assert any("injection of hydrocortisone" in a for a in answers), answers
+
+
+def test_a_list_item_the_parser_took_for_an_apposition_is_not_another_name(
+    tmp_path: Path,
+) -> None:
+    # The parser hangs "a previous episode of endocarditis or a history of injecting drug
+    # use" on "a prosthetic valve" as an apposition: they are the list's next items, not
+    # what a prosthetic valve is.
+    text = (
+        "# Infective endocarditis\n\n"
+        "Infective endocarditis most often occurs in patients with a prosthetic valve, a "
+        "previous episode of endocarditis or a history of injecting drug use.\n"
+    )
+    notes = generate_text(tmp_path, text).deck.notes
+    assert not any(n.type == "basic" and n.front == "What is prosthetic valve?" for n in notes)

@@ -10,6 +10,7 @@ from study.services.cardgen.deps import (
     NAMING_VERBS,
     WHEN_MARKS,
     acronym,
+    continues_list,
     introduces_examples,
     mark_of,
     own_subject,
@@ -110,8 +111,12 @@ class NameReader(PhraseReader):
                         }
                         thing = self.phrase(owner, skip=frozenset(skip))
                     names.append(OtherName("acronym", thing, name))
-                elif token.i not in self.parenthesised and any(
-                    c.dep_ == "det" and c.lower_ in ("a", "an") for c in token.children
+                elif (
+                    token.i not in self.parenthesised
+                    and any(c.dep_ == "det" and c.lower_ in ("a", "an") for c in token.children)
+                    # "patients with a prosthetic valve, a previous episode of endocarditis
+                    # or a history of injecting drug use": the next items of a list
+                    and not continues_list(token)
                 ):
                     names.append(OtherName("apposition", thing, name))
             if token.lemma_ in NAMING_VERBS and token.tag_ in ("VBN", "VBD"):
