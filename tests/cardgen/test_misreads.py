@@ -62,3 +62,48 @@ def test_a_list_item_the_parser_took_for_an_apposition_is_not_another_name(
     )
     notes = generate_text(tmp_path, text).deck.notes
     assert not any(n.type == "basic" and n.front == "What is prosthetic valve?" for n in notes)
+
+
+def test_a_clause_of_time_read_as_a_preposition_does_not_take_the_main_subject(
+    tmp_path: Path,
+) -> None:
+    # The parser reads "before antibiotics" as a preposition and coordinates "are started"
+    # with "should be taken": the blood cultures are not what is started.
+    text = (
+        "# Infective endocarditis\n\n"
+        "Blood cultures should be taken before antibiotics are started, unless the patient "
+        "is in septic shock.\n"
+    )
+    notes = generate_text(tmp_path, text).deck.notes
+    fronts = [n.front.lower() for n in notes if n.type == "basic"]
+    assert not any("started" in f for f in fronts), fronts
+
+
+def test_a_verb_with_two_subjects_takes_the_one_after_the_and(tmp_path: Path) -> None:
+    # The parser takes "present" for an adjective and gives "show" both "Patients ..., and"
+    # and "the blood tests" as subjects: the question must not run the two clauses together.
+    text = (
+        "# Adrenal crisis\n\n"
+        "Patients present with vomiting, abdominal pain, confusion and hypotension that does "
+        "not respond to fluids, and the blood tests commonly show hyponatraemia and "
+        "hyperkalaemia.\n"
+    )
+    notes = generate_text(tmp_path, text).deck.notes
+    fronts = [n.front for n in notes if n.type == "basic"]
+    assert not any("present with" in f for f in fronts), fronts
+    assert any(
+        "what do the blood tests commonly show?" in n.front.lower()
+        and n.back == "Hyponatraemia and hyperkalaemia"
+        for n in notes
+        if n.type == "basic"
+    ), fronts
+
+
+def test_a_gerund_after_advise_is_what_is_advised_with_its_condition(tmp_path: Path) -> None:
+    # "advise doubling the usual dose during a fever": not "What do the rules advise to
+    # doubling?" "The usual dose".
+    text = "# Adrenal crisis\n\nThe sick day rules advise doubling the usual dose during a fever.\n"
+    notes = generate_text(tmp_path, text).deck.notes
+    basics = {n.front: n.back for n in notes if n.type == "basic"}
+    assert not any("to doubling" in f for f in basics), basics
+    assert "Doubling the usual dose during a fever" in basics.values(), basics

@@ -269,6 +269,21 @@ def _ask(sentence: Sentence, clause: Clause, part: Part, context: Context) -> Ca
             return replace(card, doubt=_PREPOSITION_OBJECT)
         return card
     if role == "xcomp":
+        gerund = next(
+            (
+                c
+                for c in clause.verb.children
+                if c.dep_ == "xcomp" and c.text == part.word and c.tag_ == "VBG"
+            ),
+            None,
+        )
+        if gerund is not None:
+            # "The rules advise doubling the usual dose during a fever": what they advise
+            # is the doubling, with its condition ("What do the rules advise to doubling?"
+            # garbled it)
+            front = f"{lead}What {before} {subject} {after} {others}?"
+            said = capitalise(gerund.doc[gerund.i : gerund.right_edge.i + 1].text)
+            return make_card("object", sentence, context, front, said, clause, part)
         to = "" if clause.verb.lemma_ == "help" else "to "
         front = f"{lead}What {before} {subject} {after} {others} {to}{part.word}?"
         return make_card("purpose", sentence, context, front, answer, clause, part)

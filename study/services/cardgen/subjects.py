@@ -81,6 +81,12 @@ class SubjectReader(PartReader):
                 # "the risk is higher when a patient has sepsis, ... or is taking X": the
                 # verbs after the condition continue it (their subject is the patient's)
                 return None, False, False
+            if _clause_after_preposition(verb):
+                # "taken ... before antibiotics are started": the parser read "before" as a
+                # preposition and coordinated "started" with "taken"; the antibiotics are
+                # started, not the cultures (which clause the "unless" after it qualifies
+                # cannot be told either): no subject, no card
+                return None, False, False
             if self._clause_between(verb.head, verb):
                 # "A is given ..., and B are ..., whereas C is added only in ...": the
                 # parser coordinated "added" with the first verb across another clause;
@@ -185,6 +191,15 @@ class SubjectReader(PartReader):
             if lowered in ("it", "this") and self.it:
                 return Phrase(self.it), False, True
             return None, lowered in ("they", "these", "those"), True
+        if _swallowed_clause(own):
+            # "Patients present with A, B and C, and the blood tests commonly show D": the
+            # parser took "present" for an adjective and gave "show" two subjects; the
+            # verb's own is the one after the "and", else which words are whose cannot be
+            # told
+            later = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass") and c.i > own.i]
+            if not later:
+                return None, False, False
+            own = later[0]
         phrase = self.items(own, self.phrase(own))
         finite = [
             t
@@ -321,3 +336,33 @@ class SubjectReader(PartReader):
 def _negative(subject: Token) -> bool:
     """ "No medicine": a subject no pronoun can stand for."""
     return any(c.dep_ == "det" and c.lower_ in ("no", "neither") for c in subject.children)
+
+
+# Words that open a clause of time, which the parser sometimes reads as a preposition.
+_TIME_OPENERS = frozenset(["before", "after", "until", "once", "while", "since"])
+
+
+def _clause_after_preposition(verb: Token) -> bool:
+    """Whether a coordinated ``verb`` with auxiliaries of its own follows "before X"
+    hung on its head verb: "before X are started" misparsed as "before X" and "started"."""
+    group = [c for c in verb.children if c.dep_ in ("aux", "auxpass") and c.i < verb.i]
+    if not group:
+        return False
+    start = min(c.i for c in group)
+    if start == 0:
+        return False
+    noun = verb.doc[start - 1]
+    opener = noun.head
+    return (
+        noun.dep_ == "pobj"
+        and opener.lower_ in _TIME_OPENERS
+        and opener.head == verb.head
+        and noun.left_edge.i == opener.i + 1
+    )
+
+
+def _swallowed_clause(subject: Token) -> bool:
+    """Whether a subject ends in a coordinator with nothing coordinated ("Patients present
+    with ..., and"): a clause before the verb's own subject, read into it."""
+    after = [c for c in subject.children if c.i > subject.i]
+    return any(c.dep_ == "cc" for c in after) and not any(c.dep_ == "conj" for c in after)
