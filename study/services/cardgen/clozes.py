@@ -18,7 +18,15 @@ from study.services.cardgen.gates import MAX_DELETION_WORDS
 from study.services.cardgen.phrases import Phrase
 from study.services.cardgen.reading import Clause, Reading
 from study.services.cardgen.sentences import Sentence
-from study.services.cardgen.terms import RARE_ZIPF, STOPWORDS, named, word_list, words, zipf
+from study.services.cardgen.terms import (
+    RARE_ZIPF,
+    STOPWORDS,
+    content_words,
+    named,
+    word_list,
+    words,
+    zipf,
+)
 
 if TYPE_CHECKING:
     from spacy.tokens import Span, Token
@@ -230,10 +238,33 @@ def number_cards(sentence: Sentence, context: Context, text: str | None = None) 
     """One cloze per sentence with a deletion per quantity (sibling cards)."""
     if sentence.span is None:
         return []
-    spans = quantities(sentence.span)
+    spans = _not_restated(sentence.span.text, quantities(sentence.span))
     if not spans:
         return []
     return _clause_clozes("number", sentence, context, spans[:5])
+
+
+def _not_restated(said: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """``spans`` without the quantities of a parenthesis that only restates the one before
+    it ("a dose of 0.5 mg (0.5 mL of 1 mg/mL)": the dose is asked, not its volume again);
+    a parenthesis that says more ("below 90% (below 92% in babies under 6 weeks old)",
+    "(maximum 5 mg)") keeps its own."""
+    kept: list[tuple[int, int]] = []
+    for start, end in spans:
+        base = kept[-1][1] if kept else 0
+        if kept and re.fullmatch(r"\s*\([^()]*", said[base:start]):
+            close = said.find(")", start)
+            close = len(said) if close < 0 else close
+            inside = said[base:close]
+            for other_start, other_end in spans:
+                if base <= other_start and other_end <= close:
+                    # the quantities blanked out: what else does the parenthesis say?
+                    blank = " " * (other_end - other_start)
+                    inside = inside[: other_start - base] + blank + inside[other_end - base :]
+            if not content_words(inside):
+                continue
+        kept.append((start, end))
+    return kept
 
 
 def _clause_clozes(
@@ -493,11 +524,15 @@ def predicate_cards(sentence: Sentence, clauses: list[Clause], context: Context)
             # clause says which patient, it is no fact of its own
             continue
         if clause.negated and not clause.copula:
-            # "Metformin [does not cause] weight gain"
+            # "Metformin [does not cause] weight gain", "Allopurinol [should not be
+            # stopped] during an acute attack" (the passive's "be" too, or the deletion
+            # has a hole and no card is made)
             kept = [
                 t
                 for c in verb.children
-                if c.dep_ in ("aux", "neg", "advmod") and c.i < verb.i and c.lower_ not in ("also",)
+                if c.dep_ in ("aux", "auxpass", "neg", "advmod")
+                and c.i < verb.i
+                and c.lower_ not in ("also",)
                 for t in c.subtree  # "[no longer] recommended"
             ] + [verb]
         elif clause.copula:
