@@ -107,3 +107,21 @@ def test_a_gerund_after_advise_is_what_is_advised_with_its_condition(tmp_path: P
     basics = {n.front: n.back for n in notes if n.type == "basic"}
     assert not any("to doubling" in f for f in basics), basics
     assert "Doubling the usual dose during a fever" in basics.values(), basics
+
+
+def test_an_instruction_deletes_what_is_done_not_the_test_in_its_condition(
+    tmp_path: Path,
+) -> None:
+    # "CTPA" is the rarest word of each line, but the fact is the action: the term inside
+    # "if ..." or "instead of ..." is not what the line teaches, and an acronym after its
+    # words is asked by its own card.
+    text = (
+        "# Pulmonary embolism\n\n"
+        "- If PE is likely, arrange a CT pulmonary angiogram (CTPA) immediately.\n"
+        "- If the CTPA cannot be done at once, start interim anticoagulation while waiting.\n"
+        "- Consider a ventilation/perfusion (V/Q) scan instead of a CTPA in contrast allergy.\n"
+    )
+    answers = [a for n in generate_text(tmp_path, text).deck.notes for a in all_answers(n)]
+    assert "CTPA" not in answers, answers
+    assert "interim anticoagulation" in answers, answers
+    assert "ventilation/perfusion (V/Q)" in answers, answers

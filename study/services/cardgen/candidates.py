@@ -179,7 +179,7 @@ def basic(
     )
 
 
-_ACRONYM_AFTER = re.compile(r"\s*\([A-Z][A-Za-z0-9+-]{1,8}\)")
+_ACRONYM_AFTER = re.compile(r"\s*\([A-Z][A-Za-z0-9+/-]{1,8}\)")
 
 
 def cloze_card(

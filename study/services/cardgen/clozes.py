@@ -12,7 +12,7 @@ import re
 from typing import TYPE_CHECKING
 
 from study.services.cardgen.candidates import Candidate, Context, cloze_card
-from study.services.cardgen.deps import parenthesised
+from study.services.cardgen.deps import acronym, parenthesised
 from study.services.cardgen.excerpts import clause_of, excerpt
 from study.services.cardgen.gates import MAX_DELETION_WORDS
 from study.services.cardgen.phrases import Phrase
@@ -343,12 +343,14 @@ def term_cards(
         return []
     spans: list[tuple[int, int]] = []
     groups = [c.tokens for c in clauses] or [frozenset(t.i for t in span)]
+    aside = parenthesised(span)
     for tokens in groups:
-        best: tuple[bool, float, int, int] | None = None
-        for chunk in _terms(span, tokens):
-            start, end, text = chunk
+        best: tuple[bool, bool, float, int, int] | None = None
+        for start, end, text, head in _terms(span, tokens):
             if any(i in taken for i in range(start, end)):
                 continue
+            if acronym(text) and head.i in aside:
+                continue  # "a CT pulmonary angiogram (CTPA)": the acronym's own card asks it
             if context.topic and text.lower() in context.topic.lower():
                 continue
             rarity = min(zipf(w) for w in words(text)) if words(text) else 9.0
@@ -357,11 +359,14 @@ def term_cards(
             naming = named(text) and (len(words(text)) > 1 or rarity < RARE_ZIPF)
             if rarity >= RARE_ZIPF and not naming:
                 continue
-            key = (not naming, rarity, start, end)
+            # what an instruction does comes before the test it names in its condition
+            # ("if the [CTPA] cannot be done, start interim anticoagulation", "instead of
+            # a [CTPA]")
+            key = (not naming, _subordinate(head), rarity, start, end)
             if best is None or key < best:
                 best = key
         if best is not None:
-            spans.append((best[2], best[3]))
+            spans.append((best[3], best[4]))
     if not spans:
         return []
     card = cloze_card(
@@ -370,10 +375,18 @@ def term_cards(
     return [card] if card else []
 
 
-def _terms(span: Span, tokens: frozenset[int]) -> list[tuple[int, int, str]]:
+def _subordinate(head: Token) -> bool:
+    """Whether a term is inside a condition or an "instead of": not what its clause does."""
+    first = head.left_edge.i
+    before = head.doc[max(first - 2, 0) : first].text.lower()
+    return before in ("instead of", "rather than") or any(a.dep_ == "advcl" for a in head.ancestors)
+
+
+def _terms(span: Span, tokens: frozenset[int]) -> list[tuple[int, int, str, Token]]:
     """Noun phrases of ``span`` inside ``tokens`` without their determiners, and rare
-    adjectives that are a clause's complement ("irregularly irregular")."""
-    found: list[tuple[int, int, str]] = []
+    adjectives that are a clause's complement ("irregularly irregular"), each with its
+    head."""
+    found: list[tuple[int, int, str, Token]] = []
     offset = span.start_char
     for chunk in span.noun_chunks:
         if chunk.root.i not in tokens:
@@ -400,20 +413,22 @@ def _terms(span: Span, tokens: frozenset[int]) -> list[tuple[int, int, str]]:
         if not term:
             continue
         last = term[-1].idx + len(term[-1])
-        found.append((kept[0].idx - offset, last - offset, span.doc.text[kept[0].idx : last]))
+        text = span.doc.text[kept[0].idx : last]
+        found.append((kept[0].idx - offset, last - offset, text, chunk.root))
     chunked = {t.i for chunk in span.noun_chunks for t in chunk}
     for token in span:
         if token.i in tokens and token.dep_ == "acomp" and token.pos_ == "ADJ":
             subtree = list(token.subtree)
             start = subtree[0].idx - offset
             end = subtree[-1].idx + len(subtree[-1]) - offset
-            found.append((start, end, token.text))
+            found.append((start, end, token.text, token))
         elif _untagged_object(token, tokens, chunked):
             # "Offer apixaban or rivaroxaban first": drug names the tagger took for an
             # adjective and a verb are still the object, asked with their alternatives
             final = max([token, *token.conjuncts], key=lambda t: t.i)
             stop = final.idx + len(final)
-            found.append((token.idx - offset, stop - offset, span.doc.text[token.idx : stop]))
+            text = span.doc.text[token.idx : stop]
+            found.append((token.idx - offset, stop - offset, text, token))
     return found
 
 
