@@ -122,6 +122,10 @@ def specific(answer: str, subject: str, topic: str | None = None) -> str:
     return answer
 
 
+# A subject that is "the" and one noun ("the rhythm", "the dose") says whose only by the
+# page it is on.
+_BARE_THE = re.compile(r"the\s+\w+", re.IGNORECASE)
+
 _DEPENDS_ON_THE_CONDITION = frozenset(
     ["give", "use", "offer", "need", "prefer", "start", "stop", "add", "trigger", "precipitate"]
 )
@@ -144,9 +148,14 @@ def make_card(
     # "Why are prophylactic antibiotics not given?", "What does analgesia usually need?":
     # what is given, needed or triggered depends on the condition the page is about
     topic_words = {w.lower() for w in words(context.topic or "")}
-    name_topic = name_topic or (
-        clause.verb.lemma_ in _DEPENDS_ON_THE_CONDITION
-        and not topic_words & {w.lower() for w in words(f"{front} {answer}")}
+    name_topic = (
+        name_topic
+        or (
+            clause.verb.lemma_ in _DEPENDS_ON_THE_CONDITION
+            and not topic_words & {w.lower() for w in words(f"{front} {answer}")}
+        )
+        # "What may the rhythm degenerate into?": whose rhythm is the page's topic
+        or (clause.subject is not None and _BARE_THE.fullmatch(clause.subject.text) is not None)
     )
     front = joined(front)
     return basic(

@@ -266,7 +266,26 @@ class SubjectReader(PartReader):
             joined = {t.i for t in (*own.subtree, *split[0].subtree)} - self.parenthesised
             kept = [t for t in self.span if t.i in phrase.tokens or t.i in joined]
             phrase = self._phrase_of(self._glued(kept))
+        if phrase.text.lower() == "the dose":
+            given = self._dose_of(own)
+            if given is not None:
+                return given, False, True
         return phrase, plural(own), False
+
+    def _dose_of(self, dose: Token) -> Phrase | None:
+        """ "30 mL of 10% calcium gluconate is given ..., and the dose is repeated": the
+        dose of what the sentence gave an amount of before it, or None."""
+        given = [
+            t
+            for t in self.span
+            if t.i < dose.i
+            and t.dep_ == "pobj"
+            and t.head.lower_ == "of"
+            and any(c.dep_ == "nummod" or c.like_num for c in (t.head.head, *t.head.head.children))
+        ]
+        if not given:
+            return None
+        return Phrase(f"the dose of {lower_first(self.phrase(given[-1]).text)}")
 
     def _clause_between(self, first: Token, verb: Token) -> bool:
         """Whether a clause with a subject of its own lies between two coordinated verbs."""
