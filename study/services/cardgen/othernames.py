@@ -68,6 +68,20 @@ class NameReader(PhraseReader):
                 thing = self.phrase(
                     outer, skip=frozenset(t.i for t in outer.subtree if t.i > owner.i)
                 )
+            relative = next((a for a in owner.ancestors if a.dep_ == "relcl"), None)
+            opening = relative.left_edge.i if relative is not None else 0
+            antecedent = owner.doc[opening - 1] if opening > 0 else None
+            if (
+                antecedent is not None
+                and owner.dep_ == "pobj"
+                and owner.head.lower_ == "of"
+                and owner.tag_ == owner.head.head.tag_ == "NN"
+                and antecedent.tag_ == "NNS"
+                and antecedent.pos_ == "NOUN"
+            ):
+                # "drugs that reduce the excretion of potassium (such as ACE inhibitors)":
+                # examples of the drugs (plural, as the examples are), not of the excretion
+                thing = self._phrase_of(list(owner.doc[antecedent.i : owner.i + 1]))
             name = example.group("items").strip(" .,;")
             names.append(OtherName("example", thing, Phrase(name)))
             return
