@@ -27,3 +27,30 @@ def test_a_subject_that_is_the_and_one_noun_is_named_by_the_topic(tmp_path: Path
     notes = generate_text(tmp_path, text).deck.notes
     fronts = [n.front for n in notes if n.type == "basic"]
     assert "Hyperkalaemia: what may the rhythm degenerate into?" in fronts, fronts
+
+
+def test_a_question_about_this_treatment_it_does_not_show_is_dropped(tmp_path: Path) -> None:
+    text = (
+        "# Hyperkalaemia\n\n"
+        "The blood glucose must be monitored for at least 6 hours afterwards, since "
+        "hypoglycaemia is a common complication of this treatment.\n"
+    )
+    generation = generate_text(tmp_path, text)
+    fronts = [n.front for n in generation.deck.notes if n.type == "basic"]
+    assert not any("this treatment" in f for f in fronts), fronts
+    assert any("'this ...'" in d.reason for d in generation.drops)
+
+
+def test_examples_in_a_relative_clause_are_of_the_plural_before_it(tmp_path: Path) -> None:
+    # "(such as ACE inhibitors, ...)" follows "the excretion of potassium", but the
+    # examples are of the drugs; "a disease (such as diabetes)" keeps its own noun.
+    text = (
+        "# Hyperkalaemia\n\n"
+        "Hyperkalaemia is often caused by drugs that reduce the excretion of potassium (such "
+        "as ACE inhibitors, spironolactone and trimethoprim).\n\n"
+        "Patients who have a disease (such as diabetes) are at risk.\n"
+    )
+    fronts = [n.front for n in generate_text(tmp_path, text).deck.notes if n.type == "basic"]
+    assert not any("example of the excretion" in f for f in fronts), fronts
+    assert any("example of drugs that reduce the excretion of potassium" in f for f in fronts)
+    assert any("example of a disease" in f for f in fronts), fronts

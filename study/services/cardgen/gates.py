@@ -152,7 +152,11 @@ def card_drop(candidate: Candidate, source_text: str) -> str | None:
     most = MAX_CLOZE_WORDS if candidate.type == "cloze" else MAX_QUESTION_WORDS
     if len(words(question)) > most:
         return f"question longer than {most} words"
-    if re.search(r"\b(?:this|that) (?:condition|procedure|disease|type of)\b", question, re.I):
+    if re.search(r"\b(?:this|that) (?:condition|procedure|disease|type of)\b", question, re.I) or (
+        # a question stands alone: "What is a common complication of this treatment?" asks
+        # about a treatment it does not show (a cloze shows the sentence that names it)
+        candidate.type == "basic" and re.search(r"\bthis\s+[a-z]", question, re.I)
+    ):
         return "question refers to 'this ...' that it does not name"
     if _BACK_REFERENCE.search(question):
         return "refers to 'these ...' said elsewhere, which the card does not name"
