@@ -125,3 +125,28 @@ def test_an_instruction_deletes_what_is_done_not_the_test_in_its_condition(
     assert "CTPA" not in answers, answers
     assert "interim anticoagulation" in answers, answers
     assert "ventilation/perfusion (V/Q)" in answers, answers
+
+
+def test_a_question_that_kept_a_unit_without_its_number_is_dropped(tmp_path: Path) -> None:
+    # "500 mg to 1 g" left out of the question but its "g" kept: "... methylprednisolone, g
+    # for up to 3 days?" is garbled.
+    text = (
+        "# Giant cell arteritis\n\n"
+        "Patients with visual loss are given intravenous methylprednisolone, 500 mg to 1 g "
+        "daily for up to 3 days, before oral prednisolone is started.\n"
+    )
+    generation = generate_text(tmp_path, text)
+    fronts = [n.front for n in generation.deck.notes if n.type == "basic"]
+    assert not any(", g " in f for f in fronts), fronts
+    assert any("500 mg to 1 g" in a for n in generation.deck.notes for a in all_answers(n))
+
+
+def test_baseline_alone_is_a_vague_answer(tmp_path: Path) -> None:
+    # "What has the serum creatinine risen above?" "Baseline": the fact is by how much.
+    text = (
+        "# Clostridioides difficile infection\n\n"
+        "In severe infection the serum creatinine has risen by more than 50% above baseline.\n"
+    )
+    notes = generate_text(tmp_path, text).deck.notes
+    assert not any(n.type == "basic" and n.back == "Baseline" for n in notes)
+    assert any("more than 50%" in a for n in notes for a in all_answers(n))
