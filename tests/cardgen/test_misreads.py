@@ -150,3 +150,36 @@ def test_baseline_alone_is_a_vague_answer(tmp_path: Path) -> None:
     notes = generate_text(tmp_path, text).deck.notes
     assert not any(n.type == "basic" and n.back == "Baseline" for n in notes)
     assert any("more than 50%" in a for n in notes for a in all_answers(n))
+
+
+def test_an_of_phrase_after_a_definition_belongs_to_it_not_to_the_subject(
+    tmp_path: Path,
+) -> None:
+    # "..., usually of a heart valve" describes the infection's site: "What is infective
+    # endocarditis of a heart valve?" misreads it as a kind of endocarditis.
+    text = (
+        "# Infective endocarditis\n\n"
+        "Infective endocarditis is an infection of the endocardial surface of the heart, "
+        "usually of a heart valve.\n"
+    )
+    fronts = [n.front for n in generate_text(tmp_path, text).deck.notes if n.type == "basic"]
+    assert "What is infective endocarditis?" in fronts, fronts
+    assert not any("endocarditis of a heart valve" in f for f in fronts), fronts
+
+
+def test_a_list_object_the_parser_cut_after_its_first_item_is_asked_whole(
+    tmp_path: Path,
+) -> None:
+    # The parser hangs "the echocardiographic findings and minor clinical features" on
+    # "criteria" as an apposition: the answer "The blood culture results" alone misreads.
+    text = (
+        "# Infective endocarditis\n\n"
+        "The modified Duke criteria, which combine the blood culture results, the "
+        "echocardiographic findings and minor clinical features, are used to classify the "
+        "diagnosis.\n"
+    )
+    notes = generate_text(tmp_path, text).deck.notes
+    backs = [n.back for n in notes if n.type == "basic" and "combine" in n.front]
+    assert backs == [
+        "The blood culture results, the echocardiographic findings and minor clinical features"
+    ], backs

@@ -66,6 +66,11 @@ def kept_parts(clause: Clause, asked: Part) -> tuple[list[str], list[str]]:
             continue
         if part.role in ("dobj", "attr") and asked.role in ("dobj", "attr", "agent"):
             continue
+        if clause.copula and part.role == "prep" and part.word == "of":
+            # "X is an infection of the endocardium, usually of a heart valve": the "of"
+            # the parser hung on "is" belongs to the complement, never to X ("What is
+            # infective endocarditis of a heart valve?")
+            continue
         words_in = len(part.phrase.text.split())
         if part.role == "when":
             if words_in <= 2 * MAX_CONTEXT_WORDS:

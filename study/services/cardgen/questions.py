@@ -261,6 +261,7 @@ def _ask(sentence: Sentence, clause: Clause, part: Part, context: Context) -> Ca
         )
     if role in ("dobj", "attr", "oprd"):
         front = f"{lead}What {before} {subject} {after} {others}?"
+        answer += _list_cut_off(clause, part)
         card = make_card("object", sentence, context, front, answer, clause, part)
         if _opens_with_preposition(clause, part) and not clause.copula:
             # "5 mg/kg is infused over 20 to 120 minutes": the parser took the duration
@@ -362,6 +363,27 @@ def _ask(sentence: Sentence, clause: Clause, part: Part, context: Context) -> Ca
         card = make_card("reason", sentence, context, front, reason, clause)
         return card
     return None
+
+
+def _list_cut_off(clause: Clause, part: Part) -> str:
+    """The rest of a list the parser cut from ``part`` and hung on a noun before it as an
+    apposition ("which combine the blood culture results, the echocardiographic findings
+    and minor clinical features": ", the echocardiographic findings and ..."), or ""."""
+    if not part.phrase.tokens:
+        return ""
+    doc = clause.verb.doc
+    last = max(part.phrase.tokens)
+    if last + 2 >= len(doc) or doc[last + 1].text != ",":
+        return ""
+    for token in (doc[last + 2], *doc[last + 2].ancestors):
+        if (
+            token.dep_ == "appos"
+            and token.left_edge.i == last + 2
+            and token.head.i < min(part.phrase.tokens)
+            and any(c.dep_ == "conj" for c in token.children)
+        ):
+            return ", " + doc[token.left_edge.i : token.right_edge.i + 1].text
+    return ""
 
 
 _PREPOSITION_OBJECT = (
