@@ -183,3 +183,15 @@ def test_a_list_object_the_parser_cut_after_its_first_item_is_asked_whole(
     assert backs == [
         "The blood culture results, the echocardiographic findings and minor clinical features"
     ], backs
+
+
+def test_a_condition_question_keeps_a_gerund_object_without_to(tmp_path: Path) -> None:
+    # "recommend starting allopurinol": not "When do guidelines recommend to starting
+    # allopurinol?"
+    text = (
+        "# Gout\n\nGuidelines recommend starting allopurinol at a low dose after the attack "
+        "has settled.\n"
+    )
+    fronts = [n.front for n in generate_text(tmp_path, text).deck.notes if n.type == "basic"]
+    assert "When do guidelines recommend starting allopurinol?" in fronts, fronts
+    assert not any("to starting" in f for f in fronts), fronts

@@ -89,7 +89,12 @@ def kept_parts(clause: Clause, asked: Part) -> tuple[list[str], list[str]]:
                 else f"to {part.phrase.text}",
             )
         elif part.role == "xcomp":
-            kept.append(f"to {part.word} {part.phrase.text}")
+            # "recommend starting allopurinol": a gerund takes no "to"
+            gerund = any(
+                c.dep_ == "xcomp" and c.text == part.word and c.tag_ == "VBG"
+                for c in clause.verb.children
+            )
+            kept.append(f"{'' if gerund else 'to '}{part.word} {part.phrase.text}")
         else:
             kept.append(part.phrase.text)
     return kept, conditions
