@@ -195,3 +195,18 @@ def test_a_condition_question_keeps_a_gerund_object_without_to(tmp_path: Path) -
     fronts = [n.front for n in generate_text(tmp_path, text).deck.notes if n.type == "basic"]
     assert "When do guidelines recommend starting allopurinol?" in fronts, fronts
     assert not any("to starting" in f for f in fronts), fronts
+
+
+def test_an_answer_keeps_the_relative_clause_the_parser_detached(tmp_path: Path) -> None:
+    # The parser hangs "whose dose was not increased ..." on "occurs": "A patient with
+    # known adrenal insufficiency" alone drops the condition that makes the fact.
+    text = (
+        "# Adrenal crisis\n\n"
+        "Adrenal crisis most often occurs in a patient with known adrenal insufficiency "
+        "whose dose was not increased during an illness.\n"
+    )
+    notes = generate_text(tmp_path, text).deck.notes
+    backs = [n.back for n in notes if n.type == "basic" and "which patients" in n.front]
+    assert backs == [
+        "A patient with known adrenal insufficiency whose dose was not increased during an illness"
+    ], backs

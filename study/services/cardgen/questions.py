@@ -206,6 +206,10 @@ def _ask(sentence: Sentence, clause: Clause, part: Part, context: Context) -> Ca
     if not answer:
         return None
     role = part.role
+    if role in ("prep", "dobj"):
+        # "in a patient with known adrenal insufficiency whose dose was not increased ...":
+        # the parser detached the relative clause; without it the answer drops its condition
+        answer += _relative_cut_off(clause, part)
     if role == "agent":
         return ask_agent(sentence, clause, part, context)
     if role == "attr" and clause.copula:
@@ -363,6 +367,29 @@ def _ask(sentence: Sentence, clause: Clause, part: Part, context: Context) -> Ca
         card = make_card("reason", sentence, context, front, reason, clause)
         return card
     return None
+
+
+def _relative_cut_off(clause: Clause, part: Part) -> str:
+    """The relative clause right after ``part`` that the parser hung elsewhere (" whose
+    dose was not increased during an illness"), or ""."""
+    if not part.phrase.tokens:
+        return ""
+    doc = clause.verb.doc
+    last = max(part.phrase.tokens)
+    if last + 1 >= len(doc) or doc[last + 1].lower_ not in ("whose", "who", "that", "which"):
+        return ""
+    verb = doc[last + 1]
+    while verb.pos_ not in ("VERB", "AUX") and verb.head != verb:
+        verb = verb.head
+    if (
+        verb.pos_ not in ("VERB", "AUX")
+        or verb.i <= last
+        or verb == clause.verb
+        or verb.dep_ == "relcl"  # hung where it belongs: the phrase chose to leave it out
+        or verb.left_edge.i != last + 1
+    ):
+        return ""
+    return " " + doc[last + 1 : verb.right_edge.i + 1].text
 
 
 def _list_cut_off(clause: Clause, part: Part) -> str:
