@@ -54,3 +54,11 @@ def test_examples_in_a_relative_clause_are_of_the_plural_before_it(tmp_path: Pat
     assert not any("example of the excretion" in f for f in fronts), fronts
     assert any("example of drugs that reduce the excretion of potassium" in f for f in fronts)
     assert any("example of a disease" in f for f in fronts), fronts
+
+
+def test_a_which_patients_question_names_the_topic(tmp_path: Path) -> None:
+    # "In which patients do corneal microdeposits develop?" is about amiodarone only by
+    # the page it is on.
+    text = "# Amiodarone\n\nCorneal microdeposits develop in nearly all patients.\n"
+    fronts = [n.front for n in generate_text(tmp_path, text).deck.notes if n.type == "basic"]
+    assert "Amiodarone: in which patients do corneal microdeposits develop?" in fronts, fronts

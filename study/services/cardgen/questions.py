@@ -326,7 +326,10 @@ def _ask(sentence: Sentence, clause: Clause, part: Part, context: Context) -> Ca
             plain, conditions = kept_parts(clause, part)
             said = " ".join([*plain, part.word, *conditions])
             front = f"{lead}What {before} {subject} {after} {said}?"
-        return make_card("preposition", sentence, context, front, answer, clause, part)
+        # "In which patients do corneal microdeposits develop?" says of what only by its page
+        return make_card(
+            "preposition", sentence, context, front, answer, clause, part, name_topic=part.people
+        )
     if role == "when":
         if part.word == "unless":
             # "X is given ..., unless the patient has had anaphylaxis": when X is not given
