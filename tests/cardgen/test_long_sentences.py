@@ -308,7 +308,7 @@ def test_a_long_sentence_is_not_shown_whole_to_delete_what_a_question_asks(
         "Obesity; diabetes; unopposed oestrogen",
     ) in cards
     assert not any(q.count(" ") > 30 for q, _ in cards), cards
-    assert any("whose deletions a question asks" in line for line in generation.report_lines())
+    assert any("whose every deletion a question" in line for line in generation.report_lines())
 
 
 def test_a_definition_ends_before_its_relative_clause_even_with_a_comma() -> None:

@@ -40,3 +40,12 @@ def test_a_note_line_keeps_the_condition_the_parser_cut_off(tmp_path: Path) -> N
     notes = generate_text(tmp_path, text).deck.notes
     assert notes
     assert all("if CO2 retainer" in (n.text or n.front) for n in notes), notes
+
+
+def test_a_negated_passive_instruction_deletes_what_must_not_be_done(tmp_path: Path) -> None:
+    # "should not be stopped" is the fact; the passive's "be" left a hole in the deletion,
+    # so the only card deleted "acute attack".
+    text = "# Gout\n\nAllopurinol should not be stopped during an acute attack.\n"
+    notes = generate_text(tmp_path, text).deck.notes
+    answers = [a for n in notes for a in all_answers(n)]
+    assert "should not be stopped" in answers, answers

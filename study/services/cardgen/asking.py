@@ -66,6 +66,11 @@ def kept_parts(clause: Clause, asked: Part) -> tuple[list[str], list[str]]:
             continue
         if part.role in ("dobj", "attr") and asked.role in ("dobj", "attr", "agent"):
             continue
+        if clause.copula and part.role == "prep" and part.word == "of":
+            # "X is an infection of the endocardium, usually of a heart valve": the "of"
+            # the parser hung on "is" belongs to the complement, never to X ("What is
+            # infective endocarditis of a heart valve?")
+            continue
         words_in = len(part.phrase.text.split())
         if part.role == "when":
             if words_in <= 2 * MAX_CONTEXT_WORDS:
@@ -84,7 +89,12 @@ def kept_parts(clause: Clause, asked: Part) -> tuple[list[str], list[str]]:
                 else f"to {part.phrase.text}",
             )
         elif part.role == "xcomp":
-            kept.append(f"to {part.word} {part.phrase.text}")
+            # "recommend starting allopurinol": a gerund takes no "to"
+            gerund = any(
+                c.dep_ == "xcomp" and c.text == part.word and c.tag_ == "VBG"
+                for c in clause.verb.children
+            )
+            kept.append(f"{'' if gerund else 'to '}{part.word} {part.phrase.text}")
         else:
             kept.append(part.phrase.text)
     return kept, conditions
@@ -122,6 +132,10 @@ def specific(answer: str, subject: str, topic: str | None = None) -> str:
     return answer
 
 
+# A subject that is "the" and one noun ("the rhythm", "the dose") says whose only by the
+# page it is on.
+_BARE_THE = re.compile(r"the\s+\w+", re.IGNORECASE)
+
 _DEPENDS_ON_THE_CONDITION = frozenset(
     ["give", "use", "offer", "need", "prefer", "start", "stop", "add", "trigger", "precipitate"]
 )
@@ -144,9 +158,14 @@ def make_card(
     # "Why are prophylactic antibiotics not given?", "What does analgesia usually need?":
     # what is given, needed or triggered depends on the condition the page is about
     topic_words = {w.lower() for w in words(context.topic or "")}
-    name_topic = name_topic or (
-        clause.verb.lemma_ in _DEPENDS_ON_THE_CONDITION
-        and not topic_words & {w.lower() for w in words(f"{front} {answer}")}
+    name_topic = (
+        name_topic
+        or (
+            clause.verb.lemma_ in _DEPENDS_ON_THE_CONDITION
+            and not topic_words & {w.lower() for w in words(f"{front} {answer}")}
+        )
+        # "What may the rhythm degenerate into?": whose rhythm is the page's topic
+        or (clause.subject is not None and _BARE_THE.fullmatch(clause.subject.text) is not None)
     )
     front = joined(front)
     return basic(

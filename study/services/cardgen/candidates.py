@@ -70,6 +70,9 @@ class Candidate:
     text: str = ""
     topic: str | None = None
     tags: tuple[str, ...] = field(default=())
+    # Why the reader doubts its own reading of the sentence for this card (a parse shape
+    # known to go wrong): the gates leave the card out and --report says why.
+    doubt: str | None = None
 
     @property
     def question(self) -> str:
@@ -176,7 +179,7 @@ def basic(
     )
 
 
-_ACRONYM_AFTER = re.compile(r"\s*\([A-Z][A-Za-z0-9+-]{1,8}\)")
+_ACRONYM_AFTER = re.compile(r"\s*\([A-Z][A-Za-z0-9+/-]{1,8}\)")
 
 
 def cloze_card(

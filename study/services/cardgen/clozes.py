@@ -12,228 +12,59 @@ import re
 from typing import TYPE_CHECKING
 
 from study.services.cardgen.candidates import Candidate, Context, cloze_card
-from study.services.cardgen.deps import parenthesised
+from study.services.cardgen.deps import acronym, parenthesised
 from study.services.cardgen.excerpts import clause_of, excerpt
 from study.services.cardgen.gates import MAX_DELETION_WORDS
 from study.services.cardgen.phrases import Phrase
+from study.services.cardgen.quantities import UNITS, quantities
 from study.services.cardgen.reading import Clause, Reading
 from study.services.cardgen.sentences import Sentence
-from study.services.cardgen.terms import RARE_ZIPF, STOPWORDS, named, word_list, words, zipf
+from study.services.cardgen.terms import (
+    RARE_ZIPF,
+    STOPWORDS,
+    content_words,
+    named,
+    words,
+    zipf,
+)
 
 if TYPE_CHECKING:
     from spacy.tokens import Span, Token
 
-UNITS = word_list("units")
-COMPARATORS = word_list("comparators")
-# Words before a number that make it a name, not a quantity ("type 2", "grade 3").
-_NAMING = frozenset(
-    [
-        "type",
-        "grade",
-        "stage",
-        "class",
-        "phase",
-        "category",
-        "factor",
-        "tier",
-        "lead",
-        "gen",
-        "level",
-        "zone",
-        "step",
-        "part",
-        "chapter",
-        "table",
-        "figure",
-        "version",
-        "week",
-    ]
-)
 MAX_TERM_DELETIONS = 2
-
-
-def quantities(span: Span) -> list[tuple[int, int]]:
-    """The character spans (in the sentence) of its quantities, each with its unit and its
-    comparator: "below 5.5 mmol/L", "one in three", "about fivefold", "at least 30 seconds"."""
-    found: list[tuple[int, int]] = []
-    tokens = list(span)
-    used: set[int] = set()
-    for index, token in enumerate(tokens):
-        if index in used or not _number(token) or _names(tokens, index):
-            continue
-        if re.fullmatch(r"(?:1[89]|20)\d\d", token.text):
-            continue  # a year
-        first = last = index
-        # "5 to 10", "1 in 3", "between 94 and 98", "3.0 mmol/L or more"
-        while (
-            last + 2 < len(tokens)
-            and tokens[last + 1].lower_ in ("to", "-", "–", "in", "and", "or", "×")
-            and (
-                _number(tokens[last + 2])
-                or tokens[last + 2].lower_ in ("more", "less", "above")
-                or (tokens[last + 1].text == "×" and tokens[last + 2].text[:1].isdigit())
-            )
-        ):  # "1.5 × 10⁹/L": one quantity
-            if tokens[last + 1].lower_ == "and" and not _between(tokens, first):
-                break
-            last += 2
-        while last + 1 < len(tokens) and (
-            _unit(tokens, last + 1)
-            or (
-                last > index
-                and not tokens[last].whitespace_
-                and tokens[last + 1].text not in (",", ";", ":", "(", ")", ".")
-            )
-        ):
-            last += 1
-        last = _range_end(tokens, index, last)
-        if (
-            last + 2 < len(tokens)
-            and tokens[last + 1].lower_ == "or"
-            and tokens[last + 2].lower_
-            in ("more", "less", "above", "below", "over", "fewer", "higher", "lower", "greater")
-        ):
-            last += 2
-        while (
-            first > 0
-            and first - 1 not in used
-            and (
-                tokens[first - 1].lower_ in COMPARATORS
-                or (tokens[first - 1].lower_ == "at" and tokens[first].lower_ in ("least", "most"))
-            )
-        ):
-            if tokens[first - 1].lower_ in ("to", "than") and (
-                first < 2 or tokens[first - 2].lower_ not in COMPARATORS
-            ):
-                break
-            first -= 1
-        if first >= 2 and _unit(tokens, first - 1) and tokens[first - 2].lower_ == "between":
-            first -= 2  # "between days 4 and 14"
-        used.update(range(first, last + 1))
-        start = tokens[first].idx - span.start_char
-        end = tokens[last].idx + len(tokens[last]) - span.start_char
-        if span.text[end - 1] == "." and end == len(span.text):
-            end -= 1  # "mL/kg/h." at the end of the sentence
-        found.append((start, end))
-    return found
-
-
-def _between(tokens: list[Token], index: int) -> bool:
-    """Whether the number at ``index`` opens a "between A and B" range (also "between
-    days 4 and 14")."""
-    before = [t.lower_ for t in tokens[max(0, index - 2) : index]]
-    return before[-1:] == ["between"] or (
-        before[:1] == ["between"] and index >= 1 and _unit(tokens, index - 1)
-    )
-
-
-def _range_end(tokens: list[Token], index: int, last: int) -> int:
-    """Where a quantity ends once its second bound and its unit's modifier are taken in:
-    "500 mg to 1 g" and "between 2 and 4 mg" are one quantity, "2 working days" one
-    number of days."""
-    while True:
-        if (
-            last > index
-            and last + 2 < len(tokens)
-            and (
-                tokens[last + 1].lower_ in ("to", "-", "–")
-                or (tokens[last + 1].lower_ == "and" and _between(tokens, index))
-            )
-            and _number(tokens[last + 2])
-        ):  # "500 mg to 1 g", "between 6 months and 3 years": the second bound
-            last += 2
-        elif (
-            last == index
-            and last + 2 < len(tokens)
-            and (tokens[last + 1].pos_ in ("ADJ", "VERB") or tokens[last + 1].dep_ == "amod")
-            and tokens[last + 1].is_lower
-            and _unit(tokens, last + 2)
-        ):  # "2 working days", "3 consecutive days"
-            last += 1
-        else:
-            return last
-        while last + 1 < len(tokens) and _unit(tokens, last + 1):
-            last += 1
-
-
-_ORDINAL_FACTS = frozenset(["place", "most", "leading", "highest", "largest", "commonest"])
-
-
-def _number(token: Token) -> bool:
-    if token.lower_ in ("half", "quarter") and token.i > 0 and token.nbor(-1).lower_ == "than":
-        return True  # "less than half their usual feeds"
-    if token.is_alpha and token.lower_.endswith(("st", "nd", "rd", "th")) and token.like_num:
-        # "sixth place" is a rank to learn; "a third heart sound" names a sound
-        after = token.nbor(1).lower_ if token.i + 1 < len(token.doc) else ""
-        return after in _ORDINAL_FACTS
-    if token.like_num or token.tag_ == "CD":
-        return (
-            any(c.isdigit() for c in token.text)
-            or token.lower_ not in ("one",)
-            or (
-                token.nbor(1).lower_ in ("in", "to", "or")
-                if token.i + 1 < len(token.doc)
-                else False
-            )
-        )
-    return token.lower_.endswith("fold") and token.lower_ not in ("fold", "manifold")
-
-
-def _names(tokens: list[Token], index: int) -> bool:
-    """Whether the number at ``index`` names rather than counts: "type 2 diabetes",
-    "cotransporter 2", "a 12-lead ECG", "CURB-65", "factor II"."""
-    token = tokens[index]
-    before = tokens[index - 1] if index else None
-    after = tokens[index + 1] if index + 1 < len(tokens) else None
-    if before is not None and before.lower_ in _NAMING:
-        return True
-    ranged = index + 2 < len(tokens) and tokens[index + 2].like_num
-    if after is not None and after.lower_ in ("-", "‑", "–", "to") and ranged:
-        return False  # "aspirin 75-150 mg", "prednisolone 1 to 2 mg/kg": a range counts
-    if after is not None and after.text in ("-", "‑") and index + 2 < len(tokens):
-        return True  # "12-lead", "2-hour glucose": part of a name
-    if before is not None and before.text == "-" and index >= 2 and tokens[index - 2].is_alpha:
-        return True  # "CURB-65"
-    if (
-        before is not None
-        and after is not None
-        and token.text.isdigit()
-        and before.pos_ in ("NOUN", "PROPN")
-        and after.pos_ in ("NOUN", "PROPN")
-        and before.lower_ not in UNITS
-        and after.lower_ not in UNITS
-    ):
-        return True  # "cotransporter 2 inhibitors"
-    # "cotransporter 2": a number after the noun it belongs to
-    return (
-        before is not None
-        and token.text.isdigit()
-        and before.pos_ in ("NOUN", "PROPN")
-        and before.lower_ not in UNITS
-        and (after is None or after.lower_ not in UNITS)
-        and token.dep_ in ("nummod", "appos", "compound", "npadvmod")
-        and token.head == before
-    )
-
-
-def _unit(tokens: list[Token], index: int) -> bool:
-    token = tokens[index]
-    lowered = token.lower_
-    if lowered in UNITS or lowered in ("/", "²", "³"):
-        # "per" and "/" only between units ("units/kg per hour")
-        followed = index + 1 < len(tokens) and tokens[index + 1].lower_ in UNITS
-        return lowered not in ("/", "per") or followed
-    return bool(re.fullmatch(r"(?:[a-zµ]+/)+[a-z0-9.²]+", lowered))
 
 
 def number_cards(sentence: Sentence, context: Context, text: str | None = None) -> list[Candidate]:
     """One cloze per sentence with a deletion per quantity (sibling cards)."""
     if sentence.span is None:
         return []
-    spans = quantities(sentence.span)
+    spans = _not_restated(sentence.span.text, quantities(sentence.span))
     if not spans:
         return []
     return _clause_clozes("number", sentence, context, spans[:5])
+
+
+def _not_restated(said: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """``spans`` without the quantities of a parenthesis that only restates the one before
+    it ("a dose of 0.5 mg (0.5 mL of 1 mg/mL)": the dose is asked, not its volume again);
+    a parenthesis that says more ("below 90% (below 92% in babies under 6 weeks old)",
+    "(maximum 5 mg)") keeps its own."""
+    kept: list[tuple[int, int]] = []
+    for start, end in spans:
+        base = kept[-1][1] if kept else 0
+        if kept and re.fullmatch(r"\s*\([^()]*", said[base:start]):
+            close = said.find(")", start)
+            close = len(said) if close < 0 else close
+            inside = said[base:close]
+            for other_start, other_end in spans:
+                if base <= other_start and other_end <= close:
+                    # the quantities blanked out: what else does the parenthesis say?
+                    blank = " " * (other_end - other_start)
+                    inside = inside[: other_start - base] + blank + inside[other_end - base :]
+            if not content_words(inside):
+                continue
+        kept.append((start, end))
+    return kept
 
 
 def _clause_clozes(
@@ -312,12 +143,14 @@ def term_cards(
         return []
     spans: list[tuple[int, int]] = []
     groups = [c.tokens for c in clauses] or [frozenset(t.i for t in span)]
+    aside = parenthesised(span)
     for tokens in groups:
-        best: tuple[bool, float, int, int] | None = None
-        for chunk in _terms(span, tokens):
-            start, end, text = chunk
+        best: tuple[bool, bool, float, int, int] | None = None
+        for start, end, text, head in _terms(span, tokens):
             if any(i in taken for i in range(start, end)):
                 continue
+            if acronym(text) and head.i in aside:
+                continue  # "a CT pulmonary angiogram (CTPA)": the acronym's own card asks it
             if context.topic and text.lower() in context.topic.lower():
                 continue
             rarity = min(zipf(w) for w in words(text)) if words(text) else 9.0
@@ -326,11 +159,14 @@ def term_cards(
             naming = named(text) and (len(words(text)) > 1 or rarity < RARE_ZIPF)
             if rarity >= RARE_ZIPF and not naming:
                 continue
-            key = (not naming, rarity, start, end)
+            # what an instruction does comes before the test it names in its condition
+            # ("if the [CTPA] cannot be done, start interim anticoagulation", "instead of
+            # a [CTPA]")
+            key = (not naming, _subordinate(head), rarity, start, end)
             if best is None or key < best:
                 best = key
         if best is not None:
-            spans.append((best[2], best[3]))
+            spans.append((best[3], best[4]))
     if not spans:
         return []
     card = cloze_card(
@@ -339,10 +175,18 @@ def term_cards(
     return [card] if card else []
 
 
-def _terms(span: Span, tokens: frozenset[int]) -> list[tuple[int, int, str]]:
+def _subordinate(head: Token) -> bool:
+    """Whether a term is inside a condition or an "instead of": not what its clause does."""
+    first = head.left_edge.i
+    before = head.doc[max(first - 2, 0) : first].text.lower()
+    return before in ("instead of", "rather than") or any(a.dep_ == "advcl" for a in head.ancestors)
+
+
+def _terms(span: Span, tokens: frozenset[int]) -> list[tuple[int, int, str, Token]]:
     """Noun phrases of ``span`` inside ``tokens`` without their determiners, and rare
-    adjectives that are a clause's complement ("irregularly irregular")."""
-    found: list[tuple[int, int, str]] = []
+    adjectives that are a clause's complement ("irregularly irregular"), each with its
+    head."""
+    found: list[tuple[int, int, str, Token]] = []
     offset = span.start_char
     for chunk in span.noun_chunks:
         if chunk.root.i not in tokens:
@@ -369,20 +213,22 @@ def _terms(span: Span, tokens: frozenset[int]) -> list[tuple[int, int, str]]:
         if not term:
             continue
         last = term[-1].idx + len(term[-1])
-        found.append((kept[0].idx - offset, last - offset, span.doc.text[kept[0].idx : last]))
+        text = span.doc.text[kept[0].idx : last]
+        found.append((kept[0].idx - offset, last - offset, text, chunk.root))
     chunked = {t.i for chunk in span.noun_chunks for t in chunk}
     for token in span:
         if token.i in tokens and token.dep_ == "acomp" and token.pos_ == "ADJ":
             subtree = list(token.subtree)
             start = subtree[0].idx - offset
             end = subtree[-1].idx + len(subtree[-1]) - offset
-            found.append((start, end, token.text))
+            found.append((start, end, token.text, token))
         elif _untagged_object(token, tokens, chunked):
             # "Offer apixaban or rivaroxaban first": drug names the tagger took for an
             # adjective and a verb are still the object, asked with their alternatives
             final = max([token, *token.conjuncts], key=lambda t: t.i)
             stop = final.idx + len(final)
-            found.append((token.idx - offset, stop - offset, span.doc.text[token.idx : stop]))
+            text = span.doc.text[token.idx : stop]
+            found.append((token.idx - offset, stop - offset, text, token))
     return found
 
 
@@ -488,12 +334,20 @@ def predicate_cards(sentence: Sentence, clauses: list[Clause], context: Context)
             for t in verb.children
         ):
             continue
+        if _defines_a_noun(verb):
+            # "a patient who is vomiting and [cannot take] the tablets needs ...": the
+            # clause says which patient, it is no fact of its own
+            continue
         if clause.negated and not clause.copula:
-            # "Metformin [does not cause] weight gain"
+            # "Metformin [does not cause] weight gain", "Allopurinol [should not be
+            # stopped] during an acute attack" (the passive's "be" too, or the deletion
+            # has a hole and no card is made)
             kept = [
                 t
                 for c in verb.children
-                if c.dep_ in ("aux", "neg", "advmod") and c.i < verb.i and c.lower_ not in ("also",)
+                if c.dep_ in ("aux", "auxpass", "neg", "advmod")
+                and c.i < verb.i
+                and c.lower_ not in ("also",)
                 for t in c.subtree  # "[no longer] recommended"
             ] + [verb]
         elif clause.copula:
@@ -526,6 +380,17 @@ def predicate_cards(sentence: Sentence, clauses: list[Clause], context: Context)
         return []
     card = cloze_card("predicate", sentence, context, sentence.text, spans[:2])
     return [card] if card else []
+
+
+def _defines_a_noun(verb: Token) -> bool:
+    """Whether ``verb`` heads (or continues) a restrictive relative clause: one with no
+    comma before it, which picks out its noun ("a patient who cannot take the tablets")."""
+    while verb.dep_ == "conj" and verb.head != verb:
+        verb = verb.head
+    if verb.dep_ != "relcl":
+        return False
+    first = verb.left_edge
+    return first.i == 0 or first.doc[first.i - 1].text != ","
 
 
 _COMPARATIVES = frozenset(

@@ -130,6 +130,8 @@ _OPENERS = frozenset(["then", "now", "next", "and", "again", "first", "finally"]
 
 def card_drop(candidate: Candidate, source_text: str) -> str | None:
     """Why ``candidate`` fails a gate, or None when it passes every one."""
+    if candidate.doubt:
+        return candidate.doubt
     for answer in candidate.answers:
         if re.match(r"(?:these|this|that|such)\s+\w", answer.strip(), re.IGNORECASE) or re.match(
             r"those\s+(?!over|under|with|who|aged|above|below|at|in|on|taking|having)\w",
@@ -150,7 +152,11 @@ def card_drop(candidate: Candidate, source_text: str) -> str | None:
     most = MAX_CLOZE_WORDS if candidate.type == "cloze" else MAX_QUESTION_WORDS
     if len(words(question)) > most:
         return f"question longer than {most} words"
-    if re.search(r"\b(?:this|that) (?:condition|procedure|disease|type of)\b", question, re.I):
+    if re.search(r"\b(?:this|that) (?:condition|procedure|disease|type of)\b", question, re.I) or (
+        # a question stands alone: "What is a common complication of this treatment?" asks
+        # about a treatment it does not show (a cloze shows the sentence that names it)
+        candidate.type == "basic" and re.search(r"\bthis\s+[a-z]", question, re.I)
+    ):
         return "question refers to 'this ...' that it does not name"
     if _BACK_REFERENCE.search(question):
         return "refers to 'these ...' said elsewhere, which the card does not name"
@@ -250,30 +256,54 @@ def _contained(answer: str, question: str) -> bool:
     return any(shown[i : i + len(target)] == target for i in range(len(shown) - len(target) + 1))
 
 
-ASKED_BY_A_QUESTION = "a cloze of the whole long sentence whose deletions a question asks"
-
+ASKED_BY_A_QUESTION = "a cloze whose every deletion a question of the same sentence asks"
 
 # A cloze showing most of a sentence longer than this, only to delete what a question of
 # the same sentence asks, is left out (at 40, a 37-word sentence still gave a question
-# naming a list and a whole-sentence cloze for each of its items).
+# naming a list and a whole-sentence cloze for each of its items); a number cloze is left
+# out whatever its length.
 REPEATED_CLOZE_WORDS = 30
 
 
 def asked_by_a_question(candidates: Sequence[Candidate]) -> set[int]:
-    """The indexes of the clozes, among one sentence's ``candidates``, that show a whole
-    long sentence to delete what a basic card of the same sentence already asks: a
-    learner would read the 60-word sentence again for a fact they are asked anyway (long
-    textbook sentences gave 4 to 5 cards each)."""
+    """The indexes of the clozes, among one sentence's ``candidates``, that only delete
+    what a basic card of the same sentence already asks: the same fact twice. A cloze
+    showing a whole long sentence goes when a question's answer holds each deletion (long
+    textbook sentences gave 4 to 5 cards each); a number cloze of any length goes when a
+    question's answer is nothing but its numbers ("How is hydrocortisone 100 mg followed?" "By
+    200 mg over 24 hours" and "... followed by [...] over 24 hours"), never when the
+    number is a detail of a longer answer ("What does AF increase?" "The risk of stroke
+    about fivefold": the cloze asks the number better)."""
     answers = [_bare(c.back) for c in candidates if c.type == "basic"]
     repeated: set[int] = set()
     for index, candidate in enumerate(candidates):
-        if candidate.type != "cloze" or not _whole_long_sentence(candidate):
+        if candidate.type != "cloze" or not candidate.answers:
             continue
-        if candidate.answers and all(
-            any(_bare(a) in answer for answer in answers) for a in candidate.answers
+        deleted = [_bare(a) for a in candidate.answers]
+        if _whole_long_sentence(candidate):
+            if all(any(d in answer for answer in answers) for d in deleted):
+                repeated.add(index)
+        elif candidate.pattern == "number" and all(
+            any(_only_the_deletions(answer, deleted) for answer in answers if _within(d, answer))
+            for d in deleted
         ):
             repeated.add(index)
     return repeated
+
+
+def _only_the_deletions(answer: str, deleted: list[str]) -> bool:
+    """Whether ``answer`` says nothing but the deletions: no content word is left once they
+    are taken out ("By 200 mg over 24 hours"; not "Aspirin 30 to 50 mg/kg", which names
+    the drug a dose cloze shows)."""
+    rest = answer
+    for d in deleted:
+        rest = re.sub(rf"(?<![\w.]){re.escape(d)}(?![\w])", " ", rest)
+    return not content_words(rest)
+
+
+def _within(deleted: str, answer: str) -> bool:
+    """Whether ``deleted`` is in ``answer`` as whole words ("10%" is not in "110%")."""
+    return re.search(rf"(?<![\w.]){re.escape(deleted)}(?![\w])", answer) is not None
 
 
 def _whole_long_sentence(candidate: Candidate) -> bool:

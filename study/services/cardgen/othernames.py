@@ -10,6 +10,7 @@ from study.services.cardgen.deps import (
     NAMING_VERBS,
     WHEN_MARKS,
     acronym,
+    continues_list,
     introduces_examples,
     mark_of,
     own_subject,
@@ -67,6 +68,20 @@ class NameReader(PhraseReader):
                 thing = self.phrase(
                     outer, skip=frozenset(t.i for t in outer.subtree if t.i > owner.i)
                 )
+            relative = next((a for a in owner.ancestors if a.dep_ == "relcl"), None)
+            opening = relative.left_edge.i if relative is not None else 0
+            antecedent = owner.doc[opening - 1] if opening > 0 else None
+            if (
+                antecedent is not None
+                and owner.dep_ == "pobj"
+                and owner.head.lower_ == "of"
+                and owner.tag_ == owner.head.head.tag_ == "NN"
+                and antecedent.tag_ == "NNS"
+                and antecedent.pos_ == "NOUN"
+            ):
+                # "drugs that reduce the excretion of potassium (such as ACE inhibitors)":
+                # examples of the drugs (plural, as the examples are), not of the excretion
+                thing = self._phrase_of(list(owner.doc[antecedent.i : owner.i + 1]))
             name = example.group("items").strip(" .,;")
             names.append(OtherName("example", thing, Phrase(name)))
             return
@@ -110,8 +125,12 @@ class NameReader(PhraseReader):
                         }
                         thing = self.phrase(owner, skip=frozenset(skip))
                     names.append(OtherName("acronym", thing, name))
-                elif token.i not in self.parenthesised and any(
-                    c.dep_ == "det" and c.lower_ in ("a", "an") for c in token.children
+                elif (
+                    token.i not in self.parenthesised
+                    and any(c.dep_ == "det" and c.lower_ in ("a", "an") for c in token.children)
+                    # "patients with a prosthetic valve, a previous episode of endocarditis
+                    # or a history of injecting drug use": the next items of a list
+                    and not continues_list(token)
                 ):
                     names.append(OtherName("apposition", thing, name))
             if token.lemma_ in NAMING_VERBS and token.tag_ in ("VBN", "VBD"):

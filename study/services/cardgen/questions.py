@@ -206,6 +206,10 @@ def _ask(sentence: Sentence, clause: Clause, part: Part, context: Context) -> Ca
     if not answer:
         return None
     role = part.role
+    if role in ("prep", "dobj"):
+        # "in a patient with known adrenal insufficiency whose dose was not increased ...":
+        # the parser detached the relative clause; without it the answer drops its condition
+        answer += _relative_cut_off(clause, part)
     if role == "agent":
         return ask_agent(sentence, clause, part, context)
     if role == "attr" and clause.copula:
@@ -226,7 +230,11 @@ def _ask(sentence: Sentence, clause: Clause, part: Part, context: Context) -> Ca
             name_topic=subject.lower().startswith("the "),
         )
     answer = specific(answer, subject, context.topic)
-    owned = re.match(r"(?:its|their)\s+(?P<rest>.+)$", answer, re.IGNORECASE)
+    owned = re.match(r"(?P<owner>its|their)\s+(?P<rest>.+)$", answer, re.IGNORECASE)
+    if owned and owned.group("owner").lower() == "their" and clause.plural:
+        # "patients should shield their skin": the patients' own, which the question names
+        # ("the skin of amiodarone" misread it)
+        owned = None
     if owned and context.topic:
         rest = owned.group("rest")
         # "its level": of the topic, unless it says so already ("their risk of X")
@@ -257,8 +265,30 @@ def _ask(sentence: Sentence, clause: Clause, part: Part, context: Context) -> Ca
         )
     if role in ("dobj", "attr", "oprd"):
         front = f"{lead}What {before} {subject} {after} {others}?"
-        return make_card("object", sentence, context, front, answer, clause, part)
+        answer += _list_cut_off(clause, part)
+        card = make_card("object", sentence, context, front, answer, clause, part)
+        if _opens_with_preposition(clause, part) and not clause.copula:
+            # "5 mg/kg is infused over 20 to 120 minutes": the parser took the duration
+            # for the object; "What is 5 mg/kg infused?" "Over 20 to 120 minutes" misreads
+            # it (the number cloze asks the duration)
+            return replace(card, doubt=_PREPOSITION_OBJECT)
+        return card
     if role == "xcomp":
+        gerund = next(
+            (
+                c
+                for c in clause.verb.children
+                if c.dep_ == "xcomp" and c.text == part.word and c.tag_ == "VBG"
+            ),
+            None,
+        )
+        if gerund is not None:
+            # "The rules advise doubling the usual dose during a fever": what they advise
+            # is the doubling, with its condition ("What do the rules advise to doubling?"
+            # garbled it)
+            front = f"{lead}What {before} {subject} {after} {others}?"
+            said = capitalise(gerund.doc[gerund.i : gerund.right_edge.i + 1].text)
+            return make_card("object", sentence, context, front, said, clause, part)
         to = "" if clause.verb.lemma_ == "help" else "to "
         front = f"{lead}What {before} {subject} {after} {others} {to}{part.word}?"
         return make_card("purpose", sentence, context, front, answer, clause, part)
@@ -296,7 +326,10 @@ def _ask(sentence: Sentence, clause: Clause, part: Part, context: Context) -> Ca
             plain, conditions = kept_parts(clause, part)
             said = " ".join([*plain, part.word, *conditions])
             front = f"{lead}What {before} {subject} {after} {said}?"
-        return make_card("preposition", sentence, context, front, answer, clause, part)
+        # "In which patients do corneal microdeposits develop?" says of what only by its page
+        return make_card(
+            "preposition", sentence, context, front, answer, clause, part, name_topic=part.people
+        )
     if role == "when":
         if part.word == "unless":
             # "X is given ..., unless the patient has had anaphylaxis": when X is not given
@@ -337,6 +370,63 @@ def _ask(sentence: Sentence, clause: Clause, part: Part, context: Context) -> Ca
         card = make_card("reason", sentence, context, front, reason, clause)
         return card
     return None
+
+
+def _relative_cut_off(clause: Clause, part: Part) -> str:
+    """The relative clause right after ``part`` that the parser hung elsewhere (" whose
+    dose was not increased during an illness"), or ""."""
+    if not part.phrase.tokens:
+        return ""
+    doc = clause.verb.doc
+    last = max(part.phrase.tokens)
+    if last + 1 >= len(doc) or doc[last + 1].lower_ not in ("whose", "who", "that", "which"):
+        return ""
+    verb = doc[last + 1]
+    while verb.pos_ not in ("VERB", "AUX") and verb.head != verb:
+        verb = verb.head
+    if (
+        verb.pos_ not in ("VERB", "AUX")
+        or verb.i <= last
+        or verb == clause.verb
+        or verb.dep_ == "relcl"  # hung where it belongs: the phrase chose to leave it out
+        or verb.left_edge.i != last + 1
+    ):
+        return ""
+    return " " + doc[last + 1 : verb.right_edge.i + 1].text
+
+
+def _list_cut_off(clause: Clause, part: Part) -> str:
+    """The rest of a list the parser cut from ``part`` and hung on a noun before it as an
+    apposition ("which combine the blood culture results, the echocardiographic findings
+    and minor clinical features": ", the echocardiographic findings and ..."), or ""."""
+    if not part.phrase.tokens:
+        return ""
+    doc = clause.verb.doc
+    last = max(part.phrase.tokens)
+    if last + 2 >= len(doc) or doc[last + 1].text != ",":
+        return ""
+    for token in (doc[last + 2], *doc[last + 2].ancestors):
+        if (
+            token.dep_ == "appos"
+            and token.left_edge.i == last + 2
+            and token.head.i < min(part.phrase.tokens)
+            and any(c.dep_ == "conj" for c in token.children)
+        ):
+            return ", " + doc[token.left_edge.i : token.right_edge.i + 1].text
+    return ""
+
+
+_PREPOSITION_OBJECT = (
+    "misread object: a 'what' question answered by a phrase that opens with a preposition "
+    "(a duration or a place the parser took for the object)"
+)
+
+
+def _opens_with_preposition(clause: Clause, part: Part) -> bool:
+    """Whether the words of ``part`` open with a preposition ("over 20 minutes")."""
+    if not part.phrase.tokens:
+        return False
+    return clause.verb.doc[min(part.phrase.tokens)].pos_ == "ADP"
 
 
 _DEFINING = re.compile(

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from study.services.cardgen.terms import PRONOUNS
-from study.services.cardgen.topics import STAND_INS, lower_first
+from study.services.cardgen.topics import lower_first
 
 if TYPE_CHECKING:
     from spacy.tokens import Span, Token
@@ -24,24 +24,18 @@ if TYPE_CHECKING:
 from study.services.cardgen.deps import (
     CONTRAST_MARKS,
     DISCOURSE,
-    NUMERAL_NAMES,
-    PEOPLE,
     RELATIVES,
     VERB_ADVERBS,
     WHEN_MARKS,
-    continues_a_participle,
     defining,
-    described,
-    is_participle_subject,
     mark_of,
     own_subject,
-    participle_subject,
-    plural,
     second_instruction,
     up_to,
 )
-from study.services.cardgen.parts import TIME_WORDS, Part, PartReader
+from study.services.cardgen.parts import Part
 from study.services.cardgen.phrases import OtherName, Phrase
+from study.services.cardgen.subjects import SubjectReader
 
 
 @dataclass
@@ -94,12 +88,7 @@ def reading_phrase(span: Span, head: Token) -> str:
     return _Reader(span, None, None).phrase(head).text
 
 
-class _Reader(PartReader):
-    def __init__(self, span: Span, it: str | None, topic: str | None) -> None:
-        super().__init__(span, topic)
-        self.it = it
-        self.leaning: list[str] = []
-
+class _Reader(SubjectReader):
     def read(self) -> Reading:
         reading = Reading()
         for token in self.span:
@@ -155,246 +144,6 @@ class _Reader(PartReader):
             )
         return False
 
-    def subject_of(self, verb: Token) -> tuple[Phrase | None, bool, bool]:
-        """The subject of ``verb``: (phrase, plural, resolved from elsewhere)."""
-        own = own_subject(verb)
-        participle = participle_subject(verb) if own is None else None
-        if participle is not None:
-            # "nebulised salbutamol 10 to 20 mg may be added": the participle opens the subject
-            [noun] = [c for c in participle.children if c.dep_ == "dobj"][:1]
-            inside = {t.i for t in verb.subtree}
-            tokens = [t for t in participle.subtree if t.i not in inside]
-            return self._phrase_of(tokens), plural(noun), False
-        if is_participle_subject(verb):
-            return None, False, False
-        instruction = second_instruction(verb)
-        if instruction is not None:
-            verb = instruction  # "should lie flat, unless ..., and should not stand"
-            own = own_subject(verb)
-        while own is None and verb.dep_ == "conj" and verb.head.pos_ in ("VERB", "AUX"):
-            if verb.lemma_ == "be" and verb.head.lemma_ != "be":
-                return None, False, False  # "... or your glucose is 7.8": not the same subject
-            if verb.tag_ == "VBD" and verb.head.tag_ in ("VBZ", "VBP"):
-                return None, False, False  # "is ..., such as a raised creatinine": no verb
-            if verb.tag_ == "VBG" and verb.head.tag_ in ("VBZ", "VBP", "VBD"):
-                # "by stopping the drugs that raise it and giving a binder": the gerund
-                # continues the list of means, not the relative clause ("the drugs give")
-                return None, False, False
-            if continues_a_participle(verb):
-                # "is intramuscular adrenaline, given into the thigh ..., and repeated after
-                # 5 minutes": the adrenaline is repeated, not the copula's subject
-                return None, False, False
-            if any(
-                c.dep_ == "advcl" and mark_of(c) in WHEN_MARKS and c.i < verb.i
-                for c in verb.head.children
-                if c.i > verb.head.i
-            ):
-                # "the risk is higher when a patient has sepsis, ... or is taking X": the
-                # verbs after the condition continue it (their subject is the patient's)
-                return None, False, False
-            if self._clause_between(verb.head, verb):
-                # "A is given ..., and B are ..., whereas C is added only in ...": the
-                # parser coordinated "added" with the first verb across another clause;
-                # its subject is the noun phrase just before it, never the first verb's
-                return self._subject_before(verb)
-            verb = verb.head
-            own = own_subject(verb)
-        if own is None:
-            if verb.dep_ == "relcl":
-                return self._antecedent(verb)
-            before = verb.i - 1
-            while before > self.span.start and self.span.doc[before].dep_ == "advmod":
-                before -= 1
-            stray = self.span.doc[before] if before >= self.span.start else None
-            if stray is not None and stray.dep_ == "appos" and stray.pos_ in ("NOUN", "PROPN"):
-                # "Although it can affect other bones, avascular necrosis most often
-                # happens ...": the parser hung the subject on the clause before
-                return self.phrase(stray), plural(stray), False
-            return None, False, False
-        lowered = own.lower_
-        if lowered in RELATIVES and verb.dep_ == "relcl":
-            if defining(verb):
-                # "X is an arthritis that mainly affects the DIP joints": X does
-                copula_subject = own_subject(verb.head.head)
-                if copula_subject is not None and copula_subject.lower_ not in PRONOUNS:
-                    return self.phrase(copula_subject), plural(copula_subject), True
-            return self._antecedent(verb)
-        after = own.doc[own.i - 1] if own.i > 0 else None
-        if (
-            own.tag_ in ("WDT", "WP")
-            and after is not None
-            and (after.lower_ in (",", "and") or after.pos_ in ("NOUN", "PROPN"))
-        ):
-            if verb.dep_ == "conj" and verb.head.dep_ == "relcl":
-                return self._antecedent(verb.head)  # "X, which ... and which ...": X again
-            # "..., which should be performed ...": a relative clause the parser hung on
-            # another verb; "which" stands for the noun before its comma, or for the
-            # passive subject of a clause that ends there, else for something unsaid
-            return self._relative_antecedent(own)
-        if own.dep_ == "expl":
-            return None, False, False
-        determiners = {c.lower_ for c in own.children if c.dep_ == "det"}
-        if determiners & {"this", "that", "these", "those"}:
-            if own.lower_ in STAND_INS and self.topic:
-                return Phrase(self.topic), False, True  # "This condition happens when ..."
-            self.leaning.append(own.text)
-            return None, False, True  # "These signs ...": said elsewhere
-        if own.text == "I" and own.i > 0 and own.doc[own.i - 1].lower_ in NUMERAL_NAMES:
-            return None, False, False  # "Type I diabetes": a numeral the parser took for "I"
-        if lowered == "you":
-            # a leaflet's "you will be offered X if ...": a fact; "you use your back" is not
-            modal = any(c.dep_ in ("aux", "auxpass") for c in verb.children)
-            if not modal and not any(c.dep_ == "advcl" for c in verb.children):
-                return None, True, False
-            return Phrase("you", own.idx - self.offset, own.idx + 3 - self.offset), True, False
-        if lowered in PRONOUNS:
-            if lowered == "it" and verb != self.span.root:
-                # "X, ..., in whom it is less reliable": "it" is the subject before it
-                # ("X is caused by A, and although it presents with B, ..."), else the
-                # main clause's
-                earlier = [
-                    t
-                    for t in self.span
-                    if t.dep_ in ("nsubj", "nsubjpass")
-                    and t.i < own.i
-                    and t.lower_ not in PRONOUNS | RELATIVES
-                    and not plural(t)
-                    and own_subject(t.head) == t
-                    and t.head.dep_ not in ("advcl", "relcl", "acl")  # a main clause's
-                    and not _negative(t)
-                ]
-                parallel = any(
-                    c.dep_ == "advcl" and mark_of(c) in WHEN_MARKS for c in verb.children
-                )
-                # "X is classed as severe when A is ..., B is ... or C is ..., and it is
-                # life-threatening when ...": a clause with a condition of its own parallels
-                # the first clause, and the subjects between are the first one's conditions
-                # (which the parser often takes for main clauses)
-                main: Token | None
-                if earlier:
-                    main = earlier[0] if parallel else earlier[-1]
-                else:
-                    main = own_subject(self.span.root)
-                if main is None:
-                    # "Do not examine the throat ..., because it may ...": the action,
-                    # which no question can name (its terms are still asked by a cloze)
-                    return None, False, False
-                if _negative(main):
-                    main = None  # "No medicine cures X, ... because it ...": not "no medicine"
-                if main is not None and main.lower_ not in PRONOUNS and not plural(main):
-                    main_phrase, _, _ = self.subject_of(main.head)
-                    return main_phrase, False, True
-            leading = [
-                c for c in verb.children if c.dep_ == "advcl" and c.i < own.i and own_subject(c)
-            ]
-            if lowered == "it" and leading:
-                # "When chest pain comes from ..., it typically comes from ...": the
-                # subordinate clause's subject
-                subject = own_subject(leading[0])
-                if subject is not None and subject.lower_ not in PRONOUNS and not plural(subject):
-                    return self.phrase(subject), False, True
-            if lowered in ("it", "this") and self.it:
-                return Phrase(self.it), False, True
-            return None, lowered in ("they", "these", "those"), True
-        phrase = self.items(own, self.phrase(own))
-        finite = [
-            t
-            for t in own.subtree
-            if t.tag_ in ("VBZ", "VBP", "VBD")
-            and t.i in phrase.tokens
-            and t.dep_ != "amod"
-            and t.i < own.i
-        ]
-        if finite:
-            # "No medicine cures X, and antibiotics do not help": the parser joined two
-            # clauses into one subject; the subject is what follows the last "and"
-            joins = [t for t in own.subtree if t.dep_ == "cc" and t.i > finite[-1].i]
-            if not joins:
-                return None, False, False
-            tail = [t for t in own.subtree if t.i > joins[-1].i and t.i in phrase.tokens]
-            phrase = self._phrase_of(tail)
-            if not phrase.text:
-                return None, False, False
-        owner = next(
-            (c for c in own.children if c.dep_ == "poss" and c.lower_ in ("its", "their")), None
-        )
-        if owner is not None:
-            # "its toxicity is recognised by ...": whose, named
-            named = [
-                t
-                for t in self.span
-                if t.dep_ in ("nsubj", "nsubjpass") and t.i < own.i and t.lower_ not in PRONOUNS
-            ]
-            # "skin changes are absent in a fifth, and their absence does not exclude X":
-            # "their" stands for the nearest plural subject, not for a singular one
-            agreeing = [t for t in named if plural(t)] if owner.lower_ == "their" else []
-            main = agreeing[-1] if agreeing else next(iter(named), None)
-            if main is None and (own.left_edge.i != self.span.start or not self.it):
-                self.leaning.append(owner.text)
-                return None, False, True
-            # "Its effect is monitored with ...": what "it" names in this sentence
-            whose = self.phrase(main).text if main is not None else str(self.it)
-            rest = phrase.text.split(" ", 1)[1] if " " in phrase.text else phrase.text
-            return Phrase(f"the {rest} of {lower_first(whose)}"), plural(own), True
-        first = own.left_edge
-        hung = [
-            t
-            for t in self.span
-            if t.i < first.i
-            and t.dep_ in ("dep", "npadvmod")
-            and t.head == verb
-            and t.right_edge.i == first.i - 1
-        ]
-        if hung:
-            # "Sodium-glucose cotransporter 2 (SGLT2) inhibitors": words the parser hung on
-            # the verb belong to the subject before it
-            kept = [t for t in hung[0].subtree if t.i not in self.parenthesised]
-            kept += [t for t in own.subtree if t.i in phrase.tokens]
-            phrase = self._phrase_of(sorted(kept, key=lambda t: t.i))
-        split = [
-            c
-            for c in verb.children
-            if c.dep_ in ("nsubj", "nsubjpass") and c.left_edge.i == own.right_edge.i + 1
-        ]
-        if split:
-            # "ceftriaxone 2 g intravenously twice daily is ...": one subject the parser
-            # split in two
-            joined = {t.i for t in (*own.subtree, *split[0].subtree)} - self.parenthesised
-            kept = [t for t in self.span if t.i in phrase.tokens or t.i in joined]
-            phrase = self._phrase_of(self._glued(kept))
-        return phrase, plural(own), False
-
-    def _clause_between(self, first: Token, verb: Token) -> bool:
-        """Whether a clause with a subject of its own lies between two coordinated verbs."""
-        return any(
-            t.dep_ in ("nsubj", "nsubjpass")
-            and first.i < t.i < verb.i
-            and t.head not in (first, verb)
-            and first.i < t.head.i < verb.i
-            and not any(a.dep_ in ("relcl", "acl") for a in up_to(t, first))
-            for t in self.span
-        )
-
-    def _subject_before(self, verb: Token) -> tuple[Phrase | None, bool, bool]:
-        """The noun phrase that ends just before ``verb``'s group, which the parser hung
-        elsewhere, or no subject."""
-        group = [c for c in verb.children if c.dep_ in ("aux", "auxpass") and c.i < verb.i]
-        start = min([verb.i, *(c.i for c in group)])
-        if start == 0:
-            return None, False, False
-        last = verb.doc[start - 1]
-        stray = last
-        while (
-            stray.head != stray
-            and stray.head.right_edge.i == last.i
-            and stray.head.i < start
-            and stray.head.pos_ in ("NOUN", "PROPN", "NUM")
-        ):
-            stray = stray.head
-        if stray.pos_ not in ("NOUN", "PROPN") or stray.dep_ in ("pobj", "dobj"):
-            return None, False, False
-        return self.phrase(stray), plural(stray), False
-
     def _the_case(self, verb: Token, at: int) -> Phrase | None:
         """What "in which case" stands for: the condition before it ("unless breathing is
         difficult, in which case sitting up may help": if breathing is difficult)."""
@@ -421,19 +170,6 @@ class _Reader(PartReader):
             said = re.sub(r"\bit\b", lower_first(self.phrase(whose).text), said, count=1)
         return Phrase(f"{opening} {said}", case.start, case.end, (), case.tokens)
 
-    def _antecedent(self, relcl: Token) -> tuple[Phrase | None, bool, bool]:
-        head = relcl.head
-        if head.pos_ in ("VERB", "AUX"):
-            return None, False, True
-        if head.dep_ == "pobj" and head.head.lower_ in TIME_WORDS:
-            # "... from 12 weeks until the birth, which reduces their risk": "which" is
-            # what was said before, not the birth
-            self.leaning.append("which")
-            return None, False, True
-        head = described(relcl)
-        phrase = self.phrase(head, skip=frozenset(t.i for t in relcl.subtree))
-        return phrase, plural(head), True
-
     def _joined_modifier(self, own: Token | None, verb: Token) -> set[int]:
         """The words of an "or with ..." the parser hung on the verb between its subject
         and it: a second modifier of the subject."""
@@ -450,26 +186,6 @@ class _Reader(PartReader):
             ):
                 return {before.i} | {t.i for t in child.subtree}
         return set()
-
-    def _relative_antecedent(self, relative: Token) -> tuple[Phrase | None, bool, bool]:
-        last = self._noun_before(relative)
-        if relative.lower_ in ("who", "whom") and last.lower_ not in PEOPLE:
-            # "patients at low risk who ...": "who" stands for people, the nearest before it
-            people = [t for t in self.span if t.i < relative.i and t.lower_ in PEOPLE]
-            if not people:
-                self.leaning.append(relative.text)
-                return None, False, True
-            last = people[-1]
-        timed = last.dep_ == "pobj" and last.head.lower_ in TIME_WORDS  # "until the birth"
-        if last.pos_ in ("NOUN", "PROPN") and not timed:
-            return self.phrase(last), plural(last), True
-        subject = own_subject(last) if last.pos_ == "VERB" else None
-        passive = any(c.dep_ == "auxpass" for c in last.children)
-        objects = [c for c in last.children if c.dep_ in ("dobj", "attr", "acomp")]
-        if subject is not None and passive and not objects and subject.lower_ not in PRONOUNS:
-            return self.phrase(subject), plural(subject), True
-        self.leaning.append(relative.text)
-        return None, False, True
 
     def clause(self, verb: Token, reading: Reading) -> Clause | None:
         if _elliptical(verb):
@@ -670,8 +386,3 @@ def _after_comma(relcl: Token) -> bool:
     """Whether a relative clause follows a comma (non-restrictive: a remark)."""
     first = relcl.left_edge
     return first.i > 0 and first.doc[first.i - 1].text == ","
-
-
-def _negative(subject: Token) -> bool:
-    """ "No medicine": a subject no pronoun can stand for."""
-    return any(c.dep_ == "det" and c.lower_ in ("no", "neither") for c in subject.children)

@@ -94,6 +94,7 @@ def problem(candidate: Candidate) -> str | None:
             return f"'{candidate.back}' is not what the letters of {acronym.group(1)} stand for"
         reason = (
             _answer_fragment(candidate.back)
+            or _unit_without_number(front)
             or _torn_range(f"{front} {candidate.back}", sentence.text)
             or _class_lost(front, candidate.back, sentence.text)
         )
@@ -123,6 +124,15 @@ _RUNS_ON_CLAUSE = re.compile(r",\s*(?:when|whereas|while|in which case|which)\b"
 _REASON = re.compile(r"(?:because|since)\b", re.I)
 # "Rib fractures take weeks": a span of time is an answer on its own
 _SPAN_OF_TIME = re.compile(r"(?:second|minute|hour|day|week|month|year|decade)s?")
+
+
+def _unit_without_number(front: str) -> str | None:
+    """ "given intravenous methylprednisolone, g for up to 3 days?": the question kept the
+    unit of a quantity it left out ("500 mg to 1 g")."""
+    for unit in re.findall(r",\s+([^\s,?]+)(?=[\s?])", front):
+        if unit.lower() in _UNITS and not _SPAN_OF_TIME.fullmatch(unit.lower()):
+            return f"garbled question: the unit {unit!r} without its number"
+    return None
 
 
 def _answer_fragment(answer: str) -> str | None:
