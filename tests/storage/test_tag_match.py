@@ -14,14 +14,13 @@ import sqlalchemy as sa
 from study.domain.clock import FixedClock
 from study.domain.config import Settings
 from study.services.browse import BrowseFilter, browse
-from study.services.first_card import SqliteReader
 from study.services.library import import_deck_files
-from study.services.overview import tags
-from study.services.queue import DeckScope, card_contents, plan_queue
+from study.services.queue import DeckScope, plan_queue
 from study.services.session import StudySession
 from study.services.stats import card_ids_in, compute_stats
 from study.storage.cards import card_rows
-from study.storage.database import Database, SqlReader, sqlite_path
+from study.storage.database import Database, SqlStore, sqlite_path
+from study.storage.store import SqliteStore
 from tests.conftest import ZONE, DeckFactory, basic
 
 SETTINGS = Settings(timezone=ZONE)
@@ -69,7 +68,7 @@ def test_every_reader_of_a_tag_finds_the_same_cards(
     expected = EXPECTED[tag]
     scope = DeckScope(None, tag)
     with tagged.session() as session:
-        reader = SqlReader(session.connection())
+        reader = SqlStore(session.connection())
         queued = {p.card_id for p in plan_queue(reader, learner_id, SETTINGS, scope, today).main}
         crammed = plan_queue(reader, learner_id, SETTINGS, scope, today, cram=True).main
         browsed = browse(session, learner_id, today, BrowseFilter(tag=tag)).rows
@@ -87,7 +86,7 @@ def test_every_reader_of_a_tag_finds_the_same_cards(
     path = sqlite_path(tagged.url)
     if path is not None:  # the first screen's reader: the same statements on sqlite3
         with closing(sqlite3.connect(path)) as connection:
-            first = plan_queue(SqliteReader(connection), learner_id, SETTINGS, scope, today)
+            first = plan_queue(SqliteStore(connection), learner_id, SETTINGS, scope, today)
         assert {p.card_id for p in first.main} == expected
 
 
@@ -106,7 +105,7 @@ def test_a_card_shows_its_tags_as_written_in_their_order(
     tagged: Database, learner_id: int, clock: FixedClock
 ) -> None:
     with tagged.session() as session:
-        contents = card_contents(SqlReader(session.connection()), ["ecg", "untagged"])
+        contents = SqlStore(session.connection()).card_contents(["ecg", "untagged"])
         [listed] = card_rows(session, learner_id, _today(clock), card_ids=["ecg"])
     assert contents["ecg"].tags == listed.content.tags == ("hip", "Cardio::ECG")
     assert contents["untagged"].tags == ()
@@ -118,7 +117,7 @@ def test_the_home_screens_tag_list_has_each_tag_once_as_written(
     other = [basic("other", tags=("CARDIO", "Cardio::ecg"))]
     import_deck_files(tagged, [decks.write("e", notes=other)], clock.now())
     with tagged.session() as session:
-        listed = dict(tags(SqlReader(session.connection())))
+        listed = dict(SqlStore(session.connection()).tags())
     # Each key once, named by its first spelling in order; a tag counts its own notes.
     assert listed["CARDIO"] == 2 and "cardio" not in listed
     assert listed["Cardio::ECG"] == 2
