@@ -19,9 +19,10 @@ from study.services.library import import_deck_files
 from study.services.overview import tags
 from study.services.queue import DeckScope, card_contents, plan_queue
 from study.services.session import StudySession
-from study.services.stats import card_ids_in, compute_stats
+from study.services.stats import compute_stats
 from study.storage.cards import card_rows
 from study.storage.database import Database, SqlReader, sqlite_path
+from study.storage.stats_scope import card_ids_in
 from tests.conftest import ZONE, DeckFactory, basic
 
 SETTINGS = Settings(timezone=ZONE)
