@@ -263,6 +263,9 @@ def hour_groups(session: Session, scope: Scope, since: date) -> list[Any]:
     return list(session.execute(query.group_by(hour_key, quarter)))
 
 
+# What a card's question is made from (study.domain.cards.question_and_answer).
+_CARD_TEXT = (CARD.c.deck_id, CARD.c.ordinal, NOTE.c.type, NOTE.c.front, NOTE.c.back, NOTE.c.text)
+
 Ranking = Literal["lowest_ease", "most_lapses", "leeches"]
 
 _STATE_C = STATE.c
@@ -303,15 +306,7 @@ def hardest_rows(session: Session, scope: Scope, ranking: Ranking, limit: int) -
         .limit(limit)
         .subquery("worst")
     )
-    query = sa.select(
-        worst,
-        CARD.c.deck_id,
-        CARD.c.ordinal,
-        NOTE.c.type,
-        NOTE.c.front,
-        NOTE.c.back,
-        NOTE.c.text,
-    ).select_from(
+    query = sa.select(worst, *_CARD_TEXT).select_from(
         worst.join(CARD, CARD.c.id == worst.c.card_id).join(NOTE, NOTE.c.id == CARD.c.note_id)
     )
     return list(session.execute(query))
@@ -341,12 +336,7 @@ def review_log_rows(
             review.interval_after,
             review.ease_after,
             review.answer_ms,
-            CARD.c.deck_id,
-            CARD.c.ordinal,
-            NOTE.c.type,
-            NOTE.c.front,
-            NOTE.c.back,
-            NOTE.c.text,
+            *_CARD_TEXT,
         )
         .select_from(
             REVIEW.join(CARD, CARD.c.key == review.card_key).join(NOTE, NOTE.c.id == CARD.c.note_id)
