@@ -83,7 +83,7 @@ def state_tests(schedule: Any, today: date) -> tuple[tuple[CardStateName, Any], 
 
     Written with ``==``, ``>=`` and ``|`` only, so the same rule reads a schedule in
     Python (:func:`state_name`) and its columns in SQL
-    (:func:`study.services.stats.state_expression`).
+    (:func:`study.storage.stats_scope.state_expression`).
     """
     return (
         (CardStateName.NEW, schedule.reviews == 0),

@@ -20,26 +20,24 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-import sqlalchemy as sa
-from sqlmodel import Session
-
 from study.domain.cards import CardStateName, question_and_answer
 from study.domain.clock import as_date
 from study.domain.errors import UserError
-from study.domain.review_log import ReviewKind
-from study.domain.sm2 import PASSING_GRADE
 from study.domain.streak import streaks
-from study.services.stats import (
-    Retention,
-    StateCounts,
-    card_ids_in,
-    counts_json,
-    state_counts,
-    state_expression,
+from study.services.stats import Retention, StateCounts, counts_json, state_counts
+from study.storage.class_queries import (
+    CardScope,
+    card_groups,
+    card_tags,
+    card_texts,
+    is_tutor,
+    learner_count,
+    learner_day_groups,
+    learner_names,
+    learner_state_groups,
+    live_card_count,
 )
-from study.storage.database import Database
-from study.storage.models import Card, CardState, Learner, Note, NoteTag, Review
-from study.storage.schedules import cancelled_by_undo, not_cancelled
+from study.storage.database import Database, Session
 
 DEFAULT_DAYS = 30  # the window: reviews, study days and retention
 HARDEST_LIMIT = 10
@@ -47,13 +45,6 @@ WEAKEST_LIMIT = 10
 # A card or tag is ranked by its retention only once the class has given it this many
 # retention reviews in the window: one failed review is not a 0 % card.
 MIN_RETENTION_REVIEWS = 3
-
-_REVIEW: sa.Table = Review.__table__  # type: ignore[attr-defined]
-_STATE: sa.Table = CardState.__table__  # type: ignore[attr-defined]
-_CARD: sa.Table = Card.__table__  # type: ignore[attr-defined]
-_NOTE: sa.Table = Note.__table__  # type: ignore[attr-defined]
-_TAG: sa.Table = NoteTag.__table__  # type: ignore[attr-defined]
-_LEARNER: sa.Table = Learner.__table__  # type: ignore[attr-defined]
 
 
 class NotATutorError(UserError):
@@ -111,15 +102,7 @@ class ClassReport:
 def class_size(database: Database) -> int:
     """How many profiles the database holds (the app offers the class view from two)."""
     with database.session() as session:
-        return int(session.execute(sa.select(sa.func.count()).select_from(_LEARNER)).scalar_one())
-
-
-def is_tutor(session: Session, learner_id: int) -> bool:
-    """Whether the profile may see the class."""
-    tutor = session.execute(
-        sa.select(_LEARNER.c.tutor).where(_LEARNER.c.id == learner_id)
-    ).scalar_one_or_none()
-    return bool(tutor)
+        return learner_count(session)
 
 
 def class_report(
@@ -136,7 +119,7 @@ def class_report(
 
     Raises :class:`NotATutorError` when ``viewer_id`` is not a tutor.
     """
-    scope = _CardScope(tuple(deck_ids) if deck_ids is not None else None, tag)
+    scope = CardScope(tuple(deck_ids) if deck_ids is not None else None, tag)
     since = today - timedelta(days=days - 1)
     with database.session() as session:
         if not is_tutor(session, viewer_id):
@@ -144,13 +127,10 @@ def class_report(
                 "the class view is for a tutor; ask the profile that created the database "
                 "to run `study profile add NAME --tutor` for you"
             )
-        names = {
-            int(i): str(name)
-            for i, name in session.execute(sa.select(_LEARNER.c.id, _LEARNER.c.name))
-        }
+        names = learner_names(session)
         days_of = _per_learner_day(session, scope, today)
         schedules = _per_learner_state(session, scope, today)
-        total_cards = int(session.execute(scope.cards(sa.select(sa.func.count()))).scalar_one())
+        total_cards = live_card_count(session, scope)
         per_card = _per_card(session, scope, since, today)
         hardest = _hardest_cards(session, per_card)
         weakest = _weakest_tags(session, scope, per_card)
@@ -161,49 +141,14 @@ def class_report(
     return ClassReport(today, days, learners, hardest, weakest)
 
 
-# ---------------------------------------------------------------- the queries
-
-
-@dataclass(frozen=True)
-class _CardScope:
-    deck_ids: tuple[str, ...] | None
-    tag: str | None
-
-    def ids(self) -> sa.Select[Any] | None:
-        """The ids of the cards in scope, or None for every card."""
-        return card_ids_in(self.deck_ids, self.tag)
-
-    def cards(self, query: sa.Select[Any]) -> sa.Select[Any]:
-        """A query over ``card``, restricted to the live cards in scope."""
-        query = query.select_from(_CARD).where(_CARD.c.retired.is_(False))
-        ids = self.ids()
-        return query if ids is None else query.where(_CARD.c.id.in_(ids))
-
-    def reviewed(self, column: sa.ColumnElement[str]) -> sa.ColumnElement[bool]:
-        """A test on a card id column: the card is in scope (retired cards' history kept)."""
-        ids = self.ids()
-        return sa.true() if ids is None else column.in_(ids)
-
-    def in_log(self, review: Any) -> sa.ColumnElement[bool]:
-        """A test on a review row: its card is in scope (the log names cards by key)."""
-        keys = card_ids_in(self.deck_ids, self.tag, _CARD.c.key)
-        return sa.true() if keys is None else review.card_key.in_(keys)
-
-
-def _retention_sums(review: Any) -> tuple[sa.ColumnElement[int], sa.ColumnElement[int]]:
-    retained = sa.and_(review.kind == ReviewKind.REVIEW, review.repetitions_before > 0)
-    passed = sa.and_(retained, review.grade >= PASSING_GRADE)
-    return (
-        sa.func.coalesce(sa.func.sum(sa.case((retained, 1), else_=0)), 0),
-        sa.func.coalesce(sa.func.sum(sa.case((passed, 1), else_=0)), 0),
-    )
+# ---------------------------------------------------------------- the rows added up
 
 
 _DayRow = tuple[int, int, int]  # reviews, retained, passed
 
 
 def _per_learner_day(
-    session: Session, scope: _CardScope, today: date
+    session: Session, scope: CardScope, today: date
 ) -> dict[int, dict[date, _DayRow]]:
     """Each learner's grades per study day, cancelled ones taken out.
 
@@ -211,25 +156,11 @@ def _per_learner_day(
     are rare, so the same aggregate over them alone is subtracted instead of checking
     every grade for an undo record.
     """
-    review = _REVIEW.c
-    retained, passed = _retention_sums(review)
-    keys = (review.learner_id, review.study_day)
-    counted = (
-        sa.select(*keys, sa.func.count(), retained, passed)
-        .where(review.kind != ReviewKind.UNDO, review.study_day <= today, scope.in_log(review))
-        .group_by(*keys)
-    )
-    undo, undone = cancelled_by_undo(_REVIEW)
-    cancelled = (
-        sa.select(*keys, sa.func.count(), retained, passed)
-        .select_from(undone)
-        .where(undo.c.kind == ReviewKind.UNDO, review.study_day <= today, scope.in_log(review))
-        .group_by(*keys)
-    )
+    counted, cancelled = learner_day_groups(session, scope, today)
     found: dict[int, dict[date, _DayRow]] = defaultdict(dict)
-    for learner, day, n, r, p in session.execute(counted):
+    for learner, day, n, r, p in counted:
         found[int(learner)][as_date(day)] = (int(n), int(r), int(p))
-    for learner, day, n, r, p in session.execute(cancelled):
+    for learner, day, n, r, p in cancelled:
         day = as_date(day)
         had = found[int(learner)].get(day, (0, 0, 0))
         found[int(learner)][day] = (had[0] - int(n), had[1] - int(r), had[2] - int(p))
@@ -240,38 +171,13 @@ _StateRow = tuple[str, int, int, int, int, int]  # state, cards, suspended, leec
 
 
 def _per_learner_state(
-    session: Session, scope: _CardScope, today: date
+    session: Session, scope: CardScope, today: date
 ) -> dict[int, list[_StateRow]]:
     """Each learner's schedules of live cards in scope, grouped by state: the number of
     cards, suspended, leeches, due today and overdue."""
-    state = _STATE.c
-    name = state_expression(today).label("state")
-    active = sa.and_(state.reviews > 0, state.suspended.is_(False))
-
-    def flagged(condition: sa.ColumnElement[bool]) -> sa.ColumnElement[int]:
-        return sa.func.coalesce(sa.func.sum(sa.case((condition, 1), else_=0)), 0)
-
-    # By an expression of the learner, not the column: every schedule is read, in one
-    # scan of the table rather than one lookup per row through the (learner, due) index.
-    learner = (state.learner_id + 0).label("learner")
-    query = sa.select(
-        learner,
-        name,
-        sa.func.count(),
-        flagged(state.suspended.is_(True)),
-        flagged(state.leech.is_(True)),
-        flagged(sa.and_(active, state.due_day == today)),
-        flagged(sa.and_(active, state.due_day < today)),
-    ).select_from(_STATE)
-    ids = scope.ids()
-    if ids is None:
-        retired = sa.select(_CARD.c.id).where(_CARD.c.retired.is_(True))
-        query = query.where(state.card_id.not_in(retired))
-    else:
-        query = query.where(state.card_id.in_(ids.where(_CARD.c.retired.is_(False))))
     found: dict[int, list[_StateRow]] = defaultdict(list)
-    for learner_id, state_name, n, suspended, leech, due, overdue in session.execute(
-        query.group_by(learner, name)
+    for learner_id, state_name, n, suspended, leech, due, overdue in learner_state_groups(
+        session, scope, today
     ):
         found[int(learner_id)].append(
             (str(state_name), int(n), int(suspended), int(leech), int(due), int(overdue))
@@ -318,42 +224,15 @@ class _CardFigures:
 
 
 def _per_card(
-    session: Session, scope: _CardScope, since: date, today: date
+    session: Session, scope: CardScope, since: date, today: date
 ) -> dict[str, _CardFigures]:
     """Per card over every learner: retention reviews in the window, and lapses and
     learners from the schedules."""
-    review = _REVIEW.c
-    retained, passed = _retention_sums(review)
-    # Grouped by an expression of the card's key, not the column: SQLite would otherwise
-    # read every log row through the card index to have them in card order, where the
-    # day index and a sort of the window's few groups cost a fraction.
-    card = (review.card_key + 0).label("card")
-    grouped = (
-        sa.select(card, retained.label("retained"), passed.label("passed"))
-        .where(
-            review.kind == ReviewKind.REVIEW,
-            review.repetitions_before > 0,
-            review.study_day >= since,
-            review.study_day <= today,
-            scope.in_log(review),
-            not_cancelled(),
-        )
-        .group_by(card)
-        .subquery("grouped")
-    )
-    window = sa.select(_CARD.c.id, grouped.c.retained, grouped.c.passed).join_from(
-        grouped, _CARD, _CARD.c.key == grouped.c.card
-    )
-    state = _STATE.c
-    schedules = (
-        sa.select(state.card_id, sa.func.sum(state.lapses), sa.func.count())
-        .where(state.reviews > 0, scope.reviewed(state.card_id))
-        .group_by(state.card_id)
-    )
+    window, schedules = card_groups(session, scope, since, today)
     found: dict[str, _CardFigures] = {}
-    for card_id, r, p in session.execute(window):
+    for card_id, r, p in window:
         found[str(card_id)] = _CardFigures(int(r), int(p))
-    for card_id, lapses, learners in session.execute(schedules):
+    for card_id, lapses, learners in schedules:
         had = found.get(str(card_id), _CardFigures())
         found[str(card_id)] = _CardFigures(had.retained, had.passed, int(lapses), int(learners))
     return found
@@ -385,21 +264,10 @@ def _hardest_cards(session: Session, per_card: dict[str, _CardFigures]) -> tuple
     chosen = dict(candidates[:HARDEST_LIMIT])
     if not chosen:
         return ()
-    query = (
-        sa.select(
-            _CARD.c.id,
-            _CARD.c.deck_id,
-            _CARD.c.ordinal,
-            _NOTE.c.type,
-            _NOTE.c.front,
-            _NOTE.c.back,
-            _NOTE.c.text,
-        )
-        .select_from(_CARD.join(_NOTE, _NOTE.c.id == _CARD.c.note_id))
-        .where(_CARD.c.id.in_(list(chosen)))
-    )
     cards = []
-    for card_id, deck_id, ordinal, note_type, front, back, text in session.execute(query):
+    for card_id, deck_id, ordinal, note_type, front, back, text in card_texts(
+        session, list(chosen)
+    ):
         figures = chosen[card_id]
         question, _ = question_and_answer(note_type, front, back, text, ordinal)
         cards.append(
@@ -417,16 +285,13 @@ def _hardest_cards(session: Session, per_card: dict[str, _CardFigures]) -> tuple
 
 
 def _weakest_tags(
-    session: Session, scope: _CardScope, per_card: dict[str, _CardFigures]
+    session: Session, scope: CardScope, per_card: dict[str, _CardFigures]
 ) -> tuple[ClassTag, ...]:
     """Tags by the class's retention over their cards (a card counts under each tag of
     its note), lowest first; tags the class has not been measured on are left out."""
-    query = scope.cards(sa.select(_CARD.c.id, _TAG.c.tag_key, _TAG.c.tag)).join(
-        _TAG, _TAG.c.note_id == _CARD.c.note_id
-    )
     totals: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0])  # cards, r, p, lapses
     names: dict[str, str] = {}  # a tag by its key (study.domain.tags), as first written
-    for card_id, key, tag in session.execute(query):
+    for card_id, key, tag in card_tags(session, scope):
         names[key] = min(names.get(key, tag), tag)
         figures = per_card.get(card_id)
         total = totals[key]

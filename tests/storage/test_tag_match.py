@@ -17,9 +17,10 @@ from study.services.browse import BrowseFilter, browse
 from study.services.library import import_deck_files
 from study.services.queue import DeckScope, plan_queue
 from study.services.session import StudySession
-from study.services.stats import card_ids_in, compute_stats
+from study.services.stats import compute_stats
 from study.storage.cards import card_rows
 from study.storage.database import Database, SqlStore, sqlite_path
+from study.storage.stats_scope import card_ids_in
 from study.storage.store import SqliteStore
 from tests.conftest import ZONE, DeckFactory, basic
 

@@ -24,9 +24,10 @@ Definitions (the README's ``study stats --json`` section documents the same):
   one successful repetition before the review) that were graded 3 or more; young or
   mature by the interval the card had when it was reviewed.
 
-The package: :mod:`.figures` (what is computed), :mod:`.scope` (the tables, the
-learner's scope and the card state in SQL), :mod:`.computing` (the queries),
-:mod:`.as_json` (``study stats --json``) and :mod:`.log` (``study log``).
+The package: :mod:`.figures` (what is computed), :mod:`.computing` (the rows of
+study.storage.stats_queries added up), :mod:`.as_json` (``study stats --json``) and
+:mod:`.log` (``study log``). The queries, the learner's scope and the card state in SQL
+are in study.storage (``stats_queries``, ``stats_scope``).
 """
 
 from study.services.stats.as_json import counts_json, stats_json
@@ -42,9 +43,12 @@ from study.services.stats.figures import (
     Retention,
     StateCounts,
     Stats,
+    state_counts,
 )
 from study.services.stats.log import LogEntry, review_log
-from study.services.stats.scope import card_ids_in, state_counts, state_expression, tagged
+
+# browse's import until it takes study.storage.stats_scope.state_expression itself.
+from study.storage.stats_scope import state_expression
 
 __all__ = [
     "Bucket",
@@ -58,12 +62,10 @@ __all__ = [
     "Retention",
     "StateCounts",
     "Stats",
-    "card_ids_in",
     "compute_stats",
     "counts_json",
     "review_log",
     "state_counts",
     "state_expression",
     "stats_json",
-    "tagged",
 ]

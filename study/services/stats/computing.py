@@ -1,4 +1,5 @@
-"""Computing the statistics: the queries, and the few rows each returns combined."""
+"""Computing the statistics: the few grouped rows of study.storage.stats_queries
+combined into figures."""
 
 from __future__ import annotations
 
@@ -9,14 +10,10 @@ from datetime import date, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import sqlalchemy as sa
-from sqlmodel import Session
-
-from study.domain.cards import MATURE_INTERVAL, question_and_answer
+from study.domain.cards import question_and_answer
 from study.domain.clock import as_date
 from study.domain.config import Settings
-from study.domain.review_log import ReviewKind, time_of
-from study.domain.sm2 import PASSING_GRADE
+from study.domain.review_log import time_of
 from study.domain.streak import streaks
 from study.domain.tags import tag_key
 from study.services.stats.figures import (
@@ -37,21 +34,19 @@ from study.services.stats.figures import (
     Retention,
     StateCounts,
     Stats,
-)
-from study.services.stats.scope import (
-    CARD,
-    DECK,
-    NOTE,
-    REVIEW,
-    STATE,
-    Scope,
     state_counts,
-    state_expression,
-    unindexed,
 )
-from study.storage.database import Database
-from study.storage.schedules import cancelled_by_undo, not_cancelled
-from study.storage.tags import tag_list
+from study.storage.database import Database, Session
+from study.storage.stats_queries import (
+    HOUR_MS,
+    Ranking,
+    day_groups,
+    group_rows,
+    hardest_rows,
+    hour_groups,
+    schedule_groups,
+)
+from study.storage.stats_scope import Scope
 
 
 def compute_stats(
@@ -141,80 +136,24 @@ class _Day:
 
 
 def _per_day(session: Session, scope: Scope, detail_from: date) -> dict[date, _Day]:
-    """Every study day's grades, cancelled ones taken out.
-
-    The whole history is read as GROUP BYs over the learner's day index: the days from
-    ``detail_from`` on with time, passes and retention, the older days (only counted:
-    study days, totals, streaks) by kind alone. Grouping by (day, kind), the index's
-    own order, needs no sort: the passes are counted by conditional sums, not by a
-    group per grade. Cancelled grades are rare, so instead of checking each review for
-    an undo record, the same aggregate over the cancelled grades alone is subtracted.
-    """
-    review = REVIEW.c
-    passed = review.grade >= PASSING_GRADE
-    in_review_state = review.repetitions_before > 0
-    young = sa.and_(in_review_state, review.interval_before < MATURE_INTERVAL)
-    mature = sa.and_(in_review_state, review.interval_before >= MATURE_INTERVAL)
-    columns = (
-        review.study_day,
-        review.kind,
-        sa.func.count(),
-        sa.func.coalesce(sa.func.sum(review.answer_ms), 0),
-        *(
-            sa.func.coalesce(sa.func.sum(sa.case((condition, 1), else_=0)), 0)
-            for condition in (
-                passed,
-                young,
-                sa.and_(young, passed),
-                mature,
-                sa.and_(mature, passed),
-            )
-        ),
-    )
-    group = (review.study_day, review.kind)
-    recent = (
-        scope.reviews(sa.select(*columns).select_from(REVIEW))
-        .where(review.study_day >= detail_from)
-        .group_by(*group)
-    )
-    counted_only = (sa.literal(0),) * (len(columns) - 3)
-    older = (
-        scope.reviews(sa.select(*columns[:3], *counted_only).select_from(REVIEW))
-        .where(review.study_day < detail_from)
-        .group_by(*group)
-    )
-    # The cancelled grades, found from the undo records that cancel them: the partial
-    # index on cancels_id holds only those, so this reads a few rows, never the log.
-    # (Offered the learner's index, SQLite would walk the whole log to find them.)
-    undo, undone = cancelled_by_undo(REVIEW)
-    cancelled = (
-        scope.reviews(
-            sa.select(*columns).select_from(undone),
-            leading=False,
-        )
-        .where(undo.c.cancels_id.is_not(None), unindexed(undo.c.learner_id) == scope.learner_id)
-        .group_by(*group)
-    )
+    """Every study day's grades, cancelled ones taken out: the days from ``detail_from``
+    on with time, passes and retention, the older days (only counted: study days,
+    totals, streaks) by kind alone (study.storage.stats_queries.day_groups)."""
     days: dict[date, _Day] = defaultdict(_Day)
-    for sign, rows in (
-        (1, session.execute(older)),
-        (1, session.execute(recent)),
-        (-1, session.execute(cancelled)),
-    ):
-        for day, kind, n, time_ms, *counts in rows:
-            figures = days[day]
-            figures.reviews += sign * n
-            figures.kinds[kind] = figures.kinds.get(kind, 0) + sign * n
-            if day < detail_from:
-                continue
-            passes, young_n, young_passes, mature_n, mature_passes = (int(c) for c in counts)
-            figures.time_ms += sign * int(time_ms)
-            figures.correct += sign * passes
-            if kind == "review":
-                figures.young[0] += sign * young_n
-                figures.young[1] += sign * young_passes
-                figures.mature[0] += sign * mature_n
-                figures.mature[1] += sign * mature_passes
+    for sign, (day, kind, n, time_ms, *counts) in day_groups(session, scope, detail_from):
+        figures = days[day]
+        figures.reviews += sign * n
+        figures.kinds[kind] = figures.kinds.get(kind, 0) + sign * n
+        if day < detail_from:
+            continue
+        passes, young_n, young_passes, mature_n, mature_passes = (int(c) for c in counts)
+        figures.time_ms += sign * int(time_ms)
+        figures.correct += sign * passes
+        if kind == "review":
+            figures.young[0] += sign * young_n
+            figures.young[1] += sign * young_passes
+            figures.mature[0] += sign * mature_n
+            figures.mature[1] += sign * mature_passes
     return {day: figures for day, figures in days.items() if figures.reviews > 0}
 
 
@@ -232,43 +171,6 @@ def _retention(per_day: dict[date, _Day], today: date) -> tuple[PeriodRetention,
             )
         )
     return tuple(periods)
-
-
-def _flag_sum(column: sa.ColumnElement[Any]) -> sa.ColumnElement[int]:
-    return sa.func.coalesce(sa.func.sum(sa.case((column.is_(True), 1), else_=0)), 0)
-
-
-def _due_today(today: date) -> sa.ColumnElement[int]:
-    state = STATE.c
-    return sa.func.coalesce(
-        sa.func.sum(
-            sa.case(
-                (
-                    sa.and_(state.reviews > 0, state.suspended.is_(False), state.due_day <= today),
-                    1,
-                ),
-                else_=0,
-            )
-        ),
-        0,
-    )
-
-
-def _window_reviews(scope: Scope, since: date) -> sa.Subquery:
-    """Grades in the window per card: reviews, and true-retention reviews and passes."""
-    review = REVIEW.c
-    retained = sa.and_(review.kind == ReviewKind.REVIEW, review.repetitions_before > 0)
-    passed = sa.and_(retained, review.grade >= PASSING_GRADE)
-    query = sa.select(
-        review.card_key.label("card_key"),
-        sa.func.count().label("reviews"),
-        sa.func.sum(sa.case((retained, 1), else_=0)).label("retained"),
-        sa.func.sum(sa.case((passed, 1), else_=0)).label("passed"),
-    ).select_from(REVIEW)
-    query = scope.reviews(query).where(
-        review.study_day >= since, review.study_day <= scope.today, not_cancelled()
-    )
-    return query.group_by(review.card_key).subquery("window")
 
 
 @dataclass
@@ -298,52 +200,19 @@ def _groups(
     """The cards by state over the whole scope, and per deck and per tag: cards by state,
     due today, and reviews and retention in the window.
 
-    Two GROUP BYs serve decks and tags together, one over the cards and one over the
-    window's grades, grouped by (deck, the note's tags): every card is read once, and
-    the groups (one per deck and set of tags in use) are then added up per deck and per
-    tag, a card counting under each of its note's tags (a tag's figures are its own
-    notes', its children's are theirs; spellings of one key are one tag, named by the
-    first in order, study.domain.tags). A deck lists only its cards that are not
+    The groups by (deck, the note's tags) of study.storage.stats_queries.group_rows (one
+    per deck and set of tags in use) are added up per deck and per tag, a card counting
+    under each of its note's tags (a tag's figures are its own notes', its children's
+    are theirs; spellings of one key are one tag, named by the first in order,
+    study.domain.tags). A deck lists only its cards that are not
     retired, but its reviews are its history: grades of its retired cards count.
     """
-    state = STATE.c
-    state_name = state_expression(scope.today).label("state")
-    # Grouped by its name: written out again, the subquery would run twice a card.
-    note_tags = tag_list(CARD.c.note_id).label("note_tags")
-    by_tags: sa.ColumnElement[Any] = sa.literal_column("note_tags")
-    cards = scope.cards(
-        sa.select(
-            CARD.c.deck_id,
-            note_tags,
-            state_name,
-            sa.func.count(),
-            _flag_sum(state.suspended),
-            _flag_sum(state.leech),
-            _due_today(scope.today),
-        ).select_from(
-            CARD.outerjoin(
-                STATE,
-                sa.and_(state.card_id == CARD.c.id, state.learner_id == scope.learner_id),
-            )
-        )
-    ).group_by(CARD.c.deck_id, by_tags, state_name)
-    window = _window_reviews(scope, since)
-    reviews = (
-        sa.select(
-            CARD.c.deck_id,
-            note_tags,
-            sa.func.sum(window.c.reviews),
-            sa.func.sum(window.c.retained),
-            sa.func.sum(window.c.passed),
-        )
-        .select_from(window.join(CARD, CARD.c.key == window.c.card_key))
-        .group_by(CARD.c.deck_id, by_tags)
-    )
+    card_rows, review_rows, names = group_rows(session, scope, since)
     decks: dict[str, _Group] = defaultdict(_Group)
     tags: dict[str, _Group] = defaultdict(_Group)
     spelt: dict[str, str] = {}  # a tag by its key, as first written
     everything: list[tuple[str, int, int, int]] = []
-    for deck_id, tag_text, name, n, suspended, leech, due in session.execute(cards):
+    for deck_id, tag_text, name, n, suspended, leech, due in card_rows:
         row = (name, int(n), int(suspended), int(leech))
         everything.append(row)
         for tag in (tag_text or "").split():
@@ -352,14 +221,13 @@ def _groups(
             group.states.append(row)
             group.due += int(due)
     listed_decks, listed_tags = set(decks), set(tags)
-    for deck_id, tag_text, n, retained, passed in session.execute(reviews):
+    for deck_id, tag_text, n, retained, passed in review_rows:
         groups = [decks[deck_id]] if deck_id in listed_decks else []
         groups += [tags[k] for k in _keys(tag_text) if k in listed_tags]
         for group in groups:
             group.reviews += int(n)
             group.retained += int(retained or 0)
             group.passed += int(passed or 0)
-    names = {deck_id: name for deck_id, name in session.execute(sa.select(DECK.c.id, DECK.c.name))}
     deck_figures = sorted(
         (group.figures(key, names.get(key, key)) for key, group in decks.items()),
         key=lambda g: (g.name.casefold(), g.key),
@@ -376,24 +244,6 @@ def _keys(tag_text: str | None) -> set[str]:
     return {tag_key(tag) for tag in (tag_text or "").split()}
 
 
-def _studied(scope: Scope, *columns: Any) -> sa.Select[Any]:
-    """A query over the schedules of graded cards in scope.
-
-    The scope is a set test on the card id rather than a join with ``card``, and the
-    learner test is kept away from the (learner, due day) index: the schedules are read
-    in one sequential scan instead of one lookup per card.
-    """
-    query = (
-        sa.select(*columns)
-        .select_from(STATE)
-        .where(unindexed(STATE.c.learner_id) == scope.learner_id, STATE.c.reviews > 0)
-    )
-    if scope.deck_ids is None and scope.tag is None:
-        retired = sa.select(CARD.c.id).where(CARD.c.retired.is_(True))
-        return query.where(STATE.c.card_id.not_in(retired))
-    return query.where(STATE.c.card_id.in_(scope.cards(sa.select(CARD.c.id))))
-
-
 def _schedules(
     session: Session, scope: Scope
 ) -> tuple[tuple[ForecastDay, ...], tuple[Bucket, ...], tuple[Bucket, ...]]:
@@ -404,31 +254,11 @@ def _schedules(
     Forecast: cards due on each of the next 30 days; overdue ones count today,
     suspended ones never.
     """
-    state = STATE.c
     today = scope.today
-    last = today + timedelta(days=FORECAST_DAYS - 1)
-    tenth = (state.ease_hundredths // 10).label("tenth")
-    bucket = sa.case(
-        *(
-            (state.interval <= high, index)
-            for index, (_, high) in enumerate(INTERVAL_BUCKETS)
-            if high is not None
-        ),
-        else_=len(INTERVAL_BUCKETS) - 1,
-    ).label("bucket")
-    day = sa.case(
-        (
-            sa.or_(state.suspended.is_(True), state.due_day.is_(None), state.due_day > last),
-            sa.null(),
-        ),
-        (state.due_day < today, sa.literal(today, sa.Date)),
-        else_=state.due_day,
-    ).label("day")
-    query = _studied(scope, tenth, bucket, day, sa.func.count()).group_by(tenth, bucket, day)
     tenths: dict[int, int] = defaultdict(int)
     buckets: dict[int, int] = defaultdict(int)
     due: dict[date, int] = defaultdict(int)
-    for t, b, d, n in session.execute(query):
+    for t, b, d, n in schedule_groups(session, scope, INTERVAL_BUCKETS, FORECAST_DAYS):
         tenths[int(t)] += int(n)
         buckets[int(b)] += int(n)
         if d is not None:
@@ -445,9 +275,6 @@ def _schedules(
     return forecast, ease, intervals
 
 
-HOUR_MS = 3_600_000
-
-
 def _hours(session: Session, scope: Scope, since: date, zone: ZoneInfo) -> tuple[HourFigures, ...]:
     """Reviews per hour of the day in the learner's zone, over the window.
 
@@ -455,19 +282,9 @@ def _hours(session: Session, scope: Scope, since: date, zone: ZoneInfo) -> tuple
     quarter hours); each group is then placed in its local hour, daylight saving
     included, so a few thousand groups are converted, not every review.
     """
-    review = REVIEW.c
-    passed = sa.func.sum(sa.case((review.grade >= PASSING_GRADE, 1), else_=0))
-    # reviewed_at is stored as milliseconds since the epoch (UTC), on every database.
-    millis = sa.type_coerce(review.reviewed_at, sa.BigInteger)
-    hour_key = millis // HOUR_MS
-    quarter = (millis % HOUR_MS) // (HOUR_MS // 4)
-    query: Any = sa.select(hour_key, quarter, sa.func.count(), passed).select_from(REVIEW)
-    query = scope.reviews(query).where(
-        review.study_day >= since, review.study_day <= scope.today, not_cancelled()
-    )
     reviews = [0] * 24
     correct = [0] * 24
-    for key, q, n, ok in session.execute(query.group_by(hour_key, quarter)):
+    for key, q, n, ok in hour_groups(session, scope, since):
         start = time_of(int(key) * HOUR_MS) + timedelta(minutes=15 * int(q))
         hour = start.astimezone(zone).hour
         reviews[hour] += int(n)
@@ -479,41 +296,10 @@ def _hardest(
     session: Session, scope: Scope
 ) -> tuple[tuple[HardCard, ...], tuple[HardCard, ...], tuple[HardCard, ...]]:
     """Lowest E-Factor, most lapses, and the leeches (a few of each, worst first)."""
-    state = STATE.c
 
-    def top(
-        condition: sa.ColumnElement[bool], order: tuple[Any, ...], key: Callable[[HardCard], Any]
-    ) -> tuple[HardCard, ...]:
-        # The few worst schedules first, then their cards' text: a join for 10 rows only.
-        worst = (
-            _studied(
-                scope,
-                state.card_id,
-                state.ease_hundredths,
-                state.interval,
-                state.reviews,
-                state.lapses,
-                state.suspended,
-                state.leech,
-            )
-            .where(condition)
-            .order_by(*order, state.card_id)
-            .limit(HARDEST_LIMIT)
-            .subquery("worst")
-        )
-        query = sa.select(
-            worst,
-            CARD.c.deck_id,
-            CARD.c.ordinal,
-            NOTE.c.type,
-            NOTE.c.front,
-            NOTE.c.back,
-            NOTE.c.text,
-        ).select_from(
-            worst.join(CARD, CARD.c.id == worst.c.card_id).join(NOTE, NOTE.c.id == CARD.c.note_id)
-        )
+    def top(ranking: Ranking, key: Callable[[HardCard], Any]) -> tuple[HardCard, ...]:
         cards = []
-        for row in session.execute(query):
+        for row in hardest_rows(session, scope, ranking, HARDEST_LIMIT):
             question, _ = question_and_answer(row.type, row.front, row.back, row.text, row.ordinal)
             cards.append(
                 HardCard(
@@ -530,14 +316,8 @@ def _hardest(
             )
         return tuple(sorted(cards, key=key))  # the join does not keep the order
 
-    by_ease = (state.ease_hundredths, state.lapses.desc())
-    by_lapses = (state.lapses.desc(), state.ease_hundredths)
     return (
-        top(
-            state.ease_hundredths < 250,
-            by_ease,
-            lambda c: (c.ease_hundredths, -c.lapses, c.card_id),
-        ),
-        top(state.lapses > 0, by_lapses, lambda c: (-c.lapses, c.ease_hundredths, c.card_id)),
-        top(state.leech.is_(True), by_lapses, lambda c: (-c.lapses, c.ease_hundredths, c.card_id)),
+        top("lowest_ease", lambda c: (c.ease_hundredths, -c.lapses, c.card_id)),
+        top("most_lapses", lambda c: (-c.lapses, c.ease_hundredths, c.card_id)),
+        top("leeches", lambda c: (-c.lapses, c.ease_hundredths, c.card_id)),
     )

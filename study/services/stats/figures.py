@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+
+from study.domain.cards import CardStateName
 
 FORECAST_DAYS = 30
 CALENDAR_DAYS = 365
@@ -40,6 +43,25 @@ class StateCounts:
     mature: int = 0
     suspended: int = 0
     leech: int = 0
+
+
+def state_counts(rows: Sequence[tuple[str, int, int, int]]) -> StateCounts:
+    """Fold (state, cards, suspended, leech) rows into counts."""
+    counts = dict.fromkeys(CardStateName, 0)
+    suspended = leech = 0
+    for state, n, s, lch in rows:
+        counts[CardStateName(state)] += int(n)
+        suspended += int(s)
+        leech += int(lch)
+    return StateCounts(
+        total=sum(counts.values()),
+        new=counts[CardStateName.NEW],
+        learning=counts[CardStateName.LEARNING],
+        young=counts[CardStateName.YOUNG],
+        mature=counts[CardStateName.MATURE],
+        suspended=suspended,
+        leech=leech,
+    )
 
 
 @dataclass(frozen=True)

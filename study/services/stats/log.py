@@ -7,13 +7,9 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-import sqlalchemy as sa
-
 from study.domain.cards import question_and_answer
-from study.domain.review_log import ReviewKind
-from study.services.stats.scope import CARD, NOTE, REVIEW, tagged
 from study.storage.database import Database
-from study.storage.schedules import not_cancelled
+from study.storage.stats_queries import review_log_rows
 
 
 @dataclass(frozen=True)
@@ -42,38 +38,9 @@ def review_log(
 ) -> Iterator[LogEntry]:
     """The learner's grades, oldest first, streamed; cancelled grades and undo records
     are left out (the log shows what counts, like every other figure)."""
-    review = REVIEW.c
-    query = (
-        sa.select(
-            review.study_day,
-            review.reviewed_at,
-            CARD.c.id.label("card_id"),
-            review.grade,
-            review.kind,
-            review.interval_after,
-            review.ease_after,
-            review.answer_ms,
-            CARD.c.deck_id,
-            CARD.c.ordinal,
-            NOTE.c.type,
-            NOTE.c.front,
-            NOTE.c.back,
-            NOTE.c.text,
-        )
-        .select_from(
-            REVIEW.join(CARD, CARD.c.key == review.card_key).join(NOTE, NOTE.c.id == CARD.c.note_id)
-        )
-        .where(review.learner_id == learner_id, review.kind != ReviewKind.UNDO)
-        .where(not_cancelled())
-        .order_by(review.id)
-    )
-    if deck_ids is not None:
-        query = query.where(CARD.c.deck_id.in_(list(deck_ids)))
-    if tag is not None:
-        query = query.where(tagged(tag))
     questions: dict[str, str] = {}
     with database.session() as session:
-        for row in session.execute(query.execution_options(yield_per=1000)):
+        for row in review_log_rows(session, learner_id, deck_ids, tag):
             question = questions.get(row.card_id)
             if question is None:
                 question, _ = question_and_answer(

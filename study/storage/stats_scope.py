@@ -1,5 +1,6 @@
-"""What the figures count over: the tables, the learner's scope (decks, a tag), and a
-card's state in SQL. Shared by the statistics, the review log, the class view and browse."""
+"""What the statistics count over, in SQL: the tables, the learner's scope (decks, a
+tag), and a card's state. Shared by the statistics' queries (stats_queries), the class
+view's (class_queries) and browse."""
 
 from __future__ import annotations
 
@@ -13,7 +14,6 @@ from sqlmodel import SQLModel
 
 from study.domain.cards import CardStateName, state_tests
 from study.domain.review_log import ReviewKind
-from study.services.stats.figures import StateCounts
 from study.storage.models import Card, CardState, Deck, Note, Review
 from study.storage.tags import note_has_tag
 
@@ -106,23 +106,4 @@ def state_expression(today: date, schedule: Any = None) -> sa.ColumnElement[str]
         (columns.card_id.is_(None), CardStateName.NEW.value),
         *((test, name.value) for name, test in state_tests(columns, today)),
         else_=CardStateName.YOUNG.value,
-    )
-
-
-def state_counts(rows: Sequence[tuple[str, int, int, int]]) -> StateCounts:
-    """Fold (state, cards, suspended, leech) rows into counts."""
-    counts = dict.fromkeys(CardStateName, 0)
-    suspended = leech = 0
-    for state, n, s, lch in rows:
-        counts[CardStateName(state)] += int(n)
-        suspended += int(s)
-        leech += int(lch)
-    return StateCounts(
-        total=sum(counts.values()),
-        new=counts[CardStateName.NEW],
-        learning=counts[CardStateName.LEARNING],
-        young=counts[CardStateName.YOUNG],
-        mature=counts[CardStateName.MATURE],
-        suspended=suspended,
-        leech=leech,
     )
