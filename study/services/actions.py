@@ -17,14 +17,13 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-import sqlalchemy as sa
-from sqlmodel import Session, col, select
-
 from study.domain.decks.writing import write_deck_text
 from study.domain.review_log import ReviewKind
 from study.domain.scheduling import Schedule
 from study.services.library import import_deck_files
-from study.storage.database import Database
+from study.storage.card_actions import append_action, mark_undone
+from study.storage.card_actions import last_action as last_action
+from study.storage.database import Database, Session
 from study.storage.models import CardAction, Review
 from study.storage.schedules import put_schedule, schedule_of
 
@@ -59,40 +58,19 @@ def record_action(
     before changing the schedule, in the same transaction); the action's id."""
     if action not in ACTIONS:
         raise ValueError(f"unknown card action {action!r}")
-    last_review = session.exec(
-        select(sa.func.max(Review.id)).where(Review.learner_id == learner_id)
-    ).one()
     schedule = schedule_of(session, learner_id, card_id)
     before: dict[str, Any] = {"card": schedule.json(), "kind": kind}
     if action == "edit":
         before |= {"file": file, "text": text}
-    row = CardAction(
-        learner_id=learner_id,
-        card_id=card_id,
-        done_at=now,
-        study_day=today,
-        action=action,
-        after_review_id=int(last_review or 0),
+    return append_action(
+        session,
+        learner_id,
+        card_id,
+        action,
+        today=today,
+        now=now,
         before=json.dumps(before, sort_keys=True),
     )
-    session.add(row)
-    session.flush()
-    assert row.id is not None
-    return row.id
-
-
-def last_action(session: Session, learner_id: int, today: date) -> CardAction | None:
-    """The learner's last action of ``today`` that was not undone, or None."""
-    return session.exec(
-        select(CardAction)
-        .where(
-            CardAction.learner_id == learner_id,
-            CardAction.study_day == today,
-            col(CardAction.undone).is_(False),
-        )
-        .order_by(col(CardAction.id).desc())
-        .limit(1)
-    ).first()
 
 
 def action_is_later(action: CardAction | None, grade: Review | None) -> bool:
@@ -105,14 +83,11 @@ def action_is_later(action: CardAction | None, grade: Review | None) -> bool:
 def undo_action(session: Session, action_id: int, now: datetime) -> UndoneAction:
     """Put the card's schedule back as it was before action ``action_id`` and mark the
     action undone (an edit's file is the caller's to restore: see ``UndoneAction``)."""
-    action = session.get(CardAction, action_id)
-    assert action is not None
+    action = mark_undone(session, action_id)
     before = json.loads(action.before)
     put_schedule(
         session, action.learner_id, action.card_id, Schedule.from_json(before["card"]), now
     )
-    action.undone = True
-    session.add(action)
     return UndoneAction(
         action.card_id,
         action.action,

@@ -15,41 +15,21 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-import sqlalchemy as sa
-from sqlmodel import Session, col, select
-
-from study.domain.cards import CardContent, CardStateName
+from study.domain.cards import CardContent
 from study.domain.decks import DeckError
 from study.domain.decks.reading import load_deck
 from study.domain.decks.writing import mark_note_edited, write_deck_text
 from study.domain.errors import UserError
 from study.domain.review_log import ReviewKind, cancelled_ids
 from study.domain.scheduling import ReviewEntry
-from study.services.stats import state_expression
-from study.storage.cards import CardRow, card_row, set_flags
+from study.storage.card_search import FILTER_STATES as FILTER_STATES
+from study.storage.card_search import SORTS as SORTS
+from study.storage.card_search import BrowseFilter as BrowseFilter
+from study.storage.card_search import search_cards
+from study.storage.cards import CardRow, card_history, note_and_deck, set_flags
+from study.storage.database import Session
 from study.storage.decks import deck_materials
-from study.storage.errors import NotFoundError
-from study.storage.models import Card, CardState, Deck, Note, Review
-from study.storage.store import buried_sql
-from study.storage.tags import note_has_tag, tags_by_note
 
-STATE_ALIAS = "state"  # the learner's card_state row, outer-joined, as the SQL names it
-FILTER_STATES = (
-    *(name.value for name in CardStateName),
-    "suspended",
-    "buried",
-    "leech",
-    "flagged",
-)
-# How a listing can be ordered, each with what a learner looks for first.
-SORTS = {
-    "deck": "deck and file order",
-    "due": "due date, soonest first",
-    "interval": "interval, shortest first",
-    "ease": "E-Factor, hardest first",
-    "reviews": "reviews, most first",
-    "lapses": "lapses, most first",
-}
 PAGE_SIZE = 200
 
 
@@ -68,79 +48,12 @@ class BundledDeckError(ReadOnlyDeckError):
 
 
 @dataclass(frozen=True)
-class BrowseFilter:
-    """Which cards to list. Every field narrows; the empty filter lists every card."""
-
-    deck_ids: tuple[str, ...] | None = None
-    tag: str | None = None
-    state: str | None = None  # one of FILTER_STATES
-    text: str = ""  # matched case-insensitively in the card's fields and id
-    sort: str = "deck"  # one of SORTS
-
-
-@dataclass(frozen=True)
 class BrowsePage:
     """A page of rows and how many rows the filter matches in all."""
 
     rows: list[CardRow]
     total: int
     offset: int
-
-
-def _like(text: str) -> str:
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
-
-
-def _filtered(query: Any, learner_state: Any, today: date, flt: BrowseFilter) -> Any:
-    query = query.where(col(Card.retired).is_(False), col(Note.retired).is_(False))
-    if flt.deck_ids is not None:
-        query = query.where(col(Card.deck_id).in_(list(flt.deck_ids)))
-    if flt.tag:
-        query = query.where(note_has_tag(col(Card.note_id), flt.tag))
-    if flt.text:
-        pattern = _like(flt.text)
-        query = query.where(
-            sa.or_(
-                *(
-                    sa.func.lower(field).like(pattern.lower(), escape="\\")
-                    for field in (Note.front, Note.back, Note.text, Note.extra, Card.id)
-                )
-            )
-        )
-    s = learner_state
-    state = state_expression(today, s)
-    conditions = {
-        **{name.value: state == name.value for name in CardStateName},
-        "suspended": s.suspended.is_(True),
-        "buried": sa.text(buried_sql(STATE_ALIAS)).bindparams(
-            sa.bindparam("today", today, sa.Date)
-        ),
-        "leech": s.leech.is_(True),
-        "flagged": s.flagged.is_(True),
-    }
-    if flt.state is not None:
-        if flt.state not in conditions:
-            raise UserError(f"unknown card state {flt.state!r}; one of {', '.join(FILTER_STATES)}")
-        query = query.where(conditions[flt.state])
-    return query
-
-
-def _order(s: Any, sort: str) -> list[Any]:
-    """ORDER BY terms for ``sort``; cards never graded go last, file order breaks ties."""
-    file_order = [col(Deck.name), col(Card.position)]
-    never_graded = sa.or_(s.card_id.is_(None), s.reviews == 0)
-    keys = {
-        "deck": [],
-        "due": [never_graded, s.due_day],
-        "interval": [never_graded, s.interval],
-        "ease": [never_graded, s.ease_hundredths],
-        "reviews": [sa.func.coalesce(s.reviews, 0).desc()],
-        "lapses": [sa.func.coalesce(s.lapses, 0).desc()],
-    }
-    if sort not in keys:
-        raise UserError(f"unknown order {sort!r}; one of {', '.join(SORTS)}")
-    return [*keys[sort], *file_order]
 
 
 def browse(
@@ -153,28 +66,7 @@ def browse(
     limit: int = PAGE_SIZE,
 ) -> BrowsePage:
     """One page of the cards matching ``flt``, in the order ``flt.sort`` names."""
-    state = sa.orm.aliased(CardState, name=STATE_ALIAS)
-    joined = sa.and_(col(state.card_id) == Card.id, col(state.learner_id) == learner_id)
-    base = (
-        select(Card, Note, Deck.name, state)
-        .join(Note, col(Note.id) == Card.note_id)
-        .join(Deck, col(Deck.id) == Card.deck_id)
-        .outerjoin(state, joined)
-    )
-    query = _filtered(base, state, today, flt).order_by(*_order(state, flt.sort))
-    counting = (
-        select(sa.func.count())
-        .select_from(Card)
-        .join(Note, col(Note.id) == Card.note_id)
-        .outerjoin(state, joined)
-    )
-    total = int(session.exec(_filtered(counting, state, today, flt)).one())
-    found = list(session.exec(query.offset(offset).limit(limit)))
-    tags = tags_by_note(session, {note.id for _, note, _, _ in found})
-    rows = [
-        card_row(card, note, deck_name, card_state, today, tags.get(note.id, ()))
-        for card, note, deck_name, card_state in found
-    ]
+    rows, total = search_cards(session, learner_id, today, flt, offset=offset, limit=limit)
     return BrowsePage(rows=rows, total=total, offset=offset)
 
 
@@ -210,14 +102,7 @@ class HistoryEntry:
 
 def history(session: Session, learner_id: int, card_id: str) -> list[HistoryEntry]:
     """A card's grades for one learner, oldest first; undone grades marked, undo rows left out."""
-    reviews = list(
-        session.exec(
-            select(Review)
-            .join(Card, col(Card.key) == col(Review.card_key))
-            .where(Review.learner_id == learner_id, Card.id == card_id)
-            .order_by(col(Review.id))
-        )
-    )
+    reviews = card_history(session, learner_id, card_id)
     cancelled = cancelled_ids(reviews)
     return [
         HistoryEntry(ReviewEntry.of(r), r.reviewed_at, r.answer_ms, r.id in cancelled)
@@ -294,11 +179,7 @@ def card_location(session: Session, card_id: str) -> CardLocation:
     learner edits a copy), ReadOnlyDeckError for a file that is gone or read-only, and
     NotFoundError for an unknown card.
     """
-    card = session.get(Card, card_id)
-    if card is None:
-        raise NotFoundError(f"no card {card_id!r}")
-    deck = session.get(Deck, card.deck_id)
-    assert deck is not None
+    note_id, deck = note_and_deck(session, card_id)
     if deck.bundled:
         raise BundledDeckError(
             f"{deck.name!r} is a bundled deck: `study copy-deck {deck.id}` copies it into "
@@ -318,7 +199,7 @@ def card_location(session: Session, card_id: str) -> CardLocation:
     except DeckError:
         return CardLocation(path, 1)  # the file has problems already: open it at the top
     for note in spec.notes:
-        if note.id == card.note_id:
+        if note.id == note_id:
             return CardLocation(path, note.line or 1)
     return CardLocation(path, 1)
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from study.domain.decks import DeckError
 from study.domain.errors import StorageError, UserError
+from study.storage.errors import raised_by_driver
 
 # How many of a deck file's problems are listed: a terminal scrolls, a notification does not.
 PROBLEMS_ON_THE_COMMAND_LINE = 50
@@ -60,7 +61,7 @@ def explain(error: BaseException, *, app: bool = False, db: str | None = None) -
     if isinstance(error, StorageError):
         return Explanation(str(error))
     # By module name first: the app may run from its first screen, before SQLAlchemy loads.
-    if type(error).__module__.startswith(("sqlalchemy", "sqlite3")):
+    if raised_by_driver(error):
         explained = _database_error(error, app=app, db=db)
         if explained is not None:
             return explained
@@ -82,22 +83,19 @@ def explain(error: BaseException, *, app: bool = False, db: str | None = None) -
 def _database_error(error: BaseException, *, app: bool, db: str | None) -> Explanation | None:
     """A driver's error: in the app a short line (``study doctor`` says more), on the
     command line what :func:`study.storage.database.explain_error` makes of it."""
-    import sqlite3
-
-    import sqlalchemy as sa
+    from study.storage.driver_errors import driver_reason
 
     if app:
-        if isinstance(error, sa.exc.OperationalError):
-            return Explanation(
-                f"database error ({error.orig}); run `study doctor`, or `study --debug`"
-            )
+        reason = driver_reason(error, operational_only=True)
+        if reason is not None:
+            return Explanation(f"database error ({reason}); run `study doctor`, or `study --debug`")
         return None
-    if not isinstance(error, sa.exc.DBAPIError | sqlite3.Error):
+    reason = driver_reason(error)
+    if reason is None:
         return None
     from study.domain.config import database_url
     from study.storage.database import explain_error
 
-    reason = str(error.orig) if isinstance(error, sa.exc.DBAPIError) else str(error)
     try:
         url = database_url(db)
     except (OSError, RuntimeError):

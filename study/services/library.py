@@ -9,16 +9,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-import sqlalchemy as sa
-from sqlmodel import Session, col, select
-
 from study.domain.config import decks_dir
 from study.domain.decks import DeckError, DeckSpec, bundled_deck_files, name_clash
 from study.domain.decks.lines import name_line
 from study.domain.decks.reading import deck_header, load_deck, stale_bundled_decks
 from study.domain.errors import UserError
 from study.domain.material import MaterialError, read_material
-from study.storage.database import Database
+from study.storage.database import Database, Session
 from study.storage.deck_import import (
     CardIdTakenError,
     ImportResult,
@@ -26,6 +23,7 @@ from study.storage.deck_import import (
     note_hashes,
     plan_import,
 )
+from study.storage.decks import bundled_versions, deck_by_id, list_decks, own_decks
 from study.storage.errors import NotFoundError
 from study.storage.models import Deck
 
@@ -146,7 +144,7 @@ def import_deck_files(
         ]
 
     def work(session: Session) -> list[ImportResult]:
-        others = {d.id: d.name for d in session.exec(select(Deck)) if not d.retired}
+        others = {d.id: d.name for d in list_decks(session)}
         problems = []
         for deck in loaded:
             names = (name for deck_id, name in others.items() if deck_id != deck.spec.id)
@@ -193,7 +191,7 @@ def _taken_problems(deck: LoadedDeck, taken: list[tuple[str, str]]) -> list[str]
 
 
 def _check_owner(session: Session, deck: LoadedDeck, file_path: str) -> None:
-    owner = session.get(Deck, deck.spec.id)
+    owner = deck_by_id(session, deck.spec.id)
     if owner is None:
         return
     if owner.bundled:
@@ -209,17 +207,6 @@ def _check_owner(session: Session, deck: LoadedDeck, file_path: str) -> None:
     )
 
 
-def _bundled_versions(session: Session) -> dict[str, int]:
-    """The version each deck id was imported at from the bundle; a bundled id taken
-    over by the learner's own file (``--replace``) never counts as out of date."""
-    rows = session.execute(
-        sa.select(
-            col(Deck.id), sa.case((col(Deck.bundled), col(Deck.version)), else_=REPLACED_VERSION)
-        )
-    ).all()
-    return {deck_id: int(version) for deck_id, version in rows}
-
-
 def sync_bundled_decks(database: Database, now: datetime) -> list[ImportResult]:
     """Import bundled decks that are missing or older than the shipped version.
 
@@ -229,7 +216,8 @@ def sync_bundled_decks(database: Database, now: datetime) -> list[ImportResult]:
     (:func:`replaced_bundled_decks` reports it).
     """
     with database.session() as session:
-        versions = _bundled_versions(session)
+        # A bundled id taken over by the learner's own file never counts as out of date.
+        versions = bundled_versions(session, REPLACED_VERSION)
     stale = stale_bundled_decks(bundled_deck_files(), versions)
     return import_deck_files(database, stale, now, bundled=True) if stale else []
 
@@ -240,9 +228,7 @@ def replaced_bundled_decks(database: Database) -> list[str]:
     this says how to get it. A copy as recent as the bundle says nothing (the learner
     chose it, and nothing newer is missed)."""
     with database.session() as session:
-        owners = {
-            deck.id: deck for deck in session.exec(select(Deck).where(col(Deck.bundled).is_(False)))
-        }
+        owners = {deck.id: deck for deck in own_decks(session)}
     notes: list[str] = []
     for path in bundled_deck_files():
         header = deck_header(path)
@@ -277,7 +263,7 @@ def bundled_deck(database: Database, query: str) -> Deck:
     """The bundled deck whose id or name (any case) is ``query``; NotFoundError when no
     deck is, UserError when the deck is the learner's own file already."""
     with database.session() as session:
-        decks = [d for d in session.exec(select(Deck)) if not d.retired]
+        decks = list_decks(session)
     deck = next((d for d in decks if d.id == query), None) or next(
         (d for d in decks if d.name.casefold() == query.casefold()), None
     )

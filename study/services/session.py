@@ -56,8 +56,6 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlmodel import Session, col, select
-
 from study.domain import sm2
 from study.domain.cards import CardContent
 from study.domain.clock import Clock, study_day
@@ -86,18 +84,20 @@ from study.services.queue import (
     waiting,
 )
 from study.storage.cards import set_flags
-from study.storage.database import Database, DirectConnection
+from study.storage.database import Database, DirectConnection, Session
 from study.storage.learners import lock_learner
-from study.storage.models import Review, ReviewUndo
 from study.storage.schedules import (
     append_review,
+    append_undo,
+    last_undoable,
     load_schedule,
-    not_cancelled,
     put_schedule,
+    review_kind,
     save_schedule,
     schedule_of,
     sibling_cards,
     state_of,
+    undo_snapshot,
 )
 
 
@@ -318,7 +318,7 @@ class StudySession:
         """Whether a grade or action of today is left to undo (also from an earlier run)."""
         with self.database.session() as session:
             return (
-                _last_undoable(session, self.learner_id, self.today) is not None
+                last_undoable(session, self.learner_id, self.today) is not None
                 or last_action(session, self.learner_id, self.today) is not None
             )
 
@@ -347,7 +347,7 @@ class StudySession:
         and show its card again; the card id, or None when there is nothing to undo."""
         with self.database.session() as session:
             action = last_action(session, self.learner_id, self.today)
-            grade = _last_undoable(session, self.learner_id, self.today)
+            grade = last_undoable(session, self.learner_id, self.today)
         if action is not None and action_is_later(action, grade):
             assert action.id is not None
             self.last_undone, self.last_undone_review = action.action, None
@@ -378,19 +378,18 @@ class StudySession:
         if self.cram:
             return ReviewKind.CRAM
         with self.database.session() as session:
-            review = session.get(Review, review_id)
-        return ReviewKind(review.kind) if review is not None else ReviewKind.REVIEW
+            kind = review_kind(session, review_id)
+        return kind or ReviewKind.REVIEW
 
     def _cancel_last(self, session: Session) -> tuple[int, str] | None:
         lock_learner(session, self.learner_id)
-        review = _last_undoable(session, self.learner_id, self.today)
+        review = last_undoable(session, self.learner_id, self.today)
         if review is None:
             return None
         assert review.id is not None
         card_id_: str = review.card_id  # type: ignore[attr-defined]
-        record = session.get(ReviewUndo, review.id)
         before = restored(
-            record.state_before if record is not None else None,
+            undo_snapshot(session, review.id),
             ReviewEntry.of(review),
             card_id_,
             lambda card: schedule_of(session, self.learner_id, card),
@@ -398,16 +397,7 @@ class StudySession:
         now = self.clock.now()
         for card_id, schedule in before.items():
             put_schedule(session, self.learner_id, card_id, schedule, now)
-        session.add(
-            Review(
-                learner_id=self.learner_id,
-                card_key=review.card_key,
-                reviewed_at=now,
-                study_day=self.today,
-                kind=ReviewKind.UNDO,
-                cancels_id=review.id,
-            )
-        )
+        append_undo(session, self.learner_id, review.card_key, now, self.today, review.id)
         return review.id, card_id_
 
     def _snapshot(self) -> _QueueSnapshot:
@@ -548,17 +538,3 @@ class StudySession:
         """
         with self.database.store() as store:
             return next_study_day(store, self.learner_id, self.scope, self.today)
-
-
-def _last_undoable(session: Session, learner_id: int, today: date) -> Review | None:
-    return session.exec(
-        select(Review)
-        .where(
-            Review.learner_id == learner_id,
-            Review.study_day == today,
-            Review.kind != ReviewKind.UNDO,
-            not_cancelled(),
-        )
-        .order_by(col(Review.id).desc())
-        .limit(1)
-    ).first()

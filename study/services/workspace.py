@@ -6,8 +6,6 @@ import shlex
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlmodel import Session, select
-
 from study.domain.clock import Clock, SystemClock, study_day
 from study.domain.config import DEFAULT_PROFILE, Settings, database_url, load_settings, profile_name
 from study.services.library import sync_bundled_decks
@@ -25,12 +23,18 @@ from study.services.maintenance import (
 from study.storage.database import (
     SCHEMA_VERSION,
     Database,
+    Session,
     open_database,
     shown_name,
     sqlite_path,
 )
 from study.storage.errors import NotFoundError
-from study.storage.learners import find_learner, get_or_create_learner, list_learners
+from study.storage.learners import (
+    find_learner,
+    get_or_create_learner,
+    learner_named,
+    list_learners,
+)
 from study.storage.models import Learner
 
 
@@ -113,7 +117,7 @@ def open_workspace(
     if sync_bundled:
         sync_bundled_decks(database, now)
     with database.session() as session:  # a read: only a new profile waits for the lock
-        learner = session.exec(select(Learner).where(Learner.name == name)).first()
+        learner = learner_named(session, name)
     if learner is None:
         try:
             learner = database.write(lambda session: _learner(session, name, now, create_profile))

@@ -17,7 +17,10 @@ from study.storage.errors import NotFoundError
 from study.storage.learners import lock_learner
 from study.storage.models import Card, CardState, Deck, Note, Review
 from study.storage.schedules import state_of
+from study.storage.store import buried_sql
 from study.storage.tags import note_has_tag, tags_by_note
+
+_STATE_TABLE = "card_state"
 
 
 @dataclass(frozen=True)
@@ -53,7 +56,7 @@ def card_rows(
 ) -> list[CardRow]:
     """Every card that is not retired (suspended ones included), in deck-file order."""
     query = (
-        select(Card, Note, Deck.name, CardState)
+        sa.select(Card, Note, col(Deck.name), CardState, buried_column(_STATE_TABLE, today))
         .join(Note, col(Note.id) == Card.note_id)
         .join(Deck, col(Deck.id) == Card.deck_id)
         .outerjoin(
@@ -69,12 +72,19 @@ def card_rows(
         query = query.where(note_has_tag(col(Card.note_id), tag))
     if card_ids is not None:
         query = query.where(col(Card.id).in_(list(card_ids)))
-    found = list(session.exec(query))
-    tags = tags_by_note(session, {note.id for _, note, _, _ in found})
+    found = list(session.execute(query))
+    tags = tags_by_note(session, {note.id for _, note, _, _, _ in found})
     return [
-        card_row(card, note, deck_name, state, today, tags.get(note.id, ()))
-        for card, note, deck_name, state in found
+        card_row(card, note, deck_name, state, today, tags.get(note.id, ()), bool(buried))
+        for card, note, deck_name, state, buried in found
     ]
+
+
+def buried_column(schedule: str, today: date) -> sa.ColumnElement[bool]:
+    """Whether the schedule row ``schedule`` (the table or alias name) is buried past
+    ``today``, as a column of a listing (the store's rule, :func:`buried_sql`)."""
+    buried = sa.text(buried_sql(schedule)).bindparams(sa.bindparam("today", today, sa.Date))
+    return sa.and_(buried)
 
 
 def content_of(card: Card, note: Note, tags: tuple[str, ...]) -> CardContent:
@@ -92,16 +102,17 @@ def card_row(
     state: CardState | None,
     today: date,
     tags: tuple[str, ...],
+    buried: bool,
 ) -> CardRow:
     """One listing row: ``state`` is the learner's schedule, or None for a new card;
-    ``tags`` are its note's."""
+    ``tags`` are its note's; ``buried`` is :func:`buried_column` read with it."""
     schedule = NEW_CARD if state is None else Schedule.from_row(state)
     return CardRow(
         content=content_of(card, note, tags),
         deck_name=deck_name,
         schedule=schedule,
         state=state_name(schedule, today),
-        buried=schedule.buried_until is not None and schedule.buried_until > today,
+        buried=buried,
         edited=note.edited,
         editor_note=note.editor_note,
         updated_at=note.updated_at,
@@ -118,6 +129,16 @@ def card_history(session: Session, learner_id: int, card_id_: str) -> list[Revie
             .order_by(col(Review.id))
         )
     )
+
+
+def note_and_deck(session: Session, card_id_: str) -> tuple[str, Deck]:
+    """The id of a card's note and the card's deck; NotFoundError for an unknown card."""
+    card = session.get(Card, card_id_)
+    if card is None:
+        raise NotFoundError(f"no card {card_id_!r}")
+    deck = session.get(Deck, card.deck_id)
+    assert deck is not None
+    return card.note_id, deck
 
 
 def set_flags(

@@ -32,10 +32,15 @@ def lock_learner(connection: DirectConnection | Session, learner_id: int) -> Non
         connection.rows(_LOCK_LEARNER, {"learner_id": learner_id})
 
 
+def learner_named(session: Session, name: str) -> Learner | None:
+    """The learner called ``name``, or None."""
+    return session.exec(select(Learner).where(Learner.name == name)).first()
+
+
 def get_or_create_learner(session: Session, name: str, now: datetime) -> Learner:
     """The learner called ``name``, created on first use; the database's first profile
     (the one that created it) is its tutor."""
-    learner = session.exec(select(Learner).where(Learner.name == name)).first()
+    learner = learner_named(session, name)
     if learner is None:
         first = session.exec(select(Learner.id).limit(1)).first() is None
         learner = Learner(name=name, created_at=now, tutor=first)
@@ -46,7 +51,7 @@ def get_or_create_learner(session: Session, name: str, now: datetime) -> Learner
 
 def find_learner(session: Session, name: str) -> Learner:
     """The learner called ``name``; NotFoundError if there is none."""
-    learner = session.exec(select(Learner).where(Learner.name == name)).first()
+    learner = learner_named(session, name)
     if learner is None:
         raise NotFoundError(f"no profile named {name!r}; `study profile list` shows them")
     return learner
@@ -107,7 +112,7 @@ def list_learners(session: Session) -> list[tuple[Learner, int]]:
 def rename_learner(session: Session, old: str, new: str) -> None:
     """Rename a profile; its history follows it."""
     learner = find_learner(session, old)
-    if session.exec(select(Learner).where(Learner.name == new)).first() is not None:
+    if learner_named(session, new) is not None:
         raise NotFoundError(f"a profile named {new!r} exists already; choose another name")
     learner.name = new
     session.add(learner)

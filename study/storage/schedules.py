@@ -5,13 +5,13 @@ appended, the log's card keys, and the "not cancelled by an undo" condition."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 import sqlalchemy as sa
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
-from study.domain.review_log import cancels_sql, not_cancelled_sql
+from study.domain.review_log import ReviewKind, cancels_sql, not_cancelled_sql
 from study.domain.scheduling import NEW_CARD, SCHEDULE_FIELDS, Schedule
 from study.storage.chunks import chunks
 from study.storage.database import DirectConnection, Prepared, binds
@@ -53,6 +53,52 @@ def put_schedule(
         setattr(state, key, value)
     state.updated_at = now
     session.add(state)
+
+
+# ---------------------------------------------------------------- undo of a grade
+
+
+def last_undoable(session: Session, learner_id: int, today: date) -> Review | None:
+    """The learner's last grade of ``today`` that no undo cancelled, or None."""
+    return session.exec(
+        select(Review)
+        .where(
+            Review.learner_id == learner_id,
+            Review.study_day == today,
+            Review.kind != ReviewKind.UNDO,
+            not_cancelled(),
+        )
+        .order_by(col(Review.id).desc())
+        .limit(1)
+    ).first()
+
+
+def review_kind(session: Session, review_id: int) -> ReviewKind | None:
+    """The kind of review ``review_id`` (None when there is no such review)."""
+    review = session.get(Review, review_id)
+    return ReviewKind(review.kind) if review is not None else None
+
+
+def undo_snapshot(session: Session, review_id: int) -> str | None:
+    """The undo record (JSON) review ``review_id`` stored, or None when it stored none."""
+    record = session.get(ReviewUndo, review_id)
+    return record.state_before if record is not None else None
+
+
+def append_undo(
+    session: Session, learner_id: int, card_key: int, now: datetime, today: date, cancels: int
+) -> None:
+    """Append the undo record that cancels review ``cancels`` (of the card ``card_key``)."""
+    session.add(
+        Review(
+            learner_id=learner_id,
+            card_key=card_key,
+            reviewed_at=now,
+            study_day=today,
+            kind=ReviewKind.UNDO,
+            cancels_id=cancels,
+        )
+    )
 
 
 # ---------------------------------------------------------------- the grading path

@@ -47,9 +47,6 @@ from study.services.stats.figures import (
 )
 from study.services.stats.log import LogEntry, review_log
 
-# browse's import until it takes study.storage.stats_scope.state_expression itself.
-from study.storage.stats_scope import state_expression
-
 __all__ = [
     "Bucket",
     "DayFigures",
@@ -66,6 +63,5 @@ __all__ = [
     "counts_json",
     "review_log",
     "state_counts",
-    "state_expression",
     "stats_json",
 ]
