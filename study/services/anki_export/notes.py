@@ -1,6 +1,6 @@
-"""Study's notes as Anki notes: read from the database one row per card, refused when
-Anki would get no card, and built with escaped fields (card text is data, never
-markup), Anki tags and a GUID that depends on the note id alone."""
+"""Study's notes as Anki notes (read one row per card by :mod:`study.storage.anki_rows`):
+refused when Anki would get no card, and built with escaped fields (card text is data,
+never markup), Anki tags and a GUID that depends on the note id alone."""
 
 from __future__ import annotations
 
