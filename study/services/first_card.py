@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable, Sequence
-from contextlib import closing
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -42,7 +41,6 @@ from study.services.queue import (
 from study.storage.store import SqliteStore, Store
 from study.storage.version import SCHEMA_VERSION
 
-_BUSY_TIMEOUT_S = 10.0  # as the app's own connections wait for a writer
 T = TypeVar("T")
 
 
@@ -130,11 +128,7 @@ def _read_ready(url: str, profile: str, read: Callable[[Store, int], T | None]) 
     if path is None or not path.is_file():
         return None
     try:
-        with closing(
-            sqlite3.connect(path, timeout=_BUSY_TIMEOUT_S, isolation_level=None)
-        ) as connection:
-            connection.execute("BEGIN")  # one snapshot for every read
-            store = SqliteStore(connection)
+        with SqliteStore.snapshot(path) as store:
             learner_id = _ready(store, profile)
             return None if learner_id is None else read(store, learner_id)
     except (sqlite3.Error, OSError, ValueError, DeckError):

@@ -13,7 +13,9 @@ from __future__ import annotations
 import re
 import sqlite3
 from collections.abc import Iterator, Sequence
+from contextlib import closing, contextmanager
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from study.domain.cards import CardContent, content_from_row
@@ -348,6 +350,15 @@ class SqliteStore(Store):
     Values are stored as SQLAlchemy stores them on SQLite (dates as ISO text, booleans
     as 0/1), and a list becomes one placeholder per item for ``IN :name``.
     """
+
+    @classmethod
+    @contextmanager
+    def snapshot(cls, path: Path, *, timeout_s: float = 10.0) -> Iterator[SqliteStore]:
+        """The store on the SQLite file ``path``, in one read transaction (one snapshot for
+        every read); ``timeout_s`` as the app's own connections wait for a writer."""
+        with closing(sqlite3.connect(path, timeout=timeout_s, isolation_level=None)) as connection:
+            connection.execute("BEGIN")
+            yield cls(connection)
 
     def __init__(self, connection: sqlite3.Connection) -> None:
         self.connection = connection

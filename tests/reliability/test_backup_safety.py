@@ -29,8 +29,9 @@ from reliability_helpers import (
 from study.domain.config import Settings
 from study.domain.errors import StorageError
 from study.services import maintenance
-from study.services.maintenance import list_backups, make_backup, restore, restoring, sqlite_files
+from study.services.maintenance import list_backups, make_backup, restore, restoring
 from study.services.workspace import open_workspace
+from study.storage import sqlite_files
 
 NOW = datetime(2026, 1, 12, 18, 0, tzinfo=UTC)
 ROOT = os.geteuid() == 0

@@ -7,7 +7,6 @@ from datetime import date, timedelta
 
 from study.domain.clock import FixedClock
 from study.services.library import import_deck_files
-from study.services.stats import state_expression
 from study.storage.card_search import BrowseFilter, search_cards
 from study.storage.cards import card_rows, set_flags
 from study.storage.database import Database, Session
@@ -34,7 +33,6 @@ def test_a_card_buried_until_today_is_shown_again_in_every_listing(
             learner_id,
             TODAY,
             BrowseFilter(state="buried"),
-            state_expression,
             offset=0,
             limit=10,
         )

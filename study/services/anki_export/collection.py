@@ -14,23 +14,18 @@ from pathlib import Path
 from typing import Any
 
 import genanki
-import sqlalchemy as sa
 from genanki.apkg_col import APKG_COL
 from genanki.apkg_schema import APKG_SCHEMA
-from sqlmodel import Session, col
 
 from study.domain.clock import study_day
 from study.domain.config import Settings
 from study.services.anki_export.note_types import MODEL_MTIME, basic_model, cloze_model
 from study.services.anki_export.notes import (
     AnkiExportError,
-    NoteRow,
     anki_note,
     check_note,
-    count_notes,
     epoch_seconds,
     field_html,
-    note_query,
 )
 from study.services.anki_export.plan import AnkiPlanner
 from study.services.anki_export.progress import (
@@ -40,7 +35,8 @@ from study.services.anki_export.progress import (
     count_answers,
     write_revlog,
 )
-from study.storage.models import Deck
+from study.storage import anki_rows
+from study.storage.database import Session
 
 _PROGRESS_EVERY = 500
 _first = itemgetter(0)
@@ -79,15 +75,13 @@ def write_collection(
         # genanki's ids: milliseconds from the export time, ascending.
         ids = itertools.count(int(now.timestamp() * 1000))
         anki_card_ids: dict[str, int] = {}  # cards with a schedule, for the review log
-        total = count_notes(session, deck_ids) if progress else 0
+        total = anki_rows.count_notes(session, deck_ids) if progress else 0
         notes = cards = 0
         used_decks: set[str] = set(deck_ids or ())
         anki_decks: dict[str, int] = {}
         today = study_day(now, settings.zone, settings.day_starts_at)
-        rows = session.execute(
-            note_query(deck_ids, learner_id, with_progress).execution_options(yield_per=1000)
-        )
-        for _, group in itertools.groupby(map(NoteRow._make, rows), key=_first):
+        rows = anki_rows.note_rows(session, deck_ids, learner_id, with_progress)
+        for _, group in itertools.groupby(rows, key=_first):
             note_rows = list(group)
             first = note_rows[0]
             check_note(note_rows, deck_names.get(first.deck_id, first.deck_id))
@@ -115,14 +109,7 @@ def write_collection(
                 progress(notes, total)
         if notes == 0:
             raise AnkiExportError("no cards to export; import a deck first (`study import`)")
-        descriptions = {
-            deck_id: text
-            for deck_id, text in session.execute(
-                sa.select(col(Deck.id), col(Deck.description)).where(
-                    col(Deck.id).in_(sorted(used_decks)), col(Deck.description) != ""
-                )
-            )
-        }
+        descriptions = anki_rows.deck_descriptions(session, used_decks)
         decks = _write_decks(cursor, used_decks, deck_names, descriptions, list(models.values()))
         reviews = write_revlog(cursor, session, learner_id, anki_card_ids) if with_progress else 0
         if reviews:

@@ -9,9 +9,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-import sqlalchemy as sa
-from sqlmodel import Session, col
-
 from study.domain.config import Settings
 from study.services.anki_export.collection import write_collection
 from study.services.anki_export.package_file import (
@@ -22,8 +19,8 @@ from study.services.anki_export.package_file import (
     zip_package,
 )
 from study.services.anki_export.plan import AnkiCopy, AnkiPlan, AnkiPlanner
+from study.storage import anki_rows
 from study.storage.database import Database
-from study.storage.models import Deck
 
 
 @dataclass(frozen=True)
@@ -70,7 +67,7 @@ def export_anki(
     if now.tzinfo is None:
         raise ValueError("export_anki needs a timezone-aware time")
     with database.session() as session:
-        deck_names = _deck_names(session)
+        deck_names = anki_rows.deck_names(session)
         target = path if path is not None else default_package_path(deck_ids, deck_names)
         check_target(target, force=force)
         planner = AnkiPlanner(anki, overwrite_anki) if anki is not None else None
@@ -92,9 +89,3 @@ def export_anki(
             os.chmod(package_tmp, 0o666 & ~current_umask())  # as any new file, not mkstemp's 0600
             os.replace(package_tmp, target)
     return ExportResult(target, *result, plan=planner.plan() if planner else None)
-
-
-def _deck_names(session: Session) -> dict[str, str]:
-    return {
-        deck_id: name for deck_id, name in session.execute(sa.select(col(Deck.id), col(Deck.name)))
-    }

@@ -1,24 +1,21 @@
-"""Study's notes as Anki notes: read from the database one row per card, refused when
-Anki would get no card, and built with escaped fields (card text is data, never
-markup), Anki tags and a GUID that depends on the note id alone."""
+"""Study's notes as Anki notes (read one row per card by :mod:`study.storage.anki_rows`):
+refused when Anki would get no card, and built with escaped fields (card text is data,
+never markup), Anki tags and a GUID that depends on the note id alone."""
 
 from __future__ import annotations
 
 import base64
 import hashlib
 import html
-from datetime import UTC, date, datetime
-from typing import Any, NamedTuple
+from datetime import UTC, datetime
+from typing import Any
 
 import genanki
-import sqlalchemy as sa
-from sqlmodel import Session, col
 
 from study.domain import cloze
 from study.domain.errors import UserError
 from study.domain.tags import tag_key
-from study.storage.models import Card, CardState, Deck, Note
-from study.storage.tags import tag_list
+from study.storage.anki_rows import NoteRow
 
 
 class AnkiExportError(UserError):
@@ -60,87 +57,6 @@ def note_guid(note_id: str) -> str:
     return base64.urlsafe_b64encode(digest[:9]).decode("ascii")
 
 
-class NoteRow(NamedTuple):
-    """One card of the export with its note (and its schedule with ``with_progress``).
-
-    Read by position from the query: a NamedTuple is an order of magnitude faster to read
-    than SQLAlchemy's row attributes, which matters at 100,000 notes."""
-
-    note_id: str
-    deck_id: str
-    type: str
-    front: str
-    back: str
-    text: str
-    extra: str
-    tags: str
-    source_file: str
-    source_sentence: str
-    editor_note: str
-    updated_at: str | datetime  # as the driver returns it: see epoch_seconds
-    card_id: str | None
-    ordinal: int | None
-    reviews: int | None
-    interval: int | None
-    ease_hundredths: int | None
-    due_day: date | None
-    lapses: int | None
-    suspended: bool | None
-    flagged: bool | None
-    state_updated: datetime | None
-    drill_day: date | None
-
-
-def note_query(deck_ids: list[str] | None, learner_id: int, with_progress: bool) -> Any:
-    """Notes with their cards, one row per card (the columns of :class:`NoteRow`), in deck
-    order; a note without a card comes back once with no card (it is refused). Without
-    ``with_progress`` the schedule columns are NULL: no join."""
-    state_columns: list[Any] = [
-        col(CardState.reviews),
-        col(CardState.interval),
-        col(CardState.ease_hundredths),
-        col(CardState.due_day),
-        col(CardState.lapses),
-        col(CardState.suspended),
-        col(CardState.flagged),
-        col(CardState.updated_at),
-        col(CardState.drill_day),
-    ]
-    query = (
-        sa.select(
-            col(Note.id),
-            col(Note.deck_id),
-            col(Note.type),
-            col(Note.front),
-            col(Note.back),
-            col(Note.text),
-            col(Note.extra),
-            tag_list(Note.id).label("tags"),
-            col(Note.source_file),
-            col(Note.source_sentence),
-            col(Note.editor_note),
-            # Raw, converted once per note: SQLAlchemy's conversion on every card row
-            # costs more than a tenth of a large export.
-            sa.type_coerce(col(Note.updated_at), sa.String),
-            col(Card.id),
-            col(Card.ordinal),
-            *(state_columns if with_progress else [sa.null()] * len(state_columns)),
-        )
-        .join(Deck, col(Deck.id) == Note.deck_id)
-        .outerjoin(Card, sa.and_(col(Card.note_id) == Note.id, col(Card.retired).is_(False)))
-        .where(col(Note.retired).is_(False))
-        .order_by(col(Deck.name), col(Deck.id), col(Note.position), col(Note.id), col(Card.ordinal))
-    )
-    if with_progress:
-        query = query.outerjoin(
-            CardState,
-            sa.and_(col(CardState.card_id) == Card.id, col(CardState.learner_id) == learner_id),
-        )
-    if deck_ids is not None:
-        query = query.where(col(Note.deck_id).in_(deck_ids))
-    return query
-
-
 def epoch_seconds(value: str | datetime) -> int:
     """A stored time in seconds since the epoch. Times are stored as naive UTC (see
     storage.models.UtcDateTime); SQLite returns them as text, other drivers as datetimes."""
@@ -148,14 +64,6 @@ def epoch_seconds(value: str | datetime) -> int:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
     return int(moment.timestamp())
-
-
-def count_notes(session: Session, deck_ids: list[str] | None) -> int:
-    """How many notes the export will write (for its progress bar)."""
-    query = sa.select(sa.func.count()).select_from(Note).where(col(Note.retired).is_(False))
-    if deck_ids is not None:
-        query = query.where(col(Note.deck_id).in_(deck_ids))
-    return int(session.execute(query).scalar_one())
 
 
 def check_note(rows: list[NoteRow], deck_name: str) -> None:

@@ -9,13 +9,10 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 import genanki
-import sqlalchemy as sa
-from sqlmodel import Session, col
 
 from study.domain.review_log import ReviewKind
-from study.services.anki_export.notes import NoteRow
-from study.storage.models import Card, Review
-from study.storage.schedules import not_cancelled
+from study.storage.anki_rows import NoteRow, exported_reviews
+from study.storage.database import Session
 
 # The package collection's creation: noon UTC, read with a creation offset of 0, so its
 # date is COLLECTION_CREATED.date() whatever the time zone of the importing machine.
@@ -180,30 +177,11 @@ def write_revlog(
     cancelled left out. Revlog ids are review times in milliseconds, made unique."""
     if not anki_card_ids:
         return 0
-    query = (
-        sa.select(
-            col(Card.id),
-            col(Review.reviewed_at),
-            col(Review.grade),
-            col(Review.kind),
-            col(Review.answer_ms),
-            col(Review.interval_before),
-            col(Review.interval_after),
-            col(Review.ease_after),
-        )
-        .join(Card, col(Card.key) == col(Review.card_key))
-        .where(
-            col(Review.learner_id) == learner_id,
-            col(Review.kind) != ReviewKind.UNDO,
-            col(Review.grade).is_not(None),
-            not_cancelled(),
-        )
-        .order_by(col(Review.reviewed_at), col(Review.id))
-        .execution_options(yield_per=2000)
-    )
     last_id = 0
     written = 0
-    for card_id, reviewed_at, grade, kind, answer_ms, before, after, ease in session.execute(query):
+    for card_id, reviewed_at, grade, kind, answer_ms, before, after, ease in exported_reviews(
+        session, learner_id
+    ):
         anki_id = anki_card_ids.get(card_id)
         if anki_id is None:
             continue

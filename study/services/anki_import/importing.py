@@ -3,12 +3,9 @@ between decks, and progress merged, all in one transaction."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from datetime import datetime
 from pathlib import Path
-
-import sqlalchemy as sa
-from sqlmodel import Session, col, select
 
 from study.domain.cards import card_id
 from study.domain.clock import study_day
@@ -24,10 +21,9 @@ from study.services.anki_import.collection import (
 from study.services.anki_import.notes import NotePlanner, study_deck_id
 from study.services.anki_import.progress import Day, merge_progress
 from study.services.anki_import.report import AnkiImportResult
-from study.storage.chunks import chunks
-from study.storage.database import Database
+from study.storage import anki_notes
+from study.storage.database import Database, Session
 from study.storage.deck_import import import_deck
-from study.storage.models import Card, Deck, Note
 
 
 def import_anki(
@@ -67,20 +63,14 @@ def _import(
     day: Day,
 ) -> AnkiImportResult:
     result = AnkiImportResult(path)
-    live_notes = {
-        note_id: deck_id
-        for note_id, deck_id, file_path in session.execute(
-            sa.select(col(Note.id), col(Note.deck_id), col(Deck.file_path))
-            .join(Deck, col(Deck.id) == Note.deck_id)
-            .where(col(Note.retired).is_(False))
-        )
-        if file_path  # notes of deck files: their text lives there
-    }
+    live_notes = anki_notes.deck_file_notes(session)
     own = {note_guid(note_id): note_id for note_id in live_notes}
     planner = NotePlanner(package, prefix)
     by_deck: dict[str, list[NoteSpec]] = {}
     card_map: dict[str, AnkiCard] = {}  # study card id -> Anki card
-    kept_cards = _live_cards(session, [own[n.guid] for n in package.notes if n.guid in own])
+    kept_cards = anki_notes.live_cards(
+        session, [own[n.guid] for n in package.notes if n.guid in own]
+    )
     for note in package.notes:
         kept_id = own.get(note.guid)
         if kept_id is not None:
@@ -95,7 +85,7 @@ def _import(
         for planned in planner.plan(note):
             by_deck.setdefault(planned.deck_name, []).append(planned.spec)
             card_map.update(planned.cards)
-    existing = {deck.id: deck.name for deck in session.exec(select(Deck)) if not deck.retired}
+    existing = anki_notes.live_deck_names(session)
     for name in by_deck:
         deck_id = study_deck_id(name)
         others = [other for other_id, other in existing.items() if other_id != deck_id]
@@ -121,7 +111,6 @@ def _import(
         result.updated += imported.updated
         result.unchanged += imported.unchanged
         result.retired += imported.retired
-    session.flush()
     result.decks = len(by_deck)
     result.cards = len(card_map)
     result.skipped = planner.skipped
@@ -131,51 +120,20 @@ def _import(
     return result
 
 
-def _live_cards(session: Session, note_ids: Sequence[str]) -> set[str]:
-    """The ids of the cards of ``note_ids`` that are not retired."""
-    found: set[str] = set()
-    for chunk in chunks(note_ids):
-        found.update(
-            session.exec(
-                select(Card.id).where(col(Card.note_id).in_(chunk), col(Card.retired).is_(False))
-            )
-        )
-    return found
-
-
 def _move_notes(
     session: Session, by_deck: Mapping[str, list[NoteSpec]], decks: Mapping[str, str], now: datetime
 ) -> None:
     """Move notes that changed deck in Anki (or got another prefix) to their new deck
     first: a note id belongs to one deck, and :func:`import_deck` updates in place."""
     target = {spec.id: study_deck_id(name) for name, specs in by_deck.items() for spec in specs}
-    moved: dict[str, str] = {}
-    for chunk in chunks(list(target)):
-        for note_id, deck_id in session.execute(
-            sa.select(col(Note.id), col(Note.deck_id)).where(col(Note.id).in_(chunk))
-        ):
-            if deck_id != target[note_id]:
-                moved[note_id] = target[note_id]
+    stored = anki_notes.note_decks(session, list(target))
+    moved = {
+        note_id: deck_id
+        for note_id, deck_id in target.items()
+        if stored.get(note_id, deck_id) != deck_id
+    }
     if not moved:
         return
     names = {study_deck_id(name): name for name in by_deck}
-    for deck_id in set(moved.values()) - set(decks):
-        if session.get(Deck, deck_id) is None:
-            session.add(Deck(id=deck_id, name=names[deck_id], imported_at=now))
-    session.flush()
-    sources = set()
-    for note_id, deck_id in moved.items():
-        sources.add(session.get_one(Note, note_id).deck_id)
-        session.execute(sa.update(Note).where(col(Note.id) == note_id).values(deck_id=deck_id))
-        session.execute(sa.update(Card).where(col(Card.note_id) == note_id).values(deck_id=deck_id))
-    session.expire_all()
-    for deck_id in sources:  # a deck whose notes all moved away is retired
-        live = session.execute(
-            sa.select(sa.func.count())
-            .select_from(Note)
-            .where(col(Note.deck_id) == deck_id, col(Note.retired).is_(False))
-        ).scalar_one()
-        deck = session.get(Deck, deck_id)
-        if not live and deck is not None and not deck.file_path:
-            deck.retired = True
-            session.add(deck)
+    new_decks = {deck_id: names[deck_id] for deck_id in set(moved.values()) - set(decks)}
+    anki_notes.move_notes(session, moved, new_decks, now)

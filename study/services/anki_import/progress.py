@@ -10,9 +10,6 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-import sqlalchemy as sa
-from sqlmodel import Session, col, select
-
 from study.domain.clock import study_day
 from study.domain.config import Settings
 from study.domain.review_log import ReviewKind
@@ -20,9 +17,9 @@ from study.domain.scheduling import Schedule
 from study.domain.sm2 import MAX_INTERVAL, MIN_EASINESS
 from study.services.anki_import.collection import AnkiCard, AnkiCollection, AnkiReview
 from study.services.anki_import.report import AnkiImportResult
-from study.storage.chunks import chunks
-from study.storage.models import Card, CardState, Review
-from study.storage.schedules import card_keys, not_cancelled
+from study.storage.anki_progress import append_reviews, stored_progress, take_schedule
+from study.storage.database import Session
+from study.storage.schedules import card_keys
 
 # Anki's card types, queues and revlog kinds.
 TYPE_NEW, TYPE_LEARN, TYPE_REVIEW, TYPE_RELEARN = 0, 1, 2, 3
@@ -204,28 +201,11 @@ def merge_progress(
     tags = {note.id: note.tags for note in package.notes}
     known: dict[str, set[int]] = {}
     last_here: dict[str, int] = {}
-    states: dict[str, CardState] = {}
-    for chunk in chunks(list(card_map)):
-        for card_id_, reviewed_at in session.execute(
-            sa.select(col(Card.id), col(Review.reviewed_at))
-            .join(Card, col(Card.key) == col(Review.card_key))
-            .where(
-                col(Review.learner_id) == learner_id,
-                col(Card.id).in_(chunk),
-                col(Review.kind) != ReviewKind.UNDO,
-                col(Review.grade).is_not(None),
-                not_cancelled(),
-            )
-        ):
-            second = int(reviewed_at.timestamp())
-            known.setdefault(card_id_, set()).add(second)
-            last_here[card_id_] = max(last_here.get(card_id_, 0), second)
-        for stored_state in session.exec(
-            select(CardState).where(
-                CardState.learner_id == learner_id, col(CardState.card_id).in_(chunk)
-            )
-        ):
-            states[stored_state.card_id] = stored_state
+    stored = stored_progress(session, learner_id, list(card_map))
+    for card_id_, reviewed_at in stored.answers:
+        second = int(reviewed_at.timestamp())
+        known.setdefault(card_id_, set()).add(second)
+        last_here[card_id_] = max(last_here.get(card_id_, 0), second)
     rows: list[dict[str, Any]] = []
     keys = card_keys(session, card_map)
     for card_id_, anki_card in card_map.items():
@@ -238,14 +218,11 @@ def merge_progress(
             day,
         )
         if schedule is not None:
-            stored = states.get(card_id_)
-            state = stored or CardState(learner_id=learner_id, card_id=card_id_)
             here = last_here.get(card_id_, 0)
             there = _last_review(anki_card, log) if schedule.reviews else 0
             # A new card's suspension or flag only comes to a card with no schedule here.
-            if there > here if there else stored is None:
-                _apply(state, schedule, now)
-                session.add(state)
+            if there > here if there else card_id_ not in stored.states:
+                take_schedule(session, stored, learner_id, card_id_, schedule, now)
                 result.schedules_taken += 1
             else:
                 result.schedules_kept += 1
@@ -256,14 +233,5 @@ def merge_progress(
             else:
                 rows.append(row)
     if rows:
-        session.execute(sa.insert(Review), rows)
+        append_reviews(session, rows)
     result.reviews_added = len(rows)
-
-
-def _apply(state: CardState, schedule: Schedule, now: datetime) -> None:
-    """Give ``state`` Anki's schedule (the reason of a flag kept while it stays flagged)."""
-    reason = state.flag_reason if schedule.flagged else ""
-    for name, value in schedule.row().items():
-        setattr(state, name, value)
-    state.flag_reason = reason
-    state.updated_at = now

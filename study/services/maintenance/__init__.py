@@ -43,7 +43,7 @@ from study.services.maintenance.daily import (
 )
 from study.services.maintenance.health import doctor, repair
 from study.services.maintenance.restoring import RestoreError, check_backup, restore
-from study.services.maintenance.sqlite_files import database_file, immutable_url, why_read_only
+from study.storage.sqlite_files import database_file, immutable_url, why_read_only
 
 __all__ = [
     "EXIT_WAIT_SECONDS",

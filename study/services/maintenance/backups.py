@@ -18,8 +18,14 @@ from pathlib import Path
 from study.domain.config import database_url
 from study.domain.errors import UserError
 from study.services import backup_files
-from study.services.maintenance.sqlite_files import blocked, connect, integrity_check, why_blocked
 from study.storage.database import StorageError, sqlite_path
+from study.storage.sqlite_files import (
+    blocked,
+    connect,
+    copy_file,
+    integrity_check,
+    why_blocked,
+)
 
 BACKUP_FOLDER = "backups"
 # After the database file's stem, matched in full: compressed (.db.zst), or plain as study
@@ -80,9 +86,7 @@ def copy_database(source: Path, destination: Path, *, verify: bool) -> None:
         closing(connect(source, read_only=True)) as reader,
         closing(connect(destination)) as writer,
     ):
-        reader.backup(writer)
-        # A standalone file: no -wal beside it, whatever mode the source was in.
-        writer.execute("PRAGMA journal_mode=DELETE")
+        copy_file(reader, writer)
         if verify:
             problems = integrity_check(writer)
             if problems != ["ok"]:

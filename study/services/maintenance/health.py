@@ -5,14 +5,12 @@ log), and fixing only what is safe to fix, after a backup."""
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
-from contextlib import closing, contextmanager
+from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
 from study.domain.errors import UserError
-from study.domain.review_log import ReviewKind, not_cancelled_sql
 from study.services.maintenance.backups import (
     BackupInfo,
     copy_name,
@@ -21,7 +19,17 @@ from study.services.maintenance.backups import (
     restore_hint,
 )
 from study.services.maintenance.restoring import RestoreError
-from study.services.maintenance.sqlite_files import (
+from study.storage.database import SCHEMA_VERSION, StorageError
+from study.storage.health_checks import (
+    SAFE_TO_DELETE,
+    foreign_key_problems,
+    orphan_counts,
+    repair_in_place,
+    row_counts,
+    schedule_mismatches,
+    stale_counts,
+)
+from study.storage.sqlite_files import (
     blocked,
     connect,
     integrity_check,
@@ -29,72 +37,6 @@ from study.services.maintenance.sqlite_files import (
     version_of,
     why_blocked,
 )
-from study.storage.database import SCHEMA_VERSION, StorageError
-
-# The tables a study database has, in the order the doctor reports them.
-COUNTED = ("decks", "notes", "cards", "learners", "reviews", "cancelled")
-
-# Rows that point at a row that is gone: (what, table, condition). All constant SQL.
-_ORPHANS: dict[str, tuple[str, str]] = {
-    "card_state without its card": (
-        "card_state",
-        "card_id NOT IN (SELECT id FROM card)",
-    ),
-    "card_state without its learner": (
-        "card_state",
-        "learner_id NOT IN (SELECT id FROM learner)",
-    ),
-    "note_tag without its note": ("note_tag", "note_id NOT IN (SELECT id FROM note)"),
-    "material without its deck": ("material", "deck_id NOT IN (SELECT id FROM deck)"),
-    "note without its deck": ("note", "deck_id NOT IN (SELECT id FROM deck)"),
-    "card without its note": ("card", "note_id NOT IN (SELECT id FROM note)"),
-    "review without its card": ("review", "card_key NOT IN (SELECT key FROM card)"),
-    "review without its learner": ("review", "learner_id NOT IN (SELECT id FROM learner)"),
-    "undo of a missing review": (
-        "review",
-        "cancels_id IS NOT NULL AND cancels_id NOT IN (SELECT id FROM review)",
-    ),
-    "undo record of a missing review": (
-        "review_undo",
-        "review_id NOT IN (SELECT id FROM review)",
-    ),
-}
-_NEW, _REVIEW, _UNDO = ReviewKind.NEW.code, ReviewKind.REVIEW.code, ReviewKind.UNDO.code
-# The orphans repair deletes: nothing else refers to them and they mean nothing alone.
-_SAFE_TO_DELETE = (
-    "card_state without its card",
-    "card_state without its learner",
-    "note_tag without its note",
-    "material without its deck",
-)
-_COUNT_SQL = {
-    "decks": "SELECT count(*) FROM deck",
-    "notes": "SELECT count(*) FROM note",
-    "cards": "SELECT count(*) FROM card",
-    "learners": "SELECT count(*) FROM learner",
-    "reviews": f"SELECT count(*) FROM review WHERE kind != {_UNDO}",
-    "cancelled": f"SELECT count(*) FROM review WHERE kind = {_UNDO}",
-}
-# Left-over marks with no effect any more (the session ignores them), cleared by repair.
-_STALE = {
-    "drill marks of past days": ("drill_day", "drill_day IS NOT NULL AND drill_day < ?"),
-    "burials that have ended": ("buried_until", "buried_until IS NOT NULL AND buried_until <= ?"),
-}
-# A card whose schedule disagrees with the last review in its log that was not undone.
-# (The log's due dates are day numbers: date(n * 86400, 'unixepoch') is their ISO text.)
-_MISMATCH_SQL = f"""
-SELECT count(*) FROM card_state AS s
-JOIN card AS c ON c.id = s.card_id
-JOIN review AS r ON r.id = (
-    SELECT max(l.id) FROM review AS l
-    WHERE l.learner_id = s.learner_id AND l.card_key = c.key
-      AND l.kind IN ({_NEW}, {_REVIEW})
-      AND {not_cancelled_sql("l")}
-)
-WHERE s.repetitions != r.repetitions_after OR s.ease_hundredths != r.ease_after
-   OR s.interval != r.interval_after
-   OR s.due_day IS NOT date(r.due_after * 86400, 'unixepoch')
-"""
 
 
 @dataclass
@@ -145,7 +87,7 @@ class DoctorReport:
             )
         for what, number in self.orphans.items():
             if number:
-                safe = what in _SAFE_TO_DELETE
+                safe = what in SAFE_TO_DELETE
                 advice = "`--repair` removes them" if safe else "left alone; restore a backup"
                 found.append(f"{number} {what} ({advice})")
         if self.schedule_mismatches:
@@ -190,19 +132,14 @@ def doctor(database: Path, *, today: date) -> DoctorReport:
 
 
 def _examine(connection: sqlite3.Connection, report: DoctorReport, today: date) -> None:
-    report.foreign_keys = len(connection.execute("PRAGMA foreign_key_check").fetchall())
+    report.foreign_keys = foreign_key_problems(connection)
     report.schema_version = version_of(connection)
     if report.schema_version is None or report.schema_version < SCHEMA_VERSION:
         return  # an older schema's tables are checked once study has upgraded it
-    for name in COUNTED:
-        report.counts[name] = int(connection.execute(_COUNT_SQL[name]).fetchone()[0])
-    for what, (table, condition) in _ORPHANS.items():
-        query = f"SELECT count(*) FROM {table} WHERE {condition}"  # constants only
-        report.orphans[what] = int(connection.execute(query).fetchone()[0])
-    for what, (_column, condition) in _STALE.items():
-        query = f"SELECT count(*) FROM card_state WHERE {condition}"  # constants only
-        report.stale[what] = int(connection.execute(query, (today.isoformat(),)).fetchone()[0])
-    report.schedule_mismatches = int(connection.execute(_MISMATCH_SQL).fetchone()[0])
+    report.counts = row_counts(connection)
+    report.orphans = orphan_counts(connection)
+    report.stale = stale_counts(connection, today)
+    report.schedule_mismatches = schedule_mismatches(connection)
 
 
 @dataclass(frozen=True)
@@ -231,37 +168,12 @@ def repair(database: Path, *, today: date, now: datetime) -> RepairResult:
     copy = make_backup(
         database, now=now, name=copy_name(database, "before-repair", now), verify=False
     )
-    fixed: dict[str, int] = {}
     try:
         with closing(connect(database)) as connection:
-            connection.execute("PRAGMA foreign_keys=ON")
-            with _transaction(connection):
-                for what in _SAFE_TO_DELETE:
-                    table, condition = _ORPHANS[what]
-                    cursor = connection.execute(f"DELETE FROM {table} WHERE {condition}")
-                    fixed[what] = cursor.rowcount
-                for what, (column, condition) in _STALE.items():
-                    cursor = connection.execute(
-                        f"UPDATE card_state SET {column} = NULL WHERE {condition}",
-                        (today.isoformat(),),
-                    )
-                    fixed[what] = cursor.rowcount
-                connection.execute("REINDEX")
-            connection.execute("VACUUM")
+            fixed = repair_in_place(connection, today)
     except sqlite3.Error as error:
         raise StorageError(
             f"{database}: the repair stopped ({error}); nothing was half-done, and the "
             f"database before it is kept at {copy}"
         ) from None
     return RepairResult(copy, fixed, doctor(database, today=today))
-
-
-@contextmanager
-def _transaction(connection: sqlite3.Connection) -> Iterator[None]:
-    connection.execute("BEGIN IMMEDIATE")
-    try:
-        yield
-    except BaseException:
-        connection.execute("ROLLBACK")
-        raise
-    connection.execute("COMMIT")

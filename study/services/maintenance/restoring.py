@@ -23,7 +23,8 @@ from study.services.maintenance.backups import (
     discard,
     make_backup,
 )
-from study.services.maintenance.sqlite_files import (
+from study.storage.database import SCHEMA_VERSION, StorageError
+from study.storage.sqlite_files import (
     blocked,
     connect,
     integrity_check,
@@ -31,7 +32,6 @@ from study.services.maintenance.sqlite_files import (
     version_of,
     why_blocked,
 )
-from study.storage.database import SCHEMA_VERSION, StorageError
 
 
 class RestoreError(UserError):

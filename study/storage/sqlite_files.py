@@ -120,6 +120,13 @@ def open_read_only(path: Path) -> tuple[sqlite3.Connection, str]:
     return connection, why_read_only(path)
 
 
+def copy_file(reader: sqlite3.Connection, writer: sqlite3.Connection) -> None:
+    """Copy the database of ``reader`` into ``writer``'s (SQLite's online backup) as a
+    standalone file: no -wal beside it, whatever mode the source was in."""
+    reader.backup(writer)
+    writer.execute("PRAGMA journal_mode=DELETE")
+
+
 def integrity_check(connection: sqlite3.Connection, *, quick: bool = False) -> list[str]:
     """The lines of ``PRAGMA integrity_check`` (``["ok"]`` for a sound file)."""
     pragma = "PRAGMA quick_check" if quick else "PRAGMA integrity_check"
