@@ -1,13 +1,14 @@
 """The held-out passages (tests/cardgen/heldout/), the fresh ones (tests/cardgen/fresh/,
 never shown to whoever tuned the generator) and the blind ones (tests/cardgen/blind/,
-committed before the round that measured them, and the second blind set, tests/cardgen/blind2/,
-in other registers) are well-formed data, and the generator
-gives each of them cards.
+committed before the round that measured them, the second blind set, tests/cardgen/blind2/,
+in other registers, and the third, tests/cardgen/blind3/, six passages in four registers)
+are well-formed data, and the generator gives each of them cards.
 
 They are a measurement, not a target: their recall is printed by
 ``python -m study.services.cardgen.evaluate tests/cardgen/heldout`` (or ``.../fresh``,
-``.../blind``, ``.../blind2``) and reported in docs/generation.md, and no test holds the
-generator to it, so that nobody tunes the generator to them. Only their shape is checked here.
+``.../blind``, ``.../blind2``, ``.../blind3``) and reported in docs/generation.md, and no
+test holds the generator to it, so that nobody tunes the generator to them. Only their shape
+is checked here.
 """
 
 from __future__ import annotations
@@ -24,12 +25,14 @@ HELDOUT = Path(__file__).parent / "heldout"
 FRESH = Path(__file__).parent / "fresh"
 BLIND = Path(__file__).parent / "blind"
 BLIND2 = Path(__file__).parent / "blind2"
+BLIND3 = Path(__file__).parent / "blind3"
 CORPUS = Path(__file__).parent / "corpus"
 PASSAGES = (
     evaluate.load_corpus(HELDOUT)
     + evaluate.load_corpus(FRESH)
     + evaluate.load_corpus(BLIND)
     + evaluate.load_corpus(BLIND2)
+    + evaluate.load_corpus(BLIND3)
 )
 
 
@@ -57,6 +60,19 @@ def test_the_second_blind_set_is_a_class_textbook_a_markdown_page_and_ward_notes
     assert sorted(p.register for p in blind2) == [
         "Markdown reference",
         "lecture notes",
+        "textbook prose",
+    ]
+
+
+def test_the_third_blind_set_is_three_textbooks_a_monograph_a_leaflet_and_notes() -> None:
+    blind3 = [p for p in PASSAGES if p.path.parent == BLIND3]
+    assert len(blind3) == 6
+    assert sorted(p.register for p in blind3) == [
+        "drug monograph",
+        "lecture notes",
+        "patient leaflet",
+        "textbook prose",
+        "textbook prose",
         "textbook prose",
     ]
 
