@@ -617,3 +617,25 @@ def test_with_caution_is_not_asked_as_a_thing(tmp_path: Path) -> None:
     assert any(answer == "Colchicine" and "caution" in question for question, answer in cards), (
         cards
     )
+
+
+def test_conditions_too_long_for_one_answer_are_deleted_one_at_a_time(tmp_path: Path) -> None:
+    # "Denosumab is used when A or when B, whereas calcitonin ...": "When is denosumab used?"
+    # needed a 19-word answer and was dropped by the length gate, with nothing in its place;
+    # the parser also hung the "whereas" clause on the last condition, so the reverse
+    # question carried the rest of the sentence and was dropped as over 40 words
+    generation = generate_text(
+        tmp_path,
+        "Hyponatraemia\n\nTolvaptan is used when the serum sodium does not rise with fluid "
+        "restriction or when the patient cannot keep to a fluid restriction at home, whereas "
+        "hypertonic saline, which acts within hours, is reserved for severe symptoms, and "
+        "diuretics are stopped in every patient.\n",
+        "notes.txt",
+    )
+    texts = [n.text for n in generation.deck.notes if n.type == "cloze"]
+    assert (
+        "Hyponatraemia: tolvaptan is used {{c1::when the serum sodium does not rise with fluid "
+        "restriction}} or {{c2::when the patient cannot keep to a fluid restriction at home}}."
+    ) in texts, texts
+    cards = [qa(n) for n in generation.deck.notes]
+    assert not any("whereas" in q for q, _ in cards if "[...]" not in q), cards

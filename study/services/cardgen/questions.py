@@ -22,6 +22,7 @@ from study.services.cardgen.asking import (
     verb_group,
 )
 from study.services.cardgen.candidates import Candidate, Context
+from study.services.cardgen.conditions import condition_cloze
 from study.services.cardgen.deps import NAMING_VERBS, own_subject
 from study.services.cardgen.parts import Part
 from study.services.cardgen.phrases import Phrase
@@ -108,6 +109,10 @@ def _clause_cards(sentence: Sentence, clause: Clause, context: Context) -> list[
             card = _ask(sentence, clause, part, context)
             if card is not None:
                 found.append(card)
+            if part.role == "when":
+                # conditions too long for one answer: one deletion each, all in view
+                listed = condition_cloze(sentence, part, context)
+                found += [listed] if listed else []
             if part.role == "when" and main is None:
                 reverse = reversed_card(sentence, clause, part, context)
                 found += [reverse] if reverse else []
