@@ -670,3 +670,22 @@ def test_a_list_the_parse_split_inside_an_item_is_not_deleted_item_by_item(
         "long-standing rheumatoid arthritis or a recent history of injecting drug use.\n",
     )
     assert not any(a == "hip" or a.startswith("joint,") for _, a in cards), cards
+
+
+def test_a_whereas_clause_hung_inside_a_condition_is_not_part_of_it(tmp_path: Path) -> None:
+    # the parser hung "whereas hypertonic saline ... is reserved ..., and ... are stopped"
+    # on the last condition: the question "What is used when A or when B, whereas C is
+    # reserved ..., and D are stopped ...?" carried the rest of the sentence (dropped)
+    cards = _cards(
+        tmp_path,
+        "Hyponatraemia\n\nTolvaptan is used when the hyponatraemia does not respond to fluid "
+        "restriction or when the liver function is too poor for one, whereas hypertonic "
+        "saline, which acts within hours but loses its effect after 6 hours, is reserved for "
+        "severe symptomatic hyponatraemia, and thiazide diuretics and desmopressin are stopped "
+        "in every patient, since both lower the serum sodium further.\n",
+    )
+    assert (
+        "What is used when the hyponatraemia does not respond to fluid restriction or when the "
+        "liver function is too poor for one?",
+        "Tolvaptan",
+    ) in cards, cards
