@@ -617,3 +617,75 @@ def test_with_caution_is_not_asked_as_a_thing(tmp_path: Path) -> None:
     assert any(answer == "Colchicine" and "caution" in question for question, answer in cards), (
         cards
     )
+
+
+def test_conditions_too_long_for_one_answer_are_deleted_one_at_a_time(tmp_path: Path) -> None:
+    # "Denosumab is used when A or when B, whereas calcitonin ...": "When is denosumab used?"
+    # needed a 19-word answer and was dropped by the length gate, with nothing in its place;
+    # the parser also hung the "whereas" clause on the last condition, so the reverse
+    # question carried the rest of the sentence and was dropped as over 40 words
+    generation = generate_text(
+        tmp_path,
+        "Hyponatraemia\n\nTolvaptan is used when the serum sodium does not rise despite "
+        "restriction or when the patient cannot drink less at home, whereas "
+        "hypertonic saline, which acts within hours, is reserved for severe symptoms, and "
+        "diuretics are stopped in every patient.\n",
+        "notes.txt",
+    )
+    texts = [n.text for n in generation.deck.notes if n.type == "cloze"]
+    assert (
+        "Hyponatraemia: tolvaptan is used when {{c1::the serum sodium does not rise despite "
+        "restriction}} or when {{c2::the patient cannot drink less at home}}."
+    ) in texts, texts
+    cards = [qa(n) for n in generation.deck.notes]
+    assert not any("whereas" in q for q, _ in cards if "[...]" not in q), cards
+
+
+def test_a_list_too_long_for_one_answer_is_deleted_item_by_item(tmp_path: Path) -> None:
+    # "it most often occurs in patients with A, B or C": "In which patients does X most
+    # often occur?" needed a 17-word answer and was dropped, and nothing asked the list
+    notes = generate_text(
+        tmp_path,
+        "Septic arthritis\n\nSeptic arthritis is an infection of a joint, usually of the knee, "
+        "and it most often occurs in patients with a prosthetic joint, a previous episode of "
+        "septic arthritis or a recent history of injecting drug use.\n",
+        "notes.txt",
+    ).deck.notes
+    assert any(
+        "patients with {{c1::a prosthetic joint}}, {{c2::a previous episode of septic "
+        "arthritis}} or {{c3::a recent history of injecting drug use}}." in n.text
+        for n in notes
+    ), [n.text or n.front for n in notes]
+
+
+def test_a_list_the_parse_split_inside_an_item_is_not_deleted_item_by_item(
+    tmp_path: Path,
+) -> None:
+    # "a prosthetic knee or hip joint": the parser made "hip" an item, which would delete
+    # "[hip] [joint, long-standing rheumatoid arthritis]"
+    cards = _cards(
+        tmp_path,
+        "Septic arthritis\n\nSeptic arthritis is an infection of a joint, usually of the knee, "
+        "and it most often occurs in patients with a prosthetic knee or hip joint, "
+        "long-standing rheumatoid arthritis or a recent history of injecting drug use.\n",
+    )
+    assert not any(a == "hip" or a.startswith("joint,") for _, a in cards), cards
+
+
+def test_a_whereas_clause_hung_inside_a_condition_is_not_part_of_it(tmp_path: Path) -> None:
+    # the parser hung "whereas hypertonic saline ... is reserved ..., and ... are stopped"
+    # on the last condition: the question "What is used when A or when B, whereas C is
+    # reserved ..., and D are stopped ...?" carried the rest of the sentence (dropped)
+    cards = _cards(
+        tmp_path,
+        "Hyponatraemia\n\nTolvaptan is used when the hyponatraemia does not respond to fluid "
+        "restriction or when the liver function is too poor for one, whereas hypertonic "
+        "saline, which acts within hours but loses its effect after 6 hours, is reserved for "
+        "severe symptomatic hyponatraemia, and thiazide diuretics and desmopressin are stopped "
+        "in every patient, since both lower the serum sodium further.\n",
+    )
+    assert (
+        "What is used when the hyponatraemia does not respond to fluid restriction or when the "
+        "liver function is too poor for one?",
+        "Tolvaptan",
+    ) in cards, cards

@@ -66,7 +66,10 @@ def excerpt(span: Span, spans: list[tuple[int, int]]) -> tuple[str, list[tuple[i
     unit = units.pop()
     must = {t.i for tokens in deleted for t in tokens}
     subjects = [c for c in unit.children if c.dep_ in ("nsubj", "nsubjpass")]
-    if len(subjects) > 1 or any(must & {t.i for t in s.subtree} for s in subjects):
+    if len(subjects) > 1 or (
+        # (a deletion of the whole clause, its verb too, is a condition asked in its frame)
+        unit.i not in must and any(must & {t.i for t in s.subtree} for s in subjects)
+    ):
         return None  # a deletion in the subject (or two subjects: a broken parse)
     kept = _clause(unit, must, aside)
     for tokens in deleted:

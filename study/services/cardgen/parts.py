@@ -358,7 +358,28 @@ def _main_predicates(condition: Token) -> frozenset[int]:
         ):
             found |= {t.i for t in verb.subtree}
             found |= {c.i for c in verb.head.children if c.dep_ == "cc" and c.i < verb.i}
+        elif _contrast_of_the_sentence(verb, condition):
+            # "used when A or when B, whereas C is reserved for D": the parser hung the
+            # contrast on the last condition; it contrasts the sentence's clauses
+            found |= {t.i for t in verb.subtree} | {verb.left_edge.i - 1}
     return frozenset(found)
+
+
+_SENTENCE_CONTRASTS = frozenset(["whereas", "although", "though"])
+
+
+def _contrast_of_the_sentence(verb: Token, condition: Token) -> bool:
+    """Whether ``verb`` heads a "whereas"/"although" clause after a comma inside
+    ``condition``: a clause with its own subject, which no condition holds."""
+    before = verb.left_edge.i - 1
+    return (
+        verb != condition
+        and verb.dep_ == "advcl"
+        and mark_of(verb) in _SENTENCE_CONTRASTS
+        and before >= 0
+        and verb.doc[before].text == ","
+        and any(c.dep_ in ("nsubj", "nsubjpass") for c in verb.children)
+    )
 
 
 def _split_noun(target: Token) -> Token | None:

@@ -22,6 +22,7 @@ from study.services.cardgen.asking import (
     verb_group,
 )
 from study.services.cardgen.candidates import Candidate, Context
+from study.services.cardgen.conditions import condition_cloze, item_cloze
 from study.services.cardgen.deps import NAMING_VERBS, own_subject
 from study.services.cardgen.parts import Part
 from study.services.cardgen.phrases import Phrase
@@ -93,6 +94,10 @@ def _clause_cards(sentence: Sentence, clause: Clause, context: Context) -> list[
         front = f"{lead_of(clause)}What {before} {after}?"
         found.append(make_card("subject", sentence, context, front, clause.subject.text, clause))
     for part in parts:
+        if part.role in ("dobj", "prep", "attr"):
+            # a list too long for one answer: one deletion per item, all in view
+            listed = item_cloze(sentence, part, context)
+            found += [listed] if listed else []
         if naming and part.role == "when":
             continue  # "known as podagra when it affects the big toe": the name's condition
         if part.role == "often":
@@ -108,6 +113,10 @@ def _clause_cards(sentence: Sentence, clause: Clause, context: Context) -> list[
             card = _ask(sentence, clause, part, context)
             if card is not None:
                 found.append(card)
+            if part.role == "when":
+                # conditions too long for one answer: one deletion each, all in view
+                listed = condition_cloze(sentence, part, context)
+                found += [listed] if listed else []
             if part.role == "when" and main is None:
                 reverse = reversed_card(sentence, clause, part, context)
                 found += [reverse] if reverse else []
