@@ -689,3 +689,27 @@ def test_a_whereas_clause_hung_inside_a_condition_is_not_part_of_it(tmp_path: Pa
         "liver function is too poor for one?",
         "Tolvaptan",
     ) in cards, cards
+
+
+def test_a_list_in_a_sentence_too_long_for_one_cloze_is_deleted_in_its_own_clause(
+    tmp_path: Path,
+) -> None:
+    # an 80-word sentence: the item-by-item cloze of "it presents with A, B and C" showed
+    # the whole sentence, over the cloze limit, so no cloze asked the list; its own
+    # clause, "it" named, is the card a short sentence saying just that would give
+    notes = generate_text(
+        tmp_path,
+        "Ascending cholangitis\n\nAscending cholangitis is a potentially life-threatening "
+        "bacterial infection that is caused by obstruction of the common bile duct, and it "
+        "most often follows the impaction of a gallstone in the duct, such as after an "
+        "episode of biliary colic or pancreatitis, although it can also follow a blocked "
+        "stent; it usually develops within 48 hours of the obstruction, and it presents with "
+        "fever, jaundice and right upper quadrant pain, which may be followed by confusion "
+        "and hypotension in severe cases.\n",
+        "notes.txt",
+    ).deck.notes
+    assert any(
+        n.text == "Ascending cholangitis presents with {{c1::fever}}, {{c2::jaundice}} and "
+        "{{c3::right upper quadrant pain}}."
+        for n in notes
+    ), [n.text or n.front for n in notes]
