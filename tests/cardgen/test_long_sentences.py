@@ -713,3 +713,21 @@ def test_a_list_in_a_sentence_too_long_for_one_cloze_is_deleted_in_its_own_claus
         "{{c3::right upper quadrant pain}}."
         for n in notes
     ), [n.text or n.front for n in notes]
+
+
+def test_an_and_it_clause_the_parser_hung_on_the_verb_after_a_semicolon_is_asked(
+    tmp_path: Path,
+) -> None:
+    # "X is A, and it presents with B; it is more common in C": the parser made "it
+    # presents with B" a complement of "is" after the ";", a clause nobody read, so the
+    # presentation had no card
+    cards = _cards(
+        tmp_path,
+        "Acute cholecystitis\n\nAcute cholecystitis is an inflammation of the gallbladder that "
+        "is caused by a gallstone in the cystic duct, and it typically presents with right "
+        "upper quadrant pain and fever; it is more common in women.\n",
+    )
+    assert (
+        "What does acute cholecystitis typically present with?",
+        "Right upper quadrant pain and fever",
+    ) in cards, cards
