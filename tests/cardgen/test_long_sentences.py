@@ -731,3 +731,25 @@ def test_an_and_it_clause_the_parser_hung_on_the_verb_after_a_semicolon_is_asked
         "What does acute cholecystitis typically present with?",
         "Right upper quadrant pain and fever",
     ) in cards, cards
+
+
+def test_a_number_in_a_relative_clause_restricting_a_subject_is_deleted_in_that_subjects_clause(
+    tmp_path: Path,
+) -> None:
+    # "...; and patients whose temperature rises above 40 °C are cooled ...": the number's
+    # clause was "whose temperature rises above 40", which names no one alone, so the
+    # cloze showed the whole 57-word sentence; the clause of "patients" shows the fact
+    notes = generate_text(
+        tmp_path,
+        "Malignant hyperthermia\n\nDantrolene, which is a muscle relaxant, is given "
+        "intravenously at a dose of 2.5 mg/kg in every case; the volatile anaesthetic may be "
+        "replaced by an intravenous one when surgery must go on, but it should be stopped at "
+        "once otherwise; and patients whose temperature rises above 40 °C are cooled with "
+        "ice packs in the intensive care unit.\n",
+        "notes.txt",
+    ).deck.notes
+    assert any(
+        n.text == "Malignant hyperthermia: patients whose temperature rises {{c1::above 40}} °C "
+        "are cooled with ice packs in the intensive care unit."
+        for n in notes
+    ), [n.text or n.front for n in notes]

@@ -67,8 +67,10 @@ def excerpt(span: Span, spans: list[tuple[int, int]]) -> tuple[str, list[tuple[i
     must = {t.i for tokens in deleted for t in tokens}
     subjects = [c for c in unit.children if c.dep_ in ("nsubj", "nsubjpass")]
     if len(subjects) > 1 or (
-        # (a deletion of the whole clause, its verb too, is a condition asked in its frame)
-        unit.i not in must and any(must & {t.i for t in s.subtree} for s in subjects)
+        # (a deletion of the whole clause, its verb too, is a condition asked in its frame;
+        # one in a relative clause restricting the subject, a condition on it)
+        unit.i not in must
+        and any(must & ({t.i for t in s.subtree} - _restriction(s)) for s in subjects)
     ):
         return None  # a deletion in the subject (or two subjects: a broken parse)
     kept = _clause(unit, must, aside)
@@ -145,8 +147,29 @@ def clause_head(token: Token) -> Token:
 def _heads_clause(token: Token) -> bool:
     if token.pos_ not in ("VERB", "AUX") or token.dep_ not in _CLAUSE_DEPS:
         return False
+    if _restricts_a_subject(token):
+        return False  # "patients whose temperature rises above X are sedated": a condition
     # "a baseline known or presumed to have occurred ...": a conj of a participle is one
     return token.dep_ != "conj" or _heads_clause(token.head)
+
+
+def _restricts_a_subject(relcl: Token) -> bool:
+    """Whether ``relcl`` is a relative clause, not set off by a comma, on the subject of a
+    verb ("patients whose temperature rises above 41 °C are sedated"): it says which
+    subjects the clause is about."""
+    first = relcl.left_edge.i
+    return (
+        relcl.dep_ == "relcl"
+        and relcl.head.dep_ in ("nsubj", "nsubjpass")
+        and relcl.head.i < first
+        and first > 0
+        and relcl.doc[first - 1].text != ","
+    )
+
+
+def _restriction(subject: Token) -> set[int]:
+    """The words of the relative clauses restricting ``subject``."""
+    return {t.i for c in subject.children if _restricts_a_subject(c) for t in c.subtree}
 
 
 def _clause(unit: Token, must: set[int], aside: set[int]) -> set[int]:
