@@ -753,3 +753,15 @@ def test_a_number_in_a_relative_clause_restricting_a_subject_is_deleted_in_that_
         "are cooled with ice packs in the intensive care unit."
         for n in notes
     ), [n.text or n.front for n in notes]
+
+
+def test_in_patients_with_a_or_with_b_asks_both_kinds_of_patient(tmp_path: Path) -> None:
+    # the parser coordinates "or with B" with "in patients", and the answer was "Patients
+    # with A": a contraindication cut in half
+    cards = _cards(
+        tmp_path,
+        "Acute chest pain\n\nBeta-blockers should be avoided in patients with asthma or with "
+        "suspected cocaine toxicity.\n",
+    )
+    answers = [a for q, a in cards if "which patients" in q]
+    assert answers == ["Patients with asthma or with suspected cocaine toxicity"], cards
