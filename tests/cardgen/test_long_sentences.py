@@ -765,3 +765,26 @@ def test_in_patients_with_a_or_with_b_asks_both_kinds_of_patient(tmp_path: Path)
     )
     answers = [a for q, a in cards if "which patients" in q]
     assert answers == ["Patients with asthma or with suspected cocaine toxicity"], cards
+
+
+def test_the_name_of_a_leading_it_is_not_put_over_the_start_of_a_later_clause(
+    tmp_path: Path,
+) -> None:
+    # the sentence's "It" is named "Hypokalaemia"; an excerpt of its last clause began
+    # "An infusion ...", and its first two letters were replaced: "Hypokalaemia infusion"
+    texts = [
+        n.text
+        for n in generate_text(
+            tmp_path,
+            "Hypokalaemia\n\nIt is usually caused by diuretics or by vomiting and diarrhoea, "
+            "which lose potassium from the body, and it is classed as severe when the potassium "
+            "is below 2.5 mmol/L, whereas an infusion of potassium chloride should not run "
+            "faster than 10 mmol per hour through a peripheral line.\n",
+            "notes.txt",
+        ).deck.notes
+    ]
+    assert (
+        "Hypokalaemia: an infusion of potassium chloride should not run faster than "
+        "{{c1::10 mmol per hour}} through a peripheral line." in texts
+    ), texts
+
