@@ -788,3 +788,48 @@ def test_the_name_of_a_leading_it_is_not_put_over_the_start_of_a_later_clause(
         "{{c1::10 mmol per hour}} through a peripheral line." in texts
     ), texts
 
+
+def test_a_number_in_a_relative_clause_about_patients_is_deleted_with_whom_it_is_about(
+    tmp_path: Path,
+) -> None:
+    # "arranged in pregnant women and in patients who do not improve within 72 hours": the
+    # excerpt stated the relative clause of its antecedent, "patients do not improve
+    # [within 72 hours]", untrue of patients in general
+    texts = [
+        n.text
+        for n in generate_text(
+            tmp_path,
+            "Acute cholecystitis\n\nPatients who are septic are admitted for intravenous "
+            "antibiotics, such as co-amoxiclav, which is given three times daily; an ultrasound "
+            "is arranged urgently in pregnant women and in patients who do not improve within 72 "
+            "hours, because a gallbladder empyema needs drainage.\n",
+            "notes.txt",
+        ).deck.notes
+    ]
+    assert (
+        "Acute cholecystitis: an ultrasound is arranged urgently in pregnant women and in "
+        "patients who do not improve {{c1::within 72 hours}}." in texts
+    ), texts
+    assert not any("patients do not improve" in t for t in texts), texts
+
+
+def test_a_passive_clause_the_parser_hung_on_the_verb_after_a_semicolon_is_left_out_of_its_excerpt(
+    tmp_path: Path,
+) -> None:
+    # "A is given ...; the glucose must be rechecked after 15 minutes": the parser made A's
+    # clause a complement of "rechecked", and the excerpt began mid-way through it
+    # ("glucagon 1 mg may be given ...; the capillary glucose must be rechecked ...")
+    texts = [
+        n.text
+        for n in generate_text(
+            tmp_path,
+            "Hypoglycaemia\n\nGlucose is given intravenously as 150 mL of 10% glucose over 15 "
+            "minutes when the patient is unconscious, and glucagon 1 mg may be given "
+            "intramuscularly if there is no intravenous access; the capillary glucose must be "
+            "rechecked after 15 minutes, since a second dose may be needed.\n",
+            "notes.txt",
+        ).deck.notes
+    ]
+    assert (
+        "Hypoglycaemia: the capillary glucose must be rechecked after {{c1::15 minutes}}." in texts
+    ), texts
