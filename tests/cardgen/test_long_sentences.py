@@ -833,3 +833,15 @@ def test_a_passive_clause_the_parser_hung_on_the_verb_after_a_semicolon_is_left_
     assert (
         "Hypoglycaemia: the capillary glucose must be rechecked after {{c1::15 minutes}}." in texts
     ), texts
+
+
+def test_in_a_and_in_b_patients_asks_both_groups(tmp_path: Path) -> None:
+    # "in pregnant women and in patients who do not improve": the parser coordinates the
+    # second "in" with the first, and the answer was "Pregnant women" alone
+    cards = _cards(
+        tmp_path,
+        "Acute cholecystitis\n\nAn ultrasound is arranged urgently in pregnant women and in "
+        "patients who do not improve within 72 hours.\n",
+    )
+    answers = [a for q, a in cards if "which patients" in q]
+    assert answers == ["Pregnant women and patients who do not improve within 72 hours"], cards

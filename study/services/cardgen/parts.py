@@ -436,11 +436,18 @@ _TAKING_GERUNDS = frozenset(
 
 def _second_qualifier(preposition: Token, people: Token) -> list[Token]:
     """The words of an "or with B" the parser coordinated with ``preposition`` ("in
-    patients with A or with B") when ``people`` has a "with A" of its own: with its "or"."""
+    patients with A or with B") when ``people`` has a "with A" of its own, with its "or";
+    or of a second group of people after the same preposition ("in men and in patients
+    who ..."), without it."""
     own = {c.lower_ for c in people.children if c.dep_ == "prep"}
     found: list[Token] = []
     for conj in preposition.children:
-        if conj.dep_ == "conj" and conj.pos_ == "ADP" and conj.lower_ in own:
+        if conj.dep_ != "conj" or conj.pos_ != "ADP":
+            continue
+        same = conj.lower_ == preposition.lower_ and any(
+            c.dep_ == "pobj" and c.lower_ in PEOPLE for c in conj.children
+        )
+        if conj.lower_ in own or same:
             found += [c for c in preposition.children if c.dep_ == "cc" and c.i < conj.i]
-            found += list(conj.subtree)
+            found += [t for t in conj.subtree if not (same and t == conj)]
     return found
