@@ -689,3 +689,159 @@ def test_a_whereas_clause_hung_inside_a_condition_is_not_part_of_it(tmp_path: Pa
         "liver function is too poor for one?",
         "Tolvaptan",
     ) in cards, cards
+
+
+def test_a_list_in_a_sentence_too_long_for_one_cloze_is_deleted_in_its_own_clause(
+    tmp_path: Path,
+) -> None:
+    # an 80-word sentence: the item-by-item cloze of "it presents with A, B and C" showed
+    # the whole sentence, over the cloze limit, so no cloze asked the list; its own
+    # clause, "it" named, is the card a short sentence saying just that would give
+    notes = generate_text(
+        tmp_path,
+        "Ascending cholangitis\n\nAscending cholangitis is a potentially life-threatening "
+        "bacterial infection that is caused by obstruction of the common bile duct, and it "
+        "most often follows the impaction of a gallstone in the duct, such as after an "
+        "episode of biliary colic or pancreatitis, although it can also follow a blocked "
+        "stent; it usually develops within 48 hours of the obstruction, and it presents with "
+        "fever, jaundice and right upper quadrant pain, which may be followed by confusion "
+        "and hypotension in severe cases.\n",
+        "notes.txt",
+    ).deck.notes
+    assert any(
+        n.text == "Ascending cholangitis presents with {{c1::fever}}, {{c2::jaundice}} and "
+        "{{c3::right upper quadrant pain}}."
+        for n in notes
+    ), [n.text or n.front for n in notes]
+
+
+def test_an_and_it_clause_the_parser_hung_on_the_verb_after_a_semicolon_is_asked(
+    tmp_path: Path,
+) -> None:
+    # "X is A, and it presents with B; it is more common in C": the parser made "it
+    # presents with B" a complement of "is" after the ";", a clause nobody read, so the
+    # presentation had no card
+    cards = _cards(
+        tmp_path,
+        "Acute cholecystitis\n\nAcute cholecystitis is an inflammation of the gallbladder that "
+        "is caused by a gallstone in the cystic duct, and it typically presents with right "
+        "upper quadrant pain and fever; it is more common in women.\n",
+    )
+    assert (
+        "What does acute cholecystitis typically present with?",
+        "Right upper quadrant pain and fever",
+    ) in cards, cards
+
+
+def test_a_number_in_a_relative_clause_restricting_a_subject_is_deleted_in_that_subjects_clause(
+    tmp_path: Path,
+) -> None:
+    # "...; and patients whose temperature rises above 40 °C are cooled ...": the number's
+    # clause was "whose temperature rises above 40", which names no one alone, so the
+    # cloze showed the whole 57-word sentence; the clause of "patients" shows the fact
+    notes = generate_text(
+        tmp_path,
+        "Malignant hyperthermia\n\nDantrolene, which is a muscle relaxant, is given "
+        "intravenously at a dose of 2.5 mg/kg in every case; the volatile anaesthetic may be "
+        "replaced by an intravenous one when surgery must go on, but it should be stopped at "
+        "once otherwise; and patients whose temperature rises above 40 °C are cooled with "
+        "ice packs in the intensive care unit.\n",
+        "notes.txt",
+    ).deck.notes
+    assert any(
+        n.text == "Malignant hyperthermia: patients whose temperature rises {{c1::above 40}} °C "
+        "are cooled with ice packs in the intensive care unit."
+        for n in notes
+    ), [n.text or n.front for n in notes]
+
+
+def test_in_patients_with_a_or_with_b_asks_both_kinds_of_patient(tmp_path: Path) -> None:
+    # the parser coordinates "or with B" with "in patients", and the answer was "Patients
+    # with A": a contraindication cut in half
+    cards = _cards(
+        tmp_path,
+        "Acute chest pain\n\nBeta-blockers should be avoided in patients with asthma or with "
+        "suspected cocaine toxicity.\n",
+    )
+    answers = [a for q, a in cards if "which patients" in q]
+    assert answers == ["Patients with asthma or with suspected cocaine toxicity"], cards
+
+
+def test_the_name_of_a_leading_it_is_not_put_over_the_start_of_a_later_clause(
+    tmp_path: Path,
+) -> None:
+    # the sentence's "It" is named "Hypokalaemia"; an excerpt of its last clause began
+    # "An infusion ...", and its first two letters were replaced: "Hypokalaemia infusion"
+    texts = [
+        n.text
+        for n in generate_text(
+            tmp_path,
+            "Hypokalaemia\n\nIt is usually caused by diuretics or by vomiting and diarrhoea, "
+            "which lose potassium from the body, and it is classed as severe when the potassium "
+            "is below 2.5 mmol/L, whereas an infusion of potassium chloride should not run "
+            "faster than 10 mmol per hour through a peripheral line.\n",
+            "notes.txt",
+        ).deck.notes
+    ]
+    assert (
+        "Hypokalaemia: an infusion of potassium chloride should not run faster than "
+        "{{c1::10 mmol per hour}} through a peripheral line." in texts
+    ), texts
+
+
+def test_a_number_in_a_relative_clause_about_patients_is_deleted_with_whom_it_is_about(
+    tmp_path: Path,
+) -> None:
+    # "arranged in pregnant women and in patients who do not improve within 72 hours": the
+    # excerpt stated the relative clause of its antecedent, "patients do not improve
+    # [within 72 hours]", untrue of patients in general
+    texts = [
+        n.text
+        for n in generate_text(
+            tmp_path,
+            "Acute cholecystitis\n\nPatients who are septic are admitted for intravenous "
+            "antibiotics, such as co-amoxiclav, which is given three times daily; an ultrasound "
+            "is arranged urgently in pregnant women and in patients who do not improve within 72 "
+            "hours, because a gallbladder empyema needs drainage.\n",
+            "notes.txt",
+        ).deck.notes
+    ]
+    assert (
+        "Acute cholecystitis: an ultrasound is arranged urgently in pregnant women and in "
+        "patients who do not improve {{c1::within 72 hours}}." in texts
+    ), texts
+    assert not any("patients do not improve" in t for t in texts), texts
+
+
+def test_a_passive_clause_the_parser_hung_on_the_verb_after_a_semicolon_is_left_out_of_its_excerpt(
+    tmp_path: Path,
+) -> None:
+    # "A is given ...; the glucose must be rechecked after 15 minutes": the parser made A's
+    # clause a complement of "rechecked", and the excerpt began mid-way through it
+    # ("glucagon 1 mg may be given ...; the capillary glucose must be rechecked ...")
+    texts = [
+        n.text
+        for n in generate_text(
+            tmp_path,
+            "Hypoglycaemia\n\nGlucose is given intravenously as 150 mL of 10% glucose over 15 "
+            "minutes when the patient is unconscious, and glucagon 1 mg may be given "
+            "intramuscularly if there is no intravenous access; the capillary glucose must be "
+            "rechecked after 15 minutes, since a second dose may be needed.\n",
+            "notes.txt",
+        ).deck.notes
+    ]
+    assert (
+        "Hypoglycaemia: the capillary glucose must be rechecked after {{c1::15 minutes}}." in texts
+    ), texts
+
+
+def test_in_a_and_in_b_patients_asks_both_groups(tmp_path: Path) -> None:
+    # "in pregnant women and in patients who do not improve": the parser coordinates the
+    # second "in" with the first, and the answer was "Pregnant women" alone
+    cards = _cards(
+        tmp_path,
+        "Acute cholecystitis\n\nAn ultrasound is arranged urgently in pregnant women and in "
+        "patients who do not improve within 72 hours.\n",
+    )
+    answers = [a for q, a in cards if "which patients" in q]
+    assert answers == ["Pregnant women and patients who do not improve within 72 hours"], cards

@@ -193,7 +193,13 @@ def cloze_card(
             for start, end in spans
         }
     )
-    if context.named is not None and text.startswith(context.named[1]) is False:
+    if (
+        context.named is not None
+        and not text.startswith(context.named[1])
+        # (an excerpt of a later clause does not begin with the sentence's "It": "An ECG
+        # should be recorded ..." is not "Hyperkalaemia ECG ...")
+        and text[: context.named[0]] == sentence.text[: context.named[0]]
+    ):
         end, name = context.named
         if any(start < end for start, _ in spans):
             return None

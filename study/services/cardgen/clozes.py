@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from study.services.cardgen.candidates import Candidate, Context, cloze_card
 from study.services.cardgen.deps import acronym, parenthesised
 from study.services.cardgen.excerpts import clause_of, excerpt
-from study.services.cardgen.gates import MAX_DELETION_WORDS
+from study.services.cardgen.gates import MAX_CLOZE_WORDS, MAX_DELETION_WORDS
 from study.services.cardgen.phrases import Phrase
 from study.services.cardgen.quantities import UNITS, quantities
 from study.services.cardgen.reading import Clause, Reading
@@ -95,6 +95,22 @@ def _clause_clozes(
     return found
 
 
+def _sentence_cloze(
+    pattern: str, sentence: Sentence, context: Context, spans: list[tuple[int, int]]
+) -> list[Candidate]:
+    """A cloze on the whole sentence; one too long for the cloze limit falls back to its
+    clauses, each deletion shown in its own clause (``excerpts``), so a fact of a long
+    sentence is not lost with the sentence."""
+    card = cloze_card(pattern, sentence, context, sentence.text, spans)
+    if (
+        card is not None
+        and sentence.span is not None
+        and len(words(card.question)) > MAX_CLOZE_WORDS
+    ):
+        return _clause_clozes(pattern, sentence, context, spans)
+    return [card] if card else []
+
+
 def list_cards(sentence: Sentence, phrase: Phrase, context: Context) -> list[Candidate]:
     """A list of three or more items: a deletion per item."""
     items = [i for i in phrase.items if i.located]
@@ -102,10 +118,7 @@ def list_cards(sentence: Sentence, phrase: Phrase, context: Context) -> list[Can
         return []
     if any(len(words(i.text)) > MAX_DELETION_WORDS for i in items):
         return []  # long items are asked by the question on the whole list
-    card = cloze_card(
-        "list-item", sentence, context, sentence.text, [(i.start, i.end) for i in items]
-    )
-    return [card] if card else []
+    return _sentence_cloze("list-item", sentence, context, [(i.start, i.end) for i in items])
 
 
 def negated_subject_cards(sentence: Sentence, subject: Phrase, context: Context) -> list[Candidate]:
@@ -113,10 +126,7 @@ def negated_subject_cards(sentence: Sentence, subject: Phrase, context: Context)
     items = [i for i in subject.items if i.located and len(words(i.text)) <= MAX_DELETION_WORDS]
     if len(items) < 2:
         return []
-    card = cloze_card(
-        "negated-list", sentence, context, sentence.text, [(i.start, i.end) for i in items]
-    )
-    return [card] if card else []
+    return _sentence_cloze("negated-list", sentence, context, [(i.start, i.end) for i in items])
 
 
 def example_cards(sentence: Sentence, reading: Reading, context: Context) -> list[Candidate]:
@@ -125,11 +135,9 @@ def example_cards(sentence: Sentence, reading: Reading, context: Context) -> lis
     for _, items in reading.examples:
         located = [i for i in (items.items or (items,)) if i.located]
         if located and all(len(i.text.split()) <= 5 for i in located):
-            card = cloze_card(
-                "example", sentence, context, sentence.text, [(i.start, i.end) for i in located]
+            found += _sentence_cloze(
+                "example", sentence, context, [(i.start, i.end) for i in located]
             )
-            if card:
-                found.append(card)
     return found
 
 
@@ -169,10 +177,7 @@ def term_cards(
             spans.append((best[3], best[4]))
     if not spans:
         return []
-    card = cloze_card(
-        "rare-term", sentence, context, sentence.text, sorted(spans)[:MAX_TERM_DELETIONS]
-    )
-    return [card] if card else []
+    return _sentence_cloze("rare-term", sentence, context, sorted(spans)[:MAX_TERM_DELETIONS])
 
 
 def _subordinate(head: Token) -> bool:
@@ -378,6 +383,8 @@ def predicate_cards(sentence: Sentence, clauses: list[Clause], context: Context)
                 spans.append((group[0].idx - offset, group[-1].idx + len(group[-1]) - offset))
     if not spans:
         return []
+    # (not shown in its clause: a predicate's excerpt can leave out the relative clause that
+    # says whom it is about, "patients [whose temperature ...] are sedated")
     card = cloze_card("predicate", sentence, context, sentence.text, spans[:2])
     return [card] if card else []
 

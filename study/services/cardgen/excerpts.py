@@ -67,8 +67,10 @@ def excerpt(span: Span, spans: list[tuple[int, int]]) -> tuple[str, list[tuple[i
     must = {t.i for tokens in deleted for t in tokens}
     subjects = [c for c in unit.children if c.dep_ in ("nsubj", "nsubjpass")]
     if len(subjects) > 1 or (
-        # (a deletion of the whole clause, its verb too, is a condition asked in its frame)
-        unit.i not in must and any(must & {t.i for t in s.subtree} for s in subjects)
+        # (a deletion of the whole clause, its verb too, is a condition asked in its frame;
+        # one in a relative clause restricting the subject, a condition on it)
+        unit.i not in must
+        and any(must & ({t.i for t in s.subtree} - _restriction(s)) for s in subjects)
     ):
         return None  # a deletion in the subject (or two subjects: a broken parse)
     kept = _clause(unit, must, aside)
@@ -145,8 +147,30 @@ def clause_head(token: Token) -> Token:
 def _heads_clause(token: Token) -> bool:
     if token.pos_ not in ("VERB", "AUX") or token.dep_ not in _CLAUSE_DEPS:
         return False
+    if _restricts_a_subject(token):
+        return False  # "patients whose temperature rises above X are sedated": a condition
     # "a baseline known or presumed to have occurred ...": a conj of a participle is one
     return token.dep_ != "conj" or _heads_clause(token.head)
+
+
+def _restricts_a_subject(relcl: Token) -> bool:
+    """Whether ``relcl`` is a relative clause, not set off by a comma, on the subject of a
+    verb or on people ("patients whose temperature rises above 41 °C are sedated", "is
+    arranged in patients who do not improve within 48 hours"): it says which ones the
+    clause is about, no fact of its own."""
+    first = relcl.left_edge.i
+    return (
+        relcl.dep_ == "relcl"
+        and (relcl.head.dep_ in ("nsubj", "nsubjpass") or relcl.head.lower_ in PEOPLE)
+        and relcl.head.i < first
+        and first > 0
+        and relcl.doc[first - 1].text != ","
+    )
+
+
+def _restriction(subject: Token) -> set[int]:
+    """The words of the relative clauses restricting ``subject``."""
+    return {t.i for c in subject.children if _restricts_a_subject(c) for t in c.subtree}
 
 
 def _clause(unit: Token, must: set[int], aside: set[int]) -> set[int]:
@@ -171,6 +195,14 @@ def _left_out(child: Token, unit: Token, aside: set[int]) -> bool:
     if child.i in aside and subject is not None and child.i < subject.left_edge.i:
         return True  # a remark of the clause before, hung on this clause's verb
     if child.dep_ in _LEFT_OUT or raised_means(child):
+        return True
+    if (
+        child.dep_ == "ccomp"
+        and any(c.dep_ in ("nsubjpass", "auxpass") for c in child.children)
+        and any(t.text == ";" for t in child.doc[child.right_edge.i : unit.i])
+    ):
+        # "A is given; B is arranged": the parser hung A's clause on B's verb (a passive
+        # says what is done, never what B's verb reports)
         return True
     if child.dep_ == "conj" and child.pos_ in ("VERB", "AUX"):
         # another clause ("..., but the total rise should not exceed ..."), or another
@@ -315,6 +347,15 @@ def _antecedent(relcl: Token, swaps: dict[int, str], aside: set[int]) -> bool:
         )
         if antecedent.lower_ not in PEOPLE:
             return False
+        first = relcl.left_edge.i
+        if (
+            relative.dep_ in ("nsubj", "nsubjpass")
+            and first > 0
+            and relcl.doc[first - 1].text != ","
+        ):
+            # "a renal ultrasound is arranged in patients who do not improve within 48
+            # hours": which patients; "patients do not improve within [...]" is untrue
+            return False
     if antecedent.pos_ not in ("NOUN", "PROPN"):
         return False
     swaps[relative.i] = _words(antecedent, aside, skip=relcl)
@@ -340,6 +381,8 @@ def _named(span: Span, kept: set[int], swaps: dict[int, str], aside: set[int]) -
         token = span.doc[index]
         if token.dep_ not in ("nsubj", "nsubjpass") or index in swaps:
             continue
+        if token.lower_ in RELATIVES and _restricts_a_subject(token.head):
+            continue  # "in patients who do not improve": kept with its antecedent
         if token.lower_ in RELATIVES:
             return False  # a relative the parser hung on another verb: shown whole
         if token.lower_ in _PRONOUNS:

@@ -212,6 +212,13 @@ class PartReader(NameReader):
             if means:
                 self.reasons.append(Part("how", self.phrase(means[0]), "by"))
             people = target.lower_ in PEOPLE
+            more = _second_qualifier(child, target) if people else []
+            if more:
+                # "in patients with A or with B": the parser coordinated "with B" with "in
+                # patients"; it is the second kind of patient ("Patients with A", the
+                # answer, left B out)
+                words = [t for t in self.span if t.i in phrase.tokens] + more
+                phrase = self._phrase_of(sorted(words, key=lambda t: t.i))
             return Part("agent" if dep == "agent" else "prep", phrase, child.lower_, people)
         first = next(iter(child.subtree))
         if first.lower_ == "even" and dep in ("advcl", "ccomp"):
@@ -425,3 +432,22 @@ _TAKING_GERUNDS = frozenset(
         *("try", "finish", "quit", "risk", "involve", "mean", "need", "enjoy", "suggest", "go"),
     ]
 )
+
+
+def _second_qualifier(preposition: Token, people: Token) -> list[Token]:
+    """The words of an "or with B" the parser coordinated with ``preposition`` ("in
+    patients with A or with B") when ``people`` has a "with A" of its own, with its "or";
+    or of a second group of people after the same preposition ("in men and in patients
+    who ..."), without it."""
+    own = {c.lower_ for c in people.children if c.dep_ == "prep"}
+    found: list[Token] = []
+    for conj in preposition.children:
+        if conj.dep_ != "conj" or conj.pos_ != "ADP":
+            continue
+        same = conj.lower_ == preposition.lower_ and any(
+            c.dep_ == "pobj" and c.lower_ in PEOPLE for c in conj.children
+        )
+        if conj.lower_ in own or same:
+            found += [c for c in preposition.children if c.dep_ == "cc" and c.i < conj.i]
+            found += [t for t in conj.subtree if not (same and t == conj)]
+    return found

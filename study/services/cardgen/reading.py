@@ -129,7 +129,9 @@ class _Reader(SubjectReader):
                 return True
             return self._verb_heads_clause(token.head) or token.head.dep_ == "relcl"
         if token.dep_ in ("ccomp", "parataxis"):
-            return token.head.dep_ == "ROOT" and own_subject(token) is not None
+            return own_subject(token) is not None and (
+                token.head.dep_ == "ROOT" or _before_a_semicolon(token)
+            )
         if token.dep_ == "acl" and mark_of(token) == "that":
             return own_subject(token) is not None  # "evidence that X can be misleading"
         if token.dep_ == "relcl":
@@ -386,3 +388,23 @@ def _after_comma(relcl: Token) -> bool:
     """Whether a relative clause follows a comma (non-restrictive: a remark)."""
     first = relcl.left_edge
     return first.i > 0 and first.doc[first.i - 1].text == ","
+
+
+def _before_a_semicolon(clause: Token) -> bool:
+    """Whether the parser hung a clause ", and it ..." on a verb after a ";" ("X is A, and
+    it follows B; it develops ...": "it follows B" is not what develops): a coordinated
+    clause of its own, its "it" the sentence's subject. Only after "and", with "it" or
+    "they": a first clause hung so ("A is given; B lasts ...") is a parse too broken to
+    read."""
+    head = clause.head
+    subject = own_subject(clause)
+    doc = clause.doc
+    opening = subject.left_edge.i if subject is not None else 0
+    return (
+        subject is not None
+        and subject.lower_ in ("it", "they")
+        and opening > 0
+        and doc[opening - 1].lower_ == "and"
+        and clause.i < head.i
+        and any(t.text == ";" for t in doc[clause.right_edge.i : head.i])
+    )
