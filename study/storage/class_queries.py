@@ -7,7 +7,7 @@ the window's grades by card. Cancelled grades never count.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -93,10 +93,12 @@ def _retention_sums(review: Any) -> tuple[sa.ColumnElement[int], sa.ColumnElemen
 
 def learner_day_groups(
     session: Session, scope: CardScope, today: date
-) -> tuple[list[Any], list[Any]]:
+) -> tuple[Iterable[Any], Iterable[Any]]:
     """Each learner's grades up to ``today`` grouped by (learner, study day), and the
     same groups of the cancelled grades alone, to subtract: rows of (learner, day,
-    reviews, retention reviews, passes).
+    reviews, retention reviews, passes), streamed (a class's log has hundreds of
+    thousands of groups: kept alive in a list, they cost the garbage collector more than
+    the query).
 
     One GROUP BY (learner, study day) over the log's covering index; cancelled grades
     are rare, so subtracting them costs less than checking every grade for an undo
@@ -117,7 +119,7 @@ def learner_day_groups(
         .where(undo.c.kind == ReviewKind.UNDO, review.study_day <= today, scope.in_log(review))
         .group_by(*keys)
     )
-    return list(session.execute(counted)), list(session.execute(cancelled))
+    return session.execute(counted), session.execute(cancelled)
 
 
 def learner_state_groups(session: Session, scope: CardScope, today: date) -> list[Any]:
