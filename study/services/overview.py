@@ -53,15 +53,7 @@ class Overview:
 
     def flat(self) -> list[DeckNode]:
         """The tree in display order (depth first, by name)."""
-        out: list[DeckNode] = []
-
-        def walk(nodes: Iterable[DeckNode]) -> None:
-            for node in nodes:
-                out.append(node)
-                walk(node.children)
-
-        walk(self.decks)
-        return out
+        return list(_walk(self.decks))
 
 
 @dataclass(frozen=True)

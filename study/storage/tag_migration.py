@@ -23,6 +23,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from study.storage import models
+from study.storage.chunks import chunks
 from study.storage.tags import tag_rows
 
 BATCH = 20_000
@@ -58,6 +59,6 @@ def migrate_9_to_10(connection: Connection) -> None:
     table: sa.Table = models.NoteTag.__table__  # type: ignore[attr-defined]
     table.create(connection)
     rows = [row for note_id, tags in written.items() for row in tag_rows(note_id, tags)]
-    for start in range(0, len(rows), BATCH):
-        connection.execute(table.insert(), rows[start : start + BATCH])
+    for chunk in chunks(rows, BATCH):
+        connection.execute(table.insert(), list(chunk))
     connection.exec_driver_sql("ALTER TABLE note DROP COLUMN tags")

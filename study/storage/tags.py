@@ -11,6 +11,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from study.domain.tags import KEY_MATCH, distinct_tags, match_params, tag_key
+from study.storage.chunks import chunks
 from study.storage.models import NoteTag
 
 TAG: sa.Table = NoteTag.__table__  # type: ignore[attr-defined]
@@ -36,11 +37,10 @@ def tags_by_note(connection: Any, note_ids: Iterable[str]) -> dict[str, tuple[st
     """The tags of each of ``note_ids`` as written, in their order (a note without
     tags is left out); ``connection`` is a Connection or a Session."""
     found: dict[str, list[str]] = defaultdict(list)
-    wanted = list(note_ids)
-    for start in range(0, len(wanted), 10_000):  # within any database's parameter limit
+    for chunk in chunks(list(note_ids), 10_000):  # within any database's parameter limit
         query = (
             sa.select(TAG.c.note_id, TAG.c.tag)
-            .where(TAG.c.note_id.in_(wanted[start : start + 10_000]))
+            .where(TAG.c.note_id.in_(chunk))
             .order_by(TAG.c.note_id, TAG.c.position)
         )
         for note_id, tag in connection.execute(query):
@@ -56,3 +56,8 @@ def tag_list(note_id: Any) -> sa.ScalarSelect[Any]:
         .where(TAG.c.note_id == note_id)
         .scalar_subquery()
     )
+
+
+def split_tag_list(text: str | None) -> list[str]:
+    """The tags of a :func:`tag_list` text, as written (None: none)."""
+    return (text or "").split()

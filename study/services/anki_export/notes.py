@@ -16,6 +16,7 @@ from study.domain import cloze
 from study.domain.errors import UserError
 from study.domain.tags import tag_key
 from study.storage.anki_rows import NoteRow
+from study.storage.tags import split_tag_list
 
 
 class AnkiExportError(UserError):
@@ -47,7 +48,7 @@ def source_html(sentence: str, file: str) -> str:
 def anki_tags(tags: str | None) -> list[str]:
     """A note's tags (space separated, as :func:`study.storage.tags.tag_list` reads
     them; None: none) as Anki tags, as written, in the order of their keys."""
-    return sorted((tag for tag in (tags or "").split() if tag), key=tag_key)
+    return sorted(split_tag_list(tags), key=tag_key)
 
 
 def note_guid(note_id: str) -> str:

@@ -47,6 +47,7 @@ from study.storage.stats_queries import (
     schedule_groups,
 )
 from study.storage.stats_scope import Scope
+from study.storage.tags import split_tag_list
 
 
 def compute_stats(
@@ -241,7 +242,7 @@ def _groups(
 
 def _keys(tag_text: str | None) -> set[str]:
     """The keys of a note's tags (:func:`study.storage.tags.tag_list`'s text; None: none)."""
-    return {tag_key(tag) for tag in (tag_text or "").split()}
+    return {tag_key(tag) for tag in split_tag_list(tag_text)}
 
 
 def _schedules(
