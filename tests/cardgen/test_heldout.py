@@ -1,14 +1,15 @@
 """The held-out passages (tests/cardgen/heldout/), the fresh ones (tests/cardgen/fresh/,
 never shown to whoever tuned the generator) and the blind ones (tests/cardgen/blind/,
 committed before the round that measured them, the second blind set, tests/cardgen/blind2/,
-in other registers, and the third, tests/cardgen/blind3/, six passages in four registers)
+in other registers, the third, tests/cardgen/blind3/, six passages in four registers, and the
+fourth, tests/cardgen/blind4/, eight passages in five registers on topics reserved for it)
 are well-formed data, and the generator gives each of them cards.
 
 They are a measurement, not a target: their recall is printed by
 ``python -m study.services.cardgen.evaluate tests/cardgen/heldout`` (or ``.../fresh``,
-``.../blind``, ``.../blind2``, ``.../blind3``) and reported in docs/generation.md, and no
-test holds the generator to it, so that nobody tunes the generator to them. Only their shape
-is checked here.
+``.../blind``, ``.../blind2``, ``.../blind3``, ``.../blind4``) and reported in
+docs/generation.md, and no test holds the generator to it, so that nobody tunes the generator
+to them. Only their shape is checked here.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ FRESH = Path(__file__).parent / "fresh"
 BLIND = Path(__file__).parent / "blind"
 BLIND2 = Path(__file__).parent / "blind2"
 BLIND3 = Path(__file__).parent / "blind3"
+BLIND4 = Path(__file__).parent / "blind4"
 CORPUS = Path(__file__).parent / "corpus"
 PASSAGES = (
     evaluate.load_corpus(HELDOUT)
@@ -33,6 +35,7 @@ PASSAGES = (
     + evaluate.load_corpus(BLIND)
     + evaluate.load_corpus(BLIND2)
     + evaluate.load_corpus(BLIND3)
+    + evaluate.load_corpus(BLIND4)
 )
 
 
@@ -75,6 +78,42 @@ def test_the_third_blind_set_is_three_textbooks_a_monograph_a_leaflet_and_notes(
         "textbook prose",
         "textbook prose",
     ]
+
+
+def test_the_fourth_blind_set_is_four_textbooks_a_monograph_a_leaflet_notes_and_a_page() -> None:
+    blind4 = [p for p in PASSAGES if p.path.parent == BLIND4]
+    assert len(blind4) == 8
+    assert sorted(p.register for p in blind4) == [
+        "Markdown reference",
+        "drug monograph",
+        "lecture notes",
+        "patient leaflet",
+        "textbook prose",
+        "textbook prose",
+        "textbook prose",
+        "textbook prose",
+    ]
+
+
+@pytest.mark.parametrize(
+    "passage", [p for p in PASSAGES if p.path.parent == BLIND4], ids=lambda p: p.name
+)
+def test_each_fourth_blind_passage_is_220_to_400_words_with_25_to_33_facts(
+    passage: evaluate.Passage,
+) -> None:
+    count = evaluate.words(passage.path.read_text(encoding="utf-8"))
+    assert 220 <= count <= 400, f"{passage.name}: {count} words"
+    assert 25 <= len(passage.facts) <= 33, f"{passage.name}: {len(passage.facts)} facts"
+
+
+def test_no_topic_of_the_fourth_blind_set_is_in_another_set() -> None:
+    def topic(path: Path) -> str:
+        return path.stem.split("-", 1)[1]
+
+    others = {topic(p.path) for p in evaluate.load_corpus(CORPUS)} | {
+        topic(p.path) for p in PASSAGES if p.path.parent != BLIND4
+    }
+    assert not others & {topic(p.path) for p in PASSAGES if p.path.parent == BLIND4}
 
 
 @pytest.mark.parametrize("passage", PASSAGES, ids=lambda p: p.name)
