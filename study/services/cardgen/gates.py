@@ -371,6 +371,25 @@ def _same_card(first: Candidate, second: Candidate) -> bool:
     return fuzz.token_sort_ratio(first.shown, second.shown) >= NEAR_DUPLICATE
 
 
+def too_long(candidates: Sequence[Candidate]) -> bool:
+    """Whether one of ``candidates`` fails a length gate (a question or cloze over its
+    word limit, an answer or deletion too long)."""
+    return any(
+        reason and _LENGTH_GATE.search(reason)
+        for reason in (card_drop(c, c.sentence.said) for c in candidates)
+    )
+
+
+def not_asked(parts: Sequence[Candidate], own: Sequence[Candidate]) -> list[Candidate]:
+    """The cards of a sentence's clauses (``parts``) that ask what none of the sentence's
+    ``own`` cards that pass the gates asks: the same answer is one fact, asked once."""
+    asked = {_answer_key(c) for c in own if card_drop(c, c.sentence.said) is None}
+    return [c for c in parts if _answer_key(c) not in asked]
+
+
+_LENGTH_GATE = re.compile(r"^(?:question|answer|cloze deletion) longer than")
+
+
 def _bare(answer: str) -> str:
     """An answer without its parenthesised remarks, for comparing two readings of it."""
     return re.sub(r"\s*\([^)]*\)", "", answer).strip().lower()

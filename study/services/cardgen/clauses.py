@@ -1,0 +1,443 @@
+"""A long sentence told again as short standalone sentences, one per clause.
+
+A textbook sentence of 60 to 90 words often carries several facts in coordinated
+clauses, clauses after a semicolon, "whereas" clauses and non-restrictive relative clauses
+("X, which is calculated from A, B and C, identifies ..."). Its own cards often fail a
+length gate (a cloze of the whole sentence is over 70 words, an answer over 16), and then
+nothing of it is asked. ``clause_texts`` reads the sentence's clauses off the dependency
+parse and writes each as a sentence of its own, with its subject named and its conditions
+kept, so that the ordinary proposal machinery can read each one:
+
+- a coordinated verb without a subject of its own takes the subject it shares, and the
+  conditions that lead that subject ("If the transfer will be delayed, the patient lies
+  flat ... and is given ..." gives "If the transfer will be delayed, the patient is given
+  ...");
+- a non-restrictive relative clause is said of the phrase just before its comma ("X,
+  which is calculated from A" gives "X is calculated from A"; "patients with asthma, who
+  are not given timolol" gives "Patients with asthma are not given timolol", wherever the
+  parser hung "who"), and is taken out of the clause around it;
+- "..., except those over 70, in whom it is less reliable" gives "In those over 70, X is
+  less reliable", "it" named by the subject of the clause that holds "those over 70".
+
+Nothing is made when the parse does not give clean pieces: a clause whose words are not
+one run of the sentence (once the other clauses are taken out) is left out.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from study.services.cardgen.deps import CONTRAST_MARKS, NAMING_VERBS, mark_of, own_subject
+
+if TYPE_CHECKING:
+    from spacy.tokens import Span, Token
+
+# A sentence shorter than this is read whole: its own cards ask its clauses.
+MIN_WORDS = 40
+# A clause shorter than this (in words) states no fact of its own.
+MIN_CLAUSE_WORDS = 4
+# An antecedent longer than this is a clause of its own, not a name to repeat.
+MAX_ANTECEDENT_WORDS = 12
+_SUBJECTS = ("nsubj", "nsubjpass")
+_NOUNS = ("NOUN", "PROPN", "PRON", "NUM")
+_PRONOUNS = frozenset(["it", "they"])
+
+
+@dataclass
+class _Unit:
+    """One clause: the verb that heads it, the tokens it covers in the sentence, and what
+    it takes from elsewhere (a shared subject and its conditions, or an antecedent)."""
+
+    head: Token
+    extent: set[int]
+    kind: str  # "main", "contrast" or "relative"
+    antecedent: Token | None = None
+
+
+def long_enough(span: Span) -> bool:
+    """Whether ``span`` is long enough to be read clause by clause too."""
+    return sum(1 for t in span if not t.is_punct) >= MIN_WORDS
+
+
+def clause_texts(span: Span) -> list[str]:
+    """The clauses of ``span`` as standalone sentences (none when it has fewer than two)."""
+    units = _main_units(span) + _relative_units(span)
+    if len(units) < 2:
+        return []
+    texts: list[str] = []
+    for unit in units:
+        text = _text(unit, units, span)
+        if text and text not in texts:
+            texts.append(text)
+    return texts if len(texts) >= 2 else []
+
+
+def _main_units(span: Span) -> list[_Unit]:
+    """The root's clause, the clauses coordinated with it (", and X is ..."; "and is
+    given ...", sharing the subject), clauses after ";" and contrast clauses ("whereas")."""
+    root = span.root
+    if root.pos_ not in ("VERB", "AUX") or any(
+        c.dep_ in ("ccomp", "parataxis") and c.i < root.i and own_subject(c) is not None
+        for c in root.children
+    ):
+        return []  # "A is X when ..., B is Y, C is Z": the parser's root is not the main clause
+    units = [_Unit(root, {t.i for t in root.subtree}, "main")]
+    heads = {root.i}
+    for token in span:
+        if token.pos_ not in ("VERB", "AUX") or token == root:
+            continue
+        kind = _main_kind(token, heads)
+        if kind:
+            units.append(_Unit(token, {t.i for t in token.subtree}, kind))
+            heads.add(token.i)
+    return units
+
+
+def _main_kind(verb: Token, heads: set[int]) -> str:
+    """ "main" or "contrast" when ``verb`` heads a clause of its own, else ""."""
+    subject = own_subject(verb)
+    before = _before_group(verb)
+    joined = before is not None and (before.dep_ == "cc" or before.text in (",", ";"))
+    if verb.dep_ == "conj" and subject is None:
+        # "... lies flat and is given ...": coordinated with a clause, its subject shared;
+        # a verb with no auxiliary where its head has one shares that too ("is
+        # investigated and treated"), and one after a noun lost its subject to the parser
+        shares_aux = not _auxiliaries(verb) and (
+            bool(_auxiliaries(verb.head)) or verb.tag_ not in ("VBZ", "VBP", "VBD")
+        )
+        subordinate = verb.left_edge.dep_ == "mark"
+        return "main" if verb.head.i in heads and joined and not (shares_aux or subordinate) else ""
+    if subject is None or before is None or subject.lower_ in ("which", "who", "that"):
+        return ""
+    if verb.dep_ == "conj":
+        # "A is X and B is Y"; ", and X is ..." or "; X is ..." wherever the parser hung it
+        if verb.left_edge.dep_ == "mark" and verb.left_edge.lower_ in ("whereas", "while"):
+            return "contrast"
+        if mark_of(verb):
+            return ""  # "..., or when the patient has ...": a condition, not a clause
+        if verb.head.i in heads and (before.dep_ == "cc" or before.text in (",", ";")):
+            return "main"
+        comma = verb.doc[before.i - 1] if before.i > verb.sent.start else None
+        if before.lower_ in ("and", "but") and comma is not None and comma.text in (",", ";"):
+            return "main"  # not ", or X is ...": the last of a list of conditions
+        return "main" if before.text == ";" else ""
+    if verb.dep_ in ("ccomp", "parataxis") and verb.doc[verb.left_edge.i - 1].text == ";":
+        return "main"
+    if verb.dep_ == "advcl":
+        mark = mark_of(verb)
+        after_comma = (
+            verb.left_edge.i > verb.sent.start and verb.doc[verb.left_edge.i - 1].text == ","
+        )
+        if mark == "whereas" or (mark == "while" and after_comma):
+            return "contrast"
+    return ""
+
+
+def _auxiliaries(verb: Token) -> list[Token]:
+    return [c for c in verb.children if c.dep_ in ("aux", "auxpass") and c.i < verb.i]
+
+
+def _before_group(verb: Token) -> Token | None:
+    """The token before ``verb``'s clause (its subject, auxiliaries and marks)."""
+    first = verb.left_edge.i
+    if first <= verb.sent.start:
+        return None
+    return verb.doc[first - 1]
+
+
+def _relative_units(span: Span) -> list[_Unit]:
+    """Non-restrictive relative clauses ("..., which ...", "..., in whom ..."), each with
+    the phrase just before its comma."""
+    units: list[_Unit] = []
+    for token in span:
+        if token.dep_ != "relcl" or token.pos_ not in ("VERB", "AUX"):
+            continue
+        first = token.left_edge.i
+        if first - 2 < span.start or token.doc[first - 1].text != ",":
+            continue  # restrictive: no comma before it
+        if _relative_word(token) is None or token.lemma_ in NAMING_VERBS:
+            continue  # ", which is called X": a name for the whole clause before
+        last = token.doc[first - 2]
+        if last.text == ")" and last.i - 1 > span.start:
+            # "the prothrombin time (or INR), which ...": the phrase before the brackets
+            last = next((t for t in reversed(span[: last.i - span.start]) if t.text == "("), last)
+            last = token.doc[last.i - 1]
+        antecedent = _antecedent(last, token)
+        if antecedent is None:
+            continue
+        end = token.right_edge.i + 1
+        extent = {t.i for t in token.subtree} | {first - 1}
+        if end < len(token.doc) and token.doc[end].text == ",":
+            extent.add(end)  # "X, which ..., is": both commas go with the clause
+        units.append(_Unit(token, extent, "relative", antecedent))
+    return units
+
+
+def _relative_word(verb: Token) -> Token | None:
+    """ "which"/"who" as the clause's subject, or "whom"/"which" after its preposition."""
+    for child in verb.children:
+        if child.dep_ in _SUBJECTS and child.lower_ in ("which", "who") and child.i < verb.i:
+            return child
+        if (
+            child.dep_ == "prep"
+            and child.i == verb.left_edge.i
+            and [c.lower_ for c in child.children] in (["whom"], ["which"])
+        ):
+            return child
+    return None
+
+
+def _antecedent(last: Token, relcl: Token) -> Token | None:
+    """The noun the relative clause is said of: the noun just before its comma, or a noun
+    that phrase qualifies ("patients with asthma, who ...", "people who inject drugs, in
+    whom ..."); of those, the highest whose number the relative clause's verb agrees with.
+    None after a remark set off by commas (", usually of a heart valve, which ...": the
+    clause may be said of what came before the remark)."""
+    if last.pos_ not in _NOUNS or last.tag_ in ("PRP", "WDT", "WP"):
+        return None
+    chain = [last]
+    token = last
+    while True:
+        head = token.head
+        if (
+            token.dep_ == "pobj"
+            and head.dep_ == "prep"
+            and (head.lower_ in _QUALIFYING or head.head.dep_ in ("acl", "relcl"))
+        ):
+            above = head.head
+        elif token.dep_ == "dobj" and head.dep_ in ("acl", "relcl"):
+            above = head
+        else:
+            break
+        if above.dep_ in ("acl", "relcl"):
+            above = above.head
+        if above.pos_ not in ("NOUN", "PROPN") or above.i > last.i:
+            break
+        token = above
+        chain.append(token)
+    number = {"VBZ": False, "VBP": True}.get(_finite(relcl).tag_)
+    word = _relative_word(relcl)
+    for noun in reversed(chain):
+        if (word is not None and word.dep_ == "prep") or number is None or _plural(noun) == number:
+            opener = noun.head.left_edge if noun.dep_ == "pobj" else noun.left_edge
+            if opener.pos_ == "ADV" and noun.doc[opener.i - 1].text == ",":
+                return None
+            return noun
+    return None
+
+
+# Prepositions whose phrase qualifies the noun before it ("patients with asthma").
+_QUALIFYING = frozenset(["with", "of", "in", "at", "on", "from", "for", "under", "over"])
+
+
+def _finite(verb: Token) -> Token:
+    """The word of ``verb``'s group that shows its number (its first auxiliary)."""
+    auxiliaries = _auxiliaries(verb)
+    return auxiliaries[0] if auxiliaries else verb
+
+
+def _plural(noun: Token) -> bool:
+    return noun.tag_ in ("NNS", "NNPS") or any(c.dep_ == "conj" for c in noun.children)
+
+
+def _phrase(head: Token, units: list[_Unit], span: Span) -> list[Token] | None:
+    """The phrase ``head`` heads, without the clauses ``units`` take out of it; None when
+    it is too long to repeat."""
+    taken = set().union(*(u.extent for u in units if head.i not in u.extent or u.head == head))
+    tokens = [t for t in head.subtree if t.i not in taken and t.i < _stop(head, units)]
+    tokens = _trim(tokens)
+    if not tokens or sum(1 for t in tokens if not t.is_punct) > MAX_ANTECEDENT_WORDS:
+        return None
+    return tokens
+
+
+def _stop(head: Token, units: list[_Unit]) -> int:
+    """Where the phrase of ``head`` ends: before the first clause that comes after it."""
+    after = [min(u.extent) for u in units if min(u.extent) > head.i]
+    return min(after, default=head.doc.__len__())
+
+
+def _text(unit: _Unit, units: list[_Unit], span: Span) -> str | None:
+    if any(c.dep_ == "conj" and c.pos_ in ("NOUN", "PROPN") for c in unit.head.children):
+        return None  # a verb coordinated with a noun: the parse is broken here
+    own = _own_tokens(unit, units)
+    if own is None:
+        return None
+    if unit.kind == "relative":
+        return _relative_text(unit, own, units, span)
+    lead: list[Token] = []
+    subject = own_subject(unit.head)
+    if subject is None:
+        shared = _shared(unit.head, units, span)
+        if shared is None:
+            return None
+        lead = shared
+    elif subject.lower_ in _PRONOUNS and unit.head != span.root:
+        # "..., and it is offered for both eyes": "it" is what the sentence is about
+        named = _named_pronoun(subject, span.root, units, span)
+        if named is None:
+            return None
+        own = [t for o in own for t in (named if o == subject else [o])]
+    return _sentence(lead + own)
+
+
+def _own_tokens(unit: _Unit, units: list[_Unit]) -> list[Token] | None:
+    """The tokens of ``unit`` without the clauses inside it, as one run; None when they are
+    not one run (the parser hung a piece of another clause on it)."""
+    others = [u for u in units if u is not unit and unit.head.i not in u.extent]
+    taken: set[int] = set().union(*(u.extent for u in others))
+    inside = set().union(*(u.extent for u in others if u.kind == "relative"))
+    doc = unit.head.doc
+    kept = sorted(i for i in unit.extent if i not in taken)
+    kept = [i for i in kept if not _opener(doc[i], unit, kept)]
+    if unit.kind == "relative":
+        word = _relative_word(unit.head)
+        if word is not None:
+            dropped = {word.i} | {c.i for c in word.children if word.dep_ == "prep"}
+            kept = [i for i in kept if i not in dropped]
+    tokens = _trim([doc[i] for i in kept])
+    if not tokens:
+        return None
+    for before, after in itertools.pairwise(tokens):
+        gap = range(before.i + 1, after.i)
+        if any(i not in inside and not doc[i].is_punct and doc[i].dep_ != "cc" for i in gap):
+            return None  # words on both sides of another clause: the parse is not clean
+    return tokens
+
+
+def _opener(token: Token, unit: _Unit, kept: list[int]) -> bool:
+    """A word that joins the clause to the one before ("and", "whereas", "which")."""
+    first = next((i for i in kept if not unit.head.doc[i].is_punct), None)
+    if token.i != first:
+        return False
+    if token.dep_ == "cc" and token.head == unit.head:
+        return True
+    return token.dep_ == "mark" and token.lower_ in CONTRAST_MARKS
+
+
+def _shared(verb: Token, units: list[_Unit], span: Span) -> list[Token] | None:
+    """The subject a coordinated ``verb`` shares with the verb it is coordinated with, and
+    the conditions that lead that subject ("If the transfer will be delayed, the patient")."""
+    head = verb
+    while head.dep_ == "conj" and own_subject(head) is None:
+        head = head.head
+    subject = own_subject(head)
+    if subject is None or subject.lower_ in _PRONOUNS or head == verb:
+        return None
+    phrase = _phrase(subject, units, span)
+    if phrase is None:
+        return None
+    lead: list[Token] = []
+    for child in head.children:
+        if child.i < subject.left_edge.i and child.dep_ == "advcl" and mark_of(child):
+            lead += [t for t in child.subtree]
+            lead.append(_COMMA)  # type: ignore[arg-type]
+    return lead + phrase
+
+
+def _relative_text(unit: _Unit, own: list[Token], units: list[_Unit], span: Span) -> str | None:
+    antecedent = unit.antecedent
+    if antecedent is None:
+        return None
+    phrase = _phrase(antecedent, units, span)
+    if phrase is None:
+        return None
+    word = _relative_word(unit.head)
+    if word is not None and word.dep_ == "prep":
+        # "those over 70, in whom it is less reliable": "In those over 70, X is less reliable"
+        holder = next(
+            (u.head for u in units if u.kind != "relative" and antecedent.i in u.extent),
+            span.root,
+        )
+        flat: list[Token] = []
+        for token in own:
+            if token.lower_ in _PRONOUNS and token.dep_ in _SUBJECTS:
+                named = _named_pronoun(token, holder, units, span)
+                if named is None:
+                    return None
+                flat += named
+            else:
+                flat.append(token)
+        return _sentence([word, *phrase, _COMMA, *flat])  # type: ignore[list-item]
+    return _sentence(phrase + own)
+
+
+def _named_pronoun(
+    pronoun: Token, holder: Token, units: list[_Unit], span: Span
+) -> list[Token] | None:
+    """What the subject ``pronoun`` ("it", "they") of a later clause names: the subject of
+    the clause ``holder`` heads (or of the verb it is coordinated with), when that is a
+    noun phrase of the same number, or the same pronoun (named by the reader as the
+    sentence's own "it"); None when that cannot be told."""
+    subject = own_subject(holder)
+    while subject is None and holder.dep_ == "conj":
+        holder = holder.head
+        subject = own_subject(holder)
+    if subject is None:
+        return None
+    if subject.lower_ == pronoun.lower_:
+        return [pronoun]
+    if subject.lower_ in _PRONOUNS or subject.pos_ not in ("NOUN", "PROPN"):
+        return None
+    if _plural(subject) != (pronoun.lower_ == "they"):
+        return None
+    return _phrase(subject, units, span)
+
+
+_STOPS = frozenset([",", ";", ":", ".", "-", "–", "—"])
+
+
+class _Comma:
+    """A comma written into a clause where the sentence had none."""
+
+    text = ","
+    whitespace_ = " "
+    is_punct = True
+    i = -1
+    dep_ = "punct"
+
+
+_COMMA = _Comma()
+
+
+def _trim(tokens: list[Token]) -> list[Token]:
+    """``tokens`` without punctuation and "and"/"or" at either end ("33%" keeps its sign)."""
+    while tokens and (
+        tokens[0].is_punct
+        or tokens[0].dep_ == "cc"
+        or (tokens[0].dep_ == "mark" and tokens[0].lower_ in CONTRAST_MARKS)
+    ):
+        tokens = tokens[1:]
+    while tokens and (tokens[-1].text in _STOPS or tokens[-1].dep_ == "cc"):
+        tokens = tokens[:-1]
+    return tokens
+
+
+def _sentence(tokens: list[Token]) -> str | None:
+    """The tokens written as a sentence: spacing kept, punctuation not doubled, a capital
+    and a full stop."""
+    tokens = _trim(tokens)
+    words = sum(1 for t in tokens if not t.is_punct)
+    if words < MIN_CLAUSE_WORDS or not any(t.pos_ in ("VERB", "AUX") for t in tokens if t.i >= 0):
+        return None
+    text = ""
+    for index, token in enumerate(tokens):
+        if token.is_punct and token.text == "," and (not text or text.rstrip().endswith(",")):
+            continue
+        if token.text == "," and text.endswith(" "):
+            text = text.rstrip()
+        word = token.text
+        if text and token.i >= 0 and token.i == token.sent.start and token.pos_ == "DET":
+            word = word.lower()  # "In those over 70, the score ..."
+        text += word
+        following = tokens[index + 1] if index + 1 < len(tokens) else None
+        if following is not None and (
+            token.whitespace_ or token.text == "," or following.i != token.i + 1
+        ):
+            text += " "
+    text = text.strip()
+    if text.count("(") != text.count(")"):
+        return None  # a bracket the parse put in another clause
+    return text[0].upper() + text[1:] + "."
