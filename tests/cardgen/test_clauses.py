@@ -88,3 +88,40 @@ def test_a_relative_clause_that_names_the_clause_before_it_is_not_said_of_a_noun
         "while antihistamines are no longer recommended for the emergency treatment."
     )
     assert not any("adrenaline is called" in t.lower() for t in texts)
+
+
+def test_which_after_a_phrase_of_time_is_not_said_of_its_noun() -> None:
+    texts = _clauses(
+        "Women with one high-risk factor or with more than one moderate-risk factor are "
+        "advised to take aspirin 75 mg daily from 12 weeks until the birth, which reduces "
+        "their risk of developing a thrombosis, and those with a mechanical valve are given "
+        "low-molecular-weight heparin instead."
+    )
+    assert not any(t.startswith("The birth") for t in texts)
+
+
+def test_a_relative_clause_whose_list_the_parser_cut_gives_no_clause() -> None:
+    texts = _clauses(
+        "Diabetes insipidus, which is suggested in a thirsty patient by a high serum "
+        "osmolality, a dilute urine (urine osmolality below 300 mOsm/kg) and a urine output "
+        "above 3 litres a day, can only be diagnosed when hyperglycaemia and hypercalcaemia "
+        "have been excluded, and it is treated first with desmopressin unless the patient "
+        "has a nephrogenic cause."
+    )
+    assert not any("Diabetes insipidus a dilute urine" in t for t in texts)
+    assert (
+        "Diabetes insipidus is suggested in a thirsty patient by a high serum osmolality."
+        not in texts
+    )
+
+
+def test_a_verb_after_a_condition_with_its_own_subject_does_not_take_the_first_subject() -> None:
+    texts = _clauses(
+        "Falls are more likely in older people with dementia or Parkinson's disease, and the "
+        "risk is higher still when such a person has an infection, is dehydrated, has started "
+        "a sedative within the past week or is taking an antihypertensive drug, of which "
+        "alpha-blockers and diuretics are the commonest."
+    )
+    assert not any(
+        t.startswith(("Falls has", "Falls is", "The risk is taking", "Of which")) for t in texts
+    )

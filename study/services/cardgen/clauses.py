@@ -36,6 +36,8 @@ if TYPE_CHECKING:
 
 # A sentence shorter than this is read whole: its own cards ask its clauses.
 MIN_WORDS = 40
+# A sentence this long is read clause by clause even when its own cards pass every gate.
+VERY_LONG_WORDS = 55
 # A clause shorter than this (in words) states no fact of its own.
 MIN_CLAUSE_WORDS = 4
 # An antecedent longer than this is a clause of its own, not a name to repeat.
@@ -43,6 +45,7 @@ MAX_ANTECEDENT_WORDS = 12
 _SUBJECTS = ("nsubj", "nsubjpass")
 _NOUNS = ("NOUN", "PROPN", "PRON", "NUM")
 _PRONOUNS = frozenset(["it", "they"])
+_RELATIVE_WORDS = frozenset(["which", "who", "whom", "whose"])
 
 
 @dataclass
@@ -52,13 +55,18 @@ class _Unit:
 
     head: Token
     extent: set[int]
-    kind: str  # "main", "contrast" or "relative"
+    kind: str  # "main", "contrast", "relative" or "broken" (a relative clause cut apart)
     antecedent: Token | None = None
 
 
 def long_enough(span: Span) -> bool:
     """Whether ``span`` is long enough to be read clause by clause too."""
     return sum(1 for t in span if not t.is_punct) >= MIN_WORDS
+
+
+def very_long(span: Span) -> bool:
+    """Whether ``span`` is so long that its own cards cannot ask every clause."""
+    return sum(1 for t in span if not t.is_punct) >= VERY_LONG_WORDS
 
 
 def clause_texts(span: Span) -> list[str]:
@@ -108,9 +116,18 @@ def _main_kind(verb: Token, heads: set[int]) -> str:
             bool(_auxiliaries(verb.head)) or verb.tag_ not in ("VBZ", "VBP", "VBD")
         )
         subordinate = verb.left_edge.dep_ == "mark"
-        return "main" if verb.head.i in heads and joined and not (shares_aux or subordinate) else ""
+        # "X is higher when a patient has A, is B ...": B is said of the patient, not X
+        across = any(t.dep_ in _SUBJECTS for t in verb.doc[verb.head.i + 1 : verb.i])
+        if verb.head.i not in heads or not joined or shares_aux or subordinate or across:
+            return ""
+        return "main"
     if subject is None or before is None or subject.lower_ in ("which", "who", "that"):
         return ""
+    first = verb.left_edge
+    if first.lower_ in _RELATIVE_WORDS or (
+        first.dep_ == "prep" and verb.doc[first.i + 1].lower_ in _RELATIVE_WORDS
+    ):
+        return ""  # "of which A and B are the commonest": a relative clause
     if verb.dep_ == "conj":
         # "A is X and B is Y"; ", and X is ..." or "; X is ..." wherever the parser hung it
         if verb.left_edge.dep_ == "mark" and verb.left_edge.lower_ in ("whereas", "while"):
@@ -168,11 +185,35 @@ def _relative_units(span: Span) -> list[_Unit]:
         if antecedent is None:
             continue
         end = token.right_edge.i + 1
+        if _cut(token, end, span, antecedent):
+            # no clause of its own, and the clause around it is not clean either
+            units.append(_Unit(token, set(), "broken"))
+            continue
         extent = {t.i for t in token.subtree} | {first - 1}
         if end < len(token.doc) and token.doc[end].text == ",":
             extent.add(end)  # "X, which ..., is": both commas go with the clause
         units.append(_Unit(token, extent, "relative", antecedent))
     return units
+
+
+def _cut(relcl: Token, end: int, span: Span, antecedent: Token) -> bool:
+    """Whether the parser cut the relative clause ``relcl`` from what belongs with it: a
+    list it began goes on after it ("which is suggested by A, B and C": B and C hung on
+    the noun before, or taken for the subject after a sentence's first noun), or an
+    "or"/"and" of the clause around it hangs on it ("in which A is characteristic, or by a
+    biopsy")."""
+    if any(c.dep_ == "cc" for c in relcl.children) and not any(
+        c.dep_ == "conj" and c.pos_ in ("VERB", "AUX") for c in relcl.children
+    ):
+        return True
+    after = next((t for t in span[end - span.start :] if not t.is_punct), None)
+    if after is None or after.dep_ == "cc":
+        return False
+    while after.head.i >= end and after.head != after and after.head.pos_ in _NOUNS:
+        after = after.head
+    if after.dep_ in _SUBJECTS and antecedent.left_edge.i == span.start:
+        return True
+    return after.dep_ in ("conj", "appos") and after.head.i < relcl.left_edge.i
 
 
 def _relative_word(verb: Token) -> Token | None:
@@ -204,7 +245,7 @@ def _antecedent(last: Token, relcl: Token) -> Token | None:
         if (
             token.dep_ == "pobj"
             and head.dep_ == "prep"
-            and (head.lower_ in _QUALIFYING or head.head.dep_ in ("acl", "relcl"))
+            and (head.lower_ in _QUALIFYING or head.head.dep_ == "acl")
         ):
             above = head.head
         elif token.dep_ == "dobj" and head.dep_ in ("acl", "relcl"):
@@ -224,8 +265,23 @@ def _antecedent(last: Token, relcl: Token) -> Token | None:
             opener = noun.head.left_edge if noun.dep_ == "pobj" else noun.left_edge
             if opener.pos_ == "ADV" and noun.doc[opener.i - 1].text == ",":
                 return None
+            if word is not None and word.lower_ == "which" and _adverbial(noun):
+                return None  # "... until the birth, which reduces ...": said of the clause
             return noun
     return None
+
+
+def _adverbial(noun: Token) -> bool:
+    """Whether ``noun`` ends a phrase that says when or for how long of a verb ("take
+    aspirin until the birth")."""
+    return (
+        noun.dep_ == "pobj"
+        and noun.head.lower_ in _WHEN_PREPOSITIONS
+        and noun.head.head.pos_ in ("VERB", "AUX")
+    )
+
+
+_WHEN_PREPOSITIONS = frozenset(["until", "till", "after", "before", "during", "since", "for"])
 
 
 # Prepositions whose phrase qualifies the noun before it ("patients with asthma").
@@ -255,11 +311,13 @@ def _phrase(head: Token, units: list[_Unit], span: Span) -> list[Token] | None:
 
 def _stop(head: Token, units: list[_Unit]) -> int:
     """Where the phrase of ``head`` ends: before the first clause that comes after it."""
-    after = [min(u.extent) for u in units if min(u.extent) > head.i]
+    after = [min(u.extent) for u in units if u.extent and min(u.extent) > head.i]
     return min(after, default=head.doc.__len__())
 
 
 def _text(unit: _Unit, units: list[_Unit], span: Span) -> str | None:
+    if unit.kind == "broken":
+        return None
     if any(c.dep_ == "conj" and c.pos_ in ("NOUN", "PROPN") for c in unit.head.children):
         return None  # a verb coordinated with a noun: the parse is broken here
     own = _own_tokens(unit, units)
@@ -298,7 +356,8 @@ def _own_tokens(unit: _Unit, units: list[_Unit]) -> list[Token] | None:
             dropped = {word.i} | {c.i for c in word.children if word.dep_ == "prep"}
             kept = [i for i in kept if i not in dropped]
     tokens = _trim([doc[i] for i in kept])
-    if not tokens:
+    broken = {u.head.i for u in units if u.kind == "broken"}
+    if not tokens or any(t.i in broken for t in tokens):
         return None
     for before, after in itertools.pairwise(tokens):
         gap = range(before.i + 1, after.i)
@@ -426,7 +485,7 @@ def _sentence(tokens: list[Token]) -> str | None:
     for index, token in enumerate(tokens):
         if token.is_punct and token.text == "," and (not text or text.rstrip().endswith(",")):
             continue
-        if token.text == "," and text.endswith(" "):
+        if token.text in _STOPS and text.endswith(" "):
             text = text.rstrip()
         word = token.text
         if text and token.i >= 0 and token.i == token.sent.start and token.pos_ == "DET":

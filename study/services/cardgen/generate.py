@@ -305,7 +305,7 @@ class _Reader:
                 it,
                 before,
             )
-            if clauses.long_enough(span) and gates.too_long(proposed):
+            if clauses.long_enough(span) and (clauses.very_long(span) or gates.too_long(proposed)):
                 # a long sentence whose cards fail a length gate: its clauses, each told
                 # as a sentence, ask what its own cards do not
                 texts = clauses.clause_texts(span)
