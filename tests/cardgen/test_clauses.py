@@ -10,7 +10,7 @@ from pathlib import Path
 
 from cardgen_helpers import generate_text, qa
 
-from study.services.cardgen.clauses import clause_texts
+from study.services.cardgen.clauses import aside_texts, clause_texts
 from study.services.cardgen.sentences import split_sentences
 
 GLASGOW_BLATCHFORD = (
@@ -125,3 +125,36 @@ def test_a_verb_after_a_condition_with_its_own_subject_does_not_take_the_first_s
     assert not any(
         t.startswith(("Falls has", "Falls is", "The risk is taking", "Of which")) for t in texts
     )
+
+
+def test_a_relative_remark_in_parentheses_is_asked_of_the_item_it_agrees_with(
+    tmp_path: Path,
+) -> None:
+    text = (
+        "Rhabdomyolysis\n\nRhabdomyolysis releases potassium, phosphate and purines (which "
+        "are broken down to uric acid) into the blood."
+    )
+    cards = dict(_cards(tmp_path, text))
+    assert cards.get("What are purines broken down to?") == "Uric acid"
+
+
+def test_a_list_in_parentheses_after_a_described_noun_is_asked_as_what_it_includes(
+    tmp_path: Path,
+) -> None:
+    text = (
+        "Diabetes\n\nThe symptoms that patients notice first (thirst, polyuria and "
+        "tiredness) are often missed in older people."
+    )
+    answers = [a for _, a in _cards(tmp_path, text)]
+    assert "Thirst, polyuria and tiredness" in answers
+
+
+def test_a_remark_that_is_no_short_list_gives_no_sentence() -> None:
+    [sentence] = split_sentences(
+        "The classic features of a tension pneumothorax (hypotension, tracheal deviation and "
+        "distended neck veins) are late signs, and melaena (black, tarry stools produced as "
+        "haemoglobin is digested) is common.",
+        0,
+    )
+    assert sentence.span is not None
+    assert aside_texts(sentence.span, sentence.asides) == []

@@ -305,10 +305,12 @@ class _Reader:
                 it,
                 before,
             )
+            texts = clauses.aside_texts(span, sentence.asides)
             if clauses.long_enough(span) and (clauses.very_long(span) or gates.too_long(proposed)):
-                # a long sentence whose cards fail a length gate: its clauses, each told
-                # as a sentence, ask what its own cards do not
-                texts = clauses.clause_texts(span)
+                # a long sentence whose cards cannot ask every clause: its clauses, each
+                # told as a sentence, ask what its own cards do not
+                texts = clauses.clause_texts(span) + texts
+            if texts:
                 parts = _parts_cards(sentence, texts, context, it, before)
                 parts = gates.not_asked(parts, proposed)
         if not proposed and not parts:
