@@ -158,3 +158,16 @@ def test_a_remark_that_is_no_short_list_gives_no_sentence() -> None:
     )
     assert sentence.span is not None
     assert aside_texts(sentence.span, sentence.asides) == []
+
+
+def test_a_rule_with_its_reason_is_also_told_without_the_reason() -> None:
+    texts = _clauses(
+        "Routine screening for prostate cancer is not recommended for men without symptoms "
+        "who are at average risk, because the PSA test gives many false positive results and "
+        "leads to the treatment of cancers that would never have caused harm, but men who ask "
+        "for the test are offered it after a discussion of its benefits and harms."
+    )
+    assert (
+        "Routine screening for prostate cancer is not recommended for men without symptoms "
+        "who are at average risk."
+    ) in texts

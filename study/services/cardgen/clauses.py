@@ -56,7 +56,8 @@ class _Unit:
 
     head: Token
     extent: set[int]
-    kind: str  # "main", "contrast", "relative" or "broken" (a relative clause cut apart)
+    # "main", "contrast", "reason", "relative" or "broken" (a relative clause cut apart)
+    kind: str
     antecedent: Token | None = None
 
 
@@ -75,9 +76,11 @@ def clause_texts(span: Span) -> list[str]:
     units = _main_units(span) + _relative_units(span)
     texts: list[str] = []
     for unit in units if len(units) >= 2 else []:
-        text = _text(unit, units, span)
-        if text and text not in texts:
-            texts.append(text)
+        said = [_text(unit, units, span)]
+        if any(u.kind == "reason" and u.head.i in unit.extent for u in units if u is not unit):
+            # "A is done, because B": A with its reason (asked "why") and A alone
+            said.append(_text(unit, units, span, reasons=False))
+        texts += [text for text in said if text and text not in texts]
     return texts if len(texts) >= 2 else []
 
 
@@ -240,7 +243,7 @@ def _main_units(span: Span) -> list[_Unit]:
 
 
 def _main_kind(verb: Token, heads: set[int]) -> str:
-    """ "main" or "contrast" when ``verb`` heads a clause of its own, else ""."""
+    """ "main", "contrast" or "reason" when ``verb`` heads a clause of its own, else ""."""
     subject = own_subject(verb)
     before = _before_group(verb)
     joined = before is not None and (before.dep_ == "cc" or before.text in (",", ";"))
@@ -285,6 +288,10 @@ def _main_kind(verb: Token, heads: set[int]) -> str:
         )
         if mark == "whereas" or (mark == "while" and after_comma):
             return "contrast"
+        if mark == "because" and after_comma and verb.head.i in heads and verb.i > verb.head.i:
+            # "NICE does not recommend X, because Y": the rule is asked alone too (with its
+            # reason, the answer to "what" can be too long to ask)
+            return "reason"
     return ""
 
 
@@ -451,12 +458,13 @@ def _stop(head: Token, units: list[_Unit]) -> int:
     return min(after, default=head.doc.__len__())
 
 
-def _text(unit: _Unit, units: list[_Unit], span: Span) -> str | None:
-    if unit.kind == "broken":
+def _text(unit: _Unit, units: list[_Unit], span: Span, *, reasons: bool = True) -> str | None:
+    """``unit`` as a sentence, with the reasons ("because ...") it holds or without."""
+    if unit.kind in ("broken", "reason"):
         return None
     if any(c.dep_ == "conj" and c.pos_ in ("NOUN", "PROPN") for c in unit.head.children):
         return None  # a verb coordinated with a noun: the parse is broken here
-    own = _own_tokens(unit, units)
+    own = _own_tokens(unit, [u for u in units if reasons is False or u.kind != "reason"])
     if own is None:
         return None
     if unit.kind == "relative":
@@ -509,7 +517,7 @@ def _opener(token: Token, unit: _Unit, kept: list[int]) -> bool:
         return False
     if token.dep_ == "cc" and token.head == unit.head:
         return True
-    return token.dep_ == "mark" and token.lower_ in CONTRAST_MARKS
+    return token.dep_ == "mark" and (token.lower_ in CONTRAST_MARKS or unit.kind == "reason")
 
 
 def _shared(verb: Token, units: list[_Unit], span: Span) -> list[Token] | None:
