@@ -80,7 +80,9 @@ def clause_texts(span: Span) -> list[str]:
         if any(u.kind == "reason" and u.head.i in unit.extent for u in units if u is not unit):
             # "A is done, because B": A with its reason (asked "why") and A alone
             said.append(_text(unit, units, span, reasons=False))
-        texts += [text for text in said if text and text not in texts]
+        for text in said:
+            if text and text not in texts:
+                texts.append(text)
     return texts if len(texts) >= 2 else []
 
 
