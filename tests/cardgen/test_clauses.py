@@ -171,3 +171,13 @@ def test_a_rule_with_its_reason_is_also_told_without_the_reason() -> None:
         "Routine screening for prostate cancer is not recommended for men without symptoms "
         "who are at average risk."
     ) in texts
+
+
+def test_a_pronoun_subject_is_named_without_the_remark_set_off_by_commas() -> None:
+    texts = _clauses(
+        "The definitive treatment, once the infection is controlled and the swelling has "
+        "settled, is an elective laparoscopic cholecystectomy, which removes the gallbladder "
+        "and its stones, and it is offered within 6 weeks of the first attack, because the "
+        "risk of a second attack of acute cholecystitis is high."
+    )
+    assert "The definitive treatment is offered within 6 weeks of the first attack." in texts

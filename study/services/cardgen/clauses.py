@@ -444,14 +444,24 @@ def _plural(noun: Token) -> bool:
 
 
 def _phrase(head: Token, units: list[_Unit], span: Span) -> list[Token] | None:
-    """The phrase ``head`` heads, without the clauses ``units`` take out of it; None when
-    it is too long to repeat."""
+    """The phrase ``head`` heads, without the clauses ``units`` take out of it and the
+    remarks set off by commas; None when it is too long to repeat."""
     taken = set().union(*(u.extent for u in units if head.i not in u.extent or u.head == head))
+    for child in head.children:
+        opening = child.left_edge.i - 1
+        if child.dep_ in _REMARKS and opening > head.i and head.doc[opening].text == ",":
+            # "the definitive treatment, once the pressure is controlled, ...": a remark
+            # set off by commas is not repeated with the name
+            taken |= {t.i for t in child.subtree} | {opening}
     tokens = [t for t in head.subtree if t.i not in taken and t.i < _stop(head, units)]
     tokens = _trim(tokens)
     if not tokens or sum(1 for t in tokens if not t.is_punct) > MAX_ANTECEDENT_WORDS:
         return None
     return tokens
+
+
+# What a noun's phrase holds that is a remark when set off by commas.
+_REMARKS = frozenset(["advcl", "acl", "appos", "relcl"])
 
 
 def _stop(head: Token, units: list[_Unit]) -> int:
