@@ -181,3 +181,15 @@ def test_a_pronoun_subject_is_named_without_the_remark_set_off_by_commas() -> No
         "risk of a second attack of acute cholecystitis is high."
     )
     assert "The definitive treatment is offered within 6 weeks of the first attack." in texts
+
+
+def test_both_in_a_clause_is_named_by_the_coordinated_subject_it_stands_for() -> None:
+    texts = _clauses(
+        "Warfarin is continued through most minor procedures, whereas clopidogrel, which acts "
+        "for about a week, is stopped 7 days before surgery, and aspirin and ibuprofen are "
+        "avoided before a spinal anaesthetic, since both raise the risk of a spinal "
+        "haematoma."
+    )
+    joined = " ".join(texts)
+    assert "since both" not in joined
+    assert "since aspirin and ibuprofen raise the risk of a spinal haematoma" in joined

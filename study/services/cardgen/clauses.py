@@ -494,7 +494,39 @@ def _text(unit: _Unit, units: list[_Unit], span: Span, *, reasons: bool = True) 
         if named is None:
             return None
         own = [t for o in own for t in (named if o == subject else [o])]
+    own = _both_named(unit, own, lead, units, span)
     return _sentence(lead + own)
+
+
+def _both_named(
+    unit: _Unit, own: list[Token], lead: list[Token], units: list[_Unit], span: Span
+) -> list[Token]:
+    """``own`` with a "both" that is the subject of a clause inside it named by the
+    clause's coordinated subject ("A and B are stopped, since both raise the calcium": "...,
+    since A and B raise the calcium")."""
+    subject = own_subject(unit.head)
+    both = next(
+        (
+            t
+            for t in own
+            if t.lower_ == "both"
+            and t.head.pos_ in ("VERB", "AUX")
+            and t.i < t.head.i
+            and t.head != unit.head
+        ),
+        None,
+    )
+    if both is None:
+        return own
+    if subject is not None and any(c.dep_ == "conj" for c in subject.children):
+        named = _phrase(subject, units, span)
+    else:
+        named = [t for t in lead if t.i >= 0] if lead else None  # the shared subject
+        if named and not any(t.dep_ == "conj" for t in named):
+            named = None
+    if not named:
+        return own
+    return [t for o in own for t in (named if o == both else [o])]
 
 
 def _own_tokens(unit: _Unit, units: list[_Unit]) -> list[Token] | None:
