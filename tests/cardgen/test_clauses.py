@@ -193,3 +193,32 @@ def test_both_in_a_clause_is_named_by_the_coordinated_subject_it_stands_for() ->
     joined = " ".join(texts)
     assert "since both" not in joined
     assert "since aspirin and ibuprofen raise the risk of a spinal haematoma" in joined
+
+
+def test_in_which_case_after_a_condition_is_told_as_if_that_condition() -> None:
+    texts = _clauses(
+        "Every patient with Bell's palsy should be given prednisolone 50 mg daily for 10 "
+        "days, started within 72 hours of onset, unless the patient has diabetes that is "
+        "poorly controlled, in which case the benefit is weighed against the risk of "
+        "hyperglycaemia."
+    )
+    assert (
+        "If the patient has diabetes that is poorly controlled, the benefit is weighed "
+        "against the risk of hyperglycaemia."
+    ) in texts
+
+
+def test_a_clause_card_with_the_answer_of_another_question_is_kept(tmp_path: Path) -> None:
+    text = (
+        "Methanol poisoning\n\nFomepizole, which blocks alcohol dehydrogenase, is the "
+        "antidote and is given intravenously to any patient whose methanol concentration is "
+        "above 200 mg/L or whose osmolal gap is above 10 mOsm/kg at presentation or at any "
+        "later time, except after a mixed overdose or when the time of ingestion is "
+        "uncertain, in which case it is started without waiting for the level."
+    )
+    cards = dict(_cards(tmp_path, text))
+    assert cards.get("Methanol poisoning: what is the antidote?") == "Fomepizole"
+    assert cards.get(
+        "Methanol poisoning: after a mixed overdose or when the time of ingestion is "
+        "uncertain, what is started?"
+    ) == ("Fomepizole")

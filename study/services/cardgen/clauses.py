@@ -56,7 +56,8 @@ class _Unit:
 
     head: Token
     extent: set[int]
-    # "main", "contrast", "reason", "relative" or "broken" (a relative clause cut apart)
+    # "main", "contrast", "reason", "relative", "case" ("in which case ...") or "broken"
+    # (a relative clause cut apart)
     kind: str
     antecedent: Token | None = None
 
@@ -73,7 +74,7 @@ def very_long(span: Span) -> bool:
 
 def clause_texts(span: Span) -> list[str]:
     """The clauses of ``span`` as standalone sentences (none when it has fewer than two)."""
-    units = _main_units(span) + _relative_units(span)
+    units = _main_units(span) + _relative_units(span) + _case_units(span)
     texts: list[str] = []
     for unit in units if len(units) >= 2 else []:
         said = [_text(unit, units, span)]
@@ -309,6 +310,69 @@ def _before_group(verb: Token) -> Token | None:
     return verb.doc[first - 1]
 
 
+def _case_units(span: Span) -> list[_Unit]:
+    """Clauses opened by ", in which case" after a condition ("unless the patient cannot
+    swallow, in which case intravenous hydrocortisone is used"), each with that
+    condition (its ``antecedent``: the clause or "except" phrase before the comma)."""
+    units: list[_Unit] = []
+    for token in span:
+        first = token.left_edge
+        if (
+            token.pos_ not in ("VERB", "AUX")
+            or first.lower_ != "in"
+            or first.i + 2 >= token.i
+            or [t.lower_ for t in token.doc[first.i + 1 : first.i + 3]] != ["which", "case"]
+            or first.i - 2 < span.start
+            or token.doc[first.i - 1].text != ","
+        ):
+            continue
+        condition = _condition_ending(token.doc[first.i - 2], first.i - 1)
+        if condition is not None:
+            extent = {t.i for t in token.subtree} | {first.i - 1}
+            units.append(_Unit(token, extent, "case", condition))
+    return units
+
+
+def _condition_ending(last: Token, comma: int) -> Token | None:
+    """The condition that ends with ``last`` (before the comma at ``comma``): an
+    "unless/if/when" clause or an "except" phrase whose last word it is (the parser may
+    hang the "in which case" clause on it)."""
+    for token in [last, *last.ancestors]:
+        if max(t.i for t in token.subtree if t.i < comma) != last.i:
+            return None
+        if token.dep_ == "advcl" and mark_of(token) in ("unless", "if", "when"):
+            return token
+        if token.dep_ == "prep" and token.lower_ == "except":
+            return token
+    return None
+
+
+def _case_text(unit: _Unit, own: list[Token], units: list[_Unit], span: Span) -> str | None:
+    """ "unless A, in which case B" told as "If A, B"; "except after A, in which case B"
+    as "After A, B"."""
+    condition = unit.antecedent
+    if condition is None:
+        return None
+    opener = condition if condition.dep_ == "prep" else None
+    if opener is None:
+        opener = next(c for c in condition.children if c.lower_ == mark_of(condition))
+    comma = unit.head.left_edge.i - 1
+    said = [t for t in condition.subtree if t != opener and t.i < comma]
+    if any(t.lower_ in ("it", "they", "them", "this") for t in said):
+        return None  # "unless the bleeding cannot be controlled with it": with what?
+    body: list[Token] = []
+    for token in own[3:]:  # past "in which case"
+        if token.lower_ in _PRONOUNS and token.dep_ in _SUBJECTS:
+            named = _named_pronoun(token, span.root, units, span)
+            if named is None:
+                return None
+            body += named
+        else:
+            body.append(token)
+    lead: list[Token] = [_IF] if opener.dep_ != "prep" else []  # type: ignore[list-item]
+    return _sentence([*lead, *said, _COMMA, *body])  # type: ignore[list-item]
+
+
 def _relative_units(span: Span) -> list[_Unit]:
     """Non-restrictive relative clauses ("..., which ...", "..., in whom ..."), each with
     the phrase just before its comma."""
@@ -481,6 +545,8 @@ def _text(unit: _Unit, units: list[_Unit], span: Span, *, reasons: bool = True) 
         return None
     if unit.kind == "relative":
         return _relative_text(unit, own, units, span)
+    if unit.kind == "case":
+        return _case_text(unit, own, units, span)
     lead: list[Token] = []
     subject = own_subject(unit.head)
     if subject is None:
@@ -639,7 +705,8 @@ _STOPS = frozenset([",", ";", ":", ".", "-", "–", "—"])
 class _Comma:
     """A comma written into a clause where the sentence had none."""
 
-    text = ","
+    text = lower_ = ","
+    pos_ = "PUNCT"
     whitespace_ = " "
     is_punct = True
     i = -1
@@ -647,6 +714,20 @@ class _Comma:
 
 
 _COMMA = _Comma()
+
+
+class _If(_Comma):
+    """ "If", written before a condition opened by "unless" ("unless A, in which case B":
+    "If A, B")."""
+
+    text = "If"
+    lower_ = "if"
+    pos_ = "SCONJ"
+    is_punct = False
+    dep_ = "mark"
+
+
+_IF = _If()
 
 
 def _trim(tokens: list[Token]) -> list[Token]:
