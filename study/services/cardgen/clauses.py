@@ -229,10 +229,13 @@ def _main_units(span: Span) -> list[_Unit]:
     given ...", sharing the subject), clauses after ";" and contrast clauses ("whereas")."""
     root = span.root
     if root.pos_ not in ("VERB", "AUX") or any(
-        c.dep_ in ("ccomp", "parataxis") and c.i < root.i and own_subject(c) is not None
+        c.i < root.i
+        and own_subject(c) is not None
+        and (c.dep_ in ("ccomp", "parataxis") or (c.dep_ == "advcl" and not _opens(c)))
         for c in root.children
     ):
-        return []  # "A is X when ..., B is Y, C is Z": the parser's root is not the main clause
+        # "A is X when ..., B is Y, C is Z": the parser's root is not the main clause
+        return []
     units = [_Unit(root, {t.i for t in root.subtree}, "main")]
     heads = {root.i}
     for token in span:
@@ -696,7 +699,31 @@ def _named_pronoun(
         return None
     if _plural(subject) != (pronoun.lower_ == "they"):
         return None
+    if holder == span.root and not _leads(subject, span):
+        return None  # "A is X when B is Y, the pressure is Z, ..., and it is W": not the pressure
     return _phrase(subject, units, span)
+
+
+def _opens(child: Token) -> bool:
+    """Whether ``child`` of a verb can open its sentence before the subject: a
+    prepositional phrase, an adverb, or a clause opened by its mark ("When A, ...")."""
+    if child.dep_ in ("prep", "advmod", "npadvmod"):
+        return True
+    return child.dep_ == "advcl" and mark_of(child) == child.left_edge.lower_ != ""
+
+
+def _leads(subject: Token, span: Span) -> bool:
+    """Whether ``subject`` is what the sentence is about: its first words, or after a
+    leading phrase of its verb only ("In adults, X ...")."""
+    before = range(span.start, subject.left_edge.i)
+    verb = subject.head
+    leading = {
+        t.i
+        for c in verb.children
+        if c.i < subject.i and (_opens(c) or c.dep_ == "punct")
+        for t in c.subtree
+    }
+    return all(i in leading for i in before)
 
 
 _STOPS = frozenset([",", ";", ":", ".", "-", "–", "—"])
