@@ -17,7 +17,12 @@ kept, so that the ordinary proposal machinery can read each one:
   are not given timolol" gives "Patients with asthma are not given timolol", wherever the
   parser hung "who"), and is taken out of the clause around it;
 - "..., except those over 70, in whom it is less reliable" gives "In those over 70, X is
-  less reliable", "it" named by the subject of the clause that holds "those over 70".
+  less reliable", "it" named by the subject of the clause that holds "those over 70";
+- "unless A, in which case B" gives "If A, B";
+- "X is done, because Y" is told with its reason and without it.
+
+``aside_texts`` does the same for remarks in parentheses that are relative clauses or
+short lists ("nausea or vomiting (which may be mistaken for a migraine)").
 
 Nothing is made when the parse does not give clean pieces: a clause whose words are not
 one run of the sentence (once the other clauses are taken out) is left out.
