@@ -336,3 +336,18 @@ def test_how_often_needs_a_verb() -> None:
         wellformed.problem(_basic(text, "How often is the lithium level checked?", "Weekly"))
         is None
     )
+
+
+def test_a_question_whose_verb_is_missing_is_garbled() -> None:
+    # "a raised PaCO2, which marks a near-fatal attack": the subject's noun lost, its
+    # article left before the question mark
+    candidate = _basic(
+        "A raised PaCO2 marks a near-fatal attack.", "What does a mark?", "A near-fatal attack"
+    )
+    assert wellformed.problem(candidate) is not None
+    fine = _basic(
+        "A raised PaCO2 marks a near-fatal attack.",
+        "What does a raised PaCO2 mark?",
+        "A near-fatal attack",
+    )
+    assert wellformed.problem(fine) is None

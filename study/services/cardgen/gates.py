@@ -371,6 +371,46 @@ def _same_card(first: Candidate, second: Candidate) -> bool:
     return fuzz.token_sort_ratio(first.shown, second.shown) >= NEAR_DUPLICATE
 
 
+def too_long(candidates: Sequence[Candidate]) -> bool:
+    """Whether one of ``candidates`` fails a length gate (a question or cloze over its
+    word limit, an answer or deletion too long)."""
+    return any(
+        reason and _LENGTH_GATE.search(reason)
+        for reason in (card_drop(c, c.sentence.said) for c in candidates)
+    )
+
+
+def not_asked(parts: Sequence[Candidate], own: Sequence[Candidate]) -> list[Candidate]:
+    """The cards of a sentence's clauses (``parts``) that ask what none of the sentence's
+    ``own`` cards that pass the gates asks: the same answer to nearly the same question
+    (or a cloze of the same words) is one fact, asked once; the same answer to another
+    question ("What is the antidote?" / "After a staggered overdose, what is started?")
+    is another fact."""
+    asked: dict[str, list[Candidate]] = defaultdict(list)
+    for candidate in own:
+        if card_drop(candidate, candidate.sentence.said) is None:
+            asked[_answer_key(candidate)].append(candidate)
+    return [c for c in parts if not any(_one_fact(c, o) for o in asked.get(_answer_key(c), []))]
+
+
+def _one_fact(part: Candidate, own: Candidate) -> bool:
+    """Whether two cards with the same answer ask one fact: a card of another type, a
+    cloze of nearly the same words (a clause's words are among its sentence's), a
+    question of nearly the same words."""
+    if part.type != own.type:
+        return True
+    if part.type == "cloze":
+        return fuzz.token_set_ratio(part.shown, own.shown) >= SAME_QUESTION
+    return fuzz.token_sort_ratio(part.front, own.front) >= SAME_QUESTION
+
+
+# rapidfuzz ratio (0-100) above which two cards with one answer ask one fact
+SAME_QUESTION = 80
+
+
+_LENGTH_GATE = re.compile(r"^(?:question|answer|cloze deletion) longer than")
+
+
 def _bare(answer: str) -> str:
     """An answer without its parenthesised remarks, for comparing two readings of it."""
     return re.sub(r"\s*\([^)]*\)", "", answer).strip().lower()

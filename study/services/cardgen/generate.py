@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from study.domain.decks import DeckSpec, NoteSpec, Source
-from study.services.cardgen import gates, identifiers
+from study.services.cardgen import clauses, gates, identifiers
 from study.services.cardgen.candidates import Candidate, Context
 from study.services.cardgen.cards import propose
 from study.services.cardgen.classes import asked_by_a_class, class_cards
@@ -289,19 +289,12 @@ class _Reader:
         it = _it(context)
         before = self.text[max(sentence.start - _LOOK_BACK, 0) : sentence.start]
         proposed: list[Candidate] = []
+        parts: list[Candidate] = []
         if terse(sentence):
             # A line of notes: its arrows, labels and lists, and the whole sentences in it
             proposed, said = note_cards(sentence, context)
             proposed += number_cards(sentence, context)
-            for text, doc in zip(said, parse(said), strict=True):
-                part = replace(sentence, text=text, span=doc[:], asides=())
-                proposed += _with_classes(
-                    part,
-                    propose(part, read(doc[:], it, context.topic), context),
-                    context,
-                    it,
-                    before,
-                )
+            proposed += _parts_cards(sentence, said, context, it, before)
             reading = Reading()
         else:
             reading = read(span, it, context.topic, sentence.asides)
@@ -312,14 +305,22 @@ class _Reader:
                 it,
                 before,
             )
-        if not proposed:
+            texts = clauses.aside_texts(span, sentence.asides)
+            if clauses.long_enough(span) and (clauses.very_long(span) or gates.too_long(proposed)):
+                # a long sentence whose cards cannot ask every clause: its clauses, each
+                # told as a sentence, ask what its own cards do not
+                texts = clauses.clause_texts(span) + texts
+            if texts:
+                parts = _parts_cards(sentence, texts, context, it, before)
+                parts = gates.not_asked(parts, proposed)
+        if not proposed and not parts:
             why = (
                 f"leans on text around it: what {reading.unresolved[0]!r} refers to cannot be told"
                 if reading.unresolved and not reading.clauses
                 else "no fact the reader could ask: no clause with a subject and no rare term"
             )
             self.drop(why, sentence.raw)
-        elif not self._gate(proposed, tags):
+        elif not self._gate(proposed, tags) + self._gate(parts, tags):
             self.drop("every card of the sentence failed a gate (listed above)", sentence.raw)
         subjects = [c.subject for c in reading.clauses if c.subject is not None]
         if subjects and not subjects[0].items:
@@ -391,6 +392,21 @@ def _with_classes(
     condition."""
     classes, asked = class_cards(sentence, context, it, before)
     return classes + [c for c in proposed if not asked_by_a_class(c, asked)]
+
+
+def _parts_cards(
+    sentence: Sentence, texts: list[str], context: Context, it: str | None, before: str
+) -> list[Candidate]:
+    """The cards of ``texts``, pieces of ``sentence`` told as sentences of their own (the
+    whole sentences in a line of notes, the clauses of a long sentence), parsed in one
+    batch; each card still cites ``sentence``."""
+    proposed: list[Candidate] = []
+    for text, doc in zip(texts, parse(texts), strict=True):
+        part = replace(sentence, text=text, span=doc[:], asides=())
+        proposed += _with_classes(
+            part, propose(part, read(doc[:], it, context.topic), context), context, it, before
+        )
+    return proposed
 
 
 def _it(context: Context) -> str | None:

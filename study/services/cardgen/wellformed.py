@@ -71,6 +71,10 @@ _GARBLED_QUESTION = (
     ),
     (re.compile(r"\b(?:be|been|being) not\b", re.I), "a negation misplaced ('be not continued')"),
     (
+        re.compile(r"\bwhat (?:do|does|did) (?:a|an|the)\s+[\w-]+\s*\?$", re.I),
+        "a question with no verb, its subject's noun taken for it ('what does a mark?')",
+    ),
+    (
         re.compile(
             r"^(?:[^?:]*:\s)?(?:what|which \w+) (?:gives?|offers?|treats?) (?:\w+ ){0,2}"
             r"(?:patients|people|children|women|men|adults|babies|infants)\b",
