@@ -47,6 +47,11 @@ class SubjectReader(PartReader):
     def subject_of(self, verb: Token) -> tuple[Phrase | None, bool, bool]:
         """The subject of ``verb``: (phrase, plural, resolved from elsewhere)."""
         own = own_subject(verb)
+        if _bare_participle(verb, own):
+            # "because calcium given to a patient ... adds to ...": a past participle with
+            # no auxiliary after its noun modifies it; "To which patients does calcium
+            # give?" read the passive as active
+            return None, False, False
         participle = participle_subject(verb) if own is None else None
         if participle is not None:
             # "nebulised salbutamol 10 to 20 mg may be added": the participle opens the subject
@@ -350,6 +355,19 @@ class SubjectReader(PartReader):
             return self.phrase(subject), plural(subject), True
         self.leaning.append(relative.text)
         return None, False, True
+
+
+def _bare_participle(verb: Token, own: Token | None) -> bool:
+    """Whether ``verb`` is a past participle ("VBN") with an active subject (``nsubj``)
+    right before it and no auxiliary: no finite clause, but a noun and the participle that
+    modifies it ("calcium given to a patient"), which the parser read as subject and verb."""
+    return (
+        verb.tag_ == "VBN"
+        and own is not None
+        and own.dep_ == "nsubj"
+        and own.i == verb.i - 1
+        and not any(c.dep_ in ("aux", "auxpass") for c in verb.children)
+    )
 
 
 def _negative(subject: Token) -> bool:

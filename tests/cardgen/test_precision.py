@@ -1,0 +1,24 @@
+"""Cards that misread the sentence's subject, relation, scope or referent (issue 14,
+points 1 and 3): each rule is read from the parse, and a card it cannot word truly is
+not made (``--report`` says why)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from cardgen_helpers import generate_text, qa
+
+
+def test_a_participle_after_its_noun_is_not_read_as_an_active_verb(tmp_path: Path) -> None:
+    # "because potassium given to a patient ... accumulates": the parser reads "potassium
+    # given" as a clause with an active subject; "To which patients does potassium give?"
+    # misreads the passive participle
+    text = (
+        "# Hyperkalaemia\n\nOral potassium is avoided in renal failure, because potassium "
+        "given to a patient with poor renal function accumulates in the blood.\n"
+    )
+    cards = [qa(n) for n in generate_text(tmp_path, text).deck.notes]
+    assert not any("does potassium give" in q for q, _ in cards), cards
+    # the reason is still asked
+    assert any(q.startswith("Hyperkalaemia: why is oral potassium avoided") for q, _ in cards)
+
