@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from cardgen_helpers import generate_text, qa
+from cardgen_helpers import all_answers, generate_text, qa
 
 
 def test_a_participle_after_its_noun_is_not_read_as_an_active_verb(tmp_path: Path) -> None:
@@ -21,4 +21,22 @@ def test_a_participle_after_its_noun_is_not_read_as_an_active_verb(tmp_path: Pat
     assert not any("does potassium give" in q for q, _ in cards), cards
     # the reason is still asked
     assert any(q.startswith("Hyperkalaemia: why is oral potassium avoided") for q, _ in cards)
+
+
+def test_a_relative_clause_after_a_parenthesis_does_not_take_its_subject_from_it(
+    tmp_path: Path,
+) -> None:
+    # "(the normal range is ...), which can damage the optic nerve": the parser hangs
+    # "which" on the parenthesis's last noun; "What can the normal range damage?" misreads
+    text = (
+        "# Acute angle-closure glaucoma\n\nThe intraocular pressure rises, often to more "
+        "than 40 mmHg (the normal range is about 10 to 21 mmHg), which can damage the optic "
+        "nerve and cause permanent loss of vision within hours.\n"
+    )
+    generation = generate_text(tmp_path, text)
+    cards = [qa(n) for n in generation.deck.notes]
+    assert not any("can the normal range" in q for q, _ in cards), cards
+    assert not any("can 10 to 21 mmhg" in q.lower() for q, _ in cards), cards
+    # the range is still asked
+    assert any("about 10 to 21 mmHg" in all_answers(n) for n in generation.deck.notes)
 

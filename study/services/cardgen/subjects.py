@@ -113,6 +113,8 @@ class SubjectReader(PartReader):
             return None, False, False
         lowered = own.lower_
         if lowered in RELATIVES and verb.dep_ == "relcl":
+            if verb.head.i in self.parenthesised and verb.i not in self.parenthesised:
+                return self._antecedent(verb)  # "(the normal range is ...), which ...": none
             if defining(verb):
                 # "X is an arthritis that mainly affects the DIP joints": X does
                 copula_subject = own_subject(verb.head.head)
@@ -333,11 +335,20 @@ class SubjectReader(PartReader):
             self.leaning.append("which")
             return None, False, True
         head = described(relcl)
+        if head.i in self.parenthesised and relcl.i not in self.parenthesised:
+            # "rises to more than 40 mmHg (the normal range is 10 to 21 mmHg), which can
+            # damage the optic nerve": "which" follows the parenthesis, not a word in it;
+            # what it stands for (the rise?) cannot be told
+            self.leaning.append("which")
+            return None, False, True
         phrase = self.phrase(head, skip=frozenset(t.i for t in relcl.subtree))
         return phrase, plural(head), True
 
     def _relative_antecedent(self, relative: Token) -> tuple[Phrase | None, bool, bool]:
         last = self._noun_before(relative)
+        if last.i in self.parenthesised and relative.i not in self.parenthesised:
+            self.leaning.append(relative.text)  # "(...), which ...": as in ``_antecedent``
+            return None, False, True
         if relative.lower_ in ("who", "whom") and last.lower_ not in PEOPLE:
             # "patients at low risk who ...": "who" stands for people, the nearest before it
             people = [t for t in self.span if t.i < relative.i and t.lower_ in PEOPLE]
