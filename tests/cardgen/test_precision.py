@@ -40,3 +40,15 @@ def test_a_relative_clause_after_a_parenthesis_does_not_take_its_subject_from_it
     # the range is still asked
     assert any("about 10 to 21 mmHg" in all_answers(n) for n in generation.deck.notes)
 
+
+def test_it_is_never_named_by_a_subject_inside_a_coordinated_condition(tmp_path: Path) -> None:
+    # "once the pressure is controlled and the cornea has cleared, ..., and it is offered":
+    # "it" is the treatment, not the cornea (the subject of the condition's second verb)
+    text = (
+        "# Acute angle-closure glaucoma\n\nThe definitive treatment, once the pressure is "
+        "controlled and the cornea has cleared, is laser peripheral iridotomy, and it is "
+        "offered for both eyes, because the fellow eye has a high risk of an attack.\n"
+    )
+    cards = [qa(n) for n in generate_text(tmp_path, text).deck.notes]
+    assert not any("is the cornea offered" in q for q, _ in cards), cards
+

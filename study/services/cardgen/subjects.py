@@ -162,7 +162,7 @@ class SubjectReader(PartReader):
                     and t.lower_ not in PRONOUNS | RELATIVES
                     and not plural(t)
                     and own_subject(t.head) == t
-                    and t.head.dep_ not in ("advcl", "relcl", "acl")  # a main clause's
+                    and _main_clause(t.head)
                     and not _negative(t)
                 ]
                 parallel = any(
@@ -185,6 +185,12 @@ class SubjectReader(PartReader):
                     main = None  # "No medicine cures X, ... because it ...": not "no medicine"
                 if main is not None and main.lower_ not in PRONOUNS and not plural(main):
                     main_phrase, _, _ = self.subject_of(main.head)
+                    remarks = [c for c in main.children if c.dep_ == "advcl"]
+                    if main_phrase is not None and remarks:
+                        # "The definitive treatment, once the pressure is controlled, ...,
+                        # and it is offered ...": "it" is the treatment, not its condition
+                        skip = frozenset(t.i for c in remarks for t in c.subtree)
+                        main_phrase = self.phrase(main, skip=skip)
                     return main_phrase, False, True
             leading = [
                 c for c in verb.children if c.dep_ == "advcl" and c.i < own.i and own_subject(c)
@@ -366,6 +372,15 @@ class SubjectReader(PartReader):
             return self.phrase(subject), plural(subject), True
         self.leaning.append(relative.text)
         return None, False, True
+
+
+def _main_clause(verb: Token) -> bool:
+    """Whether ``verb`` heads a main clause: not an adverbial, relative or participial
+    clause, nor a verb coordinated inside one ("once the pressure is controlled and the
+    cornea has cleared": the cornea's clause is the condition's)."""
+    while verb.dep_ == "conj" and verb.head != verb:
+        verb = verb.head
+    return verb.dep_ not in ("advcl", "relcl", "acl")
 
 
 def _bare_participle(verb: Token, own: Token | None) -> bool:
