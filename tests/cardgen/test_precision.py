@@ -52,3 +52,15 @@ def test_it_is_never_named_by_a_subject_inside_a_coordinated_condition(tmp_path:
     cards = [qa(n) for n in generate_text(tmp_path, text).deck.notes]
     assert not any("is the cornea offered" in q for q, _ in cards), cards
 
+
+def test_which_after_a_named_complement_stands_for_that_term(tmp_path: Path) -> None:
+    # "The definitive treatment is laser peripheral iridotomy, which makes a small hole":
+    # the iridotomy makes the hole; "What does the definitive treatment make?" names
+    # neither the treatment nor what it treats
+    text = (
+        "# Acute angle-closure glaucoma\n\nThe definitive treatment, once the pressure is "
+        "controlled, is laser peripheral iridotomy, which makes a small hole in the iris.\n"
+    )
+    cards = [qa(n) for n in generate_text(tmp_path, text).deck.notes]
+    assert not any("definitive treatment" in q and "make" in q for q, _ in cards), cards
+    assert ("What does laser peripheral iridotomy make?", "A small hole in the iris") in cards

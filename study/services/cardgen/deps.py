@@ -105,6 +105,19 @@ def defining(relcl: Token) -> bool:
     return relcl.head.dep_ == "attr" and relcl.head.head.lemma_ == "be"
 
 
+def names_a_term(relcl: Token) -> bool:
+    """Whether a relative clause after a comma follows a complement that names a term with
+    no determiner ("The definitive treatment is laser peripheral iridotomy, which makes a
+    small hole"): the relative stands for that term, not for the copula's subject."""
+    first = relcl.left_edge
+    return (
+        first.i > 0
+        and first.doc[first.i - 1].text == ","
+        and relcl.head.pos_ in ("NOUN", "PROPN")
+        and not any(c.dep_ in ("det", "poss") for c in relcl.head.children)
+    )
+
+
 def up_to(token: Token, top: Token) -> list[Token]:
     """``token`` and its ancestors below ``top``."""
     chain = [token]

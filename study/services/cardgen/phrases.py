@@ -14,6 +14,7 @@ from study.services.cardgen.deps import (
     NAMING_VERBS,
     continues_list,
     introduces_examples,
+    names_a_term,
     parenthesised,
 )
 
@@ -79,7 +80,11 @@ class PhraseReader:
         is calculated from ...", "..., in whom ..."); a restrictive one ("patients who can
         be managed as outpatients") is part of its noun phrase."""
         first = next(iter(relcl.subtree))
-        if relcl.head.dep_ == "attr" and relcl.head.head.lemma_ == "be":
+        if (
+            relcl.head.dep_ == "attr"
+            and relcl.head.head.lemma_ == "be"
+            and not names_a_term(relcl)  # "is laser iridotomy, which makes ...": a remark
+        ):
             return False  # "a condition in which ...": the definition itself
         before = self.span.doc[first.i - 1] if first.i > self.span.start else None
         # "every patient in whom AKI is suspected" picks the patients out: no fact of its own

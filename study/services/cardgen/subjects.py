@@ -20,6 +20,7 @@ from study.services.cardgen.deps import (
     described,
     is_participle_subject,
     mark_of,
+    names_a_term,
     own_subject,
     participle_subject,
     plural,
@@ -115,7 +116,7 @@ class SubjectReader(PartReader):
         if lowered in RELATIVES and verb.dep_ == "relcl":
             if verb.head.i in self.parenthesised and verb.i not in self.parenthesised:
                 return self._antecedent(verb)  # "(the normal range is ...), which ...": none
-            if defining(verb):
+            if defining(verb) and not names_a_term(verb):
                 # "X is an arthritis that mainly affects the DIP joints": X does
                 copula_subject = own_subject(verb.head.head)
                 if copula_subject is not None and copula_subject.lower_ not in PRONOUNS:
