@@ -64,3 +64,16 @@ def test_which_after_a_named_complement_stands_for_that_term(tmp_path: Path) -> 
     cards = [qa(n) for n in generate_text(tmp_path, text).deck.notes]
     assert not any("definitive treatment" in q and "make" in q for q, _ in cards), cards
     assert ("What does laser peripheral iridotomy make?", "A small hole in the iris") in cards
+
+
+def test_a_so_that_clause_is_not_asked_as_a_fact_of_its_own(tmp_path: Path) -> None:
+    # "makes a small hole in the iris so that aqueous humour can bypass the pupil": the
+    # aqueous bypasses the pupil only through the hole; "What can aqueous humour bypass?"
+    # "The pupil" is false alone
+    text = (
+        "# Acute angle-closure glaucoma\n\nLaser peripheral iridotomy makes a small hole in "
+        "the iris so that aqueous humour can bypass the pupil.\n"
+    )
+    cards = [qa(n) for n in generate_text(tmp_path, text).deck.notes]
+    assert not any(q.startswith("What can aqueous humour bypass") for q, _ in cards), cards
+    assert ("What does laser peripheral iridotomy make?", "A small hole in the iris") in cards

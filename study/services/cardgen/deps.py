@@ -118,6 +118,21 @@ def names_a_term(relcl: Token) -> bool:
     )
 
 
+def purpose(verb: Token) -> bool:
+    """Whether the clause ``verb`` heads is an active "so that" clause ("makes a small hole
+    in the iris so that aqueous humour can bypass the pupil"): a result true only through
+    the clause it hangs on, never a fact alone ("What can aqueous humour bypass?"). A
+    passive one says what can be done ("so that corticosteroids can be given to mature the
+    fetal lungs"), which holds alone."""
+    marks = [c for c in verb.children if c.dep_ == "mark" and c.i < verb.i]
+    if any(c.dep_ in ("auxpass", "nsubjpass") for c in verb.children):
+        return False
+    return any(
+        m.lower_ == "so" and m.i + 1 < len(verb.doc) and verb.doc[m.i + 1].lower_ == "that"
+        for m in marks
+    )
+
+
 def up_to(token: Token, top: Token) -> list[Token]:
     """``token`` and its ancestors below ``top``."""
     chain = [token]
