@@ -77,3 +77,19 @@ def test_a_so_that_clause_is_not_asked_as_a_fact_of_its_own(tmp_path: Path) -> N
     cards = [qa(n) for n in generate_text(tmp_path, text).deck.notes]
     assert not any(q.startswith("What can aqueous humour bypass") for q, _ in cards), cards
     assert ("What does laser peripheral iridotomy make?", "A small hole in the iris") in cards
+
+
+def test_a_reason_question_keeps_the_list_that_scopes_its_clause(tmp_path: Path) -> None:
+    # "is not used for pyelonephritis or any infection with systemic features, because ...":
+    # "Why is nitrofurantoin not used?" says it is not used at all
+    text = (
+        "# Nitrofurantoin\n\nNitrofurantoin is not used for pyelonephritis or any infection "
+        "with systemic features, because it does not reach therapeutic levels in the blood.\n"
+    )
+    cards = [qa(n) for n in generate_text(tmp_path, text).deck.notes]
+    assert not any(q == "Why is nitrofurantoin not used?" for q, _ in cards), cards
+    assert any(
+        q == "Why is nitrofurantoin not used for pyelonephritis or any infection with systemic "
+        "features?"
+        for q, _ in cards
+    ), cards
