@@ -93,3 +93,16 @@ def test_a_reason_question_keeps_the_list_that_scopes_its_clause(tmp_path: Path)
         "features?"
         for q, _ in cards
     ), cards
+
+
+def test_a_for_phrase_the_parser_took_for_a_dative_scopes_the_reason(tmp_path: Path) -> None:
+    # "it is offered for both eyes, because the fellow eye has a high risk": the parser
+    # labels "for" a dative, which no part read; "why is it offered?" lost for whom
+    text = (
+        "# Acute angle-closure glaucoma\n\nThe definitive treatment, once the pressure is "
+        "controlled, is laser peripheral iridotomy, and it is offered for both eyes, because "
+        "the fellow eye has a high risk of an attack.\n"
+    )
+    questions = [qa(n)[0] for n in generate_text(tmp_path, text).deck.notes]
+    assert any(q.endswith("offered for both eyes?") for q in questions), questions
+    assert not any(q.startswith("Why") and q.endswith("offered?") for q in questions)

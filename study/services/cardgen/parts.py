@@ -152,8 +152,9 @@ class PartReader(NameReader):
             return Part("often", self.phrase(child), child.lower_)  # "checked weekly"
         if dep == "npadvmod" and any(c.lower_ == "every" for c in child.children):
             return Part("often", self.phrase(child), "every")  # "a test every year"
-        if dep == "dative" and child.lower_ == "to":
-            dep = "prep"  # "given to women with severe pre-eclampsia"
+        if dep == "dative" and child.lower_ in ("to", "for"):
+            # "given to women with severe pre-eclampsia", "offered for both eyes"
+            dep = "prep"
         if dep in ("prep", "agent"):
             objects = [c for c in child.children if c.dep_ in ("pobj", "pcomp")]
             time = self._shared_time(child) if not objects else None
