@@ -106,3 +106,19 @@ def test_a_for_phrase_the_parser_took_for_a_dative_scopes_the_reason(tmp_path: P
     questions = [qa(n)[0] for n in generate_text(tmp_path, text).deck.notes]
     assert any(q.endswith("offered for both eyes?") for q in questions), questions
     assert not any(q.startswith("Why") and q.endswith("offered?") for q in questions)
+
+
+def test_a_when_clause_the_parser_hung_on_a_noun_is_not_asked_alone(tmp_path: Path) -> None:
+    # "..., when the benefit outweighs the risk": the parser makes the condition a relative
+    # clause of the noun before it, read as a clause of its own: "What does the benefit
+    # outweigh?" "The risk" names neither
+    text = (
+        "# Trimethoprim\n\nA short course may be used with caution at a low eGFR to treat a "
+        "resistant organism, when the benefit outweighs the risk.\n"
+    )
+    cards = [qa(n) for n in generate_text(tmp_path, text).deck.notes]
+    assert not any("benefit outweigh" in q for q, _ in cards), cards
+    assert (
+        "Trimethoprim: what may a short course be used with caution at a low eGFR to treat?",
+        "A resistant organism",
+    ) in cards

@@ -133,6 +133,27 @@ def purpose(verb: Token) -> bool:
     )
 
 
+def condition_relative(relcl: Token) -> bool:
+    """Whether a relative clause is a condition the parser hung on the noun before it
+    ("used to treat a multidrug-resistant organism, when the benefit outweighs the risk"):
+    it opens with "when" or "if" and its noun names no time ("in the hours when ..."). It
+    qualifies the verb of its sentence; read alone it asks "What does the benefit outweigh?"."""
+    first = relcl.left_edge
+    return (
+        first.lower_ in ("when", "whenever", "if")
+        and first.dep_ in ("advmod", "mark")
+        and first.head == relcl
+        and relcl.head.pos_ in ("NOUN", "PROPN")
+        and relcl.head.lemma_ not in _TIME_NOUNS
+    )
+
+
+# Nouns a "when" clause can describe as a relative: "the week when ...".
+_TIME_NOUNS = frozenset(
+    ["time", "day", "week", "month", "year", "hour", "period", "moment", "age", "stage", "phase"]
+)
+
+
 def up_to(token: Token, top: Token) -> list[Token]:
     """``token`` and its ancestors below ``top``."""
     chain = [token]

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from study.services.cardgen.deps import (
     NAMING_VERBS,
+    condition_relative,
     continues_list,
     introduces_examples,
     names_a_term,
@@ -80,6 +81,8 @@ class PhraseReader:
         is calculated from ...", "..., in whom ..."); a restrictive one ("patients who can
         be managed as outpatients") is part of its noun phrase."""
         first = next(iter(relcl.subtree))
+        if condition_relative(relcl):
+            return False  # "..., when the benefit outweighs the risk": the verb's condition
         if (
             relcl.head.dep_ == "attr"
             and relcl.head.head.lemma_ == "be"
@@ -189,7 +192,9 @@ class PhraseReader:
                 return True
             if ancestor.dep_ == "acl" and ancestor.tag_ == "VBN" and self._set_off(ancestor):
                 return True  # "Hyponatraemia, defined as ...,": a remark
-            if ancestor.dep_ == "relcl" and self._own_clause(ancestor):
+            if ancestor.dep_ == "relcl" and (
+                self._own_clause(ancestor) or condition_relative(ancestor)
+            ):
                 return True
             if ancestor.dep_ == "prep" and introduces_examples(ancestor):
                 return True
