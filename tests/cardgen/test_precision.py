@@ -122,3 +122,16 @@ def test_a_when_clause_the_parser_hung_on_a_noun_is_not_asked_alone(tmp_path: Pa
         "Trimethoprim: what may a short course be used with caution at a low eGFR to treat?",
         "A resistant organism",
     ) in cards
+
+
+def test_in_whom_stands_for_the_people_the_parser_hung_it_past(tmp_path: Path) -> None:
+    # "except in people who inject drugs, in whom bacteria ... infect ...": the parser
+    # hangs "in whom" on "drugs"; "What do bacteria infect in drugs?" misreads it
+    text = (
+        "# Infective endocarditis\n\nIt usually affects the mitral valve, except in people "
+        "who inject drugs, in whom bacteria from the skin often infect the tricuspid valve.\n"
+    )
+    cards = [qa(n) for n in generate_text(tmp_path, text).deck.notes]
+    assert not any(q.endswith("in drugs?") for q, _ in cards), cards
+    assert any(q.endswith("in people who inject drugs?") for q, _ in cards), cards
+

@@ -82,6 +82,21 @@ class PartReader(NameReader):
                 return Part("prep", phrase, child.lower_, people, relative=True)
         if dep == "prep" and child.head.dep_ == "relcl" and not defining(child.head):
             antecedent = child.head.head
+            if (
+                relative
+                and relative[0].lower_ in ("whom", "who")
+                and antecedent.lower_ not in PEOPLE
+            ):
+                # "except in people who inject drugs, in whom ...": the parser hangs "in
+                # whom" on "drugs"; "whom" stands for the people before it
+                before = [
+                    t
+                    for t in self.span
+                    if t.i < antecedent.i and t.lower_ in PEOPLE and t.pos_ in ("NOUN", "PRON")
+                ]
+                if not before:
+                    return None
+                antecedent = before[-1]
             if relative and antecedent.pos_ in ("NOUN", "PROPN", "NUM", "PRON", "DET"):
                 # "..., except those over 70, in whom it is less reliable": the relative
                 # stands for its antecedent, which is what the clause asks
