@@ -135,3 +135,20 @@ def test_in_whom_stands_for_the_people_the_parser_hung_it_past(tmp_path: Path) -
     assert not any(q.endswith("in drugs?") for q, _ in cards), cards
     assert any(q.endswith("in people who inject drugs?") for q, _ in cards), cards
 
+
+def test_which_after_a_remark_on_a_definition_stands_for_the_defined_term(
+    tmp_path: Path,
+) -> None:
+    # "X is an infection of the endocardium, usually of a heart valve, which develops ...":
+    # the infection develops, not the valve; "Where does a heart valve develop?" misreads
+    text = (
+        "# Infective endocarditis\n\nInfective endocarditis is an infection of the "
+        "endocardium, usually of a heart valve, which develops most often on a valve that "
+        "is already abnormal.\n"
+    )
+    cards = [qa(n) for n in generate_text(tmp_path, text).deck.notes]
+    assert not any("does a heart valve" in q for q, _ in cards), cards
+    assert (
+        "Where does infective endocarditis most often develop?",
+        "A valve that is already abnormal",
+    ) in cards

@@ -348,6 +348,15 @@ class SubjectReader(PartReader):
             # what it stands for (the rise?) cannot be told
             self.leaning.append("which")
             return None, False, True
+        if _in_elliptical_remark(head):
+            # "X is an infection of the endocardium, usually of a heart valve, which
+            # develops most often on ...": the infection develops, not the valve the remark
+            # names; the infection is X
+            copula_subject = own_subject(head.head.head)
+            if copula_subject is None or copula_subject.lower_ in PRONOUNS | RELATIVES:
+                self.leaning.append("which")
+                return None, False, True
+            return self.phrase(copula_subject), plural(copula_subject), True
         phrase = self.phrase(head, skip=frozenset(t.i for t in relcl.subtree))
         return phrase, plural(head), True
 
@@ -373,6 +382,18 @@ class SubjectReader(PartReader):
             return self.phrase(subject), plural(subject), True
         self.leaning.append(relative.text)
         return None, False, True
+
+
+def _in_elliptical_remark(noun: Token) -> bool:
+    """Whether ``noun`` ends a remark set off by a comma that the parser hung on a copula as
+    a prepositional phrase (", usually of a heart valve,"): an elliptical second complement
+    ("usually [an infection] of a heart valve"): a relative after it stands for the
+    complement, which is the copula's subject, not for the remark's noun."""
+    prep = noun.head
+    if noun.dep_ != "pobj" or prep.dep_ != "prep" or prep.head.lemma_ != "be":
+        return False
+    first = prep.left_edge
+    return first.i > 0 and first.doc[first.i - 1].text == ","
 
 
 def _main_clause(verb: Token) -> bool:
