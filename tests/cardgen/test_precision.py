@@ -152,3 +152,22 @@ def test_which_after_a_remark_on_a_definition_stands_for_the_defined_term(
         "Where does infective endocarditis most often develop?",
         "A valve that is already abnormal",
     ) in cards
+
+
+def test_a_subject_asked_from_an_in_whom_clause_keeps_whom_it_is_about(
+    tmp_path: Path,
+) -> None:
+    # "except patients with G6PD deficiency, in whom rasburicase can cause haemolysis":
+    # "What can cause haemolysis?" "Rasburicase" is true of those patients only
+    text = (
+        "# Tumour lysis syndrome\n\nThose at high risk are given rasburicase, except "
+        "patients with glucose-6-phosphate dehydrogenase (G6PD) deficiency, in whom "
+        "rasburicase can cause haemolysis and methaemoglobinaemia.\n"
+    )
+    cards = [qa(n) for n in generate_text(tmp_path, text).deck.notes]
+    assert ("What can cause haemolysis and methaemoglobinaemia?", "Rasburicase") not in cards
+    assert (
+        "What can cause haemolysis and methaemoglobinaemia in patients with "
+        "glucose-6-phosphate dehydrogenase deficiency?",
+        "Rasburicase",
+    ) in cards
