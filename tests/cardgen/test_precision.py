@@ -171,3 +171,18 @@ def test_a_subject_asked_from_an_in_whom_clause_keeps_whom_it_is_about(
         "glucose-6-phosphate dehydrogenase deficiency?",
         "Rasburicase",
     ) in cards
+
+
+def test_an_acronym_of_letters_and_digits_is_asked_by_the_words_it_stands_for(
+    tmp_path: Path,
+) -> None:
+    # G6PD is glucose-6-phosphate dehydrogenase: its digit is spelled by a word of its own
+    text = (
+        "# Tumour lysis syndrome\n\nPatients at high risk are given rasburicase, which "
+        "converts uric acid to allantoin, except patients with glucose-6-phosphate "
+        "dehydrogenase (G6PD) deficiency, in whom rasburicase can cause haemolysis.\n"
+    )
+    generation = generate_text(tmp_path, text)
+    cards = [qa(n) for n in generation.deck.notes]
+    assert ("What does G6PD stand for?", "Glucose-6-phosphate dehydrogenase") in cards, cards
+    assert not any("letters of G6PD" in d.reason for d in generation.drops)
