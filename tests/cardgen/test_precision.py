@@ -186,3 +186,19 @@ def test_an_acronym_of_letters_and_digits_is_asked_by_the_words_it_stands_for(
     cards = [qa(n) for n in generation.deck.notes]
     assert ("What does G6PD stand for?", "Glucose-6-phosphate dehydrogenase") in cards, cards
     assert not any("letters of G6PD" in d.reason for d in generation.drops)
+
+
+def test_a_subject_asked_from_its_object_keeps_the_patients_it_is_true_of(
+    tmp_path: Path,
+) -> None:
+    # "Primaquine can cause haemolysis in patients with G6PD deficiency": not in everyone
+    text = (
+        "# Malaria\n\nPrimaquine can cause haemolysis in patients with "
+        "glucose-6-phosphate dehydrogenase deficiency.\n"
+    )
+    cards = [qa(n) for n in generate_text(tmp_path, text).deck.notes]
+    assert ("What can cause haemolysis?", "Primaquine") not in cards, cards
+    assert (
+        "What can cause haemolysis in patients with glucose-6-phosphate dehydrogenase deficiency?",
+        "Primaquine",
+    ) in cards

@@ -265,11 +265,19 @@ def reversed_card(
 
 
 def _scope(clause: Clause, asked: Part) -> str:
-    """The antecedent of the clause's "in whom"/"in which" (" in patients with G6PD
-    deficiency"), which a question asking its subject must keep: "except patients with
-    G6PD deficiency, in whom rasburicase can cause haemolysis" is no "What can cause
-    haemolysis?" ("Rasburicase", in those patients only)."""
-    scope = [p for p in clause.parts if p.relative and p is not asked and p.phrase.text]
+    """The people the clause is about, or the antecedent of its "in whom"/"in which" ("
+    in patients with G6PD deficiency"), which a question asking its subject must keep:
+    "except patients with G6PD deficiency, in whom rasburicase can cause haemolysis" and
+    "primaquine can cause haemolysis in patients with G6PD deficiency" are no "What can
+    cause haemolysis?" (in those patients only)."""
+    scope = [
+        p
+        for p in clause.parts
+        if (p.relative or (p.people and p.role == "prep"))
+        and p is not asked
+        and p.phrase.text
+        and len(p.phrase.text.split()) <= 12
+    ]
     return "".join(f" {p.word} {lower_first(p.phrase.text)}" for p in scope)
 
 
