@@ -202,3 +202,17 @@ def test_a_subject_asked_from_its_object_keeps_the_patients_it_is_true_of(
         "What can cause haemolysis in patients with glucose-6-phosphate dehydrogenase deficiency?",
         "Primaquine",
     ) in cards
+
+
+def test_a_word_the_parser_hung_on_a_parenthesis_after_it_is_kept(tmp_path: Path) -> None:
+    # "people who are long-sighted (hypermetropic), older, female ...": the parser hangs
+    # "long-sighted" on "hypermetropic"; it was left out with the parenthesis
+    text = (
+        "# Acute angle-closure glaucoma\n\nA shallow anterior chamber is more common in "
+        "people who are long-sighted (hypermetropic), older, female or of East Asian "
+        "descent.\n"
+    )
+    answers = [a for n in generate_text(tmp_path, text).deck.notes for a in all_answers(n)]
+    assert not any("who are, older" in a for a in answers), answers
+    assert any(a.startswith("People who are long-sighted, older") for a in answers), answers
+

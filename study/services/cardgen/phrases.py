@@ -182,7 +182,13 @@ class PhraseReader:
         for ancestor in (token, *token.ancestors):
             if ancestor == head:
                 return False
-            if ancestor.i in self.parenthesised and head.i not in self.parenthesised:
+            if (
+                ancestor.i in self.parenthesised
+                and head.i not in self.parenthesised
+                # "who are long-sighted (hypermetropic), older, ...": the parser may hang a
+                # word before the parenthesis on a word inside it; that word is no remark
+                and token.i in self.parenthesised
+            ):
                 return True
             if (
                 ancestor.dep_ == "appos"
