@@ -216,3 +216,18 @@ def test_a_word_the_parser_hung_on_a_parenthesis_after_it_is_kept(tmp_path: Path
     assert not any("who are, older" in a for a in answers), answers
     assert any(a.startswith("People who are long-sighted, older") for a in answers), answers
 
+
+def test_examples_after_a_noun_with_a_with_phrase_are_of_the_whole_phrase(
+    tmp_path: Path,
+) -> None:
+    # "drugs with anticholinergic effects (such as tricyclic antidepressants)": the
+    # antidepressants are drugs, not effects
+    text = (
+        "# Acute angle-closure glaucoma\n\nDrugs with anticholinergic effects (such as "
+        "tricyclic antidepressants) are avoided in people with narrow angles.\n"
+    )
+    cards = [qa(n) for n in generate_text(tmp_path, text).deck.notes]
+    assert not any(q.endswith("give an example of anticholinergic effects.") for q, _ in cards)
+    assert any(
+        q.endswith("give an example of drugs with anticholinergic effects.") for q, _ in cards
+    ), cards

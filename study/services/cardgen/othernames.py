@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from study.services.cardgen.deps import (
     NAMING_VERBS,
+    PEOPLE,
     WHEN_MARKS,
     acronym,
     continues_list,
@@ -61,7 +62,13 @@ class NameReader(PhraseReader):
             # "complications of uraemia (such as pericarditis)": of the complications
             if (
                 owner.dep_ == "pobj"
-                and owner.head.lower_ == "of"
+                and (
+                    owner.head.lower_ == "of"
+                    # "drugs with anticholinergic effects (such as tricyclic
+                    # antidepressants)": examples of the drugs with them, never of the
+                    # effects alone ("patients with X (such as A)": of X)
+                    or (owner.head.lower_ == "with" and owner.head.head.lower_ not in PEOPLE)
+                )
                 and owner.head.head.pos_ == "NOUN"
             ):
                 outer = owner.head.head
