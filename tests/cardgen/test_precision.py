@@ -231,3 +231,29 @@ def test_examples_after_a_noun_with_a_with_phrase_are_of_the_whole_phrase(
     assert any(
         q.endswith("give an example of drugs with anticholinergic effects.") for q, _ in cards
     ), cards
+
+
+def test_a_phrase_headed_by_a_unit_of_time_is_asked_with_when(tmp_path: Path) -> None:
+    # "can occur in the first week of treatment": a time, never "where can ... occur?"
+    text = (
+        "# Nitrofurantoin\n\nAcute pulmonary reactions can occur in the first week of treatment.\n"
+    )
+    cards = [qa(n) for n in generate_text(tmp_path, text).deck.notes]
+    assert not any("where can" in q.lower() for q, _ in cards), cards
+    assert (
+        "Nitrofurantoin: when can acute pulmonary reactions occur?",
+        "In the first week of treatment",
+    ) in cards
+
+
+def test_two_times_with_one_preposition_in_a_clause_are_not_asked_against_each_other(
+    tmp_path: Path,
+) -> None:
+    # "12.5 mg on the first day, then 25 to 50 mg on the second day": "When is clozapine
+    # increased on the second day?" "On the first day" pairs the wrong times
+    text = (
+        "# Clozapine\n\nClozapine is started at a low dose and increased slowly: 12.5 mg "
+        "once or twice on the first day, then 25 to 50 mg on the second day.\n"
+    )
+    cards = [qa(n) for n in generate_text(tmp_path, text).deck.notes]
+    assert not any("on the second day" in q and "first day" in a.lower() for q, a in cards)

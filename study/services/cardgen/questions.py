@@ -170,6 +170,18 @@ def _main_part(clause: Clause) -> Part | None:
     return None
 
 
+# Units of time: a phrase headed by one says when ("in the first week of treatment").
+_TIME_UNITS = frozenset(["second", "minute", "hour", "day", "week", "month", "year", "decade"])
+
+
+def _time_unit_head(clause: Clause, part: Part) -> bool:
+    """Whether the phrase of ``part`` is headed by a unit of time ("the first week of
+    treatment"): a time, never a place ("Where can acute pulmonary reactions occur?")."""
+    doc = clause.verb.doc
+    heads = [doc[i] for i in part.phrase.tokens if doc[i].head.i not in part.phrase.tokens]
+    return any(h.lemma_.lower() in _TIME_UNITS for h in heads)
+
+
 def _possessed(clause: Clause) -> bool:
     """Whether the clause's subject is "its ..." or "their ...", named by a guess."""
     own = own_subject(clause.verb)
@@ -319,10 +331,21 @@ def _ask(sentence: Sentence, clause: Clause, part: Part, context: Context) -> Ca
             # "postrenal causes, in which the outflow of urine is obstructed": in which causes
             kind = answer.split()[-1]
             front = f"{lead}In which {kind} {before} {subject} {after} {others}?"
-        elif (part.word in ("at", "on", "during", "in") and _temporal(answer)) or (
-            part.word == "between" and re.match(r"(?:days?|weeks?|months?|years?) \d", answer)
-        ):
+        elif (
+            part.word in ("at", "on", "during", "in")
+            and (_temporal(answer) or _time_unit_head(clause, part))
+        ) or (part.word == "between" and re.match(r"(?:days?|weeks?|months?|years?) \d", answer)):
             # "given at presentation", "most common in the winter months": when
+            if any(
+                p is not part
+                and p.role == "prep"
+                and p.word == part.word
+                and _time_unit_head(clause, p)
+                for p in clause.parts
+            ):
+                # "12.5 mg on the first day, then 25 to 50 mg on the second day": two
+                # times of one clause, which the parse cannot pair with their amounts
+                return None
             front = f"{lead}When {before} {subject} {after} {others}?"
             answer = f"{part.word} {answer}"
         elif part.word == "at" and answer.split()[-1].lower() in _MEASURES:
