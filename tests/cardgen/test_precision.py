@@ -257,3 +257,10 @@ def test_two_times_with_one_preposition_in_a_clause_are_not_asked_against_each_o
     )
     cards = [qa(n) for n in generate_text(tmp_path, text).deck.notes]
     assert not any("on the second day" in q and "first day" in a.lower() for q, a in cards)
+
+
+def test_an_infinitive_of_what_its_subject_becomes_is_no_purpose(tmp_path: Path) -> None:
+    # "the spots fill with fluid to become blisters": what happens next, not why
+    text = "# Chickenpox\n\nThe spots fill with fluid to become blisters.\n"
+    cards = [qa(n) for n in generate_text(tmp_path, text).deck.notes]
+    assert not any(q.startswith("Chickenpox: why") for q, _ in cards), cards

@@ -104,6 +104,8 @@ def _clause_cards(sentence: Sentence, clause: Clause, context: Context) -> list[
             card = _ask(sentence, clause, part, context)
             found += [card] if card else []
             continue
+        if part.role == "infinitive" and _result_infinitive(clause, part):
+            continue  # "the spots fill with fluid to become blisters": what happens next
         if part.role == "infinitive" and part.phrase.text.lower().startswith("to "):
             # "taken with meals to reduce its gastrointestinal effects": why
             card = _ask(sentence, clause, Part("why", part.phrase, "to"), context)
@@ -168,6 +170,21 @@ def _main_part(clause: Clause) -> Part | None:
         if part.word not in _TIME_PREPOSITIONS and not _numeric(part):
             return part
     return None
+
+
+def _result_infinitive(clause: Clause, part: Part) -> bool:
+    """Whether an infinitive links its subject to a noun it turns into ("fill with fluid
+    to become blisters"): a verb other than "be" with a noun complement and no object
+    states a result, never a purpose ("Why do the spots fill with fluid?")."""
+    doc = clause.verb.doc
+    heads = [doc[i] for i in part.phrase.tokens if doc[i].head.i not in part.phrase.tokens]
+    return any(
+        h.pos_ in ("VERB", "AUX")
+        and h.lemma_ != "be"
+        and any(c.dep_ == "attr" for c in h.children)
+        and not any(c.dep_ == "dobj" for c in h.children)
+        for h in heads
+    )
 
 
 # Units of time: a phrase headed by one says when ("in the first week of treatment").
