@@ -264,3 +264,14 @@ def test_an_infinitive_of_what_its_subject_becomes_is_no_purpose(tmp_path: Path)
     text = "# Chickenpox\n\nThe spots fill with fluid to become blisters.\n"
     cards = [qa(n) for n in generate_text(tmp_path, text).deck.notes]
     assert not any(q.startswith("Chickenpox: why") for q, _ in cards), cards
+
+
+def test_an_answer_that_only_mentions_the_topic_does_not_spare_the_question_naming_it(
+    tmp_path: Path,
+) -> None:
+    # "What is offered to children?" "A chickenpox vaccine": the vaccine is no chickenpox,
+    # and the question alone could be about any vaccine
+    text = "# Chickenpox\n\nA chickenpox vaccine is offered to children in some countries.\n"
+    cards = [qa(n) for n in generate_text(tmp_path, text).deck.notes]
+    assert not any(q.startswith("What is offered to children") for q, _ in cards), cards
+    assert any(q.startswith("Chickenpox: what is offered to children") for q, _ in cards), cards
