@@ -275,3 +275,29 @@ def test_an_answer_that_only_mentions_the_topic_does_not_spare_the_question_nami
     cards = [qa(n) for n in generate_text(tmp_path, text).deck.notes]
     assert not any(q.startswith("What is offered to children") for q, _ in cards), cards
     assert any(q.startswith("Chickenpox: what is offered to children") for q, _ in cards), cards
+
+
+def test_a_reason_about_the_drug_unnamed_gives_no_card_and_is_reported(tmp_path: Path) -> None:
+    # "since the drug goes on breaking down uric acid": the drug is rasburicase, which the
+    # question cannot name ("Tumour lysis syndrome: what does the drug give?")
+    text = (
+        "# Tumour lysis syndrome\n\nA urate sample taken during rasburicase treatment is "
+        "kept on ice, since the drug goes on breaking down uric acid and gives a falsely low "
+        "result.\n"
+    )
+    generation = generate_text(tmp_path, text)
+    cards = [qa(n) for n in generation.deck.notes]
+    assert not any("the drug" in q for q, _ in cards), cards
+    assert any("'the drug' refers to cannot be told" in d.reason for d in generation.drops)
+
+
+def test_the_drug_in_a_reason_on_a_sentence_naming_the_topic_is_the_topic(
+    tmp_path: Path,
+) -> None:
+    # on the drug's own page, "the drug" after its name is the topic: still asked
+    text = (
+        "# Nitrofurantoin\n\nNitrofurantoin is taken with food, because the drug irritates "
+        "the stomach.\n"
+    )
+    cards = [qa(n) for n in generate_text(tmp_path, text).deck.notes]
+    assert any("irritate" in q for q, _ in cards), cards

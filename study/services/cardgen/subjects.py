@@ -15,6 +15,7 @@ from study.services.cardgen.deps import (
     PEOPLE,
     RELATIVES,
     WHEN_MARKS,
+    WHY_MARKS,
     continues_a_participle,
     defining,
     described,
@@ -284,7 +285,31 @@ class SubjectReader(PartReader):
             given = self._dose_of(own)
             if given is not None:
                 return given, False, True
+        if self._unnamed_referent(own, verb, phrase):
+            self.leaning.append(phrase.text)
+            return None, False, True
         return phrase, plural(own), False
+
+    def _unnamed_referent(self, own: Token, verb: Token, phrase: Phrase) -> bool:
+        """Whether a reason's subject is "the" and a noun for a kind of treatment that
+        stands for something the sentence named otherwise ("... taken during rasburicase
+        treatment must be kept on ice, since the drug goes on breaking down uric acid": the
+        drug is rasburicase, which the question cannot name; "What does the drug give?").
+        Not when the sentence says the noun itself before, or names the page's topic (on
+        a drug's page, "the drug" is the topic)."""
+        if len(phrase.text.split()) != 2 or not phrase.text.lower().startswith("the "):
+            return False
+        if own.lemma_.lower() not in _TREATMENT_NOUNS:
+            return False
+        clause = verb
+        while clause.dep_ == "conj" and clause.head != clause:
+            clause = clause.head
+        if clause.dep_ != "advcl" or mark_of(clause) not in WHY_MARKS:
+            return False
+        before = self.span.doc[self.span.start : own.i - 1]
+        if own.lemma_.lower() in {t.lemma_.lower() for t in before}:
+            return False
+        return not (self.topic and self.topic.lower() in before.text.lower())
 
     def _dose_of(self, dose: Token) -> Phrase | None:
         """ "30 mL of 10% calcium gluconate is given ..., and the dose is repeated": the
@@ -382,6 +407,13 @@ class SubjectReader(PartReader):
             return self.phrase(subject), plural(subject), True
         self.leaning.append(relative.text)
         return None, False, True
+
+
+# Nouns for a kind of treatment, which a text uses to refer back to one it named ("the
+# drug" for rasburicase).
+_TREATMENT_NOUNS = frozenset(
+    ["drug", "medicine", "medication", "agent", "treatment", "therapy", "vaccine"]
+)
 
 
 def _in_elliptical_remark(noun: Token) -> bool:
