@@ -301,3 +301,31 @@ def test_the_drug_in_a_reason_on_a_sentence_naming_the_topic_is_the_topic(
     )
     cards = [qa(n) for n in generate_text(tmp_path, text).deck.notes]
     assert any("irritate" in q for q, _ in cards), cards
+
+
+def test_a_property_in_a_long_sentence_is_not_deleted_alone(tmp_path: Path) -> None:
+    # "The patient, who is usually [unwell] with ...": in a sentence of several facts, a
+    # one-word property is no key term (its other cards ask the terms)
+    text = (
+        "# Acute angle-closure glaucoma\n\nThe patient, who is usually unwell with a severe "
+        "headache and nausea or vomiting, describes a painful red eye with blurred vision and "
+        "haloes around lights, and examination shows a hazy cornea from corneal oedema, a "
+        "fixed, mid-dilated pupil and an eye that feels hard.\n"
+    )
+    generation = generate_text(tmp_path, text)
+    answers = [a for n in generation.deck.notes for a in all_answers(n)]
+    assert "unwell" not in answers, answers
+    assert any("predicate of common words" in d.reason for d in generation.drops)
+
+
+def test_a_negation_in_a_long_sentence_is_still_deleted(tmp_path: Path) -> None:
+    # the negation is the fact: "a patient [should not be discharged] if ..."
+    text = (
+        "# Community-acquired pneumonia\n\nA patient should not be discharged if in the past "
+        "24 hours they have had 2 or more of: a temperature above 37.5°C, a respiratory rate "
+        "of 24 or more, a heart rate over 100, a systolic blood pressure of 90 mmHg or less, "
+        "an oxygen saturation below 90% on room air, abnormal mental status, or an inability "
+        "to eat without help.\n"
+    )
+    answers = [a for n in generate_text(tmp_path, text).deck.notes for a in all_answers(n)]
+    assert "should not be discharged" in answers, answers

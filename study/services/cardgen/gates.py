@@ -38,6 +38,9 @@ MAX_QUESTION_WORDS = 40
 MAX_CLOZE_WORDS = 70
 MAX_ANSWER_WORDS = 16
 MAX_DELETION_WORDS = 8
+# A sentence longer than this holds several facts: a property in common words deleted
+# from it is not one of them.
+LONG_PREDICATE_SENTENCE = 40
 # A list is recalled item by item: each item may be longer than one deletion ("drugs,
 # such as ACE inhibitors and spironolactone"), and the whole list longer than one answer.
 MAX_LIST_ITEM_WORDS = 14
@@ -170,6 +173,8 @@ def card_drop(candidate: Candidate, source_text: str) -> str | None:
         if _contained(candidate.back, candidate.front):
             return "answer appears in the question"
     else:
+        if _common_predicate(candidate):
+            return "a predicate of common words deleted from a long sentence: no key term"
         for number in cloze.cloze_numbers(candidate.text):
             hidden = cloze.deleted_answers(candidate.text, number)
             most = MAX_LIST_ITEM_WORDS if listed else MAX_DELETION_WORDS
@@ -179,6 +184,24 @@ def card_drop(candidate: Candidate, source_text: str) -> str | None:
             if any(_contained(h, shown) for h in hidden):
                 return "answer appears in the question"
     return wellformed.problem(candidate)
+
+
+def _common_predicate(candidate: Candidate) -> bool:
+    """Whether a predicate cloze deletes only a property of one or two words ("who is
+    usually [unwell] with a severe headache", "haematuria ... [is common]") from a sentence
+    long enough to hold several facts: it asks no key term, and the sentence's terms are
+    asked by its other cards. A negation stays ("[does not exclude] it", "[should not be
+    discharged]": the negation is the fact), and so does a short sentence's predicate,
+    which is its fact."""
+    if candidate.pattern != "predicate":
+        return False
+    if len(words(candidate.sentence.text)) <= LONG_PREDICATE_SENTENCE:
+        return False
+    return all(
+        not re.search(r"\b(?:not|never|no|cannot)\b|n't\b", answer, re.IGNORECASE)
+        and len(words(answer)) <= 2
+        for answer in candidate.answers
+    )
 
 
 # "anyone" alone chats ("anyone can get it"); "anyone with fever" names a group
