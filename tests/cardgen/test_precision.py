@@ -329,3 +329,15 @@ def test_a_negation_in_a_long_sentence_is_still_deleted(tmp_path: Path) -> None:
     )
     answers = [a for n in generate_text(tmp_path, text).deck.notes for a in all_answers(n)]
     assert "should not be discharged" in answers, answers
+
+
+def test_the_measure_of_a_threshold_is_not_deleted_instead_of_its_number(
+    tmp_path: Path,
+) -> None:
+    # "if the [eGFR] is below 45 mL/min/1.73 m2": the unit gives the measure away; the
+    # threshold is the fact
+    text = "# Trimethoprim\n\nAvoid trimethoprim if the eGFR is below 15 mL/min/1.73 m2.\n"
+    generation = generate_text(tmp_path, text)
+    answers = [a for n in generation.deck.notes for a in all_answers(n)]
+    assert "eGFR" not in answers, answers
+    assert any("below 15 mL/min/1.73 m2" in a for a in answers), answers

@@ -175,6 +175,10 @@ def card_drop(candidate: Candidate, source_text: str) -> str | None:
     else:
         if _common_predicate(candidate):
             return "a predicate of common words deleted from a long sentence: no key term"
+        if _measure_of_a_threshold(candidate):
+            # "Avoid X if the [eGFR] is below 45 mL/min/1.73 m2": the unit gives the
+            # measure away, and the threshold (asked by the number cloze) is the fact
+            return "the measure of a threshold deleted: the number beside it is the fact"
         for number in cloze.cloze_numbers(candidate.text):
             hidden = cloze.deleted_answers(candidate.text, number)
             most = MAX_LIST_ITEM_WORDS if listed else MAX_DELETION_WORDS
@@ -202,6 +206,29 @@ def _common_predicate(candidate: Candidate) -> bool:
         and len(words(answer)) <= 2
         for answer in candidate.answers
     )
+
+
+def _measure_of_a_threshold(candidate: Candidate) -> bool:
+    """Whether a rare-term cloze deletes only the subject of a clause that compares it
+    with a number ("the [eGFR] is below 45 mL/min/1.73 m2")."""
+    span = candidate.sentence.span
+    if candidate.pattern != "rare-term" or span is None or len(candidate.answers) != 1:
+        return False
+    [answer] = candidate.answers
+    for token in span:
+        if token.text != answer.split()[-1] or token.dep_ not in ("nsubj", "nsubjpass"):
+            continue
+        verb = token.head
+        compared = [
+            t
+            for c in verb.children
+            if c.dep_ in ("prep", "acomp", "attr") and c.i > verb.i
+            for t in c.subtree
+            if t.like_num
+        ]
+        if verb.lemma_ == "be" and compared:
+            return True
+    return False
 
 
 # "anyone" alone chats ("anyone can get it"); "anyone with fever" names a group
