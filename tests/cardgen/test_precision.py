@@ -341,3 +341,15 @@ def test_the_measure_of_a_threshold_is_not_deleted_instead_of_its_number(
     answers = [a for n in generation.deck.notes for a in all_answers(n)]
     assert "eGFR" not in answers, answers
     assert any("below 15 mL/min/1.73 m2" in a for a in answers), answers
+
+
+def test_a_direction_after_the_object_stays_in_the_question(tmp_path: Path) -> None:
+    # "pull the iris away from the angle": the direction is the point
+    text = (
+        "# Acute angle-closure glaucoma\n\nThe patient is given acetazolamide, while "
+        "pilocarpine drops, which constrict the pupil and pull the iris away from the angle, "
+        "are added.\n"
+    )
+    cards = [qa(n) for n in generate_text(tmp_path, text).deck.notes]
+    assert ("What do pilocarpine drops pull?", "The iris") not in cards, cards
+    assert ("What do pilocarpine drops pull away from the angle?", "The iris") in cards

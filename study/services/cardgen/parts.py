@@ -156,6 +156,14 @@ class PartReader(NameReader):
                 # "used instead of CURB-65"
                 phrase = self.phrase(objects[0])
                 return Part("prep", phrase, f"{child.lower_} {after.lower_}")
+        if dep == "advmod" and child.lower_ in _DIRECTIONS and child.i > child.head.i:
+            # "pull the iris away from the angle": the direction is the point ("What do
+            # pilocarpine drops pull?" "The iris" lost it)
+            toward = [c for c in child.children if c.dep_ == "prep" and c.i == child.i + 1]
+            objects = [c for p in toward for c in p.children if c.dep_ == "pobj"]
+            if objects:
+                word = f"{child.lower_} {toward[0].lower_}"
+                return Part("prep", self.phrase(objects[0]), word)
         if dep == "prep" and child.i > 0 and child.doc[child.i - 1].lower_ in ("instead", "rather"):
             objects = [c for c in child.children if c.dep_ == "pobj"]
             if not objects:
@@ -439,6 +447,8 @@ _FREQUENCIES = frozenset(
     ]
 )
 TIME_WORDS = frozenset(["until", "after", "before", "since"])
+# Adverbs of direction whose "from"/"into" phrase says where a thing is moved.
+_DIRECTIONS = frozenset(["away", "back", "out", "down", "up"])
 # Prepositions whose "-ing" object says how or despite what, never a thing to ask.
 _MANNER = frozenset(["without", "despite", "besides"])
 # Verbs whose object can be an "-ing" clause ("stop taking X"): their gerund is a verb.
