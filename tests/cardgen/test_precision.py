@@ -353,3 +353,15 @@ def test_a_direction_after_the_object_stays_in_the_question(tmp_path: Path) -> N
     cards = [qa(n) for n in generate_text(tmp_path, text).deck.notes]
     assert ("What do pilocarpine drops pull?", "The iris") not in cards, cards
     assert ("What do pilocarpine drops pull away from the angle?", "The iris") in cards
+
+
+def test_a_bare_plural_answer_is_not_cut_from_its_with_phrase(tmp_path: Path) -> None:
+    # "occurs mainly in eyes with a shallow anterior chamber": "Where does it occur with a
+    # shallow anterior chamber?" "Eyes" leaves the fact in the question
+    text = (
+        "# Acute angle-closure glaucoma\n\nAcute angle-closure glaucoma occurs mainly in eyes "
+        "with a shallow anterior chamber.\n"
+    )
+    generation = generate_text(tmp_path, text)
+    cards = [qa(n) for n in generation.deck.notes]
+    assert not any(a == "Eyes" for _, a in cards), cards

@@ -275,6 +275,10 @@ def _torn_answer(answer: str, question: str, sentence: Sentence) -> str | None:
         # "referral to the team": a noun of an action takes its preposition, whatever the
         # parse hung it on
         or last.lower_.endswith(("al", "ion", "ment", "ance", "ence", "ure"))
+        # "occurs mainly in eyes with a shallow anterior chamber": a bare plural's "with"
+        # says which ones, whatever the parse hung it on ("Where ... occur with a shallow
+        # anterior chamber?" "Eyes")
+        or (after.lower_ == "with" and len(inside) == 1 and last.tag_ in ("NNS", "NNPS"))
     )
     if (
         after is not None
