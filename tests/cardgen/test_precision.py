@@ -365,3 +365,22 @@ def test_a_bare_plural_answer_is_not_cut_from_its_with_phrase(tmp_path: Path) ->
     generation = generate_text(tmp_path, text)
     cards = [qa(n) for n in generation.deck.notes]
     assert not any(a == "Eyes" for _, a in cards), cards
+
+
+def test_a_number_is_not_shown_on_a_verb_whose_clause_the_parser_hung_on_a_noun(
+    tmp_path: Path,
+) -> None:
+    # "so that aqueous humour cannot leave the eye and the intraocular pressure rises,
+    # often to more than 40 mmHg": the parser coordinates "rises" with "eye"; an excerpt
+    # without that clause reads "cannot leave the eye often to [more than 40 mmHg]"
+    text = (
+        "# Acute angle-closure glaucoma\n\nAcute angle-closure glaucoma is an ophthalmic "
+        "emergency in which the peripheral iris is pushed forwards against the trabecular "
+        "meshwork, closing the drainage angle between the iris and the cornea, so that aqueous "
+        "humour cannot leave the eye and the intraocular pressure rises, often to more than "
+        "40 mmHg (the normal range is about 10 to 21 mmHg), which can damage the optic nerve "
+        "and cause permanent loss of vision within hours.\n"
+    )
+    notes = generate_text(tmp_path, text).deck.notes
+    assert not any("leave the eye often to" in n.text for n in notes if n.type == "cloze")
+    assert any("more than 40 mmHg" in all_answers(n) for n in notes)

@@ -133,6 +133,17 @@ def _noun_with_a_subject(span: Span, kept: set[int]) -> bool:
         doc[i].pos_ in ("NOUN", "PROPN", "NUM")
         and any(c.dep_ in ("nsubj", "nsubjpass") for c in doc[i].children)
         for i in kept
+    ) or any(
+        # "cannot leave the eye and the intraocular pressure rises, often to [more than
+        # 40 mmHg]": the parser coordinated the verb "rises" with the noun "eye"; the
+        # excerpt leaves that clause out and hangs its number on the other verb
+        doc[i].pos_ in ("VERB", "AUX")
+        and doc[i].dep_ == "conj"
+        and doc[i].head.i in kept
+        and doc[i].head.pos_ in ("NOUN", "PROPN")
+        and doc[i].i not in kept
+        and min(kept) < doc[i].i < max(kept)
+        for i in range(span.start, span.end)
     )
 
 
