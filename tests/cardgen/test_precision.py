@@ -384,3 +384,18 @@ def test_a_number_is_not_shown_on_a_verb_whose_clause_the_parser_hung_on_a_noun(
     notes = generate_text(tmp_path, text).deck.notes
     assert not any("leave the eye often to" in n.text for n in notes if n.type == "cloze")
     assert any("more than 40 mmHg" in all_answers(n) for n in notes)
+
+
+def test_a_phrase_after_a_relative_clause_is_not_shown_as_that_clauses(tmp_path: Path) -> None:
+    # "allopurinol, which blocks xanthine oxidase and so reduces the formation of uric acid,
+    # from 24 to 48 hours before chemotherapy": the time is when allopurinol is given,
+    # though the parser hangs it on "reduces"
+    text = (
+        "# Tumour lysis syndrome\n\nPatients at intermediate risk are given allopurinol, "
+        "which blocks xanthine oxidase and so reduces the formation of uric acid, from 24 to "
+        "48 hours before chemotherapy, whereas those at high risk are given rasburicase, a "
+        "recombinant urate oxidase that converts existing uric acid to allantoin.\n"
+    )
+    notes = generate_text(tmp_path, text).deck.notes
+    clozes = [n.text for n in notes if n.type == "cloze"]
+    assert not any(c.startswith("Tumour lysis syndrome: allopurinol so reduces") for c in clozes)
