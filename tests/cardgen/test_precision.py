@@ -399,3 +399,25 @@ def test_a_phrase_after_a_relative_clause_is_not_shown_as_that_clauses(tmp_path:
     notes = generate_text(tmp_path, text).deck.notes
     clozes = [n.text for n in notes if n.type == "cloze"]
     assert not any(c.startswith("Tumour lysis syndrome: allopurinol so reduces") for c in clozes)
+
+
+def test_those_with_a_modifier_is_the_group_the_plural_subject_before_it_names(
+    tmp_path: Path,
+) -> None:
+    # "Patients at intermediate risk are given allopurinol, whereas those at high risk are
+    # given rasburicase": those at high risk are patients at high risk
+    text = (
+        "# Tumour lysis syndrome\n\nPatients at intermediate risk are given allopurinol, "
+        "whereas those at high risk are given rasburicase.\n"
+    )
+    cards = [qa(n) for n in generate_text(tmp_path, text).deck.notes]
+    assert (
+        "Tumour lysis syndrome: what are patients at high risk given?",
+        "Rasburicase",
+    ) in cards, cards
+
+
+def test_those_alone_still_leans_on_text_around_it(tmp_path: Path) -> None:
+    text = "# Gout\n\nThose are given colchicine.\n"
+    cards = [qa(n) for n in generate_text(tmp_path, text).deck.notes]
+    assert not any(q.startswith("What are those") for q, _ in cards), cards

@@ -151,6 +151,10 @@ class SubjectReader(PartReader):
             if not modal and not any(c.dep_ == "advcl" for c in verb.children):
                 return None, True, False
             return Phrase("you", own.idx - self.offset, own.idx + 3 - self.offset), True, False
+        if lowered == "those":
+            group = self._those(own)
+            if group is not None:
+                return group, True, True
         if lowered in PRONOUNS:
             if lowered == "it" and verb != self.span.root:
                 # "X, ..., in whom it is less reliable": "it" is the subject before it
@@ -310,6 +314,28 @@ class SubjectReader(PartReader):
         if own.lemma_.lower() in {t.lemma_.lower() for t in before}:
             return False
         return not (self.topic and self.topic.lower() in before.text.lower())
+
+    def _those(self, those: Token) -> Phrase | None:
+        """ "Patients at intermediate risk are given allopurinol, whereas those at high
+        risk are given rasburicase": "those" with a modifier of its own is a group of
+        what the plural subject before it names ("patients at high risk"); None when it has
+        no modifier or no such subject comes before it."""
+        if not any(c.dep_ in ("prep", "relcl", "acl") and c.i > those.i for c in those.children):
+            return None
+        before = [
+            t
+            for t in self.span
+            if t.dep_ in ("nsubj", "nsubjpass")
+            and t.i < those.i
+            and t.tag_ in ("NNS", "NNPS")
+            and t.lower_ not in PRONOUNS
+        ]
+        if not before:
+            return None
+        rest = self.phrase(those).text.split(" ", 1)
+        if len(rest) < 2:
+            return None
+        return Phrase(f"{before[-1].lower_} {rest[1]}")
 
     def _dose_of(self, dose: Token) -> Phrase | None:
         """ "30 mL of 10% calcium gluconate is given ..., and the dose is repeated": the
