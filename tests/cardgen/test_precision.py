@@ -257,6 +257,7 @@ def test_two_times_with_one_preposition_in_a_clause_are_not_asked_against_each_o
     )
     cards = [qa(n) for n in generate_text(tmp_path, text).deck.notes]
     assert not any("on the second day" in q and "first day" in a.lower() for q, a in cards)
+    assert not any("on the first day on the second day" in q for q, _ in cards), cards
 
 
 def test_an_infinitive_of_what_its_subject_becomes_is_no_purpose(tmp_path: Path) -> None:

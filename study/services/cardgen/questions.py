@@ -199,6 +199,16 @@ def _time_unit_head(clause: Clause, part: Part) -> bool:
     return any(h.lemma_.lower() in _TIME_UNITS for h in heads)
 
 
+def _paired_times(clause: Clause) -> bool:
+    """Whether two phrases of the clause on one preposition are headed by units of time
+    ("12.5 mg once or twice on the first day, then 25 to 50 mg on the second day"): the
+    parse cannot pair the times with their amounts, so no question of the clause is worded
+    ("How often is clozapine increased on the first day on the second day?"); the number
+    cloze asks them."""
+    timed = [p.word for p in clause.parts if p.role == "prep" and _time_unit_head(clause, p)]
+    return len(timed) != len(set(timed))
+
+
 def _possessed(clause: Clause) -> bool:
     """Whether the clause's subject is "its ..." or "their ...", named by a guess."""
     own = own_subject(clause.verb)
@@ -241,7 +251,7 @@ def _ask(sentence: Sentence, clause: Clause, part: Part, context: Context) -> Ca
     others = others_of(clause, part)
     lead = lead_of(clause)
     answer = part.phrase.text
-    if not answer:
+    if not answer or _paired_times(clause):
         return None
     role = part.role
     if role in ("prep", "dobj"):
@@ -353,16 +363,6 @@ def _ask(sentence: Sentence, clause: Clause, part: Part, context: Context) -> Ca
             and (_temporal(answer) or _time_unit_head(clause, part))
         ) or (part.word == "between" and re.match(r"(?:days?|weeks?|months?|years?) \d", answer)):
             # "given at presentation", "most common in the winter months": when
-            if any(
-                p is not part
-                and p.role == "prep"
-                and p.word == part.word
-                and _time_unit_head(clause, p)
-                for p in clause.parts
-            ):
-                # "12.5 mg on the first day, then 25 to 50 mg on the second day": two
-                # times of one clause, which the parse cannot pair with their amounts
-                return None
             front = f"{lead}When {before} {subject} {after} {others}?"
             answer = f"{part.word} {answer}"
         elif part.word == "at" and answer.split()[-1].lower() in _MEASURES:
