@@ -422,3 +422,18 @@ def test_those_alone_still_leans_on_text_around_it(tmp_path: Path) -> None:
     text = "# Gout\n\nThose are given colchicine.\n"
     cards = [qa(n) for n in generate_text(tmp_path, text).deck.notes]
     assert not any(q.startswith("What are those") for q, _ in cards), cards
+
+
+def test_a_predicate_a_reason_question_already_answers_is_not_deleted_again(
+    tmp_path: Path,
+) -> None:
+    # "Why is it not used ...?" "Because it does not reach therapeutic levels ..." beside
+    # "because it [does not reach] therapeutic levels": one fact on two cards
+    text = (
+        "# Nitrofurantoin\n\nNitrofurantoin is not used for pyelonephritis or any infection "
+        "with systemic features, because it does not reach therapeutic levels in the blood.\n"
+    )
+    generation = generate_text(tmp_path, text)
+    answers = [a for n in generation.deck.notes for a in all_answers(n)]
+    assert "does not reach" not in answers, answers
+    assert any(a.startswith("Because it does not reach") for a in answers), answers

@@ -333,6 +333,12 @@ def asked_by_a_question(candidates: Sequence[Candidate]) -> set[int]:
         if _whole_long_sentence(candidate):
             if all(any(d in answer for answer in answers) for d in deleted):
                 repeated.add(index)
+        elif candidate.pattern == "predicate" and all(
+            any(_within(d, answer) for answer in answers) for d in deleted
+        ):
+            # "because it [does not reach] therapeutic levels" beside "Why ...?" "Because it
+            # does not reach therapeutic levels ...": a predicate an answer already says
+            repeated.add(index)
         elif candidate.pattern == "number" and all(
             any(_only_the_deletions(answer, deleted) for answer in answers if _within(d, answer))
             for d in deleted
