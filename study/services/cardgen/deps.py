@@ -118,7 +118,7 @@ def names_a_term(relcl: Token) -> bool:
     )
 
 
-def purpose(verb: Token) -> bool:
+def so_that_result(verb: Token) -> bool:
     """Whether the clause ``verb`` heads is an active "so that" clause ("makes a small hole
     in the iris so that aqueous humour can bypass the pupil"): a result true only through
     the clause it hangs on, never a fact alone ("What can aqueous humour bypass?"). A

@@ -30,8 +30,8 @@ from study.services.cardgen.deps import (
     defining,
     mark_of,
     own_subject,
-    purpose,
     second_instruction,
+    so_that_result,
     up_to,
 )
 from study.services.cardgen.parts import Part
@@ -142,7 +142,7 @@ class _Reader(SubjectReader):
             # "Because the only cure is delivery, ...", "..., since X is treated with Y": a
             # reason states a fact of its own
             return mark in CONTRAST_MARKS or (
-                (mark in ("because", "since") or (mark == "so" and not purpose(token)))
+                (mark in ("because", "since") or (mark == "so" and not so_that_result(token)))
                 or (not mark and own_subject(token) is not None and token.i > token.head.i)
             )
         return False
