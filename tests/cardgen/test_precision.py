@@ -437,3 +437,17 @@ def test_a_predicate_a_reason_question_already_answers_is_not_deleted_again(
     answers = [a for n in generation.deck.notes for a in all_answers(n)]
     assert "does not reach" not in answers, answers
     assert any(a.startswith("Because it does not reach") for a in answers), answers
+
+
+def test_a_relative_clause_whose_noun_is_its_missing_object_is_no_fact_of_its_own(
+    tmp_path: Path,
+) -> None:
+    # "the most important thing you can do to stop it happening again": the thing is what
+    # you can do; "Why can you do?" "To stop it happening again" asks nothing
+    text = (
+        "# Pneumothorax\n\nStopping smoking is the most important thing you can do to stop "
+        "it happening again.\n"
+    )
+    cards = [qa(n) for n in generate_text(tmp_path, text).deck.notes]
+    assert not any("why can you do" in q.lower() for q, _ in cards), cards
+    assert any(a == "Stopping smoking" for _, a in cards), cards

@@ -154,6 +154,20 @@ _TIME_NOUNS = frozenset(
 )
 
 
+def object_gap(relcl: Token) -> bool:
+    """Whether a restrictive relative clause has a subject of its own that is no relative
+    ("the most important thing you can do to stop it happening again"): its noun is the
+    verb's missing object, so the clause states no fact of its own ("Why can you do?")."""
+    subject = next((c for c in relcl.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    return (
+        subject is not None
+        and subject.lower_ not in RELATIVES
+        and not any(c.dep_ in ("dobj", "attr", "ccomp", "xcomp") for c in relcl.children)
+        and not any(c.dep_ == "prep" and c.lower_ in RELATIVES for c in relcl.children)
+        and not any(t.lower_ in RELATIVES for t in relcl.subtree if t.i < subject.i)
+    )
+
+
 def up_to(token: Token, top: Token) -> list[Token]:
     """``token`` and its ancestors below ``top``."""
     chain = [token]

@@ -29,6 +29,7 @@ from study.services.cardgen.deps import (
     WHEN_MARKS,
     defining,
     mark_of,
+    object_gap,
     own_subject,
     second_instruction,
     so_that_result,
@@ -136,7 +137,7 @@ class _Reader(SubjectReader):
         if token.dep_ == "acl" and mark_of(token) == "that":
             return own_subject(token) is not None  # "evidence that X can be misleading"
         if token.dep_ == "relcl":
-            return self._own_clause(token) or defining(token)
+            return self._own_clause(token) or (defining(token) and not object_gap(token))
         if token.dep_ == "advcl":
             mark = mark_of(token)
             # "Because the only cure is delivery, ...", "..., since X is treated with Y": a
