@@ -451,3 +451,14 @@ def test_a_relative_clause_whose_noun_is_its_missing_object_is_no_fact_of_its_ow
     cards = [qa(n) for n in generate_text(tmp_path, text).deck.notes]
     assert not any("why can you do" in q.lower() for q, _ in cards), cards
     assert any(a == "Stopping smoking" for _, a in cards), cards
+
+
+def test_an_alternative_alone_is_a_vague_answer(tmp_path: Path) -> None:
+    # "What is prednisolone if dexamethasone is not available?" "An alternative": an
+    # alternative to what, the answer does not say
+    text = (
+        "# Croup\n\nPrednisolone 1 to 2 mg/kg is an alternative if dexamethasone is not "
+        "available.\n"
+    )
+    cards = [qa(n) for n in generate_text(tmp_path, text).deck.notes]
+    assert not any(a == "An alternative" for _, a in cards), cards
