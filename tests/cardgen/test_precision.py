@@ -462,3 +462,15 @@ def test_an_alternative_alone_is_a_vague_answer(tmp_path: Path) -> None:
     )
     cards = [qa(n) for n in generate_text(tmp_path, text).deck.notes]
     assert not any(a == "An alternative" for _, a in cards), cards
+
+
+def test_an_apposition_holding_the_rest_of_a_list_is_no_other_name(tmp_path: Path) -> None:
+    # "with a urine albumin:creatinine ratio, a urine dipstick for haematuria, HbA1c, renal
+    # function and fundoscopy": the next items of the list, not what the ratio is
+    text = (
+        "# Hypertension\n\nTarget organ damage is looked for with a urine albumin:creatinine "
+        "ratio, a urine dipstick for haematuria, HbA1c, renal function, fundoscopy and a "
+        "12-lead ECG.\n"
+    )
+    cards = [qa(n) for n in generate_text(tmp_path, text).deck.notes]
+    assert not any(q.startswith("What is creatinine ratio") for q, _ in cards), cards

@@ -138,6 +138,7 @@ class NameReader(PhraseReader):
                     # "patients with a prosthetic valve, a previous episode of endocarditis
                     # or a history of injecting drug use": the next items of a list
                     and not continues_list(token)
+                    and not _list_inside(token)
                 ):
                     names.append(OtherName("apposition", thing, name))
             if token.lemma_ in NAMING_VERBS and token.tag_ in ("VBN", "VBD"):
@@ -192,3 +193,13 @@ def _starts_with(name: str, letter: str) -> bool:
     """Whether ``name`` (without its article) starts with the acronym's first letter."""
     words = [w for w in name.lower().split() if w not in ("the", "a", "an")]
     return bool(words) and words[0].startswith(letter.lower())
+
+
+def _list_inside(appos: Token) -> bool:
+    """Whether an apposition holds the rest of a list the parser hung inside it ("with a
+    urine albumin:creatinine ratio, a urine dipstick for haematuria, HbA1c, renal function,
+    fundoscopy and a 12-lead ECG": 'a urine dipstick ...' is the next item, and the items
+    after it hang on 'haematuria'): two or more conjuncts after commas, no other name
+    ("What is creatinine ratio?")."""
+    conjuncts = [t for t in appos.subtree if t.dep_ == "conj" and t.pos_ in ("NOUN", "PROPN")]
+    return len(conjuncts) >= 2 and any(t.text == "," for t in appos.subtree)
