@@ -474,3 +474,17 @@ def test_an_apposition_holding_the_rest_of_a_list_is_no_other_name(tmp_path: Pat
     )
     cards = [qa(n) for n in generate_text(tmp_path, text).deck.notes]
     assert not any(q.startswith("What is creatinine ratio") for q, _ in cards), cards
+
+
+def test_the_term_an_apposition_names_ends_where_the_apposition_begins(
+    tmp_path: Path,
+) -> None:
+    # "a thunderclap headache, a sudden severe headache ..., often with vomiting": the
+    # vomiting is no part of what a thunderclap headache is
+    text = (
+        "# Subarachnoid haemorrhage\n\nIts typical presentation is a thunderclap headache, a "
+        "sudden severe headache that reaches its maximum intensity within 1 to 5 minutes, "
+        "often with vomiting, neck stiffness or photophobia.\n"
+    )
+    questions = [qa(n)[0] for n in generate_text(tmp_path, text).deck.notes]
+    assert not any(q.startswith("What is thunderclap headache, often") for q in questions)

@@ -109,7 +109,12 @@ class NameReader(PhraseReader):
     def names(self, names: list[OtherName], examples: list[tuple[Phrase, Phrase]]) -> None:
         for token in self.span:
             if token.dep_ == "appos" and token.head.pos_ in ("NOUN", "PROPN"):
-                thing = self.phrase(token.head, skip=frozenset(t.i for t in token.subtree))
+                # the noun's phrase up to its apposition: what follows it ("a thunderclap
+                # headache, a sudden severe headache ..., often with vomiting") is not the
+                # thing named
+                after = {t.i for c in token.head.children if c.i > token.i for t in c.subtree}
+                left_out = frozenset({t.i for t in token.subtree} | after)
+                thing = self.phrase(token.head, skip=left_out)
                 name = self.phrase(token, skip=frozenset())
                 name = Phrase(name.text.strip("() "), name.start, name.end, tokens=name.tokens)
                 if acronym(token.text) and token.i in self.parenthesised:
