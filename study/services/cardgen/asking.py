@@ -76,7 +76,11 @@ def kept_parts(clause: Clause, asked: Part) -> tuple[list[str], list[str]]:
             if words_in <= 2 * MAX_CONTEXT_WORDS:
                 conditions.append(part.phrase.text)
             continue
-        if words_in > MAX_CONTEXT_WORDS or (part.phrase.items and part.role != "dobj"):
+        # a list is the answer's business, except beside a reason or a condition, whose
+        # question it scopes ("Why is nitrofurantoin not used for pyelonephritis or any
+        # infection with systemic features?": not used at all, without it)
+        listed = part.phrase.items and part.role != "dobj" and asked.role not in ("why", "when")
+        if words_in > MAX_CONTEXT_WORDS or listed:
             continue
         if part.role in ("prep", "agent"):
             kept.append(f"{part.word} {part.phrase.text}")

@@ -164,8 +164,10 @@ def basic(
         topic
         and not context.names_topic(front)
         and (name_topic or not has_term)
-        # unless the answer is the topic's own head ("gout" for the topic gout)
-        and (words(topic)[-1:] or [""])[0] not in words(back)
+        # unless the answer is headed by the topic's own head ("gout", "acute gout" for
+        # the topic gout); "Chickenpox vaccine" is a vaccine, and "What is offered to
+        # children?" needs the topic
+        and (words(topic)[-1:] or [""])[0].lower() != (words(back)[-1:] or [""])[0].lower()
     ):
         front = f"{capitalise(topic)}: {lower_first(front)}"
     return Candidate(

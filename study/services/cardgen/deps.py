@@ -105,6 +105,69 @@ def defining(relcl: Token) -> bool:
     return relcl.head.dep_ == "attr" and relcl.head.head.lemma_ == "be"
 
 
+def names_a_term(relcl: Token) -> bool:
+    """Whether a relative clause after a comma follows a complement that names a term with
+    no determiner ("The definitive treatment is laser peripheral iridotomy, which makes a
+    small hole"): the relative stands for that term, not for the copula's subject."""
+    first = relcl.left_edge
+    return (
+        first.i > 0
+        and first.doc[first.i - 1].text == ","
+        and relcl.head.pos_ in ("NOUN", "PROPN")
+        and not any(c.dep_ in ("det", "poss") for c in relcl.head.children)
+    )
+
+
+def so_that_result(verb: Token) -> bool:
+    """Whether the clause ``verb`` heads is an active "so that" clause ("makes a small hole
+    in the iris so that aqueous humour can bypass the pupil"): a result true only through
+    the clause it hangs on, never a fact alone ("What can aqueous humour bypass?"). A
+    passive one says what can be done ("so that corticosteroids can be given to mature the
+    fetal lungs"), which holds alone."""
+    marks = [c for c in verb.children if c.dep_ == "mark" and c.i < verb.i]
+    if any(c.dep_ in ("auxpass", "nsubjpass") for c in verb.children):
+        return False
+    return any(
+        m.lower_ == "so" and m.i + 1 < len(verb.doc) and verb.doc[m.i + 1].lower_ == "that"
+        for m in marks
+    )
+
+
+def condition_relative(relcl: Token) -> bool:
+    """Whether a relative clause is a condition the parser hung on the noun before it
+    ("used to treat a multidrug-resistant organism, when the benefit outweighs the risk"):
+    it opens with "when" or "if" and its noun names no time ("in the hours when ..."). It
+    qualifies the verb of its sentence; read alone it asks "What does the benefit outweigh?"."""
+    first = relcl.left_edge
+    return (
+        first.lower_ in ("when", "whenever", "if")
+        and first.dep_ in ("advmod", "mark")
+        and first.head == relcl
+        and relcl.head.pos_ in ("NOUN", "PROPN")
+        and relcl.head.lemma_ not in _TIME_NOUNS
+    )
+
+
+# Nouns a "when" clause can describe as a relative: "the week when ...".
+_TIME_NOUNS = frozenset(
+    ["time", "day", "week", "month", "year", "hour", "period", "moment", "age", "stage", "phase"]
+)
+
+
+def object_gap(relcl: Token) -> bool:
+    """Whether a restrictive relative clause has a subject of its own that is no relative
+    ("the most important thing you can do to stop it happening again"): its noun is the
+    verb's missing object, so the clause states no fact of its own ("Why can you do?")."""
+    subject = next((c for c in relcl.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    return (
+        subject is not None
+        and subject.lower_ not in RELATIVES
+        and not any(c.dep_ in ("dobj", "attr", "ccomp", "xcomp") for c in relcl.children)
+        and not any(c.dep_ == "prep" and c.lower_ in RELATIVES for c in relcl.children)
+        and not any(t.lower_ in RELATIVES for t in relcl.subtree if t.i < subject.i)
+    )
+
+
 def up_to(token: Token, top: Token) -> list[Token]:
     """``token`` and its ancestors below ``top``."""
     chain = [token]

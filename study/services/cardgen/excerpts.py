@@ -64,6 +64,8 @@ def excerpt(span: Span, spans: list[tuple[int, int]]) -> tuple[str, list[tuple[i
     if len(units) != 1:
         return None
     unit = units.pop()
+    if any(_closes_a_remark(tokens[0], unit) for tokens in deleted):
+        return None
     must = {t.i for tokens in deleted for t in tokens}
     subjects = [c for c in unit.children if c.dep_ in ("nsubj", "nsubjpass")]
     if len(subjects) > 1 or (
@@ -124,6 +126,26 @@ def _remark(token: Token, aside: set[int]) -> set[int]:
     return found
 
 
+def _closes_a_remark(token: Token, unit: Token) -> bool:
+    """Whether ``token`` is in a phrase set off by a comma at the end of a relative clause
+    after a comma ("allopurinol, which blocks xanthine oxidase and so reduces the formation
+    of uric acid, from 24 to 48 hours before chemotherapy"): the phrase may be the main
+    clause's (when allopurinol is given), which the parse cannot tell, so no excerpt of the
+    relative clause shows it."""
+    top = unit
+    while top.dep_ == "conj" and top.head != top:
+        top = top.head
+    if top.dep_ != "relcl" or top.left_edge.i == 0 or token.doc[top.left_edge.i - 1].text != ",":
+        return False
+    for above in (token, *token.ancestors):
+        if above.head == unit and above.dep_ in ("prep", "npadvmod", "advmod"):
+            first = above.left_edge.i
+            return first > 0 and token.doc[first - 1].text == "," and above.i > unit.i
+        if above == unit:
+            return False
+    return False
+
+
 def _noun_with_a_subject(span: Span, kept: set[int]) -> bool:
     """Whether a kept word the parser gave a subject is a noun ("whereas nebulised
     ipratropium [subject] bromide [its 'verb'] 0.5 mg ..."): the clauses around it are
@@ -133,6 +155,17 @@ def _noun_with_a_subject(span: Span, kept: set[int]) -> bool:
         doc[i].pos_ in ("NOUN", "PROPN", "NUM")
         and any(c.dep_ in ("nsubj", "nsubjpass") for c in doc[i].children)
         for i in kept
+    ) or any(
+        # "cannot leave the eye and the intraocular pressure rises, often to [more than
+        # 40 mmHg]": the parser coordinated the verb "rises" with the noun "eye"; the
+        # excerpt leaves that clause out and hangs its number on the other verb
+        doc[i].pos_ in ("VERB", "AUX")
+        and doc[i].dep_ == "conj"
+        and doc[i].head.i in kept
+        and doc[i].head.pos_ in ("NOUN", "PROPN")
+        and doc[i].i not in kept
+        and min(kept) < doc[i].i < max(kept)
+        for i in range(span.start, span.end)
     )
 
 

@@ -38,6 +38,9 @@ MAX_QUESTION_WORDS = 40
 MAX_CLOZE_WORDS = 70
 MAX_ANSWER_WORDS = 16
 MAX_DELETION_WORDS = 8
+# A sentence longer than this holds several facts: a property in common words deleted
+# from it is not one of them.
+LONG_PREDICATE_SENTENCE = 40
 # A list is recalled item by item: each item may be longer than one deletion ("drugs,
 # such as ACE inhibitors and spironolactone"), and the whole list longer than one answer.
 MAX_LIST_ITEM_WORDS = 14
@@ -170,6 +173,12 @@ def card_drop(candidate: Candidate, source_text: str) -> str | None:
         if _contained(candidate.back, candidate.front):
             return "answer appears in the question"
     else:
+        if _common_predicate(candidate):
+            return "a predicate of common words deleted from a long sentence: no key term"
+        if _measure_of_a_threshold(candidate):
+            # "Avoid X if the [eGFR] is below 45 mL/min/1.73 m2": the unit gives the
+            # measure away, and the threshold (asked by the number cloze) is the fact
+            return "the measure of a threshold deleted: the number beside it is the fact"
         for number in cloze.cloze_numbers(candidate.text):
             hidden = cloze.deleted_answers(candidate.text, number)
             most = MAX_LIST_ITEM_WORDS if listed else MAX_DELETION_WORDS
@@ -179,6 +188,47 @@ def card_drop(candidate: Candidate, source_text: str) -> str | None:
             if any(_contained(h, shown) for h in hidden):
                 return "answer appears in the question"
     return wellformed.problem(candidate)
+
+
+def _common_predicate(candidate: Candidate) -> bool:
+    """Whether a predicate cloze deletes only a property of one or two words ("who is
+    usually [unwell] with a severe headache", "haematuria ... [is common]") from a sentence
+    long enough to hold several facts: it asks no key term, and the sentence's terms are
+    asked by its other cards. A negation stays ("[does not exclude] it", "[should not be
+    discharged]": the negation is the fact), and so does a short sentence's predicate,
+    which is its fact."""
+    if candidate.pattern != "predicate":
+        return False
+    if len(words(candidate.sentence.text)) <= LONG_PREDICATE_SENTENCE:
+        return False
+    return all(
+        not re.search(r"\b(?:not|never|no|cannot)\b|n't\b", answer, re.IGNORECASE)
+        and len(words(answer)) <= 2
+        for answer in candidate.answers
+    )
+
+
+def _measure_of_a_threshold(candidate: Candidate) -> bool:
+    """Whether a rare-term cloze deletes only the subject of a clause that compares it
+    with a number ("the [eGFR] is below 45 mL/min/1.73 m2")."""
+    span = candidate.sentence.span
+    if candidate.pattern != "rare-term" or span is None or len(candidate.answers) != 1:
+        return False
+    [answer] = candidate.answers
+    for token in span:
+        if token.text != answer.split()[-1] or token.dep_ not in ("nsubj", "nsubjpass"):
+            continue
+        verb = token.head
+        compared = [
+            t
+            for c in verb.children
+            if c.dep_ in ("prep", "acomp", "attr") and c.i > verb.i
+            for t in c.subtree
+            if t.like_num
+        ]
+        if verb.lemma_ == "be" and compared:
+            return True
+    return False
 
 
 # "anyone" alone chats ("anyone can get it"); "anyone with fever" names a group
@@ -283,6 +333,12 @@ def asked_by_a_question(candidates: Sequence[Candidate]) -> set[int]:
         if _whole_long_sentence(candidate):
             if all(any(d in answer for answer in answers) for d in deleted):
                 repeated.add(index)
+        elif candidate.pattern == "predicate" and all(
+            any(_within(d, answer) for answer in answers) for d in deleted
+        ):
+            # "because it [does not reach] therapeutic levels" beside "Why ...?" "Because it
+            # does not reach therapeutic levels ...": a predicate an answer already says
+            repeated.add(index)
         elif candidate.pattern == "number" and all(
             any(_only_the_deletions(answer, deleted) for answer in answers if _within(d, answer))
             for d in deleted

@@ -322,6 +322,13 @@ class _Reader:
             self.drop(why, sentence.raw)
         elif not self._gate(proposed, tags) + self._gate(parts, tags):
             self.drop("every card of the sentence failed a gate (listed above)", sentence.raw)
+        if proposed and reading.unresolved and reading.clauses:
+            # a clause left out beside others that gave cards: said too
+            self.drop(
+                f"a clause leans on text around it: what {reading.unresolved[0]!r} refers "
+                "to cannot be told",
+                sentence.raw,
+            )
         subjects = [c.subject for c in reading.clauses if c.subject is not None]
         if subjects and not subjects[0].items:
             return subjects[0].text

@@ -70,7 +70,7 @@ def name_cards(sentence: Sentence, names: list[OtherName], context: Context) -> 
         elif name.kind == "example":
             # "no contraindication (such as A or B)": examples of a contraindication
             kind = re.sub(r"^(?:no|any)\s+", "a ", name.thing.text.strip(" ,"), flags=re.I)
-            kind = re.sub(r"^some\s+", "", kind, flags=re.I)
+            kind = lower_first(re.sub(r"^some\s+", "", kind, flags=re.I))
             front = f"Give an example of {kind}."
             found.append(basic("example", sentence, context, front, other, name_topic=True))
         elif name.kind == "apposition" and (has_rare_word(thing) or not name.name.located):

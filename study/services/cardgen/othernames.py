@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from study.services.cardgen.deps import (
     NAMING_VERBS,
+    PEOPLE,
     WHEN_MARKS,
     acronym,
     continues_list,
@@ -61,7 +62,13 @@ class NameReader(PhraseReader):
             # "complications of uraemia (such as pericarditis)": of the complications
             if (
                 owner.dep_ == "pobj"
-                and owner.head.lower_ == "of"
+                and (
+                    owner.head.lower_ == "of"
+                    # "drugs with anticholinergic effects (such as tricyclic
+                    # antidepressants)": examples of the drugs with them, never of the
+                    # effects alone ("patients with X (such as A)": of X)
+                    or (owner.head.lower_ == "with" and owner.head.head.lower_ not in PEOPLE)
+                )
                 and owner.head.head.pos_ == "NOUN"
             ):
                 outer = owner.head.head
@@ -102,7 +109,12 @@ class NameReader(PhraseReader):
     def names(self, names: list[OtherName], examples: list[tuple[Phrase, Phrase]]) -> None:
         for token in self.span:
             if token.dep_ == "appos" and token.head.pos_ in ("NOUN", "PROPN"):
-                thing = self.phrase(token.head, skip=frozenset(t.i for t in token.subtree))
+                # the noun's phrase up to its apposition: what follows it ("a thunderclap
+                # headache, a sudden severe headache ..., often with vomiting") is not the
+                # thing named
+                after = {t.i for c in token.head.children if c.i > token.i for t in c.subtree}
+                left_out = frozenset({t.i for t in token.subtree} | after)
+                thing = self.phrase(token.head, skip=left_out)
                 name = self.phrase(token, skip=frozenset())
                 name = Phrase(name.text.strip("() "), name.start, name.end, tokens=name.tokens)
                 if acronym(token.text) and token.i in self.parenthesised:
@@ -131,6 +143,7 @@ class NameReader(PhraseReader):
                     # "patients with a prosthetic valve, a previous episode of endocarditis
                     # or a history of injecting drug use": the next items of a list
                     and not continues_list(token)
+                    and not _list_inside(token)
                 ):
                     names.append(OtherName("apposition", thing, name))
             if token.lemma_ in NAMING_VERBS and token.tag_ in ("VBN", "VBD"):
@@ -185,3 +198,13 @@ def _starts_with(name: str, letter: str) -> bool:
     """Whether ``name`` (without its article) starts with the acronym's first letter."""
     words = [w for w in name.lower().split() if w not in ("the", "a", "an")]
     return bool(words) and words[0].startswith(letter.lower())
+
+
+def _list_inside(appos: Token) -> bool:
+    """Whether an apposition holds the rest of a list the parser hung inside it ("with a
+    urine albumin:creatinine ratio, a urine dipstick for haematuria, HbA1c, renal function,
+    fundoscopy and a 12-lead ECG": 'a urine dipstick ...' is the next item, and the items
+    after it hang on 'haematuria'): two or more conjuncts after commas, no other name
+    ("What is creatinine ratio?")."""
+    conjuncts = [t for t in appos.subtree if t.dep_ == "conj" and t.pos_ in ("NOUN", "PROPN")]
+    return len(conjuncts) >= 2 and any(t.text == "," for t in appos.subtree)

@@ -82,6 +82,21 @@ class PartReader(NameReader):
                 return Part("prep", phrase, child.lower_, people, relative=True)
         if dep == "prep" and child.head.dep_ == "relcl" and not defining(child.head):
             antecedent = child.head.head
+            if (
+                relative
+                and relative[0].lower_ in ("whom", "who")
+                and antecedent.lower_ not in PEOPLE
+            ):
+                # "except in people who inject drugs, in whom ...": the parser hangs "in
+                # whom" on "drugs"; "whom" stands for the people before it
+                before = [
+                    t
+                    for t in self.span
+                    if t.i < antecedent.i and t.lower_ in PEOPLE and t.pos_ in ("NOUN", "PRON")
+                ]
+                if not before:
+                    return None
+                antecedent = before[-1]
             if relative and antecedent.pos_ in ("NOUN", "PROPN", "NUM", "PRON", "DET"):
                 # "..., except those over 70, in whom it is less reliable": the relative
                 # stands for its antecedent, which is what the clause asks
@@ -141,6 +156,14 @@ class PartReader(NameReader):
                 # "used instead of CURB-65"
                 phrase = self.phrase(objects[0])
                 return Part("prep", phrase, f"{child.lower_} {after.lower_}")
+        if dep == "advmod" and child.lower_ in _DIRECTIONS and child.i > child.head.i:
+            # "pull the iris away from the angle": the direction is the point ("What do
+            # pilocarpine drops pull?" "The iris" lost it)
+            toward = [c for c in child.children if c.dep_ == "prep" and c.i == child.i + 1]
+            objects = [c for p in toward for c in p.children if c.dep_ == "pobj"]
+            if objects:
+                word = f"{child.lower_} {toward[0].lower_}"
+                return Part("prep", self.phrase(objects[0]), word)
         if dep == "prep" and child.i > 0 and child.doc[child.i - 1].lower_ in ("instead", "rather"):
             objects = [c for c in child.children if c.dep_ == "pobj"]
             if not objects:
@@ -152,8 +175,9 @@ class PartReader(NameReader):
             return Part("often", self.phrase(child), child.lower_)  # "checked weekly"
         if dep == "npadvmod" and any(c.lower_ == "every" for c in child.children):
             return Part("often", self.phrase(child), "every")  # "a test every year"
-        if dep == "dative" and child.lower_ == "to":
-            dep = "prep"  # "given to women with severe pre-eclampsia"
+        if dep == "dative" and child.lower_ in ("to", "for"):
+            # "given to women with severe pre-eclampsia", "offered for both eyes"
+            dep = "prep"
         if dep in ("prep", "agent"):
             objects = [c for c in child.children if c.dep_ in ("pobj", "pcomp")]
             time = self._shared_time(child) if not objects else None
@@ -423,6 +447,8 @@ _FREQUENCIES = frozenset(
     ]
 )
 TIME_WORDS = frozenset(["until", "after", "before", "since"])
+# Adverbs of direction whose "from"/"into" phrase says where a thing is moved.
+_DIRECTIONS = frozenset(["away", "back", "out", "down", "up"])
 # Prepositions whose "-ing" object says how or despite what, never a thing to ask.
 _MANNER = frozenset(["without", "despite", "besides"])
 # Verbs whose object can be an "-ing" clause ("stop taking X"): their gerund is a verb.

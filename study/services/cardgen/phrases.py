@@ -12,8 +12,10 @@ from typing import TYPE_CHECKING
 
 from study.services.cardgen.deps import (
     NAMING_VERBS,
+    condition_relative,
     continues_list,
     introduces_examples,
+    names_a_term,
     parenthesised,
 )
 
@@ -79,7 +81,13 @@ class PhraseReader:
         is calculated from ...", "..., in whom ..."); a restrictive one ("patients who can
         be managed as outpatients") is part of its noun phrase."""
         first = next(iter(relcl.subtree))
-        if relcl.head.dep_ == "attr" and relcl.head.head.lemma_ == "be":
+        if condition_relative(relcl):
+            return False  # "..., when the benefit outweighs the risk": the verb's condition
+        if (
+            relcl.head.dep_ == "attr"
+            and relcl.head.head.lemma_ == "be"
+            and not names_a_term(relcl)  # "is laser iridotomy, which makes ...": a remark
+        ):
             return False  # "a condition in which ...": the definition itself
         before = self.span.doc[first.i - 1] if first.i > self.span.start else None
         # "every patient in whom AKI is suspected" picks the patients out: no fact of its own
@@ -174,7 +182,13 @@ class PhraseReader:
         for ancestor in (token, *token.ancestors):
             if ancestor == head:
                 return False
-            if ancestor.i in self.parenthesised and head.i not in self.parenthesised:
+            if (
+                ancestor.i in self.parenthesised
+                and head.i not in self.parenthesised
+                # "who are long-sighted (hypermetropic), older, ...": the parser may hang a
+                # word before the parenthesis on a word inside it; that word is no remark
+                and token.i in self.parenthesised
+            ):
                 return True
             if (
                 ancestor.dep_ == "appos"
@@ -184,7 +198,9 @@ class PhraseReader:
                 return True
             if ancestor.dep_ == "acl" and ancestor.tag_ == "VBN" and self._set_off(ancestor):
                 return True  # "Hyponatraemia, defined as ...,": a remark
-            if ancestor.dep_ == "relcl" and self._own_clause(ancestor):
+            if ancestor.dep_ == "relcl" and (
+                self._own_clause(ancestor) or condition_relative(ancestor)
+            ):
                 return True
             if ancestor.dep_ == "prep" and introduces_examples(ancestor):
                 return True

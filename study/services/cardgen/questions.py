@@ -104,6 +104,8 @@ def _clause_cards(sentence: Sentence, clause: Clause, context: Context) -> list[
             card = _ask(sentence, clause, part, context)
             found += [card] if card else []
             continue
+        if part.role == "infinitive" and _result_infinitive(clause, part):
+            continue  # "the spots fill with fluid to become blisters": what happens next
         if part.role == "infinitive" and part.phrase.text.lower().startswith("to "):
             # "taken with meals to reduce its gastrointestinal effects": why
             card = _ask(sentence, clause, Part("why", part.phrase, "to"), context)
@@ -170,6 +172,43 @@ def _main_part(clause: Clause) -> Part | None:
     return None
 
 
+def _result_infinitive(clause: Clause, part: Part) -> bool:
+    """Whether an infinitive links its subject to a noun it turns into ("fill with fluid
+    to become blisters"): a verb other than "be" with a noun complement and no object
+    states a result, never a purpose ("Why do the spots fill with fluid?")."""
+    doc = clause.verb.doc
+    heads = [doc[i] for i in part.phrase.tokens if doc[i].head.i not in part.phrase.tokens]
+    return any(
+        h.pos_ in ("VERB", "AUX")
+        and h.lemma_ != "be"
+        and any(c.dep_ == "attr" for c in h.children)
+        and not any(c.dep_ == "dobj" for c in h.children)
+        for h in heads
+    )
+
+
+# Units of time: a phrase headed by one says when ("in the first week of treatment").
+_TIME_UNITS = frozenset(["second", "minute", "hour", "day", "week", "month", "year", "decade"])
+
+
+def _time_unit_head(clause: Clause, part: Part) -> bool:
+    """Whether the phrase of ``part`` is headed by a unit of time ("the first week of
+    treatment"): a time, never a place ("Where can acute pulmonary reactions occur?")."""
+    doc = clause.verb.doc
+    heads = [doc[i] for i in part.phrase.tokens if doc[i].head.i not in part.phrase.tokens]
+    return any(h.lemma_.lower() in _TIME_UNITS for h in heads)
+
+
+def _paired_times(clause: Clause) -> bool:
+    """Whether two phrases of the clause on one preposition are headed by units of time
+    ("12.5 mg once or twice on the first day, then 25 to 50 mg on the second day"): the
+    parse cannot pair the times with their amounts, so no question of the clause is worded
+    ("How often is clozapine increased on the first day on the second day?"); the number
+    cloze asks them."""
+    timed = [p.word for p in clause.parts if p.role == "prep" and _time_unit_head(clause, p)]
+    return len(timed) != len(set(timed))
+
+
 def _possessed(clause: Clause) -> bool:
     """Whether the clause's subject is "its ..." or "their ...", named by a guess."""
     own = own_subject(clause.verb)
@@ -212,7 +251,7 @@ def _ask(sentence: Sentence, clause: Clause, part: Part, context: Context) -> Ca
     others = others_of(clause, part)
     lead = lead_of(clause)
     answer = part.phrase.text
-    if not answer:
+    if not answer or _paired_times(clause):
         return None
     role = part.role
     if role in ("prep", "dobj"):
@@ -319,9 +358,10 @@ def _ask(sentence: Sentence, clause: Clause, part: Part, context: Context) -> Ca
             # "postrenal causes, in which the outflow of urine is obstructed": in which causes
             kind = answer.split()[-1]
             front = f"{lead}In which {kind} {before} {subject} {after} {others}?"
-        elif (part.word in ("at", "on", "during", "in") and _temporal(answer)) or (
-            part.word == "between" and re.match(r"(?:days?|weeks?|months?|years?) \d", answer)
-        ):
+        elif (
+            part.word in ("at", "on", "during", "in")
+            and (_temporal(answer) or _time_unit_head(clause, part))
+        ) or (part.word == "between" and re.match(r"(?:days?|weeks?|months?|years?) \d", answer)):
             # "given at presentation", "most common in the winter months": when
             front = f"{lead}When {before} {subject} {after} {others}?"
             answer = f"{part.word} {answer}"

@@ -29,8 +29,10 @@ from study.services.cardgen.deps import (
     WHEN_MARKS,
     defining,
     mark_of,
+    object_gap,
     own_subject,
     second_instruction,
+    so_that_result,
     up_to,
 )
 from study.services.cardgen.parts import Part
@@ -135,13 +137,13 @@ class _Reader(SubjectReader):
         if token.dep_ == "acl" and mark_of(token) == "that":
             return own_subject(token) is not None  # "evidence that X can be misleading"
         if token.dep_ == "relcl":
-            return self._own_clause(token) or defining(token)
+            return self._own_clause(token) or (defining(token) and not object_gap(token))
         if token.dep_ == "advcl":
             mark = mark_of(token)
             # "Because the only cure is delivery, ...", "..., since X is treated with Y": a
             # reason states a fact of its own
             return mark in CONTRAST_MARKS or (
-                mark in ("so", "because", "since")
+                (mark in ("because", "since") or (mark == "so" and not so_that_result(token)))
                 or (not mark and own_subject(token) is not None and token.i > token.head.i)
             )
         return False

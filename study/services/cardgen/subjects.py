@@ -15,11 +15,13 @@ from study.services.cardgen.deps import (
     PEOPLE,
     RELATIVES,
     WHEN_MARKS,
+    WHY_MARKS,
     continues_a_participle,
     defining,
     described,
     is_participle_subject,
     mark_of,
+    names_a_term,
     own_subject,
     participle_subject,
     plural,
@@ -47,6 +49,11 @@ class SubjectReader(PartReader):
     def subject_of(self, verb: Token) -> tuple[Phrase | None, bool, bool]:
         """The subject of ``verb``: (phrase, plural, resolved from elsewhere)."""
         own = own_subject(verb)
+        if _bare_participle(verb, own):
+            # "because calcium given to a patient ... adds to ...": a past participle with
+            # no auxiliary after its noun modifies it; "To which patients does calcium
+            # give?" read the passive as active
+            return None, False, False
         participle = participle_subject(verb) if own is None else None
         if participle is not None:
             # "nebulised salbutamol 10 to 20 mg may be added": the participle opens the subject
@@ -108,7 +115,9 @@ class SubjectReader(PartReader):
             return None, False, False
         lowered = own.lower_
         if lowered in RELATIVES and verb.dep_ == "relcl":
-            if defining(verb):
+            if verb.head.i in self.parenthesised and verb.i not in self.parenthesised:
+                return self._antecedent(verb)  # "(the normal range is ...), which ...": none
+            if defining(verb) and not names_a_term(verb):
                 # "X is an arthritis that mainly affects the DIP joints": X does
                 copula_subject = own_subject(verb.head.head)
                 if copula_subject is not None and copula_subject.lower_ not in PRONOUNS:
@@ -142,6 +151,10 @@ class SubjectReader(PartReader):
             if not modal and not any(c.dep_ == "advcl" for c in verb.children):
                 return None, True, False
             return Phrase("you", own.idx - self.offset, own.idx + 3 - self.offset), True, False
+        if lowered == "those":
+            group = self._those(own)
+            if group is not None:
+                return group, True, True
         if lowered in PRONOUNS:
             if lowered == "it" and verb != self.span.root:
                 # "X, ..., in whom it is less reliable": "it" is the subject before it
@@ -155,7 +168,7 @@ class SubjectReader(PartReader):
                     and t.lower_ not in PRONOUNS | RELATIVES
                     and not plural(t)
                     and own_subject(t.head) == t
-                    and t.head.dep_ not in ("advcl", "relcl", "acl")  # a main clause's
+                    and _main_clause(t.head)
                     and not _negative(t)
                 ]
                 parallel = any(
@@ -178,6 +191,12 @@ class SubjectReader(PartReader):
                     main = None  # "No medicine cures X, ... because it ...": not "no medicine"
                 if main is not None and main.lower_ not in PRONOUNS and not plural(main):
                     main_phrase, _, _ = self.subject_of(main.head)
+                    remarks = [c for c in main.children if c.dep_ == "advcl"]
+                    if main_phrase is not None and remarks:
+                        # "The definitive treatment, once the pressure is controlled, ...,
+                        # and it is offered ...": "it" is the treatment, not its condition
+                        skip = frozenset(t.i for c in remarks for t in c.subtree)
+                        main_phrase = self.phrase(main, skip=skip)
                     return main_phrase, False, True
             leading = [
                 c for c in verb.children if c.dep_ == "advcl" and c.i < own.i and own_subject(c)
@@ -270,7 +289,53 @@ class SubjectReader(PartReader):
             given = self._dose_of(own)
             if given is not None:
                 return given, False, True
+        if self._unnamed_referent(own, verb, phrase):
+            self.leaning.append(phrase.text)
+            return None, False, True
         return phrase, plural(own), False
+
+    def _unnamed_referent(self, own: Token, verb: Token, phrase: Phrase) -> bool:
+        """Whether a reason's subject is "the" and a noun for a kind of treatment that
+        stands for something the sentence named otherwise ("... taken during rasburicase
+        treatment must be kept on ice, since the drug goes on breaking down uric acid": the
+        drug is rasburicase, which the question cannot name; "What does the drug give?").
+        Not when the sentence says the noun itself before, or names the page's topic (on
+        a drug's page, "the drug" is the topic)."""
+        if len(phrase.text.split()) != 2 or not phrase.text.lower().startswith("the "):
+            return False
+        if own.lemma_.lower() not in _TREATMENT_NOUNS:
+            return False
+        clause = verb
+        while clause.dep_ == "conj" and clause.head != clause:
+            clause = clause.head
+        if clause.dep_ != "advcl" or mark_of(clause) not in WHY_MARKS:
+            return False
+        before = self.span.doc[self.span.start : own.i - 1]
+        if own.lemma_.lower() in {t.lemma_.lower() for t in before}:
+            return False
+        return not (self.topic and self.topic.lower() in before.text.lower())
+
+    def _those(self, those: Token) -> Phrase | None:
+        """ "Patients at intermediate risk are given allopurinol, whereas those at high
+        risk are given rasburicase": "those" with a modifier of its own is a group of
+        what the plural subject before it names ("patients at high risk"); None when it has
+        no modifier or no such subject comes before it."""
+        if not any(c.dep_ in ("prep", "relcl", "acl") and c.i > those.i for c in those.children):
+            return None
+        before = [
+            t
+            for t in self.span
+            if t.dep_ in ("nsubj", "nsubjpass")
+            and t.i < those.i
+            and t.tag_ in ("NNS", "NNPS")
+            and t.lower_ not in PRONOUNS
+        ]
+        if not before:
+            return None
+        rest = self.phrase(those).text.split(" ", 1)
+        if len(rest) < 2:
+            return None
+        return Phrase(f"{before[-1].lower_} {rest[1]}")
 
     def _dose_of(self, dose: Token) -> Phrase | None:
         """ "30 mL of 10% calcium gluconate is given ..., and the dose is repeated": the
@@ -328,11 +393,29 @@ class SubjectReader(PartReader):
             self.leaning.append("which")
             return None, False, True
         head = described(relcl)
+        if head.i in self.parenthesised and relcl.i not in self.parenthesised:
+            # "rises to more than 40 mmHg (the normal range is 10 to 21 mmHg), which can
+            # damage the optic nerve": "which" follows the parenthesis, not a word in it;
+            # what it stands for (the rise?) cannot be told
+            self.leaning.append("which")
+            return None, False, True
+        if _in_elliptical_remark(head):
+            # "X is an infection of the endocardium, usually of a heart valve, which
+            # develops most often on ...": the infection develops, not the valve the remark
+            # names; the infection is X
+            copula_subject = own_subject(head.head.head)
+            if copula_subject is None or copula_subject.lower_ in PRONOUNS | RELATIVES:
+                self.leaning.append("which")
+                return None, False, True
+            return self.phrase(copula_subject), plural(copula_subject), True
         phrase = self.phrase(head, skip=frozenset(t.i for t in relcl.subtree))
         return phrase, plural(head), True
 
     def _relative_antecedent(self, relative: Token) -> tuple[Phrase | None, bool, bool]:
         last = self._noun_before(relative)
+        if last.i in self.parenthesised and relative.i not in self.parenthesised:
+            self.leaning.append(relative.text)  # "(...), which ...": as in ``_antecedent``
+            return None, False, True
         if relative.lower_ in ("who", "whom") and last.lower_ not in PEOPLE:
             # "patients at low risk who ...": "who" stands for people, the nearest before it
             people = [t for t in self.span if t.i < relative.i and t.lower_ in PEOPLE]
@@ -350,6 +433,47 @@ class SubjectReader(PartReader):
             return self.phrase(subject), plural(subject), True
         self.leaning.append(relative.text)
         return None, False, True
+
+
+# Nouns for a kind of treatment, which a text uses to refer back to one it named ("the
+# drug" for rasburicase).
+_TREATMENT_NOUNS = frozenset(
+    ["drug", "medicine", "medication", "agent", "treatment", "therapy", "vaccine"]
+)
+
+
+def _in_elliptical_remark(noun: Token) -> bool:
+    """Whether ``noun`` ends a remark set off by a comma that the parser hung on a copula as
+    a prepositional phrase (", usually of a heart valve,"): an elliptical second complement
+    ("usually [an infection] of a heart valve"): a relative after it stands for the
+    complement, which is the copula's subject, not for the remark's noun."""
+    prep = noun.head
+    if noun.dep_ != "pobj" or prep.dep_ != "prep" or prep.head.lemma_ != "be":
+        return False
+    first = prep.left_edge
+    return first.i > 0 and first.doc[first.i - 1].text == ","
+
+
+def _main_clause(verb: Token) -> bool:
+    """Whether ``verb`` heads a main clause: not an adverbial, relative or participial
+    clause, nor a verb coordinated inside one ("once the pressure is controlled and the
+    cornea has cleared": the cornea's clause is the condition's)."""
+    while verb.dep_ == "conj" and verb.head != verb:
+        verb = verb.head
+    return verb.dep_ not in ("advcl", "relcl", "acl")
+
+
+def _bare_participle(verb: Token, own: Token | None) -> bool:
+    """Whether ``verb`` is a past participle ("VBN") with an active subject (``nsubj``)
+    right before it and no auxiliary: no finite clause, but a noun and the participle that
+    modifies it ("calcium given to a patient"), which the parser read as subject and verb."""
+    return (
+        verb.tag_ == "VBN"
+        and own is not None
+        and own.dep_ == "nsubj"
+        and own.i == verb.i - 1
+        and not any(c.dep_ in ("aux", "auxpass") for c in verb.children)
+    )
 
 
 def _negative(subject: Token) -> bool:

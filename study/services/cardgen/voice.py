@@ -32,6 +32,7 @@ from study.services.cardgen.terms import (
     strip_article,
     word_list,
 )
+from study.services.cardgen.topics import lower_first
 
 if TYPE_CHECKING:
     from spacy.tokens import Token
@@ -226,7 +227,7 @@ def reversed_card(
         else:
             verb_text = (getInflection(clause.verb.lemma_, "VBZ") or (clause.verb.text,))[0]
         said = specific(part.phrase.text, subject.text, context.topic)
-        front = f"{lead}What {verb_text} {said}?"
+        front = f"{lead}What {verb_text} {said}{_scope(clause, part)}?"
         return make_card("subject", sentence, context, front, answer, clause)
     if part.role == "prep" and (clause.verb.lemma_, part.word) in RELATING_PHRASAL:
         # "varices account for a larger share of cases in liver disease": what does
@@ -261,6 +262,23 @@ def reversed_card(
         front = f"{lead}What is the term for {part.phrase.text}?"
         return make_card("definition-reverse", sentence, context, front, answer, clause)
     return None
+
+
+def _scope(clause: Clause, asked: Part) -> str:
+    """The people the clause is about, or the antecedent of its "in whom"/"in which" ("
+    in patients with G6PD deficiency"), which a question asking its subject must keep:
+    "except patients with G6PD deficiency, in whom rasburicase can cause haemolysis" and
+    "primaquine can cause haemolysis in patients with G6PD deficiency" are no "What can
+    cause haemolysis?" (in those patients only)."""
+    scope = [
+        p
+        for p in clause.parts
+        if (p.relative or (p.people and p.role == "prep"))
+        and p is not asked
+        and p.phrase.text
+        and len(p.phrase.text.split()) <= 12
+    ]
+    return "".join(f" {p.word} {lower_first(p.phrase.text)}" for p in scope)
 
 
 _BY_DOING = re.compile(r"\s+by\s+(?:doing|performing|taking|using)\s+(?P<what>.+)$")

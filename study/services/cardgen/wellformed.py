@@ -279,6 +279,10 @@ def _torn_answer(answer: str, question: str, sentence: Sentence) -> str | None:
         # "referral to the team": a noun of an action takes its preposition, whatever the
         # parse hung it on
         or last.lower_.endswith(("al", "ion", "ment", "ance", "ence", "ure"))
+        # "occurs mainly in eyes with a shallow anterior chamber": a bare plural's "with"
+        # says which ones, whatever the parse hung it on ("Where ... occur with a shallow
+        # anterior chamber?" "Eyes")
+        or (after.lower_ == "with" and len(inside) == 1 and last.tag_ in ("NNS", "NNPS"))
     )
     if (
         after is not None
@@ -458,7 +462,9 @@ def expansion(expanded: str, acronym: str) -> str | None:
     """The words of ``expanded`` that the letters of ``acronym`` stand for: "erythrocyte
     sedimentation rate or the C-reactive protein" for ESR is "erythrocyte sedimentation
     rate"; None when the initials do not match from either end."""
-    letters = [c for c in acronym.lower() if c.isalpha()]
+    # "G6PD": a digit is a letter too, spelled by a word of its own ("glucose-6-phosphate
+    # dehydrogenase") or left tacit ("SGLT2 inhibitors")
+    letters = [c for c in acronym.lower() if c.isalnum()]
     if acronym.endswith("s") and len(letters) > 2:
         letters = letters[:-1]  # "ACEs"
     words = expanded.split()
@@ -494,12 +500,14 @@ def _spells(words: list[str], letters: list[str]) -> bool:
 
     def match(part_index: int, letter_index: int) -> bool:
         if part_index == len(parts):
-            return letter_index == len(letters)
+            return all(letter.isdigit() for letter in letters[letter_index:])
         part = parts[part_index]
         if part in STOPWORDS and match(part_index + 1, letter_index):
             return True
         if letter_index == len(letters) or not part[:1].isalnum():
             return False
+        if letters[letter_index].isdigit() and part[0] != letters[letter_index]:
+            return match(part_index, letter_index + 1)  # a digit the words leave tacit
         if part[0] != letters[letter_index]:
             return False
         # the word gives its initial, and maybe more of its letters in order ("TB")
