@@ -89,6 +89,9 @@ def heading_topic(headings: Sequence[str]) -> str | None:
         if len(parts) == 2 and set(words(title)) <= _REGISTERS:
             title = parts[1]  # "Case-based teaching: community-acquired pneumonia"
         title = re.sub(r"[:?!.]+$", "", title).strip()
+        remark = re.search(r"\s*\(([^()]*)\)$", title)
+        if remark and set(words(remark.group(1))) <= _REGISTERS:
+            title = title[: remark.start()]  # "Sepsis (lecture notes)": the kind of page
         lowered = title.lower()
         if (
             not title

@@ -1,0 +1,27 @@
+"""The material's structure carries the relation a sentence leaves out: a notes title
+names the topic, a heading names what its section says of the topic, a list's lead says
+what its items are."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from cardgen_helpers import all_answers, generate_text, qa
+
+
+def test_a_notes_title_ending_in_a_remark_on_the_page_is_the_title_not_a_line(
+    tmp_path: Path,
+) -> None:
+    text = (
+        "Sepsis: first hour (ward teaching notes)\n\n"
+        "- Lactate >4 mmol/L → 30 mL/kg crystalloid\n"
+        "- Source control not possible within 6 h → escalate to the surgical team\n"
+    )
+    generation = generate_text(tmp_path, text, "notes.txt")
+    cards = [qa(n) for n in generation.deck.notes]
+    assert not any("teaching notes" in a for _, a in cards), cards
+    assert {n.tags for n in generation.deck.notes} == {("sepsis",)}, cards
+    # a line that starts with a condition has the topic it is about: not an instruction
+    # with no named subject
+    answers = [a for n in generation.deck.notes for a in all_answers(n)]
+    assert any("escalate to the surgical team" in a.lower() for a in answers), cards
