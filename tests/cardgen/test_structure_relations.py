@@ -25,3 +25,18 @@ def test_a_notes_title_ending_in_a_remark_on_the_page_is_the_title_not_a_line(
     # with no named subject
     answers = [a for n in generation.deck.notes for a in all_answers(n)]
     assert any("escalate to the surgical team" in a.lower() for a in answers), cards
+
+
+def test_a_degree_sign_after_a_number_that_orders_is_not_a_quantity(tmp_path: Path) -> None:
+    # in notes "2° prevention" is secondary prevention: its digit is not a quantity to
+    # delete; "38°C" stays a temperature
+    text = (
+        "Angina (revision notes)\n\n"
+        "- 2° prevention: aspirin 75 mg, a statin, cardiac rehab\n"
+        "- Fever of 38°C or more → blood cultures\n"
+    )
+    notes = generate_text(tmp_path, text, "notes.txt").deck.notes
+    answers = [a for n in notes for a in all_answers(n)]
+    assert "2" not in answers and "2°" not in answers, answers
+    assert "75 mg" in answers, answers
+    assert any(a.startswith("38") for a in answers), answers
