@@ -40,3 +40,36 @@ def test_a_degree_sign_after_a_number_that_orders_is_not_a_quantity(tmp_path: Pa
     assert "2" not in answers and "2°" not in answers, answers
     assert "75 mg" in answers, answers
     assert any(a.startswith("38") for a in answers), answers
+
+
+MONOGRAPH = """# Trimethoprim
+
+Trimethoprim is an antibacterial used for urinary tract infections.
+
+## Contraindications
+
+Blood dyscrasias and the first trimester of pregnancy, because of the risk of folate deficiency.
+
+## Renal impairment
+
+The dose is halved when the eGFR is below 30 mL/min/1.73 m2.
+
+## Points to remember
+
+Trimethoprim raises the serum creatinine without reducing the glomerular filtration rate.
+"""
+
+
+def test_a_sentence_that_leaves_its_relation_to_the_heading_is_asked_with_it(
+    tmp_path: Path,
+) -> None:
+    notes = generate_text(tmp_path, MONOGRAPH).deck.notes
+    cards = [qa(n) for n in notes]
+    about = {q.split(":")[0] for q, _ in cards}
+    # "Contraindications": the card says these are contraindications of trimethoprim
+    assert "Contraindications of trimethoprim" in about, cards
+    assert not any(q.startswith("Trimethoprim: blood dyscrasias") for q, _ in cards), cards
+    # a heading that is not an aspect word is said after the topic
+    assert "Trimethoprim, renal impairment" in about, cards
+    # a heading that only says where on the page the sentence is adds nothing
+    assert not any("remember" in q.lower() for q, _ in cards), cards

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from study.domain import cloze
 from study.services.cardgen.sentences import Sentence
 from study.services.cardgen.terms import words
-from study.services.cardgen.topics import capitalise, lower_first
+from study.services.cardgen.topics import capitalise, lower_first, section_label
 
 
 @dataclass(frozen=True)
@@ -167,7 +167,7 @@ def basic(
         # unless the answer is the topic's own head ("gout" for the topic gout)
         and (words(topic)[-1:] or [""])[0] not in words(back)
     ):
-        front = f"{capitalise(topic)}: {lower_first(front)}"
+        front = f"{section_label(topic, context.headings, front)}: {lower_first(front)}"
     return Candidate(
         pattern=pattern,
         type="basic",
@@ -219,7 +219,8 @@ def cloze_card(
     pieces.append(text[position:])
     body = _second_it(_balanced(name_stand_ins("".join(pieces).strip(), context.topic)))
     if context.topic and not context.names_topic(name_stand_ins(text, context.topic)):
-        body = f"{capitalise(context.topic)}: {lower_first(body)}"
+        label = section_label(context.topic, context.headings, body)
+        body = f"{label}: {lower_first(body)}"
     return Candidate(
         pattern=pattern,
         type="cloze",

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 
 from study.services.cardgen.terms import (
     HEAD_NOUNS,
     NAMED_SUFFIX,
     RARE_ZIPF,
+    STOPWORDS,
     stem,
     strip_article,
     word_list,
@@ -108,6 +110,59 @@ def heading_topic(headings: Sequence[str]) -> str | None:
     if not _names_something(found[0]):
         return next((outer for outer in found[1:] if _names_something(outer)), found[0])
     return found[0]
+
+
+# Headings that say where on the page a section is, not what it says of the topic.
+_PAGE_PARTS = _REGISTERS | frozenset(
+    [
+        "overview",
+        "introduction",
+        "background",
+        "references",
+        "further",
+        "reading",
+        "more",
+        "remember",
+        "tips",
+        "practical",
+        "important",
+    ]
+)
+
+
+@lru_cache(maxsize=256)
+def heading_relation(headings: tuple[str, ...]) -> str | None:
+    """What the innermost heading says of the topic named above it: "Contraindications"
+    or "Renal impairment" under "Nitrofurantoin" (None when that heading names the topic
+    itself, asks a question, or only says where on the page it is: "Overview")."""
+    if len(headings) < 2:
+        return None
+    inner = re.sub(r"[:.]+$", "", headings[-1]).strip()
+    if (
+        not inner
+        or inner.endswith("?")
+        or set(words(inner)) - STOPWORDS <= _PAGE_PARTS
+        or heading_topic(headings) == heading_topic(headings[-1:])
+    ):
+        return None
+    return inner[0].lower() + inner[1:] if not inner.split(" ")[0].isupper() else inner
+
+
+def section_label(topic: str, headings: tuple[str, ...], shown: str = "") -> str:
+    """How a card names what its section is about: the topic, and what the section's
+    heading says of it ("Contraindications of nitrofurantoin", "Isotretinoin, pregnancy
+    prevention"), so that a sentence that leaves the relation to its heading keeps it
+    (unless the card, ``shown``, says it already)."""
+    relation = heading_relation(tuple(headings))
+    if (
+        relation is None
+        or topic.lower() in relation.lower()
+        or {stem(w) for w in words(relation)} <= {stem(w) for w in words(shown)}
+    ):
+        return capitalise(topic)
+    if all(w in ASPECT_HEADINGS for w in words(relation)):
+        return f"{capitalise(relation)} of {topic}"
+    return f"{capitalise(topic)}, {relation}"
 
 
 def _names_something(title: str) -> bool:

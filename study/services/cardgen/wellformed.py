@@ -374,8 +374,13 @@ def _excerpt_problem(candidate: Candidate) -> str | None:
         return None
     whole = re.sub(r"\{\{c\d+::(.*?)(?:::[^}]*)?\}\}", r"\1", candidate.text)
     topic = candidate.topic
-    if topic and whole.lower().startswith(f"{topic.lower()}: "):
-        whole = whole[len(topic) + 2 :]
+    # the topic named before the sentence, with what its section's heading says of it
+    # ("Contraindications of nitrofurantoin: ", "Isotretinoin, pregnancy prevention: ")
+    named = topic and re.match(
+        rf"(?:[^:]{{1,60}}\bof )?{re.escape(topic)}(?:, [^:]{{1,60}})?: ", whole, re.I
+    )
+    if named:
+        whole = whole[named.end() :]
     shown = _WORD.findall(_normal(whole))
     source = _WORD.findall(_normal(candidate.sentence.text))
     for skip in range(min(4, len(shown))):  # a subject named at the start
