@@ -73,3 +73,32 @@ def test_a_sentence_that_leaves_its_relation_to_the_heading_is_asked_with_it(
     assert "Trimethoprim, renal impairment" in about, cards
     # a heading that only says where on the page the sentence is adds nothing
     assert not any("remember" in q.lower() for q, _ in cards), cards
+
+
+SHINGLES = """# Shingles
+
+## When should I get help?
+
+See a GP urgently if:
+
+- you think you have shingles and you are pregnant, because antiviral medicine works \
+best within 3 days
+- you have a weakened immune system because of chemotherapy or a transplant
+- the rash is near your eye, which can affect your sight
+"""
+
+
+def test_a_list_item_that_finishes_its_lead_is_read_with_it(tmp_path: Path) -> None:
+    # the items are too long to be asked as one list; each is asked as the condition of
+    # the lead's instruction, never as a sentence of its own ("What are you?")
+    notes = generate_text(tmp_path, SHINGLES).deck.notes
+    cards = [qa(n) for n in notes]
+    assert not any(q.lower().startswith(("what are you", "what do you", "you ")) for q, _ in cards)
+    assert (
+        "Shingles: see a GP urgently if [...]",
+        "you have a weakened immune system because of chemotherapy or a transplant",
+    ) in cards, cards
+    assert any(q.startswith("Shingles: see a GP urgently if [...], which") for q, _ in cards)
+    assert not any(q.lower().startswith("shingles: shingles") for q, _ in cards), cards
+    # a number of the item is asked with the lead that says what to do
+    assert any(q.startswith("See a GP urgently if") and a == "within 3 days" for q, a in cards)

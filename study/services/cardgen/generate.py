@@ -17,6 +17,7 @@ from study.services.cardgen.classes import asked_by_a_class, class_cards
 from study.services.cardgen.clozes import number_cards
 from study.services.cardgen.errors import GenerationError
 from study.services.cardgen.ids import card_id, slug
+from study.services.cardgen.leads import lead_cards, led_sentences
 from study.services.cardgen.nlp import parse
 from study.services.cardgen.notes import note_cards, terse
 from study.services.cardgen.reading import Reading, read, reading_phrase
@@ -217,6 +218,8 @@ class _Reader:
                 self.listed.update(items)
                 if index in self.listed:
                     return
+        if block.kind == "bullet":
+            sentences = led_sentences(blocks, index, sentences)
         aliases = self._aliases(topic)
         previous: str | None = None
         bold = BOLD_LEAD.match(block.text) if block.kind == "bullet" else None
@@ -312,6 +315,7 @@ class _Reader:
                 it,
                 before,
             )
+        proposed = lead_cards(sentence, proposed, context)
         if not proposed:
             why = (
                 f"leans on text around it: what {reading.unresolved[0]!r} refers to cannot be told"
