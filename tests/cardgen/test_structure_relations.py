@@ -102,3 +102,28 @@ def test_a_list_item_that_finishes_its_lead_is_read_with_it(tmp_path: Path) -> N
     assert not any(q.lower().startswith("shingles: shingles") for q, _ in cards), cards
     # a number of the item is asked with the lead that says what to do
     assert any(q.startswith("See a GP urgently if") and a == "within 3 days" for q, a in cards)
+
+
+HEAD_LICE = """# Head lice
+
+## What are the signs?
+
+- an itchy scalp
+- small white eggs stuck to the hair
+- lice moving in the hair
+
+## How can I stop them coming back?
+
+- check the hair once a week with a detection comb
+- tie long hair back at school
+"""
+
+
+def test_a_question_heading_says_what_the_list_under_it_answers(tmp_path: Path) -> None:
+    notes = generate_text(tmp_path, HEAD_LICE).deck.notes
+    cards = [qa(n) for n in notes]
+    questions = [q for q, _ in cards]
+    assert "Name the 3 signs of head lice." in questions, cards
+    assert any(q.startswith("Signs of head lice: [...], small white eggs") for q in questions)
+    # the reader's "I" is the learner's "you", "them" the lice
+    assert "How can you stop head lice coming back? Name 2." in questions, cards

@@ -14,7 +14,12 @@ from study.services.cardgen.candidates import Candidate, Context
 from study.services.cardgen.clozes import number_cards
 from study.services.cardgen.sentences import Block, Sentence
 from study.services.cardgen.terms import content_words, words
-from study.services.cardgen.topics import ASPECT_HEADINGS, capitalise, lower_first
+from study.services.cardgen.topics import (
+    ASPECT_HEADINGS,
+    capitalise,
+    heading_question,
+    lower_first,
+)
 
 BOLD_LEAD = re.compile(r"^\s*(?:\*\*|__)(?P<term>[^*_\n]{2,60})(?:\*\*|__)")
 
@@ -94,7 +99,7 @@ def list_cards(
     sentence = Sentence(text="; ".join(texts), raw=raw, start=items[0].start, end=items[-1].end)
     # Items with commas of their own ("drugs, such as A and B") are kept apart by ";".
     separator = "; " if any("," in t for t in texts) else ", "
-    body = f"{prefix}: " + separator.join(
+    body = f"{prefix}{'' if prefix.endswith('?') else ':'} " + separator.join(
         f"{{{{c{n}::{t}}}}}" for n, t in enumerate(texts, start=1)
     )
     whole = Candidate(
@@ -214,6 +219,14 @@ def _list_label(
             front = f"Name {count} {label}." if partial else f"Name the {count} {label}."
             return capitalise(label), front
     headings = blocks[index].headings
+    if headings and section and headings[-1].rstrip().endswith("?"):
+        # a leaflet's question heading is what its list answers
+        asked = heading_question(headings[-1], section)
+        named = re.match(r"(?:[^:?]+: )?what (?:are|is) the ([\w -]+)\?$", asked, re.I)
+        if named:  # "What are the symptoms?": the symptoms of the topic
+            label = f"{named.group(1)} of {section}"
+            return capitalise(label), f"Name the {count} {label}."
+        return asked, f"{asked} Name {count}."
     if headings:
         aspect = headings[-1].strip().rstrip(":")
         if aspect.lower() in ASPECT_HEADINGS or all(w in ASPECT_HEADINGS for w in words(aspect)):

@@ -148,6 +148,37 @@ def heading_relation(headings: tuple[str, ...]) -> str | None:
     return inner[0].lower() + inner[1:] if not inner.split(" ")[0].isupper() else inner
 
 
+# The reader's words in a leaflet's question heading, and how a card asks them.
+_READER = {"i": "you", "me": "you", "my": "your", "we": "you", "our": "your"}
+
+
+def heading_question(heading: str, topic: str) -> str:
+    """A question heading as a card asks it, about the topic and to the reader: "How
+    can I stop it spreading?" under "Impetigo" is "How can you stop impetigo
+    spreading?"; "When should I get help?" is "Impetigo: when should you get help?"."""
+    named = False
+
+    def reword(match: re.Match[str]) -> str:
+        nonlocal named
+        word = match.group(0)
+        lowered = word.lower()
+        if lowered in ("it", "they", "them") and not named:
+            named = True
+            return topic
+        return _READER.get(lowered, word)
+
+    question = re.sub(
+        r"\b(am) I\b",
+        lambda m: "Are you" if m.group(1)[0] == "A" else "are you",
+        heading.strip(),
+        flags=re.I,
+    )
+    question = re.sub(r"\b(?:I|me|my|we|our|it|they|them)\b", reword, question)
+    if not named and topic.lower() not in question.lower():
+        return f"{capitalise(topic)}: {lower_first(question)}"
+    return capitalise(question)
+
+
 def section_label(topic: str, headings: tuple[str, ...], shown: str = "") -> str:
     """How a card names what its section is about: the topic, and what the section's
     heading says of it ("Contraindications of nitrofurantoin", "Isotretinoin, pregnancy
