@@ -127,3 +127,15 @@ def test_a_question_heading_says_what_the_list_under_it_answers(tmp_path: Path) 
     assert any(q.startswith("Signs of head lice: [...], small white eggs") for q in questions)
     # the reader's "I" is the learner's "you", "them" the lice
     assert "How can you stop head lice coming back? Name 2." in questions, cards
+
+
+def test_a_lead_with_its_own_subject_and_verb_is_not_read_as_the_name_of_a_list(
+    tmp_path: Path,
+) -> None:
+    text = (
+        "# Eczema\n\n## Treatment\n\nA nurse may suggest:\n\n"
+        "- an emollient used every day\n- a topical corticosteroid for flares\n"
+    )
+    cards = [qa(n) for n in generate_text(tmp_path, text).deck.notes]
+    assert not any("suggest of eczema" in q for q, _ in cards), cards
+    assert any(q.startswith("Eczema, a nurse may suggest: [...]") for q, _ in cards), cards

@@ -158,8 +158,17 @@ def _clause(block: Block, label: str) -> bool:
     verb_first = first is not None and (
         first.pos_ in ("VERB", "AUX") or first.tag_ in ("VB", "VBN") or first.lower_ == "if"
     )
+    # "A pharmacist or GP may recommend": a subject and its verb ("Symptoms include" and
+    # "The causes are" name the list: their verb is not in the label)
+    said = any(
+        t.dep_ in ("nsubj", "nsubjpass")
+        and t.head.pos_ in ("VERB", "AUX")
+        and t.head.lemma_ not in ("include", "be")
+        for t in span
+    )
     return (
         verb_first
+        or said
         or any(t.lower_ in ("if", "you", "your") or t.text in ("→", "->", "=") for t in span)
         or label.rstrip().endswith(" of")  # "second line, one of:"
     )
