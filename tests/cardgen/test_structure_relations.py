@@ -139,3 +139,21 @@ def test_a_lead_with_its_own_subject_and_verb_is_not_read_as_the_name_of_a_list(
     cards = [qa(n) for n in generate_text(tmp_path, text).deck.notes]
     assert not any("suggest of eczema" in q for q, _ in cards), cards
     assert any(q.startswith("Eczema, a nurse may suggest: [...]") for q, _ in cards), cards
+
+
+def test_names_without_a_verb_under_a_heading_are_the_headings_list(tmp_path: Path) -> None:
+    # "Contraindications" then a sentence of names: the contraindications, asked whole and
+    # one by one; the reason after the names is not a name
+    cards = [qa(n) for n in generate_text(tmp_path, MONOGRAPH).deck.notes]
+    assert (
+        "Name the 2 contraindications of trimethoprim.",
+        "Blood dyscrasias; the first trimester of pregnancy",
+    ) in cards, cards
+    text = (
+        "# Acitretin\n\n## Contraindications\n\n"
+        "Pregnancy, hepatic impairment and hypervitaminosis A.\n"
+    )
+    notes = generate_text(tmp_path, text).deck.notes
+    # "hypervitaminosis A" ends in a letter, not in the article "a": deleted one by one
+    deleted = [a for n in notes if n.type == "cloze" for a in all_answers(n)]
+    assert deleted == ["pregnancy", "hepatic impairment", "hypervitaminosis A"], deleted

@@ -29,7 +29,13 @@ from study.services.cardgen.sentences import (
     parse_document,
     read_material,
 )
-from study.services.cardgen.structured import BOLD_LEAD, list_cards, starts_list, table_cards
+from study.services.cardgen.structured import (
+    BOLD_LEAD,
+    list_cards,
+    starts_list,
+    table_cards,
+    with_heading_list,
+)
 from study.services.cardgen.terms import STOPWORDS, strip_article, words
 from study.services.cardgen.topics import (
     GENERIC_SUBJECTS,
@@ -315,7 +321,7 @@ class _Reader:
                 it,
                 before,
             )
-        proposed = lead_cards(sentence, proposed, context)
+        proposed = with_heading_list(sentence, context, lead_cards(sentence, proposed, context))
         if not proposed:
             why = (
                 f"leans on text around it: what {reading.unresolved[0]!r} refers to cannot be told"

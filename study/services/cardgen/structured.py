@@ -10,15 +10,18 @@ from __future__ import annotations
 import re
 
 from study.services.cardgen import gates
-from study.services.cardgen.candidates import Candidate, Context
+from study.services.cardgen.candidates import Candidate, Context, basic
 from study.services.cardgen.clozes import number_cards
+from study.services.cardgen.notes import terse
 from study.services.cardgen.sentences import Block, Sentence
 from study.services.cardgen.terms import content_words, words
 from study.services.cardgen.topics import (
     ASPECT_HEADINGS,
     capitalise,
     heading_question,
+    heading_relation,
     lower_first,
+    section_label,
 )
 
 BOLD_LEAD = re.compile(r"^\s*(?:\*\*|__)(?P<term>[^*_\n]{2,60})(?:\*\*|__)")
@@ -242,3 +245,60 @@ def _list_label(
             label = f"{aspect.lower()} of {section}" if section else aspect.lower()
             return capitalise(label), f"Name the {count} {label}."
     return None
+
+
+# Where a list of names goes on to say why or which ("..., because of the risk of ...").
+_GOES_ON = re.compile(r",?\s+(?:because|which|as|since|so|especially|except|unless)\b|\s+\(")
+_ITEM_SPLIT = re.compile(r",\s+(?:and\s+|or\s+)?|\s+(?:and|or)\s+")
+MAX_NAME_WORDS = 6
+
+
+def with_heading_list(
+    sentence: Sentence, context: Context, proposed: list[Candidate]
+) -> list[Candidate]:
+    """The cards of a sentence of names with no verb under a heading that says what they
+    are ("Contraindications": "G6PD deficiency, infants under 3 months and pregnancy at
+    term, because of the risk of haemolysis"): the heading's list, asked whole ("Name the
+    3 contraindications of nitrofurantoin.") and a deletion per name, instead of the
+    sentence's clozes on a piece of one name; ``proposed`` as it is for any other."""
+    span = sentence.span
+    relation = heading_relation(tuple(context.headings))
+    topic = context.topic
+    if span is None or relation is None or not topic or terse(sentence):
+        return proposed
+    if span.root.pos_ in ("VERB", "AUX") or any(
+        t.dep_ in ("nsubj", "nsubjpass", "expl") for t in span
+    ):
+        return proposed
+    text = sentence.text
+    cut = _GOES_ON.search(text)
+    head = text[: cut.start() if cut else len(text)].rstrip(" .;")
+    items = [i.strip() for i in _ITEM_SPLIT.split(head)]
+    if len(items) < 2 or any(not 0 < len(words(i)) <= MAX_NAME_WORDS for i in items):
+        return proposed
+    names = [lower_first(i) for i in items]
+    label = section_label(topic, context.headings)
+    plural = re.search(r"[^s]s$", relation) and not relation.endswith(("is", "us"))
+    if plural and all(w in ASPECT_HEADINGS for w in words(relation)):
+        front = f"Name the {len(items)} {relation} of {topic}."
+    else:
+        front = f"{label}: name {len(items)}."
+    whole = basic("label-list", sentence, context, front, "; ".join(names), *items)
+    separator = "; " if any("," in n for n in names) else ", "
+    each = Candidate(
+        pattern="list-item",
+        type="cloze",
+        sentence=sentence,
+        answers=tuple(items),
+        text=f"{label}: "
+        + separator.join(f"{{{{c{n}::{name}}}}}" for n, name in enumerate(names, start=1)),
+        topic=topic,
+    )
+    within = [(text.find(i), text.find(i) + len(i)) for i in items]
+    others = [
+        c
+        for c in proposed
+        if c.type != "cloze"
+        or not all(any(text.find(a.rstrip(". "), s, e) >= 0 for s, e in within) for a in c.answers)
+    ]
+    return [whole, each, *others]

@@ -111,7 +111,8 @@ def problem(candidate: Candidate) -> str | None:
         return None
     for deleted in candidate.answers:
         words = deleted.strip().lower().split()
-        if len(words) > 1 and words[-1] in _OPEN_ENDS:
+        # a capital "A" at the end names a letter ("hypervitaminosis A"), not an article
+        if len(words) > 1 and words[-1] in _OPEN_ENDS and not deleted.rstrip().endswith(" A"):
             # "skin changes are [absent in] up to a fifth": a deletion is a whole phrase
             return f"deletion {deleted!r} ends inside its phrase"
     return _excerpt_problem(candidate)
@@ -145,7 +146,7 @@ def _answer_fragment(answer: str) -> str | None:
     bare = answer.strip().rstrip(".")
     lowered = bare.lower()
     last = lowered.rsplit(None, 1)[-1] if lowered else ""
-    if bare.endswith((",", ";", ":")) or last in _OPEN_ENDS:
+    if bare.endswith((",", ";", ":")) or (last in _OPEN_ENDS and not bare.endswith(" A")):
         return f"answer {answer!r} ends inside its phrase"
     if re.search(r",\s*\S+$", bare) and last in _UNITS:
         return f"answer {answer!r}: a unit torn from its quantity"
