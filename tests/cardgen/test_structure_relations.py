@@ -157,3 +157,33 @@ def test_names_without_a_verb_under_a_heading_are_the_headings_list(tmp_path: Pa
     # "hypervitaminosis A" ends in a letter, not in the article "a": deleted one by one
     deleted = [a for n in notes if n.type == "cloze" for a in all_answers(n)]
     assert deleted == ["pregnancy", "hepatic impairment", "hypervitaminosis A"], deleted
+
+
+HEPARIN = """# Heparin
+
+## Monitoring
+
+During treatment, check the platelet count and stop heparin if the count falls by half.
+
+## Cautions
+
+Never give heparin to patients with active bleeding. Do not give aspirin unless a
+cardiologist advises it, because it raises the risk of bleeding.
+"""
+
+
+def test_each_instruction_of_a_sentence_is_asked_with_what_it_is_done_to(
+    tmp_path: Path,
+) -> None:
+    cards = [qa(n) for n in generate_text(tmp_path, HEPARIN).deck.notes]
+    # a second instruction joined by "and" has its own condition
+    assert ("When should you stop heparin?", "If the count falls by half") in cards, cards
+    # what an instruction is done to, asked with when it is done
+    assert (
+        "Monitoring of heparin: what should you check during treatment?",
+        "The platelet count",
+    ) in cards, cards
+    assert (
+        "Cautions of heparin: what should you not give, unless a cardiologist advises it?",
+        "Aspirin",
+    ) in cards, cards

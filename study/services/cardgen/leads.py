@@ -78,6 +78,9 @@ def lead_cards(sentence: Sentence, proposed: list[Candidate], context: Context) 
     lead = sentence.text[: sentence.item].split()
     if not lead or lead[-1].lower() not in _CONDITION_MARKS:
         return proposed
+    # the cloze asks the condition with the whole lead; "When should you call 111?"
+    # (one of the lead's two actions, one of the list's conditions) would not
+    proposed = [c for c in proposed if c.pattern != "instruction"]
     item = sentence.text[sentence.item :]
     # the condition ends where the item goes on to say why or which ("..., because")
     cut = _GOES_ON.search(item)
