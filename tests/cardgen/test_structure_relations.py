@@ -187,3 +187,20 @@ def test_each_instruction_of_a_sentence_is_asked_with_what_it_is_done_to(
         "Cautions of heparin: what should you not give, unless a cardiologist advises it?",
         "Aspirin",
     ) in cards, cards
+
+
+def test_a_remark_in_a_line_of_notes_stays_with_its_item(tmp_path: Path) -> None:
+    text = (
+        "Atrial fibrillation (revision notes)\n\n"
+        "- Anticoagulation: offer a DOAC; warfarin (only with a mechanical heart valve)\n"
+        "- Bisoprolol 2.5 mg for rate control (unless severe asthma)\n"
+    )
+    notes = generate_text(tmp_path, text, "notes.txt").deck.notes
+    answers = [a for n in notes for a in all_answers(n)]
+    # the remark is the item's condition: asked with it, never apart
+    assert "warfarin (only with a mechanical heart valve)" in answers, answers
+    # an exception in parentheses is not what the words before it are ("What is once a
+    # day?" "Unless the patient has severe asthma")
+    text = "# AF\n\nBisoprolol is given once a day (unless the patient has severe asthma).\n"
+    notes = generate_text(tmp_path, text).deck.notes
+    assert not any(a.lower().startswith("unless") for n in notes for a in all_answers(n))

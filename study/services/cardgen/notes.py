@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from dataclasses import replace
 
 from study.services.cardgen.candidates import Candidate, Context, basic, cloze_card
 from study.services.cardgen.sentences import Sentence
@@ -27,6 +28,22 @@ def terse(sentence: Sentence) -> bool:
     """Whether ``sentence`` is a line of notes: it has an arrow, or a short label and a
     colon before a fragment or a list."""
     return bool(ARROW.search(sentence.text)) or _labelled(sentence.text) is not None
+
+
+def with_remarks(sentence: Sentence) -> Sentence:
+    """A line of notes with its remarks in parentheses put back where they were: the
+    parser does not read a line of notes whole, and "prasugrel + aspirin (clopidogrel
+    instead if already on OAC)" is one item with its exception. A remark that is a list
+    or a chain of its own (a comma, an arrow) stays apart: the line's items are split at
+    its commas."""
+    back = [(at, a) for at, a in sentence.asides if "," not in a and not ARROW.search(a)]
+    if not back:
+        return sentence
+    text = sentence.text
+    for at, aside in sorted(back, reverse=True):
+        text = f"{text[:at].rstrip()} ({aside}){text[at:]}"
+    kept = tuple(a for a in sentence.asides if a not in back)
+    return replace(sentence, text=text, asides=kept)
 
 
 def _labelled(text: str) -> tuple[str, str] | None:
