@@ -204,3 +204,16 @@ def test_a_remark_in_a_line_of_notes_stays_with_its_item(tmp_path: Path) -> None
     text = "# AF\n\nBisoprolol is given once a day (unless the patient has severe asthma).\n"
     notes = generate_text(tmp_path, text).deck.notes
     assert not any(a.lower().startswith("unless") for n in notes for a in all_answers(n))
+
+
+def test_names_in_parentheses_in_a_line_of_notes_are_asked_one_by_one(tmp_path: Path) -> None:
+    text = (
+        "Acne (revision notes)\n\n"
+        "- Topical retinoids (adapalene, tretinoin): irritation → start on alternate nights\n"
+        "- Isotretinoin 0.5 mg/kg (max 1 mg/kg daily, with food)\n"
+    )
+    notes = generate_text(tmp_path, text, "notes.txt").deck.notes
+    cards = [qa(n) for n in notes]
+    assert ("Acne: topical retinoids ([...], tretinoin)", "adapalene") in cards, cards
+    # a remark of doses is not a list of names
+    assert not any(q.endswith("[...], with food)") for q, _ in cards), cards

@@ -19,7 +19,7 @@ from study.services.cardgen.errors import GenerationError
 from study.services.cardgen.ids import card_id, slug
 from study.services.cardgen.leads import lead_cards, led_sentences
 from study.services.cardgen.nlp import parse
-from study.services.cardgen.notes import note_cards, terse, with_remarks
+from study.services.cardgen.notes import note_cards, terse
 from study.services.cardgen.reading import Reading, read, reading_phrase
 from study.services.cardgen.sentences import (
     Block,
@@ -300,7 +300,7 @@ class _Reader:
         proposed: list[Candidate] = []
         if terse(sentence):
             # A line of notes: its arrows, labels and lists, and the whole sentences in it
-            proposed, said = note_cards(with_remarks(sentence), context)
+            proposed, said = note_cards(sentence, context)
             proposed += number_cards(sentence, context)
             for text, doc in zip(said, parse(said), strict=True):
                 part = replace(sentence, text=text, span=doc[:], asides=())

@@ -56,6 +56,44 @@ def _labelled(text: str) -> tuple[str, str] | None:
 def note_cards(sentence: Sentence, context: Context) -> tuple[list[Candidate], list[str]]:
     """The cards of a line of notes, and the parts of it that are whole sentences (to be
     read by the parser, each after its label)."""
+    found, sentences = _line_cards(with_remarks(sentence), context)
+    return found + _remark_cards(sentence, context), sentences
+
+
+def _remark_cards(sentence: Sentence, context: Context) -> list[Candidate]:
+    """A list of names in parentheses ("Dopamine agonists (ropinirole, pramipexole,
+    rotigotine patch): ..."): a deletion per name, shown after what it names, from the
+    start of its step of the line."""
+    found: list[Candidate] = []
+    inline = [(m.start(), m.group(1)) for m in re.finditer(r"\s*\(([^()]+)\)", sentence.text)]
+    for at, aside in [*sentence.asides, *inline]:
+        names = [n.strip() for n in re.split(r",\s+(?:and\s+|or\s+)?|\s+(?:and|or)\s+", aside)]
+        if (
+            ARROW.search(aside)
+            or re.search(r"\d", aside)  # "(children 0.1 mg/kg, max 4 mg)": doses, not names
+            or len(names) < 2
+            or any(not 0 < len(words(n)) <= 4 for n in names)
+        ):
+            continue
+        before = sentence.text[:at]
+        step = max([before.rfind(";"), *(m.end() - 1 for m in ARROW.finditer(before))])
+        shown = before[step + 1 :].strip()
+        if not words(shown):
+            continue
+        text = f"{shown} ({aside})"
+        spans: list[tuple[int, int]] = []
+        cursor = len(shown) + 2
+        for name in names:
+            start = text.find(name, cursor)
+            spans.append((start, start + len(name)))
+            cursor = start + len(name)
+        card = cloze_card("list-item", sentence, context, text, spans)
+        if card:
+            found.append(card)
+    return found
+
+
+def _line_cards(sentence: Sentence, context: Context) -> tuple[list[Candidate], list[str]]:
     found: list[Candidate] = []
     sentences: list[str] = []
     text = sentence.text.rstrip(" .")
