@@ -217,3 +217,15 @@ def test_names_in_parentheses_in_a_line_of_notes_are_asked_one_by_one(tmp_path: 
     assert ("Acne: topical retinoids ([...], tretinoin)", "adapalene") in cards, cards
     # a remark of doses is not a list of names
     assert not any(q.endswith("[...], with food)") for q, _ in cards), cards
+
+
+def test_instructions_joined_by_or_are_one_instruction_with_one_condition(
+    tmp_path: Path,
+) -> None:
+    text = "# Asthma\n\nCall 999 or go to A&E straight away if your reliever does not help.\n"
+    cards = [qa(n) for n in generate_text(tmp_path, text).deck.notes]
+    assert not any(q == "Asthma: when should you go to A&E straight away?" for q, _ in cards)
+    assert (
+        "Asthma: when should you call 999 or go to A&E straight away?",
+        "If your reliever does not help",
+    ) in cards, cards

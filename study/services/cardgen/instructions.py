@@ -36,27 +36,37 @@ def instruction_cards(sentence: Sentence, context: Context) -> list[Candidate]:
     verbs = [root] + [
         c for c in root.children if c.dep_ == "conj" and c.tag_ == "VB" and own_subject(c) is None
     ]
+    if any(c.dep_ == "cc" and c.lower_ == "or" for c in root.children):
+        # "Call 999 or go to A&E if ...": alternatives, one instruction with one condition
+        return _verb_cards(sentence, context, root, [], verbs[1:])
     found: list[Candidate] = []
     for verb in verbs:
-        found += _verb_cards(sentence, context, verb, [v for v in verbs if v != verb])
+        found += _verb_cards(sentence, context, verb, [v for v in verbs if v != verb], [])
     return found
 
 
 def _verb_cards(
-    sentence: Sentence, context: Context, root: Token, others: list[Token]
+    sentence: Sentence,
+    context: Context,
+    root: Token,
+    others: list[Token],
+    alternatives: list[Token],
 ) -> list[Candidate]:
     negated = any(c.dep_ == "neg" or c.lower_ == "never" for c in root.children)
+    holders = [root, *alternatives]
     conditions = [
         c
-        for c in root.children
-        if c.dep_ in ("advcl", "prep") and mark_of(c) in WHEN_MARKS and c.i > root.i
+        for h in holders
+        for c in h.children
+        if c.dep_ in ("advcl", "prep") and mark_of(c) in WHEN_MARKS and c.i > h.i
     ]
     conditions += [
         c
-        for c in root.children
+        for h in holders
+        for c in h.children
         if c.dep_ == "prep"
         and c.lower_ in ("until", "before", "after", "within", "during")
-        and c.i > root.i
+        and c.i > h.i
     ]
     # "Call 999 if your child has A, is B, or has C": the parser hangs the condition's
     # later verbs on the instruction's; a finite verb with no subject is not an
