@@ -229,3 +229,14 @@ def test_instructions_joined_by_or_are_one_instruction_with_one_condition(
         "Asthma: when should you call 999 or go to A&E straight away?",
         "If your reliever does not help",
     ) in cards, cards
+
+
+def test_a_short_sentence_under_a_heading_says_which_of_its_things_is_what(
+    tmp_path: Path,
+) -> None:
+    text = "# Amoxicillin\n\n## Adverse effects\n\nDiarrhoea is common. Anaphylaxis is rare.\n"
+    generation = generate_text(tmp_path, text)
+    cards = [qa(n) for n in generation.deck.notes]
+    assert ("Which adverse effect of amoxicillin is common?", "Diarrhoea") in cards, cards
+    assert ("Which adverse effect of amoxicillin is rare?", "Anaphylaxis") in cards, cards
+    assert not any("is [...]" in q for q, _ in cards), cards

@@ -32,6 +32,7 @@ from study.services.cardgen.sentences import (
 from study.services.cardgen.structured import (
     BOLD_LEAD,
     list_cards,
+    says_what_of_heading,
     starts_list,
     table_cards,
     with_heading_list,
@@ -292,6 +293,8 @@ class _Reader:
             return None
         span = sentence.span
         reason = gates.sentence_drop(sentence.said, span, context.topic is not None)
+        if reason == gates.FRAGMENT and says_what_of_heading(sentence, context):
+            reason = None
         if reason or span is None:
             self.drop(reason or "no parse", sentence.raw)
             return None

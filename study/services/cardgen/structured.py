@@ -266,6 +266,9 @@ def with_heading_list(
     topic = context.topic
     if span is None or relation is None or not topic or terse(sentence):
         return proposed
+    kind = _one_of_heading(sentence, context)
+    if kind is not None:  # which of the heading's things is what, not what it is
+        return [kind, *(c for c in proposed if c.type != "cloze")]
     if span.root.pos_ in ("VERB", "AUX") or any(
         t.dep_ in ("nsubj", "nsubjpass", "expl") for t in span
     ):
@@ -302,3 +305,35 @@ def with_heading_list(
         or not all(any(text.find(a.rstrip(". "), s, e) >= 0 for s, e in within) for a in c.answers)
     ]
     return [whole, each, *others]
+
+
+def says_what_of_heading(sentence: Sentence, context: Context) -> bool:
+    """Whether a sentence too short to stand alone says which of its heading's things is
+    what ("Nausea is common." under "Adverse effects"): it is asked with the heading."""
+    return _one_of_heading(sentence, context) is not None
+
+
+def _one_of_heading(sentence: Sentence, context: Context) -> Candidate | None:
+    """ "Nausea is common." under "Adverse effects" of nitrofurantoin: "Which adverse
+    effect of nitrofurantoin is common?" "Nausea"; only a copula, a subject and an
+    adjective, under a heading that is a plural noun of aspect words."""
+    span = sentence.span
+    relation = heading_relation(tuple(context.headings))
+    topic = context.topic
+    if span is None or relation is None or not topic:
+        return None
+    root = span.root
+    if not re.search(r"[^s]s$", relation) or not all(w in ASPECT_HEADINGS for w in words(relation)):
+        return None
+    subjects = [c for c in root.children if c.dep_ == "nsubj" and c.pos_ in ("NOUN", "PROPN")]
+    complements = [c for c in root.children if c.dep_ == "acomp" and c.pos_ == "ADJ"]
+    rest = [c for c in root.children if c.dep_ not in ("nsubj", "acomp", "punct", "advmod")]
+    if root.lemma_ != "be" or len(subjects) != 1 or len(complements) != 1 or rest:
+        return None
+    thing = "".join(t.text_with_ws for t in subjects[0].subtree).strip()
+    said = "".join(t.text_with_ws for t in complements[0].subtree).strip()
+    if len(words(thing)) > MAX_NAME_WORDS or subjects[0].lower_ in ("it", "this", "they"):
+        return None
+    one = relation[:-1] if root.lower_ == "is" else relation
+    front = f"Which {one} of {topic} {root.lower_} {said}?"
+    return basic("heading-one", sentence, context, front, capitalise(thing))
