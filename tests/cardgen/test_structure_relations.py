@@ -240,3 +240,15 @@ def test_a_short_sentence_under_a_heading_says_which_of_its_things_is_what(
     assert ("Which adverse effect of amoxicillin is common?", "Diarrhoea") in cards, cards
     assert ("Which adverse effect of amoxicillin is rare?", "Anaphylaxis") in cards, cards
     assert not any("is [...]" in q for q, _ in cards), cards
+
+
+def test_a_question_under_a_relation_heading_names_the_topic_and_the_relation(
+    tmp_path: Path,
+) -> None:
+    # a term of its own ("pulmonary fibrosis") does not say whose adverse effect it is
+    text = (
+        "# Amiodarone\n\n## Adverse effects\n\nPulmonary fibrosis can develop with long-term use.\n"
+    )
+    questions = [qa(n)[0] for n in generate_text(tmp_path, text).deck.notes]
+    assert any(q.startswith("Adverse effects of amiodarone: what can") for q in questions)
+    assert not any(q.startswith("What can pulmonary fibrosis") for q in questions), questions

@@ -9,7 +9,12 @@ from dataclasses import dataclass, field
 from study.domain import cloze
 from study.services.cardgen.sentences import Sentence
 from study.services.cardgen.terms import words
-from study.services.cardgen.topics import capitalise, lower_first, section_label
+from study.services.cardgen.topics import (
+    capitalise,
+    heading_relation,
+    lower_first,
+    section_label,
+)
 
 
 @dataclass(frozen=True)
@@ -163,7 +168,10 @@ def basic(
     if (
         topic
         and not context.names_topic(front)
-        and (name_topic or not has_term)
+        # a section whose heading says what it tells of the topic ("Adverse effects") is
+        # about the topic in every sentence: "What can pulmonary fibrosis develop with?"
+        # asks of nitrofurantoin
+        and (name_topic or not has_term or heading_relation(tuple(context.headings)))
         # unless the answer is the topic's own head ("gout" for the topic gout)
         and (words(topic)[-1:] or [""])[0] not in words(back)
     ):
