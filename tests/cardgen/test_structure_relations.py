@@ -252,3 +252,13 @@ def test_a_question_under_a_relation_heading_names_the_topic_and_the_relation(
     questions = [qa(n)[0] for n in generate_text(tmp_path, text).deck.notes]
     assert any(q.startswith("Adverse effects of amiodarone: what can") for q in questions)
     assert not any(q.startswith("What can pulmonary fibrosis") for q in questions), questions
+
+
+def test_a_number_in_a_listed_item_is_asked_with_the_lead_it_finishes(tmp_path: Path) -> None:
+    text = (
+        "# Shingles\n\n## When should I get help?\n\nSee a GP urgently if:\n\n"
+        "- the rash is on your face\n- you are over 70 years old\n"
+    )
+    cards = [qa(n) for n in generate_text(tmp_path, text).deck.notes]
+    assert ("Shingles: see a GP urgently if you are [...] old", "over 70 years") in cards, cards
+    assert not any(q.startswith(("Shingles: you are", "You are")) for q, _ in cards), cards

@@ -17,7 +17,7 @@ from study.services.cardgen.classes import asked_by_a_class, class_cards
 from study.services.cardgen.clozes import number_cards
 from study.services.cardgen.errors import GenerationError
 from study.services.cardgen.ids import card_id, slug
-from study.services.cardgen.leads import lead_cards, led_sentences
+from study.services.cardgen.leads import lead_cards, led_sentences, starts_list
 from study.services.cardgen.nlp import parse
 from study.services.cardgen.notes import note_cards, terse
 from study.services.cardgen.reading import Reading, read, reading_phrase
@@ -33,7 +33,6 @@ from study.services.cardgen.structured import (
     BOLD_LEAD,
     list_cards,
     says_what_of_heading,
-    starts_list,
     table_cards,
     with_heading_list,
 )

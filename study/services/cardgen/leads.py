@@ -19,8 +19,8 @@ from dataclasses import dataclass, replace
 
 from study.services.cardgen.candidates import Candidate, Context, cloze_card
 from study.services.cardgen.nlp import parse
+from study.services.cardgen.notes import ARROW
 from study.services.cardgen.sentences import Block, Sentence
-from study.services.cardgen.structured import starts_list
 from study.services.cardgen.topics import lower_first, section_label
 
 # what a verb that ends a lead takes when its sentence is whole ("call 111", "are common")
@@ -49,7 +49,7 @@ def led_sentences(blocks: list[Block], index: int, sentences: list[Sentence]) ->
         return sentences
     first = sentences[0]
     opening = lead.text.rstrip(" :")
-    item = first.text[:1].lower() + first.text[1:] if joint == ", " else first.text
+    item = lower_first(first.text)
     text = f"{opening}{joint}{item}"
     [doc] = parse([text])
     shift = len(opening) + len(joint)
@@ -72,9 +72,7 @@ def lead_cards(sentence: Sentence, proposed: list[Candidate], context: Context) 
     quantity of the lead ("111") is asked on the list's first item only."""
     if not isinstance(sentence, Led):
         return proposed
-    if not sentence.first:
-        kept = (_item_deletions(c, sentence) for c in proposed)
-        proposed = [c for c in kept if c is not None]
+    proposed = asked_once(sentence, proposed)
     lead = sentence.text[: sentence.item].split()
     if not lead or lead[-1].lower() not in _CONDITION_MARKS:
         return proposed
@@ -98,13 +96,26 @@ def lead_cards(sentence: Sentence, proposed: list[Candidate], context: Context) 
     return [*proposed, card]
 
 
+def asked_once(sentence: Sentence, proposed: list[Candidate]) -> list[Candidate]:
+    """``proposed`` without deletions of the lead's words on every item of its list but
+    the first ("call [111] if ..." once)."""
+    if not isinstance(sentence, Led) or sentence.first:
+        return proposed
+    kept = (_item_deletions(c, sentence) for c in proposed)
+    return [c for c in kept if c is not None]
+
+
 def _item_deletions(candidate: Candidate, sentence: Led) -> Candidate | None:
     """``candidate`` without the deletions of the lead's words (None when it has no
     other): on every item of the list but the first they would ask the same again."""
     if candidate.type != "cloze":
         return candidate
     item = sentence.text[sentence.item :]
-    kept = [a for a in candidate.answers if a in item]
+
+    def in_item(answer: str) -> bool:  # a whole word of the item ("2" is not in "20 mg")
+        return re.search(rf"(?<!\w){re.escape(answer)}(?!\w)", item) is not None
+
+    kept = [a for a in candidate.answers if in_item(a)]
     if len(kept) == len(candidate.answers):
         return candidate
     if not kept:
@@ -113,7 +124,7 @@ def _item_deletions(candidate: Candidate, sentence: Led) -> Candidate | None:
 
     def renumber(deletion: re.Match[str]) -> str:
         answer = deletion.group(2)
-        return f"{{{{c{next(numbers)}::{answer}}}}}" if answer in item else answer
+        return f"{{{{c{next(numbers)}::{answer}}}}}" if in_item(answer) else answer
 
     text = _DELETION.sub(renumber, candidate.text)
     return replace(candidate, text=text, answers=tuple(kept))
@@ -123,6 +134,23 @@ _DELETION = re.compile(r"\{\{c(\d+)::(.*?)\}\}")
 # the marks a lead can end in before the condition its items give
 _CONDITION_MARKS = frozenset(["if", "when", "unless", "whenever"])
 _GOES_ON = re.compile(r",\s+(?:because|which|as|since|so|although|but|especially)\b")
+
+
+def starts_list(blocks: list[Block], index: int) -> bool:
+    """Whether the bullet ``blocks[index]`` begins a list."""
+    before = blocks[index - 1] if index else None
+    return (
+        before is None
+        or before.kind != "bullet"
+        or before.headings != blocks[index].headings
+        or before.indent < blocks[index].indent  # a sub-list under its item
+        or introduces(before)
+    )
+
+
+def introduces(block: Block) -> bool:
+    """Whether ``block`` introduces a list: a paragraph or an item ending in a colon."""
+    return block.kind in ("paragraph", "bullet") and block.text.rstrip().endswith(":")
 
 
 def _lead(blocks: list[Block], index: int) -> tuple[Sentence, int] | None:
@@ -147,6 +175,8 @@ def _joint(lead: Sentence) -> str | None:
     or names a list ("Risk factors:")."""
     span = lead.span
     assert span is not None
+    if ARROW.search(lead.text) or " = " in lead.text:
+        return None  # a line of notes: its items are read as the list it names
     tokens = [t for t in span if not t.is_punct]
     if len(tokens) < 2:
         return None

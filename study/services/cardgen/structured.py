@@ -12,6 +12,7 @@ import re
 from study.services.cardgen import gates
 from study.services.cardgen.candidates import Candidate, Context, basic
 from study.services.cardgen.clozes import number_cards
+from study.services.cardgen.leads import asked_once, introduces, led_sentences
 from study.services.cardgen.notes import terse
 from study.services.cardgen.sentences import Block, Sentence
 from study.services.cardgen.terms import content_words, words
@@ -126,9 +127,10 @@ def list_cards(
     # A number in an item is a fact of its own ("operate within 36 hours"): the list asks
     # the item whole, so its numbers get a card each too.
     context = Context(topic=section, headings=blocks[index].headings)
-    for item in items:
-        for said in item.sentences():
-            found += number_cards(said, context)
+    for at, item in zip(indices, items, strict=True):
+        # (read with the list's lead when the item finishes it: "see a GP if [...]")
+        for said in led_sentences(blocks, at, item.sentences()):
+            found += asked_once(said, number_cards(said, context))
     return found, indices
 
 
@@ -136,18 +138,6 @@ def _item_text(item: Block) -> str:
     """A bullet item as a list answer: no final punctuation, a lower-case first word."""
     text = re.sub(r"[.;,]$", "", " ".join(s.text for s in item.sentences()))
     return lower_first(text)
-
-
-def starts_list(blocks: list[Block], index: int) -> bool:
-    """Whether the bullet ``blocks[index]`` begins a list."""
-    before = blocks[index - 1] if index else None
-    return (
-        before is None
-        or before.kind != "bullet"
-        or before.headings != blocks[index].headings
-        or before.indent < blocks[index].indent  # a sub-list under its item
-        or _introduces(before)
-    )
 
 
 def _clause(block: Block, label: str) -> bool:
@@ -177,11 +167,6 @@ def _clause(block: Block, label: str) -> bool:
     )
 
 
-def _introduces(block: Block) -> bool:
-    """Whether ``block`` introduces a list: a paragraph or an item ending in a colon."""
-    return block.kind in ("paragraph", "bullet") and block.text.rstrip().endswith(":")
-
-
 # An intro that says when, not what: "Within one hour of recognition:" before the steps.
 _ADVERBIAL_INTRO = re.compile(
     r"^(?:within|during|after|before|in|at|on|by|from|once|when|if|then|first)\b", re.I
@@ -198,7 +183,7 @@ def _list_label(
     heading "Symptoms" under "Gout" lists them all ("Name the 3 symptoms of gout."); an
     intro that only says when ("Within one hour:") leaves the naming to the heading.
     """
-    if index > 0 and (blocks[index - 1].kind == "paragraph" or _introduces(blocks[index - 1])):
+    if index > 0 and (blocks[index - 1].kind == "paragraph" or introduces(blocks[index - 1])):
         intro = blocks[index - 1].text.strip()
         match = re.search(
             r"([^.:!?]+?)(?:\s+(include|includes|are|is|can be))?\s*:\s*$", intro, re.IGNORECASE
