@@ -262,3 +262,14 @@ def test_a_number_in_a_listed_item_is_asked_with_the_lead_it_finishes(tmp_path: 
     cards = [qa(n) for n in generate_text(tmp_path, text).deck.notes]
     assert ("Shingles: see a GP urgently if you are [...] old", "over 70 years") in cards, cards
     assert not any(q.startswith(("Shingles: you are", "You are")) for q, _ in cards), cards
+
+
+def test_a_concession_or_a_garbled_parse_is_not_asked_as_when_to_do_it(tmp_path: Path) -> None:
+    text = (
+        "# Eczema\n\nUse the emollient every day, even if the skin looks better.\n\n"
+        "Ask for an urgent appointment if you have a fever or the skin around the patch "
+        "becomes hot, red and painful.\n"
+    )
+    cards = [qa(n) for n in generate_text(tmp_path, text).deck.notes]
+    assert not any(a.lower().startswith("even if") for _, a in cards), cards
+    assert not any("appointment becomes" in q for q, _ in cards), cards

@@ -58,7 +58,10 @@ def _verb_cards(
         c
         for h in holders
         for c in h.children
-        if c.dep_ in ("advcl", "prep") and mark_of(c) in WHEN_MARKS and c.i > h.i
+        if c.dep_ in ("advcl", "prep")
+        and mark_of(c) in WHEN_MARKS
+        and c.i > h.i
+        and not _conceded(c)
     ]
     conditions += [
         c
@@ -86,6 +89,14 @@ def _verb_cards(
     }
     action = _verb_phrase(root, skipped)
     if not action or len(action.split()) > _MAX_VERB_PHRASE_WORDS:
+        return []
+    if any(
+        t.tag_ in ("VBZ", "VBP", "VBD") and t != root
+        for t in root.subtree
+        if t.i not in skipped and t.i > root.i
+    ):
+        # "ask for an urgent appointment ... becomes hot": a clause of the condition the
+        # parser hung on the instruction; what to do cannot be told from it
         return []
     exceptions = [_text(_without_reasons(c)) for c in conditions if mark_of(c) == "unless"]
     # "Never go diving after X, unless Y": the exception stays with the rule
@@ -154,6 +165,13 @@ def _object_cards(
 _MAX_OBJECT_WORDS = 6
 # An object with no word rarer than this ("the cream", "a doctor") is not worth asking.
 _SPECIFIC_ZIPF = 4.5
+
+
+def _conceded(clause: Token) -> bool:
+    """ "even if the sores look better": a concession, not when to do it."""
+    opening = clause.left_edge
+    before = opening.doc[opening.i - 1].lower_ if opening.i > 0 else ""
+    return before == "even" or any(c.lower_ == "even" for c in clause.children)
 
 
 def _without_reasons(clause: Token) -> list[Token]:
