@@ -273,3 +273,11 @@ def test_a_concession_or_a_garbled_parse_is_not_asked_as_when_to_do_it(tmp_path:
     cards = [qa(n) for n in generate_text(tmp_path, text).deck.notes]
     assert not any(a.lower().startswith("even if") for _, a in cards), cards
     assert not any("appointment becomes" in q for q, _ in cards), cards
+
+
+def test_a_label_that_is_an_instruction_asks_why_and_its_object(tmp_path: Path) -> None:
+    text = "Sepsis (ward notes)\n\n- Do not delay antibiotics: mortality rises every hour\n"
+    cards = [qa(n) for n in generate_text(tmp_path, text, "notes.txt").deck.notes]
+    assert ("Sepsis: Do not delay antibiotics: why?", "Mortality rises every hour") in cards
+    assert ("Sepsis: do not delay [...]: mortality rises every hour", "antibiotics") in cards
+    assert not any(q.endswith("Do not delay antibiotics?") for q, _ in cards), cards

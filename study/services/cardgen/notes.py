@@ -217,9 +217,41 @@ def _segment(
         if re.search(r"\b(?:is|are|was|were|has|have|can|may|should|must)\b", rest):
             sentences.append(capitalise(rest))
             return []
-        front = f"{_about(context, name)}{capitalise(name)}?"
-        return [basic("label", sentence, context, front, rest, name_topic=True)]
+        told = _instruction(sentence, start, name)
+        if told is None:
+            front = f"{_about(context, name)}{capitalise(name)}?"
+            return [basic("label", sentence, context, front, rest, name_topic=True)]
+        # "Do not wait for troponin: reperfusion decided on the ECG": an instruction and
+        # why; its object is asked in the line, the reason by the instruction
+        front = f"{_about(context, name)}{capitalise(name)}: why?"
+        found = [basic("label", sentence, context, front, rest, name_topic=True)]
+        card = cloze_card("label", sentence, context, sentence.text, [told])
+        return found + ([card] if card else [])
     return []
+
+
+def _instruction(sentence: Sentence, start: int, label: str) -> tuple[int, int] | None:
+    """Where in the line the object of a label that is an instruction is ("Do not wait
+    for [troponin]", "Never stop [PD meds] abruptly"), or None for a label that names."""
+    span = sentence.span
+    if span is None:
+        return None
+    at = sentence.text.find(label, start)
+    tokens = [t for t in span if at <= t.idx - span.start_char < at + len(label) and not t.is_punct]
+    words_in = [t.lower_ for t in tokens]
+    verb = next((t for t in tokens if t.pos_ in ("VERB", "AUX")), None)
+    imperative = bool(tokens) and (
+        tokens[0].tag_ == "VB"
+        or words_in[:2] in (["do", "not"], ["do", "n't"])
+        or (words_in[:1] == ["never"] and verb is not None and verb.tag_ == "VB")
+    )
+    nouns = [t for t in tokens if t.pos_ in ("NOUN", "PROPN")]
+    if not imperative or not nouns:
+        return None
+    noun = nouns[-1]
+    first = min((t for t in noun.subtree if t in tokens), key=lambda t: t.i)
+    begin = first.idx - span.start_char
+    return begin, noun.idx - span.start_char + len(noun)
 
 
 def _about(context: Context, shown: str) -> str:

@@ -92,8 +92,8 @@ def heading_topic(headings: Sequence[str]) -> str | None:
             title = parts[1]  # "Case-based teaching: community-acquired pneumonia"
         title = re.sub(r"[:?!.]+$", "", title).strip()
         remark = re.search(r"\s*\(([^()]*)\)$", title)
-        if remark and set(words(remark.group(1))) <= _REGISTERS:
-            title = title[: remark.start()]  # "Sepsis (lecture notes)": the kind of page
+        if remark and set(words(remark.group(1))) & _REGISTERS:
+            title = title[: remark.start()]  # "Sepsis (ward notes)": the kind of page
         lowered = title.lower()
         if (
             not title
