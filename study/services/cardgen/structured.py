@@ -128,9 +128,13 @@ def list_cards(
     # the item whole, so its numbers get a card each too.
     context = Context(topic=section, headings=blocks[index].headings)
     for at, item in zip(indices, items, strict=True):
-        # (read with the list's lead when the item finishes it: "see a GP if [...]")
-        for said in led_sentences(blocks, at, item.sentences()):
-            found += asked_once(said, number_cards(said, context))
+        said = item.sentences()
+        if not any(number_cards(s, context) for s in said):
+            continue
+        # read with the list's lead when the item finishes it: "see a GP if [...]" (a
+        # parse of its own, so only for an item with a number)
+        for sentence in led_sentences(blocks, at, said):
+            found += asked_once(sentence, number_cards(sentence, context))
     return found, indices
 
 
