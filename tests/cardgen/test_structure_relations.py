@@ -281,3 +281,19 @@ def test_a_label_that_is_an_instruction_asks_why_and_its_object(tmp_path: Path) 
     assert ("Sepsis: Do not delay antibiotics: why?", "Mortality rises every hour") in cards
     assert ("Sepsis: do not delay [...]: mortality rises every hour", "antibiotics") in cards
     assert not any(q.endswith("Do not delay antibiotics?") for q, _ in cards), cards
+
+
+def test_a_condition_too_long_for_one_deletion_is_asked_by_its_first_part(
+    tmp_path: Path,
+) -> None:
+    text = (
+        "# Shingles\n\n## When should I get help?\n\nSee a GP urgently if:\n\n"
+        "- you are pregnant, have never had chickenpox, and have been close to someone "
+        "who has shingles\n- the rash is near your eye\n"
+    )
+    cards = [qa(n) for n in generate_text(tmp_path, text).deck.notes]
+    assert (
+        "See a GP urgently if [...], have never had chickenpox, and have been close to "
+        "someone who has shingles",
+        "you are pregnant",
+    ) in cards, cards

@@ -18,9 +18,11 @@ import re
 from dataclasses import dataclass, replace
 
 from study.services.cardgen.candidates import Candidate, Context, cloze_card
+from study.services.cardgen.gates import MAX_LIST_ITEM_WORDS
 from study.services.cardgen.nlp import parse
 from study.services.cardgen.notes import ARROW
 from study.services.cardgen.sentences import Block, Sentence
+from study.services.cardgen.terms import words
 from study.services.cardgen.topics import lower_first, section_label
 
 # what a verb that ends a lead takes when its sentence is whole ("call 111", "are common")
@@ -82,7 +84,12 @@ def lead_cards(sentence: Sentence, proposed: list[Candidate], context: Context) 
     item = sentence.text[sentence.item :]
     # the condition ends where the item goes on to say why or which ("..., because")
     cut = _GOES_ON.search(item)
-    end = sentence.item + (cut.start() if cut else len(item.rstrip(" .;")))
+    condition = item[: cut.start()] if cut else item.rstrip(" .;")
+    if len(words(condition)) > MAX_LIST_ITEM_WORDS and ", " in condition:
+        # "you are pregnant, have not had chickenpox before, and have been near someone
+        # with it": too long for one deletion, its first part is asked with the rest shown
+        condition = condition[: condition.index(", ")]
+    end = sentence.item + len(condition)
     card = cloze_card("list-item", sentence, context, sentence.text, [(sentence.item, end)])
     if card is None:
         return proposed
