@@ -87,6 +87,8 @@ def _remark_cards(sentence: Sentence, context: Context) -> list[Candidate]:
             start = text.find(name, cursor)
             spans.append((start, start + len(name)))
             cursor = start + len(name)
+        if any(start < 0 for start, _ in spans):
+            continue
         card = cloze_card("list-item", sentence, context, text, spans)
         if card:
             found.append(card)
