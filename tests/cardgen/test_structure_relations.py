@@ -297,3 +297,10 @@ def test_a_condition_too_long_for_one_deletion_is_asked_by_its_first_part(
         "someone who has shingles",
         "you are pregnant",
     ) in cards, cards
+
+
+def test_examples_after_a_name_are_not_more_names_of_the_heading(tmp_path: Path) -> None:
+    text = "# Doxepin\n\n## Cautions\n\nHeart disease, such as arrhythmia or heart block.\n"
+    generation = generate_text(tmp_path, text)
+    reasons = [d.reason for d in generation.drops]
+    assert not any("trivial answer 'such'" in r for r in reasons), reasons

@@ -237,7 +237,9 @@ def _list_label(
 
 
 # Where a list of names goes on to say why or which ("..., because of the risk of ...").
-_GOES_ON = re.compile(r",?\s+(?:because|which|as|since|so|especially|except|unless)\b|\s+\(")
+_GOES_ON = re.compile(
+    r",?\s+(?:because|which|as|since|so|especially|except|unless|such as|including)\b|\s+\("
+)
 _ITEM_SPLIT = re.compile(r",\s+(?:and\s+|or\s+)?|\s+(?:and|or)\s+")
 MAX_NAME_WORDS = 6
 
