@@ -384,7 +384,8 @@ def test_a_drug_monograph_names_the_drug_and_reads_rates_whole(tmp_path: Path) -
     answers = [a for n in g.deck.notes for a in all_answers(n)]
     assert "5 mg/kg" in answers and "below 60 mL/min/1.73m²" in answers
     assert all(
-        (n.text or n.front).lower().startswith(("gentamicin", "name", "side")) for n in g.deck.notes
+        (n.text or n.front).lower().startswith(("gentamicin", "name", "side", "dose of gentamicin"))
+        for n in g.deck.notes
     )
 
 

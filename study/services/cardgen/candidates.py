@@ -9,7 +9,12 @@ from dataclasses import dataclass, field
 from study.domain import cloze
 from study.services.cardgen.sentences import Sentence
 from study.services.cardgen.terms import words
-from study.services.cardgen.topics import capitalise, lower_first
+from study.services.cardgen.topics import (
+    capitalise,
+    heading_relation,
+    lower_first,
+    section_label,
+)
 
 
 @dataclass(frozen=True)
@@ -163,13 +168,16 @@ def basic(
     if (
         topic
         and not context.names_topic(front)
-        and (name_topic or not has_term)
+        # a section whose heading says what it tells of the topic ("Adverse effects") is
+        # about the topic in every sentence: "What can pulmonary fibrosis develop with?"
+        # asks of nitrofurantoin
+        and (name_topic or not has_term or heading_relation(tuple(context.headings)))
         # unless the answer is headed by the topic's own head ("gout", "acute gout" for
         # the topic gout); "Chickenpox vaccine" is a vaccine, and "What is offered to
         # children?" needs the topic
         and (words(topic)[-1:] or [""])[0].lower() != (words(back)[-1:] or [""])[0].lower()
     ):
-        front = f"{capitalise(topic)}: {lower_first(front)}"
+        front = f"{section_label(topic, context.headings, front)}: {lower_first(front)}"
     return Candidate(
         pattern=pattern,
         type="basic",
@@ -221,7 +229,8 @@ def cloze_card(
     pieces.append(text[position:])
     body = _second_it(_balanced(name_stand_ins("".join(pieces).strip(), context.topic)))
     if context.topic and not context.names_topic(name_stand_ins(text, context.topic)):
-        body = f"{capitalise(context.topic)}: {lower_first(body)}"
+        label = section_label(context.topic, context.headings, body)
+        body = f"{label}: {lower_first(body)}"
     return Candidate(
         pattern=pattern,
         type="cloze",

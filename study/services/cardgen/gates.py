@@ -96,13 +96,16 @@ _BACK_REFERENCE = re.compile(
 )
 
 
+FRAGMENT = "fragment: too short to state a fact"
+
+
 def sentence_drop(text: str, span: Span | None, has_topic: bool) -> str | None:
     """Why ``text`` can give no card at all, or None when it may be read."""
     count = len(words(text))
     if _CROSS_REFERENCE.search(text):
         return "cross-reference, not a fact"
     if count < MIN_SENTENCE_WORDS and not re.match(r"^[^:]{2,40}:\s+\S", text):
-        return "fragment: too short to state a fact"
+        return FRAGMENT
     if text.rstrip().endswith(":"):
         return "introduces a list (the list gives the cards)"
     if _QUOTED_PERSON.search(text):

@@ -17,6 +17,7 @@ from study.services.cardgen.classes import asked_by_a_class, class_cards
 from study.services.cardgen.clozes import number_cards
 from study.services.cardgen.errors import GenerationError
 from study.services.cardgen.ids import card_id, slug
+from study.services.cardgen.leads import lead_cards, led_sentences, starts_list
 from study.services.cardgen.nlp import parse
 from study.services.cardgen.notes import note_cards, terse
 from study.services.cardgen.reading import Reading, read, reading_phrase
@@ -28,7 +29,13 @@ from study.services.cardgen.sentences import (
     parse_document,
     read_material,
 )
-from study.services.cardgen.structured import BOLD_LEAD, list_cards, starts_list, table_cards
+from study.services.cardgen.structured import (
+    BOLD_LEAD,
+    list_cards,
+    says_what_of_heading,
+    table_cards,
+    with_heading_list,
+)
 from study.services.cardgen.terms import STOPWORDS, strip_article, words
 from study.services.cardgen.topics import (
     GENERIC_SUBJECTS,
@@ -217,6 +224,8 @@ class _Reader:
                 self.listed.update(items)
                 if index in self.listed:
                     return
+        if block.kind == "bullet":
+            sentences = led_sentences(blocks, index, sentences)
         aliases = self._aliases(topic)
         previous: str | None = None
         bold = BOLD_LEAD.match(block.text) if block.kind == "bullet" else None
@@ -283,6 +292,8 @@ class _Reader:
             return None
         span = sentence.span
         reason = gates.sentence_drop(sentence.said, span, context.topic is not None)
+        if reason == gates.FRAGMENT and says_what_of_heading(sentence, context):
+            reason = None
         if reason or span is None:
             self.drop(reason or "no parse", sentence.raw)
             return None
@@ -313,6 +324,7 @@ class _Reader:
             if texts:
                 parts = _parts_cards(sentence, texts, context, it, before)
                 parts = gates.not_asked(parts, proposed)
+        proposed = with_heading_list(sentence, context, lead_cards(sentence, proposed, context))
         if not proposed and not parts:
             why = (
                 f"leans on text around it: what {reading.unresolved[0]!r} refers to cannot be told"

@@ -13,8 +13,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from study.services.cardgen.candidates import Candidate, Context, basic
-from study.services.cardgen.deps import WHEN_MARKS, mark_of, own_subject
+from study.services.cardgen.deps import WHEN_MARKS, WHY_MARKS, mark_of, own_subject
 from study.services.cardgen.sentences import Sentence
+from study.services.cardgen.terms import zipf
 
 if TYPE_CHECKING:
     from spacy.tokens import Span, Token
@@ -25,35 +26,86 @@ _MAX_VERB_PHRASE_WORDS = 10
 
 
 def instruction_cards(sentence: Sentence, context: Context) -> list[Candidate]:
-    """A question per condition of an imperative sentence: when to do (or not do) it."""
+    """A question per condition of an imperative sentence: when to do (or not do) it.
+    Each imperative verb of the sentence is an instruction of its own ("check liver
+    function ..., and stop nitrofurantoin if lung function worsens")."""
     span = sentence.span
     if span is None or not _imperative(span):
         return []
     root = span.root
+    verbs = [root] + [
+        c for c in root.children if c.dep_ == "conj" and c.tag_ == "VB" and own_subject(c) is None
+    ]
+    if any(c.dep_ == "cc" and c.lower_ == "or" for c in root.children):
+        # "Call 999 or go to A&E if ...": alternatives, one instruction with one condition
+        return _verb_cards(sentence, context, root, [], verbs[1:])
+    found: list[Candidate] = []
+    for verb in verbs:
+        found += _verb_cards(sentence, context, verb, [v for v in verbs if v != verb], [])
+    return found
+
+
+def _verb_cards(
+    sentence: Sentence,
+    context: Context,
+    root: Token,
+    others: list[Token],
+    alternatives: list[Token],
+) -> list[Candidate]:
     negated = any(c.dep_ == "neg" or c.lower_ == "never" for c in root.children)
+    holders = [root, *alternatives]
     conditions = [
         c
-        for c in root.children
-        if c.dep_ in ("advcl", "prep") and mark_of(c) in WHEN_MARKS and c.i > root.i
+        for h in holders
+        for c in h.children
+        if c.dep_ in ("advcl", "prep")
+        and mark_of(c) in WHEN_MARKS
+        and c.i > h.i
+        and not _conceded(c)
     ]
     conditions += [
         c
-        for c in root.children
+        for h in holders
+        for c in h.children
         if c.dep_ == "prep"
         and c.lower_ in ("until", "before", "after", "within", "during")
-        and c.i > root.i
+        and c.i > h.i
+    ]
+    # "Call 999 if your child has A, is B, or has C": the parser hangs the condition's
+    # later verbs on the instruction's; a finite verb with no subject is not an
+    # instruction, so it goes on with the condition before it
+    going_on = [
+        c
+        for c in root.children
+        if c.dep_ == "conj" and c.tag_ in ("VBZ", "VBP", "VBD") and own_subject(c) is None
     ]
     skipped = {t.i for c in root.children if c.dep_ == "advcl" for t in c.subtree}
     skipped |= {t.i for c in conditions for t in c.subtree}
+    skipped |= {t.i for c in going_on for t in c.subtree}
+    # the other instructions of the sentence, and the "and" before them
+    skipped |= {t.i for v in others if v.head == root for t in v.subtree}
+    skipped |= {
+        c.i for c in root.children if c.dep_ == "cc" and any(v.head == root for v in others)
+    }
     action = _verb_phrase(root, skipped)
     if not action or len(action.split()) > _MAX_VERB_PHRASE_WORDS:
         return []
-    exceptions = [_text(list(c.subtree)) for c in conditions if mark_of(c) == "unless"]
+    if any(
+        t.tag_ in ("VBZ", "VBP", "VBD") and t != root
+        for t in root.subtree
+        if t.i not in skipped and t.i > root.i
+    ):
+        # "ask for an urgent appointment ... becomes hot": a clause of the condition the
+        # parser hung on the instruction; what to do cannot be told from it
+        return []
+    exceptions = [_text(_without_reasons(c)) for c in conditions if mark_of(c) == "unless"]
     # "Never go diving after X, unless Y": the exception stays with the rule
     besides = f", {exceptions[0]}" if exceptions else ""
-    found: list[Candidate] = []
+    found = _object_cards(sentence, context, root, skipped, negated, besides, conditions)
     for condition in conditions:
-        when = _text(list(condition.subtree))
+        tokens = list(condition.subtree)
+        tokens += [t for c in going_on if c.i > condition.i for t in _with_joints(c)]
+        when = _text(tokens)
         word = when.split()[0].lower()
         if word == "unless" or (word == "until" and not negated):
             continue  # kept in the rule's question; "do X until Y" is how long, not when
@@ -67,13 +119,98 @@ def instruction_cards(sentence: Sentence, context: Context) -> list[Candidate]:
     return found
 
 
+def _object_cards(
+    sentence: Sentence,
+    context: Context,
+    root: Token,
+    skipped: set[int],
+    negated: bool,
+    besides: str,
+    conditions: list[Token],
+) -> list[Candidate]:
+    """What an instruction says to do it to, asked by the rest of it: "Never give aspirin
+    to children under 16" gives "What should you never give to children under 16?"
+    "Aspirin"; "During long-term use, check liver function" gives "What should you check
+    during long-term use?"."""
+    objects = [c for c in root.children if c.dep_ == "dobj" and c.pos_ in ("NOUN", "PROPN")]
+    if len(objects) != 1 or any(c.dep_ in ("oprd", "ccomp", "xcomp") for c in root.children):
+        return []
+    thing = list(objects[0].subtree)
+    answer = _text(thing)
+    if (
+        not 0 < len(answer.split()) <= _MAX_OBJECT_WORDS
+        # "keep your child off school": a person, not what is done
+        or any(c.dep_ == "poss" and c.pos_ == "PRON" for c in objects[0].children)
+        # "never go scuba diving": an activity the verb goes on to, not its object
+        or objects[0].lower_.endswith("ing")
+        # "use the cream", "see a doctor": nothing specific to learn
+        or all(zipf(t.text) >= _SPECIFIC_ZIPF for t in thing if t.is_alpha and len(t) > 2)
+    ):
+        return []
+    # what says when ("During long-term use, check ...", "if PE is likely, arrange ...",
+    # "... when epiglottitis is possible") stays in the question
+    leading = [c for c in root.children if c.i < root.i and c.dep_ in ("prep", "advcl", "npadvmod")]
+    leading = [c for c in leading if c.dep_ != "advcl" or mark_of(c) in WHEN_MARKS]
+    after = [c for c in conditions if mark_of(c) != "unless"]
+    leave = skipped | {t.i for t in thing} | {t.i for c in leading for t in c.subtree}
+    rest = _verb_phrase(root, leave)
+    when = "".join(f" {_text(list(c.subtree))}" for c in [*leading, *after])
+    when = when[:2].lower() + when[2:]
+    never = any(c.lower_ == "never" for c in root.children)
+    how = "never " if never else "not " if negated else ""
+    front = f"What should you {how}{rest}{when}{besides}?"
+    return [basic("instruction-object", sentence, context, front, answer, name_topic=True)]
+
+
+_MAX_OBJECT_WORDS = 6
+# An object with no word rarer than this ("the cream", "a doctor") is not worth asking.
+_SPECIFIC_ZIPF = 4.5
+
+
+def _conceded(clause: Token) -> bool:
+    """ "even if the sores look better": a concession, not when to do it."""
+    opening = clause.left_edge
+    before = opening.doc[opening.i - 1].lower_ if opening.i > 0 else ""
+    return before == "even" or any(c.lower_ == "even" for c in clause.children)
+
+
+def _without_reasons(clause: Token) -> list[Token]:
+    """A clause without the reason the parser hung inside it ("unless a doctor tells you
+    to, because it can cause ...": the reason is the instruction's, and its "it" is what
+    a question about the instruction asks)."""
+    reasons = {
+        t.i
+        for d in clause.subtree
+        if d != clause and d.dep_ == "advcl" and mark_of(d) in WHY_MARKS
+        for t in d.subtree
+    }
+    return [t for t in clause.subtree if t.i not in reasons]
+
+
+def _with_joints(verb: Token) -> list[Token]:
+    """A verb's subtree with the comma and "or" before it ("..., or has a fit")."""
+    before = []
+    at = verb.left_edge.i - 1
+    while at >= 0 and verb.doc[at].dep_ in ("cc", "punct") and verb.doc[at].head == verb.head:
+        before.append(verb.doc[at])
+        at -= 1
+    return before + list(verb.subtree)
+
+
 def _imperative(span: Span) -> bool:
     """Whether the sentence is an instruction: a base-form main verb with no subject,
     after nothing but "do not", "never" and the like."""
     root = span.root
     if root.tag_ != "VB" or own_subject(root) is not None:
         return False
-    before = [t for t in span if t.i < root.i and not t.is_punct]
+    # "During long-term use, check ...": a phrase that says when comes first
+    leading = {
+        t.i
+        for c in root.children
+        if c.i < root.i and c.dep_ in ("prep", "advcl", "npadvmod")
+        for t in c.subtree
+    }
+    before = [t for t in span if t.i < root.i and not t.is_punct and t.i not in leading]
     return all(t.lower_ in _BEFORE_VERB for t in before)
 
 

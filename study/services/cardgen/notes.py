@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from dataclasses import replace
 
 from study.services.cardgen.candidates import Candidate, Context, basic, cloze_card
 from study.services.cardgen.sentences import Sentence
@@ -29,6 +30,22 @@ def terse(sentence: Sentence) -> bool:
     return bool(ARROW.search(sentence.text)) or _labelled(sentence.text) is not None
 
 
+def with_remarks(sentence: Sentence) -> Sentence:
+    """A line of notes with its remarks in parentheses put back where they were: the
+    parser does not read a line of notes whole, and "prasugrel + aspirin (clopidogrel
+    instead if already on OAC)" is one item with its exception. A remark that is a list
+    or a chain of its own (a comma, an arrow) stays apart: the line's items are split at
+    its commas."""
+    back = [(at, a) for at, a in sentence.asides if "," not in a and not ARROW.search(a)]
+    if not back:
+        return sentence
+    text = sentence.text
+    for at, aside in sorted(back, reverse=True):
+        text = f"{text[:at].rstrip()} ({aside}){text[at:]}"
+    kept = tuple(a for a in sentence.asides if a not in back)
+    return replace(sentence, text=text, asides=kept)
+
+
 def _labelled(text: str) -> tuple[str, str] | None:
     match = _LABEL.match(text)
     if not match or len(words(match.group("label"))) > MAX_LABEL_WORDS:
@@ -39,6 +56,46 @@ def _labelled(text: str) -> tuple[str, str] | None:
 def note_cards(sentence: Sentence, context: Context) -> tuple[list[Candidate], list[str]]:
     """The cards of a line of notes, and the parts of it that are whole sentences (to be
     read by the parser, each after its label)."""
+    found, sentences = _line_cards(with_remarks(sentence), context)
+    return found + _remark_cards(sentence, context), sentences
+
+
+def _remark_cards(sentence: Sentence, context: Context) -> list[Candidate]:
+    """A list of names in parentheses ("Dopamine agonists (ropinirole, pramipexole,
+    rotigotine patch): ..."): a deletion per name, shown after what it names, from the
+    start of its step of the line."""
+    found: list[Candidate] = []
+    inline = [(m.start(), m.group(1)) for m in re.finditer(r"\s*\(([^()]+)\)", sentence.text)]
+    for at, aside in [*sentence.asides, *inline]:
+        names = [n.strip() for n in re.split(r",\s+(?:and\s+|or\s+)?|\s+(?:and|or)\s+", aside)]
+        if (
+            ARROW.search(aside)
+            or re.search(r"\d", aside)  # "(children 0.1 mg/kg, max 4 mg)": doses, not names
+            or len(names) < 2
+            or any(not 0 < len(words(n)) <= 4 for n in names)
+        ):
+            continue
+        before = sentence.text[:at]
+        step = max([before.rfind(";"), *(m.end() - 1 for m in ARROW.finditer(before))])
+        shown = before[step + 1 :].strip()
+        if not words(shown):
+            continue
+        text = f"{shown} ({aside})"
+        spans: list[tuple[int, int]] = []
+        cursor = len(shown) + 2
+        for name in names:
+            start = text.find(name, cursor)
+            spans.append((start, start + len(name)))
+            cursor = start + len(name)
+        if any(start < 0 for start, _ in spans):
+            continue
+        card = cloze_card("list-item", sentence, context, text, spans)
+        if card:
+            found.append(card)
+    return found
+
+
+def _line_cards(sentence: Sentence, context: Context) -> tuple[list[Candidate], list[str]]:
     found: list[Candidate] = []
     sentences: list[str] = []
     text = sentence.text.rstrip(" .")
@@ -162,9 +219,41 @@ def _segment(
         if re.search(r"\b(?:is|are|was|were|has|have|can|may|should|must)\b", rest):
             sentences.append(capitalise(rest))
             return []
-        front = f"{_about(context, name)}{capitalise(name)}?"
-        return [basic("label", sentence, context, front, rest, name_topic=True)]
+        told = _instruction(sentence, start, name)
+        if told is None:
+            front = f"{_about(context, name)}{capitalise(name)}?"
+            return [basic("label", sentence, context, front, rest, name_topic=True)]
+        # "Do not wait for troponin: reperfusion decided on the ECG": an instruction and
+        # why; its object is asked in the line, the reason by the instruction
+        front = f"{_about(context, name)}{capitalise(name)}: why?"
+        found = [basic("label", sentence, context, front, rest, name_topic=True)]
+        card = cloze_card("label", sentence, context, sentence.text, [told])
+        return found + ([card] if card else [])
     return []
+
+
+def _instruction(sentence: Sentence, start: int, label: str) -> tuple[int, int] | None:
+    """Where in the line the object of a label that is an instruction is ("Do not wait
+    for [troponin]", "Never stop [PD meds] abruptly"), or None for a label that names."""
+    span = sentence.span
+    if span is None:
+        return None
+    at = sentence.text.find(label, start)
+    tokens = [t for t in span if at <= t.idx - span.start_char < at + len(label) and not t.is_punct]
+    words_in = [t.lower_ for t in tokens]
+    verb = next((t for t in tokens if t.pos_ in ("VERB", "AUX")), None)
+    imperative = bool(tokens) and (
+        tokens[0].tag_ == "VB"
+        or words_in[:2] in (["do", "not"], ["do", "n't"])
+        or (words_in[:1] == ["never"] and verb is not None and verb.tag_ == "VB")
+    )
+    nouns = [t for t in tokens if t.pos_ in ("NOUN", "PROPN")]
+    if not imperative or not nouns:
+        return None
+    noun = nouns[-1]
+    first = min((t for t in noun.subtree if t in tokens), key=lambda t: t.i)
+    begin = first.idx - span.start_char
+    return begin, noun.idx - span.start_char + len(noun)
 
 
 def _about(context: Context, shown: str) -> str:

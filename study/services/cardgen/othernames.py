@@ -93,6 +93,8 @@ class NameReader(PhraseReader):
             names.append(OtherName("example", thing, Phrase(name)))
             return
         first = text.split()[0].lower()
+        if first in WHEN_MARKS or first in ("except", "because"):
+            return  # "(unless true allergy)": a condition on the phrase, not what it is
         if first in STOPWORDS and first not in ("a", "an", "the"):
             return  # "(among other findings)", "(together with ...)": not what it is
         if text[:1].isupper() and first not in ("a", "an", "the"):

@@ -178,6 +178,10 @@ def _names(tokens: list[Token], index: int) -> bool:
     after = tokens[index + 1] if index + 1 < len(tokens) else None
     if before is not None and before.lower_ in _NAMING:
         return True
+    if after is not None and after.text == "°" and not token.whitespace_:
+        # "2° prevention" is secondary prevention; "38°C" and "38 °C" are temperatures
+        degree = index + 2 < len(tokens) and tokens[index + 2].text in ("C", "F")
+        return not (degree and not after.whitespace_)
     ranged = index + 2 < len(tokens) and tokens[index + 2].like_num
     if after is not None and after.lower_ in ("-", "‑", "–", "to") and ranged:
         return False  # "aspirin 75-150 mg", "prednisolone 1 to 2 mg/kg": a range counts

@@ -283,12 +283,13 @@ _TITLE_WORDS = 8
 
 
 def _is_title(line: str, following: str) -> bool:
-    title = line.strip()
+    # a title may end in a remark on the page ("STEMI: acute management (lecture notes)")
+    title = re.sub(r"\s*\([^()]*\)$", "", line.strip())
     return (
         bool(title)
         and not following.strip()
         and title[:1].isupper()
-        and len(title.split()) <= _TITLE_WORDS
+        and len(line.split()) <= _TITLE_WORDS
         and title[-1:].isalnum()
         and not _BULLET.match(line)
     )

@@ -10,11 +10,20 @@ from __future__ import annotations
 import re
 
 from study.services.cardgen import gates
-from study.services.cardgen.candidates import Candidate, Context
+from study.services.cardgen.candidates import Candidate, Context, basic
 from study.services.cardgen.clozes import number_cards
+from study.services.cardgen.leads import asked_once, introduces, led_sentences
+from study.services.cardgen.notes import terse
 from study.services.cardgen.sentences import Block, Sentence
 from study.services.cardgen.terms import content_words, words
-from study.services.cardgen.topics import ASPECT_HEADINGS, capitalise, lower_first
+from study.services.cardgen.topics import (
+    ASPECT_HEADINGS,
+    capitalise,
+    heading_question,
+    heading_relation,
+    lower_first,
+    section_label,
+)
 
 BOLD_LEAD = re.compile(r"^\s*(?:\*\*|__)(?P<term>[^*_\n]{2,60})(?:\*\*|__)")
 
@@ -94,7 +103,7 @@ def list_cards(
     sentence = Sentence(text="; ".join(texts), raw=raw, start=items[0].start, end=items[-1].end)
     # Items with commas of their own ("drugs, such as A and B") are kept apart by ";".
     separator = "; " if any("," in t for t in texts) else ", "
-    body = f"{prefix}: " + separator.join(
+    body = f"{prefix}{'' if prefix.endswith('?') else ':'} " + separator.join(
         f"{{{{c{n}::{t}}}}}" for n, t in enumerate(texts, start=1)
     )
     whole = Candidate(
@@ -118,9 +127,14 @@ def list_cards(
     # A number in an item is a fact of its own ("operate within 36 hours"): the list asks
     # the item whole, so its numbers get a card each too.
     context = Context(topic=section, headings=blocks[index].headings)
-    for item in items:
-        for said in item.sentences():
-            found += number_cards(said, context)
+    for at, item in zip(indices, items, strict=True):
+        said = item.sentences()
+        if not any(number_cards(s, context) for s in said):
+            continue
+        # read with the list's lead when the item finishes it: "see a GP if [...]" (a
+        # parse of its own, so only for an item with a number)
+        for sentence in led_sentences(blocks, at, said):
+            found += asked_once(sentence, number_cards(sentence, context))
     return found, indices
 
 
@@ -128,18 +142,6 @@ def _item_text(item: Block) -> str:
     """A bullet item as a list answer: no final punctuation, a lower-case first word."""
     text = re.sub(r"[.;,]$", "", " ".join(s.text for s in item.sentences()))
     return lower_first(text)
-
-
-def starts_list(blocks: list[Block], index: int) -> bool:
-    """Whether the bullet ``blocks[index]`` begins a list."""
-    before = blocks[index - 1] if index else None
-    return (
-        before is None
-        or before.kind != "bullet"
-        or before.headings != blocks[index].headings
-        or before.indent < blocks[index].indent  # a sub-list under its item
-        or _introduces(before)
-    )
 
 
 def _clause(block: Block, label: str) -> bool:
@@ -153,16 +155,20 @@ def _clause(block: Block, label: str) -> bool:
     verb_first = first is not None and (
         first.pos_ in ("VERB", "AUX") or first.tag_ in ("VB", "VBN") or first.lower_ == "if"
     )
+    # "A pharmacist or GP may recommend": a subject and its verb ("Symptoms include" and
+    # "The causes are" name the list: their verb is not in the label)
+    said = any(
+        t.dep_ in ("nsubj", "nsubjpass")
+        and t.head.pos_ in ("VERB", "AUX")
+        and t.head.lemma_ not in ("include", "be")
+        for t in span
+    )
     return (
         verb_first
+        or said
         or any(t.lower_ in ("if", "you", "your") or t.text in ("→", "->", "=") for t in span)
         or label.rstrip().endswith(" of")  # "second line, one of:"
     )
-
-
-def _introduces(block: Block) -> bool:
-    """Whether ``block`` introduces a list: a paragraph or an item ending in a colon."""
-    return block.kind in ("paragraph", "bullet") and block.text.rstrip().endswith(":")
 
 
 # An intro that says when, not what: "Within one hour of recognition:" before the steps.
@@ -181,7 +187,7 @@ def _list_label(
     heading "Symptoms" under "Gout" lists them all ("Name the 3 symptoms of gout."); an
     intro that only says when ("Within one hour:") leaves the naming to the heading.
     """
-    if index > 0 and (blocks[index - 1].kind == "paragraph" or _introduces(blocks[index - 1])):
+    if index > 0 and (blocks[index - 1].kind == "paragraph" or introduces(blocks[index - 1])):
         intro = blocks[index - 1].text.strip()
         match = re.search(
             r"([^.:!?]+?)(?:\s+(include|includes|are|is|can be))?\s*:\s*$", intro, re.IGNORECASE
@@ -214,9 +220,111 @@ def _list_label(
             front = f"Name {count} {label}." if partial else f"Name the {count} {label}."
             return capitalise(label), front
     headings = blocks[index].headings
+    if headings and section and headings[-1].rstrip().endswith("?"):
+        # a leaflet's question heading is what its list answers
+        asked = heading_question(headings[-1], section)
+        named = re.match(r"(?:[^:?]+: )?what (?:are|is) the ([\w -]+)\?$", asked, re.I)
+        if named:  # "What are the symptoms?": the symptoms of the topic
+            label = f"{named.group(1)} of {section}"
+            return capitalise(label), f"Name the {count} {label}."
+        return asked, f"{asked} Name {count}."
     if headings:
         aspect = headings[-1].strip().rstrip(":")
         if aspect.lower() in ASPECT_HEADINGS or all(w in ASPECT_HEADINGS for w in words(aspect)):
             label = f"{aspect.lower()} of {section}" if section else aspect.lower()
             return capitalise(label), f"Name the {count} {label}."
     return None
+
+
+# Where a list of names goes on to say why or which ("..., because of the risk of ...").
+_GOES_ON = re.compile(
+    r",?\s+(?:because|which|as|since|so|especially|except|unless|such as|including)\b|\s+\("
+)
+_ITEM_SPLIT = re.compile(r",\s+(?:and\s+|or\s+)?|\s+(?:and|or)\s+")
+MAX_NAME_WORDS = 6
+
+
+def with_heading_list(
+    sentence: Sentence, context: Context, proposed: list[Candidate]
+) -> list[Candidate]:
+    """The cards of a sentence of names with no verb under a heading that says what they
+    are ("Contraindications": "G6PD deficiency, infants under 3 months and pregnancy at
+    term, because of the risk of haemolysis"): the heading's list, asked whole ("Name the
+    3 contraindications of nitrofurantoin.") and a deletion per name, instead of the
+    sentence's clozes on a piece of one name; ``proposed`` as it is for any other."""
+    span = sentence.span
+    relation = heading_relation(tuple(context.headings))
+    topic = context.topic
+    if span is None or relation is None or not topic or terse(sentence):
+        return proposed
+    kind = _one_of_heading(sentence, context)
+    if kind is not None:  # which of the heading's things is what, not what it is
+        return [kind, *(c for c in proposed if c.type != "cloze")]
+    if span.root.pos_ in ("VERB", "AUX") or any(
+        t.dep_ in ("nsubj", "nsubjpass", "expl") for t in span
+    ):
+        return proposed
+    text = sentence.text
+    cut = _GOES_ON.search(text)
+    head = text[: cut.start() if cut else len(text)].rstrip(" .;")
+    items = [i.strip() for i in _ITEM_SPLIT.split(head)]
+    if len(items) < 2 or any(not 0 < len(words(i)) <= MAX_NAME_WORDS for i in items):
+        return proposed
+    names = [lower_first(i) for i in items]
+    label = section_label(topic, context.headings)
+    plural = re.search(r"[^s]s$", relation) and not relation.endswith(("is", "us"))
+    if plural and all(w in ASPECT_HEADINGS for w in words(relation)):
+        front = f"Name the {len(items)} {relation} of {topic}."
+    else:
+        front = f"{label}: name {len(items)}."
+    whole = basic("label-list", sentence, context, front, "; ".join(names), *items)
+    separator = "; " if any("," in n for n in names) else ", "
+    each = Candidate(
+        pattern="list-item",
+        type="cloze",
+        sentence=sentence,
+        answers=tuple(items),
+        text=f"{label}: "
+        + separator.join(f"{{{{c{n}::{name}}}}}" for n, name in enumerate(names, start=1)),
+        topic=topic,
+    )
+    within = [(text.find(i), text.find(i) + len(i)) for i in items]
+    others = [
+        c
+        for c in proposed
+        if c.type != "cloze"
+        or not all(any(text.find(a.rstrip(". "), s, e) >= 0 for s, e in within) for a in c.answers)
+    ]
+    return [whole, each, *others]
+
+
+def says_what_of_heading(sentence: Sentence, context: Context) -> bool:
+    """Whether a sentence too short to stand alone says which of its heading's things is
+    what ("Nausea is common." under "Adverse effects"): it is asked with the heading."""
+    return _one_of_heading(sentence, context) is not None
+
+
+def _one_of_heading(sentence: Sentence, context: Context) -> Candidate | None:
+    """ "Nausea is common." under "Adverse effects" of nitrofurantoin: "Which adverse
+    effect of nitrofurantoin is common?" "Nausea"; only a copula, a subject and an
+    adjective, under a heading that is a plural noun of aspect words."""
+    span = sentence.span
+    relation = heading_relation(tuple(context.headings))
+    topic = context.topic
+    if span is None or relation is None or not topic:
+        return None
+    root = span.root
+    if not re.search(r"[^s]s$", relation) or not all(w in ASPECT_HEADINGS for w in words(relation)):
+        return None
+    subjects = [c for c in root.children if c.dep_ == "nsubj" and c.pos_ in ("NOUN", "PROPN")]
+    complements = [c for c in root.children if c.dep_ == "acomp" and c.pos_ == "ADJ"]
+    rest = [c for c in root.children if c.dep_ not in ("nsubj", "acomp", "punct", "advmod")]
+    if root.lemma_ != "be" or len(subjects) != 1 or len(complements) != 1 or rest:
+        return None
+    thing = "".join(t.text_with_ws for t in subjects[0].subtree).strip()
+    said = "".join(t.text_with_ws for t in complements[0].subtree).strip()
+    if len(words(thing)) > MAX_NAME_WORDS or subjects[0].lower_ in ("it", "this", "they"):
+        return None
+    one = relation[:-1] if root.lower_ == "is" else relation
+    front = f"Which {one} of {topic} {root.lower_} {said}?"
+    return basic("heading-one", sentence, context, front, capitalise(thing))

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 
 from study.services.cardgen.terms import (
     HEAD_NOUNS,
     NAMED_SUFFIX,
     RARE_ZIPF,
+    STOPWORDS,
     stem,
     strip_article,
     word_list,
@@ -89,6 +91,9 @@ def heading_topic(headings: Sequence[str]) -> str | None:
         if len(parts) == 2 and set(words(title)) <= _REGISTERS:
             title = parts[1]  # "Case-based teaching: community-acquired pneumonia"
         title = re.sub(r"[:?!.]+$", "", title).strip()
+        remark = re.search(r"\s*\(([^()]*)\)$", title)
+        if remark and set(words(remark.group(1))) & _REGISTERS:
+            title = title[: remark.start()]  # "Sepsis (ward notes)": the kind of page
         lowered = title.lower()
         if (
             not title
@@ -105,6 +110,90 @@ def heading_topic(headings: Sequence[str]) -> str | None:
     if not _names_something(found[0]):
         return next((outer for outer in found[1:] if _names_something(outer)), found[0])
     return found[0]
+
+
+# Headings that say where on the page a section is, not what it says of the topic.
+_PAGE_PARTS = _REGISTERS | frozenset(
+    [
+        "overview",
+        "introduction",
+        "background",
+        "references",
+        "further",
+        "reading",
+        "more",
+        "remember",
+        "tips",
+        "practical",
+        "important",
+    ]
+)
+
+
+@lru_cache(maxsize=256)
+def heading_relation(headings: tuple[str, ...]) -> str | None:
+    """What the innermost heading says of the topic named above it: "Contraindications"
+    or "Renal impairment" under "Nitrofurantoin" (None when that heading names the topic
+    itself, asks a question, or only says where on the page it is: "Overview")."""
+    if len(headings) < 2:
+        return None
+    inner = re.sub(r"[:.]+$", "", headings[-1]).strip()
+    if (
+        not inner
+        or inner.endswith("?")
+        or set(words(inner)) - STOPWORDS <= _PAGE_PARTS
+        or heading_topic(headings) == heading_topic(headings[-1:])
+    ):
+        return None
+    return inner[0].lower() + inner[1:] if not inner.split(" ")[0].isupper() else inner
+
+
+# The reader's words in a leaflet's question heading, and how a card asks them.
+_READER = {"i": "you", "me": "you", "my": "your", "we": "you", "our": "your"}
+
+
+def heading_question(heading: str, topic: str) -> str:
+    """A question heading as a card asks it, about the topic and to the reader: "How
+    can I stop it spreading?" under "Impetigo" is "How can you stop impetigo
+    spreading?"; "When should I get help?" is "Impetigo: when should you get help?"."""
+    named = False
+
+    def reword(match: re.Match[str]) -> str:
+        nonlocal named
+        word = match.group(0)
+        lowered = word.lower()
+        if lowered in ("it", "they", "them") and not named:
+            named = True
+            return topic
+        return _READER.get(lowered, word)
+
+    question = re.sub(
+        r"\b(am) I\b",
+        lambda m: "Are you" if m.group(1)[0] == "A" else "are you",
+        heading.strip(),
+        flags=re.I,
+    )
+    question = re.sub(r"\b(?:I|me|my|we|our|it|they|them)\b", reword, question)
+    if not named and topic.lower() not in question.lower():
+        return f"{capitalise(topic)}: {lower_first(question)}"
+    return capitalise(question)
+
+
+def section_label(topic: str, headings: tuple[str, ...], shown: str = "") -> str:
+    """How a card names what its section is about: the topic, and what the section's
+    heading says of it ("Contraindications of nitrofurantoin", "Isotretinoin, pregnancy
+    prevention"), so that a sentence that leaves the relation to its heading keeps it
+    (unless the card, ``shown``, says it already)."""
+    relation = heading_relation(tuple(headings))
+    if (
+        relation is None
+        or topic.lower() in relation.lower()
+        or {stem(w) for w in words(relation)} <= {stem(w) for w in words(shown)}
+    ):
+        return capitalise(topic)
+    if all(w in ASPECT_HEADINGS for w in words(relation)):
+        return f"{capitalise(relation)} of {topic}"
+    return f"{capitalise(topic)}, {relation}"
 
 
 def _names_something(title: str) -> bool:

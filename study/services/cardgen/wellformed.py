@@ -115,7 +115,8 @@ def problem(candidate: Candidate) -> str | None:
         return None
     for deleted in candidate.answers:
         words = deleted.strip().lower().split()
-        if len(words) > 1 and words[-1] in _OPEN_ENDS:
+        # a capital "A" at the end names a letter ("hypervitaminosis A"), not an article
+        if len(words) > 1 and words[-1] in _OPEN_ENDS and not deleted.rstrip().endswith(" A"):
             # "skin changes are [absent in] up to a fifth": a deletion is a whole phrase
             return f"deletion {deleted!r} ends inside its phrase"
     return _excerpt_problem(candidate)
@@ -149,7 +150,7 @@ def _answer_fragment(answer: str) -> str | None:
     bare = answer.strip().rstrip(".")
     lowered = bare.lower()
     last = lowered.rsplit(None, 1)[-1] if lowered else ""
-    if bare.endswith((",", ";", ":")) or last in _OPEN_ENDS:
+    if bare.endswith((",", ";", ":")) or (last in _OPEN_ENDS and not bare.endswith(" A")):
         return f"answer {answer!r} ends inside its phrase"
     if re.search(r",\s*\S+$", bare) and last in _UNITS:
         return f"answer {answer!r}: a unit torn from its quantity"
@@ -382,8 +383,13 @@ def _excerpt_problem(candidate: Candidate) -> str | None:
         return None
     whole = re.sub(r"\{\{c\d+::(.*?)(?:::[^}]*)?\}\}", r"\1", candidate.text)
     topic = candidate.topic
-    if topic and whole.lower().startswith(f"{topic.lower()}: "):
-        whole = whole[len(topic) + 2 :]
+    # the topic named before the sentence, with what its section's heading says of it
+    # ("Contraindications of nitrofurantoin: ", "Isotretinoin, pregnancy prevention: ")
+    named = topic and re.match(
+        rf"(?:[^:]{{1,60}}\bof )?{re.escape(topic)}(?:, [^:]{{1,60}})?: ", whole, re.I
+    )
+    if named:
+        whole = whole[named.end() :]
     shown = _WORD.findall(_normal(whole))
     source = _WORD.findall(_normal(candidate.sentence.text))
     for skip in range(min(4, len(shown))):  # a subject named at the start
