@@ -404,6 +404,31 @@ def near_duplicates(candidates: Iterable[Candidate]) -> dict[int, int]:
     return duplicates
 
 
+def same_fronts(candidates: Sequence[Candidate], skip: Iterable[int] = ()) -> dict[int, int]:
+    """Pairs ``{dropped index: kept index}`` of cards that show the learner the same front
+    with different answers (questions: from one sentence), so it cannot tell which answer
+    is wanted. Of each group the card whose answer is shortest (whose front shows most of
+    its sentence) is kept, the first in reading order among equals; ``skip`` are cards
+    already dropped."""
+    skipped = set(skip)
+    groups: dict[str, list[int]] = defaultdict(list)
+    for index, candidate in enumerate(candidates):
+        if index not in skipped:
+            # two questions from two sentences ("What causes gout?") each have a true
+            # answer; the same question twice from one sentence, or a deletion whose
+            # front is the same for two items, cannot tell which is wanted
+            of = candidate.sentence.raw if candidate.type == "basic" else ""
+            groups[" ".join(candidate.question.lower().split()) + of].append(index)
+    repeated: dict[int, int] = {}
+    for group in groups.values():
+        answers = {_answer_key(candidates[i]) for i in group}
+        if len(group) < 2 or len(answers) < 2:
+            continue
+        kept = min(group, key=lambda i: (len(" ".join(candidates[i].answers)), i))
+        repeated.update({i: kept for i in group if i != kept})
+    return repeated
+
+
 def _same_card(first: Candidate, second: Candidate) -> bool:
     same_sentence = first.sentence.raw == second.sentence.raw
     if same_sentence and {first.pattern, second.pattern} == {"list-whole", "list-item"}:

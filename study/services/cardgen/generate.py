@@ -147,11 +147,15 @@ def generate_deck(
     if progress is not None:
         progress(total, total)
     duplicates = gates.near_duplicates(k.candidate for k in kept)
+    why = dict.fromkeys(duplicates, "near-duplicate of")
+    same = gates.same_fronts([k.candidate for k in kept], duplicates)
+    why.update(dict.fromkeys(same, "same front as"))
+    duplicates.update(same)
     for later, earlier in sorted(duplicates.items()):
         item = kept[later]
         drops.append(
             Drop(
-                f"near-duplicate of: {kept[earlier].candidate.question}",
+                f"{why[later]}: {kept[earlier].candidate.question}",
                 item.file,
                 item.candidate.sentence.raw,
                 item.candidate.question,

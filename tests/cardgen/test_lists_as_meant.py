@@ -1,0 +1,32 @@
+"""Lists read as their author meant: an item joined by "or"/"and" around a shared head is
+one item, and no two cards of a deck show the same front with different answers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from cardgen_helpers import generate_text, qa
+
+
+def test_no_two_cards_show_the_same_front_with_different_answers(tmp_path: Path) -> None:
+    # each item finishes the lead: deleted whole, two items would give the same front
+    text = (
+        "# Shingles\n\n"
+        "## When to get help\n\n"
+        "Ask for an urgent GP appointment or call 111 if:\n\n"
+        "- you are over 50 with shingles, because antiviral medicine may help if it is "
+        "started within 3 days of the rash appearing\n"
+        "- you are pregnant and have been near someone with shingles\n"
+        "- you have a weakened immune system and have been near someone with shingles\n"
+        "- the rash is near your eye and your eye is red or painful\n"
+    )
+    generation = generate_text(tmp_path, text, "leaflet.md")
+    fronts: dict[str, set[str]] = {}
+    for note in generation.deck.notes:
+        question, answer = qa(note)
+        fronts.setdefault(" ".join(question.lower().split()), set()).add(answer.lower())
+    repeated = {f: a for f, a in fronts.items() if len(a) > 1}
+    assert not repeated, repeated
+    assert any(d.reason.startswith("same front as") for d in generation.drops), [
+        d.reason for d in generation.drops
+    ]
