@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from cardgen_helpers import generate_text, qa
+from cardgen_helpers import all_answers, generate_text, qa
 
 
 def test_no_two_cards_show_the_same_front_with_different_answers(tmp_path: Path) -> None:
@@ -29,4 +29,20 @@ def test_no_two_cards_show_the_same_front_with_different_answers(tmp_path: Path)
     assert not repeated, repeated
     assert any(d.reason.startswith("same front as") for d in generation.drops), [
         d.reason for d in generation.drops
+    ]
+
+
+def test_an_or_between_parts_sharing_a_head_joins_one_listed_item(tmp_path: Path) -> None:
+    text = (
+        "# Verapamil\n\n"
+        "## Contraindications\n\n"
+        "Second-degree or complete heart block, ventricular tachycardia or fibrillation, "
+        "cardiogenic shock and sick sinus syndrome.\n"
+    )
+    notes = generate_text(tmp_path, text, "monograph.md").deck.notes
+    answers = [a.lower() for n in notes for a in all_answers(n)]
+    assert "second-degree" not in answers, answers
+    assert "fibrillation" not in answers, answers
+    assert "name the 4 contraindications of verapamil." in [qa(n)[0].lower() for n in notes], [
+        qa(n) for n in notes
     ]
