@@ -46,3 +46,18 @@ def test_an_or_between_parts_sharing_a_head_joins_one_listed_item(tmp_path: Path
     assert "name the 4 contraindications of verapamil." in [qa(n)[0].lower() for n in notes], [
         qa(n) for n in notes
     ]
+
+
+def test_an_and_between_the_objects_of_one_listed_instruction_keeps_them_one_item(
+    tmp_path: Path,
+) -> None:
+    # the list has no final "and" (notes): the "and" is inside "avoid A and B"
+    text = (
+        "Post-operative confusion (ward notes)\n\n"
+        "Mx: treat cause, reorientate, avoid urinary catheters and physical restraint, "
+        "review drug chart\n"
+    )
+    notes = generate_text(tmp_path, text, "notes.txt").deck.notes
+    answers = [a.lower() for n in notes for a in all_answers(n)]
+    assert "physical restraint" not in answers, answers
+    assert any("avoid urinary catheters and physical restraint" in a for a in answers), answers

@@ -14,6 +14,7 @@ import re
 from dataclasses import replace
 
 from study.services.cardgen.candidates import Candidate, Context, basic, cloze_card
+from study.services.cardgen.phrases import listed_names
 from study.services.cardgen.sentences import Sentence
 from study.services.cardgen.terms import words
 from study.services.cardgen.topics import capitalise
@@ -183,7 +184,7 @@ def _segment(
         return found
     if label is not None:
         name, rest = label
-        items = [i.strip() for i in re.split(r",\s+(?:and\s+|or\s+)?|\s+and\s+", rest)]
+        items = listed_names(rest, sentence.span, start + segment.find(rest))
         if len(items) >= 3 and all(0 < len(words(i)) <= 6 for i in items):
             spans = []
             offset = start + segment.find(rest)

@@ -7,6 +7,7 @@ clauses after a comma, appositions, "known as" phrases, parentheses, "such as" e
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -288,3 +289,40 @@ class PhraseReader:
         return Phrase(whole.text, whole.start, whole.end, tuple(items), whole.tokens)
 
     # ---- clauses --------------------------------------------------------------------------
+
+
+# where a list of names may be cut: a comma (with its "and"/"or") or a coordinator
+_SPLITS = re.compile(r",\s+(?:and\s+|or\s+)?|\s+(and|or)\s+", re.IGNORECASE)
+_LISTED = re.compile(r",\s+(?:(and|or)\s+)?", re.IGNORECASE)
+_JOINER = re.compile(r"\b(and|or)\s", re.IGNORECASE)
+
+
+def listed_names(text: str, span: Span | None, at: int = 0) -> list[str]:
+    """The items of a list ``text`` (at character ``at`` of ``span``'s text), read as its
+    author meant: the word that joins the list's last item ("..., X and Y") is the list's;
+    another coordinator inside an item joins parts of that one item ("ventricular
+    tachycardia or fibrillation, cardiogenic shock and sick sinus syndrome"; "..., avoid
+    urinary catheters and physical restraint, review the drug chart"), and so does one
+    whose first part has no noun ("second-degree or complete heart block"; known only
+    with ``span``)."""
+    commas = list(_LISTED.finditer(text))
+    joiners = _JOINER.findall(text[commas[-1].end() :] if commas else text)
+    if commas and commas[-1].group(1):  # ", and an age of 65 or over"
+        joiners = [commas[-1].group(1)]
+    last = joiners[0 if commas else -1].lower() if joiners else None
+    nouns = (
+        []
+        if span is None
+        else [t.idx - span.start_char - at for t in span if t.pos_ in ("NOUN", "PROPN")]
+    )
+    names: list[str] = []
+    start = 0
+    for cut in [*_SPLITS.finditer(text), None]:
+        end = cut.start() if cut else len(text)
+        joiner = cut.group(1) if cut else None
+        own_noun = span is None or any(start <= n < end for n in nouns)
+        if joiner is not None and (joiner.lower() != last or not own_noun):
+            continue  # a coordinator inside one item: the item goes on
+        names.append(text[start:end].strip())
+        start = cut.end() if cut else end
+    return names

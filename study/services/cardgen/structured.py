@@ -8,13 +8,13 @@ list, named by the paragraph that introduces it or the heading above it.
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
 
 from study.services.cardgen import gates
 from study.services.cardgen.candidates import Candidate, Context, basic
 from study.services.cardgen.clozes import number_cards
 from study.services.cardgen.leads import asked_once, introduces, led_sentences
 from study.services.cardgen.notes import terse
+from study.services.cardgen.phrases import listed_names
 from study.services.cardgen.sentences import Block, Sentence
 from study.services.cardgen.terms import content_words, words
 from study.services.cardgen.topics import (
@@ -25,9 +25,6 @@ from study.services.cardgen.topics import (
     lower_first,
     section_label,
 )
-
-if TYPE_CHECKING:
-    from spacy.tokens import Span
 
 BOLD_LEAD = re.compile(r"^\s*(?:\*\*|__)(?P<term>[^*_\n]{2,60})(?:\*\*|__)")
 
@@ -244,35 +241,7 @@ def _list_label(
 _GOES_ON = re.compile(
     r",?\s+(?:because|which|as|since|so|especially|except|unless|such as|including)\b|\s+\("
 )
-_LISTED = re.compile(r",\s+(?:and\s+|or\s+)?")
-_JOINER = re.compile(r"\b(and|or)\s", re.IGNORECASE)
-# where a list of names may be cut: a comma (with its "and"/"or") or a coordinator
-_SPLITS = re.compile(r",\s+(?:and\s+|or\s+)?|\s+(and|or)\s+", re.IGNORECASE)
 MAX_NAME_WORDS = 6
-
-
-def _names(head: str, span: Span) -> list[str]:
-    """The names of a list of names ``head`` (the start of ``span``'s text), read as its
-    author meant: the word that joins the list's last name ("..., X and Y") is the list's;
-    the other coordinator inside a name joins parts of that one name ("ventricular
-    tachycardia or fibrillation, cardiogenic shock and sick sinus syndrome"), and so does
-    any whose first part has no noun ("second-degree or complete heart block")."""
-    commas = list(_LISTED.finditer(head))
-    after = head[commas[-1].end() :] if commas else head
-    joiners = _JOINER.findall(after) or _JOINER.findall(head)
-    last = joiners[0 if commas else -1].lower() if joiners else None
-    nouns = [t.idx - span.start_char for t in span if t.pos_ in ("NOUN", "PROPN")]
-    names: list[str] = []
-    start = 0
-    for cut in [*_SPLITS.finditer(head), None]:
-        end = cut.start() if cut else len(head)
-        joiner = cut.group(1) if cut else None
-        own_noun = any(start <= n < end for n in nouns)
-        if joiner is not None and (joiner.lower() != last or not own_noun):
-            continue  # a coordinator inside one name: the name goes on
-        names.append(head[start:end].strip())
-        start = cut.end() if cut else end
-    return names
 
 
 def with_heading_list(
@@ -298,7 +267,7 @@ def with_heading_list(
     text = sentence.text
     cut = _GOES_ON.search(text)
     head = text[: cut.start() if cut else len(text)].rstrip(" .;")
-    items = _names(head, span)
+    items = listed_names(head, span)
     if len(items) < 2 or any(not 0 < len(words(i)) <= MAX_NAME_WORDS for i in items):
         return proposed
     names = [lower_first(i) for i in items]
