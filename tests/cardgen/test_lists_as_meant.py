@@ -61,3 +61,26 @@ def test_an_and_between_the_objects_of_one_listed_instruction_keeps_them_one_ite
     answers = [a.lower() for n in notes for a in all_answers(n)]
     assert "physical restraint" not in answers, answers
     assert any("avoid urinary catheters and physical restraint" in a for a in answers), answers
+
+
+def test_an_item_of_two_joined_clauses_under_a_condition_lead_shows_its_second(
+    tmp_path: Path,
+) -> None:
+    # deleted whole, the two items would show one front ("call 111 if [...]") and one
+    # would be dropped; with the first clause deleted each front tells them apart
+    text = (
+        "# Shingles\n\n"
+        "## When to get help\n\n"
+        "Ask for an urgent GP appointment or call 111 if:\n\n"
+        "- you are over 50 with shingles, because antiviral medicine may help if it is "
+        "started within 3 days of the rash appearing\n"
+        "- you have a weakened immune system and have been near someone with shingles\n"
+        "- your baby is under 4 weeks old and has a blistering rash\n"
+    )
+    cards = [qa(n) for n in generate_text(tmp_path, text, "leaflet.md").deck.notes]
+    assert any(
+        q.endswith("call 111 if [...] and has a blistering rash")
+        and a == "your baby is under 4 weeks old"
+        for q, a in cards
+    ), cards
+    assert any(a == "you have a weakened immune system" for _, a in cards), cards

@@ -89,6 +89,7 @@ def lead_cards(sentence: Sentence, proposed: list[Candidate], context: Context) 
         # "you are pregnant, have not had chickenpox before, and have been near someone
         # with it": too long for one deletion, its first part is asked with the rest shown
         condition = condition[: condition.index(", ")]
+    condition = _first_of_joined(sentence, condition)
     end = sentence.item + len(condition)
     card = cloze_card("list-item", sentence, context, sentence.text, [(sentence.item, end)])
     if card is None:
@@ -101,6 +102,23 @@ def lead_cards(sentence: Sentence, proposed: list[Candidate], context: Context) 
         label = section_label(topic, context.headings, card.text)
         card = replace(card, text=f"{label}: {lower_first(card.text)}")
     return [*proposed, card]
+
+
+def _first_of_joined(sentence: Led, condition: str) -> str:
+    """The first of two verb phrases joined by "and" that make the condition ("you have a
+    weakened immune system and have been near someone with it"): deleted whole, the items
+    of a list show the same front ("call 111 if [...]"); with the first deleted, the rest
+    shown tells them apart."""
+    end = sentence.item + len(condition)
+    for token in sentence.span or ():
+        at = token.idx - sentence.span.start_char if sentence.span is not None else 0
+        if not sentence.item < at < end or token.dep_ != "cc" or token.lower_ != "and":
+            continue
+        head = token.head
+        joined = [c for c in head.children if c.dep_ == "conj" and c.i > token.i]
+        if head.pos_ in ("VERB", "AUX") and any(c.pos_ in ("VERB", "AUX") for c in joined):
+            return sentence.text[sentence.item : at].rstrip(" ,")
+    return condition
 
 
 def asked_once(sentence: Sentence, proposed: list[Candidate]) -> list[Candidate]:
