@@ -86,3 +86,24 @@ def test_report_gives_the_reason_sentence_and_question(tmp_path: Path) -> None:
     lines = g.report_lines()
     assert lines[0].startswith("1 note (1 card) from 2 sentences; 1 sentence or candidate")
     assert any(line.strip().startswith("sentence: See the guidelines.") for line in lines)
+
+
+def test_those_with_an_adjective_names_people_and_is_no_back_reference() -> None:
+    """ "those allergic to penicillin" names the people it is about ("those" with an
+    adjective or participle and its preposition); "those drugs" leans on text elsewhere."""
+    s = "Clarithromycin is used for those allergic to penicillin."
+    named = _basic("What is used for those allergic to penicillin?", "Clarithromycin", s)
+    assert gates.card_drop(named, s) is None
+    for people in (
+        "those intolerant of statins",
+        "those exposed to measles",
+        "those eligible for surgery",
+    ):
+        assert (
+            gates.card_drop(_basic(f"What is offered to {people}?", "Clarithromycin", s), s) is None
+        )
+    leaning = _basic("What is used for those drugs?", "Clarithromycin", s)
+    assert (
+        gates.card_drop(leaning, s)
+        == "refers to 'these ...' said elsewhere, which the card does not name"
+    )
