@@ -66,7 +66,7 @@ def _clause_cards(sentence: Sentence, clause: Clause, context: Context) -> list[
     # "What does metformin not cause?" has no one answer: a cloze asks a negated fact;
     # its conditions and reasons are still asked ("When should X not be given?"). "X is
     # also known as Y" is asked as another name, both ways.
-    naming = clause.verb.lemma_ in NAMING_VERBS and clause.verb.tag_ == "VBN"
+    naming = _naming(clause)
     main = None if clause.negated or naming else _main_part(clause)
     caused = definition_cause(sentence, clause, context)
     if caused is not None:
@@ -128,6 +128,16 @@ def _clause_cards(sentence: Sentence, clause: Clause, context: Context) -> list[
     return found
 
 
+def _naming(clause: Clause) -> bool:
+    """Whether the clause gives another name ("known as", "called X", "referred to as"):
+    a naming verb with a name after it; "referred to an eye unit" sends, it names nothing."""
+    verb = clause.verb
+    if verb.lemma_ not in NAMING_VERBS or verb.tag_ != "VBN":
+        return False
+    near = [*verb.children, *(g for c in verb.children for g in c.children)]
+    return any(t.dep_ in ("oprd", "attr") or t.lower_ == "as" for t in near)
+
+
 def _main_part(clause: Clause) -> Part | None:
     """The part that states the clause's fact: the agent of a passive, the object, the
     complement, what an infinitive aims at, else the first prepositional phrase."""
@@ -140,7 +150,7 @@ def _main_part(clause: Clause) -> Part | None:
     by_role: dict[str, Part] = {}
     for part in clause.parts:
         by_role.setdefault(part.role, part)
-    for role in ("agent", "dobj", "attr", "xcomp"):
+    for role in ("agent", "dobj", "attr", "xcomp", "action"):
         if role in by_role:
             return by_role[role]
     if any(c.dep_ == "acomp" for c in clause.verb.children) and not clause.copula:
@@ -340,6 +350,13 @@ def _ask(sentence: Sentence, clause: Clause, part: Part, context: Context) -> Ca
         to = "" if clause.verb.lemma_ == "help" else "to "
         front = f"{lead}What {before} {subject} {after} {others} {to}{part.word}?"
         return make_card("purpose", sentence, context, front, answer, clause, part)
+    if role == "action":
+        # "The patient is asked to lie flat": what people are told to do; a generic
+        # subject says of what only with the topic
+        front = f"{lead}What {before} {subject} {after} {others} to do?"
+        return make_card(
+            "action", sentence, context, front, capitalise(answer), clause, part, name_topic=True
+        )
     if role == "prep":
         if part.word == "with" and strip_article(answer).lower().split()[:1] in (
             ["caution"],
