@@ -35,3 +35,29 @@ def test_what_people_are_asked_to_do_is_asked_with_the_topic_named(tmp_path: Pat
         "Acute angle-closure glaucoma: what is the patient asked to do?",
         "Lie flat",
     ) in cards, cards
+
+
+def test_what_a_treatment_is_for_is_asked_when_for_names_no_time(tmp_path: Path) -> None:
+    # "for" before a duration is the number cloze's ("for 5 days"); before a condition
+    # it says what the treatment is for
+    text = (
+        "# Infective endocarditis\n\nInfective endocarditis is an infection of the "
+        "endocardium. Early surgery is considered for heart failure.\n"
+    )
+    cards = [qa(n) for n in generate_text(tmp_path, text).deck.notes]
+    assert (
+        "Infective endocarditis: what is early surgery considered for?",
+        "Heart failure",
+    ) in cards, cards
+
+
+def test_one_of_several_for_phrases_is_not_asked_as_the_whole(tmp_path: Path) -> None:
+    # "for A, for B that ..., and for C": the parser hangs the phrases apart; asking one
+    # ("what is early surgery considered for infection for?") garbles and cuts the list
+    text = (
+        "# Infective endocarditis\n\nEarly surgery is considered for heart failure, for "
+        "infection that antibiotics do not control, such as an abscess of the valve ring, "
+        "and for a large vegetation with a high risk of embolism.\n"
+    )
+    cards = [qa(n) for n in generate_text(tmp_path, text).deck.notes]
+    assert not any(q.endswith("for infection for?") for q, _ in cards), cards

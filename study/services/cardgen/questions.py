@@ -179,6 +179,15 @@ def _main_part(clause: Clause) -> Part | None:
             return part  # "accounts for most cases": what it relates to
         if part.word not in _TIME_PREPOSITIONS and not _numeric(part):
             return part
+        if (
+            part.word == "for"
+            and not _numeric(part)
+            and not _temporal(part.phrase.text)
+            and not _time_unit_head(clause, part)
+            # "for A, for B and for C" the parser split: one of them is not the answer
+            and sum(p.word == "for" for p in clause.parts) == 1
+        ):
+            return part  # "considered for heart failure": what it is for, not how long
     return None
 
 
