@@ -61,3 +61,26 @@ def test_one_of_several_for_phrases_is_not_asked_as_the_whole(tmp_path: Path) ->
     )
     cards = [qa(n) for n in generate_text(tmp_path, text).deck.notes]
     assert not any(q.endswith("for infection for?") for q, _ in cards), cards
+
+
+def test_how_people_are_told_to_lie_or_sit_is_asked_with_its_condition(tmp_path: Path) -> None:
+    # "the patient lies flat on their back": a posture (a complement of an active verb
+    # whose subject names people), asked "how", the condition kept and the topic named
+    text = (
+        "# Acute angle-closure glaucoma\n\nAcute angle-closure glaucoma is an ophthalmic "
+        "emergency. If the transfer will be delayed, the patient lies flat on their back.\n"
+    )
+    cards = [qa(n) for n in generate_text(tmp_path, text).deck.notes]
+    assert (
+        "Acute angle-closure glaucoma: if the transfer will be delayed, how does the patient lie?",
+        "Flat on their back",
+    ) in cards, cards
+
+
+def test_a_change_is_not_asked_as_how_people_act(tmp_path: Path) -> None:
+    # "most children get better at home": "How do most children get?" misreads it
+    text = (
+        "# Bronchiolitis\n\nBronchiolitis is a chest infection. Most children get better at home.\n"
+    )
+    cards = [qa(n) for n in generate_text(tmp_path, text).deck.notes]
+    assert not any(q.endswith("how do most children get?") for q, _ in cards), cards

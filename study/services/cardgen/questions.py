@@ -41,6 +41,7 @@ from study.services.cardgen.voice import (
     is_definite,
     is_relation,
     people_card,
+    people_of,
     reversed_card,
 )
 
@@ -78,6 +79,9 @@ def _clause_cards(sentence: Sentence, clause: Clause, context: Context) -> list[
         reverse = reversed_card(sentence, clause, main, context)
         if reverse is not None:
             found.append(reverse)
+    if main is None:
+        posture = _posture_card(sentence, clause, context)
+        found += [posture] if posture else []
     chosen = people_card(sentence, clause, context) or chosen_card(sentence, clause, context)
     found += [chosen] if chosen else []
     if (
@@ -189,6 +193,43 @@ def _main_part(clause: Clause) -> Part | None:
         ):
             return part  # "considered for heart failure": what it is for, not how long
     return None
+
+
+# Verbs whose complement is a state the subject is in or comes to, not how it acts.
+_LINKING = frozenset(["get", "become", "grow", "turn", "seem", "appear", "remain", "stay", "feel"])
+
+
+def _posture_card(sentence: Sentence, clause: Clause, context: Context) -> Candidate | None:
+    """How people hold themselves or move: an active verb's complement after a subject that
+    names people ("If the transfer will be delayed, the patient lies flat on their back"
+    gives "..., how does the patient lie?" "Flat on their back"), the topic named."""
+    verb = clause.verb
+    complement = next((c for c in verb.children if c.dep_ == "acomp"), None)
+    if (
+        complement is None
+        # "most children get better at home": a change, not how they hold themselves
+        or complement.tag_ in ("JJR", "RBR")
+        or verb.lemma_ in _LINKING
+        or clause.copula
+        or clause.passive
+        or clause.negated
+        or clause.resolved
+        or people_of(clause) is None
+    ):
+        return None
+    after_it = [
+        p
+        for p in clause.parts
+        if p.role == "prep" and p.phrase.tokens and min(p.phrase.tokens) > complement.i
+    ]
+    end = max([complement.i, *(i for p in after_it for i in p.phrase.tokens)], default=complement.i)
+    answer = verb.doc[complement.i : end + 1].text
+    asked = Part("how", Phrase(answer))
+    kept = [p for p in clause.parts if p.role != "acomp" and p not in after_it]
+    others = others_of(replace(clause, parts=kept), asked)
+    before, after = verb_group(clause)
+    front = f"{lead_of(clause)}How {before} {subject_text(clause)} {after} {others}?"
+    return make_card("manner", sentence, context, front, answer, clause, name_topic=True)
 
 
 def _result_infinitive(clause: Clause, part: Part) -> bool:
