@@ -84,3 +84,26 @@ def test_a_change_is_not_asked_as_how_people_act(tmp_path: Path) -> None:
     )
     cards = [qa(n) for n in generate_text(tmp_path, text).deck.notes]
     assert not any(q.endswith("how do most children get?") for q, _ in cards), cards
+
+
+def test_how_people_are_kept_or_nursed_is_asked_whole(tmp_path: Path) -> None:
+    # "Patients are kept nil by mouth": "by mouth" is no agent ("How are patients kept?"
+    # "By mouth" misread it); the object complement with what follows answers "how"
+    text = (
+        "# Acute pancreatitis\n\nAcute pancreatitis is inflammation of the pancreas. "
+        "Patients are kept nil by mouth. The patient should be nursed upright.\n"
+    )
+    cards = [qa(n) for n in generate_text(tmp_path, text).deck.notes]
+    assert ("Acute pancreatitis: how are patients kept?", "Nil by mouth") in cards, cards
+    assert ("Acute pancreatitis: how should the patient be nursed?", "Upright") in cards, cards
+    assert not any(a == "By mouth" for _, a in cards), cards
+
+
+def test_a_judgement_is_not_asked_as_how_people_are_placed(tmp_path: Path) -> None:
+    # "considered eligible if ...": "How are patients considered?" misreads it
+    text = (
+        "# Acute pancreatitis\n\nAcute pancreatitis is inflammation of the pancreas. "
+        "Patients are considered eligible for surgery if they are fit.\n"
+    )
+    cards = [qa(n) for n in generate_text(tmp_path, text).deck.notes]
+    assert not any("how are patients considered" in q for q, _ in cards), cards

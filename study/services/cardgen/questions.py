@@ -68,7 +68,9 @@ def _clause_cards(sentence: Sentence, clause: Clause, context: Context) -> list[
     # its conditions and reasons are still asked ("When should X not be given?"). "X is
     # also known as Y" is asked as another name, both ways.
     naming = _naming(clause)
-    main = None if clause.negated or naming else _main_part(clause)
+    # "the patient lies flat on their back", "patients are kept nil by mouth": how
+    posture = _posture_card(sentence, clause, context)
+    main = None if clause.negated or naming or posture else _main_part(clause)
     caused = definition_cause(sentence, clause, context)
     if caused is not None:
         found.append(caused)
@@ -79,9 +81,7 @@ def _clause_cards(sentence: Sentence, clause: Clause, context: Context) -> list[
         reverse = reversed_card(sentence, clause, main, context)
         if reverse is not None:
             found.append(reverse)
-    if main is None:
-        posture = _posture_card(sentence, clause, context)
-        found += [posture] if posture else []
+    found += [posture] if posture else []
     chosen = people_card(sentence, clause, context) or chosen_card(sentence, clause, context)
     found += [chosen] if chosen else []
     if (
@@ -199,19 +199,25 @@ def _main_part(clause: Clause) -> Part | None:
 _LINKING = frozenset(["get", "become", "grow", "turn", "seem", "appear", "remain", "stay", "feel"])
 
 
+# Verbs of how people are placed or kept: a passive's complement says how.
+_PLACING = frozenset(["keep", "nurse", "position", "place", "hold", "lay", "sit", "prop"])
+
+
 def _posture_card(sentence: Sentence, clause: Clause, context: Context) -> Candidate | None:
     """How people hold themselves or move: an active verb's complement after a subject that
     names people ("If the transfer will be delayed, the patient lies flat on their back"
     gives "..., how does the patient lie?" "Flat on their back"), the topic named."""
     verb = clause.verb
-    complement = next((c for c in verb.children if c.dep_ == "acomp"), None)
+    own = "oprd" if clause.passive else "acomp"  # "nursed upright", "lies flat"
+    complement = next((c for c in verb.children if c.dep_ == own), None)
     if (
         complement is None
         # "most children get better at home": a change, not how they hold themselves
         or complement.tag_ in ("JJR", "RBR")
         or verb.lemma_ in _LINKING
+        # "considered eligible" judges; "kept nil by mouth", "nursed upright" place
+        or (clause.passive and verb.lemma_ not in _PLACING)
         or clause.copula
-        or clause.passive
         or clause.negated
         or clause.resolved
         or people_of(clause) is None
@@ -220,12 +226,12 @@ def _posture_card(sentence: Sentence, clause: Clause, context: Context) -> Candi
     after_it = [
         p
         for p in clause.parts
-        if p.role == "prep" and p.phrase.tokens and min(p.phrase.tokens) > complement.i
+        if p.role in ("prep", "agent") and p.phrase.tokens and min(p.phrase.tokens) > complement.i
     ]
     end = max([complement.i, *(i for p in after_it for i in p.phrase.tokens)], default=complement.i)
-    answer = verb.doc[complement.i : end + 1].text
+    answer = verb.doc[complement.left_edge.i : end + 1].text
     asked = Part("how", Phrase(answer))
-    kept = [p for p in clause.parts if p.role != "acomp" and p not in after_it]
+    kept = [p for p in clause.parts if p.role != own and p not in after_it]
     others = others_of(replace(clause, parts=kept), asked)
     before, after = verb_group(clause)
     front = f"{lead_of(clause)}How {before} {subject_text(clause)} {after} {others}?"
