@@ -107,3 +107,17 @@ def test_a_judgement_is_not_asked_as_how_people_are_placed(tmp_path: Path) -> No
     )
     cards = [qa(n) for n in generate_text(tmp_path, text).deck.notes]
     assert not any("how are patients considered" in q for q, _ in cards), cards
+
+
+def test_a_passive_start_on_a_drug_is_not_asked_where(tmp_path: Path) -> None:
+    # "the rash starts on the face" is where; "the patient is started on insulin" is what
+    text = (
+        "# Diabetic ketoacidosis\n\nDiabetic ketoacidosis is a medical emergency. The "
+        "patient is started on insulin when the glucose is high.\n"
+    )
+    cards = [qa(n) for n in generate_text(tmp_path, text).deck.notes]
+    assert not any("where is the patient started" in q for q, _ in cards), cards
+    assert (
+        "Diabetic ketoacidosis: what is the patient started on when the glucose is high?",
+        "Insulin",
+    ) in cards, cards

@@ -442,7 +442,12 @@ def _ask(sentence: Sentence, clause: Clause, part: Part, context: Context) -> Ca
             # "started at a low dose": at what dose, not where
             measure = answer.split()[-1].lower()
             front = f"{lead}At what {measure} {before} {subject} {after} {others}?"
-        elif part.word in ("at", "in", "on") and clause.verb.lemma_ in _LOCATIVE:
+        elif (
+            part.word in ("at", "in", "on")
+            and clause.verb.lemma_ in _LOCATIVE
+            # "is started on insulin": what it is started on, not where
+            and not clause.passive
+        ):
             front = f"{lead}Where {before} {subject} {after} {others}?"
         else:
             plain, conditions = kept_parts(clause, part)
