@@ -121,3 +121,14 @@ def test_a_passive_start_on_a_drug_is_not_asked_where(tmp_path: Path) -> None:
         "Diabetic ketoacidosis: what is the patient started on when the glucose is high?",
         "Insulin",
     ) in cards, cards
+
+
+def test_a_noun_of_an_action_keeps_its_preposition_in_the_answer(tmp_path: Path) -> None:
+    # "prompt referral to the nephrology team": the parser hangs "to ..." on the verb;
+    # the referral's destination is part of the answer, not of the question
+    text = (
+        "# Acute kidney injury\n\nAcute kidney injury is a sudden fall in kidney function. "
+        "Acute nephritis should prompt referral to the nephrology team.\n"
+    )
+    cards = [qa(n) for n in generate_text(tmp_path, text).deck.notes]
+    assert ("What should acute nephritis prompt?", "Referral to the nephrology team") in cards

@@ -23,7 +23,7 @@ from study.services.cardgen.asking import (
 )
 from study.services.cardgen.candidates import Candidate, Context
 from study.services.cardgen.conditions import condition_cloze, item_cloze
-from study.services.cardgen.deps import NAMING_VERBS, own_subject
+from study.services.cardgen.deps import ACTION_NOUN_ENDINGS, NAMING_VERBS, own_subject
 from study.services.cardgen.parts import Part
 from study.services.cardgen.phrases import Phrase
 from study.services.cardgen.reading import Clause, Reading
@@ -238,6 +238,27 @@ def _posture_card(sentence: Sentence, clause: Clause, context: Context) -> Candi
     return make_card("manner", sentence, context, front, answer, clause, name_topic=True)
 
 
+def _action_preposition(clause: Clause, part: Part) -> Part | None:
+    """The prepositional part right after an object that names an action ("referral" in
+    "prompt referral to the nephrology team"), which the parser hung on the verb."""
+    if not part.phrase.tokens or part.phrase.items:
+        return None
+    last = clause.verb.doc[max(part.phrase.tokens)]
+    if not last.lower_.endswith(ACTION_NOUN_ENDINGS) or last.tag_ != "NN":
+        return None
+    return next(
+        (
+            p
+            for p in clause.parts
+            if p.role == "prep"
+            and p.phrase.tokens
+            and min(p.phrase.tokens) == last.i + 2
+            and last.doc[last.i + 1].head == clause.verb
+        ),
+        None,
+    )
+
+
 def _result_infinitive(clause: Clause, part: Part) -> bool:
     """Whether an infinitive links its subject to a noun it turns into ("fill with fluid
     to become blisters"): a verb other than "be" with a noun complement and no object
@@ -312,6 +333,12 @@ _QUANTITY = re.compile(
 
 def _ask(sentence: Sentence, clause: Clause, part: Part, context: Context) -> Candidate | None:
     """The card asking ``part`` of ``clause``."""
+    taken = _action_preposition(clause, part) if part.role == "dobj" else None
+    if taken is not None:
+        # "prompt referral to the nephrology team": the referral's "to" is the answer's
+        clause = replace(clause, parts=[p for p in clause.parts if p is not taken])
+        said = f"{part.phrase.text} {taken.word} {taken.phrase.text}"
+        part = replace(part, phrase=replace(part.phrase, text=said))
     subject = subject_text(clause)
     before, after = verb_group(clause)
     others = others_of(clause, part)
