@@ -92,6 +92,8 @@ def kept_parts(clause: Clause, asked: Part) -> tuple[list[str], list[str]]:
                 if part.phrase.text.startswith("to ")
                 else f"to {part.phrase.text}",
             )
+        elif part.role == "action":
+            kept.append(f"to {part.phrase.text}")
         elif part.role == "xcomp":
             # "recommend starting allopurinol": a gerund takes no "to"
             gerund = any(

@@ -60,6 +60,9 @@ PEOPLE = frozenset(
         "anyone",
     ]
 )
+# Endings of nouns of an action ("referral", "investigation"): such a noun takes the
+# preposition after it ("referral to the team"), whatever the parse hung it on.
+ACTION_NOUN_ENDINGS = ("al", "ion", "ment", "ance", "ence", "ure")
 NAMING_VERBS = frozenset(["know", "call", "term", "refer", "name"])
 NUMERAL_NAMES = frozenset(["type", "grade", "stage", "class", "phase", "factor"])
 # Phrases that link sentences, not conditions a question must keep.

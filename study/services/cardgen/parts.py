@@ -43,7 +43,7 @@ class Part:
     """One thing a clause says of its subject: an object, a complement, a prepositional
     phrase, a condition ("when ...") or a reason ("because ...")."""
 
-    role: str  # dobj, attr, acomp, oprd, prep, agent, xcomp, when, why
+    role: str  # dobj, attr, acomp, oprd, prep, agent, xcomp, action, when, why
     phrase: Phrase
     word: str = ""  # the preposition ("from"), the marker ("when"), the xcomp's verb
     people: bool = False  # "in patients with ...": asked "in which patients"
@@ -312,6 +312,10 @@ class PartReader(NameReader):
             if objects:
                 return Part("xcomp", self.items(objects[0], self.phrase(objects[0])), child.text)
             to = [c for c in child.children if c.dep_ == "aux" and c.lower_ == "to"]
+            if to and _told_to_act(child):
+                # "The patient is asked to lie flat": what people are told to do
+                kept = [t for t in child.subtree if t.i != to[0].i]
+                return Part("action", self._phrase_of(kept), "do")
             if to and child.head.lemma_ in ("prefer", "compare", "add", "switch", "refer"):
                 # "are preferred to warfarin in most patients": "to" read as a preposition
                 preps = {t.i for c in child.children if c.dep_ == "prep" for t in c.subtree}
@@ -477,3 +481,17 @@ def _second_qualifier(preposition: Token, people: Token) -> list[Token]:
             found += [c for c in preposition.children if c.dep_ == "cc" and c.i < conj.i]
             found += [t for t in conj.subtree if not (same and t == conj)]
     return found
+
+
+def _told_to_act(infinitive: Token) -> bool:
+    """Whether ``infinitive`` (with no object) is what people are told to do: the
+    infinitive of a passive whose subject names people ("The patient is asked to lie
+    flat", "Patients are advised to rest"), not a state ("is thought to be ...")."""
+    head = infinitive.head
+    subject = next((c for c in head.children if c.dep_ == "nsubjpass"), None)
+    return (
+        subject is not None
+        and subject.lower_ in PEOPLE
+        and infinitive.lemma_ != "be"
+        and not any(c.dep_ in ("auxpass", "nsubj", "nsubjpass") for c in infinitive.children)
+    )

@@ -23,7 +23,7 @@ from study.services.cardgen.asking import (
 )
 from study.services.cardgen.candidates import Candidate, Context
 from study.services.cardgen.conditions import condition_cloze, item_cloze
-from study.services.cardgen.deps import NAMING_VERBS, own_subject
+from study.services.cardgen.deps import ACTION_NOUN_ENDINGS, NAMING_VERBS, own_subject
 from study.services.cardgen.parts import Part
 from study.services.cardgen.phrases import Phrase
 from study.services.cardgen.reading import Clause, Reading
@@ -41,6 +41,7 @@ from study.services.cardgen.voice import (
     is_definite,
     is_relation,
     people_card,
+    people_of,
     reversed_card,
 )
 
@@ -66,8 +67,10 @@ def _clause_cards(sentence: Sentence, clause: Clause, context: Context) -> list[
     # "What does metformin not cause?" has no one answer: a cloze asks a negated fact;
     # its conditions and reasons are still asked ("When should X not be given?"). "X is
     # also known as Y" is asked as another name, both ways.
-    naming = clause.verb.lemma_ in NAMING_VERBS and clause.verb.tag_ == "VBN"
-    main = None if clause.negated or naming else _main_part(clause)
+    naming = _naming(clause)
+    # "the patient lies flat on their back", "patients are kept nil by mouth": how
+    posture = _posture_card(sentence, clause, context)
+    main = None if clause.negated or naming or posture else _main_part(clause)
     caused = definition_cause(sentence, clause, context)
     if caused is not None:
         found.append(caused)
@@ -78,6 +81,7 @@ def _clause_cards(sentence: Sentence, clause: Clause, context: Context) -> list[
         reverse = reversed_card(sentence, clause, main, context)
         if reverse is not None:
             found.append(reverse)
+    found += [posture] if posture else []
     chosen = people_card(sentence, clause, context) or chosen_card(sentence, clause, context)
     found += [chosen] if chosen else []
     if (
@@ -128,6 +132,16 @@ def _clause_cards(sentence: Sentence, clause: Clause, context: Context) -> list[
     return found
 
 
+def _naming(clause: Clause) -> bool:
+    """Whether the clause gives another name ("known as", "called X", "referred to as"):
+    a naming verb with a name after it; "referred to an eye unit" sends, it names nothing."""
+    verb = clause.verb
+    if verb.lemma_ not in NAMING_VERBS or verb.tag_ != "VBN":
+        return False
+    near = [*verb.children, *(g for c in verb.children for g in c.children)]
+    return any(t.dep_ in ("oprd", "attr") or t.lower_ == "as" for t in near)
+
+
 def _main_part(clause: Clause) -> Part | None:
     """The part that states the clause's fact: the agent of a passive, the object, the
     complement, what an infinitive aims at, else the first prepositional phrase."""
@@ -140,7 +154,7 @@ def _main_part(clause: Clause) -> Part | None:
     by_role: dict[str, Part] = {}
     for part in clause.parts:
         by_role.setdefault(part.role, part)
-    for role in ("agent", "dobj", "attr", "xcomp"):
+    for role in ("agent", "dobj", "attr", "xcomp", "action"):
         if role in by_role:
             return by_role[role]
     if any(c.dep_ == "acomp" for c in clause.verb.children) and not clause.copula:
@@ -169,7 +183,80 @@ def _main_part(clause: Clause) -> Part | None:
             return part  # "accounts for most cases": what it relates to
         if part.word not in _TIME_PREPOSITIONS and not _numeric(part):
             return part
+        if (
+            part.word == "for"
+            and not _numeric(part)
+            and not _temporal(part.phrase.text)
+            and not _time_unit_head(clause, part)
+            # "for A, for B and for C" the parser split: one of them is not the answer
+            and sum(p.word == "for" for p in clause.parts) == 1
+        ):
+            return part  # "considered for heart failure": what it is for, not how long
     return None
+
+
+# Verbs whose complement is a state the subject is in or comes to, not how it acts.
+_LINKING = frozenset(["get", "become", "grow", "turn", "seem", "appear", "remain", "stay", "feel"])
+
+
+# Verbs of how people are placed or kept: a passive's complement says how.
+_PLACING = frozenset(["keep", "nurse", "position", "place", "hold", "lay", "sit", "prop"])
+
+
+def _posture_card(sentence: Sentence, clause: Clause, context: Context) -> Candidate | None:
+    """How people hold themselves or move: an active verb's complement after a subject that
+    names people ("If the transfer will be delayed, the patient lies flat on their back"
+    gives "..., how does the patient lie?" "Flat on their back"), the topic named."""
+    verb = clause.verb
+    own = "oprd" if clause.passive else "acomp"  # "nursed upright", "lies flat"
+    complement = next((c for c in verb.children if c.dep_ == own), None)
+    if (
+        complement is None
+        # "most children get better at home": a change, not how they hold themselves
+        or complement.tag_ in ("JJR", "RBR")
+        or verb.lemma_ in _LINKING
+        # "considered eligible" judges; "kept nil by mouth", "nursed upright" place
+        or (clause.passive and verb.lemma_ not in _PLACING)
+        or clause.copula
+        or clause.negated
+        or clause.resolved
+        or people_of(clause) is None
+    ):
+        return None
+    after_it = [
+        p
+        for p in clause.parts
+        if p.role in ("prep", "agent") and p.phrase.tokens and min(p.phrase.tokens) > complement.i
+    ]
+    end = max([complement.i, *(i for p in after_it for i in p.phrase.tokens)], default=complement.i)
+    answer = verb.doc[complement.left_edge.i : end + 1].text
+    asked = Part("how", Phrase(answer))
+    kept = [p for p in clause.parts if p.role != own and p not in after_it]
+    others = others_of(replace(clause, parts=kept), asked)
+    before, after = verb_group(clause)
+    front = f"{lead_of(clause)}How {before} {subject_text(clause)} {after} {others}?"
+    return make_card("manner", sentence, context, front, answer, clause, name_topic=True)
+
+
+def _action_preposition(clause: Clause, part: Part) -> Part | None:
+    """The prepositional part right after an object that names an action ("referral" in
+    "prompt referral to the nephrology team"), which the parser hung on the verb."""
+    if not part.phrase.tokens or part.phrase.items:
+        return None
+    last = clause.verb.doc[max(part.phrase.tokens)]
+    if not last.lower_.endswith(ACTION_NOUN_ENDINGS) or last.tag_ != "NN":
+        return None
+    return next(
+        (
+            p
+            for p in clause.parts
+            if p.role == "prep"
+            and p.phrase.tokens
+            and min(p.phrase.tokens) == last.i + 2
+            and last.doc[last.i + 1].head == clause.verb
+        ),
+        None,
+    )
 
 
 def _result_infinitive(clause: Clause, part: Part) -> bool:
@@ -246,6 +333,12 @@ _QUANTITY = re.compile(
 
 def _ask(sentence: Sentence, clause: Clause, part: Part, context: Context) -> Candidate | None:
     """The card asking ``part`` of ``clause``."""
+    taken = _action_preposition(clause, part) if part.role == "dobj" else None
+    if taken is not None:
+        # "prompt referral to the nephrology team": the referral's "to" is the answer's
+        clause = replace(clause, parts=[p for p in clause.parts if p is not taken])
+        said = f"{part.phrase.text} {taken.word} {taken.phrase.text}"
+        part = replace(part, phrase=replace(part.phrase, text=said))
     subject = subject_text(clause)
     before, after = verb_group(clause)
     others = others_of(clause, part)
@@ -340,6 +433,13 @@ def _ask(sentence: Sentence, clause: Clause, part: Part, context: Context) -> Ca
         to = "" if clause.verb.lemma_ == "help" else "to "
         front = f"{lead}What {before} {subject} {after} {others} {to}{part.word}?"
         return make_card("purpose", sentence, context, front, answer, clause, part)
+    if role == "action":
+        # "The patient is asked to lie flat": what people are told to do; a generic
+        # subject says of what only with the topic
+        front = f"{lead}What {before} {subject} {after} {others} to do?"
+        return make_card(
+            "action", sentence, context, front, capitalise(answer), clause, part, name_topic=True
+        )
     if role == "prep":
         if part.word == "with" and strip_article(answer).lower().split()[:1] in (
             ["caution"],
@@ -369,7 +469,12 @@ def _ask(sentence: Sentence, clause: Clause, part: Part, context: Context) -> Ca
             # "started at a low dose": at what dose, not where
             measure = answer.split()[-1].lower()
             front = f"{lead}At what {measure} {before} {subject} {after} {others}?"
-        elif part.word in ("at", "in", "on") and clause.verb.lemma_ in _LOCATIVE:
+        elif (
+            part.word in ("at", "in", "on")
+            and clause.verb.lemma_ in _LOCATIVE
+            # "is started on insulin": what it is started on, not where
+            and not clause.passive
+        ):
             front = f"{lead}Where {before} {subject} {after} {others}?"
         else:
             plain, conditions = kept_parts(clause, part)

@@ -252,7 +252,7 @@ def reversed_card(
         part.role == "xcomp"
         and clause.passive
         and (has_rare_word(subject.text) or named(subject.text))
-        and _people(clause) is None  # "Which women are advised to ...?" asks them
+        and people_of(clause) is None  # "Which women are advised to ...?" asks them
     ):
         # "The Wells score is used to estimate X": what is used to estimate X
         verb_text = " ".join([*(a.text for a in clause.auxiliaries), clause.verb.text])
@@ -364,7 +364,7 @@ def people_card(sentence: Sentence, clause: Clause, context: Context) -> Candida
     qualifier: "Women with one high-risk factor are advised to take aspirin" gives "Which
     women are advised to take aspirin?"."""
     subject = clause.subject
-    own = _people(clause)
+    own = people_of(clause)
     if (
         subject is None
         or own is None
@@ -388,7 +388,7 @@ def people_card(sentence: Sentence, clause: Clause, context: Context) -> Candida
     return make_card("people", sentence, context, front, subject.text, clause, name_topic=True)
 
 
-def _people(clause: Clause) -> Token | None:
+def people_of(clause: Clause) -> Token | None:
     """The clause's subject when it names people ("women with ..."), else None."""
     own = next((c for c in clause.verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
     return own if own is not None and own.lower_ in PEOPLE else None

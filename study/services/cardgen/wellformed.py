@@ -14,6 +14,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from study.services.cardgen.candidates import Candidate
+from study.services.cardgen.deps import ACTION_NOUN_ENDINGS
 from study.services.cardgen.sentences import Sentence
 from study.services.cardgen.terms import STOPWORDS, word_list
 
@@ -279,7 +280,7 @@ def _torn_answer(answer: str, question: str, sentence: Sentence) -> str | None:
         start <= after.head.idx < end
         # "referral to the team": a noun of an action takes its preposition, whatever the
         # parse hung it on
-        or last.lower_.endswith(("al", "ion", "ment", "ance", "ence", "ure"))
+        or last.lower_.endswith(ACTION_NOUN_ENDINGS)
         # "occurs mainly in eyes with a shallow anterior chamber": a bare plural's "with"
         # says which ones, whatever the parse hung it on ("Where ... occur with a shallow
         # anterior chamber?" "Eyes")
