@@ -6,7 +6,10 @@ from pathlib import Path
 
 from cardgen_helpers import all_answers, generate_text
 
+from study.domain import cloze
 from study.services.cardgen import repeats
+from study.services.cardgen.candidates import Candidate
+from study.services.cardgen.sentences import Sentence
 
 STAGES = (
     "# Acute kidney injury\n\n"
@@ -49,3 +52,61 @@ def test_a_whole_sentence_cloze_a_clause_question_answers_is_left_out(tmp_path: 
     # the numbers no other card asks stay asked
     answers = [a for n in notes for a in all_answers(n)]
     assert "10 mg" in answers, answers
+
+
+def _card(sentence: Sentence, pattern: str, **fields: str) -> Candidate:
+    answers = tuple(
+        cloze.deleted_answers(fields["text"], 1) if "text" in fields else [fields["back"]]
+    )
+    kind = "cloze" if "text" in fields else "basic"
+    return Candidate(pattern=pattern, type=kind, sentence=sentence, answers=answers, **fields)
+
+
+def test_a_condition_question_a_number_cloze_asks_is_left_out() -> None:
+    # "When is zoledronic acid given?" "When the corrected calcium is above 3.0 mmol/L"
+    # beside "... given when the corrected calcium is [above 3.0 mmol/L]": one fact
+    text = "Zoledronic acid is given when the corrected calcium is above 3.0 mmol/L."
+    sentence = Sentence(text, text, 0, len(text))
+    cards = [
+        _card(
+            sentence,
+            "condition",
+            front="When is zoledronic acid given?",
+            back="When the corrected calcium is above 3.0 mmol/L",
+        ),
+        _card(
+            sentence,
+            "number",
+            text="Zoledronic acid is given when the corrected calcium is {{c1::above 3.0 mmol/L}}.",
+        ),
+        # an answer that names more than the number (the drug) is another fact
+        _card(
+            sentence,
+            "subject",
+            front="What is given when the corrected calcium is above 3.0 mmol/L?",
+            back="Zoledronic acid",
+        ),
+    ]
+    assert repeats.repeated(cards) == {0: repeats.ASKED_BY_A_NUMBER_CLOZE}
+
+
+def test_a_question_whose_answer_names_more_than_the_number_stays() -> None:
+    text = "COPD exacerbation: amoxicillin or doxycycline for 5 days if sputum is purulent."
+    sentence = Sentence(text, text, 0, len(text))
+    cards = [
+        _card(
+            sentence,
+            "condition",
+            front="COPD exacerbation: if sputum is purulent?",
+            back="Amoxicillin or doxycycline for 5 days",
+        ),
+        _card(
+            sentence,
+            "number",
+            text=(
+                "COPD exacerbation: amoxicillin or doxycycline {{c1::for 5 days}} if sputum "
+                "is purulent."
+            ),
+        ),
+    ]
+    assert repeats.repeated(cards) == {}
