@@ -191,9 +191,11 @@ def test_it_in_a_second_condition_names_the_subject_of_the_first_condition(
         "gluconate is also given when it is above 6.5 mmol/L, and a potassium above 7.0 "
         "mmol/L needs urgent dialysis because the risk of arrhythmia is high.\n",
     )
+    # asked once, by the cloze ("When is calcium gluconate also given?" "When the serum
+    # potassium is above 6.5 mmol/L" asks the same: repeats.py leaves it out)
     assert (
-        "Hyperkalaemia: when is calcium gluconate also given?",
-        "When the serum potassium is above 6.5 mmol/L",
+        "Hyperkalaemia: calcium gluconate is also given when the serum potassium is [...].",
+        "above 6.5 mmol/L",
     ) in cards, cards
     assert not any(" when it is" in f"{q} {a}" for q, a in cards), cards
     assert not any("when insulin with glucose is" in q.lower() for q, _ in cards), cards

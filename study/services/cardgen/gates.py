@@ -336,7 +336,7 @@ def asked_by_a_question(candidates: Sequence[Candidate]) -> set[int]:
         if candidate.type != "cloze" or not candidate.answers:
             continue
         deleted = [_bare(a) for a in candidate.answers]
-        if _whole_long_sentence(candidate):
+        if whole_long_sentence(candidate):
             if all(any(d in answer for answer in answers) for d in deleted):
                 repeated.add(index)
         elif candidate.pattern == "predicate" and all(
@@ -368,7 +368,7 @@ def _within(deleted: str, answer: str) -> bool:
     return re.search(rf"(?<![\w.]){re.escape(deleted)}(?![\w])", answer) is not None
 
 
-def _whole_long_sentence(candidate: Candidate) -> bool:
+def whole_long_sentence(candidate: Candidate) -> bool:
     """Whether a cloze shows most of a sentence of more than 30 words."""
     said = candidate.sentence.said
     if len(said.split()) <= REPEATED_CLOZE_WORDS:

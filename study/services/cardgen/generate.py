@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from study.domain.decks import DeckSpec, NoteSpec, Source
-from study.services.cardgen import clauses, gates, identifiers
+from study.services.cardgen import clauses, gates, identifiers, repeats
 from study.services.cardgen.candidates import Candidate, Context
 from study.services.cardgen.cards import propose
 from study.services.cardgen.classes import asked_by_a_class, class_cards
@@ -336,7 +336,7 @@ class _Reader:
                 else "no fact the reader could ask: no clause with a subject and no rare term"
             )
             self.drop(why, sentence.raw)
-        elif not self._gate(proposed, tags) + self._gate(parts, tags):
+        elif not self._keep(self._passing(proposed) + self._passing(parts), tags):
             self.drop("every card of the sentence failed a gate (listed above)", sentence.raw)
         if proposed and reading.unresolved and reading.clauses:
             # a clause left out beside others that gave cards: said too
@@ -351,7 +351,13 @@ class _Reader:
         return "" if reading.clauses else None
 
     def _gate(self, proposed: list[Candidate], tags: tuple[str, ...]) -> int:
-        """Keep the candidates that pass the gates."""
+        """Keep the candidates that pass the gates; how many are kept."""
+        passing = self._passing(proposed)
+        self.kept.extend(_Kept(candidate, self.cited, tags) for candidate in passing)
+        return len(passing)
+
+    def _passing(self, proposed: list[Candidate]) -> list[Candidate]:
+        """The candidates that pass the gates (the others are reported)."""
         passing: list[Candidate] = []
         for candidate in proposed:
             if self._holds_identifier(candidate.sentence.raw):
@@ -362,12 +368,21 @@ class _Reader:
             else:
                 passing.append(candidate)
         repeated = gates.asked_by_a_question(passing)
+        for index in sorted(repeated):
+            candidate = passing[index]
+            self.drop(gates.ASKED_BY_A_QUESTION, candidate.sentence.raw, candidate.question)
+        return [c for i, c in enumerate(passing) if i not in repeated]
+
+    def _keep(self, passing: list[Candidate], tags: tuple[str, ...]) -> int:
+        """Keep the cards of one sentence (its own and its clauses') that pass the gates,
+        but for those another card of it asks better (``repeats``); how many are kept."""
+        dropped = repeats.repeated(passing)
         for index, candidate in enumerate(passing):
-            if index in repeated:
-                self.drop(gates.ASKED_BY_A_QUESTION, candidate.sentence.raw, candidate.question)
+            if index in dropped:
+                self.drop(dropped[index], candidate.sentence.raw, candidate.question)
             else:
                 self.kept.append(_Kept(candidate, self.cited, tags))
-        return len(passing) - len(repeated)
+        return len(passing) - len(dropped)
 
     def _holds_identifier(self, raw: str) -> bool:
         """Whether ``raw`` holds a likely patient identifier and must give no card; the
