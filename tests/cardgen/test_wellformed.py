@@ -351,3 +351,19 @@ def test_a_question_whose_verb_is_missing_is_garbled() -> None:
         "A near-fatal attack",
     )
     assert wellformed.problem(fine) is None
+
+
+def test_a_relative_pronoun_is_never_the_subject_of_a_question() -> None:
+    """A clause told alone from "..., which is an emergency that needs urgent referral"
+    asked "Cellulitis: what does which need?": the relative pronoun names nothing."""
+    sentence = "Necrotising fasciitis is an emergency, which needs urgent referral."
+    for front in ("Cellulitis: what does which need?", "Why is who referred?"):
+        card = Candidate(
+            pattern="test",
+            type="basic",
+            sentence=Sentence(sentence, sentence, 0, len(sentence)),
+            answers=("Urgent referral",),
+            front=front,
+            back="Urgent referral",
+        )
+        assert (wellformed.problem(card) or "").startswith("garbled question")

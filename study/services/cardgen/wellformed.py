@@ -65,6 +65,14 @@ _GARBLED_QUESTION = (
         "a preposition stranded after a relative clause",
     ),
     (re.compile(r"\bwhat (?:is|are|was|were) when\b", re.I), "a question 'what is when ...'"),
+    (
+        re.compile(
+            r"\b(?:what|whom?|when|where|why|how) (?:is|are|was|were|do|does|did|can|should|may"
+            r"|must|will) (?:which|who|whom|whose)\b",
+            re.I,
+        ),
+        "a relative pronoun taken for the subject ('what does which need?')",
+    ),
     (re.compile(r"\bwhen\s*\?\s*$", re.I), "a question ending in a bare 'when'"),
     (
         re.compile(r"(?:^|:\s)in which case\b|,\s*in which case,", re.I),
