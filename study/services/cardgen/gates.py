@@ -340,13 +340,13 @@ def asked_by_a_question(candidates: Sequence[Candidate]) -> set[int]:
             if all(any(d in answer for answer in answers) for d in deleted):
                 repeated.add(index)
         elif candidate.pattern == "predicate" and all(
-            any(_within(d, answer) for answer in answers) for d in deleted
+            any(within(d, answer) for answer in answers) for d in deleted
         ):
             # "because it [does not reach] therapeutic levels" beside "Why ...?" "Because it
             # does not reach therapeutic levels ...": a predicate an answer already says
             repeated.add(index)
         elif candidate.pattern == "number" and all(
-            any(_only_the_deletions(answer, deleted) for answer in answers if _within(d, answer))
+            any(_only_the_deletions(answer, deleted) for answer in answers if within(d, answer))
             for d in deleted
         ):
             repeated.add(index)
@@ -363,7 +363,7 @@ def _only_the_deletions(answer: str, deleted: list[str]) -> bool:
     return not content_words(rest)
 
 
-def _within(deleted: str, answer: str) -> bool:
+def within(deleted: str, answer: str) -> bool:
     """Whether ``deleted`` is in ``answer`` as whole words ("10%" is not in "110%")."""
     return re.search(rf"(?<![\w.]){re.escape(deleted)}(?![\w])", answer) is not None
 
@@ -458,25 +458,21 @@ def _same_card(first: Candidate, second: Candidate) -> bool:
     return fuzz.token_sort_ratio(first.shown, second.shown) >= NEAR_DUPLICATE
 
 
-def too_long(candidates: Sequence[Candidate]) -> bool:
-    """Whether one of ``candidates`` fails a length gate (a question or cloze over its
-    word limit, an answer or deletion too long)."""
-    return any(
-        reason and _LENGTH_GATE.search(reason)
-        for reason in (card_drop(c, c.sentence.said) for c in candidates)
-    )
+def too_long(verdicts: Iterable[str | None]) -> bool:
+    """Whether one of ``verdicts`` (``card_drop``'s, on a sentence's cards) is a length
+    gate's (a question or cloze over its word limit, an answer or deletion too long)."""
+    return any(reason and _LENGTH_GATE.search(reason) for reason in verdicts)
 
 
 def not_asked(parts: Sequence[Candidate], own: Sequence[Candidate]) -> list[Candidate]:
     """The cards of a sentence's clauses (``parts``) that ask what none of the sentence's
-    ``own`` cards that pass the gates asks: the same answer to nearly the same question
-    (or a cloze of the same words) is one fact, asked once; the same answer to another
-    question ("What is the antidote?" / "After a staggered overdose, what is started?")
-    is another fact."""
+    ``own`` cards (those that pass the gates) asks: the same answer to nearly the same
+    question (or a cloze of the same words) is one fact, asked once; the same answer to
+    another question ("What is the antidote?" / "After a staggered overdose, what is
+    started?") is another fact."""
     asked: dict[str, list[Candidate]] = defaultdict(list)
     for candidate in own:
-        if card_drop(candidate, candidate.sentence.said) is None:
-            asked[_answer_key(candidate)].append(candidate)
+        asked[_answer_key(candidate)].append(candidate)
     return [c for c in parts if not any(_one_fact(c, o) for o in asked.get(_answer_key(c), []))]
 
 

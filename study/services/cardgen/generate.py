@@ -203,6 +203,8 @@ class _Reader:
         self.listed: set[int] = set()
         self.aliases: dict[str, tuple[str, ...]] = {}
         self.acronyms: list[tuple[str, str]] | None = None
+        # card_drop's verdict on each card of the sentence being read, by id (see _verdict)
+        self.verdicts: dict[int, tuple[Candidate, str | None]] = {}
 
     def drop(self, reason: str, raw: str, question: str | None = None) -> None:
         self.drops.append(Drop(reason, self.cited, raw, question))
@@ -295,6 +297,7 @@ class _Reader:
         if self._holds_identifier(sentence.raw):
             return None
         span = sentence.span
+        self.verdicts.clear()  # the verdicts of one sentence's cards at a time
         reason = gates.sentence_drop(sentence.said, span, context.topic is not None)
         if reason == gates.FRAGMENT and says_what_of_heading(sentence, context):
             reason = None
@@ -321,13 +324,15 @@ class _Reader:
                 before,
             )
             texts = clauses.aside_texts(span, sentence.asides)
-            if clauses.long_enough(span) and (clauses.very_long(span) or gates.too_long(proposed)):
+            verdicts = [self._verdict(candidate) for candidate in proposed]
+            if clauses.long_enough(span) and (clauses.very_long(span) or gates.too_long(verdicts)):
                 # a long sentence whose cards cannot ask every clause: its clauses, each
                 # told as a sentence, ask what its own cards do not
                 texts = clauses.clause_texts(span) + texts
             if texts:
                 parts = _parts_cards(sentence, texts, context, it, before)
-                parts = gates.not_asked(parts, proposed)
+                own = [c for c, verdict in zip(proposed, verdicts, strict=True) if verdict is None]
+                parts = gates.not_asked(parts, own)
         proposed = with_heading_list(sentence, context, lead_cards(sentence, proposed, context))
         if not proposed and not parts:
             why = (
@@ -362,7 +367,7 @@ class _Reader:
         for candidate in proposed:
             if self._holds_identifier(candidate.sentence.raw):
                 continue
-            reason = gates.card_drop(candidate, candidate.sentence.said)
+            reason = self._verdict(candidate)
             if reason:
                 self.drop(reason, candidate.sentence.raw, candidate.question)
             else:
@@ -372,6 +377,16 @@ class _Reader:
             candidate = passing[index]
             self.drop(gates.ASKED_BY_A_QUESTION, candidate.sentence.raw, candidate.question)
         return [c for i, c in enumerate(passing) if i not in repeated]
+
+    def _verdict(self, candidate: Candidate) -> str | None:
+        """``gates.card_drop``'s verdict on ``candidate``, worked out once: a long
+        sentence's own cards are judged to decide whether to read its clauses, to leave out
+        the clause cards they ask, and to keep them."""
+        known = self.verdicts.get(id(candidate))
+        if known is None or known[0] is not candidate:
+            known = (candidate, gates.card_drop(candidate, candidate.sentence.said))
+            self.verdicts[id(candidate)] = known
+        return known[1]
 
     def _keep(self, passing: list[Candidate], tags: tuple[str, ...]) -> int:
         """Keep the cards of one sentence (its own and its clauses') that pass the gates,

@@ -72,7 +72,7 @@ def _same_number_fact(question: Candidate, number: Candidate) -> bool:
     if not deleted or not all(re.search(r"\d", d) for d in deleted):
         return False
     answer = _bare(question.back)
-    if not _CONDITION.match(answer) or not all(_within(d, answer) for d in deleted):
+    if not _CONDITION.match(answer) or not all(gates.within(d, answer) for d in deleted):
         return False
     rest = len(content_words(answer)) - sum(len(content_words(d)) for d in deleted)
     if rest > MORE_WORDS:
@@ -96,7 +96,7 @@ def _why_repeated(candidate: Candidate, kept: Sequence[Candidate]) -> str | None
         return ASKED_BY_A_SHORTER_CLOZE
     if gates.whole_long_sentence(candidate):
         answers = [_bare(other.back) for other in kept if other.type == "basic"]
-        if all(d in shorter or any(_within(d, a) for a in answers) for d in deleted):
+        if all(d in shorter or any(gates.within(d, a) for a in answers) for d in deleted):
             return ASKED_BY_ITS_CLAUSES
     return None
 
@@ -108,8 +108,3 @@ def _length(candidate: Candidate) -> int:
 def _bare(answer: str) -> str:
     """An answer without parenthesised remarks or edge punctuation, in lower case."""
     return re.sub(r"\s*\([^)]*\)", "", answer).strip(" .,;:)(").lower()
-
-
-def _within(deleted: str, answer: str) -> bool:
-    """Whether ``deleted`` is in ``answer`` as whole words ("10%" is not in "110%")."""
-    return re.search(rf"(?<![\w.]){re.escape(deleted)}(?![\w])", answer) is not None
