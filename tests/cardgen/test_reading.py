@@ -335,6 +335,7 @@ def test_two_conditions_in_one_title_and_an_adjective_before_syndrome(tmp_path: 
     assert find(g, "When does toxic megacolon typically develop?", "3 to 5 days")
     assert lower_first("Nephrotic syndrome is defined by ...").startswith("nephrotic")
     assert lower_first("Graves disease is autoimmune.").startswith("Graves")
+    assert lower_first("Ramsay Hunt syndrome carries a worse prognosis").startswith("Ramsay")
 
 
 def test_key_points_notes_with_a_nested_list_bold_terms_and_a_genus(tmp_path: Path) -> None:

