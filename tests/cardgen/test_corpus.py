@@ -201,6 +201,9 @@ def test_recall_is_facts_asked_over_facts() -> None:
         "Subarachnoid haemorrhage: when should which be performed?",
         "What does which cause in older adults?",
         "Pulmonary embolism: what can who be treated at?",
+        # a clause told apart, its pronoun left without the noun it stood for
+        "If they are pregnant, what is needed?",
+        "When it is left untreated, [...] can spread.",
     ],
 )
 def test_questions_that_lean_on_a_dangling_pronoun_are_found(question: str) -> None:
@@ -216,6 +219,7 @@ def test_questions_that_lean_on_a_dangling_pronoun_are_found(question: str) -> N
         "Neither [...] nor amiodarone is safe here.",
         "In which patients is lumbar puncture performed?",
         "Which drug is given when the potassium is above 6.5 mmol/L?",
+        "If patients are pregnant, what is needed?",
     ],
 )
 def test_questions_that_name_their_subject_are_not_dangling(question: str) -> None:

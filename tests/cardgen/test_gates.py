@@ -107,3 +107,18 @@ def test_those_with_an_adjective_names_people_and_is_no_back_reference() -> None
         gates.card_drop(leaning, s)
         == "refers to 'these ...' said elsewhere, which the card does not name"
     )
+
+
+def test_a_clause_whose_pronoun_lost_its_noun_is_dropped() -> None:
+    """ "unless they are pregnant, in which case specialist advice is needed", told apart as
+    "If they are pregnant, ...": who "they" are is in the clause the card left behind."""
+    s = (
+        "Prednisolone should be started in patients aged 16 or over, unless they are "
+        "pregnant, in which case specialist advice is needed."
+    )
+    leaning = _basic("If they are pregnant, what is needed?", "Specialist advice", s)
+    assert gates.card_drop(leaning, s) == (
+        "leans on text around it: the card starts with a word it does not name"
+    )
+    named = _basic("If patients are pregnant, what is needed?", "Specialist advice", s)
+    assert gates.card_drop(named, s) is None

@@ -53,6 +53,11 @@ _DANGLING = (
     re.compile(r"\binstead\s*[?.]?\s*$", re.I),
     re.compile(r"\b(?:because|since|as|if|when|that)\s+(?:it|they|them)\s*\?\s*$", re.I),
     re.compile(r"^\W*neither\b(?!.*\bnor\b)", re.I),
+    re.compile(
+        r"^\W*(?:if|when|unless|once|while|until|although|because|since|after|before)\s+"
+        r"(?:it|they|them|he|she)\b",
+        re.I,
+    ),
     re.compile(r"\b(?:do|does|did) the same\b", re.I),
     # a relative "which" or "who" left as the subject ("when should which be performed?")
     re.compile(

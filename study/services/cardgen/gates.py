@@ -245,6 +245,9 @@ _CHATTY = re.compile(
 # A card that starts with a word standing for something it does not show.
 _DANGLING = re.compile(
     r"^\W*(?:it|they|them|this|these|those|he|she|its|their|such)\b"
+    # "If they are pregnant, what is needed?": a clause told apart from the noun it leans on
+    r"|^\W*(?:if|when|unless|once|while|until|although|because|since|after|before)\s+"
+    r"(?:it|they|them|he|she)\b"
     r"|\b(?:do|does|did) the same\b|\binstead\s*[?.]?\s*$",
     re.I,
 )
