@@ -90,7 +90,7 @@ GENERIC_NOUNS = word_list("generic-nouns")
 
 # "showing these features", "in those patients": a back reference the card cannot show.
 _BACK_REFERENCE = re.compile(
-    r"\b(?:these|those)\s+(?!include\b|are\b|were\b|over\b|under\b|with\b|who\b|aged\b|"
+    r"\b(?:these|those)\s+(?!include\b|are\b|were\b|over\b|under\b|with\b|who\b|whose\b|aged\b|"
     r"above\b|below\b|at\b|in\b|on\b|taking\b|having\b"
     # "those allergic to penicillin", "those exposed to measles": people named by an
     # adjective or participle and its preposition, not a thing said elsewhere

@@ -318,8 +318,8 @@ class SubjectReader(PartReader):
     def _those(self, those: Token) -> Phrase | None:
         """ "Patients at intermediate risk are given allopurinol, whereas those at high
         risk are given rasburicase": "those" with a modifier of its own is a group of
-        what the plural subject before it names ("patients at high risk"); None when it has
-        no modifier or no such subject comes before it."""
+        what the plural subject before it names ("patients at high risk"), or with a
+        relative clause a group in itself; None when it has no modifier or nothing names it."""
         if not any(c.dep_ in ("prep", "relcl", "acl") and c.i > those.i for c in those.children):
             return None
         before = [
@@ -331,7 +331,10 @@ class SubjectReader(PartReader):
             and t.lower_ not in PRONOUNS
         ]
         if not before:
-            return None
+            # "those whose weakness has not improved ...", "those who ...": people named by
+            # their own relative clause, a group in itself
+            named = any(c.dep_ == "relcl" for c in those.children)
+            return self.phrase(those) if named else None
         rest = self.phrase(those).text.split(" ", 1)
         if len(rest) < 2:
             return None

@@ -1,0 +1,22 @@
+"""Misreadings found by reading every card of passages nobody tuned on (the lead's own
+passages, outside every judged set), each pinned by a sentence of its own shape."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from cardgen_helpers import all_answers, generate_text
+
+
+def test_those_whose_names_a_group_in_itself(tmp_path: Path) -> None:
+    # "those whose weakness has not improved": people named by their own relative clause,
+    # not a group said elsewhere; the sentence gave no card at all
+    text = (
+        "# Bell's palsy\n\nAbout 70% of patients recover without treatment, but those whose "
+        "weakness has not improved after three weeks, or who have any other neurological "
+        "sign, should be referred for further assessment.\n"
+    )
+    generation = generate_text(tmp_path, text)
+    asked = [answer for note in generation.deck.notes for answer in all_answers(note)]
+    assert "About 70%" in asked and "three weeks" in asked, asked
+    assert not any("'those' refers to" in drop.reason for drop in generation.drops)
