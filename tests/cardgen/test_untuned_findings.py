@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from cardgen_helpers import all_answers, generate_text
+from cardgen_helpers import all_answers, generate_text, qa
 
 
 def test_those_whose_names_a_group_in_itself(tmp_path: Path) -> None:
@@ -20,3 +20,19 @@ def test_those_whose_names_a_group_in_itself(tmp_path: Path) -> None:
     asked = [answer for note in generation.deck.notes for answer in all_answers(note)]
     assert "About 70%" in asked and "three weeks" in asked, asked
     assert not any("'those' refers to" in drop.reason for drop in generation.drops)
+
+
+def test_a_long_definition_is_cut_before_the_preposition_of_its_relative_clause(
+    tmp_path: Path,
+) -> None:
+    # "... of the facial nerve for which no cause is found": cut at "which", the answer
+    # ended in "for" and the sentence's definition gave no card at all
+    text = (
+        "Bell's palsy is an acute, unilateral, lower motor neurone weakness of the facial "
+        "nerve for which no cause is found.\n"
+    )
+    cards = [qa(n) for n in generate_text(tmp_path, text).deck.notes if n.type == "basic"]
+    assert (
+        "What is Bell's palsy?",
+        "An acute, unilateral, lower motor neurone weakness of the facial nerve",
+    ) in cards, cards

@@ -584,7 +584,9 @@ def _opens_with_preposition(clause: Clause, part: Part) -> bool:
 
 
 _DEFINING = re.compile(
-    r",?\s(?:in which|that|where|whereby|which|caused by|due to|resulting from|"
+    # "a weakness of the facial nerve for which no cause is found": the preposition too
+    r",?\s(?:(?:in|for|of|by|from|with|through|to|at|on|during|after|into|under)\s+"
+    r"(?:which|whom)|that|where|whereby|which|caused by|due to|resulting from|"
     r"characteri[sz]ed by)[\s,]"  # "an inflammation of the pancreas which, in the UK, is"
 )
 _CAUSED = re.compile(r"\s(?:caused by|due to|resulting from)\s(?P<cause>.+)$")
