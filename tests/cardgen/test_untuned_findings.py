@@ -36,3 +36,17 @@ def test_a_long_definition_is_cut_before_the_preposition_of_its_relative_clause(
         "What is Bell's palsy?",
         "An acute, unilateral, lower motor neurone weakness of the facial nerve",
     ) in cards, cards
+
+
+def test_it_that_could_be_the_subject_or_the_object_before_it_is_not_guessed(
+    tmp_path: Path,
+) -> None:
+    # "a stroke spares the forehead because it receives fibres from both hemispheres": the
+    # forehead receives them; taking the subject asked "What does a stroke receive ...?"
+    text = (
+        "# Bell's palsy\n\nA stroke typically spares the forehead because it receives fibres "
+        "from both hemispheres.\n"
+    )
+    cards = [qa(n) for n in generate_text(tmp_path, text).deck.notes if n.type == "basic"]
+    assert not any("receive" in front for front, _ in cards), cards
+    assert any(back == "The forehead" for _, back in cards), cards

@@ -156,6 +156,8 @@ class SubjectReader(PartReader):
             if group is not None:
                 return group, True, True
         if lowered in PRONOUNS:
+            if lowered == "it" and _two_things_before(own, verb):
+                return None, False, True
             if lowered == "it" and verb != self.span.root:
                 # "X, ..., in whom it is less reliable": "it" is the subject before it
                 # ("X is caused by A, and although it presents with B, ..."), else the
@@ -512,3 +514,22 @@ def _swallowed_clause(subject: Token) -> bool:
     with ..., and"): a clause before the verb's own subject, read into it."""
     after = [c for c in subject.children if c.i > subject.i]
     return any(c.dep_ == "cc" for c in after) and not any(c.dep_ == "conj" for c in after)
+
+
+def _two_things_before(it: Token, verb: Token) -> bool:
+    """Whether "it" in a clause of reason or condition could name either of two things of
+    the clause it hangs on: "a stroke spares the forehead because it receives fibres from
+    both hemispheres" (the forehead does, not the stroke). Its subject and its object are
+    both one thing, and only meaning tells them apart."""
+    if verb.dep_ != "advcl" or mark_of(verb) not in ("because", "since", "as", "if", "when"):
+        return False
+    head = verb.head
+    subject = own_subject(head)
+    objects = [
+        c
+        for c in head.children
+        if c.dep_ == "dobj" and c.pos_ in ("NOUN", "PROPN") and c.i < it.i and not plural(c)
+    ]
+    return bool(
+        objects and subject is not None and not plural(subject) and subject.lower_ not in PRONOUNS
+    )
