@@ -50,3 +50,16 @@ def test_it_that_could_be_the_subject_or_the_object_before_it_is_not_guessed(
     cards = [qa(n) for n in generate_text(tmp_path, text).deck.notes if n.type == "basic"]
     assert not any("receive" in front for front, _ in cards), cards
     assert any(back == "The forehead" for _, back in cards), cards
+
+
+def test_a_quantity_said_twice_is_not_deleted_and_the_others_still_are(tmp_path: Path) -> None:
+    # "within three weeks ... after three weeks": deleting the second left it shown by the
+    # first, and the gates dropped the whole cloze, with its 70%
+    text = (
+        "# Bell's palsy\n\nAbout 70% of patients recover fully without treatment, and most "
+        "begin to improve within three weeks, but those whose weakness has not improved "
+        "after three weeks, or who have any other neurological sign, should be referred for "
+        "further assessment.\n"
+    )
+    asked = [a for n in generate_text(tmp_path, text).deck.notes for a in all_answers(n)]
+    assert "About 70%" in asked, asked

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from study.services.cardgen.candidates import Candidate, Context, cloze_card
 from study.services.cardgen.deps import acronym, parenthesised
 from study.services.cardgen.excerpts import clause_of, excerpt
-from study.services.cardgen.gates import MAX_CLOZE_WORDS, MAX_DELETION_WORDS
+from study.services.cardgen.gates import MAX_CLOZE_WORDS, MAX_DELETION_WORDS, contained
 from study.services.cardgen.phrases import Phrase
 from study.services.cardgen.quantities import UNITS, quantities
 from study.services.cardgen.reading import Clause, Reading
@@ -87,12 +87,25 @@ def _clause_clozes(
         if shown is None:
             whole += group
             continue
-        card = cloze_card(pattern, sentence, context, shown[0], shown[1])
+        kept = _shown_once(shown[0], shown[1])
+        card = cloze_card(pattern, sentence, context, shown[0], kept) if kept else None
         found += [card] if card else []
+    whole = _shown_once(sentence.text, sorted(whole))
     if whole:
-        card = cloze_card(pattern, sentence, context, sentence.text, sorted(whole))
+        card = cloze_card(pattern, sentence, context, sentence.text, whole)
         found += [card] if card else []
     return found
+
+
+def _shown_once(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """``spans`` of ``text`` without a deletion the text says again elsewhere ("improve
+    within three weeks, but those not improved after three weeks"): it would stay shown,
+    and the gates would drop the whole cloze for it."""
+    return [
+        (start, end)
+        for start, end in spans
+        if not contained(text[start:end], f"{text[:start]} [...] {text[end:]}")
+    ]
 
 
 def _sentence_cloze(

@@ -176,7 +176,7 @@ def card_drop(candidate: Candidate, source_text: str) -> str | None:
         most = MAX_LIST_WORDS if listed else MAX_ANSWER_WORDS
         if len(_TOKEN.findall(candidate.back)) > most:
             return f"answer longer than {most} words (one short fact per card)"
-        if _contained(candidate.back, candidate.front):
+        if contained(candidate.back, candidate.front):
             return "answer appears in the question"
     else:
         if _common_predicate(candidate):
@@ -191,7 +191,7 @@ def card_drop(candidate: Candidate, source_text: str) -> str | None:
             if any(len(words(h)) > most for h in hidden):
                 return f"cloze deletion longer than {most} words"
             shown = cloze.question(candidate.text, number)
-            if any(_contained(h, shown) for h in hidden):
+            if any(contained(h, shown) for h in hidden):
                 return "answer appears in the question"
     return wellformed.problem(candidate)
 
@@ -300,7 +300,7 @@ def _traceable(answer: str, source_text: str) -> bool:
     return all(stem(w) in source for w in content_words(answer))
 
 
-def _contained(answer: str, question: str) -> bool:
+def contained(answer: str, question: str) -> bool:
     """Whether ``answer`` (its content words, in order) is visible in ``question``; for a
     number, whether the number itself is (units such as mmol/L may repeat)."""
     if re.search(r"\d", answer):
