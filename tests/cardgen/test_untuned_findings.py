@@ -63,3 +63,16 @@ def test_a_quantity_said_twice_is_not_deleted_and_the_others_still_are(tmp_path:
     )
     asked = [a for n in generate_text(tmp_path, text).deck.notes for a in all_answers(n)]
     assert "About 70%" in asked, asked
+
+
+def test_an_infinitive_asked_comes_before_the_phrases_of_its_verb(tmp_path: Path) -> None:
+    # "What is Bell's palsy thought after a viral infection to follow?" split the verb
+    text = (
+        "Bell's palsy is thought to follow inflammation of the nerve within its bony canal, "
+        "often after a viral infection such as herpes simplex.\n"
+    )
+    cards = [qa(n) for n in generate_text(tmp_path, text).deck.notes if n.type == "basic"]
+    assert (
+        "What is Bell's palsy thought to follow after a viral infection?",
+        "Inflammation of the nerve",
+    ) in cards, cards

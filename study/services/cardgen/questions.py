@@ -431,7 +431,9 @@ def _ask(sentence: Sentence, clause: Clause, part: Part, context: Context) -> Ca
             said = capitalise(gerund.doc[gerund.i : gerund.right_edge.i + 1].text)
             return make_card("object", sentence, context, front, said, clause, part)
         to = "" if clause.verb.lemma_ == "help" else "to "
-        front = f"{lead}What {before} {subject} {after} {others} {to}{part.word}?"
+        # "What is X thought to follow after a viral infection?": what the infinitive
+        # does comes first ("thought after a viral infection to follow?" misread)
+        front = f"{lead}What {before} {subject} {after} {to}{part.word} {others}?"
         return make_card("purpose", sentence, context, front, answer, clause, part)
     if role == "action":
         # "The patient is asked to lie flat": what people are told to do; a generic
