@@ -76,3 +76,10 @@ def test_an_infinitive_asked_comes_before_the_phrases_of_its_verb(tmp_path: Path
         "What is Bell's palsy thought to follow after a viral infection?",
         "Inflammation of the nerve",
     ) in cards, cards
+
+
+def test_a_preposition_asked_beside_a_second_one_like_it_is_not_asked(tmp_path: Path) -> None:
+    # "What must the eye be protected with taping at night with?": which "with"?
+    text = "The eye must be protected with lubricating drops by day and ointment with taping.\n"
+    fronts = [qa(n)[0] for n in generate_text(tmp_path, text).deck.notes if n.type == "basic"]
+    assert not any(front.count(" with") > 1 for front in fronts), fronts

@@ -480,6 +480,11 @@ def _ask(sentence: Sentence, clause: Clause, part: Part, context: Context) -> Ca
             front = f"{lead}Where {before} {subject} {after} {others}?"
         else:
             plain, conditions = kept_parts(clause, part)
+            if any(kept.startswith(f"{part.word} ") for kept in plain):
+                # "protected with lubricating drops by day and ointment with taping at
+                # night": a second "with" kept beside the one asked ("What must the eye be
+                # protected with taping at night with?") asks which of the two?
+                return None
             said = " ".join([*plain, part.word, *conditions])
             front = f"{lead}What {before} {subject} {after} {said}?"
         # "In which patients do corneal microdeposits develop?" says of what only by its page
