@@ -82,7 +82,7 @@ def _prefer_silent_e_verbs(language: Language) -> None:
     from spacy.language import Language as Pipeline
 
     lookups = language.get_pipe("lemmatizer").lookups  # type: ignore[attr-defined]
-    verbs = lookups.get_table("lemma_index")["verb"]
+    verbs = set(lookups.get_table("lemma_index")["verb"])
     twins: dict[str, str] = {}
     for verb in verbs:
         if verb + "e" not in verbs:
