@@ -83,3 +83,13 @@ def test_a_preposition_asked_beside_a_second_one_like_it_is_not_asked(tmp_path: 
     text = "The eye must be protected with lubricating drops by day and ointment with taping.\n"
     fronts = [qa(n)[0] for n in generate_text(tmp_path, text).deck.notes if n.type == "basic"]
     assert not any(front.count(" with") > 1 for front in fronts), fronts
+
+
+def test_a_deletion_never_takes_half_of_a_binomial(tmp_path: Path) -> None:
+    # the small model tags "influenzae" a verb: "[Haemophilus] influenzae" was a cloze
+    text = (
+        "# Acute otitis media\n\nThe commonest bacterial causes are Streptococcus pneumoniae, "
+        "Haemophilus influenzae and Moraxella catarrhalis.\n"
+    )
+    clozes = [n.text for n in generate_text(tmp_path, text).deck.notes if n.type == "cloze"]
+    assert not any("Haemophilus}}" in c or "{{c1::influenzae" in c for c in clozes), clozes

@@ -81,6 +81,24 @@ def zipf(word: str) -> float:
     return float(zipf_frequency(word.lower(), "en"))
 
 
+_GENUS = re.compile(r"[A-Z][a-z]{3,}")
+_SPECIES = re.compile(r"[a-z]+(?:ae|us|is|um|ii|ila|ans|i)")
+
+
+def binomial(genus: str, species: str) -> bool:
+    """Whether ``genus species`` is a Latin binomial ("Streptococcus pneumoniae"): a
+    capitalised and a lower-case Latin word, both rare; not an adjective and a noun
+    ("Intravenous calcium", "Avascular necrosis") nor a named condition."""
+    return bool(
+        _GENUS.fullmatch(genus)
+        and _SPECIES.fullmatch(species)
+        and zipf(genus) < RARE_ZIPF
+        and zipf(species) < RARE_ZIPF
+        and not genus.endswith(("ous", "al", "ic", "ar", "ive"))
+        and not NAMED_SUFFIX.search(species)
+    )
+
+
 def words(text: str) -> list[str]:
     """The lowercase words of ``text``."""
     return [w.lower() for w in WORD.findall(text)]

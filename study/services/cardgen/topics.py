@@ -16,6 +16,7 @@ from study.services.cardgen.terms import (
     NAMED_SUFFIX,
     RARE_ZIPF,
     STOPWORDS,
+    binomial,
     stem,
     strip_article,
     word_list,
@@ -250,11 +251,6 @@ _EPONYM = re.compile(
 )
 
 
-# "Streptococcus pneumoniae", "Legionella pneumophila": a genus keeps its capital.
-_BINOMIAL = re.compile(
-    r"^(?P<genus>[A-Z][a-z]{3,}) (?P<species>[a-z]+(?:ae|us|is|um|ii|ila|ans|i))\b"
-)
-
 # "Ramsay Hunt syndrome", "Mallory Weiss tear": two capitalised words in a row are a name.
 _TWO_NAMES = re.compile(r"^[A-Z][a-z]+\s+[A-Z][a-z]+\b")
 _DETERMINERS = ("The", "A", "An", "This", "Each")
@@ -264,17 +260,10 @@ def lower_first(text: str) -> str:
     """``text`` with a capitalised first word lowered ("A raised level", "Obesity"), but
     acronyms ("DVT"), names with inner capitals and eponyms ("Addison's disease", "Graves
     disease") kept."""
-    first = text.split(" ")[0] if text else ""
-    binomial = _BINOMIAL.match(text)
+    first, second = ([*text.split(" ", 2), "", ""])[:2] if text else ("", "")
     eponym = (_EPONYM.match(text) or _TWO_NAMES.match(text)) and first not in _DETERMINERS
-    if eponym or (
-        binomial
-        # both Latin, so both rare: not "Intravenous calcium", not "Avascular necrosis"
-        and zipf(binomial.group("genus")) < RARE_ZIPF
-        and zipf(binomial.group("species")) < RARE_ZIPF
-        and not binomial.group("genus").endswith(("ous", "al", "ic", "ar", "ive"))
-        and not NAMED_SUFFIX.search(binomial.group("species"))
-    ):
+    # "Streptococcus pneumoniae", "Legionella pneumophila": a genus keeps its capital
+    if eponym or binomial(first, re.sub(r"\W+$", "", second)):
         return text
     if first[:1].isupper() and (len(first) == 1 or first[1:].islower()):
         return text[0].lower() + text[1:]

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from study.services.cardgen.candidates import Candidate
 from study.services.cardgen.deps import ACTION_NOUN_ENDINGS
 from study.services.cardgen.sentences import Sentence
-from study.services.cardgen.terms import STOPWORDS, word_list
+from study.services.cardgen.terms import STOPWORDS, binomial, word_list
 
 if TYPE_CHECKING:
     from spacy.tokens import Token
@@ -122,6 +122,8 @@ def problem(candidate: Candidate) -> str | None:
                 or _torn_answer(candidate.back, front, sentence)
             )
         return None
+    if _splits_a_binomial(candidate.text):
+        return "deletion splits a binomial name ('[Haemophilus] influenzae')"
     for deleted in candidate.answers:
         words = deleted.strip().lower().split()
         # a capital "A" at the end names a letter ("hypervitaminosis A"), not an article
@@ -132,6 +134,17 @@ def problem(candidate: Candidate) -> str | None:
 
 
 _STAND_FOR = re.compile(r"What does (\S+) stand for\?$")
+# a deletion ending in a genus before its species, or starting with a species after its genus
+_GENUS_DELETED = re.compile(r"(\w+)\}\}\s+([a-z]+)")
+_SPECIES_DELETED = re.compile(r"(\w+)\s+\{\{c\d+::([a-z]+)")
+
+
+def _splits_a_binomial(text: str) -> bool:
+    """Whether a deletion of the cloze ``text`` takes half of a Latin binomial."""
+    pairs = [*_GENUS_DELETED.findall(text), *_SPECIES_DELETED.findall(text)]
+    return any(binomial(genus, species) for genus, species in pairs)
+
+
 _IN_RELATIVE = re.compile(r"\W*(?:of|in|for|with|to|by|from)\s+(?:which|whom)\b", re.I)
 _SUCH_A = re.compile(r"\bsuch an?\s+\w+", re.I)
 _RUNS_ON_CLAUSE = re.compile(r",\s*(?:when|whereas|while|in which case|which)\b", re.I)
