@@ -93,3 +93,10 @@ def test_a_deletion_never_takes_half_of_a_binomial(tmp_path: Path) -> None:
     )
     clozes = [n.text for n in generate_text(tmp_path, text).deck.notes if n.type == "cloze"]
     assert not any("Haemophilus}}" in c or "{{c1::influenzae" in c for c in clozes), clozes
+
+
+def test_an_adjective_the_parser_made_the_object_is_not_the_answer(tmp_path: Path) -> None:
+    # "shows a red, bulging tympanic membrane": "What does otoscopy show?" "A red"
+    text = "Otoscopy shows a red, bulging tympanic membrane.\n"
+    cards = [qa(n) for n in generate_text(tmp_path, text).deck.notes if n.type == "basic"]
+    assert ("What does otoscopy show?", "A red") not in cards, cards

@@ -114,6 +114,15 @@ class PartReader(NameReader):
                 return None
             if any(c.dep_ == "det" and c.lower_ in ("no", "neither") for c in child.children):
                 return None  # "causes no harm", "neither A nor B": no thing to ask
+            if (
+                child.tag_ == "JJ"
+                and any(c.dep_ == "det" for c in child.children)
+                and child.i + 1 < len(child.doc)
+                and child.doc[child.i + 1].text == ","
+            ):
+                # "shows a red, bulging tympanic membrane": the parser made the first of
+                # the adjectives the object ("What does otoscopy show?" "A red")
+                return None
             if any(_split_noun(t) == child for t in child.head.subtree if t.dep_ == "pobj"):
                 return None  # "in type 1 [diabetes]": the end of a prepositional phrase
             first = child.left_edge
