@@ -100,3 +100,16 @@ def test_an_adjective_the_parser_made_the_object_is_not_the_answer(tmp_path: Pat
     text = "Otoscopy shows a red, bulging tympanic membrane.\n"
     cards = [qa(n) for n in generate_text(tmp_path, text).deck.notes if n.type == "basic"]
     assert ("What does otoscopy show?", "A red") not in cards, cards
+
+
+def test_an_example_of_a_reason_and_a_group_named_by_at_are_not_misread(tmp_path: Path) -> None:
+    # "give an example of high risk of complications." "Because of immunosuppression ...";
+    # "What is an immediate antibiotic offered at?" "High risk of complications"
+    text = (
+        "# Otitis\n\nAn immediate antibiotic is offered to those at high risk of complications "
+        "(for example, because of immunosuppression or cystic fibrosis).\n"
+    )
+    cards = [qa(n) for n in generate_text(tmp_path, text).deck.notes if n.type == "basic"]
+    assert not any(back.startswith("Because") or front.endswith(" at?") for front, back in cards), (
+        cards
+    )

@@ -90,6 +90,11 @@ class NameReader(PhraseReader):
                 # examples of the drugs (plural, as the examples are), not of the excretion
                 thing = self._phrase_of(list(owner.doc[antecedent.i : owner.i + 1]))
             name = example.group("items").strip(" .,;")
+            lead_word = name.split()[0].lower()
+            if lead_word in WHEN_MARKS or lead_word in ("because", "due", "after", "during"):
+                # "at high risk (for example, because of immunosuppression)": an example
+                # of a reason or a circumstance, not of the thing before it
+                return
             names.append(OtherName("example", thing, Phrase(name)))
             return
         first = text.split()[0].lower()

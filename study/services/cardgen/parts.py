@@ -103,6 +103,10 @@ class PartReader(NameReader):
                 phrase = self.phrase(antecedent, skip=frozenset(t.i for t in child.head.subtree))
                 people = relative[0].lower_ in ("whom", "who") or antecedent.lower_ in PEOPLE
                 return Part("prep", phrase, child.lower_, people, relative=True)
+        if dep == "prep" and child.i > 0 and child.doc[child.i - 1].lower_ == "those":
+            # "offered to those at high risk": the parser hung "at" on the verb; it is
+            # who "those" are ("What is an immediate antibiotic offered at?" misread it)
+            return None
         if dep == "dative" and child.pos_ in ("NOUN", "PROPN") and child.i > child.head.i:
             dep = "dobj"  # "patients are given doxycycline": what they are given
         if dep in ("dobj", "attr", "acomp", "oprd"):
