@@ -113,3 +113,14 @@ def test_an_example_of_a_reason_and_a_group_named_by_at_are_not_misread(tmp_path
     assert not any(back.startswith("Because") or front.endswith(" at?") for front, back in cards), (
         cards
     )
+
+
+def test_a_list_of_unlike_items_gives_no_item_clozes(tmp_path: Path) -> None:
+    # "a strategy is usual, with paracetamol or ibuprofen for pain": "[usual]",
+    # "[with paracetamol]", "[ibuprofen for pain]" read as one list
+    text = (
+        "# Otitis\n\nMost cases resolve without antibiotics, so a delayed-prescribing "
+        "strategy is usual, with paracetamol or ibuprofen for pain.\n"
+    )
+    clozes = [n.text for n in generate_text(tmp_path, text).deck.notes if n.type == "cloze"]
+    assert not any("{{c2::with paracetamol}}" in c for c in clozes), clozes
