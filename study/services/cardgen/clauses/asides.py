@@ -1,0 +1,146 @@
+"""Remarks in parentheses told as sentences about the phrase before them: a short list
+("the signs (A, B and C)": "The signs include A, B and C.") or a relative clause."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from study.services.cardgen.clauses.units import MAX_ANTECEDENT_WORDS, plural
+from study.services.cardgen.clauses.writing import text_of
+
+if TYPE_CHECKING:
+    from spacy.tokens import Span, Token
+
+
+def aside_texts(span: Span, asides: tuple[tuple[int, str], ...]) -> list[str]:
+    """The remarks in parentheses of ``span`` (``asides``: where in its text, remark) that
+    list what the phrase before them names, or say more of it ("which may be mistaken for
+    ..."), each as a sentence of its own. The sentence's own cards never ask them (a
+    remark is read only for other names)."""
+    texts = [_aside_text(span, at, aside) for at, aside in asides]
+    return [text for text in texts if text]
+
+
+def _aside_text(span: Span, at: int, aside: str) -> str | None:
+    """A remark in parentheses told as a sentence about the phrase just before it: a list
+    ("the signs that textbooks describe (A, B, C and D)": "The signs that textbooks
+    describe include A, B, C and D."), or a relative clause ("nausea or vomiting (which may
+    be mistaken for a migraine)": "Nausea or vomiting may be mistaken for a migraine.")."""
+    before = [t for t in span if t.idx + len(t.text) - span.start_char <= at]
+    if not before or before[-1].is_punct:
+        return None
+    first, _, rest = aside.partition(" ")
+    relative = first.lower() in ("which", "who") and bool(rest)
+    noun = _phrase_ending(before[-1], across_lists=True, across_phrases=not relative)
+    if relative:
+        # said of the last item when the verb agrees with it alone ("potassium, phosphate
+        # and nucleic acids (which are broken down to uric acid)"), else of them all
+        number = _NUMBER.get(rest.split(" ")[0].lower())
+        last = _phrase_ending(before[-1], across_lists=False, across_phrases=False)
+        if number is not None and last is not None and plural(last) == number:
+            noun = last
+    if noun is None:
+        return None
+    start = min([noun.i] + [c.left_edge.i for c in noun.lefts if c.dep_ in _NOUN_PHRASE_DEPENDENTS])
+    phrase = [t for t in noun.subtree if start <= t.i <= before[-1].i]
+    if sum(1 for t in phrase if not t.is_punct) > MAX_ANTECEDENT_WORDS:
+        return None
+    named = text_of(phrase)
+    if relative:
+        said = f"{named} {rest}"
+    elif _a_list(aside) and noun.tag_ in ("NNS", "NNPS") and not noun.conjuncts:
+        said = f"{named} include {aside}"
+    else:
+        return None
+    said = said.rstrip(" .")
+    return said[0].upper() + said[1:] + "."
+
+
+# What stands before a noun in its phrase ("the two major", "Janeway", "the patient's").
+_NOUN_PHRASE_DEPENDENTS = frozenset(["det", "amod", "compound", "nummod", "poss", "nmod"])
+_NUMBER = {"is": False, "has": False, "was": False, "are": True, "have": True, "were": True}
+
+
+def _a_list(aside: str) -> bool:
+    """Whether the remark is a list of three or more items joined once ("A, B and C"):
+    not a clause or an example ("such as A"), not items said "particularly", not items
+    with an "and" of their own ("A on the palms and soles, B, and C": the parser takes
+    the list apart)."""
+    first = aside.split(" ")[0].lower()
+    if first in _NOT_LIST_OPENERS or first.endswith("ly"):
+        return False
+    joins = len(re.findall(r"\b(?:and|or)\b", aside))
+    if not (aside.count(",") >= 1 and joins == 1 and aside.count(",") + joins >= 2):
+        return False
+    # short noun phrases only: a participle or a long item ("distended neck veins", "A
+    # on the palms and soles") is read by the parser as a clause or an apposition
+    items = [i.split() for i in re.split(r",\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+", aside)]
+    return all(
+        0 < len(item) <= _MAX_ITEM_WORDS and not re.search(r"(?:ed|ing)$", item[0])
+        for item in items
+    )
+
+
+_MAX_ITEM_WORDS = 4
+
+
+# Words that open a remark that is no list of what the phrase before it names.
+_NOT_LIST_OPENERS = frozenset(
+    [
+        "such",
+        "e.g.",
+        "eg",
+        "for",
+        "including",
+        "or",
+        "and",
+        "unless",
+        "except",
+        "if",
+        "when",
+        "because",
+        "see",
+        "formerly",
+        "also",
+        "previously",
+        "the",
+        "its",
+        "their",
+        "this",
+        "these",
+        "from",
+        "with",
+        "without",
+    ]
+)
+
+
+def _phrase_ending(last: Token, *, across_lists: bool, across_phrases: bool) -> Token | None:
+    """The highest noun whose phrase ends with ``last`` ("the signs that textbooks
+    describe"; across a list, "a severe headache and nausea or vomiting"; across a
+    phrase that qualifies it, "the classic signs of myxoedema")."""
+    token, best = last, last if last.pos_ in ("NOUN", "PROPN") else None
+    clause = next((a for a in last.ancestors if a.dep_ in ("relcl", "acl")), None)
+    if best is None and clause is not None and clause.right_edge.i == last.i:
+        # "the symptoms that patients notice first": the noun the clause describes
+        token = best = clause.head
+        if best.pos_ not in ("NOUN", "PROPN"):
+            return None
+    passing = ("relcl", "acl", "compound", "amod") + (("conj", "appos") if across_lists else ())
+    while token.head != token and token.head.right_edge.i == last.i:
+        head = token.head
+        if token.dep_ in passing:
+            token = head
+        elif (
+            across_phrases
+            and token.dep_ == "pobj"
+            and head.dep_ == "prep"
+            and head.head.pos_ in ("NOUN", "PROPN")
+        ):
+            token = head.head
+        else:
+            break
+        if token.pos_ in ("NOUN", "PROPN"):
+            best = token
+    return best
