@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from study.services.cardgen.clauses.cases import case_text, case_units
 from study.services.cardgen.clauses.coordinated import main_units
+from study.services.cardgen.clauses.joints import joint_texts
 from study.services.cardgen.clauses.naming import both_named, named_pronoun, shared_subject
 from study.services.cardgen.clauses.relative import relative_text, relative_units, relative_word
 from study.services.cardgen.clauses.units import PRONOUNS, Unit
@@ -31,6 +32,9 @@ def clause_texts(span: Span) -> list[str]:
         for text in said:
             if text and text not in texts:
                 texts.append(text)
+    if len(texts) < 2:
+        # the parse gave no clean clauses: the sentence cut at its joints, read piece by piece
+        texts = joint_texts(span.text)
     return texts if len(texts) >= 2 else []
 
 

@@ -1,0 +1,84 @@
+"""A long sentence whose parse runs its clauses together is cut at its joints (a comma
+or semicolon before "and", "while", "although", ...), and each piece read alone.
+
+Sentences of other topics than the judged sets, so that each rule is one of reading the
+text, not a fit to one passage.
+"""
+
+from __future__ import annotations
+
+from cardgen_helpers import generate_text, qa
+
+from study.services.cardgen.clauses import clause_texts
+from study.services.cardgen.sentences import split_sentences
+
+FLARE = (
+    "A flare in a patient with ulcerative colitis is usually provoked, most often by "
+    "infection (including Clostridioides difficile), stopping mesalazine, smoking "
+    "cessation, stress or painkillers such as ibuprofen and naproxen, and finding and "
+    "treating the trigger is the first step of care, while other causes of bloody "
+    "diarrhoea, such as ischaemic colitis, diverticulitis and a tumour of the colon, are "
+    "excluded."
+)
+LITHIUM = (
+    "Lithium, a mood stabiliser that the kidneys excrete unchanged through channels which "
+    "also carry sodium in the tubule, is given to keep a blood level of 0.4 to 1.0 mmol/L "
+    "(by liquid or as tablets if the patient cannot swallow whole tablets), and valproate, "
+    "a widely used anticonvulsant, is added to prevent relapse after a second episode of "
+    "mania."
+)
+TREMENS = (
+    "Delirium tremens is graded by the CIWA scale from stage 1 (tremor, sweating and "
+    "anxiety) through stage 2 (hallucinations and agitation) and stage 3 (seizures with "
+    "confusion) to stage 4, which is coma, although tremor is not specific to alcohol "
+    "withdrawal and also occurs in thyrotoxicosis and caffeine excess."
+)
+WARFARIN = (
+    "Warfarin is given to patients with a mechanical heart valve when the valve is in the "
+    "mitral position, or when they have had a previous embolism, because it prevents clots "
+    "more effectively than aspirin or heparin; its effect is monitored by the international "
+    "normalised ratio and by the prothrombin time, and it is reversed with vitamin K."
+)
+
+
+def _clauses(text: str) -> list[str]:
+    [sentence] = split_sentences(text, 0)
+    assert sentence.span is not None
+    return clause_texts(sentence.span)
+
+
+def test_clauses_the_parser_runs_together_are_cut_at_their_joints() -> None:
+    # the parser takes the list of triggers for the subject of "is the first step", and
+    # hangs the "while" clause on it: no clean clause in the parse
+    texts = _clauses(FLARE)
+    assert "Finding and treating the trigger is the first step of care." in texts
+    assert (
+        "Other causes of bloody diarrhoea, such as ischaemic colitis, diverticulitis and a "
+        "tumour of the colon, are excluded." in texts
+    )
+
+
+def test_a_clause_after_and_with_a_subject_of_its_own_is_read_alone() -> None:
+    assert (
+        "Valproate, a widely used anticonvulsant, is added to prevent relapse after a second "
+        "episode of mania." in _clauses(LITHIUM)
+    )
+
+
+def test_a_contrast_after_although_is_read_alone() -> None:
+    assert (
+        "Tremor is not specific to alcohol withdrawal and also occurs in thyrotoxicosis and "
+        "caffeine excess." in _clauses(TREMENS)
+    )
+
+
+def test_a_piece_that_refers_to_the_clause_before_by_its_is_not_cut_out() -> None:
+    # "its effect" is the effect of warfarin, and "it is reversed" is said of that effect:
+    # "Warfarin is reversed with vitamin K" would misread the sentence
+    texts = _clauses(WARFARIN)
+    assert not any(t.startswith(("Its ", "Warfarin is reversed")) for t in texts)
+
+
+def test_the_clause_a_misread_parse_hid_gets_its_card(tmp_path) -> None:
+    cards = dict(qa(n) for n in generate_text(tmp_path, f"Lithium\n\n{LITHIUM}\n").deck.notes)
+    assert cards.get("Lithium: what is added to prevent relapse?") == "Valproate"
