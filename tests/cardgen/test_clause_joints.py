@@ -7,6 +7,8 @@ text, not a fit to one passage.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from cardgen_helpers import generate_text, qa
 
 from study.services.cardgen.clauses import clause_texts
@@ -79,6 +81,16 @@ def test_a_piece_that_refers_to_the_clause_before_by_its_is_not_cut_out() -> Non
     assert not any(t.startswith(("Its ", "Warfarin is reversed")) for t in texts)
 
 
-def test_the_clause_a_misread_parse_hid_gets_its_card(tmp_path) -> None:
+def test_the_clause_a_misread_parse_hid_gets_its_card(tmp_path: Path) -> None:
     cards = dict(qa(n) for n in generate_text(tmp_path, f"Lithium\n\n{LITHIUM}\n").deck.notes)
     assert cards.get("Lithium: what is added to prevent relapse?") == "Valproate"
+
+
+def test_a_question_read_across_two_clauses_the_parse_ran_together_is_left_out(
+    tmp_path: Path,
+) -> None:
+    # the parser hangs "valproate" on "given" as a list item: "What is lithium, a mood
+    # stabiliser ..., added to prevent?" asked of the first clause with the second's verb
+    cards = [qa(n) for n in generate_text(tmp_path, f"Lithium\n\n{LITHIUM}\n").deck.notes]
+    assert not [q for q, _ in cards if q.lower().startswith("what is lithium")]
+    assert ("Lithium: what is valproate added to prevent?", "Relapse") in cards

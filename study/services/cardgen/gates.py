@@ -313,6 +313,10 @@ def _contained(answer: str, question: str) -> bool:
 
 
 ASKED_BY_A_QUESTION = "a cloze whose every deletion a question of the same sentence asks"
+RUN_TOGETHER = (
+    "a question read across two clauses of a long sentence its parse runs together "
+    "(its clauses are asked one by one instead)"
+)
 
 # A cloze showing most of a sentence longer than this, only to delete what a question of
 # the same sentence asks, is left out (at 40, a 37-word sentence still gave a question

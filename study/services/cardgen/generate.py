@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import os
 import re
 from collections.abc import Callable, Sequence
@@ -325,7 +326,22 @@ class _Reader:
             )
             texts = clauses.aside_texts(span, sentence.asides)
             verdicts = [self._verdict(candidate) for candidate in proposed]
-            if clauses.long_enough(span) and (clauses.very_long(span) or gates.too_long(verdicts)):
+            cut = clauses.run_together_texts(span) if clauses.long_enough(span) else []
+            if cut:
+                # its parse runs its clauses together: its questions read across two of its
+                # clauses are left out, and its clauses are asked one by one
+                texts = cut + texts
+                across = [
+                    c.type != "cloze" and clauses.read_across(span.text, f"{c.question} {c.back}")
+                    for c in proposed
+                ]
+                for candidate in itertools.compress(proposed, across):
+                    self.drop(gates.RUN_TOGETHER, sentence.raw, candidate.question)
+                verdicts = [v for v, a in zip(verdicts, across, strict=True) if not a]
+                proposed = [c for c, a in zip(proposed, across, strict=True) if not a]
+            elif clauses.long_enough(span) and (
+                clauses.very_long(span) or gates.too_long(verdicts)
+            ):
                 # a long sentence whose cards cannot ask every clause: its clauses, each
                 # told as a sentence, ask what its own cards do not
                 texts = clauses.clause_texts(span) + texts

@@ -38,7 +38,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from study.services.cardgen.clauses.asides import aside_texts
-from study.services.cardgen.clauses.split import clause_texts
+from study.services.cardgen.clauses.joints import read_across
+from study.services.cardgen.clauses.split import clause_texts, run_together_texts
 
 if TYPE_CHECKING:
     from spacy.tokens import Span
@@ -65,5 +66,7 @@ __all__ = [
     "aside_texts",
     "clause_texts",
     "long_enough",
+    "read_across",
+    "run_together_texts",
     "very_long",
 ]

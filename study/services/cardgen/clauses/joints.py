@@ -16,6 +16,7 @@ first piece and agrees with the pronoun in number.
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import TYPE_CHECKING
 
@@ -31,30 +32,38 @@ if TYPE_CHECKING:
 _JOINT = re.compile(r"[,;]\s+(?:and|but|whereas|while|although)\s+|;\s+")
 
 
-def joint_texts(text: str) -> list[str]:
+@functools.lru_cache(maxsize=64)
+def joint_texts(text: str) -> tuple[str, ...]:
     """The clauses of ``text`` cut at its joints, each as a sentence (none when fewer than
-    two pieces are clauses)."""
-    return [t for t, _ in joint_docs(text)]
+    two pieces are clauses). Remembered: a sentence may be asked for them twice."""
+    return tuple(t for t, _ in _joint_docs(text))
 
 
-def joint_docs(text: str) -> list[tuple[str, Doc]]:
+def read_across(text: str, said: str) -> bool:
+    """Whether ``said`` (a card's question and answer, read off the parse of ``text``)
+    takes its words from different clauses of ``text`` and no one clause holds them all
+    ("what is lactulose added to prevent?" of "lactulose ... is given to ..., and
+    rifaximin ... is added to prevent recurrence"): a reading that runs two clauses
+    together."""
+    pieces = [p.lower() for p in _kept_pieces(text)]
+    if len(pieces) < 2:
+        return False
+    holders: set[int] | None = None
+    for word in re.findall(r"[a-z][a-z-]{3,}", said.lower().partition(": ")[2] or said.lower()):
+        found = {i for i, piece in enumerate(pieces) if re.search(rf"\b{re.escape(word)}\b", piece)}
+        if found and word not in _ASKING:
+            holders = found if holders is None else holders & found
+    return holders is not None and not holders
+
+
+# Words a question is made of, whatever the sentence says.
+_ASKING = frozenset(["what", "which", "when", "where", "does", "have", "name", "give"])
+
+
+def _joint_docs(text: str) -> list[tuple[str, Doc]]:
     """The clauses of ``text`` cut at its joints, each as a sentence with its parse (none
     when fewer than two pieces are clauses)."""
-    pieces = _pieces(text)
-    if len(pieces) < 2:
-        return []
-    docs = list(parse(_written(piece) for _, piece in pieces))
-    kept: list[tuple[str, Doc]] = []
-    for (joint, piece), doc in zip(pieces, docs, strict=True):
-        if kept and not _a_clause(doc):
-            # a phrase of the clause before: joined back (parsed again below)
-            before, _ = kept[-1]
-            kept[-1] = (before + joint + piece, doc)
-            kept[-1] = (kept[-1][0], next(iter(parse([_written(kept[-1][0])]))))
-            continue
-        if not kept and not _a_clause(doc):
-            return []
-        kept.append((piece, doc))
+    kept = _kept(text)
     if len(kept) < 2:
         return []
     texts: list[tuple[str, Doc]] = []
@@ -64,10 +73,33 @@ def joint_docs(text: str) -> list[tuple[str, Doc]]:
         named = _subject_name(doc, named)
         if said is None or said in [t for t, _ in texts]:
             continue
-        if said != _written(piece):
-            doc = next(iter(parse([said])))
         texts.append((said, doc))
     return texts if len(texts) >= 2 else []
+
+
+@functools.lru_cache(maxsize=64)
+def _kept(text: str) -> list[tuple[str, Doc]]:
+    """The pieces of ``text`` that are clauses by their own parse, each with that parse: a
+    piece that is not is joined back to the piece before (none when the first is not)."""
+    pieces = _pieces(text)
+    if len(pieces) < 2:
+        return []
+    docs = list(parse(_written(piece) for _, piece in pieces))
+    kept: list[tuple[str, Doc]] = []
+    for (joint, piece), doc in zip(pieces, docs, strict=True):
+        if kept and not a_clause(doc):
+            # a phrase of the clause before: joined back, and parsed again
+            joined = kept[-1][0] + joint + piece
+            kept[-1] = (joined, next(iter(parse([_written(joined)]))))
+            continue
+        if not kept and not a_clause(doc):
+            return []
+        kept.append((piece, doc))
+    return kept
+
+
+def _kept_pieces(text: str) -> list[str]:
+    return [piece for piece, _ in _kept(text)] if joint_texts(text) else []
 
 
 def _pieces(text: str) -> list[tuple[str, str]]:
@@ -91,7 +123,7 @@ def _written(piece: str) -> str:
     return piece[:1].upper() + piece[1:] + "."
 
 
-def _a_clause(doc: Doc) -> bool:
+def a_clause(doc: Doc) -> bool:
     """Whether ``doc`` is a clause by its own parse: a verb at the root, with a subject
     that opens it (after a leading phrase or clause of the verb's at most)."""
     root = doc[:].root

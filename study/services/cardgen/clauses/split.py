@@ -21,7 +21,20 @@ if TYPE_CHECKING:
 
 
 def clause_texts(span: Span) -> list[str]:
-    """The clauses of ``span`` as standalone sentences (none when it has fewer than two)."""
+    """The clauses of ``span`` as standalone sentences (none when it has fewer than two):
+    read off its parse, or cut at its joints when the parse runs them together."""
+    texts = _parsed_texts(span)
+    return texts if len(texts) >= 2 else list(joint_texts(span.text))
+
+
+def run_together_texts(span: Span) -> list[str]:
+    """The clauses of ``span`` cut at its joints when its parse runs them together (gives
+    fewer than two clean clauses), else none: such a parse misreads the sentence."""
+    return [] if len(_parsed_texts(span)) >= 2 else list(joint_texts(span.text))
+
+
+def _parsed_texts(span: Span) -> list[str]:
+    """The clauses read off the parse of ``span``."""
     units = main_units(span) + relative_units(span) + case_units(span)
     texts: list[str] = []
     for unit in units if len(units) >= 2 else []:
@@ -32,9 +45,6 @@ def clause_texts(span: Span) -> list[str]:
         for text in said:
             if text and text not in texts:
                 texts.append(text)
-    if len(texts) < 2:
-        # the parse gave no clean clauses: the sentence cut at its joints, read piece by piece
-        texts = joint_texts(span.text)
     return texts if len(texts) >= 2 else []
 
 
