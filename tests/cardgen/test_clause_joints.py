@@ -12,6 +12,7 @@ from pathlib import Path
 from cardgen_helpers import generate_text, qa
 
 from study.services.cardgen.clauses import clause_texts
+from study.services.cardgen.clauses.joints import joint_texts
 from study.services.cardgen.sentences import split_sentences
 
 FLARE = (
@@ -94,3 +95,13 @@ def test_a_question_read_across_two_clauses_the_parse_ran_together_is_left_out(
     cards = [qa(n) for n in generate_text(tmp_path, f"Lithium\n\n{LITHIUM}\n").deck.notes]
     assert not [q for q, _ in cards if q.lower().startswith("what is lithium")]
     assert ("Lithium: what is valproate added to prevent?", "Relapse") in cards
+
+
+def test_an_it_inside_a_clause_of_a_piece_is_not_named_by_the_subject_before() -> None:
+    # "it" is the serum level, not the drug: the piece is left out rather than misread
+    texts = joint_texts(
+        "Intravenous magnesium sulfate 2 g is given over 20 minutes when the serum level is "
+        "below 0.5 mmol/L in a patient with arrhythmias, and none is given when it is above "
+        "1.0 mmol/L because of the risk of respiratory depression."
+    )
+    assert not [t for t in texts if "when Intravenous magnesium sulfate is above" in t]

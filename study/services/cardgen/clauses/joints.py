@@ -144,10 +144,10 @@ def a_clause(doc: Doc) -> bool:
 
 
 def _named(piece: str, doc: Doc, named: tuple[str, bool] | None) -> str | None:
-    """``piece`` as a sentence, each subject "it"/"they" in it named by ``named`` (the
-    subject of the piece before, and whether it is plural); None when a word in it that
-    refers to another clause cannot be named that way ("its toxicity", "reversed with
-    it", a subject of another number)."""
+    """``piece`` as a sentence, its subject "it"/"they" named by ``named`` (the subject of
+    the piece before, and whether it is plural); None when a word in it that refers to
+    another clause cannot be named that way ("its toxicity", "reversed with it", an "it"
+    inside a clause of the piece, a subject of another number)."""
     pronouns = [t for t in doc if t.lower_ in _REFERRING]
     if not pronouns:
         return _written(piece)
@@ -155,9 +155,10 @@ def _named(piece: str, doc: Doc, named: tuple[str, bool] | None) -> str | None:
         return None
     name, several = named
     text, end = "", 0
+    root = doc[:].root
     for pronoun in pronouns:
-        if pronoun.dep_ not in SUBJECTS or pronoun.lower_ not in PRONOUNS:
-            return None
+        if pronoun.lower_ not in PRONOUNS or own_subject(root) != pronoun:
+            return None  # "none is added when it is above 5.5": "it" is not the drug
         if (pronoun.lower_ == "they") != several:
             return None
         text += piece[end : pronoun.idx] + (name if pronoun.idx else name[:1].upper() + name[1:])
