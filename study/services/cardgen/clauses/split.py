@@ -100,7 +100,22 @@ def _own_tokens(unit: Unit, units: list[Unit]) -> list[Token] | None:
         gap = range(before.i + 1, after.i)
         if any(i not in inside and not doc[i].is_punct and doc[i].dep_ != "cc" for i in gap):
             return None  # words on both sides of another clause: the parse is not clean
+    if _cut_short(tokens[-1], units):
+        return None
     return tokens
+
+
+def _cut_short(last: Token, units: list[Unit]) -> bool:
+    """Whether a clause ending with ``last`` stops inside a phrase: the word after it is no
+    stop, joining word or opening of another clause ("... with generalised disease and
+    receptor" before "antibodies", a noun the tagger took for a verb)."""
+    following = last.i + 1
+    if following >= last.sent.end:
+        return False
+    word = last.doc[following]
+    if word.is_punct or word.dep_ in ("cc", "mark") or word.pos_ in ("SCONJ", "CCONJ"):
+        return False
+    return not any(following == min(u.extent, default=-1) for u in units)
 
 
 def _opener(token: Token, unit: Unit, kept: list[int]) -> bool:
