@@ -105,3 +105,30 @@ def test_an_it_inside_a_clause_of_a_piece_is_not_named_by_the_subject_before() -
         "1.0 mmol/L because of the risk of respiratory depression."
     )
     assert not [t for t in texts if "when Intravenous magnesium sulfate is above" in t]
+
+
+NEUROMYELITIS = (
+    "Neuromyelitis optica is confirmed by aquaporin receptor antibodies or by magnetic "
+    "resonance imaging, which is the most sensitive test, and every patient has an eye "
+    "examination, because about 20% have optic neuritis, which is treated, whereas "
+    "rituximab is also offered to patients under 60 with relapsing disease and receptor "
+    "antibodies even when there is no optic neuritis."
+)
+
+
+def test_a_clause_cut_inside_a_phrase_gives_nothing() -> None:
+    # the tagger takes the last "antibodies" for a verb: the clause read off the parse
+    # stopped at "... and receptor"
+    assert not [t for t in _clauses(NEUROMYELITIS) if t.endswith("and receptor.")]
+
+
+def test_a_clause_the_parse_lost_is_added_from_the_pieces_cut_at_its_joints() -> None:
+    texts = _clauses(NEUROMYELITIS)
+    assert (
+        "Every patient has an eye examination, because about 20% have optic neuritis, which "
+        "is treated." in texts
+    )
+    assert (
+        "Rituximab is also offered to patients under 60 with relapsing disease and receptor "
+        "antibodies even when there is no optic neuritis." in texts
+    )

@@ -5,6 +5,7 @@ each is cut out of the sentence and given its subject."""
 from __future__ import annotations
 
 import itertools
+import re
 from typing import TYPE_CHECKING
 
 from study.services.cardgen.clauses.cases import case_text, case_units
@@ -23,8 +24,21 @@ if TYPE_CHECKING:
 def clause_texts(span: Span) -> list[str]:
     """The clauses of ``span`` as standalone sentences (none when it has fewer than two):
     read off its parse, or cut at its joints when the parse runs them together."""
-    texts = _parsed_texts(span)
-    return texts if len(texts) >= 2 else list(joint_texts(span.text))
+    parsed = _parsed_texts(span)
+    if len(parsed) < 2:
+        return list(joint_texts(span.text))
+    # a piece cut at a joint that says what no clause read off the parse says: a clause
+    # the parse lost ("..., and every patient has a CT scan of the chest, because ...")
+    said = _words(" ".join(parsed))
+    return parsed + [t for t in joint_texts(span.text) if len(_words(t) - said) >= _NEW_WORDS]
+
+
+# A piece adds a clause the parse lost when it says this many words more.
+_NEW_WORDS = 3
+
+
+def _words(text: str) -> set[str]:
+    return {w for w in re.findall(r"[a-z][a-z-]+", text.lower()) if len(w) > 2}
 
 
 def run_together_texts(span: Span) -> list[str]:
