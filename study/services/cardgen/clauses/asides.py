@@ -40,17 +40,39 @@ def _aside_text(span: Span, at: int, aside: str) -> str | None:
         last = _phrase_ending(before[-1], across_lists=False, across_phrases=False)
         if number is not None and last is not None and plural(last) == number:
             noun = last
+    described = None
+    if noun is not None and not relative:
+        # "drugs that impair neuromuscular transmission (A, B and C)": the list is of the
+        # plural noun the clause describes, not of the singular noun that ends it (and
+        # after a plural one, of either)
+        clause = next((a for a in noun.ancestors if a.dep_ in ("relcl", "acl")), None)
+        head = noun.doc[clause.left_edge.i - 1] if clause is not None else None
+        if (
+            clause is not None
+            and head is not None
+            and clause.right_edge.i == before[-1].i
+            and head.tag_ in ("NNS", "NNPS")
+            and (head == clause.head or head in clause.head.conjuncts)
+        ):
+            # the noun just before the clause: the parser may hang the clause on the
+            # first of a list ("infection, surgery or drugs that impair ...")
+            if plural(noun):
+                return None  # "drugs that induce liver enzymes (A, B and C)": which?
+            noun = described = head
     if noun is None:
         return None
     start = min([noun.i] + [c.left_edge.i for c in noun.lefts if c.dep_ in _NOUN_PHRASE_DEPENDENTS])
     phrase = [t for t in noun.subtree if start <= t.i <= before[-1].i]
+    if noun is described:
+        phrase = list(noun.doc[start : before[-1].i + 1])  # the clause hung elsewhere
     if sum(1 for t in phrase if not t.is_punct) > MAX_ANTECEDENT_WORDS:
         return None
     named = text_of(phrase)
     if relative:
         said = f"{named} {rest}"
-    elif _a_list(aside) and noun.tag_ in ("NNS", "NNPS") and not noun.conjuncts:
-        said = f"{named} include {aside}"
+    elif _a_list(aside) and (noun is described or not noun.conjuncts):
+        # what a plural names, or what a singular one is made of ("grade 1 (A, B and C)")
+        said = f"{named} {'include' if noun.tag_ in ('NNS', 'NNPS') else 'includes'} {aside}"
     else:
         return None
     said = said.rstrip(" .")
@@ -82,7 +104,7 @@ def _a_list(aside: str) -> bool:
     )
 
 
-_MAX_ITEM_WORDS = 4
+_MAX_ITEM_WORDS = 5
 
 
 # Words that open a remark that is no list of what the phrase before it names.
@@ -127,7 +149,9 @@ def _phrase_ending(last: Token, *, across_lists: bool, across_phrases: bool) -> 
         token = best = clause.head
         if best.pos_ not in ("NOUN", "PROPN"):
             return None
-    passing = ("relcl", "acl", "compound", "amod") + (("conj", "appos") if across_lists else ())
+    passing = ("relcl", "acl", "compound", "amod", "nummod") + (
+        ("conj", "appos") if across_lists else ()
+    )
     while token.head != token and token.head.right_edge.i == last.i:
         head = token.head
         if token.dep_ in passing:

@@ -1,0 +1,44 @@
+"""A list in parentheses is told as a sentence about the phrase it lists the parts or
+kinds of: after a singular noun or a numbered one ("stage 1 (A, B and C)"), and after a
+restrictive clause, of the plural noun the clause describes.
+
+Sentences of other topics than the judged sets.
+"""
+
+from __future__ import annotations
+
+from study.services.cardgen.clauses import aside_texts
+from study.services.cardgen.sentences import split_sentences
+
+TREMENS = (
+    "Delirium tremens is graded by the CIWA scale from stage 1 (tremor, anxiety and loss of "
+    "the usual appetite) through stage 2 (hallucinations and agitation) to stage 3, which "
+    "is coma."
+)
+PORPHYRIA = (
+    "An attack of porphyria is usually triggered by fasting, infection or drugs that induce "
+    "hepatic {object} (barbiturates such as phenobarbital, carbamazepine, rifampicin and the "
+    "pill), and it is treated with haem arginate."
+)
+
+
+def _asides(text: str) -> list[str]:
+    [sentence] = split_sentences(text, 0)
+    assert sentence.span is not None
+    return aside_texts(sentence.span, sentence.asides)
+
+
+def test_a_list_after_a_numbered_singular_noun_says_what_it_includes() -> None:
+    assert _asides(TREMENS) == ["Stage 1 includes tremor, anxiety and loss of the usual appetite."]
+
+
+def test_a_list_after_a_clause_is_of_the_plural_noun_the_clause_describes() -> None:
+    assert _asides(PORPHYRIA.format(object="metabolism")) == [
+        "Drugs that induce hepatic metabolism include barbiturates such as phenobarbital, "
+        "carbamazepine, rifampicin and the pill."
+    ]
+
+
+def test_a_list_after_a_clause_ending_in_another_plural_is_not_told() -> None:
+    # the drugs or the enzymes? ("Hepatic enzymes include barbiturates" was told)
+    assert _asides(PORPHYRIA.format(object="enzymes")) == []
