@@ -7,6 +7,10 @@ Sentences of other topics than the judged sets.
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from cardgen_helpers import generate_text, qa
+
 from study.services.cardgen.clauses import aside_texts
 from study.services.cardgen.sentences import split_sentences
 
@@ -42,3 +46,20 @@ def test_a_list_after_a_clause_is_of_the_plural_noun_the_clause_describes() -> N
 def test_a_list_after_a_clause_ending_in_another_plural_is_not_told() -> None:
     # the drugs or the enzymes? ("Hepatic enzymes include barbiturates" was told)
     assert _asides(PORPHYRIA.format(object="enzymes")) == []
+
+
+SCLEROSIS = (
+    "Systemic sclerosis\n\nAbout a third of patients develop gastrointestinal involvement "
+    "(reflux, bloating and constipation), which is often the first sign of internal "
+    "disease, and most have Raynaud phenomenon years before the skin changes appear.\n"
+)
+
+
+def test_a_list_in_parentheses_after_a_singular_noun_is_not_asked_as_its_definition(
+    tmp_path: Path,
+) -> None:
+    # the forms the involvement takes, not what "gastrointestinal involvement" means
+    cards = [qa(n) for n in generate_text(tmp_path, SCLEROSIS).deck.notes]
+    assert ("What is gastrointestinal involvement?", "Reflux, bloating and constipation") not in (
+        cards
+    )

@@ -313,6 +313,9 @@ def _contained(answer: str, question: str) -> bool:
 
 
 ASKED_BY_A_QUESTION = "a cloze whose every deletion a question of the same sentence asks"
+LIST_AS_DEFINITION = (
+    "a list or clause in parentheses asked as the definition of the phrase before it"
+)
 RUN_TOGETHER = (
     "a question read across two clauses of a long sentence its parse runs together "
     "(its clauses are asked one by one instead)"

@@ -325,6 +325,7 @@ class _Reader:
                 before,
             )
             texts = clauses.aside_texts(span, sentence.asides)
+            proposed = self._no_list_as_definition(sentence, proposed)
             verdicts = [self._verdict(candidate) for candidate in proposed]
             cut = clauses.run_together_texts(span) if clauses.long_enough(span) else []
             if cut:
@@ -347,6 +348,7 @@ class _Reader:
                 texts = clauses.clause_texts(span) + texts
             if texts:
                 parts = _parts_cards(sentence, texts, context, it, before)
+                parts = self._no_list_as_definition(sentence, parts)
                 own = [c for c, verdict in zip(proposed, verdicts, strict=True) if verdict is None]
                 parts = gates.not_asked(parts, own)
         proposed = with_heading_list(sentence, context, lead_cards(sentence, proposed, context))
@@ -370,6 +372,25 @@ class _Reader:
         if subjects and not subjects[0].items:
             return subjects[0].text
         return "" if reading.clauses else None
+
+    def _no_list_as_definition(
+        self, sentence: Sentence, proposed: list[Candidate]
+    ) -> list[Candidate]:
+        """``proposed`` without the "What is X?" cards that answer with a list in
+        parentheses after X (``clauses.read_as_definition``), which are reported."""
+        kept: list[Candidate] = []
+        for candidate in proposed:
+            if (
+                candidate.type != "cloze"
+                and sentence.span is not None
+                and clauses.read_as_definition(
+                    sentence.span, sentence.asides, candidate.front, candidate.back
+                )
+            ):
+                self.drop(gates.LIST_AS_DEFINITION, sentence.raw, candidate.question)
+            else:
+                kept.append(candidate)
+        return kept
 
     def _gate(self, proposed: list[Candidate], tags: tuple[str, ...]) -> int:
         """Keep the candidates that pass the gates; how many are kept."""

@@ -37,7 +37,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from study.services.cardgen.clauses.asides import aside_texts
+from study.services.cardgen.clauses.asides import aside_texts, read_as_definition
 from study.services.cardgen.clauses.joints import read_across
 from study.services.cardgen.clauses.split import clause_texts, run_together_texts
 
@@ -67,6 +67,7 @@ __all__ = [
     "clause_texts",
     "long_enough",
     "read_across",
+    "read_as_definition",
     "run_together_texts",
     "very_long",
 ]

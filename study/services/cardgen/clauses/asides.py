@@ -22,6 +22,34 @@ def aside_texts(span: Span, asides: tuple[tuple[int, str], ...]) -> list[str]:
     return [text for text in texts if text]
 
 
+def read_as_definition(
+    span: Span, asides: tuple[tuple[int, str], ...], front: str, back: str
+) -> bool:
+    """Whether a "What is X?" card answers with a remark in parentheses after a singular
+    X that lists several things, or says what a list is ("autonomic dysfunction
+    (arrhythmias, swings in blood pressure and urinary retention)", "a respiratory
+    infection (A, B and C are other triggers)"): the forms X takes or things said beside
+    it, no definition of it (after a plural or a counted noun, "the six Ps (A, B, ...)",
+    the list is what it names)."""
+    if not re.match(r"(?:[^?]*: )?what (?:is|are) ", front, re.IGNORECASE):
+        return False
+    said = back.strip().rstrip(".").lower()
+    for at, aside in asides:
+        if said != aside.strip().rstrip(".").lower() or _SEVERAL.match(aside) is None:
+            continue
+        before = [t for t in span if t.idx + len(t.text) - span.start_char <= at]
+        if aside.split(" ")[0].lower() in _NOT_LIST_OPENERS or not before:
+            continue
+        counted = any(c.dep_ == "nummod" for c in before[-1].children)  # "the six Ps"
+        if before[-1].tag_ not in ("NNS", "NNPS") and not counted:
+            return True
+    return False
+
+
+# Three things or more, or such a list said to be something ("A, B and C are triggers").
+_SEVERAL = re.compile(r"[^(),;]+(?:, [^(),;]+)+,? (?:and|or) [^(),;]+")
+
+
 def _aside_text(span: Span, at: int, aside: str) -> str | None:
     """A remark in parentheses told as a sentence about the phrase just before it: a list
     ("the signs that textbooks describe (A, B, C and D)": "The signs that textbooks
