@@ -9,10 +9,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from cardgen_helpers import generate_text, qa
+from cardgen_helpers import generate_text, one_sentence, qa
 
 from study.services.cardgen.clauses import aside_texts
-from study.services.cardgen.sentences import split_sentences
 
 TREMENS = (
     "Delirium tremens is graded by the CIWA scale from stage 1 (tremor, anxiety and loss of "
@@ -27,8 +26,7 @@ PORPHYRIA = (
 
 
 def _asides(text: str) -> list[str]:
-    [sentence] = split_sentences(text, 0)
-    assert sentence.span is not None
+    sentence = one_sentence(text)
     return aside_texts(sentence.span, sentence.asides)
 
 

@@ -9,11 +9,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from cardgen_helpers import generate_text, qa
+from cardgen_helpers import generate_text, one_sentence, qa
 
 from study.services.cardgen.clauses import clause_texts
 from study.services.cardgen.clauses.joints import joint_texts
-from study.services.cardgen.sentences import split_sentences
 
 FLARE = (
     "A flare in a patient with ulcerative colitis is usually provoked, most often by "
@@ -45,9 +44,7 @@ WARFARIN = (
 
 
 def _clauses(text: str) -> list[str]:
-    [sentence] = split_sentences(text, 0)
-    assert sentence.span is not None
-    return clause_texts(sentence.span)
+    return clause_texts(one_sentence(text).span)
 
 
 def test_clauses_the_parser_runs_together_are_cut_at_their_joints() -> None:
