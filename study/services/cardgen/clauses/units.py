@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from study.services.cardgen.clauses.writing import trim
+from study.services.cardgen.deps import CONTRAST_MARKS
 
 if TYPE_CHECKING:
     from spacy.tokens import Span, Token
@@ -56,7 +57,9 @@ def phrase_of(head: Token, units: list[Unit], span: Span) -> list[Token] | None:
     tokens = trim(tokens)
     if not tokens or sum(1 for t in tokens if not t.is_punct) > MAX_ANTECEDENT_WORDS:
         return None
-    return tokens
+    if tokens[0].pos_ == "SCONJ" and tokens[0].lower_ in CONTRAST_MARKS:
+        tokens = tokens[1:]  # "whereas thrombosis in situ": the mark of its clause
+    return tokens or None
 
 
 # What a noun's phrase holds that is a remark when set off by commas.
