@@ -7,6 +7,7 @@ from pathlib import Path
 from study.domain import cloze
 from study.domain.decks import NoteSpec
 from study.services.cardgen import Generation, generate_deck
+from study.services.cardgen.sentences import Sentence, split_sentences
 
 
 def generate_text(tmp_path: Path, text: str, name: str = "notes.md") -> Generation:
@@ -41,3 +42,11 @@ def find(generation: Generation, question_part: str, answer_part: str) -> NoteSp
         ):
             return note
     return None
+
+
+def one_sentence(text: str) -> Sentence:
+    """``text``, one sentence, parsed as the generator parses it (remarks in parentheses
+    apart)."""
+    [sentence] = split_sentences(text, 0)
+    assert sentence.span is not None
+    return sentence

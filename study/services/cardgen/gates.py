@@ -316,6 +316,13 @@ def contained(answer: str, question: str) -> bool:
 
 
 ASKED_BY_A_QUESTION = "a cloze whose every deletion a question of the same sentence asks"
+LIST_AS_DEFINITION = (
+    "a list or clause in parentheses asked as the definition of the phrase before it"
+)
+RUN_TOGETHER = (
+    "a question read across two clauses of a long sentence its parse runs together "
+    "(its clauses are asked one by one instead)"
+)
 
 # A cloze showing most of a sentence longer than this, only to delete what a question of
 # the same sentence asks, is left out (at 40, a 37-word sentence still gave a question

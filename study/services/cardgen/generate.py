@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import os
 import re
 from collections.abc import Callable, Sequence
@@ -324,13 +325,30 @@ class _Reader:
                 before,
             )
             texts = clauses.aside_texts(span, sentence.asides)
+            proposed = self._no_list_as_definition(sentence, proposed)
             verdicts = [self._verdict(candidate) for candidate in proposed]
-            if clauses.long_enough(span) and (clauses.very_long(span) or gates.too_long(verdicts)):
+            cut = clauses.run_together_texts(span) if clauses.long_enough(span) else []
+            if cut:
+                # its parse runs its clauses together: its questions read across two of its
+                # clauses are left out, and its clauses are asked one by one
+                texts = cut + texts
+                across = [
+                    c.type != "cloze" and clauses.read_across(span.text, f"{c.question} {c.back}")
+                    for c in proposed
+                ]
+                for candidate in itertools.compress(proposed, across):
+                    self.drop(gates.RUN_TOGETHER, sentence.raw, candidate.question)
+                verdicts = [v for v, a in zip(verdicts, across, strict=True) if not a]
+                proposed = [c for c, a in zip(proposed, across, strict=True) if not a]
+            elif clauses.long_enough(span) and (
+                clauses.very_long(span) or gates.too_long(verdicts)
+            ):
                 # a long sentence whose cards cannot ask every clause: its clauses, each
                 # told as a sentence, ask what its own cards do not
                 texts = clauses.clause_texts(span) + texts
             if texts:
                 parts = _parts_cards(sentence, texts, context, it, before)
+                parts = self._no_list_as_definition(sentence, parts)
                 own = [c for c, verdict in zip(proposed, verdicts, strict=True) if verdict is None]
                 parts = gates.not_asked(parts, own)
         proposed = with_heading_list(sentence, context, lead_cards(sentence, proposed, context))
@@ -354,6 +372,25 @@ class _Reader:
         if subjects and not subjects[0].items:
             return subjects[0].text
         return "" if reading.clauses else None
+
+    def _no_list_as_definition(
+        self, sentence: Sentence, proposed: list[Candidate]
+    ) -> list[Candidate]:
+        """``proposed`` without the "What is X?" cards that answer with a list in
+        parentheses after X (``clauses.read_as_definition``), which are reported."""
+        kept: list[Candidate] = []
+        for candidate in proposed:
+            if (
+                candidate.type != "cloze"
+                and sentence.span is not None
+                and clauses.read_as_definition(
+                    sentence.span, sentence.asides, candidate.front, candidate.back
+                )
+            ):
+                self.drop(gates.LIST_AS_DEFINITION, sentence.raw, candidate.question)
+            else:
+                kept.append(candidate)
+        return kept
 
     def _gate(self, proposed: list[Candidate], tags: tuple[str, ...]) -> int:
         """Keep the candidates that pass the gates; how many are kept."""

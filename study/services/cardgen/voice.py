@@ -67,6 +67,8 @@ _RELATING = frozenset(
     ]
 )
 _CAUSING = frozenset(["cause", "trigger", "precipitate"])
+# What the things that cause, trigger or precipitate something are called.
+_CAUSE_NOUNS = {"cause": "causes", "trigger": "triggers", "precipitate": "precipitants"}
 # Verbs that relate two terms through a preposition ("X accounts for most cases").
 RELATING_PHRASAL = frozenset(
     [("account", "for"), ("lead", "to"), ("contribute", "to"), ("result", "in")]
@@ -97,9 +99,12 @@ def ask_agent(sentence: Sentence, clause: Clause, part: Part, context: Context) 
         verb_text = (getInflection(verb.lemma_, tag) or (verb.lemma_ + "s",))[0]
     items = part.phrase.items
     lead = lead_of(clause)
-    if len(items) >= 3 and verb.lemma_ in _CAUSING and not clause.negated:
+    # an item with its examples ("sedative drugs such as A and B") is no item of the
+    # parser's count: the examples after it were taken for items of their own
+    examples = any(" such as " in f" {i.text} " for i in items)
+    if len(items) >= 3 and verb.lemma_ in _CAUSING and not clause.negated and not examples:
         among = " (among others)" if "among other" in sentence.text.lower() else ""
-        noun = "causes" if verb.lemma_ == "cause" else f"{verb.lemma_}s"
+        noun = _CAUSE_NOUNS.get(verb.lemma_, f"{verb.lemma_}s")
         front = f"{lead}Name {len(items)} {noun} of {subject}{among}."
         return make_card(
             "list-whole",
