@@ -7,7 +7,7 @@ from pathlib import Path
 from cardgen_helpers import all_answers, generate_text
 
 from study.domain import cloze
-from study.services.cardgen import repeats
+from study.services.cardgen import gates, repeats
 from study.services.cardgen.candidates import Candidate
 from study.services.cardgen.sentences import Sentence
 
@@ -87,7 +87,9 @@ def test_a_condition_question_a_number_cloze_asks_is_left_out() -> None:
             back="Zoledronic acid",
         ),
     ]
-    assert repeats.repeated(cards) == {0: repeats.ASKED_BY_A_NUMBER_CLOZE}
+    kept, left = repeats.thinned(cards)
+    assert [(item.index, item.reason) for item in left] == [(0, repeats.ASKED_BY_A_NUMBER_CLOZE)]
+    assert kept == cards[1:]
 
 
 def test_a_question_whose_answer_names_more_than_the_number_stays() -> None:
@@ -109,4 +111,97 @@ def test_a_question_whose_answer_names_more_than_the_number_stays() -> None:
             ),
         ),
     ]
-    assert repeats.repeated(cards) == {}
+    assert repeats.thinned(cards) == (cards, [])
+
+
+BENZYLPENICILLIN = (
+    "# Leptospirosis\n\n"
+    "Patients with severe leptospirosis are given intravenous benzylpenicillin (1.2 g every "
+    "6 hours for 7 days), started within two days of admission, or ceftriaxone, which is "
+    "equally effective, whereas corticosteroids are not used because they do not shorten the "
+    "illness, and about 90% of patients recover fully within three months, although recovery "
+    "is slower in older patients and after pulmonary haemorrhage.\n"
+)
+
+
+def test_a_deletion_a_shorter_cloze_asks_leaves_the_notes_other_deletions(
+    tmp_path: Path,
+) -> None:
+    # the clause's cloze deletes the dose, the interval and the duration; the longer cloze
+    # deleted them again beside "within two days", which only it asks
+    generation = generate_text(tmp_path, BENZYLPENICILLIN)
+    answers = [a for n in generation.deck.notes for a in all_answers(n)]
+    for fact in ("1.2 g", "6 hours", "7 days", "within two days"):
+        assert answers.count(fact) == 1, (fact, answers)
+    # one report line per deletion left out, the card as it would have been
+    left = [
+        d.question
+        for d in generation.drops
+        if d.reason == repeats.ASKED_BY_A_SHORTER_CLOZE
+        and d.question
+        and "ceftriaxone." in d.question
+    ]
+    assert len(left) == 3, left
+    assert all("[...]" in q for q in left)
+
+
+def test_a_cloze_deletion_a_question_of_the_sentence_answers_is_left_out(
+    tmp_path: Path,
+) -> None:
+    # "What should you arrange only if the D-dimer is positive?" "A CT pulmonary angiogram"
+    # asks what "... arrange a [...] only if the D-dimer is positive" asks
+    text = (
+        "# Pulmonary embolism\n\nIf PE is unlikely, measure the D-dimer, and arrange a CT "
+        "pulmonary angiogram only if the D-dimer is positive.\n"
+    )
+    notes = generate_text(tmp_path, text).deck.notes
+    asking = [n for n in notes if "CT pulmonary angiogram" in " ".join(all_answers(n))]
+    assert [n.type for n in asking] == ["basic"], asking
+
+
+def test_a_question_of_another_relation_keeps_the_cloze() -> None:
+    # "What does ARB stand for?" answers the deleted term, but asks what the letters mean
+    text = "Adults under 55 start an angiotensin receptor blocker (ARB)."
+    sentence = Sentence(text, text, 0, len(text))
+    cards = [
+        _card(
+            sentence,
+            "acronym",
+            front="What does ARB stand for?",
+            back="Angiotensin receptor blocker",
+        ),
+        _card(
+            sentence,
+            "rare-term",
+            text="Adults under 55 start an {{c1::angiotensin receptor blocker (ARB)}}.",
+        ),
+    ]
+    assert repeats.thinned(cards) == (cards, [])
+
+
+def test_one_deleted_text_in_two_places_is_two_facts() -> None:
+    # "500 mg [four times] daily" and "125 mg [four times] daily": the same words deleted
+    # beside different doses ask two facts
+    text = (
+        "Vancomycin 125 mg four times daily is first line, and vancomycin 500 mg four times "
+        "daily is given in life-threatening infection."
+    )
+    sentence = Sentence(text, text, 0, len(text))
+    short = _card(
+        sentence, "number", text="Vancomycin 125 mg {{c1::four times}} daily is first line."
+    )
+    long = _card(
+        sentence,
+        "number",
+        text=(
+            "Vancomycin 125 mg four times daily is first line, and vancomycin 500 mg "
+            "{{c1::four times}} daily is given in life-threatening infection."
+        ),
+    )
+    assert repeats.thinned([short, long]) == ([short, long], [])
+
+
+def test_one_rule_bares_an_answer_for_every_comparison() -> None:
+    assert gates.bare(" Above 50 (per microlitre), ") == "above 50"
+    assert repeats.same_deletion("is below 12", "below 12")
+    assert not repeats.same_deletion("0.4 g/kg daily", "0.4 g/kg")
