@@ -205,3 +205,35 @@ def test_one_rule_bares_an_answer_for_every_comparison() -> None:
     assert gates.bare(" Above 50 (per microlitre), ") == "above 50"
     assert repeats.same_deletion("is below 12", "below 12")
     assert not repeats.same_deletion("0.4 g/kg daily", "0.4 g/kg")
+
+
+def test_a_deleted_term_a_question_asks_with_one_word_more_is_left_out() -> None:
+    # "Why is urgent surgical review sought?" "Because a colectomy may be needed" asks what
+    # "because a [colectomy] may be needed" asks
+    text = "Urgent surgical review is sought, because a colectomy may be needed."
+    sentence = Sentence(text, text, 0, len(text))
+    question = _card(
+        sentence,
+        "reason",
+        front="Why is urgent surgical review sought?",
+        back="Because a colectomy may be needed",
+    )
+    term = _card(
+        sentence,
+        "rare-term",
+        text="Urgent surgical review is sought, because a {{c1::colectomy}} may be needed.",
+    )
+    kept, left = repeats.thinned([question, term])
+    assert kept == [question]
+    assert [(item.index, item.reason) for item in left] == [(1, repeats.ASKED_BY_A_QUESTION)]
+
+
+def test_a_deleted_number_a_question_asks_with_its_measure_stays() -> None:
+    # "What does the tremor have?" "A frequency of 8-12 Hz": the cloze asks the number alone
+    text = "The tremor has a frequency of 8-12 Hz."
+    sentence = Sentence(text, text, 0, len(text))
+    question = _card(
+        sentence, "object", front="What does the tremor have?", back="A frequency of 8-12 Hz"
+    )
+    number = _card(sentence, "number", text="The tremor has a frequency of {{c1::8-12 Hz}}.")
+    assert repeats.thinned([question, number]) == ([question, number], [])

@@ -123,7 +123,7 @@ def _deletions_asked(
         if all(asked):
             gone.append((number, ASKED_BY_A_SHORTER_CLOZE))
         elif all(
-            done or any(same_deletion(d, a) or (whole and gates.within(d, a)) for a in answers)
+            done or any(_answered(d, a) or (whole and gates.within(d, a)) for a in answers)
             for d, done in zip(deleted, asked, strict=True)
         ):
             gone.append((number, ASKED_BY_ITS_CLAUSES if whole else ASKED_BY_A_QUESTION))
@@ -167,6 +167,26 @@ def _same_place(
     "in a [respiratory infection], antibodies ...", nor "vancomycin 500 mg [four times]" and
     "vancomycin 125 mg [four times]": two facts)."""
     return any(a and a == b for a, b in zip(one, other, strict=True))
+
+
+# An answer that holds a deleted term and at most this many content words more asks it.
+ANSWER_MORE_WORDS = 1
+
+
+def _answered(deleted: str, answer: str) -> bool:
+    """Whether a question's bare ``answer`` asks a ``deleted`` text: the same deletion, or
+    a deleted term and at most one content word more ("Because a colectomy may be needed"
+    beside "because a [colectomy] may be needed"); a deleted number only as itself ("A
+    frequency of 8-12 Hz" does not ask "a frequency of [8-12 Hz]", which asks the number
+    alone)."""
+    if same_deletion(deleted, answer):
+        return True
+    if not deleted or not gates.within(deleted, answer):
+        return False
+    if re.search(r"\d", deleted):
+        return False  # a number is the fact, and its cloze asks it alone
+    rest = answer.replace(deleted, " ", 1)
+    return len(content_words(rest)) <= ANSWER_MORE_WORDS and not re.search(r"\d", rest)
 
 
 def same_deletion(deleted: str, other: str) -> bool:
