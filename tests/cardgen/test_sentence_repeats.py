@@ -237,3 +237,48 @@ def test_a_deleted_number_a_question_asks_with_its_measure_stays() -> None:
     )
     number = _card(sentence, "number", text="The tremor has a frequency of {{c1::8-12 Hz}}.")
     assert repeats.thinned([question, number]) == ([question, number], [])
+
+
+BOTULISM = (
+    "About a third of patients develop respiratory failure, which is often sudden, and "
+    "constipation can be severe, while about one in five patients needs a tracheostomy, "
+    "except in infant botulism, which presents with a weak cry, poor feeding and "
+    "constipation, is caused by ingested spores and rarely needs surgery."
+)
+
+
+def test_a_whole_sentence_cloze_is_shown_as_the_clause_that_holds_its_deletion() -> None:
+    # the 50-word cloze deleting "about one in five" asks what the clause's cloze, which
+    # shows those words as written, can ask with less to read
+    sentence = Sentence(BOTULISM, BOTULISM, 0, len(BOTULISM))
+    whole = _card(
+        sentence, "number", text=BOTULISM.replace("about one in five", "{{c1::about one in five}}")
+    )
+    clause = _card(
+        sentence,
+        "list-item",
+        text=(
+            "About one in five patients needs a tracheostomy, except in infant botulism, "
+            "which presents with {{c1::a weak cry}}, poor feeding and constipation."
+        ),
+    )
+    kept, left = repeats.thinned([whole, clause])
+    assert kept[0].text == (
+        "{{c1::About one in five}} patients needs a tracheostomy, except in infant botulism, "
+        "which presents with a weak cry, poor feeding and constipation."
+    )
+    assert kept[0].answers == whole.answers and kept[0].pattern == "number"
+    assert kept[1] == clause
+    assert [(item.index, item.reason) for item in left] == [(0, repeats.MOVED)]
+
+
+def test_a_clause_told_again_does_not_replace_the_sentence_it_was_read_from() -> None:
+    # "Infant botulism presents with ..." is not the sentence's words as written
+    sentence = Sentence(BOTULISM, BOTULISM, 0, len(BOTULISM))
+    whole = _card(sentence, "number", text=BOTULISM.replace("a weak cry", "{{c1::a weak cry}}"))
+    told = _card(
+        sentence,
+        "rare-term",
+        text="Infant botulism presents with a weak cry, poor feeding and {{c1::constipation}}.",
+    )
+    assert repeats.thinned([whole, told]) == ([whole, told], [])

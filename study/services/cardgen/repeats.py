@@ -11,6 +11,7 @@ only when none is left.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -31,6 +32,10 @@ ASKED_BY_A_NUMBER_CLOZE = (
 ASKED_BY_A_QUESTION = (
     "a cloze deletion a shorter question of the same sentence answers: "
     "the question says what the cloze says, and asks the same fact"
+)
+MOVED = (
+    "a cloze showing a whole long sentence, shown as a shorter cloze of the same sentence "
+    "that shows its deletions in the same words: the same facts, with less to read"
 )
 ASKED_BY_ITS_CLAUSES = (
     "a deletion of a cloze showing a whole long sentence that a card of its clauses asks"
@@ -69,6 +74,9 @@ def thinned(candidates: Sequence[Candidate]) -> tuple[list[Candidate], list[Left
             if remaining is None:
                 continue
             candidate = remaining
+            if gates.whole_long_sentence(candidate):
+                candidate, moved = _moved(candidate, kept)
+                left += [Left(index, question, MOVED) for question in moved]
         kept[index] = candidate
     clozes = [c for c in kept.values() if c.type == "cloze" and not gates.whole_long_sentence(c)]
     for index, candidate in list(kept.items()):
@@ -76,6 +84,68 @@ def thinned(candidates: Sequence[Candidate]) -> tuple[list[Candidate], list[Left
             left.append(Left(index, candidate.question, ASKED_BY_A_NUMBER_CLOZE))
             del kept[index]
     return [kept[i] for i in sorted(kept)], sorted(left, key=lambda item: item.index)
+
+
+def _moved(whole: Candidate, kept: dict[int, Candidate]) -> tuple[Candidate, list[str]]:
+    """``whole`` (a cloze showing a whole long sentence) shown as the shortest cloze of the
+    same sentence in ``kept`` that shows each of its deletions in the same words ("...
+    while [about one in four] patients needs mechanical ventilation, except in ..." of 60
+    words becomes "[about one in four] patients needs mechanical ventilation, except in the
+    Miller Fisher variant, which presents with ophthalmoplegia, ..."): the same deletions,
+    so the same note, with less to read; and the cards it replaces, as the learner would
+    have seen them. ``whole`` itself when no shorter cloze shows all its deletions."""
+    numbers = cloze.cloze_numbers(whole.text)
+    deleted = [cloze.deleted_answers(whole.text, n) for n in numbers]
+    if not numbers or any(len(d) != 1 for d in deleted):
+        return whole, []
+    places = [_beside(whole.text, n) for n in numbers]
+    for other in sorted(kept.values(), key=_length):
+        if (
+            other.type != "cloze"
+            or gates.whole_long_sentence(other)
+            or not _one_run(other, whole.sentence.text)
+        ):
+            continue
+        shown = _shown_with(other, [d for [d] in deleted])
+        if shown is not None and all(
+            _same_place(place, _beside(shown, n)) for place, n in zip(places, numbers, strict=True)
+        ):
+            questions = [cloze.question(whole.text, n) for n in numbers]
+            return replace(whole, text=shown), questions
+    return whole, []
+
+
+def _one_run(candidate: Candidate, sentence: str) -> bool:
+    """Whether a cloze shows one run of the words of ``sentence`` as written (after a
+    label naming its topic): a clause as the sentence says it, not one told again ("the
+    patient, who is usually unwell with ..." as "The patient is usually unwell with ...")
+    or with a remark cut from its middle, which a card of the whole sentence's deletions
+    does not show instead of the sentence."""
+    plain = cloze.answer(candidate.text, 1).strip().rstrip(".").lower()
+    said = sentence.lower()
+    _, colon, after = plain.partition(": ")
+    return plain in said or bool(colon and after and after in said)
+
+
+def _shown_with(candidate: Candidate, deleted: Sequence[str]) -> str | None:
+    """The text of cloze ``candidate`` with its deletions shown as plain words and each of
+    ``deleted`` a deletion numbered in order, where that text shows each once as whole
+    words (in any case: a clause may start with it); None when it does not."""
+    text = cloze.answer(candidate.text, 1) if cloze.cloze_numbers(candidate.text) else ""
+    spans: list[tuple[int, int]] = []
+    for item in deleted:
+        found = list(re.finditer(rf"(?<![\w.]){re.escape(item)}(?![\w])", text, re.IGNORECASE))
+        if len(found) != 1:
+            return None
+        spans.append(found[0].span())
+    if any(b[0] < a[1] for a, b in itertools.pairwise(sorted(spans))):
+        return None
+    pieces: list[str] = []
+    position = 0
+    for number, (start, end) in sorted(enumerate(spans, start=1), key=lambda p: p[1]):
+        pieces += [text[position:start], f"{{{{c{number}::{text[start:end]}}}}}"]
+        position = end
+    return "".join([*pieces, text[position:]])
 
 
 def _deletions_asked(
