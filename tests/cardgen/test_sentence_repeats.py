@@ -282,3 +282,19 @@ def test_a_clause_told_again_does_not_replace_the_sentence_it_was_read_from() ->
         text="Infant botulism presents with a weak cry, poor feeding and {{c1::constipation}}.",
     )
     assert repeats.thinned([whole, told]) == ([whole, told], [])
+
+
+def test_a_question_a_fuller_question_asks_with_the_same_answer_is_left_out(
+    tmp_path: Path,
+) -> None:
+    # "In a first attack of gout, what is checked?" said nothing "... what is checked four
+    # weeks after the flare has settled?" does not, with the same answer
+    text = (
+        "# Gout\n\nIn a first attack of gout, the serum urate is checked again four weeks "
+        "after the flare has settled.\n"
+    )
+    generation = generate_text(tmp_path, text)
+    fronts = [n.front for n in generation.deck.notes if n.type == "basic"]
+    assert "In a first attack of gout, what is checked?" not in fronts, fronts
+    assert any("what is checked four weeks after" in f for f in fronts), fronts
+    assert any(d.reason == repeats.ASKED_BY_A_FULLER_QUESTION for d in generation.drops)

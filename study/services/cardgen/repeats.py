@@ -33,6 +33,10 @@ ASKED_BY_A_QUESTION = (
     "a cloze deletion a shorter question of the same sentence answers: "
     "the question says what the cloze says, and asks the same fact"
 )
+ASKED_BY_A_FULLER_QUESTION = (
+    "a question another question of the same sentence asks with the same answer and more "
+    "of the sentence: the same fact, the fuller question says which"
+)
 MOVED = (
     "a cloze showing a whole long sentence, shown as a shorter cloze of the same sentence "
     "that shows its deletions in the same words: the same facts, with less to read"
@@ -83,7 +87,33 @@ def thinned(candidates: Sequence[Candidate]) -> tuple[list[Candidate], list[Left
         if candidate.type == "basic" and any(_same_number_fact(candidate, c) for c in clozes):
             left.append(Left(index, candidate.question, ASKED_BY_A_NUMBER_CLOZE))
             del kept[index]
+    for index in _vaguer(kept):
+        left.append(Left(index, kept[index].question, ASKED_BY_A_FULLER_QUESTION))
+        del kept[index]
     return [kept[i] for i in sorted(kept)], sorted(left, key=lambda item: item.index)
+
+
+def _vaguer(kept: dict[int, Candidate]) -> list[int]:
+    """The questions another question of the same sentence asks with the same answer and
+    every word of them and more ("In a first attack of gout, what is checked?" beside "...
+    what is checked four weeks after the flare has settled?", both "The serum urate"): the
+    fuller question asks the same fact and says which one."""
+    basics = [
+        (i, c, _stems(c.front), gates.bare(c.back)) for i, c in kept.items() if c.type == "basic"
+    ]
+    vaguer: list[int] = []
+    for index, _, front, answer in basics:
+        if any(
+            other != index and front < fuller and same_deletion(answer, said)
+            for other, _, fuller, said in basics
+            if other not in vaguer
+        ):
+            vaguer.append(index)
+    return vaguer
+
+
+def _stems(text: str) -> frozenset[str]:
+    return frozenset(stem(w) for w in content_words(text))
 
 
 def _moved(whole: Candidate, kept: dict[int, Candidate]) -> tuple[Candidate, list[str]]:
