@@ -15,6 +15,7 @@ import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from study.domain import cloze
 from study.services.cardgen import gates
@@ -98,20 +99,18 @@ def _vaguer(kept: dict[int, Candidate]) -> list[int]:
     every word of them and more ("In a first attack of gout, what is checked?" beside "...
     what is checked four weeks after the flare has settled?", both "The serum urate"): the
     fuller question asks the same fact and says which one."""
-    basics = [
-        (i, c, _stems(c.front), gates.bare(c.back)) for i, c in kept.items() if c.type == "basic"
-    ]
+    answers = {i: gates.bare(c.back) for i, c in kept.items() if c.type == "basic"}
     vaguer: list[int] = []
-    for index, _, front, answer in basics:
-        if any(
-            other != index and front < fuller and same_deletion(answer, said)
-            for other, _, fuller, said in basics
-            if other not in vaguer
-        ):
-            vaguer.append(index)
+    for index, answer in answers.items():
+        others = [o for o, said in answers.items() if o != index and same_deletion(answer, said)]
+        if others:  # (the words of the questions are compared only for one answer)
+            front = _stems(kept[index].front)
+            if any(o not in vaguer and front < _stems(kept[o].front) for o in others):
+                vaguer.append(index)
     return vaguer
 
 
+@lru_cache(maxsize=4096)
 def _stems(text: str) -> frozenset[str]:
     return frozenset(stem(w) for w in content_words(text))
 
@@ -185,9 +184,10 @@ def _deletions_asked(
     is left), and each deletion left out as (the card's question, why)."""
     numbers = cloze.cloze_numbers(candidate.text)
     length = _length(candidate)
-    # each deletion of the shorter clozes, with the words beside it
+    # each deletion of the shorter clozes, with its cloze and number (for the words
+    # beside it, looked at only when the deletion is the same)
     shorter = [
-        (gates.bare(d), _beside(other.text, n))
+        (gates.bare(d), other.text, n)
         for other in kept
         if other.type == "cloze" and _length(other) < length
         for n in cloze.cloze_numbers(other.text)
@@ -212,12 +212,15 @@ def _deletions_asked(
     ]
     gone: list[tuple[int, str]] = []
     for number in numbers:
-        beside = _beside(candidate.text, number)
         deleted = [gates.bare(d) for d in cloze.deleted_answers(candidate.text, number)]
         if not deleted:
             continue
         asked = [
-            any(same_deletion(d, s) and _same_place(beside, near) for s, near in shorter)
+            any(
+                same_deletion(d, s)
+                and _same_place(_beside(candidate.text, number), _beside(text, n))
+                for s, text, n in shorter
+            )
             for d in deleted
         ]
         if all(asked):
@@ -235,6 +238,7 @@ def _deletions_asked(
     return _without(candidate, {n for n, _ in gone}), questions
 
 
+@lru_cache(maxsize=4096)
 def _beside(text: str, number: int) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """The two words (numbers and content words, stemmed) just before and the two just
     after the first deletion of ``number`` in a cloze ``text``, every other deletion
@@ -296,7 +300,7 @@ def same_deletion(deleted: str, other: str) -> bool:
     if deleted == other:
         return True
     longer, shorter = (deleted, other) if len(deleted) > len(other) else (other, deleted)
-    if not shorter or not gates.within(shorter, longer):
+    if not shorter or shorter not in longer or not gates.within(shorter, longer):
         return False
     rest = longer.replace(shorter, " ", 1)
     return not content_words(rest) and not re.search(r"\d", rest)
