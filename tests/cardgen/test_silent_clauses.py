@@ -69,3 +69,37 @@ def test_a_piece_that_proposed_nothing_says_there_was_nothing_to_ask() -> None:
             "As before.",
         ),
     ]
+
+
+def test_a_clause_of_a_sentence_read_whole_that_no_card_asks_is_named() -> None:
+    # a sentence whose own cards passed the gates is not read clause by clause; a clause
+    # of it that no card asks a word of was silent
+    text = (
+        "Septic arthritis is usually caused by Staphylococcus aureus, the joint is aspirated "
+        "before antibiotics, and a written plan is agreed with the patient."
+    )
+    sentence = Sentence(text, text, 0, len(text))
+    kept = [
+        Candidate(
+            "subject",
+            "basic",
+            sentence,
+            ("Staphylococcus aureus",),
+            front="What causes septic arthritis?",
+            back="Staphylococcus aureus",
+        ),
+        Candidate(
+            "condition",
+            "basic",
+            sentence,
+            ("Before antibiotics",),
+            front="When is the joint aspirated?",
+            back="Before antibiotics",
+        ),
+    ]
+    clauses = [
+        "Septic arthritis is usually caused by Staphylococcus aureus.",
+        "The joint is aspirated before antibiotics.",
+        "A written plan is agreed with the patient.",
+    ]
+    assert silent.unread(clauses, kept) == [(silent.READ_WHOLE, clauses[2])]

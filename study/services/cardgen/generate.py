@@ -356,6 +356,11 @@ class _Reader:
             kept = [k.candidate for k in self.kept[start:]]
             for reason, piece in silent.unasked(*pieces, told, parts, kept, self._verdict):
                 self.drop(reason, sentence.raw, clause=piece)
+        if not pieces[0] and len(self.kept) > start and span and clauses.long_enough(span):
+            # a long sentence read whole: a clause none of its cards asks a word of
+            kept = [k.candidate for k in self.kept[start:]]
+            for reason, piece in silent.unread(clauses.clause_texts(span), kept):
+                self.drop(reason, sentence.raw, clause=piece)
         if proposed and reading.unresolved and reading.clauses:
             # a clause left out beside others that gave cards: said too
             self.drop(

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
+from study.services.cardgen import gates
 from study.services.cardgen.candidates import Candidate
 
 NOTHING_TO_ASK = "no fact the reader could ask: no clause with a subject and no rare term"
@@ -56,4 +57,28 @@ def unasked(
             found.append((f"{piece} {why}", text))
         else:
             found.append((f"{piece} of a sentence that gave other cards gave none: {why}", text))
+    return found
+
+
+READ_WHOLE = (
+    "a clause of a long sentence read whole gave no card: no card of the sentence asks a "
+    "word of it (its own cards passed the gates, so it was not read on its own)"
+)
+
+
+def unread(clauses: Sequence[str], kept: Sequence[Candidate]) -> list[tuple[str, str]]:
+    """Each of ``clauses`` (of a long sentence whose own cards passed the gates, so its
+    clauses were not read on their own) that none of the ``kept`` cards of the sentence
+    asks a word of: no deletion or answer of them is in the clause."""
+    asked = [
+        gates.bare(a)
+        for c in kept
+        for a in (c.answers if c.type == "cloze" else (c.back,))
+        if gates.bare(a)
+    ]
+    found: list[tuple[str, str]] = []
+    for text in dict.fromkeys(clauses):
+        said = text.lower()
+        if not any(a in said for a in asked):
+            found.append((READ_WHOLE, text))
     return found
