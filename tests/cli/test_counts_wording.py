@@ -57,3 +57,18 @@ def test_generate_counts_a_cloze_of_several_deletions_as_one_note_and_its_cards(
     # it said "2 cards" for what `study cards` lists as 5
     assert f"{notes} notes ({cards} cards), 0 edited" in result.stdout.splitlines()[0]
     assert f"{notes} notes ({cards} cards) from 1 sentence" in result.stdout.splitlines()[1]
+
+
+def test_generate_report_names_a_clause_that_gave_no_card(run_study: Any, tmp_path: Path) -> None:
+    source = tmp_path / "tetanus.md"
+    source.write_text(
+        "# Tetanus\n\nTetanus, which is caused by a toxin of Clostridium tetani that enters "
+        "through a wound, presents with trismus and painful muscle spasms, and the patient is "
+        "given human tetanus immunoglobulin and metronidazole, whereas the typical patient who "
+        "has never been vaccinated develops generalised rigidity, sweating, fever, swings in "
+        "blood pressure and a fast heart rate within a few days of the injury.\n",
+        encoding="utf-8",
+    )
+    result = run_study("generate", str(source), "-o", str(tmp_path / "t.toml"), "--report")
+    assert result.exit_code == 0, result.stderr
+    assert "    clause: The typical patient who has never been vaccinated" in result.stdout

@@ -340,12 +340,12 @@ def asked_by_a_question(candidates: Sequence[Candidate]) -> set[int]:
     200 mg over 24 hours" and "... followed by [...] over 24 hours"), never when the
     number is a detail of a longer answer ("What does AF increase?" "The risk of stroke
     about fivefold": the cloze asks the number better)."""
-    answers = [_bare(c.back) for c in candidates if c.type == "basic"]
+    answers = [bare(c.back) for c in candidates if c.type == "basic"]
     repeated: set[int] = set()
     for index, candidate in enumerate(candidates):
         if candidate.type != "cloze" or not candidate.answers:
             continue
-        deleted = [_bare(a) for a in candidate.answers]
+        deleted = [bare(a) for a in candidate.answers]
         if whole_long_sentence(candidate):
             if all(any(d in answer for answer in answers) for d in deleted):
                 repeated.add(index)
@@ -451,7 +451,7 @@ def _same_card(first: Candidate, second: Candidate) -> bool:
     if (
         same_sentence
         and first.type == second.type == "cloze"
-        and {_bare(a) for a in second.answers} <= {_bare(a) for a in first.answers}
+        and {bare(a) for a in second.answers} <= {bare(a) for a in first.answers}
     ):
         return True
     if same_sentence and _answer_key(first) != _answer_key(second):
@@ -504,9 +504,10 @@ SAME_QUESTION = 80
 _LENGTH_GATE = re.compile(r"^(?:question|answer|cloze deletion) longer than")
 
 
-def _bare(answer: str) -> str:
-    """An answer without its parenthesised remarks, for comparing two readings of it."""
-    return re.sub(r"\s*\([^)]*\)", "", answer).strip().lower()
+def bare(answer: str) -> str:
+    """An answer without its parenthesised remarks or edge punctuation, in lower case: what
+    two readings of one fact have in common ("Above 50 (per microlitre)," and "above 50")."""
+    return re.sub(r"\s*\([^)]*\)", "", answer).strip().strip(".,;:)( ").lower()
 
 
 def _answer_key(candidate: Candidate) -> str:

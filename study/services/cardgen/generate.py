@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from study.domain.decks import DeckSpec, NoteSpec, Source
-from study.services.cardgen import clauses, gates, identifiers, repeats
+from study.services.cardgen import clauses, gates, identifiers, repeats, silent
 from study.services.cardgen.candidates import Candidate, Context
 from study.services.cardgen.cards import propose
 from study.services.cardgen.classes import asked_by_a_class, class_cards
@@ -60,6 +60,8 @@ class Drop:
     file: str
     sentence: str
     question: str | None = None
+    # the clause of ``sentence`` the drop is about, when it is one clause of a long sentence
+    clause: str | None = None
 
 
 def counted(count: int, noun: str) -> str:
@@ -92,6 +94,8 @@ class Generation:
             lines.append(f"    sentence: {drop.sentence}")
             if drop.question:
                 lines.append(f"    question: {drop.question}")
+            if drop.clause:
+                lines.append(f"    clause: {drop.clause}")
         return lines
 
 
@@ -207,8 +211,10 @@ class _Reader:
         # card_drop's verdict on each card of the sentence being read, by id (see _verdict)
         self.verdicts: dict[int, tuple[Candidate, str | None]] = {}
 
-    def drop(self, reason: str, raw: str, question: str | None = None) -> None:
-        self.drops.append(Drop(reason, self.cited, raw, question))
+    def drop(
+        self, reason: str, raw: str, question: str | None = None, clause: str | None = None
+    ) -> None:
+        self.drops.append(Drop(reason, self.cited, raw, question, clause))
 
     def read_block(self, blocks: list[Block], index: int) -> None:
         block = blocks[index]
@@ -309,6 +315,8 @@ class _Reader:
         before = self.text[max(sentence.start - _LOOK_BACK, 0) : sentence.start]
         proposed: list[Candidate] = []
         parts: list[Candidate] = []
+        told: list[Candidate] = []  # the cards of the clauses and remarks read on their own
+        pieces: tuple[list[str], list[str]] = ([], [])  # those clauses, those remarks
         if terse(sentence):
             # A line of notes: its arrows, labels and lists, and the whole sentences in it
             proposed, said = note_cards(sentence, context)
@@ -324,14 +332,14 @@ class _Reader:
                 it,
                 before,
             )
-            texts = clauses.aside_texts(span, sentence.asides)
+            pieces = ([], clauses.aside_texts(span, sentence.asides))
             proposed = self._no_list_as_definition(sentence, proposed)
             verdicts = [self._verdict(candidate) for candidate in proposed]
             cut = clauses.run_together_texts(span) if clauses.long_enough(span) else []
             if cut:
                 # its parse runs its clauses together: its questions read across two of its
                 # clauses are left out, and its clauses are asked one by one
-                texts = cut + texts
+                pieces = (cut, pieces[1])
                 across = [
                     c.type != "cloze" and clauses.read_across(span.text, f"{c.question} {c.back}")
                     for c in proposed
@@ -345,13 +353,14 @@ class _Reader:
             ):
                 # a long sentence whose cards cannot ask every clause: its clauses, each
                 # told as a sentence, ask what its own cards do not
-                texts = clauses.clause_texts(span) + texts
-            if texts:
-                parts = _parts_cards(sentence, texts, context, it, before)
-                parts = self._no_list_as_definition(sentence, parts)
+                pieces = (clauses.clause_texts(span), pieces[1])
+            if pieces[0] or pieces[1]:
+                told = _parts_cards(sentence, pieces[0] + pieces[1], context, it, before)
+                told = self._no_list_as_definition(sentence, told)
                 own = [c for c, verdict in zip(proposed, verdicts, strict=True) if verdict is None]
-                parts = gates.not_asked(parts, own)
+                parts = gates.not_asked(told, own)
         proposed = with_heading_list(sentence, context, lead_cards(sentence, proposed, context))
+        start = len(self.kept)
         if not proposed and not parts:
             why = (
                 f"leans on text around it: what {reading.unresolved[0]!r} refers to cannot be told"
@@ -361,6 +370,15 @@ class _Reader:
             self.drop(why, sentence.raw)
         elif not self._keep(self._passing(proposed) + self._passing(parts), tags):
             self.drop("every card of the sentence failed a gate (listed above)", sentence.raw)
+        elif told or pieces[0]:
+            kept = [k.candidate for k in self.kept[start:]]
+            for reason, piece in silent.unasked(*pieces, told, parts, kept, self._verdict):
+                self.drop(reason, sentence.raw, clause=piece)
+        if not pieces[0] and len(self.kept) > start and span and clauses.long_enough(span):
+            # a long sentence read whole: a clause none of its cards asks a word of
+            kept = [k.candidate for k in self.kept[start:]]
+            for reason, piece in silent.unread(clauses.clause_texts(span), kept):
+                self.drop(reason, sentence.raw, clause=piece)
         if proposed and reading.unresolved and reading.clauses:
             # a clause left out beside others that gave cards: said too
             self.drop(
@@ -427,14 +445,13 @@ class _Reader:
 
     def _keep(self, passing: list[Candidate], tags: tuple[str, ...]) -> int:
         """Keep the cards of one sentence (its own and its clauses') that pass the gates,
-        but for those another card of it asks better (``repeats``); how many are kept."""
-        dropped = repeats.repeated(passing)
-        for index, candidate in enumerate(passing):
-            if index in dropped:
-                self.drop(dropped[index], candidate.sentence.raw, candidate.question)
-            else:
-                self.kept.append(_Kept(candidate, self.cited, tags))
-        return len(passing) - len(dropped)
+        but for the deletions and cards another card of it asks better (``repeats``); how
+        many are kept."""
+        kept, left = repeats.thinned(passing)
+        for item in left:
+            self.drop(item.reason, passing[item.index].sentence.raw, item.question)
+        self.kept.extend(_Kept(candidate, self.cited, tags) for candidate in kept)
+        return len(kept)
 
     def _holds_identifier(self, raw: str) -> bool:
         """Whether ``raw`` holds a likely patient identifier and must give no card; the
