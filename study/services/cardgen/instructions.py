@@ -80,7 +80,7 @@ def _verb_cards(
         if c.dep_ == "conj" and c.tag_ in ("VBZ", "VBP", "VBD") and own_subject(c) is None
     ]
     skipped = {t.i for c in root.children if c.dep_ == "advcl" for t in c.subtree}
-    skipped |= {t.i for c in conditions for t in c.subtree}
+    skipped |= {t.i for c in conditions for t in _when(c)}
     skipped |= {t.i for c in going_on for t in c.subtree}
     # the other instructions of the sentence, and the "and" before them
     skipped |= {t.i for v in others if v.head == root for t in v.subtree}
@@ -103,7 +103,11 @@ def _verb_cards(
     besides = f", {exceptions[0]}" if exceptions else ""
     found = _object_cards(sentence, context, root, skipped, negated, besides, conditions)
     for condition in conditions:
-        tokens = list(condition.subtree)
+        if any(t.text == ";" for t in root.doc[root.i : condition.left_edge.i]):
+            # "keep K+ 4-5 mmol/L; >4.5 mmol/L if on digoxin": the condition is the next
+            # part's, which leaves the verb out; asked with this verb it tells a false rule
+            continue
+        tokens = _when(condition)
         tokens += [t for c in going_on if c.i > condition.i for t in _with_joints(c)]
         when = _text(tokens)
         word = when.split()[0].lower()
@@ -154,7 +158,7 @@ def _object_cards(
     after = [c for c in conditions if mark_of(c) != "unless"]
     leave = skipped | {t.i for t in thing} | {t.i for c in leading for t in c.subtree}
     rest = _verb_phrase(root, leave)
-    when = "".join(f" {_text(list(c.subtree))}" for c in [*leading, *after])
+    when = "".join(f" {_text(_when(c))}" for c in [*leading, *after])
     when = when[:2].lower() + when[2:]
     never = any(c.lower_ == "never" for c in root.children)
     how = "never " if never else "not " if negated else ""
@@ -165,6 +169,22 @@ def _object_cards(
 _MAX_OBJECT_WORDS = 6
 # An object with no word rarer than this ("the cream", "a doctor") is not worth asking.
 _SPECIFIC_ZIPF = 4.5
+
+
+def _when(condition: Token) -> list[Token]:
+    """A condition's words, with the span of time the parser hung on the verb just before
+    it ("start aspirin [2 wk] after symptoms settle": how long after is part of when); only
+    before "after" and "before", which count from something ("<300 µmol/L if tophi" is a
+    target, not how long)."""
+    if condition.left_edge.lower_ not in ("after", "before"):
+        return list(condition.subtree)
+    before = condition.left_edge.i - 1
+    measures = [
+        c
+        for c in condition.head.children
+        if c.dep_ == "npadvmod" and c.right_edge.i == before and c.i < condition.i
+    ]
+    return [t for m in measures for t in m.subtree] + list(condition.subtree)
 
 
 def _conceded(clause: Token) -> bool:
