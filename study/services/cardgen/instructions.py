@@ -12,10 +12,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from study.services.cardgen.candidates import Candidate, Context, basic
+from study.services.cardgen.candidates import Candidate, Context, basic, cloze_card
 from study.services.cardgen.deps import WHEN_MARKS, WHY_MARKS, mark_of, own_subject
+from study.services.cardgen.gates import MAX_DELETION_WORDS
 from study.services.cardgen.sentences import Sentence
-from study.services.cardgen.terms import zipf
+from study.services.cardgen.terms import words, zipf
 
 if TYPE_CHECKING:
     from spacy.tokens import Span, Token
@@ -43,6 +44,46 @@ def instruction_cards(sentence: Sentence, context: Context) -> list[Candidate]:
     for verb in verbs:
         found += _verb_cards(sentence, context, verb, [v for v in verbs if v != verb], [])
     return found
+
+
+def step_cards(sentence: Sentence, context: Context) -> list[Candidate]:
+    """A cloze on an instruction that gives no other card, a step of a list of them
+    ("Avoid moving the patient between wards or rooms."): what each of its verbs is done
+    to or with, deleted (its first complement with a specific word: "[moving the patient
+    between wards or rooms]", not "the patient")."""
+    span = sentence.span
+    if span is None or not _imperative(span):
+        return []
+    root = span.root
+    verbs = [root] + [
+        c for c in root.children if c.dep_ == "conj" and c.tag_ == "VB" and own_subject(c) is None
+    ]
+    spans: list[tuple[int, int]] = []
+    for verb in verbs:
+        for complement in verb.children:
+            if complement.i < verb.i or complement.dep_ not in _COMPLEMENTS:
+                continue
+            tokens = list(complement.subtree)
+            if complement.dep_ == "prep":  # "with [a clock and calendar]": its object
+                tokens = [t for t in tokens if t != complement]
+            if any(t in verbs for t in tokens) or not tokens:
+                continue
+            text = _text(tokens)
+            specific = any(
+                zipf(t.text) < _SPECIFIC_ZIPF for t in tokens if t.is_alpha and len(t) > 2
+            )
+            if specific and 0 < len(words(text)) <= MAX_DELETION_WORDS:
+                start = min(t.idx for t in tokens) - span.start_char
+                spans.append((start, start + len(text)))
+                break
+    card = (
+        cloze_card("instruction-step", sentence, context, sentence.text, spans) if spans else None
+    )
+    return [card] if card else []
+
+
+# what an instruction is done to or with: "avoid [moving ...]", "review [every medicine]"
+_COMPLEMENTS = frozenset(["dobj", "xcomp", "prep", "dative", "ccomp"])
 
 
 def _verb_cards(

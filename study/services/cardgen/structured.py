@@ -89,7 +89,10 @@ def list_cards(
     named."""
     indices = list_items(blocks, index)
     items = [blocks[i] for i in indices]
-    texts = [_item_text(i) for i in items]
+    full = [_item_text(i) for i in items]
+    texts = [_named_part(t) for t in full]
+    # an item cut to what it names is read whole as well (its reason is asked there)
+    cut = {at for at, t, w in zip(indices, texts, full, strict=True) if t != w}
     if not 2 <= len(texts) <= 12 or any(
         not t or len(words(t)) > gates.MAX_LIST_ITEM_WORDS for t in texts
     ):
@@ -136,7 +139,22 @@ def list_cards(
         # parse of its own, so only for an item with a number)
         for sentence in led_sentences(blocks, at, said):
             found += asked_once(sentence, number_cards(sentence, context))
-    return found, indices
+    return found, [at for at in indices if at not in cut]
+
+
+# Where a list item goes on to say why or which ("Cardiogenic shock, because ...").
+_ITEM_GOES_ON = re.compile(
+    r",\s+(?:because|which|as|since|so|especially|although|but|as this|as it)\b"
+)
+
+
+def _named_part(text: str) -> str:
+    """An item too long for a list answer cut to what it names, before it goes on to say
+    why or which ("cardiogenic shock, because ..."); other items as they are."""
+    if len(words(text)) <= gates.MAX_LIST_ITEM_WORDS:
+        return text
+    goes_on = _ITEM_GOES_ON.search(text)
+    return text[: goes_on.start()] if goes_on and words(text[: goes_on.start()]) else text
 
 
 def _item_text(item: Block) -> str:
@@ -261,7 +279,10 @@ def with_heading_list(
     if kind is not None:  # which of the heading's things is what, not what it is
         return [kind, *(c for c in proposed if c.type != "cloze")]
     if span.root.pos_ in ("VERB", "AUX") or any(
-        t.dep_ in ("nsubj", "nsubjpass", "expl") for t in span
+        t.dep_ in ("nsubj", "nsubjpass", "expl")
+        # "Promote sleep, and avoid catheters and restraint": instructions, not names
+        or (t.tag_ == "VB" and t.dep_ == "conj" and t.head == span.root)
+        for t in span
     ):
         return proposed
     text = sentence.text
