@@ -141,3 +141,24 @@ _STEPS = (
     "3. If the patient remains agitated after these measures have been tried and is a "
     "danger to others, give a small dose of lorazepam.\n"
 )
+
+
+def test_what_a_long_item_goes_on_to_say_is_asked_after_what_it_names(
+    tmp_path: Path,
+) -> None:
+    # "..., added when ...": the qualifier of an indication went unasked
+    text = (
+        "# Spironolactone\n\n"
+        "## Indications\n\n"
+        "- Primary hyperaldosteronism while awaiting surgery or when surgery is not possible\n"
+        "- Heart failure with reduced ejection fraction, added when symptoms persist despite "
+        "an ACE inhibitor and a beta-blocker\n"
+    )
+    notes = generate_text(tmp_path, text, "monograph.md").deck.notes
+    cards = [qa(n) for n in notes]
+    assert (
+        "Indications of spironolactone: heart failure with reduced ejection fraction, [...]",
+        "added when symptoms persist despite an ACE inhibitor and a beta-blocker",
+    ) in cards, cards
+    fronts = [q for q, _ in cards]
+    assert len(fronts) == len(set(fronts)), cards

@@ -74,3 +74,16 @@ def test_a_condition_after_a_semicolon_is_not_the_first_parts(tmp_path: Path) ->
     notes = generate_text(tmp_path, text, "notes.txt").deck.notes
     cards = [qa(n) for n in notes]
     assert not any(a.lower().startswith("if on digoxin") for _, a in cards), cards
+
+
+def test_rest_without_its_article_is_an_instruction_not_the_rest(tmp_path: Path) -> None:
+    # "rest" alone was read as "the rest" (of what was said before) and the line was lost
+    answers = _answers(tmp_path, "Ankle sprain, first 48 h: rest, elevate, compress")
+    assert "rest" in answers, answers
+
+
+def test_a_label_that_names_nothing_does_not_ask_to_name_its_items(tmp_path: Path) -> None:
+    text = "Ankle sprain: ward notes\n\n- Also: rest, elevate, compress\n"
+    notes = generate_text(tmp_path, text, "notes.txt").deck.notes
+    fronts = [qa(n)[0] for n in notes]
+    assert not any("name 3" in f for f in fronts), fronts

@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 from study.services.cardgen.candidates import Candidate, Context, basic, cloze_card
 from study.services.cardgen.phrases import listed_names
 from study.services.cardgen.sentences import Block, Sentence
-from study.services.cardgen.terms import words
+from study.services.cardgen.terms import STOPWORDS, words
 from study.services.cardgen.topics import capitalise, lower_first
 
 ARROW = re.compile(r"\s*(?:→|->|=>|⇒)\s*")
@@ -197,8 +197,8 @@ def _nameable(label: str, items: list[str]) -> bool:
     """Whether "Label: name N." asks what the line says: not when an item is a list
     itself ("at rest, asymmetric, 4-6 Hz; ..."), a rule ("bradykinesia + ≥1 of A, B"),
     or the label a clause ("Smoking is the biggest risk you can change: ...")."""
-    if _CLAUSE.search(label):
-        return False
+    if _CLAUSE.search(label) or all(w in STOPWORDS for w in words(label)):
+        return False  # (nor "Also: A, B, C": the label names nothing)
     return not any(_listed(i) or _OPERATOR.search(i) for i in items)
 
 
