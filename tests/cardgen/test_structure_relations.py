@@ -311,3 +311,19 @@ def test_examples_after_a_name_are_not_more_names_of_the_heading(tmp_path: Path)
     generation = generate_text(tmp_path, text)
     reasons = [d.reason for d in generation.drops]
     assert not any("trivial answer 'such'" in r for r in reasons), reasons
+
+
+def test_a_card_under_a_question_heading_about_the_topic_names_the_topic(
+    tmp_path: Path,
+) -> None:
+    # "How is it treated?" under the topic: every sentence tells of it, as under
+    # "Treatment"; "What will a pharmacist usually recommend?" alone is a false general rule
+    text = (
+        "# Hand, foot and mouth disease\n\n"
+        "## How is it treated?\n\n"
+        "A pharmacist will usually recommend a mouthwash or spray for the mouth ulcers.\n"
+    )
+    fronts = [qa(n)[0] for n in generate_text(tmp_path, text, "leaflet.md").deck.notes]
+    asked = [f for f in fronts if "pharmacist" in f.lower() and f.endswith("?")]
+    assert asked, fronts
+    assert all(f.startswith("Hand, foot and mouth disease: ") for f in asked), fronts
