@@ -87,3 +87,14 @@ def test_a_label_that_names_nothing_does_not_ask_to_name_its_items(tmp_path: Pat
     notes = generate_text(tmp_path, text, "notes.txt").deck.notes
     fronts = [qa(n)[0] for n in notes]
     assert not any("name 3" in f for f in fronts), fronts
+
+
+def test_a_remark_after_an_amount_is_not_what_the_amount_is(tmp_path: Path) -> None:
+    text = (
+        "Pain: ward notes\n\n"
+        "- Do not discharge on an opioid supply > 5 days (risk of dependence)\n"
+        "- Paracetamol or ibuprofen 1st line (ibuprofen if no asthma)\n"
+    )
+    notes = generate_text(tmp_path, text, "notes.txt").deck.notes
+    fronts = [qa(n)[0] for n in notes]
+    assert not any(f.startswith(("What is 5 days", "What is > 5", "What is 1st")) for f in fronts)
