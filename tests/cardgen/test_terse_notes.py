@@ -98,3 +98,18 @@ def test_a_remark_after_an_amount_is_not_what_the_amount_is(tmp_path: Path) -> N
     notes = generate_text(tmp_path, text, "notes.txt").deck.notes
     fronts = [qa(n)[0] for n in notes]
     assert not any(f.startswith(("What is 5 days", "What is > 5", "What is 1st")) for f in fronts)
+
+
+def test_a_label_whose_first_part_is_alternatives_names_them_not_its_parts(
+    tmp_path: Path,
+) -> None:
+    # "1st line: A or B or C; choose by ...": three options, then a remark on them; it was
+    # "name 2" with the options as one answer and the remark as the other
+    text = (
+        "Migraine: ward notes\n\n"
+        "- Acute Rx, 1st line: aspirin or ibuprofen or oral triptan; choose by previous response\n"
+    )
+    notes = generate_text(tmp_path, text, "notes.txt").deck.notes
+    cards = [qa(n) for n in notes]
+    assert ("Migraine: Acute Rx, 1st line: name 3.", "Aspirin; ibuprofen; oral triptan") in cards
+    assert not any("name 2" in q for q, _ in cards), cards

@@ -157,7 +157,14 @@ def _line_cards(sentence: Sentence, context: Context) -> tuple[list[Candidate], 
     text = sentence.text.rstrip(" .")
     segments = re.split(r";\s+", text)
     label = _labelled(segments[0])
-    if label and len(segments) >= 2 and not any(ARROW.search(s) for s in segments):
+    if (
+        label
+        and len(segments) >= 2
+        and not any(ARROW.search(s) for s in segments)
+        # "1st line: A or B or C; choose by ...": the first part is the label's list, the
+        # rest is said of it (each part is read on its own below)
+        and len(re.split(r"\s+or\s+", label[1])) < 3
+    ):
         # "Indications: A; B": the label's items, each asked in turn
         items = [label[1], *segments[1:]]
         if all(0 < len(words(i)) <= 14 for i in items):
