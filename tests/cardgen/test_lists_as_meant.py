@@ -124,6 +124,17 @@ def test_a_step_that_is_an_instruction_asks_what_it_is_done_to(tmp_path: Path) -
     ) in cards, cards
 
 
+def test_a_step_done_with_a_list_deletes_each_of_its_items(tmp_path: Path) -> None:
+    # "with A, B, and C" is too long for one deletion: each item is deleted in turn
+    text = _STEPS.replace(
+        "Avoid waking the patient for routine observations.",
+        "Settle the patient with a dim light, a familiar blanket, and quiet music.",
+    )
+    notes = generate_text(tmp_path, text, "reference.md").deck.notes
+    answers = [a for n in notes for a in all_answers(n)]
+    assert {"a dim light", "a familiar blanket", "quiet music"} <= set(answers), answers
+
+
 def test_instructions_joined_in_a_step_are_not_a_list_of_names(tmp_path: Path) -> None:
     # "Promote sleep, and avoid loud alarms and physical restraint": restraint is what
     # to avoid, not a step of management

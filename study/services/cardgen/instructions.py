@@ -10,6 +10,7 @@ material addresses its reader; an instruction without a condition gives no quest
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from study.services.cardgen.candidates import Candidate, Context, basic, cloze_card
@@ -59,6 +60,7 @@ def step_cards(sentence: Sentence, context: Context) -> list[Candidate]:
         c for c in root.children if c.dep_ == "conj" and c.tag_ == "VB" and own_subject(c) is None
     ]
     spans: list[tuple[int, int]] = []
+    listed = False
     for verb in verbs:
         for complement in verb.children:
             if complement.i < verb.i or complement.dep_ not in _COMPLEMENTS:
@@ -72,14 +74,35 @@ def step_cards(sentence: Sentence, context: Context) -> list[Candidate]:
             specific = any(
                 zipf(t.text) < _SPECIFIC_ZIPF for t in tokens if t.is_alpha and len(t) > 2
             )
+            start = min(t.idx for t in tokens) - span.start_char
+            items = _items(text)
             if specific and 0 < len(words(text)) <= MAX_DELETION_WORDS:
-                start = min(t.idx for t in tokens) - span.start_char
                 spans.append((start, start + len(text)))
                 break
-    card = (
-        cloze_card("instruction-step", sentence, context, sentence.text, spans) if spans else None
-    )
+            if specific and items:  # "with A, B, and C": each of its items
+                spans += [(start + at, start + at + len(item)) for at, item in items]
+                listed = True
+                break
+    pattern = "list-item" if listed else "instruction-step"
+    card = cloze_card(pattern, sentence, context, sentence.text, spans) if spans else None
     return [card] if card else []
+
+
+def _items(text: str) -> list[tuple[int, str]]:
+    """The items of a list that ends ", and C" or ", or C" (where in ``text``, item), each
+    of a few words ("a clock and calendar, their glasses and hearing aids, and visits from
+    family"); none for any other text."""
+    if not re.search(r",\s+(?:and|or)\s+[^,]+$", text):
+        return []
+    found = [(m.start(1), m.group(1)) for m in _ITEM.finditer(text)]
+    if len(found) < 3 or any(not 0 < len(words(i)) <= _MAX_ITEM_WORDS for _, i in found):
+        return []
+    return found
+
+
+# an item of a list: after the start or a comma, and the list's own "and"/"or"
+_ITEM = re.compile(r"(?:^|,\s+)(?:(?:and|or)\s+)?([^,]+)")
+_MAX_ITEM_WORDS = 5
 
 
 # what an instruction is done to or with: "avoid [moving ...]", "review [every medicine]"
