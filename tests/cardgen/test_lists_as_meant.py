@@ -173,3 +173,21 @@ def test_what_a_long_item_goes_on_to_say_is_asked_after_what_it_names(
     ) in cards, cards
     fronts = [q for q, _ in cards]
     assert len(fronts) == len(set(fronts)), cards
+
+
+def test_a_sentence_that_lists_instructions_deletes_each_instruction(tmp_path: Path) -> None:
+    # three instructions joined by commas and a closing ", and": only the last one's
+    # object was asked
+    text = (
+        "# Threadworms\n\n"
+        "## Can they be prevented?\n\n"
+        "Wash hands before eating, keep fingernails short and scrub them daily, and do not "
+        "share towels, flannels or bedding.\n"
+    )
+    notes = generate_text(tmp_path, text, "leaflet.md").deck.notes
+    answers = {a.lower() for n in notes for a in all_answers(n)}
+    assert {
+        "wash hands before eating",
+        "keep fingernails short and scrub them daily",
+        "do not share towels, flannels or bedding",
+    } <= answers, answers

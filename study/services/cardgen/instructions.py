@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from study.services.cardgen.candidates import Candidate, Context, basic, cloze_card
 from study.services.cardgen.deps import WHEN_MARKS, WHY_MARKS, mark_of, own_subject
-from study.services.cardgen.gates import MAX_DELETION_WORDS
+from study.services.cardgen.gates import MAX_DELETION_WORDS, MAX_LIST_ITEM_WORDS
 from study.services.cardgen.sentences import Sentence
 from study.services.cardgen.terms import words, zipf
 
@@ -44,7 +44,39 @@ def instruction_cards(sentence: Sentence, context: Context) -> list[Candidate]:
     found: list[Candidate] = []
     for verb in verbs:
         found += _verb_cards(sentence, context, verb, [v for v in verbs if v != verb], [])
-    return found
+    return found + _instruction_list(sentence, context)
+
+
+def _instruction_list(sentence: Sentence, context: Context) -> list[Candidate]:
+    """A sentence that lists instructions ("Wash hands often, catch coughs in a tissue,
+    and do not share towels"): a deletion per instruction. It opens with its instruction
+    and its last item, after ", and", is another joined to it (so the items between, in
+    the same list, are instructions too, however the parser tagged them)."""
+    span = sentence.span
+    assert span is not None
+    root = span.root
+    text = sentence.text
+    closing = list(re.finditer(r",\s+(?:and|or)\s+", text))
+    if root.i != span.start or not closing:
+        return []
+    last = closing[-1]
+    after = [t for t in span if t.idx - span.start_char >= last.end()]
+    verb = next((t for t in after if t.lower_ not in _BEFORE_VERB), None)
+    if verb is None or verb.tag_ != "VB" or verb.dep_ != "conj":
+        return []
+    joined = verb
+    while joined.dep_ == "conj" and joined.head != joined:
+        joined = joined.head  # "wash ..., keep ..., and do not share ...": a chain of conj
+    if joined != root:
+        return []
+    items = [(m.start(1), m.group(1)) for m in _ITEM.finditer(text[: last.start()])]
+    end = len(text.rstrip(" .;"))
+    items.append((last.end(), text[last.end() : end]))
+    if len(items) < 3 or any(not 0 < len(words(i)) <= MAX_LIST_ITEM_WORDS for _, i in items):
+        return []
+    spans = [(at, at + len(item)) for at, item in items]
+    card = cloze_card("list-item", sentence, context, text, spans)
+    return [card] if card else []
 
 
 def step_cards(sentence: Sentence, context: Context) -> list[Candidate]:
