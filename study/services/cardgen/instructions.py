@@ -31,13 +31,10 @@ def instruction_cards(sentence: Sentence, context: Context) -> list[Candidate]:
     """A question per condition of an imperative sentence: when to do (or not do) it.
     Each imperative verb of the sentence is an instruction of its own ("check liver
     function ..., and stop nitrofurantoin if lung function worsens")."""
-    span = sentence.span
-    if span is None or not _imperative(span):
+    verbs = _instructions(sentence)
+    if not verbs:
         return []
-    root = span.root
-    verbs = [root] + [
-        c for c in root.children if c.dep_ == "conj" and c.tag_ == "VB" and own_subject(c) is None
-    ]
+    root = verbs[0]
     if any(c.dep_ == "cc" and c.lower_ == "or" for c in root.children):
         # "Call 999 or go to A&E if ...": alternatives, one instruction with one condition
         return _verb_cards(sentence, context, root, [], verbs[1:])
@@ -79,18 +76,27 @@ def _instruction_list(sentence: Sentence, context: Context) -> list[Candidate]:
     return [card] if card else []
 
 
+def _instructions(sentence: Sentence) -> list[Token]:
+    """The verbs of an imperative sentence, each an instruction: its root and the base-form
+    verbs joined to it with no subject of their own (none for any other sentence)."""
+    span = sentence.span
+    if span is None or not _imperative(span):
+        return []
+    root = span.root
+    return [root] + [
+        c for c in root.children if c.dep_ == "conj" and c.tag_ == "VB" and own_subject(c) is None
+    ]
+
+
 def step_cards(sentence: Sentence, context: Context) -> list[Candidate]:
     """A cloze on an instruction that gives no other card, a step of a list of them
     ("Avoid moving the patient between wards or rooms."): what each of its verbs is done
     to or with, deleted (its first complement with a specific word: "[moving the patient
     between wards or rooms]", not "the patient")."""
     span = sentence.span
-    if span is None or not _imperative(span):
+    verbs = _instructions(sentence)
+    if span is None or not verbs:
         return []
-    root = span.root
-    verbs = [root] + [
-        c for c in root.children if c.dep_ == "conj" and c.tag_ == "VB" and own_subject(c) is None
-    ]
     spans: list[tuple[int, int]] = []
     listed = False
     for verb in verbs:
