@@ -10,6 +10,7 @@ from study.domain import cloze
 from study.services.cardgen.sentences import Sentence
 from study.services.cardgen.terms import words
 from study.services.cardgen.topics import (
+    asks_of_topic,
     capitalise,
     heading_relation,
     lower_first,
@@ -171,7 +172,12 @@ def basic(
         # a section whose heading says what it tells of the topic ("Adverse effects") is
         # about the topic in every sentence: "What can pulmonary fibrosis develop with?"
         # asks of nitrofurantoin
-        and (name_topic or not has_term or heading_relation(tuple(context.headings)))
+        and (
+            name_topic
+            or not has_term
+            or heading_relation(tuple(context.headings))
+            or asks_of_topic(tuple(context.headings))
+        )
         # unless the answer is headed by the topic's own head ("gout", "acute gout" for
         # the topic gout); "Chickenpox vaccine" is a vaccine, and "What is offered to
         # children?" needs the topic

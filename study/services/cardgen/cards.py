@@ -13,7 +13,7 @@ from study.services.cardgen.clozes import (
     predicate_cards,
     term_cards,
 )
-from study.services.cardgen.instructions import instruction_cards
+from study.services.cardgen.instructions import instruction_cards, step_cards
 from study.services.cardgen.names import defined_cards, name_cards
 from study.services.cardgen.questions import clause_cards
 from study.services.cardgen.reading import Reading
@@ -48,4 +48,5 @@ def propose(sentence: Sentence, reading: Reading, context: Context) -> list[Cand
     if (unasked or not reading.clauses) and not contrasted and not leaning:
         said = predicate_cards(sentence, unasked, context)
         found += said or term_cards(sentence, unasked, context, set())
-    return found
+    # an instruction nothing else asks (a step of a list of them): what it is done to
+    return found or step_cards(sentence, context)

@@ -266,7 +266,7 @@ def _answer_problem(answer: str) -> str | None:
         return f"trivial answer {answer!r}"
     if re.sub(r"^(?:its|their)\s+", "", bare) in GENERIC_NOUNS:
         return f"vague answer {answer!r}: it says nothing without what it belongs to"
-    if _THE_REST.match(bare):
+    if _THE_REST.match(answer.strip(" .,;:").lower()):
         return f"vague answer {answer!r}: the rest of what the sentence said before"
     if not content_words(bare) and not re.search(r"\d", bare) and not _MODALITY.match(bare):
         return f"trivial answer {answer!r}"
@@ -274,9 +274,10 @@ def _answer_problem(answer: str) -> str | None:
 
 
 # "What do A, B and C account for?" "Most of the rest": of what was said before.
+# ("Rest, elevate, ice packs": without its "the", "rest" is an instruction.)
 _THE_REST = re.compile(
-    r"^(?:(?:most|many|some|all|much|nearly all|almost all) of\s+)?(?:the\s+)?"
-    r"(?:rest|remainder|others|remaining (?:cases|patients))\b"
+    r"^(?:(?:most|many|some|all|much|nearly all|almost all) of\s+)?"
+    r"(?:the\s+(?:rest|remainder)|(?:the\s+)?(?:others|remaining (?:cases|patients)))\b"
 )
 
 

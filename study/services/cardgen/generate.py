@@ -20,7 +20,7 @@ from study.services.cardgen.errors import GenerationError
 from study.services.cardgen.ids import card_id, slug
 from study.services.cardgen.leads import lead_cards, led_sentences, starts_list
 from study.services.cardgen.nlp import parse
-from study.services.cardgen.notes import note_cards, terse
+from study.services.cardgen.notes import asked_lines, note_cards, terse
 from study.services.cardgen.reading import Reading, read, reading_phrase
 from study.services.cardgen.sentences import (
     Block,
@@ -238,7 +238,7 @@ class _Reader:
                 if index in self.listed:
                     return
         if block.kind == "bullet":
-            sentences = led_sentences(blocks, index, sentences)
+            sentences = asked_lines(block, led_sentences(blocks, index, sentences))
         aliases = self._aliases(topic)
         previous: str | None = None
         bold = BOLD_LEAD.match(block.text) if block.kind == "bullet" else None

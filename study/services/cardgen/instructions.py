@@ -10,12 +10,14 @@ material addresses its reader; an instruction without a condition gives no quest
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
-from study.services.cardgen.candidates import Candidate, Context, basic
+from study.services.cardgen.candidates import Candidate, Context, basic, cloze_card
 from study.services.cardgen.deps import WHEN_MARKS, WHY_MARKS, mark_of, own_subject
+from study.services.cardgen.gates import MAX_DELETION_WORDS, MAX_LIST_ITEM_WORDS
 from study.services.cardgen.sentences import Sentence
-from study.services.cardgen.terms import zipf
+from study.services.cardgen.terms import words, zipf
 
 if TYPE_CHECKING:
     from spacy.tokens import Span, Token
@@ -29,20 +31,120 @@ def instruction_cards(sentence: Sentence, context: Context) -> list[Candidate]:
     """A question per condition of an imperative sentence: when to do (or not do) it.
     Each imperative verb of the sentence is an instruction of its own ("check liver
     function ..., and stop nitrofurantoin if lung function worsens")."""
-    span = sentence.span
-    if span is None or not _imperative(span):
+    verbs = _instructions(sentence)
+    if not verbs:
         return []
-    root = span.root
-    verbs = [root] + [
-        c for c in root.children if c.dep_ == "conj" and c.tag_ == "VB" and own_subject(c) is None
-    ]
+    root = verbs[0]
     if any(c.dep_ == "cc" and c.lower_ == "or" for c in root.children):
         # "Call 999 or go to A&E if ...": alternatives, one instruction with one condition
         return _verb_cards(sentence, context, root, [], verbs[1:])
     found: list[Candidate] = []
     for verb in verbs:
         found += _verb_cards(sentence, context, verb, [v for v in verbs if v != verb], [])
+    return found + _instruction_list(sentence, context)
+
+
+def _instruction_list(sentence: Sentence, context: Context) -> list[Candidate]:
+    """A sentence that lists instructions ("Wash hands often, catch coughs in a tissue,
+    and do not share towels"): a deletion per instruction. It opens with its instruction
+    and its last item, after ", and", is another joined to it (so the items between, in
+    the same list, are instructions too, however the parser tagged them)."""
+    span = sentence.span
+    assert span is not None
+    root = span.root
+    text = sentence.text
+    closing = list(re.finditer(r",\s+(?:and|or)\s+", text))
+    if root.i != span.start or not closing:
+        return []
+    last = closing[-1]
+    after = [t for t in span if t.idx - span.start_char >= last.end()]
+    verb = next((t for t in after if t.lower_ not in _BEFORE_VERB), None)
+    if verb is None or verb.tag_ != "VB" or verb.dep_ != "conj":
+        return []
+    joined = verb
+    while joined.dep_ == "conj" and joined.head != joined:
+        joined = joined.head  # "wash ..., keep ..., and do not share ...": a chain of conj
+    if joined != root:
+        return []
+    items = [(m.start(1), m.group(1)) for m in _ITEM.finditer(text[: last.start()])]
+    end = len(text.rstrip(" .;"))
+    items.append((last.end(), text[last.end() : end]))
+    if len(items) < 3 or any(not 0 < len(words(i)) <= MAX_LIST_ITEM_WORDS for _, i in items):
+        return []
+    spans = [(at, at + len(item)) for at, item in items]
+    card = cloze_card("list-item", sentence, context, text, spans)
+    return [card] if card else []
+
+
+def _instructions(sentence: Sentence) -> list[Token]:
+    """The verbs of an imperative sentence, each an instruction: its root and the base-form
+    verbs joined to it with no subject of their own (none for any other sentence)."""
+    span = sentence.span
+    if span is None or not _imperative(span):
+        return []
+    root = span.root
+    return [root] + [
+        c for c in root.children if c.dep_ == "conj" and c.tag_ == "VB" and own_subject(c) is None
+    ]
+
+
+def step_cards(sentence: Sentence, context: Context) -> list[Candidate]:
+    """A cloze on an instruction that gives no other card, a step of a list of them
+    ("Avoid moving the patient between wards or rooms."): what each of its verbs is done
+    to or with, deleted (its first complement with a specific word: "[moving the patient
+    between wards or rooms]", not "the patient")."""
+    span = sentence.span
+    verbs = _instructions(sentence)
+    if span is None or not verbs:
+        return []
+    spans: list[tuple[int, int]] = []
+    listed = False
+    for verb in verbs:
+        for complement in verb.children:
+            if complement.i < verb.i or complement.dep_ not in _COMPLEMENTS:
+                continue
+            tokens = list(complement.subtree)
+            if complement.dep_ == "prep":  # "with [a clock and calendar]": its object
+                tokens = [t for t in tokens if t != complement]
+            if any(t in verbs for t in tokens) or not tokens:
+                continue
+            text = _text(tokens)
+            specific = any(
+                zipf(t.text) < _SPECIFIC_ZIPF for t in tokens if t.is_alpha and len(t) > 2
+            )
+            start = min(t.idx for t in tokens) - span.start_char
+            items = _items(text)
+            if specific and 0 < len(words(text)) <= MAX_DELETION_WORDS:
+                spans.append((start, start + len(text)))
+                break
+            if specific and items:  # "with A, B, and C": each of its items
+                spans += [(start + at, start + at + len(item)) for at, item in items]
+                listed = True
+                break
+    pattern = "list-item" if listed else "instruction-step"
+    card = cloze_card(pattern, sentence, context, sentence.text, spans) if spans else None
+    return [card] if card else []
+
+
+def _items(text: str) -> list[tuple[int, str]]:
+    """The items of a list that ends ", and C" or ", or C" (where in ``text``, item), each
+    of a few words ("a clock and calendar, their glasses and hearing aids, and visits from
+    family"); none for any other text."""
+    if not re.search(r",\s+(?:and|or)\s+[^,]+$", text):
+        return []
+    found = [(m.start(1), m.group(1)) for m in _ITEM.finditer(text)]
+    if len(found) < 3 or any(not 0 < len(words(i)) <= _MAX_ITEM_WORDS for _, i in found):
+        return []
     return found
+
+
+# an item of a list: after the start or a comma, and the list's own "and"/"or"
+_ITEM = re.compile(r"(?:^|,\s+)(?:(?:and|or)\s+)?([^,]+)")
+_MAX_ITEM_WORDS = 5
+
+
+# what an instruction is done to or with: "avoid [moving ...]", "review [every medicine]"
+_COMPLEMENTS = frozenset(["dobj", "xcomp", "prep", "dative", "ccomp"])
 
 
 def _verb_cards(
@@ -80,7 +182,7 @@ def _verb_cards(
         if c.dep_ == "conj" and c.tag_ in ("VBZ", "VBP", "VBD") and own_subject(c) is None
     ]
     skipped = {t.i for c in root.children if c.dep_ == "advcl" for t in c.subtree}
-    skipped |= {t.i for c in conditions for t in c.subtree}
+    skipped |= {t.i for c in conditions for t in _when(c)}
     skipped |= {t.i for c in going_on for t in c.subtree}
     # the other instructions of the sentence, and the "and" before them
     skipped |= {t.i for v in others if v.head == root for t in v.subtree}
@@ -103,7 +205,11 @@ def _verb_cards(
     besides = f", {exceptions[0]}" if exceptions else ""
     found = _object_cards(sentence, context, root, skipped, negated, besides, conditions)
     for condition in conditions:
-        tokens = list(condition.subtree)
+        if any(t.text == ";" for t in root.doc[root.i : condition.left_edge.i]):
+            # "keep K+ 4-5 mmol/L; >4.5 mmol/L if on digoxin": the condition is the next
+            # part's, which leaves the verb out; asked with this verb it tells a false rule
+            continue
+        tokens = _when(condition)
         tokens += [t for c in going_on if c.i > condition.i for t in _with_joints(c)]
         when = _text(tokens)
         word = when.split()[0].lower()
@@ -154,7 +260,7 @@ def _object_cards(
     after = [c for c in conditions if mark_of(c) != "unless"]
     leave = skipped | {t.i for t in thing} | {t.i for c in leading for t in c.subtree}
     rest = _verb_phrase(root, leave)
-    when = "".join(f" {_text(list(c.subtree))}" for c in [*leading, *after])
+    when = "".join(f" {_text(_when(c))}" for c in [*leading, *after])
     when = when[:2].lower() + when[2:]
     never = any(c.lower_ == "never" for c in root.children)
     how = "never " if never else "not " if negated else ""
@@ -165,6 +271,22 @@ def _object_cards(
 _MAX_OBJECT_WORDS = 6
 # An object with no word rarer than this ("the cream", "a doctor") is not worth asking.
 _SPECIFIC_ZIPF = 4.5
+
+
+def _when(condition: Token) -> list[Token]:
+    """A condition's words, with the span of time the parser hung on the verb just before
+    it ("start aspirin [2 wk] after symptoms settle": how long after is part of when); only
+    before "after" and "before", which count from something ("<300 µmol/L if tophi" is a
+    target, not how long)."""
+    if condition.left_edge.lower_ not in ("after", "before"):
+        return list(condition.subtree)
+    before = condition.left_edge.i - 1
+    measures = [
+        c
+        for c in condition.head.children
+        if c.dep_ == "npadvmod" and c.right_edge.i == before and c.i < condition.i
+    ]
+    return [t for m in measures for t in m.subtree] + list(condition.subtree)
 
 
 def _conceded(clause: Token) -> bool:

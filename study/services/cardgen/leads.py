@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
+from study.domain.cloze import CLOZE_PATTERN
 from study.services.cardgen.candidates import Candidate, Context, cloze_card
 from study.services.cardgen.gates import MAX_LIST_ITEM_WORDS
 from study.services.cardgen.nlp import parse
@@ -151,11 +152,10 @@ def _item_deletions(candidate: Candidate, sentence: Led) -> Candidate | None:
         answer = deletion.group(2)
         return f"{{{{c{next(numbers)}::{answer}}}}}" if in_item(answer) else answer
 
-    text = _DELETION.sub(renumber, candidate.text)
+    text = CLOZE_PATTERN.sub(renumber, candidate.text)
     return replace(candidate, text=text, answers=tuple(kept))
 
 
-_DELETION = re.compile(r"\{\{c(\d+)::(.*?)\}\}")
 # the marks a lead can end in before the condition its items give
 _CONDITION_MARKS = frozenset(["if", "when", "unless", "whenever"])
 _GOES_ON = re.compile(r",\s+(?:because|which|as|since|so|although|but|especially)\b")

@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import itertools
 import re
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from study.services.cardgen.candidates import Candidate, Context, basic, cloze_card
 from study.services.cardgen.phrases import listed_names
-from study.services.cardgen.sentences import Sentence
-from study.services.cardgen.terms import words
-from study.services.cardgen.topics import capitalise
+from study.services.cardgen.sentences import Block, Sentence
+from study.services.cardgen.terms import STOPWORDS, words
+from study.services.cardgen.topics import capitalise, lower_first
 
 ARROW = re.compile(r"\s*(?:→|->|=>|⇒)\s*")
 # "Label: ..." where the label is short and the line is not a sentence with a colon in it.
@@ -26,9 +26,53 @@ MAX_LABEL_WORDS = 8
 
 
 def terse(sentence: Sentence) -> bool:
-    """Whether ``sentence`` is a line of notes: it has an arrow, or a short label and a
-    colon before a fragment or a list."""
-    return bool(ARROW.search(sentence.text)) or _labelled(sentence.text) is not None
+    """Whether ``sentence`` is a line of notes: it has an arrow, a short label and a
+    colon before a fragment or a list, or it asks and answers (``Asked``)."""
+    return (
+        isinstance(sentence, Asked)
+        or bool(ARROW.search(sentence.text))
+        or _labelled(sentence.text) is not None
+    )
+
+
+@dataclass(frozen=True)
+class Asked(Sentence):
+    """A line of notes that asks a short question and answers it: "Already on warfarin?
+    Do not stop it". ``text`` is both; the question ends at ``asked``."""
+
+    asked: int = 0
+
+
+def asked_lines(block: Block, sentences: list[Sentence]) -> list[Sentence]:
+    """The sentences of a list item, a short question and the sentence after it read as
+    one line (``Asked``): the question is the answer's condition ("Pregnant? Avoid
+    doxycycline"), and each read alone lost it (a cloze "[...]?", "What should you
+    avoid?")."""
+    if block.kind != "bullet" or len(sentences) < 2:
+        return sentences
+    question, answer = sentences[0], sentences[1]
+    if (
+        type(question) is not Sentence
+        or question.span is None
+        or answer.span is None
+        or question.span.doc is not answer.span.doc
+        or not question.text.endswith("?")
+        or len(words(question.text)) > MAX_LABEL_WORDS
+        or not words(answer.text)
+    ):
+        return sentences
+    span = question.span.doc[question.span.start : answer.span.end]
+    shift = answer.span.start_char - question.span.start_char
+    joined = Asked(
+        text=span.text,
+        raw=block.text[question.start - block.start : answer.end - block.start],
+        start=question.start,
+        end=answer.end,
+        span=span,
+        asides=question.asides + tuple((at + shift, a) for at, a in answer.asides),
+        asked=len(question.text),
+    )
+    return [joined, *sentences[2:]]
 
 
 def with_remarks(sentence: Sentence) -> Sentence:
@@ -57,8 +101,19 @@ def _labelled(text: str) -> tuple[str, str] | None:
 def note_cards(sentence: Sentence, context: Context) -> tuple[list[Candidate], list[str]]:
     """The cards of a line of notes, and the parts of it that are whole sentences (to be
     read by the parser, each after its label)."""
+    if isinstance(sentence, Asked):
+        return [_answer_card(sentence, context), *_remark_cards(sentence, context)], []
     found, sentences = _line_cards(with_remarks(sentence), context)
     return found + _remark_cards(sentence, context), sentences
+
+
+def _answer_card(sentence: Asked, context: Context) -> Candidate:
+    """The line's question, and its answer with the answer's remarks put back."""
+    question = sentence.text[: sentence.asked]
+    answer = with_remarks(sentence).text[sentence.asked :].strip()
+    about = _about(context, question)
+    front = f"{about}{lower_first(question)}" if about else question
+    return basic("asked", sentence, context, front, answer, name_topic=True)
 
 
 def _remark_cards(sentence: Sentence, context: Context) -> list[Candidate]:
@@ -102,7 +157,14 @@ def _line_cards(sentence: Sentence, context: Context) -> tuple[list[Candidate], 
     text = sentence.text.rstrip(" .")
     segments = re.split(r";\s+", text)
     label = _labelled(segments[0])
-    if label and len(segments) >= 2 and not any(ARROW.search(s) for s in segments):
+    if (
+        label
+        and len(segments) >= 2
+        and not any(ARROW.search(s) for s in segments)
+        # "1st line: A or B or C; choose by ...": the first part is the label's list, the
+        # rest is said of it (each part is read on its own below)
+        and len(re.split(r"\s+or\s+", label[1])) < 3
+    ):
         # "Indications: A; B": the label's items, each asked in turn
         items = [label[1], *segments[1:]]
         if all(0 < len(words(i)) <= 14 for i in items):
@@ -142,8 +204,8 @@ def _nameable(label: str, items: list[str]) -> bool:
     """Whether "Label: name N." asks what the line says: not when an item is a list
     itself ("at rest, asymmetric, 4-6 Hz; ..."), a rule ("bradykinesia + ≥1 of A, B"),
     or the label a clause ("Smoking is the biggest risk you can change: ...")."""
-    if _CLAUSE.search(label):
-        return False
+    if _CLAUSE.search(label) or all(w in STOPWORDS for w in words(label)):
+        return False  # (nor "Also: A, B, C": the label names nothing)
     return not any(_listed(i) or _OPERATOR.search(i) for i in items)
 
 

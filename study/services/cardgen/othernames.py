@@ -38,6 +38,10 @@ _ALIAS = re.compile(
 )
 
 
+# a phrase that is an amount or a rank: "7 days", "> 7 days", "1st line"
+_QUANTITY = re.compile(r"^[<>≤≥~]?\s*\d")
+
+
 class NameReader(PhraseReader):
     """Reads the other names of one parsed sentence (``it`` names what "it" stands for)."""
 
@@ -104,6 +108,9 @@ class NameReader(PhraseReader):
             return  # "(among other findings)", "(together with ...)": not what it is
         if text[:1].isupper() and first not in ("a", "an", "the"):
             return  # a sentence of its own
+        if _QUANTITY.match(thing.text):
+            return  # "a supply > 7 days (risk of dependence)", "1st line (X if Y)": a remark
+            # on the amount or rank, never what "7 days" is
         listed = _LEADING_ADVERB.sub("", text.strip(" .;"))
         if owner.tag_ in ("NNS", "NNPS") and _LIST_OF_NAMES.fullmatch(listed):
             # "skin or mucosal changes (urticaria, flushing or angioedema)", "antibiotics

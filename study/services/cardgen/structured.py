@@ -10,9 +10,9 @@ from __future__ import annotations
 import re
 
 from study.services.cardgen import gates
-from study.services.cardgen.candidates import Candidate, Context, basic
+from study.services.cardgen.candidates import Candidate, Context, basic, cloze_card
 from study.services.cardgen.clozes import number_cards
-from study.services.cardgen.leads import asked_once, introduces, led_sentences
+from study.services.cardgen.leads import Led, asked_once, introduces, led_sentences
 from study.services.cardgen.notes import terse
 from study.services.cardgen.phrases import listed_names
 from study.services.cardgen.sentences import Block, Sentence
@@ -89,7 +89,10 @@ def list_cards(
     named."""
     indices = list_items(blocks, index)
     items = [blocks[i] for i in indices]
-    texts = [_item_text(i) for i in items]
+    full = [_item_text(i) for i in items]
+    texts = [_named_part(i, t) for i, t in zip(items, full, strict=True)]
+    # an item cut to what it names is read whole as well (its reason is asked there)
+    cut = {at for at, t, w in zip(indices, texts, full, strict=True) if t != w}
     if not 2 <= len(texts) <= 12 or any(
         not t or len(words(t)) > gates.MAX_LIST_ITEM_WORDS for t in texts
     ):
@@ -102,8 +105,9 @@ def list_cards(
     prefix, question = labelled
     raw = text[items[0].start : items[-1].end]
     sentence = Sentence(text="; ".join(texts), raw=raw, start=items[0].start, end=items[-1].end)
-    # Items with commas of their own ("drugs, such as A and B") are kept apart by ";".
-    separator = "; " if any("," in t for t in texts) else ", "
+    # Items with commas of their own ("drugs, such as A and B", or cut before one) are kept
+    # apart by ";".
+    separator = "; " if any("," in t for t in full) else ", "
     body = f"{prefix}{'' if prefix.endswith('?') else ':'} " + separator.join(
         f"{{{{c{n}::{t}}}}}" for n, t in enumerate(texts, start=1)
     )
@@ -128,15 +132,62 @@ def list_cards(
     # A number in an item is a fact of its own ("operate within 36 hours"): the list asks
     # the item whole, so its numbers get a card each too.
     context = Context(topic=section, headings=blocks[index].headings)
-    for at, item in zip(indices, items, strict=True):
+    for at, item, named in zip(indices, items, texts, strict=True):
         said = item.sentences()
+        if at in cut:  # read whole as well: what it goes on to say, after what it names
+            # (after the list's lead when the item finishes it: "see a GP if ...")
+            found += _goes_on_card(led_sentences(blocks, at, said)[0], named, context)
+            continue
         if not any(number_cards(s, context) for s in said):
             continue
         # read with the list's lead when the item finishes it: "see a GP if [...]" (a
         # parse of its own, so only for an item with a number)
         for sentence in led_sentences(blocks, at, said):
             found += asked_once(sentence, number_cards(sentence, context))
-    return found, indices
+    return found, [at for at in indices if at not in cut]
+
+
+# Where a list item goes on to say why or which ("Cardiogenic shock, because ...").
+_ITEM_GOES_ON = re.compile(
+    r",\s+(?:because|which|as|since|so|especially|although|but|as this|as it)\b"
+)
+
+
+def _named_part(item: Block, text: str) -> str:
+    """An item too long for a list answer cut to what it names, before it goes on to say
+    why or which ("cardiogenic shock, because ...") or what is done ("heart failure ...,
+    added when ...": a participle after a comma); other items as they are."""
+    if len(words(text)) <= gates.MAX_LIST_ITEM_WORDS:
+        return text
+    goes_on = _ITEM_GOES_ON.search(text)
+    cut = goes_on.start() if goes_on else len(text)
+    said = item.sentences()
+    span = said[0].span if said else None
+    start = span.start_char if span is not None else 0
+    for token in span if span is not None else ():
+        after = token.doc[token.i + 1] if token.i + 1 < len(token.doc) else None
+        # (a participle hung on the noun is tagged as a past tense as often as not)
+        participle = after is not None and (
+            (after.dep_ in ("acl", "advcl") and after.tag_ in ("VBN", "VBG"))
+            or (after.dep_ == "acl" and after.tag_ == "VBD")
+        )
+        if token.text == "," and participle:
+            cut = min(cut, token.idx - start)
+            break
+    return text[:cut] if words(text[:cut]) else text
+
+
+def _goes_on_card(sentence: Sentence, named: str, context: Context) -> list[Candidate]:
+    """A cut item's cloze on what it goes on to say ("heart failure with reduced ejection
+    fraction, [added when symptoms persist despite first-line treatment]")."""
+    start = (sentence.item if isinstance(sentence, Led) else 0) + len(named) + 1
+    while start < len(sentence.text) and not sentence.text[start].isalnum():
+        start += 1
+    end = len(sentence.text.rstrip(" .;"))
+    if not 0 < len(words(sentence.text[start:end])) <= gates.MAX_LIST_ITEM_WORDS:
+        return []
+    card = cloze_card("list-item", sentence, context, sentence.text, [(start, end)])
+    return [card] if card else []
 
 
 def _item_text(item: Block) -> str:
@@ -261,7 +312,10 @@ def with_heading_list(
     if kind is not None:  # which of the heading's things is what, not what it is
         return [kind, *(c for c in proposed if c.type != "cloze")]
     if span.root.pos_ in ("VERB", "AUX") or any(
-        t.dep_ in ("nsubj", "nsubjpass", "expl") for t in span
+        t.dep_ in ("nsubj", "nsubjpass", "expl")
+        # "Promote sleep, and avoid catheters and restraint": instructions, not names
+        or (t.tag_ == "VB" and t.dep_ == "conj" and t.head == span.root)
+        for t in span
     ):
         return proposed
     text = sentence.text

@@ -113,6 +113,13 @@ def heading_topic(headings: Sequence[str]) -> str | None:
     return found[0]
 
 
+def asks_of_topic(headings: tuple[str, ...]) -> bool:
+    """Whether the innermost heading is a question about the subject named above it
+    ("How is it treated?" under "Scarlet fever"): every sentence under it tells of that
+    subject, as under "Treatment"."""
+    return len(headings) >= 2 and bool(_ASPECT_QUESTION.match(headings[-1].strip()))
+
+
 # Headings that say where on the page a section is, not what it says of the topic.
 _PAGE_PARTS = _REGISTERS | frozenset(
     [
