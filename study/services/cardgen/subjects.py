@@ -22,6 +22,7 @@ from study.services.cardgen.deps import (
     is_participle_subject,
     mark_of,
     names_a_term,
+    noun_conjunct_before,
     own_subject,
     participle_subject,
     plural,
@@ -94,6 +95,12 @@ class SubjectReader(PartReader):
                 # started, not the cultures (which clause the "unless" after it qualifies
                 # cannot be told either): no subject, no card
                 return None, False, False
+            stray = noun_conjunct_before(verb)
+            if stray is not None:
+                # "Lactulose ... is given to produce ..., and rifaximin, a ..., is added to
+                # prevent ...": the parser coordinated the noun with the verb before it;
+                # it is this verb's subject, never the first verb's
+                return self.phrase(stray), plural(stray), False
             if self._clause_between(verb.head, verb):
                 # "A is given ..., and B are ..., whereas C is added only in ...": the
                 # parser coordinated "added" with the first verb across another clause;
@@ -408,6 +415,25 @@ class SubjectReader(PartReader):
                 self.leaning.append("which")
                 return None, False, True
             return self.phrase(copula_subject), plural(copula_subject), True
+        number = _agreement(relcl)
+        if number is False and plural(head):
+            # "malnutrition and loss of muscle, which helps to clear ammonia": a singular
+            # verb after a coordination agrees with the noun before its comma alone
+            at = relcl.left_edge.i - 1
+            while at > head.i and not relcl.doc[at].is_alpha:
+                at -= 1
+            last = relcl.doc[at]
+            if last.pos_ in ("NOUN", "PROPN") and not plural(last) and last.i > head.i:
+                return self.phrase(last), False, True
+        if number is True and head.dep_ == "conj" and not plural(head):
+            # "A and B, which usually enter through ...": a plural verb after the last of
+            # two nouns is said of both
+            first = head.head
+            while first.dep_ == "conj" and first.head.pos_ in ("NOUN", "PROPN"):
+                first = first.head
+            if first.pos_ in ("NOUN", "PROPN"):
+                skip = frozenset(t.i for t in relcl.subtree)
+                return self.phrase(first, skip=skip), True, True
         phrase = self.phrase(head, skip=frozenset(t.i for t in relcl.subtree))
         return phrase, plural(head), True
 
@@ -440,6 +466,17 @@ class SubjectReader(PartReader):
 _TREATMENT_NOUNS = frozenset(
     ["drug", "medicine", "medication", "agent", "treatment", "therapy", "vaccine"]
 )
+
+
+def _agreement(verb: Token) -> bool | None:
+    """Whether a relative clause's verb group is plural (True), singular (False), or does not
+    say (None): its present-tense verb or auxiliary ("which helps", "which are")."""
+    for token in [*(c for c in verb.children if c.dep_ in ("aux", "auxpass")), verb]:
+        if token.tag_ == "VBZ":
+            return False
+        if token.tag_ == "VBP":
+            return True
+    return None
 
 
 def _in_elliptical_remark(noun: Token) -> bool:

@@ -75,6 +75,14 @@ _GARBLED_QUESTION = (
     ),
     (re.compile(r"\bwhen\s*\?\s*$", re.I), "a question ending in a bare 'when'"),
     (
+        re.compile(
+            r"\bwhat (?:is|are|was|were) (?:to\b|(?![^?]*\b(?:that|who|which)\b)[^?]* "
+            r"(?<!\bto )(?:has|have|does|do)\s*\?$)",
+            re.I,
+        ),
+        "two verbs for one ('What is digoxin has?', 'what is to grade 4?')",
+    ),
+    (
         re.compile(r"(?:^|:\s)in which case\b|,\s*in which case,", re.I),
         "'in which case' with no case",
     ),
@@ -99,6 +107,10 @@ def problem(candidate: Candidate) -> str | None:
     sentence = candidate.sentence
     if candidate.type == "basic":
         front = candidate.front
+        if _unpaired_bracket(front) or _unpaired_bracket(candidate.back):
+            # "What do most of the rest have antibodies against X) reduce?": a remark's
+            # words read into the clause around it
+            return "garbled question: a bracket without its pair"
         for pattern, garbled in _GARBLED_QUESTION:
             if pattern.search(front):
                 return f"garbled question: {garbled}"
@@ -136,8 +148,19 @@ _IN_RELATIVE = re.compile(r"\W*(?:of|in|for|with|to|by|from)\s+(?:which|whom)\b"
 _SUCH_A = re.compile(r"\bsuch an?\s+\w+", re.I)
 _RUNS_ON_CLAUSE = re.compile(r",\s*(?:when|whereas|while|in which case|which)\b", re.I)
 _REASON = re.compile(r"(?:because|since)\b", re.I)
+_AS_DO = re.compile(r"(?:because|since|as)\s+(?:do|does|did|is|are|can)\s", re.I)
 # "Rib fractures take weeks": a span of time is an answer on its own
 _SPAN_OF_TIME = re.compile(r"(?:second|minute|hour|day|week|month|year|decade)s?")
+
+
+def _unpaired_bracket(text: str) -> bool:
+    """Whether ``text`` closes a bracket it never opened, or opens one it never closes."""
+    depth = 0
+    for char in text:
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if depth < 0:
+            return True
+    return depth != 0
 
 
 def _unit_without_number(front: str) -> str | None:
@@ -154,6 +177,9 @@ def _answer_fragment(answer: str) -> str | None:
         return f"answer {answer!r} starts inside a relative clause"
     if _SUCH_A.search(answer):
         return f"answer {answer!r} names something said elsewhere ('such a ...')"
+    if _AS_DO.match(answer):
+        # "Because do hypothyroidism and ...": "as do" (likewise) read as a reason
+        return f"answer {answer!r}: a reason with no clause"
     if _RUNS_ON_CLAUSE.search(answer):
         return f"answer {answer!r} runs on into another clause"
     bare = answer.strip().rstrip(".")

@@ -1,0 +1,159 @@
+"""Cards that asked a fact of the wrong thing (issue 14, precision): a remark in
+parentheses read as a definition, "it" named by the page's topic after an instruction,
+a clause's subject taken from the wrong noun, and questions garbled from fragments. Each
+rule is read from the parse or the words' forms; the fact is still asked of the right
+thing where it can be."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from cardgen_helpers import generate_text, qa
+
+from study.services.cardgen import wellformed
+from study.services.cardgen.candidates import Candidate
+from study.services.cardgen.nlp import parse
+from study.services.cardgen.sentences import Sentence
+
+
+def _cards(tmp_path: Path, text: str) -> list[tuple[str, str]]:
+    return [qa(n) for n in generate_text(tmp_path, text).deck.notes]
+
+
+def test_it_after_an_instruction_names_the_instructions_object(tmp_path: Path) -> None:
+    # "Use the Rockwood scale ...: a score ... It grades ...": the scale grades, not the
+    # page's topic and not the score
+    text = (
+        "# Frailty\n\nFrailty is a loss of reserve that makes older people vulnerable to "
+        "minor stresses.\n\n## Assessment\n\nUse the Rockwood scale in anyone over 65 who is "
+        "admitted: a score of 5 or more suggests frailty. It grades mobility, energy, "
+        "physical activity and function.\n"
+    )
+    cards = _cards(tmp_path, text)
+    assert any("the Rockwood scale grades" in q for q, _ in cards), cards
+    assert not any("Frailty grades" in q for q, _ in cards), cards
+
+
+def test_a_remark_that_states_a_fact_of_its_own_is_not_what_the_phrase_is(
+    tmp_path: Path,
+) -> None:
+    # "(chlamydia and gonorrhoea are the usual causes)" is a clause, not a definition
+    text = (
+        "# Reactive arthritis\n\nReactive arthritis usually follows a gut infection or a "
+        "genital infection (chlamydia and gonorrhoea are the usual causes) by two to four "
+        "weeks, and it affects the large joints of the legs.\n"
+    )
+    cards = _cards(tmp_path, text)
+    assert not any(q.startswith("What is genital infection") for q, _ in cards), cards
+
+
+def test_a_remark_opening_with_a_participle_gives_no_examples(tmp_path: Path) -> None:
+    # "the small joints of the hands (causing swelling ...)": what the disease does there,
+    # not an example of the hands
+    text = (
+        "# Rheumatoid arthritis\n\nRheumatoid arthritis usually begins in the small joints "
+        "of the hands (causing swelling and morning stiffness) and spreads to the wrists.\n"
+    )
+    cards = _cards(tmp_path, text)
+    assert not any("example of the hands" in q for q, _ in cards), cards
+
+
+def test_a_list_after_one_noun_is_not_read_as_its_definition(tmp_path: Path) -> None:
+    text = (
+        "# Chronic kidney disease\n\nChronic kidney disease causes renal anaemia "
+        "(tiredness, breathlessness and pallor) and bone disease.\n"
+    )
+    cards = _cards(tmp_path, text)
+    assert not any(q.startswith("What is renal anaemia") for q, _ in cards), cards
+
+
+def test_a_list_after_a_relative_clause_gives_examples_of_its_plural_noun(
+    tmp_path: Path,
+) -> None:
+    # "drugs that prolong the QT interval (A, B, C and D)": examples of the drugs, never
+    # "What is QT interval?"
+    text = (
+        "# Torsade de pointes\n\nTorsade de pointes is triggered by hypokalaemia, "
+        "bradycardia or drugs that prolong the QT interval (macrolides, ondansetron, "
+        "methadone and haloperidol).\n"
+    )
+    cards = _cards(tmp_path, text)
+    assert not any(q.startswith("What is QT interval") for q, _ in cards), cards
+    assert any(
+        "example of drugs that prolong the QT interval" in q and "methadone" in a for q, a in cards
+    ), cards
+
+
+def test_a_noun_the_parser_coordinated_with_a_verb_is_the_next_verbs_subject(
+    tmp_path: Path,
+) -> None:
+    # "Macrogol ... is given to produce ..., and senna, a ..., is added to prevent ...":
+    # the parser hangs "senna" on "produce" and "added" on "given"; senna is added
+    text = (
+        "# Constipation\n\nMacrogol, an osmotic laxative that the bowel does not absorb, "
+        "is given to produce one or two soft stools a day, and senna, a stimulant laxative, "
+        "is added to prevent impaction after a second episode of faecal loading.\n"
+    )
+    cards = _cards(tmp_path, text)
+    assert not any("macrogol added" in q.lower() for q, _ in cards), cards
+    assert ("Constipation: what is added to prevent impaction?", "Senna") in cards
+    assert not any(a.endswith("and senna") for _, a in cards), cards
+
+
+def test_a_singular_relative_after_a_coordination_is_said_of_the_noun_before_it(
+    tmp_path: Path,
+) -> None:
+    # "immobility and loss of bone, which raises the risk": the bone loss raises it
+    text = (
+        "# Sarcopenia\n\nExercise is advised, because immobility and loss of bone, which "
+        "raises the risk of fracture, make falls more harmful.\n"
+    )
+    cards = _cards(tmp_path, text)
+    assert not any("does immobility and loss of bone raise" in q for q, _ in cards), cards
+    assert ("Sarcopenia: what does bone raise?", "The risk of fracture") in cards
+
+
+def test_as_do_is_no_reason(tmp_path: Path) -> None:
+    # "hypokalaemia increases the risk, as do A and B": likewise, not because
+    text = (
+        "# Digoxin toxicity\n\nDigoxin has a narrow therapeutic range, and hypokalaemia "
+        "increases the risk of toxicity, as do hypercalcaemia and renal impairment.\n"
+    )
+    cards = _cards(tmp_path, text)
+    assert not any(a.lower().startswith("because do") for _, a in cards), cards
+
+
+def test_a_question_with_a_bracket_left_open_is_not_asked() -> None:
+    # a remark with a clause inside it read into the clause around it: "What do most of the
+    # rest have antibodies against aquaporin-4) damage?"
+    text = (
+        "Neuromyelitis optica is a disease in which antibodies against aquaporin-4 (found "
+        "in most patients, whereas the rest have antibodies against another protein) damage "
+        "the astrocytes."
+    )
+    doc = next(iter(parse([text])))
+    sentence = Sentence(text=text, raw=text, start=0, end=len(text), span=doc[:])
+    card = Candidate(
+        pattern="object",
+        type="basic",
+        sentence=sentence,
+        answers=("the astrocytes",),
+        front="What do the rest have antibodies against another protein) damage?",
+        back="The astrocytes",
+    )
+    assert "bracket" in (wellformed.problem(card) or "")
+
+
+def test_a_question_with_two_verbs_for_one_is_not_asked() -> None:
+    text = "Amiodarone has a very long half-life, and it is stored in fat."
+    doc = next(iter(parse([text])))
+    sentence = Sentence(text=text, raw=text, start=0, end=len(text), span=doc[:])
+    card = Candidate(
+        pattern="object",
+        type="basic",
+        sentence=sentence,
+        answers=("a very long half-life",),
+        front="What is amiodarone has?",
+        back="A very long half-life",
+    )
+    assert "garbled" in (wellformed.problem(card) or "")
