@@ -10,9 +10,11 @@ from pathlib import Path
 
 from cardgen_helpers import generate_text, qa
 
-from study.services.cardgen import wellformed
-from study.services.cardgen.candidates import Candidate
+from study.services.cardgen import questions, wellformed
+from study.services.cardgen.asking import make_card
+from study.services.cardgen.candidates import Candidate, Context
 from study.services.cardgen.nlp import parse
+from study.services.cardgen.reading import read
 from study.services.cardgen.sentences import Sentence
 
 
@@ -157,3 +159,51 @@ def test_a_question_with_two_verbs_for_one_is_not_asked() -> None:
         back="A very long half-life",
     )
     assert "garbled" in (wellformed.problem(card) or "")
+
+
+def test_a_definite_subject_or_answer_of_common_words_is_asked_with_the_topic() -> None:
+    # "What does the cerebrospinal fluid show?" names a term, but the fluid is the one of
+    # the page's condition: without it the card states a false general rule
+    text = "The cerebrospinal fluid shows a high opening pressure."
+    doc = next(iter(parse([text])))
+    sentence = Sentence(text=text, raw=text, start=0, end=len(text), span=doc[:])
+    topic = "Idiopathic intracranial hypertension"
+    context = Context(topic=topic)
+    [clause] = read(doc[:], None, topic).clauses
+    card = make_card(
+        "object",
+        sentence,
+        context,
+        "What does the cerebrospinal fluid show?",
+        "a high opening pressure",
+        clause,
+    )
+    assert card.front == f"{topic}: what does the cerebrospinal fluid show?"
+
+
+def test_a_definite_subject_of_common_words_is_asked_for_not_given_as_the_answer(
+    tmp_path: Path,
+) -> None:
+    # "The typical signs are the three Ds": what the typical signs are is the fact; "What
+    # are the three Ds?" "Typical signs" asks it backwards
+    text = (
+        "# Pellagra\n\nPellagra is caused by a lack of niacin. The typical signs are the "
+        "three Ds.\n"
+    )
+    cards = _cards(tmp_path, text)
+    assert ("Pellagra: what are the typical signs?", "The three Ds") in cards, cards
+    assert not any(a == "Typical signs" for _, a in cards), cards
+
+
+def test_a_reason_right_after_a_relative_clause_is_not_the_main_clauses() -> None:
+    # "The typical signs are the three Ds, of which confusion matters most, because it
+    # means ...": confusion matters because ...; "Why are the typical signs the three Ds?"
+    # would give the relative clause's reason to the main clause
+    raw = (
+        "The typical signs are the three Ds, of which confusion matters most, because it "
+        "means that the deficiency is severe."
+    )
+    assert questions._after_a_relative(raw, "it means that the deficiency is severe")
+    assert questions._after_a_relative(raw, "because it means that the deficiency is severe")
+    plain = "The drug is stopped, because it means that the deficiency is severe."
+    assert not questions._after_a_relative(plain, "it means that the deficiency is severe")

@@ -516,6 +516,13 @@ def _ask(sentence: Sentence, clause: Clause, part: Part, context: Context) -> Ca
         named = [p.phrase.text.lower() for p in clause.parts if p.role in ("oprd", "attr")]
         if any(n in subject.lower() for n in named):
             return None  # "Why is mechanical pain called mechanical?" asks nothing
+    if role == "why" and (
+        (clause.copula and not others.strip()) or _after_a_relative(sentence.raw, answer)
+    ):
+        # "The classic features are the six Ps, of which A and B matter most, because they
+        # mean ...": the reason is the relative clause's (A and B matter because ...), so
+        # neither "why are the classic features?" nor "why are they the six Ps?"
+        return None
     if role == "why":
         text = answer if answer.lower().startswith("because") else f"{part.word} {answer}"
         front = f"{lead}Why {before} {subject} {after} {others}?"
@@ -524,6 +531,24 @@ def _ask(sentence: Sentence, clause: Clause, part: Part, context: Context) -> Ca
         card = make_card("reason", sentence, context, front, reason, clause)
         return card
     return None
+
+
+# ", of which A and B matter most, because": a relative clause set off by commas
+_RELATIVE_BEFORE = re.compile(
+    r",\s+(?:(?:of|in|for|with|to|by|from)\s+)?(?:which|whom|who|whose)\b[^,;()]*,"
+    r"\s*(?:(?:because|since)\s+)?$",
+    re.I,
+)
+
+
+def _after_a_relative(raw: str, reason: str) -> bool:
+    """Whether ``reason`` follows right after a relative clause set off by commas in the
+    sentence ``raw``: the parser hangs it on the main verb, but it gives the relative
+    clause's reason."""
+    at = raw.find(reason)
+    if at < 0:
+        at = raw.lower().find(reason.lower())
+    return at > 0 and _RELATIVE_BEFORE.search(raw[:at]) is not None
 
 
 def _relative_cut_off(clause: Clause, part: Part) -> str:
