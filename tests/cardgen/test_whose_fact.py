@@ -7,15 +7,19 @@ thing where it can be."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from cardgen_helpers import generate_text, qa
 
 from study.services.cardgen import questions, wellformed
 from study.services.cardgen.asking import make_card
 from study.services.cardgen.candidates import Candidate, Context
-from study.services.cardgen.nlp import parse
+from study.services.cardgen.nlp import parse, pipeline
 from study.services.cardgen.reading import read
 from study.services.cardgen.sentences import Sentence
+
+if TYPE_CHECKING:
+    from spacy.tokens import Span
 
 
 def _cards(tmp_path: Path, text: str) -> list[tuple[str, str]]:
@@ -207,3 +211,109 @@ def test_a_reason_right_after_a_relative_clause_is_not_the_main_clauses() -> Non
     assert questions._after_a_relative(raw, "because it means that the deficiency is severe")
     plain = "The drug is stopped, because it means that the deficiency is severe."
     assert not questions._after_a_relative(plain, "it means that the deficiency is severe")
+
+
+def _parsed(rows: str) -> Span:
+    """A sentence with the parse the small model gives such sentences, written out (word,
+    tag, part of speech, label, head, lemma): the rule under test reads that shape."""
+    from spacy.tokens import Doc
+
+    fields = [line.split() for line in rows.strip().splitlines()]
+    words = [f[0] for f in fields]
+    doc = Doc(
+        pipeline().vocab,
+        words=words,
+        spaces=[i + 1 < len(words) and words[i + 1] not in ",." for i in range(len(words))],
+        tags=[f[1] for f in fields],
+        pos=[f[2] for f in fields],
+        deps=[f[3] for f in fields],
+        heads=[int(f[4]) for f in fields],
+        lemmas=[f[5] for f in fields],
+    )
+    return doc[:]
+
+
+def _subjects(span: Span) -> dict[str, str | None]:
+    return {
+        c.verb.text: (c.subject.text if c.subject else None)
+        for c in read(span, None, "Topic").clauses
+    }
+
+
+def test_a_gerund_at_the_end_of_a_noun_list_is_the_subject_of_its_verb() -> None:
+    # "... by infection, dehydration or sedatives, and finding and treating the cause is the
+    # first step": the parser runs the list into the subject of "is"
+    span = _parsed(
+        """
+        Infection NN NOUN nsubj 10 infection
+        , , PUNCT punct 0 ,
+        dehydration NN NOUN conj 0 dehydration
+        , , PUNCT punct 2 ,
+        and CC CCONJ cc 2 and
+        finding VBG VERB conj 2 find
+        and CC CCONJ cc 5 and
+        treating VBG VERB conj 5 treat
+        the DT DET det 9 the
+        cause NN NOUN dobj 7 cause
+        is VBZ AUX ROOT 10 be
+        the DT DET det 13 the
+        first JJ ADJ amod 13 first
+        step NN NOUN attr 10 step
+        . . PUNCT punct 10 .
+        """
+    )
+    assert _subjects(span)["is"] == "finding and treating the cause"
+
+
+def test_a_relative_clauses_antecedent_ends_where_the_clause_begins() -> None:
+    # "compartment syndrome, which needs fasciotomy, for hyperkalaemia and for ...": the
+    # syndrome needs it, not "compartment syndrome, for hyperkalaemia and ..."
+    span = _parsed(
+        """
+        The DT DET det 1 the
+        patient NN NOUN nsubjpass 3 patient
+        is VBZ AUX auxpass 3 be
+        watched VBN VERB ROOT 3 watch
+        for IN ADP prep 3 for
+        compartment NN NOUN compound 6 compartment
+        syndrome NN NOUN pobj 4 syndrome
+        , , PUNCT punct 6 ,
+        which WDT PRON nsubj 9 which
+        needs VBZ VERB relcl 6 need
+        fasciotomy NN NOUN dobj 9 fasciotomy
+        , , PUNCT punct 6 ,
+        for IN ADP prep 6 for
+        hyperkalaemia NN NOUN pobj 12 hyperkalaemia
+        and CC CCONJ cc 12 and
+        for IN ADP conj 12 for
+        kidney NN NOUN compound 17 kidney
+        injury NN NOUN pobj 15 injury
+        . . PUNCT punct 3 .
+        """
+    )
+    assert _subjects(span)["needs"] == "compartment syndrome"
+
+
+def test_a_list_the_parser_hung_on_a_relatives_antecedent_gives_that_clause_no_subject() -> None:
+    # "the variant, which presents with A, B and C": B and C hung on "variant"; "What
+    # does the variant, B and C present with?" "A" misreads, and "A" alone is not the list
+    span = _parsed(
+        """
+        The DT DET det 1 the
+        variant NN NOUN nsubj 12 variant
+        , , PUNCT punct 1 ,
+        which WDT PRON nsubj 4 which
+        presents VBZ VERB relcl 1 present
+        with IN ADP prep 4 with
+        ophthalmoplegia NN NOUN pobj 5 ophthalmoplegia
+        , , PUNCT punct 1 ,
+        ataxia NN NOUN conj 1 ataxia
+        and CC CCONJ cc 8 and
+        areflexia NN NOUN conj 8 areflexia
+        , , PUNCT punct 1 ,
+        is VBZ AUX ROOT 12 be
+        rare JJ ADJ acomp 12 rare
+        . . PUNCT punct 12 .
+        """
+    )
+    assert _subjects(span).get("presents") is None

@@ -245,6 +245,13 @@ class SubjectReader(PartReader):
             phrase = self._phrase_of(tail)
             if not phrase.text:
                 return None, False, False
+        gerund = _gerund_after_nouns(own, verb)
+        if gerund is not None:
+            # "... by infection, bleeding, constipation or sedative drugs, and finding and
+            # treating the precipitant is the first step": the parser ran the list of the
+            # clause before into the subject; the subject is the gerund's phrase
+            tail = [t for t in gerund.subtree if t.i >= gerund.i and t.i in phrase.tokens]
+            return self._phrase_of(tail), False, False
         owner = next(
             (c for c in own.children if c.dep_ == "poss" and c.lower_ in ("its", "their")), None
         )
@@ -434,7 +441,14 @@ class SubjectReader(PartReader):
             if first.pos_ in ("NOUN", "PROPN"):
                 skip = frozenset(t.i for t in relcl.subtree)
                 return self.phrase(first, skip=skip), True, True
-        phrase = self.phrase(head, skip=frozenset(t.i for t in relcl.subtree))
+        # the antecedent ends where its relative clause begins ("compartment syndrome,
+        # which needs urgent fasciotomy, for hyperkalaemia and for ...": not the list after)
+        after = {t.i for t in head.subtree if t.i > relcl.i}
+        if any(c.dep_ == "conj" and c.i > relcl.i for c in head.children):
+            # "the Miller Fisher variant, which presents with A, B and C": the parser hung
+            # the rest of the clause's list on the antecedent; the clause cannot be read
+            return None, False, False
+        phrase = self.phrase(head, skip=frozenset({t.i for t in relcl.subtree} | after))
         return phrase, plural(head), True
 
     def _relative_antecedent(self, relative: Token) -> tuple[Phrase | None, bool, bool]:
@@ -476,6 +490,27 @@ def _agreement(verb: Token) -> bool | None:
             return False
         if token.tag_ == "VBP":
             return True
+    return None
+
+
+def _gerund_after_nouns(own: Token, verb: Token) -> Token | None:
+    """A gerund after ", and" at the end of a noun subject's list, before a singular verb
+    ("A, B or C, and finding and treating the precipitant is ..."): the verb's real
+    subject; a list of nouns and a gerund are not one subject."""
+    if own.pos_ not in ("NOUN", "PROPN") or verb.lemma_ != "be":
+        return None
+    if not any(t.tag_ == "VBZ" for t in (verb, *(c for c in verb.children if c.dep_ == "aux"))):
+        return None
+    for token in own.subtree:
+        if (
+            token.dep_ == "conj"
+            and token.tag_ == "VBG"
+            and token.head.pos_ in ("NOUN", "PROPN")
+            and token.i >= 2
+            and token.doc[token.i - 1].lower_ == "and"
+            and token.doc[token.i - 2].text == ","
+        ):
+            return token
     return None
 
 
