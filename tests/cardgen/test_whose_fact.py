@@ -317,3 +317,25 @@ def test_a_list_the_parser_hung_on_a_relatives_antecedent_gives_that_clause_no_s
         """
     )
     assert _subjects(span).get("presents") is None
+
+
+def test_which_after_a_noun_of_another_noun_is_not_said_of_either() -> None:
+    # "inhibits the enzyme of the platelet, which lowers thromboxane": the enzyme, the
+    # platelet or the inhibition? ("What does the platelet lower?" was asked)
+    span = _parsed(
+        """
+        Aspirin NNP PROPN nsubj 1 aspirin
+        inhibits VBZ VERB ROOT 1 inhibit
+        the DT DET det 3 the
+        enzyme NN NOUN dobj 1 enzyme
+        of IN ADP prep 3 of
+        the DT DET det 6 the
+        platelet NN NOUN pobj 4 platelet
+        , , PUNCT punct 6 ,
+        which WDT PRON nsubj 9 which
+        lowers VBZ VERB relcl 6 lower
+        thromboxane NN NOUN dobj 9 thromboxane
+        . . PUNCT punct 1 .
+        """
+    )
+    assert _subjects(span).get("lowers") is None

@@ -423,6 +423,12 @@ class SubjectReader(PartReader):
                 return None, False, True
             return self.phrase(copula_subject), plural(copula_subject), True
         number = _agreement(relcl)
+        if _of_another_noun(head, relcl, number):
+            # "inhibits the ATPase of cardiac muscle, which raises intracellular calcium":
+            # "which" may stand for the muscle, the ATPase or the whole clause; the verb's
+            # number does not tell ("What does cardiac muscle raise?" misread it)
+            self.leaning.append("which")
+            return None, False, True
         if number is False and plural(head):
             # "malnutrition and loss of muscle, which helps to clear ammonia": a singular
             # verb after a coordination agrees with the noun before its comma alone
@@ -491,6 +497,22 @@ def _agreement(verb: Token) -> bool | None:
         if token.tag_ == "VBP":
             return True
     return None
+
+
+def _of_another_noun(noun: Token, relcl: Token, number: bool | None) -> bool:
+    """Whether a relative clause after a comma hangs on the object of "of" after another
+    noun ("the ATPase of cardiac muscle, which ...") of the same number as it, the
+    relative clause's verb agreeing with both: which of them it is said of, or whether of
+    the clause before, cannot be told."""
+    if noun.dep_ != "pobj" or noun.head.lower_ != "of" or noun.head.dep_ != "prep":
+        return False
+    owner = noun.head.head
+    if owner.pos_ not in ("NOUN", "PROPN") or owner.dep_ not in ("dobj", "pobj", "attr"):
+        return False
+    first = relcl.left_edge
+    if first.i == 0 or first.doc[first.i - 1].text != ",":
+        return False
+    return number is None or plural(owner) == plural(noun) == number
 
 
 def _gerund_after_nouns(own: Token, verb: Token) -> Token | None:
