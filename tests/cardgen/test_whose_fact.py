@@ -6,6 +6,7 @@ thing where it can be."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -339,3 +340,37 @@ def test_which_after_a_noun_of_another_noun_is_not_said_of_either() -> None:
         """
     )
     assert _subjects(span).get("lowers") is None
+
+
+def test_a_phrase_torn_at_a_noun_the_parser_read_as_a_verb_is_not_asked() -> None:
+    # "... with severe disease and receptor antibodies even when ...": "antibodies" tagged
+    # as the main verb, so the phrase ends at "receptor" ("What is offered to patients
+    # with severe disease and receptor?")
+    span = _parsed(
+        """
+        Surgery NN NOUN nsubjpass 2 surgery
+        is VBZ AUX auxpass 2 be
+        offered VBN VERB advcl 9 offer
+        to IN ADP dative 2 to
+        patients NNS NOUN pobj 3 patient
+        with IN ADP prep 2 with
+        disease NN NOUN pobj 5 disease
+        and CC CCONJ cc 6 and
+        receptor NN NOUN conj 6 receptor
+        antibodies VBZ VERB ROOT 9 antibodies
+        . . PUNCT punct 9 .
+        """
+    )
+    text = span.text
+    sentence = Sentence(text=text, raw=text, start=0, end=len(text), span=span)
+    card = Candidate(
+        pattern="subject",
+        type="basic",
+        sentence=sentence,
+        answers=("Surgery",),
+        front="What is offered to patients with disease and receptor?",
+        back="Surgery",
+    )
+    assert "torn" in (wellformed.problem(card) or "")
+    whole = replace(card, front="What is offered to patients with receptor antibodies?")
+    assert wellformed.problem(whole) is None

@@ -13,6 +13,8 @@ import re
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
+from lemminflect import getAllLemmas
+
 from study.services.cardgen.candidates import Candidate
 from study.services.cardgen.deps import ACTION_NOUN_ENDINGS
 from study.services.cardgen.sentences import Sentence
@@ -129,11 +131,15 @@ def problem(candidate: Candidate) -> str | None:
             if acronym:
                 return None  # "a raised [plasma viscosity] (PV)": the name alone
             return (
-                _participle_read_as_verb(front, sentence)
+                _torn_at_a_noun_read_as_verb(f"{front} {candidate.back}", sentence)
+                or _participle_read_as_verb(front, sentence)
                 or _often_without_verb(front, sentence)
                 or _torn_answer(candidate.back, front, sentence)
             )
         return None
+    torn = _torn_at_a_noun_read_as_verb(re.sub(r"\{\{c\d+::|\}\}", "", candidate.text), sentence)
+    if torn:
+        return torn
     for deleted in candidate.answers:
         words = deleted.strip().lower().split()
         # a capital "A" at the end names a letter ("hypervitaminosis A"), not an article
@@ -151,6 +157,52 @@ _REASON = re.compile(r"(?:because|since)\b", re.I)
 _AS_DO = re.compile(r"(?:because|since|as)\s+(?:do|does|did|is|are|can)\s", re.I)
 # "Rib fractures take weeks": a span of time is an answer on its own
 _SPAN_OF_TIME = re.compile(r"(?:second|minute|hour|day|week|month|year|decade)s?")
+
+
+def _torn_at_a_noun_read_as_verb(card: str, sentence: Sentence) -> str | None:
+    """A card that shows the word before a noun the parser took for a verb, without that
+    noun ("generalised disease and receptor antibodies even when ...": 'antibodies' read
+    as the main verb, so 'What is offered to patients with generalised disease and
+    receptor?'): the phrase is torn. A word is a noun only when the lexicon (lemminflect)
+    knows it as nothing else. A clause told as a sentence of its own is checked against
+    its whole sentence's parse."""
+    for before, noun in _nouns_read_as_verbs(sentence):
+        word = re.escape(before)
+        if re.search(rf"\b{word}\b(?!\s+{re.escape(noun)}\b)", card):
+            return f"phrase torn: {before!r} without {noun!r} (read as a verb)"
+    return None
+
+
+# (word, noun) pairs of the sentences read so far, by sentence: a clause told alone is
+# checked against its sentence's parse (few are kept: a sentence's clauses follow it)
+_READ_AS_VERBS: dict[str, tuple[tuple[str, str], ...]] = {}
+
+
+def _nouns_read_as_verbs(sentence: Sentence) -> tuple[tuple[str, str], ...]:
+    """The nouns of ``sentence`` its parse reads as finite verbs, each with the word
+    before it (which never stands alone in the sentence)."""
+    if sentence.text != sentence.raw or sentence.span is None:
+        return _READ_AS_VERBS.get(sentence.raw, ())
+    known = _READ_AS_VERBS.get(sentence.raw)
+    if known is not None:
+        return known
+    text = sentence.text
+    pairs: list[tuple[str, str]] = []
+    for token in sentence.span:
+        if token.tag_ not in ("VBZ", "VBP") or token.i == token.doc[0].i:
+            continue
+        forms = getAllLemmas(token.lower_)
+        before = token.doc[token.i - 1]
+        if not forms or set(forms) != {"NOUN"} or not before.is_alpha:
+            continue
+        word = rf"\b{re.escape(before.text)}\b"
+        whole = rf"\b{re.escape(before.text)}\s+{re.escape(token.text)}\b"
+        if len(re.findall(word, text)) == len(re.findall(whole, text)):
+            pairs.append((before.text, token.text))  # the word never stands alone
+    if len(_READ_AS_VERBS) > 64:
+        _READ_AS_VERBS.clear()
+    _READ_AS_VERBS[sentence.raw] = tuple(pairs)
+    return _READ_AS_VERBS[sentence.raw]
 
 
 def _unpaired_bracket(text: str) -> bool:
