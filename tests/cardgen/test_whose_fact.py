@@ -374,3 +374,44 @@ def test_a_phrase_torn_at_a_noun_the_parser_read_as_a_verb_is_not_asked() -> Non
     assert "torn" in (wellformed.problem(card) or "")
     whole = replace(card, front="What is offered to patients with receptor antibodies?")
     assert wellformed.problem(whole) is None
+
+
+def test_a_clauses_whereas_read_into_a_subject_is_garbled() -> None:
+    text = "An embolus causes a sudden onset, whereas thrombosis in situ causes a slow onset."
+    doc = next(iter(parse([text])))
+    sentence = Sentence(text=text, raw=text, start=0, end=len(text), span=doc[:])
+    for front, back in (
+        ("What does whereas thrombosis in situ cause?", "A slow onset"),
+        ("In which situ does a slow onset arise?", "Whereas thrombosis in situ"),
+    ):
+        card = Candidate("object", "basic", sentence, (back,), front=front, back=back)
+        assert wellformed.problem(card) is not None, front
+
+
+def test_a_relative_clause_cut_before_its_verb_is_left_out_of_an_answer() -> None:
+    # "a disease of the junction in which antibodies against the receptor (...) reduce
+    # ...": the parser tags "antibodies" as the relative clause's verb, so the answer
+    # "a disease of the junction in which antibodies against the receptor" says nothing
+    span = _parsed(
+        """
+        It PRP PRON nsubj 1 it
+        is VBZ AUX ROOT 1 be
+        a DT DET det 3 a
+        disease NN NOUN attr 1 disease
+        of IN ADP prep 3 of
+        the DT DET det 6 the
+        junction NN NOUN pobj 4 junction
+        in IN ADP prep 9 in
+        which WDT PRON pobj 7 which
+        antibodies VBZ VERB relcl 6 antibodies
+        against IN ADP prep 9 against
+        the DT DET det 12 the
+        receptor NN NOUN pobj 10 receptor
+        . . PUNCT punct 1 .
+        """
+    )
+    text = span.text
+    sentence = Sentence(text=text, raw=text, start=0, end=len(text), span=span)
+    answer = "a disease of the junction in which antibodies against the receptor"
+    assert wellformed.relative_without_verb(answer, sentence)
+    assert not wellformed.relative_without_verb("a disease of the junction", sentence)

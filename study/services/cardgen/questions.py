@@ -44,6 +44,7 @@ from study.services.cardgen.voice import (
     people_of,
     reversed_card,
 )
+from study.services.cardgen.wellformed import relative_without_verb
 
 _LOCATIVE = frozenset(["occur", "happen", "develop", "arise", "appear", "start", "begin", "form"])
 # What "at" gives when its object is one of these: an amount, not a place ("at a low dose").
@@ -356,9 +357,11 @@ def _ask(sentence: Sentence, clause: Clause, part: Part, context: Context) -> Ca
     if role == "attr" and clause.copula:
         if is_definite(part.phrase.text) or is_relation(part.phrase.text):
             return None  # asked in reverse: "What is the most common trigger?"
-        if len(answer.split()) > 16:
+        if len(answer.split()) > 16 or relative_without_verb(answer, sentence):
             # "a complication of diabetes in which ...": the kind answers "What is X?"; the
-            # whole definition stays in the reverse question
+            # whole definition stays in the reverse question (and a relative clause the
+            # parse cut before its verb is left out: "a disease of the junction in which
+            # antibodies against the receptor")
             answer = _DEFINING.split(answer)[0]
         front = f"{lead}What {before} {subject} {after} {others}?"
         return make_card(

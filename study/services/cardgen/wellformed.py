@@ -78,6 +78,14 @@ _GARBLED_QUESTION = (
     (re.compile(r"\bwhen\s*\?\s*$", re.I), "a question ending in a bare 'when'"),
     (
         re.compile(
+            r"\b(?:what|which|who|in|of|for|with|does|do|did|is|are|was|were|can|should)\s+"
+            r"(?:whereas|although|whilst)\b",
+            re.I,
+        ),
+        "a clause's 'whereas' read into its subject ('What does whereas X cause?')",
+    ),
+    (
+        re.compile(
             r"\bwhat (?:is|are|was|were) (?:to\b|(?![^?]*\b(?:that|who|which)\b)[^?]* "
             r"(?<!\bto )(?:has|have|does|do)\s*\?$)",
             re.I,
@@ -132,6 +140,7 @@ def problem(candidate: Candidate) -> str | None:
                 return None  # "a raised [plasma viscosity] (PV)": the name alone
             return (
                 _torn_at_a_noun_read_as_verb(f"{front} {candidate.back}", sentence)
+                or relative_without_verb(candidate.back, sentence)
                 or _participle_read_as_verb(front, sentence)
                 or _often_without_verb(front, sentence)
                 or _torn_answer(candidate.back, front, sentence)
@@ -205,6 +214,35 @@ def _nouns_read_as_verbs(sentence: Sentence) -> tuple[tuple[str, str], ...]:
     return _READ_AS_VERBS[sentence.raw]
 
 
+def relative_without_verb(answer: str, sentence: Sentence) -> str | None:
+    """An answer that opens a relative clause and ends before its verb ("An autoimmune
+    disease ... in which antibodies against the postsynaptic receptor", the verb 'reduce'
+    left after a parenthesis): it says nothing of what the clause says."""
+    if sentence.span is None:
+        return None
+    relative = re.search(r"\b(?:which|whom|who)\b", answer, re.I)
+    at = sentence.text.lower().find(answer.lower())
+    if relative is None or at < 0:
+        return None
+    start = sentence.span.start_char
+    where = at + relative.start()
+    token = next((t for t in sentence.span if t.idx - start == where), None)
+    if token is None or token.tag_ not in ("WDT", "WP", "WP$"):
+        return None
+    verb = token.head
+    for _ in range(2):
+        if verb.pos_ in ("VERB", "AUX"):
+            break
+        verb = verb.head
+    if verb.pos_ in ("VERB", "AUX") and (
+        verb.idx - start >= at + len(answer)
+        # "in which antibodies against ...": the parser took a noun for the verb
+        or set(getAllLemmas(verb.lower_)) == {"NOUN"}
+    ):
+        return f"answer {answer!r} opens a relative clause and ends before its verb"
+    return None
+
+
 def _unpaired_bracket(text: str) -> bool:
     """Whether ``text`` closes a bracket it never opened, or opens one it never closes."""
     depth = 0
@@ -229,6 +267,8 @@ def _answer_fragment(answer: str) -> str | None:
         return f"answer {answer!r} starts inside a relative clause"
     if _SUCH_A.search(answer):
         return f"answer {answer!r} names something said elsewhere ('such a ...')"
+    if re.match(r"(?:whereas|although|whilst)\b", answer, re.I):
+        return f"answer {answer!r} opens with a clause's conjunction"
     if _AS_DO.match(answer):
         # "Because do hypothyroidism and ...": "as do" (likewise) read as a reason
         return f"answer {answer!r}: a reason with no clause"
