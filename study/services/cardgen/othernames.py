@@ -6,8 +6,6 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from lemminflect import getAllLemmas
-
 from study.services.cardgen.deps import (
     NAMING_VERBS,
     PEOPLE,
@@ -18,6 +16,7 @@ from study.services.cardgen.deps import (
     mark_of,
     own_subject,
 )
+from study.services.cardgen.forms import AUXILIARIES, only_a_noun, only_a_verb
 from study.services.cardgen.phrases import OtherName, Phrase, PhraseReader
 from study.services.cardgen.terms import PRONOUNS, STOPWORDS
 
@@ -51,35 +50,29 @@ _AFTER_VERB = frozenset(["in", "by", "as", "with", "to", "for", "at", "from", "o
 
 
 def _says_more(remark: str) -> bool:
-    """Whether a remark in parentheses states something of its own: it opens with a verb
-    ("causing ...", "found in ...") or holds a finite verb of its own ("A and B are other
-    triggers"), not one of a relative clause ("stools that are black"). Read from the
-    words' forms (lemminflect), since a remark is not parsed with its sentence."""
+    """Whether a remark in parentheses states something of its own: it opens with a
+    participle ("causing ...", "reported in ...") or holds a finite verb of its own ("A
+    and B are other triggers"), not one of a relative clause ("stools that are black").
+    Read from the words' forms (forms.py): a remark is not parsed with its sentence."""
     tokens = [t.lower() for t in re.findall(r"[A-Za-z][\w'-]*", remark)]
     if not tokens:
         return False
-    first = getAllLemmas(tokens[0])
     after = tokens[1] if len(tokens) > 1 else ""
     if (
-        first
-        and set(first) <= {"VERB", "AUX"}
+        tokens[0].endswith(("ing", "ed"))
+        and only_a_verb(tokens[0])
         and (
-            after in _AFTER_VERB  # "found in ...", "given by ..."
-            # "causing slurred speech", never "drooping eyelid" (another name: an
-            # adjective and its noun) nor "bleeding of the gums"
-            or (
-                tokens[0].endswith("ing")
-                and after not in ("", "of")
-                and set(getAllLemmas(after)) != {"NOUN"}
-            )
+            after in _AFTER_VERB  # "treated with ...", "given by ..."
+            # "causing slurred speech", never "drooping eyelid" (another name: an adjective
+            # and its noun) nor "bleeding of the gums"
+            or (tokens[0].endswith("ing") and after not in ("", "of") and not only_a_noun(after))
         )
     ):
         return True
     for at, word in enumerate(tokens[1:], start=1):
         if tokens[at - 1] in _CLAUSE_OPENERS:
             return False  # "stools produced as haemoglobin is digested": a clause inside
-        forms = getAllLemmas(word)
-        if "AUX" in forms and set(forms) <= {"AUX", "VERB"}:
+        if word in AUXILIARIES:
             return True
     return False
 

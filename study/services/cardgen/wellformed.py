@@ -13,10 +13,9 @@ import re
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from lemminflect import getAllLemmas
-
 from study.services.cardgen.candidates import Candidate
 from study.services.cardgen.deps import ACTION_NOUN_ENDINGS
+from study.services.cardgen.forms import only_a_noun
 from study.services.cardgen.sentences import Sentence
 from study.services.cardgen.terms import STOPWORDS, word_list
 
@@ -172,8 +171,8 @@ def _torn_at_a_noun_read_as_verb(card: str, sentence: Sentence) -> str | None:
     """A card that shows the word before a noun the parser took for a verb, without that
     noun ("generalised disease and receptor antibodies even when ...": 'antibodies' read
     as the main verb, so 'What is offered to patients with generalised disease and
-    receptor?'): the phrase is torn. A word is a noun only when the lexicon (lemminflect)
-    knows it as nothing else. A clause told as a sentence of its own is checked against
+    receptor?'): the phrase is torn. A word is a noun only when the lexicon
+    knows it as nothing else (forms.py). A clause told as a sentence of its own is checked against
     its whole sentence's parse."""
     for before, noun in _nouns_read_as_verbs(sentence):
         word = re.escape(before)
@@ -198,11 +197,17 @@ def _nouns_read_as_verbs(sentence: Sentence) -> tuple[tuple[str, str], ...]:
     text = sentence.text
     pairs: list[tuple[str, str]] = []
     for token in sentence.span:
-        if token.tag_ not in ("VBZ", "VBP") or token.i == token.doc[0].i:
+        if (
+            token.tag_ not in ("VBZ", "VBP")
+            or token.i == token.doc[0].i
+            # a misread noun has no subject of its own (checked first: the lexicon is
+            # loaded only when a sentence has such a verb)
+            or any(c.dep_ in ("nsubj", "nsubjpass", "expl", "csubj") for c in token.children)
+            or token.dep_ == "conj"
+        ):
             continue
-        forms = getAllLemmas(token.lower_)
         before = token.doc[token.i - 1]
-        if not forms or set(forms) != {"NOUN"} or not before.is_alpha:
+        if not before.is_alpha or not only_a_noun(token.lower_):
             continue
         word = rf"\b{re.escape(before.text)}\b"
         whole = rf"\b{re.escape(before.text)}\s+{re.escape(token.text)}\b"
@@ -237,7 +242,10 @@ def relative_without_verb(answer: str, sentence: Sentence) -> str | None:
     if verb.pos_ in ("VERB", "AUX") and (
         verb.idx - start >= at + len(answer)
         # "in which antibodies against ...": the parser took a noun for the verb
-        or set(getAllLemmas(verb.lower_)) == {"NOUN"}
+        or (
+            not any(c.dep_ in ("nsubj", "nsubjpass") for c in verb.children)
+            and only_a_noun(verb.lower_)
+        )
     ):
         return f"answer {answer!r} opens a relative clause and ends before its verb"
     return None
@@ -245,6 +253,8 @@ def relative_without_verb(answer: str, sentence: Sentence) -> str | None:
 
 def _unpaired_bracket(text: str) -> bool:
     """Whether ``text`` closes a bracket it never opened, or opens one it never closes."""
+    if "(" not in text and ")" not in text:
+        return False
     depth = 0
     for char in text:
         depth += {"(": 1, ")": -1}.get(char, 0)
