@@ -415,3 +415,19 @@ def test_a_relative_clause_cut_before_its_verb_is_left_out_of_an_answer() -> Non
     answer = "a disease of the junction in which antibodies against the receptor"
     assert wellformed.relative_without_verb(answer, sentence)
     assert not wellformed.relative_without_verb("a disease of the junction", sentence)
+
+
+def test_between_answered_with_one_thing_is_not_asked() -> None:
+    # "choose between A, B and C" with B and C hung elsewhere: "What do the surgeons choose
+    # between?" "A" teaches that there is one option
+    text = "The surgeons choose between embolectomy, bypass surgery and thrombolysis."
+    doc = next(iter(parse([text])))
+    sentence = Sentence(text=text, raw=text, start=0, end=len(text), span=doc[:])
+    front = "What do the surgeons choose between?"
+    one = Candidate(
+        "preposition", "basic", sentence, ("embolectomy",), front=front, back="Embolectomy"
+    )
+    assert "between" in (wellformed.problem(one) or "")
+    every = "Embolectomy, bypass surgery and thrombolysis"
+    whole = replace(one, answers=(every,), back=every)
+    assert wellformed.problem(whole) is None

@@ -126,6 +126,10 @@ def problem(candidate: Candidate) -> str | None:
         acronym = _STAND_FOR.match(front)
         if acronym and expansion(candidate.back, acronym.group(1)) != candidate.back:
             return f"'{candidate.back}' is not what the letters of {acronym.group(1)} stand for"
+        if _BETWEEN.search(front) and not re.search(r",|\band\b|\bor\b", candidate.back):
+            # "what do the surgeons choose between?" "Surgical embolectomy": one of the
+            # list the parse kept
+            return "garbled question: 'between' answered with one thing"
         reason = (
             _answer_fragment(candidate.back)
             or _unit_without_number(front)
@@ -249,6 +253,9 @@ def relative_without_verb(answer: str, sentence: Sentence) -> str | None:
     ):
         return f"answer {answer!r} opens a relative clause and ends before its verb"
     return None
+
+
+_BETWEEN = re.compile(r"\bbetween\s*\?$", re.I)
 
 
 def _unpaired_bracket(text: str) -> bool:
