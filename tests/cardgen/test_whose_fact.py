@@ -431,3 +431,26 @@ def test_between_answered_with_one_thing_is_not_asked() -> None:
     every = "Embolectomy, bypass surgery and thrombolysis"
     whole = replace(one, answers=(every,), back=every)
     assert wellformed.problem(whole) is None
+
+
+def test_it_after_a_semicolon_is_the_clause_befores_subject() -> None:
+    # "a blister appears on the heel; it feels hot to the touch": the parser makes the
+    # first clause part of the second, so "it" looked like the sentence's opening "it"
+    # (the page's topic)
+    span = _parsed(
+        """
+        A DT DET det 1 a
+        blister NN NOUN nsubj 2 blister
+        appears VBZ VERB ccomp 9 appear
+        on IN ADP prep 2 on
+        the DT DET det 5 the
+        heel NN NOUN pobj 3 heel
+        ; : PUNCT punct 9 ;
+        it PRP PRON nsubj 9 it
+        then RB ADV advmod 9 then
+        feels VBZ VERB ROOT 9 feel
+        hot JJ ADJ acomp 9 hot
+        . . PUNCT punct 9 .
+        """
+    )
+    assert _subjects(span)["feels"] == "A blister"

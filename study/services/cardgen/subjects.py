@@ -163,6 +163,12 @@ class SubjectReader(PartReader):
             if group is not None:
                 return group, True, True
         if lowered in PRONOUNS:
+            before_semicolon = self._subject_before_semicolon(own) if lowered == "it" else None
+            if before_semicolon is not None:
+                # "a rash of tiny raised spots appears ...; it feels like sandpaper": the
+                # parser made the clause before the ";" part of the one after it; "it" is
+                # that clause's subject, not the page's topic
+                return self.phrase(before_semicolon), False, True
             if lowered == "it" and verb != self.span.root:
                 # "X, ..., in whom it is less reliable": "it" is the subject before it
                 # ("X is caused by A, and although it presents with B, ..."), else the
@@ -365,6 +371,28 @@ class SubjectReader(PartReader):
         if not given:
             return None
         return Phrase(f"the dose of {lower_first(self.phrase(given[-1]).text)}")
+
+    def _subject_before_semicolon(self, it: Token) -> Token | None:
+        """The subject of the clause before a ";" that comes before ``it``, when ``it``
+        is the subject of the sentence's root and that clause hangs inside the root's: a
+        singular noun, the last one before the ";"."""
+        if it.head != self.span.root:
+            return None
+        marks = [t for t in self.span if t.text == ";" and t.i < it.i]
+        if not marks:
+            return None
+        subjects = [
+            t
+            for t in self.span
+            if t.dep_ in ("nsubj", "nsubjpass")
+            and t.i < marks[-1].i
+            and t.pos_ in ("NOUN", "PROPN")
+            and not plural(t)
+            and not _negative(t)
+            and t.head.dep_ in ("ccomp", "parataxis")
+            and t.head.head == self.span.root
+        ]
+        return subjects[-1] if subjects else None
 
     def _clause_between(self, first: Token, verb: Token) -> bool:
         """Whether a clause with a subject of its own lies between two coordinated verbs."""
