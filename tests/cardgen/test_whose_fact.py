@@ -15,6 +15,7 @@ from cardgen_helpers import generate_text, qa
 from study.services.cardgen import questions, wellformed
 from study.services.cardgen.asking import make_card
 from study.services.cardgen.candidates import Candidate, Context
+from study.services.cardgen.cards import propose
 from study.services.cardgen.nlp import parse, pipeline
 from study.services.cardgen.reading import read
 from study.services.cardgen.sentences import Sentence
@@ -454,3 +455,23 @@ def test_it_after_a_semicolon_is_the_clause_befores_subject() -> None:
         """
     )
     assert _subjects(span)["feels"] == "A blister"
+
+
+def test_an_infinitive_after_a_span_of_time_taken_is_no_purpose() -> None:
+    # "Fractures take weeks to heal": what takes weeks is the healing; "Why do fractures
+    # take weeks?" "To heal" asks a purpose the text does not state
+    span = _parsed(
+        """
+        Fractures NNS NOUN nsubj 1 fracture
+        take VBP VERB ROOT 1 take
+        weeks NNS NOUN dobj 1 week
+        to TO PART aux 4 to
+        heal VB VERB advcl 1 heal
+        fully RB ADV advmod 4 fully
+        . . PUNCT punct 1 .
+        """
+    )
+    text = span.text
+    sentence = Sentence(text=text, raw=text, start=0, end=len(text), span=span)
+    cards = propose(sentence, read(span, None, "Fractures"), Context(topic="Fractures"))
+    assert not any(c.front.startswith("Why") for c in cards), [c.front for c in cards]

@@ -287,6 +287,14 @@ def _time_unit_head(clause: Clause, part: Part) -> bool:
     return any(h.lemma_.lower() in _TIME_UNITS for h in heads)
 
 
+def _time_it_takes(clause: Clause) -> bool:
+    """Whether the clause's object is a span of time ("take weeks or months", "need six
+    hours"): an infinitive after it is what the time is for, not a purpose."""
+    return any(p.role == "dobj" and _time_unit_head(clause, p) for p in clause.parts) and not any(
+        p.role == "dobj" and not _time_unit_head(clause, p) for p in clause.parts
+    )
+
+
 def _paired_times(clause: Clause) -> bool:
     """Whether two phrases of the clause on one preposition are headed by units of time
     ("12.5 mg once or twice on the first day, then 25 to 50 mg on the second day"): the
@@ -508,6 +516,10 @@ def _ask(sentence: Sentence, clause: Clause, part: Part, context: Context) -> Ca
         wh = "What" if clause.copula else "How"  # "the key part is by doing X"
         front = f"{lead}{wh} {before} {subject} {after} {others}?"
         return make_card("manner", sentence, context, front, answer, clause)
+    if role == "why" and part.word == "to" and _time_it_takes(clause):
+        # "It can take weeks or months to resolve fully": the infinitive is what takes
+        # the time, no purpose ("Why can delirium take weeks or months?")
+        return None
     if role == "why" and part.word == "to":
         plain, conditions = kept_parts(clause, part)
         said = " ".join(
