@@ -28,6 +28,19 @@ def _cards(tmp_path: Path, text: str) -> list[tuple[str, str]]:
     return [qa(n) for n in generate_text(tmp_path, text).deck.notes]
 
 
+def _sentence(text: str) -> Sentence:
+    """``text`` parsed by the generator's model, as one sentence."""
+    return _sentence_of(next(iter(parse([text])))[:])
+
+
+def _sentence_of(span: Span) -> Sentence:
+    return Sentence(text=span.text, raw=span.text, start=0, end=len(span.text), span=span)
+
+
+def _basic(sentence: Sentence, front: str, back: str) -> Candidate:
+    return Candidate("object", "basic", sentence, (back,), front=front, back=back)
+
+
 def test_it_after_an_instruction_names_the_instructions_object(tmp_path: Path) -> None:
     # "Use the Rockwood scale ...: a score ... It grades ...": the scale grades, not the
     # page's topic and not the score
@@ -139,31 +152,19 @@ def test_a_question_with_a_bracket_left_open_is_not_asked() -> None:
         "in most patients, whereas the rest have antibodies against another protein) damage "
         "the astrocytes."
     )
-    doc = next(iter(parse([text])))
-    sentence = Sentence(text=text, raw=text, start=0, end=len(text), span=doc[:])
-    card = Candidate(
-        pattern="object",
-        type="basic",
-        sentence=sentence,
-        answers=("the astrocytes",),
-        front="What do the rest have antibodies against another protein) damage?",
-        back="The astrocytes",
+    sentence = _sentence(text)
+    card = _basic(
+        sentence,
+        "What do the rest have antibodies against another protein) damage?",
+        "The astrocytes",
     )
     assert "bracket" in (wellformed.problem(card) or "")
 
 
 def test_a_question_with_two_verbs_for_one_is_not_asked() -> None:
     text = "Amiodarone has a very long half-life, and it is stored in fat."
-    doc = next(iter(parse([text])))
-    sentence = Sentence(text=text, raw=text, start=0, end=len(text), span=doc[:])
-    card = Candidate(
-        pattern="object",
-        type="basic",
-        sentence=sentence,
-        answers=("a very long half-life",),
-        front="What is amiodarone has?",
-        back="A very long half-life",
-    )
+    sentence = _sentence(text)
+    card = _basic(sentence, "What is amiodarone has?", "A very long half-life")
     assert "garbled" in (wellformed.problem(card) or "")
 
 
@@ -171,11 +172,10 @@ def test_a_definite_subject_or_answer_of_common_words_is_asked_with_the_topic() 
     # "What does the cerebrospinal fluid show?" names a term, but the fluid is the one of
     # the page's condition: without it the card states a false general rule
     text = "The cerebrospinal fluid shows a high opening pressure."
-    doc = next(iter(parse([text])))
-    sentence = Sentence(text=text, raw=text, start=0, end=len(text), span=doc[:])
+    sentence = _sentence(text)
     topic = "Idiopathic intracranial hypertension"
     context = Context(topic=topic)
-    [clause] = read(doc[:], None, topic).clauses
+    [clause] = read(sentence.span, None, topic).clauses
     card = make_card(
         "object",
         sentence,
@@ -362,16 +362,8 @@ def test_a_phrase_torn_at_a_noun_the_parser_read_as_a_verb_is_not_asked() -> Non
         . . PUNCT punct 9 .
         """
     )
-    text = span.text
-    sentence = Sentence(text=text, raw=text, start=0, end=len(text), span=span)
-    card = Candidate(
-        pattern="subject",
-        type="basic",
-        sentence=sentence,
-        answers=("Surgery",),
-        front="What is offered to patients with disease and receptor?",
-        back="Surgery",
-    )
+    sentence = _sentence_of(span)
+    card = _basic(sentence, "What is offered to patients with disease and receptor?", "Surgery")
     assert "torn" in (wellformed.problem(card) or "")
     whole = replace(card, front="What is offered to patients with receptor antibodies?")
     assert wellformed.problem(whole) is None
@@ -379,13 +371,12 @@ def test_a_phrase_torn_at_a_noun_the_parser_read_as_a_verb_is_not_asked() -> Non
 
 def test_a_clauses_whereas_read_into_a_subject_is_garbled() -> None:
     text = "An embolus causes a sudden onset, whereas thrombosis in situ causes a slow onset."
-    doc = next(iter(parse([text])))
-    sentence = Sentence(text=text, raw=text, start=0, end=len(text), span=doc[:])
+    sentence = _sentence(text)
     for front, back in (
         ("What does whereas thrombosis in situ cause?", "A slow onset"),
         ("In which situ does a slow onset arise?", "Whereas thrombosis in situ"),
     ):
-        card = Candidate("object", "basic", sentence, (back,), front=front, back=back)
+        card = _basic(sentence, front, back)
         assert wellformed.problem(card) is not None, front
 
 
@@ -411,8 +402,7 @@ def test_a_relative_clause_cut_before_its_verb_is_left_out_of_an_answer() -> Non
         . . PUNCT punct 1 .
         """
     )
-    text = span.text
-    sentence = Sentence(text=text, raw=text, start=0, end=len(text), span=span)
+    sentence = _sentence_of(span)
     answer = "a disease of the junction in which antibodies against the receptor"
     assert wellformed.relative_without_verb(answer, sentence)
     assert not wellformed.relative_without_verb("a disease of the junction", sentence)
@@ -422,12 +412,9 @@ def test_between_answered_with_one_thing_is_not_asked() -> None:
     # "choose between A, B and C" with B and C hung elsewhere: "What do the surgeons choose
     # between?" "A" teaches that there is one option
     text = "The surgeons choose between embolectomy, bypass surgery and thrombolysis."
-    doc = next(iter(parse([text])))
-    sentence = Sentence(text=text, raw=text, start=0, end=len(text), span=doc[:])
+    sentence = _sentence(text)
     front = "What do the surgeons choose between?"
-    one = Candidate(
-        "preposition", "basic", sentence, ("embolectomy",), front=front, back="Embolectomy"
-    )
+    one = _basic(sentence, front, "Embolectomy")
     assert "between" in (wellformed.problem(one) or "")
     every = "Embolectomy, bypass surgery and thrombolysis"
     whole = replace(one, answers=(every,), back=every)
@@ -471,7 +458,6 @@ def test_an_infinitive_after_a_span_of_time_taken_is_no_purpose() -> None:
         . . PUNCT punct 1 .
         """
     )
-    text = span.text
-    sentence = Sentence(text=text, raw=text, start=0, end=len(text), span=span)
+    sentence = _sentence_of(span)
     cards = propose(sentence, read(span, None, "Fractures"), Context(topic="Fractures"))
     assert not any(c.front.startswith("Why") for c in cards), [c.front for c in cards]
