@@ -142,6 +142,9 @@ def specific(answer: str, subject: str, topic: str | None = None) -> str:
 # page it is on.
 _BARE_THE = re.compile(r"the\s+\w+", re.IGNORECASE)
 
+# "the cerebrospinal fluid", "the weakness": "the" and up to three lower-case words
+_THE_PHRASE = re.compile(r"[Tt]he(?:\s+[a-z][a-z-]*){1,3}")
+
 _DEPENDS_ON_THE_CONDITION = frozenset(
     ["give", "use", "offer", "need", "prefer", "start", "stop", "add", "trigger", "precipitate"]
 )
@@ -172,6 +175,10 @@ def make_card(
         )
         # "What may the rhythm degenerate into?": whose rhythm is the page's topic
         or (clause.subject is not None and _BARE_THE.fullmatch(clause.subject.text) is not None)
+        # "What does the cerebrospinal fluid show?", "What can back pain precede?" "The
+        # weakness": a definite phrase of common nouns is the one of the page's condition
+        or (clause.subject is not None and _THE_PHRASE.fullmatch(clause.subject.text) is not None)
+        or _THE_PHRASE.fullmatch(answer.strip()) is not None
     )
     front = joined(front)
     return basic(

@@ -380,3 +380,36 @@ def is_participle_subject(verb: Token) -> bool:
     later = [c for c in verb.head.children if c.dep_ == "conj" and c.i > verb.i]
     later += [c for c in verb.children if c.dep_ == "ccomp" and c.i > verb.i]
     return any(participle_subject(c) == verb for c in later)
+
+
+def noun_conjunct_before(verb: Token) -> Token | None:
+    """A noun the parser coordinated with a verb, just before ``verb``'s group, where
+    ``verb`` is a passive or auxiliary verb coordinated with an earlier one and with no
+    subject between ("..., and rifaximin, a poorly absorbed antibiotic, is added"): the
+    subject of ``verb``."""
+    if not any(c.dep_ in ("aux", "auxpass") for c in verb.children):
+        return None
+    nouns = [
+        t
+        for t in verb.doc[verb.head.i + 1 : verb.i]
+        if t.dep_ == "conj" and t.pos_ in ("NOUN", "PROPN") and t.head.pos_ in ("VERB", "AUX")
+    ]
+    if not nouns:
+        return None
+    noun = nouns[-1]
+    between = verb.doc[noun.right_edge.i + 1 : verb.i]
+    if any(t.dep_.startswith("nsubj") or t.pos_ in ("VERB",) for t in between):
+        return None
+    return noun
+
+
+def a_later_subject(noun: Token) -> bool:
+    """Whether ``noun`` is the subject of a later verb that the parser coordinated with it
+    as with a verb (``noun_conjunct_before``): no part of the phrase it was hung in."""
+    if noun.dep_ != "conj" or noun.pos_ not in ("NOUN", "PROPN") or noun.head.pos_ != "VERB":
+        return False
+    return any(
+        v.dep_ == "conj" and noun_conjunct_before(v) == noun
+        for v in noun.doc[noun.i + 1 : noun.sent.end]
+        if v.pos_ in ("VERB", "AUX")
+    )

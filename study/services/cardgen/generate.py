@@ -21,7 +21,7 @@ from study.services.cardgen.ids import card_id, slug
 from study.services.cardgen.leads import lead_cards, led_sentences, starts_list
 from study.services.cardgen.nlp import parse
 from study.services.cardgen.notes import asked_lines, note_cards, terse
-from study.services.cardgen.reading import Reading, read, reading_phrase
+from study.services.cardgen.reading import Reading, instructed, read, reading_phrase
 from study.services.cardgen.sentences import (
     Block,
     Sentence,
@@ -387,6 +387,8 @@ class _Reader:
                 sentence.raw,
             )
         subjects = [c.subject for c in reading.clauses if c.subject is not None]
+        if not terse(sentence) and (object_ := instructed(span)):
+            return object_  # "Use the 4AT ...: a score ... It tests ...": the 4AT
         if subjects and not subjects[0].items:
             return subjects[0].text
         return "" if reading.clauses else None

@@ -16,6 +16,7 @@ from study.services.cardgen.deps import (
     mark_of,
     own_subject,
 )
+from study.services.cardgen.forms import AUXILIARIES, only_a_noun, only_a_verb
 from study.services.cardgen.phrases import OtherName, Phrase, PhraseReader
 from study.services.cardgen.terms import PRONOUNS, STOPWORDS
 
@@ -36,6 +37,44 @@ _ALIAS = re.compile(
     r"(?:called|known as|termed|referred to as|aka|or)\s+(?P<name>.+)$",
     re.IGNORECASE,
 )
+
+
+# "A, B and C", "A, B or C" (three or more items): a list, never a name
+_LISTED = re.compile(r"[^,]+(?:, [^,]+)+,? (?:and|or) [^,]+")
+# words that open a clause inside a phrase: a verb after them is that clause's
+_CLAUSE_OPENERS = frozenset(
+    ["that", "which", "who", "whom", "whose", "as", "when", "if", "because", "while", "where"]
+)
+# words that go on a participle's phrase ("found in", "given by"), not a noun's
+_AFTER_VERB = frozenset(["in", "by", "as", "with", "to", "for", "at", "from", "on", "after"])
+
+
+def _says_more(remark: str) -> bool:
+    """Whether a remark in parentheses states something of its own: it opens with a
+    participle ("causing ...", "reported in ...") or holds a finite verb of its own ("A
+    and B are other triggers"), not one of a relative clause ("stools that are black").
+    Read from the words' forms (forms.py): a remark is not parsed with its sentence."""
+    tokens = [t.lower() for t in re.findall(r"[A-Za-z][\w'-]*", remark)]
+    if not tokens:
+        return False
+    after = tokens[1] if len(tokens) > 1 else ""
+    if (
+        tokens[0].endswith(("ing", "ed"))
+        and only_a_verb(tokens[0])
+        and (
+            after in _AFTER_VERB  # "treated with ...", "given by ..."
+            # "causing slurred speech", never "drooping eyelid" (another name: an adjective
+            # and its noun) nor "bleeding of the gums"
+            or (tokens[0].endswith("ing") and after not in ("", "of") and not only_a_noun(after))
+        )
+    ):
+        return True
+    for at, word in enumerate(tokens[1:], start=1):
+        if tokens[at - 1] in _CLAUSE_OPENERS:
+            return False  # "stools produced as haemoglobin is digested": a clause inside
+        if word in AUXILIARIES:
+            return True
+    return False
 
 
 # a phrase that is an amount or a rank: "7 days", "> 7 days", "1st line"
@@ -108,6 +147,11 @@ class NameReader(PhraseReader):
             return  # "(among other findings)", "(together with ...)": not what it is
         if text[:1].isupper() and first not in ("a", "an", "the"):
             return  # a sentence of its own
+        if _says_more(text):
+            # "a respiratory infection (A, B and C are other triggers)", "the bulbar
+            # muscles (causing slurred speech ...)": a remark that states a fact of its own,
+            # not what the phrase is
+            return
         if _QUANTITY.match(thing.text):
             return  # "a supply > 7 days (risk of dependence)", "1st line (X if Y)": a remark
             # on the amount or rank, never what "7 days" is
@@ -117,6 +161,25 @@ class NameReader(PhraseReader):
             # (particularly A, B and C)": examples of the plural before, never "What is
             # skin or mucosal changes?"
             names.append(OtherName("example", thing, Phrase(listed)))
+            return
+        if _LISTED.fullmatch(listed) and not any(c.dep_ == "nummod" for c in owner.children):
+            # a list after one noun names its forms or what stands near it, never what the
+            # noun is ("autonomic dysfunction (A, B and C)"), unless the noun counts its
+            # items ("the six Ps (A, B, ...)"); after the object of a
+            # relative clause on a plural noun ("drugs that impair neuromuscular
+            # transmission (A, B and C)"), examples of that noun with its clause
+            relative = next((a for a in owner.ancestors if a.dep_ == "relcl"), None)
+            opening = relative.left_edge.i if relative is not None else 0
+            noun = owner.doc[opening - 1] if opening > 0 else None
+            if (
+                relative is not None
+                and noun is not None
+                and noun.tag_ in ("NNS", "NNPS")
+                and noun.pos_ == "NOUN"
+                and owner.i > relative.i
+            ):
+                kind = self._phrase_of(list(owner.doc[noun.left_edge.i : owner.i + 1]))
+                names.append(OtherName("example", kind, Phrase(listed)))
             return
         names.append(OtherName("apposition", thing, Phrase(text.strip(" .;"))))
 

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from study.services.cardgen.deps import (
     NAMING_VERBS,
+    a_later_subject,
     condition_relative,
     continues_list,
     introduces_examples,
@@ -204,6 +205,10 @@ class PhraseReader:
             ):
                 return True
             if ancestor.dep_ == "prep" and introduces_examples(ancestor):
+                return True
+            if a_later_subject(ancestor):
+                # "to produce two stools a day, and senna, a ..., is added": a noun the
+                # parser coordinated with a verb is the next clause's subject
                 return True
             if ancestor.dep_ == "prep" and ancestor.lower_ in ("among", "except"):
                 return True  # "(among other findings)", "except those over 70"

@@ -44,6 +44,7 @@ from study.services.cardgen.voice import (
     people_of,
     reversed_card,
 )
+from study.services.cardgen.wellformed import relative_without_verb
 
 _LOCATIVE = frozenset(["occur", "happen", "develop", "arise", "appear", "start", "begin", "form"])
 # What "at" gives when its object is one of these: an amount, not a place ("at a low dose").
@@ -286,6 +287,14 @@ def _time_unit_head(clause: Clause, part: Part) -> bool:
     return any(h.lemma_.lower() in _TIME_UNITS for h in heads)
 
 
+def _time_it_takes(clause: Clause) -> bool:
+    """Whether the clause's object is a span of time ("take weeks or months", "need six
+    hours"): an infinitive after it is what the time is for, not a purpose."""
+    return any(p.role == "dobj" and _time_unit_head(clause, p) for p in clause.parts) and not any(
+        p.role == "dobj" and not _time_unit_head(clause, p) for p in clause.parts
+    )
+
+
 def _paired_times(clause: Clause) -> bool:
     """Whether two phrases of the clause on one preposition are headed by units of time
     ("12.5 mg once or twice on the first day, then 25 to 50 mg on the second day"): the
@@ -356,9 +365,11 @@ def _ask(sentence: Sentence, clause: Clause, part: Part, context: Context) -> Ca
     if role == "attr" and clause.copula:
         if is_definite(part.phrase.text) or is_relation(part.phrase.text):
             return None  # asked in reverse: "What is the most common trigger?"
-        if len(answer.split()) > 16:
+        if len(answer.split()) > 16 or relative_without_verb(answer, sentence):
             # "a complication of diabetes in which ...": the kind answers "What is X?"; the
-            # whole definition stays in the reverse question
+            # whole definition stays in the reverse question (and a relative clause the
+            # parse cut before its verb is left out: "a disease of the junction in which
+            # antibodies against the receptor")
             answer = _DEFINING.split(answer)[0]
         front = f"{lead}What {before} {subject} {after} {others}?"
         return make_card(
@@ -512,6 +523,10 @@ def _ask(sentence: Sentence, clause: Clause, part: Part, context: Context) -> Ca
         wh = "What" if clause.copula else "How"  # "the key part is by doing X"
         front = f"{lead}{wh} {before} {subject} {after} {others}?"
         return make_card("manner", sentence, context, front, answer, clause)
+    if role == "why" and part.word == "to" and _time_it_takes(clause):
+        # "It can take weeks or months to resolve fully": the infinitive is what takes
+        # the time, no purpose ("Why can delirium take weeks or months?")
+        return None
     if role == "why" and part.word == "to":
         plain, conditions = kept_parts(clause, part)
         said = " ".join(
@@ -523,6 +538,13 @@ def _ask(sentence: Sentence, clause: Clause, part: Part, context: Context) -> Ca
         named = [p.phrase.text.lower() for p in clause.parts if p.role in ("oprd", "attr")]
         if any(n in subject.lower() for n in named):
             return None  # "Why is mechanical pain called mechanical?" asks nothing
+    if role == "why" and (
+        (clause.copula and not others.strip()) or _after_a_relative(sentence.raw, answer)
+    ):
+        # "The classic features are the six Ps, of which A and B matter most, because they
+        # mean ...": the reason is the relative clause's (A and B matter because ...), so
+        # neither "why are the classic features?" nor "why are they the six Ps?"
+        return None
     if role == "why":
         text = answer if answer.lower().startswith("because") else f"{part.word} {answer}"
         front = f"{lead}Why {before} {subject} {after} {others}?"
@@ -531,6 +553,24 @@ def _ask(sentence: Sentence, clause: Clause, part: Part, context: Context) -> Ca
         card = make_card("reason", sentence, context, front, reason, clause)
         return card
     return None
+
+
+# ", of which A and B matter most, because": a relative clause set off by commas
+_RELATIVE_BEFORE = re.compile(
+    r",\s+(?:(?:of|in|for|with|to|by|from)\s+)?(?:which|whom|who|whose)\b[^,;()]*,"
+    r"\s*(?:(?:because|since)\s+)?$",
+    re.I,
+)
+
+
+def _after_a_relative(raw: str, reason: str) -> bool:
+    """Whether ``reason`` follows right after a relative clause set off by commas in the
+    sentence ``raw``: the parser hangs it on the main verb, but it gives the relative
+    clause's reason."""
+    at = raw.find(reason)
+    if at < 0:
+        at = raw.lower().find(reason.lower())
+    return at > 0 and _RELATIVE_BEFORE.search(raw[:at]) is not None
 
 
 def _relative_cut_off(clause: Clause, part: Part) -> str:

@@ -90,6 +90,25 @@ def reading_phrase(span: Span, head: Token) -> str:
     return _Reader(span, None, None).phrase(head).text
 
 
+def instructed(span: Span) -> str | None:
+    """What an instruction that opens ``span`` is about, for an "It" in the next sentence:
+    the singular object of its leading base-form verb ("Use the 4AT in anyone at risk ...
+    It tests ...": the 4AT), never a subject elsewhere in the sentence nor the page's
+    topic. None when the sentence opens with no such instruction."""
+    first = next((t for t in span if not t.is_punct and not t.is_space), None)
+    if first is None or first.tag_ != "VB" or own_subject(first) is not None:
+        return None
+    objects = [
+        c
+        for c in first.children
+        if c.dep_ == "dobj"
+        and c.pos_ in ("NOUN", "PROPN", "NUM")
+        and c.tag_ not in ("NNS", "NNPS")
+        and c.lower_ not in PRONOUNS
+    ]
+    return reading_phrase(span, objects[0]) if objects else None
+
+
 class _Reader(SubjectReader):
     def read(self) -> Reading:
         reading = Reading()

@@ -22,6 +22,7 @@ from study.services.cardgen.deps import (
     is_participle_subject,
     mark_of,
     names_a_term,
+    noun_conjunct_before,
     own_subject,
     participle_subject,
     plural,
@@ -94,6 +95,12 @@ class SubjectReader(PartReader):
                 # started, not the cultures (which clause the "unless" after it qualifies
                 # cannot be told either): no subject, no card
                 return None, False, False
+            stray = noun_conjunct_before(verb)
+            if stray is not None:
+                # "Lactulose ... is given to produce ..., and rifaximin, a ..., is added to
+                # prevent ...": the parser coordinated the noun with the verb before it;
+                # it is this verb's subject, never the first verb's
+                return self.phrase(stray), plural(stray), False
             if self._clause_between(verb.head, verb):
                 # "A is given ..., and B are ..., whereas C is added only in ...": the
                 # parser coordinated "added" with the first verb across another clause;
@@ -158,6 +165,12 @@ class SubjectReader(PartReader):
         if lowered in PRONOUNS:
             if lowered == "it" and _two_things_before(own, verb):
                 return None, False, True
+            before_semicolon = self._subject_before_semicolon(own) if lowered == "it" else None
+            if before_semicolon is not None:
+                # "a rash of tiny raised spots appears ...; it feels like sandpaper": the
+                # parser made the clause before the ";" part of the one after it; "it" is
+                # that clause's subject, not the page's topic
+                return self.phrase(before_semicolon), False, True
             if lowered == "it" and verb != self.span.root:
                 # "X, ..., in whom it is less reliable": "it" is the subject before it
                 # ("X is caused by A, and although it presents with B, ..."), else the
@@ -240,6 +253,13 @@ class SubjectReader(PartReader):
             phrase = self._phrase_of(tail)
             if not phrase.text:
                 return None, False, False
+        gerund = _gerund_after_nouns(own, verb)
+        if gerund is not None:
+            # "... by infection, bleeding, constipation or sedative drugs, and finding and
+            # treating the precipitant is the first step": the parser ran the list of the
+            # clause before into the subject; the subject is the gerund's phrase
+            tail = [t for t in gerund.subtree if t.i >= gerund.i and t.i in phrase.tokens]
+            return self._phrase_of(tail), False, False
         owner = next(
             (c for c in own.children if c.dep_ == "poss" and c.lower_ in ("its", "their")), None
         )
@@ -357,6 +377,28 @@ class SubjectReader(PartReader):
             return None
         return Phrase(f"the dose of {lower_first(self.phrase(given[-1]).text)}")
 
+    def _subject_before_semicolon(self, it: Token) -> Token | None:
+        """The subject of the clause before a ";" that comes before ``it``, when ``it``
+        is the subject of the sentence's root and that clause hangs inside the root's: a
+        singular noun, the last one before the ";"."""
+        if it.head != self.span.root:
+            return None
+        marks = [t for t in self.span if t.text == ";" and t.i < it.i]
+        if not marks:
+            return None
+        subjects = [
+            t
+            for t in self.span
+            if t.dep_ in ("nsubj", "nsubjpass")
+            and t.i < marks[-1].i
+            and t.pos_ in ("NOUN", "PROPN")
+            and not plural(t)
+            and not _negative(t)
+            and t.head.dep_ in ("ccomp", "parataxis")
+            and t.head.head == self.span.root
+        ]
+        return subjects[-1] if subjects else None
+
     def _clause_between(self, first: Token, verb: Token) -> bool:
         """Whether a clause with a subject of its own lies between two coordinated verbs."""
         return any(
@@ -413,7 +455,39 @@ class SubjectReader(PartReader):
                 self.leaning.append("which")
                 return None, False, True
             return self.phrase(copula_subject), plural(copula_subject), True
-        phrase = self.phrase(head, skip=frozenset(t.i for t in relcl.subtree))
+        number = _agreement(relcl)
+        if _of_another_noun(head, relcl, number):
+            # "inhibits the ATPase of cardiac muscle, which raises intracellular calcium":
+            # "which" may stand for the muscle, the ATPase or the whole clause; the verb's
+            # number does not tell ("What does cardiac muscle raise?" misread it)
+            self.leaning.append("which")
+            return None, False, True
+        if number is False and plural(head):
+            # "malnutrition and loss of muscle, which helps to clear ammonia": a singular
+            # verb after a coordination agrees with the noun before its comma alone
+            at = relcl.left_edge.i - 1
+            while at > head.i and not relcl.doc[at].is_alpha:
+                at -= 1
+            last = relcl.doc[at]
+            if last.pos_ in ("NOUN", "PROPN") and not plural(last) and last.i > head.i:
+                return self.phrase(last), False, True
+        if number is True and head.dep_ == "conj" and not plural(head):
+            # "A and B, which usually enter through ...": a plural verb after the last of
+            # two nouns is said of both
+            first = head.head
+            while first.dep_ == "conj" and first.head.pos_ in ("NOUN", "PROPN"):
+                first = first.head
+            if first.pos_ in ("NOUN", "PROPN"):
+                skip = frozenset(t.i for t in relcl.subtree)
+                return self.phrase(first, skip=skip), True, True
+        # the antecedent ends where its relative clause begins ("compartment syndrome,
+        # which needs urgent fasciotomy, for hyperkalaemia and for ...": not the list after)
+        after = {t.i for t in head.subtree if t.i > relcl.i}
+        if any(c.dep_ == "conj" and c.i > relcl.i for c in head.children):
+            # "the Miller Fisher variant, which presents with A, B and C": the parser hung
+            # the rest of the clause's list on the antecedent; the clause cannot be read
+            return None, False, False
+        phrase = self.phrase(head, skip=frozenset({t.i for t in relcl.subtree} | after))
         return phrase, plural(head), True
 
     def _relative_antecedent(self, relative: Token) -> tuple[Phrase | None, bool, bool]:
@@ -445,6 +519,54 @@ class SubjectReader(PartReader):
 _TREATMENT_NOUNS = frozenset(
     ["drug", "medicine", "medication", "agent", "treatment", "therapy", "vaccine"]
 )
+
+
+def _agreement(verb: Token) -> bool | None:
+    """Whether a relative clause's verb group is plural (True), singular (False), or does not
+    say (None): its present-tense verb or auxiliary ("which helps", "which are")."""
+    for token in [*(c for c in verb.children if c.dep_ in ("aux", "auxpass")), verb]:
+        if token.tag_ == "VBZ":
+            return False
+        if token.tag_ == "VBP":
+            return True
+    return None
+
+
+def _of_another_noun(noun: Token, relcl: Token, number: bool | None) -> bool:
+    """Whether a relative clause after a comma hangs on the object of "of" after another
+    noun ("the ATPase of cardiac muscle, which ...") of the same number as it, the
+    relative clause's verb agreeing with both: which of them it is said of, or whether of
+    the clause before, cannot be told."""
+    if noun.dep_ != "pobj" or noun.head.lower_ != "of" or noun.head.dep_ != "prep":
+        return False
+    owner = noun.head.head
+    if owner.pos_ not in ("NOUN", "PROPN") or owner.dep_ not in ("dobj", "pobj", "attr"):
+        return False
+    first = relcl.left_edge
+    if first.i == 0 or first.doc[first.i - 1].text != ",":
+        return False
+    return number is None or plural(owner) == plural(noun) == number
+
+
+def _gerund_after_nouns(own: Token, verb: Token) -> Token | None:
+    """A gerund after ", and" at the end of a noun subject's list, before a singular verb
+    ("A, B or C, and finding and treating the precipitant is ..."): the verb's real
+    subject; a list of nouns and a gerund are not one subject."""
+    if own.pos_ not in ("NOUN", "PROPN") or verb.lemma_ != "be":
+        return None
+    if not any(t.tag_ == "VBZ" for t in (verb, *(c for c in verb.children if c.dep_ == "aux"))):
+        return None
+    for token in own.subtree:
+        if (
+            token.dep_ == "conj"
+            and token.tag_ == "VBG"
+            and token.head.pos_ in ("NOUN", "PROPN")
+            and token.i >= 2
+            and token.doc[token.i - 1].lower_ == "and"
+            and token.doc[token.i - 2].text == ","
+        ):
+            return token
+    return None
 
 
 def _in_elliptical_remark(noun: Token) -> bool:

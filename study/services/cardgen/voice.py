@@ -210,6 +210,17 @@ def reversed_card(
         and clause.copula
         and (is_definite(part.phrase.text) or is_relation(part.phrase.text))
     ):
+        if (
+            is_definite(subject.text)
+            and not has_rare_word(subject.text)
+            and not any(w[:1].isupper() for w in subject.text.split()[1:])
+        ):
+            # "The classic features are the six Ps": the subject is what is asked for
+            # ("what are the classic features?"), never the answer to "what are the six Ps?"
+            front = f"{lead}What {clause.verb.text.lower()} {lower_first(subject.text)}?"
+            return make_card(
+                "relation", sentence, context, front, part.phrase.text, clause, name_topic=True
+            )
         asked = part.phrase.text
         relation = _RELATIONS.match(asked)
         if relation and " of " not in asked and context.topic:

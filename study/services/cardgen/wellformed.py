@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from study.services.cardgen.candidates import Candidate
 from study.services.cardgen.deps import ACTION_NOUN_ENDINGS
+from study.services.cardgen.forms import only_a_noun
 from study.services.cardgen.sentences import Sentence
 from study.services.cardgen.terms import STOPWORDS, binomial, word_list
 
@@ -75,6 +76,22 @@ _GARBLED_QUESTION = (
     ),
     (re.compile(r"\bwhen\s*\?\s*$", re.I), "a question ending in a bare 'when'"),
     (
+        re.compile(
+            r"\b(?:what|which|who|in|of|for|with|does|do|did|is|are|was|were|can|should)\s+"
+            r"(?:whereas|although|whilst)\b",
+            re.I,
+        ),
+        "a clause's 'whereas' read into its subject ('What does whereas X cause?')",
+    ),
+    (
+        re.compile(
+            r"\bwhat (?:is|are|was|were) (?:to\b|(?![^?]*\b(?:that|who|which)\b)[^?]* "
+            r"(?<!\bto )(?:has|have|does|do)\s*\?$)",
+            re.I,
+        ),
+        "two verbs for one ('What is digoxin has?', 'what is to grade 4?')",
+    ),
+    (
         re.compile(r"(?:^|:\s)in which case\b|,\s*in which case,", re.I),
         "'in which case' with no case",
     ),
@@ -99,12 +116,20 @@ def problem(candidate: Candidate) -> str | None:
     sentence = candidate.sentence
     if candidate.type == "basic":
         front = candidate.front
+        if _unpaired_bracket(front) or _unpaired_bracket(candidate.back):
+            # "What do most of the rest have antibodies against X) reduce?": a remark's
+            # words read into the clause around it
+            return "garbled question: a bracket without its pair"
         for pattern, garbled in _GARBLED_QUESTION:
             if pattern.search(front):
                 return f"garbled question: {garbled}"
         acronym = _STAND_FOR.match(front)
         if acronym and expansion(candidate.back, acronym.group(1)) != candidate.back:
             return f"'{candidate.back}' is not what the letters of {acronym.group(1)} stand for"
+        if _BETWEEN.search(front) and not re.search(r",|\band\b|\bor\b", candidate.back):
+            # "what do the surgeons choose between?" "Surgical embolectomy": one of the
+            # list the parse kept
+            return "garbled question: 'between' answered with one thing"
         reason = (
             _answer_fragment(candidate.back)
             or _unit_without_number(front)
@@ -117,13 +142,18 @@ def problem(candidate: Candidate) -> str | None:
             if acronym:
                 return None  # "a raised [plasma viscosity] (PV)": the name alone
             return (
-                _participle_read_as_verb(front, sentence)
+                _torn_at_a_noun_read_as_verb(f"{front} {candidate.back}", sentence)
+                or relative_without_verb(candidate.back, sentence)
+                or _participle_read_as_verb(front, sentence)
                 or _often_without_verb(front, sentence)
                 or _torn_answer(candidate.back, front, sentence)
             )
         return None
     if _splits_a_binomial(candidate.text):
         return "deletion splits a binomial name ('[Haemophilus] influenzae')"
+    torn = _torn_at_a_noun_read_as_verb(re.sub(r"\{\{c\d+::|\}\}", "", candidate.text), sentence)
+    if torn:
+        return torn
     for deleted in candidate.answers:
         words = deleted.strip().lower().split()
         # a capital "A" at the end names a letter ("hypervitaminosis A"), not an article
@@ -149,8 +179,108 @@ _IN_RELATIVE = re.compile(r"\W*(?:of|in|for|with|to|by|from)\s+(?:which|whom)\b"
 _SUCH_A = re.compile(r"\bsuch an?\s+\w+", re.I)
 _RUNS_ON_CLAUSE = re.compile(r",\s*(?:when|whereas|while|in which case|which)\b", re.I)
 _REASON = re.compile(r"(?:because|since)\b", re.I)
+_AS_DO = re.compile(r"(?:because|since|as)\s+(?:do|does|did|is|are|can)\s", re.I)
 # "Rib fractures take weeks": a span of time is an answer on its own
 _SPAN_OF_TIME = re.compile(r"(?:second|minute|hour|day|week|month|year|decade)s?")
+
+
+def _torn_at_a_noun_read_as_verb(card: str, sentence: Sentence) -> str | None:
+    """A card that shows the word before a noun the parser took for a verb, without that
+    noun ("generalised disease and receptor antibodies even when ...": 'antibodies' read
+    as the main verb, so 'What is offered to patients with generalised disease and
+    receptor?'): the phrase is torn. A word is a noun only when the lexicon
+    knows it as nothing else (forms.py). A clause told as a sentence of its own is checked against
+    its whole sentence's parse."""
+    for before, noun in _nouns_read_as_verbs(sentence):
+        word = re.escape(before)
+        if re.search(rf"\b{word}\b(?!\s+{re.escape(noun)}\b)", card):
+            return f"phrase torn: {before!r} without {noun!r} (read as a verb)"
+    return None
+
+
+# (word, noun) pairs of the sentences read so far, by sentence: a clause told alone is
+# checked against its sentence's parse (few are kept: a sentence's clauses follow it)
+_READ_AS_VERBS: dict[str, tuple[tuple[str, str], ...]] = {}
+
+
+def _nouns_read_as_verbs(sentence: Sentence) -> tuple[tuple[str, str], ...]:
+    """The nouns of ``sentence`` its parse reads as finite verbs, each with the word
+    before it (which never stands alone in the sentence)."""
+    if sentence.text != sentence.raw or sentence.span is None:
+        return _READ_AS_VERBS.get(sentence.raw, ())
+    known = _READ_AS_VERBS.get(sentence.raw)
+    if known is not None:
+        return known
+    text = sentence.text
+    pairs: list[tuple[str, str]] = []
+    for token in sentence.span:
+        if (
+            token.tag_ not in ("VBZ", "VBP")
+            or token.i == token.doc[0].i
+            # a misread noun has no subject of its own (checked first: the lexicon is
+            # loaded only when a sentence has such a verb)
+            or any(c.dep_ in ("nsubj", "nsubjpass", "expl", "csubj") for c in token.children)
+            or token.dep_ == "conj"
+        ):
+            continue
+        before = token.doc[token.i - 1]
+        if not before.is_alpha or not only_a_noun(token.lower_):
+            continue
+        word = rf"\b{re.escape(before.text)}\b"
+        whole = rf"\b{re.escape(before.text)}\s+{re.escape(token.text)}\b"
+        if len(re.findall(word, text)) == len(re.findall(whole, text)):
+            pairs.append((before.text, token.text))  # the word never stands alone
+    if len(_READ_AS_VERBS) > 64:
+        _READ_AS_VERBS.clear()
+    _READ_AS_VERBS[sentence.raw] = tuple(pairs)
+    return _READ_AS_VERBS[sentence.raw]
+
+
+def relative_without_verb(answer: str, sentence: Sentence) -> str | None:
+    """An answer that opens a relative clause and ends before its verb ("An autoimmune
+    disease ... in which antibodies against the postsynaptic receptor", the verb 'reduce'
+    left after a parenthesis): it says nothing of what the clause says."""
+    if sentence.span is None:
+        return None
+    relative = re.search(r"\b(?:which|whom|who)\b", answer, re.I)
+    at = sentence.text.lower().find(answer.lower())
+    if relative is None or at < 0:
+        return None
+    start = sentence.span.start_char
+    where = at + relative.start()
+    token = next((t for t in sentence.span if t.idx - start == where), None)
+    if token is None or token.tag_ not in ("WDT", "WP", "WP$"):
+        return None
+    verb = token.head
+    for _ in range(2):
+        if verb.pos_ in ("VERB", "AUX"):
+            break
+        verb = verb.head
+    if verb.pos_ in ("VERB", "AUX") and (
+        verb.idx - start >= at + len(answer)
+        # "in which antibodies against ...": the parser took a noun for the verb
+        or (
+            not any(c.dep_ in ("nsubj", "nsubjpass") for c in verb.children)
+            and only_a_noun(verb.lower_)
+        )
+    ):
+        return f"answer {answer!r} opens a relative clause and ends before its verb"
+    return None
+
+
+_BETWEEN = re.compile(r"\bbetween\s*\?$", re.I)
+
+
+def _unpaired_bracket(text: str) -> bool:
+    """Whether ``text`` closes a bracket it never opened, or opens one it never closes."""
+    if "(" not in text and ")" not in text:
+        return False
+    depth = 0
+    for char in text:
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if depth < 0:
+            return True
+    return depth != 0
 
 
 def _unit_without_number(front: str) -> str | None:
@@ -167,6 +297,11 @@ def _answer_fragment(answer: str) -> str | None:
         return f"answer {answer!r} starts inside a relative clause"
     if _SUCH_A.search(answer):
         return f"answer {answer!r} names something said elsewhere ('such a ...')"
+    if re.match(r"(?:whereas|although|whilst)\b", answer, re.I):
+        return f"answer {answer!r} opens with a clause's conjunction"
+    if _AS_DO.match(answer):
+        # "Because do hypothyroidism and ...": "as do" (likewise) read as a reason
+        return f"answer {answer!r}: a reason with no clause"
     if _RUNS_ON_CLAUSE.search(answer):
         return f"answer {answer!r} runs on into another clause"
     bare = answer.strip().rstrip(".")
