@@ -124,3 +124,15 @@ def test_a_list_of_unlike_items_gives_no_item_clozes(tmp_path: Path) -> None:
     )
     clozes = [n.text for n in generate_text(tmp_path, text).deck.notes if n.type == "cloze"]
     assert not any("{{c2::with paracetamol}}" in c for c in clozes), clozes
+
+
+def test_a_present_tense_verb_after_and_takes_no_auxiliary_of_the_verb_before(
+    tmp_path: Path,
+) -> None:
+    # "is caused by varicella zoster virus and carries a worse prognosis": "What is Ramsay
+    # Hunt syndrome carries?" took the passive "is" for the second verb too
+    text = (
+        "Ramsay Hunt syndrome is caused by varicella zoster virus and carries a worse prognosis.\n"
+    )
+    cards = [qa(n) for n in generate_text(tmp_path, text).deck.notes if n.type == "basic"]
+    assert ("What does Ramsay Hunt syndrome carry?", "A worse prognosis") in cards, cards

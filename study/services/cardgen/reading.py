@@ -39,6 +39,10 @@ from study.services.cardgen.parts import Part
 from study.services.cardgen.phrases import OtherName, Phrase
 from study.services.cardgen.subjects import SubjectReader
 
+# The present tense carries no auxiliary of the verb before it ("is caused by ... and
+# carries ..."); a past form may be a participle that shares it ("is stopped and restarted").
+_PRESENT = ("VBZ", "VBP")
+
 
 @dataclass
 class Clause:
@@ -226,8 +230,9 @@ class _Reader(SubjectReader):
             reading.unresolved.append(own.left_edge.text)
             return None
         auxiliaries = [c for c in verb.children if c.dep_ in ("aux", "auxpass") and c.i < verb.i]
-        if verb.dep_ == "conj" and not auxiliaries and own is None:
+        if verb.dep_ == "conj" and not auxiliaries and own is None and verb.tag_ not in _PRESENT:
             # "can embolise and cause a stroke": the second verb shares the first's auxiliary
+            # (a finite one has none: "is caused by VZV and carries a worse prognosis")
             auxiliaries = [c for c in verb.head.children if c.dep_ in ("aux", "auxpass")]
         negated = any(
             c.dep_ == "neg"
