@@ -115,17 +115,6 @@ def test_an_example_of_a_reason_and_a_group_named_by_at_are_not_misread(tmp_path
     )
 
 
-def test_a_list_of_unlike_items_gives_no_item_clozes(tmp_path: Path) -> None:
-    # "a strategy is usual, with paracetamol or ibuprofen for pain": "[usual]",
-    # "[with paracetamol]", "[ibuprofen for pain]" read as one list
-    text = (
-        "# Otitis\n\nMost cases resolve without antibiotics, so a delayed-prescribing "
-        "strategy is usual, with paracetamol or ibuprofen for pain.\n"
-    )
-    clozes = [n.text for n in generate_text(tmp_path, text).deck.notes if n.type == "cloze"]
-    assert not any("{{c2::with paracetamol}}" in c for c in clozes), clozes
-
-
 def test_a_present_tense_verb_after_and_takes_no_auxiliary_of_the_verb_before(
     tmp_path: Path,
 ) -> None:

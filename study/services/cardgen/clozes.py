@@ -131,16 +131,7 @@ def list_cards(sentence: Sentence, phrase: Phrase, context: Context) -> list[Can
         return []
     if any(len(words(i.text)) > MAX_DELETION_WORDS for i in items):
         return []  # long items are asked by the question on the whole list
-    if len({i.text.split()[0].lower() in _PREPOSITIONS for i in items}) > 1:
-        # "a strategy is usual, with paracetamol or ibuprofen for pain": a parse that
-        # made one list of an adjective, a prepositional phrase and a noun
-        return []
     return _sentence_cloze("list-item", sentence, context, [(i.start, i.end) for i in items])
-
-
-_PREPOSITIONS = frozenset(
-    ["with", "without", "in", "on", "at", "for", "from", "by", "to", "after", "before", "of"]
-)
 
 
 def negated_subject_cards(sentence: Sentence, subject: Phrase, context: Context) -> list[Candidate]:
