@@ -217,11 +217,9 @@ def _names_something(title: str) -> bool:
 
 
 def _tidy(topic: str) -> str:
-    """A topic in sentence case: the first letter lowered unless it is an acronym or a name."""
-    topic = re.sub(r"\s+", " ", topic).strip(" .,:;")
-    first = topic.split(" ")[0]
-    if first[:1].isupper() and not first.isupper() and not re.search(r"[A-Z]", first[1:]):
-        topic = topic[0].lower() + topic[1:]
+    """A topic in sentence case: the first letter lowered unless it is an acronym or a name
+    ("Kawasaki disease", "Bell's palsy": ``lower_first``'s rule, not a rule of its own)."""
+    topic = lower_first(re.sub(r"\s+", " ", topic).strip(" .,:;"))
     for suffix in (" region", " area"):
         if topic.endswith(suffix):
             topic = topic[: -len(suffix)]
