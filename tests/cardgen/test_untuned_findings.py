@@ -144,3 +144,14 @@ def test_a_common_word_and_a_latin_one_are_no_binomial() -> None:
     # term (Zipf 3.39), not for a genus
     assert lower_first("Tumour lysis syndrome is an emergency").startswith("tumour")
     assert lower_first("Salmonella typhi causes typhoid").startswith("Salmonella")
+
+
+def test_what_follows_a_complement_is_not_asked_with_its_subject(tmp_path: Path) -> None:
+    # "What is treatment as a single infusion together with aspirin?" "Intravenous
+    # immunoglobulin": the dose and the aspirin say more of the complement
+    text = (
+        "# Kawasaki disease\n\nTreatment is intravenous immunoglobulin, 2 g/kg as a single "
+        "infusion, together with aspirin.\n"
+    )
+    cards = [qa(n) for n in generate_text(tmp_path, text).deck.notes if n.type == "basic"]
+    assert ("Kawasaki disease: what is treatment?", "Intravenous immunoglobulin") in cards, cards

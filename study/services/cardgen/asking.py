@@ -71,6 +71,16 @@ def kept_parts(clause: Clause, asked: Part) -> tuple[list[str], list[str]]:
             # the parser hung on "is" belongs to the complement, never to X ("What is
             # infective endocarditis of a heart valve?")
             continue
+        if (
+            clause.copula
+            and asked.role == "attr"
+            and part.role == "prep"
+            and part.phrase.start >= asked.phrase.end
+        ):
+            # "Treatment is immunoglobulin, 2 g/kg as a single infusion, together with
+            # aspirin": what follows the complement says more of it ("What is treatment
+            # as a single infusion together with aspirin?" misread it)
+            continue
         words_in = len(part.phrase.text.split())
         if part.role == "when":
             if words_in <= 2 * MAX_CONTEXT_WORDS:
