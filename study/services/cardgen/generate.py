@@ -317,7 +317,8 @@ class _Reader:
         parts: list[Candidate] = []
         told: list[Candidate] = []  # the cards of the clauses and remarks read on their own
         pieces: tuple[list[str], list[str]] = ([], [])  # those clauses, those remarks
-        if terse(sentence):
+        notes_line = terse(sentence)
+        if notes_line:
             # A line of notes: its arrows, labels and lists, and the whole sentences in it
             proposed, said = note_cards(sentence, context)
             proposed += number_cards(sentence, context)
@@ -387,7 +388,7 @@ class _Reader:
                 sentence.raw,
             )
         subjects = [c.subject for c in reading.clauses if c.subject is not None]
-        if not terse(sentence) and (object_ := instructed(span)):
+        if not notes_line and (object_ := instructed(span)):
             return object_  # "Use the 4AT ...: a score ... It tests ...": the 4AT
         if subjects and not subjects[0].items:
             return subjects[0].text
