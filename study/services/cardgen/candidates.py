@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import itertools
 import re
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 
 from study.domain import cloze
 from study.services.cardgen.sentences import Sentence
@@ -245,3 +246,20 @@ def cloze_card(
         text=body,
         topic=context.topic,
     )
+
+
+def without_deletions(candidate: Candidate, shown: Callable[[int, str], bool]) -> Candidate:
+    """The cloze ``candidate`` with the deletions ``shown(number, answer)`` picks shown as
+    plain text, the others numbered again from 1 in order of their first number."""
+    renumbered: dict[int, int] = {}
+
+    def rewrite(match: re.Match[str]) -> str:
+        number = int(match.group(1))
+        if shown(number, match.group(2)):
+            return match.group(2)
+        new = renumbered.setdefault(number, len(renumbered) + 1)
+        return match.group(0).replace(f"{{{{c{number}::", f"{{{{c{new}::", 1)
+
+    text = cloze.CLOZE_PATTERN.sub(rewrite, candidate.text)
+    answers = tuple(a for n in cloze.cloze_numbers(text) for a in cloze.deleted_answers(text, n))
+    return replace(candidate, text=text, answers=answers)

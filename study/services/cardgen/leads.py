@@ -17,8 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from study.domain.cloze import CLOZE_PATTERN
-from study.services.cardgen.candidates import Candidate, Context, cloze_card
+from study.services.cardgen.candidates import Candidate, Context, cloze_card, without_deletions
 from study.services.cardgen.gates import MAX_LIST_ITEM_WORDS
 from study.services.cardgen.nlp import parse
 from study.services.cardgen.notes import ARROW
@@ -146,14 +145,7 @@ def _item_deletions(candidate: Candidate, sentence: Led) -> Candidate | None:
         return candidate
     if not kept:
         return None
-    numbers = iter(range(1, len(kept) + 1))
-
-    def renumber(deletion: re.Match[str]) -> str:
-        answer = deletion.group(2)
-        return f"{{{{c{next(numbers)}::{answer}}}}}" if in_item(answer) else answer
-
-    text = CLOZE_PATTERN.sub(renumber, candidate.text)
-    return replace(candidate, text=text, answers=tuple(kept))
+    return without_deletions(candidate, lambda _, answer: not in_item(answer))
 
 
 # the marks a lead can end in before the condition its items give

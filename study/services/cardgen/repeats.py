@@ -19,7 +19,7 @@ from functools import lru_cache
 
 from study.domain import cloze
 from study.services.cardgen import gates
-from study.services.cardgen.candidates import Candidate
+from study.services.cardgen.candidates import Candidate, without_deletions
 from study.services.cardgen.terms import content_words, stem, words
 
 ASKED_BY_A_SHORTER_CLOZE = (
@@ -235,7 +235,8 @@ def _deletions_asked(
     questions = [(cloze.question(candidate.text, n), reason) for n, reason in gone]
     if len(gone) == len(numbers):
         return None, questions
-    return _without(candidate, {n for n, _ in gone}), questions
+    answered = {n for n, _ in gone}
+    return without_deletions(candidate, lambda number, _: number in answered), questions
 
 
 @lru_cache(maxsize=4096)
@@ -304,23 +305,6 @@ def same_deletion(deleted: str, other: str) -> bool:
         return False
     rest = longer.replace(shorter, " ", 1)
     return not content_words(rest) and not re.search(r"\d", rest)
-
-
-def _without(candidate: Candidate, numbers: set[int]) -> Candidate:
-    """``candidate`` with the deletions of ``numbers`` shown as plain text and the others
-    numbered again from 1 in order."""
-    renumbered: dict[int, int] = {}
-
-    def rewrite(match: re.Match[str]) -> str:
-        number = int(match.group(1))
-        if number in numbers:
-            return match.group(2)
-        new = renumbered.setdefault(number, len(renumbered) + 1)
-        return match.group(0).replace(f"{{{{c{number}::", f"{{{{c{new}::", 1)
-
-    text = cloze.CLOZE_PATTERN.sub(rewrite, candidate.text)
-    answers = tuple(a for n in cloze.cloze_numbers(text) for a in cloze.deleted_answers(text, n))
-    return replace(candidate, text=text, answers=answers)
 
 
 # A condition told as a clause: "When the ketones are above 6.0 mmol/L". An answer of
