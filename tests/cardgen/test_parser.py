@@ -46,6 +46,7 @@ def test_the_loaded_pipeline_leaves_out_what_the_generator_does_not_read() -> No
         "tok2vec",
         "tagger",
         "parser",
+        "study_nouns_the_parse_shows",
         "attribute_ruler",
         "lemmatizer",
         "study_silent_e_verbs",

@@ -155,3 +155,76 @@ def test_what_follows_a_complement_is_not_asked_with_its_subject(tmp_path: Path)
     )
     cards = [qa(n) for n in generate_text(tmp_path, text).deck.notes if n.type == "basic"]
     assert ("Kawasaki disease: what is treatment?", "Intravenous immunoglobulin") in cards, cards
+
+
+# The lead's fourth round, on a textbook passage of its own (infectious mononucleosis).
+
+
+def test_which_is_why_stands_for_the_clause_before_not_its_last_noun(tmp_path: Path) -> None:
+    # "..., which is why patients are advised ...": the card read "illness is why patients
+    # are advised ..." (the "which" taken for "illness")
+    text = (
+        "Splenic rupture, which is rare but can be fatal, occurs most often in the second "
+        "and third weeks of illness, which is why patients are advised to avoid contact "
+        "sports and heavy lifting for at least 3 weeks after the onset of symptoms, and for "
+        "longer if the spleen remains enlarged.\n"
+    )
+    notes = generate_text(tmp_path, text).deck.notes
+    shown = [note.text or note.front for note in notes]
+    assert not any("is why" in s and "which is why" not in s for s in shown), shown
+    assert any(
+        "patients are advised to avoid contact sports" in s.lower() and "at least 3 weeks" in a
+        for note in notes
+        for s, a in [(note.text or note.front, " ".join(all_answers(note)))]
+    ), shown
+
+
+def test_a_relative_clause_on_a_classing_apposition_is_said_of_the_named_thing(
+    tmp_path: Path,
+) -> None:
+    # "Epstein-Barr virus, a herpesvirus that ... persists": asked "What does a herpesvirus
+    # persist for?", and the answer stopped at "B" (the tagger took "lymphocytes" for a verb)
+    text = (
+        "Infectious mononucleosis is a syndrome caused by Epstein-Barr virus, a herpesvirus "
+        "that is spread through saliva and that persists for life in B lymphocytes.\n"
+    )
+    cards = [qa(n) for n in generate_text(tmp_path, text).deck.notes if n.type == "basic"]
+    assert ("What does Epstein-Barr virus persist for?", "Life in B lymphocytes") in cards, cards
+    assert not any("a herpesvirus" in q for q, _ in cards), cards
+
+
+def test_a_relative_clause_after_a_list_is_said_of_the_whole_list(tmp_path: Path) -> None:
+    # a long sentence told clause by clause: "caused by A, B or C, which should be
+    # considered when ..." was asked of C alone ("what should be considered ...? C")
+    text = (
+        "# Infectious mononucleosis\n\nInfectious mononucleosis is a clinical syndrome caused "
+        "in most cases by primary infection with Epstein-Barr virus, a herpesvirus that is "
+        "spread through saliva and that, after the acute illness, persists for life in B "
+        "lymphocytes, although a similar illness may be caused by cytomegalovirus, "
+        "toxoplasmosis or primary HIV infection, which should be considered when the "
+        "heterophile antibody test is negative.\n"
+    )
+    cards = [qa(n) for n in generate_text(tmp_path, text).deck.notes if n.type == "basic"]
+    assert (
+        "When should cytomegalovirus, toxoplasmosis or primary HIV infection be considered?",
+        "When the heterophile antibody test is negative",
+    ) in cards, cards
+    assert not any(a == "Primary HIV infection" for _, a in cards), cards
+    assert not any("when should primary HIV" in q for q, _ in cards), cards
+
+
+def test_a_word_past_a_coordinated_clause_is_not_the_first_verbs(tmp_path: Path) -> None:
+    # the parser hung "Hodgkin lymphoma" on "persist": "what may fatigue persist ...?"
+    text = (
+        "Fatigue may persist for several months after the acute illness, and Epstein-Barr "
+        "virus is associated with later Burkitt lymphoma, Hodgkin lymphoma and "
+        "nasopharyngeal carcinoma.\n"
+    )
+    cards = [qa(n) for n in generate_text(tmp_path, text).deck.notes if n.type == "basic"]
+    assert not any("fatigue persist" in q.lower() and "lymphoma" in a.lower() for q, a in cards), (
+        cards
+    )
+    assert (
+        "What is Epstein-Barr virus associated with?",
+        "Later Burkitt lymphoma, Hodgkin lymphoma and nasopharyngeal carcinoma",
+    ) in cards, cards

@@ -296,13 +296,59 @@ def raised_means(prep: Token) -> bool:
     return prep.i == max(c.i for c in relcl.children if not c.is_punct)
 
 
+def consequence_of(relcl: Token) -> Token | None:
+    """The clause that a relative "which" says follows from the clause before it ("...,
+    which is why X", "which explains why X", "which means (that) X"): X's verb, or None.
+    Such a "which" stands for the clause before, not for its last noun."""
+    if relcl.dep_ != "relcl" or relcl.lemma_ not in _CONSEQUENCE_VERBS:
+        return None
+    if not any(c.dep_ == "nsubj" and c.lower_ == "which" for c in relcl.children):
+        return None
+    complement = next(
+        (c for c in relcl.children if c.dep_ == "ccomp" and c.pos_ in ("VERB", "AUX")), None
+    )
+    if complement is None or (relcl.lemma_ != "mean" and complement.left_edge.lower_ != "why"):
+        return None
+    return complement
+
+
+_CONSEQUENCE_VERBS = frozenset(["be", "explain", "mean"])
+
+
+def _agrees_with_a_list(relcl: Token) -> bool:
+    """Whether the verb of ``relcl`` may be said of several things: not "is" or "has"
+    ("A, B and C, which is the most potent": the last one only)."""
+    return finite_word(relcl).tag_ != "VBZ"
+
+
+def auxiliaries_of(verb: Token) -> list[Token]:
+    """The auxiliaries before ``verb`` ("is", "should be")."""
+    return [c for c in verb.children if c.dep_ in ("aux", "auxpass") and c.i < verb.i]
+
+
+def finite_word(verb: Token) -> Token:
+    """The word of ``verb``'s group that shows its number (its first auxiliary)."""
+    auxiliaries = auxiliaries_of(verb)
+    return auxiliaries[0] if auxiliaries else verb
+
+
 def described(relcl: Token) -> Token:
-    """What a relative clause is about: the noun it hangs on, unless it is a remark after
-    a comma and that noun is the object of an adjective after another noun ("pain typical
-    of the condition, which radiates to the back": the pain radiates, not the condition)."""
+    """What a relative clause is about: the noun it hangs on, unless that noun is an
+    apposition that only classes the noun before it ("X, a herpesvirus that ..."), or
+    the clause is a remark after a comma and that noun is the object of an adjective
+    after another noun ("pain typical of the condition, which radiates to the back": the
+    pain radiates, not the condition)."""
     noun = relcl.head
+    if noun.dep_ == "appos" and any(c.lower_ in ("a", "an") for c in noun.children):
+        # "Epstein-Barr virus, a herpesvirus that persists ...": the virus named before
+        return noun.head
     first = relcl.left_edge
     if first.i == 0 or first.doc[first.i - 1].text != ",":
+        return noun
+    if noun.dep_ == "conj" and _agrees_with_a_list(relcl):
+        # "caused by A, B or C, which should be considered when ...": said of the list
+        while noun.dep_ == "conj" and noun.head.pos_ in ("NOUN", "PROPN"):
+            noun = noun.head
         return noun
     prep = noun.head
     if noun.dep_ == "pobj" and prep.dep_ == "prep":

@@ -25,6 +25,7 @@ from study.services.cardgen.deps import (
     PEOPLE,
     RELATIVES,
     VERB_ADVERBS,
+    consequence_of,
     continues_a_participle,
     described,
     is_participle_subject,
@@ -301,6 +302,11 @@ def _frame(unit: Token, kept: set[int], swaps: dict[int, str], aside: set[int]) 
             return True
         elif current.dep_ in ("advcl", "ccomp", "xcomp"):
             parent = current.head
+            if consequence_of(parent) == current:
+                # "..., which is why X": X stands alone; "which" is no noun to show
+                if current.left_edge.lower_ in ("why", "that"):
+                    kept.discard(current.left_edge.i)
+                return True
             if parent.pos_ not in ("VERB", "AUX"):
                 return False
             if current.dep_ == "ccomp" and current.i < parent.i:

@@ -46,6 +46,7 @@ def pipeline() -> Language:
     _split_unit_full_stops(language)
     _apply_attribute_rules_by_lookup(language)
     _prefer_silent_e_verbs(language)
+    _nouns_the_parse_shows(language)
     return language
 
 
@@ -105,6 +106,31 @@ def _prefer_silent_e_verbs(language: Language) -> None:
 
 
 _SILENT_E = "study_silent_e_verbs"
+
+
+def _nouns_the_parse_shows(language: Language) -> None:
+    """A word tagged as a finite verb with no word of its own (a verb has at least its
+    subject), that the parser made a preposition's object or that follows a noun, is a
+    noun ("persists for life in B lymphocytes": "lymphocytes" tagged as a verb, so the
+    answer stopped at "B"; but "after flare settles" is a clause). A component after the
+    parser tags it so, before the attribute rules and the lemmatizer read the tag."""
+    from spacy.language import Language as Pipeline
+
+    def nouns(doc: Doc) -> Doc:
+        for token in doc:
+            if token.tag_ not in _FINITE_TAGS or token.n_lefts + token.n_rights:
+                continue
+            if token.dep_ == "pobj" or (token.i > 0 and doc[token.i - 1].tag_ in ("NN", "NNP")):
+                token.tag_ = "NNS" if token.tag_ == "VBZ" else "NN"
+        return doc
+
+    if not Pipeline.has_factory(_NOUNS):
+        Pipeline.component(_NOUNS, func=nouns)
+    language.add_pipe(_NOUNS, after="parser")
+
+
+_NOUNS = "study_nouns_the_parse_shows"
+_FINITE_TAGS = frozenset(["VBZ", "VBP", "VBD"])
 
 
 # The one-letter units after a slash ("mmol/L", "mg/h", "mg/d").

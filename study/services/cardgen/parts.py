@@ -62,6 +62,8 @@ class PartReader(NameReader):
     def part(self, child: Token) -> Part | None:
         """What the verb's child ``child`` says of the clause's subject, or None."""
         dep = child.dep_
+        if _past_a_coordinated_clause(child):
+            return None
         relative = [c for c in child.children if c.lower_ in ("whom", "which", "who")]
         if (
             dep == "prep"
@@ -386,6 +388,20 @@ class PartReader(NameReader):
         ):
             last = last.head.head  # "women with asthma, in whom": the women
         return last
+
+
+def _past_a_coordinated_clause(child: Token) -> bool:
+    """Whether ``child`` comes after a clause, with a subject of its own, that is
+    coordinated with its verb: the parser hung a word of that clause on the first verb
+    ("fatigue may persist for months, and EBV is associated with A, B and C": B taken for
+    what fatigue persists)."""
+    return any(
+        c.dep_ == "conj"
+        and c.pos_ in ("VERB", "AUX")
+        and c.i < child.i
+        and any(s.dep_ in ("nsubj", "nsubjpass") for s in c.children)
+        for c in child.head.children
+    )
 
 
 def _main_predicates(condition: Token) -> frozenset[int]:

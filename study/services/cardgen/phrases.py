@@ -68,6 +68,10 @@ def _titled(span: Span, title: str | None) -> list[frozenset[int]]:
     return found
 
 
+# Relations the parser gives a verb, not a noun: a noun that holds one was read as a verb.
+_VERB_DEPS = frozenset(["conj", "advcl", "ccomp", "relcl", "xcomp"])
+
+
 class PhraseReader:
     """Reads phrases of one parsed sentence."""
 
@@ -104,7 +108,27 @@ class PhraseReader:
         subtree = list(head.subtree)
         aside = {t.i for t in subtree if t.i not in skip and self._aside(t, head)}
         kept = [t for t in subtree if t.i not in skip and t.i not in aside]
+        kept = self._completed(kept)
         return self._phrase_of(self._glued(self._unbracketed(kept, aside)), marked=marked)
+
+    def _completed(self, kept: list[Token]) -> list[Token]:
+        """``kept`` with the plural noun that ends its last noun, when the parser took that
+        noun for a verb and hung it elsewhere ("with generalised disease and receptor
+        [antibodies]": "antibodies" made a verb of the clause before)."""
+        if not kept:
+            return kept
+        last = kept[-1]
+        following = last.i + 1
+        if following >= self.span.end or last.tag_ not in ("NN", "NNP"):
+            return kept
+        noun = self.span.doc[following]
+        if (
+            noun.tag_ in ("NNS", "NNPS")
+            and noun.head.pos_ in ("VERB", "AUX")
+            and (noun.dep_ in _VERB_DEPS)
+        ):
+            return [*kept, noun]
+        return kept
 
     def _unbracketed(self, kept: list[Token], aside: set[int]) -> list[Token]:
         """``kept`` without the pair of commas that set off a remark left out of it

@@ -7,8 +7,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from study.services.cardgen.clauses.naming import opens
-from study.services.cardgen.clauses.units import RELATIVE_WORDS, SUBJECTS, Unit, auxiliaries_of
-from study.services.cardgen.deps import mark_of, own_subject
+from study.services.cardgen.clauses.units import RELATIVE_WORDS, SUBJECTS, Unit
+from study.services.cardgen.deps import auxiliaries_of, mark_of, own_subject
 
 if TYPE_CHECKING:
     from spacy.tokens import Span, Token

@@ -11,12 +11,11 @@ from study.services.cardgen.clauses.units import (
     PRONOUNS,
     SUBJECTS,
     Unit,
-    auxiliaries_of,
     phrase_of,
     plural,
 )
 from study.services.cardgen.clauses.writing import COMMA, as_sentence
-from study.services.cardgen.deps import NAMING_VERBS
+from study.services.cardgen.deps import NAMING_VERBS, consequence_of, finite_word
 
 if TYPE_CHECKING:
     from spacy.tokens import Span, Token
@@ -34,6 +33,13 @@ def relative_units(span: Span) -> list[Unit]:
             continue  # restrictive: no comma before it
         if relative_word(token) is None or token.lemma_ in NAMING_VERBS:
             continue  # ", which is called X": a name for the whole clause before
+        extent = {t.i for t in token.subtree} | {first - 1}
+        consequence = consequence_of(token)
+        if consequence is not None:
+            # "..., which is why patients are advised to ...": "which" is the clause
+            # before, not its last noun; what follows from it is told alone
+            units.append(Unit(consequence, extent, "consequence"))
+            continue
         last = token.doc[first - 2]
         if last.text == ")" and last.i - 1 > span.start:
             # "the prothrombin time (or INR), which ...": the phrase before the brackets
@@ -47,11 +53,17 @@ def relative_units(span: Span) -> list[Unit]:
             # no clause of its own, and the clause around it is not clean either
             units.append(Unit(token, set(), "broken"))
             continue
-        extent = {t.i for t in token.subtree} | {first - 1}
         if end < len(token.doc) and token.doc[end].text == ",":
             extent.add(end)  # "X, which ..., is": both commas go with the clause
         units.append(Unit(token, extent, "relative", antecedent))
     return units
+
+
+def consequence_tokens(complement: Token, own: list[Token]) -> list[Token]:
+    """The clause after "which is why" or "which means (that)", without those words."""
+    opening = complement.left_edge
+    start = opening.i + 1 if opening.lower_ in ("why", "that") else opening.i
+    return [t for t in own if t.i >= start]
 
 
 def _cut(relcl: Token, end: int, span: Span, antecedent: Token) -> bool:
@@ -89,15 +101,20 @@ def relative_word(verb: Token) -> Token | None:
 
 
 def _antecedent(last: Token, relcl: Token) -> Token | None:
-    """The noun the relative clause is said of: the noun just before its comma, or a noun
-    that phrase qualifies ("patients with asthma, who ...", "people who inject drugs, in
-    whom ..."); of those, the highest whose number the relative clause's verb agrees with.
-    None after a remark set off by commas (", usually of a heart valve, which ...": the
-    clause may be said of what came before the remark)."""
+    """The noun the relative clause is said of: the noun just before its comma, the list
+    it ends, or a noun that phrase qualifies ("patients with asthma, who ...", "people
+    who inject drugs, in whom ..."); of those, the highest whose number the relative
+    clause's verb agrees with. None after a remark set off by commas (", usually of a
+    heart valve, which ...": the clause may be said of what came before the remark)."""
     if last.pos_ not in NOUNS or last.tag_ in ("PRP", "WDT", "WP"):
         return None
     chain = [last]
     token = last
+    word = relative_word(relcl)
+    while word is not None and word.dep_ != "prep" and token.dep_ == "conj":
+        token = token.head  # "caused by A, B or C, which ...": said of the list, if it agrees
+    if token != last and token.pos_ in NOUNS:
+        chain.append(token)
     while True:
         head = token.head
         if (
@@ -116,8 +133,7 @@ def _antecedent(last: Token, relcl: Token) -> Token | None:
             break
         token = above
         chain.append(token)
-    number = {"VBZ": False, "VBP": True}.get(finite(relcl).tag_)
-    word = relative_word(relcl)
+    number = {"VBZ": False, "VBP": True}.get(finite_word(relcl).tag_)
     for noun in reversed(chain):
         if (word is not None and word.dep_ == "prep") or number is None or plural(noun) == number:
             opener = noun.head.left_edge if noun.dep_ == "pobj" else noun.left_edge
@@ -144,12 +160,6 @@ _WHEN_PREPOSITIONS = frozenset(["until", "till", "after", "before", "during", "s
 
 # Prepositions whose phrase qualifies the noun before it ("patients with asthma").
 _QUALIFYING = frozenset(["with", "of", "in", "at", "on", "from", "for", "under", "over"])
-
-
-def finite(verb: Token) -> Token:
-    """The word of ``verb``'s group that shows its number (its first auxiliary)."""
-    auxiliaries = auxiliaries_of(verb)
-    return auxiliaries[0] if auxiliaries else verb
 
 
 def relative_text(unit: Unit, own: list[Token], units: list[Unit], span: Span) -> str | None:

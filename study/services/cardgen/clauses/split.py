@@ -12,7 +12,12 @@ from study.services.cardgen.clauses.cases import case_text, case_units
 from study.services.cardgen.clauses.coordinated import main_units
 from study.services.cardgen.clauses.joints import joint_texts
 from study.services.cardgen.clauses.naming import both_named, named_pronoun, shared_subject
-from study.services.cardgen.clauses.relative import relative_text, relative_units, relative_word
+from study.services.cardgen.clauses.relative import (
+    consequence_tokens,
+    relative_text,
+    relative_units,
+    relative_word,
+)
 from study.services.cardgen.clauses.units import PRONOUNS, Unit
 from study.services.cardgen.clauses.writing import as_sentence, trim
 from study.services.cardgen.deps import CONTRAST_MARKS, own_subject
@@ -75,6 +80,8 @@ def _text(unit: Unit, units: list[Unit], span: Span, *, reasons: bool = True) ->
         return relative_text(unit, own, units, span)
     if unit.kind == "case":
         return case_text(unit, own, units, span)
+    if unit.kind == "consequence":
+        own = consequence_tokens(unit.head, own)
     lead: list[Token] = []
     subject = own_subject(unit.head)
     if subject is None:

@@ -27,15 +27,10 @@ class Unit:
 
     head: Token
     extent: set[int]
-    # "main", "contrast", "reason", "relative", "case" ("in which case ...") or "broken"
-    # (a relative clause cut apart)
+    # "main", "contrast", "reason", "relative", "case" ("in which case ..."), "consequence"
+    # ("which is why ...") or "broken" (a relative clause cut apart)
     kind: str
     antecedent: Token | None = None
-
-
-def auxiliaries_of(verb: Token) -> list[Token]:
-    """The auxiliaries before ``verb`` ("is", "should be")."""
-    return [c for c in verb.children if c.dep_ in ("aux", "auxpass") and c.i < verb.i]
 
 
 def plural(noun: Token) -> bool:
