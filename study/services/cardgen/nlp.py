@@ -120,7 +120,9 @@ def _nouns_the_parse_shows(language: Language) -> None:
         for token in doc:
             if token.tag_ not in _FINITE_TAGS or token.n_lefts + token.n_rights:
                 continue
-            if token.dep_ == "pobj" or (token.i > 0 and doc[token.i - 1].tag_ in ("NN", "NNP")):
+            if token.dep_ == "pobj" or (
+                token.dep_ in _NOUN_LIKE_DEPS and doc[token.i - 1].tag_ in ("NN", "NNP")
+            ):
                 token.tag_ = "NNS" if token.tag_ == "VBZ" else "NN"
         return doc
 
@@ -131,6 +133,9 @@ def _nouns_the_parse_shows(language: Language) -> None:
 
 _NOUNS = "study_nouns_the_parse_shows"
 _FINITE_TAGS = frozenset(["VBZ", "VBP", "VBD"])
+# What the parser makes of a plural noun it tagged as a verb after another noun (not an
+# auxiliary: "Potassium is added").
+_NOUN_LIKE_DEPS = frozenset(["conj", "dobj", "appos", "npadvmod"])
 
 
 # The one-letter units after a slash ("mmol/L", "mg/h", "mg/d").
