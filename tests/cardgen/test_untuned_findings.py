@@ -228,3 +228,30 @@ def test_a_word_past_a_coordinated_clause_is_not_the_first_verbs(tmp_path: Path)
         "What is Epstein-Barr virus associated with?",
         "Later Burkitt lymphoma, Hodgkin lymphoma and nasopharyngeal carcinoma",
     ) in cards, cards
+
+
+def test_to_before_a_noun_is_a_preposition_not_an_instruction(tmp_path: Path) -> None:
+    # "should be referred to hospital the same day": "to" taken for an infinitive's, and
+    # asked "what should people ... be referred to do?" "Hospital the same day"
+    text = (
+        "People with carditis who have chest pain, breathlessness or syncope, or a heart "
+        "block on the ECG, should be referred to hospital the same day.\n"
+    )
+    cards = [qa(n) for n in generate_text(tmp_path, text).deck.notes if n.type == "basic"]
+    assert not any(q.endswith("to do?") for q, _ in cards), cards
+
+
+def test_an_instruction_is_never_the_subject_of_a_later_verb(tmp_path: Path) -> None:
+    # the parser made "Diagnose and treat ..." the subject of "appears": "When does
+    # diagnose and treat Lyme disease ... usually appear?"
+    text = (
+        "Diagnose and treat Lyme disease without testing if a person has erythema migrans, "
+        "a red rash that spreads from the site of a tick bite over days to weeks, usually "
+        "appears 1 to 4 weeks after the bite and may have a clearer centre.\n"
+    )
+    notes = generate_text(tmp_path, text).deck.notes
+    shown = [qa(n)[0] for n in notes]
+    assert not any(s.lower().startswith(("when does diagnose", "what may diagnose")) for s in shown)
+    assert not any(
+        "erythema migrans usually appears" in s or "migrans usually appears" in s for s in shown
+    ), shown

@@ -321,6 +321,16 @@ def _agrees_with_a_list(relcl: Token) -> bool:
     return finite_word(relcl).tag_ != "VBZ"
 
 
+def instruction_as_subject(subject: Token) -> bool:
+    """Whether the parser made an instruction the subject of a later verb ("Diagnose and
+    treat Lyme disease if a person has erythema migrans, a rash that ..., usually appears
+    ...": "When does diagnose and treat ... appear?"): the subject is, or is coordinated
+    with, a verb's base form."""
+    return subject.tag_ == "VB" or any(
+        c.dep_ == "conj" and c.tag_ == "VB" for c in subject.children
+    )
+
+
 def auxiliaries_of(verb: Token) -> list[Token]:
     """The auxiliaries before ``verb`` ("is", "should be")."""
     return [c for c in verb.children if c.dep_ in ("aux", "auxpass") and c.i < verb.i]

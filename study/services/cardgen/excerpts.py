@@ -28,6 +28,7 @@ from study.services.cardgen.deps import (
     consequence_of,
     continues_a_participle,
     described,
+    instruction_as_subject,
     is_participle_subject,
     mark_of,
     parallel_condition_subject,
@@ -69,6 +70,8 @@ def excerpt(span: Span, spans: list[tuple[int, int]]) -> tuple[str, list[tuple[i
         return None
     must = {t.i for tokens in deleted for t in tokens}
     subjects = [c for c in unit.children if c.dep_ in ("nsubj", "nsubjpass")]
+    if any(instruction_as_subject(s) for s in subjects):
+        return None
     if len(subjects) > 1 or (
         # (a deletion of the whole clause, its verb too, is a condition asked in its frame;
         # one in a relative clause restricting the subject, a condition on it)

@@ -327,11 +327,14 @@ class PartReader(NameReader):
             if objects:
                 return Part("xcomp", self.items(objects[0], self.phrase(objects[0])), child.text)
             to = [c for c in child.children if c.dep_ == "aux" and c.lower_ == "to"]
-            if to and _told_to_act(child):
+            noun = child.pos_ in ("NOUN", "PROPN")  # "referred to hospital": "to" a preposition
+            if to and not noun and _told_to_act(child):
                 # "The patient is asked to lie flat": what people are told to do
                 kept = [t for t in child.subtree if t.i != to[0].i]
                 return Part("action", self._phrase_of(kept), "do")
-            if to and child.head.lemma_ in ("prefer", "compare", "add", "switch", "refer"):
+            if to and (
+                noun or child.head.lemma_ in ("prefer", "compare", "add", "switch", "refer")
+            ):
                 # "are preferred to warfarin in most patients": "to" read as a preposition
                 preps = {t.i for c in child.children if c.dep_ == "prep" for t in c.subtree}
                 kept = [t for t in child.subtree if t.i != to[0].i and t.i not in preps]

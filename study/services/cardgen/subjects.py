@@ -19,6 +19,7 @@ from study.services.cardgen.deps import (
     continues_a_participle,
     defining,
     described,
+    instruction_as_subject,
     is_participle_subject,
     mark_of,
     names_a_term,
@@ -119,6 +120,8 @@ class SubjectReader(PartReader):
                 # "Although it can affect other bones, avascular necrosis most often
                 # happens ...": the parser hung the subject on the clause before
                 return self.phrase(stray), plural(stray), False
+            return None, False, False
+        if instruction_as_subject(own):
             return None, False, False
         lowered = own.lower_
         if lowered in RELATIVES and verb.dep_ == "relcl":
