@@ -255,3 +255,43 @@ def test_an_instruction_is_never_the_subject_of_a_later_verb(tmp_path: Path) -> 
     assert not any(
         "erythema migrans usually appears" in s or "migrans usually appears" in s for s in shown
     ), shown
+
+
+def test_notes_written_a_fact_a_line_without_bullets_are_read_line_by_line(
+    tmp_path: Path,
+) -> None:
+    # short lines with no bullets and no stops were read as one wrapped paragraph: "What
+    # is ...? Dehydration, >5% wt loss, electrolyte imbalance Affects ~1-3% of pregnancies"
+    text = (
+        "Hyperemesis gravidarum\n\n"
+        "Definition: severe vomiting of pregnancy → dehydration, >5% weight loss\n"
+        "Affects ~1–3% of pregnancies; onset 4–10 wk, usually resolves by 20 wk\n"
+        "1st line antiemetics: cyclizine, prochlorperazine, promethazine\n"
+        "Thiamine for all with prolonged vomiting → prevents Wernicke's encephalopathy\n"
+    )
+    generation = generate_text(tmp_path, text, "notes.txt")
+    sources = {n.source.sentence for n in generation.deck.notes if n.source}
+    assert all("\n" not in s and " Affects" not in s and " 1st line" not in s for s in sources)
+    asked = [a for note in generation.deck.notes for a in all_answers(note)]
+    assert "20 wk" in asked and "cyclizine" in [a.lower() for a in asked], asked
+
+
+def test_wrapped_prose_still_reads_as_one_sentence(tmp_path: Path) -> None:
+    # prose wrapped at a fixed width breaks anywhere, before a name too
+    text = (
+        "Bacterial meningitis in adults is most often caused by\n"
+        "Streptococcus pneumoniae or Neisseria meningitidis, and\n"
+        "Listeria monocytogenes affects people over 60.\n"
+    )
+    generation = generate_text(tmp_path, text, "notes.txt")
+    sources = {n.source.sentence for n in generation.deck.notes if n.source}
+    assert any("caused by" in s and "Neisseria" in s for s in sources), sources
+
+
+def test_a_question_ending_in_and_is_garbled(tmp_path: Path) -> None:
+    text = (
+        "Heart failure\n\n"
+        "Check K+ and creatinine before and 1-2 weeks after starting an ACE inhibitor\n"
+    )
+    cards = [qa(n) for n in generate_text(tmp_path, text, "notes.txt").deck.notes]
+    assert not any(q.rstrip("?").rstrip().endswith(" and") for q, _ in cards), cards

@@ -76,6 +76,10 @@ _GARBLED_QUESTION = (
     ),
     (re.compile(r"\bwhen\s*\?\s*$", re.I), "a question ending in a bare 'when'"),
     (
+        re.compile(r"\b(?:and|or|nor|but)\s*\?\s*$", re.I),
+        "a question ending in 'and' or 'or': the other half was asked away",
+    ),
+    (
         re.compile(
             r"\b(?:what|which|who|in|of|for|with|does|do|did|is|are|was|were|can|should)\s+"
             r"(?:whereas|although|whilst)\b",
