@@ -355,6 +355,12 @@ class _Reader:
                 # a long sentence whose cards cannot ask every clause: its clauses, each
                 # told as a sentence, ask what its own cards do not
                 pieces = (clauses.clause_texts(span), pieces[1])
+            elif clauses.long_enough(span):
+                # a long sentence read whole: a clause none of its passing cards asks a
+                # word of ("..., and Murphy's sign is characteristic") is told alone too
+                passing = [c for c, v in zip(proposed, verdicts, strict=True) if v is None]
+                unread = silent.unread(clauses.clause_texts(span), passing)
+                pieces = ([text for _, text in unread], pieces[1])
             if pieces[0] or pieces[1]:
                 told = _parts_cards(sentence, pieces[0] + pieces[1], context, it, before)
                 told = self._no_list_as_definition(sentence, told)

@@ -220,7 +220,7 @@ class NameReader(PhraseReader):
                     # "patients with a prosthetic valve, a previous episode of endocarditis
                     # or a history of injecting drug use": the next items of a list
                     and not continues_list(token)
-                    and not _list_inside(token)
+                    and (not _list_inside(token) or _defines_a_name(token))
                 ):
                     names.append(OtherName("apposition", thing, name))
             if token.lemma_ in NAMING_VERBS and token.tag_ in ("VBN", "VBD"):
@@ -275,6 +275,20 @@ def _starts_with(name: str, letter: str) -> bool:
     """Whether ``name`` (without its article) starts with the acronym's first letter."""
     words = [w for w in name.lower().split() if w not in ("the", "a", "an")]
     return bool(words) and words[0].startswith(letter.lower())
+
+
+def _defines_a_name(appos: Token) -> bool:
+    """Whether an indefinite apposition with a list inside says what a bare name is
+    ("dermatitis herpetiformis, an itchy rash on the elbows, knees and buttocks"): the
+    name has no article and is no item of a list, and the list hangs on a phrase inside
+    the apposition, not on its noun (a list of indefinite phrases repeats its article:
+    "a ratio, a dipstick for A, B and C"; the parser hangs each item on the one before)."""
+    name = appos.head
+    if name.dep_ in ("conj", "appos") or any(
+        c.dep_ in ("det", "poss", "conj") for c in name.children
+    ):
+        return False
+    return not any(c.dep_ == "conj" for c in appos.children)
 
 
 def _list_inside(appos: Token) -> bool:
