@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from cardgen_helpers import find, generate_text
+from cardgen_helpers import all_answers, find, generate_text
 
 from study.services.cardgen import repeats
 
@@ -21,3 +21,18 @@ def test_a_definition_asked_forwards_is_not_asked_backwards_too(tmp_path: Path) 
         n.front for n in generation.deck.notes
     ]
     assert any(d.reason == repeats.ASKED_THE_OTHER_WAY for d in generation.drops)
+
+
+def test_a_number_joined_to_a_word_by_a_hyphen_names_and_is_not_deleted(
+    tmp_path: Path,
+) -> None:
+    # "beta-2" is one token, a name: "inhaled [...] agonists" asked nothing
+    generation = generate_text(
+        tmp_path,
+        "# Bronchiolitis obliterans\n\nInhaled beta-2 agonists, such as salbutamol 100 "
+        "micrograms, give little relief, and an interleukin-6 level above 40 pg/mL predicts "
+        "a poor outcome.\n",
+    )
+    answers = [a for n in generation.deck.notes for a in all_answers(n)]
+    assert "100 micrograms" in answers, answers
+    assert not {"beta-2", "interleukin-6", "6"} & set(answers), answers

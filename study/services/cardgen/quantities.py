@@ -172,12 +172,14 @@ def _number(token: Token) -> bool:
 
 def _names(tokens: list[Token], index: int) -> bool:
     """Whether the number at ``index`` names rather than counts: "type 2 diabetes",
-    "cotransporter 2", "a 12-lead ECG", "CURB-65", "factor II"."""
+    "cotransporter 2", "a 12-lead ECG", "CURB-65", "beta-2", "factor II"."""
     token = tokens[index]
     before = tokens[index - 1] if index else None
     after = tokens[index + 1] if index + 1 < len(tokens) else None
     if before is not None and before.lower_ in _NAMING:
         return True
+    if re.fullmatch(r"[^\W\d_]+-\d+", token.text):
+        return True  # "beta-2 agonists", "interleukin-6": one token, a name
     if after is not None and after.text == "°" and not token.whitespace_:
         # "2° prevention" is secondary prevention; "38°C" and "38 °C" are temperatures
         degree = index + 2 < len(tokens) and tokens[index + 2].text in ("C", "F")
