@@ -36,3 +36,15 @@ def test_a_number_joined_to_a_word_by_a_hyphen_names_and_is_not_deleted(
     answers = [a for n in generation.deck.notes for a in all_answers(n)]
     assert "100 micrograms" in answers, answers
     assert not {"beta-2", "interleukin-6", "6"} & set(answers), answers
+
+
+def test_a_share_of_a_whole_is_one_quantity(tmp_path: Path) -> None:
+    # "needs [...] of five signs" and "needs three of [...] signs" asked one share twice
+    generation = generate_text(
+        tmp_path,
+        "# Rheumatic fever\n\nThe diagnosis needs three of five minor signs when no major sign "
+        "is present.\n",
+    )
+    answers = [a for n in generation.deck.notes for a in all_answers(n)]
+    assert "three of five" in answers, answers
+    assert not {"three", "five"} & set(answers), answers
