@@ -1,8 +1,8 @@
 """Quantities in a parsed sentence: each number with its unit and its comparator.
 
 "below 7.3", "0.1 units/kg per hour", "5 to 10 minutes", "between 94 and 98%", "one in
-three", "about fivefold": what a number cloze deletes whole. A number that names ("type 2",
-"12-lead", "CURB-65", a year) is no quantity.
+three", "two of three", "about fivefold": what a number cloze deletes whole. A number that
+names ("type 2", "12-lead", "CURB-65", "beta-2", a year) is no quantity.
 """
 
 from __future__ import annotations
@@ -58,7 +58,7 @@ def quantities(span: Span) -> list[tuple[int, int]]:
         # "5 to 10", "1 in 3", "between 94 and 98", "3.0 mmol/L or more"
         while (
             last + 2 < len(tokens)
-            and tokens[last + 1].lower_ in ("to", "-", "–", "in", "and", "or", "×")
+            and tokens[last + 1].lower_ in ("to", "-", "–", "in", "of", "and", "or", "×")
             and (
                 _number(tokens[last + 2])
                 or tokens[last + 2].lower_ in ("more", "less", "above")
@@ -67,6 +67,8 @@ def quantities(span: Span) -> list[tuple[int, int]]:
         ):  # "1.5 × 10⁹/L": one quantity
             if tokens[last + 1].lower_ == "and" and not _between(tokens, first):
                 break
+            if tokens[last + 1].lower_ == "of" and not tokens[last + 2].like_num:
+                break  # "two of three features" is one share; "two of more" is not
             last += 2
         while last + 1 < len(tokens) and (
             _unit(tokens, last + 1)
@@ -172,12 +174,14 @@ def _number(token: Token) -> bool:
 
 def _names(tokens: list[Token], index: int) -> bool:
     """Whether the number at ``index`` names rather than counts: "type 2 diabetes",
-    "cotransporter 2", "a 12-lead ECG", "CURB-65", "factor II"."""
+    "cotransporter 2", "a 12-lead ECG", "CURB-65", "beta-2", "factor II"."""
     token = tokens[index]
     before = tokens[index - 1] if index else None
     after = tokens[index + 1] if index + 1 < len(tokens) else None
     if before is not None and before.lower_ in _NAMING:
         return True
+    if re.fullmatch(r"[^\W\d_]+-\d+", token.text):
+        return True  # "beta-2 agonists", "interleukin-6": one token, a name
     if after is not None and after.text == "°" and not token.whitespace_:
         # "2° prevention" is secondary prevention; "38°C" and "38 °C" are temperatures
         degree = index + 2 < len(tokens) and tokens[index + 2].text in ("C", "F")

@@ -45,6 +45,10 @@ MOVED = (
 ASKED_BY_ITS_CLAUSES = (
     "a deletion of a cloze showing a whole long sentence that a card of its clauses asks"
 )
+ASKED_THE_OTHER_WAY = (
+    "a definition asked backwards beside a question of the same sentence that asks it "
+    "forwards: the same fact twice"
+)
 
 
 @dataclass(frozen=True)
@@ -67,7 +71,8 @@ def thinned(candidates: Sequence[Candidate]) -> tuple[list[Candidate], list[Left
     it; a cloze note keeps its other deletions (renumbered) and goes when none is left. A
     question goes when its answer is a condition a number cloze of the sentence asks. A
     card goes only for cards that stay (the shortest are judged first), so a fact is never
-    left unasked. The cards kept are in the order given."""
+    left unasked. A definition asked backwards goes beside a question asking it forwards.
+    The cards kept are in the order given."""
     order = sorted(range(len(candidates)), key=lambda i: _length(candidates[i]))
     kept: dict[int, Candidate] = {}
     left: list[Left] = []
@@ -91,6 +96,9 @@ def thinned(candidates: Sequence[Candidate]) -> tuple[list[Candidate], list[Left
     for index in _vaguer(kept):
         left.append(Left(index, kept[index].question, ASKED_BY_A_FULLER_QUESTION))
         del kept[index]
+    for index in _reversed(kept):
+        left.append(Left(index, kept[index].question, ASKED_THE_OTHER_WAY))
+        del kept[index]
     return [kept[i] for i in sorted(kept)], sorted(left, key=lambda item: item.index)
 
 
@@ -108,6 +116,28 @@ def _vaguer(kept: dict[int, Candidate]) -> list[int]:
             if any(o not in vaguer and front < _stems(kept[o].front) for o in others):
                 vaguer.append(index)
     return vaguer
+
+
+def _reversed(kept: dict[int, Candidate]) -> list[int]:
+    """The definitions asked backwards ("What is the term for a granulomatous disorder of
+    unknown cause?" "Sarcoidosis") beside a question of the same sentence that names the
+    term and answers with words the backward question shows ("What is sarcoidosis?"):
+    the learner recalls one definition, from the term."""
+    reversed_: list[int] = []
+    for index, candidate in kept.items():
+        if candidate.pattern != "definition-reverse":
+            continue
+        term = gates.bare(candidate.back)
+        front = _stems(candidate.front)
+        if any(
+            other.type == "basic"
+            and other.pattern != "definition-reverse"
+            and gates.within(term, gates.bare(other.front))
+            and _stems(other.back) <= front
+            for other in kept.values()
+        ):
+            reversed_.append(index)
+    return reversed_
 
 
 @lru_cache(maxsize=4096)
