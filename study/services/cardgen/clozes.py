@@ -368,6 +368,8 @@ def predicate_cards(sentence: Sentence, clauses: list[Clause], context: Context)
                 and c.lower_ not in ("also",)
                 for t in c.subtree  # "[no longer] recommended"
             ] + [verb]
+            # "[cannot be passed on]": a phrasal verb's particle is part of the verb
+            kept += [c for c in verb.children if c.dep_ == "prt" and c.i == verb.i + 1]
         elif clause.copula:
             kept = [t for c in verb.children if c.dep_ == "acomp" for t in c.subtree]
         elif verb.lemma_ in CHANGE_VERBS:

@@ -165,6 +165,18 @@ class SubjectReader(PartReader):
         if lowered in PRONOUNS:
             if lowered == "it" and _two_things_before(own, verb):
                 return None, False, True
+            first = own_subject(verb.head) if verb.dep_ == "conj" else None
+            if (
+                lowered == "they"
+                and first is not None
+                and first.i < own.i
+                and first.lower_ not in PRONOUNS | RELATIVES
+                and (plural(first) or first.tag_ == "VBZ")
+            ):
+                # "Antibiotic eye drops can be bought ..., but they are often not needed":
+                # "they" of a clause joined to the one before is that clause's subject
+                # (a subject tagged as a verb's "-s" form, as "drops" was, is a plural)
+                return self.phrase(first), True, True
             before_semicolon = self._subject_before_semicolon(own) if lowered == "it" else None
             if before_semicolon is not None:
                 # "a rash of tiny raised spots appears ...; it feels like sandpaper": the
