@@ -91,3 +91,21 @@ def test_a_name_before_its_rank_in_notes_is_asked(tmp_path: Path) -> None:
     answers = {a for _, a in cards}
     assert "Triptan plus NSAID" in answers, cards
     assert "Topiramate or propranolol" in answers, cards
+
+
+def test_a_verb_of_becoming_deletes_its_adjective(tmp_path: Path) -> None:
+    text = "# Rifampicin\n\n## Side effects\n\nThe tears may turn pink or red.\n"
+    cards = _cards(tmp_path, text)
+    assert any(a == "pink or red" for _, a in cards), cards
+
+
+def test_what_a_drug_makes_of_its_object_is_asked_with_the_clause_after(
+    tmp_path: Path,
+) -> None:
+    text = (
+        "# Myasthenia gravis\n\n## Drugs\n\n"
+        "Aminoglycosides make weakness worse and are avoided in a crisis.\n"
+    )
+    cards = _cards(tmp_path, text)
+    assert any(a == "worse" for _, a in cards), cards
+    assert any("avoided" in q and a == "A crisis" for q, a in cards), cards

@@ -12,7 +12,7 @@ import re
 from typing import TYPE_CHECKING
 
 from study.services.cardgen.candidates import Candidate, Context, cloze_card
-from study.services.cardgen.deps import acronym, parenthesised
+from study.services.cardgen.deps import acronym, main_clause, parenthesised
 from study.services.cardgen.excerpts import clause_of, excerpt
 from study.services.cardgen.gates import MAX_CLOZE_WORDS, MAX_DELETION_WORDS, contained
 from study.services.cardgen.phrases import Phrase
@@ -334,6 +334,26 @@ CHANGE_VERBS = frozenset(
 
 
 _OUTCOMES = frozenset(["heal", "recover", "resolve", "improve"])
+_CAUSING = frozenset(["make", "render", "leave"])
+
+
+def _made(verb: Token) -> Token | None:
+    """The adjective of a small clause after ``verb`` ("make delirium worse": "worse",
+    which the parser gives "delirium" as its subject)."""
+    return next(
+        (
+            c
+            for c in verb.children
+            if c.dep_ in ("ccomp", "xcomp", "oprd")
+            and c.pos_ == "ADJ"
+            and any(g.dep_ == "nsubj" and g.i < c.i for g in c.children)
+        ),
+        None,
+    )
+
+
+# ("get better" says only that it ends: not asked)
+_BECOMING = frozenset(["turn", "become", "feel", "look", "seem", "appear"])
 
 
 def predicate_cards(sentence: Sentence, clauses: list[Clause], context: Context) -> list[Candidate]:
@@ -370,8 +390,18 @@ def predicate_cards(sentence: Sentence, clauses: list[Clause], context: Context)
             ] + [verb]
             # "[cannot be passed on]": a phrasal verb's particle is part of the verb
             kept += [c for c in verb.children if c.dep_ == "prt" and c.i == verb.i + 1]
-        elif clause.copula:
+        elif clause.copula or (
+            verb.lemma_ in _BECOMING and any(c.dep_ == "acomp" for c in verb.children)
+        ):
+            # ("The urine may turn [dark yellow or brown]": a verb of becoming or seeming
+            # says its adjective as "is" does)
             kept = [t for c in verb.children if c.dep_ == "acomp" for t in c.subtree]
+        elif verb.lemma_ in _CAUSING and main_clause(verb) and (made := _made(verb)) is not None:
+            # "Benzodiazepines make delirium [worse]": what the subject makes of its object
+            # (in a clause of its own: inside a long sentence's reason the whole sentence
+            # would be shown)
+            said = {t.i for c in made.children if c.dep_ == "nsubj" for t in c.subtree}
+            kept = [t for t in made.subtree if t.i not in said]
         elif verb.lemma_ in CHANGE_VERBS:
             how = [
                 t

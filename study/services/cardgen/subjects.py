@@ -20,6 +20,7 @@ from study.services.cardgen.deps import (
     defining,
     described,
     is_participle_subject,
+    main_clause,
     mark_of,
     names_a_term,
     noun_conjunct_before,
@@ -195,7 +196,7 @@ class SubjectReader(PartReader):
                     and t.lower_ not in PRONOUNS | RELATIVES
                     and not plural(t)
                     and own_subject(t.head) == t
-                    and _main_clause(t.head)
+                    and main_clause(t.head)
                     and not _negative(t)
                 ]
                 parallel = any(
@@ -419,6 +420,8 @@ class SubjectReader(PartReader):
             and t.head not in (first, verb)
             and first.i < t.head.i < verb.i
             and not any(a.dep_ in ("relcl", "acl") for a in up_to(t, first))
+            # ("make delirium worse and are kept for ...": "delirium worse" no clause)
+            and t.head.pos_ != "ADJ"
             for t in self.span
         )
 
@@ -591,15 +594,6 @@ def _in_elliptical_remark(noun: Token) -> bool:
         return False
     first = prep.left_edge
     return first.i > 0 and first.doc[first.i - 1].text == ","
-
-
-def _main_clause(verb: Token) -> bool:
-    """Whether ``verb`` heads a main clause: not an adverbial, relative or participial
-    clause, nor a verb coordinated inside one ("once the pressure is controlled and the
-    cornea has cleared": the cornea's clause is the condition's)."""
-    while verb.dep_ == "conj" and verb.head != verb:
-        verb = verb.head
-    return verb.dep_ not in ("advcl", "relcl", "acl")
 
 
 def _bare_participle(verb: Token, own: Token | None) -> bool:
