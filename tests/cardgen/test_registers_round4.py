@@ -109,3 +109,21 @@ def test_what_a_drug_makes_of_its_object_is_asked_with_the_clause_after(
     cards = _cards(tmp_path, text)
     assert any(a == "worse" for _, a in cards), cards
     assert any("avoided" in q and a == "A crisis" for q, a in cards), cards
+
+
+def test_an_item_of_two_conditions_joined_by_or_deletes_the_first(tmp_path: Path) -> None:
+    text = (
+        "# Earache\n\n## When should I get help?\n\n"
+        "Ask for an urgent GP appointment or call 111 if:\n\n"
+        # (the list's own cloze fails a gate: each item is read after the lead)
+        "- your ear is painful, or loud noise hurts it\n"
+        "- your hearing changes, for example it becomes muffled\n"
+        "- one ear is very red\n"
+        "- you wear hearing aids and your ear is red and sore\n"
+        "- a baby less than 28 days old has a red or sticky ear\n"
+    )
+    cards = _cards(tmp_path, text)
+    assert any(
+        q.endswith("if [...], or loud noise hurts it") and a == "your ear is painful"
+        for q, a in cards
+    ), cards
