@@ -127,3 +127,15 @@ def test_an_item_of_two_conditions_joined_by_or_deletes_the_first(tmp_path: Path
         q.endswith("if [...], or loud noise hurts it") and a == "your ear is painful"
         for q, a in cards
     ), cards
+
+
+def test_a_participle_between_commas_after_the_subject_is_asked(tmp_path: Path) -> None:
+    text = (
+        "# Ferrous sulfate\n\n## Dose\n\n"
+        "Oral iron, taken on an empty stomach with orange juice, is absorbed best.\n"
+    )
+    cards = _cards(tmp_path, text)
+    assert any(
+        "taken [...], is absorbed best" in q and a == "on an empty stomach with orange juice"
+        for q, a in cards
+    ), cards

@@ -44,6 +44,32 @@ def number_cards(sentence: Sentence, context: Context, text: str | None = None) 
     return _clause_clozes("number", sentence, context, spans[:5])
 
 
+def participle_cards(sentence: Sentence, context: Context) -> list[Candidate]:
+    """How the subject is given, said in a participle between commas after it ("Folic
+    acid 5 mg once weekly, taken [on a different day from methotrexate], reduces ..."):
+    no clause of its own, so no question asks it."""
+    if sentence.span is None:
+        return []
+    offset = sentence.span.start_char
+    spans: list[tuple[int, int]] = []
+    for verb in sentence.span:
+        head = verb.head
+        if not (
+            verb.dep_ == "acl"
+            and verb.tag_ == "VBN"
+            and head.dep_ in ("nsubj", "nsubjpass")
+            and verb.i > 0
+            and verb.doc[verb.i - 1].text == ","
+            and verb.right_edge.i + 1 < len(verb.doc)
+            and verb.doc[verb.right_edge.i + 1].text == ","
+        ):
+            continue
+        said = [t for t in verb.subtree if t.i > verb.i]
+        if 0 < len(said) <= MAX_DELETION_WORDS and said[0].dep_ in ("prep", "prt", "npadvmod"):
+            spans.append((said[0].idx - offset, said[-1].idx + len(said[-1]) - offset))
+    return _clause_clozes("participle", sentence, context, spans) if spans else []
+
+
 def _not_restated(said: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """``spans`` without the quantities of a parenthesis that only restates the one before
     it ("a dose of 0.5 mg (0.5 mL of 1 mg/mL)": the dose is asked, not its volume again);
