@@ -139,3 +139,12 @@ def test_a_participle_between_commas_after_the_subject_is_asked(tmp_path: Path) 
         "taken [...], is absorbed best" in q and a == "on an empty stomach with orange juice"
         for q, a in cards
     ), cards
+
+
+def test_a_range_the_tokenizer_kept_as_one_word_is_a_quantity(tmp_path: Path) -> None:
+    text = (
+        "# Hyperkalaemia\n\n## Treatment\n\n"
+        "1. Give 10–20 g of calcium-free binder, such as patiromer, with the evening meal.\n"
+    )
+    cards = _cards(tmp_path, text)
+    assert any(a == "10–20 g" for _, a in cards), cards
