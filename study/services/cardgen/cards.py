@@ -10,6 +10,7 @@ from study.services.cardgen.clozes import (
     list_cards,
     negated_subject_cards,
     number_cards,
+    participle_cards,
     predicate_cards,
     term_cards,
 )
@@ -43,6 +44,7 @@ def propose(sentence: Sentence, reading: Reading, context: Context) -> list[Cand
     contrasted = contrast_cards(sentence, context) or covariation_cards(sentence, context)
     found += contrasted
     found += number_cards(sentence, context)
+    found += participle_cards(sentence, context)
     found += instruction_cards(sentence, context)
     leaning = bool(reading.unresolved) and not reading.clauses
     if (unasked or not reading.clauses) and not contrasted and not leaning:

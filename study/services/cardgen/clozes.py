@@ -12,7 +12,7 @@ import re
 from typing import TYPE_CHECKING
 
 from study.services.cardgen.candidates import Candidate, Context, cloze_card
-from study.services.cardgen.deps import acronym, parenthesised
+from study.services.cardgen.deps import acronym, main_clause, parenthesised
 from study.services.cardgen.excerpts import clause_of, excerpt
 from study.services.cardgen.gates import MAX_CLOZE_WORDS, MAX_DELETION_WORDS, contained
 from study.services.cardgen.phrases import Phrase
@@ -42,6 +42,32 @@ def number_cards(sentence: Sentence, context: Context, text: str | None = None) 
     if not spans:
         return []
     return _clause_clozes("number", sentence, context, spans[:5])
+
+
+def participle_cards(sentence: Sentence, context: Context) -> list[Candidate]:
+    """How the subject is given, said in a participle between commas after it ("Folic
+    acid 5 mg once weekly, taken [on a different day from methotrexate], reduces ..."):
+    no clause of its own, so no question asks it."""
+    if sentence.span is None:
+        return []
+    offset = sentence.span.start_char
+    spans: list[tuple[int, int]] = []
+    for verb in sentence.span:
+        head = verb.head
+        if not (
+            verb.dep_ == "acl"
+            and verb.tag_ == "VBN"
+            and head.dep_ in ("nsubj", "nsubjpass")
+            and verb.i > 0
+            and verb.doc[verb.i - 1].text == ","
+            and verb.right_edge.i + 1 < len(verb.doc)
+            and verb.doc[verb.right_edge.i + 1].text == ","
+        ):
+            continue
+        said = [t for t in verb.subtree if t.i > verb.i]
+        if 0 < len(said) <= MAX_DELETION_WORDS and said[0].dep_ in ("prep", "prt", "npadvmod"):
+            spans.append((said[0].idx - offset, said[-1].idx + len(said[-1]) - offset))
+    return _clause_clozes("participle", sentence, context, spans) if spans else []
 
 
 def _not_restated(said: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -334,6 +360,26 @@ CHANGE_VERBS = frozenset(
 
 
 _OUTCOMES = frozenset(["heal", "recover", "resolve", "improve"])
+_CAUSING = frozenset(["make", "render", "leave"])
+
+
+def _made(verb: Token) -> Token | None:
+    """The adjective of a small clause after ``verb`` ("make delirium worse": "worse",
+    which the parser gives "delirium" as its subject)."""
+    return next(
+        (
+            c
+            for c in verb.children
+            if c.dep_ in ("ccomp", "xcomp", "oprd")
+            and c.pos_ == "ADJ"
+            and any(g.dep_ == "nsubj" and g.i < c.i for g in c.children)
+        ),
+        None,
+    )
+
+
+# ("get better" says only that it ends: not asked)
+_BECOMING = frozenset(["turn", "become", "feel", "look", "seem", "appear"])
 
 
 def predicate_cards(sentence: Sentence, clauses: list[Clause], context: Context) -> list[Candidate]:
@@ -368,8 +414,20 @@ def predicate_cards(sentence: Sentence, clauses: list[Clause], context: Context)
                 and c.lower_ not in ("also",)
                 for t in c.subtree  # "[no longer] recommended"
             ] + [verb]
-        elif clause.copula:
+            # "[cannot be passed on]": a phrasal verb's particle is part of the verb
+            kept += [c for c in verb.children if c.dep_ == "prt" and c.i == verb.i + 1]
+        elif clause.copula or (
+            verb.lemma_ in _BECOMING and any(c.dep_ == "acomp" for c in verb.children)
+        ):
+            # ("The urine may turn [dark yellow or brown]": a verb of becoming or seeming
+            # says its adjective as "is" does)
             kept = [t for c in verb.children if c.dep_ == "acomp" for t in c.subtree]
+        elif verb.lemma_ in _CAUSING and main_clause(verb) and (made := _made(verb)) is not None:
+            # "Benzodiazepines make delirium [worse]": what the subject makes of its object
+            # (in a clause of its own: inside a long sentence's reason the whole sentence
+            # would be shown)
+            said = {t.i for c in made.children if c.dep_ == "nsubj" for t in c.subtree}
+            kept = [t for t in made.subtree if t.i not in said]
         elif verb.lemma_ in CHANGE_VERBS:
             how = [
                 t

@@ -469,3 +469,12 @@ def a_later_subject(noun: Token) -> bool:
         for v in noun.doc[noun.i + 1 : noun.sent.end]
         if v.pos_ in ("VERB", "AUX")
     )
+
+
+def main_clause(verb: Token) -> bool:
+    """Whether ``verb`` heads a main clause: not an adverbial, relative or participial
+    clause, nor a verb coordinated inside one ("once the pressure is controlled and the
+    cornea has cleared": the cornea's clause is the condition's)."""
+    while verb.dep_ == "conj" and verb.head != verb:
+        verb = verb.head
+    return verb.dep_ not in ("advcl", "relcl", "acl")

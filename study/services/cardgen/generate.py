@@ -393,11 +393,15 @@ class _Reader:
                 "to cannot be told",
                 sentence.raw,
             )
-        subjects = [c.subject for c in reading.clauses if c.subject is not None]
+        subjects = [c for c in reading.clauses if c.subject is not None]
         if not notes_line and (object_ := instructed(span)):
             return object_  # "Use the 4AT ...: a score ... It tests ...": the 4AT
-        if subjects and not subjects[0].items:
-            return subjects[0].text
+        if subjects and subjects[0].plural and subjects[0].subject is not None:
+            # "People often call it pink eye. It is usually caused by a virus": a plural is
+            # never the next "it"; the thing this sentence called "it" goes on being it
+            return it if it and any(t.lower_ == "it" for t in span) else ""
+        if subjects and subjects[0].subject is not None and not subjects[0].subject.items:
+            return subjects[0].subject.text
         return "" if reading.clauses else None
 
     def _no_list_as_definition(

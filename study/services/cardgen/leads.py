@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 from study.services.cardgen.candidates import Candidate, Context, cloze_card, without_deletions
 from study.services.cardgen.gates import MAX_LIST_ITEM_WORDS
@@ -24,6 +25,9 @@ from study.services.cardgen.notes import ARROW
 from study.services.cardgen.sentences import Block, Sentence
 from study.services.cardgen.terms import words
 from study.services.cardgen.topics import lower_first, section_label
+
+if TYPE_CHECKING:
+    from spacy.tokens import Token
 
 # what a verb that ends a lead takes when its sentence is whole ("call 111", "are common")
 _COMPLETED = frozenset(["dobj", "attr", "acomp", "ccomp", "xcomp", "oprd", "dative"])
@@ -105,20 +109,32 @@ def lead_cards(sentence: Sentence, proposed: list[Candidate], context: Context) 
 
 
 def _first_of_joined(sentence: Led, condition: str) -> str:
-    """The first of two verb phrases joined by "and" that make the condition ("you have a
-    weakened immune system and have been near someone with it"): deleted whole, the items
-    of a list show the same front ("call 111 if [...]"); with the first deleted, the rest
-    shown tells them apart."""
+    """The first of two verb phrases joined by "and" or "or" that make the condition ("you
+    have a weakened immune system and have been near someone with it", "your eye is
+    painful, or bright light hurts it"): deleted whole, the items of a list show the same
+    front ("call 111 if [...]"); with the first deleted, the rest shown tells them
+    apart."""
     end = sentence.item + len(condition)
     for token in sentence.span or ():
         at = token.idx - sentence.span.start_char if sentence.span is not None else 0
-        if not sentence.item < at < end or token.dep_ != "cc" or token.lower_ != "and":
+        if not sentence.item < at < end or token.dep_ != "cc" or token.lower_ not in ("and", "or"):
             continue
         head = token.head
         joined = [c for c in head.children if c.dep_ == "conj" and c.i > token.i]
-        if head.pos_ in ("VERB", "AUX") and any(c.pos_ in ("VERB", "AUX") for c in joined):
+        if head.pos_ in ("VERB", "AUX") and (
+            any(c.pos_ in ("VERB", "AUX") for c in joined) or _clause_after(token)
+        ):
             return sentence.text[sentence.item : at].rstrip(" ,")
     return condition
+
+
+def _clause_after(joint: Token) -> bool:
+    """Whether a clause with its own subject follows ``joint`` (", or bright light hurts
+    it", whose verb the parser may hang on the lead's)."""
+    return any(
+        c.dep_ in ("nsubj", "nsubjpass") and c.i > joint.i and c.head.i > joint.i
+        for c in joint.doc[joint.i + 1 : joint.i + 5]
+    )
 
 
 def asked_once(sentence: Sentence, proposed: list[Candidate]) -> list[Candidate]:

@@ -32,6 +32,11 @@ def terse(sentence: Sentence) -> bool:
         isinstance(sentence, Asked)
         or bool(ARROW.search(sentence.text))
         or _labelled(sentence.text) is not None
+        # "Allopurinol or febuxostat 1st line (...)": a name and its rank, no verb
+        or (
+            any(start == 0 for start, _ in _ranked_names(sentence.text))
+            and not _CLAUSE.search(sentence.text)
+        )
     )
 
 
@@ -104,7 +109,8 @@ def note_cards(sentence: Sentence, context: Context) -> tuple[list[Candidate], l
     if isinstance(sentence, Asked):
         return [_answer_card(sentence, context), *_remark_cards(sentence, context)], []
     found, sentences = _line_cards(with_remarks(sentence), context)
-    return found + _remark_cards(sentence, context), sentences
+    ranked = _ranked_cards(with_remarks(sentence), context)
+    return found + _remark_cards(sentence, context) + ranked, sentences
 
 
 def _answer_card(sentence: Asked, context: Context) -> Candidate:
@@ -149,6 +155,42 @@ def _remark_cards(sentence: Sentence, context: Context) -> list[Candidate]:
         if card:
             found.append(card)
     return found
+
+
+# "Allopurinol or febuxostat 1st line", "Direct oral anticoagulant (DOAC) first-line:": a
+# name that opens its step of the line, then its rank
+_RANKED = re.compile(
+    r"(?:^|[;:→]\s*)(?P<name>[^;:→]+?)\s+(?:1st|2nd|3rd|first|second|third)[- ]line\b", re.I
+)
+
+
+def _ranked_cards(sentence: Sentence, context: Context) -> list[Candidate]:
+    """A name before its rank ("Allopurinol or febuxostat 1st line (...)"): the name
+    deleted, the line shown. Read as a phrase, the rank's own words were deleted
+    ("allopurinol or febuxostat [1st] line") and the name never asked."""
+    found: list[Candidate] = []
+    for span in _ranked_names(sentence.text):
+        card = cloze_card("label", sentence, context, sentence.text, [span])
+        if card:
+            found.append(card)
+    return found
+
+
+def _ranked_names(text: str) -> list[tuple[int, int]]:
+    """Where the names before a rank are in ``text``: a few words, no label ("Flare Rx,
+    1st line: A or B") and no piece of a remark ("Refractory (seizing despite first- and
+    second line)")."""
+    spans: list[tuple[int, int]] = []
+    for match in _RANKED.finditer(text):
+        name = match.group("name")
+        if (
+            0 < len(words(name)) <= 6
+            and not all(w in STOPWORDS for w in words(name))
+            and not name.endswith(",")
+            and name.count("(") == name.count(")")
+        ):
+            spans.append(match.span("name"))
+    return spans
 
 
 def _line_cards(sentence: Sentence, context: Context) -> tuple[list[Candidate], list[str]]:

@@ -18,7 +18,7 @@ from study.services.cardgen.deps import (
 )
 from study.services.cardgen.forms import AUXILIARIES, only_a_noun, only_a_verb
 from study.services.cardgen.phrases import OtherName, Phrase, PhraseReader
-from study.services.cardgen.terms import PRONOUNS, STOPWORDS
+from study.services.cardgen.terms import PRONOUNS, STOPWORDS, one_term
 
 if TYPE_CHECKING:
     from spacy.tokens import Token
@@ -90,7 +90,7 @@ class NameReader(PhraseReader):
         """A remark in parentheses after the phrase it is about: another name ("also known
         as X", "or X") or what the phrase is ("melaena (black, tarry stools ...)")."""
         before = [t for t in self.span if t.idx + len(t) - self.offset <= at and not t.is_punct]
-        if not before or before[-1].pos_ not in ("NOUN", "PROPN"):
+        if not before or not (before[-1].pos_ in ("NOUN", "PROPN") or _noun_as_verb(before[-1])):
             return
         owner = before[-1]
         thing = self.phrase(owner, skip=frozenset(t.i for t in owner.subtree if t.i > owner.i))
@@ -156,7 +156,9 @@ class NameReader(PhraseReader):
             return  # "a supply > 7 days (risk of dependence)", "1st line (X if Y)": a remark
             # on the amount or rank, never what "7 days" is
         listed = _LEADING_ADVERB.sub("", text.strip(" .;"))
-        if owner.tag_ in ("NNS", "NNPS") and _LIST_OF_NAMES.fullmatch(listed):
+        if owner.tag_ in ("NNS", "NNPS", "VBZ") and (
+            _LIST_OF_NAMES.fullmatch(listed) or one_term(listed)
+        ):
             # "skin or mucosal changes (urticaria, flushing or angioedema)", "antibiotics
             # (particularly A, B and C)": examples of the plural before, never "What is
             # skin or mucosal changes?"
@@ -223,7 +225,9 @@ class NameReader(PhraseReader):
                     and (not _list_inside(token) or _defines_a_name(token))
                 ):
                     names.append(OtherName("apposition", thing, name))
-            if token.lemma_ in NAMING_VERBS and token.tag_ in ("VBN", "VBD"):
+            if token.lemma_ in NAMING_VERBS and (
+                token.tag_ in ("VBN", "VBD") or _calls_something(token)
+            ):
                 self._alias(token, names)
             if (
                 token.dep_ == "prep"
@@ -248,6 +252,9 @@ class NameReader(PhraseReader):
             return
         if verb.dep_ in ("acl", "parataxis"):
             thing_head = verb.head
+        elif _calls_something(verb):
+            # "People often call it pink eye": what is named is the object
+            [thing_head] = [c for c in verb.children if c.dep_ == "dobj"][:1]
         else:
             subject = own_subject(verb)
             if subject is None:
@@ -269,6 +276,19 @@ class NameReader(PhraseReader):
                 condition = self.phrase(child).text
         if thing.text and name.text:
             names.append(OtherName("alias", thing, name, condition))
+
+
+def _noun_as_verb(token: Token) -> bool:
+    """Whether a subject was tagged as a verb's "-s" form ("Antibiotic eye drops ... can
+    be bought": "drops" a VBZ): a plural noun."""
+    return token.tag_ == "VBZ" and token.dep_ in ("nsubj", "nsubjpass")
+
+
+def _calls_something(verb: Token) -> bool:
+    """Whether an active naming verb names its object ("People call it pink eye": an
+    object and the name it is given)."""
+    deps = {c.dep_ for c in verb.children}
+    return verb.tag_ != "VBN" and "dobj" in deps and "oprd" in deps
 
 
 def _starts_with(name: str, letter: str) -> bool:

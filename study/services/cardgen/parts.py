@@ -311,6 +311,11 @@ class PartReader(NameReader):
             and child.head.lemma_ in ("take", "need")
             and not any(c.dep_ in ("dobj", "attr") for c in child.children)
         ):
+            to = [c for c in child.children if c.dep_ == "aux" and c.lower_ == "to"]
+            if to and child.head.lemma_ == "need" and not _has_object(child.head):
+                # "do not need to stay away from school": what is needed, not what for
+                kept = [t for t in child.subtree if t.i != to[0].i]
+                return Part("action", self._phrase_of(kept), "do")
             # "take weeks to heal": the infinitive says what the object is for
             return Part("infinitive", self.phrase(child, marked=True))
         if (
@@ -513,6 +518,11 @@ def _second_qualifier(preposition: Token, people: Token) -> list[Token]:
             found += [c for c in preposition.children if c.dep_ == "cc" and c.i < conj.i]
             found += [t for t in conj.subtree if not (same and t == conj)]
     return found
+
+
+def _has_object(verb: Token) -> bool:
+    """Whether ``verb`` has an object ("need a week", "take weeks")."""
+    return any(c.dep_ in ("dobj", "npadvmod") for c in verb.children)
 
 
 def _told_to_act(infinitive: Token) -> bool:

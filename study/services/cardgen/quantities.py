@@ -153,6 +153,8 @@ _ORDINAL_FACTS = frozenset(["place", "most", "leading", "highest", "largest", "c
 
 
 def _number(token: Token) -> bool:
+    if re.fullmatch(r"\d+(?:\.\d+)?[–-]\d+(?:\.\d+)?", token.text):
+        return True  # "15–20 g": a range the tokenizer kept as one word
     if token.lower_ in ("half", "quarter") and token.i > 0 and token.nbor(-1).lower_ == "than":
         return True  # "less than half their usual feeds"
     if token.is_alpha and token.lower_.endswith(("st", "nd", "rd", "th")) and token.like_num:

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from study.services.cardgen.errors import GenerationError
 from study.services.cardgen.nlp import parse
+from study.services.cardgen.terms import one_term
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span
@@ -153,6 +154,13 @@ def clean_markup(text: str) -> str:
 _NOISE = re.compile(r"\[\d+(?:[,–-]\s*\d+)*\]|\bhttps?://[^\s)\]]+|\bwww\.[^\s)\]]+")
 
 
+def _after_a_plural(text: str, at: int) -> bool:
+    """Whether the word before ``at`` reads as a plural ("drops", not "virus" or
+    "failure"): a rare word in parentheses after it is an example of it."""
+    before = re.search(r"([A-Za-z]+)\s*$", text[:at])
+    return before is not None and re.search(r"[^siu]s$", before.group(1)) is not None
+
+
 def _flatten(text: str) -> tuple[str, list[int], list[tuple[int, str]]]:
     """``text`` as the parser reads it, where each of its characters is in ``text``, and
     the remarks in parentheses taken out of it (each with its place in the flat text).
@@ -171,7 +179,9 @@ def _flatten(text: str) -> tuple[str, list[int], list[tuple[int, str]]]:
 
     for remark in _REMARK.finditer(text):
         inner = remark.group("inner")
-        if len(inner.split()) >= 3 and not re.search(r"\d", inner):
+        if (
+            len(inner.split()) >= 3 or (one_term(inner) and _after_a_plural(text, remark.start()))
+        ) and not re.search(r"\d", inner):
             drop(remark.start(), remark.end())
             asides.append((remark.start(), clean_markup(inner)))
 

@@ -21,6 +21,7 @@ from study.services.cardgen.deps import (
     described,
     instruction_as_subject,
     is_participle_subject,
+    main_clause,
     mark_of,
     names_a_term,
     noun_conjunct_before,
@@ -168,6 +169,18 @@ class SubjectReader(PartReader):
         if lowered in PRONOUNS:
             if lowered == "it" and _two_things_before(own, verb):
                 return None, False, True
+            first = own_subject(verb.head) if verb.dep_ == "conj" else None
+            if (
+                lowered == "they"
+                and first is not None
+                and first.i < own.i
+                and first.lower_ not in PRONOUNS | RELATIVES
+                and (plural(first) or first.tag_ == "VBZ")
+            ):
+                # "Antibiotic eye drops can be bought ..., but they are often not needed":
+                # "they" of a clause joined to the one before is that clause's subject
+                # (a subject tagged as a verb's "-s" form, as "drops" was, is a plural)
+                return self.phrase(first), True, True
             before_semicolon = self._subject_before_semicolon(own) if lowered == "it" else None
             if before_semicolon is not None:
                 # "a rash of tiny raised spots appears ...; it feels like sandpaper": the
@@ -186,7 +199,7 @@ class SubjectReader(PartReader):
                     and t.lower_ not in PRONOUNS | RELATIVES
                     and not plural(t)
                     and own_subject(t.head) == t
-                    and _main_clause(t.head)
+                    and main_clause(t.head)
                     and not _negative(t)
                 ]
                 parallel = any(
@@ -410,6 +423,8 @@ class SubjectReader(PartReader):
             and t.head not in (first, verb)
             and first.i < t.head.i < verb.i
             and not any(a.dep_ in ("relcl", "acl") for a in up_to(t, first))
+            # ("make delirium worse and are kept for ...": "delirium worse" no clause)
+            and t.head.pos_ != "ADJ"
             for t in self.span
         )
 
@@ -582,15 +597,6 @@ def _in_elliptical_remark(noun: Token) -> bool:
         return False
     first = prep.left_edge
     return first.i > 0 and first.doc[first.i - 1].text == ","
-
-
-def _main_clause(verb: Token) -> bool:
-    """Whether ``verb`` heads a main clause: not an adverbial, relative or participial
-    clause, nor a verb coordinated inside one ("once the pressure is controlled and the
-    cornea has cleared": the cornea's clause is the condition's)."""
-    while verb.dep_ == "conj" and verb.head != verb:
-        verb = verb.head
-    return verb.dep_ not in ("advcl", "relcl", "acl")
 
 
 def _bare_participle(verb: Token, own: Token | None) -> bool:

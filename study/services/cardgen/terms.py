@@ -140,3 +140,9 @@ def named(term: str) -> bool:
 def has_rare_word(text: str) -> bool:
     """Whether ``text`` holds a word rare enough to be a term ("thrombolysis")."""
     return any(zipf(w) < RARE_ZIPF for w in content_words(text) if len(w) > 2)
+
+
+def one_term(remark: str) -> bool:
+    """Whether a remark is one lower-case rare word: "antibiotic eye drops
+    (chloramphenicol) can be bought ...", which the parser read as the verb's subject."""
+    return bool(re.fullmatch(r"[a-z][a-z-]{3,}", remark)) and has_rare_word(remark)

@@ -161,10 +161,23 @@ def problem(candidate: Candidate) -> str | None:
     for deleted in candidate.answers:
         words = deleted.strip().lower().split()
         # a capital "A" at the end names a letter ("hypervitaminosis A"), not an article
-        if len(words) > 1 and words[-1] in _OPEN_ENDS and not deleted.rstrip().endswith(" A"):
+        if (
+            len(words) > 1
+            and words[-1] in _OPEN_ENDS
+            and not deleted.rstrip().endswith(" A")
+            and not _ends_the_sentence(candidate.text, deleted)
+        ):
             # "skin changes are [absent in] up to a fifth": a deletion is a whole phrase
+            # ("cannot be [passed on]." ends its sentence: a particle, nothing left open)
             return f"deletion {deleted!r} ends inside its phrase"
     return _excerpt_problem(candidate)
+
+
+def _ends_the_sentence(text: str, deleted: str) -> bool:
+    """Whether the deletion ``deleted`` of cloze ``text`` has only punctuation after it."""
+    at = text.find(f"::{deleted}")
+    close = text.find("}}", at) if at >= 0 else -1
+    return close >= 0 and not re.search(r"\w", text[close + 2 :])
 
 
 _STAND_FOR = re.compile(r"What does (\S+) stand for\?$")
