@@ -44,6 +44,7 @@ def _lemmas(word: str) -> tuple[str, ...]:
         ("ied", ("y",)),
         ("ed", ("", "e")),
         ("d", ("",)),
+        ("en", ("e", "")),  # "taken", "given", "shown"
     ):
         if word.endswith(ending) and len(word) > len(ending) + 2:
             found += [word[: -len(ending)] + r for r in replacements]

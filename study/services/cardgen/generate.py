@@ -16,6 +16,7 @@ from study.services.cardgen.candidates import Candidate, Context
 from study.services.cardgen.cards import propose
 from study.services.cardgen.classes import asked_by_a_class, class_cards
 from study.services.cardgen.clozes import number_cards
+from study.services.cardgen.deps import PEOPLE
 from study.services.cardgen.errors import GenerationError
 from study.services.cardgen.ids import card_id, slug
 from study.services.cardgen.leads import lead_cards, led_sentences, starts_list
@@ -48,6 +49,8 @@ from study.services.cardgen.topics import (
 
 if TYPE_CHECKING:
     from spacy.tokens import Span
+
+    from study.services.cardgen.phrases import Phrase
 
 Progress = Callable[[int, int], None]
 
@@ -210,6 +213,9 @@ class _Reader:
         self.acronyms: list[tuple[str, str]] | None = None
         # card_drop's verdict on each card of the sentence being read, by id (see _verdict)
         self.verdicts: dict[int, tuple[Candidate, str | None]] = {}
+        # what a paragraph's last sentence lets the next "It" name, with that paragraph's
+        # index and headings: a paragraph of the same section may open with "It"
+        self.carried: tuple[int, tuple[str, ...], str | None] | None = None
 
     def drop(
         self, reason: str, raw: str, question: str | None = None, clause: str | None = None
@@ -241,6 +247,14 @@ class _Reader:
             sentences = asked_lines(block, led_sentences(blocks, index, sentences))
         aliases = self._aliases(topic)
         previous: str | None = None
+        if (
+            block.kind == "paragraph"
+            and self.carried is not None
+            and self.carried[:2] == (index - 1, block.headings)
+        ):
+            # "Acute chest syndrome ... is ... || It is treated with oxygen": the paragraph
+            # before is of the same section and says what "It" is
+            previous = self.carried[2]
         bold = BOLD_LEAD.match(block.text) if block.kind == "bullet" else None
         defined = clean_markup(bold.group("term")) if bold else None
         for sentence in sentences:
@@ -253,6 +267,7 @@ class _Reader:
             )
             defined = None
             previous = self._read_sentence(sentence, context, tags)
+        self.carried = (index, block.headings, previous) if block.kind == "paragraph" else None
 
     def _tags(self, section: str | None, topic: str | None) -> tuple[str, ...]:
         return (slug(section or topic or self.fallback_tag),)
@@ -391,7 +406,11 @@ class _Reader:
         if not notes_line and (object_ := instructed(span)):
             return object_  # "Use the 4AT ...: a score ... It tests ...": the 4AT
         if subjects and not subjects[0].items:
-            return subjects[0].text
+            if not _plural(span, subjects[0]):
+                return subjects[0].text
+            # "People often call it pink eye. It is usually caused by a virus": a plural
+            # subject is never the next "It"; the "it" this sentence names goes on
+            return it if it and any(t.lower_ == "it" for t in span) else ""
         return "" if reading.clauses else None
 
     def _no_list_as_definition(
@@ -529,6 +548,13 @@ def _it(context: Context) -> str | None:
     if antecedent and not re.search(r"\s(?:and|or)\s", antecedent):
         return lower_first(antecedent)
     return None
+
+
+def _plural(span: Span, subject: Phrase) -> bool:
+    """Whether ``subject`` is headed by a plural noun or names people ("Patients")."""
+    doc = span.doc
+    heads = [doc[i] for i in subject.tokens if doc[i].head.i not in subject.tokens]
+    return any(h.tag_ in ("NNS", "NNPS") or h.lower_ in PEOPLE for h in heads)
 
 
 def _topic_of(subject: str) -> str | None:
