@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from spacy.tokens import Span, Token
 
+# Units of time: a phrase headed by one says when ("in the first week of treatment").
+TIME_UNITS = frozenset(["second", "minute", "hour", "day", "week", "month", "year", "decade"])
 WHEN_MARKS = frozenset(["when", "whenever", "if", "unless", "once", "until", "after", "before"])
 WHY_MARKS = frozenset(["because", "since", "as"])
 CONTRAST_MARKS = frozenset(["although", "though", "whereas", "while"])
@@ -299,12 +301,18 @@ def raised_means(prep: Token) -> bool:
 def described(relcl: Token) -> Token:
     """What a relative clause is about: the noun it hangs on, unless it is a remark after
     a comma and that noun is the object of an adjective after another noun ("pain typical
-    of the condition, which radiates to the back": the pain radiates, not the condition)."""
+    of the condition, which radiates to the back": the pain radiates, not the condition),
+    or a span of time after a noun ("colchicine for three months, which ...")."""
     noun = relcl.head
     first = relcl.left_edge
     if first.i == 0 or first.doc[first.i - 1].text != ",":
         return noun
     prep = noun.head
+    if noun.dep_ == "pobj" and noun.lemma_.lower() in TIME_UNITS and prep.i > 0:
+        # "together with colchicine for three months, which halves the risk": a span of
+        # time does nothing; the clause is about the noun its phrase follows
+        before = noun.doc[prep.i - 1]
+        return before if before.pos_ in ("NOUN", "PROPN") else noun
     if noun.dep_ == "pobj" and prep.dep_ == "prep":
         adjective = prep.head
         head = adjective.head

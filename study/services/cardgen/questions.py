@@ -23,7 +23,7 @@ from study.services.cardgen.asking import (
 )
 from study.services.cardgen.candidates import Candidate, Context
 from study.services.cardgen.conditions import condition_cloze, item_cloze
-from study.services.cardgen.deps import ACTION_NOUN_ENDINGS, NAMING_VERBS, own_subject
+from study.services.cardgen.deps import ACTION_NOUN_ENDINGS, NAMING_VERBS, TIME_UNITS, own_subject
 from study.services.cardgen.parts import Part
 from study.services.cardgen.phrases import Phrase
 from study.services.cardgen.reading import Clause, Reading
@@ -275,8 +275,16 @@ def _result_infinitive(clause: Clause, part: Part) -> bool:
     )
 
 
-# Units of time: a phrase headed by one says when ("in the first week of treatment").
-_TIME_UNITS = frozenset(["second", "minute", "hour", "day", "week", "month", "year", "decade"])
+def _swallows_a_clause(clause: Clause, part: Part) -> bool:
+    """Whether the phrase of ``part`` holds an adverb the parser coordinated with a noun
+    ("in people who weigh less than 70 kg and twice daily in heavier people": the rest of
+    the sentence, "and [it is given] twice daily ...", told short): no answer of one
+    thing."""
+    doc = clause.verb.doc
+    return any(
+        doc[i].dep_ == "conj" and doc[i].pos_ == "ADV" and doc[i].head.pos_ in ("NOUN", "PROPN")
+        for i in part.phrase.tokens
+    )
 
 
 def _time_unit_head(clause: Clause, part: Part) -> bool:
@@ -284,7 +292,7 @@ def _time_unit_head(clause: Clause, part: Part) -> bool:
     treatment"): a time, never a place ("Where can acute pulmonary reactions occur?")."""
     doc = clause.verb.doc
     heads = [doc[i] for i in part.phrase.tokens if doc[i].head.i not in part.phrase.tokens]
-    return any(h.lemma_.lower() in _TIME_UNITS for h in heads)
+    return any(h.lemma_.lower() in TIME_UNITS for h in heads)
 
 
 def _time_it_takes(clause: Clause) -> bool:
@@ -353,7 +361,7 @@ def _ask(sentence: Sentence, clause: Clause, part: Part, context: Context) -> Ca
     others = others_of(clause, part)
     lead = lead_of(clause)
     answer = part.phrase.text
-    if not answer or _paired_times(clause):
+    if not answer or _paired_times(clause) or _swallows_a_clause(clause, part):
         return None
     role = part.role
     if role in ("prep", "dobj"):

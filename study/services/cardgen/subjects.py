@@ -8,12 +8,14 @@ when that can be told, and is left "leaning" (the clause is dropped and reported
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from study.services.cardgen.deps import (
     NUMERAL_NAMES,
     PEOPLE,
     RELATIVES,
+    TIME_UNITS,
     WHEN_MARKS,
     WHY_MARKS,
     continues_a_participle,
@@ -95,6 +97,13 @@ class SubjectReader(PartReader):
                 # started, not the cultures (which clause the "unless" after it qualifies
                 # cannot be told either): no subject, no card
                 return None, False, False
+            if _after_relative_clause(verb):
+                # "a disorder in which gluten, a protein found in wheat, triggers
+                # inflammation": the parser read "gluten" as the relative clause's verb
+                # and coordinated "triggers" with the main verb; the subject is in the
+                # relative clause, never the main one's ("What does coeliac disease
+                # trigger?")
+                return None, False, False
             stray = noun_conjunct_before(verb)
             if stray is not None:
                 # "Lactulose ... is given to produce ..., and rifaximin, a ..., is added to
@@ -121,6 +130,18 @@ class SubjectReader(PartReader):
                 return self.phrase(stray), plural(stray), False
             return None, False, False
         lowered = own.lower_
+        of = next(
+            (
+                c
+                for c in own.children
+                if c.dep_ == "prep" and any(g.lower_ in ("whom", "which") for g in c.children)
+            ),
+            None,
+        )
+        if of is not None:
+            # "genetically susceptible people, almost all of whom carry HLA-DQ2": a part of
+            # the antecedent ("What does almost all of whom carry?" misread it)
+            return self._part_of_antecedent(own, of, verb)
         if lowered in RELATIVES and verb.dep_ == "relcl":
             if verb.head.i in self.parenthesised and verb.i not in self.parenthesised:
                 return self._antecedent(verb)  # "(the normal range is ...), which ...": none
@@ -440,6 +461,11 @@ class SubjectReader(PartReader):
             self.leaning.append("which")
             return None, False, True
         head = described(relcl)
+        if head.lemma_.lower() in TIME_UNITS and head.dep_ == "pobj":
+            # "..., for three months, which halves the risk": a span of time does nothing,
+            # and no noun before it says what does
+            self.leaning.append("which")
+            return None, False, True
         if head.i in self.parenthesised and relcl.i not in self.parenthesised:
             # "rises to more than 40 mmHg (the normal range is 10 to 21 mmHg), which can
             # damage the optic nerve": "which" follows the parenthesis, not a word in it;
@@ -490,6 +516,20 @@ class SubjectReader(PartReader):
         phrase = self.phrase(head, skip=frozenset({t.i for t in relcl.subtree} | after))
         return phrase, plural(head), True
 
+    def _part_of_antecedent(
+        self, own: Token, of: Token, verb: Token
+    ) -> tuple[Phrase | None, bool, bool]:
+        """ "almost all of whom": almost all of the noun the relative clause is on."""
+        antecedent = described(verb) if verb.dep_ == "relcl" else None
+        if antecedent is None or antecedent.pos_ not in ("NOUN", "PROPN"):
+            self.leaning.append(f"{own.text} {of.text}")
+            return None, False, True
+        named = self.phrase(antecedent, skip=frozenset(t.i for t in verb.subtree))
+        part = " ".join(t.text for t in own.subtree if t.i < of.i)
+        article = "" if re.match(r"(?:the|a|an|its|their)\s", named.text, re.I) else "the "
+        text = f"{part} of {article}{named.text}"
+        return Phrase(text), own.lower_ not in ("one", "each", "none", "either", "neither"), True
+
     def _relative_antecedent(self, relative: Token) -> tuple[Phrase | None, bool, bool]:
         last = self._noun_before(relative)
         if last.i in self.parenthesised and relative.i not in self.parenthesised:
@@ -519,6 +559,17 @@ class SubjectReader(PartReader):
 _TREATMENT_NOUNS = frozenset(
     ["drug", "medicine", "medication", "agent", "treatment", "therapy", "vaccine"]
 )
+
+
+def _after_relative_clause(verb: Token) -> bool:
+    """Whether a verb coordinated with another follows, after a comma, the end of a
+    relative clause inside the first verb's phrase, with no "and" before it: the verb is
+    that relative clause's own, which the parser did not find."""
+    first = verb.left_edge.i
+    if first < 2 or verb.doc[first - 1].text != ",":
+        return False
+    before = verb.doc[first - 2]
+    return any(a.dep_ == "relcl" and a.i < verb.i for a in (before, *before.ancestors))
 
 
 def _agreement(verb: Token) -> bool | None:
