@@ -12,8 +12,8 @@ from tests.cardgen.cardgen_helpers import generate_text, qa
 from tests.cardgen.test_whose_fact import _parsed
 
 
-def _cards(tmp_path: Path, text: str) -> list[tuple[str, str]]:
-    return [qa(note) for note in generate_text(tmp_path, text).deck.notes]
+def _cards(tmp_path: Path, text: str, name: str = "notes.md") -> list[tuple[str, str]]:
+    return [qa(note) for note in generate_text(tmp_path, text, name).deck.notes]
 
 
 def test_it_opening_a_paragraph_names_the_subject_of_the_paragraph_before(tmp_path: Path) -> None:
@@ -193,3 +193,97 @@ def test_the_term_for_a_relative_clause_cut_before_its_verb_is_not_asked() -> No
     sentence = Sentence(span.text, span.text, 0, len(span.text), span)
     front = "What is the term for a disorder of the skin in which keratin, a protein found in hair?"
     assert _term_for_a_relative_without_verb(front, sentence)
+
+
+def test_a_verb_read_as_an_auxiliary_gives_no_card() -> None:
+    # "the patient must drink lactose every day": the small model reads "drink" as an
+    # auxiliary of "lactose" ("What drink the patient lactose in?")
+    from study.services.cardgen.reading import read
+
+    span = _parsed(
+        """
+        the DT DET det 1 the
+        patient NN NOUN nsubj 4 patient
+        must MD AUX aux 4 must
+        drink VB AUX aux 4 drink
+        lactose VB VERB ROOT 4 lactose
+        every DT DET det 6 every
+        day NN NOUN npadvmod 4 day
+        . . PUNCT punct 4 .
+        """
+    )
+    assert all(c.subject is None for c in read(span, None, "Lactose intolerance").clauses)
+
+
+def test_a_singular_verb_after_a_list_of_subjects_is_a_noun() -> None:
+    from study.services.cardgen.reading import read
+
+    span = _parsed(
+        """
+        Then RB ADV advmod 6 then
+        urea NN NOUN nsubj 6 urea
+        , , PUNCT punct 1 ,
+        electrolytes NNS NOUN conj 1 electrolyte
+        and CC CCONJ cc 3 and
+        thyroid NN NOUN conj 3 thyroid
+        tests VBZ VERB ROOT 6 test
+        every DT DET det 9 every
+        6 CD NUM nummod 9 6
+        months NNS NOUN npadvmod 6 month
+        . . PUNCT punct 6 .
+        """
+    )
+    assert all(c.subject is None for c in read(span, None, "Lithium").clauses)
+
+
+def test_the_commonest_with_no_noun_is_not_what_a_relative_clause_is_about() -> None:
+    # "The commonest is an ear infection, which may be followed by hearing loss": the small
+    # model tags "commonest" a noun; the relative clause is the complement's
+    from study.services.cardgen.reading import read
+
+    span = _parsed(
+        """
+        The DT DET det 1 the
+        commonest NN NOUN nsubj 2 commonest
+        is VBZ AUX ROOT 2 be
+        an DT DET det 5 an
+        ear NN NOUN compound 5 ear
+        infection NN NOUN attr 2 infection
+        , , PUNCT punct 5 ,
+        which WDT PRON nsubjpass 10 which
+        may MD AUX aux 10 may
+        be VB AUX auxpass 10 be
+        followed VBN VERB relcl 5 follow
+        by IN ADP agent 10 by
+        hearing NN NOUN compound 13 hearing
+        loss NN NOUN pobj 11 loss
+        . . PUNCT punct 2 .
+        """
+    )
+    subjects = {
+        c.verb.text: (c.subject.text if c.subject else None)
+        for c in read(span, None, "Measles").clauses
+    }
+    assert subjects.get("followed") != "The commonest", subjects
+
+
+def test_two_participles_joined_by_or_are_one_item(tmp_path: Path) -> None:
+    cards = _cards(
+        tmp_path,
+        "Heart failure\n\n"
+        "- Refer: if breathless at rest despite diuretics, or kidney injury caused or "
+        "worsened by ACE inhibitors\n",
+        name="notes.txt",
+    )
+    assert not any("caused;" in back or back.endswith("caused") for _, back in cards), cards
+
+
+def test_a_threshold_hung_on_the_verb_stays_with_its_condition(tmp_path: Path) -> None:
+    cards = _cards(
+        tmp_path,
+        "Heart failure\n\n- Avoid beta-blockers if heart rate <50\n",
+        name="notes.txt",
+    )
+    fronts = [front for front, _ in cards]
+    assert not any(f.endswith("<?") for f in fronts), cards
+    assert any(f.endswith("if heart rate <50?") for f in fronts), cards

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from study.services.cardgen.forms import superlative
+
 if TYPE_CHECKING:
     from spacy.tokens import Span, Token
 
@@ -296,6 +298,32 @@ def raised_means(prep: Token) -> bool:
     if not any(c.dep_ == "pcomp" and c.tag_ == "VBG" for c in prep.children):
         return False
     return prep.i == max(c.i for c in relcl.children if not c.is_punct)
+
+
+_COMPARATORS = frozenset(["<", ">", "≤", "≥", "<=", ">="])
+
+
+def threshold_after(last: Token) -> list[int]:
+    """The comparator, number and unit right after ``last`` that the parser hung apart
+    ("Avoid rate-limiting CCB if LVEF <40%": the condition is "if LVEF <40%"; "if heart
+    rate <50": the number after the comparator the condition ends with), or []."""
+    doc = last.doc
+    taken: list[int] = []
+    if last.text not in _COMPARATORS:
+        if last.i + 1 >= len(doc) or doc[last.i + 1].text not in _COMPARATORS:
+            return []
+        taken = [last.i + 1]
+    at = (taken[-1] if taken else last.i) + 1
+    while at < len(doc) and (doc[at].like_num or doc[at].text == "%" or doc[at].pos_ == "NOUN"):
+        taken.append(at)
+        at += 1
+    return taken if any(doc[i].like_num for i in taken) else []
+
+
+def bare_superlative(token: Token) -> bool:
+    """Whether ``token`` is "the commonest" with no noun: one of something the sentence
+    does not name, never a thing to ask."""
+    return superlative(token.lower_) and all(c.dep_ == "det" for c in token.children)
 
 
 def described(relcl: Token) -> Token:

@@ -28,6 +28,7 @@ from study.services.cardgen.deps import (
     parallel_condition_subject,
     raised_means,
     second_instruction,
+    threshold_after,
 )
 from study.services.cardgen.othernames import NameReader
 from study.services.cardgen.phrases import Phrase
@@ -273,7 +274,7 @@ class PartReader(NameReader):
                 and second_instruction(t.head) is None
             ]
             skip = frozenset(i.i for r in reasons for i in r.subtree) | _main_predicates(child)
-            phrase = self.phrase(child, skip=skip, marked=True)
+            phrase = self._with_threshold(self.phrase(child, skip=skip, marked=True))
             if reasons:
                 self.reasons.append(Part("why", self.phrase(reasons[0]), mark_of(reasons[0])))
             return Part("when", self._parallel(child, phrase), first.lower_)
@@ -345,6 +346,15 @@ class PartReader(NameReader):
             return phrase
         said = re.sub(r"\bit\b", lower_first(self.phrase(named).text), phrase.text, count=1)
         return Phrase(said, phrase.start, phrase.end, phrase.items, phrase.tokens)
+
+    def _with_threshold(self, phrase: Phrase) -> Phrase:
+        """``phrase`` with the comparator and number right after it that the parser hung
+        apart ("... if LVEF <40%")."""
+        taken = threshold_after(self.span.doc[max(phrase.tokens)]) if phrase.tokens else []
+        if not taken:
+            return phrase
+        words = [t for t in self.span if t.i in phrase.tokens or t.i in taken]
+        return self._phrase_of(words, marked=True)
 
     def _shared_time(self, prep: Token) -> Phrase | None:
         """ "with or shortly before the first dose": the words of two prepositions sharing

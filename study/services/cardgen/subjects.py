@@ -18,6 +18,7 @@ from study.services.cardgen.deps import (
     TIME_UNITS,
     WHEN_MARKS,
     WHY_MARKS,
+    bare_superlative,
     continues_a_participle,
     defining,
     described,
@@ -31,6 +32,7 @@ from study.services.cardgen.deps import (
     second_instruction,
     up_to,
 )
+from study.services.cardgen.forms import can_be
 from study.services.cardgen.parts import TIME_WORDS, PartReader
 from study.services.cardgen.phrases import Phrase
 from study.services.cardgen.terms import PRONOUNS
@@ -52,6 +54,23 @@ class SubjectReader(PartReader):
     def subject_of(self, verb: Token) -> tuple[Phrase | None, bool, bool]:
         """The subject of ``verb``: (phrase, plural, resolved from elsewhere)."""
         own = own_subject(verb)
+        if any(
+            c.dep_ == "aux" and c.tag_ == "VB" and c.lemma_ not in ("be", "have", "do", "get")
+            for c in verb.children
+        ):
+            # "the patient must eat gluten": the parser took "eat" for an auxiliary and the
+            # noun after it for the verb ("What eat the patient gluten in?"): no card
+            return None, False, False
+        if (
+            own is not None
+            and verb.tag_ == "VBZ"
+            and any(c.dep_ == "conj" and c.pos_ in ("NOUN", "PROPN") for c in own.children)
+            and can_be(verb.lower_, "NOUN")
+        ):
+            # "Then full blood count, creatinine and liver function tests every 2 weeks": a
+            # singular verb after a list of subjects is the last item's plural noun ("how
+            # often does ... liver function test?")
+            return None, False, False
         if _bare_participle(verb, own):
             # "because calcium given to a patient ... adds to ...": a past participle with
             # no auxiliary after its noun modifies it; "To which patients does calcium
@@ -148,7 +167,13 @@ class SubjectReader(PartReader):
             if defining(verb) and not names_a_term(verb):
                 # "X is an arthritis that mainly affects the DIP joints": X does
                 copula_subject = own_subject(verb.head.head)
-                if copula_subject is not None and copula_subject.lower_ not in PRONOUNS:
+                if (
+                    copula_subject is not None
+                    and copula_subject.lower_ not in PRONOUNS
+                    # "The commonest is the acute painful episode, which may be triggered
+                    # by ...": the episode is, "the commonest" names nothing
+                    and not bare_superlative(copula_subject)
+                ):
                     return self.phrase(copula_subject), plural(copula_subject), True
             return self._antecedent(verb)
         after = own.doc[own.i - 1] if own.i > 0 else None
