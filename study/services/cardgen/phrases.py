@@ -327,8 +327,10 @@ def listed_names(text: str, span: Span | None, at: int = 0) -> list[str]:
         end = cut.start() if cut else len(text)
         joiner = cut.group(1) if cut else None
         own_noun = span is None or any(start <= n < end for n in nouns)
-        if joiner is not None and (
-            joiner.lower() != last or not own_noun or _joins_participles(text, cut)
+        if (
+            cut is not None
+            and joiner is not None
+            and (joiner.lower() != last or not own_noun or _joins_participles(text, cut))
         ):
             continue  # a coordinator inside one item: the item goes on
         names.append(text[start:end].strip())
