@@ -287,3 +287,25 @@ def test_a_threshold_hung_on_the_verb_stays_with_its_condition(tmp_path: Path) -
     fronts = [front for front, _ in cards]
     assert not any(f.endswith("<?") for f in fronts), cards
     assert any(f.endswith("if heart rate <50?") for f in fronts), cards
+
+
+def test_what_a_verb_needs_is_no_purpose(tmp_path: Path) -> None:
+    cards = _cards(
+        tmp_path,
+        "# Interactions of lithium\n\n"
+        "Thiazide diuretics reduce the excretion of lithium, so its level can rise within "
+        "days; the dose may need to be reduced and the level checked.\n",
+    )
+    assert not any("why may the dose need" in f.lower() for f, _ in cards), cards
+    assert ("Interactions of lithium: what may the dose need?", "To be reduced") in cards, cards
+
+
+def test_a_relative_clause_after_a_noun_in_another_is_said_of_neither(tmp_path: Path) -> None:
+    cards = _cards(
+        tmp_path,
+        "# Renal colic\n\n"
+        "Ultrasound is the first test; a raised creatinine or a dilated ureter suggests a "
+        "stone in the ureter, which is confirmed with a CT scan of the abdomen.\n",
+    )
+    assert not any("ureter confirmed" in f.lower() for f, _ in cards), cards
+    assert not any("is the ureter" in f.lower() for f, _ in cards), cards

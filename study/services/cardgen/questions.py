@@ -111,6 +111,13 @@ def _clause_cards(sentence: Sentence, clause: Clause, context: Context) -> list[
             continue
         if part.role == "infinitive" and _result_infinitive(clause, part):
             continue  # "the spots fill with fluid to become blisters": what happens next
+        if part.role == "infinitive" and clause.verb.lemma_ in _TAKING_AN_INFINITIVE:
+            # "the dose may need to be reduced": what is needed, no purpose ("Why may the
+            # dose need?"); a negated one is left to the cloze
+            if not clause.negated:
+                card = _ask(sentence, clause, replace(part, role="wanted"), context)
+                found += [card] if card else []
+            continue
         if part.role == "infinitive" and part.phrase.text.lower().startswith("to "):
             # "taken with meals to reduce its gastrointestinal effects": why
             card = _ask(sentence, clause, Part("why", part.phrase, "to"), context)
@@ -258,6 +265,12 @@ def _action_preposition(clause: Clause, part: Part) -> Part | None:
         ),
         None,
     )
+
+
+# Verbs whose infinitive is their object ("need to stay away", "try to sleep"), never why.
+_TAKING_AN_INFINITIVE = frozenset(
+    ["need", "want", "try", "aim", "seek", "wish", "fail", "refuse", "hope", "plan", "decide"]
+)
 
 
 def _result_infinitive(clause: Clause, part: Part) -> bool:
@@ -433,6 +446,9 @@ def _ask(sentence: Sentence, clause: Clause, part: Part, context: Context) -> Ca
             # it (the number cloze asks the duration)
             return replace(card, doubt=_PREPOSITION_OBJECT)
         return card
+    if role == "wanted":
+        front = f"{lead}What {before} {subject} {after} {others}?"
+        return make_card("object", sentence, context, front, capitalise(answer), clause, part)
     if role == "xcomp":
         gerund = next(
             (

@@ -507,7 +507,7 @@ class SubjectReader(PartReader):
                 return None, False, True
             return self.phrase(copula_subject), plural(copula_subject), True
         number = _agreement(relcl)
-        if _of_another_noun(head, relcl, number):
+        if of_another_noun(head, relcl):
             # "inhibits the ATPase of cardiac muscle, which raises intracellular calcium":
             # "which" may stand for the muscle, the ATPase or the whole clause; the verb's
             # number does not tell ("What does cardiac muscle raise?" misread it)
@@ -608,12 +608,13 @@ def _agreement(verb: Token) -> bool | None:
     return None
 
 
-def _of_another_noun(noun: Token, relcl: Token, number: bool | None) -> bool:
-    """Whether a relative clause after a comma hangs on the object of "of" after another
+def of_another_noun(noun: Token, relcl: Token) -> bool:
+    """Whether a relative clause after a comma hangs on the object of "of" or "in" after another
     noun ("the ATPase of cardiac muscle, which ...") of the same number as it, the
     relative clause's verb agreeing with both: which of them it is said of, or whether of
     the clause before, cannot be told."""
-    if noun.dep_ != "pobj" or noun.head.lower_ != "of" or noun.head.dep_ != "prep":
+    # (or "in": "suggests a stone in the duct, which is looked for with MRCP")
+    if noun.dep_ != "pobj" or noun.head.lower_ not in ("of", "in") or noun.head.dep_ != "prep":
         return False
     owner = noun.head.head
     if owner.pos_ not in ("NOUN", "PROPN") or owner.dep_ not in ("dobj", "pobj", "attr"):
@@ -621,6 +622,7 @@ def _of_another_noun(noun: Token, relcl: Token, number: bool | None) -> bool:
     first = relcl.left_edge
     if first.i == 0 or first.doc[first.i - 1].text != ",":
         return False
+    number = _agreement(relcl)
     return number is None or plural(owner) == plural(noun) == number
 
 
