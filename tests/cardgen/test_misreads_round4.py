@@ -309,3 +309,14 @@ def test_a_relative_clause_after_a_noun_in_another_is_said_of_neither(tmp_path: 
     )
     assert not any("ureter confirmed" in f.lower() for f, _ in cards), cards
     assert not any("is the ureter" in f.lower() for f, _ in cards), cards
+
+
+def test_a_question_that_says_a_phrase_twice_is_garbled() -> None:
+    from study.services.cardgen.wellformed import _GARBLED_QUESTION
+
+    front = "What did mostly older adults bruise in mostly older adults in the shin?"
+    assert any(pattern.search(front) for pattern, _ in _GARBLED_QUESTION)
+    assert not any(
+        pattern.search("What do older adults with diabetes need in winter?")
+        for pattern, _ in _GARBLED_QUESTION
+    )

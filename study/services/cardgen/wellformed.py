@@ -67,6 +67,12 @@ _GARBLED_QUESTION = (
     ),
     (re.compile(r"\bwhat (?:is|are|was|were) when\b", re.I), "a question 'what is when ...'"),
     (
+        # "What did mainly young children sickle in mainly young children ...?": a phrase
+        # of three words or more twice, the subject read again as a place
+        re.compile(r"\b(\w+(?:\s+\w+){2,})\b.*\b\1\b", re.I),
+        "a phrase of three words or more said twice",
+    ),
+    (
         re.compile(
             r"\b(?:what|whom?|when|where|why|how) (?:is|are|was|were|do|does|did|can|should|may"
             r"|must|will) (?:which|who|whom|whose)\b",
