@@ -14,8 +14,8 @@ from study.services.cardgen.gates import GENERIC_NOUNS
 from study.services.cardgen.parts import Part
 from study.services.cardgen.reading import Clause
 from study.services.cardgen.sentences import Sentence
-from study.services.cardgen.terms import has_rare_word, words
-from study.services.cardgen.topics import capitalise, lower_first
+from study.services.cardgen.terms import STOPWORDS, has_rare_word, words
+from study.services.cardgen.topics import GENERIC_SUBJECTS, capitalise, lower_first
 
 MAX_CONTEXT_WORDS = 8
 
@@ -160,6 +160,15 @@ _DEPENDS_ON_THE_CONDITION = frozenset(
 )
 
 
+_DETERMINERS = STOPWORDS | {"every"}
+
+
+def _generic(subject: str) -> bool:
+    """Whether ``subject`` names no one in particular ("children", "every patient")."""
+    said = [w.lower() for w in words(subject)]
+    return bool(said) and all(w in GENERIC_SUBJECTS or w in _DETERMINERS for w in said)
+
+
 def make_card(
     pattern: str,
     sentence: Sentence,
@@ -189,6 +198,9 @@ def make_card(
         # weakness": a definite phrase of common nouns is the one of the page's condition
         or (clause.subject is not None and _THE_PHRASE.fullmatch(clause.subject.text) is not None)
         or _THE_PHRASE.fullmatch(answer.strip()) is not None
+        # "What do children take from infancy?", "Why should every patient have ...?":
+        # people in general are the page's patients
+        or (clause.subject is not None and _generic(clause.subject.text))
     )
     front = joined(front)
     return basic(

@@ -146,6 +146,9 @@ _IN_WHICH_CASE = re.compile(
 )
 
 
+_FIRST_ITEM = re.compile(r",\s|\s(?:and|or)\s")
+
+
 def basic(
     pattern: str,
     sentence: Sentence,
@@ -182,7 +185,10 @@ def basic(
         # unless the answer is headed by the topic's own head ("gout", "acute gout" for
         # the topic gout); "Chickenpox vaccine" is a vaccine, and "What is offered to
         # children?" needs the topic
-        and (words(topic)[-1:] or [""])[0].lower() != (words(back)[-1:] or [""])[0].lower()
+        # (a list's first item: "Cardiac tamponade and constrictive pericarditis" is no
+        # kind of pericarditis)
+        and (words(topic)[-1:] or [""])[0].lower()
+        != (words(_FIRST_ITEM.split(back)[0])[-1:] or [""])[0].lower()
     ):
         front = f"{section_label(topic, context.headings, front)}: {lower_first(front)}"
     return Candidate(

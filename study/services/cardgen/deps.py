@@ -9,9 +9,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from study.services.cardgen.forms import superlative
+
 if TYPE_CHECKING:
     from spacy.tokens import Span, Token
 
+# Units of time: a phrase headed by one says when ("in the first week of treatment").
+TIME_UNITS = frozenset(["second", "minute", "hour", "day", "week", "month", "year", "decade"])
 WHEN_MARKS = frozenset(["when", "whenever", "if", "unless", "once", "until", "after", "before"])
 WHY_MARKS = frozenset(["because", "since", "as"])
 CONTRAST_MARKS = frozenset(["although", "though", "whereas", "while"])
@@ -342,12 +346,39 @@ def finite_word(verb: Token) -> Token:
     return auxiliaries[0] if auxiliaries else verb
 
 
+_COMPARATORS = frozenset(["<", ">", "≤", "≥", "<=", ">="])
+
+
+def threshold_after(last: Token) -> list[int]:
+    """The comparator, number and unit right after ``last`` that the parser hung apart
+    ("Avoid rate-limiting CCB if LVEF <40%": the condition is "if LVEF <40%"; "if heart
+    rate <50": the number after the comparator the condition ends with), or []."""
+    doc = last.doc
+    taken: list[int] = []
+    if last.text not in _COMPARATORS:
+        if last.i + 1 >= len(doc) or doc[last.i + 1].text not in _COMPARATORS:
+            return []
+        taken = [last.i + 1]
+    at = (taken[-1] if taken else last.i) + 1
+    while at < len(doc) and (doc[at].like_num or doc[at].text == "%" or doc[at].pos_ == "NOUN"):
+        taken.append(at)
+        at += 1
+    return taken if any(doc[i].like_num for i in taken) else []
+
+
+def bare_superlative(token: Token) -> bool:
+    """Whether ``token`` is "the commonest" with no noun: one of something the sentence
+    does not name, never a thing to ask."""
+    return superlative(token.lower_) and all(c.dep_ == "det" for c in token.children)
+
+
 def described(relcl: Token) -> Token:
     """What a relative clause is about: the noun it hangs on, unless that noun is an
     apposition that only classes the noun before it ("X, a herpesvirus that ..."), or
     the clause is a remark after a comma and that noun is the object of an adjective
     after another noun ("pain typical of the condition, which radiates to the back": the
-    pain radiates, not the condition)."""
+    pain radiates, not the condition), or a span of time after a noun ("colchicine for
+    three months, which ...")."""
     noun = relcl.head
     if noun.dep_ == "appos" and any(c.lower_ in ("a", "an") for c in noun.children):
         # "Epstein-Barr virus, a herpesvirus that persists ...": the virus named before
@@ -361,6 +392,11 @@ def described(relcl: Token) -> Token:
             noun = noun.head
         return noun
     prep = noun.head
+    if noun.dep_ == "pobj" and noun.lemma_.lower() in TIME_UNITS and prep.i > 0:
+        # "together with colchicine for three months, which halves the risk": a span of
+        # time does nothing; the clause is about the noun its phrase follows
+        before = noun.doc[prep.i - 1]
+        return before if before.pos_ in ("NOUN", "PROPN") else noun
     if noun.dep_ == "pobj" and prep.dep_ == "prep":
         adjective = prep.head
         head = adjective.head

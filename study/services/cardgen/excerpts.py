@@ -35,6 +35,7 @@ from study.services.cardgen.deps import (
     parenthesised,
     raised_means,
 )
+from study.services.cardgen.subjects import of_another_noun
 
 if TYPE_CHECKING:
     from spacy.tokens import Span, Token
@@ -398,7 +399,9 @@ def _antecedent(relcl: Token, swaps: dict[int, str], aside: set[int]) -> bool:
             # "a renal ultrasound is arranged in patients who do not improve within 48
             # hours": which patients; "patients do not improve within [...]" is untrue
             return False
-    if antecedent.pos_ not in ("NOUN", "PROPN"):
+    if antecedent.pos_ not in ("NOUN", "PROPN") or of_another_noun(antecedent, relcl):
+        # "inflammation of the gallbladder, which in about 90% of cases follows ...": which
+        # noun the clause is said of cannot be told
         return False
     swaps[relative.i] = _words(antecedent, aside, skip=relcl)
     return True

@@ -44,6 +44,7 @@ def _lemmas(word: str) -> tuple[str, ...]:
         ("ied", ("y",)),
         ("ed", ("", "e")),
         ("d", ("",)),
+        ("en", ("e", "")),  # "taken", "given", "shown"
     ):
         if word.endswith(ending) and len(word) > len(ending) + 2:
             found += [word[: -len(ending)] + r for r in replacements]
@@ -71,3 +72,16 @@ def only_a_verb(word: str) -> bool:
     """Whether ``word`` is known as a verb's form and never as a noun's ("causing",
     "found"; not "bleeding", "swelling")."""
     return can_be(word, "VERB") and not can_be(word, "NOUN")
+
+
+@lru_cache(maxsize=1024)
+def superlative(word: str) -> bool:
+    """Whether ``word`` (lower case) is an adjective's superlative ("commonest", "largest",
+    "biggest"), never "test" or "chest"."""
+    if not word.endswith("est") or len(word) < 6:
+        return False
+    stem = word[:-3]
+    return any(
+        word in getAllInflections(lemma, upos="ADJ").get("JJS", ())
+        for lemma in (stem, stem + "e", stem[:-1], stem[:-1] + "y")
+    )

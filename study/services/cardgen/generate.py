@@ -49,6 +49,7 @@ from study.services.cardgen.topics import (
 if TYPE_CHECKING:
     from spacy.tokens import Span
 
+
 Progress = Callable[[int, int], None]
 
 
@@ -210,6 +211,9 @@ class _Reader:
         self.acronyms: list[tuple[str, str]] | None = None
         # card_drop's verdict on each card of the sentence being read, by id (see _verdict)
         self.verdicts: dict[int, tuple[Candidate, str | None]] = {}
+        # what a paragraph's last sentence lets the next "It" name, with that paragraph's
+        # index and headings: a paragraph of the same section may open with "It"
+        self.carried: tuple[int, tuple[str, ...], str | None] | None = None
 
     def drop(
         self, reason: str, raw: str, question: str | None = None, clause: str | None = None
@@ -241,6 +245,14 @@ class _Reader:
             sentences = asked_lines(block, led_sentences(blocks, index, sentences))
         aliases = self._aliases(topic)
         previous: str | None = None
+        if (
+            block.kind == "paragraph"
+            and self.carried is not None
+            and self.carried[:2] == (index - 1, block.headings)
+        ):
+            # "Acute chest syndrome ... is ... || It is treated with oxygen": the paragraph
+            # before is of the same section and says what "It" is
+            previous = self.carried[2]
         bold = BOLD_LEAD.match(block.text) if block.kind == "bullet" else None
         defined = clean_markup(bold.group("term")) if bold else None
         for sentence in sentences:
@@ -253,6 +265,7 @@ class _Reader:
             )
             defined = None
             previous = self._read_sentence(sentence, context, tags)
+        self.carried = (index, block.headings, previous) if block.kind == "paragraph" else None
 
     def _tags(self, section: str | None, topic: str | None) -> tuple[str, ...]:
         return (slug(section or topic or self.fallback_tag),)

@@ -14,7 +14,7 @@ import re
 from typing import TYPE_CHECKING
 
 from study.services.cardgen.candidates import Candidate, Context, basic, cloze_card
-from study.services.cardgen.deps import WHEN_MARKS, WHY_MARKS, mark_of, own_subject
+from study.services.cardgen.deps import WHEN_MARKS, WHY_MARKS, mark_of, own_subject, threshold_after
 from study.services.cardgen.gates import MAX_DELETION_WORDS, MAX_LIST_ITEM_WORDS
 from study.services.cardgen.sentences import Sentence
 from study.services.cardgen.terms import words, zipf
@@ -279,7 +279,9 @@ def _when(condition: Token) -> list[Token]:
     before "after" and "before", which count from something ("<300 µmol/L if tophi" is a
     target, not how long)."""
     if condition.left_edge.lower_ not in ("after", "before"):
-        return list(condition.subtree)
+        # "if LVEF <40%": the threshold the parser hung on the verb is the condition's
+        threshold = threshold_after(condition.right_edge)
+        return [*condition.subtree, *(condition.doc[i] for i in threshold)]
     before = condition.left_edge.i - 1
     measures = [
         c

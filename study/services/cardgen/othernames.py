@@ -59,10 +59,13 @@ def _says_more(remark: str) -> bool:
         return False
     after = tokens[1] if len(tokens) > 1 else ""
     if (
-        tokens[0].endswith(("ing", "ed"))
+        tokens[0].endswith(("ing", "ed", "en"))
         and only_a_verb(tokens[0])
         and (
             after in _AFTER_VERB  # "treated with ...", "given by ..."
+            # "(taken while they still eat gluten)": when it is done, not what it is
+            or after in WHEN_MARKS
+            or after == "while"
             # "causing slurred speech", never "drooping eyelid" (another name: an adjective
             # and its noun) nor "bleeding of the gums"
             or (tokens[0].endswith("ing") and after not in ("", "of") and not only_a_noun(after))
@@ -155,6 +158,11 @@ class NameReader(PhraseReader):
         if _QUANTITY.match(thing.text):
             return  # "a supply > 7 days (risk of dependence)", "1st line (X if Y)": a remark
             # on the amount or rank, never what "7 days" is
+        if owner.tag_ in ("NNS", "NNPS") and first in ("a", "an"):
+            # "antibiotics that also cover atypical organisms (a cephalosporin with a
+            # macrolide)", "their warning symptoms (a sign of ...)": one thing after a
+            # plural is an example or a remark, never what the plural is
+            return
         listed = _LEADING_ADVERB.sub("", text.strip(" .;"))
         if owner.tag_ in ("NNS", "NNPS", "VBZ") and (
             _LIST_OF_NAMES.fullmatch(listed) or one_term(listed)
@@ -223,6 +231,7 @@ class NameReader(PhraseReader):
                     # or a history of injecting drug use": the next items of a list
                     and not continues_list(token)
                     and (not _list_inside(token) or _defines_a_name(token))
+                    and not _list_goes_on(token)
                 ):
                     names.append(OtherName("apposition", thing, name))
             if token.lemma_ in NAMING_VERBS and (
@@ -319,3 +328,19 @@ def _list_inside(appos: Token) -> bool:
     ("What is creatinine ratio?")."""
     conjuncts = [t for t in appos.subtree if t.dep_ == "conj" and t.pos_ in ("NOUN", "PROPN")]
     return len(conjuncts) >= 2 and any(t.text == "," for t in appos.subtree)
+
+
+def _list_goes_on(appos: Token) -> bool:
+    """Whether the list an apposition seems to name goes on after it ("shows gallstones, a
+    thickened gallbladder wall, fluid around the gallbladder and ...": the parser hangs
+    the second item on the first and 'fluid' on the verb): a comma, then a conjunct."""
+    doc = appos.doc
+    comma = appos.right_edge.i  # the parser often hangs the comma on the apposition
+    if doc[comma].text != ",":
+        comma += 1
+    if comma + 1 >= len(doc) or doc[comma].text != ",":
+        return False
+    word = doc[comma + 1]
+    while word.dep_ in ("det", "amod", "compound", "nummod") and word.head.i > word.i:
+        word = word.head
+    return word.dep_ == "conj" and word.pos_ in ("NOUN", "PROPN")

@@ -28,6 +28,7 @@ from study.services.cardgen.deps import (
     parallel_condition_subject,
     raised_means,
     second_instruction,
+    threshold_after,
 )
 from study.services.cardgen.othernames import NameReader
 from study.services.cardgen.phrases import Phrase
@@ -275,7 +276,7 @@ class PartReader(NameReader):
                 and second_instruction(t.head) is None
             ]
             skip = frozenset(i.i for r in reasons for i in r.subtree) | _main_predicates(child)
-            phrase = self.phrase(child, skip=skip, marked=True)
+            phrase = self._with_threshold(self.phrase(child, skip=skip, marked=True))
             if reasons:
                 self.reasons.append(Part("why", self.phrase(reasons[0]), mark_of(reasons[0])))
             return Part("when", self._parallel(child, phrase), first.lower_)
@@ -311,11 +312,6 @@ class PartReader(NameReader):
             and child.head.lemma_ in ("take", "need")
             and not any(c.dep_ in ("dobj", "attr") for c in child.children)
         ):
-            to = [c for c in child.children if c.dep_ == "aux" and c.lower_ == "to"]
-            if to and child.head.lemma_ == "need" and not _has_object(child.head):
-                # "do not need to stay away from school": what is needed, not what for
-                kept = [t for t in child.subtree if t.i != to[0].i]
-                return Part("action", self._phrase_of(kept), "do")
             # "take weeks to heal": the infinitive says what the object is for
             return Part("infinitive", self.phrase(child, marked=True))
         if (
@@ -355,6 +351,15 @@ class PartReader(NameReader):
             return phrase
         said = re.sub(r"\bit\b", lower_first(self.phrase(named).text), phrase.text, count=1)
         return Phrase(said, phrase.start, phrase.end, phrase.items, phrase.tokens)
+
+    def _with_threshold(self, phrase: Phrase) -> Phrase:
+        """``phrase`` with the comparator and number right after it that the parser hung
+        apart ("... if LVEF <40%")."""
+        taken = threshold_after(self.span.doc[max(phrase.tokens)]) if phrase.tokens else []
+        if not taken:
+            return phrase
+        words = [t for t in self.span if t.i in phrase.tokens or t.i in taken]
+        return self._phrase_of(words, marked=True)
 
     def _shared_time(self, prep: Token) -> Phrase | None:
         """ "with or shortly before the first dose": the words of two prepositions sharing
@@ -518,11 +523,6 @@ def _second_qualifier(preposition: Token, people: Token) -> list[Token]:
             found += [c for c in preposition.children if c.dep_ == "cc" and c.i < conj.i]
             found += [t for t in conj.subtree if not (same and t == conj)]
     return found
-
-
-def _has_object(verb: Token) -> bool:
-    """Whether ``verb`` has an object ("need a week", "take weeks")."""
-    return any(c.dep_ in ("dobj", "npadvmod") for c in verb.children)
 
 
 def _told_to_act(infinitive: Token) -> bool:

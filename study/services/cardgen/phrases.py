@@ -20,6 +20,7 @@ from study.services.cardgen.deps import (
     names_a_term,
     parenthesised,
 )
+from study.services.cardgen.forms import only_a_verb
 
 if TYPE_CHECKING:
     from spacy.tokens import Span, Token
@@ -350,8 +351,22 @@ def listed_names(text: str, span: Span | None, at: int = 0) -> list[str]:
         end = cut.start() if cut else len(text)
         joiner = cut.group(1) if cut else None
         own_noun = span is None or any(start <= n < end for n in nouns)
-        if joiner is not None and (joiner.lower() != last or not own_noun):
+        if (
+            cut is not None
+            and joiner is not None
+            and (joiner.lower() != last or not own_noun or _joins_participles(text, cut))
+        ):
             continue  # a coordinator inside one item: the item goes on
         names.append(text[start:end].strip())
         start = cut.end() if cut else end
     return names
+
+
+def _joins_participles(text: str, cut: re.Match[str]) -> bool:
+    """Whether a bare "and"/"or" joins two participles that share what follows ("heart
+    failure caused or worsened by AF"): one item, never two."""
+    before = re.findall(r"[A-Za-z]+", text[: cut.start()])[-1:]
+    after = re.findall(r"[A-Za-z]+", text[cut.end() :])[:1]
+    return bool(before and after) and all(
+        w.lower().endswith(("ed", "en")) and only_a_verb(w.lower()) for w in before + after
+    )

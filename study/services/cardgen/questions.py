@@ -23,7 +23,7 @@ from study.services.cardgen.asking import (
 )
 from study.services.cardgen.candidates import Candidate, Context
 from study.services.cardgen.conditions import condition_cloze, item_cloze
-from study.services.cardgen.deps import ACTION_NOUN_ENDINGS, NAMING_VERBS, own_subject
+from study.services.cardgen.deps import ACTION_NOUN_ENDINGS, NAMING_VERBS, TIME_UNITS, own_subject
 from study.services.cardgen.parts import Part
 from study.services.cardgen.phrases import Phrase
 from study.services.cardgen.reading import Clause, Reading
@@ -111,6 +111,13 @@ def _clause_cards(sentence: Sentence, clause: Clause, context: Context) -> list[
             continue
         if part.role == "infinitive" and _result_infinitive(clause, part):
             continue  # "the spots fill with fluid to become blisters": what happens next
+        if part.role == "infinitive" and clause.verb.lemma_ in _TAKING_AN_INFINITIVE:
+            # "the dose may need to be reduced": what is needed, no purpose ("Why may the
+            # dose need?"); a negated one is left to the cloze
+            if not clause.negated:
+                card = _ask(sentence, clause, replace(part, role="wanted"), context)
+                found += [card] if card else []
+            continue
         if part.role == "infinitive" and part.phrase.text.lower().startswith("to "):
             # "taken with meals to reduce its gastrointestinal effects": why
             card = _ask(sentence, clause, Part("why", part.phrase, "to"), context)
@@ -260,6 +267,12 @@ def _action_preposition(clause: Clause, part: Part) -> Part | None:
     )
 
 
+# Verbs whose infinitive is their object ("need to stay away", "try to sleep"), never why.
+_TAKING_AN_INFINITIVE = frozenset(
+    ["need", "want", "try", "aim", "seek", "wish", "fail", "refuse", "hope", "plan", "decide"]
+)
+
+
 def _result_infinitive(clause: Clause, part: Part) -> bool:
     """Whether an infinitive links its subject to a noun it turns into ("fill with fluid
     to become blisters"): a verb other than "be" with a noun complement and no object
@@ -275,8 +288,16 @@ def _result_infinitive(clause: Clause, part: Part) -> bool:
     )
 
 
-# Units of time: a phrase headed by one says when ("in the first week of treatment").
-_TIME_UNITS = frozenset(["second", "minute", "hour", "day", "week", "month", "year", "decade"])
+def _swallows_a_clause(clause: Clause, part: Part) -> bool:
+    """Whether the phrase of ``part`` holds an adverb the parser coordinated with a noun
+    ("in people who weigh less than 70 kg and twice daily in heavier people": the rest of
+    the sentence, "and [it is given] twice daily ...", told short): no answer of one
+    thing."""
+    doc = clause.verb.doc
+    return any(
+        doc[i].dep_ == "conj" and doc[i].pos_ == "ADV" and doc[i].head.pos_ in ("NOUN", "PROPN")
+        for i in part.phrase.tokens
+    )
 
 
 def _time_unit_head(clause: Clause, part: Part) -> bool:
@@ -284,7 +305,7 @@ def _time_unit_head(clause: Clause, part: Part) -> bool:
     treatment"): a time, never a place ("Where can acute pulmonary reactions occur?")."""
     doc = clause.verb.doc
     heads = [doc[i] for i in part.phrase.tokens if doc[i].head.i not in part.phrase.tokens]
-    return any(h.lemma_.lower() in _TIME_UNITS for h in heads)
+    return any(h.lemma_.lower() in TIME_UNITS for h in heads)
 
 
 def _time_it_takes(clause: Clause) -> bool:
@@ -353,7 +374,7 @@ def _ask(sentence: Sentence, clause: Clause, part: Part, context: Context) -> Ca
     others = others_of(clause, part)
     lead = lead_of(clause)
     answer = part.phrase.text
-    if not answer or _paired_times(clause):
+    if not answer or _paired_times(clause) or _swallows_a_clause(clause, part):
         return None
     role = part.role
     if role in ("prep", "dobj"):
@@ -425,6 +446,9 @@ def _ask(sentence: Sentence, clause: Clause, part: Part, context: Context) -> Ca
             # it (the number cloze asks the duration)
             return replace(card, doubt=_PREPOSITION_OBJECT)
         return card
+    if role == "wanted":
+        front = f"{lead}What {before} {subject} {after} {others}?"
+        return make_card("object", sentence, context, front, capitalise(answer), clause, part)
     if role == "xcomp":
         gerund = next(
             (

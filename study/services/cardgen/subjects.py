@@ -8,14 +8,17 @@ when that can be told, and is left "leaning" (the clause is dropped and reported
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from study.services.cardgen.deps import (
     NUMERAL_NAMES,
     PEOPLE,
     RELATIVES,
+    TIME_UNITS,
     WHEN_MARKS,
     WHY_MARKS,
+    bare_superlative,
     continues_a_participle,
     defining,
     described,
@@ -31,6 +34,7 @@ from study.services.cardgen.deps import (
     second_instruction,
     up_to,
 )
+from study.services.cardgen.forms import can_be
 from study.services.cardgen.parts import TIME_WORDS, PartReader
 from study.services.cardgen.phrases import Phrase
 from study.services.cardgen.terms import PRONOUNS
@@ -52,6 +56,23 @@ class SubjectReader(PartReader):
     def subject_of(self, verb: Token) -> tuple[Phrase | None, bool, bool]:
         """The subject of ``verb``: (phrase, plural, resolved from elsewhere)."""
         own = own_subject(verb)
+        if any(
+            c.dep_ == "aux" and c.tag_ == "VB" and c.lemma_ not in ("be", "have", "do", "get")
+            for c in verb.children
+        ):
+            # "the patient must eat gluten": the parser took "eat" for an auxiliary and the
+            # noun after it for the verb ("What eat the patient gluten in?"): no card
+            return None, False, False
+        if (
+            own is not None
+            and verb.tag_ == "VBZ"
+            and any(c.dep_ == "conj" and c.pos_ in ("NOUN", "PROPN") for c in own.children)
+            and can_be(verb.lower_, "NOUN")
+        ):
+            # "Then full blood count, creatinine and liver function tests every 2 weeks": a
+            # singular verb after a list of subjects is the last item's plural noun ("how
+            # often does ... liver function test?")
+            return None, False, False
         if _bare_participle(verb, own):
             # "because calcium given to a patient ... adds to ...": a past participle with
             # no auxiliary after its noun modifies it; "To which patients does calcium
@@ -97,6 +118,13 @@ class SubjectReader(PartReader):
                 # started, not the cultures (which clause the "unless" after it qualifies
                 # cannot be told either): no subject, no card
                 return None, False, False
+            if _after_relative_clause(verb):
+                # "a disorder in which gluten, a protein found in wheat, triggers
+                # inflammation": the parser read "gluten" as the relative clause's verb
+                # and coordinated "triggers" with the main verb; the subject is in the
+                # relative clause, never the main one's ("What does coeliac disease
+                # trigger?")
+                return None, False, False
             stray = noun_conjunct_before(verb)
             if stray is not None:
                 # "Lactulose ... is given to produce ..., and rifaximin, a ..., is added to
@@ -125,13 +153,31 @@ class SubjectReader(PartReader):
         if instruction_as_subject(own):
             return None, False, False
         lowered = own.lower_
+        of = next(
+            (
+                c
+                for c in own.children
+                if c.dep_ == "prep" and any(g.lower_ in ("whom", "which") for g in c.children)
+            ),
+            None,
+        )
+        if of is not None:
+            # "genetically susceptible people, almost all of whom carry HLA-DQ2": a part of
+            # the antecedent ("What does almost all of whom carry?" misread it)
+            return self._part_of_antecedent(own, of, verb)
         if lowered in RELATIVES and verb.dep_ == "relcl":
             if verb.head.i in self.parenthesised and verb.i not in self.parenthesised:
                 return self._antecedent(verb)  # "(the normal range is ...), which ...": none
             if defining(verb) and not names_a_term(verb):
                 # "X is an arthritis that mainly affects the DIP joints": X does
                 copula_subject = own_subject(verb.head.head)
-                if copula_subject is not None and copula_subject.lower_ not in PRONOUNS:
+                if (
+                    copula_subject is not None
+                    and copula_subject.lower_ not in PRONOUNS
+                    # "The commonest is the acute painful episode, which may be triggered
+                    # by ...": the episode is, "the commonest" names nothing
+                    and not bare_superlative(copula_subject)
+                ):
                     return self.phrase(copula_subject), plural(copula_subject), True
             return self._antecedent(verb)
         after = own.doc[own.i - 1] if own.i > 0 else None
@@ -458,6 +504,11 @@ class SubjectReader(PartReader):
             self.leaning.append("which")
             return None, False, True
         head = described(relcl)
+        if head.lemma_.lower() in TIME_UNITS and head.dep_ == "pobj":
+            # "..., for three months, which halves the risk": a span of time does nothing,
+            # and no noun before it says what does
+            self.leaning.append("which")
+            return None, False, True
         if head.i in self.parenthesised and relcl.i not in self.parenthesised:
             # "rises to more than 40 mmHg (the normal range is 10 to 21 mmHg), which can
             # damage the optic nerve": "which" follows the parenthesis, not a word in it;
@@ -474,7 +525,7 @@ class SubjectReader(PartReader):
                 return None, False, True
             return self.phrase(copula_subject), plural(copula_subject), True
         number = _agreement(relcl)
-        if _of_another_noun(head, relcl, number):
+        if of_another_noun(head, relcl):
             # "inhibits the ATPase of cardiac muscle, which raises intracellular calcium":
             # "which" may stand for the muscle, the ATPase or the whole clause; the verb's
             # number does not tell ("What does cardiac muscle raise?" misread it)
@@ -508,6 +559,20 @@ class SubjectReader(PartReader):
         phrase = self.phrase(head, skip=frozenset({t.i for t in relcl.subtree} | after))
         return phrase, plural(head), True
 
+    def _part_of_antecedent(
+        self, own: Token, of: Token, verb: Token
+    ) -> tuple[Phrase | None, bool, bool]:
+        """ "almost all of whom": almost all of the noun the relative clause is on."""
+        antecedent = described(verb) if verb.dep_ == "relcl" else None
+        if antecedent is None or antecedent.pos_ not in ("NOUN", "PROPN"):
+            self.leaning.append(f"{own.text} {of.text}")
+            return None, False, True
+        named = self.phrase(antecedent, skip=frozenset(t.i for t in verb.subtree))
+        part = " ".join(t.text for t in own.subtree if t.i < of.i)
+        article = "" if re.match(r"(?:the|a|an|its|their)\s", named.text, re.I) else "the "
+        text = f"{part} of {article}{named.text}"
+        return Phrase(text), own.lower_ not in ("one", "each", "none", "either", "neither"), True
+
     def _relative_antecedent(self, relative: Token) -> tuple[Phrase | None, bool, bool]:
         last = self._noun_before(relative)
         if last.i in self.parenthesised and relative.i not in self.parenthesised:
@@ -539,6 +604,17 @@ _TREATMENT_NOUNS = frozenset(
 )
 
 
+def _after_relative_clause(verb: Token) -> bool:
+    """Whether a verb coordinated with another follows, after a comma, the end of a
+    relative clause inside the first verb's phrase, with no "and" before it: the verb is
+    that relative clause's own, which the parser did not find."""
+    first = verb.left_edge.i
+    if first < 2 or verb.doc[first - 1].text != ",":
+        return False
+    before = verb.doc[first - 2]
+    return any(a.dep_ == "relcl" and a.i < verb.i for a in (before, *before.ancestors))
+
+
 def _agreement(verb: Token) -> bool | None:
     """Whether a relative clause's verb group is plural (True), singular (False), or does not
     say (None): its present-tense verb or auxiliary ("which helps", "which are")."""
@@ -550,12 +626,13 @@ def _agreement(verb: Token) -> bool | None:
     return None
 
 
-def _of_another_noun(noun: Token, relcl: Token, number: bool | None) -> bool:
-    """Whether a relative clause after a comma hangs on the object of "of" after another
+def of_another_noun(noun: Token, relcl: Token) -> bool:
+    """Whether a relative clause after a comma hangs on the object of "of" or "in" after another
     noun ("the ATPase of cardiac muscle, which ...") of the same number as it, the
     relative clause's verb agreeing with both: which of them it is said of, or whether of
     the clause before, cannot be told."""
-    if noun.dep_ != "pobj" or noun.head.lower_ != "of" or noun.head.dep_ != "prep":
+    # (or "in": "suggests a stone in the duct, which is looked for with MRCP")
+    if noun.dep_ != "pobj" or noun.head.lower_ not in ("of", "in") or noun.head.dep_ != "prep":
         return False
     owner = noun.head.head
     if owner.pos_ not in ("NOUN", "PROPN") or owner.dep_ not in ("dobj", "pobj", "attr"):
@@ -563,6 +640,7 @@ def _of_another_noun(noun: Token, relcl: Token, number: bool | None) -> bool:
     first = relcl.left_edge
     if first.i == 0 or first.doc[first.i - 1].text != ",":
         return False
+    number = _agreement(relcl)
     return number is None or plural(owner) == plural(noun) == number
 
 

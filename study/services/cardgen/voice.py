@@ -19,7 +19,7 @@ from study.services.cardgen.asking import (
     verb_group,
 )
 from study.services.cardgen.candidates import Candidate, Context
-from study.services.cardgen.deps import PEOPLE
+from study.services.cardgen.deps import PEOPLE, bare_superlative
 from study.services.cardgen.gates import GENERIC_NOUNS
 from study.services.cardgen.parts import Part
 from study.services.cardgen.phrases import Phrase
@@ -190,6 +190,9 @@ def reversed_card(
         return make_card("superlative", sentence, context, front, what, clause, name_topic=True)
     if subject is None or not subject.located or clause.resolved or clause.negated:
         return None
+    doc = clause.verb.doc
+    if any(bare_superlative(doc[i]) for i in subject.tokens if doc[i].head.i not in subject.tokens):
+        return None  # "The commonest is the acute painful episode": "Commonest" answers nothing
     if context.topic and subject.text.lower() == context.topic.lower() and part.role == "when":
         return None  # "What is stopped if ...?" "Clozapine", on the page about clozapine
     if (

@@ -67,6 +67,12 @@ _GARBLED_QUESTION = (
     ),
     (re.compile(r"\bwhat (?:is|are|was|were) when\b", re.I), "a question 'what is when ...'"),
     (
+        # "What did mainly young children sickle in mainly young children ...?": a phrase
+        # of three words or more twice, the subject read again as a place
+        re.compile(r"\b(\w+(?:\s+\w+){2,})\b.*\b\1\b", re.I),
+        "a phrase of three words or more said twice",
+    ),
+    (
         re.compile(
             r"\b(?:what|whom?|when|where|why|how) (?:is|are|was|were|do|does|did|can|should|may"
             r"|must|will) (?:which|who|whom|whose)\b",
@@ -148,6 +154,7 @@ def problem(candidate: Candidate) -> str | None:
             return (
                 _torn_at_a_noun_read_as_verb(f"{front} {candidate.back}", sentence)
                 or relative_without_verb(candidate.back, sentence)
+                or _term_for_a_relative_without_verb(front, sentence)
                 or _participle_read_as_verb(front, sentence)
                 or _often_without_verb(front, sentence)
                 or _torn_answer(candidate.back, front, sentence)
@@ -277,12 +284,23 @@ def relative_without_verb(answer: str, sentence: Sentence) -> str | None:
         verb.idx - start >= at + len(answer)
         # "in which antibodies against ...": the parser took a noun for the verb
         or (
-            not any(c.dep_ in ("nsubj", "nsubjpass") for c in verb.children)
+            # (a subject hung after it, "in which gluten, a protein ..., triggers": no verb)
+            not any(c.dep_ in ("nsubj", "nsubjpass") and c.i < verb.i for c in verb.children)
             and only_a_noun(verb.lower_)
         )
     ):
         return f"answer {answer!r} opens a relative clause and ends before its verb"
     return None
+
+
+_TERM_FOR = re.compile(r"\bthe term for (?P<thing>.+?)\?$", re.I)
+
+
+def _term_for_a_relative_without_verb(front: str, sentence: Sentence) -> str | None:
+    """ "What is the term for a disorder ... in which gluten, a protein found in wheat?":
+    the definition asked ends before its relative clause's verb."""
+    asked = _TERM_FOR.search(front)
+    return relative_without_verb(asked.group("thing"), sentence) if asked else None
 
 
 _BETWEEN = re.compile(r"\bbetween\s*\?$", re.I)
