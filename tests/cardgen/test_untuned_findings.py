@@ -295,3 +295,34 @@ def test_a_question_ending_in_and_is_garbled(tmp_path: Path) -> None:
     )
     cards = [qa(n) for n in generate_text(tmp_path, text, "notes.txt").deck.notes]
     assert not any(q.rstrip("?").rstrip().endswith(" and") for q, _ in cards), cards
+
+
+# What the merge of the fourth round's helpers broke, found on the lead's own sentences.
+
+
+def test_a_series_of_predicates_after_a_relative_clause_keeps_its_subject(
+    tmp_path: Path,
+) -> None:
+    # "X is A that ..., is B, and is C": the rule for a verb the parser moved out of a
+    # relative clause ("in which gluten, a protein ..., triggers ...") took B and C from X
+    text = (
+        "Lyme disease is a tick-borne infection of the skin and joints that affects mainly "
+        "walkers in late summer, is more common in people who live near woodland, and is the "
+        "commonest vector-borne disease in temperate countries.\n"
+    )
+    cards = [qa(n) for n in generate_text(tmp_path, text).deck.notes if n.type == "basic"]
+    assert ("In which patients is Lyme disease more common?", "People who live near woodland") in (
+        cards
+    ), cards
+    assert (
+        "What is the commonest vector-borne disease in temperate countries?",
+        "Lyme disease",
+    ) in cards, cards
+
+
+def test_an_infinitive_after_need_with_an_object_is_a_purpose(tmp_path: Path) -> None:
+    # "need to be reduced": what is needed; "need a lumbar puncture to confirm": why
+    text = "Adults need a lumbar puncture to confirm the diagnosis.\n"
+    cards = [qa(n) for n in generate_text(tmp_path, text).deck.notes if n.type == "basic"]
+    assert not any(q.endswith("need a lumbar puncture?") and q.startswith("What") for q, _ in cards)
+    assert ("Why do adults need a lumbar puncture?", "To confirm the diagnosis") in cards, cards

@@ -111,9 +111,14 @@ def _clause_cards(sentence: Sentence, clause: Clause, context: Context) -> list[
             continue
         if part.role == "infinitive" and _result_infinitive(clause, part):
             continue  # "the spots fill with fluid to become blisters": what happens next
-        if part.role == "infinitive" and clause.verb.lemma_ in _TAKING_AN_INFINITIVE:
+        if (
+            part.role == "infinitive"
+            and clause.verb.lemma_ in _TAKING_AN_INFINITIVE
+            and not any(c.dep_ in ("dobj", "npadvmod") for c in clause.verb.children)
+        ):
             # "the dose may need to be reduced": what is needed, no purpose ("Why may the
-            # dose need?"); a negated one is left to the cloze
+            # dose need?"); a negated one is left to the cloze. With an object the
+            # infinitive is a purpose again ("need a biopsy to find the cause")
             if not clause.negated:
                 card = _ask(sentence, clause, replace(part, role="wanted"), context)
                 found += [card] if card else []

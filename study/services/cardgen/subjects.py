@@ -611,6 +611,10 @@ def _after_relative_clause(verb: Token) -> bool:
     first = verb.left_edge.i
     if first < 2 or verb.doc[first - 1].text != ",":
         return False
+    if any(c.dep_ == "cc" for c in verb.children) and any(
+        c.dep_ == "conj" and c.pos_ in ("VERB", "AUX") for c in verb.children
+    ):
+        return False  # "X is A that ..., is B, and is C": a series of the subject's predicates
     before = verb.doc[first - 2]
     return any(a.dep_ == "relcl" and a.i < verb.i for a in (before, *before.ancestors))
 
