@@ -25,3 +25,20 @@ def test_a_list_going_on_past_a_relative_clause_is_not_answered_by_its_first_ite
     assert any("misread list" in d.reason for d in generation.drops)
     # the relative clause's own fact is still asked
     assert any(n.back == "Yellow skin and dark urine" for n in generation.deck.notes)
+
+
+def test_a_quantifier_of_whom_is_asked_of_the_people_it_counts(tmp_path: Path) -> None:
+    # "adults, most of whom carry X": most adults carry X ("What does most of whom carry?"
+    # garbled it), even where the parser hangs the clause on "overload".
+    text = (
+        "# Haemochromatosis\n\n"
+        "Haemochromatosis causes iron overload in white adults, most of whom carry two "
+        "copies of the C282Y variant.\n"
+    )
+    notes = generate_text(tmp_path, text).deck.notes
+    cards = [(n.front, n.back) for n in notes if n.type == "basic"]
+    assert not any("whom" in front for front, _ in cards), cards
+    assert (
+        "Haemochromatosis: what do most white adults carry?",
+        "Two copies of the C282Y variant",
+    ) in cards, cards

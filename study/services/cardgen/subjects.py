@@ -26,6 +26,7 @@ from study.services.cardgen.deps import (
     own_subject,
     participle_subject,
     plural,
+    quantified_by,
     second_instruction,
     up_to,
 )
@@ -121,6 +122,22 @@ class SubjectReader(PartReader):
                 return self.phrase(stray), plural(stray), False
             return None, False, False
         lowered = own.lower_
+        if verb.dep_ == "relcl" and quantified_by(own):
+            # "people, almost all of whom carry X": almost all of those people do
+            phrase, many, _ = self._antecedent(verb)
+            shows = next((c for c in verb.children if c.dep_ in ("aux", "auxpass")), verb)
+            number = {"VBZ": False, "VBP": True}.get(shows.tag_)
+            if phrase is not None and number is not None and number != many:
+                # "overload in white adults, most of whom carry ...": the parser hung it on
+                # a noun the verb does not agree with; the noun before the comma, if it does
+                last = own.doc[own.left_edge.i - 2] if own.left_edge.i >= 2 else own
+                agrees = last.pos_ in ("NOUN", "PROPN") and plural(last) == number
+                phrase, many = (self.phrase(last), number) if agrees else (None, False)
+            if phrase is None:
+                self.leaning.append(own.text)
+                return None, False, True
+            words = " ".join(t.text for t in own.subtree if t.i <= own.i)
+            return Phrase(f"{words} {lower_first(phrase.text)}"), many, True
         if lowered in RELATIVES and verb.dep_ == "relcl":
             if verb.head.i in self.parenthesised and verb.i not in self.parenthesised:
                 return self._antecedent(verb)  # "(the normal range is ...), which ...": none
