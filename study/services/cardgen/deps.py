@@ -514,3 +514,18 @@ def main_clause(verb: Token) -> bool:
     while verb.dep_ == "conj" and verb.head != verb:
         verb = verb.head
     return verb.dep_ not in ("advcl", "relcl", "acl")
+
+
+def quantified_by(word: Token) -> list[Token]:
+    """The "of whom"/"of which" of a quantifier ("almost all of whom carry X": "almost all
+    <antecedent> carry X"), or []."""
+    if word.lower_ not in _QUANTIFIERS:
+        return []
+    for child in word.children:
+        objects = [c for c in child.children if c.dep_ == "pobj"]
+        if child.lower_ == "of" and [o.lower_ for o in objects] in (["whom"], ["which"]):
+            return [child, *objects]
+    return []
+
+
+_QUANTIFIERS = frozenset(["all", "most", "many", "some", "several", "both"])

@@ -398,7 +398,7 @@ def _ask(sentence: Sentence, clause: Clause, part: Part, context: Context) -> Ca
             # antibodies against the receptor")
             answer = _DEFINING.split(answer)[0]
         front = f"{lead}What {before} {subject} {after} {others}?"
-        return make_card(
+        card = make_card(
             "definition",
             sentence,
             context,
@@ -407,6 +407,9 @@ def _ask(sentence: Sentence, clause: Clause, part: Part, context: Context) -> Ca
             clause,
             name_topic=subject.lower().startswith("the "),
         )
+        if card is not None and _list_past_a_relative(clause, part):
+            return replace(card, doubt=_LIST_PAST_A_RELATIVE)
+        return card
     answer = specific(answer, subject, context.topic)
     owned = re.match(r"(?P<owner>its|their)\s+(?P<rest>.+)$", answer, re.IGNORECASE)
     if owned and owned.group("owner").lower() == "their" and clause.plural:
@@ -644,6 +647,47 @@ def _list_cut_off(clause: Clause, part: Part) -> str:
         ):
             return ", " + doc[token.left_edge.i : token.right_edge.i + 1].text
     return ""
+
+
+_LIST_PAST_A_RELATIVE = (
+    "misread list: a plural subject's single complement with ', which ...' after it, and "
+    "the list going on past the relative clause (the parser hangs the later items on it)"
+)
+
+
+def _list_past_a_relative(clause: Clause, part: Part) -> bool:
+    """Whether ``part`` is the one noun a plural subject "is", followed by a relative
+    clause after a comma, with commas and a last "and"/"or" still to come: "The signs are
+    A, which causes X, B, and C" lists A, B and C, but the parser reads B and C inside the
+    relative clause, so "What are the signs?" would be answered "A" alone."""
+    if part.role != "attr" or not clause.copula or not clause.plural:
+        return False
+    doc = clause.verb.doc
+    nouns = [
+        doc[i]
+        for i in part.phrase.tokens
+        if doc[i].dep_ == "attr" and doc[i].head == clause.verb and doc[i].tag_ in ("NN", "NNP")
+    ]
+    if len(nouns) != 1 or any(c.dep_ == "conj" for c in nouns[0].children):
+        return False
+    relative = next(
+        (
+            c
+            for c in nouns[0].children
+            if c.dep_ == "relcl"
+            and c.left_edge.i > 0
+            and doc[c.left_edge.i - 1].text == ","
+            and c.left_edge.tag_ in ("WDT", "WP", "IN")
+        ),
+        None,
+    )
+    if relative is None:
+        return False
+    rest = doc[relative.i : nouns[0].sent.end]
+    commas = [t for t in rest if t.text == ","]
+    return len(commas) >= 2 and any(
+        t.nbor(1).lower_ in ("and", "or") for t in commas[1:] if t.i + 1 < len(doc)
+    )
 
 
 _PREPOSITION_OBJECT = (

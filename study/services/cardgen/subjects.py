@@ -8,7 +8,6 @@ when that can be told, and is left "leaning" (the clause is dropped and reported
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING
 
 from study.services.cardgen.deps import (
@@ -31,6 +30,7 @@ from study.services.cardgen.deps import (
     own_subject,
     participle_subject,
     plural,
+    quantified_by,
     second_instruction,
     up_to,
 )
@@ -153,18 +153,22 @@ class SubjectReader(PartReader):
         if instruction_as_subject(own):
             return None, False, False
         lowered = own.lower_
-        of = next(
-            (
-                c
-                for c in own.children
-                if c.dep_ == "prep" and any(g.lower_ in ("whom", "which") for g in c.children)
-            ),
-            None,
-        )
-        if of is not None:
-            # "genetically susceptible people, almost all of whom carry HLA-DQ2": a part of
-            # the antecedent ("What does almost all of whom carry?" misread it)
-            return self._part_of_antecedent(own, of, verb)
+        if verb.dep_ == "relcl" and quantified_by(own):
+            # "people, almost all of whom carry X": almost all of those people do
+            phrase, many, _ = self._antecedent(verb)
+            shows = next((c for c in verb.children if c.dep_ in ("aux", "auxpass")), verb)
+            number = {"VBZ": False, "VBP": True}.get(shows.tag_)
+            if phrase is not None and number is not None and number != many:
+                # "overload in white adults, most of whom carry ...": the parser hung it on
+                # a noun the verb does not agree with; the noun before the comma, if it does
+                last = own.doc[own.left_edge.i - 2] if own.left_edge.i >= 2 else own
+                agrees = last.pos_ in ("NOUN", "PROPN") and plural(last) == number
+                phrase, many = (self.phrase(last), number) if agrees else (None, False)
+            if phrase is None:
+                self.leaning.append(own.text)
+                return None, False, True
+            words = " ".join(t.text for t in own.subtree if t.i <= own.i)
+            return Phrase(f"{words} {lower_first(phrase.text)}"), many, True
         if lowered in RELATIVES and verb.dep_ == "relcl":
             if verb.head.i in self.parenthesised and verb.i not in self.parenthesised:
                 return self._antecedent(verb)  # "(the normal range is ...), which ...": none
@@ -558,20 +562,6 @@ class SubjectReader(PartReader):
             return None, False, False
         phrase = self.phrase(head, skip=frozenset({t.i for t in relcl.subtree} | after))
         return phrase, plural(head), True
-
-    def _part_of_antecedent(
-        self, own: Token, of: Token, verb: Token
-    ) -> tuple[Phrase | None, bool, bool]:
-        """ "almost all of whom": almost all of the noun the relative clause is on."""
-        antecedent = described(verb) if verb.dep_ == "relcl" else None
-        if antecedent is None or antecedent.pos_ not in ("NOUN", "PROPN"):
-            self.leaning.append(f"{own.text} {of.text}")
-            return None, False, True
-        named = self.phrase(antecedent, skip=frozenset(t.i for t in verb.subtree))
-        part = " ".join(t.text for t in own.subtree if t.i < of.i)
-        article = "" if re.match(r"(?:the|a|an|its|their)\s", named.text, re.I) else "the "
-        text = f"{part} of {article}{named.text}"
-        return Phrase(text), own.lower_ not in ("one", "each", "none", "either", "neither"), True
 
     def _relative_antecedent(self, relative: Token) -> tuple[Phrase | None, bool, bool]:
         last = self._noun_before(relative)
