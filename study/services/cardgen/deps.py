@@ -322,7 +322,7 @@ _CONSEQUENCE_VERBS = frozenset(["be", "explain", "mean"])
 def _agrees_with_a_list(relcl: Token) -> bool:
     """Whether the verb of ``relcl`` may be said of several things: not "is" or "has"
     ("A, B and C, which is the most potent": the last one only)."""
-    return finite_word(relcl).tag_ != "VBZ"
+    return verb_number(relcl) is not False
 
 
 def instruction_as_subject(subject: Token) -> bool:
@@ -340,10 +340,15 @@ def auxiliaries_of(verb: Token) -> list[Token]:
     return [c for c in verb.children if c.dep_ in ("aux", "auxpass") and c.i < verb.i]
 
 
-def finite_word(verb: Token) -> Token:
-    """The word of ``verb``'s group that shows its number (its first auxiliary)."""
-    auxiliaries = auxiliaries_of(verb)
-    return auxiliaries[0] if auxiliaries else verb
+def verb_number(verb: Token) -> bool | None:
+    """Whether ``verb``'s group is plural (True), singular (False), or does not say (None):
+    its present-tense auxiliary or verb ("which helps", "which are", "should be": None)."""
+    for token in [*(c for c in verb.children if c.dep_ in ("aux", "auxpass")), verb]:
+        if token.tag_ == "VBZ":
+            return False
+        if token.tag_ == "VBP":
+            return True
+    return None
 
 
 _COMPARATORS = frozenset(["<", ">", "≤", "≥", "<=", ">="])

@@ -33,6 +33,7 @@ from study.services.cardgen.deps import (
     quantified_by,
     second_instruction,
     up_to,
+    verb_number,
 )
 from study.services.cardgen.forms import can_be
 from study.services.cardgen.parts import TIME_WORDS, PartReader
@@ -156,8 +157,7 @@ class SubjectReader(PartReader):
         if verb.dep_ == "relcl" and quantified_by(own):
             # "people, almost all of whom carry X": almost all of those people do
             phrase, many, _ = self._antecedent(verb)
-            shows = next((c for c in verb.children if c.dep_ in ("aux", "auxpass")), verb)
-            number = {"VBZ": False, "VBP": True}.get(shows.tag_)
+            number = verb_number(verb)
             if phrase is not None and number is not None and number != many:
                 # "overload in white adults, most of whom carry ...": the parser hung it on
                 # a noun the verb does not agree with; the noun before the comma, if it does
@@ -528,7 +528,7 @@ class SubjectReader(PartReader):
                 self.leaning.append("which")
                 return None, False, True
             return self.phrase(copula_subject), plural(copula_subject), True
-        number = _agreement(relcl)
+        number = verb_number(relcl)
         if of_another_noun(head, relcl):
             # "inhibits the ATPase of cardiac muscle, which raises intracellular calcium":
             # "which" may stand for the muscle, the ATPase or the whole clause; the verb's
@@ -609,17 +609,6 @@ def _after_relative_clause(verb: Token) -> bool:
     return any(a.dep_ == "relcl" and a.i < verb.i for a in (before, *before.ancestors))
 
 
-def _agreement(verb: Token) -> bool | None:
-    """Whether a relative clause's verb group is plural (True), singular (False), or does not
-    say (None): its present-tense verb or auxiliary ("which helps", "which are")."""
-    for token in [*(c for c in verb.children if c.dep_ in ("aux", "auxpass")), verb]:
-        if token.tag_ == "VBZ":
-            return False
-        if token.tag_ == "VBP":
-            return True
-    return None
-
-
 def of_another_noun(noun: Token, relcl: Token) -> bool:
     """Whether a relative clause after a comma hangs on the object of "of" or "in" after another
     noun ("the ATPase of cardiac muscle, which ...") of the same number as it, the
@@ -634,7 +623,7 @@ def of_another_noun(noun: Token, relcl: Token) -> bool:
     first = relcl.left_edge
     if first.i == 0 or first.doc[first.i - 1].text != ",":
         return False
-    number = _agreement(relcl)
+    number = verb_number(relcl)
     return number is None or plural(owner) == plural(noun) == number
 
 

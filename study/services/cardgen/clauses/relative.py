@@ -15,7 +15,7 @@ from study.services.cardgen.clauses.units import (
     plural,
 )
 from study.services.cardgen.clauses.writing import COMMA, as_sentence
-from study.services.cardgen.deps import NAMING_VERBS, consequence_of, finite_word
+from study.services.cardgen.deps import NAMING_VERBS, consequence_of, verb_number
 
 if TYPE_CHECKING:
     from spacy.tokens import Span, Token
@@ -133,7 +133,7 @@ def _antecedent(last: Token, relcl: Token) -> Token | None:
             break
         token = above
         chain.append(token)
-    number = {"VBZ": False, "VBP": True}.get(finite_word(relcl).tag_)
+    number = verb_number(relcl)
     for noun in reversed(chain):
         if (word is not None and word.dep_ == "prep") or number is None or plural(noun) == number:
             opener = noun.head.left_edge if noun.dep_ == "pobj" else noun.left_edge
