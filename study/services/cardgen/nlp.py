@@ -109,8 +109,9 @@ _SILENT_E = "study_silent_e_verbs"
 
 
 def _nouns_the_parse_shows(language: Language) -> None:
-    """A word tagged as a finite verb with no word of its own (a verb has at least its
-    subject), that the parser made a preposition's object or that follows a noun, is a
+    """A word tagged as a finite verb that the parser made a subject ("Antibiotic eye drops
+    can be bought": "drops" a verb), or with no word of its own (a verb has at least its
+    subject) that the parser made a preposition's object or that follows a noun, is a
     noun ("persists for life in B lymphocytes": "lymphocytes" tagged as a verb, so the
     answer stopped at "B"; but "after flare settles" is a clause). A component after the
     parser tags it so, before the attribute rules and the lemmatizer read the tag."""
@@ -118,10 +119,15 @@ def _nouns_the_parse_shows(language: Language) -> None:
 
     def nouns(doc: Doc) -> Doc:
         for token in doc:
-            if token.tag_ not in _FINITE_TAGS or token.n_lefts + token.n_rights:
-                continue
-            if token.dep_ == "pobj" or (
-                token.dep_ in _NOUN_LIKE_DEPS and doc[token.i - 1].tag_ in ("NN", "NNP")
+            if token.tag_ not in _FINITE_TAGS or not token.is_alpha:
+                continue  # ("=" stands for "is")
+            subject = token.dep_ in ("nsubj", "nsubjpass") and token.tag_ == "VBZ"
+            if subject or (
+                not token.n_lefts + token.n_rights
+                and (
+                    token.dep_ == "pobj"
+                    or (token.dep_ in _NOUN_LIKE_DEPS and doc[token.i - 1].tag_ in ("NN", "NNP"))
+                )
             ):
                 token.tag_ = "NNS" if token.tag_ == "VBZ" else "NN"
         return doc

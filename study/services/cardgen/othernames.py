@@ -93,7 +93,7 @@ class NameReader(PhraseReader):
         """A remark in parentheses after the phrase it is about: another name ("also known
         as X", "or X") or what the phrase is ("melaena (black, tarry stools ...)")."""
         before = [t for t in self.span if t.idx + len(t) - self.offset <= at and not t.is_punct]
-        if not before or not (before[-1].pos_ in ("NOUN", "PROPN") or _noun_as_verb(before[-1])):
+        if not before or before[-1].pos_ not in ("NOUN", "PROPN"):
             return
         owner = before[-1]
         thing = self.phrase(owner, skip=frozenset(t.i for t in owner.subtree if t.i > owner.i))
@@ -285,12 +285,6 @@ class NameReader(PhraseReader):
                 condition = self.phrase(child).text
         if thing.text and name.text:
             names.append(OtherName("alias", thing, name, condition))
-
-
-def _noun_as_verb(token: Token) -> bool:
-    """Whether a subject was tagged as a verb's "-s" form ("Antibiotic eye drops ... can
-    be bought": "drops" a VBZ): a plural noun."""
-    return token.tag_ == "VBZ" and token.dep_ in ("nsubj", "nsubjpass")
 
 
 def _calls_something(verb: Token) -> bool:
