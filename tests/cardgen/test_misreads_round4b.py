@@ -1,0 +1,36 @@
+"""Cards that misread the text, round 4b (issue 14, precision): a relative clause hung on a
+noun it cannot be said of ("which" of people, a verb whose number is not the noun's).
+Sentences written for these tests."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.cardgen.cardgen_helpers import generate_text, qa
+
+
+def _cards(tmp_path: Path, text: str, name: str = "notes.md") -> list[tuple[str, str]]:
+    return [qa(note) for note in generate_text(tmp_path, text, name).deck.notes]
+
+
+def test_which_is_never_said_of_people(tmp_path: Path) -> None:
+    cards = _cards(
+        tmp_path,
+        "# Diabetic eye disease\n\n"
+        "Eyes: retinal haemorrhages in most diabetic patients, which are painless and may "
+        "blur vision at night; cataract is common and means surgery is needed\n",
+    )
+    fronts = [front.lower() for front, _ in cards]
+    assert not any("what may most diabetic patients blur" in f for f in fronts), cards
+    assert any("haemorrhages in most diabetic patients blur" in f for f in fronts), cards
+
+
+def test_a_singular_verb_after_a_list_is_not_the_list_s(tmp_path: Path) -> None:
+    cards = _cards(
+        tmp_path,
+        "# Vitiligo\n\n"
+        "Vitiligo causes pale patches of the hands, the lips and the eyelids, which follows "
+        "the loss of melanocytes and is worse in summer.\n",
+    )
+    said = " ".join(f"{front} {back}" for front, back in cards).lower()
+    assert "the eyelids follow" not in said and "the lips follow" not in said, cards
