@@ -34,3 +34,26 @@ def test_a_singular_verb_after_a_list_is_not_the_list_s(tmp_path: Path) -> None:
     )
     said = " ".join(f"{front} {back}" for front, back in cards).lower()
     assert "the eyelids follow" not in said and "the lips follow" not in said, cards
+
+
+def test_one_item_before_a_parenthesis_is_not_the_whole_list(tmp_path: Path) -> None:
+    cards = _cards(
+        tmp_path,
+        "# Heart failure\n\n"
+        "Heart failure is defined by typical symptoms (breathlessness, fatigue, or ankle "
+        "swelling in most patients, or orthopnoea), a structural abnormality (a reduced "
+        "ejection fraction below 40%) and raised natriuretic peptides, and it is usually "
+        "accompanied by fluid retention, because the kidney keeps more sodium.\n",
+    )
+    assert ("How is heart failure defined?", "By typical symptoms") not in cards, cards
+    assert any("fluid retention" in back for _, back in cards), cards
+
+
+def test_a_clause_after_the_parenthesis_leaves_the_answer_whole(tmp_path: Path) -> None:
+    cards = _cards(
+        tmp_path,
+        "# Asthma attack\n\n"
+        "An asthma attack is an emergency: salbutamol is given for the wheeze (a spacer is "
+        "preferred), oxygen and steroids are added when the attack is severe.\n",
+    )
+    assert any(back == "The wheeze" for _, back in cards), cards
