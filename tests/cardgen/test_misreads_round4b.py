@@ -57,3 +57,25 @@ def test_a_clause_after_the_parenthesis_leaves_the_answer_whole(tmp_path: Path) 
         "preferred), oxygen and steroids are added when the attack is severe.\n",
     )
     assert any(back == "The wheeze" for _, back in cards), cards
+
+
+def test_a_second_its_names_what_the_first_names(tmp_path: Path) -> None:
+    cards = _cards(
+        tmp_path,
+        "# Warfarin\n\n"
+        "Warfarin is an oral anticoagulant that blocks vitamin K recycling. Its half-life is "
+        "long (about 40 hours), so its effects wear off slowly after it is stopped.\n",
+    )
+    said = " ".join(f"{front} {back}" for front, back in cards).lower()
+    assert "of its half-life" not in said, cards
+    assert ("When do the effects of warfarin wear off?", "After it is stopped") in cards, cards
+
+
+def test_no_deletion_cuts_a_parenthesis_in_two(tmp_path: Path) -> None:
+    cards = _cards(
+        tmp_path,
+        "# Warfarin\n\n"
+        "Warfarin is an oral anticoagulant that blocks vitamin K recycling. Its half-life is "
+        "long (about 40 hours), so its effects wear off slowly after it is stopped.\n",
+    )
+    assert not any(back.count("(") != back.count(")") for _, back in cards), cards

@@ -340,7 +340,16 @@ class SubjectReader(PartReader):
             # "their" stands for the nearest plural subject, not for a singular one
             agreeing = [t for t in named if plural(t)] if owner.lower_ == "their" else []
             main = agreeing[-1] if agreeing else next(iter(named), None)
-            if main is None and (own.left_edge.i != self.span.start or not self.it):
+            shared = main is not None and any(
+                c.dep_ == "poss" and c.lower_ == owner.lower_ for c in main.children
+            )
+            if shared:
+                # "its half-life is short, so its effects wear off": both "its" name one
+                # owner, what "it" names here, never the half-life
+                main = None
+            if main is None and (
+                not self.it or (own.left_edge.i != self.span.start and not shared)
+            ):
                 self.leaning.append(owner.text)
                 return None, False, True
             # "Its effect is monitored with ...": what "it" names in this sentence
