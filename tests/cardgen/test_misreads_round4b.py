@@ -79,3 +79,13 @@ def test_no_deletion_cuts_a_parenthesis_in_two(tmp_path: Path) -> None:
         "long (about 40 hours), so its effects wear off slowly after it is stopped.\n",
     )
     assert not any(back.count("(") != back.count(")") for _, back in cards), cards
+
+
+def test_a_list_with_commas_alone_in_parentheses_is_not_a_definition(tmp_path: Path) -> None:
+    cards = _cards(
+        tmp_path,
+        "# Vancomycin\n\n"
+        "Infusion reactions (flushing, itch, hypotension) are common when vancomycin is "
+        "given quickly.\n",
+    )
+    assert not any(front.startswith("What is infusion reactions") for front, _ in cards), cards
