@@ -89,3 +89,19 @@ def test_a_list_with_commas_alone_in_parentheses_is_not_a_definition(tmp_path: P
         "given quickly.\n",
     )
     assert not any(front.startswith("What is infusion reactions") for front, _ in cards), cards
+
+
+def test_an_excerpt_names_no_noun_its_relative_clause_disagrees_with() -> None:
+    from study.services.cardgen.excerpts import excerpt
+    from study.services.cardgen.nlp import parse
+
+    text = (
+        "Behcet disease is a chronic vasculitis of small veins that affects mainly adults "
+        "under 40 years, is more common in people of Turkish descent and in people of "
+        "Japanese descent, and is the commonest cause of oral ulcers with uveitis in young "
+        "adults in Turkey and in Iran."
+    )
+    [doc] = list(parse([text]))
+    at = text.index("under 40 years")
+    shown = excerpt(doc[:], [(at, at + len("under 40 years"))])
+    assert shown is None or "veins affects" not in shown[0], shown

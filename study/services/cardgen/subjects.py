@@ -562,12 +562,12 @@ class SubjectReader(PartReader):
             if first.pos_ in ("NOUN", "PROPN"):
                 skip = frozenset(t.i for t in relcl.subtree)
                 return self.phrase(first, skip=skip), True, True
-        if _disagrees(head, relcl, number):
+        if disagrees(head, relcl):
             # "haemorrhages in most patients, which may blur vision": "which" is no person,
             # and a singular verb is no plural noun's ("patches of the hands and the lips,
             # which follows ..."): the noun whose "of"/"in" phrase it ends, if that one fits
             owner = _owner_of(head)
-            if owner is None or _disagrees(owner, relcl, number):
+            if owner is None or disagrees(owner, relcl):
                 self.leaning.append("which")
                 return None, False, True
             skip = frozenset(t.i for t in relcl.subtree if t.i > head.i)
@@ -639,10 +639,10 @@ def _agreement(verb: Token) -> bool | None:
     return None
 
 
-def _disagrees(noun: Token, relcl: Token, number: bool | None) -> bool:
+def disagrees(noun: Token, relcl: Token) -> bool:
     """Whether a relative clause cannot be said of ``noun``: "which" said of people, or its
-    verb's number, when "which" or "that" is its subject, not the noun's (``number`` from
-    ``_agreement``)."""
+    verb's number, when "which" or "that" is its subject, not the noun's."""
+    number = _agreement(relcl)
     relatives = [t for t in relcl.subtree if t.i < relcl.i and t.lower_ in ("which", "that")]
     if noun.lower_ in PEOPLE and any(t.lower_ == "which" for t in relatives):
         return True
