@@ -35,7 +35,7 @@ from study.services.cardgen.deps import (
     parenthesised,
     raised_means,
 )
-from study.services.cardgen.subjects import of_another_noun
+from study.services.cardgen.subjects import disagrees, of_another_noun
 
 if TYPE_CHECKING:
     from spacy.tokens import Span, Token
@@ -402,6 +402,9 @@ def _antecedent(relcl: Token, swaps: dict[int, str], aside: set[int]) -> bool:
     if antecedent.pos_ not in ("NOUN", "PROPN") or of_another_noun(antecedent, relcl):
         # "inflammation of the gallbladder, which in about 90% of cases follows ...": which
         # noun the clause is said of cannot be told
+        return False
+    if disagrees(antecedent, relcl):
+        # "a vasculitis of small arteries that affects ...": not the arteries (subjects.py)
         return False
     swaps[relative.i] = _words(antecedent, aside, skip=relcl)
     return True

@@ -185,11 +185,16 @@ def card_drop(candidate: Candidate, source_text: str) -> str | None:
             # "Avoid X if the [eGFR] is below 45 mL/min/1.73 m2": the unit gives the
             # measure away, and the threshold (asked by the number cloze) is the fact
             return "the measure of a threshold deleted: the number beside it is the fact"
-        for number in cloze.cloze_numbers(candidate.text):
+        numbers = cloze.cloze_numbers(candidate.text)
+        for number in numbers:
             hidden = cloze.deleted_answers(candidate.text, number)
             most = MAX_LIST_ITEM_WORDS if listed else MAX_DELETION_WORDS
             if any(len(words(h)) > most for h in hidden):
                 return f"cloze deletion longer than {most} words"
+            if len(numbers) == 1 and any(h.count("(") != h.count(")") for h in hidden):
+                # "its half-life is [long (]about 40 hours)": the learner sees half a remark
+                # (a list's cloze keeps its other deletions: a notes line's items)
+                return "a cloze deletion that cuts a parenthesis in two"
             shown = cloze.question(candidate.text, number)
             if any(contained(h, shown) for h in hidden):
                 return "answer appears in the question"

@@ -26,10 +26,11 @@ if TYPE_CHECKING:
 _EXAMPLE = re.compile(r"^(?:such as|e\.g\.,?|eg|for example,?|including)\s+(?P<items>.+)$", re.I)
 
 _LEADING_ADVERB = re.compile(r"^(?:particularly|especially|notably|mainly|chiefly|mostly)\s+", re.I)
-# "urticaria, flushing or angioedema": two or more short names, no article
+# "urticaria, flushing or angioedema": two or more short names, no article; or three or
+# more with commas alone ("flushing, itch, hypotension")
+_NAME = r"[\w-]+(?: [\w-]+){0,2}"
 _LIST_OF_NAMES = re.compile(
-    r"(?!(?:a|an|the)\b)[\w-]+(?: [\w-]+){0,2}(?:, [\w-]+(?: [\w-]+){0,2})*"
-    r",? (?:or|and) [\w-]+(?: [\w-]+){0,2}",
+    rf"(?!(?:a|an|the)\b){_NAME}(?:(?:, {_NAME})*,? (?:or|and) {_NAME}|(?:, {_NAME}){{2,}})",
     re.IGNORECASE,
 )
 _ALIAS = re.compile(

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from study.services.cardgen.asking import (
     kept_parts,
@@ -45,6 +46,9 @@ from study.services.cardgen.voice import (
     reversed_card,
 )
 from study.services.cardgen.wellformed import relative_without_verb
+
+if TYPE_CHECKING:
+    from spacy.tokens import Token
 
 _LOCATIVE = frozenset(["occur", "happen", "develop", "arise", "appear", "start", "begin", "form"])
 # What "at" gives when its object is one of these: an amount, not a place ("at a low dose").
@@ -367,6 +371,65 @@ _QUANTITY = re.compile(
 
 
 def _ask(sentence: Sentence, clause: Clause, part: Part, context: Context) -> Candidate | None:
+    """The card asking ``part`` of ``clause``, doubted when its answer is the first item of
+    a list the parser cut at a parenthesis."""
+    card = _ask_part(sentence, clause, part, context)
+    if card is not None and _torn_by_parenthesis(sentence, clause, part):
+        return replace(card, doubt=_TORN_BY_PARENTHESIS)
+    return card
+
+
+_TORN_BY_PARENTHESIS = (
+    "misread list: the answer is the first item of a list, cut at the parenthesis after it "
+    "(the parser hangs the later items elsewhere)"
+)
+
+# What the later items of a list may be made of, before its "and"/"or".
+_ITEM_WORDS = frozenset(["NOUN", "PROPN", "ADJ", "DET", "NUM"])
+
+
+def _torn_by_parenthesis(sentence: Sentence, clause: Clause, part: Part) -> bool:
+    """Whether ``part``'s phrase ends right before a parenthesis that a comma, more nouns
+    and an "and"/"or" follow ("precipitated by infection (especially X), surgery or missed
+    doses": not "Infection" alone; "defined by A (...), B (...) and C"): the parser cut the
+    list at the parenthesis, so the answer is one item given as the whole. A long remark
+    is read apart from the sentence (``Sentence.asides``), so it may be gone from the parse."""
+    if not part.phrase.tokens:
+        return False
+    doc = clause.verb.doc
+    at = max(part.phrase.tokens) + 1
+    aside = any(0 <= where - part.phrase.end <= 1 for where, _ in sentence.asides)
+    if at >= len(doc) or not (doc[at].text == "(" or aside):
+        return False
+    items = 0
+    depth = 0
+    for token in doc[at:]:
+        if token.text == "(":
+            depth += 1
+        elif token.text == ")":
+            depth -= 1
+        elif depth > 0:
+            continue
+        elif token.lower_ in ("and", "or"):
+            return items > 0 and not _clause_after(token)
+        elif token.pos_ in _ITEM_WORDS:
+            items += 1
+        elif token.text != ",":
+            return False
+    return False
+
+
+def _clause_after(cc: Token) -> bool:
+    """Whether the words after "and"/"or" are a clause's subject and verb ("..., regular
+    paracetamol and an NSAID are added"): a new clause, not the list's last item."""
+    doc = cc.doc
+    at = cc.i + 2  # the word right after "and" is the item's, whatever its tag
+    while at < len(doc) and doc[at].pos_ in _ITEM_WORDS:
+        at += 1
+    return at < len(doc) and doc[at].pos_ in ("VERB", "AUX")
+
+
+def _ask_part(sentence: Sentence, clause: Clause, part: Part, context: Context) -> Candidate | None:
     """The card asking ``part`` of ``clause``."""
     taken = _action_preposition(clause, part) if part.role == "dobj" else None
     if taken is not None:

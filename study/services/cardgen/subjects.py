@@ -340,7 +340,16 @@ class SubjectReader(PartReader):
             # "their" stands for the nearest plural subject, not for a singular one
             agreeing = [t for t in named if plural(t)] if owner.lower_ == "their" else []
             main = agreeing[-1] if agreeing else next(iter(named), None)
-            if main is None and (own.left_edge.i != self.span.start or not self.it):
+            shared = main is not None and any(
+                c.dep_ == "poss" and c.lower_ == owner.lower_ for c in main.children
+            )
+            if shared:
+                # "its half-life is short, so its effects wear off": both "its" name one
+                # owner, what "it" names here, never the half-life
+                main = None
+            if main is None and (
+                not self.it or (own.left_edge.i != self.span.start and not shared)
+            ):
                 self.leaning.append(owner.text)
                 return None, False, True
             # "Its effect is monitored with ...": what "it" names in this sentence
@@ -553,6 +562,16 @@ class SubjectReader(PartReader):
             if first.pos_ in ("NOUN", "PROPN"):
                 skip = frozenset(t.i for t in relcl.subtree)
                 return self.phrase(first, skip=skip), True, True
+        if disagrees(head, relcl):
+            # "haemorrhages in most patients, which may blur vision": "which" is no person,
+            # and a singular verb is no plural noun's ("patches of the hands and the lips,
+            # which follows ..."): the noun whose "of"/"in" phrase it ends, if that one fits
+            owner = _owner_of(head)
+            if owner is None or disagrees(owner, relcl):
+                self.leaning.append("which")
+                return None, False, True
+            skip = frozenset(t.i for t in relcl.subtree if t.i > head.i)
+            return self.phrase(owner, skip=skip), plural(owner), True
         # the antecedent ends where its relative clause begins ("compartment syndrome,
         # which needs urgent fasciotomy, for hyperkalaemia and for ...": not the list after)
         after = {t.i for t in head.subtree if t.i > relcl.i}
@@ -607,6 +626,29 @@ def _after_relative_clause(verb: Token) -> bool:
         return False  # "X is A that ..., is B, and is C": a series of the subject's predicates
     before = verb.doc[first - 2]
     return any(a.dep_ == "relcl" and a.i < verb.i for a in (before, *before.ancestors))
+
+
+def disagrees(noun: Token, relcl: Token) -> bool:
+    """Whether a relative clause cannot be said of ``noun``: "which" said of people, or its
+    verb's number, when "which" or "that" is its subject, not the noun's."""
+    number = verb_number(relcl)
+    relatives = [t for t in relcl.subtree if t.i < relcl.i and t.lower_ in ("which", "that")]
+    if noun.lower_ in PEOPLE and any(t.lower_ == "which" for t in relatives):
+        return True
+    subject = any(t.dep_ in ("nsubj", "nsubjpass") and t.head == relcl for t in relatives)
+    return subject and number is not None and plural(noun) != number
+
+
+def _owner_of(noun: Token) -> Token | None:
+    """The noun whose "of" or "in" phrase ``noun`` is the object of, or the first of a
+    list ``noun`` ends ("A of B, C and D": A)."""
+    while noun.dep_ == "conj" and noun.head.pos_ in ("NOUN", "PROPN"):
+        noun = noun.head
+    prep = noun.head
+    if noun.dep_ != "pobj" or prep.lower_ not in ("of", "in") or prep.dep_ != "prep":
+        return None
+    owner = prep.head
+    return owner if owner.pos_ in ("NOUN", "PROPN") else None
 
 
 def of_another_noun(noun: Token, relcl: Token) -> bool:
