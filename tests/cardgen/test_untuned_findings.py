@@ -326,3 +326,25 @@ def test_an_infinitive_after_need_with_an_object_is_a_purpose(tmp_path: Path) ->
     cards = [qa(n) for n in generate_text(tmp_path, text).deck.notes if n.type == "basic"]
     assert not any(q.endswith("need a lumbar puncture?") and q.startswith("What") for q, _ in cards)
     assert ("Why do adults need a lumbar puncture?", "To confirm the diagnosis") in cards, cards
+
+
+def test_a_list_going_on_past_a_relative_clause_in_a_long_sentence(tmp_path: Path) -> None:
+    # told clause by clause, "presentations are optic neuritis, which causes ..., sensory
+    # symptoms in the limbs, and a partial transverse myelitis" gave "What are the commonest
+    # first presentations?" "Optic neuritis", and the relative clause told alone said optic
+    # neuritis causes sensory symptoms and transverse myelitis
+    text = (
+        "# Multiple sclerosis\n\n"
+        "The commonest first presentations are optic neuritis, which causes painful loss of "
+        "vision in one eye over a few days, with impaired colour vision and a relative "
+        "afferent pupillary defect, sensory symptoms in the limbs, and a partial transverse "
+        "myelitis, whereas a progressive course from the onset, without relapses, occurs in "
+        "about 10 to 15% of patients and is called primary progressive multiple sclerosis.\n"
+    )
+    notes = generate_text(tmp_path, text).deck.notes
+    cards = [qa(n) for n in notes if n.type == "basic"]
+    assert not any(a == "Optic neuritis" and "presentations" in q for q, a in cards), cards
+    told = [n.text for n in notes if n.type == "cloze"]
+    assert not any(
+        "optic neuritis causes" in t.lower() and "transverse myelitis" in t for t in told
+    ), told

@@ -534,3 +534,31 @@ def quantified_by(word: Token) -> list[Token]:
 
 
 _QUANTIFIERS = frozenset(["all", "most", "many", "some", "several", "both"])
+
+
+def list_past_a_relative(noun: Token) -> Token | None:
+    """The relative clause after a comma on ``noun``, one singular noun with no list of
+    its own, when commas and a last "and"/"or" come after it: "The signs are A, which
+    causes X, B, and C" lists A, B and C, but the parser reads B and C inside the relative
+    clause (so "A causes ... C"); None otherwise."""
+    if any(c.dep_ == "conj" for c in noun.children):
+        return None
+    doc = noun.doc
+    relative = next(
+        (
+            c
+            for c in noun.children
+            if c.dep_ == "relcl"
+            and c.left_edge.i > 0
+            and doc[c.left_edge.i - 1].text == ","
+            and c.left_edge.tag_ in ("WDT", "WP", "IN")
+        ),
+        None,
+    )
+    if relative is None:
+        return None
+    commas = [t for t in doc[relative.i : noun.sent.end] if t.text == ","]
+    goes_on = len(commas) >= 2 and any(
+        t.i + 1 < len(doc) and t.nbor(1).lower_ in ("and", "or") for t in commas[1:]
+    )
+    return relative if goes_on else None

@@ -24,7 +24,13 @@ from study.services.cardgen.asking import (
 )
 from study.services.cardgen.candidates import Candidate, Context
 from study.services.cardgen.conditions import condition_cloze, item_cloze
-from study.services.cardgen.deps import ACTION_NOUN_ENDINGS, NAMING_VERBS, TIME_UNITS, own_subject
+from study.services.cardgen.deps import (
+    ACTION_NOUN_ENDINGS,
+    NAMING_VERBS,
+    TIME_UNITS,
+    list_past_a_relative,
+    own_subject,
+)
 from study.services.cardgen.parts import Part
 from study.services.cardgen.phrases import Phrase
 from study.services.cardgen.reading import Clause, Reading
@@ -719,10 +725,8 @@ _LIST_PAST_A_RELATIVE = (
 
 
 def _list_past_a_relative(clause: Clause, part: Part) -> bool:
-    """Whether ``part`` is the one noun a plural subject "is", followed by a relative
-    clause after a comma, with commas and a last "and"/"or" still to come: "The signs are
-    A, which causes X, B, and C" lists A, B and C, but the parser reads B and C inside the
-    relative clause, so "What are the signs?" would be answered "A" alone."""
+    """Whether ``part`` is the one noun a plural subject "is", with a list going on past a
+    relative clause on it (``deps.list_past_a_relative``)."""
     if part.role != "attr" or not clause.copula or not clause.plural:
         return False
     doc = clause.verb.doc
@@ -731,26 +735,7 @@ def _list_past_a_relative(clause: Clause, part: Part) -> bool:
         for i in part.phrase.tokens
         if doc[i].dep_ == "attr" and doc[i].head == clause.verb and doc[i].tag_ in ("NN", "NNP")
     ]
-    if len(nouns) != 1 or any(c.dep_ == "conj" for c in nouns[0].children):
-        return False
-    relative = next(
-        (
-            c
-            for c in nouns[0].children
-            if c.dep_ == "relcl"
-            and c.left_edge.i > 0
-            and doc[c.left_edge.i - 1].text == ","
-            and c.left_edge.tag_ in ("WDT", "WP", "IN")
-        ),
-        None,
-    )
-    if relative is None:
-        return False
-    rest = doc[relative.i : nouns[0].sent.end]
-    commas = [t for t in rest if t.text == ","]
-    return len(commas) >= 2 and any(
-        t.nbor(1).lower_ in ("and", "or") for t in commas[1:] if t.i + 1 < len(doc)
-    )
+    return len(nouns) == 1 and list_past_a_relative(nouns[0]) is not None
 
 
 _PREPOSITION_OBJECT = (

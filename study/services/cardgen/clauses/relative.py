@@ -15,7 +15,13 @@ from study.services.cardgen.clauses.units import (
     plural,
 )
 from study.services.cardgen.clauses.writing import COMMA, as_sentence
-from study.services.cardgen.deps import NAMING_VERBS, consequence_of, verb_number
+from study.services.cardgen.deps import (
+    NAMING_VERBS,
+    consequence_of,
+    list_past_a_relative,
+    own_subject,
+    verb_number,
+)
 
 if TYPE_CHECKING:
     from spacy.tokens import Span, Token
@@ -49,7 +55,7 @@ def relative_units(span: Span) -> list[Unit]:
         if antecedent is None:
             continue
         end = token.right_edge.i + 1
-        if _cut(token, end, span, antecedent):
+        if _cut(token, end, span, antecedent) or _list_goes_on(antecedent, token):
             # no clause of its own, and the clause around it is not clean either
             units.append(Unit(token, set(), "broken"))
             continue
@@ -84,6 +90,19 @@ def _cut(relcl: Token, end: int, span: Span, antecedent: Token) -> bool:
     if after.dep_ in SUBJECTS and antecedent.left_edge.i == span.start:
         return True
     return after.dep_ in ("conj", "appos") and after.head.i < relcl.left_edge.i
+
+
+def _list_goes_on(antecedent: Token, relcl: Token) -> bool:
+    """Whether ``relcl`` is on the first item of a plural subject's list that goes on past
+    it ("The commonest presentations are optic neuritis, which causes A, B, and C"): the
+    parser hung the later items inside the clause; neither is told alone."""
+    subject = own_subject(antecedent.head) if antecedent.dep_ == "attr" else None
+    return (
+        subject is not None
+        and plural(subject)
+        and antecedent.tag_ in ("NN", "NNP")
+        and list_past_a_relative(antecedent) == relcl
+    )
 
 
 def relative_word(verb: Token) -> Token | None:
