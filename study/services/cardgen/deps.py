@@ -562,3 +562,44 @@ def list_past_a_relative(noun: Token) -> Token | None:
         t.i + 1 < len(doc) and t.nbor(1).lower_ in ("and", "or") for t in commas[1:]
     )
     return relative if goes_on else None
+
+
+def disagrees(noun: Token, relcl: Token) -> bool:
+    """Whether a relative clause cannot be said of ``noun``: "which" said of people, or its
+    verb's number, when "which" or "that" is its subject, not the noun's."""
+    number = verb_number(relcl)
+    relatives = [t for t in relcl.subtree if t.i < relcl.i and t.lower_ in ("which", "that")]
+    if noun.lower_ in PEOPLE and any(t.lower_ == "which" for t in relatives):
+        return True
+    subject = any(t.dep_ in ("nsubj", "nsubjpass") and t.head == relcl for t in relatives)
+    return subject and number is not None and plural(noun) != number
+
+
+def owner_of(noun: Token) -> Token | None:
+    """The noun whose "of" or "in" phrase ``noun`` is the object of, or the first of a
+    list ``noun`` ends ("A of B, C and D": A)."""
+    while noun.dep_ == "conj" and noun.head.pos_ in ("NOUN", "PROPN"):
+        noun = noun.head
+    prep = noun.head
+    if noun.dep_ != "pobj" or prep.lower_ not in ("of", "in") or prep.dep_ != "prep":
+        return None
+    owner = prep.head
+    return owner if owner.pos_ in ("NOUN", "PROPN") else None
+
+
+def of_another_noun(noun: Token, relcl: Token) -> bool:
+    """Whether a relative clause after a comma hangs on the object of "of" or "in" after another
+    noun ("the ATPase of cardiac muscle, which ...") of the same number as it, the
+    relative clause's verb agreeing with both: which of them it is said of, or whether of
+    the clause before, cannot be told."""
+    # (or "in": "suggests a stone in the duct, which is looked for with MRCP")
+    if noun.dep_ != "pobj" or noun.head.lower_ not in ("of", "in") or noun.head.dep_ != "prep":
+        return False
+    owner = noun.head.head
+    if owner.pos_ not in ("NOUN", "PROPN") or owner.dep_ not in ("dobj", "pobj", "attr"):
+        return False
+    first = relcl.left_edge
+    if first.i == 0 or first.doc[first.i - 1].text != ",":
+        return False
+    number = verb_number(relcl)
+    return number is None or plural(owner) == plural(noun) == number

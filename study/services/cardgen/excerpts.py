@@ -28,14 +28,15 @@ from study.services.cardgen.deps import (
     consequence_of,
     continues_a_participle,
     described,
+    disagrees,
     instruction_as_subject,
     is_participle_subject,
     mark_of,
+    of_another_noun,
     parallel_condition_subject,
     parenthesised,
     raised_means,
 )
-from study.services.cardgen.subjects import disagrees, of_another_noun
 
 if TYPE_CHECKING:
     from spacy.tokens import Span, Token

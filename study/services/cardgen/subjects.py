@@ -21,13 +21,16 @@ from study.services.cardgen.deps import (
     continues_a_participle,
     defining,
     described,
+    disagrees,
     instruction_as_subject,
     is_participle_subject,
     main_clause,
     mark_of,
     names_a_term,
     noun_conjunct_before,
+    of_another_noun,
     own_subject,
+    owner_of,
     participle_subject,
     plural,
     quantified_by,
@@ -225,11 +228,11 @@ class SubjectReader(PartReader):
                 and first is not None
                 and first.i < own.i
                 and first.lower_ not in PRONOUNS | RELATIVES
-                and (plural(first) or first.tag_ == "VBZ")
+                and plural(first)
             ):
                 # "Antibiotic eye drops can be bought ..., but they are often not needed":
-                # "they" of a clause joined to the one before is that clause's subject
-                # (a subject tagged as a verb's "-s" form, as "drops" was, is a plural)
+                # "they" of a clause joined to the one before is that clause's subject (a
+                # subject tagged as a verb's "-s" form, "drops", is tagged a noun by nlp.py)
                 return self.phrase(first), True, True
             before_semicolon = self._subject_before_semicolon(own) if lowered == "it" else None
             if before_semicolon is not None:
@@ -566,7 +569,7 @@ class SubjectReader(PartReader):
             # "haemorrhages in most patients, which may blur vision": "which" is no person,
             # and a singular verb is no plural noun's ("patches of the hands and the lips,
             # which follows ..."): the noun whose "of"/"in" phrase it ends, if that one fits
-            owner = _owner_of(head)
+            owner = owner_of(head)
             if owner is None or disagrees(owner, relcl):
                 self.leaning.append("which")
                 return None, False, True
@@ -626,47 +629,6 @@ def _after_relative_clause(verb: Token) -> bool:
         return False  # "X is A that ..., is B, and is C": a series of the subject's predicates
     before = verb.doc[first - 2]
     return any(a.dep_ == "relcl" and a.i < verb.i for a in (before, *before.ancestors))
-
-
-def disagrees(noun: Token, relcl: Token) -> bool:
-    """Whether a relative clause cannot be said of ``noun``: "which" said of people, or its
-    verb's number, when "which" or "that" is its subject, not the noun's."""
-    number = verb_number(relcl)
-    relatives = [t for t in relcl.subtree if t.i < relcl.i and t.lower_ in ("which", "that")]
-    if noun.lower_ in PEOPLE and any(t.lower_ == "which" for t in relatives):
-        return True
-    subject = any(t.dep_ in ("nsubj", "nsubjpass") and t.head == relcl for t in relatives)
-    return subject and number is not None and plural(noun) != number
-
-
-def _owner_of(noun: Token) -> Token | None:
-    """The noun whose "of" or "in" phrase ``noun`` is the object of, or the first of a
-    list ``noun`` ends ("A of B, C and D": A)."""
-    while noun.dep_ == "conj" and noun.head.pos_ in ("NOUN", "PROPN"):
-        noun = noun.head
-    prep = noun.head
-    if noun.dep_ != "pobj" or prep.lower_ not in ("of", "in") or prep.dep_ != "prep":
-        return None
-    owner = prep.head
-    return owner if owner.pos_ in ("NOUN", "PROPN") else None
-
-
-def of_another_noun(noun: Token, relcl: Token) -> bool:
-    """Whether a relative clause after a comma hangs on the object of "of" or "in" after another
-    noun ("the ATPase of cardiac muscle, which ...") of the same number as it, the
-    relative clause's verb agreeing with both: which of them it is said of, or whether of
-    the clause before, cannot be told."""
-    # (or "in": "suggests a stone in the duct, which is looked for with MRCP")
-    if noun.dep_ != "pobj" or noun.head.lower_ not in ("of", "in") or noun.head.dep_ != "prep":
-        return False
-    owner = noun.head.head
-    if owner.pos_ not in ("NOUN", "PROPN") or owner.dep_ not in ("dobj", "pobj", "attr"):
-        return False
-    first = relcl.left_edge
-    if first.i == 0 or first.doc[first.i - 1].text != ",":
-        return False
-    number = verb_number(relcl)
-    return number is None or plural(owner) == plural(noun) == number
 
 
 def _gerund_after_nouns(own: Token, verb: Token) -> Token | None:

@@ -6,8 +6,9 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from study.services.cardgen.clauses.units import MAX_ANTECEDENT_WORDS, plural
+from study.services.cardgen.clauses.units import MAX_ANTECEDENT_WORDS
 from study.services.cardgen.clauses.writing import text_of
+from study.services.cardgen.deps import plural
 
 if TYPE_CHECKING:
     from spacy.tokens import Span, Token

@@ -21,8 +21,8 @@ import re
 from typing import TYPE_CHECKING
 
 from study.services.cardgen.clauses.naming import opens
-from study.services.cardgen.clauses.units import MAX_ANTECEDENT_WORDS, PRONOUNS, SUBJECTS, plural
-from study.services.cardgen.deps import own_subject
+from study.services.cardgen.clauses.units import MAX_ANTECEDENT_WORDS, PRONOUNS, SUBJECTS
+from study.services.cardgen.deps import own_subject, plural
 from study.services.cardgen.nlp import parse
 
 if TYPE_CHECKING:

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from study.services.cardgen.clauses.units import PRONOUNS, Unit, phrase_of, plural
+from study.services.cardgen.clauses.units import PRONOUNS, Unit, phrase_of
 from study.services.cardgen.clauses.writing import COMMA
-from study.services.cardgen.deps import mark_of, own_subject
+from study.services.cardgen.deps import mark_of, own_subject, plural
 
 if TYPE_CHECKING:
     from spacy.tokens import Span, Token

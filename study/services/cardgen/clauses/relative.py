@@ -12,7 +12,6 @@ from study.services.cardgen.clauses.units import (
     SUBJECTS,
     Unit,
     phrase_of,
-    plural,
 )
 from study.services.cardgen.clauses.writing import COMMA, as_sentence
 from study.services.cardgen.deps import (
@@ -20,6 +19,7 @@ from study.services.cardgen.deps import (
     consequence_of,
     list_past_a_relative,
     own_subject,
+    plural,
     verb_number,
 )
 

@@ -33,11 +33,6 @@ class Unit:
     antecedent: Token | None = None
 
 
-def plural(noun: Token) -> bool:
-    """Whether ``noun`` names several things (a plural, or a list it begins)."""
-    return noun.tag_ in ("NNS", "NNPS") or any(c.dep_ == "conj" for c in noun.children)
-
-
 def phrase_of(head: Token, units: list[Unit], span: Span) -> list[Token] | None:
     """The phrase ``head`` heads, without the clauses ``units`` take out of it and the
     remarks set off by commas; None when it is too long to repeat."""
