@@ -229,6 +229,14 @@ class _Reader(SubjectReader):
             # for a lead; what "which" stands for cannot be told from its parse
             reading.unresolved.append(own.left_edge.text)
             return None
+        if self.topic and any(
+            c.dep_ == "dobj" and c.lower_ == "it" and self._object_it(c) is None
+            for c in verb.children
+        ):
+            # "If your lung keeps collapsing, an operation can seal it": the lung or the
+            # topic; no card asks what the clause does to it
+            reading.unresolved.append("it")
+            return None
         auxiliaries = [c for c in verb.children if c.dep_ in ("aux", "auxpass") and c.i < verb.i]
         if verb.dep_ == "conj" and not auxiliaries and own is None and verb.tag_ not in _PRESENT:
             # "can embolise and cause a stroke": the second verb shares the first's auxiliary
