@@ -111,3 +111,26 @@ def test_a_clause_whose_subject_is_one_for_a_noun_said_before_is_not_alone(
     assert not any(s.startswith(("Acromegaly: one ", "One ")) for s in shown), shown
     assert not any("does one that" in s for s in shown), shown
     assert "Thyroid nodules: what does one in twenty adults have?" in shown, shown
+
+
+def test_a_name_in_parentheses_after_a_phrase_inside_a_phrase_defines_neither(
+    tmp_path: Path,
+) -> None:
+    # "(the hepatorenal syndrome)" names kidney failure in advanced liver disease, not
+    # the liver disease; "(a pontine haemorrhage)" the bleeding, not the artery; an "of"
+    # phrase's noun is the one a parenthesis defines ("the pericardium (the sac ...)")
+    cards = _basic(
+        tmp_path,
+        "# Cirrhosis\n\nA rarer complication is kidney failure in advanced liver disease (the "
+        "hepatorenal syndrome), which carries a poor prognosis.\n\n"
+        "# Stroke\n\nBleeding into the brainstem from a ruptured artery (a pontine "
+        "haemorrhage) causes pinpoint pupils.\n\n"
+        "# Pericarditis\n\nPericarditis is inflammation of the pericardium (the sac around "
+        "the heart).\n",
+    )
+    fronts = [f for f, _ in cards]
+    assert "What is advanced liver disease?" not in fronts, cards
+    assert "What is ruptured artery?" not in fronts, cards
+    assert ("What is pericardium?", "The sac around the heart") in cards, cards
+    # (a singular aspect names the topic too: a complication of what)
+    assert "Cirrhosis: what is a rarer complication?" in fronts, cards

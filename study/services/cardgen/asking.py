@@ -198,8 +198,9 @@ def _whose_unsaid(clause: Clause) -> bool:
         h.pos_ == "NOUN"
         and (
             h.lemma_.lower() in GENERIC_NOUNS | TREATMENT_NOUNS
-            # "rarer complications", "common symptoms": a heading's plural aspect
-            or (h.tag_ == "NNS" and h.lower_ in ASPECT_HEADINGS)
+            # "rarer complications", "a common symptom": an aspect a heading names in the
+            # plural (not "surgery", "history": headings of their own)
+            or f"{h.lemma_.lower()}s" in ASPECT_HEADINGS
         )
         and not any(c.dep_ in ("poss", "prep") for c in h.children)
         for h in heads
