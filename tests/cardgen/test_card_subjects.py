@@ -134,3 +134,22 @@ def test_a_name_in_parentheses_after_a_phrase_inside_a_phrase_defines_neither(
     assert ("What is pericardium?", "The sac around the heart") in cards, cards
     # (a singular aspect names the topic too: a complication of what)
     assert "Cirrhosis: what is a rarer complication?" in fronts, cards
+
+
+def test_a_verb_coordinated_inside_an_in_which_clause_keeps_its_antecedent(
+    tmp_path: Path,
+) -> None:
+    # "in which a cold pack is held ... and reduces the ptosis": the ptosis is reduced in
+    # the test; "IgA nephropathy, in which ... and only a biopsy shows ...": in IgA
+    # nephropathy, a term after a comma, not a definition's "a condition in which"
+    cards = _basic(
+        tmp_path,
+        "# Glomerulonephritis\n\nIn children most cases follow a throat infection, whereas in "
+        "adults the commonest form is IgA nephropathy, in which the kidneys look normal on "
+        "ultrasound and only a biopsy shows mesangial deposits of IgA.\n\n"
+        "# Myasthenia gravis\n\nThe diagnosis is confirmed by an ice pack test, in which a cold "
+        "pack is held over the eyelid for two minutes and reduces the ptosis.\n",
+    )
+    fronts = [f for f, _ in cards]
+    assert "What does only a biopsy show in IgA nephropathy?" in fronts, cards
+    assert "Myasthenia gravis: what does a cold pack reduce in an ice pack test?" in fronts, cards

@@ -24,6 +24,7 @@ from study.services.cardgen.deps import (
     defining,
     introduces_examples,
     mark_of,
+    names_a_term,
     own_subject,
     parallel_condition_subject,
     raised_means,
@@ -118,7 +119,12 @@ class PartReader(NameReader):
                 phrase = self.phrase(antecedent, skip=frozenset(t.i for t in child.head.subtree))
                 people = relative[0].lower_ in ("whom", "who") or antecedent.lower_ in PEOPLE
                 return Part("prep", phrase, child.lower_, people, relative=True)
-        if dep == "prep" and child.head.dep_ == "relcl" and not defining(child.head):
+        if (
+            dep == "prep"
+            and child.head.dep_ == "relcl"
+            # ("X is a condition in which ...": of X; "is IgA nephropathy, in which": of it)
+            and (not defining(child.head) or names_a_term(child.head))
+        ):
             antecedent = child.head.head
             if (
                 relative
