@@ -14,8 +14,14 @@ from study.services.cardgen.gates import GENERIC_NOUNS
 from study.services.cardgen.parts import Part
 from study.services.cardgen.reading import Clause
 from study.services.cardgen.sentences import Sentence
+from study.services.cardgen.subjects import TREATMENT_NOUNS
 from study.services.cardgen.terms import STOPWORDS, has_rare_word, words
-from study.services.cardgen.topics import GENERIC_SUBJECTS, capitalise, lower_first
+from study.services.cardgen.topics import (
+    ASPECT_HEADINGS,
+    GENERIC_SUBJECTS,
+    capitalise,
+    lower_first,
+)
 
 MAX_CONTEXT_WORDS = 8
 
@@ -169,6 +175,38 @@ def _generic(subject: str) -> bool:
     return bool(said) and all(w in GENERIC_SUBJECTS or w in _DETERMINERS for w in said)
 
 
+def _whose_unsaid(clause: Clause) -> bool:
+    """Whether the subject holds a noun that says nothing without what it belongs to
+    ("rarer causes include ...", "more of the drug is oxidised") and the sentence does not
+    say whose (no "of" phrase or possessive on it): the page's topic is."""
+    if clause.subject is None:
+        return False
+    doc = clause.verb.doc
+    heads = [doc[i] for i in clause.subject.tokens if doc[i].head.i not in clause.subject.tokens]
+    # the subject's own noun, or the noun a quantity is of ("more of the drug"); not one
+    # deeper in it ("pain typical of the condition" is about the pain)
+    heads += [
+        p
+        for h in heads
+        if h.pos_ != "NOUN"
+        for c in h.children
+        if c.dep_ == "prep" and c.lower_ == "of"
+        for p in c.children
+        if p.dep_ == "pobj"
+    ]
+    return any(
+        h.pos_ == "NOUN"
+        and (
+            h.lemma_.lower() in GENERIC_NOUNS | TREATMENT_NOUNS
+            # "rarer complications", "a common symptom": an aspect a heading names in the
+            # plural (not "surgery", "history": headings of their own)
+            or f"{h.lemma_.lower()}s" in ASPECT_HEADINGS
+        )
+        and not any(c.dep_ in ("poss", "prep") for c in h.children)
+        for h in heads
+    )
+
+
 def make_card(
     pattern: str,
     sentence: Sentence,
@@ -201,6 +239,7 @@ def make_card(
         # "What do children take from infancy?", "Why should every patient have ...?":
         # people in general are the page's patients
         or (clause.subject is not None and _generic(clause.subject.text))
+        or _whose_unsaid(clause)
     )
     front = joined(front)
     return basic(

@@ -575,6 +575,18 @@ def disagrees(noun: Token, relcl: Token) -> bool:
     return subject and number is not None and plural(noun) != number
 
 
+def stands_for_a_noun(first: Token) -> bool:
+    """Whether a clause's first word (or subject) is "one"/"ones" standing for a noun said
+    before it ("and one above 500 nmol/L makes it unlikely": a cortisol), which a clause
+    shown alone cannot name; not a numeral of a noun ("one dose") or of a group ("one in
+    ten", "one of them")."""
+    return (
+        first.lower_ in ("one", "ones")
+        and first.dep_ not in ("nummod", "quantmod")
+        and not any(c.dep_ == "prep" and c.lower_ in ("in", "of") for c in first.children)
+    )
+
+
 def owner_of(noun: Token) -> Token | None:
     """The noun whose "of" or "in" phrase ``noun`` is the object of, or the first of a
     list ``noun`` ends ("A of B, C and D": A)."""

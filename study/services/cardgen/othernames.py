@@ -192,6 +192,18 @@ class NameReader(PhraseReader):
                 kind = self._phrase_of(list(owner.doc[noun.left_edge.i : owner.i + 1]))
                 names.append(OtherName("example", kind, Phrase(listed)))
             return
+        host = owner.head.head
+        if (
+            owner.dep_ == "pobj"
+            and owner.head.lower_ != "of"
+            and (host.pos_ == "NOUN" or host.tag_ == "VBG")
+        ):
+            # "kidney failure in advanced liver disease (the hepatorenal syndrome)",
+            # "bleeding ... from a ruptured artery (a pontine haemorrhage)": what the
+            # parenthesis names, the last noun or the phrase it ends, cannot be told ("What
+            # is advanced liver disease?"); ("inflammation of the pericardium (the sac
+            # around the heart)": an "of" phrase's noun is the one named)
+            return
         names.append(OtherName("apposition", thing, Phrase(text.strip(" .;"))))
 
     def names(self, names: list[OtherName], examples: list[tuple[Phrase, Phrase]]) -> None:

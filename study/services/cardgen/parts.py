@@ -24,6 +24,7 @@ from study.services.cardgen.deps import (
     defining,
     introduces_examples,
     mark_of,
+    names_a_term,
     own_subject,
     parallel_condition_subject,
     raised_means,
@@ -60,6 +61,41 @@ class PartReader(NameReader):
         # reasons found inside a condition ("when ..., because ..."): the clause's own
         self.reasons: list[Part] = []
 
+    def _object_it(self, it: Token) -> Phrase | None:
+        """What an object "it" names: the page's topic, when no other thing before it could
+        be meant; None when one could: a singular subject or object (not its own verb's
+        subject, which "it" cannot be: "if the valve fails, sclerotherapy can close it"),
+        or the object of the verb its own is coordinated with, of either number, as the
+        tagger may be wrong ("damages the conjunctiva, and surgery removes it": the
+        conjunctiva or the topic; only meaning tells)."""
+        verb = it.head
+        complements = [
+            g
+            for c in verb.head.children
+            for g in (c, *(g for g in c.children if c.dep_ == "prep"))
+            if g.dep_ in ("dobj", "pobj")
+        ]
+        # ("escapes into the pleural space and expands it": the space, or the topic)
+        parallel = (
+            [c for c in complements if c.pos_ in ("NOUN", "PROPN")] if verb.dep_ == "conj" else []
+        )
+        subject = own_subject(verb)
+        while subject is None and verb.dep_ == "conj":
+            verb = verb.head
+            subject = own_subject(verb)
+        topic = set(str(self.topic).lower().split())
+        others = [
+            t
+            for t in self.span
+            if t.i < it.i
+            and (t.dep_ in ("nsubj", "nsubjpass", "dobj", "attr") or t in parallel)
+            and t.pos_ in ("NOUN", "PROPN")
+            and (t.tag_ in ("NN", "NNP") or t in parallel)
+            and t != subject
+            and t.lower_ not in topic
+        ]
+        return None if others else Phrase(str(self.topic))
+
     def part(self, child: Token) -> Part | None:
         """What the verb's child ``child`` says of the clause's subject, or None."""
         dep = child.dep_
@@ -83,7 +119,12 @@ class PartReader(NameReader):
                 phrase = self.phrase(antecedent, skip=frozenset(t.i for t in child.head.subtree))
                 people = relative[0].lower_ in ("whom", "who") or antecedent.lower_ in PEOPLE
                 return Part("prep", phrase, child.lower_, people, relative=True)
-        if dep == "prep" and child.head.dep_ == "relcl" and not defining(child.head):
+        if (
+            dep == "prep"
+            and child.head.dep_ == "relcl"
+            # ("X is a condition in which ...": of X; "is IgA nephropathy, in which": of it)
+            and (not defining(child.head) or names_a_term(child.head))
+        ):
             antecedent = child.head.head
             if (
                 relative
@@ -114,7 +155,9 @@ class PartReader(NameReader):
             dep = "dobj"  # "patients are given doxycycline": what they are given
         if dep in ("dobj", "attr", "acomp", "oprd"):
             if child.lower_ == "it" and dep == "dobj" and self.topic:
-                return Part(dep, Phrase(self.topic))  # "HSV may cause it": the topic
+                # "HSV may cause it": the topic (a clause whose "it" another noun before it
+                # could name is left out whole, ``_object_it``)
+                return Part(dep, Phrase(self.topic))
             if child.lower_ in PRONOUNS or not any(
                 t.lower_ not in STOPWORDS and t.is_alpha for t in child.subtree
             ):
@@ -188,6 +231,10 @@ class PartReader(NameReader):
             word = f"{child.doc[child.i - 1].lower_} {child.lower_}"
             return Part("prep", self.phrase(objects[0]), word)
         if dep == "advmod" and child.lower_ in _FREQUENCIES:
+            if any(t.like_num for t in child.subtree if t.i < child.i):
+                # "given prednisolone 60 mg/m2 daily": the parser hung the dose on the
+                # frequency; an amount is no answer to "how often"
+                return None
             return Part("often", self.phrase(child), child.lower_)  # "checked weekly"
         if dep == "npadvmod" and any(c.lower_ == "every" for c in child.children):
             return Part("often", self.phrase(child), "every")  # "a test every year"

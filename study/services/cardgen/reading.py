@@ -229,6 +229,14 @@ class _Reader(SubjectReader):
             # for a lead; what "which" stands for cannot be told from its parse
             reading.unresolved.append(own.left_edge.text)
             return None
+        if self.topic and any(
+            c.dep_ == "dobj" and c.lower_ == "it" and self._object_it(c) is None
+            for c in verb.children
+        ):
+            # "If your lung keeps collapsing, an operation can seal it": the lung or the
+            # topic; no card asks what the clause does to it
+            reading.unresolved.append("it")
+            return None
         auxiliaries = [c for c in verb.children if c.dep_ in ("aux", "auxpass") and c.i < verb.i]
         if verb.dep_ == "conj" and not auxiliaries and own is None and verb.tag_ not in _PRESENT:
             # "can embolise and cause a stroke": the second verb shares the first's auxiliary
@@ -356,6 +364,13 @@ class _Reader(SubjectReader):
                 clause.parts[-1] = Part(previous.role, merged, previous.word, previous.people)
                 continue
             clause.parts.append(part)
+        shared = _shared_relative(verb)
+        if shared is not None and not any(p.relative for p in clause.parts):
+            # "a test in which cortisol is measured ... and fails to reach the cut-off": the
+            # second verb is in the test too ("What does cortisol fail to reach?" lost it)
+            part = self.part(shared)
+            if part is not None:
+                clause.parts.append(part)
         bare = [
             c
             for c in verb.children
@@ -383,6 +398,25 @@ class _Reader(SubjectReader):
             if not any(a.dep_ in ("relcl", "conj") and a.i > verb.i for a in up_to(t, verb))
         )
         return clause
+
+
+def _shared_relative(verb: Token) -> Token | None:
+    """The "in which" phrase of the relative clause ``verb`` is coordinated inside (no
+    comma before its "and": ", and ..." may start a clause of its own), which it shares."""
+    head = verb.head
+    if verb.dep_ != "conj" or head.dep_ != "relcl":
+        return None
+    joins = [c for c in head.children if c.dep_ == "cc" and head.i < c.i < verb.i]
+    if not joins or verb.doc[joins[-1].i - 1].text == ",":
+        return None
+    return next(
+        (
+            c
+            for c in head.children
+            if c.dep_ == "prep" and c.i < head.i and any(g.lower_ in RELATIVES for g in c.children)
+        ),
+        None,
+    )
 
 
 def _elliptical(verb: Token) -> bool:

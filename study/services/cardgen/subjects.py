@@ -35,6 +35,7 @@ from study.services.cardgen.deps import (
     plural,
     quantified_by,
     second_instruction,
+    stands_for_a_noun,
     up_to,
     verb_number,
 )
@@ -144,6 +145,14 @@ class SubjectReader(PartReader):
             own = own_subject(verb)
         if own is None:
             if verb.dep_ == "relcl":
+                stray = _subject_after_relative(verb)
+                if stray is not None:
+                    # "a bleb, from which air escapes": "which" is the preposition's
+                    # object, so the antecedent is no subject; the parser hung the
+                    # clause's own subject on the preposition beside it
+                    return self.phrase(stray), plural(stray), False
+                if any(t.lower_ in RELATIVES and t.dep_ == "pobj" for t in _opening(verb)):
+                    return None, False, False  # the subject is lost in the parse
                 return self._antecedent(verb)
             before = verb.i - 1
             while before > self.span.start and self.span.doc[before].dep_ == "advmod":
@@ -207,6 +216,10 @@ class SubjectReader(PartReader):
                 return Phrase(self.topic), False, True  # "This condition happens when ..."
             self.leaning.append(own.text)
             return None, False, True  # "These signs ...": said elsewhere
+        if stands_for_a_noun(own):
+            # "although one that grows quickly needs ...": one what, said before
+            self.leaning.append(own.text)
+            return None, False, True
         if own.text == "I" and own.i > 0 and own.doc[own.i - 1].lower_ in NUMERAL_NAMES:
             return None, False, False  # "Type I diabetes": a numeral the parser took for "I"
         if lowered == "you":
@@ -403,7 +416,7 @@ class SubjectReader(PartReader):
         a drug's page, "the drug" is the topic)."""
         if len(phrase.text.split()) != 2 or not phrase.text.lower().startswith("the "):
             return False
-        if own.lemma_.lower() not in _TREATMENT_NOUNS:
+        if own.lemma_.lower() not in TREATMENT_NOUNS:
             return False
         clause = verb
         while clause.dep_ == "conj" and clause.head != clause:
@@ -611,7 +624,7 @@ class SubjectReader(PartReader):
 
 # Nouns for a kind of treatment, which a text uses to refer back to one it named ("the
 # drug" for rasburicase).
-_TREATMENT_NOUNS = frozenset(
+TREATMENT_NOUNS = frozenset(
     ["drug", "medicine", "medication", "agent", "treatment", "therapy", "vaccine"]
 )
 
@@ -629,6 +642,25 @@ def _after_relative_clause(verb: Token) -> bool:
         return False  # "X is A that ..., is B, and is C": a series of the subject's predicates
     before = verb.doc[first - 2]
     return any(a.dep_ == "relcl" and a.i < verb.i for a in (before, *before.ancestors))
+
+
+def _opening(relcl: Token) -> list[Token]:
+    """The words of a relative clause before its verb."""
+    return [t for t in relcl.subtree if t.i < relcl.i]
+
+
+def _subject_after_relative(relcl: Token) -> Token | None:
+    """The noun the parser hung beside the relative on the preposition that opens the
+    clause ("from which air escapes": "which" and "air" both its objects), or None."""
+    for relative in _opening(relcl):
+        if relative.lower_ in RELATIVES and relative.dep_ == "pobj":
+            after = [
+                c
+                for c in relative.head.children
+                if c.dep_ == "pobj" and c.i > relative.i and c.pos_ in ("NOUN", "PROPN")
+            ]
+            return after[0] if after else None
+    return None
 
 
 def _gerund_after_nouns(own: Token, verb: Token) -> Token | None:
@@ -661,7 +693,15 @@ def _in_elliptical_remark(noun: Token) -> bool:
     if noun.dep_ != "pobj" or prep.dep_ != "prep" or prep.head.lemma_ != "be":
         return False
     first = prep.left_edge
-    return first.i > 0 and first.doc[first.i - 1].text == ","
+    if first.i == 0 or first.doc[first.i - 1].text != ",":
+        return False
+    # the second complement repeats the preposition of the first ("an infection of the
+    # endocardium, usually of a heart valve"); ", with aspirin, which is given ..." after "an
+    # infusion of IVIG" adds another thing, which the relative stands for
+    complements = [c for c in prep.head.children if c.dep_ == "attr" and c.i < prep.i]
+    return any(
+        c.dep_ == "prep" and c.lower_ == prep.lower_ for a in complements for c in a.children
+    )
 
 
 def _bare_participle(verb: Token, own: Token | None) -> bool:

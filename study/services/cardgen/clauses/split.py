@@ -20,7 +20,7 @@ from study.services.cardgen.clauses.relative import (
 )
 from study.services.cardgen.clauses.units import PRONOUNS, Unit
 from study.services.cardgen.clauses.writing import as_sentence, trim
-from study.services.cardgen.deps import CONTRAST_MARKS, own_subject
+from study.services.cardgen.deps import CONTRAST_MARKS, own_subject, stands_for_a_noun
 
 if TYPE_CHECKING:
     from spacy.tokens import Span, Token
@@ -96,6 +96,8 @@ def _text(unit: Unit, units: list[Unit], span: Span, *, reasons: bool = True) ->
             return None
         own = [t for o in own for t in (named if o == subject else [o])]
     own = both_named(unit, own, lead, units, span)
+    if not lead and stands_for_a_noun(own[0]):
+        return None  # "..., and one above 500 nmol/L makes it unlikely": one what
     return as_sentence(lead + own)
 
 
