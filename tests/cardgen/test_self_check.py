@@ -86,3 +86,15 @@ def test_a_garbled_question_is_reported_with_its_reason(tmp_path: Path) -> None:
     backs = [note.back for note in g.deck.notes if note.type == "basic"]
     assert "Injury" not in backs
     assert any("cut from the 'to' phrase" in line for line in g.report_lines())
+
+
+def test_a_question_whose_verb_is_none_of_its_sentences_verbs_is_dropped() -> None:
+    # the parser may read a plural noun as the verb ("antibodies" -> "antibodie")
+    text = (
+        "Myasthenia gravis is a disease in which antibodies against the receptor impair "
+        "transmission at the junction."
+    )
+    front = "What does a disease antibodie against?"
+    assert "none of its sentence's verbs" in (_problem(text, front, "The receptor") or "")
+    treated = "In myasthenia gravis, pyridostigmine improves the weakness within an hour."
+    assert _problem(treated, "What does pyridostigmine improve?", "The weakness") is None

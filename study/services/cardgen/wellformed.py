@@ -176,6 +176,7 @@ def problem(candidate: Candidate) -> str | None:
                 or _torn_answer(candidate.back, front, sentence)
                 or _object_lost(front, sentence)
                 or _subject_disagrees(front, sentence)
+                or _verb_not_in_sentence(front, sentence)
             )
         return None
     if _splits_a_binomial(candidate.text):
@@ -575,6 +576,31 @@ def _subject_disagrees(question: str, sentence: Sentence) -> str | None:
         return None
     if (found.group("aux").lower() in _SINGULAR_AUX) != (head == "NN"):
         return f"garbled question: {found.group('aux')!r} and its subject disagree in number"
+    return None
+
+
+_DO_QUESTION = re.compile(
+    r"^(?:[^?:]*:\s)?(?:[^?,]*,\s)?(?:what|which [\w-]+|who|when|why|how|where)\s+"
+    r"(?:do|does|did)\s+(?P<rest>[^?]*)\?$",
+    re.I,
+)
+
+
+def _verb_not_in_sentence(question: str, sentence: Sentence) -> str | None:
+    """ "What does an autoimmune disease antibodie against?": the verb a question asks
+    with "do" is one of its sentence's verbs, and a noun the parser took for a verb
+    ("antibodies", known to the tables only as a noun) is none."""
+    found = _DO_QUESTION.match(question)
+    if found is None or sentence.span is None or question.endswith(" stand for?"):
+        return None
+    verbs = {
+        form
+        for t in sentence.span
+        if t.pos_ in ("VERB", "AUX") and not only_a_noun(t.lower_)
+        for form in (t.lower_, t.lemma_.lower())
+    }
+    if verbs.isdisjoint(found.group("rest").lower().split()):
+        return "garbled question: its verb is none of its sentence's verbs"
     return None
 
 
