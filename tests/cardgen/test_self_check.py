@@ -98,3 +98,16 @@ def test_a_question_whose_verb_is_none_of_its_sentences_verbs_is_dropped() -> No
     assert "none of its sentence's verbs" in (_problem(text, front, "The receptor") or "")
     treated = "In myasthenia gravis, pyridostigmine improves the weakness within an hour."
     assert _problem(treated, "What does pyridostigmine improve?", "The weakness") is None
+
+
+def test_a_question_run_on_across_a_colon_is_dropped() -> None:
+    text = (
+        "The complications follow the loss of blood in the stool: anaemia, because iron "
+        "is lost faster than it is absorbed, and tiredness."
+    )
+    front = (
+        "Coeliac disease: why do the complications follow the loss of blood in the stool anaemia?"
+    )
+    assert "across a colon" in (_problem(text, front, "Because iron is lost") or "")
+    whole = "What do the complications follow?"
+    assert _problem(text, whole, "The loss of blood in the stool") is None

@@ -9,6 +9,7 @@ catches.
 
 from __future__ import annotations
 
+import itertools
 import re
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -177,6 +178,7 @@ def problem(candidate: Candidate) -> str | None:
                 or _object_lost(front, sentence)
                 or _subject_disagrees(front, sentence)
                 or _verb_not_in_sentence(front, sentence)
+                or _joined_across_a_colon(front, sentence)
             )
         return None
     if _splits_a_binomial(candidate.text):
@@ -602,6 +604,36 @@ def _verb_not_in_sentence(question: str, sentence: Sentence) -> str | None:
     if verbs.isdisjoint(found.group("rest").lower().split()):
         return "garbled question: its verb is none of its sentence's verbs"
     return None
+
+
+def _joined_across_a_colon(question: str, sentence: Sentence) -> str | None:
+    """ "in the urine venous thromboembolism" of "in the urine: venous thromboembolism":
+    two words side by side in the question that the sentence keeps a few words apart,
+    across a colon or semicolon, run two things into one. Only words said once in the
+    sentence are paired; a label's colon and an arrow are a line's layout."""
+    span = sentence.span
+    assert span is not None
+    body = question.split(": ", 1)[-1]
+    if ":" in body or "→" in body:
+        return None
+    counts: dict[str, int] = {}
+    for token in span:
+        counts[token.lower_] = counts.get(token.lower_, 0) + 1
+    once = {t.lower_: t for t in span if t.is_alpha and counts[t.lower_] == 1}
+    asked = re.findall(r"[\w'-]+", body.lower())
+    for first, second in itertools.pairwise(asked):
+        left, right = once.get(first), once.get(second)
+        if left is None or right is None or not 1 < right.i - left.i <= _NEAR:
+            continue
+        between = span.doc[left.i + 1 : right.i]
+        if any(t.text in (":", ";") for t in between):
+            return f"garbled question: {first!r} and {second!r} joined across a colon"
+    return None
+
+
+# How far apart two words of the sentence may be for a question to have run them together
+# (a referent the question names can put far words side by side).
+_NEAR = 6
 
 
 _HOW_OFTEN = re.compile(r"^(?:[^?]*:\s)?how often (?:is|are|was|were)\s+([^?]*)\?$", re.I)
