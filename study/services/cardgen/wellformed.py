@@ -614,7 +614,7 @@ def _joined_across_a_colon(question: str, sentence: Sentence) -> str | None:
     span = sentence.span
     assert span is not None
     body = question.split(": ", 1)[-1]
-    if ":" in body or "→" in body:
+    if ":" in body or "→" in body or not re.search(r"[:;]", span.text):
         return None
     counts: dict[str, int] = {}
     for token in span:
