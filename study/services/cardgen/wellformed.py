@@ -9,6 +9,7 @@ catches.
 
 from __future__ import annotations
 
+import itertools
 import re
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -107,8 +108,24 @@ _GARBLED_QUESTION = (
     ),
     (re.compile(r"\b(?:be|been|being) not\b", re.I), "a negation misplaced ('be not continued')"),
     (
-        re.compile(r"\bwhat (?:do|does|did) (?:a|an|the)\s+[\w-]+\s*\?$", re.I),
-        "a question with no verb, its subject's noun taken for it ('what does a mark?')",
+        # "what does a mark?" (no verb), "what does narrow?" (no subject): "do" needs both
+        re.compile(r"\bwhat (?:do|does|did) (?:(?:a|an|the)\s+)?[\w-]+\s*\?$", re.I),
+        "a question with no verb or no subject ('what does a mark?', 'what does narrow?')",
+    ),
+    (
+        # "When does X call a dissection type A type B when it ...?": two clauses run
+        # into one, each with its "when", and nothing joins them
+        re.compile(r"\bwhen\b(?:(?!\b(?:and|or|but|then)\b)[^?])*\bwhen\b", re.I),
+        "two 'when's and nothing joining them: clauses run together",
+    ),
+    (
+        # a stranded preposition needs the "what" it governs: "When is X taken on?"
+        re.compile(
+            r"^(?![^?]*\b(?:what|which|who|whom)\b)[^?]*\b(?:to|of|with|for|by|at|from|into"
+            r"|than|between|the|a|an|its|their)\s*\?$",
+            re.I,
+        ),
+        "a question ending in a preposition or determiner with no 'what' for it",
     ),
     (
         re.compile(
@@ -158,6 +175,10 @@ def problem(candidate: Candidate) -> str | None:
                 or _participle_read_as_verb(front, sentence)
                 or _often_without_verb(front, sentence)
                 or _torn_answer(candidate.back, front, sentence)
+                or _object_lost(front, sentence)
+                or _subject_disagrees(front, sentence)
+                or _verb_not_in_sentence(front, sentence)
+                or _joined_across_a_colon(front, sentence)
             )
         return None
     if _splits_a_binomial(candidate.text):
@@ -477,13 +498,22 @@ def _torn_answer(answer: str, question: str, sentence: Sentence) -> str | None:
         # anterior chamber?" "Eyes")
         or (after.lower_ == "with" and len(inside) == 1 and last.tag_ in ("NNS", "NNPS"))
     )
-    if (
+    # "follows injury to the podocytes": a noun's "of"/"to" phrase is its own, even when
+    # the parse hangs it on the verb
+    complement = (
         after is not None
-        and own
-        and after.dep_ == "prep"
-        and " ".join(t.text for t in list(after.subtree)[:4]).lower() in question.lower()
-    ):
-        return f"answer {answer!r} cut from its own {after.text!r} phrase left in the question"
+        and after.lower_ in ("of", "to")
+        and last.pos_ == "NOUN"
+        and after.head in (last, last.head)
+    )
+    if after is not None and (own or complement) and after.dep_ == "prep":
+        if " ".join(t.text for t in list(after.subtree)[:4]).lower() in question.lower():
+            return f"answer {answer!r} cut from its own {after.text!r} phrase left in the question"
+        if complement and not any(
+            c.dep_ == "pobj" and c.lower_ in question.lower() for c in after.children
+        ):
+            # "What does the leak follow?" "Injury": said in neither half of the card
+            return f"answer {answer!r} cut from the {after.text!r} phrase after it"
     before = doc[first.i - 1]
     head = before
     for _ in range(3):
@@ -493,6 +523,117 @@ def _torn_answer(answer: str, question: str, sentence: Sentence) -> str | None:
         if start <= head.idx < end:
             return f"answer {answer!r} cut from the words before it ({before.text!r})"
     return None
+
+
+# A question no "what" object stands in, asking why/when/how of a verb it ends with.
+_ENDS_IN_VERB = re.compile(
+    r"^(?![^?]*\b(?:what|which|who|whom|is|are|was|were|be|been|being)\b)"
+    r"[^?]*\b(?:why|when|how|where)\b[^?]*\s([a-z]+)\s*\?$",
+    re.I,
+)
+
+
+def _object_lost(question: str, sentence: Sentence) -> str | None:
+    """ "Why do secondary causes include?": a verb that has its object in the sentence,
+    asked why, when or how with nothing after it, lost the object (no "what" stands in)."""
+    found = _ENDS_IN_VERB.match(question)
+    if found is None or sentence.span is None:
+        return None
+    word = found.group(1).lower()
+    verbs = [t for t in sentence.span if t.lower_ == word]
+    if verbs and all(t.pos_ == "VERB" and any(c.dep_ == "dobj" for c in t.children) for t in verbs):
+        return f"garbled question: {word!r} without the object it has in the sentence"
+    return None
+
+
+_AUX_SUBJECT = re.compile(
+    r"^(?:[^?:]*:\s)?(?:[^?,]*,\s)?(?:what|which [\w-]+|who|when|why|how|where)\s+"
+    r"(?P<aux>is|are|was|were|does|do|has|have)\s+(?:the|an?|its|their)\s+(?P<rest>[^?]*)\?$",
+    re.I,
+)
+_SINGULAR_AUX = frozenset(["is", "was", "does", "has"])
+
+
+def _subject_disagrees(question: str, sentence: Sentence) -> str | None:
+    """ "What does the eyelids follow?", "What are the patient registered with?": the
+    subject's head noun (tagged as in the sentence) and the question's verb disagree in
+    number, so the question joined words the sentence keeps apart."""
+    found = _AUX_SUBJECT.match(question)
+    if found is None or sentence.span is None or " and " in found.group("rest"):
+        return None
+    tags: dict[str, set[str]] = {}
+    for token in sentence.span:
+        tags.setdefault(token.lower_, set()).add(token.tag_)
+    head = None
+    for word in found.group("rest").lower().split():
+        tagged = tags.get(word, set())
+        if len(tagged) != 1 or not tagged <= {"NN", "NNS", "JJ", "NNP", "NNPS"}:
+            break
+        head = next(iter(tagged))
+    else:
+        return None
+    if head not in ("NN", "NNS") or not tagged or not all(t.startswith("VB") for t in tagged):
+        # a copula's complement ("What are a common cause?"): the verb agrees with the
+        # answer, and only a subject before its verb is checked
+        return None
+    if (found.group("aux").lower() in _SINGULAR_AUX) != (head == "NN"):
+        return f"garbled question: {found.group('aux')!r} and its subject disagree in number"
+    return None
+
+
+_DO_QUESTION = re.compile(
+    r"^(?:[^?:]*:\s)?(?:[^?,]*,\s)?(?:what|which [\w-]+|who|when|why|how|where)\s+"
+    r"(?:do|does|did)\s+(?P<rest>[^?]*)\?$",
+    re.I,
+)
+
+
+def _verb_not_in_sentence(question: str, sentence: Sentence) -> str | None:
+    """ "What does an autoimmune disease antibodie against?": the verb a question asks
+    with "do" is one of its sentence's verbs, and a noun the parser took for a verb
+    ("antibodies", known to the tables only as a noun) is none."""
+    found = _DO_QUESTION.match(question)
+    if found is None or sentence.span is None or question.endswith(" stand for?"):
+        return None
+    verbs = {
+        form
+        for t in sentence.span
+        if t.pos_ in ("VERB", "AUX") and not only_a_noun(t.lower_)
+        for form in (t.lower_, t.lemma_.lower())
+    }
+    if verbs.isdisjoint(found.group("rest").lower().split()):
+        return "garbled question: its verb is none of its sentence's verbs"
+    return None
+
+
+def _joined_across_a_colon(question: str, sentence: Sentence) -> str | None:
+    """ "in the urine venous thromboembolism" of "in the urine: venous thromboembolism":
+    two words side by side in the question that the sentence keeps a few words apart,
+    across a colon or semicolon, run two things into one. Only words said once in the
+    sentence are paired; a label's colon and an arrow are a line's layout."""
+    span = sentence.span
+    assert span is not None
+    body = question.split(": ", 1)[-1]
+    if ":" in body or "→" in body or not re.search(r"[:;]", span.text):
+        return None
+    counts: dict[str, int] = {}
+    for token in span:
+        counts[token.lower_] = counts.get(token.lower_, 0) + 1
+    once = {t.lower_: t for t in span if t.is_alpha and counts[t.lower_] == 1}
+    asked = re.findall(r"[\w'-]+", body.lower())
+    for first, second in itertools.pairwise(asked):
+        left, right = once.get(first), once.get(second)
+        if left is None or right is None or not 1 < right.i - left.i <= _NEAR:
+            continue
+        between = span.doc[left.i + 1 : right.i]
+        if any(t.text in (":", ";") for t in between):
+            return f"garbled question: {first!r} and {second!r} joined across a colon"
+    return None
+
+
+# How far apart two words of the sentence may be for a question to have run them together
+# (a referent the question names can put far words side by side).
+_NEAR = 6
 
 
 _HOW_OFTEN = re.compile(r"^(?:[^?]*:\s)?how often (?:is|are|was|were)\s+([^?]*)\?$", re.I)
