@@ -14,7 +14,7 @@ import pytest
 from anki.collection import Collection
 from sqlmodel import col, select
 
-from study.domain.clock import FixedClock, study_day
+from study.domain.clock import FixedClock, day_start, study_day
 from study.domain.config import Settings
 from study.domain.decks import DeckSpec
 from study.services.anki_export import note_guid
@@ -219,7 +219,11 @@ def test_a_card_waiting_for_its_drill_today_is_relearning_in_anki_due_now(
     library.add(DECK, datetime.now(UTC) - timedelta(days=10))
     clock = FixedClock(datetime.now(UTC) - timedelta(days=10))
     study(library, clock, {"b1": 5, "b2": 5})
-    clock = FixedClock(datetime.now(UTC) - timedelta(minutes=5))
+    now = datetime.now(UTC)
+    today = study_day(now, library.settings.zone, library.settings.day_starts_at)
+    # Graded five minutes ago, but never on the study day before (a run just after 4 a.m.).
+    began = day_start(today, library.settings.zone, library.settings.day_starts_at)
+    clock = FixedClock(max(now - timedelta(minutes=5), began))
     session = StudySession(library.database, library.learner_id, library.settings, clock)
     while (card := session.current()) is not None and session.current_kind != "drill":
         if card.card_id in ("b1", "b3"):  # a lapse of a review card, a new card passed hard
@@ -227,11 +231,9 @@ def test_a_card_waiting_for_its_drill_today_is_relearning_in_anki_due_now(
         else:
             session.bury()
 
-    now = datetime.now(UTC)
     import_package(anki, library.export(tmp_path / "drill.apkg", now, with_progress=True).path)
 
     ids = anki_card_ids(anki)
-    today = study_day(now, library.settings.zone, library.settings.day_starts_at)
     with library.database.session() as s:
         rows = {r.card_id: r for r in card_rows(s, library.learner_id, today)}
     for card_id in ("b1", "b3"):
