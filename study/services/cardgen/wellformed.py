@@ -485,6 +485,8 @@ def _torn_answer(answer: str, question: str, sentence: Sentence) -> str | None:
     ):
         return f"answer {answer!r} cut from its own {after.text!r} phrase left in the question"
     before = doc[first.i - 1]
+    if before.tag_ in ("JJR", "RBR") and re.search(rf"\b{before.lower_} of\b", question, re.I):
+        return None  # "What does the liver make more of?": the question holds the "more"
     head = before
     for _ in range(3):
         if head.dep_ not in ("amod", "compound", "nummod", "nmod"):
