@@ -139,3 +139,18 @@ def test_a_list_of_repeated_prepositions_is_answered_whole(tmp_path: Path) -> No
     assert ("What triggers gout flares?", "Alcohol, dehydration or a rapid fall in urate") in (
         cards
     ), cards
+
+
+def test_a_conjunct_the_parser_hung_on_a_participle_still_joins_the_answer(
+    tmp_path: Path,
+) -> None:
+    # "and with fluids" hangs on "followed"; the clause told alone loses it, and the
+    # whole answer is kept over the one conjunct asked by the same question
+    text = (
+        "# Sepsis\n\nSeptic shock presents with hypotension and confusion, and is treated, "
+        "without waiting for cultures, with broad-spectrum antibiotics within an hour, "
+        "followed by a review at 48 hours, and with 30 mL/kg of crystalloid.\n"
+    )
+    cards = _basic(_cards(tmp_path, text))
+    answers = [a for q, a in cards if q.endswith("treated with?")]
+    assert answers == ["Broad-spectrum antibiotics and 30 mL/kg of crystalloid"], cards

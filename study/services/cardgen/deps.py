@@ -651,15 +651,20 @@ def coordinated_twins(head: Token, verb: Token) -> list[Token]:
     if head.pos_ not in ("ADP", "NOUN", "PROPN"):
         return []
     inside = {t.i for t in head.subtree}
+    own = {t.i for t in verb.subtree}
     found: list[Token] = []
-    for token in verb.subtree:
-        if token.i <= head.right_edge.i or token.i in inside or not _same_kind(token, head, verb):
+    for token in verb.sent[head.right_edge.i + 1 - verb.sent.start :]:
+        if token.i in inside or not _same_kind(token, head, verb):
             continue
+        if token.i not in own and token.dep_ != "conj":
+            continue  # past the clause, only a conjunct the parser hung on a participle
         if any(
             t.dep_ == "conj" and t.head == verb and t.pos_ in ("VERB", "AUX")
             for t in token.doc[head.i : token.i]
         ):
             break  # "presents with A ... and is treated ... and with B": another verb's
+        if any(_has_a_subject(t) for t in token.ancestors if t != verb and t.i > head.i):
+            continue  # "because Y interacts with B and with C": another clause's
         span = token.doc[head.right_edge.i + 1 : token.i]
         if sum(t.text == "(" for t in span) > sum(t.text == ")" for t in span):
             continue  # "by A (and by B in older people)": a remark, not the second item
@@ -697,4 +702,11 @@ def ruled_out(phrase: Token) -> bool:
         and first.i > 0
         and first.doc[first.i - 1].text == ","
         and any(c.dep_ == "neg" and c.i < phrase.i for c in phrase.children)
+    )
+
+
+def _has_a_subject(token: Token) -> bool:
+    """Whether ``token`` is the verb of a clause with a subject of its own."""
+    return token.pos_ in ("VERB", "AUX") and any(
+        c.dep_ in ("nsubj", "nsubjpass") for c in token.children
     )

@@ -427,8 +427,9 @@ def same_fronts(candidates: Sequence[Candidate], skip: Iterable[int] = ()) -> di
     """Pairs ``{dropped index: kept index}`` of cards that show the learner the same front
     with different answers (questions: from one sentence), so it cannot tell which answer
     is wanted. Of each group the card whose answer is shortest (whose front shows most of
-    its sentence) is kept, the first in reading order among equals; ``skip`` are cards
-    already dropped."""
+    its sentence) is kept, the first in reading order among equals, unless one answer
+    holds every other (a coordination, the others its conjuncts: "Hydrocortisone and 1
+    litre of saline" over "Hydrocortisone"); ``skip`` are cards already dropped."""
     skipped = set(skip)
     groups: dict[str, list[int]] = defaultdict(list)
     for index, candidate in enumerate(candidates):
@@ -444,8 +445,28 @@ def same_fronts(candidates: Sequence[Candidate], skip: Iterable[int] = ()) -> di
         if len(group) < 2 or len(answers) < 2:
             continue
         kept = min(group, key=lambda i: (len(" ".join(candidates[i].answers)), i))
+        kept = next((i for i in group if _holds_the_others(candidates, i, group)), kept)
         repeated.update({i: kept for i in group if i != kept})
     return repeated
+
+
+def _holds_the_others(candidates: Sequence[Candidate], index: int, group: list[int]) -> bool:
+    """Whether the answer of ``candidates[index]`` is the coordination each other answer of
+    ``group`` opens ("A and B" over "A"; not "A, for B", "A, of which ...")."""
+    whole = candidates[index].back.lower()
+    others = [candidates[i].back.lower() for i in group if i != index]
+    return bool(whole) and all(
+        other and whole.startswith(other) and _CONJUNCTS.match(whole, len(other))
+        for other in others
+    )
+
+
+# What follows the first conjunct of a coordination: a joint, and no preposition or
+# relative opening a phrase of its own.
+_CONJUNCTS = re.compile(
+    r"(?:,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+)(?!(?:of|for|with|in|to|by|from|on|at|which|who|whom"
+    r"|whose|that)\b)\w"
+)
 
 
 def _same_card(first: Candidate, second: Candidate) -> bool:
