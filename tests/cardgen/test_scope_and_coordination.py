@@ -154,3 +154,16 @@ def test_a_conjunct_the_parser_hung_on_a_participle_still_joins_the_answer(
     cards = _basic(_cards(tmp_path, text))
     answers = [a for q, a in cards if q.endswith("treated with?")]
     assert answers == ["Broad-spectrum antibiotics and 30 mL/kg of crystalloid"], cards
+
+
+def test_what_a_complement_is_given_with_is_part_of_it(tmp_path: Path) -> None:
+    # the parser hangs "with a topical cream" on "is": the treatment is both
+    text = (
+        "# Fungal nail infection\n\nFirst-line treatment is a long course of oral "
+        "terbinafine, 250 mg daily for 12 weeks, with a topical cream.\n"
+    )
+    cards = _basic(_cards(tmp_path, text))
+    assert (
+        "Fungal nail infection: what is first-line treatment?",
+        "A long course of oral terbinafine with a topical cream",
+    ) in cards, cards

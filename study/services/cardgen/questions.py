@@ -548,6 +548,20 @@ def _ask_part(sentence: Sentence, clause: Clause, part: Part, context: Context) 
             # parse cut before its verb is left out: "a disease of the junction in which
             # antibodies against the receptor")
             answer = _DEFINING.split(answer)[0]
+        joined_by = next(
+            (
+                p
+                for p in clause.parts
+                if p.role == "prep" and p.word == "with" and p.phrase.start > part.phrase.end
+            ),
+            None,
+        )
+        if joined_by is not None:
+            # "Treatment is IVIG, 2 g/kg over 12 hours, with aspirin": the parser hung
+            # "with aspirin" on "is"; the treatment is both
+            answer = f"{answer} with {joined_by.phrase.text}"
+            if len(answer.split()) > 16:
+                return None
         front = f"{lead}What {before} {subject} {after} {others}?"
         card = make_card(
             "definition",
