@@ -167,3 +167,14 @@ def test_what_a_complement_is_given_with_is_part_of_it(tmp_path: Path) -> None:
         "Fungal nail infection: what is first-line treatment?",
         "A long course of oral terbinafine with a topical cream",
     ) in cards, cards
+
+
+def test_a_ranked_relation_without_its_owner_is_no_answer(tmp_path: Path) -> None:
+    # "the leading cause" of what: the other clause says, the card would not
+    text = (
+        "# Cirrhosis\n\nIn Europe most cases of cirrhosis are caused by alcohol, whereas "
+        "hepatitis B remains the leading cause worldwide.\n"
+    )
+    cards = _basic(_cards(tmp_path, text))
+    assert not any(a.lower() == "the leading cause" for _, a in cards), cards
+    assert ("In Europe, what causes most cases of cirrhosis?", "Alcohol") in cards, cards

@@ -17,6 +17,7 @@ from rapidfuzz import fuzz
 from study.domain import cloze
 from study.services.cardgen import wellformed
 from study.services.cardgen.candidates import Candidate
+from study.services.cardgen.forms import superlative
 from study.services.cardgen.terms import (
     ARTICLES,
     PRONOUNS,
@@ -260,6 +261,10 @@ _DANGLING = re.compile(
 _TOKEN = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*")
 
 
+# Words that rank a noun among others ("the leading cause", "the most common type").
+_RANKING = frozenset(["leading", "main", "chief", "principal", "major", "usual", "most", "common"])
+
+
 def _answer_problem(answer: str) -> str | None:
     bare = answer.strip(" .,;:").lower()
     for article in ARTICLES:
@@ -270,6 +275,14 @@ def _answer_problem(answer: str) -> str | None:
     if bare in STOPWORDS or bare in PRONOUNS or bare in ("yes", "no"):
         return f"trivial answer {answer!r}"
     if re.sub(r"^(?:its|their)\s+", "", bare) in GENERIC_NOUNS:
+        return f"vague answer {answer!r}: it says nothing without what it belongs to"
+    ranked = bare.split()
+    if (
+        len(ranked) >= 2
+        and ranked[-1] in GENERIC_NOUNS
+        and all(w in _RANKING or superlative(w) for w in ranked[:-1])
+    ):
+        # "What does tuberculosis remain worldwide?" "The leading cause": of what
         return f"vague answer {answer!r}: it says nothing without what it belongs to"
     if _THE_REST.match(answer.strip(" .,;:").lower()):
         return f"vague answer {answer!r}: the rest of what the sentence said before"
