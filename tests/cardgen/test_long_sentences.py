@@ -541,7 +541,8 @@ def test_a_reason_after_a_second_instruction_is_that_instructions_not_the_firsts
     )
     reasons = {q: a for q, a in cards if " why " in f" {q.lower()}"}
     assert reasons == {
-        "Vasovagal syncope: why should the patient not get up?": (
+        # "quickly" bounds the instruction (gen24): not "not get up" at all
+        "Vasovagal syncope: why should the patient not get up quickly?": (
             "Because standing too soon can bring the faint back"
         )
     }

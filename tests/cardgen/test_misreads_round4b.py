@@ -68,7 +68,10 @@ def test_a_second_its_names_what_the_first_names(tmp_path: Path) -> None:
     )
     said = " ".join(f"{front} {back}" for front, back in cards).lower()
     assert "of its half-life" not in said, cards
-    assert ("When do the effects of warfarin wear off?", "After it is stopped") in cards, cards
+    # "slowly" bounds the fact (gen24): the question keeps it
+    assert ("When do the effects of warfarin wear off slowly?", "After it is stopped") in (cards), (
+        cards
+    )
 
 
 def test_no_deletion_cuts_a_parenthesis_in_two(tmp_path: Path) -> None:

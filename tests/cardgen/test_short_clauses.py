@@ -18,7 +18,8 @@ def test_a_verb_that_can_name_is_asked_where_it_does_not_name(tmp_path: Path) ->
     )
     cards = [qa(n) for n in generate_text(tmp_path, text).deck.notes]
     assert (
-        "Acute angle-closure glaucoma: what is every patient referred to?",
+        # "immediately" bounds the fact (gen24)
+        "Acute angle-closure glaucoma: what is every patient referred immediately to?",
         "An eye unit",
     ) in cards, cards
 

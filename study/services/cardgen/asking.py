@@ -8,8 +8,11 @@ other parts a question keeps, and the card a question makes.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from study.services.cardgen.candidates import Candidate, Context, basic
+from study.services.cardgen.deps import qualifier
 from study.services.cardgen.gates import GENERIC_NOUNS
 from study.services.cardgen.parts import Part
 from study.services.cardgen.reading import Clause
@@ -22,6 +25,9 @@ from study.services.cardgen.topics import (
     capitalise,
     lower_first,
 )
+
+if TYPE_CHECKING:
+    from spacy.tokens import Token
 
 MAX_CONTEXT_WORDS = 8
 
@@ -37,9 +43,13 @@ def verb_group(clause: Clause) -> tuple[str, str]:
     """The word that goes before the subject in a question, and the rest of the verb group
     after it: "is ... calculated", "can ... be managed", "does ... identify"."""
     verb = clause.verb
-    adverbs = [a.text for a in clause.adverbs]
+    # an adverb that bounds the fact keeps its side of the verb ("is treated medically",
+    # "is otherwise avoided"); the usual ones go before it ("is usually given")
+    after_verb = _after_the_verb(clause)
+    adverbs = [a.text for a in clause.adverbs if a not in after_verb]
     negation = ["not"] if clause.negated else []
     particle = [clause.particle] if clause.particle else []
+    particle += [a.text for a in after_verb]
     if clause.auxiliaries:
         first, *rest = clause.auxiliaries
         tail = [r.text for r in rest] + negation + adverbs
@@ -52,6 +62,42 @@ def verb_group(clause: Clause) -> tuple[str, str]:
     if do == "do" and not clause.plural:
         do = "does"  # "it typically come from": the material's slip is not repeated
     return do, " ".join(negation + adverbs + [verb.lemma_] + particle)
+
+
+def verb_words(clause: Clause) -> str:
+    """The verb group as a question about the subject says it ("is treated medically",
+    "is otherwise avoided"): its auxiliaries, and the adverbs that bound the fact on their
+    side of the verb."""
+    after_verb = _after_the_verb(clause)
+    bounds = [a for a in clause.adverbs if qualifier(a) or qualifier(a.head)]
+    return " ".join(
+        [
+            *(a.text for a in clause.auxiliaries),
+            *(a.text for a in bounds if a not in after_verb),
+            clause.verb.text,
+            *(a.text for a in after_verb),
+        ]
+    )
+
+
+def _after_the_verb(clause: Clause) -> list[Token]:
+    """The adverbs that bound the clause's fact and follow its verb right after it, with
+    the words of their group ("treated medically", "intramuscularly or intravenously"):
+    a question says them after the verb too. One further on ("inject 100 mg
+    intramuscularly") goes before the verb, where the question's object cannot part it
+    from the verb; one not in "-ly" ("worldwide") stays after it."""
+    verb = clause.verb
+    bounds = [a for a in clause.adverbs if qualifier(a) or qualifier(a.head)]
+    ahead = {a.i for a in bounds} | {t.i for t in verb.children if t.dep_ == "prt"}
+    at = verb.i + 1
+    while at in ahead:
+        at += 1
+    # "worldwide", "alone" never go before a verb
+    return [
+        a
+        for a in bounds
+        if verb.i < a.i and (a.i < at or not (a if qualifier(a) else a.head).lower_.endswith("ly"))
+    ]
 
 
 def others_of(clause: Clause, asked: Part) -> str:
@@ -242,7 +288,7 @@ def make_card(
         or _whose_unsaid(clause)
     )
     front = joined(front)
-    return basic(
+    card = basic(
         pattern,
         sentence,
         context,
@@ -252,3 +298,13 @@ def make_card(
         name_topic=name_topic,
         has_term=has_term,
     )
+    said = {w.lower() for w in words(f"{front} {answer}")}
+    lost = [a.text for a in clause.adverbs if qualifier(a) and a.lower_ not in said]
+    if lost:
+        # "What does membranous nephropathy remit in?" without "spontaneously" asks
+        # another fact, often a false one
+        return replace(card, doubt=f"{_QUALIFIER_LOST}: '{lost[0]}'")
+    return card
+
+
+_QUALIFIER_LOST = "a word that bounds the fact is not in the question"

@@ -43,6 +43,24 @@ VERB_ADVERBS = frozenset(
         "routinely",
     ]
 )
+# Adverbs of how often: asked on their own ("checked weekly": how often).
+FREQUENCIES = frozenset(
+    [
+        "daily",
+        "weekly",
+        "monthly",
+        "yearly",
+        "annually",
+        "fortnightly",
+        "hourly",
+        "nightly",
+        "twice",
+        "once",
+    ]
+)
+# Adverbs without "-ly" that bound where or when a fact holds ("otherwise avoided",
+# "the leading cause worldwide", "used alone").
+_SCOPE_ADVERBS = frozenset(["otherwise", "worldwide", "alone"])
 PEOPLE = frozenset(
     [
         "patients",
@@ -615,3 +633,92 @@ def of_another_noun(noun: Token, relcl: Token) -> bool:
         return False
     number = verb_number(relcl)
     return number is None or plural(owner) == plural(noun) == number
+
+
+def qualifier(adverb: Token) -> bool:
+    """Whether ``adverb`` bounds the fact its verb states: its manner, degree or scope
+    ("remits spontaneously", "is treated medically", "is otherwise avoided"). A question
+    without it states another fact, often a false one; a linking word ("then", "so") or
+    a frequency (asked on its own) bounds nothing."""
+    word = adverb.lower_
+    return (
+        adverb.dep_ == "advmod"
+        and adverb.tag_ == "RB"
+        and adverb.is_alpha
+        and word not in FREQUENCIES
+        and word not in VERB_ADVERBS
+        and (word in _SCOPE_ADVERBS or (word.endswith("ly") and len(word) > 4))
+        # "as early as possible", "independently of X": a phrase a question would cut
+        and all(c.dep_ in ("advmod", "cc", "conj") for c in adverb.children)
+    )
+
+
+def coordinated_twins(head: Token, verb: Token) -> list[Token]:
+    """The later conjuncts of ``head`` (an object, or the preposition of a phrase of
+    ``verb``) that the parser hung elsewhere: phrases of the same kind after commas, up
+    to one right after an "and"/"or" later in the clause ("treated with A, followed by
+    ..., and with B"; "by A, by B or by C"; "caused partly by A and partly by B"; "need
+    A, to below X, and B", the second object hung on the verb). ``head`` alone is then
+    one item given as the whole; [] when no "and"/"or" ends such a list."""
+    if head.pos_ not in ("ADP", "NOUN", "PROPN"):
+        return []
+    inside = {t.i for t in head.subtree}
+    own = {t.i for t in verb.subtree}
+    found: list[Token] = []
+    for token in verb.sent[head.right_edge.i + 1 - verb.sent.start :]:
+        if token.i in inside or not _same_kind(token, head, verb):
+            continue
+        if token.i not in own and token.dep_ != "conj":
+            continue  # past the clause, only a conjunct the parser hung on a participle
+        if any(
+            t.dep_ == "conj" and t.head == verb and t.pos_ in ("VERB", "AUX")
+            for t in token.doc[head.i : token.i]
+        ):
+            break  # "presents with A ... and is treated ... and with B": another verb's
+        if any(_has_a_subject(t) for t in token.ancestors if t != verb and t.i > head.i):
+            continue  # "because Y interacts with B and with C": another clause's
+        span = token.doc[head.right_edge.i + 1 : token.i]
+        if sum(t.text == "(" for t in span) > sum(t.text == ")" for t in span):
+            continue  # "by A (and by B in older people)": a remark, not the second item
+        before = token.left_edge.i - 1
+        while before > head.i and token.doc[before].dep_ == "advmod":
+            before -= 1  # "and partly by B"
+        if token.doc[before].dep_ == "cc" and token.doc[before].lower_ in ("and", "or"):
+            return [*found, token]
+        if token.doc[before].text == ",":
+            found.append(token)  # "by A, by B or by C"
+    return []
+
+
+def _same_kind(token: Token, head: Token, verb: Token) -> bool:
+    """Whether ``token`` could be a conjunct of ``head``: the same preposition, a
+    conjunct or a phrase of the verb; for an object, a noun the parser made a conjunct
+    of the verb."""
+    if head.pos_ == "ADP":
+        return (
+            token.pos_ == "ADP"
+            and token.lower_ == head.lower_
+            and (token.dep_ == "conj" or token.head == verb)
+        )
+    return token.dep_ == "conj" and token.head == verb and token.pos_ in ("NOUN", "PROPN")
+
+
+def ruled_out(phrase: Token) -> bool:
+    """Whether ``phrase``, a phrase after its verb, is an alternative the sentence rules
+    out after a comma ("taken with food, not on an empty stomach"; "given daily, never
+    weekly"): its negation is its own, never the verb's, and it is no fact of the verb."""
+    first = phrase.left_edge
+    return (
+        phrase.i > phrase.head.i
+        and phrase.pos_ not in ("VERB", "AUX")  # ", because it does not reach ...": a clause
+        and first.i > 0
+        and first.doc[first.i - 1].text == ","
+        and any(c.dep_ == "neg" and c.i < phrase.i for c in phrase.children)
+    )
+
+
+def _has_a_subject(token: Token) -> bool:
+    """Whether ``token`` is the verb of a clause with a subject of its own."""
+    return token.pos_ in ("VERB", "AUX") and any(
+        c.dep_ in ("nsubj", "nsubjpass") for c in token.children
+    )

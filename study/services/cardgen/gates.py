@@ -17,6 +17,7 @@ from rapidfuzz import fuzz
 from study.domain import cloze
 from study.services.cardgen import wellformed
 from study.services.cardgen.candidates import Candidate
+from study.services.cardgen.forms import superlative
 from study.services.cardgen.terms import (
     ARTICLES,
     PRONOUNS,
@@ -260,6 +261,10 @@ _DANGLING = re.compile(
 _TOKEN = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*")
 
 
+# Words that rank a noun among others ("the leading cause", "the most common type").
+_RANKING = frozenset(["leading", "main", "chief", "principal", "major", "usual", "most", "common"])
+
+
 def _answer_problem(answer: str) -> str | None:
     bare = answer.strip(" .,;:").lower()
     for article in ARTICLES:
@@ -270,6 +275,14 @@ def _answer_problem(answer: str) -> str | None:
     if bare in STOPWORDS or bare in PRONOUNS or bare in ("yes", "no"):
         return f"trivial answer {answer!r}"
     if re.sub(r"^(?:its|their)\s+", "", bare) in GENERIC_NOUNS:
+        return f"vague answer {answer!r}: it says nothing without what it belongs to"
+    ranked = bare.split()
+    if (
+        len(ranked) >= 2
+        and ranked[-1] in GENERIC_NOUNS
+        and all(w in _RANKING or superlative(w) for w in ranked[:-1])
+    ):
+        # "What does tuberculosis remain worldwide?" "The leading cause": of what
         return f"vague answer {answer!r}: it says nothing without what it belongs to"
     if _THE_REST.match(answer.strip(" .,;:").lower()):
         return f"vague answer {answer!r}: the rest of what the sentence said before"
@@ -427,8 +440,9 @@ def same_fronts(candidates: Sequence[Candidate], skip: Iterable[int] = ()) -> di
     """Pairs ``{dropped index: kept index}`` of cards that show the learner the same front
     with different answers (questions: from one sentence), so it cannot tell which answer
     is wanted. Of each group the card whose answer is shortest (whose front shows most of
-    its sentence) is kept, the first in reading order among equals; ``skip`` are cards
-    already dropped."""
+    its sentence) is kept, the first in reading order among equals, unless one answer
+    holds every other (a coordination, the others its conjuncts: "Hydrocortisone and 1
+    litre of saline" over "Hydrocortisone"); ``skip`` are cards already dropped."""
     skipped = set(skip)
     groups: dict[str, list[int]] = defaultdict(list)
     for index, candidate in enumerate(candidates):
@@ -444,8 +458,28 @@ def same_fronts(candidates: Sequence[Candidate], skip: Iterable[int] = ()) -> di
         if len(group) < 2 or len(answers) < 2:
             continue
         kept = min(group, key=lambda i: (len(" ".join(candidates[i].answers)), i))
+        kept = next((i for i in group if _holds_the_others(candidates, i, group)), kept)
         repeated.update({i: kept for i in group if i != kept})
     return repeated
+
+
+def _holds_the_others(candidates: Sequence[Candidate], index: int, group: list[int]) -> bool:
+    """Whether the answer of ``candidates[index]`` is the coordination each other answer of
+    ``group`` opens ("A and B" over "A"; not "A, for B", "A, of which ...")."""
+    whole = candidates[index].back.lower()
+    others = [candidates[i].back.lower() for i in group if i != index]
+    return bool(whole) and all(
+        other and whole.startswith(other) and _CONJUNCTS.match(whole, len(other))
+        for other in others
+    )
+
+
+# What follows the first conjunct of a coordination: a joint, and no preposition or
+# relative opening a phrase of its own.
+_CONJUNCTS = re.compile(
+    r"(?:,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+)(?!(?:of|for|with|in|to|by|from|on|at|which|who|whom"
+    r"|whose|that)\b)\w"
+)
 
 
 def _same_card(first: Candidate, second: Candidate) -> bool:

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from study.services.cardgen.deps import (
     CONTRAST_MARKS,
+    FREQUENCIES,
     NAMING_VERBS,
     PEOPLE,
     RELATIVES,
@@ -28,6 +29,7 @@ from study.services.cardgen.deps import (
     own_subject,
     parallel_condition_subject,
     raised_means,
+    ruled_out,
     second_instruction,
     threshold_after,
 )
@@ -99,8 +101,8 @@ class PartReader(NameReader):
     def part(self, child: Token) -> Part | None:
         """What the verb's child ``child`` says of the clause's subject, or None."""
         dep = child.dep_
-        if _past_a_coordinated_clause(child):
-            return None
+        if _past_a_coordinated_clause(child) or ruled_out(child):
+            return None  # ruled out: "with food, not on an empty stomach" is no fact of it
         relative = [c for c in child.children if c.lower_ in ("whom", "which", "who")]
         if (
             dep == "prep"
@@ -230,7 +232,7 @@ class PartReader(NameReader):
             # "used instead of CURB-65"
             word = f"{child.doc[child.i - 1].lower_} {child.lower_}"
             return Part("prep", self.phrase(objects[0]), word)
-        if dep == "advmod" and child.lower_ in _FREQUENCIES:
+        if dep == "advmod" and child.lower_ in FREQUENCIES:
             if any(t.like_num for t in child.subtree if t.i < child.i):
                 # "given prednisolone 60 mg/m2 daily": the parser hung the dose on the
                 # frequency; an amount is no answer to "how often"
@@ -525,20 +527,6 @@ def _split_noun(target: Token) -> Token | None:
     return None
 
 
-_FREQUENCIES = frozenset(
-    [
-        "daily",
-        "weekly",
-        "monthly",
-        "yearly",
-        "annually",
-        "fortnightly",
-        "hourly",
-        "nightly",
-        "twice",
-        "once",
-    ]
-)
 TIME_WORDS = frozenset(["until", "after", "before", "since"])
 # Adverbs of direction whose "from"/"into" phrase says where a thing is moved.
 _DIRECTIONS = frozenset(["away", "back", "out", "down", "up"])

@@ -28,6 +28,7 @@ from study.services.cardgen.deps import (
     ACTION_NOUN_ENDINGS,
     NAMING_VERBS,
     TIME_UNITS,
+    coordinated_twins,
     list_past_a_relative,
     own_subject,
 )
@@ -379,10 +380,91 @@ _QUANTITY = re.compile(
 def _ask(sentence: Sentence, clause: Clause, part: Part, context: Context) -> Candidate | None:
     """The card asking ``part`` of ``clause``, doubted when its answer is the first item of
     a list the parser cut at a parenthesis."""
+    whole = _whole_coordination(clause, part)
+    if whole is None:
+        return None
+    clause, part = whole
     card = _ask_part(sentence, clause, part, context)
     if card is not None and _torn_by_parenthesis(sentence, clause, part):
         return replace(card, doubt=_TORN_BY_PARENTHESIS)
     return card
+
+
+def _root_of(clause: Clause, part: Part) -> Token | None:
+    """The token ``part`` hangs on its verb by: its preposition, or its object's noun."""
+    for child in clause.verb.children:
+        if not any(t.i in part.phrase.tokens for t in child.subtree):
+            continue
+        if part.role in ("prep", "agent") and child.lower_ == part.word:
+            return child
+        if part.role in ("dobj", "attr", "oprd") and child.i in part.phrase.tokens:
+            return child
+    return None
+
+
+def _compared(clause: Clause, part: Part) -> str:
+    """The comparative that opens ``part``'s object with no "than" after it ("makes more
+    lipoproteins": "more"), or ""."""
+    root = _root_of(clause, part)
+    if root is None or any(t.lower_ == "than" for t in root.subtree):
+        return ""
+    first = root.left_edge
+    if first.tag_ in ("JJR", "RBR") and first.head == root and first.lower_ in _COMPARATIVES:
+        return first.lower_
+    return ""
+
+
+_COMPARATIVES = frozenset(["more", "less", "fewer"])
+
+
+def _whole_coordination(clause: Clause, part: Part) -> tuple[Clause, Part] | None:
+    """``part`` with the rest of its coordination, when the parser hung the later
+    conjuncts apart ("treated with A ... and with B": "A and B"; "by A, by B or by C":
+    "A, B or C"; "caused partly by A and partly by B": "Partly A and partly B"); the words
+    between belong to the first ("need A, to below X, and B": no "to below X" in the
+    question). None when the answer would run past 16 words, or when ``part`` is itself
+    such a later conjunct (the first asks the whole)."""
+    root = _root_of(clause, part)
+    if root is None:
+        return clause, part
+    verb = clause.verb
+    for other in clause.parts:
+        first = _root_of(clause, other) if other.phrase.tokens != part.phrase.tokens else None
+        if first is not None and first != root and root in coordinated_twins(first, verb):
+            return None
+    twins = coordinated_twins(root, verb)
+    if not twins:
+        return clause, part
+    doc = verb.doc
+    ahead = doc[root.i - 1] if root.i > 0 and doc[root.i - 1].dep_ == "advmod" else None
+    said = [*([ahead.text] if ahead is not None else []), part.phrase.text]
+    for twin in twins:
+        second = next((c for c in twin.children if c.dep_ in ("pobj", "pcomp")), twin)
+        joint = next(
+            t for t in reversed(doc[: twin.left_edge.i]) if t.dep_ == "cc" or t.text == ","
+        )
+        focus = [t.text for t in twin.lefts if t.dep_ == "advmod"]
+        text = doc[second.left_edge.i : second.right_edge.i + 1].text
+        said.append(" ".join([joint.text, *focus, text]))
+    whole = " ".join(said).replace(" , ", ", ")
+    if len(whole.split()) > 16:
+        return None
+    twin = twins[-1]
+    kept = [
+        p
+        for p in clause.parts
+        if p is part
+        or not p.phrase.tokens
+        or not (
+            max(part.phrase.tokens) < min(p.phrase.tokens)
+            and min(p.phrase.tokens) <= twin.right_edge.i
+        )
+    ]
+    phrase = replace(part.phrase, text=whole, items=())
+    parts = [p if p is not part else replace(p, phrase=phrase) for p in kept]
+    # "partly" now opens the answer, not the question
+    adverbs = [a for a in clause.adverbs if a != ahead]
+    return replace(clause, parts=parts, adverbs=adverbs), replace(part, phrase=phrase)
 
 
 _TORN_BY_PARENTHESIS = (
@@ -466,6 +548,20 @@ def _ask_part(sentence: Sentence, clause: Clause, part: Part, context: Context) 
             # parse cut before its verb is left out: "a disease of the junction in which
             # antibodies against the receptor")
             answer = _DEFINING.split(answer)[0]
+        joined_by = next(
+            (
+                p
+                for p in clause.parts
+                if p.role == "prep" and p.word == "with" and p.phrase.start > part.phrase.end
+            ),
+            None,
+        )
+        if joined_by is not None:
+            # "Treatment is IVIG, 2 g/kg over 12 hours, with aspirin": the parser hung
+            # "with aspirin" on "is"; the treatment is both
+            answer = f"{answer} with {joined_by.phrase.text}"
+            if len(answer.split()) > 16:
+                return None
         front = f"{lead}What {before} {subject} {after} {others}?"
         card = make_card(
             "definition",
@@ -515,6 +611,12 @@ def _ask_part(sentence: Sentence, clause: Clause, part: Part, context: Context) 
         )
     if role in ("dobj", "attr", "oprd"):
         front = f"{lead}What {before} {subject} {after} {others}?"
+        compared = _compared(clause, part)
+        if compared:
+            # "the liver makes more lipoproteins": what it makes more of; "What does the
+            # liver make?" "More lipoproteins" says it makes them at all
+            front = f"{lead}What {before} {subject} {after} {compared} of {others}?"
+            answer = capitalise(answer.split(" ", 1)[1])
         answer += _list_cut_off(clause, part)
         card = make_card("object", sentence, context, front, answer, clause, part)
         if _opens_with_preposition(clause, part) and not clause.copula:

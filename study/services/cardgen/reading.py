@@ -31,6 +31,8 @@ from study.services.cardgen.deps import (
     mark_of,
     object_gap,
     own_subject,
+    qualifier,
+    ruled_out,
     second_instruction,
     so_that_result,
     up_to,
@@ -252,6 +254,7 @@ class _Reader(SubjectReader):
                 # "(but no later than 4 hours)": a limit, and another clause's, not a negation
                 and not any(g.dep_ == "prep" and g.lower_ == "than" for g in c.children)
                 and c.i not in self.parenthesised
+                and not ruled_out(c)  # "given weekly, never daily": given, weekly
             )
             for c in verb.children
         )
@@ -263,6 +266,16 @@ class _Reader(SubjectReader):
             for c in verb.children
             if c.dep_ == "advmod" and c.lower_ in VERB_ADVERBS and c.i not in self.parenthesised
             for t in c.subtree  # "most often"
+        ] + [
+            t
+            for c in verb.children
+            # "is treated medically", "remits spontaneously": a question keeps how
+            # the fact holds; one before the subject links sentences ("Similarly, ...")
+            if qualifier(c) and c.i not in self.parenthesised and (own is None or c.i > own.i)
+            # "very rapidly", "intramuscularly or intravenously"
+            for t in c.subtree
+            if t == c
+            or (t.head == c and t.dep_ in ("advmod", "cc", "conj") and t.tag_ in ("RB", "CC"))
         ]
         particle = " ".join(
             c.text

@@ -17,6 +17,7 @@ from study.services.cardgen.asking import (
     specific,
     subject_text,
     verb_group,
+    verb_words,
 )
 from study.services.cardgen.candidates import Candidate, Context
 from study.services.cardgen.deps import PEOPLE, bare_superlative
@@ -201,7 +202,7 @@ def reversed_card(
         and (has_rare_word(subject.text) or named(subject.text) or clause.verb.lemma_ in _CHOSEN)
     ):
         # "Modified-release metformin can be tried when ...": what can be tried then
-        verb_text = " ".join([*(a.text for a in clause.auxiliaries), clause.verb.text])
+        verb_text = verb_words(clause)
         front = f"{lead_of(clause)}What {verb_text} {part.phrase.text}?"
         return make_card("subject", sentence, context, front, strip_article(subject.text), clause)
     if context.topic and subject.text.lower() == context.topic.lower() and part.role != "attr":
@@ -242,7 +243,7 @@ def reversed_card(
         )
     ):
         if clause.auxiliaries:
-            verb_text = " ".join([*(a.text for a in clause.auxiliaries), clause.verb.text])
+            verb_text = verb_words(clause)
         else:
             verb_text = (getInflection(clause.verb.lemma_, "VBZ") or (clause.verb.text,))[0]
         said = specific(part.phrase.text, subject.text, context.topic)
@@ -253,18 +254,18 @@ def reversed_card(
         kept, conditions = kept_parts(clause, part)
         verb_text = (getInflection(clause.verb.lemma_, "VBZ") or (clause.verb.text,))[0]
         if clause.auxiliaries:
-            verb_text = " ".join([*(a.text for a in clause.auxiliaries), clause.verb.text])
+            verb_text = verb_words(clause)
         asked = " ".join([part.word, part.phrase.text, *kept, *conditions])
         front = f"{lead}What {verb_text} {asked}?"
         return make_card("subject", sentence, context, front, answer, clause)
     if part.role == "prep" and part.word in ("instead of", "rather than"):
         # "In primary care, CRB-65 is used instead of CURB-65": what is used instead of it
-        verb_text = " ".join([*(a.text for a in clause.auxiliaries), clause.verb.text])
+        verb_text = verb_words(clause)
         front = f"{lead}What {verb_text} {part.word} {part.phrase.text}?"
         return make_card("subject", sentence, context, front, answer, clause, name_topic=True)
     if part.role == "prep" and clause.verb.lemma_ == "prefer" and part.word == "to":
         # "DOACs are preferred to warfarin in most patients": what is preferred to warfarin
-        verb_text = " ".join([*(a.text for a in clause.auxiliaries), clause.verb.text])
+        verb_text = verb_words(clause)
         front = f"{lead}What {verb_text} to {part.phrase.text}?"
         return make_card("subject", sentence, context, front, answer, clause, name_topic=True)
     if (
@@ -274,7 +275,7 @@ def reversed_card(
         and people_of(clause) is None  # "Which women are advised to ...?" asks them
     ):
         # "The Wells score is used to estimate X": what is used to estimate X
-        verb_text = " ".join([*(a.text for a in clause.auxiliaries), clause.verb.text])
+        verb_text = verb_words(clause)
         front = f"{lead}What {verb_text} to {part.word} {part.phrase.text}?"
         return make_card("subject", sentence, context, front, answer, clause, name_topic=True)
     if part.role == "attr" and clause.copula and _kind_of(part.phrase.text):

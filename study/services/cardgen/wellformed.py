@@ -515,6 +515,8 @@ def _torn_answer(answer: str, question: str, sentence: Sentence) -> str | None:
             # "What does the leak follow?" "Injury": said in neither half of the card
             return f"answer {answer!r} cut from the {after.text!r} phrase after it"
     before = doc[first.i - 1]
+    if before.tag_ in ("JJR", "RBR") and re.search(rf"\b{before.lower_} of\b", question, re.I):
+        return None  # "What does the liver make more of?": the question holds the "more"
     head = before
     for _ in range(3):
         if head.dep_ not in ("amod", "compound", "nummod", "nmod"):
