@@ -8,7 +8,7 @@ from pathlib import Path
 from cardgen_helpers import find, generate_text
 
 from study.domain import cloze
-from study.services.cardgen import repeats, silent
+from study.services.cardgen import clauses, nlp, repeats, silent
 from study.services.cardgen.candidates import Candidate
 from study.services.cardgen.sentences import Sentence
 
@@ -81,3 +81,32 @@ def test_a_short_sentence_keeps_its_property_deletions() -> None:
     candidate = Candidate("predicate", "cloze", sentence, ("do not caseate", "common"), text=shown)
     kept, left = repeats.thinned([candidate])
     assert kept == [candidate] and not left
+
+
+def test_a_definition_narrowed_by_in_which_tells_its_clause_of_the_thing_defined() -> None:
+    # "X is a disease in which Z": Z holds in X, since X is that disease; the clause is told
+    # as "In X, Z" (with no comma before "in which", it was read only as part of the class)
+    [span] = next(
+        nlp.parse(
+            [
+                "Pernicious anaemia is an autoimmune disease in which antibodies block intrinsic "
+                "factor, and it is the commonest cause of vitamin B12 deficiency."
+            ]
+        )
+    ).sents
+    told = clauses.clause_texts(span)
+    assert "In pernicious anaemia, antibodies block intrinsic factor." in told
+    assert "Pernicious anaemia is an autoimmune disease." in told
+
+
+def test_a_pronoun_defined_by_in_which_is_not_told_apart() -> None:
+    # "It is a disorder in which ...": what "it" is cannot be said in the told clause
+    [span] = next(
+        nlp.parse(
+            [
+                "It is an inherited disorder in which the gut absorbs too much iron, and it is most "
+                "common in people of northern European descent."
+            ]
+        )
+    ).sents
+    assert not any(t.startswith("In ") for t in clauses.clause_texts(span))
