@@ -104,8 +104,8 @@ def test_a_pronoun_defined_by_in_which_is_not_told_apart() -> None:
     [span] = next(
         nlp.parse(
             [
-                "It is an inherited disorder in which the gut absorbs too much iron, and it is most "
-                "common in people of northern European descent."
+                "It is an inherited disorder in which the gut absorbs too much iron, and it is "
+                "most common in people of northern European descent."
             ]
         )
     ).sents
