@@ -203,20 +203,26 @@ def card_drop(candidate: Candidate, source_text: str) -> str | None:
 
 
 def _common_predicate(candidate: Candidate) -> bool:
-    """Whether a predicate cloze deletes only a property of one or two words ("who is
+    """Whether a predicate cloze deletes only properties of one or two words ("who is
     usually [unwell] with a severe headache", "haematuria ... [is common]") from a sentence
     long enough to hold several facts: it asks no key term, and the sentence's terms are
-    asked by its other cards. A negation stays ("[does not exclude] it", "[should not be
-    discharged]": the negation is the fact), and so does a short sentence's predicate,
-    which is its fact."""
-    if candidate.pattern != "predicate":
-        return False
-    if len(words(candidate.sentence.text)) <= LONG_PREDICATE_SENTENCE:
-        return False
-    return all(
-        not re.search(r"\b(?:not|never|no|cannot)\b|n't\b", answer, re.IGNORECASE)
+    asked by its other cards."""
+    return candidate.pattern == "predicate" and all(
+        common_property(candidate, answer) for answer in candidate.answers
+    )
+
+
+def common_property(candidate: Candidate, answer: str) -> bool:
+    """Whether ``answer``, a deletion of the predicate cloze ``candidate``, is a property
+    of one or two words deleted from a sentence long enough to hold several facts: no key
+    term (one deletion of a note can be, beside another that is the fact). A negation is
+    the fact ("[does not exclude] it", "[should not be discharged]"), and so is a short
+    sentence's predicate."""
+    return (
+        candidate.pattern == "predicate"
+        and len(words(candidate.sentence.text)) > LONG_PREDICATE_SENTENCE
+        and not re.search(r"\b(?:not|never|no|cannot)\b|n't\b", answer, re.IGNORECASE)
         and len(words(answer)) <= 2
-        for answer in candidate.answers
     )
 
 

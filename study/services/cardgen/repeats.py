@@ -45,6 +45,10 @@ MOVED = (
 ASKED_BY_ITS_CLAUSES = (
     "a deletion of a cloze showing a whole long sentence that a card of its clauses asks"
 )
+NO_KEY_TERM = (
+    "a deletion of a property of common words from a long sentence beside a deletion of "
+    "the same cloze that asks a fact: no key term"
+)
 ASKED_THE_OTHER_WAY = (
     "a definition asked backwards beside a question of the same sentence that asks it "
     "forwards: the same fact twice"
@@ -72,6 +76,7 @@ def thinned(candidates: Sequence[Candidate]) -> tuple[list[Candidate], list[Left
     question goes when its answer is a condition a number cloze of the sentence asks. A
     card goes only for cards that stay (the shortest are judged first), so a fact is never
     left unasked. A definition asked backwards goes beside a question asking it forwards.
+    A predicate cloze's deletion of a common property goes beside one that asks a fact.
     The cards kept are in the order given."""
     order = sorted(range(len(candidates)), key=lambda i: _length(candidates[i]))
     kept: dict[int, Candidate] = {}
@@ -79,6 +84,8 @@ def thinned(candidates: Sequence[Candidate]) -> tuple[list[Candidate], list[Left
     for index in order:
         candidate = candidates[index]
         if candidate.type == "cloze":
+            candidate, common = _without_common_properties(candidate)
+            left += [Left(index, question, NO_KEY_TERM) for question in common]
             remaining, gone = _deletions_asked(candidate, list(kept.values()))
             left += [Left(index, question, reason) for question, reason in gone]
             if remaining is None:
@@ -100,6 +107,20 @@ def thinned(candidates: Sequence[Candidate]) -> tuple[list[Candidate], list[Left
         left.append(Left(index, kept[index].question, ASKED_THE_OTHER_WAY))
         del kept[index]
     return [kept[i] for i in sorted(kept)], sorted(left, key=lambda item: item.index)
+
+
+def _without_common_properties(candidate: Candidate) -> tuple[Candidate, list[str]]:
+    """A predicate cloze of a long sentence without its deletions of a property of common
+    words ("dietary deficiency is [common] in vegans", ``gates.common_property``) beside
+    one that asks a fact ("vitamin B12 [cannot be absorbed]"), and the cards left out as
+    the learner would have seen them (the gates leave out a cloze of only such)."""
+    numbers = cloze.cloze_numbers(candidate.text)
+    deleted = {n: cloze.deleted_answers(candidate.text, n) for n in numbers}
+    common = {n for n in numbers if all(gates.common_property(candidate, d) for d in deleted[n])}
+    if not common or len(common) == len(numbers):
+        return candidate, []
+    questions = [cloze.question(candidate.text, n) for n in sorted(common)]
+    return without_deletions(candidate, lambda number, _: number in common), questions
 
 
 def _vaguer(kept: dict[int, Candidate]) -> list[int]:

@@ -10,6 +10,7 @@ as a sentence without cards, so ``unasked`` names each such clause for ``--repor
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 
 from study.services.cardgen import gates
@@ -69,16 +70,29 @@ READ_WHOLE = (
 def unread(clauses: Sequence[str], kept: Sequence[Candidate]) -> list[tuple[str, str]]:
     """Each of ``clauses`` (of a long sentence whose own cards passed the gates, so its
     clauses were not read on their own) that none of the ``kept`` cards of the sentence
-    asks a word of: no deletion or answer of them is in the clause."""
+    asks a word of: no deletion or answer of them is in the clause, as whole words and not
+    as its opening. A property of common words deleted from the long sentence
+    (``gates.common_property``: "dietary deficiency is [common] in vegans") asks no key
+    term of its clause. The opening is the clause's subject, often named from its sentence
+    ("..., and it is the commonest cause of ..." told as "Pernicious anaemia is the
+    commonest cause of ..."): a card answering with that subject asks another clause's
+    fact, and "common" asked elsewhere is not "commonest"."""
     asked = [
         gates.bare(a)
         for c in kept
         for a in (c.answers if c.type == "cloze" else (c.back,))
-        if gates.bare(a)
+        if gates.bare(a) and not gates.common_property(c, a)
     ]
     found: list[tuple[str, str]] = []
     for text in dict.fromkeys(clauses):
         said = text.lower()
-        if not any(a in said for a in asked):
+        if not any(_inside(a, said) for a in asked):
             found.append((READ_WHOLE, text))
     return found
+
+
+def _inside(answer: str, clause: str) -> bool:
+    """Whether ``answer`` is in ``clause`` as whole words, past its first word."""
+    return any(
+        m.start() > 0 for m in re.finditer(rf"(?<![\w-]){re.escape(answer)}(?![\w-])", clause)
+    )

@@ -35,6 +35,11 @@ def relative_units(span: Span) -> list[Unit]:
         if token.dep_ != "relcl" or token.pos_ not in ("VERB", "AUX"):
             continue
         first = token.left_edge.i
+        defined = _defined(token)
+        if defined is not None:
+            # "X is a disease in which Z": Z is said of X ("In X, Z")
+            units.append(Unit(token, {t.i for t in token.subtree}, "relative", defined))
+            continue
         if first - 2 < span.start or token.doc[first - 1].text != ",":
             continue  # restrictive: no comma before it
         if relative_word(token) is None or token.lemma_ in NAMING_VERBS:
@@ -63,6 +68,24 @@ def relative_units(span: Span) -> list[Unit]:
             extent.add(end)  # "X, which ..., is": both commas go with the clause
         units.append(Unit(token, extent, "relative", antecedent))
     return units
+
+
+def _defined(relcl: Token) -> Token | None:
+    """The subject of a definition whose class a relative clause after a preposition
+    narrows, with no comma ("Pernicious anaemia is an autoimmune disease in which
+    antibodies destroy the parietal cells"): what the clause says holds in the thing
+    defined, since it is that disease; None for any other relative clause."""
+    word = relative_word(relcl)
+    noun = relcl.head
+    verb = noun.head
+    if word is None or word.dep_ != "prep" or relcl.doc[relcl.left_edge.i - 1].is_punct:
+        return None
+    if noun.dep_ != "attr" or verb.lemma_ != "be" or noun.pos_ not in ("NOUN", "PROPN"):
+        return None
+    subject = own_subject(verb)
+    if subject is None or subject.pos_ not in ("NOUN", "PROPN") or subject.i > verb.i:
+        return None
+    return subject
 
 
 def consequence_tokens(complement: Token, own: list[Token]) -> list[Token]:

@@ -72,8 +72,8 @@ def as_sentence(tokens: list[Token]) -> str | None:
         if token.text in _STOPS and text.endswith(" "):
             text = text.rstrip()
         word = token.text
-        if text and token.i >= 0 and token.i == token.sent.start and token.pos_ == "DET":
-            word = word.lower()  # "In those over 70, the score ..."
+        if text and token.i >= 0 and token.i == token.sent.start and _common(token):
+            word = word.lower()  # "In those over 70, the score ...", "In pernicious anaemia, ..."
         text += word
         following = tokens[index + 1] if index + 1 < len(tokens) else None
         if following is not None and (
@@ -84,6 +84,14 @@ def as_sentence(tokens: list[Token]) -> str | None:
     if text.count("(") != text.count(")"):
         return None  # a bracket the parse put in another clause
     return text[0].upper() + text[1:] + "."
+
+
+def _common(token: Token) -> bool:
+    """Whether a sentence's first word is capitalised only for being first: a determiner,
+    or a common noun or adjective ("Pernicious anaemia"), not a name or an acronym."""
+    return token.pos_ == "DET" or (
+        token.pos_ in ("NOUN", "ADJ") and token.text[1:].islower() and token.text[0].isupper()
+    )
 
 
 def text_of(tokens: list[Token]) -> str:
