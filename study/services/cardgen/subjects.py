@@ -195,6 +195,13 @@ class SubjectReader(PartReader):
                     and not bare_superlative(copula_subject)
                 ):
                     return self.phrase(copula_subject), plural(copula_subject), True
+                if copula_subject is not None and copula_subject.lower_ in ("it", "they"):
+                    # "in HIV it is an illness that is rare unless ...": what "it" names is
+                    # rare, not any such illness; unnamed, the clause is left out
+                    referent, many, _ = self.subject_of(verb.head.head)
+                    if referent is None:
+                        self.leaning.append(own.text)
+                    return referent, many, True
             return self._antecedent(verb)
         after = own.doc[own.i - 1] if own.i > 0 else None
         if (
