@@ -97,3 +97,12 @@ def test_a_list_cut_at_its_commas_is_asked_whole_or_not_at_all(tmp_path: Path) -
         (front, back) for front, back in cards
     ], cards
     assert not any(back == "Raw fish" for _, back in cards), cards
+
+
+def test_a_share_read_as_a_phrase_is_not_the_subject_before(tmp_path: Path) -> None:
+    cards = _cards(
+        tmp_path,
+        "# Meningitis\n\nMost patients recover, but about 10% die in the first week and up to "
+        "a quarter have lasting deafness or epilepsy.\n",
+    )
+    assert not any("10% have" in front for front, _ in cards), cards
