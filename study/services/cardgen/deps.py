@@ -621,18 +621,39 @@ def of_another_noun(noun: Token, relcl: Token) -> bool:
     """Whether a relative clause after a comma hangs on the object of "of" or "in" after another
     noun ("the ATPase of cardiac muscle, which ...") of the same number as it, the
     relative clause's verb agreeing with both: which of them it is said of, or whether of
-    the clause before, cannot be told."""
+    the clause before, cannot be told; so too after a remark that classes a noun."""
+    if in_a_classing_remark(noun, relcl):
+        return True
     # (or "in": "suggests a stone in the duct, which is looked for with MRCP")
     if noun.dep_ != "pobj" or noun.head.lower_ not in ("of", "in") or noun.head.dep_ != "prep":
         return False
     owner = noun.head.head
-    if owner.pos_ not in ("NOUN", "PROPN") or owner.dep_ not in ("dobj", "pobj", "attr"):
-        return False
     first = relcl.left_edge
     if first.i == 0 or first.doc[first.i - 1].text != ",":
         return False
+    if owner.pos_ not in ("NOUN", "PROPN") or owner.dep_ not in ("dobj", "pobj", "attr"):
+        return False
     number = verb_number(relcl)
     return number is None or plural(owner) == plural(noun) == number
+
+
+def in_a_classing_remark(noun: Token, relcl: Token) -> bool:
+    """Whether a relative clause after a comma hangs on the object of a preposition in an
+    apposition that classes the noun before it ("treated with X, an antibody against Y,
+    which requires ..."): said of Y, or of X once the remark is closed; when its verb
+    agrees with both, which cannot be told."""
+    owner = noun.head.head
+    first = relcl.left_edge
+    return (
+        noun.dep_ == "pobj"
+        and noun.head.dep_ == "prep"
+        and owner.dep_ == "appos"
+        and any(c.lower_ in ("a", "an") for c in owner.children)
+        and first.i > 0
+        and first.doc[first.i - 1].text == ","
+        and plural(noun) == plural(owner.head)
+        and verb_number(relcl) in (None, plural(noun))
+    )
 
 
 def qualifier(adverb: Token) -> bool:

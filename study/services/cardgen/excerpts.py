@@ -27,6 +27,7 @@ from study.services.cardgen.deps import (
     VERB_ADVERBS,
     consequence_of,
     continues_a_participle,
+    defining,
     described,
     disagrees,
     instruction_as_subject,
@@ -385,6 +386,21 @@ def _antecedent(relcl: Token, swaps: dict[int, str], aside: set[int]) -> bool:
     if relative is None:
         return False
     antecedent = described(relcl)
+    if defining(relcl) and relative.dep_ in ("nsubj", "nsubjpass"):
+        # "X is a drug that blocks Y": X blocks Y; "in HIV it is an illness that is rare
+        # unless ...": not any such illness, and "it" the clause cannot name
+        copula = relcl.head.head
+        subject = _subject(copula)
+        if subject is None or any(
+            c.dep_ in ("prep", "advcl") and c.i < subject.i for c in copula.children
+        ):
+            return False  # "in HIV infection it is ...": true in that scope only
+        if subject.lower_ in _PRONOUNS:
+            # (a pronoun named as ``_named`` names it: the sentence's main subject)
+            subject = parallel_condition_subject(subject) or _subject(relcl.sent.root)
+        if subject is None or subject.pos_ not in ("NOUN", "PROPN") or subject.i > relcl.i:
+            return False
+        antecedent = subject
     if relative.lower_ in ("who", "whom"):
         antecedent = next(
             (a for a in (antecedent, *antecedent.ancestors) if a.lower_ in PEOPLE), antecedent

@@ -547,11 +547,21 @@ def _it(context: Context) -> str | None:
     other thing ("Rate control aims for ... It is usually achieved with ..."), else the
     topic; None when that subject cannot be told or is several things."""
     topic, antecedent = context.topic, context.antecedent
-    if antecedent is None or (topic and topic.lower() in antecedent.lower()):
+    if antecedent is None or (topic and _names_the_topic(antecedent, topic)):
         return topic
     if antecedent and not re.search(r"\s(?:and|or)\s", antecedent):
         return lower_first(antecedent)
     return None
+
+
+def _names_the_topic(subject: str, topic: str) -> bool:
+    """Whether ``subject`` is the topic ("Acute gout", "Shingles in pregnancy"), not
+    another thing the topic only qualifies ("The shingles vaccine": a vaccine)."""
+    found = re.search(rf"\b{re.escape(topic.lower())}\b", subject.lower())
+    if found is None:
+        return False
+    after = subject[found.end() :].split()
+    return not after or not after[0][:1].isalnum() or after[0].lower() in STOPWORDS
 
 
 def _topic_of(subject: str) -> str | None:

@@ -109,6 +109,15 @@ class NameReader(PhraseReader):
             # "complications of uraemia (such as pericarditis)": of the complications
             if (
                 owner.dep_ == "pobj"
+                and owner.head.lower_ == "for"
+                and owner.head.head.pos_ == "NOUN"
+            ):
+                # "the reason for anticoagulation (for example a valve)": of the reason;
+                # "a treatment for pain (such as a headache)": of the pain; which, the
+                # words do not tell
+                return
+            if (
+                owner.dep_ == "pobj"
                 and (
                     owner.head.lower_ == "of"
                     # "drugs with anticholinergic effects (such as tricyclic

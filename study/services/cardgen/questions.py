@@ -378,15 +378,24 @@ _QUANTITY = re.compile(
 
 
 def _ask(sentence: Sentence, clause: Clause, part: Part, context: Context) -> Candidate | None:
-    """The card asking ``part`` of ``clause``, doubted when its answer is the first item of
-    a list the parser cut at a parenthesis."""
+    """The card asking ``part`` of ``clause``; when its answer is the first item of a list
+    the parser cut at a comma or a parenthesis, asked of the whole list, or doubted."""
     whole = _whole_coordination(clause, part)
     if whole is None:
         return None
     clause, part = whole
+    torn = _torn_list(sentence, clause, part)
+    end = _list_end(clause, part) if torn else None
+    if end is not None:
+        # "can progress to ileus, bowel obstruction and death, so ...": the whole list
+        whole_list = clause.verb.doc[min(part.phrase.tokens) : end + 1].text
+        if len(whole_list.split()) <= 16:
+            asked = replace(part, phrase=replace(part.phrase, text=whole_list, items=()))
+            parts = [asked if p is part else p for p in clause.parts]
+            return _ask_part(sentence, replace(clause, parts=parts), asked, context)
     card = _ask_part(sentence, clause, part, context)
-    if card is not None and _torn_by_parenthesis(sentence, clause, part):
-        return replace(card, doubt=_TORN_BY_PARENTHESIS)
+    if card is not None and torn:
+        return replace(card, doubt=_TORN_LIST)
     return card
 
 
@@ -467,28 +476,31 @@ def _whole_coordination(clause: Clause, part: Part) -> tuple[Clause, Part] | Non
     return replace(clause, parts=parts, adverbs=adverbs), replace(part, phrase=phrase)
 
 
-_TORN_BY_PARENTHESIS = (
-    "misread list: the answer is the first item of a list, cut at the parenthesis after it "
-    "(the parser hangs the later items elsewhere)"
+_TORN_LIST = (
+    "misread list: the answer is the first item of a list, cut at the parenthesis or comma "
+    "after it (the parser hangs the later items elsewhere)"
 )
 
 # What the later items of a list may be made of, before its "and"/"or".
 _ITEM_WORDS = frozenset(["NOUN", "PROPN", "ADJ", "DET", "NUM"])
 
 
-def _torn_by_parenthesis(sentence: Sentence, clause: Clause, part: Part) -> bool:
-    """Whether ``part``'s phrase ends right before a parenthesis that a comma, more nouns
-    and an "and"/"or" follow ("precipitated by infection (especially X), surgery or missed
-    doses": not "Infection" alone; "defined by A (...), B (...) and C"): the parser cut the
-    list at the parenthesis, so the answer is one item given as the whole. A long remark
+def _torn_list(sentence: Sentence, clause: Clause, part: Part) -> bool:
+    """Whether ``part``'s phrase ends right before a parenthesis or a comma that more
+    nouns and an "and"/"or" follow ("precipitated by infection (especially X), surgery or
+    missed doses": not "Infection" alone; "defined by A (...), B (...) and C"; "acquired
+    from A, B, contaminated C and D", the parser taking "contaminated" for a verb): the
+    parser cut the list there, so the answer is one item given as the whole. A long remark
     is read apart from the sentence (``Sentence.asides``), so it may be gone from the parse."""
     if not part.phrase.tokens:
         return False
     doc = clause.verb.doc
     at = max(part.phrase.tokens) + 1
     aside = any(0 <= where - part.phrase.end <= 1 for where, _ in sentence.asides)
-    if at >= len(doc) or not (doc[at].text == "(" or aside):
+    if at >= len(doc) or not (doc[at].text in ("(", ",") or aside):
         return False
+    if doc[at].text == "," and _list_cut_off(clause, part):
+        return False  # the answer takes the rest of its list already
     items = 0
     depth = 0
     for token in doc[at:]:
@@ -500,11 +512,53 @@ def _torn_by_parenthesis(sentence: Sentence, clause: Clause, part: Part) -> bool
             continue
         elif token.lower_ in ("and", "or"):
             return items > 0 and not _clause_after(token)
-        elif token.pos_ in _ITEM_WORDS:
+        elif token.pos_ in _ITEM_WORDS or _participle_of_a_noun(token):
             items += 1
         elif token.text != ",":
             return False
     return False
+
+
+def _list_end(clause: Clause, part: Part) -> int | None:
+    """The last word of the list ``part`` begins, cut at a comma, when the list is plain
+    nouns and ends with its "and"/"or" item and then the sentence or a clause joined after
+    a comma ("ileus, bowel obstruction and death, so ..."); None when it may go on."""
+    doc = clause.verb.doc
+    at = max(part.phrase.tokens) + 1
+    if doc[at].text != ",":
+        return None
+    joined = False
+    last = None
+    for token in doc[at:]:
+        if token.pos_ in _ITEM_WORDS or _participle_of_a_noun(token):
+            last = token.i
+        elif token.lower_ in ("and", "or") and not joined:
+            joined = True
+        elif token.text == "," and not joined:
+            continue
+        else:
+            ends = token.is_punct and (
+                token.text != ","
+                or token.i + 1 >= len(doc)
+                or not (
+                    doc[token.i + 1].pos_ in _ITEM_WORDS or doc[token.i + 1].lower_ in ("and", "or")
+                )
+            )
+            return last if joined and ends and last is not None else None
+    return last if joined else None
+
+
+def _participle_of_a_noun(token: Token) -> bool:
+    """Whether ``token`` is a participle right before the noun it describes ("contaminated
+    water"), whatever the parser made of it."""
+    doc = token.doc
+    return (
+        token.tag_ in ("VBN", "VBD", "VBG")
+        and token.i + 1 < len(doc)
+        and doc[token.i + 1].pos_ == "NOUN"
+        and token.i > 0
+        and doc[token.i - 1].text == ","
+    )
 
 
 def _clause_after(cc: Token) -> bool:
@@ -751,6 +805,8 @@ def _ask_part(sentence: Sentence, clause: Clause, part: Part, context: Context) 
     if role == "why":
         text = answer if answer.lower().startswith("because") else f"{part.word} {answer}"
         front = f"{lead}Why {before} {subject} {after} {others}?"
+        if _explains_a_phrase_left_out(clause, part, front):
+            return None
         reason = _after_mark(text)
         reason = reason if reason.lower().startswith("because") else f"Because {reason}"
         card = make_card("reason", sentence, context, front, reason, clause)
@@ -764,6 +820,45 @@ _RELATIVE_BEFORE = re.compile(
     r"\s*(?:(?:because|since)\s+)?$",
     re.I,
 )
+
+
+def _explains_a_phrase_left_out(clause: Clause, reason: Part, front: str) -> bool:
+    """Whether the reason after ``clause``'s verb follows, after a comma, a timing or a
+    past participle the question leaves out ("is started within 2 weeks of X, since earlier
+    treatment ..."; "is 50 mg, given slowly over 10 minutes, because rapid injection
+    ..."): the reason is for when or how, so asked of the verb alone it explains the
+    wrong thing."""
+    if not reason.phrase.tokens:
+        return False
+    doc = clause.verb.doc
+    first = min(reason.phrase.tokens)
+    if first > 0 and doc[first - 1].lower_ == reason.word:
+        first -= 1  # its "because"/"since"
+    if first <= clause.verb.i + 1 or doc[first - 1].text != ",":
+        return False
+    asked = front.lower()
+    chain = [doc[first - 2]]
+    while chain[-1].head not in (chain[-1], clause.verb) and chain[-1].head.i > clause.verb.i:
+        chain.append(chain[-1].head)
+    top = chain[-1]
+    said = next((c for c in top.children if c.dep_ == "pobj"), top)
+    timing = top.dep_ == "prep" and top.lower_ in _TIMING and top.head == clause.verb
+    return (timing and not _said_in(said, asked)) or any(
+        t.dep_ in ("acl", "advcl")
+        and t.tag_ == "VBN"
+        and own_subject(t) is None
+        and not any(c.dep_ == "mark" for c in t.children)
+        and not _said_in(t, asked)
+        for t in chain
+    )
+
+
+def _said_in(word: Token, text: str) -> bool:
+    return re.search(rf"\b{re.escape(word.lower_)}\b", text) is not None
+
+
+# Prepositions whose phrase says when or how soon.
+_TIMING = frozenset(["within", "after", "before", "until", "over", "during", "by"])
 
 
 def _after_a_relative(raw: str, reason: str) -> bool:

@@ -130,6 +130,10 @@ class SubjectReader(PartReader):
                 # relative clause, never the main one's ("What does coeliac disease
                 # trigger?")
                 return None, False, False
+            if _share_as_phrase(verb):
+                # "about 3% die ... and up to a third have lasting damage": the parser read
+                # the share that is this verb's subject as a phrase of it; not the 3%
+                return None, False, False
             stray = noun_conjunct_before(verb)
             if stray is not None:
                 # "Lactulose ... is given to produce ..., and rifaximin, a ..., is added to
@@ -195,6 +199,13 @@ class SubjectReader(PartReader):
                     and not bare_superlative(copula_subject)
                 ):
                     return self.phrase(copula_subject), plural(copula_subject), True
+                if copula_subject is not None and copula_subject.lower_ in ("it", "they"):
+                    # "in HIV it is an illness that is rare unless ...": what "it" names is
+                    # rare, not any such illness; unnamed, the clause is left out
+                    referent, many, _ = self.subject_of(verb.head.head)
+                    if referent is None:
+                        self.leaning.append(own.text)
+                    return referent, many, True
             return self._antecedent(verb)
         after = own.doc[own.i - 1] if own.i > 0 else None
         if (
@@ -702,6 +713,25 @@ def _in_elliptical_remark(noun: Token) -> bool:
     return any(
         c.dep_ == "prep" and c.lower_ == prep.lower_ for a in complements for c in a.children
     )
+
+
+def _share_as_phrase(verb: Token) -> bool:
+    """Whether a coordinated verb with no subject opens with a phrase whose object is a share
+    ("and up to a third have ...", "and in over 10% persists"): a part of the group
+    before, which is this verb's own subject, not the subject of the verb before."""
+    doc = verb.doc
+    return any(
+        c.dep_ == "prep"
+        and verb.head.i < c.i < verb.i
+        and c.left_edge.i > 0
+        and doc[c.left_edge.i - 1].lower_ in ("and", "or")
+        and any(t.lower_ in _SHARES for t in c.subtree)
+        for c in verb.children
+    )
+
+
+# Words that name a part of a group.
+_SHARES = frozenset(["half", "third", "quarter", "fifth", "tenth", "%"])
 
 
 def _bare_participle(verb: Token, own: Token | None) -> bool:

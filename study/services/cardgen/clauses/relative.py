@@ -16,7 +16,9 @@ from study.services.cardgen.clauses.units import (
 from study.services.cardgen.clauses.writing import COMMA, as_sentence
 from study.services.cardgen.deps import (
     NAMING_VERBS,
+    PEOPLE,
     consequence_of,
+    in_a_classing_remark,
     list_past_a_relative,
     own_subject,
     plural,
@@ -150,6 +152,8 @@ def _antecedent(last: Token, relcl: Token) -> Token | None:
     heart valve, which ...": the clause may be said of what came before the remark)."""
     if last.pos_ not in NOUNS or last.tag_ in ("PRP", "WDT", "WP"):
         return None
+    if in_a_classing_remark(last, relcl):
+        return None
     chain = [last]
     token = last
     word = relative_word(relcl)
@@ -170,12 +174,20 @@ def _antecedent(last: Token, relcl: Token) -> Token | None:
         else:
             break
         if above.dep_ in ("acl", "relcl"):
+            if _remark(above):
+                # "children, in whom most cases follow infection with E. coli, which is
+                # ...": the remark's noun, not the noun the remark is said of
+                break
             above = above.head
         if above.pos_ not in ("NOUN", "PROPN") or above.i > last.i:
             break
         token = above
         chain.append(token)
     number = verb_number(relcl)
+    people = [n for n in chain if n.lower_ in PEOPLE]
+    if word is not None and {t.lower_ for t in word.subtree} & {"who", "whom"} and people:
+        # "the commonest cause of X in young children, in whom ...": the children
+        chain = people
     for noun in reversed(chain):
         if (word is not None and word.dep_ == "prep") or number is None or plural(noun) == number:
             opener = noun.head.left_edge if noun.dep_ == "pobj" else noun.left_edge
@@ -185,6 +197,13 @@ def _antecedent(last: Token, relcl: Token) -> Token | None:
                 return None  # "... until the birth, which reduces ...": said of the clause
             return noun
     return None
+
+
+def _remark(clause: Token) -> bool:
+    """Whether the relative or participle clause ``clause`` is set off by a comma: a remark
+    closed on its own words, which a later relative clause cannot see through."""
+    first = clause.left_edge.i
+    return first > 0 and clause.doc[first - 1].text == ","
 
 
 def _adverbial(noun: Token) -> bool:
