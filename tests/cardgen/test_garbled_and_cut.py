@@ -143,3 +143,15 @@ def test_a_hyphened_word_is_one_word_of_the_subject(tmp_path: Path) -> None:
     cards = _cards(tmp_path, f"# Scaphoid fracture\n\n{text}\n")
     shown = " ".join(f for f, _ in cards)
     assert "X may" not in shown
+
+
+def test_an_object_between_the_verb_and_the_preposition_asked_is_kept() -> None:
+    text = (
+        "Without pregnancy, listeriosis affects people on long-term steroids, organ "
+        "transplant recipients and those with lymphoma."
+    )
+    front = "Without pregnancy, what does listeriosis affect on?"
+    garbled = _basic(text, front, "Long-term steroids, organ transplant recipients and those")
+    assert wellformed.problem(garbled) is not None
+    fine = _basic(text, "Without pregnancy, what does listeriosis affect?", "People on steroids")
+    assert wellformed.problem(fine) is None

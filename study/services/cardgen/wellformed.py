@@ -178,6 +178,7 @@ def problem(candidate: Candidate) -> str | None:
                 or _often_without_verb(front, sentence)
                 or _torn_answer(candidate.back, front, sentence)
                 or _object_lost(front, sentence)
+                or _object_before_preposition_lost(front, sentence)
                 or _subject_disagrees(front, sentence)
                 or _verb_not_in_sentence(front, sentence)
                 or _joined_across_a_colon(front, sentence)
@@ -588,6 +589,34 @@ def _object_lost(question: str, sentence: Sentence) -> str | None:
     verbs = [t for t in sentence.span if t.lower_ == word]
     if verbs and all(t.pos_ == "VERB" and any(c.dep_ == "dobj" for c in t.children) for t in verbs):
         return f"garbled question: {word!r} without the object it has in the sentence"
+    return None
+
+
+# "what does it affect on?": a question ending in a verb and a preposition.
+_ENDS_IN_VERB_AND_PREPOSITION = re.compile(
+    r"\b(?:what|which [\w-]+)\b[^?]*\s([a-z]+)\s+(on|in|with|for|from|to|at|by|into)\s*\?$", re.I
+)
+
+
+def _object_before_preposition_lost(question: str, sentence: Sentence) -> str | None:
+    """ "What does PCP affect on?" of "affects people on high-dose steroids": the verb's
+    object stood between it and the preposition asked, and the question left it out (the
+    preposition's phrase says which people)."""
+    found = _ENDS_IN_VERB_AND_PREPOSITION.search(question)
+    if found is None or sentence.span is None:
+        return None
+    word, preposition = found.group(1).lower(), found.group(2).lower()
+    lowered = question.lower()
+    for verb in sentence.span:
+        if verb.pos_ != "VERB" or word not in (verb.lower_, verb.lemma_.lower()):
+            continue
+        for child in verb.children:
+            if child.dep_ != "dobj" or child.lower_ in lowered:
+                continue
+            # hung on the object or on the verb, the preposition follows the object's noun
+            after = child.i + 1
+            if after < len(verb.doc) and verb.doc[after].lower_ == preposition:
+                return f"garbled question: {word!r} {preposition!r} without the object between"
     return None
 
 
