@@ -155,3 +155,16 @@ def test_an_object_between_the_verb_and_the_preposition_asked_is_kept() -> None:
     assert wellformed.problem(garbled) is not None
     fine = _basic(text, "Without pregnancy, what does listeriosis affect?", "People on steroids")
     assert wellformed.problem(fine) is None
+
+
+def test_an_acronym_inside_a_compound_leaves_the_compound_whole() -> None:
+    # "(MR)" splits "magnetic resonance angiography"; the parser hangs the last noun on
+    # the one before the bracket as an apposition
+    text = (
+        "Magnetic resonance (MR) angiography, with contrast, is performed in every patient "
+        "with a suspected dissection."
+    )
+    (doc,) = parse([text])
+    head = next(t for t in doc if t.dep_ == "nsubjpass")
+    assert head.text == "angiography"
+    assert [t.text for t in head.subtree][:5] == ["Magnetic", "resonance", "(", "MR", ")"]

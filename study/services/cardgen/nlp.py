@@ -119,6 +119,7 @@ def _nouns_the_parse_shows(language: Language) -> None:
 
     def nouns(doc: Doc) -> Doc:
         _join_hyphened(doc)
+        _join_across_an_acronym(doc)
         for token in doc:
             if token.tag_ not in _FINITE_TAGS or not token.is_alpha:
                 continue  # ("=" stands for "is")
@@ -139,6 +140,29 @@ def _nouns_the_parse_shows(language: Language) -> None:
 
 
 _NOUNS = "study_nouns_the_parse_shows"
+
+
+def _join_across_an_acronym(doc: Doc) -> None:
+    """ "computed tomography (CT) angiography is performed": an acronym in brackets inside a
+    compound splits it, and the parser makes the noun after it an apposition of the noun
+    before, so the subject ended at "tomography". The noun after heads the compound."""
+    for closing in doc[3:-1]:
+        after, acronym, opening = doc[closing.i + 1], doc[closing.i - 1], doc[closing.i - 2]
+        before = doc[closing.i - 3]
+        if (
+            closing.text == ")"
+            and opening.text == "("
+            and acronym.text.isupper()
+            and after.dep_ == "appos"
+            and after.head == before
+            and after.tag_ in ("NN", "NNS")
+            and before.tag_ in ("NN", "NNS")
+            and before.head != before
+        ):
+            after.head, after.dep_ = before.head, before.dep_
+            before.head, before.dep_ = after, "compound"
+            for child in [c for c in before.children if c.i > after.i]:
+                child.head = after  # ", with arterial phases," qualifies the whole compound
 
 
 def _join_hyphened(doc: Doc) -> None:
