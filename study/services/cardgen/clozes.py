@@ -226,6 +226,10 @@ def _subordinate(head: Token) -> bool:
     return before in ("instead of", "rather than") or any(a.dep_ == "advcl" for a in head.ancestors)
 
 
+# Signs that set one side of a line equal to or leading to the other ("T = core temperature").
+_OPERATORS = frozenset(["=", "→", "->", "=>", "⇒", "≈", "~", "+", "<", ">", "≤", "≥"])
+
+
 def _terms(span: Span, tokens: frozenset[int]) -> list[tuple[int, int, str, Token]]:
     """Noun phrases of ``span`` inside ``tokens`` without their determiners, and rare
     adjectives that are a clause's complement ("irregularly irregular"), each with its
@@ -235,9 +239,14 @@ def _terms(span: Span, tokens: frozenset[int]) -> list[tuple[int, int, str, Toke
     for chunk in span.noun_chunks:
         if chunk.root.i not in tokens:
             continue
+        # "Anaemia = haemoglobin": the parser chunks a term with what an operator sets it
+        # equal to; the term is what follows the operator, never the pair and the "="
+        shown = list(chunk)
+        operators = [j for j, t in enumerate(shown) if t.text in _OPERATORS]
+        shown = shown[operators[-1] + 1 :] if operators else shown
         kept = [
             t
-            for t in chunk
+            for t in shown
             if t.lower_ not in STOPWORDS
             and t.pos_ not in ("DET", "PRON")
             and not t.like_num
@@ -250,7 +259,7 @@ def _terms(span: Span, tokens: frozenset[int]) -> list[tuple[int, int, str, Toke
             continue
         # ... and stops before a number ("Prednisolone [30 mg PO OD ×]": the dose is a
         # quantity of its own) and a trailing symbol
-        term = [t for t in chunk if t.i >= kept[0].i]
+        term = [t for t in shown if t.i >= kept[0].i]
         term = term[: next((j for j, t in enumerate(term) if t.like_num), len(term))]
         while term and not any(ch.isalnum() for ch in term[-1].text):
             term.pop()

@@ -118,6 +118,8 @@ def _nouns_the_parse_shows(language: Language) -> None:
     from spacy.language import Language as Pipeline
 
     def nouns(doc: Doc) -> Doc:
+        _join_hyphened(doc)
+        _join_across_an_acronym(doc)
         for token in doc:
             if token.tag_ not in _FINITE_TAGS or not token.is_alpha:
                 continue  # ("=" stands for "is")
@@ -138,6 +140,51 @@ def _nouns_the_parse_shows(language: Language) -> None:
 
 
 _NOUNS = "study_nouns_the_parse_shows"
+
+
+def _join_across_an_acronym(doc: Doc) -> None:
+    """ "computed tomography (CT) angiography is performed": an acronym in brackets inside a
+    compound splits it, and the parser makes the noun after it an apposition of the noun
+    before, so the subject ended at "tomography". The noun after heads the compound."""
+    for closing in doc[3:-1]:
+        after, acronym, opening = doc[closing.i + 1], doc[closing.i - 1], doc[closing.i - 2]
+        before = doc[closing.i - 3]
+        if (
+            closing.text == ")"
+            and opening.text == "("
+            and acronym.text.isupper()
+            and after.dep_ == "appos"
+            and after.head == before
+            and after.tag_ in ("NN", "NNS")
+            and before.tag_ in ("NN", "NNS")
+            and before.head != before
+        ):
+            after.head, after.dep_ = before.head, before.dep_
+            before.head, before.dep_ = after, "compound"
+            for child in [c for c in before.children if c.i > after.i]:
+                child.head = after  # ", with arterial phases," qualifies the whole compound
+
+
+def _join_hyphened(doc: Doc) -> None:
+    """ "The chest X-ray shows": the parser may give "X", "-" and "ray" one head and one
+    role each, three subjects, so a phrase built from the first ended at "X" ("the chest X
+    may be [...]"). A word split at its hyphen is one word: its last part heads it."""
+    for token in doc[2:]:
+        hyphen, first = doc[token.i - 1], doc[token.i - 2]
+        if (
+            hyphen.text in ("-", "‑")
+            and not hyphen.whitespace_
+            and not first.whitespace_
+            and first.head == hyphen.head == token.head
+            and first.dep_ == hyphen.dep_ == token.dep_
+            and token.head not in (first, hyphen, token)
+        ):
+            first.head = token
+            first.dep_ = "compound"
+            hyphen.head = token
+            hyphen.dep_ = "punct"
+
+
 _FINITE_TAGS = frozenset(["VBZ", "VBP", "VBD"])
 # What the parser makes of a plural noun it tagged as a verb after another noun (not an
 # auxiliary: "Potassium is added").

@@ -40,6 +40,7 @@ from study.services.cardgen.terms import (
     content_words,
     strip_article,
     word_list,
+    zipf,
 )
 from study.services.cardgen.topics import capitalise
 from study.services.cardgen.voice import (
@@ -61,6 +62,33 @@ _LOCATIVE = frozenset(["occur", "happen", "develop", "arise", "appear", "start",
 # What "at" gives when its object is one of these: an amount, not a place ("at a low dose").
 _MEASURES = frozenset(["dose", "doses", "rate", "level", "concentration", "temperature", "speed"])
 _LIST_SUBJECTS = ("risk", "symptom", "sign", "cause", "type", "complication", "feature")
+# How common an adjective is, at least, for "-ly" on it to make an adverb ("insidious"
+# 3.2) rather than a noun ending so ("supply": "supp" 2.9).
+_ADJECTIVE_ZIPF = 3.0
+# Units of length: "lodges a few centimetres beyond the origin" says how far, not what.
+_DISTANCES = frozenset(
+    [
+        "cm",
+        "mm",
+        "m",
+        "km",
+        "centimetre",
+        "centimeter",
+        "millimetre",
+        "millimeter",
+        "metre",
+        "meter",
+        "kilometre",
+        "kilometer",
+        "inch",
+        "foot",
+        "feet",
+        "mile",
+        "yard",
+    ]
+)
+# Prepositions a distance measures along ("a few centimetres beyond", "2 cm below").
+_ALONG = frozenset(["beyond", "above", "below", "from", "past", "behind", "under", "into"])
 # Prepositions whose object is a time or amount: asked by the number cloze instead.
 _TIME_PREPOSITIONS = frozenset(["within", "for", "after", "during", "over", "until", "per"])
 
@@ -358,6 +386,40 @@ def _superlative(clause: Clause) -> bool:
 
 
 _TEMPORAL = word_list("time-words")
+
+
+def _how_object(clause: Clause, part: Part) -> str | None:
+    """ "How" or "How far" when the object the parser found is a manner adverb it tagged
+    a noun ("presents more insidiously": "-ly" on an adjective, no determiner) or a length
+    before a preposition it measures along ("a few centimetres beyond the origin")."""
+    head = _root_of(clause, part)
+    if head is None or head.pos_ == "PROPN":
+        return None
+    if any(c.dep_ in ("det", "poss") for c in head.children):
+        return None
+    word = head.lower_
+    stem = re.sub(r"i$", "y", word[:-2])
+    if word.endswith("ly") and len(stem) >= 4 and zipf(stem) >= _ADJECTIVE_ZIPF:
+        return "How"
+    after = head.doc[head.right_edge.i + 1] if head.right_edge.i + 1 < len(head.doc) else None
+    if (
+        head.lemma_.lower() in _DISTANCES
+        and after is not None
+        and after.lower_ in _ALONG
+        and after.head == clause.verb
+    ):
+        return "How far"
+    return None
+
+
+def _a_place(clause: Clause, part: Part) -> bool:
+    """Whether the object of ``part`` is a place: a noun with its determiner ("in the
+    small bowel", "on a stenosis"). A bare noun is a condition or a state ("occurs in
+    thrombophilia, malignancy ...", "in diabetes"), asked "What does X occur in?"."""
+    doc = clause.verb.doc
+    heads = [doc[i] for i in part.phrase.tokens if doc[i].head.i not in part.phrase.tokens]
+    nouns = [t for h in heads for t in h.children if t.dep_ == "pobj"] or heads
+    return any(c.dep_ in ("det", "poss") for n in nouns for c in n.children)
 
 
 def _temporal(text: str) -> bool:
@@ -663,6 +725,12 @@ def _ask_part(sentence: Sentence, clause: Clause, part: Part, context: Context) 
             *texts,
             name_topic=True,
         )
+    how = _how_object(clause, part) if role == "dobj" else None
+    if how is not None:
+        # "it presents more insidiously", "lodges a few centimetres beyond the origin": the
+        # parser took a manner or a distance for the object ("What does it present?")
+        front = f"{lead}{how} {before} {subject} {after} {others}?"
+        return make_card("manner", sentence, context, front, capitalise(answer), clause, part)
     if role in ("dobj", "attr", "oprd"):
         front = f"{lead}What {before} {subject} {after} {others}?"
         compared = _compared(clause, part)
@@ -744,6 +812,7 @@ def _ask_part(sentence: Sentence, clause: Clause, part: Part, context: Context) 
             and clause.verb.lemma_ in _LOCATIVE
             # "is started on insulin": what it is started on, not where
             and not clause.passive
+            and _a_place(clause, part)
         ):
             front = f"{lead}Where {before} {subject} {after} {others}?"
         else:
@@ -808,7 +877,12 @@ def _ask_part(sentence: Sentence, clause: Clause, part: Part, context: Context) 
         if _explains_a_phrase_left_out(clause, part, front):
             return None
         reason = _after_mark(text)
-        reason = reason if reason.lower().startswith("because") else f"Because {reason}"
+        if part.word.lower() in answer.lower().split()[1:3]:
+            # "largely because the diagnosis is late": the phrase has its mark after an
+            # adverb of degree, which stays ("Because largely because ..." doubled it)
+            reason = capitalise(answer)
+        elif not reason.lower().startswith("because"):
+            reason = f"Because {reason}"
         card = make_card("reason", sentence, context, front, reason, clause)
         return card
     return None

@@ -158,7 +158,8 @@ def problem(candidate: Candidate) -> str | None:
             # list the parse kept
             return "garbled question: 'between' answered with one thing"
         reason = (
-            _answer_fragment(candidate.back)
+            _said_more_than_written(front, candidate.back, sentence)
+            or _answer_fragment(candidate.back)
             or _unit_without_number(front)
             or _torn_range(f"{front} {candidate.back}", sentence.text)
             or _class_lost(front, candidate.back, sentence.text)
@@ -173,9 +174,11 @@ def problem(candidate: Candidate) -> str | None:
                 or relative_without_verb(candidate.back, sentence)
                 or _term_for_a_relative_without_verb(front, sentence)
                 or _participle_read_as_verb(front, sentence)
+                or _verb_read_as_noun(front, sentence)
                 or _often_without_verb(front, sentence)
                 or _torn_answer(candidate.back, front, sentence)
                 or _object_lost(front, sentence)
+                or _object_before_preposition_lost(front, sentence)
                 or _subject_disagrees(front, sentence)
                 or _verb_not_in_sentence(front, sentence)
                 or _joined_across_a_colon(front, sentence)
@@ -199,6 +202,32 @@ def problem(candidate: Candidate) -> str | None:
             # ("cannot be [passed on]." ends its sentence: a particle, nothing left open)
             return f"deletion {deleted!r} ends inside its phrase"
     return _excerpt_problem(candidate)
+
+
+# Words a question or answer adds to its sentence's own ("What does ...", "Because ...").
+_ASKING_WORDS = frozenset(
+    ["what", "which", "when", "where", "does", "have", "that", "with", "name", "give", "from"]
+)
+
+
+def _said_more_than_written(front: str, back: str, sentence: Sentence) -> str | None:
+    """ "Because largely because ...", "are children kept away under 5 years away from":
+    a word of the sentence that the question or the answer says more often than the
+    sentence does was read into it twice. Nouns and adjectives aside: a card names what
+    "it" stands for, and its topic."""
+    if sentence.span is None:
+        return None
+    written = [
+        t.lower_
+        for t in sentence.span
+        if len(t.text) >= 4 and t.is_alpha and t.pos_ not in ("NOUN", "PROPN", "ADJ")
+    ]
+    for text in (front.rsplit(": ", 1)[-1], back):
+        said = re.findall(r"[a-z]{4,}", text.lower())
+        for word in set(said) & set(written) - _ASKING_WORDS:
+            if said.count(word) > written.count(word):
+                return f"garbled card: {word!r} said more often than its sentence says it"
+    return None
 
 
 def _ends_the_sentence(text: str, deleted: str) -> bool:
@@ -506,13 +535,28 @@ def _torn_answer(answer: str, question: str, sentence: Sentence) -> str | None:
         and last.pos_ == "NOUN"
         and after.head in (last, last.head)
     )
+    if (
+        after is not None
+        and after.pos_ == "AUX"
+        and len(inside) > 1
+        and doc[first.i - 1].tag_ == "IN"
+        and not any(
+            c.dep_ in ("nsubj", "nsubjpass") and first.i <= c.i < after.i
+            for c in after.head.children
+        )
+    ):
+        # "consumed in microthrombi and red cells are fragmented": the verb after the
+        # answer has no subject before it but the answer's last words, which begin the
+        # next clause
+        return f"answer {answer!r} runs into the subject of the clause after it"
     if after is not None and (own or complement) and after.dep_ == "prep":
         if " ".join(t.text for t in list(after.subtree)[:4]).lower() in question.lower():
             return f"answer {answer!r} cut from its own {after.text!r} phrase left in the question"
-        if complement and not any(
+        if (complement or (len(inside) == 1 and after.lower_ == "with")) and not any(
             c.dep_ == "pobj" and c.lower_ in question.lower() for c in after.children
         ):
-            # "What does the leak follow?" "Injury": said in neither half of the card
+            # "What does the leak follow?" "Injury", "What does it follow?" "Infection" (with
+            # a named organism): said in neither half of the card
             return f"answer {answer!r} cut from the {after.text!r} phrase after it"
     before = doc[first.i - 1]
     if before.tag_ in ("JJR", "RBR") and re.search(rf"\b{before.lower_} of\b", question, re.I):
@@ -545,6 +589,34 @@ def _object_lost(question: str, sentence: Sentence) -> str | None:
     verbs = [t for t in sentence.span if t.lower_ == word]
     if verbs and all(t.pos_ == "VERB" and any(c.dep_ == "dobj" for c in t.children) for t in verbs):
         return f"garbled question: {word!r} without the object it has in the sentence"
+    return None
+
+
+# "what does it affect on?": a question ending in a verb and a preposition.
+_ENDS_IN_VERB_AND_PREPOSITION = re.compile(
+    r"\b(?:what|which [\w-]+)\b[^?]*\s([a-z]+)\s+(on|in|with|for|from|to|at|by|into)\s*\?$", re.I
+)
+
+
+def _object_before_preposition_lost(question: str, sentence: Sentence) -> str | None:
+    """ "What does PCP affect on?" of "affects people on high-dose steroids": the verb's
+    object stood between it and the preposition asked, and the question left it out (the
+    preposition's phrase says which people)."""
+    found = _ENDS_IN_VERB_AND_PREPOSITION.search(question)
+    if found is None or sentence.span is None:
+        return None
+    word, preposition = found.group(1).lower(), found.group(2).lower()
+    lowered = question.lower()
+    for verb in sentence.span:
+        if verb.pos_ != "VERB" or word not in (verb.lower_, verb.lemma_.lower()):
+            continue
+        for child in verb.children:
+            if child.dep_ != "dobj" or child.lower_ in lowered:
+                continue
+            # hung on the object or on the verb, the preposition follows the object's noun
+            after = child.i + 1
+            if after < len(verb.doc) and verb.doc[after].lower_ == preposition:
+                return f"garbled question: {word!r} {preposition!r} without the object between"
     return None
 
 
@@ -657,29 +729,66 @@ def _participle_read_as_verb(question: str, sentence: Sentence) -> str | None:
     """ "What did high-dose inhale?": "inhaled" before a noun is an adjective, not a verb."""
     asked = set(re.findall(r"[a-z]+", question.lower()))
     lowered = sentence.text.lower()
-    if not any(f"{word}d " in lowered or f"{word}ed " in lowered for word in asked):
-        return None  # no word of the question is the base of an "-ed" word of the sentence
+    if not any(
+        f"{word}d " in lowered
+        or f"{word}ed " in lowered
+        or (word.endswith("ed") and word in lowered)
+        for word in asked
+    ):
+        return None  # no word of the question is an "-ed" word of the sentence or its base
     participles = _PARTICIPLES.get(sentence.text)
     if participles is None:
         if len(_PARTICIPLES) > 4096:
             _PARTICIPLES.clear()
         assert sentence.span is not None
         participles = _PARTICIPLES[sentence.text] = tuple(
-            (token.text, token.lower_, token.lemma_.lower())
+            (token.text, token.lower_, token.lemma_.lower(), _next_word(token))
             for token in sentence.span
             if token.tag_ in ("VBN", "VBD", "JJ")
             and token.lower_.endswith("ed")
             and token.lemma_.lower() != token.lower_
             and (token.dep_ == "amod" or _between_modifier_and_noun(token))
         )
-    for text, lower, lemma in participles:
-        if lemma in asked and lower not in asked:
+    for text, lower, lemma, noun in participles:
+        # "what is the infection contaminated?": the adjective without its noun, a passive
+        if (lemma in asked and lower not in asked) or (
+            lower in asked and noun and f"{lower} {noun}" not in question.lower()
+        ):
             return f"question reads the adjective {text!r} as a verb"
     return None
 
 
-# The adjectival participles of each sentence read lately (one entry per sentence text).
-_PARTICIPLES: dict[str, tuple[tuple[str, str, str], ...]] = {}
+# The adjectival participles of each sentence read lately (one entry per sentence text),
+# each with the word after it.
+_PARTICIPLES: dict[str, tuple[tuple[str, str, str, str], ...]] = {}
+
+
+def _next_word(token: Token) -> str:
+    """The word after ``token`` in its document, lower-case ("" at its end or after a
+    hyphen: "modified-release" is one word)."""
+    after = token.doc[token.i + 1] if token.i + 1 < len(token.doc) else None
+    return after.lower_ if after is not None and after.is_alpha else ""
+
+
+def _verb_read_as_noun(question: str, sentence: Sentence) -> str | None:
+    """ "What is atypical HUS results from X treated with?", "Why are Shiga toxin damages
+    the endothelium ...?": a noun with a subject of its own is the verb of that subject,
+    so a question that keeps the two together as one phrase garbles the clause."""
+    assert sentence.span is not None
+    for token in sentence.span:
+        if (
+            token.pos_ != "NOUN"
+            or not token.lower_.endswith("s")
+            # what a verb takes after it: an object or a preposition's phrase
+            or not any(c.dep_ in ("dobj", "prep") for c in token.rights)
+        ):
+            continue
+        for child in token.lefts:
+            if child.dep_ == "nsubj":
+                pair = f"{child.lower_} {token.lower_}"
+                if pair in question.lower():
+                    return f"garbled question: the verb {token.text!r} read as a noun"
+    return None
 
 
 def _between_modifier_and_noun(token: Token) -> bool:
@@ -692,7 +801,15 @@ def _between_modifier_and_noun(token: Token) -> bool:
         return True
     before = doc[token.i - 1]
     hyphenated = token.i >= 2 and doc[token.i - 2].text in ("-", "‑")
-    return before.pos_ == "ADJ" or hyphenated
+    # "from raw beef, contaminated water and ...": an item of a list of nouns, with no
+    # subject of its own
+    listed = (
+        before.text == ","
+        and token.i >= 2
+        and doc[token.i - 2].pos_ == "NOUN"
+        and not any(c.dep_ in ("nsubj", "nsubjpass") for c in token.children)
+    )
+    return before.pos_ == "ADJ" or hyphenated or listed
 
 
 # Clozes on lists, labels and table rows show the line as the material lays it out; a
