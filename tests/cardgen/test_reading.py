@@ -454,3 +454,21 @@ def test_a_gerund_after_a_relative_clause_is_not_what_its_antecedent_does(
     fronts = [n.front.lower() for n in notes if n.type == "basic"]
     assert fronts
     assert not any("drugs give" in f for f in fronts), fronts
+
+
+def test_a_list_lead_after_a_sentence_of_its_paragraph_is_joined_as_one_clause(
+    tmp_path: Path,
+) -> None:
+    g = generate_text(
+        tmp_path,
+        "# Mumps\n\n## Can I pass it on?\n\n"
+        "Mumps spreads in coughs and sneezes. Until 5 days after the swelling started, "
+        "stay away from:\n\n- school, nursery or work\n- people who are pregnant\n"
+        "- babies less than 1 year old\n",
+    )
+    fronts = [qa(n)[0] for n in g.deck.notes]
+    led = [f for f in fronts if "stay away from:" in f]
+    assert led, fronts
+    # the lead is the paragraph's last sentence: no space carried from the full stop
+    # before it ("Mumps,  Until 5 days ...")
+    assert all("Mumps, until 5 days after the swelling started, stay away from" in f for f in led)

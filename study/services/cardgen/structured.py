@@ -251,8 +251,11 @@ def _list_label(
             prefix = f"{capitalise(section)} ({when})"
             return prefix, f"{prefix}: name the {count} {'steps' if numbered else 'items'}."
         if match:
-            label = re.sub(
-                r"^(?:the\s+)?(?:main\s+|common\s+|typical\s+)?", "", match.group(1), flags=re.I
+            label = re.sub(  # the intro's last sentence, without the space after its full stop
+                r"^(?:the\s+)?(?:main\s+|common\s+|typical\s+)?",
+                "",
+                match.group(1).strip(),
+                flags=re.I,
             )
             partial = (match.group(2) or "").lower().startswith("include")
             if not label:
