@@ -85,3 +85,15 @@ def test_a_question_that_keeps_its_when_condition_is_made(tmp_path: Path) -> Non
     text = "# Measles\n\nSteroids reduce mortality in measles pneumonitis when hypoxia is severe.\n"
     shown = _shown(tmp_path, text)
     assert [s for s in shown if "when hypoxia is severe" in s.lower()], shown
+
+
+def test_a_question_whose_its_only_the_answer_could_own_is_not_made(tmp_path: Path) -> None:
+    # "its" is the serum level's, in a clause told apart from it
+    text = (
+        "# Methotrexate\n\nAdverse effects of methotrexate, such as mouth ulcers, nausea, "
+        "hair loss and cytopenias, are common, particularly in older people, and often "
+        "appear in the first month, whereas the serum level may rise without any change "
+        "in the dose because probenecid blocks its renal excretion.\n"
+    )
+    shown = _shown(tmp_path, text)
+    assert not [s for s in shown if s.startswith("What blocks its")], shown
