@@ -97,14 +97,3 @@ def test_a_question_whose_its_only_the_answer_could_own_is_not_made(tmp_path: Pa
     )
     shown = _shown(tmp_path, text)
     assert not [s for s in shown if s.startswith("What blocks its")], shown
-
-
-def test_a_reason_is_not_asked_without_the_condition_of_its_fact(tmp_path: Path) -> None:
-    # the adrenaline reduces intubation in croup with stridor at rest, not in general
-    text = (
-        "# Croup\n\nNebulised adrenaline is added when the stridor is present at rest, "
-        "because it reduces the need for intubation.\n"
-    )
-    shown = _shown(tmp_path, text)
-    assert [s for s in shown if "why is nebulised adrenaline added when" in s.lower()], shown
-    assert not [s for s in shown if "what does nebulised adrenaline reduce?" in s.lower()]

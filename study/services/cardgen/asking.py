@@ -12,7 +12,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from study.services.cardgen.candidates import Candidate, Context, basic
-from study.services.cardgen.deps import WHY_MARKS, mark_of, qualifier
+from study.services.cardgen.deps import mark_of, qualifier
 from study.services.cardgen.gates import GENERIC_NOUNS
 from study.services.cardgen.parts import Part
 from study.services.cardgen.reading import Clause
@@ -314,9 +314,8 @@ def make_card(
 
 
 def _conditions(verb: Token) -> list[Token]:
-    """The conditions ("if ...", "when ...", "once ...") of ``verb``, of the verbs it
-    takes as its own ("is known to prevent X once ...") and, for a reason, of the verb it
-    is the reason of: the fact holds only in them."""
+    """The conditions ("if ...", "when ...", "once ...") of ``verb`` and of the verbs
+    it takes as its own ("is known to prevent X once ..."): the fact holds only in them."""
     found: list[Token] = []
     for child in verb.children:
         # ("even when ...": a concession, the fact holds without it)
@@ -328,9 +327,6 @@ def _conditions(verb: Token) -> list[Token]:
             found.append(child)
         elif child.dep_ == "xcomp":
             found += _conditions(child)
-    if verb.dep_ == "advcl" and mark_of(verb) in WHY_MARKS:
-        # "X is added when A, because it reduces B": the reason holds where its fact does
-        found += [c for c in _conditions(verb.head) if c != verb]
     return found
 
 
