@@ -12,7 +12,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from study.services.cardgen.candidates import Candidate, Context, basic
-from study.services.cardgen.deps import qualifier
+from study.services.cardgen.deps import mark_of, qualifier
 from study.services.cardgen.gates import GENERIC_NOUNS
 from study.services.cardgen.parts import Part
 from study.services.cardgen.reading import Clause
@@ -304,7 +304,45 @@ def make_card(
         # "What does membranous nephropathy remit in?" without "spontaneously" asks
         # another fact, often a false one
         return replace(card, doubt=f"{_QUALIFIER_LOST}: '{lost[0]}'")
+    unsaid = [c for c in _conditions(clause.verb) if not _said(c, said)]
+    if unsaid:
+        # "What is no vaccine known to prevent?" without "once the rash has appeared"
+        first = unsaid[0]
+        told = first.doc[first.left_edge.i : first.i + 1].text
+        return replace(card, doubt=f"{_CONDITION_LOST}: '{told}'")
     return card
 
 
+def _conditions(verb: Token) -> list[Token]:
+    """The conditions ("if ...", "when ...", "once ...") of ``verb`` and of the verbs
+    it takes as its own ("is known to prevent X once ..."): the fact holds only in them."""
+    found: list[Token] = []
+    for child in verb.children:
+        # ("even when ...": a concession, the fact holds without it)
+        if (
+            child.dep_ == "advcl"
+            and mark_of(child) in _CONDITION_MARKS
+            and child.left_edge.lower_ != "even"
+        ):
+            found.append(child)
+        elif child.dep_ == "xcomp":
+            found += _conditions(child)
+    return found
+
+
+def _said(condition: Token, said: set[str]) -> bool:
+    """Whether the card says most of the content words of ``condition``'s clause, up to
+    its first comma (a reason or a second clause after it is not the condition)."""
+    own: set[str] = set()
+    for token in condition.doc[condition.left_edge.i : condition.right_edge.i + 1]:
+        if token.text in (",", ";", ":", "(") and token.i > condition.i:
+            break
+        if token.is_alpha and token.lower_ not in STOPWORDS:
+            own.add(token.lower_)
+    return len(own & said) * 2 >= len(own)
+
+
 _QUALIFIER_LOST = "a word that bounds the fact is not in the question"
+_CONDITION_LOST = "the condition the fact holds in is not in the question"
+# what a fact holds in; not "unless", whose exception leaves the fact true as a rule
+_CONDITION_MARKS = frozenset(["if", "once", "when", "whenever"])

@@ -260,6 +260,9 @@ _DANGLING = re.compile(
     # "If they are pregnant, what is needed?": a clause told apart from the noun it leans on
     r"|^\W*(?:if|when|unless|once|while|until|although|because|since|after|before)\s+"
     r"(?:it|they|them|he|she)\b"
+    # "What blocks its tubular secretion?": only the answer is before "its", and it is
+    # not the answer's own (a clause told apart from the noun "its" is of)
+    r"|^\W*(?:what|which|who)\s+(?:\w+\s+){1,2}?(?:its|their)\b"
     r"|\b(?:do|does|did) the same\b|\binstead\s*[?.]?\s*$",
     re.I,
 )

@@ -20,7 +20,7 @@ from study.services.cardgen.errors import GenerationError
 from study.services.cardgen.ids import card_id, slug
 from study.services.cardgen.leads import lead_cards, led_sentences, starts_list
 from study.services.cardgen.nlp import parse
-from study.services.cardgen.notes import asked_lines, note_cards, terse
+from study.services.cardgen.notes import asked_lines, note_cards, scoped_parts, terse
 from study.services.cardgen.reading import Reading, instructed, read, reading_phrase
 from study.services.cardgen.sentences import (
     Block,
@@ -335,7 +335,9 @@ class _Reader:
             # A line of notes: its arrows, labels and lists, and the whole sentences in it
             proposed, said = note_cards(sentence, context)
             proposed += number_cards(sentence, context)
-            proposed += _parts_cards(sentence, said, context, it, before)
+            proposed += scoped_parts(
+                sentence, _parts_cards(sentence, said, context, it, before), context
+            )
             reading = Reading()
         else:
             reading = read(span, it, context.topic, sentence.asides)

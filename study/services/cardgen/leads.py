@@ -79,8 +79,12 @@ def lead_cards(sentence: Sentence, proposed: list[Candidate], context: Context) 
     if not isinstance(sentence, Led):
         return proposed
     proposed = asked_once(sentence, proposed)
-    lead = sentence.text[: sentence.item].split()
-    if not lead or lead[-1].lower() not in _CONDITION_MARKS:
+    lead = [w.lower().strip(",") for w in sentence.text[: sentence.item].split()]
+    if not lead or not (
+        lead[-1] in _CONDITION_MARKS
+        # "... if you have gout and:": the item is the second half of the condition
+        or (lead[-1] in ("and", "or") and _CONDITION_MARKS & set(lead))
+    ):
         return proposed
     # the cloze asks the condition with the whole lead; "When should you call 111?"
     # (one of the lead's two actions, one of the list's conditions) would not
@@ -214,8 +218,8 @@ def _joint(lead: Sentence) -> str | None:
     if len(tokens) < 2:
         return None
     last = tokens[-1]
-    if last.tag_ in ("IN", "TO", "MD") and last.lower_ not in ("follows", "below"):
-        return " "
+    if last.tag_ in ("IN", "TO", "MD", "CC") and last.lower_ not in ("follows", "below"):
+        return " "  # (" ... if you have shingles and:": the item is the condition's second part)
     if any(t.dep_ == "mark" and t.head.pos_ not in ("VERB", "AUX") for t in tokens):
         return " "  # "Call 999 if your child:": the clause after "if" has no verb yet
     if last.pos_ in ("VERB", "AUX") and not any(c.dep_ in _COMPLETED for c in last.children):

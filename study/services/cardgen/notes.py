@@ -23,6 +23,8 @@ ARROW = re.compile(r"\s*(?:→|->|=>|⇒)\s*")
 # "Label: ..." where the label is short and the line is not a sentence with a colon in it.
 _LABEL = re.compile(r"^(?P<label>[^:;.]{1,60}?)\s*:\s+(?P<rest>.+)$")
 MAX_LABEL_WORDS = 8
+# a label that scopes the sentence after it is a short name ("Once daily", "Pregnancy")
+_MOST_SCOPE_WORDS = 4
 
 
 def terse(sentence: Sentence) -> bool:
@@ -94,6 +96,39 @@ def with_remarks(sentence: Sentence) -> Sentence:
         text = f"{text[:at].rstrip()} ({aside}){text[at:]}"
     kept = tuple(a for a in sentence.asides if a not in back)
     return replace(sentence, text=text, asides=kept)
+
+
+def scoped_parts(line: Sentence, found: list[Candidate], context: Context) -> list[Candidate]:
+    """The cards of the whole sentences a line of notes tells after a label, each with its
+    label said ("Once daily: the trough should be below 1 mg/L", "Pregnancy: avoided
+    unless essential, because ..."): the label is the regimen, group or case the
+    sentence holds in, and a card without it states for every case what holds in one."""
+    return [_with_label(card, line, context) for card in found]
+
+
+def _with_label(card: Candidate, line: Sentence, context: Context) -> Candidate:
+    part = card.sentence.text
+    at = line.text.find(part[1:], 1) - 1
+    if at < 1:
+        return card
+    segment = line.text[line.text.rfind(";", 0, at) + 1 : at + len(part)].strip()
+    label = _labelled(segment)
+    if label is None or label[1][1:] != part[1:]:
+        return card
+    name = label[0]
+    if len(words(name)) > _MOST_SCOPE_WORDS or _CLAUSE.search(name):
+        return card  # "Severity is graded by ...: an attack is ...": a sentence, not a label
+    shown = card.text if card.type == "cloze" else card.front
+    if {w.lower() for w in words(name)} <= {w.lower() for w in words(shown)}:
+        return card
+    # after the topic's own prefix ("Monitoring of gentamicin, once daily: ...")
+    prefix = re.match(r"([^:]+): ", shown)
+    topic = (context.topic or "").lower()
+    if prefix and topic and topic in prefix.group(1).lower():
+        scoped = f"{prefix.group(1)}, {lower_first(name)}: {shown[prefix.end() :]}"
+    else:
+        scoped = f"{capitalise(name)}: {lower_first(shown)}"
+    return replace(card, text=scoped) if card.type == "cloze" else replace(card, front=scoped)
 
 
 def _labelled(text: str) -> tuple[str, str] | None:
@@ -223,9 +258,13 @@ def _line_cards(sentence: Sentence, context: Context) -> tuple[list[Candidate], 
         card = cloze_card("list-item", sentence, context, sentence.text, spans)
         return ([card] if card else []), [capitalise(i) for i in items if i not in short]
     position = 0
-    for segment in segments:
+    for number, segment in enumerate(segments):
         start = text.find(segment, position)
         position = start + len(segment)
+        if number and label and _WHEN_LABEL.match(label[0]) and ARROW.search(segment):
+            # "If CPR is impossible: T <28 °C → ...; T <20 °C → ...": the line's condition
+            # holds for each of its steps, said before each
+            segment = f"{label[0]}: {segment}"
         found += _segment(sentence, context, segment, start, sentences)
     return found, sentences
 
