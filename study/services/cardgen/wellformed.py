@@ -620,9 +620,12 @@ def _object_before_preposition_lost(question: str, sentence: Sentence) -> str | 
     return None
 
 
+# How a question opens: an optional label ("Gout: "), an optional phrase before a comma
+# ("In children, "), then its question word.
+_OPENING = r"^(?:[^?:]*:\s)?(?:[^?,]*,\s)?(?:what|which [\w-]+|who|when|why|how|where)\s+"
 _AUX_SUBJECT = re.compile(
-    r"^(?:[^?:]*:\s)?(?:[^?,]*,\s)?(?:what|which [\w-]+|who|when|why|how|where)\s+"
-    r"(?P<aux>is|are|was|were|does|do|has|have)\s+(?:the|an?|its|their)\s+(?P<rest>[^?]*)\?$",
+    _OPENING
+    + r"(?P<aux>is|are|was|were|does|do|has|have)\s+(?:the|an?|its|their)\s+(?P<rest>[^?]*)\?$",
     re.I,
 )
 _SINGULAR_AUX = frozenset(["is", "was", "does", "has"])
@@ -655,11 +658,7 @@ def _subject_disagrees(question: str, sentence: Sentence) -> str | None:
     return None
 
 
-_DO_QUESTION = re.compile(
-    r"^(?:[^?:]*:\s)?(?:[^?,]*,\s)?(?:what|which [\w-]+|who|when|why|how|where)\s+"
-    r"(?:do|does|did)\s+(?P<rest>[^?]*)\?$",
-    re.I,
-)
+_DO_QUESTION = re.compile(_OPENING + r"(?:do|does|did)\s+(?P<rest>[^?]*)\?$", re.I)
 
 
 def _verb_not_in_sentence(question: str, sentence: Sentence) -> str | None:
