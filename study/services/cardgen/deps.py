@@ -134,10 +134,8 @@ def names_a_term(relcl: Token) -> bool:
     """Whether a relative clause after a comma follows a complement that names a term with
     no determiner ("The definitive treatment is laser peripheral iridotomy, which makes a
     small hole"): the relative stands for that term, not for the copula's subject."""
-    first = relcl.left_edge
     return (
-        first.i > 0
-        and first.doc[first.i - 1].text == ","
+        after_a_comma(relcl)
         and relcl.head.pos_ in ("NOUN", "PROPN")
         and not any(c.dep_ in ("det", "poss") for c in relcl.head.children)
     )
@@ -369,6 +367,13 @@ def verb_number(verb: Token) -> bool | None:
     return None
 
 
+def after_a_comma(phrase: Token) -> bool:
+    """Whether the phrase ``phrase`` heads follows a comma (a relative clause set off as a
+    remark, an alternative added after the fact)."""
+    first = phrase.left_edge
+    return first.i > 0 and first.doc[first.i - 1].text == ","
+
+
 _COMPARATORS = frozenset(["<", ">", "≤", "≥", "<=", ">="])
 
 
@@ -566,10 +571,7 @@ def list_past_a_relative(noun: Token) -> Token | None:
         (
             c
             for c in noun.children
-            if c.dep_ == "relcl"
-            and c.left_edge.i > 0
-            and doc[c.left_edge.i - 1].text == ","
-            and c.left_edge.tag_ in ("WDT", "WP", "IN")
+            if c.dep_ == "relcl" and after_a_comma(c) and c.left_edge.tag_ in ("WDT", "WP", "IN")
         ),
         None,
     )
@@ -628,8 +630,7 @@ def of_another_noun(noun: Token, relcl: Token) -> bool:
     if noun.dep_ != "pobj" or noun.head.lower_ not in ("of", "in") or noun.head.dep_ != "prep":
         return False
     owner = noun.head.head
-    first = relcl.left_edge
-    if first.i == 0 or first.doc[first.i - 1].text != ",":
+    if not after_a_comma(relcl):
         return False
     if owner.pos_ not in ("NOUN", "PROPN") or owner.dep_ not in ("dobj", "pobj", "attr"):
         return False
@@ -643,14 +644,12 @@ def in_a_classing_remark(noun: Token, relcl: Token) -> bool:
     which requires ..."): said of Y, or of X once the remark is closed; when its verb
     agrees with both, which cannot be told."""
     owner = noun.head.head
-    first = relcl.left_edge
     return (
         noun.dep_ == "pobj"
         and noun.head.dep_ == "prep"
         and owner.dep_ == "appos"
         and any(c.lower_ in ("a", "an") for c in owner.children)
-        and first.i > 0
-        and first.doc[first.i - 1].text == ","
+        and after_a_comma(relcl)
         and plural(noun) == plural(owner.head)
         and verb_number(relcl) in (None, plural(noun))
     )
@@ -728,12 +727,10 @@ def ruled_out(phrase: Token) -> bool:
     """Whether ``phrase``, a phrase after its verb, is an alternative the sentence rules
     out after a comma ("taken with food, not on an empty stomach"; "given daily, never
     weekly"): its negation is its own, never the verb's, and it is no fact of the verb."""
-    first = phrase.left_edge
     return (
         phrase.i > phrase.head.i
         and phrase.pos_ not in ("VERB", "AUX")  # ", because it does not reach ...": a clause
-        and first.i > 0
-        and first.doc[first.i - 1].text == ","
+        and after_a_comma(phrase)
         and any(c.dep_ == "neg" and c.i < phrase.i for c in phrase.children)
     )
 

@@ -27,6 +27,7 @@ from study.services.cardgen.deps import (
     RELATIVES,
     VERB_ADVERBS,
     WHEN_MARKS,
+    after_a_comma,
     defining,
     mark_of,
     object_gap,
@@ -362,7 +363,7 @@ class _Reader(SubjectReader):
                         for t in child.subtree
                         for a in (t, *t.ancestors)
                         if a.i > child.i
-                        and (a.dep_ in ("acl", "advcl") or (a.dep_ == "relcl" and _after_comma(a)))
+                        and (a.dep_ in ("acl", "advcl") or (a.dep_ == "relcl" and after_a_comma(a)))
                     }
                 merged = self._phrase_of(
                     sorted(
@@ -452,15 +453,9 @@ def _in_remark(token: Token, top: Token) -> bool:
     for above in (token, *token.ancestors):
         if above == top:
             return False
-        if above.dep_ == "relcl" and _after_comma(above):
+        if above.dep_ == "relcl" and after_a_comma(above):
             return True
     return False
-
-
-def _after_comma(relcl: Token) -> bool:
-    """Whether a relative clause follows a comma (non-restrictive: a remark)."""
-    first = relcl.left_edge
-    return first.i > 0 and first.doc[first.i - 1].text == ","
 
 
 def _before_a_semicolon(clause: Token) -> bool:
